@@ -1,0 +1,37 @@
+"""Agents: the design document's Agent anatomy — identity, capabilities, configuration, policies."""
+
+from __future__ import annotations
+
+from pydantic import Field, PositiveInt
+
+from engine.definition.base import Identifier, Model
+
+__all__ = ["Agent", "AgentPolicies"]
+
+
+class AgentPolicies(Model):
+    approval_required: bool = Field(False, description="A person approves before each of its actions runs.")
+    budget_limit: float | None = Field(None, ge=0, description="Spend (credits) one task may not exceed.")
+    timeout_seconds: PositiveInt | None = Field(None, le=86_400, description="Upper bound for one task.")
+
+
+class Agent(Model):
+    schema_: str | None = Field(None, alias="$schema", description="The JSON Schema this file follows.")
+    # Identity
+    id: Identifier
+    type: Identifier = Field(description="The role type: bdr, support, research, ops, ...")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="Semantic version, e.g. 1.0.0.")
+    name: str = Field(min_length=1, max_length=200)
+    role: str | None = Field(None, max_length=2000)
+    level: str = Field("agent", pattern="^(agent|squad_lead|workforce)$")
+    # Capabilities
+    tools: list[str] = Field(default_factory=list, description="Tool names, e.g. 'crm.contacts.search'.")
+    actions: list[Identifier] = Field(default_factory=list, description="Actions the agent performs in flows.")
+    knowledge: list[str] = Field(default_factory=list, description="Knowledge base ids.")
+    instructions: str = Field("", max_length=20_000, description="The system prompt.")
+    # Configuration
+    model: str = Field("gpt-4o-mini", max_length=200)
+    temperature: float = Field(0.2, ge=0, le=2)
+    max_tokens: PositiveInt = Field(1024, le=200_000)
+    # Policies
+    policies: AgentPolicies = Field(default_factory=AgentPolicies)

@@ -1,0 +1,54 @@
+"""CEL expressions: guards, data mappings and assignments. Definitions never run code, only CEL."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import cel
+
+__all__ = ["ExpressionError", "compile_expression", "evaluate", "referenced_names"]
+
+_LOCATION = re.compile(r"<input>:(\d+):(\d+):\s*(.*?)(?:\n|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class ExpressionError(Exception):
+    """A CEL expression that does not parse, or fails when evaluated."""
+
+    expression: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = f" at line {self.line}, column {self.column}" if self.line is not None else ""
+        return f"{self.message}{where}"
+
+
+@lru_cache(maxsize=4096)
+def compile_expression(source: str) -> cel.Program:
+    """Compile once, reuse everywhere: the same source text always yields the same program."""
+    try:
+        return cel.compile(source)
+    except ValueError as exc:
+        match = _LOCATION.search(str(exc))
+        if match:
+            raise ExpressionError(source, match.group(3).strip(), int(match.group(1)), int(match.group(2))) from exc
+        raise ExpressionError(source, str(exc)) from exc
+
+
+def referenced_names(source: str) -> frozenset[str]:
+    """The top-level names an expression reads (`lead` for `lead.score >= 70`)."""
+    return frozenset(compile_expression(source).variables())
+
+
+def evaluate(source: str, variables: dict[str, Any]) -> Any:
+    """Evaluate against `variables`; any failure becomes an `ExpressionError` naming the expression."""
+    program = compile_expression(source)
+    try:
+        return program.execute(variables)
+    except Exception as exc:  # noqa: BLE001 - the CEL runtime raises plain RuntimeError/TypeError/ValueError
+        raise ExpressionError(source, str(exc).split("\n", 1)[0]) from exc

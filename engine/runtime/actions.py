@@ -1,0 +1,90 @@
+"""The contract between the engine and the action handlers a host application registers.
+
+A handler is a plain or async function taking one `ActionRequest` and returning the action's output (any
+JSON-serialisable value) or an `ActionResult` when it also reports a cost. It raises `ActionError` with a
+`kind` for failures the definition's `retry.retry_on` can name; any other exception counts as kind 'error'.
+Handlers run at least once per attempt; `idempotency_key` is stable across retries of the same attempt
+(instance id + history seq), so a handler that writes elsewhere can de-duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.errors import StatewrightError
+
+__all__ = ["ActionError", "ActionHandler", "ActionRequest", "ActionResult", "Cost", "HandlerRegistry"]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    action: str
+    input: dict[str, Any]
+    context: dict[str, Any]
+    idempotency_key: str
+    attempt: int
+    instance_id: str
+    workflow_id: str
+    state: str
+    tenant: str
+    agent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    """What one action cost, for the Cost Sentinel: attributed to tenant, workflow, instance and agent."""
+
+    amount: float
+    tokens: int = 0
+    model: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    output: Any
+    cost: Cost | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)  # tool calls made: action, parameters, result
+
+
+class ActionError(StatewrightError):
+    """A handler's failure with a kind ('timeout', 'rate_limited', 'validation', ...) that retries can name."""
+
+    status = 502
+    title = "Action failed"
+
+    def __init__(self, kind: str, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
+
+
+ActionHandler = Callable[[ActionRequest], Any | Awaitable[Any]]
+
+
+class HandlerRegistry:
+    """Names to handlers. `register` is also usable as a decorator: `@registry.register("extract_lead")`."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, ActionHandler] = {}
+
+    def register(self, name: str, handler: ActionHandler | None = None) -> Any:
+        if handler is not None:
+            self._handlers[name] = handler
+            return handler
+
+        def decorate(fn: ActionHandler) -> ActionHandler:
+            self._handlers[name] = fn
+            return fn
+
+        return decorate
+
+    def get(self, name: str) -> ActionHandler | None:
+        return self._handlers.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._handlers)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._handlers

@@ -1,0 +1,113 @@
+"""Loading: a file becomes either a trusted model or findings that say what is wrong and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from engine.definition import Agent, Workflow
+from engine.errors import InvalidDefinition
+from engine.validation.catalog import Catalog
+from engine.validation.checks import run_checks
+from engine.validation.findings import Finding, has_errors, pointer
+from engine.validation.parsing import find_duplicate_keys, parse_json, validate_model
+
+__all__ = ["Catalog", "Loaded", "load_agent", "load_catalog", "load_workflow", "require_workflow"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[M]):
+    """The outcome of loading one file: the model when it has no errors, and every finding."""
+
+    model: M | None
+    findings: list[Finding]
+    source: str = "<definition>"
+
+    @property
+    def ok(self) -> bool:
+        return self.model is not None and not has_errors(self.findings)
+
+
+def _read(source: str | bytes | Path | dict[str, Any]) -> tuple[Any, list[Finding], str]:
+    if isinstance(source, dict):
+        return source, [], "<definition>"
+    name = "<definition>"
+    if isinstance(source, Path):
+        name = str(source)
+        try:
+            source = source.read_bytes()
+        except OSError as exc:
+            message = f"The file cannot be read: {exc.strerror or exc}."
+            return None, [Finding(code="invalid-json", severity="error", message=message)], name
+    document, findings = parse_json(source)
+    return document, findings, name
+
+
+def _duplicates(document: Any) -> list[Finding]:
+    found = []
+    for path, key in find_duplicate_keys(document):
+        if path == ("states",) or (len(path) >= 2 and path[-1] == "states"):
+            message = f"The state '{key}' is defined twice; the second definition would silently replace the first."
+            found.append(Finding(code="duplicate-state", severity="error", message=message,
+                                 pointer=pointer(*path, key), states=(key,)))
+        else:
+            message = f"The key '{key}' appears twice in one object; only the last one would count."
+            found.append(Finding(code="duplicate-key", severity="error", message=message, pointer=pointer(*path, key)))
+    return found
+
+
+def _load(model: type[M], source: str | bytes | Path | dict[str, Any]) -> tuple[M | None, list[Finding], str]:
+    document, findings, name = _read(source)
+    if findings:
+        return None, findings, name
+    findings = _duplicates(document)
+    loaded, schema_findings = validate_model(model, document)
+    return loaded, findings + schema_findings, name
+
+
+def load_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Loaded[Workflow]:
+    """Parse, validate against the model, then run the named graph checks."""
+    workflow, findings, name = _load(Workflow, source)
+    if workflow is not None:
+        findings += run_checks(workflow, catalog)
+    if has_errors(findings):
+        return Loaded(None, findings, name)
+    return Loaded(workflow, findings, name)
+
+
+def load_agent(source: str | bytes | Path | dict[str, Any]) -> Loaded[Agent]:
+    agent, findings, name = _load(Agent, source)
+    return Loaded(None if has_errors(findings) else agent, findings, name)
+
+
+def require_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Workflow:
+    """Load or raise `InvalidDefinition` with the findings."""
+    loaded = load_workflow(source, catalog)
+    if loaded.model is None:
+        raise InvalidDefinition(loaded.findings, loaded.source)
+    return loaded.model
+
+
+def load_catalog(root: Path) -> tuple[Catalog, dict[str, list[Finding]]]:
+    """Load `root/agents/*.json` and `root/workflows/*.json` (schema level only) as the reference set."""
+    problems: dict[str, list[Finding]] = {}
+    agents: dict[str, Agent] = {}
+    for path in sorted((root / "agents").glob("*.json")):
+        agent, findings, _ = _load(Agent, path)
+        if agent is None:
+            problems[str(path)] = findings
+        else:
+            agents[agent.id] = agent
+    workflows: dict[str, Workflow] = {}
+    for path in sorted((root / "workflows").glob("*.json")):
+        workflow, findings, _ = _load(Workflow, path)
+        if workflow is None:
+            problems[str(path)] = findings
+        else:
+            workflows[workflow.id] = workflow
+    return Catalog(workflows=workflows, agents=agents), problems

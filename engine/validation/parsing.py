@@ -1,0 +1,116 @@
+"""From bytes to a Workflow: JSON syntax, duplicate keys, then the pydantic model — each failure a finding."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from engine.validation.findings import Finding, pointer
+
+__all__ = ["find_duplicate_keys", "parse_json", "validate_model"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _KeyedObject(dict[str, Any]):
+    """A JSON object that remembers the keys it saw more than once."""
+
+    duplicates: list[str]
+
+
+def _object_hook(pairs: list[tuple[str, Any]]) -> _KeyedObject:
+    obj = _KeyedObject()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in obj:
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
+
+
+def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
+    """Parse JSON text; on a syntax error return no document and an `invalid-json` finding with its place."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [Finding(code="invalid-json", severity="error", message=f"The file is not UTF-8 text: {exc}")]
+    try:
+        return json.loads(text, object_pairs_hook=_object_hook), []
+    except json.JSONDecodeError as exc:
+        message = f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        return None, [
+            Finding(code="invalid-json", severity="error", message=message, line=exc.lineno, column=exc.colno)
+        ]
+    except RecursionError:
+        return None, [Finding(code="invalid-json", severity="error", message="The JSON is nested too deeply.")]
+
+
+def find_duplicate_keys(document: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield (path of the object, key) for each key that appears twice in one object."""
+    if isinstance(document, _KeyedObject):
+        for key in document.duplicates:
+            yield path, key
+        for key, value in document.items():
+            yield from find_duplicate_keys(value, (*path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from find_duplicate_keys(value, (*path, index))
+
+
+def _locate(document: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Map a pydantic error location onto the document, dropping the union tags pydantic inserts."""
+    located: list[str | int] = []
+    node = document
+    for token in loc:
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+            located.append(token)
+        elif isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
+            node = node[token]
+            located.append(token)
+        elif isinstance(node, dict | list):
+            # A discriminator tag ('task') or a missing field: keep a missing field's name, skip a tag.
+            if isinstance(token, str) and not isinstance(node, list) and not _is_tag(node, token):
+                located.append(token)
+                break
+        else:
+            break
+    return tuple(located)
+
+
+def _is_tag(node: dict[str, Any], token: str) -> bool:
+    return node.get("type") == token or token.startswith("function-") or "[" in token
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    message = str(error["msg"])
+    if kind == "missing":
+        return f"'{error['loc'][-1]}' is required here."
+    if kind == "extra_forbidden":
+        return f"'{error['loc'][-1]}' is not a field the format knows (check the spelling)."
+    if kind == "union_tag_invalid":
+        return f"{message}."
+    if kind == "string_pattern_mismatch":
+        return "Use letters, digits, '_' and '-' only, starting with a letter or '_'."
+    return message.removeprefix("Value error, ") + ("" if message.endswith(".") else ".")
+
+
+def validate_model(model: type[M], document: Any) -> tuple[M | None, list[Finding]]:
+    """Validate a parsed document against a model; each pydantic error becomes a located `schema` finding."""
+    try:
+        return model.model_validate(document), []
+    except ValidationError as exc:
+        findings: list[Finding] = []
+        seen: set[tuple[str, str]] = set()
+        for error in exc.errors():
+            located = _locate(document, tuple(error["loc"]))
+            finding = Finding(code="schema", severity="error", message=_describe(error), pointer=pointer(*located))
+            if (finding.pointer, finding.message) not in seen:
+                seen.add((finding.pointer, finding.message))
+                findings.append(finding)
+        return None, findings
