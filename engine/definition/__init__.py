@@ -19,7 +19,15 @@ from engine.definition.states import (
     WaitState,
 )
 from engine.definition.transitions import ANY_SOURCE, Transition
-from engine.definition.workflow import Example, ExampleEvent, Policy, Position, Schedule, StartTrigger, Workflow
+from engine.definition.workflow import (
+    Example,
+    ExampleEvent,
+    Policy,
+    Position,
+    Schedule,
+    StartTrigger,
+    Workflow,
+)
 
 __all__ = [
     "ANY_SOURCE",

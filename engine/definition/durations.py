@@ -18,7 +18,7 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"'{text}' is not an ISO 8601 duration such as PT30M, PT48H or P3D")
     try:
         value = _TIMEDELTA.validate_python(text)
-    except Exception as exc:  # noqa: BLE001 - pydantic's error is re-worded for an analyst
+    except Exception as exc:
         raise ValueError(f"'{text}' is not an ISO 8601 duration such as PT30M, PT48H or P3D") from exc
     if value <= timedelta(0):
         raise ValueError(f"duration '{text}' must be longer than zero")

@@ -50,5 +50,5 @@ def evaluate(source: str, variables: dict[str, Any]) -> Any:
     program = compile_expression(source)
     try:
         return program.execute(variables)
-    except Exception as exc:  # noqa: BLE001 - the CEL runtime raises plain RuntimeError/TypeError/ValueError
+    except Exception as exc:
         raise ExpressionError(source, str(exc).split("\n", 1)[0]) from exc

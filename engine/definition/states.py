@@ -162,7 +162,7 @@ class ParallelState(_StateBase):
 
     type: Literal["parallel"]
     branches: list[Branch] = Field(min_length=1)
-    join: Join = Field(default_factory=lambda: Join())
+    join: Join = Field(default_factory=Join)
 
 
 class SubflowState(_StateBase):

@@ -23,7 +23,9 @@ class Policy(Model):
         description="'start' and/or the ids of states whose `policies` name this rule.",
     )
     condition: Expression = Field(description="CEL over the context (and `budget`); true means the rule applies.")
-    outcome: Identifier = Field(description="'deny', 'require_approval' or 'allow'.", pattern="^(deny|require_approval|allow)$")
+    outcome: Identifier = Field(
+        description="'deny', 'require_approval' or 'allow'.", pattern="^(deny|require_approval|allow)$"
+    )
     reason: str = Field(max_length=2000, description="Why, in words a requester understands.")
     action_required: str | None = Field(None, max_length=2000, description="What would make it pass.")
     approvers: Approvers | None = Field(None, description="With 'require_approval': who may approve.")

@@ -53,8 +53,15 @@ def _duplicates(document: Any) -> list[Finding]:
     for path, key in find_duplicate_keys(document):
         if path == ("states",) or (len(path) >= 2 and path[-1] == "states"):
             message = f"The state '{key}' is defined twice; the second definition would silently replace the first."
-            found.append(Finding(code="duplicate-state", severity="error", message=message,
-                                 pointer=pointer(*path, key), states=(key,)))
+            found.append(
+                Finding(
+                    code="duplicate-state",
+                    severity="error",
+                    message=message,
+                    pointer=pointer(*path, key),
+                    states=(key,),
+                )
+            )
         else:
             message = f"The key '{key}' appears twice in one object; only the last one would count."
             found.append(Finding(code="duplicate-key", severity="error", message=message, pointer=pointer(*path, key)))

@@ -66,20 +66,28 @@ def _locate(document: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     located: list[str | int] = []
     node = document
     for token in loc:
-        if isinstance(node, dict) and token in node:
-            node = node[token]
+        child = _child(node, token)
+        if child is not _ABSENT:
+            node = child
             located.append(token)
-        elif isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
-            node = node[token]
-            located.append(token)
-        elif isinstance(node, dict | list):
-            # A discriminator tag ('task') or a missing field: keep a missing field's name, skip a tag.
-            if isinstance(token, str) and not isinstance(node, list) and not _is_tag(node, token):
-                located.append(token)
-                break
-        else:
+        elif isinstance(node, dict) and isinstance(token, str) and not _is_tag(node, token):
+            located.append(token)  # a missing field: point at where it belongs
             break
+        elif not isinstance(node, dict | list):
+            break
+        # otherwise a discriminator tag ('task') pydantic inserted: skip it
     return tuple(located)
+
+
+_ABSENT = object()
+
+
+def _child(node: Any, token: str | int) -> Any:
+    if isinstance(node, dict) and token in node:
+        return node[token]
+    if isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
+        return node[token]
+    return _ABSENT
 
 
 def _is_tag(node: dict[str, Any], token: str) -> bool:

@@ -1,0 +1,33 @@
+# The two commands of the README, and the pieces they are made of.
+.PHONY: run test setup setup-dev lint typecheck unit diagrams clean
+
+PY := .venv/bin/python
+
+run: setup            ## set up and run the product: the designer on SQLite with the shipped flows
+	.venv/bin/statewright serve --demo
+
+test: setup-dev lint typecheck unit   ## set up and run the whole test suite
+
+setup:
+	bash scripts/setup.sh main
+
+setup-dev:
+	bash scripts/setup.sh dev
+
+lint:
+	.venv/bin/ruff check .
+
+typecheck:
+	.venv/bin/mypy
+
+unit:
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+
+diagrams: setup       ## validate, analyse and draw every shipped definition into diagrams/
+	.venv/bin/statewright validate definitions
+	for f in definitions/workflows/*.json; do .venv/bin/statewright analyze "$$f"; done
+	.venv/bin/statewright render definitions/workflows -o diagrams --format svg
+	.venv/bin/statewright render definitions/workflows -o diagrams --format mermaid
+
+clean:
+	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache diagrams test-artifacts

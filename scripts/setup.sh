@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what is missing, and only that: Debian's graphviz (and chromium for the test suite),
+# then the virtualenv .venv from the hashed lock file. Safe to run again; a no-op when nothing changed.
+#   scripts/setup.sh          the product: requirements/main.lock + graphviz
+#   scripts/setup.sh dev      the test suite: requirements/dev.lock + graphviz + chromium
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=${1:-main}
+[[ $profile == main || $profile == dev ]] || { echo "usage: scripts/setup.sh [main|dev]" >&2; exit 2; }
+
+packages=()
+command -v dot >/dev/null 2>&1 || packages+=(graphviz)
+if [[ $profile == dev ]]; then
+    command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+fi
+if ((${#packages[@]})); then
+    sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo=sudo
+    echo "setup: installing Debian packages: ${packages[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+lock=requirements/$profile.lock
+stamp=".venv/.installed-$profile-$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16)"
+if [[ ! -f $stamp ]]; then
+    [[ -x .venv/bin/python ]] || python3 -m venv .venv
+    echo "setup: installing Python packages from $lock"
+    .venv/bin/python -m pip install -q --require-hashes --no-deps -r "$lock"
+    .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+    rm -f .venv/.installed-*
+    touch "$stamp"
+fi
