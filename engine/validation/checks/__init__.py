@@ -1,0 +1,109 @@
+"""The named checks run on every workflow after it fits the model: each a small function over the graph of
+one state machine (the workflow, or a parallel state's branch) returning findings with a JSON pointer.
+`CODES` lists every code they produce with its severity (`unknown-subflow` and `unknown-agent` only when
+a catalog is given); the loader adds `invalid-json`, `schema`, `duplicate-state` and `duplicate-key`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.definition import Workflow
+from engine.validation.catalog import Catalog
+from engine.validation.checks.approvals import (
+    find_approvals_without_timeout,
+    find_missing_approval_outcomes,
+    find_missing_timeout_paths,
+)
+from engine.validation.checks.dataflow import find_unknown_variables
+from engine.validation.checks.expressions import expression_sites, find_invalid_expressions
+from engine.validation.checks.reachability import (
+    find_dead_ends,
+    find_states_without_path_to_final,
+    find_unreachable_states,
+)
+from engine.validation.checks.structure import (
+    find_exits_from_final,
+    find_unknown_agents,
+    find_unknown_policies,
+    find_unknown_states,
+    find_unknown_states_named_elsewhere,
+    find_unknown_subflows,
+)
+from engine.validation.checks.triggers import (
+    find_ambiguous_transitions,
+    find_choices_without_default,
+    find_missing_done_paths,
+    find_unused_triggers,
+    find_work_without_error_path,
+)
+from engine.validation.findings import Finding, Severity
+from engine.validation.graph import Machine, machines
+
+__all__ = ["CODES", "MACHINE_CHECKS", "run_checks", "sort_findings"]
+
+CODES: dict[str, Severity] = {
+    "unknown-state": "error",
+    "unreachable-state": "error",
+    "dead-end": "error",
+    "no-path-to-final": "error",
+    "exit-from-final": "error",
+    "choice-without-default": "error",
+    "ambiguous-transition": "error",
+    "guard-syntax": "error",
+    "missing-approval-outcome": "error",
+    "missing-done-path": "error",
+    "unknown-policy": "error",
+    "unknown-subflow": "error",
+    "unknown-agent": "error",
+    "approval-without-timeout": "warning",
+    "missing-timeout-path": "warning",
+    "task-without-error-path": "warning",
+    "unused-trigger": "warning",
+    "unknown-variable": "warning",
+}
+
+MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
+    find_unknown_states,
+    find_exits_from_final,
+    find_unreachable_states,
+    find_dead_ends,
+    find_states_without_path_to_final,
+    find_choices_without_default,
+    find_ambiguous_transitions,
+    find_unused_triggers,
+    find_missing_done_paths,
+    find_work_without_error_path,
+    find_missing_approval_outcomes,
+    find_approvals_without_timeout,
+    find_missing_timeout_paths,
+)
+
+
+def _order(finding: Finding) -> tuple[object, ...]:
+    tokens = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in finding.pointer.split("/")[1:])
+    return (finding.severity != "error", tokens, finding.code, finding.message)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by place in the file (array indexes in numeric order), then code; duplicates dropped."""
+    unique = {(f.code, f.pointer, f.message): f for f in findings}
+    return sorted(unique.values(), key=_order)
+
+
+def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
+    """Every named check over the workflow and each of its branches, recursively."""
+    all_machines = machines(workflow)
+    findings: list[Finding] = []
+    for machine in all_machines:
+        for check in MACHINE_CHECKS:
+            findings += check(machine)
+    findings += find_unknown_states_named_elsewhere(workflow, all_machines)
+    findings += find_unknown_policies(workflow, all_machines)
+    if catalog is not None:
+        findings += find_unknown_subflows(workflow, all_machines, catalog)
+        findings += find_unknown_agents(all_machines, catalog)
+    sites = list(expression_sites(workflow, all_machines))
+    findings += find_invalid_expressions(sites)
+    findings += find_unknown_variables(workflow, all_machines, sites)
+    return sort_findings(findings)

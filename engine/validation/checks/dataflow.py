@@ -1,0 +1,218 @@
+"""`unknown-variable`: an expression reads a name that is not certainly set by the time it runs.
+
+A name is certainly set at a point when the context schema declares it, when it is one of the engine's
+reserved names, or when on *every* path from the start to that point a task/subflow/wait `output`, a parallel
+state's branches or a transition's `assign` set it (a must-availability data-flow analysis). Sets of names are
+bit masks. Each machine is solved once with an empty entry; that is exact because nothing is ever unset, so
+what is set inside a branch is what the parallel state had on entry plus what the branch itself adds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from engine.definition import FinalState, ParallelState, State, SubflowState, TaskState, WaitState, Workflow
+from engine.definition.expressions import ExpressionError, referenced_names
+from engine.definition.scope import RESERVED_NAMES
+from engine.validation.checks._report import capitalised, listed, quoted, warning
+from engine.validation.checks.expressions import ExpressionSite
+from engine.validation.findings import Finding
+from engine.validation.graph import Machine
+
+__all__ = ["find_unknown_variables", "free_names"]
+
+# Macros bind their own variables: `items.exists(i, i > 0)`, `m.map(k, v, v)`, `cel.bind(x, a, x + 1)`.
+_MACRO_VARIABLES = re.compile(
+    r"\.\s*(?:all|exists|exists_one|existsOne|map|filter|transformList|transformMap)\s*\(\s*([A-Za-z_]\w*)\s*,"
+    r"(?:\s*([A-Za-z_]\w*)\s*,)?"
+)
+_BIND = re.compile(r"\bcel\s*\.\s*bind\s*\(\s*([A-Za-z_]\w*)\s*,")
+
+
+EVERYTHING = -1  # the mask with every bit set
+
+
+def free_names(source: str) -> frozenset[str]:
+    """The top-level names an expression reads from outside, without the variables its macros bind."""
+    names = referenced_names(source)
+    bound = {name for match in _MACRO_VARIABLES.finditer(source) for name in match.groups() if name}
+    for match in _BIND.finditer(source):
+        bound.update((match.group(1), "cel"))
+    return names - bound
+
+
+def _meet(masks: Iterable[int]) -> int | None:
+    """Names set on every one of the paths (None when there is no path at all)."""
+    result: int | None = None
+    for mask in masks:
+        result = mask if result is None else result & mask
+    return result
+
+
+def _output_of(state: State) -> str | None:
+    return state.output if isinstance(state, TaskState | SubflowState | WaitState) else None
+
+
+def _reverse_post_order(machine: Machine) -> list[str]:
+    """The states reachable from the initial one, each after the states that lead to it (loops aside)."""
+    graph, seen, post = machine.graph, {machine.initial}, []
+    stack = [(machine.initial, iter(graph.successors(machine.initial)))]
+    while stack:
+        node, successors = stack[-1]
+        for successor in successors:
+            if successor not in seen:
+                seen.add(successor)
+                stack.append((successor, iter(graph.successors(successor))))
+                break
+        else:
+            post.append(node)
+            stack.pop()
+    return post[::-1]
+
+
+class DataFlow:
+    """For every machine, the mask of names set on every path to each reachable state, and on entering it."""
+
+    def __init__(self, all_machines: list[Machine]) -> None:
+        self.bits: dict[str, int] = {}
+        self.providers: dict[str, list[str]] = {}
+        self.done_gen: dict[tuple[int, str], int] = {}
+        self.reach: dict[int, dict[str, int]] = {}
+        self.entry: dict[int, int | None] = {}
+        by_location = {machine.location: machine for machine in all_machines}
+        self.branches = {
+            (id(machine), sid): [by_location[(*machine.location, "states", sid, "branches", k)]
+                                 for k in range(len(state.branches))]
+            for machine in all_machines for sid, state in machine.states.items() if isinstance(state, ParallelState)
+        }
+        for machine in reversed(all_machines):  # a branch is solved before the machine holding it
+            self._solve(machine)
+        for machine in all_machines:  # entries top-down: the workflow first, then its branches
+            self.entry.setdefault(id(machine), 0)
+            for sid, state in machine.states.items():
+                if isinstance(state, ParallelState):
+                    at_parallel = self.at_state(machine, sid)
+                    for branch in self.branches[(id(machine), sid)]:
+                        self.entry[id(branch)] = at_parallel
+
+    def _bit(self, name: str, provider: str) -> int:
+        self.providers.setdefault(name, []).append(provider)
+        return 1 << self.bits.setdefault(name, len(self.bits))
+
+    def has(self, mask: int, name: str) -> bool:
+        return name in self.bits and bool(mask >> self.bits[name] & 1)
+
+    def at_state(self, machine: Machine, sid: str) -> int | None:
+        entry, reach = self.entry.get(id(machine)), self.reach[id(machine)].get(sid)
+        return None if entry is None or reach is None else entry | reach
+
+    def leaving(self, machine: Machine, sid: str, index: int) -> int:
+        """Names the state sets as it leaves by transition `index`: its output on `done` (or automatically)."""
+        if machine.transitions[index].trigger in ("done", None):
+            return self.done_gen.get((id(machine), sid), 0)
+        return 0
+
+    def _branch_gen(self, state: ParallelState, branches: list[Machine]) -> int:
+        """What the branches set by the time the parallel state is done: every branch's share with join
+        mode 'all', only what each of them sets otherwise (any one may be the one that finished). A branch
+        that cannot finish at all is broken (other checks say how) and is taken to set everything."""
+        shares = []
+        for branch in branches:
+            reach = self.reach[id(branch)]
+            ends = [f for f in branch.finals if f in reach]
+            succeeded = [f for f in ends if isinstance(s := branch.states[f], FinalState) and s.outcome == "success"]
+            shares.append(_meet(reach[f] for f in succeeded or ends))
+        if state.join.mode != "all":
+            common = _meet(share for share in shares if share is not None)
+            return EVERYTHING if common is None else common
+        combined = 0
+        for share in shares:
+            combined |= EVERYTHING if share is None else share
+        return combined
+
+    def _solve(self, machine: Machine) -> None:
+        key = id(machine)
+        for sid, state in machine.states.items():
+            output = _output_of(state)
+            gen = 0 if output is None else self._bit(output, f"the output of '{sid}'")
+            if isinstance(state, ParallelState):
+                gen |= self._branch_gen(state, self.branches[(key, sid)])
+            self.done_gen[(key, sid)] = gen
+        assigned: dict[int, int] = {}
+        for index, transition in enumerate(machine.transitions):
+            for name in transition.assign:
+                assigned[index] = assigned.get(index, 0) | self._bit(name, f"transition {index}")
+        self.reach[key] = self._fixpoint(machine, assigned) if machine.initial in machine.states else {}
+
+    def _fixpoint(self, machine: Machine, assigned: dict[int, int]) -> dict[str, int]:
+        order = _reverse_post_order(machine)[1:]
+        reach = {machine.initial: 0}
+        graph, changed = machine.graph, True
+        while changed:
+            changed = False
+            for node in order:
+                value = _meet(reach[u] | self.leaving(machine, u, index) | assigned.get(index, 0)
+                              for u, _, index in graph.in_edges(node, keys=True) if u in reach)
+                if value is not None and reach.get(node) != value:
+                    reach[node], changed = value, True
+        return reach
+
+
+def _site_mask(flow: DataFlow, workflow: Workflow, all_machines: list[Machine], site: ExpressionSite) -> int | None:
+    """Names certainly set where the expression runs; None where it never runs (unreachable)."""
+    machine = site.machine
+    if machine is not None and site.state is not None:
+        return flow.at_state(machine, site.state)
+    if machine is not None and site.transition is not None:
+        transition = machine.transitions[site.transition]
+        masks = (at | flow.leaving(machine, sid, site.transition)
+                 for sid in dict.fromkeys(machine.sources(transition)) if sid in machine.states
+                 and (at := flow.at_state(machine, sid)) is not None)
+        return _meet(masks)
+    if site.policy is not None:
+        policy = workflow.policies[site.policy]
+        places = set(policy.applies_at)
+        at_places = [0] if "start" in places else []
+        at_places += [at for m in all_machines for sid, state in m.states.items()
+                  if (sid in places or policy.id in state.policies) and (at := flow.at_state(m, sid)) is not None]
+        return _meet(at_places) if at_places else 0
+    return 0
+
+
+def _explain(flow: DataFlow, name: str) -> str:
+    providers = flow.providers.get(name)
+    if providers:
+        return f"'{name}' is set only on some of the paths to it (by {listed(providers, limit=3)})"
+    return f"'{name}' is not in the context schema, and no step or transition sets it"
+
+
+def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], sites: list[ExpressionSite]) -> list[
+        Finding]:
+    """Expressions reading names that are not certainly set when they run (a warning: the value may be
+    missing at run time, and the expression then fails)."""
+    flow = DataFlow(all_machines)
+    properties = workflow.context.get("properties")
+    declared = set(RESERVED_NAMES) | (set(map(str, properties)) if isinstance(properties, dict) else set())
+    found: list[Finding] = []
+    for site in sites:
+        try:
+            names = free_names(site.source)
+        except ExpressionError:
+            continue  # `guard-syntax` reports it
+        is_start = site.machine is None and site.policy is None
+        unknown = names - (set(RESERVED_NAMES) if is_start else declared)
+        if not unknown:
+            continue
+        mask = _site_mask(flow, workflow, all_machines, site)
+        if mask is None:
+            continue  # never runs: `unreachable-state` reports the place
+        missing = sorted(name for name in unknown if not flow.has(mask, name))
+        if missing:
+            reasons = "; ".join(_explain(flow, name) for name in missing)
+            message = (f"{capitalised(site.what)} reads {quoted(missing)}, which may not be set when it runs: "
+                       f"{reasons}. Declare it in the context schema, or set it on every path before this point.")
+            found.append(warning("unknown-variable", message, site.pointer,
+                                 states=() if site.state is None else (site.state,),
+                                 transitions=() if site.transition is None else (site.transition,)))
+    return found

@@ -1,0 +1,129 @@
+"""Names that must point at something: states, policies, subflows and agents; and no way out of a final state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.definition import ANY_SOURCE, SubflowState, TaskState, Transition, Workflow
+from engine.validation.catalog import Catalog
+from engine.validation.checks._report import capitalised, error, transition_label
+from engine.validation.findings import Finding, pointer
+from engine.validation.graph import Machine
+
+__all__ = [
+    "find_exits_from_final",
+    "find_unknown_agents",
+    "find_unknown_policies",
+    "find_unknown_states",
+    "find_unknown_states_named_elsewhere",
+    "find_unknown_subflows",
+]
+
+
+def _named_sources(transition: Transition) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """Each state a transition names as its source, with the pointer tokens of that name ('*' names none)."""
+    if transition.source == ANY_SOURCE:
+        return
+    if isinstance(transition.source, str):
+        yield transition.source, ("source",)
+    else:
+        for j, source in enumerate(transition.source):
+            yield source, ("source", j)
+
+
+def _missing(machine: Machine, name: str) -> str:
+    if name in machine.outside:
+        return (f"'{name}' is outside {machine.describe()}; a branch's transitions must stay inside the branch "
+                "(the parallel state's own transitions lead on once the branches are done)")
+    return f"'{name}' is not a state of {machine.describe()}"
+
+
+def find_unknown_states(machine: Machine) -> list[Finding]:
+    """The machine's initial state, and every transition's source and destination, must be its own states."""
+    found: list[Finding] = []
+    if machine.initial not in machine.states:
+        message = f"The start state of {machine.describe()} is missing: {_missing(machine, machine.initial)}."
+        found.append(error("unknown-state", message, machine.field_pointer("initial")))
+    for index, transition in enumerate(machine.transitions):
+        label = capitalised(transition_label(transition, index))
+        for source, tokens in _named_sources(transition):
+            if source not in machine.states:
+                message = f"{label} leaves from a state that does not exist: {_missing(machine, source)}."
+                found.append(error("unknown-state", message, machine.transition_pointer(index, *tokens),
+                                   transitions=(index,)))
+        if transition.dest not in machine.states:
+            message = f"{label} leads to a state that does not exist: {_missing(machine, transition.dest)}."
+            found.append(error("unknown-state", message, machine.transition_pointer(index, "dest"),
+                               transitions=(index,)))
+    return found
+
+
+def find_unknown_states_named_elsewhere(workflow: Workflow, all_machines: list[Machine]) -> list[Finding]:
+    """Policies' `applies_at` and examples' `expect_state` name states too."""
+    everywhere = {sid for machine in all_machines for sid in machine.states}
+    found: list[Finding] = []
+    for i, policy in enumerate(workflow.policies):
+        for j, place in enumerate(policy.applies_at):
+            if place != "start" and place not in everywhere:
+                message = (f"Policy '{policy.id}' applies at '{place}', which is neither 'start' nor a state of "
+                           "the workflow, so it would never be checked there.")
+                found.append(error("unknown-state", message, pointer("policies", i, "applies_at", j)))
+    for i, example in enumerate(workflow.examples):
+        expected = example.expect_state
+        if expected is not None and expected not in workflow.states:
+            message = f"Example '{example.name}' expects to end in '{expected}', which is not a state of the workflow."
+            found.append(error("unknown-state", message, pointer("examples", i, "expect_state")))
+    return found
+
+
+def find_exits_from_final(machine: Machine) -> list[Finding]:
+    """A final state ends the instance (or the branch): no transition may leave it."""
+    found: list[Finding] = []
+    for index, transition in enumerate(machine.transitions):
+        for source, tokens in _named_sources(transition):
+            if source in machine.finals:
+                message = (f"{capitalised(transition_label(transition, index))} leaves the final state '{source}', "
+                           "but nothing happens after a final state. Make it another kind of state or remove "
+                           "the transition.")
+                found.append(error("exit-from-final", message, machine.transition_pointer(index, *tokens),
+                                   states=(source,), transitions=(index,)))
+    return found
+
+
+def find_unknown_policies(workflow: Workflow, all_machines: list[Machine]) -> list[Finding]:
+    """A state's `policies` must name policies defined in the workflow's `policies`."""
+    known = {policy.id for policy in workflow.policies}
+    found: list[Finding] = []
+    for machine in all_machines:
+        for sid, state in machine.states.items():
+            for j, policy_id in enumerate(state.policies):
+                if policy_id not in known:
+                    message = (f"State '{sid}' checks policy '{policy_id}', but the workflow defines no policy "
+                               "with that id.")
+                    found.append(error("unknown-policy", message, machine.state_pointer(sid, "policies", j),
+                                       states=(sid,)))
+    return found
+
+
+def find_unknown_subflows(workflow: Workflow, all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
+    """A subflow state must run a workflow the catalog knows (or this workflow itself)."""
+    found: list[Finding] = []
+    for machine in all_machines:
+        for sid, state in machine.states.items():
+            if isinstance(state, SubflowState) and state.workflow not in catalog.workflows \
+                    and state.workflow != workflow.id:
+                message = (f"Subflow state '{sid}' runs workflow '{state.workflow}', which is not among the "
+                           "known workflows.")
+                found.append(error("unknown-subflow", message, machine.state_pointer(sid, "workflow"), states=(sid,)))
+    return found
+
+
+def find_unknown_agents(all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
+    """A task's `agent` must be an agent the catalog knows."""
+    found: list[Finding] = []
+    for machine in all_machines:
+        for sid, state in machine.states.items():
+            if isinstance(state, TaskState) and state.agent is not None and state.agent not in catalog.agents:
+                message = f"Task '{sid}' is assigned to agent '{state.agent}', which is not among the known agents."
+                found.append(error("unknown-agent", message, machine.state_pointer(sid, "agent"), states=(sid,)))
+    return found

@@ -1,0 +1,78 @@
+"""Every finding code has a defective fixture that yields exactly it, and a clean twin that yields nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.validation.catalog import Catalog
+from engine.validation.checks import CODES, run_checks
+from engine.validation.loader import load_workflow
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# code → the findings the defective fixture must give: (pointer, states at fault, transitions at fault).
+EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
+    "unknown-state": [("/transitions/1/dest", (), (1,))],
+    "unreachable-state": [("/states/notify", ("notify",), ())],
+    "dead-end": [("/states/notify", ("notify",), ())],
+    "no-path-to-final": [("/states/nudge", ("nudge",), ()), ("/states/remind", ("remind",), ())],
+    "exit-from-final": [("/transitions/2/source", ("approved",), (2,))],
+    "choice-without-default": [("/states/route", ("route",), ())],
+    "ambiguous-transition": [("/transitions/1", ("check",), (0, 1))],
+    "guard-syntax": [("/transitions/2/guard", (), (2,))],
+    "missing-approval-outcome": [("/states/review", ("review",), ())],
+    "missing-done-path": [("/states/check", ("check",), ())],
+    "unknown-subflow": [("/states/open/workflow", ("open",), ())],
+    "unknown-agent": [("/states/check/agent", ("check",), ())],
+    "unknown-policy": [("/states/check/policies/0", ("check",), ())],
+    "approval-without-timeout": [("/states/review", ("review",), ())],
+    "missing-timeout-path": [("/states/review/timeout", ("review",), ())],
+    "task-without-error-path": [("/states/check", ("check",), ())],
+    "unknown-variable": [("/states/approved/result/total", ("approved",), ())],
+    "unused-trigger": [("/transitions/2/trigger", ("check",), (2,))],
+}
+
+
+def test_every_code_has_a_defective_and_a_clean_fixture() -> None:
+    assert set(EXPECTED) == set(CODES)
+    for kind in ("defective", "clean"):
+        assert {p.stem for p in (FIXTURES / kind).glob("*.json")} == set(CODES), kind
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_defective_fixture_yields_exactly_its_code(code: str, catalog: Catalog) -> None:
+    loaded = load_workflow(FIXTURES / "defective" / f"{code}.json", catalog)
+    found = [(f.code, f.pointer, f.states, f.transitions) for f in loaded.findings]
+    assert found == [(code, *where) for where in EXPECTED[code]]
+    assert {f.severity for f in loaded.findings} == {CODES[code]}
+    assert (loaded.model is not None) == (CODES[code] == "warning"), "errors refuse the model, warnings keep it"
+    assert all(len(f.message) > 40 and f.message.endswith(".") for f in loaded.findings)
+
+
+@pytest.mark.parametrize("code", sorted(EXPECTED))
+def test_clean_twin_has_no_findings(code: str, catalog: Catalog) -> None:
+    loaded = load_workflow(FIXTURES / "clean" / f"{code}.json", catalog)
+    assert loaded.findings == []
+    assert loaded.ok
+
+
+def test_guard_syntax_reports_line_and_column_within_the_expression(catalog: Catalog) -> None:
+    (finding,) = load_workflow(FIXTURES / "defective" / "guard-syntax.json", catalog).findings
+    assert (finding.line, finding.column) == (3, 14)  # the guard's third line ends without its ')'
+    assert "guard of transition 2" in finding.message
+    assert "line 3, column 14" in finding.message
+
+
+@pytest.mark.parametrize("code", ["unknown-subflow", "unknown-agent"])
+def test_catalog_checks_run_only_with_a_catalog(code: str) -> None:
+    assert load_workflow(FIXTURES / "defective" / f"{code}.json").findings == []
+
+
+def test_subflow_may_run_its_own_workflow(catalog: Catalog) -> None:
+    loaded = load_workflow(FIXTURES / "defective" / "unknown-subflow.json")
+    assert loaded.model is not None
+    recursive = loaded.model.model_copy(update={"id": "billing"})
+    assert run_checks(recursive, catalog) == []
+
