@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from engine.errors import StatewrightError
 
@@ -61,6 +61,7 @@ class ActionError(StatewrightError):
 
 
 ActionHandler = Callable[[ActionRequest], Any | Awaitable[Any]]
+H = TypeVar("H", bound=ActionHandler)
 
 
 class HandlerRegistry:
@@ -69,12 +70,18 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self._handlers: dict[str, ActionHandler] = {}
 
-    def register(self, name: str, handler: ActionHandler | None = None) -> Any:
+    @overload
+    def register(self, name: str, handler: None = None) -> Callable[[H], H]: ...
+
+    @overload
+    def register(self, name: str, handler: H) -> H: ...
+
+    def register(self, name: str, handler: H | None = None) -> H | Callable[[H], H]:
         if handler is not None:
             self._handlers[name] = handler
             return handler
 
-        def decorate(fn: ActionHandler) -> ActionHandler:
+        def decorate(fn: H) -> H:
             self._handlers[name] = fn
             return fn
 

@@ -1,0 +1,309 @@
+"""The runtime commands: run a flow, run a worker, and read or move instances in a database.
+
+Every command that touches a database takes `--db URL` (default: STATEWRIGHT_DATABASE_URL, else
+sqlite:///statewright.db); every command that prints records takes `--format json`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
+from engine.errors import InvalidDefinition, StatewrightError
+from engine.runtime.deployments import parse_definition
+from engine.runtime.engine import Engine
+from engine.runtime.example_run import drive, find_example, related_workflows
+from engine.runtime.handler_loading import DEFAULT_HANDLERS, load_handlers
+from engine.runtime.views import HistoryEntry, InstanceView
+from storage.database import create_database_engine, default_database_url
+from storage.schema import current_revision, upgrade
+
+__all__ = ["register_runtime_commands"]
+
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
+                                                    "sqlite:///statewright.db).")]
+Format = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+Handlers = Annotated[str | None, typer.Option("--handlers", help=f"module:function registering the action "
+                                                                 f"handlers (default {DEFAULT_HANDLERS}).")]
+
+
+def _open(db: str | None, *, handlers: str | None = None, with_handlers: bool = False,
+          lease_s: float = 30.0) -> Engine:
+    url = db or default_database_url()
+    try:
+        engine = Engine(url, lease_s=lease_s)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.UNREADABLE)
+    except Exception as exc:  # noqa: BLE001 - any driver failure to open becomes one clear line
+        fail(f"cannot open the database {url}: {str(exc).splitlines()[0]}")
+    if with_handlers:
+        try:
+            note = load_handlers(handlers or DEFAULT_HANDLERS, engine.handlers, required=handlers is not None)
+        except StatewrightError:
+            engine.close()
+            raise
+        if note:
+            stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
+    return engine
+
+
+def _json_argument(text: str | None, what: str) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        fail(f"{what} is not valid JSON: {exc}", ExitCode.UNREADABLE)
+
+
+def _instance(view: InstanceView, output: OutputFormat) -> None:
+    if output is OutputFormat.json:
+        emit_json(view.as_dict())
+        return
+    table = Table(show_header=False, title=f"instance {view.id}")
+    for key, value in view.as_dict().items():
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+        table.add_row(key, text)
+    stdout.print(table)
+
+
+def _history(entries: list[HistoryEntry], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("seq", "from", "to", "event", "actor", "status", "changed", "guards"):
+        table.add_column(column, overflow="fold")
+    for h in entries:
+        changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
+        guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
+        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards)
+    return table
+
+
+def run_command(
+    file: Annotated[Path, typer.Argument(help="A workflow file.")],
+    *,
+    example: Annotated[str | None, typer.Option("--example", help="Run one of the file's examples.")] = None,
+    context: Annotated[str | None, typer.Option("--context", help="The start context as JSON.")] = None,
+    db: Db = None, handlers: Handlers = None, output: Format = OutputFormat.text,
+    max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds to wait for retries.")] = 30.0,
+) -> None:
+    """Deploy FILE, start it, run it to its end or its first wait, and print its transitions."""
+    if example is not None and context is not None:
+        fail("give --example or --context, not both", ExitCode.UNREADABLE)
+    if not file.is_file():
+        fail(f"{file}: no such file", ExitCode.UNREADABLE)
+    try:
+        workflow = parse_definition(file)
+    except InvalidDefinition as exc:
+        fail(f"{file} is not a valid workflow: {exc.detail}")
+    chosen = find_example(workflow, example) if example is not None else None
+    start_context = chosen.context if chosen is not None else (_json_argument(context, "--context") or {})
+    if not isinstance(start_context, dict):
+        fail("--context must be a JSON object", ExitCode.UNREADABLE)
+    with _open(db, handlers=handlers, with_handlers=True) as engine:
+        for related in related_workflows(workflow, file.parent):
+            engine.deploy(related)
+        engine.deploy(workflow)
+        view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
+        entries = engine.history(view.id)
+    if output is OutputFormat.json:
+        emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
+    else:
+        stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
+        for entry in entries:
+            if entry.event == "error" and isinstance(entry.payload, dict):
+                stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
+                             highlight=False)
+        stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
+        if view.error:
+            stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
+    if chosen is not None and chosen.expect_state is not None and chosen.expect_state != view.state:
+        fail(f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached '{view.state}'")
+
+
+def worker_command(
+    *,
+    db: Db = None, handlers: Handlers = None,
+    batch: Annotated[int, typer.Option(help="Jobs claimed per round.")] = 32,
+    poll: Annotated[float, typer.Option(help="Seconds between looks for work other processes added.")] = 1.0,
+    lease: Annotated[float, typer.Option(help="Seconds a claimed job stays leased.")] = 30.0,
+) -> None:
+    """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules."""
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    with _open(db, handlers=handlers, with_handlers=True, lease_s=lease) as engine:
+        stderr.print(f"worker on {engine.database_url}", highlight=False)
+        engine.run_worker(stop, poll_s=poll, batch=batch)
+
+
+def instances_command(
+    *,
+    db: Db = None, output: Format = OutputFormat.text,
+    workflow: Annotated[str | None, typer.Option(help="Only this workflow.")] = None,
+    status: Annotated[str | None, typer.Option(help="running, held, succeeded, failed or cancelled.")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+) -> None:
+    """List instances, newest first."""
+    with _open(db) as engine:
+        found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, limit=limit)
+    if output is OutputFormat.json:
+        emit_json([v.as_dict() for v in found])
+        return
+    table = Table(title="instances")
+    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated"):
+        table.add_column(column)
+    for v in found:
+        table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
+                      v.as_dict()["updated_at"])
+    stdout.print(table)
+
+
+def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
+                 output: Format = OutputFormat.text) -> None:
+    """Show one instance."""
+    with _open(db) as engine:
+        _instance(engine.get(instance_id), output)
+
+
+def history_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
+                    output: Format = OutputFormat.text) -> None:
+    """Print an instance's transition history."""
+    with _open(db) as engine:
+        entries = engine.history(instance_id)
+    if output is OutputFormat.json:
+        emit_json([h.as_dict() for h in entries])
+    else:
+        stdout.print(_history(entries, f"history of {instance_id}"))
+
+
+def send_command(
+    instance_id: Annotated[str, typer.Argument()], event: Annotated[str, typer.Argument()],
+    *,
+    payload: Annotated[str | None, typer.Option("--payload", help="The event's payload as JSON.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Who sends it.")] = None,
+    key: Annotated[str | None, typer.Option("--idempotency-key", help="Repeats with this key change nothing.")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Send EVENT to an instance."""
+    data = _json_argument(payload, "--payload")
+    with _open(db) as engine:
+        _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
+
+
+def approvals_command(
+    *,
+    user: Annotated[str | None, typer.Option(help="Requests this user may decide.")] = None,
+    role: Annotated[list[str] | None, typer.Option("--role", help="… or any of these roles (repeatable).")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """List pending approval requests."""
+    with _open(db) as engine:
+        found = engine.pending_approvals(user, role or [], tenant)
+    if output is OutputFormat.json:
+        emit_json([a.as_dict() for a in found])
+        return
+    table = Table(title="pending approvals")
+    for column in ("instance", "workflow", "state", "approvers", "quorum", "request"):
+        table.add_column(column, overflow="fold")
+    for a in found:
+        approvers = ", ".join([f"user {u}" for u in a.users] + [f"role {r}" for r in a.roles])
+        table.add_row(a.instance_id, a.workflow_id, a.state, approvers, str(a.quorum),
+                      json.dumps(a.request, ensure_ascii=False))
+    stdout.print(table)
+
+
+def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,
+            db: str | None, output: OutputFormat) -> None:
+    with _open(db) as engine:
+        decide = engine.approve if decision == "approve" else engine.reject
+        _instance(decide(instance_id, actor=actor, roles=role or [], comment=comment), output)
+
+
+Actor = Annotated[str, typer.Option("--actor", help="Who decides.")]
+Roles = Annotated[list[str] | None, typer.Option("--role", help="The actor's roles (repeatable).")]
+Comment = Annotated[str | None, typer.Option("--comment", help="Why.")]
+
+
+def approve_command(instance_id: Annotated[str, typer.Argument()], *, actor: Actor, role: Roles = None,
+                    comment: Comment = None, db: Db = None, output: Format = OutputFormat.text) -> None:
+    """Approve an instance's pending request (as an authorised approver)."""
+    _decide("approve", instance_id, actor=actor, role=role, comment=comment, db=db, output=output)
+
+
+def reject_command(instance_id: Annotated[str, typer.Argument()], *, actor: Actor, role: Roles = None,
+                   comment: Comment = None, db: Db = None, output: Format = OutputFormat.text) -> None:
+    """Reject an instance's pending request (as an authorised approver)."""
+    _decide("reject", instance_id, actor=actor, role=role, comment=comment, db=db, output=output)
+
+
+def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
+                   output: Format = OutputFormat.text) -> None:
+    """Rebuild an instance from its history; exit 1 when it does not match the stored instance."""
+    with _open(db) as engine:
+        report = engine.replay(instance_id)
+    if output is OutputFormat.json:
+        emit_json(report.as_dict())
+    elif report.matches:
+        stdout.print(f"[green]✓[/] {instance_id}: {report.history_rows} transitions rebuild the stored instance",
+                     highlight=False)
+    else:
+        stdout.print(f"[red]✗[/] {instance_id} does not match its history:", highlight=False)
+        for difference in report.differences:
+            stdout.print(f"    {difference}", highlight=False)
+    if not report.matches:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def db_upgrade_command(db: Db = None) -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    url = db or default_database_url()
+    try:
+        engine = create_database_engine(url)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.UNREADABLE)
+    try:
+        upgrade(engine)
+        stdout.print(f"{engine.url.render_as_string(hide_password=True)} is at revision {current_revision(engine)}",
+                     highlight=False)
+    except Exception as exc:  # noqa: BLE001 - a driver failure becomes one clear line
+        fail(f"cannot upgrade {url}: {str(exc).splitlines()[0]}")
+    finally:
+        engine.dispose()
+
+
+def _reporting(command: Callable[..., None]) -> Callable[..., None]:
+    """The command, with an engine error turned into one clear line and exit code 1 (never a traceback)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except StatewrightError as exc:
+            fail(exc.detail)
+
+    return run
+
+
+def register_runtime_commands(app: typer.Typer) -> None:
+    """Add the runtime commands (and the `db` group) to `app`."""
+    for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
+                          ("show", show_command), ("history", history_command), ("send", send_command),
+                          ("approvals", approvals_command), ("approve", approve_command),
+                          ("reject", reject_command), ("replay", replay_command)):
+        app.command(name)(_reporting(command))
+    db_app = typer.Typer(name="db", help="The database schema.", no_args_is_help=True)
+    db_app.command("upgrade")(_reporting(db_upgrade_command))
+    app.add_typer(db_app, name="db")
+
+

@@ -1,0 +1,72 @@
+"""Finishing an action job: retry it later, or apply its `done`/`error` exactly once.
+
+"Exactly once" rests on two guards in the one transaction: the job is finished only by the worker that holds
+its lease (a worker whose lease lapsed and was taken over finishes nothing), and the transition applies only
+if the instance still sits in the task at the version that started it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.definition import Retry
+from engine.runtime.action_runner import ActionOutcome
+from engine.runtime.actions import ActionRequest
+from engine.runtime.core import Runtime
+from engine.runtime.costs import record_cost
+from engine.runtime.decide import decide
+from engine.runtime.retries import retry_delay, should_retry
+from engine.runtime.snapshot import RUNNING, Event
+from engine.runtime.writer import snapshot_of
+from storage.instances import InstanceRecord, InstanceStore
+from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
+from storage.transaction import Transaction
+
+__all__ = ["action_request", "finish_action"]
+
+
+def action_request(job: JobRecord, instance: InstanceRecord) -> ActionRequest:
+    payload = job.payload
+    return ActionRequest(
+        action=payload["action"], input=payload["input"], context=instance.context,
+        idempotency_key=job.idempotency_key, attempt=job.attempt, instance_id=instance.id,
+        workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
+    )
+
+
+def _error(outcome: ActionOutcome, attempt: int) -> dict[str, Any]:
+    return {"kind": outcome.error_kind, "message": outcome.error_message, "attempts": attempt}
+
+
+def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
+                  locked: InstanceRecord | None = None) -> bool:
+    """Record the outcome of one attempt. True if it moved the instance on. `locked` is the job's instance
+    when the caller read (and locked) it in this transaction already."""
+    now = rt.clock.now()
+    payload = job.payload
+    jobs = JobStore(tx)
+    retry = Retry.model_validate(payload["retry"]) if payload.get("retry") else None
+    if outcome.failed and should_retry(retry, job.attempt, outcome.error_kind or "error", outcome.retryable):
+        assert retry is not None
+        due = now + retry_delay(retry, job.attempt, rt.rng)
+        jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=_error(outcome, job.attempt),
+                         now=now)
+        return False
+    status = JOB_FAILED if outcome.failed else JOB_DONE
+    error = _error(outcome, job.attempt) if outcome.failed else None
+    if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error):
+        return False  # our lease lapsed and another worker holds the job: it will finish it
+    assert job.instance_id is not None
+    instance = locked if locked is not None else InstanceStore(tx).get_for_update(job.instance_id)
+    if (instance is None or instance.status != RUNNING or instance.version != payload["seq"]
+            or instance.state != payload["state"]):
+        return False  # the instance left the task meanwhile (cancelled, or moved on by another event)
+    amount = None
+    if outcome.cost is not None:
+        amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
+                             cost=outcome.cost, now=now)
+    event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
+    compiled = rt.writer.compiled_for(tx, instance)
+    decision = decide(compiled, snapshot_of(instance), event, rt.writer.environment(tx, compiled, instance, now))
+    rt.writer.commit(tx, instance, decision, now=now, cost=amount)
+    return True

@@ -1,0 +1,93 @@
+"""Deciding approvals: only an authorised actor (a listed user, or holding a listed role) decides; a repeated
+decision by the same actor changes nothing; the quorum of approvals fires `approve`, one rejection `reject`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed
+from engine.runtime.core import Runtime
+from engine.runtime.decide import decide
+from engine.runtime.idempotency import keep_response, kept_response
+from engine.runtime.queries import instance_view
+from engine.runtime.snapshot import HELD, RUNNING, Event
+from engine.runtime.views import InstanceView
+from engine.runtime.writer import snapshot_of
+from storage.approvals import ApprovalDecisionRecord, ApprovalRecord, ApprovalStore
+from storage.instances import InstanceRecord, InstanceStore
+from storage.transaction import Transaction
+
+__all__ = ["authorised", "decide_approval"]
+
+
+def authorised(actor: str, roles: Sequence[str], assignees: Sequence[tuple[str, str]]) -> bool:
+    return ("user", actor) in assignees or any(("role", role) in assignees for role in roles)
+
+
+def _decided_before(approvals: ApprovalStore, instance: InstanceRecord, actor: str) -> bool:
+    """Whether `actor` decided the instance's latest approval (a repeat after it closed)."""
+    latest = approvals.for_instance(instance.id)
+    if not latest or latest[-1].id is None:
+        return False
+    return any(d.actor == actor for d in approvals.decisions(latest[-1].id))
+
+
+def _pending(approvals: ApprovalStore, instance: InstanceRecord) -> ApprovalRecord | None:
+    found = approvals.pending_for_instance(instance.id)
+    if found is None or instance.status not in (RUNNING, HELD) or found.seq != instance.version:
+        return None
+    return found
+
+
+def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str, roles: Sequence[str],
+                    comment: str | None, idempotency_key: str | None) -> InstanceView:
+    if decision not in ("approve", "reject"):
+        raise ValueError(f"a decision is 'approve' or 'reject', not '{decision}'")
+    if not actor:
+        raise NotAuthorized("an approval needs the deciding actor")
+    scope = f"approval:{instance_id}"
+
+    def work(tx: Transaction) -> InstanceView:
+        repeated = kept_response(tx, scope, idempotency_key)
+        if repeated is not None:
+            return repeated
+        instance = InstanceStore(tx).get_for_update(instance_id)
+        if instance is None:
+            raise InstanceNotFound(f"no instance '{instance_id}'")
+        approvals = ApprovalStore(tx)
+        pending = _pending(approvals, instance)
+        if pending is None or pending.id is None:
+            if _decided_before(approvals, instance, actor):
+                return instance_view(instance)
+            raise TransitionNotAllowed(decision, instance.state, "no approval is pending")
+        assignees = approvals.assignees(pending.id)
+        if not authorised(actor, roles, assignees):
+            allowed = ", ".join(f"{kind} {name}" for kind, name in assignees)
+            raise NotAuthorized(f"'{actor}' may not decide this approval (approvers: {allowed})")
+        now = rt.clock.now()
+        after = instance
+        if approvals.record_decision(ApprovalDecisionRecord(pending.id, actor, decision, comment, now)):
+            after = _maybe_fire(rt, tx, instance, pending, decision=decision, actor=actor, comment=comment)
+        view = instance_view(after)
+        keep_response(tx, scope, idempotency_key, view, now)
+        return view
+
+    return rt.write(work)
+
+
+def _maybe_fire(rt: Runtime, tx: Transaction, instance: InstanceRecord, pending: ApprovalRecord, *, decision: str,
+                actor: str, comment: str | None) -> InstanceRecord:
+    assert pending.id is not None
+    approvals = ApprovalStore(tx)
+    decisions = approvals.decisions(pending.id)
+    approving = [d for d in decisions if d.decision == "approve"]
+    if decision == "approve" and len(approving) < pending.quorum:
+        return instance
+    now = rt.clock.now()
+    approvals.close(pending.id, status="approved" if decision == "approve" else "rejected", at=now)
+    payload = {"actor": actor, "comment": comment, "approval": pending.id,
+               "approvers": [d.actor for d in (approving if decision == "approve" else decisions)]}
+    compiled = rt.writer.compiled_for(tx, instance)
+    result = decide(compiled, snapshot_of(instance), Event(decision, payload, actor, system=True),
+                    rt.writer.environment(tx, compiled, instance, now))
+    return rt.writer.commit(tx, instance, result, now=now)

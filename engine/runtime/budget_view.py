@@ -1,0 +1,27 @@
+"""The `budget` variable of CEL expressions: the tenant's month, {limit, spent, remaining, ratio, set}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.runtime.clock import to_datetime
+from storage.costs import CostStore
+from storage.transaction import Transaction
+
+__all__ = ["budget_variable", "month_of"]
+
+
+def month_of(now: float) -> str:
+    return to_datetime(now).strftime("%Y-%m")
+
+
+def budget_variable(tx: Transaction, tenant: str, now: float) -> dict[str, Any]:
+    """Without a budget, `set` is false and every number is 0, so `budget.ratio > 1.0` never holds."""
+    costs = CostStore(tx)
+    month = month_of(now)
+    spent = costs.spent(tenant, month)
+    limit = costs.budget(tenant)
+    if limit is None or limit <= 0:
+        return {"limit": 0.0, "spent": spent, "remaining": 0.0, "ratio": 0.0, "set": False, "month": month}
+    return {"limit": limit, "spent": spent, "remaining": limit - spent, "ratio": spent / limit, "set": True,
+            "month": month}

@@ -1,0 +1,61 @@
+"""A child ended: resume its parent — a subflow with the child's result, a parallel state once its join
+is decided (merging the branches' context changes, cancelling branches no longer needed)."""
+
+from __future__ import annotations
+
+from engine.definition import ParallelState, SubflowState
+from engine.runtime.core import Runtime
+from engine.runtime.decide import decide
+from engine.runtime.joins import BranchEnd, join_verdict
+from engine.runtime.snapshot import RUNNING, SUCCEEDED, Event
+from engine.runtime.writer import snapshot_of
+from storage.instances import InstanceRecord, InstanceStore
+from storage.transaction import Transaction
+
+__all__ = ["resume_parent"]
+
+
+def _branch_name(child: InstanceRecord) -> str:
+    return child.branch.rsplit("/", 1)[-1].partition(".")[2]
+
+
+def _subflow_event(child: InstanceRecord) -> Event:
+    if child.status == SUCCEEDED:
+        return Event("done", child.result, system=True)
+    message = f"the subflow {child.workflow_id} ended {child.status}"
+    return Event("error", {"kind": "subflow", "message": message, "status": child.status, "error": child.error,
+                           "child": child.id}, system=True)
+
+
+def resume_parent(rt: Runtime, tx: Transaction, child_id: str) -> bool:
+    """True if the parent moved on."""
+    instances = InstanceStore(tx)
+    child = instances.get(child_id)
+    if child is None or child.parent_id is None:
+        return False
+    parent = instances.get_for_update(child.parent_id)
+    if parent is None or parent.status != RUNNING or parent.version != child.parent_seq:
+        return False  # the parent left that state already; this child's end no longer matters
+    now = rt.clock.now()
+    compiled = rt.writer.compiled_for(tx, parent)
+    state = compiled.states.get(parent.state)
+    if isinstance(state, SubflowState):
+        event = _subflow_event(child)
+    elif isinstance(state, ParallelState):
+        children = {_branch_name(c): c for c in instances.children(parent.id, parent.version)}
+        ends = [BranchEnd(b.name, children[b.name].id, children[b.name].status, children[b.name].context,
+                          children[b.name].result, children[b.name].error)
+                for b in state.branches if b.name in children]
+        verdict = join_verdict(state.join, ends, parent.context)
+        if verdict.outcome == "pending":
+            return False
+        for branch_id in verdict.cancel:
+            branch = instances.get_for_update(branch_id)
+            if branch is not None and branch.status in ("running", "held"):
+                rt.writer.cancel(tx, branch, now=now, actor=None)
+        event = Event(verdict.outcome, verdict.payload, system=True)
+    else:
+        return False
+    decision = decide(compiled, snapshot_of(parent), event, rt.writer.environment(tx, compiled, parent, now))
+    rt.writer.commit(tx, parent, decision, now=now)
+    return True

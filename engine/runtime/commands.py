@@ -1,0 +1,87 @@
+"""Starting, sending to and cancelling instances: each one transaction, idempotent when given a key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import ConcurrencyConflict, TransitionNotAllowed
+from engine.runtime.context_schema import check_context
+from engine.runtime.core import Runtime
+from engine.runtime.decide import decide
+from engine.runtime.idempotency import keep_response, kept_response
+from engine.runtime.queries import instance_view, load_instance
+from engine.runtime.snapshot import HELD, Event
+from engine.runtime.views import InstanceView
+from engine.runtime.writer import snapshot_of
+from storage.transaction import Transaction
+
+__all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
+
+# Events the runtime fires itself in each kind of state; `send` refuses them (approve/reject go through
+# `approve`/`reject`, which check who decides).
+RUNTIME_EVENTS: dict[str, frozenset[str]] = {
+    "task": frozenset({"done", "error"}),
+    "wait": frozenset({"done", "timeout"}),
+    "approval": frozenset({"approve", "reject", "timeout"}),
+    "parallel": frozenset({"done", "error"}),
+    "subflow": frozenset({"done", "error"}),
+}
+
+
+def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
+                   tenant: str, idempotency_key: str | None, actor: str | None) -> InstanceView:
+    scope = f"start:{tenant}"
+
+    def work(tx: Transaction) -> InstanceView:
+        repeated = kept_response(tx, scope, idempotency_key)
+        if repeated is not None:
+            return repeated
+        compiled = rt.deployments.compiled(tx, workflow_id, version)
+        check_context(compiled.workflow.context, context)
+        now = rt.clock.now()
+        view = instance_view(rt.writer.create(tx, compiled, context, tenant=tenant, now=now, actor=actor))
+        keep_response(tx, scope, idempotency_key, view, now)
+        return view
+
+    return rt.write(work)
+
+
+def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
+               idempotency_key: str | None, expected_version: int | None) -> InstanceView:
+    scope = f"send:{instance_id}"
+
+    def work(tx: Transaction) -> InstanceView:
+        repeated = kept_response(tx, scope, idempotency_key)
+        if repeated is not None:
+            return repeated
+        instance = load_instance(tx, instance_id)
+        if expected_version is not None and instance.version != expected_version:
+            raise ConcurrencyConflict(
+                f"the instance {instance_id} is at version {instance.version}, not {expected_version}"
+            )
+        compiled = rt.writer.compiled_for(tx, instance)
+        state = compiled.states.get(instance.state)
+        owned = RUNTIME_EVENTS.get(state.type, frozenset()) if state is not None else frozenset()
+        if event in owned or (instance.status == HELD and event in ("approve", "reject")):
+            raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
+                                       "approvals are decided with approve/reject by an authorised approver")
+        now = rt.clock.now()
+        decision = decide(compiled, snapshot_of(instance), Event(event, payload, actor),
+                          rt.writer.environment(tx, compiled, instance, now))
+        view = instance_view(rt.writer.commit(tx, instance, decision, now=now))
+        keep_response(tx, scope, idempotency_key, view, now)
+        return view
+
+    return rt.write(work, retry_conflicts=expected_version is None)
+
+
+def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:
+    """Cancel an instance and, with it, every child still running."""
+
+    def work(tx: Transaction) -> InstanceView:
+        instance = load_instance(tx, instance_id)
+        if instance.status in ("succeeded", "failed", "cancelled"):
+            raise TransitionNotAllowed("cancel", instance.state, f"the instance has ended ({instance.status})")
+        return instance_view(rt.writer.cancel(tx, instance, now=rt.clock.now(), actor=actor))
+
+    return rt.write(work)

@@ -1,0 +1,59 @@
+"""The runtime's shared parts — store, clock, deployments, writer, handlers — and running a unit of work in
+one write transaction, retried when another writer got there first."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from engine.errors import ConcurrencyConflict, StorageError
+from engine.runtime.actions import HandlerRegistry
+from engine.runtime.clock import Clock
+from engine.runtime.deployments import Deployments
+from engine.runtime.writer import DecisionWriter
+from storage.errors import StoreError, TransientConflict
+from storage.transaction import Store, Transaction
+
+__all__ = ["Runtime"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    store: Store
+    clock: Clock
+    deployments: Deployments
+    writer: DecisionWriter
+    handlers: HandlerRegistry
+    lease_s: float = 30.0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def write(self, work: Callable[[Transaction], T], *, retry_conflicts: bool = True, attempts: int = 8) -> T:
+        """Run `work` in one write transaction. A `ConcurrencyConflict` (or a deadlock the database broke)
+        rolls it back and runs it again on fresh data, unless `retry_conflicts` is False."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.store.write() as tx:
+                    return work(tx)
+            except ConcurrencyConflict:
+                if not retry_conflicts or attempt == attempts:
+                    raise
+            except TransientConflict as exc:
+                if attempt == attempts:
+                    raise ConcurrencyConflict(f"the database kept aborting the transaction: {exc}") from exc
+            except StoreError as exc:
+                raise StorageError(str(exc)) from exc
+            if attempt >= 2:  # a short real pause (whatever clock the tests inject) spreads contenders out
+                time.sleep(min(0.05, 0.002 * attempt) * self.rng.random())
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def read(self, work: Callable[[Transaction], T]) -> T:
+        try:
+            with self.store.read() as tx:
+                return work(tx)
+        except StoreError as exc:
+            raise StorageError(str(exc)) from exc

@@ -1,0 +1,36 @@
+"""The Cost Sentinel's bookkeeping: each action's cost, attributed to tenant, workflow, instance and agent,
+added to the tenant's month; crossing 90% of the monthly budget publishes `budget_threshold` once a month."""
+
+from __future__ import annotations
+
+from engine.runtime.actions import Cost
+from engine.runtime.budget_view import month_of
+from engine.runtime.events import publish_in
+from storage.costs import CostRecord, CostStore
+from storage.instances import InstanceRecord
+from storage.transaction import Transaction
+
+__all__ = ["BUDGET_THRESHOLD_EVENT", "THRESHOLD", "record_cost"]
+
+BUDGET_THRESHOLD_EVENT = "budget_threshold"
+THRESHOLD = 0.9
+
+
+def record_cost(tx: Transaction, instance: InstanceRecord, *, state: str, action: str, agent: str | None,
+                cost: Cost, now: float) -> float:
+    """Store the cost (in the transaction of the transition it belongs to); the amount."""
+    costs = CostStore(tx)
+    month = month_of(now)
+    spent = costs.record(CostRecord(
+        tenant=instance.tenant, workflow_id=instance.workflow_id, instance_id=instance.id, agent=agent,
+        state=state, action=action, model=cost.model, tokens=cost.tokens, amount=cost.amount, month=month, at=now,
+    ))
+    limit = costs.budget(instance.tenant)
+    if limit is not None and limit > 0 and spent >= THRESHOLD * limit and costs.mark_threshold_alerted(
+        instance.tenant, month
+    ):
+        payload = {"tenant": instance.tenant, "month": month, "limit": limit, "spent": spent,
+                   "ratio": spent / limit, "threshold": THRESHOLD}
+        publish_in(tx, tenant=instance.tenant, event_type=BUDGET_THRESHOLD_EVENT, payload=payload,
+                   correlation_key=instance.tenant, idempotency_key=f"{BUDGET_THRESHOLD_EVENT}:{month}", now=now)
+    return cost.amount

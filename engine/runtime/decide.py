@@ -1,0 +1,293 @@
+"""Deciding purely: (compiled workflow, snapshot, event, environment) → the new snapshot, the transitions taken
+(each with the guards it tried and the policies it checked) and the effects for the runtime to carry out.
+
+Nothing here touches a database, a clock or a handler. A refused event raises `TransitionNotAllowed` and
+changes nothing; an event from the runtime itself (`Event.system`) that the definition does not handle fails
+the instance instead, so no instance is ever left stuck. After entering a state, its automatic transitions are
+followed at once (guards permitting) and its work is started only if none of them is taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition import ChoiceState, FinalState, Policy, SubflowState, TaskState, WaitState
+from engine.definition.expressions import ExpressionError
+from engine.errors import TransitionNotAllowed
+from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval
+from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
+from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
+from engine.runtime.policies import ALLOW, DENY, PolicyDecision, evaluate_policies
+from engine.runtime.snapshot import (
+    AUTO,
+    CANCEL,
+    CANCELLED,
+    FAILED,
+    HELD,
+    RUNNING,
+    START,
+    SUCCEEDED,
+    Environment,
+    Event,
+    Snapshot,
+)
+from engine.runtime.variables import evaluate_mapping, json_value, variables
+
+__all__ = ["MAX_AUTOMATIC_STEPS", "Decision", "Step", "decide", "start"]
+
+MAX_AUTOMATIC_STEPS = 200
+_OUTPUT_STATES = (TaskState, WaitState, SubflowState)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One transition: one history row."""
+
+    source: str | None
+    dest: str
+    event: str
+    actor: str | None
+    payload: Any
+    transition: int | None
+    guards: tuple[GuardEvaluation, ...]
+    changes: dict[str, Any]
+    status: str
+    policies: tuple[PolicyDecision, ...]
+    effects: tuple[Effect, ...]
+    error: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    snapshot: Snapshot
+    steps: tuple[Step, ...]
+
+
+class _Run:
+    """The decision being built: the moving snapshot and the steps so far."""
+
+    def __init__(self, compiled: CompiledWorkflow, snapshot: Snapshot, env: Environment) -> None:
+        self.c = compiled
+        self.env = env
+        self.state = snapshot.state
+        self.context = dict(snapshot.context)
+        self.status = snapshot.status
+        self.result = snapshot.result
+        self.error = snapshot.error
+        self.steps: list[Step] = []
+
+    def decision(self) -> Decision:
+        snapshot = Snapshot(self.state, self.context, self.status, self.result, self.error)
+        return Decision(snapshot, tuple(self.steps))
+
+    def scope(self, event: Any = None, context: dict[str, Any] | None = None) -> dict[str, Any]:
+        return variables(self.context if context is None else context, event, self.env, self.state)
+
+    def record(self, source: str | None, event: Event, *, transition: int | None = None,
+               guards: tuple[GuardEvaluation, ...] = (), changes: dict[str, Any] | None = None,
+               policies: tuple[PolicyDecision, ...] = (), effects: Sequence[Effect] = ()) -> None:
+        if len(self.steps) >= MAX_AUTOMATIC_STEPS:
+            raise _Loop
+        self.steps.append(Step(source, self.state, event.name, event.actor, event.payload, transition, guards,
+                               changes or {}, self.status, policies, tuple(effects), self.error))
+
+    # --- events ---------------------------------------------------------------------------------------
+    def fire(self, event: Event) -> None:
+        state = self.c.states[self.state]
+        changes: dict[str, Any] = {}
+        if event.name == "done":
+            if isinstance(state, _OUTPUT_STATES) and state.output and not _timer_wait(state):
+                changes[state.output] = json_value(event.payload)
+            elif state.type == "parallel" and isinstance(event.payload, dict):
+                changes.update(event.payload.get("context") or {})
+        scope = self.scope(event.payload, {**self.context, **changes} if changes else None)
+        fired = self.c.fire(self.state, event.name, scope)
+        if fired is None or fired.transition is None:
+            why = (f"no transition leaves '{self.state}' on '{event.name}'" if fired is None
+                   else "no transition's guard held")
+            if event.system:
+                self.fail(event, "unhandled", why, guards=() if fired is None else fired.evaluations)
+                return
+            accepted = ", ".join(self.c.triggers(self.state)) or "none"
+            raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {accepted})")
+        try:
+            changes.update(evaluate_mapping(fired.transition.assign, scope))
+        except ExpressionError as exc:
+            if event.system:
+                self.fail(event, "assign", f"{exc.expression}: {exc.message}", guards=fired.evaluations)
+                return
+            raise TransitionNotAllowed(event.name, self.state, f"an assignment failed: {exc}") from exc
+        self.context.update(changes)
+        arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
+                           leave_effects(state, event.name))
+        self.move(fired.transition.dest, arrival)
+
+    def cancel(self, event: Event) -> None:
+        self.status = CANCELLED
+        self.record(self.state, event, effects=[ClearWaits()])
+
+    def release(self, event: Event) -> None:
+        """A policy gate decided: `approve` starts the held state's work, `reject` fails the instance."""
+        if event.name == "approve":
+            self.status = RUNNING
+            self.arrive(_Arrival(self.state, event, effects=[RELEASE_GATE]), check_policies=False)
+        elif event.name == "reject":
+            self.status = FAILED
+            self.error = {"kind": "policy_rejected", "message": "the policy approval was rejected",
+                          "decision": json_value(event.payload)}
+            self.record(self.state, event, effects=[RELEASE_GATE])
+        else:
+            raise TransitionNotAllowed(event.name, self.state, "the instance waits for a policy approval")
+
+    def fail(self, event: Event, kind: str, message: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
+        self.status = FAILED
+        self.error = {"kind": kind, "message": message, "event": event.name, "payload": json_value(event.payload)}
+        self.record(self.state, event, guards=guards, effects=[ClearWaits()])
+
+    # --- moving and entering --------------------------------------------------------------------------
+    def move(self, dest: str, arrival: _Arrival, extra_policies: Sequence[Policy] = ()) -> None:
+        self.state = dest
+        self.arrive(arrival, extra_policies=extra_policies)
+
+    def enter(self, arrival: _Arrival) -> None:
+        self.record(arrival.source, arrival.event, transition=arrival.transition, guards=arrival.guards,
+                    changes=arrival.changes, policies=arrival.policies, effects=arrival.effects)
+
+    def arrive(self, arrival: _Arrival, *, extra_policies: Sequence[Policy] = (), check_policies: bool = True) -> None:
+        """Record the step into `self.state`, then gate it by policy, end it, pass through it, or start it."""
+        state = self.c.states[self.state]
+        if check_policies:
+            rules = list(extra_policies) + self._policies(state.policies)
+            if rules:
+                arrival.policies, decided = evaluate_policies(rules, self.scope())
+                if decided is not None and decided.outcome != ALLOW:
+                    self.gate(arrival, decided)
+                    return
+        if isinstance(state, FinalState):
+            self.finish(state, arrival)
+            return
+        automatic = self.c.fire(self.state, AUTO, self.scope()) if self.c.accepts(self.state, AUTO) else None
+        if automatic is not None and automatic.transition is not None:
+            self.enter(arrival)
+            self.pass_through(automatic.index, automatic.evaluations)
+            return
+        if isinstance(state, ChoiceState):
+            self.enter(arrival)
+            self.fail(Event(AUTO, system=True), "no_match",
+                      f"no transition of the choice '{self.state}' matched and it has no default",
+                      guards=automatic.evaluations if automatic is not None else ())
+            return
+        started = entry_effects(self.state, state, context=self.context, scope=self.scope(), now=self.env.now,
+                                branch=self.c.branch)
+        if isinstance(started, EntryError):
+            self.enter(arrival)
+            self.fire(Event("error", {"kind": started.kind, "message": started.message}, system=True))
+            return
+        arrival.effects.extend(started)
+        self.enter(arrival)
+
+    def pass_through(self, index: int | None, guards: tuple[GuardEvaluation, ...]) -> None:
+        assert index is not None
+        transition = self.c.transitions[index]
+        automatic = Event(AUTO, system=True)
+        try:
+            changes = evaluate_mapping(transition.assign, self.scope())
+        except ExpressionError as exc:
+            self.fail(automatic, "assign", f"{exc.expression}: {exc.message}", guards=guards)
+            return
+        self.context.update(changes)
+        source = self.state
+        arrival = _Arrival(source, Event(AUTO), index, guards, changes, leave_effects(self.c.states[source], AUTO))
+        self.move(transition.dest, arrival)
+
+    def gate(self, arrival: _Arrival, decided: PolicyDecision) -> None:
+        """A policy matched: deny fails the instance; require_approval holds it at an approval gate."""
+        policy = next((p for p in self.c.workflow.policies if p.id == decided.policy), None)
+        if decided.outcome == DENY or policy is None or policy.approvers is None:
+            self.status = FAILED
+            self.error = {"kind": "policy_denied", "policy": decided.policy, "reason": decided.reason,
+                          "action_required": decided.action_required}
+            if decided.outcome != DENY:
+                self.error["message"] = "the policy requires an approval but names no approvers"
+            self.enter(arrival)
+            return
+        self.status = HELD
+        request = {"policy": policy.id, "reason": policy.reason, "action_required": policy.action_required}
+        arrival.effects.append(RequestApproval(self.state, "policy", tuple(policy.approvers.users),
+                                               tuple(policy.approvers.roles), 1, request, None, policy.id))
+        self.enter(arrival)
+
+    def finish(self, state: FinalState, arrival: _Arrival) -> None:
+        try:
+            result = evaluate_mapping(state.result, self.scope())
+        except ExpressionError as exc:
+            self.enter(arrival)
+            self.fail(Event(AUTO, system=True), "result", f"{exc.expression}: {exc.message}")
+            return
+        self.status = SUCCEEDED if state.outcome == "success" else FAILED
+        self.result = result
+        arrival.effects.append(Complete(state.outcome, result))
+        self.enter(arrival)
+
+    def _policies(self, ids: Sequence[str]) -> list[Policy]:
+        if not ids:
+            return []
+        by_id = {p.id: p for p in self.c.workflow.policies}
+        return [by_id[i] for i in ids if i in by_id]
+
+
+@dataclass(slots=True)
+class _Arrival:
+    """The step being made into a state, completed as the state is entered."""
+
+    source: str | None
+    event: Event
+    transition: int | None = None
+    guards: tuple[GuardEvaluation, ...] = ()
+    changes: dict[str, Any] = field(default_factory=dict)
+    effects: list[Effect] = field(default_factory=list)
+    policies: tuple[PolicyDecision, ...] = ()
+
+
+def _timer_wait(state: object) -> bool:
+    """A wait for a duration or deadline: its `done` carries no payload to store."""
+    return isinstance(state, WaitState) and state.event is None
+
+
+class _Loop(Exception):
+    """Internal: too many automatic steps; never escapes this module."""
+
+
+def _settle(run: _Run, action: Any) -> Decision:
+    try:
+        action()
+    except _Loop:
+        run.steps = run.steps[: MAX_AUTOMATIC_STEPS - 1]
+        run.status = FAILED
+        run.error = {"kind": "loop", "message": f"more than {MAX_AUTOMATIC_STEPS} automatic transitions in a row"}
+        run.record(run.state, Event(AUTO, system=True), effects=[ClearWaits()])
+    return run.decision()
+
+
+def start(compiled: CompiledWorkflow, context: dict[str, Any], env: Environment, *, actor: str | None = None,
+          payload: Any = None) -> Decision:
+    """The first transition of a new instance: into the initial state, after the 'start' policies."""
+    initial = compiled.workflow.initial
+    run = _Run(compiled, Snapshot(initial, dict(context)), env)
+    at_start = [p for p in compiled.workflow.policies if "start" in p.applies_at] if not compiled.branch else []
+    event = Event(START, payload, actor)
+    return _settle(run, lambda: run.move(initial, _Arrival(None, event, changes=dict(context)), at_start))
+
+
+def decide(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> Decision:
+    """Apply `event` to `snapshot`. Raises `TransitionNotAllowed` (and changes nothing) if it is refused."""
+    if snapshot.ended:
+        raise TransitionNotAllowed(event.name, snapshot.state, f"the instance has ended ({snapshot.status})")
+    run = _Run(compiled, snapshot, env)
+    if event.name == CANCEL:
+        return _settle(run, lambda: run.cancel(event))
+    if snapshot.status == HELD:
+        return _settle(run, lambda: run.release(event))
+    return _settle(run, lambda: run.fire(event))

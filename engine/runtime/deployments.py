@@ -1,0 +1,97 @@
+"""Deployed definitions: immutable (id, version) pairs, and their compiled machines, cached per process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from engine.definition import Workflow
+from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
+from engine.runtime.clock import Clock
+from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
+from engine.runtime.views import DeployedRef
+from storage.definitions import DefinitionRecord, DefinitionStore
+from storage.transaction import Store, Transaction
+
+__all__ = ["DefinitionSource", "Deployments", "canonical_json", "parse_definition"]
+
+DefinitionSource = Workflow | dict[str, Any] | str | bytes | Path
+
+
+def parse_definition(source: DefinitionSource) -> Workflow:
+    """A workflow from a model, a dict, JSON text or a file, through the validating loader."""
+    if isinstance(source, Workflow):
+        return source
+    from engine.validation.loader import require_workflow  # noqa: PLC0415 - the loader pulls in the checks
+
+    try:
+        return require_workflow(source)
+    except InvalidDefinition:
+        raise
+    except (OSError, ValueError) as exc:
+        raise DefinitionNotFound(f"cannot read the definition: {exc}") from exc
+
+
+def canonical_json(workflow: Workflow) -> str:
+    document = workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class Deployments:
+    def __init__(self, store: Store, clock: Clock, cache: MachineCache | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.cache = cache or MachineCache()
+
+    def deploy(self, source: DefinitionSource) -> DeployedRef:
+        """Store (id, version) once. The same content again changes nothing; other content is refused."""
+        workflow = parse_definition(source)
+        content = canonical_json(workflow)
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        record = DefinitionRecord(workflow.id, workflow.version, workflow.title, content, digest, self.clock.now())
+        with self.store.write() as tx:
+            definitions = DefinitionStore(tx)
+            if definitions.insert(record):
+                return DeployedRef(workflow.id, workflow.version, created=True)
+            existing = definitions.get(workflow.id, workflow.version)
+        if existing is not None and existing.content_hash == digest:
+            return DeployedRef(workflow.id, workflow.version, created=False)
+        raise VersionConflict(
+            f"{workflow.id} version {workflow.version} is deployed with different content; "
+            "a deployed version is immutable — deploy it as a new version"
+        )
+
+    def compiled(
+        self, tx: Transaction, workflow_id: str, version: int | None = None, branch: str = ""
+    ) -> CompiledWorkflow:
+        """The compiled workflow (or branch of it); the latest deployed version when `version` is None."""
+        if version is None:
+            latest = DefinitionStore(tx).latest(workflow_id)
+            if latest is None:
+                raise DefinitionNotFound(f"the workflow '{workflow_id}' is not deployed")
+            version = latest.version
+        found = self.cache.get((workflow_id, version, branch))
+        if found is not None:
+            return found
+        root = self.cache.get((workflow_id, version, ""))
+        if root is None:
+            record = DefinitionStore(tx).get(workflow_id, version)
+            if record is None:
+                raise DefinitionNotFound(f"the workflow '{workflow_id}' version {version} is not deployed")
+            root = self.cache.put(CompiledWorkflow(Workflow.model_validate_json(record.content)))
+        if not branch:
+            return root
+        try:
+            derived = branch_workflow(root.workflow, branch)
+        except KeyError as exc:
+            raise DefinitionNotFound(f"{workflow_id} version {version}: {exc.args[0]}") from exc
+        return self.cache.put(CompiledWorkflow(derived, branch))
+
+    def latest_workflows(self, tx: Transaction) -> list[tuple[Workflow, float]]:
+        """The latest version of every deployed workflow, with the time it was deployed."""
+        found = []
+        for record in DefinitionStore(tx).latest_of_each():
+            found.append((self.compiled(tx, record.workflow_id, record.version).workflow, record.deployed_at))
+        return found

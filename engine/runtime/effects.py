@@ -1,0 +1,88 @@
+"""Effects: what a decision asks the runtime to do. `decide` returns them; the runtime carries them out,
+the database writes among them inside the transaction that records the transition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition import Retry
+
+__all__ = [
+    "ArmTimer",
+    "AwaitEvent",
+    "ClearWaits",
+    "Complete",
+    "Effect",
+    "RequestApproval",
+    "RunAction",
+    "StartChild",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RunAction:
+    state: str
+    action: str
+    input: dict[str, Any]
+    agent: str | None = None
+    retry: Retry | None = None
+    timeout_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArmTimer:
+    fire: str  # the event it fires ('done', 'timeout'), or 'escalate'
+    due_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitEvent:
+    event_type: str
+    correlation_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestApproval:
+    state: str
+    kind: str  # 'state' or 'policy'
+    users: tuple[str, ...]
+    roles: tuple[str, ...]
+    quorum: int = 1
+    request: dict[str, Any] = field(default_factory=dict)
+    due_at: float | None = None
+    policy_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartChild:
+    """A child instance: a subflow (another workflow) or one branch of a parallel state."""
+
+    kind: str  # 'subflow' or 'branch'
+    workflow_id: str
+    version: int | None
+    branch: str  # the branch path for a parallel branch, '' for a subflow
+    name: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ClearWaits:
+    """Leaving a state that waits: disarm its timers, stop awaiting its event, close its open approval,
+    cancel its pending action, cancel the children still running — each only where the state could have
+    one (everything by default)."""
+
+    timers: bool = True
+    event_waits: bool = True
+    approvals: bool = True
+    jobs: bool = True
+    children: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Complete:
+    outcome: str  # 'success' or 'failure'
+    result: dict[str, Any] | None = None
+
+
+Effect = RunAction | ArmTimer | AwaitEvent | RequestApproval | StartChild | ClearWaits | Complete

@@ -1,0 +1,204 @@
+"""`Engine`: the embedding API over one database — deploy, start, send, approve, publish, read, run workers.
+
+    engine = Engine("sqlite:///flows.db")
+    engine.register("extract_lead", extract_lead)      # or @engine.register("extract_lead")
+    engine.deploy(workflow)
+    run = engine.start("lead_qualification", {"email": "a@b.c"})
+    engine.run_until_idle()                              # or run workers: `statewright worker --db URL`
+    engine.get(run.id).state
+
+Every method is synchronous and thread-safe; `AsyncEngine` offers the same as coroutines over this core.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, overload
+
+from engine.runtime.actions import H, HandlerRegistry
+from engine.runtime.approvals import decide_approval
+from engine.runtime.budget_view import budget_variable, month_of
+from engine.runtime.clock import Clock, SystemClock
+from engine.runtime.commands import cancel_instance, send_event, start_instance
+from engine.runtime.core import Runtime
+from engine.runtime.deployments import DefinitionSource, Deployments
+from engine.runtime.publishing import publish_event
+from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
+from engine.runtime.replay import replay_instance
+from engine.runtime.views import (
+    ApprovalView,
+    DeployedRef,
+    HistoryEntry,
+    InstanceView,
+    PublishResult,
+    ReplayReport,
+)
+from engine.runtime.worker import Worker
+from engine.runtime.writer import DecisionWriter
+from storage.approvals import ApprovalStore
+from storage.costs import CostStore, CostTotal
+from storage.database import create_database_engine
+from storage.instances import InstanceFilter, InstanceStore
+from storage.schema import ensure_schema
+from storage.transaction import Store, Transaction
+
+__all__ = ["Engine"]
+
+
+class Engine:
+    def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
+                 handlers: HandlerRegistry | None = None, lease_s: float = 30.0, migrate: bool = True,
+                 rng: random.Random | None = None) -> None:
+        self.database = create_database_engine(database_url)
+        if migrate:
+            ensure_schema(self.database)
+        self.clock: Clock = clock or SystemClock()
+        self.handlers = handlers if handlers is not None else HandlerRegistry()
+        store = Store(self.database)
+        deployments = Deployments(store, self.clock)
+        self.runtime = Runtime(store, self.clock, deployments, DecisionWriter(deployments), self.handlers,
+                               lease_s, rng or random.Random())  # noqa: S311 - jitter for retries, not secrets
+        self._worker: Worker | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url.render_as_string(hide_password=True)
+
+    # --- handlers and definitions ---------------------------------------------------------------------
+    @overload
+    def register(self, name: str, handler: None = None) -> Callable[[H], H]: ...
+
+    @overload
+    def register(self, name: str, handler: H) -> H: ...
+
+    def register(self, name: str, handler: H | None = None) -> H | Callable[[H], H]:
+        """Register an action handler by name; without `handler`, a decorator."""
+        if handler is None:
+            return self.handlers.register(name)
+        return self.handlers.register(name, handler)
+
+    def deploy(self, workflow: DefinitionSource) -> DeployedRef:
+        """Deploy a workflow (a model, dict, JSON text or file). Same content again: no-op; other content
+        under a deployed (id, version): `VersionConflict`."""
+        deployed = self.runtime.deployments.deploy(workflow)
+        if self._worker is not None:
+            self._worker.forget_schedules()
+        return deployed
+
+    # --- commands -------------------------------------------------------------------------------------
+    def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
+              tenant: str = "default", idempotency_key: str | None = None, actor: str | None = None) -> InstanceView:
+        return start_instance(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
+                              idempotency_key=idempotency_key, actor=actor)
+
+    def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
+             idempotency_key: str | None = None, expected_version: int | None = None) -> InstanceView:
+        return send_event(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
+                          expected_version=expected_version)
+
+    def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
+                idempotency_key: str | None = None) -> InstanceView:
+        return decide_approval(self.runtime, instance_id, "approve", actor=actor, roles=roles, comment=comment,
+                               idempotency_key=idempotency_key)
+
+    def reject(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
+               idempotency_key: str | None = None) -> InstanceView:
+        return decide_approval(self.runtime, instance_id, "reject", actor=actor, roles=roles, comment=comment,
+                               idempotency_key=idempotency_key)
+
+    def publish(self, event_type: str, payload: Any = None, *, correlation_key: str | None = None,
+                tenant: str = "default", idempotency_key: str | None = None) -> PublishResult:
+        """Store the event, then deliver it at once (a worker finishes the delivery if this process dies)."""
+        return publish_event(self.runtime, self._default_worker().owner, event_type, payload,
+                             correlation_key=correlation_key, tenant=tenant, idempotency_key=idempotency_key)
+
+    def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
+        return cancel_instance(self.runtime, instance_id, actor=actor)
+
+    def set_budget(self, tenant: str, monthly_limit: float) -> None:
+        if monthly_limit < 0:
+            raise ValueError("a budget is not negative")
+        self.runtime.write(lambda tx: CostStore(tx).set_budget(tenant, monthly_limit))
+
+    # --- queries --------------------------------------------------------------------------------------
+    def get(self, instance_id: str) -> InstanceView:
+        return self.runtime.read(lambda tx: instance_view(load_instance(tx, instance_id)))
+
+    def history(self, instance_id: str) -> list[HistoryEntry]:
+        return self.runtime.read(lambda tx: load_history(tx, instance_id))
+
+    def list_instances(self, *, tenant: str | None = None, workflow_id: str | None = None, status: str | None = None,
+                       state: str | None = None, parent_id: str | None = None, top_level_only: bool = False,
+                       limit: int = 50, offset: int = 0) -> list[InstanceView]:
+        where = InstanceFilter(tenant, workflow_id, status, state, parent_id, top_level_only)
+        return self.runtime.read(lambda tx: [instance_view(r) for r in InstanceStore(tx).search(
+            where, limit=limit, offset=offset)[0]])
+
+    def count_instances(self, *, tenant: str | None = None, workflow_id: str | None = None,
+                        status: str | None = None, state: str | None = None) -> int:
+        where = InstanceFilter(tenant, workflow_id, status, state)
+        return self.runtime.read(lambda tx: InstanceStore(tx).search(where, limit=0)[1])
+
+    def pending_approvals(self, user: str | None = None, roles: Sequence[str] = (),
+                          tenant: str | None = None) -> list[ApprovalView]:
+        """Pending approvals `user` or any of `roles` may decide (every pending one when both are empty)."""
+        def work(tx: Transaction) -> list[ApprovalView]:
+            found = ApprovalStore(tx).pending_for(user=user, roles=list(roles), tenant=tenant)
+            return [approval_view(tx, r) for r in found]
+
+        return self.runtime.read(work)
+
+    def approvals(self, instance_id: str) -> list[ApprovalView]:
+        return self.runtime.read(lambda tx: [approval_view(tx, r) for r in ApprovalStore(tx).for_instance(instance_id)])
+
+    def budget(self, tenant: str = "default") -> dict[str, Any]:
+        """{limit, spent, remaining, ratio, set, month} for the tenant's current month."""
+        return self.runtime.read(lambda tx: budget_variable(tx, tenant, self.clock.now()))
+
+    def cost_totals(self, tenant: str = "default", *, by: str = "workflow_id",
+                    month: str | None = None) -> list[CostTotal]:
+        """The tenant's spend in `month` (default: this one) by workflow_id, instance_id, agent or model."""
+        chosen = month or month_of(self.clock.now())
+        return self.runtime.read(lambda tx: CostStore(tx).totals(tenant=tenant, month=chosen, by=by))
+
+    def replay(self, instance_id: str) -> ReplayReport:
+        return replay_instance(self.runtime, instance_id)
+
+    # --- workers --------------------------------------------------------------------------------------
+    def _default_worker(self) -> Worker:
+        with self._lock:
+            if self._worker is None:
+                self._worker = Worker(self.runtime)
+            return self._worker
+
+    def worker(self, *, batch: int = 32, owner: str | None = None) -> Worker:
+        """A new worker identity (its own lease owner) over this engine."""
+        return Worker(self.runtime, batch=batch, owner=owner)
+
+    def run_until_idle(self, *, max_rounds: int = 100_000) -> int:
+        """Run due jobs, timers and schedules in this thread until none is runnable now. How much was done."""
+        return self._default_worker().run_until_idle(max_rounds=max_rounds)
+
+    def run_worker(self, stop: threading.Event | None = None, *, poll_s: float = 1.0, batch: int = 32) -> None:
+        """Work until `stop` is set (forever without one)."""
+        worker = self.worker(batch=batch)
+        try:
+            worker.run_forever(stop or threading.Event(), poll_s=poll_s)
+        finally:
+            worker.close()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+        self.runtime.store.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,158 @@
+"""What entering a state asks for: the effects of each state type, computed purely from the context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.definition import (
+    ApprovalState,
+    ParallelState,
+    State,
+    SubflowState,
+    TaskState,
+    WaitState,
+)
+from engine.definition.durations import parse_duration
+from engine.definition.expressions import ExpressionError
+from engine.runtime.effects import (
+    ArmTimer,
+    AwaitEvent,
+    ClearWaits,
+    Effect,
+    RequestApproval,
+    RunAction,
+    StartChild,
+)
+from engine.runtime.variables import evaluate_json, evaluate_mapping
+
+__all__ = ["RELEASE_GATE", "EntryError", "entry_effects", "leave_effects"]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryError:
+    """Entering failed before any work started (an input mapping or deadline did not evaluate)."""
+
+    kind: str
+    message: str
+
+
+def _seconds(duration: str) -> float:
+    return parse_duration(duration).total_seconds()
+
+
+def _deadline(source: str, scope: dict[str, Any]) -> float:
+    value = evaluate_json(source, scope)
+    if not isinstance(value, str):
+        raise ExpressionError(source, "the deadline must give an RFC 3339 timestamp")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ExpressionError(source, f"'{value}' is not an RFC 3339 timestamp") from exc
+    if moment.tzinfo is None:
+        raise ExpressionError(source, f"'{value}' has no time zone")
+    return moment.timestamp()
+
+
+def _task(state_id: str, state: TaskState, scope: dict[str, Any]) -> list[Effect]:
+    return [RunAction(state_id, state.action, evaluate_mapping(state.input, scope), state.agent, state.retry,
+                      state.timeout_s)]
+
+
+def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: float) -> list[Effect]:
+    try:
+        request = evaluate_mapping(state.request, scope)
+    except ExpressionError as exc:  # the approver still decides; they see why the summary is missing
+        request = {"error": f"{exc.expression}: {exc.message}"}
+    due = now + _seconds(state.timeout) if state.timeout else None
+    effects: list[Effect] = [RequestApproval(state_id, "state", tuple(state.approvers.users),
+                                             tuple(state.approvers.roles), state.quorum, request, due)]
+    if due is not None:
+        effects.append(ArmTimer("timeout", due))
+    if state.escalation is not None:
+        effects.append(ArmTimer("escalate", now + _seconds(state.escalation.after)))
+    return effects
+
+
+def _wait(state: WaitState, scope: dict[str, Any], now: float) -> list[Effect]:
+    if state.duration is not None:
+        return [ArmTimer("done", now + _seconds(state.duration))]
+    if state.deadline is not None:
+        return [ArmTimer("done", max(now, _deadline(state.deadline, scope)))]
+    assert state.event is not None
+    key = None
+    if state.event.correlation is not None:
+        value = evaluate_json(state.event.correlation, scope)
+        key = None if value is None else str(value)
+    effects: list[Effect] = [AwaitEvent(state.event.type, key)]
+    if state.timeout is not None:
+        effects.append(ArmTimer("timeout", now + _seconds(state.timeout)))
+    return effects
+
+
+def _parallel(state_id: str, state: ParallelState, context: dict[str, Any], branch: str) -> list[Effect]:
+    prefix = f"{branch}/" if branch else ""
+    return [StartChild("branch", "", None, f"{prefix}{state_id}.{b.name}", b.name, dict(context))
+            for b in state.branches]
+
+
+def _subflow(state_id: str, state: SubflowState, scope: dict[str, Any]) -> list[Effect]:
+    return [StartChild("subflow", state.workflow, state.version, "", state_id, evaluate_mapping(state.input, scope))]
+
+
+def entry_effects(
+    state_id: str, state: State, *, context: dict[str, Any], scope: dict[str, Any], now: float, branch: str
+) -> list[Effect] | EntryError:
+    """The effects of starting the work of a (non-final, non-choice) state, or why it could not start."""
+    effects: list[Effect] = []
+    try:
+        if isinstance(state, TaskState):
+            effects = _task(state_id, state, scope)
+        elif isinstance(state, ApprovalState):
+            effects = _approval(state_id, state, scope, now)
+        elif isinstance(state, WaitState):
+            effects = _wait(state, scope, now)
+        elif isinstance(state, ParallelState):
+            effects = _parallel(state_id, state, context, branch)
+        elif isinstance(state, SubflowState):
+            effects = _subflow(state_id, state, scope)
+    except ExpressionError as exc:
+        return EntryError("input", f"{exc.expression}: {exc.message}")
+    return effects
+
+
+_ENDING = frozenset({"done", "error"})
+_TASK = ClearWaits(timers=False, event_waits=False, approvals=False, jobs=True, children=False)
+_APPROVAL = ClearWaits(timers=True, event_waits=False, approvals=True, jobs=False, children=False)
+_CHILDREN = ClearWaits(timers=False, event_waits=False, approvals=False, jobs=False, children=True)
+_WAIT_TIMER = ClearWaits(timers=True, event_waits=False, approvals=False, jobs=False, children=False)
+_WAIT_EVENT = ClearWaits(timers=False, event_waits=True, approvals=False, jobs=False, children=False)
+_WAIT_EVENT_TIMER = ClearWaits(timers=True, event_waits=True, approvals=False, jobs=False, children=False)
+
+
+def _leaving(state: State) -> ClearWaits | None:
+    if isinstance(state, TaskState):
+        return _TASK
+    if isinstance(state, ApprovalState):
+        return _APPROVAL
+    if isinstance(state, WaitState):
+        if state.event is None:
+            return _WAIT_TIMER
+        return _WAIT_EVENT if state.timeout is None else _WAIT_EVENT_TIMER
+    if isinstance(state, ParallelState | SubflowState):
+        return _CHILDREN
+    return None
+
+
+def leave_effects(state: State, event: str) -> list[Effect]:
+    """What leaving a state that waits must undo — only what that kind of state can leave behind. A task,
+    parallel or subflow left through its own `done`/`error` has nothing left running; left any other way,
+    its action or children are stopped."""
+    if state.type in ("task", "parallel", "subflow") and event in _ENDING:
+        return []
+    clear = _leaving(state)
+    return [] if clear is None else [clear]
+
+
+RELEASE_GATE = ClearWaits(timers=False, event_waits=False, approvals=True, jobs=False, children=False)

@@ -1,0 +1,121 @@
+"""Events: publishing (stored with its delivery job in one transaction, so none is lost across a restart)
+and delivering — starting the workflows whose `starts_on` matches, resuming the instances that wait for it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition import StartTrigger, Workflow
+from engine.definition.expressions import ExpressionError, evaluate
+from engine.errors import InvalidInput
+from engine.runtime.context_schema import check_context
+from engine.runtime.core import Runtime
+from engine.runtime.decide import decide
+from engine.runtime.snapshot import RUNNING, Event
+from engine.runtime.variables import evaluate_mapping
+from engine.runtime.writer import snapshot_of
+from storage.events import EventRecord, EventStore, EventWaitRecord
+from storage.instances import InstanceStore
+from storage.jobs import JobStore
+from storage.receipts import ReceiptRecord, ReceiptStore
+from storage.transaction import Transaction
+
+__all__ = ["Delivery", "deliver_event", "publish_in"]
+
+log = logging.getLogger("statewright.events")
+
+
+def publish_in(tx: Transaction, *, tenant: str, event_type: str, payload: Any, correlation_key: str | None,
+               idempotency_key: str | None, now: float) -> int | None:
+    """Store the event and its delivery job; None when its idempotency key was published before."""
+    event_id = EventStore(tx).insert(tenant=tenant, event_type=event_type, correlation_key=correlation_key,
+                                     payload=payload, idempotency_key=idempotency_key, at=now)
+    if event_id is not None:
+        JobStore(tx).enqueue(kind="deliver", key=f"event:{event_id}", payload={"event_id": event_id}, due_at=now,
+                             now=now, instance_id=None)
+    return event_id
+
+
+@dataclass
+class Delivery:
+    started: list[str] = field(default_factory=list)
+    delivered: list[str] = field(default_factory=list)
+
+
+def _start_context(trigger: StartTrigger, event: EventRecord) -> dict[str, Any] | None:
+    scope = {"event": event.payload, "correlation_key": event.correlation_key, "tenant": event.tenant}
+    try:
+        if trigger.condition is not None and evaluate(trigger.condition, scope) is not True:
+            return None
+        return evaluate_mapping(trigger.context, scope) if trigger.context else dict(event.payload or {})
+    except (ExpressionError, TypeError, ValueError) as exc:
+        log.warning("event %s cannot start a workflow: %s", event.id, exc)
+        return None
+
+
+def _start(rt: Runtime, workflow: Workflow, event: EventRecord, context: dict[str, Any]) -> str | None:
+    scope, key = f"event-start:{event.tenant}", f"{event.id}:{workflow.id}"
+
+    def work(tx: Transaction) -> str | None:
+        receipt = ReceiptStore(tx).get(scope, key)
+        if receipt is not None:
+            return receipt.instance_id
+        compiled = rt.deployments.compiled(tx, workflow.id, workflow.version)
+        try:
+            check_context(compiled.workflow.context, context)
+        except InvalidInput as exc:
+            log.warning("event %s does not start %s: %s", event.id, workflow.id, exc.detail)
+            return None
+        now = rt.clock.now()
+        instance = rt.writer.create(tx, compiled, context, tenant=event.tenant, now=now)
+        ReceiptStore(tx).put(ReceiptRecord(scope, key, instance.id, {"event_id": event.id}, now))
+        EventStore(tx).record_delivery(event_id=event.id, instance_id=instance.id, kind="started", at=now)
+        return instance.id
+
+    return rt.write(work)
+
+
+def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord) -> str | None:
+    def work(tx: Transaction) -> str | None:
+        if not EventStore(tx).claim_wait(wait.id):
+            return None
+        instance = InstanceStore(tx).get_for_update(wait.instance_id)
+        if instance is None or instance.status != RUNNING or instance.version != wait.seq:
+            return None
+        now = rt.clock.now()
+        compiled = rt.writer.compiled_for(tx, instance)
+        decision = decide(compiled, snapshot_of(instance), Event("done", event.payload, system=True),
+                          rt.writer.environment(tx, compiled, instance, now))
+        rt.writer.commit(tx, instance, decision, now=now)
+        EventStore(tx).record_delivery(event_id=event.id, instance_id=instance.id, kind="delivered", at=now)
+        return instance.id
+
+    return rt.write(work)
+
+
+def deliver_event(rt: Runtime, event_id: int) -> Delivery:
+    """Start and resume what the event reaches. Safe to run again: starts and resumptions happen once."""
+    delivery = Delivery()
+    event = rt.read(lambda tx: EventStore(tx).get(event_id))
+    if event is None:
+        return delivery
+    workflows = rt.read(rt.deployments.latest_workflows)
+    for workflow, _ in workflows:
+        for trigger in workflow.starts_on:
+            if trigger.event != event.event_type:
+                continue
+            context = _start_context(trigger, event)
+            if context is not None:
+                started = _start(rt, workflow, event, context)
+                if started is not None:
+                    delivery.started.append(started)
+                break
+    waits = rt.read(lambda tx: EventStore(tx).waiting(tenant=event.tenant, event_type=event.event_type,
+                                                      correlation_key=event.correlation_key))
+    for wait in waits:
+        resumed = _resume(rt, event, wait)
+        if resumed is not None:
+            delivery.delivered.append(resumed)
+    return delivery

@@ -1,0 +1,118 @@
+"""Running a workflow once, as `statewright run` does: start it, work until it ends or waits, and play an
+example's events (approvals as an authorised approver, awaited events as published events, the rest sent)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from engine.definition import Example, ParallelState, State, SubflowState, Workflow
+from engine.errors import InvalidInput
+from engine.runtime.deployments import parse_definition
+from engine.runtime.engine import Engine
+from engine.runtime.views import InstanceView
+from storage.events import EventStore, EventWaitRecord
+from storage.jobs import JobStore
+
+__all__ = ["drive", "find_example", "related_workflows"]
+
+
+def find_example(workflow: Workflow, name: str) -> Example:
+    for example in workflow.examples:
+        if example.name == name:
+            return example
+    known = ", ".join(e.name for e in workflow.examples) or "none"
+    raise InvalidInput(f"{workflow.id} has no example '{name}' (its examples: {known})")
+
+
+def _subflows(states: dict[str, State]) -> set[str]:
+    found: set[str] = set()
+    for state in states.values():
+        if isinstance(state, SubflowState):
+            found.add(state.workflow)
+        elif isinstance(state, ParallelState):
+            for branch in state.branches:
+                found |= _subflows(dict(branch.states))
+    return found
+
+
+def related_workflows(workflow: Workflow, folder: Path) -> list[Workflow]:
+    """The workflows `workflow` runs as subflows (transitively), found among the JSON files in `folder`."""
+    by_id: dict[str, Workflow] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            candidate = parse_definition(path)
+        except Exception:  # noqa: BLE001, S112 - a file that is not a valid workflow is simply not a candidate
+            continue
+        by_id.setdefault(candidate.id, candidate)
+    wanted, found = _subflows(dict(workflow.states)), {}
+    while wanted:
+        name = wanted.pop()
+        if name in found or name == workflow.id or name not in by_id:
+            continue
+        found[name] = by_id[name]
+        wanted |= _subflows(dict(by_id[name].states))
+    return list(found.values())
+
+
+def _family(engine: Engine, root: str) -> list[InstanceView]:
+    """The instance and every descendant, root first."""
+    found = [engine.get(root)]
+    index = 0
+    while index < len(found):
+        found += engine.list_instances(parent_id=found[index].id, limit=1000)
+        index += 1
+    return found
+
+
+def settle(engine: Engine, instance_id: str, *, max_wait: float) -> InstanceView:
+    """Work until the instance ends or only waits for people, time or events (a retry due within
+    `max_wait` seconds is waited for)."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        engine.run_until_idle()
+        view = engine.get(instance_id)
+        due = engine.runtime.read(lambda tx: JobStore(tx).next_due())
+        if view.ended or due is None:
+            return view
+        pause = due - engine.clock.now()
+        if time.monotonic() + pause > deadline:
+            return view
+        engine.clock.sleep(max(pause, 0.01))
+
+
+def _waits(engine: Engine, instance_id: str) -> list[EventWaitRecord]:
+    return engine.runtime.read(lambda tx: EventStore(tx).waits_for_instance(instance_id))
+
+
+def _play(engine: Engine, root: str, event: str, payload: Any, actor: str | None) -> None:
+    family = [v for v in _family(engine, root) if not v.ended]
+    if event in ("approve", "reject"):
+        for view in family:
+            pending = [a for a in engine.approvals(view.id) if a.status == "pending"]
+            if pending:
+                decide = engine.approve if event == "approve" else engine.reject
+                decide(view.id, actor=actor or "example", roles=pending[0].roles or ["example"],
+                       comment="played from an example")
+                return
+        raise InvalidInput(f"the example sends '{event}' but no approval is pending")
+    for view in family:
+        waiting = [w for w in _waits(engine, view.id) if w.status == "waiting" and w.event_type == event]
+        if waiting:
+            engine.publish(event, payload, correlation_key=waiting[0].correlation_key, tenant=view.tenant)
+            return
+    engine.send(root, event, payload, actor=actor)
+
+
+def drive(engine: Engine, workflow_id: str, version: int, context: dict[str, Any], example: Example | None, *,
+          max_wait: float = 30.0) -> InstanceView:
+    """Start the workflow and run it; with an example, play its events in order."""
+    view = engine.start(workflow_id, context, version=version, actor="cli")
+    view = settle(engine, view.id, max_wait=max_wait)
+    for sent in example.events if example is not None else []:
+        if view.ended:
+            break
+        _play(engine, view.id, sent.event, sent.payload, sent.actor)
+        view = settle(engine, view.id, max_wait=max_wait)
+    return view

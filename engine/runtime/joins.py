@@ -1,0 +1,66 @@
+"""Joining a parallel state's branches (pure): done, failed, or still waiting — and what to cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition import Join
+
+__all__ = ["BranchEnd", "JoinVerdict", "join_verdict", "merged_changes"]
+
+
+@dataclass(frozen=True, slots=True)
+class BranchEnd:
+    name: str
+    instance_id: str
+    status: str  # running, held, succeeded, failed, cancelled
+    context: dict[str, Any]
+    result: Any = None
+    error: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class JoinVerdict:
+    outcome: str  # 'pending', 'done' or 'error'
+    cancel: tuple[str, ...] = ()  # instance ids of branches to cancel now
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _needed(join: Join, total: int) -> int:
+    if join.mode == "all":
+        return total
+    if join.mode == "any":
+        return 1
+    return min(join.quorum or total, total)
+
+
+def merged_changes(base: dict[str, Any], ends: Sequence[BranchEnd]) -> dict[str, Any]:
+    """The context keys succeeded branches changed, in branch order (a later branch wins a clash)."""
+    merged: dict[str, Any] = {}
+    for end in ends:
+        if end.status == "succeeded":
+            merged.update({k: v for k, v in end.context.items() if k not in base or base[k] != v})
+    return merged
+
+
+def join_verdict(join: Join, ends: Sequence[BranchEnd], base: dict[str, Any]) -> JoinVerdict:
+    """`done` once enough branches succeeded (the rest are cancelled); `error` once that can no longer happen
+    (with `continue`, only after every branch ended; with `cancel_others`, the running ones are cancelled)."""
+    running = [e for e in ends if e.status in ("running", "held")]
+    succeeded = [e for e in ends if e.status == "succeeded"]
+    needed = _needed(join, len(ends))
+    summary = {e.name: {"status": e.status, "result": e.result, "error": e.error} for e in ends}
+    if len(succeeded) >= needed:
+        payload = {"branches": summary, "context": merged_changes(base, ends)}
+        return JoinVerdict("done", tuple(e.instance_id for e in running), payload)
+    if len(succeeded) + len(running) >= needed:
+        return JoinVerdict("pending")
+    if running and join.on_failure == "continue":
+        return JoinVerdict("pending")
+    failed = sorted(e.name for e in ends if e.status in ("failed", "cancelled"))
+    message = f"the join ({join.mode}) cannot be met; failed: {', '.join(failed)}"
+    failure: dict[str, Any] = {"kind": "join", "message": message, "branches": summary}
+    cancel = tuple(e.instance_id for e in running) if join.on_failure == "cancel_others" else ()
+    return JoinVerdict("error", cancel, failure)

@@ -1,0 +1,214 @@
+"""One `transitions.Machine` per deployed (workflow, version[, branch]), built once and shared.
+
+Instances never get a Machine of their own: each compiled workflow keeps one lightweight cursor model, sets its
+`state` to the instance's state, fires the trigger, and reads back which definition transition was taken and
+what every guard it tried evaluated to. Guards are CEL, evaluated against the variables of the step.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from transitions import Machine
+
+from engine.definition import Branch, ParallelState, State, Transition, Workflow
+from engine.definition.expressions import ExpressionError, evaluate
+from engine.runtime.snapshot import AUTO
+
+__all__ = ["CompiledWorkflow", "Fired", "GuardEvaluation", "MachineCache", "branch_workflow"]
+
+
+@dataclass(frozen=True, slots=True)
+class GuardEvaluation:
+    """One transition the machine tried: its guard (None when unguarded) and what it evaluated to."""
+
+    transition: int
+    dest: str
+    guard: str | None
+    value: bool
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"transition": self.transition, "dest": self.dest, "guard": self.guard,
+                                 "value": self.value}
+        if self.error is not None:
+            found["error"] = self.error
+        return found
+
+
+@dataclass(slots=True)
+class _Frame:
+    scope: dict[str, Any]
+    evaluations: list[GuardEvaluation] = field(default_factory=list)
+    fired: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    """The outcome of firing a trigger: the definition transition taken (None: every guard was false)."""
+
+    transition: Transition | None
+    index: int | None
+    evaluations: tuple[GuardEvaluation, ...]
+
+
+class _Cursor:
+    """The one model object a Machine drives; its `state` is set to the instance's state before each fire."""
+
+    state: str
+
+
+class CompiledWorkflow:
+    """A workflow (or one parallel branch of it) compiled into a `transitions.Machine`."""
+
+    def __init__(self, workflow: Workflow, branch: str = "") -> None:
+        self.workflow = workflow
+        self.branch = branch
+        self.states: dict[str, State] = dict(workflow.states)
+        self.transitions: list[Transition] = list(workflow.transitions)
+        self.reads_budget = _reads(workflow, "budget")
+        self._lock = threading.Lock()
+        self._cursor = _Cursor()
+        self._machine = self._build()
+        self._machine.add_model(self._cursor, initial=workflow.initial)
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.workflow.id, self.workflow.version, self.branch)
+
+    def _build(self) -> Machine:
+        machine = Machine(
+            model=None, states=list(self.states), initial=None, auto_transitions=False, send_event=True,
+            ignore_invalid_triggers=False,
+        )
+        movable = [sid for sid, s in self.states.items() if s.type != "final"]
+        order = sorted(range(len(self.transitions)), key=lambda i: -self.transitions[i].priority)
+        for index in order:
+            transition = self.transitions[index]
+            machine.add_transition(
+                transition.trigger or AUTO,
+                cast("list[Any]", transition.sources(movable)),
+                transition.dest,
+                conditions=[self._guard(index)],
+                after=[self._taken(index)],
+            )
+        return machine
+
+    def _guard(self, index: int) -> Callable[[Any], bool]:
+        transition = self.transitions[index]
+        source = transition.guard
+
+        def check(event_data: Any) -> bool:
+            frame: _Frame = event_data.args[0]
+            if source is None:
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, None, True))
+                return True
+            try:
+                value = evaluate(source, frame.scope)
+            except ExpressionError as exc:
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, source, False, exc.message))
+                return False
+            if not isinstance(value, bool):
+                error = f"the guard gave {type(value).__name__}, not a boolean"
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, source, False, error))
+                return False
+            frame.evaluations.append(GuardEvaluation(index, transition.dest, source, value))
+            return value
+
+        return check
+
+    @staticmethod
+    def _taken(index: int) -> Callable[[Any], None]:
+        def record(event_data: Any) -> None:
+            event_data.args[0].fired = index
+
+        return record
+
+    def accepts(self, state: str, trigger: str) -> bool:
+        """Whether any transition leaves `state` on `trigger` (guards aside)."""
+        event = self._machine.events.get(trigger)
+        return event is not None and bool(event.transitions.get(state))
+
+    def triggers(self, state: str) -> list[str]:
+        """The triggers the definition accepts in `state` (automatic transitions left out)."""
+        return sorted(name for name, event in self._machine.events.items()
+                      if name != AUTO and event.transitions.get(state))
+
+    def fire(self, state: str, trigger: str, scope: dict[str, Any]) -> Fired | None:
+        """Fire `trigger` from `state`; None when no transition leaves `state` on it at all."""
+        event = self._machine.events.get(trigger)
+        if event is None or not event.transitions.get(state):
+            return None
+        frame = _Frame(scope)
+        with self._lock:
+            self._cursor.state = state
+            event.trigger(self._cursor, frame)
+        index = frame.fired
+        return Fired(None if index is None else self.transitions[index], index, tuple(frame.evaluations))
+
+
+def _reads(workflow: Workflow, name: str) -> bool:
+    """Whether any guard or policy condition of the workflow mentions `name` (cheap text test, conservative)."""
+    texts = [t.guard or "" for t in workflow.transitions] + [p.condition for p in workflow.policies]
+    return any(name in text for text in texts)
+
+
+def branch_workflow(workflow: Workflow, path: str) -> Workflow:
+    """The synthetic workflow one parallel branch runs: its states and transitions, the parent's policies.
+
+    `path` is `state.branch`, nested as `state.branch/state.branch`.
+    """
+    states: dict[str, State] = dict(workflow.states)
+    found: Branch | None = None
+    for part in path.split("/"):
+        state_id, _, branch_name = part.partition(".")
+        parallel = states.get(state_id)
+        if not isinstance(parallel, ParallelState):
+            raise KeyError(f"'{state_id}' is not a parallel state of {workflow.id}")
+        found = next((b for b in parallel.branches if b.name == branch_name), None)
+        if found is None:
+            raise KeyError(f"the parallel state '{state_id}' has no branch '{branch_name}'")
+        states = dict(found.states)
+    assert found is not None
+    return Workflow.model_validate({
+        "id": workflow.id,
+        "version": workflow.version,
+        "title": f"{workflow.title} — {path}",
+        "initial": found.initial,
+        "states": {sid: s.model_dump(by_alias=True, exclude_none=True) for sid, s in found.states.items()},
+        "transitions": [t.model_dump(by_alias=True, exclude_none=True) for t in found.transitions],
+        "policies": [p.model_dump(by_alias=True, exclude_none=True) for p in workflow.policies],
+    })
+
+
+class MachineCache:
+    """Compiled workflows by (id, version, branch), least recently used dropped beyond `size`."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, int, str], CompiledWorkflow] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int, str]) -> CompiledWorkflow | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, compiled: CompiledWorkflow) -> CompiledWorkflow:
+        with self._lock:
+            existing = self._items.get(compiled.key)
+            if existing is not None:
+                return existing
+            self._items[compiled.key] = compiled
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+            return compiled
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -1,0 +1,54 @@
+"""`publish`: store the event with its delivery job, then deliver it straight away in the caller's thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.runtime.core import Runtime
+from engine.runtime.events import deliver_event, publish_in
+from engine.runtime.views import PublishResult
+from storage.events import EventStore
+from storage.jobs import JOB_DONE, JobStore
+from storage.transaction import Transaction
+
+__all__ = ["publish_event"]
+
+
+def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, correlation_key: str | None,
+                  tenant: str, idempotency_key: str | None) -> PublishResult:
+    def store(tx: Transaction) -> tuple[int, bool]:
+        now = rt.clock.now()
+        event_id = publish_in(tx, tenant=tenant, event_type=event_type, payload=payload,
+                              correlation_key=correlation_key, idempotency_key=idempotency_key, now=now)
+        if event_id is not None:
+            return event_id, False
+        assert idempotency_key is not None
+        existing = EventStore(tx).find(tenant, idempotency_key)
+        assert existing is not None
+        return existing.id, True
+
+    event_id, duplicate = rt.write(store)
+    if duplicate:
+        return _result(rt, event_id, duplicate=True)
+    key = f"event:{event_id}"
+
+    def claim(tx: Transaction) -> int | None:
+        jobs = JobStore(tx)
+        job = jobs.find(key)
+        if job is None:
+            return None
+        claimed = jobs.claim_one(job.id, owner=owner, now=rt.clock.now(), lease_s=rt.lease_s)
+        return None if claimed is None else claimed.id
+
+    job_id = rt.write(claim)
+    if job_id is None:  # a worker took the delivery already
+        return _result(rt, event_id, duplicate=False)
+    delivery = deliver_event(rt, event_id)
+    rt.write(lambda tx: JobStore(tx).finish(job_id, owner=owner, status=JOB_DONE, now=rt.clock.now()))
+    return PublishResult(event_id, False, delivery.started, delivery.delivered)
+
+
+def _result(rt: Runtime, event_id: int, *, duplicate: bool) -> PublishResult:
+    deliveries = rt.read(lambda tx: EventStore(tx).deliveries(event_id))
+    return PublishResult(event_id, duplicate, [i for i, k in deliveries if k == "started"],
+                         [i for i, k in deliveries if k == "delivered"])

@@ -1,0 +1,64 @@
+"""Firing due timers: each is claimed (armed → fired) in the transaction that applies what it causes, so it
+fires once however many workers look, and a crash before the commit leaves it armed."""
+
+from __future__ import annotations
+
+from engine.definition import ApprovalState
+from engine.runtime.clock import to_rfc3339
+from engine.runtime.core import Runtime
+from engine.runtime.decide import decide
+from engine.runtime.snapshot import RUNNING, Event
+from engine.runtime.writer import snapshot_of
+from storage.approvals import ApprovalStore
+from storage.instances import InstanceRecord, InstanceStore
+from storage.timers import TimerRecord, TimerStore
+from storage.transaction import Transaction
+
+__all__ = ["fire_next_timer", "next_timer_due"]
+
+
+def _escalate(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> None:
+    """Offer the pending approval to the escalation's approvers too (not a transition: the state stays)."""
+    compiled = rt.writer.compiled_for(tx, instance)
+    state = compiled.states.get(instance.state)
+    approvals = ApprovalStore(tx)
+    pending = approvals.pending_for_instance(instance.id)
+    if not isinstance(state, ApprovalState) or state.escalation is None or pending is None or pending.id is None:
+        return
+    to = state.escalation.to
+    approvals.add_assignees(pending.id, [("user", u) for u in to.users] + [("role", r) for r in to.roles])
+
+
+def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:
+    instance = InstanceStore(tx).get_for_update(timer.instance_id)
+    if instance is None or instance.status != RUNNING or instance.version != timer.seq:
+        return  # armed for a state the instance has left
+    if timer.fire == "escalate":
+        _escalate(rt, tx, instance)
+        return
+    now = rt.clock.now()
+    if timer.fire == "timeout":
+        ApprovalStore(tx).close_for_instance(instance.id, status="timed_out", at=now)
+    compiled = rt.writer.compiled_for(tx, instance)
+    payload = {"timer": timer.fire, "due_at": to_rfc3339(timer.due_at)}
+    decision = decide(compiled, snapshot_of(instance), Event(timer.fire, payload, system=True),
+                      rt.writer.environment(tx, compiled, instance, now))
+    rt.writer.commit(tx, instance, decision, now=now)
+
+
+def fire_next_timer(rt: Runtime) -> bool:
+    """Fire the earliest due timer, if any; True if one was fired."""
+
+    def work(tx: Transaction) -> bool:
+        timers = TimerStore(tx)
+        timer = timers.next_claimable(rt.clock.now())
+        if timer is None or not timers.claim(timer.id):
+            return False
+        _fire(rt, tx, timer)
+        return True
+
+    return rt.write(work)
+
+
+def next_timer_due(rt: Runtime) -> float | None:
+    return rt.read(lambda tx: TimerStore(tx).next_due())

@@ -1,0 +1,130 @@
+"""What the engine hands back: plain, frozen views of instances, history, approvals, deployments, replays."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from engine.runtime.clock import to_rfc3339
+
+__all__ = [
+    "ApprovalView",
+    "DeployedRef",
+    "HistoryEntry",
+    "InstanceView",
+    "PublishResult",
+    "ReplayReport",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedRef:
+    workflow_id: str
+    version: int
+    created: bool  # False when this exact content was deployed before
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceView:
+    id: str
+    workflow_id: str
+    workflow_version: int
+    tenant: str
+    state: str
+    status: str
+    context: dict[str, Any]
+    result: Any
+    error: Any
+    version: int
+    parent_id: str | None
+    branch: str
+    created_at: float
+    updated_at: float
+
+    @property
+    def ended(self) -> bool:
+        return self.status in ("succeeded", "failed", "cancelled")
+
+    def as_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["created_at"] = to_rfc3339(self.created_at)
+        found["updated_at"] = to_rfc3339(self.updated_at)
+        return found
+
+    def as_record(self) -> dict[str, Any]:
+        """Lossless form (times as numbers), kept by idempotency receipts."""
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> InstanceView:
+        return cls(**record)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    instance_id: str
+    seq: int
+    from_state: str | None
+    to_state: str
+    event: str
+    actor: str | None
+    payload: Any
+    context_change: Any
+    status: str
+    guards: list[dict[str, Any]]
+    policies: list[dict[str, Any]]
+    at: float
+    duration_s: float
+    cost: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["at"] = to_rfc3339(self.at)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalView:
+    id: int
+    instance_id: str
+    workflow_id: str
+    tenant: str
+    state: str
+    kind: str
+    policy_id: str | None
+    quorum: int
+    request: dict[str, Any]
+    status: str
+    due_at: float | None
+    users: list[str]
+    roles: list[str]
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        found = asdict(self)
+        found["due_at"] = None if self.due_at is None else to_rfc3339(self.due_at)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    event_id: int
+    duplicate: bool  # the idempotency key was seen before: nothing new happened
+    started: list[str]
+    delivered: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayReport:
+    instance_id: str
+    matches: bool
+    history_rows: int
+    rebuilt: dict[str, Any]
+    stored: dict[str, Any]
+    differences: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

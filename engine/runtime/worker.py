@@ -1,0 +1,234 @@
+"""The worker: claims jobs with a lease, runs actions, resumes parents, delivers events, fires due timers and
+cron schedules. Any number of workers — threads or processes — may share one database.
+
+Run one as a process with `statewright worker --db URL` or `python -m engine.runtime.worker --db URL`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from engine.errors import StatewrightError
+from engine.runtime.action_jobs import action_request, finish_action
+from engine.runtime.action_runner import ActionOutcome, ActionRunner, Call
+from engine.runtime.child_jobs import resume_parent
+from engine.runtime.core import Runtime
+from engine.runtime.events import deliver_event
+from engine.runtime.schedules import fire_due_schedules, next_schedule_due
+from engine.runtime.timers import fire_next_timer, next_timer_due
+from storage.instances import InstanceRecord, InstanceStore
+from storage.jobs import JOB_DONE, JobRecord, JobStore
+from storage.transaction import Transaction
+
+__all__ = ["Worker"]
+
+log = logging.getLogger("statewright.worker")
+SCHEDULE_RECHECK_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    job: JobRecord
+    instance: InstanceRecord | None
+
+
+class Worker:
+    """One worker identity (its lease owner name) over a runtime."""
+
+    def __init__(self, rt: Runtime, *, batch: int = 32, owner: str | None = None,
+                 runner: ActionRunner | None = None) -> None:
+        self.rt = rt
+        self.batch = batch
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.runner = runner or ActionRunner(threads=max(batch, 1))
+        self._cron_due: float | None = None
+        self._cron_checked = float("-inf")
+
+    # --- jobs -----------------------------------------------------------------------------------------
+    def claim(self, limit: int | None = None) -> list[_Claimed]:
+        """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs)."""
+        now = self.rt.clock.now()
+
+        def work(tx: Transaction) -> list[_Claimed]:
+            jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.rt.lease_s, limit=limit or self.batch)
+            wanted = [j.instance_id for j in jobs if j.kind == "action" and j.instance_id]
+            instances = InstanceStore(tx).get_many(wanted)
+            return [_Claimed(j, instances.get(j.instance_id) if j.kind == "action" and j.instance_id else None)
+                    for j in jobs]
+
+        return self.rt.write(work)
+
+    def execute(self, claimed: Sequence[_Claimed]) -> int:
+        """Run the claimed jobs; action outcomes are committed together (group commit). Returns how many."""
+        for item in claimed:
+            if item.job.kind != "action":
+                self._other(item.job)
+        actions = [item for item in claimed if item.job.kind == "action"]
+        if actions:
+            self._extend_leases([item.job for item in actions])
+            calls = [self._call(item) for item in actions]
+            outcomes = self.runner.run_many([call for call in calls if call is not None])
+            ran = iter(outcomes)
+            lost = ActionOutcome(error_kind="lost", error_message="the instance no longer exists", retryable=False)
+            self._finish_actions([(item.job, lost if call is None else next(ran))
+                                  for item, call in zip(actions, calls, strict=True)])
+        return len(claimed)
+
+    def _call(self, item: _Claimed) -> Call | None:
+        if item.instance is None:
+            return None
+        request = action_request(item.job, item.instance)
+        return (self.rt.handlers.get(request.action), request, item.job.payload.get("timeout_s"))
+
+    def _extend_leases(self, jobs: list[JobRecord]) -> None:
+        """Leases must outlast the actions about to run (a long timeout, or a batch that ran late)."""
+        now = self.rt.clock.now()
+        longer = [(j, now + max(self.rt.lease_s, (j.payload.get("timeout_s") or 0.0) + 5.0)) for j in jobs
+                  if j.lease_expires is not None and now + (j.payload.get("timeout_s") or 0.0) + 5.0 > j.lease_expires]
+        if longer:
+            self.rt.write(lambda tx: [JobStore(tx).extend_lease(j.id, owner=self.owner, until=u) for j, u in longer])
+
+    def _finish_actions(self, outcomes: list[tuple[JobRecord, ActionOutcome]]) -> None:
+        ordered = sorted(outcomes, key=lambda pair: pair[0].instance_id or "")  # one lock order for every worker
+
+        def finish_all(tx: Transaction) -> None:
+            ids = [job.instance_id for job, _ in ordered if job.instance_id]
+            locked = InstanceStore(tx).get_many(ids, lock=True) if len(set(ids)) == len(ids) else {}
+            for job, outcome in ordered:
+                finish_action(self.rt, tx, job, self.owner, outcome, locked=locked.get(job.instance_id or ""))
+
+        try:
+            self.rt.write(finish_all)
+        except StatewrightError:
+            for job, outcome in ordered:  # one bad item must not hold back the others
+                try:
+                    self._finish_one(job, outcome)
+                except StatewrightError:
+                    log.exception("finishing job %s failed; it runs again when its lease lapses", job.id)
+
+    def _finish_one(self, job: JobRecord, outcome: ActionOutcome) -> bool:
+        return self.rt.write(lambda tx: finish_action(self.rt, tx, job, self.owner, outcome))
+
+    def _other(self, job: JobRecord) -> None:
+        try:
+            if job.kind == "child_done":
+                child_id = job.payload["child_id"]
+
+                def resume(tx: Transaction) -> None:
+                    resume_parent(self.rt, tx, child_id)
+                    self._done(tx, job)
+
+                self.rt.write(resume)
+            elif job.kind == "deliver":
+                deliver_event(self.rt, int(job.payload["event_id"]))
+                self.rt.write(lambda tx: self._done(tx, job))
+            else:
+                log.error("job %s has an unknown kind '%s'", job.id, job.kind)
+        except StatewrightError:
+            log.exception("job %s (%s) failed; it runs again when its lease lapses", job.id, job.kind)
+
+    def _done(self, tx: Transaction, job: JobRecord) -> bool:
+        return JobStore(tx).finish(job.id, owner=self.owner, status=JOB_DONE, now=self.rt.clock.now())
+
+    # --- loops ----------------------------------------------------------------------------------------
+    def run_once(self) -> int:
+        """Fire due timers and schedules, then run one batch of jobs. Returns how much was done."""
+        done = 0
+        now = self.rt.clock.now()
+        due = next_timer_due(self.rt)
+        while due is not None and due <= now and fire_next_timer(self.rt):
+            done += 1
+        done += self._schedules(now)
+        claimed = self.claim()
+        if claimed:
+            done += self.execute(claimed)
+        return done
+
+    def _schedules(self, now: float) -> int:
+        """Start due cron instances; the schedules are re-read when one falls due or every few seconds."""
+        fresh = now - self._cron_checked < SCHEDULE_RECHECK_S
+        if fresh and (self._cron_due is None or now < self._cron_due):
+            return 0
+        started = fire_due_schedules(self.rt)
+        self._cron_due, self._cron_checked = next_schedule_due(self.rt), now
+        return started
+
+    def forget_schedules(self) -> None:
+        """Re-read the schedules on the next round (after a deployment in this process)."""
+        self._cron_checked = float("-inf")
+
+    def run_until_idle(self, *, max_rounds: int = 100_000) -> int:
+        """Work until nothing is runnable now (by the runtime's clock). Returns how much was done."""
+        total = 0
+        for _ in range(max_rounds):
+            done = self.run_once()
+            if not done:
+                return total
+            total += done
+        raise RuntimeError(f"still busy after {max_rounds} rounds (an endless loop of work?)")
+
+    def next_due(self) -> float | None:
+        """When something next becomes runnable: a job, a timer or a cron fire."""
+        jobs = self.rt.read(lambda tx: JobStore(tx).next_due())
+        times = [t for t in (jobs, next_timer_due(self.rt), self._cron_due) if t is not None]
+        return min(times) if times else None
+
+    def run_forever(self, stop: threading.Event, *, poll_s: float = 1.0) -> None:
+        """Work until `stop` is set; between bursts, sleep until the next due time (APScheduler wakes us)
+        or `poll_s` (work another process added)."""
+        from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
+
+        with WakeScheduler() as waker:
+            while not stop.is_set():
+                try:
+                    if self.run_once():
+                        continue
+                    waker.wake_at(self.next_due())
+                except StatewrightError:
+                    log.exception("the worker loop hit an error; trying again shortly")
+                waker.wait(poll_s, stop)
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m engine.runtime.worker --db URL [--handlers module:function]`: work until SIGINT/SIGTERM."""
+    import argparse  # noqa: PLC0415 - only for the process entry point
+    import signal  # noqa: PLC0415
+
+    from engine.runtime.engine import Engine  # noqa: PLC0415 - the engine imports this module
+    from engine.runtime.handler_loading import DEFAULT_HANDLERS, load_handlers  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog="python -m engine.runtime.worker", description=main.__doc__)
+    parser.add_argument("--db", help="database URL (default: $STATEWRIGHT_DATABASE_URL or sqlite:///statewright.db)")
+    parser.add_argument("--handlers", help=f"module:function registering the handlers (default {DEFAULT_HANDLERS})")
+    parser.add_argument("--batch", type=int, default=32, help="jobs claimed per round")
+    parser.add_argument("--poll", type=float, default=1.0, help="seconds between looks for new work")
+    parser.add_argument("--lease", type=float, default=30.0, help="seconds a claimed job stays leased")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        with Engine(args.db, lease_s=args.lease) as engine:
+            note = load_handlers(args.handlers or DEFAULT_HANDLERS, engine.handlers, required=args.handlers is not None)
+            if note:
+                log.warning("%s", note)
+            log.info("worker on %s", engine.database_url)
+            engine.run_worker(stop, poll_s=args.poll, batch=args.batch)
+    except StatewrightError as exc:
+        log.error("%s", exc.detail)  # noqa: TRY400 - one clear line, not a traceback
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,206 @@
+"""Writing a decision: in the caller's transaction, the instance row (guarded by its version), one history row
+per step, and the outbox the effects ask for — jobs, timers, event waits, approvals, child instances.
+
+Every write of a transition goes through here, so the runtime contract's first point holds in one place:
+a transition is the instance update, its history and its outbox, committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from engine.errors import ConcurrencyConflict, DefinitionNotFound
+from engine.runtime.budget_view import budget_variable
+from engine.runtime.decide import Decision, Step, decide, start
+from engine.runtime.deployments import Deployments
+from engine.runtime.effects import (
+    ArmTimer,
+    AwaitEvent,
+    ClearWaits,
+    Effect,
+    RequestApproval,
+    RunAction,
+    StartChild,
+)
+from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.snapshot import CANCEL, FAILED, HELD, RUNNING, START, TERMINAL, Environment, Event, Snapshot
+from storage.approvals import ApprovalRecord, ApprovalStore
+from storage.events import EventStore
+from storage.history import HistoryRecord, HistoryStore
+from storage.instances import InstanceRecord, InstanceStore
+from storage.jobs import JobStore
+from storage.timers import TimerStore
+from storage.transaction import Transaction
+
+__all__ = ["NOT_STARTED", "DecisionWriter", "new_instance_id", "snapshot_of"]
+
+NOT_STARTED = "(not started)"
+
+
+def new_instance_id(now: float) -> str:
+    """32 hex digits, time-ordered: milliseconds then 80 random bits."""
+    return f"{int(now * 1000):012x}{secrets.token_hex(10)}"
+
+
+def snapshot_of(instance: InstanceRecord) -> Snapshot:
+    return Snapshot(instance.state, instance.context, instance.status, instance.result, instance.error)
+
+
+class DecisionWriter:
+    def __init__(self, deployments: Deployments) -> None:
+        self.deployments = deployments
+
+    # --- reading what a decision needs ----------------------------------------------------------------
+    def compiled_for(self, tx: Transaction, instance: InstanceRecord) -> CompiledWorkflow:
+        return self.deployments.compiled(tx, instance.workflow_id, instance.workflow_version, instance.branch)
+
+    def environment(self, tx: Transaction, compiled: CompiledWorkflow, instance: InstanceRecord,
+                    now: float) -> Environment:
+        about = {"id": instance.id, "workflow": instance.workflow_id, "version": instance.workflow_version,
+                 "tenant": instance.tenant}
+        budget = budget_variable(tx, instance.tenant, now) if compiled.reads_budget else None
+        return Environment(now, about, budget)
+
+    # --- new instances --------------------------------------------------------------------------------
+    def create(self, tx: Transaction, compiled: CompiledWorkflow, context: dict[str, Any], *, tenant: str,
+               now: float, actor: str | None = None, parent: InstanceRecord | None = None,
+               parent_seq: int | None = None) -> InstanceRecord:
+        """Insert a new instance and commit its first decision (entering the initial state)."""
+        workflow = compiled.workflow
+        blank = _blank(workflow.id, workflow.version, compiled.branch, workflow.initial, tenant=tenant, now=now,
+                       parent=parent, parent_seq=parent_seq)
+        InstanceStore(tx).insert(blank)
+        decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
+        return self.commit(tx, blank, decision, now=now)
+
+    def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
+                      parent_seq: int, now: float) -> InstanceRecord:
+        """A child that cannot run at all (its workflow is not deployed): created failed, so its parent hears."""
+        blank = _blank(effect.workflow_id, effect.version or 0, "", NOT_STARTED, tenant=parent.tenant, now=now,
+                       parent=parent, parent_seq=parent_seq)
+        InstanceStore(tx).insert(blank)
+        step = Step(None, NOT_STARTED, START, None, None, None, (), dict(effect.context), FAILED, (), (), failure)
+        decision = Decision(Snapshot(NOT_STARTED, dict(effect.context), FAILED, None, failure), (step,))
+        return self.commit(tx, blank, decision, now=now)
+
+    # --- committing a decision ------------------------------------------------------------------------
+    def commit(self, tx: Transaction, before: InstanceRecord, decision: Decision, *, now: float,
+               cost: float | None = None) -> InstanceRecord:
+        """Write `decision` onto `before`; `ConcurrencyConflict` if the instance moved on meanwhile."""
+        snapshot = decision.snapshot
+        after = InstanceRecord(  # spelt out: dataclasses.replace costs more than the rest of this line
+            before.id, before.workflow_id, before.workflow_version, before.branch, before.tenant, snapshot.state,
+            snapshot.status, snapshot.context, snapshot.result, snapshot.error, before.version + len(decision.steps),
+            before.parent_id, before.parent_seq, before.created_at, now,
+        )
+        changed = InstanceStore(tx).update(
+            before.id, before.version, state=after.state, status=after.status, context=after.context,
+            result=after.result, error=after.error, version=after.version, updated_at=now,
+        )
+        if not changed:
+            raise ConcurrencyConflict(f"the instance {before.id} changed since version {before.version}")
+        HistoryStore(tx).append(_history(before, decision, now, cost))
+        seq = before.version
+        for step in decision.steps:
+            seq += 1
+            for effect in step.effects:
+                self._apply(tx, after, seq, effect, now)
+        if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
+            JobStore(tx).enqueue(kind="child_done", key=f"child:{after.id}", payload={"child_id": after.id},
+                                 due_at=now, now=now, instance_id=after.parent_id)
+        return after
+
+    def cancel(self, tx: Transaction, instance: InstanceRecord, *, now: float, actor: str | None) -> InstanceRecord:
+        compiled = self.compiled_for(tx, instance)
+        event = Event(CANCEL, None, actor)
+        decision = decide(compiled, snapshot_of(instance), event, self.environment(tx, compiled, instance, now))
+        return self.commit(tx, instance, decision, now=now)
+
+    # --- effects --------------------------------------------------------------------------------------
+    def _apply(self, tx: Transaction, instance: InstanceRecord, seq: int, effect: Effect, now: float) -> None:
+        if isinstance(effect, RunAction):
+            payload = {"seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
+                       "agent": effect.agent, "timeout_s": effect.timeout_s,
+                       "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
+            JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
+                                 instance_id=instance.id)
+        elif isinstance(effect, ArmTimer):
+            TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
+        elif isinstance(effect, AwaitEvent):
+            EventStore(tx).await_event(instance_id=instance.id, seq=seq, tenant=instance.tenant,
+                                       event_type=effect.event_type, correlation_key=effect.correlation_key)
+        elif isinstance(effect, RequestApproval):
+            self._request_approval(tx, instance, seq, effect, now)
+        elif isinstance(effect, StartChild):
+            self._start_child(tx, instance, seq, effect, now)
+        elif isinstance(effect, ClearWaits):
+            self._clear(tx, instance, effect, now)
+
+    @staticmethod
+    def _request_approval(tx: Transaction, instance: InstanceRecord, seq: int, effect: RequestApproval,
+                          now: float) -> None:
+        record = ApprovalRecord(
+            id=None, instance_id=instance.id, seq=seq, tenant=instance.tenant, workflow_id=instance.workflow_id,
+            state=effect.state, kind=effect.kind, policy_id=effect.policy_id, quorum=effect.quorum,
+            request=effect.request, status="pending", due_at=effect.due_at, created_at=now,
+        )
+        assignees = [("user", u) for u in effect.users] + [("role", r) for r in effect.roles]
+        ApprovalStore(tx).open(record, assignees)
+
+    def _start_child(self, tx: Transaction, parent: InstanceRecord, seq: int, effect: StartChild,
+                     now: float) -> None:
+        if effect.kind == "branch":
+            compiled = self.deployments.compiled(tx, parent.workflow_id, parent.workflow_version, effect.branch)
+            self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq)
+            return
+        try:
+            compiled = self.deployments.compiled(tx, effect.workflow_id, effect.version)
+        except DefinitionNotFound as exc:
+            failure = {"kind": "not_deployed", "message": exc.detail}
+            self.create_failed(tx, effect, failure, parent=parent, parent_seq=seq, now=now)
+            return
+        self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq)
+
+    def _clear(self, tx: Transaction, instance: InstanceRecord, clear: ClearWaits, now: float) -> None:
+        if clear.timers:
+            TimerStore(tx).cancel_for_instance(instance.id)
+        if clear.event_waits:
+            EventStore(tx).cancel_waits(instance.id)
+        if clear.approvals:
+            ApprovalStore(tx).close_for_instance(instance.id, status="cancelled", at=now)
+        if clear.jobs:
+            JobStore(tx).cancel_for_instance(instance.id, now=now)
+        if clear.children:
+            for child in InstanceStore(tx).children(instance.id):
+                if child.status in (RUNNING, HELD):
+                    self.cancel(tx, child, now=now, actor=None)
+
+
+def _blank(workflow_id: str, version: int, branch: str, state: str, *, tenant: str, now: float,
+           parent: InstanceRecord | None, parent_seq: int | None) -> InstanceRecord:
+    return InstanceRecord(
+        id=new_instance_id(now), workflow_id=workflow_id, workflow_version=version, branch=branch, tenant=tenant,
+        state=state, status=RUNNING, context={}, result=None, error=None, version=0,
+        parent_id=None if parent is None else parent.id, parent_seq=parent_seq, created_at=now, updated_at=now,
+    )
+
+
+def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:
+    rows = []
+    seq = before.version
+    last = len(decision.steps) - 1
+    for index, step in enumerate(decision.steps):
+        seq += 1
+        change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
+        if index == last and step.status in TERMINAL:
+            change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
+        rows.append(HistoryRecord(
+            instance_id=before.id, seq=seq, from_state=step.source, to_state=step.dest, event=step.event,
+            actor=step.actor, payload=step.payload, context_change=change, status=step.status,
+            guards=[g.as_dict() for g in step.guards] or None,
+            policies=[p.as_dict() for p in step.policies] or None,
+            at=now, duration_s=max(0.0, now - before.updated_at) if index == 0 else 0.0,
+            cost=cost if index == 0 else None,
+        ))
+    return rows

@@ -1,0 +1,85 @@
+"""Costs per action, monthly budgets per tenant, and the running spend that budgets are checked against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.transaction import Transaction
+
+__all__ = ["CostRecord", "CostStore", "CostTotal"]
+
+
+@dataclass(frozen=True, slots=True)
+class CostRecord:
+    tenant: str
+    workflow_id: str
+    instance_id: str
+    agent: str | None
+    state: str
+    action: str
+    model: str | None
+    tokens: int
+    amount: float
+    month: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class CostTotal:
+    key: str | None
+    amount: float
+    tokens: int
+    actions: int
+
+
+class CostStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def record(self, r: CostRecord) -> float:
+        """Store one action's cost and add it to the tenant's month; the month's spend afterwards."""
+        self.tx.execute(
+            "INSERT INTO costs (tenant, workflow_id, instance_id, agent, state, action, model, tokens, amount, month, "
+            "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r.tenant, r.workflow_id, r.instance_id, r.agent, r.state, r.action, r.model, r.tokens, r.amount,
+             r.month, r.at),
+        )
+        spent = self.tx.scalar(
+            "INSERT INTO budget_usage (tenant, month, spent, threshold_alerted) VALUES (?, ?, ?, 0) "
+            "ON CONFLICT (tenant, month) DO UPDATE SET spent = budget_usage.spent + excluded.spent RETURNING spent",
+            (r.tenant, r.month, r.amount),
+        )
+        return float(spent)
+
+    def spent(self, tenant: str, month: str) -> float:
+        value = self.tx.scalar("SELECT spent FROM budget_usage WHERE tenant = ? AND month = ?", (tenant, month))
+        return 0.0 if value is None else float(value)
+
+    def mark_threshold_alerted(self, tenant: str, month: str) -> bool:
+        """True exactly once per tenant and month: the caller publishes the threshold event then."""
+        return self.tx.execute(
+            "UPDATE budget_usage SET threshold_alerted = 1 WHERE tenant = ? AND month = ? AND threshold_alerted = 0",
+            (tenant, month),
+        ) == 1
+
+    def set_budget(self, tenant: str, monthly_limit: float) -> None:
+        self.tx.execute(
+            "INSERT INTO budgets (tenant, monthly_limit) VALUES (?, ?) "
+            "ON CONFLICT (tenant) DO UPDATE SET monthly_limit = excluded.monthly_limit",
+            (tenant, monthly_limit),
+        )
+
+    def budget(self, tenant: str) -> float | None:
+        value = self.tx.scalar("SELECT monthly_limit FROM budgets WHERE tenant = ?", (tenant,))
+        return None if value is None else float(value)
+
+    def totals(self, *, tenant: str, month: str, by: str) -> list[CostTotal]:
+        """Spend for a tenant's month grouped by 'workflow_id', 'instance_id', 'agent' or 'model'."""
+        if by not in ("workflow_id", "instance_id", "agent", "model"):
+            raise ValueError(f"cannot group costs by '{by}'")
+        rows = self.tx.all(
+            f"SELECT {by}, SUM(amount), SUM(tokens), COUNT(*) FROM costs WHERE tenant = ? AND month = ? "  # noqa: S608
+            f"GROUP BY {by} ORDER BY SUM(amount) DESC",
+            (tenant, month),
+        )
+        return [CostTotal(r[0], float(r[1] or 0), int(r[2] or 0), int(r[3])) for r in rows]

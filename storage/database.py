@@ -1,0 +1,77 @@
+"""Opening a database: the URL, the SQLAlchemy engine, and the SQLite settings a durable engine needs.
+
+SQLite runs in WAL mode with `synchronous=NORMAL`, a busy timeout and foreign keys on. Transactions that write
+begin with `BEGIN IMMEDIATE`, so two processes never both read and then both try to upgrade to a writer (which
+SQLite answers with SQLITE_BUSY at once, whatever the timeout). A connection marked read-only (see
+`READ_ONLY`) begins a deferred transaction instead and never blocks writers.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "READ_ONLY",
+    "URL_VARIABLE",
+    "create_database_engine",
+    "default_database_url",
+    "is_postgresql",
+    "is_sqlite",
+]
+
+URL_VARIABLE = "STATEWRIGHT_DATABASE_URL"
+DEFAULT_DATABASE_URL = "sqlite:///statewright.db"
+READ_ONLY = "statewright_read_only"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_database_url() -> str:
+    """`STATEWRIGHT_DATABASE_URL`, else a SQLite file `statewright.db` in the working directory."""
+    return os.environ.get(URL_VARIABLE) or DEFAULT_DATABASE_URL
+
+
+def is_sqlite(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def is_postgresql(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun explicitly below
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        read_only = connection.info.get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.Engine:
+    """An SQLAlchemy engine for `url` (default: `default_database_url()`), configured for Statewright."""
+    target = sa.make_url(url or default_database_url())
+    if target.get_backend_name() == "sqlite":
+        database = target.database or ""
+        if database in ("", ":memory:") or database.startswith("file::memory:"):
+            raise ValueError(
+                "an in-memory SQLite database cannot be shared between connections; give a file, "
+                "e.g. sqlite:///statewright.db"
+            )
+        engine = sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_timeout=60)
+        _configure_sqlite(engine)
+        return engine
+    if target.get_backend_name() == "postgresql":
+        return sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
+    raise ValueError(f"unsupported database '{target.get_backend_name()}': use sqlite:/// or postgresql+psycopg://")

@@ -1,0 +1,133 @@
+"""Published events, instances waiting for an event, and deliveries (what each event did to whom)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storage.codec import dump, load
+from storage.transaction import Row, Transaction
+
+__all__ = ["EventRecord", "EventStore", "EventWaitRecord"]
+
+_EVENT_COLUMNS = "id, tenant, event_type, correlation_key, payload, idempotency_key, published_at"
+_WAIT_COLUMNS = "id, instance_id, seq, tenant, event_type, correlation_key, status"
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    id: int
+    tenant: str
+    event_type: str
+    correlation_key: str | None
+    payload: Any
+    idempotency_key: str | None
+    published_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventWaitRecord:
+    id: int
+    instance_id: str
+    seq: int
+    tenant: str
+    event_type: str
+    correlation_key: str | None
+    status: str
+
+
+def _event(row: Row) -> EventRecord:
+    return EventRecord(int(row[0]), row[1], row[2], row[3], load(row[4]), row[5], float(row[6]))
+
+
+def _wait(row: Row) -> EventWaitRecord:
+    return EventWaitRecord(int(row[0]), row[1], int(row[2]), row[3], row[4], row[5], row[6])
+
+
+class EventStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def insert(
+        self, *, tenant: str, event_type: str, correlation_key: str | None, payload: Any,
+        idempotency_key: str | None, at: float,
+    ) -> int | None:
+        """Store an event; None when (tenant, idempotency_key) was stored before."""
+        value = self.tx.scalar(
+            "INSERT INTO events (tenant, event_type, correlation_key, payload, idempotency_key, published_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id",
+            (tenant, event_type, correlation_key, dump(payload), idempotency_key, at),
+        )
+        return None if value is None else int(value)
+
+    def get(self, event_id: int) -> EventRecord | None:
+        row = self.tx.one(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608
+        return None if row is None else _event(row)
+
+    def find(self, tenant: str, idempotency_key: str) -> EventRecord | None:
+        row = self.tx.one(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE tenant = ? AND idempotency_key = ?", (tenant, idempotency_key)  # noqa: S608
+        )
+        return None if row is None else _event(row)
+
+    def recent(
+        self, *, tenant: str | None = None, event_type: str | None = None, limit: int = 100
+    ) -> list[EventRecord]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if tenant is not None:
+            clauses.append("tenant = ?")
+            params.append(tenant)
+        if event_type is not None:
+            clauses.append("event_type = ?")
+            params.append(event_type)
+        condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self.tx.all(f"SELECT {_EVENT_COLUMNS} FROM events{condition} ORDER BY id DESC LIMIT ?", [*params, limit])  # noqa: S608
+        return [_event(r) for r in rows]
+
+    def await_event(
+        self, *, instance_id: str, seq: int, tenant: str, event_type: str, correlation_key: str | None
+    ) -> None:
+        self.tx.execute(
+            "INSERT INTO event_waits (instance_id, seq, tenant, event_type, correlation_key, status) "
+            "VALUES (?, ?, ?, ?, ?, 'waiting')",
+            (instance_id, seq, tenant, event_type, correlation_key),
+        )
+
+    def waiting(self, *, tenant: str, event_type: str, correlation_key: str | None) -> list[EventWaitRecord]:
+        """Waits matching the event: same type and tenant; a wait with a key only matches an equal key."""
+        rows = self.tx.all(
+            f"SELECT {_WAIT_COLUMNS} FROM event_waits WHERE tenant = ? AND event_type = ? AND status = 'waiting' "  # noqa: S608
+            "AND (correlation_key IS NULL OR correlation_key = ?) ORDER BY id",
+            (tenant, event_type, correlation_key),
+        )
+        return [_wait(r) for r in rows]
+
+    def claim_wait(self, wait_id: int) -> bool:
+        return self.tx.execute(
+            "UPDATE event_waits SET status = 'delivered' WHERE id = ? AND status = 'waiting'", (wait_id,)
+        ) == 1
+
+    def cancel_waits(self, instance_id: str) -> int:
+        return self.tx.execute(
+            "UPDATE event_waits SET status = 'cancelled' WHERE instance_id = ? AND status = 'waiting'", (instance_id,)
+        )
+
+    def waits_for_instance(self, instance_id: str) -> list[EventWaitRecord]:
+        rows = self.tx.all(f"SELECT {_WAIT_COLUMNS} FROM event_waits WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
+        return [_wait(r) for r in rows]
+
+    def record_delivery(self, *, event_id: int, instance_id: str, kind: str, at: float) -> bool:
+        """Note that the event started or reached an instance; False if that was noted before."""
+        changed = self.tx.execute(
+            "INSERT INTO event_deliveries (event_id, instance_id, kind, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (event_id, instance_id) DO NOTHING",
+            (event_id, instance_id, kind, at),
+        )
+        return changed == 1
+
+    def deliveries(self, event_id: int) -> list[tuple[str, str]]:
+        rows = self.tx.all(
+            "SELECT instance_id, kind FROM event_deliveries WHERE event_id = ? ORDER BY at, instance_id", (event_id,)
+        )
+        return [(r[0], r[1]) for r in rows]

@@ -1,0 +1,74 @@
+"""The transition history: appended in the transaction that makes the transition, read in `seq` order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.codec import dump_optional, load_optional
+from storage.transaction import Row, Transaction
+
+__all__ = ["HistoryRecord", "HistoryStore"]
+
+_COLUMNS = (
+    "instance_id, seq, from_state, to_state, event, actor, payload, context_change, status, guards, policies, "
+    "at, duration_s, cost"
+)
+_INSERT = f"INSERT INTO history ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRecord:
+    instance_id: str
+    seq: int
+    from_state: str | None
+    to_state: str
+    event: str
+    actor: str | None
+    payload: Any
+    context_change: Any
+    status: str
+    guards: Any
+    policies: Any
+    at: float
+    duration_s: float
+    cost: float | None
+
+
+def _record(row: Row) -> HistoryRecord:
+    return HistoryRecord(
+        instance_id=row[0], seq=int(row[1]), from_state=row[2], to_state=row[3], event=row[4], actor=row[5],
+        payload=load_optional(row[6]), context_change=load_optional(row[7]), status=row[8],
+        guards=load_optional(row[9]), policies=load_optional(row[10]), at=float(row[11]),
+        duration_s=float(row[12]), cost=None if row[13] is None else float(row[13]),
+    )
+
+
+def _params(r: HistoryRecord) -> tuple[Any, ...]:
+    return (
+        r.instance_id, r.seq, r.from_state, r.to_state, r.event, r.actor, dump_optional(r.payload),
+        dump_optional(r.context_change), r.status, dump_optional(r.guards), dump_optional(r.policies), r.at,
+        r.duration_s, r.cost,
+    )
+
+
+class HistoryStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def append(self, records: Sequence[HistoryRecord]) -> None:
+        """Append rows; they are written with the transaction's other deferred inserts, before it commits."""
+        for record in records:
+            self.tx.defer(_INSERT, _params(record))
+
+    def for_instance(self, instance_id: str, *, after_seq: int = 0, limit: int | None = None) -> list[HistoryRecord]:
+        sql = f"SELECT {_COLUMNS} FROM history WHERE instance_id = ? AND seq > ? ORDER BY seq"  # noqa: S608
+        params: list[Any] = [instance_id, after_seq]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_record(r) for r in self.tx.all(sql, params)]
+
+    def count(self, instance_id: str) -> int:
+        return int(self.tx.scalar("SELECT COUNT(*) FROM history WHERE instance_id = ?", (instance_id,)) or 0)

@@ -1,0 +1,140 @@
+"""Instance rows: insert, read, list, and the version-guarded update every transition makes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from storage.codec import dump, dump_optional, load, load_optional
+from storage.transaction import Row, Transaction
+
+__all__ = ["InstanceFilter", "InstanceRecord", "InstanceStore"]
+
+_COLUMNS = (
+    "id, workflow_id, workflow_version, branch, tenant, state, status, context, result, error, version, "
+    "parent_id, parent_seq, created_at, updated_at"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceRecord:
+    id: str
+    workflow_id: str
+    workflow_version: int
+    branch: str
+    tenant: str
+    state: str
+    status: str
+    context: dict[str, Any]
+    result: Any
+    error: Any
+    version: int
+    parent_id: str | None
+    parent_seq: int | None
+    created_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceFilter:
+    tenant: str | None = None
+    workflow_id: str | None = None
+    status: str | None = None
+    state: str | None = None
+    parent_id: str | None = None
+    top_level_only: bool = False
+
+
+def _record(row: Row) -> InstanceRecord:
+    return InstanceRecord(
+        id=row[0], workflow_id=row[1], workflow_version=int(row[2]), branch=row[3], tenant=row[4], state=row[5],
+        status=row[6], context=load(row[7]), result=load_optional(row[8]), error=load_optional(row[9]),
+        version=int(row[10]), parent_id=row[11], parent_seq=None if row[12] is None else int(row[12]),
+        created_at=float(row[13]), updated_at=float(row[14]),
+    )
+
+
+class InstanceStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def insert(self, r: InstanceRecord) -> None:
+        self.tx.execute(
+            f"INSERT INTO instances ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
+             dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq,
+             r.created_at, r.updated_at),
+        )
+
+    def get(self, instance_id: str) -> InstanceRecord | None:
+        row = self.tx.one(f"SELECT {_COLUMNS} FROM instances WHERE id = ?", (instance_id,))  # noqa: S608
+        return None if row is None else _record(row)
+
+    def get_for_update(self, instance_id: str) -> InstanceRecord | None:
+        """Read and, on PostgreSQL, lock the row until the transaction ends (SQLite's write lock covers it)."""
+        lock = " FOR UPDATE" if self.tx.postgresql else ""
+        row = self.tx.one(f"SELECT {_COLUMNS} FROM instances WHERE id = ?{lock}", (instance_id,))  # noqa: S608
+        return None if row is None else _record(row)
+
+    def get_many(self, instance_ids: Sequence[str], *, lock: bool = False) -> dict[str, InstanceRecord]:
+        """Several instances in one statement (with `lock`, locked on PostgreSQL until the transaction ends)."""
+        if not instance_ids:
+            return {}
+        marks = ", ".join("?" for _ in instance_ids)
+        suffix = " ORDER BY id FOR UPDATE" if lock and self.tx.postgresql else ""
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM instances WHERE id IN ({marks}){suffix}", list(instance_ids))  # noqa: S608
+        return {r.id: r for r in map(_record, rows)}
+
+    def update(
+        self,
+        instance_id: str,
+        expected_version: int,
+        *,
+        state: str,
+        status: str,
+        context: dict[str, Any],
+        result: Any,
+        error: Any,
+        version: int,
+        updated_at: float,
+    ) -> bool:
+        """Write the new state only if nobody moved the instance on since `expected_version`."""
+        changed = self.tx.execute(
+            "UPDATE instances SET state = ?, status = ?, context = ?, result = ?, error = ?, version = ?, "
+            "updated_at = ? WHERE id = ? AND version = ?",
+            (state, status, dump(context), dump_optional(result), dump_optional(error), version, updated_at,
+             instance_id, expected_version),
+        )
+        return changed == 1
+
+    def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
+        """A page of instances, newest first, and how many match in all."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column in ("tenant", "workflow_id", "status", "state", "parent_id"):
+            value = getattr(where, column)
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if where.top_level_only:
+            clauses.append("parent_id IS NULL")
+        condition = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = int(self.tx.scalar(f"SELECT COUNT(*) FROM instances{condition}", params) or 0)  # noqa: S608
+        rows = self.tx.all(
+            f"SELECT {_COLUMNS} FROM instances{condition} ORDER BY created_at DESC, id LIMIT ? OFFSET ?",  # noqa: S608
+            [*params, limit, offset],
+        )
+        return [_record(r) for r in rows], total
+
+    def children(self, parent_id: str, parent_seq: int | None = None) -> list[InstanceRecord]:
+        if parent_seq is None:
+            rows = self.tx.all(
+                f"SELECT {_COLUMNS} FROM instances WHERE parent_id = ? ORDER BY created_at, id", (parent_id,)  # noqa: S608
+            )
+        else:
+            rows = self.tx.all(
+                f"SELECT {_COLUMNS} FROM instances WHERE parent_id = ? AND parent_seq = ? ORDER BY created_at, id",  # noqa: S608
+                (parent_id, parent_seq),
+            )
+        return [_record(r) for r in rows]

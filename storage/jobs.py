@@ -1,0 +1,138 @@
+"""The job outbox. Workers claim ready jobs with a lease; a lapsed lease makes a job claimable again.
+
+On PostgreSQL the claim is `SELECT … FOR UPDATE SKIP LOCKED` inside the `UPDATE … RETURNING`, so concurrent
+workers never wait on each other's rows. On SQLite the write transaction (`BEGIN IMMEDIATE`) already makes the
+`UPDATE … RETURNING` atomic. Finishing a job is guarded by the lease owner: a worker whose lease lapsed and was
+taken over cannot finish the job a second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storage.codec import dump, dump_optional, load, load_optional
+from storage.transaction import Row, Transaction
+
+__all__ = ["JOB_CANCELLED", "JOB_DONE", "JOB_FAILED", "JOB_READY", "JOB_RUNNING", "JobRecord", "JobStore"]
+
+JOB_READY = "ready"
+JOB_RUNNING = "running"
+JOB_DONE = "done"
+JOB_FAILED = "failed"
+JOB_CANCELLED = "cancelled"
+
+_COLUMNS = (
+    "id, kind, instance_id, idempotency_key, payload, status, attempt, due_at, lease_owner, lease_expires, last_error"
+)
+_CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND lease_expires <= ?)"
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    id: int
+    kind: str
+    instance_id: str | None
+    idempotency_key: str
+    payload: dict[str, Any]
+    status: str
+    attempt: int
+    due_at: float
+    lease_owner: str | None
+    lease_expires: float | None
+    last_error: Any
+
+
+def _record(row: Row) -> JobRecord:
+    return JobRecord(
+        id=int(row[0]), kind=row[1], instance_id=row[2], idempotency_key=row[3], payload=load(row[4]),
+        status=row[5], attempt=int(row[6]), due_at=float(row[7]), lease_owner=row[8],
+        lease_expires=None if row[9] is None else float(row[9]), last_error=load_optional(row[10]),
+    )
+
+
+class JobStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def enqueue(
+        self, *, kind: str, key: str, payload: dict[str, Any], due_at: float, now: float, instance_id: str | None
+    ) -> bool:
+        """Add a ready job; False if a job with this idempotency key exists already."""
+        changed = self.tx.execute(
+            "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+            (kind, instance_id, key, dump(payload), due_at, now, now),
+        )
+        return changed == 1
+
+    def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:
+        """Take up to `limit` runnable jobs (ready and due, or running with a lapsed lease) for `owner`."""
+        lock = " FOR UPDATE SKIP LOCKED" if self.tx.postgresql else ""
+        rows = self.tx.all(
+            "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ? "  # noqa: S608
+            f"WHERE id IN (SELECT id FROM jobs WHERE {_CLAIMABLE} ORDER BY due_at, id LIMIT ?{lock}) "
+            f"RETURNING {_COLUMNS}",
+            (owner, now + lease_s, now, now, now, limit),
+        )
+        return sorted((_record(r) for r in rows), key=lambda j: (j.due_at, j.id))
+
+    def claim_one(self, job_id: int, *, owner: str, now: float, lease_s: float) -> JobRecord | None:
+        """Take one given job if it is runnable now."""
+        row = self.tx.one(
+            "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ? "  # noqa: S608
+            f"WHERE id = ? AND ({_CLAIMABLE}) RETURNING {_COLUMNS}",
+            (owner, now + lease_s, now, job_id, now, now),
+        )
+        return None if row is None else _record(row)
+
+    def extend_lease(self, job_id: int, *, owner: str, until: float) -> bool:
+        changed = self.tx.execute(
+            "UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+            (until, job_id, owner),
+        )
+        return changed == 1
+
+    def finish(self, job_id: int, *, owner: str, status: str, now: float, error: Any = None) -> bool:
+        """Mark a claimed job done/failed; False if `owner` no longer holds it (its lease was taken over)."""
+        changed = self.tx.execute(
+            "UPDATE jobs SET status = ?, last_error = ?, lease_owner = NULL, lease_expires = NULL, updated_at = ? "
+            "WHERE id = ? AND lease_owner = ? AND status = 'running'",
+            (status, dump_optional(error), now, job_id, owner),
+        )
+        return changed == 1
+
+    def retry_later(self, job_id: int, *, owner: str, attempt: int, due_at: float, error: Any, now: float) -> bool:
+        """Put a claimed job back as ready for its next attempt at `due_at`."""
+        changed = self.tx.execute(
+            "UPDATE jobs SET status = 'ready', attempt = ?, due_at = ?, last_error = ?, lease_owner = NULL, "
+            "lease_expires = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+            (attempt, due_at, dump_optional(error), now, job_id, owner),
+        )
+        return changed == 1
+
+    def cancel_for_instance(self, instance_id: str, *, now: float) -> int:
+        return self.tx.execute(
+            "UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires = NULL, updated_at = ? "
+            "WHERE instance_id = ? AND kind = 'action' AND status IN ('ready', 'running')",
+            (now, instance_id),
+        )
+
+    def find(self, key: str) -> JobRecord | None:
+        row = self.tx.one(f"SELECT {_COLUMNS} FROM jobs WHERE idempotency_key = ?", (key,))  # noqa: S608
+        return None if row is None else _record(row)
+
+    def get(self, job_id: int) -> JobRecord | None:
+        row = self.tx.one(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,))  # noqa: S608
+        return None if row is None else _record(row)
+
+    def for_instance(self, instance_id: str) -> list[JobRecord]:
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM jobs WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
+        return [_record(r) for r in rows]
+
+    def next_due(self) -> float | None:
+        """When the next job becomes runnable (a ready job's due time or a running job's lease expiry)."""
+        ready = self.tx.scalar("SELECT MIN(due_at) FROM jobs WHERE status = 'ready'")
+        leased = self.tx.scalar("SELECT MIN(lease_expires) FROM jobs WHERE status = 'running'")
+        times = [float(t) for t in (ready, leased) if t is not None]
+        return min(times) if times else None

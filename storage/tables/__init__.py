@@ -1,0 +1,51 @@
+"""The tables of the durable engine, one module per concept. Importing this package registers them all."""
+
+from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
+from storage.tables.costs import BudgetRow, BudgetUsageRow, CostRow
+from storage.tables.definitions import DefinitionRow
+from storage.tables.events import EventDeliveryRow, EventRow, EventWaitRow
+from storage.tables.history import HistoryRow
+from storage.tables.instances import InstanceRow
+from storage.tables.jobs import JobRow
+from storage.tables.receipts import ReceiptRow
+from storage.tables.schedules import ScheduleFireRow
+from storage.tables.timers import TimerRow
+
+__all__ = [
+    "ENGINE_TABLES",
+    "ApprovalAssigneeRow",
+    "ApprovalDecisionRow",
+    "ApprovalRow",
+    "BudgetRow",
+    "BudgetUsageRow",
+    "CostRow",
+    "DefinitionRow",
+    "EventDeliveryRow",
+    "EventRow",
+    "EventWaitRow",
+    "HistoryRow",
+    "InstanceRow",
+    "JobRow",
+    "ReceiptRow",
+    "ScheduleFireRow",
+    "TimerRow",
+]
+
+ENGINE_TABLES = (
+    DefinitionRow,
+    InstanceRow,
+    HistoryRow,
+    JobRow,
+    TimerRow,
+    ApprovalRow,
+    ApprovalAssigneeRow,
+    ApprovalDecisionRow,
+    EventRow,
+    EventWaitRow,
+    EventDeliveryRow,
+    ReceiptRow,
+    CostRow,
+    BudgetRow,
+    BudgetUsageRow,
+    ScheduleFireRow,
+)

@@ -1,0 +1,35 @@
+"""Instances: where each run is now. `version` counts its transitions (the history rows)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.tables.columns import JSON_TEXT, TIMESTAMP
+
+__all__ = ["InstanceRow"]
+
+
+class InstanceRow(SQLModel, table=True):
+    __tablename__ = "instances"
+    __table_args__ = (
+        sa.Index("ix_instances_tenant_status", "tenant", "status"),
+        sa.Index("ix_instances_workflow_status", "workflow_id", "status"),
+        sa.Index("ix_instances_created_at", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=36)
+    workflow_id: str = Field(max_length=128)
+    workflow_version: int
+    branch: str = Field(default="", max_length=512)  # the parallel branch it runs, '' for a whole workflow
+    tenant: str = Field(max_length=64)
+    state: str = Field(max_length=128)
+    status: str = Field(max_length=16)
+    context: str = Field(sa_type=JSON_TEXT)
+    result: str | None = Field(default=None, sa_type=JSON_TEXT)
+    error: str | None = Field(default=None, sa_type=JSON_TEXT)
+    version: int
+    parent_id: str | None = Field(default=None, max_length=36, index=True)
+    parent_seq: int | None = None
+    created_at: float = Field(sa_type=TIMESTAMP)
+    updated_at: float = Field(sa_type=TIMESTAMP)

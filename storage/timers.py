@@ -1,0 +1,63 @@
+"""Timers: rows with a due time. `claim` flips one from armed to fired, so it fires once, inside the
+transaction that applies what it causes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.transaction import Row, Transaction
+
+__all__ = ["TimerRecord", "TimerStore"]
+
+_COLUMNS = "id, instance_id, seq, fire, due_at, status"
+
+
+@dataclass(frozen=True, slots=True)
+class TimerRecord:
+    id: int
+    instance_id: str
+    seq: int
+    fire: str
+    due_at: float
+    status: str
+
+
+def _record(row: Row) -> TimerRecord:
+    return TimerRecord(int(row[0]), row[1], int(row[2]), row[3], float(row[4]), row[5])
+
+
+class TimerStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def arm(self, *, instance_id: str, seq: int, fire: str, due_at: float) -> None:
+        self.tx.execute(
+            "INSERT INTO timers (instance_id, seq, fire, due_at, status) VALUES (?, ?, ?, ?, 'armed')",
+            (instance_id, seq, fire, due_at),
+        )
+
+    def next_claimable(self, now: float) -> TimerRecord | None:
+        """The earliest due armed timer; on PostgreSQL locked for this transaction, skipping locked ones."""
+        lock = " FOR UPDATE SKIP LOCKED" if self.tx.postgresql else ""
+        row = self.tx.one(
+            f"SELECT {_COLUMNS} FROM timers WHERE status = 'armed' AND due_at <= ? ORDER BY due_at, id LIMIT 1{lock}",  # noqa: S608
+            (now,),
+        )
+        return None if row is None else _record(row)
+
+    def claim(self, timer_id: int) -> bool:
+        """Armed → fired. True for exactly one caller, however many try."""
+        return self.tx.execute("UPDATE timers SET status = 'fired' WHERE id = ? AND status = 'armed'", (timer_id,)) == 1
+
+    def cancel_for_instance(self, instance_id: str) -> int:
+        return self.tx.execute(
+            "UPDATE timers SET status = 'cancelled' WHERE instance_id = ? AND status = 'armed'", (instance_id,)
+        )
+
+    def for_instance(self, instance_id: str) -> list[TimerRecord]:
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM timers WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
+        return [_record(r) for r in rows]
+
+    def next_due(self) -> float | None:
+        value = self.tx.scalar("SELECT MIN(due_at) FROM timers WHERE status = 'armed'")
+        return None if value is None else float(value)

@@ -1,0 +1,213 @@
+"""One database transaction, and the store that hands them out.
+
+Statements are written once with `?` placeholders and run on the driver's own cursor (sqlite3 or psycopg):
+the engine's hot path (history row + instance row + outbox) costs one driver round-trip per statement and
+nothing more.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from storage.database import is_postgresql
+from storage.errors import DatabaseUnavailable, StoreError, TransientConflict
+
+__all__ = ["Row", "Store", "Transaction"]
+
+Row = tuple[Any, ...]
+
+
+class Transaction:
+    """An open transaction. Every method of the `*Store` classes takes one of these."""
+
+    __slots__ = ("_cursor", "_deferred", "_sql", "postgresql")
+
+    def __init__(self, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
+        self.postgresql = postgresql
+        self._sql = sql_cache
+        self._cursor = cursor
+        self._deferred: dict[str, list[Sequence[Any]]] = {}
+
+    def defer(self, sql: str, params: Sequence[Any]) -> None:
+        """An insert nothing in this transaction reads back: sent with others like it just before COMMIT, as
+        one `executemany` (one round trip on PostgreSQL, which pipelines it)."""
+        self._deferred.setdefault(sql, []).append(params)
+
+    def flush(self) -> None:
+        deferred, self._deferred = self._deferred, {}
+        for sql, rows in deferred.items():
+            if len(rows) == 1:
+                self._cursor.execute(self._statement(sql), rows[0])
+            else:
+                self._cursor.executemany(self._statement(sql), rows)
+
+    def _statement(self, sql: str) -> str:
+        found = self._sql.get(sql)
+        if found is None:
+            found = sql.replace("?", "%s") if self.postgresql else sql
+            self._sql[sql] = found
+        return found
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        cursor = self._cursor
+        cursor.execute(self._statement(sql), params)
+        return int(cursor.rowcount)
+
+    def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self._statement(sql), rows)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        cursor = self._cursor
+        cursor.execute(self._statement(sql), params)
+        row = cursor.fetchone()
+        return None if row is None else tuple(row)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        cursor = self._cursor
+        cursor.execute(self._statement(sql), params)
+        return [tuple(r) for r in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]
+
+
+class _Held:
+    """A pooled driver connection and its cursor."""
+
+    __slots__ = ("connection", "cursor", "driver")
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection  # SQLAlchemy's pool proxy: returns to the pool, or is invalidated
+        self.driver = connection.driver_connection
+        self.cursor = self.driver.cursor()
+
+
+class Store:
+    """Transactions over one SQLAlchemy engine: `with store.write() as tx: ...` commits or rolls back.
+
+    SQLAlchemy provides the pool and the connection set-up (`storage.database`); the transaction itself is
+    driven on the driver connection — BEGIN, the statements, COMMIT — which costs a third of going through
+    SQLAlchemy's `Connection` for the two-statement transition the engine makes most. Driver connections are
+    kept between transactions on an idle list (checking one out of SQLAlchemy's pool per transaction costs as
+    much as the transaction), shared by all threads, one transaction at a time each.
+    """
+
+    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8) -> None:
+        self.engine = engine
+        self.postgresql = is_postgresql(engine)
+        self._keep_idle = keep_idle
+        self._idle: list[_Held] = []
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._sql: dict[str, str] = {}
+
+    def _acquire(self) -> _Held:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        try:
+            return _Held(self.engine.raw_connection())
+        except sa_exc.SQLAlchemyError as exc:
+            raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
+
+    def _release(self, held: _Held) -> None:
+        with self._lock:
+            if len(self._idle) < self._keep_idle:
+                self._idle.append(held)
+                return
+        with suppress(Exception):
+            held.connection.close()
+
+    @staticmethod
+    def _discard(held: _Held) -> None:
+        with suppress(Exception):
+            held.connection.invalidate()
+
+    @contextmanager
+    def _transaction(self, read_only: bool) -> Iterator[Transaction]:
+        if getattr(self._local, "busy", False):
+            raise StoreError("transactions do not nest: this thread already has one open")
+        self._local.busy = True
+        held = self._acquire()
+        usable = True
+        try:
+            self._begin(held, read_only)
+            try:
+                tx = Transaction(held.cursor, self._sql, self.postgresql)
+                yield tx
+                tx.flush()
+                held.driver.commit()
+            except BaseException:
+                usable = self._rollback(held)
+                raise
+        except Exception as exc:
+            kind = _classify(exc)
+            if kind == "conflict":
+                raise TransientConflict(str(exc).split("\n", 1)[0]) from exc
+            if kind == "unavailable":
+                usable = False
+                raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
+            raise
+        finally:
+            self._local.busy = False
+            if usable:
+                self._release(held)
+            else:
+                self._discard(held)
+
+    def _begin(self, held: _Held, read_only: bool) -> None:
+        if not self.postgresql:  # sqlite3 runs in autocommit mode (storage.database); begin explicitly
+            held.cursor.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # psycopg begins a transaction implicitly with the first statement
+
+    @staticmethod
+    def _rollback(held: _Held) -> bool:
+        """Roll back; False when the connection itself is broken."""
+        try:
+            held.driver.rollback()
+        except Exception:  # noqa: BLE001 - the connection is unusable; it is replaced
+            return False
+        return True
+
+    def write(self) -> Any:
+        """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`)."""
+        return self._transaction(read_only=False)
+
+    def read(self) -> Any:
+        """A transaction that only reads; on SQLite it never blocks a writer."""
+        return self._transaction(read_only=True)
+
+    def close(self) -> None:
+        """Return the idle connections and dispose of the pool."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for held in idle:
+            with suppress(Exception):
+                held.connection.close()
+        self.engine.dispose()
+
+
+def _classify(exc: Exception) -> str:
+    """What a driver error raised on the raw cursor means: 'conflict' (a deadlock or serialisation failure,
+    worth retrying), 'unavailable' (the connection or database is gone or busy), or 'other'."""
+    module = type(exc).__module__
+    if module.startswith("psycopg"):
+        import psycopg  # noqa: PLC0415 - only present and needed on PostgreSQL
+
+        if isinstance(exc, psycopg.errors.TransactionRollback):
+            return "conflict"
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            return "unavailable"
+    elif module.startswith("sqlite3") and isinstance(exc, sqlite3.OperationalError):
+        return "unavailable"
+    return "other"

@@ -1,0 +1,94 @@
+"""Shared fixtures: `database_url`, parametrised over SQLite (a file per test) and PostgreSQL.
+
+PostgreSQL is the server at STATEWRIGHT_TEST_POSTGRES_URL (default: the local `test` database). Each test
+session works in a schema of its own, migrated once; each test starts from empty tables. With CI=true a
+PostgreSQL that cannot be reached fails the run; elsewhere its tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+# pytest puts this folder first on sys.path (for this conftest), where `tests/engine` and `tests/storage`
+# would pass for namespace packages and hide the real `engine` and `storage`; the project root goes first.
+ROOT = str(Path(__file__).resolve().parents[1])
+if sys.path[0] != ROOT:
+    sys.path.insert(0, ROOT)
+
+from storage.database import create_database_engine  # noqa: E402 - after the path fix above
+from storage.schema import metadata, upgrade  # noqa: E402
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (running the migrations per test costs ~100 ms)."""
+    path = tmp_path_factory.mktemp("template") / "statewright.db"
+    engine = create_database_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as connection:  # fold the WAL into the file that gets copied
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated schema on the test PostgreSQL for this session; dropped at the end."""
+    base = os.environ.get("STATEWRIGHT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    schema = f"sw_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        reason = f"PostgreSQL at {base} is not reachable: {str(exc).splitlines()[0]}"
+        if _in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    engine = create_database_engine(rendered)
+    upgrade(engine)
+    engine.dispose()
+    yield rendered
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.dispose()
+
+
+def _empty_postgres(url: str) -> None:
+    """DELETE rather than TRUNCATE: on a handful of rows it is ten times faster."""
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.begin() as connection:
+        for table in reversed(metadata().sorted_tables):
+            connection.exec_driver_sql(f'DELETE FROM "{table.name}"')
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        target = tmp_path / "statewright.db"
+        shutil.copyfile(sqlite_template, target)
+        return f"sqlite:///{target}"
+    url: str = request.getfixturevalue("postgres_url")
+    _empty_postgres(url)
+    return url
