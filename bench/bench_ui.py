@@ -1,0 +1,252 @@
+"""Designer responsiveness: time until a large flow is drawn, and how fast it follows a drag.
+
+    .venv/bin/python -m bench.bench_ui [--sizes 100 300] [--moves 20]
+
+Starts the real `statewright serve --demo` (temporary SQLite), saves each generated flow as a draft through
+the API, opens it in headless Chromium (Debian's /usr/bin/chromium) at 1280x800 and measures, in the page:
+- drawn: navigation start → the state nodes painted (two animation frames after they appear);
+- checked: navigation start → the first validation findings shown;
+- drag: per mouse move, the pointer event → the dragged node's new position in the DOM (median, p95), and
+  the longest main-thread task Chromium reports while dragging and dropping (it reports only tasks over
+  50 ms, so 0 means none); drop: mouse up → the change recorded (the "unsaved" mark).
+Flows are drawn both with saved positions (`layout`) and without (then positioned by the server's Graphviz
+layout, or by the browser's layered fallback when the server cannot lay it out). Before dragging, the view is
+zoomed in until a state near the middle is big enough to grab, as a person would.
+Target (the brief): a 300-state flow opens and stays responsive — drawn well under 3 s, a drag frame < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from live_server import PASSWORD, USERS, LiveServer  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TARGET_DRAWN_S = 3.0
+TARGET_FRAME_MS = 50.0
+
+
+def generated_flow(size: int, *, with_layout: bool) -> dict[str, Any]:
+    """A valid flow of `size` states: a chain of tasks with error paths, a choice every tenth state."""
+    states: dict[str, Any] = {}
+    transitions: list[dict[str, Any]] = []
+    layout: dict[str, dict[str, float]] = {}
+    body = size - 2
+    for i in range(body):
+        sid = f"s{i}"
+        nxt = f"s{i + 1}" if i + 1 < body else "done"
+        if i % 10 == 9:
+            states[sid] = {"type": "choice", "title": f"Route {i}"}
+            transitions.append({"source": sid, "dest": nxt, "guard": f"size > {i}", "priority": 1})
+            transitions.append({"source": sid, "dest": "failed"})
+        else:
+            states[sid] = {"type": "task", "title": f"Step {i}", "action": f"step_{i}", "output": f"r{i}"}
+            transitions.append({"source": sid, "trigger": "done", "dest": nxt})
+            transitions.append({"source": sid, "trigger": "error", "dest": "failed"})
+        layout[sid] = {"x": (i % 12) * 240, "y": (i // 12) * 140}
+    states["done"] = {"type": "final", "outcome": "success"}
+    states["failed"] = {"type": "final", "outcome": "failure"}
+    layout["done"] = {"x": 0, "y": (body // 12 + 1) * 140}
+    layout["failed"] = {"x": 240, "y": (body // 12 + 1) * 140}
+    flow: dict[str, Any] = {
+        "id": f"bench_{size}_{'placed' if with_layout else 'graphviz'}",
+        "title": f"Benchmark flow of {size} states",
+        "context": {"type": "object", "properties": {"size": {"type": "integer"}}},
+        "initial": "s0",
+        "states": states,
+        "transitions": transitions,
+    }
+    if with_layout:
+        flow["layout"] = layout
+    return flow
+
+
+def sign_in(page: Page, url: str) -> None:
+    page.goto(f"{url}/")
+    page.get_by_test_id("login-username").fill(USERS["analyst"].username)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.get_by_test_id("current-user").wait_for()
+
+
+_OBSERVE_DRAG = """
+(nodeId) => {
+  const node = document.querySelector(`.react-flow__node[data-id="${nodeId}"]`);
+  window.__drag = { moves: [], painted: [], longest: 0 };
+  window.addEventListener('pointermove', () => window.__drag.moves.push(performance.now()), true);
+  let last = node.style.transform;
+  new MutationObserver(() => {
+    if (node.style.transform !== last) {
+      last = node.style.transform;
+      window.__drag.painted.push(performance.now());
+    }
+  }).observe(node, { attributes: true, attributeFilter: ['style'] });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__drag.longest = Math.max(window.__drag.longest, e.duration);
+  }).observe({ type: 'longtask' });
+}
+"""
+
+
+_NODE_NEAR_CENTRE = """
+() => {
+  const pane = document.querySelector('[data-testid="canvas"]').getBoundingClientRect();
+  const cx = pane.left + pane.width / 2, cy = pane.top + pane.height / 2;
+  let best = null, bestDistance = Infinity, width = 0;
+  for (const n of document.querySelectorAll('.react-flow__node')) {
+    const r = n.getBoundingClientRect();
+    if (r.left < pane.left || r.right > pane.right - 160 || r.top < pane.top || r.bottom > pane.bottom - 110) continue;
+    const d = Math.hypot(r.left + r.width / 2 - cx, r.top + r.height / 2 - cy);
+    if (d < bestDistance) { best = n.dataset.id; bestDistance = d; width = r.width; }
+  }
+  return { id: best, width };
+}
+"""
+
+
+def grabbable_node(page: Page) -> str:
+    """A node near the middle of the view, zoomed in until it is big enough to grab as a person would."""
+    for _ in range(15):
+        found = page.evaluate(_NODE_NEAR_CENTRE)
+        if found["id"] and found["width"] >= 60:
+            return str(found["id"])
+        page.locator(".react-flow__controls-zoomin").click()
+        page.wait_for_timeout(120)
+    raise AssertionError("no state could be brought into view at a grabbable size")
+
+
+_LAST_LATENCY = "() => window.__drag.painted.at(-1) - window.__drag.moves.at(-1)"
+
+
+def measure(page: Page, url: str, draft_id: str, moves: int) -> dict[str, float]:
+    page.goto(f"{url}/drafts/{draft_id}")
+    page.wait_for_function("document.querySelectorAll('.react-flow__node').length > 0", timeout=60_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    drawn_ms = page.evaluate("() => performance.now()")
+    page.wait_for_selector('[data-testid="findings-panel"][data-pending="false"]', timeout=60_000)
+    checked_ms = page.evaluate("() => performance.now()")
+    page.wait_for_timeout(400)  # let the first fitView settle
+    rendered = page.locator(".react-flow__node").count()
+
+    node_id = grabbable_node(page)
+    node = page.locator(f'.react-flow__node[data-id="{node_id}"]')
+    page.evaluate(_OBSERVE_DRAG, node_id)
+    box = node.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    # Warm up: React Flow starts a drag once the pointer has moved past its threshold.
+    warm = 0
+    while page.evaluate("() => window.__drag.painted.length") == 0 and warm < 10:
+        warm += 1
+        page.mouse.move(x + warm * 4, y + warm * 2)
+        page.wait_for_timeout(100)
+    x, y = x + warm * 4, y + warm * 2
+    latencies: list[float] = []
+    for step in range(1, moves + 1):
+        before = page.evaluate("() => window.__drag.painted.length")
+        page.mouse.move(x + step * 6, y + step * 3)
+        page.wait_for_function(f"() => window.__drag.painted.length > {before}", timeout=10_000)
+        latencies.append(page.evaluate(_LAST_LATENCY))
+    started = time.perf_counter()
+    page.mouse.up()
+    page.get_by_test_id("unsaved").wait_for(timeout=10_000)
+    drop_ms = (time.perf_counter() - started) * 1000
+    longest = float(page.evaluate("() => window.__drag.longest"))
+    return {
+        "drawn_s": drawn_ms / 1000,
+        "checked_s": checked_ms / 1000,
+        "rendered": float(rendered),
+        "drag_median_ms": statistics.median(latencies),
+        "drag_p95_ms": sorted(latencies)[max(0, int(len(latencies) * 0.95) - 1)],
+        "longest_task_ms": longest,
+        "drop_ms": drop_ms,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300])
+    parser.add_argument("--moves", type=int, default=20)
+    args = parser.parse_args()
+    rows: list[tuple[str, dict[str, float]]] = []
+    with LiveServer() as server, sync_playwright() as playwright:
+        token = server.token("analyst")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # leaving a dragged (unsaved) flow asks first
+        sign_in(page, server.url)
+        for size in args.sizes:
+            for with_layout in (True, False):
+                content = generated_flow(size, with_layout=with_layout)
+                draft = server.api("POST", "/api/drafts", {"content": content}, token=token)
+                label = f"{size} states, {'saved layout' if with_layout else 'no saved layout'}"
+                rows.append((label, measure(page, server.url, draft["id"], args.moves)))
+        browser.close()
+    print_table(rows)
+
+
+def print_table(rows: list[tuple[str, dict[str, float]]]) -> None:
+    header = (
+        "flow",
+        "drawn s",
+        "checked s",
+        "nodes in DOM",
+        "drag median ms",
+        "drag p95 ms",
+        "longest task ms",
+        "drop ms",
+    )
+    lines = [header]
+    for label, m in rows:
+        lines.append(
+            (
+                label,
+                f"{m['drawn_s']:.2f}",
+                f"{m['checked_s']:.2f}",
+                f"{m['rendered']:.0f}",
+                f"{m['drag_median_ms']:.1f}",
+                f"{m['drag_p95_ms']:.1f}",
+                f"{m['longest_task_ms']:.0f}",
+                f"{m['drop_ms']:.0f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(len(header))]
+    for index, row in enumerate(lines):
+        cells = (cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row))
+        print("  ".join(cells))
+        if index == 0:
+            print("  ".join("-" * w for w in widths))
+    print(
+        f"\ntargets: drawn < {TARGET_DRAWN_S:.0f} s, drag frame < {TARGET_FRAME_MS:.0f} ms "
+        "(headless Chromium, 1280x800, this machine)"
+    )
+    for label, m in rows:
+        if label.startswith("300"):
+            ok = m["drawn_s"] < TARGET_DRAWN_S and m["drag_p95_ms"] < TARGET_FRAME_MS
+            print(f"{label}: {'meets' if ok else 'MISSES'} the target")
+
+
+if __name__ == "__main__":
+    main()

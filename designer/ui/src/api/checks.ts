@@ -1,0 +1,31 @@
+// Side-effect-free checks of unsaved editor content: validate, layout, render, simulate
+// (docs/api.md § Checking, § Diagrams, § Simulation).
+import { fetchFile, getJson, sendJson } from "./http";
+import type { DiagramFormat, Layout, SimulationEvent, SimulationResult, ValidationReport } from "./types";
+
+const enc = encodeURIComponent;
+
+export const validateDefinition = (definition: unknown) => sendJson<ValidationReport>("POST", "/api/validate", { definition });
+export const layoutDefinition = (definition: unknown) => sendJson<Layout>("POST", "/api/layout", { definition });
+export const renderDefinition = (definition: unknown, format: DiagramFormat) =>
+  fetchFile("POST", "/api/render", { definition }, { format });
+
+export interface DiagramQuery {
+  format: DiagramFormat;
+  version?: number;
+  instance?: string;
+}
+
+export const definitionDiagram = (workflowId: string, query: DiagramQuery) =>
+  fetchFile("GET", `/api/definitions/${enc(workflowId)}/diagram`, undefined, { ...query, download: true });
+export const definitionLayout = (workflowId: string, version?: number) =>
+  getJson<Layout>(`/api/definitions/${enc(workflowId)}/layout`, { version });
+
+export interface SimulationRequest {
+  definition: unknown;
+  context?: Record<string, unknown>;
+  events?: SimulationEvent[];
+  example?: string | null;
+}
+
+export const simulate = (request: SimulationRequest) => sendJson<SimulationResult>("POST", "/api/simulate", request);

@@ -1,0 +1,26 @@
+// Instances and their history (docs/api.md § Instances).
+import { getJson, sendJson } from "./http";
+import type { HistoryEntry, InstanceDetail, InstanceStatus, InstanceSummary, Page } from "./types";
+
+const enc = encodeURIComponent;
+
+export interface InstanceFilter {
+  workflow?: string;
+  version?: number;
+  state?: string;
+  status?: InstanceStatus | "";
+  since?: string;
+  until?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export const listInstances = (filter: InstanceFilter) => getJson<Page<InstanceSummary>>("/api/instances", { ...filter });
+export const getInstance = (id: string) => getJson<InstanceDetail>(`/api/instances/${enc(id)}`);
+export const instanceHistory = (id: string, limit = 500, offset = 0) =>
+  getJson<Page<HistoryEntry>>(`/api/instances/${enc(id)}/history`, { limit, offset });
+export const startInstance = (workflowId: string, context: Record<string, unknown>, version?: number) =>
+  sendJson<InstanceDetail>("POST", "/api/instances", { workflow_id: workflowId, context, ...(version ? { version } : {}) });
+export const sendEvent = (id: string, event: string, payload: Record<string, unknown>) =>
+  sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/events`, { event, payload });
+export const cancelInstance = (id: string) => sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/cancel`);

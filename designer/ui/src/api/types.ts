@@ -1,0 +1,244 @@
+// The shapes docs/api.md documents, as the UI reads them.
+import type { Finding } from "../model/findings";
+import type { Workflow } from "../model/workflow";
+
+export type Permission = "read" | "edit_drafts" | "publish" | "operate" | "decide" | "admin";
+
+export interface Me {
+  username: string;
+  display_name: string | null;
+  tenant: string;
+  roles: string[];
+  approver_roles: string[];
+  permissions: Permission[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface DefinitionSummary {
+  id: string;
+  title: string;
+  description: string | null;
+  latest_version: number;
+  versions: number;
+  states: number;
+  transitions: number;
+  published_at: string;
+  drafts: number;
+}
+
+export interface VersionSummary {
+  workflow_id: string;
+  version: number;
+  title: string;
+  published_at: string;
+}
+
+export interface VersionDetail extends VersionSummary {
+  definition: Workflow;
+}
+
+export interface StateChange {
+  id: string;
+  fields: string[];
+  before: unknown;
+  after: unknown;
+}
+
+export interface TransitionDiffEntry {
+  key: string;
+  index: number;
+  transition: unknown;
+}
+
+export interface TransitionChange {
+  key: string;
+  fields: string[];
+  before: unknown;
+  after: unknown;
+  index_before: number;
+  index_after: number;
+}
+
+export interface Diff {
+  workflow_id: string;
+  from_version: number;
+  to_version: number;
+  states: { added: string[]; removed: string[]; changed: StateChange[] };
+  transitions: { added: TransitionDiffEntry[]; removed: TransitionDiffEntry[]; changed: TransitionChange[] };
+  fields: string[];
+}
+
+export interface DraftSummary {
+  id: string;
+  workflow_id: string | null;
+  title: string | null;
+  base_version: number | null;
+  revision: number;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface Draft extends DraftSummary {
+  content: Record<string, unknown>;
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  errors: number;
+  warnings: number;
+  findings: Finding[];
+}
+
+export interface LayoutBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Layout {
+  states: Record<string, LayoutBox>;
+  width: number;
+  height: number;
+}
+
+export type DiagramFormat = "svg" | "png" | "pdf" | "dot" | "mermaid";
+
+export interface SimulationEvent {
+  event: string;
+  payload?: Record<string, unknown>;
+  actor?: string;
+}
+
+export interface GuardValue {
+  transition: number;
+  dest?: string;
+  guard: string | null;
+  value: boolean | null;
+  error?: string | null;
+}
+
+/** What the engine decided to do in a step (run an action, ask for approval, arm a timer, ...). */
+export interface Effect {
+  type: string;
+  [detail: string]: unknown;
+}
+
+export interface SimulationStep {
+  index: number;
+  /** The trigger; `(start)` for the first step, `(auto)` for an automatic move. */
+  event: string;
+  actor: string | null;
+  from_state: string | null;
+  to_state: string;
+  transition: number | null;
+  guards: GuardValue[];
+  changes: Record<string, unknown>;
+  context: Record<string, unknown>;
+  status: InstanceStatus;
+  policies: unknown[];
+  effects: Effect[];
+  error: unknown;
+}
+
+export type InstanceStatus = "running" | "held" | "succeeded" | "failed" | "cancelled";
+
+export interface SimulationResult {
+  state: string;
+  status: InstanceStatus;
+  context: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  error: unknown;
+  steps: SimulationStep[];
+  visited: string[];
+  rejected: { index: number; event: string; state: string; detail: string }[];
+}
+
+export interface ApprovalSummary {
+  id: number;
+  instance_id: string;
+  workflow_id: string;
+  state: string;
+  kind: "state" | "policy";
+  policy_id: string | null;
+  status: string;
+  approvers: { roles: string[]; users: string[] };
+  quorum: number;
+  approvals: number;
+  requested_at: string;
+  due_at: string | null;
+  decided_at: string | null;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  from_state: string | null;
+  to_state: string;
+  /** The trigger; the engine's own moves are `(start)`, `(auto)` and `(cancel)`. */
+  event: string;
+  actor: string | null;
+  payload: unknown;
+  context_change: Record<string, unknown> | null;
+  status: InstanceStatus;
+  guards: GuardValue[];
+  policies: unknown[];
+  at: string;
+  duration_s: number | null;
+  cost: number | null;
+}
+
+export interface Decision {
+  approval_id: number;
+  instance_id: string;
+  workflow_id: string;
+  state: string;
+  decision: "approve" | "reject";
+  comment: string | null;
+  actor: string;
+  decided_at: string;
+}
+
+export interface InstanceSummary {
+  id: string;
+  workflow_id: string;
+  version: number;
+  tenant: string;
+  state: string;
+  status: InstanceStatus;
+  parent_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApprovalDetail extends ApprovalSummary {
+  request: Record<string, unknown>;
+  description: string | null;
+  context: Record<string, unknown>;
+  instance: InstanceSummary;
+  decisions: Decision[];
+  history: HistoryEntry[];
+}
+
+export interface Timer {
+  fire: string;
+  due_at: string;
+}
+
+export interface InstanceDetail extends InstanceSummary {
+  context: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  error: unknown;
+  started_by: string | null;
+  path: string[];
+  pending_approvals: ApprovalSummary[];
+  timers: Timer[];
+  cost: number | null;
+}

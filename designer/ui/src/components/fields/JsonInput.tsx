@@ -1,0 +1,53 @@
+// A JSON value edited as text: applied when it parses, and while it does not, the text and the error stay.
+import { useEffect, useId, useState } from "react";
+import Field from "./Field";
+
+export interface JsonInputProps {
+  label: string;
+  hint?: string;
+  testId: string;
+  value: unknown;
+  rows?: number;
+  disabled?: boolean;
+  onChange: (value: unknown) => void;
+}
+
+export default function JsonInput(props: JsonInputProps) {
+  const id = useId();
+  const printed = JSON.stringify(props.value ?? null, null, 2);
+  const [text, setText] = useState(printed);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    // Follow outside changes, unless the text already says the same thing.
+    try {
+      if (JSON.stringify(JSON.parse(text), null, 2) === printed) return;
+    } catch {
+      // The person's unparsable text is replaced only by a real outside change.
+    }
+    setText(printed);
+    setError(null);
+  }, [printed]);
+  return (
+    <Field id={id} label={props.label} hint={props.hint} problems={error ? [error] : []}>
+      <textarea
+        id={id}
+        className="mono"
+        rows={props.rows ?? 6}
+        value={text}
+        disabled={props.disabled}
+        spellCheck={false}
+        data-testid={props.testId}
+        onChange={(e) => {
+          setText(e.target.value);
+          try {
+            const value: unknown = JSON.parse(e.target.value);
+            setError(null);
+            props.onChange(value);
+          } catch (err) {
+            setError(`Not valid JSON yet: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }}
+      />
+    </Field>
+  );
+}

@@ -1,0 +1,92 @@
+// The designer's commands: save, publish, undo/redo, delete, auto-layout, fit, export. Editing commands
+// are shown only to whoever may edit drafts.
+import { useReactFlow } from "@xyflow/react";
+import { renderDefinition } from "../api/checks";
+import { Link } from "../app/router";
+import ExportMenu from "../components/ExportMenu";
+import type { Workflow } from "../model/workflow";
+
+export interface DesignerToolbarProps {
+  workflow: Workflow;
+  dirty: boolean;
+  canEdit: boolean;
+  canPublish: boolean;
+  busy: string | null;
+  errors: number;
+  canUndo: boolean;
+  canRedo: boolean;
+  hasSelection: boolean;
+  showVersions: boolean;
+  onSave: () => void;
+  onPublish: () => void;
+  onUndo: () => void;
+  onRedo: () => void;
+  onDelete: () => void;
+  onAutoLayout: () => void;
+}
+
+export default function DesignerToolbar(props: DesignerToolbarProps) {
+  const { workflow, dirty, canEdit, canPublish, busy, errors } = props;
+  const flow = useReactFlow();
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Designer commands">
+      <h1 className="toolbar-title" data-testid="workflow-title">
+        {workflow.title || workflow.id || "Untitled workflow"}
+        {dirty && (
+          <span className="unsaved" data-testid="unsaved">
+            {" "}
+            • unsaved
+          </span>
+        )}
+      </h1>
+      {canEdit && (
+        <>
+          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title="Save the draft (Ctrl+S)">
+            {busy === "save" ? "Saving…" : "Save draft"}
+          </button>
+          {canPublish && (
+            <button
+              type="button"
+              className="primary"
+              onClick={props.onPublish}
+              disabled={busy !== null}
+              data-testid="publish"
+              title={errors ? `${errors} error(s) to fix: publishing will list them` : "Publish a new version"}
+            >
+              {busy === "publish" ? "Publishing…" : "Publish"}
+            </button>
+          )}
+          <span className="separator" />
+          <button type="button" onClick={props.onUndo} disabled={!props.canUndo} data-testid="undo" title="Undo (Ctrl+Z)">
+            Undo
+          </button>
+          <button type="button" onClick={props.onRedo} disabled={!props.canRedo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">
+            Redo
+          </button>
+          <button type="button" onClick={props.onDelete} disabled={!props.hasSelection} data-testid="delete" title="Delete the selection (Delete)">
+            Delete
+          </button>
+          <button
+            type="button"
+            onClick={props.onAutoLayout}
+            disabled={busy !== null || Object.keys(workflow.states).length === 0}
+            data-testid="auto-layout"
+            title="Arrange the states with Graphviz"
+          >
+            {busy === "layout" ? "Arranging…" : "Auto-layout"}
+          </button>
+        </>
+      )}
+      <button type="button" onClick={() => void flow.fitView({ padding: 0.15, duration: 300 })} data-testid="fit-view">
+        Fit view
+      </button>
+      <span className="separator" />
+      <ExportMenu baseName={workflow.id || "workflow"} fetchDiagram={(format) => renderDefinition(workflow, format)} />
+      {props.showVersions && workflow.id && (
+        <Link className="toolbar-link" to={`/definitions/${encodeURIComponent(workflow.id)}`}>
+          Versions
+        </Link>
+      )}
+    </div>
+  );
+}

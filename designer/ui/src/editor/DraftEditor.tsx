@@ -1,0 +1,342 @@
+// The designer for one draft: palette, canvas (or JSON), inspector or simulator, problems, and the
+// commands that save, publish, lay out and export it.
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { layoutDefinition } from "../api/checks";
+import { publishDraft, updateDraft } from "../api/definitions";
+import { ApiError } from "../api/http";
+import type { Draft, SimulationResult } from "../api/types";
+import { navigate } from "../app/router";
+import Notice from "../components/Notice";
+import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
+import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
+import type { Finding } from "../model/findings";
+import type { Position, StateType, Workflow } from "../model/workflow";
+import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
+import { editorReducer, initialEditorState } from "./history";
+import { useEditorMarks } from "./editorMarks";
+import DesignerToolbar from "./DesignerToolbar";
+import FindingsPanel from "./FindingsPanel";
+import Inspector from "./inspector/Inspector";
+import type { InspectorContext } from "./inspector/types";
+import JsonView from "./JsonView";
+import Legend from "./Legend";
+import Palette from "./Palette";
+import { isEmpty, NOTHING, type Selection } from "./selection";
+import SimulatorPanel from "./SimulatorPanel";
+import { lookOf } from "./stateStyle";
+import { freeSpot } from "./freeSpot";
+import { layeredLayout } from "./layeredLayout";
+import { useShortcuts } from "./useShortcuts";
+import { useUnsavedWarning } from "./useUnsavedWarning";
+import { useValidation } from "./useValidation";
+import { fitLayout } from "./serverLayout";
+import { useSuggestedLayout } from "./useSuggestedLayout";
+
+export interface DraftEditorProps {
+  draft: Draft;
+  workflow: Workflow;
+  canEdit: boolean;
+  canPublish: boolean;
+}
+
+type CenterView = "diagram" | "json";
+type SidePanel = "inspect" | "simulate";
+type Message = { kind: "error" | "ok" | "info"; text: string; findings?: Finding[] };
+
+/** Our own clipboard, shared by every editor in the page (the system clipboard is used as well). */
+let clipboard: Fragment | null = null;
+
+export default function DraftEditor(props: DraftEditorProps) {
+  return (
+    <ReactFlowProvider>
+      <Workspace {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEditorProps) {
+  const [state, dispatch] = useReducer(editorReducer, initial, initialEditorState);
+  const workflow = state.present;
+  const selection = state.selection;
+  const validation = useValidation(workflow);
+  const [saved, setSaved] = useState<Workflow>(initial);
+  const revision = useRef(draft.revision);
+  const [view, setView] = useState<CenterView>("diagram");
+  const [panel, setPanel] = useState<SidePanel>("inspect");
+  const [reveal, setReveal] = useState<RevealRequest | null>(null);
+  const [simulation, setSimulation] = useState<SimulationResult | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const flow = useReactFlow();
+  const dirty = workflow !== saved;
+  useUnsavedWarning(dirty && canEdit);
+  const suggested = useSuggestedLayout(initial, layoutDefinition);
+  const marks = useEditorMarks(workflow, validation.findings, panel === "simulate" ? simulation : null);
+
+  const commit = useCallback(
+    (next: Workflow, coalesce?: string, select?: Selection) => {
+      if (!canEdit) return;
+      dispatch({ type: "commit", workflow: next, coalesce, selection: select, at: Date.now() });
+    },
+    [canEdit],
+  );
+  const select = useCallback((next: Selection) => {
+    dispatch({ type: "select", selection: next });
+    setPanel("inspect");
+  }, []);
+
+  const revealElements = useCallback((states: string[], transitions: number[]) => {
+    dispatch({ type: "select", selection: { states, transitions } });
+    setPanel("inspect");
+    setView("diagram");
+    setReveal((r) => ({ states, transitions, nonce: (r?.nonce ?? 0) + 1 }));
+  }, []);
+
+  /** After a state is added off screen, frame the whole drawing so it is in view. */
+  const keepInView = useCallback(
+    (id: string) => {
+      window.setTimeout(() => {
+        const node = document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
+        const pane = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+        if (!node || !pane) return;
+        const inside = node.left >= pane.left && node.right <= pane.right && node.top >= pane.top && node.bottom <= pane.bottom - 10;
+        if (!inside) void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
+      }, 0);
+    },
+    [flow],
+  );
+
+  const canvasCenter = useCallback((): Position => {
+    const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    if (!box) return { x: 0, y: 0 };
+    return flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+  }, [flow]);
+
+  const add = useCallback(
+    (type: StateType, at?: Position) => {
+      const position = at ?? freeSpot(workflow, canvasCenter(), lookOf({ type }), suggested);
+      const [next, id] = addState(workflow, type, position);
+      commit(next, undefined, { states: [id], transitions: [] });
+      setPanel("inspect");
+      if (!at) keepInView(id);
+    },
+    [workflow, commit, canvasCenter, suggested, keepInView],
+  );
+
+  const save = useCallback(async (): Promise<boolean> => {
+    if (!canEdit) return false;
+    setBusy("save");
+    try {
+      const answer = await updateDraft(draft.id, workflow as Record<string, unknown>, revision.current);
+      revision.current = answer.revision;
+      setSaved(workflow);
+      setMessage({ kind: "ok", text: `Draft saved (revision ${answer.revision}).` });
+      return true;
+    } catch (e) {
+      const text = e instanceof ApiError && e.slug === "concurrency-conflict"
+        ? `Someone else saved this draft in the meantime: ${e.message} Reload the page to see their version (your changes are still here until you leave).`
+        : `The draft was not saved: ${e instanceof Error ? e.message : String(e)}`;
+      setMessage({ kind: "error", text });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  }, [canEdit, draft.id, workflow]);
+
+  const publish = useCallback(async () => {
+    if (dirty && !(await save())) return;
+    setBusy("publish");
+    try {
+      const version = await publishDraft(draft.id);
+      setSaved(workflow);
+      navigate(`/definitions/${encodeURIComponent(version.workflow_id)}?published=${version.version}`, { force: true });
+    } catch (e) {
+      if (e instanceof ApiError && e.findings.length) {
+        setMessage({ kind: "error", text: `Not published: ${e.message}`, findings: e.findings });
+      } else {
+        setMessage({ kind: "error", text: `Not published: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    } finally {
+      setBusy(null);
+    }
+  }, [dirty, save, draft.id, workflow]);
+
+  const autoLayout = useCallback(async () => {
+    setBusy("layout");
+    try {
+      const layout = await layoutDefinition(workflow);
+      commit(setLayout(workflow, fitLayout(workflow, layout)));
+    } catch (e) {
+      // Graphviz cannot lay out a draft that does not load yet (or the service is down): arrange it here.
+      commit(setLayout(workflow, layeredLayout(workflow)));
+      const why = e instanceof Error ? e.message : String(e);
+      setMessage({ kind: "info", text: `Arranged in layers by distance from the start: the server's Graphviz layout is not available for this draft (${why}).` });
+    } finally {
+      setBusy(null);
+      window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300, maxZoom: 1.1 }), 50);
+    }
+  }, [workflow, commit, flow]);
+
+  const removeSelected = useCallback(() => {
+    if (isEmpty(selection)) return;
+    commit(removeElements(workflow, selection.states, selection.transitions), undefined, NOTHING);
+  }, [workflow, selection, commit]);
+
+  const pasteGiven = useCallback(
+    (fragment: Fragment) => {
+      const [next, ids] = pasteFragment(workflow, fragment, { x: 40, y: 40 });
+      clipboard = { ...fragment, layout: Object.fromEntries(Object.entries(fragment.layout).map(([k, p]) => [k, { x: p.x + 40, y: p.y + 40 }])) };
+      commit(next, undefined, { states: ids, transitions: [] });
+    },
+    [workflow, commit],
+  );
+
+  useShortcuts(
+    {
+      undo: () => dispatch({ type: "undo" }),
+      redo: () => dispatch({ type: "redo" }),
+      remove: removeSelected,
+      copy: () => {
+        if (selection.states.length === 0) return false;
+        clipboard = copyFragment(workflow, selection.states);
+        void navigator.clipboard?.writeText(JSON.stringify(clipboard)).catch(() => undefined);
+        setMessage({ kind: "info", text: `Copied ${selection.states.length} state(s).` });
+        return true;
+      },
+      paste: () => {
+        if (!clipboard || !canEdit) return false;
+        pasteGiven(clipboard);
+        return true;
+      },
+      pasteText: (text) => {
+        const fragment = parseFragment(text);
+        if (fragment && canEdit) pasteGiven(fragment);
+      },
+      save: () => void save(),
+      selectAll: () => select({ states: Object.keys(workflow.states), transitions: workflow.transitions.map((_, i) => i) }),
+      escape: () => dispatch({ type: "select", selection: NOTHING }),
+    },
+    true,
+  );
+
+  const ctx: InspectorContext = useMemo(
+    () => ({ workflow, findings: validation.findings, editable: canEdit, validating: validation.pending, commit, select }),
+    [workflow, validation.findings, validation.pending, canEdit, commit, select],
+  );
+  const errors = validation.findings.filter((f) => f.severity === "error").length;
+  // A publish refusal lists errors; once validation finds none, the list is out of date.
+  useEffect(() => {
+    if (!validation.pending && errors === 0) setMessage((m) => (m?.findings ? null : m));
+  }, [validation.pending, errors]);
+  const onMove = useCallback((positions: Record<string, Position>) => commit(moveStates(workflow, positions)), [workflow, commit]);
+  const onConnect = useCallback(
+    (source: string, dest: string) => {
+      const [next, index] = addTransition(workflow, source, dest);
+      commit(next, undefined, { states: [], transitions: [index] });
+      setPanel("inspect");
+    },
+    [workflow, commit],
+  );
+  // Text that parses to the same workflow (a space, an undone typo) is not a change worth an undo step.
+  const onJson = useCallback(
+    (next: Workflow) => {
+      if (JSON.stringify(next) !== JSON.stringify(workflow)) commit(next, "json");
+    },
+    [commit, workflow],
+  );
+
+  return (
+    <div className="designer" data-testid="designer" data-dirty={dirty ? "true" : "false"}>
+      <DesignerToolbar
+        workflow={workflow}
+        dirty={dirty}
+        canEdit={canEdit}
+        canPublish={canPublish}
+        busy={busy}
+        errors={errors}
+        canUndo={state.past.length > 0}
+        canRedo={state.future.length > 0}
+        hasSelection={!isEmpty(selection)}
+        showVersions={Boolean(workflow.id) && draft.base_version !== null}
+        onSave={() => void save()}
+        onPublish={() => void publish()}
+        onUndo={() => dispatch({ type: "undo" })}
+        onRedo={() => dispatch({ type: "redo" })}
+        onDelete={removeSelected}
+        onAutoLayout={() => void autoLayout()}
+      />
+      {message && (
+        <Notice kind={message.kind} testId="designer-message" onClose={() => setMessage(null)}>
+          {message.text}
+          {message.findings && (
+            <ul className="notice-findings" data-testid="publish-refusal">
+              {message.findings.filter((f) => f.severity === "error").map((f, i) => (
+                <li key={i}>
+                  <code>{f.code}</code> {f.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Notice>
+      )}
+      <div className="designer-body">
+        <aside className="designer-left">
+          <Palette disabled={!canEdit} onAdd={(type) => add(type)} />
+          <Legend />
+        </aside>
+        <main className="designer-center">
+          <div className="view-tabs" role="tablist" aria-label="View">
+            <button type="button" role="tab" aria-selected={view === "diagram"} data-testid="view-diagram" onClick={() => setView("diagram")}>
+              Diagram
+            </button>
+            <button type="button" role="tab" aria-selected={view === "json"} data-testid="view-json" onClick={() => setView("json")}>
+              JSON
+            </button>
+          </div>
+          <div className="view-area">
+            <div className={`view-pane ${view === "diagram" ? "" : "hidden"}`}>
+              <FlowCanvas
+                workflow={workflow}
+                marks={marks}
+                selection={selection}
+                editable={canEdit}
+                reveal={reveal}
+                suggestedLayout={suggested}
+                onSelect={select}
+                onMove={onMove}
+                onConnect={onConnect}
+                onDropState={add}
+              />
+            </div>
+            {view === "json" && (
+              <div className="view-pane">
+                <JsonView workflow={workflow} editable={canEdit} onChange={onJson} />
+              </div>
+            )}
+          </div>
+          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealElements} />
+        </main>
+        <aside className="designer-right">
+          <div className="view-tabs" role="tablist" aria-label="Side panel">
+            <button type="button" role="tab" aria-selected={panel === "inspect"} data-testid="panel-inspect" onClick={() => setPanel("inspect")}>
+              Inspector
+            </button>
+            <button type="button" role="tab" aria-selected={panel === "simulate"} data-testid="panel-simulate" onClick={() => setPanel("simulate")}>
+              Simulate
+            </button>
+          </div>
+          <div className="side-scroll">
+            <div hidden={panel !== "inspect"}>
+              <Inspector ctx={ctx} selection={selection} />
+            </div>
+            {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
+            <div hidden={panel !== "simulate"}>
+              <SimulatorPanel workflow={workflow} onResult={setSimulation} />
+            </div>
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// The problems the server found, errors first. Clicking one selects the states or transitions at fault
+// and brings them into view.
+import { countBySeverity, locate, type Finding } from "../model/findings";
+
+export interface FindingsPanelProps {
+  findings: readonly Finding[];
+  pending: boolean;
+  error: string | null;
+  onReveal: (states: string[], transitions: number[]) => void;
+}
+
+export default function FindingsPanel({ findings, pending, error, onReveal }: FindingsPanelProps) {
+  const { errors, warnings } = countBySeverity(findings);
+  const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  return (
+    <section className="findings" aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"}>
+      <h2>
+        Problems{" "}
+        <span className={`count ${errors ? "count-error" : "count-ok"}`} data-testid="findings-errors">
+          {errors} error{errors === 1 ? "" : "s"}
+        </span>{" "}
+        <span className="count count-warning" data-testid="findings-warnings">
+          {warnings} warning{warnings === 1 ? "" : "s"}
+        </span>
+        {pending && <span className="checking"> checking…</span>}
+      </h2>
+      {error && (
+        <p className="error-text" role="alert">
+          Validation is unavailable: {error}
+        </p>
+      )}
+      {!error && findings.length === 0 && !pending && <p className="ok-text">No problems found.</p>}
+      <ul>
+        {sorted.map((f, i) => {
+          const where = locate(f);
+          const target = [...where.states, ...where.transitions.map((t) => `transition ${t + 1}`)].join(", ");
+          return (
+            <li key={`${f.code}-${f.pointer}-${i}`}>
+              <button
+                type="button"
+                className={`finding finding-${f.severity}`}
+                data-testid={`finding-${f.code}`}
+                data-states={where.states.join(" ")}
+                onClick={() => onReveal(where.states, where.transitions)}
+              >
+                <span className="finding-severity">{f.severity}</span>
+                <span className="finding-code">{f.code}</span>
+                <span className="finding-message">{f.message}</span>
+                {target && <span className="finding-target">{target}</span>}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

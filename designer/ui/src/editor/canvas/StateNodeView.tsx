@@ -1,0 +1,87 @@
+// One state on the canvas, drawn by its type. Memoised: it renders again only when its node object
+// changes, and canvasGraph.ts keeps node objects identical while their state is unchanged.
+import { Handle, Position, type NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import type { StateNode } from "../canvasGraph";
+import { MARK_LABELS } from "../marks";
+import { LOOKS, lookOf, stateSummary } from "../stateStyle";
+
+function StateNodeView({ data, selected }: NodeProps<StateNode>) {
+  const { stateId, state, initial, mark, editable } = data;
+  const look = lookOf(state);
+  const style = LOOKS[look];
+  const title = state.title || stateId;
+  const summary = stateSummary(state);
+  const classes = ["state-node", `look-${look}`, mark ? `mark-${mark}` : "", selected ? "selected" : ""];
+  const described = [style.label, initial ? "initial state" : "", mark ? MARK_LABELS[mark] : ""].filter(Boolean);
+  return (
+    <div
+      className={classes.filter(Boolean).join(" ")}
+      style={{ width: style.width, height: style.height }}
+      data-testid={`state-${stateId}`}
+      data-state-type={state.type}
+      data-mark={mark ?? ""}
+      title={`${stateId} — ${described.join(", ")}`}
+    >
+      <Handle type="target" position={Position.Top} className="handle handle-target" isConnectable={editable} />
+      <ShapeOutline look={look} />
+      <div className="state-node-body">
+        <div className="state-node-heading">
+          <span className="state-icon" aria-hidden="true">
+            {style.icon}
+          </span>
+          <span className="state-title">{title}</span>
+        </div>
+        {title !== stateId && <div className="state-id">{stateId}</div>}
+        {summary && <div className="state-summary">{summary}</div>}
+      </div>
+      {initial && (
+        <span className="state-initial" title="initial state">
+          start
+        </span>
+      )}
+      {mark && (mark === "error" || mark === "warning") && (
+        <span className={`state-badge badge-${mark}`} aria-label={MARK_LABELS[mark]}>
+          {mark === "error" ? "!" : "?"}
+        </span>
+      )}
+      {look !== "final-success" && look !== "final-failure" && (
+        <Handle
+          type="source"
+          position={Position.Bottom}
+          className="handle handle-source"
+          isConnectable={editable}
+          data-testid={`handle-${stateId}`}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Shapes CSS borders cannot draw — diamond, hexagon, ellipse — as an SVG behind the text. */
+function ShapeOutline({ look }: { look: string }) {
+  if (look === "choice") {
+    return (
+      <svg className="shape-outline" viewBox="0 0 160 80" preserveAspectRatio="none" aria-hidden="true">
+        <polygon points="80,2 158,40 80,78 2,40" />
+      </svg>
+    );
+  }
+  if (look === "approval") {
+    return (
+      <svg className="shape-outline" viewBox="0 0 200 68" preserveAspectRatio="none" aria-hidden="true">
+        <polygon points="22,2 178,2 198,34 178,66 22,66 2,34" />
+      </svg>
+    );
+  }
+  if (look === "wait") {
+    return (
+      <svg className="shape-outline" viewBox="0 0 190 68" preserveAspectRatio="none" aria-hidden="true">
+        <ellipse cx="95" cy="34" rx="93" ry="32" />
+      </svg>
+    );
+  }
+  return null;
+}
+
+export default memo(StateNodeView);

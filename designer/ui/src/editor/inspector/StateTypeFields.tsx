@@ -1,0 +1,168 @@
+// The fields that depend on a state's type: task, approval, wait, parallel, subflow, final (a choice has
+// none of its own — its decisions are its outgoing transitions' guards and priorities).
+import ExpressionMapInput from "../../components/fields/ExpressionMapInput";
+import JsonInput from "../../components/fields/JsonInput";
+import { CheckboxInput, NameListInput, NumberInput, SelectInput, TextInput } from "../../components/fields/inputs";
+import { messagesAt, messagesByKey, pointerOf, type Finding } from "../../model/findings";
+import type { Branch, Join, Retry, State } from "../../model/workflow";
+import { pruneEmpty } from "../../model/edits";
+
+export interface TypeFieldsProps {
+  stateId: string;
+  state: State;
+  findings: readonly Finding[];
+  disabled: boolean;
+  change: (state: State, field: string) => void;
+}
+
+export default function StateTypeFields(props: TypeFieldsProps) {
+  switch (props.state.type) {
+    case "task":
+      return <TaskFields {...props} />;
+    case "approval":
+      return <ApprovalFields {...props} />;
+    case "wait":
+      return <WaitFields {...props} />;
+    case "parallel":
+      return <ParallelFields {...props} />;
+    case "subflow":
+      return <SubflowFields {...props} />;
+    case "final":
+      return <FinalFields {...props} />;
+    default:
+      return <p className="muted">A choice decides by its outgoing transitions: the first guard that holds, highest priority first; an unguarded transition is the default.</p>;
+  }
+}
+
+function at(props: TypeFieldsProps, ...tokens: (string | number)[]): string[] {
+  return messagesAt(props.findings, pointerOf("states", props.stateId, ...tokens), true);
+}
+
+function set(props: TypeFieldsProps, field: keyof State, value: unknown) {
+  props.change(pruneEmpty({ ...props.state, [field]: value }), field);
+}
+
+function TaskFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  const retry = state.retry ?? null;
+  const setRetry = (patch: Partial<Retry>) => set(props, "retry", { ...(retry ?? {}), ...patch });
+  return (
+    <>
+      <TextInput label="Action" testId="field-action" monospace value={state.action} disabled={disabled} problems={at(props, "action")} hint="The handler the host application registered, e.g. extract_lead." onChange={(v) => set(props, "action", v)} />
+      <TextInput label="Agent" testId="field-agent" monospace value={state.agent} disabled={disabled} problems={at(props, "agent")} hint="The agent performing the action (optional)." onChange={(v) => set(props, "agent", v)} />
+      <ExpressionMapInput label="Input mapping" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} hint="Each input computed by a CEL expression, e.g. email = context.email." onChange={(v) => set(props, "input", v)} />
+      <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="The context key the action's result is stored under." onChange={(v) => set(props, "output", v)} />
+      <NumberInput label="Timeout (seconds)" testId="field-timeout_s" value={state.timeout_s} disabled={disabled} problems={at(props, "timeout_s")} onChange={(v) => set(props, "timeout_s", v)} />
+      <CheckboxInput label="Retry when the action fails" testId="field-retry-enabled" checked={retry !== null} disabled={disabled} onChange={(on) => set(props, "retry", on ? { max_attempts: 3, backoff: "exponential", initial_interval_s: 1 } : null)} />
+      {retry && (
+        <div className="field-group">
+          <NumberInput label="Attempts in all" testId="field-retry-max_attempts" integer value={retry.max_attempts} disabled={disabled} problems={at(props, "retry", "max_attempts")} onChange={(v) => setRetry({ max_attempts: v ?? undefined })} />
+          <SelectInput label="Backoff" testId="field-retry-backoff" value={retry.backoff ?? "exponential"} disabled={disabled} options={[{ value: "exponential", label: "exponential" }, { value: "fixed", label: "fixed" }]} onChange={(v) => setRetry({ backoff: v ?? undefined })} />
+          <NumberInput label="First wait (s)" testId="field-retry-initial_interval_s" value={retry.initial_interval_s} disabled={disabled} problems={at(props, "retry", "initial_interval_s")} onChange={(v) => setRetry({ initial_interval_s: v ?? undefined })} />
+          <NumberInput label="Longest wait (s)" testId="field-retry-max_interval_s" value={retry.max_interval_s} disabled={disabled} problems={at(props, "retry", "max_interval_s")} onChange={(v) => setRetry({ max_interval_s: v ?? undefined })} />
+          <NumberInput label="Multiplier" testId="field-retry-multiplier" value={retry.multiplier} disabled={disabled} problems={at(props, "retry", "multiplier")} onChange={(v) => setRetry({ multiplier: v ?? undefined })} />
+          <CheckboxInput label="Jitter (spread retries)" testId="field-retry-jitter" checked={retry.jitter ?? true} disabled={disabled} onChange={(v) => setRetry({ jitter: v })} />
+          <NameListInput label="Retry only on error kinds" testId="field-retry-retry_on" value={retry.retry_on} disabled={disabled} hint="e.g. timeout, rate_limited; empty retries every kind." onChange={(v) => setRetry({ retry_on: v })} />
+        </div>
+      )}
+    </>
+  );
+}
+
+function ApprovalFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  const approvers = state.approvers ?? {};
+  const escalation = state.escalation ?? null;
+  return (
+    <>
+      <NameListInput label="Approver roles" testId="field-approvers-roles" value={approvers.roles} disabled={disabled} problems={at(props, "approvers")} onChange={(v) => set(props, "approvers", { ...approvers, roles: v })} />
+      <NameListInput label="Approver users" testId="field-approvers-users" value={approvers.users} disabled={disabled} onChange={(v) => set(props, "approvers", { ...approvers, users: v })} />
+      <NumberInput label="Quorum (approvals needed)" testId="field-quorum" integer value={state.quorum} disabled={disabled} problems={at(props, "quorum")} onChange={(v) => set(props, "quorum", v)} />
+      <TextInput label="Timeout" testId="field-timeout" value={state.timeout} disabled={disabled} problems={at(props, "timeout")} placeholder="PT48H" hint="ISO 8601 duration; fires the timeout transition." onChange={(v) => set(props, "timeout", v)} />
+      <CheckboxInput label="Escalate when nobody decides" testId="field-escalation-enabled" checked={escalation !== null} disabled={disabled} onChange={(on) => set(props, "escalation", on ? { after: "PT24H", to: { roles: ["admin"] } } : null)} />
+      {escalation && (
+        <div className="field-group">
+          <TextInput label="Escalate after" testId="field-escalation-after" value={escalation.after} disabled={disabled} problems={at(props, "escalation", "after")} placeholder="PT24H" onChange={(v) => set(props, "escalation", { ...escalation, after: v ?? "" })} />
+          <NameListInput label="Escalate to roles" testId="field-escalation-roles" value={escalation.to?.roles} disabled={disabled} onChange={(v) => set(props, "escalation", { ...escalation, to: { ...(escalation.to ?? {}), roles: v } })} />
+          <NameListInput label="Escalate to users" testId="field-escalation-users" value={escalation.to?.users} disabled={disabled} onChange={(v) => set(props, "escalation", { ...escalation, to: { ...(escalation.to ?? {}), users: v } })} />
+        </div>
+      )}
+      <ExpressionMapInput label="Shown to the approver" testId="field-request" value={state.request} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "request"))} hint="What the approver sees, each entry a CEL expression, e.g. score = lead.score." onChange={(v) => set(props, "request", v)} />
+    </>
+  );
+}
+
+type WaitMode = "duration" | "deadline" | "event";
+
+function WaitFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  const mode: WaitMode = state.event ? "event" : state.deadline ? "deadline" : "duration";
+  const switchTo = (next: WaitMode | null) => {
+    const { duration: _d, deadline: _l, event: _e, timeout: _t, output: _o, ...rest } = state;
+    const fresh: State = next === "event" ? { ...rest, event: { type: "event_name" } } : next === "deadline" ? { ...rest, deadline: "now" } : { ...rest, duration: "PT1H" };
+    props.change(fresh, "wait-mode");
+  };
+  return (
+    <>
+      <SelectInput<WaitMode> label="Wait for" testId="field-wait-mode" value={mode} disabled={disabled} options={[{ value: "duration", label: "a duration" }, { value: "deadline", label: "a deadline" }, { value: "event", label: "an event" }]} onChange={switchTo} />
+      {mode === "duration" && <TextInput label="Duration" testId="field-duration" value={state.duration} disabled={disabled} problems={at(props, "duration")} placeholder="P3D" hint="ISO 8601 duration, e.g. PT30M, P3D." onChange={(v) => set(props, "duration", v)} />}
+      {mode === "deadline" && <TextInput label="Deadline (CEL)" testId="field-deadline" monospace value={state.deadline} disabled={disabled} problems={at(props, "deadline")} hint="A CEL expression giving an RFC 3339 timestamp." onChange={(v) => set(props, "deadline", v)} />}
+      {mode === "event" && (
+        <>
+          <TextInput label="Event type" testId="field-event-type" monospace value={state.event?.type} disabled={disabled} problems={at(props, "event", "type")} onChange={(v) => set(props, "event", { ...state.event, type: v ?? "" })} />
+          <TextInput label="Correlation (CEL)" testId="field-event-correlation" monospace value={state.event?.correlation} disabled={disabled} problems={at(props, "event", "correlation")} hint="The key an event's correlation_key must equal, e.g. order.id." onChange={(v) => set(props, "event", pruneEmpty({ ...state.event, correlation: v }))} />
+          <TextInput label="Timeout" testId="field-timeout" value={state.timeout} disabled={disabled} problems={at(props, "timeout")} placeholder="P7D" onChange={(v) => set(props, "timeout", v)} />
+          <TextInput label="Store the payload under" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />
+        </>
+      )}
+    </>
+  );
+}
+
+function ParallelFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  const join: Join = state.join ?? {};
+  const setJoin = (patch: Partial<Join>) => set(props, "join", pruneEmpty({ ...join, ...patch }));
+  return (
+    <>
+      <SelectInput label="Join: branches that must succeed" testId="field-join-mode" value={join.mode ?? "all"} disabled={disabled} options={[{ value: "all", label: "all" }, { value: "any", label: "any" }, { value: "quorum", label: "a quorum" }]} onChange={(v) => setJoin({ mode: v ?? "all", quorum: v === "quorum" ? (join.quorum ?? 1) : null })} />
+      {join.mode === "quorum" && <NumberInput label="Join quorum" testId="field-join-quorum" integer value={join.quorum} disabled={disabled} problems={at(props, "join", "quorum")} onChange={(v) => setJoin({ quorum: v })} />}
+      <SelectInput label="When a branch fails" testId="field-join-on_failure" value={join.on_failure ?? "cancel_others"} disabled={disabled} options={[{ value: "cancel_others", label: "cancel the others" }, { value: "fail", label: "fail at once" }, { value: "continue", label: "continue" }]} onChange={(v) => setJoin({ on_failure: v ?? undefined })} />
+      <div className="branch-summary" data-testid="branch-summary">
+        {(state.branches ?? []).map((b) => (
+          <div key={b.name} className="branch-row">
+            <strong>{b.name}</strong>: {Object.keys(b.states ?? {}).length} states, starts at <code>{b.initial}</code>
+          </div>
+        ))}
+      </div>
+      <JsonInput label="Branches (each a small state machine)" testId="field-branches" rows={10} value={state.branches ?? []} disabled={disabled} hint="[{name, initial, states, transitions}] — the same format as the workflow's own states." onChange={(v) => set(props, "branches", v as Branch[])} />
+      {at(props, "branches").map((p) => (
+        <div key={p} className="field-problem" role="alert">
+          {p}
+        </div>
+      ))}
+    </>
+  );
+}
+
+function SubflowFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  return (
+    <>
+      <TextInput label="Workflow" testId="field-workflow" monospace value={state.workflow} disabled={disabled} problems={at(props, "workflow")} hint="The id of the child workflow." onChange={(v) => set(props, "workflow", v)} />
+      <NumberInput label="Version" testId="field-version" integer value={state.version} disabled={disabled} problems={at(props, "version")} hint="Empty runs the latest published version." onChange={(v) => set(props, "version", v)} />
+      <ExpressionMapInput label="Child context" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} onChange={(v) => set(props, "input", v)} />
+      <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />
+    </>
+  );
+}
+
+function FinalFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  return (
+    <>
+      <SelectInput label="Outcome" testId="field-outcome" value={state.outcome ?? "success"} disabled={disabled} options={[{ value: "success", label: "success" }, { value: "failure", label: "failure" }]} onChange={(v) => set(props, "outcome", v)} />
+      <ExpressionMapInput label="Result" testId="field-result" value={state.result} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "result"))} onChange={(v) => set(props, "result", v)} />
+    </>
+  );
+}

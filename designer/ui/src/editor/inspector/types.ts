@@ -1,0 +1,15 @@
+// What every inspector section is given: the workflow, the findings, and a way to record a change.
+import type { Finding } from "../../model/findings";
+import type { Workflow } from "../../model/workflow";
+import type { Selection } from "../selection";
+
+export interface InspectorContext {
+  workflow: Workflow;
+  findings: readonly Finding[];
+  editable: boolean;
+  /** True while an edit has not been validated by the server yet. */
+  validating: boolean;
+  /** Record a new workflow; edits with the same `coalesce` key in quick succession are one undo step. */
+  commit: (workflow: Workflow, coalesce?: string, selection?: Selection) => void;
+  select: (selection: Selection) => void;
+}

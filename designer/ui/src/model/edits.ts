@@ -1,0 +1,125 @@
+// Pure edits of a workflow: each takes a workflow and returns a new one, sharing what did not change.
+// The editor records every result in its undo history; nothing here knows about React or the canvas.
+import { freshId } from "./ids";
+import { newState } from "./stateTemplates";
+import type { Position, State, StateType, Transition, Workflow } from "./workflow";
+import { ANY_SOURCE } from "./workflow";
+
+export function addState(workflow: Workflow, type: StateType, position: Position): [Workflow, string] {
+  const id = freshId(type, workflow.states);
+  const states = { ...workflow.states, [id]: newState(type) };
+  const layout = { ...(workflow.layout ?? {}), [id]: roundPosition(position) };
+  const initial = workflow.initial || id;
+  return [{ ...workflow, states, layout, initial }, id];
+}
+
+export function updateState(workflow: Workflow, id: string, state: State): Workflow {
+  if (!(id in workflow.states)) return workflow;
+  return { ...workflow, states: { ...workflow.states, [id]: state } };
+}
+
+/** Rename a state everywhere it is named: the states map (keeping order), transitions, layout, initial. */
+export function renameState(workflow: Workflow, from: string, to: string): Workflow {
+  if (from === to || !(from in workflow.states) || to in workflow.states) return workflow;
+  const states: Record<string, State> = {};
+  for (const [id, state] of Object.entries(workflow.states)) states[id === from ? to : id] = state;
+  const rename = (id: string) => (id === from ? to : id);
+  const transitions = workflow.transitions.map((t) => {
+    const source = Array.isArray(t.source) ? t.source.map(rename) : rename(t.source);
+    const changed = source !== t.source || t.dest === from || (Array.isArray(t.source) && t.source.includes(from));
+    return changed ? { ...t, source, dest: rename(t.dest) } : t;
+  });
+  const layout: Record<string, Position> = {};
+  for (const [id, pos] of Object.entries(workflow.layout ?? {})) layout[rename(id)] = pos;
+  return { ...workflow, states, transitions, layout, initial: rename(workflow.initial ?? "") };
+}
+
+/** Remove states (and every transition touching them) and transitions by index. */
+export function removeElements(workflow: Workflow, stateIds: Iterable<string>, transitionIndexes: Iterable<number>): Workflow {
+  const gone = new Set(stateIds);
+  const goneEdges = new Set(transitionIndexes);
+  const states: Record<string, State> = {};
+  for (const [id, state] of Object.entries(workflow.states)) if (!gone.has(id)) states[id] = state;
+  const transitions: Transition[] = [];
+  workflow.transitions.forEach((t, index) => {
+    if (goneEdges.has(index) || gone.has(t.dest)) return;
+    if (Array.isArray(t.source)) {
+      const kept = t.source.filter((s) => !gone.has(s));
+      if (kept.length === 0) return;
+      transitions.push(kept.length === t.source.length ? t : { ...t, source: kept.length === 1 ? kept[0]! : kept });
+    } else if (t.source === ANY_SOURCE || !gone.has(t.source)) {
+      transitions.push(t);
+    }
+  });
+  const layout: Record<string, Position> = {};
+  for (const [id, pos] of Object.entries(workflow.layout ?? {})) if (!gone.has(id)) layout[id] = pos;
+  const initial = gone.has(workflow.initial ?? "") ? (Object.keys(states)[0] ?? "") : workflow.initial;
+  return { ...workflow, states, transitions, layout, initial };
+}
+
+export function addTransition(workflow: Workflow, source: string, dest: string): [Workflow, number] {
+  const from = workflow.states[source];
+  const transition: Transition = { source, dest, ...defaultTrigger(from, workflow, source) };
+  return [{ ...workflow, transitions: [...workflow.transitions, transition] }, workflow.transitions.length];
+}
+
+/** The trigger a new transition most likely wants, given what its source state already has. */
+function defaultTrigger(state: State | undefined, workflow: Workflow, source: string): Partial<Transition> {
+  if (!state) return {};
+  const used = new Set(
+    workflow.transitions.filter((t) => t.source === source).map((t) => t.trigger ?? ""),
+  );
+  const pick = (options: string[]) => options.find((o) => !used.has(o)) ?? options[0]!;
+  switch (state.type) {
+    case "task":
+    case "parallel":
+    case "subflow":
+      return { trigger: pick(["done", "error"]) };
+    case "approval":
+      return { trigger: pick(["approve", "reject", "timeout"]) };
+    case "wait":
+      return { trigger: pick(state.event ? ["done", "timeout"] : ["done"]) };
+    default:
+      return {};
+  }
+}
+
+export function updateTransition(workflow: Workflow, index: number, transition: Transition): Workflow {
+  if (index < 0 || index >= workflow.transitions.length) return workflow;
+  const transitions = workflow.transitions.slice();
+  transitions[index] = transition;
+  return { ...workflow, transitions };
+}
+
+export function moveStates(workflow: Workflow, moved: Record<string, Position>): Workflow {
+  const layout = { ...(workflow.layout ?? {}) };
+  for (const [id, pos] of Object.entries(moved)) layout[id] = roundPosition(pos);
+  return { ...workflow, layout };
+}
+
+/** Replace the whole layout (auto-layout): every state gets a position. */
+export function setLayout(workflow: Workflow, layout: Record<string, Position>): Workflow {
+  const next: Record<string, Position> = {};
+  for (const [id, pos] of Object.entries(layout)) if (id in workflow.states) next[id] = roundPosition(pos);
+  return { ...workflow, layout: next };
+}
+
+export function setInitial(workflow: Workflow, id: string): Workflow {
+  return id in workflow.states ? { ...workflow, initial: id } : workflow;
+}
+
+export function roundPosition(pos: Position): Position {
+  return { x: Math.round(pos.x), y: Math.round(pos.y) };
+}
+
+/** Drop empty optional values so the JSON stays as small as a person would write it. */
+export function pruneEmpty<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined || v === null || v === "") continue;
+    if (Array.isArray(v) && v.length === 0 && key !== "branches") continue;
+    if (typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0) continue;
+    out[key] = v;
+  }
+  return out as T;
+}

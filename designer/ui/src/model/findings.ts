@@ -1,0 +1,77 @@
+// Validation findings as the server reports them, and how the editor looks them up by location.
+
+export type Severity = "error" | "warning";
+
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  pointer: string;
+  states: string[];
+  transitions: number[];
+  line?: number | null;
+  column?: number | null;
+}
+
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function pointerOf(...tokens: (string | number)[]): string {
+  return tokens.map((t) => `/${escapePointerToken(t)}`).join("");
+}
+
+/** A finding's message as a field shows it: warnings say so. */
+function wordsOf(finding: Finding): string {
+  return finding.severity === "warning" ? `Warning: ${finding.message}` : finding.message;
+}
+
+/** Messages of the findings at `pointer` exactly, or (with `within`) anywhere below it. */
+export function messagesAt(findings: readonly Finding[], pointer: string, within = false): string[] {
+  return findings
+    .filter((f) => f.pointer === pointer || (within && f.pointer.startsWith(`${pointer}/`)))
+    .map(wordsOf);
+}
+
+/** Messages per map key below `pointer` (e.g. per assignment of /transitions/3/assign). */
+export function messagesByKey(findings: readonly Finding[], pointer: string): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  for (const f of findings) {
+    if (!f.pointer.startsWith(`${pointer}/`)) continue;
+    const token = f.pointer.slice(pointer.length + 1).split("/")[0] ?? "";
+    const key = token.replace(/~1/g, "/").replace(/~0/g, "~");
+    byKey.set(key, [...(byKey.get(key) ?? []), wordsOf(f)]);
+  }
+  return byKey;
+}
+
+export function countBySeverity(findings: readonly Finding[]): { errors: number; warnings: number } {
+  let errors = 0;
+  for (const f of findings) if (f.severity === "error") errors += 1;
+  return { errors, warnings: findings.length - errors };
+}
+
+/** Which states and transitions the findings name, with the worst severity of each. */
+export function faultMarks(findings: readonly Finding[]): { states: Map<string, Severity>; transitions: Map<number, Severity> } {
+  const states = new Map<string, Severity>();
+  const transitions = new Map<number, Severity>();
+  const worse = (a: Severity | undefined, b: Severity): Severity => (a === "error" || b === "error" ? "error" : "warning");
+  for (const f of findings) {
+    const located = locate(f);
+    for (const id of located.states) states.set(id, worse(states.get(id), f.severity));
+    for (const i of located.transitions) transitions.set(i, worse(transitions.get(i), f.severity));
+  }
+  return { states, transitions };
+}
+
+/** The states and transitions a finding is about: its lists, or else what its pointer points into. */
+export function locate(finding: Finding): { states: string[]; transitions: number[] } {
+  if (finding.states.length || finding.transitions.length) {
+    return { states: [...finding.states], transitions: [...finding.transitions] };
+  }
+  const [head, second] = finding.pointer.split("/").slice(1);
+  if (head === "states" && second) return { states: [second.replace(/~1/g, "/").replace(/~0/g, "~")], transitions: [] };
+  if ((head === "transitions") && second && /^\d+$/.test(second)) return { states: [], transitions: [Number(second)] };
+  if (head === "layout" && second) return { states: [second], transitions: [] };
+  return { states: [], transitions: [] };
+}

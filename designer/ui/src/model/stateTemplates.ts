@@ -1,0 +1,37 @@
+// What a freshly added state of each type looks like: the smallest definition the server accepts.
+import type { State, StateType } from "./workflow";
+
+export function newState(type: StateType): State {
+  switch (type) {
+    case "task":
+      return { type, action: "do_work" };
+    case "choice":
+      return { type };
+    case "approval":
+      return { type, approvers: { roles: ["approver"], users: [] }, quorum: 1, timeout: "PT48H" };
+    case "wait":
+      return { type, duration: "PT1H" };
+    case "parallel":
+      return {
+        type,
+        branches: [
+          {
+            name: "branch_a",
+            initial: "work",
+            states: { work: { type: "task", action: "do_work" }, finished: { type: "final", outcome: "success" } },
+            transitions: [{ source: "work", trigger: "done", dest: "finished" }],
+          },
+        ],
+        join: { mode: "all", on_failure: "cancel_others" },
+      };
+    case "subflow":
+      return { type, workflow: "child_workflow" };
+    case "final":
+      return { type, outcome: "success" };
+  }
+}
+
+/** The id prefix a new state of this type gets (`task_1`, `approval_2`, ...). */
+export function idPrefix(type: StateType): string {
+  return type;
+}

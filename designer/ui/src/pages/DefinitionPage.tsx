@@ -1,0 +1,147 @@
+// A published workflow: its diagram at any version, its version history with a visual diff, and the
+// commands to edit it as a draft, start an instance and export the diagram.
+import { ReactFlowProvider } from "@xyflow/react";
+import { useState } from "react";
+import { definitionDiagram, definitionLayout } from "../api/checks";
+import { createDraftFromVersion, getVersion, listVersions } from "../api/definitions";
+import { startInstance } from "../api/instances";
+import { navigate, useLocation } from "../app/router";
+import { useSession } from "../auth/session";
+import ExportMenu from "../components/ExportMenu";
+import JsonInput from "../components/fields/JsonInput";
+import { formatTime } from "../components/format";
+import Notice from "../components/Notice";
+import { useAsync } from "../components/useAsync";
+import FlowCanvas from "../editor/canvas/FlowCanvas";
+import Legend from "../editor/Legend";
+import { NOTHING, type Selection } from "../editor/selection";
+import VersionDiff from "./VersionDiff";
+import { useSuggestedLayout } from "../editor/useSuggestedLayout";
+
+type Tab = "diagram" | "versions";
+
+export default function DefinitionPage({ workflowId }: { workflowId: string }) {
+  const { can } = useSession();
+  const { search } = useLocation();
+  const requested = Number(search.get("version")) || null;
+  const published = search.get("published");
+  const versions = useAsync(() => listVersions(workflowId), [workflowId]);
+  const latest = versions.data?.items[0]?.version ?? null;
+  const shown = requested ?? latest;
+  const detail = useAsync(() => (shown ? getVersion(workflowId, shown) : Promise.resolve(null)), [workflowId, shown]);
+  const [tab, setTab] = useState<Tab>("diagram");
+  const [selection, setSelection] = useState<Selection>(NOTHING);
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const suggested = useSuggestedLayout(detail.data?.definition ?? null, () => definitionLayout(workflowId, shown ?? undefined));
+
+  const edit = async () => {
+    try {
+      const draft = await createDraftFromVersion(workflowId, shown ?? undefined);
+      navigate(`/drafts/${encodeURIComponent(draft.id)}`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  if (versions.error) return <div className="page"><Notice kind="error">{versions.error}</Notice></div>;
+  const definition = detail.data?.definition;
+  return (
+    <div className="definition-page" data-testid="definition-page">
+      <div className="toolbar" role="toolbar" aria-label="Workflow commands">
+        <h1 className="toolbar-title">
+          {definition?.title ?? workflowId} <code className="muted">{workflowId}</code>
+        </h1>
+        <label className="inline-label">
+          Version{" "}
+          <select value={shown ?? ""} onChange={(e) => navigate(`/definitions/${encodeURIComponent(workflowId)}?version=${e.target.value}`)} data-testid="version-select">
+            {(versions.data?.items ?? []).map((v) => (
+              <option key={v.version} value={v.version}>
+                v{v.version} — {formatTime(v.published_at)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {can("edit_drafts") && (
+          <button type="button" onClick={() => void edit()} data-testid="edit-definition">
+            Edit as draft
+          </button>
+        )}
+        {can("operate") && (
+          <button type="button" className="primary" onClick={() => setStarting((s) => !s)} data-testid="start-instance">
+            Start an instance
+          </button>
+        )}
+        <span className="separator" />
+        <ExportMenu baseName={`${workflowId}-v${shown ?? ""}`} fetchDiagram={(format) => definitionDiagram(workflowId, { format, version: shown ?? undefined })} />
+      </div>
+      {published && <Notice kind="ok" testId="published-notice">Version {published} is published.</Notice>}
+      {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
+      {starting && definition && <StartInstanceForm workflowId={workflowId} version={shown} examples={definition.examples ?? []} onError={setError} />}
+      <div className="view-tabs" role="tablist" aria-label="View">
+        <button type="button" role="tab" aria-selected={tab === "diagram"} onClick={() => setTab("diagram")} data-testid="tab-diagram">
+          Diagram
+        </button>
+        <button type="button" role="tab" aria-selected={tab === "versions"} onClick={() => setTab("versions")} data-testid="tab-versions">
+          Versions and differences
+        </button>
+        <a className="tab-link" href={`/instances?workflow=${encodeURIComponent(workflowId)}`} onClick={(e) => { e.preventDefault(); navigate(`/instances?workflow=${encodeURIComponent(workflowId)}`); }}>
+          Instances
+        </a>
+      </div>
+      {tab === "diagram" && (
+        <div className="definition-body">
+          <div className="definition-canvas">
+            {detail.error && <Notice kind="error">{detail.error}</Notice>}
+            {definition && (
+              <ReactFlowProvider>
+                <FlowCanvas key={shown ?? 0} workflow={definition} suggestedLayout={suggested} selection={selection} editable={false} onSelect={setSelection} />
+              </ReactFlowProvider>
+            )}
+          </div>
+          <aside className="definition-side">
+            {definition?.description && <p>{definition.description}</p>}
+            <Legend />
+          </aside>
+        </div>
+      )}
+      {tab === "versions" && versions.data && <VersionDiff workflowId={workflowId} versions={versions.data.items} />}
+    </div>
+  );
+}
+
+function StartInstanceForm({ workflowId, version, examples, onError }: { workflowId: string; version: number | null; examples: { name: string; context?: Record<string, unknown> }[]; onError: (m: string) => void }) {
+  const [context, setContext] = useState<unknown>(examples[0]?.context ?? {});
+  const [busy, setBusy] = useState(false);
+  const start = async () => {
+    setBusy(true);
+    try {
+      const instance = await startInstance(workflowId, (context ?? {}) as Record<string, unknown>, version ?? undefined);
+      navigate(`/instances/${encodeURIComponent(instance.id)}`);
+    } catch (e) {
+      onError(`The instance was not started: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="start-form" data-testid="start-form">
+      {examples.length > 0 && (
+        <label className="inline-label">
+          Context from example{" "}
+          <select onChange={(e) => setContext(examples.find((x) => x.name === e.target.value)?.context ?? {})} data-testid="start-example">
+            {examples.map((x) => (
+              <option key={x.name} value={x.name}>
+                {x.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <JsonInput label="Context" testId="start-context" rows={4} value={context} onChange={setContext} />
+      <button type="button" className="primary" disabled={busy} onClick={() => void start()} data-testid="start-confirm">
+        {busy ? "Starting…" : `Start v${version ?? ""}`}
+      </button>
+    </div>
+  );
+}

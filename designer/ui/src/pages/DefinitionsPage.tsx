@@ -1,0 +1,162 @@
+// The workflows: published definitions, the drafts being worked on, and a new one from an empty canvas.
+import { useState, type FormEvent } from "react";
+import { createDraftFromContent, deleteDraft, listDefinitions, listDrafts } from "../api/definitions";
+import { Link, navigate } from "../app/router";
+import { useSession } from "../auth/session";
+import Notice from "../components/Notice";
+import { formatTime } from "../components/format";
+import { useAsync } from "../components/useAsync";
+import { isIdentifier } from "../model/ids";
+import { emptyWorkflow } from "../model/workflow";
+
+export default function DefinitionsPage() {
+  const { can } = useSession();
+  const [query, setQuery] = useState("");
+  const definitions = useAsync(() => listDefinitions(query), [query]);
+  const drafts = useAsync(() => listDrafts(), []);
+  const [error, setError] = useState<string | null>(null);
+
+  const remove = async (id: string) => {
+    if (!window.confirm("Delete this draft? Its unpublished changes are lost.")) return;
+    try {
+      await deleteDraft(id);
+      drafts.reload();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  return (
+    <div className="page" data-testid="definitions-page">
+      <div className="page-heading">
+        <h1>Workflows</h1>
+        {can("edit_drafts") && <NewWorkflow onError={setError} />}
+      </div>
+      {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
+      <section aria-labelledby="drafts-heading">
+        <h2 id="drafts-heading">Drafts</h2>
+        {drafts.error && <Notice kind="error">{drafts.error}</Notice>}
+        {drafts.data && drafts.data.items.length === 0 && <p className="muted">No drafts. Start a new workflow, or edit a published one.</p>}
+        {drafts.data && drafts.data.items.length > 0 && (
+          <table className="table" data-testid="drafts-table">
+            <thead>
+              <tr>
+                <th>Workflow</th>
+                <th>Based on</th>
+                <th>Revision</th>
+                <th>Last saved</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {drafts.data.items.map((d) => (
+                <tr key={d.id} data-testid={`draft-row-${d.workflow_id ?? d.id}`}>
+                  <td>
+                    <Link to={`/drafts/${encodeURIComponent(d.id)}`} data-testid={`open-draft-${d.workflow_id ?? d.id}`}>
+                      {d.title || d.workflow_id || "(untitled)"}
+                    </Link>{" "}
+                    <code className="muted">{d.workflow_id}</code>
+                  </td>
+                  <td>{d.base_version ? `v${d.base_version}` : "new"}</td>
+                  <td>{d.revision}</td>
+                  <td>
+                    {formatTime(d.updated_at)} by {d.updated_by}
+                  </td>
+                  <td>
+                    {can("edit_drafts") && (
+                      <button type="button" className="link danger" onClick={() => void remove(d.id)}>
+                        Delete
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="published-heading">
+        <div className="page-heading">
+          <h2 id="published-heading">Published</h2>
+          <input type="search" aria-label="Search workflows" placeholder="Search by id or title" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="definitions-search" />
+        </div>
+        {definitions.error && <Notice kind="error">{definitions.error}</Notice>}
+        {definitions.data && (
+          <table className="table" data-testid="definitions-table">
+            <thead>
+              <tr>
+                <th>Workflow</th>
+                <th>Latest version</th>
+                <th>States</th>
+                <th>Transitions</th>
+                <th>Published</th>
+              </tr>
+            </thead>
+            <tbody>
+              {definitions.data.items.map((d) => (
+                <tr key={d.id} data-testid={`definition-row-${d.id}`}>
+                  <td>
+                    <Link to={`/definitions/${encodeURIComponent(d.id)}`} data-testid={`open-definition-${d.id}`}>
+                      {d.title}
+                    </Link>{" "}
+                    <code className="muted">{d.id}</code>
+                    {d.description && <div className="muted small clamp" title={d.description}>{d.description}</div>}
+                  </td>
+                  <td>v{d.latest_version}</td>
+                  <td>{d.states}</td>
+                  <td>{d.transitions}</td>
+                  <td>
+                    {formatTime(d.published_at)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function NewWorkflow({ onError }: { onError: (message: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [id, setId] = useState("");
+  const [title, setTitle] = useState("");
+  const idProblem = id && !isIdentifier(id) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : null;
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!id || idProblem) return;
+    try {
+      const draft = await createDraftFromContent(emptyWorkflow(id, title || id) as Record<string, unknown>);
+      navigate(`/drafts/${encodeURIComponent(draft.id)}`);
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  if (!open) {
+    return (
+      <button type="button" className="primary" onClick={() => setOpen(true)} data-testid="new-workflow">
+        New workflow
+      </button>
+    );
+  }
+  return (
+    <form className="inline-form" onSubmit={(e) => void create(e)} data-testid="new-workflow-form">
+      <div className="field">
+        <label htmlFor="new-id">Id</label>
+        <input id="new-id" className="mono" autoFocus value={id} onChange={(e) => setId(e.target.value)} placeholder="lead_qualification" data-testid="new-workflow-id" aria-invalid={idProblem ? true : undefined} />
+        {idProblem && <div className="field-problem">{idProblem}</div>}
+      </div>
+      <div className="field">
+        <label htmlFor="new-title">Title</label>
+        <input id="new-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Lead qualification" data-testid="new-workflow-title" />
+      </div>
+      <button type="submit" className="primary" disabled={!id || idProblem !== null} data-testid="create-workflow">
+        Create
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
+  );
+}

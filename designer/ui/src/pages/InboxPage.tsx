@@ -1,0 +1,214 @@
+// The approvals inbox: requests assigned to me (by my approver roles or my name) with what I need to
+// decide them, a comment, approve or reject; and my past decisions.
+import { useState } from "react";
+import { decide, getApproval, listApprovals, myDecisions } from "../api/approvals";
+import { getVersion } from "../api/definitions";
+import { Link } from "../app/router";
+import { useSession } from "../auth/session";
+import { formatTime } from "../components/format";
+import Notice from "../components/Notice";
+import { useAsync } from "../components/useAsync";
+import Timeline from "./Timeline";
+
+type Tab = "pending" | "decisions";
+
+export default function InboxPage() {
+  const [tab, setTab] = useState<Tab>("pending");
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const pending = useAsync(() => listApprovals("pending"), [tab]);
+  const decisions = useAsync(() => myDecisions(), [tab]);
+  return (
+    <div className="page inbox-page" data-testid="inbox-page">
+      <h1>Approvals</h1>
+      <div className="view-tabs" role="tablist" aria-label="Approvals">
+        <button type="button" role="tab" aria-selected={tab === "pending"} onClick={() => setTab("pending")} data-testid="tab-pending">
+          Waiting for me ({pending.data?.total ?? "…"})
+        </button>
+        <button type="button" role="tab" aria-selected={tab === "decisions"} onClick={() => setTab("decisions")} data-testid="tab-decisions">
+          My decisions
+        </button>
+      </div>
+      {message && <Notice kind={message.kind} testId="inbox-message" onClose={() => setMessage(null)}>{message.text}</Notice>}
+      {tab === "pending" && (
+        <div className="inbox-body">
+          <div className="inbox-list">
+            {pending.error && <Notice kind="error">{pending.error}</Notice>}
+            {pending.data && pending.data.items.length === 0 && (
+              <p className="muted" data-testid="inbox-empty">
+                Nothing is waiting for you.
+              </p>
+            )}
+            <ul className="cards">
+              {pending.data?.items.map((a) => (
+                <li key={a.id}>
+                  <button type="button" className={`card ${openId === a.id ? "open" : ""}`} onClick={() => setOpenId(a.id)} data-testid={`approval-${a.workflow_id}`} data-approval-id={a.id}>
+                    <strong>
+                      {a.workflow_id} · {a.kind === "policy" ? `policy ${a.policy_id ?? ""}` : a.state}
+                    </strong>
+                    <span className="muted small">for {[...a.approvers.roles, ...a.approvers.users].join(", ")}</span>
+                    <span className="small">
+                      requested {formatTime(a.requested_at)}
+                      {a.due_at && ` · due ${formatTime(a.due_at)}`} · {a.approvals}/{a.quorum} approvals
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div className="inbox-detail">
+            {openId ? (
+              <ApprovalDetailView
+                key={openId}
+                approvalId={openId}
+                onDecided={(text) => {
+                  setMessage({ kind: "ok", text });
+                  setOpenId(null);
+                  pending.reload();
+                  decisions.reload();
+                }}
+              />
+            ) : (
+              <p className="muted">Choose a request to see its details.</p>
+            )}
+          </div>
+        </div>
+      )}
+      {tab === "decisions" && (
+        <>
+          {decisions.error && <Notice kind="error">{decisions.error}</Notice>}
+          {decisions.data && decisions.data.items.length === 0 && <p className="muted">You have not decided anything yet.</p>}
+          {decisions.data && decisions.data.items.length > 0 && (
+            <table className="table" data-testid="decisions-table">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Workflow</th>
+                  <th>State</th>
+                  <th>Decision</th>
+                  <th>Comment</th>
+                  <th>Instance</th>
+                </tr>
+              </thead>
+              <tbody>
+                {decisions.data.items.map((d) => (
+                  <tr key={`${d.approval_id}-${d.decided_at}`}>
+                    <td>{formatTime(d.decided_at)}</td>
+                    <td>{d.workflow_id}</td>
+                    <td className="mono">{d.state}</td>
+                    <td>
+                      <span className={`status status-${d.decision === "approve" ? "completed" : "failed"}`}>{d.decision}</span>
+                    </td>
+                    <td>{d.comment ?? "—"}</td>
+                    <td>
+                      <Link to={`/instances/${encodeURIComponent(d.instance_id)}`} className="mono">
+                        {d.instance_id.slice(0, 12)}…
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onDecided: (text: string) => void }) {
+  const { can } = useSession();
+  const detail = useAsync(() => getApproval(approvalId), [approvalId]);
+  // The state's title lives in the definition the instance runs.
+  const definition = useAsync(
+    () => (detail.data ? getVersion(detail.data.workflow_id, detail.data.instance.version) : Promise.resolve(null)),
+    [detail.data?.workflow_id, detail.data?.instance.version],
+  );
+  const [comment, setComment] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (detail.error) return <Notice kind="error">{detail.error}</Notice>;
+  const a = detail.data;
+  if (!a) return <p aria-busy="true">Loading…</p>;
+  const title = definition.data?.definition.states[a.state]?.title ?? a.state;
+  const answer = async (decision: "approve" | "reject") => {
+    setBusy(true);
+    setError(null);
+    try {
+      await decide(a.id, decision, comment.trim() || null);
+      onDecided(`${decision === "approve" ? "Approved" : "Rejected"}: ${title} (${a.workflow_id}).`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="approval-detail" data-testid="approval-detail" aria-labelledby="approval-heading">
+      <h2 id="approval-heading">{title}</h2>
+      <p className="muted">
+        {a.kind === "policy" && `Policy ${a.policy_id ?? ""} requires approval · `}
+        {a.workflow_id} v{a.instance.version} · state <code>{a.state}</code> · instance{" "}
+        <Link to={`/instances/${encodeURIComponent(a.instance_id)}`} className="mono">
+          {a.instance_id.slice(0, 12)}…
+        </Link>{" "}
+        · for {[...a.approvers.roles, ...a.approvers.users].join(", ")} · {a.approvals}/{a.quorum} approvals
+      </p>
+      {a.description && <p>{a.description}</p>}
+      <h3>Request</h3>
+      {Object.keys(a.request).length === 0 ? (
+        <p className="muted">The workflow shows nothing specific; see the context below.</p>
+      ) : (
+        <dl className="facts" data-testid="approval-request">
+          {Object.entries(a.request).map(([k, v]) => (
+            <div key={k} className="fact">
+              <dt>{k}</dt>
+              <dd className="mono">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <details open>
+        <summary>Context</summary>
+        <pre className="mono context-json" data-testid="approval-context">
+          {JSON.stringify(a.context, null, 2)}
+        </pre>
+      </details>
+      {a.decisions.length > 0 && (
+        <>
+          <h3>Decisions so far</h3>
+          <ul>
+            {a.decisions.map((d, i) => (
+              <li key={i}>
+                {d.actor}: {d.decision} {d.comment && `— “${d.comment}”`} ({formatTime(d.decided_at)})
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {can("decide") ? (
+        <div className="decide">
+          <div className="field">
+            <label htmlFor="decision-comment">Comment</label>
+            <textarea id="decision-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="decision-comment" />
+          </div>
+          {error && <p className="error-text" role="alert" data-testid="decision-error">{error}</p>}
+          <div className="row">
+            <button type="button" className="primary" disabled={busy} onClick={() => void answer("approve")} data-testid="approve">
+              Approve
+            </button>
+            <button type="button" className="danger" disabled={busy} onClick={() => void answer("reject")} data-testid="reject">
+              Reject
+            </button>
+          </div>
+        </div>
+      ) : (
+        <p className="muted">Your role may read this request but not decide it.</p>
+      )}
+      <details>
+        <summary>History of the instance</summary>
+        <Timeline entries={a.history} />
+      </details>
+    </section>
+  );
+}

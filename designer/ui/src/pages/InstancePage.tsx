@@ -1,0 +1,217 @@
+// One instance: its path on the diagram, the timeline of its transitions, its context, what it waits for,
+// and — where the role allows — sending it an event or cancelling it.
+import { ReactFlowProvider } from "@xyflow/react";
+import { useMemo, useState } from "react";
+import { definitionDiagram, definitionLayout } from "../api/checks";
+import { getVersion } from "../api/definitions";
+import { cancelInstance, getInstance, instanceHistory, sendEvent } from "../api/instances";
+import { Link } from "../app/router";
+import { useSession } from "../auth/session";
+import ExportMenu from "../components/ExportMenu";
+import { formatCost, formatTime } from "../components/format";
+import Notice from "../components/Notice";
+import { useAsync } from "../components/useAsync";
+import FlowCanvas from "../editor/canvas/FlowCanvas";
+import Legend from "../editor/Legend";
+import { pathMarks } from "../editor/pathMarks";
+import { NOTHING, type Selection } from "../editor/selection";
+import { transitionSources } from "../model/workflow";
+import Timeline from "./Timeline";
+import { useSuggestedLayout } from "../editor/useSuggestedLayout";
+
+const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
+
+export default function InstancePage({ instanceId }: { instanceId: string }) {
+  const { can } = useSession();
+  const instance = useAsync(() => getInstance(instanceId), [instanceId]);
+  const history = useAsync(() => instanceHistory(instanceId), [instanceId, instance.data?.updated_at]);
+  const version = useAsync(
+    () => (instance.data ? getVersion(instance.data.workflow_id, instance.data.version) : Promise.resolve(null)),
+    [instance.data?.workflow_id, instance.data?.version],
+  );
+  const [selection, setSelection] = useState<Selection>(NOTHING);
+  const [error, setError] = useState<string | null>(null);
+  const definition = version.data?.definition ?? null;
+  const data = instance.data;
+  const suggested = useSuggestedLayout(definition, () => definitionLayout(data!.workflow_id, data!.version));
+  const finished = data ? FINISHED.has(data.status) : true;
+
+  const marks = useMemo(() => {
+    if (!definition || !data) return undefined;
+    const steps = history.data?.items ?? [];
+    return pathMarks(definition, steps.length ? steps : pathSteps(data.path), finished ? null : data.state);
+  }, [definition, data, history.data, finished]);
+
+  if (instance.error) return <div className="page"><Notice kind="error" testId="instance-error">{instance.error}</Notice></div>;
+  if (!data) return <div className="page" aria-busy="true">Loading the instance…</div>;
+
+  return (
+    <div className="instance-page" data-testid="instance-page" data-status={data.status}>
+      <div className="toolbar">
+        <h1 className="toolbar-title">
+          <Link to={`/definitions/${encodeURIComponent(data.workflow_id)}?version=${data.version}`}>{data.workflow_id}</Link> v{data.version}{" "}
+          <code className="muted">{data.id}</code>
+        </h1>
+        <span className={`status status-${data.status}`} data-testid="instance-status">
+          {data.status}
+        </span>
+        <span>
+          in <strong className="mono" data-testid="instance-state">{data.state}</strong>
+        </span>
+        <button type="button" onClick={instance.reload} data-testid="instance-refresh">
+          Refresh
+        </button>
+        <span className="separator" />
+        <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
+      </div>
+      {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
+      {data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>}
+      <div className="instance-body">
+        <div className="instance-canvas">
+          {version.error && <Notice kind="error">{version.error}</Notice>}
+          {definition && (
+            <ReactFlowProvider>
+              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} />
+            </ReactFlowProvider>
+          )}
+        </div>
+        <aside className="instance-side">
+          {can("operate") && !finished && definition && (
+            <Operate
+              instanceId={data.id}
+              triggers={[...new Set(definition.transitions.filter((t) => t.trigger && transitionSources(t, definition).includes(data.state)).map((t) => t.trigger!))]}
+              onDone={instance.reload}
+              onError={setError}
+            />
+          )}
+          <section aria-labelledby="pending-heading">
+            <h2 id="pending-heading">Waiting for</h2>
+            {data.pending_approvals.length === 0 && data.timers.length === 0 && <p className="muted">Nothing.</p>}
+            <ul data-testid="pending-approvals">
+              {data.pending_approvals.map((a) => (
+                <li key={a.id}>
+                  {a.kind === "policy" ? `Policy ${a.policy_id ?? ""} approval` : "Approval"} in <strong>{a.state}</strong> by {[...a.approvers.roles, ...a.approvers.users].join(", ")} — {a.approvals}/{a.quorum}
+                  {a.due_at && `, due ${formatTime(a.due_at)}`}
+                </li>
+              ))}
+              {data.timers.map((t, i) => (
+                <li key={i}>
+                  Timer <strong>{t.fire}</strong>, due {formatTime(t.due_at)}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-labelledby="summary-heading">
+            <h2 id="summary-heading">Summary</h2>
+            <dl className="facts">
+              <dt>Started</dt>
+              <dd>
+                {formatTime(data.created_at)} by {data.started_by ?? "—"}
+              </dd>
+              <dt>Updated</dt>
+              <dd>{formatTime(data.updated_at)}</dd>
+              <dt>Cost</dt>
+              <dd>{formatCost(data.cost)}</dd>
+              <dt>Path</dt>
+              <dd className="mono" data-testid="instance-path">
+                {data.path.join(" → ")}
+              </dd>
+            </dl>
+          </section>
+          <section aria-labelledby="context-heading">
+            <h2 id="context-heading">Context</h2>
+            <pre className="mono context-json" data-testid="instance-context">
+              {JSON.stringify(data.context, null, 2)}
+            </pre>
+            {data.result && (
+              <>
+                <h3>Result</h3>
+                <pre className="mono context-json">{JSON.stringify(data.result, null, 2)}</pre>
+              </>
+            )}
+          </section>
+          <Legend extra={[{ className: "swatch-visited", label: "path taken" }, { className: "swatch-current", label: "current state" }]} />
+        </aside>
+      </div>
+      <section className="timeline-section" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        {history.error && <Notice kind="error">{history.error}</Notice>}
+        {history.data && <Timeline entries={history.data.items} />}
+      </section>
+    </div>
+  );
+}
+
+function describeError(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (error && typeof error === "object") {
+    const { kind, message } = error as { kind?: unknown; message?: unknown };
+    if (message) return kind ? `${String(kind)}: ${String(message)}` : String(message);
+  }
+  return JSON.stringify(error);
+}
+
+function pathSteps(path: string[]) {
+  return path.slice(1).map((to, i) => ({ from_state: path[i]!, to_state: to, event: null }));
+}
+
+function Operate({ instanceId, triggers, onDone, onError }: { instanceId: string; triggers: string[]; onDone: () => void; onError: (m: string) => void }) {
+  const [event, setEvent] = useState(triggers[0] ?? "");
+  const [payload, setPayload] = useState("{}");
+  const [busy, setBusy] = useState(false);
+  const act = async (what: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await what();
+      onDone();
+    } catch (e) {
+      onError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const send = () =>
+    act(async () => {
+      let body: Record<string, unknown>;
+      try {
+        body = payload.trim() ? (JSON.parse(payload) as Record<string, unknown>) : {};
+      } catch (e) {
+        throw new Error(`The payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      await sendEvent(instanceId, event, body);
+    });
+  return (
+    <section aria-labelledby="operate-heading" data-testid="operate">
+      <h2 id="operate-heading">Send an event</h2>
+      <div className="field">
+        <label htmlFor="op-event">Event</label>
+        <input id="op-event" list="op-events" className="mono" value={event} onChange={(e) => setEvent(e.target.value)} data-testid="op-event" />
+        <datalist id="op-events">
+          {triggers.map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
+      </div>
+      <div className="field">
+        <label htmlFor="op-payload">Payload (JSON)</label>
+        <textarea id="op-payload" className="mono" rows={3} value={payload} onChange={(e) => setPayload(e.target.value)} data-testid="op-payload" />
+      </div>
+      <div className="row">
+        <button type="button" className="primary" disabled={busy || !event} onClick={() => void send()} data-testid="op-send">
+          Send
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={busy}
+          data-testid="op-cancel"
+          onClick={() => {
+            if (window.confirm("Cancel this instance? It stops where it is and cannot be resumed.")) void act(() => cancelInstance(instanceId));
+          }}
+        >
+          Cancel instance
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,88 @@
+"""What a person does in the designer, as small named steps the tests read like a story."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def state(page: Page, state_id: str) -> Locator:
+    return page.get_by_test_id(f"state-{state_id}")
+
+
+def transition_label(page: Page, index: int) -> Locator:
+    return page.get_by_test_id(f"transition-{index}")
+
+
+def wait_validated(page: Page) -> None:
+    """Until the findings describe the workflow as it is now (validation is debounced)."""
+    expect(page.locator('[data-testid="findings-panel"][data-pending="false"]')).to_be_visible()
+
+
+def add_state(page: Page, kind: str, state_id: str, **fields: str) -> None:
+    """Add a state from the palette, rename it, and fill inspector fields (field name → value)."""
+    page.get_by_test_id(f"palette-{kind}").click()
+    inspector = page.get_by_test_id("state-inspector")
+    expect(inspector).to_be_visible()
+    id_field = page.get_by_test_id("field-id")
+    id_field.fill(state_id)
+    id_field.press("Enter")
+    expect(state(page, state_id)).to_be_visible()
+    for name, value in fields.items():
+        fill_field(page, name, value)
+
+
+def fill_field(page: Page, name: str, value: str) -> None:
+    field = page.get_by_test_id(f"field-{name}")
+    if field.evaluate("e => e.tagName") == "SELECT":
+        field.select_option(value)
+    else:
+        field.fill(value)
+
+
+def select_state(page: Page, state_id: str) -> None:
+    state(page, state_id).click()
+    expect(page.get_by_test_id("state-inspector")).to_contain_text(state_id)
+
+
+def settled_box(locator: Locator) -> dict[str, float]:
+    """The element's box once it stops moving (the canvas may still be panning into view)."""
+    box = locator.bounding_box()
+    for _ in range(50):
+        locator.page.wait_for_timeout(60)
+        again = locator.bounding_box()
+        if again == box and box is not None:
+            return box
+        box = again
+    assert box is not None, "the element is not on the page"
+    return box
+
+
+def connect_by_drag(page: Page, source: str, dest: str) -> None:
+    """Drag from the source state's handle onto the destination state's top handle."""
+    handle = settled_box(page.get_by_test_id(f"handle-{source}"))
+    target = settled_box(state(page, dest))
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 20, steps=12)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 4, steps=3)
+    page.mouse.up()
+    expect(page.get_by_test_id("transition-inspector")).to_be_visible()
+
+
+def add_transition(page: Page, source: str, dest: str, **fields: str) -> None:
+    """Add a transition from the source state's inspector (the keyboard-reachable way), then fill it."""
+    select_state(page, source)
+    page.get_by_test_id("new-transition-dest").select_option(dest)
+    page.get_by_test_id("add-transition").click()
+    expect(page.get_by_test_id("transition-inspector")).to_be_visible()
+    for name, value in fields.items():
+        fill_field(page, name, value)
+
+
+def drag_state(page: Page, state_id: str, dx: float, dy: float) -> None:
+    box = settled_box(state(page, state_id))
+    x, y = box["x"] + box["width"] / 2, box["y"] + 12
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=10)
+    page.mouse.up()
