@@ -1,0 +1,32 @@
+"""Diagrams: views over the definition, one module per format (DOT, Mermaid; SVG/PNG/PDF via Graphviz),
+and the `dot` auto-layout the designer shares with them."""
+
+from engine.render.dot import DotSource, dot_source, to_dot
+from engine.render.graphviz_program import RenderError
+from engine.render.highlight import Highlight, TransitionStep
+from engine.render.layout import Box, GraphLayout, Point, compute_layout, layout_graph
+from engine.render.mermaid import to_mermaid
+from engine.render.output import FORMATS, MEDIA_TYPES, Format, render
+from engine.render.scopes import SEPARATOR, all_states, qualify
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "SEPARATOR",
+    "Box",
+    "DotSource",
+    "Format",
+    "GraphLayout",
+    "Highlight",
+    "Point",
+    "RenderError",
+    "TransitionStep",
+    "all_states",
+    "compute_layout",
+    "dot_source",
+    "layout_graph",
+    "qualify",
+    "render",
+    "to_dot",
+    "to_mermaid",
+]

@@ -1,0 +1,94 @@
+"""What the diagram says about each state and transition, as plain text; each format escapes it itself."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from engine.definition import (
+    ApprovalState,
+    FinalState,
+    ParallelState,
+    State,
+    SubflowState,
+    TaskState,
+    Transition,
+    WaitState,
+)
+from engine.render.style import style_of
+
+__all__ = ["AUTO", "NodeLabel", "clean", "edge_label", "node_label"]
+
+AUTO = "auto"
+_LONGEST = 60
+_LONGEST_TITLE = 80
+
+
+def clean(text: str, longest: int = _LONGEST) -> str:
+    """One printable line: control characters and broken surrogates become spaces; long text ends in '…'."""
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
+        for ch in text
+        if ch not in "\ufffe\uffff"
+    )
+    line = " ".join(kept.split())
+    return line if len(line) <= longest else line[: longest - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeLabel:
+    """A bold heading (the title, else the id) and smaller lines under it."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+def _wait(state: WaitState) -> str:
+    if state.event is not None:
+        timeout = f", timeout {state.timeout}" if state.timeout else ""
+        return f"event {state.event.type}{timeout}"
+    return f"wait {state.duration}" if state.duration else f"until {state.deadline}"
+
+
+def _detail(state: State) -> str:
+    """One line on what the state does: the task's agent and action, who approves, what is awaited."""
+    cue = style_of(state).cue
+    match state:
+        case TaskState(agent=str(agent)):
+            text = f"{cue}{agent} · {state.action}"
+        case TaskState():
+            text = cue + state.action
+        case ApprovalState():
+            who = ", ".join([*state.approvers.roles, *state.approvers.users])
+            text = cue + who + (f" (quorum {state.quorum})" if state.quorum > 1 else "")
+        case WaitState():
+            text = _wait(state)
+        case SubflowState():
+            text = f"subflow {state.workflow}" + (f" v{state.version}" if state.version is not None else "")
+        case FinalState():
+            text = state.outcome
+        case ParallelState():
+            text = f"parallel, join {state.join.mode}" + (f" {state.join.quorum}" if state.join.quorum else "")
+        case _:
+            text = ""
+    return text
+
+
+def node_label(state_id: str, state: State) -> NodeLabel:
+    """The heading is the title when there is one, and the id follows on its own line."""
+    title = clean(state.title, _LONGEST_TITLE) if state.title else ""
+    lines = [state_id] if title and title != state_id else []
+    detail = clean(_detail(state))
+    if detail:
+        lines.append(detail)
+    return NodeLabel(title or state_id, tuple(lines))
+
+
+def edge_label(transition: Transition) -> tuple[str, ...]:
+    """The trigger (or 'auto'), then `[guard]`, then the priority when it is not the default."""
+    lines = [transition.trigger or AUTO]
+    if transition.guard:
+        lines.append(f"[{clean(transition.guard, 48)}]")
+    if transition.priority:
+        lines.append(f"priority {transition.priority}")
+    return tuple(lines)

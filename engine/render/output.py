@@ -1,0 +1,59 @@
+"""One entry point for every diagram format: DOT and Mermaid are text; SVG, PNG and PDF come from Graphviz.
+
+A flow whose layout needs no detached edges (see `long_edges`) is drawn by `dot` in one pass. Otherwise
+`dot` lays out the flow without them (exactly what `compute_layout` gives the designer) and
+`neato -n2` draws the detached edges straight over that finished layout.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal, get_args
+
+from engine.definition import Workflow
+from engine.errors import InvalidInput
+from engine.render.dot import DotSource, dot_source
+from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, run_graphviz
+from engine.render.highlight import Highlight
+from engine.render.mermaid import to_mermaid
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "Format", "render"]
+
+Format = Literal["svg", "png", "pdf", "dot", "mermaid"]
+FORMATS: tuple[Format, ...] = get_args(Format)
+MEDIA_TYPES: dict[Format, str] = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "dot": "text/vnd.graphviz; charset=utf-8",
+    "mermaid": "text/vnd.mermaid; charset=utf-8",
+}
+
+
+def render(
+    workflow: Workflow,
+    fmt: Format,
+    highlight: Highlight | None = None,
+    *,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> bytes:
+    """The workflow drawn in `fmt`. Raises RenderError when Graphviz is missing, fails or times out."""
+    if fmt == "mermaid":
+        return to_mermaid(workflow, highlight).encode("utf-8")
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown diagram format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    source = dot_source(workflow, highlight)
+    if fmt == "dot":
+        return source.text.encode("utf-8")
+    if not source.detached:
+        return run_graphviz(source.text, fmt, timeout_s=timeout_s)
+    return _draw_over_layout(source, fmt, timeout_s)
+
+
+def _draw_over_layout(source: DotSource, fmt: str, timeout_s: float) -> bytes:
+    deadline = time.monotonic() + timeout_s
+    placed = run_graphviz(source.layout_text, "dot", timeout_s=timeout_s).decode("utf-8")
+    body = placed[: placed.rindex("}")]  # the positioned graph, still open for the detached edges
+    combined = body + "\n".join(source.detached) + "\n}\n"
+    remaining = max(deadline - time.monotonic(), 0.1)
+    return run_graphviz(combined, fmt, program="neato", options=("-n2", "-Gsplines=false"), timeout_s=remaining)
