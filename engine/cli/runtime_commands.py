@@ -47,7 +47,7 @@ def _open(db: str | None, *, handlers: str | None = None, with_handlers: bool = 
         fail(f"cannot open the database {url}: {str(exc).splitlines()[0]}")
     if with_handlers:
         try:
-            note = load_handlers(handlers or DEFAULT_HANDLERS, engine.handlers, required=handlers is not None)
+            note = load_handlers(handlers or DEFAULT_HANDLERS, engine, required=handlers is not None)
         except StatewrightError:
             engine.close()
             raise

@@ -1,0 +1,167 @@
+"""The definition commands: validate, analyze, render, schema. They read files and touch no database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from engine.cli.files import DefinitionFile, collect_files
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.definition import Workflow
+from engine.definition.schema import agent_json_schema, workflow_json_schema
+from engine.errors import StatewrightError
+from engine.render import Highlight, render
+from engine.validation.analysis import analyze
+from engine.validation.catalog import Catalog
+from engine.validation.findings import Finding, has_errors
+from engine.validation.loader import load_agent, load_catalog, load_workflow
+
+__all__ = ["register_definition_commands"]
+
+FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+_SUFFIX_FORMAT = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
+
+
+def _catalog_for(files: list[DefinitionFile], extra: list[Path]) -> Catalog:
+    """The shipped-or-given set: each file's definitions root (a folder holding workflows/ and agents/)."""
+    roots = {p.resolve() for p in extra}
+    for item in files:
+        parent = item.path.resolve().parent
+        if parent.name in ("workflows", "agents") and (parent.parent / "agents").is_dir():
+            roots.add(parent.parent)
+    workflows: dict[str, Workflow] = {}
+    agents = {}
+    for root in sorted(roots):
+        catalog, _ = load_catalog(root)
+        workflows.update(catalog.workflows)
+        agents.update(catalog.agents)
+    for item in files:
+        if item.kind == "agent":
+            loaded_agent = load_agent(item.path)
+            if loaded_agent.model is not None:
+                agents[loaded_agent.model.id] = loaded_agent.model
+    return Catalog(workflows=workflows, agents=agents)
+
+
+def _check(item: DefinitionFile, catalog: Catalog) -> list[Finding]:
+    if item.kind == "agent":
+        return load_agent(item.path).findings
+    return load_workflow(item.path, catalog).findings
+
+
+def _load_one(path: Path) -> Workflow:
+    if not path.is_file():
+        fail(f"{path}: no such file", ExitCode.UNREADABLE)
+    loaded = load_workflow(path, _catalog_for([DefinitionFile(path, "workflow")], []))
+    if loaded.model is None:
+        first = next(f for f in loaded.findings if f.severity == "error")
+        fail(f"{path} is not a valid workflow: {first}")
+    return loaded.model
+
+
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Workflow or agent files, or folders of them.")],
+    output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+    catalog_dirs: Annotated[
+        list[Path] | None,
+        typer.Option("--catalog", help="A definitions folder (workflows/, agents/) to check against."),
+    ] = None,
+) -> None:
+    """Validate definitions. Exit 0: no errors; 1: errors found; 2: a path could not be read."""
+    files, missing = collect_files(paths)
+    catalog = _catalog_for(files, catalog_dirs or [])
+    results = {str(item.path): _check(item, catalog) for item in files}
+    if output is OutputFormat.json:
+        emit_json(
+            {
+                "files": [
+                    {"path": p, "kind": i.kind, "ok": not has_errors(f), "findings": [x.model_dump() for x in f]}
+                    for (p, f), i in zip(results.items(), files, strict=True)
+                ],
+                "missing": [str(p) for p in missing],
+            }
+        )
+    else:
+        for path, findings in results.items():
+            mark = "[red]✗[/]" if has_errors(findings) else "[green]✓[/]"
+            stdout.print(f"{mark} {path}", highlight=False)
+            for finding in findings:
+                colour = "red" if finding.severity == "error" else "yellow"
+                stdout.print(f"    [{colour}]{finding}[/]", highlight=False)
+        for absent in missing:
+            stdout.print(f"[red]?[/] {absent}: no such file or folder", highlight=False)
+    if missing:
+        raise typer.Exit(int(ExitCode.UNREADABLE))
+    if any(has_errors(f) for f in results.values()):
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def analyze_command(
+    path: Annotated[Path, typer.Argument(help="A workflow file.")],
+    output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+) -> None:
+    """Counts, cycles, and the shortest and longest path to each final state."""
+    report = analyze(_load_one(path))
+    data: dict[str, Any] = report.model_dump(mode="json")
+    if output is OutputFormat.json:
+        emit_json(data)
+        return
+    table = Table(title=f"{path.name}", show_header=True)
+    table.add_column("measure")
+    table.add_column("value", overflow="fold")
+    for key, value in data.items():
+        table.add_row(key, str(value))
+    stdout.print(table)
+
+
+def render_command(
+    path: Annotated[Path, typer.Argument(help="A workflow file, or a folder of them.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="The file to write (a folder when PATH is a folder).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="svg, png, pdf, dot or mermaid")] = None,
+    highlight: Annotated[str | None, typer.Option(help="Comma-separated state ids to highlight.")] = None,
+) -> None:
+    """Draw a workflow as SVG, PNG, PDF, DOT or Mermaid."""
+    chosen = fmt or _SUFFIX_FORMAT.get(out.suffix.lower(), "svg" if path.is_dir() else None)
+    if chosen not in FORMATS:
+        fail(
+            f"choose --format from {', '.join(FORMATS)} (or use a file ending in .svg/.png/.pdf/.dot/.mmd)",
+            ExitCode.UNREADABLE,
+        )
+    marked = Highlight(states=frozenset(s.strip() for s in highlight.split(",") if s.strip())) if highlight else None
+    targets = (
+        [
+            (f.path, out / f"{f.path.stem}.{'mmd' if chosen == 'mermaid' else chosen}")
+            for f in collect_files([path])[0]
+            if f.kind == "workflow"
+        ]
+        if path.is_dir()
+        else [(path, out)]
+    )
+    for source, target in targets:
+        workflow = _load_one(source)
+        try:
+            data = render(workflow, chosen, marked)  # type: ignore[arg-type]
+        except StatewrightError as exc:
+            fail(f"{source}: {exc.detail}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        stdout.print(f"wrote {target}", highlight=False)
+
+
+def schema_command(
+    kind: Annotated[str, typer.Argument(help="workflow or agent")] = "workflow",
+) -> None:
+    """Print the JSON Schema of the workflow or agent format (generated from the models)."""
+    if kind not in ("workflow", "agent"):
+        fail("the schema kind is 'workflow' or 'agent'", ExitCode.UNREADABLE)
+    emit_json(workflow_json_schema() if kind == "workflow" else agent_json_schema())
+
+
+def register_definition_commands(app: typer.Typer) -> None:
+    app.command("validate")(validate)
+    app.command("analyze")(analyze_command)
+    app.command("render")(render_command)
+    app.command("schema")(schema_command)

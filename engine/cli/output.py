@@ -1,0 +1,37 @@
+"""How commands print: rich text for people, `--format json` for scripts, and the exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import IntEnum, StrEnum
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+__all__ = ["ExitCode", "OutputFormat", "emit_json", "fail", "stderr", "stdout"]
+
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1  # the input was read and has errors (or the request was refused)
+    UNREADABLE = 2  # the input could not be read at all, or the command line is wrong
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
+    """Print one clear line to stderr and exit with `code` — never a traceback."""
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(int(code))

@@ -1,0 +1,131 @@
+"""The definition commands through the real console script: exit codes, formats, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = Path(sys.executable).parent / "statewright"
+
+GOOD: dict[str, Any] = {
+    "id": "greeting",
+    "title": "Greeting",
+    "context": {"type": "object", "properties": {"name": {"type": "string"}}},
+    "initial": "ask",
+    "states": {
+        "ask": {"type": "approval", "approvers": {"roles": ["analyst"]}, "timeout": "PT1H"},
+        "hello": {"type": "final", "outcome": "success"},
+        "bye": {"type": "final", "outcome": "failure"},
+    },
+    "transitions": [
+        {"source": "ask", "trigger": "approve", "dest": "hello"},
+        {"source": "ask", "trigger": "reject", "dest": "bye"},
+        {"source": "ask", "trigger": "timeout", "dest": "bye"},
+    ],
+    "examples": [{"name": "basic", "context": {"name": "Ada"}}],
+}
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [str(SCRIPT), *map(str, args)], check=False, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def write(tmp_path: Path, name: str, document: Any) -> Path:
+    path = tmp_path / name
+    path.write_text(document if isinstance(document, str) else json.dumps(document), encoding="utf-8")
+    return path
+
+
+def test_validate_clean_file_exits_zero(tmp_path: Path) -> None:
+    done = run("validate", write(tmp_path, "good.json", GOOD))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "✓" in done.stdout
+
+
+def test_validate_reports_a_dead_end_with_its_pointer_and_exits_one(tmp_path: Path) -> None:
+    bad = json.loads(json.dumps(GOOD))
+    bad["states"]["stuck"] = {"type": "choice"}
+    bad["transitions"].append({"source": "ask", "trigger": "escalate", "dest": "stuck"})
+    done = run("validate", write(tmp_path, "bad.json", bad), "--format", "json")
+    assert done.returncode == 1
+    findings = json.loads(done.stdout)["files"][0]["findings"]
+    assert any(f["code"] == "dead-end" and f["pointer"] == "/states/stuck" for f in findings), findings
+
+
+def test_validate_invalid_json_names_line_and_column(tmp_path: Path) -> None:
+    done = run("validate", write(tmp_path, "broken.json", '{"id": "x",\n  "title": }'), "--format", "json")
+    assert done.returncode == 1
+    (finding,) = json.loads(done.stdout)["files"][0]["findings"]
+    assert finding["code"] == "invalid-json"
+    assert (finding["line"], finding["column"]) == (2, 12)
+
+
+def test_validate_missing_path_exits_two(tmp_path: Path) -> None:
+    done = run("validate", tmp_path / "nope.json")
+    assert done.returncode == 2
+    assert "nope.json" in done.stdout
+
+
+def test_validate_every_shipped_definition() -> None:
+    done = run("validate", ROOT / "definitions", "--format", "json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, [f for f in report["files"] if not f["ok"]]
+    kinds = {f["kind"] for f in report["files"]}
+    assert kinds == {"workflow", "agent"}
+
+
+def test_analyze_prints_counts_as_json(tmp_path: Path) -> None:
+    done = run("analyze", write(tmp_path, "good.json", GOOD), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert "greeting" not in done.stderr
+    assert report  # analysed: a mapping of measures
+    assert json.dumps(report).count("hello") >= 1  # the final state 'hello' has a path reported
+
+
+@pytest.mark.parametrize(
+    ("fmt", "magic"),
+    [("svg", b"<svg"), ("png", b"\x89PNG"), ("pdf", b"%PDF"), ("dot", b"digraph"), ("mermaid", b"stateDiagram-v2")],
+)
+def test_render_each_format(tmp_path: Path, fmt: str, magic: bytes) -> None:
+    out = tmp_path / f"diagram.{fmt}"
+    done = run("render", write(tmp_path, "good.json", GOOD), "-o", out, "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    assert magic in out.read_bytes()[:400]
+
+
+def test_render_refuses_an_unknown_format(tmp_path: Path) -> None:
+    done = run("render", write(tmp_path, "good.json", GOOD), "-o", tmp_path / "x.gif")
+    assert done.returncode == 2
+    assert "--format" in done.stderr
+
+
+def test_render_an_invalid_workflow_explains_instead_of_drawing(tmp_path: Path) -> None:
+    bad = dict(GOOD, initial="missing")
+    done = run("render", write(tmp_path, "bad.json", bad), "-o", tmp_path / "x.svg")
+    assert done.returncode == 1
+    assert "unknown-state" in done.stderr
+    assert not (tmp_path / "x.svg").exists()
+
+
+def test_schema_prints_the_generated_json_schema() -> None:
+    done = run("schema", "workflow")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert {"states", "transitions", "initial"} <= set(schema["properties"])
+    assert json.loads(run("schema", "agent").stdout)["properties"]["tools"]
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    done = run("frobnicate")
+    assert done.returncode == 2
