@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 __all__ = ["MIGRATIONS", "current_revision", "ensure_schema", "head_revision", "metadata", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-_TABLE_MODULES = ("storage.tables", "storage.accounts", "storage.drafts")
+_TABLE_MODULES = ("storage.tables", "storage.accounts", "storage.drafts", "storage.sandbox")
 _lock = threading.Lock()
 
 
 def metadata() -> sa.MetaData:
-    """The metadata of every Statewright table (the engine's, and the designer's accounts and drafts)."""
+    """The metadata of every Statewright table: the engine's, the designer's accounts and drafts, the sandbox's."""
     for name in _TABLE_MODULES:
         importlib.import_module(name)
     assert storage.tables.ENGINE_TABLES  # the engine's tables are registered by importing the package

@@ -1,19 +1,22 @@
-"""Loading an embedding application's handlers: `module:function`, the function given the registry."""
+"""Loading an embedding application's handlers: `module:function`, the function given the engine.
+
+The function receives the `Engine` itself — not just its registry — so handlers can use the engine's database,
+clock and public API (publish, history, budgets) exactly as an embedding application does."""
 
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from engine.errors import InvalidInput
-from engine.runtime.actions import HandlerRegistry
 
 __all__ = ["DEFAULT_HANDLERS", "load_handlers"]
 
 DEFAULT_HANDLERS = "definitions.handlers:register"
 
 
-def load_handlers(spec: str, registry: HandlerRegistry, *, required: bool = True) -> str | None:
-    """Import `module` and call `function(registry)`. When the module does not exist and `required` is
+def load_handlers(spec: str, engine: Any, *, required: bool = True) -> str | None:
+    """Import `module` and call `function(engine)`. When the module does not exist and `required` is
     False, return why (and register nothing); any other failure raises `InvalidInput`."""
     module_name, _, function_name = spec.partition(":")
     if not module_name:
@@ -30,5 +33,5 @@ def load_handlers(spec: str, registry: HandlerRegistry, *, required: bool = True
         if not required:
             return f"no handlers loaded: '{module_name}' has no function '{function_name or 'register'}'"
         raise InvalidInput(f"cannot load the handlers '{spec}': '{function_name or 'register'}' is not a function")
-    function(registry)
+    function(engine)
     return None

@@ -1,0 +1,54 @@
+"""The sandbox: every integration of `definitions.tools.interface`, stored in the engine's own database.
+
+    sandbox = Sandbox.open(engine.database, clock=engine.clock)   # creates its tables, seeds the corpus
+    sandbox.crm.search_contacts(email="jane.smith@globex.com")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from definitions.tools.sandbox.analytics import SandboxAnalytics
+from definitions.tools.sandbox.calendar import SandboxCalendar
+from definitions.tools.sandbox.crm import SandboxCrm
+from definitions.tools.sandbox.helpdesk import SandboxHelpdesk
+from definitions.tools.sandbox.knowledge import SandboxKnowledge
+from definitions.tools.sandbox.memory import SandboxMemory
+from definitions.tools.sandbox.messaging import SandboxChat, SandboxMailbox
+from definitions.tools.sandbox.seed import CORPUS_DIR, SeedReport, seed_sandbox
+from definitions.tools.sandbox.store import Clock, SandboxStore
+from definitions.tools.sandbox.web import SandboxWeb
+
+__all__ = ["Sandbox"]
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    store: SandboxStore
+    crm: SandboxCrm
+    calendar: SandboxCalendar
+    mailbox: SandboxMailbox
+    chat: SandboxChat
+    helpdesk: SandboxHelpdesk
+    knowledge: SandboxKnowledge
+    web: SandboxWeb
+    analytics: SandboxAnalytics
+    memory: SandboxMemory
+
+    @classmethod
+    def open(cls, database: sa.Engine, *, clock: Clock | None = None, seed: bool = True,
+             corpus: Path = CORPUS_DIR) -> Sandbox:
+        """The sandbox in `database`: its tables created when missing and, with `seed`, the corpus added."""
+        store = SandboxStore(database, clock)
+        sandbox = cls(store, SandboxCrm(store), SandboxCalendar(store), SandboxMailbox(store), SandboxChat(store),
+                      SandboxHelpdesk(store), SandboxKnowledge(store), SandboxWeb(store), SandboxAnalytics(store),
+                      SandboxMemory(store))
+        if seed:
+            sandbox.seed(corpus)
+        return sandbox
+
+    def seed(self, corpus: Path = CORPUS_DIR) -> SeedReport:
+        return seed_sandbox(self.store, corpus)

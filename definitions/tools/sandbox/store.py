@@ -1,0 +1,91 @@
+"""The sandbox's access to its tables: sessions on the engine's database, the clock, ids, JSON views of rows."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel
+
+__all__ = ["Clock", "SandboxStore", "WallClock", "derived_id", "random_id", "rfc3339", "row_json"]
+
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Seconds since the epoch, UTC."""
+        ...
+
+
+class WallClock:
+    def now(self) -> float:
+        return time.time()
+
+
+def derived_id(prefix: str, *parts: str) -> str:
+    """A stable id from what makes a record unique (an idempotency key, an email): the same parts, the same id."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:10].upper()
+    return f"{prefix}-{digest}"
+
+
+def random_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+def rfc3339(seconds: float | None) -> str | None:
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class SandboxStore:
+    """Short transactions on the sandbox tables in the engine's database (created by its migrations)."""
+
+    def __init__(self, database: sa.Engine, clock: Clock | None = None) -> None:
+        self.database = database
+        self.clock: Clock = clock or WallClock()
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        with Session(self.database, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def insert_once(self, row_type: type[RowT], key: Any, build: Callable[[], RowT]) -> tuple[RowT, bool]:
+        """The row with primary key `key`, inserted from `build()` when missing: (row, created). Two writers
+        racing on the same key both get the one row."""
+        with self.session() as session:
+            found = session.get(row_type, key)
+            if found is not None:
+                return found, False
+        try:
+            with self.session() as session:
+                row = build()
+                session.add(row)
+        except IntegrityError:
+            with self.session() as session:
+                again = session.get(row_type, key)
+            if again is None:
+                raise
+            return again, False
+        return row, True
+
+
+def row_json(row: SQLModel, *, times: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A row as a JSON object; the named float timestamps as RFC 3339 text."""
+    found = row.model_dump()
+    for name in times:
+        found[name] = rfc3339(found.get(name))
+    return found
+
