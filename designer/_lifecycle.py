@@ -1,0 +1,102 @@
+"""Start-up and shutdown: deploy the shipped definitions, run the in-process workers, stop them cleanly.
+
+A worker that is stopped finishes the job in its hands and releases its leases (`Worker.close`), so nothing
+claimed is lost: another worker, or this one after a restart, takes it up when the lease lapses.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import threading
+from pathlib import Path
+
+from designer._services import Services
+from engine.errors import StatewrightError
+from engine.runtime.engine import Engine
+
+__all__ = ["Lifecycle", "Workers", "deploy_definitions", "register_shipped_handlers"]
+
+_log = logging.getLogger("statewright.designer")
+
+
+def deploy_definitions(engine: Engine, folders: list[Path]) -> list[str]:
+    """Deploy every workflow file in `folders`; a file that cannot be deployed is logged and skipped."""
+    deployed = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            try:
+                ref = engine.deploy(path)
+            except StatewrightError as exc:
+                _log.warning("not deployed: %s: %s", path.name, exc.detail)
+                continue
+            deployed.append(f"{ref.workflow_id} v{ref.version}")
+    return deployed
+
+
+def register_shipped_handlers(engine: Engine) -> bool:
+    """The offline handlers the shipped flows call (definitions.handlers), when that package provides them."""
+    if importlib.util.find_spec("definitions.handlers") is None:
+        return False
+    module = importlib.import_module("definitions.handlers")
+    register = getattr(module, "register", None)
+    if not callable(register):
+        return False
+    register(engine)
+    return True
+
+
+class Workers:
+    """`count` threads each running the engine's worker loop until `stop`."""
+
+    def __init__(self, engine: Engine, count: int, *, poll_s: float = 0.5) -> None:
+        self._engine = engine
+        self._count = count
+        self._poll_s = poll_s
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for index in range(self._count):
+            thread = threading.Thread(
+                target=self._engine.run_worker,
+                args=(self._stop,),
+                kwargs={"poll_s": self._poll_s},
+                name=f"statewright-worker-{index}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads.clear()
+
+    @property
+    def running(self) -> int:
+        return sum(1 for t in self._threads if t.is_alive())
+
+
+class Lifecycle:
+    """What `create_app` runs at start-up (deploy, then start the workers) and at shutdown (stop them)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.workers = Workers(services.engine, services.settings.workers)
+
+    def startup(self) -> None:
+        settings = self.services.settings
+        self.services.accounts.housekeeping()
+        if settings.deploy_shipped:
+            from definitions import WORKFLOWS_DIR  # noqa: PLC0415
+
+            folders = [WORKFLOWS_DIR, *(root / "workflows" for root in settings.extra_definition_roots)]
+            deployed = deploy_definitions(self.services.engine, folders)
+            _log.info("deployed %d definitions: %s", len(deployed), ", ".join(deployed))
+        self.workers.start()
+
+    def shutdown(self) -> None:
+        self.workers.stop()

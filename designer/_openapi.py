@@ -1,0 +1,79 @@
+"""The OpenAPI document, made to say what the app really sends: problem+json errors, binary diagrams."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Operation, Reference, Schema
+from litestar.openapi.spec.enums import OpenAPIType
+
+from designer._problems import PROBLEM_MEDIA_TYPE
+from engine.render import MEDIA_TYPES
+
+__all__ = ["describe_problems"]
+
+_ERRORS = {
+    "400": "Malformed request: bad JSON, wrong types, unknown query values",
+    "401": "Not signed in, or a bad token",
+    "403": "Signed in, but not allowed (role, assignment, CSRF)",
+    "404": "No such resource (or not in your tenant)",
+    "409": "Conflicts with the current state (refused event, stale save, decided approval)",
+    "413": "Body too large",
+    "422": "A definition with errors, or data that does not fit the workflow",
+    "429": "Too many failed logins",
+    "503": "The database or Graphviz is unavailable",
+}
+_DIAGRAM_SUFFIXES = ("/diagram", "/render")
+
+
+def _problem_schema() -> Schema:
+    text = Schema(type=OpenAPIType.STRING)
+    return Schema(
+        type=OpenAPIType.OBJECT,
+        title="Problem",
+        description="An RFC 9457 problem: every error the API returns.",
+        required=["type", "title", "status", "detail"],
+        properties={
+            "type": text,
+            "title": text,
+            "status": Schema(type=OpenAPIType.INTEGER),
+            "detail": text,
+            "instance": text,
+            "findings": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
+            "errors": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
+        },
+    )
+
+
+def _operations(app: Litestar) -> list[tuple[str, Operation]]:
+    openapi = app.openapi_schema
+    found: list[tuple[str, Operation]] = []
+    for path, item in (openapi.paths or {}).items():
+        for method in ("get", "put", "post", "delete", "patch"):
+            operation = getattr(item, method, None)
+            if isinstance(operation, Operation):
+                found.append((path, operation))
+    return found
+
+
+def describe_problems(app: Litestar) -> None:
+    """Rewrite the generated document in place: every error response is a Problem; diagrams are binary."""
+    openapi = app.openapi_schema
+    assert openapi.components is not None
+    schemas = openapi.components.schemas if openapi.components.schemas is not None else {}
+    schemas["Problem"] = _problem_schema()
+    openapi.components.schemas = schemas
+    problem = {PROBLEM_MEDIA_TYPE: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))}
+    for path, operation in _operations(app):
+        responses = operation.responses if operation.responses is not None else {}
+        for status, description in _ERRORS.items():
+            responses[status] = OpenAPIResponse(description=description, content=problem)
+        if path.endswith(_DIAGRAM_SUFFIXES):
+            binary = Schema(type=OpenAPIType.STRING)
+            success = next(code for code in responses if code.startswith("2"))
+            responses[success] = OpenAPIResponse(
+                description="The diagram in the requested format.",
+                content={mt.split(";")[0]: OpenAPIMediaType(schema=binary) for mt in MEDIA_TYPES.values()},
+            )
+        if "204" in responses and isinstance(responses["204"], OpenAPIResponse):
+            responses["204"].content = None
+        operation.responses = responses

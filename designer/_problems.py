@@ -1,0 +1,123 @@
+"""Every error becomes an RFC 9457 problem (`application/problem+json`) with a type, title, status and detail."""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from designer.errors import LoginThrottled
+from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError
+
+__all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "exception_handlers", "problem_response"]
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://statewright.dev/problems/"
+
+_log = logging.getLogger("statewright.designer")
+
+_HTTP_SLUGS = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "too-many-requests",
+    500: "internal-error",
+    503: "service-unavailable",
+}
+
+
+_SLUGS: dict[type[StatewrightError], str] = {NotAuthorized: "forbidden"}
+
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Response[dict[str, Any]]:
+    slug = _SLUGS.get(type(exc)) or getattr(type(exc), "slug", None) or _kebab(type(exc).__name__)
+    findings = None
+    if isinstance(exc, InvalidDefinition):
+        findings = [f.model_dump(mode="json") for f in exc.findings]
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, LoginThrottled) else None
+    if exc.status >= 500:
+        _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.detail)
+    return problem_response(
+        request, status=exc.status, slug=slug, title=exc.title, detail=exc.detail, headers=headers, findings=findings
+    )
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = exc.extra if isinstance(exc.extra, list) else None
+    detail = exc.detail if exc.detail and exc.detail != "Bad Request" else "the request is malformed"
+    if errors:
+        first = errors[0]
+        if isinstance(first, dict) and first.get("message"):
+            where = f"{first.get('source', 'body')} {first.get('key') or ''}".strip()
+            detail = f"{detail.rstrip('.')}: {where}: {first['message']}"
+    return problem_response(request, status=400, slug="bad-request", title="Bad request", detail=detail, errors=errors)
+
+
+def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    status = exc.status_code
+    slug = _HTTP_SLUGS.get(status, f"http-{status}")
+    return problem_response(
+        request, status=status, slug=slug, title=_title(status), detail=exc.detail, headers=exc.headers
+    )
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        request,
+        status=500,
+        slug="internal-error",
+        title="Internal server error",
+        detail="the server failed to handle this request; it has been logged",
+    )
+
+
+def exception_handlers() -> ExceptionHandlersMap:
+    return {
+        StatewrightError: _statewright,
+        ValidationException: _validation,
+        HTTPException: _http,
+        Exception: _unexpected,
+    }

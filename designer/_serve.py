@@ -1,0 +1,68 @@
+"""`statewright serve`: the designer on one machine — the API, the built UI, the shipped flows, the workers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.table import Table
+
+from definitions import WORKFLOWS_DIR
+from designer._lifecycle import deploy_definitions
+from designer.app import build_services, create_app
+from designer.demo import DemoSeed, seed_demo
+from designer.settings import Settings
+from engine.cli.output import stdout
+from storage.database import default_database_url
+
+__all__ = ["register_serve_command"]
+
+
+def _show(seed: DemoSeed, url: str) -> None:
+    if not seed.credentials:
+        stdout.print("demo: the demo users exist already (their passwords were shown when they were created)")
+        return
+    table = Table(title="Demo users — shown once, keep them", show_header=True)
+    for column in ("username", "role", "password"):
+        table.add_column(column)
+    for username, role, password in seed.credentials:
+        table.add_row(username, role, password)
+    stdout.print(table)
+    if seed.instances:
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(seed.instances.items()))
+        stdout.print(f"demo: started the shipped examples: {summary}", highlight=False)
+    stdout.print(f"demo: sign in at {url}", highlight=False)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The TCP port.", min=0, max=65535)] = 8000,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or sqlite:///statewright.db)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="In-process workers; 0 when they run apart (`statewright worker`).", min=0, max=64)
+    ] = 1,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances.")] = False,
+) -> None:
+    """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its per-poll job lines drown the access log
+    settings = Settings(database_url=db or default_database_url(), workers=workers)
+    services = build_services(settings)
+    url = f"http://{host}:{port}/"
+    try:
+        if demo:
+            deploy_definitions(services.engine, [WORKFLOWS_DIR])
+            _show(seed_demo(services), url)
+        app = create_app(settings, services=services)
+        stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
+    finally:
+        services.close()
+
+
+def register_serve_command(app: typer.Typer) -> None:
+    app.command("serve")(serve)

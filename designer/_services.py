@@ -1,0 +1,63 @@
+"""What the handlers are given: the app's long-lived services, injected by name as Litestar dependencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from designer.checking import Checker
+from designer.queries.definitions import DefinitionCatalog
+from designer.schemas.pagination import provide_page_params
+from designer.security.accounts import AccountService
+from designer.security.guards import principal_of_connection
+from designer.security.principal import Principal
+from designer.settings import Settings
+from engine.runtime.engine import Engine
+from storage.drafts import DraftStore
+
+__all__ = ["SERVICE_NAMES", "Services", "dependencies"]
+
+SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog")
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    database: sa.Engine  # the designer's own pool (accounts, drafts) on the engine's database
+    accounts: AccountService
+    drafts: DraftStore
+    checker: Checker
+    catalog: DefinitionCatalog
+
+    def install(self, state: State) -> None:
+        for name in SERVICE_NAMES:
+            state[name] = getattr(self, name)
+
+    def close(self) -> None:
+        self.engine.close()
+        self.database.dispose()
+
+
+def _from_state(name: str) -> Provide:
+    def provide(state: State) -> Any:
+        return state[name]
+
+    provide.__name__ = f"provide_{name}"
+    return Provide(provide, sync_to_thread=False)
+
+
+def _me(request: Request[Any, Any, Any]) -> Principal:
+    return principal_of_connection(request)
+
+
+def dependencies() -> dict[str, Provide]:
+    found = {name: _from_state(name) for name in SERVICE_NAMES}
+    found["me"] = Provide(_me, sync_to_thread=False)
+    found["page"] = Provide(provide_page_params, sync_to_thread=False)
+    return found

@@ -1,0 +1,116 @@
+"""`statewright users add | passwd | list`: accounts from the command line (the first admin, scripts)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from designer.security.accounts import AccountService
+from designer.security.roles import ROLES
+from engine.cli.output import OutputFormat, emit_json, fail, stdout
+from engine.errors import StatewrightError
+from storage.accounts import AccountStore
+from storage.database import create_database_engine, default_database_url
+from storage.schema import ensure_schema
+
+__all__ = ["register_users_commands"]
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or sqlite:///statewright.db)."),
+]
+
+
+def _service(db: str | None) -> AccountService:
+    engine = create_database_engine(db or default_database_url())
+    ensure_schema(engine)
+    return AccountService(AccountStore(engine))
+
+
+def _password(given: str | None) -> str:
+    if given is not None:
+        return given
+    entered: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return entered
+
+
+def add(  # noqa: PLR0917 - typer reads the options from the signature
+    username: Annotated[str, typer.Argument(help="The login name.")],
+    role: Annotated[list[str], typer.Option("--role", "-r", help=f"One of {', '.join(ROLES)}; repeat for several.")],
+    tenant: Annotated[str, typer.Option(help="The tenant the user belongs to.")] = "default",
+    approver_role: Annotated[
+        list[str] | None,
+        typer.Option("--approver-role", "-a", help="A business role named by approval states, e.g. sales_manager."),
+    ] = None,
+    password: Annotated[str | None, typer.Option(help="The password (prompted for, hidden, when absent).")] = None,
+    display_name: Annotated[str | None, typer.Option("--name", help="A display name.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Create a user."""
+    service = _service(db)
+    try:
+        row = service.add_user(
+            username,
+            _password(password),
+            roles=role,
+            tenant=tenant,
+            approver_roles=approver_role or [],
+            display_name=display_name,
+        )
+    except StatewrightError as exc:
+        fail(exc.detail)
+    stdout.print(f"created {row.username} ({', '.join(row.roles)}) in tenant {row.tenant_id}", highlight=False)
+
+
+def passwd(
+    username: Annotated[str, typer.Argument(help="The login name.")],
+    password: Annotated[str | None, typer.Option(help="The new password (prompted for when absent).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password (ends their sessions)."""
+    service = _service(db)
+    try:
+        service.update_user(username, password=_password(password))
+    except StatewrightError as exc:
+        fail(exc.detail)
+    stdout.print(f"password of {username} changed", highlight=False)
+
+
+def list_users(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's users.")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """List users with their roles and tenant."""
+    rows, _ = _service(db).list_users(tenant, limit=100_000)
+    if output is OutputFormat.json:
+        emit_json(
+            [
+                {
+                    "username": r.username,
+                    "tenant": r.tenant_id,
+                    "roles": r.roles,
+                    "approver_roles": r.approver_roles,
+                    "disabled": r.disabled,
+                }
+                for r in rows
+            ]
+        )
+        return
+    table = Table(show_header=True)
+    for column in ("username", "tenant", "roles", "approver roles", "status"):
+        table.add_column(column)
+    for r in rows:
+        status = "disabled" if r.disabled else "active"
+        table.add_row(r.username, r.tenant_id, ", ".join(r.roles), ", ".join(r.approver_roles), status)
+    stdout.print(table)
+
+
+def register_users_commands(app: typer.Typer) -> None:
+    users = typer.Typer(name="users", help="Manage designer users.", no_args_is_help=True)
+    users.command("add")(add)
+    users.command("passwd")(passwd)
+    users.command("list")(list_users)
+    app.add_typer(users, name="users")

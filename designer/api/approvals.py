@@ -1,0 +1,124 @@
+"""Approvals: my inbox, one request with what an approver needs, deciding it, and decisions taken."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import sqlalchemy as sa
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from designer.approval_decisions import decide, visible_approval
+from designer.queries.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
+from designer.queries.definitions import DefinitionCatalog
+from designer.schemas.approvals import ApprovalDetail, ApprovalSummary, DecisionCreate, DecisionRead
+from designer.schemas.instances import HistoryEntryRead, InstanceSummary
+from designer.schemas.pagination import Page, PageParams
+from designer.security.guards import requires
+from designer.security.principal import Principal
+from engine.definition.base import IDENTIFIER_PATTERN
+from engine.errors import DefinitionNotFound
+from engine.runtime.engine import Engine
+
+__all__ = ["ApprovalController"]
+
+ApprovalId = Annotated[int, PathParameter(ge=1, le=2**62, description="The approval's id.")]
+
+
+def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecordView) -> ApprovalDetail:
+    instance = engine.get(approval.instance_id)
+    description = None
+    try:
+        workflow = catalog.get(instance.workflow_id, instance.workflow_version).workflow()
+        state = workflow.states.get(approval.state)
+        description = state.description if state is not None else None
+    except DefinitionNotFound:
+        description = None
+    return ApprovalDetail(
+        **ApprovalSummary.of(approval).model_dump(),
+        request=approval.request,
+        description=description,
+        context=instance.context,
+        instance=InstanceSummary.of(instance),
+        decisions=[DecisionRead.of(d) for d in approval.decisions],
+        history=[HistoryEntryRead.of(e) for e in engine.history(instance.id)],
+    )
+
+
+class ApprovalController(Controller):
+    path = "/api/approvals"
+    tags = ("approvals",)
+
+    @get("/", summary="My inbox: requests assigned to my approver roles or to me", sync_to_thread=True)
+    def inbox(
+        self,
+        *,
+        me: NamedDependency[Principal],
+        database: NamedDependency[sa.Engine],
+        page: NamedDependency[PageParams],
+        status: Annotated[Literal["pending", "decided", "all"], QueryParameter()] = "pending",
+        workflow: Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
+        instance: Annotated[str | None, QueryParameter(max_length=64)] = None,
+    ) -> Page[ApprovalSummary]:
+        admin = me.can("admin")
+        query = ApprovalQuery(
+            tenant=me.tenant,
+            username=None if admin else me.username,
+            roles=() if admin else me.approver_roles,
+            status=status,
+            workflow_id=workflow,
+            instance_id=instance,
+        )
+        found, total = list_approvals(database, query, limit=page.limit, offset=page.offset)
+        return page.page([ApprovalSummary.of(a) for a in found], total)
+
+    @get(
+        "/decisions",
+        summary="Decisions taken, newest first (mine, or all of the tenant for an admin)",
+        sync_to_thread=True,
+    )
+    def decisions(
+        self,
+        me: NamedDependency[Principal],
+        database: NamedDependency[sa.Engine],
+        page: NamedDependency[PageParams],
+        mine: Annotated[bool, QueryParameter(description="false: everyone's (admin only).")] = True,
+    ) -> Page[DecisionRead]:
+        actor = None if (not mine and me.can("admin")) else me.username
+        found, total = list_decisions(database, tenant=me.tenant, actor=actor, limit=page.limit, offset=page.offset)
+        return page.page([DecisionRead.of(d) for d in found], total)
+
+    @get("/{approval_id:int}", summary="One request with the context an approver needs", sync_to_thread=True)
+    def get_approval(
+        self,
+        approval_id: ApprovalId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+        catalog: NamedDependency[DefinitionCatalog],
+    ) -> ApprovalDetail:
+        return _detail(engine, catalog, visible_approval(database, me, approval_id))
+
+    @post(
+        "/{approval_id:int}/decision",
+        status_code=HTTP_200_OK,
+        guards=[requires("decide")],
+        summary="Approve or reject, with a comment (the same decision again changes nothing)",
+        sync_to_thread=True,
+    )
+    def decide(
+        self,
+        *,
+        approval_id: ApprovalId,
+        data: JSONBody[DecisionCreate],
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+        catalog: NamedDependency[DefinitionCatalog],
+    ) -> ApprovalDetail:
+        decided = decide(
+            engine, database, me, approval_id, data.decision, comment=data.comment, key=data.idempotency_key
+        )
+        return _detail(engine, catalog, decided)

@@ -1,0 +1,54 @@
+"""Checks of unsaved editor content: validate, analyze, layout, render. Nothing is stored."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from designer.checking import Checker
+from designer.diagrams import DiagramFormat, Download, diagram_response
+from designer.schemas.checks import AnalysisReport, DefinitionBody, ValidationReport
+from designer.schemas.layout import LayoutRead
+from engine.errors import InvalidDefinition
+from engine.render import layout_graph
+from engine.validation.analysis import analyze
+
+__all__ = ["CheckController"]
+
+
+class CheckController(Controller):
+    path = "/api"
+    tags = ("checks",)
+
+    @post("/validate", status_code=HTTP_200_OK, summary="Validate a definition (always 200)", sync_to_thread=True)
+    def validate(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> ValidationReport:
+        return ValidationReport.of(checker.load(data.document).findings)
+
+    @post("/analyze", status_code=HTTP_200_OK, summary="Analyse a valid definition", sync_to_thread=True)
+    def analyze(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> AnalysisReport:
+        loaded = checker.load(data.document)
+        if loaded.model is None:
+            raise InvalidDefinition(loaded.findings)
+        return AnalysisReport(valid=True, findings=loaded.findings, summary=analyze(loaded.model))
+
+    @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)
+    def layout(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> LayoutRead:
+        return LayoutRead.of(layout_graph(checker.require(data.document)))
+
+    @post(
+        "/render",
+        status_code=HTTP_200_OK,
+        summary="Draw a definition (svg, png, pdf, dot, mermaid)",
+        sync_to_thread=True,
+        response_description="The diagram in the requested format.",
+    )
+    def render(
+        self,
+        data: JSONBody[DefinitionBody],
+        checker: NamedDependency[Checker],
+        format: DiagramFormat = "svg",
+        download: Download = False,
+    ) -> Response[bytes]:
+        return diagram_response(checker.require(data.document), format, download=download)

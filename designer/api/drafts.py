@@ -1,0 +1,153 @@
+"""Drafts: create, read, save, delete, validate — the analyst's work in progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, post, put
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from designer.checking import Checker
+from designer.diagrams import DiagramFormat, Download, diagram_response
+from designer.errors import NotFound, RevisionConflict
+from designer.publishing import publish
+from designer.queries.definitions import DefinitionCatalog
+from designer.schemas.checks import ValidationReport
+from designer.schemas.definitions import VersionDetail
+from designer.schemas.drafts import DraftCreate, DraftRead, DraftSummary, DraftUpdate
+from designer.schemas.layout import LayoutRead
+from designer.schemas.pagination import Page, PageParams
+from designer.security.guards import requires
+from designer.security.principal import Principal
+from engine.render import layout_graph
+from engine.runtime.engine import Engine
+from storage.drafts import DraftRow, DraftStore, RevisionMismatch
+
+__all__ = ["DraftController", "load_draft"]
+
+DraftId = Annotated[str, PathParameter(max_length=64, description="The draft's id.")]
+
+
+def load_draft(drafts: NamedDependency[DraftStore], draft_id: str) -> DraftRow:
+    row = drafts.get(draft_id)
+    if row is None:
+        raise NotFound(f"no draft '{draft_id}'")
+    return row
+
+
+class DraftController(Controller):
+    path = "/api/drafts"
+    tags = ("drafts",)
+
+    @get("/", summary="Drafts, latest saved first", sync_to_thread=True)
+    def list_drafts(
+        self,
+        drafts: NamedDependency[DraftStore],
+        page: NamedDependency[PageParams],
+        workflow: Annotated[str | None, QueryParameter(max_length=128, description="Only drafts of this id.")] = None,
+    ) -> Page[DraftSummary]:
+        found = drafts.list(workflow_id=workflow, limit=page.limit, offset=page.offset)
+        return page.page([DraftSummary.of(r) for r in found.items], found.total)
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        guards=[requires("edit_drafts")],
+        summary="Create a draft",
+        sync_to_thread=True,
+    )
+    def create_draft(
+        self,
+        data: JSONBody[DraftCreate],
+        me: NamedDependency[Principal],
+        drafts: NamedDependency[DraftStore],
+        catalog: NamedDependency[DefinitionCatalog],
+    ) -> DraftRead:
+        if data.content is not None:
+            return DraftRead.of(drafts.create(data.content, actor=me.username, base_version=data.base_version))
+        assert data.workflow_id is not None
+        deployed = catalog.get(data.workflow_id, data.base_version)
+        content = VersionDetail.of(deployed).definition
+        return DraftRead.of(drafts.create(content, actor=me.username, base_version=deployed.version))
+
+    @get("/{draft_id:str}", summary="One draft with its content", sync_to_thread=True)
+    def get_draft(self, draft_id: DraftId, drafts: NamedDependency[DraftStore]) -> DraftRead:
+        return DraftRead.of(load_draft(drafts, draft_id))
+
+    @put("/{draft_id:str}", guards=[requires("edit_drafts")], summary="Save a draft", sync_to_thread=True)
+    def update_draft(
+        self,
+        draft_id: DraftId,
+        data: JSONBody[DraftUpdate],
+        me: NamedDependency[Principal],
+        drafts: NamedDependency[DraftStore],
+    ) -> DraftRead:
+        try:
+            row = drafts.update(draft_id, data.content, actor=me.username, expected_revision=data.expected_revision)
+        except RevisionMismatch as exc:
+            raise RevisionConflict(f"{exc}; reload it and apply your change again") from exc
+        if row is None:
+            raise NotFound(f"no draft '{draft_id}'")
+        return DraftRead.of(row)
+
+    @delete(
+        "/{draft_id:str}",
+        status_code=HTTP_204_NO_CONTENT,
+        guards=[requires("edit_drafts")],
+        summary="Delete a draft",
+        sync_to_thread=True,
+    )
+    def delete_draft(self, draft_id: DraftId, drafts: NamedDependency[DraftStore]) -> None:
+        if not drafts.delete(draft_id):
+            raise NotFound(f"no draft '{draft_id}'")
+
+    @post("/{draft_id:str}/validate", status_code=HTTP_200_OK, summary="Validate a saved draft", sync_to_thread=True)
+    def validate_draft(
+        self, draft_id: DraftId, drafts: NamedDependency[DraftStore], checker: NamedDependency[Checker]
+    ) -> ValidationReport:
+        return ValidationReport.of(checker.load(load_draft(drafts, draft_id).content).findings)
+
+    @get(
+        "/{draft_id:str}/diagram",
+        summary="Draw a saved draft",
+        sync_to_thread=True,
+        response_description="The diagram in the requested format.",
+    )
+    def draft_diagram(
+        self,
+        draft_id: DraftId,
+        drafts: NamedDependency[DraftStore],
+        checker: NamedDependency[Checker],
+        format: DiagramFormat = "svg",
+        download: Download = False,
+    ) -> Response[bytes]:
+        row = load_draft(drafts, draft_id)
+        return diagram_response(checker.require(row.content, "the draft"), format, download=download)
+
+    @post(
+        "/{draft_id:str}/publish",
+        status_code=HTTP_201_CREATED,
+        guards=[requires("publish")],
+        summary="Publish a draft as the next version (422 with findings while it has errors)",
+        sync_to_thread=True,
+    )
+    def publish_draft(
+        self,
+        draft_id: DraftId,
+        drafts: NamedDependency[DraftStore],
+        engine: NamedDependency[Engine],
+        catalog: NamedDependency[DefinitionCatalog],
+        checker: NamedDependency[Checker],
+    ) -> VersionDetail:
+        row = load_draft(drafts, draft_id)
+        published = publish(row.content, engine=engine, catalog=catalog, checker=checker)
+        drafts.delete(draft_id)
+        return VersionDetail.of(published)
+
+    @get("/{draft_id:str}/layout", summary="Auto-layout positions of a saved draft", sync_to_thread=True)
+    def draft_layout(
+        self, draft_id: DraftId, drafts: NamedDependency[DraftStore], checker: NamedDependency[Checker]
+    ) -> LayoutRead:
+        return LayoutRead.of(layout_graph(checker.require(load_draft(drafts, draft_id).content, "the draft")))

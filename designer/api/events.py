@@ -1,0 +1,59 @@
+"""Publishing an event to the caller's tenant: waiting instances resume, `starts_on` workflows start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_202_ACCEPTED
+from pydantic import BaseModel, ConfigDict, Field
+
+from designer.security.guards import requires
+from designer.security.principal import Principal
+from engine.runtime.engine import Engine
+
+__all__ = ["EventController", "EventPublish", "EventResult"]
+
+
+class EventPublish(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str = Field(max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+    payload: Any = None
+    correlation_key: str | None = Field(None, max_length=200)
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+
+
+class EventResult(BaseModel):
+    event_id: int
+    duplicate: bool = Field(description="The idempotency key was seen before: nothing new happened.")
+    started: list[str]
+    delivered: list[str]
+
+
+class EventController(Controller):
+    path = "/api/events"
+    tags = ("events",)
+
+    @post(
+        "/",
+        status_code=HTTP_202_ACCEPTED,
+        guards=[requires("operate")],
+        summary="Publish an event",
+        sync_to_thread=True,
+    )
+    def publish(
+        self, data: JSONBody[EventPublish], me: NamedDependency[Principal], engine: NamedDependency[Engine]
+    ) -> EventResult:
+        result = engine.publish(
+            data.type,
+            data.payload,
+            correlation_key=data.correlation_key,
+            tenant=me.tenant,
+            idempotency_key=data.idempotency_key,
+        )
+        return EventResult(
+            event_id=result.event_id, duplicate=result.duplicate, started=result.started, delivered=result.delivered
+        )

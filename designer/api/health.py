@@ -1,0 +1,27 @@
+"""Liveness: answers without signing in."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from litestar import get
+from pydantic import BaseModel
+
+__all__ = ["Health", "health"]
+
+
+def _version() -> str:
+    try:
+        return version("statewright")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+@get("/api/health", opt={"exclude_from_auth": True}, tags=["health"], security=[], sync_to_thread=False)
+def health() -> Health:
+    return Health(status="ok", version=_version())

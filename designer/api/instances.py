@@ -1,0 +1,153 @@
+"""Instances of the caller's tenant: start, list with filters, detail, history, send an event, cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import sqlalchemy as sa
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from designer.highlighting import tenant_instance
+from designer.queries.instance_detail import instance_detail, instance_detail_of
+from designer.queries.instances import InstanceQuery, search_instances
+from designer.schemas.instance_detail import InstanceDetail
+from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, SendEvent
+from designer.schemas.moments import RFC3339_PATTERN, parse_moment
+from designer.schemas.pagination import Page, PageParams
+from designer.security.guards import requires
+from designer.security.principal import Principal
+from engine.definition.base import IDENTIFIER_PATTERN
+from engine.runtime.engine import Engine
+
+__all__ = ["InstanceController"]
+
+InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
+Status = Literal["running", "held", "succeeded", "failed", "cancelled"]
+
+
+class InstanceController(Controller):
+    path = "/api/instances"
+    tags = ("instances",)
+
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        guards=[requires("operate")],
+        summary="Start an instance",
+        sync_to_thread=True,
+    )
+    def start(
+        self,
+        data: JSONBody[InstanceStart],
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+    ) -> InstanceDetail:
+        view = engine.start(
+            data.workflow_id,
+            data.context,
+            version=data.version,
+            tenant=me.tenant,
+            idempotency_key=data.idempotency_key,
+            actor=me.username,
+        )
+        return instance_detail_of(engine, database, view)
+
+    @get("/", summary="Instances of my tenant, newest first", sync_to_thread=True)
+    def list_instances(
+        self,
+        *,
+        me: NamedDependency[Principal],
+        database: NamedDependency[sa.Engine],
+        page: NamedDependency[PageParams],
+        workflow: Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
+        version: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)] = None,
+        state_id: Annotated[
+            str | None, QueryParameter(name="state", max_length=128, pattern=IDENTIFIER_PATTERN)
+        ] = None,
+        status: Annotated[Status | None, QueryParameter()] = None,
+        tenant: Annotated[str | None, QueryParameter(max_length=64, description="Only your own matches.")] = None,
+        since: Annotated[
+            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Created at or after (RFC 3339).")
+        ] = None,
+        until: Annotated[
+            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Created before (RFC 3339).")
+        ] = None,
+    ) -> Page[InstanceSummary]:
+        if tenant is not None and tenant != me.tenant:
+            return page.page([], 0)
+        query = InstanceQuery(
+            tenant=me.tenant,
+            workflow_id=workflow,
+            version=version,
+            state=state_id,
+            status=status,
+            since=parse_moment(since, "since"),
+            until=parse_moment(until, "until"),
+        )
+        found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
+        return page.page([InstanceSummary.of(r) for r in found], total)
+
+    @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True)
+    def get_instance(
+        self,
+        instance_id: InstanceId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+    ) -> InstanceDetail:
+        return instance_detail(engine, database, instance_id, me.tenant)
+
+    @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True)
+    def history(
+        self,
+        instance_id: InstanceId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        page: NamedDependency[PageParams],
+    ) -> Page[HistoryEntryRead]:
+        tenant_instance(engine, instance_id, me.tenant)
+        entries = engine.history(instance_id)
+        chosen = entries[page.offset : page.offset + page.limit]
+        return page.page([HistoryEntryRead.of(e) for e in chosen], len(entries))
+
+    @post(
+        "/{instance_id:str}/events",
+        status_code=HTTP_200_OK,
+        guards=[requires("operate")],
+        summary="Send an event (409 when the state does not accept it)",
+        sync_to_thread=True,
+    )
+    def send(
+        self,
+        instance_id: InstanceId,
+        data: JSONBody[SendEvent],
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+    ) -> InstanceDetail:
+        tenant_instance(engine, instance_id, me.tenant)
+        view = engine.send(
+            instance_id, data.event, data.payload, actor=me.username, idempotency_key=data.idempotency_key
+        )
+        return instance_detail_of(engine, database, view)
+
+    @post(
+        "/{instance_id:str}/cancel",
+        status_code=HTTP_200_OK,
+        guards=[requires("operate")],
+        summary="Cancel an instance (and its children)",
+        sync_to_thread=True,
+    )
+    def cancel(
+        self,
+        instance_id: InstanceId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+    ) -> InstanceDetail:
+        tenant_instance(engine, instance_id, me.tenant)
+        return instance_detail_of(engine, database, engine.cancel(instance_id, actor=me.username))

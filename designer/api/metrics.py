@@ -1,0 +1,78 @@
+"""Operating metrics of my tenant over a time window, as JSON under /api and as Prometheus text at /metrics."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Annotated
+
+import sqlalchemy as sa
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
+from litestar.params import QueryParameter
+from pydantic import BaseModel
+
+from designer.metrics import Metrics, WorkflowMetrics, collect_metrics
+from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
+from designer.schemas.moments import RFC3339_PATTERN, parse_moment
+from designer.security.principal import Principal
+from engine.definition.base import IDENTIFIER_PATTERN
+from engine.runtime.clock import to_datetime
+
+__all__ = ["MetricsController", "MetricsReport", "prometheus_metrics"]
+
+DEFAULT_WINDOW = timedelta(hours=24)
+
+
+class MetricsReport(BaseModel):
+    since: datetime
+    until: datetime
+    overall: Metrics
+    workflows: list[WorkflowMetrics]
+
+
+class MetricsController(Controller):
+    path = "/api/metrics"
+    tags = ("metrics",)
+
+    @get(
+        "/", summary="Metrics per workflow and overall over a window (default: the last 24 hours)", sync_to_thread=True
+    )
+    def metrics(
+        self,
+        me: NamedDependency[Principal],
+        database: NamedDependency[sa.Engine],
+        since: Annotated[
+            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Window start (RFC 3339).")
+        ] = None,
+        until: Annotated[
+            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Window end (RFC 3339), default now.")
+        ] = None,
+        workflow: Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
+    ) -> MetricsReport:
+        given_end = parse_moment(until, "until")
+        end = given_end if given_end is not None else time.time()
+        given_start = parse_moment(since, "since")
+        start = given_start if given_start is not None else end - DEFAULT_WINDOW.total_seconds()
+        if start >= end:
+            raise ValidationException("'since' must be before 'until'")
+        overall, per_workflow = collect_metrics(
+            database, tenant=me.tenant, since=start, until=end, workflow_id=workflow
+        )
+        return MetricsReport(since=to_datetime(start), until=to_datetime(end), overall=overall, workflows=per_workflow)
+
+
+@get(
+    "/metrics",
+    tags=["metrics"],
+    summary="Prometheus text format (my tenant, the last 24 hours)",
+    media_type=PROMETHEUS_MEDIA_TYPE,
+    sync_to_thread=True,
+)
+def prometheus_metrics(me: NamedDependency[Principal], database: NamedDependency[sa.Engine]) -> Response[str]:
+    end = time.time()
+    overall, per_workflow = collect_metrics(
+        database, tenant=me.tenant, since=end - DEFAULT_WINDOW.total_seconds(), until=end
+    )
+    return Response(prometheus_text(overall, per_workflow, tenant=me.tenant), media_type=PROMETHEUS_MEDIA_TYPE)

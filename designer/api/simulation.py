@@ -1,0 +1,61 @@
+"""Simulation: a definition (even an unsaved draft), a context and events through the engine's pure step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from designer.api.drafts import load_draft
+from designer.checking import Checker
+from designer.errors import NotFound
+from designer.queries.definitions import DefinitionCatalog
+from designer.schemas.simulation import SimulationRequest
+from designer.security.principal import Principal
+from designer.simulation import SimulatedEvent, SimulationResult, simulate
+from engine.definition import Workflow
+from storage.drafts import DraftStore
+
+__all__ = ["SimulationController"]
+
+
+def _workflow(data: SimulationRequest, checker: Checker, drafts: DraftStore, catalog: DefinitionCatalog) -> Workflow:
+    if data.workflow_id is not None:
+        return catalog.get(data.workflow_id, data.version).workflow()
+    document: Any = load_draft(drafts, data.draft_id).content if data.draft_id is not None else data.definition
+    return checker.require(document)
+
+
+class SimulationController(Controller):
+    path = "/api/simulate"
+    tags = ("simulation",)
+
+    @post(
+        "/",
+        status_code=HTTP_200_OK,
+        summary="Simulate a definition: nothing is stored, no action runs",
+        sync_to_thread=True,
+    )
+    def simulate(
+        self,
+        data: JSONBody[SimulationRequest],
+        me: NamedDependency[Principal],
+        checker: NamedDependency[Checker],
+        drafts: NamedDependency[DraftStore],
+        catalog: NamedDependency[DefinitionCatalog],
+    ) -> SimulationResult:
+        workflow = _workflow(data, checker, drafts, catalog)
+        context: dict[str, Any] = data.context if data.context is not None else {}
+        events: list[SimulatedEvent] = list(data.events or [])
+        if data.example is not None:
+            example = next((e for e in workflow.examples if e.name == data.example), None)
+            if example is None:
+                raise NotFound(f"{workflow.id} has no example '{data.example}'")
+            if data.context is None:
+                context = dict(example.context)
+            if data.events is None:
+                events = [SimulatedEvent(event=e.event, payload=e.payload, actor=e.actor) for e in example.events]
+        return simulate(workflow, context, events, tenant=me.tenant, actor=me.username)

@@ -1,0 +1,134 @@
+"""The designer's app factory: the REST API, its OpenAPI document, authentication and the built UI."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
+
+from definitions import ROOT
+from designer._lifecycle import Lifecycle, register_shipped_handlers
+from designer._openapi import describe_problems
+from designer._problems import exception_handlers
+from designer._request_checks import refuse_repeated_query_parameters
+from designer._services import Services, dependencies
+from designer._static import spa_index, spa_path
+from designer.api.approvals import ApprovalController
+from designer.api.auth import AuthController
+from designer.api.checks import CheckController
+from designer.api.definitions import DefinitionController
+from designer.api.drafts import DraftController
+from designer.api.events import EventController
+from designer.api.health import health
+from designer.api.instances import InstanceController
+from designer.api.metrics import MetricsController, prometheus_metrics
+from designer.api.simulation import SimulationController
+from designer.api.users import UserController
+from designer.checking import Checker
+from designer.queries.definitions import DefinitionCatalog
+from designer.security.accounts import AccountService, ThrottlePolicy
+from designer.security.middleware import SESSION_COOKIE, AuthMiddleware
+from designer.settings import Settings
+from engine.runtime.engine import Engine
+from storage.accounts import AccountStore
+from storage.database import create_database_engine
+from storage.drafts import DraftStore
+
+__all__ = ["build_services", "create_app"]
+
+ROUTES: list[ControllerRouterHandler] = [
+    health,
+    AuthController,
+    UserController,
+    CheckController,
+    DraftController,
+    DefinitionController,
+    SimulationController,
+    InstanceController,
+    ApprovalController,
+    EventController,
+    MetricsController,
+    prometheus_metrics,
+]
+
+
+def _version() -> str:
+    try:
+        return version("statewright")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_services(settings: Settings, engine: Engine | None = None) -> Services:
+    """Open the database (migrated to the newest schema by the engine) and build what the handlers use."""
+    engine = engine or Engine(settings.database_url)
+    register_shipped_handlers(engine)
+    database = create_database_engine(settings.database_url, pool_size=4)
+    accounts = AccountService(
+        AccountStore(database),
+        session_ttl=settings.session_ttl,
+        throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window),
+    )
+    catalog = DefinitionCatalog(engine, database)
+    checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows)
+    return Services(
+        settings=settings,
+        engine=engine,
+        database=database,
+        accounts=accounts,
+        drafts=DraftStore(database),
+        checker=checker,
+        catalog=catalog,
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Statewright designer API",
+        version=_version(),
+        description="The REST API of the Statewright designer; see docs/api.md for the contract in words.",
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin(path="/redoc"), JsonRenderPlugin()],
+        components=Components(
+            security_schemes={
+                "bearer": SecurityScheme(type="http", scheme="bearer", description="An API token: sw_…"),
+                "session": SecurityScheme(
+                    type="apiKey",
+                    name=SESSION_COOKIE,
+                    security_scheme_in="cookie",
+                    description="The session cookie; unsafe methods also need the X-CSRF-Token header.",
+                ),
+            }
+        ),
+        security=[{"bearer": []}, {"session": []}],
+    )
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> Litestar:
+    """The Litestar app. `services` lets a caller (the CLI, a test) share an already opened engine."""
+    settings = settings or (services.settings if services else Settings())
+    services = services or build_services(settings)
+    lifecycle = Lifecycle(services)
+    state = State()
+    services.install(state)
+    app = Litestar(
+        route_handlers=[*ROUTES, spa_index, spa_path],
+        dependencies=dependencies(),
+        exception_handlers=exception_handlers(),
+        middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/schema"])],
+        openapi_config=_openapi(),
+        state=state,
+        before_request=refuse_repeated_query_parameters,
+        on_startup=[lifecycle.startup],
+        on_shutdown=[lifecycle.shutdown],
+        request_max_body_size=settings.max_body_bytes,
+        debug=settings.debug,
+    )
+    describe_problems(app)
+    return app

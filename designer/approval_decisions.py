@@ -1,0 +1,57 @@
+"""Who may see and decide an approval, and taking a decision through the engine (idempotent per person)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from designer.errors import Forbidden, NotFound
+from designer.queries.approvals import ApprovalRecordView, get_approval
+from designer.security.principal import Principal
+from engine.errors import TransitionNotAllowed, VersionConflict
+from engine.runtime.engine import Engine
+
+__all__ = ["decide", "visible_approval"]
+
+
+def _assigned(me: Principal, approval: ApprovalRecordView) -> bool:
+    return me.can("admin") or me.is_assigned(approval.roles, approval.users)
+
+
+def visible_approval(database: sa.Engine, me: Principal, approval_id: int) -> ApprovalRecordView:
+    """The approval when it is in my tenant and assigned to me (an admin sees all of the tenant's)."""
+    found = get_approval(database, approval_id)
+    if found is None or found.tenant != me.tenant or not _assigned(me, found):
+        raise NotFound(f"no approval {approval_id} for you")
+    return found
+
+
+def decide(
+    engine: Engine,
+    database: sa.Engine,
+    me: Principal,
+    approval_id: int,
+    decision: str,
+    *,
+    comment: str | None,
+    key: str | None,
+) -> ApprovalRecordView:
+    """Record my decision. The same decision again changes nothing; a different one after mine is refused."""
+    found = get_approval(database, approval_id)
+    if found is None or found.tenant != me.tenant:
+        raise NotFound(f"no approval {approval_id}")
+    if not _assigned(me, found):
+        raise Forbidden(f"approval {approval_id} is not assigned to you or to one of your approver roles")
+    mine = next((d for d in found.decisions if d.actor == me.username), None)
+    if mine is not None:
+        if mine.decision != decision:
+            raise VersionConflict(f"you decided '{mine.decision}' on approval {approval_id} already")
+        return found
+    if found.status != "pending":
+        raise TransitionNotAllowed(decision, found.state, f"the approval is {found.status}")
+    # An admin decides with the roles the request names; a request naming only users stays theirs.
+    roles = tuple(found.roles) if me.can("admin") else me.approver_roles
+    act = engine.approve if decision == "approve" else engine.reject
+    act(found.instance_id, actor=me.username, roles=roles, comment=comment, idempotency_key=key)
+    refreshed = get_approval(database, approval_id)
+    assert refreshed is not None
+    return refreshed

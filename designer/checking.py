@@ -1,0 +1,83 @@
+"""Checking definitions the way the designer sees them: against the shipped agents and the known workflows.
+
+`Checker.load` never raises on bad content: anything a client sends becomes findings. `Checker.require` is for
+the places that need a workflow (publish, render, simulate) and raises `InvalidDefinition` with the findings.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from engine.definition import Workflow
+from engine.errors import InvalidDefinition
+from engine.validation.catalog import Catalog
+from engine.validation.findings import Finding
+from engine.validation.loader import Loaded, load_catalog, load_workflow
+
+__all__ = ["Checker"]
+
+_MAX_DEPTH = 200
+
+
+def _depth(value: Any, limit: int = _MAX_DEPTH) -> int:
+    """How deep a JSON value nests (stops counting at `limit`), so that hostile input cannot exhaust the stack."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest >= limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
+
+
+class Checker:
+    def __init__(
+        self,
+        roots: list[Path],
+        deployed: Callable[[], dict[str, Workflow]] | None = None,
+    ) -> None:
+        self._roots = roots
+        self._deployed = deployed
+        self._shipped: Catalog | None = None
+        self._lock = threading.Lock()
+
+    def _shipped_catalog(self) -> Catalog:
+        with self._lock:
+            if self._shipped is None:
+                agents: dict[str, Any] = {}
+                workflows: dict[str, Workflow] = {}
+                for root in self._roots:
+                    catalog, _ = load_catalog(root)
+                    agents.update(catalog.agents)
+                    workflows.update(catalog.workflows)
+                self._shipped = Catalog(workflows=workflows, agents=agents)
+            return self._shipped
+
+    def catalog(self) -> Catalog:
+        shipped = self._shipped_catalog()
+        if self._deployed is None:
+            return shipped
+        return Catalog(workflows={**shipped.workflows, **self._deployed()}, agents=shipped.agents)
+
+    def load(self, document: Any) -> Loaded[Workflow]:
+        """Validate any JSON value (or JSON text, for findings with line and column)."""
+        if not isinstance(document, str) and _depth(document) >= _MAX_DEPTH:
+            message = f"The JSON nests more than {_MAX_DEPTH} levels deep; no workflow does."
+            return Loaded(None, [Finding(code="invalid-json", severity="error", message=message)])
+        source: str | dict[str, Any] = document if isinstance(document, (str, dict)) else json.dumps(document)
+        return load_workflow(source, self.catalog())
+
+    def require(self, document: Any, source: str = "definition") -> Workflow:
+        loaded = self.load(document)
+        if loaded.model is None:
+            raise InvalidDefinition(loaded.findings, source)
+        return loaded.model

@@ -1,0 +1,91 @@
+"""`serve --demo`: one user per role and a few instances of the shipped flows, so a first look shows a living
+system — some finished, some waiting for an approval, some failed.
+
+Every example of every deployed shipped workflow is started with its example context (its example events are
+not sent, so approval requests stay open for the demo approver). Users are created once, with random passwords
+that are shown only then; a second `--demo` on the same database changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from designer._services import Services
+from designer.security.roles import ROLES
+from engine.definition import ApprovalState, Workflow
+from engine.errors import StatewrightError
+
+__all__ = ["DEMO_TENANT", "DemoSeed", "approver_roles_of", "seed_demo"]
+
+DEMO_TENANT = "default"
+DEMO_ACTOR = "demo"
+
+
+@dataclass
+class DemoSeed:
+    created: bool
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, password)
+    instances: dict[str, int] = field(default_factory=dict)  # status -> count
+
+
+def approver_roles_of(workflows: list[Workflow]) -> list[str]:
+    """Every role an approval state, its escalation or a policy of these workflows names."""
+    found: set[str] = set()
+    for workflow in workflows:
+        for state in workflow.states.values():
+            if isinstance(state, ApprovalState):
+                found.update(state.approvers.roles)
+                if state.escalation is not None:
+                    found.update(state.escalation.to.roles)
+        for policy in workflow.policies:
+            if policy.approvers is not None:
+                found.update(policy.approvers.roles)
+    return sorted(found)
+
+
+def _users(services: Services, approver_roles: list[str]) -> list[tuple[str, str, str]]:
+    credentials: list[tuple[str, str, str]] = []
+    for role in ROLES:
+        if services.accounts.find_user(role) is not None:
+            continue
+        password = secrets.token_urlsafe(12)
+        names = approver_roles if role in ("approver", "admin") else []
+        services.accounts.add_user(
+            role, password, roles=[role], tenant=DEMO_TENANT, approver_roles=names, display_name=f"Demo {role}"
+        )
+        credentials.append((role, role, password))
+    return credentials
+
+
+def _instances(services: Services, workflows: list[Workflow]) -> dict[str, int]:
+    engine = services.engine
+    started = []
+    for workflow in workflows:
+        for example in workflow.examples:
+            try:
+                run = engine.start(
+                    workflow.id,
+                    dict(example.context),
+                    tenant=DEMO_TENANT,
+                    actor=DEMO_ACTOR,
+                    idempotency_key=f"demo:{workflow.id}:{example.name}",
+                )
+            except StatewrightError:
+                continue
+            started.append(run.id)
+    engine.run_until_idle(max_rounds=10_000)
+    counts: dict[str, int] = {}
+    for instance_id in started:
+        status = engine.get(instance_id).status
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def seed_demo(services: Services) -> DemoSeed:
+    """Create the demo users that do not exist yet; on the first seeding, also start the demo instances."""
+    workflows = list(services.catalog.latest_workflows().values())
+    credentials = _users(services, approver_roles_of(workflows))
+    if len(credentials) < len(ROLES):
+        return DemoSeed(created=bool(credentials), credentials=credentials)
+    return DemoSeed(created=True, credentials=credentials, instances=_instances(services, workflows))

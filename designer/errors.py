@@ -1,0 +1,56 @@
+"""The designer's own errors. They extend the engine's hierarchy, so one handler maps them all to problems."""
+
+from __future__ import annotations
+
+from engine.errors import StatewrightError
+
+__all__ = [
+    "AccountConflict",
+    "CsrfRefused",
+    "Forbidden",
+    "LoginThrottled",
+    "NotFound",
+    "RevisionConflict",
+    "Unauthenticated",
+]
+
+
+class Unauthenticated(StatewrightError):
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(StatewrightError):
+    status = 403
+    title = "Forbidden"
+
+
+class CsrfRefused(StatewrightError):
+    status = 403
+    title = "CSRF token missing or wrong"
+    slug = "csrf"
+
+
+class LoginThrottled(StatewrightError):
+    status = 429
+    title = "Too many failed logins"
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed logins for this user; try again in {retry_after_s} seconds")
+        self.retry_after_s = retry_after_s
+
+
+class NotFound(StatewrightError):
+    status = 404
+    title = "Not found"
+
+
+class RevisionConflict(StatewrightError):
+    status = 409
+    title = "Concurrency conflict"
+    slug = "concurrency-conflict"
+
+
+class AccountConflict(StatewrightError):
+    status = 409
+    title = "Account exists"

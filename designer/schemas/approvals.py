@@ -1,0 +1,94 @@
+"""Approvals on the wire: a decision to take (write); requests and decisions taken (read)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from designer.queries.approvals import ApprovalRecordView, DecisionView
+from designer.schemas.instances import HistoryEntryRead, InstanceSummary
+from engine.runtime.clock import to_datetime
+
+__all__ = ["ApprovalDetail", "ApprovalSummary", "Approvers", "DecisionCreate", "DecisionRead"]
+
+
+class DecisionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Literal["approve", "reject"]
+    comment: str | None = Field(None, max_length=4000)
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+
+
+class DecisionRead(BaseModel):
+    approval_id: int
+    instance_id: str
+    workflow_id: str
+    state: str
+    decision: str
+    comment: Any
+    actor: str
+    decided_at: datetime
+
+    @classmethod
+    def of(cls, view: DecisionView) -> DecisionRead:
+        return cls(
+            approval_id=view.approval_id,
+            instance_id=view.instance_id,
+            workflow_id=view.workflow_id,
+            state=view.state,
+            decision=view.decision,
+            comment=view.comment,
+            actor=view.actor,
+            decided_at=to_datetime(view.at),
+        )
+
+
+class Approvers(BaseModel):
+    roles: list[str]
+    users: list[str]
+
+
+class ApprovalSummary(BaseModel):
+    id: int
+    instance_id: str
+    workflow_id: str
+    state: str
+    kind: str = Field(description="'state' (an approval state) or 'policy' (a policy's approval gate).")
+    policy_id: str | None
+    status: str = Field(description="pending, approved, rejected, or closed when the instance moved on.")
+    approvers: Approvers
+    quorum: int
+    approvals: int = Field(description="Approve decisions so far.")
+    requested_at: datetime
+    due_at: datetime | None
+    decided_at: datetime | None
+
+    @classmethod
+    def of(cls, view: ApprovalRecordView) -> ApprovalSummary:
+        return cls(
+            id=view.id,
+            instance_id=view.instance_id,
+            workflow_id=view.workflow_id,
+            state=view.state,
+            kind=view.kind,
+            policy_id=view.policy_id,
+            status=view.status,
+            approvers=Approvers(roles=view.roles, users=view.users),
+            quorum=view.quorum,
+            approvals=sum(1 for d in view.decisions if d.decision == "approve"),
+            requested_at=to_datetime(view.created_at),
+            due_at=None if view.due_at is None else to_datetime(view.due_at),
+            decided_at=None if view.decided_at is None else to_datetime(view.decided_at),
+        )
+
+
+class ApprovalDetail(ApprovalSummary):
+    request: dict[str, Any] = Field(description="What the approver is shown, computed by the definition.")
+    description: str | None = Field(description="The approval state's description, from the definition.")
+    context: dict[str, Any] = Field(description="The instance's context now.")
+    instance: InstanceSummary
+    decisions: list[DecisionRead]
+    history: list[HistoryEntryRead]

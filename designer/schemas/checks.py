@@ -1,0 +1,49 @@
+"""Side-effect-free checks of editor content: validation and analysis reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.validation.analysis import Analysis
+from engine.validation.findings import Finding
+
+__all__ = ["AnalysisReport", "DefinitionBody", "ValidationReport"]
+
+
+class DefinitionBody(BaseModel):
+    """A definition to check: `definition` (any JSON value) or `source` (JSON text, for line/column)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    definition: Any = Field(None, description="The workflow JSON, as the editor holds it; need not be valid.")
+    source: str | None = Field(None, max_length=2_000_000, description="The workflow as JSON text.")
+
+    @model_validator(mode="after")
+    def _one_given(self) -> DefinitionBody:
+        if (self.definition is None) == (self.source is None):
+            raise ValueError("give exactly one of 'definition' or 'source'")
+        return self
+
+    @property
+    def document(self) -> Any:
+        return self.source if self.source is not None else self.definition
+
+
+class ValidationReport(BaseModel):
+    valid: bool
+    errors: int
+    warnings: int
+    findings: list[Finding]
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> ValidationReport:
+        errors = sum(1 for f in findings if f.severity == "error")
+        return cls(valid=errors == 0, errors=errors, warnings=len(findings) - errors, findings=findings)
+
+
+class AnalysisReport(BaseModel):
+    valid: bool
+    findings: list[Finding]
+    summary: Analysis

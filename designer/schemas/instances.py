@@ -1,0 +1,103 @@
+"""Instances on the wire: start, send, cancel (write); summary, detail, history entries (read)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from designer.queries.instances import InstanceRowView
+from engine.runtime.clock import to_datetime
+from engine.runtime.views import HistoryEntry, InstanceView
+
+__all__ = [
+    "CancelRequest",
+    "HistoryEntryRead",
+    "InstanceStart",
+    "InstanceSummary",
+    "SendEvent",
+]
+
+_ID = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
+
+
+class _Write(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstanceStart(_Write):
+    workflow_id: str = Field(max_length=128, pattern=_ID)
+    version: int | None = Field(None, ge=1, le=2_147_483_647, description="Default: the latest.")
+    context: dict[str, Any] = Field(default_factory=dict)
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+
+
+class SendEvent(_Write):
+    event: str = Field(max_length=128, pattern=_ID)
+    payload: Any = None
+    idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+
+
+class CancelRequest(_Write):
+    reason: str | None = Field(None, max_length=2000)
+
+
+class InstanceSummary(BaseModel):
+    id: str
+    workflow_id: str
+    version: int
+    tenant: str
+    state: str
+    status: str
+    parent_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: InstanceView | InstanceRowView) -> InstanceSummary:
+        return cls(
+            id=view.id,
+            workflow_id=view.workflow_id,
+            version=view.workflow_version,
+            tenant=view.tenant,
+            state=view.state,
+            status=view.status,
+            parent_id=view.parent_id,
+            created_at=to_datetime(view.created_at),
+            updated_at=to_datetime(view.updated_at),
+        )
+
+
+class HistoryEntryRead(BaseModel):
+    seq: int
+    from_state: str | None
+    to_state: str
+    event: str
+    actor: str | None
+    payload: Any
+    context_change: Any
+    status: str
+    guards: list[dict[str, Any]]
+    policies: list[dict[str, Any]]
+    at: datetime
+    duration_s: float
+    cost: float | None
+
+    @classmethod
+    def of(cls, entry: HistoryEntry) -> HistoryEntryRead:
+        return cls(
+            seq=entry.seq,
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            event=entry.event,
+            actor=entry.actor,
+            payload=entry.payload,
+            context_change=entry.context_change,
+            status=entry.status,
+            guards=entry.guards,
+            policies=entry.policies,
+            at=to_datetime(entry.at),
+            duration_s=entry.duration_s,
+            cost=entry.cost,
+        )

@@ -1,0 +1,25 @@
+"""Points in time in query strings: RFC 3339 only (a bare number is not a time, whatever Python would make
+of it), so that what the OpenAPI document promises is what the API accepts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from litestar.exceptions import ValidationException
+
+__all__ = ["RFC3339_PATTERN", "parse_moment"]
+
+RFC3339_PATTERN = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})?$"
+
+
+def parse_moment(value: str | None, name: str) -> float | None:
+    """Seconds since the epoch for an RFC 3339 time (UTC when it names no offset); `None` passes through."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("z", "Z"))
+    except ValueError as exc:
+        raise ValidationException(f"'{name}' is not a valid RFC 3339 time: {value!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()

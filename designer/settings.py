@@ -1,0 +1,29 @@
+"""The designer's settings: one frozen value built by the CLI (or a test) and handed to `create_app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from storage.database import default_database_url
+
+__all__ = ["STATIC_DIR", "Settings"]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    static_dir: Path = STATIC_DIR
+    default_tenant: str = "default"
+    session_ttl: timedelta = timedelta(hours=12)
+    login_max_failures: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+    secure_cookies: bool = False
+    max_body_bytes: int = 2 * 1024 * 1024
+    workers: int = 1
+    deploy_shipped: bool = True
+    debug: bool = False
+    extra_definition_roots: tuple[Path, ...] = field(default_factory=tuple)

@@ -1,0 +1,489 @@
+"""Definitions, instances, approvals, events, simulation and metrics over the real app and a real engine.
+
+The flows are published through the API (draft, then publish) and run by the engine's own worker loop
+(`run_until_idle`) with a registered action handler.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from designer_support import PASSWORD, PAYMENT_FLOW, REVIEW_FLOW, Env, assert_problem, username
+
+from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
+
+_flaky_seen: set[str] = set()
+
+
+def _prepare_offer(request: ActionRequest) -> ActionResult:
+    if request.context.get("flaky") and request.instance_id not in _flaky_seen:
+        _flaky_seen.add(request.instance_id)
+        raise ActionError("rate_limited", "try again")
+    return ActionResult({"amount": request.input["amount"]}, Cost(0.25, tokens=100))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def flows(env: Env) -> None:
+    env.services.engine.register("prepare_offer", _prepare_offer)
+    for flow in (REVIEW_FLOW, PAYMENT_FLOW):
+        draft = env.call("POST", "/api/drafts", "analyst", json={"content": flow}).json()
+        published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
+        assert published.status_code == 201, published.text
+
+
+def _settle(env: Env) -> None:
+    for _ in range(50):
+        env.services.engine.run_until_idle()
+        if not env.services.engine.list_instances(status="running", state="prepare"):
+            return
+        time.sleep(0.02)
+
+
+def _start(env: Env, amount: int = 500, role: str = "analyst", tenant: str = "acme", **extra: Any) -> dict[str, Any]:
+    body = {"workflow_id": "review_flow", "context": {"amount": amount, **extra}}
+    response = env.call("POST", "/api/instances", role, tenant=tenant, json=body)
+    assert response.status_code == 201, response.text
+    _settle(env)
+    detail: dict[str, Any] = env.call("GET", f"/api/instances/{response.json()['id']}", role, tenant=tenant).json()
+    return detail
+
+
+def _pending_approval(env: Env, instance: dict[str, Any]) -> dict[str, Any]:
+    assert instance["state"] == "review", instance
+    approvals: list[dict[str, Any]] = instance["pending_approvals"]
+    assert len(approvals) == 1
+    return approvals[0]
+
+
+# --- definitions --------------------------------------------------------------------------------------
+
+
+def test_the_shipped_definitions_are_deployed_at_start(env: Env) -> None:
+    listed = env.call("GET", "/api/definitions?limit=500", "viewer").json()
+    ids = {d["id"] for d in listed["items"]}
+    assert {"lead_qualification", "support_ticket_triage", "review_flow", "payment_flow"} <= ids
+    lead = env.call("GET", "/api/definitions/lead_qualification", "viewer").json()
+    assert lead["definition"]["initial"] == lead["definition"]["initial"] == "extract"
+    searched = env.call("GET", "/api/definitions?q=OFFER", "viewer").json()
+    assert [d["id"] for d in searched["items"]] == ["review_flow"]
+
+
+def test_publishing_adds_a_version_and_the_diff_shows_what_changed(env: Env) -> None:
+    copy_of_v1 = env.call("POST", "/api/drafts", "analyst", json={"workflow_id": "payment_flow"}).json()
+    assert copy_of_v1["base_version"] == 1
+    content = copy.deepcopy(copy_of_v1["content"])
+    content["states"]["refunded"] = {"type": "final", "outcome": "failure"}
+    content["transitions"].append({"source": "await_payment", "trigger": "refund", "dest": "refunded"})
+    content["transitions"][1]["dest"] = "refunded"
+    del content["states"]["lapsed"]
+    content["title"] = "Await a payment or a refund"
+    env.call("PUT", f"/api/drafts/{copy_of_v1['id']}", "analyst", json={"content": content})
+    published = env.call("POST", f"/api/drafts/{copy_of_v1['id']}/publish", "publisher")
+    assert published.status_code == 201, published.text
+    assert published.json()["version"] == 2
+    assert_problem(env.call("GET", f"/api/drafts/{copy_of_v1['id']}", "viewer"), 404)
+    versions = env.call("GET", "/api/definitions/payment_flow/versions", "viewer").json()
+    assert [v["version"] for v in versions["items"]] == [2, 1]
+    diff = env.call("GET", "/api/definitions/payment_flow/diff?from=1&to=2", "viewer").json()
+    assert diff["states"]["added"] == ["refunded"]
+    assert diff["states"]["removed"] == ["lapsed"]
+    assert diff["fields"] == ["title"]
+    added = {t["key"] for t in diff["transitions"]["added"]}
+    assert added == {"await_payment-[refund]->refunded", "await_payment-[timeout]->refunded"}
+    assert [t["key"] for t in diff["transitions"]["removed"]] == ["await_payment-[timeout]->lapsed"]
+    assert env.call("GET", "/api/definitions/payment_flow/versions/1", "viewer").json()["definition"]["title"] == (
+        "Await a payment"
+    )
+
+
+def test_a_draft_with_errors_is_not_published(env: Env) -> None:
+    broken = copy.deepcopy(REVIEW_FLOW)
+    broken["transitions"] = [t for t in broken["transitions"] if t.get("trigger") != "timeout"]
+    broken["states"]["orphan"] = {"type": "final"}
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": broken}).json()
+    refused = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
+    body = assert_problem(refused, 422, "invalid-definition")
+    assert any(f["code"] == "unreachable-state" and f["states"] == ["orphan"] for f in body["findings"])
+    assert env.call("GET", f"/api/drafts/{draft['id']}", "viewer").status_code == 200
+    versions = env.call("GET", "/api/definitions/review_flow/versions", "viewer").json()
+    assert versions["total"] == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/definitions/nope",
+        "/api/definitions/nope/versions",
+        "/api/definitions/review_flow/versions/99",
+        "/api/definitions/review_flow/diff?from=1&to=99",
+        "/api/definitions/review_flow/diagram?version=99",
+    ],
+)
+def test_unknown_definitions_and_versions_are_404(env: Env, path: str) -> None:
+    assert_problem(env.call("GET", path, "viewer"), 404, "definition-not-found")
+
+
+def test_an_instance_path_is_highlighted_on_its_diagram(env: Env) -> None:
+    instance = _start(env, amount=50)
+    assert instance["status"] == "succeeded"
+    plain = env.call("GET", "/api/definitions/review_flow/diagram?format=dot", "viewer").text
+    marked = env.call("GET", f"/api/definitions/review_flow/diagram?format=dot&instance={instance['id']}", "viewer")
+    assert marked.status_code == 200
+    assert marked.headers["content-type"].startswith("text/vnd.graphviz")
+    assert marked.text != plain
+    svg = env.call("GET", f"/api/definitions/review_flow/diagram?instance={instance['id']}&download=true", "viewer")
+    assert svg.headers["content-type"] == "image/svg+xml"
+    assert svg.headers["content-disposition"] == 'attachment; filename="review_flow-v1.svg"'
+    assert b"<svg" in svg.content
+    other = env.call("GET", f"/api/definitions/payment_flow/diagram?instance={instance['id']}", "viewer")
+    assert_problem(other, 404, "instance-not-found")
+    foreign = env.call("GET", f"/api/definitions/review_flow/diagram?instance={instance['id']}", "viewer", "globex")
+    assert_problem(foreign, 404, "instance-not-found")
+
+
+# --- instances ----------------------------------------------------------------------------------------
+
+
+def test_start_runs_and_records_who_started_it(env: Env) -> None:
+    instance = _start(env, amount=500)
+    assert instance["status"] == "running"
+    assert instance["started_by"] == username("analyst")
+    assert instance["path"] == ["prepare", "size_gate", "review"]
+    assert instance["context"]["offer"] == {"amount": 500}
+    assert instance["cost"] == pytest.approx(0.25)
+    assert [t["fire"] for t in instance["timers"]] == ["timeout"]
+    history = env.call("GET", f"/api/instances/{instance['id']}/history", "viewer").json()
+    assert [h["seq"] for h in history["items"]] == list(range(1, history["total"] + 1))
+    assert history["items"][0]["event"] == "(start)"
+    assert history["items"][0]["actor"] == username("analyst")
+    gate = next(h for h in history["items"] if h["from_state"] == "size_gate")
+    assert [g["value"] for g in gate["guards"]] == [False, True]
+
+
+def test_start_is_idempotent_with_a_key(env: Env) -> None:
+    body = {"workflow_id": "review_flow", "context": {"amount": 10}, "idempotency_key": "order-42"}
+    first = env.call("POST", "/api/instances", "analyst", json=body).json()
+    again = env.call("POST", "/api/instances", "analyst", json=body).json()
+    assert first["id"] == again["id"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "slug"),
+    [
+        ({"workflow_id": "nope", "context": {}}, 404, "definition-not-found"),
+        ({"workflow_id": "review_flow", "context": {}}, 422, "invalid-input"),
+        ({"workflow_id": "review_flow", "context": {"amount": "lots"}}, 422, "invalid-input"),
+        ({"workflow_id": "review_flow", "version": 7, "context": {"amount": 1}}, 404, "definition-not-found"),
+        ({"workflow_id": "bad id!", "context": {}}, 400, "bad-request"),
+        ({"workflow_id": "review_flow", "context": []}, 400, "bad-request"),
+    ],
+)
+def test_bad_starts_are_problems(env: Env, body: dict[str, Any], status: int, slug: str) -> None:
+    assert_problem(env.call("POST", "/api/instances", "analyst", json=body), status, slug)
+
+
+def test_listing_filters_and_pages(env: Env) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    ids = [_start(env, amount=10 + i)["id"] for i in range(3)]
+    everything = env.call("GET", "/api/instances?workflow=review_flow&limit=500", "viewer").json()
+    assert set(ids) <= {i["id"] for i in everything["items"]}
+    assert everything["total"] == len(everything["items"])
+    recent = env.call("GET", "/api/instances", "viewer", params={"since": before.isoformat(), "limit": 2}).json()
+    assert recent["total"] >= 3
+    assert len(recent["items"]) == 2
+    assert [i["id"] for i in recent["items"]] == ids[::-1][:2]  # newest first
+    succeeded = env.call("GET", "/api/instances?status=succeeded&version=1&workflow=review_flow", "viewer").json()
+    assert all(i["status"] == "succeeded" for i in succeeded["items"])
+    assert set(ids) <= {
+        i["id"] for i in env.call("GET", "/api/instances?state=approved&limit=500", "viewer").json()["items"]
+    }
+    future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    assert env.call("GET", "/api/instances", "viewer", params={"since": future}).json()["total"] == 0
+    assert env.call("GET", "/api/instances?tenant=globex", "viewer").json() == {
+        "items": [],
+        "total": 0,
+        "limit": 50,
+        "offset": 0,
+    }
+    assert_problem(env.call("GET", "/api/instances?status=sleeping", "viewer"), 400, "bad-request")
+    assert_problem(env.call("GET", "/api/instances?since=yesterday", "viewer"), 400, "bad-request")
+
+
+def test_send_refuses_events_the_state_does_not_take(env: Env) -> None:
+    instance = _start(env, amount=500)
+    refused = env.call("POST", f"/api/instances/{instance['id']}/events", "analyst", json={"event": "ship"})
+    assert_problem(refused, 409, "transition-not-allowed")
+    by_hand = env.call("POST", f"/api/instances/{instance['id']}/events", "analyst", json={"event": "approve"})
+    assert_problem(by_hand, 409, "transition-not-allowed")
+    after = env.call("GET", f"/api/instances/{instance['id']}", "viewer").json()
+    assert after["state"] == "review"
+
+
+def test_send_moves_a_waiting_instance_and_records_the_actor(env: Env) -> None:
+    started = env.call(
+        "POST",
+        "/api/instances",
+        "analyst",
+        json={"workflow_id": "payment_flow", "version": 2, "context": {"order": "B7"}},
+    ).json()
+    moved = env.call("POST", f"/api/instances/{started['id']}/events", "publisher", json={"event": "refund"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["state"] == "refunded"
+    assert moved.json()["status"] == "failed"
+    history = env.call("GET", f"/api/instances/{started['id']}/history", "viewer").json()["items"]
+    assert history[-1]["event"] == "refund"
+    assert history[-1]["actor"] == username("publisher")
+
+
+def test_cancel(env: Env) -> None:
+    instance = _start(env, amount=500)
+    cancelled = env.call("POST", f"/api/instances/{instance['id']}/cancel", "admin")
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["pending_approvals"] == []
+    assert_problem(env.call("POST", f"/api/instances/{instance['id']}/cancel", "admin"), 409, "transition-not-allowed")
+    history = env.call("GET", f"/api/instances/{instance['id']}/history", "viewer").json()["items"]
+    assert history[-1]["event"] == "(cancel)"
+    assert history[-1]["actor"] == username("admin")
+
+
+def test_events_wake_waiting_instances_of_the_tenant_only(env: Env) -> None:
+    body = {"workflow_id": "payment_flow", "version": 1, "context": {"order": "A1"}}
+    mine = env.call("POST", "/api/instances", "analyst", json=body).json()
+    theirs = env.call("POST", "/api/instances", "analyst", tenant="globex", json=body).json()
+    event = {"type": "payment_received", "payload": {"paid": 12}, "correlation_key": "A1", "idempotency_key": "p1"}
+    published = env.call("POST", "/api/events", "analyst", json=event)
+    assert published.status_code == 202, published.text
+    assert published.json()["delivered"] == [mine["id"]]
+    assert published.json()["duplicate"] is False
+    again = env.call("POST", "/api/events", "analyst", json=event).json()
+    assert again["duplicate"] is True
+    done = env.call("GET", f"/api/instances/{mine['id']}", "viewer").json()
+    assert done["state"] == "paid"
+    assert done["context"]["payment"] == {"paid": 12}
+    waiting = env.call("GET", f"/api/instances/{theirs['id']}", "viewer", tenant="globex").json()
+    assert waiting["state"] == "await_payment"
+
+
+# --- tenants ------------------------------------------------------------------------------------------
+
+
+def test_another_tenant_sees_nothing_of_mine(env: Env) -> None:
+    instance = _start(env, amount=500)
+    approval = _pending_approval(env, instance)
+    for method, path, body in [
+        ("GET", f"/api/instances/{instance['id']}", None),
+        ("GET", f"/api/instances/{instance['id']}/history", None),
+        ("POST", f"/api/instances/{instance['id']}/events", {"event": "ship"}),
+        ("POST", f"/api/instances/{instance['id']}/cancel", None),
+    ]:
+        response = env.call(method, path, "admin", tenant="globex", **({"json": body} if body else {}))
+        assert_problem(response, 404, "instance-not-found")
+    assert_problem(env.call("GET", f"/api/approvals/{approval['id']}", "admin", tenant="globex"), 404)
+    decided = env.call(
+        "POST", f"/api/approvals/{approval['id']}/decision", "admin", tenant="globex", json={"decision": "approve"}
+    )
+    assert_problem(decided, 404)
+    listed = env.call("GET", "/api/instances?limit=500", "admin", tenant="globex").json()
+    assert instance["id"] not in {i["id"] for i in listed["items"]}
+    inbox = env.call("GET", "/api/approvals?status=all&limit=500", "admin", tenant="globex").json()
+    assert approval["id"] not in {a["id"] for a in inbox["items"]}
+    assert env.call("GET", f"/api/instances/{instance['id']}", "viewer").status_code == 200
+
+
+# --- approvals ----------------------------------------------------------------------------------------
+
+
+def test_an_approver_decides_from_the_inbox_with_a_comment(env: Env) -> None:
+    instance = _start(env, amount=900)
+    approval = _pending_approval(env, instance)
+    inbox = env.call("GET", "/api/approvals?limit=500", "approver").json()
+    assert approval["id"] in {a["id"] for a in inbox["items"]}
+    detail = env.call("GET", f"/api/approvals/{approval['id']}", "approver").json()
+    assert detail["request"] == {"amount": 900}
+    assert detail["context"]["amount"] == 900
+    assert detail["description"] == "Check the offer before it goes out."
+    assert detail["instance"]["id"] == instance["id"]
+    decided = env.call(
+        "POST",
+        f"/api/approvals/{approval['id']}/decision",
+        "approver",
+        json={"decision": "approve", "comment": "fine by me"},
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "approved"
+    assert decided.json()["decisions"][0]["actor"] == username("approver")
+    after = env.call("GET", f"/api/instances/{instance['id']}", "viewer").json()
+    assert after["status"] == "succeeded"
+    last = env.call("GET", f"/api/instances/{instance['id']}/history", "viewer").json()["items"][-1]
+    assert last["event"] == "approve"
+    assert last["actor"] == username("approver")
+    assert last["payload"]["comment"] == "fine by me"
+    mine = env.call("GET", "/api/approvals/decisions", "approver").json()
+    assert mine["items"][0]["approval_id"] == approval["id"]
+    assert mine["items"][0]["comment"] == "fine by me"
+    assert approval["id"] not in {a["id"] for a in env.call("GET", "/api/approvals", "approver").json()["items"]}
+    decided_list = env.call("GET", "/api/approvals?status=decided&limit=500", "approver").json()
+    assert approval["id"] in {a["id"] for a in decided_list["items"]}
+
+
+def test_a_decision_is_idempotent_and_cannot_be_changed(env: Env) -> None:
+    instance = _start(env, amount=700)
+    approval = _pending_approval(env, instance)
+    path = f"/api/approvals/{approval['id']}/decision"
+    first = env.call("POST", path, "approver", json={"decision": "reject", "comment": "too much"})
+    assert first.status_code == 200
+    rows = env.call("GET", f"/api/instances/{instance['id']}/history", "viewer").json()["total"]
+    again = env.call("POST", path, "approver", json={"decision": "reject", "comment": "too much"})
+    assert again.status_code == 200
+    assert again.json()["status"] == "rejected"
+    assert env.call("GET", f"/api/instances/{instance['id']}/history", "viewer").json()["total"] == rows
+    assert_problem(env.call("POST", path, "approver", json={"decision": "approve"}), 409, "version-conflict")
+    assert_problem(env.call("POST", path, "admin", json={"decision": "approve"}), 409, "transition-not-allowed")
+    state = env.call("GET", f"/api/instances/{instance['id']}", "viewer").json()
+    assert (state["state"], state["status"]) == ("refused", "failed")
+
+
+def test_an_approver_of_another_role_neither_sees_nor_decides(env: Env) -> None:
+    env.services.accounts.add_user(
+        "finance-only", PASSWORD, roles=["approver"], tenant="acme", approver_roles=["finance"]
+    )
+    outcome = env.services.accounts.login("finance-only", PASSWORD)
+    bearer = {"Authorization": f"Bearer {env.services.accounts.create_token(outcome.principal, 't').token}"}
+    instance = _start(env, amount=800)
+    approval = _pending_approval(env, instance)
+    env.client.cookies.clear()
+    inbox = env.client.get("/api/approvals?status=all&limit=500", headers=bearer).json()
+    assert approval["id"] not in {a["id"] for a in inbox["items"]}
+    assert_problem(env.client.get(f"/api/approvals/{approval['id']}", headers=bearer), 404)
+    decided = env.client.post(f"/api/approvals/{approval['id']}/decision", headers=bearer, json={"decision": "approve"})
+    assert_problem(decided, 403, "forbidden")
+    still = env.call("GET", f"/api/instances/{instance['id']}", "viewer").json()
+    assert still["state"] == "review"
+
+
+def test_an_admin_sees_the_whole_tenant_inbox_and_may_decide(env: Env) -> None:
+    instance = _start(env, amount=650)
+    approval = _pending_approval(env, instance)
+    inbox = env.call("GET", "/api/approvals?limit=500", "admin").json()
+    assert approval["id"] in {a["id"] for a in inbox["items"]}
+    decided = env.call("POST", f"/api/approvals/{approval['id']}/decision", "admin", json={"decision": "approve"})
+    assert decided.status_code == 200, decided.text
+    everyone = env.call("GET", "/api/approvals/decisions?mine=false&limit=500", "admin").json()
+    assert username("admin") in {d["actor"] for d in everyone["items"]}
+
+
+def test_unknown_approvals_are_404(env: Env) -> None:
+    assert_problem(env.call("GET", "/api/approvals/999999", "approver"), 404)
+    assert_problem(env.call("POST", "/api/approvals/999999/decision", "approver", json={"decision": "approve"}), 404)
+    assert_problem(env.call("POST", "/api/approvals/1/decision", "approver", json={"decision": "maybe"}), 400)
+
+
+# --- simulation ---------------------------------------------------------------------------------------
+
+
+def test_simulation_runs_without_touching_real_instances(env: Env) -> None:
+    before = env.call("GET", "/api/instances", "viewer").json()["total"]
+    body = {
+        "definition": REVIEW_FLOW,
+        "context": {"amount": 50},
+        "events": [{"event": "approve"}, {"event": "done", "payload": {"amount": 50}}],
+    }
+    result = env.call("POST", "/api/simulate", "viewer", json=body)
+    assert result.status_code == 200, result.text
+    simulated = result.json()
+    assert simulated["state"] == "approved"
+    assert simulated["status"] == "succeeded"
+    assert simulated["visited"] == ["prepare", "size_gate", "approved"]
+    assert simulated["rejected"][0]["event"] == "approve"
+    gate = next(s for s in simulated["steps"] if s["from_state"] == "size_gate")
+    assert gate["guards"][0] == {
+        "transition": 2,
+        "dest": "approved",
+        "guard": "offer.amount < 100",
+        "value": True,
+        "error": None,
+    }
+    assert simulated["context"]["offer"] == {"amount": 50}
+    assert env.call("GET", "/api/instances", "viewer").json()["total"] == before
+
+
+def test_simulation_of_a_deployed_version_with_its_example_and_of_a_draft(env: Env) -> None:
+    by_example = env.call(
+        "POST", "/api/simulate", "viewer", json={"workflow_id": "review_flow", "example": "big_offer_is_reviewed"}
+    ).json()
+    assert by_example["state"] == "approved"
+    assert "review" in by_example["visited"]
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": REVIEW_FLOW}).json()
+    from_draft = env.call("POST", "/api/simulate", "viewer", json={"draft_id": draft["id"], "context": {"amount": 1}})
+    assert from_draft.json()["state"] == "prepare"
+    assert_problem(
+        env.call("POST", "/api/simulate", "viewer", json={"workflow_id": "review_flow", "example": "x"}), 404
+    )
+    assert_problem(
+        env.call("POST", "/api/simulate", "viewer", json={"definition": {"id": "x"}}), 422, "invalid-definition"
+    )
+    assert_problem(env.call("POST", "/api/simulate", "viewer", json={"context": {}}), 400, "bad-request")
+
+
+# --- metrics ------------------------------------------------------------------------------------------
+
+
+def test_metrics_count_what_happened(env: Env) -> None:
+    since = datetime.now(UTC).isoformat()
+    env.services.accounts.add_user("metrics-analyst", PASSWORD, roles=["analyst"], tenant="initech")
+    env.services.accounts.add_user(
+        "metrics-approver", PASSWORD, roles=["approver"], tenant="initech", approver_roles=["sales_manager"]
+    )
+    tokens = {}
+    for name in ("metrics-analyst", "metrics-approver"):
+        principal = env.services.accounts.login(name, PASSWORD).principal
+        tokens[name] = {"Authorization": f"Bearer {env.services.accounts.create_token(principal, 'm').token}"}
+    env.client.cookies.clear()
+
+    def start(amount: int, **extra: Any) -> str:
+        body = {"workflow_id": "review_flow", "context": {"amount": amount, **extra}}
+        return str(env.client.post("/api/instances", json=body, headers=tokens["metrics-analyst"]).json()["id"])
+
+    start(10)  # succeeds at once
+    start(20, flaky=True)  # one failed attempt, then success
+    start(500)  # waits for an approval
+    _settle(env)
+    time.sleep(0.05)
+    _settle(env)
+    inbox = env.client.get("/api/approvals", headers=tokens["metrics-approver"]).json()["items"]
+    assert len(inbox) == 1
+    env.client.post(
+        f"/api/approvals/{inbox[0]['id']}/decision", json={"decision": "reject"}, headers=tokens["metrics-approver"]
+    )
+    start(600)  # left waiting
+    _settle(env)
+    report = env.client.get("/api/metrics", params={"since": since}, headers=tokens["metrics-analyst"])
+    assert report.status_code == 200, report.text
+    overall = report.json()["overall"]
+    assert overall["instances_started"] == 4
+    assert overall["instances_finished"] == 3
+    assert overall["instances_succeeded"] == 2
+    assert overall["completion_rate"] == pytest.approx(0.75)
+    assert overall["success_rate"] == pytest.approx(2 / 3)
+    assert overall["action_attempts"] == 5
+    assert overall["action_success_rate"] == pytest.approx(4 / 5)
+    assert overall["retry_rate"] == pytest.approx(1 / 4)
+    assert overall["escalation_rate"] == pytest.approx(2 / 4)
+    assert overall["total_cost"] == pytest.approx(1.0)
+    assert overall["cost_per_task"] == pytest.approx(0.25)
+    assert overall["pending_approvals"] == 1
+    assert overall["average_duration_s"] >= 0
+    assert [w["workflow_id"] for w in report.json()["workflows"]] == ["review_flow"]
+    text = env.client.get("/metrics", headers=tokens["metrics-analyst"])
+    assert text.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert 'statewright_instances_started{tenant="initech",workflow="review_flow"} 4' in text.text
+    assert 'statewright_retry_ratio{tenant="initech",workflow="_all"} 0.25' in text.text
+    assert_problem(
+        env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 400
+    )
+    assert_problem(env.client.get("/metrics"), 401)
