@@ -89,13 +89,15 @@ class ActionRunner:
 
     def _call(self, handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
         if inspect.iscoroutinefunction(handler):
-            return asyncio.run(_bounded(handler(request), timeout_s))
+            # On a pool thread: the caller's thread may already run an event loop (an async host
+            # application, Playwright's sync API), where asyncio.run would refuse to start.
+            return self._pool.submit(_inline, handler, request, timeout_s).result()
         if timeout_s is None:
             result = handler(request)
         else:
             result = self._pool.submit(handler, request).result(timeout=timeout_s)
         if inspect.isawaitable(result):
-            return asyncio.run(_bounded(result, timeout_s))
+            return self._pool.submit(asyncio.run, _bounded(result, timeout_s)).result()
         return result
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from typing import Any
 
 import pytest
 from runtime_support import assert_consistent, edge, final, finished, task, workflow
@@ -215,3 +216,20 @@ def test_a_batch_of_actions_runs_concurrently(engine: Engine) -> None:
     finally:
         worker.close()
     assert [engine.get(r.id).context.get("out") for r in runs] == [0, 2, 4, 6]
+
+
+def test_an_async_handler_runs_when_the_callers_thread_already_runs_an_event_loop(engine: Engine) -> None:
+    """An async host application (or Playwright's sync API) drives the engine from inside a running loop."""
+    engine.deploy(_two_outcomes(timeout_s=5))
+
+    @engine.register("work")
+    async def work(request: ActionRequest) -> int:
+        await asyncio.sleep(0)
+        return 7
+
+    async def host() -> Any:
+        return finished(engine, engine.start("flow", {"n": 1}))
+
+    done = asyncio.run(host())
+    assert done.state == "ok"
+    assert done.context["out"] == 7
