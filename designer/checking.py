@@ -17,6 +17,7 @@ from engine.errors import InvalidDefinition
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding
 from engine.validation.loader import Loaded, load_catalog, load_workflow
+from engine.validation.parsing import parse_json, validate_model
 
 __all__ = ["Checker"]
 
@@ -75,6 +76,21 @@ class Checker:
             return Loaded(None, [Finding(code="invalid-json", severity="error", message=message)])
         source: str | dict[str, Any] = document if isinstance(document, (str, dict)) else json.dumps(document)
         return load_workflow(source, self.catalog())
+
+    def shaped(self, document: Any, source: str = "definition") -> Workflow:
+        """The model when the document fits the format, graph errors (dead ends, unreachable states) allowed:
+        the editor lays out and draws a flow while it is still being built."""
+        if not isinstance(document, str) and _depth(document) >= _MAX_DEPTH:
+            return self.require(document, source)
+        parsed: Any = document
+        findings: list[Finding] = []
+        if isinstance(document, str):
+            parsed, findings = parse_json(document)
+        if not findings:
+            model, findings = validate_model(Workflow, parsed)
+            if model is not None:
+                return model
+        raise InvalidDefinition(findings, source)
 
     def require(self, document: Any, source: str = "definition") -> Workflow:
         loaded = self.load(document)

@@ -35,7 +35,7 @@ class CheckController(Controller):
 
     @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)
     def layout(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> LayoutRead:
-        return LayoutRead.of(layout_graph(checker.require(data.document)))
+        return LayoutRead.of(layout_graph(checker.shaped(data.document)))
 
     @post(
         "/render",

@@ -150,4 +150,4 @@ class DraftController(Controller):
     def draft_layout(
         self, draft_id: DraftId, drafts: NamedDependency[DraftStore], checker: NamedDependency[Checker]
     ) -> LayoutRead:
-        return LayoutRead.of(layout_graph(checker.require(load_draft(drafts, draft_id).content, "the draft")))
+        return LayoutRead.of(layout_graph(checker.shaped(load_draft(drafts, draft_id).content, "the draft")))

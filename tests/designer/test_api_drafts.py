@@ -177,3 +177,16 @@ def test_layout_gives_every_state_a_box_that_matches_the_drawn_diagram(env: Env)
     broken = _create(env, {"id": "broken"})
     assert_problem(env.call("GET", f"/api/drafts/{broken['id']}/layout", "viewer"), 422, "invalid-definition")
     assert_problem(env.call("POST", "/api/layout", "viewer", json={"definition": {"states": 1}}), 422)
+
+
+def test_layout_works_while_the_flow_still_has_graph_errors(env: Env) -> None:
+    """The editor auto-lays out a flow being built: a dead end or an unreachable state must not stop it."""
+    unfinished = json.loads(json.dumps(MINIMAL_WORKFLOW))
+    unfinished["states"]["stuck"] = {"type": "choice"}
+    unfinished["states"]["orphan"] = {"type": "final", "outcome": "success"}
+    assert env.call("POST", "/api/validate", "viewer", json={"definition": unfinished}).json()["valid"] is False
+    response = env.call("POST", "/api/layout", "viewer", json={"definition": unfinished})
+    assert response.status_code == 200, response.text
+    assert set(response.json()["states"]) == set(unfinished["states"])
+    draft = _create(env, unfinished)
+    assert set(env.call("GET", f"/api/drafts/{draft['id']}/layout", "viewer").json()["states"]) >= {"stuck", "orphan"}
