@@ -24,7 +24,7 @@ ui-check:             ## the committed designer/static/ is what designer/ui's so
 	bash designer/ui/check_build.sh
 
 unit:
-	$(PY) -m pytest -q -n 2 -p no:cacheprovider
+	$(PY) -m pytest -q -n 2 --dist loadfile -p no:cacheprovider
 
 bench: setup-dev      ## every benchmark, each beside its baseline measured in the same run
 	$(PY) -m bench.bench_validation

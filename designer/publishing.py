@@ -13,7 +13,7 @@ _ATTEMPTS = 5
 
 
 def publish(
-    content: dict[str, object], *, engine: Engine, catalog: DefinitionCatalog, checker: Checker
+    content: dict[str, object], *, engine: Engine, catalog: DefinitionCatalog, checker: Checker, actor: str
 ) -> DeployedVersion:
     """Deploy `content` as version latest + 1 of its id; `InvalidDefinition` (with findings) while it has errors.
 
@@ -24,7 +24,7 @@ def publish(
     for attempt in range(_ATTEMPTS):
         following = (catalog.latest_version(workflow.id) or 0) + 1
         try:
-            ref = engine.deploy(workflow.model_copy(update={"version": following}))
+            ref = engine.deploy(workflow.model_copy(update={"version": following}), actor=actor)
         except VersionConflict:
             if attempt == _ATTEMPTS - 1:
                 raise

@@ -8,7 +8,7 @@ from storage.transaction import Row, Transaction
 
 __all__ = ["DefinitionRecord", "DefinitionStore"]
 
-_COLUMNS = "workflow_id, version, title, content, content_hash, deployed_at"
+_COLUMNS = "workflow_id, version, title, content, content_hash, deployed_at, deployed_by"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +19,11 @@ class DefinitionRecord:
     content: str  # the definition as JSON text
     content_hash: str
     deployed_at: float
+    deployed_by: str | None = None  # who published it, when known
 
 
 def _record(row: Row) -> DefinitionRecord:
-    return DefinitionRecord(row[0], int(row[1]), row[2], row[3], row[4], float(row[5]))
+    return DefinitionRecord(row[0], int(row[1]), row[2], row[3], row[4], float(row[5]), row[6])
 
 
 class DefinitionStore:
@@ -32,10 +33,10 @@ class DefinitionStore:
     def insert(self, record: DefinitionRecord) -> bool:
         """Store a new (id, version); False when that pair exists already (nothing is changed then)."""
         changed = self.tx.execute(
-            f"INSERT INTO definitions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "  # noqa: S608
+            f"INSERT INTO definitions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
             "ON CONFLICT (workflow_id, version) DO NOTHING",
             (record.workflow_id, record.version, record.title, record.content, record.content_hash,
-             record.deployed_at),
+             record.deployed_at, record.deployed_by),
         )
         return changed == 1
 

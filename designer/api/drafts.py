@@ -133,16 +133,17 @@ class DraftController(Controller):
         summary="Publish a draft as the next version (422 with findings while it has errors)",
         sync_to_thread=True,
     )
-    def publish_draft(
+    def publish_draft(  # noqa: PLR0917 - Litestar injects each dependency by name
         self,
         draft_id: DraftId,
+        me: NamedDependency[Principal],
         drafts: NamedDependency[DraftStore],
         engine: NamedDependency[Engine],
         catalog: NamedDependency[DefinitionCatalog],
         checker: NamedDependency[Checker],
     ) -> VersionDetail:
         row = load_draft(drafts, draft_id)
-        published = publish(row.content, engine=engine, catalog=catalog, checker=checker)
+        published = publish(row.content, engine=engine, catalog=catalog, checker=checker, actor=me.username)
         drafts.delete(draft_id)
         return VersionDetail.of(published)
 

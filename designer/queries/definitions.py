@@ -27,13 +27,16 @@ class DeployedVersion:
     title: str
     deployed_at: float
     content: str
+    deployed_by: str | None = None
 
     def workflow(self) -> Workflow:
         return Workflow.model_validate_json(self.content)
 
 
 def _version(record: DefinitionRecord) -> DeployedVersion:
-    return DeployedVersion(record.workflow_id, record.version, record.title, record.deployed_at, record.content)
+    return DeployedVersion(
+        record.workflow_id, record.version, record.title, record.deployed_at, record.content, record.deployed_by
+    )
 
 
 class DefinitionCatalog:
@@ -74,7 +77,7 @@ class DefinitionCatalog:
     def versions(self, workflow_id: str, *, limit: int, offset: int) -> tuple[list[DeployedVersion], int]:
         where = _T.c.workflow_id == workflow_id
         page = (
-            sa.select(_T.c.workflow_id, _T.c.version, _T.c.title, _T.c.deployed_at, sa.literal(""))
+            sa.select(_T.c.workflow_id, _T.c.version, _T.c.title, _T.c.deployed_at, sa.literal(""), _T.c.deployed_by)
             .where(where)
             .order_by(_T.c.version.desc())
             .limit(limit)
@@ -84,7 +87,7 @@ class DefinitionCatalog:
         with reading(self._database) as connection:
             total = int(connection.execute(sa.select(sa.func.count()).select_from(_T).where(where)).scalar_one())
             rows = connection.execute(page).all()
-        found = [DeployedVersion(r[0], int(r[1]), r[2], float(r[3]), r[4]) for r in rows]
+        found = [DeployedVersion(r[0], int(r[1]), r[2], float(r[3]), r[4], r[5]) for r in rows]
         if total == 0:
             raise DefinitionNotFound(f"the workflow '{workflow_id}' is not deployed")
         return found, total

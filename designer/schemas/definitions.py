@@ -18,6 +18,7 @@ class VersionSummary(BaseModel):
     version: int
     title: str
     published_at: datetime
+    published_by: str | None = None
 
     @classmethod
     def of(cls, deployed: DeployedVersion) -> VersionSummary:
@@ -26,6 +27,7 @@ class VersionSummary(BaseModel):
             version=deployed.version,
             title=deployed.title,
             published_at=to_datetime(deployed.deployed_at),
+            published_by=deployed.deployed_by,
         )
 
 

@@ -40,8 +40,8 @@ class AsyncEngine:
             return self.engine.register(name)
         return self.engine.register(name, handler)
 
-    async def deploy(self, workflow: DefinitionSource) -> DeployedRef:
-        return await asyncio.to_thread(self.engine.deploy, workflow)
+    async def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
+        return await asyncio.to_thread(self.engine.deploy, workflow, actor=actor)
 
     async def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
                     tenant: str = "default", idempotency_key: str | None = None,

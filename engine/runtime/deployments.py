@@ -45,12 +45,14 @@ class Deployments:
         self.clock = clock
         self.cache = cache or MachineCache()
 
-    def deploy(self, source: DefinitionSource) -> DeployedRef:
-        """Store (id, version) once. The same content again changes nothing; other content is refused."""
+    def deploy(self, source: DefinitionSource, actor: str | None = None) -> DeployedRef:
+        """Store (id, version) once, with who deployed it. The same content again changes nothing; other
+        content is refused."""
         workflow = parse_definition(source)
         content = canonical_json(workflow)
         digest = hashlib.sha256(content.encode()).hexdigest()
-        record = DefinitionRecord(workflow.id, workflow.version, workflow.title, content, digest, self.clock.now())
+        now = self.clock.now()
+        record = DefinitionRecord(workflow.id, workflow.version, workflow.title, content, digest, now, actor)
         with self.store.write() as tx:
             definitions = DefinitionStore(tx)
             if definitions.insert(record):

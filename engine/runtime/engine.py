@@ -81,10 +81,10 @@ class Engine:
             return self.handlers.register(name)
         return self.handlers.register(name, handler)
 
-    def deploy(self, workflow: DefinitionSource) -> DeployedRef:
-        """Deploy a workflow (a model, dict, JSON text or file). Same content again: no-op; other content
-        under a deployed (id, version): `VersionConflict`."""
-        deployed = self.runtime.deployments.deploy(workflow)
+    def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
+        """Deploy a workflow (a model, dict, JSON text or file), recording `actor` as who published it. Same
+        content again: no-op; other content under a deployed (id, version): `VersionConflict`."""
+        deployed = self.runtime.deployments.deploy(workflow, actor)
         if self._worker is not None:
             self._worker.forget_schedules()
         return deployed

@@ -18,3 +18,4 @@ class DefinitionRow(SQLModel, table=True):
     content: str = Field(sa_type=JSON_TEXT)
     content_hash: str = Field(max_length=64)
     deployed_at: float = Field(sa_type=TIMESTAMP)
+    deployed_by: str | None = Field(default=None, max_length=200)

@@ -86,8 +86,10 @@ def test_publishing_adds_a_version_and_the_diff_shows_what_changed(env: Env) -> 
     assert published.status_code == 201, published.text
     assert published.json()["version"] == 2
     assert_problem(env.call("GET", f"/api/drafts/{copy_of_v1['id']}", "viewer"), 404)
+    assert published.json()["published_by"] == username("publisher")
     versions = env.call("GET", "/api/definitions/payment_flow/versions", "viewer").json()
     assert [v["version"] for v in versions["items"]] == [2, 1]
+    assert versions["items"][0]["published_by"] == username("publisher")
     diff = env.call("GET", "/api/definitions/payment_flow/diff?from=1&to=2", "viewer").json()
     assert diff["states"]["added"] == ["refunded"]
     assert diff["states"]["removed"] == ["lapsed"]
