@@ -9,6 +9,7 @@ that are shown only then; a second `--demo` on the same database changes nothing
 from __future__ import annotations
 
 import secrets
+import string
 from dataclasses import dataclass, field
 
 from designer._services import Services
@@ -44,12 +45,20 @@ def approver_roles_of(workflows: list[Workflow]) -> list[str]:
     return sorted(found)
 
 
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def _password(length: int = 16) -> str:
+    """Letters and digits only: a password that starts with '-' reads as an option when typed into a shell."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
 def _users(services: Services, approver_roles: list[str]) -> list[tuple[str, str, str]]:
     credentials: list[tuple[str, str, str]] = []
     for role in ROLES:
         if services.accounts.find_user(role) is not None:
             continue
-        password = secrets.token_urlsafe(12)
+        password = _password()
         names = approver_roles if role in ("approver", "admin") else []
         services.accounts.add_user(
             role, password, roles=[role], tenant=DEMO_TENANT, approver_roles=names, display_name=f"Demo {role}"

@@ -21,8 +21,11 @@ if ((${#packages[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
+stamp_of() { echo ".venv/.installed-$1-$(cat "requirements/$1.lock" pyproject.toml | sha256sum | cut -c1-16)"; }
 lock=requirements/$profile.lock
-stamp=".venv/.installed-$profile-$(cat "$lock" pyproject.toml | sha256sum | cut -c1-16)"
+stamp=$(stamp_of "$profile")
+# The dev lock holds everything the main lock does: a current dev install serves the product too.
+if [[ $profile == main && -f $(stamp_of dev) ]]; then stamp=$(stamp_of dev); fi
 if [[ ! -f $stamp ]]; then
     [[ -x .venv/bin/python ]] || python3 -m venv .venv
     echo "setup: installing Python packages from $lock"

@@ -90,6 +90,8 @@ def _login(served: Served, role: str) -> Iterator[httpx.Client]:
 
 def test_demo_prints_one_user_per_role(served: Served) -> None:
     assert sorted(served.credentials) == ["admin", "analyst", "approver", "publisher", "viewer"]
+    # letters and digits only: one starting with '-' was misread from the table (and reads as a shell option)
+    assert all(password.isalnum() and len(password) >= 16 for password in served.credentials.values())
 
 
 def test_a_viewer_signs_in_and_lists_the_shipped_definitions(served: Served) -> None:
