@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from engine.cli.definition_commands import register_definition_commands
+from engine.cli.eval_commands import register_eval_commands
 from engine.cli.output import ExitCode, stderr
 from engine.cli.runtime_commands import register_runtime_commands
 from engine.errors import StatewrightError
@@ -22,6 +23,7 @@ def build_app() -> typer.Typer:
     )
     register_definition_commands(app)
     register_runtime_commands(app)
+    register_eval_commands(app)
     return app
 
 

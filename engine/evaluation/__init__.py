@@ -1,0 +1,14 @@
+"""The evaluation harness: run a workflow over labelled cases and measure it with the design document's metrics.
+
+    cases = load_cases(Path("definitions/evals/lead_qualification.jsonl"))
+    report = evaluate(engine, workflow, cases)        # handlers registered on `engine` beforehand
+    report.metrics.as_dict()                           # success rate, latency, QA score, cost, accuracy, ...
+"""
+
+from __future__ import annotations
+
+from engine.evaluation.cases import EvalCase, load_cases
+from engine.evaluation.metrics import Metrics, compute_metrics
+from engine.evaluation.runner import CaseRun, EvalReport, evaluate
+
+__all__ = ["CaseRun", "EvalCase", "EvalReport", "Metrics", "compute_metrics", "evaluate", "load_cases"]

@@ -1,0 +1,78 @@
+"""Running the cases: each one started, settled and driven through its events, then judged by its labels."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition import Workflow
+from engine.evaluation.cases import EvalCase, is_missing, read_path
+from engine.evaluation.metrics import Metrics, compute_metrics
+from engine.runtime.engine import Engine
+from engine.runtime.example_run import drive
+from engine.runtime.views import HistoryEntry, InstanceView
+
+__all__ = ["CaseRun", "EvalReport", "evaluate"]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRun:
+    case: EvalCase
+    view: InstanceView
+    history: list[HistoryEntry]
+    wall_s: float
+    mismatches: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.case.name, "instance_id": self.view.id, "state": self.view.state,
+                "status": self.view.status, "expect_state": self.case.example.expect_state,
+                "labelled": self.case.labelled, "passed": self.passed, "mismatches": self.mismatches,
+                "cost": round(sum(e.cost or 0.0 for e in self.history), 8), "wall_s": round(self.wall_s, 4)}
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    workflow_id: str
+    version: int
+    runs: list[CaseRun]
+    metrics: Metrics
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"workflow": self.workflow_id, "version": self.version, "metrics": self.metrics.as_dict(),
+                "cases": [r.as_dict() for r in self.runs]}
+
+
+def judge(case: EvalCase, view: InstanceView) -> list[str]:
+    """What differs from the case's labels, one line each (empty when it matches)."""
+    found: list[str] = []
+    expected_state = case.example.expect_state
+    if expected_state is not None and view.state != expected_state:
+        found.append(f"state: expected {expected_state}, got {view.state}")
+    for path, wanted in case.expect.items():
+        source, rest = (view.result, path.removeprefix("result.")) if path.startswith("result.") else (
+            view.context, path)
+        got = read_path(source, rest)
+        if is_missing(got):
+            found.append(f"{path}: expected {wanted!r}, missing")
+        elif got != wanted:
+            found.append(f"{path}: expected {wanted!r}, got {got!r}")
+    return found
+
+
+def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, qa_field: str = "qa.score",
+             max_wait: float = 30.0) -> EvalReport:
+    """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order."""
+    deployed = engine.deploy(workflow)
+    runs: list[CaseRun] = []
+    for case in cases:
+        started = time.monotonic()
+        view = drive(engine, deployed.workflow_id, deployed.version, dict(case.example.context), case.example,
+                     max_wait=max_wait)
+        wall = time.monotonic() - started
+        runs.append(CaseRun(case, view, engine.history(view.id), wall, judge(case, view)))
+    return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(workflow, runs, qa_field))

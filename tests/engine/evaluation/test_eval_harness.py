@@ -1,0 +1,143 @@
+"""The evaluation harness on the shipped cases with the offline handlers: the metric values are recomputed here
+from the instances' histories (not read from the harness) and the CLI prints and compares them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from statistics import fmean
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from engine import Engine
+from engine.cli.app import build_app
+from engine.errors import InvalidInput
+from engine.evaluation import EvalReport, evaluate, load_cases
+from engine.runtime.deployments import parse_definition
+from engine.runtime.handler_loading import load_handlers
+
+ROOT = Path(__file__).resolve().parents[3] / "definitions"
+
+
+def run(name: str, tmp_path: Path) -> EvalReport:
+    with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
+        load_handlers("definitions.handlers:register", engine)
+        return evaluate(engine, parse_definition(ROOT / "workflows" / f"{name}.json"),
+                        load_cases(ROOT / "evals" / f"{name}.jsonl"))
+
+
+def independent(report: EvalReport, tasks: set[str], escalations: set[str]) -> dict[str, Any]:
+    done = error = 0
+    durations: list[float] = []
+    for r in report.runs:
+        for entry in r.history:
+            if entry.from_state in tasks and entry.event in ("done", "error"):
+                done += entry.event == "done"
+                error += entry.event == "error"
+                durations.append(entry.duration_s)
+    cost = sum(e.cost or 0.0 for r in report.runs for e in r.history)
+    n = len(report.runs)
+    return {"task_runs": done + error, "success_rate": round(done / (done + error), 4),
+            "average_latency_s": round(fmean(durations), 4), "cost_per_task": round(cost / (done + error), 8),
+            "completion_rate": round(sum(r.view.status == "succeeded" for r in report.runs) / n, 4),
+            "escalation_rate": round(sum(any(e.to_state in escalations for e in r.history)
+                                         for r in report.runs) / n, 4)}
+
+
+def test_lead_qualification_cases(tmp_path: Path) -> None:
+    report = run("lead_qualification", tmp_path)
+    states = [r.view.state for r in report.runs]
+    assert states.count("qualified") == 4
+    assert states.count("nurtured") == 3
+    assert states.count("unqualified") == 3
+    assert states.count("duplicate") == 2
+    assert states.count("invalid") == 1
+    metrics = report.metrics
+    assert metrics.cases == 13
+    assert metrics.accuracy == 1.0
+    assert metrics.completion_rate == round(12 / 13, 4)  # the invalid email ends in a failure outcome
+    assert metrics.success_rate == round((metrics.task_runs - 1) / metrics.task_runs, 4)  # one validation error
+    assert metrics.retry_rate == 0.0
+    assert metrics.escalation_rate == 0.0
+    assert metrics.qa_score is None
+    tasks = {"extract", "check_duplicate", "log_duplicate", "score", "book_meeting", "request_manual_booking",
+             "add_to_nurture", "record_in_crm", "publish_qualified"}
+    again = independent(report, tasks, set())
+    assert {k: getattr(metrics, k) for k in again} == again
+    assert metrics.cost_per_task is not None
+    assert metrics.cost_per_task > 0
+
+
+def test_support_ticket_triage_cases(tmp_path: Path) -> None:
+    report = run("support_ticket_triage", tmp_path)
+    metrics = report.metrics
+    assert metrics.cases == 11
+    assert metrics.accuracy == 1.0
+    assert metrics.completion_rate == 1.0
+    assert metrics.success_rate == 1.0
+    resolved = [r.case.name for r in report.runs if r.view.state == "resolved"]
+    assert resolved == ["password_reset_deflected"]
+    assert metrics.escalation_rate == round(10 / 11, 4)
+    p1 = [r for r in report.runs if r.view.context["classification"]["priority"] == "P1"]
+    assert len(p1) == 3
+    assert all("search_knowledge" not in {e.to_state for e in r.history} for r in p1)
+    again = independent(report, {"classify", "search_knowledge", "respond", "escalate"}, {"escalate", "escalated"})
+    assert {k: getattr(metrics, k) for k in again} == again
+
+
+def test_a_wrong_label_lowers_accuracy_and_names_the_mismatch(tmp_path: Path) -> None:
+    lines = (ROOT / "evals" / "support_ticket_triage.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    first["expect"]["classification.priority"] = "P1"
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join([json.dumps(first), *lines[1:4]]) + "\n")
+    with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
+        load_handlers("definitions.handlers:register", engine)
+        report = evaluate(engine, parse_definition(ROOT / "workflows" / "support_ticket_triage.json"),
+                          load_cases(cases))
+    assert report.metrics.accuracy == 0.75
+    assert report.runs[0].mismatches == ["classification.priority: expected 'P1', got 'P3'"]
+
+
+def test_cli_eval_json_and_compare(tmp_path: Path) -> None:
+    runner = CliRunner()
+    app = build_app()
+    flow = ROOT / "workflows" / "support_ticket_triage.json"
+    cases = ROOT / "evals" / "support_ticket_triage.jsonl"
+    first = runner.invoke(app, ["eval", str(flow), "--cases", str(cases), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert report["metrics"]["escalation_rate"] == round(10 / 11, 4)
+    assert len(report["cases"]) == 11
+    # a second version that never deflects: every ticket is escalated
+    document = json.loads(flow.read_text())
+    document["version"] = 2
+    for transition in document["transitions"]:
+        if transition["source"] == "answer_gate" and transition.get("guard"):
+            transition["guard"] = "false"
+    changed = tmp_path / "triage_v2.json"
+    changed.write_text(json.dumps(document))
+    both = runner.invoke(app, ["eval", str(flow), "--cases", str(cases), "--compare", str(changed),
+                               "--format", "json"])
+    assert both.exit_code == 0, both.output
+    compared = json.loads(both.output)["compare"]
+    assert compared[0]["metrics"]["accuracy"] == 1.0
+    assert compared[1]["metrics"]["escalation_rate"] == 1.0
+    assert compared[1]["metrics"]["accuracy"] == round(10 / 11, 4)
+    saved_a, saved_b = tmp_path / "a.json", tmp_path / "b.json"
+    saved_a.write_text(json.dumps(compared[0]))
+    saved_b.write_text(json.dumps(compared[1]))
+    text = runner.invoke(app, ["eval-compare", str(saved_a), str(saved_b)])
+    assert text.exit_code == 0, text.output
+    assert "escalation_rate" in text.output
+    assert "mismatch" in text.output
+
+
+@pytest.mark.parametrize("line", ['{"name": "x", "context": 3}', "[1]", '{"name": "x", "expect": []}', "not json"])
+def test_bad_case_lines_name_the_line(tmp_path: Path, line: str) -> None:
+    cases = tmp_path / "bad.jsonl"
+    cases.write_text('{"name": "ok", "context": {}}\n' + line + "\n")
+    with pytest.raises(InvalidInput, match=r"bad\.jsonl:2"):
+        load_cases(cases)
