@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DatabaseUnavailable", "StoreError", "TransientConflict"]
+__all__ = ["DatabaseUnavailable", "GuardFailed", "StoreError", "TransientConflict"]
 
 
 class StoreError(Exception):
@@ -15,3 +15,8 @@ class DatabaseUnavailable(StoreError):
 
 class TransientConflict(StoreError):
     """The database aborted the transaction to resolve a conflict (deadlock, serialisation); retry it."""
+
+
+class GuardFailed(StoreError):
+    """A deferred write guarded by a condition (an instance's version, a job's lease) found the row changed when
+    it was sent; the transaction is rolled back."""

@@ -88,7 +88,8 @@ class EventStore:
     def await_event(
         self, *, instance_id: str, seq: int, tenant: str, event_type: str, correlation_key: str | None
     ) -> None:
-        self.tx.execute(
+        """Wait for an event (sent with the transaction's deferred writes)."""
+        self.tx.defer(
             "INSERT INTO event_waits (instance_id, seq, tenant, event_type, correlation_key, status) "
             "VALUES (?, ?, ?, ?, ?, 'waiting')",
             (instance_id, seq, tenant, event_type, correlation_key),

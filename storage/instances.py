@@ -16,6 +16,11 @@ _COLUMNS = (
     "parent_id, parent_seq, created_at, updated_at"
 )
 
+_UPDATE = (
+    "UPDATE instances SET state = ?, status = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
+    "WHERE id = ? AND version = ?"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class InstanceRecord:
@@ -98,15 +103,17 @@ class InstanceStore:
         error: Any,
         version: int,
         updated_at: float,
+        defer: bool = False,
     ) -> bool:
-        """Write the new state only if nobody moved the instance on since `expected_version`."""
-        changed = self.tx.execute(
-            "UPDATE instances SET state = ?, status = ?, context = ?, result = ?, error = ?, version = ?, "
-            "updated_at = ? WHERE id = ? AND version = ?",
-            (state, status, dump(context), dump_optional(result), dump_optional(error), version, updated_at,
-             instance_id, expected_version),
-        )
-        return changed == 1
+        """Write the new state only if nobody moved the instance on since `expected_version`. With `defer`, the
+        update goes with the transaction's deferred writes and True only means it is on its way: a changed
+        version then fails the transaction (`GuardFailed`) when they are sent."""
+        params = (state, status, dump(context), dump_optional(result), dump_optional(error), version, updated_at,
+                  instance_id, expected_version)
+        if defer:
+            self.tx.defer(_UPDATE, params, guarded=True)
+            return True
+        return self.tx.execute(_UPDATE, params) == 1
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
         """A page of instances, newest first, and how many match in all."""

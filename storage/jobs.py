@@ -26,6 +26,14 @@ _COLUMNS = (
     "id, kind, instance_id, idempotency_key, payload, status, attempt, due_at, lease_owner, lease_expires, last_error"
 )
 _CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND lease_expires <= ?)"
+_ENQUEUE = (
+    "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+)
+_FINISH = (
+    "UPDATE jobs SET status = ?, last_error = ?, lease_owner = NULL, lease_expires = NULL, updated_at = ? "
+    "WHERE id = ? AND lease_owner = ? AND status = 'running'"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +64,17 @@ class JobStore:
         self.tx = tx
 
     def enqueue(
-        self, *, kind: str, key: str, payload: dict[str, Any], due_at: float, now: float, instance_id: str | None
+        self, *, kind: str, key: str, payload: dict[str, Any], due_at: float, now: float, instance_id: str | None,
+        defer: bool = False,
     ) -> bool:
-        """Add a ready job; False if a job with this idempotency key exists already."""
-        changed = self.tx.execute(
-            "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-            (kind, instance_id, key, dump(payload), due_at, now, now),
-        )
-        return changed == 1
+        """Add a ready job; False if a job with this idempotency key exists already. With `defer`, the row goes
+        with the transaction's deferred writes (a duplicate key is skipped then too) and True only means it is
+        on its way."""
+        params = (kind, instance_id, key, dump(payload), due_at, now, now)
+        if defer:
+            self.tx.defer(_ENQUEUE, params)
+            return True
+        return self.tx.execute(_ENQUEUE, params) == 1
 
     def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:
         """Take up to `limit` runnable jobs (ready and due, or running with a lapsed lease) for `owner`."""
@@ -93,14 +103,16 @@ class JobStore:
         )
         return changed == 1
 
-    def finish(self, job_id: int, *, owner: str, status: str, now: float, error: Any = None) -> bool:
-        """Mark a claimed job done/failed; False if `owner` no longer holds it (its lease was taken over)."""
-        changed = self.tx.execute(
-            "UPDATE jobs SET status = ?, last_error = ?, lease_owner = NULL, lease_expires = NULL, updated_at = ? "
-            "WHERE id = ? AND lease_owner = ? AND status = 'running'",
-            (status, dump_optional(error), now, job_id, owner),
-        )
-        return changed == 1
+    def finish(self, job_id: int, *, owner: str, status: str, now: float, error: Any = None,
+               defer: bool = False) -> bool:
+        """Mark a claimed job done/failed; False if `owner` no longer holds it (its lease was taken over). With
+        `defer`, the update goes with the transaction's deferred writes and True only means it is on its way: a
+        lost lease then fails the transaction (`GuardFailed`) when they are sent."""
+        params = (status, dump_optional(error), now, job_id, owner)
+        if defer:
+            self.tx.defer(_FINISH, params, guarded=True)
+            return True
+        return self.tx.execute(_FINISH, params) == 1
 
     def retry_later(self, job_id: int, *, owner: str, attempt: int, due_at: float, error: Any, now: float) -> bool:
         """Put a claimed job back as ready for its next attempt at `due_at`."""

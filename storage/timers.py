@@ -31,7 +31,8 @@ class TimerStore:
         self.tx = tx
 
     def arm(self, *, instance_id: str, seq: int, fire: str, due_at: float) -> None:
-        self.tx.execute(
+        """Add an armed timer (sent with the transaction's deferred writes)."""
+        self.tx.defer(
             "INSERT INTO timers (instance_id, seq, fire, due_at, status) VALUES (?, ?, ?, ?, 'armed')",
             (instance_id, seq, fire, due_at),
         )

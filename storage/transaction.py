@@ -1,12 +1,19 @@
 """One database transaction, and the store that hands them out.
 
-Statements are written once with `?` placeholders and run on the driver's own cursor (sqlite3 or psycopg):
-the engine's hot path (history row + instance row + outbox) costs one driver round-trip per statement and
-nothing more.
+Statements are written once with `?` placeholders and run on the driver's own cursor (sqlite3 or psycopg).
+
+Writes that nothing reads back at once — history rows, the outbox's inserts, the version-guarded instance
+update — may be *deferred*: kept in the transaction and sent together just before it commits, one
+`executemany` per statement (on PostgreSQL all of them in one pipeline: one round trip), so a worker's batch
+of transitions (group commit) costs a handful of statements, not a handful per transition. Deferring changes
+nothing a transaction can observe: a statement that touches a table with deferred rows sends them first, and
+a guarded write (`guarded=True`) must change one row per deferred row or the transaction fails with
+`GuardFailed`.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -17,36 +24,71 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from storage.database import is_postgresql
-from storage.errors import DatabaseUnavailable, StoreError, TransientConflict
+from storage.errors import DatabaseUnavailable, GuardFailed, StoreError, TransientConflict
 
 __all__ = ["Row", "Store", "Transaction"]
 
 Row = tuple[Any, ...]
+_WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_cursor", "_deferred", "_sql", "postgresql")
+    __slots__ = ("_connection", "_cursor", "_deferred", "_guarded", "_sql", "_tables", "postgresql")
 
-    def __init__(self, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
+    def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
         self.postgresql = postgresql
         self._sql = sql_cache
+        self._connection = connection
         self._cursor = cursor
         self._deferred: dict[str, list[Sequence[Any]]] = {}
+        self._guarded: set[str] = set()
+        self._tables: set[str] = set()
 
-    def defer(self, sql: str, params: Sequence[Any]) -> None:
-        """An insert nothing in this transaction reads back: sent with others like it just before COMMIT, as
-        one `executemany` (one round trip on PostgreSQL, which pipelines it)."""
-        self._deferred.setdefault(sql, []).append(params)
+    def defer(self, sql: str, params: Sequence[Any], *, guarded: bool = False) -> None:
+        """Send this write with the others like it just before COMMIT (see the module's doc). `guarded`: it
+        must change exactly one row (an UPDATE whose WHERE checks a version or a lease), else `GuardFailed`."""
+        rows = self._deferred.get(sql)
+        if rows is None:
+            rows = self._deferred[sql] = []
+            match = _WRITTEN_TABLE.match(sql)
+            if match is None:
+                raise ValueError(f"only INSERT, UPDATE and DELETE can be deferred: {sql[:60]}")
+            self._tables.add(match.group(1))
+            if guarded:
+                self._guarded.add(sql)
+        rows.append(params)
 
     def flush(self) -> None:
-        deferred, self._deferred = self._deferred, {}
-        for sql, rows in deferred.items():
-            if len(rows) == 1:
-                self._cursor.execute(self._statement(sql), rows[0])
-            else:
-                self._cursor.executemany(self._statement(sql), rows)
+        """Send the deferred writes now, in the order their statements were first deferred."""
+        deferred, guarded = self._deferred, self._guarded
+        self._deferred, self._guarded, self._tables = {}, set(), set()
+        if not deferred:
+            return
+        if self.postgresql:
+            with self._connection.pipeline():  # one round trip for them all
+                cursors = [self._send(self._connection.cursor(), sql, rows) for sql, rows in deferred.items()]
+            changed = [int(cursor.rowcount) for cursor in cursors]
+            for cursor in cursors:
+                cursor.close()
+        else:
+            changed = [int(self._send(self._cursor, sql, rows).rowcount) for sql, rows in deferred.items()]
+        for (sql, rows), count in zip(deferred.items(), changed, strict=True):
+            if sql in guarded and count != len(rows):
+                raise GuardFailed(f"{count} of {len(rows)} guarded rows matched: {sql[:80]}")
+
+    def _send(self, cursor: Any, sql: str, rows: list[Sequence[Any]]) -> Any:
+        if len(rows) == 1:
+            cursor.execute(self._statement(sql), rows[0])
+        else:
+            cursor.executemany(self._statement(sql), rows)
+        return cursor
+
+    def _before(self, sql: str) -> None:
+        """Send the deferred writes first if `sql` touches a table they write to."""
+        if any(table in sql for table in self._tables):
+            self.flush()
 
     def _statement(self, sql: str) -> str:
         found = self._sql.get(sql)
@@ -57,21 +99,29 @@ class Transaction:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; the number of rows it changed."""
+        if self._tables:
+            self._before(sql)
         cursor = self._cursor
         cursor.execute(self._statement(sql), params)
         return int(cursor.rowcount)
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if self._tables:
+            self._before(sql)
         if rows:
             self._cursor.executemany(self._statement(sql), rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        if self._tables:
+            self._before(sql)
         cursor = self._cursor
         cursor.execute(self._statement(sql), params)
         row = cursor.fetchone()
         return None if row is None else tuple(row)
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        if self._tables:
+            self._before(sql)
         cursor = self._cursor
         cursor.execute(self._statement(sql), params)
         return [tuple(r) for r in cursor.fetchall()]
@@ -143,7 +193,7 @@ class Store:
         try:
             self._begin(held, read_only)
             try:
-                tx = Transaction(held.cursor, self._sql, self.postgresql)
+                tx = Transaction(held.driver, held.cursor, self._sql, self.postgresql)
                 yield tx
                 tx.flush()
                 held.driver.commit()

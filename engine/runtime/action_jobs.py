@@ -39,9 +39,12 @@ def _error(outcome: ActionOutcome, attempt: int) -> dict[str, Any]:
 
 
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
-                  locked: InstanceRecord | None = None) -> bool:
+                  locked: InstanceRecord | None = None, batched: bool = False) -> bool:
     """Record the outcome of one attempt. True if it moved the instance on. `locked` is the job's instance
-    when the caller read (and locked) it in this transaction already."""
+    when the caller read (and locked) it in this transaction already. `batched`: one of many outcomes in this
+    transaction (group commit) — the job's lease is then checked when the transaction's writes are sent, so
+    the batch costs one statement per kind of write rather than per job; a lost lease fails the whole
+    transaction, and the caller finishes its jobs one by one instead."""
     now = rt.clock.now()
     payload = job.payload
     jobs = JobStore(tx)
@@ -54,7 +57,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         return False
     status = JOB_FAILED if outcome.failed else JOB_DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
-    if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error):
+    if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
         return False  # our lease lapsed and another worker holds the job: it will finish it
     assert job.instance_id is not None
     instance = locked if locked is not None else InstanceStore(tx).get_for_update(job.instance_id)

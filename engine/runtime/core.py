@@ -14,7 +14,7 @@ from engine.runtime.actions import HandlerRegistry
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import Deployments
 from engine.runtime.writer import DecisionWriter
-from storage.errors import StoreError, TransientConflict
+from storage.errors import GuardFailed, StoreError, TransientConflict
 from storage.transaction import Store, Transaction
 
 __all__ = ["Runtime"]
@@ -33,8 +33,9 @@ class Runtime:
     rng: random.Random = field(default_factory=random.Random)
 
     def write(self, work: Callable[[Transaction], T], *, retry_conflicts: bool = True, attempts: int = 8) -> T:
-        """Run `work` in one write transaction. A `ConcurrencyConflict` (or a deadlock the database broke)
-        rolls it back and runs it again on fresh data, unless `retry_conflicts` is False."""
+        """Run `work` in one write transaction. A `ConcurrencyConflict` (a version or lease that changed, found
+        at once or when the deferred writes were sent; or a deadlock the database broke) rolls it back and runs
+        it again on fresh data, unless `retry_conflicts` is False."""
         for attempt in range(1, attempts + 1):
             try:
                 with self.store.write() as tx:
@@ -42,6 +43,9 @@ class Runtime:
             except ConcurrencyConflict:
                 if not retry_conflicts or attempt == attempts:
                     raise
+            except GuardFailed as exc:
+                if not retry_conflicts or attempt == attempts:
+                    raise ConcurrencyConflict(f"the data changed meanwhile: {exc}") from exc
             except TransientConflict as exc:
                 if attempt == attempts:
                     raise ConcurrencyConflict(f"the database kept aborting the transaction: {exc}") from exc

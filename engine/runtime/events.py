@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.definition import StartTrigger, Workflow
-from engine.definition.expressions import ExpressionError, evaluate
+from engine.definition.expressions import ExpressionError
 from engine.errors import InvalidInput
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.decide import decide
 from engine.runtime.snapshot import RUNNING, Event
-from engine.runtime.variables import evaluate_mapping
+from engine.runtime.variables import evaluate, evaluate_mapping
 from engine.runtime.writer import snapshot_of
 from storage.events import EventRecord, EventStore, EventWaitRecord
 from storage.instances import InstanceStore

@@ -16,8 +16,9 @@ from typing import Any, cast
 from transitions import Machine
 
 from engine.definition import Branch, ParallelState, State, Transition, Workflow
-from engine.definition.expressions import ExpressionError, evaluate
+from engine.definition.expressions import ExpressionError
 from engine.runtime.snapshot import AUTO
+from engine.runtime.variables import evaluate
 
 __all__ = ["CompiledWorkflow", "Fired", "GuardEvaluation", "MachineCache", "branch_workflow"]
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.definition import Policy
-from engine.definition.expressions import ExpressionError, evaluate
+from engine.definition.expressions import ExpressionError
+from engine.runtime.variables import evaluate
 
 __all__ = ["ALLOW", "DENY", "REQUIRE_APPROVAL", "PolicyDecision", "evaluate_policies"]
 

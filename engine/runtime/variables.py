@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from engine.definition.expressions import ExpressionError, evaluate
+from engine.definition.expressions import ExpressionError, referenced_names
+from engine.definition.expressions import evaluate as evaluate_all
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.snapshot import Environment
 
-__all__ = ["evaluate_json", "evaluate_mapping", "json_value", "variables"]
+__all__ = ["evaluate", "evaluate_json", "evaluate_mapping", "json_value", "variables"]
 
 
 def variables(context: Mapping[str, Any], event: Any, env: Environment, state: str) -> dict[str, Any]:
@@ -23,6 +25,18 @@ def variables(context: Mapping[str, Any], event: Any, env: Environment, state: s
     found["budget"] = env.budget if env.budget is not None else {}
     found["memory"] = env.memory
     return found
+
+
+@lru_cache(maxsize=4096)
+def _names_read(source: str) -> tuple[str, ...]:
+    return tuple(sorted(referenced_names(source)))
+
+
+def evaluate(source: str, scope: Mapping[str, Any]) -> Any:
+    """Evaluate `source` against the names it reads from `scope`, and only those. CEL converts every value it
+    is handed; handed the whole scope (the context, twice) it spends ~100 µs a call on a modest context,
+    against ~1 µs for the few names an expression reads."""
+    return evaluate_all(source, {name: scope[name] for name in _names_read(source) if name in scope})
 
 
 def json_value(value: Any) -> Any:

@@ -101,10 +101,11 @@ class Worker:
             ids = [job.instance_id for job, _ in ordered if job.instance_id]
             locked = InstanceStore(tx).get_many(ids, lock=True) if len(set(ids)) == len(ids) else {}
             for job, outcome in ordered:
-                finish_action(self.rt, tx, job, self.owner, outcome, locked=locked.get(job.instance_id or ""))
+                finish_action(self.rt, tx, job, self.owner, outcome, locked=locked.get(job.instance_id or ""),
+                              batched=True)
 
         try:
-            self.rt.write(finish_all)
+            self.rt.write(finish_all, retry_conflicts=False)
         except StatewrightError:
             for job, outcome in ordered:  # one bad item must not hold back the others
                 try:
@@ -214,6 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lease", type=float, default=30.0, help="seconds a claimed job stays leased")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # else five INFO lines for every transition
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

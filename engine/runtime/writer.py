@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from engine.errors import ConcurrencyConflict, DefinitionNotFound
+from engine.errors import DefinitionNotFound
 from engine.runtime.budget_view import budget_variable
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.deployments import Deployments
@@ -87,19 +87,19 @@ class DecisionWriter:
     # --- committing a decision ------------------------------------------------------------------------
     def commit(self, tx: Transaction, before: InstanceRecord, decision: Decision, *, now: float,
                cost: float | None = None) -> InstanceRecord:
-        """Write `decision` onto `before`; `ConcurrencyConflict` if the instance moved on meanwhile."""
+        """Write `decision` onto `before`. The instance update is guarded by `before.version`: if the instance
+        moved on meanwhile, the transaction fails when its writes are sent (`Runtime.write` turns that into a
+        `ConcurrencyConflict` and, unless told not to, runs the work again on fresh data)."""
         snapshot = decision.snapshot
         after = InstanceRecord(  # spelt out: dataclasses.replace costs more than the rest of this line
             before.id, before.workflow_id, before.workflow_version, before.branch, before.tenant, snapshot.state,
             snapshot.status, snapshot.context, snapshot.result, snapshot.error, before.version + len(decision.steps),
             before.parent_id, before.parent_seq, before.created_at, now,
         )
-        changed = InstanceStore(tx).update(
+        InstanceStore(tx).update(  # deferred: a changed version fails the transaction when it is sent
             before.id, before.version, state=after.state, status=after.status, context=after.context,
-            result=after.result, error=after.error, version=after.version, updated_at=now,
+            result=after.result, error=after.error, version=after.version, updated_at=now, defer=True,
         )
-        if not changed:
-            raise ConcurrencyConflict(f"the instance {before.id} changed since version {before.version}")
         HistoryStore(tx).append(_history(before, decision, now, cost))
         seq = before.version
         for step in decision.steps:
@@ -108,7 +108,7 @@ class DecisionWriter:
                 self._apply(tx, after, seq, effect, now)
         if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
             JobStore(tx).enqueue(kind="child_done", key=f"child:{after.id}", payload={"child_id": after.id},
-                                 due_at=now, now=now, instance_id=after.parent_id)
+                                 due_at=now, now=now, instance_id=after.parent_id, defer=True)
         return after
 
     def cancel(self, tx: Transaction, instance: InstanceRecord, *, now: float, actor: str | None) -> InstanceRecord:
@@ -124,7 +124,7 @@ class DecisionWriter:
                        "agent": effect.agent, "timeout_s": effect.timeout_s,
                        "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
-                                 instance_id=instance.id)
+                                 instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
         elif isinstance(effect, AwaitEvent):

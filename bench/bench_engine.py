@@ -1,0 +1,290 @@
+"""Engine benchmark: persisted transitions per second on SQLite and PostgreSQL, end-to-end lead qualifications,
+and memory against stored instances — each engine figure beside its baseline measured in the same run, the
+two interleaved round by round, medians reported, in one table.
+
+    .venv/bin/python -m bench.bench_engine [--quick] [--rounds N] [--no-postgres] [--postgres-url URL]
+
+- SQLite: `send` to one instance at a time, and one worker taking many chains of tasks to their end with
+  group commit, beside raw `sqlite3` doing the same writes (INSERT history + UPDATE instance, WAL,
+  synchronous=NORMAL) on the engine's own tables, one transaction per transition and 32 per transaction.
+  LangGraph's SqliteSaver is not installed: its ~990/s is the brief's anchor, not measured here.
+- PostgreSQL: 1 and 4 worker processes (`python -m engine.runtime.worker`, batch 32) beside raw psycopg over
+  1 and 4 connections (one process each), one transaction per transition.
+- The shipped lead-qualification flow end to end, with the offline handlers of `definitions.handlers`,
+  beside the same flow with handlers that answer at once.
+- The engine process's resident memory after serving the same requests with 0, 10,000 and 100,000 instances
+  stored (each in a fresh process).
+
+The machine is shared and its load moves: compare figures of one run only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from bench.memory_probe import store_instances
+from bench.raw_baselines import raw_psycopg_transitions, raw_sqlite_transitions
+from bench.worker_fleet import WorkerFleet, chains_through_workers
+from bench.workloads import CHAIN_STEPS, group_commit_rate, lead_rate, send_rate
+from engine.runtime.engine import Engine
+from storage.database import create_database_engine
+from storage.schema import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGGRAPH_ANCHOR = 990.0
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rounds: int
+    postgres_rounds: int
+    sends: int
+    raw_sqlite: int
+    chains: int
+    postgres_chains: int
+    raw_postgres: int
+    leads: int
+    memory: tuple[int, ...]
+    memory_rounds: int
+
+
+FULL = Sizes(rounds=5, postgres_rounds=3, sends=3000, raw_sqlite=6000, chains=256, postgres_chains=600,
+             raw_postgres=2000, leads=150, memory=(0, 10_000, 100_000), memory_rounds=3)
+QUICK = Sizes(rounds=3, postgres_rounds=1, sends=1000, raw_sqlite=2000, chains=96, postgres_chains=200,
+              raw_postgres=600, leads=40, memory=(0, 10_000, 100_000), memory_rounds=1)
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    engine: str
+    baseline: str
+    ratio: str
+    target: str
+    verdict: str
+
+
+def _interleaved(rounds: int, measures: dict[str, Callable[[], float]]) -> dict[str, float]:
+    """Run every measure once per round, in turn, and keep each one's median."""
+    seen: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            seen[name].append(measure())
+    return {name: statistics.median(values) for name, values in seen.items()}
+
+
+def _rate(value: float, unit: str = "/s") -> str:
+    return f"{value:,.0f}{unit}"
+
+
+def _row(measure: str, engine: float, baseline: float, baseline_text: str, target: float | None = None,
+         target_text: str = "—", *, times: bool = False, engine_text: str | None = None) -> Row:
+    """A table row: the engine's figure beside its baseline, their ratio, and whether the target is met."""
+    ratio = engine / baseline
+    verdict = "—" if target is None else ("met" if ratio >= target else "MISSED")
+    return Row(measure, engine_text or _rate(engine), baseline_text, f"{ratio:.1f}x" if times else f"{ratio:.0%}",
+               target_text, verdict)
+
+
+def _template(directory: Path) -> Path:
+    """A migrated, empty SQLite file to copy for each database the benchmark needs."""
+    path = directory / "template.db"
+    database = create_database_engine(f"sqlite:///{path}")
+    upgrade(database)
+    database.dispose()
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _copy(template: Path, name: str) -> Path:
+    target = template.with_name(name)
+    shutil.copyfile(template, target)
+    return target
+
+
+# --- SQLite ---------------------------------------------------------------------------------------------
+def sqlite_rows(template: Path, sizes: Sizes) -> list[Row]:
+    raw = _copy(template, "raw.db")
+    with Engine(f"sqlite:///{_copy(template, 'engine.db')}") as engine:
+        got = _interleaved(sizes.rounds, {
+            "send": lambda: send_rate(engine, sizes.sends),
+            "raw": lambda: raw_sqlite_transitions(str(raw), sizes.raw_sqlite),
+            "statements": lambda: raw_sqlite_transitions(str(raw), sizes.raw_sqlite, as_engine_sends=True),
+            "group": lambda: group_commit_rate(engine, sizes.chains, batch=32),
+            "raw32": lambda: raw_sqlite_transitions(str(raw), sizes.raw_sqlite, per_commit=32),
+        })
+    raw_text = f"raw sqlite3, 1 transaction per transition: {_rate(got['raw'])}"
+    chains = f"{sizes.chains} instances x {CHAIN_STEPS} tasks"
+    return [
+        _row("SQLite · send, one instance at a time (1 transaction each)", got["send"], got["raw"], raw_text,
+             0.5, "≥ 50%"),
+        _row("  the same, beside raw sqlite3 running all of the send's statements", got["send"], got["statements"],
+             "raw sqlite3, SELECT + UPDATE + INSERT history + close one event wait and open the next: "
+             f"{_rate(got['statements'])}"),
+        _row(f"SQLite · 1 worker, {chains}, batch 32 (group commit)", got["group"], got["raw"], raw_text, 1.0,
+             "> 100% (passes the ceiling)"),
+        _row("  the same, beside the best group commit could do", got["group"], got["raw32"],
+             f"raw sqlite3, 32 transitions per transaction: {_rate(got['raw32'])}"),
+        _row("SQLite · send, one at a time, beside LangGraph", got["send"], LANGGRAPH_ANCHOR,
+             f"LangGraph SqliteSaver ~{_rate(LANGGRAPH_ANCHOR)} (the brief's anchor; not installed, not measured)",
+             10.0, "≥ 10x", times=True),
+    ]
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------------------
+@contextmanager
+def _postgres_schema(base_url: str) -> Iterator[tuple[str, str, str]]:
+    """A fresh schema for this run: (SQLAlchemy URL, libpq conninfo, schema name); dropped afterwards."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = sa.make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    conninfo = sa.make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        yield url.render_as_string(hide_password=False), conninfo, schema
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
+    with _postgres_schema(base_url) as (url, conninfo, schema), Engine(url) as engine:
+        fleet = WorkerFleet(url, batch=32)
+        try:
+            got = _interleaved(sizes.postgres_rounds, {
+                "one": lambda: chains_through_workers(engine, fleet, 1, sizes.postgres_chains),
+                "raw1": lambda: raw_psycopg_transitions(conninfo, sizes.raw_postgres, search_path=schema),
+                "four": lambda: chains_through_workers(engine, fleet, 4, 2 * sizes.postgres_chains),
+                "raw4": lambda: raw_psycopg_transitions(conninfo, sizes.raw_postgres // 2, connections=4,
+                                                        search_path=schema),
+            })
+        finally:
+            fleet.close()
+    one = f"{sizes.postgres_chains} instances x {CHAIN_STEPS} tasks"
+    return [
+        _row(f"PostgreSQL · 1 worker process, batch 32, {one}", got["one"], got["raw1"],
+             f"raw psycopg, 1 connection, 1 transaction per transition: {_rate(got['raw1'])}", 0.8, "≥ 80%"),
+        _row("PostgreSQL · 4 worker processes, batch 32, twice the instances", got["four"], got["raw4"],
+             f"raw psycopg, 4 connections: {_rate(got['raw4'])}"),
+        _row("PostgreSQL · 4 workers beside 1", got["four"], got["one"], f"1 worker: {_rate(got['one'])}", 3.0,
+             "≥ 3x", times=True),
+    ]
+
+
+# --- end to end -----------------------------------------------------------------------------------------
+def lead_rows(template: Path, sizes: Sizes) -> list[Row]:
+    transitions: dict[str, list[float]] = {"offline": [], "trivial": []}
+
+    def run(offline: bool) -> float:
+        name = "offline" if offline else "trivial"
+        path = _copy(template, f"lead-{name}-{uuid.uuid4().hex[:6]}.db")
+        with Engine(f"sqlite:///{path}") as engine:
+            leads, steps = lead_rate(engine, sizes.leads, offline=offline)
+        transitions[name].append(steps)
+        return leads
+
+    got = _interleaved(max(1, sizes.rounds // 2), {"offline": lambda: run(True), "trivial": lambda: run(False)})
+    offline_steps = statistics.median(transitions["offline"])
+    return [_row(f"Lead qualification end to end, SQLite, offline handlers ({sizes.leads} leads)", got["offline"],
+                 got["trivial"], f"same flow, handlers answering at once: {got['trivial']:,.1f} leads/s",
+                 engine_text=f"{got['offline']:,.1f} leads/s ({offline_steps:,.0f} transitions/s)")]
+
+
+# --- memory ---------------------------------------------------------------------------------------------
+def _probe(template: Path, stored: int) -> float:
+    """MiB resident in a fresh engine process that served the probe's requests with `stored` instances."""
+    path = _copy(template, f"memory-{stored}.db")
+    sample = store_instances(path, stored)
+    ids = path.with_suffix(".ids")
+    ids.write_text("\n".join(sample))
+    output = subprocess.run([sys.executable, "-m", "bench.memory_probe", f"sqlite:///{path}", str(ids)],
+                            cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return float(json.loads(output.stdout.strip().splitlines()[-1])["rss_kib"]) / 1024
+
+
+def memory_rows(template: Path, sizes: Sizes) -> list[Row]:
+    probes: dict[str, Callable[[], float]] = {str(n): partial(_probe, template, n) for n in sizes.memory}
+    got = _interleaved(sizes.memory_rounds, probes)
+    empty = got[str(sizes.memory[0])]
+    rows = []
+    for stored in sizes.memory[1:]:
+        grown = got[str(stored)] / empty - 1
+        rows.append(Row(f"Memory · engine process RSS, {stored:,} instances stored", f"{got[str(stored)]:.1f} MiB",
+                        f"{sizes.memory[0]:,} stored: {empty:.1f} MiB", f"{grown:+.1%}", "flat (within ±10%)",
+                        "met" if abs(grown) <= 0.10 else "MISSED"))
+    return rows
+
+
+# --- the table ------------------------------------------------------------------------------------------
+def _print(rows: list[Row], command: str, began: float, loads: tuple[str, str]) -> None:
+    table = Table(title="Statewright engine — each figure beside its baseline, same run, medians")
+    for column in ("measure", "Statewright", "baseline (same run)", "ratio", "target", ""):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row.measure, row.engine, row.baseline, row.ratio, row.target, row.verdict)
+    console = Console(width=200)
+    console.print(table)
+    console.print(f"command: {command}   ·   {time.monotonic() - began:.0f} s   ·   {os.cpu_count()} CPUs   ·   "
+                  f"load average at start {loads[0]}, at end {loads[1]}")
+
+
+def _load() -> str:
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and smaller workloads (about a minute)")
+    parser.add_argument("--rounds", type=int, help="rounds of each SQLite measure (medians are reported)")
+    parser.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--postgres-url", default=os.environ.get("STATEWRIGHT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    parser.add_argument("--only", nargs="+", choices=["sqlite", "postgres", "lead", "memory"],
+                        help="run only these sections")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    if args.rounds:
+        sizes = Sizes(**{**sizes.__dict__, "rounds": args.rounds})
+    sections = set(args.only or ["sqlite", "postgres", "lead", "memory"])
+    if args.no_postgres:
+        sections.discard("postgres")
+    began, load_at_start = time.monotonic(), _load()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="statewright-bench-") as directory:
+        template = _template(Path(directory))
+        if "sqlite" in sections:
+            rows += sqlite_rows(template, sizes)
+        if "postgres" in sections:
+            rows += postgres_rows(args.postgres_url, sizes)
+        if "lead" in sections:
+            rows += lead_rows(template, sizes)
+        if "memory" in sections:
+            rows += memory_rows(template, sizes)
+    _print(rows, "python -m bench.bench_engine " + " ".join(sys.argv[1:]), began, (load_at_start, _load()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The baselines: the writes of a transition — INSERT a history row, UPDATE the instance row under its version —
+done by hand with the bare drivers on the engine's own tables, one transaction per transition (or `per_commit`
+transitions per transaction, the best any group commit could do). With `as_engine_sends`, every statement the
+engine's `send` to a waiting instance runs — read the instance, update it, append history, close the event
+wait of the state left and open the one of the state entered — which bounds what the engine could reach
+there without Python.
+
+Only `sqlite3` and `psycopg` are imported here (a spawned process for the PostgreSQL connections loads nothing
+else), and nothing of the engine: this is the program a careful person would write without it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+import time
+import uuid
+from typing import Any
+
+__all__ = ["raw_psycopg_transitions", "raw_sqlite_transitions"]
+
+HISTORY = (
+    "INSERT INTO history (instance_id, seq, from_state, to_state, event, actor, payload, context_change, status, "
+    "guards, policies, at, duration_s, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+UPDATE = (
+    "UPDATE instances SET state = ?, status = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
+    "WHERE id = ? AND version = ?"
+)
+INSTANCE = (
+    "INSERT INTO instances (id, workflow_id, workflow_version, branch, tenant, state, status, context, version, "
+    "created_at, updated_at) VALUES (?, 'raw', 1, '', 'default', 'a', 'running', ?, 0, ?, ?)"
+)
+SELECT = (
+    "SELECT id, workflow_id, workflow_version, branch, tenant, state, status, context, result, error, version, "
+    "parent_id, parent_seq, created_at, updated_at FROM instances WHERE id = ?"
+)
+CLOSE_WAIT = "UPDATE event_waits SET status = 'cancelled' WHERE instance_id = ? AND status = 'waiting'"
+OPEN_WAIT = (
+    "INSERT INTO event_waits (instance_id, seq, tenant, event_type, correlation_key, status) "
+    "VALUES (?, ?, 'default', 'never', NULL, 'waiting')"
+)
+STATES = ("a", "b")
+
+
+def _rows(instance_id: str, seq: int, context: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The history row and the instance update of transition `seq` (a → b → a …, the payload and context
+    serialised as the engine serialises them)."""
+    now = time.time()
+    source, dest = STATES[(seq - 1) % 2], STATES[seq % 2]
+    history = (instance_id, seq, source, dest, "go", None, json.dumps({"k": seq}), None, "running", None, None,
+               now, 0.0, None)
+    update = (dest, "running", json.dumps(context), None, None, seq, now, instance_id, seq - 1)
+    return history, update
+
+
+def raw_sqlite_transitions(path: str, count: int, *, per_commit: int = 1, as_engine_sends: bool = False) -> float:
+    """Transitions per second on the SQLite file at `path` (already holding the engine's tables), in WAL mode
+    with synchronous=NORMAL, as the engine runs it."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        instance_id = uuid.uuid4().hex
+        context = {"n": 1, "email": "ann@example.com"}
+        connection.execute(INSTANCE, (instance_id, json.dumps(context), time.time(), time.time()))
+        started = time.perf_counter()
+        seq = 0
+        while seq < count:
+            connection.execute("BEGIN IMMEDIATE")
+            for _ in range(min(per_commit, count - seq)):
+                seq += 1
+                history, update = _rows(instance_id, seq, context)
+                if as_engine_sends:
+                    connection.execute(SELECT, (instance_id,)).fetchone()
+                connection.execute(UPDATE, update)
+                if as_engine_sends:
+                    connection.execute(CLOSE_WAIT, (instance_id,))
+                    connection.execute(OPEN_WAIT, (instance_id, seq))
+                connection.execute(HISTORY, history)
+            connection.execute("COMMIT")
+        return count / (time.perf_counter() - started)
+    finally:
+        connection.close()
+
+
+def _psycopg_connection(conninfo: str, search_path: str | None) -> Any:
+    import psycopg  # noqa: PLC0415 - only where PostgreSQL is measured
+
+    options = f"-csearch_path={search_path}" if search_path else None
+    return psycopg.connect(conninfo, options=options) if options else psycopg.connect(conninfo)
+
+
+def _psycopg_client(conninfo: str, search_path: str | None, count: int, barrier: Any, results: Any) -> None:
+    """One connection: `count` transactions of one transition each, timed from the shared start."""
+    history_sql, update_sql = HISTORY.replace("?", "%s"), UPDATE.replace("?", "%s")
+    with _psycopg_connection(conninfo, search_path) as connection:
+        instance_id = uuid.uuid4().hex
+        context = {"n": 1, "email": "ann@example.com"}
+        connection.execute(INSTANCE.replace("?", "%s"), (instance_id, json.dumps(context), time.time(), time.time()))
+        connection.commit()
+        barrier.wait()
+        started = time.perf_counter()
+        for seq in range(1, count + 1):
+            history, update = _rows(instance_id, seq, context)
+            with connection.cursor() as cursor:
+                cursor.execute(update_sql, update)
+                cursor.execute(history_sql, history)
+            connection.commit()
+        results.put(time.perf_counter() - started)
+
+
+def raw_psycopg_transitions(conninfo: str, count: int, *, connections: int = 1,
+                            search_path: str | None = None) -> float:
+    """Transitions per second over `connections` connections (one process each, so the GIL is not measured),
+    each doing `count` transactions; timed from a common start to the last one done."""
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(connections), context.Queue()
+    processes = [context.Process(target=_psycopg_client, args=(conninfo, search_path, count, barrier, results))
+                 for _ in range(connections)]
+    for process in processes:
+        process.start()
+    elapsed = [float(results.get(timeout=600)) for _ in processes]
+    for process in processes:
+        process.join()
+    return connections * count / max(elapsed)

@@ -1,0 +1,147 @@
+"""The engine's side of the benchmarks: the flows, the handlers, and each workload timed in this process.
+
+- `send_rate`: `Engine.send` to one instance at a time — one event, one transition, one transaction (the
+  flow flips between two wait states, so each transition also cancels one event wait and opens the next:
+  the outbox a waiting state needs).
+- `group_commit_rate`: many instances each running a chain of tasks, worked by one worker whose batch of
+  action outcomes commits in one transaction.
+- `lead_rate`: the shipped lead-qualification flow end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from engine.runtime.actions import ActionRequest, HandlerRegistry
+from engine.runtime.engine import Engine
+
+__all__ = [
+    "CHAIN_FLOW",
+    "CHAIN_STEPS",
+    "PING_FLOW",
+    "group_commit_rate",
+    "lead_rate",
+    "register_step",
+    "send_rate",
+    "start_chains",
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+LEAD_FLOW = ROOT / "definitions" / "workflows" / "lead_qualification.json"
+CHAIN_STEPS = 8
+
+PING_FLOW: dict[str, Any] = {
+    "id": "ping", "title": "Ping-pong between two waits", "initial": "a",
+    "states": {"a": {"type": "wait", "event": {"type": "never"}}, "b": {"type": "wait", "event": {"type": "never"}},
+               "end": {"type": "final", "outcome": "success"}},
+    "transitions": [{"source": "a", "trigger": "go", "dest": "b"}, {"source": "b", "trigger": "go", "dest": "a"},
+                    {"source": ["a", "b"], "trigger": "done", "dest": "end"}],
+}
+
+CHAIN_FLOW: dict[str, Any] = {
+    "id": "chain", "title": f"A chain of {CHAIN_STEPS} tasks", "initial": "s0",
+    "states": {
+        **{f"s{i}": {"type": "task", "action": "step", "input": {"i": str(i)}, "output": f"out{i}"}
+           for i in range(CHAIN_STEPS)},
+        "end": {"type": "final", "outcome": "success"},
+        "failed": {"type": "final", "outcome": "failure"},
+    },
+    "transitions": [
+        *({"source": f"s{i}", "trigger": "done", "dest": f"s{i + 1}" if i + 1 < CHAIN_STEPS else "end"}
+          for i in range(CHAIN_STEPS)),
+        {"source": [f"s{i}" for i in range(CHAIN_STEPS)], "trigger": "error", "dest": "failed"},
+    ],
+}
+
+
+def _step(request: ActionRequest) -> dict[str, Any]:
+    return {"i": request.input["i"], "attempt": request.attempt}
+
+
+def register_step(registry: HandlerRegistry) -> None:
+    """The chain's one handler (`--handlers bench.workloads:register_step` for worker processes)."""
+    registry.register("step", _step)
+
+
+def send_rate(engine: Engine, count: int) -> float:
+    """Transitions per second of `send` to one instance of PING_FLOW, one after the other."""
+    engine.deploy(PING_FLOW)
+    run = engine.start("ping")
+    started = time.perf_counter()
+    for n in range(count):
+        engine.send(run.id, "go", {"k": n})
+    return count / (time.perf_counter() - started)
+
+
+def start_chains(engine: Engine, instances: int) -> list[str]:
+    engine.deploy(CHAIN_FLOW)
+    return [engine.start("chain", {"n": n}).id for n in range(instances)]
+
+
+def group_commit_rate(engine: Engine, instances: int, *, batch: int) -> float:
+    """Transitions per second of one in-process worker taking `instances` chains (started beforehand, not
+    timed) to their end, `batch` action outcomes per transaction."""
+    register_step(engine.handlers)
+    start_chains(engine, instances)
+    worker = engine.worker(batch=batch)
+    try:
+        started = time.perf_counter()
+        worker.run_until_idle()
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.close()
+    return instances * CHAIN_STEPS / elapsed
+
+
+def _lead_contexts(count: int) -> list[dict[str, Any]]:
+    """The flow's own examples, each lead given an address of its own (the known contact keeps its own)."""
+    examples = json.loads(LEAD_FLOW.read_text())["examples"]
+    contexts = []
+    for n in range(count):
+        example = examples[n % len(examples)]
+        context = dict(example["context"])
+        user, at, domain = context["email"].partition("@")
+        if at and example["name"] != "known_contact_is_duplicate":
+            context["email"] = f"{user}.{n}@{domain}"
+        contexts.append(context)
+    return contexts
+
+
+def _trivial_lead_handlers(registry: HandlerRegistry) -> None:
+    """The lead flow's actions answering at once with fixed outputs (a 100-point lead, no duplicate)."""
+    outputs: dict[str, Any] = {
+        "extract_lead": {"email": "a@b.c", "name": "A", "title": "VP", "company": "C", "company_size": 500,
+                         "use_case": "sales automation", "timeline_days": 30},
+        "search_crm_duplicates": {"duplicate": False, "contact_id": None},
+        "score_lead": {"score": 100},
+        "book_meeting": {"meeting_id": "M-1"},
+        "record_lead_in_crm": {"contact_id": "C-1"},
+        "publish_lead_qualified": {"published": True},
+    }
+    for name, output in outputs.items():
+        registry.register(name, lambda _request, output=output: output)
+
+
+def lead_rate(engine: Engine, count: int, *, offline: bool) -> tuple[float, float]:
+    """(leads per second, transitions per second) from the first start until every lead has ended, with the
+    shipped offline handlers or with trivial ones."""
+    if offline:
+        from definitions.handlers import register  # noqa: PLC0415 - only for the end-to-end row
+
+        register(engine)
+    else:
+        _trivial_lead_handlers(engine.handlers)
+    engine.deploy(LEAD_FLOW)
+    contexts = _lead_contexts(count)
+    started = time.perf_counter()
+    ids = [engine.start("lead_qualification", context).id for context in contexts]
+    engine.run_until_idle()
+    elapsed = time.perf_counter() - started
+    views = [engine.get(i) for i in ids]
+    unfinished = [v.id for v in views if not v.ended]
+    if unfinished:
+        raise RuntimeError(f"{len(unfinished)} leads did not finish")
+    return count / elapsed, sum(v.version for v in views) / elapsed
