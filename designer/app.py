@@ -30,6 +30,7 @@ from designer.api.instances import InstanceController
 from designer.api.metrics import MetricsController, prometheus_metrics
 from designer.api.simulation import SimulationController
 from designer.api.users import UserController
+from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
 from designer.queries.definitions import DefinitionCatalog
 from designer.security.accounts import AccountService, ThrottlePolicy
@@ -94,7 +95,12 @@ def _openapi() -> OpenAPIConfig:
         version=_version(),
         description="The REST API of the Statewright designer; see docs/api.md for the contract in words.",
         path="/schema",
-        render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin(path="/redoc"), JsonRenderPlugin()],
+        render_plugins=[
+            ReferencePageRenderPlugin(path="/"),  # self-contained; the two below load their code from a CDN
+            SwaggerRenderPlugin(path="/swagger"),
+            RedocRenderPlugin(path="/redoc"),
+            JsonRenderPlugin(),
+        ],
         components=Components(
             security_schemes={
                 "bearer": SecurityScheme(type="http", scheme="bearer", description="An API token: sw_…"),
