@@ -171,6 +171,12 @@ def _postgres_schema(base_url: str) -> Iterator[tuple[str, str, str]]:
 
 
 def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
+    try:
+        with sa.create_engine(base_url, poolclass=sa.pool.NullPool).connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        reason = str(exc).splitlines()[0]
+        return [Row("PostgreSQL", "not measured", f"not reachable at {base_url}: {reason}", "—", "—", "—")]
     with _postgres_schema(base_url) as (url, conninfo, schema), Engine(url) as engine:
         fleet = WorkerFleet(url, batch=32)
         try:

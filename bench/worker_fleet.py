@@ -9,6 +9,7 @@ report in, and then the jobs are made due at once — the clock starts there and
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,7 +62,10 @@ class WorkerFleet:
                 time.sleep(0.05)
 
     def close(self) -> None:
-        self.resize(0)
+        try:
+            self.resize(0)
+        finally:
+            shutil.rmtree(self._logs, ignore_errors=True)
 
 
 def _hold_back(tx: Transaction, until: float) -> None:
