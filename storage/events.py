@@ -10,7 +10,7 @@ from storage.transaction import Row, Transaction
 
 __all__ = ["EventRecord", "EventStore", "EventWaitRecord"]
 
-_EVENT_COLUMNS = "id, tenant, event_type, correlation_key, payload, idempotency_key, published_at"
+_EVENT_COLUMNS = "id, tenant, event_type, correlation_key, payload, idempotency_key, published_at, published_by"
 _WAIT_COLUMNS = "id, instance_id, seq, tenant, event_type, correlation_key, status"
 
 
@@ -23,6 +23,7 @@ class EventRecord:
     payload: Any
     idempotency_key: str | None
     published_at: float
+    published_by: str | None = None  # the actor who published it; None for the engine's own events
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class EventWaitRecord:
 
 
 def _event(row: Row) -> EventRecord:
-    return EventRecord(int(row[0]), row[1], row[2], row[3], load(row[4]), row[5], float(row[6]))
+    return EventRecord(int(row[0]), row[1], row[2], row[3], load(row[4]), row[5], float(row[6]), row[7])
 
 
 def _wait(row: Row) -> EventWaitRecord:
@@ -50,13 +51,13 @@ class EventStore:
 
     def insert(
         self, *, tenant: str, event_type: str, correlation_key: str | None, payload: Any,
-        idempotency_key: str | None, at: float,
+        idempotency_key: str | None, at: float, published_by: str | None = None,
     ) -> int | None:
         """Store an event; None when (tenant, idempotency_key) was stored before."""
         value = self.tx.scalar(
-            "INSERT INTO events (tenant, event_type, correlation_key, payload, idempotency_key, published_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id",
-            (tenant, event_type, correlation_key, dump(payload), idempotency_key, at),
+            "INSERT INTO events (tenant, event_type, correlation_key, payload, idempotency_key, published_at, "
+            "published_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id",
+            (tenant, event_type, correlation_key, dump(payload), idempotency_key, at, published_by),
         )
         return None if value is None else int(value)
 

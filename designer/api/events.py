@@ -53,6 +53,7 @@ class EventController(Controller):
             correlation_key=data.correlation_key,
             tenant=me.tenant,
             idempotency_key=data.idempotency_key,
+            actor=me.username,
         )
         return EventResult(
             event_id=result.event_id, duplicate=result.duplicate, started=result.started, delivered=result.delivered

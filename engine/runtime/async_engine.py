@@ -65,9 +65,10 @@ class AsyncEngine:
                                        idempotency_key=idempotency_key)
 
     async def publish(self, event_type: str, payload: Any = None, *, correlation_key: str | None = None,
-                      tenant: str = "default", idempotency_key: str | None = None) -> PublishResult:
+                      tenant: str = "default", idempotency_key: str | None = None,
+                      actor: str | None = None) -> PublishResult:
         return await asyncio.to_thread(self.engine.publish, event_type, payload, correlation_key=correlation_key,
-                                       tenant=tenant, idempotency_key=idempotency_key)
+                                       tenant=tenant, idempotency_key=idempotency_key, actor=actor)
 
     async def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.cancel, instance_id, actor=actor)

@@ -111,10 +111,13 @@ class Engine:
                                idempotency_key=idempotency_key)
 
     def publish(self, event_type: str, payload: Any = None, *, correlation_key: str | None = None,
-                tenant: str = "default", idempotency_key: str | None = None) -> PublishResult:
-        """Store the event, then deliver it at once (a worker finishes the delivery if this process dies)."""
+                tenant: str = "default", idempotency_key: str | None = None,
+                actor: str | None = None) -> PublishResult:
+        """Store the event, then deliver it at once (a worker finishes the delivery if this process dies).
+        `actor` is recorded as its publisher and on the transitions it causes (instances started, resumed)."""
         return publish_event(self.runtime, self._default_worker().owner, event_type, payload,
-                             correlation_key=correlation_key, tenant=tenant, idempotency_key=idempotency_key)
+                             correlation_key=correlation_key, tenant=tenant, idempotency_key=idempotency_key,
+                             actor=actor)
 
     def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return cancel_instance(self.runtime, instance_id, actor=actor)

@@ -28,10 +28,11 @@ log = logging.getLogger("statewright.events")
 
 
 def publish_in(tx: Transaction, *, tenant: str, event_type: str, payload: Any, correlation_key: str | None,
-               idempotency_key: str | None, now: float) -> int | None:
-    """Store the event and its delivery job; None when its idempotency key was published before."""
+               idempotency_key: str | None, now: float, actor: str | None = None) -> int | None:
+    """Store the event and its delivery job; None when its idempotency key was published before. `actor`, who
+    published it, is recorded on the event and on the transitions its delivery makes."""
     event_id = EventStore(tx).insert(tenant=tenant, event_type=event_type, correlation_key=correlation_key,
-                                     payload=payload, idempotency_key=idempotency_key, at=now)
+                                     payload=payload, idempotency_key=idempotency_key, at=now, published_by=actor)
     if event_id is not None:
         JobStore(tx).enqueue(kind="deliver", key=f"event:{event_id}", payload={"event_id": event_id}, due_at=now,
                              now=now, instance_id=None)
@@ -69,7 +70,7 @@ def _start(rt: Runtime, workflow: Workflow, event: EventRecord, context: dict[st
             log.warning("event %s does not start %s: %s", event.id, workflow.id, exc.detail)
             return None
         now = rt.clock.now()
-        instance = rt.writer.create(tx, compiled, context, tenant=event.tenant, now=now)
+        instance = rt.writer.create(tx, compiled, context, tenant=event.tenant, now=now, actor=event.published_by)
         ReceiptStore(tx).put(ReceiptRecord(scope, key, instance.id, {"event_id": event.id}, now))
         EventStore(tx).record_delivery(event_id=event.id, instance_id=instance.id, kind="started", at=now)
         return instance.id
@@ -86,8 +87,9 @@ def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord) -> str | Non
             return None
         now = rt.clock.now()
         compiled = rt.writer.compiled_for(tx, instance)
-        decision = decide(compiled, snapshot_of(instance), Event("done", event.payload, system=True),
-                          rt.writer.environment(tx, compiled, instance, now))
+        delivered = Event("done", event.payload, event.published_by, system=True)
+        environment = rt.writer.environment(tx, compiled, instance, now)
+        decision = decide(compiled, snapshot_of(instance), delivered, environment)
         rt.writer.commit(tx, instance, decision, now=now)
         EventStore(tx).record_delivery(event_id=event.id, instance_id=instance.id, kind="delivered", at=now)
         return instance.id

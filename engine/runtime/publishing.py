@@ -15,11 +15,12 @@ __all__ = ["publish_event"]
 
 
 def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, correlation_key: str | None,
-                  tenant: str, idempotency_key: str | None) -> PublishResult:
+                  tenant: str, idempotency_key: str | None, actor: str | None = None) -> PublishResult:
     def store(tx: Transaction) -> tuple[int, bool]:
         now = rt.clock.now()
         event_id = publish_in(tx, tenant=tenant, event_type=event_type, payload=payload,
-                              correlation_key=correlation_key, idempotency_key=idempotency_key, now=now)
+                              correlation_key=correlation_key, idempotency_key=idempotency_key, now=now,
+                              actor=actor)
         if event_id is not None:
             return event_id, False
         assert idempotency_key is not None

@@ -1,6 +1,8 @@
 """The tables of the durable engine, one module per concept. Importing this package registers them all."""
 
+from storage.tables.agents import AgentRow
 from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
+from storage.tables.attempts import ActionAttemptRow
 from storage.tables.costs import BudgetRow, BudgetUsageRow, CostRow
 from storage.tables.definitions import DefinitionRow
 from storage.tables.events import EventDeliveryRow, EventRow, EventWaitRow
@@ -13,6 +15,8 @@ from storage.tables.timers import TimerRow
 
 __all__ = [
     "ENGINE_TABLES",
+    "ActionAttemptRow",
+    "AgentRow",
     "ApprovalAssigneeRow",
     "ApprovalDecisionRow",
     "ApprovalRow",
@@ -33,8 +37,10 @@ __all__ = [
 
 ENGINE_TABLES = (
     DefinitionRow,
+    AgentRow,
     InstanceRow,
     HistoryRow,
+    ActionAttemptRow,
     JobRow,
     TimerRow,
     ApprovalRow,

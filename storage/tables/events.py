@@ -21,6 +21,7 @@ class EventRow(SQLModel, table=True):
     payload: str = Field(sa_type=JSON_TEXT)
     idempotency_key: str | None = Field(default=None, max_length=200)
     published_at: float = Field(sa_type=TIMESTAMP)
+    published_by: str | None = Field(default=None, max_length=200)
 
 
 class EventWaitRow(SQLModel, table=True):

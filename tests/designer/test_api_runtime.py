@@ -267,6 +267,8 @@ def test_events_wake_waiting_instances_of_the_tenant_only(env: Env) -> None:
     done = env.call("GET", f"/api/instances/{mine['id']}", "viewer").json()
     assert done["state"] == "paid"
     assert done["context"]["payment"] == {"paid": 12}
+    history = env.call("GET", f"/api/instances/{mine['id']}/history", "viewer").json()["items"]
+    assert (history[-1]["event"], history[-1]["actor"]) == ("done", username("analyst"))
     waiting = env.call("GET", f"/api/instances/{theirs['id']}", "viewer", tenant="globex").json()
     assert waiting["state"] == "await_payment"
 

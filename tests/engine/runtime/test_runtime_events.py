@@ -11,6 +11,7 @@ from runtime_support import edge, final, workflow
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 from engine.runtime.events import publish_in
+from storage.events import EventStore
 
 TICKETS = workflow(
     {"triage": {"type": "choice"}, "urgent": final(), "normal": final()},
@@ -35,6 +36,25 @@ def test_publish_starts_each_matching_workflow_once(engine: Engine) -> None:
     assert again.event_id == result.event_id
     assert again.started == [started]
     assert len(engine.list_instances()) == 1
+
+
+def test_the_publisher_is_recorded_on_the_event_and_the_transitions_it_causes(engine: Engine) -> None:
+    engine.deploy(TICKETS)
+    engine.deploy(workflow(
+        {"hold": {"type": "wait", "event": {"type": "ticket_opened", "correlation": "queue"}}, "go": final()},
+        [edge("hold", "go", "done")], id="holder"))
+    waiting = engine.start("holder", {"queue": "q1"}, actor="ops")
+    result = engine.publish("ticket_opened", {"priority": "P2", "subject": "slow", "channel": "web"},
+                            correlation_key="q1", actor="dana")
+    (started,) = result.started
+    assert result.delivered == [waiting.id]
+    assert [h.actor for h in engine.history(started)] == ["dana", None]  # the choice moves on by itself
+    assert [(h.event, h.actor) for h in engine.history(waiting.id)] == [("(start)", "ops"), ("done", "dana")]
+    stored = engine.runtime.read(lambda tx: EventStore(tx).get(result.event_id))
+    assert stored is not None
+    assert stored.published_by == "dana"
+    anonymous = engine.publish("ticket_opened", {"priority": "P3", "subject": "x", "channel": "web"})
+    assert engine.history(anonymous.started[0])[0].actor is None
 
 
 def test_a_start_condition_filters_events(engine: Engine) -> None:
