@@ -22,8 +22,17 @@ _log = logging.getLogger("statewright.designer")
 
 
 def deploy_definitions(engine: Engine, folders: list[Path]) -> list[str]:
-    """Deploy every workflow file in `folders`; a file that cannot be deployed is logged and skipped."""
+    """Deploy every workflow file in `folders`, after the agents in each folder's sibling `agents` folder; a file
+    that cannot be deployed is logged and skipped."""
     deployed = []
+    for folder in folders:
+        for path in sorted((folder.parent / "agents").glob("*.json")):
+            try:
+                agent = engine.deploy_agent(path)
+            except StatewrightError as exc:
+                _log.warning("agent not deployed: %s: %s", path.name, exc.detail)
+                continue
+            deployed.append(f"agent {agent.agent_id} {agent.version}")
     for folder in folders:
         for path in sorted(folder.glob("*.json")):
             try:

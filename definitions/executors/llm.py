@@ -117,6 +117,9 @@ class LlmExecutor:
         return self.run
 
     def _agent(self, request: ActionRequest) -> Agent:
+        """The deployed agent the engine runs the task as; else the shipped agent named or performing the action."""
+        if request.agent_definition is not None:
+            return request.agent_definition
         agent = self._agents.get(request.agent or "") or self._by_action.get(request.action)
         if agent is None:
             raise ActionError("llm_config", f"no agent performs the action '{request.action}'", retryable=False)
@@ -134,6 +137,14 @@ class LlmExecutor:
         if by_function:
             body["tools"] = [_function_tool(self._tools, t) for t in by_function.values()]
         steps: list[dict[str, Any]] = []
+        try:
+            return self._converse(body, messages, by_function, steps)
+        except ActionError as exc:  # the attempt's tool calls are recorded with its failure
+            exc.steps = exc.steps or steps
+            raise
+
+    def _converse(self, body: dict[str, Any], messages: list[dict[str, Any]], by_function: Mapping[str, str],
+                  steps: list[dict[str, Any]]) -> ActionResult:
         prompt_tokens = completion_tokens = 0
         for _ in range(self.settings.max_tool_rounds + 1):
             answer = self.client.complete(body)

@@ -68,7 +68,7 @@ class AgentRun:
             step["error"] = {"kind": exc.kind, "message": exc.message}
             if missing_ok and exc.kind == "not_found":
                 return None
-            raise ActionError(exc.kind, str(exc), retryable=exc.retryable) from exc
+            raise ActionError(exc.kind, str(exc), retryable=exc.retryable, steps=self.steps) from exc
         step["result"] = result
         return result
 
@@ -95,7 +95,11 @@ class Agents:
             if self.check is not None:
                 self.check(request)
             agent_run = AgentRun(request, self.tools, self.clock)
-            output = function(agent_run)
+            try:
+                output = function(agent_run)
+            except ActionError as exc:  # the attempt's tool calls are recorded with its failure
+                exc.steps = exc.steps or agent_run.steps
+                raise
             results = [s.get("result", s.get("error")) for s in agent_run.steps]
             cost = self.pricing.cost(request.agent, request.input, results, output)
             return ActionResult(output=output, cost=cost, steps=agent_run.steps)

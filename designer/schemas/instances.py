@@ -12,6 +12,7 @@ from engine.runtime.clock import to_datetime
 from engine.runtime.views import HistoryEntry, InstanceView
 
 __all__ = [
+    "ActionAttemptRead",
     "CancelRequest",
     "HistoryEntryRead",
     "InstanceStart",
@@ -69,6 +70,22 @@ class InstanceSummary(BaseModel):
         )
 
 
+class ActionAttemptRead(BaseModel):
+    attempt: int
+    action: str
+    agent: str | None
+    outcome: str = Field(description="'done', 'error', or 'retry' (a later attempt followed).")
+    error: dict[str, Any] | None
+    steps: list[dict[str, Any]] = Field(
+        description="The tool calls the attempt made, in order: action, parameters, result or error, timestamp.")
+    cost: float | None
+    at: datetime
+
+    @classmethod
+    def of(cls, attempt: dict[str, Any]) -> ActionAttemptRead:
+        return cls.model_validate({**attempt, "at": to_datetime(attempt["at"])})
+
+
 class HistoryEntryRead(BaseModel):
     seq: int
     from_state: str | None
@@ -83,6 +100,8 @@ class HistoryEntryRead(BaseModel):
     at: datetime
     duration_s: float
     cost: float | None
+    attempts: list[ActionAttemptRead] = Field(
+        description="On the transition that left a task: each attempt of its action, with its tool calls.")
 
     @classmethod
     def of(cls, entry: HistoryEntry) -> HistoryEntryRead:
@@ -100,4 +119,5 @@ class HistoryEntryRead(BaseModel):
             at=to_datetime(entry.at),
             duration_s=entry.duration_s,
             cost=entry.cost,
+            attempts=[ActionAttemptRead.of(a) for a in entry.attempts],
         )

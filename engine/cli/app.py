@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from engine.cli.definition_commands import register_definition_commands
+from engine.cli.deploy_commands import register_deploy_commands
 from engine.cli.eval_commands import register_eval_commands
 from engine.cli.output import ExitCode, stderr
 from engine.cli.runtime_commands import register_runtime_commands
@@ -23,6 +24,7 @@ def build_app() -> typer.Typer:
     )
     register_definition_commands(app)
     register_runtime_commands(app)
+    register_deploy_commands(app)
     register_eval_commands(app)
     return app
 

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidDefinition, StatewrightError
+from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive, find_example, related_workflows
@@ -78,13 +79,21 @@ def _instance(view: InstanceView, output: OutputFormat) -> None:
 
 def _history(entries: list[HistoryEntry], title: str) -> Table:
     table = Table(title=title)
-    for column in ("seq", "from", "to", "event", "actor", "status", "changed", "guards"):
+    for column in ("seq", "from", "to", "event", "actor", "status", "changed", "guards", "tool calls"):
         table.add_column(column, overflow="fold")
     for h in entries:
         changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
         guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
-        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards)
+        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
+                      _tool_calls(h))
     return table
+
+
+def _tool_calls(entry: HistoryEntry) -> str:
+    """The tools the task's attempts called, in order ('!' marks a failed call), and the attempt count."""
+    calls = [f"{s.get('action')}{'!' if 'error' in s else ''}" for a in entry.attempts for s in a["steps"]]
+    tried = f" ({len(entry.attempts)} attempts)" if len(entry.attempts) > 1 else ""
+    return ", ".join(calls) + tried
 
 
 def run_command(
@@ -109,8 +118,11 @@ def run_command(
     if not isinstance(start_context, dict):
         fail("--context must be a JSON object", ExitCode.UNREADABLE)
     with _open(db, handlers=handlers, with_handlers=True) as engine:
-        for related in related_workflows(workflow, file.parent):
-            engine.deploy(related)
+        related = related_workflows(workflow, file.parent)
+        for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
+            engine.deploy_agent(agent)
+        for subflow in related:
+            engine.deploy(subflow)
         engine.deploy(workflow)
         view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
         entries = engine.history(view.id)

@@ -5,14 +5,23 @@ from __future__ import annotations
 from pydantic import Field, PositiveInt
 
 from engine.definition.base import Identifier, Model
+from engine.definition.states import Approvers
 
 __all__ = ["Agent", "AgentPolicies"]
 
 
 class AgentPolicies(Model):
+    """Enforced by the engine on every task that names the agent."""
+
     approval_required: bool = Field(False, description="A person approves before each of its actions runs.")
-    budget_limit: float | None = Field(None, ge=0, description="Spend (credits) one task may not exceed.")
-    timeout_seconds: PositiveInt | None = Field(None, le=86_400, description="Upper bound for one task.")
+    approvers: Approvers | None = Field(
+        None, description="Who decides the approval (default: anyone with the role 'approver').")
+    budget_limit: float | None = Field(
+        None, ge=0, description="Spend one task may not exceed: the tenant's remaining monthly budget must cover it "
+                                "before the action runs, and the action's cost may not exceed it.")
+    timeout_seconds: PositiveInt | None = Field(
+        None, le=86_400, description="Upper bound for one attempt of a task (the shorter of this and the "
+                                     "task's own timeout applies).")
 
 
 class Agent(Model):

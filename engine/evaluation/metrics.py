@@ -2,10 +2,10 @@
 
 Agent performance, over task executions (a history entry leaving a task state on `done` or `error`):
 success rate, average latency (the action's duration), QA score (the average of `qa_field` in the final
-contexts that have it), cost per task (per action and per instance). Tool success rate needs the tool steps
-in the history; where the history does not carry them it is reported as None.
+contexts that have it), cost per task (per action and per instance), tool success rate (the tool calls the
+attempts recorded as steps that did not fail; None when no attempt called a tool).
 Workflow metrics, over instances: completion rate (ended with a success outcome), average duration, retry rate
-(an error after more than one attempt, or a task state entered twice), escalation rate (passed an approval
+(an action attempted more than once, or a task state entered twice), escalation rate (passed an approval
 state or a state whose id names an escalation), and accuracy against the labels.
 """
 
@@ -59,8 +59,12 @@ def _task_entries(workflow: Workflow, history: list[HistoryEntry]) -> list[Histo
 
 def _retried(workflow: Workflow, history: list[HistoryEntry]) -> bool:
     tasks = [e.to_state for e in history if isinstance(workflow.states.get(e.to_state), TaskState)]
-    attempts = [e.payload.get("attempts", 1) for e in history if e.event == "error" and isinstance(e.payload, dict)]
-    return len(tasks) != len(set(tasks)) or any(isinstance(a, int) and a > 1 for a in attempts)
+    return len(tasks) != len(set(tasks)) or any(len(e.attempts) > 1 for e in history)
+
+
+def _tool_calls(tasks: list[HistoryEntry]) -> list[dict[str, Any]]:
+    return [step for e in tasks for attempt in e.attempts for step in attempt.get("steps") or ()
+            if isinstance(step, dict)]
 
 
 def _rate(hits: int, total: int) -> float | None:
@@ -73,13 +77,14 @@ def compute_metrics(workflow: Workflow, runs: Sequence[CaseRun], qa_field: str =
     qa = [v for r in runs if not is_missing(v := read_path(r.view.context, qa_field)) and isinstance(v, int | float)]
     total_cost = sum(e.cost or 0.0 for r in runs for e in r.history)
     labelled = [r for r in runs if r.case.labelled]
+    calls = _tool_calls(tasks)
     n = len(runs)
     return Metrics(
         cases=n,
         task_runs=len(tasks),
         success_rate=_rate(sum(e.event == "done" for e in tasks), len(tasks)),
         average_latency_s=round(fmean(e.duration_s for e in tasks), 4) if tasks else None,
-        tool_success_rate=None,
+        tool_success_rate=_rate(sum("error" not in step for step in calls), len(calls)),
         qa_score=round(fmean(qa), 4) if qa else None,
         cost_per_task=round(total_cost / len(tasks), 8) if tasks else None,
         cost_per_instance=round(total_cost / n, 8) if n else 0.0,

@@ -7,9 +7,10 @@ if the instance still sits in the task at the version that started it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from engine.definition import Retry
+from engine.definition import Agent, Retry
 from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
@@ -18,6 +19,7 @@ from engine.runtime.decide import decide
 from engine.runtime.retries import retry_delay, should_retry
 from engine.runtime.snapshot import RUNNING, Event
 from engine.runtime.writer import snapshot_of
+from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
 from storage.transaction import Transaction
@@ -25,17 +27,41 @@ from storage.transaction import Transaction
 __all__ = ["action_request", "finish_action"]
 
 
-def action_request(job: JobRecord, instance: InstanceRecord) -> ActionRequest:
+def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None) -> ActionRequest:
     payload = job.payload
     return ActionRequest(
         action=payload["action"], input=payload["input"], context=instance.context,
         idempotency_key=job.idempotency_key, attempt=job.attempt, instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
+        agent_definition=agent,
     )
 
 
 def _error(outcome: ActionOutcome, attempt: int) -> dict[str, Any]:
-    return {"kind": outcome.error_kind, "message": outcome.error_message, "attempts": attempt}
+    found: dict[str, Any] = {"kind": outcome.error_kind, "message": outcome.error_message, "attempts": attempt}
+    if outcome.error_kind == "budget_exceeded" and outcome.cost is not None:
+        found["cost"] = outcome.cost.amount
+    return found
+
+
+def _within_budget(outcome: ActionOutcome, limit: float | None, agent: str | None) -> ActionOutcome:
+    """An action that cost more than its agent's `budget_limit` fails (not retried): its output is not used,
+    its cost is still recorded."""
+    if limit is None or outcome.failed or outcome.cost is None or outcome.cost.amount <= limit:
+        return outcome
+    message = (f"the action cost {outcome.cost.amount:g}, more than the budget limit of the agent "
+               f"'{agent}' ({limit:g}) for one task")
+    return replace(outcome, output=None, error_kind="budget_exceeded", error_message=message, retryable=False)
+
+
+def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: str, now: float) -> None:
+    payload = job.payload
+    assert job.instance_id is not None
+    error = None if not outcome.failed else {"kind": outcome.error_kind, "message": outcome.error_message}
+    AttemptStore(tx).record(AttemptRecord(
+        job.instance_id, payload["seq"], job.attempt, payload["state"], payload["action"], payload.get("agent"),
+        result, error, list(outcome.steps), None if outcome.cost is None else outcome.cost.amount, now,
+    ))
 
 
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
@@ -48,17 +74,20 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     now = rt.clock.now()
     payload = job.payload
     jobs = JobStore(tx)
+    outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
     retry = Retry.model_validate(payload["retry"]) if payload.get("retry") else None
     if outcome.failed and should_retry(retry, job.attempt, outcome.error_kind or "error", outcome.retryable):
         assert retry is not None
         due = now + retry_delay(retry, job.attempt, rt.rng)
-        jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=_error(outcome, job.attempt),
-                         now=now)
+        if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due,
+                            error=_error(outcome, job.attempt), now=now):
+            _record_attempt(tx, job, outcome, "retry", now)
         return False
     status = JOB_FAILED if outcome.failed else JOB_DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
     if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
         return False  # our lease lapsed and another worker holds the job: it will finish it
+    _record_attempt(tx, job, outcome, "error" if outcome.failed else "done", now)
     assert job.instance_id is not None
     instance = locked if locked is not None else InstanceStore(tx).get_for_update(job.instance_id)
     if (instance is None or instance.status != RUNNING or instance.version != payload["seq"]

@@ -24,6 +24,7 @@ class ActionOutcome:
     error_kind: str | None = None
     error_message: str | None = None
     retryable: bool = True
+    steps: tuple[dict[str, Any], ...] = ()  # the tool calls the attempt made
 
     @property
     def failed(self) -> bool:
@@ -123,7 +124,8 @@ def _missing(request: ActionRequest) -> ActionOutcome:
 
 def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
     if isinstance(exc, ActionError):
-        return _failure(exc.kind, exc.detail, retryable=exc.retryable)
+        return ActionOutcome(error_kind=exc.kind, error_message=exc.detail, retryable=exc.retryable,
+                             steps=_steps(exc.steps))
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, Exception):
@@ -131,9 +133,23 @@ def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | N
     raise exc
 
 
+def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """Tool-call steps as JSON; a step that is not JSON is kept as its text, so one odd value loses nothing."""
+    kept = []
+    for step in steps:
+        try:
+            kept.append(json_value(step))
+        except ExpressionError:
+            kept.append({"step": repr(step)[:2000]})
+    return tuple(kept)
+
+
 def _normalise(value: Any) -> ActionOutcome:
-    output, cost = (value.output, value.cost) if isinstance(value, ActionResult) else (value, None)
+    if not isinstance(value, ActionResult):
+        value = ActionResult(value)
+    steps = _steps(value.steps)
     try:
-        return ActionOutcome(output=json_value(output), cost=cost)
+        return ActionOutcome(output=json_value(value.output), cost=value.cost, steps=steps)
     except ExpressionError:
-        return _failure("output", f"the action returned a {type(output).__name__}, which is not JSON", retryable=False)
+        return ActionOutcome(error_kind="output", retryable=False, steps=steps,
+                             error_message=f"the action returned a {type(value.output).__name__}, which is not JSON")

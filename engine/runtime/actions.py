@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from engine.definition import Agent
 from engine.errors import StatewrightError
 
 __all__ = ["ActionError", "ActionHandler", "ActionRequest", "ActionResult", "Cost", "HandlerRegistry"]
@@ -30,6 +31,7 @@ class ActionRequest:
     state: str
     tenant: str
     agent: str | None = None
+    agent_definition: Agent | None = None  # the deployed agent the task runs as: its configuration and tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +51,18 @@ class ActionResult:
 
 
 class ActionError(StatewrightError):
-    """A handler's failure with a kind ('timeout', 'rate_limited', 'validation', ...) that retries can name."""
+    """A handler's failure with a kind ('timeout', 'rate_limited', 'validation', ...) that retries can name.
+    `steps` are the tool calls made before it failed; they are recorded with the attempt."""
 
     status = 502
     title = "Action failed"
 
-    def __init__(self, kind: str, message: str, *, retryable: bool = True) -> None:
+    def __init__(self, kind: str, message: str, *, retryable: bool = True,
+                 steps: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.retryable = retryable
+        self.steps = steps or []
 
 
 ActionHandler = Callable[[ActionRequest], Any | Awaitable[Any]]

@@ -85,7 +85,8 @@ def _maybe_fire(rt: Runtime, tx: Transaction, instance: InstanceRecord, pending:
         return instance
     now = rt.clock.now()
     approvals.close(pending.id, status="approved" if decision == "approve" else "rejected", at=now)
-    payload = {"actor": actor, "comment": comment, "approval": pending.id,
+    payload = {"actor": actor, "comment": comment, "approval": pending.id, "kind": pending.kind,
+               "agent": pending.request.get("agent") if pending.kind == "agent" else None,
                "approvers": [d.actor for d in (approving if decision == "approve" else decisions)]}
     compiled = rt.writer.compiled_for(tx, instance)
     result = decide(compiled, snapshot_of(instance), Event(decision, payload, actor, system=True),

@@ -9,11 +9,13 @@ from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 from engine.runtime.actions import H, HandlerRegistry
+from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import Engine
 from engine.runtime.views import (
     ApprovalView,
+    DeployedAgentRef,
     DeployedRef,
     HistoryEntry,
     InstanceView,
@@ -42,6 +44,9 @@ class AsyncEngine:
 
     async def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
         return await asyncio.to_thread(self.engine.deploy, workflow, actor=actor)
+
+    async def deploy_agent(self, agent: AgentSource, *, actor: str | None = None) -> DeployedAgentRef:
+        return await asyncio.to_thread(self.engine.deploy_agent, agent, actor=actor)
 
     async def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
                     tenant: str = "default", idempotency_key: str | None = None,

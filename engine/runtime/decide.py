@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.definition import ChoiceState, FinalState, Policy, SubflowState, TaskState, WaitState
+from engine.definition import Agent, ChoiceState, FinalState, Policy, SubflowState, TaskState, WaitState
 from engine.definition.expressions import ExpressionError
 from engine.errors import TransitionNotAllowed
-from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval
+from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
+from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
 from engine.runtime.policies import ALLOW, DENY, PolicyDecision, evaluate_policies
@@ -129,10 +130,20 @@ class _Run:
         self.record(self.state, event, effects=[ClearWaits()])
 
     def release(self, event: Event) -> None:
-        """A policy gate decided: `approve` starts the held state's work, `reject` fails the instance."""
+        """A gate decided. A policy's: `approve` starts the held state's work (after its agent's gate, if any),
+        `reject` fails the instance. An agent's: `approve` runs the action, `reject` takes the task's error path."""
+        agent_gate = isinstance(event.payload, dict) and event.payload.get("kind") == AGENT_GATE
         if event.name == "approve":
             self.status = RUNNING
-            self.arrive(_Arrival(self.state, event, effects=[RELEASE_GATE]), check_policies=False)
+            self.arrive(_Arrival(self.state, event, effects=[RELEASE_GATE]), check_policies=False,
+                        check_agent=not agent_gate)
+        elif event.name == "reject" and agent_gate:
+            self.status = RUNNING
+            self.record(self.state, event, effects=[RELEASE_GATE])
+            rejected = {"kind": "approval_rejected", "agent": event.payload.get("agent"),
+                        "message": "the approval the agent's policy requires was rejected",
+                        "decision": json_value(event.payload)}
+            self.fire(Event("error", rejected, event.actor, system=True))
         elif event.name == "reject":
             self.status = FAILED
             self.error = {"kind": "policy_rejected", "message": "the policy approval was rejected",
@@ -155,7 +166,8 @@ class _Run:
         self.record(arrival.source, arrival.event, transition=arrival.transition, guards=arrival.guards,
                     changes=arrival.changes, policies=arrival.policies, effects=arrival.effects)
 
-    def arrive(self, arrival: _Arrival, *, extra_policies: Sequence[Policy] = (), check_policies: bool = True) -> None:
+    def arrive(self, arrival: _Arrival, *, extra_policies: Sequence[Policy] = (), check_policies: bool = True,
+               check_agent: bool = True) -> None:
         """Record the step into `self.state`, then gate it by policy, end it, pass through it, or start it."""
         state = self.c.states[self.state]
         if check_policies:
@@ -185,7 +197,29 @@ class _Run:
             self.enter(arrival)
             self.fire(Event("error", {"kind": started.kind, "message": started.message}, system=True))
             return
+        agent = self.env.agents.agent(state.agent) if isinstance(state, TaskState) and state.agent else None
+        if agent is not None:
+            self.run_as(agent, arrival, started, check_agent=check_agent)
+            return
         arrival.effects.extend(started)
+        self.enter(arrival)
+
+    def run_as(self, agent: Agent, arrival: _Arrival, started: list[Effect], *, check_agent: bool) -> None:
+        """Start a task's action under its agent's policies: a person approves first when the agent requires it;
+        the tenant's budget must cover the agent's limit; the agent's timeout bounds the action."""
+        effects = under_agent(started, agent)
+        action = next((e for e in effects if isinstance(e, RunAction)), None)
+        if check_agent and agent.policies.approval_required and action is not None:
+            self.status = HELD
+            arrival.effects.append(agent_gate(self.state, agent, action))
+            self.enter(arrival)
+            return
+        refusal = budget_refusal(agent, self.env.agents)
+        if refusal is not None:
+            self.enter(arrival)
+            self.fire(Event("error", refusal, system=True))
+            return
+        arrival.effects.extend(effects)
         self.enter(arrival)
 
     def pass_through(self, index: int | None, guards: tuple[GuardEvaluation, ...]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
+from engine.runtime.agents import AgentDeployments
 from engine.runtime.clock import Clock
 from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
 from engine.runtime.views import DeployedRef
@@ -44,6 +45,7 @@ class Deployments:
         self.store = store
         self.clock = clock
         self.cache = cache or MachineCache()
+        self.agents = AgentDeployments(store, clock)
 
     def deploy(self, source: DefinitionSource, actor: str | None = None) -> DeployedRef:
         """Store (id, version) once, with who deployed it. The same content again changes nothing; other

@@ -28,6 +28,8 @@ class RunAction:
     agent: str | None = None
     retry: Retry | None = None
     timeout_s: float | None = None
+    agent_version: str | None = None  # the deployed version of `agent` it runs under
+    budget_limit: float | None = None  # the agent's limit on the action's cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ class AwaitEvent:
 @dataclass(frozen=True, slots=True)
 class RequestApproval:
     state: str
-    kind: str  # 'state' or 'policy'
+    kind: str  # 'state', 'policy' or 'agent'
     users: tuple[str, ...]
     roles: tuple[str, ...]
     quorum: int = 1

@@ -18,7 +18,9 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, overload
 
+from engine.definition import Agent
 from engine.runtime.actions import H, HandlerRegistry
+from engine.runtime.agents import AgentSource
 from engine.runtime.approvals import decide_approval
 from engine.runtime.budget_view import budget_variable, month_of
 from engine.runtime.clock import Clock, SystemClock
@@ -30,6 +32,7 @@ from engine.runtime.queries import approval_view, instance_view, load_history, l
 from engine.runtime.replay import replay_instance
 from engine.runtime.views import (
     ApprovalView,
+    DeployedAgentRef,
     DeployedRef,
     HistoryEntry,
     InstanceView,
@@ -88,6 +91,17 @@ class Engine:
         if self._worker is not None:
             self._worker.forget_schedules()
         return deployed
+
+    def deploy_agent(self, agent: AgentSource, *, actor: str | None = None) -> DeployedAgentRef:
+        """Deploy an agent (a model, dict, JSON text or file). Tasks naming it run under the most recently deployed
+        version: its configuration reaches the handler (`ActionRequest.agent_definition`) and the engine enforces
+        its policies (approval, budget limit, timeout). A deployed (id, version) is immutable."""
+        return self.runtime.deployments.agents.deploy(agent, actor)
+
+    def agents(self) -> list[Agent]:
+        """The deployed agents, each at the version in force."""
+        records = self.runtime.read(self.runtime.deployments.agents.deployed)
+        return [Agent.model_validate_json(r.content) for r in records]
 
     # --- commands -------------------------------------------------------------------------------------
     def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,

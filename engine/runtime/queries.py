@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.errors import InstanceNotFound
 from engine.runtime.views import ApprovalView, HistoryEntry, InstanceView
 from storage.approvals import ApprovalRecord, ApprovalStore
+from storage.attempts import AttemptRecord, AttemptStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
@@ -20,11 +21,12 @@ def instance_view(r: InstanceRecord) -> InstanceView:
     )
 
 
-def history_entry(r: HistoryRecord) -> HistoryEntry:
+def history_entry(r: HistoryRecord, attempts: list[AttemptRecord] | None = None) -> HistoryEntry:
     return HistoryEntry(
         instance_id=r.instance_id, seq=r.seq, from_state=r.from_state, to_state=r.to_state, event=r.event,
         actor=r.actor, payload=r.payload, context_change=r.context_change, status=r.status,
         guards=r.guards or [], policies=r.policies or [], at=r.at, duration_s=r.duration_s, cost=r.cost,
+        attempts=[a.as_dict() for a in attempts or ()],
     )
 
 
@@ -51,4 +53,8 @@ def load_instance(tx: Transaction, instance_id: str) -> InstanceRecord:
 
 def load_history(tx: Transaction, instance_id: str) -> list[HistoryEntry]:
     load_instance(tx, instance_id)
-    return [history_entry(r) for r in HistoryStore(tx).for_instance(instance_id)]
+    by_task: dict[int, list[AttemptRecord]] = {}
+    for attempt in AttemptStore(tx).for_instance(instance_id):
+        by_task.setdefault(attempt.task_seq, []).append(attempt)
+    # A task entered at seq s is left by the transition at s + 1; its attempts are shown there.
+    return [history_entry(r, by_task.get(r.seq - 1)) for r in HistoryStore(tx).for_instance(instance_id)]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.definition import Agent
 
 __all__ = [
     "AUTO",
@@ -11,11 +14,13 @@ __all__ = [
     "CANCELLED",
     "FAILED",
     "HELD",
+    "NO_AGENTS",
     "RUNNING",
     "START",
     "STATUSES",
     "SUCCEEDED",
     "TERMINAL",
+    "AgentLookup",
     "Environment",
     "Event",
     "Snapshot",
@@ -59,11 +64,28 @@ class Event:
     system: bool = False
 
 
+class AgentLookup:
+    """The deployed agents a decision may need, and the tenant's remaining budget — both looked up only when a
+    decision enters a task that names an agent. This base knows no agent."""
+
+    def agent(self, agent_id: str) -> Agent | None:  # noqa: ARG002 - overridden
+        return None
+
+    def remaining_budget(self) -> float | None:
+        """What is left of the tenant's monthly budget this month; None when it has no budget."""
+        return None
+
+
+NO_AGENTS = AgentLookup()
+
+
 @dataclass(frozen=True, slots=True)
 class Environment:
-    """What a decision may read besides the snapshot: the time, the instance, the budget, shared memory."""
+    """What a decision may read besides the snapshot: the time, the instance, the budget, shared memory, and
+    the deployed agents its tasks name (their policies apply on entering those tasks)."""
 
     now: float
     instance: dict[str, Any]
     budget: dict[str, Any] | None = None
     memory: dict[str, Any] = field(default_factory=dict)
+    agents: AgentLookup = field(default_factory=lambda: NO_AGENTS)

@@ -9,6 +9,7 @@ from engine.runtime.clock import to_rfc3339
 
 __all__ = [
     "ApprovalView",
+    "DeployedAgentRef",
     "DeployedRef",
     "HistoryEntry",
     "InstanceView",
@@ -21,6 +22,13 @@ __all__ = [
 class DeployedRef:
     workflow_id: str
     version: int
+    created: bool  # False when this exact content was deployed before
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedAgentRef:
+    agent_id: str
+    version: str
     created: bool  # False when this exact content was deployed before
 
 
@@ -76,10 +84,15 @@ class HistoryEntry:
     at: float
     duration_s: float
     cost: float | None
+    # On the transition that left a task (its done/error, or whatever else ended it): each attempt of its
+    # action — outcome, error, cost and the tool calls (steps: action, parameters, result, timestamp) it made.
+    attempts: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         found = asdict(self)
         found["at"] = to_rfc3339(self.at)
+        for attempt in found["attempts"]:
+            attempt["at"] = to_rfc3339(attempt["at"])
         return found
 
 

@@ -83,7 +83,10 @@ class Worker:
     def _call(self, item: _Claimed) -> Call | None:
         if item.instance is None:
             return None
-        request = action_request(item.job, item.instance)
+        payload = item.job.payload
+        version = payload.get("agent_version")
+        agent = self.rt.deployments.agents.version(payload["agent"], version) if version else None
+        request = action_request(item.job, item.instance, agent)
         return (self.rt.handlers.get(request.action), request, item.job.payload.get("timeout_s"))
 
     def _extend_leases(self, jobs: list[JobRecord]) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from engine.definition import Agent
 from engine.errors import DefinitionNotFound
+from engine.runtime.agents import AgentDeployments
 from engine.runtime.budget_view import budget_variable
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.deployments import Deployments
@@ -24,7 +26,19 @@ from engine.runtime.effects import (
     StartChild,
 )
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import CANCEL, FAILED, HELD, RUNNING, START, TERMINAL, Environment, Event, Snapshot
+from engine.runtime.snapshot import (
+    CANCEL,
+    FAILED,
+    HELD,
+    NO_AGENTS,
+    RUNNING,
+    START,
+    TERMINAL,
+    AgentLookup,
+    Environment,
+    Event,
+    Snapshot,
+)
 from storage.approvals import ApprovalRecord, ApprovalStore
 from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
@@ -60,7 +74,9 @@ class DecisionWriter:
         about = {"id": instance.id, "workflow": instance.workflow_id, "version": instance.workflow_version,
                  "tenant": instance.tenant}
         budget = budget_variable(tx, instance.tenant, now) if compiled.reads_budget else None
-        return Environment(now, about, budget)
+        agents = _AgentsInForce(self.deployments.agents, tx, compiled.agent_ids, tenant=instance.tenant, now=now,
+                                budget=budget)
+        return Environment(now, about, budget, agents=agents if compiled.agent_ids else NO_AGENTS)
 
     # --- new instances --------------------------------------------------------------------------------
     def create(self, tx: Transaction, compiled: CompiledWorkflow, context: dict[str, Any], *, tenant: str,
@@ -122,6 +138,7 @@ class DecisionWriter:
         if isinstance(effect, RunAction):
             payload = {"seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
                        "agent": effect.agent, "timeout_s": effect.timeout_s,
+                       "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
                        "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
@@ -175,6 +192,26 @@ class DecisionWriter:
             for child in InstanceStore(tx).children(instance.id):
                 if child.status in (RUNNING, HELD):
                     self.cancel(tx, child, now=now, actor=None)
+
+
+class _AgentsInForce(AgentLookup):
+    """Reads the agents (and the budget) in the decision's transaction, once, when a decision first asks."""
+
+    def __init__(self, agents: AgentDeployments, tx: Transaction, ids: frozenset[str], *, tenant: str,
+                 now: float, budget: dict[str, Any] | None) -> None:
+        self._agents, self._tx, self._ids, self._tenant, self._now = agents, tx, ids, tenant, now
+        self._found: dict[str, Agent] | None = None
+        self._budget = budget
+
+    def agent(self, agent_id: str) -> Agent | None:
+        if self._found is None:
+            self._found = self._agents.in_force(self._tx, self._ids)
+        return self._found.get(agent_id)
+
+    def remaining_budget(self) -> float | None:
+        if self._budget is None:
+            self._budget = budget_variable(self._tx, self._tenant, self._now)
+        return float(self._budget["remaining"]) if self._budget.get("set") else None
 
 
 def _blank(workflow_id: str, version: int, branch: str, state: str, *, tenant: str, now: float,

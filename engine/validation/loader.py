@@ -15,7 +15,7 @@ from engine.validation.checks import run_checks
 from engine.validation.findings import Finding, has_errors, pointer
 from engine.validation.parsing import find_duplicate_keys, parse_json, validate_model
 
-__all__ = ["Catalog", "Loaded", "load_agent", "load_catalog", "load_workflow", "require_workflow"]
+__all__ = ["Catalog", "Loaded", "load_agent", "load_catalog", "load_workflow", "require_agent", "require_workflow"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -95,6 +95,14 @@ def load_agent(source: str | bytes | Path | dict[str, Any]) -> Loaded[Agent]:
 def require_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Workflow:
     """Load or raise `InvalidDefinition` with the findings."""
     loaded = load_workflow(source, catalog)
+    if loaded.model is None:
+        raise InvalidDefinition(loaded.findings, loaded.source)
+    return loaded.model
+
+
+def require_agent(source: str | bytes | Path | dict[str, Any]) -> Agent:
+    """Load an agent or raise `InvalidDefinition` with the findings."""
+    loaded = load_agent(source)
     if loaded.model is None:
         raise InvalidDefinition(loaded.findings, loaded.source)
     return loaded.model

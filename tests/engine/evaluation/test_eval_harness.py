@@ -15,6 +15,7 @@ from engine import Engine
 from engine.cli.app import build_app
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
+from engine.runtime.actions import ActionError, ActionRequest, ActionResult
 from engine.runtime.deployments import parse_definition
 from engine.runtime.handler_loading import load_handlers
 
@@ -29,7 +30,7 @@ def run(name: str, tmp_path: Path) -> EvalReport:
 
 
 def independent(report: EvalReport, tasks: set[str], escalations: set[str]) -> dict[str, Any]:
-    done = error = 0
+    done = error = calls = failed_calls = 0
     durations: list[float] = []
     for r in report.runs:
         for entry in r.history:
@@ -37,10 +38,14 @@ def independent(report: EvalReport, tasks: set[str], escalations: set[str]) -> d
                 done += entry.event == "done"
                 error += entry.event == "error"
                 durations.append(entry.duration_s)
+                for attempt in entry.attempts:
+                    calls += len(attempt["steps"])
+                    failed_calls += sum("error" in step for step in attempt["steps"])
     cost = sum(e.cost or 0.0 for r in report.runs for e in r.history)
     n = len(report.runs)
     return {"task_runs": done + error, "success_rate": round(done / (done + error), 4),
             "average_latency_s": round(fmean(durations), 4), "cost_per_task": round(cost / (done + error), 8),
+            "tool_success_rate": round((calls - failed_calls) / calls, 4),
             "completion_rate": round(sum(r.view.status == "succeeded" for r in report.runs) / n, 4),
             "escalation_rate": round(sum(any(e.to_state in escalations for e in r.history)
                                          for r in report.runs) / n, 4)}
@@ -68,6 +73,7 @@ def test_lead_qualification_cases(tmp_path: Path) -> None:
     assert {k: getattr(metrics, k) for k in again} == again
     assert metrics.cost_per_task is not None
     assert metrics.cost_per_task > 0
+    assert metrics.tool_success_rate == 1.0  # every CRM, calendar and mail call of the offline BDR succeeds
 
 
 def test_support_ticket_triage_cases(tmp_path: Path) -> None:
@@ -141,3 +147,30 @@ def test_bad_case_lines_name_the_line(tmp_path: Path, line: str) -> None:
     cases.write_text('{"name": "ok", "context": {}}\n' + line + "\n")
     with pytest.raises(InvalidInput, match=r"bad\.jsonl:2"):
         load_cases(cases)
+
+
+def test_retries_and_failed_tool_calls_count_in_the_metrics(tmp_path: Path) -> None:
+    flow = parse_definition({
+        "id": "lookup", "title": "lookup", "initial": "look",
+        "states": {"look": {"type": "task", "action": "look_up", "input": {"who": "who"},
+                            "retry": {"max_attempts": 2, "backoff": "fixed", "initial_interval_s": 0.01,
+                                      "jitter": False}},
+                   "found": {"type": "final", "outcome": "success"}},
+        "transitions": [{"source": "look", "dest": "found", "trigger": "done"}],
+    })
+
+    def look_up(request: ActionRequest) -> ActionResult:
+        failing = {"action": "crm.contacts.search", "parameters": {}, "error": {"kind": "unavailable"}}
+        if request.input["who"] == "flaky" and request.attempt == 1:
+            raise ActionError("unavailable", "the CRM is down", steps=[failing])
+        return ActionResult({"ok": True}, steps=[{"action": "crm.contacts.search", "parameters": {}, "result": {}}])
+
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps({"name": who, "context": {"who": who}, "expect_state": "found"}) + "\n"
+                             for who in ("steady", "flaky", "steady_too", "calm")))
+    with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
+        engine.register("look_up", look_up)
+        metrics = evaluate(engine, flow, load_cases(cases)).metrics
+    assert metrics.retry_rate == 0.25  # one instance of four needed a second attempt
+    assert metrics.tool_success_rate == 0.8  # five calls, the flaky first attempt's failed
+    assert metrics.accuracy == 1.0

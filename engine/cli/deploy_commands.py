@@ -1,0 +1,64 @@
+"""`deploy` (workflows and agents from files or folders) and `agents` (the deployed agents and their policies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.runtime_commands import Db, Format, _open, _reporting
+from engine.runtime.definition_files import deploy_files
+
+__all__ = ["register_deploy_commands"]
+
+
+def deploy_command(
+    paths: Annotated[list[Path], typer.Argument(help="Workflow and agent files, or folders of them.")],
+    *,
+    actor: Annotated[str | None, typer.Option(help="Who deploys (recorded with each version).")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Deploy workflows and agents (agents first). A deployed version is immutable: the same content again
+    changes nothing, other content under a deployed version is refused."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        fail(f"no such file or folder: {', '.join(missing)}", ExitCode.UNREADABLE)
+    with _open(db) as engine:
+        deployed = deploy_files(engine, paths, actor=actor)
+    if output is OutputFormat.json:
+        emit_json([{"path": str(d.path), "kind": d.kind, "id": d.id, "version": d.version, "created": d.created}
+                   for d in deployed])
+        return
+    table = Table(title="deployed")
+    for column in ("kind", "id", "version", "new", "file"):
+        table.add_column(column)
+    for d in deployed:
+        table.add_row(d.kind, d.id, d.version, "yes" if d.created else "no (same content)", str(d.path))
+    stdout.print(table)
+
+
+def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
+    """List the deployed agents (each at the version in force) with their configuration and policies."""
+    with _open(db) as engine:
+        agents = engine.agents()
+    if output is OutputFormat.json:
+        emit_json([a.model_dump(mode="json", by_alias=True, exclude_none=True) for a in agents])
+        return
+    table = Table(title="agents")
+    table.add_column("id", no_wrap=True)
+    for column in ("version", "name", "model", "approval", "budget limit", "timeout s", "tools"):
+        table.add_column(column, overflow="fold")
+    for a in agents:
+        p = a.policies
+        table.add_row(a.id, a.version, a.name, a.model, "required" if p.approval_required else "-",
+                      "-" if p.budget_limit is None else f"{p.budget_limit:g}",
+                      "-" if p.timeout_seconds is None else str(p.timeout_seconds), str(len(a.tools)))
+    stdout.print(table)
+
+
+def register_deploy_commands(app: typer.Typer) -> None:
+    app.command("deploy")(_reporting(deploy_command))
+    app.command("agents")(_reporting(agents_command))

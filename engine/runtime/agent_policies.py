@@ -1,0 +1,59 @@
+"""An agent's policies on entering a task that names it: `approval_required` holds the task at an approval gate
+before its action runs, `budget_limit` must be covered by the tenant's remaining monthly budget, and
+`timeout_seconds` bounds each attempt. The action's cost is checked against `budget_limit` when it finishes
+(`engine.runtime.action_jobs`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from engine.definition import Agent
+from engine.runtime.effects import Effect, RequestApproval, RunAction
+from engine.runtime.snapshot import AgentLookup
+
+__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "budget_refusal", "under_agent"]
+
+AGENT_GATE = "agent"  # the kind of the approval an agent's `approval_required` opens
+DEFAULT_APPROVER_ROLE = "approver"
+
+
+def agent_gate(state_id: str, agent: Agent, action: RunAction) -> RequestApproval:
+    """The approval a person gives before `agent` performs `action`."""
+    approvers = agent.policies.approvers
+    users = tuple(approvers.users) if approvers is not None else ()
+    roles = tuple(approvers.roles) if approvers is not None else (DEFAULT_APPROVER_ROLE,)
+    if not users and not roles:
+        roles = (DEFAULT_APPROVER_ROLE,)
+    request = {"agent": agent.id, "agent_name": agent.name, "agent_version": agent.version,
+               "action": action.action, "input": action.input,
+               "reason": f"{agent.name} requires a person's approval before each of its actions"}
+    return RequestApproval(state_id, AGENT_GATE, users, roles, 1, request)
+
+
+def budget_refusal(agent: Agent, lookup: AgentLookup) -> dict[str, Any] | None:
+    """The error that stops the task when the tenant's remaining budget cannot cover the agent's limit."""
+    limit = agent.policies.budget_limit
+    if limit is None:
+        return None
+    remaining = lookup.remaining_budget()
+    if remaining is None or remaining >= limit:
+        return None
+    return {"kind": "budget_exceeded", "agent": agent.id, "budget_limit": limit, "remaining": round(remaining, 6),
+            "message": f"the tenant's remaining budget ({remaining:.4f}) does not cover the budget limit of "
+                       f"{agent.name} ({limit:g}) for one task"}
+
+
+def under_agent(effects: list[Effect], agent: Agent) -> list[Effect]:
+    """The task's action run as `agent`: its version recorded, its timeout and budget limit applied."""
+    policies = agent.policies
+    bounded: list[Effect] = []
+    for effect in effects:
+        if isinstance(effect, RunAction):
+            timeout = effect.timeout_s
+            if policies.timeout_seconds is not None:
+                timeout = min(timeout, float(policies.timeout_seconds)) if timeout else float(policies.timeout_seconds)
+            effect = replace(effect, timeout_s=timeout, agent_version=agent.version,  # noqa: PLW2901
+                             budget_limit=policies.budget_limit)
+        bounded.append(effect)
+    return bounded

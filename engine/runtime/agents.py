@@ -1,0 +1,104 @@
+"""Deployed agents: immutable (id, version) pairs; a task that names an agent runs under the most recently
+deployed version of it — its configuration reaches the handler, its policies are enforced by the engine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from engine.definition import Agent
+from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
+from engine.runtime.clock import Clock
+from engine.runtime.views import DeployedAgentRef
+from storage.agents import AgentRecord, AgentStore
+from storage.transaction import Store, Transaction
+
+__all__ = ["AgentDeployments", "AgentSource", "parse_agent"]
+
+AgentSource = Agent | dict[str, Any] | str | bytes | Path
+
+
+def parse_agent(source: AgentSource) -> Agent:
+    """An agent from a model, a dict, JSON text or a file, through the validating loader."""
+    if isinstance(source, Agent):
+        return source
+    from engine.validation.loader import require_agent  # noqa: PLC0415 - the loader pulls in the checks
+
+    try:
+        return require_agent(source)
+    except InvalidDefinition:
+        raise
+    except (OSError, ValueError) as exc:
+        raise DefinitionNotFound(f"cannot read the agent: {exc}") from exc
+
+
+def _canonical(agent: Agent) -> str:
+    document = agent.model_dump(mode="json", by_alias=True, exclude_none=True)
+    document.pop("$schema", None)
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class AgentDeployments:
+    """Deploying agents and finding the version in force; parsed agents are cached by content hash."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._parsed: dict[str, Agent] = {}  # by content hash
+        self._versions: dict[tuple[str, str], Agent] = {}
+        self._lock = threading.Lock()
+
+    def deploy(self, source: AgentSource, actor: str | None = None) -> DeployedAgentRef:
+        """Store (id, version) once. The same content again changes nothing (and does not make that version the
+        one in force again); other content under a deployed version is refused."""
+        agent = parse_agent(source)
+        content = _canonical(agent)
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        record = AgentRecord(agent.id, agent.version, agent.name, content, digest, self.clock.now(), actor)
+        with self.store.write() as tx:
+            agents = AgentStore(tx)
+            if agents.insert(record):
+                return DeployedAgentRef(agent.id, agent.version, created=True)
+            existing = agents.get(agent.id, agent.version)
+        if existing is not None and existing.content_hash == digest:
+            return DeployedAgentRef(agent.id, agent.version, created=False)
+        raise VersionConflict(
+            f"agent {agent.id} version {agent.version} is deployed with different content; "
+            "a deployed version is immutable — deploy it as a new version"
+        )
+
+    def in_force(self, tx: Transaction, agent_ids: Iterable[str]) -> dict[str, Agent]:
+        """The deployed agents among `agent_ids`, each at its most recently deployed version."""
+        found: dict[str, Agent] = {}
+        for agent_id, version, digest in AgentStore(tx).in_force(sorted(agent_ids)):
+            agent = self._parsed.get(digest)
+            if agent is None:
+                record = AgentStore(tx).get(agent_id, version)
+                if record is None:  # pragma: no cover - rows are never deleted
+                    continue
+                agent = Agent.model_validate_json(record.content)
+                with self._lock:
+                    self._parsed[digest] = agent
+            found[agent_id] = agent
+        return found
+
+    def version(self, agent_id: str, version: str) -> Agent | None:
+        """One deployed version (what a job recorded it runs under), read once per process."""
+        key = (agent_id, version)
+        found = self._versions.get(key)
+        if found is None:
+            with self.store.read() as tx:
+                record = AgentStore(tx).get(agent_id, version)
+            if record is None:
+                return None
+            found = Agent.model_validate_json(record.content)
+            with self._lock:
+                self._versions[key] = found
+        return found
+
+    def deployed(self, tx: Transaction) -> list[AgentRecord]:
+        return AgentStore(tx).latest_of_each()

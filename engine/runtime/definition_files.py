@@ -1,0 +1,100 @@
+"""Deploying definition files: workflows and agents from files or folders, agents first (so the tasks that name
+them run under their policies from the first instance), and finding the agents a workflow's tasks name."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from engine.definition import Agent, Branch, ParallelState, TaskState, Workflow
+from engine.runtime.agents import AgentSource, parse_agent
+from engine.runtime.deployments import DefinitionSource
+from engine.runtime.views import DeployedAgentRef, DeployedRef
+
+__all__ = ["DeployedFile", "agents_named", "definition_files", "deploy_files", "is_agent_file"]
+
+
+class _Deployer(Protocol):
+    def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef: ...
+
+    def deploy_agent(self, agent: AgentSource, *, actor: str | None = None) -> DeployedAgentRef: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedFile:
+    path: Path
+    kind: str  # 'agent' or 'workflow'
+    id: str
+    version: str
+    created: bool
+
+
+def is_agent_file(path: Path) -> bool:
+    """An agent file has no `states`; a workflow always has them. Unreadable files count as workflows (whose
+    loader then reports what is wrong with them)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(document, dict) and "states" not in document
+
+
+def definition_files(paths: Iterable[Path]) -> list[Path]:
+    """The JSON files among `paths`; a folder gives its *.json files and those of its `agents` and `workflows`
+    subfolders (the layout of `definitions/`)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for folder in (path / "agents", path / "workflows", path):
+                found += sorted(folder.glob("*.json"))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def deploy_files(engine: _Deployer, paths: Iterable[Path], *, actor: str | None = None) -> list[DeployedFile]:
+    """Deploy every file (agents first). Raises on the first that cannot be deployed; the ones before it stay."""
+    files = definition_files(paths)
+    agents = [p for p in files if is_agent_file(p)]
+    deployed: list[DeployedFile] = []
+    for path in agents:
+        agent_ref = engine.deploy_agent(path, actor=actor)
+        deployed.append(DeployedFile(path, "agent", agent_ref.agent_id, agent_ref.version, agent_ref.created))
+    for path in files:
+        if path not in agents:
+            ref = engine.deploy(path, actor=actor)
+            deployed.append(DeployedFile(path, "workflow", ref.workflow_id, str(ref.version), ref.created))
+    return deployed
+
+
+def agents_named(workflows: Iterable[Workflow], folders: Iterable[Path]) -> list[Agent]:
+    """The agents the workflows' tasks (branches included) name, found among the agent files in `folders`."""
+    wanted = {agent for w in workflows for agent in _task_agents(w)}
+    found: dict[str, Agent] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            if not wanted - set(found):
+                break
+            if not is_agent_file(path):
+                continue
+            try:
+                agent = parse_agent(path)
+            except Exception:  # noqa: BLE001, S112 - a file that is not a valid agent is simply not a candidate
+                continue
+            if agent.id in wanted:
+                found.setdefault(agent.id, agent)
+    return list(found.values())
+
+
+def _task_agents(workflow: Workflow | Branch) -> set[str]:
+    named = set()
+    for state in workflow.states.values():
+        if isinstance(state, TaskState) and state.agent:
+            named.add(state.agent)
+        elif isinstance(state, ParallelState):
+            for branch in state.branches:
+                named |= _task_agents(branch)
+    return named

@@ -1,0 +1,64 @@
+"""Action attempts: what each attempt of a task's action did — outcome, error, cost and its tool-call steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from storage.codec import dump_optional, load_optional
+from storage.transaction import Row, Transaction
+
+__all__ = ["AttemptRecord", "AttemptStore"]
+
+_COLUMNS = "instance_id, task_seq, attempt, state, action, agent, outcome, error, steps, cost, at"
+_INSERT = (f"INSERT INTO action_attempts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
+           "ON CONFLICT (instance_id, task_seq, attempt) DO NOTHING")
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    instance_id: str
+    task_seq: int  # the history seq of the transition that entered the task
+    attempt: int
+    state: str
+    action: str
+    agent: str | None
+    outcome: str  # 'done', 'error' or 'retry'
+    error: Any
+    steps: list[dict[str, Any]]
+    cost: float | None
+    at: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"attempt": self.attempt, "action": self.action, "agent": self.agent, "outcome": self.outcome,
+                "error": self.error, "steps": self.steps, "cost": self.cost, "at": self.at}
+
+
+def _record(row: Row) -> AttemptRecord:
+    return AttemptRecord(row[0], int(row[1]), int(row[2]), row[3], row[4], row[5], row[6], load_optional(row[7]),
+                         load_optional(row[8]) or [], None if row[9] is None else float(row[9]), float(row[10]))
+
+
+class AttemptStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def record(self, record: AttemptRecord) -> None:
+        """Add an attempt (sent with the transaction's deferred writes); an attempt recorded before is kept."""
+        self.tx.defer(_INSERT, (
+            record.instance_id, record.task_seq, record.attempt, record.state, record.action, record.agent,
+            record.outcome, dump_optional(record.error), dump_optional(record.steps or None), record.cost, record.at,
+        ))
+
+    def for_instance(self, instance_id: str) -> list[AttemptRecord]:
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM action_attempts WHERE instance_id = ? "  # noqa: S608
+                           "ORDER BY task_seq, attempt", (instance_id,))
+        return [_record(r) for r in rows]
+
+    def for_instances(self, instance_ids: list[str]) -> list[AttemptRecord]:
+        if not instance_ids:
+            return []
+        marks = ", ".join("?" for _ in instance_ids)
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM action_attempts WHERE instance_id IN ({marks}) "  # noqa: S608
+                           "ORDER BY instance_id, task_seq, attempt", instance_ids)
+        return [_record(r) for r in rows]
