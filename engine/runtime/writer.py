@@ -11,9 +11,10 @@ import secrets
 from typing import Any
 
 from engine.definition import Agent
-from engine.errors import DefinitionNotFound
+from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.budget_view import budget_variable
+from engine.runtime.context_schema import check_context
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.deployments import Deployments
 from engine.runtime.effects import (
@@ -177,6 +178,13 @@ class DecisionWriter:
             failure = {"kind": "not_deployed", "message": exc.detail}
             self.create_failed(tx, effect, failure, parent=parent, parent_seq=seq, now=now)
             return
+        if compiled.workflow.context:
+            try:
+                check_context(compiled.workflow.context, effect.context)
+            except InvalidInput as exc:  # the child cannot start: it is created failed, and its parent hears
+                failure = {"kind": "invalid_input", "message": f"the subflow '{effect.workflow_id}': {exc.detail}"}
+                self.create_failed(tx, effect, failure, parent=parent, parent_seq=seq, now=now)
+                return
         self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq)
 
     def _clear(self, tx: Transaction, instance: InstanceRecord, clear: ClearWaits, now: float) -> None:

@@ -68,6 +68,22 @@ def test_a_subflow_of_a_workflow_not_deployed_fails_into_error(engine: Engine) -
     assert child.error["kind"] == "not_deployed"
 
 
+def test_a_subflow_input_that_breaks_the_childs_context_schema_fails_into_error(engine: Engine) -> None:
+    strict = CHILD.model_copy(update={"context": {
+        "type": "object", "properties": {"email": {"type": "string", "pattern": "@"}}, "required": ["email"]}})
+    engine.deploy(strict)
+    engine.deploy(PARENT)
+    _scorer(engine)
+    done = finished(engine, engine.start("lead", {"lead": {"email": 42}}))
+    assert done.state == "sad"
+    (child,) = engine.list_instances(parent_id=done.id)
+    assert (child.status, child.error["kind"]) == ("failed", "invalid_input")
+    assert "/email" in child.error["message"]
+    assert engine.history(done.id)[-1].payload["kind"] == "subflow"
+    fine = finished(engine, engine.start("lead", {"lead": {"email": "ann@x.io"}}))
+    assert fine.state == "wait_here"
+
+
 def test_cancelling_the_parent_cancels_its_children(engine: Engine) -> None:
     engine.deploy(CHILD)
     engine.deploy(PARENT)
