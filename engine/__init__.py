@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from engine.runtime.async_engine import AsyncEngine
     from engine.runtime.clock import Clock, ManualClock, SystemClock
     from engine.runtime.engine import Engine
+    from engine.runtime.memory import SharedMemory
     from engine.runtime.views import (
         ApprovalView,
         DeployedRef,
@@ -59,6 +60,7 @@ _RUNTIME: dict[str, str] = {
     "ManualClock": "engine.runtime.clock",
     "SystemClock": "engine.runtime.clock",
     "Engine": "engine.runtime.engine",
+    "SharedMemory": "engine.runtime.memory",
     "ApprovalView": "engine.runtime.views",
     "DeployedRef": "engine.runtime.views",
     "HistoryEntry": "engine.runtime.views",
@@ -100,6 +102,7 @@ __all__ = [
     "NotAuthorized",
     "PublishResult",
     "ReplayReport",
+    "SharedMemory",
     "StatewrightError",
     "StorageError",
     "SystemClock",

@@ -1,5 +1,6 @@
 """The sandbox integrations' tables: a small CRM, calendar, mailbox, helpdesk, knowledge base, Slack, analytics
-store, offline web and shared key/value memory, kept in the engine's own database.
+store and offline web, kept in the engine's own database. (The agents' shared memory is the engine's own:
+`storage.tables.memory`.)
 
 Plain tables, no workflow semantics: the sandbox tools in `definitions.tools.sandbox` read and write them.
 They belong to the one Statewright metadata, so the Alembic migrations (revision 0002) create them with the
@@ -27,7 +28,6 @@ __all__ = [
     "DealRow",
     "EmailRow",
     "KnowledgeArticleRow",
-    "MemoryEntryRow",
     "NoteRow",
     "SlackMessageRow",
     "TicketCommentRow",
@@ -210,16 +210,6 @@ class WebPageRow(_SandboxTable, table=True):
     title: str = Field(max_length=300)
     content: str = Field(sa_type=sa.Text())
     published: str | None = Field(default=None, max_length=10)
-
-
-class MemoryEntryRow(_SandboxTable, table=True):
-    __tablename__ = "sandbox_memory"
-
-    scope: str = Field(primary_key=True, max_length=200)
-    key: str = Field(primary_key=True, max_length=200)
-    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
-    expires_at: float | None = Field(default=None, sa_type=TIMESTAMP)
-    updated_at: float = Field(sa_type=TIMESTAMP)
 
 
 def clear_sandbox_tables(engine: sa.Engine) -> None:

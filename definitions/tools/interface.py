@@ -134,7 +134,10 @@ class Analytics(Protocol):
 
 
 class Memory(Protocol):
-    """memory.get, memory.set: key/value with a time to live, per scope (a workflow, or 'global')."""
+    """memory.get, memory.set: the engine's shared memory (engine.runtime.memory), with a time to live. `scope` is
+    'global' (the tenant's cross-workflow memory), 'workflow:<instance id>' (that workflow's memory, shared by its
+    branches and subflows), or another name: a namespace inside the global memory (keys stored as '<name>:<key>').
+    """
 
     def get(self, *, key: str, scope: str = "global") -> Json: ...
 

@@ -16,6 +16,7 @@ from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
 from engine.runtime.decide import decide
+from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import retry_delay, should_retry
 from engine.runtime.snapshot import RUNNING, Event
 from engine.runtime.writer import snapshot_of
@@ -27,13 +28,14 @@ from storage.transaction import Transaction
 __all__ = ["action_request", "finish_action"]
 
 
-def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None) -> ActionRequest:
+def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
+                   memory: SharedMemory | None = None) -> ActionRequest:
     payload = job.payload
     return ActionRequest(
         action=payload["action"], input=payload["input"], context=instance.context,
         idempotency_key=job.idempotency_key, attempt=job.attempt, instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
-        agent_definition=agent,
+        agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
     )
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from engine.definition import Agent
 from engine.errors import StatewrightError
+
+if TYPE_CHECKING:
+    from engine.runtime.memory import InstanceMemory
 
 __all__ = ["ActionError", "ActionHandler", "ActionRequest", "ActionResult", "Cost", "HandlerRegistry"]
 
@@ -32,6 +35,8 @@ class ActionRequest:
     tenant: str
     agent: str | None = None
     agent_definition: Agent | None = None  # the deployed agent the task runs as: its configuration and tools
+    # the shared memory: `.workflow` and `.global_` (engine.runtime.memory); None for a request made elsewhere
+    memory: InstanceMemory | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

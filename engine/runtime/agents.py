@@ -80,9 +80,7 @@ class AgentDeployments:
                 record = AgentStore(tx).get(agent_id, version)
                 if record is None:  # pragma: no cover - rows are never deleted
                     continue
-                agent = Agent.model_validate_json(record.content)
-                with self._lock:
-                    self._parsed[digest] = agent
+                agent = self._parse(record)
             found[agent_id] = agent
         return found
 
@@ -100,5 +98,14 @@ class AgentDeployments:
                 self._versions[key] = found
         return found
 
-    def deployed(self, tx: Transaction) -> list[AgentRecord]:
-        return AgentStore(tx).latest_of_each()
+    def deployed(self, tx: Transaction) -> list[Agent]:
+        """Every deployed agent at its version in force (parsed once per content)."""
+        return [self._parse(r) for r in AgentStore(tx).latest_of_each()]
+
+    def _parse(self, record: AgentRecord) -> Agent:
+        agent = self._parsed.get(record.content_hash)
+        if agent is None:
+            agent = Agent.model_validate_json(record.content)
+            with self._lock:
+                self._parsed[record.content_hash] = agent
+        return agent

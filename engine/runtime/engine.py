@@ -27,6 +27,7 @@ from engine.runtime.clock import Clock, SystemClock
 from engine.runtime.commands import cancel_instance, send_event, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
+from engine.runtime.memory import SharedMemory
 from engine.runtime.publishing import publish_event
 from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
 from engine.runtime.replay import replay_instance
@@ -64,6 +65,7 @@ class Engine:
         deployments = Deployments(store, self.clock)
         self.runtime = Runtime(store, self.clock, deployments, DecisionWriter(deployments), self.handlers,
                                lease_s, rng or random.Random())  # noqa: S311 - jitter for retries, not secrets
+        self.memory = SharedMemory(store, self.clock)  # shared key/value memory with a TTL: engine.runtime.memory
         self._worker: Worker | None = None
         self._lock = threading.Lock()
 
@@ -100,8 +102,7 @@ class Engine:
 
     def agents(self) -> list[Agent]:
         """The deployed agents, each at the version in force."""
-        records = self.runtime.read(self.runtime.deployments.agents.deployed)
-        return [Agent.model_validate_json(r.content) for r in records]
+        return self.runtime.read(self.runtime.deployments.agents.deployed)
 
     # --- commands -------------------------------------------------------------------------------------
     def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,

@@ -17,6 +17,7 @@ from transitions import Machine
 
 from engine.definition import Branch, ParallelState, State, TaskState, Transition, Workflow
 from engine.definition.expressions import ExpressionError
+from engine.definition.scope import workflow_reads
 from engine.runtime.snapshot import AUTO
 from engine.runtime.variables import evaluate
 
@@ -72,6 +73,7 @@ class CompiledWorkflow:
         self.states: dict[str, State] = dict(workflow.states)
         self.transitions: list[Transition] = list(workflow.transitions)
         self.reads_budget = _reads(workflow, "budget")
+        self.reads_memory = workflow_reads(workflow, "memory")  # else `memory` is not loaded for its decisions
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
         self._lock = threading.Lock()
         self._cursor = _Cursor()

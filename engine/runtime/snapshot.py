@@ -87,5 +87,5 @@ class Environment:
     now: float
     instance: dict[str, Any]
     budget: dict[str, Any] | None = None
-    memory: dict[str, Any] = field(default_factory=dict)
+    memory: dict[str, Any] = field(default_factory=lambda: {"workflow": {}, "global": {}})
     agents: AgentLookup = field(default_factory=lambda: NO_AGENTS)

@@ -20,6 +20,7 @@ from engine.runtime.action_runner import ActionOutcome, ActionRunner, Call
 from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
+from engine.runtime.memory import SharedMemory
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.timers import fire_next_timer, next_timer_due
 from storage.instances import InstanceRecord, InstanceStore
@@ -30,6 +31,7 @@ __all__ = ["Worker"]
 
 log = logging.getLogger("statewright.worker")
 SCHEDULE_RECHECK_S = 5.0
+MEMORY_SWEEP_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class Worker:
         self.runner = runner or ActionRunner(threads=max(batch, 1))
         self._cron_due: float | None = None
         self._cron_checked = float("-inf")
+        self.memory = SharedMemory(rt.store, rt.clock)
+        self._memory_swept = float("-inf")
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -86,7 +90,7 @@ class Worker:
         payload = item.job.payload
         version = payload.get("agent_version")
         agent = self.rt.deployments.agents.version(payload["agent"], version) if version else None
-        request = action_request(item.job, item.instance, agent)
+        request = action_request(item.job, item.instance, agent, self.memory)
         return (self.rt.handlers.get(request.action), request, item.job.payload.get("timeout_s"))
 
     def _extend_leases(self, jobs: list[JobRecord]) -> None:
@@ -149,6 +153,7 @@ class Worker:
         while due is not None and due <= now and fire_next_timer(self.rt):
             done += 1
         done += self._schedules(now)
+        self._sweep_memory(now)
         claimed = self.claim()
         if claimed:
             done += self.execute(claimed)
@@ -162,6 +167,12 @@ class Worker:
         started = fire_due_schedules(self.rt)
         self._cron_due, self._cron_checked = next_schedule_due(self.rt), now
         return started
+
+    def _sweep_memory(self, now: float) -> None:
+        """Delete expired shared memory every MEMORY_SWEEP_S (reads never see it; this keeps the table small)."""
+        if now - self._memory_swept >= MEMORY_SWEEP_S:
+            self._memory_swept = now
+            self.memory.sweep()
 
     def forget_schedules(self) -> None:
         """Re-read the schedules on the next round (after a deployment in this process)."""

@@ -27,6 +27,7 @@ from engine.runtime.effects import (
     StartChild,
 )
 from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.memory import memory_variable
 from engine.runtime.snapshot import (
     CANCEL,
     FAILED,
@@ -75,9 +76,10 @@ class DecisionWriter:
         about = {"id": instance.id, "workflow": instance.workflow_id, "version": instance.workflow_version,
                  "tenant": instance.tenant}
         budget = budget_variable(tx, instance.tenant, now) if compiled.reads_budget else None
+        memory = memory_variable(tx, instance, now) if compiled.reads_memory else {}
         agents = _AgentsInForce(self.deployments.agents, tx, compiled.agent_ids, tenant=instance.tenant, now=now,
                                 budget=budget)
-        return Environment(now, about, budget, agents=agents if compiled.agent_ids else NO_AGENTS)
+        return Environment(now, about, budget, memory, agents=agents if compiled.agent_ids else NO_AGENTS)
 
     # --- new instances --------------------------------------------------------------------------------
     def create(self, tx: Transaction, compiled: CompiledWorkflow, context: dict[str, Any], *, tenant: str,

@@ -9,6 +9,7 @@ from storage.tables.events import EventDeliveryRow, EventRow, EventWaitRow
 from storage.tables.history import HistoryRow
 from storage.tables.instances import InstanceRow
 from storage.tables.jobs import JobRow
+from storage.tables.memory import SharedMemoryRow
 from storage.tables.receipts import ReceiptRow
 from storage.tables.schedules import ScheduleFireRow
 from storage.tables.timers import TimerRow
@@ -32,6 +33,7 @@ __all__ = [
     "JobRow",
     "ReceiptRow",
     "ScheduleFireRow",
+    "SharedMemoryRow",
     "TimerRow",
 ]
 
@@ -54,4 +56,5 @@ ENGINE_TABLES = (
     BudgetRow,
     BudgetUsageRow,
     ScheduleFireRow,
+    SharedMemoryRow,
 )

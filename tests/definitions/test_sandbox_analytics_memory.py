@@ -1,11 +1,11 @@
-"""analytics.query/record and memory.get/set (with a time to live)."""
+"""analytics.query/record and memory.get/set (with a time to live): the engine's shared memory."""
 
 from __future__ import annotations
 
 import pytest
 
 from definitions.tools import ToolError, ToolRegistry
-from engine import ManualClock
+from engine import Engine, ManualClock, Workflow
 
 
 def test_the_seeded_ops_metrics_are_queried_by_team(tools: ToolRegistry) -> None:
@@ -41,3 +41,29 @@ def test_memory_values_are_replaced_and_expire(tools: ToolRegistry, clock: Manua
     assert tools.call("memory.get", {"key": "forever"})["value"] == "x"
     with pytest.raises(ToolError):
         tools.call("memory.set", {"key": "k", "value": 1, "ttl_s": 0})
+
+
+def test_the_memory_tools_read_and_write_the_engines_shared_memory(tools: ToolRegistry, engine: Engine) -> None:
+    tools.call("memory.set", {"key": "threshold", "value": 5})
+    assert engine.memory.get("threshold") == 5
+    engine.memory.set("handover", {"owner": "ann"})
+    assert tools.call("memory.get", {"key": "handover"})["value"] == {"owner": "ann"}
+    tools.call("memory.set", {"key": "ticket:T-1", "value": {"resolution": "deflected"}, "scope": "support_squad"})
+    assert engine.memory.get("support_squad:ticket:T-1") == {"resolution": "deflected"}  # a namespace of global
+    engine.deploy(Workflow.model_validate({
+        "id": "held", "title": "Held", "initial": "hold",
+        "states": {"hold": {"type": "wait", "duration": "P1D"}, "done": {"type": "final"}},
+        "transitions": [{"source": "hold", "dest": "done", "trigger": "done"}]}))
+    run = engine.start("held", {})
+    tools.call("memory.set", {"key": "lead_data", "value": {"company": "Acme"}, "scope": f"workflow:{run.id}"})
+    assert engine.memory.visible(run.id) == {
+        "workflow": {"lead_data": {"company": "Acme"}},
+        "global": {"threshold": 5, "handover": {"owner": "ann"},
+                   "support_squad:ticket:T-1": {"resolution": "deflected"}},
+    }
+    with pytest.raises(ToolError) as refused:
+        tools.call("memory.set", {"key": "k", "value": {1, 2}})
+    assert refused.value.kind == "validation"
+    with pytest.raises(ToolError) as missing:
+        tools.call("memory.get", {"key": "k", "scope": "workflow:no-such-instance"})
+    assert missing.value.kind == "not_found"

@@ -21,6 +21,8 @@ from definitions.tools.sandbox.messaging import SandboxChat, SandboxMailbox
 from definitions.tools.sandbox.seed import CORPUS_DIR, SeedReport, seed_sandbox
 from definitions.tools.sandbox.store import Clock, SandboxStore
 from definitions.tools.sandbox.web import SandboxWeb
+from engine.runtime.memory import SharedMemory
+from storage.transaction import Store
 
 __all__ = ["Sandbox"]
 
@@ -43,9 +45,10 @@ class Sandbox:
              corpus: Path = CORPUS_DIR) -> Sandbox:
         """The sandbox in `database`: its tables created when missing and, with `seed`, the corpus added."""
         store = SandboxStore(database, clock)
+        memory = SharedMemory(Store(database, keep_idle=0), store.clock)  # the engine's memory, in its database
         sandbox = cls(store, SandboxCrm(store), SandboxCalendar(store), SandboxMailbox(store), SandboxChat(store),
                       SandboxHelpdesk(store), SandboxKnowledge(store), SandboxWeb(store), SandboxAnalytics(store),
-                      SandboxMemory(store))
+                      SandboxMemory(memory))
         if seed:
             sandbox.seed(corpus)
         return sandbox

@@ -1,0 +1,365 @@
+"""Shared memory: JSON values by key with a time to live, stored in the engine's database, that agents share.
+
+Two scopes per tenant, as in the design document's `SharedMemory`:
+
+- **workflow**: one per top-level instance. Its parallel branches and subflow children, however deep, share
+  their top-level ancestor's workflow memory (the document's `workflow:{workflow_id}:lead_data`).
+- **global**: cross-workflow, one per tenant.
+
+Writers: `engine.memory` (the embedding API), a handler's `request.memory`, and the agents' `memory.*` tools.
+Readers: the same, and CEL, where `memory` is `{"workflow": {key: value}, "global": {key: value}}` for the
+instance deciding — loaded (one query) only for workflows whose expressions mention `memory`.
+
+An expired entry is never read; its row is replaced when the key is written again, and the worker's sweep
+deletes the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, StorageError
+from storage.errors import StoreError, TransientConflict
+from storage.instances import InstanceRecord, InstanceStore
+from storage.memory import MemoryRecord, MemoryStore
+from storage.transaction import Store, Transaction
+
+__all__ = [
+    "DEFAULT_TTL_S",
+    "AsyncSharedMemory",
+    "InstanceMemory",
+    "MemoryEntry",
+    "ScopedMemory",
+    "SharedMemory",
+    "memory_variable",
+]
+
+DEFAULT_TTL_S = 3600.0  # the document's default: an hour
+GLOBAL = "global"
+MAX_KEY_LENGTH = 200
+T = TypeVar("T")
+
+
+class TimeSource(Protocol):
+    def now(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryEntry:
+    key: str
+    value: Any
+    expires_at: float | None  # seconds since the epoch, UTC; None: never
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    tenant: str
+    scope: str  # 'global' or 'workflow:<top-level instance id>'
+
+
+class _Roots:
+    """Each instance's tenant and workflow scope. An instance's ancestors never change, so what was found once
+    holds for good; the map is bounded by starting afresh when full."""
+
+    def __init__(self, size: int = 65_536) -> None:
+        self._size = size
+        self._found: dict[str, _Place] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, instance_id: str, place: _Place) -> None:
+        with self._lock:
+            if len(self._found) >= self._size:
+                self._found.clear()
+            self._found[instance_id] = place
+
+    def of(self, tx: Transaction, instance_id: str) -> _Place:
+        with self._lock:
+            found = self._found.get(instance_id)
+        if found is None:
+            found = self._walk(tx, instance_id)
+            self.remember(instance_id, found)
+        return found
+
+    def of_record(self, tx: Transaction, instance: InstanceRecord) -> _Place:
+        """Without a query for a top-level instance, nor for a child whose parent (or itself) was seen."""
+        if instance.parent_id is None:
+            return _Place(instance.tenant, f"workflow:{instance.id}")
+        with self._lock:
+            found = self._found.get(instance.id) or self._found.get(instance.parent_id)
+        if found is None:
+            found = self._walk(tx, instance.parent_id)
+        self.remember(instance.id, found)
+        return found
+
+    @staticmethod
+    def _walk(tx: Transaction, instance_id: str) -> _Place:
+        instances = InstanceStore(tx)
+        found = instances.get(instance_id)
+        if found is None:
+            raise InstanceNotFound(f"no instance '{instance_id}'")
+        while found.parent_id is not None:
+            parent = instances.get(found.parent_id)
+            if parent is None:
+                break  # a parent deleted from under its child: the oldest found stands for the workflow
+            found = parent
+        return _Place(found.tenant, f"workflow:{found.id}")
+
+
+_ROOTS = _Roots()
+
+
+# --- checks ---------------------------------------------------------------------------------------------
+def _check_key(key: Any) -> str:
+    if not isinstance(key, str) or not key:
+        raise InvalidInput(f"a memory key is a non-empty string, not {key!r}")
+    if len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput(f"a memory key is at most {MAX_KEY_LENGTH} characters; '{key[:40]}…' has {len(key)}")
+    return key
+
+
+def _check_ttl(ttl_s: Any) -> float | None:
+    if ttl_s is None:
+        return None
+    if isinstance(ttl_s, bool) or not isinstance(ttl_s, int | float) or not math.isfinite(ttl_s) or ttl_s <= 0:
+        raise InvalidInput(f"ttl_s is a positive number of seconds, or None to keep the value until it is deleted; "
+                           f"not {ttl_s!r}")
+    return float(ttl_s)
+
+
+def _check_json(value: Any, path: str = "the value") -> None:
+    """Only what JSON holds: objects with string keys, arrays, strings, finite numbers, booleans, null."""
+    if value is None or isinstance(value, str | bool | int):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInput(f"a memory value must be JSON: {path} is {value}, which JSON cannot hold")
+        return
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json(item, f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for name, item in value.items():
+            if not isinstance(name, str):
+                raise InvalidInput(f"a memory value must be JSON: {path} has the key {name!r}, not a string")
+            _check_json(item, f"{path}.{name}")
+        return
+    raise InvalidInput(f"a memory value must be JSON (an object, array, string, number, boolean or null): "
+                       f"{path} is a {type(value).__name__}")
+
+
+# --- the embedding API ----------------------------------------------------------------------------------
+class _Database:
+    """Short transactions of their own on the engine's store, with its clock."""
+
+    def __init__(self, store: Store, clock: TimeSource) -> None:
+        self.store = store
+        self.clock = clock
+
+    def run(self, work: Callable[[Transaction], T], *, write: bool = False, attempts: int = 3) -> T:
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.store.write() if write else self.store.read() as tx:
+                    return work(tx)
+            except TransientConflict as exc:
+                if attempt == attempts:
+                    raise ConcurrencyConflict(f"the database kept aborting the transaction: {exc}") from exc
+            except StoreError as exc:
+                raise StorageError(str(exc)) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+_Locate = Callable[[Transaction], _Place]
+
+
+def _fixed(place: _Place) -> _Locate:
+    return lambda _tx: place
+
+
+class ScopedMemory:
+    """One scope of the memory: an instance's workflow memory, or a tenant's global memory. Each call is one
+    short transaction of its own."""
+
+    def __init__(self, database: _Database, locate: _Locate) -> None:
+        self._database, self._locate = database, locate
+
+    def set(self, key: str, value: Any, *, ttl_s: float | None = DEFAULT_TTL_S) -> MemoryEntry:
+        """Store or replace `value` (JSON) under `key`; it expires `ttl_s` seconds from now (None: never)."""
+        _check_key(key)
+        ttl = _check_ttl(ttl_s)
+        _check_json(value)
+        now = self._database.clock.now()
+        expires = None if ttl is None else now + ttl
+
+        def work(tx: Transaction) -> None:
+            place = self._locate(tx)
+            MemoryStore(tx).set(place.tenant, place.scope, key, value, expires_at=expires, now=now)
+
+        self._database.run(work, write=True)
+        return MemoryEntry(key, value, expires, now)
+
+    def entry(self, key: str) -> MemoryEntry | None:
+        """The unexpired entry under `key`, with its expiry time; None when there is none."""
+        _check_key(key)
+        now = self._database.clock.now()
+
+        def work(tx: Transaction) -> MemoryRecord | None:
+            place = self._locate(tx)
+            return MemoryStore(tx).get(place.tenant, place.scope, key, now)
+
+        found = self._database.run(work)
+        return None if found is None else MemoryEntry(key, found.value, found.expires_at, found.updated_at)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value under `key`, or `default` when there is none (or it expired)."""
+        found = self.entry(key)
+        return default if found is None else found.value
+
+    def delete(self, key: str) -> bool:
+        """Forget `key`; True if it held an unexpired value."""
+        _check_key(key)
+        now = self._database.clock.now()
+
+        def work(tx: Transaction) -> bool:
+            place = self._locate(tx)
+            return MemoryStore(tx).delete(place.tenant, place.scope, key, now)
+
+        return self._database.run(work, write=True)
+
+    def items(self) -> dict[str, Any]:
+        """Every unexpired key, with its value."""
+        now = self._database.clock.now()
+
+        def work(tx: Transaction) -> list[MemoryRecord]:
+            place = self._locate(tx)
+            return MemoryStore(tx).visible(place.tenant, [place.scope], now)
+
+        return {r.key: r.value for r in self._database.run(work)}
+
+
+class InstanceMemory:
+    """A handler's view (`request.memory`): `workflow` is the memory its top-level workflow shares with its
+    branches and subflows (`memory.workflow` in CEL), `global_` its tenant's cross-workflow memory
+    (`memory.global`). Each call is a short transaction of its own, apart from the one the handler's outcome
+    is committed in: what a handler writes stays written even if its attempt then fails."""
+
+    def __init__(self, database: _Database, instance: InstanceRecord) -> None:
+        if instance.parent_id is None:
+            workflow = _fixed(_Place(instance.tenant, f"workflow:{instance.id}"))
+        else:
+            workflow = partial(_ROOTS.of_record, instance=instance)
+        self.workflow = ScopedMemory(database, workflow)
+        self.global_ = ScopedMemory(database, _fixed(_Place(instance.tenant, GLOBAL)))
+
+
+class SharedMemory:
+    """The engine's shared memory (`engine.memory`). Each call is one short transaction of its own.
+
+    Every method takes `instance_id` (the workflow memory of that instance's top-level workflow) or not (the
+    tenant's global memory), and `tenant`: by default the instance's tenant, or 'default' for global memory.
+    """
+
+    def __init__(self, store: Store, clock: TimeSource) -> None:
+        self._database = _Database(store, clock)
+
+    def scope(self, *, tenant: str | None = None, instance_id: str | None = None) -> ScopedMemory:
+        """One scope, bound: the instance's workflow memory, or (without an instance) the tenant's global one."""
+        if instance_id is None:
+            chosen = "default" if tenant is None else tenant
+            if not isinstance(chosen, str) or not chosen or len(chosen) > 64:
+                raise InvalidInput(f"a tenant is a name of 1 to 64 characters, not {chosen!r}")
+            return ScopedMemory(self._database, _fixed(_Place(chosen, GLOBAL)))
+
+        def locate(tx: Transaction) -> _Place:
+            place = _ROOTS.of(tx, instance_id)
+            if tenant is not None and tenant != place.tenant:
+                raise InvalidInput(f"the instance '{instance_id}' belongs to the tenant '{place.tenant}', "
+                                   f"not '{tenant}'")
+            return place
+
+        return ScopedMemory(self._database, locate)
+
+    def set(self, key: str, value: Any, *, ttl_s: float | None = DEFAULT_TTL_S, tenant: str | None = None,
+            instance_id: str | None = None) -> MemoryEntry:
+        """Store or replace `value` (JSON) under `key`; it expires `ttl_s` seconds from now (None: never)."""
+        return self.scope(tenant=tenant, instance_id=instance_id).set(key, value, ttl_s=ttl_s)
+
+    def entry(self, key: str, *, tenant: str | None = None, instance_id: str | None = None) -> MemoryEntry | None:
+        """The unexpired entry under `key`, with its expiry time; None when there is none."""
+        return self.scope(tenant=tenant, instance_id=instance_id).entry(key)
+
+    def get(self, key: str, default: Any = None, *, tenant: str | None = None,
+            instance_id: str | None = None) -> Any:
+        """The value under `key`, or `default` when there is none (or it expired)."""
+        return self.scope(tenant=tenant, instance_id=instance_id).get(key, default)
+
+    def delete(self, key: str, *, tenant: str | None = None, instance_id: str | None = None) -> bool:
+        """Forget `key`; True if it held an unexpired value."""
+        return self.scope(tenant=tenant, instance_id=instance_id).delete(key)
+
+    def items(self, *, tenant: str | None = None, instance_id: str | None = None) -> dict[str, Any]:
+        """Every unexpired key of the scope, with its value."""
+        return self.scope(tenant=tenant, instance_id=instance_id).items()
+
+    def visible(self, instance_id: str) -> dict[str, dict[str, Any]]:
+        """What the instance's CEL expressions see as `memory`: {"workflow": {...}, "global": {...}}."""
+        now = self._database.clock.now()
+        return self._database.run(lambda tx: _load(tx, _ROOTS.of(tx, instance_id), now))
+
+    def instance_memory(self, instance: InstanceRecord) -> InstanceMemory:
+        """The memory a handler of `instance` uses (`ActionRequest.memory`)."""
+        return InstanceMemory(self._database, instance)
+
+    def sweep(self) -> int:
+        """Delete every expired entry, of every tenant (the worker does so every minute). How many."""
+        now = self._database.clock.now()
+        return self._database.run(lambda tx: MemoryStore(tx).sweep(now), write=True)
+
+
+class AsyncSharedMemory:
+    """`SharedMemory` as coroutines (`AsyncEngine.memory`), each call run in a worker thread."""
+
+    def __init__(self, memory: SharedMemory) -> None:
+        self.sync = memory
+
+    async def set(self, key: str, value: Any, *, ttl_s: float | None = DEFAULT_TTL_S, tenant: str | None = None,
+                  instance_id: str | None = None) -> MemoryEntry:
+        return await asyncio.to_thread(self.sync.set, key, value, ttl_s=ttl_s, tenant=tenant, instance_id=instance_id)
+
+    async def entry(self, key: str, *, tenant: str | None = None,
+                    instance_id: str | None = None) -> MemoryEntry | None:
+        return await asyncio.to_thread(self.sync.entry, key, tenant=tenant, instance_id=instance_id)
+
+    async def get(self, key: str, default: Any = None, *, tenant: str | None = None,
+                  instance_id: str | None = None) -> Any:
+        return await asyncio.to_thread(self.sync.get, key, default, tenant=tenant, instance_id=instance_id)
+
+    async def delete(self, key: str, *, tenant: str | None = None, instance_id: str | None = None) -> bool:
+        return await asyncio.to_thread(self.sync.delete, key, tenant=tenant, instance_id=instance_id)
+
+    async def items(self, *, tenant: str | None = None, instance_id: str | None = None) -> dict[str, Any]:
+        return await asyncio.to_thread(self.sync.items, tenant=tenant, instance_id=instance_id)
+
+    async def visible(self, instance_id: str) -> dict[str, dict[str, Any]]:
+        return await asyncio.to_thread(self.sync.visible, instance_id)
+
+
+# --- the CEL variable -----------------------------------------------------------------------------------
+def _load(tx: Transaction, place: _Place, now: float) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {"workflow": {}, "global": {}}
+    for record in MemoryStore(tx).visible(place.tenant, [place.scope, GLOBAL], now):
+        found["global" if record.scope == GLOBAL else "workflow"][record.key] = record.value
+    return found
+
+
+def memory_variable(tx: Transaction, instance: InstanceRecord, now: float) -> dict[str, dict[str, Any]]:
+    """`memory` for a decision of `instance`, in the decision's transaction: one query (and, the first time a
+    branch or subflow child is seen, one per ancestor to find its top-level instance)."""
+    return _load(tx, _ROOTS.of_record(tx, instance), now)
