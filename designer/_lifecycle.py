@@ -6,8 +6,6 @@ claimed is lost: another worker, or this one after a restart, takes it up when t
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import threading
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 from designer._services import Services
 from engine.errors import StatewrightError
 from engine.runtime.engine import Engine
+from engine.runtime.handler_loading import choose_handlers, load_chosen_handlers
 
 __all__ = ["Lifecycle", "Workers", "deploy_definitions", "register_shipped_handlers"]
 
@@ -44,16 +43,14 @@ def deploy_definitions(engine: Engine, folders: list[Path]) -> list[str]:
     return deployed
 
 
-def register_shipped_handlers(engine: Engine) -> bool:
-    """The offline handlers the shipped flows call (definitions.handlers), when that package provides them."""
-    if importlib.util.find_spec("definitions.handlers") is None:
-        return False
-    module = importlib.import_module("definitions.handlers")
-    register = getattr(module, "register", None)
-    if not callable(register):
-        return False
-    register(engine)
-    return True
+def register_shipped_handlers(engine: Engine, executor: str | None = None) -> bool:
+    """The handlers the shipped flows call, performed by `executor` (`rules`, the offline handlers of
+    definitions.handlers, or `llm`; default $STATEWRIGHT_EXECUTOR, else rules). False when the default rules
+    handlers are not installed; an executor asked for by name that cannot be loaded raises `InvalidInput`."""
+    note = load_chosen_handlers(choose_handlers(executor=executor), engine)
+    if note is not None:
+        _log.warning("%s", note)
+    return note is None
 
 
 class Workers:

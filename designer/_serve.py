@@ -15,6 +15,7 @@ from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
 from engine.cli.output import stdout
+from engine.cli.runtime_commands import ExecutorOption
 from storage.database import default_database_url
 
 __all__ = ["register_serve_command"]
@@ -37,6 +38,7 @@ def _show(seed: DemoSeed, url: str) -> None:
 
 
 def serve(
+    *,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The TCP port.", min=0, max=65535)] = 8000,
     db: Annotated[
@@ -47,11 +49,16 @@ def serve(
         int, typer.Option(help="In-process workers; 0 when they run apart (`statewright worker`).", min=0, max=64)
     ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances.")] = False,
+    executor: ExecutorOption = None,
 ) -> None:
     """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its per-poll job lines drown the access log
     logging.getLogger("transitions").setLevel(logging.WARNING)  # one INFO line per callback of every transition
-    settings = Settings(database_url=db or default_database_url(), workers=workers)
+    settings = Settings(
+        database_url=db or default_database_url(),
+        workers=workers,
+        executor=executor.value if executor is not None else None,
+    )
     services = build_services(settings)
     url = f"http://{host}:{port}/"
     try:

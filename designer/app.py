@@ -28,6 +28,7 @@ from designer.api.events import EventController
 from designer.api.health import health
 from designer.api.instances import InstanceController
 from designer.api.metrics import MetricsController, prometheus_metrics
+from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
 from designer.api.users import UserController
 from designer.api_reference_page import ReferencePageRenderPlugin
@@ -56,6 +57,7 @@ ROUTES: list[ControllerRouterHandler] = [
     EventController,
     MetricsController,
     prometheus_metrics,
+    SandboxController,
 ]
 
 
@@ -69,7 +71,7 @@ def _version() -> str:
 def build_services(settings: Settings, engine: Engine | None = None) -> Services:
     """Open the database (migrated to the newest schema by the engine) and build what the handlers use."""
     engine = engine or Engine(settings.database_url)
-    register_shipped_handlers(engine)
+    register_shipped_handlers(engine, settings.executor)
     database = create_database_engine(settings.database_url, pool_size=4)
     accounts = AccountService(
         AccountStore(database),
@@ -77,7 +79,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window),
     )
     catalog = DefinitionCatalog(engine, database)
-    checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows)
+    checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows,
+                      deployed_agents=lambda: {a.id: a for a in engine.agents()})
     return Services(
         settings=settings,
         engine=engine,

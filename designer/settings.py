@@ -27,3 +27,4 @@ class Settings:
     deploy_shipped: bool = True
     debug: bool = False
     extra_definition_roots: tuple[Path, ...] = field(default_factory=tuple)
+    executor: str | None = None  # rules or llm; None: $STATEWRIGHT_EXECUTOR, else rules

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +25,7 @@ __all__ = [
     "default_database_url",
     "is_postgresql",
     "is_sqlite",
+    "reading",
 ]
 
 URL_VARIABLE = "STATEWRIGHT_DATABASE_URL"
@@ -75,3 +78,16 @@ def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.
     if target.get_backend_name() == "postgresql":
         return sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
     raise ValueError(f"unsupported database '{target.get_backend_name()}': use sqlite:/// or postgresql+psycopg://")
+
+
+@contextmanager
+def reading(database: sa.Engine) -> Iterator[sa.Connection]:
+    """A read-only transaction on a SQLAlchemy pool: on SQLite a plain (deferred) BEGIN that never blocks the
+    engine's writers, instead of the BEGIN IMMEDIATE every other transaction takes."""
+    with database.connect() as connection:
+        connection.info[READ_ONLY] = True
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            connection.info[READ_ONLY] = False

@@ -23,7 +23,13 @@ from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive, find_example, related_workflows
-from engine.runtime.handler_loading import DEFAULT_HANDLERS, load_handlers
+from engine.runtime.handler_loading import (
+    DEFAULT_HANDLERS,
+    EXECUTOR_VARIABLE,
+    Executor,
+    choose_handlers,
+    load_chosen_handlers,
+)
 from engine.runtime.views import HistoryEntry, InstanceView
 from storage.database import create_database_engine, default_database_url
 from storage.schema import current_revision, upgrade
@@ -35,10 +41,15 @@ Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $ST
 Format = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
 Handlers = Annotated[str | None, typer.Option("--handlers", help=f"module:function registering the action "
                                                                  f"handlers (default {DEFAULT_HANDLERS}).")]
+ExecutorOption = Annotated[Executor | None, typer.Option(
+    "--executor", case_sensitive=False, show_default=False,
+    help=f"Who performs the agents' actions: rules (the offline handlers) or llm (an OpenAI-compatible model, "
+         f"STATEWRIGHT_LLM_URL/_MODEL/_API_KEY); default ${EXECUTOR_VARIABLE}, else rules.")]
 
 
-def _open(db: str | None, *, handlers: str | None = None, with_handlers: bool = False,
-          lease_s: float = 30.0) -> Engine:
+def _open(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
+          with_handlers: bool = False, lease_s: float = 30.0) -> Engine:
+    choice = choose_handlers(handlers, executor) if with_handlers else None
     url = db or default_database_url()
     try:
         engine = Engine(url, lease_s=lease_s)
@@ -46,9 +57,9 @@ def _open(db: str | None, *, handlers: str | None = None, with_handlers: bool = 
         fail(str(exc), ExitCode.UNREADABLE)
     except Exception as exc:  # noqa: BLE001 - any driver failure to open becomes one clear line
         fail(f"cannot open the database {url}: {str(exc).splitlines()[0]}")
-    if with_handlers:
+    if choice is not None:
         try:
-            note = load_handlers(handlers or DEFAULT_HANDLERS, engine, required=handlers is not None)
+            note = load_chosen_handlers(choice, engine)
         except StatewrightError:
             engine.close()
             raise
@@ -101,7 +112,7 @@ def run_command(
     *,
     example: Annotated[str | None, typer.Option("--example", help="Run one of the file's examples.")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The start context as JSON.")] = None,
-    db: Db = None, handlers: Handlers = None, output: Format = OutputFormat.text,
+    db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None, output: Format = OutputFormat.text,
     max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds to wait for retries.")] = 30.0,
 ) -> None:
     """Deploy FILE, start it, run it to its end or its first wait, and print its transitions."""
@@ -117,7 +128,7 @@ def run_command(
     start_context = chosen.context if chosen is not None else (_json_argument(context, "--context") or {})
     if not isinstance(start_context, dict):
         fail("--context must be a JSON object", ExitCode.UNREADABLE)
-    with _open(db, handlers=handlers, with_handlers=True) as engine:
+    with _open(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
         related = related_workflows(workflow, file.parent)
         for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
             engine.deploy_agent(agent)
@@ -143,7 +154,7 @@ def run_command(
 
 def worker_command(
     *,
-    db: Db = None, handlers: Handlers = None,
+    db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None,
     batch: Annotated[int, typer.Option(help="Jobs claimed per round.")] = 32,
     poll: Annotated[float, typer.Option(help="Seconds between looks for work other processes added.")] = 1.0,
     lease: Annotated[float, typer.Option(help="Seconds a claimed job stays leased.")] = 30.0,
@@ -152,7 +163,7 @@ def worker_command(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with _open(db, handlers=handlers, with_handlers=True, lease_s=lease) as engine:
+    with _open(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
         stderr.print(f"worker on {engine.database_url}", highlight=False)
         engine.run_worker(stop, poll_s=poll, batch=batch)
 

@@ -1,23 +1,105 @@
-"""Loading an embedding application's handlers: `module:function`, the function given the engine.
+"""Loading the action handlers: an embedding application's `module:function`, or a named executor.
 
 The function receives the `Engine` itself — not just its registry — so handlers can use the engine's database,
-clock and public API (publish, history, budgets) exactly as an embedding application does."""
+clock and public API (publish, history, budgets) exactly as an embedding application does.
+
+An executor is a name for a shipped way of performing agents' actions: `rules` (the offline handlers, the
+default) or `llm` (an OpenAI-compatible chat-completions model, configured by STATEWRIGHT_LLM_URL,
+STATEWRIGHT_LLM_MODEL and STATEWRIGHT_LLM_API_KEY). Each names a `module:function` string, so the engine imports
+`definitions` only when an executor is loaded, never at import time.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from engine.errors import InvalidInput
 
-__all__ = ["DEFAULT_HANDLERS", "load_handlers"]
+__all__ = [
+    "DEFAULT_EXECUTOR",
+    "DEFAULT_HANDLERS",
+    "EXECUTORS",
+    "EXECUTOR_VARIABLE",
+    "Executor",
+    "HandlerChoice",
+    "choose_handlers",
+    "load_chosen_handlers",
+    "load_handlers",
+]
 
 DEFAULT_HANDLERS = "definitions.handlers:register"
+EXECUTOR_VARIABLE = "STATEWRIGHT_EXECUTOR"
+
+
+class Executor(StrEnum):
+    rules = "rules"
+    llm = "llm"
+
+
+DEFAULT_EXECUTOR = Executor.rules
+EXECUTORS: Mapping[Executor, str] = {
+    Executor.rules: DEFAULT_HANDLERS,
+    Executor.llm: "definitions.executors.llm:register_llm",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerChoice:
+    """What to load: `spec` (module:function), whether it must exist, and the executor it stands for."""
+
+    spec: str
+    required: bool
+    executor: Executor | None = None
+
+
+def choose_handlers(handlers: str | None = None, executor: str | None = None,
+                    env: Mapping[str, str] | None = None) -> HandlerChoice:
+    """`handlers` as given, else the executor's handlers: `executor`, else $STATEWRIGHT_EXECUTOR, else `rules`.
+    Only the default (nothing chosen) may be absent without an error."""
+    if handlers is not None and executor is not None:
+        raise InvalidInput("give --handlers or --executor, not both")
+    if handlers is not None:
+        return HandlerChoice(handlers, required=True)
+    name = executor or (os.environ if env is None else env).get(EXECUTOR_VARIABLE) or None
+    if name is None:
+        return HandlerChoice(EXECUTORS[DEFAULT_EXECUTOR], required=False, executor=DEFAULT_EXECUTOR)
+    try:
+        chosen = Executor(name.strip().lower())
+    except ValueError:
+        source = "--executor" if executor else f"${EXECUTOR_VARIABLE}"
+        raise InvalidInput(f"unknown executor '{name}' ({source}); choose one of: "
+                           f"{', '.join(e.value for e in Executor)}") from None
+    return HandlerChoice(EXECUTORS[chosen], required=True, executor=chosen)
+
+
+def load_chosen_handlers(choice: HandlerChoice, engine: Any) -> str | None:
+    """Import the chosen `module` and call `function(engine)`. When the module does not exist and the choice is
+    not `required`, return why (and register nothing); any other failure to find it, or a `ValueError` from
+    the function (its configuration is wrong: llm without STATEWRIGHT_LLM_URL), raises `InvalidInput`."""
+    found = _find(choice.spec, required=choice.required)
+    if isinstance(found, str):
+        return found
+    try:
+        found(engine)
+    except ValueError as exc:
+        if choice.executor is not None:  # the executor's own message names what to set
+            raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(f"cannot load the handlers '{choice.spec}': {exc}") from exc
+    return None
 
 
 def load_handlers(spec: str, engine: Any, *, required: bool = True) -> str | None:
-    """Import `module` and call `function(engine)`. When the module does not exist and `required` is
-    False, return why (and register nothing); any other failure raises `InvalidInput`."""
+    """`load_chosen_handlers` for an embedding application's `module:function`."""
+    return load_chosen_handlers(HandlerChoice(spec, required=required), engine)
+
+
+def _find(spec: str, *, required: bool) -> Callable[[Any], object] | str:
+    """The function `spec` names, or (when not `required`) why there is none."""
     module_name, _, function_name = spec.partition(":")
     if not module_name:
         raise InvalidInput(f"'{spec}' is not 'module:function'")
@@ -33,5 +115,4 @@ def load_handlers(spec: str, engine: Any, *, required: bool = True) -> str | Non
         if not required:
             return f"no handlers loaded: '{module_name}' has no function '{function_name or 'register'}'"
         raise InvalidInput(f"cannot load the handlers '{spec}': '{function_name or 'register'}' is not a function")
-    function(engine)
-    return None
+    return function  # type: ignore[no-any-return]
