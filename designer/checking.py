@@ -1,4 +1,4 @@
-"""Checking definitions the way the designer sees them: against the shipped agents and the known workflows.
+"""Checking definitions the way the designer sees them: against the known agents and workflows (shipped or deployed).
 
 `Checker.load` never raises on bad content: anything a client sends becomes findings. `Checker.require` is for
 the places that need a workflow (publish, render, simulate) and raises `InvalidDefinition` with the findings.
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from engine.definition import Workflow
+from engine.definition import Agent, Workflow
 from engine.errors import InvalidDefinition
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding
@@ -45,9 +45,11 @@ class Checker:
         self,
         roots: list[Path],
         deployed: Callable[[], dict[str, Workflow]] | None = None,
+        deployed_agents: Callable[[], dict[str, Agent]] | None = None,
     ) -> None:
         self._roots = roots
         self._deployed = deployed
+        self._deployed_agents = deployed_agents
         self._shipped: Catalog | None = None
         self._lock = threading.Lock()
 
@@ -65,9 +67,9 @@ class Checker:
 
     def catalog(self) -> Catalog:
         shipped = self._shipped_catalog()
-        if self._deployed is None:
-            return shipped
-        return Catalog(workflows={**shipped.workflows, **self._deployed()}, agents=shipped.agents)
+        workflows = {**shipped.workflows, **(self._deployed() if self._deployed else {})}
+        agents = {**shipped.agents, **(self._deployed_agents() if self._deployed_agents else {})}
+        return Catalog(workflows=workflows, agents=agents)
 
     def load(self, document: Any) -> Loaded[Workflow]:
         """Validate any JSON value (or JSON text, for findings with line and column)."""

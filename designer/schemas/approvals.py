@@ -56,7 +56,8 @@ class ApprovalSummary(BaseModel):
     instance_id: str
     workflow_id: str
     state: str
-    kind: str = Field(description="'state' (an approval state) or 'policy' (a policy's approval gate).")
+    kind: str = Field(description="'state' (an approval state), 'policy' (a policy's approval gate) or 'agent' (an "
+                                  "agent whose policy requires a person's approval before it acts).")
     policy_id: str | None
     status: str = Field(description="pending, approved, rejected, or closed when the instance moved on.")
     approvers: Approvers

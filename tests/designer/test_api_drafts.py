@@ -190,3 +190,18 @@ def test_layout_works_while_the_flow_still_has_graph_errors(env: Env) -> None:
     assert set(response.json()["states"]) == set(unfinished["states"])
     draft = _create(env, unfinished)
     assert set(env.call("GET", f"/api/drafts/{draft['id']}/layout", "viewer").json()["states"]) >= {"stuck", "orphan"}
+
+
+def test_a_task_may_name_an_agent_deployed_at_run_time(env: Env) -> None:
+    flow = {"id": "gated_calls", "title": "Gated calls", "initial": "call",
+            "states": {"call": {"type": "task", "action": "call_lead", "agent": "night_caller"},
+                       "done": {"type": "final", "outcome": "success"},
+                       "failed": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "call", "trigger": "done", "dest": "done"},
+                            {"source": "call", "trigger": "error", "dest": "failed"}]}
+    before = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
+    assert "unknown-agent" in {f["code"] for f in before["findings"]}
+    env.services.engine.deploy_agent({"id": "night_caller", "type": "bdr", "version": "1.0.0",
+                                      "name": "Night Caller"})
+    after = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
+    assert after["valid"] is True, after["findings"]

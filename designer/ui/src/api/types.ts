@@ -167,7 +167,9 @@ export interface ApprovalSummary {
   instance_id: string;
   workflow_id: string;
   state: string;
-  kind: "state" | "policy";
+  /** `state`: an approval state; `policy`: a policy's approval gate; `agent`: an agent whose policy requires a
+   * person's approval before each of its actions. */
+  kind: "state" | "policy" | "agent";
   policy_id: string | null;
   status: string;
   approvers: { roles: string[]; users: string[] };
@@ -193,6 +195,47 @@ export interface HistoryEntry {
   at: string;
   duration_s: number | null;
   cost: number | null;
+  /** On the transition that leaves a task: each attempt of its action, with the tool calls it made. */
+  attempts: ActionAttempt[];
+}
+
+/** One tool call an action made: the tool, its parameters, and what came back or what went wrong. */
+export interface ToolStep {
+  action: string;
+  parameters: Record<string, unknown>;
+  result?: unknown;
+  error?: unknown;
+  timestamp?: string;
+  step_id?: string;
+}
+
+/** An error as the engine records it: a kind (`timeout`, `validation`, ...) and a message, maybe more. */
+export interface ActionError {
+  kind?: string;
+  message?: string;
+  [detail: string]: unknown;
+}
+
+/** One attempt of a task's action; `retry` when a later attempt followed it. */
+export interface ActionAttempt {
+  attempt: number;
+  action: string;
+  agent: string | null;
+  outcome: "done" | "error" | "retry";
+  error: ActionError | null;
+  steps: ToolStep[];
+  cost: number | null;
+  at: string;
+}
+
+/** The request of an approval of kind `agent`: who wants to run what, with which input. */
+export interface AgentApprovalRequest {
+  agent: string;
+  agent_name: string;
+  agent_version: string;
+  action: string;
+  input: unknown;
+  reason: string;
 }
 
 export interface Decision {

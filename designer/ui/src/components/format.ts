@@ -20,3 +20,11 @@ export function formatCost(cost: number | null | undefined): string {
   if (cost === null || cost === undefined) return "—";
   return cost.toFixed(cost < 1 ? 4 : 2);
 }
+
+/** The time of day only, for moments listed under a heading that already gives the date. */
+export function formatClock(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleTimeString(undefined, { timeStyle: "medium" });
+}

@@ -2,12 +2,14 @@
 // decide them, a comment, approve or reject; and my past decisions.
 import { useState } from "react";
 import { decide, getApproval, listApprovals, myDecisions } from "../api/approvals";
+import type { ApprovalSummary } from "../api/types";
 import { getVersion } from "../api/definitions";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
 import { formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
+import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } from "./ApprovalRequest";
 import Timeline from "./Timeline";
 
 type Tab = "pending" | "decisions";
@@ -42,10 +44,22 @@ export default function InboxPage() {
             <ul className="cards">
               {pending.data?.items.map((a) => (
                 <li key={a.id}>
-                  <button type="button" className={`card ${openId === a.id ? "open" : ""}`} onClick={() => setOpenId(a.id)} data-testid={`approval-${a.workflow_id}`} data-approval-id={a.id}>
-                    <strong>
-                      {a.workflow_id} · {a.kind === "policy" ? `policy ${a.policy_id ?? ""}` : a.state}
-                    </strong>
+                  <button
+                    type="button"
+                    className={`card card-${a.kind} ${openId === a.id ? "open" : ""}`}
+                    onClick={() => setOpenId(a.id)}
+                    data-testid={`approval-${a.workflow_id}`}
+                    data-approval-id={a.id}
+                    data-kind={a.kind}
+                  >
+                    {a.kind === "agent" ? (
+                      <AgentCardHeading approval={a} />
+                    ) : (
+                      <strong>
+                        {a.kind === "policy" && <KindTag kind={a.kind} />}
+                        {a.workflow_id} · {a.kind === "policy" ? `policy ${a.policy_id ?? ""}` : a.state}
+                      </strong>
+                    )}
                     <span className="muted small">for {[...a.approvers.roles, ...a.approvers.users].join(", ")}</span>
                     <span className="small">
                       requested {formatTime(a.requested_at)}
@@ -130,7 +144,9 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
   if (detail.error) return <Notice kind="error">{detail.error}</Notice>;
   const a = detail.data;
   if (!a) return <p aria-busy="true">Loading…</p>;
-  const title = definition.data?.definition.states[a.state]?.title ?? a.state;
+  const stateTitle = definition.data?.definition.states[a.state]?.title ?? a.state;
+  const agent = agentRequest(a);
+  const title = agent ? `${agent.agent_name} running ${agent.action}` : stateTitle;
   const answer = async (decision: "approve" | "reject") => {
     setBusy(true);
     setError(null);
@@ -144,11 +160,19 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
     }
   };
   return (
-    <section className="approval-detail" data-testid="approval-detail" aria-labelledby="approval-heading">
-      <h2 id="approval-heading">{title}</h2>
+    <section className={`approval-detail approval-${a.kind}`} data-testid="approval-detail" data-kind={a.kind} aria-labelledby="approval-heading">
+      <h2 id="approval-heading" data-testid="approval-title">
+        {agent ? (
+          <>
+            Agent approval: <AgentWants request={agent} />
+          </>
+        ) : (
+          stateTitle
+        )}
+      </h2>
       <p className="muted">
         {a.kind === "policy" && `Policy ${a.policy_id ?? ""} requires approval · `}
-        {a.workflow_id} v{a.instance.version} · state <code>{a.state}</code> · instance{" "}
+        {a.workflow_id} v{a.instance.version} · {agent ? "task" : "state"} <code>{a.state}</code> · instance{" "}
         <Link to={`/instances/${encodeURIComponent(a.instance_id)}`} className="mono">
           {a.instance_id.slice(0, 12)}…
         </Link>{" "}
@@ -156,19 +180,8 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
       </p>
       {a.description && <p>{a.description}</p>}
       <h3>Request</h3>
-      {Object.keys(a.request).length === 0 ? (
-        <p className="muted">The workflow shows nothing specific; see the context below.</p>
-      ) : (
-        <dl className="facts" data-testid="approval-request">
-          {Object.entries(a.request).map(([k, v]) => (
-            <div key={k} className="fact">
-              <dt>{k}</dt>
-              <dd className="mono">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
-      <details open>
+      {agent ? <AgentRequestView request={agent} /> : <RequestFields request={a.request} />}
+      <details open={!agent}>
         <summary>Context</summary>
         <pre className="mono context-json" data-testid="approval-context">
           {JSON.stringify(a.context, null, 2)}
@@ -210,5 +223,22 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
         <Timeline entries={a.history} />
       </details>
     </section>
+  );
+}
+
+/** An agent approval's card: who wants to run what (read from the request, which the list does not carry). */
+function AgentCardHeading({ approval }: { approval: ApprovalSummary }) {
+  const detail = useAsync(() => getApproval(approval.id), [approval.id]);
+  const request = detail.data ? agentRequest(detail.data) : null;
+  return (
+    <>
+      <strong>
+        <KindTag kind="agent" />{" "}
+        {request ? <AgentWants request={request} /> : <span aria-busy={detail.loading}>An agent wants to run an action</span>}
+      </strong>
+      <span className="small">
+        {approval.workflow_id} · task <code>{approval.state}</code>
+      </span>
+    </>
   );
 }

@@ -16,6 +16,7 @@ import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { transitionSources } from "../model/workflow";
+import { kindLabel } from "./ApprovalRequest";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 
@@ -90,7 +91,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
             <ul data-testid="pending-approvals">
               {data.pending_approvals.map((a) => (
                 <li key={a.id}>
-                  {a.kind === "policy" ? `Policy ${a.policy_id ?? ""} approval` : "Approval"} in <strong>{a.state}</strong> by {[...a.approvers.roles, ...a.approvers.users].join(", ")} — {a.approvals}/{a.quorum}
+                  {a.kind === "policy" ? `Policy ${a.policy_id ?? ""} approval` : kindLabel(a.kind)} in <strong>{a.state}</strong> by {[...a.approvers.roles, ...a.approvers.users].join(", ")} — {a.approvals}/{a.quorum}
                   {a.due_at && `, due ${formatTime(a.due_at)}`}
                 </li>
               ))}

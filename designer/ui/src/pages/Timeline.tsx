@@ -1,60 +1,73 @@
-// An instance's history: each transition with who made it, when, its payload, duration, cost and what it
-// changed in the context.
+// An instance's history: each transition with who made it, when, its payload, duration, cost, the tool calls
+// the task's action made (a row beneath opens to each attempt and call) and what it changed in the context.
+import { Fragment, useState } from "react";
 import type { HistoryEntry } from "../api/types";
 import { formatCost, formatDuration, formatTime } from "../components/format";
+import JsonPreview from "../components/JsonPreview";
+import { AttemptList, ToolCallsToggle } from "./ToolCalls";
+
+const COLUMNS = ["#", "Transition", "Trigger", "Who", "When", "Duration", "Cost", "Tool calls", "Payload", "Context change"];
 
 export default function Timeline({ entries }: { entries: HistoryEntry[] }) {
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   if (entries.length === 0) return <p className="muted">No transitions yet.</p>;
+  const toggle = (seq: number) =>
+    setOpen((was) => {
+      const now = new Set(was);
+      if (!now.delete(seq)) now.add(seq);
+      return now;
+    });
   return (
     <table className="table timeline" data-testid="timeline">
       <thead>
         <tr>
-          <th>#</th>
-          <th>Transition</th>
-          <th>Trigger</th>
-          <th>Who</th>
-          <th>When</th>
-          <th>Duration</th>
-          <th>Cost</th>
-          <th>Payload</th>
-          <th>Context change</th>
+          {COLUMNS.map((c) => (
+            <th key={c}>{c}</th>
+          ))}
         </tr>
       </thead>
       <tbody>
-        {entries.map((h) => (
-          <tr key={h.seq} data-testid={`timeline-row-${h.seq}`}>
-            <td>{h.seq}</td>
-            <td className="mono">
-              {h.from_state ?? "start"} → {h.to_state}
-            </td>
-            <td className="mono">{h.event}</td>
-            <td>{h.actor ?? <span className="muted">engine</span>}</td>
-            <td>{formatTime(h.at)}</td>
-            <td>{formatDuration(h.duration_s === null ? null : h.duration_s * 1000)}</td>
-            <td>{formatCost(h.cost)}</td>
-            <td>
-              <JsonCell value={h.payload} />
-            </td>
-            <td>
-              <JsonCell value={h.context_change} />
-            </td>
-          </tr>
-        ))}
+        {entries.map((h) => {
+          const attempts = h.attempts;
+          const expanded = attempts.length > 0 && open.has(h.seq);
+          const detailsId = `timeline-attempts-${h.seq}`;
+          return (
+            <Fragment key={h.seq}>
+              <tr data-testid={`timeline-row-${h.seq}`} className={expanded ? "expanded" : undefined}>
+                <td>{h.seq}</td>
+                <td className="mono">
+                  {h.from_state ?? "start"} → {h.to_state}
+                </td>
+                <td className="mono">{h.event}</td>
+                <td>{h.actor ?? <span className="muted">engine</span>}</td>
+                <td>{formatTime(h.at)}</td>
+                <td>{formatDuration(h.duration_s === null ? null : h.duration_s * 1000)}</td>
+                <td>{formatCost(h.cost)}</td>
+                <td data-testid="tool-calls">
+                  {attempts.length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    <ToolCallsToggle attempts={attempts} open={expanded} controls={detailsId} onToggle={() => toggle(h.seq)} />
+                  )}
+                </td>
+                <td>
+                  <JsonPreview value={h.payload} />
+                </td>
+                <td>
+                  <JsonPreview value={h.context_change} />
+                </td>
+              </tr>
+              {expanded && (
+                <tr className="attempts-row" id={detailsId} data-testid={`timeline-attempts-${h.seq}`}>
+                  <td colSpan={COLUMNS.length}>
+                    <AttemptList attempts={attempts} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
       </tbody>
     </table>
-  );
-}
-
-function JsonCell({ value }: { value: unknown }) {
-  if (value === null || value === undefined || (typeof value === "object" && Object.keys(value as object).length === 0)) return <span className="muted">—</span>;
-  const text = JSON.stringify(value);
-  if (text.length <= 60) return <code className="small">{text}</code>;
-  return (
-    <details>
-      <summary>
-        <code className="small">{text.slice(0, 48)}…</code>
-      </summary>
-      <pre className="mono small">{JSON.stringify(value, null, 2)}</pre>
-    </details>
   );
 }
