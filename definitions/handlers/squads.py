@@ -45,6 +45,7 @@ def summarise_ticket_outcome(run: AgentRun) -> dict[str, Any]:
     summary = (f"Ticket {ticket_id} ({classification.get('priority')}, {classification.get('category')}) was {what}.")
     run.call("helpdesk.tickets.update", ticket_id=ticket_id, tags=[f"squad:{resolution}"])
     run.call("memory.set", scope="support_squad", key=f"ticket:{ticket_id}", ttl_s=MEMORY_TTL_S,
+             tenant=run.request.tenant,
              value={"resolution": resolution, "summary": summary, "instance_id": run.request.instance_id})
     return {"resolution": resolution, "summary": summary}
 

@@ -123,6 +123,20 @@ def _deflected(ticket_id: str) -> Check:
     return check
 
 
+def _squad_deflected(ticket_id: str) -> Check:
+    """The support squad also leaves its summary in the tenant's shared memory, for later workflows."""
+    deflected = _deflected(ticket_id)
+
+    def check(sandbox: Sandbox, engine: Engine, view: InstanceView) -> None:
+        deflected(sandbox, engine, view)
+        summary = engine.memory.get(f"support_squad:ticket:{ticket_id}", tenant=view.tenant)
+        assert summary["resolution"] == "deflected"
+        assert summary["instance_id"] in {view.id, *(c.id for c in engine.list_instances(parent_id=view.id))}
+        assert engine.memory.get(f"support_squad:ticket:{ticket_id}", tenant="someone_else") is None
+
+    return check
+
+
 def _escalated(ticket_id: str, priority: str, *, paged: bool) -> Check:
     def check(sandbox: Sandbox, _engine: Engine, _view: InstanceView) -> None:
         ticket = _ticket(sandbox, ticket_id)
@@ -249,7 +263,7 @@ EFFECTS: dict[tuple[str, str], Check] = {
     ("support_ticket_triage", "password_reset_is_deflected"): _deflected("T-2001"),
     ("support_ticket_triage", "production_outage_escalates_immediately"): _escalated("T-2002", "P1", paged=True),
     ("support_ticket_triage", "unanswerable_question_escalates"): _escalated("T-2003", "P4", paged=False),
-    ("support_squad", "password_reset_is_deflected"): _deflected("T-2001"),
+    ("support_squad", "password_reset_is_deflected"): _squad_deflected("T-2001"),
     ("support_squad", "production_outage_escalates_immediately"): _escalated("T-2002", "P1", paged=True),
     ("support_squad", "knowledge_gap_escalates"): _gap_recorded,
     ("sales_squad", "acme_lead_is_booked_and_audited"): _sales_completed("book"),
