@@ -62,6 +62,11 @@ class AgentRun:
         step: dict[str, Any] = {"step_id": f"step_{len(self.steps) + 1:03d}", "action": tool,
                                 "parameters": parameters, "timestamp": self._timestamp()}
         self.steps.append(step)
+        agent = self.request.agent_definition
+        if agent is not None and tool not in agent.tools:  # the engine runs the task as this agent: its tools only
+            message = f"the agent '{agent.id}' may not call '{tool}' (its tools: {', '.join(agent.tools) or 'none'})"
+            step["error"] = {"kind": "tool_not_allowed", "message": message}
+            raise ActionError("tool_not_allowed", message, retryable=False, steps=self.steps)
         try:
             result = self.tools.call(tool, parameters)
         except ToolError as exc:

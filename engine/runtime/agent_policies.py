@@ -32,9 +32,11 @@ def agent_gate(state_id: str, agent: Agent, action: RunAction) -> RequestApprova
 
 
 def budget_refusal(agent: Agent, lookup: AgentLookup) -> dict[str, Any] | None:
-    """The error that stops the task when the tenant's remaining budget cannot cover the agent's limit."""
+    """The error that stops the task when the tenant's remaining budget cannot cover the agent's limit. Workforce
+    agents (the Policy Officer, the Cost Sentinel, the Commander) are not stopped: they are the ones that decide
+    what happens to a tenant short of budget, so they must run when it is; their cost is still bounded after."""
     limit = agent.policies.budget_limit
-    if limit is None:
+    if limit is None or agent.level == "workforce":
         return None
     remaining = lookup.remaining_budget()
     if remaining is None or remaining >= limit:

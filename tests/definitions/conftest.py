@@ -60,8 +60,12 @@ def engine(database_url: str, clock: ManualClock) -> Iterator[Engine]:
 
 @pytest.fixture
 def offline(engine: Engine) -> OfflineHandlers:
-    """The shipped handlers registered on the engine, every shipped workflow deployed."""
+    """The shipped handlers registered on the engine, every shipped agent and workflow deployed (so tasks run as
+    their agents, under the agents' policies and tool lists, as in the designer and `statewright run`)."""
     registered = register(engine)
-    for workflow in shipped_definitions()[0].values():
+    workflows, agents = shipped_definitions()
+    for agent in agents.values():
+        engine.deploy_agent(agent)
+    for workflow in workflows.values():
         engine.deploy(workflow)
     return registered

@@ -42,7 +42,30 @@ def test_without_a_budget_the_cost_is_attributed_and_nobody_is_alerted(offline: 
     assert offline.sandbox.chat.messages(channel="#finance-alerts") == []
 
 
+def _without_per_task_limits(engine: Engine) -> None:
+    """The offline agents spend fractions of a cent, so a budget they can cross in two runs is far below any
+    agent's per-task `budget_limit`, which would stop the squads' tasks before they start (as it should at real
+    scale). Here the agents are redeployed without that limit, to watch the monthly budget alone."""
+    for agent in shipped_definitions()[1].values():
+        policies = agent.policies.model_copy(update={"budget_limit": None})
+        engine.deploy_agent(agent.model_copy(update={"version": "9.0.0", "policies": policies}))
+
+
+def test_an_agent_the_remaining_budget_cannot_cover_does_not_start(offline: OfflineHandlers,
+                                                                   engine: Engine) -> None:
+    first = _run(engine)
+    engine.set_budget("default", engine.budget()["spent"] * 3)  # not exceeded, but far below any per-task limit
+    stopped = _run(engine)
+    assert first.state == "resolved"
+    assert stopped.status == "failed"
+    refusals = [h.payload for child in engine.list_instances(parent_id=stopped.id)
+                for h in engine.history(child.id) if h.event == "error" and isinstance(h.payload, dict)]
+    assert refusals
+    assert refusals[0]["kind"] == "budget_exceeded"
+
+
 def test_past_90_percent_of_the_budget_the_owner_is_told(offline: OfflineHandlers, engine: Engine) -> None:
+    _without_per_task_limits(engine)
     first = _run(engine)
     spent_once = engine.budget()["spent"]
     before_squad = spent_once + _spent_before_the_squad(engine, first)

@@ -82,6 +82,29 @@ def test_each_tool_call_is_a_step_and_the_cost_is_priced_by_the_agents_model(off
     assert _call(engine, "score_lead", {"lead": {"title": "CEO"}}, agent=None).cost is None
 
 
+def test_run_as_a_deployed_agent_an_action_calls_only_the_agents_tools(offline: OfflineHandlers,
+                                                                       engine: Engine) -> None:
+    bdr = shipped_definitions()[1]["bdr_concierge"]
+    handler = engine.handlers.get("book_meeting")
+    assert handler is not None
+
+    def request(tools: list[str]) -> ActionRequest:
+        return ActionRequest(action="book_meeting", input=MEETING, context={}, idempotency_key="inst-9:3", attempt=1,
+                             instance_id="inst-9", workflow_id="lead_qualification", state="book_meeting",
+                             tenant="default", agent="bdr_concierge",
+                             agent_definition=bdr.model_copy(update={"tools": tools}))
+
+    assert isinstance(handler(request(bdr.tools)), ActionResult)  # the shipped agent has every tool it calls
+    without_calendar = [t for t in bdr.tools if t != "calendar.events.search"]
+    with pytest.raises(ActionError) as refused:
+        handler(request(without_calendar))
+    assert (refused.value.kind, refused.value.retryable) == ("tool_not_allowed", False)
+    assert "may not call 'calendar.events.search'" in refused.value.detail
+    (last,) = refused.value.steps
+    assert (last["action"], last["error"]["kind"]) == ("calendar.events.search", "tool_not_allowed")
+    assert "result" not in last
+
+
 def test_a_model_without_a_price_is_refused() -> None:
     _, agents = shipped_definitions()
     with pytest.raises(ValueError, match="no price for the model"):

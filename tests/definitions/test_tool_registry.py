@@ -29,8 +29,8 @@ def test_every_agents_tools_resolve_on_an_engine(offline: OfflineHandlers) -> No
 def test_without_an_engine_the_workforce_tools_are_unknown(tools: ToolRegistry) -> None:
     _, agents = shipped_definitions()
     missing = unresolved_tools(agents, tools)
-    assert missing == {"cost_sentinel": ["billing.usage.read"], "policy_officer": ["budget.read"],
-                       "workflow_commander": ["workflows.start", "workflows.status"]}
+    assert missing == {"bdr_concierge": ["events.publish"], "cost_sentinel": ["billing.usage.read", "budget.read"],
+                       "policy_officer": ["budget.read"], "workflow_commander": ["workflows.start", "workflows.status"]}
     with pytest.raises(UnknownTool) as unknown:
         tools.call("events.publish", {"event_type": "x", "payload": {}})
     assert unknown.value.kind == "unknown_tool"
