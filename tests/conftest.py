@@ -25,14 +25,12 @@ ROOT = str(Path(__file__).resolve().parents[1])
 if sys.path[0] != ROOT:
     sys.path.insert(0, ROOT)
 
+from must_run import unavailable  # noqa: E402
+
 from storage.database import create_database_engine  # noqa: E402 - after the path fix above
 from storage.schema import metadata, upgrade  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="session")
@@ -58,10 +56,7 @@ def postgres_url() -> Iterator[str]:
             connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     except sa.exc.OperationalError as exc:
         admin.dispose()
-        reason = f"PostgreSQL at {base} is not reachable: {str(exc).splitlines()[0]}"
-        if _in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable(f"PostgreSQL at {base} is not reachable: {str(exc).splitlines()[0]}")
     url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
     rendered = url.render_as_string(hide_password=False)
     engine = create_database_engine(rendered)

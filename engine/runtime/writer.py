@@ -77,9 +77,11 @@ class DecisionWriter:
                  "tenant": instance.tenant}
         budget = budget_variable(tx, instance.tenant, now) if compiled.reads_budget else None
         memory = memory_variable(tx, instance, now) if compiled.reads_memory else {}
-        agents = _AgentsInForce(self.deployments.agents, tx, compiled.agent_ids, tenant=instance.tenant, now=now,
-                                budget=budget)
-        return Environment(now, about, budget, memory, agents=agents if compiled.agent_ids else NO_AGENTS)
+        agents: AgentLookup = NO_AGENTS
+        if compiled.agent_ids:  # looked up lazily: only a decision entering an agent's task reads them
+            agents = _AgentsInForce(self.deployments.agents, tx, compiled.agent_ids, tenant=instance.tenant, now=now,
+                                    budget=budget)
+        return Environment(now, about, budget, memory, agents=agents)
 
     # --- new instances --------------------------------------------------------------------------------
     def create(self, tx: Transaction, compiled: CompiledWorkflow, context: dict[str, Any], *, tenant: str,

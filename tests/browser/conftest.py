@@ -6,13 +6,14 @@ skipping it. Each key screen is saved to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_steps import VIEWPORT, SignIn
 from live_server import PASSWORD, LiveServer
+from must_run import unavailable
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,8 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-VIEWPORT = {"width": 1280, "height": 800}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 expect.set_options(timeout=15_000)
 
@@ -35,10 +34,7 @@ expect.set_options(timeout=15_000)
 def chromium_path() -> str:
     found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
     if not found:
-        message = "Debian's chromium is not installed (scripts/setup.sh dev installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("Debian's chromium is not installed (scripts/setup.sh dev installs it)")
     return found
 
 
@@ -64,7 +60,6 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
         context.close()
 
 
-SignIn = Callable[[str], Page]
 
 
 @pytest.fixture
@@ -86,8 +81,3 @@ def sign_in(server: LiveServer, browser: Browser, contexts: list[BrowserContext]
     return open_as
 
 
-def screenshot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path

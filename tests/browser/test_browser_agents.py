@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SignIn, screenshot
+from browser_steps import SignIn, screenshot
 from live_server import ROOT, LiveServer
+from must_run import unavailable
 from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -111,7 +112,7 @@ def test_agent_approval_in_the_inbox_lets_the_instance_go_on(
     server: LiveServer, sign_in: SignIn, tmp_path: Path
 ) -> None:
     if server.log_path is None:
-        pytest.skip("deploying the gated agent needs the database of a server this test run started")
+        unavailable("deploying the gated agent needs the database of a server this test run started")
     database = f"sqlite:///{server.log_path.parent / 'statewright.db'}"
     deploy(tmp_path, database, agent=GATED_AGENT, workflow=GATED_FLOW)
     token = server.token("analyst")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_steps import state, transition_label
-from conftest import SignIn, screenshot
+from browser_steps import SignIn, screenshot, state, transition_label
 from live_server import LiveServer
 from playwright.sync_api import Page, expect
 

@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 from browser_steps import (
+    SignIn,
     add_state,
     add_transition,
     connect_by_drag,
     fill_field,
+    screenshot,
     state,
     wait_validated,
 )
-from conftest import SignIn, screenshot
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser

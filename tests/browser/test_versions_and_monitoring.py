@@ -4,8 +4,7 @@ instance list with its filters, and the metrics — each a key screen, saved as 
 from __future__ import annotations
 
 import pytest
-from browser_steps import state
-from conftest import VIEWPORT, SignIn, screenshot
+from browser_steps import VIEWPORT, SignIn, screenshot, state
 from live_server import LiveServer
 from playwright.sync_api import Browser, BrowserContext, expect
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_steps import state
-from conftest import SignIn, screenshot
+from browser_steps import SignIn, screenshot, state
 from live_server import LiveServer
 from playwright.sync_api import expect
 
