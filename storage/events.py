@@ -96,6 +96,27 @@ class EventStore:
             (instance_id, seq, tenant, event_type, correlation_key),
         )
 
+    def rearm(
+        self, *, instance_id: str, seq: int, tenant: str, event_type: str, correlation_key: str | None
+    ) -> None:
+        """Point the instance's open wait at the event of the state it enters (transition `seq`): one UPDATE
+        where closing that row and opening the next would take two, and no change to the matching index while
+        the event type stays the same. Opens a wait if none is open."""
+        if self.tx.execute(
+            "UPDATE event_waits SET seq = ?, correlation_key = ? "
+            "WHERE instance_id = ? AND status = 'waiting' AND event_type = ?",
+            (seq, correlation_key, instance_id, event_type),
+        ):
+            return
+        if self.tx.execute(
+            "UPDATE event_waits SET seq = ?, event_type = ?, correlation_key = ? "
+            "WHERE instance_id = ? AND status = 'waiting'",
+            (seq, event_type, correlation_key, instance_id),
+        ):
+            return
+        self.await_event(instance_id=instance_id, seq=seq, tenant=tenant, event_type=event_type,
+                         correlation_key=correlation_key)
+
     def waiting(self, *, tenant: str, event_type: str, correlation_key: str | None) -> list[EventWaitRecord]:
         """Waits matching the event: same type and tenant; a wait with a key only matches an equal key."""
         rows = self.tx.all(
@@ -105,9 +126,12 @@ class EventStore:
         )
         return [_wait(r) for r in rows]
 
-    def claim_wait(self, wait_id: int) -> bool:
+    def claim_wait(self, wait: EventWaitRecord) -> bool:
+        """Mark the wait delivered, if it still waits for the transition it was read at (a re-armed wait
+        keeps its row but moves to the next transition's `seq`)."""
         return self.tx.execute(
-            "UPDATE event_waits SET status = 'delivered' WHERE id = ? AND status = 'waiting'", (wait_id,)
+            "UPDATE event_waits SET status = 'delivered' WHERE id = ? AND seq = ? AND status = 'waiting'",
+            (wait.id, wait.seq),
         ) == 1
 
     def cancel_waits(self, instance_id: str) -> int:

@@ -80,7 +80,7 @@ def _start(rt: Runtime, workflow: Workflow, event: EventRecord, context: dict[st
 
 def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord) -> str | None:
     def work(tx: Transaction) -> str | None:
-        if not EventStore(tx).claim_wait(wait.id):
+        if not EventStore(tx).claim_wait(wait):
             return None
         instance = InstanceStore(tx).get_for_update(wait.instance_id)
         if instance is None or instance.status != RUNNING or instance.version != wait.seq:

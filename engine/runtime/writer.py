@@ -123,10 +123,21 @@ class DecisionWriter:
         )
         HistoryStore(tx).append(_history(before, decision, now, cost))
         seq = before.version
+        leaving_wait = False  # the event wait of the state left: re-armed if the decision enters another
         for step in decision.steps:
             seq += 1
             for effect in step.effects:
-                self._apply(tx, after, seq, effect, now)
+                if isinstance(effect, ClearWaits) and effect.event_waits:
+                    leaving_wait = True
+                    self._clear(tx, after, effect, now, event_waits=False)
+                elif isinstance(effect, AwaitEvent) and leaving_wait:
+                    leaving_wait = False
+                    EventStore(tx).rearm(instance_id=after.id, seq=seq, tenant=after.tenant,
+                                         event_type=effect.event_type, correlation_key=effect.correlation_key)
+                else:
+                    self._apply(tx, after, seq, effect, now)
+        if leaving_wait:
+            EventStore(tx).cancel_waits(after.id)
         if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
             JobStore(tx).enqueue(kind="child_done", key=f"child:{after.id}", payload={"child_id": after.id},
                                  due_at=now, now=now, instance_id=after.parent_id, defer=True)
@@ -191,10 +202,11 @@ class DecisionWriter:
                 return
         self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq)
 
-    def _clear(self, tx: Transaction, instance: InstanceRecord, clear: ClearWaits, now: float) -> None:
+    def _clear(self, tx: Transaction, instance: InstanceRecord, clear: ClearWaits, now: float, *,
+               event_waits: bool = True) -> None:
         if clear.timers:
             TimerStore(tx).cancel_for_instance(instance.id)
-        if clear.event_waits:
+        if clear.event_waits and event_waits:
             EventStore(tx).cancel_waits(instance.id)
         if clear.approvals:
             ApprovalStore(tx).close_for_instance(instance.id, status="cancelled", at=now)

@@ -93,3 +93,49 @@ def test_one_event_reaches_every_instance_waiting_with_its_key(engine: Engine) -
     result = engine.publish("released", {}, correlation_key="b1")
     assert sorted(result.delivered) == sorted([runs[0].id, runs[1].id])
     assert [engine.get(r.id).state for r in runs] == ["go", "go", "hold"]
+
+
+RELAY = workflow(
+    {"first": {"type": "wait", "event": {"type": "parcel", "correlation": "'a'"}},
+     "second": {"type": "wait", "event": {"type": "parcel", "correlation": "'b'"}},
+     "third": {"type": "wait", "event": {"type": "signal"}},
+     "arrived": final()},
+    [edge("first", "second", "skip"), edge("second", "third", "skip"), edge("third", "first", "skip"),
+     edge(["first", "second", "third"], "arrived", "done")],
+    id="relay",
+)
+
+
+def _open_waits(engine: Engine, instance_id: str) -> list[tuple[int, str, str | None]]:
+    waits = engine.runtime.read(lambda tx: EventStore(tx).waits_for_instance(instance_id))
+    return [(w.seq, w.event_type, w.correlation_key) for w in waits if w.status == "waiting"]
+
+
+def test_moving_between_waits_keeps_exactly_one_open_wait_for_the_state_entered(engine: Engine) -> None:
+    engine.deploy(RELAY)
+    run = engine.start("relay")
+    assert _open_waits(engine, run.id) == [(1, "parcel", "a")]
+    engine.send(run.id, "skip")  # same event type, another key
+    assert _open_waits(engine, run.id) == [(2, "parcel", "b")]
+    assert engine.publish("parcel", correlation_key="a").delivered == []
+    engine.send(run.id, "skip")  # another event type
+    assert _open_waits(engine, run.id) == [(3, "signal", None)]
+    rows = engine.runtime.read(lambda tx: EventStore(tx).waits_for_instance(run.id))
+    assert len(rows) == 1  # re-armed in place: the table does not grow by a row per transition
+    assert engine.publish("parcel", correlation_key="b").delivered == []
+    assert engine.publish("signal").delivered == [run.id]
+    assert engine.get(run.id).state == "arrived"
+    assert _open_waits(engine, run.id) == []
+
+
+def test_a_wait_read_before_the_instance_moved_on_does_not_consume_the_next_one(engine: Engine) -> None:
+    engine.deploy(RELAY)
+    run = engine.start("relay")
+    engine.send(run.id, "skip")
+    engine.send(run.id, "skip")
+    engine.send(run.id, "skip")  # back in 'first', waiting for parcel 'a' at seq 4
+    (stale,) = engine.runtime.read(lambda tx: EventStore(tx).waits_for_instance(run.id))
+    engine.send(run.id, "skip")  # now in 'second': the same row, re-armed at seq 5
+    assert engine.runtime.write(lambda tx: EventStore(tx).claim_wait(stale)) is False
+    assert _open_waits(engine, run.id) == [(5, "parcel", "b")]
+    assert engine.publish("parcel", correlation_key="b").delivered == [run.id]
