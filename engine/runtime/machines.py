@@ -76,6 +76,7 @@ class CompiledWorkflow:
         self.reads_memory = workflow_reads(workflow, "memory")  # else `memory` is not loaded for its decisions
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
         self._lock = threading.Lock()
+        self._settled: dict[tuple[str, str], Fired] = {}  # answers that no guard took part in (see `fire`)
         self._cursor = _Cursor()
         self._machine = self._build()
         self._machine.add_model(self._cursor, initial=workflow.initial)
@@ -143,7 +144,13 @@ class CompiledWorkflow:
                       if name != AUTO and event.transitions.get(state))
 
     def fire(self, state: str, trigger: str, scope: dict[str, Any]) -> Fired | None:
-        """Fire `trigger` from `state`; None when no transition leaves `state` on it at all."""
+        """Fire `trigger` from `state`; None when no transition leaves `state` on it at all.
+
+        When the first transition the machine tries is unguarded, its answer cannot depend on `scope`: it is
+        kept and given again for that (state, trigger) without firing (a third of a `send`'s decision)."""
+        settled = self._settled.get((state, trigger))
+        if settled is not None:
+            return settled
         event = self._machine.events.get(trigger)
         if event is None or not event.transitions.get(state):
             return None
@@ -152,7 +159,10 @@ class CompiledWorkflow:
             self._cursor.state = state
             event.trigger(self._cursor, frame)
         index = frame.fired
-        return Fired(None if index is None else self.transitions[index], index, tuple(frame.evaluations))
+        fired = Fired(None if index is None else self.transitions[index], index, tuple(frame.evaluations))
+        if index is not None and len(fired.evaluations) == 1 and fired.evaluations[0].guard is None:
+            self._settled[(state, trigger)] = fired
+        return fired
 
 
 def _reads(workflow: Workflow, name: str) -> bool:
