@@ -26,6 +26,7 @@ _COLUMNS = (
     "id, kind, instance_id, idempotency_key, payload, status, attempt, due_at, lease_owner, lease_expires, last_error"
 )
 _CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND lease_expires <= ?)"
+_TAKE = "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ?"
 _ENQUEUE = (
     "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
@@ -77,14 +78,21 @@ class JobStore:
         return self.tx.execute(_ENQUEUE, params) == 1
 
     def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:
-        """Take up to `limit` runnable jobs (ready and due, or running with a lapsed lease) for `owner`."""
+        """Take up to `limit` runnable jobs for `owner`: first those whose lease lapsed (their worker died),
+        then ready ones in due order. Each kind is one statement that walks the (status, due_at) index and
+        stops at the limit — one query for both would sort every due job on each claim."""
         lock = " FOR UPDATE SKIP LOCKED" if self.tx.postgresql else ""
         rows = self.tx.all(
-            "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ? "  # noqa: S608
-            f"WHERE id IN (SELECT id FROM jobs WHERE {_CLAIMABLE} ORDER BY due_at, id LIMIT ?{lock}) "
-            f"RETURNING {_COLUMNS}",
-            (owner, now + lease_s, now, now, now, limit),
+            f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
+            f"ORDER BY lease_expires, id LIMIT ?{lock}) RETURNING {_COLUMNS}",
+            (owner, now + lease_s, now, now, limit),
         )
+        if len(rows) < limit:
+            rows += self.tx.all(
+                f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? "  # noqa: S608
+                f"ORDER BY due_at, id LIMIT ?{lock}) RETURNING {_COLUMNS}",
+                (owner, now + lease_s, now, now, limit - len(rows)),
+            )
         return sorted((_record(r) for r in rows), key=lambda j: (j.due_at, j.id))
 
     def claim_one(self, job_id: int, *, owner: str, now: float, lease_s: float) -> JobRecord | None:

@@ -8,7 +8,8 @@ update — may be *deferred*: kept in the transaction and sent together just bef
 of transitions (group commit) costs a handful of statements, not a handful per transition. Deferring changes
 nothing a transaction can observe: a statement that touches a table with deferred rows sends them first, and
 a guarded write (`guarded=True`) must change one row per deferred row or the transaction fails with
-`GuardFailed`.
+`GuardFailed` — as it does when, among writes sent with a guarded one, a row collides with one a concurrent
+writer committed (the guard it would have failed is then not reached).
 """
 
 from __future__ import annotations
@@ -66,17 +67,26 @@ class Transaction:
         self._deferred, self._guarded, self._tables = {}, set(), set()
         if not deferred:
             return
+        try:
+            changed = self._send_all(deferred)
+        except Exception as exc:
+            if guarded and _is_integrity_error(exc):  # e.g. the history row of a version another writer took
+                raise GuardFailed(f"a write met a concurrent one: {str(exc).splitlines()[0]}") from exc
+            raise
+        for (sql, rows), count in zip(deferred.items(), changed, strict=True):
+            if sql in guarded and count != len(rows):
+                raise GuardFailed(f"{count} of {len(rows)} guarded rows matched: {sql[:80]}")
+
+    def _send_all(self, deferred: dict[str, list[Sequence[Any]]]) -> list[int]:
+        """Send the deferred statements; the rows each changed."""
         if self.postgresql:
             with self._connection.pipeline():  # one round trip for them all
                 cursors = [self._send(self._connection.cursor(), sql, rows) for sql, rows in deferred.items()]
             changed = [int(cursor.rowcount) for cursor in cursors]
             for cursor in cursors:
                 cursor.close()
-        else:
-            changed = [int(self._send(self._cursor, sql, rows).rowcount) for sql, rows in deferred.items()]
-        for (sql, rows), count in zip(deferred.items(), changed, strict=True):
-            if sql in guarded and count != len(rows):
-                raise GuardFailed(f"{count} of {len(rows)} guarded rows matched: {sql[:80]}")
+            return changed
+        return [int(self._send(self._cursor, sql, rows).rowcount) for sql, rows in deferred.items()]
 
     def _send(self, cursor: Any, sql: str, rows: list[Sequence[Any]]) -> Any:
         if len(rows) == 1:
@@ -245,6 +255,16 @@ class Store:
             with suppress(Exception):
                 held.connection.close()
         self.engine.dispose()
+
+
+def _is_integrity_error(exc: Exception) -> bool:
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    if type(exc).__module__.startswith("psycopg"):
+        import psycopg  # noqa: PLC0415 - only present and needed on PostgreSQL
+
+        return isinstance(exc, psycopg.IntegrityError)
+    return False
 
 
 def _classify(exc: Exception) -> str:

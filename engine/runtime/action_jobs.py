@@ -67,12 +67,13 @@ def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, res
 
 
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
-                  locked: InstanceRecord | None = None, batched: bool = False) -> bool:
-    """Record the outcome of one attempt. True if it moved the instance on. `locked` is the job's instance
-    when the caller read (and locked) it in this transaction already. `batched`: one of many outcomes in this
-    transaction (group commit) — the job's lease is then checked when the transaction's writes are sent, so
-    the batch costs one statement per kind of write rather than per job; a lost lease fails the whole
-    transaction, and the caller finishes its jobs one by one instead."""
+                  instance: InstanceRecord | None = None, batched: bool = False) -> bool:
+    """Record the outcome of one attempt. True if it moved the instance on. `instance`: the job's instance as
+    the caller read it (when it claimed the job), else it is read (and locked) here; a stale one is caught by
+    the version guard of the instance update, which fails the transaction. `batched`: one of many outcomes in
+    this transaction (group commit) — the job's lease is then checked when the transaction's writes are sent,
+    so the batch costs one statement per kind of write rather than per job; a lost lease or a stale instance
+    fails the whole transaction, and the caller finishes its jobs one by one instead."""
     now = rt.clock.now()
     payload = job.payload
     jobs = JobStore(tx)
@@ -91,7 +92,8 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         return False  # our lease lapsed and another worker holds the job: it will finish it
     _record_attempt(tx, job, outcome, "error" if outcome.failed else "done", now)
     assert job.instance_id is not None
-    instance = locked if locked is not None else InstanceStore(tx).get_for_update(job.instance_id)
+    if instance is None:
+        instance = InstanceStore(tx).get_for_update(job.instance_id)
     if (instance is None or instance.status != RUNNING or instance.version != payload["seq"]
             or instance.state != payload["state"]):
         return False  # the instance left the task meanwhile (cancelled, or moved on by another event)

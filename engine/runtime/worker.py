@@ -80,7 +80,7 @@ class Worker:
             outcomes = self.runner.run_many([call for call in calls if call is not None])
             ran = iter(outcomes)
             lost = ActionOutcome(error_kind="lost", error_message="the instance no longer exists", retryable=False)
-            self._finish_actions([(item.job, lost if call is None else next(ran))
+            self._finish_actions([(item, lost if call is None else next(ran))
                                   for item, call in zip(actions, calls, strict=True)])
         return len(claimed)
 
@@ -101,20 +101,24 @@ class Worker:
         if longer:
             self.rt.write(lambda tx: [JobStore(tx).extend_lease(j.id, owner=self.owner, until=u) for j, u in longer])
 
-    def _finish_actions(self, outcomes: list[tuple[JobRecord, ActionOutcome]]) -> None:
-        ordered = sorted(outcomes, key=lambda pair: pair[0].instance_id or "")  # one lock order for every worker
+    def _finish_actions(self, outcomes: list[tuple[_Claimed, ActionOutcome]]) -> None:
+        """Commit the batch's outcomes in one transaction, deciding on the instances as claimed (not read
+        again): if one moved on meanwhile, its version-guarded update fails the transaction, and the outcomes
+        are then finished one by one on fresh reads."""
+        ordered = sorted(outcomes, key=lambda pair: pair[0].job.instance_id or "")  # one lock order for all
+        ids = [item.job.instance_id for item, _ in ordered if item.job.instance_id]
+        distinct = len(set(ids)) == len(ids)
 
         def finish_all(tx: Transaction) -> None:
-            ids = [job.instance_id for job, _ in ordered if job.instance_id]
-            locked = InstanceStore(tx).get_many(ids, lock=True) if len(set(ids)) == len(ids) else {}
-            for job, outcome in ordered:
-                finish_action(self.rt, tx, job, self.owner, outcome, locked=locked.get(job.instance_id or ""),
-                              batched=True)
+            for item, outcome in ordered:
+                finish_action(self.rt, tx, item.job, self.owner, outcome,
+                              instance=item.instance if distinct else None, batched=True)
 
         try:
             self.rt.write(finish_all, retry_conflicts=False)
         except StatewrightError:
-            for job, outcome in ordered:  # one bad item must not hold back the others
+            for item, outcome in ordered:  # one bad item must not hold back the others
+                job = item.job
                 try:
                     self._finish_one(job, outcome)
                 except StatewrightError:
