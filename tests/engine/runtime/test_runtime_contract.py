@@ -156,6 +156,27 @@ def test_an_action_result_for_a_state_already_left_is_dropped(engine: Engine) ->
     assert [h.event for h in engine.history(run.id)][-1] == "abort"
 
 
+def test_a_batch_whose_instance_moved_on_meanwhile_still_applies_the_others_once(engine: Engine) -> None:
+    engine.deploy(MANUAL)
+    engine.register("check", lambda request: "fine")
+    runs = [engine.start("manual") for _ in range(4)]
+    for run in runs:
+        engine.send(run.id, "submit")
+    worker = engine.worker(owner="w")
+    claimed = worker.claim()
+    assert len(claimed) == 4
+    engine.send(runs[2].id, "abort")  # decided on as claimed, this one would write a stale version
+    worker.execute(claimed)
+    for run in runs:
+        history = engine.history(run.id)
+        assert_consistent(engine, run.id)
+        if run is runs[2]:
+            assert (engine.get(run.id).state, history[-1].event) == ("dropped", "abort")
+        else:
+            assert [h.event for h in history].count("done") == 1
+            assert engine.get(run.id).state == "done"
+
+
 # 3. Idempotent external events -------------------------------------------------------------------------------
 def test_a_repeated_send_returns_the_first_result_and_adds_no_history(engine: Engine) -> None:
     engine.deploy(MANUAL)
