@@ -103,7 +103,13 @@ class _Run:
                 changes[state.output] = json_value(event.payload)
             elif state.type == "parallel" and isinstance(event.payload, dict):
                 changes.update(event.payload.get("context") or {})
-        scope = self.scope(event.payload, {**self.context, **changes} if changes else None)
+        made: list[dict[str, Any]] = []  # the variables, built only if a guard or an assignment reads them
+
+        def scope() -> dict[str, Any]:
+            if not made:
+                made.append(self.scope(event.payload, {**self.context, **changes} if changes else None))
+            return made[0]
+
         fired = self.c.fire(self.state, event.name, scope)
         if fired is None or fired.transition is None:
             why = (f"no transition leaves '{self.state}' on '{event.name}'" if fired is None
@@ -114,7 +120,8 @@ class _Run:
             accepted = ", ".join(self.c.triggers(self.state)) or "none"
             raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {accepted})")
         try:
-            changes.update(evaluate_mapping(fired.transition.assign, scope))
+            if fired.transition.assign:
+                changes.update(evaluate_mapping(fired.transition.assign, scope()))
         except ExpressionError as exc:
             if event.system:
                 self.fail(event, "assign", f"{exc.expression}: {exc.message}", guards=fired.evaluations)
@@ -180,7 +187,7 @@ class _Run:
         if isinstance(state, FinalState):
             self.finish(state, arrival)
             return
-        automatic = self.c.fire(self.state, AUTO, self.scope()) if self.c.accepts(self.state, AUTO) else None
+        automatic = self.c.fire(self.state, AUTO, self.scope) if self.c.accepts(self.state, AUTO) else None
         if automatic is not None and automatic.transition is not None:
             self.enter(arrival)
             self.pass_through(automatic.index, automatic.evaluations)
@@ -191,7 +198,7 @@ class _Run:
                       f"no transition of the choice '{self.state}' matched and it has no default",
                       guards=automatic.evaluations if automatic is not None else ())
             return
-        started = entry_effects(self.state, state, context=self.context, scope=self.scope(), now=self.env.now,
+        started = entry_effects(self.state, state, context=self.context, scope=self.scope, now=self.env.now,
                                 branch=self.c.branch)
         if isinstance(started, EntryError):
             self.enter(arrival)
@@ -227,7 +234,7 @@ class _Run:
         transition = self.c.transitions[index]
         automatic = Event(AUTO, system=True)
         try:
-            changes = evaluate_mapping(transition.assign, self.scope())
+            changes = evaluate_mapping(transition.assign, self.scope()) if transition.assign else {}
         except ExpressionError as exc:
             self.fail(automatic, "assign", f"{exc.expression}: {exc.message}", guards=guards)
             return
@@ -255,7 +262,7 @@ class _Run:
 
     def finish(self, state: FinalState, arrival: _Arrival) -> None:
         try:
-            result = evaluate_mapping(state.result, self.scope())
+            result = evaluate_mapping(state.result, self.scope()) if state.result else {}
         except ExpressionError as exc:
             self.enter(arrival)
             self.fail(Event(AUTO, system=True), "result", f"{exc.expression}: {exc.message}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,9 +56,9 @@ def _deadline(source: str, scope: dict[str, Any]) -> float:
     return moment.timestamp()
 
 
-def _task(state_id: str, state: TaskState, scope: dict[str, Any]) -> list[Effect]:
-    return [RunAction(state_id, state.action, evaluate_mapping(state.input, scope), state.agent, state.retry,
-                      state.timeout_s)]
+def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]]) -> list[Effect]:
+    given = evaluate_mapping(state.input, scope()) if state.input else {}
+    return [RunAction(state_id, state.action, given, state.agent, state.retry, state.timeout_s)]
 
 
 def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: float) -> list[Effect]:
@@ -75,15 +76,15 @@ def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: f
     return effects
 
 
-def _wait(state: WaitState, scope: dict[str, Any], now: float) -> list[Effect]:
+def _wait(state: WaitState, scope: Callable[[], dict[str, Any]], now: float) -> list[Effect]:
     if state.duration is not None:
         return [ArmTimer("done", now + _seconds(state.duration))]
     if state.deadline is not None:
-        return [ArmTimer("done", max(now, _deadline(state.deadline, scope)))]
+        return [ArmTimer("done", max(now, _deadline(state.deadline, scope())))]
     assert state.event is not None
     key = None
     if state.event.correlation is not None:
-        value = evaluate_json(state.event.correlation, scope)
+        value = evaluate_json(state.event.correlation, scope())
         key = None if value is None else str(value)
     effects: list[Effect] = [AwaitEvent(state.event.type, key)]
     if state.timeout is not None:
@@ -102,21 +103,23 @@ def _subflow(state_id: str, state: SubflowState, scope: dict[str, Any]) -> list[
 
 
 def entry_effects(
-    state_id: str, state: State, *, context: dict[str, Any], scope: dict[str, Any], now: float, branch: str
+    state_id: str, state: State, *, context: dict[str, Any], scope: Callable[[], dict[str, Any]], now: float,
+    branch: str,
 ) -> list[Effect] | EntryError:
-    """The effects of starting the work of a (non-final, non-choice) state, or why it could not start."""
+    """The effects of starting the work of a (non-final, non-choice) state, or why it could not start.
+    `scope()` gives the variables its expressions see (called only if the state has some)."""
     effects: list[Effect] = []
     try:
         if isinstance(state, TaskState):
             effects = _task(state_id, state, scope)
         elif isinstance(state, ApprovalState):
-            effects = _approval(state_id, state, scope, now)
+            effects = _approval(state_id, state, scope(), now)
         elif isinstance(state, WaitState):
             effects = _wait(state, scope, now)
         elif isinstance(state, ParallelState):
             effects = _parallel(state_id, state, context, branch)
         elif isinstance(state, SubflowState):
-            effects = _subflow(state_id, state, scope)
+            effects = _subflow(state_id, state, scope())
     except ExpressionError as exc:
         return EntryError("input", f"{exc.expression}: {exc.message}")
     return effects

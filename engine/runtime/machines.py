@@ -143,18 +143,20 @@ class CompiledWorkflow:
         return sorted(name for name, event in self._machine.events.items()
                       if name != AUTO and event.transitions.get(state))
 
-    def fire(self, state: str, trigger: str, scope: dict[str, Any]) -> Fired | None:
-        """Fire `trigger` from `state`; None when no transition leaves `state` on it at all.
+    def fire(self, state: str, trigger: str, scope: Callable[[], dict[str, Any]]) -> Fired | None:
+        """Fire `trigger` from `state`, guards seeing the variables `scope()` gives; None when no transition
+        leaves `state` on it at all.
 
-        When the first transition the machine tries is unguarded, its answer cannot depend on `scope`: it is
-        kept and given again for that (state, trigger) without firing (a third of a `send`'s decision)."""
+        When the first transition the machine tries is unguarded, its answer cannot depend on the variables:
+        it is kept and given again for that (state, trigger) without firing or building them (a third of a
+        `send`'s decision)."""
         settled = self._settled.get((state, trigger))
         if settled is not None:
             return settled
         event = self._machine.events.get(trigger)
         if event is None or not event.transitions.get(state):
             return None
-        frame = _Frame(scope)
+        frame = _Frame(scope())
         with self._lock:
             self._cursor.state = state
             event.trigger(self._cursor, frame)

@@ -49,6 +49,13 @@ def test_choice_tries_guards_by_priority_and_takes_the_default_last(score: int, 
     assert decision.snapshot.status in ("succeeded", "failed")
 
 
+def test_an_unguarded_answer_given_again_records_the_same_transition_and_guard() -> None:
+    first, again = (decide(ROUTE, Snapshot("score", {}), Event("done", {"score": 5}), ENV) for _ in range(2))
+    assert first.steps[0] == again.steps[0]
+    assert [(g.dest, g.guard, g.value) for g in again.steps[0].guards] == [("route", None, True)]
+    assert again.snapshot.state == "cold"
+
+
 def test_the_final_state_computes_the_result() -> None:
     decision = decide(ROUTE, Snapshot("score", {}), Event("done", {"score": 99}), ENV)
     assert decision.snapshot.result == {"s": 99}
