@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,10 +54,7 @@ class Transaction:
         rows = self._deferred.get(sql)
         if rows is None:
             rows = self._deferred[sql] = []
-            match = _WRITTEN_TABLE.match(sql)
-            if match is None:
-                raise ValueError(f"only INSERT, UPDATE and DELETE can be deferred: {sql[:60]}")
-            self._tables.add(match.group(1))
+            self._tables.add(_written_table(sql))
             if guarded:
                 self._guarded.add(sql)
         rows.append(params)
@@ -255,6 +253,14 @@ class Store:
             with suppress(Exception):
                 held.connection.close()
         self.engine.dispose()
+
+
+@lru_cache(maxsize=512)
+def _written_table(sql: str) -> str:
+    match = _WRITTEN_TABLE.match(sql)
+    if match is None:
+        raise ValueError(f"only INSERT, UPDATE and DELETE can be deferred: {sql[:60]}")
+    return match.group(1)
 
 
 def _is_integrity_error(exc: Exception) -> bool:
