@@ -1,9 +1,8 @@
 """The baselines: the writes of a transition — INSERT a history row, UPDATE the instance row under its version —
 done by hand with the bare drivers on the engine's own tables, one transaction per transition (or `per_commit`
 transitions per transaction, the best any group commit could do). With `as_engine_sends`, every statement the
-engine's `send` to a waiting instance runs — read the instance, update it, append history, close the event
-wait of the state left and open the one of the state entered — which bounds what the engine could reach
-there without Python.
+engine's `send` to a waiting instance runs — read the instance, move its event wait on to the state entered,
+update it, append history: the same writes as the engine, by hand.
 
 Only `sqlite3` and `psycopg` are imported here (a spawned process for the PostgreSQL connections loads nothing
 else), and nothing of the engine: this is the program a careful person would write without it.
@@ -18,7 +17,7 @@ import time
 import uuid
 from typing import Any
 
-__all__ = ["raw_psycopg_transitions", "raw_sqlite_transitions"]
+__all__ = ["raw_psycopg_transitions", "raw_sqlite_task_transitions", "raw_sqlite_transitions"]
 
 HISTORY = (
     "INSERT INTO history (instance_id, seq, from_state, to_state, event, actor, payload, context_change, status, "
@@ -36,10 +35,13 @@ SELECT = (
     "SELECT id, workflow_id, workflow_version, branch, tenant, state, status, context, result, error, version, "
     "parent_id, parent_seq, created_at, updated_at FROM instances WHERE id = ?"
 )
-CLOSE_WAIT = "UPDATE event_waits SET status = 'cancelled' WHERE instance_id = ? AND status = 'waiting'"
 OPEN_WAIT = (
     "INSERT INTO event_waits (instance_id, seq, tenant, event_type, correlation_key, status) "
-    "VALUES (?, ?, 'default', 'never', NULL, 'waiting')"
+    "VALUES (?, 0, 'default', 'never', NULL, 'waiting')"
+)
+REARM_WAIT = (
+    "UPDATE event_waits SET seq = ?, correlation_key = NULL "
+    "WHERE instance_id = ? AND status = 'waiting' AND event_type = 'never'"
 )
 STATES = ("a", "b")
 
@@ -65,6 +67,8 @@ def raw_sqlite_transitions(path: str, count: int, *, per_commit: int = 1, as_eng
         instance_id = uuid.uuid4().hex
         context = {"n": 1, "email": "ann@example.com"}
         connection.execute(INSTANCE, (instance_id, json.dumps(context), time.time(), time.time()))
+        if as_engine_sends:
+            connection.execute(OPEN_WAIT, (instance_id,))
         started = time.perf_counter()
         seq = 0
         while seq < count:
@@ -74,13 +78,95 @@ def raw_sqlite_transitions(path: str, count: int, *, per_commit: int = 1, as_eng
                 history, update = _rows(instance_id, seq, context)
                 if as_engine_sends:
                     connection.execute(SELECT, (instance_id,)).fetchone()
+                    connection.execute(REARM_WAIT, (seq, instance_id))
                 connection.execute(UPDATE, update)
-                if as_engine_sends:
-                    connection.execute(CLOSE_WAIT, (instance_id,))
-                    connection.execute(OPEN_WAIT, (instance_id, seq))
                 connection.execute(HISTORY, history)
             connection.execute("COMMIT")
         return count / (time.perf_counter() - started)
+    finally:
+        connection.close()
+
+
+RECLAIM = (
+    "UPDATE jobs SET status = 'running', lease_owner = 'raw', lease_expires = ?, updated_at = ? WHERE id IN "
+    "(SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? ORDER BY lease_expires, id LIMIT 1) "
+    "RETURNING id, instance_id, payload"
+)
+CLAIM = (
+    "UPDATE jobs SET status = 'running', lease_owner = 'raw', lease_expires = ?, updated_at = ? WHERE id IN "
+    "(SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? ORDER BY due_at, id LIMIT 1) "
+    "RETURNING id, instance_id, payload"
+)
+FINISH = (
+    "UPDATE jobs SET status = 'done', last_error = NULL, lease_owner = NULL, lease_expires = NULL, updated_at = ? "
+    "WHERE id = ? AND lease_owner = 'raw' AND status = 'running'"
+)
+ENQUEUE = (
+    "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, updated_at) "
+    "VALUES ('action', ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+)
+ATTEMPT = (
+    "INSERT INTO action_attempts (instance_id, task_seq, attempt, state, action, agent, outcome, error, steps, cost, "
+    "at) VALUES (?, ?, 1, ?, 'step', NULL, 'done', NULL, NULL, NULL, ?) ON CONFLICT (instance_id, task_seq, attempt) "
+    "DO NOTHING"
+)
+TASK_UPDATE = (
+    "UPDATE instances SET state = ?, status = ?, context = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?"
+)
+
+
+def _enqueue(connection: sqlite3.Connection, instance_id: str, seq: int, now: float) -> None:
+    payload = {"seq": seq, "state": f"s{seq - 1}", "action": "step", "input": {"i": str(seq - 1)}}
+    connection.execute(ENQUEUE, (instance_id, f"{instance_id}:{seq}", json.dumps(payload), now, now, now))
+
+
+def raw_sqlite_task_transitions(path: str, instances: int, steps: int, *, per_commit: int = 1) -> float:
+    """Transitions per second of a program taking `instances` chains of `steps` tasks to their end by hand on
+    the engine's tables, with the writes the engine's worker makes for each task, one transaction per
+    transition: claim the next job under a lease (one whose lease lapsed, else the next ready one), read its
+    instance, mark the job done, record the attempt, update the instance under its version, append history,
+    queue the next task's job. The one-commit-per-transition ceiling that group commit has to pass (with
+    `per_commit`, that many transitions per transaction: the best a group commit of these writes could do)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        now = time.time()
+        connection.execute("BEGIN IMMEDIATE")
+        for _ in range(instances):
+            instance_id = uuid.uuid4().hex
+            connection.execute(INSTANCE.replace("'a'", "'s0'"), (instance_id, json.dumps({"n": 1}), now, now))
+            _enqueue(connection, instance_id, 1, now)
+        connection.execute("COMMIT")
+        started, done = time.perf_counter(), 0
+        connection.execute("BEGIN IMMEDIATE")
+        while True:
+            now = time.time()
+            claimed = (connection.execute(RECLAIM, (now + 30, now, now)).fetchone()
+                       or connection.execute(CLAIM, (now + 30, now, now)).fetchone())
+            if claimed is None:
+                connection.execute("COMMIT")
+                break
+            job_id, instance_id, payload = claimed[0], claimed[1], json.loads(claimed[2])
+            row = connection.execute(SELECT, (instance_id,)).fetchone()
+            seq, context = int(row[10]) + 1, json.loads(row[7])
+            context[f"out{seq - 1}"] = {"i": payload["input"]["i"], "attempt": 1}
+            last = seq == steps
+            dest = "end" if last else f"s{seq}"
+            connection.execute(FINISH, (now, job_id))
+            connection.execute(ATTEMPT, (instance_id, seq - 1, payload["state"], now))
+            connection.execute(TASK_UPDATE, (dest, "succeeded" if last else "running", json.dumps(context), seq, now,
+                                             instance_id, seq - 1))
+            connection.execute(HISTORY, (instance_id, seq, payload["state"], dest, "done", None,
+                                         json.dumps(context[f"out{seq - 1}"]), None, "running", None, None, now, 0.0,
+                                         None))
+            if not last:
+                _enqueue(connection, instance_id, seq + 1, now)
+            done += 1
+            if done % per_commit == 0:
+                connection.execute("COMMIT")
+                connection.execute("BEGIN IMMEDIATE")
+        return done / (time.perf_counter() - started)
     finally:
         connection.close()
 
