@@ -200,26 +200,34 @@ def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
     except sa.exc.OperationalError as exc:
         reason = str(exc).splitlines()[0]
         return [Row("PostgreSQL", "not measured", f"not reachable at {base_url}: {reason}", "—", "—", "—")]
+    busy: dict[str, list[float]] = {"one": [], "raw1": [], "four": [], "raw4": []}
     with _postgres_schema(base_url) as (url, conninfo, schema), Engine(url) as engine:
         fleet = WorkerFleet(url, batch=32)
         try:
             got = _interleaved(sizes.postgres_rounds, {
-                "one": lambda: chains_through_workers(engine, fleet, 1, sizes.postgres_chains),
-                "raw1": lambda: raw_psycopg_transitions(conninfo, sizes.raw_postgres, search_path=schema),
-                "four": lambda: chains_through_workers(engine, fleet, 4, 2 * sizes.postgres_chains),
+                "one": lambda: chains_through_workers(engine, fleet, 1, sizes.postgres_chains, busy["one"]),
+                "raw1": lambda: raw_psycopg_transitions(conninfo, sizes.raw_postgres, search_path=schema,
+                                                        busy=busy["raw1"]),
+                "four": lambda: chains_through_workers(engine, fleet, 4, 2 * sizes.postgres_chains, busy["four"]),
                 "raw4": lambda: raw_psycopg_transitions(conninfo, sizes.raw_postgres // 2, connections=4,
-                                                        search_path=schema),
+                                                        search_path=schema, busy=busy["raw4"]),
             })
         finally:
             fleet.close()
+    cpus = {name: f" ({statistics.median(shares):.0%} of the {os.cpu_count()} CPUs busy)" if shares else ""
+            for name, shares in busy.items()}
     one = f"{sizes.postgres_chains} instances x {CHAIN_STEPS} tasks"
     return [
         _row(f"PostgreSQL · 1 worker process, batch 32, {one}", got["one"], got["raw1"],
-             f"raw psycopg, 1 connection, 1 transaction per transition: {_rate(got['raw1'])}", 0.8, "≥ 80%"),
+             f"raw psycopg, 1 connection, 1 transaction per transition: {_rate(got['raw1'])}{cpus['raw1']}", 0.8,
+             "≥ 80%", engine_text=f"{_rate(got['one'])}{cpus['one']}"),
         _row("PostgreSQL · 4 worker processes, batch 32, twice the instances", got["four"], got["raw4"],
-             f"raw psycopg, 4 connections: {_rate(got['raw4'])}"),
+             f"raw psycopg, 4 connections (one process each): {_rate(got['raw4'])}{cpus['raw4']}",
+             engine_text=f"{_rate(got['four'])}{cpus['four']}"),
         _row("PostgreSQL · 4 workers beside 1", got["four"], got["one"], f"1 worker: {_rate(got['one'])}", 3.0,
              "≥ 3x", times=True),
+        _row("  raw psycopg, 4 connections beside 1 (what the cores allow any client)", got["raw4"], got["raw1"],
+             f"1 connection: {_rate(got['raw1'])}", times=True, engine_text=_rate(got["raw4"])),
     ]
 
 

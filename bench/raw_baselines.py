@@ -1,11 +1,15 @@
-"""The baselines: the writes of a transition — INSERT a history row, UPDATE the instance row under its version —
-done by hand with the bare drivers on the engine's own tables, one transaction per transition (or `per_commit`
-transitions per transaction, the best any group commit could do). With `as_engine_sends`, every statement the
-engine's `send` to a waiting instance runs — read the instance, move its event wait on to the state entered,
-update it, append history: the same writes as the engine, by hand.
+"""The baselines: what the engine writes, done by hand with the bare drivers on the engine's own tables.
 
-Only `sqlite3` and `psycopg` are imported here (a spawned process for the PostgreSQL connections loads nothing
-else), and nothing of the engine: this is the program a careful person would write without it.
+- `raw_sqlite_transitions`: the two writes any transition needs — INSERT a history row, UPDATE the instance
+  row under its version — one transaction per transition (or `per_commit` per transaction); with
+  `as_engine_sends`, every statement the engine's `send` to a waiting instance runs — read the instance,
+  move its event wait on to the state entered, update it, append history.
+- `raw_sqlite_task_transitions`: the writes the engine's worker makes for each task of a chain.
+- `raw_psycopg_transitions`: the two writes on PostgreSQL, over one or more connections.
+
+Only `sqlite3`, `psycopg` and the standard library are imported here (a spawned process for the PostgreSQL
+connections loads nothing else), and nothing of the engine: this is the program a careful person would write
+without it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import sqlite3
 import time
 import uuid
 from typing import Any
+
+from bench.cpu_busy import cpu_busy
 
 __all__ = ["raw_psycopg_transitions", "raw_sqlite_task_transitions", "raw_sqlite_transitions"]
 
@@ -197,17 +203,19 @@ def _psycopg_client(conninfo: str, search_path: str | None, count: int, barrier:
         results.put(time.perf_counter() - started)
 
 
-def raw_psycopg_transitions(conninfo: str, count: int, *, connections: int = 1,
-                            search_path: str | None = None) -> float:
+def raw_psycopg_transitions(conninfo: str, count: int, *, connections: int = 1, search_path: str | None = None,
+                            busy: list[float] | None = None) -> float:
     """Transitions per second over `connections` connections (one process each, so the GIL is not measured),
-    each doing `count` transactions; timed from a common start to the last one done."""
+    each doing `count` transactions; timed from a common start to the last one done (and, into `busy`, how
+    busy the CPUs were from the start until the last one reported)."""
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(connections), context.Queue()
     processes = [context.Process(target=_psycopg_client, args=(conninfo, search_path, count, barrier, results))
                  for _ in range(connections)]
     for process in processes:
         process.start()
-    elapsed = [float(results.get(timeout=600)) for _ in processes]
+    with cpu_busy(busy):
+        elapsed = [float(results.get(timeout=600)) for _ in processes]
     for process in processes:
         process.join()
     return connections * count / max(elapsed)

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cpu_busy import cpu_busy
 from bench.workloads import CHAIN_STEPS, start_chains
 from engine.runtime.engine import Engine
 from storage.transaction import Transaction
@@ -72,14 +73,18 @@ def _hold_back(tx: Transaction, until: float) -> None:
     tx.execute("UPDATE jobs SET due_at = ? WHERE status = 'ready'", (until,))
 
 
-def chains_through_workers(engine: Engine, fleet: WorkerFleet, workers: int, instances: int) -> float:
-    """Transitions per second of `workers` worker processes taking `instances` chains to their end."""
+def chains_through_workers(engine: Engine, fleet: WorkerFleet, workers: int, instances: int,
+                           busy: list[float] | None = None) -> float:
+    """Transitions per second of `workers` worker processes taking `instances` chains to their end (and, into
+    `busy`, how busy the CPUs were meanwhile)."""
     fleet.resize(0)
     start_chains(engine, instances)
     engine.runtime.write(lambda tx: _hold_back(tx, time.time() + HELD_BACK_S))
     fleet.resize(workers)
-    started = time.perf_counter()
-    engine.runtime.write(lambda tx: _hold_back(tx, 0.0))
-    while engine.count_instances(workflow_id="chain", status="running"):
-        time.sleep(0.01)
-    return instances * CHAIN_STEPS / (time.perf_counter() - started)
+    with cpu_busy(busy):
+        started = time.perf_counter()
+        engine.runtime.write(lambda tx: _hold_back(tx, 0.0))
+        while engine.count_instances(workflow_id="chain", status="running"):
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - started
+    return instances * CHAIN_STEPS / elapsed
