@@ -50,7 +50,10 @@ class ActionRunner:
 
     def __init__(self, threads: int = 32) -> None:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="statewright-action")
-        self._typical_s = 0.0  # a moving average of how long a call (or a concurrent batch) takes
+        # A moving average of how long a call (or a concurrent batch) takes. It starts at the threshold, not
+        # below it: a worker's first batch runs concurrently, since actions that wait (model calls) would
+        # otherwise take turns through it; a quick first batch brings the average under at once.
+        self._typical_s = self.INLINE_BELOW_S
 
     def _observe(self, seconds: float) -> None:
         self._typical_s = 0.8 * self._typical_s + 0.2 * seconds

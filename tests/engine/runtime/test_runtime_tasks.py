@@ -218,6 +218,25 @@ def test_a_batch_of_actions_runs_concurrently(engine: Engine) -> None:
     assert [engine.get(r.id).context.get("out") for r in runs] == [0, 2, 4, 6]
 
 
+def test_a_fresh_workers_first_batch_runs_its_actions_concurrently_without_timeouts(engine: Engine) -> None:
+    """Actions that wait (model or API calls) must not take turns through a new worker's first batch."""
+    engine.deploy(_two_outcomes())
+    together = threading.Barrier(4, timeout=5)
+
+    @engine.register("work")
+    def work(request: ActionRequest) -> int:
+        together.wait()
+        return int(request.input["n"])
+
+    runs = [engine.start("flow", {"n": n}) for n in range(4)]
+    worker = engine.worker(batch=4)
+    try:
+        worker.execute(worker.claim())
+    finally:
+        worker.close()
+    assert [engine.get(r.id).context.get("out") for r in runs] == [0, 2, 4, 6]
+
+
 def test_an_async_handler_runs_when_the_callers_thread_already_runs_an_event_loop(engine: Engine) -> None:
     """An async host application (or Playwright's sync API) drives the engine from inside a running loop."""
     engine.deploy(_two_outcomes(timeout_s=5))
