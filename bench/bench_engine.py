@@ -12,7 +12,8 @@ two interleaved round by round, medians reported, in one table.
   flip, one graph step and one checkpoint per transition (`bench.langgraph_baseline`). Without langgraph
   installed (it is in requirements/dev.in) that row shows the brief's anchor, ~990/s, not measured.
 - PostgreSQL: 1 and 4 worker processes (`python -m engine.runtime.worker`, batch 32) beside raw psycopg over
-  1 and 4 connections (one process each), one transaction per transition.
+  1 and 4 connections (one process each), one transaction per transition, each with the share of the CPUs
+  that was busy; and 1 and 4 workers running actions that wait rather than compute.
 - The shipped lead-qualification flow end to end, with the offline handlers of `definitions.handlers`,
   beside the same flow with handlers that answer at once.
 - The engine process's resident memory after serving the same requests with 0, 10,000 and 100,000 instances
@@ -52,7 +53,7 @@ except ImportError:  # langgraph is a dev/bench requirement only
     langgraph_sqlite_transitions = None  # type: ignore[assignment]
 from bench.raw_baselines import raw_psycopg_transitions, raw_sqlite_task_transitions, raw_sqlite_transitions
 from bench.worker_fleet import WorkerFleet, chains_through_workers
-from bench.workloads import CHAIN_STEPS, group_commit_rate, lead_rate, send_rate
+from bench.workloads import CHAIN_STEPS, IO_CHAIN_FLOW, IO_WAIT_S, group_commit_rate, lead_rate, send_rate
 from engine.runtime.engine import Engine
 from storage.database import create_database_engine
 from storage.schema import upgrade
@@ -70,15 +71,16 @@ class Sizes:
     raw_sqlite: int
     chains: int
     postgres_chains: int
+    io_chains: int
     raw_postgres: int
     leads: int
     memory: tuple[int, ...]
     memory_rounds: int
 
 
-FULL = Sizes(rounds=5, postgres_rounds=3, sends=3000, raw_sqlite=6000, chains=256, postgres_chains=600,
+FULL = Sizes(rounds=5, postgres_rounds=3, sends=3000, raw_sqlite=6000, chains=256, postgres_chains=600, io_chains=96,
              raw_postgres=2000, leads=150, memory=(0, 10_000, 100_000), memory_rounds=3)
-QUICK = Sizes(rounds=3, postgres_rounds=1, sends=1000, raw_sqlite=2000, chains=96, postgres_chains=200,
+QUICK = Sizes(rounds=3, postgres_rounds=1, sends=1000, raw_sqlite=2000, chains=96, postgres_chains=200, io_chains=64,
               raw_postgres=600, leads=40, memory=(0, 10_000, 100_000), memory_rounds=1)
 
 
@@ -200,7 +202,7 @@ def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
     except sa.exc.OperationalError as exc:
         reason = str(exc).splitlines()[0]
         return [Row("PostgreSQL", "not measured", f"not reachable at {base_url}: {reason}", "—", "—", "—")]
-    busy: dict[str, list[float]] = {"one": [], "raw1": [], "four": [], "raw4": []}
+    busy: dict[str, list[float]] = {"one": [], "raw1": [], "four": [], "raw4": [], "io1": [], "io4": []}
     with _postgres_schema(base_url) as (url, conninfo, schema), Engine(url) as engine:
         fleet = WorkerFleet(url, batch=32)
         try:
@@ -211,6 +213,10 @@ def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
                 "four": lambda: chains_through_workers(engine, fleet, 4, 2 * sizes.postgres_chains, busy["four"]),
                 "raw4": lambda: raw_psycopg_transitions(conninfo, sizes.raw_postgres // 2, connections=4,
                                                         search_path=schema, busy=busy["raw4"]),
+                "io1": lambda: chains_through_workers(engine, fleet, 1, sizes.io_chains, busy["io1"],
+                                                      IO_CHAIN_FLOW),
+                "io4": lambda: chains_through_workers(engine, fleet, 4, 4 * sizes.io_chains, busy["io4"],
+                                                      IO_CHAIN_FLOW),
             })
         finally:
             fleet.close()
@@ -228,6 +234,10 @@ def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
              "≥ 3x", times=True),
         _row("  raw psycopg, 4 connections beside 1 (what the cores allow any client)", got["raw4"], got["raw1"],
              f"1 connection: {_rate(got['raw1'])}", times=True, engine_text=_rate(got["raw4"])),
+        _row(f"PostgreSQL · actions that wait {IO_WAIT_S * 1000:.0f} ms (as a model call does): 4 workers, "
+             f"{4 * sizes.io_chains} instances, beside 1 worker, {sizes.io_chains}", got["io4"], got["io1"],
+             f"1 worker: {_rate(got['io1'])}{cpus['io1']}", times=True,
+             engine_text=f"{_rate(got['io4'])}{cpus['io4']}"),
     ]
 
 

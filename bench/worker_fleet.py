@@ -16,9 +16,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.cpu_busy import cpu_busy
-from bench.workloads import CHAIN_STEPS, start_chains
+from bench.workloads import CHAIN_FLOW, CHAIN_STEPS, start_chains
 from engine.runtime.engine import Engine
 from storage.transaction import Transaction
 
@@ -74,17 +75,17 @@ def _hold_back(tx: Transaction, until: float) -> None:
 
 
 def chains_through_workers(engine: Engine, fleet: WorkerFleet, workers: int, instances: int,
-                           busy: list[float] | None = None) -> float:
-    """Transitions per second of `workers` worker processes taking `instances` chains to their end (and, into
-    `busy`, how busy the CPUs were meanwhile)."""
+                           busy: list[float] | None = None, flow: dict[str, Any] = CHAIN_FLOW) -> float:
+    """Transitions per second of `workers` worker processes taking `instances` chains of `flow` to their end
+    (and, into `busy`, how busy the CPUs were meanwhile)."""
     fleet.resize(0)
-    start_chains(engine, instances)
+    start_chains(engine, instances, flow)
     engine.runtime.write(lambda tx: _hold_back(tx, time.time() + HELD_BACK_S))
     fleet.resize(workers)
     with cpu_busy(busy):
         started = time.perf_counter()
         engine.runtime.write(lambda tx: _hold_back(tx, 0.0))
-        while engine.count_instances(workflow_id="chain", status="running"):
+        while engine.count_instances(workflow_id=flow["id"], status="running"):
             time.sleep(0.01)
         elapsed = time.perf_counter() - started
     return instances * CHAIN_STEPS / elapsed

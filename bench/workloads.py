@@ -6,6 +6,8 @@
 - `group_commit_rate`: many instances each running a chain of tasks, worked by one worker whose batch of
   action outcomes commits in one transaction.
 - `lead_rate`: the shipped lead-qualification flow end to end.
+- `IO_CHAIN_FLOW`: the same chains with actions that wait instead of computing, for worker processes
+  (`bench.worker_fleet`): how they scale out when the CPUs are not what bounds them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from engine.runtime.engine import Engine
 __all__ = [
     "CHAIN_FLOW",
     "CHAIN_STEPS",
+    "IO_CHAIN_FLOW",
     "PING_FLOW",
     "group_commit_rate",
     "lead_rate",
@@ -41,29 +44,44 @@ PING_FLOW: dict[str, Any] = {
                     {"source": ["a", "b"], "trigger": "done", "dest": "end"}],
 }
 
-CHAIN_FLOW: dict[str, Any] = {
-    "id": "chain", "title": f"A chain of {CHAIN_STEPS} tasks", "initial": "s0",
-    "states": {
-        **{f"s{i}": {"type": "task", "action": "step", "input": {"i": str(i)}, "output": f"out{i}"}
-           for i in range(CHAIN_STEPS)},
-        "end": {"type": "final", "outcome": "success"},
-        "failed": {"type": "final", "outcome": "failure"},
-    },
-    "transitions": [
-        *({"source": f"s{i}", "trigger": "done", "dest": f"s{i + 1}" if i + 1 < CHAIN_STEPS else "end"}
-          for i in range(CHAIN_STEPS)),
-        {"source": [f"s{i}" for i in range(CHAIN_STEPS)], "trigger": "error", "dest": "failed"},
-    ],
-}
+IO_WAIT_S = 0.05
+
+
+def _chain(flow_id: str, action: str, title: str) -> dict[str, Any]:
+    return {
+        "id": flow_id, "title": title, "initial": "s0",
+        "states": {
+            **{f"s{i}": {"type": "task", "action": action, "input": {"i": str(i)}, "output": f"out{i}"}
+               for i in range(CHAIN_STEPS)},
+            "end": {"type": "final", "outcome": "success"},
+            "failed": {"type": "final", "outcome": "failure"},
+        },
+        "transitions": [
+            *({"source": f"s{i}", "trigger": "done", "dest": f"s{i + 1}" if i + 1 < CHAIN_STEPS else "end"}
+              for i in range(CHAIN_STEPS)),
+            {"source": [f"s{i}" for i in range(CHAIN_STEPS)], "trigger": "error", "dest": "failed"},
+        ],
+    }
+
+
+CHAIN_FLOW = _chain("chain", "step", f"A chain of {CHAIN_STEPS} tasks")
+IO_CHAIN_FLOW = _chain("chain_io", "step_io", f"A chain of {CHAIN_STEPS} tasks that each wait {IO_WAIT_S} s")
 
 
 def _step(request: ActionRequest) -> dict[str, Any]:
     return {"i": request.input["i"], "attempt": request.attempt}
 
 
+def _step_io(request: ActionRequest) -> dict[str, Any]:
+    """An action bound by waiting, not by the CPU — as a model or API call is."""
+    time.sleep(IO_WAIT_S)
+    return _step(request)
+
+
 def register_step(registry: HandlerRegistry) -> None:
-    """The chain's one handler (`--handlers bench.workloads:register_step` for worker processes)."""
+    """The chains' handlers (`--handlers bench.workloads:register_step` for worker processes)."""
     registry.register("step", _step)
+    registry.register("step_io", _step_io)
 
 
 def send_rate(engine: Engine, count: int) -> float:
@@ -76,9 +94,9 @@ def send_rate(engine: Engine, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def start_chains(engine: Engine, instances: int) -> list[str]:
-    engine.deploy(CHAIN_FLOW)
-    return [engine.start("chain", {"n": n}).id for n in range(instances)]
+def start_chains(engine: Engine, instances: int, flow: dict[str, Any] = CHAIN_FLOW) -> list[str]:
+    engine.deploy(flow)
+    return [engine.start(flow["id"], {"n": n}).id for n in range(instances)]
 
 
 def group_commit_rate(engine: Engine, instances: int, *, batch: int) -> float:
