@@ -200,28 +200,12 @@ def test_an_error_without_an_error_transition_fails_the_instance(engine: Engine)
     assert_consistent(engine, done.id)
 
 
-def test_a_batch_of_actions_runs_concurrently(engine: Engine) -> None:
-    engine.deploy(_two_outcomes(timeout_s=10))
+@pytest.mark.parametrize("task_extra", [{"timeout_s": 10}, {}], ids=["with-timeouts", "fresh-worker-no-timeouts"])
+def test_a_batch_of_actions_runs_concurrently(engine: Engine, task_extra: dict[str, Any]) -> None:
+    """Without timeouts too: actions that wait (model or API calls) must not take turns through a new worker's
+    first batch."""
+    engine.deploy(_two_outcomes(**task_extra))
     together = threading.Barrier(4, timeout=5)  # passes only if all four actions run at the same time
-
-    @engine.register("work")
-    def work(request: ActionRequest) -> int:
-        together.wait()
-        return int(request.input["n"])
-
-    runs = [engine.start("flow", {"n": n}) for n in range(4)]
-    worker = engine.worker(batch=4)
-    try:
-        worker.execute(worker.claim())
-    finally:
-        worker.close()
-    assert [engine.get(r.id).context.get("out") for r in runs] == [0, 2, 4, 6]
-
-
-def test_a_fresh_workers_first_batch_runs_its_actions_concurrently_without_timeouts(engine: Engine) -> None:
-    """Actions that wait (model or API calls) must not take turns through a new worker's first batch."""
-    engine.deploy(_two_outcomes())
-    together = threading.Barrier(4, timeout=5)
 
     @engine.register("work")
     def work(request: ActionRequest) -> int:
