@@ -137,24 +137,26 @@ class LlmExecutor:
         if by_function:
             body["tools"] = [_function_tool(self._tools, t) for t in by_function.values()]
         steps: list[dict[str, Any]] = []
+        tokens = [0, 0]  # prompt, completion: what the model billed so far
         try:
-            return self._converse(body, messages, by_function, steps)
-        except ActionError as exc:  # the attempt's tool calls are recorded with its failure
+            return self._converse(body, messages, by_function, steps, tokens)
+        except ActionError as exc:  # the attempt's tool calls and the tokens it spent go with its failure
             exc.steps = exc.steps or steps
+            if exc.cost is None and any(tokens):
+                exc.cost = self._cost(*tokens)
             raise
 
     def _converse(self, body: dict[str, Any], messages: list[dict[str, Any]], by_function: Mapping[str, str],
-                  steps: list[dict[str, Any]]) -> ActionResult:
-        prompt_tokens = completion_tokens = 0
+                  steps: list[dict[str, Any]], tokens: list[int]) -> ActionResult:
         for _ in range(self.settings.max_tool_rounds + 1):
             answer = self.client.complete(body)
-            prompt_tokens += int(answer["usage"].get("prompt_tokens") or 0)
-            completion_tokens += int(answer["usage"].get("completion_tokens") or 0)
+            tokens[0] += int(answer["usage"].get("prompt_tokens") or 0)
+            tokens[1] += int(answer["usage"].get("completion_tokens") or 0)
             message = answer["message"]
             calls = message.get("tool_calls") or []
             if not calls:
                 output = _final_output(message.get("content"))
-                return ActionResult(output=output, cost=self._cost(prompt_tokens, completion_tokens), steps=steps)
+                return ActionResult(output=output, cost=self._cost(*tokens), steps=steps)
             messages.append({"role": "assistant", "content": message.get("content"), "tool_calls": calls})
             for call in self._checked_calls(calls):
                 result = self._call_tool(by_function, call, steps)

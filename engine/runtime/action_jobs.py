@@ -66,6 +66,19 @@ def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, res
     ))
 
 
+def _record_spend(tx: Transaction, job: JobRecord, outcome: ActionOutcome, instance: InstanceRecord | None,
+                  now: float) -> None:
+    """Record the cost of an attempt that moves no instance on (retried, or its task left meanwhile): the
+    money was spent, and the tenant's budget must count it."""
+    if outcome.cost is None or job.instance_id is None:
+        return
+    found = instance if instance is not None else InstanceStore(tx).get(job.instance_id)
+    if found is not None:
+        payload = job.payload
+        record_cost(tx, found, state=payload["state"], action=payload["action"], agent=payload["agent"],
+                    cost=outcome.cost, now=now)
+
+
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
                   instance: InstanceRecord | None = None, batched: bool = False) -> bool:
     """Record the outcome of one attempt. True if it moved the instance on. `instance`: the job's instance as
@@ -85,6 +98,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due,
                             error=_error(outcome, job.attempt), now=now):
             _record_attempt(tx, job, outcome, "retry", now)
+            _record_spend(tx, job, outcome, instance, now)
         return False
     status = JOB_FAILED if outcome.failed else JOB_DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
@@ -96,6 +110,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         instance = InstanceStore(tx).get_for_update(job.instance_id)
     if (instance is None or instance.status != RUNNING or instance.version != payload["seq"]
             or instance.state != payload["state"]):
+        _record_spend(tx, job, outcome, instance, now)  # spent all the same
         return False  # the instance left the task meanwhile (cancelled, or moved on by another event)
     amount = None
     if outcome.cost is not None:

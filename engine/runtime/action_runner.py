@@ -128,7 +128,7 @@ def _missing(request: ActionRequest) -> ActionOutcome:
 def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
     if isinstance(exc, ActionError):
         return ActionOutcome(error_kind=exc.kind, error_message=exc.detail, retryable=exc.retryable,
-                             steps=_steps(exc.steps))
+                             steps=_steps(exc.steps), cost=exc.cost)
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, Exception):

@@ -57,17 +57,19 @@ class ActionResult:
 
 class ActionError(StatewrightError):
     """A handler's failure with a kind ('timeout', 'rate_limited', 'validation', ...) that retries can name.
-    `steps` are the tool calls made before it failed; they are recorded with the attempt."""
+    `steps` are the tool calls made before it failed, `cost` what it spent before it failed (a model's tokens);
+    both are recorded with the attempt, and the cost counts against the tenant's budget like any other."""
 
     status = 502
     title = "Action failed"
 
     def __init__(self, kind: str, message: str, *, retryable: bool = True,
-                 steps: list[dict[str, Any]] | None = None) -> None:
+                 steps: list[dict[str, Any]] | None = None, cost: Cost | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.retryable = retryable
         self.steps = steps or []
+        self.cost = cost
 
 
 ActionHandler = Callable[[ActionRequest], Any | Awaitable[Any]]

@@ -148,6 +148,16 @@ def test_endless_tool_calls_stop_after_the_round_limit(server: tuple[str, Script
     assert error.kind == "llm_tool"
     assert "more than 2 rounds" in str(error)
     assert len(script.requests) == 3
+    assert error.cost is not None  # three replies billed, though the attempt failed
+    assert error.cost.tokens == 3 * 120
+    assert error.cost.amount == pytest.approx(3 * (100 * 0.15 + 20 * 0.60) / 1e6)
+
+
+def test_a_failure_before_any_reply_costs_nothing(server: tuple[str, Script], tools: ToolRegistry,
+                                                  clock: ManualClock) -> None:
+    url, script = server
+    script.replies.append(Reply({"error": {"message": "overloaded"}}, status=500))
+    assert _failure(url, tools, clock).cost is None
 
 
 FLOW = {
@@ -192,3 +202,30 @@ def test_an_llm_backed_task_takes_its_error_path_with_the_reason(
     else:
         assert view.context["lead"] == {"email": "ann@example.com"}
         assert history[-1].cost == pytest.approx((100 * 0.15 + 20 * 0.60) / 1e6)
+
+
+def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[str, Script], database_url: str,
+                                                                  clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply(completion("not json", prompt=1000, completion_tokens=100)),
+                       Reply(completion('{"email": "ann@example.com"}', prompt=200, completion_tokens=50))]
+    flow = json.loads(json.dumps(FLOW))
+    flow["id"] = "llm_retry"
+    flow["states"]["extract"]["retry"] = {"max_attempts": 2, "initial_interval_s": 1, "jitter": False}
+    failed_attempt = (1000 * 0.15 + 100 * 0.60) / 1e6
+    good_attempt = (200 * 0.15 + 50 * 0.60) / 1e6
+    with Engine(database_url, clock=clock) as engine:
+        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+        engine.deploy(flow)
+        run = engine.start("llm_retry", {"email": "ann@example.com"})
+        engine.run_until_idle()
+        clock.advance(2)
+        engine.run_until_idle()
+        assert engine.get(run.id).state == "done"
+        (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
+        spent = engine.budget()["spent"]
+        (by_instance,) = engine.cost_totals(by="instance_id")
+    assert [(a["outcome"], a["cost"]) for a in attempts] == [("retry", pytest.approx(failed_attempt)),
+                                                              ("done", pytest.approx(good_attempt))]
+    assert spent == pytest.approx(failed_attempt + good_attempt)
+    assert by_instance.amount == pytest.approx(failed_attempt + good_attempt)
