@@ -38,7 +38,6 @@ def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecord
         description = None
     return ApprovalDetail(
         **ApprovalSummary.of(approval).model_dump(),
-        request=approval.request,
         description=description,
         context=instance.context,
         instance=InstanceSummary.of(instance),

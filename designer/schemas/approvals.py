@@ -60,6 +60,8 @@ class ApprovalSummary(BaseModel):
                                   "agent whose policy requires a person's approval before it acts).")
     policy_id: str | None
     status: str = Field(description="pending, approved, rejected, or closed when the instance moved on.")
+    request: dict[str, Any] = Field(description="What the approver is shown, computed by the definition (for an "
+                                                "agent's approval: the agent, its action and the action's input).")
     approvers: Approvers
     quorum: int
     approvals: int = Field(description="Approve decisions so far.")
@@ -77,6 +79,7 @@ class ApprovalSummary(BaseModel):
             kind=view.kind,
             policy_id=view.policy_id,
             status=view.status,
+            request=view.request,
             approvers=Approvers(roles=view.roles, users=view.users),
             quorum=view.quorum,
             approvals=sum(1 for d in view.decisions if d.decision == "approve"),
@@ -87,7 +90,6 @@ class ApprovalSummary(BaseModel):
 
 
 class ApprovalDetail(ApprovalSummary):
-    request: dict[str, Any] = Field(description="What the approver is shown, computed by the definition.")
     description: str | None = Field(description="The approval state's description, from the definition.")
     context: dict[str, Any] = Field(description="The instance's context now.")
     instance: InstanceSummary

@@ -306,7 +306,7 @@ def test_an_approver_decides_from_the_inbox_with_a_comment(env: Env) -> None:
     instance = _start(env, amount=900)
     approval = _pending_approval(env, instance)
     inbox = env.call("GET", "/api/approvals?limit=500", "approver").json()
-    assert approval["id"] in {a["id"] for a in inbox["items"]}
+    assert {a["id"]: a["request"] for a in inbox["items"]}[approval["id"]] == {"amount": 900}
     detail = env.call("GET", f"/api/approvals/{approval['id']}", "approver").json()
     assert detail["request"] == {"amount": 900}
     assert detail["context"]["amount"] == 900

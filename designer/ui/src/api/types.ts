@@ -172,6 +172,8 @@ export interface ApprovalSummary {
   kind: "state" | "policy" | "agent";
   policy_id: string | null;
   status: string;
+  /** What the approver is shown, computed by the definition (an agent's: the agent, its action and input). */
+  request: Record<string, unknown>;
   approvers: { roles: string[]; users: string[] };
   quorum: number;
   approvals: number;
@@ -262,7 +264,6 @@ export interface InstanceSummary {
 }
 
 export interface ApprovalDetail extends ApprovalSummary {
-  request: Record<string, unknown>;
   description: string | null;
   context: Record<string, unknown>;
   instance: InstanceSummary;

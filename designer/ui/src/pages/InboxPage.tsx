@@ -226,15 +226,14 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
   );
 }
 
-/** An agent approval's card: who wants to run what (read from the request, which the list does not carry). */
+/** An agent approval's card: who wants to run what, read from the request the list carries. */
 function AgentCardHeading({ approval }: { approval: ApprovalSummary }) {
-  const detail = useAsync(() => getApproval(approval.id), [approval.id]);
-  const request = detail.data ? agentRequest(detail.data) : null;
+  const request = agentRequest(approval);
   return (
     <>
       <strong>
         <KindTag kind="agent" />{" "}
-        {request ? <AgentWants request={request} /> : <span aria-busy={detail.loading}>An agent wants to run an action</span>}
+        {request ? <AgentWants request={request} /> : <span>An agent wants to run an action</span>}
       </strong>
       <span className="small">
         {approval.workflow_id} · task <code>{approval.state}</code>
