@@ -53,7 +53,6 @@ def serve(
 ) -> None:
     """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its per-poll job lines drown the access log
-    logging.getLogger("transitions").setLevel(logging.WARNING)  # one INFO line per callback of every transition
     settings = Settings(
         database_url=db or default_database_url(),
         workers=workers,

@@ -7,6 +7,7 @@ what every guard it tried evaluated to. Guards are CEL, evaluated against the va
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -22,6 +23,12 @@ from engine.runtime.snapshot import AUTO
 from engine.runtime.variables import evaluate
 
 __all__ = ["CompiledWorkflow", "Fired", "GuardEvaluation", "MachineCache", "branch_workflow"]
+
+# `transitions` narrates every callback of every fire at INFO: five lines a transition wherever the host logs
+# INFO (Litestar, uvicorn and `logging.basicConfig` do), costing more than the fire itself. Quiet unless the
+# application set the logger's level itself.
+if logging.getLogger("transitions").level == logging.NOTSET:
+    logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True, slots=True)
