@@ -1,21 +1,26 @@
 """Simulation: run a definition on the engine's pure step — states visited, guards' values, the context —
-with nothing persisted and no handler called. Task states wait for the `done`/`error` the caller sends."""
+with nothing persisted and no handler called. Task states wait for the `done`/`error` the caller sends.
+
+Given the deployed agents, a task that names one is simulated under its policies as the engine runs it: an
+agent that requires approval holds the instance at its gate until an `approve` or `reject` is sent (a reject
+takes the task's error path). Budgets are not simulated: the simulation has no tenant spend."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from engine.definition import Workflow
+from engine.definition import Agent, Workflow
 from engine.errors import TransitionNotAllowed
+from engine.runtime.agent_policies import AGENT_GATE
 from engine.runtime.decide import Decision, Step, decide, start
-from engine.runtime.effects import Effect
+from engine.runtime.effects import Effect, RequestApproval
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import Environment, Event, Snapshot
+from engine.runtime.snapshot import HELD, AgentLookup, Environment, Event, Snapshot
 from engine.runtime.variables import json_value
 
 __all__ = ["GuardValue", "Rejection", "SimulatedEvent", "SimulationResult", "SimulationStep", "simulate"]
@@ -89,15 +94,37 @@ def _effect(effect: Effect) -> dict[str, Any]:
     return described
 
 
+class _Agents(AgentLookup):
+    """The agents a simulated decision may run a task as; no budget (nothing is spent in a simulation)."""
+
+    def __init__(self, agents: Mapping[str, Agent]) -> None:
+        self._agents = agents
+
+    def agent(self, agent_id: str) -> Agent | None:
+        return self._agents.get(agent_id)
+
+
 class _Recorder:
     def __init__(self, context: dict[str, Any]) -> None:
         self.context = dict(context)
         self.steps: list[SimulationStep] = []
+        self.gate: RequestApproval | None = None  # the approval the instance was last held at
 
     def add(self, decision: Decision) -> Snapshot:
         for step in decision.steps:
             self.steps.append(self._step(step))
+            self.gate = next((e for e in step.effects if isinstance(e, RequestApproval)), self.gate)
         return decision.snapshot
+
+    def event(self, sent: SimulatedEvent, snapshot: Snapshot, actor: str | None) -> Event:
+        """The event as the engine would deliver it: a decision at an agent's gate says whose gate it is."""
+        payload = sent.payload
+        gate = self.gate
+        if snapshot.status == HELD and sent.event in ("approve", "reject") and gate is not None \
+                and gate.kind == AGENT_GATE and not (isinstance(payload, dict) and "kind" in payload):
+            payload = {**(payload if isinstance(payload, dict) else {}), "kind": AGENT_GATE,
+                       "agent": gate.request.get("agent")}
+        return Event(sent.event, payload, sent.actor or actor)
 
     def _step(self, step: Step) -> SimulationStep:
         self.context.update(step.changes)
@@ -126,17 +153,19 @@ def simulate(
     now: float | None = None,
     tenant: str = "simulation",
     actor: str | None = None,
+    agents: Mapping[str, Agent] | None = None,
 ) -> SimulationResult:
-    """Start `workflow` with `context`, then send `events` in order; refused events are listed, not fatal."""
+    """Start `workflow` with `context`, then send `events` in order; refused events are listed, not fatal.
+    `agents`: the deployed agents by id, whose policies apply to the tasks that name them."""
     compiled = CompiledWorkflow(workflow)
     instance = {"id": "simulation", "workflow_id": workflow.id, "version": workflow.version, "tenant": tenant}
-    env = Environment(now=time.time() if now is None else now, instance=instance)
+    env = Environment(now=time.time() if now is None else now, instance=instance, agents=_Agents(agents or {}))
     recorder = _Recorder({})
     snapshot = recorder.add(start(compiled, context, env, actor=actor))
     rejected: list[Rejection] = []
     for index, sent in enumerate(events[:MAX_EVENTS]):
         try:
-            decision = decide(compiled, snapshot, Event(sent.event, sent.payload, sent.actor or actor), env)
+            decision = decide(compiled, snapshot, recorder.event(sent, snapshot, actor), env)
         except TransitionNotAllowed as exc:
             rejected.append(Rejection(index=index, event=sent.event, state=snapshot.state, detail=exc.detail))
             continue

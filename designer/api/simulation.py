@@ -1,4 +1,5 @@
-"""Simulation: a definition (even an unsaved draft), a context and events through the engine's pure step."""
+"""Simulation: a definition (even an unsaved draft), a context and events through the engine's pure step, with
+the deployed agents' policies on the tasks that name them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.simulation import SimulationRequest
 from designer.security.principal import Principal
 from designer.simulation import SimulatedEvent, SimulationResult, simulate
-from engine.definition import Workflow
+from engine.definition import TaskState, Workflow
+from engine.runtime.engine import Engine
 from storage.drafts import DraftStore
 
 __all__ = ["SimulationController"]
@@ -42,10 +44,12 @@ class SimulationController(Controller):
     def simulate(
         self,
         data: JSONBody[SimulationRequest],
+        *,
         me: NamedDependency[Principal],
         checker: NamedDependency[Checker],
         drafts: NamedDependency[DraftStore],
         catalog: NamedDependency[DefinitionCatalog],
+        engine: NamedDependency[Engine],
     ) -> SimulationResult:
         workflow = _workflow(data, checker, drafts, catalog)
         context: dict[str, Any] = data.context if data.context is not None else {}
@@ -58,4 +62,6 @@ class SimulationController(Controller):
                 context = dict(example.context)
             if data.events is None:
                 events = [SimulatedEvent(event=e.event, payload=e.payload, actor=e.actor) for e in example.events]
-        return simulate(workflow, context, events, tenant=me.tenant, actor=me.username)
+        named = {s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent}
+        agents = {a.id: a for a in engine.agents() if a.id in named} if named else {}
+        return simulate(workflow, context, events, tenant=me.tenant, actor=me.username, agents=agents)

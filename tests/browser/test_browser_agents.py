@@ -1,5 +1,5 @@
 """Agents in the browser: the tool calls a task's action made, on the instance timeline, and an agent that needs a
-person's approval before it acts, in the approvals inbox.
+person's approval before it acts, in the simulator and in the approvals inbox.
 
 The lead-qualification flow runs the offline BDR handlers, which record each tool call (`crm.contacts.search`, ...)
 with the attempt that made it. The gated agent is deployed with `statewright deploy` into the server's database:
@@ -115,6 +115,7 @@ def test_agent_approval_in_the_inbox_lets_the_instance_go_on(
         unavailable("deploying the gated agent needs the database of a server this test run started")
     database = f"sqlite:///{server.log_path.parent / 'statewright.db'}"
     deploy(tmp_path, database, agent=GATED_AGENT, workflow=GATED_FLOW)
+    simulate_the_gate(sign_in("analyst"))
     token = server.token("analyst")
     started = server.api(
         "POST",
@@ -160,6 +161,22 @@ def test_agent_approval_in_the_inbox_lets_the_instance_go_on(
     expect(search.get_by_test_id("tool-call-parameters")).to_contain_text("jane.smith@globex.com")
     expect(analyst.get_by_test_id("timeline").get_by_test_id("attempt")).to_contain_text("gated_booker")
     screenshot(analyst, "instance-agent-approved-tool-calls")
+
+
+def simulate_the_gate(page: Page) -> None:
+    """The designer's simulator holds the task at the deployed agent's gate, as the engine will."""
+    page.goto(f"/definitions/{GATED_FLOW['id']}")
+    page.get_by_test_id("edit-definition").click()
+    page.get_by_test_id("panel-simulate").click()
+    page.get_by_test_id("sim-context").fill(json.dumps({"email": "jane.smith@globex.com"}))
+    page.get_by_test_id("sim-start").click()
+    expect(page.get_by_test_id("sim-status")).to_contain_text("held at an approval gate")
+    expect(page.get_by_test_id("sim-step-0")).to_contain_text("an approval (agent Gated Booker) at check")
+    screenshot(page, "simulator-agent-gate")
+    page.get_by_test_id("sim-fire-approve").click()
+    expect(page.get_by_test_id("sim-status")).to_contain_text("running")
+    page.get_by_test_id("sim-fire-done").click()
+    expect(page.get_by_test_id("sim-state")).to_have_text("checked")
 
 
 def first_call(scope: Locator | Page, tool: str) -> Locator:

@@ -416,6 +416,44 @@ def test_simulation_runs_without_touching_real_instances(env: Env) -> None:
     assert env.call("GET", "/api/instances", "viewer").json()["total"] == before
 
 
+GATED_AGENT = {
+    "id": "sim_gatekeeper", "type": "bdr", "version": "1.0.0", "name": "Gatekeeper",
+    "tools": ["crm.contacts.search"], "model": "gpt-4o-mini", "temperature": 0.1, "max_tokens": 300,
+    "instructions": "Ask first.", "policies": {"approval_required": True, "approvers": {"roles": ["sales_manager"]}},
+}
+GATED_FLOW = {
+    "id": "sim_gated", "version": 1, "title": "A task its agent must have approved", "initial": "call",
+    "states": {"call": {"type": "task", "action": "call_lead", "agent": "sim_gatekeeper", "input": {"lead": "lead"}},
+               "won": {"type": "final", "outcome": "success"}, "lost": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "call", "trigger": "done", "dest": "won"},
+                    {"source": "call", "trigger": "error", "dest": "lost"}],
+}
+
+
+@pytest.mark.parametrize(("events", "state", "status"), [
+    ([], "call", "held"),
+    ([{"event": "done"}, {"event": "approve", "payload": {"comment": "go"}}, {"event": "done"}], "won", "succeeded"),
+    ([{"event": "reject"}], "lost", "failed"),
+])
+def test_simulation_holds_a_task_at_its_deployed_agents_approval_gate(
+        env: Env, events: list[dict[str, Any]], state: str, status: str) -> None:
+    env.services.engine.deploy_agent(GATED_AGENT)
+    body = {"definition": GATED_FLOW, "context": {"lead": "ann@example.com"}, "events": events}
+    result = env.call("POST", "/api/simulate", "viewer", json=body)
+    assert result.status_code == 200, result.text
+    simulated = result.json()
+    assert (simulated["state"], simulated["status"]) == (state, status)
+    held = simulated["steps"][0]
+    assert held["status"] == "held"
+    gate = next(e for e in held["effects"] if e["type"] == "RequestApproval")
+    assert (gate["kind"], gate["request"]["agent"], gate["roles"]) == ("agent", "sim_gatekeeper", ["sales_manager"])
+    if events[:1] == [{"event": "done"}]:  # the action cannot finish before the approval: refused, not fatal
+        assert [r["event"] for r in simulated["rejected"]] == ["done"]
+    if state == "lost":
+        assert simulated["steps"][-1]["event"] == "error"
+        assert simulated["context"] == {"lead": "ann@example.com"}
+
+
 def test_simulation_of_a_deployed_version_with_its_example_and_of_a_draft(env: Env) -> None:
     by_example = env.call(
         "POST", "/api/simulate", "viewer", json={"workflow_id": "review_flow", "example": "big_offer_is_reviewed"}

@@ -9,7 +9,7 @@ import ContextChange from "../components/ContextChange";
 
 const STATUS_WORDS: Record<string, string> = {
   running: "running — waiting for the next event",
-  held: "held at a policy's approval gate",
+  held: "held at an approval gate (a policy's, or an agent's that asks before it acts): approve or reject",
   succeeded: "finished: success",
   failed: "finished: failure",
   cancelled: "cancelled",
@@ -22,6 +22,11 @@ function describeEvent(event: string | null): string {
 }
 
 function describeEffect(effect: { type: string; [k: string]: unknown }): string {
+  if (effect.type === "RequestApproval") {
+    const request = (effect.request ?? {}) as Record<string, unknown>;
+    const whose = effect.kind === "agent" ? `agent ${String(request.agent_name ?? request.agent ?? "")}` : String(effect.kind ?? "");
+    return `an approval (${whose}) at ${String(effect.state ?? "")}`;
+  }
   const detail = effect.action ?? effect.fire ?? effect.state ?? "";
   return detail ? `${effect.type} ${String(detail)}` : effect.type;
 }
@@ -93,6 +98,7 @@ export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelPro
   const offered = useMemo(() => {
     if (!result) return [];
     const names = new Set<string>();
+    if (result.status === "held") return ["approve", "reject"];
     for (const t of workflow.transitions) {
       if (t.trigger && transitionSources(t, workflow).includes(result.state)) names.add(t.trigger);
     }
