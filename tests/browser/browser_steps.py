@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -104,3 +106,9 @@ def drag_state(page: Page, state_id: str, dx: float, dy: float) -> None:
     page.mouse.down()
     page.mouse.move(x + dx, y + dy, steps=10)
     page.mouse.up()
+
+
+def json_text(page: Page) -> dict[str, Any]:
+    """The document in the editor's JSON view."""
+    loaded: dict[str, Any] = json.loads(page.get_by_test_id("json-text").input_value())
+    return loaded

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_steps import SignIn, screenshot, state, transition_label
+from browser_steps import SignIn, json_text, screenshot, state, transition_label
 from live_server import LiveServer
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -23,10 +23,6 @@ DRAFT = {
     "transitions": [{"source": "triage", "trigger": "done", "dest": "resolved"}],
     "layout": {"triage": {"x": 0, "y": 0}, "resolved": {"x": 0, "y": 180}},
 }
-
-
-def json_text(page: Page) -> dict:
-    return json.loads(page.get_by_test_id("json-text").input_value())
 
 
 def test_json_and_canvas_stay_in_sync_and_undo_restores(server: LiveServer, sign_in: SignIn) -> None:

@@ -1,5 +1,7 @@
 // The designer for one draft: palette, canvas (or JSON), inspector or simulator, problems, and the
-// commands that save, publish, lay out and export it.
+// commands that save, publish, lay out and export it. The canvas, palette and inspector edit one machine:
+// the workflow, or a parallel state's branch opened from the inspector (the scope); every edit of it is
+// written back into the one document that is saved.
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { layoutDefinition } from "../api/checks";
@@ -10,7 +12,8 @@ import { navigate } from "../app/router";
 import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
-import type { Finding } from "../model/findings";
+import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
+import { machineAt, qualifiedPrefix, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
 import { editorReducer, initialEditorState } from "./history";
@@ -30,7 +33,8 @@ import { layeredLayout } from "./layeredLayout";
 import { useShortcuts } from "./useShortcuts";
 import { useUnsavedWarning } from "./useUnsavedWarning";
 import { useValidation } from "./useValidation";
-import { fitLayout } from "./serverLayout";
+import ScopeBreadcrumb from "./ScopeBreadcrumb";
+import { fitLayout, layoutWithin } from "./serverLayout";
 import { useSuggestedLayout } from "./useSuggestedLayout";
 
 export interface DraftEditorProps {
@@ -57,9 +61,13 @@ export default function DraftEditor(props: DraftEditorProps) {
 
 function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEditorProps) {
   const [state, dispatch] = useReducer(editorReducer, initial, initialEditorState);
-  const workflow = state.present;
+  const root = state.present;
+  const scope = state.scope;
+  /** The machine on the canvas: the workflow itself, or the branch the scope names. */
+  const workflow = useMemo(() => machineAt(root, scope)!, [root, scope]);
   const selection = state.selection;
-  const validation = useValidation(workflow);
+  const validation = useValidation(root);
+  const findings = useMemo(() => findingsIn(validation.findings, scope), [validation.findings, scope]);
   const [saved, setSaved] = useState<Workflow>(initial);
   const revision = useRef(draft.revision);
   const [view, setView] = useState<CenterView>("diagram");
@@ -69,29 +77,59 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const flow = useReactFlow();
-  const dirty = workflow !== saved;
+  const dirty = root !== saved;
   useUnsavedWarning(dirty && canEdit);
-  const suggested = useSuggestedLayout(initial, layoutDefinition);
-  const marks = useEditorMarks(workflow, validation.findings, panel === "simulate" ? simulation : null);
+  /** The server's Graphviz layout of the machine on the canvas: a branch's part of the whole workflow's. */
+  const fetchLayout = useCallback(
+    async (machine: Workflow) => {
+      if (scope.length === 0) return layoutDefinition(machine);
+      return layoutWithin(await layoutDefinition(root), qualifiedPrefix(root, scope)!);
+    },
+    [root, scope],
+  );
+  const suggestedForRoot = useSuggestedLayout(initial, layoutDefinition);
+  // Asked once each time a branch is opened (the branch as it was then), so its states without a saved
+  // position stay put while it is edited.
+  const openedBranch = useMemo(() => (scope.length > 0 ? workflow : null), [scope]);
+  const suggestedForBranch = useSuggestedLayout(openedBranch, fetchLayout);
+  const suggested = scope.length > 0 ? suggestedForBranch : suggestedForRoot;
+  // The simulation runs the workflow: its path is drawn on the workflow's canvas only.
+  const marks = useEditorMarks(workflow, findings, panel === "simulate" && scope.length === 0 ? simulation : null);
 
-  const commit = useCallback(
+  const commitDocument = useCallback(
     (next: Workflow, coalesce?: string, select?: Selection) => {
       if (!canEdit) return;
       dispatch({ type: "commit", workflow: next, coalesce, selection: select, at: Date.now() });
     },
     [canEdit],
   );
+  /** Record an edit of the machine on the canvas, written back into the document. */
+  const commit = useCallback(
+    (next: Workflow, coalesce?: string, select?: Selection) =>
+      commitDocument(next === workflow ? root : withMachineAt(root, scope, next), coalesce, select),
+    [commitDocument, workflow, root, scope],
+  );
+  const open = useCallback((next: Scope, select: Selection = NOTHING) => {
+    dispatch({ type: "open", scope: next, selection: select });
+    setPanel("inspect");
+    setView("diagram");
+  }, []);
+  const openBranch = useCallback((stateId: string, index: number) => open([...scope, { state: stateId, branch: index }]), [open, scope]);
   const select = useCallback((next: Selection) => {
     dispatch({ type: "select", selection: next });
     setPanel("inspect");
   }, []);
 
-  const revealElements = useCallback((states: string[], transitions: number[]) => {
-    dispatch({ type: "select", selection: { states, transitions } });
-    setPanel("inspect");
-    setView("diagram");
-    setReveal((r) => ({ states, transitions, nonce: (r?.nonce ?? 0) + 1 }));
-  }, []);
+  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
+  const revealFinding = useCallback(
+    (finding: Finding) => {
+      const at = scopeOfPointer(finding.pointer);
+      const { states, transitions } = locate(findingIn(finding, at)!);
+      open(at, { states, transitions });
+      setReveal((r) => ({ states, transitions, nonce: (r?.nonce ?? 0) + 1 }));
+    },
+    [open],
+  );
 
   /** After a state is added off screen, frame the whole drawing so it is in view. */
   const keepInView = useCallback(
@@ -128,9 +166,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     if (!canEdit) return false;
     setBusy("save");
     try {
-      const answer = await updateDraft(draft.id, workflow as Record<string, unknown>, revision.current);
+      const answer = await updateDraft(draft.id, root as Record<string, unknown>, revision.current);
       revision.current = answer.revision;
-      setSaved(workflow);
+      setSaved(root);
       setMessage({ kind: "ok", text: `Draft saved (revision ${answer.revision}).` });
       return true;
     } catch (e) {
@@ -142,14 +180,14 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     } finally {
       setBusy(null);
     }
-  }, [canEdit, draft.id, workflow]);
+  }, [canEdit, draft.id, root]);
 
   const publish = useCallback(async () => {
     if (dirty && !(await save())) return;
     setBusy("publish");
     try {
       const version = await publishDraft(draft.id);
-      setSaved(workflow);
+      setSaved(root);
       navigate(`/definitions/${encodeURIComponent(version.workflow_id)}?published=${version.version}`, { force: true });
     } catch (e) {
       if (e instanceof ApiError && e.findings.length) {
@@ -160,12 +198,12 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     } finally {
       setBusy(null);
     }
-  }, [dirty, save, draft.id, workflow]);
+  }, [dirty, save, draft.id, root]);
 
   const autoLayout = useCallback(async () => {
     setBusy("layout");
     try {
-      const layout = await layoutDefinition(workflow);
+      const layout = await fetchLayout(workflow);
       commit(setLayout(workflow, fitLayout(workflow, layout)));
     } catch (e) {
       // Graphviz cannot lay out a draft that does not load yet (or the service is down): arrange it here.
@@ -176,7 +214,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       setBusy(null);
       window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300, maxZoom: 1.1 }), 50);
     }
-  }, [workflow, commit, flow]);
+  }, [workflow, commit, flow, fetchLayout]);
 
   const removeSelected = useCallback(() => {
     if (isEmpty(selection)) return;
@@ -221,8 +259,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
 
   const ctx: InspectorContext = useMemo(
-    () => ({ workflow, findings: validation.findings, editable: canEdit, validating: validation.pending, commit, select }),
-    [workflow, validation.findings, validation.pending, canEdit, commit, select],
+    () => ({ workflow, findings, editable: canEdit, validating: validation.pending, commit, select, inBranch: scope.length > 0, openBranch }),
+    [workflow, findings, validation.pending, canEdit, commit, select, scope, openBranch],
   );
   const errors = validation.findings.filter((f) => f.severity === "error").length;
   // A publish refusal lists errors; once validation finds none, the list is out of date.
@@ -241,15 +279,15 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   // Text that parses to the same workflow (a space, an undone typo) is not a change worth an undo step.
   const onJson = useCallback(
     (next: Workflow) => {
-      if (JSON.stringify(next) !== JSON.stringify(workflow)) commit(next, "json");
+      if (JSON.stringify(next) !== JSON.stringify(root)) commitDocument(next, "json");
     },
-    [commit, workflow],
+    [commitDocument, root],
   );
 
   return (
     <div className="designer" data-testid="designer" data-dirty={dirty ? "true" : "false"}>
       <DesignerToolbar
-        workflow={workflow}
+        workflow={root}
         dirty={dirty}
         canEdit={canEdit}
         canPublish={canPublish}
@@ -258,7 +296,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         canUndo={state.past.length > 0}
         canRedo={state.future.length > 0}
         hasSelection={!isEmpty(selection)}
-        showVersions={Boolean(workflow.id) && draft.base_version !== null}
+        showVersions={Boolean(root.id) && draft.base_version !== null}
         onSave={() => void save()}
         onPublish={() => void publish()}
         onUndo={() => dispatch({ type: "undo" })}
@@ -293,10 +331,12 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             <button type="button" role="tab" aria-selected={view === "json"} data-testid="view-json" onClick={() => setView("json")}>
               JSON
             </button>
+            {scope.length > 0 && <ScopeBreadcrumb root={root} scope={scope} onOpen={open} />}
           </div>
           <div className="view-area">
             <div className={`view-pane ${view === "diagram" ? "" : "hidden"}`}>
               <FlowCanvas
+                key={scopePointer(scope)}
                 workflow={workflow}
                 marks={marks}
                 selection={selection}
@@ -307,15 +347,16 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onMove={onMove}
                 onConnect={onConnect}
                 onDropState={add}
+                onOpen={(stateId) => openBranch(stateId, 0)}
               />
             </div>
             {view === "json" && (
               <div className="view-pane">
-                <JsonView workflow={workflow} editable={canEdit} onChange={onJson} />
+                <JsonView workflow={root} editable={canEdit} onChange={onJson} />
               </div>
             )}
           </div>
-          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealElements} />
+          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} />
         </main>
         <aside className="designer-right">
           <div className="view-tabs" role="tablist" aria-label="Side panel">
@@ -332,7 +373,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             </div>
             {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
             <div hidden={panel !== "simulate"}>
-              <SimulatorPanel workflow={workflow} onResult={setSimulation} />
+              <SimulatorPanel workflow={root} onResult={setSimulation} />
             </div>
           </div>
         </aside>

@@ -1,12 +1,12 @@
 // The problems the server found, errors first. Clicking one selects the states or transitions at fault
-// and brings them into view.
+// and brings them into view (opening the branch they are in).
 import { countBySeverity, locate, type Finding } from "../model/findings";
 
 export interface FindingsPanelProps {
   findings: readonly Finding[];
   pending: boolean;
   error: string | null;
-  onReveal: (states: string[], transitions: number[]) => void;
+  onReveal: (finding: Finding) => void;
 }
 
 export default function FindingsPanel({ findings, pending, error, onReveal }: FindingsPanelProps) {
@@ -41,7 +41,7 @@ export default function FindingsPanel({ findings, pending, error, onReveal }: Fi
                 className={`finding finding-${f.severity}`}
                 data-testid={`finding-${f.code}`}
                 data-states={where.states.join(" ")}
-                onClick={() => onReveal(where.states, where.transitions)}
+                onClick={() => onReveal(f)}
               >
                 <span className="finding-severity">{f.severity}</span>
                 <span className="finding-code">{f.code}</span>

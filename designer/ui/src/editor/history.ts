@@ -1,5 +1,7 @@
 // The editor's document with its undo history. Every change is a new immutable workflow; undo and redo
-// move between them. Rapid edits of one field (typing in the inspector) share one history entry.
+// move between them. Rapid edits of one field (typing in the inspector) share one history entry. The scope
+// is the machine being edited (the workflow, or a parallel state's branch); the selection lies in it.
+import { existingScope, machineAt, ROOT, sameScope, type Scope } from "../model/scope";
 import type { Workflow } from "../model/workflow";
 import type { Selection } from "./selection";
 import { NOTHING } from "./selection";
@@ -11,6 +13,7 @@ export interface EditorState {
   past: Workflow[];
   present: Workflow;
   future: Workflow[];
+  scope: Scope;
   selection: Selection;
   /** The key and time of the last commit, so a burst of edits to the same field becomes one step. */
   lastKey: string | null;
@@ -22,10 +25,11 @@ export type EditorAction =
   | { type: "undo" }
   | { type: "redo" }
   | { type: "select"; selection: Selection }
+  | { type: "open"; scope: Scope; selection: Selection }
   | { type: "reset"; workflow: Workflow };
 
 export function initialEditorState(workflow: Workflow): EditorState {
-  return { past: [], present: workflow, future: [], selection: NOTHING, lastKey: null, lastAt: 0 };
+  return { past: [], present: workflow, future: [], scope: ROOT, selection: NOTHING, lastKey: null, lastAt: 0 };
 }
 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
@@ -36,11 +40,13 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       }
       const merge = action.coalesce !== undefined && action.coalesce === state.lastKey && action.at - state.lastAt < COALESCE_MS;
       const past = merge ? state.past : [...state.past, state.present].slice(-LIMIT);
+      const settled = settle(state, action.workflow);
       return {
         past,
         present: action.workflow,
         future: [],
-        selection: action.selection ?? keepExisting(state.selection, action.workflow),
+        scope: settled.scope,
+        selection: action.selection ?? settled.selection,
         lastKey: action.coalesce ?? null,
         lastAt: action.at,
       };
@@ -52,7 +58,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         past: state.past.slice(0, -1),
         present: previous,
         future: [state.present, ...state.future],
-        selection: keepExisting(state.selection, previous),
+        ...settle(state, previous),
         lastKey: null,
         lastAt: 0,
       };
@@ -64,19 +70,29 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
         past: [...state.past, state.present],
         present: next,
         future: state.future.slice(1),
-        selection: keepExisting(state.selection, next),
+        ...settle(state, next),
         lastKey: null,
         lastAt: 0,
       };
     }
     case "select":
       return { ...state, selection: action.selection };
+    case "open": {
+      const scope = existingScope(state.present, action.scope);
+      return { ...state, scope: sameScope(scope, state.scope) ? state.scope : scope, selection: action.selection, lastKey: null };
+    }
     case "reset":
       return initialEditorState(action.workflow);
   }
 }
 
-/** After the document changed under it, the selection keeps only what still exists. */
+/** After the document changed under it, the scope and selection keep only what still exists. */
+function settle(state: EditorState, root: Workflow): { scope: Scope; selection: Selection } {
+  const scope = existingScope(root, state.scope);
+  if (scope !== state.scope) return { scope, selection: NOTHING };
+  return { scope, selection: keepExisting(state.selection, machineAt(root, scope)!) };
+}
+
 function keepExisting(selection: Selection, workflow: Workflow): Selection {
   const states = selection.states.filter((id) => id in workflow.states);
   const transitions = selection.transitions.filter((i) => i < workflow.transitions.length);

@@ -31,3 +31,13 @@ export function fitLayout(workflow: Workflow, layout: Layout): Record<string, Po
 export function needsLayout(workflow: Workflow): boolean {
   return Object.keys(workflow.states).some((id) => !workflow.layout?.[id]);
 }
+
+/** The boxes of one branch's states, by their own ids, out of the layout of the whole workflow. */
+export function layoutWithin(layout: Layout, prefix: string): Layout {
+  const states: Layout["states"] = {};
+  for (const [qid, box] of Object.entries(layout.states)) {
+    const id = qid.slice(prefix.length);
+    if (qid.startsWith(prefix) && !id.includes("/")) states[id] = box;
+  }
+  return { ...layout, states };
+}

@@ -1,6 +1,7 @@
 // Pure edits of a workflow: each takes a workflow and returns a new one, sharing what did not change.
 // The editor records every result in its undo history; nothing here knows about React or the canvas.
 import { freshId } from "./ids";
+import { SEPARATOR } from "./scope";
 import { newState } from "./stateTemplates";
 import type { Position, State, StateType, Transition, Workflow } from "./workflow";
 import { ANY_SOURCE } from "./workflow";
@@ -18,7 +19,8 @@ export function updateState(workflow: Workflow, id: string, state: State): Workf
   return { ...workflow, states: { ...workflow.states, [id]: state } };
 }
 
-/** Rename a state everywhere it is named: the states map (keeping order), transitions, layout, initial. */
+/** Rename a state everywhere it is named: the states map (keeping order), transitions, layout (its branches'
+ * states' positions too), initial. */
 export function renameState(workflow: Workflow, from: string, to: string): Workflow {
   if (from === to || !(from in workflow.states) || to in workflow.states) return workflow;
   const states: Record<string, State> = {};
@@ -30,7 +32,10 @@ export function renameState(workflow: Workflow, from: string, to: string): Workf
     return changed ? { ...t, source, dest: rename(t.dest) } : t;
   });
   const layout: Record<string, Position> = {};
-  for (const [id, pos] of Object.entries(workflow.layout ?? {})) layout[rename(id)] = pos;
+  for (const [key, pos] of Object.entries(workflow.layout ?? {})) {
+    const [owner, ...inside] = key.split(SEPARATOR);
+    layout[[rename(owner!), ...inside].join(SEPARATOR)] = pos;
+  }
   return { ...workflow, states, transitions, layout, initial: rename(workflow.initial ?? "") };
 }
 
@@ -52,7 +57,7 @@ export function removeElements(workflow: Workflow, stateIds: Iterable<string>, t
     }
   });
   const layout: Record<string, Position> = {};
-  for (const [id, pos] of Object.entries(workflow.layout ?? {})) if (!gone.has(id)) layout[id] = pos;
+  for (const [key, pos] of Object.entries(workflow.layout ?? {})) if (!gone.has(key.split(SEPARATOR)[0]!)) layout[key] = pos;
   const initial = gone.has(workflow.initial ?? "") ? (Object.keys(states)[0] ?? "") : workflow.initial;
   return { ...workflow, states, transitions, layout, initial };
 }
@@ -97,9 +102,10 @@ export function moveStates(workflow: Workflow, moved: Record<string, Position>):
   return { ...workflow, layout };
 }
 
-/** Replace the whole layout (auto-layout): every state gets a position. */
+/** Replace the layout of the states (auto-layout): every state gets a position; branches keep theirs. */
 export function setLayout(workflow: Workflow, layout: Record<string, Position>): Workflow {
   const next: Record<string, Position> = {};
+  for (const [key, pos] of Object.entries(workflow.layout ?? {})) if (key.includes(SEPARATOR)) next[key] = pos;
   for (const [id, pos] of Object.entries(layout)) if (id in workflow.states) next[id] = roundPosition(pos);
   return { ...workflow, layout: next };
 }

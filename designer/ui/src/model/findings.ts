@@ -1,4 +1,5 @@
 // Validation findings as the server reports them, and how the editor looks them up by location.
+import { sameScope, scopeOfPointer, scopePointer, type Scope } from "./scope";
 
 export type Severity = "error" | "warning";
 
@@ -74,4 +75,20 @@ export function locate(finding: Finding): { states: string[]; transitions: numbe
   if ((head === "transitions") && second && /^\d+$/.test(second)) return { states: [], transitions: [Number(second)] };
   if (head === "layout" && second) return { states: [second], transitions: [] };
   return { states: [], transitions: [] };
+}
+
+/**
+ * A finding as the machine at `scope` sees it: its pointer relative to that machine, and when it is about a
+ * branch deeper down, pointing at the parallel state holding that branch. Null when it is about elsewhere.
+ */
+export function findingIn(finding: Finding, scope: Scope): Finding | null {
+  const at = scopeOfPointer(finding.pointer);
+  if (at.length < scope.length || !sameScope(at.slice(0, scope.length), scope)) return null;
+  const pointer = finding.pointer.slice(scopePointer(scope).length);
+  const inner = at[scope.length];
+  return inner ? { ...finding, pointer, states: [inner.state], transitions: [] } : { ...finding, pointer };
+}
+
+export function findingsIn(findings: readonly Finding[], scope: Scope): Finding[] {
+  return findings.flatMap((f) => findingIn(f, scope) ?? []);
 }

@@ -56,11 +56,13 @@ export interface FlowCanvasProps {
   onMove?: (positions: Record<string, Position>) => void;
   onConnect?: (source: string, dest: string) => void;
   onDropState?: (type: StateType, position: Position) => void;
+  /** A parallel state was double-clicked: show its inside. */
+  onOpen?: (stateId: string) => void;
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -143,6 +145,13 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     [onConnect],
   );
 
+  const onNodeDoubleClick = useCallback(
+    (_event: unknown, node: CanvasNode) => {
+      if (node.type === "state" && node.data.state.type === "parallel") onOpen?.(node.id);
+    },
+    [onOpen],
+  );
+
   const onDragOver = useCallback((event: DragEvent) => {
     if (event.dataTransfer.types.includes(PALETTE_MIME)) {
       event.preventDefault();
@@ -194,6 +203,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         onEdgesChange={onEdgesChange}
         onNodeDragStop={endDrag}
         onConnect={handleConnect}
+        onNodeDoubleClick={onNodeDoubleClick}
         isValidConnection={isValidConnection}
         nodesDraggable={editable}
         nodesConnectable={editable}

@@ -1,4 +1,5 @@
 // The right-hand panel: what is selected decides what it edits.
+import BranchInspector from "./BranchInspector";
 import StateInspector from "./StateInspector";
 import TransitionInspector from "./TransitionInspector";
 import WorkflowInspector from "./WorkflowInspector";
@@ -21,5 +22,5 @@ export default function Inspector({ ctx, selection }: { ctx: InspectorContext; s
   if (stateId !== undefined) return <StateInspector key={stateId} ctx={ctx} stateId={stateId} />;
   const index = selection.transitions[0];
   if (index !== undefined) return <TransitionInspector key={index} ctx={ctx} index={index} />;
-  return <WorkflowInspector ctx={ctx} />;
+  return ctx.inBranch ? <BranchInspector ctx={ctx} /> : <WorkflowInspector ctx={ctx} />;
 }

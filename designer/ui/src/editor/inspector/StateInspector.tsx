@@ -45,7 +45,7 @@ export default function StateInspector({ ctx, stateId }: { ctx: InspectorContext
           </button>
         )}
       </div>
-      <StateTypeFields stateId={stateId} state={state} findings={findings} disabled={disabled} change={change} />
+      <StateTypeFields stateId={stateId} state={state} findings={findings} disabled={disabled} change={change} openBranch={(index) => ctx.openBranch(stateId, index)} />
       <NameListInput label="Policies checked on entry" testId="field-policies" value={state.policies} disabled={disabled} problems={messagesAt(findings, pointerOf("states", stateId, "policies"), true)} onChange={(v) => setField("policies", v)} />
       <h3>Transitions out ({outgoing.length})</h3>
       {outgoing.length === 0 && state.type !== "final" && <p className="muted">None yet: drag from the handle at the bottom of the state to another state, or add one here.</p>}

@@ -6,6 +6,8 @@ import { CheckboxInput, NameListInput, NumberInput, SelectInput, TextInput } fro
 import { messagesAt, messagesByKey, pointerOf, type Finding } from "../../model/findings";
 import type { Branch, Join, Retry, State } from "../../model/workflow";
 import { pruneEmpty } from "../../model/edits";
+import { freshId } from "../../model/ids";
+import { newState } from "../../model/stateTemplates";
 
 export interface TypeFieldsProps {
   stateId: string;
@@ -13,6 +15,8 @@ export interface TypeFieldsProps {
   findings: readonly Finding[];
   disabled: boolean;
   change: (state: State, field: string) => void;
+  /** Open branch `index` of this (parallel) state on the canvas. */
+  openBranch: (index: number) => void;
 }
 
 export default function StateTypeFields(props: TypeFieldsProps) {
@@ -122,6 +126,7 @@ function WaitFields(props: TypeFieldsProps) {
 function ParallelFields(props: TypeFieldsProps) {
   const { state, disabled } = props;
   const join: Join = state.join ?? {};
+  const branches = state.branches ?? [];
   const setJoin = (patch: Partial<Join>) => set(props, "join", pruneEmpty({ ...join, ...patch }));
   return (
     <>
@@ -129,13 +134,23 @@ function ParallelFields(props: TypeFieldsProps) {
       {join.mode === "quorum" && <NumberInput label="Join quorum" testId="field-join-quorum" integer value={join.quorum} disabled={disabled} problems={at(props, "join", "quorum")} onChange={(v) => setJoin({ quorum: v })} />}
       <SelectInput label="When a branch fails" testId="field-join-on_failure" value={join.on_failure ?? "cancel_others"} disabled={disabled} options={[{ value: "cancel_others", label: "cancel the others" }, { value: "fail", label: "fail at once" }, { value: "continue", label: "continue" }]} onChange={(v) => setJoin({ on_failure: v ?? undefined })} />
       <div className="branch-summary" data-testid="branch-summary">
-        {(state.branches ?? []).map((b) => (
-          <div key={b.name} className="branch-row">
-            <strong>{b.name}</strong>: {Object.keys(b.states ?? {}).length} states, starts at <code>{b.initial}</code>
+        {branches.map((b, index) => (
+          <div key={index} className="branch-row">
+            <span>
+              <strong>{b.name}</strong>: {Object.keys(b.states ?? {}).length} states, starts at <code>{b.initial}</code>
+            </span>
+            <button type="button" data-testid={`open-branch-${b.name}`} onClick={() => props.openBranch(index)}>
+              Open
+            </button>
           </div>
         ))}
+        {!disabled && (
+          <button type="button" data-testid="add-branch" onClick={() => set(props, "branches", [...branches, newBranch(branches)])}>
+            Add a branch
+          </button>
+        )}
       </div>
-      <JsonInput label="Branches (each a small state machine)" testId="field-branches" rows={10} value={state.branches ?? []} disabled={disabled} hint="[{name, initial, states, transitions}] — the same format as the workflow's own states." onChange={(v) => set(props, "branches", v as Branch[])} />
+      <JsonInput label="Branches (each a small state machine)" testId="field-branches" rows={10} value={branches} disabled={disabled} hint="[{name, initial, states, transitions}] — the same format as the workflow's own states; Open edits one on the canvas." onChange={(v) => set(props, "branches", v as Branch[])} />
       {at(props, "branches").map((p) => (
         <div key={p} className="field-problem" role="alert">
           {p}
@@ -143,6 +158,12 @@ function ParallelFields(props: TypeFieldsProps) {
       ))}
     </>
   );
+}
+
+/** A new branch: the one a new parallel state starts with, under a name no other branch has. */
+function newBranch(branches: readonly Branch[]): Branch {
+  const template = newState("parallel").branches![0]!;
+  return { ...template, name: freshId("branch", new Set(branches.map((b) => b.name))) };
 }
 
 function SubflowFields(props: TypeFieldsProps) {

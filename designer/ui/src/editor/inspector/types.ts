@@ -1,4 +1,5 @@
-// What every inspector section is given: the workflow, the findings, and a way to record a change.
+// What every inspector section is given: the machine being edited (the workflow, or a branch of a parallel
+// state shown as one), the findings about it, and a way to record a change.
 import type { Finding } from "../../model/findings";
 import type { Workflow } from "../../model/workflow";
 import type { Selection } from "../selection";
@@ -12,4 +13,8 @@ export interface InspectorContext {
   /** Record a new workflow; edits with the same `coalesce` key in quick succession are one undo step. */
   commit: (workflow: Workflow, coalesce?: string, selection?: Selection) => void;
   select: (selection: Selection) => void;
+  /** True when `workflow` is a parallel state's branch rather than the workflow itself. */
+  inBranch: boolean;
+  /** Edit the inside of branch `index` of the parallel state `stateId` on the canvas. */
+  openBranch: (stateId: string, index: number) => void;
 }
