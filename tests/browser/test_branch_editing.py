@@ -104,6 +104,7 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
     wait_validated(page)
     expect(state(page, "notify")).to_have_attribute("data-mark", "error")
     unreachable = page.locator('[data-testid="finding-unreachable-state"][data-states="notify"]')
+    expect(unreachable.get_by_test_id("finding-target")).to_have_text("notify in review \u203a legal")
     expect(unreachable).to_have_count(1)
 
     # From the workflow root, the finding leads back into the branch and selects the state at fault.

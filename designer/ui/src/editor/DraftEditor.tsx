@@ -13,7 +13,7 @@ import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
-import { machineAt, qualifiedPrefix, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
+import { describeScope, machineAt, qualifiedPrefix, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
 import { editorReducer, initialEditorState } from "./history";
@@ -120,6 +120,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     setPanel("inspect");
   }, []);
 
+  const placeOf = useCallback((finding: Finding) => describeScope(root, scopeOfPointer(finding.pointer)), [root]);
   /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
   const revealFinding = useCallback(
     (finding: Finding) => {
@@ -356,7 +357,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
               </div>
             )}
           </div>
-          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} />
+          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} placeOf={placeOf} />
         </main>
         <aside className="designer-right">
           <div className="view-tabs" role="tablist" aria-label="Side panel">

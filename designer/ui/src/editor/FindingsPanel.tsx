@@ -7,9 +7,11 @@ export interface FindingsPanelProps {
   pending: boolean;
   error: string | null;
   onReveal: (finding: Finding) => void;
+  /** The branch a finding is in, for people (`review › legal`); null at the top level. */
+  placeOf?: (finding: Finding) => string | null;
 }
 
-export default function FindingsPanel({ findings, pending, error, onReveal }: FindingsPanelProps) {
+export default function FindingsPanel({ findings, pending, error, onReveal, placeOf }: FindingsPanelProps) {
   const { errors, warnings } = countBySeverity(findings);
   const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   return (
@@ -34,6 +36,7 @@ export default function FindingsPanel({ findings, pending, error, onReveal }: Fi
         {sorted.map((f, i) => {
           const where = locate(f);
           const target = [...where.states, ...where.transitions.map((t) => `transition ${t + 1}`)].join(", ");
+          const place = placeOf?.(f) ?? null;
           return (
             <li key={`${f.code}-${f.pointer}-${i}`}>
               <button
@@ -46,7 +49,12 @@ export default function FindingsPanel({ findings, pending, error, onReveal }: Fi
                 <span className="finding-severity">{f.severity}</span>
                 <span className="finding-code">{f.code}</span>
                 <span className="finding-message">{f.message}</span>
-                {target && <span className="finding-target">{target}</span>}
+                {(target || place) && (
+                  <span className="finding-target" data-testid="finding-target">
+                    {target}
+                    {place && <span className="finding-place"> in {place}</span>}
+                  </span>
+                )}
               </button>
             </li>
           );

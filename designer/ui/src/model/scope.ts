@@ -109,3 +109,18 @@ export function scopeOfPointer(pointer: string): Scope {
   }
   return scope;
 }
+
+/** Where a scope is, for people: `review › legal` (the parallel state, then the branch's name), or null at the
+ * top level or when the scope is gone. */
+export function describeScope(root: Workflow, scope: Scope): string | null {
+  if (scope.length === 0) return null;
+  const parts: string[] = [];
+  let machine = root;
+  for (const step of scope) {
+    const branch = branchOf(machine, step);
+    if (!branch) return null;
+    parts.push(step.state, branch.name);
+    machine = branchMachine(branch);
+  }
+  return parts.join(" › ");
+}
