@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -153,13 +153,15 @@ def simulate(
     now: float | None = None,
     tenant: str = "simulation",
     actor: str | None = None,
-    agents: Mapping[str, Agent] | None = None,
+    agents: Callable[[frozenset[str]], Mapping[str, Agent]] | None = None,
 ) -> SimulationResult:
     """Start `workflow` with `context`, then send `events` in order; refused events are listed, not fatal.
-    `agents`: the deployed agents by id, whose policies apply to the tasks that name them."""
+    `agents(ids)`: the deployed agents among the ids the workflow's tasks name (asked only if they name some),
+    whose policies apply to those tasks."""
     compiled = CompiledWorkflow(workflow)
     instance = {"id": "simulation", "workflow_id": workflow.id, "version": workflow.version, "tenant": tenant}
-    env = Environment(now=time.time() if now is None else now, instance=instance, agents=_Agents(agents or {}))
+    deployed = agents(compiled.agent_ids) if agents is not None and compiled.agent_ids else {}
+    env = Environment(now=time.time() if now is None else now, instance=instance, agents=_Agents(deployed))
     recorder = _Recorder({})
     snapshot = recorder.add(start(compiled, context, env, actor=actor))
     rejected: list[Rejection] = []

@@ -17,7 +17,7 @@ from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.simulation import SimulationRequest
 from designer.security.principal import Principal
 from designer.simulation import SimulatedEvent, SimulationResult, simulate
-from engine.definition import TaskState, Workflow
+from engine.definition import Workflow
 from engine.runtime.engine import Engine
 from storage.drafts import DraftStore
 
@@ -62,6 +62,5 @@ class SimulationController(Controller):
                 context = dict(example.context)
             if data.events is None:
                 events = [SimulatedEvent(event=e.event, payload=e.payload, actor=e.actor) for e in example.events]
-        named = {s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent}
-        agents = {a.id: a for a in engine.agents() if a.id in named} if named else {}
-        return simulate(workflow, context, events, tenant=me.tenant, actor=me.username, agents=agents)
+        return simulate(workflow, context, events, tenant=me.tenant, actor=me.username,
+                        agents=lambda ids: {a.id: a for a in engine.agents() if a.id in ids})

@@ -110,7 +110,8 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         instance = InstanceStore(tx).get_for_update(job.instance_id)
     if (instance is None or instance.status != RUNNING or instance.version != payload["seq"]
             or instance.state != payload["state"]):
-        _record_spend(tx, job, outcome, instance, now)  # spent all the same
+        if instance is not None:
+            _record_spend(tx, job, outcome, instance, now)  # spent all the same
         return False  # the instance left the task meanwhile (cancelled, or moved on by another event)
     amount = None
     if outcome.cost is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from engine.definition import Agent, ChoiceState, FinalState, Policy, SubflowState, TaskState, WaitState
@@ -103,12 +104,8 @@ class _Run:
                 changes[state.output] = json_value(event.payload)
             elif state.type == "parallel" and isinstance(event.payload, dict):
                 changes.update(event.payload.get("context") or {})
-        made: list[dict[str, Any]] = []  # the variables, built only if a guard or an assignment reads them
-
-        def scope() -> dict[str, Any]:
-            if not made:
-                made.append(self.scope(event.payload, {**self.context, **changes} if changes else None))
-            return made[0]
+        # The variables, built (once) only if a guard or an assignment reads them.
+        scope = cache(lambda: self.scope(event.payload, {**self.context, **changes} if changes else None))
 
         fired = self.c.fire(self.state, event.name, scope)
         if fired is None or fired.transition is None:
