@@ -14,7 +14,7 @@ two interleaved round by round, medians reported, in one table.
 - PostgreSQL: 1 and 4 worker processes (`python -m engine.runtime.worker`, batch 32) beside raw psycopg over
   1 and 4 connections (one process each), one transaction per transition, each with the share of the CPUs
   that was busy; and 1 and 4 workers running actions that wait rather than compute.
-- The shipped lead-qualification flow end to end, with the offline handlers of `definitions.handlers`,
+- The shipped lead-qualification flow end to end, with the offline handlers of `agents.handlers`,
   beside the same flow with handlers that answer at once.
 - The engine process's resident memory after serving the same requests with 0, 10,000 and 100,000 instances
   stored (each in a fresh process).

@@ -147,7 +147,7 @@ def lead_rate(engine: Engine, count: int, *, offline: bool) -> tuple[float, floa
     """(leads per second, transitions per second) from the first start until every lead has ended, with the
     shipped offline handlers or with trivial ones."""
     if offline:
-        from definitions.handlers import register  # noqa: PLC0415 - only for the end-to-end row
+        from agents.handlers import register  # noqa: PLC0415 - only for the end-to-end row
 
         register(engine)
     else:

@@ -10,6 +10,7 @@ import logging
 import threading
 from pathlib import Path
 
+import designer.executors  # noqa: F401 - provides the agent system's executors to the engine
 from designer._services import Services
 from engine.errors import StatewrightError
 from engine.runtime.engine import Engine
@@ -45,7 +46,7 @@ def deploy_definitions(engine: Engine, folders: list[Path]) -> list[str]:
 
 def register_shipped_handlers(engine: Engine, executor: str | None = None) -> bool:
     """The handlers the shipped flows call, performed by `executor` (`rules`, the offline handlers of
-    definitions.handlers, or `llm`; default $STATEWRIGHT_EXECUTOR, else rules). False when the default rules
+    agents.handlers, or `llm`; default $STATEWRIGHT_EXECUTOR, else rules). False when the default rules
     handlers are not installed; an executor asked for by name that cannot be loaded raises `InvalidInput`."""
     note = load_chosen_handlers(choose_handlers(executor=executor), engine)
     if note is not None:

@@ -14,9 +14,9 @@ from designer._lifecycle import deploy_definitions
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
+from engine.cli.engine_options import ExecutorOption
 from engine.cli.output import stdout
-from engine.cli.runtime_commands import ExecutorOption
-from storage.database import default_database_url
+from engine.database import default_database_url
 
 __all__ = ["register_serve_command"]
 

@@ -11,14 +11,14 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from designer.checking import Checker
-from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.pagination import provide_page_params
 from designer.security.accounts import AccountService
 from designer.security.guards import principal_of_connection
 from designer.security.principal import Principal
 from designer.settings import Settings
+from designer.store.drafts import DraftStore
+from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
-from storage.drafts import DraftStore
 
 __all__ = ["SERVICE_NAMES", "Services", "dependencies"]
 

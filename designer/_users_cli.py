@@ -9,11 +9,10 @@ from rich.table import Table
 
 from designer.security.accounts import AccountService
 from designer.security.roles import ROLES
+from designer.store.accounts import AccountStore
 from engine.cli.output import OutputFormat, emit_json, fail, stdout
+from engine.database import create_database_engine, default_database_url, ensure_schema
 from engine.errors import StatewrightError
-from storage.accounts import AccountStore
-from storage.database import create_database_engine, default_database_url
-from storage.schema import ensure_schema
 
 __all__ = ["register_users_commands"]
 

@@ -33,14 +33,14 @@ from designer.api.simulation import SimulationController
 from designer.api.users import UserController
 from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
-from designer.queries.definitions import DefinitionCatalog
 from designer.security.accounts import AccountService, ThrottlePolicy
 from designer.security.middleware import SESSION_COOKIE, AuthMiddleware
 from designer.settings import Settings
+from designer.store.accounts import AccountStore
+from designer.store.drafts import DraftStore
+from engine.database import create_database_engine
+from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
-from storage.accounts import AccountStore
-from storage.database import create_database_engine
-from storage.drafts import DraftStore
 
 __all__ = ["build_services", "create_app"]
 

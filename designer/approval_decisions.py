@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from designer.errors import Forbidden, NotFound
-from designer.queries.approvals import ApprovalRecordView, get_approval
 from designer.security.principal import Principal
 from engine.errors import TransitionNotAllowed, VersionConflict
+from engine.read_models.approvals import ApprovalRecordView, get_approval
 from engine.runtime.engine import Engine
 
 __all__ = ["decide", "visible_approval"]

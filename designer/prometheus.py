@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from designer.metrics import Metrics, WorkflowMetrics
+from engine.read_models.metrics import Metrics, WorkflowMetrics
 
 __all__ = ["PROMETHEUS_MEDIA_TYPE", "prometheus_text"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from designer.checking import Checker
-from designer.queries.definitions import DefinitionCatalog, DeployedVersion
 from engine.errors import VersionConflict
+from engine.read_models.definitions import DefinitionCatalog, DeployedVersion
 from engine.runtime.engine import Engine
 
 __all__ = ["publish"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from storage.database import default_database_url
+from engine.database import default_database_url
 
 __all__ = ["STATIC_DIR", "Settings"]
 

@@ -6,7 +6,6 @@ Alembic migrations under `storage/migrations` are the one way the schema changes
 
 from __future__ import annotations
 
-import importlib
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,14 +21,13 @@ if TYPE_CHECKING:
 __all__ = ["MIGRATIONS", "current_revision", "ensure_schema", "head_revision", "metadata", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-_TABLE_MODULES = ("storage.tables", "storage.accounts", "storage.drafts", "storage.sandbox")
 _lock = threading.Lock()
 
 
 def metadata() -> sa.MetaData:
-    """The metadata of every Statewright table: the engine's, the designer's accounts and drafts, the sandbox's."""
-    for name in _TABLE_MODULES:
-        importlib.import_module(name)
+    """The metadata of the engine's tables and of every other owner's table module imported so far (the
+    designer's accounts and drafts, the agent system's sandbox: each package declares its own tables with
+    SQLModel; their migrations live in the one history under `storage/migrations`)."""
     assert storage.tables.ENGINE_TABLES  # the engine's tables are registered by importing the package
     return SQLModel.metadata
 

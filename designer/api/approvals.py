@@ -11,8 +11,6 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from designer.approval_decisions import decide, visible_approval
-from designer.queries.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
-from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.approvals import ApprovalDetail, ApprovalSummary, DecisionCreate, DecisionRead
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
 from designer.schemas.pagination import Page, PageParams
@@ -20,6 +18,8 @@ from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.errors import DefinitionNotFound
+from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
+from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 
 __all__ = ["ApprovalController"]

@@ -13,7 +13,6 @@ from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.errors import NotFound, RevisionConflict
 from designer.publishing import publish
-from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.checks import ValidationReport
 from designer.schemas.definitions import VersionDetail
 from designer.schemas.drafts import DraftCreate, DraftRead, DraftSummary, DraftUpdate
@@ -21,9 +20,10 @@ from designer.schemas.layout import LayoutRead
 from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
+from designer.store.drafts import DraftRow, DraftStore, RevisionMismatch
+from engine.read_models.definitions import DefinitionCatalog
 from engine.render import layout_graph
 from engine.runtime.engine import Engine
-from storage.drafts import DraftRow, DraftStore, RevisionMismatch
 
 __all__ = ["DraftController", "load_draft"]
 

@@ -11,8 +11,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from designer.highlighting import tenant_instance
-from designer.queries.instance_detail import instance_detail, instance_detail_of
-from designer.queries.instances import InstanceQuery, search_instances
+from designer.instance_detail import instance_detail, instance_detail_of
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, SendEvent
 from designer.schemas.moments import RFC3339_PATTERN, parse_moment
@@ -20,6 +19,7 @@ from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
+from engine.read_models.instances import InstanceQuery, search_instances
 from engine.runtime.engine import Engine
 
 __all__ = ["InstanceController"]

@@ -13,11 +13,11 @@ from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 from pydantic import BaseModel
 
-from designer.metrics import Metrics, WorkflowMetrics, collect_metrics
 from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
 from designer.schemas.moments import RFC3339_PATTERN, parse_moment
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
+from engine.read_models.metrics import Metrics, WorkflowMetrics, collect_metrics
 from engine.runtime.clock import to_datetime
 
 __all__ = ["MetricsController", "MetricsReport", "prometheus_metrics"]

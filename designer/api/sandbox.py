@@ -14,10 +14,10 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter
 from pydantic import BaseModel, Field
 
+from agents.tools.sandbox.queries import SANDBOX_COLLECTIONS, UnknownCollection, count_sandbox_rows, list_sandbox_rows
 from designer.errors import NotFound
 from designer.schemas.pagination import PageParams
 from designer.security.guards import requires
-from storage.sandbox_queries import SANDBOX_COLLECTIONS, UnknownCollection, count_sandbox_rows, list_sandbox_rows
 
 __all__ = ["SandboxCollectionRead", "SandboxController", "SandboxOverview", "SandboxRecords"]
 

@@ -13,13 +13,13 @@ from litestar.status_codes import HTTP_200_OK
 from designer.api.drafts import load_draft
 from designer.checking import Checker
 from designer.errors import NotFound
-from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.simulation import SimulationRequest
 from designer.security.principal import Principal
 from designer.simulation import SimulatedEvent, SimulationResult, simulate
+from designer.store.drafts import DraftStore
 from engine.definition import Workflow
+from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
-from storage.drafts import DraftStore
 
 __all__ = ["SimulationController"]
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from designer.security.principal import Principal
 from designer.security.roles import Permission, Role
-from storage.accounts import ApiTokenRow, UserRow
+from designer.store.accounts import ApiTokenRow, UserRow
 
 __all__ = [
     "LoginRequest",

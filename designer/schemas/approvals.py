@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from designer.queries.approvals import ApprovalRecordView, DecisionView
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
+from engine.read_models.approvals import ApprovalRecordView, DecisionView
 from engine.runtime.clock import to_datetime
 
 __all__ = ["ApprovalDetail", "ApprovalSummary", "Approvers", "DecisionCreate", "DecisionRead"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from designer.queries.definitions import DeployedVersion
+from engine.read_models.definitions import DeployedVersion
 from engine.runtime.clock import to_datetime
 
 __all__ = ["DefinitionSummary", "VersionDetail", "VersionSummary"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from storage.drafts import DraftRow
+from designer.store.drafts import DraftRow
 
 __all__ = ["DraftCreate", "DraftRead", "DraftSummary", "DraftUpdate"]
 

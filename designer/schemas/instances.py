@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from designer.queries.instances import InstanceRowView
+from engine.read_models.instances import InstanceRowView
 from engine.runtime.clock import to_datetime
 from engine.runtime.views import HistoryEntry, InstanceView
 

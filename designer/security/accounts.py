@@ -22,8 +22,8 @@ from designer.errors import AccountConflict, LoginThrottled, NotFound, Unauthent
 from designer.security.passwords import PasswordPolicyError, hash_password, needs_rehash, verify_password
 from designer.security.principal import Principal
 from designer.security.roles import ROLES
+from designer.store.accounts import AccountStore, ApiTokenRow, DuplicateAccount, UserRow
 from engine.errors import InvalidInput
-from storage.accounts import AccountStore, ApiTokenRow, DuplicateAccount, UserRow
 
 __all__ = ["AccountService", "LoginOutcome", "ThrottlePolicy", "TokenIssued"]
 

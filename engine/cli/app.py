@@ -9,7 +9,6 @@ from engine.cli.deploy_commands import register_deploy_commands
 from engine.cli.eval_commands import register_eval_commands
 from engine.cli.output import ExitCode, stderr
 from engine.cli.runtime_commands import register_runtime_commands
-from engine.cli.sandbox_commands import register_sandbox_commands
 from engine.errors import StatewrightError
 
 __all__ = ["build_app", "run_app"]
@@ -27,7 +26,6 @@ def build_app() -> typer.Typer:
     register_runtime_commands(app)
     register_deploy_commands(app)
     register_eval_commands(app)
-    register_sandbox_commands(app)
     return app
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from engine.cli.engine_options import Db, Format, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
-from engine.cli.runtime_commands import Db, Format, _open, _reporting
 from engine.runtime.definition_files import deploy_files
 
 __all__ = ["register_deploy_commands"]
@@ -26,7 +26,7 @@ def deploy_command(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", ExitCode.UNREADABLE)
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         deployed = deploy_files(engine, paths, actor=actor)
     if output is OutputFormat.json:
         emit_json([{"path": str(d.path), "kind": d.kind, "id": d.id, "version": d.version, "created": d.created}
@@ -42,7 +42,7 @@ def deploy_command(
 
 def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
     """List the deployed agents (each at the version in force) with their configuration and policies."""
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         agents = engine.agents()
     if output is OutputFormat.json:
         emit_json([a.model_dump(mode="json", by_alias=True, exclude_none=True) for a in agents])
@@ -60,5 +60,5 @@ def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
 
 
 def register_deploy_commands(app: typer.Typer) -> None:
-    app.command("deploy")(_reporting(deploy_command))
-    app.command("agents")(_reporting(agents_command))
+    app.command("deploy")(reporting(deploy_command))
+    app.command("agents")(reporting(agents_command))

@@ -16,7 +16,7 @@ from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
-from engine.runtime.handler_loading import DEFAULT_HANDLERS, load_handlers
+from engine.runtime.handler_loading import default_handlers, load_handlers
 
 __all__ = ["register_eval_commands"]
 
@@ -24,7 +24,7 @@ AGENT_METRICS = ("success_rate", "average_latency_s", "tool_success_rate", "qa_s
 WORKFLOW_METRICS = ("completion_rate", "average_duration_s", "retry_rate", "escalation_rate", "cost_per_instance")
 ACCURACY = ("cases", "labelled", "accuracy")
 
-Handlers = Annotated[str | None, typer.Option("--handlers", help=f"module:function (default {DEFAULT_HANDLERS}).")]
+Handlers = Annotated[str | None, typer.Option("--handlers", help="module:function (default: the rules executor).")]
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: a temporary SQLite file).")]
 Compare = Annotated[Path | None, typer.Option("--compare", help="Another version of the flow to compare.")]
 
@@ -33,7 +33,7 @@ def _run(file: Path, cases_file: Path, handlers: str | None, db: str | None) -> 
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
     with tempfile.TemporaryDirectory() as folder, Engine(db or f"sqlite:///{folder}/eval.db") as engine:
-        load_handlers(handlers or DEFAULT_HANDLERS, engine)
+        load_handlers(handlers or default_handlers(), engine)
         return evaluate(engine, workflow, cases)
 
 

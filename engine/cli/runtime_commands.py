@@ -6,67 +6,25 @@ sqlite:///statewright.db); every command that prints records takes `--format jso
 
 from __future__ import annotations
 
-import functools
 import json
 import signal
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
-from engine.errors import InvalidDefinition, StatewrightError
+from engine.database import create_database_engine, current_revision, default_database_url, upgrade
+from engine.errors import InvalidDefinition
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
-from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive, find_example, related_workflows
-from engine.runtime.handler_loading import (
-    DEFAULT_HANDLERS,
-    EXECUTOR_VARIABLE,
-    Executor,
-    choose_handlers,
-    load_chosen_handlers,
-)
 from engine.runtime.views import HistoryEntry, InstanceView
-from storage.database import create_database_engine, default_database_url
-from storage.schema import current_revision, upgrade
 
 __all__ = ["register_runtime_commands"]
-
-Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
-                                                    "sqlite:///statewright.db).")]
-Format = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
-Handlers = Annotated[str | None, typer.Option("--handlers", help=f"module:function registering the action "
-                                                                 f"handlers (default {DEFAULT_HANDLERS}).")]
-ExecutorOption = Annotated[Executor | None, typer.Option(
-    "--executor", case_sensitive=False, show_default=False,
-    help=f"Who performs the agents' actions: rules (the offline handlers) or llm (an OpenAI-compatible model, "
-         f"STATEWRIGHT_LLM_URL/_MODEL/_API_KEY); default ${EXECUTOR_VARIABLE}, else rules.")]
-
-
-def _open(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
-          with_handlers: bool = False, lease_s: float = 30.0) -> Engine:
-    choice = choose_handlers(handlers, executor) if with_handlers else None
-    url = db or default_database_url()
-    try:
-        engine = Engine(url, lease_s=lease_s)
-    except ValueError as exc:
-        fail(str(exc), ExitCode.UNREADABLE)
-    except Exception as exc:  # noqa: BLE001 - any driver failure to open becomes one clear line
-        fail(f"cannot open the database {url}: {str(exc).splitlines()[0]}")
-    if choice is not None:
-        try:
-            note = load_chosen_handlers(choice, engine)
-        except StatewrightError:
-            engine.close()
-            raise
-        if note:
-            stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
-    return engine
-
 
 def _json_argument(text: str | None, what: str) -> Any:
     if text is None:
@@ -128,7 +86,7 @@ def run_command(
     start_context = chosen.context if chosen is not None else (_json_argument(context, "--context") or {})
     if not isinstance(start_context, dict):
         fail("--context must be a JSON object", ExitCode.UNREADABLE)
-    with _open(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
+    with open_engine(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
         related = related_workflows(workflow, file.parent)
         for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
             engine.deploy_agent(agent)
@@ -163,7 +121,7 @@ def worker_command(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with _open(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
+    with open_engine(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
         stderr.print(f"worker on {engine.database_url}", highlight=False)
         engine.run_worker(stop, poll_s=poll, batch=batch)
 
@@ -177,7 +135,7 @@ def instances_command(
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
 ) -> None:
     """List instances, newest first."""
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, limit=limit)
     if output is OutputFormat.json:
         emit_json([v.as_dict() for v in found])
@@ -194,14 +152,14 @@ def instances_command(
 def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                  output: Format = OutputFormat.text) -> None:
     """Show one instance."""
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         _instance(engine.get(instance_id), output)
 
 
 def history_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                     output: Format = OutputFormat.text) -> None:
     """Print an instance's transition history."""
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         entries = engine.history(instance_id)
     if output is OutputFormat.json:
         emit_json([h.as_dict() for h in entries])
@@ -219,7 +177,7 @@ def send_command(
 ) -> None:
     """Send EVENT to an instance."""
     data = _json_argument(payload, "--payload")
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
 
 
@@ -231,7 +189,7 @@ def approvals_command(
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """List pending approval requests."""
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         found = engine.pending_approvals(user, role or [], tenant)
     if output is OutputFormat.json:
         emit_json([a.as_dict() for a in found])
@@ -248,7 +206,7 @@ def approvals_command(
 
 def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,
             db: str | None, output: OutputFormat) -> None:
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         decide = engine.approve if decision == "approve" else engine.reject
         _instance(decide(instance_id, actor=actor, roles=role or [], comment=comment), output)
 
@@ -273,7 +231,7 @@ def reject_command(instance_id: Annotated[str, typer.Argument()], *, actor: Acto
 def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                    output: Format = OutputFormat.text) -> None:
     """Rebuild an instance from its history; exit 1 when it does not match the stored instance."""
-    with _open(db) as engine:
+    with open_engine(db) as engine:
         report = engine.replay(instance_id)
     if output is OutputFormat.json:
         emit_json(report.as_dict())
@@ -305,28 +263,15 @@ def db_upgrade_command(db: Db = None) -> None:
         engine.dispose()
 
 
-def _reporting(command: Callable[..., None]) -> Callable[..., None]:
-    """The command, with an engine error turned into one clear line and exit code 1 (never a traceback)."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            command(*args, **kwargs)
-        except StatewrightError as exc:
-            fail(exc.detail)
-
-    return run
-
-
 def register_runtime_commands(app: typer.Typer) -> None:
     """Add the runtime commands (and the `db` group) to `app`."""
     for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
                           ("show", show_command), ("history", history_command), ("send", send_command),
                           ("approvals", approvals_command), ("approve", approve_command),
                           ("reject", reject_command), ("replay", replay_command)):
-        app.command(name)(_reporting(command))
+        app.command(name)(reporting(command))
     db_app = typer.Typer(name="db", help="The database schema.", no_args_is_help=True)
-    db_app.command("upgrade")(_reporting(db_upgrade_command))
+    db_app.command("upgrade")(reporting(db_upgrade_command))
     app.add_typer(db_app, name="db")
 
 

@@ -5,8 +5,9 @@ clock and public API (publish, history, budgets) exactly as an embedding applica
 
 An executor is a name for a shipped way of performing agents' actions: `rules` (the offline handlers, the
 default) or `llm` (an OpenAI-compatible chat-completions model, configured by STATEWRIGHT_LLM_URL,
-STATEWRIGHT_LLM_MODEL and STATEWRIGHT_LLM_API_KEY). Each names a `module:function` string, so the engine imports
-`definitions` only when an executor is loaded, never at import time.
+STATEWRIGHT_LLM_MODEL and STATEWRIGHT_LLM_API_KEY). The engine knows the executors' names only: what each
+loads (a `module:function` string of the agent system) is provided by the composition root — the `statewright`
+console script — through `provide_executors`, so the engine never imports the agent system.
 """
 
 from __future__ import annotations
@@ -22,17 +23,17 @@ from engine.errors import InvalidInput
 
 __all__ = [
     "DEFAULT_EXECUTOR",
-    "DEFAULT_HANDLERS",
     "EXECUTORS",
     "EXECUTOR_VARIABLE",
     "Executor",
     "HandlerChoice",
     "choose_handlers",
+    "default_handlers",
     "load_chosen_handlers",
     "load_handlers",
+    "provide_executors",
 ]
 
-DEFAULT_HANDLERS = "definitions.handlers:register"
 EXECUTOR_VARIABLE = "STATEWRIGHT_EXECUTOR"
 
 
@@ -42,10 +43,24 @@ class Executor(StrEnum):
 
 
 DEFAULT_EXECUTOR = Executor.rules
-EXECUTORS: Mapping[Executor, str] = {
-    Executor.rules: DEFAULT_HANDLERS,
-    Executor.llm: "definitions.executors.llm:register_llm",
-}
+EXECUTORS: dict[Executor, str] = {}  # what each executor loads, as provided by the composition root
+
+
+def provide_executors(specs: Mapping[str, str]) -> None:
+    """Say what each executor loads (`module:function`); called once by the console script at start-up."""
+    EXECUTORS.update({Executor(name): spec for name, spec in specs.items()})
+
+
+def default_handlers() -> str:
+    """What the default executor loads; `no.executor:register` (which loads nothing) when none was provided."""
+    return EXECUTORS.get(DEFAULT_EXECUTOR, "statewright_no_executor:register")
+
+
+def _spec_of(executor: Executor) -> str:
+    spec = EXECUTORS.get(executor)
+    if spec is None:
+        raise InvalidInput(f"the executor '{executor.value}' is not available in this program")
+    return spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +82,14 @@ def choose_handlers(handlers: str | None = None, executor: str | None = None,
         return HandlerChoice(handlers, required=True)
     name = executor or (os.environ if env is None else env).get(EXECUTOR_VARIABLE) or None
     if name is None:
-        return HandlerChoice(EXECUTORS[DEFAULT_EXECUTOR], required=False, executor=DEFAULT_EXECUTOR)
+        return HandlerChoice(default_handlers(), required=False, executor=DEFAULT_EXECUTOR)
     try:
         chosen = Executor(name.strip().lower())
     except ValueError:
         source = "--executor" if executor else f"${EXECUTOR_VARIABLE}"
         raise InvalidInput(f"unknown executor '{name}' ({source}); choose one of: "
                            f"{', '.join(e.value for e in Executor)}") from None
-    return HandlerChoice(EXECUTORS[chosen], required=True, executor=chosen)
+    return HandlerChoice(_spec_of(chosen), required=True, executor=chosen)
 
 
 def load_chosen_handlers(choice: HandlerChoice, engine: Any) -> str | None:

@@ -215,39 +215,3 @@ class Worker:
 
     def close(self) -> None:
         self.runner.close()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m engine.runtime.worker --db URL [--handlers module:function]`: work until SIGINT/SIGTERM."""
-    import argparse  # noqa: PLC0415 - only for the process entry point
-    import signal  # noqa: PLC0415
-
-    from engine.runtime.engine import Engine  # noqa: PLC0415 - the engine imports this module
-    from engine.runtime.handler_loading import DEFAULT_HANDLERS, load_handlers  # noqa: PLC0415
-
-    parser = argparse.ArgumentParser(prog="python -m engine.runtime.worker", description=main.__doc__)
-    parser.add_argument("--db", help="database URL (default: $STATEWRIGHT_DATABASE_URL or sqlite:///statewright.db)")
-    parser.add_argument("--handlers", help=f"module:function registering the handlers (default {DEFAULT_HANDLERS})")
-    parser.add_argument("--batch", type=int, default=32, help="jobs claimed per round")
-    parser.add_argument("--poll", type=float, default=1.0, help="seconds between looks for new work")
-    parser.add_argument("--lease", type=float, default=30.0, help="seconds a claimed job stays leased")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    try:
-        with Engine(args.db, lease_s=args.lease) as engine:
-            note = load_handlers(args.handlers or DEFAULT_HANDLERS, engine.handlers, required=args.handlers is not None)
-            if note:
-                log.warning("%s", note)
-            log.info("worker on %s", engine.database_url)
-            engine.run_worker(stop, poll_s=args.poll, batch=args.batch)
-    except StatewrightError as exc:
-        log.error("%s", exc.detail)  # noqa: TRY400 - one clear line, not a traceback
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

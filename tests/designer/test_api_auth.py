@@ -9,7 +9,7 @@ from designer_support import PASSWORD, Env, assert_problem, login, username
 
 from designer.errors import LoginThrottled, Unauthenticated
 from designer.security.accounts import AccountService, ThrottlePolicy
-from storage.accounts import AccountStore
+from designer.store.accounts import AccountStore
 
 
 def test_login_sets_an_httponly_session_cookie_and_a_readable_csrf_cookie(env: Env) -> None:

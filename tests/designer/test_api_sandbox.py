@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from designer_support import Env, assert_problem
 
+from agents.tools.sandbox.queries import SANDBOX_COLLECTIONS
 from definitions import WORKFLOWS_DIR
 from designer.security.roles import ROLES
-from storage.sandbox_queries import SANDBOX_COLLECTIONS
 
 LEAD = json.loads((WORKFLOWS_DIR / "lead_qualification.json").read_text(encoding="utf-8"))
 VP = next(e["context"] for e in LEAD["examples"] if e["name"] == "vp_at_acme_books_meeting")

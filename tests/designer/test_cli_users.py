@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from designer.cli import build_cli, main
 from designer.errors import Unauthenticated
 from designer.security.accounts import AccountService
-from storage.accounts import AccountStore
+from designer.store.accounts import AccountStore
 from storage.database import create_database_engine
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from agents.tools.sandbox.queries import SANDBOX_COLLECTIONS
 from definitions import WORKFLOWS_DIR
-from storage.sandbox_queries import SANDBOX_COLLECTIONS
 
 STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
 LEAD = json.loads((WORKFLOWS_DIR / "lead_qualification.json").read_text(encoding="utf-8"))

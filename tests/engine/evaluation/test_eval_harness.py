@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from designer.cli import build_cli as build_app
 from engine import Engine
-from engine.cli.app import build_app
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.actions import ActionError, ActionRequest, ActionResult
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[3] / "definitions"
 
 def run(name: str, tmp_path: Path) -> EvalReport:
     with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
-        load_handlers("definitions.handlers:register", engine)
+        load_handlers("agents.handlers:register", engine)
         return evaluate(engine, parse_definition(ROOT / "workflows" / f"{name}.json"),
                         load_cases(ROOT / "evals" / f"{name}.jsonl"))
 
@@ -100,7 +100,7 @@ def test_a_wrong_label_lowers_accuracy_and_names_the_mismatch(tmp_path: Path) ->
     cases = tmp_path / "cases.jsonl"
     cases.write_text("\n".join([json.dumps(first), *lines[1:4]]) + "\n")
     with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
-        load_handlers("definitions.handlers:register", engine)
+        load_handlers("agents.handlers:register", engine)
         report = evaluate(engine, parse_definition(ROOT / "workflows" / "support_ticket_triage.json"),
                           load_cases(cases))
     assert report.metrics.accuracy == 0.75

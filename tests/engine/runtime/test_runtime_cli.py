@@ -201,7 +201,7 @@ def test_a_worker_process_runs_jobs_until_terminated(tmp_path: Path, database_ur
         run = engine.start("tasked")
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{Path(__file__).resolve().parents[3]}"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "engine.runtime.worker", "--db", database_url, "--handlers", "proc_handlers:register",
+        [sys.executable, "-m", "designer.cli", "worker", "--db", database_url, "--handlers", "proc_handlers:register",
          "--poll", "0.1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         with Engine(database_url) as engine:

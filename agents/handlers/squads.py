@@ -1,0 +1,93 @@
+"""The squad leads: the Sales Squad Lead merges what its agents found, the Support Squad Lead summarises a
+ticket's outcome, the Ops Squad Lead judges a breach's impact on the accounts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from agents.handlers.agent_run import AgentFunction, AgentRun
+from agents.handlers.ops_rules import breach_severity
+
+__all__ = ["ACTIONS", "RENEWAL_HORIZON_DAYS"]
+
+RENEWAL_HORIZON_DAYS = 90
+CLOSED_STAGES = frozenset({"closed_won", "closed_lost", "won", "lost"})
+MEMORY_TTL_S = 30 * 86400
+
+
+def aggregate_lead_profile(run: AgentRun) -> dict[str, Any]:
+    """The lead with the research and history merged in; each enriched field says where it came from (the
+    lead's own answer first, then the CRM, then the web)."""
+    lead = dict(run.arg("lead", {}))
+    research = run.arg("research", {})
+    history = run.arg("history", {})
+    company = research.get("company_profile", {})
+    sources = {key: "lead" for key in ("company_size", "title", "use_case", "timeline_days") if lead.get(key)
+               is not None}
+    if lead.get("company_size") is None and company.get("employee_count") is not None:
+        lead["company_size"] = company["employee_count"]
+        sources["company_size"] = company.get("sources", {}).get("employee_count", "research")
+    return {**lead, "industry": company.get("industry"), "existing_customer": bool(history.get("existing_customer")),
+            "open_deals": len(history.get("open_deals", [])), "decision_makers": research.get("decision_makers", []),
+            "tech_stack": research.get("tech_stack", []),
+            "enrichment_confidence": research.get("enrichment_confidence", 0.0), "sources": sources}
+
+
+def summarise_ticket_outcome(run: AgentRun) -> dict[str, Any]:
+    ticket_id = str(run.arg("ticket_id", ""))
+    classification = run.arg("classification", {})
+    resolution = run.arg("resolution", "escalated")
+    if resolution == "deflected":
+        what = (f"deflected with {run.arg('article_id')} (QA {run.arg('qa_score')}/10); the ticket is solved")
+    else:
+        what = f"escalated to a person: {run.arg('reason') or 'no reason recorded'}"
+    summary = (f"Ticket {ticket_id} ({classification.get('priority')}, {classification.get('category')}) was {what}.")
+    run.call("helpdesk.tickets.update", ticket_id=ticket_id, tags=[f"squad:{resolution}"])
+    run.call("memory.set", scope="support_squad", key=f"ticket:{ticket_id}", ttl_s=MEMORY_TTL_S,
+             tenant=run.request.tenant,
+             value={"resolution": resolution, "summary": summary, "instance_id": run.request.instance_id})
+    return {"resolution": resolution, "summary": summary}
+
+
+def _renewal_due(deal: dict[str, Any], today: date) -> bool:
+    """An open deal with no close date, or one closing within the horizon (or overdue and still open)."""
+    if deal["stage"] in CLOSED_STAGES:
+        return False
+    if not deal.get("close_date"):
+        return True
+    return date.fromisoformat(deal["close_date"]) <= today + timedelta(days=RENEWAL_HORIZON_DAYS)
+
+
+def assess_breach_impact(run: AgentRun) -> dict[str, Any]:
+    """Accounts at risk: breached enterprise accounts, or ones with an open deal or renewal within 90 days."""
+    breaches = list(run.arg("sla", {}).get("breaches", []))
+    today = datetime.fromtimestamp(run.clock.now(), UTC).date()
+    at_risk = []
+    for name in sorted({str(b["account"]) for b in breaches if b.get("account")}):
+        account = run.find("crm.accounts.read", name=name)
+        if account is None:
+            continue
+        company = account["account"]
+        due = [d for d in account["deals"] if _renewal_due(d, today)]
+        reasons = (["enterprise account"] if company["tier"] == "enterprise" else []) + [
+            f"{d['name']} ({d['stage']}, closes {d['close_date']})" for d in due]
+        if reasons:
+            at_risk.append({"account": name, "company_id": company["id"], "tier": company["tier"],
+                            "owner": company["owner"], "reasons": reasons, "open_deals": [d["id"] for d in due]})
+    severity = breach_severity(breaches, enterprise_affected=any(a["tier"] == "enterprise" for a in at_risk))
+    actions = ["Reply to the breached tickets now and keep the requesters informed."]
+    if at_risk:
+        actions.append("Tell each account owner, with the breach and this plan, before the customer escalates.")
+    if severity in ("high", "critical"):
+        actions.append("Add a responder to the team's first-response rota for the next 48 hours.")
+    return {"severity": severity, "accounts_at_risk": at_risk, "account_escalation_needed": bool(at_risk),
+            "recommended_actions": actions, "breach_count": len(breaches),
+            "similar_incidents": len(run.arg("history", {}).get("similar_incidents", []))}
+
+
+ACTIONS: dict[str, AgentFunction] = {
+    "aggregate_lead_profile": aggregate_lead_profile,
+    "summarise_ticket_outcome": summarise_ticket_outcome,
+    "assess_breach_impact": assess_breach_impact,
+}

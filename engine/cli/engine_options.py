@@ -1,0 +1,66 @@
+"""What the commands that open a database share: the `--db`, `--format`, `--handlers` and `--executor` options,
+opening an engine (with the chosen handlers), and reporting an engine error as one clear line."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from engine.cli.output import ExitCode, OutputFormat, fail, stderr
+from engine.database import default_database_url
+from engine.errors import StatewrightError
+from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_handlers, load_chosen_handlers
+
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine
+
+__all__ = ["Db", "ExecutorOption", "Format", "Handlers", "open_engine", "reporting"]
+
+Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
+                                                    "sqlite:///statewright.db).")]
+Format = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+Handlers = Annotated[str | None, typer.Option("--handlers", help="module:function registering the action "
+                                                                 "handlers (default: the executor's).")]
+ExecutorOption = Annotated[Executor | None, typer.Option(
+    "--executor", case_sensitive=False, show_default=False,
+    help=f"Who performs the agents' actions: rules (the offline handlers) or llm (an OpenAI-compatible model, "
+         f"STATEWRIGHT_LLM_URL/_MODEL/_API_KEY); default ${EXECUTOR_VARIABLE}, else rules.")]
+
+
+def open_engine(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
+          with_handlers: bool = False, lease_s: float = 30.0) -> Engine:
+    choice = choose_handlers(handlers, executor) if with_handlers else None
+    url = db or default_database_url()
+    try:
+        from engine.runtime.engine import Engine  # noqa: PLC0415 - the runtime loads only for a command that runs
+
+        engine = Engine(url, lease_s=lease_s)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.UNREADABLE)
+    except Exception as exc:  # noqa: BLE001 - any driver failure to open becomes one clear line
+        fail(f"cannot open the database {url}: {str(exc).splitlines()[0]}")
+    if choice is not None:
+        try:
+            note = load_chosen_handlers(choice, engine)
+        except StatewrightError:
+            engine.close()
+            raise
+        if note:
+            stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
+    return engine
+
+
+def reporting(command: Callable[..., None]) -> Callable[..., None]:
+    """The command, with an engine error turned into one clear line and exit code 1 (never a traceback)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except StatewrightError as exc:
+            fail(exc.detail)
+
+    return run

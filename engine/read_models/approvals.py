@@ -1,0 +1,203 @@
+"""Approval requests as people see them: my inbox (assigned to one of my approver roles or to me), one request
+with its assignees and decisions, and the decisions someone took."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlalchemy as sa
+
+from engine.read_models._reading import reading
+from storage.codec import load, load_optional
+from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
+
+__all__ = [
+    "ApprovalQuery",
+    "ApprovalRecordView",
+    "DecisionView",
+    "StatusFilter",
+    "get_approval",
+    "list_approvals",
+    "list_decisions",
+]
+
+_A = ApprovalRow.__table__  # type: ignore[attr-defined]
+_S = ApprovalAssigneeRow.__table__  # type: ignore[attr-defined]
+_D = ApprovalDecisionRow.__table__  # type: ignore[attr-defined]
+
+StatusFilter = Literal["pending", "decided", "all"]
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    approval_id: int
+    instance_id: str
+    workflow_id: str
+    state: str
+    actor: str
+    decision: str
+    comment: Any
+    at: float
+
+
+@dataclass(frozen=True)
+class ApprovalRecordView:
+    id: int
+    instance_id: str
+    tenant: str
+    workflow_id: str
+    state: str
+    kind: str
+    policy_id: str | None
+    quorum: int
+    request: dict[str, Any]
+    status: str
+    due_at: float | None
+    created_at: float
+    decided_at: float | None
+    users: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    decisions: list[DecisionView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ApprovalQuery:
+    tenant: str
+    username: str | None = None  # None with no roles: every request of the tenant (an admin's view)
+    roles: Sequence[str] = ()
+    status: StatusFilter = "pending"
+    workflow_id: str | None = None
+    instance_id: str | None = None
+
+
+_COLUMNS = (
+    _A.c.id,
+    _A.c.instance_id,
+    _A.c.tenant,
+    _A.c.workflow_id,
+    _A.c.state,
+    _A.c.kind,
+    _A.c.policy_id,
+    _A.c.quorum,
+    _A.c.request,
+    _A.c.status,
+    _A.c.due_at,
+    _A.c.created_at,
+    _A.c.decided_at,
+)
+_DECISION_COLUMNS = (
+    _D.c.approval_id,
+    _A.c.instance_id,
+    _A.c.workflow_id,
+    _A.c.state,
+    _D.c.actor,
+    _D.c.decision,
+    _D.c.comment,
+    _D.c.at,
+)
+
+
+def _assigned(query: ApprovalQuery) -> sa.ColumnElement[bool] | None:
+    if query.username is None and not query.roles:
+        return None
+    names = [sa.and_(_S.c.kind == "role", _S.c.name.in_(list(query.roles)))] if query.roles else []
+    if query.username is not None:
+        names.append(sa.and_(_S.c.kind == "user", _S.c.name == query.username))
+    return sa.exists(sa.select(1).where(_S.c.approval_id == _A.c.id, sa.or_(*names)))
+
+
+def _where(query: ApprovalQuery) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = [_A.c.tenant == query.tenant]
+    if query.status == "pending":
+        clauses.append(_A.c.status == "pending")
+    elif query.status == "decided":
+        clauses.append(_A.c.status != "pending")
+    if query.workflow_id is not None:
+        clauses.append(_A.c.workflow_id == query.workflow_id)
+    if query.instance_id is not None:
+        clauses.append(_A.c.instance_id == query.instance_id)
+    assigned = _assigned(query)
+    if assigned is not None:
+        clauses.append(assigned)
+    return clauses
+
+
+def _decision(row: Any) -> DecisionView:
+    return DecisionView(int(row[0]), row[1], row[2], row[3], row[4], row[5], load_optional(row[6]), float(row[7]))
+
+
+def _views(connection: sa.Connection, rows: Sequence[Any]) -> list[ApprovalRecordView]:
+    ids = [int(r[0]) for r in rows]
+    if not ids:
+        return []
+    assignees: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
+    for approval_id, kind, name in connection.execute(
+        sa.select(_S.c.approval_id, _S.c.kind, _S.c.name).where(_S.c.approval_id.in_(ids)).order_by(_S.c.name)
+    ):
+        assignees[int(approval_id)].append((kind, name))
+    decisions: dict[int, list[DecisionView]] = {i: [] for i in ids}
+    joined = _D.join(_A, _A.c.id == _D.c.approval_id)
+    statement = sa.select(*_DECISION_COLUMNS).select_from(joined).where(_D.c.approval_id.in_(ids))
+    for row in connection.execute(statement.order_by(_D.c.at, _D.c.actor)):
+        decisions[int(row[0])].append(_decision(row))
+    return [
+        ApprovalRecordView(
+            id=int(r[0]),
+            instance_id=r[1],
+            tenant=r[2],
+            workflow_id=r[3],
+            state=r[4],
+            kind=r[5],
+            policy_id=r[6],
+            quorum=int(r[7]),
+            request=load(r[8]),
+            status=r[9],
+            due_at=None if r[10] is None else float(r[10]),
+            created_at=float(r[11]),
+            decided_at=None if r[12] is None else float(r[12]),
+            users=[n for k, n in assignees[int(r[0])] if k == "user"],
+            roles=[n for k, n in assignees[int(r[0])] if k == "role"],
+            decisions=decisions[int(r[0])],
+        )
+        for r in rows
+    ]
+
+
+def list_approvals(
+    database: sa.Engine, query: ApprovalQuery, *, limit: int, offset: int
+) -> tuple[list[ApprovalRecordView], int]:
+    clauses = _where(query)
+    order = (_A.c.created_at, _A.c.id) if query.status == "pending" else (_A.c.created_at.desc(), _A.c.id.desc())
+    page = sa.select(*_COLUMNS).where(*clauses).order_by(*order).limit(limit).offset(offset)
+    with reading(database) as connection:
+        total = connection.execute(sa.select(sa.func.count()).select_from(_A).where(*clauses)).scalar_one()
+        return _views(connection, connection.execute(page).all()), int(total)
+
+
+def get_approval(database: sa.Engine, approval_id: int) -> ApprovalRecordView | None:
+    with reading(database) as connection:
+        found = _views(connection, connection.execute(sa.select(*_COLUMNS).where(_A.c.id == approval_id)).all())
+    return found[0] if found else None
+
+
+def list_decisions(
+    database: sa.Engine, *, tenant: str, actor: str | None, limit: int, offset: int
+) -> tuple[list[DecisionView], int]:
+    joined = _D.join(_A, _A.c.id == _D.c.approval_id)
+    clauses = [_A.c.tenant == tenant]
+    if actor is not None:
+        clauses.append(_D.c.actor == actor)
+    page = (
+        sa.select(*_DECISION_COLUMNS)
+        .select_from(joined)
+        .where(*clauses)
+        .order_by(_D.c.at.desc(), _D.c.approval_id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    with reading(database) as connection:
+        total = connection.execute(sa.select(sa.func.count()).select_from(joined).where(*clauses)).scalar_one()
+        rows = connection.execute(page).all()
+    return [_decision(row) for row in rows], int(total)

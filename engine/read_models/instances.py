@@ -1,0 +1,71 @@
+"""Instance listings: the filters of the API (workflow, version, state, status, tenant, time), newest first,
+with the total. Parallel-branch instances are the engine's internals and are never listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from engine.read_models._reading import reading
+from storage.tables.instances import InstanceRow
+
+__all__ = ["InstanceQuery", "InstanceRowView", "search_instances"]
+
+_T = InstanceRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class InstanceQuery:
+    tenant: str
+    workflow_id: str | None = None
+    version: int | None = None
+    state: str | None = None
+    status: str | None = None
+    since: float | None = None
+    until: float | None = None
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class InstanceRowView:
+    id: str
+    workflow_id: str
+    workflow_version: int
+    tenant: str
+    state: str
+    status: str
+    parent_id: str | None
+    created_at: float
+    updated_at: float
+
+
+def _where(query: InstanceQuery) -> list[sa.ColumnElement[bool]]:
+    clauses: list[sa.ColumnElement[bool]] = [_T.c.tenant == query.tenant, _T.c.branch == ""]
+    for column, value in (
+        (_T.c.workflow_id, query.workflow_id),
+        (_T.c.workflow_version, query.version),
+        (_T.c.state, query.state),
+        (_T.c.status, query.status),
+        (_T.c.parent_id, query.parent_id),
+    ):
+        if value is not None:
+            clauses.append(column == value)
+    if query.since is not None:
+        clauses.append(_T.c.created_at >= query.since)
+    if query.until is not None:
+        clauses.append(_T.c.created_at < query.until)
+    return clauses
+
+
+def search_instances(
+    database: sa.Engine, query: InstanceQuery, *, limit: int, offset: int
+) -> tuple[list[InstanceRowView], int]:
+    clauses = _where(query)
+    columns = [_T.c[name] for name in InstanceRowView.__dataclass_fields__]
+    page = sa.select(*columns).where(*clauses).order_by(_T.c.created_at.desc(), _T.c.id).limit(limit).offset(offset)
+
+    with reading(database) as connection:
+        total = connection.execute(sa.select(sa.func.count()).select_from(_T).where(*clauses)).scalar_one()
+        rows = connection.execute(page).all()
+    return [InstanceRowView(*row) for row in rows], int(total)

@@ -1,0 +1,85 @@
+"""`statewright run FILE --example NAME --db URL` through the installed console script, with the shipped handlers
+(loaded by the CLI from agents.handlers:register), and the database check of handlers on a bare registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agents.handlers import register, shipped_definitions
+from agents.tools import Sandbox
+from definitions import WORKFLOWS_DIR
+from engine import Engine, HandlerRegistry, ManualClock
+from storage.database import create_database_engine
+
+STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
+LEAD_QUALIFICATION = str(WORKFLOWS_DIR / "lead_qualification.json")
+BOOKED_PATH = ["extract", "check_duplicate", "duplicate_gate", "score", "route", "book_meeting", "record_in_crm",
+               "outcome_gate", "publish_qualified", "qualified"]
+
+
+def _statewright(tmp_path: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    # The CLI hands the handlers its registry, not its engine: they find the database through the environment.
+    env = {**os.environ, "STATEWRIGHT_DATABASE_URL": url, "COLUMNS": "200"}
+    return subprocess.run([STATEWRIGHT, "run", LEAD_QUALIFICATION, "--db", url, *args], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300, check=False)
+
+
+def test_run_prints_the_transitions_and_exits_0(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    result = _statewright(tmp_path, url, "--example", "vp_at_acme_books_meeting")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    for state in BOOKED_PATH[1:]:
+        assert any(f" {state} " in line for line in lines), state
+    assert lines[-1].strip() == "qualified (succeeded)"
+
+
+def test_run_in_json_follows_the_booking_path_and_leaves_its_effects(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    result = _statewright(tmp_path, url, "--example", "vp_at_acme_books_meeting", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    run = json.loads(result.stdout)
+    assert [h["to_state"] for h in run["history"]] == BOOKED_PATH
+    database = create_database_engine(url)
+    try:
+        sandbox = Sandbox.open(database, seed=False)
+        meeting = run["instance"]["result"]["meeting_id"]
+        assert [e["id"] for e in sandbox.calendar.search_events(attendee_email="john.doe@acme.com")["events"]] == [
+            meeting]
+        assert sandbox.crm.search_contacts(email="john.doe@acme.com")["matches"][0]["status"] == "qualified"
+    finally:
+        database.dispose()
+
+
+def test_a_run_from_a_context_reports_why_the_lead_was_invalid(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    result = _statewright(tmp_path, url, "--context", json.dumps({"email": "x", "source": "chat", "raw_message": "hi"}))
+    assert result.returncode == 0, result.stderr  # no example: nothing is expected of the end state
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert "extract: error validation: 'x' is not a valid email address" in lines
+    assert "invalid (failed)" in lines
+
+
+@pytest.mark.parametrize("same_database", [True, False])
+def test_handlers_on_a_bare_registry_refuse_another_engines_instances(tmp_path: Path, same_database: bool) -> None:
+    engine_url = f"sqlite:///{tmp_path / 'engine.db'}"
+    handlers_url = engine_url if same_database else f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    registry = HandlerRegistry()
+    register(registry, database_url=handlers_url)
+    with Engine(engine_url, handlers=registry, clock=ManualClock(), rng=random.Random(1)) as engine:
+        engine.deploy(shipped_definitions()[0]["lead_qualification"])
+        view = engine.start("lead_qualification", {"email": "ann@example.com", "source": "chat", "raw_message": "hi"})
+        engine.run_until_idle()
+        ended = engine.get(view.id)
+    if same_database:
+        assert ended.state == "unqualified"
+    else:
+        assert (ended.state, ended.result["error_kind"]) == ("failed", "misconfigured")
+        assert "register them on the engine itself" in ended.result["error"]
