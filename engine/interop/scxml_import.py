@@ -108,6 +108,8 @@ class _Reader:
             raise _refuse(None, f"<{_local(element)}> without id", "every state needs an id")
         sid = self.ids[name]
         tag = _local(element)
+        if any(_local(c) == "history" for c in element):
+            raise _refuse(name, "<history>", "the engine has no history states")
         details = _details(element)
         kind = element.get(f"{{{SW_NS}}}type")
         if tag == "final":
