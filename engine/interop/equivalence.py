@@ -6,15 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from engine.definition import ParallelState, State, Transition, Workflow
-from engine.interop.cel_subset import And, Has, Node, Or, OutsideSubset, parse
+from engine.interop.cel_subset import And, Compare, Has, Literal, Node, Not, Or, OutsideSubset, parse
 from engine.interop.machine_view import MachineView, state_body
 
-__all__ = ["differences", "same_guard"]
+__all__ = ["canonical", "differences", "same_guard"]
 
 _DOCS = ("title", "description")
 
 
-def _normal(node: Node) -> Node:
+def _normal(node: Node) -> Node:  # noqa: PLR0911 - one rewrite per shape
+    if isinstance(node, Compare) and node.op == "==" and isinstance(node.right, Literal) \
+            and isinstance(node.right.value, bool):
+        return node.left if node.right.value else _normal(Not(node.left))  # `flag == true` is `flag` in a guard
+    if isinstance(node, Not):
+        inner = _normal(node.item)
+        if isinstance(inner, Compare) and inner.op in ("==", "!="):
+            return Compare("!=" if inner.op == "==" else "==", inner.left, inner.right)
+        return Not(inner)
     if isinstance(node, And | Or):
         items: list[Node] = []
         for item in (_normal(i) for i in node.items):
@@ -26,6 +34,14 @@ def _normal(node: Node) -> Node:
                 return longest  # has(a) && has(a.b) is how IsPresent $.a.b imports
         return type(node)(tuple(items))
     return node
+
+
+def canonical(guard: str) -> str:
+    """A guard in the shared subset, written one way (for telling guards of the same meaning apart)."""
+    try:
+        return repr(_normal(parse(guard)))
+    except OutsideSubset:
+        return guard.strip()
 
 
 def same_guard(a: str | None, b: str | None) -> bool:
