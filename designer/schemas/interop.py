@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.validation.findings import Finding
 
-__all__ = ["InteropFormat", "ImportBody", "ImportReport"]
+__all__ = ["ImportBody", "ImportReport", "InteropFormat"]
 
 InteropFormat = Literal["asl", "scxml", "xstate"]
 

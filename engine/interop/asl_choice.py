@@ -27,8 +27,12 @@ __all__ = ["OPERATORS", "RuleError", "guard_of_rule", "rule_of_guard"]
 
 _OPS = {"Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">="}
 _KINDS = ("String", "Numeric", "Boolean", "Timestamp")
-OPERATORS = tuple(f"{k}{o}{p}" for k in _KINDS for o in _OPS if k != "Boolean" or o == "Equals" for p in ("", "Path")) \
-    + ("StringMatches", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp")
+OPERATORS = (
+    *(f"{k}{o}{p}" for k in _KINDS for o in _OPS if k != "Boolean" or o == "Equals" for p in ("", "Path")),
+    "StringMatches", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp",
+)
+_EXPECTED: dict[str, tuple[type, ...]] = {"String": (str,), "Timestamp": (str,), "Numeric": (int, float),
+                                          "Boolean": (bool,)}
 _RFC3339 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 _NUMERIC_TYPES = ("int", "uint", "double")
 
@@ -76,7 +80,9 @@ def _presence(path: Path) -> Node:
     return steps[0] if len(steps) == 1 else And(tuple(steps))
 
 
-def _comparison(rule: dict[str, Any], operator: str, prefix: Path | None, learned: dict[str, str]) -> Node:
+def _comparison(  # noqa: PLR0912 - the operator families, one branch each
+    rule: dict[str, Any], operator: str, prefix: Path | None, learned: dict[str, str]
+) -> Node:
     left: Node = _variable(rule, prefix)
     value = rule[operator]
     if operator == "StringMatches":
@@ -109,10 +115,9 @@ def _comparison(rule: dict[str, Any], operator: str, prefix: Path | None, learne
         if prefix is not None:
             right = data_path(Path((*prefix.parts, *parse_reference(value).parts)))
     else:
-        expected = {"String": str, "Timestamp": str, "Numeric": (int, float), "Boolean": bool}[kind]
-        if not isinstance(value, expected) or (kind == "Numeric" and isinstance(value, bool)):
+        if not isinstance(value, _EXPECTED[kind]) or (kind == "Numeric" and isinstance(value, bool)):
             raise RuleError(f"{operator} takes a {kind.lower()} value, not {value!r}")
-        right = Literal(value)
+        right = Literal(rule[operator])
     if by_path and kind != "Timestamp":
         learned[reference_of(left)] = kind  # type: ignore[arg-type]
         learned[reference_of(right)] = kind  # type: ignore[arg-type]
@@ -169,7 +174,7 @@ _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 _NAMES = {v: k for k, v in _OPS.items()}
 
 
-def _compare_rule(node: Compare, types: dict[str, str]) -> dict[str, Any]:
+def _compare_rule(node: Compare, types: dict[str, str]) -> dict[str, Any]:  # noqa: PLR0911 - one per operator family
     left, right, op = node.left, node.right, node.op
     if isinstance(left, Literal) and not isinstance(right, Literal):
         left, right, op = right, left, _FLIP[op]
@@ -193,10 +198,10 @@ def _compare_rule(node: Compare, types: dict[str, str]) -> dict[str, Any]:
             raise OutsideSubset("booleans compare only with == in ASL")
         return {"Variable": _ref(left), f"{kind}{_NAMES[op]}": right.value}
     if isinstance(left, Path) and isinstance(right, Path):
-        kind = types.get(_ref(left)) or types.get(_ref(right))
-        if kind is None:
+        found = types.get(_ref(left)) or types.get(_ref(right))
+        if found is None:
             raise OutsideSubset("comparing two paths needs the type of one of them in the context schema")
-        return {"Variable": _ref(left), f"{kind}{_NAMES[op]}Path": _ref(right)}
+        return {"Variable": _ref(left), f"{found}{_NAMES[op]}Path": _ref(right)}
     raise OutsideSubset("this comparison has no ASL operator")
 
 
@@ -241,7 +246,7 @@ def _presence_rule(node: And) -> dict[str, Any] | None:
     return None
 
 
-def rule_of_guard(node: Node, types: dict[str, str]) -> dict[str, Any]:
+def rule_of_guard(node: Node, types: dict[str, str]) -> dict[str, Any]:  # noqa: PLR0911, PLR0912 - one per node
     """A Choice rule for a guard tree; `types` maps `$.path` to String/Numeric/Boolean from the context schema."""
     if isinstance(node, Has):
         return {"Variable": reference_of(node.path), "IsPresent": True}
@@ -259,9 +264,10 @@ def rule_of_guard(node: Node, types: dict[str, str]) -> dict[str, Any]:
         pattern = node.args[0] if len(node.args) == 1 else None
         if not (isinstance(pattern, Literal) and isinstance(pattern.value, str)):
             raise OutsideSubset("matches() takes one pattern literal")
-        if pattern.value == _RFC3339:
+        regex: str = pattern.value
+        if regex == _RFC3339:
             raise OutsideSubset("a timestamp pattern alone has no ASL test")
-        return {"Variable": _ref(node.target), "StringMatches": _regex_wildcard(pattern.value)}
+        return {"Variable": _ref(node.target), "StringMatches": _regex_wildcard(regex)}
     if isinstance(node, Or):
         numeric = _is_numeric_test(node)
         if numeric is not None:

@@ -126,8 +126,9 @@ class _Writer:
             body["Comment"] = state.title
         if isinstance(state, FinalState):
             return {**body, **self.final(state)}
-        allowed = {"task": {"done", "error"}, "subflow": {"done", "error"}, "parallel": {"done", "error"},
-                   "wait": {"done"}, "choice": {None}}.get(state.type)
+        moves: dict[str, set[str | None]] = {"task": {"done", "error"}, "subflow": {"done", "error"},
+                                             "parallel": {"done", "error"}, "wait": {"done"}, "choice": {None}}
+        allowed = moves.get(state.type)
         if allowed is None:
             raise _Cannot(f"a {state.type} state", "ASL has no approvals (a person's decision)")
         extra = set(out) - allowed

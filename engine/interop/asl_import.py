@@ -217,7 +217,7 @@ def _catches(m: _Machine, name: str, sid: str, state: dict[str, Any], also_timeo
                 assign[key] = "event"
         guard = None if every else _error_guard(failed, kinds)
         m.edge(sid, dest, "error", guard=guard, priority=count - i if len(catchers) else 0, assign=assign)
-        if timeout_dest is None and (every or failed is False and "timeout" in kinds):
+        if timeout_dest is None and (every or (failed is False and "timeout" in kinds)):
             timeout_dest = dest
         caught_all = caught_all or every
     if not caught_all:

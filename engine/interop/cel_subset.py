@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Union
 
 __all__ = [
     "And",
@@ -90,7 +89,7 @@ class Or:
     items: tuple[Node, ...]
 
 
-Node = Union[Path, Literal, TypeName, Call, Has, Compare, Not, And, Or]  # noqa: UP007
+Node = Path | Literal | TypeName | Call | Has | Compare | Not | And | Or
 
 _TOKEN = re.compile(
     r"""\s*(?:(?P<num>\d+\.\d*(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+)|(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
@@ -175,7 +174,7 @@ class _Parser:
             return Compare(token[1], left, self.operand())
         return left
 
-    def operand(self) -> Node:
+    def operand(self) -> Node:  # noqa: PLR0911 - one return per kind of operand
         kind, text = self.take()
         if kind == "num":
             return Literal(float(text) if any(c in text for c in ".eE") else int(text))
@@ -291,7 +290,7 @@ def _context_path(path: Path) -> str:
     return text if text.startswith("context[") or len(path.parts) > 1 else f"context.{text}"
 
 
-def render(node: Node, parent: str = "") -> str:
+def render(node: Node, parent: str = "") -> str:  # noqa: PLR0911 - one return per kind of node
     """CEL text for a tree; parentheses only where the grouping needs them."""
     if isinstance(node, Path):
         return render_path(node)

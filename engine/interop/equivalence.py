@@ -20,13 +20,15 @@ def _normal(node: Node) -> Node:  # noqa: PLR0911 - one rewrite per shape
         return node.left if node.right.value else _normal(Not(node.left))  # `flag == true` is `flag` in a guard
     if isinstance(node, Not):
         inner = _normal(node.item)
+        if isinstance(inner, Not):
+            return inner.item
         if isinstance(inner, Compare) and inner.op in ("==", "!="):
             return Compare("!=" if inner.op == "==" else "==", inner.left, inner.right)
         return Not(inner)
     if isinstance(node, And | Or):
         items: list[Node] = []
         for item in (_normal(i) for i in node.items):
-            items.extend(item.items if type(item) is type(node) else [item])  # type: ignore[union-attr]
+            items.extend(item.items if isinstance(item, And | Or) and type(item) is type(node) else [item])
         if isinstance(node, And) and all(isinstance(i, Has) for i in items):
             longest = max(items, key=lambda i: len(i.path.parts))  # type: ignore[union-attr]
             assert isinstance(longest, Has)

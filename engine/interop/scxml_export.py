@@ -17,7 +17,7 @@ from engine.definition import ANY_SOURCE, FinalState, ParallelState, SubflowStat
 from engine.interop.machine_view import MachineView, state_body
 from engine.validation.findings import Finding
 
-__all__ = ["ACTION_INVOKE", "SCXML_NS", "SW_NS", "SUBFLOW_INVOKE", "export_scxml"]
+__all__ = ["ACTION_INVOKE", "SCXML_NS", "SUBFLOW_INVOKE", "SW_NS", "export_scxml"]
 
 SCXML_NS = "http://www.w3.org/2005/07/scxml"
 SW_NS = "urn:statewright:scxml"
@@ -92,7 +92,7 @@ def export_scxml(workflow: Workflow) -> tuple[str, list[Finding]]:
     carried = ET.SubElement(root, f"{{{SW_NS}}}workflow")
     carried.text = json.dumps({k: data[k] for k in _WORKFLOW_FIELDS if k in data} | {"title": workflow.title},
                               ensure_ascii=False, indent=1)
-    keys = list((workflow.context.get("properties") or {}))
+    keys = list(workflow.context.get("properties") or {})
     if keys:
         model = ET.SubElement(root, _q("datamodel"))
         for key in keys:

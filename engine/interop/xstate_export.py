@@ -65,7 +65,7 @@ def _edges(transitions: list[Transition], prefix: str = "") -> list[dict[str, An
     return [_transition(t, prefix) for t in transitions]
 
 
-def _node(sid: str, state: Any, view: MachineView) -> dict[str, Any]:
+def _node(sid: str, state: Any, view: MachineView) -> dict[str, Any]:  # noqa: PLR0912 - one branch per state type
     grouped = view.outgoing(sid, include_any=False)
     node: dict[str, Any] = {}
     if state.title or state.description:

@@ -59,7 +59,7 @@ def _target(b: _Build, name: str, raw: Any, names: set[str]) -> str:
     return b.ids[plain]
 
 
-def _edge(b: _Build, name: str, source: str | list[str] | None, trigger: str | None, raw: Any,
+def _edge(b: _Build, name: str, source: str | list[str] | None, *, trigger: str | None, raw: Any,
           names: set[str]) -> dict[str, Any]:
     edge: dict[str, Any] = {"source": source, **({"trigger": trigger} if trigger else {}),
                             "dest": _target(b, name, raw, names)}
@@ -87,7 +87,7 @@ def _edge(b: _Build, name: str, source: str | list[str] | None, trigger: str | N
     return edge
 
 
-def _body(b: _Build, name: str, node: dict[str, Any]) -> dict[str, Any]:
+def _body(b: _Build, name: str, node: dict[str, Any]) -> dict[str, Any]:  # noqa: PLR0911, PLR0912 - by node kind
     meta = dict((node.get("meta") or {}).get(META_KEY) or {})
     invoke = node.get("invoke")
     if isinstance(invoke, list):
@@ -124,8 +124,8 @@ def _body(b: _Build, name: str, node: dict[str, Any]) -> dict[str, Any]:
                    "(use an approval, or one wait per event)")
 
 
-def _transitions(b: _Build, name: str, sid: str, node: dict[str, Any], body: dict[str, Any], names: set[str],
-                 ) -> None:
+def _transitions(b: _Build, name: str, sid: str, *, node: dict[str, Any], body: dict[str, Any],
+                 names: set[str]) -> None:
     invoke = node.get("invoke")
     invoke = invoke[0] if isinstance(invoke, list) and invoke else invoke
     pairs: list[tuple[str | None, Any]] = []
@@ -140,7 +140,7 @@ def _transitions(b: _Build, name: str, sid: str, node: dict[str, Any], body: dic
         pairs.append(("done" if plain_event_wait else (event or None), raw))
     for trigger, raw in pairs:
         for item in _list(raw):
-            b.transitions.append(_edge(b, name, sid, trigger, item, names))
+            b.transitions.append(_edge(b, name, sid, trigger=trigger, raw=item, names=names))
 
 
 def _machine(b: _Build, config: dict[str, Any]) -> dict[str, Any]:
@@ -168,12 +168,12 @@ def _machine(b: _Build, config: dict[str, Any]) -> dict[str, Any]:
                 built = _machine(inner, sub if isinstance(sub, dict) else {})
                 body["branches"].append({"name": region, **built})
         b.states[sid] = body
-        _transitions(b, name, sid, node, body, names)
+        _transitions(b, name, sid, node=node, body=body, names=names)
     for trigger, raw in (config.get("on") or {}).items():
         for item in _list(raw):
-            b.transitions.append(_edge(b, "", "*", trigger or None, item, names))
+            b.transitions.append(_edge(b, "", "*", trigger=trigger or None, raw=item, names=names))
     initial = config.get("initial")
-    if initial not in names:
+    if not isinstance(initial, str) or initial not in names:
         raise b.refuse(None, "initial", f"'{initial}' is not a state")
     return {"initial": b.ids[initial], "states": b.states, "transitions": b.transitions}
 

@@ -15,7 +15,8 @@ def test_import_returns_the_definition_and_findings(env: Env) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["imported"] is True
-    assert body["definition"]["id"] == "order" and body["definition"]["initial"] == "validate_order"
+    assert body["definition"]["id"] == "order"
+    assert body["definition"]["initial"] == "validate_order"
     # the imported definition is one the designer's own validation accepts
     checked = env.call("POST", "/api/validate", "analyst", json={"definition": body["definition"]})
     assert checked.json()["valid"] is True
@@ -26,8 +27,10 @@ def test_import_refusal_is_a_report_naming_the_state(env: Env) -> None:
     response = env.call("POST", "/api/import/asl", "analyst", json={"source": json.dumps(machine)})
     assert response.status_code == 200
     body = response.json()
-    assert body["imported"] is False and body["definition"] is None
-    assert body["findings"][0]["states"] == ["Fan Out"] and "Map" in body["findings"][0]["message"]
+    assert body["imported"] is False
+    assert body["definition"] is None
+    assert body["findings"][0]["states"] == ["Fan Out"]
+    assert "Map" in body["findings"][0]["message"]
 
 
 def test_import_of_an_unknown_format_is_a_client_error(env: Env) -> None:
@@ -41,7 +44,8 @@ def test_export_xstate_and_scxml_of_a_deployed_version(env: Env) -> None:
     assert json.loads(xstate.text)["id"] == "support_ticket_triage"
     assert "support_ticket_triage-v1.xstate.json" in xstate.headers["content-disposition"]
     scxml = env.call("GET", "/api/definitions/support_ticket_triage/versions/1/export/scxml", "viewer")
-    assert scxml.status_code == 200 and scxml.headers["content-type"].startswith("application/scxml+xml")
+    assert scxml.status_code == 200
+    assert scxml.headers["content-type"].startswith("application/scxml+xml")
     assert "<scxml" in scxml.text
 
 
@@ -50,5 +54,6 @@ def test_export_asl_says_what_it_cannot_express(env: Env) -> None:
     problem = assert_problem(refused, 422)
     assert "cannot be expressed in ASL" in problem["detail"]
     lossy = env.call("GET", "/api/definitions/support_ticket_triage/versions/1/export/asl?allow_loss=true", "viewer")
-    assert lossy.status_code == 200 and json.loads(lossy.text)["StartAt"] == "classify"
+    assert lossy.status_code == 200
+    assert json.loads(lossy.text)["StartAt"] == "classify"
     assert_problem(env.call("GET", "/api/definitions/nope/versions/1/export/asl", "viewer"), 404)

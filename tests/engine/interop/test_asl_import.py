@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,8 +44,10 @@ def test_task_maps_resource_parameters_paths_timeout_and_retry(order: Workflow) 
     assert isinstance(task, TaskState)
     assert task.action == "validate_order"
     # InputPath $.order prefixes every path; static values become literals; $$.Execution.Id the instance id
-    assert dict(task.input) == {"order_id": "order.id", "lines": "order.lines", "channel": "'web'", "run": "instance.id"}
-    assert task.output == "validation" and task.timeout_s == 30
+    assert dict(task.input) == {"order_id": "order.id", "lines": "order.lines", "channel": "'web'",
+                                "run": "instance.id"}
+    assert task.output == "validation"
+    assert task.timeout_s == 30
     assert task.retry is not None
     assert (task.retry.max_attempts, task.retry.initial_interval_s, task.retry.multiplier, task.retry.max_interval_s,
             task.retry.jitter, sorted(task.retry.retry_on)) == (3, 2.0, 2.0, 30.0, True, ["Throttled", "timeout"])
@@ -62,8 +65,8 @@ def test_choice_rules_become_cel_guards_in_order_then_the_default(order: Workflo
     assert guards[-1][1] is None
     express = guards[1][1]
     assert express is not None
-    base = {"order": {"express": True, "country": "DE", "total": 5, "email": "a@b.c", "note": "x", "id": "O1"},
-            "limits": {"minimum": 1}, "validation": {"total": 10}}
+    facts = {"express": True, "country": "DE", "total": 5, "email": "a@b.c", "note": "x", "id": "O1"}
+    base: dict[str, Any] = {"order": facts, "limits": {"minimum": 1}, "validation": {"total": 10}}
     assert evaluate(express, base) is True
     assert evaluate(express, {**base, "order": {**base["order"], "coupon": "X"}}) is False
     slow = guards[2][1]
@@ -79,11 +82,14 @@ def test_choice_rules_become_cel_guards_in_order_then_the_default(order: Workflo
 def test_wait_for_task_token_is_a_task_then_a_correlated_event_wait(order: Workflow) -> None:
     send = order.states["manager_sign-off"]
     wait = order.states["manager_sign-off_callback"]
-    assert isinstance(send, TaskState) and isinstance(wait, WaitState)
+    assert isinstance(send, TaskState)
+    assert isinstance(wait, WaitState)
     assert send.action == "sqs.sendMessage"
-    assert wait.event is not None and wait.event.type == "task_token"
+    assert wait.event is not None
+    assert wait.event.type == "task_token"
     assert wait.event.correlation == send.input["token"] == "instance.id + '/manager_sign-off'"
-    assert wait.output == "signoff" and wait.timeout == "PT172800S"
+    assert wait.output == "signoff"
+    assert wait.timeout == "PT172800S"
     assert _edges(order, "manager_sign-off", "done") == [("manager_sign-off_callback", None, 0)]
     assert _edges(order, "manager_sign-off_callback", "timeout") == [("Rejected", None, 0)]
 
@@ -91,17 +97,21 @@ def test_wait_for_task_token_is_a_task_then_a_correlated_event_wait(order: Workf
 def test_wait_pass_parallel_succeed_and_fail(order: Workflow) -> None:
     assert order.states["cool_off"] == WaitState(type="wait", duration="PT3600S", title="Cool Off")
     cutoff = order.states["until_cutoff"]
-    assert isinstance(cutoff, WaitState) and cutoff.deadline == "'2030-01-01T09:00:00Z'"
+    assert isinstance(cutoff, WaitState)
+    assert cutoff.deadline == "'2030-01-01T09:00:00Z'"
     (mark,) = order.outgoing("mark_slow")
-    assert order.states["mark_slow"].type == "choice" and dict(mark.assign) == {"routing": "{'lane': 'slow'}"}
+    assert order.states["mark_slow"].type == "choice"
+    assert dict(mark.assign) == {"routing": "{'lane': 'slow'}"}
     reserve = order.states["Reserve"]
     assert isinstance(reserve, ParallelState)
     assert [b.initial for b in reserve.branches] == ["reserve_stock", "charge_card"]
     declined = reserve.branches[1].states["Declined"]
-    assert isinstance(declined, FinalState) and declined.outcome == "failure"
+    assert isinstance(declined, FinalState)
+    assert declined.outcome == "failure"
     assert dict(declined.result) == {"error": "'CardDeclined'", "cause": "'The card was declined.'"}
     failed = order.states["Failed"]
-    assert isinstance(failed, FinalState) and dict(failed.result) == {"error": "failure.kind",
+    assert isinstance(failed, FinalState)
+    assert dict(failed.result) == {"error": "failure.kind",
                                                                       "cause": "failure.message"}
     assert order.states["Shipped"] == FinalState(type="final", outcome="success")
 
@@ -129,6 +139,8 @@ def test_every_comparison_operator_imports_to_a_guard_that_decides_like_asl() ->
                                                       {"v": "yesterday"}),
     ]
     for operator, value, matching, other in cases:
+        assert isinstance(matching, dict)
+        assert isinstance(other, dict)
         machine = {"StartAt": "C", "States": {
             "C": {"Type": "Choice", "Choices": [{"Variable": "$.v", operator: value, "Next": "Yes"}], "Default": "No"},
             "Yes": {"Type": "Succeed"}, "No": {"Type": "Succeed"}}}
@@ -151,6 +163,10 @@ def test_subflow_and_lambda_invoke_payload() -> None:
     result = import_document("asl", json.dumps(machine), "parent")
     assert result.workflow is not None, result.findings
     child, call = result.workflow.states["Child"], result.workflow.states["Call"]
-    assert child.type == "subflow" and child.workflow == "billing" and dict(child.input) == {"account": "account"}
-    assert isinstance(call, TaskState) and call.action == "notify" and dict(call.input) == {"to": "email"}
+    assert child.type == "subflow"
+    assert child.workflow == "billing"
+    assert dict(child.input) == {"account": "account"}
+    assert isinstance(call, TaskState)
+    assert call.action == "notify"
+    assert dict(call.input) == {"to": "email"}
     assert call.output is None

@@ -57,7 +57,8 @@ def test_asl_refusal_names_the_state_and_the_construct(state: dict[str, Any], co
     assert errors, result.findings
     assert errors[0].code == "unsupported-construct"
     assert errors[0].states == ("The State",)
-    assert construct in errors[0].message and "'The State'" in errors[0].message
+    assert construct in errors[0].message
+    assert "'The State'" in errors[0].message
     assert errors[0].pointer == "/States/The State"[: len("/States/The State")] or errors[0].pointer.startswith(
         "/States/The State")
 
@@ -65,12 +66,14 @@ def test_asl_refusal_names_the_state_and_the_construct(state: dict[str, Any], co
 @pytest.mark.parametrize("key", ["TimeoutSeconds", "QueryLanguage"])
 def test_asl_machine_level_fields_without_counterpart_are_refused(key: str) -> None:
     result = import_document("asl", _asl({"Type": "Pass", "Next": "Done"}, **{key: 5}), "refused")
-    assert result.workflow is None and result.findings[0].pointer == f"/{key}"
+    assert result.workflow is None
+    assert result.findings[0].pointer == f"/{key}"
 
 
 def test_asl_that_is_not_json_is_unreadable() -> None:
     result = import_document("asl", "{nope", "x")
-    assert result.workflow is None and result.findings[0].code == "invalid-document"
+    assert result.workflow is None
+    assert result.findings[0].code == "invalid-document"
     assert result.findings[0].line == 1
 
 
@@ -96,7 +99,8 @@ def test_scxml_refusal_names_the_state_and_the_construct(body: str, construct: s
     result = import_document("scxml", SCXML.format(body=body), "refused")
     assert result.workflow is None
     (finding,) = result.findings
-    assert finding.code == "unsupported-construct" and finding.states == ("a",)
+    assert finding.code == "unsupported-construct"
+    assert finding.states == ("a",)
     assert construct in finding.message
 
 
@@ -104,7 +108,8 @@ def test_scxml_with_a_doctype_or_bad_xml_is_unreadable() -> None:
     doctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><scxml xmlns="http://www.w3.org/2005/07/scxml"/>'
     assert import_document("scxml", doctype, "x").findings[0].code == "invalid-document"
     broken = import_document("scxml", "<scxml", "x").findings[0]
-    assert broken.code == "invalid-document" and broken.line == 1
+    assert broken.code == "invalid-document"
+    assert broken.line == 1
 
 
 XSTATE_REFUSALS = [
@@ -124,5 +129,6 @@ def test_xstate_refusal_names_the_state_and_the_construct(config: dict[str, Any]
     result = import_document("xstate", json.dumps(config), "refused")
     assert result.workflow is None
     (finding,) = result.findings
-    assert finding.code == "unsupported-construct" and construct in finding.message
+    assert finding.code == "unsupported-construct"
+    assert construct in finding.message
     assert finding.states in (("a",), ("b",))

