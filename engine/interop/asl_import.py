@@ -7,7 +7,6 @@ naming the ASL state and the construct; a mapping with a difference worth knowin
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -501,7 +500,3 @@ def import_asl(document: Any, workflow_id: str) -> tuple[dict[str, Any] | None, 
         **machine,
     }
     return workflow, shared.findings
-
-
-def seconds(value: float) -> int:
-    return math.ceil(value)
