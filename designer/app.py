@@ -27,6 +27,7 @@ from designer.api.drafts import DraftController
 from designer.api.events import EventController
 from designer.api.health import health
 from designer.api.instances import InstanceController
+from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
 from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
@@ -58,6 +59,7 @@ ROUTES: list[ControllerRouterHandler] = [
     MetricsController,
     prometheus_metrics,
     SandboxController,
+    InteropController,
 ]
 
 

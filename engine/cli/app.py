@@ -7,6 +7,7 @@ import typer
 from engine.cli.definition_commands import register_definition_commands
 from engine.cli.deploy_commands import register_deploy_commands
 from engine.cli.eval_commands import register_eval_commands
+from engine.cli.interop_commands import register_interop_commands
 from engine.cli.output import ExitCode, stderr
 from engine.cli.runtime_commands import register_runtime_commands
 from engine.errors import StatewrightError
@@ -26,6 +27,7 @@ def build_app() -> typer.Typer:
     register_runtime_commands(app)
     register_deploy_commands(app)
     register_eval_commands(app)
+    register_interop_commands(app)
     return app
 
 

@@ -1,0 +1,267 @@
+"""A workflow as an AWS Step Functions state machine (ASL), where the workflow allows it.
+
+Tasks are Lambda functions (`${AWS::Region}`/`${AWS::AccountId}` placeholders for CloudFormation/SAM) or, for
+dotted actions, service integrations; subflows start a nested execution; choices become Choice rules (the
+shared CEL subset); waits become Seconds/Timestamp/TimestampPath; a choice with one unguarded way on becomes a
+Pass; error transitions become Catch (guards on `event.kind`), retries Retry. Approvals, event waits,
+policies and CEL beyond the subset cannot be expressed: each is an error finding naming the state.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from engine.definition import (
+    ANY_SOURCE,
+    ChoiceState,
+    FinalState,
+    ParallelState,
+    Retry,
+    SubflowState,
+    TaskState,
+    Transition,
+    WaitState,
+    Workflow,
+)
+from engine.definition.durations import parse_duration
+from engine.interop.asl_choice import rule_of_guard
+from engine.interop.asl_paths import reference_of
+from engine.interop.asl_resources import SUBFLOW_RESOURCE, resource_of_action, state_machine_arn
+from engine.interop.asl_values import template_entry
+from engine.interop.cel_subset import Compare, Literal, OutsideSubset, Path, parse
+from engine.interop.context_types import types_of_schema
+from engine.interop.findings import approximated, not_expressible
+from engine.interop.machine_view import MachineView
+from engine.validation.findings import Finding
+
+__all__ = ["export_asl"]
+
+_TARGET = "ASL"
+
+
+class _Cannot(Exception):
+    def __init__(self, construct: str, why: str) -> None:
+        self.construct, self.why = construct, why
+
+
+def _errors(kinds: list[str]) -> list[str]:
+    return [("States.Timeout" if k == "timeout" else k) for k in kinds] or ["States.ALL"]
+
+
+def _retrier(retry: Retry) -> dict[str, Any]:
+    return {"ErrorEquals": _errors(list(retry.retry_on)), "IntervalSeconds": math.ceil(retry.initial_interval_s),
+            "MaxAttempts": retry.max_attempts - 1,
+            "BackoffRate": retry.multiplier if retry.backoff == "exponential" else 1.0,
+            "MaxDelaySeconds": math.ceil(retry.max_interval_s), "JitterStrategy": "FULL" if retry.jitter else "NONE"}
+
+
+def _error_kinds(guard: str | None) -> list[str]:
+    if guard is None:
+        return ["States.ALL"]
+    try:
+        node = parse(guard)
+    except OutsideSubset as exc:
+        raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only") from exc
+    if isinstance(node, Compare) and node.op == "==" and node.left == Path(("event", "kind")) \
+            and isinstance(node.right, Literal) and isinstance(node.right.value, str):
+        return _errors([node.right.value])
+    if isinstance(node, Compare) and node.op == "!=" and node.left == Path(("event", "kind")) \
+            and node.right == Literal("timeout"):
+        return ["States.TaskFailed"]
+    raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only (event.kind == '…')")
+
+
+def _catch(t: Transition) -> dict[str, Any]:
+    catcher: dict[str, Any] = {"ErrorEquals": _error_kinds(t.guard), "Next": t.dest}
+    if not t.assign:
+        catcher["ResultPath"] = None
+    elif len(t.assign) == 1 and next(iter(t.assign.values())) == "event":
+        catcher["ResultPath"] = f"$.{next(iter(t.assign))}"
+    else:
+        raise _Cannot("error transition assign", "a Catch can only store the error under one key (key: 'event')")
+    return catcher
+
+
+def _no_assign(t: Transition, what: str) -> None:
+    if t.assign:
+        raise _Cannot(f"assign on {what}", "ASL states pass data, they do not assign keys on the way")
+
+
+def _parameters(mapping: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, expression in mapping.items():
+        try:
+            name, value = template_entry(key, expression)
+        except OutsideSubset as exc:
+            raise _Cannot(f"input '{key}'", f"'{expression}' is neither a path nor a literal") from exc
+        out[name] = value
+    return out
+
+
+class _Writer:
+    def __init__(self, workflow: Workflow) -> None:
+        self.types = types_of_schema(workflow.context)
+        self.findings: list[Finding] = []
+
+    def machine(self, initial: str, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
+        states: dict[str, Any] = {}
+        for sid, state in view.states.items():
+            try:
+                states[sid] = self.state(sid, state, view, where)
+            except _Cannot as cannot:
+                self.findings.append(not_expressible((*where, "states", sid), sid, cannot.construct, _TARGET,
+                                                     cannot.why))
+        return {"StartAt": initial, "States": states}
+
+    def state(self, sid: str, state: Any, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
+        if state.policies:
+            raise _Cannot("policies", "ASL has no policy checks")
+        out = view.outgoing(sid)
+        if any(t.source == ANY_SOURCE for items in out.values() for t in items):
+            raise _Cannot("a transition from any state", "ASL has no transitions from every state")
+        body: dict[str, Any] = {}
+        if state.title:
+            body["Comment"] = state.title
+        if isinstance(state, FinalState):
+            return {**body, **self.final(state)}
+        moves: dict[str, set[str | None]] = {"task": {"done", "error"}, "subflow": {"done", "error"},
+                                             "parallel": {"done", "error"}, "wait": {"done"}, "choice": {None}}
+        allowed = moves.get(state.type)
+        if allowed is None:
+            raise _Cannot(f"a {state.type} state", "ASL has no approvals (a person's decision)")
+        extra = set(out) - allowed
+        if extra:
+            raise _Cannot(f"the trigger '{sorted(map(str, extra))[0]}'", f"a {state.type} state in ASL moves on by "
+                          "finishing or failing only")
+        if isinstance(state, ChoiceState):
+            return {**body, **self.choice(out.get(None, []))}
+        done = out.get("done", [])
+        if len(done) != 1 or done[0].guard is not None:
+            raise _Cannot("guarded or several done transitions", "ASL has one Next (put a choice after the state)")
+        _no_assign(done[0], "done")
+        body["Next"] = done[0].dest
+        if isinstance(state, WaitState):
+            return {"Type": "Wait", **body, **self.wait(state)}
+        if isinstance(state, ParallelState):
+            return {"Type": "Parallel", **body, **self.parallel(sid, state, where), "ResultPath": None,
+                    **self.catch(out.get("error", []))}
+        task = self.task(sid, state)
+        return {"Type": "Task", **task, **body, **self.catch(out.get("error", []))}
+
+    def task(self, sid: str, state: TaskState | SubflowState) -> dict[str, Any]:
+        if isinstance(state, SubflowState):
+            params: dict[str, Any] = {"StateMachineArn": state_machine_arn(state.workflow)}
+            if state.input:
+                params["Input"] = _parameters(dict(state.input))
+            return {"Resource": SUBFLOW_RESOURCE, "Parameters": params,
+                    "ResultPath": f"$.{state.output}" if state.output else None}
+        if state.agent:
+            self.findings.append(approximated(("states", sid, "agent"), sid, f"agent '{state.agent}'",
+                                              "ASL has no agents; the agent's policies do not travel with the task"))
+        body: dict[str, Any] = {"Resource": resource_of_action(state.action)}
+        if state.input:
+            body["Parameters"] = _parameters(dict(state.input))
+        body["ResultPath"] = f"$.{state.output}" if state.output else None
+        if state.timeout_s is not None:
+            body["TimeoutSeconds"] = math.ceil(state.timeout_s)
+        if state.retry is not None:
+            body["Retry"] = [_retrier(state.retry)]
+        return body
+
+    def catch(self, errors: list[Transition]) -> dict[str, Any]:
+        catchers = [_catch(t) for t in errors]
+        return {"Catch": catchers} if catchers else {}
+
+    def choice(self, items: list[Transition]) -> dict[str, Any]:
+        defaults = [t for t in items if t.guard is None]
+        if len(items) == 1 and defaults:
+            return self.pass_state(items[0])
+        rules = []
+        for t in items:
+            if t.guard is None:
+                continue
+            _no_assign(t, "a choice")
+            try:
+                rules.append({**rule_of_guard(parse(t.guard), self.types), "Next": t.dest})
+            except OutsideSubset as exc:
+                raise _Cannot(f"guard '{t.guard}'", str(exc)) from exc
+        body: dict[str, Any] = {"Type": "Choice", "Choices": rules}
+        if defaults:
+            _no_assign(defaults[0], "a choice")
+            body["Default"] = defaults[0].dest
+        return body
+
+    def pass_state(self, t: Transition) -> dict[str, Any]:
+        body: dict[str, Any] = {"Type": "Pass", "Next": t.dest}
+        if not t.assign:
+            return body
+        if len(t.assign) != 1:
+            raise _Cannot("assign of several keys", "a Pass state writes one result")
+        key, expression = next(iter(t.assign.items()))
+        try:
+            name, value = template_entry(key, expression)
+        except OutsideSubset as exc:
+            raise _Cannot(f"assign '{key}'", f"'{expression}' is neither a path nor a literal") from exc
+        if name.endswith(".$"):
+            return {**body, "InputPath": value, "ResultPath": f"$.{key}"}
+        return {**body, "Result": value, "ResultPath": f"$.{key}"}
+
+    def wait(self, state: WaitState) -> dict[str, Any]:
+        if state.duration is not None:
+            seconds = parse_duration(state.duration).total_seconds()
+            return {"Seconds": math.ceil(seconds)}
+        if state.deadline is not None:
+            try:
+                node = parse(state.deadline)
+            except OutsideSubset as exc:
+                raise _Cannot(f"deadline '{state.deadline}'", "only a path or a timestamp literal") from exc
+            if isinstance(node, Literal) and isinstance(node.value, str):
+                return {"Timestamp": node.value}
+            if isinstance(node, Path):
+                return {"TimestampPath": reference_of(node)}
+            raise _Cannot(f"deadline '{state.deadline}'", "only a path or a timestamp literal")
+        raise _Cannot("a wait for an event", "ASL waits for callbacks only inside a .waitForTaskToken task")
+
+    def parallel(self, sid: str, state: ParallelState, where: tuple[str | int, ...]) -> dict[str, Any]:
+        if state.join.mode != "all" or state.join.on_failure == "continue":
+            raise _Cannot(f"join {state.join.mode}/{state.join.on_failure}", "a Parallel needs all branches and "
+                          "stops at the first failure")
+        return {"Branches": [self.machine(b.initial, MachineView(b.states, b.transitions),
+                                          (*where, "states", sid, "branches", i))
+                             for i, b in enumerate(state.branches)]}
+
+    def final(self, state: FinalState) -> dict[str, Any]:
+        if state.outcome == "success":
+            if state.result:
+                raise _Cannot("a final result", "Succeed cannot compute a result")
+            return {"Type": "Succeed"}
+        body: dict[str, Any] = {"Type": "Fail"}
+        extra = set(state.result) - {"error", "cause"}
+        if extra:
+            raise _Cannot(f"the result key '{sorted(extra)[0]}'", "Fail carries Error and Cause only")
+        for key, field in (("error", "Error"), ("cause", "Cause")):
+            if key in state.result:
+                try:
+                    node = parse(state.result[key])
+                except OutsideSubset as exc:
+                    raise _Cannot(f"result '{key}'", "a literal or a path") from exc
+                if isinstance(node, Literal) and isinstance(node.value, str):
+                    body[field] = node.value
+                elif isinstance(node, Path):
+                    body[f"{field}Path"] = reference_of(node)
+                else:
+                    raise _Cannot(f"result '{key}'", "a string literal or a path")
+        return body
+
+
+def export_asl(workflow: Workflow) -> tuple[str, list[Finding]]:
+    """The ASL text of what can be expressed, and a finding for each thing that cannot."""
+    writer = _Writer(workflow)
+    machine = writer.machine(workflow.initial, MachineView(workflow.states, workflow.transitions), ())
+    for policy in workflow.policies:
+        writer.findings.append(not_expressible(("policies",), None, f"policy '{policy.id}'", _TARGET,
+                                               "ASL has no policy checks"))
+    document = {"Comment": workflow.title, **machine}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n", writer.findings

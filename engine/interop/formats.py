@@ -1,0 +1,90 @@
+"""One entry point per direction: `import_document(format, text, workflow_id)` and
+`export_workflow(format, workflow)`; the result carries the findings and, for an import, the loaded workflow."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.definition import Workflow
+from engine.interop.asl_export import export_asl
+from engine.interop.asl_import import import_asl
+from engine.interop.findings import unreadable
+from engine.interop.scxml_export import export_scxml
+from engine.interop.scxml_import import import_scxml
+from engine.interop.xstate_export import export_xstate
+from engine.interop.xstate_import import import_xstate
+from engine.validation.catalog import Catalog
+from engine.validation.findings import Finding, has_errors
+from engine.validation.loader import load_workflow
+
+__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "ExportResult", "ImportResult", "export_workflow", "import_document"]
+
+IMPORT_FORMATS = ("asl", "scxml", "xstate")
+EXPORT_FORMATS = ("asl", "scxml", "xstate")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The imported definition (None when refused) and every finding: the importer's, then validation's."""
+
+    document: dict[str, Any] | None
+    workflow: Workflow | None
+    findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return self.workflow is not None and not has_errors(self.findings)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The exported text and what the format could not express (errors) or carries differently (warnings)."""
+
+    text: str
+    findings: list[Finding]
+
+    @property
+    def complete(self) -> bool:
+        return not has_errors(self.findings)
+
+
+def _json(text: str | bytes) -> tuple[Any, list[Finding]]:
+    try:
+        return json.loads(text), []
+    except ValueError as exc:
+        line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+        return None, [unreadable(f"not JSON: {exc}", line, column)]
+
+
+def import_document(fmt: str, text: str | bytes, workflow_id: str, catalog: Catalog | None = None) -> ImportResult:
+    """Read `text` as `fmt` (asl, scxml, xstate) into a workflow with id `workflow_id`, then validate it."""
+    if fmt not in IMPORT_FORMATS:
+        raise ValueError(f"unknown import format '{fmt}'; choose from {', '.join(IMPORT_FORMATS)}")
+    document: dict[str, Any] | None
+    if fmt == "scxml":
+        document, findings = import_scxml(text, workflow_id)
+    else:
+        parsed, findings = _json(text)
+        if findings:
+            return ImportResult(None, None, findings)
+        reader: Callable[[Any, str], tuple[dict[str, Any] | None, list[Finding]]] = (
+            import_asl if fmt == "asl" else import_xstate)
+        document, findings = reader(parsed, workflow_id)
+    if document is None:
+        return ImportResult(None, None, findings)
+    loaded = load_workflow(document, catalog)
+    return ImportResult(document, loaded.model, [*findings, *loaded.findings])
+
+
+_EXPORTERS: dict[str, Callable[[Workflow], tuple[str, list[Finding]]]] = {
+    "asl": export_asl, "scxml": export_scxml, "xstate": export_xstate}
+
+
+def export_workflow(fmt: str, workflow: Workflow) -> ExportResult:
+    if fmt not in _EXPORTERS:
+        raise ValueError(f"unknown export format '{fmt}'; choose from {', '.join(EXPORT_FORMATS)}")
+    text, findings = _EXPORTERS[fmt](workflow)
+    return ExportResult(text, findings)

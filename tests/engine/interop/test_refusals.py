@@ -1,0 +1,134 @@
+"""Every construct an importer cannot map is refused with a finding naming the state and the construct."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from engine.interop import import_document
+
+_END = {"Done": {"Type": "Succeed"}}
+
+
+def _asl(state: dict[str, Any], **top: Any) -> str:
+    return json.dumps({"StartAt": "The State", "States": {"The State": state, **_END}, **top})
+
+
+ASL_REFUSALS = [
+    ({"Type": "Map", "ItemsPath": "$.items", "Iterator": {}, "Next": "Done"}, "Map"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "HeartbeatSeconds": 5, "Next": "Done"},
+     "HeartbeatSeconds"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "OutputPath": "$.a", "Next": "Done"}, "OutputPath"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "ResultPath": "$.a.b", "Next": "Done"},
+     "ResultPath"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "InputPath": "$.a", "Next": "Done"},
+     "InputPath without Parameters"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f",
+      "Parameters": {"a.$": "States.Format('{}', $.x)"}, "Next": "Done"}, "States.Format"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "Parameters": {"a.$": "$.items[?(@.x)]"},
+      "Next": "Done"}, "Parameters"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "Parameters": {"a.$": "$$.Map.Item.Value"},
+      "Next": "Done"}, "$$.Map.Item.Value"),
+    ({"Type": "Task", "Resource": "arn:aws:s3:::bucket", "Next": "Done"}, "Resource"),
+    ({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"a": 1},
+      "Next": "Done"}, ".waitForTaskToken"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "Next": "Done",
+      "Retry": [{"ErrorEquals": ["A"], "MaxAttempts": 2}, {"ErrorEquals": ["B"], "MaxAttempts": 5}]},
+     "several Retriers"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "Next": "Done",
+      "Catch": [{"ErrorEquals": ["States.Permissions"], "Next": "Done"}]}, "States.Permissions"),
+    ({"Type": "Wait", "SecondsPath": "$.delay", "Next": "Done"}, "SecondsPath"),
+    ({"Type": "Choice", "Choices": [{"Variable": "$.a", "NumericEquals": "x", "Next": "Done"}], "Default": "Done"},
+     "Choice rule"),
+    ({"Type": "Choice", "Choices": [{"Condition": "{% $a %}", "Next": "Done"}], "Default": "Done"}, "Choice rule"),
+    ({"Type": "Pass", "Result": 5, "Next": "Done"}, "ResultPath '$'"),
+    ({"Type": "Pass", "Assign": {"x": 1}, "Next": "Done"}, "Pass field Assign"),
+    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "Next": "Nowhere"}, "Next"),
+]
+
+
+@pytest.mark.parametrize(("state", "construct"), ASL_REFUSALS, ids=[c for _, c in ASL_REFUSALS])
+def test_asl_refusal_names_the_state_and_the_construct(state: dict[str, Any], construct: str) -> None:
+    result = import_document("asl", _asl(state), "refused")
+    assert result.workflow is None
+    errors = [f for f in result.findings if f.severity == "error"]
+    assert errors, result.findings
+    assert errors[0].code == "unsupported-construct"
+    assert errors[0].states == ("The State",)
+    assert construct in errors[0].message
+    assert "'The State'" in errors[0].message
+    assert errors[0].pointer == "/States/The State"[: len("/States/The State")] or errors[0].pointer.startswith(
+        "/States/The State")
+
+
+@pytest.mark.parametrize("key", ["TimeoutSeconds", "QueryLanguage"])
+def test_asl_machine_level_fields_without_counterpart_are_refused(key: str) -> None:
+    result = import_document("asl", _asl({"Type": "Pass", "Next": "Done"}, **{key: 5}), "refused")
+    assert result.workflow is None
+    assert result.findings[0].pointer == f"/{key}"
+
+
+def test_asl_that_is_not_json_is_unreadable() -> None:
+    result = import_document("asl", "{nope", "x")
+    assert result.workflow is None
+    assert result.findings[0].code == "invalid-document"
+    assert result.findings[0].line == 1
+
+
+SCXML = """<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" initial="a">{body}</scxml>"""
+SCXML_REFUSALS = [
+    ('<state id="a"><state id="inner"/><transition event="go" target="b"/></state><final id="b"/>', "compound state"),
+    ('<state id="a"><history id="h"/><transition event="go" target="b"/></state><final id="b"/>', "<history>"),
+    ('<state id="a"><onentry><send event="x"/></onentry><transition event="x" target="b"/></state><final id="b"/>',
+     "<send> in <onentry>"),
+    ('<state id="a"><transition event="go" target="b"><script>x()</script></transition></state><final id="b"/>',
+     "<script> in a transition"),
+    ('<state id="a"><transition event="go" target="b" cond="x === 1"/></state><final id="b"/>', "cond"),
+    ('<state id="a"><transition event="go" target="b" cond="In(\'c\')"/></state><final id="b"/>', "In()"),
+    ('<state id="a"><transition event="go" target="b"/><transition event="stop" target="b"/></state>'
+     '<final id="b"/>', "several events"),
+    ('<state id="a"><onexit><raise event="x"/></onexit><transition target="b"/></state><final id="b"/>', "<onexit>"),
+    ('<state id="a"><transition event="go" target="b c"/></state><final id="b"/><final id="c"/>', "transition"),
+]
+
+
+@pytest.mark.parametrize(("body", "construct"), SCXML_REFUSALS, ids=[c for _, c in SCXML_REFUSALS])
+def test_scxml_refusal_names_the_state_and_the_construct(body: str, construct: str) -> None:
+    result = import_document("scxml", SCXML.format(body=body), "refused")
+    assert result.workflow is None
+    (finding,) = result.findings
+    assert finding.code == "unsupported-construct"
+    assert finding.states == ("a",)
+    assert construct in finding.message
+
+
+def test_scxml_with_a_doctype_or_bad_xml_is_unreadable() -> None:
+    doctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><scxml xmlns="http://www.w3.org/2005/07/scxml"/>'
+    assert import_document("scxml", doctype, "x").findings[0].code == "invalid-document"
+    broken = import_document("scxml", "<scxml", "x").findings[0]
+    assert broken.code == "invalid-document"
+    assert broken.line == 1
+
+
+XSTATE_REFUSALS = [
+    ({"initial": "a", "states": {"a": {"initial": "x", "states": {"x": {}}}}}, "compound state"),
+    ({"initial": "a", "states": {"a": {"on": {"GO": "b"}}, "b": {"type": "history"}}}, "history"),
+    ({"initial": "a", "states": {"a": {"entry": ["log"], "on": {"GO": "b"}}, "b": {"type": "final"}}}, "entry"),
+    ({"initial": "a", "states": {"a": {"on": {"GO": {"target": "b", "guard": "isOk"}}}, "b": {"type": "final"}}},
+     "guard 'isOk'"),
+    ({"initial": "a", "states": {"a": {"on": {"GO": {"target": "b", "actions": ["notify"]}}},
+                                 "b": {"type": "final"}}}, "action 'notify'"),
+    ({"initial": "a", "states": {"a": {"on": {"GO": "b", "STOP": "b"}}, "b": {"type": "final"}}}, "several events"),
+]
+
+
+@pytest.mark.parametrize(("config", "construct"), XSTATE_REFUSALS, ids=[c for _, c in XSTATE_REFUSALS])
+def test_xstate_refusal_names_the_state_and_the_construct(config: dict[str, Any], construct: str) -> None:
+    result = import_document("xstate", json.dumps(config), "refused")
+    assert result.workflow is None
+    (finding,) = result.findings
+    assert finding.code == "unsupported-construct"
+    assert construct in finding.message
+    assert finding.states in (("a",), ("b",))
