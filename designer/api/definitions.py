@@ -9,13 +9,13 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
 from designer.diagrams import DiagramFormat, Download, diagram_response
-from designer.diff import DefinitionDiff, diff_workflows
 from designer.highlighting import instance_highlight, tenant_instance
 from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.definitions import DefinitionSummary, VersionDetail, VersionSummary
 from designer.schemas.layout import LayoutRead
 from designer.schemas.pagination import Page, PageParams
 from designer.security.principal import Principal
+from engine.definition.diff import DefinitionDiff, diff_workflows
 from engine.errors import InstanceNotFound
 from engine.render import layout_graph
 from engine.runtime.engine import Engine

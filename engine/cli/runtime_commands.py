@@ -34,7 +34,7 @@ from engine.runtime.views import HistoryEntry, InstanceView
 from storage.database import create_database_engine, default_database_url
 from storage.schema import current_revision, upgrade
 
-__all__ = ["register_runtime_commands"]
+__all__ = ["open_engine", "register_runtime_commands"]
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
                                                     "sqlite:///statewright.db).")]
@@ -66,6 +66,11 @@ def _open(db: str | None, *, handlers: str | None = None, executor: Executor | N
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
     return engine
+
+
+def open_engine(db: str | None) -> Engine:
+    """The engine on `db` (default: $STATEWRIGHT_DATABASE_URL, else sqlite:///statewright.db), or one clear line."""
+    return _open(db)
 
 
 def _json_argument(text: str | None, what: str) -> Any:

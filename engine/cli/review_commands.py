@@ -1,0 +1,107 @@
+"""`statewright review`: the review pack of a workflow file, compared with a file or a deployed version."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.cli.definition_commands import catalog_for
+from engine.cli.files import DefinitionFile
+from engine.cli.output import ExitCode, fail, stdout
+from engine.cli.runtime_commands import open_engine
+from engine.definition import Agent, Workflow
+from engine.errors import StatewrightError
+from engine.review import ReviewSource, review_html, review_pdf
+from engine.validation.findings import Finding
+from engine.validation.loader import load_workflow
+from storage.definitions import DefinitionRecord, DefinitionStore
+
+__all__ = ["DirectionChoice", "PageChoice", "register_review_commands"]
+
+
+class DirectionChoice(StrEnum):
+    TB = "TB"
+    LR = "LR"
+
+
+class PageChoice(StrEnum):
+    A4 = "A4"
+    letter = "letter"
+
+
+def _load(path: Path) -> tuple[Workflow, list[Finding], dict[str, Agent]]:
+    if not path.is_file():
+        fail(f"{path}: no such file", ExitCode.UNREADABLE)
+    catalog = catalog_for([DefinitionFile(path, "workflow")], [])
+    loaded = load_workflow(path, catalog)
+    if loaded.model is None:
+        first = next(f for f in loaded.findings if f.severity == "error")
+        fail(f"{path} is not a valid workflow: {first}")
+    return loaded.model, loaded.findings, dict(catalog.agents)
+
+
+def _deployed(
+    db: str | None, workflow_id: str, versions: tuple[int, ...]
+) -> tuple[list[Agent], list[DefinitionRecord | None]]:
+    with open_engine(db) as engine:
+        records = engine.runtime.read(lambda tx: [DefinitionStore(tx).get(workflow_id, v) for v in versions])
+        return engine.agents(), records
+
+
+def _when(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def review_command(
+    path: Annotated[Path, typer.Argument(help="The workflow file under review.")],
+    *,
+    out: Annotated[Path, typer.Option("-o", "--output", help="review.pdf or review.html")],
+    previous: Annotated[Path | None, typer.Option("--previous", help="The version signed last, as a file.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="A database the flow is deployed in (publisher, "
+                                                        "agents, and --version).")] = None,
+    version: Annotated[int | None, typer.Option("--version", min=1, help="Compare with this deployed version "
+                                                                          "(from --db).")] = None,
+    direction: Annotated[DirectionChoice, typer.Option("--direction", help="TB or LR")] = DirectionChoice.TB,
+    page: Annotated[PageChoice, typer.Option("--page", help="A4 or letter (PDF)")] = PageChoice.A4,
+) -> None:
+    """Write a review pack (PDF or self-contained HTML): diagram, tables, findings, changes, sign-off."""
+    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+        fail("the review pack is written as .pdf or .html", ExitCode.UNREADABLE)
+    if previous is not None and version is not None:
+        fail("give --previous FILE or --version N, not both", ExitCode.UNREADABLE)
+    workflow, findings, agents = _load(path)
+    before = _load(previous)[0] if previous is not None else None
+    published_by, published_at = None, None
+    if db is not None or version is not None:
+        wanted = (workflow.version,) if version is None else (workflow.version, version)
+        deployed_agents, records = _deployed(db, workflow.id, wanted)
+        agents.update({a.id: a for a in deployed_agents})
+        if records[0] is not None:
+            published_by, published_at = records[0].deployed_by, _when(records[0].deployed_at)
+        if version is not None:
+            if records[-1] is None:
+                fail(f"version {version} of {workflow.id} is not deployed in that database")
+            before = Workflow.model_validate_json(records[-1].content)
+    if before is not None and before.id != workflow.id:
+        fail(f"--previous is workflow '{before.id}', not '{workflow.id}'", ExitCode.UNREADABLE)
+    source = ReviewSource(workflow=workflow, previous=before, agents=agents, findings=findings,
+                          published_by=published_by, published_at=published_at, origin=path.name,
+                          generated_at=datetime.now(UTC), page=page.value)
+    try:
+        if out.suffix.lower() == ".pdf":
+            data = review_pdf(source, direction=direction.value)
+        else:
+            data = review_html(source, direction=direction.value).encode("utf-8")
+    except StatewrightError as exc:
+        fail(f"{path}: {exc.detail}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    stdout.print(f"wrote {out}", highlight=False)
+
+
+def register_review_commands(app: typer.Typer) -> None:
+    app.command("review")(review_command)
