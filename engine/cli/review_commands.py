@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -16,8 +17,10 @@ from engine.cli.runtime_commands import open_engine
 from engine.definition import Agent, Workflow
 from engine.errors import StatewrightError
 from engine.review import ReviewSource, review_html, review_pdf
+from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding
 from engine.validation.loader import load_workflow
+from engine.validation.parsing import parse_json, validate_model
 from storage.definitions import DefinitionRecord, DefinitionStore
 
 __all__ = ["DirectionChoice", "PageChoice", "register_review_commands"]
@@ -33,15 +36,21 @@ class PageChoice(StrEnum):
     letter = "letter"
 
 
-def _load(path: Path) -> tuple[Workflow, list[Finding], dict[str, Agent]]:
+def _load(
+    path: Path, roots: list[Path], known: list[Agent] | None = None
+) -> tuple[Workflow, list[Finding], dict[str, Agent]]:
+    """The workflow with its findings: a flow with graph errors is still reviewed (its findings say what is
+    wrong); one that does not fit the format at all is refused."""
     if not path.is_file():
         fail(f"{path}: no such file", ExitCode.UNREADABLE)
-    catalog = catalog_for([DefinitionFile(path, "workflow")], [])
+    found = catalog_for([DefinitionFile(path, "workflow")], roots)
+    catalog = Catalog(workflows=found.workflows, agents={**found.agents, **{a.id: a for a in known or []}})
     loaded = load_workflow(path, catalog)
-    if loaded.model is None:
+    model = loaded.model or validate_model(Workflow, parse_json(path.read_text(encoding="utf-8"))[0])[0]
+    if model is None:
         first = next(f for f in loaded.findings if f.severity == "error")
         fail(f"{path} is not a valid workflow: {first}")
-    return loaded.model, loaded.findings, dict(catalog.agents)
+    return model, loaded.findings, dict(catalog.agents)
 
 
 def _deployed(
@@ -65,6 +74,8 @@ def review_command(
                                                         "agents, and --version).")] = None,
     version: Annotated[int | None, typer.Option("--version", min=1, help="Compare with this deployed version "
                                                                           "(from --db).")] = None,
+    catalog_dirs: Annotated[list[Path] | None, typer.Option(
+        "--catalog", help="A definitions folder (workflows/, agents/) whose agents the flow names.")] = None,
     direction: Annotated[DirectionChoice, typer.Option("--direction", help="TB or LR")] = DirectionChoice.TB,
     page: Annotated[PageChoice, typer.Option("--page", help="A4 or letter (PDF)")] = PageChoice.A4,
 ) -> None:
@@ -73,24 +84,27 @@ def review_command(
         fail("the review pack is written as .pdf or .html", ExitCode.UNREADABLE)
     if previous is not None and version is not None:
         fail("give --previous FILE or --version N, not both", ExitCode.UNREADABLE)
-    workflow, findings, agents = _load(path)
-    before = _load(previous)[0] if previous is not None else None
-    published_by, published_at = None, None
+    deployed_agents: list[Agent] = []
+    records: list[DefinitionRecord | None] = []
     if db is not None or version is not None:
-        wanted = (workflow.version,) if version is None else (workflow.version, version)
-        deployed_agents, records = _deployed(db, workflow.id, wanted)
-        agents.update({a.id: a for a in deployed_agents})
-        if records[0] is not None:
-            published_by, published_at = records[0].deployed_by, _when(records[0].deployed_at)
-        if version is not None:
-            if records[-1] is None:
-                fail(f"version {version} of {workflow.id} is not deployed in that database")
-            before = Workflow.model_validate_json(records[-1].content)
+        head = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        workflow_id, current = str(head.get("id", "")), int(head.get("version", 1))
+        deployed_agents, records = _deployed(db, workflow_id, (current,) if version is None else (current, version))
+    workflow, findings, agents = _load(path, catalog_dirs or [], deployed_agents)
+    before = _load(previous, catalog_dirs or [])[0] if previous is not None else None
+    published = records[0] if records else None
+    if version is not None:
+        if records[-1] is None:
+            fail(f"version {version} of {workflow.id} is not deployed in that database")
+        before = Workflow.model_validate_json(records[-1].content)
     if before is not None and before.id != workflow.id:
         fail(f"--previous is workflow '{before.id}', not '{workflow.id}'", ExitCode.UNREADABLE)
-    source = ReviewSource(workflow=workflow, previous=before, agents=agents, findings=findings,
-                          published_by=published_by, published_at=published_at, origin=path.name,
-                          generated_at=datetime.now(UTC), page=page.value)
+    source = ReviewSource(
+        workflow=workflow, previous=before, agents=agents, findings=findings, origin=path.name,
+        published_by=published.deployed_by if published else None,
+        published_at=_when(published.deployed_at) if published else None,
+        generated_at=datetime.now(UTC), page=page.value,
+    )
     try:
         if out.suffix.lower() == ".pdf":
             data = review_pdf(source, direction=direction.value)

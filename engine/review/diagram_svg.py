@@ -19,8 +19,6 @@ ADDED = "#2e7d32"
 CHANGED = "#e65100"
 _SVG = "http://www.w3.org/2000/svg"
 _NS = {"svg": _SVG}
-ET.register_namespace("", _SVG)
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _SHAPES = ("path", "polygon", "ellipse", "polyline")
 _BADGE_PT = 10.0
@@ -104,13 +102,16 @@ class DiagramSvg:
         """The `<g>` elements whose class starts with `kind` (node, edge, cluster)."""
         return [g for g in self.graph.iter(f"{{{_SVG}}}g") if (g.get("class") or "").split(" ")[0] == kind]
 
-    def obstacles(self) -> list[Area]:
-        """What a page edge must not cut: every node, and every text (edge labels, cluster titles)."""
+    def obstacles(self, *, states_only: bool = False) -> list[Area]:
+        """What a page edge should not cut: every node, and (unless `states_only`) every text: edge labels,
+        cluster titles."""
         found: list[Area] = []
         for node in self.groups("node"):
             areas = _extent(node)
             if areas:
                 found.append(self._absolute(_union(areas)))
+        if states_only:
+            return found
         for group in (*self.groups("edge"), *self.groups("cluster")):
             found.extend(self._absolute(a) for a in _extent(group, texts_only=True))
         found.extend(self._absolute(_text_area(t)) for t in self.graph.findall("svg:text", _NS))
@@ -166,6 +167,9 @@ class DiagramSvg:
             "data-scale": f"{scale:.4f}", "role": "img", "aria-label": label or "workflow diagram",
         })
         root.append(self._within(area))
+        # registered afresh each time: the registry is process-wide, and WeasyPrint names SVG's namespace 'svg'
+        ET.register_namespace("", _SVG)
+        ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
         return ET.tostring(root, encoding="unicode")
 
     def _within(self, area: Area) -> ET.Element:

@@ -27,7 +27,8 @@ _ORIENTATIONS: tuple[Orientation, ...] = ("portrait", "landscape")
 
 @dataclass(frozen=True, slots=True)
 class DiagramPage:
-    """One printed piece of the diagram: its area, at `scale`, in row `row` and column `column` (from 1)."""
+    """One printed piece of the diagram: its area, at `scale`, in row `row` and column `column` (from 1) of
+    `columns` in that row (rows are cut first, then each row where its own states leave a gap)."""
 
     area: Area
     scale: float
@@ -55,21 +56,37 @@ def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return merged
 
 
-def _cuts(spans: list[tuple[float, float]], length: float, room: float) -> list[float]:
-    """Where to cut [0, length] into pieces of at most `room`: in a gap when one lies in the last two thirds
-    of the piece, else (something taller than a page) at the page's edge."""
-    blocked = _merged(spans)
-    cuts = [0.0]
-    while length - cuts[-1] > room + _GAP:
-        start, limit = cuts[-1], cuts[-1] + room
-        cut = limit
-        for low, high in blocked:
-            if low < limit < high:
-                cut = low - _GAP if low - _GAP > start + room / 3 else limit
-                break
-        cuts.append(cut)
-    cuts.append(length)
-    return cuts
+def _cut_in(blocked: list[tuple[float, float]], start: float, limit: float, room: float) -> float | None:
+    """The last free place before `limit`, if one lies in the last two thirds of the piece."""
+    for low, high in blocked:
+        if low < limit < high:
+            return low - _GAP if low - _GAP > start + room / 3 else None
+    return limit
+
+
+def _pieces(
+    spans: list[tuple[float, float]], solid: list[tuple[float, float]], length: float, room: float
+) -> list[tuple[float, float]]:
+    """[0, length] in pieces of at most `room`, ending where nothing is (`spans`: states and labels), else
+    where no state is (`solid`). Failing both, a piece ends at the page's edge and the next one starts
+    before the states that edge cuts, so that each state is seen whole on some page."""
+    blocked, states = _merged(spans), _merged(solid)
+    pieces: list[tuple[float, float]] = []
+    start = 0.0
+    while length - start > room + _GAP:
+        limit = start + room
+        cut = _cut_in(blocked, start, limit, room)
+        if cut is None:
+            cut = _cut_in(states, start, limit, room)
+        if cut is not None:
+            pieces.append((start, cut))
+            start = cut
+            continue
+        pieces.append((start, limit))
+        crossing = [low for low, high in solid if low < limit < high and low > start]
+        start = min(crossing, default=limit) - _GAP
+    pieces.append((start, length))
+    return pieces
 
 
 def _holds_something(area: Area, obstacles: list[Area]) -> bool:
@@ -90,14 +107,16 @@ def plan_pages(svg: DiagramSvg, page: PageSize = "A4") -> list[DiagramPage]:
     """The pages the diagram is printed on, in reading order (rows, then columns within a row)."""
     orientation, scale = _choose(svg.width, svg.smallest_font(), page)
     frame_width, frame_height = frame_of(page, orientation)
-    obstacles = svg.obstacles()
-    xs = _cuts([(o.x0, o.x1) for o in obstacles], svg.width, frame_width / scale)
-    ys = _cuts([(o.y0, o.y1) for o in obstacles], svg.height, frame_height / scale)
-    rows, columns = len(ys) - 1, len(xs) - 1
-    pages = []
-    for row in range(rows):
-        for column in range(columns):
-            area = Area(xs[column], ys[row], xs[column + 1], ys[row + 1])
-            if _holds_something(area, obstacles):
-                pages.append(DiagramPage(area, scale, row + 1, column + 1, rows, columns, orientation))
+    obstacles, states = svg.obstacles(), svg.obstacles(states_only=True)
+    rows = _pieces([(o.y0, o.y1) for o in obstacles], [(o.y0, o.y1) for o in states], svg.height,
+                   frame_height / scale)
+    pages: list[DiagramPage] = []
+    for row, (top, bottom) in enumerate(rows, start=1):
+        band = [o for o in obstacles if o.y1 > top and o.y0 < bottom]
+        solid = [(o.x0, o.x1) for o in states if o.y1 > top and o.y0 < bottom]
+        columns = _pieces([(o.x0, o.x1) for o in band], solid, svg.width, frame_width / scale)
+        areas = [Area(left, top, right, bottom) for left, right in columns]
+        areas = [area for area in areas if _holds_something(area, band)]
+        pages.extend(DiagramPage(area, scale, row, column, len(rows), len(areas), orientation)
+                     for column, area in enumerate(areas, start=1))
     return pages
