@@ -52,7 +52,7 @@ def transitions_section(workflow: Workflow) -> Markup:
         if scope.path:
             parts.append(Markup(f"<h3>Inside branch {code(scope.path)}</h3>"))
         parts.append(table(headers, _rows(list(scope.transitions)), css="transitions",
-                           widths=(5, 13, 9, 13, 21, 21, 7, 11)))
+                           widths=(5, 12, 8, 12, 20, 19, 6, 18)))
     return section("transitions", "Transitions", *parts)
 
 

@@ -22,6 +22,7 @@ h2 .where { font-size: 9pt; font-weight: normal; color: #546e7a; margin-left: 3m
 h3 { font-size: 10pt; margin: 5mm 0 2mm; }
 section { break-before: page; }
 section.cover { break-before: auto; }
+#agents, #policies, #findings, #changes { break-before: auto; margin-top: 9mm; }
 .kicker { text-transform: uppercase; letter-spacing: 0.12em; color: #546e7a; margin: 18mm 0 0; font-size: 9pt; }
 table { width: 100%%; border-collapse: collapse; font-size: 7.6pt; margin-bottom: 3mm; }
 table.fixed { table-layout: fixed; }
