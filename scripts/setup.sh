@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, and only that: Debian's graphviz (and chromium for the test suite),
+# Installs what is missing, and only that: Debian's graphviz, Pango and DejaVu fonts (WeasyPrint's review
+# packs), and chromium and poppler-utils (pdftoppm) for the test suite,
 # then the virtualenv .venv from the hashed lock file. Safe to run again; a no-op when nothing changed.
-#   scripts/setup.sh          the product: requirements/main.lock + graphviz
-#   scripts/setup.sh dev      the test suite: requirements/dev.lock + graphviz + chromium
+#   scripts/setup.sh          the product: requirements/main.lock + graphviz, pango, fonts
+#   scripts/setup.sh dev      the test suite: requirements/dev.lock + the above + chromium, poppler-utils
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-main}
@@ -10,8 +11,12 @@ profile=${1:-main}
 
 packages=()
 command -v dot >/dev/null 2>&1 || packages+=(graphviz)
+for lib in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+    dpkg -s "$lib" >/dev/null 2>&1 || packages+=("$lib")
+done
 if [[ $profile == dev ]]; then
     command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+    command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
 fi
 if ((${#packages[@]})); then
     sudo=""

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
-from designer.diff import DefinitionDiff, diff_workflows
 from designer.highlighting import instance_highlight, tenant_instance
+from designer.review_pack import ReviewFormat, review_response
 from designer.schemas.definitions import DefinitionSummary, VersionDetail, VersionSummary
 from designer.schemas.layout import LayoutRead
 from designer.schemas.pagination import Page, PageParams
 from designer.security.principal import Principal
 from designer.store.drafts import DraftStore
+from engine.definition.diff import DefinitionDiff, diff_workflows
 from engine.errors import InstanceNotFound
 from engine.read_models.definitions import DefinitionCatalog
 from engine.render import layout_graph
@@ -77,6 +79,23 @@ class DefinitionController(Controller):
         self, workflow_id: WorkflowId, version: VersionNumber, catalog: NamedDependency[DefinitionCatalog]
     ) -> VersionDetail:
         return VersionDetail.of(catalog.get(workflow_id, version))
+
+    @get("/{workflow_id:str}/versions/{version:int}/review", summary="The review pack of a version (PDF or HTML)",
+         sync_to_thread=True, response_description="A document a reviewer signs.")
+    def review_pack(
+        self,
+        *,
+        workflow_id: WorkflowId,
+        version: VersionNumber,
+        catalog: NamedDependency[DefinitionCatalog],
+        checker: NamedDependency[Checker],
+        format: Annotated[ReviewFormat, QueryParameter(description="pdf or html (self-contained).")] = "pdf",
+        paper: Annotated[Literal["A4", "letter"], QueryParameter(description="The PDF's paper size.")] = "A4",
+        previous: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647,
+                                                       description="Compare with it (default: the one before).")]
+        = None,
+    ) -> Response[Any]:
+        return review_response(catalog, checker, workflow_id, version, previous=previous, fmt=format, page=paper)
 
     @get("/{workflow_id:str}/diff", summary="What changed between two versions", sync_to_thread=True)
     def diff(

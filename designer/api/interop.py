@@ -11,10 +11,10 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from designer.checking import Checker
-from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.interop import ImportBody, ImportReport, InteropFormat
 from engine.errors import InvalidDefinition
 from engine.interop import export_workflow, import_document
+from engine.read_models.definitions import DefinitionCatalog
 from engine.validation.findings import has_errors
 
 __all__ = ["InteropController"]

@@ -9,6 +9,7 @@ from engine.cli.deploy_commands import register_deploy_commands
 from engine.cli.eval_commands import register_eval_commands
 from engine.cli.interop_commands import register_interop_commands
 from engine.cli.output import ExitCode, stderr
+from engine.cli.review_commands import register_review_commands
 from engine.cli.runtime_commands import register_runtime_commands
 from engine.errors import StatewrightError
 
@@ -28,6 +29,7 @@ def build_app() -> typer.Typer:
     register_deploy_commands(app)
     register_eval_commands(app)
     register_interop_commands(app)
+    register_review_commands(app)
     return app
 
 

@@ -1,4 +1,5 @@
-"""The definition commands: validate, analyze, render, schema. They read files and touch no database."""
+"""The definition commands: validate, analyze, render, schema. They read files; only `render --instance`
+reads a database (the instance's history)."""
 
 from __future__ import annotations
 
@@ -8,24 +9,28 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from engine.cli.engine_options import open_engine
 from engine.cli.files import DefinitionFile, collect_files
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition import Workflow
 from engine.definition.schema import agent_json_schema, workflow_json_schema
 from engine.errors import StatewrightError
-from engine.render import Highlight, render
+from engine.render import DotOptions, Highlight, render
+from engine.review import PAGE_POINTS, diagram_pdf
+from engine.review.paging import frame_of
+from engine.runtime.instance_path import instance_highlight
 from engine.validation.analysis import analyze
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding, has_errors
 from engine.validation.loader import load_agent, load_catalog, load_workflow
 
-__all__ = ["register_definition_commands"]
+__all__ = ["catalog_for", "register_definition_commands"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 _SUFFIX_FORMAT = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
 
 
-def _catalog_for(files: list[DefinitionFile], extra: list[Path]) -> Catalog:
+def catalog_for(files: list[DefinitionFile], extra: list[Path]) -> Catalog:
     """The shipped-or-given set: each file's definitions root (a folder holding workflows/ and agents/)."""
     roots = {p.resolve() for p in extra}
     for item in files:
@@ -55,7 +60,7 @@ def _check(item: DefinitionFile, catalog: Catalog) -> list[Finding]:
 def _load_one(path: Path) -> Workflow:
     if not path.is_file():
         fail(f"{path}: no such file", ExitCode.UNREADABLE)
-    loaded = load_workflow(path, _catalog_for([DefinitionFile(path, "workflow")], []))
+    loaded = load_workflow(path, catalog_for([DefinitionFile(path, "workflow")], []))
     if loaded.model is None:
         first = next(f for f in loaded.findings if f.severity == "error")
         fail(f"{path} is not a valid workflow: {first}")
@@ -72,7 +77,7 @@ def validate(
 ) -> None:
     """Validate definitions. Exit 0: no errors; 1: errors found; 2: a path could not be read."""
     files, missing = collect_files(paths)
-    catalog = _catalog_for(files, catalog_dirs or [])
+    catalog = catalog_for(files, catalog_dirs or [])
     results = {str(item.path): _check(item, catalog) for item in files}
     if output is OutputFormat.json:
         emit_json(
@@ -119,9 +124,16 @@ def analyze_command(
 
 def render_command(
     path: Annotated[Path, typer.Argument(help="A workflow file, or a folder of them.")],
+    *,
     out: Annotated[Path, typer.Option("-o", "--output", help="The file to write (a folder when PATH is a folder).")],
     fmt: Annotated[str | None, typer.Option("--format", help="svg, png, pdf, dot or mermaid")] = None,
     highlight: Annotated[str | None, typer.Option(help="Comma-separated state ids to highlight.")] = None,
+    direction: Annotated[str | None, typer.Option("--direction", help="TB (top to bottom) or LR; default by size.")]
+    = None,
+    page: Annotated[str | None, typer.Option("--page", help="A4 or letter: a PDF split over such pages (text "
+                                                            "never under 7 pt); SVG/PNG shrunk to fit one.")] = None,
+    instance: Annotated[str | None, typer.Option("--instance", help="Highlight the path this instance took.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="The database of --instance.")] = None,
 ) -> None:
     """Draw a workflow as SVG, PNG, PDF, DOT or Mermaid."""
     chosen = fmt or _SUFFIX_FORMAT.get(out.suffix.lower(), "svg" if path.is_dir() else None)
@@ -130,6 +142,12 @@ def render_command(
             f"choose --format from {', '.join(FORMATS)} (or use a file ending in .svg/.png/.pdf/.dot/.mmd)",
             ExitCode.UNREADABLE,
         )
+    if direction not in (None, "TB", "LR"):
+        fail("--direction is TB or LR", ExitCode.UNREADABLE)
+    if page not in (None, *PAGE_POINTS):
+        fail("--page is A4 or letter", ExitCode.UNREADABLE)
+    if instance is not None and (path.is_dir() or highlight):
+        fail("--instance draws one workflow file and replaces --highlight", ExitCode.UNREADABLE)
     marked = Highlight(states=frozenset(s.strip() for s in highlight.split(",") if s.strip())) if highlight else None
     targets = (
         [
@@ -142,13 +160,38 @@ def render_command(
     )
     for source, target in targets:
         workflow = _load_one(source)
+        if instance is not None:
+            marked = instance_path(workflow, instance, db)
         try:
-            data = render(workflow, chosen, marked)  # type: ignore[arg-type]
+            data = _draw(workflow, chosen, marked, direction, page)
         except StatewrightError as exc:
             fail(f"{source}: {exc.detail}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         stdout.print(f"wrote {target}", highlight=False)
+
+
+def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highlight:
+    """The path an instance of `workflow` took, from its history in `db`."""
+    with open_engine(db) as engine:
+        found = engine.get(instance_id)
+        if found.workflow_id != workflow.id:
+            fail(f"instance {instance_id} runs workflow '{found.workflow_id}', not '{workflow.id}'")
+        if found.workflow_version != workflow.version:
+            stderr.print(f"[yellow]note:[/] instance {instance_id} runs version {found.workflow_version}; "
+                         f"drawing its path over version {workflow.version}", highlight=False)
+        return instance_highlight(engine, workflow, instance_id)
+
+
+def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str | None, page: str | None) -> bytes:
+    if page is not None and fmt == "pdf":
+        return diagram_pdf(workflow, page=page, direction=direction or "TB", highlight=marked)  # type: ignore[arg-type]
+    fit = None
+    if page is not None:
+        width, height = frame_of(page, "portrait")  # type: ignore[arg-type]
+        fit = (width / 72, height / 72)
+    options = DotOptions(direction=direction, fit_inches=fit)  # type: ignore[arg-type]
+    return render(workflow, fmt, marked, options=options)  # type: ignore[arg-type]
 
 
 def schema_command(

@@ -24,7 +24,7 @@ from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import drive, find_example, related_workflows
 from engine.runtime.views import HistoryEntry, InstanceView
 
-__all__ = ["register_runtime_commands"]
+__all__ = ["open_engine", "register_runtime_commands"]
 
 def _json_argument(text: str | None, what: str) -> Any:
     if text is None:

@@ -1,7 +1,7 @@
 """Diagrams: views over the definition, one module per format (DOT, Mermaid; SVG/PNG/PDF via Graphviz),
 and the `dot` auto-layout the designer shares with them."""
 
-from engine.render.dot import DotSource, dot_source, to_dot
+from engine.render.dot import Direction, DotOptions, DotSource, dot_source, to_dot
 from engine.render.graphviz_program import RenderError
 from engine.render.highlight import Highlight, TransitionStep
 from engine.render.layout import Box, GraphLayout, Point, compute_layout, layout_graph
@@ -14,6 +14,8 @@ __all__ = [
     "MEDIA_TYPES",
     "SEPARATOR",
     "Box",
+    "Direction",
+    "DotOptions",
     "DotSource",
     "Format",
     "GraphLayout",

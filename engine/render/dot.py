@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 import textwrap
 from dataclasses import dataclass
+from typing import Literal
 
 from engine.definition import ANY_SOURCE, FinalState, ParallelState, State, Workflow
 from engine.render.highlight import Highlight
-from engine.render.labels import clean, edge_label, node_label
+from engine.render.labels import AUTO, clean, edge_label, node_label
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.scopes import Edge, Scope, all_states, branch_scopes, qualify, top_scope
 from engine.render.style import (
@@ -30,7 +31,18 @@ from engine.render.style import (
     style_of,
 )
 
-__all__ = ["LARGE", "LR_LIMIT", "START", "DotSource", "dot_source", "edge_id", "join_id", "to_dot"]
+__all__ = [
+    "LARGE",
+    "LR_LIMIT",
+    "START",
+    "Direction",
+    "DotOptions",
+    "DotSource",
+    "dot_source",
+    "edge_id",
+    "join_id",
+    "to_dot",
+]
 
 LR_LIMIT = 20
 """Up to this many states flow left to right; larger flows run top to bottom, which pages and scrolls."""
@@ -41,6 +53,24 @@ START = ":start"
 _SUBTLE = "#546e7a"
 _FAINT = "#b0bec5"
 _WRAP = 28
+_COMPACT_WRAP = 18
+_COMPACT_GUARD_WRAP = 26
+_COMPACT_GUARD_LINES = 3
+
+Direction = Literal["TB", "LR"]
+
+
+@dataclass(frozen=True, slots=True)
+class DotOptions:
+    """How to draw. `direction`: top to bottom or left to right (None: chosen by size, see `LR_LIMIT`).
+    `compact`: for a printed page: titles and guards wrap narrower, so the layout is narrow enough to print
+    legibly, and each transition is numbered (`T3` is `transitions[2]` of its machine) so a table can
+    give what the drawing shortens."""
+
+    direction: Direction | None = None
+    compact: bool = False
+    fit_inches: tuple[float, float] | None = None
+    """Shrink the drawing to fit this width and height (a page's printable area), keeping its proportions."""
 
 
 def edge_id(scope_path: str, edge: Edge) -> str:
@@ -68,12 +98,27 @@ def _text(text: str) -> str:
     return html.escape(text).replace("\\", "\\\\")
 
 
-def _html(heading: str, lines: tuple[str, ...], colour: str) -> str:
-    """A bold heading, wrapped at spaces so long titles make tall boxes rather than wide ones."""
-    wrapped = textwrap.wrap(heading, _WRAP, break_long_words=False, break_on_hyphens=False) or [heading]
+def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP) -> str:
+    """A bold heading, wrapped at spaces so long titles make tall boxes rather than wide ones (and, when
+    wrapping narrower than usual, the detail lines too)."""
+    wrapped = textwrap.wrap(heading, wrap, break_long_words=False, break_on_hyphens=False) or [heading]
     head = "<BR/>".join(f"<B>{_text(part)}</B>" for part in wrapped)
+    if wrap < _WRAP:
+        lines = tuple(part for line in lines for part in textwrap.wrap(line, wrap + 6, break_long_words=False) or [""])
     rest = "".join(f'<BR/><FONT POINT-SIZE="9" COLOR="{colour}">{_text(line)}</FONT>' for line in lines)
     return f"<{head}{rest}>"
+
+
+def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
+    """`T3 · trigger`, the guard wrapped over a few short lines, then the priority."""
+    transition = edge.transition
+    lines = [f"T{edge.index + 1} · {transition.trigger or AUTO}"]
+    if transition.guard:
+        guard = clean(transition.guard, _COMPACT_GUARD_WRAP * _COMPACT_GUARD_LINES)
+        lines.extend(textwrap.wrap(f"[{guard}]", _COMPACT_GUARD_WRAP, break_on_hyphens=False))
+    if transition.priority:
+        lines.append(f"priority {transition.priority}")
+    return tuple(lines)
 
 
 def _detached(attrs: dict[str, str]) -> dict[str, str]:
@@ -87,14 +132,18 @@ def _detached(attrs: dict[str, str]) -> dict[str, str]:
 class _DotWriter:
     """Writes one workflow; `emphasis` is None when nothing is highlighted (nothing is dimmed either)."""
 
-    def __init__(self, workflow: Workflow, highlight: Highlight | None, detachment: Detachment) -> None:
+    def __init__(
+        self, workflow: Workflow, highlight: Highlight | None, detachment: Detachment, options: DotOptions
+    ) -> None:
         self.workflow = workflow
+        self.options = options
         self.emphasis = highlight if highlight else None
         self.detachment = detachment
         self.out: list[str] = []
         self.detached_at: list[int] = []
         self.size = len(all_states(workflow))
-        self.vertical = self.size > LR_LIMIT
+        self.vertical = options.direction == "TB" if options.direction else self.size > LR_LIMIT
+        self.wrap = _COMPACT_WRAP if options.compact else _WRAP
 
     def _mark(self, attrs: dict[str, str], on: bool, *, fill: bool = True) -> dict[str, str]:
         """Highlighted elements turn bold orange; everything else fades while a highlight is shown."""
@@ -127,11 +176,14 @@ class _DotWriter:
         wf = self.workflow
         title = f'<<B>{_text(clean(wf.title))}</B>  <FONT POINT-SIZE="10">{wf.id} v{wf.version}</FONT>>'
         self.out.append("digraph workflow {")
-        graph = {"rankdir": "TB" if self.vertical else "LR", "nodesep": "0.35", "ranksep": "0.45",
+        nodesep = "0.2" if self.options.compact else "0.35"
+        graph = {"rankdir": "TB" if self.vertical else "LR", "nodesep": nodesep, "ranksep": "0.45",
                  "fontname": FONT, "fontsize": "13", "fontcolor": TEXT, "label": title, "labelloc": "t",
                  "labeljust": "l", "outputorder": "edgesfirst", "pad": "0.2"}
         if self.size > LARGE:
             graph["nslimit"] = "0.2"
+        if self.options.fit_inches:
+            graph["size"] = "{:.2f},{:.2f}".format(*self.options.fit_inches)
         self._line(1, "graph " + _attrs(graph))
         self._line(1, "node " + _attrs({"fontname": FONT, "fontsize": "11", "fontcolor": TEXT,
                                          "margin": "0.12,0.05", "penwidth": "1.3"}))
@@ -176,7 +228,8 @@ class _DotWriter:
         label = node_label(sid, state)
         subtle = DIM_TEXT if self.emphasis is not None and not on else _SUBTLE
         attrs = {"class": f"state {style_key(state)}", "shape": look.shape, "style": look.flags,
-                 "fillcolor": look.fill, "color": look.stroke, "label": _html(label.heading, label.lines, subtle)}
+                 "fillcolor": look.fill, "color": look.stroke,
+                 "label": _html(label.heading, label.lines, subtle, self.wrap)}
         if look.peripheries != 1:
             attrs["peripheries"] = str(look.peripheries)
         self._node(depth, qid, attrs, on)
@@ -185,7 +238,8 @@ class _DotWriter:
         tail = qualify(scope.path, ":any") if edge.source == ANY_SOURCE else scope.qid(edge.source)
         if isinstance(scope.states.get(edge.source), ParallelState):
             tail = join_id(tail)
-        label = "<" + "<BR/>".join(_text(line) for line in edge_label(edge.transition)) + ">"
+        lines = _compact_edge_label(edge) if self.options.compact else edge_label(edge.transition)
+        label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
         attrs = {"id": edge_id(scope.path, edge), "class": "transition", "label": label}
         if edge.transition.trigger is None:
             attrs["style"] = "dashed"
@@ -209,7 +263,7 @@ class _DotWriter:
         self._line(depth, f"subgraph {_q('cluster_' + qid)} {{")
         self._line(depth + 1, "graph " + _attrs(self._mark({
             "id": f"{qid}:cluster", "class": "state parallel", "style": look.flags, "fillcolor": look.fill,
-            "color": look.stroke, "label": _html(label.heading, label.lines, subtle), "labeljust": "l",
+            "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap), "labeljust": "l",
         }, on)))
         self._bar(depth + 1, qid, "fork", on)
         self._bar(depth + 1, join_id(qid), "join", on)
@@ -253,10 +307,12 @@ class DotSource:
     detached: tuple[str, ...]
 
 
-def dot_source(workflow: Workflow, highlight: Highlight | None = None) -> DotSource:
-    return _DotWriter(workflow, highlight, plan_detachment(workflow)).write()
+def dot_source(
+    workflow: Workflow, highlight: Highlight | None = None, options: DotOptions | None = None
+) -> DotSource:
+    return _DotWriter(workflow, highlight, plan_detachment(workflow), options or DotOptions()).write()
 
 
-def to_dot(workflow: Workflow, highlight: Highlight | None = None) -> str:
+def to_dot(workflow: Workflow, highlight: Highlight | None = None, options: DotOptions | None = None) -> str:
     """The workflow as DOT text. Identical input gives identical text: no clock, no random ids."""
-    return dot_source(workflow, highlight).text
+    return dot_source(workflow, highlight, options).text

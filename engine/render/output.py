@@ -12,7 +12,7 @@ from typing import Literal, get_args
 
 from engine.definition import Workflow
 from engine.errors import InvalidInput
-from engine.render.dot import DotSource, dot_source
+from engine.render.dot import DotOptions, DotSource, dot_source
 from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, run_graphviz
 from engine.render.highlight import Highlight
 from engine.render.mermaid import to_mermaid
@@ -35,14 +35,16 @@ def render(
     fmt: Format,
     highlight: Highlight | None = None,
     *,
+    options: DotOptions | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> bytes:
-    """The workflow drawn in `fmt`. Raises RenderError when Graphviz is missing, fails or times out."""
+    """The workflow drawn in `fmt` (`options` apply to the Graphviz formats). Raises RenderError when
+    Graphviz is missing, fails or times out."""
     if fmt == "mermaid":
         return to_mermaid(workflow, highlight).encode("utf-8")
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown diagram format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    source = dot_source(workflow, highlight)
+    source = dot_source(workflow, highlight, options)
     if fmt == "dot":
         return source.text.encode("utf-8")
     if not source.detached:

@@ -29,3 +29,5 @@ export interface SimulationRequest {
 }
 
 export const simulate = (request: SimulationRequest) => sendJson<SimulationResult>("POST", "/api/simulate", request);
+export const definitionReviewPack = (workflowId: string, version: number) =>
+  fetchFile("GET", `/api/definitions/${enc(workflowId)}/versions/${version}/review`, undefined, { format: "pdf" });

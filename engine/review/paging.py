@@ -1,0 +1,122 @@
+"""Fitting a diagram to printed pages: the scale, the orientation and where to cut.
+
+The diagram is scaled to the page width, but never so far that its smallest text falls below `MIN_TEXT_PT`;
+a diagram too wide for that even on a landscape page is cut into columns as well as rows. Cuts fall in
+the gaps between states and labels wherever the page leaves room for one, so no state is split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from engine.review.diagram_svg import Area, DiagramSvg
+from engine.review.source import PageSize
+
+__all__ = ["MIN_TEXT_PT", "PAGE_POINTS", "DiagramPage", "Orientation", "frame_of", "plan_pages"]
+
+MIN_TEXT_PT = 7.0
+PAGE_POINTS: dict[PageSize, tuple[float, float]] = {"A4": (595.28, 841.89), "letter": (612.0, 792.0)}
+MARGIN_PT = 34.0  # 12 mm
+CHROME_PT = 80.0  # the page's heading and the legend beneath the drawing
+_GAP = 2.0
+
+Orientation = Literal["portrait", "landscape"]
+_ORIENTATIONS: tuple[Orientation, ...] = ("portrait", "landscape")
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramPage:
+    """One printed piece of the diagram: its area, at `scale`, in row `row` and column `column` (from 1) of
+    `columns` in that row (rows are cut first, then each row where its own states leave a gap)."""
+
+    area: Area
+    scale: float
+    row: int
+    column: int
+    rows: int
+    columns: int
+    orientation: Orientation
+
+
+def frame_of(page: PageSize, orientation: Orientation) -> tuple[float, float]:
+    """The room for the drawing on one page, in points: width, height."""
+    short, long = PAGE_POINTS[page]
+    width, height = (short, long) if orientation == "portrait" else (long, short)
+    return width - 2 * MARGIN_PT, height - 2 * MARGIN_PT - CHROME_PT
+
+
+def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + _GAP:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _cut_in(blocked: list[tuple[float, float]], start: float, limit: float, room: float) -> float | None:
+    """The last free place before `limit`, if one lies in the last two thirds of the piece."""
+    for low, high in blocked:
+        if low < limit < high:
+            return low - _GAP if low - _GAP > start + room / 3 else None
+    return limit
+
+
+def _pieces(
+    spans: list[tuple[float, float]], solid: list[tuple[float, float]], length: float, room: float
+) -> list[tuple[float, float]]:
+    """[0, length] in pieces of at most `room`, ending where nothing is (`spans`: states and labels), else
+    where no state is (`solid`). Failing both, a piece ends at the page's edge and the next one starts
+    before the states that edge cuts, so that each state is seen whole on some page."""
+    blocked, states = _merged(spans), _merged(solid)
+    pieces: list[tuple[float, float]] = []
+    start = 0.0
+    while length - start > room + _GAP:
+        limit = start + room
+        cut = _cut_in(blocked, start, limit, room)
+        if cut is None:
+            cut = _cut_in(states, start, limit, room)
+        if cut is not None:
+            pieces.append((start, cut))
+            start = cut
+            continue
+        pieces.append((start, limit))
+        crossing = [low for low, high in solid if low < limit < high and low > start]
+        start = min(crossing, default=limit) - _GAP
+    pieces.append((start, length))
+    return pieces
+
+
+def _holds_something(area: Area, obstacles: list[Area]) -> bool:
+    return any(o.x1 > area.x0 and o.x0 < area.x1 and o.y1 > area.y0 and o.y0 < area.y1 for o in obstacles)
+
+
+def _choose(width: float, smallest: float, page: PageSize) -> tuple[Orientation, float]:
+    """Portrait when the diagram fits its width legibly, else landscape; the largest scale up to 1."""
+    floor = MIN_TEXT_PT / smallest
+    for orientation in _ORIENTATIONS:
+        fit = min(1.0, frame_of(page, orientation)[0] / width)
+        if fit >= floor:
+            return orientation, fit
+    return "landscape", floor
+
+
+def plan_pages(svg: DiagramSvg, page: PageSize = "A4") -> list[DiagramPage]:
+    """The pages the diagram is printed on, in reading order (rows, then columns within a row)."""
+    orientation, scale = _choose(svg.width, svg.smallest_font(), page)
+    frame_width, frame_height = frame_of(page, orientation)
+    obstacles, states = svg.obstacles(), svg.obstacles(states_only=True)
+    rows = _pieces([(o.y0, o.y1) for o in obstacles], [(o.y0, o.y1) for o in states], svg.height,
+                   frame_height / scale)
+    pages: list[DiagramPage] = []
+    for row, (top, bottom) in enumerate(rows, start=1):
+        band = [o for o in obstacles if o.y1 > top and o.y0 < bottom]
+        solid = [(o.x0, o.x1) for o in states if o.y1 > top and o.y0 < bottom]
+        columns = _pieces([(o.x0, o.x1) for o in band], solid, svg.width, frame_width / scale)
+        areas = [Area(left, top, right, bottom) for left, right in columns]
+        areas = [area for area in areas if _holds_something(area, band)]
+        pages.extend(DiagramPage(area, scale, row, column, len(rows), len(areas), orientation)
+                     for column, area in enumerate(areas, start=1))
+    return pages
