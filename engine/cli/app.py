@@ -10,6 +10,7 @@ from engine.cli.eval_commands import register_eval_commands
 from engine.cli.output import ExitCode, stderr
 from engine.cli.runtime_commands import register_runtime_commands
 from engine.cli.sandbox_commands import register_sandbox_commands
+from engine.cli.generated_tests_commands import register_testgen_commands
 from engine.errors import StatewrightError
 
 __all__ = ["build_app", "run_app"]
@@ -28,6 +29,7 @@ def build_app() -> typer.Typer:
     register_deploy_commands(app)
     register_eval_commands(app)
     register_sandbox_commands(app)
+    register_testgen_commands(app)
     return app
 
 
