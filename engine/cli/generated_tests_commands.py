@@ -42,7 +42,7 @@ def _run_pytest(target: Path) -> int:
     return int(pytest.main([str(target), "-q", "-p", "no:cacheprovider", "--rootdir", str(target.parent)]))
 
 
-def testgen_command(
+def generate_tests_command(
     path: Annotated[Path, typer.Argument(help="A workflow file.")],
     out: Annotated[Path | None, typer.Option("-o", "--output", help="The test file (default tests/test_<id>.py).")] = None,
     coverage: Annotated[CoverageChoice, typer.Option(help="transitions, guards or paths")] = CoverageChoice.transitions,
@@ -64,4 +64,4 @@ def testgen_command(
 
 
 def register_testgen_commands(app: typer.Typer) -> None:
-    app.command("testgen")(testgen_command)
+    app.command("testgen")(generate_tests_command)
