@@ -7,6 +7,7 @@ import typer
 from engine.cli.definition_commands import register_definition_commands
 from engine.cli.deploy_commands import register_deploy_commands
 from engine.cli.eval_commands import register_eval_commands
+from engine.cli.generated_tests_commands import register_testgen_commands
 from engine.cli.interop_commands import register_interop_commands
 from engine.cli.output import ExitCode, stderr
 from engine.cli.review_commands import register_review_commands
@@ -30,6 +31,7 @@ def build_app() -> typer.Typer:
     register_eval_commands(app)
     register_interop_commands(app)
     register_review_commands(app)
+    register_testgen_commands(app)
     return app
 
 

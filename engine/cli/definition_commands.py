@@ -24,7 +24,7 @@ from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding, has_errors
 from engine.validation.loader import load_agent, load_catalog, load_workflow
 
-__all__ = ["catalog_for", "register_definition_commands"]
+__all__ = ["catalog_for", "load_one_workflow", "register_definition_commands"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 _SUFFIX_FORMAT = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
@@ -55,6 +55,11 @@ def _check(item: DefinitionFile, catalog: Catalog) -> list[Finding]:
     if item.kind == "agent":
         return load_agent(item.path).findings
     return load_workflow(item.path, catalog).findings
+
+
+def load_one_workflow(path: Path) -> Workflow:
+    """The workflow in `path`, checked against the definitions beside it; a clear exit when it is invalid."""
+    return _load_one(path)
 
 
 def _load_one(path: Path) -> Workflow:

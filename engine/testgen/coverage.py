@@ -1,0 +1,152 @@
+"""Coverage goals, the greedy choice of paths that meets them, and the report of what was (not) covered."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from engine.definition import ANY_SOURCE, FinalState, ParallelState, Workflow
+from engine.testgen.planning import Goal, Plan, Planner
+
+__all__ = ["PATH_LIMIT", "Coverage", "CoverageMode", "Uncovered", "choose_plans", "drop_plans"]
+
+CoverageMode = Literal["transitions", "guards", "paths"]
+PATH_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    goal: str
+    reason: str
+
+
+@dataclass
+class Coverage:
+    mode: str
+    transitions_total: int
+    transitions_covered: int
+    guards_total: int
+    guards_true: int
+    guards_false: int
+    uncovered: list[Uncovered] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"mode": self.mode, "transitions": {"covered": self.transitions_covered, "total": self.transitions_total},  # noqa: E501
+                "guards": {"total": self.guards_total, "true": self.guards_true, "false": self.guards_false},
+                "uncovered": [{"goal": u.goal, "reason": u.reason} for u in self.uncovered], "notes": self.notes}
+
+
+def _units(workflow: Workflow, planner: Planner) -> list[Goal]:
+    """One goal per (source, transition) edge; a '*' transition counts once, from whichever state."""
+    goals = []
+    for index, transition in enumerate(workflow.transitions):
+        if transition.source == ANY_SOURCE:
+            goals.append(Goal(None, index))
+            continue
+        goals += [Goal(source, index) for source in transition.sources([]) if index in planner.outgoing.get(source, [])]
+    return goals
+
+
+def _covers(plan: Plan, goal: Goal) -> bool:
+    for step in plan.steps:
+        if goal.guard_false:
+            if step.source == goal.source and goal.index in step.guards_false:
+                return True
+        elif step.index == goal.index and goal.source in (None, step.source):
+            return True
+    return False
+
+
+def _unreachable_reason(workflow: Workflow, planner: Planner, goal: Goal) -> str:
+    if goal in planner.failures:
+        return planner.failures[goal]
+    transition = workflow.transitions[goal.index]
+    source = workflow.states.get(goal.source or "")
+    if isinstance(source, ParallelState) and transition.trigger == "error":
+        return "testgen does not make a parallel state's branches fail (its stubs end every branch as declared)"
+    if transition.trigger == "timeout" and getattr(source, "timeout", 1) is None:
+        return f"'{goal.source}' declares no timeout, so 'timeout' never fires"
+    if goal.guard_false:
+        return "no test data found for which a later transition is chosen here"
+    return "no path from the initial state drives it (searched with the test data testgen can choose)"
+
+
+def _simple_routes(workflow: Workflow, planner: Planner) -> list[list[tuple[str, int]]]:
+    routes: list[list[tuple[str, int]]] = []
+    stack: list[tuple[str, list[tuple[str, int]], set[str]]] = [(workflow.initial, [], {workflow.initial})]
+    while stack and len(routes) < PATH_LIMIT:
+        state, route, visited = stack.pop()
+        if isinstance(workflow.states[state], FinalState):
+            routes.append(route)
+            continue
+        for index in reversed(planner.outgoing[state]):
+            dest = workflow.transitions[index].dest
+            if dest not in visited:
+                stack.append((dest, [*route, (state, index)], visited | {dest}))
+    return routes
+
+
+def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",
+                 base_context: dict[str, Any] | None = None) -> tuple[list[Plan], Coverage]:
+    """Paths that cover the goals of `mode`, and the coverage they reach."""
+    if base_context is None:
+        base_context = copy.deepcopy(workflow.examples[0].context) if workflow.examples else {}
+    planner = Planner(workflow, base_context)
+    units = _units(workflow, planner)
+    guarded = [g for g in units if workflow.transitions[g.index].guard]
+    false_goals = [Goal(g.source, g.index, guard_false=True) for g in guarded]
+    goals = units + (false_goals if mode == "guards" else [])
+    plans: list[Plan] = []
+    notes: list[str] = []
+    if mode == "paths":
+        routes = _simple_routes(workflow, planner)
+        for route in routes:
+            plan = planner.follow(route)
+            if plan is not None:
+                plans.append(plan)
+        notes.append(f"{len(plans)} of {len(routes)} simple paths to a final state can be driven"
+                     + (f" (enumeration stopped at {PATH_LIMIT})" if len(routes) >= PATH_LIMIT else ""))
+    uncovered: list[Uncovered] = []
+    for goal in goals:
+        if any(_covers(plan, goal) for plan in plans):
+            continue
+        plan = planner.plan(goal)
+        if plan is None:
+            uncovered.append(Uncovered(goal.describe(workflow), _unreachable_reason(workflow, planner, goal)))
+        else:
+            plans.append(plan)
+    if any(t.source == ANY_SOURCE for t in workflow.transitions):
+        notes.append("a '*' transition counts as one transition, covered from the first state a path takes it")
+    notes.append("loops are taken at most once per path")
+    return plans, _measure(workflow, planner, plans, mode, uncovered, notes)
+
+
+def _measure(workflow: Workflow, planner: Planner, plans: list[Plan], mode: str, uncovered: list[Uncovered],  # noqa: PLR0917
+             notes: list[str]) -> Coverage:
+    units = _units(workflow, planner)
+    guarded = [g for g in units if workflow.transitions[g.index].guard]
+    false_goals = [Goal(g.source, g.index, guard_false=True) for g in guarded]
+    return Coverage(
+        mode=mode, transitions_total=len(units),
+        transitions_covered=sum(any(_covers(p, g) for p in plans) for g in units),
+        guards_total=len(guarded),
+        guards_true=sum(any(_covers(p, g) for p in plans) for g in guarded),
+        guards_false=sum(any(_covers(p, g) for p in plans) for g in false_goals),
+        uncovered=uncovered if mode != "transitions" else [u for u in uncovered if " false at " not in u.goal],
+        notes=notes)
+
+
+def drop_plans(workflow: Workflow, plans: list[Plan], coverage: Coverage,
+               failed: dict[int, str]) -> tuple[list[Plan], Coverage]:
+    """`plans` without those at the positions in `failed` (their tests failed on the engine), and the coverage
+    left, each transition no longer covered reported with the failure."""
+    planner = Planner(workflow, {})
+    kept = [plan for n, plan in enumerate(plans) if n not in failed]
+    uncovered = list(coverage.uncovered)
+    for goal in _units(workflow, planner):
+        if any(_covers(plans[n], goal) for n in failed) and not any(_covers(p, goal) for p in kept):
+            why = next(failed[n] for n in failed if _covers(plans[n], goal))
+            uncovered.append(Uncovered(goal.describe(workflow), f"its generated test failed on the engine: {why}"))
+    return kept, _measure(workflow, planner, kept, coverage.mode, uncovered, coverage.notes)

@@ -1,0 +1,320 @@
+"""Finding paths through a flow that a test can drive: a best-first search over (state, test data).
+
+Each search aims at one coverage goal (a transition, or a guard being false) and then at any final state; it
+plays the flow as the engine would — tasks end `done` or `error` as their stub handlers choose, choice states
+take the first transition whose guard holds, approvals are approved, rejected or left to time out, waits end —
+choosing test data at each decision (engine.testgen.solving). A goal no search reaches is reported with the
+reason found on the way.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from engine.definition import (
+    ApprovalState,
+    ChoiceState,
+    FinalState,
+    ParallelState,
+    SubflowState,
+    TaskState,
+    Transition,
+    WaitState,
+    Workflow,
+)
+from engine.definition.expressions import ExpressionError, evaluate
+from engine.runtime.variables import json_value
+from engine.testgen.cel_reading import UnreadableExpression, parse, path_uses
+from engine.testgen.solving import Data, solve
+from engine.testgen.values import ABSENT
+
+__all__ = ["EXPANSION_LIMIT", "Goal", "Plan", "Planner", "Step"]
+
+EXPANSION_LIMIT = 3000
+MAX_STEPS = 60
+_BUILT_IN = frozenset({"done", "error", "approve", "reject", "timeout"})
+_EXTERNAL = frozenset({"approve", "reject", "send", "publish", "timeout", "wait"})
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A transition to take (`guard_false` False) or a guard to see false at `source` (`guard_false` True)."""
+
+    source: str | None  # None: a '*' transition, from any state
+    index: int
+    guard_false: bool = False
+
+    def describe(self, workflow: Workflow) -> str:
+        t = workflow.transitions[self.index]
+        source = self.source or "*"
+        label = f"{source} --{t.trigger or 'auto'}--> {t.dest}"
+        return f"guard '{t.guard}' false at {source}" if self.guard_false else label
+
+
+@dataclass
+class Step:
+    """One transition of a path and what the test does to cause it."""
+
+    source: str
+    index: int
+    dest: str
+    trigger: str
+    how: str  # auto, output, error, approve, reject, timeout, wait, publish, send
+    output: Any = None
+    error_kind: str | None = None
+    payload: Any = None
+    guards_false: tuple[int, ...] = ()
+
+
+@dataclass
+class Plan:
+    context: dict[str, Any]
+    steps: list[Step]
+    final: str
+    outcome: str
+
+    def states(self) -> list[str]:
+        return [self.steps[0].source, *[step.dest for step in self.steps]] if self.steps else []
+
+
+@dataclass
+class _Walk:
+    state: str
+    data: Data
+    context: dict[str, Any]
+    steps: list[Step] = field(default_factory=list)
+    at_rest: bool = True
+    hit: bool = False
+
+
+class Planner:
+    def __init__(self, workflow: Workflow, base_context: dict[str, Any]) -> None:
+        self.workflow = workflow
+        self.schema = workflow.context
+        self.base_context = base_context
+        names = list(workflow.states)
+        self.outgoing: dict[str, list[int]] = {sid: [] for sid in names}
+        movable = [sid for sid, state in workflow.states.items() if not isinstance(state, FinalState)]
+        order = sorted(range(len(workflow.transitions)), key=lambda i: -workflow.transitions[i].priority)
+        for index in order:
+            for source in workflow.transitions[index].sources(movable):
+                if source in self.outgoing and workflow.transitions[index].dest in workflow.states:
+                    self.outgoing[source].append(index)
+        self.graph = nx.DiGraph()
+        self.graph.add_nodes_from(names)
+        for source, indexes in self.outgoing.items():
+            self.graph.add_edges_from((source, workflow.transitions[i].dest) for i in indexes)
+        finals = [sid for sid, s in workflow.states.items() if isinstance(s, FinalState)]
+        self.to_final = nx.multi_source_dijkstra_path_length(self.graph.reverse(), finals) if finals else {}
+        self.failures: dict[Goal, str] = {}
+        self.produced = _outputs(workflow) | {key for t in workflow.transitions for key in t.assign}
+
+    # -- the search ---------------------------------------------------------------------------------------------
+    def plan(self, goal: Goal) -> Plan | None:
+        """The shortest path found that reaches `goal` and then a final state."""
+        target_sources = [goal.source] if goal.source else [
+            s for s, idx in self.outgoing.items() if goal.index in idx]
+        reverse = self.graph.reverse()
+        to_goal: dict[str, int] = {}
+        for source in target_sources:
+            for node, length in nx.single_source_shortest_path_length(reverse, source).items():
+                to_goal[node] = min(length, to_goal.get(node, length))
+
+        def estimate(walk: _Walk) -> int | None:
+            remaining = self.to_final.get(walk.state) if walk.hit else (
+                None if walk.state not in to_goal else to_goal[walk.state] + 1)
+            return None if remaining is None else len(walk.steps) + int(remaining)
+
+        return self._search(goal, estimate)
+
+    def follow(self, route: list[tuple[str, int]]) -> Plan | None:
+        """Test data that makes the flow take exactly `route` (a list of (source, transition index))."""
+        goal = Goal(None, -1)
+
+        def estimate(walk: _Walk) -> int | None:
+            taken = [(step.source, step.index) for step in walk.steps]
+            if taken != route[:len(taken)]:
+                return None
+            walk.hit = len(taken) == len(route)
+            return len(route) - len(taken)
+
+        return self._search(goal, estimate)
+
+    def _search(self, goal: Goal, estimate: Callable[[_Walk], int | None]) -> Plan | None:
+        start = _Walk(self.workflow.initial, self._initial_data(), copy.deepcopy(self.base_context))
+        counter = itertools.count()
+        queue = [(0, next(counter), start)]
+        seen: set[str] = set()
+        expansions = 0
+        while queue and expansions < EXPANSION_LIMIT:
+            _, _, walk = heapq.heappop(queue)
+            state = self.workflow.states[walk.state]
+            if isinstance(state, FinalState):
+                if walk.hit:
+                    for root in list(walk.data.owners):
+                        _release(walk, root)
+                    return Plan(walk.context, walk.steps, walk.state, state.outcome)
+                continue
+            key = json.dumps([walk.state, walk.hit, walk.at_rest, walk.data.world, sorted(map(str, walk.data.fixed)),
+                              [(s.source, s.index) for s in walk.steps]], sort_keys=True, default=str)
+            if key in seen or len(walk.steps) >= MAX_STEPS:
+                continue
+            seen.add(key)
+            expansions += 1
+            for child in self._moves(walk, goal):
+                cost = estimate(child)
+                if cost is not None:
+                    heapq.heappush(queue, (cost, next(counter), child))
+        return None
+
+    def _initial_data(self) -> Data:
+        context = copy.deepcopy(self.base_context)
+        roots = set(context) | set(self.schema.get("properties", {}))
+        produced = {t_key for t in self.workflow.transitions for t_key in t.assign}
+        for guard in (t.guard for t in self.workflow.transitions if t.guard):
+            roots |= {name for name in _roots(guard) if name not in produced}
+        return Data(world=context, free_roots=roots - {"event", "context"} - self.produced)
+
+    # -- moves from one state ---------------------------------------------------------------------------------
+    def _moves(self, walk: _Walk, goal: Goal) -> list[_Walk]:
+        state = self.workflow.states[walk.state]
+        indexes = self.outgoing[walk.state]
+        automatic = [i for i in indexes if self.workflow.transitions[i].trigger is None]
+        moves: list[_Walk] = []
+        if automatic:
+            moves += self._choose(walk, automatic, "auto", goal)
+            if isinstance(state, ChoiceState):
+                return moves
+        triggers = list(dict.fromkeys(self.workflow.transitions[i].trigger for i in indexes
+                                      if self.workflow.transitions[i].trigger is not None))
+        for trigger in triggers:
+            assert trigger is not None
+            how = self._how(state, trigger, walk)
+            if how is None:
+                continue
+            group = [i for i in indexes if self.workflow.transitions[i].trigger == trigger]
+            moves += self._choose(walk, group, how, goal, trigger)
+        return moves
+
+    def _how(self, state: Any, trigger: str, walk: _Walk) -> str | None:  # noqa: PLR0911
+        if isinstance(state, TaskState | SubflowState) and trigger in ("done", "error"):
+            return "output" if trigger == "done" else "error"
+        if isinstance(state, ParallelState) and trigger == "done":
+            return "output"
+        if isinstance(state, ApprovalState) and trigger in ("approve", "reject"):
+            return trigger
+        if isinstance(state, ApprovalState | WaitState) and trigger == "timeout":
+            return "timeout" if state.timeout is not None else None
+        if isinstance(state, WaitState) and trigger == "done":
+            if state.duration is not None:
+                return "wait"
+            return "publish" if state.event is not None else None
+        if trigger not in _BUILT_IN and (walk.at_rest or isinstance(state, ApprovalState | WaitState)):
+            return "send"
+        return None
+
+    def _choose(self, walk: _Walk, group: list[int], how: str, goal: Goal, trigger: str = "") -> list[_Walk]:
+        """One move per transition of `group` (same source and trigger, priority order) that data can select."""
+        moves = []
+        base = copy.deepcopy(walk)
+        state = self.workflow.states[walk.state]
+        if how == "output":
+            output = getattr(state, "output", None)
+            base.data.event = {}
+            if output:
+                _release(base, output)
+                base.data.world[output] = {}
+                base.data.free_roots.add(output)
+                base.data.fixed = {p for p in base.data.fixed if p[0] != output}
+                base.data.event = base.data.world[output]
+        elif how == "error":
+            base.data.event = {"kind": "error", "message": "failed in a generated test", "attempts": 1}
+            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
+        elif how in ("send", "publish"):
+            base.data.event = {}
+            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
+        else:
+            base.data.event = {}
+            base.data.fixed |= {("event",)}
+        for position, index in enumerate(group):
+            transition = self.workflow.transitions[index]
+            if (walk.state, index) in {(s.source, s.index) for s in walk.steps}:
+                continue  # loops are taken once
+            earlier = [self.workflow.transitions[i].guard for i in group[:position]]
+            solved = solve(base.data, [g for g in earlier if g], transition.guard, self.schema)
+            if solved.data is None:
+                if self._is_goal(goal, walk.state, index):
+                    self.failures[goal] = solved.reason
+                continue
+            moves.append(self._advance(base, solved.data, transition, index, how, trigger,
+                                       tuple(i for i in group[:position] if self.workflow.transitions[i].guard), goal))
+        return moves
+
+    def _is_goal(self, goal: Goal, source: str, index: int) -> bool:
+        return goal.index == index and goal.source in (None, source) and not goal.guard_false
+
+    def _advance(self, walk: _Walk, data: Data, transition: Transition, index: int, how: str, trigger: str,  # noqa: PLR0917
+                 guards_false: tuple[int, ...], goal: Goal) -> _Walk:
+        walk = _Walk(walk.state, copy.deepcopy(data), walk.context, copy.deepcopy(walk.steps), walk.at_rest, walk.hit)
+        data = walk.data
+        step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false)
+        state = self.workflow.states[walk.state]
+        output = getattr(state, "output", None)
+        if how == "output" and output:
+            data.owners[output] = len(walk.steps)
+        if how == "error":
+            step.error_kind = str(data.event.get("kind", "error"))
+        if how in ("send", "publish"):
+            step.payload = data.event
+        hit = walk.hit or self._is_goal(goal, walk.state, index) or (
+            goal.guard_false and goal.source == walk.state and goal.index in guards_false)
+        for key in transition.assign:
+            _release(walk, key)
+            value = _assigned(transition.assign[key], data)
+            if value is ABSENT:
+                data.world.pop(key, None)
+            else:
+                data.world[key] = value
+            data.free_roots.discard(key)
+            data.fixed.add((key,))
+        context = walk.context
+        for root in data.free_roots & set(data.world):
+            if root not in self.produced:
+                context[root] = data.world[root]
+        resting = isinstance(self.workflow.states[transition.dest], ApprovalState | WaitState) or how in _EXTERNAL \
+            or (how == "auto" and walk.at_rest)
+        return _Walk(transition.dest, data, copy.deepcopy(context), [*walk.steps, step],
+                     at_rest=resting, hit=hit)
+
+
+def _release(walk: _Walk, root: str) -> None:
+    """The output under `root` is about to be replaced: its step keeps the value it has now."""
+    owner = walk.data.owners.pop(root, None)
+    if owner is not None and owner < len(walk.steps):
+        walk.steps[owner].output = copy.deepcopy(walk.data.world.get(root, {}))
+
+
+def _assigned(source: str, data: Data) -> Any:
+    try:
+        return json_value(evaluate(source, data.scope()))
+    except ExpressionError:
+        return ABSENT
+
+
+def _roots(guard: str) -> set[str]:
+    try:
+        return {str(path[0]) for path in path_uses(parse(guard), condition=True)}
+    except UnreadableExpression:
+        return set()
+
+
+def _outputs(workflow: Workflow) -> set[str]:
+    return {o for s in workflow.states.values() if (o := getattr(s, "output", None))}

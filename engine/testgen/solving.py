@@ -1,0 +1,126 @@
+"""Choosing data that makes the engine take one transition: the guards tried before it false, its own true.
+
+The guards are evaluated with CEL exactly as the runtime does (an error counts as false); only the candidate
+values come from reading the guards (engine.testgen.values). Paths the test controls are the initial context
+and the outputs of work done earlier on the path, and only until a decision has read them.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition.expressions import ExpressionError, evaluate
+from engine.testgen.cel_reading import Comparison, Part, UnreadableExpression, comparisons, parse, path_uses
+from engine.testgen.values import ABSENT, boundary_values, get_path, set_path
+
+__all__ = ["COMBINATION_LIMIT", "Data", "Solved", "guard_holds", "solve"]
+
+COMBINATION_LIMIT = 4096
+_RESERVED = frozenset({"instance", "now", "budget", "memory"})
+
+
+@dataclass
+class Data:
+    """What one path has put in the instance so far, and which of it the test may still choose."""
+
+    world: dict[str, Any]
+    free_roots: set[str] = field(default_factory=set)
+    fixed: set[tuple[Part, ...]] = field(default_factory=set)
+    event: dict[str, Any] = field(default_factory=dict)
+    owners: dict[str, int] = field(default_factory=dict)  # output key → the step whose output it holds now
+
+    def scope(self) -> dict[str, Any]:
+        found = dict(self.world)
+        found.update(context=self.world, event=self.event, instance={}, now="2030-01-01T00:00:00Z", budget={},
+                     memory={})
+        return found
+
+    def is_free(self, path: tuple[Part, ...]) -> bool:
+        if path[0] == "event":
+            return path not in self.fixed
+        return path[0] in self.free_roots and not any(path[:n] in self.fixed for n in range(1, len(path) + 1))
+
+
+@dataclass(frozen=True)
+class Solved:
+    data: Data | None
+    reason: str = ""
+
+
+def guard_holds(source: str | None, data: Data) -> bool:
+    if source is None:
+        return True
+    try:
+        return evaluate(source, data.scope()) is True
+    except ExpressionError:
+        return False
+
+
+def _read(guards: list[str]) -> tuple[dict[tuple[Part, ...], str], list[Comparison]]:
+    uses: dict[tuple[Part, ...], str] = {}
+    found: list[Comparison] = []
+    for guard in guards:
+        node = parse(guard)
+        for path, use in path_uses(node, condition=True).items():
+            if uses.get(path, "value") in ("value", "present") or use not in ("value", "present"):
+                uses[path] = use
+        found += comparisons(node)
+    return uses, found
+
+
+def _event_world(data: Data) -> dict[str, Any]:
+    return {**data.world, "event": data.event}
+
+
+def solve(data: Data, must_fail: list[str], must_hold: str | None, schema: dict[str, Any]) -> Solved:
+    """A copy of `data` in which every guard of `must_fail` is false and `must_hold` (None: none) is true."""
+    guards = [*must_fail, *([must_hold] if must_hold else [])]
+
+    def works(candidate: Data) -> bool:
+        return not any(guard_holds(g, candidate) for g in must_fail) and guard_holds(must_hold, candidate)
+
+    if not guards:
+        return Solved(data)
+    try:
+        uses, found = _read(guards)
+    except UnreadableExpression as exc:
+        if works(data):
+            return Solved(data)
+        return Solved(None, f"testgen cannot read a guard ({exc}) to choose values for it")
+    free = [path for path in uses if path[0] not in _RESERVED and data.is_free(path)
+            and not any(other != path and other[:len(path)] == path and other in uses for other in uses)]
+    options = [boundary_values(path, uses[path], found, _event_world(data), schema) for path in free]
+    tried = 0
+    for values in itertools.product(*options):
+        tried += 1  # noqa: SIM113
+        if tried > COMBINATION_LIMIT:
+            break
+        candidate = copy.deepcopy(data)
+        for path, value in zip(free, values, strict=True):
+            if path[0] == "event":
+                holder = {"event": candidate.event}
+                set_path(holder, path, value)
+            else:
+                set_path(candidate.world, path, value)
+        if works(candidate):
+            candidate.fixed.update(free)
+            return Solved(candidate)
+    return Solved(None, _why_not(data, uses, free))
+
+
+def _why_not(data: Data, uses: dict[tuple[Part, ...], str], free: list[tuple[Part, ...]]) -> str:
+    settled = [path for path in uses if path not in free]
+    described = []
+    for path in settled:
+        name = ".".join(str(p) for p in path)
+        value = get_path(_event_world(data), path)
+        shown = "absent" if value is ABSENT else repr(value)
+        why = "fixed by an earlier step on this path" if path[0] in data.world or path[0] == "event" \
+            else "not set by anything the test controls"
+        described.append(f"'{name}' is {shown} ({why})")
+    if described:
+        return "no test data selects it: " + "; ".join(described)
+    return "no values derived from the guards' comparisons select it"

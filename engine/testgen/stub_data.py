@@ -1,0 +1,92 @@
+"""What stub handlers answer beyond what a path's decisions need: a default for every value the flow reads.
+
+Input mappings, assignments and results read values that no guard decides (`lead.company`); a stub output
+without them would fail the flow for a reason the path is not about. Values that guards read are left to the
+planner, which sets them (or leaves them out, for `has()`), so defaults never change a decision.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from engine.definition import (
+    ApprovalState,
+    FinalState,
+    SubflowState,
+    TaskState,
+    WaitState,
+    Workflow,
+)
+from engine.testgen.cel_reading import Part, UnreadableExpression, parse, path_uses
+from engine.testgen.values import ABSENT, default_for, get_path, set_path
+from engine.validation.graph import machines
+
+__all__ = ["FlowReads", "task_states"]
+
+
+def _expressions(workflow: Workflow) -> Iterator[tuple[str, bool]]:
+    """(CEL source, whether it is a guard) for every expression of the flow, branches included."""
+    for machine in machines(workflow):
+        for state in machine.states.values():
+            mappings: list[dict[str, str]] = []
+            if isinstance(state, TaskState | SubflowState):
+                mappings.append(state.input)
+            if isinstance(state, ApprovalState):
+                mappings.append(state.request)
+            if isinstance(state, FinalState):
+                mappings.append(state.result)
+            for mapping in mappings:
+                yield from ((source, False) for source in mapping.values())
+            if isinstance(state, WaitState) and state.event is not None and state.event.correlation:
+                yield state.event.correlation, False
+        for transition in machine.transitions:
+            if transition.guard:
+                yield transition.guard, True
+            yield from ((source, False) for source in transition.assign.values())
+    for policy in workflow.policies:
+        yield policy.condition, True
+
+
+class FlowReads:
+    """The paths every expression reads, split into those guards decide and the rest. A stub output gets a default
+    for each that is missing, except where absence itself decides something (`has(x)`, `size(list)`)."""
+
+    def __init__(self, workflow: Workflow) -> None:
+        self.decided: dict[tuple[Part, ...], str] = {}
+        self.other: dict[tuple[Part, ...], str] = {}
+        for source, is_guard in _expressions(workflow):
+            try:
+                uses = path_uses(parse(source), condition=is_guard)
+            except UnreadableExpression:
+                continue
+            if is_guard:
+                for path, use in uses.items():
+                    if self.decided.get(path, "value") == "value":
+                        self.decided[path] = use
+            else:
+                for path, use in uses.items():
+                    if self.other.get(path, "value") == "value":
+                        self.other[path] = use
+
+    def complete(self, root: str, value: Any) -> Any:
+        """`value` (an output stored under `root`) with a default for every path others read and guards don't."""
+        if not isinstance(value, dict):
+            return value
+        holder = {root: copy.deepcopy(value)}
+        wanted = {**{p: u for p, u in self.decided.items() if u not in ("present", "list")}, **self.other}
+        for path, use in sorted(wanted.items(), key=lambda item: len(item[0])):
+            if path[0] != root or len(path) == 1 or self.decided.get(path) in ("present", "list") or any(
+                    get_path(holder, path[:n]) is ABSENT and (path[:n] in self.decided or isinstance(path[n - 1], int))
+                    for n in range(2, len(path))):
+                continue
+            if get_path(holder, path) is ABSENT:
+                set_path(holder, path, default_for(use))
+        return holder[root]
+
+
+def task_states(workflow: Workflow) -> dict[str, TaskState]:
+    """Every task state, branches included (state ids are unique within one machine)."""
+    return {sid: state for machine in machines(workflow) for sid, state in machine.states.items()
+            if isinstance(state, TaskState)}

@@ -1,0 +1,152 @@
+"""Values for test data: boundary candidates read from guards, defaults for what a flow reads, nested paths.
+
+`score >= 70` gives 69 (false) and 70 (true); `x > 0.8` gives 0.8 and 0.9; `s == 'deny'` gives 'deny' and another
+value (another of the schema's `enum` values when the context schema lists them); `has(x)` gives absent and
+present; `size(m) > 0` gives an empty and a one-element list; a path used as a condition gives true and false.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+from engine.testgen.cel_reading import Comparison, Literal, Part, PathRef
+
+__all__ = ["ABSENT", "boundary_values", "default_for", "get_path", "schema_at", "set_path"]
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+_MISSING = object()
+
+_DEFAULTS: dict[str, Any] = {"number": 0, "string": "text", "bool": False, "list": [], "present": "text",
+                             "value": "text"}
+
+
+def default_for(use: str) -> Any:
+    return copy.deepcopy(_DEFAULTS.get(use, "text"))
+
+
+def get_path(world: Any, parts: Iterable[Part]) -> Any:
+    """The value at `parts`, or ABSENT."""
+    node = world
+    for part in parts:
+        if isinstance(part, int) and isinstance(node, list) and -len(node) <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return ABSENT
+    return node
+
+
+def set_path(world: dict[str, Any], parts: tuple[Part, ...], value: Any) -> None:  # noqa: PLR0912
+    """Set (or, with ABSENT, remove) the value at `parts`, creating the maps and lists on the way."""
+    node: Any = world
+    for position, part in enumerate(parts[:-1]):
+        following = parts[position + 1]
+        empty: Any = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                return
+            while len(node) <= part:
+                node.append(copy.deepcopy(empty) if isinstance(following, int) else {})
+            if not isinstance(node[part], list | dict):
+                node[part] = empty
+            node = node[part]
+        else:
+            if not isinstance(node, dict):
+                return
+            if not isinstance(node.get(part), list | dict):
+                node[part] = empty
+            node = node[part]
+    last = parts[-1]
+    if isinstance(last, int):
+        if isinstance(node, list):
+            while len(node) <= last:
+                node.append({})
+            node[last] = {} if value is ABSENT else value
+    elif isinstance(node, dict):
+        if value is ABSENT:
+            node.pop(last, None)
+        else:
+            node[last] = value
+
+
+def schema_at(schema: dict[str, Any], parts: tuple[Part, ...]) -> dict[str, Any]:
+    """The JSON Schema of the context value at `parts` ({} when the schema does not say)."""
+    node = schema
+    for part in parts:
+        if isinstance(part, int):
+            node = node.get("items", {}) if isinstance(node.get("items"), dict) else {}
+        else:
+            node = node.get("properties", {}).get(part, {})
+        if not isinstance(node, dict):
+            return {}
+    return node
+
+
+def _step(value: float | int) -> float | int:
+    return 1 if isinstance(value, int) else 0.1
+
+
+def _number(op: str, value: float | int) -> list[Any]:
+    step = _step(value)
+    below, above = value - step, value + step
+    if isinstance(value, float):
+        below, above = round(below, 6), round(above, 6)
+    return {">=": [below, value], ">": [value, above], "<=": [value, above], "<": [below, value]}.get(
+        op, [value, above])
+
+
+def _compared(comparison: Comparison, world: dict[str, Any], schema: dict[str, Any]) -> list[Any]:  # noqa: PLR0911
+    other = comparison.other
+    if isinstance(other, PathRef):
+        known = get_path(world, other.parts)
+        if isinstance(known, int | float) and not isinstance(known, bool):
+            return _number(comparison.op, known)
+        return []
+    if not isinstance(other, Literal):
+        return []
+    value = other.value
+    if isinstance(value, bool):
+        return [value, not value]
+    if isinstance(value, int | float):
+        return _number(comparison.op, value)
+    if isinstance(value, str):
+        enum = schema_at(schema, comparison.path).get("enum")
+        others = [v for v in enum if v != value] if isinstance(enum, list) else [f"not_{value}" if value else "text"]
+        return [value, *others]
+    if value is None:
+        return [None, "text"]
+    return []
+
+
+def boundary_values(path: tuple[Part, ...], use: str, comparisons: list[Comparison], world: dict[str, Any],
+                    schema: dict[str, Any]) -> list[Any]:
+    """Candidate values for `path`, boundaries first, each once."""
+    found: list[Any] = []
+    for comparison in comparisons:
+        if comparison.path == path:
+            found += _compared(comparison, world, schema)
+        elif comparison.path == (*path, "#size") and isinstance(comparison.other, Literal) \
+                and isinstance(comparison.other.value, int):
+            found += [[{} for _ in range(max(n, 0))] for n in _number(comparison.op, comparison.other.value)]
+    if use == "bool" and not found:
+        found = [True, False]
+    if use == "present":
+        current = get_path(world, path)
+        found += [ABSENT, default_for("value") if current is ABSENT else current]
+    if not found:
+        current = get_path(world, path)
+        found = [default_for(use) if current is ABSENT else current]
+    unique: list[Any] = []
+    for value in found:
+        if not any(type(value) is type(seen) and value == seen for seen in unique):
+            unique.append(value)
+    return unique

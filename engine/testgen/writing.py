@@ -1,0 +1,249 @@
+"""Writing the chosen paths as a readable pytest module that drives the real engine on SQLite."""
+
+from __future__ import annotations
+
+import os
+import pprint
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from engine.definition import ApprovalState, SubflowState, WaitState, Workflow
+from engine.definition.durations import parse_duration
+from engine.testgen.coverage import Coverage
+from engine.testgen.planning import Plan, Step
+from engine.testgen.stub_data import FlowReads, task_states
+
+__all__ = ["coverage_lines", "test_name", "write_tests"]
+
+_HARNESS = '''
+class FlowRun:
+    """The flow on a fresh SQLite database with a manual clock; every action answered by a stub."""
+
+    def __init__(self, tmp_path: Path, answers: dict[str, list[Any]]) -> None:
+        self.clock = ManualClock()
+        self.engine = Engine(f"sqlite:///{tmp_path / 'flow.db'}", clock=self.clock)
+        self.answers = {key: list(queue) for key, queue in answers.items()}
+        for action in ACTIONS:
+            self.engine.register(action, self.answer)
+        self.engine.register("testgen_child_answer", self.answer)
+        for child, keys in CHILDREN.items():
+            self.engine.deploy(stub_child(child, keys))
+        self.engine.deploy(FLOW.read_text())
+        self.id = ""
+
+    def answer(self, request: ActionRequest) -> Any:
+        key = request.state if request.workflow_id == FLOW_ID else f"child:{request.workflow_id}"
+        queue = self.answers.get(key)
+        answer = queue.pop(0) if queue else DEFAULT_ANSWERS.get(key, {})
+        if isinstance(answer, Failure):
+            raise ActionError(answer.kind, "a failure chosen by the generated test", retryable=False)
+        return answer
+
+    def start(self, context: dict[str, Any]) -> None:
+        self.id = self.engine.start(FLOW_ID, context).id
+
+    def settle(self) -> None:
+        self.engine.run_until_idle()
+
+    def approve(self, roles: list[str], users: list[str], quorum: int) -> None:
+        for n in range(quorum):
+            actor = users[n % len(users)] if users else f"approver{n + 1}"
+            self.engine.approve(self.id, actor=actor, roles=roles)
+
+    def reject(self, roles: list[str], users: list[str]) -> None:
+        self.engine.reject(self.id, actor=users[0] if users else "approver1", roles=roles)
+
+    def wait(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+
+    def send(self, event: str, payload: dict[str, Any]) -> None:
+        self.engine.send(self.id, event, payload)
+
+    def publish(self, event: str, payload: dict[str, Any], correlation_key: str | None) -> None:
+        self.engine.publish(event, payload, correlation_key=correlation_key)
+
+    def states(self) -> list[str]:
+        """The states entered, in order (a failure recorded in place, such as a result that cannot be computed,
+        is no move and shows in `status()` instead)."""
+        return [entry.to_state for entry in self.engine.history(self.id)
+                if entry.to_state in STATES and entry.from_state != entry.to_state]
+
+    def status(self) -> str:
+        return self.engine.get(self.id).status
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+
+
+def stub_child(workflow_id: str, keys: list[str]) -> dict[str, Any]:
+    """A stand-in for a subflow: one task whose stub answer is the child's result, or its failure."""
+    return {
+        "id": workflow_id, "title": f"Stub of {workflow_id}", "initial": "answer",
+        "states": {
+            "answer": {"type": "task", "action": "testgen_child_answer", "output": "answer"},
+            "succeeded": {"type": "final", "outcome": "success", "result": {k: f"answer.{k}" for k in keys}},
+            "failed": {"type": "final", "outcome": "failure"},
+        },
+        "transitions": [
+            {"source": "answer", "trigger": "done", "dest": "succeeded"},
+            {"source": "answer", "trigger": "error", "dest": "failed"},
+        ],
+    }
+'''
+
+
+def _literal(value: Any, indent: int) -> str:
+    text = pprint.pformat(value, width=110 - indent, sort_dicts=False)
+    return textwrap.indent(text, " " * indent).lstrip()
+
+
+class _Writer:
+    def __init__(self, workflow: Workflow, flow_path: Path, out: Path, command: str) -> None:
+        self.workflow = workflow
+        self.reads = FlowReads(workflow)
+        self.flow_path = flow_path
+        self.out = out
+        self.command = command
+
+    def answers(self, plan: Plan) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {}
+        for step in plan.steps:
+            state = self.workflow.states[step.source]
+            key = f"child:{state.workflow}" if isinstance(state, SubflowState) else step.source
+            if step.how == "error":
+                found.setdefault(key, []).append(_Failure(step.error_kind or "error"))
+            elif step.how == "output" and not _is_parallel(state):
+                output = getattr(state, "output", None)
+                value = self.reads.complete(output, step.output) if output else {}
+                found.setdefault(key, []).append(value if value is not None else {})
+        return found
+
+    def script(self, plan: Plan) -> list[str]:
+        lines = [f"run.start({_literal(plan.context, 14)})"]
+        for position, step in enumerate(plan.steps):
+            state = self.workflow.states[step.source]
+            action = self._action(step, state)
+            if action is None:
+                continue
+            at_rest_task = not isinstance(state, ApprovalState | WaitState)
+            if not (at_rest_task and step.how == "send"):
+                lines.append("run.settle()")
+            lines.append(action)
+            del position
+        lines.append("run.settle()")
+        return _dedupe_settles(lines)
+
+    def _action(self, step: Step, state: Any) -> str | None:  # noqa: PLR0911
+        if step.how in ("approve", "reject"):
+            roles, users = list(state.approvers.roles), list(state.approvers.users)
+            if step.how == "approve":
+                return f"run.approve(roles={roles!r}, users={users!r}, quorum={state.quorum})"
+            return f"run.reject(roles={roles!r}, users={users!r})"
+        if step.how == "timeout":
+            return f"run.wait({parse_duration(state.timeout).total_seconds() + 1:g})  # past {state.timeout}"
+        if step.how == "wait":
+            return f"run.wait({parse_duration(state.duration).total_seconds() + 1:g})  # past {state.duration}"
+        if step.how == "send":
+            return f"run.send({step.trigger!r}, {_literal(step.payload or {}, 8)})"
+        if step.how == "publish":
+            return f"run.publish({state.event.type!r}, {_literal(step.payload or {}, 8)}, None)"
+        return None
+
+    def children(self, plans: list[Plan]) -> dict[str, list[str]]:
+        found: dict[str, set[str]] = {}
+        for state in self.workflow.states.values():
+            if isinstance(state, SubflowState):
+                found.setdefault(state.workflow, set())
+        for plan in plans:
+            for key, queue in self.answers(plan).items():
+                if key.startswith("child:"):
+                    for answer in queue:
+                        if isinstance(answer, dict):
+                            found[key[6:]].update(answer)
+        return {child: sorted(keys) for child, keys in sorted(found.items())}
+
+    def test(self, number: int, plan: Plan, children: dict[str, list[str]]) -> str:
+        answers = self.answers(plan)
+        for key, queue in answers.items():
+            if key.startswith("child:"):
+                keys = children[key[6:]]
+                answers[key] = [{k: a.get(k) for k in keys} if isinstance(a, dict) else a for a in queue]
+        arrows = " → ".join(plan.states())
+        name = test_name(number, plan)
+        body = [f'"""{_wrap(arrows, 4)} ({plan.outcome})."""',
+                f"run = FlowRun(tmp_path, {_literal(answers, 28)})", *self.script(plan),
+                f"assert run.states() == {_literal(plan.states(), 27)}",
+                f"assert run.status() == {'succeeded' if plan.outcome == 'success' else 'failed'!r}"]
+        return f"def {name}(tmp_path: Path) -> None:\n" + "\n".join("    " + line for line in body) + "\n"
+
+    def module(self, plans: list[Plan], coverage: Coverage) -> str:
+        relative = Path(os.path.relpath(self.flow_path.resolve(), self.out.resolve().parent)).as_posix()
+        children = self.children(plans)
+        defaults = {sid: self.reads.complete(state.output, {}) if state.output else {}
+                    for sid, state in task_states(self.workflow).items()}
+        actions = sorted({state.action for state in task_states(self.workflow).values()})
+        report = "\n".join(coverage_lines(coverage))
+        head = (f'"""Generated by `{self.command}`: paths through {self.workflow.id} that the engine must take.\n\n'
+                f"Each test runs the flow on its own SQLite database with stub handlers answering as the path\n"
+                f"needs, then checks the states it went through and its outcome. Regenerate after editing the flow.\n\n"
+                f"{report}\n"
+                '"""\n\nfrom __future__ import annotations\n\nfrom dataclasses import dataclass\n'
+                "from pathlib import Path\nfrom typing import Any\n\n"
+                "from engine import ActionError, ActionRequest, Engine, ManualClock\n\n"
+                f"FLOW = Path(__file__).parent / {relative!r}\n"
+                f"FLOW_ID = {self.workflow.id!r}\n"
+                f"STATES = {_literal(sorted(self.workflow.states), 9)}\n"
+                f"ACTIONS = {_literal(actions, 10)}\n"
+                f"CHILDREN = {_literal(children, 11)}\n"
+                f"DEFAULT_ANSWERS: dict[str, Any] = {_literal(defaults, 34)}\n")
+        tests = [self.test(n, plan, children) for n, plan in enumerate(plans, start=1)]
+        return head + "\n" + _HARNESS + "\n\n" + "\n\n".join(tests)
+
+
+class _Failure:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"Failure({self.kind!r})"
+
+
+def _is_parallel(state: Any) -> bool:
+    return getattr(state, "type", "") == "parallel"
+
+
+def _wrap(text: str, indent: int) -> str:
+    return textwrap.fill(text, 110 - indent, subsequent_indent=" " * indent, break_on_hyphens=False)
+
+
+def _dedupe_settles(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    for line in lines:
+        if line == "run.settle()" and kept and kept[-1] == line:
+            continue
+        kept.append(line)
+    return kept
+
+
+def coverage_lines(coverage: Coverage) -> list[str]:
+    lines = [f"Coverage ({coverage.mode}): transitions {coverage.transitions_covered}/{coverage.transitions_total}, "
+             f"guards true {coverage.guards_true}/{coverage.guards_total}, "
+             f"false {coverage.guards_false}/{coverage.guards_total}."]
+    lines += [f"Not covered: {u.goal} — {u.reason}." for u in coverage.uncovered]
+    lines += [f"Note: {note}." for note in coverage.notes]
+    return lines
+
+
+def write_tests(workflow: Workflow, flow_path: Path, out: Path, plans: list[Plan], coverage: Coverage,  # noqa: PLR0917
+                command: str) -> str:
+    """The pytest module's text (the caller writes it to `out`)."""
+    text = _Writer(workflow, flow_path, out, command).module(plans, coverage)
+    return re.sub(r"[ \t]+\n", "\n", text)
+
+
+def test_name(number: int, plan: Plan) -> str:
+    return f"test_path_{number:02d}_ends_{plan.final}"

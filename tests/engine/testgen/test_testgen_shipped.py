@@ -1,0 +1,65 @@
+"""testgen on every shipped flow: the tests it writes pass on the engine, cover every transition the flow
+allows, say why for the rest, and fail when the flow changes under them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.testgen.generation import generate_tests
+from engine.validation.loader import require_workflow
+
+ROOT = Path(__file__).resolve().parents[3]
+FLOWS = sorted((ROOT / "definitions" / "workflows").glob("*.json"))
+
+
+def _pytest(target: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(target)],
+                          capture_output=True, text=True, cwd=target.parent, check=False)
+
+
+@pytest.mark.parametrize("flow", FLOWS, ids=lambda p: p.stem)
+def test_generated_tests_pass_and_cover_the_flow(flow: Path, tmp_path: Path) -> None:
+    workflow = require_workflow(flow)
+    out = tmp_path / f"test_{workflow.id}.py"
+    plans, coverage = generate_tests(workflow, flow, out)
+    assert plans
+    result = _pytest(out)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert f"{len(plans)} passed" in result.stdout
+    missing = coverage.transitions_total - coverage.transitions_covered
+    assert missing == len(coverage.uncovered)  # every transition not covered is explained
+    assert all(u.reason for u in coverage.uncovered)
+    assert coverage.transitions_covered >= coverage.transitions_total - 1
+
+
+def test_a_generated_test_fails_when_a_destination_changes(tmp_path: Path) -> None:
+    flow = ROOT / "definitions" / "workflows" / "support_ticket_triage.json"
+    copy = tmp_path / "support_ticket_triage.json"
+    copy.write_text(flow.read_text())
+    out = tmp_path / "test_triage.py"
+    generate_tests(require_workflow(copy), copy, out)
+    assert _pytest(out).returncode == 0
+    document = json.loads(copy.read_text())
+    edge = next(t for t in document["transitions"] if t["source"] == "respond" and t["trigger"] == "done")
+    edge["dest"] = "escalated"  # the answered ticket now ends as escalated
+    copy.write_text(json.dumps(document))
+    result = _pytest(out)
+    assert result.returncode == 1
+    assert "ends_resolved" in result.stdout
+    assert "failed" in result.stdout
+
+
+def test_guard_coverage_uses_boundary_values(tmp_path: Path) -> None:
+    flow = ROOT / "definitions" / "workflows" / "lead_qualification.json"
+    out = tmp_path / "test_lead.py"
+    _, coverage = generate_tests(require_workflow(flow), flow, out, "guards")
+    text = out.read_text()
+    assert "{'score': 70" in text
+    assert "{'score': 69" in text
+    assert "{'score': 39" in text  # qualification.score >= 40 false
+    assert coverage.guards_false == coverage.guards_total
