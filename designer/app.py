@@ -16,7 +16,7 @@ from definitions import ROOT
 from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
 from designer._problems import exception_handlers
-from designer._request_checks import refuse_repeated_query_parameters
+from designer._request_checks import check_request
 from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
 from designer.api.approvals import ApprovalController
@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/schema"])],
         openapi_config=_openapi(),
         state=state,
-        before_request=refuse_repeated_query_parameters,
+        before_request=check_request,
         on_startup=[lifecycle.startup],
         on_shutdown=[lifecycle.shutdown],
         request_max_body_size=settings.max_body_bytes,
