@@ -76,7 +76,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     accounts = AccountService(
         AccountStore(database),
         session_ttl=settings.session_ttl,
-        throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window),
+        throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window,
+                                settings.login_address_max_failures, settings.login_backoff),
     )
     catalog = DefinitionCatalog(engine, database)
     checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows,

@@ -21,6 +21,8 @@ class Settings:
     session_ttl: timedelta = timedelta(hours=12)
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
+    login_address_max_failures: int = 20
+    login_backoff: timedelta = timedelta(seconds=30)
     secure_cookies: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
     workers: int = 1
