@@ -10,13 +10,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, Empty
 
 from definitions import ROOT
 from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
 from designer._problems import exception_handlers
 from designer._request_checks import check_request
+from designer._security_headers import SecurityHeaders
 from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
 from designer.api.approvals import ApprovalController
@@ -138,7 +139,10 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         on_startup=[lifecycle.startup],
         on_shutdown=[lifecycle.shutdown],
         request_max_body_size=settings.max_body_bytes,
+        # Litestar's default configures the root logger in its own text format; JSON logs keep theirs
+        logging_config=None if settings.log_format == "json" else Empty,
         debug=settings.debug,
     )
     describe_problems(app)
+    app.asgi_handler = SecurityHeaders(app.asgi_handler)  # outside routing: 404s, 405s and HEAD included
     return app

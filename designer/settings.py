@@ -28,5 +28,6 @@ class Settings:
     workers: int = 1
     deploy_shipped: bool = True
     debug: bool = False
+    log_format: str = "text"  # text, or json: the root logger's JSON handler is kept (engine.log_format)
     extra_definition_roots: tuple[Path, ...] = field(default_factory=tuple)
     executor: str | None = None  # rules or llm; None: $STATEWRIGHT_EXECUTOR, else rules

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import signal
 import threading
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidDefinition, StatewrightError
+from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
@@ -45,6 +47,9 @@ ExecutorOption = Annotated[Executor | None, typer.Option(
     "--executor", case_sensitive=False, show_default=False,
     help=f"Who performs the agents' actions: rules (the offline handlers) or llm (an OpenAI-compatible model, "
          f"STATEWRIGHT_LLM_URL/_MODEL/_API_KEY); default ${EXECUTOR_VARIABLE}, else rules.")]
+LogFormatOption = Annotated[LogFormat, typer.Option(
+    "--log-format", case_sensitive=False,
+    help="text, or json: one JSON object per line (time, level, logger, message, instance_id, trace_id).")]
 
 
 def _open(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
@@ -158,13 +163,19 @@ def worker_command(
     batch: Annotated[int, typer.Option(help="Jobs claimed per round.")] = 32,
     poll: Annotated[float, typer.Option(help="Seconds between looks for work other processes added.")] = 1.0,
     lease: Annotated[float, typer.Option(help="Seconds a claimed job stays leased.")] = 30.0,
+    log_format: LogFormatOption = LogFormat.text,
 ) -> None:
     """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules."""
+    if log_format is LogFormat.json:
+        configure_logging(log_format)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with _open(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
-        stderr.print(f"worker on {engine.database_url}", highlight=False)
+        if log_format is LogFormat.json:
+            logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
+        else:
+            stderr.print(f"worker on {engine.database_url}", highlight=False)
         engine.run_worker(stop, poll_s=poll, batch=batch)
 
 
