@@ -23,6 +23,9 @@ _ERRORS = {
     "503": "The database or Graphviz is unavailable",
 }
 _DIAGRAM_SUFFIXES = ("/diagram", "/render")
+# Operations anyone may call; Litestar drops a handler's empty `security=[]`, so the document said they were
+# secured by the global requirement.
+_PUBLIC = frozenset({("/api/health", "get"), ("/api/auth/login", "post")})
 
 
 def _problem_schema() -> Schema:
@@ -64,6 +67,9 @@ def describe_problems(app: Litestar) -> None:
     openapi.components.schemas = schemas
     problem = {PROBLEM_MEDIA_TYPE: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))}
     for path, operation in _operations(app):
+        if any(path == p and getattr(app.openapi_schema.paths[path], m, None) is operation  # type: ignore[index]
+               for p, m in _PUBLIC):
+            operation.security = []
         responses = operation.responses if operation.responses is not None else {}
         for status, description in _ERRORS.items():
             responses[status] = OpenAPIResponse(description=description, content=problem)

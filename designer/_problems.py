@@ -78,7 +78,8 @@ def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Resp
         findings = [f.model_dump(mode="json") for f in exc.findings]
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, LoginThrottled) else None
     if exc.status >= 500:
-        _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.detail)
+        _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.detail,
+                   extra={"instance_id": request.path_params.get("instance_id", "")})
     return problem_response(
         request, status=exc.status, slug=slug, title=exc.title, detail=exc.detail, headers=headers, findings=findings
     )
@@ -104,7 +105,8 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    _log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc,
+                   extra={"instance_id": request.path_params.get("instance_id", "")})
     return problem_response(
         request,
         status=500,

@@ -14,9 +14,10 @@ from designer._lifecycle import deploy_definitions
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
-from engine.cli.engine_options import ExecutorOption
+from engine.cli.engine_options import ExecutorOption, LogFormatOption
 from engine.cli.output import stdout
 from engine.database import default_database_url
+from engine.log_format import LogFormat, configure_logging
 
 __all__ = ["register_serve_command"]
 
@@ -50,13 +51,25 @@ def serve(
     ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances.")] = False,
     executor: ExecutorOption = None,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies",
+            help="Mark the session cookies Secure (behind a TLS proxy; automatic when the request is https).",
+        ),
+    ] = False,
+    log_format: LogFormatOption = LogFormat.text,
 ) -> None:
     """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
+    if log_format is LogFormat.json:
+        configure_logging(log_format)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its per-poll job lines drown the access log
     settings = Settings(
         database_url=db or default_database_url(),
         workers=workers,
         executor=executor.value if executor is not None else None,
+        secure_cookies=secure_cookies,
+        log_format=log_format.value,
     )
     services = build_services(settings)
     url = f"http://{host}:{port}/"
@@ -66,7 +79,9 @@ def serve(
             _show(seed_demo(services), url)
         app = create_app(settings, services=services)
         stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
-        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
+        # with JSON logs uvicorn configures nothing: its records reach the root logger's JSON handler
+        log_config = None if log_format is LogFormat.json else uvicorn.config.LOGGING_CONFIG
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10, log_config=log_config)
     finally:
         services.close()
 

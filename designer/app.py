@@ -10,13 +10,14 @@ from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, Empty
 
 from definitions import ROOT
 from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
 from designer._problems import exception_handlers
-from designer._request_checks import refuse_repeated_query_parameters
+from designer._request_checks import check_request
+from designer._security_headers import SecurityHeaders
 from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
 from designer.api.approvals import ApprovalController
@@ -78,7 +79,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     accounts = AccountService(
         AccountStore(database),
         session_ttl=settings.session_ttl,
-        throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window),
+        throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window,
+                                settings.login_address_max_failures, settings.login_backoff),
     )
     catalog = DefinitionCatalog(engine, database)
     checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows,
@@ -135,11 +137,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/schema"])],
         openapi_config=_openapi(),
         state=state,
-        before_request=refuse_repeated_query_parameters,
+        before_request=check_request,
         on_startup=[lifecycle.startup],
         on_shutdown=[lifecycle.shutdown],
         request_max_body_size=settings.max_body_bytes,
+        # Litestar's default configures the root logger in its own text format; JSON logs keep theirs
+        logging_config=None if settings.log_format == "json" else Empty,
         debug=settings.debug,
     )
     describe_problems(app)
+    app.asgi_handler = SecurityHeaders(app.asgi_handler)  # outside routing: 404s, 405s and HEAD included
     return app

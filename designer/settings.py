@@ -21,10 +21,13 @@ class Settings:
     session_ttl: timedelta = timedelta(hours=12)
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
+    login_address_max_failures: int = 20
+    login_backoff: timedelta = timedelta(seconds=30)
     secure_cookies: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
     workers: int = 1
     deploy_shipped: bool = True
     debug: bool = False
+    log_format: str = "text"  # text, or json: the root logger's JSON handler is kept (engine.log_format)
     extra_definition_roots: tuple[Path, ...] = field(default_factory=tuple)
     executor: str | None = None  # rules or llm; None: $STATEWRIGHT_EXECUTOR, else rules

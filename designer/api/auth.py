@@ -22,8 +22,12 @@ __all__ = ["AuthController"]
 TokenId = Annotated[str, PathParameter(max_length=64, description="The token's id.")]
 
 
-def _cookies(settings: NamedDependency[Settings], session_id: str, csrf_token: str, max_age: int) -> list[Cookie]:
-    common: dict[str, Any] = {"path": "/", "samesite": "lax", "secure": settings.secure_cookies, "max_age": max_age}
+def _cookies(
+    request: Request[Any, Any, Any], settings: Settings, session_id: str, csrf_token: str, max_age: int
+) -> list[Cookie]:
+    """The session and CSRF cookies; `Secure` when configured (`serve --secure-cookies`) or served over TLS."""
+    secure = settings.secure_cookies or request.url.scheme == "https"
+    common: dict[str, Any] = {"path": "/", "samesite": "lax", "secure": secure, "max_age": max_age}
     return [
         Cookie(key=SESSION_COOKIE, value=session_id, httponly=True, **common),
         Cookie(key=CSRF_COOKIE, value=csrf_token, httponly=False, **common),
@@ -54,7 +58,7 @@ class AuthController(Controller):
         max_age = int(settings.session_ttl.total_seconds())
         return Response(
             MeRead.of(outcome.principal),
-            cookies=_cookies(settings, outcome.session_id, outcome.csrf_token, max_age),
+            cookies=_cookies(request, settings, outcome.session_id, outcome.csrf_token, max_age),
         )
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True, summary="Sign out")
@@ -66,7 +70,7 @@ class AuthController(Controller):
     ) -> Response[None]:
         if request.auth.method == "session" and request.auth.session_id:
             accounts.logout(request.auth.session_id)
-        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(settings, "", "", 0))
+        return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(request, settings, "", "", 0))
 
     @get("/me", summary="The signed-in user, roles and permissions", sync_to_thread=False)
     def me(self, me: NamedDependency[Principal]) -> MeRead:

@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from designer.errors import AccountConflict, LoginThrottled, NotFound, Unauthenticated
+from designer.errors import AccountConflict, NotFound, Unauthenticated
+from designer.security.login_throttle import LoginThrottle, ThrottlePolicy
 from designer.security.passwords import PasswordPolicyError, hash_password, needs_rehash, verify_password
 from designer.security.principal import Principal
 from designer.security.roles import ROLES
@@ -36,12 +37,6 @@ _CACHE_TTL_S = 5.0
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    max_failures: int = 5
-    window: timedelta = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -101,6 +96,7 @@ class AccountService:
         self._session_ttl = session_ttl
         self._throttle = throttle or ThrottlePolicy()
         self._clock = clock
+        self._login_throttle = LoginThrottle(store.engine, self._throttle, clock)
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
 
@@ -188,17 +184,16 @@ class AccountService:
     # login, sessions
     def login(self, username: str, password: str, *, remote: str | None = None) -> LoginOutcome:
         now = self._clock()
-        key = username[:256]
-        failures = self._store.recent_failures(key, now - self._throttle.window)
-        if failures.count >= self._throttle.max_failures and failures.last_at is not None:
-            wait = failures.last_at + self._throttle.window - now
-            raise LoginThrottled(max(1, int(wait.total_seconds()) + 1))
-        row = self._store.get_user(username) if USERNAME_RE.match(username) else None
-        ok = verify_password(row.password_hash if row else None, password)
-        if row is None or not ok or row.disabled:
-            self._store.record_login_attempt(key, succeeded=False, remote=remote, at=now)
-            raise Unauthenticated("wrong username or password")
-        self._store.record_login_attempt(key, succeeded=True, remote=remote, at=now)
+        ticket = self._login_throttle.admit(username, remote)
+        succeeded = False
+        try:
+            row = self._store.get_user(username) if USERNAME_RE.match(username) else None
+            ok = verify_password(row.password_hash if row else None, password)
+            if row is None or not ok or row.disabled:
+                raise Unauthenticated("wrong username or password")
+            succeeded = True
+        finally:
+            self._login_throttle.settle(ticket, succeeded=succeeded)
         if needs_rehash(row.password_hash):
             self._store.update_user(row.username, password_hash=hash_password(password))
         session_id = secrets.token_urlsafe(32)

@@ -117,6 +117,10 @@ class AccountStore:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
 
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine
+
     def _session(self) -> Session:
         return Session(self._engine, expire_on_commit=False)
 

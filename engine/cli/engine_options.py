@@ -12,12 +12,13 @@ import typer
 from engine.cli.output import ExitCode, OutputFormat, fail, stderr
 from engine.database import default_database_url
 from engine.errors import StatewrightError
+from engine.log_format import LogFormat
 from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_handlers, load_chosen_handlers
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["Db", "ExecutorOption", "Format", "Handlers", "open_engine", "reporting"]
+__all__ = ["Db", "ExecutorOption", "Format", "Handlers", "LogFormatOption", "open_engine", "reporting"]
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
                                                     "sqlite:///statewright.db).")]
@@ -28,6 +29,10 @@ ExecutorOption = Annotated[Executor | None, typer.Option(
     "--executor", case_sensitive=False, show_default=False,
     help=f"Who performs the agents' actions: rules (the offline handlers) or llm (an OpenAI-compatible model, "
          f"STATEWRIGHT_LLM_URL/_MODEL/_API_KEY); default ${EXECUTOR_VARIABLE}, else rules.")]
+
+LogFormatOption = Annotated[LogFormat, typer.Option(
+    "--log-format", case_sensitive=False,
+    help="text, or json: one JSON object per line (time, level, logger, message, instance_id, trace_id).")]
 
 
 def open_engine(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,

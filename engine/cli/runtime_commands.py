@@ -7,6 +7,7 @@ sqlite:///statewright.db); every command that prints records takes `--format jso
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 from pathlib import Path
@@ -15,10 +16,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, open_engine, reporting
+from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, LogFormatOption, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
 from engine.errors import InvalidDefinition
+from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import drive, find_example, related_workflows
@@ -116,13 +118,19 @@ def worker_command(
     batch: Annotated[int, typer.Option(help="Jobs claimed per round.")] = 32,
     poll: Annotated[float, typer.Option(help="Seconds between looks for work other processes added.")] = 1.0,
     lease: Annotated[float, typer.Option(help="Seconds a claimed job stays leased.")] = 30.0,
+    log_format: LogFormatOption = LogFormat.text,
 ) -> None:
     """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules."""
+    if log_format is LogFormat.json:
+        configure_logging(log_format)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     with open_engine(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
-        stderr.print(f"worker on {engine.database_url}", highlight=False)
+        if log_format is LogFormat.json:
+            logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
+        else:
+            stderr.print(f"worker on {engine.database_url}", highlight=False)
         engine.run_worker(stop, poll_s=poll, batch=batch)
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import cel
 
-__all__ = ["ExpressionError", "compile_expression", "evaluate", "referenced_names"]
+from engine.definition.expression_cost import MAX_COST, runtime_cost
+
+__all__ = ["ExpressionError", "ExpressionTooCostly", "compile_expression", "evaluate", "referenced_names"]
 
 _LOCATION = re.compile(r"<input>:(\d+):(\d+):\s*(.*?)(?:\n|$)")
 
@@ -26,6 +28,12 @@ class ExpressionError(Exception):
     def __str__(self) -> str:
         where = f" at line {self.line}, column {self.column}" if self.line is not None else ""
         return f"{self.message}{where}"
+
+
+class ExpressionTooCostly(ExpressionError):
+    """An expression whose estimated cost over the values it was given exceeds the budget; it was not run."""
+
+    kind = "expression-too-costly"
 
 
 @lru_cache(maxsize=4096)
@@ -48,6 +56,11 @@ def referenced_names(source: str) -> frozenset[str]:
 def evaluate(source: str, variables: dict[str, Any]) -> Any:
     """Evaluate against `variables`; any failure becomes an `ExpressionError` naming the expression."""
     program = compile_expression(source)
+    cost = runtime_cost(source, variables)
+    if cost > MAX_COST:
+        raise ExpressionTooCostly(
+            source, f"expression-too-costly: its estimated cost over these values is {cost:,} steps, over the "
+                    f"limit of {MAX_COST:,} (comprehensions over long lists); it was not evaluated")
     try:
         return program.execute(variables)
     except Exception as exc:

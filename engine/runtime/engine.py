@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any, overload
 
 from engine.definition import Agent
+from engine.json_limits import MAX_DEFINITION_BYTES, check_json
 from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
 from engine.runtime.approvals import decide_approval
@@ -89,6 +90,8 @@ class Engine:
     def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
         """Deploy a workflow (a model, dict, JSON text or file), recording `actor` as who published it. Same
         content again: no-op; other content under a deployed (id, version): `VersionConflict`."""
+        if isinstance(workflow, dict | str):
+            check_json(workflow, "the definition", max_bytes=MAX_DEFINITION_BYTES)
         deployed = self.runtime.deployments.deploy(workflow, actor)
         if self._worker is not None:
             self._worker.forget_schedules()
@@ -107,21 +110,25 @@ class Engine:
     # --- commands -------------------------------------------------------------------------------------
     def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
               tenant: str = "default", idempotency_key: str | None = None, actor: str | None = None) -> InstanceView:
+        check_json(context, "the context")
         return start_instance(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
                               idempotency_key=idempotency_key, actor=actor)
 
     def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
              idempotency_key: str | None = None, expected_version: int | None = None) -> InstanceView:
+        check_json(payload, "the payload")
         return send_event(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
                           expected_version=expected_version)
 
     def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                 idempotency_key: str | None = None) -> InstanceView:
+        check_json(comment, "the comment")
         return decide_approval(self.runtime, instance_id, "approve", actor=actor, roles=roles, comment=comment,
                                idempotency_key=idempotency_key)
 
     def reject(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                idempotency_key: str | None = None) -> InstanceView:
+        check_json(comment, "the comment")
         return decide_approval(self.runtime, instance_id, "reject", actor=actor, roles=roles, comment=comment,
                                idempotency_key=idempotency_key)
 
@@ -130,6 +137,7 @@ class Engine:
                 actor: str | None = None) -> PublishResult:
         """Store the event, then deliver it at once (a worker finishes the delivery if this process dies).
         `actor` is recorded as its publisher and on the transitions it causes (instances started, resumed)."""
+        check_json(payload, "the payload")
         return publish_event(self.runtime, self._default_worker().owner, event_type, payload,
                              correlation_key=correlation_key, tenant=tenant, idempotency_key=idempotency_key,
                              actor=actor)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from engine.runtime.clock import to_rfc3339
@@ -16,6 +16,13 @@ __all__ = [
     "PublishResult",
     "ReplayReport",
 ]
+
+
+def asdict(view: object) -> dict[str, Any]:
+    """The view's fields as a dict, its values shared, not copied: `dataclasses.asdict` recurses into every
+    nested dict and list, and a context nested some hundreds of levels deep (stored before the engine refused
+    such input, docs/runtime.md#limits) would raise RecursionError instead of being shown."""
+    return {f.name: getattr(view, f.name) for f in fields(view)}  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +98,7 @@ class HistoryEntry:
     def as_dict(self) -> dict[str, Any]:
         found = asdict(self)
         found["at"] = to_rfc3339(self.at)
-        for attempt in found["attempts"]:
-            attempt["at"] = to_rfc3339(attempt["at"])
+        found["attempts"] = [{**attempt, "at": to_rfc3339(attempt["at"])} for attempt in self.attempts]
         return found
 
 

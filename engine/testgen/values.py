@@ -36,9 +36,7 @@ def get_path(world: Any, parts: Iterable[Part]) -> Any:
     """The value at `parts`, or ABSENT."""
     node = world
     for part in parts:
-        if isinstance(part, int) and isinstance(node, list) and -len(node) <= part < len(node):
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+        if (isinstance(part, int) and isinstance(node, list) and -len(node) <= part < len(node)) or (isinstance(part, str) and isinstance(node, dict) and part in node):
             node = node[part]
         else:
             return ABSENT

@@ -113,3 +113,10 @@ def test_any_definition_gets_findings_never_a_crash(env: Env, document: Any, top
         for path in ("/api/analyze", "/api/simulate", "/api/render?format=dot"):
             response = env.call("POST", path, "viewer", json={"definition": definition})
             assert response.status_code in (200, 422), response.text
+
+
+def test_the_openapi_document_says_which_operations_need_no_credentials(env: Env) -> None:
+    document = env.client.get("/schema/openapi.json").json()
+    assert document["paths"]["/api/health"]["get"]["security"] == []
+    assert document["paths"]["/api/auth/login"]["post"]["security"] == []
+    assert "security" not in document["paths"]["/api/auth/me"]["get"]  # the global requirement applies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -50,7 +51,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("serve")
     output = folder / "serve.log"
     port = _free_port()
-    command = [str(STATEWRIGHT), "serve", "--demo", "--port", str(port), "--db", f"sqlite:///{folder / 'demo.db'}"]
+    command = [str(STATEWRIGHT), "serve", "--demo", "--port", str(port), "--db", f"sqlite:///{folder / 'demo.db'}",
+               "--log-format", "json"]
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     with output.open("w") as log:
         process = subprocess.Popen(command, cwd=folder, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
@@ -133,6 +135,16 @@ def test_the_approver_inbox_and_the_ui_are_served(served: Served) -> None:
         else:
             assert page.status_code == 404
             assert "not built" in page.json()["detail"]
+
+
+def test_logs_are_one_json_object_per_line(served: Served) -> None:
+    httpx.get(f"{served.url}/api/health", timeout=5.0)
+    records = [json.loads(line) for line in served.output.read_text().splitlines() if line.startswith("{")]
+    assert records, served.output.read_text()
+    for record in records:
+        assert {"time", "level", "logger", "message", "instance_id", "trace_id"} <= set(record)
+        assert record["trace_id"] == ""
+    assert any(r["logger"] == "uvicorn.access" and "/api/health" in r["message"] for r in records)
 
 
 def test_sigint_shuts_down_cleanly(served: Served) -> None:

@@ -16,7 +16,11 @@ from engine.validation.checks.approvals import (
     find_missing_timeout_paths,
 )
 from engine.validation.checks.dataflow import find_unknown_variables
-from engine.validation.checks.expressions import expression_sites, find_invalid_expressions
+from engine.validation.checks.expressions import (
+    expression_sites,
+    find_costly_expressions,
+    find_invalid_expressions,
+)
 from engine.validation.checks.reachability import (
     find_dead_ends,
     find_states_without_path_to_final,
@@ -51,6 +55,7 @@ CODES: dict[str, Severity] = {
     "choice-without-default": "error",
     "ambiguous-transition": "error",
     "guard-syntax": "error",
+    "expression-too-costly": "error",
     "missing-approval-outcome": "error",
     "missing-done-path": "error",
     "unknown-policy": "error",
@@ -105,5 +110,6 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
         findings += find_unknown_agents(all_machines, catalog)
     sites = list(expression_sites(workflow, all_machines))
     findings += find_invalid_expressions(sites)
+    findings += find_costly_expressions(sites)
     findings += find_unknown_variables(workflow, all_machines, sites)
     return sort_findings(findings)

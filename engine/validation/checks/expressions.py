@@ -6,12 +6,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from engine.definition import ApprovalState, FinalState, State, SubflowState, TaskState, WaitState, Workflow
+from engine.definition.expression_cost import static_problem
 from engine.definition.expressions import ExpressionError, compile_expression
 from engine.validation.checks._report import capitalised, error, transition_label
 from engine.validation.findings import Finding, pointer
 from engine.validation.graph import Machine
 
-__all__ = ["ExpressionSite", "expression_sites", "find_invalid_expressions"]
+__all__ = ["ExpressionSite", "expression_sites", "find_costly_expressions", "find_invalid_expressions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,4 +98,18 @@ def find_invalid_expressions(sites: list[ExpressionSite]) -> list[Finding]:
                             states=() if site.state is None else (site.state,),
                             transitions=() if site.transition is None else (site.transition,))
             found.append(finding.model_copy(update={"line": exc.line, "column": exc.column}))
+    return found
+
+
+def find_costly_expressions(sites: list[ExpressionSite]) -> list[Finding]:
+    """Each expression too long, too deeply nested in comprehensions or over too large a literal to evaluate
+    within the cost limit (docs/runtime.md#limits); the engine would refuse to run it."""
+    found: list[Finding] = []
+    for site in sites:
+        problem = static_problem(site.source)
+        if problem is not None:
+            found.append(error("expression-too-costly", f"{capitalised(site.what)} is too costly to evaluate: "
+                               f"{problem}.", site.pointer,
+                               states=() if site.state is None else (site.state,),
+                               transitions=() if site.transition is None else (site.transition,)))
     return found

@@ -3,6 +3,7 @@ logs INFO (Litestar, uvicorn, `logging.basicConfig`) must not get them, unless i
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,19 @@ def test_a_host_logging_info_gets_its_own_lines_and_none_of_the_machines() -> No
 def test_a_host_that_asks_for_the_machines_lines_gets_them() -> None:
     stderr = _stderr("logging.basicConfig(level=logging.INFO); logging.getLogger('transitions').setLevel(logging.INFO)")
     assert "transitions.core" in stderr
+
+
+def test_json_log_lines_carry_the_instance_id_where_known() -> None:
+    configure = ("from engine.log_format import LogFormat, configure_logging, instance_scope\n"
+                 "configure_logging(LogFormat.json)\n"
+                 "with instance_scope('i-42'):\n"
+                 "    logging.getLogger('statewright.worker').warning('job failed')\n"
+                 "logging.getLogger('statewright.events').info('told %s', 'x', extra={'instance_id': 'i-7'})\n")
+    lines = [json.loads(line) for line in _stderr(configure).splitlines()]
+    assert lines[0]["instance_id"] == "i-42"
+    assert lines[0]["level"] == "warning"
+    assert lines[1]["message"] == "told x"
+    assert lines[1]["instance_id"] == "i-7"
+    assert all(line["trace_id"] == "" and line["time"].endswith("Z") for line in lines)
+    assert lines[-1]["message"] == "host line"
+    assert lines[-1]["instance_id"] == ""

@@ -22,6 +22,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "choice-without-default": [("/states/route", ("route",), ())],
     "ambiguous-transition": [("/transitions/1", ("check",), (0, 1))],
     "guard-syntax": [("/transitions/2/guard", (), (2,))],
+    "expression-too-costly": [("/transitions/2/guard", (), (2,))],
     "missing-approval-outcome": [("/states/review", ("review",), ())],
     "missing-done-path": [("/states/check", ("check",), ())],
     "unknown-subflow": [("/states/open/workflow", ("open",), ())],

@@ -1,0 +1,81 @@
+"""How deep and how large the JSON the engine accepts may be: contexts, payloads, comments and definitions.
+
+Checked before anything is written, so data the engine cannot read back (a context nested 500 levels deep
+breaks recursive encoders) is refused with `InvalidInput` instead of being committed. The walk is iterative,
+so a value nested far deeper than Python's recursion limit is measured and refused, not crashed on.
+See docs/runtime.md#limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.errors import InvalidInput
+
+__all__ = ["MAX_DEFINITION_BYTES", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "JsonMeasure", "check_json", "measure_json"]
+
+MAX_JSON_DEPTH = 64
+MAX_JSON_BYTES = 1024 * 1024
+MAX_DEFINITION_BYTES = 8 * 1024 * 1024
+
+
+class JsonMeasure:
+    """The depth of a value (a scalar is 0, `{}` or `[]` is 1), the pointer to its deepest point, and about
+    how many bytes its compact JSON takes."""
+
+    __slots__ = ("deepest", "depth", "size")
+
+    def __init__(self, depth: int, deepest: tuple[str, ...], size: int) -> None:
+        self.depth = depth
+        self.deepest = deepest
+        self.size = size
+
+    def pointer(self) -> str:
+        return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in self.deepest) or "/"
+
+
+def _scalar_size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode("utf-8", errors="replace")) + 2
+    if value is None or isinstance(value, bool):
+        return 5
+    return len(repr(value))
+
+
+def measure_json(value: Any, *, stop_depth: int | None = None, stop_size: int | None = None) -> JsonMeasure:
+    """Measure `value` without recursion; stops early once `stop_depth` or `stop_size` is passed."""
+    depth, size = 0, 0
+    deepest: tuple[str, ...] = ()
+    stack: list[tuple[Any, int, tuple[str, ...]]] = [(value, 0, ())]
+    while stack:
+        item, level, path = stack.pop()
+        if isinstance(item, Mapping):
+            level += 1
+            size += 2 + max(0, len(item) - 1)
+            for key, child in item.items():
+                size += _scalar_size(str(key)) + 1
+                stack.append((child, level, path if len(path) >= 8 else (*path, str(key))))
+        elif isinstance(item, list | tuple):
+            level += 1
+            size += 2 + max(0, len(item) - 1)
+            for index, child in enumerate(item):
+                stack.append((child, level, path if len(path) >= 8 else (*path, str(index))))
+        else:
+            size += _scalar_size(item)
+        if level > depth:
+            depth, deepest = level, path
+        if (stop_depth is not None and depth > stop_depth) or (stop_size is not None and size > stop_size):
+            break
+    return JsonMeasure(depth, deepest, size)
+
+
+def check_json(value: Any, what: str, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_JSON_DEPTH) -> None:
+    """Raise `InvalidInput` naming `what` when `value` nests deeper than `max_depth` or is larger than
+    `max_bytes` as compact JSON."""
+    found = measure_json(value, stop_depth=max_depth, stop_size=max_bytes)
+    if found.depth > max_depth:
+        raise InvalidInput(f"{what} is nested more than {max_depth} levels deep (at {found.pointer()}…); "
+                           f"the limit is {max_depth}")
+    if found.size > max_bytes:
+        raise InvalidInput(f"{what} is larger than {max_bytes:,} bytes as JSON; the limit is {max_bytes:,}")
