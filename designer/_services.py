@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from designer.checking import Checker
+from designer.live import ChangeFeed
 from designer.queries.definitions import DefinitionCatalog
 from designer.schemas.pagination import provide_page_params
 from designer.security.accounts import AccountService
@@ -19,10 +20,11 @@ from designer.security.principal import Principal
 from designer.settings import Settings
 from engine.runtime.engine import Engine
 from storage.drafts import DraftStore
+from storage.publication_requests import PublicationRequestStore
 
 __all__ = ["SERVICE_NAMES", "Services", "dependencies"]
 
-SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog")
+SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog", "requests", "feed")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Services:
     drafts: DraftStore
     checker: Checker
     catalog: DefinitionCatalog
+    requests: PublicationRequestStore
+    feed: ChangeFeed
 
     def install(self, state: State) -> None:
         for name in SERVICE_NAMES:

@@ -21,6 +21,7 @@ from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
 from designer.api.approvals import ApprovalController
 from designer.api.auth import AuthController
+from designer.api.catalog import CatalogController
 from designer.api.checks import CheckController
 from designer.api.definitions import DefinitionController
 from designer.api.drafts import DraftController
@@ -28,11 +29,14 @@ from designer.api.events import EventController
 from designer.api.health import health
 from designer.api.instances import InstanceController
 from designer.api.metrics import MetricsController, prometheus_metrics
+from designer.api.publication import PublicationController
 from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
+from designer.api.stream import stream
 from designer.api.users import UserController
 from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
+from designer.live import ChangeFeed
 from designer.queries.definitions import DefinitionCatalog
 from designer.security.accounts import AccountService, ThrottlePolicy
 from designer.security.middleware import SESSION_COOKIE, AuthMiddleware
@@ -41,6 +45,7 @@ from engine.runtime.engine import Engine
 from storage.accounts import AccountStore
 from storage.database import create_database_engine
 from storage.drafts import DraftStore
+from storage.publication_requests import PublicationRequestStore
 
 __all__ = ["build_services", "create_app"]
 
@@ -49,7 +54,9 @@ ROUTES: list[ControllerRouterHandler] = [
     AuthController,
     UserController,
     CheckController,
+    CatalogController,
     DraftController,
+    PublicationController,
     DefinitionController,
     SimulationController,
     InstanceController,
@@ -58,6 +65,7 @@ ROUTES: list[ControllerRouterHandler] = [
     MetricsController,
     prometheus_metrics,
     SandboxController,
+    stream,
 ]
 
 
@@ -80,7 +88,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     )
     catalog = DefinitionCatalog(engine, database)
     checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows,
-                      deployed_agents=lambda: {a.id: a for a in engine.agents()})
+                      deployed_agents=lambda: {a.id: a for a in engine.agents()},
+                      registered_actions=engine.handlers.names)
     return Services(
         settings=settings,
         engine=engine,
@@ -89,6 +98,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         drafts=DraftStore(database),
         checker=checker,
         catalog=catalog,
+        requests=PublicationRequestStore(database),
+        feed=ChangeFeed(database),
     )
 
 

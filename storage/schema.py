@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["MIGRATIONS", "current_revision", "ensure_schema", "head_revision", "metadata", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-_TABLE_MODULES = ("storage.tables", "storage.accounts", "storage.drafts", "storage.sandbox")
+_TABLE_MODULES = (
+    "storage.tables", "storage.accounts", "storage.drafts", "storage.publication_requests", "storage.sandbox",
+)
 _lock = threading.Lock()
 
 

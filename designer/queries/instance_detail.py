@@ -9,6 +9,7 @@ from designer.queries.approvals import ApprovalQuery, ApprovalRecordView, list_a
 from designer.schemas.approvals import ApprovalSummary
 from designer.schemas.instance_detail import InstanceDetail, TimerRead
 from designer.schemas.instances import InstanceSummary
+from engine.runtime.caller_events import caller_events
 from engine.runtime.clock import to_datetime
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
@@ -24,8 +25,12 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
     for entry in history:
         if not path or entry.to_state != path[-1]:
             path.append(entry.to_state)
-    pending, timers = engine.runtime.read(
-        lambda tx: (ApprovalStore(tx).pending_for_instance(view.id), TimerStore(tx).for_instance(view.id))
+    pending, timers, compiled = engine.runtime.read(
+        lambda tx: (
+            ApprovalStore(tx).pending_for_instance(view.id),
+            TimerStore(tx).for_instance(view.id),
+            engine.runtime.deployments.compiled(tx, view.workflow_id, view.workflow_version),
+        )
     )
     approvals: list[ApprovalRecordView] = []
     if pending is not None:  # the cheap check first: most instances wait for no one
@@ -41,6 +46,7 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
         pending_approvals=[ApprovalSummary.of(a) for a in approvals],
         timers=[TimerRead(fire=t.fire, due_at=to_datetime(t.due_at)) for t in timers if t.status == "armed"],
         cost=sum(entry.cost or 0.0 for entry in history),
+        accepted_events=caller_events(compiled.workflow, view.state, view.status),
     )
 
 
