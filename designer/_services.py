@@ -11,18 +11,20 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from designer.checking import Checker
+from designer.live import ChangeFeed
 from designer.schemas.pagination import provide_page_params
 from designer.security.accounts import AccountService
 from designer.security.guards import principal_of_connection
 from designer.security.principal import Principal
 from designer.settings import Settings
 from designer.store.drafts import DraftStore
+from designer.store.publication_requests import PublicationRequestStore
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 
 __all__ = ["SERVICE_NAMES", "Services", "dependencies"]
 
-SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog")
+SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog", "requests", "feed")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class Services:
     drafts: DraftStore
     checker: Checker
     catalog: DefinitionCatalog
+    requests: PublicationRequestStore
+    feed: ChangeFeed
 
     def install(self, state: State) -> None:
         for name in SERVICE_NAMES:

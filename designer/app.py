@@ -22,6 +22,7 @@ from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
 from designer.api.approvals import ApprovalController
 from designer.api.auth import AuthController
+from designer.api.catalog import CatalogController
 from designer.api.checks import CheckController
 from designer.api.definitions import DefinitionController
 from designer.api.drafts import DraftController
@@ -30,16 +31,20 @@ from designer.api.health import health
 from designer.api.instances import InstanceController
 from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
+from designer.api.publication import PublicationController
 from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
+from designer.api.stream import stream
 from designer.api.users import UserController
 from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
+from designer.live import ChangeFeed
 from designer.security.accounts import AccountService, ThrottlePolicy
 from designer.security.middleware import SESSION_COOKIE, AuthMiddleware
 from designer.settings import Settings
 from designer.store.accounts import AccountStore
 from designer.store.drafts import DraftStore
+from designer.store.publication_requests import PublicationRequestStore
 from engine.database import create_database_engine
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
@@ -51,7 +56,9 @@ ROUTES: list[ControllerRouterHandler] = [
     AuthController,
     UserController,
     CheckController,
+    CatalogController,
     DraftController,
+    PublicationController,
     DefinitionController,
     SimulationController,
     InstanceController,
@@ -61,6 +68,7 @@ ROUTES: list[ControllerRouterHandler] = [
     prometheus_metrics,
     SandboxController,
     InteropController,
+    stream,
 ]
 
 
@@ -84,7 +92,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     )
     catalog = DefinitionCatalog(engine, database)
     checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows,
-                      deployed_agents=lambda: {a.id: a for a in engine.agents()})
+                      deployed_agents=lambda: {a.id: a for a in engine.agents()},
+                      registered_actions=engine.handlers.names)
     return Services(
         settings=settings,
         engine=engine,
@@ -93,6 +102,8 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         drafts=DraftStore(database),
         checker=checker,
         catalog=catalog,
+        requests=PublicationRequestStore(database),
+        feed=ChangeFeed(database),
     )
 
 

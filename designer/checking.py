@@ -1,4 +1,5 @@
-"""Checking definitions the way the designer sees them: against the known agents and workflows (shipped or deployed).
+"""Checking definitions the way the designer sees them: against the known agents and workflows (shipped or deployed)
+and, once handlers are registered, the registered actions (`unknown-action`).
 
 `Checker.load` never raises on bad content: anything a client sends becomes findings. `Checker.require` is for
 the places that need a workflow (publish, render, simulate) and raises `InvalidDefinition` with the findings.
@@ -46,10 +47,12 @@ class Checker:
         roots: list[Path],
         deployed: Callable[[], dict[str, Workflow]] | None = None,
         deployed_agents: Callable[[], dict[str, Agent]] | None = None,
+        registered_actions: Callable[[], list[str]] | None = None,
     ) -> None:
         self._roots = roots
         self._deployed = deployed
         self._deployed_agents = deployed_agents
+        self._registered_actions = registered_actions
         self._shipped: Catalog | None = None
         self._lock = threading.Lock()
 
@@ -65,19 +68,23 @@ class Checker:
                 self._shipped = Catalog(workflows=workflows, agents=agents)
             return self._shipped
 
-    def catalog(self) -> Catalog:
+    def catalog(self, *, actions: bool = True) -> Catalog:
+        """What definitions are checked against; with `actions`, the registered actions too (when any are)."""
         shipped = self._shipped_catalog()
         workflows = {**shipped.workflows, **(self._deployed() if self._deployed else {})}
         agents = {**shipped.agents, **(self._deployed_agents() if self._deployed_agents else {})}
-        return Catalog(workflows=workflows, agents=agents)
+        registered = self._registered_actions() if actions and self._registered_actions else []
+        # No handler registered at all means this server cannot know them (they run in other workers): no check.
+        return Catalog(workflows=workflows, agents=agents, actions=frozenset(registered) if registered else None)
 
-    def load(self, document: Any) -> Loaded[Workflow]:
-        """Validate any JSON value (or JSON text, for findings with line and column)."""
+    def load(self, document: Any, *, actions: bool = True) -> Loaded[Workflow]:
+        """Validate any JSON value (or JSON text, for findings with line and column); `actions=False` leaves out
+        `unknown-action` (drawing or simulating a flow runs no handler)."""
         if not isinstance(document, str) and _depth(document) >= _MAX_DEPTH:
             message = f"The JSON nests more than {_MAX_DEPTH} levels deep; no workflow does."
             return Loaded(None, [Finding(code="invalid-json", severity="error", message=message)])
         source: str | dict[str, Any] = document if isinstance(document, (str, dict)) else json.dumps(document)
-        return load_workflow(source, self.catalog())
+        return load_workflow(source, self.catalog(actions=actions))
 
     def shaped(self, document: Any, source: str = "definition") -> Workflow:
         """The model when the document fits the format, graph errors (dead ends, unreachable states) allowed:
@@ -94,8 +101,10 @@ class Checker:
                 return model
         raise InvalidDefinition(findings, source)
 
-    def require(self, document: Any, source: str = "definition") -> Workflow:
-        loaded = self.load(document)
+    def require(self, document: Any, source: str = "definition", *, actions: bool = False) -> Workflow:
+        """The workflow, or `InvalidDefinition`; with `actions`, also when a task's action is not registered
+        (publishing: an instance would fail there)."""
+        loaded = self.load(document, actions=actions)
         if loaded.model is None:
             raise InvalidDefinition(loaded.findings, source)
         return loaded.model

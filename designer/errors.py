@@ -6,8 +6,10 @@ from engine.errors import StatewrightError
 
 __all__ = [
     "AccountConflict",
+    "ConfirmationRequired",
     "CsrfRefused",
     "Forbidden",
+    "IdTaken",
     "LoginThrottled",
     "NotFound",
     "RevisionConflict",
@@ -54,3 +56,19 @@ class RevisionConflict(StatewrightError):
 class AccountConflict(StatewrightError):
     status = 409
     title = "Account exists"
+
+
+class IdTaken(StatewrightError):
+    """A new workflow's id is already a deployed workflow's or another new draft's."""
+
+    status = 409
+    title = "Id already in use"
+    slug = "id-taken"
+
+
+class ConfirmationRequired(StatewrightError):
+    """Publishing would replace a different flow of the same id; the publisher must say so explicitly."""
+
+    status = 409
+    title = "Confirmation required"
+    slug = "confirmation-required"

@@ -23,7 +23,7 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
     for entry in history:
         if not path or entry.to_state != path[-1]:
             path.append(entry.to_state)
-    waits = waits_of(engine, view.id)
+    waits = waits_of(engine, view)
     approvals: list[ApprovalRecordView] = []
     if waits.approval_pending:  # the cheap check first: most instances wait for no one
         query = ApprovalQuery(tenant=view.tenant, status="pending", instance_id=view.id)
@@ -38,6 +38,7 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
         pending_approvals=[ApprovalSummary.of(a) for a in approvals],
         timers=[TimerRead(fire=fire, due_at=to_datetime(due_at)) for fire, due_at in waits.armed_timers],
         cost=sum(entry.cost or 0.0 for entry in history),
+        accepted_events=waits.accepted_events,
     )
 
 

@@ -20,7 +20,7 @@ def publish(
     Two publishers racing for the same number: the loser's deploy meets the winner's version and is retried
     with the next number.
     """
-    workflow = checker.require(content, "the draft")
+    workflow = checker.require(content, "the draft", actions=True)
     for attempt in range(_ATTEMPTS):
         following = (catalog.latest_version(workflow.id) or 0) + 1
         try:

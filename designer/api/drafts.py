@@ -6,21 +6,23 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
-from designer.errors import NotFound, RevisionConflict
+from designer.draft_identity import refuse_taken_id, untouched_draft
+from designer.errors import ConfirmationRequired, NotFound, RevisionConflict
 from designer.publishing import publish
 from designer.schemas.checks import ValidationReport
 from designer.schemas.definitions import VersionDetail
-from designer.schemas.drafts import DraftCreate, DraftRead, DraftSummary, DraftUpdate
+from designer.schemas.drafts import DraftCreate, DraftRead, DraftSummary, DraftUpdate, PublishOptions
 from designer.schemas.layout import LayoutRead
 from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from designer.store.drafts import DraftRow, DraftStore, RevisionMismatch
+from designer.store.publication_requests import PublicationRequestStore
 from engine.read_models.definitions import DefinitionCatalog
 from engine.render import layout_graph
 from engine.runtime.engine import Engine
@@ -55,7 +57,7 @@ class DraftController(Controller):
         "/",
         status_code=HTTP_201_CREATED,
         guards=[requires("edit_drafts")],
-        summary="Create a draft",
+        summary="Create a draft (200 with the existing one when an untouched draft of that version exists)",
         sync_to_thread=True,
     )
     def create_draft(
@@ -64,13 +66,20 @@ class DraftController(Controller):
         me: NamedDependency[Principal],
         drafts: NamedDependency[DraftStore],
         catalog: NamedDependency[DefinitionCatalog],
-    ) -> DraftRead:
+    ) -> Response[DraftRead]:
         if data.content is not None:
-            return DraftRead.of(drafts.create(data.content, actor=me.username, base_version=data.base_version))
+            if data.new_workflow:
+                refuse_taken_id(data.content, drafts=drafts, catalog=catalog)
+            row = drafts.create(data.content, actor=me.username, base_version=data.base_version)
+            return Response(DraftRead.of(row), status_code=HTTP_201_CREATED)
         assert data.workflow_id is not None
         deployed = catalog.get(data.workflow_id, data.base_version)
         content = VersionDetail.of(deployed).definition
-        return DraftRead.of(drafts.create(content, actor=me.username, base_version=deployed.version))
+        existing = untouched_draft(drafts, deployed.workflow_id, deployed.version, content)
+        if existing is not None:
+            return Response(DraftRead.of(existing), status_code=HTTP_200_OK)
+        row = drafts.create(content, actor=me.username, base_version=deployed.version)
+        return Response(DraftRead.of(row), status_code=HTTP_201_CREATED)
 
     @get("/{draft_id:str}", summary="One draft with its content", sync_to_thread=True)
     def get_draft(self, draft_id: DraftId, drafts: NamedDependency[DraftStore]) -> DraftRead:
@@ -99,9 +108,12 @@ class DraftController(Controller):
         summary="Delete a draft",
         sync_to_thread=True,
     )
-    def delete_draft(self, draft_id: DraftId, drafts: NamedDependency[DraftStore]) -> None:
+    def delete_draft(
+        self, draft_id: DraftId, drafts: NamedDependency[DraftStore], requests: NamedDependency[PublicationRequestStore]
+    ) -> None:
         if not drafts.delete(draft_id):
             raise NotFound(f"no draft '{draft_id}'")
+        requests.withdraw(draft_id)
 
     @post("/{draft_id:str}/validate", status_code=HTTP_200_OK, summary="Validate a saved draft", sync_to_thread=True)
     def validate_draft(
@@ -130,7 +142,8 @@ class DraftController(Controller):
         "/{draft_id:str}/publish",
         status_code=HTTP_201_CREATED,
         guards=[requires("publish")],
-        summary="Publish a draft as the next version (422 with findings while it has errors)",
+        summary="Publish a draft as the next version (422 with findings while it has errors; 409 "
+        "confirmation-required when a new workflow's id is already published, until confirm_replace)",
         sync_to_thread=True,
     )
     def publish_draft(  # noqa: PLR0917 - Litestar injects each dependency by name
@@ -141,10 +154,22 @@ class DraftController(Controller):
         engine: NamedDependency[Engine],
         catalog: NamedDependency[DefinitionCatalog],
         checker: NamedDependency[Checker],
+        requests: NamedDependency[PublicationRequestStore],
+        data: Annotated[PublishOptions | None, Body(description="Optional: {confirm_replace: true}.")] = None,
     ) -> VersionDetail:
         row = load_draft(drafts, draft_id)
+        options = data or PublishOptions()
+        workflow = checker.require(row.content, "the draft", actions=True)
+        published_version = catalog.latest_version(workflow.id)
+        if row.base_version is None and published_version is not None and not options.confirm_replace:
+            raise ConfirmationRequired(
+                f"this draft was started as a new workflow, but '{workflow.id}' is already published "
+                f"(v{published_version}, {catalog.get(workflow.id, published_version).title}); publishing makes "
+                "it that flow's next version — confirm with confirm_replace, or give the draft another id"
+            )
         published = publish(row.content, engine=engine, catalog=catalog, checker=checker, actor=me.username)
         drafts.delete(draft_id)
+        requests.withdraw(draft_id)
         return VersionDetail.of(published)
 
     @get("/{draft_id:str}/layout", summary="Auto-layout positions of a saved draft", sync_to_thread=True)

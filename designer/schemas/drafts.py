@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from designer.store.drafts import DraftRow
 
-__all__ = ["DraftCreate", "DraftRead", "DraftSummary", "DraftUpdate"]
+__all__ = ["DraftCreate", "DraftRead", "DraftSummary", "DraftUpdate", "PublishOptions"]
 
 _ID = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 
@@ -22,11 +22,18 @@ class DraftCreate(BaseModel):
     content: dict[str, Any] | None = Field(None, description="The draft; need not be a valid workflow.")
     workflow_id: str | None = Field(None, max_length=128, pattern=_ID, description="Copy this definition.")
     base_version: int | None = Field(None, ge=1, le=2_147_483_647, description="The version it starts from.")
+    new_workflow: bool = Field(
+        False,
+        description="`content` starts a new workflow: refuse (409 id-taken) when its id is already a published "
+        "workflow's or another new workflow's draft.",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> DraftCreate:
         if (self.content is None) == (self.workflow_id is None):
             raise ValueError("give exactly one of 'content' or 'workflow_id'")
+        if self.new_workflow and (self.content is None or self.base_version is not None):
+            raise ValueError("'new_workflow' goes with 'content' and without 'base_version'")
         return self
 
 
@@ -36,6 +43,16 @@ class DraftUpdate(BaseModel):
     content: dict[str, Any]
     expected_revision: int | None = Field(
         None, ge=1, le=2_147_483_647, description="Refuse (409) when the draft was saved since this revision."
+    )
+
+
+class PublishOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirm_replace: bool = Field(
+        False,
+        description="Publish even though the draft started as a new workflow and its id is already published: "
+        "its content becomes the next version of that other flow.",
     )
 
 

@@ -27,3 +27,7 @@ class InstanceDetail(InstanceSummary):
     pending_approvals: list[ApprovalSummary]
     timers: list[TimerRead]
     cost: float
+    accepted_events: list[str] = Field(
+        description="The events a caller may send now (POST …/events): the current state's triggers, less those "
+        "the runtime fires itself (a task's done/error, an approval's approve/reject/timeout, …)."
+    )

@@ -1,10 +1,13 @@
-"""What one instance waits on right now: a pending approval, and the timers armed for it."""
+"""What one instance waits on right now: a pending approval, the timers armed for it, and the events a caller
+may send it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.runtime.caller_events import caller_events
 from engine.runtime.engine import Engine
+from engine.runtime.views import InstanceView
 from storage.approvals import ApprovalStore
 from storage.timers import TimerStore
 from storage.transaction import Transaction
@@ -16,12 +19,14 @@ __all__ = ["Waits", "waits_of"]
 class Waits:
     approval_pending: bool
     armed_timers: list[tuple[str, float]]  # (what fires, due at as epoch seconds)
+    accepted_events: list[str]  # what `send` accepts from a caller in the instance's state
 
 
-def waits_of(engine: Engine, instance_id: str) -> Waits:
+def waits_of(engine: Engine, view: InstanceView) -> Waits:
     def read(tx: Transaction) -> Waits:
-        pending = ApprovalStore(tx).pending_for_instance(instance_id)
-        timers = [(t.fire, t.due_at) for t in TimerStore(tx).for_instance(instance_id) if t.status == "armed"]
-        return Waits(pending is not None, timers)
+        pending = ApprovalStore(tx).pending_for_instance(view.id)
+        timers = [(t.fire, t.due_at) for t in TimerStore(tx).for_instance(view.id) if t.status == "armed"]
+        compiled = engine.runtime.deployments.compiled(tx, view.workflow_id, view.workflow_version)
+        return Waits(pending is not None, timers, caller_events(compiled.workflow, view.state, view.status))
 
     return engine.runtime.read(read)

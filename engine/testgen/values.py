@@ -36,7 +36,8 @@ def get_path(world: Any, parts: Iterable[Part]) -> Any:
     """The value at `parts`, or ABSENT."""
     node = world
     for part in parts:
-        if (isinstance(part, int) and isinstance(node, list) and -len(node) <= part < len(node)) or (isinstance(part, str) and isinstance(node, dict) and part in node):
+        indexable = isinstance(part, int) and isinstance(node, list) and -len(node) <= part < len(node)
+        if indexable or (isinstance(part, str) and isinstance(node, dict) and part in node):
             node = node[part]
         else:
             return ABSENT

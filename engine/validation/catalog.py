@@ -1,4 +1,5 @@
-"""The set of workflows and agents a definition is checked against (`unknown-subflow`, `unknown-agent`)."""
+"""What a definition is checked against: the known workflows, agents and, when known, the registered actions
+(`unknown-subflow`, `unknown-agent`, `unknown-action`)."""
 
 from __future__ import annotations
 
@@ -13,3 +14,4 @@ __all__ = ["Catalog"]
 class Catalog:
     workflows: dict[str, Workflow] = field(default_factory=dict)
     agents: dict[str, Agent] = field(default_factory=dict)
+    actions: frozenset[str] | None = None  # the registered action handlers; None: not known, not checked

@@ -44,6 +44,7 @@ USERS: dict[str, TestUser] = {
     "approver": TestUser("sam", ("approver",), ("sales_manager",), "Sam Sales-Manager"),
     "other_approver": TestUser("otto", ("approver",), ("support_lead",), "Otto Support-Lead"),
     "viewer": TestUser("vera", ("viewer",), (), "Vera Viewer"),
+    "writer": TestUser("wes", ("analyst",), (), "Wes Writer"),  # edits drafts, may not publish
 }
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,9 +1,11 @@
 """The designer's main story, end to end in a real browser against a real server.
 
-An analyst builds the lead-qualification flow on an empty canvas, sees a dead end flagged and fixes it,
-simulates it with an example, publishes it and starts an instance. The sales manager approves it from the
-inbox, while an approver of another role never sees the request. The analyst then sees the completed path
-highlighted and exports an SVG that is a valid diagram of the flow.
+An analyst builds the lead-qualification flow on an empty canvas, picking its action and agent from the
+registered ones, sees a dead end flagged and fixes it, simulates it with an example, publishes it through the
+confirmation dialog and starts an instance. The sales manager, whose inbox is already open, sees the request
+arrive by itself and approves it, while an approver of another role never sees the request. The analyst's
+instance page moves on without Refresh, shows the completed path highlighted, and exports an SVG that is a
+valid diagram of the flow. Screenshots of each step go to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
@@ -46,7 +48,11 @@ def test_analyst_builds_publishes_and_runs_lead_qualification(sign_in: SignIn, t
     fix_the_dead_end(analyst)
     simulate_with_example(analyst)
     publish(analyst)
-    instance_url = start_instance(analyst)
+    approver = sign_in("approver")
+    approver.get_by_test_id("nav-inbox").click()  # open before the request exists: it arrives by itself
+    expect(approver.get_by_test_id("inbox-page")).to_be_visible()
+    expect(approver.get_by_test_id(f"approval-{WORKFLOW_ID}")).to_have_count(0)
+    start_instance(analyst)
 
     other = sign_in("other_approver")
     other.get_by_test_id("nav-inbox").click()
@@ -55,9 +61,9 @@ def test_analyst_builds_publishes_and_runs_lead_qualification(sign_in: SignIn, t
     expect(other.get_by_test_id("inbox-empty")).to_be_visible()
     screenshot(other, "inbox-other-role-sees-nothing")
 
-    approve_from_inbox(sign_in("approver"))
+    approve_from_inbox(approver)
 
-    analyst.goto(instance_url)
+    # The analyst's page has stayed open on the instance: it follows the approval without Refresh.
     expect(analyst.get_by_test_id("instance-status")).to_have_text("succeeded", timeout=30_000)
     for visited in ("extract", "route", "review", "booked"):
         expect(state(analyst, visited)).to_have_attribute("data-mark", "visited")
@@ -76,9 +82,13 @@ def build_on_empty_canvas(page: Page) -> None:
     expect(page.locator(".react-flow__node")).to_have_count(0)
     screenshot(page, "designer-empty-canvas")
 
-    add_state(
-        page, "task", "extract", title="Extract lead", action="extract_lead", agent="bdr_concierge", output="lead"
-    )
+    add_state(page, "task", "extract", title="Extract lead")
+    action = page.get_by_test_id("field-action")  # picked from the registered actions, not typed
+    expect(action.locator("option[value='extract_lead']")).to_have_text("extract_lead (bdr_concierge)")
+    action.select_option("extract_lead")
+    page.get_by_test_id("field-agent").select_option("bdr_concierge")
+    expect(page.get_by_test_id("state-inspector")).to_contain_text("budget 0.25 per task")
+    fill_field(page, "output", "lead")
     for name, expression in (("email", "context.email"), ("company_size", "context.company_size")):
         page.get_by_test_id("field-input-new-key").fill(name)
         page.get_by_test_id("field-input-new-value").fill(expression)
@@ -121,11 +131,13 @@ def fix_the_dead_end(page: Page) -> None:
     expect(state(page, "review")).to_have_attribute("data-mark", "error")
     screenshot(page, "designer-dead-end-flagged")
 
-    page.get_by_test_id("publish").click()  # refused, with the reasons
+    page.get_by_test_id("publish").click()  # the dialog lists the reasons and will not publish
     refusal = page.get_by_test_id("publish-refusal")
     expect(refusal).to_contain_text("dead-end")
     expect(refusal).to_contain_text("review")
+    expect(page.get_by_test_id("publish-confirm")).to_be_disabled()
     screenshot(page, "designer-publish-refused")
+    page.get_by_test_id("publish-cancel").click()
 
     page.get_by_test_id("canvas").click(position={"x": 5, "y": 5})  # nothing selected
     dead_end.click()
@@ -180,6 +192,10 @@ def publish(page: Page) -> None:
     page.wait_for_timeout(400)
     screenshot(page, "designer-lead-qualification")
     page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("publish-diff")).to_contain_text("A new workflow")
+    expect(page.get_by_test_id("publish-findings")).to_contain_text("0 errors")
+    screenshot(page, "designer-publish-dialog")
+    page.get_by_test_id("publish-confirm").click()
     expect(page.get_by_test_id("published-notice")).to_contain_text("Version 1 is published")
     expect(page).to_have_url(re.compile(rf"/definitions/{WORKFLOW_ID}"))
     for state_id in STATES:
@@ -194,12 +210,8 @@ def start_instance(page: Page) -> str:
     page.get_by_test_id("start-confirm").click()
     expect(page.get_by_test_id("instance-page")).to_be_visible()
     url = page.url
-    for _ in range(60):
-        if page.get_by_test_id("instance-state").inner_text() == "review":
-            break
-        page.wait_for_timeout(500)
-        page.get_by_test_id("instance-refresh").click()
-    expect(page.get_by_test_id("instance-state")).to_have_text("review")
+    # The worker runs the task after the page first loads; no Refresh: the page follows by itself.
+    expect(page.get_by_test_id("instance-state")).to_have_text("review", timeout=30_000)
     expect(page.get_by_test_id("pending-approvals")).to_contain_text("sales_manager")
     expect(state(page, "review")).to_have_attribute("data-mark", "current")
     screenshot(page, "instance-waiting-for-approval")
@@ -207,7 +219,6 @@ def start_instance(page: Page) -> str:
 
 
 def approve_from_inbox(page: Page) -> None:
-    page.get_by_test_id("nav-inbox").click()
     request = page.get_by_test_id(f"approval-{WORKFLOW_ID}")
     expect(request).to_have_count(1)
     request.click()

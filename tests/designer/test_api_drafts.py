@@ -199,6 +199,7 @@ def test_a_task_may_name_an_agent_deployed_at_run_time(env: Env) -> None:
                        "failed": {"type": "final", "outcome": "failure"}},
             "transitions": [{"source": "call", "trigger": "done", "dest": "done"},
                             {"source": "call", "trigger": "error", "dest": "failed"}]}
+    env.services.engine.register("call_lead", lambda request: {})
     before = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
     assert "unknown-agent" in {f["code"] for f in before["findings"]}
     env.services.engine.deploy_agent({"id": "night_caller", "type": "bdr", "version": "1.0.0",

@@ -1,7 +1,8 @@
 """The named checks run on every workflow after it fits the model: each a small function over the graph of
 one state machine (the workflow, or a parallel state's branch) returning findings with a JSON pointer.
 `CODES` lists every code they produce with its severity (`unknown-subflow` and `unknown-agent` only when
-a catalog is given); the loader adds `invalid-json`, `schema`, `duplicate-state` and `duplicate-key`.
+a catalog is given, `unknown-action` when it knows the registered actions); the loader adds `invalid-json`,
+`schema`, `duplicate-state` and `duplicate-key`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from engine.validation.checks.reachability import (
 )
 from engine.validation.checks.structure import (
     find_exits_from_final,
+    find_unknown_actions,
     find_unknown_agents,
     find_unknown_policies,
     find_unknown_states,
@@ -61,6 +63,7 @@ CODES: dict[str, Severity] = {
     "unknown-policy": "error",
     "unknown-subflow": "error",
     "unknown-agent": "error",
+    "unknown-action": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
@@ -108,6 +111,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     if catalog is not None:
         findings += find_unknown_subflows(workflow, all_machines, catalog)
         findings += find_unknown_agents(all_machines, catalog)
+        findings += find_unknown_actions(all_machines, catalog)
     sites = list(expression_sites(workflow, all_machines))
     findings += find_invalid_expressions(sites)
     findings += find_costly_expressions(sites)

@@ -127,3 +127,17 @@ def find_unknown_agents(all_machines: list[Machine], catalog: Catalog) -> list[F
                 message = f"Task '{sid}' is assigned to agent '{state.agent}', which is not among the known agents."
                 found.append(error("unknown-agent", message, machine.state_pointer(sid, "agent"), states=(sid,)))
     return found
+
+
+def find_unknown_actions(all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
+    """A task's `action` must name a registered handler, when the catalog knows which are registered."""
+    if catalog.actions is None:
+        return []
+    found: list[Finding] = []
+    for machine in all_machines:
+        for sid, state in machine.states.items():
+            if isinstance(state, TaskState) and state.action not in catalog.actions:
+                message = (f"Task '{sid}' runs action '{state.action}', but no handler of that name is registered; "
+                           "an instance would fail there with unknown_action.")
+                found.append(error("unknown-action", message, machine.state_pointer(sid, "action"), states=(sid,)))
+    return found

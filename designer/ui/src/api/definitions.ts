@@ -16,6 +16,8 @@ export const listDrafts = (workflow?: string, limit = 200, offset = 0) =>
   getJson<Page<DraftSummary>>("/api/drafts", { workflow, limit, offset });
 export const getDraft = (id: string) => getJson<Draft>(`/api/drafts/${enc(id)}`);
 export const createDraftFromContent = (content: Record<string, unknown>) => sendJson<Draft>("POST", "/api/drafts", { content });
+/** A draft of a new workflow: refused (409 id-taken) when its id is already published or another new draft's. */
+export const createNewWorkflowDraft = (content: Record<string, unknown>) => sendJson<Draft>("POST", "/api/drafts", { content, new_workflow: true });
 export const createDraftFromVersion = (workflowId: string, baseVersion?: number) =>
   sendJson<Draft>("POST", "/api/drafts", { workflow_id: workflowId, ...(baseVersion ? { base_version: baseVersion } : {}) });
 export const updateDraft = (id: string, content: Record<string, unknown>, expectedRevision?: number) =>

@@ -285,4 +285,6 @@ export interface InstanceDetail extends InstanceSummary {
   pending_approvals: ApprovalSummary[];
   timers: Timer[];
   cost: number | null;
+  /** The events a caller may send now; the runtime's own (done, approve, timeout, ...) are left out. */
+  accepted_events: string[];
 }

@@ -1,16 +1,24 @@
 // The frame around every page: where you can go, who you are, and signing out.
 import type { ReactNode } from "react";
 import { listApprovals } from "../api/approvals";
+import { useLiveChanges } from "../api/live";
+import { openPublicationRequests } from "../api/publication";
 import { useSession } from "../auth/session";
 import { useAsync } from "../components/useAsync";
 import { Link, useLocation } from "./router";
 
 export default function Shell({ children }: { children: ReactNode }) {
-  const { me, signOut } = useSession();
+  const { me, signOut, can } = useSession();
   const { path } = useLocation();
   const inbox = useAsync(() => listApprovals("pending", undefined, 1), [path]);
   const current = (prefix: string) => (path.startsWith(prefix) ? "page" : undefined);
-  const pending = inbox.data?.total ?? 0;
+  const publishing = can("publish");
+  const requests = useAsync(() => (publishing ? openPublicationRequests() : Promise.resolve([])), [path, publishing]);
+  useLiveChanges(["approvals", "publications"], () => {
+    inbox.reload();
+    requests.reload();
+  });
+  const pending = (inbox.data?.total ?? 0) + (requests.data?.length ?? 0);
   return (
     <div className="shell">
       <header className="app-header">

@@ -44,18 +44,16 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
           <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title="Save the draft (Ctrl+S)">
             {busy === "save" ? "Saving…" : "Save draft"}
           </button>
-          {canPublish && (
-            <button
-              type="button"
-              className="primary"
-              onClick={props.onPublish}
-              disabled={busy !== null}
-              data-testid="publish"
-              title={errors ? `${errors} error(s) to fix: publishing will list them` : "Publish a new version"}
-            >
-              {busy === "publish" ? "Publishing…" : "Publish"}
-            </button>
-          )}
+          <button
+            type="button"
+            className="primary"
+            onClick={props.onPublish}
+            disabled={busy !== null}
+            data-testid={canPublish ? "publish" : "request-publication"}
+            title={errors ? `${errors} error(s) to fix: publishing will list them` : canPublish ? "See what changes, then publish a new version" : "Ask a publisher to publish this draft"}
+          >
+            {canPublish ? "Publish…" : "Request publication…"}
+          </button>
           <span className="separator" />
           <button type="button" onClick={props.onUndo} disabled={!props.canUndo} data-testid="undo" title="Undo (Ctrl+Z)">
             Undo

@@ -5,9 +5,10 @@
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { layoutDefinition } from "../api/checks";
-import { publishDraft, updateDraft } from "../api/definitions";
+import { updateDraft } from "../api/definitions";
+import { refreshCatalog } from "../api/catalog";
 import { ApiError } from "../api/http";
-import type { Draft, SimulationResult } from "../api/types";
+import type { Draft, SimulationResult, VersionDetail } from "../api/types";
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
@@ -20,6 +21,7 @@ import { editorReducer, initialEditorState } from "./history";
 import { useEditorMarks } from "./editorMarks";
 import DesignerToolbar from "./DesignerToolbar";
 import FindingsPanel from "./FindingsPanel";
+import PublishDialog from "./PublishDialog";
 import Inspector from "./inspector/Inspector";
 import type { InspectorContext } from "./inspector/types";
 import JsonView from "./JsonView";
@@ -76,6 +78,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [simulation, setSimulation] = useState<SimulationResult | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [publishing, setPublishing] = useState(false);
   const flow = useReactFlow();
   const dirty = root !== saved;
   useUnsavedWarning(dirty && canEdit);
@@ -183,23 +186,19 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     }
   }, [canEdit, draft.id, root]);
 
+  /** Save what is unsaved, then show what publishing would change (PublishDialog) before anything happens. */
   const publish = useCallback(async () => {
     if (dirty && !(await save())) return;
-    setBusy("publish");
-    try {
-      const version = await publishDraft(draft.id);
+    setPublishing(true);
+  }, [dirty, save]);
+  const published = useCallback(
+    (version: VersionDetail) => {
       setSaved(root);
+      refreshCatalog();
       navigate(`/definitions/${encodeURIComponent(version.workflow_id)}?published=${version.version}`, { force: true });
-    } catch (e) {
-      if (e instanceof ApiError && e.findings.length) {
-        setMessage({ kind: "error", text: `Not published: ${e.message}`, findings: e.findings });
-      } else {
-        setMessage({ kind: "error", text: `Not published: ${e instanceof Error ? e.message : String(e)}` });
-      }
-    } finally {
-      setBusy(null);
-    }
-  }, [dirty, save, draft.id, root]);
+    },
+    [root],
+  );
 
   const autoLayout = useCallback(async () => {
     setBusy("layout");
@@ -305,6 +304,18 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         onDelete={removeSelected}
         onAutoLayout={() => void autoLayout()}
       />
+      {publishing && (
+        <PublishDialog
+          draftId={draft.id}
+          canPublish={canPublish}
+          onClose={() => setPublishing(false)}
+          onPublished={published}
+          onRequested={(text) => {
+            setPublishing(false);
+            setMessage({ kind: "ok", text });
+          }}
+        />
+      )}
       {message && (
         <Notice kind={message.kind} testId="designer-message" onClose={() => setMessage(null)}>
           {message.text}

@@ -1,6 +1,7 @@
 // The workflows: published definitions, the drafts being worked on, and a new one from an empty canvas.
 import { useState, type FormEvent } from "react";
-import { createDraftFromContent, deleteDraft, listDefinitions, listDrafts } from "../api/definitions";
+import { createNewWorkflowDraft, deleteDraft, listDefinitions, listDrafts } from "../api/definitions";
+import { ApiError } from "../api/http";
 import { Link, navigate } from "../app/router";
 import { useSession } from "../auth/session";
 import Notice from "../components/Notice";
@@ -122,15 +123,17 @@ function NewWorkflow({ onError }: { onError: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   const [id, setId] = useState("");
   const [title, setTitle] = useState("");
-  const idProblem = id && !isIdentifier(id) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : null;
+  const [taken, setTaken] = useState<{ id: string; message: string } | null>(null);
+  const idProblem = id && !isIdentifier(id) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : taken?.id === id ? taken.message : null;
   const create = async (event: FormEvent) => {
     event.preventDefault();
     if (!id || idProblem) return;
     try {
-      const draft = await createDraftFromContent(emptyWorkflow(id, title || id) as Record<string, unknown>);
+      const draft = await createNewWorkflowDraft(emptyWorkflow(id, title || id) as Record<string, unknown>);
       navigate(`/drafts/${encodeURIComponent(draft.id)}`);
     } catch (e) {
-      onError(e instanceof Error ? e.message : String(e));
+      if (e instanceof ApiError && e.slug === "id-taken") setTaken({ id, message: e.message.charAt(0).toUpperCase() + e.message.slice(1) + "." });
+      else onError(e instanceof Error ? e.message : String(e));
     }
   };
   if (!open) {
@@ -144,12 +147,12 @@ function NewWorkflow({ onError }: { onError: (message: string) => void }) {
     <form className="inline-form" onSubmit={(e) => void create(e)} data-testid="new-workflow-form">
       <div className="field">
         <label htmlFor="new-id">Id</label>
-        <input id="new-id" className="mono" autoFocus value={id} onChange={(e) => setId(e.target.value)} placeholder="lead_qualification" data-testid="new-workflow-id" aria-invalid={idProblem ? true : undefined} />
-        {idProblem && <div className="field-problem">{idProblem}</div>}
+        <input id="new-id" className="mono" autoFocus value={id} onChange={(e) => setId(e.target.value)} placeholder="e.g. refund_request" data-testid="new-workflow-id" aria-invalid={idProblem ? true : undefined} />
+        {idProblem && <div className="field-problem" role="alert" data-testid="new-workflow-problem">{idProblem}</div>}
       </div>
       <div className="field">
         <label htmlFor="new-title">Title</label>
-        <input id="new-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Lead qualification" data-testid="new-workflow-title" />
+        <input id="new-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Refund request" data-testid="new-workflow-title" />
       </div>
       <button type="submit" className="primary" disabled={!id || idProblem !== null} data-testid="create-workflow">
         Create

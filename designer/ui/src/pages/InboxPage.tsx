@@ -2,6 +2,8 @@
 // decide them, a comment, approve or reject; and my past decisions.
 import { useState } from "react";
 import { decide, getApproval, listApprovals, myDecisions } from "../api/approvals";
+import { useLiveChanges } from "../api/live";
+import { openPublicationRequests } from "../api/publication";
 import type { ApprovalSummary } from "../api/types";
 import { getVersion } from "../api/definitions";
 import { Link } from "../app/router";
@@ -20,12 +22,20 @@ export default function InboxPage() {
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const pending = useAsync(() => listApprovals("pending"), [tab]);
   const decisions = useAsync(() => myDecisions(), [tab]);
+  const { can } = useSession();
+  const publishing = can("publish");
+  const requests = useAsync(() => (publishing ? openPublicationRequests() : Promise.resolve([])), [tab, publishing]);
+  useLiveChanges(["approvals", "publications"], () => {
+    pending.reload();
+    decisions.reload();
+    requests.reload();
+  });
   return (
     <div className="page inbox-page" data-testid="inbox-page">
       <h1>Approvals</h1>
       <div className="view-tabs" role="tablist" aria-label="Approvals">
         <button type="button" role="tab" aria-selected={tab === "pending"} onClick={() => setTab("pending")} data-testid="tab-pending">
-          Waiting for me ({pending.data?.total ?? "…"})
+          Waiting for me ({pending.data ? pending.data.total + (requests.data?.length ?? 0) : "…"})
         </button>
         <button type="button" role="tab" aria-selected={tab === "decisions"} onClick={() => setTab("decisions")} data-testid="tab-decisions">
           My decisions
@@ -36,7 +46,27 @@ export default function InboxPage() {
         <div className="inbox-body">
           <div className="inbox-list">
             {pending.error && <Notice kind="error">{pending.error}</Notice>}
-            {pending.data && pending.data.items.length === 0 && (
+            {requests.data && requests.data.length > 0 && (
+              <section aria-labelledby="publication-requests-heading" data-testid="publication-requests">
+                <h2 id="publication-requests-heading" className="small-heading">Drafts to publish</h2>
+                <ul className="cards">
+                  {requests.data.map((r) => (
+                    <li key={r.draft_id}>
+                      <Link to={`/drafts/${encodeURIComponent(r.draft_id)}`} className="card card-publication" data-testid={`publication-request-${r.workflow_id ?? r.draft_id}`}>
+                        <strong>
+                          Publish {r.title ?? r.workflow_id} <code className="muted">{r.workflow_id}</code>
+                        </strong>
+                        <span className="small">
+                          asked by {r.requested_by} · {formatTime(r.requested_at)} · revision {r.revision}
+                        </span>
+                        {r.note && <span className="muted small">“{r.note}”</span>}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+            {pending.data && pending.data.items.length === 0 && (requests.data?.length ?? 0) === 0 && (
               <p className="muted" data-testid="inbox-empty">
                 Nothing is waiting for you.
               </p>

@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import { definitionDiagram, definitionLayout } from "../api/checks";
 import { getVersion } from "../api/definitions";
 import { cancelInstance, getInstance, instanceHistory, sendEvent } from "../api/instances";
+import { useLiveChanges } from "../api/live";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
@@ -15,7 +16,6 @@ import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
-import { transitionSources } from "../model/workflow";
 import { kindLabel } from "./ApprovalRequest";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
@@ -30,6 +30,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
     () => (instance.data ? getVersion(instance.data.workflow_id, instance.data.version) : Promise.resolve(null)),
     [instance.data?.workflow_id, instance.data?.version],
   );
+  useLiveChanges(["instances", "approvals"], instance.reload);
   const [selection, setSelection] = useState<Selection>(NOTHING);
   const [error, setError] = useState<string | null>(null);
   const definition = version.data?.definition ?? null;
@@ -77,13 +78,8 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           )}
         </div>
         <aside className="instance-side">
-          {can("operate") && !finished && definition && (
-            <Operate
-              instanceId={data.id}
-              triggers={[...new Set(definition.transitions.filter((t) => t.trigger && transitionSources(t, definition).includes(data.state)).map((t) => t.trigger!))]}
-              onDone={instance.reload}
-              onError={setError}
-            />
+          {can("operate") && !finished && (
+            <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} onDone={instance.reload} onError={setError} />
           )}
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
@@ -184,23 +180,34 @@ function Operate({ instanceId, triggers, onDone, onError }: { instanceId: string
   return (
     <section aria-labelledby="operate-heading" data-testid="operate">
       <h2 id="operate-heading">Send an event</h2>
-      <div className="field">
-        <label htmlFor="op-event">Event</label>
-        <input id="op-event" list="op-events" className="mono" value={event} onChange={(e) => setEvent(e.target.value)} data-testid="op-event" />
-        <datalist id="op-events">
-          {triggers.map((t) => (
-            <option key={t} value={t} />
-          ))}
-        </datalist>
-      </div>
-      <div className="field">
-        <label htmlFor="op-payload">Payload (JSON)</label>
-        <textarea id="op-payload" className="mono" rows={3} value={payload} onChange={(e) => setPayload(e.target.value)} data-testid="op-payload" />
-      </div>
+      {triggers.length === 0 ? (
+        <p className="muted" data-testid="op-no-events">
+          It takes no event from you in this state: the runtime moves it on by itself (an action finishing, a timer, an approver's decision).
+        </p>
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor="op-event">Event</label>
+            <select id="op-event" className="mono" value={event} onChange={(e) => setEvent(e.target.value)} data-testid="op-event">
+              {triggers.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="op-payload">Payload (JSON)</label>
+            <textarea id="op-payload" className="mono" rows={3} value={payload} onChange={(e) => setPayload(e.target.value)} data-testid="op-payload" />
+          </div>
+        </>
+      )}
       <div className="row">
-        <button type="button" className="primary" disabled={busy || !event} onClick={() => void send()} data-testid="op-send">
-          Send
-        </button>
+        {triggers.length > 0 && (
+          <button type="button" className="primary" disabled={busy || !event} onClick={() => void send()} data-testid="op-send">
+            Send
+          </button>
+        )}
         <button
           type="button"
           className="danger"

@@ -6,6 +6,7 @@ import { Link, navigate, useLocation } from "../app/router";
 import { formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
+import { useLiveChanges } from "../api/live";
 
 const STATUSES: InstanceStatus[] = ["running", "held", "succeeded", "failed", "cancelled"];
 const PAGE = 50;
@@ -24,6 +25,7 @@ export default function InstancesPage() {
   };
   const key = search.toString();
   const page = useAsync(() => listInstances(filter), [key]);
+  useLiveChanges(["instances"], page.reload);
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(search.entries()));
 
   const apply = (values: Record<string, string>) => {

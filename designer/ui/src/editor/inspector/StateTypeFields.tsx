@@ -8,6 +8,7 @@ import type { Branch, Join, Retry, State } from "../../model/workflow";
 import { pruneEmpty } from "../../model/edits";
 import { freshId } from "../../model/ids";
 import { newState } from "../../model/stateTemplates";
+import { ActionPicker, AgentPicker, usePickerCatalog, WorkflowPicker } from "./pickers";
 
 export interface TypeFieldsProps {
   stateId: string;
@@ -50,10 +51,13 @@ function TaskFields(props: TypeFieldsProps) {
   const { state, disabled } = props;
   const retry = state.retry ?? null;
   const setRetry = (patch: Partial<Retry>) => set(props, "retry", { ...(retry ?? {}), ...patch });
+  const catalog = usePickerCatalog();
+  const applyShape = (input: Record<string, string>, output: string | null, agent: string | null) =>
+    props.change(pruneEmpty({ ...state, input, output, agent: state.agent ?? agent }), "action-shape");
   return (
     <>
-      <TextInput label="Action" testId="field-action" monospace value={state.action} disabled={disabled} problems={at(props, "action")} hint="The handler the host application registered, e.g. extract_lead." onChange={(v) => set(props, "action", v)} />
-      <TextInput label="Agent" testId="field-agent" monospace value={state.agent} disabled={disabled} problems={at(props, "agent")} hint="The agent performing the action (optional)." onChange={(v) => set(props, "agent", v)} />
+      <ActionPicker catalog={catalog} value={state.action} disabled={disabled} problems={at(props, "action")} onChange={(v) => set(props, "action", v)} onUseShape={applyShape} canUseShape={Object.keys(state.input ?? {}).length === 0 && !state.output} />
+      <AgentPicker catalog={catalog} action={state.action} value={state.agent} disabled={disabled} problems={at(props, "agent")} onChange={(v) => set(props, "agent", v)} />
       <ExpressionMapInput label="Input mapping" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} hint="Each input computed by a CEL expression, e.g. email = context.email." onChange={(v) => set(props, "input", v)} />
       <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="The context key the action's result is stored under." onChange={(v) => set(props, "output", v)} />
       <NumberInput label="Timeout (seconds)" testId="field-timeout_s" value={state.timeout_s} disabled={disabled} problems={at(props, "timeout_s")} onChange={(v) => set(props, "timeout_s", v)} />
@@ -168,9 +172,10 @@ function newBranch(branches: readonly Branch[]): Branch {
 
 function SubflowFields(props: TypeFieldsProps) {
   const { state, disabled } = props;
+  const catalog = usePickerCatalog();
   return (
     <>
-      <TextInput label="Workflow" testId="field-workflow" monospace value={state.workflow} disabled={disabled} problems={at(props, "workflow")} hint="The id of the child workflow." onChange={(v) => set(props, "workflow", v)} />
+      <WorkflowPicker catalog={catalog} value={state.workflow} disabled={disabled} problems={at(props, "workflow")} onChange={(v) => set(props, "workflow", v)} />
       <NumberInput label="Version" testId="field-version" integer value={state.version} disabled={disabled} problems={at(props, "version")} hint="Empty runs the latest published version." onChange={(v) => set(props, "version", v)} />
       <ExpressionMapInput label="Child context" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} onChange={(v) => set(props, "input", v)} />
       <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />

@@ -1,0 +1,33 @@
+"""What the designer's pickers list: the registered action handlers, the deployed agents, the deployed workflows."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+
+from designer.pickers import action_entries, agent_entries, workflow_entries
+from designer.schemas.catalog import ActionEntry, AgentEntry, WorkflowEntry
+from engine.read_models.definitions import DefinitionCatalog
+from engine.runtime.engine import Engine
+
+__all__ = ["CatalogController"]
+
+
+class CatalogController(Controller):
+    path = "/api/catalog"
+    tags = ("catalog",)
+
+    @get("/actions", summary="The registered action handlers, with the shape deployed tasks give them",
+         sync_to_thread=True)
+    def actions(
+        self, engine: NamedDependency[Engine], catalog: NamedDependency[DefinitionCatalog]
+    ) -> list[ActionEntry]:
+        return action_entries(engine.handlers.names(), engine.agents(), catalog.latest_workflows())
+
+    @get("/agents", summary="The deployed agents with their policies", sync_to_thread=True)
+    def agents(self, engine: NamedDependency[Engine]) -> list[AgentEntry]:
+        return agent_entries(engine.agents())
+
+    @get("/workflows", summary="The deployed workflows (latest versions), for subflows", sync_to_thread=True)
+    def workflows(self, catalog: NamedDependency[DefinitionCatalog]) -> list[WorkflowEntry]:
+        return workflow_entries(catalog.latest_workflows())

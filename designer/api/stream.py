@@ -1,0 +1,41 @@
+"""Server-sent events: a notice each time the caller's tenant's instances or approvals (or the publication
+requests) change, so the live pages reload by themselves."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from litestar import get
+from litestar.di import NamedDependency
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from designer.live import ChangeFeed
+from designer.security.principal import Principal
+
+__all__ = ["stream"]
+
+_KEEPALIVE_S = 15.0
+
+
+async def _notices(feed: ChangeFeed, tenant: str) -> AsyncIterator[ServerSentEventMessage]:
+    async with feed.subscribe(tenant) as notices:
+        yield ServerSentEventMessage(event="ready", data="{}", retry=3000)
+        while True:
+            try:
+                kinds = await asyncio.wait_for(notices.get(), timeout=_KEEPALIVE_S)
+            except TimeoutError:
+                yield ServerSentEventMessage(comment="keep-alive")
+                continue
+            yield ServerSentEventMessage(event="change", data=json.dumps({"kinds": kinds}))
+
+
+@get(
+    "/api/stream",
+    summary="Change notices (text/event-stream): `change` events naming instances, approvals or publications",
+    tags=["live"],
+    media_type="text/event-stream",
+)
+async def stream(me: NamedDependency[Principal], feed: NamedDependency[ChangeFeed]) -> ServerSentEvent:
+    return ServerSentEvent(_notices(feed, me.tenant))

@@ -1,0 +1,106 @@
+"""Change notices for the live pages: one poller per process asks the store, about once a second, for a cheap
+fingerprint of each watched tenant's instances and approvals (and of the publication requests), and tells every
+subscriber of that tenant which of them changed. Pages then reload what they show; they need no Refresh.
+
+The fingerprints are aggregates the store answers from its indexes by tenant: the instances' count and latest
+`updated_at`, the approvals' count, highest id and latest decision. Any transition, start, decision or new
+request moves one of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import anyio.to_thread
+import sqlalchemy as sa
+
+from designer.store.publication_requests import PublicationRequestRow
+from engine.database import reading
+from storage.tables.approvals import ApprovalRow
+from storage.tables.instances import InstanceRow
+
+__all__ = ["ChangeFeed", "Fingerprint"]
+
+_INSTANCES = InstanceRow.__table__  # type: ignore[attr-defined]
+_APPROVALS = ApprovalRow.__table__  # type: ignore[attr-defined]
+_REQUESTS = PublicationRequestRow.__table__  # type: ignore[attr-defined]
+KINDS = ("instances", "approvals", "publications")
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    instances: tuple[object, ...]
+    approvals: tuple[object, ...]
+    publications: tuple[object, ...]
+
+    def changed_since(self, before: Fingerprint | None) -> list[str]:
+        if before is None:
+            return []
+        return [kind for kind in KINDS if getattr(self, kind) != getattr(before, kind)]
+
+
+def fingerprint(database: sa.Engine, tenant: str) -> Fingerprint:
+    i, a, r = _INSTANCES.c, _APPROVALS.c, _REQUESTS.c
+    with reading(database) as connection:
+        instances = connection.execute(
+            sa.select(sa.func.count(), sa.func.max(i.updated_at)).where(i.tenant == tenant)
+        ).one()
+        approvals = connection.execute(
+            sa.select(sa.func.count(), sa.func.max(a.id), sa.func.max(a.decided_at)).where(a.tenant == tenant)
+        ).one()
+        requests = connection.execute(sa.select(sa.func.count(), sa.func.max(r.requested_at))).one()
+    return Fingerprint(tuple(instances), tuple(approvals), tuple(requests))
+
+
+@dataclass(eq=False)  # each subscriber is itself, not equal to another of the same tenant
+class _Subscriber:
+    tenant: str
+    queue: asyncio.Queue[list[str]] = field(default_factory=lambda: asyncio.Queue(maxsize=16))
+
+
+class ChangeFeed:
+    """Subscribe with `async with feed.subscribe(tenant) as notices`; one poll loop serves every subscriber."""
+
+    def __init__(self, database: sa.Engine, *, interval_s: float = 1.0) -> None:
+        self._database = database
+        self._interval_s = interval_s
+        self._subscribers: set[_Subscriber] = set()
+        self._seen: dict[str, Fingerprint] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, tenant: str) -> AsyncIterator[asyncio.Queue[list[str]]]:
+        """A queue of notices (each the kinds that changed) for `tenant`, while the block runs."""
+        subscriber = _Subscriber(tenant)
+        self._subscribers.add(subscriber)
+        self._ensure_polling()
+        try:
+            yield subscriber.queue
+        finally:
+            self._subscribers.discard(subscriber)
+
+    def _ensure_polling(self) -> None:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._poll())
+
+    async def _poll(self) -> None:
+        while self._subscribers:
+            tenants = {s.tenant for s in self._subscribers}
+            for tenant in tenants:
+                with contextlib.suppress(sa.exc.SQLAlchemyError):  # a lost connection: try again next round
+                    now = await anyio.to_thread.run_sync(fingerprint, self._database, tenant)
+                    self._publish(tenant, now.changed_since(self._seen.get(tenant)))
+                    self._seen[tenant] = now
+            await asyncio.sleep(self._interval_s)
+        self._seen.clear()
+
+    def _publish(self, tenant: str, kinds: list[str]) -> None:
+        if not kinds:
+            return
+        for subscriber in list(self._subscribers):
+            if subscriber.tenant == tenant:
+                with contextlib.suppress(asyncio.QueueFull):  # a stalled reader: it catches up on the next notice
+                    subscriber.queue.put_nowait(kinds)

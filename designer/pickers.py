@@ -1,0 +1,81 @@
+"""The lists the designer's pickers offer: registered actions (with the shape deployed tasks give them), deployed
+agents with their policies, deployed workflows for subflows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from designer.schemas.catalog import ActionEntry, ActionUse, AgentEntry, WorkflowEntry
+from engine.definition import Agent, Workflow
+from engine.definition.states import TaskState
+
+__all__ = ["action_entries", "agent_entries", "workflow_entries"]
+
+
+def _property(workflow: Workflow, key: str | None) -> dict[str, Any] | None:
+    if key is None:
+        return None
+    properties = workflow.context.get("properties") if isinstance(workflow.context, dict) else None
+    found = properties.get(key) if isinstance(properties, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def _uses(workflows: dict[str, Workflow]) -> dict[str, list[ActionUse]]:
+    uses: dict[str, list[ActionUse]] = {}
+    for workflow_id in sorted(workflows):
+        workflow = workflows[workflow_id]
+        for state_id, state in workflow.states.items():
+            if isinstance(state, TaskState):
+                use = ActionUse(
+                    workflow_id=workflow_id,
+                    state=state_id,
+                    input=dict(state.input),
+                    output=state.output,
+                    output_schema=_property(workflow, state.output),
+                )
+                uses.setdefault(state.action, []).append(use)
+    return uses
+
+
+def action_entries(registered: list[str], agents: list[Agent], workflows: dict[str, Workflow]) -> list[ActionEntry]:
+    """Every registered action, sorted, with the agents performing it and the deployed tasks that run it."""
+    uses = _uses(workflows)
+    performers: dict[str, list[str]] = {}
+    for agent in agents:
+        for action in agent.actions:
+            performers.setdefault(action, []).append(agent.id)
+    return [
+        ActionEntry(name=name, agents=sorted(performers.get(name, [])), uses=uses.get(name, []))
+        for name in sorted(registered)
+    ]
+
+
+def agent_entries(agents: list[Agent]) -> list[AgentEntry]:
+    return [
+        AgentEntry(
+            id=agent.id,
+            name=agent.name,
+            type=agent.type,
+            level=agent.level,
+            actions=list(agent.actions),
+            policies=agent.policies.model_dump(mode="json", exclude_none=True),
+        )
+        for agent in sorted(agents, key=lambda a: a.id)
+    ]
+
+
+def workflow_entries(workflows: dict[str, Workflow]) -> list[WorkflowEntry]:
+    found = []
+    for workflow_id in sorted(workflows):
+        workflow = workflows[workflow_id]
+        required = workflow.context.get("required", []) if isinstance(workflow.context, dict) else []
+        found.append(
+            WorkflowEntry(
+                id=workflow_id,
+                title=workflow.title,
+                latest_version=workflow.version,
+                description=workflow.description,
+                required_context=[str(k) for k in required] if isinstance(required, list) else [],
+            )
+        )
+    return found

@@ -1,0 +1,179 @@
+// Publishing with eyes open: what changes since the published version (each changed value, old → new), the
+// problems found, and a confirmation — explicit when a new workflow would take over a published flow's id.
+// Someone who may not publish asks a publisher instead ("Request publication"), with a note.
+import { useState } from "react";
+import { ApiError } from "../api/http";
+import { publicationPreview, publishConfirmed, requestPublication, type PublicationPreview } from "../api/publication";
+import type { Diff, VersionDetail } from "../api/types";
+import Notice from "../components/Notice";
+import { useAsync } from "../components/useAsync";
+
+export interface PublishDialogProps {
+  draftId: string;
+  canPublish: boolean;
+  onClose: () => void;
+  onPublished: (version: VersionDetail) => void;
+  onRequested: (text: string) => void;
+}
+
+export default function PublishDialog({ draftId, canPublish, onClose, onPublished, onRequested }: PublishDialogProps) {
+  const preview = useAsync(() => publicationPreview(draftId), [draftId]);
+  const [replace, setReplace] = useState(false);
+  const [note, setNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const p = preview.data;
+  const errors = p?.report.errors ?? 0;
+  const blocked = !p || errors > 0 || (p.replaces_other_flow && !replace) || busy;
+
+  const confirm = async () => {
+    if (!p) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (canPublish) onPublished(await publishConfirmed(draftId, replace));
+      else {
+        await requestPublication(draftId, note.trim() || null);
+        onRequested(`Publication requested: a publisher sees it in their Approvals inbox.`);
+      }
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const heading = p ? `${canPublish ? "Publish" : "Request publication of"} ${p.title ?? p.workflow_id ?? "this draft"}${p.next_version ? ` as v${p.next_version}` : ""}` : "Publish";
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="publish-heading" data-testid="publish-dialog" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === "Escape" && onClose()}>
+        <h2 id="publish-heading">{heading}</h2>
+        {preview.error && <Notice kind="error">{preview.error}</Notice>}
+        {!p && !preview.error && <p aria-busy="true">Comparing with the published version…</p>}
+        {p && (
+          <>
+            {p.replaces_other_flow && (
+              <Notice kind="error" testId="publish-replace-warning">
+                <strong>{p.workflow_id}</strong> is already a published workflow (v{p.published_version}). This draft was started as a new workflow: publishing it
+                replaces that flow with this one as v{p.next_version}, and new instances of <code>{p.workflow_id}</code> will run it.
+                <label className="confirm-replace">
+                  <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} data-testid="publish-confirm-replace" /> Yes, replace{" "}
+                  <code>{p.workflow_id}</code> with this draft
+                </label>
+              </Notice>
+            )}
+            {p.base_outdated && (
+              <Notice kind="info" testId="publish-outdated">
+                v{p.published_version} was published after this draft was copied from v{p.base_version}: the changes below are against v{p.published_version}, and
+                anything it added that this draft lacks would be undone.
+              </Notice>
+            )}
+            <section aria-labelledby="publish-diff-heading" data-testid="publish-diff">
+              <h3 id="publish-diff-heading">{p.published_version ? `Changes since v${p.published_version}` : "Changes"}</h3>
+              {p.published_version === null ? <p className="muted">A new workflow: nothing is published under this id yet.</p> : <DiffDetail diff={p.diff} />}
+            </section>
+            <section aria-labelledby="publish-findings-heading" data-testid="publish-findings">
+              <h3 id="publish-findings-heading">
+                Problems: {errors} error{errors === 1 ? "" : "s"}, {p.report.warnings} warning{p.report.warnings === 1 ? "" : "s"}
+              </h3>
+              {p.report.findings.length === 0 && <p className="muted">None found.</p>}
+              <ul className={errors ? "notice-findings" : undefined} data-testid={errors ? "publish-refusal" : undefined}>
+                {p.report.findings.map((f, i) => (
+                  <li key={i} className={f.severity === "error" ? "finding-error" : "finding-warning"}>
+                    <code>{f.code}</code> {f.message}
+                  </li>
+                ))}
+              </ul>
+              {errors > 0 && <p className="field-problem">Fix the errors before it can be published.</p>}
+            </section>
+            {!canPublish && (
+              <div className="field">
+                <label htmlFor="publish-note">Note for the publisher</label>
+                <textarea id="publish-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="publication-note" />
+              </div>
+            )}
+            {p.request && canPublish && (
+              <p className="muted small" data-testid="publish-request-note">
+                Requested by {p.request.requested_by}
+                {p.request.note ? `: “${p.request.note}”` : ""}
+              </p>
+            )}
+          </>
+        )}
+        {error && <Notice kind="error" testId="publish-error">{error}</Notice>}
+        <div className="row modal-actions">
+          <button type="button" onClick={onClose} data-testid="publish-cancel">
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={blocked} onClick={() => void confirm()} data-testid="publish-confirm" autoFocus>
+            {busy ? "Working…" : canPublish ? `Publish${p?.next_version ? ` v${p.next_version}` : ""}` : "Request publication"}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "—";
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+function FieldChanges({ fields, before, after }: { fields: string[]; before: unknown; after: unknown }) {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  return (
+    <ul className="field-changes">
+      {fields.map((f) => (
+        <li key={f}>
+          <code>{f}</code>: <del className="diff-old">{show(b[f])}</del> → <ins className="diff-new">{show(a[f])}</ins>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function DiffDetail({ diff }: { diff: PublicationPreview["diff"] }) {
+  if (!diff) return <p className="muted">The draft does not fit the format yet, so it cannot be compared.</p>;
+  const d: Diff = diff;
+  const none = !d.fields.length && !d.states.added.length && !d.states.removed.length && !d.states.changed.length && !d.transitions.added.length && !d.transitions.removed.length && !d.transitions.changed.length;
+  if (none) return <p className="muted" data-testid="publish-no-changes">No changes: it would publish the same flow again.</p>;
+  return (
+    <ul className="publish-changes">
+      {d.fields.length > 0 && <li>Workflow fields changed: {d.fields.join(", ")}</li>}
+      {d.states.added.map((s) => (
+        <li key={`sa-${s}`} className="diff-added">
+          State <code>{s}</code> added
+        </li>
+      ))}
+      {d.states.removed.map((s) => (
+        <li key={`sr-${s}`} className="diff-removed">
+          State <code>{s}</code> removed
+        </li>
+      ))}
+      {d.states.changed.map((c) => (
+        <li key={`sc-${c.id}`} className="diff-changed" data-testid={`publish-change-${c.id}`}>
+          State <code>{c.id}</code> changed
+          <FieldChanges fields={c.fields} before={c.before} after={c.after} />
+        </li>
+      ))}
+      {d.transitions.added.map((t) => (
+        <li key={`ta-${t.key}`} className="diff-added">
+          Transition <code>{t.key}</code> added
+        </li>
+      ))}
+      {d.transitions.removed.map((t) => (
+        <li key={`tr-${t.key}`} className="diff-removed">
+          Transition <code>{t.key}</code> removed
+        </li>
+      ))}
+      {d.transitions.changed.map((t) => (
+        <li key={`tc-${t.key}`} className="diff-changed">
+          Transition <code>{t.key}</code> changed
+          <FieldChanges fields={t.fields} before={t.before} after={t.after} />
+        </li>
+      ))}
+    </ul>
+  );
+}

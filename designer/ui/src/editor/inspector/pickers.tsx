@@ -1,0 +1,118 @@
+// Pick, don't type: the action, agent and subflow fields choose from what the server has — the registered
+// action handlers (with the input and output the deployed flows give them), the deployed agents with their
+// policies, the deployed workflows. Where the server knows no handlers, the action is typed as before.
+import { useEffect, useState } from "react";
+import { loadCatalog, type ActionEntry, type AgentEntry, type PickerCatalog } from "../../api/catalog";
+import { SelectInput, TextInput } from "../../components/fields/inputs";
+
+/** The catalog once loaded (null meanwhile, or when it cannot be had: the fields fall back to text). */
+export function usePickerCatalog(): PickerCatalog | null {
+  const [catalog, setCatalog] = useState<PickerCatalog | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadCatalog()
+      .then((c) => live && setCatalog(c))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return catalog;
+}
+
+interface PickerProps {
+  value: string | null | undefined;
+  disabled: boolean;
+  problems: readonly string[];
+  onChange: (value: string | null) => void;
+}
+
+function describeShape(entry: ActionEntry): string {
+  const use = entry.uses[0];
+  if (!use) return "Registered; no deployed flow runs it yet, so its input is not known here.";
+  const input = Object.keys(use.input);
+  return `As ${use.workflow_id} › ${use.state} runs it: input ${input.length ? input.join(", ") : "none"}; result stored under ${use.output ?? "nothing"}.`;
+}
+
+export function ActionPicker(props: PickerProps & { catalog: PickerCatalog | null; onUseShape: (input: Record<string, string>, output: string | null, agent: string | null) => void; canUseShape: boolean }) {
+  const actions = props.catalog?.actions ?? [];
+  if (actions.length === 0) {
+    return <TextInput label="Action" testId="field-action" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The handler the host application registered, e.g. extract_lead." onChange={props.onChange} />;
+  }
+  const chosen = actions.find((a) => a.name === props.value);
+  const use = chosen?.uses[0];
+  return (
+    <>
+      <SelectInput
+        label="Action"
+        testId="field-action"
+        value={props.value}
+        disabled={props.disabled}
+        problems={props.problems}
+        allowEmpty="— choose a registered action —"
+        options={actions.map((a) => ({ value: a.name, label: a.agents.length ? `${a.name} (${a.agents.join(", ")})` : a.name }))}
+        hint={chosen ? describeShape(chosen) : `${actions.length} registered actions; the agent that performs each is in brackets.`}
+        onChange={props.onChange}
+      />
+      {use && props.canUseShape && !props.disabled && (
+        <button type="button" className="link" data-testid="use-action-shape" onClick={() => props.onUseShape(use.input, use.output, chosen.agents.length === 1 ? chosen.agents[0]! : null)}>
+          Fill input and output as {use.workflow_id} does
+        </button>
+      )}
+    </>
+  );
+}
+
+function policySummary(agent: AgentEntry): string {
+  const p = agent.policies;
+  const parts = [
+    p.approval_required ? `a person approves each action${p.approvers?.roles?.length ? ` (${p.approvers.roles.join(", ")})` : ""}` : null,
+    p.budget_limit != null ? `budget ${p.budget_limit} per task` : null,
+    p.timeout_seconds != null ? `timeout ${p.timeout_seconds} s` : null,
+  ].filter(Boolean);
+  return `${agent.name}, ${agent.level.replace("_", " ")}${parts.length ? ` — ${parts.join(" · ")}` : ""}.`;
+}
+
+export function AgentPicker(props: PickerProps & { catalog: PickerCatalog | null; action: string | null | undefined }) {
+  const agents = props.catalog?.agents ?? [];
+  if (agents.length === 0) {
+    return <TextInput label="Agent" testId="field-agent" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The agent performing the action (optional)." onChange={props.onChange} />;
+  }
+  const chosen = agents.find((a) => a.id === props.value);
+  const performs = (a: AgentEntry) => Boolean(props.action && a.actions.includes(props.action));
+  const ordered = [...agents.filter(performs), ...agents.filter((a) => !performs(a))];
+  return (
+    <SelectInput
+      label="Agent"
+      testId="field-agent"
+      value={props.value}
+      disabled={props.disabled}
+      problems={props.problems}
+      allowEmpty="— no agent —"
+      options={ordered.map((a) => ({ value: a.id, label: `${a.id}${performs(a) ? " ✓ performs this action" : ""}` }))}
+      hint={chosen ? policySummary(chosen) : "Optional: the deployed agent performing the action; its policies apply."}
+      onChange={props.onChange}
+    />
+  );
+}
+
+export function WorkflowPicker(props: PickerProps & { catalog: PickerCatalog | null }) {
+  const workflows = props.catalog?.workflows ?? [];
+  if (workflows.length === 0) {
+    return <TextInput label="Workflow" testId="field-workflow" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The id of the child workflow." onChange={props.onChange} />;
+  }
+  const chosen = workflows.find((w) => w.id === props.value);
+  return (
+    <SelectInput
+      label="Workflow"
+      testId="field-workflow"
+      value={props.value}
+      disabled={props.disabled}
+      problems={props.problems}
+      allowEmpty="— choose a deployed workflow —"
+      options={workflows.map((w) => ({ value: w.id, label: `${w.title} (${w.id}, v${w.latest_version})` }))}
+      hint={chosen ? `Its context needs: ${chosen.required_context.join(", ") || "nothing"}.` : "The child workflow, one of the deployed ones."}
+      onChange={props.onChange}
+    />
+  );
+}

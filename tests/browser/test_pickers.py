@@ -1,0 +1,71 @@
+"""Pick, don't type: a task's action, its agent and a subflow's workflow are chosen from what the server has,
+and an action no handler is registered for is a problem in the designer (and blocks publishing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser_steps import SignIn, screenshot, select_state, wait_validated
+from live_server import LiveServer
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+TYPO: dict[str, Any] = {
+    "id": "lead_intake",
+    "title": "Lead intake",
+    "initial": "extract",
+    "states": {
+        "extract": {"type": "task", "action": "extrct_lead"},
+        "child": {"type": "subflow", "workflow": "support_ticket_triage"},
+        "done": {"type": "final", "outcome": "success"},
+        "failed": {"type": "final", "outcome": "failure"},
+    },
+    "transitions": [
+        {"source": "extract", "trigger": "done", "dest": "child"},
+        {"source": "extract", "trigger": "error", "dest": "failed"},
+        {"source": "child", "trigger": "done", "dest": "done"},
+        {"source": "child", "trigger": "error", "dest": "failed"},
+    ],
+}
+
+
+def test_a_mistyped_action_is_flagged_and_fixed_by_picking(sign_in: SignIn, server: LiveServer) -> None:
+    draft = server.api("POST", "/api/drafts", {"content": TYPO}, token=server.token("analyst"))
+    analyst = sign_in("analyst")
+    analyst.goto(f"/drafts/{draft['id']}")
+    wait_validated(analyst)
+    finding = analyst.get_by_test_id("finding-unknown-action")
+    expect(finding).to_contain_text("extrct_lead")
+
+    select_state(analyst, "extract")
+    action = analyst.get_by_test_id("field-action")
+    assert action.evaluate("e => e.tagName") == "SELECT"
+    expect(action.locator("option[value='extract_lead']")).to_have_text("extract_lead (bdr_concierge)")
+    expect(action.locator("option[value='score_lead']")).to_have_count(1)
+    action.select_option("extract_lead")
+    wait_validated(analyst)
+    expect(analyst.get_by_test_id("finding-unknown-action")).to_have_count(0)
+
+    analyst.get_by_test_id("use-action-shape").click()  # the input mapping the deployed flow gives it
+    expect(analyst.get_by_test_id("field-output")).to_have_value("lead")
+    keys = analyst.locator("[data-testid^='field-input-key-']").evaluate_all("els => els.map(e => e.value)")
+    assert {"email", "raw_message"} <= set(keys), keys
+    agent = analyst.get_by_test_id("field-agent")
+    expect(agent).to_have_value("bdr_concierge")
+    expect(analyst.get_by_test_id("state-inspector")).to_contain_text("budget 0.25 per task")
+    screenshot(analyst, "action-picker")
+
+    select_state(analyst, "child")
+    workflow = analyst.get_by_test_id("field-workflow")
+    assert workflow.evaluate("e => e.tagName") == "SELECT"
+    expect(workflow).to_have_value("support_ticket_triage")
+    expect(workflow.locator("option[value='lead_qualification']")).to_have_count(1)
+
+
+def test_publishing_refuses_an_unregistered_action(server: LiveServer) -> None:
+    token = server.token("analyst")
+    draft = server.api("POST", "/api/drafts", {"content": {**TYPO, "id": "lead_intake_api"}}, token=token)
+    preview = server.api("GET", f"/api/drafts/{draft['id']}/publication", token=token)
+    assert [f["code"] for f in preview["report"]["findings"] if f["severity"] == "error"] == ["unknown-action"]
