@@ -108,7 +108,17 @@ def drag_state(page: Page, state_id: str, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+def json_source(page: Page) -> str:
+    """The whole text in the JSON view's code editor (which draws only the lines in view)."""
+    return str(page.get_by_test_id("json-text").evaluate("host => host.editorText()"))
+
+
 def json_text(page: Page) -> dict[str, Any]:
     """The document in the editor's JSON view."""
-    loaded: dict[str, Any] = json.loads(page.get_by_test_id("json-text").input_value())
+    loaded: dict[str, Any] = json.loads(json_source(page))
     return loaded
+
+
+def json_editor(page: Page) -> Locator:
+    """The JSON view's editable text (CodeMirror's content element): fill, press and type go here."""
+    return page.get_by_test_id("json-content")

@@ -22,6 +22,7 @@ import FindingsPanel from "./FindingsPanel";
 import Inspector from "./inspector/Inspector";
 import type { InspectorContext } from "./inspector/types";
 import JsonView from "./JsonView";
+import { useJsonText } from "./jsonDocument";
 import Legend from "./Legend";
 import Palette from "./Palette";
 import { isEmpty, NOTHING, type Selection } from "./selection";
@@ -276,6 +277,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     },
     [commitDocument, root],
   );
+  // Kept here, not in the JSON tab, so text that does not parse yet survives a look at the diagram.
+  const jsonText = useJsonText(root, onJson);
 
   return (
     <div className="designer" data-testid="designer" data-dirty={dirty ? "true" : "false"}>
@@ -345,7 +348,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             </div>
             {view === "json" && (
               <div className="view-pane">
-                <JsonView workflow={root} editable={canEdit} onChange={onJson} />
+                <JsonView json={jsonText} editable={canEdit} findings={validation.findings} />
               </div>
             )}
           </div>

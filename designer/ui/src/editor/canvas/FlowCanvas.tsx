@@ -43,6 +43,8 @@ const MULTI_SELECT_KEYS = ["Meta", "Control"];
 const MINIMAP_STYLE = { width: 150, height: 100 };
 const MINIMAP_KEY = "statewright.minimap";
 const ROUTE_SAVED_UP_TO = 150;
+/** A flow this small fits the view: it gets no minimap to hide its states under. */
+const MINIMAP_FROM = 12;
 /** Room kept free at fit: the search bar above, the zoom buttons left, the minimap (when shown) right. */
 const INSETS: Insets = { top: 52, right: 24, bottom: 20, left: 56 };
 const MINIMAP_ROOM = MINIMAP_STYLE.width + 28;
@@ -80,7 +82,9 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const selectedStates = useMemo(() => new Set(selection.states), [selection.states]);
   const selectedTransitions = useMemo(() => new Set(selection.transitions), [selection.transitions]);
   const direction = useLayoutDirection();
-  const [mapShown, setMapShown] = useState(() => readFlag(MINIMAP_KEY, true));
+  const [mapWanted, setMapWanted] = useState(() => readFlag(MINIMAP_KEY, true));
+  const bigEnoughForMap = Object.keys(workflow.states).length >= MINIMAP_FROM;
+  const mapShown = mapWanted && bigEnoughForMap;
   const pane = useRef<HTMLDivElement>(null);
 
   // ELK's routes for this graph in this direction (computed off the main thread, remembered by shape).
@@ -133,7 +137,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     return () => window.removeEventListener(FIT_EVENT, onFit);
   }, [fitReadably]);
   const toggleMap = useCallback(() => {
-    setMapShown((shown) => {
+    setMapWanted((shown) => {
       writeFlag(MINIMAP_KEY, !shown);
       return !shown;
     });
@@ -307,6 +311,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
             ⤢
           </ControlButton>
+          {bigEnoughForMap && (
           <ControlButton
             onClick={toggleMap}
             title={mapShown ? "Hide the minimap" : "Show the minimap"}
@@ -316,6 +321,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           >
             ▣
           </ControlButton>
+          )}
         </Controls>
       </ReactFlow>
     </div>
