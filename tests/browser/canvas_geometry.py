@@ -17,8 +17,10 @@ _LABEL_HEIGHTS = """
 # that is not one of the edge's own two states is a line drawn through a state.
 _EDGES_THROUGH_STATES = """
 () => {
-  const nodes = [...document.querySelectorAll('.react-flow__node')].map((n) => ({ id: n.dataset.id, r: n.getBoundingClientRect() }));
-  const inside = (p, r, margin) => p.x > r.left + margin && p.x < r.right - margin && p.y > r.top + margin && p.y < r.bottom - margin;
+  const nodes = [...document.querySelectorAll('.react-flow__node')]
+    .map((n) => ({ id: n.dataset.id, r: n.getBoundingClientRect() }));
+  const inside = (p, r, margin) =>
+    p.x > r.left + margin && p.x < r.right - margin && p.y > r.top + margin && p.y < r.bottom - margin;
   const found = new Set();
   for (const edge of document.querySelectorAll('.react-flow__edge')) {
     const path = edge.querySelector('path.react-flow__edge-path');
@@ -44,7 +46,10 @@ _STATES_UNDER = """
   if (!overlay) return [];
   const o = overlay.getBoundingClientRect();
   return [...document.querySelectorAll('.react-flow__node')]
-    .filter((n) => { const r = n.getBoundingClientRect(); return r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top; })
+    .filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top;
+    })
     .map((n) => n.dataset.id);
 }
 """

@@ -38,12 +38,15 @@ def open_big(page: Page, server: LiveServer) -> None:
 
 def wait_laid_out(page: Page) -> None:
     """Until ELK's layout and routes are drawn (its worker takes a moment to start) and the view has fitted."""
-    expect(page.locator('[data-testid="canvas"][data-layout="ready"][data-routed="true"]')).to_be_visible(timeout=60_000)
+    expect(page.locator('[data-testid="canvas"][data-layout="ready"][data-routed="true"]')).to_be_visible(
+        timeout=60_000
+    )
     page.wait_for_timeout(400)
 
 
 def zoom(page: Page) -> float:
-    return float(page.evaluate("() => new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a"))
+    script = "() => new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform).a"
+    return float(page.evaluate(script))
 
 
 def handle_side(page: Page, state_id: str) -> str:
@@ -98,8 +101,10 @@ def test_wheel_zooms_search_jumps_and_minimap_folds(server: LiveServer, sign_in:
     search.press("Enter")
     expect(page.get_by_test_id("state-inspector")).to_contain_text("rejected")
     box = settled_box(state(page, "rejected"))
-    assert pane["x"] <= box["x"] and box["x"] + box["width"] <= pane["x"] + pane["width"]
-    assert pane["y"] <= box["y"] and box["y"] + box["height"] <= pane["y"] + pane["height"]
+    assert pane["x"] <= box["x"]
+    assert box["x"] + box["width"] <= pane["x"] + pane["width"]
+    assert pane["y"] <= box["y"]
+    assert box["y"] + box["height"] <= pane["y"] + pane["height"]
     assert zoom(page) >= 0.9
     search.fill("no such thing here")
     search.press("Enter")
