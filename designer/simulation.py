@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from designer.simulation_words import describe_effect
 from engine.definition import Agent, Workflow
 from engine.errors import TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE
@@ -88,9 +89,10 @@ def _plain(value: Any) -> Any:
     return json_value(value)
 
 
-def _effect(effect: Effect) -> dict[str, Any]:
+def _effect(effect: Effect, now: float) -> dict[str, Any]:
     described: dict[str, Any] = {"type": type(effect).__name__}
     described.update(_plain(effect))
+    described["summary"] = describe_effect(effect, now)
     return described
 
 
@@ -105,7 +107,8 @@ class _Agents(AgentLookup):
 
 
 class _Recorder:
-    def __init__(self, context: dict[str, Any]) -> None:
+    def __init__(self, context: dict[str, Any], now: float) -> None:
+        self.now = now  # the simulation's clock: it does not move between events
         self.context = dict(context)
         self.steps: list[SimulationStep] = []
         self.gate: RequestApproval | None = None  # the approval the instance was last held at
@@ -140,7 +143,7 @@ class _Recorder:
             context=_plain(self.context),
             status=step.status,
             policies=[p.as_dict() for p in step.policies],
-            effects=[_effect(e) for e in step.effects],
+            effects=[_effect(e, self.now) for e in step.effects],
             error=_plain(step.error),
         )
 
@@ -162,7 +165,7 @@ def simulate(
     instance = {"id": "simulation", "workflow_id": workflow.id, "version": workflow.version, "tenant": tenant}
     deployed = agents(compiled.agent_ids) if agents is not None and compiled.agent_ids else {}
     env = Environment(now=time.time() if now is None else now, instance=instance, agents=_Agents(deployed))
-    recorder = _Recorder({})
+    recorder = _Recorder({}, env.now)
     snapshot = recorder.add(start(compiled, context, env, actor=actor))
     rejected: list[Rejection] = []
     for index, sent in enumerate(events[:MAX_EVENTS]):

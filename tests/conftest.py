@@ -29,7 +29,7 @@ from must_run import unavailable  # noqa: E402
 
 import agents.tools.sandbox.tables  # noqa: E402, F401 - every owner's tables, emptied between tests
 import designer.store.accounts  # noqa: E402
-import designer.store.drafts  # noqa: E402, F401
+import designer.store.drafts  # noqa: E402
 import designer.store.publication_requests  # noqa: E402, F401
 from storage.database import create_database_engine  # noqa: E402 - after the path fix above
 from storage.schema import metadata, upgrade  # noqa: E402

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from engine.validation.findings import Finding, pointer
+from engine.validation.plain_words import plain_message
 
 __all__ = ["find_duplicate_keys", "parse_json", "validate_model"]
 
@@ -97,6 +98,9 @@ def _is_tag(node: dict[str, Any], token: str) -> bool:
 def _describe(error: Any) -> str:
     kind = error["type"]
     message = str(error["msg"])
+    plain = plain_message(error)
+    if plain is not None:
+        return plain
     if kind == "missing":
         return f"'{error['loc'][-1]}' is required here."
     if kind == "extra_forbidden":

@@ -10,7 +10,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import agents.tools.sandbox.tables  # noqa: F401 - autogenerate compares every owner's tables
 import designer.store.accounts
-import designer.store.drafts  # noqa: F401
+import designer.store.drafts
 import designer.store.publication_requests  # noqa: F401
 from storage.database import create_database_engine
 from storage.schema import metadata

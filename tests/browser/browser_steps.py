@@ -36,6 +36,7 @@ def wait_validated(page: Page) -> None:
 
 def add_state(page: Page, kind: str, state_id: str, **fields: str) -> None:
     """Add a state from the palette, rename it, and fill inspector fields (field name → value)."""
+    laid_out(page)  # a new state is placed beside the others where they finally are
     page.get_by_test_id(f"palette-{kind}").click()
     inspector = page.get_by_test_id("state-inspector")
     expect(inspector).to_be_visible()
@@ -58,10 +59,16 @@ def fill_field(page: Page, name: str, value: str) -> None:
 def select_state(page: Page, state_id: str) -> None:
     """Click the state where an edge label cannot cover it (near its top-left corner, once it stopped moving);
     a label drawn over the middle of a node takes the click for its transition, as it would for a person."""
+    laid_out(page)
     node = state(page, state_id)
     box = settled_box(node)
     page.mouse.click(box["x"] + min(12.0, box["width"] / 4), box["y"] + min(8.0, box["height"] / 4))
     expect(page.get_by_test_id("state-inspector")).to_contain_text(state_id)
+
+
+def laid_out(page: Page) -> None:
+    """Until every canvas shows its final layout (ELK's answer replaces a quick stand-in a moment after)."""
+    expect(page.locator('.flow-canvas[data-layout="interim"], .flow-canvas[data-layout="pending"]')).to_have_count(0)
 
 
 def settled_box(locator: Locator) -> dict[str, float]:
@@ -79,6 +86,7 @@ def settled_box(locator: Locator) -> dict[str, float]:
 
 def connect_by_drag(page: Page, source: str, dest: str) -> None:
     """Drag from the source state's handle onto the destination state's top handle."""
+    laid_out(page)
     handle = settled_box(page.get_by_test_id(f"handle-{source}"))
     target = settled_box(state(page, dest))
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
@@ -100,6 +108,7 @@ def add_transition(page: Page, source: str, dest: str, **fields: str) -> None:
 
 
 def drag_state(page: Page, state_id: str, dx: float, dy: float) -> None:
+    laid_out(page)
     box = settled_box(state(page, state_id))
     x, y = box["x"] + box["width"] / 2, box["y"] + 12
     page.mouse.move(x, y)
@@ -108,7 +117,17 @@ def drag_state(page: Page, state_id: str, dx: float, dy: float) -> None:
     page.mouse.up()
 
 
+def json_source(page: Page) -> str:
+    """The whole text in the JSON view's code editor (which draws only the lines in view)."""
+    return str(page.get_by_test_id("json-text").evaluate("host => host.editorText()"))
+
+
 def json_text(page: Page) -> dict[str, Any]:
     """The document in the editor's JSON view."""
-    loaded: dict[str, Any] = json.loads(page.get_by_test_id("json-text").input_value())
+    loaded: dict[str, Any] = json.loads(json_source(page))
     return loaded
+
+
+def json_editor(page: Page) -> Locator:
+    """The JSON view's editable text (CodeMirror's content element): fill, press and type go here."""
+    return page.get_by_test_id("json-content")

@@ -138,7 +138,7 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
     # Auto-layout arranges the branch's states, leaving the workflow's own positions alone.
     page.get_by_test_id("auto-layout").click()
     expect(page.get_by_test_id("auto-layout")).to_be_enabled()
-    expect(page.get_by_test_id("designer-message")).to_have_count(0)  # the server's Graphviz layout, no fallback
+    expect(page.get_by_test_id("designer-message")).to_have_count(0)  # the layered (ELK) layout, no fallback
     page.wait_for_timeout(400)  # the fit is animated
     screenshot(page, "designer-branch-canvas")
 

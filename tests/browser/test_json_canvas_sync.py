@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_steps import SignIn, json_text, screenshot, state, transition_label
+from browser_steps import SignIn, json_editor, json_source, json_text, screenshot, state, transition_label
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -38,13 +38,13 @@ def test_json_and_canvas_stay_in_sync_and_undo_restores(server: LiveServer, sign
     document["states"]["escalate"] = {"type": "approval", "title": "Escalate", "approvers": {"roles": ["support_lead"]}}
     document["transitions"].append({"source": "triage", "trigger": "error", "dest": "escalate"})
     document["layout"]["escalate"] = {"x": 260, "y": 180}
-    page.get_by_test_id("json-text").fill(json.dumps(document, indent=2))
+    json_editor(page).fill(json.dumps(document, indent=2))
 
     # Invalid JSON is shown with its error; the text stays, the diagram keeps the last valid workflow.
-    page.get_by_test_id("json-text").press("End")
+    json_editor(page).press("Control+End")
     page.keyboard.type(",,")
     expect(page.get_by_test_id("json-error")).to_contain_text("not valid")
-    broken = page.get_by_test_id("json-text").input_value()
+    broken = json_source(page)
     assert broken.rstrip().endswith(",,")
     screenshot(page, "json-view-invalid")
     page.keyboard.press("Backspace")

@@ -44,7 +44,7 @@ def test_viewer_cannot_edit(server: LiveServer, sign_in: SignIn) -> None:
     expect(page.get_by_test_id("designer")).to_have_attribute("data-dirty", "false")
 
     page.get_by_test_id("view-json").click()
-    expect(page.get_by_test_id("json-text")).to_have_attribute("readonly", "")
+    expect(page.get_by_test_id("json-content")).to_have_attribute("contenteditable", "false")
     screenshot(page, "viewer-read-only-designer")
 
     page.goto("/definitions/lead_qualification")

@@ -1,10 +1,10 @@
 // The designer's commands: save, publish, undo/redo, delete, auto-layout, fit, export. Editing commands
 // are shown only to whoever may edit drafts.
-import { useReactFlow } from "@xyflow/react";
 import { renderDefinition } from "../api/checks";
 import { Link } from "../app/router";
 import ExportMenu from "../components/ExportMenu";
 import type { Workflow } from "../model/workflow";
+import { requestReadableFit } from "./canvas/readableFit";
 
 export interface DesignerToolbarProps {
   workflow: Workflow;
@@ -27,7 +27,6 @@ export interface DesignerToolbarProps {
 
 export default function DesignerToolbar(props: DesignerToolbarProps) {
   const { workflow, dirty, canEdit, canPublish, busy, errors } = props;
-  const flow = useReactFlow();
   return (
     <div className="toolbar" role="toolbar" aria-label="Designer commands">
       <h1 className="toolbar-title" data-testid="workflow-title">
@@ -69,13 +68,13 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
             onClick={props.onAutoLayout}
             disabled={busy !== null || Object.keys(workflow.states).length === 0}
             data-testid="auto-layout"
-            title="Arrange the states with Graphviz"
+            title="Arrange the states in layers, in the canvas' direction, and save their places"
           >
             {busy === "layout" ? "Arranging…" : "Auto-layout"}
           </button>
         </>
       )}
-      <button type="button" onClick={() => void flow.fitView({ padding: 0.15, duration: 300 })} data-testid="fit-view">
+      <button type="button" onClick={requestReadableFit} data-testid="fit-view" title="Show the whole flow, never smaller than readable">
         Fit view
       </button>
       <span className="separator" />

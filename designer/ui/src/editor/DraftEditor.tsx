@@ -4,7 +4,6 @@
 // written back into the one document that is saved.
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { layoutDefinition } from "../api/checks";
 import { updateDraft } from "../api/definitions";
 import { refreshCatalog } from "../api/catalog";
 import { ApiError } from "../api/http";
@@ -14,7 +13,7 @@ import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
-import { describeScope, machineAt, qualifiedPrefix, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
+import { describeScope, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
 import { editorReducer, initialEditorState } from "./history";
@@ -25,6 +24,7 @@ import PublishDialog from "./PublishDialog";
 import Inspector from "./inspector/Inspector";
 import type { InspectorContext } from "./inspector/types";
 import JsonView from "./JsonView";
+import { useJsonText } from "./jsonDocument";
 import Legend from "./Legend";
 import Palette from "./Palette";
 import { isEmpty, NOTHING, type Selection } from "./selection";
@@ -36,7 +36,9 @@ import { useShortcuts } from "./useShortcuts";
 import { useUnsavedWarning } from "./useUnsavedWarning";
 import { useValidation } from "./useValidation";
 import ScopeBreadcrumb from "./ScopeBreadcrumb";
-import { fitLayout, layoutWithin } from "./serverLayout";
+import { elkLayout } from "./elkLayout";
+import { layoutDirection } from "./layoutDirection";
+import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
 
 export interface DraftEditorProps {
@@ -82,19 +84,11 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const flow = useReactFlow();
   const dirty = root !== saved;
   useUnsavedWarning(dirty && canEdit);
-  /** The server's Graphviz layout of the machine on the canvas: a branch's part of the whole workflow's. */
-  const fetchLayout = useCallback(
-    async (machine: Workflow) => {
-      if (scope.length === 0) return layoutDefinition(machine);
-      return layoutWithin(await layoutDefinition(root), qualifiedPrefix(root, scope)!);
-    },
-    [root, scope],
-  );
-  const suggestedForRoot = useSuggestedLayout(initial, layoutDefinition);
+  const suggestedForRoot = useSuggestedLayout(initial);
   // Asked once each time a branch is opened (the branch as it was then), so its states without a saved
   // position stay put while it is edited.
   const openedBranch = useMemo(() => (scope.length > 0 ? workflow : null), [scope]);
-  const suggestedForBranch = useSuggestedLayout(openedBranch, fetchLayout);
+  const suggestedForBranch = useSuggestedLayout(openedBranch);
   const suggested = scope.length > 0 ? suggestedForBranch : suggestedForRoot;
   // The simulation runs the workflow: its path is drawn on the workflow's canvas only.
   const marks = useEditorMarks(workflow, findings, panel === "simulate" && scope.length === 0 ? simulation : null);
@@ -203,18 +197,17 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const autoLayout = useCallback(async () => {
     setBusy("layout");
     try {
-      const layout = await fetchLayout(workflow);
-      commit(setLayout(workflow, fitLayout(workflow, layout)));
+      commit(setLayout(workflow, (await elkLayout(workflow, layoutDirection())).positions));
     } catch (e) {
-      // Graphviz cannot lay out a draft that does not load yet (or the service is down): arrange it here.
+      // The layout worker could not run: arrange it here.
       commit(setLayout(workflow, layeredLayout(workflow)));
       const why = e instanceof Error ? e.message : String(e);
-      setMessage({ kind: "info", text: `Arranged in layers by distance from the start: the server's Graphviz layout is not available for this draft (${why}).` });
+      setMessage({ kind: "info", text: `Arranged in layers by distance from the start: the layered layout is not available here (${why}).` });
     } finally {
       setBusy(null);
-      window.setTimeout(() => void flow.fitView({ padding: 0.15, duration: 300, maxZoom: 1.1 }), 50);
+      window.setTimeout(requestReadableFit, 50);
     }
-  }, [workflow, commit, flow, fetchLayout]);
+  }, [workflow, commit]);
 
   const removeSelected = useCallback(() => {
     if (isEmpty(selection)) return;
@@ -283,6 +276,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     },
     [commitDocument, root],
   );
+  // Kept here, not in the JSON tab, so text that does not parse yet survives a look at the diagram.
+  const jsonText = useJsonText(root, onJson);
 
   return (
     <div className="designer" data-testid="designer" data-dirty={dirty ? "true" : "false"}>
@@ -364,7 +359,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             </div>
             {view === "json" && (
               <div className="view-pane">
-                <JsonView workflow={root} editable={canEdit} onChange={onJson} />
+                <JsonView json={jsonText} editable={canEdit} findings={validation.findings} />
               </div>
             )}
           </div>

@@ -15,7 +15,7 @@ export default function FindingsPanel({ findings, pending, error, onReveal, plac
   const { errors, warnings } = countBySeverity(findings);
   const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   return (
-    <section className="findings" aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"}>
+    <section className="findings" aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"} data-empty={findings.length === 0 && !error ? "true" : "false"}>
       <h2>
         Problems{" "}
         <span className={`count ${errors ? "count-error" : "count-ok"}`} data-testid="findings-errors">

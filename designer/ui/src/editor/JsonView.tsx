@@ -1,53 +1,101 @@
-// The workflow as JSON text, in sync both ways with the canvas: a canvas edit rewrites the text, a text
-// edit that parses becomes the workflow. Text that does not parse stays as typed, with the error, until
-// it is fixed or deliberately discarded.
-import { useEffect, useRef, useState } from "react";
-import { formatWorkflow, parseWorkflowText, type ParseResult } from "../model/document";
-import type { Workflow } from "../model/workflow";
+// The workflow as JSON in a code editor (CodeMirror 6): line numbers, folding, bracket matching, and a lint
+// gutter that marks both JSON syntax errors and the validation findings on the lines they are about. The
+// text itself is kept by the designer (jsonDocument.ts), so unfinished text survives switching tabs; a
+// canvas edit rewrites the text, a text edit that parses becomes the workflow.
+import { json as jsonLanguage, jsonParseLinter } from "@codemirror/lang-json";
+import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
+import { Annotation, Compartment, EditorState } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
+import { basicSetup } from "codemirror";
+import { useEffect, useRef } from "react";
+import type { Finding } from "../model/findings";
+import type { JsonText } from "./jsonDocument";
+import { pointerRange } from "./jsonPointers";
 
 export interface JsonViewProps {
-  workflow: Workflow;
+  json: JsonText;
   editable: boolean;
-  onChange: (workflow: Workflow) => void;
+  /** The validation findings of the workflow the text last parsed into. */
+  findings: readonly Finding[];
 }
 
-export default function JsonView({ workflow, editable, onChange }: JsonViewProps) {
-  const [text, setText] = useState(() => formatWorkflow(workflow));
-  const [problem, setProblem] = useState<Extract<ParseResult, { ok: false }> | null>(null);
-  const [staleSince, setStaleSince] = useState<Workflow | null>(null);
-  const mine = useRef<Workflow | null>(null);
-  const area = useRef<HTMLTextAreaElement>(null);
+/** The editor's host element; `editorText()` reads the whole text (the editor draws only the lines in view). */
+export type JsonEditorHost = HTMLDivElement & { editorText?: () => string };
+
+const syntax = jsonParseLinter();
+/** Marks the editor's own updates from the designer's text, so they are not echoed back as edits. */
+const fromDesigner = Annotation.define<boolean>();
+
+/** JSON syntax errors, or (when the text parses) the validation findings on the lines they point at. */
+function diagnosticsOf(findings: readonly Finding[]) {
+  return (view: EditorView): Diagnostic[] => {
+    const parsed = syntax(view);
+    if (parsed.length > 0) return parsed;
+    return findings.flatMap((f) => {
+      const range = pointerRange(view.state, f.pointer);
+      if (!range) return [];
+      return [{ ...range, severity: f.severity === "error" ? "error" : "warning", message: `${f.code}: ${f.message}`, source: "validation" } satisfies Diagnostic];
+    });
+  };
+}
+
+export default function JsonView({ json, editable, findings }: JsonViewProps) {
+  const host = useRef<JsonEditorHost>(null);
+  const view = useRef<EditorView | null>(null);
+  const latest = useRef({ json, findings });
+  latest.current = { json, findings };
+  const lint = useRef(new Compartment());
 
   useEffect(() => {
-    if (workflow === mine.current) return; // the text already says this: it produced it
-    if (problem) {
-      setStaleSince(workflow); // keep the person's unparsable text; offer to replace it
-      return;
-    }
-    setText(formatWorkflow(workflow));
-  }, [workflow, problem]);
+    const editor = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: latest.current.json.text,
+        extensions: [
+          basicSetup,
+          jsonLanguage(),
+          lintGutter(),
+          lint.current.of(linter(diagnosticsOf(latest.current.findings), { delay: 250 })),
+          EditorState.readOnly.of(!editable),
+          EditorView.editable.of(editable),
+          EditorView.contentAttributes.of({ "aria-label": "Workflow definition as JSON", "data-testid": "json-content" }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged && !update.transactions.some((t) => t.annotation(fromDesigner))) {
+              latest.current.json.edit(update.state.doc.toString());
+            }
+          }),
+        ],
+      }),
+    });
+    view.current = editor;
+    host.current!.editorText = () => editor.state.doc.toString();
+    return () => {
+      editor.destroy();
+      view.current = null;
+    };
+  }, [editable]);
 
-  const edit = (next: string) => {
-    setText(next);
-    const parsed = parseWorkflowText(next);
-    if (parsed.ok) {
-      setProblem(null);
-      setStaleSince(null);
-      mine.current = parsed.workflow;
-      onChange(parsed.workflow);
-    } else {
-      setProblem(parsed);
-    }
-  };
+  // The text changed elsewhere (a canvas edit, a discard): show it, keeping the cursor where it can stay.
+  useEffect(() => {
+    const editor = view.current;
+    if (!editor || editor.state.doc.toString() === json.text) return;
+    const cursor = Math.min(editor.state.selection.main.head, json.text.length);
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: json.text }, selection: { anchor: cursor }, annotations: fromDesigner.of(true) });
+  }, [json.text]);
 
+  // New findings: a new lint source, which makes the editor lint again.
+  useEffect(() => {
+    view.current?.dispatch({ effects: lint.current.reconfigure(linter(diagnosticsOf(findings), { delay: 250 })) });
+  }, [findings]);
+
+  const problem = json.problem;
   const jumpToProblem = () => {
-    if (!problem?.line || !area.current) return;
-    const lines = text.split("\n");
-    let offset = 0;
-    for (let i = 0; i < problem.line - 1 && i < lines.length; i += 1) offset += lines[i]!.length + 1;
-    offset += (problem.column ?? 1) - 1;
-    area.current.focus();
-    area.current.setSelectionRange(offset, offset + 1);
+    const editor = view.current;
+    if (!problem?.line || !editor) return;
+    const line = editor.state.doc.line(Math.min(problem.line, editor.state.doc.lines));
+    const at = Math.min(line.to, line.from + (problem.column ?? 1) - 1);
+    editor.dispatch({ selection: { anchor: at, head: Math.min(line.to, at + 1) }, scrollIntoView: true });
+    editor.focus();
   };
 
   return (
@@ -64,37 +112,18 @@ export default function JsonView({ workflow, editable, onChange }: JsonViewProps
               Go to the problem
             </button>
           )}
-          {staleSince && (
+          {json.stale && (
             <>
               {" "}
-              The diagram changed since.{" "}
-              <button
-                type="button"
-                className="link"
-                data-testid="json-discard"
-                onClick={() => {
-                  setProblem(null);
-                  setStaleSince(null);
-                  setText(formatWorkflow(workflow));
-                }}
-              >
+              <span data-testid="json-stale">The diagram changed since.</span>{" "}
+              <button type="button" className="link" data-testid="json-discard" onClick={json.discard}>
                 Discard my text and show the diagram's JSON
               </button>
             </>
           )}
         </div>
       )}
-      <textarea
-        ref={area}
-        className="mono json-text"
-        value={text}
-        readOnly={!editable}
-        spellCheck={false}
-        aria-label="Workflow definition as JSON"
-        aria-invalid={problem ? true : undefined}
-        data-testid="json-text"
-        onChange={(e) => edit(e.target.value)}
-      />
+      <div ref={host} className="json-editor" data-testid="json-text" data-readonly={editable ? "false" : "true"} />
     </section>
   );
 }

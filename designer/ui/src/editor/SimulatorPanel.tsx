@@ -21,7 +21,9 @@ function describeEvent(event: string | null): string {
   return `on ${event}`;
 }
 
+/** The server says what an effect means in plain words (`summary`); older answers only name its class. */
 function describeEffect(effect: { type: string; [k: string]: unknown }): string {
+  if (typeof effect.summary === "string") return effect.summary;
   if (effect.type === "RequestApproval") {
     const request = (effect.request ?? {}) as Record<string, unknown>;
     const whose = effect.kind === "agent" ? `agent ${String(request.agent_name ?? request.agent ?? "")}` : String(effect.kind ?? "");

@@ -4,11 +4,14 @@ import type { Edge, Node } from "@xyflow/react";
 import { MarkerType } from "@xyflow/react";
 import type { Position, State, Transition, Workflow } from "../model/workflow";
 import { ANY_SOURCE, transitionLabel } from "../model/workflow";
+import type { EdgeRoute } from "./elkLayout";
+import type { Direction } from "./layoutDirection";
 import type { Mark, Marks } from "./marks";
 import { edgeId } from "./selection";
 import { LOOKS, lookOf } from "./stateStyle";
 
 export const ANY_NODE_ID = "__any_state__";
+export const ANY_NODE_SIZE = { width: 150, height: 48 };
 
 export interface StateNodeData extends Record<string, unknown> {
   stateId: string;
@@ -16,10 +19,13 @@ export interface StateNodeData extends Record<string, unknown> {
   initial: boolean;
   mark: Mark | undefined;
   editable: boolean;
+  /** The layout's axis: handles sit on it (entry top, exit bottom; or entry left, exit right). */
+  direction: Direction;
 }
 
 export interface AnyNodeData extends Record<string, unknown> {
   count: number;
+  direction: Direction;
 }
 
 export interface TransitionEdgeData extends Record<string, unknown> {
@@ -32,6 +38,8 @@ export interface TransitionEdgeData extends Record<string, unknown> {
   siblingCount: number;
   /** True when this edge runs against the pair's canonical direction (so fanning uses the same side). */
   reversed: boolean;
+  /** ELK's orthogonal route, while both ends sit where ELK placed them. */
+  route: EdgeRoute | undefined;
 }
 
 export type StateNode = Node<StateNodeData, "state">;
@@ -68,19 +76,22 @@ export class NodeCache {
     overrides: ReadonlyMap<string, Position>,
     editable: boolean,
     suggested: Readonly<Record<string, Position>>,
+    direction: Direction,
   ): CanvasNode[] {
     const positions = statePositions(workflow, suggested);
     const next = new Map<string, StateNode>();
     const nodes: CanvasNode[] = [];
     for (const [id, state] of Object.entries(workflow.states)) {
       const position = overrides.get(id) ?? positions.get(id)!;
-      const node = this.node(id, state, position, workflow.initial === id, marks.states.get(id), selected.has(id), editable);
+      const node = this.node(id, state, position, workflow.initial === id, marks.states.get(id), selected.has(id), editable, direction);
       next.set(id, node);
       nodes.push(node);
     }
     this.cache = next;
     const anyCount = workflow.transitions.filter((t) => t.source === ANY_SOURCE).length;
-    if (anyCount > 0) nodes.push(anyNode(anyCount, overrides.get(ANY_NODE_ID) ?? anyPosition(positions)));
+    if (anyCount > 0) {
+      nodes.push(anyNode(anyCount, overrides.get(ANY_NODE_ID) ?? anyNodePosition(workflow, positions, suggested), direction));
+    }
     return nodes;
   }
 
@@ -92,6 +103,7 @@ export class NodeCache {
     mark: Mark | undefined,
     selected: boolean,
     editable: boolean,
+    direction: Direction,
   ): StateNode {
     const previous = this.cache.get(id);
     if (
@@ -102,7 +114,8 @@ export class NodeCache {
       previous.data.initial === initial &&
       previous.data.mark === mark &&
       previous.selected === selected &&
-      previous.data.editable === editable
+      previous.data.editable === editable &&
+      previous.data.direction === direction
     ) {
       return previous;
     }
@@ -116,7 +129,7 @@ export class NodeCache {
       height: look.height,
       draggable: editable,
       connectable: editable,
-      data: { stateId: id, state, initial, mark, editable },
+      data: { stateId: id, state, initial, mark, editable, direction },
     };
   }
 }
@@ -131,21 +144,52 @@ function anyPosition(positions: Map<string, Position>): Position {
   return { x: minX - 260, y: minY };
 }
 
-function anyNode(count: number, position: Position): AnyNode {
+/** The `*` pseudo-state follows the suggested layout while the states do (no saved layout yet). */
+function anyNodePosition(workflow: Workflow, positions: Map<string, Position>, suggested: Readonly<Record<string, Position>>): Position {
+  const followsSuggestion = Object.keys(workflow.states).some((id) => !workflow.layout?.[id]);
+  return (followsSuggestion ? suggested[ANY_NODE_ID] : undefined) ?? anyPosition(positions);
+}
+
+/** Where every node is drawn when nothing is being dragged, the `*` pseudo-state included. */
+export function drawnPositions(workflow: Workflow, suggested: Readonly<Record<string, Position>>): Map<string, Position> {
+  const positions = statePositions(workflow, suggested);
+  positions.set(ANY_NODE_ID, anyNodePosition(workflow, positions, suggested));
+  return positions;
+}
+
+function anyNode(count: number, position: Position, direction: Direction): AnyNode {
   return {
     id: ANY_NODE_ID,
     type: "any",
     position,
-    width: 150,
-    height: 48,
+    ...ANY_NODE_SIZE,
     draggable: false,
     connectable: false,
     selectable: false,
-    data: { count },
+    data: { count, direction },
   };
 }
 
-export function buildEdges(workflow: Workflow, marks: Marks, selected: ReadonlySet<number>): TransitionEdge[] {
+/** Where ELK laid a graph out: its node positions and edge routes (see elkLayout.ts). */
+export interface Routing {
+  positions: Readonly<Record<string, Position>>;
+  routes: Readonly<Record<string, EdgeRoute>>;
+}
+
+const near = (a: Position | undefined, b: Position | undefined) => Boolean(a && b && Math.abs(a.x - b.x) <= 1 && Math.abs(a.y - b.y) <= 1);
+
+export function buildEdges(
+  workflow: Workflow,
+  marks: Marks,
+  selected: ReadonlySet<number>,
+  routing: Routing | null = null,
+  drawnAt: ReadonlyMap<string, Position> = new Map(),
+): TransitionEdge[] {
+  /** ELK's route holds while both ends are where ELK put them; a moved state's edges are drawn afresh. */
+  const routeOf = (id: string, source: string, dest: string): EdgeRoute | undefined =>
+    routing && near(drawnAt.get(source), routing.positions[source]) && near(drawnAt.get(dest), routing.positions[dest])
+      ? routing.routes[id]
+      : undefined;
   const raw: { id: string; source: string; index: number; t: Transition }[] = [];
   workflow.transitions.forEach((t, index) => {
     if (t.source === ANY_SOURCE) {
@@ -184,6 +228,7 @@ export function buildEdges(workflow: Workflow, marks: Marks, selected: ReadonlyS
           siblingIndex,
           siblingCount: pairCount.get(key) ?? 1,
           reversed: r.source > r.t.dest,
+          route: routeOf(r.id, r.source, r.t.dest),
         },
       } satisfies TransitionEdge;
     });

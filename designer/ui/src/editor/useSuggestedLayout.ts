@@ -1,31 +1,55 @@
-// For a workflow whose `layout` does not place every state, ask the server's Graphviz layout (once per
-// workflow object given) and use it to draw, without changing the definition. Auto-layout, by contrast,
-// writes positions into the definition.
+// For a workflow whose `layout` does not place every state, lay it out with ELK (once per workflow object
+// given, and again when the person turns the layout's direction) and use that to draw, without changing
+// the definition. Auto-layout, by contrast, writes positions into the definition. Until ELK answers (its
+// worker takes a moment to start), a quick layered arrangement made here stands in.
 import { useEffect, useRef, useState } from "react";
-import type { Layout } from "../api/types";
 import type { Position, Workflow } from "../model/workflow";
+import { elkLayout } from "./elkLayout";
 import { layeredLayout } from "./layeredLayout";
-import { fitLayout, needsLayout } from "./serverLayout";
+import { useLayoutDirection } from "./layoutDirection";
 
 const NONE: Readonly<Record<string, Position>> = {};
+const interim = new WeakSet<object>();
 
-export function useSuggestedLayout(workflow: Workflow | null, fetchLayout: (workflow: Workflow) => Promise<Layout>): Readonly<Record<string, Position>> {
+/** True when some state has no saved position (a file written by hand, or states added in the JSON). */
+export function needsLayout(workflow: Workflow): boolean {
+  return Object.keys(workflow.states).some((id) => !workflow.layout?.[id]);
+}
+
+/** True for the stand-in arrangement shown while ELK is still working. */
+export function isInterimLayout(positions: object): boolean {
+  return interim.has(positions);
+}
+
+export function useSuggestedLayout(workflow: Workflow | null): Readonly<Record<string, Position>> {
+  const direction = useLayoutDirection();
   const [suggested, setSuggested] = useState<Readonly<Record<string, Position>>>(NONE);
-  const askedFor = useRef<Workflow | null>(null);
-  const fetcher = useRef(fetchLayout);
-  fetcher.current = fetchLayout;
+  const askedFor = useRef<{ workflow: Workflow; direction: string } | null>(null);
   useEffect(() => {
-    if (!workflow || askedFor.current === workflow || !needsLayout(workflow)) return;
-    askedFor.current = workflow;
-    fetcher
-      .current(workflow)
-      .then((layout) => {
-        if (askedFor.current === workflow) setSuggested(fitLayout(workflow, layout));
+    if (!workflow || !needsLayout(workflow)) return;
+    if (askedFor.current?.workflow === workflow && askedFor.current.direction === direction) return;
+    const asked = { workflow, direction };
+    if (askedFor.current?.workflow !== workflow) {
+      const quick = layeredLayout(workflow);
+      interim.add(quick);
+      setSuggested(quick);
+    } else {
+      // A turn of direction: the old arrangement stands in until the new one comes.
+      setSuggested((previous) => {
+        const stand = { ...previous };
+        interim.add(stand);
+        return stand;
+      });
+    }
+    askedFor.current = asked;
+    elkLayout(workflow, direction)
+      .then((result) => {
+        if (askedFor.current === asked) setSuggested(result.positions);
       })
       .catch(() => {
-        // Graphviz could not be asked (a draft that does not load yet, the service down): arrange it here.
-        if (askedFor.current === workflow) setSuggested(layeredLayout(workflow));
+        // The layout worker could not start (a very old browser, a blocked script): keep the layered one.
+        if (askedFor.current === asked) setSuggested(layeredLayout(workflow));
       });
-  }, [workflow]);
+  }, [workflow, direction]);
   return suggested;
 }

@@ -2,7 +2,7 @@
 // commands to edit it as a draft, start an instance and export the diagram.
 import { ReactFlowProvider } from "@xyflow/react";
 import { useState } from "react";
-import { definitionDiagram, definitionLayout } from "../api/checks";
+import { definitionDiagram } from "../api/checks";
 import { createDraftFromVersion, getVersion, listVersions } from "../api/definitions";
 import { startInstance } from "../api/instances";
 import { navigate, useLocation } from "../app/router";
@@ -34,7 +34,7 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
   const [selection, setSelection] = useState<Selection>(NOTHING);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
-  const suggested = useSuggestedLayout(detail.data?.definition ?? null, () => definitionLayout(workflowId, shown ?? undefined));
+  const suggested = useSuggestedLayout(detail.data?.definition ?? null);
 
   const edit = async () => {
     try {

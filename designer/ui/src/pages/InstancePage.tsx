@@ -2,7 +2,7 @@
 // and — where the role allows — sending it an event or cancelling it.
 import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo, useState } from "react";
-import { definitionDiagram, definitionLayout } from "../api/checks";
+import { definitionDiagram } from "../api/checks";
 import { getVersion } from "../api/definitions";
 import { cancelInstance, getInstance, instanceHistory, sendEvent } from "../api/instances";
 import { useLiveChanges } from "../api/live";
@@ -35,7 +35,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
   const [error, setError] = useState<string | null>(null);
   const definition = version.data?.definition ?? null;
   const data = instance.data;
-  const suggested = useSuggestedLayout(definition, () => definitionLayout(data!.workflow_id, data!.version));
+  const suggested = useSuggestedLayout(definition);
   const finished = data ? FINISHED.has(data.status) : true;
 
   const marks = useMemo(() => {

@@ -1,7 +1,6 @@
 // Two versions side by side in one diagram: added, removed and changed states and transitions coloured.
 import { ReactFlowProvider } from "@xyflow/react";
 import { useState } from "react";
-import { layoutDefinition } from "../api/checks";
 import { diffVersions, getVersion } from "../api/definitions";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 import type { VersionSummary } from "../api/types";
@@ -23,7 +22,7 @@ export default function VersionDiff({ workflowId, versions }: { workflowId: stri
     return { diff, graph: diffGraph(before.definition, after.definition, diff) };
   }, [workflowId, from, to]);
   const diff = result.data?.diff;
-  const suggested = useSuggestedLayout(result.data?.graph.workflow ?? null, layoutDefinition);
+  const suggested = useSuggestedLayout(result.data?.graph.workflow ?? null);
   return (
     <div className="version-diff" data-testid="version-diff">
       <div className="diff-controls">

@@ -17,7 +17,7 @@ function AnyStateNodeView({ data }: NodeProps<AnyNode>) {
           {data.count} transition{data.count === 1 ? "" : "s"}
         </div>
       </div>
-      <Handle type="source" position={Position.Bottom} className="handle handle-source" isConnectable={false} />
+      <Handle type="source" position={data.direction === "LR" ? Position.Right : Position.Bottom} className="handle handle-source" isConnectable={false} />
     </div>
   );
 }

@@ -1,9 +1,12 @@
-// The diagram: states and transitions on a pannable, zoomable canvas with a minimap. The workflow is the
-// source of truth; this component only reports what the person did (select, move, connect, drop).
+// The diagram: states and transitions on a pannable, zoomable canvas (the wheel zooms, dragging the
+// background pans) with a search / direction bar and a minimap that can be folded away. The workflow is
+// the source of truth; this component only reports what the person did (select, move, connect, drop).
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -14,7 +17,10 @@ import {
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { Position, StateType, Workflow } from "../../model/workflow";
-import { ANY_NODE_ID, NodeCache, buildEdges, type CanvasNode, type TransitionEdge } from "../canvasGraph";
+import { ANY_NODE_ID, NodeCache, buildEdges, drawnPositions, type CanvasNode, type Routing, type TransitionEdge } from "../canvasGraph";
+import { elkLayout } from "../elkLayout";
+import { useLayoutDirection } from "../layoutDirection";
+import { isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
 import { NO_MARKS } from "../marks";
 import type { Selection } from "../selection";
@@ -23,18 +29,25 @@ import { LOOKS, lookOf } from "../stateStyle";
 import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
 import TransitionEdgeView from "./TransitionEdgeView";
+import CanvasBar from "./CanvasBar";
 import { PALETTE_MIME } from "./paletteDrag";
+import { FIT_EVENT, readableViewport, type Insets } from "./readableFit";
 
 const nodeTypes: NodeTypes = { state: StateNodeView, any: AnyStateNodeView };
 const edgeTypes: EdgeTypes = { transition: TransitionEdgeView };
 const VISIBLE_ONLY_FROM = 120;
 const NO_POSITIONS: Readonly<Record<string, Position>> = {};
 // Props that never change are hoisted, so a re-render during a drag hands React Flow identical values.
-const FIT_VIEW_OPTIONS = { padding: 0.15, maxZoom: 1.1 };
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ["Meta", "Control"];
-const ZOOM_KEYS = ["Meta", "Control"];
 const MINIMAP_STYLE = { width: 150, height: 100 };
+const MINIMAP_KEY = "statewright.minimap";
+const ROUTE_SAVED_UP_TO = 150;
+/** A flow this small fits the view: it gets no minimap to hide its states under. */
+const MINIMAP_FROM = 12;
+/** Room kept free at fit: the search bar above, the zoom buttons left, the minimap (when shown) right. */
+const INSETS: Insets = { top: 52, right: 24, bottom: 20, left: 56 };
+const MINIMAP_ROOM = MINIMAP_STYLE.width + 28;
 const isValidConnection = (c: { source: string; target: string }) => c.source !== ANY_NODE_ID && c.target !== ANY_NODE_ID;
 
 export interface RevealRequest {
@@ -68,12 +81,75 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
   const selectedStates = useMemo(() => new Set(selection.states), [selection.states]);
   const selectedTransitions = useMemo(() => new Set(selection.transitions), [selection.transitions]);
+  const direction = useLayoutDirection();
+  const [mapWanted, setMapWanted] = useState(() => readFlag(MINIMAP_KEY, true));
+  const bigEnoughForMap = Object.keys(workflow.states).length >= MINIMAP_FROM;
+  const mapShown = mapWanted && bigEnoughForMap;
+  const pane = useRef<HTMLDivElement>(null);
+
+  // ELK's routes for this graph in this direction (computed off the main thread, remembered by shape).
+  // They hold only where states sit where ELK puts them: for a big flow with its own saved layout that is
+  // unlikely, so its edges are drawn as steps without asking.
+  const [routing, setRouting] = useState<(Routing & { direction: string }) | null>(null);
+  useEffect(() => {
+    let current = true;
+    if (!needsLayout(workflow) && Object.keys(workflow.states).length > ROUTE_SAVED_UP_TO) {
+      setRouting(null);
+      return;
+    }
+    elkLayout(workflow, direction)
+      .then((result) => current && setRouting({ ...result, direction }))
+      .catch(() => current && setRouting(null));
+    return () => {
+      current = false;
+    };
+  }, [workflow, direction]);
 
   const nodes = useMemo(
-    () => cache.current.build(workflow, marks, selectedStates, dragging, editable, suggestedLayout),
-    [workflow, marks, selectedStates, dragging, editable, suggestedLayout],
+    () => cache.current.build(workflow, marks, selectedStates, dragging, editable, suggestedLayout, direction),
+    [workflow, marks, selectedStates, dragging, editable, suggestedLayout, direction],
   );
-  const edges = useMemo(() => buildEdges(workflow, marks, selectedTransitions), [workflow, marks, selectedTransitions]);
+  const drawnAt = useMemo(() => drawnPositions(workflow, suggestedLayout), [workflow, suggestedLayout]);
+  const edges = useMemo(
+    () => buildEdges(workflow, marks, selectedTransitions, routing, drawnAt),
+    [workflow, marks, selectedTransitions, routing, drawnAt],
+  );
+
+  /** Fit, but never below a zoom where state names are legible; keep the overlays' corners free. */
+  const mapShownRef = useRef(mapShown);
+  mapShownRef.current = mapShown;
+  const fitReadably = useCallback(
+    (duration = 0) => {
+      const box = pane.current?.getBoundingClientRect();
+      const shown = flow.getNodes();
+      if (!box || box.width === 0 || shown.length === 0) return;
+      const bounds = flow.getNodesBounds(shown);
+      const start = shown.find((n) => n.type === "state" && n.data.initial);
+      const focus = start ? { x: start.position.x + (start.width ?? 0) / 2, y: start.position.y + (start.height ?? 0) / 2 } : null;
+      const insets = { ...INSETS, right: INSETS.right + (mapShownRef.current ? MINIMAP_ROOM : 0) };
+      void flow.setViewport(readableViewport(bounds, box, insets, focus), { duration });
+    },
+    [flow],
+  );
+  useEffect(() => {
+    const onFit = () => fitReadably(300);
+    window.addEventListener(FIT_EVENT, onFit);
+    return () => window.removeEventListener(FIT_EVENT, onFit);
+  }, [fitReadably]);
+  const toggleMap = useCallback(() => {
+    setMapWanted((shown) => {
+      writeFlag(MINIMAP_KEY, !shown);
+      return !shown;
+    });
+  }, []);
+
+  const jumpTo = useCallback(
+    (id: string) => {
+      onSelect?.({ states: [id], transitions: [] });
+      void flow.fitView({ nodes: [{ id }], duration: 300, minZoom: 0.9, maxZoom: 1, padding: 0.5 });
+    },
+    [flow, onSelect],
+  );
 
   // Node and edge selection changes arrive in two callbacks in one tick: fold both into the latest value.
   const latest = useRef(selection);
@@ -184,16 +260,19 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     // Only a new request (nonce) should move the viewport, not every edit of the workflow.
   }, [reveal?.nonce]);
 
-  // When Graphviz positions arrive after the first paint, frame the drawing again.
+  // When the layout's positions arrive after the first paint, frame the drawing again.
   useEffect(() => {
     if (suggestedLayout !== NO_POSITIONS && Object.keys(suggestedLayout).length > 0) {
-      window.setTimeout(() => void flow.fitView(FIT_VIEW_OPTIONS), 30);
+      window.setTimeout(() => fitReadably(), 30);
     }
-  }, [suggestedLayout, flow]);
+  }, [suggestedLayout, fitReadably]);
 
   const large = nodes.length >= VISIBLE_ONLY_FROM;
+  // For tests and the benchmark: every state has its place (saved, or laid out), and the routes are in.
+  const placed = Object.keys(workflow.states).every((id) => workflow.layout?.[id] || id in suggestedLayout);
+  const layoutState = !placed ? "pending" : needsLayout(workflow) && isInterimLayout(suggestedLayout) ? "interim" : "ready";
   return (
-    <div className="flow-canvas" data-testid={testId} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="flow-canvas" ref={pane} data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CanvasNode, TransitionEdge>
         nodes={nodes}
         edges={edges}
@@ -211,24 +290,59 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        panOnScroll
+        zoomOnScroll
+        panOnScroll={false}
         zoomOnPinch
-        zoomOnScroll={false}
-        zoomActivationKeyCode={ZOOM_KEYS}
         connectionRadius={40}
         onlyRenderVisibleElements={large}
         minZoom={0.05}
         maxZoom={2.5}
-        fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
+        onInit={() => fitReadably()}
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeClassName={miniMapClass} style={MINIMAP_STYLE} />
-        <Controls showInteractive={false} />
+        <Panel position="top-left">
+          <CanvasBar workflow={workflow} direction={direction} onJump={jumpTo} />
+        </Panel>
+        {mapShown && (
+          <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeClassName={miniMapClass} style={MINIMAP_STYLE} />
+        )}
+        <Controls showInteractive={false} showFitView={false}>
+          <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
+            ⤢
+          </ControlButton>
+          {bigEnoughForMap && (
+          <ControlButton
+            onClick={toggleMap}
+            title={mapShown ? "Hide the minimap" : "Show the minimap"}
+            aria-label={mapShown ? "Hide the minimap" : "Show the minimap"}
+            aria-pressed={mapShown}
+            data-testid="toggle-minimap"
+          >
+            ▣
+          </ControlButton>
+          )}
+        </Controls>
       </ReactFlow>
     </div>
   );
+}
+
+function readFlag(key: string, otherwise: boolean): boolean {
+  try {
+    const value = window.localStorage.getItem(key);
+    return value === null ? otherwise : value === "1";
+  } catch {
+    return otherwise;
+  }
+}
+
+function writeFlag(key: string, value: boolean): void {
+  try {
+    window.localStorage.setItem(key, value ? "1" : "0");
+  } catch {
+    // Storage refused (a private window): the choice lasts for this page.
+  }
 }
 
 function miniMapClass(node: CanvasNode): string {

@@ -1,4 +1,4 @@
-// One state on the canvas, drawn by its type. Memoised: it renders again only when its node object
+// One state on the canvas, drawn by its type, with its entry and exit handles on the layout's axis. Memoised: it renders again only when its node object
 // changes, and canvasGraph.ts keeps node objects identical while their state is unchanged.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
@@ -7,7 +7,8 @@ import { MARK_LABELS } from "../marks";
 import { LOOKS, lookOf, stateSummary } from "../stateStyle";
 
 function StateNodeView({ data, selected }: NodeProps<StateNode>) {
-  const { stateId, state, initial, mark, editable } = data;
+  const { stateId, state, initial, mark, editable, direction } = data;
+  const [entry, exit] = direction === "LR" ? [Position.Left, Position.Right] : [Position.Top, Position.Bottom];
   const look = lookOf(state);
   const style = LOOKS[look];
   const title = state.title || stateId;
@@ -23,7 +24,7 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
       data-mark={mark ?? ""}
       title={`${stateId} — ${described.join(", ")}`}
     >
-      <Handle type="target" position={Position.Top} className="handle handle-target" isConnectable={editable} />
+      <Handle type="target" position={entry} className="handle handle-target" isConnectable={editable} />
       <ShapeOutline look={look} />
       <div className="state-node-body">
         <div className="state-node-heading">
@@ -48,7 +49,7 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
       {look !== "final-success" && look !== "final-failure" && (
         <Handle
           type="source"
-          position={Position.Bottom}
+          position={exit}
           className="handle handle-source"
           isConnectable={editable}
           data-testid={`handle-${stateId}`}

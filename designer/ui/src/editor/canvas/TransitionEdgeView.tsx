@@ -1,10 +1,17 @@
-// One transition: a curve with its trigger and guard as the label. Edges joining the same two states are
-// fanned apart; a transition back to its own state is drawn as a loop.
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, useStore, type EdgeProps, type ReactFlowState } from "@xyflow/react";
+// One transition, with its trigger and guard as the label: along ELK's orthogonal route while both its
+// states stay where the layout put them; otherwise (a state was moved) in right-angled steps between the
+// handles. Edges joining the same two states are then fanned apart; a transition back to its own state
+// is drawn as a loop.
+import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, useStore, type EdgeProps, type ReactFlowState } from "@xyflow/react";
 import { memo } from "react";
+import type { Position } from "../../model/workflow";
 import type { TransitionEdge } from "../canvasGraph";
+import type { EdgeRoute } from "../elkLayout";
 
 const FAN_SPACING = 46;
+/** How far (px) the handle may sit from the route's end (the handle is drawn just outside the border). */
+const SNAP = 10;
+const CORNER = 8;
 /** Below this zoom labels are unreadable anyway; leaving them out keeps large flows fast. */
 const LABEL_MIN_ZOOM = 0.4;
 const labelsReadable = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM;
@@ -13,8 +20,10 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
   const showLabel = useStore(labelsReadable) || Boolean(selected || data?.mark);
   if (!data) return null;
-  const [path, labelX, labelY] =
-    props.source === props.target
+  const routed = data.route && snapped(data.route, { x: sourceX, y: sourceY }, { x: targetX, y: targetY });
+  const [path, labelX, labelY] = routed
+    ? routed
+    : props.source === props.target
       ? selfLoop(sourceX, sourceY, targetX, targetY)
       : fanned(sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data);
   const classes = ["transition-label", data.mark ? `mark-${data.mark}` : "", selected ? "selected" : ""];
@@ -52,8 +61,8 @@ function fanned(
   data: NonNullable<TransitionEdge["data"]>,
 ): [string, number, number] {
   const offset = (data.siblingIndex - (data.siblingCount - 1) / 2) * FAN_SPACING * (data.reversed ? -1 : 1);
-  if (offset === 0 && !backwards(sy, ty)) {
-    const [path, lx, ly] = getBezierPath({ sourceX: sx, sourceY: sy, targetX: tx, targetY: ty, sourcePosition, targetPosition });
+  if (offset === 0 && !backwards(sx, sy, tx, ty, sourcePosition)) {
+    const [path, lx, ly] = getSmoothStepPath({ sourceX: sx, sourceY: sy, targetX: tx, targetY: ty, sourcePosition, targetPosition, borderRadius: CORNER });
     return [path, lx, ly];
   }
   // A curve through a point pushed sideways from the middle: through (mx, my) at t = 1/2.
@@ -68,9 +77,51 @@ function fanned(
   return [`M ${sx},${sy} Q ${cx},${cy} ${tx},${ty}`, mx, my];
 }
 
-/** An edge leaving a node's bottom for a node above it would cut through both: bend it aside. */
-function backwards(sy: number, ty: number): boolean {
-  return ty < sy - 20;
+/** An edge leaving a node's exit for a node behind it would cut through both: bend it aside. */
+function backwards(sx: number, sy: number, tx: number, ty: number, side: EdgeProps["sourcePosition"]): boolean {
+  return side === "right" ? tx < sx - 20 : ty < sy - 20;
+}
+
+/** The route with its ends moved onto the handles (keeping its first and last legs straight), or null
+ * when a handle is too far from where the route was laid — its state has been moved. */
+function snapped(route: EdgeRoute, source: Position, target: Position): [string, number, number] | null {
+  const points = route.points.map((p) => ({ ...p }));
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last || points.length < 2) return null;
+  if (Math.hypot(first.x - source.x, first.y - source.y) > SNAP || Math.hypot(last.x - target.x, last.y - target.y) > SNAP) return null;
+  const move = (end: Position, next: Position | undefined, to: Position) => {
+    if (next && next !== end && points.length > 2) {
+      if (next.x === end.x) next.x = to.x;
+      if (next.y === end.y) next.y = to.y;
+    }
+    end.x = to.x;
+    end.y = to.y;
+  };
+  move(first, points[1], source);
+  move(last, points[points.length - 2], target);
+  const middle = points[Math.floor((points.length - 1) / 2)]!;
+  const after = points[Math.floor((points.length - 1) / 2) + 1] ?? middle;
+  const label = route.label ?? { x: (middle.x + after.x) / 2, y: (middle.y + after.y) / 2 };
+  return [roundedPath(points), label.x, label.y];
+}
+
+/** A polyline with its corners rounded. */
+function roundedPath(points: Position[]): string {
+  let d = `M ${points[0]!.x},${points[0]!.y}`;
+  for (let i = 1; i < points.length - 1; i += 1) {
+    const [a, b, c] = [points[i - 1]!, points[i]!, points[i + 1]!];
+    const r = Math.min(CORNER, Math.hypot(b.x - a.x, b.y - a.y) / 2, Math.hypot(c.x - b.x, c.y - b.y) / 2);
+    const towards = (from: Position, to: Position) => {
+      const length = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+      return { x: from.x + ((to.x - from.x) / length) * r, y: from.y + ((to.y - from.y) / length) * r };
+    };
+    const p1 = towards(b, a);
+    const p2 = towards(b, c);
+    d += ` L ${p1.x},${p1.y} Q ${b.x},${b.y} ${p2.x},${p2.y}`;
+  }
+  const end = points[points.length - 1]!;
+  return `${d} L ${end.x},${end.y}`;
 }
 
 function selfLoop(sx: number, sy: number, tx: number, ty: number): [string, number, number] {

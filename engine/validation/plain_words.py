@@ -1,0 +1,85 @@
+"""Pydantic's messages in an analyst's words, for the findings a new flow shows first.
+
+Pydantic speaks of dictionaries, items and literal values ("Dictionary should have at least 1 item after
+validation"); a person drawing a workflow reads "Add at least one state". Each error type known here is
+turned into a sentence that names the field by the format's own word; anything else keeps pydantic's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+__all__ = ["plain_message"]
+
+# What one item of a collection field is called, by the field's name.
+_ITEM_NAMES = {
+    "states": "state",
+    "transitions": "transition",
+    "branches": "branch",
+    "roles": "role",
+    "users": "user",
+    "approvers": "approver",
+    "source": "source state",
+}
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
+
+
+def _field(loc: Sequence[Any]) -> str:
+    names = [str(part) for part in loc if isinstance(part, str)]
+    return names[-1] if names else "this value"
+
+
+def _count(n: Any, noun: str) -> str:
+    number = _NUMBER_WORDS.get(n, str(n)) if isinstance(n, int) else str(n)
+    return f"{number} {noun}{'' if n == 1 else 'es' if noun.endswith(('ch', 'sh', 's')) else 's'}"
+
+
+def _too_short(name: str, ctx: Mapping[str, Any]) -> str:
+    item = _ITEM_NAMES.get(name, "item")
+    where = "" if name in ("states", "transitions") else f" to '{name}'"
+    return f"Add at least {_count(ctx.get('min_length', 1), item)}{where}."
+
+
+def _string_too_short(name: str, ctx: Mapping[str, Any]) -> str:
+    least = ctx.get("min_length", 1)
+    return f"'{name}' cannot be empty." if least <= 1 else f"'{name}' needs at least {least} characters."
+
+
+def _bound(name: str, ctx: Mapping[str, Any]) -> str:
+    for key, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
+        if key in ctx:
+            return f"'{name}' must be {words} {ctx[key]}."
+    return f"'{name}' is out of range."
+
+
+_SENTENCES: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
+    "too_short": _too_short,
+    "too_long": lambda name, ctx: f"'{name}' holds at most {_count(ctx.get('max_length'), 'item')}.",
+    "string_too_short": _string_too_short,
+    "literal_error": lambda name, ctx: f"'{name}' must be one of {ctx.get('expected', 'the listed values')}.",
+    "dict_type": lambda name, _: f"'{name}' must be an object {{ … }}.",
+    "model_type": lambda name, _: f"'{name}' must be an object {{ … }}.",
+    "model_attributes_type": lambda name, _: f"'{name}' must be an object {{ … }}.",
+    "list_type": lambda name, _: f"'{name}' must be a list [ … ].",
+    "string_type": lambda name, _: f"'{name}' must be text in quotes.",
+    "int_type": lambda name, _: f"'{name}' must be a whole number.",
+    "int_parsing": lambda name, _: f"'{name}' must be a whole number.",
+    "int_from_float": lambda name, _: f"'{name}' must be a whole number.",
+    "float_type": lambda name, _: f"'{name}' must be a number.",
+    "float_parsing": lambda name, _: f"'{name}' must be a number.",
+    "bool_type": lambda name, _: f"'{name}' must be true or false.",
+    "bool_parsing": lambda name, _: f"'{name}' must be true or false.",
+    "greater_than_equal": _bound,
+    "greater_than": _bound,
+    "less_than_equal": _bound,
+    "less_than": _bound,
+}
+
+
+def plain_message(error: Mapping[str, Any]) -> str | None:
+    """The error as a sentence for an analyst, or None when pydantic's own text is the best we have."""
+    sentence = _SENTENCES.get(str(error.get("type", "")))
+    if sentence is None:
+        return None
+    return sentence(_field(error.get("loc", ())), error.get("ctx") or {})
