@@ -16,6 +16,7 @@ setup-dev:
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 typecheck:
 	.venv/bin/mypy

@@ -19,13 +19,10 @@ import sqlalchemy as sa
 
 from designer.store.publication_requests import PublicationRequestRow
 from engine.database import reading
-from storage.tables.approvals import ApprovalRow
-from storage.tables.instances import InstanceRow
+from engine.read_models.activity import activity_fingerprint
 
 __all__ = ["ChangeFeed", "Fingerprint"]
 
-_INSTANCES = InstanceRow.__table__  # type: ignore[attr-defined]
-_APPROVALS = ApprovalRow.__table__  # type: ignore[attr-defined]
 _REQUESTS = PublicationRequestRow.__table__  # type: ignore[attr-defined]
 KINDS = ("instances", "approvals", "publications")
 
@@ -43,16 +40,11 @@ class Fingerprint:
 
 
 def fingerprint(database: sa.Engine, tenant: str) -> Fingerprint:
-    i, a, r = _INSTANCES.c, _APPROVALS.c, _REQUESTS.c
+    r = _REQUESTS.c
     with reading(database) as connection:
-        instances = connection.execute(
-            sa.select(sa.func.count(), sa.func.max(i.updated_at)).where(i.tenant == tenant)
-        ).one()
-        approvals = connection.execute(
-            sa.select(sa.func.count(), sa.func.max(a.id), sa.func.max(a.decided_at)).where(a.tenant == tenant)
-        ).one()
+        instances, approvals = activity_fingerprint(connection, tenant)
         requests = connection.execute(sa.select(sa.func.count(), sa.func.max(r.requested_at))).one()
-    return Fingerprint(tuple(instances), tuple(approvals), tuple(requests))
+    return Fingerprint(instances, approvals, tuple(requests))
 
 
 @dataclass(eq=False)  # each subscriber is itself, not equal to another of the same tenant
