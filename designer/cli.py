@@ -7,17 +7,22 @@ import sys
 
 import typer
 
-from agents.sandbox_cli import register_sandbox_commands
-from designer._serve import register_serve_command
-from designer._users_cli import register_users_commands
 from designer.executors import EXECUTORS
-from engine.cli.app import build_app, run_app
+from engine.cli.app import FILE_COMMANDS, build_app, run_app
 
 __all__ = ["EXECUTORS", "build_cli", "main"]
 
 
 
-def build_cli() -> typer.Typer:
+def build_cli(command: str | None = None) -> typer.Typer:
+    """Every command; given the `command` about to run and it only reads files, just the engine's file commands
+    (the designer, Litestar and the agent system are not imported)."""
+    if command in FILE_COMMANDS:
+        return build_app(command)
+    from agents.sandbox_cli import register_sandbox_commands  # noqa: PLC0415 - see above
+    from designer._serve import register_serve_command  # noqa: PLC0415
+    from designer._users_cli import register_users_commands  # noqa: PLC0415
+
     app = build_app()
     register_sandbox_commands(app)
     register_serve_command(app)
@@ -25,9 +30,15 @@ def build_cli() -> typer.Typer:
     return app
 
 
+def _command_of(argv: list[str]) -> str | None:
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first is not None and "--help" not in argv else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """The console script's entry point (`designer.cli:main`)."""
-    code = run_app(build_cli(), argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    code = run_app(build_cli(_command_of(arguments)), argv)
     if argv is None:
         sys.exit(code)
     return code

@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import typer
 
-from engine.cli.definition_commands import register_definition_commands
-from engine.cli.deploy_commands import register_deploy_commands
-from engine.cli.eval_commands import register_eval_commands
-from engine.cli.generated_tests_commands import register_testgen_commands
-from engine.cli.interop_commands import register_interop_commands
 from engine.cli.output import ExitCode, stderr
-from engine.cli.review_commands import register_review_commands
-from engine.cli.runtime_commands import register_runtime_commands
 from engine.errors import StatewrightError
 
-__all__ = ["build_app", "run_app"]
+__all__ = ["FILE_COMMANDS", "build_app", "run_app"]
+
+# The command groups: each module's `register_*` function adds its commands. Only the groups a command line
+# needs are imported, so a command that reads one file never pays for the runtime, the database or the
+# designer (a pre-commit hook runs `statewright validate` on every commit).
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "engine.cli.definition_commands:register_definition_commands": ("validate", "analyze", "render", "schema"),
+    "engine.cli.interop_commands:register_interop_commands": ("import", "export"),
+    "engine.cli.review_commands:register_review_commands": ("review",),
+    "engine.cli.generated_tests_commands:register_testgen_commands": ("testgen",),
+    "engine.cli.runtime_commands:register_runtime_commands": (
+        "run", "worker", "instances", "show", "history", "send", "approvals", "approve", "reject", "replay", "db"),
+    "engine.cli.deploy_commands:register_deploy_commands": ("deploy", "agents"),
+    "engine.cli.eval_commands:register_eval_commands": ("eval",),
+}
+FILE_COMMANDS = frozenset(name for spec, names in _GROUPS.items() if "runtime" not in spec
+                          and "deploy" not in spec and "eval" not in spec for name in names)
 
 
-def build_app() -> typer.Typer:
+def _register(spec: str) -> Callable[[typer.Typer], None]:
+    module, _, function = spec.partition(":")
+    register: Callable[[typer.Typer], None] = getattr(importlib.import_module(module), function)
+    return register
+
+
+def build_app(command: str | None = None) -> typer.Typer:
+    """The engine's commands; given the `command` about to run, only the group that holds it."""
     app = typer.Typer(
         name="statewright",
         help="Statewright: explicit state-machine workflows — validate, draw, run.",
@@ -25,13 +44,9 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         add_completion=False,
     )
-    register_definition_commands(app)
-    register_runtime_commands(app)
-    register_deploy_commands(app)
-    register_eval_commands(app)
-    register_interop_commands(app)
-    register_review_commands(app)
-    register_testgen_commands(app)
+    chosen = [spec for spec, names in _GROUPS.items() if command in names] or list(_GROUPS)
+    for spec in chosen:
+        _register(spec)(app)
     return app
 
 

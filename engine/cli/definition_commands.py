@@ -9,16 +9,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from engine.cli.engine_options import open_engine
 from engine.cli.files import DefinitionFile, collect_files
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition import Workflow
 from engine.definition.schema import agent_json_schema, workflow_json_schema
 from engine.errors import StatewrightError
 from engine.render import DotOptions, Highlight, render
-from engine.review import PAGE_POINTS, diagram_pdf
-from engine.review.paging import frame_of
-from engine.runtime.instance_path import instance_highlight
 from engine.validation.analysis import analyze
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding, has_errors
@@ -149,7 +145,7 @@ def render_command(
         )
     if direction not in (None, "TB", "LR"):
         fail("--direction is TB or LR", ExitCode.UNREADABLE)
-    if page not in (None, *PAGE_POINTS):
+    if page not in (None, "A4", "letter"):
         fail("--page is A4 or letter", ExitCode.UNREADABLE)
     if instance is not None and (path.is_dir() or highlight):
         fail("--instance draws one workflow file and replaces --highlight", ExitCode.UNREADABLE)
@@ -178,6 +174,10 @@ def render_command(
 
 def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highlight:
     """The path an instance of `workflow` took, from its history in `db`."""
+    # the runtime and the database load only for `render --instance`: validate and render stay fast
+    from engine.cli.engine_options import open_engine  # noqa: PLC0415
+    from engine.runtime.instance_path import instance_highlight  # noqa: PLC0415
+
     with open_engine(db) as engine:
         found = engine.get(instance_id)
         if found.workflow_id != workflow.id:
@@ -189,6 +189,9 @@ def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highl
 
 
 def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str | None, page: str | None) -> bytes:
+    from engine.review import diagram_pdf  # noqa: PLC0415 - WeasyPrint loads only for a paged drawing
+    from engine.review.paging import frame_of  # noqa: PLC0415
+
     if page is not None and fmt == "pdf":
         return diagram_pdf(workflow, page=page, direction=direction or "TB", highlight=marked)  # type: ignore[arg-type]
     fit = None
