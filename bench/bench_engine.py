@@ -11,7 +11,7 @@ two interleaved round by round, medians reported, in one table.
   history, the brief's anchor); and the same `send` beside LangGraph's SqliteSaver checkpointing the same
   flip, one graph step and one checkpoint per transition (`bench.langgraph_baseline`). Without langgraph
   installed (it is in requirements/dev.in) that row shows the brief's anchor, ~990/s, not measured.
-- PostgreSQL: 1 and 4 worker processes (`python -m engine.runtime.worker`, batch 32) beside raw psycopg over
+- PostgreSQL: 1 and 4 worker processes (`statewright worker`, batch 32) beside raw psycopg over
   1 and 4 connections (one process each), one transaction per transition, each with the share of the CPUs
   that was busy; and 1 and 4 workers running actions that wait rather than compute.
 - The shipped lead-qualification flow end to end, with the offline handlers of `agents.handlers`,

@@ -1,4 +1,4 @@
-"""Worker processes for the benchmarks: `python -m engine.runtime.worker`, started the ordinary way, and a
+"""Worker processes for the benchmarks: `statewright worker`, started the ordinary way, and a
 timed run of chains through them.
 
 Starting a worker takes seconds (imports), so the work is held back until every worker is up: the chains are
@@ -34,7 +34,7 @@ class WorkerFleet:
     """Worker processes on one database, each with its log in a temporary file."""
 
     def __init__(self, database_url: str, *, batch: int, poll_s: float = 0.02) -> None:
-        self._argv = [sys.executable, "-m", "engine.runtime.worker", "--db", database_url, "--handlers",
+        self._argv = [sys.executable, "-m", "designer.cli", "worker", "--db", database_url, "--handlers",
                       "bench.workloads:register_step", "--batch", str(batch), "--poll", str(poll_s)]
         self._running: list[tuple[subprocess.Popen[bytes], Path]] = []
         self._logs = Path(tempfile.mkdtemp(prefix="statewright-bench-workers-"))

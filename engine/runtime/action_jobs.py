@@ -15,11 +15,10 @@ from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
-from engine.runtime.decide import decide
 from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import retry_delay, should_retry
-from engine.runtime.snapshot import RUNNING, Event
-from engine.runtime.writer import snapshot_of
+from engine.runtime.snapshot import Event
+from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
@@ -108,8 +107,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     assert job.instance_id is not None
     if instance is None:
         instance = InstanceStore(tx).get_for_update(job.instance_id)
-    if (instance is None or instance.status != RUNNING or instance.version != payload["seq"]
-            or instance.state != payload["state"]):
+    if instance is None or not still_at(instance, payload["seq"], payload["state"]):
         if instance is not None:
             _record_spend(tx, job, outcome, instance, now)  # spent all the same
         return False  # the instance left the task meanwhile (cancelled, or moved on by another event)
@@ -118,7 +116,5 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
                              cost=outcome.cost, now=now)
     event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
-    compiled = rt.writer.compiled_for(tx, instance)
-    decision = decide(compiled, snapshot_of(instance), event, rt.writer.environment(tx, compiled, instance, now))
-    rt.writer.commit(tx, instance, decision, now=now, cost=amount)
+    take_step(rt, tx, instance, event, now=now, cost=amount)
     return True

@@ -7,12 +7,11 @@ from collections.abc import Sequence
 
 from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed
 from engine.runtime.core import Runtime
-from engine.runtime.decide import decide
 from engine.runtime.idempotency import keep_response, kept_response
 from engine.runtime.queries import instance_view
 from engine.runtime.snapshot import HELD, RUNNING, Event
+from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
-from engine.runtime.writer import snapshot_of
 from storage.approvals import ApprovalDecisionRecord, ApprovalRecord, ApprovalStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
@@ -88,7 +87,4 @@ def _maybe_fire(rt: Runtime, tx: Transaction, instance: InstanceRecord, pending:
     payload = {"actor": actor, "comment": comment, "approval": pending.id, "kind": pending.kind,
                "agent": pending.request.get("agent") if pending.kind == "agent" else None,
                "approvers": [d.actor for d in (approving if decision == "approve" else decisions)]}
-    compiled = rt.writer.compiled_for(tx, instance)
-    result = decide(compiled, snapshot_of(instance), Event(decision, payload, actor, system=True),
-                    rt.writer.environment(tx, compiled, instance, now))
-    return rt.writer.commit(tx, instance, result, now=now)
+    return take_step(rt, tx, instance, Event(decision, payload, actor, system=True), now=now)

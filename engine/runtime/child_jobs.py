@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from engine.definition import ParallelState, SubflowState
 from engine.runtime.core import Runtime
-from engine.runtime.decide import decide
 from engine.runtime.joins import BranchEnd, join_verdict
-from engine.runtime.snapshot import RUNNING, SUCCEEDED, Event
-from engine.runtime.writer import snapshot_of
+from engine.runtime.snapshot import SUCCEEDED, Event
+from engine.runtime.step import still_at, take_step
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
 
@@ -34,7 +33,7 @@ def resume_parent(rt: Runtime, tx: Transaction, child_id: str) -> bool:
     if child is None or child.parent_id is None:
         return False
     parent = instances.get_for_update(child.parent_id)
-    if parent is None or parent.status != RUNNING or parent.version != child.parent_seq:
+    if parent is None or child.parent_seq is None or not still_at(parent, child.parent_seq):
         return False  # the parent left that state already; this child's end no longer matters
     now = rt.clock.now()
     compiled = rt.writer.compiled_for(tx, parent)
@@ -56,6 +55,5 @@ def resume_parent(rt: Runtime, tx: Transaction, child_id: str) -> bool:
         event = Event(verdict.outcome, verdict.payload, system=True)
     else:
         return False
-    decision = decide(compiled, snapshot_of(parent), event, rt.writer.environment(tx, compiled, parent, now))
-    rt.writer.commit(tx, parent, decision, now=now)
+    take_step(rt, tx, parent, event, now=now)
     return True

@@ -7,12 +7,11 @@ from typing import Any
 from engine.errors import ConcurrencyConflict, TransitionNotAllowed
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
-from engine.runtime.decide import decide
 from engine.runtime.idempotency import keep_response, kept_response
 from engine.runtime.queries import instance_view, load_instance
 from engine.runtime.snapshot import HELD, Event
+from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
-from engine.runtime.writer import snapshot_of
 from storage.transaction import Transaction
 
 __all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
@@ -66,9 +65,7 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
             raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
                                        "approvals are decided with approve/reject by an authorised approver")
         now = rt.clock.now()
-        decision = decide(compiled, snapshot_of(instance), Event(event, payload, actor),
-                          rt.writer.environment(tx, compiled, instance, now))
-        view = instance_view(rt.writer.commit(tx, instance, decision, now=now))
+        view = instance_view(take_step(rt, tx, instance, Event(event, payload, actor), now=now))
         keep_response(tx, scope, idempotency_key, view, now)
         return view
 

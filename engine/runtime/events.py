@@ -12,10 +12,9 @@ from engine.definition.expressions import ExpressionError
 from engine.errors import InvalidInput
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
-from engine.runtime.decide import decide
-from engine.runtime.snapshot import RUNNING, Event
+from engine.runtime.snapshot import Event
+from engine.runtime.step import still_at, take_step
 from engine.runtime.variables import evaluate, evaluate_mapping
-from engine.runtime.writer import snapshot_of
 from storage.events import EventRecord, EventStore, EventWaitRecord
 from storage.instances import InstanceStore
 from storage.jobs import JobStore
@@ -83,14 +82,10 @@ def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord) -> str | Non
         if not EventStore(tx).claim_wait(wait):
             return None
         instance = InstanceStore(tx).get_for_update(wait.instance_id)
-        if instance is None or instance.status != RUNNING or instance.version != wait.seq:
+        if instance is None or not still_at(instance, wait.seq):
             return None
         now = rt.clock.now()
-        compiled = rt.writer.compiled_for(tx, instance)
-        delivered = Event("done", event.payload, event.published_by, system=True)
-        environment = rt.writer.environment(tx, compiled, instance, now)
-        decision = decide(compiled, snapshot_of(instance), delivered, environment)
-        rt.writer.commit(tx, instance, decision, now=now)
+        take_step(rt, tx, instance, Event("done", event.payload, event.published_by, system=True), now=now)
         EventStore(tx).record_delivery(event_id=event.id, instance_id=instance.id, kind="delivered", at=now)
         return instance.id
 

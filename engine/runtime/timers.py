@@ -6,9 +6,8 @@ from __future__ import annotations
 from engine.definition import ApprovalState
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.core import Runtime
-from engine.runtime.decide import decide
-from engine.runtime.snapshot import RUNNING, Event
-from engine.runtime.writer import snapshot_of
+from engine.runtime.snapshot import Event
+from engine.runtime.step import still_at, take_step
 from storage.approvals import ApprovalStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.timers import TimerRecord, TimerStore
@@ -31,7 +30,7 @@ def _escalate(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> None:
 
 def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:
     instance = InstanceStore(tx).get_for_update(timer.instance_id)
-    if instance is None or instance.status != RUNNING or instance.version != timer.seq:
+    if instance is None or not still_at(instance, timer.seq):
         return  # armed for a state the instance has left
     if timer.fire == "escalate":
         _escalate(rt, tx, instance)
@@ -39,11 +38,8 @@ def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:
     now = rt.clock.now()
     if timer.fire == "timeout":
         ApprovalStore(tx).close_for_instance(instance.id, status="timed_out", at=now)
-    compiled = rt.writer.compiled_for(tx, instance)
     payload = {"timer": timer.fire, "due_at": to_rfc3339(timer.due_at)}
-    decision = decide(compiled, snapshot_of(instance), Event(timer.fire, payload, system=True),
-                      rt.writer.environment(tx, compiled, instance, now))
-    rt.writer.commit(tx, instance, decision, now=now)
+    take_step(rt, tx, instance, Event(timer.fire, payload, system=True), now=now)
 
 
 def fire_next_timer(rt: Runtime) -> bool:

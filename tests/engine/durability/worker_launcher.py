@@ -3,7 +3,7 @@
 Importing the engine takes two to three seconds; a drill that kills and restarts workers hundreds of times
 would spend its time importing. This launcher imports the worker module, the handlers and the database
 drivers once — opening no database — and then, per request, forks a child that runs
-`engine.runtime.worker.main(argv)`: a real worker process with its own connections, started at once.
+`statewright worker ARGV` (`designer.cli.main`): a real worker process with its own connections, started at once.
 
 Commands on stdin, one per line; each answers one line on stdout:
     spawn ARGV_JSON   -> the child's pid
@@ -31,7 +31,7 @@ PR_SET_PDEATHSIG = 1
 PRELOADED = (
     "alembic.runtime.migration", "alembic.script", "apscheduler.schedulers.background", "psycopg",
     "sqlalchemy.dialects.postgresql.psycopg", "sqlalchemy.dialects.sqlite", "engine.runtime.engine",
-    "engine.runtime.scheduler", "engine.runtime.worker",
+    "engine.runtime.scheduler", "engine.runtime.worker", "designer.cli", "engine.cli.runtime_commands",
 )
 
 
@@ -49,9 +49,9 @@ def _child(argv: list[str]) -> None:
         os.dup2(2, 1)  # stdout is the launcher's answer channel
         for sig in (signal.SIGINT, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)
-        from engine.runtime.worker import main  # noqa: PLC0415 - imported by the launcher already
+        from designer.cli import main  # noqa: PLC0415 - imported by the launcher already
 
-        code = main(argv)
+        code = main(["worker", *argv])
     finally:
         sys.stderr.flush()
         os._exit(code)

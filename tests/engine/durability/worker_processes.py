@@ -1,7 +1,7 @@
 """Starting, killing and stopping worker processes for the drills.
 
 `Launcher` talks to `worker_launcher.py` (workers forked from a process that imported the engine already, so
-a restart costs milliseconds); `WorkerProcess` is `python -m engine.runtime.worker` started the ordinary way.
+a restart costs milliseconds); `WorkerProcess` is `statewright worker` started the ordinary way.
 Both run the drill handlers against the side-effect ledger given in `environment`.
 """
 
@@ -89,10 +89,10 @@ class Launcher:
 
 
 class WorkerProcess:
-    """`python -m engine.runtime.worker ...`, started the way an operator starts one."""
+    """`statewright worker ...` (`python -m designer.cli worker`), started the way an operator starts one."""
 
     def __init__(self, argv: list[str], env: dict[str, str], log: IO[str]) -> None:
-        self._process = subprocess.Popen([sys.executable, "-m", "engine.runtime.worker", *argv], env=env, cwd=ROOT,
+        self._process = subprocess.Popen([sys.executable, "-m", "designer.cli", "worker", *argv], env=env, cwd=ROOT,
                                          stdout=log, stderr=log)
 
     def running(self) -> bool:
