@@ -26,8 +26,6 @@ SUBFLOW_INVOKE = "urn:statewright:workflow"
 _WORKFLOW_FIELDS = ("version", "title", "description", "context", "policies", "schedules", "starts_on", "examples",
                     "layout")
 
-ET.register_namespace("", SCXML_NS)
-ET.register_namespace("sw", SW_NS)
 
 
 def _q(tag: str) -> str:
@@ -101,4 +99,7 @@ def export_scxml(workflow: Workflow) -> tuple[str, list[Finding]]:
     for sid, state in workflow.states.items():
         _state(root, sid, state, view)
     ET.indent(root)
+    # ElementTree's prefixes are process-wide and the review pack's SVG takes the default one: claim it again
+    ET.register_namespace("", SCXML_NS)
+    ET.register_namespace("sw", SW_NS)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n", []

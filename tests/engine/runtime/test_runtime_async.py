@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from runtime_support import edge, final, task, workflow
 
 from engine.runtime.actions import ActionRequest
 from engine.runtime.async_engine import AsyncEngine
 from engine.runtime.clock import ManualClock
+
+
+def run(scenario: Coroutine[Any, Any, None]) -> None:
+    """`asyncio.run` on a thread of its own, as an application's event loop would be: a test process that drove
+    a browser before (Playwright's sync API keeps its loop on the main thread) must not matter."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario).result()
 
 
 def test_the_async_engine_runs_a_flow_end_to_end(database_url: str, clock: ManualClock) -> None:
@@ -37,7 +47,7 @@ def test_the_async_engine_runs_a_flow_end_to_end(database_url: str, clock: Manua
         finally:
             await engine.close()
 
-    asyncio.run(scenario())
+    run(scenario())
 
 
 def test_an_async_worker_stops_when_asked(database_url: str) -> None:
@@ -59,4 +69,4 @@ def test_an_async_worker_stops_when_asked(database_url: str) -> None:
         finally:
             await engine.close()
 
-    asyncio.run(scenario())
+    run(scenario())
