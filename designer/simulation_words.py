@@ -47,7 +47,9 @@ def describe_effect(effect: Effect, now: float) -> str:  # noqa: PLR0911 - one s
         key = f" for {effect.correlation_key}" if effect.correlation_key else ""
         return f"waiting for event {effect.event_type}{key}"
     if isinstance(effect, RequestApproval):
-        whose = {"policy": "a policy's approval", "agent": "approval before an agent acts"}.get(effect.kind, "approval")
+        agent = effect.request.get("agent_name") or effect.request.get("agent") or "an agent"
+        whose = {"policy": f"a policy's approval ({effect.request.get('policy')})",
+                 "agent": f"an approval before agent {agent} acts"}.get(effect.kind, "approval")
         quorum = f" ({effect.quorum} needed)" if effect.quorum > 1 else ""
         due = f", due in {duration_words(effect.due_at - now)}" if effect.due_at is not None else ""
         return f"asks for {whose} by {_who(effect.users, effect.roles)}{quorum}{due}"

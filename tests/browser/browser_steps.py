@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,10 @@ def add_state(page: Page, kind: str, state_id: str, **fields: str) -> None:
 
 def fill_field(page: Page, name: str, value: str) -> None:
     field = page.get_by_test_id(f"field-{name}")
+    expect(field).to_be_visible()
+    if name in ("action", "agent", "workflow"):  # pickers: a list once the catalog loaded (handlers registered)
+        with contextlib.suppress(AssertionError):
+            expect(page.locator(f"select[data-testid='field-{name}']")).to_be_visible(timeout=5000)
     if field.evaluate("e => e.tagName") == "SELECT":
         field.select_option(value)
     else:

@@ -99,7 +99,7 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
     expect(page.get_by_test_id("branch-inspector")).to_contain_text("legal")
 
     # A state added from the palette lands in the branch; unconnected, validation finds it in the branch.
-    add_state(page, "task", "notify", action="notify_counsel")
+    add_state(page, "task", "notify", action="flag_for_review")
     expect(page.locator(".react-flow__node")).to_have_count(3)
     wait_validated(page)
     expect(state(page, "notify")).to_have_attribute("data-mark", "error")
@@ -147,7 +147,7 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
     document = json_text(page)
     legal = document["states"]["review"]["branches"][0]
     assert legal["name"] == "legal"
-    assert legal["states"]["notify"] == {"type": "task", "action": "notify_counsel", "title": "Notify counsel"}
+    assert legal["states"]["notify"] == {"type": "task", "action": "flag_for_review", "title": "Notify counsel"}
     assert {"source": "check", "trigger": "error", "dest": "notify"} in legal["transitions"]
     assert {"source": "notify", "trigger": "done", "dest": "cleared"} in legal["transitions"]
     assert "notify" not in document["states"]

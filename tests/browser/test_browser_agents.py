@@ -171,7 +171,7 @@ def simulate_the_gate(page: Page) -> None:
     page.get_by_test_id("sim-context").fill(json.dumps({"email": "jane.smith@globex.com"}))
     page.get_by_test_id("sim-start").click()
     expect(page.get_by_test_id("sim-status")).to_contain_text("held at an approval gate")
-    expect(page.get_by_test_id("sim-step-0")).to_contain_text("an approval (agent Gated Booker) at check")
+    expect(page.get_by_test_id("sim-step-0")).to_contain_text("an approval before agent Gated Booker acts")
     screenshot(page, "simulator-agent-gate")
     page.get_by_test_id("sim-fire-approve").click()
     expect(page.get_by_test_id("sim-status")).to_contain_text("running")

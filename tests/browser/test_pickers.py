@@ -41,7 +41,7 @@ def test_a_mistyped_action_is_flagged_and_fixed_by_picking(sign_in: SignIn, serv
 
     select_state(analyst, "extract")
     action = analyst.get_by_test_id("field-action")
-    assert action.evaluate("e => e.tagName") == "SELECT"
+    expect(analyst.locator("select[data-testid='field-action']")).to_be_visible()  # a list, once it loaded
     expect(action.locator("option[value='extract_lead']")).to_have_text("extract_lead (bdr_concierge)")
     expect(action.locator("option[value='score_lead']")).to_have_count(1)
     action.select_option("extract_lead")
@@ -59,7 +59,7 @@ def test_a_mistyped_action_is_flagged_and_fixed_by_picking(sign_in: SignIn, serv
 
     select_state(analyst, "child")
     workflow = analyst.get_by_test_id("field-workflow")
-    assert workflow.evaluate("e => e.tagName") == "SELECT"
+    expect(analyst.locator("select[data-testid='field-workflow']")).to_be_visible()
     expect(workflow).to_have_value("support_ticket_triage")
     expect(workflow.locator("option[value='lead_qualification']")).to_have_count(1)
 
