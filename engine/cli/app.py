@@ -35,6 +35,10 @@ def _register(spec: str) -> Callable[[typer.Typer], None]:
     return register
 
 
+def _commands() -> None:
+    """Statewright: explicit state-machine workflows — validate, draw, run."""
+
+
 def build_app(command: str | None = None) -> typer.Typer:
     """The engine's commands; given the `command` about to run, only the group that holds it."""
     app = typer.Typer(
@@ -44,6 +48,7 @@ def build_app(command: str | None = None) -> typer.Typer:
         pretty_exceptions_enable=False,
         add_completion=False,
     )
+    app.callback()(_commands)  # a group even when one command is registered: Typer would run it bare
     chosen = [spec for spec, names in _GROUPS.items() if command in names] or list(_GROUPS)
     for spec in chosen:
         _register(spec)(app)

@@ -4,7 +4,8 @@ They go to test-artifacts/screenshots/ on every run; with STATEWRIGHT_DOC_SCREEN
 to docs/img/, which is how the committed ones are made:
 
     STATEWRIGHT_DOC_SCREENSHOTS=1 CI=true .venv/bin/python -m pytest -q -p no:cacheprovider \\
-        tests/browser/test_big_flow_canvas.py tests/browser/test_json_editor.py tests/browser/test_plain_words.py
+        tests/browser/test_big_flow_canvas.py tests/browser/test_json_editor.py \\
+        tests/browser/test_plain_words_in_the_browser.py
 """
 
 from __future__ import annotations
