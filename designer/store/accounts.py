@@ -8,7 +8,6 @@ string.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +19,6 @@ __all__ = [
     "AccountStore",
     "ApiTokenRow",
     "DuplicateAccount",
-    "FailureCount",
     "LoginAttemptRow",
     "SessionRow",
     "TenantRow",
@@ -97,12 +95,6 @@ class LoginAttemptRow(SQLModel, table=True):
 
 class DuplicateAccount(Exception):
     """A username (or tenant id) that exists already."""
-
-
-@dataclass(frozen=True)
-class FailureCount:
-    count: int
-    last_at: datetime | None
 
 
 def _fresh_user(row: UserRow) -> UserRow:
@@ -308,24 +300,6 @@ class AccountStore:
         with self._session() as session:
             session.add(LoginAttemptRow(username=username, succeeded=succeeded, remote=remote, at=at))
             session.commit()
-
-    def recent_failures(self, username: str, since: datetime) -> FailureCount:
-        """Failed attempts for `username` after `since` and after its last successful login."""
-        with self._session() as session:
-            last_success = session.exec(
-                select(func.max(LoginAttemptRow.at)).where(
-                    LoginAttemptRow.username == username, col(LoginAttemptRow.succeeded).is_(True)
-                )
-            ).one()
-            start = max(since, _aware(last_success) or since)
-            count, last_at = session.exec(
-                select(func.count(), func.max(LoginAttemptRow.at)).where(
-                    LoginAttemptRow.username == username,
-                    col(LoginAttemptRow.succeeded).is_(False),
-                    col(LoginAttemptRow.at) > start,
-                )
-            ).one()
-            return FailureCount(int(count), _aware(last_at))
 
     def purge_login_attempts(self, before: datetime) -> None:
         with self._session() as session:
