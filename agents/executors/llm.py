@@ -1,26 +1,34 @@
-"""The `llm` executor: an agent's action performed by a model behind an OpenAI-compatible chat-completions API.
+"""The `llm` executor: an agent's action performed by a model behind an OpenAI-compatible chat-completions API
+(OpenAI, Azure OpenAI, vLLM, Ollama, LiteLLM: any base URL).
 
 The agent's instructions are the system message, the action and its input the user message, and the agent's
-`tools` are offered as function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
-Each tool call the model makes runs through the `ToolRegistry` and is recorded as a step; the loop ends at a
-message without tool calls, whose content (a JSON value) is the action's output. Token usage is priced by the
-model price table. Every failure is an `ActionError` with a kind (`llm_http`, `llm_timeout`, `llm_unavailable`,
-`llm_malformed`, `llm_tool`, or a tool's own kind), so the task takes its `error` path with the reason.
+`tools` are offered as typed function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
+The model is the agent's own `model` (the settings' model when the agent names none), priced from the
+deployment's price table; a model without a price runs with its cost recorded as 0.
+
+The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
+step. A mistake the model can correct — arguments that are not JSON, a tool it does not have, a tool's own error
+(`not_found`, `validation`) — goes back to it as the tool message, recorded as a step with its error. A final
+message whose content is not JSON goes back too, up to `max_output_repairs` times. Every write tool is given an
+idempotency key derived from the task's own key and the call's ordinal in the conversation, not from the
+attempt, so an attempt retried after a 429 or a crash does not repeat a side effect.
+
+Provider failures are the task's to retry (chat_client.py sorts them into transient and permanent kinds); each
+attempt's tokens are priced and recorded with it, even when it fails.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
-
+from agents.executors.chat_client import ChatClient
 from agents.executors.settings import LlmSettings
+from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
 from agents.handlers import register, shipped_definitions
-from agents.handlers.pricing import MODEL_PRICES, ModelPrice
+from agents.handlers.pricing import UNKNOWN_PRICE, ModelPrice, estimate_tokens, price_table
 from agents.tools import ToolError, ToolRegistry
 from engine.definition import Agent
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
@@ -28,72 +36,35 @@ from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, Ac
 __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
 
 
-def tool_function_name(tool: str) -> str:
-    """A dotted tool name in the form function names allow (`[a-zA-Z0-9_-]`)."""
-    return tool.replace(".", "__")
-
-
-class ChatClient:
-    """One POST to `{url}/chat/completions`; transport and protocol failures become `ActionError`s."""
-
-    def __init__(self, settings: LlmSettings, *, transport: httpx.BaseTransport | None = None) -> None:
-        headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
-        self._http = httpx.Client(base_url=settings.url, headers=headers, timeout=settings.timeout_s,
-                                  transport=transport)
-        self._timeout = settings.timeout_s
-
-    def close(self) -> None:
-        self._http.close()
-
-    def complete(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The first choice's message and the usage of one completion."""
-        try:
-            response = self._http.post("/chat/completions", json=body)
-        except httpx.TimeoutException as exc:
-            raise ActionError("llm_timeout", f"the model did not answer within {self._timeout:g}s") from exc
-        except httpx.TransportError as exc:
-            raise ActionError("llm_unavailable", f"cannot reach the model endpoint: {exc}") from exc
-        if response.status_code >= 400:
-            kind = "rate_limited" if response.status_code == 429 else "llm_http"
-            retryable = response.status_code not in (400, 401, 403, 404)
-            raise ActionError(kind, f"the model endpoint answered HTTP {response.status_code}: "
-                                    f"{response.text[:300]}", retryable=retryable)
-        try:
-            reply = response.json()
-        except ValueError as exc:
-            raise ActionError("llm_malformed", f"the model's reply is not JSON: {response.text[:200]!r}") from exc
-        choices = reply.get("choices") if isinstance(reply, dict) else None
-        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise ActionError("llm_malformed", "the model's reply has no choices")
-        message = choices[0].get("message")
-        if not isinstance(message, dict):
-            raise ActionError("llm_malformed", "the model's first choice has no message")
-        usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
-        return {"message": message, "usage": usage}
-
-
-def _function_tool(registry: ToolRegistry, name: str) -> dict[str, Any]:
-    tool = registry.get(name)
-    signature = inspect.signature(tool.function)
-    properties = {p: {"description": p} for p in tool.parameters}
-    required = [p for p, param in signature.parameters.items()
-                if p != "self" and param.default is inspect.Parameter.empty
-                and param.kind not in (param.VAR_KEYWORD, param.VAR_POSITIONAL)]
-    return {"type": "function", "function": {
-        "name": tool_function_name(name), "description": tool.summary or name,
-        "parameters": {"type": "object", "properties": properties, "required": required}}}
+class _Reply(ValueError):
+    """A mistake to send back to the model: the message it will read."""
 
 
 def _final_output(content: Any) -> Any:
     if not isinstance(content, str) or not content.strip():
-        raise ActionError("llm_malformed", "the model's final message has no content")
+        raise _Reply("Your final message has no content. Reply with only the action's output as one JSON value.")
     text = content.strip()
     if text.startswith("```"):
         text = text.strip("`").removeprefix("json").strip()
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise ActionError("llm_malformed", f"the model's final content is not JSON: {content[:200]!r}") from exc
+        raise _Reply(f"Your final message is not JSON ({exc}). Reply with only the action's output as one "
+                     f"JSON value.") from exc
+
+
+class _Conversation:
+    """One attempt's messages, tool calls and tokens."""
+
+    def __init__(self, request: ActionRequest, agent: Agent, model: str) -> None:
+        self.request = request
+        self.agent = agent
+        self.model = model
+        self.steps: list[dict[str, Any]] = []
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
+        self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
 
 
 class LlmExecutor:
@@ -102,11 +73,8 @@ class LlmExecutor:
     def __init__(self, settings: LlmSettings, agents: Mapping[str, Agent], tools: ToolRegistry,
                  now: Callable[[], float], *, prices: Mapping[str, ModelPrice] | None = None,
                  client: ChatClient | None = None) -> None:
-        price_table = dict(MODEL_PRICES if prices is None else prices)
-        if settings.model not in price_table:
-            raise ValueError(f"no price for the model {settings.model}; add it to the price table")
         self.settings = settings
-        self._price = price_table[settings.model]
+        self._prices = dict(price_table() if prices is None else prices)
         self._agents = dict(agents)
         self._by_action = {action: a for a in agents.values() for action in a.actions}
         self._tools = tools
@@ -125,81 +93,116 @@ class LlmExecutor:
             raise ActionError("llm_config", f"no agent performs the action '{request.action}'", retryable=False)
         return agent
 
+    def model_for(self, agent: Agent) -> str:
+        """The agent's own model; the settings' model for an agent that names none."""
+        return agent.model or self.settings.model
+
     def run(self, request: ActionRequest) -> ActionResult:
         agent = self._agent(request)
+        talk = _Conversation(request, agent, self.model_for(agent))
         by_function = {tool_function_name(t): t for t in agent.tools if t in self._tools}
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": f"{agent.instructions}\n\nYou are performing the action "
                                           f"'{request.action}'. Reply with only its output as one JSON value."},
             {"role": "user", "content": json.dumps({"action": request.action, "input": request.input})}]
-        body: dict[str, Any] = {"model": self.settings.model, "temperature": agent.temperature,
+        body: dict[str, Any] = {"model": talk.model, "temperature": agent.temperature,
                                 "max_tokens": agent.max_tokens, "messages": messages}
         if by_function:
-            body["tools"] = [_function_tool(self._tools, t) for t in by_function.values()]
-        steps: list[dict[str, Any]] = []
-        tokens = [0, 0]  # prompt, completion: what the model billed so far
+            body["tools"] = [function_tool(self._tools, t) for t in by_function.values()]
         try:
-            return self._converse(body, messages, by_function, steps, tokens)
+            return self._converse(body, messages, by_function, talk)
         except ActionError as exc:  # the attempt's tool calls and the tokens it spent go with its failure
-            exc.steps = exc.steps or steps
-            if exc.cost is None and any(tokens):
-                exc.cost = self._cost(*tokens)
+            exc.steps = exc.steps or talk.steps
+            if exc.cost is None and (talk.prompt_tokens or talk.completion_tokens):
+                exc.cost = self._cost(talk)
             raise
 
     def _converse(self, body: dict[str, Any], messages: list[dict[str, Any]], by_function: Mapping[str, str],
-                  steps: list[dict[str, Any]], tokens: list[int]) -> ActionResult:
+                  talk: _Conversation) -> ActionResult:
+        repairs = 0
         for _ in range(self.settings.max_tool_rounds + 1):
-            answer = self.client.complete(body)
-            tokens[0] += int(answer["usage"].get("prompt_tokens") or 0)
-            tokens[1] += int(answer["usage"].get("completion_tokens") or 0)
+            answer = self.client.complete(body, now=self._now())
             message = answer["message"]
+            self._count(talk, answer["usage"], messages, message)
             calls = message.get("tool_calls") or []
             if not calls:
-                output = _final_output(message.get("content"))
-                return ActionResult(output=output, cost=self._cost(*tokens), steps=steps)
+                try:
+                    output = _final_output(message.get("content"))
+                except _Reply as mistake:
+                    repairs += 1
+                    if repairs > self.settings.max_output_repairs:
+                        raise ActionError("llm_malformed", f"the model's final content is not JSON after "
+                                                           f"{repairs} tries: {str(message.get('content'))[:200]!r}",
+                                          retryable=False) from mistake
+                    messages.append({"role": "assistant", "content": message.get("content") or ""})
+                    messages.append({"role": "user", "content": str(mistake)})
+                    continue
+                return ActionResult(output=output, cost=self._cost(talk), steps=talk.steps)
+            if not isinstance(calls, list):
+                raise ActionError("llm_malformed", "the model's tool_calls is not a list", retryable=False)
             messages.append({"role": "assistant", "content": message.get("content"), "tool_calls": calls})
-            for call in self._checked_calls(calls):
-                result = self._call_tool(by_function, call, steps)
+            for call in calls:
+                if not isinstance(call, dict) or "id" not in call:
+                    raise ActionError("llm_malformed", f"a malformed tool call: {str(call)[:200]}", retryable=False)
+                result = self._call_tool(by_function, call, talk)
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
-        raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool calls")
+        raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
+                                      f"calls", retryable=False)
 
-    @staticmethod
-    def _checked_calls(calls: Any) -> Iterable[dict[str, Any]]:
-        if not isinstance(calls, list):
-            raise ActionError("llm_malformed", "the model's tool_calls is not a list")
-        for call in calls:
-            function = call.get("function") if isinstance(call, dict) else None
-            if not isinstance(function, dict) or not isinstance(function.get("name"), str) or "id" not in call:
-                raise ActionError("llm_malformed", f"a malformed tool call: {str(call)[:200]}")
-            yield call
+    def _count(self, talk: _Conversation, usage: dict[str, Any] | None, messages: list[dict[str, Any]],
+               message: dict[str, Any]) -> None:
+        """Add a reply's billed tokens; without `usage`, estimate them from the text (and flag the estimate)."""
+        if usage is None:
+            talk.estimated = True
+            talk.prompt_tokens += estimate_tokens(messages)
+            talk.completion_tokens += estimate_tokens(message)
+            return
+        talk.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+        talk.completion_tokens += int(usage.get("completion_tokens") or 0)
 
-    def _call_tool(self, by_function: Mapping[str, str], call: dict[str, Any],
-                   steps: list[dict[str, Any]]) -> dict[str, Any]:
-        function = call["function"]
-        tool = by_function.get(function["name"])
-        if tool is None:
-            raise ActionError("llm_tool", f"the model called the unknown tool '{function['name']}' "
-                                          f"(this agent's tools: {', '.join(sorted(by_function)) or 'none'})")
-        try:
-            parameters = json.loads(function.get("arguments") or "{}")
-        except ValueError as exc:
-            raise ActionError("llm_malformed", f"the arguments of {tool} are not JSON") from exc
-        if not isinstance(parameters, dict):
-            raise ActionError("llm_malformed", f"the arguments of {tool} are not an object")
-        step: dict[str, Any] = {"step_id": f"step_{len(steps) + 1:03d}", "action": tool, "parameters": parameters,
+    def _call_tool(self, by_function: Mapping[str, str], call: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
+        """Run one tool call; what the model got wrong comes back as `{"error": ...}` for it to correct."""
+        function = call.get("function")
+        name = function.get("name") if isinstance(function, dict) else None
+        step: dict[str, Any] = {"step_id": f"step_{len(talk.steps) + 1:03d}", "action": name,
                                 "timestamp": datetime.fromtimestamp(self._now(), UTC).isoformat(timespec="seconds")}
-        steps.append(step)
+        talk.steps.append(step)
+        tool = by_function.get(name) if isinstance(name, str) else None
+        if tool is None:
+            return self._mistake(step, "unknown_tool", f"there is no tool '{name}'; your tools: "
+                                                       f"{', '.join(sorted(by_function)) or 'none'}")
+        step["action"] = tool
         try:
-            result = self._tools.call(tool, parameters)
+            parameters = json.loads(function.get("arguments") or "{}")  # type: ignore[union-attr]
+        except (ValueError, TypeError) as exc:
+            return self._mistake(step, "validation", f"the arguments of {tool} are not JSON: {exc}")
+        if not isinstance(parameters, dict):
+            return self._mistake(step, "validation", f"the arguments of {tool} are not a JSON object")
+        step["parameters"] = parameters
+        given = {k: v for k, v in parameters.items() if k not in ("idempotency_key", "tenant")}
+        if takes_idempotency_key(self._tools, tool):
+            talk.tool_calls += 1
+            given["idempotency_key"] = f"{talk.request.idempotency_key}:llm:{talk.tool_calls}"
+        try:
+            result = self._tools.call(tool, given)
         except ToolError as exc:
-            step["error"] = {"kind": exc.kind, "message": exc.message}
-            raise ActionError(exc.kind, str(exc), retryable=exc.retryable) from exc
+            if exc.retryable:  # the system behind the tool is down: the task's retry policy decides
+                step["error"] = {"kind": exc.kind, "message": exc.message}
+                raise ActionError(exc.kind, str(exc), retryable=True) from exc
+            return self._mistake(step, exc.kind, exc.message)
         step["result"] = result
         return result
 
-    def _cost(self, prompt: int, completion: int) -> Cost:
-        amount = (prompt * self._price.prompt_per_million + completion * self._price.completion_per_million) / 1e6
-        return Cost(amount=round(amount, 8), tokens=prompt + completion, model=self.settings.model)
+    @staticmethod
+    def _mistake(step: dict[str, Any], kind: str, message: str) -> dict[str, Any]:
+        step["error"] = {"kind": kind, "message": message}
+        return {"error": {"kind": kind, "message": message}}
+
+    def _cost(self, talk: _Conversation) -> Cost:
+        price = self._prices.get(talk.model, UNKNOWN_PRICE)
+        amount = (talk.prompt_tokens * price.prompt_per_million
+                  + talk.completion_tokens * price.completion_per_million) / 1e6
+        return Cost(amount=round(amount, 8), tokens=talk.prompt_tokens + talk.completion_tokens, model=talk.model)
 
 
 def register_llm(engine: Any, settings: LlmSettings | None = None, *,

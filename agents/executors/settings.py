@@ -19,6 +19,7 @@ class LlmSettings:
     api_key: str | None = None
     timeout_s: float = 60.0
     max_tool_rounds: int = 8
+    max_output_repairs: int = 2  # final replies that are not JSON sent back to the model before the task fails
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LlmSettings:

@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1  # the input was read and has errors (or the request was refused)
     UNREADABLE = 2  # the input could not be read at all, or the command line is wrong
+    WAITING = 3  # `run`: the instance has not ended (it waits for a person, a timer or an event)
 
 
 class OutputFormat(StrEnum):

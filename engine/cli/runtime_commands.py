@@ -19,6 +19,7 @@ from rich.table import Table
 from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, LogFormatOption, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
+from engine.definition import Example
 from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
@@ -75,7 +76,10 @@ def run_command(
     db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None, output: Format = OutputFormat.text,
     max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds to wait for retries.")] = 30.0,
 ) -> None:
-    """Deploy FILE, start it, run it to its end or its first wait, and print its transitions."""
+    """Deploy FILE, start it, run it to its end or its first wait, and print its transitions.
+
+    Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's expected state was
+    not reached), 3 when it has not ended: it waits for an approval, a timer or an event."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
     if not file.is_file():
@@ -108,8 +112,17 @@ def run_command(
         stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
         if view.error:
             stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
+    _exit_for(view, chosen)
+
+
+def _exit_for(view: InstanceView, chosen: Example | None) -> None:
+    """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting."""
     if chosen is not None and chosen.expect_state is not None and chosen.expect_state != view.state:
         fail(f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached '{view.state}'")
+    if view.status in ("failed", "cancelled", "stuck"):
+        raise typer.Exit(ExitCode.FINDINGS)
+    if not view.ended:
+        raise typer.Exit(ExitCode.WAITING)
 
 
 def worker_command(

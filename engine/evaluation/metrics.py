@@ -71,7 +71,7 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
-def compute_metrics(workflow: Workflow, runs: Sequence[CaseRun], qa_field: str = "qa.score") -> Metrics:
+def compute_metrics(workflow: Workflow, runs: Sequence[CaseRun], qa_field: str = "qa.total") -> Metrics:
     tasks = [e for r in runs for e in _task_entries(workflow, r.history)]
     escalations = escalation_states(workflow)
     qa = [v for r in runs if not is_missing(v := read_path(r.view.context, qa_field)) and isinstance(v, int | float)]

@@ -64,7 +64,7 @@ def judge(case: EvalCase, view: InstanceView) -> list[str]:
     return found
 
 
-def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, qa_field: str = "qa.score",
+def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, qa_field: str = "qa.total",
              max_wait: float = 30.0) -> EvalReport:
     """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order."""
     deployed = engine.deploy(workflow)

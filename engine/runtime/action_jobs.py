@@ -16,7 +16,7 @@ from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
 from engine.runtime.memory import SharedMemory
-from engine.runtime.retries import retry_delay, should_retry
+from engine.runtime.retries import MAX_RETRY_AFTER_S, retry_delay, should_retry
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
@@ -93,7 +93,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     retry = Retry.model_validate(payload["retry"]) if payload.get("retry") else None
     if outcome.failed and should_retry(retry, job.attempt, outcome.error_kind or "error", outcome.retryable):
         assert retry is not None
-        due = now + retry_delay(retry, job.attempt, rt.rng)
+        due = now + max(retry_delay(retry, job.attempt, rt.rng), min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
         if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due,
                             error=_error(outcome, job.attempt), now=now):
             _record_attempt(tx, job, outcome, "retry", now)

@@ -25,6 +25,7 @@ class ActionOutcome:
     error_message: str | None = None
     retryable: bool = True
     steps: tuple[dict[str, Any], ...] = ()  # the tool calls the attempt made
+    retry_after_s: float | None = None  # the failing service's own least wait before a retry
 
     @property
     def failed(self) -> bool:
@@ -128,7 +129,7 @@ def _missing(request: ActionRequest) -> ActionOutcome:
 def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
     if isinstance(exc, ActionError):
         return ActionOutcome(error_kind=exc.kind, error_message=exc.detail, retryable=exc.retryable,
-                             steps=_steps(exc.steps), cost=exc.cost)
+                             steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, Exception):

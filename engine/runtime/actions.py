@@ -58,18 +58,22 @@ class ActionResult:
 class ActionError(StatewrightError):
     """A handler's failure with a kind ('timeout', 'rate_limited', 'validation', ...) that retries can name.
     `steps` are the tool calls made before it failed, `cost` what it spent before it failed (a model's tokens);
-    both are recorded with the attempt, and the cost counts against the tenant's budget like any other."""
+    both are recorded with the attempt, and the cost counts against the tenant's budget like any other.
+    `retry_after_s`: the least wait before a retry that the failing service asked for (a retry waits longer
+    than its backoff when this is longer)."""
 
     status = 502
     title = "Action failed"
 
     def __init__(self, kind: str, message: str, *, retryable: bool = True,
-                 steps: list[dict[str, Any]] | None = None, cost: Cost | None = None) -> None:
+                 steps: list[dict[str, Any]] | None = None, cost: Cost | None = None,
+                 retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.retryable = retryable
         self.steps = steps or []
         self.cost = cost
+        self.retry_after_s = retry_after_s  # a server's own wait before a retry (HTTP Retry-After), if it named one
 
 
 ActionHandler = Callable[[ActionRequest], Any | Awaitable[Any]]

@@ -7,7 +7,10 @@ from typing import Any
 
 from engine.definition import Retry
 
-__all__ = ["retry_delay", "should_retry"]
+__all__ = ["MAX_RETRY_AFTER_S", "retry_delay", "should_retry"]
+
+# the longest a failing service's Retry-After may delay a retry (a day: beyond that it is an outage, not a limit)
+MAX_RETRY_AFTER_S = 86_400.0
 
 
 def should_retry(retry: Retry | None, attempt: int, kind: str, retryable: bool) -> bool:

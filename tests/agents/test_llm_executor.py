@@ -95,40 +95,47 @@ def _failure(url: str, tools: ToolRegistry, clock: ManualClock, **overrides: Any
     return caught.value
 
 
-def test_an_http_500_is_an_llm_http_error(server: tuple[str, Script], tools: ToolRegistry,
-                                          clock: ManualClock) -> None:
+@pytest.mark.parametrize(("status", "headers", "kind", "retryable", "wait"), [
+    (500, {}, "unavailable", True, None),
+    (503, {"Retry-After": "12"}, "unavailable", True, 12.0),
+    (429, {"Retry-After": "7"}, "rate_limited", True, 7.0),
+    (429, {}, "rate_limited", True, None),
+    (400, {}, "llm_http", False, None),
+    (401, {}, "llm_http", False, None),
+])
+def test_provider_errors_are_sorted_into_transient_and_permanent(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock, status: int, headers: dict[str, str],
+        kind: str, retryable: bool, wait: float | None) -> None:
     url, script = server
-    script.replies.append(Reply({"error": {"message": "overloaded"}}, status=500))
+    script.replies.append(Reply({"error": {"message": "overloaded"}}, status=status, headers=headers))
     error = _failure(url, tools, clock)
-    assert error.kind == "llm_http"
-    assert "HTTP 500" in str(error)
+    assert (error.kind, error.retryable, error.retry_after_s) == (kind, retryable, wait)
+    assert f"HTTP {status}" in str(error)
     assert "overloaded" in str(error)
 
 
-def test_a_reply_slower_than_the_timeout_is_an_llm_timeout(server: tuple[str, Script], tools: ToolRegistry,
-                                                           clock: ManualClock) -> None:
+def test_a_reply_slower_than_the_timeout_is_a_timeout(server: tuple[str, Script], tools: ToolRegistry,
+                                                      clock: ManualClock) -> None:
     url, script = server
     script.replies.append(Reply(completion("{}"), delay_s=1.5))
     started = time.monotonic()
     error = _failure(url, tools, clock, timeout_s=0.3)
-    assert error.kind == "llm_timeout"
+    assert (error.kind, error.retryable) == ("timeout", True)
     assert time.monotonic() - started < 1.4
 
 
-def test_a_refused_connection_is_llm_unavailable(tools: ToolRegistry, clock: ManualClock) -> None:
+def test_a_refused_connection_is_unavailable(tools: ToolRegistry, clock: ManualClock) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     error = _failure(f"http://127.0.0.1:{port}/v1", tools, clock)
-    assert error.kind == "llm_unavailable"
+    assert (error.kind, error.retryable) == ("unavailable", True)
 
 
 @pytest.mark.parametrize(("reply", "kind", "reason"), [
     (Reply(raw=b"<html>gateway</html>"), "llm_malformed", "not JSON"),
     (Reply({"id": "x", "choices": []}), "llm_malformed", "no choices"),
-    (Reply(completion("Sure! The contact is a duplicate.")), "llm_malformed", "final content is not JSON"),
-    (Reply(completion(None, [tool_call("c", "crm.companies.update", {})])), "llm_tool", "unknown tool"),
-    (Reply(completion(None, [{"id": "c", "type": "function"}])), "llm_malformed", "malformed tool call"),
+    (Reply(completion(None, [{"type": "function"}])), "llm_malformed", "malformed tool call"),
 ])
 def test_malformed_replies_are_errors_with_a_reason(server: tuple[str, Script], tools: ToolRegistry,
                                                     clock: ManualClock, reply: Reply, kind: str, reason: str) -> None:
@@ -151,6 +158,103 @@ def test_endless_tool_calls_stop_after_the_round_limit(server: tuple[str, Script
     assert error.cost is not None  # three replies billed, though the attempt failed
     assert error.cost.tokens == 3 * 120
     assert error.cost.amount == pytest.approx(3 * (100 * 0.15 + 20 * 0.60) / 1e6)
+
+
+def test_a_final_reply_that_is_not_json_goes_back_to_the_model_a_bounded_number_of_times(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply(completion("Sure! The contact is a duplicate.")),
+                       Reply(completion('{"duplicate": true}'))]
+    result = executor(url, tools, clock).run(request_for("search_crm_duplicates", "bdr_concierge", {"email": "a@b"}))
+    assert result.output == {"duplicate": True}
+    told = script.requests[1]["messages"][-1]
+    assert told["role"] == "user"
+    assert "not JSON" in told["content"]
+    script.replies += [Reply(completion("no")) for _ in range(3)]
+    error = _failure(url, tools, clock, max_output_repairs=2)
+    assert (error.kind, error.retryable) == ("llm_malformed", False)
+    assert "after 3 tries" in str(error)
+
+
+def test_tool_call_mistakes_go_back_to_the_model_and_are_recorded_as_steps(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    bad_arguments = {"id": "c1", "type": "function", "function": {"name": "crm__contacts__search",
+                                                                  "arguments": "{email: oops"}}
+    script.replies += [
+        Reply(completion(None, [bad_arguments, tool_call("c2", "crm.companies.update", {})])),
+        Reply(completion(None, [tool_call("c3", "crm.contacts.search", {"emial": "a@b.com"})])),
+        Reply(completion(None, [tool_call("c4", "crm.contacts.search", {"email": "jane.smith@globex.com"})])),
+        Reply(completion('{"duplicate": true, "contact_id": "C-2001"}')),
+    ]
+    result = executor(url, tools, clock).run(
+        request_for("search_crm_duplicates", "bdr_concierge", {"email": "jane.smith@globex.com"}))
+    assert result.output == {"duplicate": True, "contact_id": "C-2001"}
+    assert [(s["action"], s.get("error", {}).get("kind")) for s in result.steps] == [
+        ("crm.contacts.search", "validation"), ("crm__companies__update", "unknown_tool"),
+        ("crm.contacts.search", "validation"), ("crm.contacts.search", None)]
+    answers = [m for m in script.requests[1]["messages"] if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in answers] == ["c1", "c2"]
+    assert "not JSON" in json.loads(answers[0]["content"])["error"]["message"]
+    assert "there is no tool 'crm__companies__update'" in json.loads(answers[1]["content"])["error"]["message"]
+
+
+def test_tool_schemas_are_typed_and_hide_what_the_engine_supplies(server: tuple[str, Script], tools: ToolRegistry,
+                                                                 clock: ManualClock) -> None:
+    url, script = server
+    script.replies.append(Reply(completion("{}")))
+    executor(url, tools, clock).run(request_for("respond_with_solution", "support_concierge", {"ticket_id": "T-1"}))
+    (comment,) = [t["function"] for t in script.requests[0]["tools"]
+                  if t["function"]["name"] == "helpdesk__comments__add"]
+    parameters = comment["parameters"]
+    assert set(parameters["properties"]) == {"ticket_id", "body", "public", "author"}
+    assert parameters["properties"]["public"]["type"] == "boolean"
+    assert parameters["properties"]["ticket_id"]["type"] == "string"
+    assert parameters["required"] == ["ticket_id", "body"]
+    assert parameters["additionalProperties"] is False
+
+
+def test_each_agent_runs_on_its_own_model_and_is_priced_by_it(server: tuple[str, Script], tools: ToolRegistry,
+                                                               clock: ManualClock) -> None:
+    url, script = server
+    script.replies.append(Reply(completion('{"summary": "ok"}', prompt=1000, completion_tokens=100)))
+    result = executor(url, tools, clock).run(request_for("summarise_ticket_outcome", "support_squad_lead", {}))
+    assert script.requests[0]["model"] == "gpt-4o"
+    assert result.cost is not None
+    assert (result.cost.model, result.cost.amount) == ("gpt-4o", pytest.approx((1000 * 2.5 + 100 * 10) / 1e6))
+
+
+def test_a_model_without_a_price_runs_and_a_reply_without_usage_is_estimated(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    reply = completion('{"summary": "ok"}')
+    del reply["usage"]
+    script.replies.append(Reply(reply))
+    settings = LlmSettings(url=url, model="llama-3.1-70b")
+    result = LlmExecutor(settings, shipped_definitions()[1], tools, clock.now, prices={}).run(
+        request_for("summarise_ticket_outcome", "support_squad_lead", {}))
+    assert result.output == {"summary": "ok"}
+    assert result.cost is not None
+    assert result.cost.amount == 0.0
+    assert result.cost.tokens > 100  # estimated from the prompt's text, not taken as zero
+
+
+def test_a_retried_attempt_does_not_repeat_a_side_effect(server: tuple[str, Script], tools: ToolRegistry,
+                                                         clock: ManualClock) -> None:
+    url, script = server
+    tools.call("helpdesk.tickets.create", {"ticket_id": "T-77", "subject": "Locked out"})
+    comment = tool_call("c1", "helpdesk.comments.add", {"ticket_id": "T-77", "body": "Reset your password."})
+    script.replies += [Reply(completion(None, [comment])), Reply({"error": "slow down"}, status=429),
+                       Reply(completion(None, [comment])), Reply(completion('{"sent": true}'))]
+    run = executor(url, tools, clock)
+    first = request_for("respond_with_solution", "support_concierge", {"ticket_id": "T-77"})
+    with pytest.raises(ActionError) as limited:
+        run.run(first)
+    assert limited.value.kind == "rate_limited"
+    again = ActionRequest(**{**{f: getattr(first, f) for f in first.__dataclass_fields__}, "attempt": 2})
+    assert run.run(again).output == {"sent": True}
+    comments = tools.call("helpdesk.tickets.read", {"ticket_id": "T-77"})["comments"]
+    assert [c["body"] for c in comments] == ["Reset your password."]
 
 
 def test_a_failure_before_any_reply_costs_nothing(server: tuple[str, Script], tools: ToolRegistry,
@@ -178,7 +282,8 @@ FLOW = {
 
 @pytest.mark.parametrize(("replies", "state"), [
     ([Reply({"error": "boom"}, status=500)], "failed"),
-    ([Reply(completion("not json"))], "failed"),
+    ([Reply({"error": "no such model"}, status=400)], "failed"),
+    ([Reply(completion("not json")) for _ in range(3)], "failed"),
     ([Reply(completion('{"email": "ann@example.com"}'))], "done"),
 ])
 def test_an_llm_backed_task_takes_its_error_path_with_the_reason(
@@ -195,7 +300,7 @@ def test_an_llm_backed_task_takes_its_error_path_with_the_reason(
     assert view.state == state
     assert history[-1].to_state == state
     if state == "failed":
-        assert view.result["kind"] in ("llm_http", "llm_malformed")
+        assert view.result["kind"] in ("unavailable", "llm_http", "llm_malformed")
         assert history[-1].event == "error"
         assert history[-1].payload["message"] == view.result["reason"]
         assert history[-1].payload["kind"] == view.result["kind"]
@@ -207,7 +312,9 @@ def test_an_llm_backed_task_takes_its_error_path_with_the_reason(
 def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[str, Script], database_url: str,
                                                                   clock: ManualClock) -> None:
     url, script = server
-    script.replies += [Reply(completion("not json", prompt=1000, completion_tokens=100)),
+    search = tool_call("c1", "crm.contacts.search", {"email": "ann@example.com"})
+    script.replies += [Reply(completion(None, [search], prompt=1000, completion_tokens=100)),
+                       Reply({"error": "overloaded"}, status=500),
                        Reply(completion('{"email": "ann@example.com"}', prompt=200, completion_tokens=50))]
     flow = json.loads(json.dumps(FLOW))
     flow["id"] = "llm_retry"
@@ -229,3 +336,32 @@ def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[
                                                               ("done", pytest.approx(good_attempt))]
     assert spent == pytest.approx(failed_attempt + good_attempt)
     assert by_instance.amount == pytest.approx(failed_attempt + good_attempt)
+
+
+def test_a_transient_provider_failure_is_retried_after_the_wait_the_provider_asked_for(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "overloaded"}, status=500),
+                       Reply({"error": "slow down"}, status=429, headers={"Retry-After": "30"}),
+                       Reply(completion('{"email": "ann@example.com"}'))]
+    flow = json.loads(json.dumps(FLOW))
+    flow["id"] = "llm_transient"
+    flow["states"]["extract"]["retry"] = {"max_attempts": 3, "initial_interval_s": 1, "jitter": False,
+                                          "retry_on": ["timeout", "rate_limited", "unavailable"]}
+    with Engine(database_url, clock=clock) as engine:
+        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+        engine.deploy(flow)
+        run = engine.start("llm_transient", {"email": "ann@example.com"})
+        engine.run_until_idle()
+        clock.advance(1)  # the backoff after the 500
+        engine.run_until_idle()
+        assert len(script.requests) == 2
+        clock.advance(20)  # backoff (2 s) is over, but the provider asked for 30
+        engine.run_until_idle()
+        assert len(script.requests) == 2
+        assert engine.get(run.id).state == "extract"
+        clock.advance(11)
+        engine.run_until_idle()
+        assert engine.get(run.id).state == "done"
+        (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
+    assert [a["outcome"] for a in attempts] == ["retry", "retry", "done"]

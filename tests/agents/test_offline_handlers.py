@@ -3,13 +3,15 @@ failures with the kind the flows' retry rules name."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from agents.handlers import ACTIONS, OfflineHandlers, shipped_definitions
-from agents.handlers.pricing import MODEL_PRICES, Pricing
+from agents.handlers.pricing import MODEL_PRICES, ModelPrice, Pricing, price_table
 from engine import ActionError, ActionRequest, ActionResult, Engine
 from engine.definition import ParallelState, State, TaskState
 
@@ -105,10 +107,26 @@ def test_run_as_a_deployed_agent_an_action_calls_only_the_agents_tools(offline: 
     assert "result" not in last
 
 
-def test_a_model_without_a_price_is_refused() -> None:
+def test_a_model_without_a_price_runs_with_its_tokens_counted_and_no_amount() -> None:
     _, agents = shipped_definitions()
-    with pytest.raises(ValueError, match="no price for the model"):
-        Pricing(agents, prices={})
+    cost = Pricing(agents, prices={}).cost("support_concierge", {"subject": "locked out"}, [], {"priority": "P3"})
+    assert cost is not None
+    assert cost.amount == 0.0
+    assert cost.tokens > 0
+    assert cost.model == agents["support_concierge"].model
+
+
+def test_the_deployments_price_file_adds_and_overrides_models(tmp_path: Path) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"llama-3.1-70b": {"prompt_per_million": 0.5, "completion_per_million": 0.8},
+                                  "gpt-4o": {"prompt_per_million": 1, "completion_per_million": 2}}))
+    table = price_table(prices)
+    assert table["llama-3.1-70b"] == ModelPrice(0.5, 0.8)
+    assert table["gpt-4o"] == ModelPrice(1.0, 2.0)
+    assert table["gpt-4o-mini"] == ModelPrice(0.15, 0.60)
+    prices.write_text("[1, 2]")
+    with pytest.raises(ValueError, match="is not a JSON object"):
+        price_table(prices)
 
 
 @pytest.mark.parametrize(("action", "payload", "kind"), [

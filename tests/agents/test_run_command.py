@@ -61,10 +61,23 @@ def test_run_in_json_follows_the_booking_path_and_leaves_its_effects(tmp_path: P
 def test_a_run_from_a_context_reports_why_the_lead_was_invalid(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'run.db'}"
     result = _statewright(tmp_path, url, "--context", json.dumps({"email": "x", "source": "chat", "raw_message": "hi"}))
-    assert result.returncode == 0, result.stderr  # no example: nothing is expected of the end state
+    assert result.returncode == 1, result.stderr  # the instance failed: a script must see it
     lines = [line.strip() for line in result.stdout.splitlines()]
     assert "extract: error validation: 'x' is not a valid email address" in lines
     assert "invalid (failed)" in lines
+
+
+def test_run_exits_3_while_the_instance_waits(tmp_path: Path) -> None:
+    flow = {"id": "waits_for_payment", "version": 1, "title": "Waits for payment", "initial": "wait_payment",
+            "states": {"wait_payment": {"type": "wait", "event": {"type": "paid"}}, "done": {"type": "final"}},
+            "transitions": [{"source": "wait_payment", "trigger": "done", "dest": "done"}]}
+    file = tmp_path / "waits_for_payment.json"
+    file.write_text(json.dumps(flow))
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    result = subprocess.run([STATEWRIGHT, "run", str(file), "--db", url], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=300, check=False)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "wait_payment (running)" in result.stdout
 
 
 @pytest.mark.parametrize("same_database", [True, False])

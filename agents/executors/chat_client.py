@@ -1,0 +1,87 @@
+"""One chat-completions call over HTTP, with its failures sorted into transient and permanent.
+
+Transient failures take the kinds the shipped flows' retry rules already name, so a task retries them within
+its own policy: `rate_limited` (HTTP 429, with the server's `Retry-After` carried to the retry's delay),
+`unavailable` (HTTP 5xx, 408, 409, a refused or dropped connection) and `timeout`. Permanent ones — a request
+the provider refuses (other 4xx, `llm_http`) or a reply that is not the protocol (`llm_malformed`) — are not
+retried.
+"""
+
+from __future__ import annotations
+
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from agents.executors.settings import LlmSettings
+from engine.runtime.actions import ActionError
+
+__all__ = ["ChatClient", "retry_after_s"]
+
+_TRANSIENT_STATUS = frozenset({408, 409, 425, 500, 502, 503, 504})
+
+
+def retry_after_s(header: str | None, now: float) -> float | None:
+    """Seconds a `Retry-After` header asks for (a number of seconds or an HTTP date); None when absent or bad."""
+    if not header:
+        return None
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(header).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+class ChatClient:
+    """POSTs to `{url}/chat/completions`; transport and protocol failures become `ActionError`s."""
+
+    def __init__(self, settings: LlmSettings, *, transport: httpx.BaseTransport | None = None) -> None:
+        headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+        self._http = httpx.Client(base_url=settings.url, headers=headers, timeout=settings.timeout_s,
+                                  transport=transport)
+        self._timeout = settings.timeout_s
+
+    def close(self) -> None:
+        self._http.close()
+
+    def complete(self, body: dict[str, Any], *, now: float = 0.0) -> dict[str, Any]:
+        """The first choice's message and the usage of one completion (`usage` None when the reply has none)."""
+        try:
+            response = self._http.post("/chat/completions", json=body)
+        except httpx.TimeoutException as exc:
+            raise ActionError("timeout", f"the model did not answer within {self._timeout:g}s") from exc
+        except httpx.TransportError as exc:
+            raise ActionError("unavailable", f"cannot reach the model endpoint: {exc}") from exc
+        if response.status_code >= 400:
+            raise _http_error(response, now)
+        try:
+            reply = response.json()
+        except ValueError as exc:
+            raise ActionError("llm_malformed", f"the model's reply is not JSON: {response.text[:200]!r}",
+                              retryable=False) from exc
+        choices = reply.get("choices") if isinstance(reply, dict) else None
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise ActionError("llm_malformed", "the model's reply has no choices", retryable=False)
+        message = choices[0].get("message")
+        if not isinstance(message, dict):
+            raise ActionError("llm_malformed", "the model's first choice has no message", retryable=False)
+        usage = reply.get("usage")
+        return {"message": message, "usage": usage if isinstance(usage, dict) else None}
+
+
+def _http_error(response: httpx.Response, now: float) -> ActionError:
+    status = response.status_code
+    said = f"the model endpoint answered HTTP {status}: {response.text[:300]}"
+    if status == 429:
+        error = ActionError("rate_limited", said)
+        error.retry_after_s = retry_after_s(response.headers.get("Retry-After"), now)
+        return error
+    if status in _TRANSIENT_STATUS or status >= 500:
+        error = ActionError("unavailable", said)
+        error.retry_after_s = retry_after_s(response.headers.get("Retry-After"), now)
+        return error
+    return ActionError("llm_http", said, retryable=False)
