@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import jsonschema_rs
+
 from agents.executors.chat_client import ChatClient
 from agents.executors.settings import LlmSettings
 from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
@@ -38,6 +40,16 @@ __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
 
 class _Reply(ValueError):
     """A mistake to send back to the model: the message it will read."""
+
+
+def _schema_problem(output: Any, schema: dict[str, Any] | None) -> str | None:
+    """The first way `output` misses `schema` (a JSON pointer and the reason); None when it meets it."""
+    if schema is None:
+        return None
+    for error in jsonschema_rs.validator_for(schema).iter_errors(output):
+        where = "/" + "/".join(str(p) for p in error.instance_path)
+        return f"at {where}: {error.message}"
+    return None
 
 
 def _final_output(content: Any) -> Any:
@@ -109,6 +121,9 @@ class LlmExecutor:
                                 "max_tokens": agent.max_tokens, "messages": messages}
         if by_function:
             body["tools"] = [function_tool(self._tools, t) for t in by_function.values()]
+        if request.output_schema is not None and self.settings.response_format:
+            body["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": f"{request.action}_output"[:64], "schema": request.output_schema, "strict": False}}
         try:
             return self._converse(body, messages, by_function, talk)
         except ActionError as exc:  # the attempt's tool calls and the tokens it spent go with its failure
@@ -127,12 +142,12 @@ class LlmExecutor:
             calls = message.get("tool_calls") or []
             if not calls:
                 try:
-                    output = _final_output(message.get("content"))
+                    output = self._checked_output(message.get("content"), talk.request.output_schema)
                 except _Reply as mistake:
                     repairs += 1
                     if repairs > self.settings.max_output_repairs:
-                        raise ActionError("llm_malformed", f"the model's final content is not JSON after "
-                                                           f"{repairs} tries: {str(message.get('content'))[:200]!r}",
+                        raise ActionError("llm_malformed", f"the model's final reply is not the output asked for "
+                                                           f"after {repairs} tries: {mistake}",
                                           retryable=False) from mistake
                     messages.append({"role": "assistant", "content": message.get("content") or ""})
                     messages.append({"role": "user", "content": str(mistake)})
@@ -148,6 +163,15 @@ class LlmExecutor:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
                                       f"calls", retryable=False)
+
+    @staticmethod
+    def _checked_output(content: Any, schema: dict[str, Any] | None) -> Any:
+        output = _final_output(content)
+        problem = _schema_problem(output, schema)
+        if problem is not None:
+            raise _Reply(f"Your output does not match its JSON Schema {problem}. The schema: {json.dumps(schema)}. "
+                         f"Reply with only the corrected output as one JSON value.")
+        return output
 
     def _count(self, talk: _Conversation, usage: dict[str, Any] | None, messages: list[dict[str, Any]],
                message: dict[str, Any]) -> None:

@@ -20,11 +20,12 @@ class LlmSettings:
     timeout_s: float = 60.0
     max_tool_rounds: int = 8
     max_output_repairs: int = 2  # final replies that are not JSON sent back to the model before the task fails
+    response_format: bool = True  # send the output's JSON Schema as `response_format` (off for servers without it)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LlmSettings:
         """STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL (required), STATEWRIGHT_LLM_API_KEY,
-        STATEWRIGHT_LLM_TIMEOUT_S and STATEWRIGHT_LLM_MAX_TOOL_ROUNDS (optional)."""
+        STATEWRIGHT_LLM_TIMEOUT_S, STATEWRIGHT_LLM_MAX_TOOL_ROUNDS and STATEWRIGHT_LLM_RESPONSE_FORMAT (optional)."""
         values = os.environ if env is None else env
         missing = [name for name in ("STATEWRIGHT_LLM_URL", "STATEWRIGHT_LLM_MODEL") if not values.get(name)]
         if missing:
@@ -36,4 +37,8 @@ class LlmSettings:
             raise ValueError(f"bad llm setting: {exc}") from exc
         return cls(url=values["STATEWRIGHT_LLM_URL"].rstrip("/"), model=values["STATEWRIGHT_LLM_MODEL"],
                    api_key=values.get("STATEWRIGHT_LLM_API_KEY") or None, timeout_s=timeout,
-                   max_tool_rounds=rounds)
+                   max_tool_rounds=rounds, response_format=_flag(values.get("STATEWRIGHT_LLM_RESPONSE_FORMAT", "1")))
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() not in ("0", "false", "no", "off")

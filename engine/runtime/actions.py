@@ -37,6 +37,8 @@ class ActionRequest:
     agent_definition: Agent | None = None  # the deployed agent the task runs as: its configuration and tools
     # the shared memory: `.workflow` and `.global_` (engine.runtime.memory); None for a request made elsewhere
     memory: InstanceMemory | None = field(default=None, repr=False, compare=False)
+    # the JSON Schema the output must meet (the workflow's context schema for the task's output key), if any
+    output_schema: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

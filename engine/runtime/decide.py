@@ -196,7 +196,7 @@ class _Run:
                       guards=automatic.evaluations if automatic is not None else ())
             return
         started = entry_effects(self.state, state, context=self.context, scope=self.scope, now=self.env.now,
-                                branch=self.c.branch)
+                                branch=self.c.branch, output_schema=self.c.output_schemas.get(self.state))
         if isinstance(started, EntryError):
             self.enter(arrival)
             self.fire(Event("error", {"kind": started.kind, "message": started.message}, system=True))

@@ -30,6 +30,7 @@ class RunAction:
     timeout_s: float | None = None
     agent_version: str | None = None  # the deployed version of `agent` it runs under
     budget_limit: float | None = None  # the agent's limit on the action's cost
+    output_schema: dict[str, Any] | None = None  # the JSON Schema its output must meet (the context's, for its key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,9 +56,11 @@ def _deadline(source: str, scope: dict[str, Any]) -> float:
     return moment.timestamp()
 
 
-def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]]) -> list[Effect]:
+def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]],
+          output_schema: dict[str, Any] | None) -> list[Effect]:
     given = evaluate_mapping(state.input, scope()) if state.input else {}
-    return [RunAction(state_id, state.action, given, state.agent, state.retry, state.timeout_s)]
+    return [RunAction(state_id, state.action, given, state.agent, state.retry, state.timeout_s,
+                      output_schema=output_schema)]
 
 
 def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: float) -> list[Effect]:
@@ -104,14 +106,14 @@ def _subflow(state_id: str, state: SubflowState, scope: dict[str, Any]) -> list[
 
 def entry_effects(
     state_id: str, state: State, *, context: dict[str, Any], scope: Callable[[], dict[str, Any]], now: float,
-    branch: str,
+    branch: str, output_schema: dict[str, Any] | None = None,
 ) -> list[Effect] | EntryError:
     """The effects of starting the work of a (non-final, non-choice) state, or why it could not start.
     `scope()` gives the variables its expressions see (called only if the state has some)."""
     effects: list[Effect] = []
     try:
         if isinstance(state, TaskState):
-            effects = _task(state_id, state, scope)
+            effects = _task(state_id, state, scope, output_schema)
         elif isinstance(state, ApprovalState):
             effects = _approval(state_id, state, scope(), now)
         elif isinstance(state, WaitState):

@@ -71,6 +71,15 @@ class _Cursor:
     state: str
 
 
+def _output_schemas(workflow: Workflow) -> dict[str, dict[str, Any]]:
+    """Each task's output schema: the `context` schema's property its `output` key is stored under."""
+    properties = (workflow.context or {}).get("properties") if isinstance(workflow.context, dict) else None
+    if not isinstance(properties, dict):
+        return {}
+    return {sid: properties[s.output] for sid, s in workflow.states.items()
+            if isinstance(s, TaskState) and s.output and isinstance(properties.get(s.output), dict)}
+
+
 class CompiledWorkflow:
     """A workflow (or one parallel branch of it) compiled into a `transitions.Machine`."""
 
@@ -82,6 +91,7 @@ class CompiledWorkflow:
         self.reads_budget = _reads(workflow, "budget")
         self.reads_memory = workflow_reads(workflow, "memory")  # else `memory` is not loaded for its decisions
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
+        self.output_schemas = _output_schemas(workflow)
         self._lock = threading.Lock()
         self._settled: dict[tuple[str, str], Fired] = {}  # answers that no guard took part in (see `fire`)
         self._cursor = _Cursor()

@@ -156,6 +156,8 @@ class DecisionWriter:
                        "agent": effect.agent, "timeout_s": effect.timeout_s,
                        "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
                        "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
+            if effect.output_schema is not None:
+                payload["output_schema"] = effect.output_schema
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):

@@ -365,3 +365,44 @@ def test_a_transient_provider_failure_is_retried_after_the_wait_the_provider_ask
         assert engine.get(run.id).state == "done"
         (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
     assert [a["outcome"] for a in attempts] == ["retry", "retry", "done"]
+
+
+def test_the_output_schema_is_sent_and_a_reply_that_misses_it_goes_back_to_the_model(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply(completion('{"answer": "done"}')),
+                       Reply(completion('{"email": "ann@example.com", "priority": "P1"}'))]
+    flow = json.loads(json.dumps(FLOW))
+    flow["id"] = "llm_schema"
+    lead_schema = {"type": "object", "required": ["email", "priority"],
+                   "properties": {"email": {"type": "string"}, "priority": {"enum": ["P1", "P2", "P3", "P4"]}}}
+    flow["context"] = {"type": "object", "properties": {"email": {"type": "string"}, "lead": lead_schema}}
+    with Engine(database_url, clock=clock) as engine:
+        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+        engine.deploy(flow)
+        run = engine.start("llm_schema", {"email": "ann@example.com"})
+        engine.run_until_idle()
+        view = engine.get(run.id)
+    assert view.state == "done"
+    assert view.context["lead"] == {"email": "ann@example.com", "priority": "P1"}
+    asked = script.requests[0]["response_format"]
+    assert asked["type"] == "json_schema"
+    assert asked["json_schema"]["schema"] == lead_schema
+    told = script.requests[1]["messages"][-1]["content"]
+    assert "does not match its JSON Schema" in told
+    assert "priority" in told
+
+
+def test_a_reply_that_never_meets_the_schema_fails_the_task_with_a_clear_kind(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply(completion('{"answer": "done"}')) for _ in range(3)]
+    schema = {"type": "object", "required": ["priority"], "properties": {"priority": {"enum": ["P1", "P2"]}}}
+    request = ActionRequest(action="classify_ticket", input={}, context={}, idempotency_key="i-1:2", attempt=1,
+                            instance_id="i-1", workflow_id="support_squad", state="classify", tenant="default",
+                            agent="support_concierge", output_schema=schema)
+    with pytest.raises(ActionError) as caught:
+        executor(url, tools, clock, response_format=False).run(request)
+    assert (caught.value.kind, caught.value.retryable) == ("llm_malformed", False)
+    assert '"priority" is a required property' in str(caught.value)
+    assert "response_format" not in script.requests[0]

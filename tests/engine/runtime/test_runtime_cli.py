@@ -99,7 +99,7 @@ def test_run_an_example_to_its_end_and_as_json(cli: typer.Typer, flow_file: Path
 def test_run_stops_at_the_first_wait_and_the_commands_carry_on(cli: typer.Typer, flow_file: Path,
                                                                database_url: str) -> None:
     result = _run(cli, "run", flow_file, "--context", '{"amount": 900}', "--db", database_url, "--format", "json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # it has not ended: it waits for a person
     instance = json.loads(result.stdout)["instance"]
     assert (instance["state"], instance["status"]) == ("review", "running")
     ident = instance["id"]
@@ -172,7 +172,7 @@ def test_a_task_without_its_handler_names_the_missing_handler(cli: typer.Typer, 
     assert result.exit_code == 1
     assert "no module named 'no_such_module_here'" in result.output
     result = _run(cli, "run", path, "--db", database_url)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # the instance failed
     assert "no handler is registered for the action 'do_work'" in result.output
 
 
