@@ -136,6 +136,7 @@ class LlmExecutor:
                   talk: _Conversation) -> ActionResult:
         repairs = 0
         for _ in range(self.settings.max_tool_rounds + 1):
+            self._check_budget(talk, messages)
             answer = self.client.complete(body, now=self._now())
             message = answer["message"]
             self._count(talk, answer["usage"], messages, message)
@@ -163,6 +164,21 @@ class LlmExecutor:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
                                       f"calls", retryable=False)
+
+    def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
+        """Refuse a model call that could take the action past its agent's budget limit: what it spent so far
+        plus this call at its most (the prompt's estimated tokens and `max_tokens` of completion)."""
+        limit = talk.request.budget_limit
+        price = self._prices.get(talk.model)
+        if limit is None or price is None:
+            return
+        spent = self._cost(talk).amount
+        worst = (estimate_tokens(messages) * price.prompt_per_million
+                 + talk.agent.max_tokens * price.completion_per_million) / 1e6
+        if spent + worst > limit:
+            raise ActionError("budget_exceeded", f"the next model call could cost up to {worst:.6f} "
+                                                 f"(spent so far {spent:.6f}), past the agent's limit of {limit:g} "
+                                                 f"for one task; not called", retryable=False)
 
     @staticmethod
     def _checked_output(content: Any, schema: dict[str, Any] | None) -> Any:

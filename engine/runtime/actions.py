@@ -39,6 +39,7 @@ class ActionRequest:
     memory: InstanceMemory | None = field(default=None, repr=False, compare=False)
     # the JSON Schema the output must meet (the workflow's context schema for the task's output key), if any
     output_schema: dict[str, Any] | None = None
+    budget_limit: float | None = None  # the agent's most for this one action; an executor may refuse to spend past it
 
 
 @dataclass(frozen=True, slots=True)

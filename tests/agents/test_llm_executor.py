@@ -11,6 +11,7 @@ import json
 import socket
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -251,7 +252,7 @@ def test_a_retried_attempt_does_not_repeat_a_side_effect(server: tuple[str, Scri
     with pytest.raises(ActionError) as limited:
         run.run(first)
     assert limited.value.kind == "rate_limited"
-    again = ActionRequest(**{**{f: getattr(first, f) for f in first.__dataclass_fields__}, "attempt": 2})
+    again = replace(first, attempt=2)
     assert run.run(again).output == {"sent": True}
     comments = tools.call("helpdesk.tickets.read", {"ticket_id": "T-77"})["comments"]
     assert [c["body"] for c in comments] == ["Reset your password."]
@@ -406,3 +407,17 @@ def test_a_reply_that_never_meets_the_schema_fails_the_task_with_a_clear_kind(
     assert (caught.value.kind, caught.value.retryable) == ("llm_malformed", False)
     assert '"priority" is a required property' in str(caught.value)
     assert "response_format" not in script.requests[0]
+
+
+def test_a_call_that_could_pass_the_agents_budget_is_refused_before_spending(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    script.replies.append(Reply(completion('{"duplicate": false}')))
+    tight = replace(request_for("search_crm_duplicates", "bdr_concierge", {"email": "a@b"}), budget_limit=0.0001)
+    with pytest.raises(ActionError) as caught:
+        executor(url, tools, clock).run(tight)
+    assert (caught.value.kind, caught.value.retryable) == ("budget_exceeded", False)
+    assert "not called" in str(caught.value)
+    assert script.requests == []
+    roomy = replace(tight, budget_limit=0.01)
+    assert executor(url, tools, clock).run(roomy).output == {"duplicate": False}
