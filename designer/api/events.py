@@ -31,6 +31,8 @@ class EventResult(BaseModel):
     duplicate: bool = Field(description="The idempotency key was seen before: nothing new happened.")
     started: list[str]
     delivered: list[str]
+    unmatched: bool = Field(False, description="No instance waited for it and no workflow starts on it, and it has "
+                                               "no correlation key a later wait could match: it changed nothing.")
 
 
 class EventController(Controller):
@@ -56,5 +58,6 @@ class EventController(Controller):
             actor=me.username,
         )
         return EventResult(
-            event_id=result.event_id, duplicate=result.duplicate, started=result.started, delivered=result.delivered
+            event_id=result.event_id, duplicate=result.duplicate, started=result.started, delivered=result.delivered,
+            unmatched=result.unmatched,
         )

@@ -22,10 +22,11 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "engine.cli.generated_tests_commands:register_testgen_commands": ("testgen",),
     "engine.cli.runtime_commands:register_runtime_commands": (
         "run", "worker", "instances", "show", "history", "send", "approvals", "approve", "reject", "replay", "db"),
+    "engine.cli.event_commands:register_event_commands": ("publish",),
     "engine.cli.deploy_commands:register_deploy_commands": ("deploy", "agents"),
     "engine.cli.eval_commands:register_eval_commands": ("eval",),
 }
-FILE_COMMANDS = frozenset(name for spec, names in _GROUPS.items() if "runtime" not in spec
+FILE_COMMANDS = frozenset(name for spec, names in _GROUPS.items() if "runtime" not in spec and "event" not in spec
                           and "deploy" not in spec and "eval" not in spec for name in names)
 
 

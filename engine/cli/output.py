@@ -28,6 +28,16 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def json_argument(text: str | None, what: str) -> Any:
+    """A command-line option's JSON (None when not given); unreadable JSON ends the command with exit 2."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        fail(f"{what} is not valid JSON: {exc}", ExitCode.UNREADABLE)
+
+
 def emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, sort_keys=True, default=str) + "\n")
 

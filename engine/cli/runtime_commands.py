@@ -11,13 +11,13 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, LogFormatOption, open_engine, reporting
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
 from engine.definition import Example
 from engine.errors import InvalidDefinition
@@ -28,15 +28,6 @@ from engine.runtime.example_run import drive, find_example, related_workflows
 from engine.runtime.views import HistoryEntry, InstanceView
 
 __all__ = ["open_engine", "register_runtime_commands"]
-
-def _json_argument(text: str | None, what: str) -> Any:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        fail(f"{what} is not valid JSON: {exc}", ExitCode.UNREADABLE)
-
 
 def _instance(view: InstanceView, output: OutputFormat) -> None:
     if output is OutputFormat.json:
@@ -89,7 +80,7 @@ def run_command(
     except InvalidDefinition as exc:
         fail(f"{file} is not a valid workflow: {exc.detail}")
     chosen = find_example(workflow, example) if example is not None else None
-    start_context = chosen.context if chosen is not None else (_json_argument(context, "--context") or {})
+    start_context = chosen.context if chosen is not None else (json_argument(context, "--context") or {})
     if not isinstance(start_context, dict):
         fail("--context must be a JSON object", ExitCode.UNREADABLE)
     with open_engine(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
@@ -197,7 +188,7 @@ def send_command(
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """Send EVENT to an instance."""
-    data = _json_argument(payload, "--payload")
+    data = json_argument(payload, "--payload")
     with open_engine(db) as engine:
         _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
 

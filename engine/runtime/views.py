@@ -131,6 +131,8 @@ class PublishResult:
     duplicate: bool  # the idempotency key was seen before: nothing new happened
     started: list[str]
     delivered: list[str]
+    # no instance waited for it, no workflow starts on it, and no correlation key lets a later wait accept it
+    unmatched: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

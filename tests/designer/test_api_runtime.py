@@ -271,6 +271,9 @@ def test_events_wake_waiting_instances_of_the_tenant_only(env: Env) -> None:
     assert (history[-1]["event"], history[-1]["actor"]) == ("done", username("analyst"))
     waiting = env.call("GET", f"/api/instances/{theirs['id']}", "viewer", tenant="globex").json()
     assert waiting["state"] == "await_payment"
+    assert published.json()["unmatched"] is False
+    stray = env.call("POST", "/api/events", "analyst", json={"type": "payment_received", "payload": {}})
+    assert (stray.status_code, stray.json()["unmatched"]) == (202, True)  # stored, but it changed nothing
 
 
 # --- tenants ------------------------------------------------------------------------------------------

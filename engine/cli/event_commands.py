@@ -1,0 +1,51 @@
+"""`statewright publish`: put an event on the bus, as an external system would."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from engine.cli.engine_options import Db, Format, open_engine
+from engine.cli.output import OutputFormat, emit_json, json_argument, stderr, stdout
+
+__all__ = ["register_event_commands"]
+
+
+def publish_command(
+    event: Annotated[str, typer.Argument(help="The event type, e.g. lead.created.")],
+    *,
+    payload: Annotated[str | None, typer.Option("--payload", help="The event's payload as JSON.")] = None,
+    correlation_key: Annotated[str | None, typer.Option(
+        "--correlation-key", help="Delivers it to the instance waiting on this key.")] = None,
+    tenant: Annotated[str, typer.Option(help="The tenant it belongs to.")] = "default",
+    actor: Annotated[str | None, typer.Option(help="Who publishes it.")] = None,
+    key: Annotated[str | None, typer.Option("--idempotency-key", help="Repeats with this key change nothing.")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Publish EVENT: waiting instances resume, workflows that start on it start. An event that changed nothing
+    (no wait, no start, no correlation key) is reported."""
+    data = json_argument(payload, "--payload")
+    with open_engine(db) as engine:
+        result = engine.publish(event, data, correlation_key=correlation_key, tenant=tenant,
+                                idempotency_key=key, actor=actor)
+    if output is OutputFormat.json:
+        emit_json(result.as_dict())
+        return
+    if result.duplicate:
+        stdout.print(f"event {result.event_id}: published before under this idempotency key; nothing new",
+                     highlight=False)
+        return
+    stdout.print(f"event {result.event_id}: started {len(result.started)}, resumed {len(result.delivered)}",
+                 highlight=False)
+    for instance in result.started:
+        stdout.print(f"  started {instance}", highlight=False)
+    for instance in result.delivered:
+        stdout.print(f"  resumed {instance}", highlight=False)
+    if result.unmatched:
+        stderr.print(f"warning: no instance waited for '{event}' and no workflow starts on it; without a "
+                     f"correlation key no later wait will take it", highlight=False)
+
+
+def register_event_commands(app: typer.Typer) -> None:
+    app.command("publish")(publish_command)

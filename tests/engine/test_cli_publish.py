@@ -1,0 +1,48 @@
+"""`statewright publish` through the console script: a waiting instance resumes, and an event that changed
+nothing is reported rather than accepted in silence."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
+
+FLOW = {"id": "waits_for_payment", "version": 1, "title": "Waits for payment", "initial": "wait_payment",
+        "states": {"wait_payment": {"type": "wait", "event": {"type": "paid"}, "output": "payment"},
+                   "done": {"type": "final"}},
+        "transitions": [{"source": "wait_payment", "trigger": "done", "dest": "done"}]}
+
+
+def _statewright(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([STATEWRIGHT, *args, "--db", f"sqlite:///{tmp_path / 'bus.db'}"], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=120, check=False)
+
+
+def test_publish_resumes_the_waiting_instance_and_reports_an_event_no_one_takes(tmp_path: Path) -> None:
+    flow = tmp_path / "waits_for_payment.json"
+    flow.write_text(json.dumps(FLOW))
+    started = _statewright(tmp_path, "run", str(flow), "--format", "json")
+    assert started.returncode == 3, started.stderr
+    instance = json.loads(started.stdout)["instance"]["id"]
+
+    resumed = _statewright(tmp_path, "publish", "paid", "--payload", '{"amount": 40}', "--format", "json")
+    assert resumed.returncode == 0, resumed.stderr
+    result = json.loads(resumed.stdout)
+    assert (result["delivered"], result["unmatched"]) == ([instance], False)
+    shown = json.loads(_statewright(tmp_path, "show", instance, "--format", "json").stdout)
+    assert (shown["state"], shown["context"]["payment"]) == ("done", {"amount": 40})
+
+    nobody = _statewright(tmp_path, "publish", "paid", "--payload", '{"amount": 41}')
+    assert nobody.returncode == 0, nobody.stderr
+    assert "resumed 0" in nobody.stdout
+    assert "no instance waited for 'paid'" in nobody.stderr
+
+    keyed = _statewright(tmp_path, "publish", "paid", "--correlation-key", "order-9", "--format", "json")
+    assert json.loads(keyed.stdout)["unmatched"] is False  # a later wait on order-9 may still take it
+
+    bad = _statewright(tmp_path, "publish", "paid", "--payload", "{oops")
+    assert bad.returncode == 2
+    assert "--payload is not valid JSON" in bad.stderr
