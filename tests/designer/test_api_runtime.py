@@ -225,12 +225,17 @@ def test_send_refuses_events_the_state_does_not_take(env: Env) -> None:
     assert after["state"] == "review"
 
 
+REFUNDABLE = {**PAYMENT_FLOW, "id": "refundable_payment",
+              "states": {**PAYMENT_FLOW["states"], "refunded": {"type": "final", "outcome": "failure"}},
+              "transitions": [*PAYMENT_FLOW["transitions"],
+                              {"source": "await_payment", "trigger": "refund", "dest": "refunded"}]}
+
+
 def test_send_moves_a_waiting_instance_and_records_the_actor(env: Env) -> None:
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": REFUNDABLE}).json()
+    assert env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher").status_code == 201
     started = env.call(
-        "POST",
-        "/api/instances",
-        "analyst",
-        json={"workflow_id": "payment_flow", "version": 2, "context": {"order": "B7"}},
+        "POST", "/api/instances", "analyst", json={"workflow_id": "refundable_payment", "context": {"order": "B7"}},
     ).json()
     moved = env.call("POST", f"/api/instances/{started['id']}/events", "publisher", json={"event": "refund"})
     assert moved.status_code == 200, moved.text
