@@ -516,12 +516,12 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert report.status_code == 200, report.text
     overall = report.json()["overall"]
     assert overall["instances_started"] == 4
-    assert overall["instances_finished"] == 3
+    assert overall["instances_ended"] == 3
     assert overall["instances_succeeded"] == 2
-    assert overall["completion_rate"] == pytest.approx(0.75)
-    assert overall["success_rate"] == pytest.approx(2 / 3)
+    assert overall["completion_rate"] == pytest.approx(2 / 3)  # succeeded / ended: the waiting one is not judged
     assert overall["action_attempts"] == 5
-    assert overall["action_success_rate"] == pytest.approx(4 / 5)
+    assert overall["task_runs"] == 4
+    assert overall["success_rate"] == pytest.approx(1.0)  # the flaky task succeeded on its second attempt
     assert overall["retry_rate"] == pytest.approx(1 / 4)
     assert overall["escalation_rate"] == pytest.approx(2 / 4)
     assert overall["total_cost"] == pytest.approx(1.0)
@@ -533,6 +533,7 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert text.headers["content-type"].startswith("text/plain; version=0.0.4")
     assert 'statewright_instances_started{tenant="initech",workflow="review_flow"} 4' in text.text
     assert 'statewright_retry_ratio{tenant="initech",workflow="_all"} 0.25' in text.text
+    assert 'statewright_completion_ratio{tenant="initech",workflow="review_flow"} 0.666667' in text.text
     assert_problem(
         env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 400
     )
