@@ -68,7 +68,7 @@ def _drain(engine: Engine, runs: dict[str, int]) -> None:
 def _argv(database_url: str, rng: random.Random) -> list[str]:
     """A worker taking one job at a time (more often busy in an action when killed) or a batch of four (killed
     in the middle of a group commit)."""
-    return worker_argv(database_url, batch=rng.choice([1, 4]), poll_s=0.05, lease_s=1.0)
+    return worker_argv(database_url, batch=rng.choice([1, 4]), poll_s=0.05, heartbeat_s=0.3)
 
 
 def _chaos(engine: Engine, launcher: Launcher, database_url: str, rng: random.Random) -> dict[str, int]:
@@ -139,7 +139,7 @@ def test_workers_killed_at_random_moments_lose_and_duplicate_nothing(database_ur
         launcher = Launcher(drill_environment(Path(ledger.path)), log)
         try:
             runs = _chaos(engine, launcher, database_url, rng)
-            clean = launcher.spawn(worker_argv(database_url, batch=4, poll_s=0.05, lease_s=1.0))
+            clean = launcher.spawn(worker_argv(database_url, batch=4, poll_s=0.05, heartbeat_s=0.3))
             _drain(engine, runs)
             assert launcher.stop(clean) == 0
         finally:
