@@ -34,23 +34,30 @@ def attempt_limit(job: JobRecord) -> int:
     return Retry.model_validate(retry).max_attempts if retry else LOST_ATTEMPTS_WITHOUT_RETRY
 
 
+def _lost_attempt(job: JobRecord) -> int:
+    """The attempt a reclaimed job lost. Never past the limit: a job reclaimed again after that was not run
+    again, only its worker died while ending the task."""
+    return min(job.attempt - 1, attempt_limit(job))
+
+
 def out_of_attempts(job: JobRecord) -> bool:
     """A job reclaimed after its lease lapsed whose lost attempt was its task's last."""
     return job.reclaimed and job.kind == "action" and job.attempt - 1 >= attempt_limit(job)
 
 
 def _lost(job: JobRecord) -> dict[str, Any]:
-    return {"kind": LOST, "message": f"the worker running attempt {job.attempt - 1} of the action "
+    return {"kind": LOST, "message": f"the worker running attempt {_lost_attempt(job)} of the action "
             f"'{job.payload['action']}' stopped before it finished (its lease lapsed)"}
 
 
 def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> None:
-    """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`)."""
+    """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`);
+    recorded once, however often the job was reclaimed for it."""
     payload = job.payload
     assert job.instance_id is not None
     AttemptStore(tx).record(AttemptRecord(
-        job.instance_id, payload["seq"], job.attempt - 1, payload["state"], payload["action"], payload.get("agent"),
-        LOST, _lost(job), [], None, now,
+        job.instance_id, payload["seq"], _lost_attempt(job), payload["state"], payload["action"],
+        payload.get("agent"), LOST, _lost(job), [], None, now,
     ))
 
 
@@ -58,7 +65,7 @@ def end_lost_task(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> I
     """The task of a job `out_of_attempts`: fail the job and take the task's error path, or mark the instance
     stuck. The instance after; None if the job or the instance moved on meanwhile (another worker, a cancel)."""
     now = rt.clock.now()
-    attempts = job.attempt - 1
+    attempts = _lost_attempt(job)
     error = {**_lost(job), "attempts": attempts,
              "message": f"{_lost(job)['message']}; all {attempts} attempts were lost with their workers"}
     if not JobStore(tx).finish(job.id, owner=owner, status=JOB_FAILED, now=now, error=error):

@@ -181,3 +181,15 @@ def test_a_heartbeat_renews_only_the_jobs_held_at_the_moment(engine: Engine, clo
     with worker.heartbeat.holding([claimed.job.id]), worker.heartbeat.holding([claimed.job.id]):
         pass
     assert worker.heartbeat.beat() == 0  # released by both blocks: nothing held, nothing renewed
+
+
+def test_a_worker_dying_while_it_ends_the_task_adds_no_attempt(engine: Engine, clock: ManualClock) -> None:
+    calls: list[int] = []
+    _deploy(engine, calls, retry=RETRY_TWICE)
+    run = engine.start("flow")
+    for owner in ("first", "second", "third"):  # the third took the job to end the task, and died too
+        _die_holding(engine, clock, owner)
+    assert finished_state(engine, run) == "failed"
+    assert [(a["attempt"], a["outcome"]) for a in _task_attempts(engine, run)] == [(1, "lost"), (2, "lost")]
+    assert engine.history(run.id)[-1].payload["attempts"] == 2
+    assert calls == []
