@@ -84,21 +84,25 @@ class Worker:
         """Run the claimed jobs, their leases renewed meanwhile; action outcomes are committed together (group
         commit). A task whose last attempt was lost with its worker is not run again but ended. How many."""
         with self.heartbeat.holding(item.job.id for item in claimed):
+            actions = []
             for item in claimed:
                 if item.job.kind != "action":
                     self._other(item.job)
                 elif out_of_attempts(item.job):
                     self._end_lost(item.job)
-            actions = [item for item in claimed if item.job.kind == "action" and not out_of_attempts(item.job)]
+                else:
+                    actions.append(item)
             if actions:
-                calls = [self._call(item) for item in actions]
-                outcomes = self.runner.run_many([call for call in calls if call is not None])
-                ran = iter(outcomes)
-                gone = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists",
-                                     retryable=False)
-                self._finish_actions([(item, gone if call is None else next(ran))
-                                      for item, call in zip(actions, calls, strict=True)])
+                self._run_actions(actions)
         return len(claimed)
+
+    def _run_actions(self, actions: list[_Claimed]) -> None:
+        calls = [self._call(item) for item in actions]
+        outcomes = iter(self.runner.run_many([call for call in calls if call is not None]))
+        gone = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists",
+                             retryable=False)
+        self._finish_actions([(item, gone if call is None else next(outcomes))
+                              for item, call in zip(actions, calls, strict=True)])
 
     def _end_lost(self, job: JobRecord) -> None:
         try:
