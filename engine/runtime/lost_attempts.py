@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import tracing
 from engine.definition import Retry
 from engine.runtime.core import Runtime
 from engine.runtime.snapshot import Event
@@ -68,10 +69,11 @@ def end_lost_task(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> I
     attempts = _lost_attempt(job)
     error = {**_lost(job), "attempts": attempts,
              "message": f"{_lost(job)['message']}; all {attempts} attempts were lost with their workers"}
+    assert job.instance_id is not None
+    instance = InstanceStore(tx).get_for_update(job.instance_id)  # the instance's row first, as on every path
     if not JobStore(tx).finish(job.id, owner=owner, status=JOB_FAILED, now=now, error=error):
         return None
-    assert job.instance_id is not None
-    instance = InstanceStore(tx).get_for_update(job.instance_id)
     if instance is None or not still_at(instance, job.payload["seq"], job.payload["state"]):
         return None
-    return take_step(rt, tx, instance, Event("error", error, system=True, escalates=True), now=now)
+    with tracing.attached(job.payload.get("trace")):
+        return take_step(rt, tx, instance, Event("error", error, system=True, escalates=True), now=now)
