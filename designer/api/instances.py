@@ -25,7 +25,7 @@ from engine.runtime.engine import Engine
 __all__ = ["InstanceController"]
 
 InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
-Status = Literal["running", "held", "succeeded", "failed", "cancelled"]
+Status = Literal["running", "held", "stuck", "succeeded", "failed", "cancelled"]
 
 
 class InstanceController(Controller):

@@ -3,8 +3,10 @@
 
 Nothing here touches a database, a clock or a handler. A refused event raises `TransitionNotAllowed` and
 changes nothing; an event from the runtime itself (`Event.system`) that the definition does not handle fails
-the instance instead, so no instance is ever left stuck. After entering a state, its automatic transitions are
-followed at once (guards permitting) and its work is started only if none of them is taken.
+the instance instead, so none waits for what cannot come — or, for an event that `escalates` (a task whose
+attempts were all lost with their workers), marks it `stuck` where it is, for an operator. After entering a
+state, its automatic transitions are followed at once (guards permitting) and its work is started only if none
+of them is taken.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from engine.runtime.snapshot import (
     HELD,
     RUNNING,
     START,
+    STUCK,
     SUCCEEDED,
     Environment,
     Event,
@@ -111,8 +114,12 @@ class _Run:
         if fired is None or fired.transition is None:
             why = (f"no transition leaves '{self.state}' on '{event.name}'" if fired is None
                    else "no transition's guard held")
+            guards = () if fired is None else fired.evaluations
+            if event.system and event.escalates:
+                self.stick(event, why, guards=guards)
+                return
             if event.system:
-                self.fail(event, "unhandled", why, guards=() if fired is None else fired.evaluations)
+                self.fail(event, "unhandled", why, guards=guards)
                 return
             accepted = ", ".join(self.c.triggers(self.state)) or "none"
             raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {accepted})")
@@ -159,6 +166,14 @@ class _Run:
     def fail(self, event: Event, kind: str, message: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
         self.status = FAILED
         self.error = {"kind": kind, "message": message, "event": event.name, "payload": json_value(event.payload)}
+        self.record(self.state, event, guards=guards, effects=[ClearWaits()])
+
+    def stick(self, event: Event, why: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
+        """Stay in the state, `stuck`: the event's error is the instance's, raised to an operator."""
+        self.status = STUCK
+        found = json_value(event.payload)
+        self.error = {**(found if isinstance(found, dict) else {"payload": found}), "event": event.name,
+                      "stuck": f"{why}: the instance waits for an operator"}
         self.record(self.state, event, guards=guards, effects=[ClearWaits()])
 
     # --- moving and entering --------------------------------------------------------------------------
@@ -326,6 +341,9 @@ def decide(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: En
     run = _Run(compiled, snapshot, env)
     if event.name == CANCEL:
         return _settle(run, lambda: run.cancel(event))
+    if snapshot.status == STUCK:
+        raise TransitionNotAllowed(event.name, snapshot.state, "the instance is stuck and waits for an operator "
+                                   "(it can be cancelled)")
     if snapshot.status == HELD:
         return _settle(run, lambda: run.release(event))
     return _settle(run, lambda: run.fire(event))

@@ -18,6 +18,7 @@ __all__ = [
     "RUNNING",
     "START",
     "STATUSES",
+    "STUCK",
     "SUCCEEDED",
     "TERMINAL",
     "AgentLookup",
@@ -31,7 +32,8 @@ HELD = "held"  # stopped at a policy's approval gate before the state's work sta
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 CANCELLED = "cancelled"
-STATUSES = (RUNNING, HELD, SUCCEEDED, FAILED, CANCELLED)
+STUCK = "stuck"  # a task ran out of attempts its workers never finished, with no error path: for an operator
+STATUSES = (RUNNING, HELD, STUCK, SUCCEEDED, FAILED, CANCELLED)
 TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
 
 # History names for what is not a definition trigger (parenthesised, so no trigger can be spelt the same).
@@ -56,12 +58,14 @@ class Snapshot:
 @dataclass(frozen=True, slots=True)
 class Event:
     """A trigger with its payload. `system` events come from the runtime (an action's done/error, a timer,
-    a child's end): one the definition does not handle fails the instance instead of being refused."""
+    a child's end): one the definition does not handle fails the instance instead of being refused — or, when
+    it `escalates`, leaves it `stuck` where it is, for an operator (a task whose workers kept dying)."""
 
     name: str
     payload: Any = None
     actor: str | None = None
     system: bool = False
+    escalates: bool = False
 
 
 class AgentLookup:

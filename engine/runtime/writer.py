@@ -36,6 +36,7 @@ from engine.runtime.snapshot import (
     NO_AGENTS,
     RUNNING,
     START,
+    STUCK,
     TERMINAL,
     AgentLookup,
     Environment,
@@ -228,7 +229,7 @@ class DecisionWriter:
             JobStore(tx).cancel_for_instance(instance.id, now=now)
         if clear.children:
             for child in InstanceStore(tx).children(instance.id):
-                if child.status in (RUNNING, HELD):
+                if child.status in (RUNNING, HELD, STUCK):
                     self.cancel(tx, child, now=now, actor=None)
 
 
@@ -268,7 +269,7 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
     for index, step in enumerate(decision.steps):
         seq += 1
         change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
-        if index == last and step.status in TERMINAL:
+        if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
         rows.append(HistoryRecord(
             instance_id=before.id, seq=seq, from_state=step.source, to_state=step.dest, event=step.event,

@@ -149,7 +149,8 @@ export interface SimulationStep {
   error: unknown;
 }
 
-export type InstanceStatus = "running" | "held" | "succeeded" | "failed" | "cancelled";
+/** `stuck`: a task's attempts were all lost with their workers and it has no error path — for an operator. */
+export type InstanceStatus = "running" | "held" | "stuck" | "succeeded" | "failed" | "cancelled";
 
 export interface SimulationResult {
   state: string;
@@ -218,12 +219,12 @@ export interface ActionError {
   [detail: string]: unknown;
 }
 
-/** One attempt of a task's action; `retry` when a later attempt followed it. */
+/** One attempt of a task's action; `retry` when a later attempt followed it, `lost` when its worker stopped. */
 export interface ActionAttempt {
   attempt: number;
   action: string;
   agent: string | null;
-  outcome: "done" | "error" | "retry";
+  outcome: "done" | "error" | "retry" | "lost";
   error: ActionError | null;
   steps: ToolStep[];
   cost: number | null;

@@ -67,7 +67,13 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
       </div>
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
-      {data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>}
+      {data.status === "stuck" ? (
+        <Notice kind="error" testId="instance-stuck">
+          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeError(data.error)}
+        </Notice>
+      ) : (
+        data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>
+      )}
       <div className="instance-body">
         <div className="instance-canvas">
           {version.error && <Notice kind="error">{version.error}</Notice>}
