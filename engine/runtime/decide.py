@@ -339,7 +339,7 @@ def redrive_refusal(compiled: CompiledWorkflow, snapshot: Snapshot) -> str | Non
     one that reached a final state of outcome failure through its own transitions (its workflow chose that end:
     nothing failed that could be run again)."""
     if snapshot.status != FAILED:
-        return f"it is {snapshot.status}; only a failed instance can be redriven"
+        return f"its status is {snapshot.status}; only a failed instance can be redriven"
     state = compiled.states.get(snapshot.state)
     if state is None:
         return "it failed before it started"

@@ -200,7 +200,7 @@ def test_an_instance_that_has_not_failed_is_refused_unchanged(engine: Engine, ho
         instance = finished(engine, instance)
     elif how == "cancelled":
         instance = engine.cancel(instance.id)
-    with pytest.raises(RedriveRefused, match=f"it is {how}; only a failed instance can be redriven"):
+    with pytest.raises(RedriveRefused, match=f"its status is {how}; only a failed instance can be redriven"):
         engine.redrive(instance.id, actor="ops")
     assert engine.get(instance.id) == instance
     assert len(engine.history(instance.id)) == instance.version
