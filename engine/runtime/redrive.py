@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from engine.errors import RedriveRefused
 from engine.runtime.core import Runtime
+from engine.runtime.decide import redrive_refusal
 from engine.runtime.queries import instance_view, load_instance
-from engine.runtime.snapshot import FAILED, REDRIVE, Event
+from engine.runtime.snapshot import FAILED, REDRIVE, Event, Snapshot
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
 from storage.history import HistoryStore
@@ -20,7 +21,7 @@ from storage.instances import InstanceRecord
 from storage.jobs import JobStore
 from storage.transaction import Transaction
 
-__all__ = ["failed_task_key", "redrive_instance"]
+__all__ = ["failed_task_key", "redrivable", "redrive_instance"]
 
 
 def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:
@@ -36,6 +37,20 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Ins
         return instance_view(take_step(rt, tx, instance, Event(REDRIVE, payload, actor)))
 
     return rt.write(work)
+
+
+def redrivable(rt: Runtime, view: InstanceView) -> bool:
+    """Whether `redrive_instance` would resume `view` now (what the instance page asks before offering it).
+    Only a failed top-level instance reads its workflow to tell."""
+    if view.status != FAILED or view.parent_id is not None:
+        return False
+    snapshot = Snapshot(view.state, view.context, view.status, view.result, view.error)
+
+    def read(tx: Transaction) -> bool:
+        compiled = rt.deployments.compiled(tx, view.workflow_id, view.workflow_version, view.branch)
+        return redrive_refusal(compiled, snapshot) is None
+
+    return rt.read(read)
 
 
 def failed_task_key(tx: Transaction, instance: InstanceRecord) -> str | None:

@@ -42,7 +42,7 @@ def _failed(env: Env, card: Card, tenant: str = "acme") -> dict[str, Any]:
     assert started.status_code == 201, started.text
     env.services.engine.run_until_idle()
     detail: dict[str, Any] = env.call("GET", f"/api/instances/{started.json()['id']}", "viewer", tenant=tenant).json()
-    assert (detail["state"], detail["status"]) == ("charge", "failed")
+    assert (detail["state"], detail["status"], detail["redrivable"]) == ("charge", "failed", True)
     return detail
 
 
@@ -52,7 +52,8 @@ def test_an_operator_redrives_a_failed_instance_to_its_end(env: Env, card: Card)
     response = env.call("POST", f"/api/instances/{failed['id']}/redrive", "publisher")
     assert response.status_code == 200, response.text
     resumed = response.json()
-    assert (resumed["state"], resumed["status"], resumed["error"]) == ("charge", "running", None)
+    assert (resumed["state"], resumed["status"], resumed["error"], resumed["redrivable"]) == (
+        "charge", "running", None, False)
     env.services.engine.run_until_idle()
     done = env.call("GET", f"/api/instances/{failed['id']}", "viewer").json()
     assert (done["state"], done["status"]) == ("charged", "succeeded")

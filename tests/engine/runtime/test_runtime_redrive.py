@@ -16,6 +16,7 @@ from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.async_engine import AsyncEngine
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
+from engine.runtime.redrive import redrivable
 from engine.runtime.views import InstanceView
 
 
@@ -60,6 +61,7 @@ def _failed_order(engine: Engine, payments: Payments, **charge: object) -> tuple
     failed = finished(engine, engine.start("order", {}))
     assert (failed.state, failed.status) == ("charge", "failed")
     assert failed.error["kind"] == "unhandled"
+    assert redrivable(engine.runtime, failed)
     return failed, prepared
 
 
@@ -181,6 +183,7 @@ def test_a_parent_whose_subflow_failed_starts_a_new_child(engine: Engine) -> Non
     parent = finished(engine, engine.start("lead", {}))
     assert (parent.state, parent.status) == ("delegate", "failed")
     (child,) = engine.list_instances(parent_id=parent.id)
+    assert (redrivable(engine.runtime, parent), redrivable(engine.runtime, child)) == (True, False)
     with pytest.raises(RedriveRefused, match=f"inside the instance {parent.id}"):
         engine.redrive(child.id)
     broken[0] = False
@@ -200,6 +203,7 @@ def test_an_instance_that_has_not_failed_is_refused_unchanged(engine: Engine, ho
         instance = finished(engine, instance)
     elif how == "cancelled":
         instance = engine.cancel(instance.id)
+    assert not redrivable(engine.runtime, instance)
     with pytest.raises(RedriveRefused, match=f"its status is {how}; only a failed instance can be redriven"):
         engine.redrive(instance.id, actor="ops")
     assert engine.get(instance.id) == instance
@@ -215,6 +219,7 @@ def test_an_instance_at_its_failure_final_state_is_refused(engine: Engine) -> No
 
     failed = finished(engine, engine.start("flow", {}))
     assert (failed.state, failed.status) == ("bad", "failed")
+    assert not redrivable(engine.runtime, failed)
     with pytest.raises(RedriveRefused, match="final state 'bad'"):
         engine.redrive(failed.id)
 
