@@ -15,8 +15,12 @@ from engine.errors import RedriveRefused, TransitionNotAllowed
 from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.async_engine import AsyncEngine
 from engine.runtime.clock import ManualClock
+from engine.runtime.decide import decide
+from engine.runtime.effects import RunAction
 from engine.runtime.engine import Engine
+from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.redrive import redrivable
+from engine.runtime.snapshot import FAILED, REDRIVE, RUNNING, Environment, Event, Snapshot
 from engine.runtime.views import InstanceView
 
 
@@ -141,6 +145,52 @@ def test_the_redriven_task_starts_a_fresh_series_of_attempts(engine: Engine, clo
     done = finished(engine, engine.redrive(failed.id))
     assert done.status == "succeeded"
     assert tries == [1, 2, 1]
+
+
+def test_deciding_a_redrive_is_pure_and_hands_the_failed_key_to_the_action() -> None:
+    compiled = CompiledWorkflow(_order())
+    failed = Snapshot("charge", {"prepared": "ready"}, FAILED, None, {"kind": "unhandled"})
+    event = Event(REDRIVE, {"state": "charge", "idempotency_key": "i-1:2"}, "ops")
+    decision = decide(compiled, failed, event, Environment(0.0, {"id": "i-1"}))
+    assert decision.snapshot == Snapshot("charge", {"prepared": "ready"}, RUNNING, None, None)
+    (step,) = decision.steps
+    assert (step.source, step.dest, step.event, step.actor) == ("charge", "charge", REDRIVE, "ops")
+    (action,) = step.effects
+    assert isinstance(action, RunAction)
+    assert (action.action, action.idempotency_key) == ("charge", "i-1:2")
+    with pytest.raises(RedriveRefused, match="the instance i-1 cannot be redriven: its status is running"):
+        decide(compiled, decision.snapshot, event, Environment(0.0, {"id": "i-1"}))
+
+
+def _parallel_enrichment() -> Workflow:
+    def branch(name: str) -> dict[str, object]:
+        return {"name": name, "initial": "run", "states": {"run": task(name, output=name), "ok": final()},
+                "transitions": [edge("run", "ok", "done")]}
+
+    return workflow({"enrich": {"type": "parallel", "branches": [branch("crm"), branch("web")]}, "merged": final()},
+                    [edge("enrich", "merged", "done")], id="enrich", context={"type": "object"})
+
+
+def test_a_parallel_state_whose_branch_failed_starts_its_branches_again(engine: Engine) -> None:
+    engine.deploy(_parallel_enrichment())
+    calls: list[str] = []
+    broken = {"web"}
+    for name in ("crm", "web"):
+        def handler(request: ActionRequest, name: str = name) -> str:
+            calls.append(name)
+            if name in broken:
+                raise ActionError("unavailable", f"{name} is down", retryable=False)
+            return f"{name}-data"
+        engine.register(name, handler)
+
+    failed = finished(engine, engine.start("enrich", {}))
+    assert (failed.state, failed.status) == ("enrich", "failed")
+    broken.clear()
+    done = finished(engine, engine.redrive(failed.id))
+    assert (done.state, done.status) == ("merged", "succeeded")
+    assert done.context == {"crm": "crm-data", "web": "web-data"}
+    assert sorted(calls) == ["crm", "crm", "web", "web"]  # every branch runs again, as new child instances
+    assert_consistent(engine, failed.id)
 
 
 def test_a_choice_that_failed_is_entered_again(engine: Engine, clock: ManualClock) -> None:
