@@ -38,9 +38,10 @@ from engine.runtime.snapshot import (
 )
 from engine.runtime.variables import evaluate_mapping, json_value, variables
 
-__all__ = ["MAX_AUTOMATIC_STEPS", "Decision", "Step", "decide", "redrive_refusal", "start"]
+__all__ = ["MAX_AUTOMATIC_STEPS", "REDRIVABLE", "Decision", "Step", "decide", "redrive_refusal", "start"]
 
 MAX_AUTOMATIC_STEPS = 200
+REDRIVABLE = frozenset({FAILED})  # the statuses a redrive resumes from
 _OUTPUT_STATES = (TaskState, WaitState, SubflowState)
 
 
@@ -338,7 +339,7 @@ def redrive_refusal(compiled: CompiledWorkflow, snapshot: Snapshot) -> str | Non
     """Why `snapshot` cannot be redriven, or None. Only a failed instance can; not one that never started, nor
     one that reached a final state of outcome failure through its own transitions (its workflow chose that end:
     nothing failed that could be run again)."""
-    if snapshot.status != FAILED:
+    if snapshot.status not in REDRIVABLE:
         return f"its status is {snapshot.status}; only a failed instance can be redriven"
     state = compiled.states.get(snapshot.state)
     if state is None:

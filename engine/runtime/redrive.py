@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from engine.errors import RedriveRefused
 from engine.runtime.core import Runtime
-from engine.runtime.decide import redrive_refusal
+from engine.runtime.decide import REDRIVABLE, redrive_refusal
 from engine.runtime.queries import instance_view, load_instance
-from engine.runtime.snapshot import FAILED, REDRIVE, Event, Snapshot
+from engine.runtime.snapshot import REDRIVE, Event, Snapshot
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
 from storage.history import HistoryStore
@@ -32,7 +32,7 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Ins
         if instance.parent_id is not None:
             raise RedriveRefused(instance.id, instance.state, f"it runs inside the instance {instance.parent_id}, "
                                  "which has heard of its failure; redrive that one")
-        key = failed_task_key(tx, instance) if instance.status == FAILED else None
+        key = failed_task_key(tx, instance) if instance.status in REDRIVABLE else None
         payload = {"state": instance.state, "error": instance.error, "idempotency_key": key}
         return instance_view(take_step(rt, tx, instance, Event(REDRIVE, payload, actor)))
 
@@ -42,7 +42,7 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Ins
 def redrivable(rt: Runtime, view: InstanceView) -> bool:
     """Whether `redrive_instance` would resume `view` now (what the instance page asks before offering it).
     Only a failed top-level instance reads its workflow to tell."""
-    if view.status != FAILED or view.parent_id is not None:
+    if view.status not in REDRIVABLE or view.parent_id is not None:
         return False
     snapshot = Snapshot(view.state, view.context, view.status, view.result, view.error)
 
