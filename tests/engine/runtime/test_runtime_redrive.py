@@ -5,6 +5,7 @@ history shows who redrove it; an instance that has not failed is refused, unchan
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import timedelta
 
 import pytest
@@ -297,3 +298,34 @@ def test_the_async_engine_redrives(database_url: str, clock: ManualClock) -> Non
             await engine.close()
 
     assert asyncio.run(scenario()) == ("failed", "ops")
+
+
+def test_two_operators_redriving_at_once_redrive_it_once(database_url: str, engine: Engine) -> None:
+    payments = Payments()
+    failed, _ = _failed_order(engine, payments)
+    other = Engine(database_url)  # its own connections, as another process would have
+    outcomes: list[str] = []
+    ready = threading.Barrier(2)
+
+    def redrive(by: Engine, actor: str) -> None:
+        ready.wait()
+        try:
+            by.redrive(failed.id, actor=actor)
+            outcomes.append("resumed")
+        except RedriveRefused as refused:
+            outcomes.append(refused.detail)
+
+    try:
+        threads = [threading.Thread(target=redrive, args=(e, a)) for e, a in ((engine, "ann"), (other, "bob"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        other.close()
+    assert sorted(outcomes) == sorted(["resumed", f"the instance {failed.id} cannot be redriven: its status is "
+                                                  "running; only a failed instance can be redriven"])
+    assert [h.event for h in engine.history(failed.id)].count("(redrive)") == 1
+    payments.broken = False
+    assert finished(engine, engine.get(failed.id)).status == "succeeded"
+    assert len(payments.requests) == 2  # one run before the failure, one after the single redrive
