@@ -28,7 +28,7 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Ins
     """Resume the failed top-level instance `instance_id`; `RedriveRefused` (it is unchanged) otherwise."""
 
     def work(tx: Transaction) -> InstanceView:
-        instance = load_instance(tx, instance_id)
+        instance = load_instance(tx, instance_id, lock=True)  # first, as every command that moves an instance
         if instance.parent_id is not None:
             raise RedriveRefused(instance.id, instance.state, f"it runs inside the instance {instance.parent_id}, "
                                  "which has heard of its failure; redrive that one")
