@@ -207,6 +207,17 @@ def send_command(
         _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
 
 
+def redrive_command(
+    instance_id: Annotated[str, typer.Argument()], *,
+    actor: Annotated[str | None, typer.Option(help="Who redrives it (recorded in the history).")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Resume a failed instance at the state it failed in; a worker runs the failed task again, under the
+    idempotency key of the run that failed. Exits 1 with the reason for an instance that cannot be redriven."""
+    with open_engine(db) as engine:
+        _instance(engine.redrive(instance_id, actor=actor), output)
+
+
 def approvals_command(
     *,
     user: Annotated[str | None, typer.Option(help="Requests this user may decide.")] = None,
@@ -293,6 +304,7 @@ def register_runtime_commands(app: typer.Typer) -> None:
     """Add the runtime commands (and the `db` group) to `app`."""
     for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
                           ("show", show_command), ("history", history_command), ("send", send_command),
+                          ("redrive", redrive_command),
                           ("approvals", approvals_command), ("approve", approve_command),
                           ("reject", reject_command), ("replay", replay_command)):
         app.command(name)(reporting(command))

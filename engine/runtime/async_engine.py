@@ -82,6 +82,9 @@ class AsyncEngine:
     async def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.cancel, instance_id, actor=actor)
 
+    async def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
+        return await asyncio.to_thread(self.engine.redrive, instance_id, actor=actor)
+
     async def set_budget(self, tenant: str, monthly_limit: float) -> None:
         await asyncio.to_thread(self.engine.set_budget, tenant, monthly_limit)
 

@@ -32,6 +32,7 @@ from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.memory import SharedMemory
 from engine.runtime.publishing import publish_event
 from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
+from engine.runtime.redrive import redrive_instance
 from engine.runtime.replay import replay_instance
 from engine.runtime.views import (
     ApprovalView,
@@ -145,6 +146,12 @@ class Engine:
 
     def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return cancel_instance(self.runtime, instance_id, actor=actor)
+
+    def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
+        """Resume a failed instance at the state it failed in, entering it again (a failed task runs its action
+        afresh, under the idempotency key of the run that failed). `RedriveRefused` for one that has not failed,
+        ended in a failure state its workflow leads to, or is a child (redrive its parent)."""
+        return redrive_instance(self.runtime, instance_id, actor=actor)
 
     def set_budget(self, tenant: str, monthly_limit: float) -> None:
         if monthly_limit < 0:

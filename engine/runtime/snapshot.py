@@ -15,6 +15,7 @@ __all__ = [
     "FAILED",
     "HELD",
     "NO_AGENTS",
+    "REDRIVE",
     "RUNNING",
     "START",
     "STATUSES",
@@ -40,6 +41,7 @@ TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
 START = "(start)"
 AUTO = "(auto)"
 CANCEL = "(cancel)"
+REDRIVE = "(redrive)"  # a failed instance resumed at the state it failed in (engine.runtime.redrive)
 
 
 @dataclass(frozen=True, slots=True)

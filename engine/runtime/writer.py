@@ -34,6 +34,7 @@ from engine.runtime.snapshot import (
     FAILED,
     HELD,
     NO_AGENTS,
+    REDRIVE,
     RUNNING,
     START,
     STUCK,
@@ -171,6 +172,8 @@ class DecisionWriter:
             trace = tracing.current_carrier()
             if trace is not None:  # the worker's spans for this task join the trace that started it
                 payload["trace"] = trace
+            if effect.idempotency_key is not None:
+                payload["idempotency_key"] = effect.idempotency_key
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
@@ -269,6 +272,8 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
     for index, step in enumerate(decision.steps):
         seq += 1
         change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
+        if step.event == REDRIVE:  # the failure it resumes from is cleared
+            change = {**(change or {}), "result": None, "error": None}
         if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
         rows.append(HistoryRecord(

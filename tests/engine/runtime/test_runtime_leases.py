@@ -213,3 +213,21 @@ def test_the_kpis_count_a_task_lost_for_good_as_a_failed_run_and_one_still_tried
     engine.run_until_idle()
     overall, _ = collect_kpis(engine.database, KpiScope(instance_ids=[gave_up.id, trying.id]))
     assert (overall.task_runs, overall.success_rate, overall.action_attempts) == (2, 0.5, 4)
+
+
+def test_an_operator_redrives_a_stuck_instance_and_its_task_runs_afresh(engine: Engine, clock: ManualClock) -> None:
+    calls: list[int] = []
+    _deploy(engine, calls, error_path=False)
+    run = engine.start("flow")
+    for n in range(LOST_ATTEMPTS_WITHOUT_RETRY):
+        _die_holding(engine, clock, f"dying-{n}")
+    engine.run_until_idle()
+    assert engine.get(run.id).status == "stuck"
+    resumed = engine.redrive(run.id, actor="ops")
+    assert (resumed.state, resumed.status) == ("work", "running")
+    engine.run_until_idle()
+    done = engine.get(run.id)
+    assert (done.state, done.status, done.context["out"]) == ("ok", "succeeded", 1)  # a fresh attempt series
+    assert calls == [1]
+    assert [(h.event, h.actor) for h in engine.history(run.id)][-2] == ("(redrive)", "ops")
+    assert_consistent(engine, run.id)

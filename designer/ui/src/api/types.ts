@@ -187,7 +187,7 @@ export interface HistoryEntry {
   seq: number;
   from_state: string | null;
   to_state: string;
-  /** The trigger; the engine's own moves are `(start)`, `(auto)` and `(cancel)`. */
+  /** The trigger; the engine's own moves are `(start)`, `(auto)`, `(cancel)` and `(redrive)`. */
   event: string;
   actor: string | null;
   payload: unknown;
@@ -288,4 +288,6 @@ export interface InstanceDetail extends InstanceSummary {
   cost: number | null;
   /** The events a caller may send now; the runtime's own (done, approve, timeout, ...) are left out. */
   accepted_events: string[];
+  /** Whether POST …/redrive would resume it now: a failed top-level instance with a failed step to resume. */
+  redrivable: boolean;
 }
