@@ -27,11 +27,15 @@ _C = CostRow.__table__  # type: ignore[attr-defined]
 _ENDED = ("succeeded", "failed", "cancelled")
 
 
-def recorded_runs(database: sa.Engine, workflow_id: str, version: int, *, limit: int = RUN_LIMIT) -> RecordedRuns:
-    """What the finished runs of (`workflow_id`, `version`) recorded."""
+def recorded_runs(database: sa.Engine, workflow_id: str, version: int, *, tenant: str | None = None,
+                  limit: int = RUN_LIMIT) -> RecordedRuns:
+    """What the finished runs of (`workflow_id`, `version`) recorded (of one tenant's instances when given)."""
+    where = [_I.c.workflow_id == workflow_id, _I.c.workflow_version == version, _I.c.branch == "",
+             _I.c.status.in_(_ENDED)]
+    if tenant is not None:
+        where.append(_I.c.tenant == tenant)
     runs = (sa.select(_I.c.id)
-            .where(_I.c.workflow_id == workflow_id, _I.c.workflow_version == version, _I.c.branch == "",
-                   _I.c.status.in_(_ENDED))
+            .where(*where)
             .order_by(_I.c.updated_at.desc()).limit(limit).subquery())
     with reading(database) as connection:
         rows = connection.execute(
