@@ -14,7 +14,7 @@ def seconds_words(seconds: float | None) -> str:
     if seconds < 60:
         return f"{seconds:.1f} s".replace(".0 s", " s")
     parts = []
-    rest = round(seconds)
+    rest = int(seconds + 0.5)  # half up, as the designer rounds
     for unit, size in _UNITS:
         if rest >= size:
             parts.append(f"{rest // size} {unit}")

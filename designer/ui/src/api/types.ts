@@ -288,3 +288,55 @@ export interface InstanceDetail extends InstanceSummary {
   /** The events a caller may send now; the runtime's own (done, approve, timeout, ...) are left out. */
   accepted_events: string[];
 }
+
+/** One step of a path: leaving `state` by transition `transition` (engine.paths.report.StepReport). */
+export interface PathStep {
+  state: string;
+  transition: number;
+  trigger: string | null;
+  dest: string;
+  best_s: number;
+  /** null: no declared limit. */
+  worst_s: number | null;
+  expected_s: number | null;
+  cost_best: number;
+  cost_worst: number | null;
+  cost_expected: number | null;
+  recorded: number;
+}
+
+export interface PathReport {
+  number: number;
+  states: string[];
+  final: string;
+  outcome: string;
+  best_s: number;
+  worst_s: number | null;
+  expected_s: number | null;
+  cost_best: number;
+  cost_worst: number | null;
+  cost_expected: number | null;
+  probability: number | null;
+  runs_taken: number;
+  critical: boolean;
+  sla_at_risk: boolean;
+  unrecorded_steps: number;
+  loops: number[];
+  steps: PathStep[];
+}
+
+/** Each simple path's time and cost (POST /api/paths, GET /api/definitions/{id}/paths). */
+export interface PathsReport {
+  workflow: string;
+  version: number;
+  paths: PathReport[];
+  limit: number;
+  bounded: boolean;
+  critical: number | null;
+  sla_s: number | null;
+  basis: "history" | "declared";
+  runs: number;
+  runs_on_paths: number;
+  min_runs: number;
+  notes: string[];
+}
