@@ -6,40 +6,40 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["PathReport", "PathsReport", "StepReport"]
+__all__ = ["Figures", "PathReport", "PathsReport", "StepReport"]
 
 
-class StepReport(BaseModel):
-    """Leaving `state` by transition `transition`: seconds and cost (None: no declared limit / unknown)."""
+class Figures(BaseModel):
+    """Seconds and cost from least to most; a worst of None: no declared limit (time) or unknown (cost)."""
 
     model_config = ConfigDict(frozen=True)
 
-    state: str
-    transition: int = Field(description="Index into the workflow's `transitions`.")
-    trigger: str | None
-    dest: str
     best_s: float
     worst_s: float | None
     expected_s: float | None
     cost_best: float
     cost_worst: float | None
     cost_expected: float | None
+
+
+class StepReport(Figures):
+    """Leaving `state` by transition `transition`."""
+
+    state: str
+    transition: int = Field(description="Index into the workflow's `transitions`.")
+    trigger: str | None
+    dest: str
     recorded: int = Field(0, description="Times recorded runs took this transition.")
 
 
-class PathReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class PathReport(Figures):
+    """One simple path; its worst time is None when some step has no declared limit, its expected time
+    comes from recorded runs (None without them)."""
 
     number: int = Field(description="1-based, in the order the paths were found.")
     states: list[str]
     final: str
     outcome: str
-    best_s: float
-    worst_s: float | None = Field(description="None: some step has no declared limit.")
-    expected_s: float | None = Field(description="From recorded runs; None without history.")
-    cost_best: float
-    cost_worst: float | None
-    cost_expected: float | None
     probability: float | None = Field(description="Share of recorded finished runs that took exactly this path.")
     runs_taken: int
     critical: bool = Field(description="The path with the longest worst case.")

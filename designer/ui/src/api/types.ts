@@ -289,33 +289,30 @@ export interface InstanceDetail extends InstanceSummary {
   accepted_events: string[];
 }
 
+/** Seconds and dollars from least to most; null worst: no declared limit (time) or unknown (cost). */
+export interface PathFigures {
+  best_s: number;
+  worst_s: number | null;
+  expected_s: number | null;
+  cost_best: number;
+  cost_worst: number | null;
+  cost_expected: number | null;
+}
+
 /** One step of a path: leaving `state` by transition `transition` (engine.paths.report.StepReport). */
-export interface PathStep {
+export interface PathStep extends PathFigures {
   state: string;
   transition: number;
   trigger: string | null;
   dest: string;
-  best_s: number;
-  /** null: no declared limit. */
-  worst_s: number | null;
-  expected_s: number | null;
-  cost_best: number;
-  cost_worst: number | null;
-  cost_expected: number | null;
   recorded: number;
 }
 
-export interface PathReport {
+export interface PathReport extends PathFigures {
   number: number;
   states: string[];
   final: string;
   outcome: string;
-  best_s: number;
-  worst_s: number | null;
-  expected_s: number | null;
-  cost_best: number;
-  cost_worst: number | null;
-  cost_expected: number | null;
   probability: number | null;
   runs_taken: number;
   critical: boolean;
