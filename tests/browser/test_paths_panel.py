@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from browser_steps import SignIn, screenshot, state
+from docs_screens import save_doc_screenshot
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -37,7 +38,7 @@ def test_paths_of_a_published_flow_are_listed_and_one_is_drawn(sign_in: SignIn) 
     # respond: 3 attempts of 30 s, and waits of 1 s and 2 s at most x1.5 with jitter: 94.5 s
     expect(page.get_by_test_id("heat-respond")).to_contain_text("≤ 1 min 35 s")
     expect(page.get_by_test_id("heat-priority_gate")).to_have_attribute("data-level", "0.00")  # a choice takes no time
-    screenshot(page, "paths-panel-critical-path-by-time")
+    save_doc_screenshot(page, "designer-paths")
 
     page.get_by_test_id("paths-colour").select_option("cost")
     expect(page.get_by_test_id("heat-respond")).to_contain_text("$")
