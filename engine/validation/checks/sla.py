@@ -26,7 +26,8 @@ def find_workflow_sla_at_risk(workflow: Workflow, catalog: Catalog | None) -> li
         return []
     worst = next((p for p in late if p.critical), late[0])
     states = tuple(dict.fromkeys(state for path in late for state in path.states))
-    message = (f"{len(late)} of {len(report.paths)} paths can take longer than the workflow's sla of "
+    counted = f"the first {len(report.paths)}" if report.bounded else f"{len(report.paths)}"
+    message = (f"{len(late)} of {counted} paths can take longer than the workflow's sla of "
                f"{workflow.sla}: at worst {seconds_words(worst.worst_s)} on {' → '.join(worst.states)}. "
                "Shorten the timeouts or retries on the way, or raise the sla.")
     return [warning("sla-at-risk", message, pointer("sla"), states=states)]
