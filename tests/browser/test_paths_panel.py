@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_steps import SignIn, screenshot, state
+from browser_steps import SignIn, fill_field, screenshot, state
 from docs_screens import save_doc_screenshot
 from live_server import LiveServer
 from playwright.sync_api import expect
@@ -49,10 +49,12 @@ def test_paths_of_a_published_flow_are_listed_and_one_is_drawn(sign_in: SignIn) 
 
 
 def test_a_drafts_sla_is_at_risk_in_problems_and_on_its_paths(server: LiveServer, sign_in: SignIn) -> None:
-    flow = {**TRIAGE, "id": "triage_with_sla", "sla": "PT3M"}
+    flow = {**TRIAGE, "id": "triage_with_sla"}
     draft = server.api("POST", "/api/drafts", {"content": flow}, token=server.token("analyst"))
     page = sign_in("analyst")
     page.goto(f"/drafts/{draft['id']}")
+    expect(page.get_by_test_id("findings-panel")).to_have_attribute("data-empty", "true")
+    fill_field(page, "workflow-sla", "PT3M")  # the workflow inspector, nothing being selected
     finding = page.get_by_test_id("finding-sla-at-risk")
     expect(finding).to_contain_text("can take longer than the workflow's sla of PT3M")
     page.get_by_test_id("panel-paths").click()
