@@ -173,3 +173,25 @@ def test_enumeration_stops_at_the_limit_and_says_so() -> None:
     assert len(report.paths) == 2
     assert report.bounded
     assert "enumeration stopped at 2" in report.notes[0]
+
+
+def test_a_subflow_takes_as_long_as_its_childs_paths_and_an_unknown_one_has_no_limit() -> None:
+    child = Workflow.model_validate({
+        "id": "child", "title": "Child", "initial": "pause",
+        "states": {"pause": {"type": "wait", "duration": "PT5M"},
+                   "check": {"type": "task", "action": "check", "timeout_s": 40},
+                   "end": {"type": "final"}},
+        "transitions": [{"source": "pause", "trigger": "done", "dest": "check"},
+                        {"source": "check", "trigger": "done", "dest": "end"},
+                        {"source": "check", "trigger": "error", "dest": "end"}],
+    })
+    parent = Workflow.model_validate({
+        "id": "parent", "title": "Parent", "initial": "run",
+        "states": {"run": {"type": "subflow", "workflow": "child"}, "end": {"type": "final"}},
+        "transitions": [{"source": "run", "trigger": "done", "dest": "end"}],
+    })
+    (known,) = analyze_paths(parent, subflow={"child": child}.get).paths
+    assert (known.best_s, known.worst_s) == (300, 300 + 40)  # the wait exactly, then the task's timeout at worst
+    (unknown,) = analyze_paths(parent).paths
+    assert (unknown.best_s, unknown.worst_s) == (0, None)
+    assert any("subflow 'child' is not known here" in note for note in analyze_paths(parent).notes)
