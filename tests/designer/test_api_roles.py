@@ -87,6 +87,8 @@ CASES: list[Case] = [
     Case("draft diagram", "GET", "read", 200, lambda env: (f"/api/drafts/{_draft(env)}/diagram?format=dot", None)),
     Case("validate", "POST", "read", 200, lambda env: ("/api/validate", {"definition": MINIMAL_WORKFLOW})),
     Case("analyze", "POST", "read", 200, lambda env: ("/api/analyze", {"definition": MINIMAL_WORKFLOW})),
+    Case("paths", "POST", "read", 200, lambda env: ("/api/paths", {"definition": MINIMAL_WORKFLOW})),
+    Case("version paths", "GET", "read", 200, lambda env: ("/api/definitions/tiny_flow/paths", None)),
     Case("render", "POST", "read", 200, lambda env: ("/api/render?format=mermaid", {"definition": MINIMAL_WORKFLOW})),
     Case(  # tiny_flow is published by then, and these drafts start it anew: so the replacement is confirmed
         "publish draft",

@@ -27,6 +27,7 @@ from engine.validation.checks.reachability import (
     find_states_without_path_to_final,
     find_unreachable_states,
 )
+from engine.validation.checks.sla import find_approval_slas_at_risk, find_workflow_sla_at_risk
 from engine.validation.checks.structure import (
     find_exits_from_final,
     find_unknown_actions,
@@ -69,6 +70,7 @@ CODES: dict[str, Severity] = {
     "task-without-error-path": "warning",
     "unused-trigger": "warning",
     "unknown-variable": "warning",
+    "sla-at-risk": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -85,6 +87,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_missing_approval_outcomes,
     find_approvals_without_timeout,
     find_missing_timeout_paths,
+    find_approval_slas_at_risk,
 )
 
 
@@ -108,6 +111,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
             findings += check(machine)
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
+    findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:
         findings += find_unknown_subflows(workflow, all_machines, catalog)
         findings += find_unknown_agents(all_machines, catalog)

@@ -291,3 +291,52 @@ export interface InstanceDetail extends InstanceSummary {
   /** Whether POST …/redrive would resume it now: a failed top-level instance with a failed step to resume. */
   redrivable: boolean;
 }
+
+/** Seconds and dollars from least to most; null worst: no declared limit (time) or unknown (cost). */
+export interface PathFigures {
+  best_s: number;
+  worst_s: number | null;
+  expected_s: number | null;
+  cost_best: number;
+  cost_worst: number | null;
+  cost_expected: number | null;
+}
+
+/** One step of a path: leaving `state` by transition `transition` (engine.paths.report.StepReport). */
+export interface PathStep extends PathFigures {
+  state: string;
+  transition: number;
+  trigger: string | null;
+  dest: string;
+  recorded: number;
+}
+
+export interface PathReport extends PathFigures {
+  number: number;
+  states: string[];
+  final: string;
+  outcome: string;
+  probability: number | null;
+  runs_taken: number;
+  critical: boolean;
+  sla_at_risk: boolean;
+  unrecorded_steps: number;
+  loops: number[];
+  steps: PathStep[];
+}
+
+/** Each simple path's time and cost (POST /api/paths, GET /api/definitions/{id}/paths). */
+export interface PathsReport {
+  workflow: string;
+  version: number;
+  paths: PathReport[];
+  limit: number;
+  bounded: boolean;
+  critical: number | null;
+  sla_s: number | null;
+  basis: "history" | "declared";
+  runs: number;
+  runs_on_paths: number;
+  min_runs: number;
+  notes: string[];
+}
