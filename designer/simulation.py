@@ -18,6 +18,7 @@ from designer.simulation_words import describe_effect
 from engine.definition import Agent, Workflow
 from engine.errors import TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE
+from engine.runtime.context_paths import with_changes
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.effects import Effect, RequestApproval
 from engine.runtime.machines import CompiledWorkflow
@@ -130,7 +131,7 @@ class _Recorder:
         return Event(sent.event, payload, sent.actor or actor)
 
     def _step(self, step: Step) -> SimulationStep:
-        self.context.update(step.changes)
+        self.context = with_changes(self.context, step.changes)
         return SimulationStep(
             index=len(self.steps),
             event=step.event,

@@ -81,8 +81,9 @@ def _compare_machine(path: str, a: MachineView, b: MachineView, body: bool, out:
                            f"{[t.dest for t in theirs]}")
                 continue
             for mine, their in zip(items, theirs, strict=True):
-                if not same_guard(mine.guard, their.guard):
-                    out.append(f"{path}/{sid} on {trigger} → {mine.dest}: guard '{mine.guard}' vs '{their.guard}'")
+                ours, others = mine.effective_guard(), their.effective_guard()
+                if not same_guard(ours, others):
+                    out.append(f"{path}/{sid} on {trigger} → {mine.dest}: guard '{ours}' vs '{others}'")
                 if body and dict(mine.assign) != dict(their.assign):
                     out.append(f"{path}/{sid} on {trigger} → {mine.dest}: assign {mine.assign} vs {their.assign}")
 

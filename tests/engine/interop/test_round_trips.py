@@ -96,10 +96,15 @@ def flows(draw: st.DrawFn) -> dict[str, Any]:
                 states[sid]["retry"] = {"max_attempts": draw(st.integers(2, 5)), "initial_interval_s": 2,
                                         "max_interval_s": 60, "jitter": draw(st.booleans()),
                                         "retry_on": draw(st.sampled_from([[], ["timeout"], ["timeout", "busy"]]))}
+            elif draw(st.booleans()):
+                states[sid]["retry"] = [{"errors": ["timeout"], "max_attempts": draw(st.integers(2, 5))},
+                                        {"errors": ["*"], "max_attempts": 2, "backoff": "fixed"}]
             transitions.append({"source": sid, "trigger": "done", "dest": nxt})
-            if draw(st.booleans()):
-                transitions.append({"source": sid, "trigger": "error", "dest": "failed", "priority": 1,
-                                    "guard": "event.kind == 'validation'", "assign": {"failure": "event"}})
+            caught = draw(st.sampled_from([None, {"guard": "event.kind == 'validation'"},
+                                           {"errors": ["validation", "timeout"]}]))
+            if caught is not None:
+                transitions.append({"source": sid, "trigger": "error", "dest": "failed", "priority": 1, **caught,
+                                    "assign": {"failure": "event"}})
             transitions.append({"source": sid, "trigger": "error", "dest": draw(st.sampled_from(["failed", *after]))})
         elif kind == "wait":
             states[sid] = {"type": "wait", "duration": f"PT{draw(st.integers(1, 90000))}S"}
