@@ -1,6 +1,6 @@
-"""Retry rules and context paths, without a database: which rule takes a failure, how each counts its own
-retries and waits, the shorthand as one rule; paths written into a context without changing it; `errors` on
-an `error` transition deciding which one fires."""
+"""Retry rules without a database: which rule takes a failure, how each counts its own retries and waits, the
+shorthand as one rule; malformed paths and misplaced `errors` as findings; `errors` on an `error` transition
+deciding which one fires."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 from runtime_support import edge, final, task, workflow
 
 from engine.definition import Retry, RetryRule, TaskState, retry_rules
-from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.decide import decide, start
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.retries import parse_rules, plan_retry
@@ -69,26 +68,6 @@ def test_a_job_enqueued_with_the_policy_object_counts_its_attempts_so_far() -> N
     assert plan_retry(rules, "timeout", True, attempt=3, last_error={"kind": "timeout"}, rng=None) is None
     assert parse_rules(None) == ()
     assert parse_rules([{"errors": ["a"]}]) == (RetryRule(errors=["a"]),)
-
-
-def test_paths_create_objects_set_one_key_and_leave_the_input_alone() -> None:
-    context = {"enrichment": {"source": "crm", "company": {"name": "Acme"}}, "n": 1}
-    written = with_changes(context, {"enrichment.company.size": 120, "lead.score.value": 7, "n": 2})
-    assert written == {"enrichment": {"source": "crm", "company": {"name": "Acme", "size": 120}}, "n": 2,
-                       "lead": {"score": {"value": 7}}}
-    assert context == {"enrichment": {"source": "crm", "company": {"name": "Acme"}}, "n": 1}
-
-
-def test_a_whole_object_replaces_and_null_on_the_way_becomes_an_object() -> None:
-    context = {"enrichment": {"company": {"name": "Acme"}}, "gap": None}
-    written = with_changes(context, {"enrichment.company": {"size": 3}, "gap.key": True})
-    assert written == {"enrichment": {"company": {"size": 3}}, "gap": {"key": True}}
-
-
-@pytest.mark.parametrize(("value", "named"), [("pending", "string"), ([1], "list"), (3, "number"), (True, "boolean")])
-def test_a_path_through_a_value_that_is_not_an_object_is_refused(value: Any, named: str) -> None:
-    with pytest.raises(PathConflict, match=f"'a.b' holds a {named}, not an object"):
-        with_changes({"a": {"b": value}}, {"a.b.c": 1})
 
 
 def test_errors_outside_the_error_trigger_is_a_schema_finding_at_the_transition() -> None:
