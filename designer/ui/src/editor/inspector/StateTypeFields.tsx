@@ -108,7 +108,7 @@ function WaitFields(props: TypeFieldsProps) {
           <TextInput label="Event type" testId="field-event-type" monospace value={state.event?.type} disabled={disabled} problems={at(props, "event", "type")} onChange={(v) => set(props, "event", { ...state.event, type: v ?? "" })} />
           <TextInput label="Correlation (CEL)" testId="field-event-correlation" monospace value={state.event?.correlation} disabled={disabled} problems={at(props, "event", "correlation")} hint="The key an event's correlation_key must equal, e.g. order.id." onChange={(v) => set(props, "event", pruneEmpty({ ...state.event, correlation: v }))} />
           <TextInput label="Timeout" testId="field-timeout" value={state.timeout} disabled={disabled} problems={at(props, "timeout")} placeholder="P7D" onChange={(v) => set(props, "timeout", v)} />
-          <TextInput label="Store the payload under" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />
+          <TextInput label="Store the payload under" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="A context key, or a dotted path such as order.payment." onChange={(v) => set(props, "output", v)} />
         </>
       )}
     </>
@@ -166,7 +166,7 @@ function SubflowFields(props: TypeFieldsProps) {
       <WorkflowPicker catalog={catalog} value={state.workflow} disabled={disabled} problems={at(props, "workflow")} onChange={(v) => set(props, "workflow", v)} />
       <NumberInput label="Version" testId="field-version" integer value={state.version} disabled={disabled} problems={at(props, "version")} hint="Empty runs the latest published version." onChange={(v) => set(props, "version", v)} />
       <ExpressionMapInput label="Child context" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} onChange={(v) => set(props, "input", v)} />
-      <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />
+      <TextInput label="Output key or path" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="Where the child's result is stored: a context key, or a dotted path." onChange={(v) => set(props, "output", v)} />
     </>
   );
 }
