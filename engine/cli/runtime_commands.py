@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from engine import tracing
 from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, LogFormatOption, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
@@ -130,12 +131,16 @@ def worker_command(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with open_engine(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
-        if log_format is LogFormat.json:
-            logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
-        else:
-            stderr.print(f"worker on {engine.database_url}", highlight=False)
-        engine.run_worker(stop, poll_s=poll, batch=batch)
+    tracing.configure_from_environment()
+    try:
+        with open_engine(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
+            if log_format is LogFormat.json:
+                logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
+            else:
+                stderr.print(f"worker on {engine.database_url}", highlight=False)
+            engine.run_worker(stop, poll_s=poll, batch=batch)
+    finally:
+        tracing.shutdown_tracing()
 
 
 def instances_command(

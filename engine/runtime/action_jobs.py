@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from engine import tracing
 from engine.definition import Agent
 from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
@@ -36,6 +37,7 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),
+        trace_context=payload.get("trace"),
     )
 
 
@@ -118,5 +120,6 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
                              cost=outcome.cost, now=now)
     event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
-    take_step(rt, tx, instance, event, now=now, cost=amount)
+    with tracing.attached(payload.get("trace")):
+        take_step(rt, tx, instance, event, now=now, cost=amount)
     return True

@@ -40,6 +40,8 @@ class ActionRequest:
     # the JSON Schema the output must meet (the workflow's context schema for the task's output key), if any
     output_schema: dict[str, Any] | None = None
     budget_limit: float | None = None  # the agent's most for this one action; an executor may refuse to spend past it
+    # the trace context (W3C traceparent) of the step that asked for the action, when tracing is on
+    trace_context: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

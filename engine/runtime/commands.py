@@ -53,7 +53,7 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
         repeated = kept_response(tx, scope, idempotency_key)
         if repeated is not None:
             return repeated
-        instance = load_instance(tx, instance_id)
+        instance = load_instance(tx, instance_id, lock=True)
         if expected_version is not None and instance.version != expected_version:
             raise ConcurrencyConflict(
                 f"the instance {instance_id} is at version {instance.version}, not {expected_version}"
@@ -76,7 +76,7 @@ def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Inst
     """Cancel an instance and, with it, every child still running."""
 
     def work(tx: Transaction) -> InstanceView:
-        instance = load_instance(tx, instance_id)
+        instance = load_instance(tx, instance_id, lock=True)
         if instance.status in ("succeeded", "failed", "cancelled"):
             raise TransitionNotAllowed("cancel", instance.state, f"the instance has ended ({instance.status})")
         return instance_view(rt.writer.cancel(tx, instance, now=rt.clock.now(), actor=actor))

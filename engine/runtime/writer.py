@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from engine import tracing
 from engine.definition import Agent
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
@@ -92,8 +93,16 @@ class DecisionWriter:
         blank = _blank(workflow.id, workflow.version, compiled.branch, workflow.initial, tenant=tenant, now=now,
                        parent=parent, parent_seq=parent_seq)
         InstanceStore(tx).insert(blank)
-        decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
-        return self.commit(tx, blank, decision, now=now)
+        with tracing.span("statewright.transition", {
+            "statewright.instance_id": blank.id, "statewright.workflow_id": workflow.id,
+            "statewright.workflow_version": workflow.version, "statewright.event": "(start)",
+        }) as opened:
+            decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
+            created = self.commit(tx, blank, decision, now=now)
+            if opened is not None:
+                opened.set_attributes({"statewright.to_state": created.state, "statewright.status": created.status,
+                                       "statewright.seq": created.version})
+            return created
 
     def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
                       parent_seq: int, now: float) -> InstanceRecord:
@@ -158,6 +167,9 @@ class DecisionWriter:
                        "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
+            trace = tracing.current_carrier()
+            if trace is not None:  # the worker's spans for this task join the trace that started it
+                payload["trace"] = trace
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
