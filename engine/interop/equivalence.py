@@ -28,7 +28,11 @@ def _normal(node: Node) -> Node:  # noqa: PLR0911 - one rewrite per shape
     if isinstance(node, And | Or):
         items: list[Node] = []
         for item in (_normal(i) for i in node.items):
-            items.extend(item.items if isinstance(item, And | Or) and type(item) is type(node) else [item])
+            for part in item.items if isinstance(item, And | Or) and type(item) is type(node) else [item]:
+                if part not in items:  # `a && a` is `a`: a repeat says nothing more
+                    items.append(part)
+        if len(items) == 1:
+            return items[0]
         if isinstance(node, And) and all(isinstance(i, Has) for i in items):
             longest = max(items, key=lambda i: len(i.path.parts))  # type: ignore[union-attr]
             assert isinstance(longest, Has)
