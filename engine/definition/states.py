@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
 
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
@@ -86,6 +86,22 @@ class RetryRule(_Backoff):
         return self.catches_all or kind in self.errors
 
 
+def _retry_form(value: Any) -> str | None:
+    """Which form a `retry` is written in, so that a mistake is reported against that form alone."""
+    if isinstance(value, dict | Retry):
+        return "retry:policy"
+    return "retry:rules" if isinstance(value, list | tuple) else None
+
+
+# The tags carry a ':' (no field name does), so that a finding's pointer leaves them out.
+RetrySpec = Annotated[
+    Annotated[Retry, Tag("retry:policy")]
+    | Annotated[list[RetryRule], Field(min_length=1, max_length=20), Tag("retry:rules")],
+    Discriminator(_retry_form, custom_error_type="retry_form",
+                  custom_error_message="'retry' must be a list of retry rules, or one retry policy object"),
+]
+
+
 def retry_rules(retry: Retry | list[RetryRule] | None) -> tuple[RetryRule, ...]:
     """A task's `retry` in its one meaning: the ordered rules (none: one attempt)."""
     if retry is None:
@@ -109,7 +125,7 @@ class TaskState(_StateBase):
     output: ContextPath | None = Field(
         None, description="Where the action's result is stored: a context key or a dotted path into nested objects."
     )
-    retry: Retry | Annotated[list[RetryRule], Field(min_length=1, max_length=20)] | None = Field(
+    retry: RetrySpec | None = Field(
         None, description="How failed attempts are tried again: ordered rules by error kind (the first that "
         "names the kind applies), or one policy object (shorthand for one rule)."
     )

@@ -103,3 +103,19 @@ def test_an_error_is_caught_by_the_transition_naming_its_kind_else_by_the_catch_
     for kind, dest in (("unavailable", "slow"), ("timeout", "slow"), ("validation", "bad")):
         decision = decide(compiled, at_work, Event("error", {"kind": kind, "message": "m"}, system=True), env)
         assert decision.snapshot.state == dest, kind
+
+
+@pytest.mark.parametrize(("retry", "pointer", "words"), [
+    ([{"errors": ["timeout"], "max_attempts": 0}], "/states/work/retry/0/max_attempts", "at least 1"),
+    ([{"erors": ["timeout"]}], "/states/work/retry/0/erors", "not a field the format knows"),
+    ({"max_attempts": 2, "errors": ["timeout"]}, "/states/work/retry/errors", "not a field the format knows"),
+    ([], "/states/work/retry", "at least one item to 'retry'"),
+    (3, "/states/work/retry", "'retry' must be a list of retry rules, or one retry policy object"),
+])
+def test_a_mistake_in_either_form_of_retry_is_one_finding_at_its_place(retry: Any, pointer: str, words: str) -> None:
+    document = {"id": "f", "title": "f", "initial": "work",
+                "states": {"work": {"type": "task", "action": "w", "retry": retry}, "ok": {"type": "final"}},
+                "transitions": [{"source": "work", "trigger": "done", "dest": "ok"}]}
+    (finding,) = load_workflow(document).findings
+    assert (finding.code, finding.pointer) == ("schema", pointer)
+    assert words in finding.message
