@@ -32,6 +32,7 @@ from designer.api.health import health
 from designer.api.instances import InstanceController
 from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
+from designer.api.paths import PathController
 from designer.api.publication import PublicationController
 from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
@@ -57,6 +58,7 @@ ROUTES: list[ControllerRouterHandler] = [
     AuthController,
     UserController,
     CheckController,
+    PathController,
     CatalogController,
     DraftController,
     PublicationController,

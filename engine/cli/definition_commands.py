@@ -108,9 +108,28 @@ def validate(
 def analyze_command(
     path: Annotated[Path, typer.Argument(help="A workflow file.")],
     output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+    *,
+    paths: Annotated[bool, typer.Option("--paths", help="Each path's best, worst and expected time and cost.")]
+    = False,
+    db: Annotated[str | None, typer.Option("--db", help="With --paths: a database whose recorded runs give "
+                                                        "expected times, costs and probabilities.")] = None,
+    prices: Annotated[Path | None, typer.Option("--prices", help="With --paths: a model price file (JSON: model "
+                                                                 "-> prompt_per_million, completion_per_million)."
+                                                )] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="With --paths: the most paths listed.")]
+    = 100,
 ) -> None:
-    """Counts, cycles, and the shortest and longest path to each final state."""
-    report = analyze(_load_one(path))
+    """Counts, cycles, and the shortest and longest path to each final state; with --paths, time and cost."""
+    if not paths and (db is not None or prices is not None):
+        fail("--db and --prices go with --paths", ExitCode.UNREADABLE)
+    workflow = _load_one(path)
+    if paths:
+        from engine.cli.path_commands import print_paths, report_paths  # noqa: PLC0415
+
+        catalog = catalog_for([DefinitionFile(path, "workflow")], [])
+        print_paths(report_paths(workflow, catalog, db=db, prices=prices, limit=limit), output, path.name)
+        return
+    report = analyze(workflow)
     data: dict[str, Any] = report.model_dump(mode="json")
     if output is OutputFormat.json:
         emit_json(data)

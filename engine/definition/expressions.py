@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-import cel
+from typing import TYPE_CHECKING, Any
 
 from engine.definition.expression_cost import MAX_COST, runtime_cost
+
+if TYPE_CHECKING:
+    import cel
+else:  # the same package, without the interactive shell its __init__ imports (engine.definition.cel_engine)
+    from engine.definition.cel_engine import cel
 
 __all__ = ["ExpressionError", "ExpressionTooCostly", "compile_expression", "evaluate", "referenced_names"]
 

@@ -158,6 +158,9 @@ class ApprovalState(_StateBase):
     quorum: PositiveInt = Field(1, description="How many approvals are needed; one rejection rejects.")
     timeout: IsoDuration | None = Field(None, description="ISO 8601 duration, e.g. PT48H.")
     escalation: Escalation | None = None
+    sla: IsoDuration | None = Field(
+        None, description="ISO 8601 duration the decision is promised within; a `timeout` beyond it (or none) "
+                          "is reported as `sla-at-risk`.")
     request: dict[str, Expression] = Field(
         default_factory=dict, description="What the approver is shown: each entry computed by a CEL expression."
     )

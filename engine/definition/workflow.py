@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import Field, PositiveInt
 
 from engine.definition.base import Expression, Identifier, Model
+from engine.definition.durations import IsoDuration
 from engine.definition.states import Approvers, FinalState, State
 from engine.definition.transitions import Transition
 
@@ -83,6 +84,9 @@ class Workflow(Model):
     context: dict[str, Any] = Field(
         default_factory=lambda: {"type": "object"}, description="A JSON Schema of the workflow's variables."
     )
+    sla: IsoDuration | None = Field(
+        None, description="ISO 8601 duration an instance is promised to end within; a path whose worst case "
+                          "is longer is reported as `sla-at-risk`.")
     initial: Identifier
     states: dict[Identifier, State] = Field(min_length=1)
     transitions: list[Transition] = Field(default_factory=list)

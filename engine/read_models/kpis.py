@@ -51,6 +51,7 @@ _P = ApprovalRow.__table__  # type: ignore[attr-defined]
 _C = CostRow.__table__  # type: ignore[attr-defined]
 _D = DefinitionRow.__table__  # type: ignore[attr-defined]
 _ENDED = frozenset({"succeeded", "failed", "cancelled"})
+LOST = "lost"  # an attempt whose worker died (engine.runtime.lost_attempts)
 QA_FIELD = ("qa", "total")
 
 
@@ -186,14 +187,18 @@ class _Reader:
         entered = _H.alias("entered")
         statement = (
             sa.select(_I.c.workflow_id, _root(), _A.c.instance_id, _A.c.task_seq, _A.c.attempt, _A.c.outcome,
-                      _A.c.steps, _A.c.at, entered.c.at)
+                      _A.c.steps, _A.c.at, entered.c.at, _I.c.status, _I.c.version)
             .select_from(_A.join(_I, _I.c.id == _A.c.instance_id).join(
                 entered, sa.and_(entered.c.instance_id == _A.c.instance_id, entered.c.seq == _A.c.task_seq)))
             .where(*self.where)
             .order_by(_A.c.instance_id, _A.c.task_seq, _A.c.attempt)
         )
-        for workflow_id, root, _instance, _seq, attempt, outcome, steps, at, entered_at in self.connection.execute(
-                statement):
+        last: Any = None
+        for row in self.connection.execute(statement):
+            workflow_id, root, instance_id, task_seq, attempt, _outcome, steps, *_ = row
+            if last is not None and (last[2], last[3]) != (instance_id, task_seq):
+                self._task_run(last)
+            last = row
             tally = self.tallies[workflow_id]
             tally.attempts += 1
             for step in _steps(steps):
@@ -201,10 +206,20 @@ class _Reader:
                 tally.tool_successes += tool_call_succeeded(step)
             if int(attempt) > 1:
                 tally.retried.add(str(root))
-            if outcome in ("done", "error"):  # the task run's last attempt
-                tally.task_runs += 1
-                tally.task_successes += outcome == "done"
-                tally.latency += float(at) - float(entered_at)
+        if last is not None:
+            self._task_run(last)
+
+    def _task_run(self, last: Any) -> None:
+        """A task run, from its last attempt: ended when that attempt succeeded or failed — or was lost with its
+        worker and the task was left (its error path) or the instance is stuck in it."""
+        workflow_id, _root_id, _instance, task_seq, _attempt, outcome, _steps, at, entered_at, status, version = last
+        lost_for_good = outcome == LOST and (status == "stuck" or int(version) > int(task_seq))
+        if outcome not in ("done", "error") and not lost_for_good:
+            return  # still being tried
+        tally = self.tallies[workflow_id]
+        tally.task_runs += 1
+        tally.task_successes += outcome == "done"
+        tally.latency += float(at) - float(entered_at)
 
     def approvals(self) -> None:
         statement = sa.select(_I.c.workflow_id, _root(), _P.c.status).select_from(

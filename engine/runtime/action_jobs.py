@@ -32,8 +32,8 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
                    memory: SharedMemory | None = None) -> ActionRequest:
     payload = job.payload
     return ActionRequest(
-        action=payload["action"], input=payload["input"], context=instance.context,
-        idempotency_key=job.idempotency_key, attempt=job.attempt, instance_id=instance.id,
+        action=payload["action"], input=payload["input"], context=instance.context, attempt=job.attempt,
+        idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),

@@ -4,7 +4,8 @@ A handler is a plain or async function taking one `ActionRequest` and returning 
 JSON-serialisable value) or an `ActionResult` when it also reports a cost. It raises `ActionError` with a
 `kind` for failures the definition's `retry.retry_on` can name; any other exception counts as kind 'error'.
 Handlers run at least once per attempt; `idempotency_key` is stable across retries of the same attempt
-(instance id + history seq), so a handler that writes elsewhere can de-duplicate.
+(instance id + history seq) and across a redrive of the failed task, so a handler that writes elsewhere can
+de-duplicate.
 """
 
 from __future__ import annotations

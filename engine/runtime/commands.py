@@ -61,6 +61,9 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
         compiled = rt.writer.compiled_for(tx, instance)
         state = compiled.states.get(instance.state)
         owned = RUNTIME_EVENTS.get(state.type, frozenset()) if state is not None else frozenset()
+        if event.startswith("("):  # (start), (auto), (cancel), (redrive): the engine's own moves
+            raise TransitionNotAllowed(event, instance.state, "the engine makes this move itself; "
+                                       "use cancel or redrive")
         if event in owned or (instance.status == HELD and event in ("approve", "reject")):
             raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
                                        "approvals are decided with approve/reject by an authorised approver")

@@ -34,8 +34,10 @@ from engine.runtime.snapshot import (
     FAILED,
     HELD,
     NO_AGENTS,
+    REDRIVE,
     RUNNING,
     START,
+    STUCK,
     TERMINAL,
     AgentLookup,
     Environment,
@@ -170,6 +172,8 @@ class DecisionWriter:
             trace = tracing.current_carrier()
             if trace is not None:  # the worker's spans for this task join the trace that started it
                 payload["trace"] = trace
+            if effect.idempotency_key is not None:
+                payload["idempotency_key"] = effect.idempotency_key
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
@@ -228,7 +232,7 @@ class DecisionWriter:
             JobStore(tx).cancel_for_instance(instance.id, now=now)
         if clear.children:
             for child in InstanceStore(tx).children(instance.id):
-                if child.status in (RUNNING, HELD):
+                if child.status in (RUNNING, HELD, STUCK):
                     self.cancel(tx, child, now=now, actor=None)
 
 
@@ -268,7 +272,9 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
     for index, step in enumerate(decision.steps):
         seq += 1
         change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
-        if index == last and step.status in TERMINAL:
+        if step.event == REDRIVE:  # the failure it resumes from is cleared
+            change = {**(change or {}), "result": None, "error": None}
+        if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
         rows.append(HistoryRecord(
             instance_id=before.id, seq=seq, from_state=step.source, to_state=step.dest, event=step.event,

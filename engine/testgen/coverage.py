@@ -6,7 +6,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.definition import ANY_SOURCE, FinalState, ParallelState, Workflow
+from engine.definition import ANY_SOURCE, ParallelState, Workflow
+from engine.paths.routes import simple_routes
 from engine.testgen.planning import Goal, Plan, Planner
 
 __all__ = ["PATH_LIMIT", "Coverage", "CoverageMode", "Uncovered", "choose_plans", "drop_plans"]
@@ -74,18 +75,8 @@ def _unreachable_reason(workflow: Workflow, planner: Planner, goal: Goal) -> str
 
 
 def _simple_routes(workflow: Workflow, planner: Planner) -> list[list[tuple[str, int]]]:
-    routes: list[list[tuple[str, int]]] = []
-    stack: list[tuple[str, list[tuple[str, int]], set[str]]] = [(workflow.initial, [], {workflow.initial})]
-    while stack and len(routes) < PATH_LIMIT:
-        state, route, visited = stack.pop()
-        if isinstance(workflow.states[state], FinalState):
-            routes.append(route)
-            continue
-        for index in reversed(planner.outgoing[state]):
-            dest = workflow.transitions[index].dest
-            if dest not in visited:
-                stack.append((dest, [*route, (state, index)], visited | {dest}))
-    return routes
+    search = simple_routes(workflow.initial, workflow.states, workflow.transitions, PATH_LIMIT, planner.outgoing)
+    return search.routes
 
 
 def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",

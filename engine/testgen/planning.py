@@ -31,6 +31,7 @@ from engine.definition import (
     Workflow,
 )
 from engine.definition.expressions import ExpressionError, evaluate
+from engine.paths.routes import outgoing_by_priority
 from engine.runtime.variables import json_value
 from engine.testgen.cel_reading import UnreadableExpression, parse, path_uses
 from engine.testgen.solving import Data, solve
@@ -101,13 +102,7 @@ class Planner:
         self.schema = workflow.context
         self.base_context = base_context
         names = list(workflow.states)
-        self.outgoing: dict[str, list[int]] = {sid: [] for sid in names}
-        movable = [sid for sid, state in workflow.states.items() if not isinstance(state, FinalState)]
-        order = sorted(range(len(workflow.transitions)), key=lambda i: -workflow.transitions[i].priority)
-        for index in order:
-            for source in workflow.transitions[index].sources(movable):
-                if source in self.outgoing and workflow.transitions[index].dest in workflow.states:
-                    self.outgoing[source].append(index)
+        self.outgoing = outgoing_by_priority(workflow.states, workflow.transitions)
         self.graph = nx.DiGraph()
         self.graph.add_nodes_from(names)
         for source, indexes in self.outgoing.items():

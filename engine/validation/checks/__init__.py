@@ -33,6 +33,7 @@ from engine.validation.checks.reachability import (
     find_states_without_path_to_final,
     find_unreachable_states,
 )
+from engine.validation.checks.sla import find_approval_slas_at_risk, find_workflow_sla_at_risk
 from engine.validation.checks.structure import (
     find_exits_from_final,
     find_unknown_actions,
@@ -80,6 +81,7 @@ CODES: dict[str, Severity] = {
     "unused-trigger": "warning",
     "unknown-variable": "warning",
     "unknown-error-kind": "warning",
+    "sla-at-risk": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -100,6 +102,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_unreachable_retry_rules,
     find_unreachable_catches,
     find_conflicting_paths,
+    find_approval_slas_at_risk,
 )
 
 
@@ -124,6 +127,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
     findings += find_paths_through_non_objects(workflow, all_machines)
+    findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:
         findings += find_unknown_subflows(workflow, all_machines, catalog)
         findings += find_unknown_agents(all_machines, catalog)

@@ -12,10 +12,12 @@ from runtime_support import edge, final, task, workflow
 
 from engine.definition import Retry, RetryRule, TaskState, retry_rules
 from engine.runtime.decide import decide, start
+from engine.runtime.lost_attempts import LOST_ATTEMPTS_WITHOUT_RETRY, attempt_limit
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.retries import parse_rules, plan_retry
 from engine.runtime.snapshot import Environment, Event
 from engine.validation.loader import load_workflow
+from storage.jobs import JobRecord
 
 RULES = (RetryRule(errors=["timeout"], max_attempts=3, backoff="fixed", initial_interval_s=5, jitter=False),
          RetryRule(errors=["rate_limited"], max_attempts=4, initial_interval_s=2, multiplier=3, jitter=False),
@@ -119,3 +121,14 @@ def test_a_mistake_in_either_form_of_retry_is_one_finding_at_its_place(retry: An
     (finding,) = load_workflow(document).findings
     assert (finding.code, finding.pointer) == ("schema", pointer)
     assert words in finding.message
+
+
+@pytest.mark.parametrize(("retry", "limit"), [
+    (None, LOST_ATTEMPTS_WITHOUT_RETRY),
+    ({"max_attempts": 4, "retry_on": ["timeout"]}, 4),  # a job enqueued with the policy object
+    ([{"errors": ["timeout"], "max_attempts": 2}, {"errors": ["*"], "max_attempts": 5}], 5),
+])
+def test_a_task_loses_as_many_attempts_as_its_most_generous_rule_allows(retry: Any, limit: int) -> None:
+    job = JobRecord(id=1, kind="action", instance_id="i", idempotency_key="i:1", payload={"retry": retry},
+                    status="running", attempt=1, due_at=0.0, lease_owner=None, lease_expires=None, last_error=None)
+    assert attempt_limit(job) == limit

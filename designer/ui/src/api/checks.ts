@@ -1,7 +1,7 @@
 // Side-effect-free checks of unsaved editor content: validate, layout, render, simulate
 // (docs/api.md § Checking, § Diagrams, § Simulation).
 import { fetchFile, getJson, sendJson } from "./http";
-import type { DiagramFormat, Layout, SimulationEvent, SimulationResult, ValidationReport } from "./types";
+import type { DiagramFormat, Layout, PathsReport, SimulationEvent, SimulationResult, ValidationReport } from "./types";
 
 const enc = encodeURIComponent;
 
@@ -31,3 +31,8 @@ export interface SimulationRequest {
 export const simulate = (request: SimulationRequest) => sendJson<SimulationResult>("POST", "/api/simulate", request);
 export const definitionReviewPack = (workflowId: string, version: number) =>
   fetchFile("GET", `/api/definitions/${enc(workflowId)}/versions/${version}/review`, undefined, { format: "pdf" });
+
+/** Each path's time and cost: of editor content (declared figures), or of a published version (with its runs). */
+export const draftPaths = (definition: unknown) => sendJson<PathsReport>("POST", "/api/paths", { definition });
+export const versionPaths = (workflowId: string, version?: number) =>
+  getJson<PathsReport>(`/api/definitions/${enc(workflowId)}/paths`, { version });

@@ -149,7 +149,8 @@ export interface SimulationStep {
   error: unknown;
 }
 
-export type InstanceStatus = "running" | "held" | "succeeded" | "failed" | "cancelled";
+/** `stuck`: a task's attempts were all lost with their workers and it has no error path — for an operator. */
+export type InstanceStatus = "running" | "held" | "stuck" | "succeeded" | "failed" | "cancelled";
 
 export interface SimulationResult {
   state: string;
@@ -186,7 +187,7 @@ export interface HistoryEntry {
   seq: number;
   from_state: string | null;
   to_state: string;
-  /** The trigger; the engine's own moves are `(start)`, `(auto)` and `(cancel)`. */
+  /** The trigger; the engine's own moves are `(start)`, `(auto)`, `(cancel)` and `(redrive)`. */
   event: string;
   actor: string | null;
   payload: unknown;
@@ -218,12 +219,12 @@ export interface ActionError {
   [detail: string]: unknown;
 }
 
-/** One attempt of a task's action; `retry` when a later attempt followed it. */
+/** One attempt of a task's action; `retry` when a later attempt followed it, `lost` when its worker stopped. */
 export interface ActionAttempt {
   attempt: number;
   action: string;
   agent: string | null;
-  outcome: "done" | "error" | "retry";
+  outcome: "done" | "error" | "retry" | "lost";
   error: ActionError | null;
   steps: ToolStep[];
   cost: number | null;
@@ -287,4 +288,55 @@ export interface InstanceDetail extends InstanceSummary {
   cost: number | null;
   /** The events a caller may send now; the runtime's own (done, approve, timeout, ...) are left out. */
   accepted_events: string[];
+  /** Whether POST …/redrive would resume it now: a failed top-level instance with a failed step to resume. */
+  redrivable: boolean;
+}
+
+/** Seconds and dollars from least to most; null worst: no declared limit (time) or unknown (cost). */
+export interface PathFigures {
+  best_s: number;
+  worst_s: number | null;
+  expected_s: number | null;
+  cost_best: number;
+  cost_worst: number | null;
+  cost_expected: number | null;
+}
+
+/** One step of a path: leaving `state` by transition `transition` (engine.paths.report.StepReport). */
+export interface PathStep extends PathFigures {
+  state: string;
+  transition: number;
+  trigger: string | null;
+  dest: string;
+  recorded: number;
+}
+
+export interface PathReport extends PathFigures {
+  number: number;
+  states: string[];
+  final: string;
+  outcome: string;
+  probability: number | null;
+  runs_taken: number;
+  critical: boolean;
+  sla_at_risk: boolean;
+  unrecorded_steps: number;
+  loops: number[];
+  steps: PathStep[];
+}
+
+/** Each simple path's time and cost (POST /api/paths, GET /api/definitions/{id}/paths). */
+export interface PathsReport {
+  workflow: string;
+  version: number;
+  paths: PathReport[];
+  limit: number;
+  bounded: boolean;
+  critical: number | null;
+  sla_s: number | null;
+  basis: "history" | "declared";
+  runs: number;
+  runs_on_paths: number;
+  min_runs: number;
+  notes: string[];
 }

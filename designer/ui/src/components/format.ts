@@ -28,3 +28,25 @@ export function formatClock(iso: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toLocaleTimeString(undefined, { timeStyle: "medium" });
 }
+
+/** Seconds in the two largest units (`1 d 2 h`, `6 min 40 s`); null means no declared limit. */
+export function formatSeconds(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return "no limit";
+  if (seconds < 60) return `${Number(seconds.toFixed(1))} s`;
+  const units: [string, number][] = [["d", 86_400], ["h", 3_600], ["min", 60], ["s", 1]];
+  let rest = Math.round(seconds);
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.slice(0, 2).join(" ");
+}
+
+/** Money in dollars, to a hundredth of a cent; null means unknown. */
+export function formatDollars(amount: number | null | undefined): string {
+  if (amount === null || amount === undefined) return "unknown";
+  return amount === 0 ? "$0" : `$${Number(amount.toFixed(4))}`;
+}

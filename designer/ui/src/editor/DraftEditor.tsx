@@ -7,7 +7,8 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "r
 import { updateDraft } from "../api/definitions";
 import { refreshCatalog } from "../api/catalog";
 import { ApiError } from "../api/http";
-import type { Draft, SimulationResult, VersionDetail } from "../api/types";
+import { draftPaths } from "../api/checks";
+import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/types";
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
@@ -29,6 +30,8 @@ import Legend from "./Legend";
 import Palette from "./Palette";
 import { isEmpty, NOTHING, type Selection } from "./selection";
 import SimulatorPanel from "./SimulatorPanel";
+import PathsPanel from "./PathsPanel";
+import { selectedPathMarks, type PathColour } from "./pathHeat";
 import { lookOf } from "./stateStyle";
 import { freeSpot } from "./freeSpot";
 import { layeredLayout } from "./layeredLayout";
@@ -49,7 +52,7 @@ export interface DraftEditorProps {
 }
 
 type CenterView = "diagram" | "json";
-type SidePanel = "inspect" | "simulate";
+type SidePanel = "inspect" | "simulate" | "paths";
 type Message = { kind: "error" | "ok" | "info"; text: string; findings?: Finding[] };
 
 /** Our own clipboard, shared by every editor in the page (the system clipboard is used as well). */
@@ -91,7 +94,15 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const suggestedForBranch = useSuggestedLayout(openedBranch);
   const suggested = scope.length > 0 ? suggestedForBranch : suggestedForRoot;
   // The simulation runs the workflow: its path is drawn on the workflow's canvas only.
-  const marks = useEditorMarks(workflow, findings, panel === "simulate" && scope.length === 0 ? simulation : null);
+  const editorMarks = useEditorMarks(workflow, findings, panel === "simulate" && scope.length === 0 ? simulation : null);
+  // A path selected in the Paths panel runs through the workflow: drawn on the workflow's canvas only.
+  const [path, setPath] = useState<PathReport | null>(null);
+  const [colour, setColour] = useState<PathColour>("time");
+  const marks = useMemo(
+    () => (panel === "paths" && scope.length === 0 && path ? selectedPathMarks(path, colour) : editorMarks),
+    [panel, scope, path, colour, editorMarks],
+  );
+  const loadPaths = useCallback(() => draftPaths(root), [root]);
 
   const commitDocument = useCallback(
     (next: Workflow, coalesce?: string, select?: Selection) => {
@@ -373,6 +384,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             <button type="button" role="tab" aria-selected={panel === "simulate"} data-testid="panel-simulate" onClick={() => setPanel("simulate")}>
               Simulate
             </button>
+            <button type="button" role="tab" aria-selected={panel === "paths"} data-testid="panel-paths" onClick={() => setPanel("paths")}>
+              Paths
+            </button>
           </div>
           <div className="side-scroll">
             <div hidden={panel !== "inspect"}>
@@ -381,6 +395,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
             <div hidden={panel !== "simulate"}>
               <SimulatorPanel workflow={root} onResult={setSimulation} />
+            </div>
+            <div hidden={panel !== "paths"}>
+              {validation.checked === root && errors > 0 ? (
+                <p className="muted" data-testid="paths-need-valid">Paths are measured once the workflow has no errors.</p>
+              ) : (
+                <PathsPanel load={loadPaths} source={root} active={panel === "paths"} selected={path} onSelect={setPath} colour={colour} onColour={setColour} />
+              )}
             </div>
           </div>
         </aside>

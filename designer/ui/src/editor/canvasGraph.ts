@@ -6,7 +6,7 @@ import type { Position, State, Transition, Workflow } from "../model/workflow";
 import { ANY_SOURCE, transitionLabel } from "../model/workflow";
 import type { EdgeRoute } from "./elkLayout";
 import type { Direction } from "./layoutDirection";
-import type { Mark, Marks } from "./marks";
+import type { Heat, Mark, Marks } from "./marks";
 import { edgeId } from "./selection";
 import { LOOKS, lookOf } from "./stateStyle";
 
@@ -18,6 +18,8 @@ export interface StateNodeData extends Record<string, unknown> {
   state: State;
   initial: boolean;
   mark: Mark | undefined;
+  /** Colouring by time or cost along the path selected in the Paths panel. */
+  heat: Heat | undefined;
   editable: boolean;
   /** The layout's axis: handles sit on it (entry top, exit bottom; or entry left, exit right). */
   direction: Direction;
@@ -83,7 +85,7 @@ export class NodeCache {
     const nodes: CanvasNode[] = [];
     for (const [id, state] of Object.entries(workflow.states)) {
       const position = overrides.get(id) ?? positions.get(id)!;
-      const node = this.node(id, state, position, workflow.initial === id, marks.states.get(id), selected.has(id), editable, direction);
+      const node = this.node(id, state, position, workflow.initial === id, marks.states.get(id), marks.heat?.get(id), selected.has(id), editable, direction);
       next.set(id, node);
       nodes.push(node);
     }
@@ -101,6 +103,7 @@ export class NodeCache {
     position: Position,
     initial: boolean,
     mark: Mark | undefined,
+    heat: Heat | undefined,
     selected: boolean,
     editable: boolean,
     direction: Direction,
@@ -113,6 +116,8 @@ export class NodeCache {
       previous.position.y === position.y &&
       previous.data.initial === initial &&
       previous.data.mark === mark &&
+      previous.data.heat?.level === heat?.level &&
+      previous.data.heat?.label === heat?.label &&
       previous.selected === selected &&
       previous.data.editable === editable &&
       previous.data.direction === direction
@@ -129,7 +134,7 @@ export class NodeCache {
       height: look.height,
       draggable: editable,
       connectable: editable,
-      data: { stateId: id, state, initial, mark, editable, direction },
+      data: { stateId: id, state, initial, mark, heat, editable, direction },
     };
   }
 }

@@ -10,9 +10,17 @@ export type Mark =
   | "removed"
   | "changed";
 
+/** A state's share of the time or cost along a selected path: `level` 0 (least) to 1 (most), and its words. */
+export interface Heat {
+  level: number;
+  label: string;
+}
+
 export interface Marks {
   states: ReadonlyMap<string, Mark>;
   transitions: ReadonlyMap<number, Mark>;
+  /** The Paths panel's colouring by time or cost, when it is on. */
+  heat?: ReadonlyMap<string, Heat>;
 }
 
 export const NO_MARKS: Marks = { states: new Map(), transitions: new Map() };

@@ -85,6 +85,7 @@ export interface State {
   quorum?: number;
   timeout?: string | null;
   escalation?: Escalation | null;
+  sla?: string | null;
   request?: ExpressionMap;
   // wait
   duration?: string | null;
@@ -139,6 +140,7 @@ export interface Workflow {
   version?: number;
   title?: string;
   description?: string | null;
+  sla?: string | null;
   context?: Record<string, unknown>;
   initial?: string;
   states: Record<string, State>;

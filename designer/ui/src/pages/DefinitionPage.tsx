@@ -1,8 +1,9 @@
 // A published workflow: its diagram at any version, its version history with a visual diff, and the
 // commands to edit it as a draft, start an instance and export the diagram.
 import { ReactFlowProvider } from "@xyflow/react";
-import { useState } from "react";
-import { definitionDiagram } from "../api/checks";
+import { useMemo, useState } from "react";
+import { definitionDiagram, versionPaths } from "../api/checks";
+import type { PathReport } from "../api/types";
 import { createDraftFromVersion, getVersion, listVersions } from "../api/definitions";
 import { startInstance } from "../api/instances";
 import { navigate, useLocation } from "../app/router";
@@ -16,6 +17,9 @@ import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
+import { NO_MARKS } from "../editor/marks";
+import { selectedPathMarks, type PathColour } from "../editor/pathHeat";
+import PathsPanel from "../editor/PathsPanel";
 import { NOTHING, type Selection } from "../editor/selection";
 import VersionDiff from "./VersionDiff";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
@@ -36,6 +40,9 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const suggested = useSuggestedLayout(detail.data?.definition ?? null);
+  const [path, setPath] = useState<PathReport | null>(null);
+  const [colour, setColour] = useState<PathColour>("time");
+  const marks = useMemo(() => (path ? selectedPathMarks(path, colour) : NO_MARKS), [path, colour]);
 
   const edit = async () => {
     try {
@@ -99,13 +106,24 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
             {detail.error && <Notice kind="error">{detail.error}</Notice>}
             {definition && (
               <ReactFlowProvider>
-                <FlowCanvas key={shown ?? 0} workflow={definition} suggestedLayout={suggested} selection={selection} editable={false} onSelect={setSelection} />
+                <FlowCanvas key={shown ?? 0} workflow={definition} marks={marks} suggestedLayout={suggested} selection={selection} editable={false} onSelect={setSelection} />
               </ReactFlowProvider>
             )}
           </div>
           <aside className="definition-side">
             {definition?.description && <p>{definition.description}</p>}
             <Legend />
+            {shown !== null && (
+              <PathsPanel
+                load={() => versionPaths(workflowId, shown)}
+                source={`${workflowId}@${shown}`}
+                active={Boolean(definition)}
+                selected={path}
+                onSelect={setPath}
+                colour={colour}
+                onColour={setColour}
+              />
+            )}
           </aside>
         </div>
       )}

@@ -7,7 +7,7 @@ import { MARK_LABELS } from "../marks";
 import { LOOKS, lookOf, stateSummary } from "../stateStyle";
 
 function StateNodeView({ data, selected }: NodeProps<StateNode>) {
-  const { stateId, state, initial, mark, editable, direction } = data;
+  const { stateId, state, initial, mark, heat, editable, direction } = data;
   const [entry, exit] = direction === "LR" ? [Position.Left, Position.Right] : [Position.Top, Position.Bottom];
   const look = lookOf(state);
   const style = LOOKS[look];
@@ -41,6 +41,11 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
           start
         </span>
       )}
+      {heat && (
+        <span className="state-heat" style={{ background: heatColour(heat.level) }} data-testid={`heat-${stateId}`} data-level={heat.level.toFixed(2)}>
+          {heat.label}
+        </span>
+      )}
       {mark && (mark === "error" || mark === "warning") && (
         <span className={`state-badge badge-${mark}`} aria-label={MARK_LABELS[mark]}>
           {mark === "error" ? "!" : "?"}
@@ -57,6 +62,12 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
       )}
     </div>
   );
+}
+
+/** Pale yellow for the least, deep orange-red for the most. */
+function heatColour(level: number): string {
+  const t = Math.min(1, Math.max(0, level));
+  return `hsl(${Math.round(50 - 45 * t)}, 95%, ${Math.round(85 - 30 * t)}%)`;
 }
 
 /** Shapes CSS borders cannot draw — diamond, hexagon, ellipse — as an SVG behind the text. */

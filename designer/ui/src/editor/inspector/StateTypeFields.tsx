@@ -75,6 +75,7 @@ function ApprovalFields(props: TypeFieldsProps) {
       <NameListInput label="Approver users" testId="field-approvers-users" value={approvers.users} disabled={disabled} onChange={(v) => set(props, "approvers", { ...approvers, users: v })} />
       <NumberInput label="Quorum (approvals needed)" testId="field-quorum" integer value={state.quorum} disabled={disabled} problems={at(props, "quorum")} onChange={(v) => set(props, "quorum", v)} />
       <TextInput label="Timeout" testId="field-timeout" value={state.timeout} disabled={disabled} problems={at(props, "timeout")} placeholder="PT48H" hint="ISO 8601 duration; fires the timeout transition." onChange={(v) => set(props, "timeout", v)} />
+      <TextInput label="SLA" testId="field-sla" value={state.sla} disabled={disabled} problems={at(props, "sla")} placeholder="PT24H" hint="ISO 8601 duration a decision is promised within; a longer timeout is sla-at-risk." onChange={(v) => set(props, "sla", v)} />
       <CheckboxInput label="Escalate when nobody decides" testId="field-escalation-enabled" checked={escalation !== null} disabled={disabled} onChange={(on) => set(props, "escalation", on ? { after: "PT24H", to: { roles: ["admin"] } } : null)} />
       {escalation && (
         <div className="field-group">

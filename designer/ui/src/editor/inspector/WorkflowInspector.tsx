@@ -25,6 +25,7 @@ export default function WorkflowInspector({ ctx }: { ctx: InspectorContext }) {
       <TextInput label="Id" testId="field-workflow-id" monospace value={workflow.id} disabled problems={messagesAt(findings, "/id")} hint="Fixed when the draft was created." onChange={() => undefined} />
       <TextInput label="Title" testId="field-workflow-title" value={workflow.title} disabled={disabled} problems={messagesAt(findings, "/title")} onChange={(v) => set("title", v ?? "")} />
       <TextArea label="Description" testId="field-workflow-description" value={workflow.description} disabled={disabled} onChange={(v) => set("description", v)} />
+      <TextInput label="SLA" testId="field-workflow-sla" value={workflow.sla} disabled={disabled} problems={messagesAt(findings, "/sla")} placeholder="P2D" hint="ISO 8601 duration an instance is promised to end within; the Paths panel and sla-at-risk check it." onChange={(v) => set("sla", v)} />
       <SelectInput label="Initial state" testId="field-initial" value={workflow.initial} allowEmpty="(none)" options={Object.keys(workflow.states).map((id) => ({ value: id, label: id }))} disabled={disabled} problems={messagesAt(findings, "/initial")} onChange={(v) => set("initial", v ?? "")} />
       <JsonInput label="Context (JSON Schema)" testId="field-context-schema" rows={8} value={workflow.context ?? { type: "object" }} disabled={disabled} hint="The variables instances carry, as a JSON Schema." onChange={(v) => set("context", v)} />
       {messagesAt(findings, "/context", true).map((p) => (

@@ -1,0 +1,56 @@
+"""Path time and cost (engine.paths) for the designer's Paths panel: of editor content (declared figures only)
+and of a published version (with what its recorded runs in my tenant say)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from agents.handlers.pricing import price_table
+from designer.checking import Checker
+from designer.schemas.checks import DefinitionBody
+from designer.security.principal import Principal
+from engine.definition import Workflow
+from engine.errors import InvalidDefinition
+from engine.paths import ModelRate, PathsReport, RecordedRuns, analyze_paths
+from engine.read_models.definitions import DefinitionCatalog
+from engine.read_models.path_history import recorded_runs
+from engine.runtime.engine import Engine
+
+__all__ = ["PathController"]
+
+_WorkflowId = Annotated[str, PathParameter(max_length=128, description="The workflow's id.")]
+_Version = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647, description="Default: the latest.")]
+
+
+def _report(workflow: Workflow, checker: Checker, recorded: RecordedRuns | None = None) -> PathsReport:
+    catalog = checker.catalog(actions=False)
+    prices = {model: ModelRate(p.prompt_per_million, p.completion_per_million) for model, p in price_table().items()}
+    return analyze_paths(workflow, agents=catalog.agents, prices=prices, subflow=catalog.workflows.get,
+                         recorded=recorded)
+
+
+class PathController(Controller):
+    tags = ("checks",)
+
+    @post("/api/paths", status_code=HTTP_200_OK, summary="Each path's time and cost, from the definition alone",
+          sync_to_thread=True)
+    def draft_paths(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> PathsReport:
+        loaded = checker.load(data.document, actions=False)
+        if loaded.model is None:
+            raise InvalidDefinition(loaded.findings)
+        return _report(loaded.model, checker)
+
+    @get("/api/definitions/{workflow_id:str}/paths", summary="Each path's time and cost, with recorded runs",
+         sync_to_thread=True)
+    def published_paths(
+        self, *, workflow_id: _WorkflowId, me: NamedDependency[Principal], engine: NamedDependency[Engine],
+        catalog: NamedDependency[DefinitionCatalog], checker: NamedDependency[Checker], version: _Version = None,
+    ) -> PathsReport:
+        workflow = catalog.get(workflow_id, version).workflow()
+        recorded = recorded_runs(engine.database, workflow.id, workflow.version, tenant=me.tenant)
+        return _report(workflow, checker, recorded)

@@ -1,0 +1,88 @@
+"""`statewright analyze FILE --paths`: each simple path's best, worst and expected time and cost, printed as a
+table (or JSON); `--db` adds what recorded runs say, `--prices` a model price file for expected costs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.definition import Workflow
+from engine.paths import PathReport, PathsReport, RecordedRuns, analyze_paths, read_price_file
+from engine.paths.wording import cost_words, seconds_words
+from engine.validation.catalog import Catalog
+
+__all__ = ["path_words", "print_paths", "recorded_in", "report_paths"]
+
+
+def report_paths(workflow: Workflow, catalog: Catalog, *, db: str | None, prices: Path | None,
+                 limit: int) -> PathsReport:
+    try:
+        rates = {} if prices is None else read_price_file(prices)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.UNREADABLE)
+    recorded = None if db is None else recorded_in(db, workflow)
+    return analyze_paths(workflow, agents=catalog.agents, prices=rates, subflow=catalog.workflows.get,
+                         recorded=recorded, limit=limit)
+
+
+def recorded_in(db: str, workflow: Workflow) -> RecordedRuns:
+    """The finished runs of `workflow`'s version in the database at `db` (read only; nothing is migrated)."""
+    # the database loads only with --db: analyze stays a file command
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from engine.database import create_database_engine  # noqa: PLC0415
+    from engine.read_models.path_history import recorded_runs  # noqa: PLC0415
+
+    try:
+        database = create_database_engine(db)
+    except ValueError as exc:
+        fail(str(exc), ExitCode.UNREADABLE)
+    try:
+        return recorded_runs(database, workflow.id, workflow.version)
+    except sa.exc.SQLAlchemyError as exc:
+        fail(f"cannot read runs from {db}: {str(exc).splitlines()[0]} (is it a Statewright database?)")
+    finally:
+        database.dispose()
+
+
+def print_paths(report: PathsReport, output: OutputFormat, title: str) -> None:
+    if output is OutputFormat.json:
+        emit_json(report.model_dump(mode="json"))
+        return
+    table = Table(title=f"{title}: {len(report.paths)} paths", show_header=True)
+    for column in ("#", "path", "best", "worst", "expected", "cost (best to worst)", "expected cost", "taken"):
+        table.add_column(column, overflow="fold")
+    for path in report.paths:
+        table.add_row(*_row(path))
+    stdout.print(table)
+    if report.critical is not None:
+        critical = report.paths[report.critical - 1]
+        stdout.print(f"critical path: #{critical.number}, at worst {seconds_words(critical.worst_s)}",
+                     highlight=False)
+    late = [f"#{p.number}" for p in report.paths if p.sla_at_risk]
+    if report.sla_s is not None:
+        stdout.print(f"sla {seconds_words(report.sla_s)}: " + (f"at risk on {', '.join(late)}" if late
+                                                               else "every path's worst case is within it"),
+                     highlight=False)
+    for note in report.notes:
+        stdout.print(f"note: {note}", highlight=False)
+
+
+def path_words(path: PathReport) -> str:
+    """'a → b -error→ c': the states, with the trigger named where it is not `done` or automatic."""
+    words = path.states[0]
+    for step in path.steps:
+        words += " → " if step.trigger in (None, "done") else f" -{step.trigger}→ "
+        words += step.dest
+    return words
+
+
+def _row(path: PathReport) -> list[str]:
+    marks = (" ★" if path.critical else "") + (" (sla!)" if path.sla_at_risk else "")
+    taken = "—" if path.probability is None and not path.runs_taken else (
+        f"{path.runs_taken} runs" + ("" if path.probability is None else f" ({path.probability:.0%})"))
+    return [f"{path.number}{marks}", path_words(path), seconds_words(path.best_s),
+            seconds_words(path.worst_s), "—" if path.expected_s is None else seconds_words(path.expected_s),
+            f"{cost_words(path.cost_best)} to {cost_words(path.cost_worst)}", cost_words(path.cost_expected), taken]
