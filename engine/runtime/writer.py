@@ -166,7 +166,7 @@ class DecisionWriter:
             payload = {"seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
                        "agent": effect.agent, "timeout_s": effect.timeout_s,
                        "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
-                       "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
+                       "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
             trace = tracing.current_carrier()
