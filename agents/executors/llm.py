@@ -1,13 +1,15 @@
 """The `llm` executor: an agent's action performed by a model behind an OpenAI-compatible chat-completions API
 (OpenAI, Azure OpenAI, vLLM, Ollama, LiteLLM: any base URL).
 
-The agent's instructions are the system message, the action and its input the user message, and the agent's
-`tools` are offered as typed function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
+The agent's instructions are the system message, the action and its input the user message, and the tools the
+action may call (`Agent.tools_for`: its `action_tools` entry, else all the agent's `tools`) are offered as typed
+function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
 The model is the agent's own `model` (the settings' model when the agent names none), priced from the
 deployment's price table; a model without a price runs with its cost recorded as 0.
 
 The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
-step. A mistake the model can correct — arguments that are not JSON, a tool it does not have, a tool's own error
+step. A mistake the model can correct — arguments that are not JSON, a tool it was not offered (never run), a
+tool's own error
 (`not_found`, `validation`) — goes back to it as the tool message, recorded as a step with its error. A final
 message whose content is not JSON goes back too, up to `max_output_repairs` times. Every write tool is given an
 idempotency key derived from the task's own key and the call's ordinal in the conversation, not from the
@@ -30,6 +32,7 @@ from agents.executors.chat_client import ChatClient
 from agents.executors.settings import LlmSettings
 from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
 from agents.handlers import register, shipped_definitions
+from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import UNKNOWN_PRICE, ModelPrice, estimate_tokens, price_table
 from agents.tools import ToolError, ToolRegistry
 from engine.definition import Agent
@@ -112,7 +115,7 @@ class LlmExecutor:
     def run(self, request: ActionRequest) -> ActionResult:
         agent = self._agent(request)
         talk = _Conversation(request, agent, self.model_for(agent))
-        by_function = {tool_function_name(t): t for t in agent.tools if t in self._tools}
+        by_function = {tool_function_name(t): t for t in agent.tools_for(request.action) if t in self._tools}
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": f"{agent.instructions}\n\nYou are performing the action "
                                           f"'{request.action}'. Reply with only its output as one JSON value."},
@@ -209,8 +212,7 @@ class LlmExecutor:
         talk.steps.append(step)
         tool = by_function.get(name) if isinstance(name, str) else None
         if tool is None:
-            return self._mistake(step, "unknown_tool", f"there is no tool '{name}'; your tools: "
-                                                       f"{', '.join(sorted(by_function)) or 'none'}")
+            return self._refused(step, name, by_function, talk)
         step["action"] = tool
         try:
             parameters = json.loads(function.get("arguments") or "{}")  # type: ignore[union-attr]
@@ -232,6 +234,18 @@ class LlmExecutor:
             return self._mistake(step, exc.kind, exc.message)
         step["result"] = result
         return result
+
+    def _refused(self, step: dict[str, Any], name: Any, by_function: Mapping[str, str],
+                 talk: _Conversation) -> dict[str, Any]:
+        """A call to a tool the action was not offered, answered without running it: one of the agent's other
+        tools is `tool_not_allowed` for this action, anything else an `unknown_tool`."""
+        others = {tool_function_name(t): t for t in talk.agent.tools}
+        if isinstance(name, str) and name in others:
+            step["action"] = others[name]
+            return self._mistake(step, "tool_not_allowed", f"{refusal(talk.agent, talk.request.action, others[name])}"
+                                                           f"; call only the tools you were given")
+        return self._mistake(step, "unknown_tool", f"there is no tool '{name}'; your tools: "
+                                                   f"{', '.join(sorted(by_function)) or 'none'}")
 
     @staticmethod
     def _mistake(step: dict[str, Any], kind: str, message: str) -> dict[str, Any]:

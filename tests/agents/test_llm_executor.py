@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
 
-from agents.executors import LlmExecutor, LlmSettings, register_llm
+from agents.executors import LlmExecutor, LlmSettings, register_llm, tool_function_name
 from agents.handlers import shipped_definitions
-from agents.tools import ToolRegistry
+from agents.tools import Sandbox, ToolRegistry
 from engine import ActionError, ActionRequest, ActionResult, Engine, ManualClock
 
 
@@ -74,8 +74,7 @@ def test_a_tool_call_runs_the_sandbox_tool_and_is_recorded_as_a_step(server: tup
         request_for("search_crm_duplicates", "bdr_concierge", {"email": "jane.smith@globex.com"}))
     assert result.output == {"duplicate": True, "contact_id": "C-2001"}
     offered = {t["function"]["name"] for t in script.requests[0]["tools"]}
-    assert "crm__contacts__search" in offered
-    assert "crm__notes__add" in offered
+    assert offered == {"crm__contacts__search"}  # the action's own tools, not all of the agent's
     [step] = result.steps
     assert step["action"] == "crm.contacts.search"
     assert step["parameters"] == {"email": "jane.smith@globex.com"}
@@ -198,6 +197,29 @@ def test_tool_call_mistakes_go_back_to_the_model_and_are_recorded_as_steps(
     assert [m["tool_call_id"] for m in answers] == ["c1", "c2"]
     assert "not JSON" in json.loads(answers[0]["content"])["error"]["message"]
     assert "there is no tool 'crm__companies__update'" in json.loads(answers[1]["content"])["error"]["message"]
+
+
+def test_an_action_is_offered_only_its_tools_and_a_call_to_another_is_refused_unrun(
+        server: tuple[str, Script], tools: ToolRegistry, sandbox: Sandbox, clock: ManualClock) -> None:
+    url, script = server
+    agent = shipped_definitions()[1]["support_concierge"]
+    assert "slack.notify" in agent.tools
+    script.replies += [
+        Reply(completion(None, [tool_call("c1", "slack.notify", {"channel": "#support-oncall", "text": "P1!"})])),
+        Reply(completion('{"priority": "P3", "category": "account", "summary": "locked out"}')),
+    ]
+    result = executor(url, tools, clock).run(request_for("classify_ticket", "support_concierge", {"subject": "x"}))
+    offered = sorted(t["function"]["name"] for t in script.requests[0]["tools"])
+    assert offered == sorted(tool_function_name(t) for t in agent.action_tools["classify_ticket"])  # type: ignore[index]
+    assert "slack__notify" not in offered
+    [step] = result.steps
+    assert (step["action"], step["error"]["kind"]) == ("slack.notify", "tool_not_allowed")
+    assert "result" not in step
+    answer = json.loads(script.requests[1]["messages"][-1]["content"])
+    assert answer["error"]["kind"] == "tool_not_allowed"
+    assert "the action 'classify_ticket'" in answer["error"]["message"]
+    assert sandbox.chat.messages(channel="#support-oncall") == []  # never run
+    assert result.output["priority"] == "P3"
 
 
 def test_tool_schemas_are_typed_and_hide_what_the_engine_supplies(server: tuple[str, Script], tools: ToolRegistry,
