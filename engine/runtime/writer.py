@@ -76,7 +76,7 @@ class DecisionWriter:
         about = {"id": instance.id, "workflow": instance.workflow_id, "version": instance.workflow_version,
                  "tenant": instance.tenant}
         budget = budget_variable(tx, instance.tenant, now) if compiled.reads_budget else None
-        memory = memory_variable(tx, instance, now) if compiled.reads_memory else {}
+        memory = memory_variable(tx, instance, now, compiled.memory_namespaces) if compiled.reads_memory else {}
         agents: AgentLookup = NO_AGENTS
         if compiled.agent_ids:  # looked up lazily: only a decision entering an agent's task reads them
             agents = _AgentsInForce(self.deployments.agents, tx, compiled.agent_ids, tenant=instance.tenant, now=now,
