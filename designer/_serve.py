@@ -15,7 +15,7 @@ from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
 from engine.cli.engine_options import ExecutorOption, LogFormatOption
-from engine.cli.output import stdout
+from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
 from engine.log_format import LogFormat, configure_logging
 
@@ -71,7 +71,10 @@ def serve(
         secure_cookies=secure_cookies,
         log_format=log_format.value,
     )
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except ValueError as exc:  # a bad setting, e.g. of the approver notifications: one line, no traceback
+        fail(str(exc), ExitCode.UNREADABLE)
     url = f"http://{host}:{port}/"
     try:
         if demo:

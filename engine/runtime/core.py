@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from engine.errors import ConcurrencyConflict, StorageError
+from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import HandlerRegistry
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import Deployments
@@ -31,6 +32,7 @@ class Runtime:
     handlers: HandlerRegistry
     lease_s: float = 30.0
     rng: random.Random = field(default_factory=random.Random)
+    notifications: NotificationSettings | None = None  # where approval notices go (engine.runtime.notice_jobs)
 
     def write(self, work: Callable[[Transaction], T], *, retry_conflicts: bool = True, attempts: int = 8) -> T:
         """Run `work` in one write transaction. A `ConcurrencyConflict` (a version or lease that changed, found

@@ -21,6 +21,7 @@ from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
 from engine.runtime.memory import SharedMemory
+from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.timers import fire_next_timer, next_timer_due
 from storage.instances import InstanceRecord, InstanceStore
@@ -140,6 +141,8 @@ class Worker:
             elif job.kind == "deliver":
                 deliver_event(self.rt, int(job.payload["event_id"]))
                 self.rt.write(lambda tx: self._done(tx, job))
+            elif job.kind in NOTICE_JOBS:
+                run_notice_job(self.rt, job, self.owner)
             else:
                 log.error("job %s has an unknown kind '%s'", job.id, job.kind)
         except StatewrightError:

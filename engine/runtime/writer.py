@@ -13,6 +13,7 @@ from typing import Any
 from engine.definition import Agent
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
+from engine.runtime.approval_notices import announce_approval
 from engine.runtime.budget_view import budget_variable
 from engine.runtime.context_schema import check_context
 from engine.runtime.decide import Decision, Step, decide, start
@@ -181,7 +182,8 @@ class DecisionWriter:
             request=effect.request, status="pending", due_at=effect.due_at, created_at=now,
         )
         assignees = [("user", u) for u in effect.users] + [("role", r) for r in effect.roles]
-        ApprovalStore(tx).open(record, assignees)
+        approval_id = ApprovalStore(tx).open(record, assignees)
+        announce_approval(tx, record, approval_id, "requested", now)
 
     def _start_child(self, tx: Transaction, parent: InstanceRecord, seq: int, effect: StartChild,
                      now: float) -> None:
