@@ -41,6 +41,9 @@ from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, Ac
 __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
 
 
+FALLBACK_KINDS = frozenset({"rate_limited", "unavailable", "timeout"})  # the provider's failures, not the model's
+
+
 class _Reply(ValueError):
     """A mistake to send back to the model: the message it will read."""
 
@@ -78,6 +81,7 @@ class _Conversation:
         self.steps: list[dict[str, Any]] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.amount = 0.0  # each reply priced by the model that gave it (the fallback's price after a fallback)
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
 
@@ -98,6 +102,9 @@ class LlmExecutor:
 
     def handler(self) -> ActionHandler:
         return self.run
+
+    def _timestamp(self) -> str:
+        return datetime.fromtimestamp(self._now(), UTC).isoformat(timespec="seconds")
 
     def _agent(self, request: ActionRequest) -> Agent:
         """The deployed agent the engine runs the task as; else the shipped agent named or performing the action."""
@@ -139,8 +146,7 @@ class LlmExecutor:
                   talk: _Conversation) -> ActionResult:
         repairs = 0
         for _ in range(self.settings.max_tool_rounds + 1):
-            self._check_budget(talk, messages)
-            answer = self.client.complete(body, now=self._now())
+            answer = self._complete(body, messages, talk)
             message = answer["message"]
             self._count(talk, answer["usage"], messages, message)
             calls = message.get("tool_calls") or []
@@ -167,6 +173,26 @@ class LlmExecutor:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
                                       f"calls", retryable=False)
+
+    def _complete(self, body: dict[str, Any], messages: list[dict[str, Any]], talk: _Conversation) -> dict[str, Any]:
+        """One model call, within the budget. On the task's last attempt, a call the model fails with a
+        transient error is made again on the agent's `fallback_model` (the rest of the attempt stays on it),
+        recorded as a `model.fallback` step naming both models and the failure."""
+        self._check_budget(talk, messages)
+        try:
+            return self.client.complete(body, now=self._now())
+        except ActionError as exc:
+            fallback, request = talk.agent.fallback_model, talk.request
+            if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
+                    or request.attempt < request.max_attempts):
+                raise
+            talk.steps.append({"step_id": f"step_{len(talk.steps) + 1:03d}", "action": "model.fallback",
+                               "parameters": {"from": talk.model, "to": fallback},
+                               "error": {"kind": exc.kind, "message": exc.detail},
+                               "timestamp": self._timestamp()})
+            talk.model = body["model"] = fallback
+        self._check_budget(talk, messages)
+        return self.client.complete(body, now=self._now())
 
     def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
         """Refuse a model call that could take the action past its agent's budget limit: what it spent so far
@@ -197,18 +223,20 @@ class LlmExecutor:
         """Add a reply's billed tokens; without `usage`, estimate them from the text (and flag the estimate)."""
         if usage is None:
             talk.estimated = True
-            talk.prompt_tokens += estimate_tokens(messages)
-            talk.completion_tokens += estimate_tokens(message)
-            return
-        talk.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        talk.completion_tokens += int(usage.get("completion_tokens") or 0)
+            prompt, completion = estimate_tokens(messages), estimate_tokens(message)
+        else:
+            prompt, completion = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        talk.prompt_tokens += prompt
+        talk.completion_tokens += completion
+        price = self._prices.get(talk.model, UNKNOWN_PRICE)
+        talk.amount += (prompt * price.prompt_per_million + completion * price.completion_per_million) / 1e6
 
     def _call_tool(self, by_function: Mapping[str, str], call: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
         """Run one tool call; what the model got wrong comes back as `{"error": ...}` for it to correct."""
         function = call.get("function")
         name = function.get("name") if isinstance(function, dict) else None
         step: dict[str, Any] = {"step_id": f"step_{len(talk.steps) + 1:03d}", "action": name,
-                                "timestamp": datetime.fromtimestamp(self._now(), UTC).isoformat(timespec="seconds")}
+                                "timestamp": self._timestamp()}
         talk.steps.append(step)
         tool = by_function.get(name) if isinstance(name, str) else None
         if tool is None:
@@ -252,11 +280,10 @@ class LlmExecutor:
         step["error"] = {"kind": kind, "message": message}
         return {"error": {"kind": kind, "message": message}}
 
-    def _cost(self, talk: _Conversation) -> Cost:
-        price = self._prices.get(talk.model, UNKNOWN_PRICE)
-        amount = (talk.prompt_tokens * price.prompt_per_million
-                  + talk.completion_tokens * price.completion_per_million) / 1e6
-        return Cost(amount=round(amount, 8), tokens=talk.prompt_tokens + talk.completion_tokens, model=talk.model)
+    @staticmethod
+    def _cost(talk: _Conversation) -> Cost:
+        return Cost(amount=round(talk.amount, 8), tokens=talk.prompt_tokens + talk.completion_tokens,
+                    model=talk.model)
 
 
 def register_llm(engine: Any, settings: LlmSettings | None = None, *,

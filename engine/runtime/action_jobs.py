@@ -36,6 +36,7 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),
+        max_attempts=int((payload.get("retry") or {}).get("max_attempts", 1)),
     )
 
 

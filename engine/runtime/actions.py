@@ -40,6 +40,7 @@ class ActionRequest:
     # the JSON Schema the output must meet (the workflow's context schema for the task's output key), if any
     output_schema: dict[str, Any] | None = None
     budget_limit: float | None = None  # the agent's most for this one action; an executor may refuse to spend past it
+    max_attempts: int = 1  # the task's retry policy's attempts: `attempt == max_attempts` is the last one
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from chat_completions_server import Reply, Script, chat_completions_server, comp
 from agents.executors import LlmExecutor, LlmSettings, register_llm, tool_function_name
 from agents.handlers import shipped_definitions
 from agents.tools import Sandbox, ToolRegistry
-from engine import ActionError, ActionRequest, ActionResult, Engine, ManualClock
+from engine import ActionError, ActionRequest, ActionResult, Engine, InstanceView, ManualClock
 
 
 @pytest.fixture
@@ -339,19 +339,11 @@ def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[
     script.replies += [Reply(completion(None, [search], prompt=1000, completion_tokens=100)),
                        Reply({"error": "overloaded"}, status=500),
                        Reply(completion('{"email": "ann@example.com"}', prompt=200, completion_tokens=50))]
-    flow = json.loads(json.dumps(FLOW))
-    flow["id"] = "llm_retry"
-    flow["states"]["extract"]["retry"] = {"max_attempts": 2, "initial_interval_s": 1, "jitter": False}
     failed_attempt = (1000 * 0.15 + 100 * 0.60) / 1e6
     good_attempt = (200 * 0.15 + 50 * 0.60) / 1e6
     with Engine(database_url, clock=clock) as engine:
-        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
-        engine.deploy(flow)
-        run = engine.start("llm_retry", {"email": "ann@example.com"})
-        engine.run_until_idle()
-        clock.advance(2)
-        engine.run_until_idle()
-        assert engine.get(run.id).state == "done"
+        run = _run_retried_once(engine, url, clock, "llm_retry", wait_s=2)
+        assert run.state == "done"
         (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
         spent = engine.budget()["spent"]
         (by_instance,) = engine.cost_totals(by="instance_id")
@@ -359,6 +351,21 @@ def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[
                                                               ("done", pytest.approx(good_attempt))]
     assert spent == pytest.approx(failed_attempt + good_attempt)
     assert by_instance.amount == pytest.approx(failed_attempt + good_attempt)
+
+
+def _run_retried_once(engine: Engine, url: str, clock: ManualClock, flow_id: str, *, wait_s: float) -> InstanceView:
+    """FLOW with two attempts for its task (1 s apart) on the llm executor: started, and run again after
+    `wait_s`."""
+    flow = json.loads(json.dumps(FLOW))
+    flow["id"] = flow_id
+    flow["states"]["extract"]["retry"] = {"max_attempts": 2, "initial_interval_s": 1, "jitter": False}
+    register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+    engine.deploy(flow)
+    run = engine.start(flow_id, {"email": "ann@example.com"})
+    engine.run_until_idle()
+    clock.advance(wait_s)
+    engine.run_until_idle()
+    return engine.get(run.id)
 
 
 def test_a_transient_provider_failure_is_retried_after_the_wait_the_provider_asked_for(
@@ -443,3 +450,58 @@ def test_a_call_that_could_pass_the_agents_budget_is_refused_before_spending(
     assert script.requests == []
     roomy = replace(tight, budget_limit=0.01)
     assert executor(url, tools, clock).run(roomy).output == {"duplicate": False}
+
+
+def _with_fallback(attempt: int, max_attempts: int) -> ActionRequest:
+    bdr = shipped_definitions()[1]["bdr_concierge"]
+    return replace(request_for("extract_lead", "bdr_concierge", {"email": "ann@example.com"}), attempt=attempt,
+                   max_attempts=max_attempts, agent_definition=bdr.model_copy(update={"fallback_model": "gpt-4.1"}))
+
+
+def test_on_the_last_attempt_a_failing_model_is_replaced_by_the_agents_fallback(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "overloaded"}, status=503),
+                       Reply(completion('{"email": "ann@example.com"}', prompt=1000, completion_tokens=100))]
+    result = executor(url, tools, clock).run(_with_fallback(attempt=3, max_attempts=3))
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini", "gpt-4.1"]
+    assert result.output == {"email": "ann@example.com"}
+    [step] = result.steps
+    assert (step["action"], step["parameters"]) == ("model.fallback", {"from": "gpt-4o-mini", "to": "gpt-4.1"})
+    assert step["error"]["kind"] == "unavailable"
+    assert "HTTP 503" in step["error"]["message"]
+    assert result.cost is not None
+    assert result.cost.model == "gpt-4.1"
+    assert result.cost.amount == pytest.approx((1000 * 2.0 + 100 * 8.0) / 1e6)  # the fallback's own price
+
+
+@pytest.mark.parametrize(("status", "attempt", "kind"), [
+    (503, 1, "unavailable"),  # retries are left: the task's policy retries the agent's own model first
+    (400, 2, "llm_http"),  # the last attempt, but a refusal another model would not mend
+])
+def test_no_fallback_before_the_last_attempt_nor_for_a_permanent_refusal(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock, status: int, attempt: int,
+        kind: str) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "no"}, status=status), Reply(completion("{}"))]
+    with pytest.raises(ActionError) as failed:
+        executor(url, tools, clock).run(_with_fallback(attempt=attempt, max_attempts=2))
+    assert failed.value.kind == kind
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini"]
+
+
+def test_a_task_recovers_on_the_fallback_model_after_its_retries_recorded_in_history(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "overloaded"}, status=500), Reply({"error": "overloaded"}, status=500),
+                       Reply(completion('{"email": "ann@example.com"}'))]
+    bdr = shipped_definitions()[1]["bdr_concierge"]
+    with Engine(database_url, clock=clock) as engine:
+        engine.deploy_agent(bdr.model_copy(update={"fallback_model": "gpt-4.1", "version": "9.0.0"}))
+        run = _run_retried_once(engine, url, clock, "llm_fallback", wait_s=1)
+        assert run.state == "done"
+        (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini", "gpt-4o-mini", "gpt-4.1"]
+    assert [a["outcome"] for a in attempts] == ["retry", "done"]
+    assert attempts[0]["steps"] == []
+    assert [s["action"] for s in attempts[1]["steps"]] == ["model.fallback"]
