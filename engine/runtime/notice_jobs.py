@@ -62,6 +62,8 @@ def _expand(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> None:
                                                   settings)
     if settings is not None and found is not None:
         notice, assignees = found
+        if "to" in job.payload:  # an escalation emails the approvers it added, not those told before
+            assignees = [(kind, name) for kind, name in job.payload["to"]]
         targets = [("email", address) for address in settings.addresses(assignees)] if settings.email else []
         targets += [("webhook", "")] if settings.webhook else []
         for channel, to in targets:

@@ -26,8 +26,9 @@ def _escalate(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> None:
     if not isinstance(state, ApprovalState) or state.escalation is None or pending is None or pending.id is None:
         return
     to = state.escalation.to
-    approvals.add_assignees(pending.id, [("user", u) for u in to.users] + [("role", r) for r in to.roles])
-    announce_approval(tx, pending, pending.id, "escalated", rt.clock.now())
+    added = [("user", u) for u in to.users] + [("role", r) for r in to.roles]
+    approvals.add_assignees(pending.id, added)
+    announce_approval(tx, pending, pending.id, "escalated", rt.clock.now(), to=added)
 
 
 def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:

@@ -153,6 +153,7 @@ def test_an_escalation_and_a_timeout_are_announced_too(database_url: str, clock:
         clock.advance(3600)
         engine.run_until_idle()
         (escalated,) = mailbox.to("vic@example.com")
+        assert [m["To"] for m in mailbox.messages if "escalated" in m["Subject"]] == ["vic@example.com"]
         assert "was escalated to you" in escalated["Subject"]
         assert "Decided so far: lena@example.com (approve)." in escalated.get_content()
         clock.advance(3600)
