@@ -26,6 +26,7 @@ log = logging.getLogger("statewright.notify")
 DELIVERY_JOB = "notify"
 NOTICE_JOBS = frozenset({NOTICE_JOB, DELIVERY_JOB})
 MAX_BACKOFF_S = 3600.0
+SEND_LEASE_S = 60.0  # outlasts one delivery: an SMTP or webhook call times out after 10 s
 
 
 def run_notice_job(rt: Runtime, job: JobRecord, owner: str) -> None:
@@ -88,8 +89,13 @@ def _send(settings: NotificationSettings | None, payload: dict[str, Any], now: f
 
 
 def _deliver(rt: Runtime, job: JobRecord, owner: str) -> None:
-    """Send outside any transaction, then record the outcome: done, again later, or failed for good."""
+    """Send outside any transaction, then record the outcome: done, again later, or failed for good. The lease
+    is renewed first to outlast the send: a job whose lease another worker took meanwhile (it waited behind
+    slow deliveries in this worker's batch) is left to that worker, so no notice goes out twice."""
     settings = rt.notifications
+    until = rt.clock.now() + max(rt.lease_s, SEND_LEASE_S)
+    if not rt.write(lambda tx: JobStore(tx).extend_lease(job.id, owner=owner, until=until)):
+        return
     error: str | None = None
     try:
         _send(settings, job.payload, rt.clock.now())

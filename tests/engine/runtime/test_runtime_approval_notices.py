@@ -212,3 +212,19 @@ def test_a_worker_with_a_bad_notification_setting_stops_with_one_line(tmp_path: 
     assert result.exit_code == 2
     assert "STATEWRIGHT_SMTP_FROM" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_delivery_whose_lease_another_worker_took_is_not_sent_twice(
+        database_url: str, clock: ManualClock, sinks: tuple[int, Mailbox, str, Hook]) -> None:
+    port, mailbox, url, hook = sinks
+    with _engine(database_url, clock, settings(port, url)) as engine:
+        engine.start("discount", {"amount": 1500, "customer": "Acme"})
+        slow, quick = engine.worker(owner="slow"), engine.worker(owner="quick")
+        slow.execute(slow.claim())  # the approval_notice job: expanded into three deliveries
+        held = slow.claim()  # ... which the slow worker claims, then sits on past their lease
+        assert sorted(c.job.kind for c in held) == ["notify", "notify", "notify"]
+        clock.advance(engine.runtime.lease_s + 1)
+        quick.execute(quick.claim())
+        slow.execute(held)
+    assert sorted(m["To"] for m in mailbox.messages) == ["ann@example.com", "lena@example.com"]
+    assert len(hook.calls) == 1
