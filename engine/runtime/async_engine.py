@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
+from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
@@ -29,8 +30,10 @@ __all__ = ["AsyncEngine"]
 
 class AsyncEngine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
-                 handlers: HandlerRegistry | None = None, lease_s: float = 30.0, migrate: bool = True) -> None:
-        self.engine = Engine(database_url, clock=clock, handlers=handlers, lease_s=lease_s, migrate=migrate)
+                 handlers: HandlerRegistry | None = None, lease_s: float = 30.0, migrate: bool = True,
+                 notifications: NotificationSettings | None = None) -> None:
+        self.engine = Engine(database_url, clock=clock, handlers=handlers, lease_s=lease_s, migrate=migrate,
+                             notifications=notifications)
         self.memory = AsyncSharedMemory(self.engine.memory)
 
     @overload
