@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NotificationSettings", "SmtpSettings", "WebhookSettings"]
+__all__ = ["NotificationSettings", "SlackSettings", "SmtpSettings", "WebhookSettings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +32,18 @@ class WebhookSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SlackSettings:
+    url: str  # a Slack incoming webhook
+    timeout_s: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
 class NotificationSettings:
     """`users` and `roles` map approvers to email addresses (a user id that is an address needs no entry)."""
 
     email: SmtpSettings | None = None
     webhook: WebhookSettings | None = None
+    slack: SlackSettings | None = None
     users: Mapping[str, str] = field(default_factory=dict)
     roles: Mapping[str, list[str]] = field(default_factory=dict)
     designer_url: str | None = None
@@ -44,7 +51,8 @@ class NotificationSettings:
 
     @property
     def channels(self) -> list[str]:
-        return [name for name, on in (("email", self.email), ("webhook", self.webhook)) if on is not None]
+        return [name for name, on in (("email", self.email), ("webhook", self.webhook), ("slack", self.slack))
+                if on is not None]
 
     def addresses(self, assignees: list[tuple[str, str]]) -> list[str]:
         """The email addresses of approvers given as (kind, name): users by the map or as addresses, roles by
@@ -62,18 +70,19 @@ class NotificationSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> NotificationSettings | None:
         """STATEWRIGHT_SMTP_HOST with STATEWRIGHT_SMTP_FROM (and _PORT, _USER, _PASSWORD, _STARTTLS),
         STATEWRIGHT_APPROVER_EMAILS (a JSON file {"users": {id: address}, "roles": {role: [address]}}),
-        STATEWRIGHT_NOTIFY_WEBHOOK_URL with STATEWRIGHT_NOTIFY_WEBHOOK_SECRET, STATEWRIGHT_DESIGNER_URL,
+        STATEWRIGHT_NOTIFY_WEBHOOK_URL with STATEWRIGHT_NOTIFY_WEBHOOK_SECRET, STATEWRIGHT_NOTIFY_SLACK_URL (a Slack
+        incoming webhook), STATEWRIGHT_DESIGNER_URL,
         STATEWRIGHT_NOTIFY_MAX_ATTEMPTS. None when no channel is set; ValueError naming a bad setting."""
         values = os.environ if env is None else env
-        email, webhook = _smtp(values), _webhook(values)
-        if email is None and webhook is None:
+        email, webhook, slack = _smtp(values), _webhook(values), _slack(values)
+        if email is None and webhook is None and slack is None:
             return None
         users, roles = _directory(values.get("STATEWRIGHT_APPROVER_EMAILS"))
         attempts = _number(values, "STATEWRIGHT_NOTIFY_MAX_ATTEMPTS", "8", int)
         if attempts < 1:
             raise ValueError("STATEWRIGHT_NOTIFY_MAX_ATTEMPTS must be at least 1")
         designer = (values.get("STATEWRIGHT_DESIGNER_URL") or "").rstrip("/") or None
-        return cls(email=email, webhook=webhook, users=users, roles=roles, designer_url=designer,
+        return cls(email=email, webhook=webhook, slack=slack, users=users, roles=roles, designer_url=designer,
                    max_attempts=attempts)
 
 
@@ -101,13 +110,23 @@ def _webhook(values: Mapping[str, str]) -> WebhookSettings | None:
     url = values.get("STATEWRIGHT_NOTIFY_WEBHOOK_URL")
     if not url:
         return None
-    if not url.startswith(("http://", "https://")):
-        raise ValueError(f"STATEWRIGHT_NOTIFY_WEBHOOK_URL must be an http(s) URL, not {url!r}")
+    _http_url("STATEWRIGHT_NOTIFY_WEBHOOK_URL", url)
     secret = values.get("STATEWRIGHT_NOTIFY_WEBHOOK_SECRET")
     if not secret:
         raise ValueError("STATEWRIGHT_NOTIFY_WEBHOOK_URL is set but STATEWRIGHT_NOTIFY_WEBHOOK_SECRET (the signing "
                          "key) is not")
     return WebhookSettings(url=url, secret=secret)
+
+
+def _http_url(name: str, url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"{name} must be an http(s) URL, not {url!r}")
+    return url
+
+
+def _slack(values: Mapping[str, str]) -> SlackSettings | None:
+    url = values.get("STATEWRIGHT_NOTIFY_SLACK_URL")
+    return None if not url else SlackSettings(url=_http_url("STATEWRIGHT_NOTIFY_SLACK_URL", url))
 
 
 def _directory(path: str | None) -> tuple[dict[str, str], dict[str, list[str]]]:

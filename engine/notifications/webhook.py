@@ -5,7 +5,8 @@ timestamp and the body, so the receiver knows it came from this deployment and i
     Statewright-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>
 
 A receiver recomputes the signature over the raw body (`verify_signature`) and refuses a timestamp older than
-a few minutes."""
+a few minutes. A Slack incoming webhook gets the notice's subject and link as `{"text": ...}` (its URL is the
+secret there)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ import hmac
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from typing import Any
 
 from engine.notifications.notice import ApprovalNotice
-from engine.notifications.settings import WebhookSettings
+from engine.notifications.settings import SlackSettings, WebhookSettings
 
-__all__ = ["SIGNATURE_HEADER", "TIMESTAMP_HEADER", "WebhookRefused", "post_notice", "signature", "verify_signature"]
+__all__ = ["SIGNATURE_HEADER", "TIMESTAMP_HEADER", "WebhookRefused", "post_json", "post_notice", "post_slack",
+           "signature", "verify_signature"]
 
 TIMESTAMP_HEADER = "Statewright-Timestamp"
 SIGNATURE_HEADER = "Statewright-Signature"
@@ -43,15 +47,31 @@ def verify_signature(secret: str, timestamp: str, body: bytes, given: str, *, no
     return abs(now - sent) <= tolerance_s and hmac.compare_digest(signature(secret, sent, body), given)
 
 
-def post_notice(hook: WebhookSettings, notice: ApprovalNotice, *, now: float) -> None:
-    """POST the signed notice; raises OSError (WebhookRefused for a non-2xx answer) when it is not taken."""
-    body = json.dumps(notice.as_dict(), separators=(",", ":"), ensure_ascii=False).encode()
-    timestamp = int(now)
-    request = urllib.request.Request(hook.url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
-        "Content-Type": "application/json", "User-Agent": "statewright-notify",
-        TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: signature(hook.secret, timestamp, body)})
+def post_json(url: str, document: Any, *, timeout_s: float, headers: Callable[[bytes], dict[str, str]] | None = None
+              ) -> None:
+    """POST `document` as JSON (with `headers` computed over the body); raises OSError (WebhookRefused for a
+    non-2xx answer) when it is not taken."""
+    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
+        "Content-Type": "application/json", "User-Agent": "statewright-notify", **(headers(body) if headers else {})})
     try:
-        with urllib.request.urlopen(request, timeout=hook.timeout_s) as response:  # noqa: S310 - checked at load
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - checked at load
             response.read()
     except urllib.error.HTTPError as exc:
-        raise WebhookRefused(f"the webhook answered HTTP {exc.code}") from exc
+        raise WebhookRefused(f"{url} answered HTTP {exc.code}") from exc
+
+
+def post_notice(hook: WebhookSettings, notice: ApprovalNotice, *, now: float) -> None:
+    """POST the signed notice to the deployment's webhook."""
+    timestamp = int(now)
+
+    def signed(body: bytes) -> dict[str, str]:
+        return {TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: signature(hook.secret, timestamp, body)}
+
+    post_json(hook.url, notice.as_dict(), timeout_s=hook.timeout_s, headers=signed)
+
+
+def post_slack(slack: SlackSettings, notice: ApprovalNotice) -> None:
+    """Post the notice's subject and link to a Slack incoming webhook (`{"text": ...}`)."""
+    link = f" <{notice.link}|Open it>" if notice.link else ""
+    post_json(slack.url, {"text": f"{notice.subject}.{link}"}, timeout_s=slack.timeout_s)

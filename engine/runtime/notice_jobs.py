@@ -1,7 +1,7 @@
 """Delivering approval notices, by the worker: an `approval_notice` job becomes one `notify` job per channel and
-recipient (an email per approver address, one webhook call), each delivered on its own and retried with backoff
-when the server does not take it, up to the settings' `max_attempts`; a job that never got through ends
-`failed` with the last error. Without notification settings the notice is dropped (the job ends `done`)."""
+recipient (an email per approver address, one webhook call, one Slack message), each delivered on its own and
+retried with backoff when the server does not take it, up to the settings' `max_attempts`; a job that never got
+through ends `failed` with the last error. Without notification settings the notice is dropped (the job ends `done`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from engine.notifications import ApprovalNotice, NotificationSettings
 from engine.notifications.mail import send_notice_email
-from engine.notifications.webhook import post_notice
+from engine.notifications.webhook import post_notice, post_slack
 from engine.runtime.approval_notices import NOTICE_JOB
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.core import Runtime
@@ -66,7 +66,7 @@ def _expand(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> None:
         if "to" in job.payload:  # an escalation emails the approvers it added, not those told before
             assignees = [(kind, name) for kind, name in job.payload["to"]]
         targets = [("email", address) for address in settings.addresses(assignees)] if settings.email else []
-        targets += [("webhook", "")] if settings.webhook else []
+        targets += [(channel, "") for channel in ("webhook", "slack") if channel in settings.channels]
         for channel, to in targets:
             jobs.enqueue(kind=DELIVERY_JOB, key=f"{DELIVERY_JOB}:{notice.approval_id}:{notice.event}:{channel}:{to}",
                          payload={"channel": channel, "to": to, "notice": notice.as_dict()}, due_at=now, now=now,
@@ -78,14 +78,15 @@ def _send(settings: NotificationSettings | None, payload: dict[str, Any], now: f
     if settings is None:
         raise OSError("no notification channel is configured in this worker")
     notice = ApprovalNotice.from_dict(payload["notice"])
-    if payload["channel"] == "email":
-        if settings.email is None:
-            raise OSError("email is no longer configured (STATEWRIGHT_SMTP_HOST)")
+    channel = payload["channel"]
+    if channel == "email" and settings.email is not None:
         send_notice_email(settings.email, payload["to"], notice)
-    else:
-        if settings.webhook is None:
-            raise OSError("the webhook is no longer configured (STATEWRIGHT_NOTIFY_WEBHOOK_URL)")
+    elif channel == "webhook" and settings.webhook is not None:
         post_notice(settings.webhook, notice, now=now)
+    elif channel == "slack" and settings.slack is not None:
+        post_slack(settings.slack, notice)
+    else:
+        raise OSError(f"the channel '{channel}' is not configured in this worker")
 
 
 def _deliver(rt: Runtime, job: JobRecord, owner: str) -> None:

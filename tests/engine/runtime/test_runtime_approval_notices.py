@@ -19,7 +19,13 @@ from runtime_support import edge, final, workflow
 from typer.testing import CliRunner
 
 from engine.cli.runtime_commands import register_runtime_commands
-from engine.notifications import NotificationSettings, SmtpSettings, WebhookSettings, verify_signature
+from engine.notifications import (
+    NotificationSettings,
+    SlackSettings,
+    SmtpSettings,
+    WebhookSettings,
+    verify_signature,
+)
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
@@ -165,6 +171,15 @@ def test_an_escalation_and_a_timeout_are_announced_too(database_url: str, clock:
     assert hook.taken()[1]["roles"] == ["sales_manager", "vp"]
 
 
+def test_a_slack_incoming_webhook_gets_the_subject_and_the_link(database_url: str, clock: ManualClock) -> None:
+    with webhook_sink() as (url, slack), _engine(database_url, clock, NotificationSettings(
+            slack=SlackSettings(url=url), designer_url=DESIGNER)) as engine:
+        run = _opened(engine)
+        (approval,) = engine.approvals(run.id)
+    assert slack.taken() == [{"text": f"Approval #{approval.id} is waiting for your decision: discount / review. "
+                                      f"<{DESIGNER}/instances/{run.id}|Open it>"}]
+
+
 def test_without_settings_an_approval_is_announced_to_no_one(database_url: str, clock: ManualClock,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("STATEWRIGHT_SMTP_HOST", "STATEWRIGHT_NOTIFY_WEBHOOK_URL"):
@@ -186,9 +201,10 @@ def test_settings_come_from_the_environment_and_a_bad_one_is_named(tmp_path: Pat
         "STATEWRIGHT_SMTP_FROM": "approvals@example.com", "STATEWRIGHT_SMTP_STARTTLS": "1",
         "STATEWRIGHT_APPROVER_EMAILS": str(directory), "STATEWRIGHT_DESIGNER_URL": "https://flows.example.com/",
         "STATEWRIGHT_NOTIFY_WEBHOOK_URL": "https://hooks.example.com/a", "STATEWRIGHT_NOTIFY_WEBHOOK_SECRET": "k",
+        "STATEWRIGHT_NOTIFY_SLACK_URL": "https://hooks.slack.example/T1/B2",
     })
     assert found is not None
-    assert found.channels == ["email", "webhook"]
+    assert found.channels == ["email", "webhook", "slack"]
     assert found.email == SmtpSettings(host="mail.internal", sender="approvals@example.com", port=2525, starttls=True)
     assert found.designer_url == "https://flows.example.com"
     assert found.addresses([("user", "lena"), ("user", "bob"), ("user", "x@example.com"), ("role", "vp"),
@@ -197,6 +213,7 @@ def test_settings_come_from_the_environment_and_a_bad_one_is_named(tmp_path: Pat
             ({"STATEWRIGHT_SMTP_HOST": "mail.internal"}, "STATEWRIGHT_SMTP_FROM"),
             ({"STATEWRIGHT_NOTIFY_WEBHOOK_URL": "https://h.example.com"}, "STATEWRIGHT_NOTIFY_WEBHOOK_SECRET"),
             ({"STATEWRIGHT_NOTIFY_WEBHOOK_URL": "ftp://h", "STATEWRIGHT_NOTIFY_WEBHOOK_SECRET": "k"}, "http(s)"),
+            ({"STATEWRIGHT_NOTIFY_SLACK_URL": "hooks.slack.example"}, "STATEWRIGHT_NOTIFY_SLACK_URL"),
             ({"STATEWRIGHT_SMTP_HOST": "m", "STATEWRIGHT_SMTP_FROM": "a@b", "STATEWRIGHT_SMTP_PORT": "x"}, "PORT"),
             ({"STATEWRIGHT_SMTP_HOST": "m", "STATEWRIGHT_SMTP_FROM": "a@b",
               "STATEWRIGHT_APPROVER_EMAILS": str(tmp_path / "missing.json")}, "cannot read")):
