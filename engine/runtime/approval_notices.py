@@ -25,4 +25,4 @@ def announce_approval(tx: Transaction, approval: ApprovalRecord, approval_id: in
     if to is not None:
         payload["to"] = [list(assignee) for assignee in to]
     JobStore(tx).enqueue(kind=NOTICE_JOB, key=f"{NOTICE_JOB}:{approval_id}:{event}", payload=payload, due_at=now,
-                         now=now, instance_id=approval.instance_id)
+                         now=now, instance_id=approval.instance_id, defer=True)  # sent with the transition's writes
