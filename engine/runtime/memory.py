@@ -346,7 +346,8 @@ class SharedMemory:
         return self.scope(tenant=tenant, instance_id=instance_id).items()
 
     def visible(self, instance_id: str) -> dict[str, dict[str, Any]]:
-        """What the instance's CEL expressions see as `memory`: {"workflow": {...}, "global": {...}}."""
+        """What the instance's CEL expressions see as `memory`: {"workflow": {...}, "global": {...}} (the
+        namespaces its workflow declares are views of `global`)."""
         now = self._database.clock.now()
         return self._database.run(lambda tx: _load(tx, _ROOTS.of(tx, instance_id), now))
 
