@@ -14,6 +14,7 @@ from designer._lifecycle import deploy_definitions
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
+from engine import tracing
 from engine.cli.engine_options import ExecutorOption, LogFormatOption
 from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
@@ -71,6 +72,7 @@ def serve(
         secure_cookies=secure_cookies,
         log_format=log_format.value,
     )
+    tracing.configure_from_environment()
     try:
         services = build_services(settings)
     except ValueError as exc:  # a bad setting, e.g. of the approver notifications: one line, no traceback
@@ -87,6 +89,7 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10, log_config=log_config)
     finally:
         services.close()
+        tracing.shutdown_tracing()
 
 
 def register_serve_command(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
 from designer._problems import exception_handlers
 from designer._request_checks import check_request
+from designer._request_spans import RequestSpans
 from designer._security_headers import SecurityHeaders
 from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
@@ -157,5 +158,5 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         debug=settings.debug,
     )
     describe_problems(app)
-    app.asgi_handler = SecurityHeaders(app.asgi_handler)  # outside routing: 404s, 405s and HEAD included
+    app.asgi_handler = SecurityHeaders(RequestSpans(app.asgi_handler))  # outside routing: 404s, 405s, HEAD too
     return app

@@ -12,6 +12,7 @@ from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list
 from engine.read_models.waits import waits_of
 from engine.runtime.clock import to_datetime
 from engine.runtime.engine import Engine
+from engine.runtime.redrive import redrivable
 from engine.runtime.views import InstanceView
 
 __all__ = ["instance_detail", "instance_detail_of"]
@@ -39,6 +40,7 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
         timers=[TimerRead(fire=fire, due_at=to_datetime(due_at)) for fire, due_at in waits.armed_timers],
         cost=sum(entry.cost or 0.0 for entry in history),
         accepted_events=waits.accepted_events,
+        redrivable=redrivable(engine.runtime, view),
     )
 
 

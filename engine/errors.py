@@ -15,6 +15,7 @@ __all__ = [
     "InvalidDefinition",
     "InvalidInput",
     "NotAuthorized",
+    "RedriveRefused",
     "StatewrightError",
     "StorageError",
     "TransitionNotAllowed",
@@ -75,6 +76,17 @@ class TransitionNotAllowed(StatewrightError):
         self.state = state
         detail = f"event '{event}' is not allowed in state '{state}'"
         super().__init__(f"{detail}: {reason}" if reason else detail)
+
+
+class RedriveRefused(TransitionNotAllowed):
+    """The instance cannot be redriven (it has not failed, or has no failed step to resume); it is unchanged."""
+
+    title = "Redrive refused"
+
+    def __init__(self, instance_id: str, state: str, reason: str) -> None:
+        self.event = "(redrive)"
+        self.state = state
+        StatewrightError.__init__(self, f"the instance {instance_id} cannot be redriven: {reason}")
 
 
 class ConcurrencyConflict(StatewrightError):

@@ -3,7 +3,8 @@
 With `--log-format json` every record becomes one line of JSON with the fields `time` (RFC 3339, UTC),
 `level`, `logger`, `message`, `instance_id` and `trace_id` (both `""` when not known), plus `exception` when
 there is a traceback. The instance id is the record's own (`log.info(..., extra={"instance_id": id})`) or the
-one the running code has set with `instance_scope(id)`; the trace id is reserved for tracing and empty for now.
+one the running code has set with `instance_scope(id)`; the trace id is the current OpenTelemetry span's when
+tracing is on (engine.tracing), else empty.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
+
+from engine import tracing
 
 __all__ = ["JsonLogFormatter", "LogFormat", "configure_logging", "current_instance_id", "instance_scope"]
 
@@ -47,7 +50,7 @@ class JsonLogFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "instance_id": str(getattr(record, "instance_id", None) or current_instance_id.get()),
-            "trace_id": str(getattr(record, "trace_id", None) or current_trace_id.get()),
+            "trace_id": str(getattr(record, "trace_id", None) or current_trace_id.get() or tracing.current_trace_id()),
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

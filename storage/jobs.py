@@ -1,4 +1,5 @@
-"""The job outbox. Workers claim ready jobs with a lease; a lapsed lease makes a job claimable again.
+"""The job outbox. Workers claim ready jobs with a lease and renew it while they work (a heartbeat); a lapsed
+lease makes a job claimable again, as its next attempt: the attempt whose worker stopped counts.
 
 On PostgreSQL the claim is `SELECT … FOR UPDATE SKIP LOCKED` inside the `UPDATE … RETURNING`, so concurrent
 workers never wait on each other's rows. On SQLite the write transaction (`BEGIN IMMEDIATE`) already makes the
@@ -27,6 +28,7 @@ _COLUMNS = (
 )
 _CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND lease_expires <= ?)"
 _TAKE = "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ?"
+_RETAKE = f"{_TAKE}, attempt = attempt + 1"  # a lapsed lease: its attempt is over, the next one begins
 _ENQUEUE = (
     "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
@@ -50,13 +52,15 @@ class JobRecord:
     lease_owner: str | None
     lease_expires: float | None
     last_error: Any
+    reclaimed: bool = False  # taken after its lease lapsed: attempt `attempt - 1` was lost with its worker
 
 
-def _record(row: Row) -> JobRecord:
+def _record(row: Row, *, reclaimed: bool = False) -> JobRecord:
     return JobRecord(
         id=int(row[0]), kind=row[1], instance_id=row[2], idempotency_key=row[3], payload=load(row[4]),
         status=row[5], attempt=int(row[6]), due_at=float(row[7]), lease_owner=row[8],
         lease_expires=None if row[9] is None else float(row[9]), last_error=load_optional(row[10]),
+        reclaimed=reclaimed,
     )
 
 
@@ -78,22 +82,25 @@ class JobStore:
         return self.tx.execute(_ENQUEUE, params) == 1
 
     def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:
-        """Take up to `limit` runnable jobs for `owner`: first those whose lease lapsed (their worker died),
-        then ready ones in due order. Each kind is one statement that walks the (status, due_at) index and
-        stops at the limit — one query for both would sort every due job on each claim."""
+        """Take up to `limit` runnable jobs for `owner`: first those whose lease lapsed (their worker died;
+        they come back `reclaimed`, their attempt counted up), then ready ones in due order. Each kind is one
+        statement that walks the (status, due_at) index and stops at the limit — one query for both would sort
+        every due job on each claim."""
         lock = " FOR UPDATE SKIP LOCKED" if self.tx.postgresql else ""
-        rows = self.tx.all(
-            f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
+        lapsed = self.tx.all(
+            f"{_RETAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
             f"ORDER BY lease_expires, id LIMIT ?{lock}) RETURNING {_COLUMNS}",
             (owner, now + lease_s, now, now, limit),
         )
-        if len(rows) < limit:
-            rows += self.tx.all(
+        found = [_record(r, reclaimed=True) for r in lapsed]
+        if len(found) < limit:
+            ready = self.tx.all(
                 f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? "  # noqa: S608
                 f"ORDER BY due_at, id LIMIT ?{lock}) RETURNING {_COLUMNS}",
-                (owner, now + lease_s, now, now, limit - len(rows)),
+                (owner, now + lease_s, now, now, limit - len(found)),
             )
-        return sorted((_record(r) for r in rows), key=lambda j: (j.due_at, j.id))
+            found += [_record(r) for r in ready]
+        return sorted(found, key=lambda j: (j.due_at, j.id))
 
     def claim_one(self, job_id: int, *, owner: str, now: float, lease_s: float) -> JobRecord | None:
         """Take one given job if it is runnable now."""
@@ -104,12 +111,17 @@ class JobStore:
         )
         return None if row is None else _record(row)
 
-    def extend_lease(self, job_id: int, *, owner: str, until: float) -> bool:
-        changed = self.tx.execute(
-            "UPDATE jobs SET lease_expires = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
-            (until, job_id, owner),
+    def renew_leases(self, job_ids: list[int], *, owner: str, until: float) -> int:
+        """Extend `owner`'s leases on these jobs to `until` (a heartbeat); a job another worker took over, or
+        one finished, is left alone. How many were renewed."""
+        if not job_ids:
+            return 0
+        marks = ", ".join("?" for _ in job_ids)
+        return self.tx.execute(
+            f"UPDATE jobs SET lease_expires = ? WHERE id IN ({marks}) AND lease_owner = ? "  # noqa: S608
+            "AND status = 'running'",
+            (until, *job_ids, owner),
         )
-        return changed == 1
 
     def finish(self, job_id: int, *, owner: str, status: str, now: float, error: Any = None,
                defer: bool = False) -> bool:

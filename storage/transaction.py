@@ -280,7 +280,9 @@ def _classify(exc: Exception) -> str:
     if module.startswith("psycopg"):
         import psycopg  # noqa: PLC0415 - only present and needed on PostgreSQL
 
-        if isinstance(exc, psycopg.errors.TransactionRollback):
+        # SQLSTATE class 40, transaction rollback: serialization_failure (40001) and deadlock_detected (40P01)
+        # — psycopg files the latter under OperationalError, so the code decides, not the class.
+        if isinstance(exc, psycopg.Error) and (exc.sqlstate or "").startswith("40"):
             return "conflict"
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
             return "unavailable"

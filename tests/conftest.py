@@ -26,11 +26,15 @@ if sys.path[0] != ROOT:
     sys.path.insert(0, ROOT)
 
 from must_run import unavailable  # noqa: E402
+from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
 
 import agents.tools.sandbox.tables  # noqa: E402, F401 - every owner's tables, emptied between tests
 import designer.store.accounts  # noqa: E402
 import designer.store.drafts  # noqa: E402
 import designer.store.publication_requests  # noqa: E402, F401
+from engine.tracing import disable_tracing, enable_tracing  # noqa: E402
 from storage.database import create_database_engine  # noqa: E402 - after the path fix above
 from storage.schema import metadata, upgrade  # noqa: E402
 
@@ -91,3 +95,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     url: str = request.getfixturevalue("postgres_url")
     _empty_postgres(url)
     return url
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """Tracing on for the test, into memory (engine.tracing); off again after it."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    enable_tracing(provider)
+    try:
+        yield exporter
+    finally:
+        disable_tracing()
+        provider.shutdown()

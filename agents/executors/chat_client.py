@@ -13,8 +13,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
+from opentelemetry.trace import SpanKind
 
 from agents.executors.settings import LlmSettings
+from engine import tracing
 from engine.runtime.actions import ActionError
 
 __all__ = ["ChatClient", "retry_after_s"]
@@ -49,9 +51,27 @@ class ChatClient:
         self._http.close()
 
     def complete(self, body: dict[str, Any], *, now: float = 0.0) -> dict[str, Any]:
-        """The first choice's message and the usage of one completion (`usage` None when the reply has none)."""
+        """The first choice's message and the usage of one completion (`usage` None when the reply has none).
+        With tracing on, the call is a span (OpenTelemetry's GenAI names) and carries `traceparent`."""
+        model = body.get("model")
+        with tracing.span(f"chat {model}", {"gen_ai.operation.name": "chat", "gen_ai.request.model": model},
+                          kind=SpanKind.CLIENT) as opened:
+            try:
+                reply = self._complete(body, now)
+            except ActionError as exc:
+                tracing.failed(opened, exc.kind, str(exc))
+                raise
+            usage = reply["usage"] or {}
+            if opened is not None:
+                opened.set_attributes({key: value for key, value in (
+                    ("gen_ai.usage.input_tokens", usage.get("prompt_tokens")),
+                    ("gen_ai.usage.output_tokens", usage.get("completion_tokens")),
+                ) if isinstance(value, int)})
+            return reply
+
+    def _complete(self, body: dict[str, Any], now: float) -> dict[str, Any]:
         try:
-            response = self._http.post("/chat/completions", json=body)
+            response = self._http.post("/chat/completions", json=body, headers=tracing.current_carrier())
         except httpx.TimeoutException as exc:
             raise ActionError("timeout", f"the model did not answer within {self._timeout:g}s") from exc
         except httpx.TransportError as exc:

@@ -1,4 +1,4 @@
-"""Instances of the caller's tenant: start, list with filters, detail, history, send an event, cancel."""
+"""Instances of the caller's tenant: start, list with filters, detail, history, send an event, cancel, redrive."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from engine.runtime.engine import Engine
 __all__ = ["InstanceController"]
 
 InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
-Status = Literal["running", "held", "succeeded", "failed", "cancelled"]
+Status = Literal["running", "held", "stuck", "succeeded", "failed", "cancelled"]
 
 
 class InstanceController(Controller):
@@ -151,3 +151,20 @@ class InstanceController(Controller):
     ) -> InstanceDetail:
         tenant_instance(engine, instance_id, me.tenant)
         return instance_detail_of(engine, database, engine.cancel(instance_id, actor=me.username))
+
+    @post(
+        "/{instance_id:str}/redrive",
+        status_code=HTTP_200_OK,
+        guards=[requires("operate")],
+        summary="Redrive a failed instance: resume it at the state it failed in (409 when it has not failed)",
+        sync_to_thread=True,
+    )
+    def redrive(
+        self,
+        instance_id: InstanceId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        database: NamedDependency[sa.Engine],
+    ) -> InstanceDetail:
+        tenant_instance(engine, instance_id, me.tenant)
+        return instance_detail_of(engine, database, engine.redrive(instance_id, actor=me.username))

@@ -17,7 +17,7 @@ from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
 from designer.schemas.moments import RFC3339_PATTERN, parse_moment
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
-from engine.read_models.metrics import Metrics, WorkflowMetrics, collect_metrics
+from engine.read_models.kpis import Kpis, KpiScope, WorkflowKpis, collect_kpis
 from engine.runtime.clock import to_datetime
 
 __all__ = ["MetricsController", "MetricsReport", "prometheus_metrics"]
@@ -28,8 +28,8 @@ DEFAULT_WINDOW = timedelta(hours=24)
 class MetricsReport(BaseModel):
     since: datetime
     until: datetime
-    overall: Metrics
-    workflows: list[WorkflowMetrics]
+    overall: Kpis
+    workflows: list[WorkflowKpis]
 
 
 class MetricsController(Controller):
@@ -57,8 +57,8 @@ class MetricsController(Controller):
         start = given_start if given_start is not None else end - DEFAULT_WINDOW.total_seconds()
         if start >= end:
             raise ValidationException("'since' must be before 'until'")
-        overall, per_workflow = collect_metrics(
-            database, tenant=me.tenant, since=start, until=end, workflow_id=workflow
+        overall, per_workflow = collect_kpis(
+            database, KpiScope(tenant=me.tenant, since=start, until=end, workflow_id=workflow)
         )
         return MetricsReport(since=to_datetime(start), until=to_datetime(end), overall=overall, workflows=per_workflow)
 
@@ -72,7 +72,7 @@ class MetricsController(Controller):
 )
 def prometheus_metrics(me: NamedDependency[Principal], database: NamedDependency[sa.Engine]) -> Response[str]:
     end = time.time()
-    overall, per_workflow = collect_metrics(
-        database, tenant=me.tenant, since=end - DEFAULT_WINDOW.total_seconds(), until=end
+    overall, per_workflow = collect_kpis(
+        database, KpiScope(tenant=me.tenant, since=end - DEFAULT_WINDOW.total_seconds(), until=end)
     )
     return Response(prometheus_text(overall, per_workflow, tenant=me.tenant), media_type=PROMETHEUS_MEDIA_TYPE)

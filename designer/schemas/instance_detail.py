@@ -31,3 +31,7 @@ class InstanceDetail(InstanceSummary):
         description="The events a caller may send now (POST …/events): the current state's triggers, less those "
         "the runtime fires itself (a task's done/error, an approval's approve/reject/timeout, …)."
     )
+    redrivable: bool = Field(
+        description="Whether POST …/redrive would resume it now: a failed top-level instance with a failed "
+        "step to resume (not one that reached a failure state its workflow leads to)."
+    )

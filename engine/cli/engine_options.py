@@ -36,13 +36,13 @@ LogFormatOption = Annotated[LogFormat, typer.Option(
 
 
 def open_engine(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
-          with_handlers: bool = False, lease_s: float = 30.0) -> Engine:
+          with_handlers: bool = False, heartbeat_s: float | None = None) -> Engine:
     choice = choose_handlers(handlers, executor) if with_handlers else None
     url = db or default_database_url()
     try:
         from engine.runtime.engine import Engine  # noqa: PLC0415 - the runtime loads only for a command that runs
 
-        engine = Engine(url, lease_s=lease_s)
+        engine = Engine(url) if heartbeat_s is None else Engine(url, heartbeat_s=heartbeat_s)
     except ValueError as exc:
         fail(str(exc), ExitCode.UNREADABLE)
     except Exception as exc:  # noqa: BLE001 - any driver failure to open becomes one clear line

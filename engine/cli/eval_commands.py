@@ -20,8 +20,11 @@ from engine.runtime.handler_loading import default_handlers, load_handlers
 
 __all__ = ["register_eval_commands"]
 
-AGENT_METRICS = ("success_rate", "average_latency_s", "tool_success_rate", "qa_score", "cost_per_task")
-WORKFLOW_METRICS = ("completion_rate", "average_duration_s", "retry_rate", "escalation_rate", "cost_per_instance")
+# the design document's two tables (engine.read_models.kpis defines each figure)
+AGENT_METRICS = ("task_runs", "success_rate", "average_latency_s", "tool_calls", "tool_success_rate",
+                 "quality_score", "cost_per_task")
+WORKFLOW_METRICS = ("instances_started", "completion_rate", "average_duration_s", "retry_rate", "escalation_rate",
+                    "cost_per_instance")
 ACCURACY = ("cases", "labelled", "accuracy")
 
 Handlers = Annotated[str | None, typer.Option("--handlers", help="module:function (default: the rules executor).")]

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from engine import tracing
 from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, LogFormatOption, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
@@ -25,6 +26,7 @@ from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import drive, find_example, related_workflows
+from engine.runtime.snapshot import STATUSES
 from engine.runtime.views import HistoryEntry, InstanceView
 
 __all__ = ["open_engine", "register_runtime_commands"]
@@ -121,7 +123,10 @@ def worker_command(
     db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None,
     batch: Annotated[int, typer.Option(help="Jobs claimed per round.")] = 32,
     poll: Annotated[float, typer.Option(help="Seconds between looks for work other processes added.")] = 1.0,
-    lease: Annotated[float, typer.Option(help="Seconds a claimed job stays leased.")] = 30.0,
+    heartbeat_s: Annotated[float | None, typer.Option(
+        "--heartbeat-s", min=0.05,
+        help="Seconds between renewals of the leases of the jobs the worker runs (default 2); a lease lasts three "
+             "heartbeats, so the jobs of a worker that dies move to another within about that.")] = None,
     log_format: LogFormatOption = LogFormat.text,
 ) -> None:
     """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules."""
@@ -130,23 +135,32 @@ def worker_command(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    with open_engine(db, handlers=handlers, executor=executor, with_handlers=True, lease_s=lease) as engine:
-        if log_format is LogFormat.json:
-            logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
-        else:
-            stderr.print(f"worker on {engine.database_url}", highlight=False)
-        engine.run_worker(stop, poll_s=poll, batch=batch)
+    tracing.configure_from_environment()
+    try:
+        with open_engine(db, handlers=handlers, executor=executor, with_handlers=True,
+                         heartbeat_s=heartbeat_s) as engine:
+            if log_format is LogFormat.json:
+                logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
+            else:
+                stderr.print(f"worker on {engine.database_url}", highlight=False)
+            engine.run_worker(stop, poll_s=poll, batch=batch)
+    finally:
+        tracing.shutdown_tracing()
 
 
 def instances_command(
     *,
     db: Db = None, output: Format = OutputFormat.text,
     workflow: Annotated[str | None, typer.Option(help="Only this workflow.")] = None,
-    status: Annotated[str | None, typer.Option(help="running, held, succeeded, failed or cancelled.")] = None,
+    status: Annotated[str | None, typer.Option(
+        help="running, held, stuck (a task's attempts were all lost with their workers: for an operator), "
+             "succeeded, failed or cancelled.")] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
 ) -> None:
     """List instances, newest first."""
+    if status is not None and status not in STATUSES:
+        fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
     with open_engine(db) as engine:
         found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, limit=limit)
     if output is OutputFormat.json:
@@ -191,6 +205,17 @@ def send_command(
     data = json_argument(payload, "--payload")
     with open_engine(db) as engine:
         _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
+
+
+def redrive_command(
+    instance_id: Annotated[str, typer.Argument()], *,
+    actor: Annotated[str | None, typer.Option(help="Who redrives it (recorded in the history).")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Resume a failed instance at the state it failed in; a worker runs the failed task again, under the
+    idempotency key of the run that failed. Exits 1 with the reason for an instance that cannot be redriven."""
+    with open_engine(db) as engine:
+        _instance(engine.redrive(instance_id, actor=actor), output)
 
 
 def approvals_command(
@@ -279,6 +304,7 @@ def register_runtime_commands(app: typer.Typer) -> None:
     """Add the runtime commands (and the `db` group) to `app`."""
     for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
                           ("show", show_command), ("history", history_command), ("send", send_command),
+                          ("redrive", redrive_command),
                           ("approvals", approvals_command), ("approve", approve_command),
                           ("reject", reject_command), ("replay", replay_command)):
         app.command(name)(reporting(command))

@@ -35,6 +35,10 @@ class _StateBase(Model):
     policies: list[Identifier] = Field(
         default_factory=list, description="Ids of workflow policies checked when the state is entered."
     )
+    escalates: bool | None = Field(
+        None, description="true: entering this state hands the case to a person (a hand-over task, a human queue), "
+                          "so it counts towards the escalation rate. Approval states count without it.",
+    )
 
 
 class Retry(Model):

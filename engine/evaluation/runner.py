@@ -64,8 +64,7 @@ def judge(case: EvalCase, view: InstanceView) -> list[str]:
     return found
 
 
-def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, qa_field: str = "qa.total",
-             max_wait: float = 30.0) -> EvalReport:
+def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_wait: float = 30.0) -> EvalReport:
     """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order."""
     deployed = engine.deploy(workflow)
     runs: list[CaseRun] = []
@@ -75,4 +74,4 @@ def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, qa_fi
                      max_wait=max_wait)
         wall = time.monotonic() - started
         runs.append(CaseRun(case, view, engine.history(view.id), wall, judge(case, view)))
-    return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(workflow, runs, qa_field))
+    return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(engine.database, runs))

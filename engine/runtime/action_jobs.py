@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from engine import tracing
 from engine.definition import Agent, Retry
 from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
@@ -31,11 +32,12 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
                    memory: SharedMemory | None = None) -> ActionRequest:
     payload = job.payload
     return ActionRequest(
-        action=payload["action"], input=payload["input"], context=instance.context,
-        idempotency_key=job.idempotency_key, attempt=job.attempt, instance_id=instance.id,
+        action=payload["action"], input=payload["input"], context=instance.context, attempt=job.attempt,
+        idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),
+        trace_context=payload.get("trace"),
         max_attempts=int((payload.get("retry") or {}).get("max_attempts", 1)),
     )
 
@@ -118,5 +120,6 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
                              cost=outcome.cost, now=now)
     event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
-    take_step(rt, tx, instance, event, now=now, cost=amount)
+    with tracing.attached(payload.get("trace")):
+        take_step(rt, tx, instance, event, now=now, cost=amount)
     return True

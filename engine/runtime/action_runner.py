@@ -10,6 +10,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
+from engine import tracing
 from engine.definition.expressions import ExpressionError
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 from engine.runtime.variables import json_value
@@ -62,6 +63,7 @@ class ActionRunner:
     def run(self, handler: ActionHandler | None, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
         if handler is None:
             return _missing(request)
+        handler = _traced(handler, request)
         begun = time.monotonic()
         try:
             value = self._call(handler, request, timeout_s)
@@ -77,7 +79,7 @@ class ActionRunner:
         if len(calls) <= 1 or quick:
             return [self.run(*call) for call in calls]
         begun = time.monotonic()
-        futures = [None if h is None else self._pool.submit(_inline, h, r, t) for h, r, t in calls]
+        futures = [None if h is None else self._pool.submit(_inline, _traced(h, r), r, t) for h, r, t in calls]
         outcomes: list[ActionOutcome] = []
         for (handler, request, timeout_s), future in zip(calls, futures, strict=True):
             if handler is None or future is None:
@@ -119,6 +121,17 @@ def _inline(handler: ActionHandler, request: ActionRequest, timeout_s: float | N
     if inspect.isawaitable(result):
         return asyncio.run(_bounded(result, timeout_s))
     return result
+
+
+def _traced(handler: ActionHandler, request: ActionRequest) -> ActionHandler:
+    """The handler inside a span for this attempt, in the trace of the step that asked for it (when tracing
+    is on; else the handler as it is)."""
+    traced: ActionHandler = tracing.traced_handler(handler, "statewright.action", {
+        "statewright.instance_id": request.instance_id, "statewright.workflow_id": request.workflow_id,
+        "statewright.state": request.state, "statewright.action": request.action,
+        "statewright.attempt": request.attempt, "statewright.agent": request.agent,
+    }, request.trace_context)
+    return traced
 
 
 def _missing(request: ActionRequest) -> ActionOutcome:

@@ -4,7 +4,8 @@ A handler is a plain or async function taking one `ActionRequest` and returning 
 JSON-serialisable value) or an `ActionResult` when it also reports a cost. It raises `ActionError` with a
 `kind` for failures the definition's `retry.retry_on` can name; any other exception counts as kind 'error'.
 Handlers run at least once per attempt; `idempotency_key` is stable across retries of the same attempt
-(instance id + history seq), so a handler that writes elsewhere can de-duplicate.
+(instance id + history seq) and across a redrive of the failed task, so a handler that writes elsewhere can
+de-duplicate.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class ActionRequest:
     # the JSON Schema the output must meet (the workflow's context schema for the task's output key), if any
     output_schema: dict[str, Any] | None = None
     budget_limit: float | None = None  # the agent's most for this one action; an executor may refuse to spend past it
+    # the trace context (W3C traceparent) of the step that asked for the action, when tracing is on
+    trace_context: dict[str, str] | None = field(default=None, repr=False, compare=False)
     max_attempts: int = 1  # the task's retry policy's attempts: `attempt == max_attempts` is the last one
 
 

@@ -14,6 +14,7 @@ from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import Engine
+from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.memory import AsyncSharedMemory
 from engine.runtime.views import (
     ApprovalView,
@@ -30,9 +31,9 @@ __all__ = ["AsyncEngine"]
 
 class AsyncEngine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
-                 handlers: HandlerRegistry | None = None, lease_s: float = 30.0, migrate: bool = True,
-                 notifications: NotificationSettings | None = None) -> None:
-        self.engine = Engine(database_url, clock=clock, handlers=handlers, lease_s=lease_s, migrate=migrate,
+                 handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
+                 migrate: bool = True, notifications: NotificationSettings | None = None) -> None:
+        self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate,
                              notifications=notifications)
         self.memory = AsyncSharedMemory(self.engine.memory)
 
@@ -82,6 +83,9 @@ class AsyncEngine:
 
     async def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.cancel, instance_id, actor=actor)
+
+    async def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
+        return await asyncio.to_thread(self.engine.redrive, instance_id, actor=actor)
 
     async def set_budget(self, tenant: str, monthly_limit: float) -> None:
         await asyncio.to_thread(self.engine.set_budget, tenant, monthly_limit)

@@ -53,7 +53,7 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
         repeated = kept_response(tx, scope, idempotency_key)
         if repeated is not None:
             return repeated
-        instance = load_instance(tx, instance_id)
+        instance = load_instance(tx, instance_id, lock=True)
         if expected_version is not None and instance.version != expected_version:
             raise ConcurrencyConflict(
                 f"the instance {instance_id} is at version {instance.version}, not {expected_version}"
@@ -61,6 +61,9 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
         compiled = rt.writer.compiled_for(tx, instance)
         state = compiled.states.get(instance.state)
         owned = RUNTIME_EVENTS.get(state.type, frozenset()) if state is not None else frozenset()
+        if event.startswith("("):  # (start), (auto), (cancel), (redrive): the engine's own moves
+            raise TransitionNotAllowed(event, instance.state, "the engine makes this move itself; "
+                                       "use cancel or redrive")
         if event in owned or (instance.status == HELD and event in ("approve", "reject")):
             raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
                                        "approvals are decided with approve/reject by an authorised approver")
@@ -76,7 +79,7 @@ def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Inst
     """Cancel an instance and, with it, every child still running."""
 
     def work(tx: Transaction) -> InstanceView:
-        instance = load_instance(tx, instance_id)
+        instance = load_instance(tx, instance_id, lock=True)
         if instance.status in ("succeeded", "failed", "cancelled"):
             raise TransitionNotAllowed("cancel", instance.state, f"the instance has ended ({instance.status})")
         return instance_view(rt.writer.cancel(tx, instance, now=rt.clock.now(), actor=actor))

@@ -14,6 +14,7 @@ from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import HandlerRegistry
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import Deployments
+from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S, lease_for
 from engine.runtime.writer import DecisionWriter
 from storage.errors import GuardFailed, StoreError, TransientConflict
 from storage.transaction import Store, Transaction
@@ -30,9 +31,14 @@ class Runtime:
     deployments: Deployments
     writer: DecisionWriter
     handlers: HandlerRegistry
-    lease_s: float = 30.0
+    heartbeat_s: float = DEFAULT_HEARTBEAT_S  # how often a worker renews the leases of the jobs it runs
     rng: random.Random = field(default_factory=random.Random)
     notifications: NotificationSettings | None = None  # where approval notices go (engine.runtime.notice_jobs)
+
+    @property
+    def lease_s(self) -> float:
+        """How long a claimed job stays leased without a heartbeat."""
+        return lease_for(self.heartbeat_s)
 
     def write(self, work: Callable[[Transaction], T], *, retry_conflicts: bool = True, attempts: int = 8) -> T:
         """Run `work` in one write transaction. A `ConcurrencyConflict` (a version or lease that changed, found

@@ -3,20 +3,22 @@
 
 Nothing here touches a database, a clock or a handler. A refused event raises `TransitionNotAllowed` and
 changes nothing; an event from the runtime itself (`Event.system`) that the definition does not handle fails
-the instance instead, so no instance is ever left stuck. After entering a state, its automatic transitions are
-followed at once (guards permitting) and its work is started only if none of them is taken.
+the instance instead, so none waits for what cannot come — or, for an event that `escalates` (a task whose
+attempts were all lost with their workers), marks it `stuck` where it is, for an operator. After entering a
+state, its automatic transitions are followed at once (guards permitting) and its work is started only if none
+of them is taken.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
 from engine.definition import Agent, ChoiceState, FinalState, Policy, SubflowState, TaskState, WaitState
 from engine.definition.expressions import ExpressionError
-from engine.errors import TransitionNotAllowed
+from engine.errors import RedriveRefused, TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
 from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
@@ -28,8 +30,10 @@ from engine.runtime.snapshot import (
     CANCELLED,
     FAILED,
     HELD,
+    REDRIVE,
     RUNNING,
     START,
+    STUCK,
     SUCCEEDED,
     Environment,
     Event,
@@ -37,9 +41,10 @@ from engine.runtime.snapshot import (
 )
 from engine.runtime.variables import evaluate_mapping, json_value, variables
 
-__all__ = ["MAX_AUTOMATIC_STEPS", "Decision", "Step", "decide", "start"]
+__all__ = ["MAX_AUTOMATIC_STEPS", "REDRIVABLE", "Decision", "Step", "decide", "redrive_refusal", "start"]
 
 MAX_AUTOMATIC_STEPS = 200
+REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
 _OUTPUT_STATES = (TaskState, WaitState, SubflowState)
 
 
@@ -111,8 +116,12 @@ class _Run:
         if fired is None or fired.transition is None:
             why = (f"no transition leaves '{self.state}' on '{event.name}'" if fired is None
                    else "no transition's guard held")
+            guards = () if fired is None else fired.evaluations
+            if event.system and event.escalates:
+                self.stick(event, why, guards=guards)
+                return
             if event.system:
-                self.fail(event, "unhandled", why, guards=() if fired is None else fired.evaluations)
+                self.fail(event, "unhandled", why, guards=guards)
                 return
             accepted = ", ".join(self.c.triggers(self.state)) or "none"
             raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {accepted})")
@@ -159,6 +168,14 @@ class _Run:
     def fail(self, event: Event, kind: str, message: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
         self.status = FAILED
         self.error = {"kind": kind, "message": message, "event": event.name, "payload": json_value(event.payload)}
+        self.record(self.state, event, guards=guards, effects=[ClearWaits()])
+
+    def stick(self, event: Event, why: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
+        """Stay in the state, `stuck`: the event's error is the instance's, raised to an operator."""
+        self.status = STUCK
+        found = json_value(event.payload)
+        self.error = {**(found if isinstance(found, dict) else {"payload": found}), "event": event.name,
+                      "stuck": f"{why}: the instance waits for an operator"}
         self.record(self.state, event, guards=guards, effects=[ClearWaits()])
 
     # --- moving and entering --------------------------------------------------------------------------
@@ -321,11 +338,50 @@ def start(compiled: CompiledWorkflow, context: dict[str, Any], env: Environment,
 
 def decide(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> Decision:
     """Apply `event` to `snapshot`. Raises `TransitionNotAllowed` (and changes nothing) if it is refused."""
+    if event.name == REDRIVE:
+        return _redrive(compiled, snapshot, event, env)
     if snapshot.ended:
         raise TransitionNotAllowed(event.name, snapshot.state, f"the instance has ended ({snapshot.status})")
     run = _Run(compiled, snapshot, env)
     if event.name == CANCEL:
         return _settle(run, lambda: run.cancel(event))
+    if snapshot.status == STUCK:
+        raise TransitionNotAllowed(event.name, snapshot.state, "the instance is stuck and waits for an operator "
+                                   "(it can be cancelled)")
     if snapshot.status == HELD:
         return _settle(run, lambda: run.release(event))
     return _settle(run, lambda: run.fire(event))
+
+
+def redrive_refusal(compiled: CompiledWorkflow, snapshot: Snapshot) -> str | None:
+    """Why `snapshot` cannot be redriven, or None. Only a failed or stuck instance can; not one that never started, nor
+    one that reached a final state of outcome failure through its own transitions (its workflow chose that end:
+    nothing failed that could be run again)."""
+    if snapshot.status not in REDRIVABLE:
+        return f"its status is {snapshot.status}; only a failed or stuck instance can be redriven"
+    state = compiled.states.get(snapshot.state)
+    if state is None:
+        return "it failed before it started"
+    if isinstance(state, FinalState) and snapshot.error is None:
+        return (f"it ended in its final state '{snapshot.state}', the failure its workflow leads to; "
+                "there is no failed step to resume")
+    return None
+
+
+def _redrive(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> Decision:
+    """Resume a failed instance in the state it failed in, entered again as if just arrived (policies checked,
+    its work started afresh); the context is kept, the error cleared. A task's action runs as a new job whose
+    handler sees `event.payload['idempotency_key']` — the key of the run that failed — so a side effect done
+    before the failure is recognised."""
+    refusal = redrive_refusal(compiled, snapshot)
+    if refusal is not None:
+        raise RedriveRefused(str(env.instance.get("id", "")), snapshot.state, refusal)
+    run = _Run(compiled, Snapshot(snapshot.state, dict(snapshot.context)), env)
+    decision = _settle(run, lambda: run.arrive(_Arrival(snapshot.state, event)))
+    key = event.payload.get("idempotency_key") if isinstance(event.payload, dict) else None
+    if not key or not decision.steps:
+        return decision
+    first, *rest = decision.steps
+    keyed = tuple(replace(e, idempotency_key=key) if isinstance(e, RunAction) and e.state == snapshot.state else e
+                  for e in first.effects)
+    return Decision(decision.snapshot, (replace(first, effects=keyed), *rest))

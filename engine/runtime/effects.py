@@ -31,6 +31,8 @@ class RunAction:
     agent_version: str | None = None  # the deployed version of `agent` it runs under
     budget_limit: float | None = None  # the agent's limit on the action's cost
     output_schema: dict[str, Any] | None = None  # the JSON Schema its output must meet (the context's, for its key)
+    # the key the handler sees when it is not the job's own: a redriven task keeps the key of the run that failed
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,11 @@ from engine.runtime.clock import Clock, SystemClock
 from engine.runtime.commands import cancel_instance, send_event, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
+from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.memory import SharedMemory
 from engine.runtime.publishing import publish_event
 from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
+from engine.runtime.redrive import redrive_instance
 from engine.runtime.replay import replay_instance
 from engine.runtime.views import (
     ApprovalView,
@@ -56,8 +58,9 @@ __all__ = ["Engine"]
 
 class Engine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
-                 handlers: HandlerRegistry | None = None, lease_s: float = 30.0, migrate: bool = True,
-                 rng: random.Random | None = None, notifications: NotificationSettings | None = None) -> None:
+                 handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
+                 migrate: bool = True, rng: random.Random | None = None,
+                 notifications: NotificationSettings | None = None) -> None:
         self.database = create_database_engine(database_url)
         if migrate:
             ensure_schema(self.database)
@@ -66,7 +69,7 @@ class Engine:
         store = Store(self.database)
         deployments = Deployments(store, self.clock)
         self.runtime = Runtime(store, self.clock, deployments, DecisionWriter(deployments), self.handlers,
-                               lease_s, rng or random.Random(),  # noqa: S311 - jitter for retries, not secrets
+                               heartbeat_s, rng or random.Random(),  # noqa: S311 - jitter for retries, not secrets
                                notifications or NotificationSettings.from_env())
         self.memory = SharedMemory(store, self.clock)  # shared key/value memory with a TTL: engine.runtime.memory
         self._worker: Worker | None = None
@@ -146,6 +149,12 @@ class Engine:
 
     def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return cancel_instance(self.runtime, instance_id, actor=actor)
+
+    def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
+        """Resume a failed instance at the state it failed in, entering it again (a failed task runs its action
+        afresh, under the idempotency key of the run that failed). `RedriveRefused` for one that has not failed,
+        ended in a failure state its workflow leads to, or is a child (redrive its parent)."""
+        return redrive_instance(self.runtime, instance_id, actor=actor)
 
     def set_budget(self, tenant: str, monthly_limit: float) -> None:
         if monthly_limit < 0:

@@ -15,7 +15,7 @@ __all__ = ["BranchEnd", "JoinVerdict", "join_verdict", "merged_changes"]
 class BranchEnd:
     name: str
     instance_id: str
-    status: str  # running, held, succeeded, failed, cancelled
+    status: str  # running, held, stuck, succeeded, failed, cancelled
     context: dict[str, Any]
     result: Any = None
     error: Any = None
@@ -48,7 +48,7 @@ def merged_changes(base: dict[str, Any], ends: Sequence[BranchEnd]) -> dict[str,
 def join_verdict(join: Join, ends: Sequence[BranchEnd], base: dict[str, Any]) -> JoinVerdict:
     """`done` once enough branches succeeded (the rest are cancelled); `error` once that can no longer happen
     (with `continue`, only after every branch ended; with `cancel_others`, the running ones are cancelled)."""
-    running = [e for e in ends if e.status in ("running", "held")]
+    running = [e for e in ends if e.status in ("running", "held", "stuck")]  # not ended: may still succeed
     succeeded = [e for e in ends if e.status == "succeeded"]
     needed = _needed(join, len(ends))
     summary = {e.name: {"status": e.status, "result": e.result, "error": e.error} for e in ends}

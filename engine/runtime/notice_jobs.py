@@ -91,11 +91,11 @@ def _send(settings: NotificationSettings | None, payload: dict[str, Any], now: f
 
 def _deliver(rt: Runtime, job: JobRecord, owner: str) -> None:
     """Send outside any transaction, then record the outcome: done, again later, or failed for good. The lease
-    is renewed first to outlast the send: a job whose lease another worker took meanwhile (it waited behind
-    slow deliveries in this worker's batch) is left to that worker, so no notice goes out twice."""
+    is renewed first to outlast the send: a job whose lease another worker took meanwhile (this one stalled past
+    its lease) is left to that worker, so no notice goes out twice."""
     settings = rt.notifications
     until = rt.clock.now() + max(rt.lease_s, SEND_LEASE_S)
-    if not rt.write(lambda tx: JobStore(tx).extend_lease(job.id, owner=owner, until=until)):
+    if not rt.write(lambda tx: JobStore(tx).renew_leases([job.id], owner=owner, until=until)):
         return
     error: str | None = None
     try:

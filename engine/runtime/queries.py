@@ -44,8 +44,12 @@ def approval_view(tx: Transaction, r: ApprovalRecord) -> ApprovalView:
     )
 
 
-def load_instance(tx: Transaction, instance_id: str) -> InstanceRecord:
-    found = InstanceStore(tx).get(instance_id)
+def load_instance(tx: Transaction, instance_id: str, *, lock: bool = False) -> InstanceRecord:
+    """The instance, or `InstanceNotFound`. With `lock` (every command that moves it), its row is locked first,
+    before any of its approvals, timers or jobs: one lock order on every path, so two commands on one instance
+    queue instead of deadlocking."""
+    store = InstanceStore(tx)
+    found = store.get_for_update(instance_id) if lock else store.get(instance_id)
     if found is None:
         raise InstanceNotFound(f"no instance '{instance_id}'")
     return found

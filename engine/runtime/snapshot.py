@@ -15,9 +15,11 @@ __all__ = [
     "FAILED",
     "HELD",
     "NO_AGENTS",
+    "REDRIVE",
     "RUNNING",
     "START",
     "STATUSES",
+    "STUCK",
     "SUCCEEDED",
     "TERMINAL",
     "AgentLookup",
@@ -31,13 +33,15 @@ HELD = "held"  # stopped at a policy's approval gate before the state's work sta
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 CANCELLED = "cancelled"
-STATUSES = (RUNNING, HELD, SUCCEEDED, FAILED, CANCELLED)
+STUCK = "stuck"  # a task ran out of attempts its workers never finished, with no error path: for an operator
+STATUSES = (RUNNING, HELD, STUCK, SUCCEEDED, FAILED, CANCELLED)
 TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
 
 # History names for what is not a definition trigger (parenthesised, so no trigger can be spelt the same).
 START = "(start)"
 AUTO = "(auto)"
 CANCEL = "(cancel)"
+REDRIVE = "(redrive)"  # a failed instance resumed at the state it failed in (engine.runtime.redrive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +60,14 @@ class Snapshot:
 @dataclass(frozen=True, slots=True)
 class Event:
     """A trigger with its payload. `system` events come from the runtime (an action's done/error, a timer,
-    a child's end): one the definition does not handle fails the instance instead of being refused."""
+    a child's end): one the definition does not handle fails the instance instead of being refused — or, when
+    it `escalates`, leaves it `stuck` where it is, for an operator (a task whose workers kept dying)."""
 
     name: str
     payload: Any = None
     actor: str | None = None
     system: bool = False
+    escalates: bool = False
 
 
 class AgentLookup:

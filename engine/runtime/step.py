@@ -5,6 +5,7 @@ action's result, a child's end, an approval, a delivered event, a timer — goes
 
 from __future__ import annotations
 
+from engine import tracing
 from engine.runtime.core import Runtime
 from engine.runtime.decide import decide
 from engine.runtime.snapshot import RUNNING, Event
@@ -26,6 +27,22 @@ def take_step(rt: Runtime, tx: Transaction, instance: InstanceRecord, event: Eve
               cost: float | None = None) -> InstanceRecord:
     """Decide what `event` does to `instance` (read and locked by the caller) and commit it; the instance after."""
     at = rt.clock.now() if now is None else now
+    if not tracing.tracing_enabled():  # the hot path pays one check, not a span's set-up
+        return _commit_step(rt, tx, instance, event, at=at, cost=cost)
+    with tracing.span("statewright.transition", {
+        "statewright.instance_id": instance.id, "statewright.workflow_id": instance.workflow_id,
+        "statewright.workflow_version": instance.workflow_version, "statewright.from_state": instance.state,
+        "statewright.event": event.name,
+    }) as opened:
+        after = _commit_step(rt, tx, instance, event, at=at, cost=cost)
+        if opened is not None:
+            opened.set_attributes({"statewright.to_state": after.state, "statewright.status": after.status,
+                                   "statewright.seq": after.version})
+        return after
+
+
+def _commit_step(rt: Runtime, tx: Transaction, instance: InstanceRecord, event: Event, *, at: float,
+                 cost: float | None) -> InstanceRecord:
     compiled = rt.writer.compiled_for(tx, instance)
     decision = decide(compiled, snapshot_of(instance), event, rt.writer.environment(tx, compiled, instance, at))
     return rt.writer.commit(tx, instance, decision, now=at, cost=cost)

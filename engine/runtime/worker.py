@@ -1,5 +1,7 @@
-"""The worker: claims jobs with a lease, runs actions, resumes parents, delivers events, fires due timers and
-cron schedules. Any number of workers — threads or processes — may share one database.
+"""The worker: claims jobs with a short lease it renews while it runs them (its heartbeat), runs actions,
+resumes parents, delivers events, fires due timers and cron schedules. Any number of workers — threads or
+processes — may share one database; the jobs of one that dies are taken up by another when their leases
+lapse, their lost attempts counted.
 
 Run one as a process with `statewright worker --db URL` or `python -m engine.runtime.worker --db URL`.
 """
@@ -20,9 +22,12 @@ from engine.runtime.action_runner import ActionOutcome, ActionRunner, Call
 from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
+from engine.runtime.heartbeat import Heartbeat, lease_for
+from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
 from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
+from engine.runtime.snapshot import STUCK
 from engine.runtime.timers import fire_next_timer, next_timer_due
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JOB_DONE, JobRecord, JobStore
@@ -42,14 +47,17 @@ class _Claimed:
 
 
 class Worker:
-    """One worker identity (its lease owner name) over a runtime."""
+    """One worker identity (its lease owner name) over a runtime. It renews the leases of the jobs it runs every
+    `heartbeat_s` (default: the runtime's), each lease lasting `LEASE_HEARTBEATS` heartbeats."""
 
     def __init__(self, rt: Runtime, *, batch: int = 32, owner: str | None = None,
-                 runner: ActionRunner | None = None) -> None:
+                 runner: ActionRunner | None = None, heartbeat_s: float | None = None) -> None:
         self.rt = rt
         self.batch = batch
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.runner = runner or ActionRunner(threads=max(batch, 1))
+        self.heartbeat = Heartbeat(rt, self.owner, rt.heartbeat_s if heartbeat_s is None else heartbeat_s)
+        self.lease_s = lease_for(self.heartbeat.every_s)
         self._cron_due: float | None = None
         self._cron_checked = float("-inf")
         self.memory = SharedMemory(rt.store, rt.clock)
@@ -57,11 +65,15 @@ class Worker:
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
-        """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs)."""
+        """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs). An action job
+        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded."""
         now = self.rt.clock.now()
 
         def work(tx: Transaction) -> list[_Claimed]:
-            jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.rt.lease_s, limit=limit or self.batch)
+            jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
+            for job in jobs:
+                if job.reclaimed and job.kind == "action" and job.instance_id:
+                    record_lost_attempt(tx, job, now)
             wanted = [j.instance_id for j in jobs if j.kind == "action" and j.instance_id]
             instances = InstanceStore(tx).get_many(wanted)
             return [_Claimed(j, instances.get(j.instance_id) if j.kind == "action" and j.instance_id else None)
@@ -70,20 +82,38 @@ class Worker:
         return self.rt.write(work)
 
     def execute(self, claimed: Sequence[_Claimed]) -> int:
-        """Run the claimed jobs; action outcomes are committed together (group commit). Returns how many."""
-        for item in claimed:
-            if item.job.kind != "action":
-                self._other(item.job)
-        actions = [item for item in claimed if item.job.kind == "action"]
-        if actions:
-            self._extend_leases([item.job for item in actions])
-            calls = [self._call(item) for item in actions]
-            outcomes = self.runner.run_many([call for call in calls if call is not None])
-            ran = iter(outcomes)
-            lost = ActionOutcome(error_kind="lost", error_message="the instance no longer exists", retryable=False)
-            self._finish_actions([(item, lost if call is None else next(ran))
-                                  for item, call in zip(actions, calls, strict=True)])
+        """Run the claimed jobs, their leases renewed meanwhile; action outcomes are committed together (group
+        commit). A task whose last attempt was lost with its worker is not run again but ended. How many."""
+        with self.heartbeat.holding(item.job.id for item in claimed):
+            actions = []
+            for item in claimed:
+                if item.job.kind != "action":
+                    self._other(item.job)
+                elif out_of_attempts(item.job):
+                    self._end_lost(item.job)
+                else:
+                    actions.append(item)
+            if actions:
+                self._run_actions(actions)
         return len(claimed)
+
+    def _run_actions(self, actions: list[_Claimed]) -> None:
+        calls = [self._call(item) for item in actions]
+        outcomes = iter(self.runner.run_many([call for call in calls if call is not None]))
+        gone = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists",
+                             retryable=False)
+        self._finish_actions([(item, gone if call is None else next(outcomes))
+                              for item, call in zip(actions, calls, strict=True)])
+
+    def _end_lost(self, job: JobRecord) -> None:
+        try:
+            after = self.rt.write(lambda tx: end_lost_task(self.rt, tx, job, self.owner))
+        except StatewrightError:
+            log.exception("ending the task of job %s failed; it is ended when its lease lapses", job.id)
+            return
+        if after is not None and after.status == STUCK:
+            log.error("instance %s is stuck in '%s': every attempt of its task was lost with its worker, and the "
+                      "task has no error path", after.id, after.state, extra={"instance_id": after.id})
 
     def _call(self, item: _Claimed) -> Call | None:
         if item.instance is None:
@@ -93,14 +123,6 @@ class Worker:
         agent = self.rt.deployments.agents.version(payload["agent"], version) if version else None
         request = action_request(item.job, item.instance, agent, self.memory)
         return (self.rt.handlers.get(request.action), request, item.job.payload.get("timeout_s"))
-
-    def _extend_leases(self, jobs: list[JobRecord]) -> None:
-        """Leases must outlast the actions about to run (a long timeout, or a batch that ran late)."""
-        now = self.rt.clock.now()
-        longer = [(j, now + max(self.rt.lease_s, (j.payload.get("timeout_s") or 0.0) + 5.0)) for j in jobs
-                  if j.lease_expires is not None and now + (j.payload.get("timeout_s") or 0.0) + 5.0 > j.lease_expires]
-        if longer:
-            self.rt.write(lambda tx: [JobStore(tx).extend_lease(j.id, owner=self.owner, until=u) for j, u in longer])
 
     def _finish_actions(self, outcomes: list[tuple[_Claimed, ActionOutcome]]) -> None:
         """Commit the batch's outcomes in one transaction, deciding on the instances as claimed (not read
@@ -217,4 +239,5 @@ class Worker:
                 waker.wait(poll_s, stop)
 
     def close(self) -> None:
+        self.heartbeat.close()
         self.runner.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from engine import tracing
 from engine.definition import Agent
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
@@ -34,8 +35,10 @@ from engine.runtime.snapshot import (
     FAILED,
     HELD,
     NO_AGENTS,
+    REDRIVE,
     RUNNING,
     START,
+    STUCK,
     TERMINAL,
     AgentLookup,
     Environment,
@@ -93,8 +96,16 @@ class DecisionWriter:
         blank = _blank(workflow.id, workflow.version, compiled.branch, workflow.initial, tenant=tenant, now=now,
                        parent=parent, parent_seq=parent_seq)
         InstanceStore(tx).insert(blank)
-        decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
-        return self.commit(tx, blank, decision, now=now)
+        with tracing.span("statewright.transition", {
+            "statewright.instance_id": blank.id, "statewright.workflow_id": workflow.id,
+            "statewright.workflow_version": workflow.version, "statewright.event": "(start)",
+        }) as opened:
+            decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
+            created = self.commit(tx, blank, decision, now=now)
+            if opened is not None:
+                opened.set_attributes({"statewright.to_state": created.state, "statewright.status": created.status,
+                                       "statewright.seq": created.version})
+            return created
 
     def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
                       parent_seq: int, now: float) -> InstanceRecord:
@@ -159,6 +170,11 @@ class DecisionWriter:
                        "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
+            trace = tracing.current_carrier()
+            if trace is not None:  # the worker's spans for this task join the trace that started it
+                payload["trace"] = trace
+            if effect.idempotency_key is not None:
+                payload["idempotency_key"] = effect.idempotency_key
             JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
@@ -218,7 +234,7 @@ class DecisionWriter:
             JobStore(tx).cancel_for_instance(instance.id, now=now)
         if clear.children:
             for child in InstanceStore(tx).children(instance.id):
-                if child.status in (RUNNING, HELD):
+                if child.status in (RUNNING, HELD, STUCK):
                     self.cancel(tx, child, now=now, actor=None)
 
 
@@ -258,7 +274,9 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
     for index, step in enumerate(decision.steps):
         seq += 1
         change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
-        if index == last and step.status in TERMINAL:
+        if step.event == REDRIVE:  # the failure it resumes from is cleared
+            change = {**(change or {}), "result": None, "error": None}
+        if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
         rows.append(HistoryRecord(
             instance_id=before.id, seq=seq, from_state=step.source, to_state=step.dest, event=step.event,

@@ -80,6 +80,7 @@ class LiveServer:
     startup_timeout_s: float = 60.0
     users: dict[str, TestUser] = field(default_factory=lambda: dict(USERS))
     url: str = ""
+    database_url: str | None = None  # the server's own database (None for STATEWRIGHT_BROWSER_SERVER)
     log_path: Path | None = None
     _process: subprocess.Popen[bytes] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -92,7 +93,7 @@ class LiveServer:
             return self
         self._tmp = tempfile.TemporaryDirectory(prefix="statewright-browser-")
         tmp = Path(self._tmp.name)
-        db = f"sqlite:///{tmp / 'statewright.db'}"
+        db = self.database_url = f"sqlite:///{tmp / 'statewright.db'}"
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = tmp / "server.log"

@@ -115,7 +115,11 @@ def test_wheel_zooms_search_jumps_and_minimap_folds(server: LiveServer, sign_in:
     page.get_by_test_id("toggle-minimap").click()
     expect(page.locator(".react-flow__minimap")).to_have_count(0)
     page.reload()
-    expect(state(page, "classify_request")).to_be_visible()
+    # Settled first: a click while the page is still drawing itself is not what is under test here.
+    wait_laid_out(page)
+    toggle = page.get_by_test_id("toggle-minimap")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
     expect(page.locator(".react-flow__minimap")).to_have_count(0)
-    page.get_by_test_id("toggle-minimap").click()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
     expect(page.locator(".react-flow__minimap")).to_be_visible()

@@ -169,3 +169,15 @@ SEND_FLOW: dict[str, Any] = {
         {"source": "open", "trigger": "close", "dest": "closed"},
     ],
 }
+
+CHARGE_FLOW: dict[str, Any] = {
+    "id": "charge_flow",
+    "title": "Charge a card",
+    "description": "A task with no error path: its failure fails the instance, which can then be redriven.",
+    "initial": "charge",
+    "states": {
+        "charge": {"type": "task", "action": "charge_card", "output": "receipt"},
+        "charged": {"type": "final", "outcome": "success"},
+    },
+    "transitions": [{"source": "charge", "trigger": "done", "dest": "charged"}],
+}

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from designer_support import MINIMAL_WORKFLOW, SEND_FLOW, Env, assert_problem
+from designer_support import CHARGE_FLOW, MINIMAL_WORKFLOW, SEND_FLOW, Env, assert_problem
 
 from designer.security.roles import ROLE_PERMISSIONS, ROLES, Permission
+from engine.runtime.actions import ActionError, ActionRequest
 
 Request = tuple[str, Any]  # (path, JSON body or None)
 
@@ -36,7 +37,8 @@ def _draft(env: Env) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def deployed(env: Env) -> None:
-    for flow in (MINIMAL_WORKFLOW, SEND_FLOW):
+    env.services.engine.register("charge_card", _declined)
+    for flow in (MINIMAL_WORKFLOW, SEND_FLOW, CHARGE_FLOW):
         draft = env.call("POST", "/api/drafts", "admin", json={"content": flow}).json()
         assert env.call("POST", f"/api/drafts/{draft['id']}/publish", "admin").status_code == 201
 
@@ -45,6 +47,16 @@ def _instance(env: Env, workflow: str = "tiny_flow") -> str:
     response = env.call("POST", "/api/instances", "admin", json={"workflow_id": workflow, "context": {}})
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
+
+
+def _declined(request: ActionRequest) -> None:
+    raise ActionError("declined", "the card was declined", retryable=False)
+
+
+def _failed_instance(env: Env) -> str:
+    instance = _instance(env, "charge_flow")
+    env.services.engine.run_until_idle()
+    return instance
 
 
 def _approval(env: Env) -> int:
@@ -111,6 +123,7 @@ CASES: list[Case] = [
         lambda env: (f"/api/instances/{_instance(env, 'send_flow')}/events", {"event": "close"}),
     ),
     Case("cancel", "POST", "operate", 200, lambda env: (f"/api/instances/{_instance(env)}/cancel", None)),
+    Case("redrive", "POST", "operate", 200, lambda env: (f"/api/instances/{_failed_instance(env)}/redrive", None)),
     Case("inbox", "GET", "read", 200, lambda env: ("/api/approvals", None)),
     Case("decisions", "GET", "read", 200, lambda env: ("/api/approvals/decisions", None)),
     Case("read approval", "GET", "read", 200, lambda env: (f"/api/approvals/{_approval(env)}", None)),

@@ -225,12 +225,17 @@ def test_send_refuses_events_the_state_does_not_take(env: Env) -> None:
     assert after["state"] == "review"
 
 
+REFUNDABLE = {**PAYMENT_FLOW, "id": "refundable_payment",
+              "states": {**PAYMENT_FLOW["states"], "refunded": {"type": "final", "outcome": "failure"}},
+              "transitions": [*PAYMENT_FLOW["transitions"],
+                              {"source": "await_payment", "trigger": "refund", "dest": "refunded"}]}
+
+
 def test_send_moves_a_waiting_instance_and_records_the_actor(env: Env) -> None:
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": REFUNDABLE}).json()
+    assert env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher").status_code == 201
     started = env.call(
-        "POST",
-        "/api/instances",
-        "analyst",
-        json={"workflow_id": "payment_flow", "version": 2, "context": {"order": "B7"}},
+        "POST", "/api/instances", "analyst", json={"workflow_id": "refundable_payment", "context": {"order": "B7"}},
     ).json()
     moved = env.call("POST", f"/api/instances/{started['id']}/events", "publisher", json={"event": "refund"})
     assert moved.status_code == 200, moved.text
@@ -511,12 +516,12 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert report.status_code == 200, report.text
     overall = report.json()["overall"]
     assert overall["instances_started"] == 4
-    assert overall["instances_finished"] == 3
+    assert overall["instances_ended"] == 3
     assert overall["instances_succeeded"] == 2
-    assert overall["completion_rate"] == pytest.approx(0.75)
-    assert overall["success_rate"] == pytest.approx(2 / 3)
+    assert overall["completion_rate"] == pytest.approx(2 / 3)  # succeeded / ended: the waiting one is not judged
     assert overall["action_attempts"] == 5
-    assert overall["action_success_rate"] == pytest.approx(4 / 5)
+    assert overall["task_runs"] == 4
+    assert overall["success_rate"] == pytest.approx(1.0)  # the flaky task succeeded on its second attempt
     assert overall["retry_rate"] == pytest.approx(1 / 4)
     assert overall["escalation_rate"] == pytest.approx(2 / 4)
     assert overall["total_cost"] == pytest.approx(1.0)
@@ -528,6 +533,7 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert text.headers["content-type"].startswith("text/plain; version=0.0.4")
     assert 'statewright_instances_started{tenant="initech",workflow="review_flow"} 4' in text.text
     assert 'statewright_retry_ratio{tenant="initech",workflow="_all"} 0.25' in text.text
+    assert 'statewright_completion_ratio{tenant="initech",workflow="review_flow"} 0.666667' in text.text
     assert_problem(
         env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 400
     )

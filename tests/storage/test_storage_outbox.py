@@ -45,10 +45,25 @@ def test_a_claimed_job_is_leased_until_its_lease_lapses(store: Store) -> None:
         assert again.id == job.id
         assert again.idempotency_key == job.idempotency_key
         assert again.lease_owner == "b"
+        assert (job.attempt, job.reclaimed, again.attempt, again.reclaimed) == (1, False, 2, True)  # a lost attempt
     with store.write() as tx:
         assert not JobStore(tx).finish(job.id, owner="a", status="done", now=131)  # lost its lease
         assert JobStore(tx).finish(job.id, owner="b", status="done", now=131)
         assert JobStore(tx).claim(owner="c", now=10_000, lease_s=30, limit=10) == []
+
+
+def test_a_heartbeat_renews_only_the_holders_running_leases(store: Store) -> None:
+    _enqueue(store, 3)
+    with store.write() as tx:
+        held = JobStore(tx).claim(owner="a", now=100, lease_s=6, limit=2)
+        (other,) = JobStore(tx).claim(owner="b", now=100, lease_s=6, limit=1)
+        assert JobStore(tx).finish(held[1].id, owner="a", status="done", now=101)
+        ids = [j.id for j in (*held, other)]
+        assert JobStore(tx).renew_leases(ids, owner="a", until=110) == 1  # not b's, not the finished one
+        assert JobStore(tx).renew_leases([], owner="a", until=110) == 0
+    with store.write() as tx:
+        assert [j.id for j in JobStore(tx).claim(owner="c", now=107, lease_s=6, limit=10)] == [other.id]
+        assert JobStore(tx).get(held[0].id).lease_expires == 110
 
 
 def test_a_job_due_later_is_not_claimed_early(store: Store) -> None:

@@ -1,7 +1,8 @@
 """The flow the crash drill runs, and the one history each of its instances must end with.
 
 Tasks (`prepare` fails its first attempt for odd `n` and every attempt when `n` is a multiple of 7, so some
-retry and some run out of retries), a choice, a timer wait and an approval. Every path through it is decided
+retry and some run out of retries), a choice, a timer wait and an approval. An attempt killed with its worker
+counts too: a task may lose all its attempts that way (rare) and take its error path. Every path through it is decided
 by `n` and by the approval decision, so the test knows each instance's complete history in advance: a
 transition applied twice, or one lost, shows as a difference.
 """
@@ -59,10 +60,11 @@ def approves(n: int) -> bool:
     return n % 6 != 3
 
 
-def expected_path(n: int) -> list[tuple[str | None, str, str]]:
-    """(from, to, event) of every history row, in order, for the instance started with `n`."""
+def expected_path(n: int, lost_out: str | None = None) -> list[tuple[str | None, str, str]]:
+    """(from, to, event) of every history row, in order, for the instance started with `n` — or, when the task
+    `lost_out` lost every attempt it had with killed workers, for the instance that took its error path there."""
     path: list[tuple[str | None, str, str]] = [(None, "prepare", "(start)")]
-    if fails_every_attempt(n):
+    if fails_every_attempt(n) or lost_out == "prepare":
         return [*path, ("prepare", "failed", "error")]
     path.append(("prepare", "route", "done"))
     if n % 3 == 0:
@@ -72,4 +74,6 @@ def expected_path(n: int) -> list[tuple[str | None, str, str]]:
         path.append(("review", "finish", "approve"))
     else:
         path += [("route", "cool_off", "(auto)"), ("cool_off", "finish", "done")]
+    if lost_out == "finish":
+        return [*path, ("finish", "failed", "error")]
     return [*path, ("finish", "done", "done")]

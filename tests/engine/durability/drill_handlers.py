@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import time
 from typing import Any
 
@@ -57,7 +58,26 @@ def work(request: ActionRequest) -> Any:
     return ledger.apply_once(request.idempotency_key, request.action, {"state": request.state, "by": os.getpid()})
 
 
+def kill_own_worker(request: ActionRequest) -> Any:
+    """The poison drill's task: notes the attempt, then SIGKILLs the worker process running it."""
+    _ledger().record_execution(request.idempotency_key, request.action, request.attempt)
+    os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(60)  # the signal is on its way; never reached
+
+
+def linger(request: ActionRequest) -> Any:
+    """The heartbeat drill's task: its first attempt runs for `seconds` (its worker is killed meanwhile), a later
+    one finishes at once."""
+    ledger = _ledger()
+    ledger.record_execution(request.idempotency_key, request.action, request.attempt)
+    if request.attempt == 1:
+        time.sleep(float(request.input["seconds"]))
+    return ledger.apply_once(request.idempotency_key, request.action, {"attempt": request.attempt, "by": os.getpid()})
+
+
 def register(registry: HandlerRegistry) -> None:
     registry.register("prepare", prepare)
     registry.register("finish", finish)
     registry.register("work", work)
+    registry.register("kill_own_worker", kill_own_worker)
+    registry.register("linger", linger)

@@ -98,7 +98,7 @@ def test_workers_contending_for_instances_timers_and_events_apply_everything_onc
     ledger = Ledger(tmp_path / "ledger.db")
     ledger.create()
     env = drill_environment(Path(ledger.path))
-    argv = worker_argv(database_url, batch=8, poll_s=0.05, lease_s=30.0)
+    argv = worker_argv(database_url, batch=8, poll_s=0.05, heartbeat_s=10.0)
     with Engine(database_url) as engine, (tmp_path / "workers.log").open("w") as log:
         engine.deploy(RACE_FLOW)
         processes = [WorkerProcess(argv, env, log) for _ in range(workers)]

@@ -31,9 +31,10 @@ def drill_environment(ledger: Path) -> dict[str, str]:
     return env
 
 
-def worker_argv(database_url: str, *, batch: int, poll_s: float, lease_s: float) -> list[str]:
+def worker_argv(database_url: str, *, batch: int, poll_s: float, heartbeat_s: float) -> list[str]:
+    """A worker's command line; its leases last three heartbeats."""
     return ["--db", database_url, "--handlers", HANDLERS, "--batch", str(batch), "--poll", str(poll_s),
-            "--lease", str(lease_s)]
+            "--heartbeat-s", str(heartbeat_s)]
 
 
 class Launcher:

@@ -30,6 +30,7 @@ def run(name: str, tmp_path: Path) -> EvalReport:
 
 
 def independent(report: EvalReport, tasks: set[str], escalations: set[str]) -> dict[str, Any]:
+    """The KPIs as the design document defines them (engine.read_models.kpis), recomputed from the histories."""
     done = error = calls = failed_calls = 0
     durations: list[float] = []
     for r in report.runs:
@@ -40,15 +41,18 @@ def independent(report: EvalReport, tasks: set[str], escalations: set[str]) -> d
                 durations.append(entry.duration_s)
                 for attempt in entry.attempts:
                     calls += len(attempt["steps"])
-                    failed_calls += sum("error" in step for step in attempt["steps"])
+                    failed_calls += sum("error" in step and step["error"]["kind"] != "not_found"
+                                        for step in attempt["steps"])
     cost = sum(e.cost or 0.0 for r in report.runs for e in r.history)
     n = len(report.runs)
-    return {"task_runs": done + error, "success_rate": round(done / (done + error), 4),
-            "average_latency_s": round(fmean(durations), 4), "cost_per_task": round(cost / (done + error), 8),
-            "tool_success_rate": round((calls - failed_calls) / calls, 4),
-            "completion_rate": round(sum(r.view.status == "succeeded" for r in report.runs) / n, 4),
-            "escalation_rate": round(sum(any(e.to_state in escalations for e in r.history)
-                                         for r in report.runs) / n, 4)}
+    ended = [r for r in report.runs if r.view.status in ("succeeded", "failed", "cancelled")]
+    return {"task_runs": done + error, "success_rate": pytest.approx(done / (done + error), abs=1e-6),
+            "average_latency_s": pytest.approx(fmean(durations), abs=1e-6),
+            "cost_per_task": pytest.approx(cost / (done + error), abs=1e-6),
+            "tool_success_rate": pytest.approx((calls - failed_calls) / calls, abs=1e-6),
+            "completion_rate": pytest.approx(sum(r.view.status == "succeeded" for r in ended) / len(ended), abs=1e-6),
+            "escalation_rate": pytest.approx(sum(any(e.to_state in escalations for e in r.history)
+                                                 for r in report.runs) / n, abs=1e-6)}
 
 
 def test_lead_qualification_cases(tmp_path: Path) -> None:
@@ -62,11 +66,11 @@ def test_lead_qualification_cases(tmp_path: Path) -> None:
     metrics = report.metrics
     assert metrics.cases == 13
     assert metrics.accuracy == 1.0
-    assert metrics.completion_rate == round(12 / 13, 4)  # the invalid email ends in a failure outcome
-    assert metrics.success_rate == round((metrics.task_runs - 1) / metrics.task_runs, 4)  # one validation error
+    assert metrics.completion_rate == pytest.approx(12 / 13, abs=1e-6)  # the invalid email ends in a failure
+    assert metrics.success_rate == pytest.approx((metrics.task_runs - 1) / metrics.task_runs, abs=1e-6)
     assert metrics.retry_rate == 0.0
     assert metrics.escalation_rate == 0.0
-    assert metrics.qa_score is None
+    assert metrics.quality_score is None
     tasks = {"extract", "check_duplicate", "log_duplicate", "score", "book_meeting", "request_manual_booking",
              "add_to_nurture", "record_in_crm", "publish_qualified"}
     again = independent(report, tasks, set())
@@ -85,11 +89,11 @@ def test_support_ticket_triage_cases(tmp_path: Path) -> None:
     assert metrics.success_rate == 1.0
     resolved = [r.case.name for r in report.runs if r.view.state == "resolved"]
     assert resolved == ["password_reset_deflected"]
-    assert metrics.escalation_rate == round(10 / 11, 4)
+    assert metrics.escalation_rate == pytest.approx(10 / 11, abs=1e-6)  # every ticket but the deflected one
     p1 = [r for r in report.runs if r.view.context["classification"]["priority"] == "P1"]
     assert len(p1) == 3
     assert all("search_knowledge" not in {e.to_state for e in r.history} for r in p1)
-    again = independent(report, {"classify", "search_knowledge", "respond", "escalate"}, {"escalate", "escalated"})
+    again = independent(report, {"classify", "search_knowledge", "respond", "escalate"}, {"escalate"})
     assert {k: getattr(metrics, k) for k in again} == again
 
 
@@ -115,7 +119,7 @@ def test_cli_eval_json_and_compare(tmp_path: Path) -> None:
     first = runner.invoke(app, ["eval", str(flow), "--cases", str(cases), "--format", "json"])
     assert first.exit_code == 0, first.output
     report = json.loads(first.output)
-    assert report["metrics"]["escalation_rate"] == round(10 / 11, 4)
+    assert report["metrics"]["escalation_rate"] == pytest.approx(10 / 11, abs=1e-6)
     assert len(report["cases"]) == 11
     # a second version that never deflects: every ticket is escalated
     document = json.loads(flow.read_text())
@@ -163,6 +167,9 @@ def test_retries_and_failed_tool_calls_count_in_the_metrics(tmp_path: Path) -> N
         failing = {"action": "crm.contacts.search", "parameters": {}, "error": {"kind": "unavailable"}}
         if request.input["who"] == "flaky" and request.attempt == 1:
             raise ActionError("unavailable", "the CRM is down", steps=[failing])
+        if request.input["who"] == "calm":  # a lookup that finds nobody answered: not a failed call
+            return ActionResult({"ok": False}, steps=[{"action": "crm.contacts.search", "parameters": {},
+                                                       "error": {"kind": "not_found", "message": "no contact"}}])
         return ActionResult({"ok": True}, steps=[{"action": "crm.contacts.search", "parameters": {}, "result": {}}])
 
     cases = tmp_path / "cases.jsonl"
@@ -172,5 +179,5 @@ def test_retries_and_failed_tool_calls_count_in_the_metrics(tmp_path: Path) -> N
         engine.register("look_up", look_up)
         metrics = evaluate(engine, flow, load_cases(cases)).metrics
     assert metrics.retry_rate == 0.25  # one instance of four needed a second attempt
-    assert metrics.tool_success_rate == 0.8  # five calls, the flaky first attempt's failed
+    assert metrics.tool_success_rate == 0.8  # five calls, the flaky first attempt's failed; not_found is no failure
     assert metrics.accuracy == 1.0

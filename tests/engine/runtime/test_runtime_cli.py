@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ import typer
 from typer.testing import CliRunner
 
 from engine.cli.runtime_commands import register_runtime_commands
+from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
+from engine.runtime.lost_attempts import LOST_ATTEMPTS_WITHOUT_RETRY
 
 FLOW: dict[str, Any] = {
     "id": "expense", "version": 1, "title": "Expense",
@@ -184,6 +187,28 @@ def test_run_loads_handlers_from_a_module(cli: typer.Typer, tmp_path: Path, data
     assert json.loads(result.stdout)["instance"]["context"] == {"out": {"n": 7}}
 
 
+def test_instances_lists_the_stuck_ones_and_refuses_an_unknown_status(cli: typer.Typer, database_url: str) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    with Engine(database_url, clock=clock) as engine:
+        work_only = {k: v for k, v in TASKED["states"].items() if k != "bad"}
+        engine.deploy({**TASKED, "states": work_only, "transitions": TASKED["transitions"][:1]})  # no error path
+        stranded, running = engine.start("tasked"), engine.start("tasked")
+        for n in range(LOST_ATTEMPTS_WITHOUT_RETRY):  # each worker takes the oldest job and dies with it
+            engine.worker(owner=f"dying-{n}").claim(limit=1)
+            clock.advance(engine.runtime.lease_s + 1)
+        last = engine.worker(owner="last")
+        last.execute(last.claim(limit=1))  # the stranded job again, out of attempts
+        assert (engine.get(stranded.id).status, engine.get(running.id).status) == ("stuck", "running")
+    listed = _run(cli, "instances", "--status", "stuck", "--db", database_url, "--format", "json")
+    assert [i["id"] for i in json.loads(listed.stdout)] == [stranded.id]
+    table = _run(cli, "instances", "--status", "stuck", "--db", database_url)
+    assert "stuck" in table.output
+    assert "running" not in table.output
+    unknown = _run(cli, "instances", "--status", "sleeping", "--db", database_url)
+    assert unknown.exit_code == 2
+    assert "unknown status 'sleeping'" in unknown.output
+
+
 def test_db_upgrade_creates_the_schema(cli: typer.Typer, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     result = _run(cli, "db", "upgrade", "--db", url)
@@ -202,7 +227,7 @@ def test_a_worker_process_runs_jobs_until_terminated(tmp_path: Path, database_ur
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{Path(__file__).resolve().parents[3]}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "designer.cli", "worker", "--db", database_url, "--handlers", "proc_handlers:register",
-         "--poll", "0.1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--poll", "0.1", "--heartbeat-s", "0.5"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         with Engine(database_url) as engine:
             for _ in range(200):

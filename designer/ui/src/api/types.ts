@@ -149,7 +149,8 @@ export interface SimulationStep {
   error: unknown;
 }
 
-export type InstanceStatus = "running" | "held" | "succeeded" | "failed" | "cancelled";
+/** `stuck`: a task's attempts were all lost with their workers and it has no error path — for an operator. */
+export type InstanceStatus = "running" | "held" | "stuck" | "succeeded" | "failed" | "cancelled";
 
 export interface SimulationResult {
   state: string;
@@ -186,7 +187,7 @@ export interface HistoryEntry {
   seq: number;
   from_state: string | null;
   to_state: string;
-  /** The trigger; the engine's own moves are `(start)`, `(auto)` and `(cancel)`. */
+  /** The trigger; the engine's own moves are `(start)`, `(auto)`, `(cancel)` and `(redrive)`. */
   event: string;
   actor: string | null;
   payload: unknown;
@@ -218,12 +219,12 @@ export interface ActionError {
   [detail: string]: unknown;
 }
 
-/** One attempt of a task's action; `retry` when a later attempt followed it. */
+/** One attempt of a task's action; `retry` when a later attempt followed it, `lost` when its worker stopped. */
 export interface ActionAttempt {
   attempt: number;
   action: string;
   agent: string | null;
-  outcome: "done" | "error" | "retry";
+  outcome: "done" | "error" | "retry" | "lost";
   error: ActionError | null;
   steps: ToolStep[];
   cost: number | null;
@@ -287,4 +288,6 @@ export interface InstanceDetail extends InstanceSummary {
   cost: number | null;
   /** The events a caller may send now; the runtime's own (done, approve, timeout, ...) are left out. */
   accepted_events: string[];
+  /** Whether POST …/redrive would resume it now: a failed top-level instance with a failed step to resume. */
+  redrivable: boolean;
 }

@@ -1,6 +1,7 @@
 // Download the diagram as SVG, PNG, PDF or Mermaid, rendered by the server's Graphviz renderer.
 import { useState } from "react";
 import type { DiagramFormat } from "../api/types";
+import { saveBlob } from "./download";
 
 const FORMATS: { format: DiagramFormat; label: string; ext: string }[] = [
   { format: "svg", label: "SVG", ext: "svg" },
@@ -22,14 +23,7 @@ export default function ExportMenu({ baseName, fetchDiagram }: ExportMenuProps) 
     setError(null);
     try {
       const { blob, filename } = await fetchDiagram(format);
-      const url = URL.createObjectURL(blob);
-      const anchor = document.createElement("a");
-      anchor.href = url;
-      anchor.download = filename ?? `${baseName}.${ext}`;
-      document.body.appendChild(anchor);
-      anchor.click();
-      anchor.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, filename ?? `${baseName}.${ext}`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -1,6 +1,7 @@
 // Downloads the review pack (PDF) of a published version: the document a reviewer signs.
 import { useState } from "react";
 import { definitionReviewPack } from "../api/checks";
+import { saveBlob } from "./download";
 
 export default function ReviewPackButton({ workflowId, version }: { workflowId: string; version: number }) {
   const [busy, setBusy] = useState(false);
@@ -10,14 +11,7 @@ export default function ReviewPackButton({ workflowId, version }: { workflowId: 
     setError(null);
     try {
       const { blob, filename } = await definitionReviewPack(workflowId, version);
-      const url = URL.createObjectURL(blob);
-      const anchor = document.createElement("a");
-      anchor.href = url;
-      anchor.download = filename ?? `${workflowId}-v${version}-review.pdf`;
-      document.body.appendChild(anchor);
-      anchor.click();
-      anchor.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveBlob(blob, filename ?? `${workflowId}-v${version}-review.pdf`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

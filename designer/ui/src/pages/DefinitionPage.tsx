@@ -8,6 +8,7 @@ import { startInstance } from "../api/instances";
 import { navigate, useLocation } from "../app/router";
 import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
+import InteropExport from "../components/InteropExport";
 import ReviewPackButton from "../components/ReviewPackButton";
 import JsonInput from "../components/fields/JsonInput";
 import { formatTime } from "../components/format";
@@ -76,6 +77,7 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
         <span className="separator" />
         <ExportMenu baseName={`${workflowId}-v${shown ?? ""}`} fetchDiagram={(format) => definitionDiagram(workflowId, { format, version: shown ?? undefined })} />
         {shown !== null && <ReviewPackButton workflowId={workflowId} version={shown} />}
+        {shown !== null && <InteropExport workflowId={workflowId} version={shown} />}
       </div>
       {published && <Notice kind="ok" testId="published-notice">Version {published} is published.</Notice>}
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}

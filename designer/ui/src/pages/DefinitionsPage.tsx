@@ -4,6 +4,7 @@ import { createNewWorkflowDraft, deleteDraft, listDefinitions, listDrafts } from
 import { ApiError } from "../api/http";
 import { Link, navigate } from "../app/router";
 import { useSession } from "../auth/session";
+import ImportWorkflow from "../components/ImportWorkflow";
 import Notice from "../components/Notice";
 import { formatTime } from "../components/format";
 import { useAsync } from "../components/useAsync";
@@ -31,7 +32,12 @@ export default function DefinitionsPage() {
     <div className="page" data-testid="definitions-page">
       <div className="page-heading">
         <h1>Workflows</h1>
-        {can("edit_drafts") && <NewWorkflow onError={setError} />}
+        {can("edit_drafts") && (
+          <div className="page-actions">
+            <ImportWorkflow onError={setError} />
+            <NewWorkflow onError={setError} />
+          </div>
+        )}
       </div>
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
       <section aria-labelledby="drafts-heading">

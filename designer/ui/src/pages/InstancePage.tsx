@@ -1,5 +1,5 @@
 // One instance: its path on the diagram, the timeline of its transitions, its context, what it waits for,
-// and — where the role allows — sending it an event or cancelling it.
+// and — where the role allows — sending it an event, cancelling it, or redriving it once it failed.
 import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo, useState } from "react";
 import { definitionDiagram } from "../api/checks";
@@ -17,6 +17,7 @@ import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { kindLabel } from "./ApprovalRequest";
+import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 
@@ -67,7 +68,13 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
       </div>
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
-      {data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>}
+      {data.status === "stuck" ? (
+        <Notice kind="error" testId="instance-stuck">
+          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeError(data.error)}
+        </Notice>
+      ) : (
+        data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>
+      )}
       <div className="instance-body">
         <div className="instance-canvas">
           {version.error && <Notice kind="error">{version.error}</Notice>}
@@ -81,6 +88,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           {can("operate") && !finished && (
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} onDone={instance.reload} onError={setError} />
           )}
+          {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} onDone={instance.reload} onError={setError} />}
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
             {data.pending_approvals.length === 0 && data.timers.length === 0 && <p className="muted">Nothing.</p>}

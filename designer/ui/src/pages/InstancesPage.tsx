@@ -8,7 +8,7 @@ import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { useLiveChanges } from "../api/live";
 
-const STATUSES: InstanceStatus[] = ["running", "held", "succeeded", "failed", "cancelled"];
+const STATUSES: InstanceStatus[] = ["running", "held", "stuck", "succeeded", "failed", "cancelled"];
 const PAGE = 50;
 
 export default function InstancesPage() {

@@ -12,18 +12,42 @@ const WINDOWS: { label: string; hours: number }[] = [
   { label: "last 30 days", hours: 24 * 30 },
 ];
 
-const COLUMNS: { key: keyof Metrics; label: string; format: (v: number | null) => string }[] = [
-  { key: "instances_started", label: "Started", format: count },
-  { key: "instances_finished", label: "Finished", format: count },
-  { key: "completion_rate", label: "Completion", format: percent },
-  { key: "success_rate", label: "Success", format: percent },
-  { key: "average_duration_s", label: "Avg duration", format: seconds },
-  { key: "average_latency_s", label: "Avg task latency", format: seconds },
-  { key: "action_success_rate", label: "Action success", format: percent },
-  { key: "retry_rate", label: "Retry rate", format: percent },
-  { key: "escalation_rate", label: "Escalation rate", format: percent },
-  { key: "cost_per_task", label: "Cost / task", format: formatCost },
-  { key: "total_cost", label: "Total cost", format: formatCost },
+interface Column {
+  key: keyof Metrics;
+  label: string;
+  format: (v: number | null) => string;
+  /** The design document's target, in words and as a test; a figure that misses it is marked. */
+  target?: { words: string; met: (v: number) => boolean };
+}
+
+// The design document's two tables (Monitoring and Metrics), in its order.
+const TABLES: { title: string; testId: string; columns: Column[] }[] = [
+  {
+    title: "Workflow metrics",
+    testId: "metrics-table",
+    columns: [
+      { key: "instances_started", label: "Started", format: count },
+      { key: "instances_ended", label: "Ended", format: count },
+      { key: "completion_rate", label: "Completion", format: percent, target: { words: "> 90 % of ended succeed", met: (v) => v > 0.9 } },
+      { key: "average_duration_s", label: "Avg duration", format: seconds, target: { words: "< 30 s", met: (v) => v < 30 } },
+      { key: "retry_rate", label: "Retry rate", format: percent, target: { words: "< 5 %", met: (v) => v < 0.05 } },
+      { key: "escalation_rate", label: "Escalation rate", format: percent, target: { words: "< 10 % ask a person", met: (v) => v < 0.1 } },
+      { key: "pending_approvals", label: "Waiting approvals", format: count },
+    ],
+  },
+  {
+    title: "Agent performance",
+    testId: "agent-metrics-table",
+    columns: [
+      { key: "task_runs", label: "Task runs", format: count },
+      { key: "success_rate", label: "Success", format: percent, target: { words: "> 95 %", met: (v) => v > 0.95 } },
+      { key: "average_latency_s", label: "Avg latency", format: seconds, target: { words: "< 5 s", met: (v) => v < 5 } },
+      { key: "tool_success_rate", label: "Tool success", format: percent, target: { words: "> 98 %", met: (v) => v > 0.98 } },
+      { key: "quality_score", label: "Quality score", format: score, target: { words: "> 8.0 / 10", met: (v) => v > 8 } },
+      { key: "cost_per_task", label: "Cost / task", format: formatCost },
+      { key: "total_cost", label: "Total cost", format: formatCost },
+    ],
+  },
 ];
 
 export default function MetricsPage() {
@@ -50,38 +74,60 @@ export default function MetricsPage() {
           <p className="muted">
             {formatTime(report.data.since)} — {formatTime(report.data.until)}, instances of your tenant.
           </p>
-          <table className="table" data-testid="metrics-table">
-            <thead>
-              <tr>
-                <th>Workflow</th>
-                {COLUMNS.map((c) => (
-                  <th key={c.key}>{c.label}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr className="overall">
-                <th scope="row">All workflows</th>
-                {COLUMNS.map((c) => (
-                  <td key={c.key}>{c.format(report.data!.overall[c.key])}</td>
-                ))}
-              </tr>
-              {report.data.workflows.map((w) => (
-                <tr key={w.workflow_id}>
-                  <th scope="row" className="mono">
-                    {w.workflow_id}
-                  </th>
-                  {COLUMNS.map((c) => (
-                    <td key={c.key}>{c.format(w[c.key])}</td>
+          {TABLES.map((table) => (
+            <section key={table.testId} aria-label={table.title}>
+              <h2>{table.title}</h2>
+              <table className="table metrics" data-testid={table.testId}>
+                <thead>
+                  <tr>
+                    <th>Workflow</th>
+                    {table.columns.map((c) => (
+                      <th key={c.key} title={c.target ? `Target: ${c.target.words}` : undefined}>
+                        {c.label}
+                        {c.target && <div className="muted small">{c.target.words}</div>}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  <MetricsRow name="All workflows" metrics={report.data!.overall} columns={table.columns} overall />
+                  {report.data!.workflows.map((w) => (
+                    <MetricsRow key={w.workflow_id} name={w.workflow_id} metrics={w} columns={table.columns} />
                   ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                </tbody>
+              </table>
+            </section>
+          ))}
+          <p className="muted small">
+            Each figure is defined once, in the engine, and <code>statewright eval</code> reports the same ones (docs/api.md § Metrics).
+          </p>
         </>
       )}
     </div>
   );
+}
+
+function MetricsRow({ name, metrics, columns, overall }: { name: string; metrics: Metrics; columns: Column[]; overall?: boolean }) {
+  return (
+    <tr className={overall ? "overall" : undefined} data-testid={`metrics-row-${overall ? "all" : name}`}>
+      <th scope="row" className={overall ? undefined : "mono"}>
+        {name}
+      </th>
+      {columns.map((c) => {
+        const value = metrics[c.key];
+        const missed = c.target && value !== null && !c.target.met(value);
+        return (
+          <td key={c.key} className={missed ? "missed" : undefined} title={missed ? `Misses the target: ${c.target!.words}` : undefined}>
+            {c.format(value)}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+function score(v: number | null): string {
+  return v === null ? "—" : v.toFixed(1);
 }
 
 function count(v: number | null): string {

@@ -9,13 +9,14 @@ const OUTCOME_LABEL: Record<ActionAttempt["outcome"], string> = {
   done: "succeeded",
   error: "failed",
   retry: "failed, tried again",
+  lost: "lost with its worker",
 };
 
 interface ToolCallCounts {
   calls: number;
   failedCalls: number;
   attempts: number;
-  /** The last attempt failed: the task took its error path. */
+  /** The last attempt failed (or was lost with its worker): the task took its error path. */
   failed: boolean;
 }
 
@@ -25,7 +26,7 @@ function countToolCalls(attempts: ActionAttempt[]): ToolCallCounts {
     calls: steps.length,
     failedCalls: steps.filter(stepFailed).length,
     attempts: attempts.length,
-    failed: attempts.length > 0 && attempts[attempts.length - 1]!.outcome === "error",
+    failed: attempts.length > 0 && ["error", "lost"].includes(attempts[attempts.length - 1]!.outcome),
   };
 }
 

@@ -1,0 +1,124 @@
+// "Import…" beside "New workflow": an ASL, SCXML or XState document (a file or pasted text) becomes a new
+// draft; what the importer cannot map is listed with where it is, and nothing is created.
+import { useState, type ChangeEvent, type FormEvent } from "react";
+import { createNewWorkflowDraft } from "../api/definitions";
+import { ApiError } from "../api/http";
+import { INTEROP_FORMATS, importDocument, type InteropFormat } from "../api/interop";
+import { navigate } from "../app/router";
+import type { Finding } from "../model/findings";
+import { isIdentifier } from "../model/ids";
+
+/** The format a document is most likely in, from its file name and first characters. */
+export function guessFormat(name: string, text: string): InteropFormat {
+  const start = text.trimStart();
+  if (/\.(scxml|xml)$/i.test(name) || start.startsWith("<")) return "scxml";
+  return /"StartAt"\s*:/.test(text) ? "asl" : "xstate";
+}
+
+/** An id from a file name: `Order Refund.asl.json` → `Order_Refund`. */
+export function idFromName(name: string): string {
+  const stem = name.replace(/(\.asl)?\.(json|scxml|xml)$/i, "").replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^[^A-Za-z_]+/, "");
+  return stem.slice(0, 128);
+}
+
+export default function ImportWorkflow({ onError }: { onError: (message: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [format, setFormat] = useState<InteropFormat>("asl");
+  const [source, setSource] = useState("");
+  const [id, setId] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [findings, setFindings] = useState<Finding[] | null>(null);
+  const [idTaken, setIdTaken] = useState<string | null>(null);
+  const idProblem = id && !isIdentifier(id) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : idTaken;
+
+  const choose = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    if (!file) return;
+    const text = await file.text();
+    setSource(text);
+    setFormat(guessFormat(file.name, text));
+    if (!id) setId(idFromName(file.name));
+    setFindings(null);
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!source.trim() || !id || idProblem) return;
+    setBusy(true);
+    setFindings(null);
+    try {
+      const report = await importDocument(format, source, id);
+      if (!report.imported || !report.definition) {
+        setFindings(report.findings);
+        return;
+      }
+      const draft = await createNewWorkflowDraft(report.definition);
+      navigate(`/drafts/${encodeURIComponent(draft.id)}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.slug === "id-taken") setIdTaken(e.message.charAt(0).toUpperCase() + e.message.slice(1) + ".");
+      else onError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!open) {
+    return (
+      <button type="button" onClick={() => setOpen(true)} data-testid="import-workflow" title="Bring in a workflow from AWS Step Functions, SCXML or XState">
+        Import…
+      </button>
+    );
+  }
+  const accept = INTEROP_FORMATS.find((f) => f.format === format)?.accept;
+  return (
+    <form className="import-form" onSubmit={(e) => void submit(e)} data-testid="import-form" aria-label="Import a workflow">
+      <div className="field">
+        <label htmlFor="import-format">Format</label>
+        <select id="import-format" value={format} onChange={(e) => setFormat(e.target.value as InteropFormat)} data-testid="import-format">
+          {INTEROP_FORMATS.map((f) => (
+            <option key={f.format} value={f.format}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="import-file">File</label>
+        <input id="import-file" type="file" accept={accept} onChange={(e) => void choose(e)} data-testid="import-file" />
+      </div>
+      <div className="field wide">
+        <label htmlFor="import-source">Document (or paste it here)</label>
+        <textarea id="import-source" className="mono" rows={6} value={source} onChange={(e) => { setSource(e.target.value); setFindings(null); }} data-testid="import-source" spellCheck={false} />
+      </div>
+      <div className="field">
+        <label htmlFor="import-id">Id of the new workflow</label>
+        <input id="import-id" className="mono" value={id} onChange={(e) => { setId(e.target.value); setIdTaken(null); }} placeholder="e.g. order_refund" data-testid="import-id" aria-invalid={idProblem ? true : undefined} />
+        {idProblem && <div className="field-problem" role="alert" data-testid="import-id-problem">{idProblem}</div>}
+      </div>
+      <div className="form-buttons">
+        <button type="submit" className="primary" disabled={busy || !source.trim() || !id || idProblem !== null} data-testid="import-submit">
+          {busy ? "Importing…" : "Import as a new draft"}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+      {findings && (
+        <div className="notice notice-error" role="alert" data-testid="import-findings">
+          <div className="notice-body">
+            <strong>This document cannot be imported as it is; nothing was created.</strong>
+            <ul>
+              {findings.map((f, i) => (
+                <li key={i}>
+                  {f.severity === "warning" ? "Warning: " : ""}
+                  {f.message} <code className="muted">{f.code}</code>
+                  {f.pointer && <code className="muted"> at {f.pointer}</code>}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,79 @@
+"""Attempts lost with their worker. A worker renews the leases of the jobs it runs (its heartbeat); when one
+dies, its leases lapse and another worker takes the jobs up — and the attempt that was running counts, recorded
+with the outcome `lost`, so an action that kills its worker cannot be retried forever.
+
+A task may lose as many attempts as its retry policy's `max_attempts` allows (whatever its `retry_on` says: a
+dead worker is not an error of the action's kind), a task without one `LOST_ATTEMPTS_WITHOUT_RETRY`. When the
+last is lost the task fails with the error kind `lost` through its `error` transition — or, with none, the
+instance is marked `stuck` where it is and waits for an operator (Camunda's incident).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import tracing
+from engine.definition import Retry
+from engine.runtime.core import Runtime
+from engine.runtime.snapshot import Event
+from engine.runtime.step import still_at, take_step
+from storage.attempts import AttemptRecord, AttemptStore
+from storage.instances import InstanceRecord, InstanceStore
+from storage.jobs import JOB_FAILED, JobRecord, JobStore
+from storage.transaction import Transaction
+
+__all__ = ["LOST", "LOST_ATTEMPTS_WITHOUT_RETRY", "attempt_limit", "end_lost_task", "out_of_attempts",
+           "record_lost_attempt"]
+
+LOST = "lost"
+LOST_ATTEMPTS_WITHOUT_RETRY = 3  # in all: a worker's crash is tried again twice
+
+
+def attempt_limit(job: JobRecord) -> int:
+    """How many attempts the job's task has in all, lost ones included."""
+    retry = job.payload.get("retry")
+    return Retry.model_validate(retry).max_attempts if retry else LOST_ATTEMPTS_WITHOUT_RETRY
+
+
+def _lost_attempt(job: JobRecord) -> int:
+    """The attempt a reclaimed job lost. Never past the limit: a job reclaimed again after that was not run
+    again, only its worker died while ending the task."""
+    return min(job.attempt - 1, attempt_limit(job))
+
+
+def out_of_attempts(job: JobRecord) -> bool:
+    """A job reclaimed after its lease lapsed whose lost attempt was its task's last."""
+    return job.reclaimed and job.kind == "action" and job.attempt - 1 >= attempt_limit(job)
+
+
+def _lost(job: JobRecord) -> dict[str, Any]:
+    return {"kind": LOST, "message": f"the worker running attempt {_lost_attempt(job)} of the action "
+            f"'{job.payload['action']}' stopped before it finished (its lease lapsed)"}
+
+
+def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> None:
+    """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`);
+    recorded once, however often the job was reclaimed for it."""
+    payload = job.payload
+    assert job.instance_id is not None
+    AttemptStore(tx).record(AttemptRecord(
+        job.instance_id, payload["seq"], _lost_attempt(job), payload["state"], payload["action"],
+        payload.get("agent"), LOST, _lost(job), [], None, now,
+    ))
+
+
+def end_lost_task(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> InstanceRecord | None:
+    """The task of a job `out_of_attempts`: fail the job and take the task's error path, or mark the instance
+    stuck. The instance after; None if the job or the instance moved on meanwhile (another worker, a cancel)."""
+    now = rt.clock.now()
+    attempts = _lost_attempt(job)
+    error = {**_lost(job), "attempts": attempts,
+             "message": f"{_lost(job)['message']}; all {attempts} attempts were lost with their workers"}
+    assert job.instance_id is not None
+    instance = InstanceStore(tx).get_for_update(job.instance_id)  # the instance's row first, as on every path
+    if not JobStore(tx).finish(job.id, owner=owner, status=JOB_FAILED, now=now, error=error):
+        return None
+    if instance is None or not still_at(instance, job.payload["seq"], job.payload["state"]):
+        return None
+    with tracing.attached(job.payload.get("trace")):
+        return take_step(rt, tx, instance, Event("error", error, system=True, escalates=True), now=now)

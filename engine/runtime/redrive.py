@@ -1,0 +1,69 @@
+"""Redrive: a failed instance resumed at the state it failed in, as one step (`take_step` with the `(redrive)`
+event; `decide` re-enters the state).
+
+The history row of the redrive names who redrove it, the state resumed and the failure left behind. A task
+re-entered this way runs its action as a new job with a fresh series of attempts, and its handler sees the
+idempotency key of the run that failed, so a side effect that run completed before failing can be recognised.
+Tasks that completed before the failure are not run again: the instance resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from engine.errors import RedriveRefused
+from engine.runtime.core import Runtime
+from engine.runtime.decide import REDRIVABLE, redrive_refusal
+from engine.runtime.queries import instance_view, load_instance
+from engine.runtime.snapshot import REDRIVE, Event, Snapshot
+from engine.runtime.step import take_step
+from engine.runtime.views import InstanceView
+from storage.history import HistoryStore
+from storage.instances import InstanceRecord
+from storage.jobs import JobStore
+from storage.transaction import Transaction
+
+__all__ = ["failed_task_key", "redrivable", "redrive_instance"]
+
+
+def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:
+    """Resume the failed top-level instance `instance_id`; `RedriveRefused` (it is unchanged) otherwise."""
+
+    def work(tx: Transaction) -> InstanceView:
+        instance = load_instance(tx, instance_id, lock=True)  # first, as every command that moves an instance
+        if instance.parent_id is not None:
+            raise RedriveRefused(instance.id, instance.state, f"it runs inside the instance {instance.parent_id}, "
+                                 "which has heard of its failure; redrive that one")
+        key = failed_task_key(tx, instance) if instance.status in REDRIVABLE else None
+        payload = {"state": instance.state, "error": instance.error, "idempotency_key": key}
+        return instance_view(take_step(rt, tx, instance, Event(REDRIVE, payload, actor)))
+
+    return rt.write(work)
+
+
+def redrivable(rt: Runtime, view: InstanceView) -> bool:
+    """Whether `redrive_instance` would resume `view` now (what the instance page asks before offering it).
+    Only a failed top-level instance reads its workflow to tell."""
+    if view.status not in REDRIVABLE or view.parent_id is not None:
+        return False
+    snapshot = Snapshot(view.state, view.context, view.status, view.result, view.error)
+
+    def read(tx: Transaction) -> bool:
+        compiled = rt.deployments.compiled(tx, view.workflow_id, view.workflow_version, view.branch)
+        return redrive_refusal(compiled, snapshot) is None
+
+    return rt.read(read)
+
+
+def failed_task_key(tx: Transaction, instance: InstanceRecord) -> str | None:
+    """The idempotency key the handler of the failed task saw: that of the instance's latest action job for
+    its state, if the instance never left the state after that job was started (else the failure came later,
+    before any action ran). A job that was itself a redrive passes on the key it was given."""
+    jobs = [j for j in JobStore(tx).for_instance(instance.id)
+            if j.kind == "action" and j.payload.get("state") == instance.state]
+    if not jobs:
+        return None
+    job = jobs[-1]
+    since = HistoryStore(tx).for_instance(instance.id, after_seq=int(job.payload["seq"]))
+    if any(row.from_state != instance.state or row.to_state != instance.state for row in since):
+        return None
+    key = job.payload.get("idempotency_key", job.idempotency_key)
+    return str(key)
