@@ -175,16 +175,17 @@ class LlmExecutor:
                                       f"calls", retryable=False)
 
     def _complete(self, body: dict[str, Any], messages: list[dict[str, Any]], talk: _Conversation) -> dict[str, Any]:
-        """One model call, within the budget. On the task's last attempt, a call the model fails with a
-        transient error is made again on the agent's `fallback_model` (the rest of the attempt stays on it),
-        recorded as a `model.fallback` step naming both models and the failure."""
+        """One model call, within the budget. When the task will not retry it (its last attempt, or a kind its
+        `retry_on` leaves out), a call the model fails with a transient error is made again on the agent's
+        `fallback_model` (the rest of the attempt stays on it), recorded as a `model.fallback` step naming both
+        models and the failure."""
         self._check_budget(talk, messages)
         try:
             return self.client.complete(body, now=self._now())
         except ActionError as exc:
             fallback, request = talk.agent.fallback_model, talk.request
             if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
-                    or request.attempt < request.max_attempts):
+                    or request.will_retry(exc.kind)):
                 raise
             talk.steps.append({"step_id": f"step_{len(talk.steps) + 1:03d}", "action": "model.fallback",
                                "parameters": {"from": talk.model, "to": fallback},

@@ -44,8 +44,9 @@ class Agent(Model):
     # Configuration
     model: str = Field("gpt-4o-mini", max_length=200)
     fallback_model: str | None = Field(
-        None, max_length=200, description="The recovery model: on a task's last attempt, a call the model fails "
-                                          "(rate limited, unavailable, timed out) is made again on this one.")
+        None, max_length=200, description="The recovery model: when the task will not retry (its last attempt), "
+                                          "a call the model fails (rate limited, unavailable, timed out) is made "
+                                          "again on this one.")
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: PositiveInt = Field(1024, le=200_000)
     # Policies

@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from engine.definition import Agent
+from engine.definition import Agent, Retry
 from engine.errors import StatewrightError
+from engine.runtime.retries import should_retry
 
 if TYPE_CHECKING:
     from engine.runtime.memory import InstanceMemory
@@ -43,7 +44,12 @@ class ActionRequest:
     budget_limit: float | None = None  # the agent's most for this one action; an executor may refuse to spend past it
     # the trace context (W3C traceparent) of the step that asked for the action, when tracing is on
     trace_context: dict[str, str] | None = field(default=None, repr=False, compare=False)
-    max_attempts: int = 1  # the task's retry policy's attempts: `attempt == max_attempts` is the last one
+    retry: Retry | None = None  # the task's retry policy (`will_retry` says whether a failure gets another attempt)
+
+    def will_retry(self, kind: str) -> bool:
+        """Whether a retryable failure of `kind` in this attempt gets another attempt under the task's policy
+        (False on the last attempt, and for a kind the policy's `retry_on` leaves out)."""
+        return should_retry(self.retry, self.attempt, kind, retryable=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from agents.executors import LlmExecutor, LlmSettings, register_llm, tool_functi
 from agents.handlers import shipped_definitions
 from agents.tools import Sandbox, ToolRegistry
 from engine import ActionError, ActionRequest, ActionResult, Engine, InstanceView, ManualClock
+from engine.definition import Retry
 
 
 @pytest.fixture
@@ -452,10 +453,11 @@ def test_a_call_that_could_pass_the_agents_budget_is_refused_before_spending(
     assert executor(url, tools, clock).run(roomy).output == {"duplicate": False}
 
 
-def _with_fallback(attempt: int, max_attempts: int) -> ActionRequest:
+def _with_fallback(attempt: int, max_attempts: int, retry_on: tuple[str, ...] = ()) -> ActionRequest:
     bdr = shipped_definitions()[1]["bdr_concierge"]
     return replace(request_for("extract_lead", "bdr_concierge", {"email": "ann@example.com"}), attempt=attempt,
-                   max_attempts=max_attempts, agent_definition=bdr.model_copy(update={"fallback_model": "gpt-4.1"}))
+                   retry=Retry(max_attempts=max_attempts, retry_on=list(retry_on)),
+                   agent_definition=bdr.model_copy(update={"fallback_model": "gpt-4.1"}))
 
 
 def test_on_the_last_attempt_a_failing_model_is_replaced_by_the_agents_fallback(
@@ -473,6 +475,15 @@ def test_on_the_last_attempt_a_failing_model_is_replaced_by_the_agents_fallback(
     assert result.cost is not None
     assert result.cost.model == "gpt-4.1"
     assert result.cost.amount == pytest.approx((1000 * 2.0 + 100 * 8.0) / 1e6)  # the fallback's own price
+
+
+def test_a_failure_the_task_would_not_retry_falls_back_at_once(server: tuple[str, Script], tools: ToolRegistry,
+                                                               clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "slow down"}, status=429), Reply(completion("{}"))]
+    result = executor(url, tools, clock).run(_with_fallback(attempt=1, max_attempts=3, retry_on=("timeout",)))
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini", "gpt-4.1"]
+    assert result.steps[0]["error"]["kind"] == "rate_limited"
 
 
 @pytest.mark.parametrize(("status", "attempt", "kind"), [
