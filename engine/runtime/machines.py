@@ -89,6 +89,7 @@ class CompiledWorkflow:
         self.transitions: list[Transition] = list(workflow.transitions)
         self.reads_budget = _reads(workflow, "budget")
         self.reads_memory = workflow_reads(workflow, "memory")  # else `memory` is not loaded for its decisions
+        self.memory_namespaces = tuple(workflow.memory_namespaces or ())
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
         self.output_schemas = _output_schemas(workflow)
         self._lock = threading.Lock()
@@ -224,6 +225,7 @@ def branch_workflow(workflow: Workflow, path: str) -> Workflow:
         "states": {sid: s.model_dump(by_alias=True, exclude_none=True) for sid, s in found.states.items()},
         "transitions": [t.model_dump(by_alias=True, exclude_none=True) for t in found.transitions],
         "policies": [p.model_dump(by_alias=True, exclude_none=True) for p in workflow.policies],
+        "memory_namespaces": workflow.memory_namespaces,
     })
 
 

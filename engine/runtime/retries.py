@@ -15,7 +15,8 @@ from typing import Any
 
 from engine.definition import Retry, RetryRule
 
-__all__ = ["MAX_RETRY_AFTER_S", "RetryPlan", "matching_rule", "parse_rules", "plan_retry", "retry_delay"]
+__all__ = ["MAX_RETRY_AFTER_S", "RetryPlan", "matching_rule", "parse_rules", "plan_retry", "retry_delay",
+           "will_retry"]
 
 # the longest a failing service's Retry-After may delay a retry (a day: beyond that it is an outage, not a limit)
 MAX_RETRY_AFTER_S = 86_400.0
@@ -67,6 +68,13 @@ def plan_retry(rules: Sequence[RetryRule], kind: str, retryable: bool, *, attemp
         return None
     counts[index] += 1
     return RetryPlan(index, retry_delay(rule, counts[index], rng), tuple(counts))
+
+
+def will_retry(rules: Sequence[RetryRule], kind: str, *, attempt: int, last_error: Any) -> bool:
+    """Whether a retryable failure of `kind` after attempt `attempt` would be tried again (`plan_retry`'s
+    answer, without the delay)."""
+    index = matching_rule(rules, kind)
+    return index is not None and _counts(last_error, len(rules), attempt)[index] + 1 < rules[index].max_attempts
 
 
 def retry_delay(rule: RetryRule | Retry, retry: int, rng: random.Random | Any) -> float:
