@@ -27,6 +27,7 @@ import schemathesis
 from designer_support import MINIMAL_WORKFLOW, PASSWORD, make_settings
 from litestar import Litestar
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core import NotSet
 from schemathesis.engine import events, from_schema
 
 from designer.app import build_services, create_app
@@ -100,8 +101,9 @@ def _failures(recorder: Any) -> Iterator[str]:
             key = (check.name, failure.title)
             if key not in seen:
                 seen.add(key)
+                body = "" if isinstance(case.body, NotSet) else f" body={str(case.body)[:300]}"
                 yield (f"{recorder.label}: {check.name}: {failure.title}\n{failure.message}\n"
-                       f"sent {case.method} {case.formatted_path} query={case.query} body={str(case.body)[:300]}")
+                       f"sent {case.method} {case.formatted_path} query={case.query}{body}")
 
 
 def test_api_conforms_to_its_openapi_document(api: tuple[Litestar, Path]) -> None:
