@@ -108,7 +108,7 @@ def describe_bodies(app: Litestar) -> None:
     assert openapi.components is not None
     generated = openapi.components.schemas or {}
     models = {name: JsonSchema(document=schema) for name, schema in definitions.get("$defs", {}).items()}
-    kept = _referenced(openapi, generated, exclude=models)
+    kept = _referenced(openapi, generated, models)
     openapi.components.schemas = dict(sorted({**kept, **models}.items()))
 
 
@@ -123,15 +123,15 @@ def _refs(value: Any) -> Iterator[str]:
             yield from _refs(item)
 
 
-def _referenced(openapi: OpenAPI, generated: dict[str, Schema], exclude: dict[str, JsonSchema]) -> dict[str, Schema]:
+def _referenced(openapi: OpenAPI, generated: dict[str, Schema], models: dict[str, JsonSchema]) -> dict[str, Schema]:
     """The generated components the document still uses (from an operation, or from another one it uses)."""
     document = openapi.to_schema()
     document.pop("components", None)
-    pending = [*_refs(document), *(name for schema in exclude.values() for name in _refs(schema.document))]
+    pending = [*_refs(document), *(name for schema in models.values() for name in _refs(schema.document))]
     kept: dict[str, Schema] = {}
     while pending:
         name = pending.pop()
-        if name in generated and name not in kept and name not in exclude:
+        if name in generated and name not in kept and name not in models:
             kept[name] = generated[name]
             pending.extend(_refs(generated[name].to_schema()))
     return kept
