@@ -9,14 +9,14 @@ from typing import Annotated
 import sqlalchemy as sa
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 from pydantic import BaseModel
 
 from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
-from designer.schemas.moments import RFC3339_PATTERN, parse_moment
+from designer.schemas.moments import moment_parameter, parse_moment
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
+from engine.errors import InvalidInput
 from engine.read_models.kpis import Kpis, KpiScope, WorkflowKpis, collect_kpis
 from engine.read_models.metric_series import MAX_BUCKETS, MetricSeries, collect_series
 from engine.runtime.clock import to_datetime
@@ -33,8 +33,8 @@ class MetricsReport(BaseModel):
     workflows: list[WorkflowKpis]
 
 
-Since = Annotated[str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Window start (RFC 3339).")]
-Until = Annotated[str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Window end (RFC 3339); now.")]
+Since = Annotated[str | None, moment_parameter("Window start (RFC 3339).")]
+Until = Annotated[str | None, moment_parameter("Window end (RFC 3339), default now.")]
 OneWorkflow = Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)]
 
 
@@ -82,8 +82,8 @@ def _window(since: str | None, until: str | None) -> tuple[float, float]:
     end = given_end if given_end is not None else time.time()
     given_start = parse_moment(since, "since")
     start = given_start if given_start is not None else end - DEFAULT_WINDOW.total_seconds()
-    if start >= end:
-        raise ValidationException("'since' must be before 'until'")
+    if start >= end:  # each time fits the document; together they do not
+        raise InvalidInput("'since' must be before 'until'")
     return start, end
 
 

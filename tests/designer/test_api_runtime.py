@@ -535,7 +535,7 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert 'statewright_retry_ratio{tenant="initech",workflow="_all"} 0.25' in text.text
     assert 'statewright_completion_ratio{tenant="initech",workflow="review_flow"} 0.666667' in text.text
     assert_problem(
-        env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 400
+        env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 422
     )
     assert_problem(env.client.get("/metrics"), 401)
     series = env.client.get("/api/metrics/series", params={"since": since, "buckets": 4},
