@@ -31,6 +31,7 @@ from designer.api.checks import CheckController
 from designer.api.definitions import DefinitionController
 from designer.api.drafts import DraftController
 from designer.api.events import EventController
+from designer.api.generated_tests import GeneratedTestsController
 from designer.api.health import health
 from designer.api.instances import InstanceController
 from designer.api.interop import InteropController
@@ -74,6 +75,7 @@ ROUTES: list[ControllerRouterHandler] = [
     prometheus_metrics,
     SandboxController,
     InteropController,
+    GeneratedTestsController,
     stream,
 ]
 

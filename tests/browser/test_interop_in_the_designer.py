@@ -6,6 +6,7 @@ XState, and ASL's refusal lists what it cannot express, with a way to take the r
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,18 @@ def test_a_published_version_exports_to_xstate_and_asl_says_what_it_cannot_expre
     lossy.value.save_as(kept)
     assert json.loads(kept.read_text())["StartAt"] == "extract"
     expect(refused).to_have_count(0)
+
+
+def test_generate_tests_downloads_the_flow_and_its_test_module(server: LiveServer, sign_in: SignIn,
+                                                               tmp_path: Path) -> None:
+    page = sign_in("viewer")
+    page.goto("/definitions/support_ticket_triage")
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_test_id("generate-tests").click()
+    assert info.value.suggested_filename == "support_ticket_triage_v1-tests.zip"
+    saved = tmp_path / "tests.zip"
+    info.value.save_as(saved)
+    with zipfile.ZipFile(saved) as archive:
+        assert sorted(archive.namelist()) == ["support_ticket_triage_v1.json", "test_support_ticket_triage_v1.py"]
+        module = archive.read("test_support_ticket_triage_v1.py").decode()
+    assert module.count("def test_") >= 2

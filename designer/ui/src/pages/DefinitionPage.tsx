@@ -9,6 +9,7 @@ import { startInstance } from "../api/instances";
 import { navigate, useLocation } from "../app/router";
 import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
+import GeneratedTestsButton from "../components/GeneratedTestsButton";
 import InteropExport from "../components/InteropExport";
 import ReviewPackButton from "../components/ReviewPackButton";
 import JsonInput from "../components/fields/JsonInput";
@@ -84,6 +85,7 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
         <span className="separator" />
         <ExportMenu baseName={`${workflowId}-v${shown ?? ""}`} fetchDiagram={(format) => definitionDiagram(workflowId, { format, version: shown ?? undefined })} />
         {shown !== null && <ReviewPackButton workflowId={workflowId} version={shown} />}
+        {shown !== null && <GeneratedTestsButton workflowId={workflowId} version={shown} />}
         {shown !== null && <InteropExport workflowId={workflowId} version={shown} />}
       </div>
       {published && <Notice kind="ok" testId="published-notice">Version {published} is published.</Notice>}
