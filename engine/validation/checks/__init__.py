@@ -22,6 +22,7 @@ from engine.validation.checks.expressions import (
     find_costly_expressions,
     find_invalid_expressions,
 )
+from engine.validation.checks.maps import find_maps_without_results
 from engine.validation.checks.reachability import (
     find_dead_ends,
     find_states_without_path_to_final,
@@ -71,6 +72,7 @@ CODES: dict[str, Severity] = {
     "unused-trigger": "warning",
     "unknown-variable": "warning",
     "sla-at-risk": "warning",
+    "map-without-results": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -88,6 +90,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_approvals_without_timeout,
     find_missing_timeout_paths,
     find_approval_slas_at_risk,
+    find_maps_without_results,
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from engine.definition import FinalState, ParallelState, State, SubflowState, TaskState, WaitState, Workflow
+from engine.definition import FinalState, MapState, ParallelState, State, SubflowState, TaskState, WaitState, Workflow
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.scope import RESERVED_NAMES
 from engine.validation.checks._report import capitalised, listed, quoted, warning
@@ -51,7 +51,7 @@ def _meet(masks: Iterable[int]) -> int | None:
 
 
 def _output_of(state: State) -> str | None:
-    return state.output if isinstance(state, TaskState | SubflowState | WaitState) else None
+    return state.output if isinstance(state, TaskState | SubflowState | WaitState | MapState) else None
 
 
 def _reverse_post_order(machine: Machine) -> list[str]:
@@ -88,6 +88,11 @@ class DataFlow:
         }
         for machine in reversed(all_machines):  # a branch is solved before the machine holding it
             self._solve(machine)
+        for machine in all_machines:  # a map's iterator starts with the item's context only
+            for sid, state in machine.states.items():
+                if isinstance(state, MapState) and state.iterator is not None:
+                    iterator = by_location[(*machine.location, "states", sid, "iterator")]
+                    self.entry[id(iterator)] = self._item_names(sid, state)
         for machine in all_machines:  # entries top-down: the workflow first, then its branches
             self.entry.setdefault(id(machine), 0)
             for sid, state in machine.states.items():
@@ -95,6 +100,13 @@ class DataFlow:
                     at_parallel = self.at_state(machine, sid)
                     for branch in self.branches[(id(machine), sid)]:
                         self.entry[id(branch)] = at_parallel
+
+    def _item_names(self, sid: str, state: MapState) -> int:
+        names = list(state.input) or [state.item_key, state.index_key]
+        mask = 0
+        for name in names:
+            mask |= self._bit(name, f"each item's input of map '{sid}'")
+        return mask
 
     def _bit(self, name: str, provider: str) -> int:
         self.providers.setdefault(name, []).append(provider)
@@ -201,7 +213,7 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
         except ExpressionError:
             continue  # `guard-syntax` reports it
         is_start = site.machine is None and site.policy is None
-        unknown = names - (set(RESERVED_NAMES) if is_start else declared)
+        unknown = names - (set(RESERVED_NAMES) if is_start else declared) - site.item_names
         if not unknown:
             continue
         mask = _site_mask(flow, workflow, all_machines, site)
