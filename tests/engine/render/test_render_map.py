@@ -4,12 +4,15 @@ over a subflow is one node naming the workflow."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.definition import Workflow
 from engine.render.dot import to_dot
 from engine.render.layout import layout_graph
 from engine.render.mermaid import to_mermaid
+from engine.review.document import review_html
+from engine.review.source import ReviewSource
 
 FIXTURE = Path(__file__).parents[1] / "validation" / "fixtures" / "clean" / "map-without-results.json"
 
@@ -56,3 +59,9 @@ def test_the_layout_places_the_map_box_and_its_iterator_states() -> None:
     outer, inner = boxes["each"], boxes["each/iterator/check_order"]
     assert outer.x <= inner.x
     assert inner.x + inner.width <= outer.x + outer.width
+
+
+def test_the_review_pack_says_what_the_map_runs_and_tolerates() -> None:
+    html = review_html(ReviewSource(workflow=_map_flow(), generated_at=datetime(2026, 1, 5, tzinfo=UTC)))
+    assert "runs its iterator for each item of leads, 10 at a time" in html
+    assert "up to 1 items may fail" in html
