@@ -10,6 +10,7 @@ from runtime_support import assert_consistent, edge, final, finished, task, work
 
 from engine.definition.map_state import MAX_MAP_ITEMS
 from engine.runtime.actions import ActionError, ActionRequest
+from engine.runtime.child_jobs import resume_parent
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 
@@ -152,3 +153,21 @@ def test_a_map_over_a_subflow_runs_the_workflow_per_item(engine: Engine) -> None
     done = finished(engine, engine.start("squad", {"leads": ["ann", "bob"]}))
     assert done.context["scores"] == [{"score": 5}, {"score": 5}]
     assert {c.workflow_id for c in _items(engine, done.id)} == {"scoring"}
+
+
+def test_an_items_end_heard_twice_starts_no_item_twice(engine: Engine) -> None:
+    """A child_done delivered again (a worker that died before its lease ended) finds the items already
+    started: the map starts nothing twice and still finishes with every result once."""
+    engine.deploy(_mapping(max_concurrency=1))
+    _scorer(engine)
+    parent = engine.start("squad", {"leads": LEADS[:3]})
+    worker = engine.worker()
+    worker.execute(worker.claim(limit=10))  # item 0's action: it ends, its child_done is queued
+    first = next(c for c in _items(engine, parent.id) if c.branch.endswith("#0"))
+    assert first.status == "succeeded"
+    for _ in range(2):  # the same end, heard twice
+        engine.runtime.write(lambda tx: resume_parent(engine.runtime, tx, first.id))
+    assert sorted(c.branch for c in _items(engine, parent.id)) == ["each.iterator#0", "each.iterator#1"]
+    done = finished(engine, parent)
+    assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
+    assert len(_items(engine, parent.id)) == 3
