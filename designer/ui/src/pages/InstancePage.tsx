@@ -32,6 +32,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
     () => (instance.data ? getVersion(instance.data.workflow_id, instance.data.version) : Promise.resolve(null)),
     [instance.data?.workflow_id, instance.data?.version],
   );
+  // The timeline shows the first 500 steps; a long map's progress is in its latest step, fetched on its own.
+  const latest = useAsync(
+    () => (history.data && history.data.total > history.data.items.length ? instanceHistory(instanceId, 1, history.data.total - 1) : Promise.resolve(null)),
+    [instanceId, history.data],
+  );
   useLiveChanges(["instances", "approvals"], instance.reload);
   const [selection, setSelection] = useState<Selection>(NOTHING);
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +51,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
     return pathMarks(definition, steps.length ? steps : pathSteps(data.path), finished ? null : data.state);
   }, [definition, data, history.data, finished]);
 
-  const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", history.data?.items ?? []) : null;
+  const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", latest.data?.items ?? history.data?.items ?? []) : null;
 
   if (instance.error) return <div className="page"><Notice kind="error" testId="instance-error">{instance.error}</Notice></div>;
   if (!data) return <div className="page" aria-busy="true">Loading the instance…</div>;
