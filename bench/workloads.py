@@ -8,6 +8,8 @@
 - `lead_rate`: the shipped lead-qualification flow end to end.
 - `IO_CHAIN_FLOW`: the same chains with actions that wait instead of computing, for worker processes
   (`bench.worker_fleet`): how they scale out when the CPUs are not what bounds them.
+- `INCREMENT_FLOW` and `increment_rate`: a chain whose every task returns its input + 1, carried through the
+  context — DBOS Transact's 8-step workflow written as a Statewright flow (`bench.bench_dbos`).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from engine.runtime.engine import Engine
 __all__ = [
     "CHAIN_FLOW",
     "CHAIN_STEPS",
+    "INCREMENT_FLOW",
     "IO_CHAIN_FLOW",
     "PING_FLOW",
     "group_commit_rate",
+    "increment_rate",
     "lead_rate",
     "register_step",
     "send_rate",
@@ -47,12 +51,17 @@ PING_FLOW: dict[str, Any] = {
 IO_WAIT_S = 0.05
 
 
-def _chain(flow_id: str, action: str, title: str) -> dict[str, Any]:
+def _chain(flow_id: str, action: str, title: str, *, carry: str | None = None) -> dict[str, Any]:
+    """CHAIN_STEPS tasks in a row; with `carry`, each task reads that context key and writes its result back."""
+    def task(i: int) -> dict[str, Any]:
+        if carry:
+            return {"type": "task", "action": action, "input": {carry: carry}, "output": carry}
+        return {"type": "task", "action": action, "input": {"i": str(i)}, "output": f"out{i}"}
+
     return {
         "id": flow_id, "title": title, "initial": "s0",
         "states": {
-            **{f"s{i}": {"type": "task", "action": action, "input": {"i": str(i)}, "output": f"out{i}"}
-               for i in range(CHAIN_STEPS)},
+            **{f"s{i}": task(i) for i in range(CHAIN_STEPS)},
             "end": {"type": "final", "outcome": "success"},
             "failed": {"type": "final", "outcome": "failure"},
         },
@@ -66,6 +75,7 @@ def _chain(flow_id: str, action: str, title: str) -> dict[str, Any]:
 
 CHAIN_FLOW = _chain("chain", "step", f"A chain of {CHAIN_STEPS} tasks")
 IO_CHAIN_FLOW = _chain("chain_io", "step_io", f"A chain of {CHAIN_STEPS} tasks that each wait {IO_WAIT_S} s")
+INCREMENT_FLOW = _chain("increment", "increment", f"A chain of {CHAIN_STEPS} tasks, each adding 1 to x", carry="x")
 
 
 def _step(request: ActionRequest) -> dict[str, Any]:
@@ -78,10 +88,15 @@ def _step_io(request: ActionRequest) -> dict[str, Any]:
     return _step(request)
 
 
+def _increment(request: ActionRequest) -> int:
+    return int(request.input["x"]) + 1
+
+
 def register_step(registry: HandlerRegistry) -> None:
     """The chains' handlers (`--handlers bench.workloads:register_step` for worker processes)."""
     registry.register("step", _step)
     registry.register("step_io", _step_io)
+    registry.register("increment", _increment)
 
 
 def send_rate(engine: Engine, count: int) -> float:
@@ -163,3 +178,23 @@ def lead_rate(engine: Engine, count: int, *, offline: bool) -> tuple[float, floa
     if unfinished:
         raise RuntimeError(f"{len(unfinished)} leads did not finish")
     return count / elapsed, sum(v.version for v in views) / elapsed
+
+
+def increment_rate(engine: Engine, count: int, *, concurrent: int = 1) -> float:
+    """Workflows per second of `count` INCREMENT_FLOW instances, from each start until its end, `concurrent` at
+    a time: that many started, then this thread's worker (batch 32) runs them all to their end, then the next
+    wave. Each instance must end with x = its start + CHAIN_STEPS."""
+    register_step(engine.handlers)
+    engine.deploy(INCREMENT_FLOW)
+    ids: list[str] = []
+    started = time.perf_counter()
+    for first in range(0, count, concurrent):
+        wave = range(first, min(first + concurrent, count))
+        ids += [engine.start("increment", {"x": n}).id for n in wave]
+        engine.run_until_idle()
+    elapsed = time.perf_counter() - started
+    wrong = [(i, v.status, v.context.get("x")) for n, i in enumerate(ids)
+             if not ((v := engine.get(i)).status == "succeeded" and v.context.get("x") == n + CHAIN_STEPS)]
+    if wrong:
+        raise RuntimeError(f"{len(wrong)} increment chains did not end with x + {CHAIN_STEPS}: {wrong[:3]}")
+    return count / elapsed

@@ -47,6 +47,18 @@ def _problem_schema() -> Schema:
     )
 
 
+def _whole_bounds(operation: Operation) -> None:
+    """An integer parameter's bounds as integers: Litestar writes `le=2**62` as 4.611686018427388e+18."""
+    for parameter in operation.parameters or []:
+        schema = getattr(parameter, "schema", None)
+        if not isinstance(schema, Schema):
+            continue
+        for name in ("minimum", "maximum", "exclusive_minimum", "exclusive_maximum"):
+            bound = getattr(schema, name)
+            if isinstance(bound, float) and bound.is_integer():
+                setattr(schema, name, int(bound))
+
+
 def _operations(app: Litestar) -> list[tuple[str, Operation]]:
     openapi = app.openapi_schema
     found: list[tuple[str, Operation]] = []
@@ -70,6 +82,7 @@ def describe_problems(app: Litestar) -> None:
         if any(path == p and getattr(app.openapi_schema.paths[path], m, None) is operation  # type: ignore[index]
                for p, m in _PUBLIC):
             operation.security = []
+        _whole_bounds(operation)
         responses = operation.responses if operation.responses is not None else {}
         for status, description in _ERRORS.items():
             responses[status] = OpenAPIResponse(description=description, content=problem)

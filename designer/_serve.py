@@ -16,7 +16,7 @@ from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
 from engine import tracing
 from engine.cli.engine_options import ExecutorOption, LogFormatOption
-from engine.cli.output import stdout
+from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
 from engine.log_format import LogFormat, configure_logging
 
@@ -73,7 +73,10 @@ def serve(
         log_format=log_format.value,
     )
     tracing.configure_from_environment()
-    services = build_services(settings)
+    try:
+        services = build_services(settings)
+    except ValueError as exc:  # a bad setting, e.g. of the approver notifications: one line, no traceback
+        fail(str(exc), ExitCode.UNREADABLE)
     url = f"http://{host}:{port}/"
     try:
         if demo:

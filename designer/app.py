@@ -13,8 +13,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Empty
 
 from definitions import ROOT
+from designer._allow import AllowHeader
+from designer._json_bodies import JsonSchemaTypedBodies
 from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
+from designer._openapi_bodies import describe_bodies
 from designer._problems import exception_handlers
 from designer._request_checks import check_request
 from designer._request_spans import RequestSpans
@@ -150,6 +153,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         exception_handlers=exception_handlers(),
         middleware=[DefineMiddleware(AuthMiddleware, exclude=["^/schema"])],
         openapi_config=_openapi(),
+        plugins=[JsonSchemaTypedBodies()],
         state=state,
         before_request=check_request,
         on_startup=[lifecycle.startup],
@@ -160,5 +164,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         debug=settings.debug,
     )
     describe_problems(app)
-    app.asgi_handler = SecurityHeaders(RequestSpans(app.asgi_handler))  # outside routing: 404s, 405s, HEAD too
+    describe_bodies(app)
+    # outside routing: 404s, 405s, HEAD too
+    app.asgi_handler = SecurityHeaders(AllowHeader(RequestSpans(app.asgi_handler), app))
     return app

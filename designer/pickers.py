@@ -8,16 +8,13 @@ from typing import Any
 from designer.schemas.catalog import ActionEntry, ActionUse, AgentEntry, WorkflowEntry
 from engine.definition import Agent, Workflow
 from engine.definition.states import TaskState
+from engine.runtime.context_schema import schema_at
 
 __all__ = ["action_entries", "agent_entries", "workflow_entries"]
 
 
-def _property(workflow: Workflow, key: str | None) -> dict[str, Any] | None:
-    if key is None:
-        return None
-    properties = workflow.context.get("properties") if isinstance(workflow.context, dict) else None
-    found = properties.get(key) if isinstance(properties, dict) else None
-    return found if isinstance(found, dict) else None
+def _property(workflow: Workflow, path: str | None) -> dict[str, Any] | None:
+    return None if path is None else schema_at(workflow.context, path)
 
 
 def _uses(workflows: dict[str, Workflow]) -> dict[str, list[ActionUse]]:

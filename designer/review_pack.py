@@ -12,9 +12,10 @@ from engine.errors import DefinitionNotFound
 from engine.read_models.definitions import DefinitionCatalog
 from engine.review import PageSize, ReviewSource, review_html, review_pdf
 
-__all__ = ["ReviewFormat", "review_response"]
+__all__ = ["REVIEW_MEDIA_TYPES", "ReviewFormat", "review_response"]
 
 ReviewFormat = Literal["pdf", "html"]
+REVIEW_MEDIA_TYPES: dict[ReviewFormat, str] = {"pdf": "application/pdf", "html": "text/html"}
 
 
 def review_response(
@@ -41,6 +42,5 @@ def review_response(
     )
     name = f"{workflow_id}-v{version}-review.{fmt}"
     body = review_pdf(source) if fmt == "pdf" else review_html(source).encode("utf-8")
-    media = "application/pdf" if fmt == "pdf" else "text/html"
-    return Response(body, media_type=media,
+    return Response(body, media_type=REVIEW_MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-cache"})

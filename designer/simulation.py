@@ -3,7 +3,9 @@ with nothing persisted and no handler called. Task states wait for the `done`/`e
 
 Given the deployed agents, a task that names one is simulated under its policies as the engine runs it: an
 agent that requires approval holds the instance at its gate until an `approve` or `reject` is sent (a reject
-takes the task's error path). Budgets are not simulated: the simulation has no tenant spend."""
+takes the task's error path). An `error` sent to a task is a failed attempt: the task's retry rules try it again
+(a step in place, designer.simulated_retries) until a rule is spent or none names the kind, and only then does
+the error take an `error` transition. Budgets are not simulated: the simulation has no tenant spend."""
 
 from __future__ import annotations
 
@@ -14,14 +16,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from designer.simulated_retries import SimulatedRetries
 from designer.simulation_words import describe_effect
-from engine.definition import Agent, Workflow
+from engine.definition import Agent, TaskState, Workflow
 from engine.errors import TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE
+from engine.runtime.context_paths import with_changes
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.effects import Effect, RequestApproval
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import HELD, AgentLookup, Environment, Event, Snapshot
+from engine.runtime.snapshot import HELD, RUNNING, AgentLookup, Environment, Event, Snapshot
 from engine.runtime.variables import json_value
 
 __all__ = ["GuardValue", "Rejection", "SimulatedEvent", "SimulationResult", "SimulationStep", "simulate"]
@@ -112,8 +116,25 @@ class _Recorder:
         self.context = dict(context)
         self.steps: list[SimulationStep] = []
         self.gate: RequestApproval | None = None  # the approval the instance was last held at
+        self.retries = SimulatedRetries()
+
+    def retried(self, compiled: CompiledWorkflow, snapshot: Snapshot, sent: Event) -> bool:
+        """An `error` of a running task that its retry rules try again: recorded as a step in place."""
+        if sent.name != "error" or snapshot.status != RUNNING:
+            return False
+        plan = self.retries.failed(compiled.states[snapshot.state], sent.payload)
+        if plan is None:
+            return False
+        kind = str(self.retries.last_error["kind"]) if self.retries.last_error else "error"
+        self.steps.append(SimulationStep(
+            index=len(self.steps), event="error", actor=sent.actor, from_state=snapshot.state,
+            to_state=snapshot.state, transition=None, guards=[], changes={}, context=_plain(self.context),
+            status=snapshot.status, policies=[], effects=[self.retries.effect(plan, kind)],
+            error=_plain(sent.payload)))
+        return True
 
     def add(self, decision: Decision) -> Snapshot:
+        self.retries.reset()
         for step in decision.steps:
             self.steps.append(self._step(step))
             self.gate = next((e for e in step.effects if isinstance(e, RequestApproval)), self.gate)
@@ -130,7 +151,7 @@ class _Recorder:
         return Event(sent.event, payload, sent.actor or actor)
 
     def _step(self, step: Step) -> SimulationStep:
-        self.context.update(step.changes)
+        self.context = with_changes(self.context, step.changes)
         return SimulationStep(
             index=len(self.steps),
             event=step.event,
@@ -169,8 +190,13 @@ def simulate(
     snapshot = recorder.add(start(compiled, context, env, actor=actor))
     rejected: list[Rejection] = []
     for index, sent in enumerate(events[:MAX_EVENTS]):
+        event = recorder.event(sent, snapshot, actor)
+        if not snapshot.ended and recorder.retried(compiled, snapshot, event):
+            continue
+        if event.name == "error" and isinstance(compiled.states.get(snapshot.state), TaskState):
+            event = Event(event.name, recorder.retries.error_payload(event.payload), event.actor)
         try:
-            decision = decide(compiled, snapshot, recorder.event(sent, snapshot, actor), env)
+            decision = decide(compiled, snapshot, event, env)
         except TransitionNotAllowed as exc:
             rejected.append(Rejection(index=index, event=sent.event, state=snapshot.state, detail=exc.detail))
             continue

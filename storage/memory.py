@@ -16,6 +16,7 @@ from storage.transaction import Transaction
 __all__ = ["MemoryRecord", "MemoryStore"]
 
 _UNEXPIRED = "(expires_at IS NULL OR expires_at > ?)"
+_EXPIRED = "(shared_memory.expires_at IS NOT NULL AND shared_memory.expires_at <= excluded.updated_at)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,26 @@ class MemoryStore:
             "expires_at = excluded.expires_at, updated_at = excluded.updated_at",
             (tenant, scope, key, dump(value), expires_at, now),
         )
+
+    def append(self, tenant: str, scope: str, key: str, item: Any, *, expires_at: float | None, now: float) -> bool:
+        """Add `item` to the end of the list under the key, in one statement (safe beside concurrent appends: the
+        row is locked and the list grown from its latest version); an absent or expired entry starts a new list.
+        False, and nothing written, when the entry holds something other than a list.
+
+        Values are the codec's compact JSON text, so a list is text starting with `[`, grown as text on both
+        dialects without decoding it."""
+        text = dump(item)
+        row = self.tx.one(
+            "INSERT INTO shared_memory (tenant, scope, key, value, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) "  # noqa: S608
+            "ON CONFLICT (tenant, scope, key) DO UPDATE SET "
+            f"value = CASE WHEN {_EXPIRED} THEN excluded.value "
+            "WHEN shared_memory.value = '[]' THEN excluded.value "
+            "ELSE substr(shared_memory.value, 1, length(shared_memory.value) - 1) || ',' || ? || ']' END, "
+            "expires_at = excluded.expires_at, updated_at = excluded.updated_at "
+            f"WHERE {_EXPIRED} OR substr(shared_memory.value, 1, 1) = '[' RETURNING updated_at",
+            (tenant, scope, key, f"[{text}]", expires_at, now, text),
+        )
+        return row is not None
 
     def delete(self, tenant: str, scope: str, key: str, now: float) -> bool:
         """Delete the entry; True if there was one that had not expired."""

@@ -1,13 +1,15 @@
 """The `llm` executor: an agent's action performed by a model behind an OpenAI-compatible chat-completions API
 (OpenAI, Azure OpenAI, vLLM, Ollama, LiteLLM: any base URL).
 
-The agent's instructions are the system message, the action and its input the user message, and the agent's
-`tools` are offered as typed function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
+The agent's instructions are the system message, the action and its input the user message, and the tools the
+action may call (`Agent.tools_for`: its `action_tools` entry, else all the agent's `tools`) are offered as typed
+function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
 The model is the agent's own `model` (the settings' model when the agent names none), priced from the
 deployment's price table; a model without a price runs with its cost recorded as 0.
 
 The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
-step. A mistake the model can correct — arguments that are not JSON, a tool it does not have, a tool's own error
+step. A mistake the model can correct — arguments that are not JSON, a tool it was not offered (never run), a
+tool's own error
 (`not_found`, `validation`) — goes back to it as the tool message, recorded as a step with its error. A final
 message whose content is not JSON goes back too, up to `max_output_repairs` times. Every write tool is given an
 idempotency key derived from the task's own key and the call's ordinal in the conversation, not from the
@@ -30,12 +32,16 @@ from agents.executors.chat_client import ChatClient
 from agents.executors.settings import LlmSettings
 from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
 from agents.handlers import register, shipped_definitions
+from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import UNKNOWN_PRICE, ModelPrice, estimate_tokens, price_table
 from agents.tools import ToolError, ToolRegistry
 from engine.definition import Agent
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 
 __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
+
+
+FALLBACK_KINDS = frozenset({"rate_limited", "unavailable", "timeout"})  # the provider's failures, not the model's
 
 
 class _Reply(ValueError):
@@ -75,6 +81,7 @@ class _Conversation:
         self.steps: list[dict[str, Any]] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.amount = 0.0  # each reply priced by the model that gave it (the fallback's price after a fallback)
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
 
@@ -96,6 +103,9 @@ class LlmExecutor:
     def handler(self) -> ActionHandler:
         return self.run
 
+    def _timestamp(self) -> str:
+        return datetime.fromtimestamp(self._now(), UTC).isoformat(timespec="seconds")
+
     def _agent(self, request: ActionRequest) -> Agent:
         """The deployed agent the engine runs the task as; else the shipped agent named or performing the action."""
         if request.agent_definition is not None:
@@ -112,7 +122,7 @@ class LlmExecutor:
     def run(self, request: ActionRequest) -> ActionResult:
         agent = self._agent(request)
         talk = _Conversation(request, agent, self.model_for(agent))
-        by_function = {tool_function_name(t): t for t in agent.tools if t in self._tools}
+        by_function = {tool_function_name(t): t for t in agent.tools_for(request.action) if t in self._tools}
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": f"{agent.instructions}\n\nYou are performing the action "
                                           f"'{request.action}'. Reply with only its output as one JSON value."},
@@ -136,8 +146,7 @@ class LlmExecutor:
                   talk: _Conversation) -> ActionResult:
         repairs = 0
         for _ in range(self.settings.max_tool_rounds + 1):
-            self._check_budget(talk, messages)
-            answer = self.client.complete(body, now=self._now())
+            answer = self._complete(body, messages, talk)
             message = answer["message"]
             self._count(talk, answer["usage"], messages, message)
             calls = message.get("tool_calls") or []
@@ -164,6 +173,27 @@ class LlmExecutor:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
                                       f"calls", retryable=False)
+
+    def _complete(self, body: dict[str, Any], messages: list[dict[str, Any]], talk: _Conversation) -> dict[str, Any]:
+        """One model call, within the budget. When the task will not retry it (its last attempt, or a kind its
+        `retry_on` leaves out), a call the model fails with a transient error is made again on the agent's
+        `fallback_model` (the rest of the attempt stays on it), recorded as a `model.fallback` step naming both
+        models and the failure."""
+        self._check_budget(talk, messages)
+        try:
+            return self.client.complete(body, now=self._now())
+        except ActionError as exc:
+            fallback, request = talk.agent.fallback_model, talk.request
+            if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
+                    or request.will_retry(exc.kind)):
+                raise
+            talk.steps.append({"step_id": f"step_{len(talk.steps) + 1:03d}", "action": "model.fallback",
+                               "parameters": {"from": talk.model, "to": fallback},
+                               "error": {"kind": exc.kind, "message": exc.detail},
+                               "timestamp": self._timestamp()})
+            talk.model = body["model"] = fallback
+        self._check_budget(talk, messages)
+        return self.client.complete(body, now=self._now())
 
     def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
         """Refuse a model call that could take the action past its agent's budget limit: what it spent so far
@@ -194,23 +224,24 @@ class LlmExecutor:
         """Add a reply's billed tokens; without `usage`, estimate them from the text (and flag the estimate)."""
         if usage is None:
             talk.estimated = True
-            talk.prompt_tokens += estimate_tokens(messages)
-            talk.completion_tokens += estimate_tokens(message)
-            return
-        talk.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-        talk.completion_tokens += int(usage.get("completion_tokens") or 0)
+            prompt, completion = estimate_tokens(messages), estimate_tokens(message)
+        else:
+            prompt, completion = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        talk.prompt_tokens += prompt
+        talk.completion_tokens += completion
+        price = self._prices.get(talk.model, UNKNOWN_PRICE)
+        talk.amount += (prompt * price.prompt_per_million + completion * price.completion_per_million) / 1e6
 
     def _call_tool(self, by_function: Mapping[str, str], call: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
         """Run one tool call; what the model got wrong comes back as `{"error": ...}` for it to correct."""
         function = call.get("function")
         name = function.get("name") if isinstance(function, dict) else None
         step: dict[str, Any] = {"step_id": f"step_{len(talk.steps) + 1:03d}", "action": name,
-                                "timestamp": datetime.fromtimestamp(self._now(), UTC).isoformat(timespec="seconds")}
+                                "timestamp": self._timestamp()}
         talk.steps.append(step)
         tool = by_function.get(name) if isinstance(name, str) else None
         if tool is None:
-            return self._mistake(step, "unknown_tool", f"there is no tool '{name}'; your tools: "
-                                                       f"{', '.join(sorted(by_function)) or 'none'}")
+            return self._refused(step, name, by_function, talk)
         step["action"] = tool
         try:
             parameters = json.loads(function.get("arguments") or "{}")  # type: ignore[union-attr]
@@ -233,16 +264,27 @@ class LlmExecutor:
         step["result"] = result
         return result
 
+    def _refused(self, step: dict[str, Any], name: Any, by_function: Mapping[str, str],
+                 talk: _Conversation) -> dict[str, Any]:
+        """A call to a tool the action was not offered, answered without running it: one of the agent's other
+        tools is `tool_not_allowed` for this action, anything else an `unknown_tool`."""
+        others = {tool_function_name(t): t for t in talk.agent.tools}
+        if isinstance(name, str) and name in others:
+            step["action"] = others[name]
+            return self._mistake(step, "tool_not_allowed", f"{refusal(talk.agent, talk.request.action, others[name])}"
+                                                           f"; call only the tools you were given")
+        return self._mistake(step, "unknown_tool", f"there is no tool '{name}'; your tools: "
+                                                   f"{', '.join(sorted(by_function)) or 'none'}")
+
     @staticmethod
     def _mistake(step: dict[str, Any], kind: str, message: str) -> dict[str, Any]:
         step["error"] = {"kind": kind, "message": message}
         return {"error": {"kind": kind, "message": message}}
 
-    def _cost(self, talk: _Conversation) -> Cost:
-        price = self._prices.get(talk.model, UNKNOWN_PRICE)
-        amount = (talk.prompt_tokens * price.prompt_per_million
-                  + talk.completion_tokens * price.completion_per_million) / 1e6
-        return Cost(amount=round(amount, 8), tokens=talk.prompt_tokens + talk.completion_tokens, model=talk.model)
+    @staticmethod
+    def _cost(talk: _Conversation) -> Cost:
+        return Cost(amount=round(talk.amount, 8), tokens=talk.prompt_tokens + talk.completion_tokens,
+                    model=talk.model)
 
 
 def register_llm(engine: Any, settings: LlmSettings | None = None, *,

@@ -15,9 +15,19 @@ from typing import Any
 from agents.handlers.pricing import Pricing
 from agents.tools import ToolError, ToolRegistry
 from agents.tools.sandbox.store import Clock
+from engine.definition import Agent
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult
 
-__all__ = ["AgentFunction", "AgentRun", "Agents", "RequestCheck", "invalid"]
+__all__ = ["AgentFunction", "AgentRun", "Agents", "RequestCheck", "invalid", "refusal"]
+
+
+def refusal(agent: Agent, action: str, tool: str) -> str:
+    """Why the agent may not call `tool` while performing `action`: not its tool, or not one of the action's."""
+    if tool not in agent.tools:
+        return f"the agent '{agent.id}' may not call '{tool}' (its tools: {', '.join(agent.tools) or 'none'})"
+    allowed = agent.tools_for(action)
+    return (f"the action '{action}' of the agent '{agent.id}' may not call '{tool}' (the action's tools: "
+            f"{', '.join(allowed) or 'none'})")
 
 
 def invalid(message: str) -> ActionError:
@@ -63,8 +73,8 @@ class AgentRun:
                                 "parameters": parameters, "timestamp": self._timestamp()}
         self.steps.append(step)
         agent = self.request.agent_definition
-        if agent is not None and tool not in agent.tools:  # the engine runs the task as this agent: its tools only
-            message = f"the agent '{agent.id}' may not call '{tool}' (its tools: {', '.join(agent.tools) or 'none'})"
+        if agent is not None and tool not in agent.tools_for(self.request.action):  # run as this agent: its tools
+            message = refusal(agent, self.request.action, tool)
             step["error"] = {"kind": "tool_not_allowed", "message": message}
             raise ActionError("tool_not_allowed", message, retryable=False, steps=self.steps)
         try:

@@ -14,6 +14,12 @@ __all__ = ["ACTIONS", "RENEWAL_HORIZON_DAYS"]
 RENEWAL_HORIZON_DAYS = 90
 CLOSED_STAGES = frozenset({"closed_won", "closed_lost", "won", "lost"})
 MEMORY_TTL_S = 30 * 86400
+ESCALATIONS_TTL_S = 8 * 86400  # a day's list of escalations, kept a week for the Ops Squad to look back on
+
+
+def escalations_key(day: date) -> str:
+    """The Support Squad's list of one day's escalated tickets, in its `support_squad` memory namespace."""
+    return f"escalations:{day.isoformat()}"
 
 
 def aggregate_lead_profile(run: AgentRun) -> dict[str, Any]:
@@ -47,6 +53,12 @@ def summarise_ticket_outcome(run: AgentRun) -> dict[str, Any]:
     run.call("memory.set", scope="support_squad", key=f"ticket:{ticket_id}", ttl_s=MEMORY_TTL_S,
              tenant=run.request.tenant,
              value={"resolution": resolution, "summary": summary, "instance_id": run.request.instance_id})
+    if resolution == "escalated":  # the Ops Squad reads the day's list (a retried attempt may add it twice)
+        day = datetime.fromtimestamp(run.clock.now(), UTC).date()
+        run.call("memory.append", scope="support_squad", key=escalations_key(day), ttl_s=ESCALATIONS_TTL_S,
+                 tenant=run.request.tenant,
+                 value={"ticket_id": ticket_id, "priority": classification.get("priority"),
+                        "category": classification.get("category"), "instance_id": run.request.instance_id})
     return {"resolution": resolution, "summary": summary}
 
 
@@ -76,14 +88,26 @@ def assess_breach_impact(run: AgentRun) -> dict[str, Any]:
             at_risk.append({"account": name, "company_id": company["id"], "tier": company["tier"],
                             "owner": company["owner"], "reasons": reasons, "open_deals": [d["id"] for d in due]})
     severity = breach_severity(breaches, enterprise_affected=any(a["tier"] == "enterprise" for a in at_risk))
+    escalated = _escalated_today(run, today)
     actions = ["Reply to the breached tickets now and keep the requesters informed."]
     if at_risk:
         actions.append("Tell each account owner, with the breach and this plan, before the customer escalates.")
+    if escalated:
+        urgent = sorted(e["ticket_id"] for e in escalated if e.get("priority") == "P1")
+        actions.append(f"The Support Squad escalated {len(escalated)} ticket(s) today"
+                       + (f", P1: {', '.join(urgent)}" if urgent else "") + "; staff the responders with them in mind.")
     if severity in ("high", "critical"):
         actions.append("Add a responder to the team's first-response rota for the next 48 hours.")
     return {"severity": severity, "accounts_at_risk": at_risk, "account_escalation_needed": bool(at_risk),
-            "recommended_actions": actions, "breach_count": len(breaches),
+            "recommended_actions": actions, "breach_count": len(breaches), "support_escalations_today": len(escalated),
             "similar_incidents": len(run.arg("history", {}).get("similar_incidents", []))}
+
+
+def _escalated_today(run: AgentRun, today: date) -> list[dict[str, Any]]:
+    """What the Support Squad escalated today, from its memory namespace; one entry per ticket."""
+    listed = run.call("memory.get_list", scope="support_squad", key=escalations_key(today),
+                      tenant=run.request.tenant)["items"]
+    return list({e["ticket_id"]: e for e in listed if isinstance(e, dict) and e.get("ticket_id")}.values())
 
 
 ACTIONS: dict[str, AgentFunction] = {

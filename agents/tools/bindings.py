@@ -58,6 +58,8 @@ def bind_tools(*, crm: Crm, calendar: Calendar, mailbox: Mailbox, chat: Chat, he
         ("analytics.record", analytics.record),
         ("memory.get", memory.get),
         ("memory.set", memory.set),
+        ("memory.append", memory.append),
+        ("memory.get_list", memory.get_list),
     ):
         tools.add(name, function)
     if policies is not None:

@@ -134,7 +134,8 @@ class Analytics(Protocol):
 
 
 class Memory(Protocol):
-    """memory.get, memory.set: the engine's shared memory (engine.runtime.memory), with a time to live. `scope` is
+    """memory.get, memory.set, memory.append, memory.get_list: the engine's shared memory (engine.runtime.memory),
+    with a time to live; `append` adds to a list atomically. `scope` is
     'global' (the tenant's cross-workflow memory), 'workflow:<instance id>' (that workflow's memory, shared by its
     branches and subflows), or another name: a namespace inside the global memory (keys stored as '<name>:<key>').
     """
@@ -142,6 +143,10 @@ class Memory(Protocol):
     def get(self, *, key: str, scope: str = "global") -> Json: ...
 
     def set(self, *, key: str, value: Any, scope: str = "global", ttl_s: float | None = None) -> Json: ...
+
+    def append(self, *, key: str, value: Any, scope: str = "global", ttl_s: float | None = None) -> Json: ...
+
+    def get_list(self, *, key: str, scope: str = "global") -> Json: ...
 
 
 class Policies(Protocol):

@@ -11,7 +11,7 @@ from litestar.params import PathParameter, QueryParameter
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.highlighting import instance_highlight, tenant_instance
-from designer.review_pack import ReviewFormat, review_response
+from designer.review_pack import REVIEW_MEDIA_TYPES, ReviewFormat, review_response
 from designer.schemas.definitions import DefinitionSummary, VersionDetail, VersionSummary
 from designer.schemas.layout import LayoutRead
 from designer.schemas.pagination import Page, PageParams
@@ -81,7 +81,8 @@ class DefinitionController(Controller):
         return VersionDetail.of(catalog.get(workflow_id, version))
 
     @get("/{workflow_id:str}/versions/{version:int}/review", summary="The review pack of a version (PDF or HTML)",
-         sync_to_thread=True, response_description="A document a reviewer signs.")
+         sync_to_thread=True, response_description="A document a reviewer signs.",
+         opt={"media_types": sorted(REVIEW_MEDIA_TYPES.values())})
     def review_pack(
         self,
         *,

@@ -14,7 +14,7 @@ from designer.highlighting import tenant_instance
 from designer.instance_detail import instance_detail, instance_detail_of
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, SendEvent
-from designer.schemas.moments import RFC3339_PATTERN, parse_moment
+from designer.schemas.moments import moment_parameter, parse_moment
 from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
@@ -70,12 +70,8 @@ class InstanceController(Controller):
         ] = None,
         status: Annotated[Status | None, QueryParameter()] = None,
         tenant: Annotated[str | None, QueryParameter(max_length=64, description="Only your own matches.")] = None,
-        since: Annotated[
-            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Created at or after (RFC 3339).")
-        ] = None,
-        until: Annotated[
-            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Created before (RFC 3339).")
-        ] = None,
+        since: Annotated[str | None, moment_parameter("Created at or after (RFC 3339).")] = None,
+        until: Annotated[str | None, moment_parameter("Created before (RFC 3339).")] = None,
     ) -> Page[InstanceSummary]:
         if tenant is not None and tenant != me.tenant:
             return page.page([], 0)

@@ -43,7 +43,8 @@ class InteropController(Controller):
 
     @get("/definitions/{workflow_id:str}/versions/{version:int}/export/{format:str}",
          summary="Export a version as ASL, SCXML or XState", sync_to_thread=True,
-         response_description="The document; 422 when the format cannot express the version (unless allow_loss).")
+         response_description="The document; 422 when the format cannot express the version (unless allow_loss).",
+         opt={"media_types": sorted({media for media, _ in _MEDIA.values()})})
     def export_definition(
         self,
         workflow_id: Annotated[str, PathParameter(max_length=128)],

@@ -9,15 +9,16 @@ from typing import Annotated
 import sqlalchemy as sa
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
 from litestar.params import QueryParameter
 from pydantic import BaseModel
 
 from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
-from designer.schemas.moments import RFC3339_PATTERN, parse_moment
+from designer.schemas.moments import moment_parameter, parse_moment
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
+from engine.errors import InvalidInput
 from engine.read_models.kpis import Kpis, KpiScope, WorkflowKpis, collect_kpis
+from engine.read_models.metric_series import MAX_BUCKETS, MetricSeries, collect_series
 from engine.runtime.clock import to_datetime
 
 __all__ = ["MetricsController", "MetricsReport", "prometheus_metrics"]
@@ -32,6 +33,11 @@ class MetricsReport(BaseModel):
     workflows: list[WorkflowKpis]
 
 
+Since = Annotated[str | None, moment_parameter("Window start (RFC 3339).")]
+Until = Annotated[str | None, moment_parameter("Window end (RFC 3339), default now.")]
+OneWorkflow = Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)]
+
+
 class MetricsController(Controller):
     path = "/api/metrics"
     tags = ("metrics",)
@@ -43,24 +49,42 @@ class MetricsController(Controller):
         self,
         me: NamedDependency[Principal],
         database: NamedDependency[sa.Engine],
-        since: Annotated[
-            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Window start (RFC 3339).")
-        ] = None,
-        until: Annotated[
-            str | None, QueryParameter(pattern=RFC3339_PATTERN, description="Window end (RFC 3339), default now.")
-        ] = None,
-        workflow: Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
+        since: Since = None,
+        until: Until = None,
+        workflow: OneWorkflow = None,
     ) -> MetricsReport:
-        given_end = parse_moment(until, "until")
-        end = given_end if given_end is not None else time.time()
-        given_start = parse_moment(since, "since")
-        start = given_start if given_start is not None else end - DEFAULT_WINDOW.total_seconds()
-        if start >= end:
-            raise ValidationException("'since' must be before 'until'")
+        start, end = _window(since, until)
         overall, per_workflow = collect_kpis(
             database, KpiScope(tenant=me.tenant, since=start, until=end, workflow_id=workflow)
         )
         return MetricsReport(since=to_datetime(start), until=to_datetime(end), overall=overall, workflows=per_workflow)
+
+    @get("/series", summary="What the Metrics page charts: instances over time, duration percentiles, cost per "
+         "workflow and agent, approval waits", sync_to_thread=True)
+    def series(
+        self,
+        *,
+        me: NamedDependency[Principal],
+        database: NamedDependency[sa.Engine],
+        since: Since = None,
+        until: Until = None,
+        workflow: OneWorkflow = None,
+        buckets: Annotated[int, QueryParameter(ge=1, le=MAX_BUCKETS, description="Time buckets.")] = 24,
+    ) -> MetricSeries:
+        start, end = _window(since, until)
+        return collect_series(database, tenant=me.tenant, since=start, until=end, buckets=buckets,
+                              workflow_id=workflow)
+
+
+def _window(since: str | None, until: str | None) -> tuple[float, float]:
+    """The window a request asks for: `until` default now, `since` default a day before it."""
+    given_end = parse_moment(until, "until")
+    end = given_end if given_end is not None else time.time()
+    given_start = parse_moment(since, "since")
+    start = given_start if given_start is not None else end - DEFAULT_WINDOW.total_seconds()
+    if start >= end:  # each time fits the document; together they do not
+        raise InvalidInput("'since' must be before 'until'")
+    return start, end
 
 
 @get(

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from designer.schemas.rules import given
 from engine.validation.analysis import Analysis
 from engine.validation.findings import Finding
 
@@ -15,7 +16,7 @@ __all__ = ["AnalysisReport", "DefinitionBody", "ValidationReport"]
 class DefinitionBody(BaseModel):
     """A definition to check: `definition` (any JSON value) or `source` (JSON text, for line/column)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"oneOf": [given("definition"), given("source")]})
 
     definition: Any = Field(None, description="The workflow JSON, as the editor holds it; need not be valid.")
     source: str | None = Field(None, max_length=2_000_000, description="The workflow as JSON text.")

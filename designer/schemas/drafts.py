@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from designer.schemas.rules import given, implies, set_true
 from designer.store.drafts import DraftRow
 
 __all__ = ["DraftCreate", "DraftRead", "DraftSummary", "DraftUpdate", "PublishOptions"]
@@ -17,7 +18,13 @@ _ID = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 class DraftCreate(BaseModel):
     """Either `content` (any JSON object), or `workflow_id` (+ `base_version`) to copy a published version."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [given("content"), given("workflow_id")],
+            **implies(set_true("new_workflow"), {**given("content"), "not": given("base_version")}),
+        },
+    )
 
     content: dict[str, Any] | None = Field(None, description="The draft; need not be a valid workflow.")
     workflow_id: str | None = Field(None, max_length=128, pattern=_ID, description="Copy this definition.")

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from designer.schemas.rules import given, implies
 from designer.simulation import MAX_EVENTS, SimulatedEvent
 
 __all__ = ["SimulationRequest"]
@@ -14,7 +15,13 @@ __all__ = ["SimulationRequest"]
 class SimulationRequest(BaseModel):
     """What to run — exactly one of `definition`, `draft_id` or `workflow_id` (+ `version`) — and on what."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [given("definition"), given("draft_id"), given("workflow_id")],
+            **implies(given("version"), given("workflow_id")),
+        },
+    )
 
     definition: Any = Field(None, description="Unsaved editor content (any JSON; must be a valid workflow).")
     draft_id: str | None = Field(None, max_length=64)

@@ -1,6 +1,7 @@
 """The definition model: frozen pydantic values that are the one in-memory form of a workflow or agent."""
 
 from engine.definition.agent import Agent, AgentPolicies
+from engine.definition.error_kinds import ANY_ERROR
 from engine.definition.states import (
     STATE_TYPES,
     ApprovalState,
@@ -14,11 +15,13 @@ from engine.definition.states import (
     MapState,
     ParallelState,
     Retry,
+    RetryRule,
     State,
     SubflowState,
     TaskState,
     WaitEvent,
     WaitState,
+    retry_rules,
 )
 from engine.definition.transitions import ANY_SOURCE, Transition
 from engine.definition.workflow import (
@@ -32,6 +35,7 @@ from engine.definition.workflow import (
 )
 
 __all__ = [
+    "ANY_ERROR",
     "ANY_SOURCE",
     "STATE_TYPES",
     "Agent",
@@ -51,6 +55,7 @@ __all__ = [
     "Policy",
     "Position",
     "Retry",
+    "RetryRule",
     "Schedule",
     "StartTrigger",
     "State",
@@ -60,4 +65,5 @@ __all__ = [
     "WaitEvent",
     "WaitState",
     "Workflow",
+    "retry_rules",
 ]

@@ -36,11 +36,23 @@ class Agent(Model):
     # Capabilities
     tools: list[str] = Field(default_factory=list, description="Tool names, e.g. 'crm.contacts.search'.")
     actions: list[Identifier] = Field(default_factory=list, description="Actions the agent performs in flows.")
+    action_tools: dict[Identifier, list[str]] | None = Field(
+        None, description="For each action, the tools (among `tools`) it may call; an action not listed may "
+                          "call every tool of the agent, one listed with [] none.")
     knowledge: list[str] = Field(default_factory=list, description="Knowledge base ids.")
     instructions: str = Field("", max_length=20_000, description="The system prompt.")
     # Configuration
     model: str = Field("gpt-4o-mini", max_length=200)
+    fallback_model: str | None = Field(
+        None, max_length=200, description="The recovery model: when the task will not retry (its last attempt), "
+                                          "a call the model fails (rate limited, unavailable, timed out) is made "
+                                          "again on this one.")
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: PositiveInt = Field(1024, le=200_000)
     # Policies
     policies: AgentPolicies = Field(default_factory=AgentPolicies)
+
+    def tools_for(self, action: str) -> list[str]:
+        """The tools `action` may call: its `action_tools` entry (only those the agent has), else all of them."""
+        allowed = (self.action_tools or {}).get(action)
+        return list(self.tools) if allowed is None else [t for t in allowed if t in self.tools]

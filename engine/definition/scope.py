@@ -33,7 +33,8 @@ RESERVED_NAMES: dict[str, str] = {
     "budget": "{limit, spent, remaining, ratio} of the tenant's current month (in policies and guards)",
     "memory": "the unexpired shared memory visible to this instance: {workflow: {key: value}, global: {key: value}}"
     " — `workflow` is shared by the top-level instance with its parallel branches and subflows, `global` by "
-    "every workflow of the tenant (e.g. `has(memory.workflow.lead_data)`, `memory.global.threshold > 3`)",
+    "every workflow of the tenant (e.g. `has(memory.workflow.lead_data)`, `memory.global.threshold > 3`); "
+    "each namespace the workflow declares in `memory_namespaces` is there too (`memory.support_squad`)",
 }
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
 
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
+from engine.definition.error_kinds import ANY_ERROR, ErrorKind
 from engine.definition.map_state import MapIterator, MapState
+from engine.definition.paths import ContextPath
 from engine.definition.transitions import Transition
 
 __all__ = [
@@ -24,11 +26,13 @@ __all__ = [
     "MapState",
     "ParallelState",
     "Retry",
+    "RetryRule",
     "State",
     "SubflowState",
     "TaskState",
     "WaitEvent",
     "WaitState",
+    "retry_rules",
 ]
 
 
@@ -44,8 +48,8 @@ class _StateBase(Model):
     )
 
 
-class Retry(Model):
-    """How a failed action is tried again before the state takes its `error` transition."""
+class _Backoff(Model):
+    """When an action is tried again, and how long each wait is."""
 
     max_attempts: int = Field(3, ge=1, le=100, description="Attempts in all, the first one included.")
     backoff: Literal["fixed", "exponential"] = "exponential"
@@ -53,10 +57,61 @@ class Retry(Model):
     max_interval_s: float = Field(300.0, gt=0, le=86_400 * 7)
     multiplier: float = Field(2.0, ge=1, le=10)
     jitter: bool = Field(True, description="Randomise each wait by up to ±50% to spread retries.")
+
+
+class Retry(_Backoff):
+    """The single-policy shorthand: one rule for the kinds in `retry_on` (every kind when empty)."""
+
     retry_on: list[str] = Field(
         default_factory=list,
         description="Error kinds worth retrying (e.g. 'timeout', 'rate_limited'); empty retries every kind.",
     )
+
+    def rules(self) -> tuple[RetryRule, ...]:
+        """The shorthand as the one rule it means."""
+        return (RetryRule(errors=list(self.retry_on), **self.model_dump(exclude={"retry_on"})),)
+
+
+class RetryRule(_Backoff):
+    """One rule of a task's `retry` list: how failures of the kinds in `errors` are tried again. The first
+    rule naming a failure's kind (or '*', or with no `errors`) applies; a kind no rule names is not retried.
+    `max_attempts` counts the first attempt plus the retries this rule made."""
+
+    errors: list[ErrorKind] = Field(
+        default_factory=list, description="The error kinds it applies to; empty or ['*'] is every kind."
+    )
+
+    @property
+    def catches_all(self) -> bool:
+        return not self.errors or ANY_ERROR in self.errors
+
+    def matches(self, kind: str) -> bool:
+        return self.catches_all or kind in self.errors
+
+
+def _retry_form(value: Any) -> str | None:
+    """Which form a `retry` is written in, so that a mistake is reported against that form alone."""
+    if isinstance(value, dict | Retry):
+        return "retry:policy"
+    return "retry:rules" if isinstance(value, list | tuple) else None
+
+
+# The tags carry a ':' (no field name does), so that a finding's pointer leaves them out.
+RetrySpec = Annotated[
+    Annotated[Retry, Tag("retry:policy")]
+    | Annotated[list[RetryRule], Field(min_length=1, max_length=20), Tag("retry:rules")],
+    Discriminator(_retry_form, custom_error_type="retry_form",
+                  custom_error_message="'retry' must be a list of retry rules, or one retry policy object"),
+]
+
+
+def retry_rules(retry: Retry | list[RetryRule] | None) -> tuple[RetryRule, ...]:
+    """A task's `retry` in its one meaning: the ordered rules (none: one attempt)."""
+    if retry is None:
+        return ()
+    if isinstance(retry, Retry):
+        return retry.rules()
+    return tuple(retry)
 
 
 class TaskState(_StateBase):
@@ -70,8 +125,13 @@ class TaskState(_StateBase):
     input: dict[str, Expression] = Field(
         default_factory=dict, description="The action's input: each key computed by a CEL expression."
     )
-    output: Identifier | None = Field(None, description="The context key the action's result is stored under.")
-    retry: Retry | None = None
+    output: ContextPath | None = Field(
+        None, description="Where the action's result is stored: a context key or a dotted path into nested objects."
+    )
+    retry: RetrySpec | None = Field(
+        None, description="How failed attempts are tried again: ordered rules by error kind (the first that "
+        "names the kind applies), or one policy object (shorthand for one rule)."
+    )
     timeout_s: float | None = Field(None, gt=0, le=86_400, description="Seconds before an attempt fails.")
 
 
@@ -130,7 +190,7 @@ class WaitState(_StateBase):
     deadline: Expression | None = Field(None, description="CEL giving an RFC 3339 timestamp.")
     event: WaitEvent | None = None
     timeout: IsoDuration | None = Field(None, description="With `event`: how long to wait before `timeout`.")
-    output: Identifier | None = Field(None, description="With `event`: the context key for its payload.")
+    output: ContextPath | None = Field(None, description="With `event`: the context key or path for its payload.")
 
     @model_validator(mode="after")
     def _one_condition(self) -> WaitState:
@@ -182,7 +242,7 @@ class SubflowState(_StateBase):
     workflow: Identifier
     version: PositiveInt | None = Field(None, description="A fixed version; absent means the latest deployed.")
     input: dict[str, Expression] = Field(default_factory=dict, description="The child's context, by CEL.")
-    output: Identifier | None = Field(None, description="The context key for the child's result.")
+    output: ContextPath | None = Field(None, description="The context key or path for the child's result.")
 
 
 class FinalState(_StateBase):

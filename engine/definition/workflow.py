@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, PositiveInt
+from pydantic import AfterValidator, Field, PositiveInt
 
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
@@ -73,6 +73,20 @@ class Position(Model):
     y: float
 
 
+def _not_a_scope(name: str) -> str:
+    if name in ("workflow", "global"):
+        raise ValueError(f"'{name}' is a scope of every instance's memory, not a namespace to declare")
+    return name
+
+
+MemoryNamespace = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64,
+          description="A namespace of the tenant's shared memory, e.g. 'support_squad'."),
+    AfterValidator(_not_a_scope),
+]
+
+
 class Workflow(Model):
     """A workflow definition: explicit states and transitions over a typed context."""
 
@@ -95,6 +109,9 @@ class Workflow(Model):
     starts_on: list[StartTrigger] = Field(default_factory=list)
     examples: list[Example] = Field(default_factory=list)
     layout: dict[str, Position] = Field(default_factory=dict, description="Node positions for the designer.")
+    memory_namespaces: list[MemoryNamespace] | None = Field(
+        None, description="Namespaces of the tenant's shared memory that other flows write and this one reads, "
+                          "read-only: CEL sees each as `memory.<name>` ({key: value}).")
 
     def final_states(self) -> dict[str, FinalState]:
         return {sid: s for sid, s in self.states.items() if isinstance(s, FinalState)}

@@ -3,8 +3,9 @@
 Tasks are Lambda functions (`${AWS::Region}`/`${AWS::AccountId}` placeholders for CloudFormation/SAM) or, for
 dotted actions, service integrations; subflows start a nested execution; choices become Choice rules (the
 shared CEL subset); waits become Seconds/Timestamp/TimestampPath; a choice with one unguarded way on becomes a
-Pass; error transitions become Catch (guards on `event.kind`), retries Retry. Approvals, event waits,
-policies and CEL beyond the subset cannot be expressed: each is an error finding naming the state.
+Pass; error transitions become Catch (their `errors`, or guards on `event.kind`), retry rules Retry.
+Approvals, event waits, policies and CEL beyond the subset cannot be expressed: each is an error finding naming
+the state.
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ import math
 from typing import Any
 
 from engine.definition import (
+    ANY_ERROR,
     ANY_SOURCE,
     ChoiceState,
     FinalState,
     ParallelState,
-    Retry,
+    RetryRule,
     SubflowState,
     TaskState,
     Transition,
     WaitState,
     Workflow,
+    retry_rules,
 )
 from engine.definition.durations import parse_duration
 from engine.interop.asl_choice import rule_of_guard
@@ -47,11 +50,13 @@ class _Cannot(Exception):
 
 
 def _errors(kinds: list[str]) -> list[str]:
+    if ANY_ERROR in kinds:
+        return ["States.ALL"]
     return [("States.Timeout" if k == "timeout" else k) for k in kinds] or ["States.ALL"]
 
 
-def _retrier(retry: Retry) -> dict[str, Any]:
-    return {"ErrorEquals": _errors(list(retry.retry_on)), "IntervalSeconds": math.ceil(retry.initial_interval_s),
+def _retrier(retry: RetryRule) -> dict[str, Any]:
+    return {"ErrorEquals": _errors(list(retry.errors)), "IntervalSeconds": math.ceil(retry.initial_interval_s),
             "MaxAttempts": retry.max_attempts - 1,
             "BackoffRate": retry.multiplier if retry.backoff == "exponential" else 1.0,
             "MaxDelaySeconds": math.ceil(retry.max_interval_s), "JitterStrategy": "FULL" if retry.jitter else "NONE"}
@@ -73,8 +78,17 @@ def _error_kinds(guard: str | None) -> list[str]:
     raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only (event.kind == '…')")
 
 
+def _caught(t: Transition) -> list[str]:
+    """The ErrorEquals of an `error` transition: its `errors` list, or the kinds its guard tests."""
+    if t.catches is None:
+        return _error_kinds(t.guard)
+    if t.guard is not None:
+        raise _Cannot(f"error guard '{t.guard}' beside 'errors'", "a Catch tests error names only")
+    return _errors(sorted(t.catches))
+
+
 def _catch(t: Transition) -> dict[str, Any]:
-    catcher: dict[str, Any] = {"ErrorEquals": _error_kinds(t.guard), "Next": t.dest}
+    catcher: dict[str, Any] = {"ErrorEquals": _caught(t), "Next": t.dest}
     if not t.assign:
         catcher["ResultPath"] = None
     elif len(t.assign) == 1 and next(iter(t.assign.values())) == "event":
@@ -169,7 +183,7 @@ class _Writer:
         if state.timeout_s is not None:
             body["TimeoutSeconds"] = math.ceil(state.timeout_s)
         if state.retry is not None:
-            body["Retry"] = [_retrier(state.retry)]
+            body["Retry"] = [_retrier(rule) for rule in retry_rules(state.retry)]
         return body
 
     def catch(self, errors: list[Transition]) -> dict[str, Any]:

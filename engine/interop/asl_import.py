@@ -122,12 +122,13 @@ def _result_key(m: _Machine, name: str, state: dict[str, Any], sid: str, what: s
                f"context and stores the {what} under '{sid}' (paths that read it later need the '{sid}.' prefix)",
                "ResultPath")
         return sid
-    if len(path.parts) > 1 or not isinstance(path.parts[0], str):
-        raise m.refuse(name, "ResultPath", f"'{raw}' is nested; results are stored under a top-level key",
+    if not all(isinstance(part, str) for part in path.parts):
+        raise m.refuse(name, "ResultPath", f"'{raw}' indexes a list; results are stored under object keys",
                        "ResultPath")
-    key = to_identifier(path.parts[0])
-    if key != path.parts[0]:
-        m.warn(name, "ResultPath", f"the key '{path.parts[0]}' is stored as '{key}'", "ResultPath")
+    given = ".".join(map(str, path.parts))
+    key = ".".join(to_identifier(str(part)) for part in path.parts)
+    if key != given:
+        m.warn(name, "ResultPath", f"the key '{given}' is stored as '{key}'", "ResultPath")
     return key
 
 
@@ -161,40 +162,46 @@ def _error_guard(failed: bool, kinds: list[str]) -> str:
     return f"event.kind in {cel_literal(kinds)}"
 
 
-def _retry(m: _Machine, name: str, retriers: Any) -> dict[str, Any] | None:
+_RETRIER_KEYS = ("IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy")
+
+
+def _rule(m: _Machine, name: str, i: int, retrier: dict[str, Any]) -> dict[str, Any]:
+    """One retrier as a retry rule (its `errors` empty when it takes every kind)."""
+    unknown = set(retrier) - {*_RETRIER_KEYS, "ErrorEquals", "Comment"}
+    if unknown:
+        raise m.refuse(name, f"Retry field {sorted(unknown)[0]}", "no Statewright counterpart", "Retry", i)
+    every, failed, named = _kinds(m, name, retrier.get("ErrorEquals"), ("Retry", i, "ErrorEquals"))
+    if failed and not every:
+        m.warn(name, "Retry on States.TaskFailed", "retried on every error kind, timeouts included", "Retry", i)
+    attempts = int(retrier.get("MaxAttempts", 3)) + 1
+    rate = float(retrier.get("BackoffRate", 2.0))
+    if attempts > 100 or rate > 10:
+        raise m.refuse(name, "Retry", "at most 99 retries and a BackoffRate of at most 10 are supported", "Retry", i)
+    rule: dict[str, Any] = {"errors": [] if every or failed else sorted(set(named)), "max_attempts": attempts,
+                            "backoff": "exponential" if rate > 1 else "fixed",
+                            "initial_interval_s": float(retrier.get("IntervalSeconds", 1)),
+                            "multiplier": max(rate, 1.0), "jitter": retrier.get("JitterStrategy", "NONE") == "FULL"}
+    if "MaxDelaySeconds" in retrier:
+        rule["max_interval_s"] = float(retrier["MaxDelaySeconds"])
+    return rule
+
+
+def _retry(m: _Machine, name: str, retriers: Any) -> dict[str, Any] | list[dict[str, Any]] | None:
+    """Retriers with the same settings become one policy (`retry_on` their kinds together); retriers that
+    differ become retry rules, in order."""
     if not isinstance(retriers, list):
         raise m.refuse(name, "Retry", "a list of retriers is required", "Retry")
     active = [(i, r) for i, r in enumerate(retriers) if isinstance(r, dict) and r.get("MaxAttempts", 3) != 0]
     if not active:
         return None
-    keys = ("IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy")
+    rules = [_rule(m, name, i, retrier) for i, retrier in active]
     first = active[0][1]
-    for i, retrier in active:
-        unknown = set(retrier) - {*keys, "ErrorEquals", "Comment"}
-        if unknown:
-            raise m.refuse(name, f"Retry field {sorted(unknown)[0]}", "no Statewright counterpart", "Retry", i)
-        if any(retrier.get(k) != first.get(k) for k in keys):
-            raise m.refuse(name, "several Retriers with different settings",
-                           "a task has one retry policy; give the retriers the same interval, attempts and backoff",
-                           "Retry", i)
-    every, kinds = False, []
-    for i, retrier in active:
-        all_errors, failed, named = _kinds(m, name, retrier.get("ErrorEquals"), ("Retry", i, "ErrorEquals"))
-        if failed and not all_errors:
-            m.warn(name, "Retry on States.TaskFailed", "retried on every error kind, timeouts included", "Retry", i)
-        every = every or all_errors or failed
-        kinds += named
-    attempts = int(first.get("MaxAttempts", 3)) + 1
-    rate = float(first.get("BackoffRate", 2.0))
-    if attempts > 100 or rate > 10:
-        raise m.refuse(name, "Retry", "at most 99 retries and a BackoffRate of at most 10 are supported", "Retry")
-    retry: dict[str, Any] = {"max_attempts": attempts, "backoff": "exponential" if rate > 1 else "fixed",
-                             "initial_interval_s": float(first.get("IntervalSeconds", 1)),
-                             "multiplier": max(rate, 1.0), "jitter": first.get("JitterStrategy", "NONE") == "FULL",
-                             "retry_on": [] if every else sorted(set(kinds))}
-    if "MaxDelaySeconds" in first:
-        retry["max_interval_s"] = float(first["MaxDelaySeconds"])
-    return retry
+    if any(any(r.get(k) != first.get(k) for k in _RETRIER_KEYS) for _, r in active):
+        return rules
+    every = any(not rule["errors"] for rule in rules)
+    kinds = sorted({kind for rule in rules for kind in rule["errors"]})
+    policy = {key: value for key, value in rules[0].items() if key != "errors"}
+    return {**policy, "retry_on": [] if every else kinds}
 
 
 def _catches(m: _Machine, name: str, sid: str, state: dict[str, Any], also_timeout_from: str | None = None) -> None:

@@ -28,7 +28,11 @@ def _normal(node: Node) -> Node:  # noqa: PLR0911 - one rewrite per shape
     if isinstance(node, And | Or):
         items: list[Node] = []
         for item in (_normal(i) for i in node.items):
-            items.extend(item.items if isinstance(item, And | Or) and type(item) is type(node) else [item])
+            for part in item.items if isinstance(item, And | Or) and type(item) is type(node) else [item]:
+                if part not in items:  # `a && a` is `a`: a repeat says nothing more
+                    items.append(part)
+        if len(items) == 1:
+            return items[0]
         if isinstance(node, And) and all(isinstance(i, Has) for i in items):
             longest = max(items, key=lambda i: len(i.path.parts))  # type: ignore[union-attr]
             assert isinstance(longest, Has)
@@ -81,8 +85,9 @@ def _compare_machine(path: str, a: MachineView, b: MachineView, body: bool, out:
                            f"{[t.dest for t in theirs]}")
                 continue
             for mine, their in zip(items, theirs, strict=True):
-                if not same_guard(mine.guard, their.guard):
-                    out.append(f"{path}/{sid} on {trigger} → {mine.dest}: guard '{mine.guard}' vs '{their.guard}'")
+                ours, others = mine.effective_guard(), their.effective_guard()
+                if not same_guard(ours, others):
+                    out.append(f"{path}/{sid} on {trigger} → {mine.dest}: guard '{ours}' vs '{others}'")
                 if body and dict(mine.assign) != dict(their.assign):
                     out.append(f"{path}/{sid} on {trigger} → {mine.dest}: assign {mine.assign} vs {their.assign}")
 

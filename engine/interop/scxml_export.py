@@ -45,7 +45,7 @@ def _transitions(parent: ET.Element, sid: str, view: MachineView) -> None:
                 edge.set("event", trigger)
             if t.guard is not None:
                 edge.set("cond", t.guard)
-            extra = {k: v for k, v in (("id", t.id), ("priority", t.priority or None),
+            extra = {k: v for k, v in (("id", t.id), ("priority", t.priority or None), ("errors", t.errors or None),
                                        ("description", t.description), ("any_source", t.source == ANY_SOURCE or None))
                      if v is not None}
             _details(edge, extra)

@@ -53,7 +53,8 @@ def _transition(t: Transition, prefix: str = "") -> dict[str, Any]:
         out["guard"] = {"type": guard_name(t.guard), "params": {"expression": t.guard}}
     if t.assign:
         out["actions"] = [{"type": "set_" + "_".join(t.assign), "params": dict(t.assign)}]
-    meta = {k: v for k, v in (("id", t.id), ("priority", t.priority or None)) if v is not None}
+    meta = {k: v for k, v in (("id", t.id), ("priority", t.priority or None), ("errors", t.errors or None))
+            if v is not None}
     if meta:
         out["meta"] = {META_KEY: meta}
     if t.description:

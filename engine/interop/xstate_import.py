@@ -81,7 +81,7 @@ def _edge(b: _Build, name: str, source: str | list[str] | None, *, trigger: str 
                            "other actions run in task states")
         edge.setdefault("assign", {}).update(params)
     meta = (raw.get("meta") or {}).get(META_KEY) or {}
-    edge.update({k: v for k, v in meta.items() if k in ("id", "priority")})
+    edge.update({k: v for k, v in meta.items() if k in ("id", "priority", "errors")})
     if raw.get("description"):
         edge["description"] = raw["description"]
     return edge

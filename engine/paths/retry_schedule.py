@@ -1,4 +1,4 @@
-"""How many attempts a task's retry policy allows, and the waits between them at their shortest and longest.
+"""How many attempts a task's retry rules allow at most, and the waits between them at their shortest and longest.
 
 The one place the path analysis reads a task's `retry`, so a change of that field's shape changes this file."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.definition import Retry, TaskState
+from engine.definition import RetryRule, TaskState, retry_rules
 
 __all__ = ["RetrySchedule", "retry_schedule"]
 
@@ -20,18 +20,22 @@ class RetrySchedule:
     longest_waits_s: float  # ... each at its longest
 
 
-def _wait(retry: Retry, attempt: int) -> float:
-    """The wait after attempt `attempt` before jitter (as engine.runtime.retries.retry_delay computes it)."""
-    base = retry.initial_interval_s if retry.backoff == "fixed" \
-        else retry.initial_interval_s * retry.multiplier ** (attempt - 1)
-    return min(base, retry.max_interval_s)
+def _wait(rule: RetryRule, retry: int) -> float:
+    """The wait before the rule's `retry`-th retry, before jitter (as engine.runtime.retries.retry_delay
+    computes it)."""
+    base = rule.initial_interval_s if rule.backoff == "fixed" \
+        else rule.initial_interval_s * rule.multiplier ** (retry - 1)
+    return min(base, rule.max_interval_s)
 
 
 def retry_schedule(task: TaskState) -> RetrySchedule:
-    """One attempt without a policy; else `max_attempts` with a backoff wait between each two."""
-    retry = task.retry
-    if retry is None:
-        return RetrySchedule(1, 0.0, 0.0)
-    waits = sum(_wait(retry, attempt) for attempt in range(1, retry.max_attempts))
-    low, high = (_JITTER_LOW, _JITTER_HIGH) if retry.jitter else (1.0, 1.0)
-    return RetrySchedule(retry.max_attempts, waits * low, waits * high)
+    """One attempt without retry rules. Each rule counts its own retries (`max_attempts - 1` of them), so at
+    most the first attempt and every rule's retries, each rule's waits between them."""
+    rules = retry_rules(task.retry)
+    attempts = 1 + sum(rule.max_attempts - 1 for rule in rules)
+    low = high = 0.0
+    for rule in rules:
+        waits = sum(_wait(rule, retry) for retry in range(1, rule.max_attempts))
+        low += waits * (_JITTER_LOW if rule.jitter else 1.0)
+        high += waits * (_JITTER_HIGH if rule.jitter else 1.0)
+    return RetrySchedule(attempts, low, high)

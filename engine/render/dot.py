@@ -15,7 +15,7 @@ from typing import Literal
 
 from engine.definition import ANY_SOURCE, FinalState, State, Workflow
 from engine.render.highlight import Highlight
-from engine.render.labels import AUTO, clean, edge_label, node_label
+from engine.render.labels import clean, edge_label, node_label, trigger_text
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
 from engine.render.style import (
@@ -112,7 +112,7 @@ def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP) 
 def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
     """`T3 · trigger`, the guard wrapped over a few short lines, then the priority."""
     transition = edge.transition
-    lines = [f"T{edge.index + 1} · {transition.trigger or AUTO}"]
+    lines = [f"T{edge.index + 1} · {trigger_text(transition)}"]
     if transition.guard:
         guard = clean(transition.guard, _COMPACT_GUARD_WRAP * _COMPACT_GUARD_LINES)
         lines.extend(textwrap.wrap(f"[{guard}]", _COMPACT_GUARD_WRAP, break_on_hyphens=False))

@@ -18,7 +18,7 @@ from engine.definition import (
 )
 from engine.render.style import style_of
 
-__all__ = ["AUTO", "NodeLabel", "clean", "edge_label", "node_label"]
+__all__ = ["AUTO", "NodeLabel", "clean", "edge_label", "node_label", "trigger_text"]
 
 AUTO = "auto"
 _LONGEST = 60
@@ -92,9 +92,18 @@ def node_label(state_id: str, state: State) -> NodeLabel:
     return NodeLabel(title or state_id, tuple(lines))
 
 
+def trigger_text(transition: Transition) -> str:
+    """The trigger, or 'auto'; an `error` transition limited to some kinds names them: 'error (timeout | http_5xx)'."""
+    kinds = transition.catches
+    if kinds is None:
+        return transition.trigger or AUTO
+    return clean(f"{transition.trigger} ({' | '.join(sorted(kinds))})")
+
+
 def edge_label(transition: Transition) -> tuple[str, ...]:
-    """The trigger (or 'auto'), then `[guard]`, then the priority when it is not the default."""
-    lines = [transition.trigger or AUTO]
+    """The trigger (or 'auto') with the error kinds it catches, then `[guard]`, then the priority when it is
+    not the default."""
+    lines = [trigger_text(transition)]
     if transition.guard:
         lines.append(f"[{clean(transition.guard, 48)}]")
     if transition.priority:

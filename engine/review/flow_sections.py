@@ -35,7 +35,7 @@ def _assign(transition: Transition) -> object:
 
 def _rows(transitions: list[Transition]) -> Iterator[tuple[object, ...]]:
     for index, transition in enumerate(transitions):
-        guard, words = _guard(transition.guard)
+        guard, words = _guard(transition.effective_guard())  # an `errors` list as the condition it means
         rows: tuple[object, ...] = (
             f"T{index + 1}", _source(transition), transition.trigger or "auto", transition.dest, guard, words,
             transition.priority or "—", _assign(transition),

@@ -9,12 +9,13 @@ from engine.definition import (
     FinalState,
     MapState,
     ParallelState,
-    Retry,
+    RetryRule,
     State,
     SubflowState,
     TaskState,
     WaitState,
     Workflow,
+    retry_rules,
 )
 from engine.render import all_states
 from engine.review.html_parts import Markup, code, items, section, table, text
@@ -28,14 +29,14 @@ def _who(approvers: Approvers | None) -> str:
     return ", ".join([*(f"role {r}" for r in approvers.roles), *(f"user {u}" for u in approvers.users)])
 
 
-def _retry(retry: Retry) -> str:
-    if retry.max_attempts == 1:
-        return "no retries"
-    kinds = ", ".join(retry.retry_on) if retry.retry_on else "any error"
-    wait = (f"every {retry.initial_interval_s:g} s" if retry.backoff == "fixed"
-            else f"{retry.initial_interval_s:g} s, growing {retry.multiplier:g} times each try, "
-                 f"up to {retry.max_interval_s:g} s")
-    return f"{retry.max_attempts} attempts in all, {wait}, on {kinds}"
+def _retry(rule: RetryRule) -> str:
+    kinds = "any error" if rule.catches_all else ", ".join(rule.errors)
+    if rule.max_attempts == 1:
+        return f"no retries on {kinds}"
+    wait = (f"every {rule.initial_interval_s:g} s" if rule.backoff == "fixed"
+            else f"{rule.initial_interval_s:g} s, growing {rule.multiplier:g} times each try, "
+                 f"up to {rule.max_interval_s:g} s")
+    return f"{rule.max_attempts} attempts in all, {wait}, on {kinds}"
 
 
 def _does(state: State) -> list[object]:  # noqa: PLR0911 - one line per state type
@@ -77,8 +78,7 @@ def _limits(state: State) -> list[object]:
     if isinstance(state, TaskState):
         if state.timeout_s:
             lines.append(f"timeout {state.timeout_s:g} s per attempt")
-        if state.retry:
-            lines.append(_retry(state.retry))
+        lines.extend(_retry(rule) for rule in retry_rules(state.retry))
     if isinstance(state, (ApprovalState, WaitState)) and state.timeout:
         lines.append(f"timeout after {state.timeout}")
     return lines

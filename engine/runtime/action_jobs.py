@@ -11,13 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 from engine import tracing
-from engine.definition import Agent, Retry
+from engine.definition import Agent
 from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
 from engine.runtime.memory import SharedMemory
-from engine.runtime.retries import MAX_RETRY_AFTER_S, retry_delay, should_retry
+from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
@@ -38,6 +38,7 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),
         trace_context=payload.get("trace"),
+        retry=parse_rules(payload.get("retry")), last_error=job.last_error,
     )
 
 
@@ -93,12 +94,13 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     payload = job.payload
     jobs = JobStore(tx)
     outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
-    retry = Retry.model_validate(payload["retry"]) if payload.get("retry") else None
-    if outcome.failed and should_retry(retry, job.attempt, outcome.error_kind or "error", outcome.retryable):
-        assert retry is not None
-        due = now + max(retry_delay(retry, job.attempt, rt.rng), min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
-        if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due,
-                            error=_error(outcome, job.attempt), now=now):
+    plan = None if not outcome.failed else plan_retry(
+        parse_rules(payload.get("retry")), outcome.error_kind or "error", outcome.retryable, attempt=job.attempt,
+        last_error=job.last_error, rng=rt.rng)
+    if plan is not None:
+        due = now + max(plan.delay_s, min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
+        failure = {**_error(outcome, job.attempt), "rule": plan.rule, "retries": list(plan.retries)}
+        if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
             _record_attempt(tx, job, outcome, "retry", now)
             _record_spend(tx, job, outcome, instance, now)
         return False

@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from engine.definition import Agent
+from engine.definition import Agent, RetryRule
 from engine.errors import StatewrightError
+from engine.runtime.retries import will_retry
 
 if TYPE_CHECKING:
     from engine.runtime.memory import InstanceMemory
@@ -43,6 +44,15 @@ class ActionRequest:
     budget_limit: float | None = None  # the agent's most for this one action; an executor may refuse to spend past it
     # the trace context (W3C traceparent) of the step that asked for the action, when tracing is on
     trace_context: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    # the task's retry rules and the job's last error (which carries each rule's retries so far):
+    # `will_retry` says whether a failure gets another attempt
+    retry: tuple[RetryRule, ...] = ()
+    last_error: Any = field(default=None, repr=False, compare=False)
+
+    def will_retry(self, kind: str) -> bool:
+        """Whether a retryable failure of `kind` in this attempt gets another attempt under the task's rules
+        (False once the rule for its kind has made its retries, and for a kind no rule names)."""
+        return will_retry(self.retry, kind, attempt=self.attempt, last_error=self.last_error)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,8 @@ AgentSource = Agent | dict[str, Any] | str | bytes | Path
 
 
 def parse_agent(source: AgentSource) -> Agent:
-    """An agent from a model, a dict, JSON text or a file, through the validating loader."""
-    if isinstance(source, Agent):
-        return source
+    """An agent from a model, a dict, JSON text or a file, through the validating loader (a model is checked
+    too: its `action_tools` must name its own actions and tools)."""
     from engine.validation.loader import require_agent  # noqa: PLC0415 - the loader pulls in the checks
 
     try:

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any, overload
 
+from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
@@ -31,8 +32,9 @@ __all__ = ["AsyncEngine"]
 class AsyncEngine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
-                 migrate: bool = True) -> None:
-        self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate)
+                 migrate: bool = True, notifications: NotificationSettings | None = None) -> None:
+        self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate,
+                             notifications=notifications)
         self.memory = AsyncSharedMemory(self.engine.memory)
 
     @overload

@@ -11,9 +11,10 @@ import math
 from functools import lru_cache
 from typing import Any
 
+from engine.definition.paths import path_parts
 from engine.errors import InvalidInput
 
-__all__ = ["check_context"]
+__all__ = ["check_context", "schema_at"]
 
 
 @lru_cache(maxsize=512)
@@ -60,3 +61,15 @@ def check_context(schema: dict[str, Any], context: Any) -> None:
     errors = [f"{_pointer(list(e.instance_path))}: {e.message}" for e in validator.iter_errors(context)]
     if errors:
         raise InvalidInput("the context does not fit the workflow's schema: " + "; ".join(errors[:10]))
+
+
+def schema_at(schema: Any, path: str) -> dict[str, Any] | None:
+    """The schema a context schema declares for the value at `path` ('enrichment.company.size' follows
+    `properties` down), or None where it declares none."""
+    found = schema
+    for key in path_parts(path):
+        properties = found.get("properties") if isinstance(found, dict) else None
+        found = properties.get(key) if isinstance(properties, dict) else None
+        if not isinstance(found, dict):
+            return None
+    return found if isinstance(found, dict) else None

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from engine.errors import ConcurrencyConflict, StorageError
+from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import HandlerRegistry
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import Deployments
@@ -32,6 +33,7 @@ class Runtime:
     handlers: HandlerRegistry
     heartbeat_s: float = DEFAULT_HEARTBEAT_S  # how often a worker renews the leases of the jobs it runs
     rng: random.Random = field(default_factory=random.Random)
+    notifications: NotificationSettings | None = None  # where approval notices go (engine.runtime.notice_jobs)
 
     @property
     def lease_s(self) -> float:

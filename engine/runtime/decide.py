@@ -20,6 +20,7 @@ from engine.definition import Agent, ChoiceState, FinalState, MapState, Policy, 
 from engine.definition.expressions import ExpressionError
 from engine.errors import RedriveRefused, TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
+from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
@@ -112,8 +113,15 @@ class _Run:
                 changes.update(event.payload.get("context") or {})
             elif isinstance(state, MapState) and state.output and isinstance(event.payload, dict):
                 changes[state.output] = event.payload.get("results", [])
+        try:
+            written = with_changes(self.context, changes) if changes else self.context
+        except PathConflict as exc:
+            if event.system:
+                self.fail(event, "output_path", exc.message)
+                return
+            raise TransitionNotAllowed(event.name, self.state, exc.message) from exc
         # The variables, built (once) only if a guard or an assignment reads them.
-        scope = cache(lambda: self.scope(event.payload, {**self.context, **changes} if changes else None))
+        scope = cache(lambda: self.scope(event.payload, written if changes else None))
 
         fired = self.c.fire(self.state, event.name, scope)
         if fired is None or fired.transition is None:
@@ -130,13 +138,16 @@ class _Run:
             raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {accepted})")
         try:
             if fired.transition.assign:
-                changes.update(evaluate_mapping(fired.transition.assign, scope()))
-        except ExpressionError as exc:
+                assigned = evaluate_mapping(fired.transition.assign, scope())
+                written = with_changes(written, assigned)
+                changes.update(assigned)
+        except (ExpressionError, PathConflict) as exc:
+            why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message
             if event.system:
-                self.fail(event, "assign", f"{exc.expression}: {exc.message}", guards=fired.evaluations)
+                self.fail(event, "assign", why, guards=fired.evaluations)
                 return
-            raise TransitionNotAllowed(event.name, self.state, f"an assignment failed: {exc}") from exc
-        self.context.update(changes)
+            raise TransitionNotAllowed(event.name, self.state, f"an assignment failed: {why}") from exc
+        self.context = written
         arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
                            leave_effects(state, event.name))
         self.move(fired.transition.dest, arrival)
@@ -269,10 +280,11 @@ class _Run:
         automatic = Event(AUTO, system=True)
         try:
             changes = evaluate_mapping(transition.assign, self.scope()) if transition.assign else {}
-        except ExpressionError as exc:
-            self.fail(automatic, "assign", f"{exc.expression}: {exc.message}", guards=guards)
+            self.context = with_changes(self.context, changes) if changes else self.context
+        except (ExpressionError, PathConflict) as exc:
+            why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message
+            self.fail(automatic, "assign", why, guards=guards)
             return
-        self.context.update(changes)
         source = self.state
         arrival = _Arrival(source, Event(AUTO), index, guards, changes, leave_effects(self.c.states[source], AUTO))
         self.move(transition.dest, arrival)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.definition import Retry
+from engine.definition import RetryRule
 
 __all__ = [
     "ArmTimer",
@@ -26,7 +26,7 @@ class RunAction:
     action: str
     input: dict[str, Any]
     agent: str | None = None
-    retry: Retry | None = None
+    retry: tuple[RetryRule, ...] = ()  # the task's retry rules, in order (none: one attempt)
     timeout_s: float | None = None
     agent_version: str | None = None  # the deployed version of `agent` it runs under
     budget_limit: float | None = None  # the agent's limit on the action's cost

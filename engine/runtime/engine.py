@@ -20,6 +20,7 @@ from typing import Any, overload
 
 from engine.definition import Agent
 from engine.json_limits import MAX_DEFINITION_BYTES, check_json
+from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
 from engine.runtime.approvals import decide_approval
@@ -58,7 +59,8 @@ __all__ = ["Engine"]
 class Engine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
-                 migrate: bool = True, rng: random.Random | None = None) -> None:
+                 migrate: bool = True, rng: random.Random | None = None,
+                 notifications: NotificationSettings | None = None) -> None:
         self.database = create_database_engine(database_url)
         if migrate:
             ensure_schema(self.database)
@@ -67,7 +69,8 @@ class Engine:
         store = Store(self.database)
         deployments = Deployments(store, self.clock)
         self.runtime = Runtime(store, self.clock, deployments, DecisionWriter(deployments), self.handlers,
-                               heartbeat_s, rng or random.Random())  # noqa: S311 - jitter for retries, not secrets
+                               heartbeat_s, rng or random.Random(),  # noqa: S311 - jitter for retries, not secrets
+                               notifications or NotificationSettings.from_env())
         self.memory = SharedMemory(store, self.clock)  # shared key/value memory with a TTL: engine.runtime.memory
         self._worker: Worker | None = None
         self._lock = threading.Lock()

@@ -15,6 +15,7 @@ from engine.definition import (
     SubflowState,
     TaskState,
     WaitState,
+    retry_rules,
 )
 from engine.definition.durations import parse_duration
 from engine.definition.expressions import ExpressionError
@@ -61,7 +62,7 @@ def _deadline(source: str, scope: dict[str, Any]) -> float:
 def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]],
           output_schema: dict[str, Any] | None) -> list[Effect]:
     given = evaluate_mapping(state.input, scope()) if state.input else {}
-    return [RunAction(state_id, state.action, given, state.agent, state.retry, state.timeout_s,
+    return [RunAction(state_id, state.action, given, state.agent, retry_rules(state.retry), state.timeout_s,
                       output_schema=output_schema)]
 
 

@@ -2,10 +2,11 @@
 dies, its leases lapse and another worker takes the jobs up — and the attempt that was running counts, recorded
 with the outcome `lost`, so an action that kills its worker cannot be retried forever.
 
-A task may lose as many attempts as its retry policy's `max_attempts` allows (whatever its `retry_on` says: a
-dead worker is not an error of the action's kind), a task without one `LOST_ATTEMPTS_WITHOUT_RETRY`. When the
-last is lost the task fails with the error kind `lost` through its `error` transition — or, with none, the
-instance is marked `stuck` where it is and waits for an operator (Camunda's incident).
+A task may lose as many attempts as the most generous of its retry rules' `max_attempts` allows (whatever kinds
+the rules name: a dead worker is not an error of the action's kind), a task without retries
+`LOST_ATTEMPTS_WITHOUT_RETRY`. When the last is lost the task fails with the error kind `lost` through its
+`error` transition — or, with none, the instance is marked `stuck` where it is and waits for an operator
+(Camunda's incident).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from engine import tracing
-from engine.definition import Retry
 from engine.runtime.core import Runtime
+from engine.runtime.retries import parse_rules
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
@@ -30,9 +31,9 @@ LOST_ATTEMPTS_WITHOUT_RETRY = 3  # in all: a worker's crash is tried again twice
 
 
 def attempt_limit(job: JobRecord) -> int:
-    """How many attempts the job's task has in all, lost ones included."""
-    retry = job.payload.get("retry")
-    return Retry.model_validate(retry).max_attempts if retry else LOST_ATTEMPTS_WITHOUT_RETRY
+    """How many attempts the job's task has in all, lost ones included: the most any of its retry rules allows."""
+    rules = parse_rules(job.payload.get("retry"))
+    return max(rule.max_attempts for rule in rules) if rules else LOST_ATTEMPTS_WITHOUT_RETRY
 
 
 def _lost_attempt(job: JobRecord) -> int:

@@ -19,6 +19,7 @@ from transitions import Machine
 from engine.definition import Branch, MapIterator, MapState, ParallelState, State, TaskState, Transition, Workflow
 from engine.definition.expressions import ExpressionError
 from engine.definition.scope import workflow_reads
+from engine.runtime.context_schema import schema_at
 from engine.runtime.map_items import ITERATOR
 from engine.runtime.snapshot import AUTO
 from engine.runtime.variables import evaluate
@@ -73,12 +74,10 @@ class _Cursor:
 
 
 def _output_schemas(workflow: Workflow) -> dict[str, dict[str, Any]]:
-    """Each task's output schema: the `context` schema's property its `output` key is stored under."""
-    properties = (workflow.context or {}).get("properties") if isinstance(workflow.context, dict) else None
-    if not isinstance(properties, dict):
-        return {}
-    return {sid: properties[s.output] for sid, s in workflow.states.items()
-            if isinstance(s, TaskState) and s.output and isinstance(properties.get(s.output), dict)}
+    """Each task's output schema: what the `context` schema declares at the key or path of its `output`."""
+    found = {sid: schema_at(workflow.context, s.output) for sid, s in workflow.states.items()
+             if isinstance(s, TaskState) and s.output}
+    return {sid: schema for sid, schema in found.items() if schema is not None}
 
 
 class CompiledWorkflow:
@@ -91,6 +90,7 @@ class CompiledWorkflow:
         self.transitions: list[Transition] = list(workflow.transitions)
         self.reads_budget = _reads(workflow, "budget")
         self.reads_memory = workflow_reads(workflow, "memory")  # else `memory` is not loaded for its decisions
+        self.memory_namespaces = tuple(workflow.memory_namespaces or ())
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
         self.output_schemas = _output_schemas(workflow)
         self._lock = threading.Lock()
@@ -124,22 +124,27 @@ class CompiledWorkflow:
     def _guard(self, index: int) -> Callable[[Any], bool]:
         transition = self.transitions[index]
         source = transition.guard
+        kinds = transition.catches
+        shown = transition.effective_guard()
 
         def check(event_data: Any) -> bool:
             frame: _Frame = event_data.args[0]
+            if kinds is not None and _error_kind(frame.scope) not in kinds:
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, shown, False))
+                return False
             if source is None:
-                frame.evaluations.append(GuardEvaluation(index, transition.dest, None, True))
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, shown, True))
                 return True
             try:
                 value = evaluate(source, frame.scope)
             except ExpressionError as exc:
-                frame.evaluations.append(GuardEvaluation(index, transition.dest, source, False, exc.message))
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, shown, False, exc.message))
                 return False
             if not isinstance(value, bool):
                 error = f"the guard gave {type(value).__name__}, not a boolean"
-                frame.evaluations.append(GuardEvaluation(index, transition.dest, source, False, error))
+                frame.evaluations.append(GuardEvaluation(index, transition.dest, shown, False, error))
                 return False
-            frame.evaluations.append(GuardEvaluation(index, transition.dest, source, value))
+            frame.evaluations.append(GuardEvaluation(index, transition.dest, shown, value))
             return value
 
         return check
@@ -185,6 +190,11 @@ class CompiledWorkflow:
         return fired
 
 
+def _error_kind(scope: dict[str, Any]) -> Any:
+    event = scope.get("event")
+    return event.get("kind") if isinstance(event, dict) else None
+
+
 def _reads(workflow: Workflow, name: str) -> bool:
     """Whether any guard or policy condition of the workflow mentions `name` (cheap text test, conservative)."""
     texts = [t.guard or "" for t in workflow.transitions] + [p.condition for p in workflow.policies]
@@ -223,6 +233,7 @@ def branch_workflow(workflow: Workflow, path: str) -> Workflow:
         "states": {sid: s.model_dump(by_alias=True, exclude_none=True) for sid, s in found.states.items()},
         "transitions": [t.model_dump(by_alias=True, exclude_none=True) for t in found.transitions],
         "policies": [p.model_dump(by_alias=True, exclude_none=True) for p in workflow.policies],
+        "memory_namespaces": workflow.memory_namespaces,
     })
 
 

@@ -10,6 +10,9 @@ Writers: `engine.memory` (the embedding API), a handler's `request.memory`, and 
 Readers: the same, and CEL, where `memory` is `{"workflow": {key: value}, "global": {key: value}}` for the
 instance deciding — loaded (one query) only for workflows whose expressions mention `memory`.
 
+A value may be a list that workers grow with `append`, one atomic statement each (storage/memory.py), and read
+with `get_list`. A workflow's declared `memory_namespaces` are read-only views of the global memory in CEL.
+
 An expired entry is never read; its row is replaced when the key is written again, and the worker's sweep
 deletes the rest.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Protocol, TypeVar
@@ -205,6 +208,31 @@ class ScopedMemory:
         self._database.run(work, write=True)
         return MemoryEntry(key, value, expires, now)
 
+    def append(self, key: str, item: Any, *, ttl_s: float | None = DEFAULT_TTL_S) -> None:
+        """Add `item` (JSON) to the end of the list under `key` — one atomic statement, so concurrent workers
+        appending to one key lose no item; an absent or expired key starts a new list. The list expires `ttl_s`
+        seconds from now (None: never), renewed by every append. A key holding anything but a list is refused."""
+        _check_key(key)
+        ttl = _check_ttl(ttl_s)
+        _check_json(item, "the item")
+        now = self._database.clock.now()
+        expires = None if ttl is None else now + ttl
+
+        def work(tx: Transaction) -> bool:
+            place = self._locate(tx)
+            return MemoryStore(tx).append(place.tenant, place.scope, key, item, expires_at=expires, now=now)
+
+        if not self._database.run(work, write=True):
+            raise InvalidInput(f"the memory key '{key}' holds a value that is not a list; append adds to lists only")
+
+    def get_list(self, key: str) -> list[Any]:
+        """The list under `key`, oldest item first; [] when there is none (or it expired). A key holding anything
+        but a list is refused."""
+        found = self.get(key, [])
+        if not isinstance(found, list):
+            raise InvalidInput(f"the memory key '{key}' holds a {type(found).__name__}, not a list")
+        return found
+
     def entry(self, key: str) -> MemoryEntry | None:
         """The unexpired entry under `key`, with its expiry time; None when there is none."""
         _check_key(key)
@@ -295,6 +323,15 @@ class SharedMemory:
         """The unexpired entry under `key`, with its expiry time; None when there is none."""
         return self.scope(tenant=tenant, instance_id=instance_id).entry(key)
 
+    def append(self, key: str, item: Any, *, ttl_s: float | None = DEFAULT_TTL_S, tenant: str | None = None,
+               instance_id: str | None = None) -> None:
+        """Add `item` (JSON) to the end of the list under `key`, atomically (`ScopedMemory.append`)."""
+        self.scope(tenant=tenant, instance_id=instance_id).append(key, item, ttl_s=ttl_s)
+
+    def get_list(self, key: str, *, tenant: str | None = None, instance_id: str | None = None) -> list[Any]:
+        """The list under `key`, oldest item first; [] when there is none."""
+        return self.scope(tenant=tenant, instance_id=instance_id).get_list(key)
+
     def get(self, key: str, default: Any = None, *, tenant: str | None = None,
             instance_id: str | None = None) -> Any:
         """The value under `key`, or `default` when there is none (or it expired)."""
@@ -309,7 +346,8 @@ class SharedMemory:
         return self.scope(tenant=tenant, instance_id=instance_id).items()
 
     def visible(self, instance_id: str) -> dict[str, dict[str, Any]]:
-        """What the instance's CEL expressions see as `memory`: {"workflow": {...}, "global": {...}}."""
+        """What the instance's CEL expressions see as `memory`: {"workflow": {...}, "global": {...}} (the
+        namespaces its workflow declares are views of `global`)."""
         now = self._database.clock.now()
         return self._database.run(lambda tx: _load(tx, _ROOTS.of(tx, instance_id), now))
 
@@ -337,6 +375,13 @@ class AsyncSharedMemory:
                     instance_id: str | None = None) -> MemoryEntry | None:
         return await asyncio.to_thread(self.sync.entry, key, tenant=tenant, instance_id=instance_id)
 
+    async def append(self, key: str, item: Any, *, ttl_s: float | None = DEFAULT_TTL_S, tenant: str | None = None,
+                     instance_id: str | None = None) -> None:
+        await asyncio.to_thread(self.sync.append, key, item, ttl_s=ttl_s, tenant=tenant, instance_id=instance_id)
+
+    async def get_list(self, key: str, *, tenant: str | None = None, instance_id: str | None = None) -> list[Any]:
+        return await asyncio.to_thread(self.sync.get_list, key, tenant=tenant, instance_id=instance_id)
+
     async def get(self, key: str, default: Any = None, *, tenant: str | None = None,
                   instance_id: str | None = None) -> Any:
         return await asyncio.to_thread(self.sync.get, key, default, tenant=tenant, instance_id=instance_id)
@@ -352,14 +397,23 @@ class AsyncSharedMemory:
 
 
 # --- the CEL variable -----------------------------------------------------------------------------------
-def _load(tx: Transaction, place: _Place, now: float) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {"workflow": {}, "global": {}}
+def _load(tx: Transaction, place: _Place, now: float, namespaces: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+    """`workflow` and `global`, and each declared namespace: the global keys `<name>:<key>`, by `<key>`."""
+    found: dict[str, dict[str, Any]] = {"workflow": {}, "global": {}, **{name: {} for name in namespaces}}
     for record in MemoryStore(tx).visible(place.tenant, [place.scope, GLOBAL], now):
-        found["global" if record.scope == GLOBAL else "workflow"][record.key] = record.value
+        if record.scope != GLOBAL:
+            found["workflow"][record.key] = record.value
+            continue
+        found["global"][record.key] = record.value
+        name, colon, key = record.key.partition(":")
+        if colon and name in namespaces:
+            found[name][key] = record.value
     return found
 
 
-def memory_variable(tx: Transaction, instance: InstanceRecord, now: float) -> dict[str, dict[str, Any]]:
+def memory_variable(tx: Transaction, instance: InstanceRecord, now: float,
+                    namespaces: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
     """`memory` for a decision of `instance`, in the decision's transaction: one query (and, the first time a
-    branch or subflow child is seen, one per ancestor to find its top-level instance)."""
-    return _load(tx, _ROOTS.of_record(tx, instance), now)
+    branch or subflow child is seen, one per ancestor to find its top-level instance). The workflow's declared
+    `memory_namespaces` are views of the global memory, read-only (CEL writes nothing)."""
+    return _load(tx, _ROOTS.of_record(tx, instance), now, namespaces)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.runtime.context_paths import with_changes
 from engine.runtime.core import Runtime
 from engine.runtime.queries import load_instance
 from engine.runtime.views import ReplayReport
@@ -29,7 +30,7 @@ def rebuild(rows: list[HistoryRecord]) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"seq {row.seq} leaves '{row.from_state}' but the instance was in '{state}'")
         state, status = row.to_state, row.status
         change = row.context_change or {}
-        context.update(change.get("set") or {})
+        context = with_changes(context, change.get("set") or {})
         if "result" in change:
             result = change["result"]
         if "error" in change:

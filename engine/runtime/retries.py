@@ -1,32 +1,88 @@
-"""Task retries: which failures are tried again, and how long to wait (exponential backoff with jitter)."""
+"""Task retries: which failures are tried again, by which of the task's retry rules, and how long to wait
+(exponential backoff with jitter).
+
+A task's rules travel with its action job as JSON (a list of rules; a job enqueued before rules existed carries
+the single-policy object). Each rule counts its own retries, carried from attempt to attempt in the job's
+`last_error` under `retries` (one count per rule), as Step Functions' retriers do.
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from engine.definition import Retry
+from engine.definition import Retry, RetryRule
 
-__all__ = ["MAX_RETRY_AFTER_S", "retry_delay", "should_retry"]
+__all__ = ["MAX_RETRY_AFTER_S", "RetryPlan", "matching_rule", "parse_rules", "plan_retry", "retry_delay",
+           "will_retry"]
 
 # the longest a failing service's Retry-After may delay a retry (a day: beyond that it is an outage, not a limit)
 MAX_RETRY_AFTER_S = 86_400.0
 
 
-def should_retry(retry: Retry | None, attempt: int, kind: str, retryable: bool) -> bool:
-    """Only with a retry policy, below its maximum attempts, for a retryable error of a named kind
-    (any kind when `retry_on` is empty)."""
-    if retry is None or not retryable or attempt >= retry.max_attempts:
-        return False
-    return not retry.retry_on or kind in retry.retry_on
+@dataclass(frozen=True, slots=True)
+class RetryPlan:
+    """Try again: by rule `rule`, after `delay_s`; `retries` are every rule's retry counts including this one."""
+
+    rule: int
+    delay_s: float
+    retries: tuple[int, ...]
 
 
-def retry_delay(retry: Retry, attempt: int, rng: random.Random | Any) -> float:
-    """Seconds before attempt `attempt + 1`: initial * multiplier^(attempt-1) (or fixed), capped, then
-    randomised by ±50% when `jitter` is on."""
-    if retry.backoff == "fixed":
-        base = retry.initial_interval_s
+def parse_rules(stored: Any) -> tuple[RetryRule, ...]:
+    """The rules a job carries: a list of rules, the single-policy object, or nothing."""
+    if not stored:
+        return ()
+    if isinstance(stored, dict):
+        return Retry.model_validate(stored).rules()
+    return tuple(RetryRule.model_validate(rule) for rule in stored)
+
+
+def matching_rule(rules: Sequence[RetryRule], kind: str) -> int | None:
+    """The index of the first rule that applies to `kind`."""
+    return next((i for i, rule in enumerate(rules) if rule.matches(kind)), None)
+
+
+def _counts(last_error: Any, size: int, attempt: int) -> list[int]:
+    """Each rule's retries so far; a job retried before rules counted their own has one rule, whose retries
+    are the attempts made but the first."""
+    found = last_error.get("retries") if isinstance(last_error, dict) else None
+    if isinstance(found, list) and len(found) == size and all(isinstance(n, int) for n in found):
+        return list(found)
+    return [attempt - 1] if size == 1 else [0] * size
+
+
+def plan_retry(rules: Sequence[RetryRule], kind: str, retryable: bool, *, attempt: int, last_error: Any,
+               rng: random.Random | Any) -> RetryPlan | None:
+    """Whether a failure of `kind` is tried again: only a retryable one, by the first rule naming its kind,
+    while that rule has made fewer than `max_attempts - 1` retries. `attempt`: the attempt that failed (1 for
+    the first); `last_error`: the job's error from the attempt before, which carries the rules' counts."""
+    index = matching_rule(rules, kind) if retryable else None
+    if index is None:
+        return None
+    counts = _counts(last_error, len(rules), attempt)
+    rule = rules[index]
+    if counts[index] + 1 >= rule.max_attempts:
+        return None
+    counts[index] += 1
+    return RetryPlan(index, retry_delay(rule, counts[index], rng), tuple(counts))
+
+
+def will_retry(rules: Sequence[RetryRule], kind: str, *, attempt: int, last_error: Any) -> bool:
+    """Whether a retryable failure of `kind` after attempt `attempt` would be tried again (`plan_retry`'s
+    answer, without the delay)."""
+    index = matching_rule(rules, kind)
+    return index is not None and _counts(last_error, len(rules), attempt)[index] + 1 < rules[index].max_attempts
+
+
+def retry_delay(rule: RetryRule | Retry, retry: int, rng: random.Random | Any) -> float:
+    """Seconds before the rule's `retry`-th retry (1 for the first): initial * multiplier^(retry-1) (or fixed),
+    capped, then randomised by ±50% when `jitter` is on."""
+    if rule.backoff == "fixed":
+        base = rule.initial_interval_s
     else:
-        base = retry.initial_interval_s * retry.multiplier ** (attempt - 1)
-    base = min(base, retry.max_interval_s)
-    return base * rng.uniform(0.5, 1.5) if retry.jitter else base
+        base = rule.initial_interval_s * rule.multiplier ** (retry - 1)
+    base = min(base, rule.max_interval_s)
+    return base * rng.uniform(0.5, 1.5) if rule.jitter else base

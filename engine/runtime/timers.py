@@ -4,6 +4,7 @@ fires once however many workers look, and a crash before the commit leaves it ar
 from __future__ import annotations
 
 from engine.definition import ApprovalState
+from engine.runtime.approval_notices import announce_approval
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.core import Runtime
 from engine.runtime.snapshot import Event
@@ -25,7 +26,9 @@ def _escalate(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> None:
     if not isinstance(state, ApprovalState) or state.escalation is None or pending is None or pending.id is None:
         return
     to = state.escalation.to
-    approvals.add_assignees(pending.id, [("user", u) for u in to.users] + [("role", r) for r in to.roles])
+    added = [("user", u) for u in to.users] + [("role", r) for r in to.roles]
+    approvals.add_assignees(pending.id, added)
+    announce_approval(tx, pending, pending.id, "escalated", rt.clock.now(), to=added)
 
 
 def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:
@@ -37,7 +40,11 @@ def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:
         return
     now = rt.clock.now()
     if timer.fire == "timeout":
-        ApprovalStore(tx).close_for_instance(instance.id, status="timed_out", at=now)
+        approvals = ApprovalStore(tx)
+        pending = approvals.pending_for_instance(instance.id)
+        approvals.close_for_instance(instance.id, status="timed_out", at=now)
+        if pending is not None and pending.id is not None:
+            announce_approval(tx, pending, pending.id, "timed_out", now)
     payload = {"timer": timer.fire, "due_at": to_rfc3339(timer.due_at)}
     take_step(rt, tx, instance, Event(timer.fire, payload, system=True), now=now)
 

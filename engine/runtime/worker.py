@@ -25,6 +25,7 @@ from engine.runtime.events import deliver_event
 from engine.runtime.heartbeat import Heartbeat, lease_for
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
+from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
 from engine.runtime.timers import fire_next_timer, next_timer_due
@@ -162,6 +163,8 @@ class Worker:
             elif job.kind == "deliver":
                 deliver_event(self.rt, int(job.payload["event_id"]))
                 self.rt.write(lambda tx: self._done(tx, job))
+            elif job.kind in NOTICE_JOBS:
+                run_notice_job(self.rt, job, self.owner)
             else:
                 log.error("job %s has an unknown kind '%s'", job.id, job.kind)
         except StatewrightError:

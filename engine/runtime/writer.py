@@ -14,6 +14,7 @@ from engine import tracing
 from engine.definition import Agent
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
+from engine.runtime.approval_notices import announce_approval
 from engine.runtime.budget_view import budget_variable
 from engine.runtime.context_schema import check_context
 from engine.runtime.decide import Decision, Step, decide, start
@@ -79,7 +80,7 @@ class DecisionWriter:
         about = {"id": instance.id, "workflow": instance.workflow_id, "version": instance.workflow_version,
                  "tenant": instance.tenant}
         budget = budget_variable(tx, instance.tenant, now) if compiled.reads_budget else None
-        memory = memory_variable(tx, instance, now) if compiled.reads_memory else {}
+        memory = memory_variable(tx, instance, now, compiled.memory_namespaces) if compiled.reads_memory else {}
         agents: AgentLookup = NO_AGENTS
         if compiled.agent_ids:  # looked up lazily: only a decision entering an agent's task reads them
             agents = _AgentsInForce(self.deployments.agents, tx, compiled.agent_ids, tenant=instance.tenant, now=now,
@@ -167,7 +168,7 @@ class DecisionWriter:
             payload = {"seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
                        "agent": effect.agent, "timeout_s": effect.timeout_s,
                        "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
-                       "retry": None if effect.retry is None else effect.retry.model_dump(mode="json")}
+                       "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
             trace = tracing.current_carrier()
@@ -198,7 +199,8 @@ class DecisionWriter:
             request=effect.request, status="pending", due_at=effect.due_at, created_at=now,
         )
         assignees = [("user", u) for u in effect.users] + [("role", r) for r in effect.roles]
-        ApprovalStore(tx).open(record, assignees)
+        approval_id = ApprovalStore(tx).open(record, assignees)
+        announce_approval(tx, record, approval_id, "requested", now)
 
     def _start_child(self, tx: Transaction, parent: InstanceRecord, seq: int, effect: StartChild,
                      now: float) -> None:

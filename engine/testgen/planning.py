@@ -243,14 +243,16 @@ class Planner:
             transition = self.workflow.transitions[index]
             if (walk.state, index) in {(s.source, s.index) for s in walk.steps}:
                 continue  # loops are taken once
-            earlier = [self.workflow.transitions[i].guard for i in group[:position]]
-            solved = solve(base.data, [g for g in earlier if g], transition.guard, self.schema)
+            # an `errors` list is a condition on the event's kind like any guard (`event.kind == 'timeout'`)
+            earlier = [self.workflow.transitions[i].effective_guard() for i in group[:position]]
+            solved = solve(base.data, [g for g in earlier if g], transition.effective_guard(), self.schema)
             if solved.data is None:
                 if self._is_goal(goal, walk.state, index):
                     self.failures[goal] = solved.reason
                 continue
             moves.append(self._advance(base, solved.data, transition, index, how, trigger,
-                                       tuple(i for i in group[:position] if self.workflow.transitions[i].guard), goal))
+                                       tuple(i for i in group[:position]
+                                             if self.workflow.transitions[i].effective_guard()), goal))
         return moves
 
     def _is_goal(self, goal: Goal, source: str, index: int) -> bool:

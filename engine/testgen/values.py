@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from engine.testgen.cel_reading import Comparison, Literal, Part, PathRef
+from engine.testgen.cel_reading import Comparison, Literal, Other, Part, PathRef
 
 __all__ = ["ABSENT", "boundary_values", "default_for", "get_path", "schema_at", "set_path"]
 
@@ -110,6 +110,9 @@ def _compared(comparison: Comparison, world: dict[str, Any], schema: dict[str, A
         if isinstance(known, int | float) and not isinstance(known, bool):
             return _number(comparison.op, known)
         return []
+    if isinstance(other, Other) and comparison.op == "in":  # `kind in ['a', 'b']`: each member, then one outside
+        members = [child.value for child in other.children if isinstance(child, Literal)]
+        return [*members, "not_listed"] if members else []
     if not isinstance(other, Literal):
         return []
     value = other.value

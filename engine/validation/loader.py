@@ -12,6 +12,7 @@ from engine.definition import Agent, Workflow
 from engine.errors import InvalidDefinition
 from engine.validation.catalog import Catalog
 from engine.validation.checks import run_checks
+from engine.validation.checks.agents import check_agent
 from engine.validation.findings import Finding, has_errors, pointer
 from engine.validation.parsing import find_duplicate_keys, parse_json, validate_model
 
@@ -87,8 +88,16 @@ def load_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog 
     return Loaded(workflow, findings, name)
 
 
-def load_agent(source: str | bytes | Path | dict[str, Any]) -> Loaded[Agent]:
-    agent, findings, name = _load(Agent, source)
+def load_agent(source: str | bytes | Path | dict[str, Any] | Agent) -> Loaded[Agent]:
+    """Parse (unless given the model), validate against the model, then run the agent's named checks."""
+    agent: Agent | None
+    findings: list[Finding]
+    if isinstance(source, Agent):
+        agent, findings, name = source, [], f"<agent {source.id}>"
+    else:
+        agent, findings, name = _load(Agent, source)
+    if agent is not None:
+        findings += check_agent(agent)
     return Loaded(None if has_errors(findings) else agent, findings, name)
 
 
@@ -100,7 +109,7 @@ def require_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catal
     return loaded.model
 
 
-def require_agent(source: str | bytes | Path | dict[str, Any]) -> Agent:
+def require_agent(source: str | bytes | Path | dict[str, Any] | Agent) -> Agent:
     """Load an agent or raise `InvalidDefinition` with the findings."""
     loaded = load_agent(source)
     if loaded.model is None:

@@ -92,7 +92,7 @@ def _child(node: Any, token: str | int) -> Any:
 
 
 def _is_tag(node: dict[str, Any], token: str) -> bool:
-    return node.get("type") == token or token.startswith("function-") or "[" in token
+    return node.get("type") == token or token.startswith("function-") or "[" in token or ":" in token
 
 
 def _describe(error: Any) -> str:

@@ -26,7 +26,7 @@ _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
 
 def _field(loc: Sequence[Any]) -> str:
-    names = [str(part) for part in loc if isinstance(part, str)]
+    names = [str(part) for part in loc if isinstance(part, str) and ":" not in part]  # 'retry:rules' is a tag
     return names[-1] if names else "this value"
 
 

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
 
-from agents.executors import LlmExecutor, LlmSettings, register_llm
+from agents.executors import LlmExecutor, LlmSettings, register_llm, tool_function_name
 from agents.handlers import shipped_definitions
-from agents.tools import ToolRegistry
-from engine import ActionError, ActionRequest, ActionResult, Engine, ManualClock
+from agents.tools import Sandbox, ToolRegistry
+from engine import ActionError, ActionRequest, ActionResult, Engine, InstanceView, ManualClock
+from engine.definition import Retry
 
 
 @pytest.fixture
@@ -74,8 +75,7 @@ def test_a_tool_call_runs_the_sandbox_tool_and_is_recorded_as_a_step(server: tup
         request_for("search_crm_duplicates", "bdr_concierge", {"email": "jane.smith@globex.com"}))
     assert result.output == {"duplicate": True, "contact_id": "C-2001"}
     offered = {t["function"]["name"] for t in script.requests[0]["tools"]}
-    assert "crm__contacts__search" in offered
-    assert "crm__notes__add" in offered
+    assert offered == {"crm__contacts__search"}  # the action's own tools, not all of the agent's
     [step] = result.steps
     assert step["action"] == "crm.contacts.search"
     assert step["parameters"] == {"email": "jane.smith@globex.com"}
@@ -200,6 +200,29 @@ def test_tool_call_mistakes_go_back_to_the_model_and_are_recorded_as_steps(
     assert "there is no tool 'crm__companies__update'" in json.loads(answers[1]["content"])["error"]["message"]
 
 
+def test_an_action_is_offered_only_its_tools_and_a_call_to_another_is_refused_unrun(
+        server: tuple[str, Script], tools: ToolRegistry, sandbox: Sandbox, clock: ManualClock) -> None:
+    url, script = server
+    agent = shipped_definitions()[1]["support_concierge"]
+    assert "slack.notify" in agent.tools
+    script.replies += [
+        Reply(completion(None, [tool_call("c1", "slack.notify", {"channel": "#support-oncall", "text": "P1!"})])),
+        Reply(completion('{"priority": "P3", "category": "account", "summary": "locked out"}')),
+    ]
+    result = executor(url, tools, clock).run(request_for("classify_ticket", "support_concierge", {"subject": "x"}))
+    offered = sorted(t["function"]["name"] for t in script.requests[0]["tools"])
+    assert offered == sorted(tool_function_name(t) for t in agent.action_tools["classify_ticket"])  # type: ignore[index]
+    assert "slack__notify" not in offered
+    [step] = result.steps
+    assert (step["action"], step["error"]["kind"]) == ("slack.notify", "tool_not_allowed")
+    assert "result" not in step
+    answer = json.loads(script.requests[1]["messages"][-1]["content"])
+    assert answer["error"]["kind"] == "tool_not_allowed"
+    assert "the action 'classify_ticket'" in answer["error"]["message"]
+    assert sandbox.chat.messages(channel="#support-oncall") == []  # never run
+    assert result.output["priority"] == "P3"
+
+
 def test_tool_schemas_are_typed_and_hide_what_the_engine_supplies(server: tuple[str, Script], tools: ToolRegistry,
                                                                  clock: ManualClock) -> None:
     url, script = server
@@ -317,19 +340,11 @@ def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[
     script.replies += [Reply(completion(None, [search], prompt=1000, completion_tokens=100)),
                        Reply({"error": "overloaded"}, status=500),
                        Reply(completion('{"email": "ann@example.com"}', prompt=200, completion_tokens=50))]
-    flow = json.loads(json.dumps(FLOW))
-    flow["id"] = "llm_retry"
-    flow["states"]["extract"]["retry"] = {"max_attempts": 2, "initial_interval_s": 1, "jitter": False}
     failed_attempt = (1000 * 0.15 + 100 * 0.60) / 1e6
     good_attempt = (200 * 0.15 + 50 * 0.60) / 1e6
     with Engine(database_url, clock=clock) as engine:
-        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
-        engine.deploy(flow)
-        run = engine.start("llm_retry", {"email": "ann@example.com"})
-        engine.run_until_idle()
-        clock.advance(2)
-        engine.run_until_idle()
-        assert engine.get(run.id).state == "done"
+        run = _run_retried_once(engine, url, clock, "llm_retry", wait_s=2)
+        assert run.state == "done"
         (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
         spent = engine.budget()["spent"]
         (by_instance,) = engine.cost_totals(by="instance_id")
@@ -337,6 +352,21 @@ def test_tokens_spent_by_failed_attempts_count_against_the_budget(server: tuple[
                                                               ("done", pytest.approx(good_attempt))]
     assert spent == pytest.approx(failed_attempt + good_attempt)
     assert by_instance.amount == pytest.approx(failed_attempt + good_attempt)
+
+
+def _run_retried_once(engine: Engine, url: str, clock: ManualClock, flow_id: str, *, wait_s: float) -> InstanceView:
+    """FLOW with two attempts for its task (1 s apart) on the llm executor: started, and run again after
+    `wait_s`."""
+    flow = json.loads(json.dumps(FLOW))
+    flow["id"] = flow_id
+    flow["states"]["extract"]["retry"] = {"max_attempts": 2, "initial_interval_s": 1, "jitter": False}
+    register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+    engine.deploy(flow)
+    run = engine.start(flow_id, {"email": "ann@example.com"})
+    engine.run_until_idle()
+    clock.advance(wait_s)
+    engine.run_until_idle()
+    return engine.get(run.id)
 
 
 def test_a_transient_provider_failure_is_retried_after_the_wait_the_provider_asked_for(
@@ -421,3 +451,68 @@ def test_a_call_that_could_pass_the_agents_budget_is_refused_before_spending(
     assert script.requests == []
     roomy = replace(tight, budget_limit=0.01)
     assert executor(url, tools, clock).run(roomy).output == {"duplicate": False}
+
+
+def _with_fallback(attempt: int, max_attempts: int, retry_on: tuple[str, ...] = ()) -> ActionRequest:
+    bdr = shipped_definitions()[1]["bdr_concierge"]
+    return replace(request_for("extract_lead", "bdr_concierge", {"email": "ann@example.com"}), attempt=attempt,
+                   retry=Retry(max_attempts=max_attempts, retry_on=list(retry_on)).rules(),
+                   agent_definition=bdr.model_copy(update={"fallback_model": "gpt-4.1"}))
+
+
+def test_on_the_last_attempt_a_failing_model_is_replaced_by_the_agents_fallback(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "overloaded"}, status=503),
+                       Reply(completion('{"email": "ann@example.com"}', prompt=1000, completion_tokens=100))]
+    result = executor(url, tools, clock).run(_with_fallback(attempt=3, max_attempts=3))
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini", "gpt-4.1"]
+    assert result.output == {"email": "ann@example.com"}
+    [step] = result.steps
+    assert (step["action"], step["parameters"]) == ("model.fallback", {"from": "gpt-4o-mini", "to": "gpt-4.1"})
+    assert step["error"]["kind"] == "unavailable"
+    assert "HTTP 503" in step["error"]["message"]
+    assert result.cost is not None
+    assert result.cost.model == "gpt-4.1"
+    assert result.cost.amount == pytest.approx((1000 * 2.0 + 100 * 8.0) / 1e6)  # the fallback's own price
+
+
+def test_a_failure_the_task_would_not_retry_falls_back_at_once(server: tuple[str, Script], tools: ToolRegistry,
+                                                               clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "slow down"}, status=429), Reply(completion("{}"))]
+    result = executor(url, tools, clock).run(_with_fallback(attempt=1, max_attempts=3, retry_on=("timeout",)))
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini", "gpt-4.1"]
+    assert result.steps[0]["error"]["kind"] == "rate_limited"
+
+
+@pytest.mark.parametrize(("status", "attempt", "kind"), [
+    (503, 1, "unavailable"),  # retries are left: the task's policy retries the agent's own model first
+    (400, 2, "llm_http"),  # the last attempt, but a refusal another model would not mend
+])
+def test_no_fallback_before_the_last_attempt_nor_for_a_permanent_refusal(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock, status: int, attempt: int,
+        kind: str) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "no"}, status=status), Reply(completion("{}"))]
+    with pytest.raises(ActionError) as failed:
+        executor(url, tools, clock).run(_with_fallback(attempt=attempt, max_attempts=2))
+    assert failed.value.kind == kind
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini"]
+
+
+def test_a_task_recovers_on_the_fallback_model_after_its_retries_recorded_in_history(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply({"error": "overloaded"}, status=500), Reply({"error": "overloaded"}, status=500),
+                       Reply(completion('{"email": "ann@example.com"}'))]
+    bdr = shipped_definitions()[1]["bdr_concierge"]
+    with Engine(database_url, clock=clock) as engine:
+        engine.deploy_agent(bdr.model_copy(update={"fallback_model": "gpt-4.1", "version": "9.0.0"}))
+        run = _run_retried_once(engine, url, clock, "llm_fallback", wait_s=1)
+        assert run.state == "done"
+        (attempts,) = [h.attempts for h in engine.history(run.id) if h.attempts]
+    assert [r["model"] for r in script.requests] == ["gpt-4o-mini", "gpt-4o-mini", "gpt-4.1"]
+    assert [a["outcome"] for a in attempts] == ["retry", "done"]
+    assert attempts[0]["steps"] == []
+    assert [s["action"] for s in attempts[1]["steps"]] == ["model.fallback"]

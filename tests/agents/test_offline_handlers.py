@@ -107,6 +107,27 @@ def test_run_as_a_deployed_agent_an_action_calls_only_the_agents_tools(offline: 
     assert "result" not in last
 
 
+def test_run_as_a_deployed_agent_an_action_calls_only_its_own_tools(offline: OfflineHandlers, engine: Engine) -> None:
+    bdr = shipped_definitions()[1]["bdr_concierge"]
+    handler = engine.handlers.get("book_meeting")
+    assert handler is not None
+    assert "calendar.events.search" in bdr.tools
+    narrowed = dict(bdr.action_tools or {})
+    narrowed["book_meeting"] = [t for t in narrowed["book_meeting"] if t != "calendar.events.search"]
+    request = ActionRequest(action="book_meeting", input=MEETING, context={}, idempotency_key="inst-9:3", attempt=1,
+                            instance_id="inst-9", workflow_id="lead_qualification", state="book_meeting",
+                            tenant="default", agent="bdr_concierge",
+                            agent_definition=bdr.model_copy(update={"action_tools": narrowed}))
+    with pytest.raises(ActionError) as refused:
+        handler(request)
+    assert refused.value.kind == "tool_not_allowed"
+    assert "the action 'book_meeting' of the agent 'bdr_concierge' may not call 'calendar.events.search'" \
+        in refused.value.detail
+    called = [step["action"] for step in refused.value.steps]
+    assert called[-1] == "calendar.events.search"
+    assert "calendar.events.create" not in called  # it stopped before booking anything
+
+
 def test_a_model_without_a_price_runs_with_its_tokens_counted_and_no_amount() -> None:
     _, agents = shipped_definitions()
     cost = Pricing(agents, prices={}).cost("support_concierge", {"subject": "locked out"}, [], {"priority": "P3"})

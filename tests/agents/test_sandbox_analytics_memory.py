@@ -67,3 +67,20 @@ def test_the_memory_tools_read_and_write_the_engines_shared_memory(tools: ToolRe
     with pytest.raises(ToolError) as missing:
         tools.call("memory.get", {"key": "k", "scope": "workflow:no-such-instance"})
     assert missing.value.kind == "not_found"
+
+
+def test_the_memory_list_tools_append_in_order_and_refuse_what_is_not_a_list(tools: ToolRegistry,
+                                                                             engine: Engine) -> None:
+    assert tools.call("memory.get_list", {"key": "escalations", "scope": "support_squad"}) == {
+        "scope": "support_squad", "key": "escalations", "items": [], "count": 0}
+    tools.call("memory.append", {"key": "escalations", "value": {"ticket_id": "T-1"}, "scope": "support_squad"})
+    engine.memory.append("support_squad:escalations", {"ticket_id": "T-2"})
+    listed = tools.call("memory.get_list", {"key": "escalations", "scope": "support_squad"})
+    assert (listed["items"], listed["count"]) == ([{"ticket_id": "T-1"}, {"ticket_id": "T-2"}], 2)
+    tools.call("memory.set", {"key": "threshold", "value": 5})
+    for tool, parameters in (("memory.append", {"key": "threshold", "value": 6}),
+                             ("memory.get_list", {"key": "threshold"})):
+        with pytest.raises(ToolError) as refused:
+            tools.call(tool, parameters)
+        assert refused.value.kind == "validation"
+    assert engine.memory.get("threshold") == 5

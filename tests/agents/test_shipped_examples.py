@@ -317,3 +317,19 @@ def test_the_daily_digest_sends_what_the_monitoring_queued(offline: OfflineHandl
     assert [e["recipient"] for e in offline.sandbox.mailbox.sent(tag="daily_digest")] == ["ops.emea@example.com"]
     again = _run(engine, workflow, _example(workflow, "daily_digest_run"))
     assert again.result["digest"]["digests"] == []  # a queued item is sent once
+
+
+def test_the_ops_squad_reads_what_the_support_squad_wrote_in_shared_memory(offline: OfflineHandlers,
+                                                                           engine: Engine) -> None:
+    ops = WORKFLOWS["ops_squad"]
+    before = _run(engine, ops, _example(ops, "emea_breach_escalates_to_account_owner"))
+    assert before.context["assessment"]["support_escalations_today"] == 0
+    support = WORKFLOWS["support_squad"]
+    for name in ("production_outage_escalates_immediately", "knowledge_gap_escalates", "password_reset_is_deflected"):
+        _run(engine, support, _example(support, name))
+    assert [e["ticket_id"] for e in engine.memory.get_list("support_squad:escalations:2030-01-15")] == [
+        "T-2002", "T-2003"]  # the deflected ticket is not an escalation
+    after = _run(engine, ops, _example(ops, "emea_breach_escalates_to_account_owner"))
+    assessment = after.context["assessment"]
+    assert assessment["support_escalations_today"] == 2
+    assert any("escalated 2 ticket(s) today, P1: T-2002" in a for a in assessment["recommended_actions"])

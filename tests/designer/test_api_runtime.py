@@ -535,6 +535,20 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert 'statewright_retry_ratio{tenant="initech",workflow="_all"} 0.25' in text.text
     assert 'statewright_completion_ratio{tenant="initech",workflow="review_flow"} 0.666667' in text.text
     assert_problem(
-        env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 400
+        env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 422
     )
     assert_problem(env.client.get("/metrics"), 401)
+    series = env.client.get("/api/metrics/series", params={"since": since, "buckets": 4},
+                            headers=tokens["metrics-analyst"]).json()
+    assert len(series["buckets"]) == 4
+    assert sum(b["started"] for b in series["buckets"]) == 4
+    assert (sum(b["ended"] for b in series["buckets"]), sum(b["failed"] for b in series["buckets"])) == (3, 1)
+    (durations,) = series["durations"]
+    assert (durations["workflow_id"], durations["count"]) == ("review_flow", 3)
+    assert durations["p50"] <= durations["p90"] <= durations["max"]
+    assert series["cost_by_workflow"] == [{"name": "review_flow", "cost": 1.0}]
+    assert series["cost_by_agent"] == [{"name": "(no agent)", "cost": 1.0}]
+    (waits,) = series["approval_waits"]
+    assert (waits["workflow_id"], waits["count"], waits["pending"]) == ("review_flow", 2, 1)
+    assert_problem(env.client.get("/api/metrics/series", params={"buckets": 0}, headers=tokens["metrics-analyst"]),
+                   400)

@@ -104,3 +104,11 @@ def test_the_console_script_composes_the_engine_commands_with_serve_and_users() 
     serve_help = CliRunner().invoke(build_cli(), ["serve", "--help"])
     for option in ("--host", "--port", "--db", "--workers", "--demo"):
         assert option in serve_help.output
+
+
+def test_serve_with_a_bad_notification_setting_stops_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(build_cli(), ["serve", "--db", f"sqlite:///{tmp_path / 's.db'}", "--workers", "0"],
+                                env={"STATEWRIGHT_NOTIFY_WEBHOOK_URL": "https://hooks.example.com/a"})
+    assert result.exit_code == 2
+    assert "STATEWRIGHT_NOTIFY_WEBHOOK_SECRET" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -1,5 +1,5 @@
-"""memory.get, memory.set: the engine's shared memory (`engine.runtime.memory`) as the agents' tools, so what an
-agent stores is what the workflows' CEL expressions and handlers read.
+"""memory.get, memory.set, memory.append, memory.get_list: the engine's shared memory (`engine.runtime.memory`)
+as the agents' tools, so what an agent stores is what the workflows' CEL expressions and handlers read.
 
 `scope` names where a key lives:
 
@@ -49,6 +49,22 @@ class SandboxMemory:
         stored = _call("memory.set", lambda: self.memory.set(name, value, ttl_s=ttl_s, tenant=tenant,
                                                              instance_id=instance_id))
         return {"scope": scope, "key": key, "stored": True, "expires_at": rfc3339(stored.expires_at)}
+
+
+    def append(self, *, key: str, value: Any, scope: str = "global", ttl_s: float | None = None,
+               tenant: str | None = None) -> Json:
+        """Add a JSON value to the end of the list under the key (started when absent), atomically: agents
+        appending at once lose nothing. With ttl_s the list expires that many seconds from now."""
+        name, instance_id = _place("memory.append", scope, key)
+        _call("memory.append", lambda: self.memory.append(name, value, ttl_s=ttl_s, tenant=tenant,
+                                                          instance_id=instance_id))
+        return {"scope": scope, "key": key, "appended": True}
+
+    def get_list(self, *, key: str, scope: str = "global", tenant: str | None = None) -> Json:
+        """The list under the key, oldest first (empty when absent or expired)."""
+        name, instance_id = _place("memory.get_list", scope, key)
+        items = _call("memory.get_list", lambda: self.memory.get_list(name, tenant=tenant, instance_id=instance_id))
+        return {"scope": scope, "key": key, "items": items, "count": len(items)}
 
 
 def _place(tool: str, scope: str, key: str) -> tuple[str, str | None]:

@@ -17,12 +17,18 @@ from engine.validation.checks.approvals import (
     find_missing_timeout_paths,
 )
 from engine.validation.checks.dataflow import find_unknown_variables
+from engine.validation.checks.error_kinds import (
+    find_unknown_error_kinds,
+    find_unreachable_catches,
+    find_unreachable_retry_rules,
+)
 from engine.validation.checks.expressions import (
     expression_sites,
     find_costly_expressions,
     find_invalid_expressions,
 )
 from engine.validation.checks.maps import find_maps_without_results
+from engine.validation.checks.paths import find_conflicting_paths, find_paths_through_non_objects
 from engine.validation.checks.reachability import (
     find_dead_ends,
     find_states_without_path_to_final,
@@ -66,11 +72,16 @@ CODES: dict[str, Severity] = {
     "unknown-subflow": "error",
     "unknown-agent": "error",
     "unknown-action": "error",
+    "unreachable-retry-rule": "error",
+    "unreachable-catch": "error",
+    "conflicting-paths": "error",
+    "path-through-non-object": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
     "unused-trigger": "warning",
     "unknown-variable": "warning",
+    "unknown-error-kind": "warning",
     "sla-at-risk": "warning",
     "map-without-results": "warning",
 }
@@ -89,6 +100,10 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_missing_approval_outcomes,
     find_approvals_without_timeout,
     find_missing_timeout_paths,
+    find_unknown_error_kinds,
+    find_unreachable_retry_rules,
+    find_unreachable_catches,
+    find_conflicting_paths,
     find_approval_slas_at_risk,
     find_maps_without_results,
 )
@@ -114,6 +129,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
             findings += check(machine)
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
+    findings += find_paths_through_non_objects(workflow, all_machines)
     findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:
         findings += find_unknown_subflows(workflow, all_machines, catalog)

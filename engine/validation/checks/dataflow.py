@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from engine.definition import FinalState, MapState, ParallelState, State, SubflowState, TaskState, WaitState, Workflow
 from engine.definition.expressions import ExpressionError, referenced_names
+from engine.definition.paths import path_parts
 from engine.definition.scope import RESERVED_NAMES
 from engine.validation.checks._report import capitalised, listed, quoted, warning
 from engine.validation.checks.expressions import ExpressionSite
@@ -51,7 +52,9 @@ def _meet(masks: Iterable[int]) -> int | None:
 
 
 def _output_of(state: State) -> str | None:
-    return state.output if isinstance(state, TaskState | SubflowState | WaitState | MapState) else None
+    """The top-level context key a state's `output` sets (a path sets its first key)."""
+    output = state.output if isinstance(state, TaskState | SubflowState | WaitState | MapState) else None
+    return None if output is None else path_parts(output)[0]
 
 
 def _reverse_post_order(machine: Machine) -> list[str]:
@@ -153,7 +156,7 @@ class DataFlow:
             self.done_gen[(key, sid)] = gen
         assigned: dict[int, int] = {}
         for index, transition in enumerate(machine.transitions):
-            for name in transition.assign:
+            for name in dict.fromkeys(path_parts(path)[0] for path in transition.assign):
                 assigned[index] = assigned.get(index, 0) | self._bit(name, f"transition {index}")
         self.reach[key] = self._fixpoint(machine, assigned) if machine.initial in machine.states else {}
 

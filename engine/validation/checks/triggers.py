@@ -100,10 +100,11 @@ def find_ambiguous_transitions(machine: Machine) -> list[Finding]:
     """Transitions leaving one state on one trigger at one priority, with no guard (or the same guard)."""
     clashes: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for sid, indexes in machine.outgoing.items():
-        groups: dict[tuple[str | None, int, str | None], list[int]] = defaultdict(list)
+        groups: dict[tuple[str | None, int, str | None, frozenset[str] | None], list[int]] = defaultdict(list)
         for index in indexes:
             transition = machine.transitions[index]
-            groups[(transition.trigger, transition.priority, _normal(transition.guard))].append(index)
+            key = (transition.trigger, transition.priority, _normal(transition.guard), transition.catches)
+            groups[key].append(index)
         for same in groups.values():
             if len(same) > 1:
                 clashes[tuple(same)].append(sid)

@@ -10,7 +10,7 @@ import pytest
 
 from engine.definition import FinalState, ParallelState, TaskState, WaitState, Workflow
 from engine.definition.expressions import evaluate as evaluate_cel
-from engine.interop import import_document
+from engine.interop import export_workflow, import_document
 
 DOCUMENTS = Path(__file__).parent / "documents"
 
@@ -170,3 +170,56 @@ def test_subflow_and_lambda_invoke_payload() -> None:
     assert call.action == "notify"
     assert dict(call.input) == {"to": "email"}
     assert call.output is None
+
+
+def _retrying_machine(**task: Any) -> dict[str, Any]:
+    return {"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:lambda:eu-west-1:000000000000:function:call",
+                 "Parameters": {"id.$": "$.id"}, "Next": "Done", **task},
+        "Done": {"Type": "Succeed"}}}
+
+
+def test_retriers_with_different_settings_become_retry_rules_in_order_and_export_back() -> None:
+    retriers = [
+        {"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 1.0},
+        {"ErrorEquals": ["Throttled", "Busy"], "IntervalSeconds": 10, "MaxAttempts": 2, "BackoffRate": 3.0,
+         "MaxDelaySeconds": 60, "JitterStrategy": "FULL"},
+    ]
+    result = import_document("asl", json.dumps(_retrying_machine(Retry=retriers)), "calls")
+    assert result.workflow is not None, result.findings
+    task = result.workflow.states["Call"]
+    assert isinstance(task, TaskState)
+    assert isinstance(task.retry, list)
+    assert [(r.errors, r.max_attempts, r.backoff, r.initial_interval_s, r.multiplier, r.jitter)
+            for r in task.retry] == [(["timeout"], 5, "fixed", 2.0, 1.0, False),
+                                     (["Busy", "Throttled"], 3, "exponential", 10.0, 3.0, True)]
+    assert task.retry[1].max_interval_s == 60
+    exported = json.loads(export_workflow("asl", result.workflow).text)
+    assert [(r["ErrorEquals"], r["MaxAttempts"], r["IntervalSeconds"], r["BackoffRate"])
+            for r in exported["States"]["Call"]["Retry"]] == [(["States.Timeout"], 4, 2, 1.0),
+                                                               (["Busy", "Throttled"], 2, 10, 3.0)]
+
+
+def test_a_nested_result_path_becomes_an_output_path_and_exports_back() -> None:
+    result = import_document("asl", json.dumps(_retrying_machine(ResultPath="$.enrichment.company")), "calls")
+    assert result.workflow is not None, result.findings
+    task = result.workflow.states["Call"]
+    assert isinstance(task, TaskState)
+    assert task.output == "enrichment.company"
+    exported = json.loads(export_workflow("asl", result.workflow).text)
+    assert exported["States"]["Call"]["ResultPath"] == "$.enrichment.company"
+
+
+def test_an_error_transition_with_errors_exports_as_a_catch_of_those_names() -> None:
+    workflow = Workflow.model_validate({
+        "id": "calls", "title": "calls", "initial": "call",
+        "states": {"call": {"type": "task", "action": "call", "retry": [{"errors": ["*"], "max_attempts": 2}]},
+                   "done": {"type": "final"}, "gone": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "call", "trigger": "done", "dest": "done"},
+                        {"source": "call", "trigger": "error", "dest": "gone", "errors": ["timeout", "Busy"],
+                         "priority": 1},
+                        {"source": "call", "trigger": "error", "dest": "done"}]})
+    exported = export_workflow("asl", workflow)
+    state = json.loads(exported.text)["States"]["call"]
+    assert state["Retry"][0]["ErrorEquals"] == ["States.ALL"]
+    assert [c["ErrorEquals"] for c in state["Catch"]] == [["Busy", "States.Timeout"], ["States.ALL"]]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from engine.definition import Workflow
 from engine.interop import export_workflow, import_document
-from engine.interop.equivalence import canonical, differences
+from engine.interop.equivalence import canonical, differences, same_guard
 from engine.validation.loader import load_catalog, load_workflow
 
 DEFINITIONS = Path(__file__).resolve().parents[3] / "definitions"
@@ -96,10 +96,15 @@ def flows(draw: st.DrawFn) -> dict[str, Any]:
                 states[sid]["retry"] = {"max_attempts": draw(st.integers(2, 5)), "initial_interval_s": 2,
                                         "max_interval_s": 60, "jitter": draw(st.booleans()),
                                         "retry_on": draw(st.sampled_from([[], ["timeout"], ["timeout", "busy"]]))}
+            elif draw(st.booleans()):
+                states[sid]["retry"] = [{"errors": ["timeout"], "max_attempts": draw(st.integers(2, 5))},
+                                        {"errors": ["*"], "max_attempts": 2, "backoff": "fixed"}]
             transitions.append({"source": sid, "trigger": "done", "dest": nxt})
-            if draw(st.booleans()):
-                transitions.append({"source": sid, "trigger": "error", "dest": "failed", "priority": 1,
-                                    "guard": "event.kind == 'validation'", "assign": {"failure": "event"}})
+            caught = draw(st.sampled_from([None, {"guard": "event.kind == 'validation'"},
+                                           {"errors": ["validation", "timeout"]}]))
+            if caught is not None:
+                transitions.append({"source": sid, "trigger": "error", "dest": "failed", "priority": 1, **caught,
+                                    "assign": {"failure": "event"}})
             transitions.append({"source": sid, "trigger": "error", "dest": draw(st.sampled_from(["failed", *after]))})
         elif kind == "wait":
             states[sid] = {"type": "wait", "duration": f"PT{draw(st.integers(1, 90000))}S"}
@@ -131,3 +136,13 @@ def test_generated_flows_round_trip_through_every_format(document: dict[str, Any
     back = import_document("asl", exported.text, original.id)
     assert back.workflow is not None, back.findings
     assert differences(original, back.workflow, body=False) == []
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("(amount == 0) && ((has(context.amount)) && (has(context.amount)))",
+     "amount == 0 && has(context.amount) && has(context.amount)", True),  # a repeat says nothing more
+    ("tier == 'a' || tier == 'a'", "tier == 'a'", True),
+    ("amount == 0 && flag", "amount == 0", False),
+])
+def test_guards_that_differ_only_by_repeats_are_the_same(a: str, b: str, same: bool) -> None:
+    assert same_guard(a, b) is same

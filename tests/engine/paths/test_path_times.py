@@ -62,6 +62,15 @@ def test_retry_schedule_adds_the_backoff_waits_with_jitter() -> None:
     assert (retry_schedule(plain).attempts, retry_schedule(plain).longest_waits_s) == (1, 0.0)
 
 
+def test_retry_rules_each_add_their_own_retries_and_waits() -> None:
+    task = TaskState.model_validate({"type": "task", "action": "a", "retry": [
+        {"errors": ["timeout"], "max_attempts": 3, "backoff": "fixed", "initial_interval_s": 5, "jitter": False},
+        {"errors": ["rate_limited"], "max_attempts": 3, "initial_interval_s": 2, "multiplier": 3, "jitter": True}]})
+    schedule = retry_schedule(task)
+    # each rule counts its own retries: 1 + 2 + 2 attempts; waits 5 + 5 exact, 2 + 6 within ±50%
+    assert (schedule.attempts, schedule.shortest_waits_s, schedule.longest_waits_s) == (5, 14.0, 22.0)
+
+
 def test_each_path_adds_timeouts_retries_due_times_and_waits() -> None:
     report = analyze_paths(_flow(), agents={"scorer": SCORER}, prices=PRICES)
     # extract: the agent's 20 s beats the task's 30 s; 3 attempts and waits of 2 and 4 s, at most x1.5 with jitter

@@ -34,7 +34,8 @@ SAMPLE: dict[str, Any] = {
                  "states": {"search": {"type": "task", "action": "web_search"},
                             "found": {"type": "final"}, "gave_up": {"type": "final", "outcome": "failure"}},
                  "transitions": [{"source": "search", "trigger": "done", "dest": "found"},
-                                 {"source": "search", "trigger": "error", "dest": "gave_up"}]},
+                                 {"source": "search", "trigger": "error", "dest": "gave_up",
+                                  "errors": ["unavailable", "timeout"]}]},
             ],
         },
         "support": {"type": "subflow", "workflow": "support_ticket_triage"},
@@ -75,7 +76,7 @@ EDGES = {
     "t9:*": ("cancel",),
     "enrich/crm/t0:lookup": ("done",),
     "enrich/web/t0:search": ("done",),
-    "enrich/web/t1:search": ("error",),
+    "enrich/web/t1:search": ("error (timeout | unavailable)",),
 }
 
 

@@ -55,7 +55,7 @@ def test_every_transition_is_present_with_its_label(doc: MermaidDoc) -> None:
         ("s__any", "rejected", "cancel"),
         ("enrich_crm_lookup", "enrich_crm_done", "done"),
         ("enrich_web_search", "enrich_web_found", "done"),
-        ("enrich_web_search", "enrich_web_gave_up", "error"),
+        ("enrich_web_search", "enrich_web_gave_up", "error (timeout | unavailable)"),
     ])
     assert doc.labels["s__any"] == "any non-final state (*)"
 

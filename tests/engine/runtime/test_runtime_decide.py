@@ -29,7 +29,7 @@ def test_start_enters_the_initial_state_and_asks_for_its_action() -> None:
     decision = start(ROUTE, {"email": "a@b.c"}, ENV)
     (step,) = decision.steps
     assert (step.source, step.dest, step.event, step.status) == (None, "score", "(start)", "running")
-    assert step.effects == (RunAction("score", "score", {}, None, None, None),)
+    assert step.effects == (RunAction("score", "score", {}, None, (), None),)
     assert decision.snapshot == Snapshot("score", {"email": "a@b.c"})
 
 

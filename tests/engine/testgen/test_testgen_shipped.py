@@ -63,3 +63,27 @@ def test_guard_coverage_uses_boundary_values(tmp_path: Path) -> None:
     assert "{'score': 69" in text
     assert "{'score': 39" in text  # qualification.score >= 40 false
     assert coverage.guards_false == coverage.guards_total
+
+
+CATCHING = {
+    "id": "catching", "title": "Catching", "initial": "lookup",
+    "states": {"lookup": {"type": "task", "action": "lookup_company", "output": "company",
+                          "retry": [{"errors": ["timeout"], "max_attempts": 2}]},
+               "found": {"type": "final"}, "slow": {"type": "final", "outcome": "failure"},
+               "failed": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "lookup", "trigger": "done", "dest": "found"},
+                    {"source": "lookup", "trigger": "error", "dest": "slow", "errors": ["timeout", "unavailable"],
+                     "priority": 1},
+                    {"source": "lookup", "trigger": "error", "dest": "failed"}],
+}
+
+
+def test_an_error_transition_limited_to_kinds_is_reached_by_failing_with_one_of_them(tmp_path: Path) -> None:
+    flow = tmp_path / "catching.json"
+    flow.write_text(json.dumps(CATCHING))
+    out = tmp_path / "test_catching.py"
+    plans, coverage = generate_tests(require_workflow(flow), flow, out)
+    assert (coverage.transitions_covered, coverage.uncovered) == (3, [])
+    assert {step.error_kind for plan in plans for step in plan.steps if step.how == "error"} == {
+        "timeout", "not_listed"}
+    assert _pytest(out).returncode == 0

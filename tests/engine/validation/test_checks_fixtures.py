@@ -34,6 +34,11 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "task-without-error-path": [("/states/check", ("check",), ())],
     "unknown-variable": [("/states/approved/result/total", ("approved",), ())],
     "unused-trigger": [("/transitions/2/trigger", ("check",), (2,))],
+    "unknown-error-kind": [("/states/check/retry/0/errors/1", ("check",), ())],
+    "unreachable-retry-rule": [("/states/check/retry/2", ("check",), ())],
+    "unreachable-catch": [("/transitions/2/errors", ("check",), (2, 1))],
+    "conflicting-paths": [("/transitions/0/assign/review.amount", (), (0,))],
+    "path-through-non-object": [("/states/check/output", ("check",), ())],
     # worst case: check 3 x 60 s + 2 x 10 s = 200 s, then review's timeout of 1 h: 3,800 s > PT1H
     "map-without-results": [("/states/each/output", ("each",), ())],
     "sla-at-risk": [("/sla", ("check", "review", "approved", "rejected"), ()),

@@ -32,3 +32,30 @@ export interface MetricsReport {
 
 export const getMetrics = (since?: string, until?: string, workflow?: string) =>
   getJson<MetricsReport>("/api/metrics", { since, until, workflow });
+
+export interface Spread {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface Spend {
+  name: string;
+  cost: number;
+}
+
+export interface MetricSeries {
+  since: number;
+  until: number;
+  bucket_s: number;
+  buckets: { start: number; started: number; ended: number; failed: number }[];
+  durations: (Spread & { workflow_id: string })[];
+  cost_by_workflow: Spend[];
+  cost_by_agent: Spend[];
+  approval_waits: (Spread & { workflow_id: string; pending: number })[];
+}
+
+export const getMetricSeries = (since?: string, until?: string, buckets = 24) =>
+  getJson<MetricSeries>("/api/metrics/series", { since, until, buckets });

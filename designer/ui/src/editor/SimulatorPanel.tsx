@@ -111,7 +111,7 @@ export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelPro
   return (
     <section className="simulator" aria-label="Simulator" data-testid="simulator">
       <h2>Simulate</h2>
-      <p className="muted">Runs this workflow as drawn — nothing is saved and no action runs. A task waits for you to fire done (its payload is the action's output) or error.</p>
+      <p className="muted">Runs this workflow as drawn — nothing is saved and no action runs. A task waits for you to fire done (its payload is the action's output) or error (a payload such as {"{"}"kind": "timeout"{"}"} names the kind: the task's retry rules retry it first, then the error transition catching that kind is taken).</p>
       {examples.length > 0 && (
         <div className="field">
           <label htmlFor="sim-example">Example</label>

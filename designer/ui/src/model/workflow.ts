@@ -27,6 +27,19 @@ export interface Retry {
   retry_on?: string[];
 }
 
+/** One rule of a task's `retry` list: the policy's fields for the kinds in `errors` (none or "*": every kind). */
+export interface RetryRule extends Omit<Retry, "retry_on"> {
+  errors?: string[];
+}
+
+/** A task's `retry` as its ordered rules: the single policy object is one rule for its `retry_on` kinds. */
+export function retryRulesOf(retry: Retry | RetryRule[] | null | undefined): RetryRule[] {
+  if (!retry) return [];
+  if (Array.isArray(retry)) return retry;
+  const { retry_on, ...rest } = retry;
+  return [{ ...rest, errors: retry_on ?? [] }];
+}
+
 export interface Approvers {
   roles?: string[];
   users?: string[];
@@ -73,7 +86,7 @@ export interface State {
   agent?: string | null;
   input?: ExpressionMap;
   output?: string | null;
-  retry?: Retry | null;
+  retry?: Retry | RetryRule[] | null;
   timeout_s?: number | null;
   // approval
   approvers?: Approvers;
@@ -110,6 +123,8 @@ export interface Transition {
   trigger?: string | null;
   dest: string;
   guard?: string | null;
+  /** Only on `error`: the error kinds it catches (none: every kind). */
+  errors?: string[];
   priority?: number;
   assign?: ExpressionMap;
   description?: string | null;

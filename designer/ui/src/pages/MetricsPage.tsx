@@ -1,6 +1,7 @@
 // How the workflows are doing: the design document's metrics per workflow and overall, over a window.
 import { useState } from "react";
-import { getMetrics, type Metrics } from "../api/metrics";
+import { getMetricSeries, getMetrics, type Metrics } from "../api/metrics";
+import MetricsCharts from "../components/charts/MetricsCharts";
 import { formatCost, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
@@ -53,6 +54,7 @@ const TABLES: { title: string; testId: string; columns: Column[] }[] = [
 export default function MetricsPage() {
   const [hours, setHours] = useState(24);
   const report = useAsync(() => getMetrics(new Date(Date.now() - hours * 3_600_000).toISOString()), [hours]);
+  const series = useAsync(() => getMetricSeries(new Date(Date.now() - hours * 3_600_000).toISOString()), [hours]);
   return (
     <div className="page" data-testid="metrics-page">
       <div className="page-heading">
@@ -98,6 +100,8 @@ export default function MetricsPage() {
               </table>
             </section>
           ))}
+          {series.data && <MetricsCharts series={series.data} />}
+          {series.error && <Notice kind="error">{series.error}</Notice>}
           <p className="muted small">
             Each figure is defined once, in the engine, and <code>statewright eval</code> reports the same ones (docs/api.md § Metrics).
           </p>

@@ -41,6 +41,7 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
           title={data.transition.description ?? data.label}
         >
           {data.transition.trigger ? <span className="trigger">{data.transition.trigger}</span> : null}
+          {data.transition.errors?.length ? <span className="errors" data-testid={`transition-${data.index}-errors`}>({data.transition.errors.join(" | ")})</span> : null}
           {data.transition.guard ? <span className="guard">[{data.transition.guard}]</span> : null}
           {!data.transition.trigger && !data.transition.guard ? <span className="auto">auto</span> : null}
           {data.transition.priority ? <span className="priority">p{data.transition.priority}</span> : null}

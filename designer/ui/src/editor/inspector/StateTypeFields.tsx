@@ -4,12 +4,13 @@ import ExpressionMapInput from "../../components/fields/ExpressionMapInput";
 import JsonInput from "../../components/fields/JsonInput";
 import { CheckboxInput, NameListInput, NumberInput, SelectInput, TextInput } from "../../components/fields/inputs";
 import { messagesAt, messagesByKey, pointerOf, type Finding } from "../../model/findings";
-import type { Branch, Join, Retry, State } from "../../model/workflow";
+import type { Branch, Join, State } from "../../model/workflow";
 import { pruneEmpty } from "../../model/edits";
 import { freshId } from "../../model/ids";
 import { ITERATOR } from "../../model/scope";
 import { newState } from "../../model/stateTemplates";
 import { ActionPicker, AgentPicker, usePickerCatalog, WorkflowPicker } from "./pickers";
+import RetryRulesFields from "./RetryRulesFields";
 
 export interface TypeFieldsProps {
   stateId: string;
@@ -52,8 +53,6 @@ function set(props: TypeFieldsProps, field: keyof State, value: unknown) {
 
 function TaskFields(props: TypeFieldsProps) {
   const { state, disabled } = props;
-  const retry = state.retry ?? null;
-  const setRetry = (patch: Partial<Retry>) => set(props, "retry", { ...(retry ?? {}), ...patch });
   const catalog = usePickerCatalog();
   const applyShape = (input: Record<string, string>, output: string | null, agent: string | null) =>
     props.change(pruneEmpty({ ...state, input, output, agent: state.agent ?? agent }), "action-shape");
@@ -62,20 +61,9 @@ function TaskFields(props: TypeFieldsProps) {
       <ActionPicker catalog={catalog} value={state.action} disabled={disabled} problems={at(props, "action")} onChange={(v) => set(props, "action", v)} onUseShape={applyShape} canUseShape={Object.keys(state.input ?? {}).length === 0 && !state.output} />
       <AgentPicker catalog={catalog} action={state.action} value={state.agent} disabled={disabled} problems={at(props, "agent")} onChange={(v) => set(props, "agent", v)} />
       <ExpressionMapInput label="Input mapping" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} hint="Each input computed by a CEL expression, e.g. email = context.email." onChange={(v) => set(props, "input", v)} />
-      <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="The context key the action's result is stored under." onChange={(v) => set(props, "output", v)} />
+      <TextInput label="Output key or path" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="Where the action's result is stored: a context key, or a dotted path such as enrichment.company (only that key is set)." onChange={(v) => set(props, "output", v)} />
       <NumberInput label="Timeout (seconds)" testId="field-timeout_s" value={state.timeout_s} disabled={disabled} problems={at(props, "timeout_s")} onChange={(v) => set(props, "timeout_s", v)} />
-      <CheckboxInput label="Retry when the action fails" testId="field-retry-enabled" checked={retry !== null} disabled={disabled} onChange={(on) => set(props, "retry", on ? { max_attempts: 3, backoff: "exponential", initial_interval_s: 1 } : null)} />
-      {retry && (
-        <div className="field-group">
-          <NumberInput label="Attempts in all" testId="field-retry-max_attempts" integer value={retry.max_attempts} disabled={disabled} problems={at(props, "retry", "max_attempts")} onChange={(v) => setRetry({ max_attempts: v ?? undefined })} />
-          <SelectInput label="Backoff" testId="field-retry-backoff" value={retry.backoff ?? "exponential"} disabled={disabled} options={[{ value: "exponential", label: "exponential" }, { value: "fixed", label: "fixed" }]} onChange={(v) => setRetry({ backoff: v ?? undefined })} />
-          <NumberInput label="First wait (s)" testId="field-retry-initial_interval_s" value={retry.initial_interval_s} disabled={disabled} problems={at(props, "retry", "initial_interval_s")} onChange={(v) => setRetry({ initial_interval_s: v ?? undefined })} />
-          <NumberInput label="Longest wait (s)" testId="field-retry-max_interval_s" value={retry.max_interval_s} disabled={disabled} problems={at(props, "retry", "max_interval_s")} onChange={(v) => setRetry({ max_interval_s: v ?? undefined })} />
-          <NumberInput label="Multiplier" testId="field-retry-multiplier" value={retry.multiplier} disabled={disabled} problems={at(props, "retry", "multiplier")} onChange={(v) => setRetry({ multiplier: v ?? undefined })} />
-          <CheckboxInput label="Jitter (spread retries)" testId="field-retry-jitter" checked={retry.jitter ?? true} disabled={disabled} onChange={(v) => setRetry({ jitter: v })} />
-          <NameListInput label="Retry only on error kinds" testId="field-retry-retry_on" value={retry.retry_on} disabled={disabled} hint="e.g. timeout, rate_limited; empty retries every kind." onChange={(v) => setRetry({ retry_on: v })} />
-        </div>
-      )}
+      <RetryRulesFields stateId={props.stateId} state={state} findings={props.findings} disabled={disabled} onChange={(rules) => set(props, "retry", rules)} />
     </>
   );
 }
@@ -124,7 +112,7 @@ function WaitFields(props: TypeFieldsProps) {
           <TextInput label="Event type" testId="field-event-type" monospace value={state.event?.type} disabled={disabled} problems={at(props, "event", "type")} onChange={(v) => set(props, "event", { ...state.event, type: v ?? "" })} />
           <TextInput label="Correlation (CEL)" testId="field-event-correlation" monospace value={state.event?.correlation} disabled={disabled} problems={at(props, "event", "correlation")} hint="The key an event's correlation_key must equal, e.g. order.id." onChange={(v) => set(props, "event", pruneEmpty({ ...state.event, correlation: v }))} />
           <TextInput label="Timeout" testId="field-timeout" value={state.timeout} disabled={disabled} problems={at(props, "timeout")} placeholder="P7D" onChange={(v) => set(props, "timeout", v)} />
-          <TextInput label="Store the payload under" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />
+          <TextInput label="Store the payload under" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="A context key, or a dotted path such as order.payment." onChange={(v) => set(props, "output", v)} />
         </>
       )}
     </>
@@ -182,7 +170,7 @@ function SubflowFields(props: TypeFieldsProps) {
       <WorkflowPicker catalog={catalog} value={state.workflow} disabled={disabled} problems={at(props, "workflow")} onChange={(v) => set(props, "workflow", v)} />
       <NumberInput label="Version" testId="field-version" integer value={state.version} disabled={disabled} problems={at(props, "version")} hint="Empty runs the latest published version." onChange={(v) => set(props, "version", v)} />
       <ExpressionMapInput label="Child context" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} onChange={(v) => set(props, "input", v)} />
-      <TextInput label="Output key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} onChange={(v) => set(props, "output", v)} />
+      <TextInput label="Output key or path" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="Where the child's result is stored: a context key, or a dotted path." onChange={(v) => set(props, "output", v)} />
     </>
   );
 }

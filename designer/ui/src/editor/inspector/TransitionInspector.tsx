@@ -1,7 +1,7 @@
 // The inspector for one transition: where it goes, what fires it, its guard (checked live by the server's
 // validation), its priority and the context assignments it makes.
 import ExpressionMapInput from "../../components/fields/ExpressionMapInput";
-import { NumberInput, SelectInput, TextArea, TextInput } from "../../components/fields/inputs";
+import { NameListInput, NumberInput, SelectInput, TextArea, TextInput } from "../../components/fields/inputs";
 import { pruneEmpty, updateTransition } from "../../model/edits";
 import { messagesAt, messagesByKey, pointerOf } from "../../model/findings";
 import { ANY_SOURCE, type Transition, type Workflow } from "../../model/workflow";
@@ -82,6 +82,9 @@ export default function TransitionInspector({ ctx, index }: { ctx: InspectorCont
                 ? "The guard is valid CEL (see the warning above)."
                 : "The guard is valid CEL."}
         </div>
+      )}
+      {t.trigger === "error" && (
+        <NameListInput label="Catch error kinds" testId="field-errors" value={t.errors} disabled={disabled} problems={messagesAt(findings, `${base}/errors`, true)} hint="Only failures of these kinds take this transition, e.g. timeout, validation; empty catches every kind (give it a lower priority than the limited ones)." onChange={(v) => set("errors", v)} />
       )}
       <NumberInput label="Priority" testId="field-priority" integer value={t.priority} disabled={disabled} problems={messagesAt(findings, `${base}/priority`)} hint="Higher is tried first among transitions with the same source and trigger." onChange={(v) => set("priority", v === 0 ? null : v)} />
       <ExpressionMapInput label="Assignments" testId="field-assign" value={t.assign} disabled={disabled} problems={messagesByKey(findings, `${base}/assign`)} hint="Context updates when it fires, each a CEL expression." onChange={(v) => set("assign", v)} />

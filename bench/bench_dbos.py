@@ -1,0 +1,142 @@
+"""DBOS Transact beside Statewright: a durable workflow of 8 steps against Statewright's chain of 8 tasks, each
+step or task returning its input + 1, one workflow at a time and 32 at once, on SQLite and on PostgreSQL —
+both measured in the same run, interleaved round by round, medians reported, in one table.
+
+    .venv/bin/python -m bench.bench_dbos [--quick] [--rounds N] [--no-postgres] [--postgres-url URL]
+
+- DBOS (`bench.dbos_peer`): `@DBOS.workflow` calling 8 `@DBOS.step`s, on DBOS's system database as DBOS sets
+  it up (SQLite: a temporary file; PostgreSQL: a fresh schema of the database). One at a time: called in this
+  thread, one after the other. 32 at once: 32 threads, each calling the workflow.
+- Statewright (`bench.workloads.increment_rate`): `INCREMENT_FLOW`, 8 task states in a row, each action
+  returning x + 1 into the context, on a temporary SQLite file or a fresh schema. One at a time: start one
+  instance, then this thread's in-process worker runs it to its end. 32 at once: start 32, the in-process
+  worker (batch 32, one transaction per batch of outcomes) runs them all to their end, then the next 32.
+- Each side's clock runs from the first start to the last workflow's end; each checks every result (x + 8)
+  and DBOS's recorded steps (8 per workflow). Target: Statewright ≥ 20x DBOS's workflows per second.
+
+The machine is shared and its load moves: compare figures of one run only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from bench.bench_engine import DEFAULT_POSTGRES_URL, _interleaved, _load, _postgres_schema
+from bench.dbos_peer import dbos_launched, dbos_rate
+from bench.workloads import CHAIN_STEPS, increment_rate
+from engine.runtime.engine import Engine
+
+TARGET = 20.0
+CONCURRENT = 32
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rounds: int
+    dbos_one: int
+    dbos_many: int
+    statewright_one: int
+    statewright_many: int
+
+
+FULL = Sizes(rounds=3, dbos_one=16, dbos_many=64, statewright_one=100, statewright_many=320)
+QUICK = Sizes(rounds=1, dbos_one=4, dbos_many=CONCURRENT, statewright_one=16, statewright_many=2 * CONCURRENT)
+
+
+@dataclass(frozen=True)
+class Row:
+    backend: str
+    mode: str
+    dbos: float | None
+    statewright: float | None
+    note: str = ""
+
+    def cells(self) -> tuple[str, ...]:
+        if self.dbos is None or self.statewright is None:
+            return self.backend, self.mode, "not measured", "not measured", "—", f"≥ {TARGET:.0f}x", self.note
+        ratio = self.statewright / self.dbos
+        return (self.backend, self.mode, _rate(self.dbos), _rate(self.statewright), f"{ratio:.1f}x",
+                f"≥ {TARGET:.0f}x", "met" if ratio >= TARGET else "MISSED")
+
+
+def _rate(workflows: float) -> str:
+    return f"{workflows:,.1f} wf/s ({workflows * CHAIN_STEPS:,.0f} steps/s)"
+
+
+def _rows(backend: str, dbos_url: str, dbos_schema: str | None, statewright_url: str, sizes: Sizes) -> list[Row]:
+    with dbos_launched(dbos_url, schema=dbos_schema), Engine(statewright_url) as engine:
+        got = _interleaved(sizes.rounds, {
+            "dbos_one": partial(dbos_rate, dbos_url, sizes.dbos_one, schema=dbos_schema),
+            "statewright_one": partial(increment_rate, engine, sizes.statewright_one),
+            "dbos_many": partial(dbos_rate, dbos_url, sizes.dbos_many, concurrent=CONCURRENT, schema=dbos_schema),
+            "statewright_many": partial(increment_rate, engine, sizes.statewright_many, concurrent=CONCURRENT),
+        })
+    return [Row(backend, "one at a time", got["dbos_one"], got["statewright_one"]),
+            Row(backend, f"{CONCURRENT} concurrent", got["dbos_many"], got["statewright_many"])]
+
+
+def sqlite_rows(directory: Path, sizes: Sizes) -> list[Row]:
+    return _rows("SQLite", f"sqlite:///{directory / 'dbos.db'}", None, f"sqlite:///{directory / 'statewright.db'}",
+                 sizes)
+
+
+def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
+    try:
+        with sa.create_engine(base_url, poolclass=sa.pool.NullPool).connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        reason = f"not reachable at {base_url}: {str(exc).splitlines()[0]}"
+        return [Row("PostgreSQL", mode, None, None, reason) for mode in ("one at a time", f"{CONCURRENT} concurrent")]
+    dbos_url = sa.make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with _postgres_schema(base_url) as (statewright_url, _, _), _postgres_schema(base_url) as (_, _, dbos_schema):
+        return _rows("PostgreSQL", dbos_url, dbos_schema, statewright_url, sizes)
+
+
+def _print(rows: list[Row], sizes: Sizes, command: str, began: float, loads: tuple[str, str]) -> None:
+    table = Table(title=f"DBOS Transact beside Statewright — a workflow of {CHAIN_STEPS} steps, same run, medians "
+                        f"of {sizes.rounds} round(s)")
+    for column in ("backend", "mode", "DBOS", "Statewright", "ratio", "target", ""):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row.cells())
+    console = Console(width=160)
+    console.print(table)
+    console.print(f"DBOS: {sizes.dbos_one} workflows one at a time in this thread; {sizes.dbos_many} from "
+                  f"{CONCURRENT} threads.  Statewright: {sizes.statewright_one} instances one at a time, each run to "
+                  f"its end by the in-process worker; {sizes.statewright_many} in waves of {CONCURRENT}, the "
+                  f"in-process worker (batch {CONCURRENT}) running each wave to its end.")
+    console.print(f"command: {command}   ·   {time.monotonic() - began:.0f} s   ·   {os.cpu_count()} CPUs   ·   "
+                  f"load average at start {loads[0]}, at end {loads[1]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one round of the smallest workloads (a smoke run)")
+    parser.add_argument("--rounds", type=int, help="rounds of each measure (medians are reported)")
+    parser.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
+    parser.add_argument("--postgres-url", default=os.environ.get("STATEWRIGHT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    if args.rounds:
+        sizes = Sizes(**{**sizes.__dict__, "rounds": args.rounds})
+    began, load_at_start = time.monotonic(), _load()
+    with tempfile.TemporaryDirectory(prefix="statewright-bench-dbos-") as directory:
+        rows = sqlite_rows(Path(directory), sizes)
+    if not args.no_postgres:
+        rows += postgres_rows(args.postgres_url, sizes)
+    _print(rows, sizes, "python -m bench.bench_dbos " + " ".join(sys.argv[1:]), began, (load_at_start, _load()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Request bodies typed as the OpenAPI document (JSON Schema) types them.
+
+pydantic's default (lax) validation takes `0` for false and `"3"` for 3, which the document's `boolean` and
+`integer` refuse; its strict validation refuses `3.0` for an integer, which JSON Schema counts as the integer
+3. Bodies are validated strictly, and a whole number written with a fraction (`3.0`) where an integer is
+expected is taken as that integer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from litestar.plugins.pydantic import PydanticInitPlugin
+from pydantic import BaseModel, ValidationError
+
+__all__ = ["JsonSchemaTypedBodies"]
+
+_Location = tuple[int | str, ...]
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _whole_number(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer()
+
+
+def _with_integer_at(value: Any, location: _Location) -> Any:
+    """A copy of `value` with the whole float at `location` made an int (unchanged if the path leads nowhere)."""
+    if not location:
+        return int(value) if _whole_number(value) else value
+    key, rest = location[0], location[1:]
+    if isinstance(value, dict) and key in value:
+        return {**value, key: _with_integer_at(value[key], rest)}
+    if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+        return [*value[:key], _with_integer_at(value[key], rest), *value[key + 1 :]]
+    return value
+
+
+def _decode(model: type[BaseModel], value: Any) -> BaseModel:
+    try:
+        return model.model_validate(value, strict=True)
+    except ValidationError as error:
+        whole = [e["loc"] for e in error.errors() if e["type"] == "int_type" and _whole_number(e["input"])]
+        if not whole:
+            raise
+    for location in whole:
+        value = _with_integer_at(value, location)
+    return model.model_validate(value, strict=True)
+
+
+class JsonSchemaTypedBodies(PydanticInitPlugin):
+    """Litestar's pydantic plugin with the body decoder above for pydantic models."""
+
+    @classmethod
+    def decoders(cls, validate_strict: bool = False) -> list[tuple[Callable[[Any], bool], Callable[[Any, Any], Any]]]:
+        inherited: Sequence[tuple[Callable[[Any], bool], Callable[[Any, Any], Any]]] = super().decoders(validate_strict)
+        return [(_is_model, _decode), *inherited]

@@ -1,0 +1,54 @@
+"""Error kinds: the names a task's failures carry, which retry rules and `error` transitions select by.
+
+The engine itself produces the kinds in `ENGINE_ERROR_KINDS`; handlers raise `ActionError(kind, ...)` with kinds
+of their own, and the shipped agents use those in `HANDLER_ERROR_KINDS`. A definition may name any kind (a host
+application's handlers may have more); validation warns about a kind outside both lists, which is most often a
+typo."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+__all__ = ["ANY_ERROR", "ENGINE_ERROR_KINDS", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS", "ErrorKind"]
+
+ANY_ERROR: Literal["*"] = "*"
+
+ErrorKind = Annotated[
+    str,
+    Field(pattern=r"^(\*|[A-Za-z_][A-Za-z0-9_\-.]*)$", max_length=128,
+          description="An error kind, e.g. 'timeout' or 'rate_limited'; '*' is every kind."),
+]
+
+ENGINE_ERROR_KINDS: dict[str, str] = {
+    "error": "the handler raised an exception that is not an ActionError",
+    "timeout": "the attempt ran past the task's `timeout_s` (also raised by handlers whose service timed out)",
+    "unknown_action": "no handler is registered for the action (not retried)",
+    "output": "the handler returned a value that is not JSON (not retried)",
+    "budget_exceeded": "the action cost more than its agent's budget limit, or the tenant's remaining budget "
+    "cannot cover that limit (not retried)",
+    "approval_rejected": "the approval the agent's policy requires was rejected",
+    "input": "the task's `input` mapping failed to evaluate on entry",
+    "lost": "the instance no longer exists when the attempt finishes",
+    "subflow": "the subflow's child instance ended without success (on a subflow state)",
+    "join": "a parallel state's join can no longer be met (on a parallel state)",
+}
+
+HANDLER_ERROR_KINDS: dict[str, str] = {
+    "rate_limited": "the service asked to slow down (HTTP 429); transient",
+    "unavailable": "the service could not be reached or answered 5xx; transient",
+    "tool_error": "a tool the agent called failed; transient",
+    "validation": "the input or a model's answer is not what was asked for; retrying cannot help",
+    "not_found": "what the action looks for does not exist; retrying cannot help",
+    "policy_violation": "the action would break an agent policy; retrying cannot help",
+    "tool_not_allowed": "the agent called a tool it may not use",
+    "misconfigured": "the handler's configuration is missing or wrong",
+    "no_availability": "no free slot was found (calendar booking)",
+    "llm_config": "no agent is configured to perform the action (LLM executor)",
+    "llm_malformed": "the model's reply is not valid JSON or not the output asked for",
+    "llm_http": "the model endpoint refused the request (4xx other than 429)",
+    "llm_tool": "the model made more rounds of tool calls than allowed",
+}
+
+KNOWN_ERROR_KINDS = frozenset(ENGINE_ERROR_KINDS) | frozenset(HANDLER_ERROR_KINDS)

@@ -1,0 +1,122 @@
+"""Delivering approval notices, by the worker: an `approval_notice` job becomes one `notify` job per channel and
+recipient (an email per approver address, one webhook call, one Slack message), each delivered on its own and
+retried with backoff when the server does not take it, up to the settings' `max_attempts`; a job that never got
+through ends `failed` with the last error. Without notification settings the notice is dropped (the job ends `done`)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from typing import Any
+
+from engine.notifications import ApprovalNotice, NotificationSettings
+from engine.notifications.mail import send_notice_email
+from engine.notifications.webhook import post_notice, post_slack
+from engine.runtime.approval_notices import NOTICE_JOB
+from engine.runtime.clock import to_rfc3339
+from engine.runtime.core import Runtime
+from engine.runtime.queries import approval_view
+from storage.approvals import ApprovalStore
+from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
+from storage.transaction import Transaction
+
+__all__ = ["NOTICE_JOBS", "run_notice_job"]
+
+log = logging.getLogger("statewright.notify")
+DELIVERY_JOB = "notify"
+NOTICE_JOBS = frozenset({NOTICE_JOB, DELIVERY_JOB})
+MAX_BACKOFF_S = 3600.0
+SEND_LEASE_S = 60.0  # outlasts one delivery: an SMTP or webhook call times out after 10 s
+
+
+def run_notice_job(rt: Runtime, job: JobRecord, owner: str) -> None:
+    if job.kind == NOTICE_JOB:
+        rt.write(lambda tx: _expand(rt, tx, job, owner))
+    else:
+        _deliver(rt, job, owner)
+
+
+def _notice(rt: Runtime, tx: Transaction, approval_id: int, event: str,
+            settings: NotificationSettings) -> tuple[ApprovalNotice, list[tuple[str, str]]] | None:
+    record = ApprovalStore(tx).get(approval_id)
+    if record is None:
+        return None
+    view = approval_view(tx, record)
+    base = settings.designer_url
+    notice = ApprovalNotice(
+        approval_id=approval_id, event=event, instance_id=view.instance_id, workflow_id=view.workflow_id,
+        state=view.state, tenant=view.tenant, kind=view.kind, quorum=view.quorum, request=view.request,
+        users=view.users, roles=view.roles, due_at=None if view.due_at is None else to_rfc3339(view.due_at),
+        at=to_rfc3339(rt.clock.now()),
+        decisions=[{"actor": d["actor"], "decision": d["decision"], "comment": d["comment"],
+                    "at": to_rfc3339(d["at"])} for d in view.decisions],
+        link=None if base is None else f"{base}/instances/{view.instance_id}",
+        inbox=None if base is None else f"{base}/inbox")
+    return notice, ApprovalStore(tx).assignees(approval_id)
+
+
+def _expand(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> None:
+    """One delivery job per channel and recipient, written with the notice job's end (so exactly once)."""
+    settings, now = rt.notifications, rt.clock.now()
+    jobs = JobStore(tx)
+    found = None if settings is None else _notice(rt, tx, int(job.payload["approval_id"]), job.payload["event"],
+                                                  settings)
+    if settings is not None and found is not None:
+        notice, assignees = found
+        if "to" in job.payload:  # an escalation emails the approvers it added, not those told before
+            assignees = [(kind, name) for kind, name in job.payload["to"]]
+        targets = [("email", address) for address in settings.addresses(assignees)] if settings.email else []
+        targets += [(channel, "") for channel in ("webhook", "slack") if channel in settings.channels]
+        for channel, to in targets:
+            jobs.enqueue(kind=DELIVERY_JOB, key=f"{DELIVERY_JOB}:{notice.approval_id}:{notice.event}:{channel}:{to}",
+                         payload={"channel": channel, "to": to, "notice": notice.as_dict()}, due_at=now, now=now,
+                         instance_id=notice.instance_id)
+    jobs.finish(job.id, owner=owner, status=JOB_DONE, now=now)
+
+
+def _send(settings: NotificationSettings | None, payload: dict[str, Any], now: float) -> None:
+    if settings is None:
+        raise OSError("no notification channel is configured in this worker")
+    notice = ApprovalNotice.from_dict(payload["notice"])
+    channel = payload["channel"]
+    if channel == "email" and settings.email is not None:
+        send_notice_email(settings.email, payload["to"], notice)
+    elif channel == "webhook" and settings.webhook is not None:
+        post_notice(settings.webhook, notice, now=now)
+    elif channel == "slack" and settings.slack is not None:
+        post_slack(settings.slack, notice)
+    else:
+        raise OSError(f"the channel '{channel}' is not configured in this worker")
+
+
+def _deliver(rt: Runtime, job: JobRecord, owner: str) -> None:
+    """Send outside any transaction, then record the outcome: done, again later, or failed for good. The lease
+    is renewed first to outlast the send: a job whose lease another worker took meanwhile (this one stalled past
+    its lease) is left to that worker, so no notice goes out twice."""
+    settings = rt.notifications
+    until = rt.clock.now() + max(rt.lease_s, SEND_LEASE_S)
+    if not rt.write(lambda tx: JobStore(tx).renew_leases([job.id], owner=owner, until=until)):
+        return
+    error: str | None = None
+    try:
+        _send(settings, job.payload, rt.clock.now())
+    except (OSError, smtplib.SMTPException) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        log.warning("notice job %s (%s to %r) failed, attempt %s: %s", job.id, job.payload["channel"],
+                    job.payload["to"], job.attempt, error)
+    attempts = settings.max_attempts if settings is not None else 1
+    rt.write(lambda tx: _record(tx, job, owner, error, now=rt.clock.now(), max_attempts=attempts))
+
+
+def _record(tx: Transaction, job: JobRecord, owner: str, error: str | None, *, now: float,
+            max_attempts: int) -> None:
+    jobs = JobStore(tx)
+    if error is None:
+        jobs.finish(job.id, owner=owner, status=JOB_DONE, now=now)
+    elif job.attempt < max_attempts:
+        wait = min(MAX_BACKOFF_S, 5.0 * 2 ** (job.attempt - 1))
+        jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=now + wait,
+                         error={"kind": "delivery", "message": error}, now=now)
+    else:
+        jobs.finish(job.id, owner=owner, status=JOB_FAILED, now=now, error={"kind": "delivery", "message": error,
+                                                                            "attempts": job.attempt})

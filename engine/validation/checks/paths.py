@@ -1,0 +1,80 @@
+"""Context paths written by `output` and `assign`: two keys of one assignment where one path lies inside the
+other (`conflicting-paths`), and paths through a value the context schema declares is not an object
+(`path-through-non-object`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from engine.definition import SubflowState, TaskState, WaitState, Workflow
+from engine.definition.paths import path_parts
+from engine.validation.checks._report import error
+from engine.validation.findings import Finding
+from engine.validation.graph import Machine
+
+__all__ = ["find_conflicting_paths", "find_paths_through_non_objects"]
+
+
+def _inside(inner: str, outer: str) -> bool:
+    return inner.startswith(outer + ".")
+
+
+def find_conflicting_paths(machine: Machine) -> list[Finding]:
+    """One assignment writing `a` and `a.b`: the whole object replaces the key, or the key changes the object
+    just written, by the order of the keys in the file — say which is meant instead."""
+    found: list[Finding] = []
+    for index, transition in enumerate(machine.transitions):
+        paths = list(transition.assign)
+        for path in paths:
+            outer = next((other for other in paths if _inside(path, other)), None)
+            if outer is None:
+                continue
+            message = (f"Transition {index} assigns both '{outer}' and '{path}', which lies inside it. Compute "
+                       f"'{outer}' whole, or assign its keys one by one.")
+            found.append(error("conflicting-paths", message, machine.transition_pointer(index, "assign", path),
+                               transitions=(index,)))
+    return found
+
+
+def _written(machine: Machine) -> Iterator[tuple[str, str, str | None, int | None]]:
+    """Every path the machine writes: (path, pointer, state, transition index)."""
+    for sid, state in machine.states.items():
+        if isinstance(state, TaskState | SubflowState | WaitState) and state.output:
+            yield state.output, machine.state_pointer(sid, "output"), sid, None
+    for index, transition in enumerate(machine.transitions):
+        for path in transition.assign:
+            yield path, machine.transition_pointer(index, "assign", path), None, index
+
+
+def _blocking(schema: Any, path: str) -> tuple[str, str] | None:
+    """The first key on the way to `path`'s last one that the schema declares with a type other than object:
+    (the path to it, its type)."""
+    parts = path_parts(path)
+    for depth, key in enumerate(parts[:-1]):
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        schema = properties.get(key) if isinstance(properties, dict) else None
+        if not isinstance(schema, dict):
+            return None
+        declared = schema.get("type")
+        types = declared if isinstance(declared, list) else [declared]
+        if declared is not None and "object" not in types:
+            return ".".join(parts[: depth + 1]), " or ".join(map(str, types))
+    return None
+
+
+def find_paths_through_non_objects(workflow: Workflow, all_machines: list[Machine]) -> list[Finding]:
+    """A path whose way passes a key the context schema declares as a string, number, list...: writing it
+    would fail at run time."""
+    found: list[Finding] = []
+    for machine in all_machines:
+        for path, where, sid, index in _written(machine):
+            blocked = _blocking(workflow.context, path)
+            if blocked is None:
+                continue
+            key, kind = blocked
+            message = (f"'{path}' runs through '{key}', which the context schema declares as {kind}, not an "
+                       "object: the write would fail. Fix the path or the schema.")
+            found.append(error("path-through-non-object", message, where,
+                               states=() if sid is None else (sid,), transitions=() if index is None else (index,)))
+    return found
