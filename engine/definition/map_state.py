@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field, PositiveInt, model_validator
 
 from engine.definition.base import Expression, Identifier, Model
+from engine.definition.paths import ContextPath
 from engine.definition.transitions import Transition
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ class MapState(Model):
         None, ge=0, description="How many items may fail before the map fails (default 0).")
     tolerated_failure_percentage: float | None = Field(
         None, ge=0, le=100, description="Or: the share of the items, in percent, that may fail.")
-    output: Identifier | None = Field(
-        None, description="The context key for the results: one entry per item, in item order (null if it failed).")
+    output: ContextPath | None = Field(
+        None, description="The context key or path for the results: one entry per item, in item order (null if it "
+                          "failed).")
 
     @model_validator(mode="after")
     def _one_body_one_tolerance(self) -> MapState:

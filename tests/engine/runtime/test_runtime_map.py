@@ -23,7 +23,7 @@ def _mapping(**options: Any) -> Any:
     body = options.pop("body", {"iterator": iterator})
     return workflow(
         {"each": {"type": "map", "items": "leads", "output": "scores", **body, **options},
-         "done": final(result={"scores": "scores"}), "failed": final("failure")},
+         "done": final(), "failed": final("failure")},
         [edge("each", "done", "done"), edge("each", "failed", "error")],
         id="squad",
     )
@@ -171,3 +171,10 @@ def test_an_items_end_heard_twice_starts_no_item_twice(engine: Engine) -> None:
     done = finished(engine, parent)
     assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
     assert len(_items(engine, parent.id)) == 3
+
+
+def test_the_results_may_go_to_a_nested_path(engine: Engine) -> None:
+    engine.deploy(_mapping(output="enrichment.scores"))
+    _scorer(engine)
+    done = finished(engine, engine.start("squad", {"leads": ["ann", "bob"], "enrichment": {"source": "crm"}}))
+    assert done.context["enrichment"] == {"source": "crm", "scores": [{"score": 3}, {"score": 3}]}
