@@ -178,3 +178,26 @@ def test_the_results_may_go_to_a_nested_path(engine: Engine) -> None:
     _scorer(engine)
     done = finished(engine, engine.start("squad", {"leads": ["ann", "bob"], "enrichment": {"source": "crm"}}))
     assert done.context["enrichment"] == {"source": "crm", "scores": [{"score": 3}, {"score": 3}]}
+
+
+def test_a_failed_map_redriven_runs_its_items_again(engine: Engine) -> None:
+    """Without an error path a map beyond its tolerance fails the instance in the map; once the cause is fixed,
+    a redrive enters the map again and runs every item afresh — the earlier items' ends no longer count."""
+    flow = _mapping()
+    engine.deploy(flow.model_copy(update={"transitions": flow.transitions[:1]}))  # no error transition
+    failing = {"bob"}
+
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        if request.input["lead"] in failing:
+            raise ActionError("validation", "cannot score")
+        return len(request.input["lead"])
+
+    failed = finished(engine, engine.start("squad", {"leads": ["ann", "bob"]}))
+    assert (failed.state, failed.status, failed.error["kind"]) == ("each", "failed", "unhandled")
+    failing.clear()
+    engine.redrive(failed.id)
+    done = finished(engine, failed)
+    assert (done.state, done.context["scores"]) == ("done", [{"score": 3}, {"score": 3}])
+    assert len(_items(engine, done.id)) == 4  # two from each visit
+    assert_consistent(engine, done.id)
