@@ -3,6 +3,8 @@ event payment_received") rather than the engine's class names (ArmTimer, AwaitEv
 
 from __future__ import annotations
 
+import json
+
 from engine.runtime.effects import (
     ArmTimer,
     AwaitEvent,
@@ -13,8 +15,16 @@ from engine.runtime.effects import (
     RunAction,
     StartChild,
 )
+from engine.runtime.map_items import split_item
 
 __all__ = ["describe_effect", "duration_words"]
+
+_BRIEF = 80
+
+
+def _brief(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= _BRIEF else text[: _BRIEF - 1] + "…"
 
 
 def duration_words(seconds: float) -> str:
@@ -54,6 +64,10 @@ def describe_effect(effect: Effect, now: float) -> str:  # noqa: PLR0911 - one s
         due = f", due in {duration_words(effect.due_at - now)}" if effect.due_at is not None else ""
         return f"asks for {whose} by {_who(effect.users, effect.roles)}{quorum}{due}"
     if isinstance(effect, StartChild):
+        index = split_item(effect.branch)[1]
+        if index is not None:
+            runs = "its iterator" if effect.kind == "branch" else f"subflow {effect.workflow_id}"
+            return f"starts item {index} of {effect.name} ({runs}) with {_brief(effect.context)}"
         if effect.kind == "branch":
             return f"starts branch {effect.name}"
         return f"starts subflow {effect.workflow_id}" + (f" v{effect.version}" if effect.version else "")

@@ -134,6 +134,11 @@ class InstanceStore:
         )
         return [_record(r) for r in rows], total
 
+    def latest_child_seq(self, parent_id: str) -> int | None:
+        """The `parent_seq` of the parent's latest children (those of the step that started children last)."""
+        found = self.tx.scalar("SELECT MAX(parent_seq) FROM instances WHERE parent_id = ?", (parent_id,))
+        return None if found is None else int(found)
+
     def children(self, parent_id: str, parent_seq: int | None = None) -> list[InstanceRecord]:
         if parent_seq is None:
             rows = self.tx.all(

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from agents.tools.errors import ToolError
 from engine import StatewrightError
-from engine.definition import ParallelState, State, TaskState, Workflow
+from engine.definition import MapState, ParallelState, State, TaskState, Workflow
 
 __all__ = ["EngineApi", "EngineWorkforce", "agents_by_state"]
 
@@ -56,6 +56,8 @@ def agents_by_state(workflow: Workflow) -> dict[str, str]:
             elif isinstance(state, ParallelState):
                 for branch in state.branches:
                     walk(branch.states)
+            elif isinstance(state, MapState) and state.iterator is not None:
+                walk(state.iterator.states)
 
     walk(workflow.states)
     return found

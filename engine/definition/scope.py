@@ -12,6 +12,7 @@ from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.states import (
     ApprovalState,
     FinalState,
+    MapState,
     ParallelState,
     State,
     SubflowState,
@@ -52,6 +53,11 @@ def _state_sources(state: State) -> Iterator[str]:
     elif isinstance(state, ParallelState):
         for branch in state.branches:
             yield from _machine_sources(branch.states, branch.transitions)
+    elif isinstance(state, MapState):
+        yield state.items
+        yield from state.input.values()
+        if state.iterator is not None:
+            yield from _machine_sources(state.iterator.states, state.iterator.transitions)
 
 
 def _machine_sources(states: Mapping[str, State], transitions: Sequence[Transition]) -> Iterator[str]:

@@ -1,4 +1,4 @@
-"""State types: task, choice, approval, wait, parallel, subflow, final."""
+"""State types: task, choice, approval, wait, parallel, subflow, map, final."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
+from engine.definition.map_state import MapIterator, MapState
 from engine.definition.paths import ContextPath
 from engine.definition.transitions import Transition
 
@@ -21,6 +22,8 @@ __all__ = [
     "Escalation",
     "FinalState",
     "Join",
+    "MapIterator",
+    "MapState",
     "ParallelState",
     "Retry",
     "RetryRule",
@@ -253,10 +256,12 @@ class FinalState(_StateBase):
 
 
 State = Annotated[
-    Union[TaskState, ChoiceState, ApprovalState, WaitState, ParallelState, SubflowState, FinalState],  # noqa: UP007
+    Union[TaskState, ChoiceState, ApprovalState, WaitState, ParallelState, SubflowState, MapState,  # noqa: UP007
+          FinalState],
     Field(discriminator="type"),
 ]
 
-STATE_TYPES: tuple[str, ...] = ("task", "choice", "approval", "wait", "parallel", "subflow", "final")
+STATE_TYPES: tuple[str, ...] = ("task", "choice", "approval", "wait", "parallel", "subflow", "map", "final")
 
 Branch.model_rebuild()
+MapIterator.model_rebuild(_types_namespace={"State": State})

@@ -144,7 +144,9 @@ class _Writer:
                                              "parallel": {"done", "error"}, "wait": {"done"}, "choice": {None}}
         allowed = moves.get(state.type)
         if allowed is None:
-            raise _Cannot(f"a {state.type} state", "ASL has no approvals (a person's decision)")
+            why = ("ASL has no approvals (a person's decision)" if state.type == "approval"
+                   else "exporting it to an ASL Map is not supported yet")
+            raise _Cannot(f"a {state.type} state", why)
         extra = set(out) - allowed
         if extra:
             raise _Cannot(f"the trigger '{sorted(map(str, extra))[0]}'", f"a {state.type} state in ASL moves on by "

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.interop.asl_choice import RuleError, guard_of_rule
+from engine.interop.asl_map import ITEM_ROOT, MAP_FIELDS, MapRefused, map_options, processor_of
 from engine.interop.asl_paths import BadPath, parse_reference
 from engine.interop.asl_resources import CALLBACK, SUBFLOW_RESOURCE, action_of_resource
 from engine.interop.asl_values import Refused, cel_literal, cel_of_template, mapping_of_template
@@ -32,6 +33,7 @@ _FIELDS = {
     "Succeed": {"Type", "Comment", "InputPath", "OutputPath"},
     "Fail": {"Type", "Comment", "Error", "Cause", "ErrorPath", "CausePath"},
     "Parallel": _COMMON | {"Branches", "ResultPath", "Retry", "Catch"},
+    "Map": _COMMON | MAP_FIELDS,
 }
 
 
@@ -49,11 +51,13 @@ class _Shared:
 
 @dataclass
 class _Machine:
-    """One state machine being built: the workflow itself, or a Parallel branch."""
+    """One state machine being built: the workflow itself, a Parallel branch or a Map's item processor (whose
+    `$` is the item: `root` is then `item`)."""
 
     shared: _Shared
     where: tuple[str | int, ...]
     names: set[str]
+    root: Path | None = None
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
     transitions: list[dict[str, Any]] = field(default_factory=list)
     finals: dict[str, str] = field(default_factory=dict)
@@ -93,6 +97,8 @@ def _input_prefix(m: _Machine, name: str, state: dict[str, Any]) -> Path | None:
         prefix = parse_reference(raw)
     except BadPath as exc:
         raise m.refuse(name, "InputPath", str(exc), "InputPath") from exc
+    if m.root is not None:
+        prefix = Path((*m.root.parts, *prefix.parts))
     return prefix if prefix.parts else None
 
 
@@ -308,6 +314,17 @@ def _result_target(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> t
     return None, ({key: value} if key else {})
 
 
+def _with_result(m: _Machine, name: str, sid: str, state: dict[str, Any], body: dict[str, Any]) -> None:
+    """Add a state that ends with a result (a subflow, a map): its output key, `done` with the ResultSelector's
+    assignment, and its catchers."""
+    key, assign = _result_target(m, name, sid, state)
+    if key:
+        body["output"] = key
+    m.states[sid] = body
+    m.edge(sid, m.target(name, state), "done", assign=assign)
+    _catches(m, name, sid, state)
+
+
 def _subflow(m: _Machine, name: str, sid: str, state: dict[str, Any], prefix: Path | None) -> None:
     params = state.get("Parameters") or {}
     arn = params.get("StateMachineArn") if isinstance(params, dict) else None
@@ -319,12 +336,7 @@ def _subflow(m: _Machine, name: str, sid: str, state: dict[str, Any], prefix: Pa
             body["input"] = mapping_of_template(params["Input"], prefix)
         except Refused as exc:
             raise m.refuse(name, "Parameters.Input", str(exc), "Parameters", "Input") from exc
-    key, assign = _result_target(m, name, sid, state)
-    if key:
-        body["output"] = key
-    m.states[sid] = body
-    m.edge(sid, m.target(name, state), "done", assign=assign)
-    _catches(m, name, sid, state)
+    _with_result(m, name, sid, state, body)
 
 
 def _choice(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
@@ -421,6 +433,22 @@ def _parallel(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
     _catches(m, name, sid, state)
 
 
+def _map(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
+    """A Map becomes a map state whose iterator is the item processor, reading each item under `item`."""
+    _input_prefix(m, name, state)
+    _check_output_path(m, name, state)
+    try:
+        options = map_options(state)
+        processor = processor_of(state)
+    except MapRefused as exc:
+        raise m.refuse(name, exc.construct, exc.why, *exc.at) from exc
+    for construct, how, at in options.warnings:
+        m.warn(name, construct, how, at)
+    key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
+    body = {**options.body, "iterator": _machine(m.shared, processor, (*m.where, "States", name, key), ITEM_ROOT)}
+    _with_result(m, name, sid, state, body)
+
+
 def _final(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
     if state["Type"] == "Succeed":
         _input_prefix(m, name, state)
@@ -439,7 +467,7 @@ def _final(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
     m.states[sid] = {"type": "final", "outcome": "failure", **({"result": result} if result else {})}
 
 
-_BUILDERS = {"Task": _task, "Choice": _choice, "Wait": _wait, "Pass": _pass, "Parallel": _parallel,
+_BUILDERS = {"Task": _task, "Choice": _choice, "Wait": _wait, "Pass": _pass, "Parallel": _parallel, "Map": _map,
              "Succeed": _final, "Fail": _final}
 
 
@@ -447,9 +475,6 @@ def _one_state(m: _Machine, name: str, state: Any) -> None:
     if not isinstance(state, dict) or not isinstance(state.get("Type"), str):
         raise m.refuse(name, "Type", "every state is an object with a Type")
     kind = state["Type"]
-    if kind == "Map":
-        raise m.refuse(name, "Map", "the engine has no map state yet; split the items outside the workflow or "
-                       "run a subflow per item", "Type")
     if kind not in _FIELDS:
         raise m.refuse(name, f"Type {kind}", "not a state type of the Amazon States Language", "Type")
     extra = sorted(set(state) - _FIELDS[kind])
@@ -467,12 +492,12 @@ def _one_state(m: _Machine, name: str, state: Any) -> None:
         m.states[sid]["description"] = state["Comment"][:4000]
 
 
-def _machine(shared: _Shared, doc: Any, where: tuple[str | int, ...]) -> dict[str, Any]:
+def _machine(shared: _Shared, doc: Any, where: tuple[str | int, ...], root: Path | None = None) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("States"), dict) or not doc["States"]:
         raise _Refuse(unsupported(where, None, "States", "a state machine needs a non-empty States object"))
     if doc.get("StartAt") not in doc["States"]:
         raise _Refuse(unsupported((*where, "StartAt"), None, "StartAt", f"'{doc.get('StartAt')}' is not a state"))
-    m = _Machine(shared, where, set(doc["States"]))
+    m = _Machine(shared, where, set(doc["States"]), root)
     for name in doc["States"]:
         shared.ids[name]
     for name, state in doc["States"].items():

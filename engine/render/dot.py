@@ -13,11 +13,11 @@ import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
-from engine.definition import ANY_SOURCE, FinalState, ParallelState, State, Workflow
+from engine.definition import ANY_SOURCE, FinalState, State, Workflow
 from engine.render.highlight import Highlight
 from engine.render.labels import clean, edge_label, node_label, trigger_text
 from engine.render.long_edges import Detachment, plan_detachment
-from engine.render.scopes import Edge, Scope, all_states, branch_scopes, qualify, top_scope
+from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
 from engine.render.style import (
     DIM_FILL,
     DIM_STROKE,
@@ -208,7 +208,7 @@ class _DotWriter:
 
     def _scope(self, scope: Scope, depth: int) -> None:
         for sid, state in scope.states.items():
-            if isinstance(state, ParallelState):
+            if is_box(state):
                 self._parallel(scope, sid, state, depth)
             else:
                 self._state(scope.qid(sid), sid, state, depth)
@@ -236,7 +236,7 @@ class _DotWriter:
 
     def _edge(self, scope: Scope, edge: Edge, depth: int) -> None:
         tail = qualify(scope.path, ":any") if edge.source == ANY_SOURCE else scope.qid(edge.source)
-        if isinstance(scope.states.get(edge.source), ParallelState):
+        if is_box(scope.states.get(edge.source)):
             tail = join_id(tail)
         lines = _compact_edge_label(edge) if self.options.compact else edge_label(edge.transition)
         label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
@@ -254,7 +254,7 @@ class _DotWriter:
         self._node(depth, name, {"class": css, "shape": "box", "style": "filled", "fixedsize": "true",
                                  "label": "", "fillcolor": fill, "color": MARKER, **size}, on)
 
-    def _parallel(self, scope: Scope, sid: str, state: ParallelState, depth: int) -> None:
+    def _parallel(self, scope: Scope, sid: str, state: State, depth: int) -> None:
         qid = scope.qid(sid)
         look = style_of(state)
         on = self._on_state(qid)
@@ -262,17 +262,17 @@ class _DotWriter:
         subtle = DIM_TEXT if self.emphasis is not None and not on else _SUBTLE
         self._line(depth, f"subgraph {_q('cluster_' + qid)} {{")
         self._line(depth + 1, "graph " + _attrs(self._mark({
-            "id": f"{qid}:cluster", "class": "state parallel", "style": look.flags, "fillcolor": look.fill,
+            "id": f"{qid}:cluster", "class": f"state {state.type}", "style": look.flags, "fillcolor": look.fill,
             "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap), "labeljust": "l",
         }, on)))
         self._bar(depth + 1, qid, "fork", on)
         self._bar(depth + 1, join_id(qid), "join", on)
         for branch in branch_scopes(scope, sid, state):
-            self._branch(qid, branch, depth + 1)
+            name = "for each item" if state.type == "map" else branch.path.rsplit("/", 1)[1]
+            self._branch(qid, branch, name, depth + 1)
         self._line(depth, "}")
 
-    def _branch(self, owner: str, branch: Scope, depth: int) -> None:
-        name = branch.path.rsplit("/", 1)[1]
+    def _branch(self, owner: str, branch: Scope, name: str, depth: int) -> None:
         self._line(depth, f"subgraph {_q('cluster_' + branch.path)} {{")
         self._line(depth + 1, "graph " + _attrs({
             "id": f"{branch.path}:branch", "class": "branch", "style": "dashed,rounded,filled",

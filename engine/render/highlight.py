@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.definition import ParallelState, Workflow
-from engine.render.scopes import SEPARATOR, Scope, branch_scopes, iter_scopes
+from engine.definition import Workflow
+from engine.render.scopes import SEPARATOR, Scope, branch_scopes, is_box, iter_scopes
 
 __all__ = ["Highlight", "TransitionStep"]
 
@@ -74,7 +74,7 @@ class Highlight:
 def _entered_initials(scope: Scope, state_id: str) -> list[str]:
     """Entering a parallel state enters each branch's initial state (and so on, nested)."""
     state = scope.states.get(state_id)
-    if not isinstance(state, ParallelState):
+    if state is None or not is_box(state):
         return []
     entered: list[str] = []
     for branch in branch_scopes(scope, state_id, state):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from engine.definition import (
     ApprovalState,
     FinalState,
+    MapState,
     ParallelState,
     State,
     SubflowState,
@@ -50,6 +51,11 @@ def _wait(state: WaitState) -> str:
     return f"wait {state.duration}" if state.duration else f"until {state.deadline}"
 
 
+def _map(state: MapState) -> str:
+    body = "" if state.workflow is None else f": subflow {state.workflow}"
+    return f"for each item of {state.items}{body}, {state.max_concurrency} at a time"
+
+
 def _detail(state: State) -> str:
     """One line on what the state does: the task's agent and action, who approves, what is awaited."""
     cue = style_of(state).cue
@@ -69,6 +75,8 @@ def _detail(state: State) -> str:
             text = state.outcome
         case ParallelState():
             text = f"parallel, join {state.join.mode}" + (f" {state.join.quorum}" if state.join.quorum else "")
+        case MapState():
+            text = style_of(state).cue + _map(state)
         case _:
             text = ""
     return text

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from engine.definition import ParallelState, Position, Workflow
+from engine.definition import Position, Workflow
 from engine.render.dot import dot_source
 from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, RenderError, run_graphviz
-from engine.render.scopes import all_states
+from engine.render.scopes import all_states, is_box
 
 __all__ = ["Box", "GraphLayout", "Point", "compute_layout", "layout_graph"]
 
@@ -105,7 +105,7 @@ def _parse(data: dict[str, Any], workflow: Workflow) -> GraphLayout:
             nodes[name] = flip.centred(x, y, w, h)
     boxes: dict[str, Box] = {}
     for qid, state in all_states(workflow).items():
-        found = clusters.get(qid) if isinstance(state, ParallelState) else nodes.get(qid)
+        found = clusters.get(qid) if is_box(state) else nodes.get(qid)
         if found is None:
             raise RenderError(f"Graphviz returned no position for state '{qid}'")
         boxes[qid] = found

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from engine.definition import ANY_SOURCE, ParallelState, Workflow
+from engine.definition import ANY_SOURCE, MapState, ParallelState, Workflow
 from engine.render.scopes import Edge, Scope, all_states, top_scope
 
 __all__ = ["DETACH_ABOVE", "MAX_SPAN", "Detachment", "plan_detachment"]
@@ -40,6 +40,8 @@ def _height(scope: Scope, state_id: str) -> int:
     state = scope.states.get(state_id)
     if isinstance(state, ParallelState):
         return max(len(branch.states) for branch in state.branches) + 2
+    if isinstance(state, MapState) and state.iterator is not None:
+        return len(state.iterator.states) + 2
     return 1
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from engine.definition import ANY_SOURCE, FinalState, ParallelState, Workflow
+from engine.definition import ANY_SOURCE, FinalState, MapState, State, Workflow
 from engine.render.dot import LR_LIMIT
 from engine.render.highlight import Highlight
 from engine.render.labels import edge_label, node_label
-from engine.render.scopes import Scope, all_states, branch_scopes, qualify, top_scope
+from engine.render.scopes import Scope, all_states, branch_scopes, is_box, qualify, top_scope
 from engine.render.style import DIM_FILL, DIM_STROKE, DIM_TEXT, HIGHLIGHT, STYLES, TEXT, style_key
 
 __all__ = ["MermaidIds", "mermaid_text", "to_mermaid"]
@@ -97,12 +97,12 @@ class _MermaidWriter:
             label = node_label(sid, state)
             shown = [label.heading, *(line for line in label.lines if line != sid)]
             self.out.append(f'{pad}state "{" · ".join(mermaid_text(part) for part in shown)}" as {self.ids(qid)}')
-            if not isinstance(state, ParallelState):
+            if not is_box(state):
                 self.classes[style_key(state)].append(self.ids(qid))
             if self.emphasis is not None:
                 self.classes["highlighted" if self.emphasis.has_state(qid) else "dimmed"].append(self.ids(qid))
         for sid, state in scope.states.items():
-            if isinstance(state, ParallelState):
+            if is_box(state):
                 self._parallel(scope, sid, state, depth)
         self._edges(scope, pad)
 
@@ -120,14 +120,14 @@ class _MermaidWriter:
             if isinstance(state, FinalState):
                 self.out.append(f"{pad}{self.ids(scope.qid(sid))} --> [*]")
 
-    def _parallel(self, scope: Scope, sid: str, state: ParallelState, depth: int) -> None:
+    def _parallel(self, scope: Scope, sid: str, state: State, depth: int) -> None:
         pad = "    " * depth
         self.out.append(f"{pad}state {self.ids(scope.qid(sid))} {{")
         for n, branch in enumerate(branch_scopes(scope, sid, state)):
             if n:
                 self.out.append(f"{pad}    --")
             box = self.ids(branch.path)
-            name = branch.path.rsplit("/", 1)[1]
+            name = "for each item" if isinstance(state, MapState) else branch.path.rsplit("/", 1)[1]
             self.out.append(f'{pad}    state "{mermaid_text(name)}" as {box}')
             self.out.append(f"{pad}    state {box} {{")
             self._scope(branch, depth + 2)

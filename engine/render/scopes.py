@@ -1,4 +1,5 @@
-"""A workflow's state machines: the top level and each parallel branch, with qualified state ids.
+"""A workflow's state machines: the top level, each parallel branch and each map's iterator (a box with one
+branch, `iterator`), with qualified state ids.
 
 A branch's states live in their own namespace, so every renderer names them by their path from the
 top: `enrich/crm/lookup` is state `lookup` of branch `crm` of the parallel state `enrich`. Identifiers
@@ -10,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from engine.definition import ANY_SOURCE, FinalState, ParallelState, State, Transition, Workflow
+from engine.definition import ANY_SOURCE, FinalState, MapState, ParallelState, State, Transition, Workflow
 
-__all__ = ["SEPARATOR", "Edge", "Scope", "all_states", "branch_scopes", "iter_scopes", "qualify", "top_scope"]
+__all__ = [
+    "SEPARATOR", "Edge", "Scope", "all_states", "branch_scopes", "is_box", "iter_scopes", "qualify", "top_scope",
+]
 
 SEPARATOR = "/"
 
@@ -74,9 +77,19 @@ def top_scope(workflow: Workflow) -> Scope:
     return Scope("", workflow.initial, workflow.states, workflow.transitions)
 
 
-def branch_scopes(scope: Scope, state_id: str, parallel: ParallelState) -> list[Scope]:
-    """The branches of the parallel state `state_id` of `scope`, each a scope of its own."""
+def is_box(state: State | None) -> bool:
+    """Whether the state is drawn as a box around machines of its own: a parallel state, a map with an iterator."""
+    return isinstance(state, ParallelState) or (isinstance(state, MapState) and state.iterator is not None)
+
+
+def branch_scopes(scope: Scope, state_id: str, parallel: State) -> list[Scope]:
+    """The branches of the parallel state `state_id` of `scope` (or the iterator of a map), each a scope."""
     owner = scope.qid(state_id)
+    if isinstance(parallel, MapState):
+        body = parallel.iterator
+        return [] if body is None else [Scope(qualify(owner, "iterator"), body.initial, body.states, body.transitions)]
+    if not isinstance(parallel, ParallelState):
+        return []
     return [Scope(qualify(owner, b.name), b.initial, b.states, b.transitions) for b in parallel.branches]
 
 
@@ -89,7 +102,7 @@ def iter_scopes(workflow: Workflow) -> Iterator[Scope]:
         nested = [
             branch
             for sid, state in scope.states.items()
-            if isinstance(state, ParallelState)
+            if is_box(state)
             for branch in branch_scopes(scope, sid, state)
         ]
         pending[:0] = nested

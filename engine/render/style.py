@@ -53,6 +53,7 @@ STYLES: dict[str, NodeStyle] = {
     "wait": NodeStyle("ellipse", "#e0f2f1", "#00897b", "filled,dashed"),
     "parallel": NodeStyle("box", "#fafafa", "#546e7a", "rounded,filled"),
     "subflow": NodeStyle("component", "#e8eaf6", "#3949ab"),
+    "map": NodeStyle("component", "#ede7f6", "#5e35b1", "rounded,filled", cue="↻ "),
     "final_success": NodeStyle("doublecircle", "#e8f5e9", "#2e7d32"),
     "final_failure": NodeStyle("doublecircle", "#ffebee", "#c62828"),
 }

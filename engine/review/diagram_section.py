@@ -16,7 +16,8 @@ __all__ = ["diagram_pages", "diagram_section", "draw", "legend"]
 
 _NAMES = {
     "task": "task", "choice": "choice", "approval": "approval", "wait": "wait", "parallel": "parallel",
-    "subflow": "subflow", "final_success": "final: success", "final_failure": "final: failure",
+    "subflow": "subflow", "map": "map (for each item)", "final_success": "final: success",
+    "final_failure": "final: failure",
 }
 
 

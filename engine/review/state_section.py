@@ -7,6 +7,7 @@ from engine.definition import (
     ApprovalState,
     Approvers,
     FinalState,
+    MapState,
     ParallelState,
     RetryRule,
     State,
@@ -64,6 +65,8 @@ def _does(state: State) -> list[object]:  # noqa: PLR0911 - one line per state t
             quorum = f" {state.join.quorum}" if state.join.quorum else ""
             names = ", ".join(b.name for b in state.branches)
             return [f"branches {names}", f"join: {state.join.mode}{quorum}; on a failure: {state.join.on_failure}"]
+        case MapState():
+            return _map_lines(state)
         case FinalState():
             return [f"ends the instance: {state.outcome}"]
         case _:
@@ -138,3 +141,12 @@ def agents_section(workflow: Workflow, agents: dict[str, Agent]) -> Markup:
         rows.append((who, items(_policies(agent)), items(tasks), f"{agent.model}; {len(agent.tools)} tools"))
     headers = ("Agent", "Policies (enforced by the engine)", "Tasks it performs", "Model and tools")
     return section("agents", "Agents and their policies", table(headers, rows, widths=(24, 40, 20, 16)))
+
+
+def _map_lines(state: MapState) -> list[object]:
+    runs = f"runs workflow {state.workflow} for each" if state.workflow else "runs its iterator for each"
+    if state.tolerated_failure_percentage is not None:
+        tolerance = f"up to {state.tolerated_failure_percentage:g}% of the items may fail"
+    else:
+        tolerance = f"up to {state.tolerated_failures or 0} items may fail"
+    return [f"{runs} item of {state.items}, {state.max_concurrency} at a time", tolerance]

@@ -1,11 +1,13 @@
 """A child ended: resume its parent — a subflow with the child's result, a parallel state once its join
-is decided (merging the branches' context changes, cancelling branches no longer needed)."""
+is decided (merging the branches' context changes, cancelling branches no longer needed), a map state with its
+next step (engine.runtime.map_progress)."""
 
 from __future__ import annotations
 
-from engine.definition import ParallelState, SubflowState
+from engine.definition import MapState, ParallelState, SubflowState
 from engine.runtime.core import Runtime
 from engine.runtime.joins import BranchEnd, join_verdict
+from engine.runtime.map_progress import map_item_event
 from engine.runtime.snapshot import SUCCEEDED, Event
 from engine.runtime.step import still_at, take_step
 from storage.instances import InstanceRecord, InstanceStore
@@ -26,34 +28,43 @@ def _subflow_event(child: InstanceRecord) -> Event:
                            "child": child.id}, system=True)
 
 
+def _join_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: ParallelState, now: float) -> Event | None:
+    """The parallel state's `done` or `error` once its join is decided (cancelling the branches no longer
+    needed); None while it waits for more branches."""
+    instances = InstanceStore(tx)
+    children = {_branch_name(c): c for c in instances.children(parent.id, parent.version)}
+    ends = [BranchEnd(b.name, children[b.name].id, children[b.name].status, children[b.name].context,
+                      children[b.name].result, children[b.name].error)
+            for b in state.branches if b.name in children]
+    verdict = join_verdict(state.join, ends, parent.context)
+    if verdict.outcome == "pending":
+        return None
+    for branch_id in verdict.cancel:
+        branch = instances.get_for_update(branch_id)
+        if branch is not None and branch.status in ("running", "held"):
+            rt.writer.cancel(tx, branch, now=now, actor=None)
+    return Event(verdict.outcome, verdict.payload, system=True)
+
+
 def resume_parent(rt: Runtime, tx: Transaction, child_id: str) -> bool:
     """True if the parent moved on."""
     instances = InstanceStore(tx)
     child = instances.get(child_id)
-    if child is None or child.parent_id is None:
+    parent = None if child is None or child.parent_id is None else instances.get_for_update(child.parent_id)
+    if child is None or parent is None or child.parent_seq is None:
         return False
-    parent = instances.get_for_update(child.parent_id)
-    if parent is None or child.parent_seq is None or not still_at(parent, child.parent_seq):
-        return False  # the parent left that state already; this child's end no longer matters
     now = rt.clock.now()
-    compiled = rt.writer.compiled_for(tx, parent)
-    state = compiled.states.get(parent.state)
-    if isinstance(state, SubflowState):
+    state = rt.writer.compiled_for(tx, parent).states.get(parent.state)
+    event: Event | None = None
+    if isinstance(state, MapState):  # the map's own steps move the parent on while its items run
+        event = map_item_event(rt, tx, parent, state, child, now=now)
+    elif not still_at(parent, child.parent_seq):
+        return False  # the parent left that state already; this child's end no longer matters
+    elif isinstance(state, SubflowState):
         event = _subflow_event(child)
     elif isinstance(state, ParallelState):
-        children = {_branch_name(c): c for c in instances.children(parent.id, parent.version)}
-        ends = [BranchEnd(b.name, children[b.name].id, children[b.name].status, children[b.name].context,
-                          children[b.name].result, children[b.name].error)
-                for b in state.branches if b.name in children]
-        verdict = join_verdict(state.join, ends, parent.context)
-        if verdict.outcome == "pending":
-            return False
-        for branch_id in verdict.cancel:
-            branch = instances.get_for_update(branch_id)
-            if branch is not None and branch.status in ("running", "held"):
-                rt.writer.cancel(tx, branch, now=now, actor=None)
-        event = Event(verdict.outcome, verdict.payload, system=True)
-    else:
+        event = _join_event(rt, tx, parent, state, now)
+    if event is None:
         return False
     take_step(rt, tx, parent, event, now=now)
     return True

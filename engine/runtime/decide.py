@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from engine.definition import Agent, ChoiceState, FinalState, Policy, SubflowState, TaskState, WaitState
+from engine.definition import Agent, ChoiceState, FinalState, MapState, Policy, SubflowState, TaskState, WaitState
 from engine.definition.expressions import ExpressionError
 from engine.errors import RedriveRefused, TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
@@ -24,6 +24,7 @@ from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
+from engine.runtime.map_items import MAP_ITEM, MapItemsError, item_children, map_items
 from engine.runtime.policies import ALLOW, DENY, PolicyDecision, evaluate_policies
 from engine.runtime.snapshot import (
     AUTO,
@@ -110,6 +111,8 @@ class _Run:
                 changes[state.output] = json_value(event.payload)
             elif state.type == "parallel" and isinstance(event.payload, dict):
                 changes.update(event.payload.get("context") or {})
+            elif isinstance(state, MapState) and state.output and isinstance(event.payload, dict):
+                changes[state.output] = event.payload.get("results", [])
         try:
             written = with_changes(self.context, changes) if changes else self.context
         except PathConflict as exc:
@@ -148,6 +151,22 @@ class _Run:
         arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
                            leave_effects(state, event.name))
         self.move(fired.transition.dest, arrival)
+
+    def next_items(self, event: Event) -> None:
+        """One item of the map ended and it goes on: a step that stays in the state (its history row tells the
+        progress), starting the items `event.payload['start']` names."""
+        state = self.c.states[self.state]
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        if not isinstance(state, MapState):
+            raise TransitionNotAllowed(event.name, self.state, "the instance is not in a map state")
+        try:
+            scope = self.scope()
+            started = item_children(self.state, state, map_items(state, scope), payload.get("start", []),
+                                    scope=scope, branch=self.c.branch, parent_seq=payload.get("parent_seq"))
+        except MapItemsError as exc:
+            self.fire(Event("error", {"kind": exc.kind, "message": exc.message}, system=True))
+            return
+        self.record(self.state, event, effects=started)
 
     def cancel(self, event: Event) -> None:
         self.status = CANCELLED
@@ -223,11 +242,12 @@ class _Run:
                       f"no transition of the choice '{self.state}' matched and it has no default",
                       guards=automatic.evaluations if automatic is not None else ())
             return
-        started = entry_effects(self.state, state, context=self.context, scope=self.scope, now=self.env.now,
-                                branch=self.c.branch, output_schema=self.c.output_schemas.get(self.state))
-        if isinstance(started, EntryError):
+        started = _ending_on_entry(state, entry_effects(
+            self.state, state, context=self.context, scope=self.scope, now=self.env.now, branch=self.c.branch,
+            output_schema=self.c.output_schemas.get(self.state)))
+        if isinstance(started, Event):
             self.enter(arrival)
-            self.fire(Event("error", {"kind": started.kind, "message": started.message}, system=True))
+            self.fire(started)
             return
         agent = self.env.agents.agent(state.agent) if isinstance(state, TaskState) and state.agent else None
         if agent is not None:
@@ -318,6 +338,16 @@ class _Arrival:
     policies: tuple[PolicyDecision, ...] = ()
 
 
+def _ending_on_entry(state: object, started: list[Effect] | EntryError) -> list[Effect] | Event:
+    """The effects starting a state's work, or the event it ends with as it is entered: `error` when its work
+    could not start, `done` (with no results) for a map over an empty list."""
+    if isinstance(started, EntryError):
+        return Event("error", {"kind": started.kind, "message": started.message}, system=True)
+    if isinstance(state, MapState) and not started:
+        return Event("done", {"results": [], "failed": [], "total": 0}, system=True)
+    return started
+
+
 def _timer_wait(state: object) -> bool:
     """A wait for a duration or deadline: its `done` carries no payload to store."""
     return isinstance(state, WaitState) and state.event is None
@@ -362,6 +392,8 @@ def decide(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: En
                                    "(it can be cancelled)")
     if snapshot.status == HELD:
         return _settle(run, lambda: run.release(event))
+    if event.name == MAP_ITEM:
+        return _settle(run, lambda: run.next_items(event))
     return _settle(run, lambda: run.fire(event))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from engine.definition import Agent, Branch, ParallelState, TaskState, Workflow
+from engine.definition import Agent, Branch, MapIterator, MapState, ParallelState, TaskState, Workflow
 from engine.runtime.agents import AgentSource, parse_agent
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.views import DeployedAgentRef, DeployedRef
@@ -89,7 +89,7 @@ def agents_named(workflows: Iterable[Workflow], folders: Iterable[Path]) -> list
     return list(found.values())
 
 
-def _task_agents(workflow: Workflow | Branch) -> set[str]:
+def _task_agents(workflow: Workflow | Branch | MapIterator) -> set[str]:
     named = set()
     for state in workflow.states.values():
         if isinstance(state, TaskState) and state.agent:
@@ -97,4 +97,6 @@ def _task_agents(workflow: Workflow | Branch) -> set[str]:
         elif isinstance(state, ParallelState):
             for branch in state.branches:
                 named |= _task_agents(branch)
+        elif isinstance(state, MapState) and state.iterator is not None:
+            named |= _task_agents(state.iterator)
     return named

@@ -12,6 +12,7 @@ from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.clock import Clock
 from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
+from engine.runtime.map_items import split_item
 from engine.runtime.views import DeployedRef
 from storage.definitions import DefinitionRecord, DefinitionStore
 from storage.transaction import Store, Transaction
@@ -70,7 +71,9 @@ class Deployments:
     def compiled(
         self, tx: Transaction, workflow_id: str, version: int | None = None, branch: str = ""
     ) -> CompiledWorkflow:
-        """The compiled workflow (or branch of it); the latest deployed version when `version` is None."""
+        """The compiled workflow (or branch of it); the latest deployed version when `version` is None. A map
+        item's branch (`state.iterator#3`, `#3`) compiles as its map's iterator (or the workflow itself)."""
+        branch = split_item(branch)[0]
         if version is None:
             latest = DefinitionStore(tx).latest(workflow_id)
             if latest is None:

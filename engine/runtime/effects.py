@@ -61,14 +61,15 @@ class RequestApproval:
 
 @dataclass(frozen=True, slots=True)
 class StartChild:
-    """A child instance: a subflow (another workflow) or one branch of a parallel state."""
+    """A child instance: a subflow (another workflow), one branch of a parallel state, or a map's item."""
 
     kind: str  # 'subflow' or 'branch'
     workflow_id: str
     version: int | None
-    branch: str  # the branch path for a parallel branch, '' for a subflow
+    branch: str  # the branch path for a parallel branch, '' for a subflow; a map item's ends in `#index`
     name: str
     context: dict[str, Any]
+    parent_seq: int | None = None  # a map's later items: the seq of the step that entered the map, not this one
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.definition import (
     ApprovalState,
+    MapState,
     ParallelState,
     State,
     SubflowState,
@@ -27,6 +28,7 @@ from engine.runtime.effects import (
     RunAction,
     StartChild,
 )
+from engine.runtime.map_items import MapItemsError, item_children, map_items
 from engine.runtime.variables import evaluate_json, evaluate_mapping
 
 __all__ = ["RELEASE_GATE", "EntryError", "entry_effects", "leave_effects"]
@@ -105,6 +107,13 @@ def _subflow(state_id: str, state: SubflowState, scope: dict[str, Any]) -> list[
     return [StartChild("subflow", state.workflow, state.version, "", state_id, evaluate_mapping(state.input, scope))]
 
 
+def _map(state_id: str, state: MapState, scope: dict[str, Any], branch: str) -> list[Effect]:
+    """The first `max_concurrency` items' children; none for an empty list (the map is done at once)."""
+    items = map_items(state, scope)
+    first = range(min(len(items), state.max_concurrency))
+    return list(item_children(state_id, state, items, first, scope=scope, branch=branch))
+
+
 def entry_effects(
     state_id: str, state: State, *, context: dict[str, Any], scope: Callable[[], dict[str, Any]], now: float,
     branch: str, output_schema: dict[str, Any] | None = None,
@@ -123,8 +132,12 @@ def entry_effects(
             effects = _parallel(state_id, state, context, branch)
         elif isinstance(state, SubflowState):
             effects = _subflow(state_id, state, scope())
+        elif isinstance(state, MapState):
+            effects = _map(state_id, state, scope(), branch)
     except ExpressionError as exc:
         return EntryError("input", f"{exc.expression}: {exc.message}")
+    except MapItemsError as exc:
+        return EntryError(exc.kind, exc.message)
     return effects
 
 
@@ -146,7 +159,7 @@ def _leaving(state: State) -> ClearWaits | None:
         if state.event is None:
             return _WAIT_TIMER
         return _WAIT_EVENT if state.timeout is None else _WAIT_EVENT_TIMER
-    if isinstance(state, ParallelState | SubflowState):
+    if isinstance(state, ParallelState | SubflowState | MapState):
         return _CHILDREN
     return None
 
@@ -154,8 +167,8 @@ def _leaving(state: State) -> ClearWaits | None:
 def leave_effects(state: State, event: str) -> list[Effect]:
     """What leaving a state that waits must undo — only what that kind of state can leave behind. A task,
     parallel or subflow left through its own `done`/`error` has nothing left running; left any other way,
-    its action or children are stopped."""
-    if state.type in ("task", "parallel", "subflow") and event in _ENDING:
+    its action or children are stopped (a map that fails cancels its running items itself)."""
+    if state.type in ("task", "parallel", "subflow", "map") and event in _ENDING:
         return []
     clear = _leaving(state)
     return [] if clear is None else [clear]

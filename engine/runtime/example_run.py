@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from engine.definition import Example, ParallelState, State, SubflowState, Workflow
+from engine.definition import Example, MapState, ParallelState, State, SubflowState, Workflow
 from engine.errors import InvalidInput
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
@@ -34,6 +34,10 @@ def _subflows(states: dict[str, State]) -> set[str]:
         elif isinstance(state, ParallelState):
             for branch in state.branches:
                 found |= _subflows(dict(branch.states))
+        elif isinstance(state, MapState) and state.workflow:
+            found.add(state.workflow)
+        elif isinstance(state, MapState) and state.iterator is not None:
+            found |= _subflows(dict(state.iterator.states))
     return found
 
 

@@ -16,10 +16,11 @@ from typing import Any, cast
 
 from transitions import Machine
 
-from engine.definition import Branch, ParallelState, State, TaskState, Transition, Workflow
+from engine.definition import Branch, MapIterator, MapState, ParallelState, State, TaskState, Transition, Workflow
 from engine.definition.expressions import ExpressionError
 from engine.definition.scope import workflow_reads
 from engine.runtime.context_schema import schema_at
+from engine.runtime.map_items import ITERATOR
 from engine.runtime.snapshot import AUTO
 from engine.runtime.variables import evaluate
 
@@ -200,21 +201,28 @@ def _reads(workflow: Workflow, name: str) -> bool:
     return any(name in text for text in texts)
 
 
+def _inner_machine(state: State | None, state_id: str, name: str, workflow_id: str) -> Branch | MapIterator:
+    """One parallel branch (by name), or a map's `iterator`."""
+    if isinstance(state, MapState) and state.iterator is not None and name == ITERATOR:
+        return state.iterator
+    if not isinstance(state, ParallelState):
+        raise KeyError(f"'{state_id}' is not a parallel or map state of {workflow_id}")
+    found = next((b for b in state.branches if b.name == name), None)
+    if found is None:
+        raise KeyError(f"the parallel state '{state_id}' has no branch '{name}'")
+    return found
+
+
 def branch_workflow(workflow: Workflow, path: str) -> Workflow:
     """The synthetic workflow one parallel branch runs: its states and transitions, the parent's policies.
 
-    `path` is `state.branch`, nested as `state.branch/state.branch`.
+    `path` is `state.branch`, nested as `state.branch/state.branch`; a map's iterator is `state.iterator`.
     """
     states: dict[str, State] = dict(workflow.states)
-    found: Branch | None = None
+    found: Branch | MapIterator | None = None
     for part in path.split("/"):
         state_id, _, branch_name = part.partition(".")
-        parallel = states.get(state_id)
-        if not isinstance(parallel, ParallelState):
-            raise KeyError(f"'{state_id}' is not a parallel state of {workflow.id}")
-        found = next((b for b in parallel.branches if b.name == branch_name), None)
-        if found is None:
-            raise KeyError(f"the parallel state '{state_id}' has no branch '{branch_name}'")
+        found = _inner_machine(states.get(state_id), state_id, branch_name, workflow.id)
         states = dict(found.states)
     assert found is not None
     return Workflow.model_validate({

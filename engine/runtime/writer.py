@@ -90,11 +90,12 @@ class DecisionWriter:
     # --- new instances --------------------------------------------------------------------------------
     def create(self, tx: Transaction, compiled: CompiledWorkflow, context: dict[str, Any], *, tenant: str,
                now: float, actor: str | None = None, parent: InstanceRecord | None = None,
-               parent_seq: int | None = None) -> InstanceRecord:
-        """Insert a new instance and commit its first decision (entering the initial state)."""
+               parent_seq: int | None = None, branch: str | None = None) -> InstanceRecord:
+        """Insert a new instance and commit its first decision (entering the initial state). `branch` names a
+        map item's child (its compiled branch with `#index`)."""
         workflow = compiled.workflow
-        blank = _blank(workflow.id, workflow.version, compiled.branch, workflow.initial, tenant=tenant, now=now,
-                       parent=parent, parent_seq=parent_seq)
+        blank = _blank(workflow.id, workflow.version, compiled.branch if branch is None else branch,
+                       workflow.initial, tenant=tenant, now=now, parent=parent, parent_seq=parent_seq)
         InstanceStore(tx).insert(blank)
         with tracing.span("statewright.transition", {
             "statewright.instance_id": blank.id, "statewright.workflow_id": workflow.id,
@@ -110,8 +111,8 @@ class DecisionWriter:
     def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
                       parent_seq: int, now: float) -> InstanceRecord:
         """A child that cannot run at all (its workflow is not deployed): created failed, so its parent hears."""
-        blank = _blank(effect.workflow_id, effect.version or 0, "", NOT_STARTED, tenant=parent.tenant, now=now,
-                       parent=parent, parent_seq=parent_seq)
+        blank = _blank(effect.workflow_id, effect.version or 0, effect.branch, NOT_STARTED, tenant=parent.tenant,
+                       now=now, parent=parent, parent_seq=parent_seq)
         InstanceStore(tx).insert(blank)
         step = Step(None, NOT_STARTED, START, None, None, None, (), dict(effect.context), FAILED, (), (), failure)
         decision = Decision(Snapshot(NOT_STARTED, dict(effect.context), FAILED, None, failure), (step,))
@@ -203,9 +204,11 @@ class DecisionWriter:
 
     def _start_child(self, tx: Transaction, parent: InstanceRecord, seq: int, effect: StartChild,
                      now: float) -> None:
+        seq = seq if effect.parent_seq is None else effect.parent_seq
         if effect.kind == "branch":
             compiled = self.deployments.compiled(tx, parent.workflow_id, parent.workflow_version, effect.branch)
-            self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq)
+            self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq,
+                        branch=effect.branch)
             return
         try:
             compiled = self.deployments.compiled(tx, effect.workflow_id, effect.version)
@@ -220,7 +223,8 @@ class DecisionWriter:
                 failure = {"kind": "invalid_input", "message": f"the subflow '{effect.workflow_id}': {exc.detail}"}
                 self.create_failed(tx, effect, failure, parent=parent, parent_seq=seq, now=now)
                 return
-        self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq)
+        self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq,
+                    branch=effect.branch)
 
     def _clear(self, tx: Transaction, instance: InstanceRecord, clear: ClearWaits, now: float, *,
                event_waits: bool = True) -> None:

@@ -9,7 +9,7 @@ from functools import cached_property
 
 import networkx as nx
 
-from engine.definition import ANY_SOURCE, FinalState, ParallelState, State, Transition, Workflow
+from engine.definition import ANY_SOURCE, FinalState, MapState, ParallelState, State, Transition, Workflow
 from engine.validation.findings import pointer
 
 __all__ = ["Machine", "build_graph", "machines", "top_machine", "workflow_graph"]
@@ -19,7 +19,8 @@ Token = str | int
 
 @dataclass(frozen=True, eq=False)
 class Machine:
-    """One state machine of a definition: the workflow itself, or one branch of a parallel state.
+    """One state machine of a definition: the workflow itself, one branch of a parallel state, or the iterator
+    of a map state (`parallel` then names the map, `branch` is 'iterator' and `in_map` is true).
 
     `location` holds the JSON pointer tokens of the object that carries `initial`, `states` and
     `transitions`: `()` for the workflow, `("states", "p", "branches", 0)` for p's first branch. `outside`
@@ -33,6 +34,7 @@ class Machine:
     parallel: str | None = None
     branch: str | None = None
     outside: frozenset[str] = frozenset()
+    in_map: bool = False
 
     @property
     def is_branch(self) -> bool:
@@ -42,6 +44,8 @@ class Machine:
         """'the workflow' or "branch 'b' of parallel state 'p'", for messages."""
         if self.parallel is None:
             return "the workflow"
+        if self.in_map:
+            return f"the iterator of map state '{self.parallel}'"
         return f"branch '{self.branch}' of parallel state '{self.parallel}'"
 
     def state_pointer(self, state_id: str, *field: Token) -> str:
@@ -116,6 +120,10 @@ def _branches_of(machine: Machine) -> Iterator[Machine]:
             for k, branch in enumerate(state.branches):
                 location = (*machine.location, "states", sid, "branches", k)
                 yield Machine(location, branch.initial, branch.states, branch.transitions, sid, branch.name, outside)
+        if isinstance(state, MapState) and state.iterator is not None:
+            body = state.iterator
+            yield Machine((*machine.location, "states", sid, "iterator"), body.initial, body.states,
+                          body.transitions, sid, "iterator", outside, in_map=True)
 
 
 def machines(workflow: Workflow) -> list[Machine]:

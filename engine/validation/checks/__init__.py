@@ -27,6 +27,7 @@ from engine.validation.checks.expressions import (
     find_costly_expressions,
     find_invalid_expressions,
 )
+from engine.validation.checks.maps import find_maps_without_results
 from engine.validation.checks.paths import find_conflicting_paths, find_paths_through_non_objects
 from engine.validation.checks.reachability import (
     find_dead_ends,
@@ -82,6 +83,7 @@ CODES: dict[str, Severity] = {
     "unknown-variable": "warning",
     "unknown-error-kind": "warning",
     "sla-at-risk": "warning",
+    "map-without-results": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -103,6 +105,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_unreachable_catches,
     find_conflicting_paths,
     find_approval_slas_at_risk,
+    find_maps_without_results,
 )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from engine.definition import FinalState, ParallelState, State, SubflowState, TaskState, WaitState, Workflow
+from engine.definition import FinalState, MapState, ParallelState, State, SubflowState, TaskState, WaitState, Workflow
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.paths import path_parts
 from engine.definition.scope import RESERVED_NAMES
@@ -53,7 +53,7 @@ def _meet(masks: Iterable[int]) -> int | None:
 
 def _output_of(state: State) -> str | None:
     """The top-level context key a state's `output` sets (a path sets its first key)."""
-    output = state.output if isinstance(state, TaskState | SubflowState | WaitState) else None
+    output = state.output if isinstance(state, TaskState | SubflowState | WaitState | MapState) else None
     return None if output is None else path_parts(output)[0]
 
 
@@ -91,6 +91,11 @@ class DataFlow:
         }
         for machine in reversed(all_machines):  # a branch is solved before the machine holding it
             self._solve(machine)
+        for machine in all_machines:  # a map's iterator starts with the item's context only
+            for sid, state in machine.states.items():
+                if isinstance(state, MapState) and state.iterator is not None:
+                    iterator = by_location[(*machine.location, "states", sid, "iterator")]
+                    self.entry[id(iterator)] = self._item_names(sid, state)
         for machine in all_machines:  # entries top-down: the workflow first, then its branches
             self.entry.setdefault(id(machine), 0)
             for sid, state in machine.states.items():
@@ -98,6 +103,13 @@ class DataFlow:
                     at_parallel = self.at_state(machine, sid)
                     for branch in self.branches[(id(machine), sid)]:
                         self.entry[id(branch)] = at_parallel
+
+    def _item_names(self, sid: str, state: MapState) -> int:
+        names = list(state.input) or [state.item_key, state.index_key]
+        mask = 0
+        for name in names:
+            mask |= self._bit(name, f"each item's input of map '{sid}'")
+        return mask
 
     def _bit(self, name: str, provider: str) -> int:
         self.providers.setdefault(name, []).append(provider)
@@ -204,7 +216,7 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
         except ExpressionError:
             continue  # `guard-syntax` reports it
         is_start = site.machine is None and site.policy is None
-        unknown = names - (set(RESERVED_NAMES) if is_start else declared)
+        unknown = names - (set(RESERVED_NAMES) if is_start else declared) - site.item_names
         if not unknown:
             continue
         mask = _site_mask(flow, workflow, all_machines, site)

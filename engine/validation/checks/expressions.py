@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from engine.definition import ApprovalState, FinalState, State, SubflowState, TaskState, WaitState, Workflow
+from engine.definition import (
+    ApprovalState,
+    FinalState,
+    MapState,
+    State,
+    SubflowState,
+    TaskState,
+    WaitState,
+    Workflow,
+)
 from engine.definition.expression_cost import static_problem
 from engine.definition.expressions import ExpressionError, compile_expression
 from engine.validation.checks._report import capitalised, error, transition_label
@@ -30,6 +39,7 @@ class ExpressionSite:
     state: str | None = None
     transition: int | None = None
     policy: int | None = None
+    item_names: frozenset[str] = frozenset()  # a map's item and index names, which its `input` reads too
 
 
 def _mapping_sites(machine: Machine, sid: str, field: str, words: str, values: Mapping[str, str]) -> Iterator[
@@ -42,6 +52,13 @@ def _mapping_sites(machine: Machine, sid: str, field: str, words: str, values: M
 def _state_sites(machine: Machine, sid: str, state: State) -> Iterator[ExpressionSite]:
     if isinstance(state, TaskState | SubflowState):
         yield from _mapping_sites(machine, sid, "input", "the input", state.input)
+    elif isinstance(state, MapState):
+        yield ExpressionSite(state.items, machine.state_pointer(sid, "items"), f"the items of '{sid}'", machine,
+                             state=sid)
+        own = frozenset({state.item_key, state.index_key})
+        for key, source in state.input.items():
+            yield ExpressionSite(source, machine.state_pointer(sid, "input", key), f"the item input '{key}' of '{sid}'",
+                                 machine, state=sid, item_names=own)
     elif isinstance(state, ApprovalState):
         yield from _mapping_sites(machine, sid, "request", "the request entry", state.request)
     elif isinstance(state, FinalState):

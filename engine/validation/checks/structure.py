@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.definition import ANY_SOURCE, SubflowState, TaskState, Transition, Workflow
+from engine.definition import ANY_SOURCE, MapState, SubflowState, TaskState, Transition, Workflow
 from engine.validation.catalog import Catalog
 from engine.validation.checks._report import capitalised, error, transition_label
 from engine.validation.findings import Finding, pointer
@@ -106,13 +106,14 @@ def find_unknown_policies(workflow: Workflow, all_machines: list[Machine]) -> li
 
 
 def find_unknown_subflows(workflow: Workflow, all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
-    """A subflow state must run a workflow the catalog knows (or this workflow itself)."""
+    """A subflow state (or a map over a subflow) must run a workflow the catalog knows (or this workflow itself)."""
     found: list[Finding] = []
     for machine in all_machines:
         for sid, state in machine.states.items():
-            if isinstance(state, SubflowState) and state.workflow not in catalog.workflows \
-                    and state.workflow != workflow.id:
-                message = (f"Subflow state '{sid}' runs workflow '{state.workflow}', which is not among the "
+            if isinstance(state, SubflowState | MapState) and state.workflow is not None \
+                    and state.workflow not in catalog.workflows and state.workflow != workflow.id:
+                what = "Subflow state" if isinstance(state, SubflowState) else "Map state"
+                message = (f"{what} '{sid}' runs workflow '{state.workflow}', which is not among the "
                            "known workflows.")
                 found.append(error("unknown-subflow", message, machine.state_pointer(sid, "workflow"), states=(sid,)))
     return found

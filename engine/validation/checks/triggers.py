@@ -9,6 +9,7 @@ from engine.definition import (
     ApprovalState,
     ChoiceState,
     FinalState,
+    MapState,
     ParallelState,
     State,
     SubflowState,
@@ -30,8 +31,8 @@ __all__ = [
 ]
 
 BUILT_IN_TRIGGERS = frozenset({"done", "error", "approve", "reject", "timeout"})
-_WORK = (TaskState, SubflowState, ParallelState)
-_ENDS_WITH_DONE = (TaskState, SubflowState, ParallelState, WaitState)
+_WORK = (TaskState, SubflowState, ParallelState, MapState)
+_ENDS_WITH_DONE = (TaskState, SubflowState, ParallelState, MapState, WaitState)
 
 
 def emitted_triggers(state: State) -> frozenset[str]:

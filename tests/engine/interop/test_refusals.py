@@ -17,7 +17,15 @@ def _asl(state: dict[str, Any], **top: Any) -> str:
 
 
 ASL_REFUSALS = [
-    ({"Type": "Map", "ItemsPath": "$.items", "Iterator": {}, "Next": "Done"}, "Map"),
+    ({"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
+      "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"}, "distributed Map"),
+    ({"Type": "Map", "ItemsPath": "$.items", "ItemSelector": {"x.$": "$$.Map.Item.Value"},
+      "ItemProcessor": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"},
+     "Map field ItemSelector"),
+    ({"Type": "Map", "Iterator": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"},
+     "Map ItemsPath '$'"),
+    ({"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1, "ToleratedFailurePercentage": 5,
+      "Iterator": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"}, "ToleratedFailureCount"),
     ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "HeartbeatSeconds": 5, "Next": "Done"},
      "HeartbeatSeconds"),
     ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "OutputPath": "$.a", "Next": "Done"}, "OutputPath"),

@@ -14,7 +14,7 @@ import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
-import { describeScope, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
+import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
 import { editorReducer, initialEditorState } from "./history";
@@ -263,7 +263,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
 
   const ctx: InspectorContext = useMemo(
-    () => ({ workflow, findings, editable: canEdit, validating: validation.pending, commit, select, inBranch: scope.length > 0, openBranch }),
+    () => ({ workflow, findings, editable: canEdit, validating: validation.pending, commit, select, inBranch: scope.length > 0, inIterator: scope[scope.length - 1]?.branch === ITERATOR, openBranch }),
     [workflow, findings, validation.pending, canEdit, commit, select, scope, openBranch],
   );
   const errors = validation.findings.filter((f) => f.severity === "error").length;
@@ -365,7 +365,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onMove={onMove}
                 onConnect={onConnect}
                 onDropState={add}
-                onOpen={(stateId) => openBranch(stateId, 0)}
+                onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>
             {view === "json" && (

@@ -11,6 +11,7 @@ const ITEMS: { type: StateType; look: Look; hint: string }[] = [
   { type: "wait", look: "wait", hint: "Waits for a time or an event" },
   { type: "parallel", look: "parallel", hint: "Runs branches side by side, then joins" },
   { type: "subflow", look: "subflow", hint: "Runs another workflow as a child" },
+  { type: "map", look: "map", hint: "Runs a flow once per item of a list" },
   { type: "final", look: "final-success", hint: "Ends the instance (success or failure)" },
 ];
 

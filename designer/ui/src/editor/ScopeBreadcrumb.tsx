@@ -1,7 +1,7 @@
 // Where the canvas is when it shows a parallel state's branch: Workflow › review (parallel) › legal, each
 // part a way back up.
 import { Fragment } from "react";
-import { machineAt, ROOT, type Scope } from "../model/scope";
+import { ITERATOR, machineAt, ROOT, type Scope } from "../model/scope";
 import type { Workflow } from "../model/workflow";
 import { NOTHING, type Selection } from "./selection";
 
@@ -18,13 +18,13 @@ export default function ScopeBreadcrumb({ root, scope, onOpen }: ScopeBreadcrumb
         Workflow
       </button>
       {scope.map((step, i) => {
-        const name = String(machineAt(root, scope.slice(0, i + 1))?.name ?? step.branch);
+        const name = step.branch === ITERATOR ? "for each item" : String(machineAt(root, scope.slice(0, i + 1))?.name ?? step.branch);
         const last = i === scope.length - 1;
         return (
           <Fragment key={i}>
             <span className="crumb-separator">›</span>
             <button type="button" data-testid={`scope-state-${step.state}`} onClick={() => onOpen(scope.slice(0, i), { states: [step.state], transitions: [] })}>
-              {step.state} (parallel)
+              {step.state} ({step.branch === ITERATOR ? "map" : "parallel"})
             </button>
             <span className="crumb-separator">›</span>
             {last ? (

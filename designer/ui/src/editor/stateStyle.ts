@@ -17,6 +17,7 @@ export const LOOKS: Record<Look, LookStyle> = {
   wait: { label: "Wait", icon: "◷", width: 190, height: 68 },
   parallel: { label: "Parallel", icon: "‖", width: 200, height: 76 },
   subflow: { label: "Subflow", icon: "⊞", width: 180, height: 64 },
+  map: { label: "Map", icon: "↻", width: 200, height: 76 },
   final: { label: "Final", icon: "●", width: 160, height: 56 },
   "final-success": { label: "Final: success", icon: "●", width: 160, height: 56 },
   "final-failure": { label: "Final: failure", icon: "✖", width: 160, height: 56 },
@@ -29,6 +30,7 @@ export const LEGEND_LOOKS: Look[] = [
   "wait",
   "parallel",
   "subflow",
+  "map",
   "final-success",
   "final-failure",
 ];
@@ -58,6 +60,8 @@ export function stateSummary(state: State): string {
     }
     case "subflow":
       return state.workflow ? `runs ${state.workflow}${state.version ? ` v${state.version}` : ""}` : "";
+    case "map":
+      return `for each item of ${state.items ?? "?"}${state.workflow ? ` · runs ${state.workflow}` : ""}, ${state.max_concurrency ?? 10} at a time`;
     case "final":
       return state.outcome === "failure" ? "failure" : "success";
     default:

@@ -79,6 +79,7 @@ function defaultTrigger(state: State | undefined, workflow: Workflow, source: st
     case "task":
     case "parallel":
     case "subflow":
+    case "map":
       return { trigger: pick(["done", "error"]) };
     case "approval":
       return { trigger: pick(["approve", "reject", "timeout"]) };

@@ -1,5 +1,5 @@
-// Where the editor is inside a workflow: the top level, or a parallel state's branch (and branches of
-// branches). A branch is shown and edited as a workflow-shaped machine read out of the one document and
+// Where the editor is inside a workflow: the top level, or a parallel state's branch or a map state's
+// iterator (and branches of branches). A branch is shown and edited as a workflow-shaped machine read out of the one document and
 // written back into it. Branch positions live in the document's one `layout`, keyed by qualified ids as the
 // server's renderers name them (`review/legal/check` is state `check` of branch `legal` of `review`);
 // identifiers cannot contain '/', so they never collide with top-level ids.
@@ -8,9 +8,13 @@ import type { Branch, Position, State, Workflow } from "./workflow";
 export interface ScopeStep {
   /** The parallel state, an id of the machine one level up. */
   state: string;
-  /** The index of the branch in that state's `branches`. */
+  /** The index of the branch in that state's `branches`, or ITERATOR for a map state's iterator. */
   branch: number;
 }
+
+/** The `branch` of a scope step into a map state's iterator (named `iterator`, as the renderers name it). */
+export const ITERATOR = -1;
+const ITERATOR_NAME = "iterator";
 
 export type Scope = readonly ScopeStep[];
 
@@ -19,7 +23,9 @@ export const ROOT: Scope = [];
 export const SEPARATOR = "/";
 
 function branchOf(machine: Workflow, step: ScopeStep): Branch | undefined {
-  return machine.states[step.state]?.branches?.[step.branch];
+  const state = machine.states[step.state];
+  if (step.branch === ITERATOR) return state?.type === "map" && state.iterator ? { ...state.iterator, name: ITERATOR_NAME } : undefined;
+  return state?.branches?.[step.branch];
 }
 
 function branchMachine(branch: Branch): Workflow {
@@ -73,6 +79,10 @@ function replaceBranch(machine: Workflow, scope: Scope, replacement: Workflow): 
   const [step, ...deeper] = scope;
   if (!step) return replacement;
   const parallel = machine.states[step.state]!;
+  if (step.branch === ITERATOR) {
+    const { name: _name, ...iterator } = asBranch(replaceBranch(branchMachine(branchOf(machine, step)!), deeper, replacement));
+    return { ...machine, states: { ...machine.states, [step.state]: { ...parallel, iterator } } };
+  }
   const branches = parallel.branches!.slice();
   branches[step.branch] = asBranch(replaceBranch(branchMachine(branches[step.branch]!), deeper, replacement));
   const state: State = { ...parallel, branches };
@@ -97,15 +107,22 @@ export function sameScope(a: Scope, b: Scope): boolean {
 
 /** The JSON pointer of a scope's machine: '' at the top level, `/states/review/branches/0` in a branch. */
 export function scopePointer(scope: Scope): string {
-  return scope.map((s) => `/states/${s.state.replace(/~/g, "~0").replace(/\//g, "~1")}/branches/${s.branch}`).join("");
+  return scope.map((s) => `/states/${s.state.replace(/~/g, "~0").replace(/\//g, "~1")}/${s.branch === ITERATOR ? ITERATOR_NAME : `branches/${s.branch}`}`).join("");
 }
 
 /** The deepest scope a JSON pointer points into (`/states/review/branches/0/states/x` → review's branch 0). */
 export function scopeOfPointer(pointer: string): Scope {
   const tokens = pointer.split("/").slice(1).map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
   const scope: ScopeStep[] = [];
-  for (let i = 0; i + 3 < tokens.length && tokens[i] === "states" && tokens[i + 2] === "branches" && /^\d+$/.test(tokens[i + 3]!); i += 4) {
-    scope.push({ state: tokens[i + 1]!, branch: Number(tokens[i + 3]) });
+  let i = 0;
+  while (i + 2 < tokens.length && tokens[i] === "states") {
+    if (tokens[i + 2] === ITERATOR_NAME) {
+      scope.push({ state: tokens[i + 1]!, branch: ITERATOR });
+      i += 3;
+    } else if (i + 3 < tokens.length && tokens[i + 2] === "branches" && /^\d+$/.test(tokens[i + 3]!)) {
+      scope.push({ state: tokens[i + 1]!, branch: Number(tokens[i + 3]) });
+      i += 4;
+    } else break;
   }
   return scope;
 }
@@ -119,7 +136,7 @@ export function describeScope(root: Workflow, scope: Scope): string | null {
   for (const step of scope) {
     const branch = branchOf(machine, step);
     if (!branch) return null;
-    parts.push(step.state, branch.name);
+    parts.push(step.state, step.branch === ITERATOR ? "for each item" : branch.name);
     machine = branchMachine(branch);
   }
   return parts.join(" › ");

@@ -26,6 +26,18 @@ export function newState(type: StateType): State {
       };
     case "subflow":
       return { type, workflow: "child_workflow" };
+    case "map":
+      return {
+        type,
+        items: "items",
+        max_concurrency: 10,
+        iterator: {
+          initial: "work",
+          states: { work: { type: "task", action: "do_work", input: { item: "item" }, output: "outcome" }, finished: { type: "final", outcome: "success", result: { outcome: "outcome" } } },
+          transitions: [{ source: "work", trigger: "done", dest: "finished" }],
+        },
+        output: "results",
+      };
     case "final":
       return { type, outcome: "success" };
   }

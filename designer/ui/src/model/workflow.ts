@@ -2,7 +2,7 @@
 // engine/definition, but every field is optional because a draft being edited need not be valid yet; the
 // server's validate endpoint is the judge of validity.
 
-export type StateType = "task" | "choice" | "approval" | "wait" | "parallel" | "subflow" | "final";
+export type StateType = "task" | "choice" | "approval" | "wait" | "parallel" | "subflow" | "map" | "final";
 
 export const STATE_TYPES: readonly StateType[] = [
   "task",
@@ -11,6 +11,7 @@ export const STATE_TYPES: readonly StateType[] = [
   "wait",
   "parallel",
   "subflow",
+  "map",
   "final",
 ];
 
@@ -60,6 +61,13 @@ export interface Join {
   on_failure?: "fail" | "cancel_others" | "continue";
 }
 
+/** A map state's iterator: the flow each item runs (a branch without a name). */
+export interface MapIterator {
+  initial?: string;
+  states: Record<string, State>;
+  transitions?: Transition[];
+}
+
 export interface Branch {
   name: string;
   initial?: string;
@@ -94,9 +102,17 @@ export interface State {
   // parallel
   branches?: Branch[];
   join?: Join;
-  // subflow
-  workflow?: string;
+  // subflow (and map over a subflow)
+  workflow?: string | null;
   version?: number | null;
+  // map
+  items?: string;
+  item_key?: string;
+  index_key?: string;
+  iterator?: MapIterator | null;
+  max_concurrency?: number;
+  tolerated_failures?: number | null;
+  tolerated_failure_percentage?: number | null;
   // final
   outcome?: "success" | "failure";
   result?: ExpressionMap;

@@ -17,6 +17,7 @@ import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { kindLabel } from "./ApprovalRequest";
+import MapProgress, { mapProgress } from "./MapProgress";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
@@ -31,6 +32,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
     () => (instance.data ? getVersion(instance.data.workflow_id, instance.data.version) : Promise.resolve(null)),
     [instance.data?.workflow_id, instance.data?.version],
   );
+  // The timeline shows the first 500 steps; a long map's progress is in its latest step, fetched on its own.
+  const latest = useAsync(
+    () => (history.data && history.data.total > history.data.items.length ? instanceHistory(instanceId, 1, history.data.total - 1) : Promise.resolve(null)),
+    [instanceId, history.data],
+  );
   useLiveChanges(["instances", "approvals"], instance.reload);
   const [selection, setSelection] = useState<Selection>(NOTHING);
   const [error, setError] = useState<string | null>(null);
@@ -44,6 +50,8 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
     const steps = history.data?.items ?? [];
     return pathMarks(definition, steps.length ? steps : pathSteps(data.path), finished ? null : data.state);
   }, [definition, data, history.data, finished]);
+
+  const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", latest.data?.items ?? history.data?.items ?? []) : null;
 
   if (instance.error) return <div className="page"><Notice kind="error" testId="instance-error">{instance.error}</Notice></div>;
   if (!data) return <div className="page" aria-busy="true">Loading the instance…</div>;
@@ -89,6 +97,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} onDone={instance.reload} onError={setError} />
           )}
           {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} onDone={instance.reload} onError={setError} />}
+          {progress && <MapProgress text={progress} state={data.state} />}
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
             {data.pending_approvals.length === 0 && data.timers.length === 0 && <p className="muted">Nothing.</p>}

@@ -223,7 +223,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
 
   const onNodeDoubleClick = useCallback(
     (_event: unknown, node: CanvasNode) => {
-      if (node.type === "state" && node.data.state.type === "parallel") onOpen?.(node.id);
+      if (node.type === "state" && (node.data.state.type === "parallel" || (node.data.state.type === "map" && node.data.state.iterator))) onOpen?.(node.id);
     },
     [onOpen],
   );

@@ -1,4 +1,4 @@
-// The fields that depend on a state's type: task, approval, wait, parallel, subflow, final (a choice has
+// The fields that depend on a state's type: task, approval, wait, parallel, subflow, map, final (a choice has
 // none of its own — its decisions are its outgoing transitions' guards and priorities).
 import ExpressionMapInput from "../../components/fields/ExpressionMapInput";
 import JsonInput from "../../components/fields/JsonInput";
@@ -7,6 +7,7 @@ import { messagesAt, messagesByKey, pointerOf, type Finding } from "../../model/
 import type { Branch, Join, State } from "../../model/workflow";
 import { pruneEmpty } from "../../model/edits";
 import { freshId } from "../../model/ids";
+import { ITERATOR } from "../../model/scope";
 import { newState } from "../../model/stateTemplates";
 import { ActionPicker, AgentPicker, usePickerCatalog, WorkflowPicker } from "./pickers";
 import RetryRulesFields from "./RetryRulesFields";
@@ -17,7 +18,7 @@ export interface TypeFieldsProps {
   findings: readonly Finding[];
   disabled: boolean;
   change: (state: State, field: string) => void;
-  /** Open branch `index` of this (parallel) state on the canvas. */
+  /** Open branch `index` of this (parallel) state on the canvas, or ITERATOR: this map state's iterator. */
   openBranch: (index: number) => void;
 }
 
@@ -33,6 +34,8 @@ export default function StateTypeFields(props: TypeFieldsProps) {
       return <ParallelFields {...props} />;
     case "subflow":
       return <SubflowFields {...props} />;
+    case "map":
+      return <MapFields {...props} />;
     case "final":
       return <FinalFields {...props} />;
     default:
@@ -168,6 +171,56 @@ function SubflowFields(props: TypeFieldsProps) {
       <NumberInput label="Version" testId="field-version" integer value={state.version} disabled={disabled} problems={at(props, "version")} hint="Empty runs the latest published version." onChange={(v) => set(props, "version", v)} />
       <ExpressionMapInput label="Child context" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} onChange={(v) => set(props, "input", v)} />
       <TextInput label="Output key or path" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="Where the child's result is stored: a context key, or a dotted path." onChange={(v) => set(props, "output", v)} />
+    </>
+  );
+}
+
+type Tolerance = "none" | "count" | "percentage";
+type MapBody = "iterator" | "workflow";
+
+function MapFields(props: TypeFieldsProps) {
+  const { state, disabled } = props;
+  const catalog = usePickerCatalog();
+  const body: MapBody = state.workflow ? "workflow" : "iterator";
+  const tolerance: Tolerance = state.tolerated_failure_percentage != null ? "percentage" : state.tolerated_failures != null ? "count" : "none";
+  const switchBody = (next: MapBody | null) => {
+    const { iterator: _i, workflow: _w, version: _v, ...rest } = state;
+    props.change(next === "workflow" ? { ...rest, workflow: "child_workflow" } : { ...rest, iterator: newState("map").iterator }, "map-body");
+  };
+  const switchTolerance = (next: Tolerance | null) => {
+    const { tolerated_failures: _c, tolerated_failure_percentage: _p, ...rest } = state;
+    props.change(next === "count" ? { ...rest, tolerated_failures: 1 } : next === "percentage" ? { ...rest, tolerated_failure_percentage: 10 } : rest, "map-tolerance");
+  };
+  const iterator = state.iterator;
+  return (
+    <>
+      <TextInput label="Items (CEL list)" testId="field-items" monospace value={state.items} disabled={disabled} problems={at(props, "items")} hint="The list to map over, e.g. leads; at most 1,000 items." onChange={(v) => set(props, "items", v)} />
+      <NumberInput label="At most at once" testId="field-max_concurrency" integer value={state.max_concurrency} disabled={disabled} problems={at(props, "max_concurrency")} hint="How many items run at the same time (1–100; empty means 10)." onChange={(v) => set(props, "max_concurrency", v)} />
+      <SelectInput<Tolerance> label="Failures tolerated" testId="field-tolerance" value={tolerance} disabled={disabled} options={[{ value: "none", label: "none" }, { value: "count", label: "a number of items" }, { value: "percentage", label: "a percentage of items" }]} onChange={switchTolerance} />
+      {tolerance === "count" && <NumberInput label="Items that may fail" testId="field-tolerated_failures" integer value={state.tolerated_failures} disabled={disabled} problems={at(props, "tolerated_failures")} onChange={(v) => set(props, "tolerated_failures", v)} />}
+      {tolerance === "percentage" && <NumberInput label="Percentage that may fail" testId="field-tolerated_failure_percentage" value={state.tolerated_failure_percentage} disabled={disabled} problems={at(props, "tolerated_failure_percentage")} onChange={(v) => set(props, "tolerated_failure_percentage", v)} />}
+      <TextInput label="Results key" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="The context key for the results, one per item in item order." onChange={(v) => set(props, "output", v)} />
+      <TextInput label="Item name" testId="field-item_key" monospace value={state.item_key} disabled={disabled} problems={at(props, "item_key")} placeholder="item" onChange={(v) => set(props, "item_key", v)} />
+      <SelectInput<MapBody> label="Each item runs" testId="field-map-body" value={body} disabled={disabled} options={[{ value: "iterator", label: "a flow of its own" }, { value: "workflow", label: "another workflow" }]} onChange={switchBody} />
+      {body === "workflow" && <WorkflowPicker catalog={catalog} value={state.workflow ?? undefined} disabled={disabled} problems={at(props, "workflow")} onChange={(v) => set(props, "workflow", v)} />}
+      <ExpressionMapInput label="Each item's context" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} hint="Empty gives {item, index}; or CEL over the context, item and index." onChange={(v) => set(props, "input", v)} />
+      {iterator && (
+        <div className="branch-summary" data-testid="iterator-summary">
+          <div className="branch-row">
+            <span>
+              <strong>For each item</strong>: {Object.keys(iterator.states ?? {}).length} states, starts at <code>{iterator.initial}</code>
+            </span>
+            <button type="button" data-testid="open-iterator" onClick={() => props.openBranch(ITERATOR)}>
+              Open
+            </button>
+          </div>
+        </div>
+      )}
+      {messagesAt(props.findings, pointerOf("states", props.stateId)).map((p) => (
+        <div key={p} className="field-problem" role="alert">
+          {p}
+        </div>
+      ))}
     </>
   );
 }

@@ -15,6 +15,8 @@ export interface InspectorContext {
   select: (selection: Selection) => void;
   /** True when `workflow` is a parallel state's branch rather than the workflow itself. */
   inBranch: boolean;
+  /** True when that branch is a map state's iterator (it has no name of its own). */
+  inIterator: boolean;
   /** Edit the inside of branch `index` of the parallel state `stateId` on the canvas. */
   openBranch: (stateId: string, index: number) => void;
 }

@@ -1,0 +1,125 @@
+"""A map state's items (pure): the list it maps over, the child each item starts, and the verdict once an item
+ends — start the next ones, done with the results in item order, or `map_failed` beyond the tolerance.
+
+Each item runs as a child instance whose `branch` ends in `#index` (`state.iterator#3` for an inline iterator,
+`#3` for a subflow), so the item's position is part of the child and cannot be changed by what it runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.definition.expressions import ExpressionError
+from engine.definition.map_state import MAX_MAP_ITEMS, MapState
+from engine.runtime.effects import StartChild
+from engine.runtime.variables import evaluate_json, evaluate_mapping
+
+__all__ = [
+    "ITERATOR",
+    "MAP_ITEM",
+    "ItemEnd",
+    "MapItemsError",
+    "MapVerdict",
+    "item_children",
+    "map_items",
+    "map_verdict",
+    "split_item",
+]
+
+ITERATOR = "iterator"  # the branch name of a map's inline flow: `state.iterator`
+MAP_ITEM = "(item)"  # the history event of the parent when one item ended and the map goes on
+_ITEM = re.compile(r"^(?P<base>.*)#(?P<index>\d+)$")
+_ENDED = frozenset({"succeeded", "failed", "cancelled"})
+
+
+class MapItemsError(Exception):
+    """The map cannot run its items: `kind` is `map_items` (not a list) or `map_too_large`."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+def split_item(branch: str) -> tuple[str, int | None]:
+    """A child's branch without its item index, and the index (None for a child that is not a map item)."""
+    found = _ITEM.match(branch)
+    if found is None:
+        return branch, None
+    return found["base"], int(found["index"])
+
+
+def map_items(state: MapState, scope: dict[str, Any]) -> list[Any]:
+    """The list `items` gives, checked: a list of at most MAX_MAP_ITEMS entries."""
+    try:
+        found = evaluate_json(state.items, scope)
+    except ExpressionError as exc:
+        raise MapItemsError("map_items", f"{exc.expression}: {exc.message}") from exc
+    if not isinstance(found, list):
+        raise MapItemsError("map_items", f"'{state.items}' gave {type(found).__name__}, not a list")
+    if len(found) > MAX_MAP_ITEMS:
+        raise MapItemsError("map_too_large", f"'{state.items}' gave {len(found)} items; a map runs at most "
+                                             f"{MAX_MAP_ITEMS}")
+    return found
+
+
+def item_children(state_id: str, state: MapState, items: Sequence[Any], indexes: Sequence[int], *,
+                  scope: dict[str, Any], branch: str, parent_seq: int | None = None) -> list[StartChild]:
+    """The children starting the items at `indexes`; an `input` that fails to evaluate raises MapItemsError."""
+    base = f"{branch}/{state_id}.{ITERATOR}" if branch else f"{state_id}.{ITERATOR}"
+    kind, workflow = ("branch", "") if state.iterator is not None else ("subflow", state.workflow or "")
+    if kind == "subflow":
+        base = ""
+    started = []
+    for index in indexes:
+        own = {state.item_key: items[index], state.index_key: index}
+        try:
+            context = evaluate_mapping(state.input, {**scope, **own}) if state.input else own
+        except ExpressionError as exc:
+            raise MapItemsError("input", f"item {index}: {exc.expression}: {exc.message}") from exc
+        started.append(StartChild(kind, workflow, state.version, f"{base}#{index}", state_id, context,
+                                  parent_seq=parent_seq))
+    return started
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEnd:
+    index: int
+    instance_id: str
+    status: str  # running, held, stuck, succeeded, failed, cancelled
+    result: Any = None
+    error: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class MapVerdict:
+    outcome: str  # 'pending' (go on, starting `start`), 'done' or 'error'
+    start: tuple[int, ...] = ()
+    cancel: tuple[str, ...] = ()  # instance ids of items still running, to cancel
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def map_verdict(state: MapState, ends: Sequence[ItemEnd], total: int) -> MapVerdict:
+    """After an item ended: fail once more items failed than tolerated (cancelling the running ones), finish
+    once every item ended, else start as many next items as `max_concurrency` allows."""
+    failed = sorted(e.index for e in ends if e.status in ("failed", "cancelled"))
+    running = [e for e in ends if e.status not in _ENDED]
+    tolerated = state.tolerated(total)
+    if len(failed) > tolerated:
+        message = (f"{len(failed)} of {total} items failed (items {', '.join(map(str, failed))}); "
+                   f"{tolerated} tolerated")
+        return MapVerdict("error", cancel=tuple(e.instance_id for e in running),
+                          payload={"kind": "map_failed", "message": message, "failed": failed, "total": total})
+    started = len(ends)
+    if not running and started >= total:
+        by_index = {e.index: e for e in ends}
+        results = [by_index[i].result if i in by_index and by_index[i].status == "succeeded" else None
+                   for i in range(total)]
+        return MapVerdict("done", payload={"results": results, "failed": failed, "total": total})
+    room = max(0, state.max_concurrency - len(running))
+    start = tuple(range(started, min(total, started + room)))
+    succeeded = sum(1 for e in ends if e.status == "succeeded")
+    return MapVerdict("pending", start, payload={"done": succeeded, "failed": len(failed), "running":
+                                                len(running) + len(start), "total": total, "start": list(start)})

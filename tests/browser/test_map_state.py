@@ -1,0 +1,108 @@
+"""The map state in the designer and the monitor: an analyst adds one from the palette, edits its items,
+concurrency, tolerance and results key in the inspector, opens its iterator on the canvas ("for each item"),
+and an operator sees a running map's progress — "7 of 10 done, 1 failed, 2 running" — on the instance page."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from browser_steps import SignIn, add_state, json_text, screenshot, select_state, state, wait_validated
+from live_server import LiveServer
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+DRAFT: dict[str, Any] = {
+    "id": "lead_squad",
+    "title": "Lead squad",
+    "initial": "intake",
+    "states": {"intake": {"type": "task", "action": "read_leads"}, "done": {"type": "final", "outcome": "success"}},
+    "transitions": [{"source": "intake", "trigger": "done", "dest": "done"}],
+    "layout": {"intake": {"x": 0, "y": 0}, "done": {"x": 0, "y": 200}},
+}
+
+# Each item: "ok" ends at once, "bad" fails, "slow" waits for an event that never comes.
+SORTING: dict[str, Any] = {
+    "id": "ticket_sorting",
+    "title": "Ticket sorting",
+    "initial": "each",
+    "states": {
+        "each": {"type": "map", "items": "tickets", "max_concurrency": 10, "tolerated_failures": 1,
+                 "output": "sorted", "iterator": {
+                     "initial": "route",
+                     "states": {"route": {"type": "choice"},
+                                "wait_reply": {"type": "wait", "event": {"type": "reply"}},
+                                "sorted": {"type": "final", "result": {"ticket": "item"}},
+                                "unsorted": {"type": "final", "outcome": "failure"}},
+                     "transitions": [{"source": "route", "dest": "sorted", "guard": "item == 'ok'"},
+                                     {"source": "route", "dest": "wait_reply", "guard": "item == 'slow'"},
+                                     {"source": "route", "dest": "unsorted"},
+                                     {"source": "wait_reply", "trigger": "done", "dest": "sorted"}]}},
+        "finished": {"type": "final", "outcome": "success"},
+        "failed": {"type": "final", "outcome": "failure"},
+    },
+    "transitions": [{"source": "each", "trigger": "done", "dest": "finished"},
+                    {"source": "each", "trigger": "error", "dest": "failed"}],
+}
+
+
+def test_an_analyst_adds_a_map_and_opens_its_iterator(server: LiveServer, sign_in: SignIn) -> None:
+    token = server.token("analyst")
+    draft = server.api("POST", "/api/drafts", {"content": DRAFT}, token=token)
+    page = sign_in("analyst")
+    page.goto(f"/drafts/{draft['id']}")
+    expect(state(page, "intake")).to_be_visible()
+
+    add_state(page, "map", "score_each", items="leads", max_concurrency="5", output="scores")
+    page.get_by_test_id("field-tolerance").select_option("percentage")
+    page.get_by_test_id("field-tolerated_failure_percentage").fill("10")
+    expect(state(page, "score_each")).to_contain_text("for each item of leads")
+    wait_validated(page)
+    page.get_by_test_id("view-json").click()
+    written = json_text(page)["states"]["score_each"]
+    assert (written["type"], written["items"], written["max_concurrency"], written["output"]) == (
+        "map", "leads", 5, "scores")
+    assert written["tolerated_failure_percentage"] == 10
+    assert "tolerated_failures" not in written
+    page.get_by_test_id("view-diagram").click()
+
+    select_state(page, "score_each")
+    page.get_by_test_id("open-iterator").click()
+    breadcrumb = page.get_by_test_id("scope-breadcrumb")
+    expect(breadcrumb.get_by_test_id("scope-state-score_each")).to_have_text("score_each (map)")
+    expect(breadcrumb.get_by_test_id("scope-current")).to_have_text("for each item")
+    expect(state(page, "work")).to_be_visible()
+    expect(state(page, "finished")).to_be_visible()
+    expect(state(page, "intake")).to_have_count(0)
+    expect(page.get_by_test_id("branch-inspector")).to_contain_text("For each item")
+    screenshot(page, "map-iterator")
+
+
+def _until_progress(server: LiveServer, token: str, instance_id: str) -> None:
+    """The server's worker hears of the items that ended at once; wait until all eight are counted."""
+    for _ in range(300):
+        history = server.api("GET", f"/api/instances/{instance_id}/history", token=token)["items"]
+        steps = [h for h in history if h["event"] == "(item)"]
+        if len(steps) == 8:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the map did not count its items")
+
+
+def test_the_monitor_shows_a_running_maps_progress(server: LiveServer, sign_in: SignIn) -> None:
+    token = server.token("analyst")
+    draft = server.api("POST", "/api/drafts", {"content": SORTING}, token=token)
+    server.api("POST", f"/api/drafts/{draft['id']}/publish", token=token)
+    tickets = ["ok"] * 7 + ["bad", "slow", "slow"]
+    started = server.api("POST", "/api/instances", {"workflow_id": "ticket_sorting", "context": {"tickets": tickets}},
+                         token=token)
+    _until_progress(server, token, started["id"])
+
+    page = sign_in("viewer")
+    page.goto(f"/instances/{started['id']}")
+    expect(page.get_by_test_id("instance-state")).to_have_text("each")
+    expect(page.get_by_test_id("map-progress")).to_have_text("7 of 10 done, 1 failed, 2 running")
+    expect(page.get_by_test_id("instance-page")).to_contain_text("(item)")
+    screenshot(page, "map-progress")

@@ -1,0 +1,203 @@
+"""Map states: one child per item, at most `max_concurrency` running, results in item order, tolerated
+failures, `map_failed` beyond them, cancelling, an empty list, a list too long, and a subflow per item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from runtime_support import assert_consistent, edge, final, finished, task, workflow
+
+from engine.definition.map_state import MAX_MAP_ITEMS
+from engine.runtime.actions import ActionError, ActionRequest
+from engine.runtime.child_jobs import resume_parent
+from engine.runtime.clock import ManualClock
+from engine.runtime.engine import Engine
+
+
+def _mapping(**options: Any) -> Any:
+    iterator = {"initial": "work",
+                "states": {"work": task("score", input={"lead": "item", "at": "index"}, output="score"),
+                           "ok": final(result={"score": "score"}), "bad": final("failure")},
+                "transitions": [edge("work", "ok", "done"), edge("work", "bad", "error")]}
+    body = options.pop("body", {"iterator": iterator})
+    return workflow(
+        {"each": {"type": "map", "items": "leads", "output": "scores", **body, **options},
+         "done": final(), "failed": final("failure")},
+        [edge("each", "done", "done"), edge("each", "failed", "error")],
+        id="squad",
+    )
+
+
+def _scorer(engine: Engine, failing: frozenset[str] = frozenset()) -> None:
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        if request.input["lead"] in failing:
+            raise ActionError("validation", f"cannot score {request.input['lead']}")
+        return len(request.input["lead"])
+
+
+def _items(engine: Engine, parent_id: str, status: str | None = None) -> list[Any]:
+    found = engine.list_instances(parent_id=parent_id, limit=500)
+    return [c for c in found if status is None or c.status == status]
+
+
+LEADS = ["ann", "bob", "carla", "dimitri", "eve"]
+
+
+def test_results_come_in_item_order_and_no_more_than_max_concurrency_run(engine: Engine,
+                                                                         clock: ManualClock) -> None:
+    # each item waits (5 - index) seconds first, so of the items running together the later one ends first
+    waiting = {"initial": "pause",
+               "states": {"pause": {"type": "wait",
+                                    "deadline": "string(timestamp(now) + duration(string(5 - index) + 's'))"},
+                          "work": task("score", input={"lead": "item"}, output="score"),
+                          "ok": final(result={"score": "score", "at": "index"})},
+               "transitions": [edge("pause", "work", "done"), edge("work", "ok", "done")]}
+    engine.deploy(_mapping(max_concurrency=2, body={"iterator": waiting}))
+    _scorer(engine)
+    parent = engine.start("squad", {"leads": LEADS})
+    running_at_once, ended_order = [], []
+    while not engine.get(parent.id).ended:
+        running_at_once.append(len(_items(engine, parent.id, "running")))
+        clock.advance(1)
+        engine.run_until_idle()
+        ended_order += [c.branch for c in _items(engine, parent.id, "succeeded") if c.branch not in ended_order]
+    assert max(running_at_once) == 2
+    assert ended_order[:2] == ["each.iterator#1", "each.iterator#0"]
+    done = engine.get(parent.id)
+    assert done.state == "done"
+    assert done.context["scores"] == [{"score": len(lead), "at": i} for i, lead in enumerate(LEADS)]
+    assert [(c.context["item"], c.context["index"]) for c in sorted(_items(engine, parent.id),
+                                                                    key=lambda c: c.branch)] == list(
+        zip(LEADS, range(5), strict=True))
+    assert_consistent(engine, parent.id)
+
+
+def test_each_item_end_is_a_step_of_the_parent_with_its_progress(engine: Engine) -> None:
+    engine.deploy(_mapping(max_concurrency=1))
+    _scorer(engine)
+    done = finished(engine, engine.start("squad", {"leads": LEADS[:3]}))
+    progress = [h.payload for h in engine.history(done.id) if h.event == "(item)"]
+    assert [(p["index"], p["done"], p["total"], p["running"]) for p in progress] == [(0, 1, 3, 1), (1, 2, 3, 1)]
+    assert all(h.to_state == "each" for h in engine.history(done.id) if h.event == "(item)")
+    assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
+
+
+def test_tolerated_failures_leave_null_results_and_the_map_succeeds(engine: Engine) -> None:
+    engine.deploy(_mapping(tolerated_failures=1))
+    _scorer(engine, failing=frozenset({"bob"}))
+    done = finished(engine, engine.start("squad", {"leads": LEADS}))
+    assert done.state == "done"
+    assert done.context["scores"][1] is None
+    assert done.context["scores"][2] == {"score": 5}
+
+
+def test_failures_beyond_the_tolerance_take_the_error_path_naming_the_items(engine: Engine) -> None:
+    engine.deploy(_mapping(tolerated_failure_percentage=20, max_concurrency=5))
+    _scorer(engine, failing=frozenset({"bob", "eve"}))
+    done = finished(engine, engine.start("squad", {"leads": LEADS}))
+    assert done.state == "failed"
+    error = next(h for h in engine.history(done.id) if h.event == "error").payload
+    assert error["kind"] == "map_failed"
+    assert error["failed"] == [1, 4]
+    assert "1 tolerated" in error["message"]
+    assert not _items(engine, done.id, "running")
+
+
+def test_exceeding_the_tolerance_cancels_the_items_still_running(engine: Engine) -> None:
+    engine.deploy(_mapping(max_concurrency=3))
+    _scorer(engine, failing=frozenset({"ann"}))
+    parent = engine.start("squad", {"leads": LEADS})
+    first = next(c for c in _items(engine, parent.id) if c.branch.endswith("#0"))
+    worker = engine.worker()
+    worker.execute([c for c in worker.claim(limit=100) if c.job.instance_id == first.id])
+    worker.execute([c for c in worker.claim(limit=100) if c.job.kind == "child_done"])
+    assert engine.get(parent.id).state == "failed"
+    statuses = sorted(c.status for c in _items(engine, parent.id))
+    assert statuses == ["cancelled", "cancelled", "failed"]  # items 3 and 4 never started
+
+
+def test_an_empty_list_completes_at_once_with_no_results(engine: Engine) -> None:
+    engine.deploy(_mapping())
+    done = engine.start("squad", {"leads": []})
+    assert (done.state, done.context["scores"]) == ("done", [])
+    assert _items(engine, done.id) == []
+
+
+@pytest.mark.parametrize(("leads", "kind"), [("not a list", "map_items"),
+                                             (list(range(MAX_MAP_ITEMS + 1)), "map_too_large")])
+def test_a_list_that_is_no_list_or_too_long_takes_the_error_path(engine: Engine, leads: Any, kind: str) -> None:
+    engine.deploy(_mapping())
+    done = engine.start("squad", {"leads": leads})
+    assert done.state == "failed"
+    assert engine.history(done.id)[-1].payload["kind"] == kind
+    assert _items(engine, done.id) == []
+
+
+def test_cancelling_the_parent_cancels_its_running_items(engine: Engine) -> None:
+    engine.deploy(_mapping(max_concurrency=2))
+    _scorer(engine)
+    parent = engine.start("squad", {"leads": LEADS})
+    engine.cancel(parent.id)
+    assert sorted(c.status for c in _items(engine, parent.id)) == ["cancelled", "cancelled"]
+    engine.run_until_idle()
+    assert len(_items(engine, parent.id)) == 2  # no further item started
+
+
+def test_a_map_over_a_subflow_runs_the_workflow_per_item(engine: Engine) -> None:
+    engine.deploy(workflow({"score": task("score", input={"lead": "name"}, output="score"),
+                            "ok": final(result={"score": "score"})}, [edge("score", "ok", "done")], id="scoring"))
+    engine.deploy(_mapping(body={"workflow": "scoring", "input": {"name": "item + '@' + string(index)"}}))
+    _scorer(engine)
+    done = finished(engine, engine.start("squad", {"leads": ["ann", "bob"]}))
+    assert done.context["scores"] == [{"score": 5}, {"score": 5}]
+    assert {c.workflow_id for c in _items(engine, done.id)} == {"scoring"}
+
+
+def test_an_items_end_heard_twice_starts_no_item_twice(engine: Engine) -> None:
+    """A child_done delivered again (a worker that died before its lease ended) finds the items already
+    started: the map starts nothing twice and still finishes with every result once."""
+    engine.deploy(_mapping(max_concurrency=1))
+    _scorer(engine)
+    parent = engine.start("squad", {"leads": LEADS[:3]})
+    worker = engine.worker()
+    worker.execute(worker.claim(limit=10))  # item 0's action: it ends, its child_done is queued
+    first = next(c for c in _items(engine, parent.id) if c.branch.endswith("#0"))
+    assert first.status == "succeeded"
+    for _ in range(2):  # the same end, heard twice
+        engine.runtime.write(lambda tx: resume_parent(engine.runtime, tx, first.id))
+    assert sorted(c.branch for c in _items(engine, parent.id)) == ["each.iterator#0", "each.iterator#1"]
+    done = finished(engine, parent)
+    assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
+    assert len(_items(engine, parent.id)) == 3
+
+
+def test_the_results_may_go_to_a_nested_path(engine: Engine) -> None:
+    engine.deploy(_mapping(output="enrichment.scores"))
+    _scorer(engine)
+    done = finished(engine, engine.start("squad", {"leads": ["ann", "bob"], "enrichment": {"source": "crm"}}))
+    assert done.context["enrichment"] == {"source": "crm", "scores": [{"score": 3}, {"score": 3}]}
+
+
+def test_a_failed_map_redriven_runs_its_items_again(engine: Engine) -> None:
+    """Without an error path a map beyond its tolerance fails the instance in the map; once the cause is fixed,
+    a redrive enters the map again and runs every item afresh — the earlier items' ends no longer count."""
+    flow = _mapping()
+    engine.deploy(flow.model_copy(update={"transitions": flow.transitions[:1]}))  # no error transition
+    failing = {"bob"}
+
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        if request.input["lead"] in failing:
+            raise ActionError("validation", "cannot score")
+        return len(request.input["lead"])
+
+    failed = finished(engine, engine.start("squad", {"leads": ["ann", "bob"]}))
+    assert (failed.state, failed.status, failed.error["kind"]) == ("each", "failed", "unhandled")
+    failing.clear()
+    engine.redrive(failed.id)
+    done = finished(engine, failed)
+    assert (done.state, done.context["scores"]) == ("done", [{"score": 3}, {"score": 3}])
+    assert len(_items(engine, done.id)) == 4  # two from each visit
+    assert_consistent(engine, done.id)

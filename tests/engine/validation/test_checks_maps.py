@@ -1,0 +1,71 @@
+"""A map state is checked like a parallel branch inside (findings point into its iterator) and refused when its
+shape is wrong (no body or two, both tolerances, a concurrency out of range), each with a JSON pointer; the
+names its iterator and item input read are the item's, not the workflow's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.validation.catalog import Catalog
+from engine.validation.loader import load_workflow
+
+
+def _flow(**each: Any) -> dict[str, Any]:
+    iterator = {"initial": "score", "states": {
+        "score": {"type": "task", "action": "score_lead", "input": {"lead": "item", "at": "index"}, "output": "s"},
+        "scored": {"type": "final", "result": {"s": "s"}}, "unscored": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "score", "trigger": "done", "dest": "scored"},
+                        {"source": "score", "trigger": "error", "dest": "unscored"}]}
+    return {"id": "squad", "title": "Squad", "initial": "each",
+            "context": {"type": "object", "properties": {"leads": {"type": "array"}}},
+            "states": {"each": {"type": "map", "items": "leads", "iterator": iterator, "output": "scores", **each},
+                       "end": {"type": "final", "result": {"scores": "scores"}},
+                       "failed": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "each", "trigger": "done", "dest": "end"},
+                            {"source": "each", "trigger": "error", "dest": "failed"}]}
+
+
+def _found(document: dict[str, Any], catalog: Catalog | None = None) -> list[tuple[str, str]]:
+    return [(f.code, f.pointer) for f in load_workflow(document, catalog).findings]
+
+
+def test_a_sound_map_has_no_findings_and_its_iterator_reads_the_item() -> None:
+    assert _found(_flow()) == []
+
+
+@pytest.mark.parametrize(("change", "pointer", "words"), [
+    ({"iterator": None}, "/states/each", "exactly one of 'iterator'"),
+    ({"workflow": "scoring"}, "/states/each", "exactly one of 'iterator'"),
+    ({"tolerated_failures": 1, "tolerated_failure_percentage": 5}, "/states/each", "at most one of"),
+    ({"max_concurrency": 0}, "/states/each/max_concurrency", "at least 1"),
+    ({"max_concurrency": 101}, "/states/each/max_concurrency", "100"),
+    ({"tolerated_failure_percentage": 150}, "/states/each/tolerated_failure_percentage", "100"),
+])
+def test_a_map_of_the_wrong_shape_is_refused_at_the_field(change: dict[str, Any], pointer: str, words: str) -> None:
+    loaded = load_workflow(_flow(**change))
+    assert loaded.model is None
+    (finding,) = loaded.findings
+    assert (finding.code, finding.pointer) == ("schema", pointer)
+    assert words in finding.message
+
+
+def test_findings_inside_the_iterator_point_into_it() -> None:
+    document = _flow()
+    document["states"]["each"]["iterator"]["states"]["orphan"] = {"type": "final"}
+    assert ("unreachable-state", "/states/each/iterator/states/orphan") in _found(document)
+
+
+def test_an_item_input_gives_the_iterator_its_names_and_reads_the_item() -> None:
+    found = _found(_flow(input={"item": "item.email", "who": "nobody"}))
+    assert ("unknown-variable", "/states/each/input/who") in found  # 'nobody' is neither context nor item
+    assert ("unknown-variable", "/states/each/iterator/states/score/input/at") in found  # 'index' is not given now
+    assert ("unknown-variable", "/states/each/iterator/states/score/input/lead") not in found  # 'item' is
+
+
+def test_a_map_over_an_unknown_workflow_is_named() -> None:
+    document = _flow()
+    del document["states"]["each"]["iterator"]
+    document["states"]["each"]["workflow"] = "nowhere"
+    assert ("unknown-subflow", "/states/each/workflow") in _found(document, Catalog(workflows={}, agents={}))
