@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -57,9 +58,10 @@ def test_create_refuses_an_id_that_is_published_or_already_a_new_draft(sign_in: 
     expect(analyst.get_by_test_id("designer")).to_have_count(0)
     screenshot(analyst, "create-refuses-published-id")
 
-    _create_new(analyst, "brand_new_flow")
+    fresh = f"fresh_{uuid.uuid4().hex[:8]}"  # the server is shared: another test's draft may hold a fixed id
+    _create_new(analyst, fresh)
     expect(analyst.get_by_test_id("designer")).to_be_visible()
-    _create_new(analyst, "brand_new_flow")
+    _create_new(analyst, fresh)
     expect(analyst.get_by_test_id("new-workflow-problem")).to_contain_text("already the id of a new workflow's draft")
 
 
