@@ -125,7 +125,9 @@ def _inline(handler: ActionHandler, request: ActionRequest, timeout_s: float | N
 
 def _traced(handler: ActionHandler, request: ActionRequest) -> ActionHandler:
     """The handler inside a span for this attempt, in the trace of the step that asked for it (when tracing
-    is on; else the handler as it is)."""
+    is on; else the handler as it is, without building the span's attributes on every action)."""
+    if not tracing.tracing_enabled():
+        return handler
     traced: ActionHandler = tracing.traced_handler(handler, "statewright.action", {
         "statewright.instance_id": request.instance_id, "statewright.workflow_id": request.workflow_id,
         "statewright.state": request.state, "statewright.action": request.action,

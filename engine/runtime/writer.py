@@ -8,6 +8,7 @@ a transition is the instance update, its history and its outbox, committed toget
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from typing import Any
 
 from engine import tracing
@@ -97,16 +98,23 @@ class DecisionWriter:
         blank = _blank(workflow.id, workflow.version, compiled.branch if branch is None else branch,
                        workflow.initial, tenant=tenant, now=now, parent=parent, parent_seq=parent_seq)
         InstanceStore(tx).insert(blank)
+        first = partial(self._enter_initial, tx, compiled, blank, context, now=now, actor=actor)
+        if not tracing.tracing_enabled():  # the start path pays one check, not a span's set-up
+            return first()
         with tracing.span("statewright.transition", {
             "statewright.instance_id": blank.id, "statewright.workflow_id": workflow.id,
             "statewright.workflow_version": workflow.version, "statewright.event": "(start)",
         }) as opened:
-            decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
-            created = self.commit(tx, blank, decision, now=now)
+            created = first()
             if opened is not None:
                 opened.set_attributes({"statewright.to_state": created.state, "statewright.status": created.status,
                                        "statewright.seq": created.version})
             return created
+
+    def _enter_initial(self, tx: Transaction, compiled: CompiledWorkflow, blank: InstanceRecord,
+                       context: dict[str, Any], *, now: float, actor: str | None) -> InstanceRecord:
+        decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
+        return self.commit(tx, blank, decision, now=now)
 
     def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
                       parent_seq: int, now: float) -> InstanceRecord:
