@@ -1,9 +1,9 @@
 """A real HTTP server on 127.0.0.1 that speaks the chat-completions protocol, for the `llm` executor's tests
 (imported by name; pytest puts this folder on sys.path).
 
-The server plays a script: each POST takes the next reply (a JSON body with a status, raw bytes, or a delay),
-and records the request body and headers, so a test sees what the client sent and what the executor made of the
-answers.
+The server plays a script: each POST takes the next reply (a JSON body with a status, raw bytes, or a delay;
+or a body `answer` computes from the request, as a model reads the tool results it was sent), and records the
+request body and headers, so a test sees what the client sent and what the executor made of the answers.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +27,7 @@ class Reply:
     raw: bytes | None = None
     delay_s: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    answer: Callable[[dict[str, Any]], Any] | None = None  # the body, from the request it answers
 
 
 @dataclass
@@ -48,7 +49,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 return
             reply = script.replies.pop(0)
             time.sleep(reply.delay_s)
-            data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+            body = reply.answer(script.requests[-1]) if reply.answer is not None else reply.body
+            data = reply.raw if reply.raw is not None else json.dumps(body).encode()
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")

@@ -1,0 +1,190 @@
+"""A shipped flow end to end on the `llm` executor: support_ticket_triage, as deployed, run by a `statewright
+worker` process (the console script, `--executor llm`) against a real chat-completions server on 127.0.0.1,
+on each database.
+
+The model's script is the one a real model would play for the password-reset ticket: it opens the ticket and
+triages it with tool calls (one of them with arguments that are not JSON, which goes back to it and is
+corrected), answers each task with output of the shape the flow's context schema asks, finds the article with
+the knowledge search and posts it as the solution. The provider fails once with HTTP 500 after the comment was
+posted: the task's retry posts it again under the same idempotency key, so the requester gets one comment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
+
+from agents.handlers import shipped_definitions
+from agents.tools import Sandbox
+from engine import Engine
+from engine.runtime.views import HistoryEntry
+
+STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
+LLM_VARIABLES = ("STATEWRIGHT_EXECUTOR", "STATEWRIGHT_LLM_URL", "STATEWRIGHT_LLM_MODEL", "STATEWRIGHT_LLM_API_KEY")
+TICKET = {
+    "ticket_id": "T-2001",
+    "subject": "Locked out after password reset",
+    "description": "I reset my password yesterday and now I can't sign in, it says my account is locked.",
+    "requester_email": "ana.garcia@umbrella-health.com",
+}
+CLASSIFICATION = {"priority": "P3", "category": "account",
+                  "summary": "A single user is locked out after a password reset."}
+RESOLVED_PATH = ["classify", "priority_gate", "search_knowledge", "answer_gate", "respond", "resolved"]
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    with chat_completions_server() as running:
+        yield running
+
+
+def _input(request: dict[str, Any]) -> dict[str, Any]:
+    """The task's input, as the executor put it in the user message."""
+    (user,) = [m for m in request["messages"] if m["role"] == "user"][:1]
+    found: dict[str, Any] = json.loads(user["content"])["input"]
+    return found
+
+
+def _tool_results(request: dict[str, Any]) -> list[dict[str, Any]]:
+    return [json.loads(m["content"]) for m in request["messages"] if m["role"] == "tool"]
+
+
+def _search_from_input(request: dict[str, Any]) -> dict[str, Any]:
+    asked = _input(request)
+    return completion(None, [tool_call("call_search", "knowledge.search", {
+        "query": asked["query"], "category": asked["category"], "limit": asked["limit"]})])
+
+
+def _matches_from_search(request: dict[str, Any]) -> dict[str, Any]:
+    (found,) = _tool_results(request)
+    matches = [{k: m[k] for k in ("article_id", "title", "score", "content", "url")} for m in found["matches"]]
+    return completion(json.dumps({"matches": matches}))
+
+
+def _comment_from_input(request: dict[str, Any]) -> dict[str, Any]:
+    asked = _input(request)
+    return completion(None, [tool_call("call_comment", "helpdesk.comments.add", {
+        "ticket_id": asked["ticket_id"], "body": asked["solution"], "public": True})])
+
+
+def _response_from_results(request: dict[str, Any]) -> dict[str, Any]:
+    comment, update = _tool_results(request)
+    return completion(json.dumps({"comment_id": comment["comment"]["id"], "status": update["ticket"]["status"],
+                                  "article_id": _input(request)["article_id"]}))
+
+
+def _triage_script(script: Script) -> None:
+    ticket_id = TICKET["ticket_id"]
+    malformed = {"id": "call_bad", "type": "function",
+                 "function": {"name": "helpdesk__tickets__update", "arguments": '{"ticket_id": "T-2001", priority: P3'}}
+    script.replies += [
+        # classify: open the ticket, set its triage (first with arguments that are not JSON), answer
+        Reply(completion(None, [tool_call("call_open", "helpdesk.tickets.create", TICKET)])),
+        Reply(completion(None, [malformed])),
+        Reply(completion(None, [tool_call("call_triage", "helpdesk.tickets.update", {
+            "ticket_id": ticket_id, "priority": "P3", "category": "account", "status": "open"})])),
+        Reply(completion(json.dumps(CLASSIFICATION))),
+        # search_knowledge (the Knowledge Librarian): search with the task's input, answer the matches
+        Reply(answer=_search_from_input),
+        Reply(answer=_matches_from_search),
+        # respond: post the solution; the provider then fails once
+        Reply(answer=_comment_from_input),
+        Reply({"error": {"message": "internal error", "type": "server_error"}}, status=500),
+        # respond, attempt 2: the same comment again (the model does not know it was posted), solve, answer
+        Reply(answer=_comment_from_input),
+        Reply(completion(None, [tool_call("call_solve", "helpdesk.tickets.update", {
+            "ticket_id": ticket_id, "status": "solved", "tags": ["deflected"]})])),
+        Reply(answer=_response_from_results),
+    ]
+
+
+def _worker(database_url: str, url: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k not in LLM_VARIABLES}
+    env |= {"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini", "STATEWRIGHT_LLM_API_KEY": "sk-e2e"}
+    return subprocess.Popen([STATEWRIGHT, "worker", "--db", database_url, "--executor", "llm", "--poll", "0.1",
+                             "--heartbeat-s", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def _settled(engine: Engine, instance_id: str, worker: subprocess.Popen[str], within_s: float = 90.0) -> None:
+    deadline = time.monotonic() + within_s
+    while not engine.get(instance_id).ended:
+        if worker.poll() is not None:
+            pytest.fail(f"the worker stopped: {worker.communicate()[1]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"not ended after {within_s:g}s: {engine.get(instance_id).state}")
+        time.sleep(0.1)
+
+
+def _steps(entry: HistoryEntry) -> list[list[tuple[str, str | None]]]:
+    return [[(s["action"], s.get("error", {}).get("kind")) for s in a["steps"]] for a in entry.attempts or []]
+
+
+def test_support_triage_runs_end_to_end_on_the_model_through_a_500_and_a_malformed_tool_call(
+        server: tuple[str, Script], sandbox: Sandbox, database_url: str) -> None:
+    url, script = server
+    _triage_script(script)
+    workflows, agents = shipped_definitions()
+    with Engine(database_url) as engine:
+        for agent in agents.values():
+            engine.deploy_agent(agent)
+        engine.deploy(workflows["support_ticket_triage"])
+        run = engine.start("support_ticket_triage", dict(TICKET))
+        worker = _worker(database_url, url)
+        try:
+            _settled(engine, run.id, worker)
+        finally:
+            worker.terminate()
+            worker.communicate(timeout=30)
+        view = engine.get(run.id)
+        history = engine.history(run.id)
+
+    assert (view.status, view.state) == ("succeeded", "resolved"), view.error
+    assert [history[0].from_state] + [h.to_state for h in history] == [None, *RESOLVED_PATH]
+    assert view.context["classification"] == CLASSIFICATION
+    assert view.context["knowledge"]["matches"][0]["article_id"] == "KB-101"
+    assert view.result == {"escalated": False, "priority": "P3", "category": "account", "article_id": "KB-101"}
+    assert len(script.requests) == 11
+    assert script.replies == []
+
+    # structured output: the classification's schema from the flow's context was asked for
+    classification_schema = workflows["support_ticket_triage"].context["properties"]["classification"]
+    assert script.requests[0]["response_format"]["json_schema"]["schema"] == classification_schema
+
+    # the malformed call went back to the model, was recorded as a step, and the corrected call ran
+    by_state = {h.from_state: h for h in history}
+    assert _steps(by_state["classify"]) == [[("helpdesk.tickets.create", None),
+                                             ("helpdesk.tickets.update", "validation"),
+                                             ("helpdesk.tickets.update", None)]]
+    told = [m for m in script.requests[2]["messages"] if m["role"] == "tool"][-1]
+    assert told["tool_call_id"] == "call_bad"
+    assert "not JSON" in json.loads(told["content"])["error"]["message"]
+
+    # the 500 failed the respond attempt after its comment; the retry made the same call under the same key
+    respond = by_state["respond"]
+    assert [(a["outcome"], (a.get("error") or {}).get("kind")) for a in respond.attempts or []] == [
+        ("retry", "unavailable"), ("done", None)]
+    assert _steps(respond) == [[("helpdesk.comments.add", None)],
+                               [("helpdesk.comments.add", None), ("helpdesk.tickets.update", None)]]
+    first, second = ((respond.attempts or [])[i]["steps"][0]["result"] for i in (0, 1))
+    assert (first["created"], second["created"]) == (True, False)
+    assert first["comment"]["id"] == second["comment"]["id"] == view.context["response"]["comment_id"]
+
+    # the side effects, once each
+    ticket = sandbox.helpdesk.read_ticket(ticket_id="T-2001")
+    assert [(c["body"], c["public"], c["author"]) for c in ticket["comments"]] == [
+        (view.context["knowledge"]["matches"][0]["content"], True, "support")]
+    assert {k: ticket["ticket"][k] for k in ("status", "priority", "category")} == {
+        "status": "solved", "priority": "P3", "category": "account"}
+    assert sandbox.helpdesk.search_tickets(requester_email=TICKET["requester_email"])["count"] == 1
+    assert all(h.cost is None or h.cost > 0 for h in history)
+    assert sum(a["cost"] or 0 for h in history for a in h.attempts or []) > 0
