@@ -5,7 +5,9 @@ The agent's instructions are the system message, the action and its input the us
 action may call (`Agent.tools_for`: its `action_tools` entry, else all the agent's `tools`) are offered as typed
 function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
 The model is the agent's own `model` (the settings' model when the agent names none), priced from the
-deployment's price table; a model without a price runs with its cost recorded as 0.
+deployment's price table; a model without a price runs with its cost recorded as 0. It is called at the agent's
+own `provider` (its base URL, and its key read from the environment variable the agent names) when it declares
+one, else at the settings' endpoint.
 
 The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
 step. A mistake the model can correct — arguments that are not JSON, a tool it was not offered (never run), a
@@ -22,7 +24,10 @@ attempt's tokens are priced and recorded with it, even when it fails.
 from __future__ import annotations
 
 import json
+import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,10 +79,11 @@ def _final_output(content: Any) -> Any:
 class _Conversation:
     """One attempt's messages, tool calls and tokens."""
 
-    def __init__(self, request: ActionRequest, agent: Agent, model: str) -> None:
+    def __init__(self, request: ActionRequest, agent: Agent, model: str, client: ChatClient) -> None:
         self.request = request
         self.agent = agent
         self.model = model
+        self.client = client  # the agent's provider's, else the settings' endpoint
         self.steps: list[dict[str, Any]] = []
         self.prompt_tokens = 0
         self.completion_tokens = 0
@@ -91,8 +97,11 @@ class LlmExecutor:
 
     def __init__(self, settings: LlmSettings, agents: Mapping[str, Agent], tools: ToolRegistry,
                  now: Callable[[], float], *, prices: Mapping[str, ModelPrice] | None = None,
-                 client: ChatClient | None = None) -> None:
+                 client: ChatClient | None = None, env: Mapping[str, str] | None = None) -> None:
         self.settings = settings
+        self._env = os.environ if env is None else env
+        self._providers: dict[tuple[str, str | None], ChatClient] = {}
+        self._providers_lock = threading.Lock()
         self._prices = dict(price_table() if prices is None else prices)
         self._agents = dict(agents)
         self._by_action = {action: a for a in agents.values() for action in a.actions}
@@ -119,9 +128,28 @@ class LlmExecutor:
         """The agent's own model; the settings' model for an agent that names none."""
         return agent.model or self.settings.model
 
+    def client_for(self, agent: Agent) -> ChatClient:
+        """The client for the agent's own provider (one per base URL and key), else the settings' endpoint. A key
+        variable the agent names but the environment lacks is `llm_config`: not retried, the deployment's to fix."""
+        provider = agent.provider
+        if provider is None:
+            return self.client
+        key = None
+        if provider.api_key_env is not None:
+            key = self._env.get(provider.api_key_env)
+            if not key:
+                raise ActionError("llm_config", f"the agent '{agent.id}' reads its API key from "
+                                                f"${provider.api_key_env}, which is not set", retryable=False)
+        url = provider.base_url.rstrip("/")
+        with self._providers_lock:
+            client = self._providers.get((url, key))
+            if client is None:
+                client = self._providers[(url, key)] = ChatClient(replace(self.settings, url=url, api_key=key))
+        return client
+
     def run(self, request: ActionRequest) -> ActionResult:
         agent = self._agent(request)
-        talk = _Conversation(request, agent, self.model_for(agent))
+        talk = _Conversation(request, agent, self.model_for(agent), self.client_for(agent))
         by_function = {tool_function_name(t): t for t in agent.tools_for(request.action) if t in self._tools}
         messages: list[dict[str, Any]] = [
             {"role": "system", "content": f"{agent.instructions}\n\nYou are performing the action "
@@ -181,7 +209,7 @@ class LlmExecutor:
         models and the failure."""
         self._check_budget(talk, messages)
         try:
-            return self.client.complete(body, now=self._now())
+            return talk.client.complete(body, now=self._now())
         except ActionError as exc:
             fallback, request = talk.agent.fallback_model, talk.request
             if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
@@ -193,7 +221,7 @@ class LlmExecutor:
                                "timestamp": self._timestamp()})
             talk.model = body["model"] = fallback
         self._check_budget(talk, messages)
-        return self.client.complete(body, now=self._now())
+        return talk.client.complete(body, now=self._now())
 
     def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
         """Refuse a model call that could take the action past its agent's budget limit: what it spent so far

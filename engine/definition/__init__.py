@@ -1,6 +1,6 @@
 """The definition model: frozen pydantic values that are the one in-memory form of a workflow or agent."""
 
-from engine.definition.agent import Agent, AgentPolicies
+from engine.definition.agent import Agent, AgentPolicies, Provider
 from engine.definition.error_kinds import ANY_ERROR
 from engine.definition.states import (
     STATE_TYPES,
@@ -54,6 +54,7 @@ __all__ = [
     "ParallelState",
     "Policy",
     "Position",
+    "Provider",
     "Retry",
     "RetryRule",
     "Schedule",

@@ -7,7 +7,7 @@ from pydantic import Field, PositiveInt
 from engine.definition.base import Identifier, Model
 from engine.definition.states import Approvers
 
-__all__ = ["Agent", "AgentPolicies"]
+__all__ = ["Agent", "AgentPolicies", "Provider"]
 
 
 class AgentPolicies(Model):
@@ -22,6 +22,21 @@ class AgentPolicies(Model):
     timeout_seconds: PositiveInt | None = Field(
         None, le=86_400, description="Upper bound for one attempt of a task (the shorter of this and the "
                                      "task's own timeout applies).")
+
+
+class Provider(Model):
+    """Where the agent's model is served: an OpenAI-compatible API of its own (a self-hosted vLLM, Azure OpenAI,
+    a LiteLLM proxy), instead of the deployment's default endpoint. The key is never in the file: only the name of
+    the environment variable that holds it."""
+
+    base_url: str = Field(
+        min_length=1, max_length=500,
+        description="The API base, e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1 (the executor posts "
+                    "to {base_url}/chat/completions); http(s), a host, no credentials, query or fragment.")
+    api_key_env: str | None = Field(
+        None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$",
+        description="The environment variable holding the API key (e.g. AZURE_OPENAI_API_KEY); none for an "
+                    "endpoint without authentication.")
 
 
 class Agent(Model):
@@ -47,6 +62,9 @@ class Agent(Model):
         None, max_length=200, description="The recovery model: when the task will not retry (its last attempt), "
                                           "a call the model fails (rate limited, unavailable, timed out) is made "
                                           "again on this one.")
+    provider: Provider | None = Field(
+        None, description="The agent's own OpenAI-compatible endpoint for the llm executor (default: the "
+                          "deployment's, STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_API_KEY).")
     temperature: float = Field(0.2, ge=0, le=2)
     max_tokens: PositiveInt = Field(1024, le=200_000)
     # Policies

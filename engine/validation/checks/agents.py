@@ -1,16 +1,20 @@
-"""The named checks on an agent file: its per-action tool lists must name its own actions and tools."""
+"""The named checks on an agent file: its per-action tool lists must name its own actions and tools, and its
+provider's URL must be one an HTTP client can post to, with no secret in it."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from engine.definition import Agent
 from engine.validation.checks._report import error, listed
 from engine.validation.findings import Finding, Severity, pointer
 
-__all__ = ["AGENT_CODES", "check_agent", "find_unknown_action_tools"]
+__all__ = ["AGENT_CODES", "check_agent", "find_malformed_provider_url", "find_unknown_action_tools"]
 
 AGENT_CODES: dict[str, Severity] = {
     "unknown-agent-action": "error",
     "unknown-agent-tool": "error",
+    "malformed-provider-url": "error",
 }
 
 
@@ -30,6 +34,37 @@ def find_unknown_action_tools(agent: Agent) -> list[Finding]:
     return found
 
 
+def _url_problem(url: str) -> str | None:
+    """Why `url` is not an API base to post to; None when it is one."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"it cannot be parsed ({exc})"
+    problems = (
+        (parts.scheme not in ("http", "https"),
+         f"its scheme is '{parts.scheme}', not http or https" if parts.scheme else "it has no http(s) scheme"),
+        (not parts.hostname, "it names no host"),
+        (parts.username is not None or parts.password is not None,
+         "it carries credentials; name the key's environment variable in `api_key_env` instead"),
+        (bool(parts.query or parts.fragment), "it has a query or a fragment; give the API base only"),
+        (any(c.isspace() for c in url), "it contains white space"),
+        (port == 0, "its port is 0"),
+    )
+    return next((reason for failed, reason in problems if failed), None)
+
+
+def find_malformed_provider_url(agent: Agent) -> list[Finding]:
+    """The provider's `base_url` is an http(s) URL with a host, no credentials, query or fragment."""
+    if agent.provider is None:
+        return []
+    problem = _url_problem(agent.provider.base_url)
+    if problem is None:
+        return []
+    message = f"The provider URL '{agent.provider.base_url}' is not an API base the llm executor can call: {problem}."
+    return [error("malformed-provider-url", message, pointer("provider", "base_url"))]
+
+
 def check_agent(agent: Agent) -> list[Finding]:
     """Every named check on one agent."""
-    return find_unknown_action_tools(agent)
+    return find_unknown_action_tools(agent) + find_malformed_provider_url(agent)

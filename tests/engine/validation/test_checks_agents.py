@@ -56,3 +56,36 @@ def test_an_agent_model_with_a_stray_tool_is_refused_at_deploy(tmp_path: Any) ->
             engine.deploy_agent(agent)
         assert [f.pointer for f in refused.value.findings] == ["/action_tools/find_renewals_at_risk/0"]
         assert engine.agents() == []
+
+
+def test_a_provider_with_an_api_base_and_a_key_variable_is_clean() -> None:
+    loaded = load_agent(renewal_scout(provider={"base_url": "https://llm.internal:8443/v1",
+                                                "api_key_env": "RENEWALS_LLM_KEY"}))
+    assert loaded.findings == []
+    assert loaded.model is not None
+    assert loaded.model.provider is not None
+    assert loaded.model.provider.api_key_env == "RENEWALS_LLM_KEY"
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("llm.internal/v1", "no http(s) scheme"),
+    ("ftp://llm.internal/v1", "scheme is 'ftp'"),
+    ("https:///v1", "names no host"),
+    ("https://user:sk-secret@llm.internal/v1", "carries credentials"),
+    ("https://llm.internal/v1?key=sk-secret", "query or a fragment"),
+    ("https://llm.internal:99999/v1", "cannot be parsed"),
+    ("https://llm internal/v1", "white space"),
+])
+def test_a_malformed_provider_url_is_an_error_at_its_place(url: str, reason: str) -> None:
+    loaded = load_agent(renewal_scout(provider={"base_url": url}))
+    assert loaded.model is None
+    [finding] = loaded.findings
+    assert (finding.code, finding.severity, finding.pointer) == ("malformed-provider-url", "error",
+                                                                  "/provider/base_url")
+    assert reason in finding.message
+
+
+def test_the_key_itself_is_not_a_variable_name() -> None:
+    loaded = load_agent(renewal_scout(provider={"base_url": "https://llm.internal/v1", "api_key_env": "sk-abc123"}))
+    assert loaded.model is None
+    assert [f.pointer for f in loaded.findings] == ["/provider/api_key_env"]

@@ -1,0 +1,100 @@
+"""Per-agent providers: an agent that declares its own OpenAI-compatible endpoint (`provider.base_url`, and the
+environment variable holding its key) is called there by the `llm` executor; the others at the deployment's.
+
+Two chat-completions servers on two ports of 127.0.0.1, one flow with a task per agent, on each database.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+
+import pytest
+from chat_completions_server import Reply, Script, chat_completions_server, completion
+
+from agents.executors import LlmSettings, register_llm
+from agents.handlers import shipped_definitions
+from engine import Engine, ManualClock
+from engine.definition import Agent, Provider
+
+FLOW = {
+    "id": "two_providers", "version": 1, "title": "Two agents, two providers", "initial": "extract",
+    "states": {
+        "extract": {"type": "task", "agent": "bdr_concierge", "action": "extract_lead",
+                    "input": {"email": "email"}, "output": "lead"},
+        "classify": {"type": "task", "agent": "support_concierge", "action": "classify_ticket",
+                     "input": {"subject": "'Locked out'"}, "output": "classification"},
+        "done": {"type": "final", "outcome": "success"},
+        "failed": {"type": "final", "outcome": "failure", "result": {"kind": "failure.kind",
+                                                                    "reason": "failure.message"}},
+    },
+    "transitions": [
+        {"source": "extract", "trigger": "done", "dest": "classify"},
+        {"source": "classify", "trigger": "done", "dest": "done"},
+        {"source": ["extract", "classify"], "trigger": "error", "dest": "failed", "assign": {"failure": "event"}},
+    ],
+}
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[tuple[str, Script], tuple[str, Script]]]:
+    with chat_completions_server() as first, chat_completions_server() as second:
+        yield first, second
+
+
+def _refused_url() -> str:
+    """An endpoint nothing listens on: the deployment's default, which no agent here may reach."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+
+
+def _with_provider(agent_id: str, url: str, key_env: str | None) -> Agent:
+    agent = shipped_definitions()[1][agent_id]
+    return agent.model_copy(update={"provider": Provider(base_url=url, api_key_env=key_env)})
+
+
+def _run(database_url: str, clock: ManualClock, agents: list[Agent]) -> tuple[str, dict[str, object]]:
+    with Engine(database_url, clock=clock) as engine:
+        register_llm(engine, LlmSettings(url=_refused_url(), model="gpt-4o-mini"),
+                     actions=["extract_lead", "classify_ticket"])
+        for agent in agents:
+            engine.deploy_agent(agent)
+        engine.deploy(FLOW)
+        run = engine.start("two_providers", {"email": "ann@example.com"})
+        engine.run_until_idle()
+        view = engine.get(run.id)
+    return view.state, {"result": view.result, "context": view.context}
+
+
+def test_each_agent_calls_its_own_provider_with_its_own_key(
+        servers: tuple[tuple[str, Script], tuple[str, Script]], database_url: str, clock: ManualClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (lead_url, lead_server), (support_url, support_server) = servers
+    monkeypatch.setenv("LEAD_LLM_KEY", "sk-lead")
+    lead_server.replies.append(Reply(completion(json.dumps({"email": "ann@example.com"}))))
+    support_server.replies.append(Reply(completion(json.dumps(
+        {"priority": "P3", "category": "account", "summary": "locked out"}))))
+    state, seen = _run(database_url, clock, [_with_provider("bdr_concierge", lead_url, "LEAD_LLM_KEY"),
+                                            _with_provider("support_concierge", support_url + "/", None)])
+    assert state == "done", seen["result"]
+    assert [r["model"] for r in lead_server.requests] == ["gpt-4o-mini"]
+    assert "BDR Concierge" in lead_server.requests[0]["messages"][0]["content"]
+    assert lead_server.headers[0]["Authorization"] == "Bearer sk-lead"
+    assert [json.loads(r["messages"][1]["content"])["action"] for r in support_server.requests] == [
+        "classify_ticket"]
+    assert "Authorization" not in support_server.headers[0]  # no key declared: none sent (nor the default's)
+    assert seen["context"]["classification"]["priority"] == "P3"  # type: ignore[index]
+
+
+def test_a_key_variable_that_is_not_set_fails_the_task_without_calling_anyone(
+        servers: tuple[tuple[str, Script], tuple[str, Script]], database_url: str, clock: ManualClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (lead_url, lead_server), _ = servers
+    monkeypatch.delenv("LEAD_LLM_KEY", raising=False)
+    state, seen = _run(database_url, clock, [_with_provider("bdr_concierge", lead_url, "LEAD_LLM_KEY")])
+    assert state == "failed"
+    assert seen["result"] == {"kind": "llm_config", "reason": "the agent 'bdr_concierge' reads its API key from "
+                                                              "$LEAD_LLM_KEY, which is not set"}
+    assert lead_server.requests == []
