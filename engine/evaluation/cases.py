@@ -1,8 +1,10 @@
 """Labelled cases, one JSON object a line: a context, optional events to play while the instance waits, and the
-labels it is judged by — the final state and/or values at context paths (`result.…` reads the instance's result).
+labels it is judged by — the final state, values at context paths (`result.…` reads the instance's result) and
+the side effects its run must have written to the sandbox (side_effects.py).
 
     {"name": "vp_books", "context": {...}, "events": [{"event": "approve", "actor": "ann"}],
-     "expect_state": "qualified", "expect": {"qualification.score": 100}}
+     "expect_state": "qualified", "expect": {"qualification.score": 100},
+     "expect_side_effects": [{"table": "emails", "where": {"recipient": "john.doe@acme.com"}}]}
 """
 
 from __future__ import annotations
@@ -16,16 +18,17 @@ from pydantic import ValidationError
 
 from engine.definition import Example
 from engine.errors import InvalidInput
+from engine.evaluation.document_paths import is_missing, read_path
+from engine.evaluation.side_effects import SideEffect
 
-__all__ = ["EvalCase", "load_cases", "read_path"]
-
-_MISSING = object()
+__all__ = ["EvalCase", "is_missing", "load_cases", "read_path"]
 
 
 @dataclass(frozen=True, slots=True)
 class EvalCase:
     example: Example
     expect: dict[str, Any] = field(default_factory=dict)
+    side_effects: tuple[SideEffect, ...] = ()
 
     @property
     def name(self) -> str:
@@ -33,7 +36,7 @@ class EvalCase:
 
     @property
     def labelled(self) -> bool:
-        return self.example.expect_state is not None or bool(self.expect)
+        return self.example.expect_state is not None or bool(self.expect) or bool(self.side_effects)
 
 
 def load_cases(path: Path) -> list[EvalCase]:
@@ -65,21 +68,16 @@ def _parse_case(line: str) -> EvalCase:
     expect = record.pop("expect", {})
     if not isinstance(expect, dict):
         raise TypeError("'expect' is not an object of path: value")
-    return EvalCase(Example.model_validate(record), expect)
+    effects = record.pop("expect_side_effects", [])
+    if not isinstance(effects, list):
+        raise TypeError("'expect_side_effects' is not a list of {table, where, count}")
+    return EvalCase(Example.model_validate(record), expect, tuple(_side_effect(i, e) for i, e in enumerate(effects)))
 
 
-def read_path(document: Any, path: str) -> Any:
-    """The value at a dotted path (`qualification.score`, `matches.0.article_id`), or a missing marker."""
-    value = document
-    for part in path.split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return _MISSING
-    return value
-
-
-def is_missing(value: Any) -> bool:
-    return value is _MISSING
+def _side_effect(index: int, record: Any) -> SideEffect:
+    try:
+        return SideEffect.model_validate(record)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise TypeError(f"expect_side_effects[{index}]{f'.{where}' if where else ''}: {first['msg']}") from exc

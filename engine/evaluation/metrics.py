@@ -21,6 +21,8 @@ class Metrics(Kpis):
     cases: int
     labelled: int
     accuracy: float | None
+    side_effect_checks: int  # expected side effects checked, over all cases
+    side_effects_met: float | None  # the fraction of them the runs wrote as expected
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump()
@@ -30,4 +32,7 @@ def compute_metrics(database: sa.Engine, runs: Sequence[CaseRun]) -> Metrics:
     overall, _ = collect_kpis(database, KpiScope(instance_ids=[r.view.id for r in runs]))
     labelled = [r for r in runs if r.case.labelled]
     accuracy = round(sum(r.passed for r in labelled) / len(labelled), 4) if labelled else None
-    return Metrics(**overall.model_dump(), cases=len(runs), labelled=len(labelled), accuracy=accuracy)
+    checks = [c for r in runs for c in r.side_effects]
+    met = round(sum(c.passed for c in checks) / len(checks), 4) if checks else None
+    return Metrics(**overall.model_dump(), cases=len(runs), labelled=len(labelled), accuracy=accuracy,
+                   side_effect_checks=len(checks), side_effects_met=met)

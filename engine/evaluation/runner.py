@@ -1,4 +1,5 @@
-"""Running the cases: each one started, settled and driven through its events, then judged by its labels."""
+"""Running the cases: each one started, settled and driven through its events, then judged by its labels and
+the side effects its run wrote to the sandbox."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.definition import Workflow
-from engine.evaluation.cases import EvalCase, is_missing, read_path
+from engine.evaluation.cases import EvalCase
+from engine.evaluation.document_paths import is_missing, read_path
 from engine.evaluation.metrics import Metrics, compute_metrics
+from engine.evaluation.side_effects import SandboxTables, SideEffectCheck
 from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive
 from engine.runtime.views import HistoryEntry, InstanceView
@@ -23,15 +26,21 @@ class CaseRun:
     history: list[HistoryEntry]
     wall_s: float
     mismatches: list[str] = field(default_factory=list)
+    side_effects: list[SideEffectCheck] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
         return not self.mismatches
 
+    @property
+    def side_effects_passed(self) -> bool:
+        return all(c.passed for c in self.side_effects)
+
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.case.name, "instance_id": self.view.id, "state": self.view.state,
                 "status": self.view.status, "expect_state": self.case.example.expect_state,
                 "labelled": self.case.labelled, "passed": self.passed, "mismatches": self.mismatches,
+                "side_effects": [c.as_dict() for c in self.side_effects],
                 "cost": round(sum(e.cost or 0.0 for e in self.history), 8), "wall_s": round(self.wall_s, 4)}
 
 
@@ -44,7 +53,8 @@ class EvalReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"workflow": self.workflow_id, "version": self.version, "metrics": self.metrics.as_dict(),
-                "cases": [r.as_dict() for r in self.runs]}
+                "cases": [r.as_dict() for r in self.runs],
+                "side_effects_failed": [r.case.name for r in self.runs if not r.side_effects_passed]}
 
 
 def judge(case: EvalCase, view: InstanceView) -> list[str]:
@@ -65,13 +75,18 @@ def judge(case: EvalCase, view: InstanceView) -> list[str]:
 
 
 def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_wait: float = 30.0) -> EvalReport:
-    """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order."""
+    """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order; a case's
+    side effects are counted among the sandbox rows written from its start on."""
+    tables = SandboxTables(engine.database)
+    tables.require([effect for case in cases for effect in case.side_effects])
     deployed = engine.deploy(workflow)
     runs: list[CaseRun] = []
     for case in cases:
-        started = time.monotonic()
+        started, since = time.monotonic(), engine.clock.now()
         view = drive(engine, deployed.workflow_id, deployed.version, dict(case.example.context), case.example,
                      max_wait=max_wait)
         wall = time.monotonic() - started
-        runs.append(CaseRun(case, view, engine.history(view.id), wall, judge(case, view)))
+        checks = [tables.check(effect, since) for effect in case.side_effects]
+        mismatches = judge(case, view) + [m for m in (c.mismatch() for c in checks) if m is not None]
+        runs.append(CaseRun(case, view, engine.history(view.id), wall, mismatches, checks))
     return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(engine.database, runs))

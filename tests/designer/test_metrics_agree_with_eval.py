@@ -54,9 +54,9 @@ def test_eval_and_the_designer_report_the_same_kpis(tmp_path: Path) -> None:
             assert by_workflow[flow][kpi] == pytest.approx(evaluated[kpi]), (flow, kpi)
         assert evaluated["instances_started"] == len(report["cases"])
     triage = reports["support_ticket_triage"]["metrics"]
-    assert triage["escalation_rate"] == pytest.approx(10 / 11)  # the hand-over state is marked `escalates`
+    assert triage["escalation_rate"] == pytest.approx(10 / 15)  # the hand-over state is marked `escalates`
     series = 'statewright_escalation_ratio{tenant="default",workflow="support_ticket_triage"}'
-    assert f"{series} {10 / 11:.6g}" in prometheus
+    assert f"{series} {10 / 15:.6g}" in prometheus
     lead = reports["lead_qualification"]["metrics"]
     assert lead["tool_calls"] > 0
     assert lead["tool_success_rate"] == pytest.approx(1.0)  # every CRM, calendar and mail call succeeds offline

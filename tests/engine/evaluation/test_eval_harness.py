@@ -83,13 +83,18 @@ def test_lead_qualification_cases(tmp_path: Path) -> None:
 def test_support_ticket_triage_cases(tmp_path: Path) -> None:
     report = run("support_ticket_triage", tmp_path)
     metrics = report.metrics
-    assert metrics.cases == 11
+    assert metrics.cases == 15
     assert metrics.accuracy == 1.0
     assert metrics.completion_rate == 1.0
     assert metrics.success_rate == 1.0
     resolved = [r.case.name for r in report.runs if r.view.state == "resolved"]
-    assert resolved == ["password_reset_deflected"]
-    assert metrics.escalation_rate == pytest.approx(10 / 11, abs=1e-6)  # every ticket but the deflected one
+    assert resolved == ["password_reset_deflected", "payment_method_deflected", "csv_export_deflected",
+                        "salesforce_connect_deflected", "webhook_401_deflected"]
+    assert {r.view.result["article_id"] for r in report.runs if r.view.state == "resolved"} == {
+        "KB-101", "KB-201", "KB-401", "KB-301", "KB-302"}
+    assert metrics.escalation_rate == pytest.approx(10 / 15, abs=1e-6)  # every ticket but the deflected ones
+    assert metrics.side_effect_checks == 55
+    assert metrics.side_effects_met == 1.0
     p1 = [r for r in report.runs if r.view.context["classification"]["priority"] == "P1"]
     assert len(p1) == 3
     assert all("search_knowledge" not in {e.to_state for e in r.history} for r in p1)
@@ -119,8 +124,9 @@ def test_cli_eval_json_and_compare(tmp_path: Path) -> None:
     first = runner.invoke(app, ["eval", str(flow), "--cases", str(cases), "--format", "json"])
     assert first.exit_code == 0, first.output
     report = json.loads(first.output)
-    assert report["metrics"]["escalation_rate"] == pytest.approx(10 / 11, abs=1e-6)
-    assert len(report["cases"]) == 11
+    assert report["metrics"]["escalation_rate"] == pytest.approx(10 / 15, abs=1e-6)
+    assert len(report["cases"]) == 15
+    assert report["side_effects_failed"] == []
     # a second version that never deflects: every ticket is escalated
     document = json.loads(flow.read_text())
     document["version"] = 2
@@ -135,7 +141,9 @@ def test_cli_eval_json_and_compare(tmp_path: Path) -> None:
     compared = json.loads(both.output)["compare"]
     assert compared[0]["metrics"]["accuracy"] == 1.0
     assert compared[1]["metrics"]["escalation_rate"] == 1.0
-    assert compared[1]["metrics"]["accuracy"] == round(10 / 11, 4)
+    assert compared[1]["metrics"]["accuracy"] == round(10 / 15, 4)
+    never_deflected = [c["name"] for c in compared[0]["cases"] if c["state"] == "resolved"]
+    assert compared[1]["side_effects_failed"] == never_deflected  # no solution posted, a hand-over note instead
     saved_a, saved_b = tmp_path / "a.json", tmp_path / "b.json"
     saved_a.write_text(json.dumps(compared[0]))
     saved_b.write_text(json.dumps(compared[1]))
@@ -143,6 +151,7 @@ def test_cli_eval_json_and_compare(tmp_path: Path) -> None:
     assert text.exit_code == 0, text.output
     assert "escalation_rate" in text.output
     assert "mismatch" in text.output
+    assert "side effects failed in support_ticket_triage v2: password_reset_deflected, " in text.output
 
 
 @pytest.mark.parametrize("line", ['{"name": "x", "context": 3}', "[1]", '{"name": "x", "expect": []}', "not json"])
