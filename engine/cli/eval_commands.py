@@ -1,22 +1,29 @@
 """`statewright eval`: run a workflow over labelled cases and print the design document's metric tables;
 `--compare` runs a second version of the flow on the same cases, side by side; `eval-compare` compares two
-saved `--format json` reports. Without `--db` the runs go to a temporary SQLite database."""
+saved `--format json` reports. Without `--db` the runs go to a temporary SQLite database. `--executor rules|llm`
+chooses who performs the agents' actions (as on `run` and `worker`); `--base-url` and `--model` set the llm
+executor's endpoint and default model for this run, over STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL."""
 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.engine_options import ExecutorOption
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
+from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
-from engine.runtime.handler_loading import default_handlers, load_handlers
+from engine.runtime.handler_loading import Executor, HandlerChoice, choose_handlers, load_chosen_handlers
 
 __all__ = ["register_eval_commands"]
 
@@ -25,18 +32,46 @@ AGENT_METRICS = ("task_runs", "success_rate", "average_latency_s", "tool_calls",
                  "quality_score", "cost_per_task")
 WORKFLOW_METRICS = ("instances_started", "completion_rate", "average_duration_s", "retry_rate", "escalation_rate",
                     "cost_per_instance")
-ACCURACY = ("cases", "labelled", "accuracy")
+ACCURACY = ("cases", "labelled", "accuracy", "side_effect_checks", "side_effects_met")
 
-Handlers = Annotated[str | None, typer.Option("--handlers", help="module:function (default: the rules executor).")]
+Handlers = Annotated[str | None, typer.Option("--handlers", help="module:function (default: the executor's).")]
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: a temporary SQLite file).")]
 Compare = Annotated[Path | None, typer.Option("--compare", help="Another version of the flow to compare.")]
+BaseUrl = Annotated[str | None, typer.Option(
+    "--base-url", help="The llm executor's API base, e.g. http://127.0.0.1:11434/v1 (over $STATEWRIGHT_LLM_URL).")]
+Model = Annotated[str | None, typer.Option(
+    "--model", help="The llm executor's model for agents that name none (over $STATEWRIGHT_LLM_MODEL).")]
 
 
-def _run(file: Path, cases_file: Path, handlers: str | None, db: str | None) -> EvalReport:
+@contextmanager
+def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None) -> Iterator[None]:
+    """The llm executor reads its settings from the environment when it is loaded: `--base-url` and `--model`
+    stand in for theirs meanwhile. Refused for any other executor, which would ignore them."""
+    given = {name: value for name, value in (("STATEWRIGHT_LLM_URL", base_url), ("STATEWRIGHT_LLM_MODEL", model))
+             if value is not None}
+    if given and choice.executor is not Executor.llm:
+        raise InvalidInput("--base-url and --model configure the llm executor: add --executor llm")
+    saved = {name: os.environ.get(name) for name in given}
+    os.environ.update(given)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
+         llm: tuple[str | None, str | None]) -> EvalReport:
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
     with tempfile.TemporaryDirectory() as folder, Engine(db or f"sqlite:///{folder}/eval.db") as engine:
-        load_handlers(handlers or default_handlers(), engine)
+        with _llm_settings(choice, *llm):
+            note = load_chosen_handlers(choice, engine)
+        if note:
+            stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
         return evaluate(engine, workflow, cases)
 
 
@@ -55,6 +90,9 @@ def _tables(reports: list[dict[str, Any]]) -> None:
         failed = [c for c in report["cases"] if not c["passed"]]
         for case in failed:
             stdout.print(f"[red]mismatch[/] {case['name']}: {'; '.join(case['mismatches'])}", highlight=False)
+        if report.get("side_effects_failed"):
+            stdout.print(f"[red]side effects failed[/] in {report['workflow']} v{report['version']}: "
+                         f"{', '.join(report['side_effects_failed'])}", highlight=False)
 
 
 def register_eval_commands(app: typer.Typer) -> None:
@@ -63,14 +101,19 @@ def register_eval_commands(app: typer.Typer) -> None:
         file: Annotated[Path, typer.Argument(help="The workflow JSON file.")],
         cases: Annotated[Path, typer.Option("--cases", help="Labelled cases, one JSON object a line.")],
         handlers: Handlers = None,
+        executor: ExecutorOption = None,
+        base_url: BaseUrl = None,
+        model: Model = None,
         db: Db = None,
         compare: Compare = None,
         output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
     ) -> None:
-        """Run a workflow over labelled cases and print its metrics (and accuracy against the labels)."""
-        reports = [_run(file, cases, handlers, db).as_dict()]
+        """Run a workflow over labelled cases and print its metrics (and accuracy against the labels and the
+        side effects they expect)."""
+        choice = choose_handlers(handlers, executor)
+        reports = [_run(file, cases, choice, db, (base_url, model)).as_dict()]
         if compare is not None:
-            reports.append(_run(compare, cases, handlers, db).as_dict())
+            reports.append(_run(compare, cases, choice, db, (base_url, model)).as_dict())
         if output is OutputFormat.json:
             emit_json(reports[0] if compare is None else {"compare": reports})
         else:

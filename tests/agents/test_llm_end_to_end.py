@@ -2,11 +2,9 @@
 worker` process (the console script, `--executor llm`) against a real chat-completions server on 127.0.0.1,
 on each database.
 
-The model's script is the one a real model would play for the password-reset ticket: it opens the ticket and
-triages it with tool calls (one of them with arguments that are not JSON, which goes back to it and is
-corrected), answers each task with output of the shape the flow's context schema asks, finds the article with
-the knowledge search and posts it as the solution. The provider fails once with HTTP 500 after the comment was
-posted: the task's retry posts it again under the same idempotency key, so the requester gets one comment.
+The model's part is triage_model_script.py: tool calls, schema-shaped outputs, one malformed tool call and one
+HTTP 500 after the solution was posted. The task's retry posts it again under the same idempotency key, so the
+requester gets one comment.
 """
 
 from __future__ import annotations
@@ -18,10 +16,10 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
+from chat_completions_server import Script, chat_completions_server
+from triage_model_script import CLASSIFICATION, TICKET, triage_script
 
 from agents.handlers import shipped_definitions
 from agents.tools import Sandbox
@@ -30,14 +28,6 @@ from engine.runtime.views import HistoryEntry
 
 STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
 LLM_VARIABLES = ("STATEWRIGHT_EXECUTOR", "STATEWRIGHT_LLM_URL", "STATEWRIGHT_LLM_MODEL", "STATEWRIGHT_LLM_API_KEY")
-TICKET = {
-    "ticket_id": "T-2001",
-    "subject": "Locked out after password reset",
-    "description": "I reset my password yesterday and now I can't sign in, it says my account is locked.",
-    "requester_email": "ana.garcia@umbrella-health.com",
-}
-CLASSIFICATION = {"priority": "P3", "category": "account",
-                  "summary": "A single user is locked out after a password reset."}
 RESOLVED_PATH = ["classify", "priority_gate", "search_knowledge", "answer_gate", "respond", "resolved"]
 
 
@@ -45,66 +35,6 @@ RESOLVED_PATH = ["classify", "priority_gate", "search_knowledge", "answer_gate",
 def server() -> Iterator[tuple[str, Script]]:
     with chat_completions_server() as running:
         yield running
-
-
-def _input(request: dict[str, Any]) -> dict[str, Any]:
-    """The task's input, as the executor put it in the user message."""
-    (user,) = [m for m in request["messages"] if m["role"] == "user"][:1]
-    found: dict[str, Any] = json.loads(user["content"])["input"]
-    return found
-
-
-def _tool_results(request: dict[str, Any]) -> list[dict[str, Any]]:
-    return [json.loads(m["content"]) for m in request["messages"] if m["role"] == "tool"]
-
-
-def _search_from_input(request: dict[str, Any]) -> dict[str, Any]:
-    asked = _input(request)
-    return completion(None, [tool_call("call_search", "knowledge.search", {
-        "query": asked["query"], "category": asked["category"], "limit": asked["limit"]})])
-
-
-def _matches_from_search(request: dict[str, Any]) -> dict[str, Any]:
-    (found,) = _tool_results(request)
-    matches = [{k: m[k] for k in ("article_id", "title", "score", "content", "url")} for m in found["matches"]]
-    return completion(json.dumps({"matches": matches}))
-
-
-def _comment_from_input(request: dict[str, Any]) -> dict[str, Any]:
-    asked = _input(request)
-    return completion(None, [tool_call("call_comment", "helpdesk.comments.add", {
-        "ticket_id": asked["ticket_id"], "body": asked["solution"], "public": True})])
-
-
-def _response_from_results(request: dict[str, Any]) -> dict[str, Any]:
-    comment, update = _tool_results(request)
-    return completion(json.dumps({"comment_id": comment["comment"]["id"], "status": update["ticket"]["status"],
-                                  "article_id": _input(request)["article_id"]}))
-
-
-def _triage_script(script: Script) -> None:
-    ticket_id = TICKET["ticket_id"]
-    malformed = {"id": "call_bad", "type": "function",
-                 "function": {"name": "helpdesk__tickets__update", "arguments": '{"ticket_id": "T-2001", priority: P3'}}
-    script.replies += [
-        # classify: open the ticket, set its triage (first with arguments that are not JSON), answer
-        Reply(completion(None, [tool_call("call_open", "helpdesk.tickets.create", TICKET)])),
-        Reply(completion(None, [malformed])),
-        Reply(completion(None, [tool_call("call_triage", "helpdesk.tickets.update", {
-            "ticket_id": ticket_id, "priority": "P3", "category": "account", "status": "open"})])),
-        Reply(completion(json.dumps(CLASSIFICATION))),
-        # search_knowledge (the Knowledge Librarian): search with the task's input, answer the matches
-        Reply(answer=_search_from_input),
-        Reply(answer=_matches_from_search),
-        # respond: post the solution; the provider then fails once
-        Reply(answer=_comment_from_input),
-        Reply({"error": {"message": "internal error", "type": "server_error"}}, status=500),
-        # respond, attempt 2: the same comment again (the model does not know it was posted), solve, answer
-        Reply(answer=_comment_from_input),
-        Reply(completion(None, [tool_call("call_solve", "helpdesk.tickets.update", {
-            "ticket_id": ticket_id, "status": "solved", "tags": ["deflected"]})])),
-        Reply(answer=_response_from_results),
-    ]
 
 
 def _worker(database_url: str, url: str) -> subprocess.Popen[str]:
@@ -132,7 +62,7 @@ def _steps(entry: HistoryEntry) -> list[list[tuple[str, str | None]]]:
 def test_support_triage_runs_end_to_end_on_the_model_through_a_500_and_a_malformed_tool_call(
         server: tuple[str, Script], sandbox: Sandbox, database_url: str) -> None:
     url, script = server
-    _triage_script(script)
+    triage_script(script)
     workflows, agents = shipped_definitions()
     with Engine(database_url) as engine:
         for agent in agents.values():

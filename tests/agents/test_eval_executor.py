@@ -1,0 +1,91 @@
+"""`statewright eval --executor llm|rules` (default: $STATEWRIGHT_EXECUTOR, else rules): the shipped triage flow
+evaluated on a model behind the chat-completions test server, `--base-url` and `--model` standing in for
+STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL; its labels and side effects judged as with the rules."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chat_completions_server import Script, chat_completions_server
+from triage_model_script import TICKET, triage_script
+from typer.testing import CliRunner
+
+from definitions import WORKFLOWS_DIR
+from designer.cli import build_cli, main
+
+TRIAGE = str(WORKFLOWS_DIR / "support_ticket_triage.json")
+LLM_VARIABLES = ("STATEWRIGHT_EXECUTOR", "STATEWRIGHT_LLM_URL", "STATEWRIGHT_LLM_MODEL", "STATEWRIGHT_LLM_API_KEY")
+CASE = {"name": "password_reset_on_the_model", "context": TICKET, "expect_state": "resolved",
+        "expect": {"classification.priority": "P3", "result.article_id": "KB-101"},
+        "expect_side_effects": [
+            {"table": "tickets", "where": {"id": "T-2001", "status": "solved"}, "name": "ticket solved"},
+            {"table": "ticket_comments", "where": {"ticket_id": "T-2001", "public": True}, "name": "solution posted"},
+            {"table": "ticket_comments", "where": {"ticket_id": "T-2001", "public": False}, "count": 0}]}
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    with chat_completions_server() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def no_llm_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in LLM_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _eval(tmp_path: Path, *options: str) -> tuple[int, str]:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(CASE) + "\n")
+    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--format", "json", *options])
+    return done.exit_code, done.output
+
+
+def test_eval_on_the_llm_executor_judges_the_models_run_and_its_side_effects(
+        tmp_path: Path, server: tuple[str, Script]) -> None:
+    url, script = server
+    triage_script(script)
+    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
+    assert code == 0, output
+    report: dict[str, Any] = json.loads(output)
+    (case,) = report["cases"]
+    assert (case["state"], case["passed"], case["mismatches"]) == ("resolved", True, [])
+    assert [(c["name"], c["found"]) for c in case["side_effects"]] == [
+        ("ticket solved", 1), ("solution posted", 1), (None, 0)]  # one comment, though the 500 came after it
+    assert report["side_effects_failed"] == []
+    metrics = report["metrics"]
+    assert metrics["retry_rate"] == 1.0  # the one instance needed a second attempt (the 500)
+    assert metrics["cost_per_instance"] > 0  # priced from the replies' usage
+    assert len(script.requests) == 11
+    assert all(r["model"] == "gpt-4o-mini" for r in script.requests)
+    assert "STATEWRIGHT_LLM_URL" not in os.environ  # the options stood in for the settings during the run only
+
+
+def test_eval_defaults_to_the_rules_executor(tmp_path: Path, server: tuple[str, Script]) -> None:
+    _, script = server
+    code, output = _eval(tmp_path)
+    assert code == 0, output
+    assert json.loads(output)["cases"][0]["passed"]
+    assert script.requests == []  # no model was asked
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (("--base-url", "http://127.0.0.1:9/v1"), "--base-url and --model configure the llm executor"),
+    (("--executor", "rules", "--model", "gpt-4o"), "--base-url and --model configure the llm executor"),
+    (("--executor", "llm", "--base-url", "http://127.0.0.1:9/v1"), "needs STATEWRIGHT_LLM_MODEL set"),
+    (("--executor", "llm", "--handlers", "agents.handlers:register"), "give --handlers or --executor, not both"),
+])
+def test_eval_refuses_options_that_do_not_fit_the_executor(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                                            options: tuple[str, ...], message: str) -> None:
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(CASE) + "\n")
+    assert main(["eval", TRIAGE, "--cases", str(cases), *options]) == 1
+    said = capfd.readouterr().err
+    assert message in " ".join(said.split())
+    assert "Traceback" not in said
