@@ -24,6 +24,7 @@ from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
 from engine.runtime.handler_loading import Executor, HandlerChoice, choose_handlers, load_chosen_handlers
+from engine.validation.checks.agents import api_base_problem
 
 __all__ = ["register_eval_commands"]
 
@@ -51,6 +52,9 @@ def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None
              if value is not None}
     if given and choice.executor is not Executor.llm:
         raise InvalidInput("--base-url and --model configure the llm executor: add --executor llm")
+    problem = None if base_url is None else api_base_problem(base_url)
+    if problem is not None:
+        raise InvalidInput(f"--base-url '{base_url}' is not an API base the llm executor can call: {problem}")
     saved = {name: os.environ.get(name) for name in given}
     os.environ.update(given)
     try:

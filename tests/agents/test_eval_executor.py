@@ -80,6 +80,7 @@ def test_eval_defaults_to_the_rules_executor(tmp_path: Path, server: tuple[str, 
     (("--executor", "rules", "--model", "gpt-4o"), "--base-url and --model configure the llm executor"),
     (("--executor", "llm", "--base-url", "http://127.0.0.1:9/v1"), "needs STATEWRIGHT_LLM_MODEL set"),
     (("--executor", "llm", "--handlers", "agents.handlers:register"), "give --handlers or --executor, not both"),
+    (("--executor", "llm", "--base-url", "127.0.0.1:11434", "--model", "m"), "is not an API base the llm executor"),
 ])
 def test_eval_refuses_options_that_do_not_fit_the_executor(tmp_path: Path, capfd: pytest.CaptureFixture[str],
                                                             options: tuple[str, ...], message: str) -> None:

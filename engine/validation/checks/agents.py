@@ -9,7 +9,7 @@ from engine.definition import Agent
 from engine.validation.checks._report import error, listed
 from engine.validation.findings import Finding, Severity, pointer
 
-__all__ = ["AGENT_CODES", "check_agent", "find_malformed_provider_url", "find_unknown_action_tools"]
+__all__ = ["AGENT_CODES", "api_base_problem", "check_agent", "find_malformed_provider_url", "find_unknown_action_tools"]
 
 AGENT_CODES: dict[str, Severity] = {
     "unknown-agent-action": "error",
@@ -34,7 +34,7 @@ def find_unknown_action_tools(agent: Agent) -> list[Finding]:
     return found
 
 
-def _url_problem(url: str) -> str | None:
+def api_base_problem(url: str) -> str | None:
     """Why `url` is not an API base to post to; None when it is one."""
     try:
         parts = urlsplit(url)
@@ -58,7 +58,7 @@ def find_malformed_provider_url(agent: Agent) -> list[Finding]:
     """The provider's `base_url` is an http(s) URL with a host, no credentials, query or fragment."""
     if agent.provider is None:
         return []
-    problem = _url_problem(agent.provider.base_url)
+    problem = api_base_problem(agent.provider.base_url)
     if problem is None:
         return []
     message = f"The provider URL '{agent.provider.base_url}' is not an API base the llm executor can call: {problem}."
