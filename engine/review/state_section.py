@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from engine.definition import (
     Agent,
     ApprovalState,
@@ -129,6 +131,13 @@ def _policies(agent: Agent) -> list[object]:
     return lines
 
 
+def _model(agent: Agent) -> str:
+    """The model, and the host of the agent's own provider when it has one: where the task's data is sent."""
+    if agent.provider is None:
+        return agent.model
+    return f"{agent.model} at {urlsplit(agent.provider.base_url).netloc or agent.provider.base_url}"
+
+
 def agents_section(workflow: Workflow, agents: dict[str, Agent]) -> Markup:
     rows = []
     for agent_id in agents_used(workflow):
@@ -138,7 +147,7 @@ def agents_section(workflow: Workflow, agents: dict[str, Agent]) -> Markup:
             continue
         tasks = [qid for qid, s in all_states(workflow).items() if isinstance(s, TaskState) and s.agent == agent_id]
         who = Markup(f"<b>{text(agent.name)}</b><br>{code(agent.id)} v{text(agent.version)} · {text(agent.level)}")
-        rows.append((who, items(_policies(agent)), items(tasks), f"{agent.model}; {len(agent.tools)} tools"))
+        rows.append((who, items(_policies(agent)), items(tasks), f"{_model(agent)}; {len(agent.tools)} tools"))
     headers = ("Agent", "Policies (enforced by the engine)", "Tasks it performs", "Model and tools")
     return section("agents", "Agents and their policies", table(headers, rows, widths=(24, 40, 20, 16)))
 

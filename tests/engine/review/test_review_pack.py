@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.definition import Workflow
+from engine.definition import Provider, Workflow
 from engine.review import MIN_TEXT_PT, PAGE_POINTS, ReviewSource, review_html, review_pdf
 from engine.review.diagram_section import draw
 from engine.review.paging import plan_pages
@@ -115,6 +115,17 @@ def test_the_pack_has_every_section_and_says_what_changed() -> None:
     assert not re.search(r'(src|href)="(https?:)?//', document)
     assert "Sign-off" in document
     assert "content fingerprint" in document
+
+
+def test_an_agent_with_its_own_provider_shows_where_its_model_is_called() -> None:
+    shipped = source(ROOT / "definitions" / "workflows" / "support_ticket_triage.json")
+    concierge = shipped.agents["support_concierge"].model_copy(update={
+        "model": "llama-3.1-70b", "provider": Provider(base_url="https://llm.internal:8443/v1", api_key_env="K")})
+    pack = ReviewSource(workflow=shipped.workflow, generated_at=shipped.generated_at, findings=shipped.findings,
+                        agents={**shipped.agents, "support_concierge": concierge})
+    document = review_html(pack)
+    assert "llama-3.1-70b at llm.internal:8443; 9 tools" in document
+    assert "gpt-4o-mini; 6 tools" in document  # the Knowledge Librarian, on the deployment's endpoint
 
 
 def test_the_pages_of_one_pack_are_saved_as_pictures() -> None:
