@@ -1,6 +1,6 @@
 """Cases that expect side effects: the rows a case's run wrote to the sandbox (a comment posted, a meeting
 booked, an email sent) are counted after the run, a duplicate or a missing one is a mismatch the report names,
-and rows written before the case started never count for it."""
+and rows written before the case started never count for it; on each database."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def _evaluate(engine: Engine, cases: Path) -> EvalReport:
     return evaluate(engine, parse_definition(TRIAGE), load_cases(cases))
 
 
-def test_a_side_effect_written_twice_is_a_mismatch_the_report_names(tmp_path: Path) -> None:
-    with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
+def test_a_side_effect_written_twice_is_a_mismatch_the_report_names(tmp_path: Path, database_url: str) -> None:
+    with Engine(database_url) as engine:
         offline = register(engine)
 
         def respond_twice(request: ActionRequest) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def test_a_side_effect_written_twice_is_a_mismatch_the_report_names(tmp_path: Pa
     assert report.metrics.side_effects_met == round(2 / 3, 4)
 
 
-def test_rows_written_before_a_case_started_do_not_count_for_it(tmp_path: Path) -> None:
+def test_rows_written_before_a_case_started_do_not_count_for_it(tmp_path: Path, database_url: str) -> None:
     later = {"name": "another_ticket", "context": {**DEFLECTED["context"], "ticket_id": "T-3099"},
              "expect_state": "resolved",
              "expect_side_effects": [
@@ -67,7 +67,7 @@ def test_rows_written_before_a_case_started_do_not_count_for_it(tmp_path: Path) 
                  {"table": "ticket_comments", "where": {"ticket_id": "T-3001"}, "count": 0,
                   "name": "nothing on the first case's ticket"}]}
     cases = _cases(tmp_path, DEFLECTED, later)
-    with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
+    with Engine(database_url) as engine:
         register(engine)
         first = _evaluate(engine, cases)
         again = _evaluate(engine, cases)  # the same database: the first evaluation's rows are there
