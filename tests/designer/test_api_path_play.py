@@ -13,6 +13,8 @@ import pytest
 from designer_support import Env, assert_problem
 
 from definitions import WORKFLOWS_DIR
+from designer.simulation import simulate
+from engine.definition import Workflow
 
 LEAD = json.loads((Path(WORKFLOWS_DIR) / "lead_qualification.json").read_text(encoding="utf-8"))
 
@@ -137,3 +139,15 @@ def test_malformed_requests_are_refused(env: Env) -> None:
         assert_problem(env.call("POST", "/api/simulate/path", "viewer", json=body), 400)
     assert_problem(env.call("POST", "/api/simulate/path", "viewer",
                             json={"workflow_id": "nope", "route": [step]}), 404)
+
+
+def test_the_simulator_names_the_instance_s_workflow_as_the_engine_does() -> None:
+    """customer_escalation's tasks read `instance.workflow`: the simulator must give it, or every path fails."""
+    flow = Workflow.model_validate({
+        "id": "who_am_i", "title": "Who am I", "initial": "work",
+        "states": {"work": {"type": "task", "action": "a", "input": {"flow": "instance.workflow"}},
+                   "end": {"type": "final", "outcome": "success"}, "bad": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "work", "trigger": "done", "dest": "end"},
+                        {"source": "work", "trigger": "error", "dest": "bad"}]})
+    (run,) = simulate(flow, {}, []).steps[0].effects
+    assert (run["type"], run["input"]) == ("RunAction", {"flow": "who_am_i"})
