@@ -69,15 +69,16 @@ def play_path(workflow: Workflow, route: Sequence[RouteStep], *, tenant: str, ac
               agents: AgentsOf | None) -> PathPlay:
     """The path's script, checked in the simulator. Each example's context is tried as the start in turn (the
     first is what `statewright testgen` starts from) until the flow takes the path; else the first one's
-    script is given with where the flow leaves the path."""
+    script is given with where the flow leaves the path. A path no data drives from the first is not tried
+    further: the planner chooses the start values its guards read, whatever the example."""
     bases = [dict(example.context) for example in workflow.examples[:MAX_BASES]] or [{}]
-    first: PathPlay | None = None
-    for base in bases:
+    first = _play(workflow, path_script(workflow, route, bases[0]), tenant=tenant, actor=actor, agents=agents)
+    if first.followed or not first.playable:
+        return first
+    for base in bases[1:]:
         played = _play(workflow, path_script(workflow, route, base), tenant=tenant, actor=actor, agents=agents)
         if played.followed:
             return played
-        first = first or played
-    assert first is not None
     return first
 
 

@@ -151,3 +151,25 @@ def test_the_simulator_names_the_instance_s_workflow_as_the_engine_does() -> Non
                         {"source": "work", "trigger": "error", "dest": "bad"}]})
     (run,) = simulate(flow, {}, []).steps[0].effects
     assert (run["type"], run["input"]) == ("RunAction", {"flow": "who_am_i"})
+
+
+def test_the_openapi_document_states_the_bodies_exactly(env: Env) -> None:
+    document = env.client.get("/schema/openapi.json").json()
+    operation = document["paths"]["/api/simulate/path"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PathPlayRequest"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PathPlay"}
+    schemas = document["components"]["schemas"]
+    request = schemas["PathPlayRequest"]
+    assert request["additionalProperties"] is False
+    assert [rule["required"] for rule in request["oneOf"]] == [["definition"], ["draft_id"], ["workflow_id"]]
+    assert request["then"]["required"] == ["workflow_id"]  # a version goes with a workflow_id
+    route = request["properties"]["route"]
+    assert (route["minItems"], route["maxItems"]) == (1, 200)
+    step = schemas["RouteStep"]
+    assert step["additionalProperties"] is False
+    assert step["properties"]["transition"]["minimum"] == 0
+    assert set(schemas["PathPlay"]["required"]) >= {"states", "final", "context", "cues", "followed", "verdict"}
+    cue = schemas["Cue"]["properties"]
+    assert {"event", "payload", "actor", "state", "transition", "expect", "words"} <= set(cue)
