@@ -173,3 +173,21 @@ def test_the_openapi_document_states_the_bodies_exactly(env: Env) -> None:
     assert set(schemas["PathPlay"]["required"]) >= {"states", "final", "context", "cues", "followed", "verdict"}
     cue = schemas["Cue"]["properties"]
     assert {"event", "payload", "actor", "state", "transition", "expect", "words"} <= set(cue)
+
+
+def test_a_policy_gate_on_the_path_is_opened_by_an_approve_cue(env: Env) -> None:
+    """The planner does not model policy gates: the server adds the approval the held flow waits for."""
+    gated = {**copy.deepcopy(LEAD), "policies": [
+        {"id": "meetings_need_a_manager", "applies_at": ["book_meeting"], "condition": "true",
+         "outcome": "require_approval", "reason": "meetings are expensive",
+         "approvers": {"roles": ["sales_manager"]}}]}
+    gated["states"]["book_meeting"]["policies"] = ["meetings_need_a_manager"]
+    route = _path(env, gated, "qualified", "book_meeting")
+    play = env.call("POST", "/api/simulate/path", "viewer", json={"definition": gated, "route": route}).json()
+    assert play["followed"], play["verdict"]
+    (gate,) = [c for c in play["cues"] if c["transition"] is None]
+    assert (gate["event"], gate["state"], gate["words"]) == (
+        "approve", "book_meeting", "an approver opens a policy's gate at book_meeting")
+    after = play["cues"][play["cues"].index(gate) + 1]
+    assert (after["state"], after["event"]) == ("book_meeting", "done")  # then the meeting is booked
+    assert _simulate(env, gated, play)["visited"] == play["states"]
