@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, state
+from browser_steps import SignIn, state
+from docs_screens import save_doc_screenshot
 from live_server import LiveServer
 from playwright.sync_api import Page, expect
 
@@ -73,7 +74,7 @@ def test_a_path_is_played_step_by_step_to_its_final_state(server: LiveServer, si
     expect(log).to_contain_text("book_meeting → request_manual_booking on error")
     expect(log).to_contain_text("publish_qualified → qualified on done")
     expect(page.get_by_test_id("sim-play-next")).to_be_disabled()
-    screenshot(page, "path-played")
+    save_doc_screenshot(page, "designer-path-play")
 
 
 def test_a_flow_that_leaves_the_path_is_said_in_words(server: LiveServer, sign_in: SignIn) -> None:
