@@ -16,6 +16,7 @@ from engine.testgen.playback import Cue, PathScript, RouteStep, path_script
 __all__ = ["PathPlay", "leaving_words", "play_path"]
 
 MAX_BASES = 5  # the examples whose contexts are tried as the start
+MAX_GATES = 3  # the gates opened in a row at one state before the script goes on
 AgentsOf = Callable[[frozenset[str]], Mapping[str, Agent]]
 
 
@@ -32,8 +33,10 @@ def _with_gates(script: PathScript, run: Callable[[list[Cue]], SimulationResult]
     """The script's cues, each preceded by an `approve` when the flow is held at a gate just before it."""
     cues: list[Cue] = []
     for cue in [*script.cues, None]:
-        result = run(cues)
-        if result.status == "held":
+        for _ in range(MAX_GATES):  # a policy's gate, then the agent's, may hold the flow at one state
+            result = run(cues)
+            if result.status != "held":
+                break
             gate = next((e for s in reversed(result.steps) for e in s.effects if e["type"] == "RequestApproval"), {})
             whose = "an agent's gate" if gate.get("kind") == "agent" else "a policy's gate"
             cues.append(Cue(event="approve", payload={}, state=result.state, transition=None,
@@ -53,7 +56,8 @@ def leaving_words(expected: Sequence[str], result: SimulationResult) -> str | No
             return f"the flow went to '{visited[n]}'{after}; the path goes to '{want}'"
     if len(visited) < len(expected):
         if result.status in ("failed", "cancelled"):
-            why = result.error.get("message") or result.error.get("reason") if isinstance(result.error, dict) else None
+            error = result.error if isinstance(result.error, dict) else {}
+            why = error.get("message") or error.get("reason")
             return f"the flow {result.status} in '{result.state}'" + (f" ({why})" if why else "") + \
                 f" where the path goes on to '{expected[len(visited)]}'"
         if result.rejected:

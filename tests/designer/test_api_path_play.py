@@ -191,3 +191,28 @@ def test_a_policy_gate_on_the_path_is_opened_by_an_approve_cue(env: Env) -> None
     after = play["cues"][play["cues"].index(gate) + 1]
     assert (after["state"], after["event"]) == ("book_meeting", "done")  # then the meeting is booked
     assert _simulate(env, gated, play)["visited"] == play["states"]
+
+
+def test_a_policy_gate_then_an_agents_gate_at_one_state_are_both_opened(env: Env) -> None:
+    env.services.engine.deploy_agent({
+        "id": "play_gatekeeper", "type": "bdr", "version": "1.0.0", "name": "Gatekeeper",
+        "tools": ["crm.contacts.search"], "model": "gpt-4o-mini", "temperature": 0.1, "max_tokens": 300,
+        "instructions": "Ask first.",
+        "policies": {"approval_required": True, "approvers": {"roles": ["sales_manager"]}}})
+    flow = {"id": "play_gated", "title": "Twice gated", "initial": "call",
+            "policies": [{"id": "calls_need_a_manager", "applies_at": ["call"], "condition": "true",
+                          "outcome": "require_approval", "reason": "calls cost",
+                          "approvers": {"roles": ["sales_manager"]}}],
+            "states": {"call": {"type": "task", "action": "call_lead", "agent": "play_gatekeeper",
+                                "policies": ["calls_need_a_manager"]},
+                       "won": {"type": "final", "outcome": "success"},
+                       "lost": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "call", "trigger": "done", "dest": "won"},
+                            {"source": "call", "trigger": "error", "dest": "lost"}]}
+    play = env.call("POST", "/api/simulate/path", "viewer",
+                    json={"definition": flow, "route": [{"state": "call", "transition": 0}]}).json()
+    assert play["followed"], play["verdict"]
+    assert [(c["event"], c["words"]) for c in play["cues"]] == [
+        ("approve", "an approver opens a policy's gate at call"),
+        ("approve", "an approver opens an agent's gate at call"),
+        ("done", "the action of call answers {}")]
