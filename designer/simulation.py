@@ -183,7 +183,7 @@ def simulate(
     `agents(ids)`: the deployed agents among the ids the workflow's tasks name (asked only if they name some),
     whose policies apply to those tasks."""
     compiled = CompiledWorkflow(workflow)
-    instance = {"id": "simulation", "workflow_id": workflow.id, "version": workflow.version, "tenant": tenant}
+    instance = {"id": "simulation", "workflow": workflow.id, "version": workflow.version, "tenant": tenant}
     deployed = agents(compiled.agent_ids) if agents is not None and compiled.agent_ids else {}
     env = Environment(now=time.time() if now is None else now, instance=instance, agents=_Agents(deployed))
     recorder = _Recorder({}, env.now)

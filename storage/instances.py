@@ -139,6 +139,22 @@ class InstanceStore:
         found = self.tx.scalar("SELECT MAX(parent_seq) FROM instances WHERE parent_id = ?", (parent_id,))
         return None if found is None else int(found)
 
+    def child_tally(self, parent_id: str, parent_seq: int) -> tuple[int, int, list[tuple[str, str, str]]]:
+        """Of the children one visit started: how many, how many succeeded, and (id, branch, status) of each of
+        the others — a few columns of the few not yet done, so a map's item end reads no contexts."""
+        row = self.tx.one("SELECT count(*), sum(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END) FROM instances "
+                          "WHERE parent_id = ? AND parent_seq = ?", (parent_id, parent_seq))
+        others = self.tx.all("SELECT id, branch, status FROM instances WHERE parent_id = ? AND parent_seq = ? "
+                             "AND status <> 'succeeded'", (parent_id, parent_seq))
+        started, succeeded = (int(row[0] or 0), int(row[1] or 0)) if row is not None else (0, 0)
+        return started, succeeded, [(r[0], r[1], r[2]) for r in others]
+
+    def succeeded_results(self, parent_id: str, parent_seq: int) -> list[tuple[str, Any]]:
+        """(branch, result) of the children of one visit that succeeded."""
+        rows = self.tx.all("SELECT branch, result FROM instances WHERE parent_id = ? AND parent_seq = ? "
+                           "AND status = 'succeeded'", (parent_id, parent_seq))
+        return [(r[0], load_optional(r[1])) for r in rows]
+
     def children(self, parent_id: str, parent_seq: int | None = None) -> list[InstanceRecord]:
         if parent_seq is None:
             rows = self.tx.all(

@@ -1,8 +1,9 @@
 """Simulation: a definition (even an unsaved draft), a context and events through the engine's pure step, with
-the deployed agents' policies on the tasks that name them."""
+the deployed agents' policies on the tasks that name them; and the script that plays one of its paths."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, post
@@ -13,22 +14,28 @@ from litestar.status_codes import HTTP_200_OK
 from designer.api.drafts import load_draft
 from designer.checking import Checker
 from designer.errors import NotFound
-from designer.schemas.simulation import SimulationRequest
+from designer.path_play import PathPlay, play_path
+from designer.schemas.simulation import PathPlayRequest, SimulationRequest, SimulationTarget
 from designer.security.principal import Principal
 from designer.simulation import SimulatedEvent, SimulationResult, simulate
 from designer.store.drafts import DraftStore
-from engine.definition import Workflow
+from engine.definition import Agent, Workflow
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 
 __all__ = ["SimulationController"]
 
 
-def _workflow(data: SimulationRequest, checker: Checker, drafts: DraftStore, catalog: DefinitionCatalog) -> Workflow:
+def _workflow(data: SimulationTarget, checker: Checker, drafts: DraftStore, catalog: DefinitionCatalog) -> Workflow:
     if data.workflow_id is not None:
         return catalog.get(data.workflow_id, data.version).workflow()
     document: Any = load_draft(drafts, data.draft_id).content if data.draft_id is not None else data.definition
     return checker.require(document)
+
+
+def _deployed(engine: Engine) -> Callable[[frozenset[str]], dict[str, Agent]]:
+    """The deployed agents among the ids asked for."""
+    return lambda ids: {a.id: a for a in engine.agents() if a.id in ids}
 
 
 class SimulationController(Controller):
@@ -63,4 +70,24 @@ class SimulationController(Controller):
             if data.events is None:
                 events = [SimulatedEvent(event=e.event, payload=e.payload, actor=e.actor) for e in example.events]
         return simulate(workflow, context, events, tenant=me.tenant, actor=me.username,
-                        agents=lambda ids: {a.id: a for a in engine.agents() if a.id in ids})
+                        agents=_deployed(engine))
+
+    @post(
+        "/path",
+        status_code=HTTP_200_OK,
+        summary="The events that play one path in the simulator, checked there",
+        sync_to_thread=True,
+    )
+    def play_path(
+        self,
+        data: JSONBody[PathPlayRequest],
+        *,
+        me: NamedDependency[Principal],
+        checker: NamedDependency[Checker],
+        drafts: NamedDependency[DraftStore],
+        catalog: NamedDependency[DefinitionCatalog],
+        engine: NamedDependency[Engine],
+    ) -> PathPlay:
+        workflow = _workflow(data, checker, drafts, catalog)
+        return play_path(workflow, data.route, tenant=me.tenant, actor=me.username,
+                         agents=_deployed(engine))

@@ -8,12 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from designer.schemas.rules import given, implies
 from designer.simulation import MAX_EVENTS, SimulatedEvent
+from engine.testgen.playback import RouteStep
 
-__all__ = ["SimulationRequest"]
+__all__ = ["PathPlayRequest", "SimulationRequest", "SimulationTarget"]
+
+MAX_ROUTE = 200
 
 
-class SimulationRequest(BaseModel):
-    """What to run — exactly one of `definition`, `draft_id` or `workflow_id` (+ `version`) — and on what."""
+class SimulationTarget(BaseModel):
+    """What to run: exactly one of `definition`, `draft_id` or `workflow_id` (+ `version`)."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -27,15 +30,28 @@ class SimulationRequest(BaseModel):
     draft_id: str | None = Field(None, max_length=64)
     workflow_id: str | None = Field(None, max_length=128)
     version: int | None = Field(None, ge=1, le=2_147_483_647)
-    context: dict[str, Any] | None = Field(None, description="The start context (default: the example's, or {}).")
-    events: list[SimulatedEvent] | None = Field(None, max_length=MAX_EVENTS)
-    example: str | None = Field(None, max_length=128, description="Use this example's context and events.")
 
     @model_validator(mode="after")
-    def _one_target(self) -> SimulationRequest:
+    def _one_target(self) -> SimulationTarget:
         given = [n for n in ("definition", "draft_id", "workflow_id") if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of 'definition', 'draft_id' or 'workflow_id'")
         if self.version is not None and self.workflow_id is None:
             raise ValueError("'version' goes with 'workflow_id'")
         return self
+
+
+class SimulationRequest(SimulationTarget):
+    """What to run, and on what: a context and events, or an example's."""
+
+    context: dict[str, Any] | None = Field(None, description="The start context (default: the example's, or {}).")
+    events: list[SimulatedEvent] | None = Field(None, max_length=MAX_EVENTS)
+    example: str | None = Field(None, max_length=128, description="Use this example's context and events.")
+
+
+class PathPlayRequest(SimulationTarget):
+    """Which flow, and which of its paths: the steps a path of the Paths panel's report lists."""
+
+    route: list[RouteStep] = Field(min_length=1, max_length=MAX_ROUTE,
+                                   description="The path as (state, transition) steps from the initial state "
+                                               "to a final state.")

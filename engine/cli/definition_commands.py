@@ -26,6 +26,20 @@ FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 _SUFFIX_FORMAT = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
 
 
+def registered_actions(handlers: str | None, executor: str | None) -> frozenset[str]:
+    """The actions `--handlers`/`--executor` register, found by loading them into an engine on a throwaway
+    database (the runtime loads only when one of the two is given: a plain validate stays fast)."""
+    import tempfile  # noqa: PLC0415
+
+    from engine.runtime.engine import Engine  # noqa: PLC0415
+    from engine.runtime.handler_loading import choose_handlers, load_chosen_handlers  # noqa: PLC0415
+
+    choice = choose_handlers(handlers, executor)
+    with tempfile.TemporaryDirectory() as scratch, Engine(f"sqlite:///{Path(scratch) / 'validate.db'}") as engine:
+        load_chosen_handlers(choice, engine)
+        return frozenset(engine.handlers.names())
+
+
 def catalog_for(files: list[DefinitionFile], extra: list[Path]) -> Catalog:
     """The shipped-or-given set: each file's definitions root (a folder holding workflows/ and agents/)."""
     roots = {p.resolve() for p in extra}
@@ -75,10 +89,22 @@ def validate(
         list[Path] | None,
         typer.Option("--catalog", help="A definitions folder (workflows/, agents/) to check against."),
     ] = None,
+    handlers: Annotated[str | None, typer.Option(
+        "--handlers", help="module:function registering the action handlers: an action none of them performs is "
+                           "an error (unknown-action).")] = None,
+    executor: Annotated[str | None, typer.Option(
+        "--executor", help="Or: check the actions against an executor's handlers (rules or llm).")] = None,
 ) -> None:
-    """Validate definitions. Exit 0: no errors; 1: errors found; 2: a path could not be read."""
+    """Validate definitions. Exit 0: no errors; 1: errors found; 2: a path could not be read. With --handlers or
+    --executor, every task's action must be one they register."""
     files, missing = collect_files(paths)
     catalog = catalog_for(files, catalog_dirs or [])
+    if handlers is not None or executor is not None:
+        try:
+            actions = registered_actions(handlers, executor)
+        except StatewrightError as exc:
+            fail(exc.detail, ExitCode.UNREADABLE)
+        catalog = Catalog(workflows=catalog.workflows, agents=catalog.agents, actions=actions)
     results = {str(item.path): _check(item, catalog) for item in files}
     if output is OutputFormat.json:
         emit_json(

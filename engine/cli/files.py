@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+
+from engine.definition.file_kind import DefinitionKind, definition_kind
 
 __all__ = ["DefinitionFile", "collect_files", "kind_of"]
 
-Kind = Literal["workflow", "agent"]
+Kind = DefinitionKind
 
 
 @dataclass(frozen=True)
@@ -19,16 +19,8 @@ class DefinitionFile:
 
 
 def kind_of(path: Path) -> Kind:
-    """An agent file lives in an `agents` folder or names the agent schema; anything else is a workflow."""
-    if path.parent.name == "agents":
-        return "agent"
-    try:
-        head = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "workflow"
-    if isinstance(head, dict) and str(head.get("$schema", "")).endswith("agent.schema.json"):
-        return "agent"
-    return "workflow"
+    """The one rule (engine.definition.file_kind) every command uses."""
+    return definition_kind(path)
 
 
 def collect_files(paths: list[Path]) -> tuple[list[DefinitionFile], list[Path]]:

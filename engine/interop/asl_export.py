@@ -4,8 +4,8 @@ Tasks are Lambda functions (`${AWS::Region}`/`${AWS::AccountId}` placeholders fo
 dotted actions, service integrations; subflows start a nested execution; choices become Choice rules (the
 shared CEL subset); waits become Seconds/Timestamp/TimestampPath; a choice with one unguarded way on becomes a
 Pass; error transitions become Catch (their `errors`, or guards on `event.kind`), retry rules Retry.
-Approvals, event waits, policies and CEL beyond the subset cannot be expressed: each is an error finding naming
-the state.
+A map state becomes a Map (an inline ItemProcessor, or one that starts the subflow per item). Approvals, event
+waits, policies and CEL beyond the subset cannot be expressed: each is an error finding naming the state.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from engine.definition import (
     ANY_SOURCE,
     ChoiceState,
     FinalState,
+    MapState,
     ParallelState,
     RetryRule,
     SubflowState,
@@ -30,6 +31,7 @@ from engine.definition import (
 )
 from engine.definition.durations import parse_duration
 from engine.interop.asl_choice import rule_of_guard
+from engine.interop.asl_map_export import MapNotExpressible, map_fields, subflow_processor
 from engine.interop.asl_paths import reference_of
 from engine.interop.asl_resources import SUBFLOW_RESOURCE, resource_of_action, state_machine_arn
 from engine.interop.asl_values import template_entry
@@ -118,6 +120,7 @@ class _Writer:
     def __init__(self, workflow: Workflow) -> None:
         self.types = types_of_schema(workflow.context)
         self.findings: list[Finding] = []
+        self.item_depth = 0  # inside a Map's item processor, a success end may carry the item's result
 
     def machine(self, initial: str, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
         states: dict[str, Any] = {}
@@ -141,12 +144,11 @@ class _Writer:
         if isinstance(state, FinalState):
             return {**body, **self.final(state)}
         moves: dict[str, set[str | None]] = {"task": {"done", "error"}, "subflow": {"done", "error"},
-                                             "parallel": {"done", "error"}, "wait": {"done"}, "choice": {None}}
+                                             "parallel": {"done", "error"}, "map": {"done", "error"},
+                                             "wait": {"done"}, "choice": {None}}
         allowed = moves.get(state.type)
         if allowed is None:
-            why = ("ASL has no approvals (a person's decision)" if state.type == "approval"
-                   else "exporting it to an ASL Map is not supported yet")
-            raise _Cannot(f"a {state.type} state", why)
+            raise _Cannot(f"a {state.type} state", "ASL has no approvals (a person's decision)")
         extra = set(out) - allowed
         if extra:
             raise _Cannot(f"the trigger '{sorted(map(str, extra))[0]}'", f"a {state.type} state in ASL moves on by "
@@ -163,6 +165,8 @@ class _Writer:
         if isinstance(state, ParallelState):
             return {"Type": "Parallel", **body, **self.parallel(sid, state, where), "ResultPath": None,
                     **self.catch(out.get("error", []))}
+        if isinstance(state, MapState):
+            return {"Type": "Map", **body, **self.map(sid, state, where), **self.catch(out.get("error", []))}
         task = self.task(sid, state)
         return {"Type": "Task", **task, **body, **self.catch(out.get("error", []))}
 
@@ -248,8 +252,30 @@ class _Writer:
                                           (*where, "states", sid, "branches", i))
                              for i, b in enumerate(state.branches)]}
 
+    def map(self, sid: str, state: MapState, where: tuple[str | int, ...]) -> dict[str, Any]:
+        try:
+            fields = map_fields(state)
+        except MapNotExpressible as cannot:
+            raise _Cannot(cannot.construct, cannot.why) from cannot
+        if state.iterator is None:
+            processor = subflow_processor(state)
+            if state.version is not None:
+                self.findings.append(approximated((*where, "states", sid, "version"), sid, f"version {state.version}",
+                                                  "a nested execution runs the state machine as deployed"))
+        else:
+            self.item_depth += 1
+            try:
+                processor = self.machine(state.iterator.initial,
+                                         MachineView(state.iterator.states, state.iterator.transitions),
+                                         (*where, "states", sid, "iterator"))
+            finally:
+                self.item_depth -= 1
+        return {**fields, "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, **processor}}
+
     def final(self, state: FinalState) -> dict[str, Any]:
         if state.outcome == "success":
+            if state.result and self.item_depth:
+                return {"Type": "Pass", "Parameters": _parameters(dict(state.result)), "End": True}
             if state.result:
                 raise _Cannot("a final result", "Succeed cannot compute a result")
             return {"Type": "Succeed"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.interop.asl_choice import RuleError, guard_of_rule
-from engine.interop.asl_map import ITEM_ROOT, MAP_FIELDS, MapRefused, map_options, processor_of
+from engine.interop.asl_map import MAP_FIELDS, MapRefused, map_options, processor_of, selection, subflow_of
 from engine.interop.asl_paths import BadPath, parse_reference
 from engine.interop.asl_resources import CALLBACK, SUBFLOW_RESOURCE, action_of_resource
 from engine.interop.asl_values import Refused, cel_literal, cel_of_template, mapping_of_template
@@ -58,6 +58,7 @@ class _Machine:
     where: tuple[str | int, ...]
     names: set[str]
     root: Path | None = None
+    items: bool = False  # a Map's item processor: a Pass that ends it with Parameters is the item's result
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
     transitions: list[dict[str, Any]] = field(default_factory=list)
     finals: dict[str, str] = field(default_factory=dict)
@@ -384,9 +385,17 @@ def _wait(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
 
 
 def _pass(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
-    """A Pass state is a choice with one way on, whose transition assigns what the Pass would have written."""
+    """A Pass state is a choice with one way on, whose transition assigns what the Pass would have written; one
+    that ends a Map's item processor with Parameters is the item's success end with that result."""
     prefix = _input_prefix(m, name, state)
     _check_output_path(m, name, state)
+    if m.items and state.get("End") is True and "Parameters" in state and state.get("ResultPath", "$") == "$":
+        try:
+            result = mapping_of_template(state["Parameters"], prefix)
+        except Refused as exc:
+            raise m.refuse(name, "Parameters", str(exc), "Parameters") from exc
+        m.states[sid] = {"type": "final", "outcome": "success", "result": result}
+        return
     try:
         if "Parameters" in state:
             value = cel_of_template(state["Parameters"], prefix)
@@ -440,12 +449,16 @@ def _map(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
     try:
         options = map_options(state)
         processor = processor_of(state)
+        selected, root = selection(state)
     except MapRefused as exc:
         raise m.refuse(name, exc.construct, exc.why, *exc.at) from exc
     for construct, how, at in options.warnings:
         m.warn(name, construct, how, at)
     key = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
-    body = {**options.body, "iterator": _machine(m.shared, processor, (*m.where, "States", name, key), ITEM_ROOT)}
+    workflow = subflow_of(processor)
+    body = {**options.body, **selected, **({"workflow": workflow} if workflow else
+                                           {"iterator": _machine(m.shared, processor, (*m.where, "States", name, key),
+                                                                 root, items=True)})}
     _with_result(m, name, sid, state, body)
 
 
@@ -492,12 +505,13 @@ def _one_state(m: _Machine, name: str, state: Any) -> None:
         m.states[sid]["description"] = state["Comment"][:4000]
 
 
-def _machine(shared: _Shared, doc: Any, where: tuple[str | int, ...], root: Path | None = None) -> dict[str, Any]:
+def _machine(shared: _Shared, doc: Any, where: tuple[str | int, ...], root: Path | None = None,
+             items: bool = False) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("States"), dict) or not doc["States"]:
         raise _Refuse(unsupported(where, None, "States", "a state machine needs a non-empty States object"))
     if doc.get("StartAt") not in doc["States"]:
         raise _Refuse(unsupported((*where, "StartAt"), None, "StartAt", f"'{doc.get('StartAt')}' is not a state"))
-    m = _Machine(shared, where, set(doc["States"]), root)
+    m = _Machine(shared, where, set(doc["States"]), root, items)
     for name in doc["States"]:
         shared.ids[name]
     for name, state in doc["States"].items():

@@ -1,6 +1,8 @@
 """ASL `Map` → the fields of a Statewright map state: the list (`ItemsPath`), how many at once
 (`MaxConcurrency`) and the failures tolerated (`ToleratedFailureCount` / `ToleratedFailurePercentage`).
-The item processor itself is built by the importer like a Parallel branch, reading each item under `item`."""
+The item processor itself is built by the importer like a Parallel branch, reading each item under `item`, or
+under the names an `ItemSelector` gives the item (`$$.Map.Item.Value`) and its position (`$$.Map.Item.Index`).
+A processor that only starts a nested execution with the item's input is a map over that workflow."""
 
 from __future__ import annotations
 
@@ -8,14 +10,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.definition.map_state import MAX_MAP_CONCURRENCY
-from engine.interop.asl_paths import BadPath, parse_reference
+from engine.interop.asl_map_export import ITEM_INDEX, ITEM_VALUE
+from engine.interop.asl_paths import BadPath, cel_of_reference, parse_reference
+from engine.interop.asl_resources import SUBFLOW_RESOURCE
+from engine.interop.asl_values import cel_literal
 from engine.interop.cel_subset import Path, render
+from engine.interop.ids import to_identifier
 
-__all__ = ["ITEM_ROOT", "MAP_FIELDS", "MapOptions", "MapRefused", "map_options", "processor_of"]
+__all__ = ["ITEM_ROOT", "MAP_FIELDS", "MapOptions", "MapRefused", "map_options", "processor_of", "selection",
+           "subflow_of"]
 
 ITEM_ROOT = Path(("item",))  # inside the processor, ASL's `$` (the item) is the child's `item`
 MAP_FIELDS = {"ItemsPath", "ItemProcessor", "Iterator", "MaxConcurrency", "ToleratedFailureCount",
-              "ToleratedFailurePercentage", "ResultPath", "ResultSelector", "Retry", "Catch", "Label"}
+              "ToleratedFailurePercentage", "ResultPath", "ResultSelector", "Retry", "Catch", "Label", "ItemSelector"}
 
 
 class MapRefused(Exception):
@@ -88,3 +95,62 @@ def map_options(state: dict[str, Any]) -> MapOptions:
     found.warnings.append(("Map results", "each item's result is the `result` of the final state its run ends in "
                            "(ASL collects each item's whole output): give those final states a `result`", "Type"))
     return found
+
+
+def _item_read(value: str) -> str | None:
+    """`$$.Map.Item.Value.email` → `item.email`; `$$.Map.Item.Index` → `index`; None for anything else."""
+    if value == ITEM_INDEX:
+        return "index"
+    if value == ITEM_VALUE or value.startswith((ITEM_VALUE + ".", ITEM_VALUE + "[")):
+        try:
+            rest = parse_reference("$" + value[len(ITEM_VALUE):])
+        except BadPath as exc:
+            raise MapRefused("ItemSelector", str(exc), "ItemSelector") from exc
+        return render(Path(("item", *rest.parts)))
+    return None
+
+
+def _entry(key: str, value: Any) -> str:
+    if not key.endswith(".$"):
+        return cel_literal(value)
+    if not isinstance(value, str):
+        raise MapRefused("ItemSelector", f"the field '{key}' takes a path", "ItemSelector")
+    read = _item_read(value)
+    if read is not None:
+        return read
+    try:
+        return cel_of_reference(value)
+    except BadPath as exc:
+        raise MapRefused("ItemSelector", str(exc), "ItemSelector") from exc
+
+
+def selection(state: dict[str, Any]) -> tuple[dict[str, Any], Path | None]:
+    """What each item's run starts with, and the root its processor's `$` reads from: without an ItemSelector
+    the item itself (`item`); with one, the selected object, which is the item's context."""
+    selector = state.get("ItemSelector")
+    if selector is None:
+        return {}, ITEM_ROOT
+    if not isinstance(selector, dict) or not selector:
+        raise MapRefused("ItemSelector", "an object of the fields each item's run starts with", "ItemSelector")
+    mapping = {to_identifier(key.removesuffix(".$")): _entry(key, value) for key, value in selector.items()}
+    item_keys = [k for k, v in mapping.items() if v == "item"]
+    index_keys = [k for k, v in mapping.items() if v == "index"]
+    if len(mapping) == 2 and len(item_keys) == 1 and len(index_keys) == 1:
+        return {"item_key": item_keys[0], "index_key": index_keys[0]}, None
+    return {"input": mapping}, None
+
+
+def subflow_of(processor: Any) -> str | None:
+    """The workflow a processor runs per item when all it does is start that state machine with the item's input."""
+    states = processor.get("States") if isinstance(processor, dict) else None
+    if not isinstance(states, dict) or len(states) != 1:
+        return None
+    (only,) = states.values()
+    params = only.get("Parameters") if isinstance(only, dict) else None
+    if not isinstance(params, dict) or only.get("Resource") != SUBFLOW_RESOURCE or only.get("End") is not True \
+            or set(only) - {"Type", "Resource", "Parameters", "End", "Comment"} \
+            or set(params) != {"StateMachineArn", "Input.$"} or params["Input.$"] != "$":
+        return None
+    arn = params["StateMachineArn"]
+    return to_identifier(arn.rsplit(":stateMachine:", 1)[1]) if isinstance(arn, str) and ":stateMachine:" in arn \
+        else None

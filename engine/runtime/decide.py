@@ -159,10 +159,12 @@ class _Run:
         payload = event.payload if isinstance(event.payload, dict) else {}
         if not isinstance(state, MapState):
             raise TransitionNotAllowed(event.name, self.state, "the instance is not in a map state")
+        start = payload.get("start", [])
         try:
             scope = self.scope()
-            started = item_children(self.state, state, map_items(state, scope), payload.get("start", []),
-                                    scope=scope, branch=self.c.branch, parent_seq=payload.get("parent_seq"))
+            items = map_items(state, scope) if start else []
+            started = item_children(self.state, state, items, start, scope=scope, branch=self.c.branch,
+                                    parent_seq=payload.get("parent_seq"))
         except MapItemsError as exc:
             self.fire(Event("error", {"kind": exc.kind, "message": exc.message}, system=True))
             return

@@ -3,13 +3,13 @@ them run under their policies from the first instance), and finding the agents a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from engine.definition import Agent, Branch, MapIterator, MapState, ParallelState, TaskState, Workflow
+from engine.definition.file_kind import definition_kind
 from engine.runtime.agents import AgentSource, parse_agent
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.views import DeployedAgentRef, DeployedRef
@@ -33,13 +33,8 @@ class DeployedFile:
 
 
 def is_agent_file(path: Path) -> bool:
-    """An agent file has no `states`; a workflow always has them. Unreadable files count as workflows (whose
-    loader then reports what is wrong with them)."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(document, dict) and "states" not in document
+    """The one rule every command uses (engine.definition.file_kind)."""
+    return definition_kind(path) == "agent"
 
 
 def definition_files(paths: Iterable[Path]) -> list[Path]:

@@ -8,7 +8,7 @@ Each item runs as a child instance whose `branch` ends in `#index` (`state.itera
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,11 @@ __all__ = [
     "MAP_ITEM",
     "ItemEnd",
     "MapItemsError",
+    "MapTally",
     "MapVerdict",
     "item_children",
     "map_items",
+    "map_results",
     "map_verdict",
     "split_item",
 ]
@@ -32,6 +34,7 @@ __all__ = [
 ITERATOR = "iterator"  # the branch name of a map's inline flow: `state.iterator`
 MAP_ITEM = "(item)"  # the history event of the parent when one item ended and the map goes on
 _ITEM = re.compile(r"^(?P<base>.*)#(?P<index>\d+)$")
+_PLAIN_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _ENDED = frozenset({"succeeded", "failed", "cancelled"})
 
 
@@ -51,12 +54,31 @@ def split_item(branch: str) -> tuple[str, int | None]:
     return found["base"], int(found["index"])
 
 
+def _read_path(source: str, scope: dict[str, Any]) -> Any:
+    """What a plain dotted path (`leads`, `batch.leads`) names in the scope, read straight from the JSON; None
+    when `source` is no plain path or the path is not there (CEL then evaluates it, and says what is wrong)."""
+    if _PLAIN_PATH.fullmatch(source) is None:
+        return None
+    value: Any = scope
+    for part in source.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
 def map_items(state: MapState, scope: dict[str, Any]) -> list[Any]:
-    """The list `items` gives, checked: a list of at most MAX_MAP_ITEMS entries."""
-    try:
-        found = evaluate_json(state.items, scope)
-    except ExpressionError as exc:
-        raise MapItemsError("map_items", f"{exc.expression}: {exc.message}") from exc
+    """The list `items` gives, checked: a list of at most MAX_MAP_ITEMS entries. A plain path is read without
+    CEL: the list is read at every item's start, and converting a thousand items to CEL values and back each
+    time made a map's cost grow with the square of its length."""
+    found = _read_path(state.items, scope)
+    if isinstance(found, list):
+        found = list(found)
+    else:
+        try:
+            found = evaluate_json(state.items, scope)
+        except ExpressionError as exc:
+            raise MapItemsError("map_items", f"{exc.expression}: {exc.message}") from exc
     if not isinstance(found, list):
         raise MapItemsError("map_items", f"'{state.items}' gave {type(found).__name__}, not a list")
     if len(found) > MAX_MAP_ITEMS:
@@ -101,25 +123,37 @@ class MapVerdict:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def map_verdict(state: MapState, ends: Sequence[ItemEnd], total: int) -> MapVerdict:
+@dataclass(frozen=True, slots=True)
+class MapTally:
+    """One visit's items so far: how many started and succeeded, and each one that has not succeeded (running,
+    held, stuck, failed or cancelled) — a map's next step needs no more than that."""
+
+    started: int
+    succeeded: int
+    others: tuple[ItemEnd, ...] = ()
+
+
+def map_verdict(state: MapState, tally: MapTally, total: int) -> MapVerdict:
     """After an item ended: fail once more items failed than tolerated (cancelling the running ones), finish
-    once every item ended, else start as many next items as `max_concurrency` allows."""
-    failed = sorted(e.index for e in ends if e.status in ("failed", "cancelled"))
-    running = [e for e in ends if e.status not in _ENDED]
+    once every item ended (the caller collects the results), else start as many next items as `max_concurrency`
+    allows."""
+    failed = sorted(e.index for e in tally.others if e.status in ("failed", "cancelled"))
+    running = [e for e in tally.others if e.status not in _ENDED]
     tolerated = state.tolerated(total)
     if len(failed) > tolerated:
         message = (f"{len(failed)} of {total} items failed (items {', '.join(map(str, failed))}); "
                    f"{tolerated} tolerated")
         return MapVerdict("error", cancel=tuple(e.instance_id for e in running),
                           payload={"kind": "map_failed", "message": message, "failed": failed, "total": total})
-    started = len(ends)
-    if not running and started >= total:
-        by_index = {e.index: e for e in ends}
-        results = [by_index[i].result if i in by_index and by_index[i].status == "succeeded" else None
-                   for i in range(total)]
-        return MapVerdict("done", payload={"results": results, "failed": failed, "total": total})
+    if not running and tally.started >= total:
+        return MapVerdict("done", payload={"failed": failed, "total": total})
     room = max(0, state.max_concurrency - len(running))
-    start = tuple(range(started, min(total, started + room)))
-    succeeded = sum(1 for e in ends if e.status == "succeeded")
-    return MapVerdict("pending", start, payload={"done": succeeded, "failed": len(failed), "running":
+    start = tuple(range(tally.started, min(total, tally.started + room)))
+    return MapVerdict("pending", start, payload={"done": tally.succeeded, "failed": len(failed), "running":
                                                 len(running) + len(start), "total": total, "start": list(start)})
+
+
+def map_results(total: int, succeeded: Sequence[tuple[int, Any]]) -> list[Any]:
+    """One entry per item, in item order: its result, or null where it did not succeed."""
+    by_index = dict(succeeded)
+    return [by_index.get(i) for i in range(total)]

@@ -4,9 +4,20 @@ with `map_failed`, cancelling the items still running."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.definition import MapState
 from engine.runtime.core import Runtime
-from engine.runtime.map_items import MAP_ITEM, ItemEnd, MapItemsError, map_items, map_verdict, split_item
+from engine.runtime.map_items import (
+    MAP_ITEM,
+    ItemEnd,
+    MapItemsError,
+    MapTally,
+    map_items,
+    map_results,
+    map_verdict,
+    split_item,
+)
 from engine.runtime.snapshot import RUNNING, Event
 from engine.runtime.variables import variables
 from storage.instances import InstanceRecord, InstanceStore
@@ -14,14 +25,26 @@ from storage.transaction import Transaction
 
 __all__ = ["map_item_event"]
 
+_TOTALS: dict[tuple[str, int], int] = {}
+"""How many items each recent visit of a map has: the list is read once per visit and process, not at every item's
+end (a visit's context does not change while its items run; a visit is its parent's `parent_seq`)."""
+_TOTALS_KEPT = 4096
 
-def _ends(instances: InstanceStore, parent_id: str, parent_seq: int) -> list[ItemEnd]:
+
+def _tally(instances: InstanceStore, parent_id: str, parent_seq: int) -> MapTally:
+    started, succeeded, others = instances.child_tally(parent_id, parent_seq)
     ends = []
-    for child in instances.children(parent_id, parent_seq):
-        index = split_item(child.branch)[1]
+    for child_id, branch, status in others:
+        index = split_item(branch)[1]
         if index is not None:
-            ends.append(ItemEnd(index, child.id, child.status, child.result, child.error))
-    return sorted(ends, key=lambda e: e.index)
+            ends.append(ItemEnd(index, child_id, status))
+    return MapTally(started, succeeded, tuple(sorted(ends, key=lambda e: e.index)))
+
+
+def _results(instances: InstanceStore, parent_id: str, parent_seq: int, total: int) -> list[Any]:
+    found = [(index, result) for branch, result in instances.succeeded_results(parent_id, parent_seq)
+             if (index := split_item(branch)[1]) is not None]
+    return map_results(total, found)
 
 
 def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: MapState, child: InstanceRecord, *,
@@ -32,17 +55,26 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     if (parent.status != RUNNING or child.parent_seq is None or split_item(child.branch)[1] is None
             or instances.latest_child_seq(parent.id) != child.parent_seq):
         return None
-    compiled = rt.writer.compiled_for(tx, parent)
-    scope = variables(parent.context, None, rt.writer.environment(tx, compiled, parent, now), parent.state)
-    try:
-        total = len(map_items(state, scope))
-    except MapItemsError as exc:
-        return Event("error", {"kind": exc.kind, "message": exc.message}, system=True)
-    verdict = map_verdict(state, _ends(instances, parent.id, child.parent_seq), total)
+    visit = (parent.id, child.parent_seq)
+    total = _TOTALS.get(visit)
+    if total is None:
+        compiled = rt.writer.compiled_for(tx, parent)
+        scope = variables(parent.context, None, rt.writer.environment(tx, compiled, parent, now), parent.state)
+        try:
+            total = len(map_items(state, scope))
+        except MapItemsError as exc:
+            return Event("error", {"kind": exc.kind, "message": exc.message}, system=True)
+        if len(_TOTALS) >= _TOTALS_KEPT:
+            del _TOTALS[next(iter(_TOTALS))]
+        _TOTALS[visit] = total
+    verdict = map_verdict(state, _tally(instances, parent.id, child.parent_seq), total)
     for item_id in verdict.cancel:
         item = instances.get_for_update(item_id)
         if item is not None and item.status in ("running", "held", "stuck"):
             rt.writer.cancel(tx, item, now=now, actor=None)
+    if verdict.outcome == "done":
+        results = _results(instances, parent.id, child.parent_seq, total)
+        return Event("done", {"results": results, **verdict.payload}, system=True)
     if verdict.outcome != "pending":
         return Event(verdict.outcome, verdict.payload, system=True)
     index = split_item(child.branch)[1]

@@ -107,6 +107,8 @@ CASES: list[Case] = [
     Case("draft layout", "GET", "read", 200, lambda env: (f"/api/drafts/{_draft(env)}/layout", None)),
     Case("layout of content", "POST", "read", 200, lambda env: ("/api/layout", {"definition": MINIMAL_WORKFLOW})),
     Case("simulate", "POST", "read", 200, lambda env: ("/api/simulate", {"workflow_id": "tiny_flow"})),
+    Case("play a path", "POST", "read", 200, lambda env: (
+        "/api/simulate/path", {"workflow_id": "tiny_flow", "route": [{"state": "review", "transition": 0}]})),
     Case(
         "start instance",
         "POST",

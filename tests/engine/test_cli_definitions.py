@@ -84,6 +84,29 @@ def test_validate_every_shipped_definition() -> None:
     assert kinds == {"workflow", "agent"}
 
 
+def test_validate_with_the_handlers_names_an_action_none_of_them_performs(tmp_path: Path) -> None:
+    shipped = (ROOT / "definitions" / "workflows" / "lead_qualification.json").read_text(encoding="utf-8")
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    typo = write(folder, "lead.json", shipped.replace('"action": "score_lead"', '"action": "score_leed"'))
+    catalog = ROOT / "definitions"
+    without = run("validate", typo, "--catalog", catalog)
+    assert without.returncode == 0, without.stdout  # nothing knows which actions exist
+    for chosen in (("--executor", "rules"), ("--handlers", "agents.handlers:register")):
+        done = run("validate", typo, "--catalog", catalog, *chosen, "--format", "json")
+        assert done.returncode == 1, done.stdout
+        (found,) = [f for f in json.loads(done.stdout)["files"][0]["findings"] if f["severity"] == "error"]
+        assert (found["code"], found["pointer"]) == ("unknown-action", "/states/score/action")
+        assert "score_leed" in found["message"]
+    assert run("validate", ROOT / "definitions" / "workflows", "--executor", "rules").returncode == 0
+
+
+def test_validate_with_handlers_that_do_not_load_says_why_and_exits_two(tmp_path: Path) -> None:
+    done = run("validate", write(tmp_path, "good.json", GOOD), "--handlers", "no_such_module:register")
+    assert done.returncode == 2
+    assert "no module named 'no_such_module'" in done.stderr
+
+
 def test_analyze_prints_counts_as_json(tmp_path: Path) -> None:
     done = run("analyze", write(tmp_path, "good.json", GOOD), "--format", "json")
     assert done.returncode == 0, done.stderr

@@ -19,9 +19,9 @@ def _asl(state: dict[str, Any], **top: Any) -> str:
 ASL_REFUSALS = [
     ({"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"},
       "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"}, "distributed Map"),
-    ({"Type": "Map", "ItemsPath": "$.items", "ItemSelector": {"x.$": "$$.Map.Item.Value"},
+    ({"Type": "Map", "ItemsPath": "$.items", "ItemSelector": {"x.$": "$$.Execution.Input"},
       "ItemProcessor": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"},
-     "Map field ItemSelector"),
+     "ItemSelector"),
     ({"Type": "Map", "Iterator": {"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}, "Next": "Done"},
      "Map ItemsPath '$'"),
     ({"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1, "ToleratedFailurePercentage": 5,

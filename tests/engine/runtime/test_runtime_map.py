@@ -201,3 +201,17 @@ def test_a_failed_map_redriven_runs_its_items_again(engine: Engine) -> None:
     assert (done.state, done.context["scores"]) == ("done", [{"score": 3}, {"score": 3}])
     assert len(_items(engine, done.id)) == 4  # two from each visit
     assert_consistent(engine, done.id)
+
+
+
+@pytest.mark.parametrize(("items", "context", "scored"), [
+    ("batch.leads", {"batch": {"leads": LEADS}}, LEADS),  # a nested path, read straight from the context
+    ("context.leads", {"leads": LEADS}, LEADS),
+    ("leads.filter(l, size(l) > 3)", {"leads": LEADS}, ["carla", "dimitri"]),  # computed: through CEL
+])
+def test_the_list_may_be_a_nested_path_or_computed(engine: Engine, items: str, context: dict[str, Any],
+                                                   scored: list[str]) -> None:
+    engine.deploy(_mapping(items=items, max_concurrency=2))
+    _scorer(engine)
+    done = finished(engine, engine.start("squad", context))
+    assert done.context["scores"] == [{"score": len(lead)} for lead in scored]

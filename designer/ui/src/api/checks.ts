@@ -1,7 +1,7 @@
 // Side-effect-free checks of unsaved editor content: validate, layout, render, simulate
 // (docs/api.md § Checking, § Diagrams, § Simulation).
 import { fetchFile, getJson, sendJson } from "./http";
-import type { DiagramFormat, Layout, PathsReport, SimulationEvent, SimulationResult, ValidationReport } from "./types";
+import type { DiagramFormat, Layout, PathPlay, PathReport, PathsReport, SimulationEvent, SimulationResult, ValidationReport } from "./types";
 
 const enc = encodeURIComponent;
 
@@ -36,3 +36,10 @@ export const definitionReviewPack = (workflowId: string, version: number) =>
 export const draftPaths = (definition: unknown) => sendJson<PathsReport>("POST", "/api/paths", { definition });
 export const versionPaths = (workflowId: string, version?: number) =>
   getJson<PathsReport>(`/api/definitions/${enc(workflowId)}/paths`, { version });
+
+/** Which flow a path is played of: editor content, or a published version. */
+export type PlayTarget = { definition: unknown } | { workflow_id: string; version: number };
+
+/** The events that play `path` in the simulator, checked there by the server. */
+export const playPath = (target: PlayTarget, path: PathReport) =>
+  sendJson<PathPlay>("POST", "/api/simulate/path", { ...target, route: path.steps.map((s) => ({ state: s.state, transition: s.transition })) });

@@ -325,6 +325,33 @@ export interface PathReport extends PathFigures {
   steps: PathStep[];
 }
 
+/** One event of a path's script: sent while the flow waits in `state`; afterwards it has entered `expect`. */
+export interface PathCue {
+  event: string;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  state: string;
+  transition: number | null;
+  expect: string[];
+  words: string;
+}
+
+/** How to play one path in the simulator (POST /api/simulate/path), checked there once by the server. */
+export interface PathPlay {
+  workflow: string;
+  version: number;
+  states: string[];
+  final: string;
+  outcome: string;
+  playable: boolean;
+  reason: string | null;
+  context: Record<string, unknown>;
+  start: string[];
+  cues: PathCue[];
+  followed: boolean;
+  verdict: string;
+}
+
 /** Each simple path's time and cost (POST /api/paths, GET /api/definitions/{id}/paths). */
 export interface PathsReport {
   workflow: string;

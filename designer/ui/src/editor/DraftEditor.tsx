@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "r
 import { updateDraft } from "../api/definitions";
 import { refreshCatalog } from "../api/catalog";
 import { ApiError } from "../api/http";
-import { draftPaths } from "../api/checks";
+import { draftPaths, playPath } from "../api/checks";
 import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/types";
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
@@ -32,6 +32,7 @@ import { isEmpty, NOTHING, type Selection } from "./selection";
 import SimulatorPanel from "./SimulatorPanel";
 import PathsPanel from "./PathsPanel";
 import { selectedPathMarks, type PathColour } from "./pathHeat";
+import type { Playing } from "./pathPlayback";
 import { lookOf } from "./stateStyle";
 import { freeSpot } from "./freeSpot";
 import { layeredLayout } from "./layeredLayout";
@@ -103,6 +104,20 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     [panel, scope, path, colour, editorMarks],
   );
   const loadPaths = useCallback(() => draftPaths(root), [root]);
+  // A path played in the simulator: its script, asked of the server for the workflow as it is now.
+  const [playing, setPlaying] = useState<Playing | null>(null);
+  const play = useCallback(
+    async (chosen: PathReport) => {
+      try {
+        setPlaying({ script: await playPath({ definition: root }, chosen), number: chosen.number });
+        setPanel("simulate");
+      } catch (e) {
+        setMessage({ kind: "error", text: `Path #${chosen.number} cannot be played: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    },
+    [root],
+  );
+  const stopPlaying = useCallback(() => setPlaying(null), []);
 
   const commitDocument = useCallback(
     (next: Workflow, coalesce?: string, select?: Selection) => {
@@ -394,13 +409,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             </div>
             {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
             <div hidden={panel !== "simulate"}>
-              <SimulatorPanel workflow={root} onResult={setSimulation} />
+              <SimulatorPanel workflow={root} onResult={setSimulation} playing={playing} onStopPlaying={stopPlaying} />
             </div>
             <div hidden={panel !== "paths"}>
               {validation.checked === root && errors > 0 ? (
                 <p className="muted" data-testid="paths-need-valid">Paths are measured once the workflow has no errors.</p>
               ) : (
-                <PathsPanel load={loadPaths} source={root} active={panel === "paths"} selected={path} onSelect={setPath} colour={colour} onColour={setColour} />
+                <PathsPanel load={loadPaths} source={root} active={panel === "paths"} selected={path} onSelect={setPath} colour={colour} onColour={setColour} onPlay={(p) => void play(p)} />
               )}
             </div>
           </div>

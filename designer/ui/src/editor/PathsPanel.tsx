@@ -1,6 +1,6 @@
 // Each simple path from the initial state to an end, with its best, worst and expected time and cost (and,
 // for a published version with runs, how often it was taken). Selecting a path outlines it on the canvas and
-// colours its states by their share of the worst-case time or cost.
+// colours its states by their share of the worst-case time or cost; "Play" plays it in the simulator.
 import { useEffect, useRef, useState } from "react";
 import type { PathReport, PathsReport } from "../api/types";
 import { formatDollars, formatSeconds } from "../components/format";
@@ -17,6 +17,8 @@ export interface PathsPanelProps {
   onSelect: (path: PathReport | null) => void;
   colour: PathColour;
   onColour: (colour: PathColour) => void;
+  /** Play the path in the simulator; no Play buttons without it. */
+  onPlay?: (path: PathReport) => void;
 }
 
 /** 'a → b -error→ c': the states, with the trigger named where it is not `done` or automatic. */
@@ -63,7 +65,7 @@ function useReport(load: () => Promise<PathsReport>, source: unknown, active: bo
   return { report, error, pending };
 }
 
-export default function PathsPanel({ load, source, active, selected, onSelect, colour, onColour }: PathsPanelProps) {
+export default function PathsPanel({ load, source, active, selected, onSelect, colour, onColour, onPlay }: PathsPanelProps) {
   const { report, error, pending } = useReport(load, source, active);
   // After an edit, keep the selection on the same way through the flow, or drop it when that way is gone.
   useEffect(() => {
@@ -102,6 +104,11 @@ export default function PathsPanel({ load, source, active, selected, onSelect, c
             {report.paths.map((path) => (
               <li key={path.number}>
                 <PathRow path={path} selected={selected !== null && samePath(path, selected)} onSelect={onSelect} />
+                {onPlay && (
+                  <button type="button" className="path-play" data-testid={`path-play-${path.number}`} title="Play this path in the simulator, step by step" onClick={() => onPlay(path)}>
+                    ▶ Play in simulator
+                  </button>
+                )}
               </li>
             ))}
           </ol>

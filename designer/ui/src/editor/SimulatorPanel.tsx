@@ -1,11 +1,17 @@
 // Simulate the workflow being edited — nothing is persisted and no action runs. Pick an example or write
 // a context, fire events one by one, and watch the current state move, each guard's value and the context.
+// A path of the Paths panel can be played here: its script's events are sent one by one (or all, a step at a
+// time), and the panel says when the flow leaves the path or reaches its final state.
 import { useEffect, useMemo, useState } from "react";
 import { simulate } from "../api/checks";
 import type { SimulationEvent, SimulationResult } from "../api/types";
 import JsonInput from "../components/fields/JsonInput";
 import { transitionSources, type Workflow } from "../model/workflow";
 import ContextChange from "../components/ContextChange";
+import { cueEvents, expectedAfter, leftPath, type Playing } from "./pathPlayback";
+
+/** The pause between two steps of "Play to the end", so the canvas can be followed. */
+const STEP_MS = 350;
 
 const STATUS_WORDS: Record<string, string> = {
   running: "running — waiting for the next event",
@@ -36,9 +42,14 @@ function describeEffect(effect: { type: string; [k: string]: unknown }): string 
 export interface SimulatorPanelProps {
   workflow: Workflow;
   onResult: (result: SimulationResult | null) => void;
+  /** A path to play (from the Paths panel); null when none is. */
+  playing?: Playing | null;
+  onStopPlaying?: () => void;
 }
 
-export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelProps) {
+type Verdict = { kind: "ok" | "error"; text: string };
+
+export default function SimulatorPanel({ workflow, onResult, playing = null, onStopPlaying }: SimulatorPanelProps) {
   const examples = workflow.examples ?? [];
   const [exampleName, setExampleName] = useState<string>(examples[0]?.name ?? "");
   const [context, setContext] = useState<Record<string, unknown>>(() => (examples[0]?.context as Record<string, unknown>) ?? {});
@@ -52,7 +63,7 @@ export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelPro
   useEffect(() => () => onResult(null), [onResult]);
   const selected = examples.find((e) => e.name === exampleName) ?? examples[0];
 
-  const run = async (nextEvents: SimulationEvent[], nextContext = context) => {
+  const run = async (nextEvents: SimulationEvent[], nextContext = context): Promise<SimulationResult | null> => {
     setBusy(true);
     setError(null);
     try {
@@ -60,10 +71,50 @@ export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelPro
       setEvents(nextEvents);
       setResult(answer);
       onResult(answer);
+      return answer;
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      return null;
     } finally {
       setBusy(false);
+    }
+  };
+
+  // Playing a path: `played` of its cues are sent; `verdict` says it left the path, or reached its end.
+  const [played, setPlayed] = useState(0);
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const script = playing?.script ?? null;
+  const judge = (answer: SimulationResult, count: number): boolean => {
+    if (!playing) return false;
+    const left = leftPath(answer, expectedAfter(playing.script, count));
+    if (left) setVerdict({ kind: "error", text: `The flow leaves path #${playing.number}: ${left}.` });
+    else if (count === playing.script.cues.length) setVerdict({ kind: "ok", text: `Path #${playing.number} played: the flow reached ${playing.script.final} (${playing.script.outcome}).` });
+    else setVerdict(null);
+    return left === null;
+  };
+  useEffect(() => {
+    setPlayed(0);
+    setVerdict(null);
+    if (!playing) return;
+    setContext(playing.script.context);
+    setEvents([]);
+    if (!playing.script.playable) {
+      setResult(null);
+      onResult(null);
+      return;
+    }
+    void run([], playing.script.context).then((answer) => answer && judge(answer, 0));
+  }, [playing]);
+  /** Send the next `count` cues, one simulation each, stopping where the flow leaves the path. */
+  const playSteps = async (count: number) => {
+    if (!script) return;
+    const last = Math.min(script.cues.length, played + count);
+    for (let n = played + 1; n <= last; n++) {
+      const answer = await run(cueEvents(script.cues, n), script.context);
+      if (!answer) return;
+      setPlayed(n);
+      if (!judge(answer, n)) return;
+      if (n < last) await new Promise((done) => window.setTimeout(done, STEP_MS));
     }
   };
 
@@ -75,6 +126,7 @@ export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelPro
     setEvents([]);
     setResult(null);
     onResult(null);
+    onStopPlaying?.();
   };
 
   /** Run the chosen example as written: its context and its events. */
@@ -129,12 +181,47 @@ export default function SimulatorPanel({ workflow, onResult }: SimulatorPanelPro
           </div>
         </div>
       )}
+      {playing && script && (
+        <div className="sim-play" data-testid="sim-play">
+          <h3>
+            Playing path #{playing.number} to <code>{script.final}</code>
+          </h3>
+          {!script.followed && (
+            <p className={script.playable ? "warn-text" : "error-text"} data-testid="sim-play-check">
+              {script.verdict}
+            </p>
+          )}
+          <ol className="sim-play-cues">
+            {script.cues.map((cue, i) => (
+              <li key={i} data-testid={`sim-cue-${i}`} data-sent={i < played ? "true" : "false"} className={i === played ? "next-cue" : ""}>
+                {cue.words}
+              </li>
+            ))}
+          </ol>
+          <div className="row">
+            <button type="button" className="primary" data-testid="sim-play-next" disabled={busy || !script.playable || played >= script.cues.length || verdict?.kind === "error"} onClick={() => void playSteps(1)}>
+              Next step
+            </button>
+            <button type="button" data-testid="sim-play-all" disabled={busy || !script.playable || played >= script.cues.length || verdict?.kind === "error"} onClick={() => void playSteps(script.cues.length)}>
+              Play to the end
+            </button>
+            <button type="button" data-testid="sim-play-stop" onClick={() => onStopPlaying?.()}>
+              Stop playing
+            </button>
+          </div>
+          {verdict && (
+            <p className={verdict.kind === "ok" ? "ok-text" : "error-text"} role={verdict.kind === "ok" ? "status" : "alert"} data-testid="sim-play-verdict">
+              {verdict.text}
+            </p>
+          )}
+        </div>
+      )}
       <JsonInput label="Context" testId="sim-context" rows={5} value={context} onChange={(v) => setContext((v ?? {}) as Record<string, unknown>)} />
       <div className="row">
         <button type="button" className="primary" data-testid="sim-start" disabled={busy} onClick={() => void run([])}>
           Start
         </button>
-        <button type="button" data-testid="sim-reset" disabled={busy || !result} onClick={() => { setResult(null); setEvents([]); onResult(null); }}>
+        <button type="button" data-testid="sim-reset" disabled={busy || !result} onClick={() => { setResult(null); setEvents([]); onResult(null); onStopPlaying?.(); }}>
           Reset
         </button>
       </div>

@@ -1,9 +1,9 @@
 // A published workflow: its diagram at any version, its version history with a visual diff, and the
 // commands to edit it as a draft, start an instance and export the diagram.
 import { ReactFlowProvider } from "@xyflow/react";
-import { useMemo, useState } from "react";
-import { definitionDiagram, versionPaths } from "../api/checks";
-import type { PathReport } from "../api/types";
+import { useCallback, useMemo, useState } from "react";
+import { definitionDiagram, playPath, versionPaths } from "../api/checks";
+import type { PathReport, SimulationResult } from "../api/types";
 import { createDraftFromVersion, getVersion, listVersions } from "../api/definitions";
 import { startInstance } from "../api/instances";
 import { navigate, useLocation } from "../app/router";
@@ -20,7 +20,10 @@ import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
 import { NO_MARKS } from "../editor/marks";
 import { selectedPathMarks, type PathColour } from "../editor/pathHeat";
+import { pathMarks } from "../editor/pathMarks";
+import type { Playing } from "../editor/pathPlayback";
 import PathsPanel from "../editor/PathsPanel";
+import SimulatorPanel from "../editor/SimulatorPanel";
 import { NOTHING, type Selection } from "../editor/selection";
 import VersionDiff from "./VersionDiff";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
@@ -43,7 +46,26 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
   const suggested = useSuggestedLayout(detail.data?.definition ?? null);
   const [path, setPath] = useState<PathReport | null>(null);
   const [colour, setColour] = useState<PathColour>("time");
-  const marks = useMemo(() => (path ? selectedPathMarks(path, colour) : NO_MARKS), [path, colour]);
+  // A path played in the simulator is drawn as the simulation walks it; else the selected path, if any.
+  const [playing, setPlaying] = useState<Playing | null>(null);
+  const [simulation, setSimulation] = useState<SimulationResult | null>(null);
+  const definitionShown = detail.data?.definition;
+  const marks = useMemo(() => {
+    if (playing && simulation && definitionShown) return pathMarks(definitionShown, simulation.steps, simulation.state);
+    return path ? selectedPathMarks(path, colour) : NO_MARKS;
+  }, [path, colour, playing, simulation, definitionShown]);
+  const play = async (chosen: PathReport) => {
+    if (shown === null) return;
+    try {
+      setPlaying({ script: await playPath({ workflow_id: workflowId, version: shown }, chosen), number: chosen.number });
+    } catch (e) {
+      setError(`Path #${chosen.number} cannot be played: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const stopPlaying = useCallback(() => {
+    setPlaying(null);
+    setSimulation(null);
+  }, []);
 
   const edit = async () => {
     try {
@@ -124,8 +146,10 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
                 onSelect={setPath}
                 colour={colour}
                 onColour={setColour}
+                onPlay={(p) => void play(p)}
               />
             )}
+            {playing && definition && <SimulatorPanel workflow={definition} onResult={setSimulation} playing={playing} onStopPlaying={stopPlaying} />}
           </aside>
         </div>
       )}
