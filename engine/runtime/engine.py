@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, overload
 
-from engine.definition import Agent
+from engine.definition import Agent, Workflow
 from engine.json_limits import MAX_DEFINITION_BYTES, check_json
 from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
@@ -158,12 +158,14 @@ class Engine:
         return redrive_instance(self.runtime, instance_id, actor=actor)
 
     def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
-                          mapping: dict[str, str] | None = None, tenant: str | None = None) -> MigrationReport:
+                          mapping: dict[str, str] | None = None, tenant: str | None = None,
+                          target: Workflow | None = None) -> MigrationReport:
         """What migrating the unended instances of `workflow_id` at `from_version` to `to_version` would do, each
         instance's plan (state kept, mapped or missing; context valid; open work carried or cancelled; refused
-        and why). Changes nothing. See docs/runtime.md#migrating-running-instances."""
+        and why). Changes nothing. `target`: version `to_version` when it is not deployed yet (a draft). See
+        docs/runtime.md#migrating-running-instances."""
         return preview_migration(self.runtime, workflow_id, from_version, to_version, mapping=mapping,
-                                 tenant=tenant)
+                                 tenant=tenant, target=target)
 
     def migrate(self, workflow_id: str, from_version: int, to_version: int, *, mapping: dict[str, str] | None = None,
                 tenant: str | None = None, actor: str | None = None) -> MigrationReport:

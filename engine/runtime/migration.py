@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from engine.definition import Workflow
 from engine.errors import ConcurrencyConflict, InvalidInput
 from engine.runtime.core import Runtime
 from engine.runtime.decide import Decision, Step, reenter
@@ -86,11 +87,16 @@ def open_work(tx: Transaction, instance: InstanceRecord) -> OpenWork:
 
 
 def _versions(rt: Runtime, tx: Transaction, workflow_id: str, from_version: int, to_version: int, *,
-              mapping: Mapping[str, str]) -> tuple[CompiledWorkflow, CompiledWorkflow]:
+              mapping: Mapping[str, str], target: Workflow | None = None) -> tuple[CompiledWorkflow, CompiledWorkflow]:
     if from_version == to_version:
-        raise InvalidInput(f"--from and --to are both version {from_version}: nothing to migrate")
+        raise InvalidInput(f"from and to are both version {from_version}: nothing to migrate")
     old = rt.deployments.compiled(tx, workflow_id, from_version)  # DefinitionNotFound when not deployed
-    new = rt.deployments.compiled(tx, workflow_id, to_version)
+    if target is None:
+        new = rt.deployments.compiled(tx, workflow_id, to_version)
+    elif target.id != workflow_id:
+        raise InvalidInput(f"the target is the workflow '{target.id}', not '{workflow_id}'")
+    else:
+        new = CompiledWorkflow(target.model_copy(update={"version": to_version}))
     problems = check_mapping(mapping, old, new)
     if problems:
         raise InvalidInput("the state mapping does not fit: " + "; ".join(problems))
@@ -98,13 +104,15 @@ def _versions(rt: Runtime, tx: Transaction, workflow_id: str, from_version: int,
 
 
 def preview_migration(rt: Runtime, workflow_id: str, from_version: int, to_version: int, *,
-                      mapping: Mapping[str, str] | None = None, tenant: str | None = None) -> MigrationReport:
+                      mapping: Mapping[str, str] | None = None, tenant: str | None = None,
+                      target: Workflow | None = None) -> MigrationReport:
     """What migrating every unended instance of `workflow_id` at `from_version` to `to_version` would do
-    (only `tenant`'s when given). Changes nothing."""
+    (only `tenant`'s when given). Changes nothing. `target` is version `to_version` when it is not deployed yet
+    (a draft about to be published)."""
     mapping = dict(mapping or {})
 
     def read(tx: Transaction) -> tuple[InstancePlan, ...]:
-        old, new = _versions(rt, tx, workflow_id, from_version, to_version, mapping=mapping)
+        old, new = _versions(rt, tx, workflow_id, from_version, to_version, mapping=mapping, target=target)
         found = InstanceStore(tx).at_version(workflow_id, from_version, MIGRATABLE, tenant=tenant)
         return tuple(plan_instance(old, new, i, open_work(tx, i), mapping) for i in found)
 
