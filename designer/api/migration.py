@@ -46,7 +46,7 @@ class MigrationController(Controller):
 
     @get("/definitions/{workflow_id:str}/migration", summary="What migrating the running instances of one "
          "version to another would do (nothing changes)", sync_to_thread=True)
-    def preview(
+    def preview(  # noqa: PLR0917 - Litestar injects each dependency by name
         self,
         workflow_id: WorkflowId,
         me: NamedDependency[Principal],
@@ -90,6 +90,6 @@ class MigrationController(Controller):
         if published is None:
             raise NotFound(f"the draft '{draft_id}' has no published version: no instance runs it yet")
         draft = checker.require(row.content, "the draft")
-        report = engine.migration_preview(row.workflow_id or draft.id, published, published + 1, mapping=_mapping(pairs),
-                                          tenant=me.tenant, target=draft)
+        report = engine.migration_preview(row.workflow_id or draft.id, published, published + 1,
+                                          mapping=_mapping(pairs), tenant=me.tenant, target=draft)
         return MigrationRead.of(report)
