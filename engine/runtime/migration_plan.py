@@ -148,10 +148,10 @@ def _describe(work: OpenWork) -> list[tuple[str, str, Any]]:
         found.append(("timer", f"'{t.fire}' due {to_rfc3339(t.due_at)}", t))
     for w in work.event_waits:
         key = f" with key '{w.correlation_key}'" if w.correlation_key is not None else ""
-        found.append(("event_wait", f"event '{w.event_type}'{key}", w))
+        found.append(("event_wait", f"for '{w.event_type}'{key}", w))
     for a in work.approvals:
         gate = f" (policy '{a.policy_id}')" if a.policy_id else ""
-        found.append(("approval", f"approval {a.id} in '{a.state}'{gate}, quorum {a.quorum}", a))
+        found.append(("approval", f"#{a.id} in '{a.state}'{gate}, quorum {a.quorum}", a))
     for j in work.jobs:
         found.append(("action", f"action '{j.payload.get('action')}' (job {j.id}, {j.status})", j))
     for c in work.children:
