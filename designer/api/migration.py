@@ -26,16 +26,21 @@ __all__ = ["MigrationController"]
 WorkflowId = Annotated[str, PathParameter(max_length=128, description="The workflow's id.")]
 DraftId = Annotated[str, PathParameter(max_length=64, description="The draft's id.")]
 Version = Annotated[int, QueryParameter(ge=1, le=2_147_483_647)]
-MapPairs = Annotated[list[str] | None, QueryParameter(
-    name="map", max_items=500, description="old_state:new_state (repeatable) for states the new version lacks.")]
+_PAIR = r"[A-Za-z_][A-Za-z0-9_\-]*:[A-Za-z_][A-Za-z0-9_\-]*"
+MapPairs = Annotated[str | None, QueryParameter(
+    name="map", max_length=8000, pattern=rf"^{_PAIR}(,{_PAIR})*$",
+    description="old_state:new_state, comma-separated, for the states the new version renamed or dropped.")]
 
 
-def _mapping(pairs: list[str] | None) -> dict[str, str]:
+def _mapping(pairs: str | None) -> dict[str, str]:
+    """`a:b,c:d` as {'a': 'b', 'c': 'd'} (its form is checked by the parameter's pattern)."""
+    if not pairs:
+        return {}
     mapping: dict[str, str] = {}
-    for pair in pairs or []:
-        source, colon, dest = pair.partition(":")
-        if not colon or not source or not dest:
-            raise InvalidInput(f"map '{pair}': give old_state:new_state")
+    for pair in pairs.split(","):
+        source, _, dest = pair.partition(":")
+        if source in mapping:
+            raise InvalidInput(f"map: the state '{source}' is mapped twice")
         mapping[source] = dest
     return mapping
 

@@ -80,7 +80,9 @@ def test_preview_before_publishing_then_apply_after(env: Env, started: dict[str,
 
 @pytest.mark.parametrize(("query", "status"), [
     ("from=1&to=1", 422), ("from=1&to=9", 404), ("from=0&to=2", 400), ("from=1", 400),
-    ("from=1&to=2&map=knock", 422), ("from=1&to=2&map=knock:nowhere", 422),
+    ("from=1&to=2&map=knock", 400), ("from=1&to=2&map=knock:nowhere", 422),
+    ("from=1&to=2&map=knock:review,knock:ring_bell", 422),
+    ("from=1&to=2&map=knock:review&map=knock:ring_bell", 400),
 ])
 def test_bad_previews_are_problems(env: Env, started: dict[str, list[str]], query: str, status: int) -> None:
     assert_problem(env.call("GET", f"/api/definitions/door_flow/migration?{query}", "viewer"), status)

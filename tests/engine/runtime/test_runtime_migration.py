@@ -13,6 +13,7 @@ from runtime_support import assert_consistent, edge, final, task, workflow
 
 from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidInput
+from engine.runtime import events as events_module
 from engine.runtime.actions import ActionRequest
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
@@ -201,3 +202,25 @@ def test_bad_requests_are_named(engine: Engine) -> None:
         engine.migrate("claim", 1, 2, mapping={"review": "nowhere"})
     with pytest.raises(InvalidInput, match="is a choice state"):
         engine.migrate("claim", 1, 2, mapping={"review": "route"})
+
+
+
+def test_an_event_read_before_a_migration_reaches_the_carried_wait(engine: Engine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delivery read the wait, then the migration carried it to a later transition before the delivery
+    claimed it: the event still reaches the instance."""
+    engine.deploy(_claim(1))
+    waiting = _start(engine, "wait")
+    engine.deploy(_claim(2, extra={"archive": final()}))
+    resume = events_module._resume  # the moment between reading the waits and claiming one
+    migrated: list[str] = []
+
+    def migrate_then_resume(*args: Any) -> str | None:
+        migrated.extend(engine.migrate("claim", 1, 2).migrated)
+        return resume(*args)
+
+    monkeypatch.setattr(events_module, "_resume", migrate_then_resume)
+    engine.publish("payment_received", {"paid": True}, correlation_key="R1")
+    assert migrated == [waiting]
+    assert (engine.get(waiting).status, engine.get(waiting).workflow_version) == ("succeeded", 2)
+    assert_consistent(engine, waiting)
