@@ -5,6 +5,7 @@ cannot be moved safely is refused with the reason and left untouched."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime import events as events_module
 from engine.runtime.actions import ActionRequest
+from engine.runtime.async_engine import AsyncEngine
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 from engine.runtime.snapshot import MIGRATE
@@ -224,3 +226,20 @@ def test_an_event_read_before_a_migration_reaches_the_carried_wait(engine: Engin
     assert migrated == [waiting]
     assert (engine.get(waiting).status, engine.get(waiting).workflow_version) == ("succeeded", 2)
     assert_consistent(engine, waiting)
+
+
+def test_the_async_engine_previews_and_migrates(database_url: str, clock: ManualClock) -> None:
+    async def scenario() -> tuple[int, tuple[str, ...], int]:
+        engine = AsyncEngine(database_url, clock=clock)
+        try:
+            await engine.deploy(_claim(1))
+            started = await engine.start("claim", {"path": "review", "ref": "R1"})
+            await engine.deploy(_claim(2))
+            preview = await engine.migration_preview("claim", 1, 2)
+            applied = await engine.migrate("claim", 1, 2, actor="ops")
+            return preview.as_dict()["would_migrate"], applied.migrated, (await engine.get(started.id)).workflow_version
+        finally:
+            await engine.close()
+
+    would, migrated, version = asyncio.run(scenario())
+    assert (would, len(migrated), version) == (1, 1, 2)
