@@ -136,10 +136,11 @@ class InstanceStore:
 
     def at_version(self, workflow_id: str, version: int, statuses: Sequence[str], *,
                    tenant: str | None = None) -> list[InstanceRecord]:
-        """The instances of `workflow_id` pinned to `version` whose status is one of `statuses`, oldest first."""
+        """The instances of `workflow_id` pinned to `version` whose status is one of `statuses`, oldest first;
+        not the internal ones that run a parallel branch or a map item (they follow their parent)."""
         marks = ", ".join("?" for _ in statuses)
         params: list[Any] = [workflow_id, version, *statuses]
-        where = f"workflow_id = ? AND workflow_version = ? AND status IN ({marks})"
+        where = f"workflow_id = ? AND workflow_version = ? AND branch = '' AND status IN ({marks})"
         if tenant is not None:
             where += " AND tenant = ?"
             params.append(tenant)

@@ -243,3 +243,45 @@ def test_the_async_engine_previews_and_migrates(database_url: str, clock: Manual
 
     would, migrated, version = asyncio.run(scenario())
     assert (would, len(migrated), version) == (1, 1, 2)
+
+
+def _fan(version: int, end: str) -> Workflow:
+    """fan: two parallel branches, each waiting for its event; then `end`."""
+    def branch(name: str) -> dict[str, Any]:
+        return {"name": name, "initial": "w", "states": {
+            "w": {"type": "wait", "event": {"type": f"{name}_done"}}, "end": final()},
+            "transitions": [edge("w", "end", "done")]}
+
+    return workflow({"fan": {"type": "parallel", "branches": [branch("a"), branch("b")]}, end: final()},
+                    [edge("fan", end, "done")], id="fan", version=version)
+
+
+def test_a_parallel_state_is_carried_with_its_branches_and_joins_under_the_new_version(engine: Engine) -> None:
+    engine.deploy(_fan(1, "ok"))
+    parent = engine.start("fan", {}).id
+    engine.deploy(_fan(2, "closed"))
+    preview = engine.migration_preview("fan", 1, 2)
+    assert [p.instance_id for p in preview.plans] == [parent]  # its branches follow it: not listed
+    plan = preview.plans[0]
+    assert (plan.entry, plan.refused) == ("carried", None)
+    assert [(p.kind, p.outcome) for p in plan.pending] == [("child", "carried"), ("child", "carried")]
+    assert engine.migrate("fan", 1, 2).migrated == (parent,)
+    engine.publish("a_done", {})
+    engine.publish("b_done", {})
+    engine.run_until_idle()
+    ended = engine.get(parent)
+    assert (ended.state, ended.status, ended.workflow_version) == ("closed", "succeeded", 2)
+    assert_consistent(engine, parent)
+
+
+def test_a_parallel_state_whose_branches_changed_is_refused_while_they_run(engine: Engine) -> None:
+    engine.deploy(_fan(1, "ok"))
+    parent = engine.start("fan", {}).id
+    changed = _fan(2, "ok").model_dump(mode="json", by_alias=True, exclude_none=True)
+    changed["states"]["fan"]["branches"][1]["states"]["w"]["event"]["type"] = "b_finished"
+    engine.deploy(changed)
+    plan = engine.migrate("fan", 1, 2).plans[0]
+    assert plan.entry == "entered"
+    assert plan.refused is not None
+    assert "2 child instance(s) run for 'fan', which does not line up" in plan.refused
+    assert engine.get(parent).workflow_version == 1
