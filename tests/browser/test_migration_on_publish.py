@@ -1,6 +1,7 @@
 """Publishing a new version with instances running the published one: the publish dialog first shows what
 migrating them would do (how many would move, how many are refused and why), and once published offers to
-migrate them — the same preview, then Apply — which moves the ones it said it would and leaves the rest."""
+migrate them — the same preview, a state the new version lacks mapped to one of its states, then Apply — which
+moves the instances as the preview said."""
 
 from __future__ import annotations
 
@@ -72,17 +73,21 @@ def test_publish_previews_the_migration_then_applies_it(server: LiveServer, sign
     expect(offer).to_contain_text("Published v2: migrate running instances?")
     expect(offer.get_by_test_id("migrate-preview-summary")).to_contain_text("1 would migrate, 1 refused")
     assert server.api("GET", f"/api/instances/{reviewing}", token=token)["version"] == 1  # nothing moved yet
+    offer.get_by_test_id("migrate-map-in_transit").select_option("on_the_way")  # the renamed state
+    expect(offer.get_by_test_id("migrate-preview-summary")).to_contain_text("2 would migrate, 0 refused")
+    expect(offer.get_by_test_id(f"migration-plan-{moving}")).to_contain_text("on_the_way")
+    screenshot(publisher, "publish-migration-mapped")
     offer.get_by_test_id("migrate-apply").click()
     expect(offer.get_by_test_id("migrate-result-summary")).to_contain_text(
-        "2 running instances of v1: 1 migrated, 1 refused")
+        "2 running instances of v1: 2 migrated, 0 refused")
     expect(offer.get_by_test_id(f"migration-plan-{reviewing}")).to_contain_text("migrated")
-    expect(offer.get_by_test_id(f"migration-plan-{moving}")).to_contain_text("refused")
+    expect(offer.get_by_test_id(f"migration-plan-{moving}")).to_contain_text("migrated")
     screenshot(publisher, "publish-migration-applied")
 
     migrated = server.api("GET", f"/api/instances/{reviewing}", token=token)
     assert (migrated["version"], migrated["state"]) == (2, "review")
-    left = server.api("GET", f"/api/instances/{moving}", token=token)
-    assert (left["version"], left["state"]) == (1, "in_transit")
+    mapped = server.api("GET", f"/api/instances/{moving}", token=token)
+    assert (mapped["version"], mapped["state"]) == (2, "on_the_way")
     history = server.api("GET", f"/api/instances/{reviewing}/history", token=token)["items"]
     assert history[-1]["event"] == "(migrate)"
     offer.get_by_test_id("migrate-done").click()

@@ -41,7 +41,10 @@ export interface Migration {
 }
 
 export const draftMigration = (draftId: string) => getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`);
-export const migrationPreview = (workflowId: string, from: number, to: number) =>
-  getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to });
-export const applyMigration = (workflowId: string, from: number, to: number) =>
-  sendJson<Migration>("POST", `/api/definitions/${enc(workflowId)}/migration`, { from_version: from, to_version: to, mapping: {} });
+/** A mapping as the `map` query parameter: `a:b,c:d` (undefined when empty). */
+const mapParameter = (mapping: Record<string, string>) => Object.entries(mapping).map(([a, b]) => `${a}:${b}`).join(",") || undefined;
+
+export const migrationPreview = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}) =>
+  getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to, map: mapParameter(mapping) });
+export const applyMigration = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}) =>
+  sendJson<Migration>("POST", `/api/definitions/${enc(workflowId)}/migration`, { from_version: from, to_version: to, mapping });

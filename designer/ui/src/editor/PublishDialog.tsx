@@ -3,7 +3,7 @@
 // Someone who may not publish asks a publisher instead ("Request publication"), with a note.
 // When instances run the published version, the dialog shows what migrating them to the new version would do
 // before publishing, and after publishing offers to migrate them (the same preview, then Apply).
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ApiError } from "../api/http";
 import { applyMigration, draftMigration, migrationPreview, type Migration } from "../api/migration";
 import { publicationPreview, publishConfirmed, requestPublication, type PublicationPreview } from "../api/publication";
@@ -145,15 +145,26 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
 }
 
 function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDetail; from: number; onDone: () => void }) {
-  const preview = useAsync(() => migrationPreview(version.workflow_id, from, version.version), [version.workflow_id, from, version.version]);
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const preview = useAsync(() => migrationPreview(version.workflow_id, from, version.version, mapping), [version.workflow_id, from, version.version, JSON.stringify(mapping)]);
   const [result, setResult] = useState<Migration | null>(null);
+  const [missing, setMissing] = useState<string[]>([]);
+  const data = preview.data;
+  // The states the new version lacks, as first seen (they stay offered once a mapping is chosen for them).
+  useEffect(() => {
+    const seen = (data?.plans ?? []).filter((p) => p.state_change === "missing").map((p) => p.state);
+    if (seen.length) setMissing((known) => [...new Set([...known, ...seen])]);
+  }, [data]);
+  const targets = Object.entries(version.definition.states)
+    .filter(([, s]) => s.type !== "choice")
+    .map(([id]) => id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const apply = async () => {
     setBusy(true);
     setError(null);
     try {
-      setResult(await applyMigration(version.workflow_id, from, version.version));
+      setResult(await applyMigration(version.workflow_id, from, version.version, mapping));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -170,6 +181,33 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
         </h2>
         {preview.error && <Notice kind="error">{preview.error}</Notice>}
         {!shown && !preview.error && <p aria-busy="true">Planning the migration…</p>}
+        {!result && missing.length > 0 && (
+          <fieldset className="migration-mapping" data-testid="migrate-mapping">
+            <legend>States v{version.version} lacks: map them to one of its states</legend>
+            {missing.map((state) => (
+              <label key={state} className="field">
+                <code>{state}</code> →{" "}
+                <select
+                  value={mapping[state] ?? ""}
+                  onChange={(e) => {
+                    const next = { ...mapping };
+                    if (e.target.value) next[state] = e.target.value;
+                    else delete next[state];
+                    setMapping(next);
+                  }}
+                  data-testid={`migrate-map-${state}`}
+                >
+                  <option value="">— leave them on v{from} —</option>
+                  {targets.map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+          </fieldset>
+        )}
         {shown && <MigrationPreview migration={shown} testId={result ? "migrate-result" : "migrate-preview"} />}
         {!result && shown && <p className="muted small">Each instance moves in a transaction of its own, recorded in its history; refused ones stay on v{from}.</p>}
         {error && <Notice kind="error" testId="migrate-error">{error}</Notice>}
