@@ -29,7 +29,8 @@ class MigrationApply(BaseModel):
 class PendingWorkRead(BaseModel):
     kind: Literal["timer", "event_wait", "approval", "action", "child"]
     detail: str
-    outcome: Literal["carried", "cancelled"]
+    outcome: Literal["carried", "cancelled", "untouched"] = Field(
+        description="untouched: the instance is refused, its open work stays as it is.")
 
 
 class InstancePlanRead(BaseModel):

@@ -44,6 +44,7 @@ __all__ = [
     "CARRIED",
     "LIVE",
     "MIGRATABLE",
+    "UNTOUCHED",
     "InstancePlan",
     "OpenWork",
     "PendingWork",
@@ -54,6 +55,8 @@ __all__ = [
 MIGRATABLE = (RUNNING, HELD, STUCK)  # the statuses a migration lists: every instance that has not ended
 CARRIED = "carried"
 CANCELLED = "cancelled"
+UNTOUCHED = "untouched"  # the instance is refused: its open work stays as it is
+ENTERED = "entered"
 KEPT, MAPPED, MISSING = "kept", "mapped", "missing"
 LIVE = frozenset({RUNNING, HELD, STUCK})
 
@@ -75,7 +78,7 @@ class PendingWork:
 
     kind: str  # 'timer', 'event_wait', 'approval', 'action', 'child'
     detail: str
-    outcome: str  # CARRIED or CANCELLED
+    outcome: str  # CARRIED, CANCELLED, or UNTOUCHED when the instance is refused
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "detail": self.detail, "outcome": self.outcome}
@@ -141,22 +144,22 @@ def _context_problems(new: CompiledWorkflow, context: dict[str, Any]) -> tuple[s
     return ()
 
 
-def _describe(work: OpenWork) -> list[tuple[str, str, Any]]:
-    """(kind, detail, the record) of each piece of open work."""
-    found: list[tuple[str, str, Any]] = []
+def _describe(work: OpenWork) -> list[tuple[str, str]]:
+    """(kind, detail) of each piece of open work."""
+    found: list[tuple[str, str]] = []
     for t in work.timers:
-        found.append(("timer", f"'{t.fire}' due {to_rfc3339(t.due_at)}", t))
+        found.append(("timer", f"'{t.fire}' due {to_rfc3339(t.due_at)}"))
     for w in work.event_waits:
         key = f" with key '{w.correlation_key}'" if w.correlation_key is not None else ""
-        found.append(("event_wait", f"for '{w.event_type}'{key}", w))
+        found.append(("event_wait", f"for '{w.event_type}'{key}"))
     for a in work.approvals:
         gate = f" (policy '{a.policy_id}')" if a.policy_id else ""
-        found.append(("approval", f"#{a.id} in '{a.state}'{gate}, quorum {a.quorum}", a))
+        found.append(("approval", f"#{a.id} in '{a.state}'{gate}, quorum {a.quorum}"))
     for j in work.jobs:
-        found.append(("action", f"action '{j.payload.get('action')}' (job {j.id}, {j.status})", j))
+        found.append(("action", f"'{j.payload.get('action')}' (job {j.id}, {j.status})"))
     for c in work.children:
         what = f"branch '{c.branch}'" if c.branch else f"subflow {c.workflow_id} v{c.workflow_version}"
-        found.append(("child", f"{what}: instance {c.id} ({c.status})", c))
+        found.append(("child", f"{what}: instance {c.id} ({c.status})"))
     return found
 
 
@@ -192,9 +195,10 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     mapping = mapping or {}
     plan = partial(InstancePlan, instance.id, instance.tenant, instance.status, instance.version, instance.state)
     items = _describe(work)
+    untouched = tuple(PendingWork(kind, detail, UNTOUCHED) for kind, detail in items)
     if instance.parent_id is not None:
-        return plan(target_state=None, state_change=KEPT, entry=None,
-                            refused=f"it runs inside the instance {instance.parent_id}; migrate that one")
+        return plan(target_state=None, state_change=KEPT, entry=None, pending=untouched,
+                    refused=f"it runs inside the instance {instance.parent_id}; migrate that one")
     if instance.state in mapping:
         target: str | None = mapping[instance.state]
         change = MAPPED if target != instance.state else KEPT
@@ -203,14 +207,10 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
         change = KEPT if target is not None else MISSING
     problems = _context_problems(new, instance.context)
     if target is None:
-        pending = tuple(PendingWork(kind, detail, CANCELLED) for kind, detail, _ in items)
         return plan(target_state=None, state_change=MISSING, entry=None, context_problems=problems,
-                            pending=pending, refused=f"the state '{instance.state}' is not in version "
-                            f"{new.workflow.version}; map it to one of its states")
+                    pending=untouched, refused=f"the state '{instance.state}' is not in version "
+                    f"{new.workflow.version}; map it to one of its states")
     carried = change == KEPT and _same(old.states.get(instance.state), new.states.get(target))
-    outcome = CARRIED if carried else CANCELLED
-    pending = tuple(PendingWork(kind, detail, outcome) for kind, detail, _ in items)
-    entry = CARRIED if carried else "entered"
     refused: str | None = None
     if instance.status == STUCK:
         refused = "it is stuck and waits for an operator: redrive or cancel it first"
@@ -220,10 +220,11 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
         refused = _carry_refusal(target, new.states[target], new, work)
     else:
         refused = _entry_refusal(instance.state, target, work)
-    notes = _notes(new, target, carried, work)
-    return plan(target_state=target, state_change=change, entry=entry, context_problems=problems,
-                        pending=pending, refused=refused, notes=notes)
-
+    outcome = UNTOUCHED if refused else CARRIED if carried else CANCELLED
+    pending = tuple(PendingWork(kind, detail, outcome) for kind, detail in items)
+    return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,
+                context_problems=problems, pending=pending, refused=refused,
+                notes=() if refused else _notes(new, target, carried, work))
 
 def _notes(new: CompiledWorkflow, target: str, carried: bool, work: OpenWork) -> tuple[str, ...]:
     if carried:

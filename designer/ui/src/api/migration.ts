@@ -7,7 +7,7 @@ const enc = encodeURIComponent;
 export interface PendingWork {
   kind: "timer" | "event_wait" | "approval" | "action" | "child";
   detail: string;
-  outcome: "carried" | "cancelled";
+  outcome: "carried" | "cancelled" | "untouched";
 }
 
 export interface InstancePlan {
