@@ -36,6 +36,7 @@ from designer.api.health import health
 from designer.api.instances import InstanceController
 from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
+from designer.api.migration import MigrationController
 from designer.api.paths import PathController
 from designer.api.publication import PublicationController
 from designer.api.sandbox import SandboxController
@@ -69,6 +70,7 @@ ROUTES: list[ControllerRouterHandler] = [
     DefinitionController,
     SimulationController,
     InstanceController,
+    MigrationController,
     ApprovalController,
     EventController,
     MetricsController,

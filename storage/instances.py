@@ -134,6 +134,27 @@ class InstanceStore:
         )
         return [_record(r) for r in rows], total
 
+    def at_version(self, workflow_id: str, version: int, statuses: Sequence[str], *,
+                   tenant: str | None = None) -> list[InstanceRecord]:
+        """The instances of `workflow_id` pinned to `version` whose status is one of `statuses`, oldest first;
+        not the internal ones that run a parallel branch or a map item (they follow their parent)."""
+        marks = ", ".join("?" for _ in statuses)
+        params: list[Any] = [workflow_id, version, *statuses]
+        where = f"workflow_id = ? AND workflow_version = ? AND branch = '' AND status IN ({marks})"
+        if tenant is not None:
+            where += " AND tenant = ?"
+            params.append(tenant)
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM instances WHERE {where} ORDER BY created_at, id", params)  # noqa: S608
+        return [_record(r) for r in rows]
+
+    def repin(self, instance_id: str, *, expected_version: int, from_version: int, to_version: int) -> bool:
+        """Pin the instance to another version of its workflow (a migration), if it is still at transition
+        `expected_version` and pinned to `from_version`; the transition itself is written by `update`."""
+        return self.tx.execute(
+            "UPDATE instances SET workflow_version = ? WHERE id = ? AND version = ? AND workflow_version = ?",
+            (to_version, instance_id, expected_version, from_version),
+        ) == 1
+
     def latest_child_seq(self, parent_id: str) -> int | None:
         """The `parent_seq` of the parent's latest children (those of the step that started children last)."""
         found = self.tx.scalar("SELECT MAX(parent_seq) FROM instances WHERE parent_id = ?", (parent_id,))

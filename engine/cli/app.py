@@ -23,12 +23,14 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "engine.cli.runtime_commands:register_runtime_commands": (
         "run", "worker", "instances", "show", "history", "send", "redrive", "approvals", "approve", "reject", "replay",
         "db"),
+    "engine.cli.migrate_commands:register_migrate_commands": ("migrate",),
     "engine.cli.event_commands:register_event_commands": ("publish",),
     "engine.cli.deploy_commands:register_deploy_commands": ("deploy", "agents"),
     "engine.cli.eval_commands:register_eval_commands": ("eval",),
 }
 FILE_COMMANDS = frozenset(name for spec, names in _GROUPS.items() if "runtime" not in spec and "event" not in spec
-                          and "deploy" not in spec and "eval" not in spec for name in names)
+                          and "deploy" not in spec and "eval" not in spec and "migrate" not in spec
+                          for name in names)
 
 
 def _register(spec: str) -> Callable[[typer.Typer], None]:

@@ -16,6 +16,7 @@ from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import Engine
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.memory import AsyncSharedMemory
+from engine.runtime.migration import MigrationReport
 from engine.runtime.views import (
     ApprovalView,
     DeployedAgentRef,
@@ -86,6 +87,17 @@ class AsyncEngine:
 
     async def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.redrive, instance_id, actor=actor)
+
+    async def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
+                                mapping: dict[str, str] | None = None, tenant: str | None = None) -> MigrationReport:
+        return await asyncio.to_thread(self.engine.migration_preview, workflow_id, from_version, to_version,
+                                       mapping=mapping, tenant=tenant)
+
+    async def migrate(self, workflow_id: str, from_version: int, to_version: int, *,
+                      mapping: dict[str, str] | None = None, tenant: str | None = None,
+                      actor: str | None = None) -> MigrationReport:
+        return await asyncio.to_thread(self.engine.migrate, workflow_id, from_version, to_version, mapping=mapping,
+                                       tenant=tenant, actor=actor)
 
     async def set_budget(self, tenant: str, monthly_limit: float) -> None:
         await asyncio.to_thread(self.engine.set_budget, tenant, monthly_limit)

@@ -43,7 +43,7 @@ from engine.runtime.snapshot import (
 )
 from engine.runtime.variables import evaluate_mapping, json_value, variables
 
-__all__ = ["MAX_AUTOMATIC_STEPS", "REDRIVABLE", "Decision", "Step", "decide", "redrive_refusal", "start"]
+__all__ = ["MAX_AUTOMATIC_STEPS", "REDRIVABLE", "Decision", "Step", "decide", "redrive_refusal", "reenter", "start"]
 
 MAX_AUTOMATIC_STEPS = 200
 REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
@@ -397,6 +397,14 @@ def decide(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: En
     if event.name == MAP_ITEM:
         return _settle(run, lambda: run.next_items(event))
     return _settle(run, lambda: run.fire(event))
+
+
+def reenter(compiled: CompiledWorkflow, snapshot: Snapshot, state: str, event: Event, env: Environment) -> Decision:
+    """Leave `snapshot`'s state for `state` of `compiled`, entered afresh as if just arrived (a migration to
+    another version of the workflow): what was open is cancelled, the context is kept, policies are checked and
+    the state's work starts."""
+    run = _Run(compiled, Snapshot(state, dict(snapshot.context)), env)
+    return _settle(run, lambda: run.arrive(_Arrival(snapshot.state, event, effects=[ClearWaits()])))
 
 
 def redrive_refusal(compiled: CompiledWorkflow, snapshot: Snapshot) -> str | None:

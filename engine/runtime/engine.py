@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, overload
 
-from engine.definition import Agent
+from engine.definition import Agent, Workflow
 from engine.json_limits import MAX_DEFINITION_BYTES, check_json
 from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
@@ -31,6 +31,7 @@ from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.memory import SharedMemory
+from engine.runtime.migration import MigrationReport, apply_migration, preview_migration
 from engine.runtime.publishing import publish_event
 from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
 from engine.runtime.redrive import redrive_instance
@@ -155,6 +156,22 @@ class Engine:
         afresh, under the idempotency key of the run that failed). `RedriveRefused` for one that has not failed,
         ended in a failure state its workflow leads to, or is a child (redrive its parent)."""
         return redrive_instance(self.runtime, instance_id, actor=actor)
+
+    def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
+                          mapping: dict[str, str] | None = None, tenant: str | None = None,
+                          target: Workflow | None = None) -> MigrationReport:
+        """What migrating the unended instances of `workflow_id` at `from_version` to `to_version` would do, each
+        instance's plan (state kept, mapped or missing; context valid; open work carried or cancelled; refused
+        and why). Changes nothing. `target`: version `to_version` when it is not deployed yet (a draft). See
+        docs/runtime.md#migrating-running-instances."""
+        return preview_migration(self.runtime, workflow_id, from_version, to_version, mapping=mapping,
+                                 tenant=tenant, target=target)
+
+    def migrate(self, workflow_id: str, from_version: int, to_version: int, *, mapping: dict[str, str] | None = None,
+                tenant: str | None = None, actor: str | None = None) -> MigrationReport:
+        """Migrate them, one transaction each (each re-planned then); refused instances stay as they are."""
+        return apply_migration(self.runtime, workflow_id, from_version, to_version, mapping=mapping, tenant=tenant,
+                               actor=actor)
 
     def set_budget(self, tenant: str, monthly_limit: float) -> None:
         if monthly_limit < 0:

@@ -77,12 +77,26 @@ def _start(rt: Runtime, workflow: Workflow, event: EventRecord, context: dict[st
     return rt.write(work)
 
 
+def _claim(events: EventStore, wait: EventWaitRecord) -> EventWaitRecord | None:
+    """Claim the wait as read, or — when its row moved to a later transition meanwhile, still waiting for the same
+    event and key (a migration carried it to the instance's new version) — as it is now; None when it no longer
+    waits for this event."""
+    if events.claim_wait(wait):
+        return wait
+    now = next((w for w in events.waits_for_instance(wait.instance_id) if w.id == wait.id), None)
+    if (now is None or now.status != "waiting" or now.seq == wait.seq or now.event_type != wait.event_type
+            or now.correlation_key != wait.correlation_key or not events.claim_wait(now)):
+        return None
+    return now
+
+
 def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord) -> str | None:
     def work(tx: Transaction) -> str | None:
-        if not EventStore(tx).claim_wait(wait):
+        claimed = _claim(EventStore(tx), wait)
+        if claimed is None:
             return None
         instance = InstanceStore(tx).get_for_update(wait.instance_id)
-        if instance is None or not still_at(instance, wait.seq):
+        if instance is None or not still_at(instance, claimed.seq):
             return None
         now = rt.clock.now()
         take_step(rt, tx, instance, Event("done", event.payload, event.published_by, system=True), now=now)

@@ -14,6 +14,7 @@ __all__ = [
     "CANCELLED",
     "FAILED",
     "HELD",
+    "MIGRATE",
     "NO_AGENTS",
     "REDRIVE",
     "RUNNING",
@@ -42,6 +43,7 @@ START = "(start)"
 AUTO = "(auto)"
 CANCEL = "(cancel)"
 REDRIVE = "(redrive)"  # a failed instance resumed at the state it failed in (engine.runtime.redrive)
+MIGRATE = "(migrate)"  # an instance moved to another version of its workflow (engine.runtime.migration)
 
 
 @dataclass(frozen=True, slots=True)

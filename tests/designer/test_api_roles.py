@@ -64,6 +64,14 @@ def _approval(env: Env) -> int:
     return int(instance["pending_approvals"][0]["id"])
 
 
+def _newer_version(env: Env) -> int:
+    """tiny_flow published once more (the same content): the version its instances can migrate to."""
+    draft = _draft(env)
+    published = env.call("POST", f"/api/drafts/{draft}/publish", "admin", json={"confirm_replace": True})
+    assert published.status_code == 201, published.text
+    return int(published.json()["version"])
+
+
 def _token(env: Env, role: str) -> str:
     return str(env.call("POST", "/api/auth/tokens", role, json={"name": "matrix"}).json()["id"])
 
@@ -128,6 +136,11 @@ CASES: list[Case] = [
     ),
     Case("cancel", "POST", "operate", 200, lambda env: (f"/api/instances/{_instance(env)}/cancel", None)),
     Case("redrive", "POST", "operate", 200, lambda env: (f"/api/instances/{_failed_instance(env)}/redrive", None)),
+    Case("migration preview", "GET", "read", 200,
+         lambda env: (f"/api/definitions/tiny_flow/migration?from=1&to={_newer_version(env)}", None)),
+    Case("draft migration preview", "GET", "read", 200, lambda env: (f"/api/drafts/{_draft(env)}/migration", None)),
+    Case("migrate", "POST", "publish", 200, lambda env: (
+        "/api/definitions/tiny_flow/migration", {"from_version": 1, "to_version": _newer_version(env)})),
     Case("inbox", "GET", "read", 200, lambda env: ("/api/approvals", None)),
     Case("decisions", "GET", "read", 200, lambda env: ("/api/approvals/decisions", None)),
     Case("read approval", "GET", "read", 200, lambda env: (f"/api/approvals/{_approval(env)}", None)),

@@ -1,12 +1,16 @@
 // Publishing with eyes open: what changes since the published version (each changed value, old → new), the
 // problems found, and a confirmation — explicit when a new workflow would take over a published flow's id.
 // Someone who may not publish asks a publisher instead ("Request publication"), with a note.
-import { useState } from "react";
+// When instances run the published version, the dialog shows what migrating them to the new version would do
+// before publishing, and after publishing offers to migrate them (the same preview, then Apply).
+import { useEffect, useState } from "react";
 import { ApiError } from "../api/http";
+import { applyMigration, draftMigration, migrationPreview, type Migration } from "../api/migration";
 import { publicationPreview, publishConfirmed, requestPublication, type PublicationPreview } from "../api/publication";
 import type { Diff, VersionDetail } from "../api/types";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
+import MigrationPreview from "./MigrationPreview";
 
 export interface PublishDialogProps {
   draftId: string;
@@ -24,6 +28,12 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
   const [error, setError] = useState<string | null>(null);
   const p = preview.data;
   const errors = p?.report.errors ?? 0;
+  const publishedBefore = p?.published_version ?? null;
+  const migration = useAsync<Migration | null>(
+    () => (publishedBefore !== null && errors === 0 ? draftMigration(draftId) : Promise.resolve(null)),
+    [draftId, publishedBefore, errors],
+  );
+  const [published, setPublished] = useState<VersionDetail | null>(null);
   const blocked = !p || errors > 0 || (p.replaces_other_flow && !replace) || busy;
 
   const confirm = async () => {
@@ -31,8 +41,11 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
     setBusy(true);
     setError(null);
     try {
-      if (canPublish) onPublished(await publishConfirmed(draftId, replace));
-      else {
+      if (canPublish) {
+        const version = await publishConfirmed(draftId, replace);
+        if (publishedBefore !== null && (migration.data?.instances ?? 0) > 0) setPublished(version);
+        else onPublished(version);
+      } else {
         await requestPublication(draftId, note.trim() || null);
         onRequested(`Publication requested: a publisher sees it in their Approvals inbox.`);
       }
@@ -42,6 +55,10 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
       setBusy(false);
     }
   };
+
+  if (published && publishedBefore !== null) {
+    return <MigrateAfterPublishing version={published} from={publishedBefore} onDone={() => onPublished(published)} />;
+  }
 
   const heading = p ? `${canPublish ? "Publish" : "Request publication of"} ${p.title ?? p.workflow_id ?? "this draft"}${p.next_version ? ` as v${p.next_version}` : ""}` : "Publish";
   return (
@@ -86,6 +103,19 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
               </ul>
               {errors > 0 && <p className="field-problem">Fix the errors before it can be published.</p>}
             </section>
+            {publishedBefore !== null && (
+              <section aria-labelledby="publish-migration-heading" data-testid="publish-migration">
+                <h3 id="publish-migration-heading">Running instances of v{publishedBefore}</h3>
+                {migration.error && <p className="muted">{migration.error}</p>}
+                {migration.data && migration.data.instances === 0 && <p className="muted">None: no instance runs v{publishedBefore} now.</p>}
+                {migration.data && migration.data.instances > 0 && (
+                  <>
+                    <MigrationPreview migration={migration.data} testId="publish-migration-preview" />
+                    {canPublish && <p className="muted small">Publishing leaves them on v{publishedBefore}; you can migrate them next.</p>}
+                  </>
+                )}
+              </section>
+            )}
             {!canPublish && (
               <div className="field">
                 <label htmlFor="publish-note">Note for the publisher</label>
@@ -108,6 +138,88 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
           <button type="button" className="primary" disabled={blocked} onClick={() => void confirm()} data-testid="publish-confirm" autoFocus>
             {busy ? "Working…" : canPublish ? `Publish${p?.next_version ? ` v${p.next_version}` : ""}` : "Request publication"}
           </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDetail; from: number; onDone: () => void }) {
+  const [mapping, setMapping] = useState<Record<string, string>>({});
+  const preview = useAsync(() => migrationPreview(version.workflow_id, from, version.version, mapping), [version.workflow_id, from, version.version, JSON.stringify(mapping)]);
+  const [result, setResult] = useState<Migration | null>(null);
+  const [missing, setMissing] = useState<string[]>([]);
+  const data = preview.data;
+  // The states the new version lacks, as first seen (they stay offered once a mapping is chosen for them).
+  useEffect(() => {
+    const seen = (data?.plans ?? []).filter((p) => p.state_change === "missing").map((p) => p.state);
+    if (seen.length) setMissing((known) => [...new Set([...known, ...seen])]);
+  }, [data]);
+  const targets = Object.entries(version.definition.states)
+    .filter(([, s]) => s.type !== "choice")
+    .map(([id]) => id);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const apply = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await applyMigration(version.workflow_id, from, version.version, mapping));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shown = result ?? preview.data;
+  const movable = (preview.data?.would_migrate ?? 0) > 0;
+  return (
+    <div className="modal-backdrop" onClick={onDone}>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="migrate-heading" data-testid="migrate-dialog" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === "Escape" && onDone()}>
+        <h2 id="migrate-heading">
+          Published v{version.version}: migrate running instances?
+        </h2>
+        {preview.error && <Notice kind="error">{preview.error}</Notice>}
+        {!shown && !preview.error && <p aria-busy="true">Planning the migration…</p>}
+        {!result && missing.length > 0 && (
+          <fieldset className="migration-mapping" data-testid="migrate-mapping">
+            <legend>States v{version.version} lacks: map them to one of its states</legend>
+            {missing.map((state) => (
+              <label key={state} className="field">
+                <code>{state}</code> →{" "}
+                <select
+                  value={mapping[state] ?? ""}
+                  onChange={(e) => {
+                    const next = { ...mapping };
+                    if (e.target.value) next[state] = e.target.value;
+                    else delete next[state];
+                    setMapping(next);
+                  }}
+                  data-testid={`migrate-map-${state}`}
+                >
+                  <option value="">— leave them on v{from} —</option>
+                  {targets.map((t) => (
+                    <option key={t} value={t}>
+                      {t}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {shown && <MigrationPreview migration={shown} testId={result ? "migrate-result" : "migrate-preview"} />}
+        {!result && shown && <p className="muted small">Each instance moves in a transaction of its own, recorded in its history; refused ones stay on v{from}.</p>}
+        {error && <Notice kind="error" testId="migrate-error">{error}</Notice>}
+        <div className="row modal-actions">
+          <button type="button" onClick={onDone} data-testid="migrate-done">
+            {result ? "Done" : "Not now"}
+          </button>
+          {!result && (
+            <button type="button" className="primary" disabled={!movable || busy} onClick={() => void apply()} data-testid="migrate-apply">
+              {busy ? "Migrating…" : `Migrate ${preview.data?.would_migrate ?? 0} to v${version.version}`}
+            </button>
+          )}
         </div>
       </div>
     </div>

@@ -1,0 +1,100 @@
+"""Migrating the running instances of a workflow to another version: the preview (before and after
+publishing) and the apply (publishers), the caller's tenant only."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from designer.api.drafts import load_draft
+from designer.checking import Checker
+from designer.errors import NotFound
+from designer.schemas.migration import MigrationApply, MigrationRead
+from designer.security.guards import requires
+from designer.security.principal import Principal
+from designer.store.drafts import DraftStore
+from engine.errors import InvalidInput
+from engine.read_models.definitions import DefinitionCatalog
+from engine.runtime.engine import Engine
+
+__all__ = ["MigrationController"]
+
+WorkflowId = Annotated[str, PathParameter(max_length=128, description="The workflow's id.")]
+DraftId = Annotated[str, PathParameter(max_length=64, description="The draft's id.")]
+Version = Annotated[int, QueryParameter(ge=1, le=2_147_483_647)]
+_PAIR = r"[A-Za-z_][A-Za-z0-9_\-]*:[A-Za-z_][A-Za-z0-9_\-]*"
+MapPairs = Annotated[str | None, QueryParameter(
+    name="map", max_length=8000, pattern=rf"^{_PAIR}(,{_PAIR})*$",
+    description="old_state:new_state, comma-separated, for the states the new version renamed or dropped.")]
+
+
+def _mapping(pairs: str | None) -> dict[str, str]:
+    """`a:b,c:d` as {'a': 'b', 'c': 'd'} (its form is checked by the parameter's pattern)."""
+    if not pairs:
+        return {}
+    mapping: dict[str, str] = {}
+    for pair in pairs.split(","):
+        source, _, dest = pair.partition(":")
+        if source in mapping:
+            raise InvalidInput(f"map: the state '{source}' is mapped twice")
+        mapping[source] = dest
+    return mapping
+
+
+class MigrationController(Controller):
+    path = "/api"
+    tags = ("migration",)
+
+    @get("/definitions/{workflow_id:str}/migration", summary="What migrating the running instances of one "
+         "version to another would do (nothing changes)", sync_to_thread=True)
+    def preview(  # noqa: PLR0917 - Litestar injects each dependency by name
+        self,
+        workflow_id: WorkflowId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        from_version: Annotated[int, QueryParameter(name="from", ge=1, le=2_147_483_647)],
+        to_version: Annotated[int, QueryParameter(name="to", ge=1, le=2_147_483_647)],
+        pairs: MapPairs = None,
+    ) -> MigrationRead:
+        report = engine.migration_preview(workflow_id, from_version, to_version, mapping=_mapping(pairs),
+                                          tenant=me.tenant)
+        return MigrationRead.of(report)
+
+    @post("/definitions/{workflow_id:str}/migration", status_code=HTTP_200_OK, guards=[requires("publish")],
+          summary="Migrate the running instances of one version to another, one transaction each (refused "
+          "instances are left untouched)", sync_to_thread=True)
+    def apply(
+        self,
+        workflow_id: WorkflowId,
+        data: JSONBody[MigrationApply],
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+    ) -> MigrationRead:
+        report = engine.migrate(workflow_id, data.from_version, data.to_version, mapping=data.mapping,
+                                tenant=me.tenant, actor=me.username)
+        return MigrationRead.of(report)
+
+    @get("/drafts/{draft_id:str}/migration", summary="What migrating the running instances of the published "
+         "version to the draft would do, once published (nothing changes)", sync_to_thread=True)
+    def draft_preview(  # noqa: PLR0917 - Litestar injects each dependency by name
+        self,
+        draft_id: DraftId,
+        me: NamedDependency[Principal],
+        engine: NamedDependency[Engine],
+        drafts: NamedDependency[DraftStore],
+        catalog: NamedDependency[DefinitionCatalog],
+        checker: NamedDependency[Checker],
+        pairs: MapPairs = None,
+    ) -> MigrationRead:
+        row = load_draft(drafts, draft_id)
+        published = catalog.latest_version(row.workflow_id) if row.workflow_id else None
+        if published is None:
+            raise NotFound(f"the draft '{draft_id}' has no published version: no instance runs it yet")
+        draft = checker.require(row.content, "the draft")
+        report = engine.migration_preview(row.workflow_id or draft.id, published, published + 1,
+                                          mapping=_mapping(pairs), tenant=me.tenant, target=draft)
+        return MigrationRead.of(report)

@@ -1,0 +1,100 @@
+"""`statewright migrate WORKFLOW --from N --to M`: preview (the default, `--dry-run`) or move (`--apply`) the
+running instances of version N of a workflow to version M (docs/runtime.md#migrating-running-instances).
+
+Exit codes: 0 every instance listed migrates (or would), or there is none; 1 some are refused (each with its
+reason; they are left untouched); 2 the command line is wrong — an unreadable `--map` file, a version not
+deployed, the same version twice, a mapping naming states the versions do not have.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from engine.cli.engine_options import Db, Format, open_engine, reporting
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.errors import DefinitionNotFound, InvalidInput
+
+if TYPE_CHECKING:
+    from engine.runtime.migration import MigrationReport
+
+__all__ = ["register_migrate_commands"]
+
+
+def _mapping(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fail(f"--map {path}: {exc}", ExitCode.UNREADABLE)
+    if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
+        fail(f'--map {path}: give a JSON object of old state to new state, e.g. {{"review": "approval"}}',
+             ExitCode.UNREADABLE)
+    return found
+
+
+def _table(report: MigrationReport) -> None:
+    verb = "migrated" if report.applied else "would migrate"
+    table = Table(title=f"{report.workflow_id}: version {report.from_version} → {report.to_version}")
+    for column in ("instance", "tenant", "state", "to", "context", "open work", "outcome"):
+        table.add_column(column, overflow="fold")
+    for plan in report.plans:
+        to = plan.target_state or "—"
+        to += f" ({plan.state_change}, {plan.entry})" if plan.entry else f" ({plan.state_change})"
+        context = "valid" if not plan.context_problems else "; ".join(plan.context_problems)
+        work = "\n".join(f"{p.kind} {p.detail}: {p.outcome}" for p in plan.pending) or "—"
+        outcome = f"[red]refused:[/] {plan.refused}" if plan.refused else f"[green]{verb}[/]"
+        if plan.notes and not plan.refused:
+            outcome += "\n" + "\n".join(plan.notes)
+        table.add_row(plan.instance_id, plan.tenant, plan.state, to, context, work, outcome)
+    stdout.print(table)
+    moving = len(report.plans) - len(report.refused)
+    stdout.print(f"{len(report.plans)} running instance(s) of {report.workflow_id} v{report.from_version}: "
+                 f"{moving} {verb} to v{report.to_version}, {len(report.refused)} refused", highlight=False)
+    for refusal in report.as_dict()["refusals"]:
+        stdout.print(f"  refused {refusal['instances']}: {refusal['reason']}", highlight=False)
+
+
+def migrate_command(
+    workflow_id: Annotated[str, typer.Argument(metavar="WORKFLOW", help="The workflow's id.")],
+    *,
+    from_version: Annotated[int, typer.Option("--from", help="The version the instances run now.")],
+    to_version: Annotated[int, typer.Option("--to", help="The version to move them to.")],
+    apply: Annotated[bool, typer.Option("--apply/--dry-run", help="Move them (default: only show what would "
+                                                                   "happen).")] = False,
+    map_file: Annotated[Path | None, typer.Option("--map", help='A JSON file of old state to new state, '
+                                                               'e.g. {"review": "approval"}.')] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's instances.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Who migrates them (recorded in the history).")] = None,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Show what moving the running instances of WORKFLOW from version --from to --to would do (state kept,
+    mapped or missing; context valid against the new schema; timers, approvals, event waits and actions carried
+    or cancelled; refused and why), or move them with --apply, one transaction each, recorded in their history.
+    Exits 0 when all migrate, 1 when some are refused (left untouched), 2 for a wrong command line."""
+    mapping = _mapping(map_file)
+    with open_engine(db) as engine:
+        try:
+            if apply:
+                report = engine.migrate(workflow_id, from_version, to_version, mapping=mapping, tenant=tenant,
+                                        actor=actor)
+            else:
+                report = engine.migration_preview(workflow_id, from_version, to_version, mapping=mapping,
+                                                  tenant=tenant)
+        except (InvalidInput, DefinitionNotFound) as exc:
+            fail(exc.detail, ExitCode.UNREADABLE)
+    if output is OutputFormat.json:
+        emit_json(report.as_dict())
+    else:
+        _table(report)
+    if report.refused:
+        raise typer.Exit(int(ExitCode.FINDINGS))
+
+
+def register_migrate_commands(app: typer.Typer) -> None:
+    app.command("migrate")(reporting(migrate_command))

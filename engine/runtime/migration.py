@@ -1,0 +1,178 @@
+"""Migrating running instances from version N of a workflow to version M: a preview, and the move itself.
+
+`preview_migration` plans every instance of the workflow pinned to version N that has not ended
+(engine/runtime/migration_plan.py says what a plan holds) and changes nothing. `apply_migration` moves them
+one transaction each: the instance row is locked, its plan is made again on what the transaction reads (so
+what moved on since the preview is judged as it is now), and a refused instance is left untouched. A migrated
+instance gets one history row, event `(migrate)`, naming the versions, the state it left and entered, the
+mapping and what was carried or cancelled; its open work is either carried to that row's transition or
+cancelled and the state entered afresh. Killed halfway, every instance is either migrated or untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+
+from engine.definition import Workflow
+from engine.errors import ConcurrencyConflict, InvalidInput
+from engine.runtime.core import Runtime
+from engine.runtime.decide import Decision, Step, reenter
+from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.migration_plan import (
+    CARRIED,
+    LIVE,
+    MIGRATABLE,
+    InstancePlan,
+    OpenWork,
+    check_mapping,
+    plan_instance,
+)
+from engine.runtime.snapshot import MIGRATE, Event, Snapshot
+from engine.runtime.writer import snapshot_of
+from storage.approvals import ApprovalStore
+from storage.carried_work import CarriedWork
+from storage.events import EventStore
+from storage.instances import InstanceRecord, InstanceStore
+from storage.jobs import JobStore
+from storage.timers import TimerStore
+from storage.transaction import Transaction
+
+__all__ = ["MigrationReport", "apply_migration", "open_work", "preview_migration"]
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationReport:
+    workflow_id: str
+    from_version: int
+    to_version: int
+    mapping: dict[str, str]
+    applied: bool  # False for a preview
+    plans: tuple[InstancePlan, ...]
+    migrated: tuple[str, ...] = field(default=())  # the instances moved (an apply only)
+
+    @property
+    def refused(self) -> tuple[InstancePlan, ...]:
+        return tuple(p for p in self.plans if not p.migrates)
+
+    def as_dict(self) -> dict[str, Any]:
+        reasons: dict[str, int] = {}
+        for plan in self.refused:
+            assert plan.refused is not None
+            reasons[plan.refused] = reasons.get(plan.refused, 0) + 1
+        return {
+            "workflow_id": self.workflow_id, "from_version": self.from_version, "to_version": self.to_version,
+            "mapping": self.mapping, "applied": self.applied, "instances": len(self.plans),
+            "would_migrate": sum(1 for p in self.plans if p.migrates), "refused": len(self.refused),
+            "refusals": [{"reason": r, "instances": n} for r, n in sorted(reasons.items(), key=lambda x: -x[1])],
+            "migrated": list(self.migrated), "plans": [p.as_dict() for p in self.plans],
+        }
+
+
+def open_work(tx: Transaction, instance: InstanceRecord) -> OpenWork:
+    """What `instance` has open at its latest transition: the work a migration carries or cancels."""
+    seq = instance.version
+    return OpenWork(
+        timers=tuple(t for t in TimerStore(tx).for_instance(instance.id) if t.status == "armed" and t.seq == seq),
+        event_waits=tuple(w for w in EventStore(tx).waits_for_instance(instance.id)
+                          if w.status == "waiting" and w.seq == seq),
+        approvals=tuple(a for a in ApprovalStore(tx).for_instance(instance.id)
+                        if a.status == "pending" and a.seq == seq),
+        jobs=tuple(j for j in JobStore(tx).for_instance(instance.id)
+                   if j.kind == "action" and j.status in ("ready", "running") and j.payload.get("seq") == seq),
+        children=tuple(c for c in InstanceStore(tx).children(instance.id) if c.status in LIVE),
+    )
+
+
+def _versions(rt: Runtime, tx: Transaction, workflow_id: str, from_version: int, to_version: int, *,
+              mapping: Mapping[str, str], target: Workflow | None = None) -> tuple[CompiledWorkflow, CompiledWorkflow]:
+    if from_version == to_version:
+        raise InvalidInput(f"from and to are both version {from_version}: nothing to migrate")
+    old = rt.deployments.compiled(tx, workflow_id, from_version)  # DefinitionNotFound when not deployed
+    if target is None:
+        new = rt.deployments.compiled(tx, workflow_id, to_version)
+    elif target.id != workflow_id:
+        raise InvalidInput(f"the target is the workflow '{target.id}', not '{workflow_id}'")
+    else:
+        new = CompiledWorkflow(target.model_copy(update={"version": to_version}))
+    problems = check_mapping(mapping, old, new)
+    if problems:
+        raise InvalidInput("the state mapping does not fit: " + "; ".join(problems))
+    return old, new
+
+
+def preview_migration(rt: Runtime, workflow_id: str, from_version: int, to_version: int, *,
+                      mapping: Mapping[str, str] | None = None, tenant: str | None = None,
+                      target: Workflow | None = None) -> MigrationReport:
+    """What migrating every unended instance of `workflow_id` at `from_version` to `to_version` would do
+    (only `tenant`'s when given). Changes nothing. `target` is version `to_version` when it is not deployed yet
+    (a draft about to be published)."""
+    mapping = dict(mapping or {})
+
+    def read(tx: Transaction) -> tuple[InstancePlan, ...]:
+        old, new = _versions(rt, tx, workflow_id, from_version, to_version, mapping=mapping, target=target)
+        found = InstanceStore(tx).at_version(workflow_id, from_version, MIGRATABLE, tenant=tenant)
+        return tuple(plan_instance(old, new, i, open_work(tx, i), mapping) for i in found)
+
+    return MigrationReport(workflow_id, from_version, to_version, mapping, False, rt.read(read))
+
+
+def apply_migration(rt: Runtime, workflow_id: str, from_version: int, to_version: int, *,
+                    mapping: Mapping[str, str] | None = None, tenant: str | None = None,
+                    actor: str | None = None) -> MigrationReport:
+    """Migrate every unended instance of `workflow_id` at `from_version` to `to_version`, one transaction each,
+    each re-planned on what its transaction reads; refused instances are left untouched."""
+    mapping = dict(mapping or {})
+
+    def listing(tx: Transaction) -> list[str]:
+        _versions(rt, tx, workflow_id, from_version, to_version, mapping=mapping)
+        return [i.id for i in InstanceStore(tx).at_version(workflow_id, from_version, MIGRATABLE, tenant=tenant)]
+
+    plans: list[InstancePlan] = []
+    migrated: list[str] = []
+    for instance_id in rt.read(listing):
+        plan = rt.write(partial(_migrate_one, rt, instance_id=instance_id, from_version=from_version,
+                                to_version=to_version, mapping=mapping, actor=actor))
+        if plan is None:
+            continue  # it ended, or was migrated by someone else, since it was listed
+        plans.append(plan)
+        if plan.migrates:
+            migrated.append(plan.instance_id)
+    return MigrationReport(workflow_id, from_version, to_version, mapping, True, tuple(plans), tuple(migrated))
+
+
+def _migrate_one(rt: Runtime, tx: Transaction, *, instance_id: str, from_version: int, to_version: int,
+                 mapping: dict[str, str], actor: str | None) -> InstancePlan | None:
+    instance = InstanceStore(tx).get_for_update(instance_id)  # first, as every command that moves an instance
+    if instance is None or instance.workflow_version != from_version or instance.status not in MIGRATABLE:
+        return None
+    old = rt.deployments.compiled(tx, instance.workflow_id, from_version)
+    new = rt.deployments.compiled(tx, instance.workflow_id, to_version)
+    work = open_work(tx, instance)
+    plan = plan_instance(old, new, instance, work, mapping)
+    if not plan.migrates:
+        return plan
+    assert plan.target_state is not None
+    now = rt.clock.now()
+    payload = {"from_version": from_version, "to_version": to_version, "state": plan.state,
+               "target_state": plan.target_state, "entry": plan.entry, "mapping": mapping or None,
+               "pending": [p.as_dict() for p in plan.pending]}
+    event = Event(MIGRATE, payload, actor)
+    pinned = replace(instance, workflow_version=to_version)  # effects (a branch started) read the new version
+    if plan.entry == CARRIED:
+        ready = [j for j in work.jobs if j.status == "ready"]
+        if CarriedWork(tx).move(instance.id, instance.version, instance.version + 1, ready) is None:
+            raise ConcurrencyConflict(f"a worker claimed the action of {instance.id} meanwhile")
+        step = Step(instance.state, plan.target_state, MIGRATE, actor, payload, None, (), {}, instance.status, (), ())
+        snapshot = Snapshot(plan.target_state, instance.context, instance.status, instance.result, instance.error)
+        decision = Decision(snapshot, (step,))
+    else:
+        env = rt.writer.environment(tx, new, pinned, now)
+        decision = reenter(new, snapshot_of(instance), plan.target_state, event, env)
+    if not InstanceStore(tx).repin(instance.id, expected_version=instance.version, from_version=from_version,
+                                   to_version=to_version):
+        raise ConcurrencyConflict(f"the instance {instance.id} moved on meanwhile")
+    rt.writer.commit(tx, pinned, decision, now=now)
+    return plan

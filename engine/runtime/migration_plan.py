@@ -1,0 +1,238 @@
+"""Planning a migration, purely: what moving one instance from version N of its workflow to version M would do.
+
+`plan_instance` takes the two compiled versions, the instance, its open work (armed timers, event waits, pending
+approvals, action jobs, live children) and an optional state mapping, and says — without touching anything —
+where the instance would be (its state kept, mapped, or missing from version M), whether its context fits
+version M's schema (each problem with its JSON pointer), what becomes of each piece of open work (carried to
+version M or cancelled), and, when moving it would not be safe, `refused` with the reason.
+
+Two ways to move an instance:
+- **carried**: its state exists in version M with the same definition (and no mapping moves it). Its open work
+  is kept as it is — the timers keep their due times, the approval keeps its decisions, the event wait its key.
+- **entered**: its state is mapped to another state, or its definition changed. What was open is cancelled and
+  the state is entered afresh in version M, as on arrival: its policies are checked and its work starts (the
+  task's action runs, the approval opens, the wait and the timers are armed from now).
+
+Refused, with the reason: a state missing from version M with no mapping; a context that does not fit; a
+stuck instance; an instance inside another (a subflow or branch: it follows its parent); an action running on
+a worker (its result is bound to the transition that started it); children still running for a state that
+changed (parallel branches or a subflow that would not line up with version M), or for a map in progress; a
+timer whose event version M no longer takes from the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from engine.definition import MapState, State
+from engine.errors import InvalidInput
+from engine.runtime.clock import to_rfc3339
+from engine.runtime.context_schema import check_context
+from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.snapshot import HELD, RUNNING, STUCK
+from storage.approvals import ApprovalRecord
+from storage.events import EventWaitRecord
+from storage.instances import InstanceRecord
+from storage.jobs import JobRecord
+from storage.timers import TimerRecord
+
+__all__ = [
+    "CANCELLED",
+    "CARRIED",
+    "LIVE",
+    "MIGRATABLE",
+    "UNTOUCHED",
+    "InstancePlan",
+    "OpenWork",
+    "PendingWork",
+    "check_mapping",
+    "plan_instance",
+]
+
+MIGRATABLE = (RUNNING, HELD, STUCK)  # the statuses a migration lists: every instance that has not ended
+CARRIED = "carried"
+CANCELLED = "cancelled"
+UNTOUCHED = "untouched"  # the instance is refused: its open work stays as it is
+ENTERED = "entered"
+KEPT, MAPPED, MISSING = "kept", "mapped", "missing"
+LIVE = frozenset({RUNNING, HELD, STUCK})
+
+
+@dataclass(frozen=True, slots=True)
+class OpenWork:
+    """What an instance has open at its latest transition (`seq` = its version)."""
+
+    timers: tuple[TimerRecord, ...] = ()
+    event_waits: tuple[EventWaitRecord, ...] = ()
+    approvals: tuple[ApprovalRecord, ...] = ()
+    jobs: tuple[JobRecord, ...] = ()  # its action jobs, ready or running
+    children: tuple[InstanceRecord, ...] = ()  # its children that have not ended
+
+
+@dataclass(frozen=True, slots=True)
+class PendingWork:
+    """One piece of open work and what the migration does with it."""
+
+    kind: str  # 'timer', 'event_wait', 'approval', 'action', 'child'
+    detail: str
+    outcome: str  # CARRIED, CANCELLED, or UNTOUCHED when the instance is refused
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "detail": self.detail, "outcome": self.outcome}
+
+
+@dataclass(frozen=True, slots=True)
+class InstancePlan:
+    instance_id: str
+    tenant: str
+    status: str
+    seq: int  # the instance's version (transitions) the plan was made at
+    state: str
+    target_state: str | None  # None when the state is missing from the new version and not mapped
+    state_change: str  # 'kept', 'mapped' or 'missing'
+    entry: str | None  # 'carried' (open work kept) or 'entered' (entered afresh); None when refused early
+    context_problems: tuple[str, ...] = ()
+    pending: tuple[PendingWork, ...] = ()
+    refused: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def migrates(self) -> bool:
+        return self.refused is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "instance_id": self.instance_id, "tenant": self.tenant, "status": self.status, "seq": self.seq,
+            "state": self.state, "target_state": self.target_state, "state_change": self.state_change,
+            "entry": self.entry, "context_valid": not self.context_problems,
+            "context_problems": list(self.context_problems), "pending": [p.as_dict() for p in self.pending],
+            "refused": self.refused, "notes": list(self.notes),
+        }
+
+
+def check_mapping(mapping: Mapping[str, str], old: CompiledWorkflow, new: CompiledWorkflow) -> list[str]:
+    """What is wrong with a state mapping (empty when it is sound): each old state must be one of version N's,
+    each new state one of version M's, and a state is not mapped to a choice (it is never rested in)."""
+    problems = []
+    for source, dest in mapping.items():
+        if source not in old.states:
+            problems.append(f"'{source}' is not a state of version {old.workflow.version}")
+        if dest not in new.states:
+            problems.append(f"'{dest}' (for '{source}') is not a state of version {new.workflow.version}")
+        elif new.states[dest].type == "choice":
+            problems.append(f"'{dest}' (for '{source}') is a choice state: an instance never rests in one")
+    return problems
+
+
+def _same(a: State | None, b: State | None) -> bool:
+    return a is not None and b is not None and a.model_dump(mode="json") == b.model_dump(mode="json")
+
+
+def _context_problems(new: CompiledWorkflow, context: dict[str, Any]) -> tuple[str, ...]:
+    schema = new.workflow.context
+    if not schema:
+        return ()
+    try:
+        check_context(schema, context)
+    except InvalidInput as exc:
+        prefix = "the context does not fit the workflow's schema: "
+        detail = exc.detail.removeprefix(prefix)
+        return tuple(detail.split("; ")) if detail != exc.detail else (exc.detail,)
+    return ()
+
+
+def _describe(work: OpenWork) -> list[tuple[str, str]]:
+    """(kind, detail) of each piece of open work."""
+    found: list[tuple[str, str]] = []
+    for t in work.timers:
+        found.append(("timer", f"'{t.fire}' due {to_rfc3339(t.due_at)}"))
+    for w in work.event_waits:
+        key = f" with key '{w.correlation_key}'" if w.correlation_key is not None else ""
+        found.append(("event_wait", f"for '{w.event_type}'{key}"))
+    for a in work.approvals:
+        gate = f" (policy '{a.policy_id}')" if a.policy_id else ""
+        found.append(("approval", f"#{a.id} in '{a.state}'{gate}, quorum {a.quorum}"))
+    for j in work.jobs:
+        found.append(("action", f"'{j.payload.get('action')}' (job {j.id}, {j.status})"))
+    for c in work.children:
+        what = f"branch '{c.branch}'" if c.branch else f"subflow {c.workflow_id} v{c.workflow_version}"
+        found.append(("child", f"{what}: instance {c.id} ({c.status})"))
+    return found
+
+
+def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: OpenWork) -> str | None:
+    running = [j for j in work.jobs if j.status != "ready"]
+    if running:
+        return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}); "
+                "its result belongs to the transition that started it — migrate the instance once it has finished")
+    if isinstance(state, MapState) and work.children:
+        return f"the map '{state_id}' is in progress ({len(work.children)} items running); migrate it after the map"
+    for t in work.timers:
+        if t.fire != "escalate" and not new.accepts(state_id, t.fire):
+            return (f"its timer fires '{t.fire}', which no transition of version {new.workflow.version} takes "
+                    f"from '{state_id}'")
+    return None
+
+
+def _entry_refusal(state_id: str, target: str, work: OpenWork) -> str | None:
+    running = [j for j in work.jobs if j.status != "ready"]
+    if running:
+        return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}) "
+                f"and '{target}' is entered afresh in the new version: the running action's result would not "
+                "apply — migrate the instance once it has finished")
+    if work.children:
+        return (f"{len(work.children)} child instance(s) run for '{state_id}', which does not line up with the new "
+                f"version's '{target}' (its branches or subflow changed); migrate it after they end")
+    return None
+
+
+def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: InstanceRecord, work: OpenWork,
+                  mapping: Mapping[str, str] | None = None) -> InstancePlan:
+    """What migrating `instance` (pinned to `old`) to `new` would do; see the module's docstring."""
+    mapping = mapping or {}
+    plan = partial(InstancePlan, instance.id, instance.tenant, instance.status, instance.version, instance.state)
+    items = _describe(work)
+    untouched = tuple(PendingWork(kind, detail, UNTOUCHED) for kind, detail in items)
+    if instance.parent_id is not None:
+        return plan(target_state=None, state_change=KEPT, entry=None, pending=untouched,
+                    refused=f"it runs inside the instance {instance.parent_id}; migrate that one")
+    if instance.state in mapping:
+        target: str | None = mapping[instance.state]
+        change = MAPPED if target != instance.state else KEPT
+    else:
+        target = instance.state if instance.state in new.states else None
+        change = KEPT if target is not None else MISSING
+    problems = _context_problems(new, instance.context)
+    if target is None:
+        return plan(target_state=None, state_change=MISSING, entry=None, context_problems=problems,
+                    pending=untouched, refused=f"the state '{instance.state}' is not in version "
+                    f"{new.workflow.version}; map it to one of its states")
+    carried = change == KEPT and _same(old.states.get(instance.state), new.states.get(target))
+    refused: str | None = None
+    if instance.status == STUCK:
+        refused = "it is stuck and waits for an operator: redrive or cancel it first"
+    elif problems:
+        refused = f"its context does not fit the schema of version {new.workflow.version}"
+    elif carried:
+        refused = _carry_refusal(target, new.states[target], new, work)
+    else:
+        refused = _entry_refusal(instance.state, target, work)
+    outcome = UNTOUCHED if refused else CARRIED if carried else CANCELLED
+    pending = tuple(PendingWork(kind, detail, outcome) for kind, detail in items)
+    return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,
+                context_problems=problems, pending=pending, refused=refused,
+                notes=() if refused else _notes(new, target, carried, work))
+
+def _notes(new: CompiledWorkflow, target: str, carried: bool, work: OpenWork) -> tuple[str, ...]:
+    if carried:
+        return ()
+    state = new.states[target]
+    starts = {"task": "its action runs", "approval": "an approval opens", "wait": "it waits again, timed from now",
+              "parallel": "its branches start", "map": "its items start", "subflow": "its subflow starts",
+              "final": "the instance ends there"}.get(state.type, "it is entered")
+    lost = " (decisions already taken on its open approval are dropped)" if work.approvals else ""
+    return (f"'{target}' is entered afresh in version {new.workflow.version}: {starts}{lost}",)
+

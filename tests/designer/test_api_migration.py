@@ -1,0 +1,105 @@
+"""Migrating running instances over the API: the draft's preview before publishing, the version preview after,
+and the apply by a publisher — each limited to the caller's tenant, bad input a 4xx problem."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from designer_support import Env, assert_problem, username
+
+FLOW: dict[str, Any] = {
+    "id": "door_flow", "title": "Door", "initial": "knock",
+    "states": {"knock": {"type": "wait", "duration": "P1D"},
+               "review": {"type": "approval", "approvers": {"roles": ["sales_manager"]}},
+               "open": {"type": "final"}, "shut": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "knock", "trigger": "done", "dest": "review"},
+                    {"source": "knock", "trigger": "ring", "dest": "review"},
+                    {"source": "review", "trigger": "approve", "dest": "open"},
+                    {"source": "review", "trigger": "reject", "dest": "shut"}],
+}
+
+
+def _renamed() -> dict[str, Any]:
+    """Version 2: 'knock' became 'ring_bell'."""
+    flow = copy.deepcopy(FLOW)
+    flow["states"]["ring_bell"] = flow["states"].pop("knock")
+    flow["initial"] = "ring_bell"
+    for transition in flow["transitions"]:
+        transition["source"] = "ring_bell" if transition["source"] == "knock" else transition["source"]
+    return flow
+
+
+@pytest.fixture(scope="module")
+def started(env: Env) -> dict[str, list[str]]:
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": FLOW}).json()
+    assert env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher").status_code == 201
+    ids: dict[str, list[str]] = {"acme": [], "globex": []}
+    for tenant, count in (("acme", 2), ("globex", 1)):
+        for _ in range(count):
+            made = env.call("POST", "/api/instances", "analyst", tenant=tenant,
+                            json={"workflow_id": "door_flow", "context": {}})
+            assert made.status_code == 201, made.text
+            ids[tenant].append(made.json()["id"])
+    return ids
+
+
+def test_preview_before_publishing_then_apply_after(env: Env, started: dict[str, list[str]]) -> None:
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": _renamed()}).json()
+    before = env.call("GET", f"/api/drafts/{draft['id']}/migration", "viewer")
+    assert before.status_code == 200, before.text
+    shown = before.json()
+    assert (shown["from_version"], shown["to_version"], shown["instances"], shown["refused"]) == (1, 2, 2, 2)
+    assert {p["instance_id"] for p in shown["plans"]} == set(started["acme"])  # the caller's tenant only
+    assert shown["refusals"] == [{"reason": "the state 'knock' is not in version 2; map it to one of its states",
+                                  "instances": 2}]
+    mapped = env.call("GET", f"/api/drafts/{draft['id']}/migration?map=knock:ring_bell", "viewer").json()
+    assert (mapped["would_migrate"], mapped["plans"][0]["state_change"]) == (2, "mapped")
+
+    published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher", json={"confirm_replace": True})
+    assert published.status_code == 201, published.text
+    preview = env.call("GET", "/api/definitions/door_flow/migration?from=1&to=2&map=knock:ring_bell", "viewer")
+    assert preview.json()["plans"] == mapped["plans"]
+    body = {"from_version": 1, "to_version": 2, "mapping": {"knock": "ring_bell"}}
+    assert_problem(env.call("POST", "/api/definitions/door_flow/migration", "analyst", json=body), 403, "forbidden")
+    applied = env.call("POST", "/api/definitions/door_flow/migration", "publisher", json=body)
+    assert applied.status_code == 200, applied.text
+    assert sorted(applied.json()["migrated"]) == sorted(started["acme"])
+    assert [p["refused"] for p in applied.json()["plans"]] == [None, None]
+    for instance_id in started["acme"]:
+        detail = env.call("GET", f"/api/instances/{instance_id}", "viewer").json()
+        assert (detail["state"], detail["version"]) == ("ring_bell", 2)
+        history = env.call("GET", f"/api/instances/{instance_id}/history", "viewer").json()["items"]
+        assert (history[-1]["event"], history[-1]["actor"]) == ("(migrate)", username("publisher"))
+        assert env.call("POST", f"/api/instances/{instance_id}/events", "analyst",
+                        json={"event": "ring"}).json()["state"] == "review"
+    other = env.call("GET", f"/api/instances/{started['globex'][0]}", "viewer", tenant="globex").json()
+    assert (other["state"], other["version"]) == ("knock", 1)  # another tenant's instance is untouched
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("from=1&to=1", 422), ("from=1&to=9", 404), ("from=0&to=2", 400), ("from=1", 400),
+    ("from=1&to=2&map=knock", 400), ("from=1&to=2&map=knock:nowhere", 422),
+    ("from=1&to=2&map=knock:review,knock:ring_bell", 422),
+    ("from=1&to=2&map=knock:review&map=knock:ring_bell", 400),
+])
+def test_bad_previews_are_problems(env: Env, started: dict[str, list[str]], query: str, status: int) -> None:
+    assert_problem(env.call("GET", f"/api/definitions/door_flow/migration?{query}", "viewer"), status)
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({"from_version": 1, "to_version": 1}, 422),
+    ({"from_version": 1, "to_version": 2, "mapping": {"knock": "nowhere"}}, 422),
+    ({"from_version": 1, "to_version": 2, "extra": True}, 400),
+    ({"from_version": 1}, 400),
+])
+def test_bad_applies_are_problems(env: Env, started: dict[str, list[str]], body: dict[str, Any],
+                                  status: int) -> None:
+    assert_problem(env.call("POST", "/api/definitions/door_flow/migration", "publisher", json=body), status)
+
+
+def test_a_draft_of_an_unpublished_workflow_has_no_preview(env: Env) -> None:
+    fresh = {**copy.deepcopy(FLOW), "id": "never_published"}
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": fresh}).json()
+    assert_problem(env.call("GET", f"/api/drafts/{draft['id']}/migration", "viewer"), 404)

@@ -1,0 +1,124 @@
+"""`plan_instance` as a pure function: two compiled versions, an instance and its open work in, the plan out —
+no database. Each case is one rule of what is carried, what is entered afresh and what is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from runtime_support import edge, final, task, workflow
+
+from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.migration_plan import OpenWork, check_mapping, plan_instance
+from storage.approvals import ApprovalRecord
+from storage.instances import InstanceRecord
+from storage.jobs import JobRecord
+from storage.timers import TimerRecord
+
+
+def _compiled(version: int, states: dict[str, Any], transitions: list[dict[str, Any]],
+              **extra: Any) -> CompiledWorkflow:
+    return CompiledWorkflow(workflow(states, transitions, id="w", version=version, **extra))
+
+
+def _branches(action: str) -> dict[str, Any]:
+    return {"type": "parallel", "branches": [
+        {"name": "a", "initial": "x", "states": {"x": task(action), "end": final()},
+         "transitions": [edge("x", "end", "done")]},
+        {"name": "b", "initial": "y", "states": {"y": task("y"), "end": final()},
+         "transitions": [edge("y", "end", "done")]}]}
+
+
+def _version(version: int, *, work: str = "work", action: str = "act", fan_action: str = "x",
+             timeout: bool = True) -> CompiledWorkflow:
+    states = {"start": task("begin"), work: task(action), "fan": _branches(fan_action),
+              "ask": {"type": "approval", "approvers": {"roles": ["r"]}, "timeout": "PT1H"},
+              "ok": final(), "no": final("failure")}
+    transitions = [edge("start", work, "done"), edge(work, "fan", "done"), edge("fan", "ask", "done"),
+                   edge("ask", "ok", "approve"), edge("ask", "no", "reject")]
+    if timeout:
+        transitions.append(edge("ask", "no", "timeout"))
+    return _compiled(version, states, transitions)
+
+
+def _instance(state: str, *, status: str = "running", parent: str | None = None, branch: str = "",
+              context: dict[str, Any] | None = None) -> InstanceRecord:
+    return InstanceRecord("i1", "w", 1, branch, "t", state, status, context or {}, None, None, 4, parent, None,
+                          0.0, 0.0)
+
+
+def _job(status: str, action: str = "act") -> JobRecord:
+    return JobRecord(7, "action", "i1", "i1:4", {"seq": 4, "state": "work", "action": action}, status, 1, 0.0,
+                     None, None, None)
+
+
+def _approval() -> ApprovalRecord:
+    return ApprovalRecord(3, "i1", 4, "t", "w", "ask", "state", None, 1, {}, "pending", None, 0.0)
+
+
+OLD = _version(1)
+
+
+def test_an_unchanged_state_carries_its_open_work() -> None:
+    work = OpenWork(approvals=(_approval(),), timers=(TimerRecord(1, "i1", 4, "timeout", 3600.0, "armed"),))
+    plan = plan_instance(OLD, _version(2), _instance("ask"), work)
+    assert (plan.state_change, plan.entry, plan.refused) == ("kept", "carried", None)
+    assert [(p.kind, p.outcome) for p in plan.pending] == [("timer", "carried"), ("approval", "carried")]
+
+
+def test_a_carried_timer_whose_event_the_new_version_does_not_take_is_refused() -> None:
+    work = OpenWork(timers=(TimerRecord(1, "i1", 4, "timeout", 3600.0, "armed"),))
+    plan = plan_instance(OLD, _version(2, timeout=False), _instance("ask"), work)
+    assert plan.refused is not None
+    assert "fires 'timeout', which no transition of version 2 takes from 'ask'" in plan.refused
+
+
+def test_a_changed_task_is_entered_afresh_and_its_ready_job_cancelled() -> None:
+    plan = plan_instance(OLD, _version(2, action="act_v2"), _instance("work"), OpenWork(jobs=(_job("ready"),)))
+    assert (plan.state_change, plan.entry, plan.refused) == ("kept", "entered", None)
+    assert [(p.kind, p.outcome) for p in plan.pending] == [("action", "cancelled")]
+    assert plan.notes == ("'work' is entered afresh in version 2: its action runs",)
+
+
+@pytest.mark.parametrize("new", [_version(2), _version(2, action="act_v2")], ids=["same action", "changed action"])
+def test_an_action_running_on_a_worker_is_refused(new: CompiledWorkflow) -> None:
+    plan = plan_instance(OLD, new, _instance("work"), OpenWork(jobs=(_job("running"),)))
+    assert plan.refused is not None
+    assert "is running on a worker (job 7)" in plan.refused
+
+
+def test_a_missing_state_is_refused_unless_mapped() -> None:
+    new = _version(2, work="labour")
+    plan = plan_instance(OLD, new, _instance("work"), OpenWork(jobs=(_job("ready"),)))
+    assert (plan.state_change, plan.target_state) == ("missing", None)
+    assert plan.refused == "the state 'work' is not in version 2; map it to one of its states"
+    mapped = plan_instance(OLD, new, _instance("work"), OpenWork(jobs=(_job("ready"),)), {"work": "labour"})
+    assert (mapped.state_change, mapped.target_state, mapped.entry, mapped.refused) == (
+        "mapped", "labour", "entered", None)
+
+
+def test_parallel_branches_that_do_not_line_up_are_refused() -> None:
+    child = InstanceRecord("c1", "w", 1, "fan.a", "t", "x", "running", {}, None, None, 1, "i1", 4, 0.0, 0.0)
+    work = OpenWork(children=(child,))
+    assert plan_instance(OLD, _version(2), _instance("fan"), work).refused is None  # the same branches: carried
+    changed = plan_instance(OLD, _version(2, fan_action="x2"), _instance("fan"), work)
+    assert changed.refused is not None
+    assert "1 child instance(s) run for 'fan', which does not line up" in changed.refused
+
+
+def test_children_stuck_instances_and_bad_contexts_are_refused() -> None:
+    schema = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "number"}}}
+    new = _compiled(2, {"work": task("act"), "ok": final()}, [edge("work", "ok", "done")], context=schema)
+    inner = plan_instance(OLD, new, _instance("work", parent="p9", context={"amount": 1}), OpenWork())
+    assert inner.refused == "it runs inside the instance p9; migrate that one"
+    stuck = plan_instance(OLD, new, _instance("work", status="stuck", context={"amount": 1}), OpenWork())
+    assert stuck.refused == "it is stuck and waits for an operator: redrive or cancel it first"
+    bad = plan_instance(OLD, new, _instance("work", context={"amount": "x"}), OpenWork())
+    assert bad.context_problems[0].startswith("/amount:")
+    assert bad.refused == "its context does not fit the schema of version 2"
+
+
+def test_check_mapping_names_each_problem() -> None:
+    assert check_mapping({"work": "ask"}, OLD, _version(2)) == []
+    assert check_mapping({"nope": "ask", "work": "gone"}, OLD, _version(2)) == [
+        "'nope' is not a state of version 1", "'gone' (for 'work') is not a state of version 2"]

@@ -1,0 +1,287 @@
+"""Migrating running instances to a new version of their workflow, on SQLite and PostgreSQL: the preview says
+what would happen to each instance and changes nothing; the apply that follows does exactly that, one
+transaction each, with a `(migrate)` history row; open work carried keeps working under the new version; what
+cannot be moved safely is refused with the reason and left untouched."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from runtime_support import assert_consistent, edge, final, task, workflow
+
+from engine.definition import Workflow
+from engine.errors import DefinitionNotFound, InvalidInput
+from engine.runtime import events as events_module
+from engine.runtime.actions import ActionRequest
+from engine.runtime.async_engine import AsyncEngine
+from engine.runtime.clock import ManualClock
+from engine.runtime.engine import Engine
+from engine.runtime.snapshot import MIGRATE
+
+SCHEMA = {"type": "object", "properties": {"amount": {"type": "number"}}, "required": ["amount"]}
+
+
+def _claim(version: int, *, waiting: str = "wait_payment", review_dest: str = "paid",
+           context: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Workflow:
+    """route → review (approval, 48 h timeout) | wait_payment (event) | check (task) → paid / refused."""
+    states: dict[str, Any] = {
+        "route": {"type": "choice"},
+        "review": {"type": "approval", "approvers": {"roles": ["finance"]}, "timeout": "PT48H"},
+        waiting: {"type": "wait", "event": {"type": "payment_received", "correlation": "ref"}},
+        "check": task("check", output="verdict"),
+        "paid": final(), "refused": final("failure"),
+        **(extra or {}),
+    }
+    transitions = [
+        edge("route", "review", guard="path == 'review'", priority=2),
+        edge("route", waiting, guard="path == 'wait'", priority=1),
+        edge("route", "check"),
+        edge("review", review_dest, "approve"), edge("review", "refused", "reject"),
+        edge("review", "refused", "timeout"),
+        edge(waiting, "paid", "done"), edge("check", "paid", "done"), edge("check", "refused", "error"),
+    ]
+    if review_dest != "paid":
+        transitions.append(edge(review_dest, "paid", "done"))
+    return workflow(states, transitions, id="claim", version=version,
+                    context=context or {"type": "object"})
+
+
+def _start(engine: Engine, path: str, **context: Any) -> str:
+    return engine.start("claim", {"path": path, "ref": "R1", "amount": 10, **context}).id
+
+
+def _plans(report: Any) -> dict[str, dict[str, Any]]:
+    return {p["instance_id"]: p for p in report.as_dict()["plans"]}
+
+
+def test_an_unchanged_approval_is_carried_and_answers_under_the_new_version(engine: Engine,
+                                                                          clock: ManualClock) -> None:
+    engine.deploy(_claim(1))
+    waiting = _start(engine, "review")
+    engine.deploy(_claim(2, review_dest="notify", extra={"notify": task("notify")}))
+
+    preview = _plans(engine.migration_preview("claim", 1, 2))[waiting]
+    assert (preview["state_change"], preview["entry"], preview["refused"]) == ("kept", "carried", None)
+    assert {(p["kind"], p["outcome"]) for p in preview["pending"]} == {("approval", "carried"), ("timer", "carried")}
+    assert engine.get(waiting).workflow_version == 1  # a preview changes nothing
+
+    report = engine.migrate("claim", 1, 2, actor="ops")
+    assert report.migrated == (waiting,)
+    moved = engine.get(waiting)
+    assert (moved.workflow_version, moved.state, moved.status) == (2, "review", "running")
+    last = engine.history(waiting)[-1]
+    assert (last.event, last.actor, last.from_state, last.to_state) == (MIGRATE, "ops", "review", "review")
+    assert (last.payload["from_version"], last.payload["to_version"]) == (1, 2)
+    assert_consistent(engine, waiting)
+
+    calls: list[str] = []
+    engine.register("notify", lambda request: calls.append(request.state))
+    after = engine.approve(waiting, actor="fiona", roles=["finance"])  # the carried approval still decides
+    assert after.state == "notify"  # ... along version 2's transition
+    engine.run_until_idle()
+    assert calls == ["notify"]
+    assert engine.get(waiting).status == "succeeded"
+    assert_consistent(engine, waiting)
+
+
+def test_a_carried_timer_fires_at_its_old_due_time(engine: Engine, clock: ManualClock) -> None:
+    engine.deploy(_claim(1))
+    waiting = _start(engine, "review")
+    engine.deploy(_claim(2, extra={"archive": final()}))
+    engine.migrate("claim", 1, 2)
+    clock.advance(timedelta(hours=47))
+    engine.run_until_idle()
+    assert engine.get(waiting).state == "review"
+    clock.advance(timedelta(hours=2))
+    engine.run_until_idle()
+    ended = engine.get(waiting)
+    assert (ended.state, ended.status, ended.workflow_version) == ("refused", "failed", 2)
+    assert_consistent(engine, waiting)
+
+
+def test_a_missing_state_is_refused_untouched_and_a_mapping_moves_it(engine: Engine) -> None:
+    engine.deploy(_claim(1))
+    waiting = _start(engine, "wait")
+    engine.deploy(_claim(2, waiting="await_payment"))
+
+    refused = _plans(engine.migrate("claim", 1, 2))[waiting]
+    assert (refused["state_change"], refused["target_state"]) == ("missing", None)
+    assert "'wait_payment' is not in version 2" in refused["refused"]
+    untouched = engine.get(waiting)
+    assert (untouched.workflow_version, untouched.version) == (1, 2)
+
+    mapped = _plans(engine.migrate("claim", 1, 2, mapping={"wait_payment": "await_payment"}))[waiting]
+    assert (mapped["state_change"], mapped["entry"], mapped["refused"]) == ("mapped", "entered", None)
+    assert [(p["kind"], p["outcome"]) for p in mapped["pending"]] == [("event_wait", "cancelled")]
+    moved = engine.get(waiting)
+    assert (moved.workflow_version, moved.state) == (2, "await_payment")
+    assert engine.history(waiting)[-1].payload["mapping"] == {"wait_payment": "await_payment"}
+    engine.publish("payment_received", {"paid": True}, correlation_key="R1")  # the wait armed afresh answers
+    assert engine.get(waiting).status == "succeeded"
+    assert_consistent(engine, waiting)
+
+
+def test_a_context_that_does_not_fit_the_new_schema_is_refused_with_its_pointer(engine: Engine) -> None:
+    engine.deploy(_claim(1))
+    fits = _start(engine, "review", amount=10)
+    breaks = _start(engine, "review", amount="ten")
+    engine.deploy(_claim(2, context=SCHEMA))
+    plans = _plans(engine.migration_preview("claim", 1, 2))
+    assert (plans[fits]["context_valid"], plans[fits]["refused"]) == (True, None)
+    assert not plans[breaks]["context_valid"]
+    assert plans[breaks]["context_problems"][0].startswith("/amount:")
+    assert "does not fit the schema of version 2" in plans[breaks]["refused"]
+
+
+def test_a_ready_action_is_carried_and_a_running_one_refused(engine: Engine) -> None:
+    engine.deploy(_claim(1))
+    ready = _start(engine, "check")
+    engine.deploy(_claim(2))
+    plan = _plans(engine.migrate("claim", 1, 2))[ready]
+    assert [(p["kind"], p["outcome"]) for p in plan["pending"]] == [("action", "carried")]
+    engine.register("check", lambda request: {"ok": True})
+    engine.run_until_idle()  # the job, carried to the migrate transition, still applies
+    assert (engine.get(ready).status, engine.get(ready).workflow_version) == ("succeeded", 2)
+
+    engine.deploy(_claim(3))
+    running = engine.start("claim", {"path": "check", "ref": "R2"}).id
+    worker = engine.worker(owner="w1")
+    seen: list[str] = []
+
+    def check_and_migrate(request: ActionRequest) -> dict[str, bool]:
+        seen.extend(p["refused"] for p in engine.migrate("claim", 3, 2).as_dict()["plans"])
+        return {"ok": True}
+
+    engine.register("check", check_and_migrate)
+    worker.run_once()
+    assert len(seen) == 1
+    assert "is running on a worker" in seen[0]
+    assert (engine.get(running).workflow_version, engine.get(running).status) == (3, "succeeded")
+
+
+def test_a_changed_state_with_a_running_action_is_refused(engine: Engine) -> None:
+    engine.deploy(_claim(1))
+    instance = _start(engine, "check")
+    engine.deploy(_claim(2, extra={"check": task("check_again", output="verdict")}))
+    worker = engine.worker(owner="w1")
+    seen: list[dict[str, Any]] = []
+    engine.register("check", lambda request: seen.append(_plans(engine.migrate("claim", 1, 2))[instance]) or {})
+    worker.run_once()
+    assert seen[0]["entry"] == "entered"
+    assert "entered afresh" in seen[0]["refused"]
+    assert engine.get(instance).workflow_version == 1
+
+
+def test_the_apply_does_what_the_dry_run_said(engine: Engine) -> None:
+    engine.deploy(_claim(1))
+    ids = [_start(engine, path, amount=amount) for path in ("review", "wait", "check")
+           for amount in (1, "bad")]
+    engine.deploy(_claim(2, waiting="await_payment", context=SCHEMA))
+    preview = engine.migration_preview("claim", 1, 2)
+    applied = engine.migrate("claim", 1, 2, actor="ops")
+    assert [p.as_dict() for p in applied.plans] == [p.as_dict() for p in preview.plans]
+    assert set(applied.migrated) == {p.instance_id for p in preview.plans if p.migrates}
+    summary = preview.as_dict()
+    assert (summary["instances"], summary["would_migrate"], summary["refused"]) == (6, 2, 4)
+    for instance_id in ids:
+        view = engine.get(instance_id)
+        assert view.workflow_version == (2 if instance_id in applied.migrated else 1)
+        assert_consistent(engine, instance_id)
+    assert engine.migration_preview("claim", 1, 2).as_dict()["would_migrate"] == 0  # nothing left to move
+
+
+def test_bad_requests_are_named(engine: Engine) -> None:
+    engine.deploy(_claim(1))
+    with pytest.raises(InvalidInput, match="both version 1"):
+        engine.migration_preview("claim", 1, 1)
+    with pytest.raises(DefinitionNotFound, match="version 2 is not deployed"):
+        engine.migration_preview("claim", 1, 2)
+    engine.deploy(_claim(2))
+    with pytest.raises(InvalidInput, match=r"'nowhere' .* is not a state of version 2"):
+        engine.migrate("claim", 1, 2, mapping={"review": "nowhere"})
+    with pytest.raises(InvalidInput, match="is a choice state"):
+        engine.migrate("claim", 1, 2, mapping={"review": "route"})
+
+
+
+def test_an_event_read_before_a_migration_reaches_the_carried_wait(engine: Engine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delivery read the wait, then the migration carried it to a later transition before the delivery
+    claimed it: the event still reaches the instance."""
+    engine.deploy(_claim(1))
+    waiting = _start(engine, "wait")
+    engine.deploy(_claim(2, extra={"archive": final()}))
+    resume = events_module._resume  # the moment between reading the waits and claiming one
+    migrated: list[str] = []
+
+    def migrate_then_resume(*args: Any) -> str | None:
+        migrated.extend(engine.migrate("claim", 1, 2).migrated)
+        return resume(*args)
+
+    monkeypatch.setattr(events_module, "_resume", migrate_then_resume)
+    engine.publish("payment_received", {"paid": True}, correlation_key="R1")
+    assert migrated == [waiting]
+    assert (engine.get(waiting).status, engine.get(waiting).workflow_version) == ("succeeded", 2)
+    assert_consistent(engine, waiting)
+
+
+def test_the_async_engine_previews_and_migrates(database_url: str, clock: ManualClock) -> None:
+    async def scenario() -> tuple[int, tuple[str, ...], int]:
+        engine = AsyncEngine(database_url, clock=clock)
+        try:
+            await engine.deploy(_claim(1))
+            started = await engine.start("claim", {"path": "review", "ref": "R1"})
+            await engine.deploy(_claim(2))
+            preview = await engine.migration_preview("claim", 1, 2)
+            applied = await engine.migrate("claim", 1, 2, actor="ops")
+            return preview.as_dict()["would_migrate"], applied.migrated, (await engine.get(started.id)).workflow_version
+        finally:
+            await engine.close()
+
+    would, migrated, version = asyncio.run(scenario())
+    assert (would, len(migrated), version) == (1, 1, 2)
+
+
+def _fan(version: int, end: str) -> Workflow:
+    """fan: two parallel branches, each waiting for its event; then `end`."""
+    def branch(name: str) -> dict[str, Any]:
+        return {"name": name, "initial": "w", "states": {
+            "w": {"type": "wait", "event": {"type": f"{name}_done"}}, "end": final()},
+            "transitions": [edge("w", "end", "done")]}
+
+    return workflow({"fan": {"type": "parallel", "branches": [branch("a"), branch("b")]}, end: final()},
+                    [edge("fan", end, "done")], id="fan", version=version)
+
+
+def test_a_parallel_state_is_carried_with_its_branches_and_joins_under_the_new_version(engine: Engine) -> None:
+    engine.deploy(_fan(1, "ok"))
+    parent = engine.start("fan", {}).id
+    engine.deploy(_fan(2, "closed"))
+    preview = engine.migration_preview("fan", 1, 2)
+    assert [p.instance_id for p in preview.plans] == [parent]  # its branches follow it: not listed
+    plan = preview.plans[0]
+    assert (plan.entry, plan.refused) == ("carried", None)
+    assert [(p.kind, p.outcome) for p in plan.pending] == [("child", "carried"), ("child", "carried")]
+    assert engine.migrate("fan", 1, 2).migrated == (parent,)
+    engine.publish("a_done", {})
+    engine.publish("b_done", {})
+    engine.run_until_idle()
+    ended = engine.get(parent)
+    assert (ended.state, ended.status, ended.workflow_version) == ("closed", "succeeded", 2)
+    assert_consistent(engine, parent)
+
+
+def test_a_parallel_state_whose_branches_changed_is_refused_while_they_run(engine: Engine) -> None:
+    engine.deploy(_fan(1, "ok"))
+    parent = engine.start("fan", {}).id
+    changed = _fan(2, "ok").model_dump(mode="json", by_alias=True, exclude_none=True)
+    changed["states"]["fan"]["branches"][1]["states"]["w"]["event"]["type"] = "b_finished"
+    engine.deploy(changed)
+    plan = engine.migrate("fan", 1, 2).plans[0]
+    assert plan.entry == "entered"
+    assert plan.refused is not None
+    assert "2 child instance(s) run for 'fan', which does not line up" in plan.refused
+    assert engine.get(parent).workflow_version == 1

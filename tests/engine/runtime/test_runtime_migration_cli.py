@@ -1,0 +1,86 @@
+"""`statewright migrate WORKFLOW --from N --to M`: the dry run (the default) prints each instance's plan and moves
+nothing; `--apply` moves what it showed; refused instances give exit 1, a wrong command line exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from engine.cli.app import build_app
+from engine.runtime.engine import Engine
+
+
+def _flow(version: int, waiting: str) -> dict[str, object]:
+    return {
+        "id": "parcel", "title": "Parcel", "version": version, "initial": "route",
+        "states": {"route": {"type": "choice"},
+                   "review": {"type": "approval", "approvers": {"roles": ["ops"]}},
+                   waiting: {"type": "wait", "event": {"type": "delivered"}},
+                   "done": {"type": "final"}},
+        "transitions": [{"source": "route", "dest": "review", "guard": "go == 'review'", "priority": 1},
+                        {"source": "route", "dest": waiting},
+                        {"source": "review", "trigger": "approve", "dest": "done"},
+                        {"source": "review", "trigger": "reject", "dest": "done"},
+                        {"source": waiting, "trigger": "done", "dest": "done"}],
+    }
+
+
+def _migrate(app: typer.Typer, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["migrate", "parcel", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def test_dry_run_then_apply_with_a_mapping(database_url: str, tmp_path: Path) -> None:
+    app = build_app("migrate")
+    with Engine(database_url) as engine:
+        engine.deploy(_flow(1, "in_transit"))
+        review = engine.start("parcel", {"go": "review"}).id
+        transit = engine.start("parcel", {"go": "wait"}).id
+        engine.deploy(_flow(2, "on_the_way"))
+
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--db", database_url)
+    assert code == 1, output  # 'in_transit' is not in version 2: refused
+    assert "2 running instance(s) of parcel v1: 1 would migrate to v2, 1 refused" in output
+    assert "'in_transit' is not in version 2" in output
+
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"in_transit": "on_the_way"}))
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--map", str(mapping), "--db", database_url,
+                            "--format", "json")
+    assert code == 0, output
+    preview = json.loads(output)
+    assert (preview["applied"], preview["would_migrate"], preview["refused"]) == (False, 2, 0)
+
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--map", str(mapping), "--apply", "--actor", "ops",
+                            "--db", database_url, "--format", "json")
+    assert code == 0, output
+    applied = json.loads(output)
+    assert sorted(applied["migrated"]) == sorted([review, transit])
+    assert [p["target_state"] for p in applied["plans"]] == [p["target_state"] for p in preview["plans"]]
+    with Engine(database_url) as engine:
+        assert (engine.get(transit).state, engine.get(transit).workflow_version) == ("on_the_way", 2)
+        assert engine.history(review)[-1].actor == "ops"
+
+
+def test_a_wrong_command_line_exits_2(database_url: str, tmp_path: Path) -> None:
+    app = build_app("migrate")
+    with Engine(database_url) as engine:
+        engine.deploy(_flow(1, "in_transit"))
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--db", database_url)
+    assert code == 2
+    assert "version 2 is not deployed" in output
+    broken = tmp_path / "map.json"
+    broken.write_text("[1, 2]")
+    code, output = _migrate(app, "--from", "1", "--to", "1", "--map", str(broken), "--db", database_url)
+    assert code == 2
+    assert "give a JSON object of old state to new state" in output
+    broken.write_text(json.dumps({"in_transit": "nowhere"}))
+    with Engine(database_url) as engine:
+        engine.deploy(_flow(2, "on_the_way"))
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--map", str(broken), "--db", database_url)
+    assert code == 2
+    assert "'nowhere' (for 'in_transit') is not a state of version 2" in output
