@@ -22,7 +22,8 @@ from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
-from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import AttemptOutcome, JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["action_request", "finish_action"]
@@ -59,7 +60,8 @@ def _within_budget(outcome: ActionOutcome, limit: float | None, agent: str | Non
     return replace(outcome, output=None, error_kind="budget_exceeded", error_message=message, retryable=False)
 
 
-def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: str, now: float) -> None:
+def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: AttemptOutcome,
+                    now: float) -> None:
     payload = job.payload
     assert job.instance_id is not None
     error = None if not outcome.failed else {"kind": outcome.error_kind, "message": outcome.error_message}
@@ -101,14 +103,14 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         due = now + max(plan.delay_s, min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
         failure = {**_error(outcome, job.attempt), "rule": plan.rule, "retries": list(plan.retries)}
         if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
-            _record_attempt(tx, job, outcome, "retry", now)
+            _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
             _record_spend(tx, job, outcome, instance, now)
         return False
-    status = JOB_FAILED if outcome.failed else JOB_DONE
+    status = JobStatus.FAILED if outcome.failed else JobStatus.DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
     if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
         return False  # our lease lapsed and another worker holds the job: it will finish it
-    _record_attempt(tx, job, outcome, "error" if outcome.failed else "done", now)
+    _record_attempt(tx, job, outcome, AttemptOutcome.ERROR if outcome.failed else AttemptOutcome.DONE, now)
     assert job.instance_id is not None
     if instance is None:
         instance = InstanceStore(tx).get_for_update(job.instance_id)

@@ -20,13 +20,14 @@ from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
-from storage.jobs import JOB_FAILED, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import AttemptOutcome, JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["LOST", "LOST_ATTEMPTS_WITHOUT_RETRY", "attempt_limit", "end_lost_task", "out_of_attempts",
            "record_lost_attempt"]
 
-LOST = "lost"
+LOST = "lost"  # the error kind of an attempt lost with its worker (its outcome: AttemptOutcome.LOST)
 LOST_ATTEMPTS_WITHOUT_RETRY = 3  # in all: a worker's crash is tried again twice
 
 
@@ -59,7 +60,7 @@ def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> None:
     assert job.instance_id is not None
     AttemptStore(tx).record(AttemptRecord(
         job.instance_id, payload["seq"], _lost_attempt(job), payload["state"], payload["action"],
-        payload.get("agent"), LOST, _lost(job), [], None, now,
+        payload.get("agent"), AttemptOutcome.LOST, _lost(job), [], None, now,
     ))
 
 
@@ -72,7 +73,7 @@ def end_lost_task(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> I
              "message": f"{_lost(job)['message']}; all {attempts} attempts were lost with their workers"}
     assert job.instance_id is not None
     instance = InstanceStore(tx).get_for_update(job.instance_id)  # the instance's row first, as on every path
-    if not JobStore(tx).finish(job.id, owner=owner, status=JOB_FAILED, now=now, error=error):
+    if not JobStore(tx).finish(job.id, owner=owner, status=JobStatus.FAILED, now=now, error=error):
         return None
     if instance is None or not still_at(instance, job.payload["seq"], job.payload["state"]):
         return None

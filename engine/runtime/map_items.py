@@ -15,6 +15,7 @@ from typing import Any
 from engine.definition.expressions import ExpressionError
 from engine.definition.map_state import MAX_MAP_ITEMS, MapState
 from engine.runtime.effects import StartChild
+from engine.runtime.snapshot import TERMINAL, InstanceStatus
 from engine.runtime.variables import evaluate_json, evaluate_mapping
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
 ITERATOR = "iterator"  # the branch name of a map's inline flow: `state.iterator`
 MAP_ITEM = "(item)"  # the history event of the parent when one item ended and the map goes on
 _ITEM = re.compile(r"^(?P<base>.*)#(?P<index>\d+)$")
-_ENDED = frozenset({"succeeded", "failed", "cancelled"})
 
 
 class MapItemsError(Exception):
@@ -104,8 +104,8 @@ class MapVerdict:
 def map_verdict(state: MapState, ends: Sequence[ItemEnd], total: int) -> MapVerdict:
     """After an item ended: fail once more items failed than tolerated (cancelling the running ones), finish
     once every item ended, else start as many next items as `max_concurrency` allows."""
-    failed = sorted(e.index for e in ends if e.status in ("failed", "cancelled"))
-    running = [e for e in ends if e.status not in _ENDED]
+    failed = sorted(e.index for e in ends if e.status in (InstanceStatus.FAILED, InstanceStatus.CANCELLED))
+    running = [e for e in ends if e.status not in TERMINAL]
     tolerated = state.tolerated(total)
     if len(failed) > tolerated:
         message = (f"{len(failed)} of {total} items failed (items {', '.join(map(str, failed))}); "
@@ -115,11 +115,11 @@ def map_verdict(state: MapState, ends: Sequence[ItemEnd], total: int) -> MapVerd
     started = len(ends)
     if not running and started >= total:
         by_index = {e.index: e for e in ends}
-        results = [by_index[i].result if i in by_index and by_index[i].status == "succeeded" else None
+        results = [by_index[i].result if i in by_index and by_index[i].status == InstanceStatus.SUCCEEDED else None
                    for i in range(total)]
         return MapVerdict("done", payload={"results": results, "failed": failed, "total": total})
     room = max(0, state.max_concurrency - len(running))
     start = tuple(range(started, min(total, started + room)))
-    succeeded = sum(1 for e in ends if e.status == "succeeded")
+    succeeded = sum(1 for e in ends if e.status == InstanceStatus.SUCCEEDED)
     return MapVerdict("pending", start, payload={"done": succeeded, "failed": len(failed), "running":
                                                 len(running) + len(start), "total": total, "start": list(start)})

@@ -7,7 +7,7 @@ from __future__ import annotations
 from engine.definition import MapState
 from engine.runtime.core import Runtime
 from engine.runtime.map_items import MAP_ITEM, ItemEnd, MapItemsError, map_items, map_verdict, split_item
-from engine.runtime.snapshot import RUNNING, Event
+from engine.runtime.snapshot import RUNNING, TERMINAL, Event
 from engine.runtime.variables import variables
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
@@ -41,7 +41,7 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     verdict = map_verdict(state, _ends(instances, parent.id, child.parent_seq), total)
     for item_id in verdict.cancel:
         item = instances.get_for_update(item_id)
-        if item is not None and item.status in ("running", "held", "stuck"):
+        if item is not None and item.status not in TERMINAL:
             rt.writer.cancel(tx, item, now=now, actor=None)
     if verdict.outcome != "pending":
         return Event(verdict.outcome, verdict.payload, system=True)

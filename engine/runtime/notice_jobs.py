@@ -17,7 +17,8 @@ from engine.runtime.clock import to_rfc3339
 from engine.runtime.core import Runtime
 from engine.runtime.queries import approval_view
 from storage.approvals import ApprovalStore
-from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["NOTICE_JOBS", "run_notice_job"]
@@ -71,7 +72,7 @@ def _expand(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> None:
             jobs.enqueue(kind=DELIVERY_JOB, key=f"{DELIVERY_JOB}:{notice.approval_id}:{notice.event}:{channel}:{to}",
                          payload={"channel": channel, "to": to, "notice": notice.as_dict()}, due_at=now, now=now,
                          instance_id=notice.instance_id)
-    jobs.finish(job.id, owner=owner, status=JOB_DONE, now=now)
+    jobs.finish(job.id, owner=owner, status=JobStatus.DONE, now=now)
 
 
 def _send(settings: NotificationSettings | None, payload: dict[str, Any], now: float) -> None:
@@ -112,11 +113,11 @@ def _record(tx: Transaction, job: JobRecord, owner: str, error: str | None, *, n
             max_attempts: int) -> None:
     jobs = JobStore(tx)
     if error is None:
-        jobs.finish(job.id, owner=owner, status=JOB_DONE, now=now)
+        jobs.finish(job.id, owner=owner, status=JobStatus.DONE, now=now)
     elif job.attempt < max_attempts:
         wait = min(MAX_BACKOFF_S, 5.0 * 2 ** (job.attempt - 1))
         jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=now + wait,
                          error={"kind": "delivery", "message": error}, now=now)
     else:
-        jobs.finish(job.id, owner=owner, status=JOB_FAILED, now=now, error={"kind": "delivery", "message": error,
+        jobs.finish(job.id, owner=owner, status=JobStatus.FAILED, now=now, error={"kind": "delivery", "message": error,
                                                                             "attempts": job.attempt})

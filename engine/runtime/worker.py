@@ -30,7 +30,8 @@ from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
 from engine.runtime.timers import fire_next_timer, next_timer_due
 from storage.instances import InstanceRecord, InstanceStore
-from storage.jobs import JOB_DONE, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["Worker"]
@@ -171,7 +172,7 @@ class Worker:
             log.exception("job %s (%s) failed; it runs again when its lease lapses", job.id, job.kind)
 
     def _done(self, tx: Transaction, job: JobRecord) -> bool:
-        return JobStore(tx).finish(job.id, owner=self.owner, status=JOB_DONE, now=self.rt.clock.now())
+        return JobStore(tx).finish(job.id, owner=self.owner, status=JobStatus.DONE, now=self.rt.clock.now())
 
     # --- loops ----------------------------------------------------------------------------------------
     def run_once(self) -> int:

@@ -51,6 +51,7 @@ from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
+from storage.statuses import ApprovalStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
 
@@ -204,7 +205,7 @@ class DecisionWriter:
         record = ApprovalRecord(
             id=None, instance_id=instance.id, seq=seq, tenant=instance.tenant, workflow_id=instance.workflow_id,
             state=effect.state, kind=effect.kind, policy_id=effect.policy_id, quorum=effect.quorum,
-            request=effect.request, status="pending", due_at=effect.due_at, created_at=now,
+            request=effect.request, status=ApprovalStatus.PENDING, due_at=effect.due_at, created_at=now,
         )
         assignees = [("user", u) for u in effect.users] + [("role", r) for r in effect.roles]
         approval_id = ApprovalStore(tx).open(record, assignees)
@@ -241,7 +242,7 @@ class DecisionWriter:
         if clear.event_waits and event_waits:
             EventStore(tx).cancel_waits(instance.id)
         if clear.approvals:
-            ApprovalStore(tx).close_for_instance(instance.id, status="cancelled", at=now)
+            ApprovalStore(tx).close_for_instance(instance.id, status=ApprovalStatus.CANCELLED, at=now)
         if clear.jobs:
             JobStore(tx).cancel_for_instance(instance.id, now=now)
         if clear.children:
