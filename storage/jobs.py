@@ -9,6 +9,7 @@ taken over cannot finish the job a second time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,7 @@ class JobStore:
         self.tx = tx
 
     def enqueue(
-        self, *, kind: str, key: str, payload: dict[str, Any], due_at: float, now: float, instance_id: str | None,
+        self, *, kind: str, key: str, payload: Mapping[str, Any], due_at: float, now: float, instance_id: str | None,
         defer: bool = False,
     ) -> bool:
         """Add a ready job; False if a job with this idempotency key exists already. With `defer`, the row goes

@@ -16,6 +16,7 @@ from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
+from engine.runtime.job_payloads import action_payload
 from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
 from engine.runtime.snapshot import Event
@@ -31,7 +32,7 @@ __all__ = ["action_request", "finish_action"]
 
 def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
                    memory: SharedMemory | None = None) -> ActionRequest:
-    payload = job.payload
+    payload = action_payload(job)
     return ActionRequest(
         action=payload["action"], input=payload["input"], context=instance.context, attempt=job.attempt,
         idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
@@ -62,7 +63,7 @@ def _within_budget(outcome: ActionOutcome, limit: float | None, agent: str | Non
 
 def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: AttemptOutcome,
                     now: float) -> None:
-    payload = job.payload
+    payload = action_payload(job)
     assert job.instance_id is not None
     error = None if not outcome.failed else {"kind": outcome.error_kind, "message": outcome.error_message}
     AttemptStore(tx).record(AttemptRecord(
@@ -79,7 +80,7 @@ def _record_spend(tx: Transaction, job: JobRecord, outcome: ActionOutcome, insta
         return
     found = instance if instance is not None else InstanceStore(tx).get(job.instance_id)
     if found is not None:
-        payload = job.payload
+        payload = action_payload(job)
         record_cost(tx, found, state=payload["state"], action=payload["action"], agent=payload["agent"],
                     cost=outcome.cost, now=now)
 
@@ -93,7 +94,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     so the batch costs one statement per kind of write rather than per job; a lost lease or a stale instance
     fails the whole transaction, and the caller finishes its jobs one by one instead."""
     now = rt.clock.now()
-    payload = job.payload
+    payload = action_payload(job)
     jobs = JobStore(tx)
     outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
     plan = None if not outcome.failed else plan_retry(

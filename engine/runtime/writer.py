@@ -29,6 +29,7 @@ from engine.runtime.effects import (
     RunAction,
     StartChild,
 )
+from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.memory import memory_variable
 from engine.runtime.snapshot import (
@@ -161,7 +162,8 @@ class DecisionWriter:
         if leaving_wait:
             EventStore(tx).cancel_waits(after.id)
         if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
-            JobStore(tx).enqueue(kind="child_done", key=f"child:{after.id}", payload={"child_id": after.id},
+            done: ChildDonePayload = {"child_id": after.id}
+            JobStore(tx).enqueue(kind=JobKind.CHILD_DONE, key=f"child:{after.id}", payload=done,
                                  due_at=now, now=now, instance_id=after.parent_id, defer=True)
         return after
 
@@ -174,10 +176,11 @@ class DecisionWriter:
     # --- effects --------------------------------------------------------------------------------------
     def _apply(self, tx: Transaction, instance: InstanceRecord, seq: int, effect: Effect, now: float) -> None:
         if isinstance(effect, RunAction):
-            payload = {"seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
-                       "agent": effect.agent, "timeout_s": effect.timeout_s,
-                       "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
-                       "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
+            payload: ActionPayload = {
+                "seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
+                "agent": effect.agent, "timeout_s": effect.timeout_s,
+                "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
+                "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
             trace = tracing.current_carrier()
@@ -185,7 +188,7 @@ class DecisionWriter:
                 payload["trace"] = trace
             if effect.idempotency_key is not None:
                 payload["idempotency_key"] = effect.idempotency_key
-            JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
+            JobStore(tx).enqueue(kind=JobKind.ACTION, key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
