@@ -9,6 +9,7 @@ from designer.security.principal import Principal
 from engine.errors import TransitionNotAllowed, VersionConflict
 from engine.read_models.approvals import ApprovalRecordView, get_approval
 from engine.runtime.engine import Engine
+from engine.statuses import ApprovalStatus
 
 __all__ = ["decide", "visible_approval"]
 
@@ -46,7 +47,7 @@ def decide(
         if mine.decision != decision:
             raise VersionConflict(f"you decided '{mine.decision}' on approval {approval_id} already")
         return found
-    if found.status != "pending":
+    if found.status != ApprovalStatus.PENDING:
         raise TransitionNotAllowed(decision, found.state, f"the approval is {found.status}")
     # An admin decides with the roles the request names; a request naming only users stays theirs.
     roles = tuple(found.roles) if me.can("admin") else me.approver_roles

@@ -25,7 +25,7 @@ from engine.runtime.context_paths import with_changes
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.effects import Effect, RequestApproval
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import HELD, RUNNING, AgentLookup, Environment, Event, Snapshot
+from engine.runtime.snapshot import HELD, RUNNING, AgentLookup, Environment, Event, InstanceStatus, Snapshot
 from engine.runtime.variables import json_value
 
 __all__ = ["GuardValue", "Rejection", "SimulatedEvent", "SimulationResult", "SimulationStep", "simulate"]
@@ -57,7 +57,7 @@ class SimulationStep(BaseModel):
     guards: list[GuardValue]
     changes: dict[str, Any]
     context: dict[str, Any] = Field(description="The context after this step.")
-    status: str
+    status: InstanceStatus
     policies: list[dict[str, Any]]
     effects: list[dict[str, Any]]
     error: Any = None
@@ -72,7 +72,7 @@ class Rejection(BaseModel):
 
 class SimulationResult(BaseModel):
     state: str
-    status: str
+    status: InstanceStatus
     context: dict[str, Any]
     result: Any = None
     error: Any = None

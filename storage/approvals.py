@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
+from storage.statuses import ApprovalStatus
 from storage.transaction import Row, Transaction
 
 __all__ = ["ApprovalDecisionRecord", "ApprovalRecord", "ApprovalStore"]
@@ -115,14 +116,14 @@ class ApprovalStore:
         )
         return [ApprovalDecisionRecord(int(r[0]), r[1], r[2], load_optional(r[3]), float(r[4])) for r in rows]
 
-    def close(self, approval_id: int, *, status: str, at: float) -> bool:
+    def close(self, approval_id: int, *, status: ApprovalStatus, at: float) -> bool:
         changed = self.tx.execute(
             "UPDATE approvals SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
             (status, at, approval_id),
         )
         return changed == 1
 
-    def close_for_instance(self, instance_id: str, *, status: str, at: float) -> int:
+    def close_for_instance(self, instance_id: str, *, status: ApprovalStatus, at: float) -> int:
         return self.tx.execute(
             "UPDATE approvals SET status = ?, decided_at = ? WHERE instance_id = ? AND status = 'pending'",
             (status, at, instance_id),

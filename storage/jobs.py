@@ -9,19 +9,15 @@ taken over cannot finish the job a second time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
+from storage.statuses import JobStatus
 from storage.transaction import Row, Transaction
 
-__all__ = ["JOB_CANCELLED", "JOB_DONE", "JOB_FAILED", "JOB_READY", "JOB_RUNNING", "JobRecord", "JobStore"]
-
-JOB_READY = "ready"
-JOB_RUNNING = "running"
-JOB_DONE = "done"
-JOB_FAILED = "failed"
-JOB_CANCELLED = "cancelled"
+__all__ = ["JobRecord", "JobStore"]
 
 _COLUMNS = (
     "id, kind, instance_id, idempotency_key, payload, status, attempt, due_at, lease_owner, lease_expires, last_error"
@@ -69,7 +65,7 @@ class JobStore:
         self.tx = tx
 
     def enqueue(
-        self, *, kind: str, key: str, payload: dict[str, Any], due_at: float, now: float, instance_id: str | None,
+        self, *, kind: str, key: str, payload: Mapping[str, Any], due_at: float, now: float, instance_id: str | None,
         defer: bool = False,
     ) -> bool:
         """Add a ready job; False if a job with this idempotency key exists already. With `defer`, the row goes
@@ -123,7 +119,7 @@ class JobStore:
             (until, *job_ids, owner),
         )
 
-    def finish(self, job_id: int, *, owner: str, status: str, now: float, error: Any = None,
+    def finish(self, job_id: int, *, owner: str, status: JobStatus, now: float, error: Any = None,
                defer: bool = False) -> bool:
         """Mark a claimed job done/failed; False if `owner` no longer holds it (its lease was taken over). With
         `defer`, the update goes with the transaction's deferred writes and True only means it is on its way: a

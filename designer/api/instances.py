@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import sqlalchemy as sa
 from litestar import Controller, get, post
@@ -21,11 +21,11 @@ from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.read_models.instances import InstanceQuery, search_instances
 from engine.runtime.engine import Engine
+from engine.statuses import InstanceStatus
 
 __all__ = ["InstanceController"]
 
 InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
-Status = Literal["running", "held", "stuck", "succeeded", "failed", "cancelled"]
 
 
 class InstanceController(Controller):
@@ -68,7 +68,7 @@ class InstanceController(Controller):
         state_id: Annotated[
             str | None, QueryParameter(name="state", max_length=128, pattern=IDENTIFIER_PATTERN)
         ] = None,
-        status: Annotated[Status | None, QueryParameter()] = None,
+        status: Annotated[InstanceStatus | None, QueryParameter()] = None,
         tenant: Annotated[str | None, QueryParameter(max_length=64, description="Only your own matches.")] = None,
         since: Annotated[str | None, moment_parameter("Created at or after (RFC 3339).")] = None,
         until: Annotated[str | None, moment_parameter("Created before (RFC 3339).")] = None,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
 from engine.read_models.approvals import ApprovalRecordView, DecisionView
 from engine.runtime.clock import to_datetime
+from engine.statuses import ApprovalStatus
 
 __all__ = ["ApprovalDetail", "ApprovalSummary", "Approvers", "DecisionCreate", "DecisionRead"]
 
@@ -27,8 +28,8 @@ class DecisionRead(BaseModel):
     instance_id: str
     workflow_id: str
     state: str
-    decision: str
-    comment: Any
+    decision: Literal["approve", "reject"]
+    comment: str | None
     actor: str
     decided_at: datetime
 
@@ -56,10 +57,12 @@ class ApprovalSummary(BaseModel):
     instance_id: str
     workflow_id: str
     state: str
-    kind: str = Field(description="'state' (an approval state), 'policy' (a policy's approval gate) or 'agent' (an "
-                                  "agent whose policy requires a person's approval before it acts).")
+    kind: Literal["state", "policy", "agent"] = Field(
+        description="'state' (an approval state), 'policy' (a policy's approval gate) or 'agent' (an agent whose "
+        "policy requires a person's approval before it acts).")
     policy_id: str | None
-    status: str = Field(description="pending, approved, rejected, or closed when the instance moved on.")
+    status: ApprovalStatus = Field(description="Pending until decided; timed_out when its timeout fired; "
+                                               "cancelled when its instance was.")
     request: dict[str, Any] = Field(description="What the approver is shown, computed by the definition (for an "
                                                 "agent's approval: the agent, its action and the action's input).")
     approvers: Approvers

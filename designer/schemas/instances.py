@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.read_models.instances import InstanceRowView
 from engine.runtime.clock import to_datetime
 from engine.runtime.views import HistoryEntry, InstanceView
+from engine.statuses import AttemptOutcome, InstanceStatus
 
 __all__ = [
     "ActionAttemptRead",
@@ -50,7 +51,7 @@ class InstanceSummary(BaseModel):
     version: int
     tenant: str
     state: str
-    status: str
+    status: InstanceStatus
     parent_id: str | None
     created_at: datetime
     updated_at: datetime
@@ -74,7 +75,7 @@ class ActionAttemptRead(BaseModel):
     attempt: int
     action: str
     agent: str | None
-    outcome: str = Field(description="'done', 'error', or 'retry' (a later attempt followed).")
+    outcome: AttemptOutcome = Field(description="'retry': a later attempt followed; 'lost': its worker stopped.")
     error: dict[str, Any] | None
     steps: list[dict[str, Any]] = Field(
         description="The tool calls the attempt made, in order: action, parameters, result or error, timestamp.")
@@ -94,7 +95,7 @@ class HistoryEntryRead(BaseModel):
     actor: str | None
     payload: Any
     context_change: Any
-    status: str
+    status: InstanceStatus
     guards: list[dict[str, Any]]
     policies: list[dict[str, Any]]
     at: datetime

@@ -3,6 +3,7 @@
 # the built assets committed so the Python package runs without Node. CI runs this; so can anyone:
 #   bash designer/ui/check_build.sh
 # To refresh the committed assets after changing the sources: (cd designer/ui && npm ci && npm run build)
+# After changing the API: .venv/bin/python -m designer.openapi_document, then the build (it regenerates the types).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,10 +13,20 @@ if grep -Eq '"resolved": *"https?://' package-lock.json; then
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
-npx --no-install tsc --noEmit -p tsconfig.json
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+
+# The API types are what openapi-typescript makes of the committed OpenAPI document (which
+# tests/designer/test_openapi_document.py keeps equal to what the app serves).
+npx --no-install openapi-typescript openapi.json --output "$out/openapi.gen.ts" >/dev/null 2>&1
+if ! diff "$out/openapi.gen.ts" src/api/openapi.gen.ts >"$out/types.diff"; then
+    echo "check_build: src/api/openapi.gen.ts is not what openapi.json generates; regenerate it and rebuild:" >&2
+    echo "    .venv/bin/python -m designer.openapi_document && (cd designer/ui && npm run build)" >&2
+    head -n 40 "$out/types.diff" >&2
+    exit 1
+fi
+npx --no-install tsc --noEmit -p tsconfig.json
 npx --no-install vite build --logLevel warn --outDir "$out/static" --emptyOutDir
 
 if ! diff -r "$out/static" ../static >"$out/diff.txt"; then

@@ -26,7 +26,7 @@ from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import drive, find_example, related_workflows
-from engine.runtime.snapshot import STATUSES
+from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
 
 __all__ = ["open_engine", "register_runtime_commands"]
@@ -112,7 +112,7 @@ def _exit_for(view: InstanceView, chosen: Example | None) -> None:
     """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting."""
     if chosen is not None and chosen.expect_state is not None and chosen.expect_state != view.state:
         fail(f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached '{view.state}'")
-    if view.status in ("failed", "cancelled", "stuck"):
+    if view.status in (InstanceStatus.FAILED, InstanceStatus.CANCELLED, InstanceStatus.STUCK):
         raise typer.Exit(ExitCode.FINDINGS)
     if not view.ended:
         raise typer.Exit(ExitCode.WAITING)

@@ -36,9 +36,9 @@ class StateChange(BaseModel):
 
 
 class StateDiff(BaseModel):
-    added: list[str] = Field(default_factory=list)
-    removed: list[str] = Field(default_factory=list)
-    changed: list[StateChange] = Field(default_factory=list)
+    added: list[str]
+    removed: list[str]
+    changed: list[StateChange]
 
 
 class TransitionRef(BaseModel):
@@ -57,9 +57,9 @@ class TransitionChange(BaseModel):
 
 
 class TransitionDiff(BaseModel):
-    added: list[TransitionRef] = Field(default_factory=list)
-    removed: list[TransitionRef] = Field(default_factory=list)
-    changed: list[TransitionChange] = Field(default_factory=list)
+    added: list[TransitionRef]
+    removed: list[TransitionRef]
+    changed: list[TransitionChange]
 
 
 class DefinitionDiff(BaseModel):
@@ -117,6 +117,7 @@ def _states(before: dict[str, Any], after: dict[str, Any]) -> StateDiff:
     diff = StateDiff(
         added=[s for s in after if s not in before],
         removed=[s for s in before if s not in after],
+        changed=[],
     )
     for state_id in (s for s in after if s in before):
         fields = _changed_fields(before[state_id], after[state_id])
@@ -130,6 +131,7 @@ def _transitions(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> T
     diff = TransitionDiff(
         added=[TransitionRef(key=k, index=i, transition=t) for k, (i, t) in new.items() if k not in old],
         removed=[TransitionRef(key=k, index=i, transition=t) for k, (i, t) in old.items() if k not in new],
+        changed=[],
     )
     for key, (index_after, transition) in new.items():
         if key not in old:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from engine.read_models._reading import reading
 from storage.codec import load, load_optional
+from storage.statuses import ApprovalStatus
 from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
 
 __all__ = [
@@ -38,7 +39,7 @@ class DecisionView:
     state: str
     actor: str
     decision: str
-    comment: Any
+    comment: str | None
     at: float
 
 
@@ -111,9 +112,9 @@ def _assigned(query: ApprovalQuery) -> sa.ColumnElement[bool] | None:
 def _where(query: ApprovalQuery) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = [_A.c.tenant == query.tenant]
     if query.status == "pending":
-        clauses.append(_A.c.status == "pending")
+        clauses.append(_A.c.status == ApprovalStatus.PENDING)
     elif query.status == "decided":
-        clauses.append(_A.c.status != "pending")
+        clauses.append(_A.c.status != ApprovalStatus.PENDING)
     if query.workflow_id is not None:
         clauses.append(_A.c.workflow_id == query.workflow_id)
     if query.instance_id is not None:

@@ -35,6 +35,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from engine.read_models._reading import reading
+from engine.runtime.snapshot import TERMINAL, InstanceStatus
+from storage.statuses import ApprovalStatus, AttemptOutcome
 from storage.tables.approvals import ApprovalRow
 from storage.tables.attempts import ActionAttemptRow
 from storage.tables.costs import CostRow
@@ -50,8 +52,7 @@ _H = HistoryRow.__table__  # type: ignore[attr-defined]
 _P = ApprovalRow.__table__  # type: ignore[attr-defined]
 _C = CostRow.__table__  # type: ignore[attr-defined]
 _D = DefinitionRow.__table__  # type: ignore[attr-defined]
-_ENDED = frozenset({"succeeded", "failed", "cancelled"})
-LOST = "lost"  # an attempt whose worker died (engine.runtime.lost_attempts)
+_ENDED = TERMINAL
 QA_FIELD = ("qa", "total")
 
 
@@ -177,7 +178,7 @@ class _Reader:
             if status not in _ENDED:
                 continue
             tally.ended += 1
-            tally.succeeded += status == "succeeded"
+            tally.succeeded += status == InstanceStatus.SUCCEEDED
             tally.duration += float(updated) - float(created)
             score = _qa_score(context)
             if score is not None:
@@ -213,12 +214,13 @@ class _Reader:
         """A task run, from its last attempt: ended when that attempt succeeded or failed — or was lost with its
         worker and the task was left (its error path) or the instance is stuck in it."""
         workflow_id, _root_id, _instance, task_seq, _attempt, outcome, _steps, at, entered_at, status, version = last
-        lost_for_good = outcome == LOST and (status == "stuck" or int(version) > int(task_seq))
-        if outcome not in ("done", "error") and not lost_for_good:
+        lost_for_good = outcome == AttemptOutcome.LOST and (
+            status == InstanceStatus.STUCK or int(version) > int(task_seq))
+        if outcome not in (AttemptOutcome.DONE, AttemptOutcome.ERROR) and not lost_for_good:
             return  # still being tried
         tally = self.tallies[workflow_id]
         tally.task_runs += 1
-        tally.task_successes += outcome == "done"
+        tally.task_successes += outcome == AttemptOutcome.DONE
         tally.latency += float(at) - float(entered_at)
 
     def approvals(self) -> None:
@@ -227,7 +229,7 @@ class _Reader:
         for workflow_id, root, status in self.connection.execute(statement):
             tally = self.tallies[workflow_id]
             tally.escalated.add(str(root))
-            tally.pending += status == "pending"
+            tally.pending += status == ApprovalStatus.PENDING
 
     def escalating_states(self) -> None:
         marked = _escalating_states(self.connection, set(self.tallies))

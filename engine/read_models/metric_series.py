@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from engine.read_models._reading import reading
+from engine.runtime.snapshot import TERMINAL, InstanceStatus
+from storage.statuses import ApprovalStatus
 from storage.tables.approvals import ApprovalRow
 from storage.tables.costs import CostRow
 from storage.tables.instances import InstanceRow
@@ -25,7 +27,7 @@ __all__ = ["MetricSeries", "collect_series", "percentile"]
 _I = InstanceRow.__table__  # type: ignore[attr-defined]
 _P = ApprovalRow.__table__  # type: ignore[attr-defined]
 _C = CostRow.__table__  # type: ignore[attr-defined]
-_ENDED = ("succeeded", "failed", "cancelled")
+_ENDED = tuple(sorted(TERMINAL))
 MAX_BUCKETS = 200
 
 
@@ -110,14 +112,14 @@ def collect_series(database: sa.Engine, *, tenant: str, since: float, until: flo
                 rows[began].started += 1
             if ended is not None:
                 rows[ended].ended += 1
-                rows[ended].failed += status != "succeeded"
+                rows[ended].failed += status != InstanceStatus.SUCCEEDED
             if began is not None and status in _ENDED:
                 durations[workflow].append(float(updated) - float(created))
         approvals = sa.select(_P.c.workflow_id, _P.c.status, _P.c.created_at, _P.c.decided_at).where(
             _P.c.tenant == tenant, _P.c.created_at >= since, _P.c.created_at < until,
             *([] if workflow_id is None else [_P.c.workflow_id == workflow_id]))
         for workflow, status, created, decided in connection.execute(approvals):
-            if status == "pending":
+            if status == ApprovalStatus.PENDING:
                 pending[workflow] += 1
                 waits[workflow].append(until - float(created))
             elif decided is not None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from engine.paths.recorded import Edge, EdgeStats, RecordedRuns
 from engine.read_models._reading import reading
+from engine.runtime.snapshot import TERMINAL
 from storage.tables.costs import CostRow
 from storage.tables.history import HistoryRow
 from storage.tables.instances import InstanceRow
@@ -24,7 +25,7 @@ RUN_LIMIT = 5000
 _I = InstanceRow.__table__  # type: ignore[attr-defined]
 _H = HistoryRow.__table__  # type: ignore[attr-defined]
 _C = CostRow.__table__  # type: ignore[attr-defined]
-_ENDED = ("succeeded", "failed", "cancelled")
+_ENDED = tuple(sorted(TERMINAL))
 
 
 def recorded_runs(database: sa.Engine, workflow_id: str, version: int, *, tenant: str | None = None,

@@ -16,13 +16,15 @@ from engine.runtime.action_runner import ActionOutcome
 from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
+from engine.runtime.job_payloads import action_payload
 from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
-from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import AttemptOutcome, JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["action_request", "finish_action"]
@@ -30,7 +32,7 @@ __all__ = ["action_request", "finish_action"]
 
 def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
                    memory: SharedMemory | None = None) -> ActionRequest:
-    payload = job.payload
+    payload = action_payload(job)
     return ActionRequest(
         action=payload["action"], input=payload["input"], context=instance.context, attempt=job.attempt,
         idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
@@ -59,8 +61,9 @@ def _within_budget(outcome: ActionOutcome, limit: float | None, agent: str | Non
     return replace(outcome, output=None, error_kind="budget_exceeded", error_message=message, retryable=False)
 
 
-def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: str, now: float) -> None:
-    payload = job.payload
+def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: AttemptOutcome,
+                    now: float) -> None:
+    payload = action_payload(job)
     assert job.instance_id is not None
     error = None if not outcome.failed else {"kind": outcome.error_kind, "message": outcome.error_message}
     AttemptStore(tx).record(AttemptRecord(
@@ -77,7 +80,7 @@ def _record_spend(tx: Transaction, job: JobRecord, outcome: ActionOutcome, insta
         return
     found = instance if instance is not None else InstanceStore(tx).get(job.instance_id)
     if found is not None:
-        payload = job.payload
+        payload = action_payload(job)
         record_cost(tx, found, state=payload["state"], action=payload["action"], agent=payload["agent"],
                     cost=outcome.cost, now=now)
 
@@ -91,7 +94,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     so the batch costs one statement per kind of write rather than per job; a lost lease or a stale instance
     fails the whole transaction, and the caller finishes its jobs one by one instead."""
     now = rt.clock.now()
-    payload = job.payload
+    payload = action_payload(job)
     jobs = JobStore(tx)
     outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
     plan = None if not outcome.failed else plan_retry(
@@ -101,14 +104,14 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         due = now + max(plan.delay_s, min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
         failure = {**_error(outcome, job.attempt), "rule": plan.rule, "retries": list(plan.retries)}
         if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
-            _record_attempt(tx, job, outcome, "retry", now)
+            _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
             _record_spend(tx, job, outcome, instance, now)
         return False
-    status = JOB_FAILED if outcome.failed else JOB_DONE
+    status = JobStatus.FAILED if outcome.failed else JobStatus.DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
     if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
         return False  # our lease lapsed and another worker holds the job: it will finish it
-    _record_attempt(tx, job, outcome, "error" if outcome.failed else "done", now)
+    _record_attempt(tx, job, outcome, AttemptOutcome.ERROR if outcome.failed else AttemptOutcome.DONE, now)
     assert job.instance_id is not None
     if instance is None:
         instance = InstanceStore(tx).get_for_update(job.instance_id)

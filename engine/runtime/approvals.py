@@ -14,6 +14,7 @@ from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
 from storage.approvals import ApprovalDecisionRecord, ApprovalRecord, ApprovalStore
 from storage.instances import InstanceRecord, InstanceStore
+from storage.statuses import ApprovalStatus
 from storage.transaction import Transaction
 
 __all__ = ["authorised", "decide_approval"]
@@ -83,7 +84,8 @@ def _maybe_fire(rt: Runtime, tx: Transaction, instance: InstanceRecord, pending:
     if decision == "approve" and len(approving) < pending.quorum:
         return instance
     now = rt.clock.now()
-    approvals.close(pending.id, status="approved" if decision == "approve" else "rejected", at=now)
+    closed = ApprovalStatus.APPROVED if decision == "approve" else ApprovalStatus.REJECTED
+    approvals.close(pending.id, status=closed, at=now)
     payload = {"actor": actor, "comment": comment, "approval": pending.id, "kind": pending.kind,
                "agent": pending.request.get("agent") if pending.kind == "agent" else None,
                "approvers": [d.actor for d in (approving if decision == "approve" else decisions)]}

@@ -8,7 +8,7 @@ from engine.definition import MapState, ParallelState, SubflowState
 from engine.runtime.core import Runtime
 from engine.runtime.joins import BranchEnd, join_verdict
 from engine.runtime.map_progress import map_item_event
-from engine.runtime.snapshot import SUCCEEDED, Event
+from engine.runtime.snapshot import HELD, RUNNING, SUCCEEDED, Event
 from engine.runtime.step import still_at, take_step
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
@@ -41,7 +41,7 @@ def _join_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: Par
         return None
     for branch_id in verdict.cancel:
         branch = instances.get_for_update(branch_id)
-        if branch is not None and branch.status in ("running", "held"):
+        if branch is not None and branch.status in (RUNNING, HELD):
             rt.writer.cancel(tx, branch, now=now, actor=None)
     return Event(verdict.outcome, verdict.payload, system=True)
 

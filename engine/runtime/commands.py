@@ -9,7 +9,7 @@ from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.idempotency import keep_response, kept_response
 from engine.runtime.queries import instance_view, load_instance
-from engine.runtime.snapshot import HELD, Event
+from engine.runtime.snapshot import HELD, TERMINAL, Event
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
 from storage.transaction import Transaction
@@ -80,7 +80,7 @@ def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Inst
 
     def work(tx: Transaction) -> InstanceView:
         instance = load_instance(tx, instance_id, lock=True)
-        if instance.status in ("succeeded", "failed", "cancelled"):
+        if instance.status in TERMINAL:
             raise TransitionNotAllowed("cancel", instance.state, f"the instance has ended ({instance.status})")
         return instance_view(rt.writer.cancel(tx, instance, now=rt.clock.now(), actor=actor))
 

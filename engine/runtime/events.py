@@ -12,6 +12,7 @@ from engine.definition.expressions import ExpressionError
 from engine.errors import InvalidInput
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
+from engine.runtime.job_payloads import DeliverPayload, JobKind
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from engine.runtime.variables import evaluate, evaluate_mapping
@@ -33,7 +34,8 @@ def publish_in(tx: Transaction, *, tenant: str, event_type: str, payload: Any, c
     event_id = EventStore(tx).insert(tenant=tenant, event_type=event_type, correlation_key=correlation_key,
                                      payload=payload, idempotency_key=idempotency_key, at=now, published_by=actor)
     if event_id is not None:
-        JobStore(tx).enqueue(kind="deliver", key=f"event:{event_id}", payload={"event_id": event_id}, due_at=now,
+        delivery: DeliverPayload = {"event_id": event_id}
+        JobStore(tx).enqueue(kind=JobKind.DELIVER, key=f"event:{event_id}", payload=delivery, due_at=now,
                              now=now, instance_id=None)
     return event_id
 

@@ -14,6 +14,7 @@ from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
 from storage.events import EventStore, EventWaitRecord
 from storage.jobs import JobStore
+from storage.statuses import ApprovalStatus
 
 __all__ = ["drive", "find_example", "related_workflows"]
 
@@ -94,7 +95,7 @@ def _play(engine: Engine, root: str, event: str, payload: Any, actor: str | None
     family = [v for v in _family(engine, root) if not v.ended]
     if event in ("approve", "reject"):
         for view in family:
-            pending = [a for a in engine.approvals(view.id) if a.status == "pending"]
+            pending = [a for a in engine.approvals(view.id) if a.status == ApprovalStatus.PENDING]
             if pending:
                 decide = engine.approve if event == "approve" else engine.reject
                 decide(view.id, actor=actor or "example", roles=pending[0].roles or ["example"],

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.definition import Join
+from engine.runtime.snapshot import TERMINAL, InstanceStatus
 
 __all__ = ["BranchEnd", "JoinVerdict", "join_verdict", "merged_changes"]
 
@@ -40,7 +41,7 @@ def merged_changes(base: dict[str, Any], ends: Sequence[BranchEnd]) -> dict[str,
     """The context keys succeeded branches changed, in branch order (a later branch wins a clash)."""
     merged: dict[str, Any] = {}
     for end in ends:
-        if end.status == "succeeded":
+        if end.status == InstanceStatus.SUCCEEDED:
             merged.update({k: v for k, v in end.context.items() if k not in base or base[k] != v})
     return merged
 
@@ -48,8 +49,8 @@ def merged_changes(base: dict[str, Any], ends: Sequence[BranchEnd]) -> dict[str,
 def join_verdict(join: Join, ends: Sequence[BranchEnd], base: dict[str, Any]) -> JoinVerdict:
     """`done` once enough branches succeeded (the rest are cancelled); `error` once that can no longer happen
     (with `continue`, only after every branch ended; with `cancel_others`, the running ones are cancelled)."""
-    running = [e for e in ends if e.status in ("running", "held", "stuck")]  # not ended: may still succeed
-    succeeded = [e for e in ends if e.status == "succeeded"]
+    running = [e for e in ends if e.status not in TERMINAL]  # not ended: may still succeed
+    succeeded = [e for e in ends if e.status == InstanceStatus.SUCCEEDED]
     needed = _needed(join, len(ends))
     summary = {e.name: {"status": e.status, "result": e.result, "error": e.error} for e in ends}
     if len(succeeded) >= needed:
@@ -59,7 +60,7 @@ def join_verdict(join: Join, ends: Sequence[BranchEnd], base: dict[str, Any]) ->
         return JoinVerdict("pending")
     if running and join.on_failure == "continue":
         return JoinVerdict("pending")
-    failed = sorted(e.name for e in ends if e.status in ("failed", "cancelled"))
+    failed = sorted(e.name for e in ends if e.status in (InstanceStatus.FAILED, InstanceStatus.CANCELLED))
     message = f"the join ({join.mode}) cannot be met; failed: {', '.join(failed)}"
     failure: dict[str, Any] = {"kind": "join", "message": message, "branches": summary}
     cancel = tuple(e.instance_id for e in running) if join.on_failure == "cancel_others" else ()

@@ -15,24 +15,26 @@ from typing import Any
 
 from engine import tracing
 from engine.runtime.core import Runtime
+from engine.runtime.job_payloads import JobKind, action_payload
 from engine.runtime.retries import parse_rules
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
-from storage.jobs import JOB_FAILED, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import AttemptOutcome, JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["LOST", "LOST_ATTEMPTS_WITHOUT_RETRY", "attempt_limit", "end_lost_task", "out_of_attempts",
            "record_lost_attempt"]
 
-LOST = "lost"
+LOST = "lost"  # the error kind of an attempt lost with its worker (its outcome: AttemptOutcome.LOST)
 LOST_ATTEMPTS_WITHOUT_RETRY = 3  # in all: a worker's crash is tried again twice
 
 
 def attempt_limit(job: JobRecord) -> int:
     """How many attempts the job's task has in all, lost ones included: the most any of its retry rules allows."""
-    rules = parse_rules(job.payload.get("retry"))
+    rules = parse_rules(action_payload(job).get("retry"))
     return max(rule.max_attempts for rule in rules) if rules else LOST_ATTEMPTS_WITHOUT_RETRY
 
 
@@ -44,22 +46,22 @@ def _lost_attempt(job: JobRecord) -> int:
 
 def out_of_attempts(job: JobRecord) -> bool:
     """A job reclaimed after its lease lapsed whose lost attempt was its task's last."""
-    return job.reclaimed and job.kind == "action" and job.attempt - 1 >= attempt_limit(job)
+    return job.reclaimed and job.kind == JobKind.ACTION and job.attempt - 1 >= attempt_limit(job)
 
 
 def _lost(job: JobRecord) -> dict[str, Any]:
     return {"kind": LOST, "message": f"the worker running attempt {_lost_attempt(job)} of the action "
-            f"'{job.payload['action']}' stopped before it finished (its lease lapsed)"}
+            f"'{action_payload(job)['action']}' stopped before it finished (its lease lapsed)"}
 
 
 def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> None:
     """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`);
     recorded once, however often the job was reclaimed for it."""
-    payload = job.payload
+    payload = action_payload(job)
     assert job.instance_id is not None
     AttemptStore(tx).record(AttemptRecord(
         job.instance_id, payload["seq"], _lost_attempt(job), payload["state"], payload["action"],
-        payload.get("agent"), LOST, _lost(job), [], None, now,
+        payload.get("agent"), AttemptOutcome.LOST, _lost(job), [], None, now,
     ))
 
 
@@ -72,9 +74,10 @@ def end_lost_task(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> I
              "message": f"{_lost(job)['message']}; all {attempts} attempts were lost with their workers"}
     assert job.instance_id is not None
     instance = InstanceStore(tx).get_for_update(job.instance_id)  # the instance's row first, as on every path
-    if not JobStore(tx).finish(job.id, owner=owner, status=JOB_FAILED, now=now, error=error):
+    if not JobStore(tx).finish(job.id, owner=owner, status=JobStatus.FAILED, now=now, error=error):
         return None
-    if instance is None or not still_at(instance, job.payload["seq"], job.payload["state"]):
+    payload = action_payload(job)
+    if instance is None or not still_at(instance, payload["seq"], payload["state"]):
         return None
-    with tracing.attached(job.payload.get("trace")):
+    with tracing.attached(payload.get("trace")):
         return take_step(rt, tx, instance, Event("error", error, system=True, escalates=True), now=now)

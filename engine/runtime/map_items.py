@@ -15,6 +15,7 @@ from typing import Any
 from engine.definition.expressions import ExpressionError
 from engine.definition.map_state import MAX_MAP_ITEMS, MapState
 from engine.runtime.effects import StartChild
+from engine.runtime.snapshot import TERMINAL, InstanceStatus
 from engine.runtime.variables import evaluate_json, evaluate_mapping
 
 __all__ = [
@@ -35,7 +36,6 @@ ITERATOR = "iterator"  # the branch name of a map's inline flow: `state.iterator
 MAP_ITEM = "(item)"  # the history event of the parent when one item ended and the map goes on
 _ITEM = re.compile(r"^(?P<base>.*)#(?P<index>\d+)$")
 _PLAIN_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_ENDED = frozenset({"succeeded", "failed", "cancelled"})
 
 
 class MapItemsError(Exception):
@@ -137,8 +137,8 @@ def map_verdict(state: MapState, tally: MapTally, total: int) -> MapVerdict:
     """After an item ended: fail once more items failed than tolerated (cancelling the running ones), finish
     once every item ended (the caller collects the results), else start as many next items as `max_concurrency`
     allows."""
-    failed = sorted(e.index for e in tally.others if e.status in ("failed", "cancelled"))
-    running = [e for e in tally.others if e.status not in _ENDED]
+    failed = sorted(e.index for e in tally.others if e.status in (InstanceStatus.FAILED, InstanceStatus.CANCELLED))
+    running = [e for e in tally.others if e.status not in TERMINAL]
     tolerated = state.tolerated(total)
     if len(failed) > tolerated:
         message = (f"{len(failed)} of {total} items failed (items {', '.join(map(str, failed))}); "

@@ -18,7 +18,7 @@ from engine.runtime.map_items import (
     map_verdict,
     split_item,
 )
-from engine.runtime.snapshot import RUNNING, Event
+from engine.runtime.snapshot import RUNNING, TERMINAL, Event
 from engine.runtime.variables import variables
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
@@ -70,7 +70,7 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     verdict = map_verdict(state, _tally(instances, parent.id, child.parent_seq), total)
     for item_id in verdict.cancel:
         item = instances.get_for_update(item_id)
-        if item is not None and item.status in ("running", "held", "stuck"):
+        if item is not None and item.status not in TERMINAL:
             rt.writer.cancel(tx, item, now=now, actor=None)
     if verdict.outcome == "done":
         results = _results(instances, parent.id, child.parent_seq, total)

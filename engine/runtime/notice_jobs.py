@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from typing import Any
 
 from engine.notifications import ApprovalNotice, NotificationSettings
 from engine.notifications.mail import send_notice_email
@@ -15,15 +14,17 @@ from engine.notifications.webhook import post_notice, post_slack
 from engine.runtime.approval_notices import NOTICE_JOB
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.core import Runtime
+from engine.runtime.job_payloads import JobKind, NotifyPayload, approval_notice_payload, notify_payload
 from engine.runtime.queries import approval_view
 from storage.approvals import ApprovalStore
-from storage.jobs import JOB_DONE, JOB_FAILED, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["NOTICE_JOBS", "run_notice_job"]
 
 log = logging.getLogger("statewright.notify")
-DELIVERY_JOB = "notify"
+DELIVERY_JOB = JobKind.NOTIFY
 NOTICE_JOBS = frozenset({NOTICE_JOB, DELIVERY_JOB})
 MAX_BACKOFF_S = 3600.0
 SEND_LEASE_S = 60.0  # outlasts one delivery: an SMTP or webhook call times out after 10 s
@@ -59,22 +60,22 @@ def _expand(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> None:
     """One delivery job per channel and recipient, written with the notice job's end (so exactly once)."""
     settings, now = rt.notifications, rt.clock.now()
     jobs = JobStore(tx)
-    found = None if settings is None else _notice(rt, tx, int(job.payload["approval_id"]), job.payload["event"],
-                                                  settings)
+    payload = approval_notice_payload(job)
+    found = None if settings is None else _notice(rt, tx, int(payload["approval_id"]), payload["event"], settings)
     if settings is not None and found is not None:
         notice, assignees = found
-        if "to" in job.payload:  # an escalation emails the approvers it added, not those told before
-            assignees = [(kind, name) for kind, name in job.payload["to"]]
+        if "to" in payload:  # an escalation emails the approvers it added, not those told before
+            assignees = [(kind, name) for kind, name in payload["to"]]
         targets = [("email", address) for address in settings.addresses(assignees)] if settings.email else []
         targets += [(channel, "") for channel in ("webhook", "slack") if channel in settings.channels]
         for channel, to in targets:
             jobs.enqueue(kind=DELIVERY_JOB, key=f"{DELIVERY_JOB}:{notice.approval_id}:{notice.event}:{channel}:{to}",
-                         payload={"channel": channel, "to": to, "notice": notice.as_dict()}, due_at=now, now=now,
+                         payload=NotifyPayload(channel=channel, to=to, notice=notice.as_dict()), due_at=now, now=now,
                          instance_id=notice.instance_id)
-    jobs.finish(job.id, owner=owner, status=JOB_DONE, now=now)
+    jobs.finish(job.id, owner=owner, status=JobStatus.DONE, now=now)
 
 
-def _send(settings: NotificationSettings | None, payload: dict[str, Any], now: float) -> None:
+def _send(settings: NotificationSettings | None, payload: NotifyPayload, now: float) -> None:
     if settings is None:
         raise OSError("no notification channel is configured in this worker")
     notice = ApprovalNotice.from_dict(payload["notice"])
@@ -98,12 +99,13 @@ def _deliver(rt: Runtime, job: JobRecord, owner: str) -> None:
     if not rt.write(lambda tx: JobStore(tx).renew_leases([job.id], owner=owner, until=until)):
         return
     error: str | None = None
+    payload = notify_payload(job)
     try:
-        _send(settings, job.payload, rt.clock.now())
+        _send(settings, payload, rt.clock.now())
     except (OSError, smtplib.SMTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"
-        log.warning("notice job %s (%s to %r) failed, attempt %s: %s", job.id, job.payload["channel"],
-                    job.payload["to"], job.attempt, error)
+        log.warning("notice job %s (%s to %r) failed, attempt %s: %s", job.id, payload["channel"],
+                    payload["to"], job.attempt, error)
     attempts = settings.max_attempts if settings is not None else 1
     rt.write(lambda tx: _record(tx, job, owner, error, now=rt.clock.now(), max_attempts=attempts))
 
@@ -112,11 +114,11 @@ def _record(tx: Transaction, job: JobRecord, owner: str, error: str | None, *, n
             max_attempts: int) -> None:
     jobs = JobStore(tx)
     if error is None:
-        jobs.finish(job.id, owner=owner, status=JOB_DONE, now=now)
+        jobs.finish(job.id, owner=owner, status=JobStatus.DONE, now=now)
     elif job.attempt < max_attempts:
         wait = min(MAX_BACKOFF_S, 5.0 * 2 ** (job.attempt - 1))
         jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=now + wait,
                          error={"kind": "delivery", "message": error}, now=now)
     else:
-        jobs.finish(job.id, owner=owner, status=JOB_FAILED, now=now, error={"kind": "delivery", "message": error,
+        jobs.finish(job.id, owner=owner, status=JobStatus.FAILED, now=now, error={"kind": "delivery", "message": error,
                                                                             "attempts": job.attempt})

@@ -8,7 +8,8 @@ from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event, publish_in
 from engine.runtime.views import PublishResult
 from storage.events import EventStore
-from storage.jobs import JOB_DONE, JobStore
+from storage.jobs import JobStore
+from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["publish_event"]
@@ -45,7 +46,7 @@ def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, cor
     if job_id is None:  # a worker took the delivery already
         return _result(rt, event_id, duplicate=False)
     delivery = deliver_event(rt, event_id)
-    rt.write(lambda tx: JobStore(tx).finish(job_id, owner=owner, status=JOB_DONE, now=rt.clock.now()))
+    rt.write(lambda tx: JobStore(tx).finish(job_id, owner=owner, status=JobStatus.DONE, now=rt.clock.now()))
     unmatched = not delivery.started and not delivery.delivered and correlation_key is None
     return PublishResult(event_id, False, delivery.started, delivery.delivered, unmatched=unmatched)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from engine.errors import RedriveRefused
 from engine.runtime.core import Runtime
 from engine.runtime.decide import REDRIVABLE, redrive_refusal
+from engine.runtime.job_payloads import JobKind, action_payload
 from engine.runtime.queries import instance_view, load_instance
 from engine.runtime.snapshot import REDRIVE, Event, Snapshot
 from engine.runtime.step import take_step
@@ -58,12 +59,12 @@ def failed_task_key(tx: Transaction, instance: InstanceRecord) -> str | None:
     its state, if the instance never left the state after that job was started (else the failure came later,
     before any action ran). A job that was itself a redrive passes on the key it was given."""
     jobs = [j for j in JobStore(tx).for_instance(instance.id)
-            if j.kind == "action" and j.payload.get("state") == instance.state]
+            if j.kind == JobKind.ACTION and j.payload.get("state") == instance.state]
     if not jobs:
         return None
-    job = jobs[-1]
-    since = HistoryStore(tx).for_instance(instance.id, after_seq=int(job.payload["seq"]))
+    payload = action_payload(jobs[-1])
+    since = HistoryStore(tx).for_instance(instance.id, after_seq=int(payload["seq"]))
     if any(row.from_state != instance.state or row.to_state != instance.state for row in since):
         return None
-    key = job.payload.get("idempotency_key", job.idempotency_key)
+    key = payload.get("idempotency_key", jobs[-1].idempotency_key)
     return str(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,15 +27,28 @@ __all__ = [
     "AgentLookup",
     "Environment",
     "Event",
+    "InstanceStatus",
     "Snapshot",
 ]
 
-RUNNING = "running"  # in a state, working or waiting
-HELD = "held"  # stopped at a policy's approval gate before the state's work starts
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-CANCELLED = "cancelled"
-STUCK = "stuck"  # a task ran out of attempts its workers never finished, with no error path: for an operator
+
+class InstanceStatus(StrEnum):
+    """An instance's status (`instances.status`; `history.status`: the status after that transition)."""
+
+    RUNNING = "running"  # in a state, working or waiting
+    HELD = "held"  # stopped at a policy's approval gate before the state's work starts
+    STUCK = "stuck"  # a task ran out of attempts its workers never finished, with no error path: for an operator
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+RUNNING = InstanceStatus.RUNNING
+HELD = InstanceStatus.HELD
+SUCCEEDED = InstanceStatus.SUCCEEDED
+FAILED = InstanceStatus.FAILED
+CANCELLED = InstanceStatus.CANCELLED
+STUCK = InstanceStatus.STUCK
 STATUSES = (RUNNING, HELD, STUCK, SUCCEEDED, FAILED, CANCELLED)
 TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
 

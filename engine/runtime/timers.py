@@ -11,6 +11,7 @@ from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.approvals import ApprovalStore
 from storage.instances import InstanceRecord, InstanceStore
+from storage.statuses import ApprovalStatus
 from storage.timers import TimerRecord, TimerStore
 from storage.transaction import Transaction
 
@@ -42,7 +43,7 @@ def _fire(rt: Runtime, tx: Transaction, timer: TimerRecord) -> None:
     if timer.fire == "timeout":
         approvals = ApprovalStore(tx)
         pending = approvals.pending_for_instance(instance.id)
-        approvals.close_for_instance(instance.id, status="timed_out", at=now)
+        approvals.close_for_instance(instance.id, status=ApprovalStatus.TIMED_OUT, at=now)
         if pending is not None and pending.id is not None:
             announce_approval(tx, pending, pending.id, "timed_out", now)
     payload = {"timer": timer.fire, "due_at": to_rfc3339(timer.due_at)}

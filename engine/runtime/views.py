@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from engine.runtime.clock import to_rfc3339
+from engine.runtime.snapshot import TERMINAL
 
 __all__ = [
     "ApprovalView",
@@ -58,7 +59,7 @@ class InstanceView:
 
     @property
     def ended(self) -> bool:
-        return self.status in ("succeeded", "failed", "cancelled")
+        return self.status in TERMINAL
 
     def as_dict(self) -> dict[str, Any]:
         found = asdict(self)

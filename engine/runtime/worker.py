@@ -23,6 +23,7 @@ from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
 from engine.runtime.heartbeat import Heartbeat, lease_for
+from engine.runtime.job_payloads import JobKind, action_payload, child_done_payload, deliver_payload
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
 from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
@@ -30,7 +31,8 @@ from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
 from engine.runtime.timers import fire_next_timer, next_timer_due
 from storage.instances import InstanceRecord, InstanceStore
-from storage.jobs import JOB_DONE, JobRecord, JobStore
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["Worker"]
@@ -72,11 +74,11 @@ class Worker:
         def work(tx: Transaction) -> list[_Claimed]:
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
             for job in jobs:
-                if job.reclaimed and job.kind == "action" and job.instance_id:
+                if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id:
                     record_lost_attempt(tx, job, now)
-            wanted = [j.instance_id for j in jobs if j.kind == "action" and j.instance_id]
+            wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
             instances = InstanceStore(tx).get_many(wanted)
-            return [_Claimed(j, instances.get(j.instance_id) if j.kind == "action" and j.instance_id else None)
+            return [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
                     for j in jobs]
 
         return self.rt.write(work)
@@ -87,7 +89,7 @@ class Worker:
         with self.heartbeat.holding(item.job.id for item in claimed):
             actions = []
             for item in claimed:
-                if item.job.kind != "action":
+                if item.job.kind != JobKind.ACTION:
                     self._other(item.job)
                 elif out_of_attempts(item.job):
                     self._end_lost(item.job)
@@ -118,11 +120,11 @@ class Worker:
     def _call(self, item: _Claimed) -> Call | None:
         if item.instance is None:
             return None
-        payload = item.job.payload
-        version = payload.get("agent_version")
-        agent = self.rt.deployments.agents.version(payload["agent"], version) if version else None
+        payload = action_payload(item.job)
+        agent_id, version = payload["agent"], payload.get("agent_version")
+        agent = self.rt.deployments.agents.version(agent_id, version) if agent_id and version else None
         request = action_request(item.job, item.instance, agent, self.memory)
-        return (self.rt.handlers.get(request.action), request, item.job.payload.get("timeout_s"))
+        return (self.rt.handlers.get(request.action), request, payload.get("timeout_s"))
 
     def _finish_actions(self, outcomes: list[tuple[_Claimed, ActionOutcome]]) -> None:
         """Commit the batch's outcomes in one transaction, deciding on the instances as claimed (not read
@@ -152,16 +154,16 @@ class Worker:
 
     def _other(self, job: JobRecord) -> None:
         try:
-            if job.kind == "child_done":
-                child_id = job.payload["child_id"]
+            if job.kind == JobKind.CHILD_DONE:
+                child_id = child_done_payload(job)["child_id"]
 
                 def resume(tx: Transaction) -> None:
                     resume_parent(self.rt, tx, child_id)
                     self._done(tx, job)
 
                 self.rt.write(resume)
-            elif job.kind == "deliver":
-                deliver_event(self.rt, int(job.payload["event_id"]))
+            elif job.kind == JobKind.DELIVER:
+                deliver_event(self.rt, int(deliver_payload(job)["event_id"]))
                 self.rt.write(lambda tx: self._done(tx, job))
             elif job.kind in NOTICE_JOBS:
                 run_notice_job(self.rt, job, self.owner)
@@ -171,7 +173,7 @@ class Worker:
             log.exception("job %s (%s) failed; it runs again when its lease lapses", job.id, job.kind)
 
     def _done(self, tx: Transaction, job: JobRecord) -> bool:
-        return JobStore(tx).finish(job.id, owner=self.owner, status=JOB_DONE, now=self.rt.clock.now())
+        return JobStore(tx).finish(job.id, owner=self.owner, status=JobStatus.DONE, now=self.rt.clock.now())
 
     # --- loops ----------------------------------------------------------------------------------------
     def run_once(self) -> int:

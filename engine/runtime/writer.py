@@ -29,6 +29,7 @@ from engine.runtime.effects import (
     RunAction,
     StartChild,
 )
+from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.memory import memory_variable
 from engine.runtime.snapshot import (
@@ -51,6 +52,7 @@ from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
+from storage.statuses import ApprovalStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
 
@@ -160,7 +162,8 @@ class DecisionWriter:
         if leaving_wait:
             EventStore(tx).cancel_waits(after.id)
         if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
-            JobStore(tx).enqueue(kind="child_done", key=f"child:{after.id}", payload={"child_id": after.id},
+            done: ChildDonePayload = {"child_id": after.id}
+            JobStore(tx).enqueue(kind=JobKind.CHILD_DONE, key=f"child:{after.id}", payload=done,
                                  due_at=now, now=now, instance_id=after.parent_id, defer=True)
         return after
 
@@ -173,10 +176,11 @@ class DecisionWriter:
     # --- effects --------------------------------------------------------------------------------------
     def _apply(self, tx: Transaction, instance: InstanceRecord, seq: int, effect: Effect, now: float) -> None:
         if isinstance(effect, RunAction):
-            payload = {"seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
-                       "agent": effect.agent, "timeout_s": effect.timeout_s,
-                       "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
-                       "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
+            payload: ActionPayload = {
+                "seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
+                "agent": effect.agent, "timeout_s": effect.timeout_s,
+                "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
+                "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
             trace = tracing.current_carrier()
@@ -184,7 +188,7 @@ class DecisionWriter:
                 payload["trace"] = trace
             if effect.idempotency_key is not None:
                 payload["idempotency_key"] = effect.idempotency_key
-            JobStore(tx).enqueue(kind="action", key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
+            JobStore(tx).enqueue(kind=JobKind.ACTION, key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
                                  instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
@@ -204,7 +208,7 @@ class DecisionWriter:
         record = ApprovalRecord(
             id=None, instance_id=instance.id, seq=seq, tenant=instance.tenant, workflow_id=instance.workflow_id,
             state=effect.state, kind=effect.kind, policy_id=effect.policy_id, quorum=effect.quorum,
-            request=effect.request, status="pending", due_at=effect.due_at, created_at=now,
+            request=effect.request, status=ApprovalStatus.PENDING, due_at=effect.due_at, created_at=now,
         )
         assignees = [("user", u) for u in effect.users] + [("role", r) for r in effect.roles]
         approval_id = ApprovalStore(tx).open(record, assignees)
@@ -241,7 +245,7 @@ class DecisionWriter:
         if clear.event_waits and event_waits:
             EventStore(tx).cancel_waits(instance.id)
         if clear.approvals:
-            ApprovalStore(tx).close_for_instance(instance.id, status="cancelled", at=now)
+            ApprovalStore(tx).close_for_instance(instance.id, status=ApprovalStatus.CANCELLED, at=now)
         if clear.jobs:
             JobStore(tx).cancel_for_instance(instance.id, now=now)
         if clear.children:

@@ -1,208 +1,60 @@
-// The shapes docs/api.md documents, as the UI reads them.
+// The shapes the API serves, as the UI reads them: aliases onto the types generated from the served OpenAPI
+// document (openapi.gen.ts, built by `npm run api-types` from openapi.json; see designer/openapi_document.py).
+// Where the document declares a free-form object (an effect, a tool call, an agent's approval request), the UI's
+// reading of it is written here, marked as such; everything else comes from the server's models.
 import type { Finding } from "../model/findings";
 import type { Workflow } from "../model/workflow";
+import type { components } from "./openapi.gen";
 
-export type Permission = "read" | "edit_drafts" | "publish" | "operate" | "decide" | "admin";
+type Schemas = components["schemas"];
+/** `T` with the named fields optional: a request body's fields that the server defaults. */
+type Defaulted<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
-export interface Me {
-  username: string;
-  display_name: string | null;
-  tenant: string;
-  roles: string[];
-  approver_roles: string[];
-  permissions: Permission[];
-}
+export type Me = Schemas["MeRead"];
+export type Permission = Me["permissions"][number];
 
-export interface Page<T> {
+/** A page of a listing; every `Page_…_` of the document has this shape. */
+export interface Page<T> extends Omit<Schemas["Page_InstanceSummary_"], "items"> {
   items: T[];
-  total: number;
-  limit: number;
-  offset: number;
 }
 
-export interface DefinitionSummary {
-  id: string;
-  title: string;
-  description: string | null;
-  latest_version: number;
-  versions: number;
-  states: number;
-  transitions: number;
-  published_at: string;
-  drafts: number;
-}
+export type DefinitionSummary = Schemas["DefinitionSummary"];
+export type VersionSummary = Schemas["VersionSummary"];
+/** The document says `definition` is an object; it is a workflow the server has validated. */
+export type VersionDetail = Omit<Schemas["VersionDetail"], "definition"> & { definition: Workflow };
 
-export interface VersionSummary {
-  workflow_id: string;
-  version: number;
-  title: string;
-  published_at: string;
-}
+export type StateChange = Schemas["StateChange"];
+export type TransitionDiffEntry = Schemas["TransitionRef"];
+export type TransitionChange = Schemas["TransitionChange"];
+export type Diff = Schemas["DefinitionDiff"];
 
-export interface VersionDetail extends VersionSummary {
-  definition: Workflow;
-}
+export type DraftSummary = Schemas["DraftSummary"];
+export type Draft = Schemas["DraftRead"];
 
-export interface StateChange {
-  id: string;
-  fields: string[];
-  before: unknown;
-  after: unknown;
-}
+/** `Finding` is the editor's (model/findings.ts), checked against the served one below. */
+export type ValidationReport = Omit<Schemas["ValidationReport"], "findings"> & { findings: Finding[] };
 
-export interface TransitionDiffEntry {
-  key: string;
-  index: number;
-  transition: unknown;
-}
-
-export interface TransitionChange {
-  key: string;
-  fields: string[];
-  before: unknown;
-  after: unknown;
-  index_before: number;
-  index_after: number;
-}
-
-export interface Diff {
-  workflow_id: string;
-  from_version: number;
-  to_version: number;
-  states: { added: string[]; removed: string[]; changed: StateChange[] };
-  transitions: { added: TransitionDiffEntry[]; removed: TransitionDiffEntry[]; changed: TransitionChange[] };
-  fields: string[];
-}
-
-export interface DraftSummary {
-  id: string;
-  workflow_id: string | null;
-  title: string | null;
-  base_version: number | null;
-  revision: number;
-  created_by: string;
-  created_at: string;
-  updated_by: string;
-  updated_at: string;
-}
-
-export interface Draft extends DraftSummary {
-  content: Record<string, unknown>;
-}
-
-export interface ValidationReport {
-  valid: boolean;
-  errors: number;
-  warnings: number;
-  findings: Finding[];
-}
-
-export interface LayoutBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface Layout {
-  states: Record<string, LayoutBox>;
-  width: number;
-  height: number;
-}
+export type LayoutBox = Schemas["LayoutBox"];
+export type Layout = Schemas["LayoutRead"];
 
 export type DiagramFormat = "svg" | "png" | "pdf" | "dot" | "mermaid";
 
-export interface SimulationEvent {
-  event: string;
-  payload?: Record<string, unknown>;
-  actor?: string;
-}
+export type SimulationEvent = Defaulted<Schemas["SimulatedEvent"], "actor" | "payload">;
+export type GuardValue = Schemas["GuardValue"];
 
-export interface GuardValue {
-  transition: number;
-  dest?: string;
-  guard: string | null;
-  value: boolean | null;
-  error?: string | null;
-}
-
-/** What the engine decided to do in a step (run an action, ask for approval, arm a timer, ...). */
+/** The UI's reading of an effect (free-form in the document): what the engine decided to do in a step. */
 export interface Effect {
   type: string;
   [detail: string]: unknown;
 }
 
-export interface SimulationStep {
-  index: number;
-  /** The trigger; `(start)` for the first step, `(auto)` for an automatic move. */
-  event: string;
-  actor: string | null;
-  from_state: string | null;
-  to_state: string;
-  transition: number | null;
-  guards: GuardValue[];
-  changes: Record<string, unknown>;
-  context: Record<string, unknown>;
-  status: InstanceStatus;
-  policies: unknown[];
-  effects: Effect[];
-  error: unknown;
-}
+export type InstanceStatus = Schemas["InstanceStatus"];
+export type SimulationStep = Omit<Schemas["SimulationStep"], "effects"> & { effects: Effect[] };
+export type SimulationResult = Omit<Schemas["SimulationResult"], "steps"> & { steps: SimulationStep[] };
 
-/** `stuck`: a task's attempts were all lost with their workers and it has no error path — for an operator. */
-export type InstanceStatus = "running" | "held" | "stuck" | "succeeded" | "failed" | "cancelled";
+export type ApprovalSummary = Schemas["ApprovalSummary"];
 
-export interface SimulationResult {
-  state: string;
-  status: InstanceStatus;
-  context: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  error: unknown;
-  steps: SimulationStep[];
-  visited: string[];
-  rejected: { index: number; event: string; state: string; detail: string }[];
-}
-
-export interface ApprovalSummary {
-  id: number;
-  instance_id: string;
-  workflow_id: string;
-  state: string;
-  /** `state`: an approval state; `policy`: a policy's approval gate; `agent`: an agent whose policy requires a
-   * person's approval before each of its actions. */
-  kind: "state" | "policy" | "agent";
-  policy_id: string | null;
-  status: string;
-  /** What the approver is shown, computed by the definition (an agent's: the agent, its action and input). */
-  request: Record<string, unknown>;
-  approvers: { roles: string[]; users: string[] };
-  quorum: number;
-  approvals: number;
-  requested_at: string;
-  due_at: string | null;
-  decided_at: string | null;
-}
-
-export interface HistoryEntry {
-  seq: number;
-  from_state: string | null;
-  to_state: string;
-  /** The trigger; the engine's own moves are `(start)`, `(auto)`, `(cancel)` and `(redrive)`. */
-  event: string;
-  actor: string | null;
-  payload: unknown;
-  context_change: Record<string, unknown> | null;
-  status: InstanceStatus;
-  guards: GuardValue[];
-  policies: unknown[];
-  at: string;
-  duration_s: number | null;
-  cost: number | null;
-  /** On the transition that leaves a task: each attempt of its action, with the tool calls it made. */
-  attempts: ActionAttempt[];
-}
-
-/** One tool call an action made: the tool, its parameters, and what came back or what went wrong. */
+/** The UI's reading of one tool call (free-form in the document): the tool, its parameters, what came back. */
 export interface ToolStep {
   action: string;
   parameters: Record<string, unknown>;
@@ -212,26 +64,24 @@ export interface ToolStep {
   step_id?: string;
 }
 
-/** An error as the engine records it: a kind (`timeout`, `validation`, ...) and a message, maybe more. */
+/** The UI's reading of a recorded error (free-form in the document): a kind and a message, maybe more. */
 export interface ActionError {
   kind?: string;
   message?: string;
   [detail: string]: unknown;
 }
 
-/** One attempt of a task's action; `retry` when a later attempt followed it, `lost` when its worker stopped. */
-export interface ActionAttempt {
-  attempt: number;
-  action: string;
-  agent: string | null;
-  outcome: "done" | "error" | "retry" | "lost";
-  error: ActionError | null;
+export type ActionAttempt = Omit<Schemas["ActionAttemptRead"], "steps" | "error"> & {
   steps: ToolStep[];
-  cost: number | null;
-  at: string;
-}
+  error: ActionError | null;
+};
 
-/** The request of an approval of kind `agent`: who wants to run what, with which input. */
+export type HistoryEntry = Omit<Schemas["HistoryEntryRead"], "attempts" | "guards"> & {
+  attempts: ActionAttempt[];
+  guards: GuardValue[];
+};
+
+/** The UI's reading of the request of an approval of kind `agent` (free-form in the document). */
 export interface AgentApprovalRequest {
   agent: string;
   agent_name: string;
@@ -241,129 +91,27 @@ export interface AgentApprovalRequest {
   reason: string;
 }
 
-export interface Decision {
-  approval_id: number;
-  instance_id: string;
-  workflow_id: string;
-  state: string;
-  decision: "approve" | "reject";
-  comment: string | null;
-  actor: string;
-  decided_at: string;
-}
+export type Decision = Schemas["DecisionRead"];
+export type InstanceSummary = Schemas["InstanceSummary"];
+export type ApprovalDetail = Omit<Schemas["ApprovalDetail"], "history"> & { history: HistoryEntry[] };
+export type Timer = Schemas["TimerRead"];
+export type InstanceDetail = Schemas["InstanceDetail"];
 
-export interface InstanceSummary {
-  id: string;
-  workflow_id: string;
-  version: number;
-  tenant: string;
-  state: string;
-  status: InstanceStatus;
-  parent_id: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface ApprovalDetail extends ApprovalSummary {
-  description: string | null;
-  context: Record<string, unknown>;
-  instance: InstanceSummary;
-  decisions: Decision[];
-  history: HistoryEntry[];
-}
-
-export interface Timer {
-  fire: string;
-  due_at: string;
-}
-
-export interface InstanceDetail extends InstanceSummary {
-  context: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  error: unknown;
-  started_by: string | null;
-  path: string[];
-  pending_approvals: ApprovalSummary[];
-  timers: Timer[];
-  cost: number | null;
-  /** The events a caller may send now; the runtime's own (done, approve, timeout, ...) are left out. */
-  accepted_events: string[];
-  /** Whether POST …/redrive would resume it now: a failed top-level instance with a failed step to resume. */
-  redrivable: boolean;
-}
-
+export type PathStep = Schemas["StepReport"];
+export type PathReport = Schemas["PathReport"];
+export type PathsReport = Schemas["PathsReport"];
 /** Seconds and dollars from least to most; null worst: no declared limit (time) or unknown (cost). */
-export interface PathFigures {
-  best_s: number;
-  worst_s: number | null;
-  expected_s: number | null;
-  cost_best: number;
-  cost_worst: number | null;
-  cost_expected: number | null;
-}
-
-/** One step of a path: leaving `state` by transition `transition` (engine.paths.report.StepReport). */
-export interface PathStep extends PathFigures {
-  state: string;
-  transition: number;
-  trigger: string | null;
-  dest: string;
-  recorded: number;
-}
-
-export interface PathReport extends PathFigures {
-  number: number;
-  states: string[];
-  final: string;
-  outcome: string;
-  probability: number | null;
-  runs_taken: number;
-  critical: boolean;
-  sla_at_risk: boolean;
-  unrecorded_steps: number;
-  loops: number[];
-  steps: PathStep[];
-}
+export type PathFigures = Pick<
+  PathReport,
+  "best_s" | "worst_s" | "expected_s" | "cost_best" | "cost_worst" | "cost_expected"
+>;
 
 /** One event of a path's script: sent while the flow waits in `state`; afterwards it has entered `expect`. */
-export interface PathCue {
-  event: string;
-  payload: Record<string, unknown>;
-  actor: string | null;
-  state: string;
-  transition: number | null;
-  expect: string[];
-  words: string;
-}
-
+export type PathCue = Schemas["Cue"];
 /** How to play one path in the simulator (POST /api/simulate/path), checked there once by the server. */
-export interface PathPlay {
-  workflow: string;
-  version: number;
-  states: string[];
-  final: string;
-  outcome: string;
-  playable: boolean;
-  reason: string | null;
-  context: Record<string, unknown>;
-  start: string[];
-  cues: PathCue[];
-  followed: boolean;
-  verdict: string;
-}
+export type PathPlay = Schemas["PathPlay"];
 
-/** Each simple path's time and cost (POST /api/paths, GET /api/definitions/{id}/paths). */
-export interface PathsReport {
-  workflow: string;
-  version: number;
-  paths: PathReport[];
-  limit: number;
-  bounded: boolean;
-  critical: number | null;
-  sla_s: number | null;
-  basis: "history" | "declared";
-  runs: number;
-  runs_on_paths: number;
-  min_runs: number;
-  notes: string[];
-}
+// The editor's Finding must stay what the server sends: each assignable to the other.
+type Served = Schemas["Finding"];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const findingMatchesServed: Same<Required<Finding>, Required<Served>> = true;

@@ -137,7 +137,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
             <pre className="mono context-json" data-testid="instance-context">
               {JSON.stringify(data.context, null, 2)}
             </pre>
-            {data.result && (
+            {data.result != null && (
               <>
                 <h3>Result</h3>
                 <pre className="mono context-json">{JSON.stringify(data.result, null, 2)}</pre>

@@ -1,0 +1,68 @@
+"""What a queued job carries is what its kind's TypedDict (engine.runtime.job_payloads) declares: every key it
+requires, no key it does not name, and the stored JSON unchanged by the typing (the same keys as before)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runtime_support import edge, final, finished, task, workflow
+
+from engine.runtime.actions import ActionRequest
+from engine.runtime.engine import Engine
+from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, DeliverPayload, JobKind
+from storage.jobs import JobRecord, JobStore
+
+
+def _fits(payload: dict[str, Any], declared: Any) -> None:
+    assert declared.__required_keys__ <= set(payload), declared.__required_keys__ - set(payload)
+    assert set(payload) <= set(declared.__annotations__), set(payload) - set(declared.__annotations__)
+
+
+def _jobs(engine: Engine, instance_id: str | None = None) -> list[JobRecord]:
+    def read(tx: Any) -> list[JobRecord]:
+        store = JobStore(tx)
+        if instance_id is not None:
+            return store.for_instance(instance_id)
+        rows = tx.all("SELECT idempotency_key FROM jobs ORDER BY id")
+        return [job for (key,) in rows if (job := store.find(key)) is not None]
+
+    return engine.runtime.read(read)
+
+
+def test_an_action_job_carries_its_declared_payload(engine: Engine) -> None:
+    engine.deploy(workflow({"work": task("work", input={"n": "n + 1"}), "ok": final()},
+                           [edge("work", "ok", "done")],
+                           context={"type": "object", "properties": {"n": {"type": "integer"}}}))
+    engine.register("work")(lambda request: {"n": request.input["n"]})
+    started = engine.start("flow", {"n": 1})
+    (job,) = _jobs(engine, started.id)
+    assert job.kind == JobKind.ACTION
+    _fits(job.payload, ActionPayload)
+    assert {k: job.payload[k] for k in ("seq", "state", "action", "input", "agent", "retry")} == {
+        "seq": 1, "state": "work", "action": "work", "input": {"n": 2}, "agent": None, "retry": None}
+    assert finished(engine, started).status == "succeeded"
+
+
+def test_a_child_end_and_a_published_event_carry_theirs(engine: Engine) -> None:
+    engine.deploy(workflow({"wait": {"type": "wait", "event": {"type": "paid", "correlation": "order_id"}},
+                            "ok": final()}, [edge("wait", "ok", "done")], id="child",
+                           context={"type": "object", "properties": {"order_id": {"type": "string"}}}))
+    engine.deploy(workflow({"sub": {"type": "subflow", "workflow": "child", "input": {"order_id": "'A-1'"}},
+                            "ok": final()}, [edge("sub", "ok", "done")]))
+    parent = engine.start("flow", {})
+    engine.run_until_idle()
+    assert engine.publish("paid", {"amount": 3}, correlation_key="A-1").delivered
+    engine.run_until_idle()
+    kinds = {job.kind: job.payload for job in _jobs(engine)}
+    _fits(kinds[JobKind.DELIVER], DeliverPayload)
+    _fits(kinds[JobKind.CHILD_DONE], ChildDonePayload)
+    assert engine.get(parent.id).status == "succeeded"
+
+
+def test_a_handler_reads_the_payload_it_was_queued_with(engine: Engine) -> None:
+    engine.deploy(workflow({"work": task("work", input={"greeting": "'hi'"}), "ok": final()},
+                           [edge("work", "ok", "done")]))
+    seen: list[ActionRequest] = []
+    engine.register("work")(lambda request: seen.append(request) or {})
+    finished(engine, engine.start("flow", {}))
+    assert [(r.action, r.state, r.input) for r in seen] == [("work", "work", {"greeting": "hi"})]
