@@ -37,6 +37,7 @@ from designer.api.instances import InstanceController
 from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
 from designer.api.paths import PathController
+from designer.api.prices import PriceController
 from designer.api.publication import PublicationController
 from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
@@ -72,6 +73,7 @@ ROUTES: list[ControllerRouterHandler] = [
     ApprovalController,
     EventController,
     MetricsController,
+    PriceController,
     prometheus_metrics,
     SandboxController,
     InteropController,

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
 
-from engine.definition.base import Expression, Identifier, Model
+from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
 from engine.definition.map_state import MapIterator, MapState
@@ -176,7 +176,8 @@ class ApprovalState(_StateBase):
 
 
 class WaitEvent(Model):
-    type: Identifier = Field(description="The event type awaited, e.g. 'payment_received'.")
+    type: EventType = Field(description="The event type awaited, e.g. 'payment_received' or "
+                                        "'statewright.instance.finished'.")
     correlation: Expression | None = Field(
         None, description="CEL computing the key an event's `correlation_key` must equal, e.g. 'order.id'."
     )
