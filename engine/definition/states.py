@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
 
+from engine.definition.ask_user import AskUser
 from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
@@ -133,6 +134,9 @@ class TaskState(_StateBase):
         "names the kind applies), or one policy object (shorthand for one rule)."
     )
     timeout_s: float | None = Field(None, gt=0, le=86_400, description="Seconds before an attempt fails.")
+    ask_user: AskUser | None = Field(
+        None, description="Recovery by asking the requester: on a failure of the named kinds (after the retries), "
+                          "wait for their reply, then run the action again with it.")
 
 
 class ChoiceState(_StateBase):
