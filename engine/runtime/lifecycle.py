@@ -18,18 +18,21 @@ from typing import Any, Literal
 from engine.definition import State, TaskState
 from engine.definition.lifecycle_events import (
     APPROVAL_NEEDED,
+    INPUT_REQUESTED,
     INSTANCE_FINISHED,
     LIFECYCLE_EVENTS,
     TASK_COMPLETED,
     TASK_FAILED,
 )
 from engine.errors import InvalidInput
+from engine.runtime.asking import ASK
 from engine.runtime.decide import Decision, Step
 from engine.runtime.effects import RequestApproval
 from engine.runtime.event_outbox import publish_in
 from engine.runtime.snapshot import TERMINAL
 from storage.costs import CostStore
 from storage.definitions import DefinitionStore
+from storage.history import HistoryStore
 from storage.instances import InstanceRecord
 from storage.transaction import Transaction
 
@@ -110,6 +113,9 @@ class LifecycleEvents:
                 if isinstance(state, TaskState):
                     _publish_task(tx, after, step, wanted=wanted, state=state, seq=seq, now=now,
                                   cost=cost if index == 0 else None)
+            elif step.event == ASK and INPUT_REQUESTED in wanted:
+                starter = decision.steps[0].actor if before.version == 0 else _starter(tx, after.id)
+                _publish_ask(tx, after, step, requester=starter, seq=seq, now=now)
         if INSTANCE_FINISHED in wanted and after.status in TERMINAL and before.status not in TERMINAL:
             error = after.error if isinstance(after.error, dict) else None
             payload = {**_about(after), "state": after.state, "status": after.status, "outcome": after.status,
@@ -145,6 +151,22 @@ def _publish_task(tx: Transaction, instance: InstanceRecord, step: Step, *, want
                "error_kind": None if error is None else error.get("kind"),
                "error": error if failed else None}
     _emit(tx, event_type, instance, payload=payload, key=f"{instance.id}:{seq}", now=now)
+
+
+def _starter(tx: Transaction, instance_id: str) -> str | None:
+    first = HistoryStore(tx).for_instance(instance_id, limit=1)
+    return first[0].actor if first else None
+
+
+def _publish_ask(tx: Transaction, instance: InstanceRecord, step: Step, *, requester: str | None, seq: int,
+                 now: float) -> None:
+    """The question a task asks, with how to reply, addressed to the requester: who started the instance."""
+    asked = next((value for value in step.changes.values() if isinstance(value, dict) and "question" in value), {})
+    payload = {**_about(instance), "state": step.source, "seq": seq, "question": asked.get("question"),
+               "error": asked.get("error"), "asks": asked.get("asks"), "requester": requester,
+               "reply_event": asked.get("event"), "correlation_key": asked.get("correlation_key"),
+               "due_at": asked.get("due_at")}
+    _emit(tx, INPUT_REQUESTED, instance, payload=payload, key=f"{instance.id}:{seq}", now=now)
 
 
 def _emit(tx: Transaction, event_type: str, instance: InstanceRecord, *, payload: dict[str, Any], key: str,

@@ -127,3 +127,18 @@ def test_a_malformed_ask_is_refused_at_load(engine: Engine, ask: dict[str, Any],
     definition["states"]["lookup"]["ask_user"] = {k: v for k, v in merged.items() if v is not None}
     with pytest.raises(InvalidDefinition, match=message):
         engine.deploy(definition)
+
+
+def test_a_notifier_flow_hears_the_question_addressed_to_the_requester(engine: Engine) -> None:
+    engine.deploy(_flow())
+    engine.deploy(workflow({"tell": final()}, [], id="notifier", starts_on=[
+        {"event": "statewright.input.requested",
+         "context": {"to": "event.requester", "question": "event.question", "reply_as": "event.reply_event",
+                     "key": "event.correlation_key"}}]))
+    _accounts(engine, [])
+    run = finished(engine, engine.start("accounts", {"name": "acme"}, actor="dana"))
+    engine.run_until_idle()
+    (note,) = engine.list_instances(workflow_id="notifier")
+    assert engine.get(note.id).context == {
+        "to": "dana", "question": "Which account did you mean? no account named acme", "reply_as": "user_reply",
+        "key": run.id}
