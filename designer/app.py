@@ -38,6 +38,7 @@ from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
 from designer.api.migration import MigrationController
 from designer.api.paths import PathController
+from designer.api.prices import PriceController
 from designer.api.publication import PublicationController
 from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
@@ -74,6 +75,7 @@ ROUTES: list[ControllerRouterHandler] = [
     ApprovalController,
     EventController,
     MetricsController,
+    PriceController,
     prometheus_metrics,
     SandboxController,
     InteropController,

@@ -5,7 +5,9 @@ Given the deployed agents, a task that names one is simulated under its policies
 agent that requires approval holds the instance at its gate until an `approve` or `reject` is sent (a reject
 takes the task's error path). An `error` sent to a task is a failed attempt: the task's retry rules try it again
 (a step in place, designer.simulated_retries) until a rule is spent or none names the kind, and only then does
-the error take an `error` transition. Budgets are not simulated: the simulation has no tenant spend."""
+the error take an `error` transition — unless the task asks the user about that kind (`ask_user`): it then waits
+for the reply, sent as `done` (the action is started again with it), or `timeout` (the error goes on). Budgets
+are not simulated: the simulation has no tenant spend."""
 
 from __future__ import annotations
 
@@ -169,6 +171,15 @@ class _Recorder:
         )
 
 
+def _as_delivered(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event) -> Event:
+    """In a task that may ask the user, `error` (the action's failure), `done` (the action's output, or the
+    reply while it asks) and `timeout` (no reply in time) come from the runtime, as the engine delivers them."""
+    state = compiled.states.get(snapshot.state)
+    if isinstance(state, TaskState) and state.ask_user is not None and event.name in ("done", "error", "timeout"):
+        return dataclasses.replace(event, system=True)
+    return event
+
+
 def simulate(
     workflow: Workflow,
     context: dict[str, Any],
@@ -195,6 +206,7 @@ def simulate(
             continue
         if event.name == "error" and isinstance(compiled.states.get(snapshot.state), TaskState):
             event = Event(event.name, recorder.retries.error_payload(event.payload), event.actor)
+        event = _as_delivered(compiled, snapshot, event)
         try:
             decision = decide(compiled, snapshot, event, env)
         except TransitionNotAllowed as exc:

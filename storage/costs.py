@@ -22,6 +22,7 @@ class CostRecord:
     amount: float
     month: str
     at: float
+    priced: bool = True  # false: the model had no price and `amount` is not what it cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class CostTotal:
     amount: float
     tokens: int
     actions: int
+    unpriced: int = 0  # actions whose model had no price: their cost is unknown, not 0
 
 
 class CostStore:
@@ -40,9 +42,9 @@ class CostStore:
         """Store one action's cost and add it to the tenant's month; the month's spend afterwards."""
         self.tx.execute(
             "INSERT INTO costs (tenant, workflow_id, instance_id, agent, state, action, model, tokens, amount, month, "
-            "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "at, priced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (r.tenant, r.workflow_id, r.instance_id, r.agent, r.state, r.action, r.model, r.tokens, r.amount,
-             r.month, r.at),
+             r.month, r.at, r.priced),
         )
         spent = self.tx.scalar(
             "INSERT INTO budget_usage (tenant, month, spent, threshold_alerted) VALUES (?, ?, ?, 0) "
@@ -50,6 +52,11 @@ class CostStore:
             (r.tenant, r.month, r.amount),
         )
         return float(spent)
+
+    def instance_total(self, instance_id: str) -> float:
+        """What one instance's actions cost so far."""
+        value = self.tx.scalar("SELECT SUM(amount) FROM costs WHERE instance_id = ?", (instance_id,))
+        return 0.0 if value is None else float(value)
 
     def spent(self, tenant: str, month: str) -> float:
         value = self.tx.scalar("SELECT spent FROM budget_usage WHERE tenant = ? AND month = ?", (tenant, month))
@@ -78,8 +85,8 @@ class CostStore:
         if by not in ("workflow_id", "instance_id", "agent", "model"):
             raise ValueError(f"cannot group costs by '{by}'")
         rows = self.tx.all(
-            f"SELECT {by}, SUM(amount), SUM(tokens), COUNT(*) FROM costs WHERE tenant = ? AND month = ? "  # noqa: S608
-            f"GROUP BY {by} ORDER BY SUM(amount) DESC",
+            f"SELECT {by}, SUM(amount), SUM(tokens), COUNT(*), SUM(CASE WHEN priced THEN 0 ELSE 1 END) FROM costs "  # noqa: S608
+            f"WHERE tenant = ? AND month = ? GROUP BY {by} ORDER BY SUM(amount) DESC",
             (tenant, month),
         )
-        return [CostTotal(r[0], float(r[1] or 0), int(r[2] or 0), int(r[3])) for r in rows]
+        return [CostTotal(r[0], float(r[1] or 0), int(r[2] or 0), int(r[3]), int(r[4] or 0)) for r in rows]

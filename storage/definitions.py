@@ -60,6 +60,14 @@ class DefinitionStore:
         )
         return [_record(r) for r in rows]
 
+    def count(self) -> int:
+        """How many (id, version) pairs are deployed: deployed versions are never changed, only added."""
+        return int(self.tx.scalar("SELECT COUNT(*) FROM definitions") or 0)
+
+    def contents(self) -> list[str]:
+        """The stored JSON of every deployed version."""
+        return [r[0] for r in self.tx.all("SELECT content FROM definitions ORDER BY workflow_id, version")]
+
     def versions(self, workflow_id: str) -> list[int]:
         rows = self.tx.all("SELECT version FROM definitions WHERE workflow_id = ? ORDER BY version", (workflow_id,))
         return [int(r[0]) for r in rows]

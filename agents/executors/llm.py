@@ -5,9 +5,10 @@ The agent's instructions are the system message, the action and its input the us
 action may call (`Agent.tools_for`: its `action_tools` entry, else all the agent's `tools`) are offered as typed
 function tools (dots become `__`: `crm.contacts.search` is `crm__contacts__search`).
 The model is the agent's own `model` (the settings' model when the agent names none), priced from the
-deployment's price table; a model without a price runs with its cost recorded as 0. It is called at the agent's
-own `provider` (its base URL, and its key read from the environment variable the agent names) when it declares
-one, else at the settings' endpoint.
+deployment's prices (the database's, set by an admin, over the price file and the built-in table); a model
+without a price runs with its cost recorded as unknown (`priced` false on the cost row). It is called at the
+agent's own `provider` (its base URL, and its key read from the environment variable the agent names) when it
+declares one, else at the settings' endpoint.
 
 The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
 step. A mistake the model can correct — arguments that are not JSON, a tool it was not offered (never run), a
@@ -38,7 +39,7 @@ from agents.executors.settings import LlmSettings
 from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
 from agents.handlers import register, shipped_definitions
 from agents.handlers.agent_run import refusal
-from agents.handlers.pricing import UNKNOWN_PRICE, ModelPrice, estimate_tokens, price_table
+from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
 from agents.tools import ToolError, ToolRegistry
 from engine.definition import Agent
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
@@ -89,6 +90,7 @@ class _Conversation:
         self.completion_tokens = 0
         self.amount = 0.0  # each reply priced by the model that gave it (the fallback's price after a fallback)
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
+        self.unpriced = False  # a reply came from a model without a price: the cost is unknown
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
 
 
@@ -102,7 +104,7 @@ class LlmExecutor:
         self._env = os.environ if env is None else env
         self._providers: dict[tuple[str, str | None], ChatClient] = {}
         self._providers_lock = threading.Lock()
-        self._prices = dict(price_table() if prices is None else prices)
+        self._prices = PriceBook() if prices is None else prices  # a PriceBook reads the database's too
         self._agents = dict(agents)
         self._by_action = {action: a for a in agents.values() for action in a.actions}
         self._tools = tools
@@ -257,7 +259,9 @@ class LlmExecutor:
             prompt, completion = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
         talk.prompt_tokens += prompt
         talk.completion_tokens += completion
-        price = self._prices.get(talk.model, UNKNOWN_PRICE)
+        price = self._prices.get(talk.model)
+        if price is None:
+            talk.unpriced, price = True, UNKNOWN_PRICE
         talk.amount += (prompt * price.prompt_per_million + completion * price.completion_per_million) / 1e6
 
     def _call_tool(self, by_function: Mapping[str, str], call: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
@@ -312,7 +316,7 @@ class LlmExecutor:
     @staticmethod
     def _cost(talk: _Conversation) -> Cost:
         return Cost(amount=round(talk.amount, 8), tokens=talk.prompt_tokens + talk.completion_tokens,
-                    model=talk.model)
+                    model=talk.model, priced=not talk.unpriced)
 
 
 def register_llm(engine: Any, settings: LlmSettings | None = None, *,
@@ -321,7 +325,8 @@ def register_llm(engine: Any, settings: LlmSettings | None = None, *,
     agents' actions (all of them, or only `actions`). Settings default to the environment."""
     offline = register(engine)
     _, agents = shipped_definitions()
-    executor = LlmExecutor(settings or LlmSettings.from_env(), agents, offline.tools, engine.clock.now)
+    executor = LlmExecutor(settings or LlmSettings.from_env(), agents, offline.tools, engine.clock.now,
+                           prices=PriceBook(source=engine, provider=os.environ.get(PROVIDER_ENV, "")))
     wanted = set(actions) if actions is not None else {a for agent in agents.values() for a in agent.actions}
     for name in sorted(wanted):
         engine.register(name, executor.handler())

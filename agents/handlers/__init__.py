@@ -32,7 +32,7 @@ from agents.handlers import (
     support,
 )
 from agents.handlers.agent_run import AgentFunction, Agents
-from agents.handlers.pricing import Pricing
+from agents.handlers.pricing import PriceBook, PriceSource, Pricing
 from agents.tools import EngineWorkforce, Sandbox, ToolRegistry, WorkflowPolicies, sandbox_tools
 from agents.tools.sandbox.store import Clock
 from agents.tools.workforce import EngineApi
@@ -69,8 +69,8 @@ ACTIONS: dict[str, AgentFunction] = {
 }
 
 
-class EmbeddingEngine(EngineApi, Protocol):
-    """What `register` needs of an engine: its database, its clock, and registering handlers."""
+class EmbeddingEngine(EngineApi, PriceSource, Protocol):
+    """What `register` needs of an engine: its database, its clock, its model prices, and registering handlers."""
 
     @property
     def database(self) -> sa.Engine: ...
@@ -140,7 +140,7 @@ def register(target: EmbeddingEngine | HandlerRegistry, *, database_url: str | N
         engine = target
     sandbox = Sandbox.open(engine.database, clock=clock or engine.clock, seed=seed)
     tools = sandbox_tools(sandbox, workforce=EngineWorkforce(engine, workflows), policies=WorkflowPolicies(workflows))
-    agents_runner = Agents(tools, Pricing(agents), sandbox.store.clock, check=check)
+    agents_runner = Agents(tools, Pricing(agents, PriceBook(source=engine)), sandbox.store.clock, check=check)
     for name, function in ACTIONS.items():
         target.register(name, agents_runner.handler(function))
     return OfflineHandlers(sandbox, tools, tuple(sorted(ACTIONS)))

@@ -1,6 +1,7 @@
 """The definition model: frozen pydantic values that are the one in-memory form of a workflow or agent."""
 
 from engine.definition.agent import Agent, AgentPolicies, Provider
+from engine.definition.ask_user import AskUser
 from engine.definition.error_kinds import ANY_ERROR
 from engine.definition.states import (
     STATE_TYPES,
@@ -42,6 +43,7 @@ __all__ = [
     "AgentPolicies",
     "ApprovalState",
     "Approvers",
+    "AskUser",
     "Branch",
     "ChoiceState",
     "Escalation",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["Expression", "Identifier", "Model"]
+from engine.definition.lifecycle_events import check_event_type
+
+__all__ = ["EventType", "Expression", "Identifier", "Model"]
 
 IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 IDENTIFIER_RE = re.compile(IDENTIFIER_PATTERN)
@@ -19,6 +21,16 @@ Identifier = Annotated[
         max_length=128,
         description="A name made of letters, digits, '_' and '-', starting with a letter or '_'.",
     ),
+]
+EventType = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*$",
+        max_length=128,
+        description="An event type: an identifier, or dotted identifiers such as 'statewright.instance.finished' "
+                    "(the 'statewright.' prefix is reserved for the engine's own lifecycle events).",
+    ),
+    AfterValidator(check_event_type),
 ]
 Expression = Annotated[
     str,

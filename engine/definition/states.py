@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
 
-from engine.definition.base import Expression, Identifier, Model
+from engine.definition.ask_user import AskUser
+from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
 from engine.definition.map_state import MapIterator, MapState
@@ -133,6 +134,9 @@ class TaskState(_StateBase):
         "names the kind applies), or one policy object (shorthand for one rule)."
     )
     timeout_s: float | None = Field(None, gt=0, le=86_400, description="Seconds before an attempt fails.")
+    ask_user: AskUser | None = Field(
+        None, description="Recovery by asking the requester: on a failure of the named kinds (after the retries), "
+                          "wait for their reply, then run the action again with it.")
 
 
 class ChoiceState(_StateBase):
@@ -176,7 +180,8 @@ class ApprovalState(_StateBase):
 
 
 class WaitEvent(Model):
-    type: Identifier = Field(description="The event type awaited, e.g. 'payment_received'.")
+    type: EventType = Field(description="The event type awaited, e.g. 'payment_received' or "
+                                        "'statewright.instance.finished'.")
     correlation: Expression | None = Field(
         None, description="CEL computing the key an event's `correlation_key` must equal, e.g. 'order.id'."
     )

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, PositiveInt
 
-from engine.definition.base import Expression, Identifier, Model
+from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
 from engine.definition.states import Approvers, FinalState, State
 from engine.definition.transitions import Transition
@@ -45,7 +45,7 @@ class Schedule(Model):
 class StartTrigger(Model):
     """An event type that starts this workflow, its payload mapped into the new instance's context."""
 
-    event: Identifier
+    event: EventType
     condition: Expression | None = Field(None, description="CEL over `event`; only matching events start it.")
     context: dict[Identifier, Expression] = Field(
         default_factory=dict, description="The new context, each key computed by CEL over `event`."

@@ -62,6 +62,7 @@ class Cost:
     amount: float
     tokens: int = 0
     model: str | None = None
+    priced: bool = True  # false: the model has no price, so the cost is unknown (recorded as such, amount 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,20 @@
 """The Cost Sentinel's bookkeeping: each action's cost, attributed to tenant, workflow, instance and agent,
-added to the tenant's month; crossing 90% of the monthly budget publishes `budget_threshold` once a month."""
+added to the tenant's month; crossing 90% of the monthly budget publishes `statewright.budget.threshold` once a
+month (always: it is one event a month, whatever the lifecycle events setting)."""
 
 from __future__ import annotations
 
+from engine.definition.lifecycle_events import BUDGET_THRESHOLD
 from engine.runtime.actions import Cost
 from engine.runtime.budget_view import month_of
-from engine.runtime.events import publish_in
+from engine.runtime.event_outbox import publish_in
 from storage.costs import CostRecord, CostStore
 from storage.instances import InstanceRecord
 from storage.transaction import Transaction
 
 __all__ = ["BUDGET_THRESHOLD_EVENT", "THRESHOLD", "record_cost"]
 
-BUDGET_THRESHOLD_EVENT = "budget_threshold"
+BUDGET_THRESHOLD_EVENT = BUDGET_THRESHOLD
 THRESHOLD = 0.9
 
 
@@ -24,6 +26,7 @@ def record_cost(tx: Transaction, instance: InstanceRecord, *, state: str, action
     spent = costs.record(CostRecord(
         tenant=instance.tenant, workflow_id=instance.workflow_id, instance_id=instance.id, agent=agent,
         state=state, action=action, model=cost.model, tokens=cost.tokens, amount=cost.amount, month=month, at=now,
+        priced=cost.priced,
     ))
     limit = costs.budget(instance.tenant)
     if limit is not None and limit > 0 and spent >= THRESHOLD * limit and costs.mark_threshold_alerted(

@@ -16,10 +16,32 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from engine.definition import Agent, ChoiceState, FinalState, MapState, Policy, SubflowState, TaskState, WaitState
+from engine.definition import (
+    Agent,
+    AskUser,
+    ChoiceState,
+    FinalState,
+    MapState,
+    Policy,
+    SubflowState,
+    TaskState,
+    WaitState,
+)
 from engine.definition.expressions import ExpressionError
 from engine.errors import RedriveRefused, TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
+from engine.runtime.asking import (
+    ASK,
+    NO_REPLY,
+    NO_REPLY_CLEARS,
+    REPLY,
+    REPLY_CLEARS,
+    ask_record,
+    asking,
+    no_reply_error,
+    replied,
+    with_reply,
+)
 from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
@@ -104,6 +126,11 @@ class _Run:
 
     # --- events ---------------------------------------------------------------------------------------
     def fire(self, event: Event) -> None:
+        if not self.asks(event):
+            self.take(event)
+
+    def take(self, event: Event) -> None:
+        """`event` takes the transition it fires (or, a system event none takes, fails the instance)."""
         state = self.c.states[self.state]
         changes: dict[str, Any] = {}
         if event.name == "done":
@@ -151,6 +178,47 @@ class _Run:
         arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
                            leave_effects(state, event.name))
         self.move(fired.transition.dest, arrival)
+
+    def asks(self, event: Event) -> bool:
+        """Whether a system `event` in a task that may ask the user was taken by the ask (`ask`)."""
+        state = self.c.states[self.state]
+        return event.system and isinstance(state, TaskState) and state.ask_user is not None and self.ask(
+            state.ask_user, event)
+
+    def ask(self, ask: AskUser, event: Event) -> bool:
+        """The task's "ask the user" recovery (`engine.runtime.asking`): a failure it asks about waits for the
+        reply; the reply runs the action again, with it; no reply lets the error go on. False: not for `event`."""
+        record = ask_record(self.context, ask.into)
+        try:
+            if record is None or not record.get("waiting"):
+                started = None if event.name != "error" else asking(
+                    ask, record, event.payload, scope=self.scope, instance_id=str(self.env.instance.get("id", "")),
+                    now=self.env.now)
+                if started is None:
+                    return False
+                self.context = with_changes(self.context, {ask.into: started[0]})
+                self.record(self.state, Event(ASK, event.payload, event.actor, system=True),
+                            changes={ask.into: started[0]}, effects=started[1])
+            elif event.name == "done":
+                kept = replied(record, event.payload)
+                self.context = with_changes(self.context, {ask.into: kept})
+                first = len(self.steps)
+                self.arrive(_Arrival(self.state, Event(REPLY, event.payload, event.actor, system=True),
+                                     changes={ask.into: kept}, effects=[REPLY_CLEARS]), check_policies=False)
+                step = self.steps[first]
+                self.steps[first] = replace(step, effects=with_reply(step.effects, self.state, ask.into,
+                                                                     event.payload))
+            elif event.name == "timeout":
+                kept, error = no_reply_error(record)
+                self.context = with_changes(self.context, {ask.into: kept})
+                self.record(self.state, Event(NO_REPLY, None, system=True), changes={ask.into: kept},
+                            effects=[NO_REPLY_CLEARS])
+                self.fire(Event("error", error, system=True))
+            else:
+                return False
+        except PathConflict:
+            return False  # `into` passes through a value that is not an object: the error goes on as it came
+        return True
 
     def next_items(self, event: Event) -> None:
         """One item of the map ended and it goes on: a step that stays in the state (its history row tells the

@@ -19,6 +19,8 @@ from types import TracebackType
 from typing import Any, overload
 
 from engine.definition import Agent, Workflow
+from engine.definition.lifecycle_events import RESERVED_PREFIX
+from engine.errors import InvalidInput
 from engine.json_limits import MAX_DEFINITION_BYTES, check_json
 from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
@@ -30,8 +32,10 @@ from engine.runtime.commands import cancel_instance, send_event, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
+from engine.runtime.lifecycle import LifecycleEvents, LifecycleMode, lifecycle_mode_from_env
 from engine.runtime.memory import SharedMemory
 from engine.runtime.migration import MigrationReport, apply_migration, preview_migration
+from engine.runtime.model_prices import ANY_PROVIDER, ModelPriceView, list_prices, remove_price, set_price
 from engine.runtime.publishing import publish_event
 from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
 from engine.runtime.redrive import redrive_instance
@@ -61,7 +65,12 @@ class Engine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
                  migrate: bool = True, rng: random.Random | None = None,
-                 notifications: NotificationSettings | None = None) -> None:
+                 notifications: NotificationSettings | None = None,
+                 lifecycle_events: LifecycleMode | None = None) -> None:
+        """`lifecycle_events`: which of the engine's own events are published — `subscribed` (the default, from
+        STATEWRIGHT_LIFECYCLE_EVENTS when not given): those a deployed workflow starts on or waits for; `all`;
+        `off`. See `engine.runtime.lifecycle`."""
+        lifecycle = LifecycleEvents(lifecycle_events or lifecycle_mode_from_env())
         self.database = create_database_engine(database_url)
         if migrate:
             ensure_schema(self.database)
@@ -69,10 +78,11 @@ class Engine:
         self.handlers = handlers if handlers is not None else HandlerRegistry()
         store = Store(self.database)
         deployments = Deployments(store, self.clock)
-        self.runtime = Runtime(store, self.clock, deployments, DecisionWriter(deployments), self.handlers,
+        self.runtime = Runtime(store, self.clock, deployments, DecisionWriter(deployments, lifecycle), self.handlers,
                                heartbeat_s, rng or random.Random(),  # noqa: S311 - jitter for retries, not secrets
                                notifications or NotificationSettings.from_env())
         self.memory = SharedMemory(store, self.clock)  # shared key/value memory with a TTL: engine.runtime.memory
+        self.prices_revision = 0  # counts price changes made through this engine: price books reload after one
         self._worker: Worker | None = None
         self._lock = threading.Lock()
 
@@ -99,6 +109,7 @@ class Engine:
         if isinstance(workflow, dict | str):
             check_json(workflow, "the definition", max_bytes=MAX_DEFINITION_BYTES)
         deployed = self.runtime.deployments.deploy(workflow, actor)
+        self.runtime.writer.lifecycle.forget()  # it may start on or wait for a lifecycle event
         if self._worker is not None:
             self._worker.forget_schedules()
         return deployed
@@ -144,6 +155,9 @@ class Engine:
         """Store the event, then deliver it at once (a worker finishes the delivery if this process dies).
         `actor` is recorded as its publisher and on the transitions it causes (instances started, resumed)."""
         check_json(payload, "the payload")
+        if event_type.startswith(RESERVED_PREFIX):
+            raise InvalidInput(f"the event type '{event_type}' uses the prefix '{RESERVED_PREFIX}', reserved for the "
+                               "engine's own lifecycle events")
         return publish_event(self.runtime, self._default_worker().owner, event_type, payload,
                              correlation_key=correlation_key, tenant=tenant, idempotency_key=idempotency_key,
                              actor=actor)
@@ -177,6 +191,24 @@ class Engine:
         if monthly_limit < 0:
             raise ValueError("a budget is not negative")
         self.runtime.write(lambda tx: CostStore(tx).set_budget(tenant, monthly_limit))
+
+    # --- model prices (the deployment's, set by its admins) --------------------------------------------
+    def model_prices(self) -> list[ModelPriceView]:
+        return list_prices(self.runtime)
+
+    def set_model_price(self, model: str, *, prompt_per_million: float, completion_per_million: float,
+                        provider: str = ANY_PROVIDER, actor: str | None = None) -> tuple[ModelPriceView, bool]:
+        """Set a model's price (USD per million tokens) on `provider` ('' for any); the price and whether it is
+        new. `InvalidInput` for a negative, huge or non-numeric price or a malformed name."""
+        found = set_price(self.runtime, provider, model, prompt_per_million=prompt_per_million,
+                          completion_per_million=completion_per_million, actor=actor)
+        self.prices_revision += 1
+        return found
+
+    def remove_model_price(self, model: str, *, provider: str = ANY_PROVIDER) -> bool:
+        removed = remove_price(self.runtime, provider, model)
+        self.prices_revision += 1
+        return removed
 
     # --- queries --------------------------------------------------------------------------------------
     def get(self, instance_id: str) -> InstanceView:

@@ -143,6 +143,7 @@ def entry_effects(
 
 _ENDING = frozenset({"done", "error"})
 _TASK = ClearWaits(timers=False, event_waits=False, approvals=False, jobs=True, children=False)
+_TASK_ASKING = ClearWaits(timers=True, event_waits=True, approvals=False, jobs=True, children=False)
 _APPROVAL = ClearWaits(timers=True, event_waits=False, approvals=True, jobs=False, children=False)
 _CHILDREN = ClearWaits(timers=False, event_waits=False, approvals=False, jobs=False, children=True)
 _WAIT_TIMER = ClearWaits(timers=True, event_waits=False, approvals=False, jobs=False, children=False)
@@ -151,8 +152,8 @@ _WAIT_EVENT_TIMER = ClearWaits(timers=True, event_waits=True, approvals=False, j
 
 
 def _leaving(state: State) -> ClearWaits | None:
-    if isinstance(state, TaskState):
-        return _TASK
+    if isinstance(state, TaskState):  # one that may ask the user may also wait for the reply, with a timer
+        return _TASK if state.ask_user is None else _TASK_ASKING
     if isinstance(state, ApprovalState):
         return _APPROVAL
     if isinstance(state, WaitState):

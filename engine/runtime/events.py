@@ -12,32 +12,18 @@ from engine.definition.expressions import ExpressionError
 from engine.errors import InvalidInput
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
-from engine.runtime.job_payloads import DeliverPayload, JobKind
+from engine.runtime.event_outbox import publish_in
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from engine.runtime.variables import evaluate, evaluate_mapping
 from storage.events import EventRecord, EventStore, EventWaitRecord
 from storage.instances import InstanceStore
-from storage.jobs import JobStore
 from storage.receipts import ReceiptRecord, ReceiptStore
 from storage.transaction import Transaction
 
 __all__ = ["Delivery", "deliver_event", "publish_in"]
 
 log = logging.getLogger("statewright.events")
-
-
-def publish_in(tx: Transaction, *, tenant: str, event_type: str, payload: Any, correlation_key: str | None,
-               idempotency_key: str | None, now: float, actor: str | None = None) -> int | None:
-    """Store the event and its delivery job; None when its idempotency key was published before. `actor`, who
-    published it, is recorded on the event and on the transitions its delivery makes."""
-    event_id = EventStore(tx).insert(tenant=tenant, event_type=event_type, correlation_key=correlation_key,
-                                     payload=payload, idempotency_key=idempotency_key, at=now, published_by=actor)
-    if event_id is not None:
-        delivery: DeliverPayload = {"event_id": event_id}
-        JobStore(tx).enqueue(kind=JobKind.DELIVER, key=f"event:{event_id}", payload=delivery, due_at=now,
-                             now=now, instance_id=None)
-    return event_id
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 
 from engine import tracing
 from engine.definition import Agent
+from engine.definition.lifecycle_events import APPROVAL_NEEDED
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.approval_notices import announce_approval
@@ -30,6 +31,7 @@ from engine.runtime.effects import (
     StartChild,
 )
 from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind
+from engine.runtime.lifecycle import LifecycleEvents
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.memory import memory_variable
 from engine.runtime.snapshot import (
@@ -71,8 +73,9 @@ def snapshot_of(instance: InstanceRecord) -> Snapshot:
 
 
 class DecisionWriter:
-    def __init__(self, deployments: Deployments) -> None:
+    def __init__(self, deployments: Deployments, lifecycle: LifecycleEvents | None = None) -> None:
         self.deployments = deployments
+        self.lifecycle = lifecycle or LifecycleEvents()  # which lifecycle events the commits publish
 
     # --- reading what a decision needs ----------------------------------------------------------------
     def compiled_for(self, tx: Transaction, instance: InstanceRecord) -> CompiledWorkflow:
@@ -145,6 +148,10 @@ class DecisionWriter:
             result=after.result, error=after.error, version=after.version, updated_at=now, defer=True,
         )
         HistoryStore(tx).append(_history(before, decision, now, cost))
+        wanted = self.lifecycle.wanted(tx)
+        if wanted:
+            self.lifecycle.publish(tx, decision, wanted=wanted, states=lambda: self.compiled_for(tx, before).states,
+                                   before=before, after=after, now=now, cost=cost)
         seq = before.version
         leaving_wait = False  # the event wait of the state left: re-armed if the decision enters another
         for step in decision.steps:
@@ -158,7 +165,7 @@ class DecisionWriter:
                     EventStore(tx).rearm(instance_id=after.id, seq=seq, tenant=after.tenant,
                                          event_type=effect.event_type, correlation_key=effect.correlation_key)
                 else:
-                    self._apply(tx, after, seq, effect, now)
+                    self._apply(tx, after, seq, effect, now, wanted=wanted)
         if leaving_wait:
             EventStore(tx).cancel_waits(after.id)
         if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
@@ -174,7 +181,8 @@ class DecisionWriter:
         return self.commit(tx, instance, decision, now=now)
 
     # --- effects --------------------------------------------------------------------------------------
-    def _apply(self, tx: Transaction, instance: InstanceRecord, seq: int, effect: Effect, now: float) -> None:
+    def _apply(self, tx: Transaction, instance: InstanceRecord, seq: int, effect: Effect, now: float, *,
+               wanted: frozenset[str]) -> None:
         if isinstance(effect, RunAction):
             payload: ActionPayload = {
                 "seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
@@ -196,7 +204,9 @@ class DecisionWriter:
             EventStore(tx).await_event(instance_id=instance.id, seq=seq, tenant=instance.tenant,
                                        event_type=effect.event_type, correlation_key=effect.correlation_key)
         elif isinstance(effect, RequestApproval):
-            self._request_approval(tx, instance, seq, effect, now)
+            approval_id = self._request_approval(tx, instance, seq, effect, now)
+            if APPROVAL_NEEDED in wanted:
+                self.lifecycle.approval_needed(tx, instance, effect, seq=seq, approval_id=approval_id, now=now)
         elif isinstance(effect, StartChild):
             self._start_child(tx, instance, seq, effect, now)
         elif isinstance(effect, ClearWaits):
@@ -204,7 +214,7 @@ class DecisionWriter:
 
     @staticmethod
     def _request_approval(tx: Transaction, instance: InstanceRecord, seq: int, effect: RequestApproval,
-                          now: float) -> None:
+                          now: float) -> int:
         record = ApprovalRecord(
             id=None, instance_id=instance.id, seq=seq, tenant=instance.tenant, workflow_id=instance.workflow_id,
             state=effect.state, kind=effect.kind, policy_id=effect.policy_id, quorum=effect.quorum,
@@ -213,6 +223,7 @@ class DecisionWriter:
         assignees = [("user", u) for u in effect.users] + [("role", r) for r in effect.roles]
         approval_id = ApprovalStore(tx).open(record, assignees)
         announce_approval(tx, record, approval_id, "requested", now)
+        return approval_id
 
     def _start_child(self, tx: Transaction, parent: InstanceRecord, seq: int, effect: StartChild,
                      now: float) -> None:

@@ -10,6 +10,7 @@ from storage.tables.history import HistoryRow
 from storage.tables.instances import InstanceRow
 from storage.tables.jobs import JobRow
 from storage.tables.memory import SharedMemoryRow
+from storage.tables.prices import ModelPriceRow
 from storage.tables.receipts import ReceiptRow
 from storage.tables.schedules import ScheduleFireRow
 from storage.tables.timers import TimerRow
@@ -31,6 +32,7 @@ __all__ = [
     "HistoryRow",
     "InstanceRow",
     "JobRow",
+    "ModelPriceRow",
     "ReceiptRow",
     "ScheduleFireRow",
     "SharedMemoryRow",
@@ -57,4 +59,5 @@ ENGINE_TABLES = (
     BudgetUsageRow,
     ScheduleFireRow,
     SharedMemoryRow,
+    ModelPriceRow,
 )

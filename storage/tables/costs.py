@@ -24,6 +24,7 @@ class CostRow(SQLModel, table=True):
     model: str | None = Field(default=None, max_length=200)
     tokens: int = 0
     amount: float = 0.0
+    priced: bool = True  # false: the model had no price, so `amount` (0) is not what the action cost
     month: str = Field(max_length=7)  # YYYY-MM, UTC
     at: float = Field(sa_type=TIMESTAMP)
 

@@ -45,6 +45,7 @@ USERS: dict[str, TestUser] = {
     "other_approver": TestUser("otto", ("approver",), ("support_lead",), "Otto Support-Lead"),
     "viewer": TestUser("vera", ("viewer",), (), "Vera Viewer"),
     "writer": TestUser("wes", ("analyst",), (), "Wes Writer"),  # edits drafts, may not publish
+    "admin": TestUser("ada", ("admin",), (), "Ada Admin"),  # the deployment's admin: users, model prices
 }
 
 ROOT = Path(__file__).resolve().parents[2]

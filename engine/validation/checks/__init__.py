@@ -28,7 +28,11 @@ from engine.validation.checks.expressions import (
     find_invalid_expressions,
 )
 from engine.validation.checks.maps import find_maps_without_results
-from engine.validation.checks.paths import find_conflicting_paths, find_paths_through_non_objects
+from engine.validation.checks.paths import (
+    find_ask_into_output,
+    find_conflicting_paths,
+    find_paths_through_non_objects,
+)
 from engine.validation.checks.reachability import (
     find_dead_ends,
     find_states_without_path_to_final,
@@ -76,6 +80,7 @@ CODES: dict[str, Severity] = {
     "unreachable-catch": "error",
     "conflicting-paths": "error",
     "path-through-non-object": "error",
+    "ask-into-output": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
@@ -104,6 +109,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_unreachable_retry_rules,
     find_unreachable_catches,
     find_conflicting_paths,
+    find_ask_into_output,
     find_approval_slas_at_risk,
     find_maps_without_results,
 )

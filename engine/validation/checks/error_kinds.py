@@ -1,6 +1,6 @@
-"""Retry rules and `error` transitions by error kind: kinds no handler or engine produces (`unknown-error-kind`),
-retry rules no failure can reach (`unreachable-retry-rule`) and `error` transitions a catch-all tried before
-them always takes first (`unreachable-catch`)."""
+"""Retry rules, asks of the user and `error` transitions by error kind: kinds no handler or engine produces
+(`unknown-error-kind`), retry rules no failure can reach (`unreachable-retry-rule`) and `error` transitions a
+catch-all tried before them always takes first (`unreachable-catch`)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,12 @@ __all__ = ["find_unknown_error_kinds", "find_unreachable_catches", "find_unreach
 
 
 def _named_kinds(machine: Machine) -> Iterator[tuple[str, tuple[Token, ...], str | None, int | None]]:
-    """Every kind a retry or an `error` transition names: (kind, pointer tokens, state, transition index)."""
+    """Every kind a retry, an ask of the user or an `error` transition names: (kind, pointer tokens, state,
+    transition index)."""
     for sid, state in machine.states.items():
+        if isinstance(state, TaskState) and state.ask_user is not None:
+            for j, kind in enumerate(state.ask_user.errors):
+                yield kind, ("states", sid, "ask_user", "errors", j), sid, None
         if not isinstance(state, TaskState) or state.retry is None:
             continue
         if isinstance(state.retry, Retry):

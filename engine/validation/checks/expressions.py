@@ -52,6 +52,14 @@ def _mapping_sites(machine: Machine, sid: str, field: str, words: str, values: M
 def _state_sites(machine: Machine, sid: str, state: State) -> Iterator[ExpressionSite]:
     if isinstance(state, TaskState | SubflowState):
         yield from _mapping_sites(machine, sid, "input", "the input", state.input)
+    if isinstance(state, TaskState) and state.ask_user is not None:
+        ask = state.ask_user
+        if ask.question is not None:  # it reads `error`, the failure it asks about, too
+            yield ExpressionSite(ask.question, machine.state_pointer(sid, "ask_user", "question"),
+                                 f"the question '{sid}' asks", machine, state=sid, item_names=frozenset({"error"}))
+        if ask.correlation is not None:
+            yield ExpressionSite(ask.correlation, machine.state_pointer(sid, "ask_user", "correlation"),
+                                 f"the reply's correlation of '{sid}'", machine, state=sid)
     elif isinstance(state, MapState):
         yield ExpressionSite(state.items, machine.state_pointer(sid, "items"), f"the items of '{sid}'", machine,
                              state=sid)

@@ -13,7 +13,7 @@ from engine.validation.checks._report import error
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
-__all__ = ["find_conflicting_paths", "find_paths_through_non_objects"]
+__all__ = ["find_ask_into_output", "find_conflicting_paths", "find_paths_through_non_objects"]
 
 
 def _inside(inner: str, outer: str) -> bool:
@@ -37,11 +37,29 @@ def find_conflicting_paths(machine: Machine) -> list[Finding]:
     return found
 
 
+def find_ask_into_output(machine: Machine) -> list[Finding]:
+    """A task that keeps its ask of the user where its action's output goes: the retried action's output would
+    replace the ask (or the ask the output), so neither could be read after."""
+    found: list[Finding] = []
+    for sid, state in machine.states.items():
+        if not isinstance(state, TaskState) or state.ask_user is None or not state.output:
+            continue
+        into, output = state.ask_user.into, state.output
+        if into == output or _inside(into, output) or _inside(output, into):
+            message = (f"'{sid}' keeps its ask of the user at '{into}', which overlaps its output '{output}': the "
+                       f"action's output would overwrite the ask. Give `ask_user.into` a path of its own.")
+            found.append(error("ask-into-output", message, machine.state_pointer(sid, "ask_user", "into"),
+                               states=(sid,)))
+    return found
+
+
 def _written(machine: Machine) -> Iterator[tuple[str, str, str | None, int | None]]:
     """Every path the machine writes: (path, pointer, state, transition index)."""
     for sid, state in machine.states.items():
         if isinstance(state, TaskState | SubflowState | WaitState) and state.output:
             yield state.output, machine.state_pointer(sid, "output"), sid, None
+        if isinstance(state, TaskState) and state.ask_user is not None:
+            yield state.ask_user.into, machine.state_pointer(sid, "ask_user", "into"), sid, None
     for index, transition in enumerate(machine.transitions):
         for path in transition.assign:
             yield path, machine.transition_pointer(index, "assign", path), None, index

@@ -118,7 +118,7 @@ def test_costs_are_recorded_and_attributed(engine: Engine) -> None:
 def test_crossing_ninety_percent_publishes_one_event_per_month(engine: Engine, clock: ManualClock) -> None:
     engine.deploy(_spend_flow())
     engine.deploy(workflow({"alert": final()}, [], id="sentinel",
-                           starts_on=[{"event": "budget_threshold", "context": {"ratio": "event.ratio"}}]))
+                           starts_on=[{"event": "statewright.budget.threshold", "context": {"ratio": "event.ratio"}}]))
     engine.set_budget("default", 10)
     _priced(engine, 3)
     for _ in range(4):  # 3, 6, 9 (crosses 90%), 12

@@ -7,6 +7,7 @@ import InboxPage from "../pages/InboxPage";
 import InstancePage from "../pages/InstancePage";
 import InstancesPage from "../pages/InstancesPage";
 import MetricsPage from "../pages/MetricsPage";
+import PricesPage from "../pages/PricesPage";
 import { matchPath, navigate, useLocation } from "./router";
 
 export default function Routes() {
@@ -19,6 +20,7 @@ export default function Routes() {
   if (matchPath("/instances", path)) return <InstancesPage />;
   if (matchPath("/inbox", path)) return <InboxPage />;
   if (matchPath("/metrics-dashboard", path)) return <MetricsPage />;
+  if (matchPath("/prices", path)) return <PricesPage />;
   if (path === "/" || path === "/login") return <Redirect to="/definitions" />;
   return (
     <div className="page">

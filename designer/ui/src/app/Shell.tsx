@@ -46,6 +46,11 @@ export default function Shell({ children }: { children: ReactNode }) {
           <Link to="/metrics-dashboard" aria-current={current("/metrics-dashboard")} data-testid="nav-metrics">
             Metrics
           </Link>
+          {can("admin") && (
+            <Link to="/prices" aria-current={current("/prices")} data-testid="nav-prices">
+              Prices
+            </Link>
+          )}
         </nav>
         <div className="user" data-testid="current-user">
           <span>
