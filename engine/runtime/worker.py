@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,10 @@ __all__ = ["Worker"]
 log = logging.getLogger("statewright.worker")
 SCHEDULE_RECHECK_S = 5.0
 MEMORY_SWEEP_S = 60.0
+FOLD_DEPTH = 64  # rounds of inline tasks run in the transaction of the outcomes before them
+# no round of inline tasks starts after the transaction spent this long on them (it holds SQLite's write lock)
+FOLD_BUDGET_S = 0.05
+_GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists", retryable=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +67,22 @@ class Worker:
         self._cron_checked = float("-inf")
         self.memory = SharedMemory(rt.store, rt.clock)
         self._memory_swept = float("-inf")
+        self.fold_budget_s = FOLD_BUDGET_S
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
         """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs). An action job
-        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded."""
+        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded.
+
+        On PostgreSQL the claim commits without waiting for its WAL to reach the disk: a server crash may then
+        forget it (with the lost attempt it recorded), and the jobs are simply ready again — as if this worker
+        had died — while anything this worker commits later flushes the claim first (the WAL is written in
+        order). An action's outcome, and every transition, still commits durably."""
         now = self.rt.clock.now()
 
         def work(tx: Transaction) -> list[_Claimed]:
+            if tx.postgresql:  # a lease need not outlive a crash of the server (see `claim`'s doc)
+                tx.execute("SET LOCAL synchronous_commit = off")
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
             for job in jobs:
                 if job.reclaimed and job.kind == "action" and job.instance_id:
@@ -99,11 +112,47 @@ class Worker:
 
     def _run_actions(self, actions: list[_Claimed]) -> None:
         calls = [self._call(item) for item in actions]
-        outcomes = iter(self.runner.run_many([call for call in calls if call is not None]))
-        gone = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists",
-                             retryable=False)
-        self._finish_actions([(item, gone if call is None else next(outcomes))
+        if all(call is None or self.rt.handlers.is_inline(call[1].action) for call in calls):
+            ran = [self._run_inline(call) for call in calls if call is not None]
+        else:
+            ran = self.runner.run_many([call for call in calls if call is not None])
+        outcomes = iter(ran)
+        self._finish_actions([(item, _GONE if call is None else next(outcomes))
                               for item, call in zip(actions, calls, strict=True)])
+
+    def _run_inline(self, call: Call) -> ActionOutcome:
+        """An inline action, on this thread; one that overran its timeout fails with kind 'timeout'."""
+        handler, request, timeout_s = call
+        begun = time.monotonic()
+        outcome = self.runner.run(handler, request, None)
+        if timeout_s is not None and time.monotonic() - begun > timeout_s and not outcome.failed:
+            return ActionOutcome(error_kind="timeout", steps=outcome.steps, cost=outcome.cost,
+                                 error_message=f"the action '{request.action}' did not finish within {timeout_s} s")
+        return outcome
+
+    def _fold(self, tx: Transaction, moved: list[str]) -> None:
+        """Run the inline tasks the instances in `moved` just entered, and record their outcomes, in this
+        transaction — and so on while they enter more (within FOLD_DEPTH rounds and FOLD_BUDGET_S): a chain of
+        inline tasks commits once. Each is claimed, run and finished as any job is (its lease, its attempt, its
+        history row); if the transaction fails, none of it happened and the jobs are taken up as usual."""
+        handlers = self.rt.handlers
+        if not handlers.has_inline:
+            return
+        stop_at = time.monotonic() + self.fold_budget_s
+        for _ in range(FOLD_DEPTH):
+            if not moved or time.monotonic() > stop_at:
+                return
+            now = self.rt.clock.now()
+            jobs = JobStore(tx).claim_ready_of(sorted(set(moved)), owner=self.owner, now=now, lease_s=self.lease_s,
+                                               wanted=handlers.is_inline)
+            instances = InstanceStore(tx).get_many([j.instance_id for j in jobs if j.instance_id])
+            moved = []
+            for job in jobs:
+                instance = instances.get(job.instance_id or "")
+                call = None if instance is None else self._call(_Claimed(job, instance))
+                outcome = _GONE if call is None else self._run_inline(call)
+                if finish_action(self.rt, tx, job, self.owner, outcome, instance=instance, batched=True):
+                    moved.append(job.instance_id or "")
 
     def _end_lost(self, job: JobRecord) -> None:
         try:
@@ -133,9 +182,11 @@ class Worker:
         distinct = len(set(ids)) == len(ids)
 
         def finish_all(tx: Transaction) -> None:
-            for item, outcome in ordered:
-                finish_action(self.rt, tx, item.job, self.owner, outcome,
-                              instance=item.instance if distinct else None, batched=True)
+            moved = [item.job.instance_id or "" for item, outcome in ordered
+                     if finish_action(self.rt, tx, item.job, self.owner, outcome,
+                                      instance=item.instance if distinct else None, batched=True)]
+            if distinct:
+                self._fold(tx, moved)
 
         try:
             self.rt.write(finish_all, retry_conflicts=False)
