@@ -130,7 +130,7 @@ class Worker:
                                  error_message=f"the action '{request.action}' did not finish within {timeout_s} s")
         return outcome
 
-    def _fold(self, tx: Transaction, moved: list[str]) -> None:
+    def _fold(self, tx: Transaction, moved: list[InstanceRecord]) -> None:
         """Run the inline tasks the instances in `moved` just entered, and record their outcomes, in this
         transaction — and so on while they enter more (within FOLD_DEPTH rounds and FOLD_BUDGET_S): a chain of
         inline tasks commits once. Each is claimed, run and finished as any job is (its lease, its attempt, its
@@ -143,16 +143,17 @@ class Worker:
             if not moved or time.monotonic() > stop_at:
                 return
             now = self.rt.clock.now()
-            jobs = JobStore(tx).claim_ready_of(sorted(set(moved)), owner=self.owner, now=now, lease_s=self.lease_s,
+            instances = {after.id: after for after in moved}  # as the steps just taken left them
+            jobs = JobStore(tx).claim_ready_of(sorted(instances), owner=self.owner, now=now, lease_s=self.lease_s,
                                                wanted=handlers.is_inline)
-            instances = InstanceStore(tx).get_many([j.instance_id for j in jobs if j.instance_id])
             moved = []
             for job in jobs:
-                instance = instances.get(job.instance_id or "")
-                call = None if instance is None else self._call(_Claimed(job, instance))
+                instance = instances[job.instance_id or ""]
+                call = self._call(_Claimed(job, instance))
                 outcome = _GONE if call is None else self._run_inline(call)
-                if finish_action(self.rt, tx, job, self.owner, outcome, instance=instance, batched=True):
-                    moved.append(job.instance_id or "")
+                after = finish_action(self.rt, tx, job, self.owner, outcome, instance=instance, batched=True)
+                if after is not None:
+                    moved.append(after)
 
     def _end_lost(self, job: JobRecord) -> None:
         try:
@@ -182,11 +183,11 @@ class Worker:
         distinct = len(set(ids)) == len(ids)
 
         def finish_all(tx: Transaction) -> None:
-            moved = [item.job.instance_id or "" for item, outcome in ordered
-                     if finish_action(self.rt, tx, item.job, self.owner, outcome,
-                                      instance=item.instance if distinct else None, batched=True)]
+            moved = [finish_action(self.rt, tx, item.job, self.owner, outcome,
+                                   instance=item.instance if distinct else None, batched=True)
+                     for item, outcome in ordered]
             if distinct:
-                self._fold(tx, moved)
+                self._fold(tx, [after for after in moved if after is not None])
 
         try:
             self.rt.write(finish_all, retry_conflicts=False)
@@ -199,7 +200,7 @@ class Worker:
                     log.exception("finishing job %s failed; it runs again when its lease lapses", job.id)
 
     def _finish_one(self, job: JobRecord, outcome: ActionOutcome) -> bool:
-        return self.rt.write(lambda tx: finish_action(self.rt, tx, job, self.owner, outcome))
+        return self.rt.write(lambda tx: finish_action(self.rt, tx, job, self.owner, outcome)) is not None
 
     def _other(self, job: JobRecord) -> None:
         try:
