@@ -78,6 +78,9 @@ def _rate(workflows: float) -> str:
 
 
 def _rows(backend: str, dbos_url: str, dbos_schema: str | None, statewright_url: str, sizes: Sizes) -> list[Row]:
+    # 32 concurrent: on PostgreSQL each wave is started from 32 threads, as DBOS's 32 workflows are called from
+    # 32 threads (the server flushes their commits together); SQLite takes one writer at a time, so one thread
+    threads = CONCURRENT if backend == "PostgreSQL" else 1
     with dbos_launched(dbos_url, schema=dbos_schema), Engine(statewright_url) as engine:
         got = _interleaved(sizes.rounds, {
             "dbos_one": partial(dbos_rate, dbos_url, sizes.dbos_one, schema=dbos_schema),
@@ -85,8 +88,9 @@ def _rows(backend: str, dbos_url: str, dbos_schema: str | None, statewright_url:
             "queued_one": partial(increment_rate, engine, sizes.statewright_one),
             "dbos_many": partial(dbos_rate, dbos_url, sizes.dbos_many, concurrent=CONCURRENT, schema=dbos_schema),
             "statewright_many": partial(increment_rate, engine, sizes.statewright_many, concurrent=CONCURRENT,
-                                        inline=True),
-            "queued_many": partial(increment_rate, engine, sizes.statewright_many, concurrent=CONCURRENT),
+                                        inline=True, start_threads=threads),
+            "queued_many": partial(increment_rate, engine, sizes.statewright_many, concurrent=CONCURRENT,
+                                   start_threads=threads),
         })
     return [Row(backend, "one at a time", got["dbos_one"], got["statewright_one"], got["queued_one"]),
             Row(backend, f"{CONCURRENT} concurrent", got["dbos_many"], got["statewright_many"], got["queued_many"])]
@@ -120,9 +124,11 @@ def _print(rows: list[Row], sizes: Sizes, command: str, began: float, loads: tup
         table.add_row(*row.cells())
     console = Console(width=200)
     console.print(table)
+    postgres = any(row.backend == "PostgreSQL" and row.dbos is not None for row in rows)
+    threads = f" (on PostgreSQL started from {CONCURRENT} threads)" if postgres else ""
     console.print(f"DBOS: {sizes.dbos_one} workflows one at a time in this thread; {sizes.dbos_many} from "
                   f"{CONCURRENT} threads.  Statewright: {sizes.statewright_one} instances one at a time, each run to "
-                  f"its end by the in-process worker; {sizes.statewright_many} in waves of {CONCURRENT}, the "
+                  f"its end by the in-process worker; {sizes.statewright_many} in waves of {CONCURRENT}{threads}, the "
                   f"in-process worker (batch {CONCURRENT}) running each wave to its end. The ratio and its target "
                   "are for the action registered inline (run by the worker in the transaction of the step before "
                   "it, as DBOS runs a step inside its workflow); queued: the same action run as a job.")

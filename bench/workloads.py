@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -186,18 +187,25 @@ def lead_rate(engine: Engine, count: int, *, offline: bool, inline: bool = False
     return count / elapsed, sum(v.version for v in views) / elapsed
 
 
-def increment_rate(engine: Engine, count: int, *, concurrent: int = 1, inline: bool = False) -> float:
+def increment_rate(engine: Engine, count: int, *, concurrent: int = 1, inline: bool = False,
+                   start_threads: int = 1) -> float:
     """Workflows per second of `count` INCREMENT_FLOW instances, from each start until its end, `concurrent` at
     a time: that many started, then this thread's worker (batch 32) runs them all to their end, then the next
     wave. Each instance must end with x = its start + CHAIN_STEPS. `inline`: the action registered inline
-    (run by the worker in the transaction of the step before it, as DBOS runs its steps in the workflow)."""
+    (run by the worker in the transaction of the step before it, as DBOS runs its steps in the workflow).
+    `start_threads`: each wave started from that many threads (callers starting at once, whose commits the
+    database may flush together)."""
     register_step(engine.handlers, inline=inline)
     engine.deploy(INCREMENT_FLOW)
     ids: list[str] = []
     started = time.perf_counter()
     for first in range(0, count, concurrent):
         wave = range(first, min(first + concurrent, count))
-        ids += [engine.start("increment", {"x": n}).id for n in wave]
+        if start_threads > 1:
+            with ThreadPoolExecutor(start_threads) as pool:
+                ids += [view.id for view in pool.map(lambda n: engine.start("increment", {"x": n}), wave)]
+        else:
+            ids += [engine.start("increment", {"x": n}).id for n in wave]
         engine.run_until_idle()
     elapsed = time.perf_counter() - started
     wrong = [(i, v.status, v.context.get("x")) for n, i in enumerate(ids)
