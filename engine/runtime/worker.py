@@ -149,7 +149,7 @@ class Worker:
             moved = []
             for job in jobs:
                 instance = instances[job.instance_id or ""]
-                call = self._call(_Claimed(job, instance))
+                call = self._call(_Claimed(job, instance), tx)
                 outcome = _GONE if call is None else self._run_inline(call)
                 after = finish_action(self.rt, tx, job, self.owner, outcome, instance=instance, batched=True)
                 if after is not None:
@@ -165,12 +165,13 @@ class Worker:
             log.error("instance %s is stuck in '%s': every attempt of its task was lost with its worker, and the "
                       "task has no error path", after.id, after.state, extra={"instance_id": after.id})
 
-    def _call(self, item: _Claimed) -> Call | None:
+    def _call(self, item: _Claimed, tx: Transaction | None = None) -> Call | None:
+        """The handler, request and timeout of a claimed action (`tx`: the caller's open transaction)."""
         if item.instance is None:
             return None
         payload = item.job.payload
         version = payload.get("agent_version")
-        agent = self.rt.deployments.agents.version(payload["agent"], version) if version else None
+        agent = self.rt.deployments.agents.version(payload["agent"], version, tx) if version else None
         request = action_request(item.job, item.instance, agent, self.memory)
         return (self.rt.handlers.get(request.action), request, item.job.payload.get("timeout_s"))
 
