@@ -4,6 +4,7 @@ commits on its own, and nothing of it kept if that transaction does not commit."
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -176,3 +177,21 @@ def test_a_crash_in_the_fold_keeps_nothing_of_it_and_the_chain_runs_again(engine
     assert seen == [f"s{i}" for i in range(STEPS - 1)] + [f"s{i}" for i in range(STEPS)]
     assert _jobs(engine, started.id) == [("1", "done", 2), *((str(s), "done", 1) for s in range(2, STEPS + 1))]
     assert_consistent(engine, started.id)
+
+
+def test_an_inline_action_that_overran_its_timeout_fails_with_kind_timeout(engine: Engine) -> None:
+    engine.deploy(workflow(
+        {"work": task("slow", timeout_s=0.01), "ok": final(), "bad": final("failure")},
+        [edge("work", "ok", "done"), edge("work", "bad", "error", assign={"why": "event"})],
+    ))
+
+    @engine.register("slow", inline=True)
+    def slow(request: ActionRequest) -> int:
+        time.sleep(0.05)
+        return 1
+
+    done = engine.get(engine.start("flow").id)
+    engine.run_until_idle()
+    done = engine.get(done.id)
+    assert (done.state, done.context["why"]["kind"]) == ("bad", "timeout")
+    assert "did not finish within 0.01 s" in done.context["why"]["message"]
