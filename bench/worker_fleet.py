@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.cpu_busy import cpu_busy
-from bench.workloads import CHAIN_FLOW, CHAIN_STEPS, start_chains
+from bench.workloads import CHAIN_FLOW, CHAIN_STEPS, LEAD_FLOW, lead_contexts, start_chains
 from engine.runtime.engine import Engine
 from storage.transaction import Transaction
 
-__all__ = ["WorkerFleet", "chains_through_workers"]
+__all__ = ["WorkerFleet", "chains_through_workers", "leads_through_workers"]
 
 ROOT = Path(__file__).resolve().parents[1]
 READY = "worker on"
@@ -89,3 +89,22 @@ def chains_through_workers(engine: Engine, fleet: WorkerFleet, workers: int, ins
             time.sleep(0.01)
         elapsed = time.perf_counter() - started
     return instances * CHAIN_STEPS / elapsed
+
+
+def leads_through_workers(engine: Engine, fleet: WorkerFleet, workers: int, leads: int,
+                          busy: list[float] | None = None) -> float:
+    """Leads per second of `workers` worker processes taking `leads` instances of the shipped lead-qualification
+    flow, with handlers that answer at once (registered inline: `bench.workloads.register_step`), to their end."""
+    fleet.resize(0)
+    engine.deploy(LEAD_FLOW)
+    for context in lead_contexts(leads):
+        engine.start("lead_qualification", context)
+    engine.runtime.write(lambda tx: _hold_back(tx, time.time() + HELD_BACK_S))
+    fleet.resize(workers)
+    with cpu_busy(busy):
+        started = time.perf_counter()
+        engine.runtime.write(lambda tx: _hold_back(tx, 0.0))
+        while engine.count_instances(workflow_id="lead_qualification", status="running"):
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - started
+    return leads / elapsed

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,16 @@ __all__ = [
     "CHAIN_STEPS",
     "INCREMENT_FLOW",
     "IO_CHAIN_FLOW",
+    "LEAD_FLOW",
     "PING_FLOW",
     "group_commit_rate",
     "increment_rate",
+    "lead_contexts",
     "lead_rate",
     "register_step",
     "send_rate",
     "start_chains",
+    "trivial_lead_handlers",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,11 +96,13 @@ def _increment(request: ActionRequest) -> int:
     return int(request.input["x"]) + 1
 
 
-def register_step(registry: HandlerRegistry) -> None:
-    """The chains' handlers (`--handlers bench.workloads:register_step` for worker processes)."""
+def register_step(registry: HandlerRegistry, *, inline: bool = False) -> None:
+    """The chains' handlers, and the lead flow's answering at once, inline (`--handlers
+    bench.workloads:register_step` for worker processes). `inline`: the increment chain's too."""
     registry.register("step", _step)
     registry.register("step_io", _step_io)
-    registry.register("increment", _increment)
+    registry.register("increment", _increment, inline=inline)
+    trivial_lead_handlers(registry, inline=True)
 
 
 def send_rate(engine: Engine, count: int) -> float:
@@ -129,7 +135,7 @@ def group_commit_rate(engine: Engine, instances: int, *, batch: int) -> float:
     return instances * CHAIN_STEPS / elapsed
 
 
-def _lead_contexts(count: int) -> list[dict[str, Any]]:
+def lead_contexts(count: int) -> list[dict[str, Any]]:
     """The flow's own examples, each lead given an address of its own (the known contact keeps its own)."""
     examples = json.loads(LEAD_FLOW.read_text())["examples"]
     contexts = []
@@ -143,8 +149,9 @@ def _lead_contexts(count: int) -> list[dict[str, Any]]:
     return contexts
 
 
-def _trivial_lead_handlers(registry: HandlerRegistry) -> None:
-    """The lead flow's actions answering at once with fixed outputs (a 100-point lead, no duplicate)."""
+def trivial_lead_handlers(registry: HandlerRegistry, *, inline: bool = False) -> None:
+    """The lead flow's actions answering at once with fixed outputs (a 100-point lead, no duplicate);
+    `inline`: registered as inline actions (`HandlerRegistry`), run in the transaction of the step before."""
     outputs: dict[str, Any] = {
         "extract_lead": {"email": "a@b.c", "name": "A", "title": "VP", "company": "C", "company_size": 500,
                          "use_case": "sales automation", "timeline_days": 30},
@@ -155,20 +162,20 @@ def _trivial_lead_handlers(registry: HandlerRegistry) -> None:
         "publish_lead_qualified": {"published": True},
     }
     for name, output in outputs.items():
-        registry.register(name, lambda _request, output=output: output)
+        registry.register(name, lambda _request, output=output: output, inline=inline)
 
 
-def lead_rate(engine: Engine, count: int, *, offline: bool) -> tuple[float, float]:
+def lead_rate(engine: Engine, count: int, *, offline: bool, inline: bool = False) -> tuple[float, float]:
     """(leads per second, transitions per second) from the first start until every lead has ended, with the
-    shipped offline handlers or with trivial ones."""
+    shipped offline handlers or with trivial ones (`inline`: registered inline)."""
     if offline:
         from agents.handlers import register  # noqa: PLC0415 - only for the end-to-end row
 
         register(engine)
     else:
-        _trivial_lead_handlers(engine.handlers)
+        trivial_lead_handlers(engine.handlers, inline=inline)
     engine.deploy(LEAD_FLOW)
-    contexts = _lead_contexts(count)
+    contexts = lead_contexts(count)
     started = time.perf_counter()
     ids = [engine.start("lead_qualification", context).id for context in contexts]
     engine.run_until_idle()
@@ -180,17 +187,25 @@ def lead_rate(engine: Engine, count: int, *, offline: bool) -> tuple[float, floa
     return count / elapsed, sum(v.version for v in views) / elapsed
 
 
-def increment_rate(engine: Engine, count: int, *, concurrent: int = 1) -> float:
+def increment_rate(engine: Engine, count: int, *, concurrent: int = 1, inline: bool = False,
+                   start_threads: int = 1) -> float:
     """Workflows per second of `count` INCREMENT_FLOW instances, from each start until its end, `concurrent` at
     a time: that many started, then this thread's worker (batch 32) runs them all to their end, then the next
-    wave. Each instance must end with x = its start + CHAIN_STEPS."""
-    register_step(engine.handlers)
+    wave. Each instance must end with x = its start + CHAIN_STEPS. `inline`: the action registered inline
+    (run by the worker in the transaction of the step before it, as DBOS runs its steps in the workflow).
+    `start_threads`: each wave started from that many threads (callers starting at once, whose commits the
+    database may flush together)."""
+    register_step(engine.handlers, inline=inline)
     engine.deploy(INCREMENT_FLOW)
     ids: list[str] = []
     started = time.perf_counter()
     for first in range(0, count, concurrent):
         wave = range(first, min(first + concurrent, count))
-        ids += [engine.start("increment", {"x": n}).id for n in wave]
+        if start_threads > 1:
+            with ThreadPoolExecutor(start_threads) as pool:
+                ids += [view.id for view in pool.map(lambda n: engine.start("increment", {"x": n}), wave)]
+        else:
+            ids += [engine.start("increment", {"x": n}).id for n in wave]
         engine.run_until_idle()
     elapsed = time.perf_counter() - started
     wrong = [(i, v.status, v.context.get("x")) for n, i in enumerate(ids)

@@ -9,8 +9,8 @@ taken over cannot finish the job a second time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
@@ -97,6 +97,30 @@ class JobStore:
             )
             found += [_record(r) for r in ready]
         return sorted(found, key=lambda j: (j.due_at, j.id))
+
+    def claim_ready_of(self, instance_ids: Sequence[str], *, owner: str, now: float, lease_s: float,
+                       wanted: Callable[[str], bool]) -> list[JobRecord]:
+        """Take the ready, due action jobs of these instances whose action `wanted` accepts (a worker taking, in
+        the transaction that moved them on, the next tasks it runs at once: `engine.runtime.worker`)."""
+        if not instance_ids:
+            return []
+        marks = ", ".join("?" for _ in instance_ids)
+        lock = " FOR UPDATE SKIP LOCKED" if self.tx.postgresql else ""
+        rows = self.tx.all(
+            f"SELECT {_COLUMNS} FROM jobs WHERE instance_id IN ({marks}) AND kind = 'action' "  # noqa: S608
+            f"AND status = 'ready' AND due_at <= ? ORDER BY id{lock}",
+            (*instance_ids, now),
+        )
+        found = [job for job in map(_record, rows) if wanted(job.payload["action"])]
+        if not found:
+            return []
+        until = now + lease_s
+        ids = ", ".join("?" for _ in found)
+        self.tx.execute(
+            f"{_TAKE} WHERE id IN ({ids}) AND status = 'ready'",
+            (owner, until, now, *(job.id for job in found)),
+        )
+        return [replace(job, status=JobStatus.RUNNING, lease_owner=owner, lease_expires=until) for job in found]
 
     def claim_one(self, job_id: int, *, owner: str, now: float, lease_s: float) -> JobRecord | None:
         """Take one given job if it is runnable now."""

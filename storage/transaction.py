@@ -37,16 +37,25 @@ _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_connection", "_cursor", "_deferred", "_guarded", "_sql", "_tables", "postgresql")
+    __slots__ = ("_connection", "_cursor", "_deferred", "_guarded", "_memo", "_sql", "_tables", "postgresql")
 
     def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
         self.postgresql = postgresql
+        self._memo: dict[Any, Any] | None = None
         self._sql = sql_cache
         self._connection = connection
         self._cursor = cursor
         self._deferred: dict[str, list[Sequence[Any]]] = {}
         self._guarded: set[str] = set()
         self._tables: set[str] = set()
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """What the transaction's callers read once and share while it lasts (it goes with the transaction: a
+        value kept here must be one no write of this transaction changes)."""
+        if self._memo is None:
+            self._memo = {}
+        return self._memo
 
     def defer(self, sql: str, params: Sequence[Any], *, guarded: bool = False) -> None:
         """Send this write with the others like it just before COMMIT (see the module's doc). `guarded`: it

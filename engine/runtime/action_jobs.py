@@ -86,9 +86,10 @@ def _record_spend(tx: Transaction, job: JobRecord, outcome: ActionOutcome, insta
 
 
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
-                  instance: InstanceRecord | None = None, batched: bool = False) -> bool:
-    """Record the outcome of one attempt. True if it moved the instance on. `instance`: the job's instance as
-    the caller read it (when it claimed the job), else it is read (and locked) here; a stale one is caught by
+                  instance: InstanceRecord | None = None, batched: bool = False) -> InstanceRecord | None:
+    """Record the outcome of one attempt: the instance after the step if it moved the instance on, else None.
+    `instance`: the job's instance as the caller read it (when it claimed the job, or as the step before left
+    it), else it is read (and locked) here; a stale one is caught by
     the version guard of the instance update, which fails the transaction. `batched`: one of many outcomes in
     this transaction (group commit) — the job's lease is then checked when the transaction's writes are sent,
     so the batch costs one statement per kind of write rather than per job; a lost lease or a stale instance
@@ -106,11 +107,11 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
             _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
             _record_spend(tx, job, outcome, instance, now)
-        return False
+        return None
     status = JobStatus.FAILED if outcome.failed else JobStatus.DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
     if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
-        return False  # our lease lapsed and another worker holds the job: it will finish it
+        return None  # our lease lapsed and another worker holds the job: it will finish it
     _record_attempt(tx, job, outcome, AttemptOutcome.ERROR if outcome.failed else AttemptOutcome.DONE, now)
     assert job.instance_id is not None
     if instance is None:
@@ -118,12 +119,11 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     if instance is None or not still_at(instance, payload["seq"], payload["state"]):
         if instance is not None:
             _record_spend(tx, job, outcome, instance, now)  # spent all the same
-        return False  # the instance left the task meanwhile (cancelled, or moved on by another event)
+        return None  # the instance left the task meanwhile (cancelled, or moved on by another event)
     amount = None
     if outcome.cost is not None:
         amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
                              cost=outcome.cost, now=now)
     event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
     with tracing.attached(payload.get("trace")):
-        take_step(rt, tx, instance, event, now=now, cost=amount)
-    return True
+        return take_step(rt, tx, instance, event, now=now, cost=amount)

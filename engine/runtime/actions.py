@@ -98,30 +98,53 @@ H = TypeVar("H", bound=ActionHandler)
 
 
 class HandlerRegistry:
-    """Names to handlers. `register` is also usable as a decorator: `@registry.register("extract_lead")`."""
+    """Names to handlers. `register` is also usable as a decorator: `@registry.register("extract_lead")`.
+
+    `inline=True` registers an *inline* action: one that answers at once and touches neither the engine nor
+    its database (a computation, a lookup in the process's memory). A worker runs it on its own thread, inside
+    the transaction that records the step before it, so a run of inline tasks of one instance commits once
+    (each transition still recorded in history, each attempt in the attempts, each job as done). Its timeout
+    is checked when it returns, not enforced while it runs; its side effects, if any, must be idempotent by
+    its request's `idempotency_key` (a crash before that transaction commits runs the run of tasks again)."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, ActionHandler] = {}
+        self._inline: set[str] = set()
 
     @overload
-    def register(self, name: str, handler: None = None) -> Callable[[H], H]: ...
+    def register(self, name: str, handler: None = None, *, inline: bool = False) -> Callable[[H], H]: ...
 
     @overload
-    def register(self, name: str, handler: H) -> H: ...
+    def register(self, name: str, handler: H, *, inline: bool = False) -> H: ...
 
-    def register(self, name: str, handler: H | None = None) -> H | Callable[[H], H]:
+    def register(self, name: str, handler: H | None = None, *, inline: bool = False) -> H | Callable[[H], H]:
         if handler is not None:
-            self._handlers[name] = handler
+            self._add(name, handler, inline)
             return handler
 
         def decorate(fn: H) -> H:
-            self._handlers[name] = fn
+            self._add(name, fn, inline)
             return fn
 
         return decorate
 
+    def _add(self, name: str, handler: ActionHandler, inline: bool) -> None:
+        self._handlers[name] = handler
+        if inline:
+            self._inline.add(name)
+        else:
+            self._inline.discard(name)
+
     def get(self, name: str) -> ActionHandler | None:
         return self._handlers.get(name)
+
+    def is_inline(self, name: str) -> bool:
+        """Whether the action was registered `inline` (see the class's doc)."""
+        return name in self._inline
+
+    @property
+    def has_inline(self) -> bool:
+        return bool(self._inline)
 
     def names(self) -> list[str]:
         return sorted(self._handlers)

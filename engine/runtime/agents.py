@@ -71,7 +71,15 @@ class AgentDeployments:
         )
 
     def in_force(self, tx: Transaction, agent_ids: Iterable[str]) -> dict[str, Agent]:
-        """The deployed agents among `agent_ids`, each at its most recently deployed version."""
+        """The deployed agents among `agent_ids`, each at its most recently deployed version (read once per
+        transaction: the decisions of a worker's batch share it; a copy is returned)."""
+        ids = tuple(sorted(agent_ids))
+        memo = tx.memo.get(("agents in force", ids))
+        if memo is None:
+            memo = tx.memo[("agents in force", ids)] = self._in_force(tx, ids)
+        return dict(memo)
+
+    def _in_force(self, tx: Transaction, agent_ids: Iterable[str]) -> dict[str, Agent]:
         found: dict[str, Agent] = {}
         for agent_id, version, digest in AgentStore(tx).in_force(sorted(agent_ids)):
             agent = self._parsed.get(digest)
@@ -83,13 +91,17 @@ class AgentDeployments:
             found[agent_id] = agent
         return found
 
-    def version(self, agent_id: str, version: str) -> Agent | None:
-        """One deployed version (what a job recorded it runs under), read once per process."""
+    def version(self, agent_id: str, version: str, tx: Transaction | None = None) -> Agent | None:
+        """One deployed version (what a job recorded it runs under), read once per process (in `tx` when the
+        caller has one open)."""
         key = (agent_id, version)
         found = self._versions.get(key)
         if found is None:
-            with self.store.read() as tx:
+            if tx is not None:
                 record = AgentStore(tx).get(agent_id, version)
+            else:
+                with self.store.read() as opened:
+                    record = AgentStore(opened).get(agent_id, version)
             if record is None:
                 return None
             found = Agent.model_validate_json(record.content)

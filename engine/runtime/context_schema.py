@@ -28,6 +28,21 @@ def _validator(schema_text: str) -> Any:
     return jsonschema_rs.validator_for(json.loads(schema_text))
 
 
+# The validator of each schema object seen (a deployed workflow's schema is one object for as long as its
+# compiled workflow lives): its text is not built again on every start. The entry keeps its schema alive, so
+# an id is not reused while the entry stands.
+_BY_OBJECT: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator_of(schema: dict[str, Any]) -> Any:
+    found = _BY_OBJECT.get(id(schema))
+    if found is None or found[0] is not schema:
+        if len(_BY_OBJECT) >= 512:
+            _BY_OBJECT.clear()
+        found = _BY_OBJECT[id(schema)] = (schema, _validator(json.dumps(schema, sort_keys=True)))
+    return found[1]
+
+
 def _pointer(path: Any) -> str:
     return "/" + "/".join(str(p) for p in path) if path else "/"
 
@@ -57,7 +72,7 @@ def check_context(schema: dict[str, Any], context: Any) -> None:
     if not isinstance(context, dict):
         raise InvalidInput("the context must be a JSON object")
     _json_only(context, "")
-    validator = _validator(json.dumps(schema, sort_keys=True))
+    validator = _validator_of(schema)
     errors = [f"{_pointer(list(e.instance_path))}: {e.message}" for e in validator.iter_errors(context)]
     if errors:
         raise InvalidInput("the context does not fit the workflow's schema: " + "; ".join(errors[:10]))

@@ -11,9 +11,8 @@ of them is taken.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import Any
 
 from engine.definition import (
@@ -66,6 +65,23 @@ from engine.runtime.snapshot import (
 from engine.runtime.variables import evaluate_mapping, json_value, variables
 
 __all__ = ["MAX_AUTOMATIC_STEPS", "REDRIVABLE", "Decision", "Step", "decide", "redrive_refusal", "reenter", "start"]
+
+
+class _Once:
+    """A value made on first call and kept (as `functools.cache` on a lambda, without building a wrapper each
+    time: a transition builds one)."""
+
+    __slots__ = ("_made", "_make", "_value")
+
+    def __init__(self, make: Callable[[], dict[str, Any]]) -> None:
+        self._make = make
+        self._made = False
+        self._value: dict[str, Any] = {}
+
+    def __call__(self) -> dict[str, Any]:
+        if not self._made:
+            self._value, self._made = self._make(), True
+        return self._value
 
 MAX_AUTOMATIC_STEPS = 200
 REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
@@ -148,7 +164,7 @@ class _Run:
                 return
             raise TransitionNotAllowed(event.name, self.state, exc.message) from exc
         # The variables, built (once) only if a guard or an assignment reads them.
-        scope = cache(lambda: self.scope(event.payload, written if changes else None))
+        scope = _Once(lambda: self.scope(event.payload, written if changes else None))
 
         fired = self.c.fire(self.state, event.name, scope)
         if fired is None or fired.transition is None:

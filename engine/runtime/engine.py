@@ -92,16 +92,18 @@ class Engine:
 
     # --- handlers and definitions ---------------------------------------------------------------------
     @overload
-    def register(self, name: str, handler: None = None) -> Callable[[H], H]: ...
+    def register(self, name: str, handler: None = None, *, inline: bool = False) -> Callable[[H], H]: ...
 
     @overload
-    def register(self, name: str, handler: H) -> H: ...
+    def register(self, name: str, handler: H, *, inline: bool = False) -> H: ...
 
-    def register(self, name: str, handler: H | None = None) -> H | Callable[[H], H]:
-        """Register an action handler by name; without `handler`, a decorator."""
+    def register(self, name: str, handler: H | None = None, *, inline: bool = False) -> H | Callable[[H], H]:
+        """Register an action handler by name; without `handler`, a decorator. `inline`: an action that answers
+        at once and touches neither the engine nor its database, run by the worker inside the transaction of
+        the step before it (`HandlerRegistry`'s doc)."""
         if handler is None:
-            return self.handlers.register(name)
-        return self.handlers.register(name, handler)
+            return self.handlers.register(name, inline=inline)
+        return self.handlers.register(name, handler, inline=inline)
 
     def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
         """Deploy a workflow (a model, dict, JSON text or file), recording `actor` as who published it. Same

@@ -11,6 +11,7 @@ from engine.definition import (
     ApprovalState,
     MapState,
     ParallelState,
+    RetryRule,
     State,
     SubflowState,
     TaskState,
@@ -59,10 +60,24 @@ def _deadline(source: str, scope: dict[str, Any]) -> float:
     return moment.timestamp()
 
 
+# A task's retry rules, built once per state (states live as long as their compiled workflow; the entry keeps
+# its state alive, so an id is never reused while its entry stands)
+_RULES: dict[int, tuple[TaskState, tuple[RetryRule, ...]]] = {}
+
+
+def _retry_of(state: TaskState) -> tuple[RetryRule, ...]:
+    found = _RULES.get(id(state))
+    if found is None or found[0] is not state:
+        if len(_RULES) >= 4096:
+            _RULES.clear()
+        found = _RULES[id(state)] = (state, retry_rules(state.retry))
+    return found[1]
+
+
 def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]],
           output_schema: dict[str, Any] | None) -> list[Effect]:
     given = evaluate_mapping(state.input, scope()) if state.input else {}
-    return [RunAction(state_id, state.action, given, state.agent, retry_rules(state.retry), state.timeout_s,
+    return [RunAction(state_id, state.action, given, state.agent, _retry_of(state), state.timeout_s,
                       output_schema=output_schema)]
 
 

@@ -32,12 +32,24 @@ class RetryPlan:
 
 
 def parse_rules(stored: Any) -> tuple[RetryRule, ...]:
-    """The rules a job carries: a list of rules, the single-policy object, or nothing."""
+    """The rules a job carries: a list of rules, the single-policy object, or nothing. (Parsed once per
+    distinct text: every job of a task carries the same rules, and the rules are frozen values.)"""
     if not stored:
         return ()
-    if isinstance(stored, dict):
-        return Retry.model_validate(stored).rules()
-    return tuple(RetryRule.model_validate(rule) for rule in stored)
+    key = repr(stored)
+    found = _PARSED.get(key)
+    if found is None:
+        if isinstance(stored, dict):
+            found = Retry.model_validate(stored).rules()
+        else:
+            found = tuple(RetryRule.model_validate(rule) for rule in stored)
+        if len(_PARSED) >= 1024:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return found
+
+
+_PARSED: dict[str, tuple[RetryRule, ...]] = {}
 
 
 def matching_rule(rules: Sequence[RetryRule], kind: str) -> int | None:

@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,6 +41,10 @@ __all__ = ["Worker"]
 log = logging.getLogger("statewright.worker")
 SCHEDULE_RECHECK_S = 5.0
 MEMORY_SWEEP_S = 60.0
+FOLD_DEPTH = 64  # rounds of inline tasks run in the transaction of the outcomes before them
+# no round of inline tasks starts after the transaction spent this long on them (it holds SQLite's write lock)
+FOLD_BUDGET_S = 0.05
+_GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists", retryable=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +69,22 @@ class Worker:
         self._cron_checked = float("-inf")
         self.memory = SharedMemory(rt.store, rt.clock)
         self._memory_swept = float("-inf")
+        self.fold_budget_s = FOLD_BUDGET_S
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
         """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs). An action job
-        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded."""
+        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded.
+
+        On PostgreSQL the claim commits without waiting for its WAL to reach the disk: a server crash may then
+        forget it (with the lost attempt it recorded), and the jobs are simply ready again — as if this worker
+        had died — while anything this worker commits later flushes the claim first (the WAL is written in
+        order). An action's outcome, and every transition, still commits durably."""
         now = self.rt.clock.now()
 
         def work(tx: Transaction) -> list[_Claimed]:
+            if tx.postgresql:  # a lease need not outlive a crash of the server (see `claim`'s doc)
+                tx.execute("SET LOCAL synchronous_commit = off")
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
             for job in jobs:
                 if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id:
@@ -101,11 +114,48 @@ class Worker:
 
     def _run_actions(self, actions: list[_Claimed]) -> None:
         calls = [self._call(item) for item in actions]
-        outcomes = iter(self.runner.run_many([call for call in calls if call is not None]))
-        gone = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists",
-                             retryable=False)
-        self._finish_actions([(item, gone if call is None else next(outcomes))
+        if all(call is None or self.rt.handlers.is_inline(call[1].action) for call in calls):
+            ran = [self._run_inline(call) for call in calls if call is not None]
+        else:
+            ran = self.runner.run_many([call for call in calls if call is not None])
+        outcomes = iter(ran)
+        self._finish_actions([(item, _GONE if call is None else next(outcomes))
                               for item, call in zip(actions, calls, strict=True)])
+
+    def _run_inline(self, call: Call) -> ActionOutcome:
+        """An inline action, on this thread; one that overran its timeout fails with kind 'timeout'."""
+        handler, request, timeout_s = call
+        begun = time.monotonic()
+        outcome = self.runner.run(handler, request, None)
+        if timeout_s is not None and time.monotonic() - begun > timeout_s and not outcome.failed:
+            return ActionOutcome(error_kind="timeout", steps=outcome.steps, cost=outcome.cost,
+                                 error_message=f"the action '{request.action}' did not finish within {timeout_s} s")
+        return outcome
+
+    def _fold(self, tx: Transaction, moved: list[InstanceRecord]) -> None:
+        """Run the inline tasks the instances in `moved` just entered, and record their outcomes, in this
+        transaction — and so on while they enter more (within FOLD_DEPTH rounds and FOLD_BUDGET_S): a chain of
+        inline tasks commits once. Each is claimed, run and finished as any job is (its lease, its attempt, its
+        history row); if the transaction fails, none of it happened and the jobs are taken up as usual."""
+        handlers = self.rt.handlers
+        if not handlers.has_inline:
+            return
+        stop_at = time.monotonic() + self.fold_budget_s
+        for _ in range(FOLD_DEPTH):
+            if not moved or time.monotonic() > stop_at:
+                return
+            now = self.rt.clock.now()
+            instances = {after.id: after for after in moved}  # as the steps just taken left them
+            jobs = JobStore(tx).claim_ready_of(sorted(instances), owner=self.owner, now=now, lease_s=self.lease_s,
+                                               wanted=handlers.is_inline)
+            moved = []
+            for job in jobs:
+                instance = instances[job.instance_id or ""]
+                call = self._call(_Claimed(job, instance), tx)
+                outcome = _GONE if call is None else self._run_inline(call)
+                after = finish_action(self.rt, tx, job, self.owner, outcome, instance=instance, batched=True)
+                if after is not None:
+                    moved.append(after)
 
     def _end_lost(self, job: JobRecord) -> None:
         try:
@@ -117,12 +167,13 @@ class Worker:
             log.error("instance %s is stuck in '%s': every attempt of its task was lost with its worker, and the "
                       "task has no error path", after.id, after.state, extra={"instance_id": after.id})
 
-    def _call(self, item: _Claimed) -> Call | None:
+    def _call(self, item: _Claimed, tx: Transaction | None = None) -> Call | None:
+        """The handler, request and timeout of a claimed action (`tx`: the caller's open transaction)."""
         if item.instance is None:
             return None
         payload = action_payload(item.job)
         agent_id, version = payload["agent"], payload.get("agent_version")
-        agent = self.rt.deployments.agents.version(agent_id, version) if agent_id and version else None
+        agent = self.rt.deployments.agents.version(agent_id, version, tx) if agent_id and version else None
         request = action_request(item.job, item.instance, agent, self.memory)
         return (self.rt.handlers.get(request.action), request, payload.get("timeout_s"))
 
@@ -135,9 +186,11 @@ class Worker:
         distinct = len(set(ids)) == len(ids)
 
         def finish_all(tx: Transaction) -> None:
-            for item, outcome in ordered:
-                finish_action(self.rt, tx, item.job, self.owner, outcome,
-                              instance=item.instance if distinct else None, batched=True)
+            moved = [finish_action(self.rt, tx, item.job, self.owner, outcome,
+                                   instance=item.instance if distinct else None, batched=True)
+                     for item, outcome in ordered]
+            if distinct:
+                self._fold(tx, [after for after in moved if after is not None])
 
         try:
             self.rt.write(finish_all, retry_conflicts=False)
@@ -150,7 +203,7 @@ class Worker:
                     log.exception("finishing job %s failed; it runs again when its lease lapses", job.id)
 
     def _finish_one(self, job: JobRecord, outcome: ActionOutcome) -> bool:
-        return self.rt.write(lambda tx: finish_action(self.rt, tx, job, self.owner, outcome))
+        return self.rt.write(lambda tx: finish_action(self.rt, tx, job, self.owner, outcome)) is not None
 
     def _other(self, job: JobRecord) -> None:
         try:

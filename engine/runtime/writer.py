@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from engine import tracing
-from engine.definition import Agent
+from engine.definition import Agent, RetryRule
 from engine.definition.lifecycle_events import APPROVAL_NEEDED
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
@@ -188,7 +188,7 @@ class DecisionWriter:
                 "seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
                 "agent": effect.agent, "timeout_s": effect.timeout_s,
                 "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
-                "retry": [rule.model_dump(mode="json") for rule in effect.retry] or None}
+                "retry": _dumped(effect.retry)}
             if effect.output_schema is not None:
                 payload["output_schema"] = effect.output_schema
             trace = tracing.current_carrier()
@@ -292,6 +292,20 @@ def _blank(workflow_id: str, version: int, branch: str, state: str, *, tenant: s
         state=state, status=RUNNING, context={}, result=None, error=None, version=0,
         parent_id=None if parent is None else parent.id, parent_seq=parent_seq, created_at=now, updated_at=now,
     )
+
+
+# The JSON of a task's retry rules, per rules tuple (one per task state: engine.runtime.entering), kept alive
+# by its entry so an id is never reused while the entry stands
+_DUMPED: dict[int, tuple[tuple[RetryRule, ...], list[dict[str, Any]] | None]] = {}
+
+
+def _dumped(rules: tuple[RetryRule, ...]) -> list[dict[str, Any]] | None:
+    found = _DUMPED.get(id(rules))
+    if found is None or found[0] is not rules:
+        if len(_DUMPED) >= 4096:
+            _DUMPED.clear()
+        found = _DUMPED[id(rules)] = (rules, [rule.model_dump(mode="json") for rule in rules] or None)
+    return found[1]
 
 
 def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:
