@@ -1,10 +1,13 @@
 """Validation benchmark: load (parse + model + named checks), analyse and lay out generated workflows.
 
-    .venv/bin/python -m bench.bench_validation [--sizes 100 1000 5000] [--repeat 3]
+    .venv/bin/python -m bench.bench_validation [--sizes 1000 2000 5000 10000] [--repeat 3]
 
 The definitions are a realistic mix: tasks with `done`/`error` paths, choices with guarded branches and a
 default, approvals with timeouts, event waits, parallel states with two-branch mini-machines, and guarded
-retry loops (cycles). Each one loads without errors. Target: validate and lay out 1,000 states in < 1 s.
+retry loops (cycles). Each one loads without errors. Target: validate and lay out 5,000 states in < 3 s,
+growing near-linearly: `growth` is how much faster than the state count the CPU time of validate + layout
+(this process and `dot`) grew since the row above (1.0 is linear). The load average is printed: on a shared
+machine the wall times stretch with it, the CPU times much less.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
+import resource
 import time
 from collections.abc import Callable
 from functools import partial
@@ -22,8 +27,8 @@ from engine.validation.analysis import analyze
 from engine.validation.loader import load_workflow
 
 T = TypeVar("T")
-TARGET_STATES = 1000
-TARGET_SECONDS = 1.0
+TARGET_STATES = 5000
+TARGET_SECONDS = 3.0
 
 
 def _task(i: int) -> dict[str, Any]:
@@ -100,15 +105,20 @@ def generate(size: int) -> dict[str, Any]:
     }
 
 
-def _best_of(repeat: int, action: Callable[[], T]) -> tuple[float, T]:
-    started = time.perf_counter()
-    result = action()
-    best = time.perf_counter() - started
-    for _ in range(repeat - 1):
-        started = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (`dot`)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _best_of(repeat: int, action: Callable[[], T]) -> tuple[float, float, T]:
+    """The best wall time, the best CPU time (the machine's load stretches the one, not the other), the result."""
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        cpu, started = _cpu(), time.perf_counter()
         result = action()
-        best = min(best, time.perf_counter() - started)
-    return best, result
+        best_wall, best_cpu = min(best_wall, time.perf_counter() - started), min(best_cpu, _cpu() - cpu)
+    return best_wall, best_cpu, result
 
 
 def _layout_function() -> Callable[[Workflow], object] | None:
@@ -117,33 +127,43 @@ def _layout_function() -> Callable[[Workflow], object] | None:
     except ImportError:
         return None
     function = getattr(module, "compute_layout", None)
-    return function if callable(function) else None
+    # a loaded shared machine stretches `dot`'s wall time well past the server's 30 s limit at 10,000 states
+    return partial(function, timeout_s=600.0) if callable(function) else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measure; the best is reported")
     args = parser.parse_args()
     layout = _layout_function()
-    print(f"{'states':>7} {'transitions':>11} {'validate s':>10} {'analyze s':>9} {'layout s':>9}  target")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(f"{'states':>7} {'transitions':>11} {'validate s':>10} {'analyze s':>9} {'layout s':>9} {'total s':>8} "
+          f"{'CPU s':>6} {'growth':>6}  target")
+    previous: tuple[int, float] | None = None
     for size in args.sizes:
         text = json.dumps(generate(size))
         repeat = args.repeat if size <= TARGET_STATES else 1
-        validate_s, loaded = _best_of(repeat, partial(load_workflow, text))
+        validate_s, validate_cpu, loaded = _best_of(repeat, partial(load_workflow, text))
         workflow = loaded.model
         if workflow is None:
             raise SystemExit(f"the generated {size}-state workflow did not load: {loaded.findings[:3]}")
-        analyze_s, _ = _best_of(repeat, partial(analyze, workflow))
-        layout_s = _best_of(repeat, partial(layout, workflow))[0] if layout else None
-        layout_text = f"{layout_s:9.3f}" if layout_s is not None else f"{'n/a':>9}"
+        analyze_s, _, _ = _best_of(repeat, partial(analyze, workflow))
+        layout_s, layout_cpu, _ = _best_of(repeat, partial(layout, workflow)) if layout else (0.0, 0.0, None)
+        layout_text = f"{layout_s:9.3f}" if layout else f"{'n/a':>9}"
+        total, cpu = validate_s + layout_s, validate_cpu + layout_cpu
+        states = len(workflow.states)
+        growth = f"{(cpu / previous[1]) / (states / previous[0]):6.2f}" if previous else f"{'':>6}"
+        previous = (states, cpu)
         target = ""
         if size == TARGET_STATES:
-            total = validate_s + (layout_s or 0.0)
             verdict = "met" if total < TARGET_SECONDS else "MISSED"
-            target = f"validate+layout {total:.3f} s < {TARGET_SECONDS:.0f} s at 1,000: {verdict}"
-        print(f"{len(workflow.states):>7} {len(workflow.transitions):>11} {validate_s:10.3f} {analyze_s:9.3f} "
-              f"{layout_text}  {target}")
+            target = f"validate+layout < {TARGET_SECONDS:.0f} s at {TARGET_STATES:,}: {verdict}"
+            if total >= TARGET_SECONDS > cpu:
+                target += f" (CPU {cpu:.2f} s < {TARGET_SECONDS:.0f} s: the machine's load took the rest)"
+        print(f"{states:>7} {len(workflow.transitions):>11} {validate_s:10.3f} {analyze_s:9.3f} "
+              f"{layout_text} {total:8.3f} {cpu:6.2f} {growth}  {target}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if layout is None:
         print("layout: engine.render.layout.compute_layout is not available, so it was not timed")
 

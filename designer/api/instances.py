@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import sqlalchemy as sa
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from designer.highlighting import tenant_instance
@@ -21,11 +21,37 @@ from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.read_models.instances import InstanceQuery, search_instances
 from engine.runtime.engine import Engine
+from engine.runtime.views import InstanceView
 from engine.statuses import InstanceStatus
 
-__all__ = ["InstanceController"]
+__all__ = ["InstanceController", "wants_minimal"]
 
 InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
+Prefer = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Prefer",
+        max_length=256,
+        description="`return=minimal` (RFC 7240): answer with the instance's summary (state, status) instead of "
+        "its full detail, saving the reads of history, timers and approvals; `Preference-Applied` says so.",
+    ),
+]
+Reply = Response[InstanceDetail | InstanceSummary]
+
+
+def wants_minimal(prefer: str | None) -> bool:
+    """Whether a `Prefer` header asks for `return=minimal` (preferences are comma-separated, case-insensitive,
+    and may carry `;` parameters)."""
+    if not prefer:
+        return False
+    return any(p.split(";", 1)[0].replace(" ", "").lower() == "return=minimal" for p in prefer.split(","))
+
+
+def _reply(engine: Engine, database: sa.Engine, view: InstanceView, prefer: str | None, status: int) -> Reply:
+    if wants_minimal(prefer):
+        summary = InstanceSummary.of(view)
+        return Response(summary, status_code=status, headers={"Preference-Applied": "return=minimal"})
+    return Response(instance_detail_of(engine, database, view), status_code=status)
 
 
 class InstanceController(Controller):
@@ -45,7 +71,8 @@ class InstanceController(Controller):
         me: NamedDependency[Principal],
         engine: NamedDependency[Engine],
         database: NamedDependency[sa.Engine],
-    ) -> InstanceDetail:
+        prefer: Prefer = None,
+    ) -> Reply:
         view = engine.start(
             data.workflow_id,
             data.context,
@@ -54,7 +81,7 @@ class InstanceController(Controller):
             idempotency_key=data.idempotency_key,
             actor=me.username,
         )
-        return instance_detail_of(engine, database, view)
+        return _reply(engine, database, view, prefer, HTTP_201_CREATED)
 
     @get("/", summary="Instances of my tenant, newest first", sync_to_thread=True)
     def list_instances(
@@ -119,17 +146,19 @@ class InstanceController(Controller):
     )
     def send(
         self,
+        *,
         instance_id: InstanceId,
         data: JSONBody[SendEvent],
         me: NamedDependency[Principal],
         engine: NamedDependency[Engine],
         database: NamedDependency[sa.Engine],
-    ) -> InstanceDetail:
+        prefer: Prefer = None,
+    ) -> Reply:
         tenant_instance(engine, instance_id, me.tenant)
         view = engine.send(
             instance_id, data.event, data.payload, actor=me.username, idempotency_key=data.idempotency_key
         )
-        return instance_detail_of(engine, database, view)
+        return _reply(engine, database, view, prefer, HTTP_200_OK)
 
     @post(
         "/{instance_id:str}/cancel",

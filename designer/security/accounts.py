@@ -213,10 +213,10 @@ class AccountService:
 
     def authenticate_session(self, session_id: str) -> tuple[Principal, str] | None:
         """The session's user and its CSRF token, or None when the session is unknown, expired or disabled."""
+        remembered = self.remembered_session(session_id)
+        if remembered is not None:
+            return remembered
         digest = _digest(session_id)
-        cached = self._cached("s:" + digest)
-        if cached is not None and cached.csrf_token is not None:
-            return cached.principal, cached.csrf_token
         row = self._store.get_session(digest)
         if row is None:
             return None
@@ -244,13 +244,29 @@ class AccountService:
         )
         return TokenIssued(row, token)
 
+    def remembered_token(self, token: str) -> Principal | None:
+        """The token's principal when `authenticate_token` vouched for it in the last few seconds (no database
+        read, so the event loop may call it); None means: call `authenticate_token`."""
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            return None
+        cached = self._cached("t:" + _digest(token))
+        return cached.principal if cached is not None else None
+
+    def remembered_session(self, session_id: str) -> tuple[Principal, str] | None:
+        """The session's user and CSRF token when `authenticate_session` vouched for them in the last few
+        seconds (no database read); None means: call `authenticate_session`."""
+        cached = self._cached("s:" + _digest(session_id))
+        if cached is not None and cached.csrf_token is not None:
+            return cached.principal, cached.csrf_token
+        return None
+
     def authenticate_token(self, token: str) -> Principal | None:
+        remembered = self.remembered_token(token)
+        if remembered is not None:
+            return remembered
         if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
             return None
         digest = _digest(token)
-        cached = self._cached("t:" + digest)
-        if cached is not None:
-            return cached.principal
         row = self._store.find_token(digest)
         if row is None or not hmac.compare_digest(row.token_hash, digest):
             return None

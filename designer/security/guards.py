@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -13,7 +14,7 @@ from designer.security.roles import Permission
 
 __all__ = ["principal_of_connection", "requires"]
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]  # type: ignore[type-arg]
+Guard = Callable[[ASGIConnection, BaseRouteHandler], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
 
 
 def principal_of_connection(connection: ASGIConnection) -> Principal:  # type: ignore[type-arg]
@@ -24,7 +25,9 @@ def principal_of_connection(connection: ASGIConnection) -> Principal:  # type: i
 
 
 def requires(permission: Permission) -> Guard:
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    # async although it never awaits: Litestar runs a plain function guard in a worker thread, a hop (and a
+    # wait for the GIL) per request for a check that reads one attribute
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
         principal = principal_of_connection(connection)
         if not principal.can(permission):
             roles = ", ".join(principal.roles) or "none"

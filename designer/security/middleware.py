@@ -37,14 +37,20 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
-            principal = await to_thread.run_sync(accounts.authenticate_token, token.strip())
+            token = token.strip()
+            # a token seen in the last seconds needs no thread hop (it would queue behind busy handlers)
+            principal = accounts.remembered_token(token) or await to_thread.run_sync(
+                accounts.authenticate_token, token
+            )
             if principal is None:
                 raise Unauthenticated("the bearer token is unknown, expired or revoked")
             return AuthenticationResult(user=principal, auth=AuthInfo("token"))
         session_id = connection.cookies.get(SESSION_COOKIE)
         if not session_id:
             raise Unauthenticated("sign in first (POST /api/auth/login) or send a bearer token")
-        found = await to_thread.run_sync(accounts.authenticate_session, session_id)
+        found = accounts.remembered_session(session_id) or await to_thread.run_sync(
+            accounts.authenticate_session, session_id
+        )
         if found is None:
             raise Unauthenticated("the session has expired; sign in again")
         principal, csrf_token = found

@@ -7,8 +7,11 @@ from itertools import combinations
 import pytest
 from render_support import STATE_IDS, chain, sample, svg_centre, svg_groups, svg_root
 
+from bench.bench_validation import generate
 from engine.definition import Workflow
 from engine.render import Box, compute_layout, dot_source, layout_graph, render
+from engine.render.dot import LARGE
+from engine.validation.loader import require_workflow
 
 
 def overlap(a: Box, b: Box) -> bool:
@@ -76,3 +79,19 @@ def test_detached_edges_are_not_routed_by_the_layout() -> None:
 
 def test_layout_is_deterministic() -> None:
     assert layout_graph(chain(60)) == layout_graph(chain(60))
+
+
+def test_a_large_flow_with_parallel_states_keeps_boxes_apart_and_branches_inside() -> None:
+    """Above `LARGE` states `dot` ranks globally (`newrank`): each parallel state still holds its branches."""
+    workflow = require_workflow(generate(LARGE + 150))
+    assert 'newrank="true"' in dot_source(workflow).layout_text
+    layout = layout_graph(workflow)
+    parallels = [sid for sid, state in workflow.states.items() if state.type == "parallel"]
+    assert parallels
+    top = {sid: layout.boxes[sid] for sid in workflow.states}
+    assert not [(a, b) for a, b in combinations(top, 2) if overlap(top[a], top[b])]
+    for qid, box in layout.boxes.items():
+        owner = qid.split("/", 1)[0]
+        if owner != qid:
+            assert owner in parallels
+            assert inside(box, layout.boxes[owner]), qid
