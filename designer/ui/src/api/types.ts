@@ -178,6 +178,10 @@ export interface ApprovalSummary {
   approvers: { roles: string[]; users: string[] };
   quorum: number;
   approvals: number;
+  /** Each approver's decision so far, with their comment. */
+  decisions: Decision[];
+  workflow_title: string | null;
+  state_title: string | null;
   requested_at: string;
   due_at: string | null;
   decided_at: string | null;
@@ -268,7 +272,6 @@ export interface ApprovalDetail extends ApprovalSummary {
   description: string | null;
   context: Record<string, unknown>;
   instance: InstanceSummary;
-  decisions: Decision[];
   history: HistoryEntry[];
 }
 
