@@ -72,11 +72,27 @@ function typesOf(s: JsonSchema): string[] {
   return [];
 }
 
+const patterns = new Map<string, RegExp | null>();
+
+/** A schema's pattern as a RegExp, made once; null when JavaScript cannot read it (then nothing matches). */
+function patternOf(source: string): RegExp | null {
+  if (!patterns.has(source)) {
+    let made: RegExp | null = null;
+    try {
+      made = new RegExp(source, "u");
+    } catch {
+      made = null;
+    }
+    patterns.set(source, made);
+  }
+  return patterns.get(source) ?? null;
+}
+
 function childSchema(s: JsonSchema, key: Segment): JsonSchema | null {
   if (typeof key === "number") return s.items ?? null;
   const named = s.properties?.[key];
   if (named) return named;
-  for (const [pattern, schema] of Object.entries(s.patternProperties ?? {})) if (new RegExp(pattern, "u").test(key)) return schema;
+  for (const [pattern, schema] of Object.entries(s.patternProperties ?? {})) if (patternOf(pattern)?.test(key)) return schema;
   return typeof s.additionalProperties === "object" ? s.additionalProperties : null;
 }
 
