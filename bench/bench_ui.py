@@ -149,7 +149,7 @@ _LAST_LATENCY = "() => window.__drag.painted.at(-1) - window.__drag.moves.at(-1)
 
 def measure(page: Page, url: str, draft_id: str, moves: int) -> dict[str, float]:
     page.goto(f"{url}/drafts/{draft_id}")
-    page.wait_for_function("document.querySelectorAll('.react-flow__node').length > 0", timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.react-flow__node').length > 0", timeout=60_000)
     page.evaluate(_TWO_FRAMES)
     first_ms = page.evaluate("() => performance.now()")
     page.wait_for_selector('[data-testid="canvas"][data-layout="ready"]', timeout=600_000)

@@ -17,6 +17,7 @@ from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
+from engine.definition.workflow import Workflow
 from engine.errors import DefinitionNotFound
 from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
 from engine.read_models.definitions import DefinitionCatalog
@@ -27,21 +28,39 @@ __all__ = ["ApprovalController"]
 ApprovalId = Annotated[int, PathParameter(ge=1, le=2**62, description="The approval's id.")]
 
 
+def _workflow(catalog: DefinitionCatalog, workflow_id: str, version: int) -> Workflow | None:
+    try:
+        return catalog.get(workflow_id, version).workflow()
+    except DefinitionNotFound:
+        return None
+
+
+def _titles(workflow: Workflow | None, state_id: str) -> tuple[str | None, str | None]:
+    if workflow is None:
+        return None, None
+    state = workflow.states.get(state_id)
+    return workflow.title, None if state is None else state.title
+
+
+def _summaries(engine: Engine, catalog: DefinitionCatalog, found: list[ApprovalRecordView]) -> list[ApprovalSummary]:
+    """The cards of an inbox page, with the workflow's and state's titles of the version each instance runs."""
+    versions = {i: engine.get(i).workflow_version for i in {a.instance_id for a in found}}
+    workflows = {(a.workflow_id, versions[a.instance_id]) for a in found}
+    definitions = {key: _workflow(catalog, *key) for key in workflows}
+    return [
+        ApprovalSummary.of(a, _titles(definitions[(a.workflow_id, versions[a.instance_id])], a.state)) for a in found
+    ]
+
+
 def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecordView) -> ApprovalDetail:
     instance = engine.get(approval.instance_id)
-    description = None
-    try:
-        workflow = catalog.get(instance.workflow_id, instance.workflow_version).workflow()
-        state = workflow.states.get(approval.state)
-        description = state.description if state is not None else None
-    except DefinitionNotFound:
-        description = None
+    workflow = _workflow(catalog, instance.workflow_id, instance.workflow_version)
+    state = None if workflow is None else workflow.states.get(approval.state)
     return ApprovalDetail(
-        **ApprovalSummary.of(approval).model_dump(),
-        description=description,
+        **ApprovalSummary.of(approval, _titles(workflow, approval.state)).model_dump(),
+        description=None if state is None else state.description,
         context=instance.context,
         instance=InstanceSummary.of(instance),
-        decisions=[DecisionRead.of(d) for d in approval.decisions],
         history=[HistoryEntryRead.of(e) for e in engine.history(instance.id)],
     )
 
@@ -56,6 +75,8 @@ class ApprovalController(Controller):
         *,
         me: NamedDependency[Principal],
         database: NamedDependency[sa.Engine],
+        engine: NamedDependency[Engine],
+        catalog: NamedDependency[DefinitionCatalog],
         page: NamedDependency[PageParams],
         status: Annotated[Literal["pending", "decided", "all"], QueryParameter()] = "pending",
         workflow: Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
@@ -71,7 +92,7 @@ class ApprovalController(Controller):
             instance_id=instance,
         )
         found, total = list_approvals(database, query, limit=page.limit, offset=page.offset)
-        return page.page([ApprovalSummary.of(a) for a in found], total)
+        return page.page(_summaries(engine, catalog, found), total)
 
     @get(
         "/decisions",

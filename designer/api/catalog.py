@@ -1,12 +1,16 @@
-"""What the designer's pickers list: the registered action handlers, the deployed agents, the deployed workflows."""
+"""What the designer's pickers list: the registered action handlers, the deployed agents, the deployed workflows,
+and the JSON Schema of the definition format that the JSON view completes, explains and checks against."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
 from designer.pickers import action_entries, agent_entries, workflow_entries
 from designer.schemas.catalog import ActionEntry, AgentEntry, WorkflowEntry
+from engine.definition.schema import workflow_json_schema
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 
@@ -31,3 +35,10 @@ class CatalogController(Controller):
     @get("/workflows", summary="The deployed workflows (latest versions), for subflows", sync_to_thread=True)
     def workflows(self, catalog: NamedDependency[DefinitionCatalog]) -> list[WorkflowEntry]:
         return workflow_entries(catalog.latest_workflows())
+
+    @get("/schema/workflow", summary="The JSON Schema of a workflow definition (as in definitions/schema)")
+    async def workflow_schema(self) -> dict[str, Any]:
+        return _WORKFLOW_SCHEMA
+
+
+_WORKFLOW_SCHEMA = workflow_json_schema()

@@ -68,12 +68,16 @@ class ApprovalSummary(BaseModel):
     approvers: Approvers
     quorum: int
     approvals: int = Field(description="Approve decisions so far.")
+    decisions: list[DecisionRead] = Field(description="Each approver's decision so far, with their comment.")
+    workflow_title: str | None = Field(None, description="The title of the workflow the instance runs.")
+    state_title: str | None = Field(None, description="The approval state's title, when the definition gives one.")
     requested_at: datetime
     due_at: datetime | None
     decided_at: datetime | None
 
     @classmethod
-    def of(cls, view: ApprovalRecordView) -> ApprovalSummary:
+    def of(cls, view: ApprovalRecordView, titles: tuple[str | None, str | None] = (None, None)) -> ApprovalSummary:
+        """`titles`: the workflow's and the state's, from the definition version the instance runs."""
         return cls(
             id=view.id,
             instance_id=view.instance_id,
@@ -86,6 +90,9 @@ class ApprovalSummary(BaseModel):
             approvers=Approvers(roles=view.roles, users=view.users),
             quorum=view.quorum,
             approvals=sum(1 for d in view.decisions if d.decision == "approve"),
+            decisions=[DecisionRead.of(d) for d in view.decisions],
+            workflow_title=titles[0],
+            state_title=titles[1],
             requested_at=to_datetime(view.created_at),
             due_at=None if view.due_at is None else to_datetime(view.due_at),
             decided_at=None if view.decided_at is None else to_datetime(view.decided_at),
@@ -96,5 +103,4 @@ class ApprovalDetail(ApprovalSummary):
     description: str | None = Field(description="The approval state's description, from the definition.")
     context: dict[str, Any] = Field(description="The instance's context now.")
     instance: InstanceSummary
-    decisions: list[DecisionRead]
     history: list[HistoryEntryRead]

@@ -4,6 +4,8 @@ untouched draft; and what the designer's pickers and the instance page are given
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
 from designer_support import MINIMAL_WORKFLOW, Env, assert_problem
@@ -107,3 +109,10 @@ def test_the_catalog_lists_registered_actions_with_their_known_shape(env: Env) -
     unknown["states"] = {**flow["states"], "check": {**flow["states"]["check"], "action": "chek_claim"}}
     report = env.call("POST", "/api/validate", "viewer", json={"definition": unknown}).json()
     assert [f["code"] for f in report["findings"] if f["severity"] == "error"] == ["unknown-action"]
+
+
+def test_the_catalog_serves_the_workflow_schema_the_json_view_checks_against(env: Env) -> None:
+    served = env.call("GET", "/api/catalog/schema/workflow", "viewer").json()
+    committed = json.loads(Path("definitions/schema/workflow.schema.json").read_text(encoding="utf-8"))
+    assert served == committed
+    assert served["$defs"]["TaskState"]["properties"]["action"]["description"]

@@ -315,6 +315,9 @@ def test_an_approver_decides_from_the_inbox_with_a_comment(env: Env) -> None:
     approval = _pending_approval(env, instance)
     inbox = env.call("GET", "/api/approvals?limit=500", "approver").json()
     assert {a["id"]: a["request"] for a in inbox["items"]}[approval["id"]] == {"amount": 900}
+    card = next(a for a in inbox["items"] if a["id"] == approval["id"])
+    # What a card shows: the titles from the version the instance runs (this state has none), no decision yet.
+    assert (card["workflow_title"], card["state_title"], card["decisions"]) == ("Offer review", None, [])
     detail = env.call("GET", f"/api/approvals/{approval['id']}", "approver").json()
     assert detail["request"] == {"amount": 900}
     assert detail["context"]["amount"] == 900
@@ -340,7 +343,10 @@ def test_an_approver_decides_from_the_inbox_with_a_comment(env: Env) -> None:
     assert mine["items"][0]["comment"] == "fine by me"
     assert approval["id"] not in {a["id"] for a in env.call("GET", "/api/approvals", "approver").json()["items"]}
     decided_list = env.call("GET", "/api/approvals?status=decided&limit=500", "approver").json()
-    assert approval["id"] in {a["id"] for a in decided_list["items"]}
+    decided_card = next(a for a in decided_list["items"] if a["id"] == approval["id"])
+    assert [(d["actor"], d["decision"], d["comment"]) for d in decided_card["decisions"]] == [
+        (username("approver"), "approve", "fine by me")
+    ]
 
 
 def test_a_decision_is_idempotent_and_cannot_be_changed(env: Env) -> None:

@@ -1,5 +1,6 @@
 // What the designer's pickers list: registered actions, deployed agents and workflows (docs/api.md § Catalog).
 // Fetched once per page load and shared by every inspector; `refreshCatalog` asks again (after a publish).
+import type { JsonSchema } from "../editor/schemaAssist";
 import { getJson } from "./http";
 
 export interface ActionUse {
@@ -52,6 +53,17 @@ export function loadCatalog(): Promise<PickerCatalog> {
     cached = null;
   });
   return cached;
+}
+
+let schema: Promise<JsonSchema> | null = null;
+
+/** The JSON Schema of a workflow definition (the JSON view's completion, hover docs and schema errors). */
+export function loadWorkflowSchema(): Promise<JsonSchema> {
+  schema ??= getJson<JsonSchema>("/api/catalog/schema/workflow");
+  schema.catch(() => {
+    schema = null;
+  });
+  return schema;
 }
 
 export function refreshCatalog(): void {

@@ -209,6 +209,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/catalog/schema/workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON Schema of a workflow definition (as in definitions/schema) */
+        get: operations["ApiCatalogSchemaWorkflowWorkflowSchema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/catalog/workflows": {
         parameters: {
             query?: never;
@@ -1187,7 +1204,10 @@ export interface components {
             };
             /** Decided At */
             decided_at: string | null;
-            /** Decisions */
+            /**
+             * Decisions
+             * @description Each approver's decision so far, with their comment.
+             */
             decisions: components["schemas"]["DecisionRead"][];
             /**
              * Description
@@ -1227,10 +1247,22 @@ export interface components {
             requested_at: string;
             /** State */
             state: string;
+            /**
+             * State Title
+             * @description The approval state's title, when the definition gives one.
+             * @default null
+             */
+            state_title: string | null;
             /** @description Pending until decided; timed_out when its timeout fired; cancelled when its instance was. */
             status: components["schemas"]["ApprovalStatus"];
             /** Workflow Id */
             workflow_id: string;
+            /**
+             * Workflow Title
+             * @description The title of the workflow the instance runs.
+             * @default null
+             */
+            workflow_title: string | null;
         };
         /**
          * ApprovalStatus
@@ -1248,6 +1280,11 @@ export interface components {
             approvers: components["schemas"]["Approvers"];
             /** Decided At */
             decided_at: string | null;
+            /**
+             * Decisions
+             * @description Each approver's decision so far, with their comment.
+             */
+            decisions: components["schemas"]["DecisionRead"][];
             /** Due At */
             due_at: string | null;
             /** Id */
@@ -1278,10 +1315,22 @@ export interface components {
             requested_at: string;
             /** State */
             state: string;
+            /**
+             * State Title
+             * @description The approval state's title, when the definition gives one.
+             * @default null
+             */
+            state_title: string | null;
             /** @description Pending until decided; timed_out when its timeout fired; cancelled when its instance was. */
             status: components["schemas"]["ApprovalStatus"];
             /** Workflow Id */
             workflow_id: string;
+            /**
+             * Workflow Title
+             * @description The title of the workflow the instance runs.
+             * @default null
+             */
+            workflow_title: string | null;
         };
         /** ApprovalWaits */
         ApprovalWaits: {
@@ -4447,6 +4496,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgentEntry"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiCatalogSchemaWorkflowWorkflowSchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Malformed request: bad JSON, wrong types, unknown query values */
@@ -7855,7 +8007,10 @@ export interface operations {
     ApiInstancesStart: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `return=minimal` (RFC 7240): answer with the instance's summary (state, status) instead of its full detail, saving the reads of history, timers and approvals; `Preference-Applied` says so. */
+                Prefer?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7871,7 +8026,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstanceDetail"];
+                    "application/json": components["schemas"]["InstanceDetail"] | components["schemas"]["InstanceSummary"];
                 };
             };
             /** @description Malformed request: bad JSON, wrong types, unknown query values */
@@ -8168,7 +8323,10 @@ export interface operations {
     ApiInstancesInstanceIdEventsSend: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `return=minimal` (RFC 7240): answer with the instance's summary (state, status) instead of its full detail, saving the reads of history, timers and approvals; `Preference-Applied` says so. */
+                Prefer?: string | null;
+            };
             path: {
                 /** @description The instance's id. */
                 instance_id: string;
@@ -8187,7 +8345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstanceDetail"];
+                    "application/json": components["schemas"]["InstanceDetail"] | components["schemas"]["InstanceSummary"];
                 };
             };
             /** @description Malformed request: bad JSON, wrong types, unknown query values */

@@ -50,3 +50,15 @@ export function formatDollars(amount: number | null | undefined): string {
   if (amount === null || amount === undefined) return "unknown";
   return amount === 0 ? "$0" : `$${Number(amount.toFixed(4))}`;
 }
+
+/** How far a moment is from now, in words: "in 3 h", "2 days ago". */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "—";
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return iso;
+  const ms = at - now;
+  const minutes = Math.round(Math.abs(ms) / 60000);
+  const amount =
+    minutes < 1 ? "less than a minute" : minutes < 120 ? `${minutes} min` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h` : `${Math.round(minutes / 1440)} days`;
+  return ms >= 0 ? `in ${amount}` : `${amount} ago`;
+}

@@ -1,5 +1,6 @@
-// The workflow as JSON in a code editor (CodeMirror 6): line numbers, folding, bracket matching, and a lint
-// gutter that marks both JSON syntax errors and the validation findings on the lines they are about. The
+// The workflow as JSON in a code editor (CodeMirror 6): line numbers, folding, bracket matching, completion
+// and hover docs from the workflow's JSON Schema (schemaAssist.ts), and a lint gutter that marks JSON syntax
+// errors, the schema's errors and the validation findings on the lines they are about. The
 // text itself is kept by the designer (jsonDocument.ts), so unfinished text survives switching tabs; a
 // canvas edit rewrites the text, a text edit that parses becomes the workflow.
 import { json as jsonLanguage, jsonParseLinter } from "@codemirror/lang-json";
@@ -7,10 +8,12 @@ import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
 import { basicSetup } from "codemirror";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
+import { loadWorkflowSchema } from "../api/catalog";
 import type { Finding } from "../model/findings";
 import type { JsonText } from "./jsonDocument";
 import { pointerRange } from "./jsonPointers";
+import { schemaCompletion, schemaDiagnostics, schemaHover, type JsonSchema } from "./schemaAssist";
 
 export interface JsonViewProps {
   json: JsonText;
@@ -26,16 +29,20 @@ const syntax = jsonParseLinter();
 /** Marks the editor's own updates from the designer's text, so they are not echoed back as edits. */
 const fromDesigner = Annotation.define<boolean>();
 
-/** JSON syntax errors, or (when the text parses) the validation findings on the lines they point at. */
-function diagnosticsOf(findings: readonly Finding[]) {
+/**
+ * JSON syntax errors, or (when the text parses) the schema's errors and the validation findings of the
+ * workflow, on the lines they point at.
+ */
+function diagnosticsOf(findings: readonly Finding[], schema: JsonSchema | null) {
   return (view: EditorView): Diagnostic[] => {
     const parsed = syntax(view);
     if (parsed.length > 0) return parsed;
-    return findings.flatMap((f) => {
+    const fromSchema = schema ? schemaDiagnostics(view.state, schema, JSON.parse(view.state.doc.toString())) : [];
+    return fromSchema.concat(findings.flatMap((f) => {
       const range = pointerRange(view.state, f.pointer);
       if (!range) return [];
       return [{ ...range, severity: f.severity === "error" ? "error" : "warning", message: `${f.code}: ${f.message}`, source: "validation" } satisfies Diagnostic];
-    });
+    }));
   };
 }
 
@@ -45,8 +52,11 @@ export default function JsonView({ json, editable, findings }: JsonViewProps) {
   const latest = useRef({ json, findings });
   latest.current = { json, findings };
   const lint = useRef(new Compartment());
+  const schema = useRef<JsonSchema | null>(null);
 
   useEffect(() => {
+    // One source for the editor's life: the completion state tells sources apart by identity.
+    const completion = [{ autocomplete: schemaCompletion(() => schema.current) }];
     const editor = new EditorView({
       parent: host.current!,
       state: EditorState.create({
@@ -55,7 +65,9 @@ export default function JsonView({ json, editable, findings }: JsonViewProps) {
           basicSetup,
           jsonLanguage(),
           lintGutter(),
-          lint.current.of(linter(diagnosticsOf(latest.current.findings), { delay: 250 })),
+          lint.current.of(linter(diagnosticsOf(latest.current.findings, schema.current), { delay: 250 })),
+          EditorState.languageData.of(() => completion),
+          schemaHover(() => schema.current),
           EditorState.readOnly.of(!editable),
           EditorView.editable.of(editable),
           EditorView.contentAttributes.of({ "aria-label": "Workflow definition as JSON", "data-testid": "json-content" }),
@@ -83,10 +95,26 @@ export default function JsonView({ json, editable, findings }: JsonViewProps) {
     editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: json.text }, selection: { anchor: cursor }, annotations: fromDesigner.of(true) });
   }, [json.text]);
 
-  // New findings: a new lint source, which makes the editor lint again.
+  // The schema, once: completion and hover read it when asked; the linter is made again with it.
+  const [schemaLoaded, setSchemaLoaded] = useState(false);
   useEffect(() => {
-    view.current?.dispatch({ effects: lint.current.reconfigure(linter(diagnosticsOf(findings), { delay: 250 })) });
-  }, [findings]);
+    let live = true;
+    loadWorkflowSchema().then(
+      (loaded) => {
+        schema.current = loaded;
+        if (live) setSchemaLoaded(true);
+      },
+      () => undefined, // without the schema the editor still has syntax errors and the server's findings
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  // New findings (or the schema arrived): a new lint source, which makes the editor lint again.
+  useEffect(() => {
+    view.current?.dispatch({ effects: lint.current.reconfigure(linter(diagnosticsOf(findings, schema.current), { delay: 250 })) });
+  }, [findings, schemaLoaded]);
 
   const problem = json.problem;
   const jumpToProblem = () => {
@@ -99,7 +127,7 @@ export default function JsonView({ json, editable, findings }: JsonViewProps) {
   };
 
   return (
-    <section className="json-view" aria-label="Workflow JSON" data-testid="json-view">
+    <section className="json-view" aria-label="Workflow JSON" data-testid="json-view" data-schema={schemaLoaded ? "loaded" : "loading"}>
       {problem && (
         <div className="json-problem" role="alert" data-testid="json-error">
           <strong>The JSON is not valid yet</strong> — the diagram shows the last valid version.{" "}

@@ -5,10 +5,9 @@ import { decide, getApproval, listApprovals, myDecisions } from "../api/approval
 import { useLiveChanges } from "../api/live";
 import { openPublicationRequests } from "../api/publication";
 import type { ApprovalSummary } from "../api/types";
-import { getVersion } from "../api/definitions";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
-import { formatTime } from "../components/format";
+import { formatRelative, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } from "./ApprovalRequest";
@@ -85,16 +84,19 @@ export default function InboxPage() {
                     {a.kind === "agent" ? (
                       <AgentCardHeading approval={a} />
                     ) : (
-                      <strong>
-                        {a.kind === "policy" && <KindTag kind={a.kind} />}
-                        {a.workflow_id} · {a.kind === "policy" ? `policy ${a.policy_id ?? ""}` : a.state}
-                      </strong>
+                      <>
+                        <strong data-testid="card-title">
+                          {a.kind === "policy" && <KindTag kind={a.kind} />}
+                          {a.kind === "policy" ? `Policy ${a.policy_id ?? ""}` : (a.state_title ?? a.state)}
+                        </strong>
+                        <span className="small" data-testid="card-workflow">
+                          {a.workflow_title ?? a.workflow_id} <code className="muted">{a.workflow_id}</code>
+                        </span>
+                        <KeyFacts request={a.request} />
+                      </>
                     )}
                     <span className="muted small">for {[...a.approvers.roles, ...a.approvers.users].join(", ")}</span>
-                    <span className="small">
-                      requested {formatTime(a.requested_at)}
-                      {a.due_at && ` · due ${formatTime(a.due_at)}`} · {a.approvals}/{a.quorum} approvals
-                    </span>
+                    <ApprovalStanding approval={a} />
                   </button>
                 </li>
               ))}
@@ -163,18 +165,13 @@ export default function InboxPage() {
 function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onDecided: (text: string) => void }) {
   const { can } = useSession();
   const detail = useAsync(() => getApproval(approvalId), [approvalId]);
-  // The state's title lives in the definition the instance runs.
-  const definition = useAsync(
-    () => (detail.data ? getVersion(detail.data.workflow_id, detail.data.instance.version) : Promise.resolve(null)),
-    [detail.data?.workflow_id, detail.data?.instance.version],
-  );
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (detail.error) return <Notice kind="error">{detail.error}</Notice>;
   const a = detail.data;
   if (!a) return <p aria-busy="true">Loading…</p>;
-  const stateTitle = definition.data?.definition.states[a.state]?.title ?? a.state;
+  const stateTitle = a.state_title ?? a.state;
   const agent = agentRequest(a);
   const title = agent ? `${agent.agent_name} running ${agent.action}` : stateTitle;
   const answer = async (decision: "approve" | "reject") => {
@@ -202,7 +199,7 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
       </h2>
       <p className="muted">
         {a.kind === "policy" && `Policy ${a.policy_id ?? ""} requires approval · `}
-        {a.workflow_id} v{a.instance.version} · {agent ? "task" : "state"} <code>{a.state}</code> · instance{" "}
+        {a.workflow_title ?? a.workflow_id} ({a.workflow_id} v{a.instance.version}) · {agent ? "task" : "state"} <code>{a.state}</code> · instance{" "}
         <Link to={`/instances/${encodeURIComponent(a.instance_id)}`} className="mono">
           {a.instance_id.slice(0, 12)}…
         </Link>{" "}
@@ -253,6 +250,51 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
         <Timeline entries={a.history} />
       </details>
     </section>
+  );
+}
+
+/** The request's first few facts, as the definition's `request` names them (the card's summary). */
+function KeyFacts({ request }: { request: Record<string, unknown> }) {
+  const facts = Object.entries(request).filter(([, v]) => v === null || typeof v !== "object").slice(0, 3);
+  if (facts.length === 0) return null;
+  return (
+    <dl className="key-facts small" data-testid="card-facts">
+      {facts.map(([key, value]) => (
+        <div key={key}>
+          <dt>{key.replace(/_/g, " ")}</dt>
+          <dd>{value === null ? "—" : String(value)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** When it is due (in words and as a date), the quorum, and who has decided so far. */
+function ApprovalStanding({ approval: a }: { approval: ApprovalSummary }) {
+  const overdue = a.due_at !== null && new Date(a.due_at).getTime() < Date.now();
+  return (
+    <>
+      <span className="small" data-testid="card-due">
+        {a.due_at ? (
+          <span className={overdue ? "error-text" : undefined} title={formatTime(a.due_at)}>
+            due {formatRelative(a.due_at)} ({formatTime(a.due_at)})
+          </span>
+        ) : (
+          "no deadline"
+        )}{" "}
+        · <span data-testid="card-quorum">{a.approvals} of {a.quorum} approval{a.quorum === 1 ? "" : "s"}</span>
+      </span>
+      {a.decisions.length > 0 && (
+        <ul className="card-decisions small" data-testid="card-decisions">
+          {a.decisions.map((d) => (
+            <li key={`${d.actor}-${d.decided_at}`}>
+              {d.actor}: {d.decision === "approve" ? "approved" : "rejected"}
+              {typeof d.comment === "string" && d.comment ? ` — “${d.comment}”` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 

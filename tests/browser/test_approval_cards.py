@@ -1,0 +1,82 @@
+"""An approval card says enough to decide from the inbox list: the workflow's and the state's titles, the
+request's key facts, when it is due (in words and as a date), the quorum, and who else decided and why."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from browser_steps import SignIn
+from docs_screens import save_doc_screenshot
+from live_server import LiveServer
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _discount_flow(workflow_id: str) -> dict[str, Any]:
+    return {
+        "id": workflow_id,
+        "title": "Discount approval",
+        "initial": "review",
+        "context": {"type": "object", "properties": {"customer": {"type": "string"}, "discount": {"type": "number"}}},
+        "states": {
+            "review": {
+                "type": "approval",
+                "title": "Two managers agree the discount",
+                "approvers": {"roles": ["sales_manager", "support_lead"]},
+                "quorum": 2,
+                "timeout": "PT48H",
+                "request": {"customer": "context.customer", "discount_percent": "context.discount"},
+            },
+            "granted": {"type": "final", "outcome": "success"},
+            "refused": {"type": "final", "outcome": "failure"},
+        },
+        "transitions": [
+            {"source": "review", "trigger": "approve", "dest": "granted"},
+            {"source": "review", "trigger": "reject", "dest": "refused"},
+            {"source": "review", "trigger": "timeout", "dest": "refused"},
+        ],
+    }
+
+
+def test_a_card_shows_titles_facts_due_time_quorum_and_the_other_decisions(
+    server: LiveServer, sign_in: SignIn
+) -> None:
+    workflow_id = f"discount_{uuid.uuid4().hex[:8]}"
+    analyst = server.token("analyst")
+    draft = server.api("POST", "/api/drafts", {"content": _discount_flow(workflow_id)}, token=analyst)
+    server.api("POST", f"/api/drafts/{draft['id']}/publish", {"confirm_replace": True}, token=analyst)
+    run = server.api("POST", "/api/instances", {"workflow_id": workflow_id,
+                                                 "context": {"customer": "Acme GmbH", "discount": 15}}, token=analyst)
+    otto = server.token("other_approver")
+    [request] = server.api("GET", f"/api/approvals?instance={run['id']}", token=otto)["items"]
+    server.api("POST", f"/api/approvals/{request['id']}/decision",
+               {"decision": "approve", "comment": "Fine for a two-year contract"}, token=otto)
+
+    page = sign_in("approver")
+    page.goto("/inbox")
+    card = page.get_by_test_id(f"approval-{workflow_id}")
+    expect(card).to_be_visible()
+    expect(card.get_by_test_id("card-title")).to_have_text("Two managers agree the discount")
+    expect(card.get_by_test_id("card-workflow")).to_contain_text("Discount approval")
+    facts = card.get_by_test_id("card-facts")
+    expect(facts).to_contain_text("customer")
+    expect(facts).to_contain_text("Acme GmbH")
+    expect(facts).to_contain_text("discount percent")
+    expect(facts).to_contain_text("15")
+    # Due in 48 hours: said in words, and as a date.
+    expect(card.get_by_test_id("card-due")).to_contain_text(re.compile(r"due in (47 h|48 h|2 days) \(.*2\d{3}.*\)"))
+    expect(card.get_by_test_id("card-quorum")).to_have_text("1 of 2 approvals")
+    expect(card.get_by_test_id("card-decisions")).to_contain_text("otto: approved — “Fine for a two-year contract”")
+    save_doc_screenshot(page, "designer-approval-card")
+
+    # Deciding from there: the second approval meets the quorum and the request leaves the inbox.
+    card.click()
+    expect(page.get_by_test_id("approval-title")).to_have_text("Two managers agree the discount")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id(f"approval-{workflow_id}")).to_have_count(0)
+    finished = server.api("GET", f"/api/instances/{run['id']}", token=analyst)
+    assert finished["state"] == "granted"
