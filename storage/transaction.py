@@ -159,17 +159,39 @@ class _Held:
         self.cursor = self.driver.cursor()
 
 
-_writer_locks: dict[str, threading.Lock] = {}
+class _WriterLock:
+    """The write lock of one SQLite file in this process. A thread that already writes to the file through one
+    `Store` and opens a write through another would wait for itself: that is refused at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        if self._owner == threading.get_ident():
+            raise StoreError("this thread already has a write transaction open on this database (through another "
+                             "store): transactions do not nest")
+        if not self._lock.acquire(timeout=timeout):
+            return False
+        self._owner = threading.get_ident()
+        return True
+
+    def release(self) -> None:
+        self._owner = None
+        self._lock.release()
+
+
+_writer_locks: dict[str, _WriterLock] = {}
 _writer_locks_guard = threading.Lock()
 
 
-def _writer_lock(engine: sa.Engine) -> threading.Lock | None:
+def _writer_lock(engine: sa.Engine) -> _WriterLock | None:
     """On SQLite, one lock per database file for this process's write transactions (see `Store`)."""
     if engine.dialect.name != "sqlite":
         return None
     key = str(engine.url.database or "")
     with _writer_locks_guard:
-        return _writer_locks.setdefault(key, threading.Lock())
+        return _writer_locks.setdefault(key, _WriterLock())
 
 
 class Store:
@@ -224,10 +246,10 @@ class Store:
     def _transaction(self, read_only: bool) -> Iterator[Transaction]:
         if getattr(self._local, "busy", False):
             raise StoreError("transactions do not nest: this thread already has one open")
-        self._local.busy = True
         queued = self._writer if self._writer is not None and not read_only else None
         if queued is not None and not queued.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
             queued = None  # past the busy timeout: go on, and let SQLite's own timeout answer
+        self._local.busy = True
         try:
             with self._held(read_only) as tx:
                 yield tx

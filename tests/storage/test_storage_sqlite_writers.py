@@ -8,9 +8,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from storage.database import create_database_engine
+from storage.errors import StoreError
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Store
 
@@ -94,3 +96,21 @@ def test_many_threads_writing_at_once_all_commit(tmp_path: Path, sqlite_template
             assert tx.one("SELECT count(*) FROM instances") == (200,)
     finally:
         store.close()
+
+
+def test_a_write_through_a_second_store_inside_a_write_is_refused_at_once(tmp_path: Path,
+                                                                          sqlite_template: Path) -> None:
+    shutil.copyfile(sqlite_template, tmp_path / "n.db")
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    store, other = Store(create_database_engine(url)), Store(create_database_engine(url))
+    try:
+        with store.write() as tx:
+            InstanceStore(tx).insert(_instance("outer"))
+            # refused at once, not after waiting for itself (the lock, then SQLite's busy timeout)
+            with pytest.raises(StoreError, match="do not nest"), other.write():
+                pass
+        with other.read() as tx:
+            assert InstanceStore(tx).get("outer") is not None  # the outer write committed
+    finally:
+        store.close()
+        other.close()
