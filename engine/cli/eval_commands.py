@@ -21,8 +21,10 @@ from engine.cli.engine_options import ExecutorOption
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
+from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
+from engine.runtime.example_run import related_workflows
 from engine.runtime.handler_loading import Executor, HandlerChoice, choose_handlers, load_chosen_handlers
 from engine.validation.checks.agents import api_base_problem
 
@@ -76,6 +78,12 @@ def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
             note = load_chosen_handlers(choice, engine)
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
+        # as `statewright run` does: the agents its tasks name (their policies apply) and the subflows it starts
+        related = related_workflows(workflow, file.parent)
+        for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
+            engine.deploy_agent(agent)
+        for subflow in related:
+            engine.deploy(subflow)
         return evaluate(engine, workflow, cases)
 
 
