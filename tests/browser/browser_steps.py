@@ -61,19 +61,44 @@ def fill_field(page: Page, name: str, value: str) -> None:
         field.fill(value)
 
 
+def add_expressions(page: Page, field: str, entries: dict[str, str]) -> None:
+    """Add name → CEL expression entries to an expression map field (input, request, assign, result)."""
+    for name, expression in entries.items():
+        page.get_by_test_id(f"field-{field}-new-key").fill(name)
+        page.get_by_test_id(f"field-{field}-new-value").fill(expression)
+        page.get_by_test_id(f"field-{field}-add").click()
+        expect(page.get_by_test_id(f"field-{field}-new-key")).to_have_value("")  # taken into the map
+
+
 def select_state(page: Page, state_id: str) -> None:
     """Click the state where an edge label cannot cover it (near its top-left corner, once it stopped moving);
     a label drawn over the middle of a node takes the click for its transition, as it would for a person."""
     laid_out(page)
-    node = state(page, state_id)
-    box = settled_box(node)
+    box = box_in_view(page, state(page, state_id))
     page.mouse.click(box["x"] + min(12.0, box["width"] / 4), box["y"] + min(8.0, box["height"] / 4))
-    expect(page.get_by_test_id("state-inspector")).to_contain_text(state_id)
+    expect(page.get_by_test_id("field-id")).to_have_value(state_id)
 
 
 def laid_out(page: Page) -> None:
     """Until every canvas shows its final layout (ELK's answer replaces a quick stand-in a moment after)."""
     expect(page.locator('.flow-canvas[data-layout="interim"], .flow-canvas[data-layout="pending"]')).to_have_count(0)
+
+
+def box_in_view(page: Page, locator: Locator) -> dict[str, float]:
+    """The element's settled box, after Fit view when it lies (partly) outside the visible canvas, as a person
+    fits the view to reach a state scrolled out of sight."""
+    box = settled_box(locator)
+    canvas = settled_box(locator.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' flow-canvas ')][1]"))
+    inside = (
+        canvas["x"] <= box["x"]
+        and box["x"] + box["width"] <= canvas["x"] + canvas["width"]
+        and canvas["y"] <= box["y"]
+        and box["y"] + box["height"] <= canvas["y"] + canvas["height"]
+    )
+    if inside:
+        return box
+    page.get_by_test_id("fit-view").click()
+    return settled_box(locator)
 
 
 def settled_box(locator: Locator) -> dict[str, float]:
@@ -92,8 +117,9 @@ def settled_box(locator: Locator) -> dict[str, float]:
 def connect_by_drag(page: Page, source: str, dest: str) -> None:
     """Drag from the source state's handle onto the destination state's top handle."""
     laid_out(page)
+    box_in_view(page, state(page, source))
+    target = box_in_view(page, state(page, dest))
     handle = settled_box(page.get_by_test_id(f"handle-{source}"))
-    target = settled_box(state(page, dest))
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
     page.mouse.down()
     page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 20, steps=12)
