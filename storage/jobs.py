@@ -154,6 +154,11 @@ class JobStore:
             return True
         return self.tx.execute(_FINISH, params) == 1
 
+    def note_error(self, job_id: int, *, owner: str, error: Any) -> None:
+        """Replace a claimed job's `last_error` (what its next outcome reads: the retry rules' counts)."""
+        self.tx.execute("UPDATE jobs SET last_error = ? WHERE id = ? AND lease_owner = ?",
+                        (dump_optional(error), job_id, owner))
+
     def retry_later(self, job_id: int, *, owner: str, attempt: int, due_at: float, error: Any, now: float) -> bool:
         """Put a claimed job back as ready for its next attempt at `due_at`."""
         changed = self.tx.execute(

@@ -4,19 +4,22 @@ with the outcome `lost`, so an action that kills its worker cannot be retried fo
 
 A task may lose as many attempts as the most generous of its retry rules' `max_attempts` allows (whatever kinds
 the rules name: a dead worker is not an error of the action's kind), a task without retries
-`LOST_ATTEMPTS_WITHOUT_RETRY`. When the last is lost the task fails with the error kind `lost` through its
+`LOST_ATTEMPTS_WITHOUT_RETRY`. A lost attempt also counts against that most generous rule's own retries, as a
+failed one would: a task with one rule of `max_attempts` 3 runs its action at most 3 times, lost ones included.
+When the last is lost the task fails with the error kind `lost` through its
 `error` transition — or, with none, the instance is marked `stuck` where it is and waits for an operator
 (Camunda's incident).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from engine import tracing
 from engine.runtime.core import Runtime
 from engine.runtime.job_payloads import JobKind, action_payload
-from engine.runtime.retries import parse_rules
+from engine.runtime.retries import parse_rules, rule_counts
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
@@ -54,15 +57,30 @@ def _lost(job: JobRecord) -> dict[str, Any]:
             f"'{action_payload(job)['action']}' stopped before it finished (its lease lapsed)"}
 
 
-def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> None:
-    """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`);
-    recorded once, however often the job was reclaimed for it."""
+def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> JobRecord:
+    """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`;
+    recorded once, however often the job was reclaimed for it) and count it against the most generous retry
+    rule; the job as its next outcome must read it."""
+    job = _counted(tx, job)
     payload = action_payload(job)
     assert job.instance_id is not None
     AttemptStore(tx).record(AttemptRecord(
         job.instance_id, payload["seq"], _lost_attempt(job), payload["state"], payload["action"],
         payload.get("agent"), AttemptOutcome.LOST, _lost(job), [], None, now,
     ))
+    return job
+
+
+def _counted(tx: Transaction, job: JobRecord) -> JobRecord:
+    rules = parse_rules(action_payload(job).get("retry"))
+    if not rules or job.lease_owner is None:
+        return job
+    widest = max(range(len(rules)), key=lambda i: rules[i].max_attempts)
+    counts = rule_counts(job.last_error, len(rules), job.attempt - 1)
+    counts[widest] += 1
+    error = {**(job.last_error if isinstance(job.last_error, dict) else {}), "retries": counts}
+    JobStore(tx).note_error(job.id, owner=job.lease_owner, error=error)
+    return replace(job, last_error=error)
 
 
 def end_lost_task(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> InstanceRecord | None:

@@ -16,7 +16,7 @@ from typing import Any
 from engine.definition import Retry, RetryRule
 
 __all__ = ["MAX_RETRY_AFTER_S", "RetryPlan", "matching_rule", "parse_rules", "plan_retry", "retry_delay",
-           "will_retry"]
+           "rule_counts", "will_retry"]
 
 # the longest a failing service's Retry-After may delay a retry (a day: beyond that it is an outage, not a limit)
 MAX_RETRY_AFTER_S = 86_400.0
@@ -57,7 +57,7 @@ def matching_rule(rules: Sequence[RetryRule], kind: str) -> int | None:
     return next((i for i, rule in enumerate(rules) if rule.matches(kind)), None)
 
 
-def _counts(last_error: Any, size: int, attempt: int) -> list[int]:
+def rule_counts(last_error: Any, size: int, attempt: int) -> list[int]:
     """Each rule's retries so far; a job retried before rules counted their own has one rule, whose retries
     are the attempts made but the first."""
     found = last_error.get("retries") if isinstance(last_error, dict) else None
@@ -74,7 +74,7 @@ def plan_retry(rules: Sequence[RetryRule], kind: str, retryable: bool, *, attemp
     index = matching_rule(rules, kind) if retryable else None
     if index is None:
         return None
-    counts = _counts(last_error, len(rules), attempt)
+    counts = rule_counts(last_error, len(rules), attempt)
     rule = rules[index]
     if counts[index] + 1 >= rule.max_attempts:
         return None
@@ -86,7 +86,8 @@ def will_retry(rules: Sequence[RetryRule], kind: str, *, attempt: int, last_erro
     """Whether a retryable failure of `kind` after attempt `attempt` would be tried again (`plan_retry`'s
     answer, without the delay)."""
     index = matching_rule(rules, kind)
-    return index is not None and _counts(last_error, len(rules), attempt)[index] + 1 < rules[index].max_attempts
+    counts = rule_counts(last_error, len(rules), attempt) if index is not None else []
+    return index is not None and counts[index] + 1 < rules[index].max_attempts
 
 
 def retry_delay(rule: RetryRule | Retry, retry: int, rng: random.Random | Any) -> float:

@@ -86,9 +86,8 @@ class Worker:
             if tx.postgresql:  # a lease need not outlive a crash of the server (see `claim`'s doc)
                 tx.execute("SET LOCAL synchronous_commit = off")
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
-            for job in jobs:
-                if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id:
-                    record_lost_attempt(tx, job, now)
+            jobs = [record_lost_attempt(tx, job, now)
+                    if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
             wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
             instances = InstanceStore(tx).get_many(wanted)
             return [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)

@@ -144,6 +144,32 @@ def test_a_failing_attempt_and_a_lost_one_share_the_limit(engine: Engine, clock:
     assert [(a["attempt"], a["outcome"]) for a in _task_attempts(engine, run)] == [(1, "retry"), (2, "lost")]
 
 
+def test_a_lost_attempt_between_failures_counts_against_the_rule_too(engine: Engine, clock: ManualClock) -> None:
+    """Fail, lose, fail: with `max_attempts` 3 the action runs no fourth time (the lost attempt counts against
+    the rule as a failed one would, not only against the lost-attempt limit)."""
+    three = {**RETRY_TWICE, "max_attempts": 3, "retry_on": ["flaky"]}
+    engine.deploy(workflow({"work": task("work", retry=three), "ok": final(), "failed": final("failure")},
+                           [edge("work", "ok", "done"), edge("work", "failed", "error")]))
+    ran: list[int] = []
+
+    def flaky(request: ActionRequest) -> None:
+        ran.append(request.attempt)
+        raise ActionError("flaky", f"attempt {request.attempt} failed")
+
+    engine.register("work", flaky)
+    run = engine.start("flow")
+    engine.run_until_idle()  # attempt 1 fails and is retried
+    clock.advance(1)
+    _die_holding(engine, clock, "dying")  # attempt 2 is lost with its worker
+    engine.run_until_idle()  # attempt 3 fails: the rule's last
+    clock.advance(5)
+    engine.run_until_idle()
+    assert finished_state(engine, run) == "failed"
+    assert ran == [1, 3]
+    assert [(a["attempt"], a["outcome"]) for a in _task_attempts(engine, run)] == [(1, "retry"), (2, "lost"),
+                                                                                   (3, "error")]
+
+
 # --- heartbeats -----------------------------------------------------------------------------------------
 
 
