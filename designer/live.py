@@ -18,12 +18,12 @@ import anyio.to_thread
 import sqlalchemy as sa
 
 from designer.store.publication_requests import PublicationRequestRow
-from engine.database import reading
+from engine.database import reading, table_of
 from engine.read_models.activity import activity_fingerprint
 
 __all__ = ["ChangeFeed", "Fingerprint"]
 
-_REQUESTS = PublicationRequestRow.__table__  # type: ignore[attr-defined]
+_REQUESTS = table_of(PublicationRequestRow)
 KINDS = ("instances", "approvals", "publications")
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from storage.tables.approvals import ApprovalRow
+from storage.tables.core import table_of
 from storage.tables.instances import InstanceRow
 
 __all__ = ["activity_fingerprint"]
 
-_INSTANCES = InstanceRow.__table__  # type: ignore[attr-defined]
-_APPROVALS = ApprovalRow.__table__  # type: ignore[attr-defined]
+_INSTANCES = table_of(InstanceRow)
+_APPROVALS = table_of(ApprovalRow)
 
 
 def activity_fingerprint(connection: sa.Connection, tenant: str) -> tuple[tuple[object, ...], tuple[object, ...]]:

@@ -13,6 +13,7 @@ from engine.read_models._reading import reading
 from storage.codec import load, load_optional
 from storage.statuses import ApprovalStatus
 from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
+from storage.tables.core import table_of
 
 __all__ = [
     "ApprovalQuery",
@@ -24,9 +25,9 @@ __all__ = [
     "list_decisions",
 ]
 
-_A = ApprovalRow.__table__  # type: ignore[attr-defined]
-_S = ApprovalAssigneeRow.__table__  # type: ignore[attr-defined]
-_D = ApprovalDecisionRow.__table__  # type: ignore[attr-defined]
+_A = table_of(ApprovalRow)
+_S = table_of(ApprovalAssigneeRow)
+_D = table_of(ApprovalDecisionRow)
 
 StatusFilter = Literal["pending", "decided", "all"]
 
@@ -125,45 +126,55 @@ def _where(query: ApprovalQuery) -> list[sa.ColumnElement[bool]]:
     return clauses
 
 
-def _decision(row: Any) -> DecisionView:
-    return DecisionView(int(row[0]), row[1], row[2], row[3], row[4], row[5], load_optional(row[6]), float(row[7]))
+def _decision(row: sa.Row[Any]) -> DecisionView:
+    return DecisionView(
+        approval_id=int(row.approval_id),
+        instance_id=row.instance_id,
+        workflow_id=row.workflow_id,
+        state=row.state,
+        actor=row.actor,
+        decision=row.decision,
+        comment=load_optional(row.comment),
+        at=float(row.at),
+    )
 
 
-def _views(connection: sa.Connection, rows: Sequence[Any]) -> list[ApprovalRecordView]:
-    ids = [int(r[0]) for r in rows]
+def _views(connection: sa.Connection, rows: Sequence[sa.Row[Any]]) -> list[ApprovalRecordView]:
+    ids = [int(r.id) for r in rows]
     if not ids:
         return []
     assignees: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-    for approval_id, kind, name in connection.execute(
+    for assignee in connection.execute(
         sa.select(_S.c.approval_id, _S.c.kind, _S.c.name).where(_S.c.approval_id.in_(ids)).order_by(_S.c.name)
     ):
-        assignees[int(approval_id)].append((kind, name))
+        assignees[int(assignee.approval_id)].append((assignee.kind, assignee.name))
     decisions: dict[int, list[DecisionView]] = {i: [] for i in ids}
     joined = _D.join(_A, _A.c.id == _D.c.approval_id)
     statement = sa.select(*_DECISION_COLUMNS).select_from(joined).where(_D.c.approval_id.in_(ids))
     for row in connection.execute(statement.order_by(_D.c.at, _D.c.actor)):
-        decisions[int(row[0])].append(_decision(row))
-    return [
-        ApprovalRecordView(
-            id=int(r[0]),
-            instance_id=r[1],
-            tenant=r[2],
-            workflow_id=r[3],
-            state=r[4],
-            kind=r[5],
-            policy_id=r[6],
-            quorum=int(r[7]),
-            request=load(r[8]),
-            status=r[9],
-            due_at=None if r[10] is None else float(r[10]),
-            created_at=float(r[11]),
-            decided_at=None if r[12] is None else float(r[12]),
-            users=[n for k, n in assignees[int(r[0])] if k == "user"],
-            roles=[n for k, n in assignees[int(r[0])] if k == "role"],
-            decisions=decisions[int(r[0])],
-        )
-        for r in rows
-    ]
+        decisions[int(row.approval_id)].append(_decision(row))
+    return [_record(r, assignees[int(r.id)], decisions[int(r.id)]) for r in rows]
+
+
+def _record(row: sa.Row[Any], assignees: list[tuple[str, str]], decisions: list[DecisionView]) -> ApprovalRecordView:
+    return ApprovalRecordView(
+        id=int(row.id),
+        instance_id=row.instance_id,
+        tenant=row.tenant,
+        workflow_id=row.workflow_id,
+        state=row.state,
+        kind=row.kind,
+        policy_id=row.policy_id,
+        quorum=int(row.quorum),
+        request=load(row.request),
+        status=row.status,
+        due_at=None if row.due_at is None else float(row.due_at),
+        created_at=float(row.created_at),
+        decided_at=None if row.decided_at is None else float(row.decided_at),
+        users=[name for kind, name in assignees if kind == "user"],
+        roles=[name for kind, name in assignees if kind == "role"],
+        decisions=decisions,
+    )
 
 
 def list_approvals(

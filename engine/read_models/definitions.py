@@ -12,12 +12,13 @@ from engine.errors import DefinitionNotFound
 from engine.read_models._reading import reading
 from engine.runtime.engine import Engine
 from storage.definitions import DefinitionRecord, DefinitionStore
+from storage.tables.core import table_of
 from storage.tables.definitions import DefinitionRow
 from storage.transaction import Transaction
 
 __all__ = ["DefinitionCatalog", "DeployedVersion"]
 
-_T = DefinitionRow.__table__  # type: ignore[attr-defined]
+_T = table_of(DefinitionRow)
 
 
 @dataclass(frozen=True)
@@ -69,15 +70,15 @@ class DefinitionCatalog:
         return found[offset : offset + limit], len(found)
 
     def version_count(self) -> dict[str, int]:
-        statement = sa.select(_T.c.workflow_id, sa.func.count()).group_by(_T.c.workflow_id)
+        statement = sa.select(_T.c.workflow_id, sa.func.count().label("versions")).group_by(_T.c.workflow_id)
         with reading(self._database) as connection:
             rows = connection.execute(statement).all()
-        return {str(wid): int(n) for wid, n in rows}
+        return {str(r.workflow_id): int(r.versions) for r in rows}
 
     def versions(self, workflow_id: str, *, limit: int, offset: int) -> tuple[list[DeployedVersion], int]:
         where = _T.c.workflow_id == workflow_id
         page = (
-            sa.select(_T.c.workflow_id, _T.c.version, _T.c.title, _T.c.deployed_at, sa.literal(""), _T.c.deployed_by)
+            sa.select(_T.c.workflow_id, _T.c.version, _T.c.title, _T.c.deployed_at, _T.c.deployed_by)
             .where(where)
             .order_by(_T.c.version.desc())
             .limit(limit)
@@ -87,7 +88,17 @@ class DefinitionCatalog:
         with reading(self._database) as connection:
             total = int(connection.execute(sa.select(sa.func.count()).select_from(_T).where(where)).scalar_one())
             rows = connection.execute(page).all()
-        found = [DeployedVersion(r[0], int(r[1]), r[2], float(r[3]), r[4], r[5]) for r in rows]
+        found = [
+            DeployedVersion(
+                workflow_id=r.workflow_id,
+                version=int(r.version),
+                title=r.title,
+                deployed_at=float(r.deployed_at),
+                content="",  # a listing leaves the content out: `get` reads one version's
+                deployed_by=r.deployed_by,
+            )
+            for r in rows
+        ]
         if total == 0:
             raise DefinitionNotFound(f"the workflow '{workflow_id}' is not deployed")
         return found, total

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from engine.read_models._reading import reading
+from storage.tables.core import table_of
 from storage.tables.instances import InstanceRow
 
 __all__ = ["InstanceQuery", "InstanceRowView", "search_instances"]
 
-_T = InstanceRow.__table__  # type: ignore[attr-defined]
+_T = table_of(InstanceRow)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class InstanceRowView:
     updated_at: float
 
 
+_COLUMNS = [_T.c[name] for name in InstanceRowView.__dataclass_fields__]  # a row's keys are the view's fields
+
+
 def _where(query: InstanceQuery) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = [_T.c.tenant == query.tenant, _T.c.branch == ""]
     for column, value in (
@@ -62,10 +66,9 @@ def search_instances(
     database: sa.Engine, query: InstanceQuery, *, limit: int, offset: int
 ) -> tuple[list[InstanceRowView], int]:
     clauses = _where(query)
-    columns = [_T.c[name] for name in InstanceRowView.__dataclass_fields__]
-    page = sa.select(*columns).where(*clauses).order_by(_T.c.created_at.desc(), _T.c.id).limit(limit).offset(offset)
+    page = sa.select(*_COLUMNS).where(*clauses).order_by(_T.c.created_at.desc(), _T.c.id).limit(limit).offset(offset)
 
     with reading(database) as connection:
         total = connection.execute(sa.select(sa.func.count()).select_from(_T).where(*clauses)).scalar_one()
         rows = connection.execute(page).all()
-    return [InstanceRowView(*row) for row in rows], int(total)
+    return [InstanceRowView(**row._mapping) for row in rows], int(total)

@@ -39,6 +39,7 @@ from engine.runtime.snapshot import TERMINAL, InstanceStatus
 from storage.statuses import ApprovalStatus, AttemptOutcome
 from storage.tables.approvals import ApprovalRow
 from storage.tables.attempts import ActionAttemptRow
+from storage.tables.core import table_of
 from storage.tables.costs import CostRow
 from storage.tables.definitions import DefinitionRow
 from storage.tables.history import HistoryRow
@@ -46,12 +47,12 @@ from storage.tables.instances import InstanceRow
 
 __all__ = ["KpiScope", "Kpis", "WorkflowKpis", "collect_kpis", "tool_call_succeeded"]
 
-_I = InstanceRow.__table__  # type: ignore[attr-defined]
-_A = ActionAttemptRow.__table__  # type: ignore[attr-defined]
-_H = HistoryRow.__table__  # type: ignore[attr-defined]
-_P = ApprovalRow.__table__  # type: ignore[attr-defined]
-_C = CostRow.__table__  # type: ignore[attr-defined]
-_D = DefinitionRow.__table__  # type: ignore[attr-defined]
+_I = table_of(InstanceRow)
+_A = table_of(ActionAttemptRow)
+_H = table_of(HistoryRow)
+_P = table_of(ApprovalRow)
+_C = table_of(CostRow)
+_D = table_of(DefinitionRow)
 _ENDED = TERMINAL
 QA_FIELD = ("qa", "total")
 
@@ -158,9 +159,9 @@ class _Tally:
         )
 
 
-def _root() -> sa.ColumnElement[str]:
-    """The instance a row counts for: a parallel branch counts for the instance that runs it."""
-    return sa.case((_I.c.branch != "", _I.c.parent_id), else_=_I.c.id)
+def _root() -> sa.Label[str]:
+    """The instance a row counts for (`root`): a parallel branch counts for the instance that runs it."""
+    return sa.case((_I.c.branch != "", _I.c.parent_id), else_=_I.c.id).label("root")
 
 
 class _Reader:
@@ -172,15 +173,15 @@ class _Reader:
     def instances(self) -> None:
         statement = sa.select(_I.c.workflow_id, _I.c.status, _I.c.created_at, _I.c.updated_at, _I.c.context).where(
             *self.where, _I.c.branch == "")
-        for workflow_id, status, created, updated, context in self.connection.execute(statement):
-            tally = self.tallies[workflow_id]
+        for row in self.connection.execute(statement):
+            tally = self.tallies[row.workflow_id]
             tally.started += 1
-            if status not in _ENDED:
+            if row.status not in _ENDED:
                 continue
             tally.ended += 1
-            tally.succeeded += status == InstanceStatus.SUCCEEDED
-            tally.duration += float(updated) - float(created)
-            score = _qa_score(context)
+            tally.succeeded += row.status == InstanceStatus.SUCCEEDED
+            tally.duration += float(row.updated_at) - float(row.created_at)
+            score = _qa_score(row.context)
             if score is not None:
                 tally.qa.append(score)
 
@@ -188,48 +189,47 @@ class _Reader:
         entered = _H.alias("entered")
         statement = (
             sa.select(_I.c.workflow_id, _root(), _A.c.instance_id, _A.c.task_seq, _A.c.attempt, _A.c.outcome,
-                      _A.c.steps, _A.c.at, entered.c.at, _I.c.status, _I.c.version)
+                      _A.c.steps, _A.c.at, entered.c.at.label("entered_at"), _I.c.status, _I.c.version)
             .select_from(_A.join(_I, _I.c.id == _A.c.instance_id).join(
                 entered, sa.and_(entered.c.instance_id == _A.c.instance_id, entered.c.seq == _A.c.task_seq)))
             .where(*self.where)
             .order_by(_A.c.instance_id, _A.c.task_seq, _A.c.attempt)
         )
-        last: Any = None
+        last: sa.Row[Any] | None = None
         for row in self.connection.execute(statement):
-            workflow_id, root, instance_id, task_seq, attempt, _outcome, steps, *_ = row
-            if last is not None and (last[2], last[3]) != (instance_id, task_seq):
+            if last is not None and (last.instance_id, last.task_seq) != (row.instance_id, row.task_seq):
                 self._task_run(last)
             last = row
-            tally = self.tallies[workflow_id]
+            tally = self.tallies[row.workflow_id]
             tally.attempts += 1
-            for step in _steps(steps):
+            for step in _steps(row.steps):
                 tally.tool_calls += 1
                 tally.tool_successes += tool_call_succeeded(step)
-            if int(attempt) > 1:
-                tally.retried.add(str(root))
+            if int(row.attempt) > 1:
+                tally.retried.add(str(row.root))
         if last is not None:
             self._task_run(last)
 
-    def _task_run(self, last: Any) -> None:
+    def _task_run(self, last: sa.Row[Any]) -> None:
         """A task run, from its last attempt: ended when that attempt succeeded or failed — or was lost with its
         worker and the task was left (its error path) or the instance is stuck in it."""
-        workflow_id, _root_id, _instance, task_seq, _attempt, outcome, _steps, at, entered_at, status, version = last
+        outcome = last.outcome
         lost_for_good = outcome == AttemptOutcome.LOST and (
-            status == InstanceStatus.STUCK or int(version) > int(task_seq))
+            last.status == InstanceStatus.STUCK or int(last.version) > int(last.task_seq))
         if outcome not in (AttemptOutcome.DONE, AttemptOutcome.ERROR) and not lost_for_good:
             return  # still being tried
-        tally = self.tallies[workflow_id]
+        tally = self.tallies[last.workflow_id]
         tally.task_runs += 1
         tally.task_successes += outcome == AttemptOutcome.DONE
-        tally.latency += float(at) - float(entered_at)
+        tally.latency += float(last.at) - float(last.entered_at)
 
     def approvals(self) -> None:
         statement = sa.select(_I.c.workflow_id, _root(), _P.c.status).select_from(
             _P.join(_I, _I.c.id == _P.c.instance_id)).where(*self.where)
-        for workflow_id, root, status in self.connection.execute(statement):
-            tally = self.tallies[workflow_id]
-            tally.escalated.add(str(root))
-            tally.pending += status == ApprovalStatus.PENDING
+        for row in self.connection.execute(statement):
+            tally = self.tallies[row.workflow_id]
+            tally.escalated.add(str(row.root))
+            tally.pending += row.status == ApprovalStatus.PENDING
 
     def escalating_states(self) -> None:
         marked = _escalating_states(self.connection, set(self.tallies))
@@ -239,14 +239,14 @@ class _Reader:
                  for workflow_id, states in marked.items()]
         statement = sa.select(_I.c.workflow_id, _root()).distinct().select_from(
             _H.join(_I, _I.c.id == _H.c.instance_id)).where(*self.where, sa.or_(*pairs))
-        for workflow_id, root in self.connection.execute(statement):
-            self.tallies[workflow_id].escalated.add(str(root))
+        for row in self.connection.execute(statement):
+            self.tallies[row.workflow_id].escalated.add(str(row.root))
 
     def costs(self) -> None:
-        statement = sa.select(_I.c.workflow_id, sa.func.sum(_C.c.amount)).select_from(
+        statement = sa.select(_I.c.workflow_id, sa.func.sum(_C.c.amount).label("amount")).select_from(
             _C.join(_I, _I.c.id == _C.c.instance_id)).where(*self.where).group_by(_I.c.workflow_id)
-        for workflow_id, amount in self.connection.execute(statement):
-            self.tallies[workflow_id].cost += float(amount or 0.0)
+        for row in self.connection.execute(statement):
+            self.tallies[row.workflow_id].cost += float(row.amount or 0.0)
 
 
 def _steps(text: str | None) -> Iterable[dict[str, Any]]:
@@ -271,9 +271,9 @@ def _escalating_states(connection: sa.Connection, workflow_ids: set[str]) -> dic
         return {}
     marked: dict[str, set[str]] = defaultdict(set)
     statement = sa.select(_D.c.workflow_id, _D.c.content).where(_D.c.workflow_id.in_(sorted(workflow_ids)))
-    for workflow_id, content in connection.execute(statement):
-        if '"escalates"' in content:
-            marked[workflow_id] |= _marked_in(json.loads(content).get("states") or {})
+    for row in connection.execute(statement):
+        if '"escalates"' in row.content:
+            marked[row.workflow_id] |= _marked_in(json.loads(row.content).get("states") or {})
     return marked
 
 

@@ -19,14 +19,15 @@ from engine.read_models._reading import reading
 from engine.runtime.snapshot import TERMINAL, InstanceStatus
 from storage.statuses import ApprovalStatus
 from storage.tables.approvals import ApprovalRow
+from storage.tables.core import table_of
 from storage.tables.costs import CostRow
 from storage.tables.instances import InstanceRow
 
 __all__ = ["MetricSeries", "collect_series", "percentile"]
 
-_I = InstanceRow.__table__  # type: ignore[attr-defined]
-_P = ApprovalRow.__table__  # type: ignore[attr-defined]
-_C = CostRow.__table__  # type: ignore[attr-defined]
+_I = table_of(InstanceRow)
+_P = table_of(ApprovalRow)
+_C = table_of(CostRow)
 _ENDED = tuple(sorted(TERMINAL))
 MAX_BUCKETS = 200
 
@@ -102,33 +103,35 @@ def collect_series(database: sa.Engine, *, tenant: str, since: float, until: flo
     waits: dict[str, list[float]] = defaultdict(list)
     pending: dict[str, int] = defaultdict(int)
     with reading(database) as connection:
-        for workflow, status, created, updated in connection.execute(
+        for row in connection.execute(
                 sa.select(_I.c.workflow_id, _I.c.status, _I.c.created_at, _I.c.updated_at).where(
                     *where, sa.or_(sa.and_(_I.c.created_at >= since, _I.c.created_at < until),
                                    sa.and_(_I.c.status.in_(_ENDED), _I.c.updated_at >= since,
                                            _I.c.updated_at < until)))):
-            began, ended = slot(float(created)), slot(float(updated)) if status in _ENDED else None
+            created, updated, over = float(row.created_at), float(row.updated_at), row.status in _ENDED
+            began, ended = slot(created), slot(updated) if over else None
             if began is not None:
                 rows[began].started += 1
             if ended is not None:
                 rows[ended].ended += 1
-                rows[ended].failed += status != InstanceStatus.SUCCEEDED
-            if began is not None and status in _ENDED:
-                durations[workflow].append(float(updated) - float(created))
+                rows[ended].failed += row.status != InstanceStatus.SUCCEEDED
+            if began is not None and over:
+                durations[row.workflow_id].append(updated - created)
         approvals = sa.select(_P.c.workflow_id, _P.c.status, _P.c.created_at, _P.c.decided_at).where(
             _P.c.tenant == tenant, _P.c.created_at >= since, _P.c.created_at < until,
             *([] if workflow_id is None else [_P.c.workflow_id == workflow_id]))
-        for workflow, status, created, decided in connection.execute(approvals):
-            if status == ApprovalStatus.PENDING:
-                pending[workflow] += 1
-                waits[workflow].append(until - float(created))
-            elif decided is not None:
-                waits[workflow].append(float(decided) - float(created))
+        for approval in connection.execute(approvals):
+            if approval.status == ApprovalStatus.PENDING:
+                pending[approval.workflow_id] += 1
+                waits[approval.workflow_id].append(until - float(approval.created_at))
+            elif approval.decided_at is not None:
+                waits[approval.workflow_id].append(float(approval.decided_at) - float(approval.created_at))
         spent = [_C.c.tenant == tenant, _C.c.at >= since, _C.c.at < until,
                  *([] if workflow_id is None else [_C.c.workflow_id == workflow_id])]
-        by_workflow = connection.execute(sa.select(_C.c.workflow_id, sa.func.sum(_C.c.amount)).where(*spent)
+        total = sa.func.sum(_C.c.amount).label("cost")
+        by_workflow = connection.execute(sa.select(_C.c.workflow_id.label("name"), total).where(*spent)
                                          .group_by(_C.c.workflow_id)).all()
-        by_agent = connection.execute(sa.select(_C.c.agent, sa.func.sum(_C.c.amount)).where(*spent)
+        by_agent = connection.execute(sa.select(_C.c.agent.label("name"), total).where(*spent)
                                       .group_by(_C.c.agent)).all()
     return MetricSeries(
         since=since, until=until, bucket_s=width, buckets=rows,
@@ -140,5 +143,6 @@ def collect_series(database: sa.Engine, *, tenant: str, since: float, until: flo
 
 
 def _spend(rows: Sequence[sa.Row[tuple[str | None, float | None]]]) -> list[Spend]:
-    found = [Spend(name=name or "(no agent)", cost=round(float(amount or 0.0), 8)) for name, amount in rows]
+    """`(name, cost)` rows (a workflow's or an agent's total), the largest first."""
+    found = [Spend(name=r.name or "(no agent)", cost=round(float(r.cost or 0.0), 8)) for r in rows]
     return sorted(found, key=lambda s: (-s.cost, s.name))

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from engine.paths.recorded import Edge, EdgeStats, RecordedRuns
 from engine.read_models._reading import reading
 from engine.runtime.snapshot import TERMINAL
+from storage.tables.core import table_of
 from storage.tables.costs import CostRow
 from storage.tables.history import HistoryRow
 from storage.tables.instances import InstanceRow
@@ -22,9 +23,9 @@ __all__ = ["RUN_LIMIT", "recorded_runs"]
 
 RUN_LIMIT = 5000
 
-_I = InstanceRow.__table__  # type: ignore[attr-defined]
-_H = HistoryRow.__table__  # type: ignore[attr-defined]
-_C = CostRow.__table__  # type: ignore[attr-defined]
+_I = table_of(InstanceRow)
+_H = table_of(HistoryRow)
+_C = table_of(CostRow)
 _ENDED = tuple(sorted(TERMINAL))
 
 
@@ -44,11 +45,11 @@ def recorded_runs(database: sa.Engine, workflow_id: str, version: int, *, tenant
             .where(_H.c.instance_id.in_(sa.select(runs.c.id)), _H.c.from_state.is_not(None))
             .order_by(_H.c.instance_id, _H.c.seq)).all()
         costs = connection.execute(
-            sa.select(_C.c.state, sa.func.sum(_C.c.amount))
+            sa.select(_C.c.state, sa.func.sum(_C.c.amount).label("amount"))
             .where(_C.c.instance_id.in_(sa.select(runs.c.id)))
             .group_by(_C.c.state)).all()
         count = int(connection.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one())
-    return _summarise(count, limit, rows, {str(state): float(total or 0.0) for state, total in costs})
+    return _summarise(count, limit, rows, {str(r.state): float(r.amount or 0.0) for r in costs})
 
 
 def _summarise(count: int, limit: int, rows: Sequence[sa.Row[Any]],
@@ -56,11 +57,11 @@ def _summarise(count: int, limit: int, rows: Sequence[sa.Row[Any]],
     durations: dict[Edge, list[float]] = defaultdict(list)
     sequences: dict[str, list[Edge]] = defaultdict(list)
     visits: Counter[str] = Counter()
-    for instance_id, source, event, dest, duration in rows:
-        edge = (str(source), str(event), str(dest))
-        durations[edge].append(float(duration))
-        sequences[str(instance_id)].append(edge)
-        visits[str(source)] += 1
+    for row in rows:
+        edge = (str(row.from_state), str(row.event), str(row.to_state))
+        durations[edge].append(float(row.duration_s))
+        sequences[str(row.instance_id)].append(edge)
+        visits[str(row.from_state)] += 1
     return RecordedRuns(
         runs=count,
         edges={edge: EdgeStats(len(found), sum(found) / len(found)) for edge, found in durations.items()},

@@ -3,6 +3,7 @@
 from storage.tables.agents import AgentRow
 from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
 from storage.tables.attempts import ActionAttemptRow
+from storage.tables.core import table_of
 from storage.tables.costs import BudgetRow, BudgetUsageRow, CostRow
 from storage.tables.definitions import DefinitionRow
 from storage.tables.events import EventDeliveryRow, EventRow, EventWaitRow
@@ -37,6 +38,7 @@ __all__ = [
     "ScheduleFireRow",
     "SharedMemoryRow",
     "TimerRow",
+    "table_of",
 ]
 
 ENGINE_TABLES = (

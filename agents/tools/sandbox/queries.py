@@ -31,6 +31,7 @@ from agents.tools.sandbox.tables import (
     TicketRow,
 )
 from storage.database import reading
+from storage.tables.core import table_of
 
 __all__ = [
     "SANDBOX_COLLECTIONS",
@@ -59,9 +60,7 @@ class SandboxCollection:
 
 
 def _collection(name: str, title: str, row: type[SQLModel], newest_first: str, *summary: str) -> SandboxCollection:
-    table = row.__table__  # type: ignore[attr-defined]
-    assert isinstance(table, sa.Table)
-    return SandboxCollection(name, title, table, newest_first, summary)
+    return SandboxCollection(name, title, table_of(row), newest_first, summary)
 
 
 SANDBOX_COLLECTIONS: Mapping[str, SandboxCollection] = {

@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel
 
 import definitions
 from agents.tools.sandbox.store import SandboxStore
@@ -28,6 +29,7 @@ from agents.tools.sandbox.tables import (
     WebPageRow,
 )
 from agents.tools.sandbox.web import normalise_url
+from storage.tables.core import table_of
 
 __all__ = ["CORPUS_DIR", "SeedReport", "load_jsonl", "seed_sandbox"]
 
@@ -118,20 +120,23 @@ _FILES: dict[str, Callable[[list[dict[str, Any]], float], list[SQLModel]]] = {
 }
 
 
-def _key(row: SQLModel) -> Any:
-    return getattr(row, "url", None) if isinstance(row, WebPageRow) else row.id  # type: ignore[attr-defined]
+def _key_column(row_type: type[SQLModel]) -> sa.Column[Any]:
+    """The column a corpus record is known by: its table's primary key (a web page's url, else its id)."""
+    (column,) = table_of(row_type).primary_key.columns
+    return column
 
 
 def _add_missing(store: SandboxStore, rows: list[SQLModel]) -> dict[str, int]:
     added: dict[str, int] = {}
     with store.session() as session:
         for row_type in {type(r) for r in rows}:
+            key = _key_column(row_type)
             same = [r for r in rows if type(r) is row_type]
-            key_column = row_type.url if row_type is WebPageRow else row_type.id  # type: ignore[attr-defined]
-            existing = set(session.exec(select(key_column).where(col(key_column).in_([_key(r) for r in same]))))
-            fresh = [r for r in same if _key(r) not in existing]
+            wanted = [getattr(r, key.name) for r in same]
+            existing = set(session.execute(sa.select(key).where(key.in_(wanted))).scalars())
+            fresh = [r for r in same if getattr(r, key.name) not in existing]
             session.add_all(fresh)
-            added[str(row_type.__table__.name)] = len(fresh)  # type: ignore[attr-defined]
+            added[key.table.name] = len(fresh)
     return added
 
 
