@@ -8,12 +8,14 @@ string.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, func, select
+
+from designer.store.utc_time import UtcDateTime, utc_now
 
 __all__ = [
     "AccountStore",
@@ -26,23 +28,12 @@ __all__ = [
 ]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back without their zone; every time stored here is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 class TenantRow(SQLModel, table=True):
     __tablename__ = "tenants"
 
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
 
 
 class UserRow(SQLModel, table=True):
@@ -56,8 +47,8 @@ class UserRow(SQLModel, table=True):
     roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     approver_roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     disabled: bool = False
-    created_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True))
-    last_login_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class ApiTokenRow(SQLModel, table=True):
@@ -68,9 +59,9 @@ class ApiTokenRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     prefix: str = Field(max_length=16)
     token_hash: str = Field(unique=True, index=True, max_length=128)
-    created_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True))
-    expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
-    last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
 class SessionRow(SQLModel, table=True):
@@ -79,8 +70,8 @@ class SessionRow(SQLModel, table=True):
     id_hash: str = Field(primary_key=True, max_length=128)
     user_id: int = Field(foreign_key="users.id", index=True)
     csrf_token: str = Field(max_length=128)
-    created_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True))
-    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
 
 
 class LoginAttemptRow(SQLModel, table=True):
@@ -90,17 +81,11 @@ class LoginAttemptRow(SQLModel, table=True):
     username: str = Field(index=True, max_length=256)
     succeeded: bool
     remote: str | None = Field(default=None, max_length=128)
-    at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True), index=True)
+    at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
 
 
 class DuplicateAccount(Exception):
     """A username (or tenant id) that exists already."""
-
-
-def _fresh_user(row: UserRow) -> UserRow:
-    row.created_at = _aware(row.created_at) or row.created_at
-    row.last_login_at = _aware(row.last_login_at)
-    return row
 
 
 class AccountStore:
@@ -161,17 +146,15 @@ class AccountStore:
             except IntegrityError as exc:
                 raise DuplicateAccount(f"the user '{username}' exists already") from exc
             session.refresh(row)
-            return _fresh_user(row)
+            return row
 
     def get_user(self, username: str) -> UserRow | None:
         with self._session() as session:
-            row = session.exec(select(UserRow).where(UserRow.username == username)).first()
-            return None if row is None else _fresh_user(row)
+            return session.exec(select(UserRow).where(UserRow.username == username)).first()
 
     def get_user_by_id(self, user_id: int) -> UserRow | None:
         with self._session() as session:
-            row = session.get(UserRow, user_id)
-            return None if row is None else _fresh_user(row)
+            return session.get(UserRow, user_id)
 
     def list_users(
         self, tenant_id: str | None = None, *, limit: int = 500, offset: int = 0
@@ -184,7 +167,7 @@ class AccountStore:
                 counter = counter.where(UserRow.tenant_id == tenant_id)
             total = session.exec(counter).one()
             rows = session.exec(query.order_by(col(UserRow.username)).limit(limit).offset(offset)).all()
-            return [_fresh_user(r) for r in rows], int(total)
+            return list(rows), int(total)
 
     def update_user(self, username: str, **changes: Any) -> UserRow | None:
         """Set the given columns (`password_hash`, `roles`, `approver_roles`, `display_name`, `disabled`)."""
@@ -203,7 +186,7 @@ class AccountStore:
                 self._end_sessions(session, row.id)
             session.commit()
             session.refresh(row)
-            return _fresh_user(row)
+            return row
 
     @staticmethod
     def _end_sessions(session: Session, user_id: int | None) -> None:
@@ -213,16 +196,12 @@ class AccountStore:
     def add_session(self, *, id_hash: str, user_id: int, csrf_token: str, expires_at: datetime) -> None:
         with self._session() as session:
             session.add(SessionRow(id_hash=id_hash, user_id=user_id, csrf_token=csrf_token, expires_at=expires_at))
-            session.execute(sa.update(UserRow).where(col(UserRow.id) == user_id).values(last_login_at=_now()))
+            session.execute(sa.update(UserRow).where(col(UserRow.id) == user_id).values(last_login_at=utc_now()))
             session.commit()
 
     def get_session(self, id_hash: str) -> SessionRow | None:
         with self._session() as session:
-            row = session.get(SessionRow, id_hash)
-            if row is None:
-                return None
-            row.expires_at = _aware(row.expires_at) or row.expires_at
-            return row
+            return session.get(SessionRow, id_hash)
 
     def delete_session(self, id_hash: str) -> None:
         with self._session() as session:
@@ -231,9 +210,10 @@ class AccountStore:
 
     def purge_expired_sessions(self, now: datetime | None = None) -> int:
         with self._session() as session:
-            result = session.execute(sa.delete(SessionRow).where(col(SessionRow.expires_at) < (now or _now())))
+            purge = sa.delete(SessionRow).where(col(SessionRow.expires_at) < (now or utc_now()))
+            removed = session.connection().execute(purge).rowcount
             session.commit()
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+            return removed
 
     # API tokens
     def add_token(
@@ -258,24 +238,16 @@ class AccountStore:
             session.add(row)
             session.commit()
             session.refresh(row)
-            return self._fresh_token(row)
-
-    @staticmethod
-    def _fresh_token(row: ApiTokenRow) -> ApiTokenRow:
-        row.created_at = _aware(row.created_at) or row.created_at
-        row.expires_at = _aware(row.expires_at)
-        row.last_used_at = _aware(row.last_used_at)
-        return row
+            return row
 
     def find_token(self, token_hash: str) -> ApiTokenRow | None:
         with self._session() as session:
-            row = session.exec(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)).first()
-            return None if row is None else self._fresh_token(row)
+            return session.exec(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)).first()
 
     def touch_token(self, token_id: str, at: datetime | None = None) -> None:
         with self._session() as session:
             session.execute(
-                sa.update(ApiTokenRow).where(col(ApiTokenRow.id) == token_id).values(last_used_at=at or _now())
+                sa.update(ApiTokenRow).where(col(ApiTokenRow.id) == token_id).values(last_used_at=at or utc_now())
             )
             session.commit()
 
@@ -285,15 +257,14 @@ class AccountStore:
             total = session.exec(select(func.count()).select_from(ApiTokenRow).where(where)).one()
             query = select(ApiTokenRow).where(where).order_by(col(ApiTokenRow.created_at).desc())
             rows = session.exec(query.limit(limit).offset(offset)).all()
-            return [self._fresh_token(r) for r in rows], int(total)
+            return list(rows), int(total)
 
     def delete_token(self, user_id: int, token_id: str) -> bool:
         with self._session() as session:
-            result = session.execute(
-                sa.delete(ApiTokenRow).where(col(ApiTokenRow.id) == token_id, col(ApiTokenRow.user_id) == user_id)
-            )
+            removal = sa.delete(ApiTokenRow).where(col(ApiTokenRow.id) == token_id, col(ApiTokenRow.user_id) == user_id)
+            removed = session.connection().execute(removal).rowcount
             session.commit()
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return removed > 0
 
     # login attempts
     def record_login_attempt(self, username: str, *, succeeded: bool, remote: str | None, at: datetime) -> None:

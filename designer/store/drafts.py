@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, func, select
 
+from designer.store.utc_time import UtcDateTime, utc_now
+
 __all__ = ["DraftPage", "DraftRow", "DraftStore", "RevisionMismatch"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class DraftRow(SQLModel, table=True):
@@ -27,9 +25,9 @@ class DraftRow(SQLModel, table=True):
     base_version: int | None = None
     revision: int = 1
     created_by: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     updated_by: str = Field(max_length=64)
-    updated_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True), index=True)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
 
 
 class RevisionMismatch(Exception):
@@ -54,14 +52,6 @@ def _identity(content: dict[str, Any]) -> tuple[str | None, str | None]:
     )
 
 
-def _fresh(row: DraftRow) -> DraftRow:
-    for name in ("created_at", "updated_at"):
-        moment: datetime = getattr(row, name)
-        if moment.tzinfo is None:
-            setattr(row, name, moment.replace(tzinfo=UTC))
-    return row
-
-
 class DraftStore:
     """The drafts table behind one SQLAlchemy engine; every method is one short transaction."""
 
@@ -73,7 +63,7 @@ class DraftStore:
 
     def create(self, content: dict[str, Any], *, actor: str, base_version: int | None = None) -> DraftRow:
         workflow_id, title = _identity(content)
-        now = _now()
+        now = utc_now()
         row = DraftRow(
             id=uuid.uuid4().hex,
             workflow_id=workflow_id,
@@ -89,12 +79,11 @@ class DraftStore:
             session.add(row)
             session.commit()
             session.refresh(row)
-            return _fresh(row)
+            return row
 
     def get(self, draft_id: str) -> DraftRow | None:
         with self._session() as session:
-            row = session.get(DraftRow, draft_id)
-            return None if row is None else _fresh(row)
+            return session.get(DraftRow, draft_id)
 
     def update(
         self, draft_id: str, content: dict[str, Any], *, actor: str, expected_revision: int | None = None
@@ -107,7 +96,7 @@ class DraftStore:
                 return None
             if expected_revision is not None and row.revision != expected_revision:
                 raise RevisionMismatch(expected_revision, row.revision)
-            result = session.execute(
+            changed = session.connection().execute(
                 sa.update(DraftRow)
                 .where(col(DraftRow.id) == draft_id, col(DraftRow.revision) == row.revision)
                 .values(
@@ -116,23 +105,22 @@ class DraftStore:
                     title=title,
                     revision=row.revision + 1,
                     updated_by=actor,
-                    updated_at=_now(),
+                    updated_at=utc_now(),
                 )
-            )
-            if not result.rowcount:  # type: ignore[attr-defined]
+            ).rowcount
+            if not changed:
                 session.rollback()
                 current = session.get(DraftRow, draft_id)
                 raise RevisionMismatch(expected_revision or row.revision, current.revision if current else -1)
             session.commit()
             session.expire_all()
-            updated = session.get(DraftRow, draft_id)
-            return None if updated is None else _fresh(updated)
+            return session.get(DraftRow, draft_id)
 
     def delete(self, draft_id: str) -> bool:
         with self._session() as session:
-            result = session.execute(sa.delete(DraftRow).where(col(DraftRow.id) == draft_id))
+            removed = session.connection().execute(sa.delete(DraftRow).where(col(DraftRow.id) == draft_id)).rowcount
             session.commit()
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return removed > 0
 
     def list(self, *, workflow_id: str | None = None, limit: int = 50, offset: int = 0) -> DraftPage:
         with self._session() as session:
@@ -144,7 +132,7 @@ class DraftStore:
             total = session.exec(counter).one()
             ordered = query.order_by(col(DraftRow.updated_at).desc(), col(DraftRow.id))
             rows = session.exec(ordered.limit(limit).offset(offset)).all()
-            return DraftPage([_fresh(r) for r in rows], int(total))
+            return DraftPage(list(rows), int(total))
 
     def count_by_workflow(self) -> dict[str, int]:
         with self._session() as session:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from designer.store.utc_time import UtcDateTime, utc_now
+
 __all__ = ["PublicationRequestRow", "PublicationRequestStore"]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class PublicationRequestRow(SQLModel, table=True):
@@ -23,13 +21,7 @@ class PublicationRequestRow(SQLModel, table=True):
     revision: int = Field(description="The draft's revision when publication was requested.")
     note: str | None = Field(default=None, max_length=2000)
     requested_by: str = Field(max_length=64)
-    requested_at: datetime = Field(default_factory=_now, sa_type=sa.DateTime(timezone=True), index=True)
-
-
-def _fresh(row: PublicationRequestRow) -> PublicationRequestRow:
-    if row.requested_at.tzinfo is None:
-        row.requested_at = row.requested_at.replace(tzinfo=UTC)
-    return row
+    requested_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
 
 
 class PublicationRequestStore:
@@ -48,7 +40,7 @@ class PublicationRequestStore:
             revision=revision,
             note=note,
             requested_by=actor,
-            requested_at=_now(),
+            requested_at=utc_now(),
         )
         with Session(self._engine, expire_on_commit=False) as session:
             session.merge(row)
@@ -57,18 +49,17 @@ class PublicationRequestStore:
 
     def get(self, draft_id: str) -> PublicationRequestRow | None:
         with Session(self._engine, expire_on_commit=False) as session:
-            row = session.get(PublicationRequestRow, draft_id)
-            return None if row is None else _fresh(row)
+            return session.get(PublicationRequestRow, draft_id)
 
     def withdraw(self, draft_id: str) -> bool:
         with Session(self._engine) as session:
             table = PublicationRequestRow
-            result = session.execute(sa.delete(table).where(col(table.draft_id) == draft_id))
+            removed = session.connection().execute(sa.delete(table).where(col(table.draft_id) == draft_id)).rowcount
             session.commit()
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return removed > 0
 
     def open(self, limit: int = 100) -> list[PublicationRequestRow]:
         """Open requests, oldest first (the one waiting longest on top)."""
         with Session(self._engine, expire_on_commit=False) as session:
             query = select(PublicationRequestRow).order_by(col(PublicationRequestRow.requested_at)).limit(limit)
-            return [_fresh(r) for r in session.exec(query).all()]
+            return list(session.exec(query).all())
