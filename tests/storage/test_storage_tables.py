@@ -1,4 +1,4 @@
-"""The Core tables behind the engine's SQLModel classes."""
+"""The Core tables behind the engine's SQLModel classes, and the one kind of time they keep."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from storage.tables import ENGINE_TABLES, InstanceRow, table_of
+from storage.tables.columns import TIMESTAMP
 
 
 @pytest.mark.parametrize("model", ENGINE_TABLES, ids=lambda m: m.__name__)
@@ -29,3 +30,12 @@ def test_table_of_refuses_a_class_that_declares_no_table() -> None:
 
     with pytest.raises(TypeError, match="InstancePublic declares no table"):
         table_of(InstancePublic)
+
+
+@pytest.mark.parametrize("model", ENGINE_TABLES, ids=lambda m: m.__name__)
+def test_every_engine_time_is_epoch_seconds(model: type[SQLModel]) -> None:
+    """The engine keeps one kind of time: a 53-bit float of seconds since the epoch, never a DateTime."""
+    for column in table_of(model).columns:
+        assert not isinstance(column.type, sa.DateTime), f"{column} is a DateTime"
+        if column.name == "at" or column.name.endswith("_at"):
+            assert column.type is TIMESTAMP, f"{column} is {column.type!r}, not TIMESTAMP"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from agents.tools.errors import ToolError
 from agents.tools.sandbox.store import SandboxStore, derived_id, random_id, rfc3339, row_json
 from agents.tools.sandbox.tables import CalendarEventRow
+from engine.runtime.clock import to_datetime
 
 __all__ = ["BUSINESS_HOURS_UTC", "SandboxCalendar"]
 
@@ -34,7 +35,7 @@ def _parse(moment: str) -> float:
 
 def _first_candidate(now: float) -> datetime:
     """09:00 UTC of the next business day: a booking is never for the same day."""
-    day = datetime.fromtimestamp(now, UTC).replace(hour=BUSINESS_HOURS_UTC[0], minute=0, second=0, microsecond=0)
+    day = to_datetime(now).replace(hour=BUSINESS_HOURS_UTC[0], minute=0, second=0, microsecond=0)
     day += timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import col, select
@@ -11,6 +11,7 @@ from agents.tools.bm25 import Bm25Index, tokenize
 from agents.tools.errors import ToolError
 from agents.tools.sandbox.store import SandboxStore, derived_id, random_id, row_json
 from agents.tools.sandbox.tables import KnowledgeArticleRow
+from engine.runtime.clock import to_datetime
 
 __all__ = ["FIELD_WEIGHTS", "STALE_AFTER_DAYS", "SandboxKnowledge", "article_index"]
 
@@ -33,7 +34,7 @@ def _age_days(last_updated: str, now: float) -> int | None:
         updated = date.fromisoformat(last_updated)
     except ValueError:
         return None
-    return (datetime.fromtimestamp(now, UTC).date() - updated).days
+    return (to_datetime(now).date() - updated).days
 
 
 class SandboxKnowledge:
@@ -83,7 +84,7 @@ class SandboxKnowledge:
             raise ToolError("knowledge.articles.create", "validation", "status is 'published' or 'draft'")
         article_id = derived_id("KB", idempotency_key) if idempotency_key else random_id("KB")
         now = self.store.now()
-        today = datetime.fromtimestamp(now, UTC).date().isoformat()
+        today = to_datetime(now).date().isoformat()
         row, created = self.store.insert_once(KnowledgeArticleRow, article_id, lambda: KnowledgeArticleRow(
             id=article_id, title=title, category=category, tags=list(tags or []), content=content, source=source,
             last_updated=today, status=status, created_at=now, updated_at=now))
@@ -105,6 +106,6 @@ class SandboxKnowledge:
                 row.tags = list(tags)
             now = self.store.now()
             row.updated_at = now
-            row.last_updated = datetime.fromtimestamp(now, UTC).date().isoformat()
+            row.last_updated = to_datetime(now).date().isoformat()
             session.add(row)
         return {"article": row_json(row, times=("created_at", "updated_at"))}

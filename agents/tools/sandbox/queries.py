@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,6 +29,7 @@ from agents.tools.sandbox.tables import (
     TicketCommentRow,
     TicketRow,
 )
+from engine.runtime.clock import to_datetime
 from storage.database import reading
 from storage.tables.core import table_of
 
@@ -126,7 +126,7 @@ def count_sandbox_rows(database: sa.Engine) -> dict[str, int]:
 
 def _plain(column: str, value: Any) -> Any:
     if column.endswith("_at") and isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
+        return to_datetime(value)
     return value
 
 

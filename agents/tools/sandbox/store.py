@@ -1,33 +1,24 @@
-"""The sandbox's access to its tables: sessions on the engine's database, the clock, ids, JSON views of rows."""
+"""The sandbox's access to its tables: sessions on the engine's database, the engine's clock, ids, JSON views of
+rows."""
 
 from __future__ import annotations
 
 import hashlib
-import time
+import math
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
-__all__ = ["Clock", "SandboxStore", "WallClock", "derived_id", "random_id", "rfc3339", "row_json"]
+from engine.runtime.clock import Clock, SystemClock, to_rfc3339
+
+__all__ = ["Clock", "SandboxStore", "derived_id", "random_id", "rfc3339", "row_json"]
 
 RowT = TypeVar("RowT", bound=SQLModel)
-
-
-class Clock(Protocol):
-    def now(self) -> float:
-        """Seconds since the epoch, UTC."""
-        ...
-
-
-class WallClock:
-    def now(self) -> float:
-        return time.time()
 
 
 def derived_id(prefix: str, *parts: str) -> str:
@@ -41,9 +32,9 @@ def random_id(prefix: str) -> str:
 
 
 def rfc3339(seconds: float | None) -> str | None:
-    if seconds is None:
-        return None
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The engine's RFC 3339 text (`to_rfc3339`) to the whole second: what the sandbox's records and its tools'
+    answers show (`2030-01-01T09:00:00Z`)."""
+    return None if seconds is None else to_rfc3339(math.floor(seconds))
 
 
 class SandboxStore:
@@ -51,7 +42,7 @@ class SandboxStore:
 
     def __init__(self, database: sa.Engine, clock: Clock | None = None) -> None:
         self.database = database
-        self.clock: Clock = clock or WallClock()
+        self.clock: Clock = clock or SystemClock()  # the engine's clock, so a test's ManualClock moves both
 
     def now(self) -> float:
         return self.clock.now()
