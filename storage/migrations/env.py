@@ -19,9 +19,12 @@ target_metadata = metadata()
 
 
 def _render_item(kind: str, item: Any, _autogen_context: Any) -> str | Literal[False]:
-    """SQLModel's AutoString is a plain String in DDL; render it so, and revisions need no sqlmodel import."""
+    """SQLModel's AutoString is a plain String in DDL, and a type that wraps another (the designer's
+    `UtcDateTime`) is the type it wraps: render them so, and revisions import neither sqlmodel nor the owner."""
     if kind == "type" and isinstance(item, AutoString):
         return f"sa.String(length={item.length})" if item.length else "sa.String()"
+    if kind == "type" and isinstance(item, sa.TypeDecorator):
+        return f"sa.{item.impl_instance!r}"
     return False
 
 
