@@ -165,6 +165,10 @@ def _root() -> sa.Label[str]:
 
 
 class _Reader:
+    """The KPI queries. Their loops run once per row of a tenant's whole window, so each unpacks its row into
+    the names of the columns its select lists, in that order: reading a SQLAlchemy `Row` by attribute costs
+    about 1 µs a column, twenty times unpacking it (collect_kpis took half as long again)."""
+
     def __init__(self, connection: sa.Connection, scope: KpiScope) -> None:
         self.connection = connection
         self.where = scope.where()
@@ -173,15 +177,15 @@ class _Reader:
     def instances(self) -> None:
         statement = sa.select(_I.c.workflow_id, _I.c.status, _I.c.created_at, _I.c.updated_at, _I.c.context).where(
             *self.where, _I.c.branch == "")
-        for row in self.connection.execute(statement):
-            tally = self.tallies[row.workflow_id]
+        for workflow_id, status, created_at, updated_at, context in self.connection.execute(statement):
+            tally = self.tallies[workflow_id]
             tally.started += 1
-            if row.status not in _ENDED:
+            if status not in _ENDED:
                 continue
             tally.ended += 1
-            tally.succeeded += row.status == InstanceStatus.SUCCEEDED
-            tally.duration += float(row.updated_at) - float(row.created_at)
-            score = _qa_score(row.context)
+            tally.succeeded += status == InstanceStatus.SUCCEEDED
+            tally.duration += float(updated_at) - float(created_at)
+            score = _qa_score(context)
             if score is not None:
                 tally.qa.append(score)
 
@@ -195,41 +199,43 @@ class _Reader:
             .where(*self.where)
             .order_by(_A.c.instance_id, _A.c.task_seq, _A.c.attempt)
         )
-        last: sa.Row[Any] | None = None
+        last: Sequence[Any] | None = None
+        task_run: tuple[str, int] | None = None
         for row in self.connection.execute(statement):
-            if last is not None and (last.instance_id, last.task_seq) != (row.instance_id, row.task_seq):
+            workflow_id, root, instance_id, task_seq, attempt, _outcome, steps, *_ = row
+            if last is not None and task_run != (instance_id, task_seq):
                 self._task_run(last)
-            last = row
-            tally = self.tallies[row.workflow_id]
+            last, task_run = row, (instance_id, task_seq)
+            tally = self.tallies[workflow_id]
             tally.attempts += 1
-            for step in _steps(row.steps):
+            for step in _steps(steps):
                 tally.tool_calls += 1
                 tally.tool_successes += tool_call_succeeded(step)
-            if int(row.attempt) > 1:
-                tally.retried.add(str(row.root))
+            if int(attempt) > 1:
+                tally.retried.add(str(root))
         if last is not None:
             self._task_run(last)
 
-    def _task_run(self, last: sa.Row[Any]) -> None:
+    def _task_run(self, last: Sequence[Any]) -> None:
         """A task run, from its last attempt: ended when that attempt succeeded or failed — or was lost with its
         worker and the task was left (its error path) or the instance is stuck in it."""
-        outcome = last.outcome
+        workflow_id, _root, _instance_id, task_seq, _attempt, outcome, _steps, at, entered_at, status, version = last
         lost_for_good = outcome == AttemptOutcome.LOST and (
-            last.status == InstanceStatus.STUCK or int(last.version) > int(last.task_seq))
+            status == InstanceStatus.STUCK or int(version) > int(task_seq))
         if outcome not in (AttemptOutcome.DONE, AttemptOutcome.ERROR) and not lost_for_good:
             return  # still being tried
-        tally = self.tallies[last.workflow_id]
+        tally = self.tallies[workflow_id]
         tally.task_runs += 1
         tally.task_successes += outcome == AttemptOutcome.DONE
-        tally.latency += float(last.at) - float(last.entered_at)
+        tally.latency += float(at) - float(entered_at)
 
     def approvals(self) -> None:
         statement = sa.select(_I.c.workflow_id, _root(), _P.c.status).select_from(
             _P.join(_I, _I.c.id == _P.c.instance_id)).where(*self.where)
-        for row in self.connection.execute(statement):
-            tally = self.tallies[row.workflow_id]
-            tally.escalated.add(str(row.root))
-            tally.pending += row.status == ApprovalStatus.PENDING
+        for workflow_id, root, status in self.connection.execute(statement):
+            tally = self.tallies[workflow_id]
+            tally.escalated.add(str(root))
+            tally.pending += status == ApprovalStatus.PENDING
 
     def escalating_states(self) -> None:
         marked = _escalating_states(self.connection, set(self.tallies))
@@ -239,14 +245,14 @@ class _Reader:
                  for workflow_id, states in marked.items()]
         statement = sa.select(_I.c.workflow_id, _root()).distinct().select_from(
             _H.join(_I, _I.c.id == _H.c.instance_id)).where(*self.where, sa.or_(*pairs))
-        for row in self.connection.execute(statement):
-            self.tallies[row.workflow_id].escalated.add(str(row.root))
+        for workflow_id, root in self.connection.execute(statement):
+            self.tallies[workflow_id].escalated.add(str(root))
 
     def costs(self) -> None:
         statement = sa.select(_I.c.workflow_id, sa.func.sum(_C.c.amount).label("amount")).select_from(
             _C.join(_I, _I.c.id == _C.c.instance_id)).where(*self.where).group_by(_I.c.workflow_id)
-        for row in self.connection.execute(statement):
-            self.tallies[row.workflow_id].cost += float(row.amount or 0.0)
+        for workflow_id, amount in self.connection.execute(statement):
+            self.tallies[workflow_id].cost += float(amount or 0.0)
 
 
 def _steps(text: str | None) -> Iterable[dict[str, Any]]:

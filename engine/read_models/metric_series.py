@@ -103,29 +103,30 @@ def collect_series(database: sa.Engine, *, tenant: str, since: float, until: flo
     waits: dict[str, list[float]] = defaultdict(list)
     pending: dict[str, int] = defaultdict(int)
     with reading(database) as connection:
-        for row in connection.execute(
+        # rows unpacked into their columns' names, in the select's order: by attribute, a Row costs ~1 µs a column
+        for workflow, status, created_at, updated_at in connection.execute(
                 sa.select(_I.c.workflow_id, _I.c.status, _I.c.created_at, _I.c.updated_at).where(
                     *where, sa.or_(sa.and_(_I.c.created_at >= since, _I.c.created_at < until),
                                    sa.and_(_I.c.status.in_(_ENDED), _I.c.updated_at >= since,
                                            _I.c.updated_at < until)))):
-            created, updated, over = float(row.created_at), float(row.updated_at), row.status in _ENDED
+            created, updated, over = float(created_at), float(updated_at), status in _ENDED
             began, ended = slot(created), slot(updated) if over else None
             if began is not None:
                 rows[began].started += 1
             if ended is not None:
                 rows[ended].ended += 1
-                rows[ended].failed += row.status != InstanceStatus.SUCCEEDED
+                rows[ended].failed += status != InstanceStatus.SUCCEEDED
             if began is not None and over:
-                durations[row.workflow_id].append(updated - created)
+                durations[workflow].append(updated - created)
         approvals = sa.select(_P.c.workflow_id, _P.c.status, _P.c.created_at, _P.c.decided_at).where(
             _P.c.tenant == tenant, _P.c.created_at >= since, _P.c.created_at < until,
             *([] if workflow_id is None else [_P.c.workflow_id == workflow_id]))
-        for approval in connection.execute(approvals):
-            if approval.status == ApprovalStatus.PENDING:
-                pending[approval.workflow_id] += 1
-                waits[approval.workflow_id].append(until - float(approval.created_at))
-            elif approval.decided_at is not None:
-                waits[approval.workflow_id].append(float(approval.decided_at) - float(approval.created_at))
+        for workflow, status, created_at, decided_at in connection.execute(approvals):
+            if status == ApprovalStatus.PENDING:
+                pending[workflow] += 1
+                waits[workflow].append(until - float(created_at))
+            elif decided_at is not None:
+                waits[workflow].append(float(decided_at) - float(created_at))
         spent = [_C.c.tenant == tenant, _C.c.at >= since, _C.c.at < until,
                  *([] if workflow_id is None else [_C.c.workflow_id == workflow_id])]
         total = sa.func.sum(_C.c.amount).label("cost")

@@ -57,11 +57,11 @@ def _summarise(count: int, limit: int, rows: Sequence[sa.Row[Any]],
     durations: dict[Edge, list[float]] = defaultdict(list)
     sequences: dict[str, list[Edge]] = defaultdict(list)
     visits: Counter[str] = Counter()
-    for row in rows:
-        edge = (str(row.from_state), str(row.event), str(row.to_state))
-        durations[edge].append(float(row.duration_s))
-        sequences[str(row.instance_id)].append(edge)
-        visits[str(row.from_state)] += 1
+    for instance_id, from_state, event, to_state, duration_s in rows:  # the select's columns, in its order
+        edge = (str(from_state), str(event), str(to_state))
+        durations[edge].append(float(duration_s))
+        sequences[str(instance_id)].append(edge)
+        visits[str(from_state)] += 1
     return RecordedRuns(
         runs=count,
         edges={edge: EdgeStats(len(found), sum(found) / len(found)) for edge, found in durations.items()},
