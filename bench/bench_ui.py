@@ -13,9 +13,10 @@ the API, opens it in headless Chromium (Debian's /usr/bin/chromium) at 1440x900 
   the longest main-thread task Chromium reports while dragging and dropping (it reports only tasks over
   50 ms, so 0 means none); drop: mouse up → the change recorded (the "unsaved" mark).
 Flows: the shipped customer_escalation (20 states, no saved layout), and generated ones of --sizes states
-both with saved positions (`layout`) and without (then laid out by ELK in a Web Worker; the browser's quick
-layered arrangement stands in meanwhile). Before dragging, the view is zoomed in until a state near the
-middle is big enough to grab, as a person would.
+both with saved positions (`layout`) and without (then laid out by ELK in a Web Worker, or from 150 states
+on by the server's Graphviz, POST /api/layout/canvas; the browser's quick layered arrangement stands in
+meanwhile). Before dragging, the view is zoomed in until a state near the middle is big enough to grab, as
+a person would.
 Targets (issue 12): state names >= 9 px at fit for the 20-state flow; for 300 states drawn < 1.5 s and a
 drag frame < 50 ms.
 """

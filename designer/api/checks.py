@@ -7,8 +7,10 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from designer.canvas_layout import lay_out_canvas
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
+from designer.schemas.canvas_layout import CanvasGraphBody, CanvasLayoutRead
 from designer.schemas.checks import AnalysisReport, DefinitionBody, ValidationReport
 from designer.schemas.layout import LayoutRead
 from engine.errors import InvalidDefinition
@@ -36,6 +38,16 @@ class CheckController(Controller):
     @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)
     def layout(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> LayoutRead:
         return LayoutRead.of(layout_graph(checker.shaped(data.document)))
+
+    @post(
+        "/layout/canvas",
+        status_code=HTTP_200_OK,
+        summary="Lay out the canvas's own graph (node sizes, edges) with Graphviz",
+        sync_to_thread=True,
+    )
+    def canvas_layout(self, data: JSONBody[CanvasGraphBody]) -> CanvasLayoutRead:
+        nodes, edges = data.nodes_and_edges()
+        return CanvasLayoutRead.of(lay_out_canvas(nodes, edges, data.direction))
 
     @post(
         "/render",

@@ -776,6 +776,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/layout/canvas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lay out the canvas's own graph (node sizes, edges) with Graphviz */
+        post: operations["ApiLayoutCanvasCanvasLayout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/metrics": {
         parameters: {
             query?: never;
@@ -1372,6 +1389,71 @@ export interface components {
             start: number;
             /** Started */
             started: number;
+        };
+        /** CanvasEdgeBody */
+        CanvasEdgeBody: {
+            /**
+             * Id
+             * @description The canvas's edge id; the route comes back under it.
+             */
+            id: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /**
+         * CanvasGraphBody
+         * @description The nodes and edges the canvas draws; edges naming an unknown node are left out of the layout.
+         */
+        CanvasGraphBody: {
+            /**
+             * Direction
+             * @description Top to bottom, or left to right.
+             * @default TB
+             * @enum {string}
+             */
+            direction: "TB" | "LR";
+            /** Edges */
+            edges?: components["schemas"]["CanvasEdgeBody"][];
+            /** Nodes */
+            nodes: components["schemas"]["CanvasNodeBody"][];
+        };
+        /** CanvasLayoutRead */
+        CanvasLayoutRead: {
+            /**
+             * Positions
+             * @description Each node's top-left corner, in canvas pixels.
+             */
+            positions: {
+                [key: string]: components["schemas"]["CanvasPoint"];
+            };
+            /**
+             * Routes
+             * @description Each laid-out edge by id: a polyline from its source's exit to its target's entry (the arrow tip).
+             */
+            routes: {
+                [key: string]: components["schemas"]["CanvasPoint"][];
+            };
+        };
+        /** CanvasNodeBody */
+        CanvasNodeBody: {
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Width
+             * @description On-screen width in canvas pixels.
+             */
+            width: number;
+        };
+        /** CanvasPoint */
+        CanvasPoint: {
+            /** X */
+            x: number;
+            /** Y */
+            y: number;
         };
         /**
          * Cue
@@ -8664,6 +8746,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LayoutRead"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiLayoutCanvasCanvasLayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CanvasGraphBody"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CanvasLayoutRead"];
                 };
             };
             /** @description Malformed request: bad JSON, wrong types, unknown query values */

@@ -36,6 +36,8 @@ export type ValidationReport = Omit<Schemas["ValidationReport"], "findings"> & {
 
 export type LayoutBox = Schemas["LayoutBox"];
 export type Layout = Schemas["LayoutRead"];
+export type CanvasGraph = Defaulted<Schemas["CanvasGraphBody"], "direction" | "edges">;
+export type CanvasLayout = Schemas["CanvasLayoutRead"];
 
 export type DiagramFormat = "svg" | "png" | "pdf" | "dot" | "mermaid";
 

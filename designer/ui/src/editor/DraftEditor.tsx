@@ -40,7 +40,7 @@ import { useShortcuts } from "./useShortcuts";
 import { useUnsavedWarning } from "./useUnsavedWarning";
 import { useValidation } from "./useValidation";
 import ScopeBreadcrumb from "./ScopeBreadcrumb";
-import { elkLayout } from "./elkLayout";
+import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
@@ -223,7 +223,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const autoLayout = useCallback(async () => {
     setBusy("layout");
     try {
-      commit(setLayout(workflow, (await elkLayout(workflow, layoutDirection())).positions));
+      commit(setLayout(workflow, (await layOutFlow(workflow, layoutDirection())).positions));
     } catch (e) {
       // The layout worker could not run: arrange it here.
       commit(setLayout(workflow, layeredLayout(workflow)));

@@ -175,7 +175,7 @@ function anyNode(count: number, position: Position, direction: Direction): AnyNo
   };
 }
 
-/** Where ELK laid a graph out: its node positions and edge routes (see elkLayout.ts). */
+/** Where the automatic layout put a graph: its node positions and edge routes (see autoLayout.ts). */
 export interface Routing {
   positions: Readonly<Record<string, Position>>;
   routes: Readonly<Record<string, EdgeRoute>>;

@@ -1,9 +1,8 @@
-// The designer's auto-layout: ELK's layered algorithm (the Eclipse Layout Kernel, run in a Web Worker so a
-// 300-state flow does not freeze the page). States are arranged in layers along one axis — top to bottom
-// or left to right — with each state's one entry and one exit on that axis (where the canvas draws its
-// handles), and transitions routed orthogonally around the states with room kept for their labels.
-// Results are remembered by the graph's shape, so the canvas (which draws the routes) and the Auto-layout
-// command (which saves the positions) share one computation.
+// ELK's layered layout (the Eclipse Layout Kernel, run in a Web Worker so the page does not freeze). States
+// are arranged in layers along one axis — top to bottom or left to right — with each state's one entry and
+// one exit on that axis (where the canvas draws its handles), and transitions routed orthogonally around the
+// states with room kept for their labels. `elkGraph` is also the graph a big flow sends to the server's
+// Graphviz instead (see autoLayout.ts, which chooses and remembers results).
 import ELK from "elkjs/lib/elk-api.js";
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 import workerUrl from "elkjs/lib/elk-worker.min.js?url";
@@ -20,7 +19,8 @@ export interface EdgeRoute {
   label: Position | null;
 }
 
-export interface ElkResult {
+/** Where a layout put things, whichever engine made it. */
+export interface LaidOut {
   /** Top-left corners, as the canvas places nodes (the `*` pseudo-state under ANY_NODE_ID). */
   positions: Record<string, Position>;
   /** By canvas edge id (see selection.ts). */
@@ -29,7 +29,6 @@ export interface ElkResult {
 
 const LABEL_HEIGHT = 20;
 const LABEL_CHAR_WIDTH = 6.6;
-const CACHE_SIZE = 8;
 /** In a flow this big, a final state that many states lead to (every task's `error` → `failed`) is laid
  * out without those edges: each would cross every layer in between, and ELK's time grows with the square
  * of them (a 300-state flow: seconds instead of minutes). They are drawn as plain steps instead. */
@@ -37,29 +36,15 @@ const BIG_FLOW = 60;
 const BUSY_FINAL = 8;
 
 let engine: InstanceType<typeof ELK> | null = null;
-const cache = new Map<string, Promise<ElkResult>>();
 
 function elk(): InstanceType<typeof ELK> {
   engine ??= new ELK({ workerUrl });
   return engine;
 }
 
-/** Lay the workflow (or a branch's machine) out in the given direction. */
-export function elkLayout(workflow: Workflow, direction: Direction): Promise<ElkResult> {
-  const graph = elkGraph(workflow, direction);
-  const key = JSON.stringify(graph);
-  const known = cache.get(key);
-  if (known) return known;
-  const pending = elk()
-    .layout(graph)
-    .then(readResult)
-    .catch((error: unknown) => {
-      cache.delete(key);
-      throw error;
-    });
-  cache.set(key, pending);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return pending;
+/** Lay a graph made by `elkGraph` out with ELK. */
+export function runElk(graph: ElkNode): Promise<LaidOut> {
+  return elk().layout(graph).then(readResult);
 }
 
 /** Where a node's entry (`in`) and exit (`out`) sit, relative to its top-left corner. */
@@ -144,7 +129,7 @@ function busyFinals(workflow: Workflow): Set<string> {
   return busy;
 }
 
-function readResult(laid: ElkNode): ElkResult {
+function readResult(laid: ElkNode): LaidOut {
   const positions: Record<string, Position> = {};
   for (const child of laid.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
   const routes: Record<string, EdgeRoute> = {};

@@ -1,10 +1,10 @@
-// For a workflow whose `layout` does not place every state, lay it out with ELK (once per workflow object
-// given, and again when the person turns the layout's direction) and use that to draw, without changing
-// the definition. Auto-layout, by contrast, writes positions into the definition. Until ELK answers (its
-// worker takes a moment to start), a quick layered arrangement made here stands in.
+// For a workflow whose `layout` does not place every state, lay it out (ELK, or the server's Graphviz for a
+// big flow: see autoLayout.ts) once per workflow object given, and again when the person turns the layout's
+// direction, and use that to draw, without changing the definition. Auto-layout, by contrast, writes
+// positions into the definition. Until the layout answers, a quick layered arrangement made here stands in.
 import { useEffect, useRef, useState } from "react";
 import type { Position, Workflow } from "../model/workflow";
-import { elkLayout } from "./elkLayout";
+import { layOutFlow } from "./autoLayout";
 import { layeredLayout } from "./layeredLayout";
 import { useLayoutDirection } from "./layoutDirection";
 
@@ -16,7 +16,7 @@ export function needsLayout(workflow: Workflow): boolean {
   return Object.keys(workflow.states).some((id) => !workflow.layout?.[id]);
 }
 
-/** True for the stand-in arrangement shown while ELK is still working. */
+/** True for the stand-in arrangement shown while the layout is still being made. */
 export function isInterimLayout(positions: object): boolean {
   return interim.has(positions);
 }
@@ -42,7 +42,7 @@ export function useSuggestedLayout(workflow: Workflow | null): Readonly<Record<s
       });
     }
     askedFor.current = asked;
-    elkLayout(workflow, direction)
+    layOutFlow(workflow, direction)
       .then((result) => {
         if (askedFor.current === asked) setSuggested(result.positions);
       })

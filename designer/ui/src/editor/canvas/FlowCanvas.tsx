@@ -18,7 +18,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { Position, StateType, Workflow } from "../../model/workflow";
 import { ANY_NODE_ID, NodeCache, buildEdges, drawnPositions, type CanvasNode, type Routing, type TransitionEdge } from "../canvasGraph";
-import { elkLayout } from "../elkLayout";
+import { layOutFlow } from "../autoLayout";
 import { useLayoutDirection } from "../layoutDirection";
 import { isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
@@ -62,7 +62,7 @@ export interface FlowCanvasProps {
   selection: Selection;
   editable: boolean;
   reveal?: RevealRequest | null;
-  /** Display positions for states the workflow's `layout` does not place (from the server's Graphviz). */
+  /** Display positions for states the workflow's `layout` does not place (see useSuggestedLayout.ts). */
   suggestedLayout?: Readonly<Record<string, Position>>;
   testId?: string;
   onSelect?: (selection: Selection) => void;
@@ -87,8 +87,8 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const mapShown = mapWanted && bigEnoughForMap;
   const pane = useRef<HTMLDivElement>(null);
 
-  // ELK's routes for this graph in this direction (computed off the main thread, remembered by shape).
-  // They hold only where states sit where ELK puts them: for a big flow with its own saved layout that is
+  // The layout's routes for this graph in this direction (ELK's, off the main thread, or the server's for a
+  // big flow; remembered by shape). They hold only where states sit where the layout puts them: for a big flow with its own saved layout that is
   // unlikely, so its edges are drawn as steps without asking.
   const [routing, setRouting] = useState<(Routing & { direction: string }) | null>(null);
   useEffect(() => {
@@ -97,7 +97,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       setRouting(null);
       return;
     }
-    elkLayout(workflow, direction)
+    layOutFlow(workflow, direction)
       .then((result) => current && setRouting({ ...result, direction }))
       .catch(() => current && setRouting(null));
     return () => {
