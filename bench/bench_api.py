@@ -13,8 +13,8 @@ with `--concurrency` requests in flight, authenticated by a bearer token. Each p
 The HTTP requests ask `Prefer: return=minimal` (the instance's summary, as the engine direct returns a view;
 without it the reply is the full detail: history, timers, approvals). Target: HTTP `send` at ≥ 30 % of the
 engine direct at 16 in flight. The server's CPU time per request is printed beside it, with the engine
-direct's per call: on a loaded machine the load generator and the server compete for the same cores, so the
-CPU ratio shows what the request path costs when the rate cannot.
+direct's per call and the load generator's own per request: on a loaded machine the load generator and the
+server compete for the same cores, so the CPU ratio shows what the request path costs when the rate cannot.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class Result:
     seconds: float
     errors: int = 0
     cpu_s: float = 0.0
+    client_cpu_s: float = 0.0  # the load generator's, over HTTP: what it took from the cores the server shares
 
     @property
     def count(self) -> int:
@@ -78,12 +79,17 @@ class Result:
         """CPU milliseconds per request (the server's) or per call (the engine direct's)."""
         return self.cpu_s * 1000 / self.count if self.count else 0.0
 
+    @property
+    def client_cpu_ms(self) -> float:
+        return self.client_cpu_s * 1000 / self.count if self.count else 0.0
+
     def row(self) -> list[str]:
         ordered = sorted(self.latencies) or [0.0]
         p50 = statistics.median(ordered) * 1000
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
         return [self.name, f"{self.count:,}", f"{self.seconds:.1f}", f"{self.rate:,.0f}", f"{p50:.1f}",
-                f"{p99:.1f}", f"{self.cpu_ms:.2f}", str(self.errors)]
+                f"{p99:.1f}", f"{self.cpu_ms:.2f}", f"{self.client_cpu_ms:.2f}" if self.client_cpu_s else "",
+                str(self.errors)]
 
 
 def _process_cpu(pid: int) -> float:
@@ -205,17 +211,19 @@ async def _http(port: int, token: str, seconds: float, concurrency: int, server_
         async def start(connection: _Connection, _: int) -> tuple[int, Any]:
             return await connection.post("/api/instances", {"workflow_id": FLOW["id"], "context": {}})
 
-        cpu = _process_cpu(server_pid)
+        cpu, client = _process_cpu(server_pid), time.process_time()
         latencies, elapsed, errors, started = await _load(connections, seconds, start)
         ids = [s["id"] for s in started]
-        starts = Result(f"start — HTTP (c={concurrency})", latencies, elapsed, errors, _process_cpu(server_pid) - cpu)
+        starts = Result(f"start — HTTP (c={concurrency})", latencies, elapsed, errors, _process_cpu(server_pid) - cpu,
+                        time.process_time() - client)
 
         async def send(connection: _Connection, index: int) -> tuple[int, Any]:
             return await connection.post(f"/api/instances/{ids[index]}/events", {"event": "close"})
 
-        cpu = _process_cpu(server_pid)
+        cpu, client = _process_cpu(server_pid), time.process_time()
         latencies, elapsed, errors, _ = await _load(connections, seconds, send, limit=len(ids))
-        sends = Result(f"send — HTTP (c={concurrency})", latencies, elapsed, errors, _process_cpu(server_pid) - cpu)
+        sends = Result(f"send — HTTP (c={concurrency})", latencies, elapsed, errors, _process_cpu(server_pid) - cpu,
+                       time.process_time() - client)
     finally:
         for connection in connections:
             connection.close()
@@ -276,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         direct = _direct(f"sqlite:///{Path(folder) / 'direct.db'}", args.seconds)
     load = os.getloadavg()
     table = Table(title="Designer API: start and send-event, HTTP on loopback vs the engine directly (SQLite)")
-    for column in ("operation", "requests", "seconds", "per second", "p50 ms", "p99 ms", "CPU ms", "errors"):
+    for column in ("operation", "requests", "seconds", "per second", "p50 ms", "p99 ms", "CPU ms", "client CPU ms",
+                   "errors"):
         table.add_column(column, justify="left" if column == "operation" else "right")
     for result in (http[0], direct[0], http[1], direct[1]):
         table.add_row(*result.row())
@@ -290,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         f"send over HTTP: {sent.rate:,.0f}/s = {ratio:.0%} of the engine direct's {direct_sent.rate:,.0f}/s "
         f"(p50 {sent.row()[4]} ms, p99 {sent.row()[5]} ms at {args.concurrency} in flight); "
         f"target ≥ {TARGET_RATIO:.0%}: {verdict}. CPU per send: server {sent.cpu_ms:.2f} ms, engine direct "
-        f"{direct_sent.cpu_ms:.2f} ms ({cpu_ratio:.0%}). Load average {load[0]:.2f} on {os.cpu_count()} CPUs."
+        f"{direct_sent.cpu_ms:.2f} ms ({cpu_ratio:.0%}), load generator {sent.client_cpu_ms:.2f} ms. "
+        f"Load average {load[0]:.2f} on {os.cpu_count()} CPUs."
     )
     return 1 if any(r.errors for r in http) else 0
 

@@ -21,6 +21,8 @@ _OPENING = frozenset(b"[{")
 
 async def refuse_repeated_query_parameters(request: Request[Any, Any, Any]) -> None:
     """Every query parameter of the API is one value: `?status=a&status=b` is refused, not half-read."""
+    if not request.scope.get("query_string"):
+        return  # most requests: nothing to parse
     repeated = sorted(
         {key for key, _ in request.query_params.multi_items() if len(request.query_params.getall(key)) > 1}
     )

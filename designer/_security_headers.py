@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp
 
 __all__ = ["UI_CSP", "SecurityHeaders"]
@@ -25,6 +24,23 @@ _COMMON = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+# as they go on the wire, each beside the lower-case name that tells whether a response set its own
+_Raw = tuple[tuple[bytes, bytes, bytes], ...]
+_UI_RAW: _Raw = tuple(
+    (name.lower().encode(), name.encode(), value.encode())
+    for name, value in {**_COMMON, "Content-Security-Policy": UI_CSP}.items()
+)
+_SCHEMA_RAW: _Raw = tuple(
+    (name.lower().encode(), name.encode(), value.encode())
+    for name, value in {**_COMMON, "Content-Security-Policy": _SCHEMA_CSP}.items()
+)
+
+
+def _with_defaults(headers: list[tuple[bytes, bytes]], defaults: _Raw) -> list[tuple[bytes, bytes]]:
+    """`headers` and each of `defaults` the response did not set itself (the names compared once, lower-cased:
+    a mapping view over the list would scan it per header)."""
+    present = {name.lower() for name, _ in headers}
+    return [*headers, *((name, value) for lower, name, value in defaults if lower not in present)]
 
 
 class SecurityHeaders:
@@ -40,14 +56,11 @@ class SecurityHeaders:
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}
-        csp = _SCHEMA_CSP if scope["path"].startswith("/schema") else UI_CSP
+        defaults = _SCHEMA_RAW if scope["path"].startswith("/schema") else _UI_RAW
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in _COMMON.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", csp)
+                message = {**message, "headers": _with_defaults(list(message.get("headers", ())), defaults)}
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)

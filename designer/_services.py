@@ -10,6 +10,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from designer._tenant_instances import provide_tenant_instances
 from designer.checking import Checker
 from designer.live import ChangeFeed
 from designer.schemas.pagination import provide_page_params
@@ -64,4 +65,5 @@ def dependencies() -> dict[str, Provide]:
     found = {name: _from_state(name) for name in SERVICE_NAMES}
     found["me"] = Provide(_me, sync_to_thread=False)
     found["page"] = Provide(provide_page_params, sync_to_thread=False)
+    found["instances"] = Provide(provide_tenant_instances, sync_to_thread=False)
     return found

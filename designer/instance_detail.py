@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from designer.highlighting import tenant_instance
 from designer.schemas.approvals import ApprovalSummary
 from designer.schemas.instance_detail import InstanceDetail, TimerRead
 from designer.schemas.instances import InstanceSummary
@@ -15,7 +14,7 @@ from engine.runtime.engine import Engine
 from engine.runtime.redrive import redrivable
 from engine.runtime.views import InstanceView
 
-__all__ = ["instance_detail", "instance_detail_of"]
+__all__ = ["instance_detail_of"]
 
 
 def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) -> InstanceDetail:
@@ -42,7 +41,3 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
         accepted_events=waits.accepted_events,
         redrivable=redrivable(engine.runtime, view),
     )
-
-
-def instance_detail(engine: Engine, database: sa.Engine, instance_id: str, tenant: str) -> InstanceDetail:
-    return instance_detail_of(engine, database, tenant_instance(engine, instance_id, tenant))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import sqlalchemy as sa
-from litestar import Controller, Response, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from designer.highlighting import tenant_instance
-from designer.instance_detail import instance_detail, instance_detail_of
+from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, SendEvent
 from designer.schemas.moments import moment_parameter, parse_moment
@@ -20,8 +20,6 @@ from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.read_models.instances import InstanceQuery, search_instances
-from engine.runtime.engine import Engine
-from engine.runtime.views import InstanceView
 from engine.statuses import InstanceStatus
 
 __all__ = ["InstanceController", "wants_minimal"]
@@ -36,22 +34,6 @@ Prefer = Annotated[
         "its full detail, saving the reads of history, timers and approvals; `Preference-Applied` says so.",
     ),
 ]
-Reply = Response[InstanceDetail | InstanceSummary]
-
-
-def wants_minimal(prefer: str | None) -> bool:
-    """Whether a `Prefer` header asks for `return=minimal` (preferences are comma-separated, case-insensitive,
-    and may carry `;` parameters)."""
-    if not prefer:
-        return False
-    return any(p.split(";", 1)[0].replace(" ", "").lower() == "return=minimal" for p in prefer.split(","))
-
-
-def _reply(engine: Engine, database: sa.Engine, view: InstanceView, prefer: str | None, status: int) -> Reply:
-    if wants_minimal(prefer):
-        summary = InstanceSummary.of(view)
-        return Response(summary, status_code=status, headers={"Preference-Applied": "return=minimal"})
-    return Response(instance_detail_of(engine, database, view), status_code=status)
 
 
 class InstanceController(Controller):
@@ -66,14 +48,10 @@ class InstanceController(Controller):
         sync_to_thread=True,
     )
     def start(
-        self,
-        data: JSONBody[InstanceStart],
-        me: NamedDependency[Principal],
-        engine: NamedDependency[Engine],
-        database: NamedDependency[sa.Engine],
-        prefer: Prefer = None,
+        self, data: JSONBody[InstanceStart], instances: NamedDependency[TenantInstances], prefer: Prefer = None
     ) -> Reply:
-        view = engine.start(
+        me = instances.me
+        view = instances.engine.start(
             data.workflow_id,
             data.context,
             version=data.version,
@@ -81,7 +59,7 @@ class InstanceController(Controller):
             idempotency_key=data.idempotency_key,
             actor=me.username,
         )
-        return _reply(engine, database, view, prefer, HTTP_201_CREATED)
+        return instances.reply(view, prefer, HTTP_201_CREATED)
 
     @get("/", summary="Instances of my tenant, newest first", sync_to_thread=True)
     def list_instances(
@@ -115,25 +93,15 @@ class InstanceController(Controller):
         return page.page([InstanceSummary.of(r) for r in found], total)
 
     @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True)
-    def get_instance(
-        self,
-        instance_id: InstanceId,
-        me: NamedDependency[Principal],
-        engine: NamedDependency[Engine],
-        database: NamedDependency[sa.Engine],
-    ) -> InstanceDetail:
-        return instance_detail(engine, database, instance_id, me.tenant)
+    def get_instance(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
+        return instances.detail(instances.own(instance_id))
 
     @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True)
     def history(
-        self,
-        instance_id: InstanceId,
-        me: NamedDependency[Principal],
-        engine: NamedDependency[Engine],
-        page: NamedDependency[PageParams],
+        self, instance_id: InstanceId, instances: NamedDependency[TenantInstances], page: NamedDependency[PageParams]
     ) -> Page[HistoryEntryRead]:
-        tenant_instance(engine, instance_id, me.tenant)
-        entries = engine.history(instance_id)
+        instances.own(instance_id)
+        entries = instances.engine.history(instance_id)
         chosen = entries[page.offset : page.offset + page.limit]
         return page.page([HistoryEntryRead.of(e) for e in chosen], len(entries))
 
@@ -149,16 +117,15 @@ class InstanceController(Controller):
         *,
         instance_id: InstanceId,
         data: JSONBody[SendEvent],
-        me: NamedDependency[Principal],
-        engine: NamedDependency[Engine],
-        database: NamedDependency[sa.Engine],
+        instances: NamedDependency[TenantInstances],
         prefer: Prefer = None,
     ) -> Reply:
-        tenant_instance(engine, instance_id, me.tenant)
-        view = engine.send(
-            instance_id, data.event, data.payload, actor=me.username, idempotency_key=data.idempotency_key
+        me = instances.me
+        view = instances.engine.send(  # the tenant checked in the engine's transaction: no read before it
+            instance_id, data.event, data.payload, actor=me.username, idempotency_key=data.idempotency_key,
+            tenant=me.tenant,
         )
-        return _reply(engine, database, view, prefer, HTTP_200_OK)
+        return instances.reply(view, prefer, HTTP_200_OK)
 
     @post(
         "/{instance_id:str}/cancel",
@@ -167,15 +134,8 @@ class InstanceController(Controller):
         summary="Cancel an instance (and its children)",
         sync_to_thread=True,
     )
-    def cancel(
-        self,
-        instance_id: InstanceId,
-        me: NamedDependency[Principal],
-        engine: NamedDependency[Engine],
-        database: NamedDependency[sa.Engine],
-    ) -> InstanceDetail:
-        tenant_instance(engine, instance_id, me.tenant)
-        return instance_detail_of(engine, database, engine.cancel(instance_id, actor=me.username))
+    def cancel(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
+        return instances.change(instance_id, partial(instances.engine.cancel, actor=instances.me.username))
 
     @post(
         "/{instance_id:str}/redrive",
@@ -184,12 +144,5 @@ class InstanceController(Controller):
         summary="Redrive a failed instance: resume it at the state it failed in (409 when it has not failed)",
         sync_to_thread=True,
     )
-    def redrive(
-        self,
-        instance_id: InstanceId,
-        me: NamedDependency[Principal],
-        engine: NamedDependency[Engine],
-        database: NamedDependency[sa.Engine],
-    ) -> InstanceDetail:
-        tenant_instance(engine, instance_id, me.tenant)
-        return instance_detail_of(engine, database, engine.redrive(instance_id, actor=me.username))
+    def redrive(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
+        return instances.change(instance_id, partial(instances.engine.redrive, actor=instances.me.username))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import ConcurrencyConflict, TransitionNotAllowed
+from engine.errors import ConcurrencyConflict, InstanceNotFound, TransitionNotAllowed
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.idempotency import keep_response, kept_response
@@ -46,14 +46,16 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
 
 
 def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
-               idempotency_key: str | None, expected_version: int | None) -> InstanceView:
+               idempotency_key: str | None, expected_version: int | None, tenant: str | None = None) -> InstanceView:
     scope = f"send:{instance_id}"
 
     def work(tx: Transaction) -> InstanceView:
+        instance = load_instance(tx, instance_id, lock=True)  # first: another tenant learns nothing, a kept reply too
+        if tenant is not None and (instance.tenant != tenant or instance.branch):
+            raise InstanceNotFound(f"no instance '{instance_id}'")
         repeated = kept_response(tx, scope, idempotency_key)
         if repeated is not None:
             return repeated
-        instance = load_instance(tx, instance_id, lock=True)
         if expected_version is not None and instance.version != expected_version:
             raise ConcurrencyConflict(
                 f"the instance {instance_id} is at version {instance.version}, not {expected_version}"

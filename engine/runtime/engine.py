@@ -134,10 +134,13 @@ class Engine:
                               idempotency_key=idempotency_key, actor=actor)
 
     def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
-             idempotency_key: str | None = None, expected_version: int | None = None) -> InstanceView:
+             idempotency_key: str | None = None, expected_version: int | None = None,
+             tenant: str | None = None) -> InstanceView:
+        """Send `event` to the instance. With `tenant`, an instance of another tenant, or a parallel branch or map
+        item (they follow their parent), is `InstanceNotFound`: checked in the same transaction, no read before."""
         check_json(payload, "the payload")
         return send_event(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
-                          expected_version=expected_version)
+                          expected_version=expected_version, tenant=tenant)
 
     def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                 idempotency_key: str | None = None) -> InstanceView:
