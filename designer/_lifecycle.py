@@ -13,6 +13,7 @@ from pathlib import Path
 import designer.executors  # noqa: F401 - provides the agent system's executors to the engine
 from designer._services import Services
 from engine.errors import StatewrightError
+from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
 from engine.runtime.handler_loading import choose_handlers, load_chosen_handlers
 
@@ -33,14 +34,20 @@ def deploy_definitions(engine: Engine, folders: list[Path]) -> list[str]:
                 _log.warning("agent not deployed: %s: %s", path.name, exc.detail)
                 continue
             deployed.append(f"agent {agent.agent_id} {agent.version}")
+    workflows = []
     for folder in folders:
         for path in sorted(folder.glob("*.json")):
             try:
-                ref = engine.deploy(path)
+                workflows.append(parse_definition(path))
             except StatewrightError as exc:
                 _log.warning("not deployed: %s: %s", path.name, exc.detail)
-                continue
-            deployed.append(f"{ref.workflow_id} v{ref.version}")
+    for workflow in workflows:  # together: a flow may start one that sorts after it
+        try:
+            ref = engine.deploy(workflow, alongside=workflows)
+        except StatewrightError as exc:
+            _log.warning("not deployed: %s: %s", workflow.id, exc.detail)
+            continue
+        deployed.append(f"{ref.workflow_id} v{ref.version}")
     return deployed
 
 

@@ -12,7 +12,6 @@ from litestar.openapi.plugins import JsonRenderPlugin, RedocRenderPlugin, Swagge
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Empty
 
-from definitions import ROOT
 from designer._allow import AllowHeader
 from designer._json_bodies import JsonSchemaTypedBodies
 from designer._lifecycle import Lifecycle, register_shipped_handlers
@@ -103,9 +102,7 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
                                 settings.login_address_max_failures, settings.login_backoff),
     )
     catalog = DefinitionCatalog(engine, database)
-    checker = Checker([ROOT, *settings.extra_definition_roots], deployed=catalog.latest_workflows,
-                      deployed_agents=lambda: {a.id: a for a in engine.agents()},
-                      registered_actions=engine.handlers.names)
+    checker = Checker(engine.catalog)
     return Services(
         settings=settings,
         engine=engine,

@@ -1,5 +1,5 @@
-"""Checking definitions the way the designer sees them: against the known agents and workflows (shipped or deployed)
-and, once handlers are registered, the registered actions (`unknown-action`).
+"""Checking definitions the way the designer sees them: against the engine's catalog — the deployed agents and
+workflows and, once handlers are registered, the registered actions (`unknown-action`) — the one deploy uses.
 
 `Checker.load` never raises on bad content: anything a client sends becomes findings. `Checker.require` is for
 the places that need a workflow (publish, render, simulate) and raises `InvalidDefinition` with the findings.
@@ -8,16 +8,14 @@ the places that need a workflow (publish, render, simulate) and raises `InvalidD
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from engine.definition import Agent, Workflow
+from engine.definition import Workflow
 from engine.errors import InvalidDefinition
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding
-from engine.validation.loader import Loaded, load_catalog, load_workflow
+from engine.validation.loader import Loaded, load_workflow
 from engine.validation.parsing import parse_json, validate_model
 
 __all__ = ["Checker"]
@@ -42,40 +40,16 @@ def _depth(value: Any, limit: int = _MAX_DEPTH) -> int:
 
 
 class Checker:
-    def __init__(
-        self,
-        roots: list[Path],
-        deployed: Callable[[], dict[str, Workflow]] | None = None,
-        deployed_agents: Callable[[], dict[str, Agent]] | None = None,
-        registered_actions: Callable[[], list[str]] | None = None,
-    ) -> None:
-        self._roots = roots
-        self._deployed = deployed
-        self._deployed_agents = deployed_agents
-        self._registered_actions = registered_actions
-        self._shipped: Catalog | None = None
-        self._lock = threading.Lock()
+    """Checks against `catalog`: the engine's (`Engine.catalog`), the one `engine.deploy` refuses a definition by,
+    so that what the designer shows is what publishing meets."""
 
-    def _shipped_catalog(self) -> Catalog:
-        with self._lock:
-            if self._shipped is None:
-                agents: dict[str, Any] = {}
-                workflows: dict[str, Workflow] = {}
-                for root in self._roots:
-                    catalog, _ = load_catalog(root)
-                    agents.update(catalog.agents)
-                    workflows.update(catalog.workflows)
-                self._shipped = Catalog(workflows=workflows, agents=agents)
-            return self._shipped
+    def __init__(self, catalog: Callable[[], Catalog]) -> None:
+        self._catalog = catalog
 
     def catalog(self, *, actions: bool = True) -> Catalog:
-        """What definitions are checked against; with `actions`, the registered actions too (when any are)."""
-        shipped = self._shipped_catalog()
-        workflows = {**shipped.workflows, **(self._deployed() if self._deployed else {})}
-        agents = {**shipped.agents, **(self._deployed_agents() if self._deployed_agents else {})}
-        registered = self._registered_actions() if actions and self._registered_actions else []
-        # No handler registered at all means this server cannot know them (they run in other workers): no check.
-        return Catalog(workflows=workflows, agents=agents, actions=frozenset(registered) if registered else None)
+        """What definitions are checked against; without `actions`, the registered actions left out."""
+        found = self._catalog()
+        return found if actions else Catalog(workflows=found.workflows, agents=found.agents)
 
     def load(self, document: Any, *, actions: bool = True) -> Loaded[Workflow]:
         """Validate any JSON value (or JSON text, for findings with line and column); `actions=False` leaves out

@@ -1,14 +1,16 @@
-"""The lists the designer's pickers offer: registered actions (with the shape deployed tasks give them), deployed
-agents with their policies, deployed workflows for subflows."""
+"""The lists the designer's pickers offer, from the engine's catalog (what deploy checks against): registered
+actions (with the shape deployed tasks give them), deployed agents with their policies, deployed workflows for
+subflows."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from designer.schemas.catalog import ActionEntry, ActionUse, AgentEntry, WorkflowEntry
-from engine.definition import Agent, Workflow
+from designer.schemas.catalog import ActionEntry, ActionUse, AgentEntry, AgentPolicySummary, WorkflowEntry
+from engine.definition import Workflow
 from engine.definition.states import TaskState
 from engine.runtime.context_schema import schema_at
+from engine.validation.catalog import Catalog
 
 __all__ = ["action_entries", "agent_entries", "workflow_entries"]
 
@@ -34,20 +36,21 @@ def _uses(workflows: dict[str, Workflow]) -> dict[str, list[ActionUse]]:
     return uses
 
 
-def action_entries(registered: list[str], agents: list[Agent], workflows: dict[str, Workflow]) -> list[ActionEntry]:
-    """Every registered action, sorted, with the agents performing it and the deployed tasks that run it."""
-    uses = _uses(workflows)
+def action_entries(catalog: Catalog) -> list[ActionEntry]:
+    """Every registered action, sorted, with the agents performing it and the deployed tasks that run it (none
+    when the catalog does not know the registered actions)."""
+    uses = _uses(catalog.workflows)
     performers: dict[str, list[str]] = {}
-    for agent in agents:
+    for agent in catalog.agents.values():
         for action in agent.actions:
             performers.setdefault(action, []).append(agent.id)
     return [
         ActionEntry(name=name, agents=sorted(performers.get(name, [])), uses=uses.get(name, []))
-        for name in sorted(registered)
+        for name in sorted(catalog.actions or ())
     ]
 
 
-def agent_entries(agents: list[Agent]) -> list[AgentEntry]:
+def agent_entries(catalog: Catalog) -> list[AgentEntry]:
     return [
         AgentEntry(
             id=agent.id,
@@ -55,13 +58,14 @@ def agent_entries(agents: list[Agent]) -> list[AgentEntry]:
             type=agent.type,
             level=agent.level,
             actions=list(agent.actions),
-            policies=agent.policies.model_dump(mode="json", exclude_none=True),
+            policies=AgentPolicySummary.model_validate(agent.policies.model_dump(mode="json")),
         )
-        for agent in sorted(agents, key=lambda a: a.id)
+        for agent in sorted(catalog.agents.values(), key=lambda a: a.id)
     ]
 
 
-def workflow_entries(workflows: dict[str, Workflow]) -> list[WorkflowEntry]:
+def workflow_entries(catalog: Catalog) -> list[WorkflowEntry]:
+    workflows = catalog.workflows
     found = []
     for workflow_id in sorted(workflows):
         workflow = workflows[workflow_id]

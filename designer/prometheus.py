@@ -27,6 +27,7 @@ _SERIES: tuple[tuple[str, str, str, str], ...] = (
     ("quality_score", "statewright_quality_score", "gauge", "Average QA Auditor score (qa.total, 0-10)."),
     ("cost_per_task", "statewright_cost_per_task", "gauge", "Cost recorded / task runs."),
     ("total_cost", "statewright_cost", "gauge", "Cost recorded for the instances."),
+    ("unpriced_costs", "statewright_unpriced_costs", "gauge", "Action calls whose model had no price (cost unknown)."),
     ("pending_approvals", "statewright_pending_approvals", "gauge", "Approval requests of the instances waiting now."),
 )
 

@@ -1,5 +1,6 @@
-"""What the designer's pickers list: the registered action handlers, the deployed agents, the deployed workflows,
-and the JSON Schema of the definition format that the JSON view completes, explains and checks against."""
+"""What the designer's pickers list — the registered action handlers, the deployed agents, the deployed workflows:
+the engine's catalog, the one deploy and the designer's checks use — and the JSON Schema of the definition
+format that the JSON view completes, explains and checks against."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from litestar.di import NamedDependency
 from designer.pickers import action_entries, agent_entries, workflow_entries
 from designer.schemas.catalog import ActionEntry, AgentEntry, WorkflowEntry
 from engine.definition.schema import workflow_json_schema
-from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 
 __all__ = ["CatalogController"]
@@ -23,18 +23,16 @@ class CatalogController(Controller):
 
     @get("/actions", summary="The registered action handlers, with the shape deployed tasks give them",
          sync_to_thread=True)
-    def actions(
-        self, engine: NamedDependency[Engine], catalog: NamedDependency[DefinitionCatalog]
-    ) -> list[ActionEntry]:
-        return action_entries(engine.handlers.names(), engine.agents(), catalog.latest_workflows())
+    def actions(self, engine: NamedDependency[Engine]) -> list[ActionEntry]:
+        return action_entries(engine.catalog())
 
     @get("/agents", summary="The deployed agents with their policies", sync_to_thread=True)
     def agents(self, engine: NamedDependency[Engine]) -> list[AgentEntry]:
-        return agent_entries(engine.agents())
+        return agent_entries(engine.catalog())
 
     @get("/workflows", summary="The deployed workflows (latest versions), for subflows", sync_to_thread=True)
-    def workflows(self, catalog: NamedDependency[DefinitionCatalog]) -> list[WorkflowEntry]:
-        return workflow_entries(catalog.latest_workflows())
+    def workflows(self, engine: NamedDependency[Engine]) -> list[WorkflowEntry]:
+        return workflow_entries(engine.catalog())
 
     @get("/schema/workflow", summary="The JSON Schema of a workflow definition (as in definitions/schema)")
     async def workflow_schema(self) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ["ActionEntry", "ActionUse", "AgentEntry", "WorkflowEntry"]
+from designer.schemas.approvals import Approvers
+
+__all__ = ["ActionEntry", "ActionUse", "AgentEntry", "AgentPolicySummary", "WorkflowEntry"]
 
 
 class ActionUse(BaseModel):
@@ -27,13 +29,22 @@ class ActionEntry(BaseModel):
     uses: list[ActionUse] = Field(description="Tasks of deployed workflows that run it (its known shape).")
 
 
+class AgentPolicySummary(BaseModel):
+    """The policies the engine enforces on a task naming the agent (the definition's `policies`)."""
+
+    approval_required: bool = Field(description="A person approves before each of its actions runs.")
+    approvers: Approvers | None = Field(description="Who decides that approval (none: the role 'approver').")
+    budget_limit: float | None = Field(description="Spend one task may not exceed.")
+    timeout_seconds: int | None = Field(description="Upper bound for one attempt of a task.")
+
+
 class AgentEntry(BaseModel):
     id: str
     name: str
     type: str
     level: str
     actions: list[str]
-    policies: dict[str, Any] = Field(description="approval_required, approvers, budget_limit, timeout_seconds.")
+    policies: AgentPolicySummary
 
 
 class WorkflowEntry(BaseModel):

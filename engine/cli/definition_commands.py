@@ -26,24 +26,28 @@ FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 _SUFFIX_FORMAT = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
 
 
-def registered_actions(handlers: str | None, executor: str | None) -> frozenset[str]:
-    """The actions `--handlers`/`--executor` register, found by loading them into an engine on a throwaway
-    database (the runtime loads only when one of the two is given: a plain validate stays fast)."""
+def engine_catalog(files: Catalog, db: str | None, handlers: str | None, executor: str | None) -> Catalog:
+    """The catalog `engine.deploy` would check against — the deployed workflows and agents of `db` (none: a
+    throwaway database), the actions `--handlers`/`--executor` register — with the files laid over it, as
+    deploying them together would. The runtime loads only for --db, --handlers or --executor: a plain validate
+    stays fast."""
     import tempfile  # noqa: PLC0415
 
-    from engine.runtime.engine import Engine  # noqa: PLC0415
+    from engine.cli.engine_options import open_engine  # noqa: PLC0415
     from engine.runtime.handler_loading import choose_handlers, load_chosen_handlers  # noqa: PLC0415
 
-    choice = choose_handlers(handlers, executor)
-    with tempfile.TemporaryDirectory() as scratch, Engine(f"sqlite:///{Path(scratch) / 'validate.db'}") as engine:
-        load_chosen_handlers(choice, engine)
-        return frozenset(engine.handlers.names())
+    with tempfile.TemporaryDirectory() as scratch, open_engine(db or f"sqlite:///{Path(scratch) / 'v.db'}") as engine:
+        if handlers is not None or executor is not None:
+            load_chosen_handlers(choose_handlers(handlers, executor), engine)
+        deployed = engine.catalog()
+    return deployed.with_alongside(files.workflows.values(), files.agents.values())
 
 
-def catalog_for(files: list[DefinitionFile], extra: list[Path]) -> Catalog:
-    """The shipped-or-given set: each file's definitions root (a folder holding workflows/ and agents/)."""
+def catalog_for(files: list[DefinitionFile], extra: list[Path], *, beside: bool = True) -> Catalog:
+    """The shipped-or-given set: the files themselves, the `extra` definitions roots (folders holding workflows/
+    and agents/) and, with `beside`, each file's own definitions root."""
     roots = {p.resolve() for p in extra}
-    for item in files:
+    for item in files if beside else ():
         parent = item.path.resolve().parent
         if parent.name in ("workflows", "agents") and (parent.parent / "agents").is_dir():
             roots.add(parent.parent)
@@ -58,6 +62,10 @@ def catalog_for(files: list[DefinitionFile], extra: list[Path]) -> Catalog:
             loaded_agent = load_agent(item.path)
             if loaded_agent.model is not None:
                 agents[loaded_agent.model.id] = loaded_agent.model
+        else:
+            loaded = load_workflow(item.path)
+            if loaded.model is not None:
+                workflows.setdefault(loaded.model.id, loaded.model)
     return Catalog(workflows=workflows, agents=agents)
 
 
@@ -84,6 +92,7 @@ def _load_one(path: Path) -> Workflow:
 
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Workflow or agent files, or folders of them.")],
+    *,
     output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
     catalog_dirs: Annotated[
         list[Path] | None,
@@ -94,17 +103,21 @@ def validate(
                            "an error (unknown-action).")] = None,
     executor: Annotated[str | None, typer.Option(
         "--executor", help="Or: check the actions against an executor's handlers (rules or llm).")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Check against what this database has deployed (workflows for subflows, agents), as "
+                     "`deploy` would.")] = None,
 ) -> None:
     """Validate definitions. Exit 0: no errors; 1: errors found; 2: a path could not be read. With --handlers or
-    --executor, every task's action must be one they register."""
+    --executor, every task's action must be one they register; with --db, every subflow and agent must be
+    deployed there or among the files (the check `statewright deploy` makes)."""
     files, missing = collect_files(paths)
-    catalog = catalog_for(files, catalog_dirs or [])
-    if handlers is not None or executor is not None:
+    # against a database, what is deployed there stands in for the definitions beside the files
+    catalog = catalog_for(files, catalog_dirs or [], beside=db is None)
+    if handlers is not None or executor is not None or db is not None:
         try:
-            actions = registered_actions(handlers, executor)
+            catalog = engine_catalog(catalog, db, handlers, executor)
         except StatewrightError as exc:
             fail(exc.detail, ExitCode.UNREADABLE)
-        catalog = Catalog(workflows=catalog.workflows, agents=catalog.agents, actions=actions)
     results = {str(item.path): _check(item, catalog) for item in files}
     if output is OutputFormat.json:
         emit_json(

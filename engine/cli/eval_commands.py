@@ -83,7 +83,7 @@ def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
         for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
             engine.deploy_agent(agent)
         for subflow in related:
-            engine.deploy(subflow)
+            engine.deploy(subflow, alongside=[workflow, *related])
         return evaluate(engine, workflow, cases)
 
 

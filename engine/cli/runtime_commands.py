@@ -90,7 +90,7 @@ def run_command(
         for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
             engine.deploy_agent(agent)
         for subflow in related:
-            engine.deploy(subflow)
+            engine.deploy(subflow, alongside=[workflow, *related])
         engine.deploy(workflow)
         view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
         entries = engine.history(view.id)

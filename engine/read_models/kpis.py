@@ -11,7 +11,9 @@ Agent performance, over **task runs** (a task state entered once: its action's a
 - `tool_success_rate` = tool calls that did not fail / tool calls; a lookup that found nothing (`not_found`)
   answered the question and is not a failure;
 - `quality_score` = the average `qa.total` (the QA Auditor's 0-10 score) of the ended instances that have one;
-- `cost_per_task` = the cost recorded for the instances / task runs that ended.
+- `cost_per_task` = the cost recorded for the instances / task runs that ended;
+- `unpriced_costs` = the action calls recorded with no price for their model (`priced` false): their cost is
+  unknown, so the cost figures above leave them out and understate what was spent.
 
 Workflow metrics, over **instances**:
 - `completion_rate` = succeeded / ended (instances still running are not judged yet);
@@ -76,6 +78,7 @@ class Kpis(BaseModel):
     cost_per_task: float | None
     cost_per_instance: float | None
     total_cost: float
+    unpriced_costs: int  # action calls whose model had no price: their cost is unknown, not in total_cost
     pending_approvals: int
 
 
@@ -130,13 +133,14 @@ class _Tally:
     tool_successes: int = 0
     qa: list[float] = field(default_factory=list)
     cost: float = 0.0
+    unpriced: int = 0
     pending: int = 0
     retried: set[str] = field(default_factory=set)
     escalated: set[str] = field(default_factory=set)
 
     def add(self, other: _Tally) -> None:
         for name in ("started", "ended", "succeeded", "duration", "task_runs", "task_successes", "latency",
-                     "attempts", "tool_calls", "tool_successes", "cost", "pending"):
+                     "attempts", "tool_calls", "tool_successes", "cost", "unpriced", "pending"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.qa += other.qa
         self.retried |= other.retried
@@ -155,7 +159,7 @@ class _Tally:
             tool_calls=self.tool_calls, tool_success_rate=ratio(self.tool_successes, self.tool_calls),
             quality_score=ratio(sum(self.qa), len(self.qa)), quality_scored=len(self.qa),
             cost_per_task=ratio(self.cost, self.task_runs), cost_per_instance=ratio(self.cost, self.started),
-            total_cost=round(self.cost, 8), pending_approvals=self.pending,
+            total_cost=round(self.cost, 8), unpriced_costs=self.unpriced, pending_approvals=self.pending,
         )
 
 
@@ -249,10 +253,12 @@ class _Reader:
             self.tallies[workflow_id].escalated.add(str(root))
 
     def costs(self) -> None:
-        statement = sa.select(_I.c.workflow_id, sa.func.sum(_C.c.amount).label("amount")).select_from(
+        unpriced = sa.func.sum(sa.case((_C.c.priced, 0), else_=1))
+        statement = sa.select(_I.c.workflow_id, sa.func.sum(_C.c.amount), unpriced).select_from(
             _C.join(_I, _I.c.id == _C.c.instance_id)).where(*self.where).group_by(_I.c.workflow_id)
-        for workflow_id, amount in self.connection.execute(statement):
+        for workflow_id, amount, unknown in self.connection.execute(statement):
             self.tallies[workflow_id].cost += float(amount or 0.0)
+            self.tallies[workflow_id].unpriced += int(unknown or 0)
 
 
 def _steps(text: str | None) -> Iterable[dict[str, Any]]:

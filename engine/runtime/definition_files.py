@@ -11,14 +11,15 @@ from typing import Protocol
 from engine.definition import Agent, Branch, MapIterator, MapState, ParallelState, TaskState, Workflow
 from engine.definition.file_kind import definition_kind
 from engine.runtime.agents import AgentSource, parse_agent
-from engine.runtime.deployments import DefinitionSource
+from engine.runtime.deployments import DefinitionSource, parse_definition
 from engine.runtime.views import DeployedAgentRef, DeployedRef
 
 __all__ = ["DeployedFile", "agents_named", "definition_files", "deploy_files", "is_agent_file"]
 
 
 class _Deployer(Protocol):
-    def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef: ...
+    def deploy(self, workflow: DefinitionSource, *, actor: str | None = None,
+               alongside: Iterable[Workflow] = ()) -> DeployedRef: ...
 
     def deploy_agent(self, agent: AgentSource, *, actor: str | None = None) -> DeployedAgentRef: ...
 
@@ -51,17 +52,20 @@ def definition_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def deploy_files(engine: _Deployer, paths: Iterable[Path], *, actor: str | None = None) -> list[DeployedFile]:
-    """Deploy every file (agents first). Raises on the first that cannot be deployed; the ones before it stay."""
+    """Deploy every file (agents first). The workflows are deployed together: each may start any of the others
+    whatever their order (`Engine.deploy`'s `alongside`). Raises on the first that cannot be deployed (an
+    invalid workflow file before any workflow is); the ones before it stay."""
     files = definition_files(paths)
     agents = [p for p in files if is_agent_file(p)]
+    workflows = {path: parse_definition(path) for path in files if path not in agents}
     deployed: list[DeployedFile] = []
     for path in agents:
         agent_ref = engine.deploy_agent(path, actor=actor)
         deployed.append(DeployedFile(path, "agent", agent_ref.agent_id, agent_ref.version, agent_ref.created))
-    for path in files:
-        if path not in agents:
-            ref = engine.deploy(path, actor=actor)
-            deployed.append(DeployedFile(path, "workflow", ref.workflow_id, str(ref.version), ref.created))
+    together = list(workflows.values())
+    for path, workflow in workflows.items():
+        ref = engine.deploy(workflow, actor=actor, alongside=together)
+        deployed.append(DeployedFile(path, "workflow", ref.workflow_id, str(ref.version), ref.created))
     return deployed
 
 

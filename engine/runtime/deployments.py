@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from engine.runtime.clock import Clock
 from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
 from engine.runtime.map_items import split_item
 from engine.runtime.views import DeployedRef
+from engine.validation.catalog import Catalog
 from storage.definitions import DefinitionRecord, DefinitionStore
 from storage.transaction import Store, Transaction
 
@@ -22,14 +24,22 @@ __all__ = ["DefinitionSource", "Deployments", "canonical_json", "parse_definitio
 DefinitionSource = Workflow | dict[str, Any] | str | bytes | Path
 
 
-def parse_definition(source: DefinitionSource) -> Workflow:
-    """A workflow from a model, a dict, JSON text or a file, through the validating loader."""
-    if isinstance(source, Workflow):
-        return source
-    from engine.validation.loader import require_workflow  # noqa: PLC0415 - the loader pulls in the checks
+def parse_definition(source: DefinitionSource, catalog: Catalog | None = None) -> Workflow:
+    """A workflow from a model, a dict, JSON text or a file, through the validating loader; with `catalog`, also
+    checked against it (`unknown-subflow`, `unknown-agent`, `unknown-action`: `InvalidDefinition` names each
+    pointer). A model has passed its own validation already: only the catalog's checks run on it."""
+    # the loader pulls in the checks
+    from engine.validation.checks import find_catalog_problems  # noqa: PLC0415
+    from engine.validation.findings import has_errors  # noqa: PLC0415
+    from engine.validation.loader import require_workflow  # noqa: PLC0415
 
+    if isinstance(source, Workflow):
+        findings = [] if catalog is None else find_catalog_problems(source, catalog)
+        if has_errors(findings):
+            raise InvalidDefinition(findings, f"workflow {source.id} version {source.version}")
+        return source
     try:
-        return require_workflow(source)
+        return require_workflow(source, catalog)
     except InvalidDefinition:
         raise
     except (OSError, ValueError) as exc:
@@ -48,10 +58,20 @@ class Deployments:
         self.cache = cache or MachineCache()
         self.agents = AgentDeployments(store, clock)
 
-    def deploy(self, source: DefinitionSource, actor: str | None = None) -> DeployedRef:
-        """Store (id, version) once, with who deployed it. The same content again changes nothing; other
-        content is refused."""
-        workflow = parse_definition(source)
+    def catalog(self, tx: Transaction, registered_actions: Iterable[str]) -> Catalog:
+        """What a definition deployed here is checked against: the latest version of every deployed workflow
+        (subflows), every deployed agent in force, and the registered actions when any are (see `Catalog`)."""
+        return Catalog(
+            workflows={w.id: w for w, _ in self.latest_workflows(tx)},
+            agents={a.id: a for a in self.agents.deployed(tx)},
+            actions=Catalog.known_actions(registered_actions),
+        )
+
+    def deploy(self, source: DefinitionSource, actor: str | None = None, catalog: Catalog | None = None
+               ) -> DeployedRef:
+        """Store (id, version) once, with who deployed it, once it passes its checks (against `catalog` when
+        given). The same content again changes nothing; other content is refused."""
+        workflow = parse_definition(source, catalog)
         content = canonical_json(workflow)
         digest = hashlib.sha256(content.encode()).hexdigest()
         now = self.clock.now()

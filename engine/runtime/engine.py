@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, overload
 
@@ -51,6 +51,7 @@ from engine.runtime.views import (
 )
 from engine.runtime.worker import Worker
 from engine.runtime.writer import DecisionWriter
+from engine.validation.catalog import Catalog
 from storage.approvals import ApprovalStore
 from storage.costs import CostStore, CostTotal
 from storage.database import create_database_engine
@@ -105,12 +106,23 @@ class Engine:
             return self.handlers.register(name, inline=inline)
         return self.handlers.register(name, handler, inline=inline)
 
-    def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
-        """Deploy a workflow (a model, dict, JSON text or file), recording `actor` as who published it. Same
+    def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
+        """What `deploy` checks a workflow against, and so what the designer and `statewright validate --db` show:
+        the deployed workflows and agents and, when this engine has any handler registered, its actions (none
+        registered: the handlers run in other processes, the actions go unchecked). `alongside`: workflows
+        deployed together with the one checked, known too (they may start one another)."""
+        found = self.runtime.read(lambda tx: self.runtime.deployments.catalog(tx, self.handlers.names()))
+        return found.with_alongside(alongside)
+
+    def deploy(self, workflow: DefinitionSource, *, actor: str | None = None,
+               alongside: Iterable[Workflow] = ()) -> DeployedRef:
+        """Deploy a workflow (a model, dict, JSON text or file), recording `actor` as who published it. It is
+        checked against `catalog(alongside=...)`: a subflow not deployed, an agent not deployed or (with handlers
+        registered) an action none performs is refused with `InvalidDefinition` naming the pointer. Same
         content again: no-op; other content under a deployed (id, version): `VersionConflict`."""
         if isinstance(workflow, dict | str):
             check_json(workflow, "the definition", max_bytes=MAX_DEFINITION_BYTES)
-        deployed = self.runtime.deployments.deploy(workflow, actor)
+        deployed = self.runtime.deployments.deploy(workflow, actor, self.catalog(alongside=alongside))
         self.runtime.writer.lifecycle.forget()  # it may start on or wait for a lifecycle event
         if self._worker is not None:
             self._worker.forget_schedules()

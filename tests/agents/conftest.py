@@ -66,6 +66,6 @@ def offline(engine: Engine) -> OfflineHandlers:
     workflows, agents = shipped_definitions()
     for agent in agents.values():
         engine.deploy_agent(agent)
-    for workflow in workflows.values():
-        engine.deploy(workflow)
+    for workflow in workflows.values():  # together: a flow may start one deployed after it
+        engine.deploy(workflow, alongside=workflows.values())
     return registered

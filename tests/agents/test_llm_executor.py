@@ -304,6 +304,12 @@ FLOW = {
 }
 
 
+def _deploy_probe(engine: Engine, flow: dict[str, Any]) -> None:
+    """The flow with the agent its task names (deploy refuses a task naming an agent that is not deployed)."""
+    engine.deploy_agent(shipped_definitions()[1]["bdr_concierge"])
+    engine.deploy(flow)
+
+
 @pytest.mark.parametrize(("replies", "state"), [
     ([Reply({"error": "boom"}, status=500)], "failed"),
     ([Reply({"error": "no such model"}, status=400)], "failed"),
@@ -316,7 +322,7 @@ def test_an_llm_backed_task_takes_its_error_path_with_the_reason(
     script.replies += replies
     with Engine(database_url, clock=clock) as engine:
         register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
-        engine.deploy(FLOW)
+        _deploy_probe(engine, FLOW)
         run = engine.start("llm_probe", {"email": "ann@example.com"})
         engine.run_until_idle()
         view = engine.get(run.id)
@@ -361,7 +367,7 @@ def _run_retried_once(engine: Engine, url: str, clock: ManualClock, flow_id: str
     flow["id"] = flow_id
     flow["states"]["extract"]["retry"] = {"max_attempts": 2, "initial_interval_s": 1, "jitter": False}
     register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
-    engine.deploy(flow)
+    _deploy_probe(engine, flow)
     run = engine.start(flow_id, {"email": "ann@example.com"})
     engine.run_until_idle()
     clock.advance(wait_s)
@@ -381,7 +387,7 @@ def test_a_transient_provider_failure_is_retried_after_the_wait_the_provider_ask
                                           "retry_on": ["timeout", "rate_limited", "unavailable"]}
     with Engine(database_url, clock=clock) as engine:
         register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
-        engine.deploy(flow)
+        _deploy_probe(engine, flow)
         run = engine.start("llm_transient", {"email": "ann@example.com"})
         engine.run_until_idle()
         clock.advance(1)  # the backoff after the 500
@@ -410,7 +416,7 @@ def test_the_output_schema_is_sent_and_a_reply_that_misses_it_goes_back_to_the_m
     flow["context"] = {"type": "object", "properties": {"email": {"type": "string"}, "lead": lead_schema}}
     with Engine(database_url, clock=clock) as engine:
         register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
-        engine.deploy(flow)
+        _deploy_probe(engine, flow)
         run = engine.start("llm_schema", {"email": "ann@example.com"})
         engine.run_until_idle()
         view = engine.get(run.id)

@@ -93,7 +93,8 @@ def test_a_key_variable_that_is_not_set_fails_the_task_without_calling_anyone(
         monkeypatch: pytest.MonkeyPatch) -> None:
     (lead_url, lead_server), _ = servers
     monkeypatch.delenv("LEAD_LLM_KEY", raising=False)
-    state, seen = _run(database_url, clock, [_with_provider("bdr_concierge", lead_url, "LEAD_LLM_KEY")])
+    state, seen = _run(database_url, clock, [_with_provider("bdr_concierge", lead_url, "LEAD_LLM_KEY"),
+                                             shipped_definitions()[1]["support_concierge"]])
     assert state == "failed"
     assert seen["result"] == {"kind": "llm_config", "reason": "the agent 'bdr_concierge' reads its API key from "
                                                               "$LEAD_LLM_KEY, which is not set"}

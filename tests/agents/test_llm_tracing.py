@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import StatusCode
 
 from agents.executors import LlmSettings, register_llm
+from agents.handlers import shipped_definitions
 from engine import Engine, ManualClock
 
 FLOW = {
@@ -28,6 +29,7 @@ def _run(database_url: str, clock: ManualClock, replies: list[Reply]) -> tuple[s
     with chat_completions_server() as (url, script), Engine(database_url, clock=clock) as engine:
         script.replies += replies
         register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+        engine.deploy_agent(shipped_definitions()[1]["bdr_concierge"])  # the agent its task names
         engine.deploy(FLOW)
         run = engine.start("llm_traced", {"email": "ann@example.com"})
         engine.run_until_idle()

@@ -87,7 +87,10 @@ def test_handlers_on_a_bare_registry_refuse_another_engines_instances(tmp_path: 
     registry = HandlerRegistry()
     register(registry, database_url=handlers_url)
     with Engine(engine_url, handlers=registry, clock=ManualClock(), rng=random.Random(1)) as engine:
-        engine.deploy(shipped_definitions()[0]["lead_qualification"])
+        workflows, agents = shipped_definitions()
+        for agent in agents.values():  # deploy refuses a task naming an agent that is not deployed
+            engine.deploy_agent(agent)
+        engine.deploy(workflows["lead_qualification"])
         view = engine.start("lead_qualification", {"email": "ann@example.com", "source": "chat", "raw_message": "hi"})
         engine.run_until_idle()
         ended = engine.get(view.id)

@@ -2,9 +2,8 @@
 person's approval before it acts, in the simulator and in the approvals inbox.
 
 The lead-qualification flow runs the offline BDR handlers, which record each tool call (`crm.contacts.search`, ...)
-with the attempt that made it. The gated agent is deployed with `statewright deploy` into the server's database:
-publishing through the API checks a flow against the shipped agents only, so a flow naming an agent deployed at
-run time is refused there (`unknown-agent`).
+with the attempt that made it. The gated agent and its flow are deployed with `statewright deploy` into the
+server's database (the designer does not edit agents); the designer then checks flows against it as deploy does.
 """
 
 from __future__ import annotations

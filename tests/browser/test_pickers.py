@@ -69,3 +69,46 @@ def test_publishing_refuses_an_unregistered_action(server: LiveServer) -> None:
     draft = server.api("POST", "/api/drafts", {"content": {**TYPO, "id": "lead_intake_api"}}, token=token)
     preview = server.api("GET", f"/api/drafts/{draft['id']}/publication", token=token)
     assert [f["code"] for f in preview["report"]["findings"] if f["severity"] == "error"] == ["unknown-action"]
+
+
+OTHER_USE: dict[str, Any] = {
+    "id": "lead_parse_alt",
+    "title": "Lead parse (another shape)",
+    "context": {"type": "object", "properties": {"email": {"type": "string"}, "parsed": {"type": "object"}}},
+    "initial": "parse",
+    "states": {
+        "parse": {"type": "task", "action": "extract_lead", "input": {"raw_message": "email"}, "output": "parsed"},
+        "done": {"type": "final", "outcome": "success"},
+        "failed": {"type": "final", "outcome": "failure"},
+    },
+    "transitions": [
+        {"source": "parse", "trigger": "done", "dest": "done"},
+        {"source": "parse", "trigger": "error", "dest": "failed"},
+    ],
+}
+
+
+def test_when_several_flows_run_the_action_the_analyst_chooses_whose_input_and_output_to_copy(
+        sign_in: SignIn, server: LiveServer) -> None:
+    token = server.token("analyst")  # the session's analyst may publish too
+    published = server.api("POST", "/api/drafts", {"content": OTHER_USE}, token=token)
+    server.api("POST", f"/api/drafts/{published['id']}/publish", {"confirm_replace": True}, token=token)
+    draft = server.api("POST", "/api/drafts", {"content": {**TYPO, "id": "lead_intake_choice"}},
+                       token=server.token("analyst"))
+    analyst = sign_in("analyst")
+    analyst.goto(f"/drafts/{draft['id']}")
+    wait_validated(analyst)
+    select_state(analyst, "extract")
+    expect(analyst.locator("select[data-testid='field-action']")).to_be_visible()
+    analyst.get_by_test_id("field-action").select_option("extract_lead")
+    source = analyst.get_by_test_id("action-shape-source")  # lead_qualification's extract and this flow's parse
+    expect(source.locator("option[value='lead_parse_alt/parse']")).to_have_count(1)
+    expect(source.locator("option[value='lead_qualification/extract']")).to_have_count(1)
+    source.select_option("lead_parse_alt/parse")
+    use_shape = analyst.get_by_test_id("use-action-shape")
+    expect(use_shape).to_have_text("Fill input and output as lead_parse_alt does")
+    use_shape.click()
+    expect(analyst.get_by_test_id("field-output")).to_have_value("parsed")
+    keys = analyst.locator("[data-testid^='field-input-key-']").evaluate_all("els => els.map(e => e.value)")
+    assert keys == ["raw_message"], keys
+    expect(analyst.get_by_test_id("action-shape-source")).to_have_count(0)  # filled: nothing more to copy

@@ -8,7 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from designer_support import MINIMAL_WORKFLOW, Env, assert_problem
+
+from engine.errors import InvalidDefinition
 
 
 def _flow(workflow_id: str, title: str = "Flow") -> dict[str, Any]:
@@ -116,3 +119,27 @@ def test_the_catalog_serves_the_workflow_schema_the_json_view_checks_against(env
     committed = json.loads(Path("definitions/schema/workflow.schema.json").read_text(encoding="utf-8"))
     assert served == committed
     assert served["$defs"]["TaskState"]["properties"]["action"]["description"]
+
+
+def test_the_designer_shows_what_deploy_refuses_with_the_same_pointers(env: Env) -> None:
+    """One catalog (`Engine.catalog`): the designer's findings on an agent and a subflow that are not deployed are
+    the ones `engine.deploy` refuses the same definition with, and publishing it is refused naming them."""
+    flow = {"id": "handover", "title": "Handover", "initial": "ask",
+            "states": {"ask": {"type": "task", "action": "check_claim", "agent": "ghost_agent"},
+                       "child": {"type": "subflow", "workflow": "ghost_flow"},
+                       "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "ask", "trigger": "done", "dest": "child"},
+                            {"source": "ask", "trigger": "error", "dest": "failed"},
+                            {"source": "child", "trigger": "done", "dest": "done"},
+                            {"source": "child", "trigger": "error", "dest": "failed"}]}
+    env.services.engine.register("check_claim", lambda request: {})
+    report = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
+    shown = [(f["code"], f["pointer"]) for f in report["findings"] if f["severity"] == "error"]
+    assert shown == [("unknown-agent", "/states/ask/agent"), ("unknown-subflow", "/states/child/workflow")]
+    with pytest.raises(InvalidDefinition) as refused:
+        env.services.engine.deploy(flow)
+    assert [(f.code, f.pointer) for f in refused.value.findings if f.severity == "error"] == shown
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": flow}).json()
+    published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher", json={"confirm_replace": True})
+    problem = assert_problem(published, 422, "invalid-definition")
+    assert [(f["code"], f["pointer"]) for f in problem["findings"] if f["severity"] == "error"] == shown

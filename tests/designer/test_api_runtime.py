@@ -532,6 +532,7 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert overall["escalation_rate"] == pytest.approx(2 / 4)
     assert overall["total_cost"] == pytest.approx(1.0)
     assert overall["cost_per_task"] == pytest.approx(0.25)
+    assert overall["unpriced_costs"] == 0  # every cost recorded had a price
     assert overall["pending_approvals"] == 1
     assert overall["average_duration_s"] >= 0
     assert [w["workflow_id"] for w in report.json()["workflows"]] == ["review_flow"]
@@ -539,6 +540,7 @@ def test_metrics_count_what_happened(env: Env) -> None:
     assert text.headers["content-type"].startswith("text/plain; version=0.0.4")
     assert 'statewright_instances_started{tenant="initech",workflow="review_flow"} 4' in text.text
     assert 'statewright_retry_ratio{tenant="initech",workflow="_all"} 0.25' in text.text
+    assert 'statewright_unpriced_costs{tenant="initech",workflow="_all"} 0' in text.text
     assert 'statewright_completion_ratio{tenant="initech",workflow="review_flow"} 0.666667' in text.text
     assert_problem(
         env.client.get("/api/metrics", params={"since": since, "until": since}, headers=tokens["metrics-analyst"]), 422

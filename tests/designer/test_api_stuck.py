@@ -25,7 +25,10 @@ FLOW: dict[str, Any] = {
 
 def _strand(env: Env) -> str:
     """Start an instance and let every attempt of its task die with its worker."""
-    env.services.engine.deploy(FLOW)
+    # deployed where the action's handlers are not known (the designer's engine registers the shipped handlers
+    # only, and would refuse an action none of them performs)
+    with Engine(env.services.settings.database_url, migrate=False) as deployer:
+        deployer.deploy(FLOW)
     instance_id = env.services.engine.start("strands", tenant="acme").id
     clock = ManualClock(datetime.now(UTC))
     with Engine(env.services.settings.database_url, clock=clock, migrate=False) as dying:

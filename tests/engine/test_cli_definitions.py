@@ -152,3 +152,16 @@ def test_schema_prints_the_generated_json_schema() -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     done = run("frobnicate")
     assert done.returncode == 2
+
+
+def test_validate_against_a_database_checks_what_deploy_would(tmp_path: Path) -> None:
+    """--db: the agents and subflows must be deployed there (or be among the files), as `deploy` requires."""
+    db = f"sqlite:///{tmp_path / 'v.db'}"
+    flow = json.loads((ROOT / "definitions" / "workflows" / "lead_qualification.json").read_text(encoding="utf-8"))
+    path = write(tmp_path, "lead.json", flow)
+    empty = run("validate", path, "--db", db, "--format", "json")
+    assert empty.returncode == 1, empty.stdout
+    found = {(f["code"], f["pointer"]) for f in json.loads(empty.stdout)["files"][0]["findings"]}
+    assert ("unknown-agent", "/states/extract/agent") in found
+    assert run("deploy", ROOT / "definitions" / "agents", "--db", db).returncode == 0
+    assert run("validate", path, "--db", db).returncode == 0

@@ -69,3 +69,28 @@ def test_run_applies_the_policies_of_the_agents_its_flow_names(tmp_path: Path) -
     assert report["instance"]["state"] == "extract"
     approvals = json.loads(runner.invoke(app, ["approvals", "--db", db, "--format", "json"]).stdout)
     assert [(a["kind"], a["request"]["agent"]) for a in approvals] == [("agent", "bdr_concierge")]
+
+
+def test_deploy_refuses_a_flow_naming_an_agent_not_deployed_and_deploys_a_folder_in_any_order(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    runner, app = CliRunner(), build_app()
+    lone = tmp_path / "lead.json"
+    shutil.copy(ROOT / "workflows" / "lead_qualification.json", lone)
+    refused = runner.invoke(app, ["deploy", str(lone), "--db", db])
+    assert refused.exit_code == 1
+    named = "/states/add_to_nurture/agent: Task 'add_to_nurture' is assigned to agent 'bdr_concierge', which is not"
+    assert named in refused.output
+    # a folder's flows are deployed together: one may start a flow whose file sorts after it
+    (tmp_path / "flows").mkdir()
+    child = {"id": "zz_child", "title": "Child", "initial": "end", "states": {"end": {"type": "final"}},
+             "transitions": []}
+    parent = {"id": "aa_parent", "title": "Parent", "initial": "run",
+              "states": {"run": {"type": "subflow", "workflow": "zz_child"}, "end": {"type": "final"},
+                         "failed": {"type": "final", "outcome": "failure"}},
+              "transitions": [{"source": "run", "trigger": "done", "dest": "end"},
+                              {"source": "run", "trigger": "error", "dest": "failed"}]}
+    (tmp_path / "flows" / "aa_parent.json").write_text(json.dumps(parent))
+    (tmp_path / "flows" / "zz_child.json").write_text(json.dumps(child))
+    done = runner.invoke(app, ["deploy", str(tmp_path / "flows"), "--db", db, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    assert [d["id"] for d in json.loads(done.output)] == ["aa_parent", "zz_child"]

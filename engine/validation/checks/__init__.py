@@ -58,7 +58,7 @@ from engine.validation.checks.triggers import (
 from engine.validation.findings import Finding, Severity
 from engine.validation.graph import Machine, machines
 
-__all__ = ["CODES", "MACHINE_CHECKS", "run_checks", "sort_findings"]
+__all__ = ["CODES", "MACHINE_CHECKS", "find_catalog_problems", "run_checks", "sort_findings"]
 
 CODES: dict[str, Severity] = {
     "unknown-state": "error",
@@ -126,6 +126,17 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(unique.values(), key=_order)
 
 
+def _catalog_findings(workflow: Workflow, all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
+    return [*find_unknown_subflows(workflow, all_machines, catalog), *find_unknown_agents(all_machines, catalog),
+            *find_unknown_actions(all_machines, catalog)]
+
+
+def find_catalog_problems(workflow: Workflow, catalog: Catalog) -> list[Finding]:
+    """Only what the catalog decides (`unknown-subflow`, `unknown-agent`, `unknown-action`): for a workflow that
+    is already a model, whose author answers for its graph, on its way to being deployed."""
+    return sort_findings(_catalog_findings(workflow, machines(workflow), catalog))
+
+
 def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     """Every named check over the workflow and each of its branches, recursively."""
     all_machines = machines(workflow)
@@ -138,9 +149,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     findings += find_paths_through_non_objects(workflow, all_machines)
     findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:
-        findings += find_unknown_subflows(workflow, all_machines, catalog)
-        findings += find_unknown_agents(all_machines, catalog)
-        findings += find_unknown_actions(all_machines, catalog)
+        findings += _catalog_findings(workflow, all_machines, catalog)
     sites = list(expression_sites(workflow, all_machines))
     findings += find_invalid_expressions(sites)
     findings += find_costly_expressions(sites)

@@ -4,6 +4,7 @@ from the instances' histories (not read from the harness) and the CLI prints and
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from statistics import fmean
 from typing import Any
@@ -13,20 +14,30 @@ from typer.testing import CliRunner
 
 from designer.cli import build_cli as build_app
 from engine import Engine
+from engine.definition import Workflow
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.actions import ActionError, ActionRequest, ActionResult
+from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.handler_loading import load_handlers
 
 ROOT = Path(__file__).resolve().parents[3] / "definitions"
 
 
+def shipped_flow(engine: Engine, name: str) -> Workflow:
+    """The shipped workflow, with the agents its tasks name deployed (as `statewright eval` does; deploy requires
+    them)."""
+    flow = parse_definition(ROOT / "workflows" / f"{name}.json")
+    for agent in agents_named([flow], [ROOT / "agents"]):
+        engine.deploy_agent(agent)
+    return flow
+
+
 def run(name: str, tmp_path: Path) -> EvalReport:
     with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
         load_handlers("agents.handlers:register", engine)
-        return evaluate(engine, parse_definition(ROOT / "workflows" / f"{name}.json"),
-                        load_cases(ROOT / "evals" / f"{name}.jsonl"))
+        return evaluate(engine, shipped_flow(engine, name), load_cases(ROOT / "evals" / f"{name}.jsonl"))
 
 
 def independent(report: EvalReport, tasks: set[str], escalations: set[str]) -> dict[str, Any]:
@@ -110,8 +121,7 @@ def test_a_wrong_label_lowers_accuracy_and_names_the_mismatch(tmp_path: Path) ->
     cases.write_text("\n".join([json.dumps(first), *lines[1:4]]) + "\n")
     with Engine(f"sqlite:///{tmp_path / 'eval.db'}") as engine:
         load_handlers("agents.handlers:register", engine)
-        report = evaluate(engine, parse_definition(ROOT / "workflows" / "support_ticket_triage.json"),
-                          load_cases(cases))
+        report = evaluate(engine, shipped_flow(engine, "support_ticket_triage"), load_cases(cases))
     assert report.metrics.accuracy == 0.75
     assert report.runs[0].mismatches == ["classification.priority: expected 'P1', got 'P3'"]
 
@@ -133,7 +143,9 @@ def test_cli_eval_json_and_compare(tmp_path: Path) -> None:
     for transition in document["transitions"]:
         if transition["source"] == "answer_gate" and transition.get("guard"):
             transition["guard"] = "false"
-    changed = tmp_path / "triage_v2.json"
+    (tmp_path / "workflows").mkdir()
+    shutil.copytree(ROOT / "agents", tmp_path / "agents")  # beside it, as in definitions/: eval deploys them
+    changed = tmp_path / "workflows" / "triage_v2.json"
     changed.write_text(json.dumps(document))
     both = runner.invoke(app, ["eval", str(flow), "--cases", str(cases), "--compare", str(changed),
                                "--format", "json"])

@@ -15,6 +15,7 @@ from engine import Engine
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.actions import ActionRequest
+from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 
 ROOT = Path(__file__).resolve().parents[3] / "definitions"
@@ -30,7 +31,10 @@ def _cases(tmp_path: Path, *cases: dict[str, Any]) -> Path:
 
 
 def _evaluate(engine: Engine, cases: Path) -> EvalReport:
-    return evaluate(engine, parse_definition(TRIAGE), load_cases(cases))
+    flow = parse_definition(TRIAGE)
+    for agent in agents_named([flow], [ROOT / "agents"]):  # as `statewright eval` does: deploy requires them
+        engine.deploy_agent(agent)
+    return evaluate(engine, flow, load_cases(cases))
 
 
 def test_a_side_effect_written_twice_is_a_mismatch_the_report_names(tmp_path: Path, database_url: str) -> None:

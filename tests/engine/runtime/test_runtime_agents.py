@@ -11,7 +11,7 @@ import pytest
 from runtime_support import assert_consistent, edge, final, finished, task, workflow
 
 from engine.definition import Agent
-from engine.errors import NotAuthorized, VersionConflict
+from engine.errors import InvalidDefinition, NotAuthorized, VersionConflict
 from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
 from engine.runtime.engine import Engine
 
@@ -213,10 +213,8 @@ def test_a_new_agent_version_applies_to_tasks_entered_after_it(engine: Engine) -
     assert [r.agent_definition.version for r in handler.requests if r.agent_definition] == ["1.0.0", "1.1.0"]
 
 
-def test_a_task_naming_an_agent_that_is_not_deployed_runs_without_agent_policies(engine: Engine) -> None:
-    handler = Recorder()
-    engine.deploy(FLOW)
-    engine.register("call_lead", handler)
-    assert finished(engine, engine.start("calls", {"lead": "h@example.com"})).state == "won"
-    assert handler.requests[0].agent == "closer"
-    assert handler.requests[0].agent_definition is None
+def test_a_task_naming_an_agent_that_is_not_deployed_is_refused_at_deploy(engine: Engine) -> None:
+    """Deploy checks the flow against the deployed agents (`Engine.catalog`): a task would otherwise run without
+    the policies its agent was meant to impose."""
+    with pytest.raises(InvalidDefinition, match="/states/call/agent: Task 'call' is assigned to agent 'closer'"):
+        engine.deploy(FLOW)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from runtime_support import assert_consistent, edge, final, finished, task, workflow
 
+from engine.errors import InvalidDefinition
 from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.engine import Engine
 
@@ -59,8 +60,14 @@ def test_a_failed_subflow_fires_error_in_the_parent(engine: Engine) -> None:
     assert engine.history(done.id)[-1].payload["kind"] == "subflow"
 
 
-def test_a_subflow_of_a_workflow_not_deployed_fails_into_error(engine: Engine) -> None:
-    engine.deploy(PARENT)
+def test_a_subflow_of_a_workflow_not_deployed_is_refused_and_a_version_not_deployed_fails_into_error(
+        engine: Engine) -> None:
+    with pytest.raises(InvalidDefinition, match="/states/delegate/workflow"):  # deploy checks the deployed ones
+        engine.deploy(PARENT)
+    engine.deploy(CHILD)
+    pinned = PARENT.model_dump(mode="json", by_alias=True, exclude_none=True)
+    pinned["states"]["delegate"]["version"] = 7  # deployed workflows are known by id; a fixed version may not be
+    engine.deploy(pinned)
     done = finished(engine, engine.start("lead", {"lead": {"email": "a@b.c"}}))
     assert done.state == "sad"
     (child,) = engine.list_instances(parent_id=done.id)

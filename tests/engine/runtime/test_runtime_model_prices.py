@@ -15,6 +15,7 @@ from agents.handlers.pricing import MODEL_PRICES, ModelPrice, PriceBook, Pricing
 from engine.cli.app import build_app
 from engine.definition import Agent
 from engine.errors import InvalidInput
+from engine.read_models.kpis import KpiScope, collect_kpis
 from engine.runtime.actions import ActionRequest, ActionResult, Cost
 from engine.runtime.engine import Engine
 
@@ -95,6 +96,9 @@ def test_a_handlers_unknown_cost_is_kept_unknown(engine: Engine) -> None:
     engine.deploy(workflow({"guess": task("guess"), "ok": final()}, [edge("guess", "ok", "done")], id="guessing"))
     finished(engine, engine.start("guessing", {}))
     assert [(t.key, t.unpriced) for t in engine.cost_totals(by="workflow_id")] == [("guessing", 1)]
+    overall, (per_workflow,) = collect_kpis(engine.database, KpiScope())  # the metrics flag it, not a free call
+    assert (overall.total_cost, overall.unpriced_costs) == (0.0, 1)
+    assert (per_workflow.workflow_id, per_workflow.unpriced_costs) == ("guessing", 1)
 
 
 def test_the_prices_commands_list_set_and_remove(database_url: str) -> None:

@@ -22,6 +22,13 @@ def _spend_flow(**extra: Any) -> Any:
     )
 
 
+@pytest.fixture(autouse=True)
+def writer(engine: Engine) -> None:
+    """The agent the spending task names: deployed first, as deploy requires (it has no policies of its own)."""
+    engine.deploy_agent({"id": "writer", "type": "writer", "version": "1.0.0", "name": "Writer",
+                         "actions": ["call_model"]})
+
+
 POLICIES = [
     {"id": "big_deal", "condition": "amount > 10000", "outcome": "require_approval",
      "reason": "Deals over 10k need a director", "approvers": {"roles": ["director"]}},

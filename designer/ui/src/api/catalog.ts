@@ -2,39 +2,17 @@
 // Fetched once per page load and shared by every inspector; `refreshCatalog` asks again (after a publish).
 import type { JsonSchema } from "../editor/schemaAssist";
 import { getJson } from "./http";
+import type { components } from "./openapi.gen";
 
-export interface ActionUse {
-  workflow_id: string;
-  state: string;
-  /** The task's input mapping there: key → CEL expression. */
-  input: Record<string, string>;
-  output: string | null;
-  output_schema: Record<string, unknown> | null;
-}
+type Schemas = components["schemas"];
 
-export interface ActionEntry {
-  name: string;
-  agents: string[];
-  uses: ActionUse[];
-}
+/** How a deployed task calls an action: its input mapping (key → CEL expression) and output key. */
+export type ActionUse = Schemas["ActionUse"];
+export type ActionEntry = Schemas["ActionEntry"];
+export type AgentEntry = Schemas["AgentEntry"];
+export type WorkflowEntry = Schemas["WorkflowEntry"];
 
-export interface AgentEntry {
-  id: string;
-  name: string;
-  type: string;
-  level: string;
-  actions: string[];
-  policies: { approval_required?: boolean; budget_limit?: number; timeout_seconds?: number; approvers?: { roles?: string[]; users?: string[] } };
-}
-
-export interface WorkflowEntry {
-  id: string;
-  title: string;
-  latest_version: number;
-  description: string | null;
-  required_context: string[];
-}
-
+/** Client-side: the three lists fetched together for the pickers. */
 export interface PickerCatalog {
   actions: ActionEntry[];
   agents: AgentEntry[];

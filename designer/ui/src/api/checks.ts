@@ -1,6 +1,7 @@
 // Side-effect-free checks of unsaved editor content: validate, layout, render, simulate
 // (docs/api.md § Checking, § Diagrams, § Simulation).
 import { fetchFile, getJson, sendJson } from "./http";
+import type { components } from "./openapi.gen";
 import type { DiagramFormat, Layout, PathPlay, PathReport, PathsReport, SimulationEvent, SimulationResult, ValidationReport } from "./types";
 
 const enc = encodeURIComponent;
@@ -21,12 +22,8 @@ export const definitionDiagram = (workflowId: string, query: DiagramQuery) =>
 export const definitionLayout = (workflowId: string, version?: number) =>
   getJson<Layout>(`/api/definitions/${enc(workflowId)}/layout`, { version });
 
-export interface SimulationRequest {
-  definition: unknown;
-  context?: Record<string, unknown>;
-  events?: SimulationEvent[];
-  example?: string | null;
-}
+/** Every field has a server default; the events' `actor` and `payload` too (`SimulationEvent`). */
+export type SimulationRequest = Partial<Omit<components["schemas"]["SimulationRequest"], "events">> & { events?: SimulationEvent[] | null };
 
 export const simulate = (request: SimulationRequest) => sendJson<SimulationResult>("POST", "/api/simulate", request);
 export const definitionReviewPack = (workflowId: string, version: number) =>

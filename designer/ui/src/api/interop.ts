@@ -2,6 +2,7 @@
 // opens it as a new draft), and a published version exported to one of those formats.
 import type { Finding } from "../model/findings";
 import { fetchFile, sendJson } from "./http";
+import type { components } from "./openapi.gen";
 
 export type InteropFormat = "asl" | "scxml" | "xstate";
 
@@ -11,11 +12,8 @@ export const INTEROP_FORMATS: { format: InteropFormat; label: string; accept: st
   { format: "xstate", label: "XState", accept: ".json,application/json" },
 ];
 
-export interface ImportReport {
-  imported: boolean;
-  definition: Record<string, unknown> | null;
-  findings: Finding[];
-}
+/** The findings are the editor's `Finding` (types.ts keeps it equal to the served one). */
+export type ImportReport = Omit<components["schemas"]["ImportReport"], "findings"> & { findings: Finding[] };
 
 export const importDocument = (format: InteropFormat, source: string, id: string) =>
   sendJson<ImportReport>("POST", `/api/import/${format}`, { source, id });

@@ -1146,15 +1146,32 @@ export interface components {
             level: string;
             /** Name */
             name: string;
-            /**
-             * Policies
-             * @description approval_required, approvers, budget_limit, timeout_seconds.
-             */
-            policies: {
-                [key: string]: unknown;
-            };
+            policies: components["schemas"]["AgentPolicySummary"];
             /** Type */
             type: string;
+        };
+        /**
+         * AgentPolicySummary
+         * @description The policies the engine enforces on a task naming the agent (the definition's `policies`).
+         */
+        AgentPolicySummary: {
+            /**
+             * Approval Required
+             * @description A person approves before each of its actions runs.
+             */
+            approval_required: boolean;
+            /** @description Who decides that approval (none: the role 'approver'). */
+            approvers: components["schemas"]["Approvers"] | null;
+            /**
+             * Budget Limit
+             * @description Spend one task may not exceed.
+             */
+            budget_limit: number | null;
+            /**
+             * Timeout Seconds
+             * @description Upper bound for one attempt of a task.
+             */
+            timeout_seconds: number | null;
         };
         /** Analysis */
         Analysis: {
@@ -2110,6 +2127,8 @@ export interface components {
             tool_success_rate: number | null;
             /** Total Cost */
             total_cost: number;
+            /** Unpriced Costs */
+            unpriced_costs: number;
         };
         /** LayoutBox */
         LayoutBox: {
@@ -3282,6 +3301,8 @@ export interface components {
             tool_success_rate: number | null;
             /** Total Cost */
             total_cost: number;
+            /** Unpriced Costs */
+            unpriced_costs: number;
             /** Workflow Id */
             workflow_id: string;
         };

@@ -1,21 +1,9 @@
 // Model prices in the database (docs/api.md § Model prices): USD per million tokens, per provider ('*': any).
 import { getJson, sendJson } from "./http";
+import type { components } from "./openapi.gen";
 
-export interface ModelPrice {
-  provider: string;
-  model: string;
-  prompt_per_million: number;
-  completion_per_million: number;
-  updated_at: number;
-  updated_by: string | null;
-}
-
-export interface ModelPriceWrite {
-  provider: string;
-  model: string;
-  prompt_per_million: number;
-  completion_per_million: number;
-}
+export type ModelPrice = components["schemas"]["ModelPriceRead"];
+export type ModelPriceWrite = components["schemas"]["ModelPriceWrite"];
 
 export const listPrices = () => getJson<ModelPrice[]>("/api/prices");
 

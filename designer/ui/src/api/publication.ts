@@ -1,33 +1,13 @@
 // Publishing with a preview, and requests to publish (docs/api.md § Drafts › Publishing).
 import { getJson, sendJson } from "./http";
-import type { Diff, ValidationReport, VersionDetail } from "./types";
+import type { components } from "./openapi.gen";
+import type { ValidationReport, VersionDetail } from "./types";
 
 const enc = encodeURIComponent;
 
-export interface PublicationRequest {
-  draft_id: string;
-  workflow_id: string | null;
-  title: string | null;
-  revision: number;
-  note: string | null;
-  requested_by: string;
-  requested_at: string;
-}
-
-export interface PublicationPreview {
-  draft_id: string;
-  workflow_id: string | null;
-  title: string | null;
-  revision: number;
-  base_version: number | null;
-  published_version: number | null;
-  next_version: number | null;
-  replaces_other_flow: boolean;
-  base_outdated: boolean;
-  diff: Diff | null;
-  report: ValidationReport;
-  request: PublicationRequest | null;
-}
+export type PublicationRequest = components["schemas"]["PublicationRequestRead"];
+/** The report's findings are the editor's `Finding` (types.ts keeps it equal to the served one). */
+export type PublicationPreview = Omit<components["schemas"]["PublicationPreview"], "report"> & { report: ValidationReport };
 
 export const publicationPreview = (draftId: string) => getJson<PublicationPreview>(`/api/drafts/${enc(draftId)}/publication`);
 export const publishConfirmed = (draftId: string, confirmReplace: boolean) =>

@@ -14,12 +14,17 @@ const WINDOWS: { label: string; hours: number }[] = [
 ];
 
 interface Column {
-  key: keyof Metrics;
+  key: Exclude<keyof Metrics, "unpriced_costs">;
   label: string;
   format: (v: number | null) => string;
   /** The design document's target, in words and as a test; a figure that misses it is marked. */
   target?: { words: string; met: (v: number) => boolean };
+  /** A caveat shown under the figure (null: none). */
+  note?: (m: Metrics) => string | null;
 }
+
+/** Calls on a model with no price: their cost is unknown, so the cost figures understate what was spent. */
+const unpriced = (m: Metrics) => (m.unpriced_costs > 0 ? `${m.unpriced_costs} call${m.unpriced_costs === 1 ? "" : "s"} unpriced` : null);
 
 // The design document's two tables (Monitoring and Metrics), in its order.
 const TABLES: { title: string; testId: string; columns: Column[] }[] = [
@@ -45,8 +50,8 @@ const TABLES: { title: string; testId: string; columns: Column[] }[] = [
       { key: "average_latency_s", label: "Avg latency", format: seconds, target: { words: "< 5 s", met: (v) => v < 5 } },
       { key: "tool_success_rate", label: "Tool success", format: percent, target: { words: "> 98 %", met: (v) => v > 0.98 } },
       { key: "quality_score", label: "Quality score", format: score, target: { words: "> 8.0 / 10", met: (v) => v > 8 } },
-      { key: "cost_per_task", label: "Cost / task", format: formatCost },
-      { key: "total_cost", label: "Total cost", format: formatCost },
+      { key: "cost_per_task", label: "Cost / task", format: formatCost, note: unpriced },
+      { key: "total_cost", label: "Total cost", format: formatCost, note: unpriced },
     ],
   },
 ];
@@ -76,6 +81,12 @@ export default function MetricsPage() {
           <p className="muted">
             {formatTime(report.data.since)} — {formatTime(report.data.until)}, instances of your tenant.
           </p>
+          {report.data.overall.unpriced_costs > 0 && (
+            <Notice kind="info" testId="metrics-unpriced">
+              {report.data.overall.unpriced_costs} action call{report.data.overall.unpriced_costs === 1 ? "" : "s"} ran on a model with no price: their
+              cost is unknown and left out of the cost figures. Give those models a price on the Prices page.
+            </Notice>
+          )}
           {TABLES.map((table) => (
             <section key={table.testId} aria-label={table.title}>
               <h2>{table.title}</h2>
@@ -120,9 +131,11 @@ function MetricsRow({ name, metrics, columns, overall }: { name: string; metrics
       {columns.map((c) => {
         const value = metrics[c.key];
         const missed = c.target && value !== null && !c.target.met(value);
+        const note = c.note?.(metrics);
         return (
           <td key={c.key} className={missed ? "missed" : undefined} title={missed ? `Misses the target: ${c.target!.words}` : undefined}>
             {c.format(value)}
+            {note && <div className="muted small" data-testid="metrics-unpriced-note">{note}</div>}
           </td>
         );
       })}

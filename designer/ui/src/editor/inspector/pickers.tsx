@@ -2,7 +2,7 @@
 // action handlers (with the input and output the deployed flows give them), the deployed agents with their
 // policies, the deployed workflows. Where the server knows no handlers, the action is typed as before.
 import { useEffect, useState } from "react";
-import { loadCatalog, type ActionEntry, type AgentEntry, type PickerCatalog } from "../../api/catalog";
+import { loadCatalog, type ActionEntry, type ActionUse, type AgentEntry, type PickerCatalog } from "../../api/catalog";
 import { SelectInput, TextInput } from "../../components/fields/inputs";
 
 /** The catalog once loaded (null meanwhile, or when it cannot be had: the fields fall back to text). */
@@ -27,20 +27,27 @@ interface PickerProps {
   onChange: (value: string | null) => void;
 }
 
-function describeShape(entry: ActionEntry): string {
-  const use = entry.uses[0];
+/** A deployed task running the action: `flow › state` in words, `flow/state` as the option's value. */
+const useName = (use: ActionUse) => `${use.workflow_id} › ${use.state}`;
+const useKey = (use: ActionUse) => `${use.workflow_id}/${use.state}`;
+
+function describeShape(entry: ActionEntry, use: ActionUse | undefined): string {
   if (!use) return "Registered; no deployed flow runs it yet, so its input is not known here.";
   const input = Object.keys(use.input);
-  return `As ${use.workflow_id} › ${use.state} runs it: input ${input.length ? input.join(", ") : "none"}; result stored under ${use.output ?? "nothing"}.`;
+  const others = entry.uses.length > 1 ? ` ${entry.uses.length} deployed tasks run it; choose whose shape to copy below.` : "";
+  return `As ${useName(use)} runs it: input ${input.length ? input.join(", ") : "none"}; result stored under ${use.output ?? "nothing"}.${others}`;
 }
 
 export function ActionPicker(props: PickerProps & { catalog: PickerCatalog | null; onUseShape: (input: Record<string, string>, output: string | null, agent: string | null) => void; canUseShape: boolean }) {
+  const [source, setSource] = useState<string | null>(null);
   const actions = props.catalog?.actions ?? [];
   if (actions.length === 0) {
     return <TextInput label="Action" testId="field-action" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The handler the host application registered, e.g. extract_lead." onChange={props.onChange} />;
   }
   const chosen = actions.find((a) => a.name === props.value);
-  const use = chosen?.uses[0];
+  const uses = chosen?.uses ?? [];
+  // the analyst picks which deployed task's input and output to copy when several run the action
+  const use = uses.find((u) => useKey(u) === source) ?? uses[0];
   return (
     <>
       <SelectInput
@@ -51,10 +58,23 @@ export function ActionPicker(props: PickerProps & { catalog: PickerCatalog | nul
         problems={props.problems}
         allowEmpty="— choose a registered action —"
         options={actions.map((a) => ({ value: a.name, label: a.agents.length ? `${a.name} (${a.agents.join(", ")})` : a.name }))}
-        hint={chosen ? describeShape(chosen) : `${actions.length} registered actions; the agent that performs each is in brackets.`}
-        onChange={props.onChange}
+        hint={chosen ? describeShape(chosen, use) : `${actions.length} registered actions; the agent that performs each is in brackets.`}
+        onChange={(value) => {
+          setSource(null);
+          props.onChange(value);
+        }}
       />
-      {use && props.canUseShape && !props.disabled && (
+      {use && uses.length > 1 && props.canUseShape && !props.disabled && (
+        <SelectInput
+          label="Copy input and output from"
+          testId="action-shape-source"
+          value={useKey(use)}
+          options={uses.map((u) => ({ value: useKey(u), label: `${useName(u)} — input ${Object.keys(u.input).join(", ") || "none"}, result in ${u.output ?? "nothing"}` }))}
+          hint="The deployed tasks that run this action; their input mappings and output keys differ."
+          onChange={setSource}
+        />
+      )}
+      {chosen && use && props.canUseShape && !props.disabled && (
         <button type="button" className="link" data-testid="use-action-shape" onClick={() => props.onUseShape(use.input, use.output, chosen.agents.length === 1 ? chosen.agents[0]! : null)}>
           Fill input and output as {use.workflow_id} does
         </button>
