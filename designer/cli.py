@@ -8,7 +8,7 @@ import sys
 import typer
 
 from designer.executors import EXECUTORS
-from engine.cli.app import FILE_COMMANDS, build_app, run_app
+from engine.cli.app import FILE_COMMANDS, build_app, command_of, run_app
 
 __all__ = ["EXECUTORS", "build_cli", "main"]
 
@@ -30,15 +30,10 @@ def build_cli(command: str | None = None) -> typer.Typer:
     return app
 
 
-def _command_of(argv: list[str]) -> str | None:
-    first = next((a for a in argv if not a.startswith("-")), None)
-    return first if first is not None and "--help" not in argv else None
-
-
 def main(argv: list[str] | None = None) -> int:
     """The console script's entry point (`designer.cli:main`)."""
     arguments = sys.argv[1:] if argv is None else argv
-    code = run_app(build_cli(_command_of(arguments)), argv)
+    code = run_app(build_cli(command_of(arguments)), argv)
     if argv is None:
         sys.exit(code)
     return code

@@ -10,7 +10,7 @@ import typer
 from engine.cli.output import ExitCode, stderr
 from engine.errors import StatewrightError
 
-__all__ = ["FILE_COMMANDS", "build_app", "run_app"]
+__all__ = ["FILE_COMMANDS", "build_app", "command_of", "run_app"]
 
 # The command groups: each module's `register_*` function adds its commands. Only the groups a command line
 # needs are imported, so a command that reads one file never pays for the runtime, the database or the
@@ -44,8 +44,16 @@ def _commands() -> None:
     """Statewright: explicit state-machine workflows — validate, draw, run."""
 
 
+def command_of(argv: list[str]) -> str | None:
+    """The command a command line runs (its first word that is not an option); None for `--help`, which lists
+    every command."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first is not None and "--help" not in argv else None
+
+
 def build_app(command: str | None = None) -> typer.Typer:
-    """The engine's commands; given the `command` about to run, only the group that holds it."""
+    """The engine's commands; given the `command` about to run, only that command (Typer reads the signature of
+    every command it is given, at each start)."""
     app = typer.Typer(
         name="statewright",
         help="Statewright: explicit state-machine workflows — validate, draw, run.",
@@ -57,6 +65,8 @@ def build_app(command: str | None = None) -> typer.Typer:
     chosen = [spec for spec, names in _GROUPS.items() if command in names] or list(_GROUPS)
     for spec in chosen:
         _register(spec)(app)
+    if any(info.name == command for info in app.registered_commands):
+        app.registered_commands = [info for info in app.registered_commands if info.name == command]
     return app
 
 

@@ -1,24 +1,28 @@
 """The definition commands: validate, analyze, render, schema. They read files; only `render --instance`
-reads a database (the instance's history)."""
+reads a database (the instance's history).
+
+A pre-commit hook runs `statewright validate` on every commit, so each command imports what only it needs
+inside itself: validate never loads the renderers, the analysis (and networkx under it) or the JSON Schema
+generator.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from engine.cli.files import DefinitionFile, collect_files
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition import Workflow
-from engine.definition.schema import agent_json_schema, workflow_json_schema
 from engine.errors import StatewrightError
-from engine.render import DotOptions, Highlight, render
-from engine.validation.analysis import analyze
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding, has_errors
 from engine.validation.loader import load_agent, load_catalog, load_workflow
+
+if TYPE_CHECKING:
+    from engine.render import Highlight
 
 __all__ = ["catalog_for", "load_one_workflow", "register_definition_commands"]
 
@@ -159,6 +163,10 @@ def analyze_command(
     = 100,
 ) -> None:
     """Counts, cycles, and the shortest and longest path to each final state; with --paths, time and cost."""
+    from rich.table import Table  # noqa: PLC0415 - see the module's docstring
+
+    from engine.validation.analysis import analyze  # noqa: PLC0415
+
     if not paths and (db is not None or prices is not None):
         fail("--db and --prices go with --paths", ExitCode.UNREADABLE)
     workflow = _load_one(path)
@@ -195,6 +203,8 @@ def render_command(
     db: Annotated[str | None, typer.Option("--db", help="The database of --instance.")] = None,
 ) -> None:
     """Draw a workflow as SVG, PNG, PDF, DOT or Mermaid."""
+    from engine.render import Highlight  # noqa: PLC0415 - see the module's docstring
+
     chosen = fmt or _SUFFIX_FORMAT.get(out.suffix.lower(), "svg" if path.is_dir() else None)
     if chosen not in FORMATS:
         fail(
@@ -247,13 +257,16 @@ def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highl
 
 
 def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str | None, page: str | None) -> bytes:
-    from engine.review import diagram_pdf  # noqa: PLC0415 - WeasyPrint loads only for a paged drawing
-    from engine.review.paging import frame_of  # noqa: PLC0415
+    from engine.render import DotOptions, render  # noqa: PLC0415 - see the module's docstring
 
     if page is not None and fmt == "pdf":
+        from engine.review import diagram_pdf  # noqa: PLC0415 - the review package (WeasyPrint) for paged PDF only
+
         return diagram_pdf(workflow, page=page, direction=direction or "TB", highlight=marked)  # type: ignore[arg-type]
     fit = None
     if page is not None:
+        from engine.review.paging import frame_of  # noqa: PLC0415
+
         width, height = frame_of(page, "portrait")  # type: ignore[arg-type]
         fit = (width / 72, height / 72)
     options = DotOptions(direction=direction, fit_inches=fit)  # type: ignore[arg-type]
@@ -264,6 +277,8 @@ def schema_command(
     kind: Annotated[str, typer.Argument(help="workflow or agent")] = "workflow",
 ) -> None:
     """Print the JSON Schema of the workflow or agent format (generated from the models)."""
+    from engine.definition.schema import agent_json_schema, workflow_json_schema  # noqa: PLC0415
+
     if kind not in ("workflow", "agent"):
         fail("the schema kind is 'workflow' or 'agent'", ExitCode.UNREADABLE)
     emit_json(workflow_json_schema() if kind == "workflow" else agent_json_schema())

@@ -1,16 +1,26 @@
-"""A definition as graphs: one `Machine` per state machine (the workflow, each parallel branch), each a
-networkx MultiDiGraph whose nodes are state ids and whose edges are transitions keyed by their index."""
+"""A definition as graphs: one `Machine` per state machine (the workflow, each parallel branch), whose nodes are
+state ids and whose edges are transitions keyed by their index.
+
+The checks walk the machine's own adjacency (`successors`, `predecessors`, `in_edges`, `reachable_from`), listed
+in the order networkx's MultiDiGraph lists them; `Machine.graph` gives the same edges as that MultiDiGraph, with
+their attributes, for code that wants networkx's algorithms. networkx is imported only when such a graph is
+built: importing it takes more CPU than pydantic and Typer together, and a pre-commit `statewright validate`
+has half a second.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from engine.definition import ANY_SOURCE, FinalState, MapState, ParallelState, State, Transition, Workflow
 from engine.validation.findings import pointer
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Machine", "build_graph", "machines", "top_machine", "workflow_graph"]
 
@@ -82,6 +92,59 @@ class Machine:
         return found
 
     @cached_property
+    def edges(self) -> tuple[tuple[str, str, int], ...]:
+        """(source, destination, transition index) for each source a transition leaves and whose destination
+        exists, by source in state order, then in file order."""
+        return tuple(
+            (source, self.transitions[index].dest, index)
+            for source, indexes in self.outgoing.items()
+            for index in indexes
+            if self.transitions[index].dest in self.states
+        )
+
+    @cached_property
+    def _forward(self) -> dict[str, dict[str, list[int]]]:
+        """source -> destination -> transition indexes, in the order networkx's MultiDiGraph would list them."""
+        found: dict[str, dict[str, list[int]]] = {sid: {} for sid in self.states}
+        for source, dest, index in self.edges:
+            found[source].setdefault(dest, []).append(index)
+        return found
+
+    @cached_property
+    def _backward(self) -> dict[str, dict[str, list[int]]]:
+        """destination -> source -> transition indexes."""
+        found: dict[str, dict[str, list[int]]] = {sid: {} for sid in self.states}
+        for source, dest, index in self.edges:
+            found[dest].setdefault(source, []).append(index)
+        return found
+
+    def successors(self, state_id: str) -> Iterator[str]:
+        """The states one transition leads to from `state_id`, each once."""
+        return iter(self._forward[state_id])
+
+    def predecessors(self, state_id: str) -> Iterator[str]:
+        """The states one transition leads from into `state_id`, each once."""
+        return iter(self._backward[state_id])
+
+    def in_edges(self, state_id: str) -> Iterator[tuple[str, str, int]]:
+        """(source, `state_id`, transition index) of each edge arriving at `state_id`."""
+        return ((source, state_id, index) for source, indexes in self._backward[state_id].items()
+                for index in indexes)
+
+    def reachable_from(self, state_id: str) -> set[str]:
+        """The states some sequence of transitions leads to from `state_id`, never `state_id` itself (as
+        networkx's `descendants`)."""
+        reached = {state_id}
+        queue = deque([state_id])
+        while queue:
+            for successor in self._forward[queue.popleft()]:
+                if successor not in reached:
+                    reached.add(successor)
+                    queue.append(successor)
+        reached.discard(state_id)
+        return reached
+
+    @cached_property
     def graph(self) -> nx.MultiDiGraph:
         return build_graph(self)
 
@@ -90,22 +153,22 @@ def build_graph(machine: Machine) -> nx.MultiDiGraph:
     """Nodes are the machine's states (attribute `type`); an edge per (source, transition) whose both ends
     exist, keyed by the transition's index, with `trigger`, `guard`, `priority` and `wildcard` (a '*'
     source) as attributes."""
+    import networkx as nx  # noqa: PLC0415 - only the measures that need its algorithms pay for it (see above)
+
     graph = nx.MultiDiGraph()
     for sid, state in machine.states.items():
         graph.add_node(sid, type=state.type)
-    for source, indexes in machine.outgoing.items():
-        for index in indexes:
-            transition = machine.transitions[index]
-            if transition.dest in machine.states:
-                graph.add_edge(
-                    source,
-                    transition.dest,
-                    key=index,
-                    trigger=transition.trigger,
-                    guard=transition.guard,
-                    priority=transition.priority,
-                    wildcard=transition.source == ANY_SOURCE,
-                )
+    for source, dest, index in machine.edges:
+        transition = machine.transitions[index]
+        graph.add_edge(
+            source,
+            dest,
+            key=index,
+            trigger=transition.trigger,
+            guard=transition.guard,
+            priority=transition.priority,
+            wildcard=transition.source == ANY_SOURCE,
+        )
     return graph
 
 

@@ -31,3 +31,28 @@ def test_a_file_command_loads_neither_the_designer_nor_the_runtime() -> None:
              "or m in ('engine.runtime.engine', 'sqlalchemy.orm')))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["validate", "analyze", "render"])
+def test_a_command_on_one_file_never_imports_the_database_the_web_server_or_the_runtime(
+        command: str, tmp_path: Path) -> None:
+    """A pre-commit hook runs `statewright validate FILE` on every commit: running it (not only building the
+    command line) must not import SQLAlchemy, Litestar or the runtime engine, nor may analyze or render."""
+    argv = [command, str(FLOW)] + (["-o", str(tmp_path / "flow.svg")] if command == "render" else [])
+    probe = ("import sys; from designer.cli import main; code = main(sys.argv[1:]); "
+             "print(code, sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'litestar') "
+             "or m == 'engine.runtime.engine'))")
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_python_m_engine_cli_also_loads_only_the_command_s_group() -> None:
+    probe = ("import runpy, sys\n"
+             "try:\n    runpy.run_module('engine.cli', run_name='__main__')\n"
+             "except SystemExit as done:\n"
+             "    print(done.code, sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'litestar') "
+             "or m == 'engine.runtime.engine'))")
+    done = subprocess.run([sys.executable, "-c", probe, "validate", str(FLOW)], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "0 []"

@@ -59,14 +59,14 @@ def _output_of(state: State) -> str | None:
 
 def _reverse_post_order(machine: Machine) -> list[str]:
     """The states reachable from the initial one, each after the states that lead to it (loops aside)."""
-    graph, seen, post = machine.graph, {machine.initial}, []
-    stack = [(machine.initial, iter(graph.successors(machine.initial)))]
+    seen, post = {machine.initial}, []
+    stack = [(machine.initial, machine.successors(machine.initial))]
     while stack:
         node, successors = stack[-1]
         for successor in successors:
             if successor not in seen:
                 seen.add(successor)
-                stack.append((successor, iter(graph.successors(successor))))
+                stack.append((successor, machine.successors(successor)))
                 break
         else:
             post.append(node)
@@ -163,12 +163,12 @@ class DataFlow:
     def _fixpoint(self, machine: Machine, assigned: dict[int, int]) -> dict[str, int]:
         order = _reverse_post_order(machine)[1:]
         reach = {machine.initial: 0}
-        graph, changed = machine.graph, True
+        changed = True
         while changed:
             changed = False
             for node in order:
                 value = _meet(reach[u] | self.leaving(machine, u, index) | assigned.get(index, 0)
-                              for u, _, index in graph.in_edges(node, keys=True) if u in reach)
+                              for u, _, index in machine.in_edges(node) if u in reach)
                 if value is not None and reach.get(node) != value:
                     reach[node], changed = value, True
         return reach

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import deque
 
-import networkx as nx
-
 from engine.validation.checks._report import error
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
@@ -23,7 +21,7 @@ def find_unreachable_states(machine: Machine) -> list[Finding]:
     """States no sequence of transitions leads to from the machine's initial state."""
     if machine.initial not in machine.states:
         return []  # `unknown-state` already says the start is missing; everything would be unreachable
-    reached = nx.descendants(machine.graph, machine.initial) | {machine.initial}
+    reached = machine.reachable_from(machine.initial) | {machine.initial}
     start = "the start state" if not machine.is_branch else "the branch's start state"
     return [
         error("unreachable-state",
@@ -62,9 +60,8 @@ def find_states_without_path_to_final(machine: Machine) -> list[Finding]:
         if not exits or not exits <= machine.states.keys():
             can_finish.add(sid)
     queue = deque(can_finish)
-    graph = machine.graph
     while queue:
-        for predecessor in graph.predecessors(queue.popleft()):
+        for predecessor in machine.predecessors(queue.popleft()):
             if predecessor not in can_finish:
                 can_finish.add(predecessor)
                 queue.append(predecessor)

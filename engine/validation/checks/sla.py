@@ -1,12 +1,11 @@
 """Declared service levels: a workflow's `sla` against its paths' worst case, an approval's `sla` against the
-longest it can wait (its `timeout`). Measured from the definition alone (engine.paths)."""
+longest it can wait (its `timeout`). Measured from the definition alone (engine.paths, imported only for a
+workflow that declares an `sla`: most do not, and every validation runs these checks)."""
 
 from __future__ import annotations
 
 from engine.definition import ApprovalState, Workflow
 from engine.definition.durations import parse_duration
-from engine.paths import analyze_paths
-from engine.paths.wording import seconds_words
 from engine.validation.catalog import Catalog
 from engine.validation.checks._report import warning
 from engine.validation.findings import Finding, pointer
@@ -19,6 +18,9 @@ def find_workflow_sla_at_risk(workflow: Workflow, catalog: Catalog | None) -> li
     """A path whose worst case is longer than the workflow's `sla` (the critical one is named)."""
     if workflow.sla is None:
         return []
+    from engine.paths import analyze_paths  # noqa: PLC0415 - see the module's docstring
+    from engine.paths.wording import seconds_words  # noqa: PLC0415
+
     known = catalog or Catalog()
     report = analyze_paths(workflow, agents=known.agents, subflow=known.workflows.get)
     late = [path for path in report.paths if path.sla_at_risk]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import networkx as nx
+
 from engine.definition import Workflow
 from engine.validation.graph import machines, workflow_graph
 
@@ -52,3 +54,20 @@ def test_machines_lists_the_workflow_then_each_branch_depth_first(order: dict[st
     assert found[2].state_pointer("d") == "/states/fan/branches/0/states/inner/branches/0/states/d"
     assert {"check", "end"} <= found[2].outside
     assert "d" not in found[2].outside
+
+
+def test_the_checks_adjacency_lists_what_the_networkx_graph_lists(order: dict[str, Any]) -> None:
+    """The checks walk `successors`, `predecessors`, `in_edges` and `reachable_from` without networkx: the same
+    states in the same order as the MultiDiGraph (with a '*' source, a repeated edge and a missing end)."""
+    order["transitions"] += [{"source": "*", "trigger": "cancel", "dest": "rejected"},
+                             {"source": "review", "trigger": "again", "dest": "check"},
+                             {"source": "review", "trigger": "loop", "dest": "review"},
+                             {"source": "check", "trigger": "y", "dest": "nowhere"}]
+    for machine in machines(Workflow.model_validate(order)):
+        graph = machine.graph
+        for sid in machine.states:
+            assert list(machine.successors(sid)) == list(graph.successors(sid))
+            assert list(machine.predecessors(sid)) == list(graph.predecessors(sid))
+            assert list(machine.in_edges(sid)) == list(graph.in_edges(sid, keys=True))
+            assert machine.reachable_from(sid) == nx.descendants(graph, sid)
+        assert list(machine.edges) == list(graph.edges(keys=True))
