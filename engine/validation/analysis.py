@@ -14,11 +14,11 @@ from collections import Counter, deque
 from dataclasses import dataclass
 from itertools import islice
 
+import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.definition import Workflow
-from engine.validation.digraph import DiGraph, condensation, reachable_from, simple_cycles, topological_order
-from engine.validation.graph import machines, top_machine
+from engine.validation.graph import machines, workflow_graph
 
 __all__ = ["CYCLE_EXAMPLES", "CYCLE_LIMIT", "PATH_STEP_LIMIT", "Analysis", "FinalPaths", "analyze"]
 
@@ -74,9 +74,9 @@ class _Step:
         return nodes[::-1]
 
 
-def _cycles(graph: DiGraph[str]) -> tuple[int, bool, list[list[str]]]:
+def _cycles(graph: nx.DiGraph) -> tuple[int, bool, list[list[str]]]:
     """(count up to the limit, whether the limit was hit, a few of the shortest cycles found)."""
-    found = list(islice(simple_cycles(graph), CYCLE_LIMIT + 1))
+    found = list(islice(nx.simple_cycles(graph), CYCLE_LIMIT + 1))
     rank = {node: i for i, node in enumerate(graph)}
     examples = []
     for cycle in heapq.nsmallest(CYCLE_EXAMPLES, found[:CYCLE_LIMIT], key=len):
@@ -86,7 +86,7 @@ def _cycles(graph: DiGraph[str]) -> tuple[int, bool, list[list[str]]]:
     return min(len(found), CYCLE_LIMIT), len(found) > CYCLE_LIMIT, examples
 
 
-def _shortest(graph: DiGraph[str], initial: str) -> dict[str, _Step]:
+def _shortest(graph: nx.DiGraph, initial: str) -> dict[str, _Step]:
     """Breadth first: the step reaching each state ends a shortest path to it."""
     steps = {initial: _Step(initial, None, 0)}
     queue = deque([initial])
@@ -102,15 +102,15 @@ def _shortest(graph: DiGraph[str], initial: str) -> dict[str, _Step]:
 class _LongestSearch:
     """Longest simple paths from `initial` to every state of a graph whose every state is reachable."""
 
-    def __init__(self, graph: DiGraph[str], initial: str) -> None:
+    def __init__(self, graph: nx.DiGraph, initial: str) -> None:
         self.graph = graph
         self.best: dict[str, _Step] = {initial: _Step(initial, None, 0)}
         self.budget = PATH_STEP_LIMIT
         self.exact = True
         rank = {node: i for i, node in enumerate(graph)}
-        components, condensed = condensation(graph)
-        for component in topological_order(condensed):
-            members = sorted(components[component], key=rank.__getitem__)
+        condensed = nx.condensation(graph)
+        for component in nx.topological_sort(condensed):
+            members = sorted(condensed.nodes[component]["members"], key=rank.__getitem__)
             if len(members) > 1:
                 self._inside(members)
             member_set = set(members)
@@ -165,9 +165,9 @@ class _LongestSearch:
                 stack.append((longer, iter(self.graph.successors(successor))))
 
 
-def _useful(graph: DiGraph[str], initial: str, finals: set[str]) -> DiGraph[str]:
+def _useful(graph: nx.DiGraph, initial: str, finals: set[str]) -> nx.DiGraph:
     """The part of the graph on some way from `initial` to a final state (a final state ends every path)."""
-    forward = reachable_from(graph, initial) | {initial}
+    forward = nx.descendants(graph, initial) | {initial}
     backward = finals & forward
     queue = deque(backward)
     while queue:
@@ -175,19 +175,15 @@ def _useful(graph: DiGraph[str], initial: str, finals: set[str]) -> DiGraph[str]
             if predecessor not in backward and predecessor in forward:
                 backward.add(predecessor)
                 queue.append(predecessor)
-    trimmed: DiGraph[str] = DiGraph()
-    for node in graph:
-        if node in backward:
-            trimmed.add_node(node)
-    for u, v in graph.edges():
-        if u in backward and v in backward and u not in finals:
-            trimmed.add_edge(u, v)
+    trimmed = nx.DiGraph()
+    trimmed.add_nodes_from(node for node in graph if node in backward)
+    trimmed.add_edges_from((u, v) for u, v in graph.edges if u in backward and v in backward and u not in finals)
     return trimmed
 
 
-def _final_paths(workflow: Workflow, graph: DiGraph[str]) -> list[FinalPaths]:
+def _final_paths(workflow: Workflow, graph: nx.DiGraph) -> list[FinalPaths]:
     finals = workflow.final_states()
-    useful = _useful(graph, workflow.initial, set(finals)) if workflow.initial in graph else DiGraph[str]()
+    useful = _useful(graph, workflow.initial, set(finals)) if workflow.initial in graph else nx.DiGraph()
     shortest: dict[str, _Step] = {}
     longest: dict[str, _Step] = {}
     exact = True
@@ -213,12 +209,10 @@ def _final_paths(workflow: Workflow, graph: DiGraph[str]) -> list[FinalPaths]:
 def analyze(workflow: Workflow) -> Analysis:
     """Count states, transitions and cycles, and measure the ways from `initial` to each final state."""
     all_machines = machines(workflow)
-    top = top_machine(workflow)
-    graph: DiGraph[str] = DiGraph()
-    for sid in top.states:
-        graph.add_node(sid)
-    for source, dest, _ in top.edges:
-        graph.add_edge(source, dest)
+    edges = workflow_graph(workflow)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(edges)
+    graph.add_edges_from(edges.edges())
     cycles, bounded, examples = _cycles(graph)
     by_type = Counter(state.type for machine in all_machines for state in machine.states.values())
     return Analysis(
@@ -227,7 +221,7 @@ def analyze(workflow: Workflow) -> Analysis:
         states_by_type=dict(sorted(by_type.items())),
         branches=len(all_machines) - 1,
         transitions=sum(len(machine.transitions) for machine in all_machines),
-        edges=len(top.edges),
+        edges=edges.number_of_edges(),
         cycles=cycles,
         cycles_bounded=bounded,
         cycle_examples=examples,
