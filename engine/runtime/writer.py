@@ -58,7 +58,7 @@ from storage.statuses import ApprovalStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
 
-__all__ = ["NOT_STARTED", "DecisionWriter", "new_instance_id", "snapshot_of"]
+__all__ = ["NOT_STARTED", "DecisionWriter", "action_job_key", "new_instance_id", "snapshot_of"]
 
 NOT_STARTED = "(not started)"
 
@@ -66,6 +66,11 @@ NOT_STARTED = "(not started)"
 def new_instance_id(now: float) -> str:
     """32 hex digits, time-ordered: milliseconds then 80 random bits."""
     return f"{int(now * 1000):012x}{secrets.token_hex(10)}"
+
+
+def action_job_key(instance_id: str, seq: int) -> str:
+    """The idempotency key of the action job the transition `seq` of an instance started (`instance_id:seq`)."""
+    return f"{instance_id}:{seq}"
 
 
 def snapshot_of(instance: InstanceRecord) -> Snapshot:
@@ -196,8 +201,8 @@ class DecisionWriter:
                 payload["trace"] = trace
             if effect.idempotency_key is not None:
                 payload["idempotency_key"] = effect.idempotency_key
-            JobStore(tx).enqueue(kind=JobKind.ACTION, key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
-                                 instance_id=instance.id, defer=True)
+            JobStore(tx).enqueue(kind=JobKind.ACTION, key=action_job_key(instance.id, seq), payload=payload,
+                                 due_at=now, now=now, instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
         elif isinstance(effect, AwaitEvent):
