@@ -104,15 +104,23 @@ class JobStore:
     def settle_unsent(self, job: JobRecord, *, status: JobStatus, now: float, error: Any = None,
                       attempt: int | None = None, due_at: float | None = None) -> None:
         """Write a job taken with `take_unsent` as it ends: done or failed, or ready again for its next
-        `attempt` at `due_at` — the one row its enqueue, claim and finish would have left."""
+        `attempt` at `due_at` — the one row its enqueue, claim and finish would have left. (Sent meanwhile, when
+        a statement on the jobs table came between, its row is updated so.)"""
+        attempt = job.attempt if attempt is None else attempt
         waiting = self.tx.waiting(("job", job.idempotency_key))
         if waiting is None:
-            raise StoreError(f"the job {job.idempotency_key} is not waiting in this transaction")
+            changed = self.tx.execute(
+                "UPDATE jobs SET status = ?, attempt = ?, due_at = COALESCE(?, due_at), last_error = ?, "
+                "updated_at = ? WHERE idempotency_key = ? AND status = 'ready'",
+                (status, attempt, due_at, dump_optional(error), now, job.idempotency_key))
+            if changed != 1:
+                raise StoreError(f"the job {job.idempotency_key} is neither waiting nor ready in this transaction")
+            return
         params, payload = waiting
         assert not callable(params)
         kind, instance_id, key, text, _, _, due, _, created_at, _ = params
-        self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, status, job.attempt if attempt is None else attempt,
-                                 due if due_at is None else due_at, dump_optional(error), created_at, now),
+        self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, status, attempt, due if due_at is None else due_at,
+                                 dump_optional(error), created_at, now),
                       key=("job", key), note=payload)
 
     def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:

@@ -144,3 +144,17 @@ def test_a_job_taken_before_it_was_sent_is_written_once_as_it_ended(store: Store
         "i3:1": ("ready", 1, 1.0, None, None)}
     with store.write() as tx:  # written: nothing is taken from this transaction's own writes any more
         assert JobStore(tx).take_unsent(["i3:1"], owner="w", now=2, lease_s=30, wanted=lambda _: True) == []
+
+
+def test_a_job_taken_before_it_was_sent_and_sent_meanwhile_still_ends_as_it_should(store: Store) -> None:
+    with store.write() as tx:
+        jobs = JobStore(tx)
+        jobs.enqueue(kind="action", key="i1:1", payload={"action": "a"}, due_at=1, now=1, instance_id="i1",
+                     defer=True)
+        (taken,) = jobs.take_unsent(["i1:1"], owner="w", now=2, lease_s=30, wanted=lambda _: True)
+        assert jobs.find("i1:1") is not None  # a read of the jobs table sends the waiting insert
+        jobs.settle_unsent(taken, status=JobStatus.FAILED, now=3, error={"kind": "validation"})
+    with store.read() as tx:
+        found = JobStore(tx).find("i1:1")
+    assert found is not None
+    assert (found.status, found.attempt, found.last_error) == ("failed", 1, {"kind": "validation"})
