@@ -53,6 +53,11 @@ class DefinitionStore:
         )
         return None if row is None else _record(row)
 
+    def latest_version(self, workflow_id: str) -> int | None:
+        """The latest deployed version's number (without its content: a start reads only that)."""
+        found = self.tx.scalar("SELECT MAX(version) FROM definitions WHERE workflow_id = ?", (workflow_id,))
+        return None if found is None else int(found)
+
     def latest_of_each(self) -> list[DefinitionRecord]:
         rows = self.tx.all(
             f"SELECT {_COLUMNS} FROM definitions d WHERE version = "  # noqa: S608

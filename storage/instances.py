@@ -51,6 +51,25 @@ class InstanceFilter:
     top_level_only: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _PendingUpdate:
+    """A deferred instance update, encoded when it is sent (a later one may replace it first)."""
+
+    state: str
+    status: str
+    context: dict[str, Any]
+    result: Any
+    error: Any
+    version: int
+    updated_at: float
+    instance_id: str
+    expected_version: int
+
+    def __call__(self) -> tuple[Any, ...]:
+        return (self.state, self.status, dump(self.context), dump_optional(self.result), dump_optional(self.error),
+                self.version, self.updated_at, self.instance_id, self.expected_version)
+
+
 def _record(row: Row) -> InstanceRecord:
     return InstanceRecord(
         id=row[0], workflow_id=row[1], workflow_version=int(row[2]), branch=row[3], tenant=row[4], state=row[5],
@@ -107,12 +126,20 @@ class InstanceStore:
     ) -> bool:
         """Write the new state only if nobody moved the instance on since `expected_version`. With `defer`, the
         update goes with the transaction's deferred writes and True only means it is on its way: a changed
-        version then fails the transaction (`GuardFailed`) when they are sent."""
+        version then fails the transaction (`GuardFailed`) when they are sent. An update deferred onto one still
+        waiting (the instance moved on again in this transaction: a worker's chain of inline tasks) replaces
+        it, guarded by the version the first one expected — one row written, its context encoded once."""
+        if defer:
+            key = ("instance", instance_id)
+            waiting = self.tx.waiting(key)
+            if waiting is not None and waiting[1][1] == expected_version:
+                expected_version = waiting[1][0]
+            pending = _PendingUpdate(state, status, context, result, error, version, updated_at, instance_id,
+                                     expected_version)
+            self.tx.defer(_UPDATE, pending, guarded=True, key=key, note=(expected_version, version))
+            return True
         params = (state, status, dump(context), dump_optional(result), dump_optional(error), version, updated_at,
                   instance_id, expected_version)
-        if defer:
-            self.tx.defer(_UPDATE, params, guarded=True)
-            return True
         return self.tx.execute(_UPDATE, params) == 1
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:

@@ -10,10 +10,11 @@ taken over cannot finish the job a second time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
+from storage.errors import StoreError
 from storage.statuses import JobStatus
 from storage.transaction import Row, Transaction
 
@@ -26,8 +27,8 @@ _CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND leas
 _TAKE = "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ?"
 _RETAKE = f"{_TAKE}, attempt = attempt + 1"  # a lapsed lease: its attempt is over, the next one begins
 _ENQUEUE = (
-    "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, 'ready', 1, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
+    "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, last_error, created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
 )
 _FINISH = (
     "UPDATE jobs SET status = ?, last_error = ?, lease_owner = NULL, lease_expires = NULL, updated_at = ? "
@@ -49,6 +50,7 @@ class JobRecord:
     lease_expires: float | None
     last_error: Any
     reclaimed: bool = False  # taken after its lease lapsed: attempt `attempt - 1` was lost with its worker
+    unsent: bool = False  # enqueued by this transaction and not written yet (`JobStore.take_unsent`); no id yet
 
 
 def _record(row: Row, *, reclaimed: bool = False) -> JobRecord:
@@ -70,12 +72,56 @@ class JobStore:
     ) -> bool:
         """Add a ready job; False if a job with this idempotency key exists already. With `defer`, the row goes
         with the transaction's deferred writes (a duplicate key is skipped then too) and True only means it is
-        on its way."""
-        params = (kind, instance_id, key, dump(payload), due_at, now, now)
+        on its way, and `take_unsent` may take it while it waits."""
+        params = (kind, instance_id, key, dump(payload), JobStatus.READY, 1, due_at, None, now, now)
         if defer:
-            self.tx.defer(_ENQUEUE, params)
+            if self.tx.waiting(("job", key)) is None:  # else skipped, as the insert would skip a duplicate key
+                self.tx.defer(_ENQUEUE, params, key=("job", key), note=payload)
             return True
         return self.tx.execute(_ENQUEUE, params) == 1
+
+    def take_unsent(self, keys: Sequence[str], *, owner: str, now: float, lease_s: float,
+                    wanted: Callable[[str], bool]) -> list[JobRecord]:
+        """Take the due action jobs under these idempotency keys that this transaction enqueued and has not sent
+        yet, whose action `wanted` accepts — a worker running, in the transaction that moved their instances on,
+        the tasks they entered (`engine.runtime.worker`). Each is held for `owner` in memory only: it is written
+        once, as it ends (`settle_unsent`); if the transaction does not commit, it was never there."""
+        taken = []
+        for key in keys:
+            waiting = self.tx.waiting(("job", key))
+            if waiting is None:
+                continue
+            params, payload = waiting
+            assert not callable(params)
+            kind, instance_id, _, _, status, attempt, due_at = params[:7]
+            if kind != "action" or status != JobStatus.READY or due_at > now or not wanted(payload["action"]):
+                continue
+            taken.append(JobRecord(id=0, kind=kind, instance_id=instance_id, idempotency_key=key, payload=payload,
+                                   status=JobStatus.RUNNING, attempt=attempt, due_at=due_at, lease_owner=owner,
+                                   lease_expires=now + lease_s, last_error=None, unsent=True))
+        return taken
+
+    def settle_unsent(self, job: JobRecord, *, status: JobStatus, now: float, error: Any = None,
+                      attempt: int | None = None, due_at: float | None = None) -> None:
+        """Write a job taken with `take_unsent` as it ends: done or failed, or ready again for its next
+        `attempt` at `due_at` — the one row its enqueue, claim and finish would have left. (Sent meanwhile, when
+        a statement on the jobs table came between, its row is updated so.)"""
+        attempt = job.attempt if attempt is None else attempt
+        waiting = self.tx.waiting(("job", job.idempotency_key))
+        if waiting is None:
+            changed = self.tx.execute(
+                "UPDATE jobs SET status = ?, attempt = ?, due_at = COALESCE(?, due_at), last_error = ?, "
+                "updated_at = ? WHERE idempotency_key = ? AND status = 'ready'",
+                (status, attempt, due_at, dump_optional(error), now, job.idempotency_key))
+            if changed != 1:
+                raise StoreError(f"the job {job.idempotency_key} is neither waiting nor ready in this transaction")
+            return
+        params, payload = waiting
+        assert not callable(params)
+        kind, instance_id, key, text, _, _, due, _, created_at, _ = params
+        self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, status, attempt, due if due_at is None else due_at,
+                                 dump_optional(error), created_at, now),
+                      key=("job", key), note=payload)
 
     def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:
         """Take up to `limit` runnable jobs for `owner`: first those whose lease lapsed (their worker died;
@@ -97,30 +143,6 @@ class JobStore:
             )
             found += [_record(r) for r in ready]
         return sorted(found, key=lambda j: (j.due_at, j.id))
-
-    def claim_ready_of(self, instance_ids: Sequence[str], *, owner: str, now: float, lease_s: float,
-                       wanted: Callable[[str], bool]) -> list[JobRecord]:
-        """Take the ready, due action jobs of these instances whose action `wanted` accepts (a worker taking, in
-        the transaction that moved them on, the next tasks it runs at once: `engine.runtime.worker`)."""
-        if not instance_ids:
-            return []
-        marks = ", ".join("?" for _ in instance_ids)
-        lock = " FOR UPDATE SKIP LOCKED" if self.tx.postgresql else ""
-        rows = self.tx.all(
-            f"SELECT {_COLUMNS} FROM jobs WHERE instance_id IN ({marks}) AND kind = 'action' "  # noqa: S608
-            f"AND status = 'ready' AND due_at <= ? ORDER BY id{lock}",
-            (*instance_ids, now),
-        )
-        found = [job for job in map(_record, rows) if wanted(job.payload["action"])]
-        if not found:
-            return []
-        until = now + lease_s
-        ids = ", ".join("?" for _ in found)
-        self.tx.execute(
-            f"{_TAKE} WHERE id IN ({ids}) AND status = 'ready'",
-            (owner, until, now, *(job.id for job in found)),
-        )
-        return [replace(job, status=JobStatus.RUNNING, lease_owner=owner, lease_expires=until) for job in found]
 
     def claim_one(self, job_id: int, *, owner: str, now: float, lease_s: float) -> JobRecord | None:
         """Take one given job if it is runnable now."""

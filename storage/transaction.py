@@ -14,6 +14,11 @@ nothing a transaction can observe: a statement that touches a table with deferre
 a guarded write (`guarded=True`) must change one row per deferred row or the transaction fails with
 `GuardFailed` — as it does when, among writes sent with a guarded one, a row collides with one a concurrent
 writer committed (the guard it would have failed is then not reached).
+
+A deferred write may be given a *key*: while it waits, the caller can read it back (`waiting`) and replace it
+with a later write that says everything it said (`defer` under the same key) — an instance moved on several
+times in one transaction is updated once, and a job enqueued, run and finished in one transaction (a worker's
+inline tasks) is inserted once, as it ended.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from typing import Any
@@ -32,16 +37,18 @@ from sqlalchemy import exc as sa_exc
 from storage.database import BUSY_TIMEOUT_MS, is_postgresql
 from storage.errors import DatabaseUnavailable, GuardFailed, StoreError, TransientConflict
 
-__all__ = ["Row", "Store", "Transaction"]
+__all__ = ["Params", "Row", "Store", "Transaction"]
 
 Row = tuple[Any, ...]
+Params = Sequence[Any] | Callable[[], Sequence[Any]]  # a deferred write's parameters, or what makes them
 _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_connection", "_cursor", "_deferred", "_guarded", "_memo", "_sql", "_tables", "postgresql")
+    __slots__ = ("_connection", "_cursor", "_deferred", "_guarded", "_keyed", "_memo", "_sql", "_tables",
+                 "postgresql")
 
     def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
         self.postgresql = postgresql
@@ -49,9 +56,10 @@ class Transaction:
         self._sql = sql_cache
         self._connection = connection
         self._cursor = cursor
-        self._deferred: dict[str, list[Sequence[Any]]] = {}
+        self._deferred: dict[str, list[Params]] = {}
         self._guarded: set[str] = set()
         self._tables: set[str] = set()
+        self._keyed: dict[Hashable, tuple[list[Params], int, Any]] = {}
 
     @property
     def memo(self) -> dict[Any, Any]:
@@ -61,21 +69,41 @@ class Transaction:
             self._memo = {}
         return self._memo
 
-    def defer(self, sql: str, params: Sequence[Any], *, guarded: bool = False) -> None:
+    def defer(self, sql: str, params: Params, *, guarded: bool = False, key: Hashable | None = None,
+              note: Any = None) -> None:
         """Send this write with the others like it just before COMMIT (see the module's doc). `guarded`: it
-        must change exactly one row (an UPDATE whose WHERE checks a version or a lease), else `GuardFailed`."""
+        must change exactly one row (an UPDATE whose WHERE checks a version or a lease), else `GuardFailed`.
+        `key`: the write can be read back (`waiting`, with `note`) until it is sent, and a later write of the
+        same statement under the same key replaces it where it stands; its `params` may then be a function
+        that gives them when they are sent (what a replaced write would have encoded is not encoded)."""
         rows = self._deferred.get(sql)
         if rows is None:
             rows = self._deferred[sql] = []
             self._tables.add(_written_table(sql))
             if guarded:
                 self._guarded.add(sql)
+        if key is None:
+            rows.append(params)
+            return
+        found = self._keyed.get(key)
+        if found is not None and found[0] is rows:
+            rows[found[1]] = params
+            self._keyed[key] = (rows, found[1], note)
+            return
+        self._keyed[key] = (rows, len(rows), note)
         rows.append(params)
+
+    def waiting(self, key: Hashable) -> tuple[Params, Any] | None:
+        """The parameters and note of the write deferred under `key`, if it has not been sent yet."""
+        found = self._keyed.get(key)
+        return None if found is None else (found[0][found[1]], found[2])
 
     def flush(self) -> None:
         """Send the deferred writes now, in the order their statements were first deferred."""
         deferred, guarded = self._deferred, self._guarded
         self._deferred, self._guarded, self._tables = {}, set(), set()
+        if self._keyed:
+            self._keyed = {}
         if not deferred:
             return
         try:
@@ -88,7 +116,7 @@ class Transaction:
             if sql in guarded and count != len(rows):
                 raise GuardFailed(f"{count} of {len(rows)} guarded rows matched: {sql[:80]}")
 
-    def _send_all(self, deferred: dict[str, list[Sequence[Any]]]) -> list[int]:
+    def _send_all(self, deferred: dict[str, list[Params]]) -> list[int]:
         """Send the deferred statements; the rows each changed."""
         if self.postgresql:
             with self._connection.pipeline():  # one round trip for them all
@@ -99,7 +127,8 @@ class Transaction:
             return changed
         return [int(self._send(self._cursor, sql, rows).rowcount) for sql, rows in deferred.items()]
 
-    def _send(self, cursor: Any, sql: str, rows: list[Sequence[Any]]) -> Any:
+    def _send(self, cursor: Any, sql: str, deferred: list[Params]) -> Any:
+        rows = [row() if callable(row) else row for row in deferred]
         if len(rows) == 1:
             cursor.execute(self._statement(sql), rows[0])
         else:

@@ -104,13 +104,20 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     if plan is not None:
         due = now + max(plan.delay_s, min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
         failure = {**_error(outcome, job.attempt), "rule": plan.rule, "retries": list(plan.retries)}
-        if jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
+        if job.unsent:  # taken from this transaction's own writes: written once, ready for its next attempt
+            jobs.settle_unsent(job, status=JobStatus.READY, now=now, error=failure, attempt=job.attempt + 1,
+                               due_at=due)
+            _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
+            _record_spend(tx, job, outcome, instance, now)
+        elif jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
             _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
             _record_spend(tx, job, outcome, instance, now)
         return None
     status = JobStatus.FAILED if outcome.failed else JobStatus.DONE
     error = _error(outcome, job.attempt) if outcome.failed else None
-    if not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
+    if job.unsent:
+        jobs.settle_unsent(job, status=status, now=now, error=error)
+    elif not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
         return None  # our lease lapsed and another worker holds the job: it will finish it
     _record_attempt(tx, job, outcome, AttemptOutcome.ERROR if outcome.failed else AttemptOutcome.DONE, now)
     assert job.instance_id is not None

@@ -95,10 +95,9 @@ class Deployments:
         item's branch (`state.iterator#3`, `#3`) compiles as its map's iterator (or the workflow itself)."""
         branch = split_item(branch)[0]
         if version is None:
-            latest = DefinitionStore(tx).latest(workflow_id)
-            if latest is None:
+            version = DefinitionStore(tx).latest_version(workflow_id)
+            if version is None:
                 raise DefinitionNotFound(f"the workflow '{workflow_id}' is not deployed")
-            version = latest.version
         found = self.cache.get((workflow_id, version, branch))
         if found is not None:
             return found

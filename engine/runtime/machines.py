@@ -1,8 +1,11 @@
 """One `transitions.Machine` per deployed (workflow, version[, branch]), built once and shared.
 
-Instances never get a Machine of their own: each compiled workflow keeps one lightweight cursor model, sets its
-`state` to the instance's state, fires the trigger, and reads back which definition transition was taken and
-what every guard it tried evaluated to. Guards are CEL, evaluated against the variables of the step.
+Instances never get a Machine of their own. The machine is the workflow's transition table: for each (state,
+trigger), the transitions it would try, in the order it tries them (by priority). Firing walks that list as the
+machine's `trigger` does — the first transition whose guard holds is taken — without the library's per-fire
+set-up (event data, callbacks, a model's state set and read back under a lock), which cost more than the guards
+themselves; it records what every guard it tried evaluated to. (A host that turns the library's INFO lines on
+gets them: the machine then fires itself.) Guards are CEL, evaluated against the variables of the step.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ __all__ = ["CompiledWorkflow", "Fired", "GuardEvaluation", "MachineCache", "bran
 # application set the logger's level itself.
 if logging.getLogger("transitions").level == logging.NOTSET:
     logging.getLogger("transitions").setLevel(logging.WARNING)
+_NARRATED = logging.getLogger("transitions.core")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +59,6 @@ class GuardEvaluation:
 class _Frame:
     scope: dict[str, Any]
     evaluations: list[GuardEvaluation] = field(default_factory=list)
-    fired: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +71,21 @@ class Fired:
 
 
 class _Cursor:
-    """The one model object a Machine drives; its `state` is set to the instance's state before each fire."""
+    """The one model object the machine drives when it fires itself (`fire`, with the library's lines on)."""
 
     state: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Condition:
+    """A transition's guard as the machine holds it, naming the definition transition it guards (`fire` reads
+    the machine's order of transitions through it)."""
+
+    check: Callable[[_Frame], bool]
+    index: int
+
+    def __call__(self, event_data: Any) -> bool:  # the machine's own `trigger` calls it so
+        return self.check(event_data.args[0])
 
 
 def _output_schemas(workflow: Workflow) -> dict[str, dict[str, Any]]:
@@ -93,10 +108,12 @@ class CompiledWorkflow:
         self.memory_namespaces = tuple(workflow.memory_namespaces or ())
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
         self.output_schemas = _output_schemas(workflow)
-        self._lock = threading.Lock()
         self._settled: dict[tuple[str, str], Fired] = {}  # answers that no guard took part in (see `fire`)
-        self._cursor = _Cursor()
+        self._checks: dict[int, Callable[[_Frame], bool]] = {}
         self._machine = self._build()
+        self._tried = self._tried_in_order()
+        self._lock = threading.Lock()
+        self._cursor = _Cursor()
         self._machine.add_model(self._cursor, initial=workflow.initial)
 
     @property
@@ -112,23 +129,28 @@ class CompiledWorkflow:
         order = sorted(range(len(self.transitions)), key=lambda i: -self.transitions[i].priority)
         for index in order:
             transition = self.transitions[index]
+            self._checks[index] = self._guard(index)
             machine.add_transition(
                 transition.trigger or AUTO,
                 cast("list[Any]", transition.sources(movable)),
                 transition.dest,
-                conditions=[self._guard(index)],
-                after=[self._taken(index)],
+                conditions=[_Condition(self._checks[index], index)],
             )
         return machine
 
-    def _guard(self, index: int) -> Callable[[Any], bool]:
+    def _tried_in_order(self) -> dict[tuple[str, str], tuple[int, ...]]:
+        """For each (state, trigger), the indexes of the transitions the machine tries, in its order."""
+        return {(state, name): tuple(cast("_Condition", c.func).index for t in tried for c in t.conditions)
+                for name, event in self._machine.events.items() for state, tried in event.transitions.items()
+                if tried}
+
+    def _guard(self, index: int) -> Callable[[_Frame], bool]:
         transition = self.transitions[index]
         source = transition.guard
         kinds = transition.catches
         shown = transition.effective_guard()
 
-        def check(event_data: Any) -> bool:
-            frame: _Frame = event_data.args[0]
+        def check(frame: _Frame) -> bool:
             if kinds is not None and _error_kind(frame.scope) not in kinds:
                 frame.evaluations.append(GuardEvaluation(index, transition.dest, shown, False))
                 return False
@@ -148,13 +170,6 @@ class CompiledWorkflow:
             return value
 
         return check
-
-    @staticmethod
-    def _taken(index: int) -> Callable[[Any], None]:
-        def record(event_data: Any) -> None:
-            event_data.args[0].fired = index
-
-        return record
 
     def accepts(self, state: str, trigger: str) -> bool:
         """Whether any transition leaves `state` on `trigger` (guards aside)."""
@@ -176,14 +191,18 @@ class CompiledWorkflow:
         settled = self._settled.get((state, trigger))
         if settled is not None:
             return settled
-        event = self._machine.events.get(trigger)
-        if event is None or not event.transitions.get(state):
+        tried = self._tried.get((state, trigger))
+        if tried is None:
             return None
         frame = _Frame(scope())
-        with self._lock:
-            self._cursor.state = state
-            event.trigger(self._cursor, frame)
-        index = frame.fired
+        if _NARRATED.isEnabledFor(logging.INFO):  # the host asked for the library's lines: the machine fires
+            with self._lock:
+                self._cursor.state = state
+                self._machine.events[trigger].trigger(self._cursor, frame)
+        else:
+            any(self._checks[i](frame) for i in tried)  # stops at the first that holds, as the machine does
+        last = frame.evaluations[-1] if frame.evaluations else None  # the first guard that held ends the walk
+        index = last.transition if last is not None and last.value else None
         fired = Fired(None if index is None else self.transitions[index], index, tuple(frame.evaluations))
         if index is not None and len(fired.evaluations) == 1 and fired.evaluations[0].guard is None:
             self._settled[(state, trigger)] = fired

@@ -36,6 +36,9 @@ def parse_rules(stored: Any) -> tuple[RetryRule, ...]:
     distinct text: every job of a task carries the same rules, and the rules are frozen values.)"""
     if not stored:
         return ()
+    kept = _SAME.get(id(stored))  # the very list the writer put in the payload (a worker's inline tasks)
+    if kept is not None and kept[0] is stored:
+        return kept[1]
     key = repr(stored)
     found = _PARSED.get(key)
     if found is None:
@@ -46,10 +49,14 @@ def parse_rules(stored: Any) -> tuple[RetryRule, ...]:
         if len(_PARSED) >= 1024:
             _PARSED.clear()
         _PARSED[key] = found
+    if len(_SAME) >= 1024:
+        _SAME.clear()
+    _SAME[id(stored)] = (stored, found)  # the entry keeps `stored` alive: its id is not reused meanwhile
     return found
 
 
 _PARSED: dict[str, tuple[RetryRule, ...]] = {}
+_SAME: dict[int, tuple[Any, tuple[RetryRule, ...]]] = {}  # by the stored value's identity: no repr to build
 
 
 def matching_rule(rules: Sequence[RetryRule], kind: str) -> int | None:

@@ -119,6 +119,15 @@ def _plain(value: Any) -> Any:
     return _NOT_PLAIN
 
 
+def _copied(value: Any) -> Any:
+    """A copy of a value `_plain` already accepted (a constant): its maps and lists, without checking again."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) if isinstance(item, dict | list) else item for item in value]
+    return value
+
+
 def _lookup(names: tuple[str, ...], scope: Mapping[str, Any]) -> Any:
     """The value at a path through maps (not copied), or _NOT_PLAIN."""
     if len(names) > 1 and ".".join(names) in scope:  # a name with a dot in it is CEL's to resolve
@@ -156,7 +165,7 @@ def _without_cel(source: str, scope: Mapping[str, Any]) -> Any:
     """The value of `source` as a plain JSON value (a copy), if one of the shapes above answers; else _NOT_PLAIN."""
     kind, found = _shortcut(source)
     if kind == "constant":
-        return found if found is None or isinstance(found, str | int | float) else _plain(found)
+        return found if found is None or isinstance(found, str | int | float) else _copied(found)
     if kind == "path":
         return _walk(found, scope)
     if kind == "present_or":

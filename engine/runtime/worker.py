@@ -31,6 +31,7 @@ from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
 from engine.runtime.timers import fire_next_timer, next_timer_due
+from engine.runtime.writer import action_job_key
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobRecord, JobStore
 from storage.statuses import JobStatus
@@ -134,8 +135,10 @@ class Worker:
     def _fold(self, tx: Transaction, moved: list[InstanceRecord]) -> None:
         """Run the inline tasks the instances in `moved` just entered, and record their outcomes, in this
         transaction — and so on while they enter more (within FOLD_DEPTH rounds and FOLD_BUDGET_S): a chain of
-        inline tasks commits once. Each is claimed, run and finished as any job is (its lease, its attempt, its
-        history row); if the transaction fails, none of it happened and the jobs are taken up as usual."""
+        inline tasks commits once. Each is run and finished as any job is (its attempt, its history row, its
+        retries planned), taken from the transaction's own writes rather than read back: its row is written once,
+        as it ended, beside its instance's one update. If the transaction fails, none of it happened and the jobs
+        are taken up as usual."""
         handlers = self.rt.handlers
         if not handlers.has_inline:
             return
@@ -145,8 +148,10 @@ class Worker:
                 return
             now = self.rt.clock.now()
             instances = {after.id: after for after in moved}  # as the steps just taken left them
-            jobs = JobStore(tx).claim_ready_of(sorted(instances), owner=self.owner, now=now, lease_s=self.lease_s,
-                                               wanted=handlers.is_inline)
+            # the job a step entering a task enqueued is keyed by the step's seq, the last of its decision
+            keys = [action_job_key(after.id, after.version) for after in sorted(moved, key=lambda a: a.id)]
+            jobs = JobStore(tx).take_unsent(keys, owner=self.owner, now=now, lease_s=self.lease_s,
+                                            wanted=handlers.is_inline)
             moved = []
             for job in jobs:
                 instance = instances[job.instance_id or ""]

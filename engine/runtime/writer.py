@@ -58,7 +58,7 @@ from storage.statuses import ApprovalStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
 
-__all__ = ["NOT_STARTED", "DecisionWriter", "new_instance_id", "snapshot_of"]
+__all__ = ["NOT_STARTED", "DecisionWriter", "action_job_key", "new_instance_id", "snapshot_of"]
 
 NOT_STARTED = "(not started)"
 
@@ -66,6 +66,11 @@ NOT_STARTED = "(not started)"
 def new_instance_id(now: float) -> str:
     """32 hex digits, time-ordered: milliseconds then 80 random bits."""
     return f"{int(now * 1000):012x}{secrets.token_hex(10)}"
+
+
+def action_job_key(instance_id: str, seq: int) -> str:
+    """The idempotency key of the action job the transition `seq` of an instance started (`instance_id:seq`)."""
+    return f"{instance_id}:{seq}"
 
 
 def snapshot_of(instance: InstanceRecord) -> Snapshot:
@@ -102,7 +107,6 @@ class DecisionWriter:
         workflow = compiled.workflow
         blank = _blank(workflow.id, workflow.version, compiled.branch if branch is None else branch,
                        workflow.initial, tenant=tenant, now=now, parent=parent, parent_seq=parent_seq)
-        InstanceStore(tx).insert(blank)
         first = partial(self._enter_initial, tx, compiled, blank, context, now=now, actor=actor)
         if not tracing.tracing_enabled():  # the start path pays one check, not a span's set-up
             return first()
@@ -119,34 +123,38 @@ class DecisionWriter:
     def _enter_initial(self, tx: Transaction, compiled: CompiledWorkflow, blank: InstanceRecord,
                        context: dict[str, Any], *, now: float, actor: str | None) -> InstanceRecord:
         decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
-        return self.commit(tx, blank, decision, now=now)
+        return self.commit(tx, blank, decision, now=now, new=True)
 
     def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
                       parent_seq: int, now: float) -> InstanceRecord:
         """A child that cannot run at all (its workflow is not deployed): created failed, so its parent hears."""
         blank = _blank(effect.workflow_id, effect.version or 0, effect.branch, NOT_STARTED, tenant=parent.tenant,
                        now=now, parent=parent, parent_seq=parent_seq)
-        InstanceStore(tx).insert(blank)
         step = Step(None, NOT_STARTED, START, None, None, None, (), dict(effect.context), FAILED, (), (), failure)
         decision = Decision(Snapshot(NOT_STARTED, dict(effect.context), FAILED, None, failure), (step,))
-        return self.commit(tx, blank, decision, now=now)
+        return self.commit(tx, blank, decision, now=now, new=True)
 
     # --- committing a decision ------------------------------------------------------------------------
     def commit(self, tx: Transaction, before: InstanceRecord, decision: Decision, *, now: float,
-               cost: float | None = None) -> InstanceRecord:
+               cost: float | None = None, new: bool = False) -> InstanceRecord:
         """Write `decision` onto `before`. The instance update is guarded by `before.version`: if the instance
         moved on meanwhile, the transaction fails when its writes are sent (`Runtime.write` turns that into a
-        `ConcurrencyConflict` and, unless told not to, runs the work again on fresh data)."""
+        `ConcurrencyConflict` and, unless told not to, runs the work again on fresh data). `new`: `before` is an
+        instance not stored yet (version 0, its first decision), inserted as the decision leaves it — before
+        the children its effects start."""
         snapshot = decision.snapshot
         after = InstanceRecord(  # spelt out: dataclasses.replace costs more than the rest of this line
             before.id, before.workflow_id, before.workflow_version, before.branch, before.tenant, snapshot.state,
             snapshot.status, snapshot.context, snapshot.result, snapshot.error, before.version + len(decision.steps),
             before.parent_id, before.parent_seq, before.created_at, now,
         )
-        InstanceStore(tx).update(  # deferred: a changed version fails the transaction when it is sent
-            before.id, before.version, state=after.state, status=after.status, context=after.context,
-            result=after.result, error=after.error, version=after.version, updated_at=now, defer=True,
-        )
+        if new:
+            InstanceStore(tx).insert(after)
+        else:
+            InstanceStore(tx).update(  # deferred: a changed version fails the transaction when it is sent
+                before.id, before.version, state=after.state, status=after.status, context=after.context,
+                result=after.result, error=after.error, version=after.version, updated_at=now, defer=True,
+            )
         HistoryStore(tx).append(_history(before, decision, now, cost))
         wanted = self.lifecycle.wanted(tx)
         if wanted:
@@ -196,8 +204,8 @@ class DecisionWriter:
                 payload["trace"] = trace
             if effect.idempotency_key is not None:
                 payload["idempotency_key"] = effect.idempotency_key
-            JobStore(tx).enqueue(kind=JobKind.ACTION, key=f"{instance.id}:{seq}", payload=payload, due_at=now, now=now,
-                                 instance_id=instance.id, defer=True)
+            JobStore(tx).enqueue(kind=JobKind.ACTION, key=action_job_key(instance.id, seq), payload=payload,
+                                 due_at=now, now=now, instance_id=instance.id, defer=True)
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
         elif isinstance(effect, AwaitEvent):

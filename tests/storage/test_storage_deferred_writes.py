@@ -14,6 +14,7 @@ from storage.database import create_database_engine
 from storage.errors import GuardFailed
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
+from storage.statuses import JobStatus
 from storage.timers import TimerStore
 from storage.transaction import Store, Transaction
 
@@ -95,3 +96,65 @@ def test_a_lost_lease_fails_a_deferred_finish(store: Store) -> None:
         _write(store, lambda tx: JobStore(tx).finish(job.id, owner="a", status="done", now=41, defer=True))
     with store.read() as tx:
         assert JobStore(tx).get(job.id).lease_owner == "b"  # type: ignore[union-attr]
+
+
+def test_an_instance_moved_on_twice_in_one_transaction_is_written_once_guarded_by_the_first_version(
+        store: Store) -> None:
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("i1"))
+        InstanceStore(tx).insert(_instance("i2"))
+    with store.write() as tx:
+        for expected, state in ((0, "b"), (1, "c"), (2, "d")):
+            assert _move(tx, "i1", expected, state)
+        waiting = tx.waiting(("instance", "i1"))
+        assert waiting is not None
+        assert waiting[1] == (0, 3)  # one write, from version 0 to 3
+    with store.read() as tx:
+        found = InstanceStore(tx).get("i1")
+        assert found is not None
+        assert (found.state, found.version, found.context) == ("d", 3, {"n": 3})
+
+    def stale(tx: Transaction) -> None:  # i2 is at version 0: the merged write still checks the first version
+        assert _move(tx, "i2", 5, "b")
+        assert _move(tx, "i2", 6, "c")
+
+    with pytest.raises(GuardFailed):
+        _write(store, stale)
+    with store.read() as tx:
+        assert InstanceStore(tx).get("i2").version == 0  # type: ignore[union-attr]
+
+
+def test_a_job_taken_before_it_was_sent_is_written_once_as_it_ended(store: Store) -> None:
+    with store.write() as tx:
+        jobs = JobStore(tx)
+        for key in ("i1:1", "i2:1", "i3:1"):
+            jobs.enqueue(kind="action", key=key, payload={"action": "a"}, due_at=1, now=1, instance_id=key[:2],
+                         defer=True)
+        taken = jobs.take_unsent(["i1:1", "i2:1", "i3:1", "i4:1"], owner="w", now=2, lease_s=30,
+                                 wanted=lambda action: action == "a")
+        assert [(j.idempotency_key, j.status, j.lease_owner, j.unsent) for j in taken] == [
+            ("i1:1", "running", "w", True), ("i2:1", "running", "w", True), ("i3:1", "running", "w", True)]
+        jobs.settle_unsent(taken[0], status=JobStatus.DONE, now=3)
+        jobs.settle_unsent(taken[1], status=JobStatus.READY, now=3, error={"kind": "timeout"}, attempt=2, due_at=9)
+        # the third is left as enqueued: a job not settled is written ready, as any other
+    with store.read() as tx:
+        rows = {key: JobStore(tx).find(key) for key in ("i1:1", "i2:1", "i3:1")}
+    assert {key: (j.status, j.attempt, j.due_at, j.lease_owner, j.last_error) for key, j in rows.items() if j} == {
+        "i1:1": ("done", 1, 1.0, None, None), "i2:1": ("ready", 2, 9.0, None, {"kind": "timeout"}),
+        "i3:1": ("ready", 1, 1.0, None, None)}
+    with store.write() as tx:  # written: nothing is taken from this transaction's own writes any more
+        assert JobStore(tx).take_unsent(["i3:1"], owner="w", now=2, lease_s=30, wanted=lambda _: True) == []
+
+
+def test_a_job_taken_before_it_was_sent_and_sent_meanwhile_still_ends_as_it_should(store: Store) -> None:
+    with store.write() as tx:
+        jobs = JobStore(tx)
+        jobs.enqueue(kind="action", key="i1:1", payload={"action": "a"}, due_at=1, now=1, instance_id="i1",
+                     defer=True)
+        (taken,) = jobs.take_unsent(["i1:1"], owner="w", now=2, lease_s=30, wanted=lambda _: True)
+        assert jobs.find("i1:1") is not None  # a read of the jobs table sends the waiting insert
+        jobs.settle_unsent(taken, status=JobStatus.FAILED, now=3, error={"kind": "validation"})
+    with store.read() as tx:
+        found = JobStore(tx).find("i1:1")
+    assert found is not None
+    assert (found.status, found.attempt, found.last_error) == ("failed", 1, {"kind": "validation"})
