@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.cpu_busy import cpu_busy
-from bench.workloads import CHAIN_FLOW, CHAIN_STEPS, LEAD_FLOW, lead_contexts, start_chains
+from bench.workloads import CHAIN_FLOW, CHAIN_STEPS, deploy_lead_flow, lead_contexts, start_chains
 from engine.runtime.engine import Engine
 from storage.transaction import Transaction
 
@@ -96,7 +96,7 @@ def leads_through_workers(engine: Engine, fleet: WorkerFleet, workers: int, lead
     """Leads per second of `workers` worker processes taking `leads` instances of the shipped lead-qualification
     flow, with handlers that answer at once (registered inline: `bench.workloads.register_step`), to their end."""
     fleet.resize(0)
-    engine.deploy(LEAD_FLOW)
+    deploy_lead_flow(engine)
     for context in lead_contexts(leads):
         engine.start("lead_qualification", context)
     engine.runtime.write(lambda tx: _hold_back(tx, time.time() + HELD_BACK_S))

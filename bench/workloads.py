@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.runtime.actions import ActionRequest, HandlerRegistry
+from engine.runtime.definition_files import deploy_files
 from engine.runtime.engine import Engine
 
 __all__ = [
@@ -160,9 +161,19 @@ def trivial_lead_handlers(registry: HandlerRegistry, *, inline: bool = False) ->
         "book_meeting": {"meeting_id": "M-1"},
         "record_lead_in_crm": {"contact_id": "C-1"},
         "publish_lead_qualified": {"published": True},
+        # on the paths these leads do not take; registered so that the flow deploys (deploy checks every action)
+        "add_crm_note": {"note_id": "N-1"},
+        "add_to_nurture": {"sequence": "S-1"},
+        "request_manual_booking": {"requested": True},
     }
     for name, output in outputs.items():
         registry.register(name, lambda _request, output=output: output, inline=inline)
+
+
+def deploy_lead_flow(engine: Engine) -> None:
+    """The shipped lead-qualification flow with the agents its tasks name, deployed first as the product does (a
+    flow naming an agent that is not deployed is refused)."""
+    deploy_files(engine, [LEAD_FLOW.parent.parent / "agents", LEAD_FLOW])
 
 
 def lead_rate(engine: Engine, count: int, *, offline: bool, inline: bool = False) -> tuple[float, float]:
@@ -174,7 +185,7 @@ def lead_rate(engine: Engine, count: int, *, offline: bool, inline: bool = False
         register(engine)
     else:
         trivial_lead_handlers(engine.handlers, inline=inline)
-    engine.deploy(LEAD_FLOW)
+    deploy_lead_flow(engine)
     contexts = lead_contexts(count)
     started = time.perf_counter()
     ids = [engine.start("lead_qualification", context).id for context in contexts]
