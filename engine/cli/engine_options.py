@@ -11,7 +11,7 @@ import typer
 
 from engine.cli.output import ExitCode, OutputFormat, fail, stderr
 from engine.database import default_database_url
-from engine.errors import StatewrightError
+from engine.errors import InvalidDefinition, StatewrightError
 from engine.log_format import LogFormat
 from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_handlers, load_chosen_handlers
 
@@ -58,6 +58,21 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
     return engine
 
 
+_NOT_DEPLOYED_YET = {"unknown-agent": "agents", "unknown-subflow": "subflows"}
+
+
+def refusal_text(exc: InvalidDefinition) -> str:
+    """Every error of a refused definition, one per line with its JSON pointer, and what to do when the flow
+    names agents or subflows that are not deployed yet (deploy checks against what is deployed)."""
+    errors = [f for f in exc.findings if f.severity == "error"]
+    lines = [exc.detail.split("; first:")[0] + ":"] + [f"  {f.pointer or '/'}: {f.message}" for f in errors]
+    missing = sorted({_NOT_DEPLOYED_YET[f.code] for f in errors if f.code in _NOT_DEPLOYED_YET})
+    if missing:
+        lines.append(f"deploy the {' and '.join(missing)} it names first, or together with it (for example the "
+                     "folder: statewright deploy definitions)")
+    return "\n".join(lines)
+
+
 def reporting(command: Callable[..., None]) -> Callable[..., None]:
     """The command, with an engine error turned into one clear line and exit code 1 (never a traceback)."""
 
@@ -65,6 +80,8 @@ def reporting(command: Callable[..., None]) -> Callable[..., None]:
     def run(*args: Any, **kwargs: Any) -> None:
         try:
             command(*args, **kwargs)
+        except InvalidDefinition as exc:
+            fail(refusal_text(exc))
         except StatewrightError as exc:
             fail(exc.detail)
 

@@ -80,6 +80,9 @@ def test_deploy_refuses_a_flow_naming_an_agent_not_deployed_and_deploys_a_folder
     assert refused.exit_code == 1
     named = "/states/add_to_nurture/agent: Task 'add_to_nurture' is assigned to agent 'bdr_concierge', which is not"
     assert named in refused.output
+    # every error, not only the first, and what to do about it
+    assert "/states/score/agent: Task 'score' is assigned to agent 'bdr_concierge'" in refused.output
+    assert "deploy the agents it names first, or together with it" in refused.output
     # a folder's flows are deployed together: one may start a flow whose file sorts after it
     (tmp_path / "flows").mkdir()
     child = {"id": "zz_child", "title": "Child", "initial": "end", "states": {"end": {"type": "final"}},
