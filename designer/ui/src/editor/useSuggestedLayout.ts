@@ -4,11 +4,13 @@
 // positions into the definition. Until the layout answers, a quick layered arrangement made here stands in.
 import { useEffect, useRef, useState } from "react";
 import type { Position, Workflow } from "../model/workflow";
-import { layOutFlow } from "./autoLayout";
+import { SERVER_LAYOUT_FROM, layOutFlow } from "./autoLayout";
 import { layeredLayout } from "./layeredLayout";
 import { useLayoutDirection } from "./layoutDirection";
 
 const NONE: Readonly<Record<string, Position>> = {};
+/** How long a big flow waits for its layout before the quick arrangement stands in. */
+const STAND_IN_AFTER_MS = 1500;
 const interim = new WeakSet<object>();
 
 /** True when some state has no saved position (a file written by hand, or states added in the JSON). */
@@ -29,10 +31,20 @@ export function useSuggestedLayout(workflow: Workflow | null): Readonly<Record<s
     if (!workflow || !needsLayout(workflow)) return;
     if (askedFor.current?.workflow === workflow && askedFor.current.direction === direction) return;
     const asked = { workflow, direction };
-    if (askedFor.current?.workflow !== workflow) {
+    const sameWorkflow = askedFor.current?.workflow === workflow;
+    askedFor.current = asked;
+    let standIn: number | undefined;
+    const showQuick = () => {
+      if (askedFor.current !== asked) return;
       const quick = layeredLayout(workflow);
       interim.add(quick);
       setSuggested(quick);
+    };
+    if (!sameWorkflow) {
+      // A big flow's layout comes from the server in a fraction of a second: drawing 150+ states twice (the
+      // stand-in, then the layout) costs more than the wait, so the stand-in shows only if the answer is slow.
+      if (Object.keys(workflow.states).length >= SERVER_LAYOUT_FROM) standIn = window.setTimeout(showQuick, STAND_IN_AFTER_MS);
+      else showQuick();
     } else {
       // A turn of direction: the old arrangement stands in until the new one comes.
       setSuggested((previous) => {
@@ -41,7 +53,6 @@ export function useSuggestedLayout(workflow: Workflow | null): Readonly<Record<s
         return stand;
       });
     }
-    askedFor.current = asked;
     layOutFlow(workflow, direction)
       .then((result) => {
         if (askedFor.current === asked) setSuggested(result.positions);
@@ -49,7 +60,8 @@ export function useSuggestedLayout(workflow: Workflow | null): Readonly<Record<s
       .catch(() => {
         // The layout worker could not start (a very old browser, a blocked script): keep the layered one.
         if (askedFor.current === asked) setSuggested(layeredLayout(workflow));
-      });
+      })
+      .finally(() => window.clearTimeout(standIn));
   }, [workflow, direction]);
   return suggested;
 }
