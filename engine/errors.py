@@ -42,6 +42,7 @@ class InvalidDefinition(StatewrightError):
 
     def __init__(self, findings: Sequence[Finding], source: str = "definition") -> None:
         self.findings = list(findings)
+        self.source = source
         errors = [f for f in self.findings if f.severity == "error"]
         first = errors[0] if errors else (self.findings[0] if self.findings else None)
         summary = f"{first.pointer or '/'}: {first.message}" if first else "no details"

@@ -65,7 +65,7 @@ def refusal_text(exc: InvalidDefinition) -> str:
     """Every error of a refused definition, one per line with its JSON pointer, and what to do when the flow
     names agents or subflows that are not deployed yet (deploy checks against what is deployed)."""
     errors = [f for f in exc.findings if f.severity == "error"]
-    lines = [exc.detail.split("; first:")[0] + ":"] + [f"  {f.pointer or '/'}: {f.message}" for f in errors]
+    lines = [f"{exc.source} has {len(errors)} error(s):"] + [f"  {f.pointer or '/'}: {f.message}" for f in errors]
     missing = sorted({_NOT_DEPLOYED_YET[f.code] for f in errors if f.code in _NOT_DEPLOYED_YET})
     if missing:
         lines.append(f"deploy the {' and '.join(missing)} it names first, or together with it (for example the "

@@ -9,8 +9,13 @@ import { graphvizLayout } from "./graphvizLayout";
 import type { Direction } from "./layoutDirection";
 
 /** From this many nodes on, the server lays the flow out. */
-export const SERVER_LAYOUT_FROM = 150;
+const SERVER_LAYOUT_FROM = 150;
 const CACHE_SIZE = 8;
+
+/** Whether a graph of this many nodes is laid out by the server (the one rule the canvas and layout share). */
+export function laidOutByServer(nodes: number): boolean {
+  return nodes >= SERVER_LAYOUT_FROM;
+}
 const cache = new Map<string, Promise<LaidOut>>();
 
 /** Lay the workflow (or a branch's machine) out in the given direction. */
@@ -19,7 +24,7 @@ export function layOutFlow(workflow: Workflow, direction: Direction): Promise<La
   const key = JSON.stringify(graph);
   const known = cache.get(key);
   if (known) return known;
-  const big = (graph.children?.length ?? 0) >= SERVER_LAYOUT_FROM;
+  const big = laidOutByServer(graph.children?.length ?? 0);
   const pending = (big ? graphvizLayout(graph, direction).catch(() => runElk(graph)) : runElk(graph)).catch((error: unknown) => {
     cache.delete(key);
     throw error;
