@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import InvalidInput
+from storage.codec import dump
 
 __all__ = ["MAX_DEFINITION_BYTES", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "JsonMeasure", "check_json", "measure_json"]
 
@@ -70,9 +71,43 @@ def measure_json(value: Any, *, stop_depth: int | None = None, stop_size: int | 
     return JsonMeasure(depth, deepest, size)
 
 
+def _within_depth(value: Any, max_depth: int) -> bool:
+    """Whether `value` nests no deeper than `max_depth`: a walk over its containers only, stopping early."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        level += 1
+        if level > max_depth:
+            return False
+        stack.extend((child, level) for child in children if isinstance(child, Mapping | list | tuple))
+    return True
+
+
+def _encoded_size(value: Any) -> int:
+    """Bytes of `value` as compact JSON (TypeError or ValueError when it is not plain JSON)."""
+    text = dump(value)
+    return len(text) if text.isascii() else len(text.encode("utf-8", errors="replace"))
+
+
 def check_json(value: Any, what: str, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_JSON_DEPTH) -> None:
     """Raise `InvalidInput` naming `what` when `value` nests deeper than `max_depth` or is larger than
-    `max_bytes` as compact JSON."""
+    `max_bytes` as compact JSON. Plain JSON within the depth is sized by encoding it (in C: every start and send
+    checks its input); anything else is measured by the walk, which also finds where it is deepest."""
+    if _within_depth(value, max_depth):
+        try:
+            size = _encoded_size(value)
+        except (TypeError, ValueError):  # not plain JSON (a NaN, an object): the walk estimates its size
+            pass
+        else:
+            if size > max_bytes:
+                raise InvalidInput(f"{what} is larger than {max_bytes:,} bytes as JSON; the limit is {max_bytes:,}")
+            return
     found = measure_json(value, stop_depth=max_depth, stop_size=max_bytes)
     if found.depth > max_depth:
         raise InvalidInput(f"{what} is nested more than {max_depth} levels deep (at {found.pointer()}…); "

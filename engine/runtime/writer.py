@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from engine import tracing
 from engine.definition import Agent, RetryRule
@@ -50,6 +50,7 @@ from engine.runtime.snapshot import (
     Snapshot,
 )
 from storage.approvals import ApprovalRecord, ApprovalStore
+from storage.codec import dump
 from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
@@ -192,20 +193,17 @@ class DecisionWriter:
     def _apply(self, tx: Transaction, instance: InstanceRecord, seq: int, effect: Effect, now: float, *,
                wanted: frozenset[str]) -> None:
         if isinstance(effect, RunAction):
-            payload: ActionPayload = {
-                "seq": seq, "state": effect.state, "action": effect.action, "input": effect.input,
-                "agent": effect.agent, "timeout_s": effect.timeout_s,
-                "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
-                "retry": _dumped(effect.retry)}
-            if effect.output_schema is not None:
-                payload["output_schema"] = effect.output_schema
+            own: dict[str, Any] = {"seq": seq, "input": effect.input}
             trace = tracing.current_carrier()
             if trace is not None:  # the worker's spans for this task join the trace that started it
-                payload["trace"] = trace
+                own["trace"] = trace
             if effect.idempotency_key is not None:
-                payload["idempotency_key"] = effect.idempotency_key
+                own["idempotency_key"] = effect.idempotency_key
+            task, text = _task_fields(effect)
+            payload = cast("ActionPayload", {**own, **task})
             JobStore(tx).enqueue(kind=JobKind.ACTION, key=action_job_key(instance.id, seq), payload=payload,
-                                 due_at=now, now=now, instance_id=instance.id, defer=True)
+                                 text=f"{dump(own)[:-1]},{text}", due_at=now, now=now, instance_id=instance.id,
+                                 defer=True)
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
         elif isinstance(effect, AwaitEvent):
@@ -314,6 +312,30 @@ def _dumped(rules: tuple[RetryRule, ...]) -> list[dict[str, Any]] | None:
             _DUMPED.clear()
         found = _DUMPED[id(rules)] = (rules, [rule.model_dump(mode="json") for rule in rules] or None)
     return found[1]
+
+
+# Per task (and agent version): the fields every action job of the task carries alike, and their JSON without
+# the opening brace, so that a job's payload text is its own fields' JSON joined to it, not all of it encoded
+# again (the retry rules and the output schema are most of it). The entry keeps the rules and schema it was
+# made from alive, so their ids are not reused while it stands.
+_TASK_FIELDS: dict[tuple[Any, ...], tuple[Any, Any, dict[str, Any], str]] = {}
+
+
+def _task_fields(effect: RunAction) -> tuple[dict[str, Any], str]:
+    key = (effect.state, effect.action, effect.agent, effect.timeout_s, effect.agent_version, effect.budget_limit,
+           id(effect.retry), id(effect.output_schema))
+    found = _TASK_FIELDS.get(key)
+    if found is None or found[0] is not effect.retry or found[1] is not effect.output_schema:
+        fields: dict[str, Any] = {
+            "state": effect.state, "action": effect.action, "agent": effect.agent, "timeout_s": effect.timeout_s,
+            "agent_version": effect.agent_version, "budget_limit": effect.budget_limit,
+            "retry": _dumped(effect.retry)}
+        if effect.output_schema is not None:
+            fields["output_schema"] = effect.output_schema
+        if len(_TASK_FIELDS) >= 4096:
+            _TASK_FIELDS.clear()
+        found = _TASK_FIELDS[key] = (effect.retry, effect.output_schema, fields, dump(fields)[1:])
+    return found[2], found[3]
 
 
 def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:

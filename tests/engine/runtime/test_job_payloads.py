@@ -66,3 +66,25 @@ def test_a_handler_reads_the_payload_it_was_queued_with(engine: Engine) -> None:
     engine.register("work")(lambda request: seen.append(request) or {})
     finished(engine, engine.start("flow", {}))
     assert [(r.action, r.state, r.input) for r in seen] == [("work", "work", {"greeting": "hi"})]
+
+
+def test_the_stored_payload_of_each_job_of_a_task_is_its_own(engine: Engine) -> None:
+    """Jobs of one task share its fields (retry rules, output schema, limits) and keep their own seq and input in
+    the stored JSON, as the worker reads it back."""
+    got = {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}}
+    state = task("work", input={"n": "n + 1"}, retry={"max_attempts": 2, "initial_interval_s": 0.5}, output="got")
+    engine.deploy(workflow({"work": state, "ok": final()}, [edge("work", "ok", "done")],
+                           context={"type": "object", "properties": {"n": {"type": "integer"}, "got": got}}))
+    first = engine.start("flow", {"n": 1})
+    second = engine.start("flow", {"n": 7})
+    (one,), (two,) = _jobs(engine, first.id), _jobs(engine, second.id)
+    for job, n in ((one, 1), (two, 7)):
+        _fits(job.payload, ActionPayload)
+        assert job.payload["seq"] == 1
+        assert job.payload["input"] == {"n": n + 1}
+        assert job.payload["output_schema"] == got
+        assert job.payload["retry"][0]["max_attempts"] == 2
+    assert {k: v for k, v in one.payload.items() if k != "input"} == {
+        k: v for k, v in two.payload.items() if k != "input"}
+    engine.register("work")(lambda request: {"n": request.input["n"]})
+    assert finished(engine, second).context["got"] == {"n": 8}
