@@ -35,6 +35,7 @@ from engine.runtime.writer import action_job_key
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobRecord, JobStore
 from storage.statuses import JobStatus
+from storage.timers import TimerStore
 from storage.transaction import Transaction
 
 __all__ = ["Worker"]
@@ -71,6 +72,7 @@ class Worker:
         self.memory = SharedMemory(rt.store, rt.clock)
         self._memory_swept = float("-inf")
         self.fold_budget_s = FOLD_BUDGET_S
+        self._timer_due: float | None = None  # the earliest armed timer, as the last claim saw it
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -91,6 +93,7 @@ class Worker:
                     if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
             wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
             instances = InstanceStore(tx).get_many(wanted)
+            self._timer_due = TimerStore(tx).next_due()  # the round's look at the timers, in the same transaction
             return [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
                     for j in jobs]
 
@@ -237,14 +240,14 @@ class Worker:
         """Fire due timers and schedules, then run one batch of jobs. Returns how much was done."""
         done = 0
         now = self.rt.clock.now()
-        due = next_timer_due(self.rt)
-        while due is not None and due <= now and fire_next_timer(self.rt):
-            done += 1
         done += self._schedules(now)
         self._sweep_memory(now)
-        claimed = self.claim()
+        claimed = self.claim()  # looks at the timers too: one transaction, not a read of its own each round
         if claimed:
             done += self.execute(claimed)
+        due = self._timer_due
+        while due is not None and due <= now and fire_next_timer(self.rt):
+            done += 1
         return done
 
     def _schedules(self, now: float) -> int:
