@@ -1,4 +1,5 @@
-"""Points in time as text: the one reading of RFC 3339 for the whole project.
+"""Points in time as text: the one reading of RFC 3339 in the project's code (CEL's `timestamp()` keeps its own,
+inside the CEL library; the ASL importer's `IsTimestamp` keeps the States Language's stricter one).
 
 A wait's deadline, the API's `since`/`until` and the sandbox calendar's `starts_at` are all read here, so
 each accepts the same texts and refuses the same ones with the same words. The writing side is
