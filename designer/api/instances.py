@@ -78,6 +78,7 @@ class InstanceController(Controller):
         since: Annotated[str | None, moment_parameter("Created at or after (RFC 3339).")] = None,
         until: Annotated[str | None, moment_parameter("Created before (RFC 3339).")] = None,
     ) -> Page[InstanceSummary]:
+        created_since, created_until = parse_moment(since, "since"), parse_moment(until, "until")  # malformed: 400
         if tenant is not None and tenant != me.tenant:
             return page.page([], 0)
         query = InstanceQuery(
@@ -86,8 +87,8 @@ class InstanceController(Controller):
             version=version,
             state=state_id,
             status=status,
-            since=parse_moment(since, "since"),
-            until=parse_moment(until, "until"),
+            since=created_since,
+            until=created_until,
         )
         found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
         return page.page([InstanceSummary.of(r) for r in found], total)

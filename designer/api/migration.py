@@ -25,7 +25,6 @@ __all__ = ["MigrationController"]
 
 WorkflowId = Annotated[str, PathParameter(max_length=128, description="The workflow's id.")]
 DraftId = Annotated[str, PathParameter(max_length=64, description="The draft's id.")]
-Version = Annotated[int, QueryParameter(ge=1, le=2_147_483_647)]
 _PAIR = r"[A-Za-z_][A-Za-z0-9_\-]*:[A-Za-z_][A-Za-z0-9_\-]*"
 MapPairs = Annotated[str | None, QueryParameter(
     name="map", max_length=8000, pattern=rf"^{_PAIR}(,{_PAIR})*$",

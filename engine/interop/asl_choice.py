@@ -33,6 +33,8 @@ OPERATORS = (
 )
 _EXPECTED: dict[str, tuple[type, ...]] = {"String": (str,), "Timestamp": (str,), "Numeric": (int, float),
                                           "Boolean": (bool,)}
+# The States Language's timestamp, stricter than engine.definition.moments (upper-case `T` and `Z` only): an
+# imported `IsTimestamp` keeps testing what the ASL rule tested, and exports back to it by this exact text
 _RFC3339 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
 _NUMERIC_TYPES = ("int", "uint", "double")
 

@@ -67,6 +67,8 @@ def to_datetime(seconds: float) -> datetime:
 
 @lru_cache(maxsize=256)
 def to_rfc3339(seconds: float) -> str:
+    """The one way the engine writes a time as text: UTC with `Z`, microseconds only when there are some
+    (`2030-01-01T09:00:00Z`). `engine.definition.moments.parse_rfc3339` reads it back."""
     moment = to_datetime(seconds)
     text = moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
     return text.replace("+00:00", "Z")

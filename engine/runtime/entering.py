@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from engine.definition import (
@@ -20,6 +19,7 @@ from engine.definition import (
 )
 from engine.definition.durations import parse_duration
 from engine.definition.expressions import ExpressionError
+from engine.definition.moments import parse_rfc3339
 from engine.runtime.effects import (
     ArmTimer,
     AwaitEvent,
@@ -52,12 +52,9 @@ def _deadline(source: str, scope: dict[str, Any]) -> float:
     if not isinstance(value, str):
         raise ExpressionError(source, "the deadline must give an RFC 3339 timestamp")
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_rfc3339(value)
     except ValueError as exc:
-        raise ExpressionError(source, f"'{value}' is not an RFC 3339 timestamp") from exc
-    if moment.tzinfo is None:
-        raise ExpressionError(source, f"'{value}' has no time zone")
-    return moment.timestamp()
+        raise ExpressionError(source, str(exc)) from exc
 
 
 # A task's retry rules, built once per state (states live as long as their compiled workflow; the entry keeps

@@ -56,3 +56,16 @@ def test_past_events_are_not_upcoming(tools: ToolRegistry, clock: ManualClock) -
         tools.call("calendar.events.create", {"title": "x", "organizer": REP, "starts_at": "tomorrow",
                                               "duration_minutes": 30, "attendees": []})
     assert bad.value.kind == "validation"
+
+
+def test_a_booking_takes_any_rfc_3339_spelling_and_refuses_a_time_without_an_offset(tools: ToolRegistry) -> None:
+    booking = {"title": "Call", "organizer": REP, "duration_minutes": 30, "attendees": [REP]}
+    booked = tools.call("calendar.events.create", {**booking, "starts_at": "2030-01-16t11:00:00.5+02:00"})
+    assert booked["event"]["starts_at"] == "2030-01-16T09:00:00Z"
+    booked = tools.call("calendar.events.create", {**booking, "starts_at": "2030-01-16t10:00:00z"})
+    assert booked["event"]["starts_at"] == "2030-01-16T10:00:00Z"
+    with pytest.raises(ToolError) as bad:
+        tools.call("calendar.events.create", {**booking, "starts_at": "2030-01-16T09:00:00"})
+    assert (bad.value.kind, bad.value.message) == (
+        "validation", "starts_at: '2030-01-16T09:00:00' has no UTC offset: end it with Z (UTC) or an offset such "
+                      "as +02:00")

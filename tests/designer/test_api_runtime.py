@@ -213,7 +213,19 @@ def test_listing_filters_and_pages(env: Env) -> None:
     }
     assert_problem(env.call("GET", "/api/instances?status=sleeping", "viewer"), 400, "bad-request")
     assert_problem(env.call("GET", "/api/instances?since=yesterday", "viewer"), 400, "bad-request")
+    assert_problem(env.call("GET", "/api/instances?since=true&tenant=globex", "viewer"), 400, "bad-request")
 
+
+
+@pytest.mark.parametrize("path", ["/api/instances", "/api/metrics", "/api/metrics/series"])
+def test_times_in_queries_take_any_rfc_3339_spelling_and_a_naive_one_is_a_400_naming_it(env: Env, path: str) -> None:
+    for since in ("2030-01-01t09:00:00z", "2030-01-01T11:00:00.25+02:00", "2030-01-01T09:00:00.123456789Z"):
+        assert env.call("GET", path, "viewer", params={"since": since, "until": "2030-01-02T09:00:00Z"}).is_success
+    body = assert_problem(env.call("GET", path, "viewer", params={"until": "2030-01-01T09:00:00"}), 400,
+                          "bad-request")
+    message = "'2030-01-01T09:00:00' has no UTC offset: end it with Z (UTC) or an offset such as +02:00"
+    assert body["errors"] == [{"message": message, "key": "until", "source": "query"}]
+    assert body["detail"] == f"Validation failed: query until: {message}"
 
 def test_send_refuses_events_the_state_does_not_take(env: Env) -> None:
     instance = _start(env, amount=500)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from agents.tools.errors import ToolError
 from agents.tools.sandbox.store import SandboxStore, derived_id, random_id, rfc3339, row_json
 from agents.tools.sandbox.tables import CalendarEventRow
+from engine.definition.moments import parse_rfc3339
 from engine.runtime.clock import to_datetime
 
 __all__ = ["BUSINESS_HOURS_UTC", "SandboxCalendar"]
@@ -25,12 +26,9 @@ def _event(row: CalendarEventRow) -> Json:
 
 def _parse(moment: str) -> float:
     try:
-        parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        return parse_rfc3339(moment)
     except ValueError as exc:
-        raise ToolError("calendar.events.create", "validation", f"'{moment}' is not an RFC 3339 time") from exc
-    if parsed.tzinfo is None:
-        raise ToolError("calendar.events.create", "validation", f"'{moment}' has no time zone")
-    return parsed.timestamp()
+        raise ToolError("calendar.events.create", "validation", f"starts_at: {exc}") from exc
 
 
 def _first_candidate(now: float) -> datetime:

@@ -17,6 +17,7 @@ from engine.validation.checks.approvals import (
     find_missing_timeout_paths,
 )
 from engine.validation.checks.dataflow import find_unknown_variables
+from engine.validation.checks.deadlines import find_deadlines_that_are_not_times
 from engine.validation.checks.error_kinds import (
     find_unknown_error_kinds,
     find_unreachable_catches,
@@ -70,6 +71,7 @@ CODES: dict[str, Severity] = {
     "ambiguous-transition": "error",
     "guard-syntax": "error",
     "expression-too-costly": "error",
+    "deadline-not-a-time": "error",
     "missing-approval-outcome": "error",
     "missing-done-path": "error",
     "unknown-policy": "error",
@@ -112,6 +114,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_ask_into_output,
     find_approval_slas_at_risk,
     find_maps_without_results,
+    find_deadlines_that_are_not_times,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from runtime_support import assert_consistent, edge, final, workflow
 
 from engine.definition import Workflow
@@ -33,6 +34,35 @@ def test_a_deadline_wait_fires_at_the_computed_time(engine: Engine, clock: Manua
     engine.run_until_idle()
     assert engine.get(run.id).state == "go"
 
+
+
+def _deadline_from_context() -> Workflow:
+    return workflow({"hold": {"type": "wait", "deadline": "at"}, "go": final()}, [edge("hold", "go", "done")],
+                    context={"type": "object", "properties": {"at": {"type": "string"}}})
+
+
+@pytest.mark.parametrize("at", ["2030-01-15T13:00:00Z", "2030-01-15t13:00:00z", "2030-01-15T15:00:00+02:00",
+                                "2030-01-15T12:59:59.5-00:00"])
+def test_a_deadline_in_any_rfc_3339_spelling_fires_at_that_instant(engine: Engine, clock: ManualClock,
+                                                                   at: str) -> None:
+    engine.deploy(_deadline_from_context())
+    run = engine.start("flow", {"at": at})
+    clock.advance(3600 - 1)
+    engine.run_until_idle()
+    assert engine.get(run.id).state == "hold"
+    clock.advance(1)
+    engine.run_until_idle()
+    assert engine.get(run.id).state == "go"
+
+
+def test_a_deadline_without_an_offset_fails_the_instance_saying_so(engine: Engine) -> None:
+    engine.deploy(_deadline_from_context())
+    run = engine.start("flow", {"at": "2030-01-15T13:00:00"})
+    failed = engine.get(run.id)
+    assert failed.status == "failed"
+    assert failed.error is not None
+    assert failed.error["payload"] == {"kind": "input", "message": "at: '2030-01-15T13:00:00' has no UTC offset: "
+                                                                   "end it with Z (UTC) or an offset such as +02:00"}
 
 def _payment() -> Workflow:
     return workflow(

@@ -23,6 +23,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "ambiguous-transition": [("/transitions/1", ("check",), (0, 1))],
     "guard-syntax": [("/transitions/2/guard", (), (2,))],
     "expression-too-costly": [("/transitions/2/guard", (), (2,))],
+    "deadline-not-a-time": [("/states/cutoff/deadline", ("cutoff",), ())],
     "missing-approval-outcome": [("/states/review", ("review",), ())],
     "missing-done-path": [("/states/check", ("check",), ())],
     "unknown-subflow": [("/states/open/workflow", ("open",), ())],

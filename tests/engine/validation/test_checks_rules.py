@@ -203,6 +203,32 @@ def set_field(document: dict[str, Any], field: str) -> None:
         document["starts_on"] = [{"event": "placed", "context": {"amount": BROKEN}}]
 
 
+@pytest.mark.parametrize(("deadline", "why"), [
+    ("'2030-01-01T09:00:00'", "'2030-01-01T09:00:00' has no UTC offset: end it with Z (UTC) or an offset such as "
+                              "+02:00."),
+    ("'2030-01-01 09:00:00Z'", "'2030-01-01 09:00:00Z' is not an RFC 3339 time such as 2030-01-01T09:00:00Z."),
+    ("'2030-02-30T09:00:00Z'", "'2030-02-30T09:00:00Z' is not a time that exists: day is out of range for month."),
+    ("42", "it gives int 42, not an RFC 3339 time."),
+    ("timestamp('2030-01-01T09:00:00')", "Function 'timestamp' error"),
+])
+def test_a_constant_deadline_the_engine_could_not_wait_for_is_a_finding(order: dict[str, Any], deadline: str,
+                                                                        why: str) -> None:
+    insert_state(order, {"type": "wait", "deadline": deadline})
+    order["transitions"].pop()  # a wait does not fail
+    (finding,) = findings(order)
+    assert (finding.code, finding.pointer, finding.states) == ("deadline-not-a-time", "/states/hold/deadline",
+                                                               ("hold",))
+    assert finding.message.startswith(f"The deadline of 'hold' is not a time to wait for: {why}")
+
+
+@pytest.mark.parametrize("deadline", ["'2030-01-01t09:00:00z'", "'2030-01-01T11:00:00.250+02:00'",
+                                      "timestamp('2030-01-01T09:00:00Z')", "timestamp(now) + duration('1h')",
+                                      "string(amount)"])
+def test_a_deadline_that_is_a_time_or_reads_a_variable_passes(order: dict[str, Any], deadline: str) -> None:
+    insert_state(order, {"type": "wait", "deadline": deadline})
+    order["transitions"].pop()
+    assert findings(order) == []
+
 @pytest.mark.parametrize(
     ("field", "pointer", "words"),
     [
