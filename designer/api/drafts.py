@@ -6,6 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
@@ -58,6 +59,8 @@ class DraftController(Controller):
         status_code=HTTP_201_CREATED,
         guards=[requires("edit_drafts")],
         summary="Create a draft (200 with the existing one when an untouched draft of that version exists)",
+        responses={HTTP_200_OK: ResponseSpec(DraftRead, description="An untouched draft of that version exists "
+                                             "already: it is returned instead of a copy")},
         sync_to_thread=True,
     )
     def create_draft(

@@ -6421,6 +6421,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description An untouched draft of that version exists already: it is returned instead of a copy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
             /** @description Document created, URL follows */
             201: {
                 headers: {
