@@ -193,8 +193,8 @@ def json_value(value: Any) -> Any:
     """A CEL result as JSON: timestamps become RFC 3339 text, durations seconds, bytes text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, datetime):  # CEL's timestamps are aware: written as every time is (engine.runtime.clock)
+        return to_rfc3339(value.timestamp())
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, bytes):
