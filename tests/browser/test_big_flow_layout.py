@@ -17,12 +17,12 @@ pytestmark = pytest.mark.browser
 SIZE = 160
 
 
-def big_flow() -> dict[str, Any]:
+def big_flow(size: int = SIZE) -> dict[str, Any]:
     """A chain of tasks, each with an error path to one final state, and a choice every tenth state."""
     states: dict[str, Any] = {}
     transitions: list[dict[str, Any]] = []
-    for i in range(SIZE - 2):
-        sid, nxt = f"s{i}", (f"s{i + 1}" if i + 1 < SIZE - 2 else "done")
+    for i in range(size - 2):
+        sid, nxt = f"s{i}", (f"s{i + 1}" if i + 1 < size - 2 else "done")
         if i % 10 == 9:
             states[sid] = {"type": "choice", "title": f"Route {i}"}
             transitions += [

@@ -5,7 +5,6 @@ import {
   Background,
   ControlButton,
   Controls,
-  MiniMap,
   Panel,
   ReactFlow,
   useReactFlow,
@@ -30,6 +29,7 @@ import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
 import TransitionEdgeView from "./TransitionEdgeView";
 import CanvasBar from "./CanvasBar";
+import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
 import { FIT_EVENT, readableViewport, type Insets } from "./readableFit";
 
@@ -304,9 +304,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         <Panel position="top-left">
           <CanvasBar workflow={workflow} direction={direction} onJump={jumpTo} />
         </Panel>
-        {mapShown && (
-          <MiniMap pannable zoomable ariaLabel="Minimap of the workflow" nodeClassName={miniMapClass} style={MINIMAP_STYLE} />
-        )}
+        {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
             ⤢
