@@ -278,13 +278,30 @@ class InstanceMemory:
     (`memory.global`). Each call is a short transaction of its own, apart from the one the handler's outcome
     is committed in: what a handler writes stays written even if its attempt then fails."""
 
+    __slots__ = ("_database", "_global", "_instance", "_workflow")
+
     def __init__(self, database: _Database, instance: InstanceRecord) -> None:
-        if instance.parent_id is None:
-            workflow = _fixed(_Place(instance.tenant, f"workflow:{instance.id}"))
-        else:
-            workflow = partial(_ROOTS.of_record, instance=instance)
-        self.workflow = ScopedMemory(database, workflow)
-        self.global_ = ScopedMemory(database, _fixed(_Place(instance.tenant, GLOBAL)))
+        # made when a handler first reaches for them: every action gets this view, few use it
+        self._database, self._instance = database, instance
+        self._workflow: ScopedMemory | None = None
+        self._global: ScopedMemory | None = None
+
+    @property
+    def workflow(self) -> ScopedMemory:
+        if self._workflow is None:
+            instance = self._instance
+            if instance.parent_id is None:
+                place = _fixed(_Place(instance.tenant, f"workflow:{instance.id}"))
+            else:
+                place = partial(_ROOTS.of_record, instance=instance)
+            self._workflow = ScopedMemory(self._database, place)
+        return self._workflow
+
+    @property
+    def global_(self) -> ScopedMemory:
+        if self._global is None:
+            self._global = ScopedMemory(self._database, _fixed(_Place(self._instance.tenant, GLOBAL)))
+        return self._global
 
 
 class SharedMemory:

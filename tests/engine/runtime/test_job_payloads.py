@@ -3,11 +3,17 @@ requires, no key it does not name, and the stored JSON unchanged by the typing (
 
 from __future__ import annotations
 
+import json
+from dataclasses import fields, replace
+from pathlib import Path
 from typing import Any
 
 from runtime_support import edge, final, finished, task, workflow
 
+from engine.definition import Agent
 from engine.runtime.actions import ActionRequest
+from engine.runtime.agent_policies import under_agent
+from engine.runtime.effects import RunAction
 from engine.runtime.engine import Engine
 from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, DeliverPayload, JobKind
 from storage.jobs import JobRecord, JobStore
@@ -88,3 +94,16 @@ def test_the_stored_payload_of_each_job_of_a_task_is_its_own(engine: Engine) -> 
         k: v for k, v in two.payload.items() if k != "input"}
     engine.register("work")(lambda request: {"n": request.input["n"]})
     assert finished(engine, second).context["got"] == {"n": 8}
+
+
+def test_a_task_under_an_agent_keeps_every_field_of_its_action() -> None:
+    """The agent's limits are added to the task's action, and nothing else of it is lost on the way."""
+    shipped = json.loads((Path(__file__).parents[3] / "definitions/agents/bdr_concierge.json").read_text())
+    agent = Agent.model_validate({**shipped, "version": "2.0.0",
+                                  "policies": {**shipped.get("policies", {}), "timeout_seconds": 5,
+                                               "budget_limit": 0.5}})
+    action = RunAction("s", "act", {"x": 1}, agent="a", timeout_s=30.0, output_schema={"type": "object"},
+                       idempotency_key="k")
+    (bounded,) = under_agent([action], agent)
+    assert bounded == replace(action, timeout_s=5.0, agent_version="2.0.0", budget_limit=0.5)
+    assert {f.name for f in fields(RunAction)} == {f.name for f in fields(bounded)}
