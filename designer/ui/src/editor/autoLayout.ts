@@ -4,7 +4,7 @@
 // ELK after all when the server cannot answer. Results are remembered by the graph's shape, so the canvas
 // (which draws the routes) and the command (which saves the positions) share one computation.
 import type { Workflow } from "../model/workflow";
-import { elkGraph, runElk, type LaidOut } from "./elkLayout";
+import { busyStates, elkGraph, runElk, type LaidOut } from "./elkLayout";
 import { graphvizLayout } from "./graphvizLayout";
 import type { Direction } from "./layoutDirection";
 
@@ -12,20 +12,23 @@ import type { Direction } from "./layoutDirection";
 const SERVER_LAYOUT_FROM = 150;
 const CACHE_SIZE = 8;
 
-/** Whether a graph of this many nodes is laid out by the server (the one rule the canvas and layout share). */
-export function laidOutByServer(nodes: number): boolean {
-  return nodes >= SERVER_LAYOUT_FROM;
+/** Whether the server lays this flow out (the one rule the canvas and layout share): a big one, or one with a
+ * busy state other than a final (see elkLayout.ts), which ELK cannot lay out in reasonable time. */
+export function laidOutByServer(workflow: Workflow): boolean {
+  return Object.keys(workflow.states).length >= SERVER_LAYOUT_FROM || busyStates(workflow).others.size > 0;
 }
 const cache = new Map<string, Promise<LaidOut>>();
 
 /** Lay the workflow (or a branch's machine) out in the given direction. */
 export function layOutFlow(workflow: Workflow, direction: Direction): Promise<LaidOut> {
-  const graph = elkGraph(workflow, direction);
+  const busy = busyStates(workflow);
+  const graph = elkGraph(workflow, direction, busy.finals);
   const key = JSON.stringify(graph);
   const known = cache.get(key);
   if (known) return known;
-  const big = laidOutByServer(graph.children?.length ?? 0);
-  const pending = (big ? graphvizLayout(graph, direction).catch(() => runElk(graph)) : runElk(graph)).catch((error: unknown) => {
+  // ELK, when the server cannot: without the edges into any busy state, which it could not lay out in time
+  const fallback = () => runElk(busy.others.size ? elkGraph(workflow, direction, new Set([...busy.finals, ...busy.others])) : graph);
+  const pending = (laidOutByServer(workflow) ? graphvizLayout(graph, direction).catch(fallback) : runElk(graph)).catch((error: unknown) => {
     cache.delete(key);
     throw error;
   });

@@ -29,11 +29,14 @@ export interface LaidOut {
 
 const LABEL_HEIGHT = 20;
 const LABEL_CHAR_WIDTH = 6.6;
-/** In a flow this big, a final state that many states lead to (every task's `error` → `failed`) is laid
- * out without those edges: each would cross every layer in between, and ELK's time grows with the square
- * of them (a 300-state flow: seconds instead of minutes). They are drawn as plain steps instead. */
+/** In a flow this big, a state that many states lead to (every task's `error` → `failed`, or to one
+ * escalation step) is *busy*: each of those edges would cross every layer in between, and ELK's time grows
+ * with the square of them — 120 states with 30 edges into one step took 82 s, and 150 with 60 overflowed its
+ * stack. A busy final is laid out by ELK without those edges, drawn as plain steps; a flow with any other
+ * busy state is laid out by the server, which sets such a state apart (designer/canvas_layout.py, the same
+ * thresholds), and by ELK without its edges only if the server cannot. */
 const BIG_FLOW = 60;
-const BUSY_FINAL = 8;
+const BUSY_FAN_IN = 8;
 
 let engine: InstanceType<typeof ELK> | null = null;
 
@@ -54,7 +57,25 @@ export function portOffsets(width: number, height: number, direction: Direction)
     : { in: { x: 0, y: height / 2 }, out: { x: width, y: height / 2 } };
 }
 
-export function elkGraph(workflow: Workflow, direction: Direction): ElkNode {
+/** The busy states of a flow (see BIG_FLOW): the finals, and the others. */
+export function busyStates(workflow: Workflow): { finals: ReadonlySet<string>; others: ReadonlySet<string> } {
+  const finals = new Set<string>();
+  const others = new Set<string>();
+  if (Object.keys(workflow.states).length <= BIG_FLOW) return { finals, others };
+  const fanIn = new Map<string, number>();
+  for (const t of workflow.transitions) {
+    const sources = t.source === ANY_SOURCE ? 1 : Array.isArray(t.source) ? t.source.length : 1;
+    fanIn.set(t.dest, (fanIn.get(t.dest) ?? 0) + sources);
+  }
+  for (const [id, count] of fanIn) {
+    const type = workflow.states[id]?.type;
+    if (count >= BUSY_FAN_IN && type) (type === "final" ? finals : others).add(id);
+  }
+  return { finals, others };
+}
+
+/** The ELK graph of a flow, without the edges into the states `skipped` (by default its busy finals). */
+export function elkGraph(workflow: Workflow, direction: Direction, skipped: ReadonlySet<string> = busyStates(workflow).finals): ElkNode {
   const children: ElkNode[] = [];
   const node = (id: string, width: number, height: number): ElkNode => {
     const ports = portOffsets(width, height, direction);
@@ -76,7 +97,6 @@ export function elkGraph(workflow: Workflow, direction: Direction): ElkNode {
   }
   const edges: ElkExtendedEdge[] = [];
   let anyUsed = false;
-  const skipped = busyFinals(workflow);
   workflow.transitions.forEach((t, index) => {
     if (!(t.dest in workflow.states) || skipped.has(t.dest)) return;
     const label = transitionLabel(t) || "auto";
@@ -115,18 +135,6 @@ export function elkGraph(workflow: Workflow, direction: Direction): ElkNode {
     children,
     edges,
   };
-}
-
-function busyFinals(workflow: Workflow): Set<string> {
-  const busy = new Set<string>();
-  if (Object.keys(workflow.states).length <= BIG_FLOW) return busy;
-  const fanIn = new Map<string, number>();
-  for (const t of workflow.transitions) {
-    const sources = t.source === ANY_SOURCE ? 1 : Array.isArray(t.source) ? t.source.length : 1;
-    fanIn.set(t.dest, (fanIn.get(t.dest) ?? 0) + sources);
-  }
-  for (const [id, count] of fanIn) if (count >= BUSY_FINAL && workflow.states[id]?.type === "final") busy.add(id);
-  return busy;
 }
 
 function readResult(laid: ElkNode): LaidOut {

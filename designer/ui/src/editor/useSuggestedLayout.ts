@@ -43,7 +43,7 @@ export function useSuggestedLayout(workflow: Workflow | null): Readonly<Record<s
     if (!sameWorkflow) {
       // A big flow's layout comes from the server in a fraction of a second: drawing 150+ states twice (the
       // stand-in, then the layout) costs more than the wait, so the stand-in shows only if the answer is slow.
-      if (laidOutByServer(Object.keys(workflow.states).length)) standIn = window.setTimeout(showQuick, STAND_IN_AFTER_MS);
+      if (laidOutByServer(workflow)) standIn = window.setTimeout(showQuick, STAND_IN_AFTER_MS);
       else showQuick();
     } else {
       // A turn of direction: the old arrangement stands in until the new one comes.
