@@ -72,7 +72,8 @@ class Worker:
         self.memory = SharedMemory(rt.store, rt.clock)
         self._memory_swept = float("-inf")
         self.fold_budget_s = FOLD_BUDGET_S
-        self._timer_due: float | None = None  # the earliest armed timer, as the last claim saw it
+        # the earliest armed timer as the last claim saw it (-inf: not looked yet, so the first round looks)
+        self._timer_due: float | None = float("-inf")
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -237,18 +238,30 @@ class Worker:
 
     # --- loops ----------------------------------------------------------------------------------------
     def run_once(self) -> int:
-        """Fire due timers and schedules, then run one batch of jobs. Returns how much was done."""
-        done = 0
+        """Fire due timers and schedules, then run one batch of jobs. Returns how much was done.
+
+        Which timers are due is read in the claim's transaction (not in a read of its own each round): timers
+        the last claim saw due fire first, as a deadline should come before work still waiting; any the claim
+        of this round finds due (armed meanwhile) fire after its batch."""
+        done = self._fire_timers()
         now = self.rt.clock.now()
         done += self._schedules(now)
         self._sweep_memory(now)
-        claimed = self.claim()  # looks at the timers too: one transaction, not a read of its own each round
+        claimed = self.claim()
         if claimed:
             done += self.execute(claimed)
+        return done + self._fire_timers()
+
+    def _fire_timers(self) -> int:
+        """Fire the due timers, if the earliest the last claim saw is due; how many."""
         due = self._timer_due
-        while due is not None and due <= now and fire_next_timer(self.rt):
-            done += 1
-        return done
+        if due is None or due > self.rt.clock.now():
+            return 0
+        fired = 0
+        while fire_next_timer(self.rt):
+            fired += 1
+        self._timer_due = None  # none is due now; the next claim looks again
+        return fired
 
     def _schedules(self, now: float) -> int:
         """Start due cron instances; the schedules are re-read when one falls due or every few seconds."""
