@@ -73,17 +73,26 @@ def laid_out(page: Page) -> None:
     page.wait_for_timeout(400)
 
 
-def test_big_flow_without_positions_opens_laid_out_by_the_server(server: LiveServer, sign_in: SignIn) -> None:
+def open_laid_out(server: LiveServer, sign_in: SignIn, flow: dict[str, Any]) -> tuple[Page, list[str]]:
+    """The flow as a new draft, opened at 1440x900 and laid out; the requests the page made."""
     page = sign_in("analyst")
     page.set_viewport_size({"width": 1440, "height": 900})
     asked: list[str] = []
     page.on("request", lambda request: asked.append(f"{request.method} {request.url}"))
-    draft = server.api("POST", "/api/drafts", {"content": big_flow()}, token=server.token("analyst"))
+    draft = server.api("POST", "/api/drafts", {"content": flow}, token=server.token("analyst"))
     page.goto(f"/drafts/{draft['id']}")
     laid_out(page)
+    return page, asked
 
+
+def assert_laid_out_by_server(asked: list[str]) -> None:
     assert any(a.startswith("POST ") and a.endswith("/api/layout/canvas") for a in asked), "not laid out by the server"
-    assert not [a for a in asked if "elk-worker" in a], "ELK was started for a big flow"
+    assert not [a for a in asked if "elk-worker" in a], "ELK was started for a flow the server lays out"
+
+
+def test_big_flow_without_positions_opens_laid_out_by_the_server(server: LiveServer, sign_in: SignIn) -> None:
+    page, asked = open_laid_out(server, sign_in, big_flow())
+    assert_laid_out_by_server(asked)
     boxes = drawn_boxes(page)
     assert len(boxes) >= 5, "too few states drawn at fit"
     assert overlapping(boxes) == []
@@ -127,16 +136,8 @@ def test_a_flow_with_a_shared_escalation_step_is_laid_out_by_the_server(server: 
                                                                           sign_in: SignIn) -> None:
     """100 states, 30 of them leading to one escalation step: ELK in the browser took 82 s on such a flow (and
     overflowed its stack at 150 states and 60 such edges); the server sets the shared step apart instead."""
-    page = sign_in("analyst")
-    page.set_viewport_size({"width": 1440, "height": 900})
-    asked: list[str] = []
-    page.on("request", lambda request: asked.append(f"{request.method} {request.url}"))
-    draft = server.api("POST", "/api/drafts", {"content": escalating_flow()}, token=server.token("analyst"))
-    page.goto(f"/drafts/{draft['id']}")
-    laid_out(page)
-
-    assert any(a.startswith("POST ") and a.endswith("/api/layout/canvas") for a in asked), "not laid out by the server"
-    assert not [a for a in asked if "elk-worker" in a], "ELK was started for a flow it cannot lay out in time"
+    page, asked = open_laid_out(server, sign_in, escalating_flow())
+    assert_laid_out_by_server(asked)
     placed = flow_positions(page)  # a flow under 120 states has every state in the page
     assert len(placed) == 100
     chain = [placed[f"s{i}"] for i in range(97)]

@@ -14,8 +14,8 @@ const CACHE_SIZE = 8;
 
 /** Whether the server lays this flow out (the one rule the canvas and layout share): a big one, or one with a
  * busy state other than a final (see elkLayout.ts), which ELK cannot lay out in reasonable time. */
-export function laidOutByServer(workflow: Workflow): boolean {
-  return Object.keys(workflow.states).length >= SERVER_LAYOUT_FROM || busyStates(workflow).others.size > 0;
+export function laidOutByServer(workflow: Workflow, busy = busyStates(workflow)): boolean {
+  return Object.keys(workflow.states).length >= SERVER_LAYOUT_FROM || busy.others.size > 0;
 }
 const cache = new Map<string, Promise<LaidOut>>();
 
@@ -28,7 +28,7 @@ export function layOutFlow(workflow: Workflow, direction: Direction): Promise<La
   if (known) return known;
   // ELK, when the server cannot: without the edges into any busy state, which it could not lay out in time
   const fallback = () => runElk(busy.others.size ? elkGraph(workflow, direction, new Set([...busy.finals, ...busy.others])) : graph);
-  const pending = (laidOutByServer(workflow) ? graphvizLayout(graph, direction).catch(fallback) : runElk(graph)).catch((error: unknown) => {
+  const pending = (laidOutByServer(workflow, busy) ? graphvizLayout(graph, direction).catch(fallback) : runElk(graph)).catch((error: unknown) => {
     cache.delete(key);
     throw error;
   });
