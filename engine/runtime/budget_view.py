@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from engine.runtime.clock import to_datetime
@@ -11,18 +12,14 @@ from storage.transaction import Transaction
 __all__ = ["budget_variable", "month_of"]
 
 
-_MONTH_OF_DAY: dict[int, str] = {}  # UTC day number -> its month, "YYYY-MM"
-
-
 def month_of(now: float) -> str:
     """The UTC month of `now`, as budgets count it (looked up by day: every task under an agent asks)."""
-    day = int(now // 86_400)
-    found = _MONTH_OF_DAY.get(day)
-    if found is None:
-        if len(_MONTH_OF_DAY) >= 4096:
-            _MONTH_OF_DAY.clear()
-        found = _MONTH_OF_DAY[day] = to_datetime(day * 86_400.0).strftime("%Y-%m")
-    return found
+    return _month_of_day(int(now // 86_400))
+
+
+@lru_cache(maxsize=64)
+def _month_of_day(day: int) -> str:
+    return to_datetime(day * 86_400.0).strftime("%Y-%m")
 
 
 def budget_variable(tx: Transaction, tenant: str, now: float) -> dict[str, Any]:
