@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from litestar import get
@@ -10,6 +11,7 @@ from pydantic import BaseModel
 __all__ = ["Health", "health"]
 
 
+@cache  # reading the installed distribution's metadata costs about a millisecond: once a process
 def _version() -> str:
     try:
         return version("statewright")
