@@ -39,3 +39,7 @@ if [[ ! -f $stamp ]]; then
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
+# The project's own modules as bytecode, as pip compiles what it installs into site-packages: where
+# PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile them again in every process it starts (about
+# 0.1 s of each `statewright` command on a 2-CPU machine). Up-to-date files are skipped.
+.venv/bin/python -m compileall -q -j 0 agents designer engine storage >/dev/null
