@@ -135,6 +135,14 @@ def test_a_list_that_is_no_list_or_too_long_takes_the_error_path(engine: Engine,
     assert _items(engine, done.id) == []
 
 
+@pytest.mark.parametrize(("leads", "named"), [("abc", "a string"), ({"a": 1}, "an object"), (None, "null"),
+                                              (3, "a number"), (True, "a boolean")])
+def test_a_list_that_is_no_list_is_named_by_its_json_type(engine: Engine, leads: Any, named: str) -> None:
+    engine.deploy(_mapping())
+    done = engine.start("squad", {"leads": leads})
+    assert engine.history(done.id)[-1].payload["message"] == f"'leads' gave {named}, not a list"
+
+
 def test_cancelling_the_parent_cancels_its_running_items(engine: Engine) -> None:
     engine.deploy(_mapping(max_concurrency=2))
     _scorer(engine)
