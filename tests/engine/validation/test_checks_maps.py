@@ -101,3 +101,12 @@ def test_the_iterator_reads_the_workflows_context_through_the_item_input() -> No
     document = _flow(input={"item": "item", "index": "index", "leads": "leads"})
     document["states"]["each"]["iterator"]["states"]["score"]["input"]["first"] = "leads[0]"
     assert _found(document) == found == []
+
+
+def test_a_map_failure_may_be_caught_by_its_kinds_without_a_warning() -> None:
+    """map_failed, map_items and map_too_large are the engine's own kinds (the map state fires them as `error`)."""
+    document = _flow()
+    document["states"]["bad_list"] = {"type": "final", "outcome": "failure"}
+    document["transitions"].insert(1, {"source": "each", "trigger": "error", "dest": "bad_list", "priority": 1,
+                                       "errors": ["map_items", "map_too_large", "map_failed"]})
+    assert [code for code, _ in _found(document)] == []
