@@ -11,13 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-__all__ = ["ANY_ERROR", "ENGINE_ERROR_KINDS", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS", "ErrorKind"]
+__all__ = [
+    "ANY_ERROR", "ENGINE_ERROR_KINDS", "ERROR_KIND_PATTERN", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS", "ErrorKind",
+]
 
 ANY_ERROR: Literal["*"] = "*"
 
+ERROR_KIND_PATTERN = r"^(\*|[A-Za-z_][A-Za-z0-9_\-.]*)$"
+
 ErrorKind = Annotated[
     str,
-    Field(pattern=r"^(\*|[A-Za-z_][A-Za-z0-9_\-.]*)$", max_length=128,
+    Field(pattern=ERROR_KIND_PATTERN, max_length=128,
           description="An error kind, e.g. 'timeout' or 'rate_limited'; '*' is every kind."),
 ]
 
