@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from litestar._signature.types import ExtendedMsgSpecValidationError
 from litestar.plugins.pydantic import PydanticInitPlugin
 from pydantic import BaseModel, ValidationError
 
@@ -39,16 +40,26 @@ def _with_integer_at(value: Any, location: _Location) -> Any:
     return value
 
 
+def _at_their_places(error: ValidationError) -> ExtendedMsgSpecValidationError:
+    """Each error at its place in the body (`data.mapping.a`), as Litestar's own pydantic decoder reports them:
+    a pydantic ValidationError would reach the client as one dump of text under the key 'data'."""
+    errors = [{**e, "loc": ("data", *e["loc"])} for e in error.errors(include_url=False, include_input=False)]
+    return ExtendedMsgSpecValidationError(errors=errors)
+
+
 def _decode(model: type[BaseModel], value: Any) -> BaseModel:
     try:
         return model.model_validate(value, strict=True)
     except ValidationError as error:
         whole = [e["loc"] for e in error.errors() if e["type"] == "int_type" and _whole_number(e["input"])]
         if not whole:
-            raise
+            raise _at_their_places(error) from error
     for location in whole:
         value = _with_integer_at(value, location)
-    return model.model_validate(value, strict=True)
+    try:
+        return model.model_validate(value, strict=True)
+    except ValidationError as error:
+        raise _at_their_places(error) from error
 
 
 class JsonSchemaTypedBodies(PydanticInitPlugin):

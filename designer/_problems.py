@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
+from enum import Enum
 from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 
 from designer.errors import LoginThrottled
@@ -85,8 +87,30 @@ def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Resp
     )
 
 
+def _as_the_request_spells_it(request: Request[Any, Any, Any], errors: list[Any]) -> list[Any]:
+    """Each error with its key as the request spells it — a parameter's own `name` (`?from=`), not the handler's
+    argument (`from_version`) — its source as a word (`query`, not `ParamType.QUERY`), and a pattern it failed
+    followed by the parameter's description, which says the pattern in words."""
+    handler = request.scope.get("route_handler")
+    parameters = getattr(getattr(handler, "parsed_fn_signature", None), "parameters", {})
+    return [_spelt(error, parameters) if isinstance(error, dict) else error for error in errors]
+
+
+def _spelt(error: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    spelt = dict(error)
+    if isinstance(spelt.get("source"), Enum):
+        spelt["source"] = spelt["source"].value
+    kwarg = getattr(parameters.get(str(spelt.get("key"))), "kwarg_definition", None)
+    if not isinstance(kwarg, ParameterKwarg):
+        return spelt
+    spelt["key"] = kwarg.name or spelt.get("key")
+    if kwarg.description and "matching regex" in str(spelt.get("message")):
+        spelt["message"] = f"{spelt['message']} — {kwarg.description}"
+    return spelt
+
+
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    errors = exc.extra if isinstance(exc.extra, list) else None
+    errors = _as_the_request_spells_it(request, exc.extra) if isinstance(exc.extra, list) else None
     detail = exc.detail if exc.detail and exc.detail != "Bad Request" else "the request is malformed"
     if errors:
         first = errors[0]

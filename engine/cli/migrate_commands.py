@@ -8,7 +8,6 @@ deployed, the same version twice, a mapping naming states the versions do not ha
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +15,7 @@ import typer
 from rich.table import Table
 
 from engine.cli.engine_options import Db, Format, open_engine, reporting
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stdout
 from engine.errors import DefinitionNotFound, InvalidInput
 
 if TYPE_CHECKING:
@@ -28,10 +27,15 @@ __all__ = ["register_migrate_commands"]
 def _mapping(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
+    if not path.is_file():
+        fail(f"--map {path}: no such file", ExitCode.UNREADABLE)
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        fail(f"--map {path}: {exc}", ExitCode.UNREADABLE)
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"--map {path} is not UTF-8 text", ExitCode.UNREADABLE)
+    except OSError as exc:
+        fail(f"--map {path} cannot be read: {exc.strerror or exc}", ExitCode.UNREADABLE)
+    found = json_argument(text, f"--map {path}")
     if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
         fail(f'--map {path}: give a JSON object of old state to new state, e.g. {{"review": "approval"}}',
              ExitCode.UNREADABLE)

@@ -25,7 +25,7 @@ from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
-from engine.runtime.example_run import drive, find_example, related_workflows
+from engine.runtime.example_run import drive, find_example, pending_retries, related_workflows
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
 
@@ -72,7 +72,8 @@ def run_command(
     """Deploy FILE, start it, run it to its end or its first wait, and print its transitions.
 
     Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's expected state was
-    not reached), 3 when it has not ended: it waits for an approval, a timer or an event."""
+    not reached), 3 when it has not ended: it waits for an approval, a timer, an event, or a retry due after
+    --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
     if not file.is_file():
@@ -94,6 +95,7 @@ def run_command(
         engine.deploy(workflow)
         view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
         entries = engine.history(view.id)
+        retries = [] if view.ended else pending_retries(engine, view.id)
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
@@ -105,6 +107,9 @@ def run_command(
         stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
         if view.error:
             stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
+        for action, attempt, due_in in retries:
+            stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
+                         "`statewright worker` on the same database runs it", highlight=False)
     _exit_for(view, chosen)
 
 

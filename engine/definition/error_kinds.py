@@ -11,13 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-__all__ = ["ANY_ERROR", "ENGINE_ERROR_KINDS", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS", "ErrorKind"]
+__all__ = [
+    "ANY_ERROR", "ENGINE_ERROR_KINDS", "ERROR_KIND_PATTERN", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS", "ErrorKind",
+]
 
 ANY_ERROR: Literal["*"] = "*"
 
+ERROR_KIND_PATTERN = r"^(\*|[A-Za-z_][A-Za-z0-9_\-.]*)$"
+
 ErrorKind = Annotated[
     str,
-    Field(pattern=r"^(\*|[A-Za-z_][A-Za-z0-9_\-.]*)$", max_length=128,
+    Field(pattern=ERROR_KIND_PATTERN, max_length=128,
           description="An error kind, e.g. 'timeout' or 'rate_limited'; '*' is every kind."),
 ]
 
@@ -29,10 +33,13 @@ ENGINE_ERROR_KINDS: dict[str, str] = {
     "budget_exceeded": "the action cost more than its agent's budget limit, or the tenant's remaining budget "
     "cannot cover that limit (not retried)",
     "approval_rejected": "the approval the agent's policy requires was rejected",
-    "input": "the task's `input` mapping failed to evaluate on entry",
+    "input": "the task's `input` mapping failed to evaluate on entry (or a map's `input`, for one of its items)",
     "lost": "the instance no longer exists when the attempt finishes",
     "subflow": "the subflow's child instance ended without success (on a subflow state)",
     "join": "a parallel state's join can no longer be met (on a parallel state)",
+    "map_failed": "more of a map's items failed than it tolerates (on a map state; `failed` lists them)",
+    "map_items": "a map's `items` is not a list, or failed to evaluate (on a map state)",
+    "map_too_large": "a map's `items` holds more than 1,000 items (on a map state)",
 }
 
 HANDLER_ERROR_KINDS: dict[str, str] = {

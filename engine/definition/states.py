@@ -63,7 +63,7 @@ class _Backoff(Model):
 class Retry(_Backoff):
     """The single-policy shorthand: one rule for the kinds in `retry_on` (every kind when empty)."""
 
-    retry_on: list[str] = Field(
+    retry_on: list[ErrorKind] = Field(
         default_factory=list,
         description="Error kinds worth retrying (e.g. 'timeout', 'rate_limited'); empty retries every kind.",
     )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.definition.paths import path_parts
+from engine.runtime.json_types import json_type
 
 __all__ = ["PathConflict", "with_changes"]
 
@@ -19,18 +20,8 @@ class PathConflict(Exception):
 
     def __init__(self, path: str, blocked_at: str, value: Any) -> None:
         self.path = path
-        self.message = (f"cannot write '{path}': '{blocked_at}' holds a {_json_type(value)}, not an object")
+        self.message = (f"cannot write '{path}': '{blocked_at}' holds {json_type(value)}, not an object")
         super().__init__(self.message)
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "list" if isinstance(value, list) else type(value).__name__
 
 
 def with_changes(context: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:

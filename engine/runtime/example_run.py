@@ -16,7 +16,7 @@ from storage.events import EventStore, EventWaitRecord
 from storage.jobs import JobStore
 from storage.statuses import ApprovalStatus
 
-__all__ = ["drive", "find_example", "related_workflows"]
+__all__ = ["drive", "find_example", "pending_retries", "related_workflows"]
 
 
 def find_example(workflow: Workflow, name: str) -> Example:
@@ -85,6 +85,14 @@ def settle(engine: Engine, instance_id: str, *, max_wait: float) -> InstanceView
         if time.monotonic() + pause > deadline:
             return view
         engine.clock.sleep(max(pause, 0.01))
+
+
+def pending_retries(engine: Engine, instance_id: str) -> list[tuple[str, int, float]]:
+    """The retries the instance waits for: each action's name, the attempt to come and the seconds until it."""
+    jobs = engine.runtime.read(lambda tx: JobStore(tx).for_instance(instance_id))
+    now = engine.clock.now()
+    return [(str(j.payload.get("action")), j.attempt, max(j.due_at - now, 0.0)) for j in jobs
+            if j.kind == "action" and j.status == "ready" and j.attempt > 1]
 
 
 def _waits(engine: Engine, instance_id: str) -> list[EventWaitRecord]:

@@ -15,6 +15,7 @@ from typing import Any
 from engine.definition.expressions import ExpressionError
 from engine.definition.map_state import MAX_MAP_ITEMS, MapState
 from engine.runtime.effects import StartChild
+from engine.runtime.json_types import json_type
 from engine.runtime.snapshot import TERMINAL, InstanceStatus
 from engine.runtime.variables import evaluate_json, evaluate_mapping
 
@@ -80,7 +81,7 @@ def map_items(state: MapState, scope: dict[str, Any]) -> list[Any]:
         except ExpressionError as exc:
             raise MapItemsError("map_items", f"{exc.expression}: {exc.message}") from exc
     if not isinstance(found, list):
-        raise MapItemsError("map_items", f"'{state.items}' gave {type(found).__name__}, not a list")
+        raise MapItemsError("map_items", f"'{state.items}' gave {json_type(found)}, not a list")
     if len(found) > MAX_MAP_ITEMS:
         raise MapItemsError("map_too_large", f"'{state.items}' gave {len(found)} items; a map runs at most "
                                              f"{MAX_MAP_ITEMS}")

@@ -169,7 +169,8 @@ def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: Ope
         return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}); "
                 "its result belongs to the transition that started it — migrate the instance once it has finished")
     if isinstance(state, MapState) and work.children:
-        return f"the map '{state_id}' is in progress ({len(work.children)} items running); migrate it after the map"
+        return f"the map '{state_id}' is in progress ({_count(len(work.children), 'item')} running); migrate it " \
+               "after the map"
     for t in work.timers:
         if t.fire != "escalate" and not new.accepts(state_id, t.fire):
             return (f"its timer fires '{t.fire}', which no transition of version {new.workflow.version} takes "
@@ -177,15 +178,23 @@ def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: Ope
     return None
 
 
-def _entry_refusal(state_id: str, target: str, work: OpenWork) -> str | None:
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _entry_refusal(state_id: str, old_state: State | None, target: str, work: OpenWork) -> str | None:
     running = [j for j in work.jobs if j.status != "ready"]
     if running:
         return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}) "
                 f"and '{target}' is entered afresh in the new version: the running action's result would not "
                 "apply — migrate the instance once it has finished")
     if work.children:
-        return (f"{len(work.children)} child instance(s) run for '{state_id}', which does not line up with the new "
-                f"version's '{target}' (its branches or subflow changed); migrate it after they end")
+        if isinstance(old_state, MapState):
+            what, changed = _count(len(work.children), "item"), "its iterator or workflow changed"
+        else:
+            what, changed = _count(len(work.children), "child instance"), "its branches or subflow changed"
+        return (f"{what} {'runs' if len(work.children) == 1 else 'run'} for '{state_id}', which does not line up "
+                f"with the new version's '{target}' ({changed}); migrate it after they end")
     return None
 
 
@@ -219,7 +228,7 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     elif carried:
         refused = _carry_refusal(target, new.states[target], new, work)
     else:
-        refused = _entry_refusal(instance.state, target, work)
+        refused = _entry_refusal(instance.state, old.states.get(instance.state), target, work)
     outcome = UNTOUCHED if refused else CARRIED if carried else CANCELLED
     pending = tuple(PendingWork(kind, detail, outcome) for kind, detail in items)
     return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,

@@ -50,6 +50,13 @@ class Machine:
     def is_branch(self) -> bool:
         return self.parallel is not None
 
+    @property
+    def runs_per_item(self) -> bool:
+        """Whether it runs as a map's item — the iterator, or a branch inside it: its context is then the item's
+        input, not the workflow's context."""
+        tokens = self.location
+        return any(tokens[i] == "iterator" and tokens[i - 2] == "states" for i in range(2, len(tokens)))
+
     def describe(self) -> str:
         """'the workflow' or "branch 'b' of parallel state 'p'", for messages."""
         if self.parallel is None:

@@ -107,8 +107,6 @@ def _describe(error: Any) -> str:
         return f"'{error['loc'][-1]}' is not a field the format knows (check the spelling)."
     if kind == "union_tag_invalid":
         return f"{message}."
-    if kind == "string_pattern_mismatch":
-        return "Use letters, digits, '_' and '-' only, starting with a letter or '_'."
     return message.removeprefix("Value error, ") + ("" if message.endswith(".") else ".")
 
 

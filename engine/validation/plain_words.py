@@ -7,8 +7,13 @@ turned into a sentence that names the field by the format's own word; anything e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from engine.definition.base import IDENTIFIER_PATTERN
+from engine.definition.error_kinds import ERROR_KIND_PATTERN
+from engine.definition.paths import CONTEXT_PATH_PATTERN
 
 __all__ = ["plain_message"]
 
@@ -53,7 +58,32 @@ def _bound(name: str, ctx: Mapping[str, Any]) -> str:
     return f"'{name}' is out of range."
 
 
+_NAME_WORDS = "letters, digits, '_' and '-', starting with a letter or '_'"
+_IDENTIFIER_WORDS = "Use letters, digits, '_' and '-' only, starting with a letter or '_'."
+_WORD_WORDS = "Use letters, digits and '_' only, starting with a letter or '_'."
+# What a pattern asks for, by the pattern (a context path and an event type share theirs; a task's dotted
+# action, the other form of its identifier, says what the identifier says, so that the two read as one finding).
+_PATTERN_WORDS = {
+    IDENTIFIER_PATTERN: _IDENTIFIER_WORDS,
+    r"^[A-Za-z_][\w\-]*(\.[A-Za-z_][\w\-]*)+$": _IDENTIFIER_WORDS,
+    CONTEXT_PATH_PATTERN: f"Use a name, or names joined by single dots, each of {_NAME_WORDS}.",
+    ERROR_KIND_PATTERN: f"Use '*' (every kind) or an error kind of {_NAME_WORDS}; dots may follow.",
+    r"^\d+\.\d+\.\d+$": "Use a version of three numbers, e.g. '1.0.0'.",
+    r"^[A-Za-z_][A-Za-z0-9_]*$": _WORD_WORDS,
+    r"^[A-Za-z_][A-Za-z0-9_]{0,127}$": _WORD_WORDS,
+}
+_CHOICES = re.compile(r"\^\(([A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)+)\)\$")
+
+
+def _pattern(name: str, ctx: Mapping[str, Any]) -> str:
+    pattern = str(ctx.get("pattern", ""))
+    if choices := _CHOICES.fullmatch(pattern):
+        return f"'{name}' must be one of {', '.join(repr(c) for c in choices.group(1).split('|'))}."
+    return _PATTERN_WORDS.get(pattern, f"'{name}' does not have the form it needs ({pattern}).")
+
+
 _SENTENCES: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
+    "string_pattern_mismatch": _pattern,
     "too_short": _too_short,
     "too_long": lambda name, ctx: f"'{name}' holds at most {_count(ctx.get('max_length'), 'item')}.",
     "string_too_short": _string_too_short,

@@ -120,3 +120,44 @@ def test_the_openapi_document_says_which_operations_need_no_credentials(env: Env
     assert document["paths"]["/api/health"]["get"]["security"] == []
     assert document["paths"]["/api/auth/login"]["post"]["security"] == []
     assert "security" not in document["paths"]["/api/auth/me"]["get"]  # the global requirement applies
+
+
+@pytest.mark.parametrize(("path", "key"), [
+    ("/api/definitions/lead_qualification/migration?from=x&to=2", "from"),
+    ("/api/definitions/lead_qualification/migration?from=1&to=0", "to"),
+    ("/api/definitions/lead_qualification/migration?from=1&to=2&map=review", "map"),
+    ("/api/definitions/lead_qualification/diff?from=1&to=zero", "to"),
+    ("/api/instances?limit=0", "limit"),
+])
+def test_a_bad_parameter_is_named_as_the_request_spells_it(env: Env, path: str, key: str) -> None:
+    """`?from=x` is reported as the query parameter 'from', not by the handler's own argument name
+    ('from_version', 'pairs') nor Python's spelling of where it came from ('ParamType.QUERY')."""
+    response = env.call("GET", path, "admin")
+    assert_problem(response, 400, "bad-request")
+    problem = response.json()
+    assert problem["errors"][0]["key"] == key
+    assert f": query {key}: " in problem["detail"]
+    assert "ParamType" not in problem["detail"]
+
+
+def test_a_parameter_that_misses_its_pattern_is_told_the_form_in_words(env: Env) -> None:
+    response = env.call("GET", "/api/definitions/lead_qualification/migration?from=1&to=2&map=review", "admin")
+    assert "old_state:new_state, comma-separated" in assert_problem(response, 400, "bad-request")["detail"]
+
+
+@pytest.mark.parametrize(("path", "body", "key", "words"), [
+    ("/api/instances", {"workflow_id": 5}, "workflow_id", "valid string"),
+    ("/api/definitions/lead_qualification/migration", {"from_version": 1, "to_version": 2, "mapping": {"a": 5}},
+     "mapping.a", "valid string"),
+    ("/api/definitions/lead_qualification/migration", {"from_version": "1", "to_version": 2}, "from_version",
+     "valid integer"),
+])
+def test_a_body_field_of_the_wrong_type_is_named_by_its_place(env: Env, path: str, body: dict[str, Any], key: str,
+                                                              words: str) -> None:
+    """Each wrong field is one error at its place in the body, not pydantic's whole report under 'data'."""
+    problem = assert_problem(env.call("POST", path, "admin", json=body), 400, "bad-request")
+    (error,) = problem["errors"]
+    assert (error["key"], error["source"]) == (key, "body")
+    assert words in error["message"]
+    assert "pydantic" not in problem["detail"]
+    assert f"body {key}: " in problem["detail"]

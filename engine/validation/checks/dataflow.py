@@ -216,7 +216,8 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
         except ExpressionError:
             continue  # `guard-syntax` reports it
         is_start = site.machine is None and site.policy is None
-        unknown = names - (set(RESERVED_NAMES) if is_start else declared) - site.item_names
+        per_item = site.machine is not None and site.machine.runs_per_item  # the workflow's context is not there
+        unknown = names - (set(RESERVED_NAMES) if is_start or per_item else declared) - site.item_names
         if not unknown:
             continue
         mask = _site_mask(flow, workflow, all_machines, site)

@@ -103,7 +103,7 @@ def test_parallel_branches_that_do_not_line_up_are_refused() -> None:
     assert plan_instance(OLD, _version(2), _instance("fan"), work).refused is None  # the same branches: carried
     changed = plan_instance(OLD, _version(2, fan_action="x2"), _instance("fan"), work)
     assert changed.refused is not None
-    assert "1 child instance(s) run for 'fan', which does not line up" in changed.refused
+    assert "1 child instance runs for 'fan', which does not line up" in changed.refused
 
 
 def test_children_stuck_instances_and_bad_contexts_are_refused() -> None:

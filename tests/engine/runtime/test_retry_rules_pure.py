@@ -91,6 +91,7 @@ def test_a_malformed_output_path_is_a_schema_finding_at_the_output(path: str) ->
     loaded = load_workflow(document)
     assert loaded.model is None
     assert [(f.code, f.pointer) for f in loaded.findings] == [("schema", "/states/work/output")]
+    assert "names joined by single dots" in loaded.findings[0].message  # a path, not one name
 
 
 def test_an_error_is_caught_by_the_transition_naming_its_kind_else_by_the_catch_all() -> None:
@@ -113,6 +114,8 @@ def test_an_error_is_caught_by_the_transition_naming_its_kind_else_by_the_catch_
     ({"max_attempts": 2, "errors": ["timeout"]}, "/states/work/retry/errors", "not a field the format knows"),
     ([], "/states/work/retry", "at least one item to 'retry'"),
     (3, "/states/work/retry", "'retry' must be a list of retry rules, or one retry policy object"),
+    ([{"errors": ["bad kind!"]}], "/states/work/retry/0/errors/0", "Use '*' (every kind) or an error kind of letters"),
+    ({"max_attempts": 2, "retry_on": ["bad kind!"]}, "/states/work/retry/retry_on/0", "Use '*' (every kind)"),
 ])
 def test_a_mistake_in_either_form_of_retry_is_one_finding_at_its_place(retry: Any, pointer: str, words: str) -> None:
     document = {"id": "f", "title": "f", "initial": "work",

@@ -239,3 +239,22 @@ def test_a_worker_process_runs_jobs_until_terminated(tmp_path: Path, database_ur
         _, errors = process.communicate(timeout=20)
     assert process.returncode == 0, errors
     assert "Traceback" not in errors
+
+
+def test_run_that_stops_before_a_retry_says_the_retry_is_pending(cli: typer.Typer, tmp_path: Path,
+                                                                   database_url: str) -> None:
+    """Exit 3 with only 'work (running)' left a user guessing: the line says a retry waits, and who runs it."""
+    (tmp_path / "failing_handlers.py").write_text(
+        "from engine.runtime.actions import ActionError\n"
+        "def fail(request):\n    raise ActionError('timeout', 'too slow')\n"
+        "def register(registry):\n    registry.register('do_work', fail)\n")
+    flow = json.loads(json.dumps(TASKED))
+    flow["states"]["work"]["retry"] = [{"errors": ["timeout"], "max_attempts": 3, "initial_interval_s": 600}]
+    path = tmp_path / "retried.json"
+    path.write_text(json.dumps(flow))
+    result = _run(cli, "run", path, "--db", database_url, "--handlers", "failing_handlers:register",
+                  "--max-wait", "0")
+    assert result.exit_code == 3, result.output
+    assert "work (running)" in result.output
+    assert "attempt 2 of 'do_work' is due in " in result.output
+    assert "statewright worker" in result.output

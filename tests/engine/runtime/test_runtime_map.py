@@ -135,6 +135,14 @@ def test_a_list_that_is_no_list_or_too_long_takes_the_error_path(engine: Engine,
     assert _items(engine, done.id) == []
 
 
+@pytest.mark.parametrize(("leads", "named"), [("abc", "a string"), ({"a": 1}, "an object"), (None, "null"),
+                                              (3, "a number"), (True, "a boolean")])
+def test_a_list_that_is_no_list_is_named_by_its_json_type(engine: Engine, leads: Any, named: str) -> None:
+    engine.deploy(_mapping())
+    done = engine.start("squad", {"leads": leads})
+    assert engine.history(done.id)[-1].payload["message"] == f"'leads' gave {named}, not a list"
+
+
 def test_cancelling_the_parent_cancels_its_running_items(engine: Engine) -> None:
     engine.deploy(_mapping(max_concurrency=2))
     _scorer(engine)
@@ -215,3 +223,22 @@ def test_the_list_may_be_a_nested_path_or_computed(engine: Engine, items: str, c
     _scorer(engine)
     done = finished(engine, engine.start("squad", context))
     assert done.context["scores"] == [{"score": len(lead)} for lead in scored]
+
+
+def test_migrating_a_map_in_progress_is_refused_and_says_why(engine: Engine) -> None:
+    """Carried (the same map in the new version) or entered afresh (its iterator changed), the running items keep
+    the instance where it is, and the reason speaks of items and of the iterator, counted in good English."""
+    engine.deploy(_mapping(max_concurrency=2))
+    parent = engine.start("squad", {"leads": LEADS})
+    same = _mapping(max_concurrency=2).model_dump(mode="json", by_alias=True, exclude_none=True)
+    engine.deploy({**same, "version": 2})
+    changed = {**same, "version": 3}
+    changed["states"]["each"]["iterator"]["states"]["work"]["action"] = "rescore"
+    engine.deploy(changed)
+    assert engine.migration_preview("squad", 1, 2).plans[0].refused == (
+        "the map 'each' is in progress (2 items running); migrate it after the map")
+    refused = engine.migration_preview("squad", 1, 3).plans[0].refused
+    assert refused is not None
+    assert refused.startswith("2 items run for 'each', which does not line up with the new version's 'each' "
+                              "(its iterator or workflow changed)")
+    assert engine.get(parent.id).workflow_version == 1

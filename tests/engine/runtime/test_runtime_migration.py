@@ -283,5 +283,5 @@ def test_a_parallel_state_whose_branches_changed_is_refused_while_they_run(engin
     plan = engine.migrate("fan", 1, 2).plans[0]
     assert plan.entry == "entered"
     assert plan.refused is not None
-    assert "2 child instance(s) run for 'fan', which does not line up" in plan.refused
+    assert "2 child instances run for 'fan', which does not line up" in plan.refused
     assert engine.get(parent).workflow_version == 1

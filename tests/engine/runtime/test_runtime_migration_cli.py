@@ -84,3 +84,22 @@ def test_a_wrong_command_line_exits_2(database_url: str, tmp_path: Path) -> None
     code, output = _migrate(app, "--from", "1", "--to", "2", "--map", str(broken), "--db", database_url)
     assert code == 2
     assert "'nowhere' (for 'in_transit') is not a state of version 2" in output
+
+
+def test_a_map_file_that_cannot_be_read_is_named_with_what_is_wrong(database_url: str, tmp_path: Path) -> None:
+    """Said as the other commands say it ('no such file', 'is not valid JSON'), not as Python's errno text."""
+    app = build_app("migrate")
+    with Engine(database_url) as engine:
+        engine.deploy(_flow(1, "in_transit"))
+        engine.deploy(_flow(2, "on_the_way"))
+    empty, truncated = tmp_path / "empty.json", tmp_path / "truncated.json"
+    empty.write_text("")
+    truncated.write_text('{"in_transit": ')
+    for path, words in ((tmp_path / "absent.json", "absent.json: no such file"),
+                        (tmp_path, f"{tmp_path}: no such file"),
+                        (empty, "empty.json is not valid JSON: "),
+                        (truncated, "truncated.json is not valid JSON: ")):
+        code, output = _migrate(app, "--from", "1", "--to", "2", "--map", str(path), "--db", database_url)
+        assert code == 2
+        assert words in output
+        assert "Errno" not in output

@@ -89,3 +89,13 @@ def test_the_key_itself_is_not_a_variable_name() -> None:
     loaded = load_agent(renewal_scout(provider={"base_url": "https://llm.internal/v1", "api_key_env": "sk-abc123"}))
     assert loaded.model is None
     assert [f.pointer for f in loaded.findings] == ["/provider/api_key_env"]
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("version", "1.0", "Use a version of three numbers, e.g. '1.0.0'."),
+    ("level", "boss", "'level' must be one of 'agent', 'squad_lead', 'workforce'."),
+])
+def test_a_field_of_the_wrong_form_says_the_form_it_needs(field: str, value: str, words: str) -> None:
+    """Not 'Use letters, digits, '_' and '-' only', which every pattern used to say, the version's too."""
+    loaded = load_agent(renewal_scout(**{field: value}))
+    assert [(f.pointer, f.message) for f in loaded.findings] == [(f"/{field}", words)]

@@ -69,3 +69,44 @@ def test_a_map_over_an_unknown_workflow_is_named() -> None:
     del document["states"]["each"]["iterator"]
     document["states"]["each"]["workflow"] = "nowhere"
     assert ("unknown-subflow", "/states/each/workflow") in _found(document, Catalog(workflows={}, agents={}))
+
+
+def test_the_iterator_cannot_read_the_workflows_declared_context() -> None:
+    """An item's context is its input only: 'leads', declared in the workflow's schema, is not there (each item
+    would fail at run time on an undeclared reference)."""
+    document = _flow()
+    document["states"]["each"]["iterator"]["states"]["score"]["input"]["first"] = "leads[0]"
+    found = _found(document)
+    assert ("unknown-variable", "/states/each/iterator/states/score/input/first") in found
+    assert ("unknown-variable", "/states/each/iterator/states/score/input/lead") not in found
+    assert ("unknown-variable", "/states/end/result/scores") not in found  # outside the iterator it is declared
+
+
+def test_a_branch_inside_the_iterator_cannot_read_the_workflows_declared_context() -> None:
+    document = _flow()
+    iterator = document["states"]["each"]["iterator"]
+    iterator["states"]["both"] = {"type": "parallel", "branches": [{"name": "one", "initial": "look", "states": {
+        "look": {"type": "task", "action": "look", "input": {"lead": "item", "all": "leads"}},
+        "seen": {"type": "final"}}, "transitions": [{"source": "look", "trigger": "done", "dest": "seen"}]}]}
+    iterator["initial"] = "both"
+    iterator["transitions"] += [{"source": "both", "trigger": "done", "dest": "score"},
+                                {"source": "both", "trigger": "error", "dest": "unscored"}]
+    found = _found(document)
+    assert ("unknown-variable", "/states/each/iterator/states/both/branches/0/states/look/input/all") in found
+    assert ("unknown-variable", "/states/each/iterator/states/both/branches/0/states/look/input/lead") not in found
+
+
+def test_the_iterator_reads_the_workflows_context_through_the_item_input() -> None:
+    found = _found(_flow(input={"item": "item", "index": "index", "leads": "leads"}))
+    document = _flow(input={"item": "item", "index": "index", "leads": "leads"})
+    document["states"]["each"]["iterator"]["states"]["score"]["input"]["first"] = "leads[0]"
+    assert _found(document) == found == []
+
+
+def test_a_map_failure_may_be_caught_by_its_kinds_without_a_warning() -> None:
+    """map_failed, map_items and map_too_large are the engine's own kinds (the map state fires them as `error`)."""
+    document = _flow()
+    document["states"]["bad_list"] = {"type": "final", "outcome": "failure"}
+    document["transitions"].insert(1, {"source": "each", "trigger": "error", "dest": "bad_list", "priority": 1,
+                                       "errors": ["map_items", "map_too_large", "map_failed"]})
+    assert [code for code, _ in _found(document)] == []
