@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.schemas.instance_detail import InstanceDetail
-from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, SendEvent
+from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
 from designer.schemas.moments import moment_parameter, parse_moment
 from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
@@ -142,8 +142,12 @@ class InstanceController(Controller):
         "/{instance_id:str}/redrive",
         status_code=HTTP_200_OK,
         guards=[requires("operate")],
-        summary="Redrive a failed instance: resume it at the state it failed in (409 when it has not failed)",
+        summary="Redrive a failed instance: resume it at the state it failed in, its context corrected first by "
+        "the body's `set`, if any (409 when it has not failed)",
         sync_to_thread=True,
     )
-    def redrive(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
-        return instances.change(instance_id, partial(instances.engine.redrive, actor=instances.me.username))
+    def redrive(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances],
+                data: JSONBody[RedriveRequest | None] = None) -> InstanceDetail:
+        fixes = data.set if data is not None and data.set else None
+        return instances.change(instance_id, partial(instances.engine.redrive, actor=instances.me.username,
+                                                     fixes=fixes))

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.definition.paths import ContextPath
 from engine.read_models.instances import InstanceRowView
 from engine.runtime.clock import to_datetime
 from engine.runtime.views import HistoryEntry, InstanceView
@@ -18,6 +19,7 @@ __all__ = [
     "HistoryEntryRead",
     "InstanceStart",
     "InstanceSummary",
+    "RedriveRequest",
     "SendEvent",
 ]
 
@@ -39,6 +41,15 @@ class SendEvent(_Write):
     event: str = Field(max_length=128, pattern=_ID)
     payload: Any = None
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
+
+
+class RedriveRequest(_Write):
+    set: dict[ContextPath, Any] = Field(
+        default_factory=dict,
+        description="Corrections to the context, made before the state is entered again: a key or dotted path "
+        "(`enrichment.company.size`) and its new value each; checked against the workflow's context schema and "
+        "recorded in the history as the redrive's context change.",
+    )
 
 
 class CancelRequest(_Write):

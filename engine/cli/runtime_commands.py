@@ -11,7 +11,7 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -215,12 +215,29 @@ def send_command(
 def redrive_command(
     instance_id: Annotated[str, typer.Argument()], *,
     actor: Annotated[str | None, typer.Option(help="Who redrives it (recorded in the history).")] = None,
+    fixes: Annotated[list[str] | None, typer.Option(
+        "--set", metavar="PATH=VALUE",
+        help="Correct the context first (repeatable): a key or dotted path, and its value as JSON "
+             "(text that is not JSON is taken as a string), e.g. --set enrichment='{}' --set tier=large.")] = None,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """Resume a failed instance at the state it failed in; a worker runs the failed task again, under the
-    idempotency key of the run that failed. Exits 1 with the reason for an instance that cannot be redriven."""
+    idempotency key of the run that failed. With --set, the context is corrected first (when bad data made the
+    step fail), in the same step. Exits 1 with the reason for an instance that cannot be redriven."""
+    corrections = dict(_assignment(text) for text in fixes or [])
     with open_engine(db) as engine:
-        _instance(engine.redrive(instance_id, actor=actor), output)
+        _instance(engine.redrive(instance_id, actor=actor, fixes=corrections or None), output)
+
+
+def _assignment(text: str) -> tuple[str, Any]:
+    """'path=value' as (path, value): the value read as JSON, else kept as text."""
+    path, equals, value = text.partition("=")
+    if not equals or not path.strip():
+        fail(f"--set {text!r}: give PATH=VALUE, e.g. --set enrichment.company.size=500", ExitCode.UNREADABLE)
+    try:
+        return path.strip(), json.loads(value)
+    except ValueError:
+        return path.strip(), value
 
 
 def approvals_command(

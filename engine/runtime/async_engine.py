@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, overload
 
 from engine.notifications.settings import NotificationSettings
@@ -85,8 +85,9 @@ class AsyncEngine:
     async def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.cancel, instance_id, actor=actor)
 
-    async def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
-        return await asyncio.to_thread(self.engine.redrive, instance_id, actor=actor)
+    async def redrive(self, instance_id: str, *, actor: str | None = None,
+                      fixes: Mapping[str, Any] | None = None) -> InstanceView:
+        return await asyncio.to_thread(self.engine.redrive, instance_id, actor=actor, fixes=fixes)
 
     async def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
                                 mapping: dict[str, str] | None = None, tenant: str | None = None) -> MigrationReport:

@@ -42,6 +42,7 @@ from engine.runtime.asking import (
     with_reply,
 )
 from engine.runtime.context_paths import PathConflict, with_changes
+from engine.runtime.context_schema import check_context
 from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
@@ -506,16 +507,30 @@ def redrive_refusal(compiled: CompiledWorkflow, snapshot: Snapshot) -> str | Non
     return None
 
 
+def _fixed(compiled: CompiledWorkflow, snapshot: Snapshot, fixes: dict[str, Any], instance_id: str) -> dict[str, Any]:
+    """The failed instance's context with the redrive's `fixes` (context path -> value) written in; refused when a
+    path runs into a value that is no object, `InvalidInput` when the result breaks the workflow's context schema."""
+    try:
+        fixed = with_changes(snapshot.context, fixes)
+    except PathConflict as exc:
+        raise RedriveRefused(instance_id, snapshot.state, exc.message) from exc
+    check_context(compiled.workflow.context, fixed)
+    return fixed
+
+
 def _redrive(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> Decision:
     """Resume a failed instance in the state it failed in, entered again as if just arrived (policies checked,
-    its work started afresh); the context is kept, the error cleared. A task's action runs as a new job whose
-    handler sees `event.payload['idempotency_key']` — the key of the run that failed — so a side effect done
-    before the failure is recognised."""
+    its work started afresh); the context is kept — with the corrections in `event.payload['set']`, if any (a
+    context path -> value each, recorded as the step's context change) — and the error cleared. A task's action
+    runs as a new job whose handler sees `event.payload['idempotency_key']` — the key of the run that failed — so
+    a side effect done before the failure is recognised."""
     refusal = redrive_refusal(compiled, snapshot)
     if refusal is not None:
         raise RedriveRefused(str(env.instance.get("id", "")), snapshot.state, refusal)
-    run = _Run(compiled, Snapshot(snapshot.state, dict(snapshot.context)), env)
-    decision = _settle(run, lambda: run.arrive(_Arrival(snapshot.state, event)))
+    fixes = event.payload.get("set") if isinstance(event.payload, dict) else None
+    context = _fixed(compiled, snapshot, fixes, str(env.instance.get("id", ""))) if fixes else dict(snapshot.context)
+    run = _Run(compiled, Snapshot(snapshot.state, context), env)
+    decision = _settle(run, lambda: run.arrive(_Arrival(snapshot.state, event, changes=dict(fixes or {}))))
     key = event.payload.get("idempotency_key") if isinstance(event.payload, dict) else None
     if not key or not decision.steps:
         return decision

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, overload
 
@@ -182,11 +182,15 @@ class Engine:
     def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return cancel_instance(self.runtime, instance_id, actor=actor)
 
-    def redrive(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
+    def redrive(self, instance_id: str, *, actor: str | None = None,
+                fixes: Mapping[str, Any] | None = None) -> InstanceView:
         """Resume a failed instance at the state it failed in, entering it again (a failed task runs its action
-        afresh, under the idempotency key of the run that failed). `RedriveRefused` for one that has not failed,
-        ended in a failure state its workflow leads to, or is a child (redrive its parent)."""
-        return redrive_instance(self.runtime, instance_id, actor=actor)
+        afresh, under the idempotency key of the run that failed). `fixes` corrects its context first: a context
+        path (`enrichment.company.size`) and its new value each, checked against the workflow's context schema
+        and recorded as the redrive's context change. `RedriveRefused` for one that has not failed, ended in a
+        failure state its workflow leads to, or is a child (redrive its parent); `InvalidInput` for fixes that
+        are no context paths or break the schema."""
+        return redrive_instance(self.runtime, instance_id, actor=actor, fixes=fixes)
 
     def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
                           mapping: dict[str, str] | None = None, tenant: str | None = None,

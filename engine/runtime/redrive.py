@@ -4,12 +4,20 @@ event; `decide` re-enters the state).
 The history row of the redrive names who redrove it, the state resumed and the failure left behind. A task
 re-entered this way runs its action as a new job with a fresh series of attempts, and its handler sees the
 idempotency key of the run that failed, so a side effect that run completed before failing can be recognised.
-Tasks that completed before the failure are not run again: the instance resumes where it stopped.
+Tasks that completed before the failure are not run again: the instance resumes where it stopped. A redrive may
+first correct the context (`fixes`: a context path and its new value each), when bad data caused the failure; the
+corrections are checked against the workflow's context schema and recorded as the redrive's context change.
 """
 
 from __future__ import annotations
 
-from engine.errors import RedriveRefused
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from engine.definition.paths import CONTEXT_PATH_PATTERN
+from engine.errors import InvalidInput, RedriveRefused
+from engine.json_limits import check_json
 from engine.runtime.core import Runtime
 from engine.runtime.decide import REDRIVABLE, redrive_refusal
 from engine.runtime.job_payloads import JobKind, action_payload
@@ -24,9 +32,15 @@ from storage.transaction import Transaction
 
 __all__ = ["failed_task_key", "redrivable", "redrive_instance"]
 
+_CONTEXT_PATH = re.compile(CONTEXT_PATH_PATTERN)
 
-def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:
-    """Resume the failed top-level instance `instance_id`; `RedriveRefused` (it is unchanged) otherwise."""
+
+def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None,
+                     fixes: Mapping[str, Any] | None = None) -> InstanceView:
+    """Resume the failed top-level instance `instance_id`, its context first corrected by `fixes` (context path ->
+    value); `RedriveRefused` or `InvalidInput` (it is unchanged) otherwise."""
+    if fixes:
+        _check_fixes(fixes)
 
     def work(tx: Transaction) -> InstanceView:
         instance = load_instance(tx, instance_id, lock=True)  # first, as every command that moves an instance
@@ -34,10 +48,20 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> Ins
             raise RedriveRefused(instance.id, instance.state, f"it runs inside the instance {instance.parent_id}, "
                                  "which has heard of its failure; redrive that one")
         key = failed_task_key(tx, instance) if instance.status in REDRIVABLE else None
-        payload = {"state": instance.state, "error": instance.error, "idempotency_key": key}
+        payload: dict[str, Any] = {"state": instance.state, "error": instance.error, "idempotency_key": key}
+        if fixes:
+            payload["set"] = dict(fixes)
         return instance_view(take_step(rt, tx, instance, Event(REDRIVE, payload, actor)))
 
     return rt.write(work)
+
+
+def _check_fixes(fixes: Mapping[str, Any]) -> None:
+    check_json(dict(fixes), "the context corrections")
+    wrong = [path for path in fixes if not isinstance(path, str) or not _CONTEXT_PATH.fullmatch(path)]
+    if wrong:
+        raise InvalidInput(f"not a context path: {', '.join(map(repr, wrong))} (a key, or a dotted path of keys "
+                           "made of letters, digits, '_' and '-', e.g. 'enrichment.company.size')")
 
 
 def redrivable(rt: Runtime, view: InstanceView) -> bool:

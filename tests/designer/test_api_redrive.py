@@ -88,3 +88,21 @@ def test_a_viewer_may_not_and_another_tenant_sees_nothing(env: Env, card: Card) 
                    "instance-not-found")
     assert_problem(env.call("POST", "/api/instances/ghost/redrive", "admin"), 404, "instance-not-found")
     assert env.call("GET", f"/api/instances/{failed['id']}", "viewer").json()["status"] == "failed"
+
+
+def test_a_redrive_can_correct_the_context_first_and_a_bad_correction_is_a_problem(env: Env, card: Card) -> None:
+    failed = _failed(env, card)
+    card.broken = False
+    path = f"/api/instances/{failed['id']}/redrive"
+    assert_problem(env.call("POST", path, "publisher", json={"set": {"not a path": 1}}), 400)
+    assert_problem(env.call("POST", path, "publisher", json={"set": "card=ok"}), 400)
+    assert_problem(env.call("POST", path, "publisher", json={"fix": {}}), 400)
+    assert env.call("GET", f"/api/instances/{failed['id']}", "viewer").json()["status"] == "failed"
+
+    response = env.call("POST", path, "publisher", json={"set": {"card.holder": "A. Customer", "retried": True}})
+    assert response.status_code == 200, response.text
+    assert {k: response.json()["context"][k] for k in ("card", "retried")} == {
+        "card": {"holder": "A. Customer"}, "retried": True}
+    history = env.call("GET", f"/api/instances/{failed['id']}/history", "viewer").json()["items"]
+    redrive = next(h for h in history if h["event"] == "(redrive)")
+    assert redrive["payload"]["set"] == {"card.holder": "A. Customer", "retried": True}

@@ -47,3 +47,25 @@ def test_redrive_resumes_a_failed_instance_and_refuses_one_that_has_not_failed(d
     code, output = _redrive(app, "ghost", "--db", database_url)
     assert code == 1
     assert "no instance 'ghost'" in output
+
+
+def test_redrive_with_set_corrects_the_context_first_and_a_malformed_set_is_refused(database_url: str) -> None:
+    app = build_app("redrive")
+    with Engine(database_url) as engine:
+        engine.deploy({**FLOW, "id": "sized", "states": {
+            "work": {"type": "task", "action": "do_work", "output": "company.size"}, "ok": {"type": "final"}}})
+        failed = engine.start("sized", {"company": "unknown"})
+        engine.register("do_work", lambda request: 500)
+        engine.run_until_idle()  # 'company' is text: the size cannot be written into it, and the instance fails
+        assert (engine.get(failed.id).status, engine.get(failed.id).error["kind"]) == ("failed", "output_path")
+
+        code, output = _redrive(app, failed.id, "--set", "oops", "--db", database_url)
+        assert code == 2
+        assert output.strip() == "error: --set 'oops': give PATH=VALUE, e.g. --set enrichment.company.size=500"
+
+        code, output = _redrive(app, failed.id, "--set", "company={}", "--set", "note=by hand", "--db", database_url,
+                                "--format", "json")
+        assert code == 0, output
+        assert {k: json.loads(output)["context"][k] for k in ("company", "note")} == {"company": {}, "note": "by hand"}
+        engine.run_until_idle()
+        assert engine.get(failed.id).context["company"] == {"size": 500}

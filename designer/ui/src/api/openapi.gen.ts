@@ -751,7 +751,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Redrive a failed instance: resume it at the state it failed in (409 when it has not failed) */
+        /** Redrive a failed instance: resume it at the state it failed in, its context corrected first by the body's `set`, if any (409 when it has not failed) */
         post: operations["ApiInstancesInstanceIdRedriveRedrive"];
         delete?: never;
         options?: never;
@@ -2723,6 +2723,16 @@ export interface components {
              * @default false
              */
             confirm_replace: boolean;
+        };
+        /** RedriveRequest */
+        RedriveRequest: {
+            /**
+             * Set
+             * @description Corrections to the context, made before the state is entered again: a key or dotted path (`enrichment.company.size`) and its new value each; checked against the workflow's context schema and recorded in the history as the redrive's context change.
+             */
+            set?: {
+                [key: string]: unknown;
+            };
         };
         /** RefusalRead */
         RefusalRead: {
@@ -8662,7 +8672,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RedriveRequest"] | null;
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
