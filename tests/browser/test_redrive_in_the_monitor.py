@@ -84,3 +84,40 @@ def test_the_button_redrives_a_failed_instance_to_its_end(server: LiveServer, si
     expect(timeline).to_contain_text("(redrive)")
     expect(timeline).to_contain_text(server.users["analyst"].username)
     screenshot(page, "instance-redriven")
+
+
+SIZED: dict[str, Any] = {
+    "id": "redrive_sized",
+    "title": "Sized (redrive with a correction)",
+    "initial": "route",
+    "context": {"type": "object", "properties": {"size": {}}},
+    "states": {"route": {"type": "choice"},
+               "done": {"type": "final", "outcome": "success", "result": {"kilobytes": "size * 1024"}}},
+    "transitions": [{"source": "route", "dest": "done"}],
+}
+
+
+def test_the_context_is_corrected_and_the_instance_redriven_from_the_page(server: LiveServer, sign_in: SignIn) -> None:
+    """The result cannot be worked out from a size given as text; the operator writes the right size and
+    redrives in one go. A correction that is no JSON is said so, and the instance stays failed."""
+    token = server.token("analyst")
+    _publish(server, token, SIZED)
+    started = server.api("POST", "/api/instances", {"workflow_id": SIZED["id"], "context": {"size": "big"}},
+                         token=token)
+    failed = _until_failed(server, token, started["id"])
+    assert (failed["state"], failed["status"], failed["redrivable"]) == ("done", "failed", True)
+
+    page = sign_in("analyst")
+    page.goto(f"/instances/{started['id']}")
+    expect(page.get_by_test_id("instance-status")).to_have_text("failed")
+    page.get_by_test_id("redrive-set").fill("size: 3")
+    page.get_by_test_id("op-redrive").click()
+    expect(page.get_by_role("alert").filter(has_text="The corrections are not valid JSON")).to_be_visible()
+    expect(page.get_by_test_id("instance-status")).to_have_text("failed")
+
+    page.get_by_test_id("redrive-set").fill('{"size": 3}')
+    screenshot(page, "instance-redrive-with-correction")
+    page.get_by_test_id("op-redrive").click()
+    expect(page.get_by_test_id("instance-status")).to_have_text("succeeded")
+    assert server.api("GET", f"/api/instances/{started['id']}", token=token)["result"] == {"kilobytes": 3072}
+    expect(page.get_by_test_id("timeline")).to_contain_text("(redrive)")

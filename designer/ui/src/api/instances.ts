@@ -24,4 +24,5 @@ export const startInstance = (workflowId: string, context: Record<string, unknow
 export const sendEvent = (id: string, event: string, payload: Record<string, unknown>) =>
   sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/events`, { event, payload });
 export const cancelInstance = (id: string) => sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/cancel`);
-export const redriveInstance = (id: string) => sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/redrive`);
+export const redriveInstance = (id: string, corrections: Record<string, unknown> = {}) =>
+  sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/redrive`, Object.keys(corrections).length ? { set: corrections } : undefined);

@@ -1,14 +1,31 @@
 // Redrive, offered on a failed instance the engine would resume: it enters the state it failed in again, a
-// failed task running afresh under the idempotency key of the run that failed (docs/runtime.md § Redrive).
+// failed task running afresh under the idempotency key of the run that failed; the context may be corrected
+// first, when bad data made the step fail (docs/runtime.md § Redrive).
 import { useState } from "react";
 import { redriveInstance } from "../api/instances";
 
+function corrections(text: string): Record<string, unknown> {
+  if (!text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`The corrections are not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error('The corrections must be a JSON object of context paths and their values, e.g. {"tier": "large"}');
+  }
+  return parsed as Record<string, unknown>;
+}
+
 export default function RedrivePanel({ instanceId, state, onDone, onError }: { instanceId: string; state: string; onDone: () => void; onError: (m: string) => void }) {
   const [busy, setBusy] = useState(false);
+  const [fixes, setFixes] = useState("");
   const redrive = async () => {
     setBusy(true);
     try {
-      await redriveInstance(instanceId);
+      await redriveInstance(instanceId, corrections(fixes));
+      setFixes("");
       onDone();
     } catch (e) {
       onError(e instanceof Error ? e.message : String(e));
@@ -22,6 +39,10 @@ export default function RedrivePanel({ instanceId, state, onDone, onError }: { i
       <p className="muted">
         Redrive enters <strong className="mono">{state}</strong> again, where it stopped, and carries on from there. Steps done before it are not repeated; a task that failed runs again under its first idempotency key, so a side effect it already made is not made twice.
       </p>
+      <div className="field">
+        <label htmlFor="redrive-set">Correct the context first (optional, JSON: a key or dotted path and its new value each)</label>
+        <textarea id="redrive-set" className="mono" rows={2} placeholder='{"tier": "large", "enrichment.company": {}}' value={fixes} onChange={(e) => setFixes(e.target.value)} data-testid="redrive-set" />
+      </div>
       <button type="button" className="primary" disabled={busy} onClick={() => void redrive()} data-testid="op-redrive">
         Redrive
       </button>
