@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from engine.cli.engine_options import Db, Format, open_engine, reporting
+from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stdout
 from engine.errors import DefinitionNotFound, InvalidInput
 
@@ -74,7 +74,7 @@ def migrate_command(
     map_file: Annotated[Path | None, typer.Option("--map", help='A JSON file of old state to new state, '
                                                                'e.g. {"review": "approval"}.')] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's instances.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Who migrates them (recorded in the history).")] = None,
+    actor: Annotated[str, actor_option("Who migrates them, recorded in the history")] = CLI_ACTOR,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """Show what moving the running instances of WORKFLOW from version --from to --to would do (state kept,
