@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from engine.cli.engine_options import Db, Format, open_engine, reporting
+from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
 from engine.runtime.definition_files import deploy_files
 
@@ -18,7 +18,7 @@ __all__ = ["register_deploy_commands"]
 def deploy_command(
     paths: Annotated[list[Path], typer.Argument(help="Workflow and agent files, or folders of them.")],
     *,
-    actor: Annotated[str | None, typer.Option(help="Who deploys (recorded with each version).")] = None,
+    actor: Annotated[str, actor_option("Who deploys, recorded with each version")] = CLI_ACTOR,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """Deploy workflows and agents (agents first). A deployed version is immutable: the same content again

@@ -18,7 +18,8 @@ from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_h
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["Db", "ExecutorOption", "Format", "Handlers", "LogFormatOption", "open_engine", "reporting"]
+__all__ = ["CLI_ACTOR", "Db", "ExecutorOption", "Format", "Handlers", "LogFormatOption", "actor_option",
+           "open_engine", "reporting"]
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
                                                     "sqlite:///statewright.db).")]
@@ -29,6 +30,15 @@ ExecutorOption = Annotated[Executor | None, typer.Option(
     "--executor", case_sensitive=False, show_default=False,
     help=f"Who performs the agents' actions: rules (the offline handlers) or llm (an OpenAI-compatible model, "
          f"STATEWRIGHT_LLM_URL/_MODEL/_API_KEY); default ${EXECUTOR_VARIABLE}, else rules.")]
+
+# Who a command that writes records when --actor is not given: `run` starts its instance as this actor too.
+CLI_ACTOR = "cli"
+
+
+def actor_option(who: str) -> Any:
+    """The `--actor` option of a command that writes, defaulting to CLI_ACTOR; `who` is how its help begins."""
+    return typer.Option("--actor", show_default=False, help=f"{who} (default: {CLI_ACTOR}).")
+
 
 LogFormatOption = Annotated[LogFormat, typer.Option(
     "--log-format", case_sensitive=False,

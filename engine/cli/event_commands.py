@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from engine.cli.engine_options import Db, Format, open_engine
+from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine
 from engine.cli.output import OutputFormat, emit_json, json_argument, stderr, stdout
 
 __all__ = ["register_event_commands"]
@@ -19,7 +19,7 @@ def publish_command(
     correlation_key: Annotated[str | None, typer.Option(
         "--correlation-key", help="Delivers it to the instance waiting on this key.")] = None,
     tenant: Annotated[str, typer.Option(help="The tenant it belongs to.")] = "default",
-    actor: Annotated[str | None, typer.Option(help="Who publishes it.")] = None,
+    actor: Annotated[str, actor_option("Who publishes it, recorded on the transitions it causes")] = CLI_ACTOR,
     key: Annotated[str | None, typer.Option("--idempotency-key", help="Repeats with this key change nothing.")] = None,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:

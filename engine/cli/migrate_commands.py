@@ -2,8 +2,8 @@
 running instances of version N of a workflow to version M (docs/runtime.md#migrating-running-instances).
 
 Exit codes: 0 every instance listed migrates (or would), or there is none; 1 some are refused (each with its
-reason; they are left untouched); 2 the command line is wrong — an unreadable `--map` file, a version not
-deployed, the same version twice, a mapping naming states the versions do not have.
+reason; they are left untouched); 2 the command line is wrong — an unreadable `--map` file or one naming an old
+state twice, a version not deployed, the same version twice, a mapping naming states the versions do not have.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from engine.cli.engine_options import Db, Format, open_engine, reporting
+from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stdout
 from engine.errors import DefinitionNotFound, InvalidInput
+from engine.validation.parsing import find_duplicate_keys, parse_json
 
 if TYPE_CHECKING:
     from engine.runtime.migration import MigrationReport
@@ -39,7 +40,18 @@ def _mapping(path: Path | None) -> dict[str, str]:
     if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
         fail(f'--map {path}: give a JSON object of old state to new state, e.g. {{"review": "approval"}}',
              ExitCode.UNREADABLE)
+    _refuse_duplicate_states(path, text)
     return found
+
+
+def _refuse_duplicate_states(path: Path, text: str) -> None:
+    """An old state named twice would be mapped by its last entry alone: refused, naming the state(s)."""
+    twice = sorted({key for _, key in find_duplicate_keys(parse_json(text)[0])})
+    if twice:
+        quoted = [f"'{key}'" for key in twice]
+        names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        fail(f"--map {path} names {names} more than once; give each old state one new state",
+             ExitCode.UNREADABLE)
 
 
 def _table(report: MigrationReport) -> None:
@@ -74,7 +86,7 @@ def migrate_command(
     map_file: Annotated[Path | None, typer.Option("--map", help='A JSON file of old state to new state, '
                                                                'e.g. {"review": "approval"}.')] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's instances.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Who migrates them (recorded in the history).")] = None,
+    actor: Annotated[str, actor_option("Who migrates them, recorded in the history")] = CLI_ACTOR,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """Show what moving the running instances of WORKFLOW from version --from to --to would do (state kept,

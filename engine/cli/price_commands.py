@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from engine.cli.engine_options import Db, Format, open_engine
+from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine
 from engine.cli.output import OutputFormat, emit_json, fail, stdout
 from engine.runtime.model_prices import ANY_PROVIDER
 
@@ -35,7 +35,7 @@ def set_command(
     model: Annotated[str, typer.Argument(help="The model, e.g. llama-3.1-70b.")],
     prompt: Annotated[float, typer.Option("--prompt", help="USD per million prompt tokens.")],
     completion: Annotated[float, typer.Option("--completion", help="USD per million completion tokens.")],
-    *, provider: Provider = ANY_PROVIDER, actor: Annotated[str | None, typer.Option(help="Who sets it.")] = None,
+    *, provider: Provider = ANY_PROVIDER, actor: Annotated[str, actor_option("Who sets it")] = CLI_ACTOR,
     db: Db = None,
 ) -> None:
     """Set MODEL's price (a new one, or replacing the one set)."""

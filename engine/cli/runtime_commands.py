@@ -17,7 +17,17 @@ import typer
 from rich.table import Table
 
 from engine import tracing
-from engine.cli.engine_options import Db, ExecutorOption, Format, Handlers, LogFormatOption, open_engine, reporting
+from engine.cli.engine_options import (
+    CLI_ACTOR,
+    Db,
+    ExecutorOption,
+    Format,
+    Handlers,
+    LogFormatOption,
+    actor_option,
+    open_engine,
+    reporting,
+)
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
 from engine.definition import Example
@@ -202,7 +212,7 @@ def send_command(
     instance_id: Annotated[str, typer.Argument()], event: Annotated[str, typer.Argument()],
     *,
     payload: Annotated[str | None, typer.Option("--payload", help="The event's payload as JSON.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Who sends it.")] = None,
+    actor: Annotated[str, actor_option("Who sends it, recorded in the history")] = CLI_ACTOR,
     key: Annotated[str | None, typer.Option("--idempotency-key", help="Repeats with this key change nothing.")] = None,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
@@ -214,7 +224,7 @@ def send_command(
 
 def redrive_command(
     instance_id: Annotated[str, typer.Argument()], *,
-    actor: Annotated[str | None, typer.Option(help="Who redrives it (recorded in the history).")] = None,
+    actor: Annotated[str, actor_option("Who redrives it, recorded in the history")] = CLI_ACTOR,
     fixes: Annotated[list[str] | None, typer.Option(
         "--set", metavar="PATH=VALUE",
         help="Correct the context first (repeatable): a key or dotted path, and its value as JSON "

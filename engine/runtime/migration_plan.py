@@ -11,7 +11,7 @@ Two ways to move an instance:
   is kept as it is — the timers keep their due times, the approval keeps its decisions, the event wait its key.
 - **entered**: its state is mapped to another state, or its definition changed. What was open is cancelled and
   the state is entered afresh in version M, as on arrival: its policies are checked and its work starts (the
-  task's action runs, the approval opens, the wait and the timers are armed from now).
+  task's action runs, the approval opens, the wait starts again and the timers are armed from now).
 
 Refused, with the reason: a state missing from version M with no mapping; a context that does not fit; a
 stuck instance; an instance inside another (a subflow or branch: it follows its parent); an action running on
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from engine.definition import MapState, State
+from engine.definition import MapState, State, WaitState
 from engine.errors import InvalidInput
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.context_schema import check_context
@@ -235,13 +235,24 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
                 context_problems=problems, pending=pending, refused=refused,
                 notes=() if refused else _notes(new, target, carried, work))
 
+def _wait_starts(state: WaitState) -> str:
+    """What entering a wait afresh starts: only a duration, or an event's timeout, is timed from now."""
+    if state.event is not None:
+        awaited = f"it waits again for '{state.event.type}'"
+        return f"{awaited}, its timeout timed from now" if state.timeout is not None else f"{awaited}, with no timeout"
+    if state.deadline is not None:
+        return "it waits again until its deadline, worked out anew"
+    return "it waits again, timed from now"
+
+
 def _notes(new: CompiledWorkflow, target: str, carried: bool, work: OpenWork) -> tuple[str, ...]:
     if carried:
         return ()
     state = new.states[target]
-    starts = {"task": "its action runs", "approval": "an approval opens", "wait": "it waits again, timed from now",
-              "parallel": "its branches start", "map": "its items start", "subflow": "its subflow starts",
-              "final": "the instance ends there"}.get(state.type, "it is entered")
+    starts = _wait_starts(state) if isinstance(state, WaitState) else {
+        "task": "its action runs", "approval": "an approval opens", "parallel": "its branches start",
+        "map": "its items start", "subflow": "its subflow starts", "final": "the instance ends there",
+    }.get(state.type, "it is entered")
     lost = " (decisions already taken on its open approval are dropped)" if work.approvals else ""
     return (f"'{target}' is entered afresh in version {new.workflow.version}: {starts}{lost}",)
 

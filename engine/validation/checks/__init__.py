@@ -39,6 +39,7 @@ from engine.validation.checks.reachability import (
     find_states_without_path_to_final,
     find_unreachable_states,
 )
+from engine.validation.checks.retry_intervals import find_retry_max_below_initial
 from engine.validation.checks.sla import find_approval_slas_at_risk, find_workflow_sla_at_risk
 from engine.validation.checks.structure import (
     find_exits_from_final,
@@ -89,6 +90,7 @@ CODES: dict[str, Severity] = {
     "unused-trigger": "warning",
     "unknown-variable": "warning",
     "unknown-error-kind": "warning",
+    "retry-max-below-initial": "warning",
     "sla-at-risk": "warning",
     "map-without-results": "warning",
 }
@@ -109,6 +111,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_missing_timeout_paths,
     find_unknown_error_kinds,
     find_unreachable_retry_rules,
+    find_retry_max_below_initial,
     find_unreachable_catches,
     find_conflicting_paths,
     find_ask_into_output,

@@ -122,3 +122,19 @@ def test_check_mapping_names_each_problem() -> None:
     assert check_mapping({"work": "ask"}, OLD, _version(2)) == []
     assert check_mapping({"nope": "ask", "work": "gone"}, OLD, _version(2)) == [
         "'nope' is not a state of version 1", "'gone' (for 'work') is not a state of version 2"]
+
+
+@pytest.mark.parametrize(("wait", "starts"), [
+    ({"duration": "PT1H"}, "it waits again, timed from now"),
+    ({"event": {"type": "paid"}, "timeout": "P1D"}, "it waits again for 'paid', its timeout timed from now"),
+    ({"event": {"type": "paid"}}, "it waits again for 'paid', with no timeout"),
+    ({"deadline": "'2030-01-01T09:00:00Z'"}, "it waits again until its deadline, worked out anew"),
+])
+def test_a_wait_entered_afresh_is_said_to_be_timed_from_now_only_when_it_is(wait: dict[str, Any],
+                                                                            starts: str) -> None:
+    """A wait for an event with no timeout has nothing timed; a deadline is a moment, not a span from now."""
+    new = _compiled(2, {"work": task("act"), "hold": {"type": "wait", **wait}, "ok": final(), "no": final("failure")},
+                    [edge("work", "hold", "done"), edge("hold", "ok", "done"), edge("hold", "no", "timeout")])
+    plan = plan_instance(OLD, new, _instance("work"), OpenWork(), {"work": "hold"})
+    assert (plan.entry, plan.refused) == ("entered", None)
+    assert plan.notes == (f"'hold' is entered afresh in version 2: {starts}",)

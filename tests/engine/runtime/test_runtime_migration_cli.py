@@ -103,3 +103,21 @@ def test_a_map_file_that_cannot_be_read_is_named_with_what_is_wrong(database_url
         assert code == 2
         assert words in output
         assert "Errno" not in output
+
+
+def test_a_map_file_naming_a_state_twice_is_refused_naming_it(database_url: str, tmp_path: Path) -> None:
+    """JSON would keep the last entry of a duplicated key; the mapping the author wrote is ambiguous, so refused."""
+    app = build_app("migrate")
+    with Engine(database_url) as engine:
+        engine.deploy(_flow(1, "in_transit"))
+        waiting = engine.start("parcel", {"go": "wait"}).id
+        engine.deploy(_flow(2, "on_the_way"))
+    mapping = tmp_path / "map.json"
+    mapping.write_text('{"in_transit": "review", "review": "review", "in_transit": "on_the_way", '
+                       '"review": "done"}')
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--map", str(mapping), "--apply",
+                            "--db", database_url)
+    assert code == 2, output
+    assert f"--map {mapping} names 'in_transit' and 'review' more than once" in " ".join(output.split())
+    with Engine(database_url) as engine:
+        assert (engine.get(waiting).state, engine.get(waiting).workflow_version) == ("in_transit", 1)

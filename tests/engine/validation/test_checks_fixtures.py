@@ -37,6 +37,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "unused-trigger": [("/transitions/2/trigger", ("check",), (2,))],
     "unknown-error-kind": [("/states/check/retry/0/errors/1", ("check",), ())],
     "unreachable-retry-rule": [("/states/check/retry/2", ("check",), ())],
+    "retry-max-below-initial": [("/states/check/retry/1/max_interval_s", ("check",), ())],
     "unreachable-catch": [("/transitions/2/errors", ("check",), (2, 1))],
     "conflicting-paths": [("/transitions/0/assign/review.amount", (), (0,))],
     "path-through-non-object": [("/states/check/output", ("check",), ())],
