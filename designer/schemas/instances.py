@@ -49,6 +49,7 @@ class RedriveRequest(_Write):
         description="Corrections to the context, made before the state is entered again: a key or dotted path "
         "(`enrichment.company.size`) and its new value each; checked against the workflow's context schema and "
         "recorded in the history as the redrive's context change.",
+        json_schema_extra={"additionalProperties": False},  # a key that is no context path is refused (400)
     )
 
 
