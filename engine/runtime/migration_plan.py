@@ -169,8 +169,8 @@ def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: Ope
         return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}); "
                 "its result belongs to the transition that started it — migrate the instance once it has finished")
     if isinstance(state, MapState) and work.children:
-        return f"the map '{state_id}' is in progress ({_count(len(work.children), 'item')} running); migrate it " \
-               "after the map"
+        return (f"the map '{state_id}' is in progress ({_count(len(work.children), 'item')} running); "
+                "migrate it after the map")
     for t in work.timers:
         if t.fire != "escalate" and not new.accepts(state_id, t.fire):
             return (f"its timer fires '{t.fire}', which no transition of version {new.workflow.version} takes "
@@ -234,6 +234,7 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,
                 context_problems=problems, pending=pending, refused=refused,
                 notes=() if refused else _notes(new, target, carried, work))
+
 
 def _wait_starts(state: WaitState) -> str:
     """What entering a wait afresh starts: only a duration, or an event's timeout, is timed from now."""
