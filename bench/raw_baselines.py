@@ -29,8 +29,10 @@ HISTORY = (
     "INSERT INTO history (instance_id, seq, from_state, to_state, event, actor, payload, context_change, status, "
     "guards, policies, at, duration_s, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# The status is left out when it stays as it is (here: always), as the engine does: SQLite rewrites the entries of
+# every index on a column the SET names, changed or not.
 UPDATE = (
-    "UPDATE instances SET state = ?, status = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
+    "UPDATE instances SET state = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
     "WHERE id = ? AND version = ?"
 )
 INSTANCE = (
@@ -59,7 +61,7 @@ def _rows(instance_id: str, seq: int, context: dict[str, Any]) -> tuple[tuple[An
     source, dest = STATES[(seq - 1) % 2], STATES[seq % 2]
     history = (instance_id, seq, source, dest, "go", None, json.dumps({"k": seq}), None, "running", None, None,
                now, 0.0, None)
-    update = (dest, "running", json.dumps(context), None, None, seq, now, instance_id, seq - 1)
+    update = (dest, json.dumps(context), None, None, seq, now, instance_id, seq - 1)
     return history, update
 
 
@@ -116,8 +118,10 @@ ATTEMPT = (
     "at) VALUES (?, ?, 1, ?, 'step', NULL, 'done', NULL, NULL, NULL, ?) ON CONFLICT (instance_id, task_seq, attempt) "
     "DO NOTHING"
 )
-TASK_UPDATE = (
-    "UPDATE instances SET state = ?, status = ?, context = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?"
+TASK_UPDATE = "UPDATE instances SET state = ?, context = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?"
+LAST_TASK_UPDATE = (
+    "UPDATE instances SET state = ?, status = 'succeeded', context = ?, version = ?, updated_at = ? "
+    "WHERE id = ? AND version = ?"
 )
 
 
@@ -161,8 +165,8 @@ def raw_sqlite_task_transitions(path: str, instances: int, steps: int, *, per_co
             dest = "end" if last else f"s{seq}"
             connection.execute(FINISH, (now, job_id))
             connection.execute(ATTEMPT, (instance_id, seq - 1, payload["state"], now))
-            connection.execute(TASK_UPDATE, (dest, "succeeded" if last else "running", json.dumps(context), seq, now,
-                                             instance_id, seq - 1))
+            connection.execute(LAST_TASK_UPDATE if last else TASK_UPDATE,
+                               (dest, json.dumps(context), seq, now, instance_id, seq - 1))
             connection.execute(HISTORY, (instance_id, seq, payload["state"], dest, "done", None,
                                          json.dumps(context[f"out{seq - 1}"]), None, "running", None, None, now, 0.0,
                                          None))

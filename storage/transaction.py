@@ -41,14 +41,15 @@ __all__ = ["Params", "Row", "Store", "Transaction"]
 
 Row = tuple[Any, ...]
 Params = Sequence[Any] | Callable[[], Sequence[Any]]  # a deferred write's parameters, or what makes them
+_DROPPED: list[Any] = []  # the place of a deferred write replaced by one of another statement
 _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_connection", "_cursor", "_deferred", "_guarded", "_keyed", "_memo", "_sql", "_tables",
-                 "postgresql")
+    __slots__ = ("_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed", "_memo", "_sql",
+                 "_tables", "postgresql")
 
     def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
         self.postgresql = postgresql
@@ -60,6 +61,7 @@ class Transaction:
         self._guarded: set[str] = set()
         self._tables: set[str] = set()
         self._keyed: dict[Hashable, tuple[list[Params], int, Any]] = {}
+        self._dropped = False  # a keyed write was replaced by one of another statement (`defer`)
 
     @property
     def memo(self) -> dict[Any, Any]:
@@ -73,9 +75,10 @@ class Transaction:
               note: Any = None) -> None:
         """Send this write with the others like it just before COMMIT (see the module's doc). `guarded`: it
         must change exactly one row (an UPDATE whose WHERE checks a version or a lease), else `GuardFailed`.
-        `key`: the write can be read back (`waiting`, with `note`) until it is sent, and a later write of the
-        same statement under the same key replaces it where it stands; its `params` may then be a function
-        that gives them when they are sent (what a replaced write would have encoded is not encoded)."""
+        `key`: the write can be read back (`waiting`, with `note`) until it is sent, and a later write under
+        the same key replaces it (where it stands, if it is of the same statement); its `params` may then be a
+        function that gives them when they are sent (what a replaced write would have encoded is not
+        encoded)."""
         rows = self._deferred.get(sql)
         if rows is None:
             rows = self._deferred[sql] = []
@@ -90,6 +93,9 @@ class Transaction:
             rows[found[1]] = params
             self._keyed[key] = (rows, found[1], note)
             return
+        if found is not None:  # replaced by a write of another statement: the one waiting is not sent
+            found[0][found[1]] = _DROPPED
+            self._dropped = True
         self._keyed[key] = (rows, len(rows), note)
         rows.append(params)
 
@@ -104,6 +110,10 @@ class Transaction:
         self._deferred, self._guarded, self._tables = {}, set(), set()
         if self._keyed:
             self._keyed = {}
+        if self._dropped:
+            self._dropped = False
+            kept = ((sql, [row for row in rows if row is not _DROPPED]) for sql, rows in deferred.items())
+            deferred = {sql: rows for sql, rows in kept if rows}
         if not deferred:
             return
         try:

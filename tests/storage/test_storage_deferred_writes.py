@@ -31,9 +31,11 @@ def _instance(instance_id: str) -> InstanceRecord:
                           1.0, 1.0)
 
 
-def _move(tx: Transaction, instance_id: str, expected: int, state: str) -> bool:
-    return InstanceStore(tx).update(instance_id, expected, state=state, status="running", context={"n": expected + 1},
-                                    result=None, error=None, version=expected + 1, updated_at=2.0, defer=True)
+def _move(tx: Transaction, instance_id: str, expected: int, state: str, *, status: str = "running",
+          stored_status: str | None = None) -> bool:
+    return InstanceStore(tx).update(instance_id, expected, state=state, status=status, context={"n": expected + 1},
+                                    result=None, error=None, version=expected + 1, updated_at=2.0,
+                                    stored_status=stored_status, defer=True)
 
 
 def _write(store: Store, work: Callable[[Transaction], object]) -> None:
@@ -108,7 +110,7 @@ def test_an_instance_moved_on_twice_in_one_transaction_is_written_once_guarded_b
             assert _move(tx, "i1", expected, state)
         waiting = tx.waiting(("instance", "i1"))
         assert waiting is not None
-        assert waiting[1] == (0, 3)  # one write, from version 0 to 3
+        assert waiting[1][:2] == (0, 3)  # one write, from version 0 to 3
     with store.read() as tx:
         found = InstanceStore(tx).get("i1")
         assert found is not None
@@ -122,6 +124,36 @@ def test_an_instance_moved_on_twice_in_one_transaction_is_written_once_guarded_b
         _write(store, stale)
     with store.read() as tx:
         assert InstanceStore(tx).get("i2").version == 0  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("statuses", [("running", "running", "succeeded"), ("waiting", "running", "running"),
+                                      ("running", "waiting", "failed")])
+def test_an_instance_moved_on_in_one_transaction_ends_with_the_last_status_whether_each_move_kept_it_or_not(
+        store: Store, statuses: tuple[str, str, str]) -> None:
+    """The update leaves the status out when it stays as stored; a later move in the same transaction that
+    changes it (or changes it back) replaces the first write, of the other statement, all the same."""
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("i1"))
+        InstanceStore(tx).insert(_instance("i2"))
+    with store.write() as tx:
+        for expected, (state, status) in enumerate(zip("bcd", statuses, strict=True)):
+            assert _move(tx, "i1", expected, state, status=status, stored_status="running")
+        assert _move(tx, "i2", 0, "b", stored_status="running")  # beside it, another instance's write is sent
+    with store.read() as tx:
+        found, other = InstanceStore(tx).get("i1"), InstanceStore(tx).get("i2")
+        assert found is not None
+        assert other is not None
+        assert (found.state, found.status, found.version, found.context) == ("d", statuses[-1], 3, {"n": 3})
+        assert (other.state, other.status, other.version) == ("b", "running", 1)
+
+    def stale(tx: Transaction) -> None:  # i1 is at version 3: both forms of the write still check the first version
+        assert _move(tx, "i1", 1, "e", stored_status=statuses[-1])
+        assert _move(tx, "i1", 2, "f", status="failed", stored_status=statuses[-1])
+
+    with pytest.raises(GuardFailed):
+        _write(store, stale)
+    with store.read() as tx:
+        assert InstanceStore(tx).get("i1").version == 3  # type: ignore[union-attr]
 
 
 def test_a_job_taken_before_it_was_sent_is_written_once_as_it_ended(store: Store) -> None:
