@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump_optional, load_optional
+from storage.records import record
 from storage.transaction import Row, Transaction
 
 __all__ = ["AttemptRecord", "AttemptStore"]
@@ -15,7 +15,7 @@ _INSERT = (f"INSERT INTO action_attempts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 
            "ON CONFLICT (instance_id, task_seq, attempt) DO NOTHING")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AttemptRecord:
     instance_id: str
     task_seq: int  # the history seq of the transition that entered the task

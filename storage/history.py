@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump_optional, load_optional
+from storage.records import record
 from storage.transaction import Row, Transaction
 
 __all__ = ["HistoryRecord", "HistoryStore"]
@@ -18,7 +18,7 @@ _COLUMNS = (
 _INSERT = f"INSERT INTO history ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HistoryRecord:
     instance_id: str
     seq: int
@@ -59,8 +59,8 @@ class HistoryStore:
 
     def append(self, records: Sequence[HistoryRecord]) -> None:
         """Append rows; they are written with the transaction's other deferred inserts, before it commits."""
-        for record in records:
-            self.tx.defer(_INSERT, _params(record))
+        for row in records:
+            self.tx.defer(_INSERT, _params(row))
 
     def for_instance(self, instance_id: str, *, after_seq: int = 0, limit: int | None = None) -> list[HistoryRecord]:
         sql = f"SELECT {_COLUMNS} FROM history WHERE instance_id = ? AND seq > ? ORDER BY seq"  # noqa: S608

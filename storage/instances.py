@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
+from storage.records import record
 from storage.transaction import Row, Transaction
 
 __all__ = ["InstanceFilter", "InstanceRecord", "InstanceStore"]
@@ -28,7 +29,7 @@ _UPDATE_SAME_STATUS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class InstanceRecord:
     id: str
     workflow_id: str
@@ -57,7 +58,7 @@ class InstanceFilter:
     top_level_only: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _PendingUpdate:
     """A deferred instance update, encoded when it is sent (a later one may replace it first)."""
 
@@ -76,7 +77,7 @@ class _PendingUpdate:
                 self.version, self.updated_at, self.instance_id, self.expected_version)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _PendingUpdateSameStatus(_PendingUpdate):
     def __call__(self) -> tuple[Any, ...]:
         return (self.state, dump(self.context), dump_optional(self.result), dump_optional(self.error),

@@ -10,11 +10,11 @@ taken over cannot finish the job a second time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
 from storage.errors import StoreError
+from storage.records import record
 from storage.statuses import JobStatus
 from storage.transaction import Row, Transaction
 
@@ -36,7 +36,7 @@ _FINISH = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JobRecord:
     id: int
     kind: str

@@ -7,18 +7,18 @@ import inspect
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from typing import Any
 
 from engine import tracing
 from engine.definition.expressions import ExpressionError
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 from engine.runtime.variables import json_value
+from storage.records import record
 
 __all__ = ["ActionOutcome", "ActionRunner"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActionOutcome:
     output: Any = None
     cost: Cost | None = None

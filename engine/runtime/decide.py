@@ -64,6 +64,7 @@ from engine.runtime.snapshot import (
     Snapshot,
 )
 from engine.runtime.variables import evaluate_mapping, json_value, variables
+from storage.records import record
 
 __all__ = ["MAX_AUTOMATIC_STEPS", "REDRIVABLE", "Decision", "Step", "decide", "redrive_refusal", "reenter", "start"]
 
@@ -89,7 +90,7 @@ REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
 _OUTPUT_STATES = (TaskState, WaitState, SubflowState)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Step:
     """One transition: one history row."""
 
@@ -107,7 +108,7 @@ class Step:
     error: Any = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decision:
     snapshot: Snapshot
     steps: tuple[Step, ...]

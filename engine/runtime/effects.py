@@ -3,10 +3,11 @@ the database writes among them inside the transaction that records the transitio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from engine.definition import RetryRule
+from storage.records import record
 
 __all__ = [
     "ArmTimer",
@@ -20,7 +21,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RunAction:
     state: str
     action: str
@@ -35,19 +36,19 @@ class RunAction:
     idempotency_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ArmTimer:
     fire: str  # the event it fires ('done', 'timeout'), or 'escalate'
     due_at: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AwaitEvent:
     event_type: str
     correlation_key: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RequestApproval:
     state: str
     kind: str  # 'state', 'policy' or 'agent'
@@ -59,7 +60,7 @@ class RequestApproval:
     policy_id: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StartChild:
     """A child instance: a subflow (another workflow), one branch of a parallel state, or a map's item."""
 
@@ -72,7 +73,7 @@ class StartChild:
     parent_seq: int | None = None  # a map's later items: the seq of the step that entered the map, not this one
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ClearWaits:
     """Leaving a state that waits: disarm its timers, stop awaiting its event, close its open approval,
     cancel its pending action, cancel the children still running — each only where the state could have
@@ -85,7 +86,7 @@ class ClearWaits:
     children: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Complete:
     outcome: str  # 'success' or 'failure'
     result: dict[str, Any] | None = None

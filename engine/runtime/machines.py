@@ -26,6 +26,7 @@ from engine.runtime.context_schema import schema_at
 from engine.runtime.map_items import ITERATOR
 from engine.runtime.snapshot import AUTO
 from engine.runtime.variables import evaluate
+from storage.records import record
 
 __all__ = ["CompiledWorkflow", "Fired", "GuardEvaluation", "MachineCache", "branch_workflow"]
 
@@ -37,7 +38,7 @@ if logging.getLogger("transitions").level == logging.NOTSET:
 _NARRATED = logging.getLogger("transitions.core")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GuardEvaluation:
     """One transition the machine tried: its guard (None when unguarded) and what it evaluated to."""
 
@@ -61,7 +62,7 @@ class _Frame:
     evaluations: list[GuardEvaluation] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Fired:
     """The outcome of firing a trigger: the definition transition taken (None: every guard was false)."""
 

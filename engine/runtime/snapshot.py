@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from storage.records import record
 
 if TYPE_CHECKING:
     from engine.definition import Agent
@@ -60,7 +62,7 @@ REDRIVE = "(redrive)"  # a failed instance resumed at the state it failed in (en
 MIGRATE = "(migrate)"  # an instance moved to another version of its workflow (engine.runtime.migration)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Snapshot:
     state: str
     context: dict[str, Any]
@@ -73,7 +75,7 @@ class Snapshot:
         return self.status in TERMINAL
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Event:
     """A trigger with its payload. `system` events come from the runtime (an action's done/error, a timer,
     a child's end): one the definition does not handle fails the instance instead of being refused — or, when
@@ -101,7 +103,7 @@ class AgentLookup:
 NO_AGENTS = AgentLookup()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Environment:
     """What a decision may read besides the snapshot: the time, the instance, the budget, shared memory, and
     the deployed agents its tasks name (their policies apply on entering those tasks)."""

@@ -15,7 +15,6 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from engine.errors import StatewrightError
 from engine.runtime.action_jobs import action_request, finish_action
@@ -34,6 +33,7 @@ from engine.runtime.timers import fire_next_timer, next_timer_due
 from engine.runtime.writer import action_job_key
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobRecord, JobStore
+from storage.records import record
 from storage.statuses import JobStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
@@ -49,7 +49,7 @@ FOLD_BUDGET_S = 0.05
 _GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists", retryable=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Claimed:
     job: JobRecord
     instance: InstanceRecord | None
