@@ -18,6 +18,7 @@ import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { kindLabel } from "./ApprovalRequest";
 import MapProgress, { mapProgress } from "./MapProgress";
+import { describeFailure } from "./failureWords";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
@@ -78,10 +79,14 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
       {data.status === "stuck" ? (
         <Notice kind="error" testId="instance-stuck">
-          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeError(data.error)}
+          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeFailure(data.error)}
         </Notice>
       ) : (
-        data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>
+        data.error != null && (
+          <Notice kind="error" testId="instance-failure">
+            This instance failed in <strong>{data.state}</strong>: {describeFailure(data.error)}
+          </Notice>
+        )
       )}
       <div className="instance-body">
         <div className="instance-canvas">
@@ -154,15 +159,6 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
       </section>
     </div>
   );
-}
-
-function describeError(error: unknown): string {
-  if (typeof error === "string") return error;
-  if (error && typeof error === "object") {
-    const { kind, message } = error as { kind?: unknown; message?: unknown };
-    if (message) return kind ? `${String(kind)}: ${String(message)}` : String(message);
-  }
-  return JSON.stringify(error);
 }
 
 function pathSteps(path: string[]) {
