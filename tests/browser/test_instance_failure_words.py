@@ -30,10 +30,7 @@ INTAKE: dict[str, Any] = {
 
 def test_a_failed_task_names_its_error(server: LiveServer, sign_in: SignIn) -> None:
     token = server.token("analyst")
-    draft = server.api("POST", "/api/drafts", {"content": INTAKE}, token=token)
-    server.api("POST", f"/api/drafts/{draft['id']}/publish", token=token)
-    started = server.api("POST", "/api/instances", {"workflow_id": "fragile_intake", "context": {"email": "nope"}},
-                         token=token)
+    started = server.publish_and_start(INTAKE, {"email": "nope"}, token=token)
     for _ in range(300):
         if server.api("GET", f"/api/instances/{started['id']}", token=token)["status"] == "failed":
             break

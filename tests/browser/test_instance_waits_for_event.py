@@ -27,10 +27,7 @@ INVOICE: dict[str, Any] = {
 
 def test_the_monitor_names_the_awaited_event(server: LiveServer, sign_in: SignIn) -> None:
     token = server.token("analyst")
-    draft = server.api("POST", "/api/drafts", {"content": INVOICE}, token=token)
-    server.api("POST", f"/api/drafts/{draft['id']}/publish", token=token)
-    started = server.api("POST", "/api/instances", {"workflow_id": "invoice_payment", "context": {"invoice": "INV-7"}},
-                         token=token)
+    started = server.publish_and_start(INVOICE, {"invoice": "INV-7"}, token=token)
 
     page = sign_in("analyst")
     page.goto(f"/instances/{started['id']}")
