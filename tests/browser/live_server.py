@@ -157,6 +157,14 @@ class LiveServer:
             text = response.read()
         return json.loads(text) if text else None
 
+    def publish_and_start(self, content: dict[str, Any], context: dict[str, Any], *, token: str) -> dict[str, Any]:
+        """Publish a workflow (as a new draft) and start one instance of it: the instance as started."""
+        draft = self.api("POST", "/api/drafts", {"content": content}, token=token)
+        self.api("POST", f"/api/drafts/{draft['id']}/publish", token=token)
+        started: dict[str, Any] = self.api(
+            "POST", "/api/instances", {"workflow_id": content["id"], "context": context}, token=token)
+        return started
+
     def token(self, role: str) -> str:
         """A bearer token for one of the test users (login with a cookie, then create a token)."""
         return self._token_of(self.users[role].username, PASSWORD)

@@ -1,4 +1,6 @@
-// The application: sign-in first, then the page the address names.
+// The application: sign-in first, then the page the address names; a session that ends on an open page is
+// renewed over it (SessionExpiredDialog), never by leaving it.
+import SessionExpiredDialog from "../auth/SessionExpiredDialog";
 import { SessionProvider, useSession } from "../auth/session";
 import LoginPage from "../pages/LoginPage";
 import Shell from "./Shell";
@@ -13,12 +15,13 @@ export default function App() {
 }
 
 function Gate() {
-  const { me, loading } = useSession();
+  const { me, loading, expired } = useSession();
   if (loading) return <div className="loading-page" aria-busy="true">Loading…</div>;
   if (!me) return <LoginPage />;
   return (
     <Shell>
       <Routes />
+      {expired && <SessionExpiredDialog />}
     </Shell>
   );
 }

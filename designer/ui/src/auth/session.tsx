@@ -1,6 +1,8 @@
 // Who is signed in, and what they may do. The server decides permissions (`Me.permissions`); the UI only
-// shows and enables what they allow.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+// shows and enables what they allow. A session that ends while a page is open (it expired, or was signed out
+// elsewhere) is marked `expired` instead of dropped, so the page — and whatever is unsaved on it — stays while
+// the person signs in again.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import * as auth from "../api/auth";
 import { ApiError, onUnauthenticated } from "../api/http";
 import type { Me, Permission } from "../api/types";
@@ -8,6 +10,8 @@ import type { Me, Permission } from "../api/types";
 interface SessionValue {
   me: Me | null;
   loading: boolean;
+  /** The server no longer knows this session: sign in again (as `me`) to carry on where you were. */
+  expired: boolean;
   can: (permission: Permission) => boolean;
   signIn: (username: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
@@ -18,6 +22,9 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
+  const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  signedIn.current = me !== null;
 
   useEffect(() => {
     auth
@@ -28,22 +35,27 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setMe(null);
       })
       .finally(() => setLoading(false));
-    return onUnauthenticated(() => setMe(null));
+    return onUnauthenticated(() => {
+      if (signedIn.current) setExpired(true);
+      else setMe(null);
+    });
   }, []);
 
   const signIn = useCallback(async (username: string, password: string) => {
     setMe(await auth.login(username, password));
+    setExpired(false);
   }, []);
   const signOut = useCallback(async () => {
     try {
       await auth.logout();
     } finally {
       setMe(null);
+      setExpired(false);
     }
   }, []);
   const value = useMemo<SessionValue>(
-    () => ({ me, loading, can: (p) => Boolean(me?.permissions.includes(p)), signIn, signOut }),
-    [me, loading, signIn, signOut],
+    () => ({ me, loading, expired, can: (p) => Boolean(me?.permissions.includes(p)), signIn, signOut }),
+    [me, loading, expired, signIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

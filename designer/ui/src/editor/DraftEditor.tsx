@@ -4,7 +4,7 @@
 // written back into the one document that is saved.
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { updateDraft } from "../api/definitions";
+import { getDraft, updateDraft } from "../api/definitions";
 import { refreshCatalog } from "../api/catalog";
 import { ApiError } from "../api/http";
 import { draftPaths, playPath } from "../api/checks";
@@ -12,6 +12,7 @@ import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
+import { asWorkflow } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
@@ -22,6 +23,7 @@ import { useEditorMarks } from "./editorMarks";
 import DesignerToolbar from "./DesignerToolbar";
 import FindingsPanel from "./FindingsPanel";
 import PublishDialog from "./PublishDialog";
+import SaveConflict from "./SaveConflict";
 import Inspector from "./inspector/Inspector";
 import type { InspectorContext } from "./inspector/types";
 import JsonView from "./JsonView";
@@ -83,6 +85,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [reveal, setReveal] = useState<RevealRequest | null>(null);
   const [simulation, setSimulation] = useState<SimulationResult | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
+  /** The draft as saved meanwhile by someone else (or another tab), when Save found it changed under us. */
+  const [conflict, setConflict] = useState<Draft | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const flow = useReactFlow();
@@ -186,25 +190,50 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     [workflow, commit, canvasCenter, suggested, keepInView],
   );
 
-  const save = useCallback(async (): Promise<boolean> => {
-    if (!canEdit) return false;
-    setBusy("save");
-    try {
-      const answer = await updateDraft(draft.id, root as Record<string, unknown>, revision.current);
-      revision.current = answer.revision;
-      setSaved(root);
-      setMessage({ kind: "ok", text: `Draft saved (revision ${answer.revision}).` });
-      return true;
-    } catch (e) {
-      const text = e instanceof ApiError && e.slug === "concurrency-conflict"
-        ? `Someone else saved this draft in the meantime: ${e.message} Reload the page to see their version (your changes are still here until you leave).`
-        : `The draft was not saved: ${e instanceof Error ? e.message : String(e)}`;
-      setMessage({ kind: "error", text });
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  }, [canEdit, draft.id, root]);
+  const save = useCallback(
+    async (over?: Draft): Promise<boolean> => {
+      if (!canEdit) return false;
+      setBusy("save");
+      try {
+        const answer = await updateDraft(draft.id, root as Record<string, unknown>, over?.revision ?? revision.current);
+        revision.current = answer.revision;
+        setSaved(root);
+        setConflict(null);
+        setMessage({ kind: "ok", text: over ? `Draft saved over ${over.updated_by}'s revision ${over.revision} (now revision ${answer.revision}).` : `Draft saved (revision ${answer.revision}).` });
+        return true;
+      } catch (e) {
+        if (e instanceof ApiError && e.slug === "concurrency-conflict") {
+          const theirs = await getDraft(draft.id).catch(() => null);
+          if (theirs) {
+            setMessage(null);
+            setConflict(theirs);
+            return false;
+          }
+        }
+        setMessage({ kind: "error", text: `The draft was not saved: ${e instanceof Error ? e.message : String(e)}` });
+        return false;
+      } finally {
+        setBusy(null);
+      }
+    },
+    [canEdit, draft.id, root],
+  );
+  /** Replace this version with the one saved meanwhile, as an edit: Undo brings this one back. */
+  const takeTheirs = useCallback(
+    (theirs: Draft) => {
+      const parsed = asWorkflow(theirs.content);
+      if (!parsed.ok) {
+        setMessage({ kind: "error", text: `The saved version cannot be drawn: ${parsed.message}` });
+        return;
+      }
+      commitDocument(parsed.workflow);
+      setSaved(parsed.workflow);
+      revision.current = theirs.revision;
+      setConflict(null);
+      setMessage({ kind: "info", text: `Showing ${theirs.updated_by}'s revision ${theirs.revision}. Undo (Ctrl+Z) brings your version back.` });
+    },
+    [commitDocument],
+  );
 
   /** Save what is unsaved, then show what publishing would change (PublishDialog) before anything happens. */
   const publish = useCallback(async () => {
@@ -335,6 +364,15 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             setPublishing(false);
             setMessage({ kind: "ok", text });
           }}
+        />
+      )}
+      {conflict && (
+        <SaveConflict
+          theirs={conflict}
+          busy={busy !== null}
+          onKeepMine={() => void save(conflict)}
+          onTakeTheirs={() => takeTheirs(conflict)}
+          onClose={() => setConflict(null)}
         />
       )}
       {message && (

@@ -18,6 +18,7 @@ import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { kindLabel } from "./ApprovalRequest";
 import MapProgress, { mapProgress } from "./MapProgress";
+import { describeFailure } from "./failureWords";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
@@ -44,6 +45,9 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
   const data = instance.data;
   const suggested = useSuggestedLayout(definition);
   const finished = data ? FINISHED.has(data.status) : true;
+  // A wait state for an event: the event is what it waits for (it is not among the events one may send it).
+  const current = definition && data && !finished ? definition.states[data.state] : undefined;
+  const awaited = current?.type === "wait" ? current.event ?? null : null;
 
   const marks = useMemo(() => {
     if (!definition || !data) return undefined;
@@ -78,10 +82,14 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
       {data.status === "stuck" ? (
         <Notice kind="error" testId="instance-stuck">
-          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeError(data.error)}
+          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeFailure(data.error)}
         </Notice>
       ) : (
-        data.error != null && <Notice kind="error">This instance failed: {describeError(data.error)}</Notice>
+        data.error != null && (
+          <Notice kind="error" testId="instance-failure">
+            This instance failed in <strong>{data.state}</strong>: {describeFailure(data.error)}
+          </Notice>
+        )
       )}
       <div className="instance-body">
         <div className="instance-canvas">
@@ -94,14 +102,25 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         </div>
         <aside className="instance-side">
           {can("operate") && !finished && (
-            <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} onDone={instance.reload} onError={setError} />
+            <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={instance.reload} onError={setError} />
           )}
           {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} onDone={instance.reload} onError={setError} />}
           {progress && <MapProgress text={progress} state={data.state} />}
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
-            {data.pending_approvals.length === 0 && data.timers.length === 0 && <p className="muted">Nothing.</p>}
+            {data.pending_approvals.length === 0 && data.timers.length === 0 && !awaited && <p className="muted">Nothing.</p>}
             <ul data-testid="pending-approvals">
+              {awaited && (
+                <li data-testid="awaited-event">
+                  Event <strong className="mono">{awaited.type}</strong>
+                  {awaited.correlation ? (
+                    <>
+                      {" "}whose correlation key equals <code>{awaited.correlation}</code>
+                    </>
+                  ) : null}{" "}
+                  — published to the deployment (<code>POST /api/events</code>, <code>statewright publish {awaited.type}</code>)
+                </li>
+              )}
               {data.pending_approvals.map((a) => (
                 <li key={a.id}>
                   {a.kind === "policy" ? `Policy ${a.policy_id ?? ""} approval` : kindLabel(a.kind)} in <strong>{a.state}</strong> by {[...a.approvers.roles, ...a.approvers.users].join(", ")} — {a.approvals}/{a.quorum}
@@ -156,20 +175,20 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
   );
 }
 
-function describeError(error: unknown): string {
-  if (typeof error === "string") return error;
-  if (error && typeof error === "object") {
-    const { kind, message } = error as { kind?: unknown; message?: unknown };
-    if (message) return kind ? `${String(kind)}: ${String(message)}` : String(message);
-  }
-  return JSON.stringify(error);
-}
-
 function pathSteps(path: string[]) {
   return path.slice(1).map((to, i) => ({ from_state: path[i]!, to_state: to, event: null }));
 }
 
-function Operate({ instanceId, triggers, onDone, onError }: { instanceId: string; triggers: string[]; onDone: () => void; onError: (m: string) => void }) {
+interface OperateProps {
+  instanceId: string;
+  triggers: string[];
+  /** It waits for a published event (not one sent to it): say so where there is nothing to send. */
+  awaitsEvent: boolean;
+  onDone: () => void;
+  onError: (m: string) => void;
+}
+
+function Operate({ instanceId, triggers, awaitsEvent, onDone, onError }: OperateProps) {
   const [event, setEvent] = useState(triggers[0] ?? "");
   const [payload, setPayload] = useState("{}");
   const [busy, setBusy] = useState(false);
@@ -199,7 +218,9 @@ function Operate({ instanceId, triggers, onDone, onError }: { instanceId: string
       <h2 id="operate-heading">Send an event</h2>
       {triggers.length === 0 ? (
         <p className="muted" data-testid="op-no-events">
-          It takes no event from you in this state: the runtime moves it on by itself (an action finishing, a timer, an approver's decision).
+          {awaitsEvent
+            ? "It takes no event sent to it directly in this state: it goes on when the event it waits for (below) is published."
+            : "It takes no event from you in this state: the runtime moves it on by itself (an action finishing, a timer, an approver's decision)."}
         </p>
       ) : (
         <>
