@@ -24,6 +24,7 @@ RUNTIME_EVENTS: dict[str, frozenset[str]] = {
     "approval": frozenset({"approve", "reject", "timeout"}),
     "parallel": frozenset({"done", "error"}),
     "subflow": frozenset({"done", "error"}),
+    "map": frozenset({"done", "error"}),
 }
 
 

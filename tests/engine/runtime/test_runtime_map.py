@@ -9,7 +9,9 @@ import pytest
 from runtime_support import assert_consistent, edge, final, finished, task, workflow
 
 from engine.definition.map_state import MAX_MAP_ITEMS
+from engine.errors import TransitionNotAllowed
 from engine.runtime.actions import ActionError, ActionRequest
+from engine.runtime.caller_events import caller_events
 from engine.runtime.child_jobs import resume_parent
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
@@ -242,3 +244,17 @@ def test_migrating_a_map_in_progress_is_refused_and_says_why(engine: Engine) -> 
     assert refused.startswith("2 items run for 'each', which does not line up with the new version's 'each' "
                               "(its iterator or workflow changed)")
     assert engine.get(parent.id).workflow_version == 1
+
+
+def test_a_caller_cannot_end_a_running_map_by_sending_its_done(engine: Engine) -> None:
+    """'done' and 'error' leave a map when its items end; sent by a caller, they are refused and the map runs on."""
+    engine.deploy(_mapping())
+    _scorer(engine)
+    parent = engine.start("squad", {"leads": LEADS})
+    for event in ("done", "error"):
+        with pytest.raises(TransitionNotAllowed, match="runtime fires this event itself"):
+            engine.send(parent.id, event)
+    assert (engine.get(parent.id).state, engine.get(parent.id).version) == ("each", parent.version)
+    assert caller_events(_mapping(), "each", "running") == []
+    engine.run_until_idle()
+    assert engine.get(parent.id).context["scores"] == [{"score": len(lead)} for lead in LEADS]
