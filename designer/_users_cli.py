@@ -10,7 +10,7 @@ from rich.table import Table
 from designer.security.accounts import AccountService
 from designer.security.roles import ROLES
 from designer.store.accounts import AccountStore
-from engine.cli.output import OutputFormat, emit_json, fail, stdout
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
 from engine.database import create_database_engine, default_database_url, ensure_schema
 from engine.errors import StatewrightError
 
@@ -23,8 +23,11 @@ DbOption = Annotated[
 
 
 def _service(db: str | None) -> AccountService:
-    engine = create_database_engine(db or default_database_url())
-    ensure_schema(engine)
+    try:
+        engine = create_database_engine(db or default_database_url())
+    except ValueError as exc:
+        fail(str(exc), ExitCode.UNREADABLE)
+    ensure_schema(engine)  # a database it cannot use: StorageError, one line saying why
     return AccountService(AccountStore(engine))
 
 

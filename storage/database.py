@@ -68,8 +68,13 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
 
 def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.Engine:
-    """An SQLAlchemy engine for `url` (default: `default_database_url()`), configured for Statewright."""
-    target = sa.make_url(url or default_database_url())
+    """An SQLAlchemy engine for `url` (default: `default_database_url()`), configured for Statewright. A URL
+    that names no database Statewright runs on is a ValueError saying what to give instead."""
+    try:
+        target = sa.make_url(url or default_database_url())
+    except sa.exc.ArgumentError:  # the text is not echoed: it may hold a password
+        raise ValueError("the database URL cannot be read: give sqlite:///PATH or "
+                         "postgresql+psycopg://USER@HOST/DATABASE") from None
     if target.get_backend_name() == "sqlite":
         database = target.database or ""
         if database in ("", ":memory:") or database.startswith("file::memory:"):
@@ -81,6 +86,9 @@ def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.
         _configure_sqlite(engine)
         return engine
     if target.get_backend_name() == "postgresql":
+        if target.get_driver_name() != "psycopg":  # psycopg2 (plain postgresql://), asyncpg… are not installed
+            raise ValueError(f"unsupported PostgreSQL driver '{target.get_driver_name()}': use "
+                             f"postgresql+psycopg://")
         return sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
     raise ValueError(f"unsupported database '{target.get_backend_name()}': use sqlite:/// or postgresql+psycopg://")
 

@@ -1,7 +1,10 @@
 """The database schema: every table's metadata, and bringing a database up to the newest migration.
 
 Alembic migrations under `storage/migrations` are the one way the schema changes; `upgrade` runs them
-(`statewright db upgrade`), and `ensure_schema` does so only when the database is behind.
+(`statewright db upgrade`), and `ensure_schema` does so only when the database is behind. A database it
+cannot use says why in one line: `DatabaseUnavailable` with the driver's reason (no such folder, not a
+database, the server refused), or `StoreError` for a database a newer release has upgraded past the
+migrations this one knows.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import storage.tables
+from storage.errors import DatabaseUnavailable, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -51,22 +55,50 @@ def head_revision() -> str:
     return head
 
 
-def current_revision(engine: sa.Engine) -> str | None:
+def _revision_of(connection: sa.Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext  # noqa: PLC0415
 
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def current_revision(engine: sa.Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision_of(connection)
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    """A database at a revision none of our migrations has was upgraded by a newer release: Alembic would say
+    only that it "can't locate revision"."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415
+
+    script = ScriptDirectory.from_config(_config())
+    if revision is not None and revision not in {s.revision for s in script.walk_revisions()}:
+        raise StoreError(f"the database is at revision {revision}, which this Statewright does not know (its "
+                         f"newest is {head_revision()}): a newer release upgraded it; run that release")
+
+
+def _reason(exc: sa.exc.SQLAlchemyError) -> str:
+    """The driver's reason, without SQLAlchemy's SQL and link lines."""
+    return str(exc).split("\n", 1)[0]
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
     """Run the migrations up to `revision` in one transaction."""
     from alembic import command  # noqa: PLC0415
 
-    with _lock, engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+    try:
+        with _lock, engine.begin() as connection:
+            _refuse_unknown(_revision_of(connection))
+            command.upgrade(_config(connection), revision)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseUnavailable(_reason(exc)) from exc
 
 
 def ensure_schema(engine: sa.Engine) -> None:
     """Upgrade to head when the database is behind (an empty database gets every table)."""
-    if current_revision(engine) != head_revision():
+    try:
+        current = current_revision(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseUnavailable(_reason(exc)) from exc
+    if current != head_revision():
         upgrade(engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 
 import typer
@@ -70,6 +71,23 @@ def build_app(command: str | None = None) -> typer.Typer:
     return app
 
 
+def _database_refusal(exc: Exception) -> str | None:
+    """The database's own reason when `exc` is the database refusing the work — read-only, locked, full, gone,
+    not a database — wherever a command met it (the sandbox's or the accounts' tables, not only the engine's);
+    None for anything else. SQLite's generic SQLITE_ERROR (no such table or column, bad SQL) is a bug of ours,
+    left to its traceback. Looked up in `sys.modules`: a command that opened no database imports no driver."""
+    store_errors = sys.modules.get("storage.errors")
+    if store_errors is not None and isinstance(exc, store_errors.StoreError):
+        return str(exc)
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None or not (isinstance(exc, sa_exc.OperationalError) or type(exc) is sa_exc.DatabaseError):
+        return None  # not the database's, or an integrity or programming error: a bug
+    driver = getattr(exc, "orig", exc)  # the DB-API's own exception, which SQLAlchemy wraps
+    if getattr(driver, "sqlite_errorname", None) == "SQLITE_ERROR":
+        return None
+    return str(driver).split("\n", 1)[0]
+
+
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run a Statewright command line: errors become one clear line and an exit code, never a traceback."""
     try:
@@ -89,4 +107,10 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         else:
             stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
         return int(getattr(exc, "exit_code", ExitCode.UNREADABLE))
+    except Exception as exc:
+        reason = _database_refusal(exc)
+        if reason is None:
+            raise
+        stderr.print(f"[bold red]error:[/] the database refused: {reason}", highlight=False)
+        return int(ExitCode.FINDINGS)
     return result if isinstance(result, int) else int(ExitCode.OK)

@@ -11,7 +11,7 @@ import typer
 
 from engine.cli.output import ExitCode, OutputFormat, fail, stderr
 from engine.database import default_database_url
-from engine.errors import InvalidDefinition, StatewrightError
+from engine.errors import InvalidDefinition, StatewrightError, StorageError
 from engine.log_format import LogFormat
 from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_handlers, load_chosen_handlers
 
@@ -55,8 +55,8 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
         engine = Engine(url) if heartbeat_s is None else Engine(url, heartbeat_s=heartbeat_s)
     except ValueError as exc:
         fail(str(exc), ExitCode.UNREADABLE)
-    except Exception as exc:  # noqa: BLE001 - any driver failure to open becomes one clear line
-        fail(f"cannot open the database {url}: {str(exc).splitlines()[0]}")
+    except StorageError as exc:  # the database cannot be used: which one and why, its password hidden
+        fail(exc.detail)
     if choice is not None:
         try:
             note = load_chosen_handlers(choice, engine)

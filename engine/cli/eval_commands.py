@@ -17,13 +17,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from engine.cli.engine_options import ExecutorOption
+from engine.cli.engine_options import ExecutorOption, open_engine
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
-from engine.runtime.engine import Engine
 from engine.runtime.example_run import related_workflows
 from engine.runtime.handler_loading import Executor, HandlerChoice, choose_handlers, load_chosen_handlers
 from engine.validation.checks.agents import api_base_problem
@@ -73,7 +72,7 @@ def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
          llm: tuple[str | None, str | None]) -> EvalReport:
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
-    with tempfile.TemporaryDirectory() as folder, Engine(db or f"sqlite:///{folder}/eval.db") as engine:
+    with tempfile.TemporaryDirectory() as folder, open_engine(db or f"sqlite:///{folder}/eval.db") as engine:
         with _llm_settings(choice, *llm):
             note = load_chosen_handlers(choice, engine)
         if note:

@@ -322,12 +322,12 @@ def db_upgrade_command(db: Db = None) -> None:
         engine = create_database_engine(url)
     except ValueError as exc:
         fail(str(exc), ExitCode.UNREADABLE)
+    shown = engine.url.render_as_string(hide_password=True)
     try:
         upgrade(engine)
-        stdout.print(f"{engine.url.render_as_string(hide_password=True)} is at revision {current_revision(engine)}",
-                     highlight=False)
+        stdout.print(f"{shown} is at revision {current_revision(engine)}", highlight=False)
     except Exception as exc:  # noqa: BLE001 - a driver failure becomes one clear line
-        fail(f"cannot upgrade {url}: {str(exc).splitlines()[0]}")
+        fail(f"cannot upgrade {shown}: {str(exc).splitlines()[0]}")
     finally:
         engine.dispose()
 

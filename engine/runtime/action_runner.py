@@ -13,6 +13,7 @@ from engine import tracing
 from engine.definition.expressions import ExpressionError
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 from engine.runtime.variables import json_value
+from storage.codec import dump
 from storage.records import record
 
 __all__ = ["ActionOutcome", "ActionRunner"]
@@ -159,15 +160,60 @@ def _missing(request: ActionRequest) -> ActionOutcome:
                     retryable=False)
 
 
+def _unicode(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate (text decoded with `surrogateescape`, a broken reply)
+    becomes '?', as it could not be written."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
 def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
     if isinstance(exc, ActionError):
-        return ActionOutcome(error_kind=exc.kind, error_message=exc.detail, retryable=exc.retryable,
+        return ActionOutcome(error_kind=exc.kind, error_message=_unicode(exc.detail), retryable=exc.retryable,
                              steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, Exception):
-        return _failure("error", f"{type(exc).__name__}: {exc}")
+        return _failure("error", _unicode(f"{type(exc).__name__}: {exc}"))
     raise exc
+
+
+def _storable(value: Any) -> Any:
+    """`value` (from `json_value`) checked for what only the encoder would find, when the step is written — by
+    then a failure stops the worker, and every worker that claims the job again: a NaN or an infinity, an
+    integer of more digits than Python converts, a string that is not Unicode (a lone surrogate), a value that
+    contains itself. Raises `_UnstorableOutput` saying which."""
+    try:
+        text = dump(value)
+        if not text.isascii():
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _UnstorableOutput("a string in it is not valid Unicode (a lone surrogate such as \\ud800)") from None
+    except ValueError as exc:  # a NaN or an infinity; an integer too long to convert to text
+        raise _UnstorableOutput(str(exc).split(";", 1)[0]) from None
+    return value
+
+
+class _UnstorableOutput(Exception):
+    """A value `json_value` converted that still cannot be stored as JSON; the message says why."""
+
+
+def _json(value: Any) -> Any:
+    """`value` as JSON the tables can keep; `ExpressionError` for a type that is no JSON, `_UnstorableOutput`
+    for a value of JSON types that still cannot be kept (see `_storable`; a value that contains itself makes
+    `json_value` recurse without end)."""
+    try:
+        return _storable(json_value(value))
+    except RecursionError:
+        raise _UnstorableOutput("it contains itself, or nests too deep") from None
+
+
+def _shown(value: Any) -> str:
+    try:
+        return repr(value)[:2000]
+    except ValueError:  # an integer too long to convert to text
+        return f"<{type(value).__name__}>"
 
 
 def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
@@ -175,9 +221,9 @@ def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
     kept = []
     for step in steps:
         try:
-            kept.append(json_value(step))
-        except ExpressionError:
-            kept.append({"step": repr(step)[:2000]})
+            kept.append(_json(step))
+        except (ExpressionError, _UnstorableOutput):
+            kept.append({"step": _shown(step)})
     return tuple(kept)
 
 
@@ -186,7 +232,10 @@ def _normalise(value: Any) -> ActionOutcome:
         value = ActionResult(value)
     steps = _steps(value.steps)
     try:
-        return ActionOutcome(output=json_value(value.output), cost=value.cost, steps=steps)
+        return ActionOutcome(output=_json(value.output), cost=value.cost, steps=steps)
     except ExpressionError:
         return ActionOutcome(error_kind="output", retryable=False, steps=steps,
                              error_message=f"the action returned a {type(value.output).__name__}, which is not JSON")
+    except _UnstorableOutput as exc:
+        return ActionOutcome(error_kind="output", retryable=False, steps=steps,
+                             error_message=f"the action returned a value that cannot be stored as JSON: {exc}")

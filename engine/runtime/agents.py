@@ -13,6 +13,7 @@ from typing import Any
 from engine.definition import Agent
 from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
 from engine.runtime.clock import Clock
+from engine.runtime.storage_errors import as_storage_error
 from engine.runtime.views import DeployedAgentRef
 from storage.agents import AgentRecord, AgentStore
 from storage.transaction import Store, Transaction
@@ -58,7 +59,7 @@ class AgentDeployments:
         content = _canonical(agent)
         digest = hashlib.sha256(content.encode()).hexdigest()
         record = AgentRecord(agent.id, agent.version, agent.name, content, digest, self.clock.now(), actor)
-        with self.store.write() as tx:
+        with as_storage_error(), self.store.write() as tx:
             agents = AgentStore(tx)
             if agents.insert(record):
                 return DeployedAgentRef(agent.id, agent.version, created=True)
@@ -100,7 +101,7 @@ class AgentDeployments:
             if tx is not None:
                 record = AgentStore(tx).get(agent_id, version)
             else:
-                with self.store.read() as opened:
+                with as_storage_error(), self.store.read() as opened:
                     record = AgentStore(opened).get(agent_id, version)
             if record is None:
                 return None

@@ -14,6 +14,7 @@ from engine.runtime.agents import AgentDeployments
 from engine.runtime.clock import Clock
 from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
 from engine.runtime.map_items import split_item
+from engine.runtime.storage_errors import as_storage_error
 from engine.runtime.views import DeployedRef
 from engine.validation.catalog import Catalog
 from storage.definitions import DefinitionRecord, DefinitionStore
@@ -76,7 +77,7 @@ class Deployments:
         digest = hashlib.sha256(content.encode()).hexdigest()
         now = self.clock.now()
         record = DefinitionRecord(workflow.id, workflow.version, workflow.title, content, digest, now, actor)
-        with self.store.write() as tx:
+        with as_storage_error(), self.store.write() as tx:
             definitions = DefinitionStore(tx)
             if definitions.insert(record):
                 return DeployedRef(workflow.id, workflow.version, created=True)

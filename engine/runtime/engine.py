@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, overload
 
+from engine.database import ensure_schema
 from engine.definition import Agent, Workflow
 from engine.definition.lifecycle_events import RESERVED_PREFIX
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, StorageError
 from engine.json_limits import MAX_DEFINITION_BYTES, check_json
 from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
@@ -56,7 +57,6 @@ from storage.approvals import ApprovalStore
 from storage.costs import CostStore, CostTotal
 from storage.database import create_database_engine
 from storage.instances import InstanceFilter, InstanceStore
-from storage.schema import ensure_schema
 from storage.transaction import Store, Transaction
 
 __all__ = ["Engine"]
@@ -74,7 +74,11 @@ class Engine:
         lifecycle = LifecycleEvents(lifecycle_events or lifecycle_mode_from_env())
         self.database = create_database_engine(database_url)
         if migrate:
-            ensure_schema(self.database)
+            try:
+                ensure_schema(self.database)  # a database it cannot use: StorageError, one line saying why
+            except StorageError:
+                self.database.dispose()
+                raise
         self.clock: Clock = clock or SystemClock()
         self.handlers = handlers if handlers is not None else HandlerRegistry()
         store = Store(self.database)
