@@ -85,8 +85,10 @@ def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.
         engine = sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_timeout=60)
         _configure_sqlite(engine)
         return engine
+    if target.drivername in ("postgresql", "postgres"):  # no driver named: the one installed, psycopg 3
+        target = target.set(drivername="postgresql+psycopg")
     if target.get_backend_name() == "postgresql":
-        if target.get_driver_name() != "psycopg":  # psycopg2 (plain postgresql://), asyncpg… are not installed
+        if target.get_driver_name() != "psycopg":  # psycopg2, asyncpg… are not installed
             raise ValueError(f"unsupported PostgreSQL driver '{target.get_driver_name()}': use "
                              f"postgresql+psycopg://")
         return sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)

@@ -85,8 +85,8 @@ def test_a_database_that_cannot_be_written_is_one_line(command: list[str], read_
 
 
 @pytest.mark.parametrize(("url", "reason"), [
-    ("postgresql://postgres:secret@127.0.0.1:1/test", "unsupported PostgreSQL driver 'psycopg2': use "
-                                                      "postgresql+psycopg://"),
+    ("postgresql+psycopg2://postgres:secret@127.0.0.1:1/test", "unsupported PostgreSQL driver 'psycopg2': use "
+                                                               "postgresql+psycopg://"),
     ("postgres ql:secret//127.0.0.1", "the database URL cannot be read: give sqlite:///PATH or "
                                       "postgresql+psycopg://USER@HOST/DATABASE"),
 ])

@@ -68,3 +68,18 @@ def test_unusable_urls_are_refused_with_a_reason() -> None:
         create_database_engine("sqlite://")
     with pytest.raises(ValueError, match="unsupported database"):
         create_database_engine("mysql://u@h/db")
+    with pytest.raises(ValueError, match="unsupported PostgreSQL driver 'asyncpg'"):
+        create_database_engine("postgresql+asyncpg://u@h/db")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_postgresql_url_that_names_no_driver_runs_on_psycopg(postgres_url: str, scheme: str) -> None:
+    """`postgresql://` (the form most tools print) and `postgres://` open the database with the installed psycopg."""
+    given = sa.make_url(postgres_url).set(drivername=scheme).render_as_string(hide_password=False)
+    engine = create_database_engine(given)
+    try:
+        assert engine.url.drivername == "postgresql+psycopg"
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
