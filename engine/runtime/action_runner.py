@@ -11,6 +11,7 @@ from typing import Any
 
 from engine import tracing
 from engine.definition.expressions import ExpressionError
+from engine.json_limits import MAX_JSON_BYTES
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 from engine.runtime.variables import json_value
 from storage.codec import dump
@@ -183,15 +184,17 @@ def _storable(value: Any) -> Any:
     """`value` (from `json_value`) checked for what only the encoder would find, when the step is written — by
     then a failure stops the worker, and every worker that claims the job again: a NaN or an infinity, an
     integer of more digits than Python converts, a string that is not Unicode (a lone surrogate), a value that
-    contains itself. Raises `_UnstorableOutput` saying which."""
+    contains itself; and one larger than a context may be (1 MiB as JSON). Raises `_UnstorableOutput` saying
+    which."""
     try:
         text = dump(value)
-        if not text.isascii():
-            text.encode("utf-8")
+        size = len(text) if text.isascii() else len(text.encode("utf-8"))
     except UnicodeEncodeError:
         raise _UnstorableOutput("a string in it is not valid Unicode (a lone surrogate such as \\ud800)") from None
     except ValueError as exc:  # a NaN or an infinity; an integer too long to convert to text
         raise _UnstorableOutput(str(exc).split(";", 1)[0]) from None
+    if size > MAX_JSON_BYTES:  # as a context or a payload may be: it goes into the context
+        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may")
     return value
 
 

@@ -29,6 +29,7 @@ UNSTORABLE: dict[str, tuple[Any, str]] = {
     "long integer": ({"n": 10**5000}, "Exceeds the limit (4300 digits) for integer string conversion"),
     "lone surrogate": ({"text": "caf\ud800"}, "a string in it is not valid Unicode (a lone surrogate"),
     "contains itself": (_contains_itself(), "it contains itself, or nests too deep"),
+    "too large": ({"page": "x" * (1024 * 1024)}, "it takes 1,048,587 bytes as JSON, more than the 1,048,576"),
 }
 
 
