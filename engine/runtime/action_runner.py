@@ -175,6 +175,10 @@ def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | N
                              steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
+    if isinstance(exc, asyncio.CancelledError):  # an async handler runs in an event loop of its own, which
+        # cancels nothing but a timeout (a TimeoutError): this was cancelled inside the handler's own code
+        return _failure("error", _unicode(f"the action '{request.action}' was cancelled inside its handler"
+                                          + (f": {exc}" if str(exc) else "")))
     if isinstance(exc, Exception):
         return _failure("error", _unicode(f"{type(exc).__name__}: {exc}"))
     raise exc

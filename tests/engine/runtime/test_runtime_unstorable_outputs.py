@@ -2,10 +2,11 @@
 more digits than Python converts to text, a string with a lone surrogate, a dict that contains itself — fails
 its task with the error kind `output` (not retried), and the worker goes on. Before, the value reached the
 encoder when the step was written: the worker stopped with a traceback, the instance stayed `running`, and
-every worker that claimed the job again stopped the same way."""
+every worker that claimed the job again stopped the same way. So did an async handler cancelled inside."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Any
 
@@ -108,3 +109,23 @@ def test_an_error_message_that_is_not_unicode_still_fails_the_task(engine: Engin
     ended = engine.get(run.id)
     assert ended.state == "failed"
     assert ended.context["why"]["message"] == message
+
+
+def test_an_async_handler_cancelled_inside_fails_its_task_and_the_worker_goes_on(engine: Engine) -> None:
+    """A coroutine cancelled by the handler's own code (a library giving up a request) raises CancelledError, a
+    BaseException: it is the task's failure (kind `error`), not the worker's end."""
+    async def cancelled(_request: ActionRequest) -> Any:
+        task_ = asyncio.current_task()
+        assert task_ is not None
+        task_.cancel("the client gave up")
+        await asyncio.sleep(0)
+
+    _deploy(engine, "cancelled", cancelled)
+    _deploy(engine, "plain", lambda _request: 1)
+    run, plain = engine.start("cancelled", {}), engine.start("plain", {})
+    engine.run_until_idle()
+    ended = engine.get(run.id)
+    assert (ended.state, ended.context["why"]["kind"]) == ("failed", "error")
+    assert ended.context["why"]["message"] == ("the action 'cancelled' was cancelled inside its handler: "
+                                               "the client gave up")
+    assert engine.get(plain.id).state == "ok"
