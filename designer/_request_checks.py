@@ -10,7 +10,13 @@ from litestar.exceptions import ValidationException
 
 from engine.json_limits import MAX_JSON_DEPTH
 
-__all__ = ["MAX_BODY_DEPTH", "check_request", "refuse_repeated_query_parameters", "refuse_unreadable_body"]
+__all__ = [
+    "MAX_BODY_DEPTH",
+    "check_request",
+    "refuse_repeated_query_parameters",
+    "refuse_unknown_query_parameters",
+    "refuse_unreadable_body",
+]
 
 # A body wraps the context, payload or definition it carries (`{"context": …}`, `{"content": …}`), so it may
 # nest a few levels more than the engine's limit; the engine then checks the value itself (422 invalid-input).
@@ -28,6 +34,16 @@ async def refuse_repeated_query_parameters(request: Request[Any, Any, Any]) -> N
     )
     if repeated:
         raise ValidationException(f"query parameter(s) given more than once: {', '.join(repeated)}")
+
+
+def refuse_unknown_query_parameters(request: Request[Any, Any, Any], known: frozenset[str]) -> None:
+    """A query parameter a list does not take is a 400 naming it, not ignored: an ignored filter (a misspelt
+    one, or one a newer release takes) would answer with every row, as if nothing were asked. For the handlers
+    that call it, with the names they take."""
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise ValidationException(f"unknown query parameter(s): {', '.join(unknown)}; this list takes "
+                                  f"{', '.join(sorted(known))}")
 
 
 def json_depth_exceeds(body: bytes, limit: int) -> bool:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from designer._request_checks import refuse_unknown_query_parameters
 from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
@@ -34,6 +35,11 @@ Prefer = Annotated[
         "its full detail, saving the reads of history, timers and approvals; `Preference-Applied` says so.",
     ),
 ]
+
+# The listing's query parameters: any other is refused, not ignored (docs/api.md § Instances)
+LIST_PARAMETERS = frozenset(
+    {"workflow", "version", "state", "status", "tenant", "since", "until", "parent_id", "limit", "offset"}
+)
 
 
 class InstanceController(Controller):
@@ -65,6 +71,7 @@ class InstanceController(Controller):
     def list_instances(
         self,
         *,
+        request: Request[Any, Any, Any],
         me: NamedDependency[Principal],
         database: NamedDependency[sa.Engine],
         page: NamedDependency[PageParams],
@@ -77,7 +84,11 @@ class InstanceController(Controller):
         tenant: Annotated[str | None, QueryParameter(max_length=64, description="Only your own matches.")] = None,
         since: Annotated[str | None, moment_parameter("Created at or after (RFC 3339).")] = None,
         until: Annotated[str | None, moment_parameter("Created before (RFC 3339).")] = None,
+        parent_id: Annotated[str | None, QueryParameter(
+            max_length=64, description="Only the children of this instance: the subflows it started (its "
+            "parallel branches and map items are its own and never listed).")] = None,
     ) -> Page[InstanceSummary]:
+        refuse_unknown_query_parameters(request, LIST_PARAMETERS)
         created_since, created_until = parse_moment(since, "since"), parse_moment(until, "until")  # malformed: 400
         if tenant is not None and tenant != me.tenant:
             return page.page([], 0)
@@ -89,6 +100,7 @@ class InstanceController(Controller):
             status=status,
             since=created_since,
             until=created_until,
+            parent_id=parent_id,
         )
         found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
         return page.page([InstanceSummary.of(r) for r in found], total)

@@ -171,13 +171,17 @@ def instances_command(
         help="running, held, stuck (a task's attempts were all lost with their workers: for an operator), "
              "succeeded, failed or cancelled.")] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
+    parent: Annotated[str | None, typer.Option(
+        help="Only the children of this instance: the subflows it started, its parallel branches, its map's "
+             "items.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
 ) -> None:
     """List instances, newest first."""
     if status is not None and status not in STATUSES:
         fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
     with open_engine(db) as engine:
-        found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, limit=limit)
+        found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, parent_id=parent,
+                                      limit=limit)
     if output is OutputFormat.json:
         emit_json([v.as_dict() for v in found])
         return

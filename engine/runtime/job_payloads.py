@@ -23,6 +23,7 @@ __all__ = [
     "NotifyPayload",
     "action_payload",
     "approval_notice_payload",
+    "child_done_key",
     "child_done_payload",
     "deliver_payload",
     "notify_payload",
@@ -72,6 +73,11 @@ class NotifyPayload(TypedDict):
     channel: str  # 'email', 'webhook' or 'slack'
     to: str  # the address, for email; '' otherwise
     notice: dict[str, Any]  # ApprovalNotice.as_dict()
+
+
+def child_done_key(child_id: str) -> str:
+    """The key a child's end is queued under (`engine.runtime.writer`), one job per child."""
+    return f"child:{child_id}"
 
 
 def action_payload(job: "JobRecord") -> ActionPayload:

@@ -8,7 +8,7 @@ Each item runs as a child instance whose `branch` ends in `#index` (`state.itera
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,7 @@ __all__ = [
     "map_results",
     "map_verdict",
     "split_item",
+    "unheard_ends",
 ]
 
 ITERATOR = "iterator"  # the branch name of a map's inline flow: `state.iterator`
@@ -152,6 +153,24 @@ def map_verdict(state: MapState, tally: MapTally, total: int) -> MapVerdict:
     start = tuple(range(tally.started, min(total, tally.started + room)))
     return MapVerdict("pending", start, payload={"done": tally.succeeded, "failed": len(failed), "running":
                                                 len(running) + len(start), "total": total, "start": list(start)})
+
+
+def unheard_ends(tally: MapTally, item_id: str, item_status: str, heard: int,
+                 unheard_failures: Callable[[Sequence[str]], int]) -> tuple[int, int]:
+    """How many of the items that ended besides `item_id` (which ended `item_status`) succeeded, and how many
+    failed, without the parent having heard their end yet — they ended in one transaction with it (a group
+    commit) and their own ends are still queued; `heard`: the ends the parent heard before this one. The row of
+    this end counts them as running still, as they were when it ended. Which of the failures were heard is
+    asked of `unheard_failures` (given the failed items' ids; it reads) only when the counts leave it open:
+    some ends heard, failures tolerated, and both kinds among the others."""
+    failed = [e.instance_id for e in tally.others if e.status in TERMINAL and e.instance_id != item_id]
+    succeeded = tally.succeeded - (item_status == InstanceStatus.SUCCEEDED)
+    unheard = succeeded + len(failed) - heard
+    if unheard <= 0:
+        return 0, 0
+    fewest, most = max(0, unheard - len(failed)), min(unheard, succeeded)
+    found = fewest if fewest == most else min(most, max(fewest, unheard - unheard_failures(failed)))
+    return found, unheard - found
 
 
 def map_results(total: int, succeeded: Sequence[tuple[int, Any]]) -> list[Any]:

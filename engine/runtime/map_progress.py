@@ -1,13 +1,15 @@
 """A map's item ended: the parent (locked by the caller) takes the map's next step — starts the next items
-(a history row of its own, `(item)`, telling the progress), finishes with the results in item order, or fails
-with `map_failed`, cancelling the items still running."""
+(a history row of its own, `(item)`, telling the progress as of that item's end), finishes with the results in
+item order, or fails with `map_failed`, cancelling the items still running."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from engine.definition import MapState
 from engine.runtime.core import Runtime
+from engine.runtime.job_payloads import child_done_key
 from engine.runtime.map_items import (
     MAP_ITEM,
     ItemEnd,
@@ -17,10 +19,13 @@ from engine.runtime.map_items import (
     map_results,
     map_verdict,
     split_item,
+    unheard_ends,
 )
 from engine.runtime.snapshot import RUNNING, TERMINAL, Event
 from engine.runtime.variables import variables
 from storage.instances import InstanceRecord, InstanceStore
+from storage.jobs import JobStore
+from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["map_item_event"]
@@ -39,6 +44,24 @@ def _tally(instances: InstanceStore, parent_id: str, parent_seq: int) -> MapTall
         if index is not None:
             ends.append(ItemEnd(index, child_id, status))
     return MapTally(started, succeeded, tuple(sorted(ends, key=lambda e: e.index)))
+
+
+def _as_heard(tx: Transaction, tally: MapTally, child: InstanceRecord, heard: int,
+              payload: dict[str, Any]) -> dict[str, Any]:
+    """The verdict's counts as of `child`'s end: items that ended with it in one transaction, their ends not yet
+    heard, are still running then. `heard`: the ends the parent heard before — one step each, so its steps since
+    it entered the map, no read; which failures were heard is read only when that count leaves it open
+    (engine.runtime.map_items.unheard_ends)."""
+    def unheard_failures(failed: Sequence[str]) -> int:
+        jobs = JobStore(tx)
+        queued = (jobs.find(child_done_key(item_id)) for item_id in failed)
+        return sum(1 for job in queued if job is not None and job.status in (JobStatus.READY, JobStatus.RUNNING))
+
+    succeeded, failed = unheard_ends(tally, child.id, child.status, heard, unheard_failures)
+    if not succeeded and not failed:
+        return payload
+    return {**payload, "done": payload["done"] - succeeded, "failed": payload["failed"] - failed,
+            "running": payload["running"] + succeeded + failed}
 
 
 def _results(instances: InstanceStore, parent_id: str, parent_seq: int, total: int) -> list[Any]:
@@ -67,7 +90,8 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
         if len(_TOTALS) >= _TOTALS_KEPT:
             del _TOTALS[next(iter(_TOTALS))]
         _TOTALS[visit] = total
-    verdict = map_verdict(state, _tally(instances, parent.id, child.parent_seq), total)
+    tally = _tally(instances, parent.id, child.parent_seq)
+    verdict = map_verdict(state, tally, total)
     for item_id in verdict.cancel:
         item = instances.get_for_update(item_id)
         if item is not None and item.status not in TERMINAL:
@@ -79,5 +103,5 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
         return Event(verdict.outcome, verdict.payload, system=True)
     index = split_item(child.branch)[1]
     progress = {"index": index, "status": child.status, "child": child.id, "parent_seq": child.parent_seq,
-                **verdict.payload}
+                **_as_heard(tx, tally, child, parent.version - child.parent_seq, verdict.payload)}
     return Event(MAP_ITEM, progress, system=True)

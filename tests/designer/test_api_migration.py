@@ -108,6 +108,24 @@ def test_bad_applies_are_problems(env: Env, gate_flow: str, body: dict[str, Any]
     assert_problem(env.call("POST", f"/api/definitions/{gate_flow}/migration", "publisher", json=body), status)
 
 
+def test_an_apply_whose_mapping_names_a_state_twice_is_refused_naming_it(env: Env, gate_flow: str) -> None:
+    """JSON keeps the last of a repeated key; the mapping would then be 'knock' → 'ring_bell' without a word
+    about the 'review' the caller also wrote. Refused as `statewright migrate --map` refuses such a file."""
+    text = '{"from_version": 1, "to_version": 2, "mapping": {"knock": "review", "knock": "ring_bell"}}'
+    response = env.call("POST", f"/api/definitions/{gate_flow}/migration", "publisher", content=text,
+                        headers={"Content-Type": "application/json"})
+    problem = assert_problem(response, 400, "bad-request")
+    message = "the state 'knock' is mapped more than once; give each old state one new state"
+    assert problem["errors"] == [{"message": message, "key": "mapping.knock", "source": "body"}]
+    assert problem["detail"] == f"Validation failed: body mapping.knock: {message}"
+    forbidden = env.call("POST", f"/api/definitions/{gate_flow}/migration", "analyst", content=text,
+                         headers={"Content-Type": "application/json"})
+    assert_problem(forbidden, 403, "forbidden")  # the permission is checked first
+    once = text.replace('"knock": "review", ', "")
+    assert env.call("POST", f"/api/definitions/{gate_flow}/migration", "publisher", content=once,
+                    headers={"Content-Type": "application/json"}).status_code == 200
+
+
 def test_a_draft_of_an_unpublished_workflow_has_no_preview(env: Env) -> None:
     fresh = {**copy.deepcopy(FLOW), "id": "never_published"}
     draft = env.call("POST", "/api/drafts", "analyst", json={"content": fresh}).json()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from designer_support import PASSWORD, PAYMENT_FLOW, REVIEW_FLOW, Env, assert_problem, username
 
+from designer.api.instances import LIST_PARAMETERS
 from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
 
 _flaky_seen: set[str] = set()
@@ -215,6 +216,55 @@ def test_listing_filters_and_pages(env: Env) -> None:
     assert_problem(env.call("GET", "/api/instances?since=yesterday", "viewer"), 400, "bad-request")
     assert_problem(env.call("GET", "/api/instances?since=true&tenant=globex", "viewer"), 400, "bad-request")
 
+
+
+_HOLD = {"id": "hold_flow", "title": "Hold", "initial": "hold", "states": {"hold": {"type": "wait", "duration": "P1D"},
+                                                         "end": {"type": "final"}},
+         "transitions": [{"source": "hold", "trigger": "done", "dest": "end"}]}
+_CALLER = {"id": "caller_flow", "title": "Caller", "initial": "call",
+           "states": {"call": {"type": "subflow", "workflow": "hold_flow"}, "end": {"type": "final"}},
+           "transitions": [{"source": "call", "trigger": "done", "dest": "end"}]}
+_MAPPER = {"id": "mapper_flow", "title": "Mapper", "initial": "each",
+           "states": {"each": {"type": "map", "items": "holds", "workflow": "hold_flow"}, "end": {"type": "final"}},
+           "transitions": [{"source": "each", "trigger": "done", "dest": "end"}]}
+
+
+def test_listing_by_parent_gives_its_subflows_only_in_my_tenant(env: Env) -> None:
+    for flow in (_HOLD, _CALLER, _MAPPER):
+        env.services.engine.deploy(flow)
+    callers = [env.call("POST", "/api/instances", "analyst", json={"workflow_id": "caller_flow", "context": {}})
+               .json()["id"] for _ in range(2)]
+    children = env.call("GET", "/api/instances", "viewer", params={"parent_id": callers[0]}).json()
+    assert children["total"] == 1
+    (child,) = children["items"]
+    assert (child["workflow_id"], child["parent_id"]) == ("hold_flow", callers[0])
+    assert env.call("GET", "/api/instances", "viewer", params={"parent_id": callers[0], "status": "succeeded"}
+                    ).json()["total"] == 0  # with the other filters
+    elsewhere = env.call("GET", "/api/instances", "viewer", tenant="globex", params={"parent_id": callers[0]})
+    assert elsewhere.json()["total"] == 0
+    mapper = env.call("POST", "/api/instances", "analyst", json={"workflow_id": "mapper_flow",
+                                                                  "context": {"holds": [1, 2]}}).json()
+    assert mapper["state"] == "each"
+    assert len(env.services.engine.list_instances(parent_id=mapper["id"])) == 2  # its items: the engine's own,
+    assert env.call("GET", "/api/instances", "viewer", params={"parent_id": mapper["id"]}).json()["total"] == 0
+    assert_problem(env.call("GET", "/api/instances", "viewer", params={"parent_id": "x" * 65}), 400, "bad-request")
+
+
+@pytest.mark.parametrize("query", [{"parent": "x"}, {"workflow_id": "review_flow"}, {"state_id": "review"},
+                                   {"status": "running", "sort": "created_at"}])
+def test_a_query_parameter_the_listing_does_not_take_is_refused_naming_it(env: Env, query: dict[str, str]) -> None:
+    """Ignored, a misspelt filter would answer with every instance, as if nothing were asked."""
+    problem = assert_problem(env.call("GET", "/api/instances", "viewer", params=query), 400, "bad-request")
+    unknown = ", ".join(sorted(set(query) - {"status"}))
+    assert problem["detail"].startswith(f"unknown query parameter(s): {unknown}; this list takes limit, offset, ")
+
+
+def test_the_listing_takes_every_parameter_its_document_names_and_no_other(env: Env) -> None:
+    """A filter added to the handler but not to the names it takes would be refused; one left in the names but
+    dropped from the handler would be taken and ignored."""
+    document = env.client.get("/schema/openapi.json").json()
+    named = {p["name"] for p in document["paths"]["/api/instances"]["get"]["parameters"] if p["in"] == "query"}
+    assert named == LIST_PARAMETERS
 
 
 @pytest.mark.parametrize("path", ["/api/instances", "/api/metrics", "/api/metrics/series"])

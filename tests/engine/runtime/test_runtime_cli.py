@@ -209,6 +209,25 @@ def test_instances_lists_the_stuck_ones_and_refuses_an_unknown_status(cli: typer
     assert "unknown status 'sleeping'" in unknown.output
 
 
+def test_instances_lists_the_children_of_a_parent(cli: typer.Typer, database_url: str) -> None:
+    """A map's items are listed under their parent (the CLI is the operator's view: the engine's own children
+    too), and no other instance is."""
+    with Engine(database_url) as engine:
+        engine.deploy(TASKED)
+        mapping = {"id": "fan_out", "title": "Fan out", "initial": "each",
+                   "states": {"each": {"type": "map", "items": "jobs", "workflow": "tasked"}, "end": {"type": "final"}},
+                   "transitions": [{"source": "each", "trigger": "done", "dest": "end"}]}
+        engine.deploy(mapping)
+        parent = engine.start("fan_out", {"jobs": [1, 2]})
+        engine.start("fan_out", {"jobs": [3]})  # another map, whose item is not listed
+        every_item = engine.list_instances(workflow_id="tasked")
+        items = {v.id for v in every_item if v.parent_id == parent.id}
+    assert (len(every_item), len(items)) == (3, 2)
+    listed = _run(cli, "instances", "--parent", parent.id, "--db", database_url, "--format", "json")
+    assert listed.exit_code == 0, listed.output
+    assert {i["id"] for i in json.loads(listed.stdout)} == items
+
+
 def test_db_upgrade_creates_the_schema(cli: typer.Typer, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     result = _run(cli, "db", "upgrade", "--db", url)

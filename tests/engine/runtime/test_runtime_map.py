@@ -86,6 +86,61 @@ def test_each_item_end_is_a_step_of_the_parent_with_its_progress(engine: Engine)
     assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
 
 
+def _end_together(engine: Engine, parent_id: str) -> dict[int, str]:
+    """Run the items' actions in one batch — one transaction ends them all (a group commit); their ends are
+    queued, not yet heard by the parent. Item index -> child id."""
+    worker = engine.worker()
+    worker.execute(worker.claim(limit=10))
+    return {int(c.branch.rpartition("#")[2]): c.id for c in _items(engine, parent_id) if c.status != "running"}
+
+
+def _heard_in_order(engine: Engine, items: dict[int, str], order: list[int]) -> None:
+    worker = engine.worker()
+    ends = {c.job.payload["child_id"]: c for c in worker.claim(limit=10) if c.job.kind == "child_done"}
+    for index in order:
+        worker.execute([ends[items[index]]])
+
+
+def _progress(engine: Engine, instance_id: str) -> list[tuple[int, int, int, int]]:
+    return [(h.payload["index"], h.payload["done"], h.payload["failed"], h.payload["running"])
+            for h in engine.history(instance_id) if h.event == "(item)"]
+
+
+def test_items_ending_together_are_counted_as_of_each_ones_end(engine: Engine) -> None:
+    """Two items end in one transaction: the first row the parent writes counts one done (the other still
+    running then), the second two — not both two, read from the items' statuses after both ended."""
+    engine.deploy(_mapping(max_concurrency=2))
+    _scorer(engine)
+    parent = engine.start("squad", {"leads": LEADS[:3]})
+    items = _end_together(engine, parent.id)
+    assert sorted(items) == [0, 1]
+    _heard_in_order(engine, items, [1, 0])
+    assert _progress(engine, parent.id) == [(1, 1, 0, 2), (0, 2, 0, 1)]  # item 2 started at the first
+    done = finished(engine, parent)
+    assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
+    assert_consistent(engine, parent.id)
+
+
+@pytest.mark.parametrize(("order", "progress"), [
+    ([0, 2, 1], [(0, 1, 0, 3), (2, 2, 0, 2), (1, 2, 1, 1)]),  # the failure heard last
+    ([1, 0, 2], [(1, 0, 1, 3), (0, 1, 1, 2), (2, 2, 1, 1)]),  # first
+])
+def test_failures_ending_together_with_successes_are_counted_as_of_each_end(
+        engine: Engine, order: list[int], progress: list[tuple[int, int, int, int]]) -> None:
+    """Items 0 and 2 succeed and item 1 fails (tolerated) in one transaction; whichever order the parent hears
+    them in, each row counts the ends heard so far, and the rest as running."""
+    engine.deploy(_mapping(max_concurrency=3, tolerated_failures=1))
+    _scorer(engine, failing=frozenset({"bob"}))
+    parent = engine.start("squad", {"leads": LEADS[:4]})
+    items = _end_together(engine, parent.id)
+    assert sorted(items) == [0, 1, 2]
+    _heard_in_order(engine, items, order)
+    assert _progress(engine, parent.id) == progress  # item 3 started at the first
+    done = finished(engine, parent)
+    assert done.context["scores"] == [{"score": 3}, None, {"score": 5}, {"score": 7}]
+    assert_consistent(engine, parent.id)
+
+
 def test_tolerated_failures_leave_null_results_and_the_map_succeeds(engine: Engine) -> None:
     engine.deploy(_mapping(tolerated_failures=1))
     _scorer(engine, failing=frozenset({"bob"}))

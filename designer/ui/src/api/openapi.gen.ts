@@ -8027,6 +8027,8 @@ export interface operations {
                 since?: string | null;
                 /** @description Created before (RFC 3339). */
                 until?: string | null;
+                /** @description Only the children of this instance: the subflows it started (its parallel branches and map items are its own and never listed). */
+                parent_id?: string | null;
             };
             header?: never;
             path?: never;
