@@ -76,7 +76,7 @@ class NotifyPayload(TypedDict):
 
 
 def child_done_key(child_id: str) -> str:
-    """The key a child's end is queued under (`engine.runtime.writer`), one job per child."""
+    """The key a child's end is queued under, one job per child."""
     return f"child:{child_id}"
 
 

@@ -30,7 +30,7 @@ from engine.runtime.effects import (
     RunAction,
     StartChild,
 )
-from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind
+from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind, child_done_key
 from engine.runtime.lifecycle import LifecycleEvents
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.memory import memory_variable
@@ -180,7 +180,7 @@ class DecisionWriter:
             EventStore(tx).cancel_waits(after.id)
         if after.parent_id is not None and after.status in TERMINAL and before.status not in TERMINAL:
             done: ChildDonePayload = {"child_id": after.id}
-            JobStore(tx).enqueue(kind=JobKind.CHILD_DONE, key=f"child:{after.id}", payload=done,
+            JobStore(tx).enqueue(kind=JobKind.CHILD_DONE, key=child_done_key(after.id), payload=done,
                                  due_at=now, now=now, instance_id=after.parent_id, defer=True)
         return after
 
