@@ -41,8 +41,8 @@ _TIMEOUT_S = 20.0
 # 300 states with 70 long edges into ten states took 20-23 s. Only positions are wanted, so it stops after
 # nslimit x (its graph's nodes) iterations: the same graph in 0.4-0.7 s, laid out as narrow and as straight.
 _PLACEMENT_EFFORT = 2
-# A graph this big has its busy targets laid out apart; the thresholds of the canvas's own rule for busy
-# final states (elkLayout.ts), applied here to any state.
+# A graph this big has its busy targets laid out apart; the canvas's own rule (busyStates.ts) sets busy finals
+# apart in a flow of any size, and any other busy state from this size on, the same way.
 _BUSY_FROM_NODES = 60
 _BUSY_FAN_IN = 8
 

@@ -1,10 +1,12 @@
 // The canvas's automatic layout, for display (a flow without saved positions) and for the Auto-layout
 // command alike: ELK in the browser for ordinary flows (its orthogonal routes keep room for labels), the
 // server's Graphviz for big ones, where ELK alone takes over a second (bench/bench_ui.py, issue 12) — or
-// ELK after all when the server cannot answer. Results are remembered by the graph's shape, so the canvas
-// (which draws the routes) and the command (which saves the positions) share one computation.
+// ELK after all when the server cannot answer. Busy states are set apart (busyStates.ts). Results are
+// remembered by the graph's shape, so the canvas (which draws the routes) and the command (which saves the
+// positions) share one computation.
 import type { Workflow } from "../model/workflow";
-import { busyStates, elkGraph, runElk, type LaidOut } from "./elkLayout";
+import { busyStates, setApart } from "./busyStates";
+import { elkGraph, runElk, type LaidOut } from "./elkLayout";
 import { graphvizLayout } from "./graphvizLayout";
 import type { Direction } from "./layoutDirection";
 
@@ -13,7 +15,7 @@ const SERVER_LAYOUT_FROM = 150;
 const CACHE_SIZE = 8;
 
 /** Whether the server lays this flow out (the one rule the canvas and layout share): a big one, or one with a
- * busy state other than a final (see elkLayout.ts), which ELK cannot lay out in reasonable time. */
+ * busy state other than a final (see busyStates.ts), which ELK cannot lay out in reasonable time. */
 export function laidOutByServer(workflow: Workflow, busy = busyStates(workflow)): boolean {
   return Object.keys(workflow.states).length >= SERVER_LAYOUT_FROM || busy.others.size > 0;
 }
@@ -22,13 +24,15 @@ const cache = new Map<string, Promise<LaidOut>>();
 /** Lay the workflow (or a branch's machine) out in the given direction. */
 export function layOutFlow(workflow: Workflow, direction: Direction): Promise<LaidOut> {
   const busy = busyStates(workflow);
-  const graph = elkGraph(workflow, direction, busy.finals);
+  const server = laidOutByServer(workflow, busy);
+  // The server is sent every edge and sets busy states apart itself; ELK gets the graph without them.
+  const apart = new Set(server ? [...busy.finals, ...busy.others] : busy.finals);
+  const graph = elkGraph(workflow, direction, server ? new Set() : apart);
   const key = JSON.stringify(graph);
   const known = cache.get(key);
   if (known) return known;
-  // ELK, when the server cannot: without the edges into any busy state, which it could not lay out in time
-  const fallback = () => runElk(busy.others.size ? elkGraph(workflow, direction, new Set([...busy.finals, ...busy.others])) : graph);
-  const pending = (laidOutByServer(workflow, busy) ? graphvizLayout(graph, direction).catch(fallback) : runElk(graph)).catch((error: unknown) => {
+  const byElk = () => runElk(server ? elkGraph(workflow, direction, apart) : graph).then((laid) => setApart(laid, workflow, apart, direction));
+  const pending = (server ? graphvizLayout(graph, direction).catch(byElk) : byElk()).catch((error: unknown) => {
     cache.delete(key);
     throw error;
   });

@@ -9,6 +9,7 @@ import workerUrl from "elkjs/lib/elk-worker.min.js?url";
 import type { Position, Workflow } from "../model/workflow";
 import { ANY_SOURCE, transitionLabel } from "../model/workflow";
 import { ANY_NODE_ID, ANY_NODE_SIZE } from "./canvasGraph";
+import { flowOrder } from "./flowOrder";
 import type { Direction } from "./layoutDirection";
 import { edgeId } from "./selection";
 import { LOOKS, lookOf } from "./stateStyle";
@@ -29,15 +30,7 @@ export interface LaidOut {
 
 const LABEL_HEIGHT = 20;
 const LABEL_CHAR_WIDTH = 6.6;
-/** In a flow this big, a state that many states lead to (every task's `error` → `failed`, or to one
- * escalation step) is *busy*: each of those edges would cross every layer in between, and ELK's time grows
- * with the square of them — 120 states with 30 edges into one step took 82 s, and 150 with 60 overflowed its
- * stack. A busy final is laid out by ELK without those edges, drawn as plain steps; a flow with any other
- * busy state is laid out by the server, which sets such a state apart (designer/canvas_layout.py, the same
- * thresholds), and by ELK without its edges only if the server cannot. */
-const BIG_FLOW = 60;
-const BUSY_FAN_IN = 8;
-
+const INLINE = { "elk.edgeLabels.inline": "true" };
 let engine: InstanceType<typeof ELK> | null = null;
 
 function elk(): InstanceType<typeof ELK> {
@@ -57,25 +50,35 @@ export function portOffsets(width: number, height: number, direction: Direction)
     : { in: { x: 0, y: height / 2 }, out: { x: width, y: height / 2 } };
 }
 
-/** The busy states of a flow (see BIG_FLOW): the finals, and the others. */
-export function busyStates(workflow: Workflow): { finals: ReadonlySet<string>; others: ReadonlySet<string> } {
-  const finals = new Set<string>();
-  const others = new Set<string>();
-  if (Object.keys(workflow.states).length <= BIG_FLOW) return { finals, others };
-  const fanIn = new Map<string, number>();
-  for (const t of workflow.transitions) {
-    const sources = t.source === ANY_SOURCE ? 1 : Array.isArray(t.source) ? t.source.length : 1;
-    fanIn.set(t.dest, (fanIn.get(t.dest) ?? 0) + sources);
-  }
-  for (const [id, count] of fanIn) {
-    const type = workflow.states[id]?.type;
-    if (count >= BUSY_FAN_IN && type) (type === "final" ? finals : others).add(id);
-  }
-  return { finals, others };
+/** One edge the canvas draws: a transition from one of its sources (ANY_NODE_ID for `*`), by canvas edge id. */
+export interface CanvasEdge {
+  id: string;
+  source: string;
+  dest: string;
+  label: string;
 }
 
-/** The ELK graph of a flow, without the edges into the states `skipped` (by default its busy finals). */
-export function elkGraph(workflow: Workflow, direction: Direction, skipped: ReadonlySet<string> = busyStates(workflow).finals): ElkNode {
+/** The canvas's edges, in transition order; those into unknown states left out. */
+export function canvasEdges(workflow: Workflow): CanvasEdge[] {
+  const edges: CanvasEdge[] = [];
+  workflow.transitions.forEach((t, index) => {
+    if (!(t.dest in workflow.states)) return;
+    const label = transitionLabel(t) || "auto";
+    if (t.source === ANY_SOURCE) edges.push({ id: edgeId(index, null), source: ANY_NODE_ID, dest: t.dest, label });
+    else if (Array.isArray(t.source)) {
+      for (const s of t.source) if (s in workflow.states) edges.push({ id: edgeId(index, s), source: s, dest: t.dest, label });
+    } else if (t.source in workflow.states) edges.push({ id: edgeId(index, null), source: t.source, dest: t.dest, label });
+  });
+  return edges;
+}
+
+/** A node's size on the canvas (the `*` pseudo-state's under ANY_NODE_ID). */
+export function nodeSize(workflow: Workflow, id: string): { width: number; height: number } {
+  return id === ANY_NODE_ID ? ANY_NODE_SIZE : LOOKS[lookOf(workflow.states[id])];
+}
+
+/** The ELK graph of a flow, without the states `apart` and their edges (see busyStates.ts). */
+export function elkGraph(workflow: Workflow, direction: Direction, apart: ReadonlySet<string> = new Set()): ElkNode {
   const children: ElkNode[] = [];
   const node = (id: string, width: number, height: number): ElkNode => {
     const ports = portOffsets(width, height, direction);
@@ -91,28 +94,24 @@ export function elkGraph(workflow: Workflow, direction: Direction, skipped: Read
       ],
     };
   };
-  for (const [id, state] of Object.entries(workflow.states)) {
-    const look = LOOKS[lookOf(state)];
-    children.push(node(id, look.width, look.height));
-  }
   const edges: ElkExtendedEdge[] = [];
-  let anyUsed = false;
-  workflow.transitions.forEach((t, index) => {
-    if (!(t.dest in workflow.states) || skipped.has(t.dest)) return;
-    const label = transitionLabel(t) || "auto";
-    const labels = [{ text: label, width: Math.min(240, 16 + label.length * LABEL_CHAR_WIDTH), height: LABEL_HEIGHT }];
-    const add = (source: string, id: string) =>
-      edges.push({ id, sources: [`${source}::out`], targets: [`${t.dest}::in`], labels });
-    if (t.source === ANY_SOURCE) {
-      anyUsed = true;
-      add(ANY_NODE_ID, edgeId(index, null));
-    } else if (Array.isArray(t.source)) {
-      for (const s of t.source) if (s in workflow.states) add(s, edgeId(index, s));
-    } else if (t.source in workflow.states) {
-      add(t.source, edgeId(index, null));
-    }
-  });
-  if (anyUsed) children.push(node(ANY_NODE_ID, ANY_NODE_SIZE.width, ANY_NODE_SIZE.height));
+  const next = new Map<string, string[]>(Object.keys(workflow.states).map((id) => [id, []]));
+  for (const e of canvasEdges(workflow)) {
+    if (apart.has(e.dest) || apart.has(e.source)) continue;
+    // Each edge its own label object: ELK writes a label's place into it, and one shared by the edges of a
+    // many-source transition ended up where the last of them put it, far from the others. Inline: the label
+    // sits on its line (beside it, a 200 px guard's centre was 100 px off, nearer another edge than its own).
+    const labels = [{ text: e.label, width: Math.min(240, 16 + e.label.length * LABEL_CHAR_WIDTH), height: LABEL_HEIGHT, layoutOptions: INLINE }];
+    edges.push({ id: e.id, sources: [`${e.source}::out`], targets: [`${e.dest}::in`], labels });
+    if (!next.has(e.source)) next.set(e.source, []);
+    next.get(e.source)!.push(e.dest);
+  }
+  // In the order the flow runs (see flowOrder.ts), which ELK keeps: transitions go down the page (or across).
+  for (const id of flowOrder(next, [workflow.initial ?? "", ANY_NODE_ID])) {
+    if (apart.has(id)) continue;
+    const size = nodeSize(workflow, id);
+    children.push(node(id, size.width, size.height));
+  }
   return {
     id: "root",
     layoutOptions: {

@@ -1,7 +1,8 @@
 // A big flow laid out by the server's Graphviz (POST /api/layout/canvas, designer/canvas_layout.py): for
 // 300 states `dot` answers in about a tenth of a second where ELK in the browser takes over one. It is sent
-// the very graph ELK would get (the same node sizes, the same edges, busy finals left out), so the canvas
-// draws either result the same way; its routes are polylines with the label at their middle.
+// the graph ELK would get (the same node sizes, in the same flow order), with every edge: it sets the busy
+// states apart itself, as the browser does after ELK (busyStates.ts), so the canvas draws either result the
+// same way; its routes are polylines with the label at their middle.
 import type { ElkNode } from "elkjs/lib/elk-api.js";
 import { sendJson } from "../api/http";
 import type { CanvasGraph, CanvasLayout } from "../api/types";
