@@ -8,6 +8,7 @@ See docs/runtime.md#limits.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,7 +34,7 @@ class JsonMeasure:
         self.size = size
 
     def pointer(self) -> str:
-        return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in self.deepest) or "/"
+        return _pointer(self.deepest)
 
 
 def _scalar_size(value: Any) -> int:
@@ -90,9 +91,47 @@ def _within_depth(value: Any, max_depth: int) -> bool:
 
 
 def _encoded_size(value: Any) -> int:
-    """Bytes of `value` as compact JSON (TypeError or ValueError when it is not plain JSON)."""
+    """Bytes of `value` as compact JSON (TypeError or ValueError when it is not plain JSON, UnicodeEncodeError
+    when a string holds a lone surrogate, which no UTF-8 database column can store)."""
     text = dump(value)
-    return len(text) if text.isascii() else len(text.encode("utf-8", errors="replace"))
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in path) or "/"
+
+
+def _not_json(value: Any) -> tuple[str, str] | None:
+    """Where `value` holds something JSON cannot (a NaN, a datetime, a set, a tuple as a key, a string with a
+    lone surrogate), and what: (pointer, reason); None when it is plain JSON. Iterative, like the walk."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, Mapping):
+            for key, child in item.items():
+                if not isinstance(key, str | int | bool | None):  # json writes these as strings
+                    return _pointer(path), f"the key {key!r} is not a string"
+                stack.append((str(key), path))  # the key's text is checked as a string is
+                stack.append((child, (*path, str(key))))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, (*path, str(index))) for index, child in enumerate(item))
+        elif isinstance(item, str):
+            if not item.isascii() and not _is_unicode(item):
+                return _pointer(path), "a string holds a lone surrogate, which is not Unicode text"
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                return _pointer(path), f"{item} is not a JSON number"
+        elif item is not None and not isinstance(item, bool | int):
+            return _pointer(path), f"a {type(item).__name__} is not a JSON value"
+    return None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_json(value: Any, what: str, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_JSON_DEPTH) -> None:
@@ -102,7 +141,7 @@ def check_json(value: Any, what: str, *, max_bytes: int = MAX_JSON_BYTES, max_de
     if _within_depth(value, max_depth):
         try:
             size = _encoded_size(value)
-        except (TypeError, ValueError):  # not plain JSON (a NaN, an object): the walk estimates its size
+        except (TypeError, ValueError):  # not plain JSON (a NaN, an object, a lone surrogate): found below
             pass
         else:
             if size > max_bytes:
@@ -114,3 +153,6 @@ def check_json(value: Any, what: str, *, max_bytes: int = MAX_JSON_BYTES, max_de
                            f"the limit is {max_depth}")
     if found.size > max_bytes:
         raise InvalidInput(f"{what} is larger than {max_bytes:,} bytes as JSON; the limit is {max_bytes:,}")
+    wrong = _not_json(value)
+    if wrong is not None:
+        raise InvalidInput(f"{what} is not JSON: at {wrong[0]}, {wrong[1]}")

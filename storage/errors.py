@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DatabaseUnavailable", "GuardFailed", "StoreError", "TransientConflict"]
+__all__ = ["ConnectionLost", "DatabaseUnavailable", "GuardFailed", "StoreError", "TransientConflict"]
 
 
 class StoreError(Exception):
@@ -11,6 +11,11 @@ class StoreError(Exception):
 
 class DatabaseUnavailable(StoreError):
     """The database could not be reached, or the connection broke mid-transaction."""
+
+
+class ConnectionLost(DatabaseUnavailable):
+    """The connection broke before the transaction's COMMIT was sent (a server that restarted or dropped it while
+    it was kept idle): nothing was committed, so the transaction may run again on a new connection."""
 
 
 class TransientConflict(StoreError):

@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from storage.database import BUSY_TIMEOUT_MS, is_postgresql
-from storage.errors import DatabaseUnavailable, GuardFailed, StoreError, TransientConflict
+from storage.errors import ConnectionLost, DatabaseUnavailable, GuardFailed, StoreError, TransientConflict
 
 __all__ = ["Params", "Row", "Store", "Transaction"]
 
@@ -285,6 +285,12 @@ class Store:
         with suppress(Exception):
             held.connection.invalidate()
 
+    def _drop_idle(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for held in idle:
+            self._discard(held)
+
     @contextmanager
     def _transaction(self, read_only: bool) -> Iterator[Transaction]:
         if getattr(self._local, "busy", False):
@@ -304,13 +310,14 @@ class Store:
     @contextmanager
     def _held(self, read_only: bool) -> Iterator[Transaction]:
         held = self._acquire()
-        usable = True
+        usable, committing = True, False
         try:
             self._begin(held, read_only)
             try:
                 tx = Transaction(held.driver, held.cursor, self._sql, self.postgresql)
                 yield tx
                 tx.flush()
+                committing = True
                 held.driver.commit()
             except BaseException:
                 usable = self._rollback(held)
@@ -321,6 +328,9 @@ class Store:
                 raise TransientConflict(str(exc).split("\n", 1)[0]) from exc
             if kind == "unavailable":
                 usable = False
+                if not committing and getattr(held.driver, "broken", False):  # psycopg: the connection is gone
+                    self._drop_idle()  # the server dropped them all, most likely (a restart): none is reused
+                    raise ConnectionLost(str(exc).split("\n", 1)[0]) from exc
                 raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
             raise
         finally:

@@ -1,13 +1,20 @@
 """`AsyncEngine`: the same API as `Engine`, as coroutines. One core: each call runs the synchronous engine in
-a worker thread (`asyncio.to_thread`), so an event loop is never blocked by the database or a handler."""
+a worker thread (`asyncio.to_thread`), so an event loop is never blocked by the database or a handler.
+
+Every public method of `Engine` is here with the same parameters (`tests/engine/runtime/test_runtime_async.py`
+holds them together); `register` stays a plain method (it touches no database) and `worker()` returns the
+synchronous `Worker`. `async with AsyncEngine(url) as engine:` closes it at the end."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import TracebackType
 from typing import Any, overload
 
+from engine.definition import Agent, Workflow
 from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
@@ -15,8 +22,10 @@ from engine.runtime.clock import Clock
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import Engine
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
+from engine.runtime.lifecycle import LifecycleMode
 from engine.runtime.memory import AsyncSharedMemory
 from engine.runtime.migration import MigrationReport
+from engine.runtime.model_prices import ANY_PROVIDER, ModelPriceView
 from engine.runtime.views import (
     ApprovalView,
     DeployedAgentRef,
@@ -26,6 +35,9 @@ from engine.runtime.views import (
     PublishResult,
     ReplayReport,
 )
+from engine.runtime.worker import Worker
+from engine.validation.catalog import Catalog
+from storage.costs import CostTotal
 
 __all__ = ["AsyncEngine"]
 
@@ -33,24 +45,46 @@ __all__ = ["AsyncEngine"]
 class AsyncEngine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
-                 migrate: bool = True, notifications: NotificationSettings | None = None) -> None:
+                 migrate: bool = True, rng: random.Random | None = None,
+                 notifications: NotificationSettings | None = None,
+                 lifecycle_events: LifecycleMode | None = None) -> None:
         self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate,
-                             notifications=notifications)
+                             rng=rng, notifications=notifications, lifecycle_events=lifecycle_events)
         self.memory = AsyncSharedMemory(self.engine.memory)
 
-    @overload
-    def register(self, name: str, handler: None = None) -> Callable[[H], H]: ...
+    @property
+    def database_url(self) -> str:
+        return self.engine.database_url
+
+    @property
+    def clock(self) -> Clock:
+        return self.engine.clock
+
+    @property
+    def handlers(self) -> HandlerRegistry:
+        return self.engine.handlers
 
     @overload
-    def register(self, name: str, handler: H) -> H: ...
+    def register(self, name: str, handler: None = None, *, inline: bool = False) -> Callable[[H], H]: ...
 
-    def register(self, name: str, handler: H | None = None) -> H | Callable[[H], H]:
+    @overload
+    def register(self, name: str, handler: H, *, inline: bool = False) -> H: ...
+
+    def register(self, name: str, handler: H | None = None, *, inline: bool = False) -> H | Callable[[H], H]:
+        """As `Engine.register` (a plain method: registering touches no database)."""
         if handler is None:
-            return self.engine.register(name)
-        return self.engine.register(name, handler)
+            return self.engine.register(name, inline=inline)
+        return self.engine.register(name, handler, inline=inline)
 
-    async def deploy(self, workflow: DefinitionSource, *, actor: str | None = None) -> DeployedRef:
-        return await asyncio.to_thread(self.engine.deploy, workflow, actor=actor)
+    async def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
+        return await asyncio.to_thread(self.engine.catalog, alongside=alongside)
+
+    async def deploy(self, workflow: DefinitionSource, *, actor: str | None = None,
+                     alongside: Iterable[Workflow] = ()) -> DeployedRef:
+        return await asyncio.to_thread(self.engine.deploy, workflow, actor=actor, alongside=alongside)
+
+    async def agents(self) -> list[Agent]:
+        return await asyncio.to_thread(self.engine.agents)
 
     async def deploy_agent(self, agent: AgentSource, *, actor: str | None = None) -> DeployedAgentRef:
         return await asyncio.to_thread(self.engine.deploy_agent, agent, actor=actor)
@@ -62,9 +96,11 @@ class AsyncEngine:
                                        idempotency_key=idempotency_key, actor=actor)
 
     async def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
-                   idempotency_key: str | None = None, expected_version: int | None = None) -> InstanceView:
+                   idempotency_key: str | None = None, expected_version: int | None = None,
+                   tenant: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.send, instance_id, event, payload, actor=actor,
-                                       idempotency_key=idempotency_key, expected_version=expected_version)
+                                       idempotency_key=idempotency_key, expected_version=expected_version,
+                                       tenant=tenant)
 
     async def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                       idempotency_key: str | None = None) -> InstanceView:
@@ -90,9 +126,10 @@ class AsyncEngine:
         return await asyncio.to_thread(self.engine.redrive, instance_id, actor=actor, fixes=fixes)
 
     async def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
-                                mapping: dict[str, str] | None = None, tenant: str | None = None) -> MigrationReport:
+                                mapping: dict[str, str] | None = None, tenant: str | None = None,
+                                target: Workflow | None = None) -> MigrationReport:
         return await asyncio.to_thread(self.engine.migration_preview, workflow_id, from_version, to_version,
-                                       mapping=mapping, tenant=tenant)
+                                       mapping=mapping, tenant=tenant, target=target)
 
     async def migrate(self, workflow_id: str, from_version: int, to_version: int, *,
                       mapping: dict[str, str] | None = None, tenant: str | None = None,
@@ -103,6 +140,17 @@ class AsyncEngine:
     async def set_budget(self, tenant: str, monthly_limit: float) -> None:
         await asyncio.to_thread(self.engine.set_budget, tenant, monthly_limit)
 
+    async def model_prices(self) -> list[ModelPriceView]:
+        return await asyncio.to_thread(self.engine.model_prices)
+
+    async def set_model_price(self, model: str, *, prompt_per_million: float, completion_per_million: float,
+                              provider: str = ANY_PROVIDER, actor: str | None = None) -> tuple[ModelPriceView, bool]:
+        return await asyncio.to_thread(self.engine.set_model_price, model, prompt_per_million=prompt_per_million,
+                                       completion_per_million=completion_per_million, provider=provider, actor=actor)
+
+    async def remove_model_price(self, model: str, *, provider: str = ANY_PROVIDER) -> bool:
+        return await asyncio.to_thread(self.engine.remove_model_price, model, provider=provider)
+
     async def get(self, instance_id: str) -> InstanceView:
         return await asyncio.to_thread(self.engine.get, instance_id)
 
@@ -110,25 +158,45 @@ class AsyncEngine:
         return await asyncio.to_thread(self.engine.history, instance_id)
 
     async def list_instances(self, *, tenant: str | None = None, workflow_id: str | None = None,
-                             status: str | None = None, state: str | None = None, limit: int = 50,
-                             offset: int = 0) -> list[InstanceView]:
+                             status: str | None = None, state: str | None = None, parent_id: str | None = None,
+                             top_level_only: bool = False, limit: int = 50, offset: int = 0) -> list[InstanceView]:
         return await asyncio.to_thread(self.engine.list_instances, tenant=tenant, workflow_id=workflow_id,
-                                       status=status, state=state, limit=limit, offset=offset)
+                                       status=status, state=state, parent_id=parent_id,
+                                       top_level_only=top_level_only, limit=limit, offset=offset)
+
+    async def count_instances(self, *, tenant: str | None = None, workflow_id: str | None = None,
+                              status: str | None = None, state: str | None = None) -> int:
+        return await asyncio.to_thread(self.engine.count_instances, tenant=tenant, workflow_id=workflow_id,
+                                       status=status, state=state)
 
     async def pending_approvals(self, user: str | None = None, roles: Sequence[str] = (),
                                 tenant: str | None = None) -> list[ApprovalView]:
         return await asyncio.to_thread(self.engine.pending_approvals, user, roles, tenant)
 
+    async def approvals(self, instance_id: str) -> list[ApprovalView]:
+        return await asyncio.to_thread(self.engine.approvals, instance_id)
+
+    async def budget(self, tenant: str = "default") -> dict[str, Any]:
+        return await asyncio.to_thread(self.engine.budget, tenant)
+
+    async def cost_totals(self, tenant: str = "default", *, by: str = "workflow_id",
+                          month: str | None = None) -> list[CostTotal]:
+        return await asyncio.to_thread(self.engine.cost_totals, tenant, by=by, month=month)
+
     async def replay(self, instance_id: str) -> ReplayReport:
         return await asyncio.to_thread(self.engine.replay, instance_id)
 
-    async def run_until_idle(self) -> int:
-        return await asyncio.to_thread(self.engine.run_until_idle)
+    def worker(self, *, batch: int = 32, owner: str | None = None) -> Worker:
+        """A new (synchronous) worker identity over this engine, as `Engine.worker`."""
+        return self.engine.worker(batch=batch, owner=owner)
 
-    async def run_worker(self, stop: asyncio.Event, *, poll_s: float = 1.0) -> None:
+    async def run_until_idle(self, *, max_rounds: int = 100_000) -> int:
+        return await asyncio.to_thread(self.engine.run_until_idle, max_rounds=max_rounds)
+
+    async def run_worker(self, stop: asyncio.Event, *, poll_s: float = 1.0, batch: int = 32) -> None:
         """Work in a thread until `stop` is set."""
         halt = threading.Event()
-        running = asyncio.create_task(asyncio.to_thread(self.engine.run_worker, halt, poll_s=poll_s))
+        running = asyncio.create_task(asyncio.to_thread(self.engine.run_worker, halt, poll_s=poll_s, batch=batch))
         try:
             await stop.wait()
         finally:
@@ -137,3 +205,10 @@ class AsyncEngine:
 
     async def close(self) -> None:
         await asyncio.to_thread(self.engine.close)
+
+    async def __aenter__(self) -> AsyncEngine:
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self.close()

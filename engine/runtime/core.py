@@ -16,12 +16,17 @@ from engine.runtime.clock import Clock
 from engine.runtime.deployments import Deployments
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S, lease_for
 from engine.runtime.writer import DecisionWriter
-from storage.errors import GuardFailed, StoreError, TransientConflict
+from storage.errors import ConnectionLost, GuardFailed, StoreError, TransientConflict
 from storage.transaction import Store, Transaction
 
 __all__ = ["Runtime"]
 
 T = TypeVar("T")
+
+# How many times a transaction runs again on a new connection after the server dropped the one it was given: the
+# store then forgets every connection it kept, so one retry suffices after a restart; two leave room for a
+# connection that broke while it was being made.
+_LOST_RETRIES = 2
 
 
 @dataclass
@@ -43,11 +48,19 @@ class Runtime:
     def write(self, work: Callable[[Transaction], T], *, retry_conflicts: bool = True, attempts: int = 8) -> T:
         """Run `work` in one write transaction. A `ConcurrencyConflict` (a version or lease that changed, found
         at once or when the deferred writes were sent; or a deadlock the database broke) rolls it back and runs
-        it again on fresh data, unless `retry_conflicts` is False."""
+        it again on fresh data, unless `retry_conflicts` is False. A connection the server dropped before the
+        COMMIT was sent (`ConnectionLost`: nothing committed) runs it again on a new one, whatever
+        `retry_conflicts` says."""
+        lost = 0
         for attempt in range(1, attempts + 1):
             try:
                 with self.store.write() as tx:
                     return work(tx)
+            except ConnectionLost as exc:
+                lost += 1
+                if lost > _LOST_RETRIES or attempt == attempts:
+                    raise StorageError(str(exc)) from exc
+                continue
             except ConcurrencyConflict:
                 if not retry_conflicts or attempt == attempts:
                     raise
@@ -64,8 +77,13 @@ class Runtime:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def read(self, work: Callable[[Transaction], T]) -> T:
-        try:
-            with self.store.read() as tx:
-                return work(tx)
-        except StoreError as exc:
-            raise StorageError(str(exc)) from exc
+        for lost in range(_LOST_RETRIES + 1):
+            try:
+                with self.store.read() as tx:
+                    return work(tx)
+            except ConnectionLost as exc:  # dropped by the server while kept idle: read again on a new one
+                if lost == _LOST_RETRIES:
+                    raise StorageError(str(exc)) from exc
+            except StoreError as exc:
+                raise StorageError(str(exc)) from exc
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -41,6 +41,7 @@ from engine.runtime.publishing import publish_event
 from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
 from engine.runtime.redrive import redrive_instance
 from engine.runtime.replay import replay_instance
+from engine.runtime.snapshot import InstanceStatus
 from engine.runtime.views import (
     ApprovalView,
     DeployedAgentRef,
@@ -60,6 +61,8 @@ from storage.instances import InstanceFilter, InstanceStore
 from storage.transaction import Store, Transaction
 
 __all__ = ["Engine"]
+
+_STATUSES = tuple(InstanceStatus)  # what list_instances and count_instances filter by
 
 
 class Engine:
@@ -245,12 +248,16 @@ class Engine:
     def list_instances(self, *, tenant: str | None = None, workflow_id: str | None = None, status: str | None = None,
                        state: str | None = None, parent_id: str | None = None, top_level_only: bool = False,
                        limit: int = 50, offset: int = 0) -> list[InstanceView]:
+        """Instances, newest first. `InvalidInput` for a status that is none (`success` matches nothing: it is
+        refused rather than answered with an empty page) and for a negative `limit` or `offset`."""
+        _check_listing(status, limit, offset)
         where = InstanceFilter(tenant, workflow_id, status, state, parent_id, top_level_only)
         return self.runtime.read(lambda tx: [instance_view(r) for r in InstanceStore(tx).search(
             where, limit=limit, offset=offset)[0]])
 
     def count_instances(self, *, tenant: str | None = None, workflow_id: str | None = None,
                         status: str | None = None, state: str | None = None) -> int:
+        _check_listing(status, 0, 0)
         where = InstanceFilter(tenant, workflow_id, status, state)
         return self.runtime.read(lambda tx: InstanceStore(tx).search(where, limit=0)[1])
 
@@ -313,3 +320,11 @@ class Engine:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+def _check_listing(status: str | None, limit: int, offset: int) -> None:
+    if status is not None and status not in _STATUSES:
+        raise InvalidInput(f"unknown instance status '{status}': one of {', '.join(_STATUSES)}")
+    for name, value in (("limit", limit), ("offset", offset)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(f"{name} is a whole number of instances, 0 or more; not {value!r}")

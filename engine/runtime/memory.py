@@ -136,9 +136,22 @@ def _check_ttl(ttl_s: Any) -> float | None:
     return float(ttl_s)
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8 column can store it
+        return False
+    return True
+
+
 def _check_json(value: Any, path: str = "the value") -> None:
     """Only what JSON holds: objects with string keys, arrays, strings, finite numbers, booleans, null."""
-    if value is None or isinstance(value, str | bool | int):
+    if value is None or isinstance(value, bool | int):
+        return
+    if isinstance(value, str):
+        if not value.isascii() and not _is_unicode(value):
+            raise InvalidInput(f"a memory value must be JSON: {path} holds a lone surrogate, which is not Unicode "
+                               "text")
         return
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -150,7 +163,7 @@ def _check_json(value: Any, path: str = "the value") -> None:
         return
     if isinstance(value, dict):
         for name, item in value.items():
-            if not isinstance(name, str):
+            if not isinstance(name, str) or not (name.isascii() or _is_unicode(name)):
                 raise InvalidInput(f"a memory value must be JSON: {path} has the key {name!r}, not a string")
             _check_json(item, f"{path}.{name}")
         return

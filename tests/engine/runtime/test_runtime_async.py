@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
+import pytest
 from runtime_support import edge, final, task, workflow
 
+from engine.errors import InstanceNotFound
 from engine.runtime.actions import ActionRequest
 from engine.runtime.async_engine import AsyncEngine
 from engine.runtime.clock import ManualClock
+from engine.runtime.engine import Engine
 
 
 def run(scenario: Coroutine[Any, Any, None]) -> None:
@@ -68,5 +73,48 @@ def test_an_async_worker_stops_when_asked(database_url: str) -> None:
             assert (await engine.get(run.id)).status == "succeeded"
         finally:
             await engine.close()
+
+    run(scenario())
+
+
+SYNC_ONLY = {"register", "worker"}  # plain methods on AsyncEngine too: neither touches the database
+
+
+def test_every_public_engine_method_is_on_the_async_engine_with_the_same_parameters(tmp_path: Path) -> None:
+    """A host on asyncio (FastAPI, Litestar) reaches everything an `Engine` does: `send(tenant=)` to scope a
+    send to the caller's tenant, `deploy(alongside=)` for flows that start one another, `count_instances`,
+    `approvals`, `budget`... — each a coroutine with Engine's parameters, in Engine's order."""
+    missing, different = [], []
+    for name, method in inspect.getmembers(Engine, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        twin = getattr(AsyncEngine, name, None)
+        if twin is None:
+            missing.append(name)
+            continue
+        assert inspect.iscoroutinefunction(twin) == (name not in SYNC_ONLY), name
+        if list(inspect.signature(method).parameters) != list(inspect.signature(twin).parameters):
+            different.append(name)
+    assert (missing, different) == ([], [])
+    assert list(inspect.signature(Engine).parameters) == list(inspect.signature(AsyncEngine).parameters)
+    built = AsyncEngine(f"sqlite:///{tmp_path / 'flows.db'}", migrate=False)
+    for name in ("database_url", "clock", "handlers", "memory"):
+        assert hasattr(built, name), name
+    built.engine.close()
+
+
+def test_an_async_host_scopes_a_send_to_its_tenant_and_closes_the_engine_with_async_with(
+        database_url: str, clock: ManualClock) -> None:
+    async def scenario() -> None:
+        async with AsyncEngine(database_url, clock=clock) as engine:
+            await engine.deploy(workflow({"open": {"type": "wait", "duration": "P1D"}, "closed": final()},
+                                         [edge("open", "closed", "close")], id="door"))
+            run = await engine.start("door", tenant="acme")
+            with pytest.raises(InstanceNotFound):
+                await engine.send(run.id, "close", tenant="globex")
+            assert (await engine.send(run.id, "close", tenant="acme")).state == "closed"
+            assert await engine.count_instances(status="succeeded") == 1
+            assert [v.id for v in await engine.list_instances(top_level_only=True)] == [run.id]
+        assert engine.engine.runtime.store._idle == []  # closed: no connection kept
 
     run(scenario())

@@ -4,6 +4,9 @@ before anything is written, and data stored before the limits existed still read
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -123,3 +126,42 @@ def test_show_and_history_print_deep_data_stored_before_the_limits(engine: Engin
         printed = json.loads(result.stdout)
         record = printed if command == "show" else printed[0]["context_change"]["set"]
         assert measure_json(record["context"]["deep"] if command == "show" else record["deep"]).depth == 500
+
+
+NOT_JSON = [
+    ({"x": float("nan")}, "/x, nan is not a JSON number"),
+    ({"when": {"at": datetime(2030, 1, 1, tzinfo=UTC)}}, "/when/at, a datetime is not a JSON value"),
+    ({"amount": Decimal("1.50")}, "/amount, a Decimal is not a JSON value"),
+    ({"tags": [1, {2, 3}]}, "/tags/1, a set is not a JSON value"),
+    ({"pair": {(1, 2): "x"}}, "/pair, the key (1, 2) is not a string"),
+    ({"name": "Ann\ud800"}, "/name, a string holds a lone surrogate"),
+]
+
+
+@pytest.mark.parametrize(("value", "where"), NOT_JSON, ids=["nan", "datetime", "decimal", "set", "tuple-key",
+                                                            "surrogate"])
+def test_a_value_json_cannot_hold_is_refused_by_every_command_naming_where(engine: Engine, value: Any,
+                                                                          where: str) -> None:
+    """A host passing request data straight through (a datetime, a Decimal, text with a lone surrogate from a
+    bad client) gets `InvalidInput` naming the pointer — never the encoder's TypeError or the database's
+    UnicodeEncodeError — and nothing is written."""
+    engine.deploy(REVIEW)
+    started = engine.start("review_flow", {})
+    with pytest.raises(InvalidInput, match=re.escape(f"the context is not JSON: at {where}")):
+        engine.start("review_flow", value)
+    with pytest.raises(InvalidInput, match=re.escape(f"the payload is not JSON: at {where}")):
+        engine.send(started.id, "note", value)
+    with pytest.raises(InvalidInput, match=re.escape(where)):
+        engine.publish("anything", value)
+    with pytest.raises(InvalidInput):
+        engine.memory.set("k", value)
+    assert len(engine.history(started.id)) == 1
+    assert engine.count_instances(workflow_id="review_flow") == 1
+
+
+def test_a_comment_with_a_lone_surrogate_is_refused_and_the_approval_stays_open(engine: Engine) -> None:
+    engine.deploy(REVIEW)
+    started = engine.start("review_flow", {})
+    with pytest.raises(InvalidInput, match="the comment is not JSON: at /, a string holds a lone surrogate"):
+        engine.approve(started.id, actor="ann", roles=["boss"], comment="ok \ud83d")
+    assert engine.approve(started.id, actor="ann", roles=["boss"], comment="ok \U0001f44d").state == "ok"
