@@ -64,6 +64,24 @@ def _schema_problem(output: Any, schema: dict[str, Any] | None) -> str | None:
     return None
 
 
+_MAX_BILLED_TOKENS = 2**31 - 1  # more than any context window; a larger count is not a bill
+
+
+def _billed_tokens(usage: dict[str, Any] | None) -> tuple[int, int] | None:
+    """A reply's `usage` as (prompt, completion) tokens; None when it is missing or not counts a bill could hold
+    (a string, a fraction, a negative or boolean number): such a reply is costed from an estimate, never as
+    free and never failing the action."""
+    if usage is None:
+        return None
+    counts = (usage.get("prompt_tokens"), usage.get("completion_tokens"))
+    if counts == (None, None):
+        return None
+    if not all(c is None or (type(c) is int and 0 <= c <= _MAX_BILLED_TOKENS) for c in counts):
+        return None
+    prompt, completion = (c or 0 for c in counts)
+    return prompt, completion
+
+
 def _final_output(content: Any) -> Any:
     if not isinstance(content, str) or not content.strip():
         raise _Reply("Your final message has no content. Reply with only the action's output as one JSON value.")
@@ -251,12 +269,14 @@ class LlmExecutor:
 
     def _count(self, talk: _Conversation, usage: dict[str, Any] | None, messages: list[dict[str, Any]],
                message: dict[str, Any]) -> None:
-        """Add a reply's billed tokens; without `usage`, estimate them from the text (and flag the estimate)."""
-        if usage is None:
+        """Add a reply's billed tokens; without `usage` that reads as token counts, estimate them from the text
+        (and flag the estimate)."""
+        billed = _billed_tokens(usage)
+        if billed is None:
             talk.estimated = True
             prompt, completion = estimate_tokens(messages), estimate_tokens(message)
         else:
-            prompt, completion = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+            prompt, completion = billed
         talk.prompt_tokens += prompt
         talk.completion_tokens += completion
         price = self._prices.get(talk.model)

@@ -66,5 +66,28 @@ def evaluate(source: str, variables: dict[str, Any]) -> Any:
                     f"limit of {MAX_COST:,} (comprehensions over long lists); it was not evaluated")
     try:
         return program.execute(variables)
+    except KeyError as exc:  # CEL's own text is the bare key (`'company'`), which says nothing to a reader
+        raise ExpressionError(source, _missing_key(source, variables, exc)) from exc
     except Exception as exc:
         raise ExpressionError(source, str(exc).split("\n", 1)[0]) from exc
+
+
+_DOTTED_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _missing_key(source: str, variables: dict[str, Any], exc: KeyError) -> str:
+    """`no such key 'company'`, with the keys the map has when `source` is a plain path (`lead.company`)."""
+    key = exc.args[0] if exc.args else "?"
+    said = f"no such key {str(key)!r}"
+    if not _DOTTED_PATH.fullmatch(source):
+        return said
+    value: Any = variables
+    for name in source.split("."):
+        if not isinstance(value, dict):
+            return said
+        if name not in value:
+            keys = sorted(str(k) for k in value)
+            shown = ", ".join(keys[:12]) + (", …" if len(keys) > 12 else "")
+            return f"{said} (the value has: {shown or 'no keys'})"
+        value = value[name]
+    return said

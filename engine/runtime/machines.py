@@ -234,15 +234,20 @@ def _inner_machine(state: State | None, state_id: str, name: str, workflow_id: s
 
 
 def branch_workflow(workflow: Workflow, path: str) -> Workflow:
-    """The synthetic workflow one parallel branch runs: its states and transitions, the parent's policies.
+    """The synthetic workflow one parallel branch runs: its states and transitions, the parent's policies and,
+    unless a map's iterator is on the path (its context is the item), the parent's context schema: a branch
+    works on a copy of the parent's context, so its tasks' outputs have the schemas the parent declares, which
+    an executor asks a model for and checks the reply against.
 
     `path` is `state.branch`, nested as `state.branch/state.branch`; a map's iterator is `state.iterator`.
     """
     states: dict[str, State] = dict(workflow.states)
     found: Branch | MapIterator | None = None
+    in_map = False
     for part in path.split("/"):
         state_id, _, branch_name = part.partition(".")
         found = _inner_machine(states.get(state_id), state_id, branch_name, workflow.id)
+        in_map = in_map or isinstance(found, MapIterator)
         states = dict(found.states)
     assert found is not None
     return Workflow.model_validate({
@@ -254,6 +259,7 @@ def branch_workflow(workflow: Workflow, path: str) -> Workflow:
         "transitions": [t.model_dump(by_alias=True, exclude_none=True) for t in found.transitions],
         "policies": [p.model_dump(by_alias=True, exclude_none=True) for p in workflow.policies],
         "memory_namespaces": workflow.memory_namespaces,
+        "context": {} if in_map else workflow.context,
     })
 
 

@@ -263,6 +263,25 @@ def test_a_model_without_a_price_runs_and_a_reply_without_usage_is_estimated(
     assert result.cost.tokens > 100  # estimated from the prompt's text, not taken as zero
 
 
+@pytest.mark.parametrize("usage", [
+    {"prompt_tokens": "many", "completion_tokens": None},  # not numbers: was a ValueError, kind 'error'
+    {"prompt_tokens": 12.5, "completion_tokens": -3},  # a negative count: was priced at 0, as if free
+    {"prompt_tokens": True, "completion_tokens": 10**30},  # a boolean, a count no reply could bill
+    {"total_tokens": 120},  # no counts of its own: was priced at 0
+])
+def test_a_reply_whose_usage_is_not_token_counts_is_estimated_not_trusted(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock, usage: dict[str, Any]) -> None:
+    url, script = server
+    reply = completion('{"priority": "P3", "category": "account", "summary": "locked out"}')
+    reply["usage"] = usage
+    script.replies.append(Reply(reply))
+    result = executor(url, tools, clock).run(request_for("classify_ticket", "support_concierge", {"subject": "x"}))
+    assert result.output == {"priority": "P3", "category": "account", "summary": "locked out"}
+    assert result.cost is not None
+    assert 100 < result.cost.tokens < 10_000  # estimated from the text, as for a reply without usage
+    assert result.cost.amount > 0
+
+
 def test_a_retried_attempt_does_not_repeat_a_side_effect(server: tuple[str, Script], tools: ToolRegistry,
                                                          clock: ManualClock) -> None:
     url, script = server

@@ -228,3 +228,25 @@ def test_a_parallel_state_inside_a_branch_runs_as_grandchildren(engine: Engine) 
     assert grandchild.branch == "outer.nested/fan.deep"
     assert grandchild.status == "succeeded"
     assert_consistent(engine, grandchild.id)
+
+
+def test_a_task_inside_a_parallel_branch_gets_the_output_schema_the_context_declares(engine: Engine) -> None:
+    """An executor reads the schema to ask a model for the right shape and to check the reply (the `llm`
+    executor's structured output); a branch's task must get it as a task at the top level does."""
+    company = {"type": "object", "required": ["size"], "properties": {"size": {"type": "integer"}}}
+    engine.deploy(workflow(
+        {"enrich": {"type": "parallel", "branches": [_branch("crm", "crm", "company")]},
+         "solo": task("crm", output="company"), "merged": final(), "failed": final("failure")},
+        [edge("enrich", "solo", "done"), edge("solo", "merged", "done"), edge(["enrich", "solo"], "failed", "error")],
+        id="enrich", context={"type": "object", "properties": {"company": company}},
+    ))
+    seen: list[tuple[str, dict[str, Any] | None]] = []
+
+    @engine.register("crm")
+    def crm(request: ActionRequest) -> dict[str, int]:
+        seen.append((request.state, request.output_schema))
+        return {"size": 12}
+
+    started = engine.start("enrich", {})
+    assert finished(engine, started).state == "merged"
+    assert seen == [("run", company), ("solo", company)]

@@ -65,6 +65,22 @@ def test_error_takes_the_error_transition_with_kind_and_message(engine: Engine) 
     assert error_row.payload == {"kind": "validation", "message": "the lead has no company", "attempts": 1}
 
 
+def test_an_input_reading_a_field_an_earlier_output_lacks_fails_naming_the_field(engine: Engine) -> None:
+    """A model's extract answered `{"answer": "done"}`; the next task reads `lead.company`. The user sees which
+    expression failed and that the key is missing, not a bare `'company'`."""
+    engine.deploy(workflow(
+        {"extract": task("extract", output="lead"), "check": task("check", input={"company": "lead.company"}),
+         "ok": final(), "bad": final("failure")},
+        [edge("extract", "check", "done"), edge("check", "ok", "done"), edge("check", "bad", "error")],
+    ))
+    engine.register("extract", lambda request: {"answer": "done"})
+    engine.register("check", lambda request: request.input)
+    done = finished(engine, engine.start("flow", {}))
+    assert (done.state, done.status) == ("bad", "failed")
+    assert engine.history(done.id)[-1].payload == {
+        "kind": "input", "message": "lead.company: no such key 'company' (the value has: answer)"}
+
+
 def test_a_plain_exception_is_an_error_of_kind_error(engine: Engine) -> None:
     engine.deploy(_two_outcomes())
     engine.register("work", lambda request: 1 / 0)
