@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -40,6 +41,10 @@ def _failure(kind: str, message: str, *, retryable: bool = True) -> ActionOutcom
 
 
 Call = tuple[ActionHandler | None, ActionRequest, float | None]
+
+# How long the outcomes of a concurrent batch that ended are held for others to end with them, while the batch's
+# slower actions still run, before they are handed on to be committed (`ActionRunner.run_as_done`).
+SETTLE_S = 0.2
 
 
 class ActionRunner:
@@ -76,25 +81,59 @@ class ActionRunner:
         return _normalise(value)
 
     def run_many(self, calls: list[Call]) -> list[ActionOutcome]:
-        """Run several actions at once; each keeps its own timeout."""
+        """Run several actions at once; each keeps its own timeout. Their outcomes, in the calls' order."""
+        outcomes: dict[int, ActionOutcome] = {}
+        for group in self.run_as_done(calls, settle_s=None):
+            outcomes.update(group)
+        return [outcomes[index] for index in range(len(calls))]
+
+    def run_as_done(self, calls: list[Call], *,
+                    settle_s: float | None = SETTLE_S) -> Iterator[list[tuple[int, ActionOutcome]]]:
+        """Run several actions at once, each under its own timeout, and hand their outcomes on in groups as
+        they end — (index in `calls`, outcome) — so a caller can commit what is done while a slow action (a
+        model call that takes its time) still runs: a group is handed on once `settle_s` has passed since its
+        first outcome, or when nothing is left running (`settle_s` None: one group, at the end). Quick actions
+        without a timeout run one after the other on this thread, as one group."""
         quick = self._typical_s < self.INLINE_BELOW_S and all(t is None for _, _, t in calls)
         if len(calls) <= 1 or quick:
-            return [self.run(*call) for call in calls]
+            yield [(index, self.run(*call)) for index, call in enumerate(calls)]
+            return
         begun = time.monotonic()
-        futures = [None if h is None else self._pool.submit(_inline, _traced(h, r), r, t) for h, r, t in calls]
-        outcomes: list[ActionOutcome] = []
-        for (handler, request, timeout_s), future in zip(calls, futures, strict=True):
-            if handler is None or future is None:
-                outcomes.append(_missing(request))
-                continue
-            left = None if timeout_s is None else max(0.0, begun + timeout_s - time.monotonic())
-            try:
-                outcomes.append(_normalise(future.result(timeout=left)))
-            except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
-                future.cancel()
-                outcomes.append(_classified(exc, request, timeout_s))
+        group = [(index, _missing(request)) for index, (handler, request, _) in enumerate(calls) if handler is None]
+        pending = {self._pool.submit(_inline, _traced(handler, request), request, timeout_s): index
+                   for index, (handler, request, timeout_s) in enumerate(calls) if handler is not None}
+        deadlines = {index: begun + t for index, (_, _, t) in enumerate(calls) if t is not None}
+        group_begun = begun if group else None
+        while pending:
+            until = [deadlines[i] for i in pending.values() if i in deadlines]
+            if settle_s is not None and group_begun is not None:
+                until.append(group_begun + settle_s)
+            done, _ = wait(list(pending), timeout=max(0.0, min(until) - time.monotonic()) if until else None,
+                           return_when=FIRST_COMPLETED)
+            now = time.monotonic()
+            for future in done:
+                index = pending.pop(future)
+                group.append((index, self._outcome(future, calls[index])))
+            for future, index in list(pending.items()):  # past its timeout: given up, its thread left to end
+                if index in deadlines and now >= deadlines[index]:
+                    del pending[future]
+                    future.cancel()
+                    group.append((index, _classified(FutureTimeout(), calls[index][1], calls[index][2])))
+            if group and group_begun is None:
+                group_begun = now
+            if pending and settle_s is not None and group_begun is not None and now >= group_begun + settle_s:
+                yield group
+                group, group_begun = [], None
         self._observe(time.monotonic() - begun)
-        return outcomes
+        if group:
+            yield group
+
+    @staticmethod
+    def _outcome(future: Future[Any], call: Call) -> ActionOutcome:
+        try:
+            return _normalise(future.result())
+        except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
+            return _classified(exc, call[1], call[2])
 
     def _call(self, handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
         if _is_async(handler):

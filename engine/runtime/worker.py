@@ -117,14 +117,20 @@ class Worker:
         return len(claimed)
 
     def _run_actions(self, actions: list[_Claimed]) -> None:
+        """Run the batch's actions and commit their outcomes: inline ones together, once all have run; the
+        others in groups as they end (`ActionRunner.run_as_done`), so an action that takes its time (a slow
+        model call) holds back none that ended before it — their instances move on, and a worker that dies
+        meanwhile loses only what had not ended."""
         calls = [self._call(item) for item in actions]
-        if all(call is None or self.rt.handlers.is_inline(call[1].action) for call in calls):
-            ran = [self._run_inline(call) for call in calls if call is not None]
-        else:
-            ran = self.runner.run_many([call for call in calls if call is not None])
-        outcomes = iter(ran)
-        self._finish_actions([(item, _GONE if call is None else next(outcomes))
-                              for item, call in zip(actions, calls, strict=True)])
+        ended: list[tuple[_Claimed, ActionOutcome]] = [
+            (item, _GONE) for item, call in zip(actions, calls, strict=True) if call is None]
+        runnable = [(item, call) for item, call in zip(actions, calls, strict=True) if call is not None]
+        if all(self.rt.handlers.is_inline(call[1].action) for _, call in runnable):
+            self._finish_actions(ended + [(item, self._run_inline(call)) for item, call in runnable])
+            return
+        for group in self.runner.run_as_done([call for _, call in runnable]):
+            self._finish_actions(ended + [(runnable[index][0], outcome) for index, outcome in group])
+            ended = []
 
     def _run_inline(self, call: Call) -> ActionOutcome:
         """An inline action, on this thread; one that overran its timeout fails with kind 'timeout'."""

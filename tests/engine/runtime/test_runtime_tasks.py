@@ -237,6 +237,35 @@ def test_a_batch_of_actions_runs_concurrently(engine: Engine, task_extra: dict[s
     assert [engine.get(r.id).context.get("out") for r in runs] == [0, 2, 4, 6]
 
 
+def test_the_actions_of_a_batch_that_ended_are_committed_while_a_slow_one_still_runs(engine: Engine) -> None:
+    """A model call that takes its time holds back none of its batch: the others' instances move on (and a
+    worker that died meanwhile would lose only the slow one's attempt), then the slow one ends as usual."""
+    engine.deploy(_two_outcomes(timeout_s=30))
+    release = threading.Event()
+
+    @engine.register("work")
+    def work(request: ActionRequest) -> int:
+        if request.input["n"] == 0:
+            assert release.wait(timeout=30)  # the slow one, until the others are seen committed
+        return int(request.input["n"])
+
+    runs = [engine.start("flow", {"n": n}) for n in range(4)]
+    worker = engine.worker(batch=4)
+    running = threading.Thread(target=lambda: worker.execute(worker.claim()))
+    running.start()
+    try:
+        give_up = time.monotonic() + 10
+        while time.monotonic() < give_up and [engine.get(r.id).state for r in runs[1:]] != ["ok"] * 3:
+            time.sleep(0.05)
+        seen = [engine.get(r.id).state for r in runs]
+    finally:
+        release.set()
+        running.join(timeout=30)
+        worker.close()
+    assert seen == ["work", "ok", "ok", "ok"]
+    assert [engine.get(r.id).context.get("out") for r in runs] == [0, 2, 4, 6]
+
+
 def test_an_async_handler_runs_when_the_callers_thread_already_runs_an_event_loop(engine: Engine) -> None:
     """An async host application (or Playwright's sync API) drives the engine from inside a running loop."""
     engine.deploy(_two_outcomes(timeout_s=5))
