@@ -50,14 +50,15 @@ class ChatClient:
     def close(self) -> None:
         self._http.close()
 
-    def complete(self, body: dict[str, Any], *, now: float = 0.0) -> dict[str, Any]:
-        """The first choice's message and the usage of one completion (`usage` None when the reply has none).
-        With tracing on, the call is a span (OpenTelemetry's GenAI names) and carries `traceparent`."""
+    def complete(self, body: dict[str, Any], *, now: float = 0.0, timeout_s: float | None = None) -> dict[str, Any]:
+        """The first choice's message and the usage of one completion (`usage` None when the reply has none);
+        `timeout_s`, if shorter than the endpoint's, bounds this call. With tracing on, the call is a span
+        (OpenTelemetry's GenAI names) and carries `traceparent`."""
         model = body.get("model")
         with tracing.span(f"chat {model}", {"gen_ai.operation.name": "chat", "gen_ai.request.model": model},
                           kind=SpanKind.CLIENT) as opened:
             try:
-                reply = self._complete(body, now)
+                reply = self._complete(body, now, self._timeout if timeout_s is None else min(timeout_s, self._timeout))
             except ActionError as exc:
                 tracing.failed(opened, exc.kind, str(exc))
                 raise
@@ -69,11 +70,12 @@ class ChatClient:
                 ) if isinstance(value, int)})
             return reply
 
-    def _complete(self, body: dict[str, Any], now: float) -> dict[str, Any]:
+    def _complete(self, body: dict[str, Any], now: float, timeout_s: float) -> dict[str, Any]:
         try:
-            response = self._http.post("/chat/completions", json=body, headers=tracing.current_carrier())
+            response = self._http.post("/chat/completions", json=body, headers=tracing.current_carrier(),
+                                       timeout=timeout_s)
         except httpx.TimeoutException as exc:
-            raise ActionError("timeout", f"the model did not answer within {self._timeout:g}s") from exc
+            raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
         except httpx.TransportError as exc:
             raise ActionError("unavailable", f"cannot reach the model endpoint: {exc}") from exc
         if response.status_code >= 400:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -110,6 +111,20 @@ class _Conversation:
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
         self.unpriced = False  # a reply came from a model without a price: the cost is unknown
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
+        # when the model calls must have ended (time.monotonic()): a little before the task's timeout, so a call
+        # cut short fails the attempt here, with its steps and cost recorded, not abandoned by the engine
+        self.deadline = None if request.timeout_s is None else (
+            time.monotonic() + request.timeout_s - min(1.0, 0.1 * request.timeout_s))
+
+    def time_left(self) -> float | None:
+        """Seconds the next model call may take (None: the endpoint's own timeout); `timeout` once none is left."""
+        if self.deadline is None:
+            return None
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ActionError("timeout", f"the task's {self.request.timeout_s:g} s ran out before the model was "
+                                         f"asked again")
+        return left
 
 
 class LlmExecutor:
@@ -229,7 +244,7 @@ class LlmExecutor:
         models and the failure."""
         self._check_budget(talk, messages)
         try:
-            return talk.client.complete(body, now=self._now())
+            return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
         except ActionError as exc:
             fallback, request = talk.agent.fallback_model, talk.request
             if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
@@ -241,7 +256,7 @@ class LlmExecutor:
                                "timestamp": self._timestamp()})
             talk.model = body["model"] = fallback
         self._check_budget(talk, messages)
-        return talk.client.complete(body, now=self._now())
+        return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
 
     def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
         """Refuse a model call that could take the action past its agent's budget limit: what it spent so far

@@ -40,7 +40,7 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),
         trace_context=payload.get("trace"),
-        retry=parse_rules(payload.get("retry")), last_error=job.last_error,
+        retry=parse_rules(payload.get("retry")), last_error=job.last_error, timeout_s=payload.get("timeout_s"),
     )
 
 

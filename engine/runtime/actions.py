@@ -48,6 +48,9 @@ class ActionRequest:
     # `will_retry` says whether a failure gets another attempt
     retry: tuple[RetryRule, ...] = ()
     last_error: Any = field(default=None, repr=False, compare=False)
+    # the task's `timeout_s`: the seconds this attempt has from the handler's call before it fails with kind
+    # `timeout` (None: no limit) — a handler that calls out can end its calls before then, keeping their record
+    timeout_s: float | None = None
 
     def will_retry(self, kind: str) -> bool:
         """Whether a retryable failure of `kind` in this attempt gets another attempt under the task's rules

@@ -125,6 +125,22 @@ def test_a_reply_slower_than_the_timeout_is_a_timeout(server: tuple[str, Script]
     assert time.monotonic() - started < 1.4
 
 
+def test_a_model_call_ends_before_the_tasks_timeout_so_the_attempt_fails_here(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    """The endpoint's timeout (60 s) is longer than the task's (1 s): the call is cut at the task's time, less a
+    margin, so the executor fails the attempt itself — its steps and cost kept — before the engine gives up on
+    the handler and leaves its thread waiting on the model."""
+    url, script = server
+    script.replies.append(Reply(completion("{}"), delay_s=3))
+    request = replace(request_for("search_crm_duplicates", "bdr_concierge", {"email": "a@b.com"}), timeout_s=1.0)
+    started = time.monotonic()
+    with pytest.raises(ActionError) as caught:
+        executor(url, tools, clock, timeout_s=60).run(request)
+    assert time.monotonic() - started < 1.0
+    assert (caught.value.kind, caught.value.retryable) == ("timeout", True)
+    assert str(caught.value) == "the model did not answer within 0.9s"
+
+
 def test_a_refused_connection_is_unavailable(tools: ToolRegistry, clock: ManualClock) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
