@@ -34,12 +34,13 @@ def _drop_connections(database_url: str, application_name: str) -> int:
     return int(found[0]) if found else 0
 
 
+pytestmark = pytest.mark.postgres  # a server that drops its connections is PostgreSQL's case
+
+
 @pytest.fixture
-def named(database_url: str) -> tuple[str, str]:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a server that drops its connections is PostgreSQL's case")
+def named(postgres_url: str) -> tuple[str, str]:
     name = f"sw_lost_{uuid.uuid4().hex[:10]}"
-    url = sa.make_url(database_url).update_query_dict({"application_name": name})
+    url = sa.make_url(postgres_url).update_query_dict({"application_name": name})
     return url.render_as_string(hide_password=False), name
 
 
