@@ -148,16 +148,26 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   }, []);
 
   const placeOf = useCallback((finding: Finding) => describeScope(root, scopeOfPointer(finding.pointer)), [root]);
-  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
-  const revealFinding = useCallback(
-    (finding: Finding) => {
-      const at = scopeOfPointer(finding.pointer);
-      const { states, transitions } = locate(findingIn(finding, at)!);
+  /** Open the machine at `at`, select the given elements in it and frame them. */
+  const revealAt = useCallback(
+    (at: Scope, states: string[], transitions: number[]) => {
       open(at, { states, transitions });
       setReveal((r) => ({ states, transitions, nonce: (r?.nonce ?? 0) + 1 }));
     },
     [open],
   );
+  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
+  const revealFinding = useCallback(
+    (finding: Finding) => {
+      const at = scopeOfPointer(finding.pointer);
+      const { states, transitions } = locate(findingIn(finding, at)!);
+      revealAt(at, states, transitions);
+    },
+    [revealAt],
+  );
+  /** The canvas' search found a state in another machine (a branch, an iterator, the top level). */
+  const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, [stateId], []), [revealAt]);
+  const everywhere = useMemo(() => ({ root, scope }), [root, scope]);
 
   /** After a state is added off screen, frame the whole drawing so it is in view. */
   const keepInView = useCallback(
@@ -418,6 +428,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onMove={onMove}
                 onConnect={onConnect}
                 onDropState={add}
+                everywhere={everywhere}
+                onFindElsewhere={revealState}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>
