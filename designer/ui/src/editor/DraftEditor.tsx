@@ -12,7 +12,7 @@ import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
-import { asWorkflow } from "../model/document";
+import { asWorkflow, sameJson } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
@@ -90,7 +90,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [busy, setBusy] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const flow = useReactFlow();
-  const dirty = root !== saved;
+  // Unsaved: different from what was saved last, in content (an edit undone by hand, a state moved and moved
+  // back, is no change).
+  const dirty = useMemo(() => !sameJson(root, saved), [root, saved]);
   useUnsavedWarning(dirty && canEdit);
   const suggestedForRoot = useSuggestedLayout(initial);
   // Asked once each time a branch is opened (the branch as it was then), so its states without a saved
@@ -203,6 +205,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const save = useCallback(
     async (over?: Draft): Promise<boolean> => {
       if (!canEdit) return false;
+      if (!over && !dirty) {
+        setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.` });
+        return true;
+      }
       setBusy("save");
       try {
         const answer = await updateDraft(draft.id, root as Record<string, unknown>, over?.revision ?? revision.current);
@@ -226,7 +232,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setBusy(null);
       }
     },
-    [canEdit, draft.id, root],
+    [canEdit, dirty, draft.id, root],
   );
   /** Replace this version with the one saved meanwhile, as an edit: Undo brings this one back. */
   const takeTheirs = useCallback(
