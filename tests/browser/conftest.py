@@ -7,7 +7,7 @@ skipping it. Each key screen is saved to test-artifacts/screenshots/.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,10 +63,10 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
 
 
 @pytest.fixture
-def sign_in(server: LiveServer, browser: Browser, contexts: list[BrowserContext]) -> SignIn:
-    """A fresh browser context (its own cookies) signed in as one of the test users, by role key."""
+def sign_in_to(browser: Browser, contexts: list[BrowserContext]) -> Callable[[LiveServer, str], Page]:
+    """Sign in to a given server (one a test started for itself) as one of the test users, in a fresh context."""
 
-    def open_as(role: str) -> Page:
+    def open_as(server: LiveServer, role: str) -> Page:
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=server.url)
         contexts.append(context)
         page = context.new_page()
@@ -81,3 +81,7 @@ def sign_in(server: LiveServer, browser: Browser, contexts: list[BrowserContext]
     return open_as
 
 
+@pytest.fixture
+def sign_in(server: LiveServer, sign_in_to: Callable[[LiveServer, str], Page]) -> SignIn:
+    """A fresh browser context (its own cookies) signed in as one of the test users, by role key."""
+    return lambda role: sign_in_to(server, role)

@@ -95,20 +95,40 @@ class LiveServer:
         self._tmp = tempfile.TemporaryDirectory(prefix="statewright-browser-")
         tmp = Path(self._tmp.name)
         db = self.database_url = f"sqlite:///{tmp / 'statewright.db'}"
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://127.0.0.1:{_free_port()}"
         self.log_path = tmp / "server.log"
-        with self.log_path.open("wb") as log:
+        self._serve()
+        self._add_users(db)
+        return self
+
+    def _serve(self) -> None:
+        assert self.log_path is not None
+        assert self.database_url is not None
+        port = self.url.rsplit(":", 1)[1]
+        with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [*_statewright(), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port), "--db", db],
+                [*_statewright(), "serve", "--demo", "--host", "127.0.0.1", "--port", port, "--db", self.database_url],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
         self._wait_until_healthy()
-        self._add_users(db)
-        return self
+
+    def stop(self) -> None:
+        """Stop the server (an outage): its database, users and sessions stay for `start_again`."""
+        if self._process is None:
+            raise RuntimeError("only a server this LiveServer started can be stopped")
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=10)
+
+    def start_again(self) -> None:
+        """Start the stopped server again, on the same port and database."""
+        self._serve()
 
     def _add_users(self, db: str) -> None:
         found = _DEMO_ADMIN.search(self.log())
@@ -190,12 +210,7 @@ class LiveServer:
             return str(json.loads(response.read())["token"])
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(timeout=10)
+        if self._process is not None and self._process.poll() is None:
+            self.stop()
         if self._tmp is not None:
             self._tmp.cleanup()

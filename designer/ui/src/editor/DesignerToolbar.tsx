@@ -40,7 +40,7 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
       </h1>
       {canEdit && (
         <>
-          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title="Save the draft (Ctrl+S)">
+          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title={dirty ? "Save the draft (Ctrl+S)" : "Nothing to save: no changes since the last save"}>
             {busy === "save" ? "Saving…" : "Save draft"}
           </button>
           <button

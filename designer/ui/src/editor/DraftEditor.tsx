@@ -12,7 +12,7 @@ import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
-import { asWorkflow } from "../model/document";
+import { asWorkflow, sameJson } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
@@ -90,7 +90,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [busy, setBusy] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const flow = useReactFlow();
-  const dirty = root !== saved;
+  // Unsaved: different from what was saved last, in content (an edit undone by hand, a state moved and moved
+  // back, is no change).
+  const dirty = useMemo(() => !sameJson(root, saved), [root, saved]);
   useUnsavedWarning(dirty && canEdit);
   const suggestedForRoot = useSuggestedLayout(initial);
   // Asked once each time a branch is opened (the branch as it was then), so its states without a saved
@@ -148,16 +150,26 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   }, []);
 
   const placeOf = useCallback((finding: Finding) => describeScope(root, scopeOfPointer(finding.pointer)), [root]);
-  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
-  const revealFinding = useCallback(
-    (finding: Finding) => {
-      const at = scopeOfPointer(finding.pointer);
-      const { states, transitions } = locate(findingIn(finding, at)!);
+  /** Open the machine at `at`, select the given elements in it and frame them. */
+  const revealAt = useCallback(
+    (at: Scope, states: string[], transitions: number[]) => {
       open(at, { states, transitions });
       setReveal((r) => ({ states, transitions, nonce: (r?.nonce ?? 0) + 1 }));
     },
     [open],
   );
+  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
+  const revealFinding = useCallback(
+    (finding: Finding) => {
+      const at = scopeOfPointer(finding.pointer);
+      const { states, transitions } = locate(findingIn(finding, at)!);
+      revealAt(at, states, transitions);
+    },
+    [revealAt],
+  );
+  /** The canvas' search found a state in another machine (a branch, an iterator, the top level). */
+  const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, [stateId], []), [revealAt]);
+  const everywhere = useMemo(() => ({ root, scope }), [root, scope]);
 
   /** After a state is added off screen, frame the whole drawing so it is in view. */
   const keepInView = useCallback(
@@ -193,6 +205,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const save = useCallback(
     async (over?: Draft): Promise<boolean> => {
       if (!canEdit) return false;
+      if (!over && !dirty) {
+        setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.` });
+        return true;
+      }
       setBusy("save");
       try {
         const answer = await updateDraft(draft.id, root as Record<string, unknown>, over?.revision ?? revision.current);
@@ -216,7 +232,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setBusy(null);
       }
     },
-    [canEdit, draft.id, root],
+    [canEdit, dirty, draft.id, root],
   );
   /** Replace this version with the one saved meanwhile, as an edit: Undo brings this one back. */
   const takeTheirs = useCallback(
@@ -418,6 +434,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onMove={onMove}
                 onConnect={onConnect}
                 onDropState={add}
+                everywhere={everywhere}
+                onFindElsewhere={revealState}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>

@@ -66,3 +66,17 @@ function syntaxError(text: string, message: string): ParseResult {
 function cleanMessage(message: string): string {
   return message.replace(/^JSON\.parse: /, "").replace(/ \(line \d+ column \d+\)/, "");
 }
+
+/** Whether two documents are the same JSON: the same values, whatever the order of keys (a key whose value is
+ * undefined counts as absent, as JSON drops it). Unchanged parts of an edited document are shared, so this
+ * mostly compares references. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = (o: Record<string, unknown>) => Object.keys(o).filter((k) => o[k] !== undefined);
+  const ak = keys(a);
+  return ak.length === keys(b).length && ak.every((k) => sameJson(a[k], b[k]));
+}

@@ -141,3 +141,29 @@ export function describeScope(root: Workflow, scope: Scope): string | null {
   }
   return parts.join(" › ");
 }
+
+/** A state somewhere in the document: its id in its machine, and the scope of that machine. */
+export interface PlacedState {
+  scope: Scope;
+  id: string;
+  state: State;
+}
+
+/** Every state of the document, depth first: the top level's, then each inside a parallel state's branches
+ * or a map state's iterator (and deeper), right after the state that holds them. */
+export function everyState(root: Workflow): PlacedState[] {
+  const found: PlacedState[] = [];
+  const visit = (machine: Workflow, scope: Scope) => {
+    for (const [id, state] of Object.entries(machine.states)) {
+      found.push({ scope, id, state });
+      const steps: ScopeStep[] = (state.branches ?? []).map((_, branch) => ({ state: id, branch }));
+      if (state.type === "map" && state.iterator) steps.push({ state: id, branch: ITERATOR });
+      for (const step of steps) {
+        const branch = branchOf(machine, step);
+        if (branch) visit(branchMachine(branch), [...scope, step]);
+      }
+    }
+  };
+  visit(root, ROOT);
+  return found;
+}

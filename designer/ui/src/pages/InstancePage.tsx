@@ -18,6 +18,7 @@ import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { kindLabel } from "./ApprovalRequest";
 import MapProgress, { mapProgress } from "./MapProgress";
+import PathSummary from "./PathSummary";
 import { describeFailure } from "./failureWords";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
@@ -146,8 +147,8 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
               <dt>Cost</dt>
               <dd>{formatCost(data.cost)}</dd>
               <dt>Path</dt>
-              <dd className="mono" data-testid="instance-path">
-                {data.path.join(" → ")}
+              <dd>
+                <PathSummary path={data.path} />
               </dd>
             </dl>
           </section>

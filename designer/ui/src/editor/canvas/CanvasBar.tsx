@@ -1,38 +1,60 @@
 // Over the canvas' top-left corner: find a state by its id or title and jump to it, and turn the layout's
-// direction (top to bottom, left to right).
+// direction (top to bottom, left to right). In the draft editor the search reaches every state of the
+// document, inside parallel branches and map iterators too; one found elsewhere is opened where it is.
 import { useId, useMemo, useState, type FormEvent } from "react";
+import { describeScope, everyState, ROOT, sameScope, type Scope } from "../../model/scope";
 import type { Workflow } from "../../model/workflow";
 import { setLayoutDirection, type Direction } from "../layoutDirection";
 
-export interface CanvasBarProps {
-  workflow: Workflow;
-  direction: Direction;
-  onJump: (stateId: string) => void;
+/** A state the search can name: its id in its machine, the machine's scope, and how the list shows it. */
+export interface SearchTarget {
+  id: string;
+  scope: Scope;
+  title: string;
+  label: string;
 }
 
-/** The state a search names: its id or title exactly, else the first whose id or title contains it. */
-export function findState(workflow: Workflow, text: string): string | null {
+export interface CanvasBarProps {
+  targets: readonly SearchTarget[];
+  direction: Direction;
+  onJump: (target: SearchTarget) => void;
+}
+
+/** What the search reaches: the states of the machine on the canvas first, then (given the whole document
+ * and where the canvas is in it) every other state of the document, each labelled with where it is. */
+export function searchTargets(machine: Workflow, everywhere?: { root: Workflow; scope: Scope }): SearchTarget[] {
+  const here = everywhere?.scope ?? ROOT;
+  const plain = (id: string, title: string) => (title && title !== id ? `${title} (${id})` : id);
+  const targets: SearchTarget[] = Object.entries(machine.states).map(([id, s]) => ({ id, scope: here, title: s.title ?? "", label: plain(id, s.title ?? "") }));
+  if (!everywhere) return targets;
+  for (const placed of everyState(everywhere.root)) {
+    if (sameScope(placed.scope, here)) continue;
+    const where = placed.scope.length === 0 ? "top level" : describeScope(everywhere.root, placed.scope);
+    const title = placed.state.title ?? "";
+    targets.push({ id: placed.id, scope: placed.scope, title, label: `${plain(placed.id, title)} — in ${where}` });
+  }
+  return targets;
+}
+
+/** The state a search names: its id or title exactly, else the first whose id or title contains it (the
+ * machine on the canvas is searched before the rest, as the targets come in that order). */
+export function findState(targets: readonly SearchTarget[], text: string): SearchTarget | null {
   const wanted = text.trim().toLowerCase();
   if (!wanted) return null;
-  const entries = Object.entries(workflow.states);
-  const exact = entries.find(([id, s]) => id.toLowerCase() === wanted || (s.title ?? "").toLowerCase() === wanted);
-  if (exact) return exact[0];
-  const partial = entries.find(([id, s]) => id.toLowerCase().includes(wanted) || (s.title ?? "").toLowerCase().includes(wanted));
-  return partial ? partial[0] : null;
+  const exact = targets.find((t) => t.id.toLowerCase() === wanted || t.title.toLowerCase() === wanted);
+  if (exact) return exact;
+  return targets.find((t) => t.id.toLowerCase().includes(wanted) || t.title.toLowerCase().includes(wanted)) ?? null;
 }
 
-export default function CanvasBar({ workflow, direction, onJump }: CanvasBarProps) {
+export default function CanvasBar({ targets, direction, onJump }: CanvasBarProps) {
   const listId = useId();
   const [text, setText] = useState("");
   const [missing, setMissing] = useState(false);
-  const options = useMemo(
-    () => Object.entries(workflow.states).map(([id, s]) => ({ id, label: s.title && s.title !== id ? `${s.title} (${id})` : id })),
-    [workflow.states],
-  );
+  const options = useMemo(() => targets.map((t, i) => ({ key: `${i}`, label: t.label, target: t })), [targets]);
   const jump = (value: string) => {
-    // A pick from the list arrives as "Title (id)": take the id.
-    const picked = options.find((o) => o.label === value)?.id;
-    const found = picked ?? findState(workflow, value);
+    // A pick from the list arrives as its label ("Title (id) — in review › legal"): take that state.
+    const picked = options.find((o) => o.label === value)?.target;
+    const found = picked ?? findState(targets, value);
     setMissing(found === null);
     if (found) onJump(found);
   };
@@ -60,7 +82,7 @@ export default function CanvasBar({ workflow, direction, onJump }: CanvasBarProp
         />
         <datalist id={listId}>
           {options.map((o) => (
-            <option key={o.id} value={o.label} />
+            <option key={o.key} value={o.label} />
           ))}
         </datalist>
         {missing && (

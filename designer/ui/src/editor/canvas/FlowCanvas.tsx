@@ -21,6 +21,7 @@ import { layOutFlow } from "../autoLayout";
 import { useLayoutDirection } from "../layoutDirection";
 import { isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
+import { sameScope, type Scope } from "../../model/scope";
 import { NO_MARKS } from "../marks";
 import type { Selection } from "../selection";
 import { sameSelection, transitionIndexOfEdge } from "../selection";
@@ -28,7 +29,7 @@ import { LOOKS, lookOf } from "../stateStyle";
 import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
 import TransitionEdgeView from "./TransitionEdgeView";
-import CanvasBar from "./CanvasBar";
+import CanvasBar, { searchTargets, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
 import { FIT_EVENT, readableViewport, type Insets } from "./readableFit";
@@ -71,11 +72,15 @@ export interface FlowCanvasProps {
   onDropState?: (type: StateType, position: Position) => void;
   /** A parallel state was double-clicked: show its inside. */
   onOpen?: (stateId: string) => void;
+  /** The whole document and where this canvas is in it: the search then finds states anywhere in it. */
+  everywhere?: { root: Workflow; scope: Scope };
+  /** The search found a state in another machine of the document (`everywhere`): show it there. */
+  onFindElsewhere?: (scope: Scope, stateId: string) => void;
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState, onOpen } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -143,12 +148,17 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     });
   }, []);
 
+  const targets = useMemo(() => searchTargets(workflow, onFindElsewhere ? everywhere : undefined), [workflow, everywhere, onFindElsewhere]);
   const jumpTo = useCallback(
-    (id: string) => {
+    ({ id, scope }: SearchTarget) => {
+      if (everywhere && onFindElsewhere && !sameScope(scope, everywhere.scope)) {
+        onFindElsewhere(scope, id);
+        return;
+      }
       onSelect?.({ states: [id], transitions: [] });
       void flow.fitView({ nodes: [{ id }], duration: 300, minZoom: 0.9, maxZoom: 1, padding: 0.5 });
     },
-    [flow, onSelect],
+    [flow, onSelect, everywhere, onFindElsewhere],
   );
 
   // Node and edge selection changes arrive in two callbacks in one tick: fold both into the latest value.
@@ -302,7 +312,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       >
         <Background gap={24} size={1} />
         <Panel position="top-left">
-          <CanvasBar workflow={workflow} direction={direction} onJump={jumpTo} />
+          <CanvasBar targets={targets} direction={direction} onJump={jumpTo} />
         </Panel>
         {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
         <Controls showInteractive={false} showFitView={false}>

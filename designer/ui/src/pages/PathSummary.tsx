@@ -1,0 +1,46 @@
+// The states an instance went through, for the Summary: all of them while the path is short; for a long one
+// the first and last few with how many lie between, and a button that shows the whole path, numbered, in a
+// box of its own that scrolls, so the summary stays readable at any length.
+import { useState } from "react";
+
+/** Paths up to this many states are shown whole; longer ones start folded. */
+const WHOLE_UP_TO = 12;
+/** How many states a folded path shows at each end. */
+const ENDS = 4;
+
+export default function PathSummary({ path }: { path: readonly string[] }) {
+  const [open, setOpen] = useState(false);
+  if (path.length <= WHOLE_UP_TO) {
+    return (
+      <span className="mono" data-testid="instance-path">
+        {path.join(" → ")}
+      </span>
+    );
+  }
+  const hidden = path.length - 2 * ENDS;
+  return (
+    <div className="path-summary" data-testid="instance-path" data-open={open ? "true" : "false"}>
+      <span className="muted" data-testid="instance-path-count">
+        {path.length} states
+      </span>
+      {open ? (
+        <ol className="path-whole mono" data-testid="instance-path-whole">
+          {path.map((s, i) => (
+            <li key={i}>{s}</li>
+          ))}
+        </ol>
+      ) : (
+        <span className="mono path-folded">
+          {path.slice(0, ENDS).join(" → ")} →{" "}
+          <span className="path-skipped" data-testid="instance-path-skipped">
+            … {hidden} more …
+          </span>{" "}
+          → {path.slice(-ENDS).join(" → ")}
+        </span>
+      )}
+      <button type="button" className="link" aria-expanded={open} data-testid="instance-path-toggle" onClick={() => setOpen(!open)}>
+        {open ? "Show less" : `Show all ${path.length}`}
+      </button>
+    </div>
+  );
+}
