@@ -18,7 +18,7 @@ __all__ = ["instance_detail_of"]
 
 
 def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) -> InstanceDetail:
-    history = engine.history(view.id)
+    history = engine.trail(view.id)  # every transition in brief: a long history's payloads are not read
     path: list[str] = []
     for entry in history:
         if not path or entry.to_state != path[-1]:

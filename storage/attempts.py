@@ -50,9 +50,16 @@ class AttemptStore:
             record.outcome, dump_optional(record.error), dump_optional(record.steps or None), record.cost, record.at,
         ))
 
-    def for_instance(self, instance_id: str) -> list[AttemptRecord]:
-        rows = self.tx.all(f"SELECT {_COLUMNS} FROM action_attempts WHERE instance_id = ? "  # noqa: S608
-                           "ORDER BY task_seq, attempt", (instance_id,))
+    def for_instance(self, instance_id: str, *, tasks: tuple[int, int] | None = None) -> list[AttemptRecord]:
+        """The instance's attempts, in task and attempt order; `tasks`: only those of the tasks entered at the
+        seqs from the first to the second, inclusive (a page of history)."""
+        if tasks is None:
+            rows = self.tx.all(f"SELECT {_COLUMNS} FROM action_attempts WHERE instance_id = ? "  # noqa: S608
+                               "ORDER BY task_seq, attempt", (instance_id,))
+        else:
+            rows = self.tx.all(f"SELECT {_COLUMNS} FROM action_attempts WHERE instance_id = ? "  # noqa: S608
+                               "AND task_seq >= ? AND task_seq <= ? ORDER BY task_seq, attempt",
+                               (instance_id, *tasks))
         return [_record(r) for r in rows]
 
     def for_instances(self, instance_ids: list[str]) -> list[AttemptRecord]:

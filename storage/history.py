@@ -70,5 +70,12 @@ class HistoryStore:
             params.append(limit)
         return [_record(r) for r in self.tx.all(sql, params)]
 
+    def trail(self, instance_id: str) -> list[tuple[int, str | None, str, str, str | None, float | None]]:
+        """(seq, from_state, to_state, event, actor, cost) of every transition, in order: the few columns the
+        path, the diagram's highlight and the cost total need, without decoding a payload or a context change."""
+        rows = self.tx.all("SELECT seq, from_state, to_state, event, actor, cost FROM history WHERE instance_id = ? "
+                           "ORDER BY seq", (instance_id,))
+        return [(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else float(r[5])) for r in rows]
+
     def count(self, instance_id: str) -> int:
         return int(self.tx.scalar("SELECT COUNT(*) FROM history WHERE instance_id = ?", (instance_id,)) or 0)

@@ -113,10 +113,9 @@ class InstanceController(Controller):
     def history(
         self, instance_id: InstanceId, instances: NamedDependency[TenantInstances], page: NamedDependency[PageParams]
     ) -> Page[HistoryEntryRead]:
-        instances.own(instance_id)
-        entries = instances.engine.history(instance_id)
-        chosen = entries[page.offset : page.offset + page.limit]
-        return page.page([HistoryEntryRead.of(e) for e in chosen], len(entries))
+        view = instances.own(instance_id)  # its version counts its transitions (history's seqs run 1, 2, …)
+        chosen = instances.engine.history(instance_id, after_seq=page.offset, limit=page.limit)
+        return page.page([HistoryEntryRead.of(e) for e in chosen], view.version)
 
     @post(
         "/{instance_id:str}/events",

@@ -34,6 +34,7 @@ from engine.runtime.views import (
     InstanceView,
     PublishResult,
     ReplayReport,
+    TrailStep,
 )
 from engine.runtime.worker import Worker
 from engine.validation.catalog import Catalog
@@ -154,8 +155,12 @@ class AsyncEngine:
     async def get(self, instance_id: str) -> InstanceView:
         return await asyncio.to_thread(self.engine.get, instance_id)
 
-    async def history(self, instance_id: str) -> list[HistoryEntry]:
-        return await asyncio.to_thread(self.engine.history, instance_id)
+    async def history(self, instance_id: str, *, after_seq: int = 0,
+                      limit: int | None = None) -> list[HistoryEntry]:
+        return await asyncio.to_thread(self.engine.history, instance_id, after_seq=after_seq, limit=limit)
+
+    async def trail(self, instance_id: str) -> list[TrailStep]:
+        return await asyncio.to_thread(self.engine.trail, instance_id)
 
     async def list_instances(self, *, tenant: str | None = None, workflow_id: str | None = None,
                              status: str | None = None, state: str | None = None, parent_id: str | None = None,

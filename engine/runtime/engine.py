@@ -38,7 +38,7 @@ from engine.runtime.memory import SharedMemory
 from engine.runtime.migration import MigrationReport, apply_migration, preview_migration
 from engine.runtime.model_prices import ANY_PROVIDER, ModelPriceView, list_prices, remove_price, set_price
 from engine.runtime.publishing import publish_event
-from engine.runtime.queries import approval_view, instance_view, load_history, load_instance
+from engine.runtime.queries import approval_view, instance_view, load_history, load_instance, load_trail
 from engine.runtime.redrive import redrive_instance
 from engine.runtime.replay import replay_instance
 from engine.runtime.snapshot import InstanceStatus
@@ -50,6 +50,7 @@ from engine.runtime.views import (
     InstanceView,
     PublishResult,
     ReplayReport,
+    TrailStep,
 )
 from engine.runtime.worker import Worker
 from engine.runtime.writer import DecisionWriter
@@ -242,8 +243,17 @@ class Engine:
     def get(self, instance_id: str) -> InstanceView:
         return self.runtime.read(lambda tx: instance_view(load_instance(tx, instance_id)))
 
-    def history(self, instance_id: str) -> list[HistoryEntry]:
-        return self.runtime.read(lambda tx: load_history(tx, instance_id))
+    def history(self, instance_id: str, *, after_seq: int = 0, limit: int | None = None) -> list[HistoryEntry]:
+        """The instance's transitions, oldest first: those after `after_seq` (seqs run 1, 2, … without a gap),
+        at most `limit` — a page of a long history reads only its own rows."""
+        if after_seq < 0 or (limit is not None and limit < 0):
+            raise InvalidInput("after_seq and limit must be 0 or more")
+        return self.runtime.read(lambda tx: load_history(tx, instance_id, after_seq=after_seq, limit=limit))
+
+    def trail(self, instance_id: str) -> list[TrailStep]:
+        """Every transition in brief — seq, states, event, actor, cost — without payloads, context changes or
+        attempts: an instance's path and total cost, read cheaply however long its history."""
+        return self.runtime.read(lambda tx: load_trail(tx, instance_id))
 
     def list_instances(self, *, tenant: str | None = None, workflow_id: str | None = None, status: str | None = None,
                        state: str | None = None, parent_id: str | None = None, top_level_only: bool = False,

@@ -14,7 +14,7 @@ def instance_highlight(engine: Engine, workflow: Workflow, instance_id: str) -> 
     """Read from the instance's history (raises InstanceNotFound for an unknown id)."""
     steps: list[TransitionStep] = [
         (entry.from_state, None if entry.event == AUTO else entry.event, entry.to_state)
-        for entry in engine.history(instance_id)
+        for entry in engine.trail(instance_id)
         if entry.from_state is not None and entry.from_state != entry.to_state
     ]
     return Highlight.of_history(workflow, steps)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from engine.errors import InstanceNotFound
-from engine.runtime.views import ApprovalView, HistoryEntry, InstanceView
+from engine.runtime.views import ApprovalView, HistoryEntry, InstanceView, TrailStep
 from storage.approvals import ApprovalRecord, ApprovalStore
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.transaction import Transaction
 
-__all__ = ["approval_view", "history_entry", "instance_view", "load_history", "load_instance"]
+__all__ = ["approval_view", "history_entry", "instance_view", "load_history", "load_instance", "load_trail"]
 
 
 def instance_view(r: InstanceRecord) -> InstanceView:
@@ -55,10 +55,21 @@ def load_instance(tx: Transaction, instance_id: str, *, lock: bool = False) -> I
     return found
 
 
-def load_history(tx: Transaction, instance_id: str) -> list[HistoryEntry]:
+def load_history(tx: Transaction, instance_id: str, *, after_seq: int = 0,
+                 limit: int | None = None) -> list[HistoryEntry]:
+    """The transitions after `after_seq`, oldest first, at most `limit`: a page reads only its own rows."""
     load_instance(tx, instance_id)
+    records = HistoryStore(tx).for_instance(instance_id, after_seq=after_seq, limit=limit)
+    if not records:
+        return []
     by_task: dict[int, list[AttemptRecord]] = {}
-    for attempt in AttemptStore(tx).for_instance(instance_id):
-        by_task.setdefault(attempt.task_seq, []).append(attempt)
     # A task entered at seq s is left by the transition at s + 1; its attempts are shown there.
-    return [history_entry(r, by_task.get(r.seq - 1)) for r in HistoryStore(tx).for_instance(instance_id)]
+    tasks = None if after_seq == 0 and limit is None else (records[0].seq - 1, records[-1].seq - 1)
+    for attempt in AttemptStore(tx).for_instance(instance_id, tasks=tasks):
+        by_task.setdefault(attempt.task_seq, []).append(attempt)
+    return [history_entry(r, by_task.get(r.seq - 1)) for r in records]
+
+
+def load_trail(tx: Transaction, instance_id: str) -> list[TrailStep]:
+    load_instance(tx, instance_id)
+    return [TrailStep(*row) for row in HistoryStore(tx).trail(instance_id)]

@@ -16,6 +16,7 @@ __all__ = [
     "InstanceView",
     "PublishResult",
     "ReplayReport",
+    "TrailStep",
 ]
 
 
@@ -101,6 +102,18 @@ class HistoryEntry:
         found["at"] = to_rfc3339(self.at)
         found["attempts"] = [{**attempt, "at": to_rfc3339(attempt["at"])} for attempt in self.attempts]
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class TrailStep:
+    """One transition, in brief (`Engine.trail`): what an instance's path, its diagram and its cost need."""
+
+    seq: int
+    from_state: str | None
+    to_state: str
+    event: str
+    actor: str | None
+    cost: float | None
 
 
 @dataclass(frozen=True, slots=True)

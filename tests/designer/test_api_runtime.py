@@ -167,6 +167,16 @@ def test_start_runs_and_records_who_started_it(env: Env) -> None:
     assert [g["value"] for g in gate["guards"]] == [False, True]
 
 
+def test_a_page_of_history_is_the_rows_at_its_offset_with_the_total(env: Env) -> None:
+    instance = _start(env, amount=500)
+    url = f"/api/instances/{instance['id']}/history"
+    whole = env.call("GET", url, "viewer").json()
+    page = env.call("GET", f"{url}?offset=1&limit=2", "viewer").json()
+    assert page["total"] == whole["total"] == 3
+    assert page["items"] == whole["items"][1:3]
+    assert env.call("GET", f"{url}?offset=3", "viewer").json()["items"] == []
+
+
 def test_start_is_idempotent_with_a_key(env: Env) -> None:
     body = {"workflow_id": "review_flow", "context": {"amount": 10}, "idempotency_key": "order-42"}
     first = env.call("POST", "/api/instances", "analyst", json=body).json()

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from runtime_support import assert_consistent, edge, final, finished, task, workflow
 
-from engine.errors import ConcurrencyConflict, InstanceNotFound, TransitionNotAllowed
-from engine.runtime.actions import ActionRequest
+from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
+from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 from storage.history import HistoryStore
@@ -82,6 +82,40 @@ def test_every_transition_writes_one_gapless_history_row(engine: Engine, clock: 
     assert third.duration_s == pytest.approx(5)
     assert history[0].actor == "ann"
     assert_consistent(engine, run.id)
+
+
+def test_a_page_of_history_is_the_same_rows_as_the_whole_with_its_tasks_attempts(engine: Engine,
+                                                                                  clock: ManualClock) -> None:
+    """`history(after_seq=, limit=)` reads only its page; each row as in the whole history, the attempts of the task
+    it left included. `trail` is every row in brief."""
+    engine.deploy(workflow({"work": task("work", output="out", retry={"max_attempts": 3, "initial_interval_s": 1}),
+                            "idle": {"type": "wait", "event": {"type": "never"}}, "ok": final()},
+                           [edge("work", "idle", "done"), edge("idle", "idle", "poke"), edge("idle", "ok", "stop")]))
+    tries: list[int] = []
+
+    @engine.register("work")
+    def work(request: ActionRequest) -> int:
+        tries.append(request.attempt)
+        if request.attempt == 1:
+            raise ActionError("unavailable", "not yet")
+        return 7
+
+    run = engine.start("flow", actor="ann")
+    engine.run_until_idle()
+    clock.advance(5)
+    engine.run_until_idle()
+    for n in range(6):
+        engine.send(run.id, "poke", {"n": n})
+    whole = engine.history(run.id)
+    assert [h.seq for h in whole] == list(range(1, 9))
+    assert [len(h.attempts) for h in whole[:3]] == [0, 2, 0]  # the task's two attempts, on the row that left it
+    for after, limit in ((0, 3), (1, 1), (2, 4), (5, 10), (8, 5), (0, None)):
+        assert engine.history(run.id, after_seq=after, limit=limit) == whole[after:None if limit is None else
+                                                                                  after + limit]
+    assert [(t.seq, t.from_state, t.to_state, t.event, t.actor) for t in engine.trail(run.id)] == [
+        (h.seq, h.from_state, h.to_state, h.event, h.actor) for h in whole]
+    with pytest.raises(InvalidInput):
+        engine.history(run.id, after_seq=-1)
 
 
 # 2. Actions at least once with a stable key; their done/error applied exactly once ------------------------
