@@ -282,10 +282,12 @@ class Planner:
                 data.world[key] = value
             data.free_roots.discard(key)
             data.fixed.add((key,))
-        context = walk.context
-        for root in data.free_roots & set(data.world):
-            if root not in self.produced:
+        context = dict(walk.context)  # this move's own: the moves from one walk all start from its context
+        for root in data.free_roots - self.produced:
+            if root in data.world:
                 context[root] = data.world[root]
+            else:  # the test data leaves it out (`has(x)` false)
+                context.pop(root, None)
         resting = isinstance(self.workflow.states[transition.dest], ApprovalState | WaitState) or how in _EXTERNAL \
             or (how == "auto" and walk.at_rest)
         return _Walk(transition.dest, data, copy.deepcopy(context), [*walk.steps, step],

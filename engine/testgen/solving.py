@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.definition.expressions import ExpressionError, evaluate
 from engine.testgen.cel_reading import Comparison, Part, UnreadableExpression, comparisons, parse, path_uses
-from engine.testgen.values import ABSENT, boundary_values, get_path, set_path
+from engine.testgen.values import ABSENT, boundary_values, get_path, schema_at, set_path
 
 __all__ = ["COMBINATION_LIMIT", "Data", "Solved", "guard_holds", "solve"]
 
@@ -90,25 +90,68 @@ def solve(data: Data, must_fail: list[str], must_hold: str | None, schema: dict[
         if works(data):
             return Solved(data)
         return Solved(None, f"testgen cannot read a guard ({exc}) to choose values for it")
-    free = [path for path in uses if path[0] not in _RESERVED and data.is_free(path)
-            and not any(other != path and other[:len(path)] == path and other in uses for other in uses)]
-    options = [boundary_values(path, uses[path], found, _event_world(data), schema) for path in free]
+    free = sorted((path for path in uses if path[0] not in _RESERVED and data.is_free(path)
+                   and (uses[path] == "present" or not _has_child(path, uses))), key=len)
+    options = [_holder_options(path, _event_world(data)) if _has_child(path, uses)
+               else boundary_values(path, uses[path], found, _event_world(data), schema) for path in free]
     tried = 0
     for values in itertools.product(*options):
-        tried += 1  # noqa: SIM113
+        tried += 1
         if tried > COMBINATION_LIMIT:
             break
         candidate = copy.deepcopy(data)
+        removed: list[tuple[Part, ...]] = []
         for path, value in zip(free, values, strict=True):
+            if any(path[:len(gone)] == gone for gone in removed):
+                continue  # inside a map this candidate leaves out
+            if value is ABSENT:
+                removed.append(path)
             if path[0] == "event":
                 holder = {"event": candidate.event}
                 set_path(holder, path, value)
             else:
                 set_path(candidate.world, path, value)
+                _fill_required(candidate.world, path[:-1], schema)
         if works(candidate):
             candidate.fixed.update(free)
             return Solved(candidate)
     return Solved(None, _why_not(data, uses, free))
+
+
+def _has_child(path: tuple[Part, ...], uses: dict[tuple[Part, ...], str]) -> bool:
+    return any(other != path and other[:len(path)] == path for other in uses)
+
+
+def _holder_options(path: tuple[Part, ...], world: dict[str, Any]) -> list[Any]:
+    """A map whose presence a guard tests (`has(a.b)`) and whose fields it compares: left out, or there (as it
+    is, else empty) for the fields' own values to be chosen in it."""
+    current = get_path(world, path)
+    return [ABSENT, current if isinstance(current, dict) else {}]
+
+
+def _fill_required(world: dict[str, Any], path: tuple[Part, ...], schema: dict[str, Any]) -> None:
+    """Give each map on `path` the properties its schema requires and it lacks (a value of their type), so a map
+    the test data creates for one field it chose is still a context the schema accepts."""
+    for length in range(1, len(path) + 1):
+        node = get_path(world, path[:length])
+        if not isinstance(node, dict):
+            return
+        shape = schema_at(schema, path[:length])
+        for name in shape.get("required", []):
+            if name not in node:
+                node[name] = _value_of(shape.get("properties", {}).get(name, {}))
+
+
+def _value_of(shape: dict[str, Any]) -> Any:
+    """A plain value a property's schema accepts: its first enum value, else one of its type."""
+    if shape.get("enum"):
+        return copy.deepcopy(shape["enum"][0])
+    kind = shape.get("type")
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    if kind in ("number", "integer"):
+        low = shape.get("minimum", shape.get("exclusiveMinimum", 0))
+        return low + 1 if "exclusiveMinimum" in shape else low
+    return {"string": "text", "boolean": False, "array": [], "object": {}, "null": None}.get(str(kind), "text")
 
 
 def _why_not(data: Data, uses: dict[tuple[Part, ...], str], free: list[tuple[Part, ...]]) -> str:

@@ -87,3 +87,34 @@ def test_an_error_transition_limited_to_kinds_is_reached_by_failing_with_one_of_
     assert {step.error_kind for plan in plans for step in plan.steps if step.how == "error"} == {
         "timeout", "not_listed"}
     assert _pytest(out).returncode == 0
+
+
+OPTIONAL_OBJECT = {
+    "id": "credit", "title": "Credit", "initial": "gate",
+    "context": {"type": "object", "properties": {
+        "credit": {"type": "object", "required": ["amount", "currency"],
+                   "properties": {"amount": {"type": "number", "exclusiveMinimum": 0}, "currency": {"type": "string"}}},
+    }},
+    "examples": [{"name": "no_credit", "context": {}, "expect_state": "plain"}],
+    "states": {"gate": {"type": "choice"}, "big": {"type": "final"}, "small": {"type": "final"},
+               "plain": {"type": "final"}},
+    "transitions": [{"source": "gate", "dest": "big", "guard": "has(context.credit) && context.credit.amount > 1000",
+                     "priority": 2},
+                    {"source": "gate", "dest": "small", "guard": "has(context.credit) && context.credit.amount > 0",
+                     "priority": 1},
+                    {"source": "gate", "dest": "plain"}],
+}
+
+
+def test_an_optional_map_is_left_out_or_made_whole_as_its_schema_requires(tmp_path: Path) -> None:
+    """A guard that tests an optional map's presence and a field in it: the test data leaves the map out for the
+    path where it is absent, and for the others makes it with the fields its schema requires (no `currency` and
+    `amount: 0` would be a context the engine refuses), so every branch is covered."""
+    flow = tmp_path / "credit.json"
+    flow.write_text(json.dumps(OPTIONAL_OBJECT))
+    out = tmp_path / "test_credit.py"
+    plans, coverage = generate_tests(require_workflow(flow), flow, out)
+    assert (coverage.transitions_covered, coverage.transitions_total) == (3, 3), coverage.uncovered
+    result = _pytest(out)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert f"{len(plans)} passed" in result.stdout
