@@ -85,6 +85,13 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def postgres_database_url(postgres_url: str) -> str:
+    """A migrated, empty PostgreSQL database, for a test that is PostgreSQL's case only (mark it `postgres`)."""
+    _empty_postgres(postgres_url)
+    return postgres_url
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A migrated, empty database of each kind."""

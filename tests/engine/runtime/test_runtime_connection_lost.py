@@ -38,9 +38,9 @@ pytestmark = pytest.mark.postgres  # a server that drops its connections is Post
 
 
 @pytest.fixture
-def named(postgres_url: str) -> tuple[str, str]:
+def named(postgres_database_url: str) -> tuple[str, str]:
     name = f"sw_lost_{uuid.uuid4().hex[:10]}"
-    url = sa.make_url(postgres_url).update_query_dict({"application_name": name})
+    url = sa.make_url(postgres_database_url).update_query_dict({"application_name": name})
     return url.render_as_string(hide_password=False), name
 
 
