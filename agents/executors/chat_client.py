@@ -3,12 +3,14 @@
 Transient failures take the kinds the shipped flows' retry rules already name, so a task retries them within
 its own policy: `rate_limited` (HTTP 429, with the server's `Retry-After` carried to the retry's delay),
 `unavailable` (HTTP 5xx, 408, 409, a refused or dropped connection) and `timeout`. Permanent ones — a request
-the provider refuses (other 4xx, `llm_http`) or a reply that is not the protocol (`llm_malformed`) — are not
+the provider refuses (other 4xx, `llm_http`) or a reply that is not the protocol (`llm_malformed`, which includes
+a body longer than `max_reply_bytes`: it is streamed and the call stops there, never held whole) — are not
 retried.
 """
 
 from __future__ import annotations
 
+import json
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from engine.runtime.actions import ActionError
 __all__ = ["ChatClient", "retry_after_s"]
 
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 500, 502, 503, 504})
+_ERROR_EXCERPT_BYTES = 300  # of a refusal's body, for its message
 
 
 def retry_after_s(header: str | None, now: float) -> float | None:
@@ -46,6 +49,7 @@ class ChatClient:
         self._http = httpx.Client(base_url=settings.url, headers=headers, timeout=settings.timeout_s,
                                   transport=transport)
         self._timeout = settings.timeout_s
+        self._max_reply_bytes = settings.max_reply_bytes
 
     def close(self) -> None:
         self._http.close()
@@ -72,18 +76,19 @@ class ChatClient:
 
     def _complete(self, body: dict[str, Any], now: float, timeout_s: float) -> dict[str, Any]:
         try:
-            response = self._http.post("/chat/completions", json=body, headers=tracing.current_carrier(),
-                                       timeout=timeout_s)
+            with self._http.stream("POST", "/chat/completions", json=body, headers=tracing.current_carrier(),
+                                   timeout=timeout_s) as response:
+                if response.status_code >= 400:
+                    raise _http_error(response, _read_at_most(response, _ERROR_EXCERPT_BYTES), now)
+                content = self._read_reply(response)
         except httpx.TimeoutException as exc:
             raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
         except httpx.TransportError as exc:
             raise ActionError("unavailable", f"cannot reach the model endpoint: {exc}") from exc
-        if response.status_code >= 400:
-            raise _http_error(response, now)
         try:
-            reply = response.json()
+            reply = json.loads(content)
         except ValueError as exc:
-            raise ActionError("llm_malformed", f"the model's reply is not JSON: {response.text[:200]!r}",
+            raise ActionError("llm_malformed", f"the model's reply is not JSON: {_text(content[:200])!r}",
                               retryable=False) from exc
         choices = reply.get("choices") if isinstance(reply, dict) else None
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
@@ -94,10 +99,42 @@ class ChatClient:
         usage = reply.get("usage")
         return {"message": message, "usage": usage if isinstance(usage, dict) else None}
 
+    def _read_reply(self, response: httpx.Response) -> bytes:
+        """The body, read as it streams in; past `max_reply_bytes` (or a `Content-Length` saying so) the call
+        fails instead of reading on."""
+        limit = self._max_reply_bytes
+        declared = response.headers.get("Content-Length", "")
+        if not (declared.isdigit() and int(declared) > limit):
+            content = _read_at_most(response, limit + 1)
+            if len(content) <= limit:
+                return content
+        raise ActionError("llm_malformed", f"the model's reply is longer than the {_size(limit)} a reply may "
+                          "be (STATEWRIGHT_LLM_MAX_REPLY_BYTES); the call stopped reading it", retryable=False)
 
-def _http_error(response: httpx.Response, now: float) -> ActionError:
+
+def _read_at_most(response: httpx.Response, limit: int) -> bytes:
+    """Up to `limit` bytes of the (decoded) body; the rest is never read."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:g} MiB" if count % (1024 * 1024) == 0 else f"{count:,} bytes"
+
+
+def _text(content: bytes) -> str:
+    return content.decode("utf-8", errors="replace")
+
+
+def _http_error(response: httpx.Response, excerpt: bytes, now: float) -> ActionError:
     status = response.status_code
-    said = f"the model endpoint answered HTTP {status}: {response.text[:300]}"
+    said = f"the model endpoint answered HTTP {status}: {_text(excerpt)}"
     if status == 429:
         error = ActionError("rate_limited", said)
         error.retry_after_s = retry_after_s(response.headers.get("Retry-After"), now)

@@ -15,7 +15,7 @@ from typing import Any
 
 __all__ = [
     "Binary", "Call", "Comparison", "Literal", "Node", "PathRef", "UnreadableExpression",
-    "comparisons", "parse", "path_uses",
+    "comparisons", "parse", "path_uses", "walk",
 ]
 
 Part = str | int
@@ -242,17 +242,18 @@ def _children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def _walk(node: Node) -> list[Node]:
+def walk(node: Node) -> list[Node]:
+    """`node` and every node below it, depth first."""
     found = [node]
     for child in _children(node):
-        found += _walk(child)
+        found += walk(child)
     return found
 
 
 def comparisons(node: Node) -> list[Comparison]:
     """Every relation between a path and a literal or another path."""
     found = []
-    for item in _walk(node):
+    for item in walk(node):
         if not isinstance(item, Binary) or item.op not in _RELATIONS:
             continue
         left, right = item.left, item.right
@@ -272,7 +273,7 @@ def path_uses(node: Node, *, condition: bool = False) -> dict[tuple[Part, ...], 
     """Each path read, with how it is used: 'number', 'string', 'bool', 'list', 'present' or 'value'.
     With `condition`, the expression is a guard: a bare path is then used as a boolean."""
     uses: dict[tuple[Part, ...], str] = {}
-    for item in _walk(node):
+    for item in walk(node):
         if isinstance(item, PathRef):
             uses.setdefault(item.parts, "value")
             for cut in range(1, len(item.parts)):
@@ -286,7 +287,7 @@ def path_uses(node: Node, *, condition: bool = False) -> dict[tuple[Part, ...], 
             uses[comparison.path] = {bool: "bool", str: "string"}.get(type(other.value), "number")
         elif isinstance(other, PathRef) and comparison.op in ("<", "<=", ">", ">="):
             uses[comparison.path] = uses[other.parts] = "number"
-    for item in _walk(node):
+    for item in walk(node):
         if isinstance(item, Call) and item.name == "has" and item.args and isinstance(item.args[0], PathRef):  # noqa: SIM102
             if uses.get(item.args[0].parts, "value") == "value":
                 uses[item.args[0].parts] = "present"

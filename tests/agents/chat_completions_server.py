@@ -1,9 +1,10 @@
 """A real HTTP server on 127.0.0.1 that speaks the chat-completions protocol, for the `llm` executor's tests
 (imported by name; pytest puts this folder on sys.path).
 
-The server plays a script: each POST takes the next reply (a JSON body with a status, raw bytes, or a delay;
-or a body `answer` computes from the request, as a model reads the tool results it was sent), and records the
-request body and headers, so a test sees what the client sent and what the executor made of the answers.
+The server plays a script: each POST takes the next reply (a JSON body with a status, raw bytes, a delay, or no
+Content-Length; or a body `answer` computes from the request, as a model reads the tool results it was sent), and
+records the request body and headers, so a test sees what the client sent and what the executor made of the
+answers.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Reply:
     delay_s: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     answer: Callable[[dict[str, Any]], Any] | None = None  # the body, from the request it answers
+    content_length: bool = True  # without it the body runs until the server closes the connection
 
 
 @dataclass
@@ -54,13 +56,14 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
+                if reply.content_length:
+                    self.send_header("Content-Length", str(len(data)))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (the timeout test)
+                pass  # the client gave up (the timeout and reply-size tests)
 
         def log_message(self, format: str, *args: Any) -> None:
             return

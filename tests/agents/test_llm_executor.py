@@ -165,6 +165,44 @@ def test_malformed_replies_are_errors_with_a_reason(server: tuple[str, Script], 
     assert reason in str(error)
 
 
+MIB = 1024 * 1024
+
+
+def _padded(size: int) -> bytes:
+    """A well-formed completion whose body is `size` bytes (the padding in a field the client ignores)."""
+    reply = completion('{"duplicate": false}')
+    body = json.dumps({**reply, "padding": ""}).encode()
+    return json.dumps({**reply, "padding": "x" * (size - len(body))}).encode()
+
+
+@pytest.mark.parametrize("content_length", [True, False])
+def test_a_reply_over_the_size_limit_fails_the_call_without_being_read_whole(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock, content_length: bool) -> None:
+    """Declared or not (a body that runs until the connection closes), a reply past 8 MiB is cut off: the call
+    fails as a reply that is not the protocol, not retried."""
+    url, script = server
+    script.replies.append(Reply(raw=_padded(8 * MIB + 1), content_length=content_length))
+    error = _failure(url, tools, clock)
+    assert (error.kind, error.retryable) == ("llm_malformed", False)
+    assert "longer than the 8 MiB a reply may be (STATEWRIGHT_LLM_MAX_REPLY_BYTES)" in str(error)
+    assert len(script.requests) == 1
+
+
+@pytest.mark.parametrize("content_length", [True, False])
+def test_the_reply_size_limit_is_a_setting(server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock,
+                                           content_length: bool) -> None:
+    url, script = server
+    script.replies += [Reply(raw=_padded(MIB), content_length=content_length) for _ in range(2)]
+    result = executor(url, tools, clock, max_reply_bytes=MIB).run(
+        request_for("search_crm_duplicates", "bdr_concierge", {"email": "a@b.com"}))
+    assert result.output == {"duplicate": False}
+    error = _failure(url, tools, clock, max_reply_bytes=MIB - 1)
+    assert "longer than the 1,048,575 bytes a reply may be" in str(error)
+    assert LlmSettings.from_env({"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "m",
+                                 "STATEWRIGHT_LLM_MAX_REPLY_BYTES": "65536"}).max_reply_bytes == 65536
+    assert LlmSettings.from_env({"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "m"}).max_reply_bytes == 8 * MIB
+
+
 def test_endless_tool_calls_stop_after_the_round_limit(server: tuple[str, Script], tools: ToolRegistry,
                                                       clock: ManualClock) -> None:
     url, script = server
