@@ -32,8 +32,9 @@ def _instance(instance_id: str) -> InstanceRecord:
 
 
 def _move(tx: Transaction, instance_id: str, expected: int, state: str, *, status: str = "running",
-          stored_status: str | None = None) -> bool:
-    return InstanceStore(tx).update(instance_id, expected, state=state, status=status, context={"n": expected + 1},
+          stored_status: str | None = None) -> None:
+    """A deferred update: it is checked when the transaction's writes are sent, so there is nothing to return."""
+    InstanceStore(tx).update(instance_id, expected, state=state, status=status, context={"n": expected + 1},
                                     result=None, error=None, version=expected + 1, updated_at=2.0,
                                     stored_status=stored_status, defer=True)
 
@@ -47,7 +48,7 @@ def test_a_deferred_write_is_seen_by_the_next_statement_on_its_table(store: Stor
     with store.write() as tx:
         InstanceStore(tx).insert(_instance("i1"))
     with store.write() as tx:
-        assert _move(tx, "i1", 0, "b")
+        _move(tx, "i1", 0, "b")
         TimerStore(tx).arm(instance_id="i1", seq=1, fire="done", due_at=50.0)
         assert InstanceStore(tx).get("i1") == InstanceRecord(
             "i1", "flow", 1, "", "default", "b", "running", {"n": 1}, None, None, 1, None, None, 1.0, 2.0)
@@ -60,8 +61,8 @@ def test_a_guarded_write_whose_row_changed_fails_the_whole_transaction(store: St
         InstanceStore(tx).insert(_instance("i2"))
 
     def moves(tx: Transaction) -> None:
-        assert _move(tx, "i1", 0, "b")
-        assert _move(tx, "i2", 7, "b")  # not at version 7: refused when the writes are sent
+        _move(tx, "i1", 0, "b")
+        _move(tx, "i2", 7, "b")  # not at version 7: refused when the writes are sent
         JobStore(tx).enqueue(kind="action", key="i1:1", payload={}, due_at=1, now=1, instance_id="i1", defer=True)
 
     with pytest.raises(GuardFailed):
@@ -77,7 +78,7 @@ def test_a_batch_of_deferred_writes_commits_together(store: Store) -> None:
             InstanceStore(tx).insert(_instance(f"i{n}"))
     with store.write() as tx:
         for n in range(40):
-            assert _move(tx, f"i{n}", 0, "b")
+            _move(tx, f"i{n}", 0, "b")
             JobStore(tx).enqueue(kind="action", key=f"i{n}:1", payload={"n": n}, due_at=1, now=1,
                                  instance_id=f"i{n}", defer=True)
         JobStore(tx).enqueue(kind="action", key="i0:1", payload={"again": True}, due_at=1, now=1, instance_id="i0",
@@ -107,7 +108,7 @@ def test_an_instance_moved_on_twice_in_one_transaction_is_written_once_guarded_b
         InstanceStore(tx).insert(_instance("i2"))
     with store.write() as tx:
         for expected, state in ((0, "b"), (1, "c"), (2, "d")):
-            assert _move(tx, "i1", expected, state)
+            _move(tx, "i1", expected, state)
         waiting = tx.waiting(("instance", "i1"))
         assert waiting is not None
         assert waiting[1][:2] == (0, 3)  # one write, from version 0 to 3
@@ -117,8 +118,8 @@ def test_an_instance_moved_on_twice_in_one_transaction_is_written_once_guarded_b
         assert (found.state, found.version, found.context) == ("d", 3, {"n": 3})
 
     def stale(tx: Transaction) -> None:  # i2 is at version 0: the merged write still checks the first version
-        assert _move(tx, "i2", 5, "b")
-        assert _move(tx, "i2", 6, "c")
+        _move(tx, "i2", 5, "b")
+        _move(tx, "i2", 6, "c")
 
     with pytest.raises(GuardFailed):
         _write(store, stale)
@@ -137,8 +138,8 @@ def test_an_instance_moved_on_in_one_transaction_ends_with_the_last_status_wheth
         InstanceStore(tx).insert(_instance("i2"))
     with store.write() as tx:
         for expected, (state, status) in enumerate(zip("bcd", statuses, strict=True)):
-            assert _move(tx, "i1", expected, state, status=status, stored_status="running")
-        assert _move(tx, "i2", 0, "b", stored_status="running")  # beside it, another instance's write is sent
+            _move(tx, "i1", expected, state, status=status, stored_status="running")
+        _move(tx, "i2", 0, "b", stored_status="running")  # beside it, another instance's write is sent
     with store.read() as tx:
         found, other = InstanceStore(tx).get("i1"), InstanceStore(tx).get("i2")
         assert found is not None
@@ -147,8 +148,8 @@ def test_an_instance_moved_on_in_one_transaction_ends_with_the_last_status_wheth
         assert (other.state, other.status, other.version) == ("b", "running", 1)
 
     def stale(tx: Transaction) -> None:  # i1 is at version 3: both forms of the write still check the first version
-        assert _move(tx, "i1", 1, "e", stored_status=statuses[-1])
-        assert _move(tx, "i1", 2, "f", status="failed", stored_status=statuses[-1])
+        _move(tx, "i1", 1, "e", stored_status=statuses[-1])
+        _move(tx, "i1", 2, "f", status="failed", stored_status=statuses[-1])
 
     with pytest.raises(GuardFailed):
         _write(store, stale)
