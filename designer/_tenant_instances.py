@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from anyio import to_thread
 from litestar import Request, Response
 from litestar.datastructures import State
 
+from designer._loop_writes import write_soon
 from designer.highlighting import tenant_instance
 from designer.instance_detail import instance_detail_of
 from designer.schemas.instance_detail import InstanceDetail
@@ -60,12 +62,14 @@ class TenantInstances:
     def detail(self, view: InstanceView) -> InstanceDetail:
         return instance_detail_of(self.engine, self.database, view)
 
-    def reply(self, view: InstanceView, prefer: str | None, status: int) -> Reply:
-        """The instance after a change: its summary when `Prefer: return=minimal` asks (saving the reads of
-        history, timers and approvals, and saying so in `Preference-Applied`), else its detail."""
+    async def command(self, call: Callable[[], InstanceView], prefer: str | None, status: int) -> Reply:
+        """Run an engine command (`write_soon`: on the loop's thread when SQLite's writer is free); the instance
+        after it: its summary when `Prefer: return=minimal` asks (saving the reads of history, timers and
+        approvals, and saying so in `Preference-Applied`), else its detail, read in a worker thread."""
+        view = await write_soon(self.engine, call)
         if wants_minimal(prefer):
             return Response(InstanceSummary.of(view), status_code=status, headers=_MINIMAL_APPLIED)
-        return Response(self.detail(view), status_code=status)
+        return Response(await to_thread.run_sync(self.detail, view), status_code=status)
 
 
 def provide_tenant_instances(request: Request[Any, Any, Any], state: State) -> TenantInstances:

@@ -20,6 +20,7 @@ __all__ = [
     "StorageError",
     "TransitionNotAllowed",
     "VersionConflict",
+    "WriterBusy",
 ]
 
 
@@ -112,3 +113,10 @@ class NotAuthorized(StatewrightError):
 class StorageError(StatewrightError):
     status = 503
     title = "Storage error"
+
+
+class WriterBusy(StorageError):
+    """A write asked not to wait (`engine.runtime.engine.writes_without_waiting`) found the database's writer
+    busy; nothing was done. The caller runs the work again where waiting is harmless (a worker thread)."""
+
+    title = "Database writer busy"

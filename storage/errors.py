@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConnectionLost", "DatabaseUnavailable", "GuardFailed", "StoreError", "TransientConflict"]
+__all__ = ["ConnectionLost", "DatabaseUnavailable", "GuardFailed", "StoreError", "TransientConflict", "WriterBusy"]
 
 
 class StoreError(Exception):
@@ -25,3 +25,9 @@ class TransientConflict(StoreError):
 class GuardFailed(StoreError):
     """A deferred write guarded by a condition (an instance's version, a job's lease) found the row changed when
     it was sent; the transaction is rolled back."""
+
+
+class WriterBusy(StoreError):
+    """A write asked not to wait (`storage.transaction.writes_without_waiting`) found the database's writer busy:
+    another thread or process holds SQLite's write lock, or the database has no single writer (PostgreSQL).
+    Nothing was done; the caller runs the work again where waiting is harmless."""

@@ -51,21 +51,20 @@ class InstanceController(Controller):
         status_code=HTTP_201_CREATED,
         guards=[requires("operate")],
         summary="Start an instance",
-        sync_to_thread=True,
     )
-    def start(
+    async def start(
         self, data: JSONBody[InstanceStart], instances: NamedDependency[TenantInstances], prefer: Prefer = None
     ) -> Reply:
         me = instances.me
-        view = instances.engine.start(
+        return await instances.command(partial(
+            instances.engine.start,
             data.workflow_id,
             data.context,
             version=data.version,
             tenant=me.tenant,
             idempotency_key=data.idempotency_key,
             actor=me.username,
-        )
-        return instances.reply(view, prefer, HTTP_201_CREATED)
+        ), prefer, HTTP_201_CREATED)
 
     @get("/", summary="Instances of my tenant, newest first", sync_to_thread=True)
     def list_instances(
@@ -122,9 +121,8 @@ class InstanceController(Controller):
         status_code=HTTP_200_OK,
         guards=[requires("operate")],
         summary="Send an event (409 when the state does not accept it)",
-        sync_to_thread=True,
     )
-    def send(
+    async def send(
         self,
         *,
         instance_id: InstanceId,
@@ -133,11 +131,10 @@ class InstanceController(Controller):
         prefer: Prefer = None,
     ) -> Reply:
         me = instances.me
-        view = instances.engine.send(  # the tenant checked in the engine's transaction: no read before it
-            instance_id, data.event, data.payload, actor=me.username, idempotency_key=data.idempotency_key,
-            tenant=me.tenant,
-        )
-        return instances.reply(view, prefer, HTTP_200_OK)
+        return await instances.command(partial(  # the tenant checked in the engine's transaction: no read before
+            instances.engine.send, instance_id, data.event, data.payload, actor=me.username,
+            idempotency_key=data.idempotency_key, tenant=me.tenant,
+        ), prefer, HTTP_200_OK)
 
     @post(
         "/{instance_id:str}/cancel",

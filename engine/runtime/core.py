@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from engine.errors import ConcurrencyConflict, StorageError
+from engine.errors import ConcurrencyConflict, StorageError, WriterBusy
 from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import HandlerRegistry
 from engine.runtime.clock import Clock
@@ -17,6 +17,7 @@ from engine.runtime.deployments import Deployments
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S, lease_for
 from engine.runtime.writer import DecisionWriter
 from storage.errors import ConnectionLost, GuardFailed, StoreError, TransientConflict
+from storage.errors import WriterBusy as StoreWriterBusy
 from storage.transaction import Store, Transaction
 
 __all__ = ["Runtime"]
@@ -70,6 +71,8 @@ class Runtime:
             except TransientConflict as exc:
                 if attempt == attempts:
                     raise ConcurrencyConflict(f"the database kept aborting the transaction: {exc}") from exc
+            except StoreWriterBusy as exc:
+                raise WriterBusy(str(exc)) from exc
             except StoreError as exc:
                 raise StorageError(str(exc)) from exc
             if attempt >= 2:  # a short real pause (whatever clock the tests inject) spreads contenders out

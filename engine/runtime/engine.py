@@ -59,9 +59,12 @@ from storage.approvals import ApprovalStore
 from storage.costs import CostStore, CostTotal
 from storage.database import create_database_engine
 from storage.instances import InstanceFilter, InstanceStore
-from storage.transaction import Store, Transaction
+from storage.transaction import Store, Transaction, writes_without_waiting
 
-__all__ = ["Engine"]
+# `with writes_without_waiting():` an engine command's first write does not wait for the database's writer: when
+# another thread or process is writing (or on PostgreSQL) it raises `engine.errors.WriterBusy` before doing
+# anything, and the caller runs the command again where waiting is harmless (designer._loop_writes).
+__all__ = ["Engine", "writes_without_waiting"]
 
 _STATUSES = tuple(InstanceStatus)  # what list_instances and count_instances filter by
 
@@ -98,6 +101,12 @@ class Engine:
     @property
     def database_url(self) -> str:
         return self.database.url.render_as_string(hide_password=True)
+
+    @property
+    def single_writer(self) -> bool:
+        """Whether the database takes one write at a time (SQLite), so a short write may run on an event loop's
+        own thread, under `writes_without_waiting`, rather than be handed to a worker thread."""
+        return not self.runtime.store.postgresql
 
     # --- handlers and definitions ---------------------------------------------------------------------
     @overload

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from engine.errors import StorageError
+from engine.errors import StorageError, WriterBusy
 from storage.errors import StoreError
+from storage.errors import WriterBusy as StoreWriterBusy
 
 __all__ = ["as_storage_error"]
 
@@ -18,5 +19,7 @@ def as_storage_error() -> Iterator[None]:
     503 in the API, one line in the CLI — never a storage exception the layers above do not know."""
     try:
         yield
+    except StoreWriterBusy as exc:  # asked not to wait (`writes_without_waiting`): the caller retries
+        raise WriterBusy(str(exc)) from exc
     except StoreError as exc:
         raise StorageError(str(exc)) from exc
