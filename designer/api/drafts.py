@@ -57,7 +57,7 @@ class DraftController(Controller):
     @post(
         "/",
         status_code=HTTP_201_CREATED,
-        guards=[requires("edit_drafts")],
+        opt=requires("edit_drafts"),
         summary="Create a draft (200 with the existing one when an untouched draft of that version exists)",
         responses={HTTP_200_OK: ResponseSpec(DraftRead, description="An untouched draft of that version exists "
                                              "already: it is returned instead of a copy")},
@@ -88,7 +88,7 @@ class DraftController(Controller):
     def get_draft(self, draft_id: DraftId, drafts: NamedDependency[DraftStore]) -> DraftRead:
         return DraftRead.of(load_draft(drafts, draft_id))
 
-    @put("/{draft_id:str}", guards=[requires("edit_drafts")], summary="Save a draft", sync_to_thread=True)
+    @put("/{draft_id:str}", opt=requires("edit_drafts"), summary="Save a draft", sync_to_thread=True)
     def update_draft(
         self,
         draft_id: DraftId,
@@ -107,7 +107,7 @@ class DraftController(Controller):
     @delete(
         "/{draft_id:str}",
         status_code=HTTP_204_NO_CONTENT,
-        guards=[requires("edit_drafts")],
+        opt=requires("edit_drafts"),
         summary="Delete a draft",
         sync_to_thread=True,
     )
@@ -144,7 +144,7 @@ class DraftController(Controller):
     @post(
         "/{draft_id:str}/publish",
         status_code=HTTP_201_CREATED,
-        guards=[requires("publish")],
+        opt=requires("publish"),
         summary="Publish a draft as the next version (422 with findings while it has errors; 409 "
         "confirmation-required when a new workflow's id is already published, until confirm_replace)",
         sync_to_thread=True,

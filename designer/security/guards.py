@@ -1,20 +1,23 @@
-"""Route guards: a handler names the permission it needs; the guard refuses everyone else with 403."""
+"""Permissions: a handler names the one it needs in its `opt` (`opt=requires("operate")`, on a controller for
+all its handlers), and the authentication middleware, once it knows the caller, refuses everyone else with 403.
+
+Not Litestar guards: Litestar calls each guard with a copy of the route handler, made per request, which cost
+the send-event request more CPU than the permission check itself (bench_api)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Mapping
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
 
 from designer.errors import Forbidden, Unauthenticated
 from designer.security.principal import Principal
 from designer.security.roles import Permission
 
-__all__ = ["principal_of_connection", "requires"]
+__all__ = ["PERMISSION_OPT", "check_permission", "principal_of_connection", "requires"]
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], Coroutine[Any, Any, None]]  # type: ignore[type-arg]
+PERMISSION_OPT = "permission"
 
 
 def principal_of_connection(connection: ASGIConnection) -> Principal:  # type: ignore[type-arg]
@@ -24,14 +27,14 @@ def principal_of_connection(connection: ASGIConnection) -> Principal:  # type: i
     return user
 
 
-def requires(permission: Permission) -> Guard:
-    # async although it never awaits: Litestar runs a plain function guard in a worker thread, a hop (and a
-    # wait for the GIL) per request for a check that reads one attribute
-    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-        principal = principal_of_connection(connection)
-        if not principal.can(permission):
-            roles = ", ".join(principal.roles) or "none"
-            raise Forbidden(f"this needs the '{permission}' permission, which your roles ({roles}) do not give")
+def requires(permission: Permission) -> dict[str, Permission]:
+    """The `opt` of a handler (or controller) only callers with `permission` may use."""
+    return {PERMISSION_OPT: permission}
 
-    guard.__name__ = f"requires_{permission}"
-    return guard
+
+def check_permission(principal: Principal, opt: Mapping[str, Any]) -> None:
+    """403 unless the caller has the permission the handler's `opt` names (if it names one)."""
+    permission = opt.get(PERMISSION_OPT)
+    if permission is not None and not principal.can(permission):
+        roles = ", ".join(principal.roles) or "none"
+        raise Forbidden(f"this needs the '{permission}' permission, which your roles ({roles}) do not give")

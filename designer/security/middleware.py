@@ -1,4 +1,5 @@
-"""Authentication for every `/api` request: a bearer token, or the session cookie plus its CSRF token."""
+"""Authentication for every `/api` request: a bearer token, or the session cookie plus its CSRF token; then the
+permission the handler names (`designer.security.guards.requires`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from designer.errors import CsrfRefused, Unauthenticated
 from designer.security.accounts import AccountService
-from designer.security.principal import AuthMethod
+from designer.security.guards import check_permission
+from designer.security.principal import AuthMethod, Principal
 
 __all__ = ["CSRF_COOKIE", "CSRF_HEADER", "SESSION_COOKIE", "AuthInfo", "AuthMiddleware"]
 
@@ -28,9 +30,16 @@ class AuthInfo:
 
 
 class AuthMiddleware(AbstractAuthenticationMiddleware):
-    """Bearer first (API clients); otherwise the session cookie, with the CSRF check on unsafe methods."""
+    """Bearer first (API clients); otherwise the session cookie, with the CSRF check on unsafe methods. A caller
+    without the permission the handler names is refused (403) here, once known."""
 
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
+        principal, auth = await self._authenticate(connection)
+        check_permission(principal, connection.route_handler.opt)
+        return AuthenticationResult(user=principal, auth=auth)
+
+    @staticmethod
+    async def _authenticate(connection: ASGIConnection) -> tuple[Principal, AuthInfo]:  # type: ignore[type-arg]
         accounts: AccountService = connection.app.state["accounts"]
         header = connection.headers.get("authorization")
         if header:
@@ -44,7 +53,7 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
             )
             if principal is None:
                 raise Unauthenticated("the bearer token is unknown, expired or revoked")
-            return AuthenticationResult(user=principal, auth=AuthInfo("token"))
+            return principal, AuthInfo("token")
         session_id = connection.cookies.get(SESSION_COOKIE)
         if not session_id:
             raise Unauthenticated("sign in first (POST /api/auth/login) or send a bearer token")
@@ -60,4 +69,4 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                 raise CsrfRefused(
                     "cookie-authenticated changes need the header X-CSRF-Token equal to the sw_csrf cookie"
                 )
-        return AuthenticationResult(user=principal, auth=AuthInfo("session", session_id))
+        return principal, AuthInfo("session", session_id)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from designer_support import MINIMAL_WORKFLOW, Env, assert_problem
 
+from designer._request_checks import MAX_BODY_DEPTH, json_depth_exceeds
 from engine.json_limits import MAX_JSON_DEPTH
 
 CUBIC_GUARD = "size(L.map(a, L.map(b, L.map(c, a + b + c)))) > 0".replace(
@@ -31,6 +32,15 @@ def json_bodies(env: Env) -> list[tuple[str, str]]:
 
 def deep_json(levels: int) -> bytes:
     return b'{"context":' + b"[" * levels + b"]" * levels + b"}"
+
+
+def test_the_depth_is_how_deep_brackets_nest_not_how_many_there_are() -> None:
+    limit = MAX_BODY_DEPTH
+    assert not json_depth_exceeds(b"[" * limit + b"]" * limit, limit)
+    assert json_depth_exceeds(b"[" * (limit + 1) + b"]" * (limit + 1), limit)
+    assert json_depth_exceeds(b'{"a":' * (limit + 1) + b"1" + b"}" * (limit + 1), limit)
+    assert not json_depth_exceeds(b"[" + b"[],{}," * 10 * limit + b"[]]", limit)  # many brackets, 2 deep
+    assert not json_depth_exceeds(b'["' + b"[" * 2 * limit + b'"]', limit)  # brackets inside a string
 
 
 def test_every_json_endpoint_is_listed(env: Env) -> None:
