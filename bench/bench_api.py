@@ -10,6 +10,10 @@ with `--concurrency` requests in flight, authenticated by a bearer token. Each p
 (bounded); `send` closes the instances its `start` phase created. The engine-direct rows do the same through
 `Engine.start` / `Engine.send` in one thread on a fresh database.
 
+Then both HTTP phases run again while another process writes to the same SQLite file all the time (starting and
+closing instances of another tenant in a loop, as a `statewright worker` process beside the server would): the
+server's writes must then wait their turn without stalling its event loop.
+
 The HTTP requests ask `Prefer: return=minimal` (the instance's summary, as the engine direct returns a view;
 without it the reply is the full detail: history, timers, approvals). Target: HTTP `send` at ≥ 30 % of the
 engine direct at 16 in flight. The server's CPU time per request is printed beside it, with the engine
@@ -204,7 +208,8 @@ async def _load(
     return latencies, time.perf_counter() - started, errors, outputs
 
 
-async def _http(port: int, token: str, seconds: float, concurrency: int, server_pid: int) -> list[Result]:
+async def _http(port: int, token: str, seconds: float, concurrency: int, server_pid: int,
+                label: str = "HTTP") -> list[Result]:
     connections = [await _Connection.open(port, token) for _ in range(concurrency)]
     try:
 
@@ -214,20 +219,50 @@ async def _http(port: int, token: str, seconds: float, concurrency: int, server_
         cpu, client = _process_cpu(server_pid), time.process_time()
         latencies, elapsed, errors, started = await _load(connections, seconds, start)
         ids = [s["id"] for s in started]
-        starts = Result(f"start — HTTP (c={concurrency})", latencies, elapsed, errors, _process_cpu(server_pid) - cpu,
-                        time.process_time() - client)
+        starts = Result(f"start — {label} (c={concurrency})", latencies, elapsed, errors,
+                        _process_cpu(server_pid) - cpu, time.process_time() - client)
 
         async def send(connection: _Connection, index: int) -> tuple[int, Any]:
             return await connection.post(f"/api/instances/{ids[index]}/events", {"event": "close"})
 
         cpu, client = _process_cpu(server_pid), time.process_time()
         latencies, elapsed, errors, _ = await _load(connections, seconds, send, limit=len(ids))
-        sends = Result(f"send — HTTP (c={concurrency})", latencies, elapsed, errors, _process_cpu(server_pid) - cpu,
-                       time.process_time() - client)
+        sends = Result(f"send — {label} (c={concurrency})", latencies, elapsed, errors,
+                       _process_cpu(server_pid) - cpu, time.process_time() - client)
     finally:
         for connection in connections:
             connection.close()
     return [starts, sends]
+
+
+def write_alongside(database_url: str, seconds: float) -> None:
+    """Another process writing to the benchmark's database for `seconds` (run in its own process by `main`):
+    start and close instances of another tenant, one after the other; prints how many."""
+    written = 0
+    with Engine(database_url) as engine:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            view = engine.start(FLOW["id"], {}, tenant="alongside", actor="alongside")
+            engine.send(view.id, "close", actor="alongside")
+            written += 2
+    print(f"{written} {seconds}", flush=True)
+
+
+def _contended(database_url: str, port: int, token: str, args: argparse.Namespace, server_pid: int,
+               root: Path) -> tuple[list[Result], float]:
+    """The HTTP phases again while another process writes to the same file; its writes per second."""
+    command = [sys.executable, "-m", "bench.bench_api", "--write-alongside", database_url,
+               str(2 * args.seconds + 1)]
+    writer = subprocess.Popen(command, cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)  # under way
+        results = asyncio.run(_http(port, token, args.seconds, args.concurrency, server_pid,
+                                    "HTTP, another process writing"))
+    finally:
+        out, _ = writer.communicate(timeout=120)
+    written, seconds = out.split()
+    return results, int(written) / float(seconds)
 
 
 def _direct(database_url: str, seconds: float) -> list[Result]:
@@ -263,9 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16, help="Requests in flight (default 16).")
     parser.add_argument("--db-dir", type=Path, default=None, help="Where the temporary databases go.")
     parser.add_argument("--serve", nargs=2, metavar=("DATABASE_URL", "PORT"), help=argparse.SUPPRESS)
+    parser.add_argument("--write-alongside", nargs=2, metavar=("DATABASE_URL", "SECONDS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
         serve(args.serve[0], int(args.serve[1]))
+        return 0
+    if args.write_alongside:
+        write_alongside(args.write_alongside[0], float(args.write_alongside[1]))
         return 0
     with tempfile.TemporaryDirectory(dir=args.db_dir) as folder:
         http_db = f"sqlite:///{Path(folder) / 'http.db'}"
@@ -278,6 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             url = f"http://127.0.0.1:{port}"
             _wait_until_up(url, server)
             http = asyncio.run(_http(port, token, args.seconds, args.concurrency, server.pid))
+            contended, alongside_rate = _contended(http_db, port, token, args, server.pid, root)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -287,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     for column in ("operation", "requests", "seconds", "per second", "p50 ms", "p99 ms", "CPU ms", "client CPU ms",
                    "errors"):
         table.add_column(column, justify="left" if column == "operation" else "right")
-    for result in (http[0], direct[0], http[1], direct[1]):
+    for result in (http[0], direct[0], http[1], direct[1], *contended):
         table.add_row(*result.row())
     console = Console(width=140)
     console.print(table)
@@ -302,7 +342,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{direct_sent.cpu_ms:.2f} ms ({cpu_ratio:.0%}), load generator {sent.client_cpu_ms:.2f} ms. "
         f"Load average {load[0]:.2f} on {os.cpu_count()} CPUs."
     )
-    return 1 if any(r.errors for r in http) else 0
+    busy = contended[1]
+    console.print(
+        f"With another process writing to the same file ({alongside_rate:,.0f} writes/s): send over HTTP "
+        f"{busy.rate:,.0f}/s, p99 {busy.row()[5]} ms ({busy.rate / sent.rate if sent.rate else 0:.0%} of the "
+        "send over HTTP alone)."
+    )
+    return 1 if any(r.errors for r in (*http, *contended)) else 0
 
 
 if __name__ == "__main__":
