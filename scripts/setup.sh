@@ -35,7 +35,9 @@ if [[ ! -f $stamp ]]; then
     [[ -x .venv/bin/python ]] || python3 -m venv .venv
     echo "setup: installing Python packages from $lock"
     .venv/bin/python -m pip install -q --require-hashes --no-deps -r "$lock"
-    .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+    # compat: a plain path in a .pth, which type checkers follow (mypy finds `engine` from an embedding
+    # project's own folder); setuptools' default editable finder is an import hook they do not see
+    .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e . --config-settings editable_mode=compat
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

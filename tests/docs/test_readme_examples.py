@@ -24,3 +24,13 @@ def test_python_example_runs(doc: str, index: int, code: str, tmp_path: Path) ->
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, f"{doc} example {index} failed:\n{done.stderr}"
+
+
+def test_the_embedding_example_type_checks_from_a_project_outside_the_repo(tmp_path: Path) -> None:
+    """An application embedding the engine checks its calls with mypy: the packages ship `py.typed`, and the
+    dev install (scripts/setup.sh) is a plain path a type checker follows, not an import hook it cannot see."""
+    code = next(code for doc, _, code in EXAMPLES if doc == "README.md" and "Engine(" in code)
+    (tmp_path / "app.py").write_text(code, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental",
+                           "app.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
