@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -40,6 +40,7 @@ class Runtime:
     heartbeat_s: float = DEFAULT_HEARTBEAT_S  # how often a worker renews the leases of the jobs it runs
     rng: random.Random = field(default_factory=random.Random)
     notifications: NotificationSettings | None = None  # where approval notices go (engine.runtime.notice_jobs)
+    warned: set[Hashable] = field(default_factory=set)  # what this runtime has logged a warning about, once each
 
     @property
     def lease_s(self) -> float:

@@ -1,6 +1,10 @@
 """Cron schedules: each fire time starts exactly one instance, however many workers look — the start and
 its (workflow, schedule, fire time) row commit together, and that row exists once.
 
+A schedule the scheduler cannot read (a cron or time zone deployed before validation refused them:
+`invalid-schedule`) is left out, with a warning once per deployed version, so the others still fire and no
+worker stops over it.
+
 Missed fire times are coalesced, as APScheduler does: a fire time more than `MISFIRE_GRACE_S` late is skipped
 when a fresher one is due, and after a longer outage only the latest missed fire time (within the last
 `LOOKBACK_S`) starts an instance.
@@ -81,10 +85,24 @@ def _start(rt: Runtime, workflow: Workflow, schedule: Schedule, fire_time: float
         return False
 
 
+def _readable(rt: Runtime, workflow: Workflow, schedule: Schedule) -> bool:
+    """Whether the scheduler can read the schedule's cron and time zone (warned about once, if not)."""
+    try:
+        _trigger(schedule.cron, schedule.timezone)
+    except (ValueError, LookupError) as exc:  # a bad field; ZoneInfoNotFoundError is a KeyError
+        key = ("unreadable schedule", workflow.id, workflow.version, schedule.id)
+        if key not in rt.warned:
+            rt.warned.add(key)
+            log.warning("schedule %s of %s version %s is left out: the scheduler cannot read it (%s); deploy a "
+                        "corrected version", schedule.id, workflow.id, workflow.version, exc)
+        return False
+    return True
+
+
 def _scheduled(rt: Runtime) -> list[tuple[Workflow, float, Schedule]]:
     found = []
     for workflow, deployed_at in rt.read(rt.deployments.latest_workflows):
-        found += [(workflow, deployed_at, s) for s in workflow.schedules if s.enabled]
+        found += [(workflow, deployed_at, s) for s in workflow.schedules if s.enabled and _readable(rt, workflow, s)]
     return found
 
 

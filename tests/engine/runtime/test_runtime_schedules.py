@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from runtime_support import edge, final, workflow
 
 from engine.runtime.clock import ManualClock
@@ -73,3 +75,27 @@ def test_many_workers_still_start_one_instance_per_fire_time(database_url: str, 
 
 def _next_hour(now: float) -> float:
     return (now // 3600 + 1) * 3600
+
+
+def test_a_schedule_the_scheduler_cannot_read_is_left_out_and_the_others_fire(
+    database_url: str, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cron deployed before validation refused it (`invalid-schedule`) stopped every worker with a traceback
+    when it looked for the next fire time; now that schedule is left out, with a warning, and the rest fire."""
+    daily = workflow({"report": {"type": "wait", "duration": "PT1M"}, "sent": final()},
+                     [edge("report", "sent", "done")], id="daily",
+                     schedules=[{"id": "at_noon", "cron": "0 12 * * *", "context": {"kind": "daily"}}])
+    with Engine(database_url, clock=clock) as engine:
+        engine.deploy(HOURLY)
+        engine.deploy(daily)
+        engine.runtime.write(lambda tx: tx.execute(  # as an older release would have stored it
+            "UPDATE definitions SET content = REPLACE(content, '0 * * * *', '61 * * * *') WHERE workflow_id = ?",
+            ("hourly",)))
+    with Engine(database_url, clock=clock) as engine, caplog.at_level(logging.WARNING, "statewright.schedules"):
+        clock.set(_next_hour(clock.now()) + 24 * 3600)  # past noon tomorrow: every hour and noon were missed
+        engine.run_until_idle()
+        engine.run_until_idle()
+        assert [r.context["kind"] for r in engine.list_instances()] == ["daily"]
+    warnings = [r.getMessage() for r in caplog.records if "left out" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert "every_hour of hourly" in warnings[0]
