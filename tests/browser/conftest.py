@@ -44,6 +44,13 @@ def server() -> Iterator[LiveServer]:
         yield live
 
 
+@pytest.fixture
+def outage_server() -> Iterator[LiveServer]:
+    """A server of the test's own, to stop and start again (an outage) without disturbing the other tests."""
+    with LiveServer() as live:
+        yield live
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
