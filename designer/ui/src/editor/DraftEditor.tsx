@@ -17,6 +17,7 @@ import { addState, addTransition, moveStates, removeElements, setLayout } from "
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
+import { EMPTY_QUERY, type SearchQuery } from "./canvas/CanvasBar";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
 import { editorReducer, initialEditorState } from "./history";
 import { useEditorMarks } from "./editorMarks";
@@ -169,6 +170,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
   /** The canvas' search found a state in another machine (a branch, an iterator, the top level). */
   const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, [stateId], []), [revealAt]);
+  /** "Find a state": kept here, as a jump into a branch or an iterator draws a new canvas. */
+  const [search, setSearch] = useState<SearchQuery>(EMPTY_QUERY);
   const everywhere = useMemo(() => ({ root, scope }), [root, scope]);
 
   /** After a state is added off screen, frame the whole drawing so it is in view. */
@@ -436,6 +439,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onDropState={add}
                 everywhere={everywhere}
                 onFindElsewhere={revealState}
+                search={search}
+                onSearch={setSearch}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>

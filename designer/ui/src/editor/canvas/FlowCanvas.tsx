@@ -21,7 +21,7 @@ import { layOutFlow } from "../autoLayout";
 import { useLayoutDirection } from "../layoutDirection";
 import { isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
-import { sameScope, type Scope } from "../../model/scope";
+import { ROOT, sameScope, type Scope } from "../../model/scope";
 import { NO_MARKS } from "../marks";
 import type { Selection } from "../selection";
 import { sameSelection, transitionIndexOfEdge } from "../selection";
@@ -29,7 +29,7 @@ import { LOOKS, lookOf } from "../stateStyle";
 import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
 import TransitionEdgeView from "./TransitionEdgeView";
-import CanvasBar, { searchTargets, type SearchTarget } from "./CanvasBar";
+import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
 import { FIT_EVENT, readableViewport, type Insets } from "./readableFit";
@@ -76,11 +76,14 @@ export interface FlowCanvasProps {
   everywhere?: { root: Workflow; scope: Scope };
   /** The search found a state in another machine of the document (`everywhere`): show it there. */
   onFindElsewhere?: (scope: Scope, stateId: string) => void;
+  /** The search's query, kept by the page across canvases (a jump into a branch draws a new one). */
+  search?: SearchQuery;
+  onSearch?: (query: SearchQuery) => void;
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -312,7 +315,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       >
         <Background gap={24} size={1} />
         <Panel position="top-left">
-          <CanvasBar targets={targets} direction={direction} onJump={jumpTo} />
+          <CanvasBar targets={targets} direction={direction} onJump={jumpTo} query={search} onQuery={onSearch} here={everywhere?.scope ?? ROOT} />
         </Panel>
         {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
         <Controls showInteractive={false} showFitView={false}>
