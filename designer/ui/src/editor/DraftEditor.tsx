@@ -48,6 +48,9 @@ import { layoutDirection } from "./layoutDirection";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
 
+/** Past the diagram's states with one key: the search bar's link to the side panel (the inspector). */
+const SKIP_TO_SIDE_PANEL = { targetId: "designer-side-panel", label: "Skip to the inspector" };
+
 export interface DraftEditorProps {
   draft: Draft;
   workflow: Workflow;
@@ -441,6 +444,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onFindElsewhere={revealState}
                 search={search}
                 onSearch={setSearch}
+                skipTo={SKIP_TO_SIDE_PANEL}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>
@@ -452,7 +456,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           </div>
           <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} placeOf={placeOf} />
         </main>
-        <aside className="designer-right">
+        <aside className="designer-right" id={SKIP_TO_SIDE_PANEL.targetId} tabIndex={-1} aria-label="Inspector, simulator and paths">
           <div className="view-tabs" role="tablist" aria-label="Side panel">
             <button type="button" role="tab" aria-selected={panel === "inspect"} data-testid="panel-inspect" onClick={() => setPanel("inspect")}>
               Inspector

@@ -38,6 +38,8 @@ export interface CanvasBarProps {
   onQuery?: (query: SearchQuery) => void;
   /** The machine on the canvas (a new search prefers its states). */
   here?: Scope;
+  /** A link past the diagram for keyboard users (to the inspector, say): the id of the element it focuses. */
+  skipTo?: { targetId: string; label: string };
 }
 
 /** What the search reaches, in the document's order: the states of the machine on the canvas, and (given the
@@ -76,7 +78,7 @@ export function findState(targets: readonly SearchTarget[], text: string, here: 
   );
 }
 
-export default function CanvasBar({ targets, direction, onJump, query: kept, onQuery, here = ROOT }: CanvasBarProps) {
+export default function CanvasBar({ targets, direction, onJump, query: kept, onQuery, here = ROOT, skipTo }: CanvasBarProps) {
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [own, setOwn] = useState<SearchQuery>(EMPTY_QUERY);
@@ -211,6 +213,19 @@ export default function CanvasBar({ targets, direction, onJump, query: kept, onQ
               ▼
             </button>
           </span>
+        )}
+        {skipTo && (
+          <a
+            className="skip-inline"
+            href={`#${skipTo.targetId}`}
+            data-testid="skip-diagram"
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById(skipTo.targetId)?.focus();
+            }}
+          >
+            {skipTo.label}
+          </a>
         )}
       </div>
       <div className="canvas-direction" role="group" aria-label="Layout direction">

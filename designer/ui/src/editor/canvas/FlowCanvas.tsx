@@ -5,7 +5,6 @@ import {
   Background,
   ControlButton,
   Controls,
-  Panel,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -79,11 +78,13 @@ export interface FlowCanvasProps {
   /** The search's query, kept by the page across canvases (a jump into a branch draws a new one). */
   search?: SearchQuery;
   onSearch?: (query: SearchQuery) => void;
+  /** A link past the diagram for keyboard users, beside the search. */
+  skipTo?: { targetId: string; label: string };
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -286,6 +287,10 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const layoutState = !placed ? "pending" : needsLayout(workflow) && isInterimLayout(suggestedLayout) ? "interim" : "ready";
   return (
     <div className="flow-canvas" ref={pane} data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
+      {/* Before the diagram in the page, so the keyboard reaches the search before the states. */}
+      <div className="canvas-bar-slot">
+        <CanvasBar targets={targets} direction={direction} onJump={jumpTo} query={search} onQuery={onSearch} here={everywhere?.scope ?? ROOT} skipTo={skipTo} />
+      </div>
       <ReactFlow<CanvasNode, TransitionEdge>
         nodes={nodes}
         edges={edges}
@@ -300,6 +305,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         nodesDraggable={editable}
         nodesConnectable={editable}
         elementsSelectable
+        edgesFocusable={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
@@ -314,9 +320,6 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1} />
-        <Panel position="top-left">
-          <CanvasBar targets={targets} direction={direction} onJump={jumpTo} query={search} onQuery={onSearch} here={everywhere?.scope ?? ROOT} />
-        </Panel>
         {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
