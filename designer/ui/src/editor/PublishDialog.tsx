@@ -175,7 +175,7 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
   return (
     <Modal labelledBy="migrate-heading" testId="migrate-dialog" onClose={onDone} className="wide">
       <h2 id="migrate-heading">
-        Published v{version.version}: migrate running instances?
+        {result ? `Published v${version.version}: running instances migrated` : `Published v${version.version}: migrate running instances?`}
       </h2>
       {preview.error && <Notice kind="error">{preview.error}</Notice>}
       {!shown && !preview.error && <p aria-busy="true">Planning the migration…</p>}
