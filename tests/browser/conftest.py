@@ -44,6 +44,13 @@ def server() -> Iterator[LiveServer]:
         yield live
 
 
+@pytest.fixture
+def outage_server() -> Iterator[LiveServer]:
+    """A server of the test's own, to stop and start again (an outage) without disturbing the other tests."""
+    with LiveServer() as live:
+        yield live
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
@@ -60,25 +67,30 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
         context.close()
 
 
+def _signed_in(browser: Browser, contexts: list[BrowserContext], server: LiveServer, role: str,
+               viewport: dict[str, int]) -> Page:
+    context = browser.new_context(viewport=viewport, accept_downloads=True, base_url=server.url)
+    contexts.append(context)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/")
+    page.get_by_test_id("login-username").fill(server.users[role].username)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("current-user")).to_contain_text(server.users[role].display_name)
+    return page
 
 
 @pytest.fixture
 def sign_in_to(browser: Browser, contexts: list[BrowserContext]) -> Callable[[LiveServer, str], Page]:
     """Sign in to a given server (one a test started for itself) as one of the test users, in a fresh context."""
+    return lambda server, role: _signed_in(browser, contexts, server, role, VIEWPORT)
 
-    def open_as(server: LiveServer, role: str) -> Page:
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.goto("/")
-        page.get_by_test_id("login-username").fill(server.users[role].username)
-        page.get_by_test_id("login-password").fill(PASSWORD)
-        page.get_by_test_id("login-submit").click()
-        expect(page.get_by_test_id("current-user")).to_contain_text(server.users[role].display_name)
-        return page
 
-    return open_as
+@pytest.fixture
+def browser_page_at(server: LiveServer, browser: Browser, contexts: list[BrowserContext]) -> Callable[[str, int], Page]:
+    """Signed in as one of the test users in a window of the given width (768 px high): a small screen."""
+    return lambda role, width: _signed_in(browser, contexts, server, role, {"width": width, "height": 768})
 
 
 @pytest.fixture

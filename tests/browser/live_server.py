@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["PASSWORD", "USERS", "LiveServer", "TestUser"]
+__all__ = ["PASSWORD", "ROOT", "USERS", "LiveServer", "TestUser", "statewright_command"]
 
 PASSWORD = "correct-horse-battery"
 
@@ -52,13 +52,14 @@ ROOT = Path(__file__).resolve().parents[2]
 _DEMO_ADMIN = re.compile(r"^\W*admin\W+admin\W+(\S+)\W*$", re.MULTILINE)
 
 
-def _statewright() -> list[str]:
+def statewright_command() -> list[str]:
+    """The `statewright` console script of this environment (or the module, where it is not installed)."""
     script = Path(sys.executable).with_name("statewright")
     return [str(script)] if script.exists() else [sys.executable, "-m", "designer.cli"]
 
 
 def _cli_add_user(user: TestUser, db: str) -> None:
-    command = [*_statewright(), "users", "add", user.username, "--password", PASSWORD, "--db", db]
+    command = [*statewright_command(), "users", "add", user.username, "--password", PASSWORD, "--db", db]
     for role in user.roles:
         command += ["--role", role]
     for role in user.approver_roles:
@@ -107,7 +108,8 @@ class LiveServer:
         port = self.url.rsplit(":", 1)[1]
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [*_statewright(), "serve", "--demo", "--host", "127.0.0.1", "--port", port, "--db", self.database_url],
+                [*statewright_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", port,
+                 "--db", self.database_url],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 stdout=log,

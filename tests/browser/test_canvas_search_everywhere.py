@@ -1,6 +1,7 @@
 """"Find a state" on the draft canvas reaches every state of the document: one inside a parallel state's
 branch or a map state's iterator is opened where it is (the breadcrumb says where), selected and framed, as a
-finding there is; from inside, a top-level state leads back out."""
+finding there is; from inside, a top-level state leads back out. The query and its matches stay after a jump,
+so a person goes through the matches one after another (Enter, the arrows, or the list) until Escape empties it."""
 
 from __future__ import annotations
 
@@ -94,10 +95,71 @@ def test_find_a_state_inside_an_iterator_and_a_branch(server: LiveServer, sign_i
     assert_framed(page, "paid")
 
     # The list offers the states inside, saying where each is.
-    options = page.locator("datalist option")
-    labels = [options.nth(i).get_attribute("value") for i in range(options.count())]
-    assert "Fraud score (score) \u2014 in checks \u203a fraud" in labels
-    assert "Price the damaged item (price_item) \u2014 in each_item \u203a for each item" in labels
+    search = page.get_by_test_id("canvas-search")
+    options = page.get_by_test_id("canvas-search-option")
+    search.fill("score")
+    expect(options.first).to_have_text("Fraud score (score) \u2014 in checks \u203a fraud")
+    search.fill("damaged")
+    expect(options).to_have_text(["Price the damaged item (price_item) \u2014 in each_item \u203a for each item"])
 
     find(page, "no such state anywhere")
     expect(page.get_by_test_id("canvas-search-missing")).to_be_visible()
+
+
+def test_the_query_and_its_matches_stay_after_each_jump(server: LiveServer, sign_in: SignIn) -> None:
+    draft = server.api("POST", "/api/drafts", {"content": {**DRAFT, "id": "claims_intake_query"}},
+                       token=server.token("analyst"))
+    page = sign_in("analyst")
+    page.goto(f"/drafts/{draft['id']}")
+    laid_out(page)
+    search = page.get_by_test_id("canvas-search")
+    count = page.get_by_test_id("canvas-search-count")
+    breadcrumb = page.get_by_test_id("scope-breadcrumb")
+    options = page.get_by_test_id("canvas-search-option")
+
+    # "ed": scored (fraud branch), covered (cover branch), price_item ("damaged"), priced (the iterator).
+    search.fill("ed")
+    search.press("Enter")
+    expect(page.get_by_test_id("field-id")).to_have_value("scored")
+    expect(search).to_have_value("ed")
+    expect(count).to_have_text("1 of 4")
+
+    # Enter again goes on to the next match — in another branch, a canvas of its own — with the query kept
+    # and the box still in hand.
+    search.press("Enter")
+    expect(breadcrumb.get_by_test_id("scope-current")).to_have_text("cover")
+    expect(page.get_by_test_id("field-id")).to_have_value("covered")
+    expect(search).to_have_value("ed")
+    expect(count).to_have_text("2 of 4")
+    expect(search).to_be_focused()
+    page.get_by_test_id("canvas-search-next").click()
+    expect(page.get_by_test_id("field-id")).to_have_value("price_item")
+    expect(count).to_have_text("3 of 4")
+    search.press("Shift+Enter")
+    expect(page.get_by_test_id("field-id")).to_have_value("covered")
+
+    # The matches are there to pick from again, the current one marked, without typing the query again.
+    search.click()
+    expect(options).to_have_count(4)
+    expect(page.locator("[data-testid='canvas-search-option'].current")).to_have_attribute("data-state", "covered")
+    screenshot(page, "canvas-search-matches-kept")
+    options.filter(has_text="priced").click()
+    expect(page.get_by_test_id("field-id")).to_have_value("priced")
+    expect(breadcrumb.get_by_test_id("scope-current")).to_have_text("for each item")
+    expect(search).to_have_value("ed")
+    expect(count).to_have_text("4 of 4")
+
+    # The keyboard picks from the list too; Escape closes it, and then empties the box.
+    search.press("ArrowDown")
+    expect(page.get_by_test_id("canvas-search-list")).to_be_visible()
+    search.press("ArrowUp")
+    search.press("Enter")
+    expect(page.get_by_test_id("field-id")).to_have_value("price_item")
+    search.press("ArrowDown")
+    search.press("Escape")
+    expect(page.get_by_test_id("canvas-search-list")).to_have_count(0)
+    expect(search).to_have_value("ed")
+    search.press("Escape")
+    expect(search).to_have_value("")
+    expect(count).to_be_hidden()
+    expect(page.get_by_test_id("canvas-search-option")).to_have_count(0)

@@ -3,12 +3,13 @@ and an action no handler is registered for is a problem in the designer (and blo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, select_state, wait_validated
+from browser_steps import SignIn, laid_out, screenshot, select_state, wait_validated
 from live_server import LiveServer
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +113,30 @@ def test_when_several_flows_run_the_action_the_analyst_chooses_whose_input_and_o
     keys = analyst.locator("[data-testid^='field-input-key-']").evaluate_all("els => els.map(e => e.value)")
     assert keys == ["raw_message"], keys
     expect(analyst.get_by_test_id("action-shape-source")).to_have_count(0)  # filled: nothing more to copy
+
+
+def test_the_action_picker_comes_back_by_itself_after_an_outage(
+        outage_server: LiveServer, sign_in_to: Callable[[LiveServer, str], Page]) -> None:
+    draft = outage_server.api("POST", "/api/drafts", {"content": {**TYPO, "id": "lead_intake_outage"}},
+                              token=outage_server.token("analyst"))
+    page = sign_in_to(outage_server, "analyst")
+    page.goto(f"/drafts/{draft['id']}")
+    laid_out(page)
+    wait_validated(page)
+
+    outage_server.stop()
+    select_state(page, "extract")  # the first task opened: the lists are asked for now, and cannot be had
+    unavailable = page.get_by_test_id("catalog-unavailable")
+    expect(unavailable).to_contain_text("The registered actions and agents cannot be loaded")
+    expect(unavailable).to_contain_text("The server cannot be reached")
+    expect(page.locator("input[data-testid='field-action']")).to_have_value("extrct_lead")  # typed meanwhile
+    screenshot(page, "action-picker-unavailable")
+
+    outage_server.start_again()
+    # No click, no other state: the same inspector turns into the picker once the server answers.
+    action = page.locator("select[data-testid='field-action']")
+    expect(action).to_be_visible(timeout=20_000)
+    expect(unavailable).to_have_count(0)
+    expect(action.locator("option[value='extract_lead']")).to_have_count(1)
+    expect(page.locator("select[data-testid='field-agent']")).to_be_visible()
+    screenshot(page, "action-picker-back")

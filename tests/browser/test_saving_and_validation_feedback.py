@@ -4,7 +4,7 @@ shown while the server is down, goes by itself once the server answers again, wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -61,13 +61,6 @@ def test_save_with_nothing_changed_sends_nothing(server: LiveServer, sign_in: Si
     page.wait_for_timeout(300)
     assert len(saves) == 1, [r.url for r in saves]
     assert server.api("GET", f"/api/drafts/{draft['id']}", token=token)["revision"] == draft["revision"] + 1
-
-
-@pytest.fixture
-def outage_server() -> Iterator[LiveServer]:
-    """A server of this test's own, to stop and start again without disturbing the other tests."""
-    with LiveServer() as live:
-        yield live
 
 
 def test_validation_comes_back_by_itself(

@@ -1,6 +1,7 @@
 // Over the page when the session ended while it was open: sign in again as the same person and carry on, with
 // the page (an editor's unsaved changes included) left as it was underneath.
 import { useState, type FormEvent } from "react";
+import Modal from "../components/Modal";
 import { useSession } from "./session";
 
 export default function SessionExpiredDialog() {
@@ -22,15 +23,8 @@ export default function SessionExpiredDialog() {
     }
   };
   return (
-    <div className="modal-backdrop">
-      <form
-        className="modal session-expired"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="session-expired-heading"
-        onSubmit={(e) => void submit(e)}
-        data-testid="session-expired"
-      >
+    <Modal labelledBy="session-expired-heading" testId="session-expired" className="session-expired">
+      <form onSubmit={(e) => void submit(e)}>
         <h2 id="session-expired-heading">Your session has ended</h2>
         <p>
           Sign in again to carry on. Nothing on this page is lost: what you have not saved yet is still here — save it once
@@ -46,7 +40,7 @@ export default function SessionExpiredDialog() {
             id="session-expired-password"
             type="password"
             autoComplete="current-password"
-            autoFocus
+            data-autofocus
             required
             value={password}
             onChange={(e) => setPassword(e.target.value)}
@@ -67,6 +61,6 @@ export default function SessionExpiredDialog() {
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

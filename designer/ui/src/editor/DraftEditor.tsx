@@ -17,6 +17,7 @@ import { addState, addTransition, moveStates, removeElements, setLayout } from "
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
+import { EMPTY_QUERY, type SearchQuery } from "./canvas/CanvasBar";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
 import { editorReducer, initialEditorState } from "./history";
 import { useEditorMarks } from "./editorMarks";
@@ -46,6 +47,9 @@ import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
+
+/** Past the diagram's states with one key: the search bar's link to the side panel (the inspector). */
+const SKIP_TO_SIDE_PANEL = { targetId: "designer-side-panel", label: "Skip to the inspector" };
 
 export interface DraftEditorProps {
   draft: Draft;
@@ -169,6 +173,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
   /** The canvas' search found a state in another machine (a branch, an iterator, the top level). */
   const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, [stateId], []), [revealAt]);
+  /** "Find a state": kept here, as a jump into a branch or an iterator draws a new canvas. */
+  const [search, setSearch] = useState<SearchQuery>(EMPTY_QUERY);
   const everywhere = useMemo(() => ({ root, scope }), [root, scope]);
 
   /** After a state is added off screen, frame the whole drawing so it is in view. */
@@ -436,6 +442,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 onDropState={add}
                 everywhere={everywhere}
                 onFindElsewhere={revealState}
+                search={search}
+                onSearch={setSearch}
+                skipTo={SKIP_TO_SIDE_PANEL}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>
@@ -447,7 +456,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           </div>
           <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} placeOf={placeOf} />
         </main>
-        <aside className="designer-right">
+        <aside className="designer-right" id={SKIP_TO_SIDE_PANEL.targetId} tabIndex={-1} aria-label="Inspector, simulator and paths">
           <div className="view-tabs" role="tablist" aria-label="Side panel">
             <button type="button" role="tab" aria-selected={panel === "inspect"} data-testid="panel-inspect" onClick={() => setPanel("inspect")}>
               Inspector

@@ -8,6 +8,7 @@ import { ApiError } from "../api/http";
 import { applyMigration, draftMigration, migrationPreview, type Migration } from "../api/migration";
 import { publicationPreview, publishConfirmed, requestPublication, type PublicationPreview } from "../api/publication";
 import type { Diff, VersionDetail } from "../api/types";
+import Modal from "../components/Modal";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import MigrationPreview from "./MigrationPreview";
@@ -62,85 +63,83 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
 
   const heading = p ? `${canPublish ? "Publish" : "Request publication of"} ${p.title ?? p.workflow_id ?? "this draft"}${p.next_version ? ` as v${p.next_version}` : ""}` : "Publish";
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="publish-heading" data-testid="publish-dialog" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === "Escape" && onClose()}>
-        <h2 id="publish-heading">{heading}</h2>
-        {preview.error && <Notice kind="error">{preview.error}</Notice>}
-        {!p && !preview.error && <p aria-busy="true">Comparing with the published version…</p>}
-        {p && (
-          <>
-            {p.replaces_other_flow && (
-              <Notice kind="error" testId="publish-replace-warning">
-                <strong>{p.workflow_id}</strong> is already a published workflow (v{p.published_version}). This draft was started as a new workflow: publishing it
-                replaces that flow with this one as v{p.next_version}, and new instances of <code>{p.workflow_id}</code> will run it.
-                <label className="confirm-replace">
-                  <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} data-testid="publish-confirm-replace" /> Yes, replace{" "}
-                  <code>{p.workflow_id}</code> with this draft
-                </label>
-              </Notice>
-            )}
-            {p.base_outdated && (
-              <Notice kind="info" testId="publish-outdated">
-                v{p.published_version} was published after this draft was copied from v{p.base_version}: the changes below are against v{p.published_version}, and
-                anything it added that this draft lacks would be undone.
-              </Notice>
-            )}
-            <section aria-labelledby="publish-diff-heading" data-testid="publish-diff">
-              <h3 id="publish-diff-heading">{p.published_version ? `Changes since v${p.published_version}` : "Changes"}</h3>
-              {p.published_version === null ? <p className="muted">A new workflow: nothing is published under this id yet.</p> : <DiffDetail diff={p.diff} />}
+    <Modal labelledBy="publish-heading" testId="publish-dialog" onClose={onClose} className="wide">
+      <h2 id="publish-heading">{heading}</h2>
+      {preview.error && <Notice kind="error">{preview.error}</Notice>}
+      {!p && !preview.error && <p aria-busy="true">Comparing with the published version…</p>}
+      {p && (
+        <>
+          {p.replaces_other_flow && (
+            <Notice kind="error" testId="publish-replace-warning">
+              <strong>{p.workflow_id}</strong> is already a published workflow (v{p.published_version}). This draft was started as a new workflow: publishing it
+              replaces that flow with this one as v{p.next_version}, and new instances of <code>{p.workflow_id}</code> will run it.
+              <label className="confirm-replace">
+                <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} data-testid="publish-confirm-replace" /> Yes, replace{" "}
+                <code>{p.workflow_id}</code> with this draft
+              </label>
+            </Notice>
+          )}
+          {p.base_outdated && (
+            <Notice kind="info" testId="publish-outdated">
+              v{p.published_version} was published after this draft was copied from v{p.base_version}: the changes below are against v{p.published_version}, and
+              anything it added that this draft lacks would be undone.
+            </Notice>
+          )}
+          <section aria-labelledby="publish-diff-heading" data-testid="publish-diff">
+            <h3 id="publish-diff-heading">{p.published_version ? `Changes since v${p.published_version}` : "Changes"}</h3>
+            {p.published_version === null ? <p className="muted">A new workflow: nothing is published under this id yet.</p> : <DiffDetail diff={p.diff} />}
+          </section>
+          <section aria-labelledby="publish-findings-heading" data-testid="publish-findings">
+            <h3 id="publish-findings-heading">
+              Problems: {errors} error{errors === 1 ? "" : "s"}, {p.report.warnings} warning{p.report.warnings === 1 ? "" : "s"}
+            </h3>
+            {p.report.findings.length === 0 && <p className="muted">None found.</p>}
+            <ul className={errors ? "notice-findings" : undefined} data-testid={errors ? "publish-refusal" : undefined}>
+              {p.report.findings.map((f, i) => (
+                <li key={i} className={f.severity === "error" ? "finding-error" : "finding-warning"}>
+                  <code>{f.code}</code> {f.message}
+                </li>
+              ))}
+            </ul>
+            {errors > 0 && <p className="field-problem">Fix the errors before it can be published.</p>}
+          </section>
+          {publishedBefore !== null && (
+            <section aria-labelledby="publish-migration-heading" data-testid="publish-migration">
+              <h3 id="publish-migration-heading">Running instances of v{publishedBefore}</h3>
+              {migration.error && <p className="muted">{migration.error}</p>}
+              {migration.data && migration.data.instances === 0 && <p className="muted">None: no instance runs v{publishedBefore} now.</p>}
+              {migration.data && migration.data.instances > 0 && (
+                <>
+                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" />
+                  {canPublish && <p className="muted small">Publishing leaves them on v{publishedBefore}; you can migrate them next.</p>}
+                </>
+              )}
             </section>
-            <section aria-labelledby="publish-findings-heading" data-testid="publish-findings">
-              <h3 id="publish-findings-heading">
-                Problems: {errors} error{errors === 1 ? "" : "s"}, {p.report.warnings} warning{p.report.warnings === 1 ? "" : "s"}
-              </h3>
-              {p.report.findings.length === 0 && <p className="muted">None found.</p>}
-              <ul className={errors ? "notice-findings" : undefined} data-testid={errors ? "publish-refusal" : undefined}>
-                {p.report.findings.map((f, i) => (
-                  <li key={i} className={f.severity === "error" ? "finding-error" : "finding-warning"}>
-                    <code>{f.code}</code> {f.message}
-                  </li>
-                ))}
-              </ul>
-              {errors > 0 && <p className="field-problem">Fix the errors before it can be published.</p>}
-            </section>
-            {publishedBefore !== null && (
-              <section aria-labelledby="publish-migration-heading" data-testid="publish-migration">
-                <h3 id="publish-migration-heading">Running instances of v{publishedBefore}</h3>
-                {migration.error && <p className="muted">{migration.error}</p>}
-                {migration.data && migration.data.instances === 0 && <p className="muted">None: no instance runs v{publishedBefore} now.</p>}
-                {migration.data && migration.data.instances > 0 && (
-                  <>
-                    <MigrationPreview migration={migration.data} testId="publish-migration-preview" />
-                    {canPublish && <p className="muted small">Publishing leaves them on v{publishedBefore}; you can migrate them next.</p>}
-                  </>
-                )}
-              </section>
-            )}
-            {!canPublish && (
-              <div className="field">
-                <label htmlFor="publish-note">Note for the publisher</label>
-                <textarea id="publish-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="publication-note" />
-              </div>
-            )}
-            {p.request && canPublish && (
-              <p className="muted small" data-testid="publish-request-note">
-                Requested by {p.request.requested_by}
-                {p.request.note ? `: “${p.request.note}”` : ""}
-              </p>
-            )}
-          </>
-        )}
-        {error && <Notice kind="error" testId="publish-error">{error}</Notice>}
-        <div className="row modal-actions">
-          <button type="button" onClick={onClose} data-testid="publish-cancel">
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={blocked} onClick={() => void confirm()} data-testid="publish-confirm" autoFocus>
-            {busy ? "Working…" : canPublish ? `Publish${p?.next_version ? ` v${p.next_version}` : ""}` : "Request publication"}
-          </button>
-        </div>
+          )}
+          {!canPublish && (
+            <div className="field">
+              <label htmlFor="publish-note">Note for the publisher</label>
+              <textarea id="publish-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="publication-note" />
+            </div>
+          )}
+          {p.request && canPublish && (
+            <p className="muted small" data-testid="publish-request-note">
+              Requested by {p.request.requested_by}
+              {p.request.note ? `: “${p.request.note}”` : ""}
+            </p>
+          )}
+        </>
+      )}
+      {error && <Notice kind="error" testId="publish-error">{error}</Notice>}
+      <div className="row modal-actions">
+        <button type="button" onClick={onClose} data-testid="publish-cancel">
+          Cancel
+        </button>
+        <button type="button" className="primary" disabled={blocked} onClick={() => void confirm()} data-testid="publish-confirm">
+          {busy ? "Working…" : canPublish ? `Publish${p?.next_version ? ` v${p.next_version}` : ""}` : "Request publication"}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }
 
@@ -174,55 +173,53 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
   const shown = result ?? preview.data;
   const movable = (preview.data?.would_migrate ?? 0) > 0;
   return (
-    <div className="modal-backdrop" onClick={onDone}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="migrate-heading" data-testid="migrate-dialog" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === "Escape" && onDone()}>
-        <h2 id="migrate-heading">
-          Published v{version.version}: migrate running instances?
-        </h2>
-        {preview.error && <Notice kind="error">{preview.error}</Notice>}
-        {!shown && !preview.error && <p aria-busy="true">Planning the migration…</p>}
-        {!result && missing.length > 0 && (
-          <fieldset className="migration-mapping" data-testid="migrate-mapping">
-            <legend>States v{version.version} lacks: map them to one of its states</legend>
-            {missing.map((state) => (
-              <label key={state} className="field">
-                <code>{state}</code> →{" "}
-                <select
-                  value={mapping[state] ?? ""}
-                  onChange={(e) => {
-                    const next = { ...mapping };
-                    if (e.target.value) next[state] = e.target.value;
-                    else delete next[state];
-                    setMapping(next);
-                  }}
-                  data-testid={`migrate-map-${state}`}
-                >
-                  <option value="">— leave them on v{from} —</option>
-                  {targets.map((t) => (
-                    <option key={t} value={t}>
-                      {t}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            ))}
-          </fieldset>
-        )}
-        {shown && <MigrationPreview migration={shown} testId={result ? "migrate-result" : "migrate-preview"} />}
-        {!result && shown && <p className="muted small">Each instance moves in a transaction of its own, recorded in its history; refused ones stay on v{from}.</p>}
-        {error && <Notice kind="error" testId="migrate-error">{error}</Notice>}
-        <div className="row modal-actions">
-          <button type="button" onClick={onDone} data-testid="migrate-done">
-            {result ? "Done" : "Not now"}
+    <Modal labelledBy="migrate-heading" testId="migrate-dialog" onClose={onDone} className="wide">
+      <h2 id="migrate-heading">
+        {result ? `Published v${version.version}: running instances migrated` : `Published v${version.version}: migrate running instances?`}
+      </h2>
+      {preview.error && <Notice kind="error">{preview.error}</Notice>}
+      {!shown && !preview.error && <p aria-busy="true">Planning the migration…</p>}
+      {!result && missing.length > 0 && (
+        <fieldset className="migration-mapping" data-testid="migrate-mapping">
+          <legend>States v{version.version} lacks: map them to one of its states</legend>
+          {missing.map((state) => (
+            <label key={state} className="field">
+              <code>{state}</code> →{" "}
+              <select
+                value={mapping[state] ?? ""}
+                onChange={(e) => {
+                  const next = { ...mapping };
+                  if (e.target.value) next[state] = e.target.value;
+                  else delete next[state];
+                  setMapping(next);
+                }}
+                data-testid={`migrate-map-${state}`}
+              >
+                <option value="">— leave them on v{from} —</option>
+                {targets.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {shown && <MigrationPreview migration={shown} testId={result ? "migrate-result" : "migrate-preview"} />}
+      {!result && shown && <p className="muted small">Each instance moves in a transaction of its own, recorded in its history; refused ones stay on v{from}.</p>}
+      {error && <Notice kind="error" testId="migrate-error">{error}</Notice>}
+      <div className="row modal-actions">
+        <button type="button" onClick={onDone} data-testid="migrate-done">
+          {result ? "Done" : "Not now"}
+        </button>
+        {!result && (
+          <button type="button" className="primary" disabled={!movable || busy} onClick={() => void apply()} data-testid="migrate-apply">
+            {busy ? "Migrating…" : `Migrate ${preview.data?.would_migrate ?? 0} to v${version.version}`}
           </button>
-          {!result && (
-            <button type="button" className="primary" disabled={!movable || busy} onClick={() => void apply()} data-testid="migrate-apply">
-              {busy ? "Migrating…" : `Migrate ${preview.data?.would_migrate ?? 0} to v${version.version}`}
-            </button>
-          )}
-        </div>
+        )}
       </div>
-    </div>
+    </Modal>
   );
 }
 

@@ -1,6 +1,6 @@
 // The approvals inbox: requests assigned to me (by my approver roles or my name) with what I need to
 // decide them, a comment, approve or reject; and my past decisions.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { decide, getApproval, listApprovals, myDecisions } from "../api/approvals";
 import { useLiveChanges } from "../api/live";
 import { openPublicationRequests } from "../api/publication";
@@ -19,6 +19,8 @@ export default function InboxPage() {
   const [tab, setTab] = useState<Tab>("pending");
   const [openId, setOpenId] = useState<number | null>(null);
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  /** Where the keyboard goes on after a decision (the decided request's detail is gone): the list of the rest. */
+  const list = useRef<HTMLDivElement>(null);
   const pending = useAsync(() => listApprovals("pending"), [tab]);
   const decisions = useAsync(() => myDecisions(), [tab]);
   const { can } = useSession();
@@ -43,7 +45,7 @@ export default function InboxPage() {
       {message && <Notice kind={message.kind} testId="inbox-message" onClose={() => setMessage(null)}>{message.text}</Notice>}
       {tab === "pending" && (
         <div className="inbox-body">
-          <div className="inbox-list">
+          <div className="inbox-list" ref={list} tabIndex={-1} aria-label="Requests waiting for you" data-testid="inbox-list">
             {pending.error && <Notice kind="error">{pending.error}</Notice>}
             {requests.data && requests.data.length > 0 && (
               <section aria-labelledby="publication-requests-heading" data-testid="publication-requests">
@@ -110,6 +112,7 @@ export default function InboxPage() {
                 onDecided={(text) => {
                   setMessage({ kind: "ok", text });
                   setOpenId(null);
+                  list.current?.focus();
                   pending.reload();
                   decisions.reload();
                 }}

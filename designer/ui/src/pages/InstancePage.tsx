@@ -24,6 +24,9 @@ import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 
+/** Past the diagram's states with one key: the search bar's link to the side (send an event, waiting for). */
+const SKIP_TO_SIDE = { targetId: "instance-side", label: "Skip past the diagram" };
+
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 
 export default function InstancePage({ instanceId }: { instanceId: string }) {
@@ -97,11 +100,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           {version.error && <Notice kind="error">{version.error}</Notice>}
           {definition && (
             <ReactFlowProvider>
-              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} />
+              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} skipTo={SKIP_TO_SIDE} />
             </ReactFlowProvider>
           )}
         </div>
-        <aside className="instance-side">
+        <aside className="instance-side" id={SKIP_TO_SIDE.targetId} tabIndex={-1} aria-label="Send an event, what it waits for, history">
           {can("operate") && !finished && (
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={instance.reload} onError={setError} />
           )}

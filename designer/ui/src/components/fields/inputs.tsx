@@ -11,7 +11,7 @@ interface Common {
   problems?: readonly string[];
 }
 
-export function TextInput(props: Common & { value: string | null | undefined; onChange: (value: string | null) => void; placeholder?: string; list?: string; monospace?: boolean }) {
+export function TextInput(props: Common & { value: string | null | undefined; onChange: (value: string | null) => void; placeholder?: string; list?: string; monospace?: boolean; onFocus?: () => void }) {
   const id = useId();
   return (
     <Field id={id} label={props.label} hint={props.hint} problems={props.problems}>
@@ -25,6 +25,7 @@ export function TextInput(props: Common & { value: string | null | undefined; on
         disabled={props.disabled}
         data-testid={props.testId}
         aria-invalid={props.problems?.length ? true : undefined}
+        onFocus={props.onFocus}
         onChange={(e) => props.onChange(e.target.value === "" ? null : e.target.value)}
       />
     </Field>

@@ -1,8 +1,10 @@
 // Over the canvas' top-left corner: find a state by its id or title and jump to it, and turn the layout's
 // direction (top to bottom, left to right). In the draft editor the search reaches every state of the
 // document, inside parallel branches and map iterators too; one found elsewhere is opened where it is.
-import { useId, useMemo, useState, type FormEvent } from "react";
-import { describeScope, everyState, ROOT, sameScope, type Scope } from "../../model/scope";
+// The query and its matches stay after a jump — Enter (or ▼) goes on to the next match, Shift+Enter (▲) back,
+// the list under the box (↓, or a click in the box) picks any of them — until Escape or ✕ empties the box.
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { describeScope, everyState, ROOT, sameScope, scopePointer, type Scope } from "../../model/scope";
 import type { Workflow } from "../../model/workflow";
 import { setLayoutDirection, type Direction } from "../layoutDirection";
 
@@ -14,83 +16,218 @@ export interface SearchTarget {
   label: string;
 }
 
+/** What is in the search box, and the match last jumped to (kept by the editor across canvases, so a jump into
+ * a branch — a new canvas — keeps the query; `refocus`: the box had the focus when it jumped, so the new
+ * canvas' box takes it). */
+export interface SearchQuery {
+  text: string;
+  current: string | null;
+  refocus?: boolean;
+}
+
+export const EMPTY_QUERY: SearchQuery = { text: "", current: null };
+/** The list shows this many matches at most; more are counted, and narrowed by typing more. */
+const LISTED = 60;
+
 export interface CanvasBarProps {
   targets: readonly SearchTarget[];
   direction: Direction;
   onJump: (target: SearchTarget) => void;
+  /** The query, when the page keeps it beyond this canvas (else the bar keeps its own). */
+  query?: SearchQuery;
+  onQuery?: (query: SearchQuery) => void;
+  /** The machine on the canvas (a new search prefers its states). */
+  here?: Scope;
+  /** A link past the diagram for keyboard users (to the inspector, say): the id of the element it focuses. */
+  skipTo?: { targetId: string; label: string };
 }
 
-/** What the search reaches: the states of the machine on the canvas first, then (given the whole document
- * and where the canvas is in it) every other state of the document, each labelled with where it is. */
+/** What the search reaches, in the document's order: the states of the machine on the canvas, and (given the
+ * whole document and where the canvas is in it) every other state of the document, labelled with where it is. */
 export function searchTargets(machine: Workflow, everywhere?: { root: Workflow; scope: Scope }): SearchTarget[] {
   const here = everywhere?.scope ?? ROOT;
   const plain = (id: string, title: string) => (title && title !== id ? `${title} (${id})` : id);
-  const targets: SearchTarget[] = Object.entries(machine.states).map(([id, s]) => ({ id, scope: here, title: s.title ?? "", label: plain(id, s.title ?? "") }));
-  if (!everywhere) return targets;
-  for (const placed of everyState(everywhere.root)) {
-    if (sameScope(placed.scope, here)) continue;
-    const where = placed.scope.length === 0 ? "top level" : describeScope(everywhere.root, placed.scope);
+  if (!everywhere) return Object.entries(machine.states).map(([id, s]) => ({ id, scope: here, title: s.title ?? "", label: plain(id, s.title ?? "") }));
+  return everyState(everywhere.root).map((placed) => {
     const title = placed.state.title ?? "";
-    targets.push({ id: placed.id, scope: placed.scope, title, label: `${plain(placed.id, title)} — in ${where}` });
-  }
-  return targets;
+    if (sameScope(placed.scope, here)) return { id: placed.id, scope: here, title, label: plain(placed.id, title) };
+    const where = placed.scope.length === 0 ? "top level" : describeScope(everywhere.root, placed.scope);
+    return { id: placed.id, scope: placed.scope, title, label: `${plain(placed.id, title)} — in ${where}` };
+  });
 }
 
-/** The state a search names: its id or title exactly, else the first whose id or title contains it (the
- * machine on the canvas is searched before the rest, as the targets come in that order). */
-export function findState(targets: readonly SearchTarget[], text: string): SearchTarget | null {
+export const targetKey = (t: SearchTarget) => `${scopePointer(t.scope)}#${t.id}`;
+
+/** The states whose id or title contains the text (any case), in the targets' order. */
+export function matchesOf(targets: readonly SearchTarget[], text: string): SearchTarget[] {
   const wanted = text.trim().toLowerCase();
-  if (!wanted) return null;
-  const exact = targets.find((t) => t.id.toLowerCase() === wanted || t.title.toLowerCase() === wanted);
-  if (exact) return exact;
-  return targets.find((t) => t.id.toLowerCase().includes(wanted) || t.title.toLowerCase().includes(wanted)) ?? null;
+  if (!wanted) return [];
+  return targets.filter((t) => t.id.toLowerCase().includes(wanted) || t.title.toLowerCase().includes(wanted));
 }
 
-export default function CanvasBar({ targets, direction, onJump }: CanvasBarProps) {
+/** The first state a new search goes to: its id or title exactly, else the first match on the canvas shown,
+ * else the first match anywhere. */
+export function findState(targets: readonly SearchTarget[], text: string, here: Scope = ROOT): SearchTarget | null {
+  const wanted = text.trim().toLowerCase();
+  const matches = matchesOf(targets, text);
+  return (
+    matches.find((t) => t.id.toLowerCase() === wanted || t.title.toLowerCase() === wanted) ??
+    matches.find((t) => sameScope(t.scope, here)) ??
+    matches[0] ??
+    null
+  );
+}
+
+export default function CanvasBar({ targets, direction, onJump, query: kept, onQuery, here = ROOT, skipTo }: CanvasBarProps) {
   const listId = useId();
-  const [text, setText] = useState("");
-  const [missing, setMissing] = useState(false);
-  const options = useMemo(() => targets.map((t, i) => ({ key: `${i}`, label: t.label, target: t })), [targets]);
-  const jump = (value: string) => {
-    // A pick from the list arrives as its label ("Title (id) — in review › legal"): take that state.
-    const picked = options.find((o) => o.label === value)?.target;
-    const found = picked ?? findState(targets, value);
-    setMissing(found === null);
-    if (found) onJump(found);
+  const input = useRef<HTMLInputElement>(null);
+  const [own, setOwn] = useState<SearchQuery>(EMPTY_QUERY);
+  const query = kept ?? own;
+  const setQuery = onQuery ?? setOwn;
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const matches = useMemo(() => matchesOf(targets, query.text), [targets, query.text]);
+  const listed = matches.slice(0, LISTED);
+  const at = query.current === null ? -1 : matches.findIndex((t) => targetKey(t) === query.current);
+
+  // A jump from the box into another machine draws a new canvas, and this bar with it: the box keeps the focus.
+  useEffect(() => {
+    if (query.refocus) input.current?.focus();
+  }, []);
+
+  const jump = (target: SearchTarget) => {
+    setQuery({ text: query.text, current: targetKey(target), refocus: document.activeElement === input.current });
+    setOpen(false);
+    setActive(-1);
+    onJump(target);
   };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    jump(text);
+  const step = (by: 1 | -1) => {
+    if (matches.length === 0) return;
+    if (at < 0) {
+      const first = by === 1 ? findState(targets, query.text, here) : null;
+      jump(first ?? matches[matches.length - 1]!);
+    } else {
+      jump(matches[(at + by + matches.length) % matches.length]!);
+    }
   };
+  const clear = () => {
+    setQuery(EMPTY_QUERY);
+    setOpen(false);
+    setActive(-1);
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (open && active >= 0 && listed[active]) jump(listed[active]);
+      else step(event.shiftKey ? -1 : 1);
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (listed.length === 0) return;
+      const down = event.key === "ArrowDown";
+      if (!open) {
+        setOpen(true);
+        setActive(at >= 0 && at < listed.length ? at : down ? 0 : listed.length - 1);
+      } else {
+        setActive((i) => Math.min(listed.length - 1, Math.max(0, i + (down ? 1 : -1))));
+      }
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      if (open) setOpen(false);
+      else clear();
+    }
+  };
+  const activeId = open && active >= 0 ? `${listId}-${active}` : undefined;
+  useEffect(() => {
+    if (activeId) document.getElementById(activeId)?.scrollIntoView({ block: "nearest" });
+  }, [activeId]);
+
+  const missing = query.text.trim() !== "" && matches.length === 0;
+  const count = matches.length === 0 ? "" : at >= 0 ? `${at + 1} of ${matches.length}` : `${matches.length} found`;
   const choose = (next: Direction) => setLayoutDirection(next);
   return (
     <div className="canvas-bar" data-testid="canvas-bar">
-      <form role="search" onSubmit={submit} className="canvas-search">
-        <input
-          type="search"
-          list={listId}
-          value={text}
-          placeholder="Find a state…"
-          aria-label="Find a state by id or title"
-          aria-invalid={missing || undefined}
-          data-testid="canvas-search"
-          onChange={(e) => {
-            setText(e.target.value);
-            setMissing(false);
-            if (options.some((o) => o.label === e.target.value)) jump(e.target.value);
-          }}
-        />
-        <datalist id={listId}>
-          {options.map((o) => (
-            <option key={o.key} value={o.label} />
-          ))}
-        </datalist>
-        {missing && (
+      <div role="search" className="canvas-search">
+        <div className="canvas-search-box">
+          <input
+            ref={input}
+            type="search"
+            role="combobox"
+            value={query.text}
+            placeholder="Find a state…"
+            aria-label="Find a state by id or title"
+            aria-invalid={missing || undefined}
+            aria-expanded={open && listed.length > 0}
+            aria-controls={listId}
+            aria-autocomplete="list"
+            aria-activedescendant={activeId}
+            autoComplete="off"
+            data-testid="canvas-search"
+            onChange={(e) => {
+              setQuery({ text: e.target.value, current: null });
+              setOpen(e.target.value.trim() !== "");
+              setActive(-1);
+            }}
+            onClick={() => query.text.trim() && setOpen(true)}
+            onKeyDown={onKeyDown}
+            onBlur={() => {
+              setOpen(false);
+              if (query.refocus) setQuery({ ...query, refocus: false });
+            }}
+          />
+          {open && listed.length > 0 && (
+            <ul id={listId} role="listbox" aria-label="Matching states" className="canvas-search-list" data-testid="canvas-search-list">
+              {listed.map((t, i) => (
+                <li
+                  key={targetKey(t)}
+                  id={`${listId}-${i}`}
+                  role="option"
+                  aria-selected={i === active}
+                  className={targetKey(t) === query.current ? "current" : undefined}
+                  data-testid="canvas-search-option"
+                  data-state={t.id}
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => jump(t)}
+                >
+                  {t.label}
+                </li>
+              ))}
+              {matches.length > listed.length && <li className="muted small" aria-disabled="true">{matches.length - listed.length} more: type more to narrow the list</li>}
+            </ul>
+          )}
+        </div>
+        {missing ? (
           <span className="canvas-search-missing" role="status" data-testid="canvas-search-missing">
             no such state
           </span>
+        ) : (
+          <span className="canvas-search-count muted" role="status" data-testid="canvas-search-count">
+            {count}
+          </span>
         )}
-      </form>
+        {matches.length > 1 && (
+          <span className="canvas-search-steps">
+            <button type="button" aria-label="Previous match (Shift+Enter)" title="Previous match (Shift+Enter)" data-testid="canvas-search-previous" onClick={() => step(-1)}>
+              ▲
+            </button>
+            <button type="button" aria-label="Next match (Enter)" title="Next match (Enter)" data-testid="canvas-search-next" onClick={() => step(1)}>
+              ▼
+            </button>
+          </span>
+        )}
+        {skipTo && (
+          <a
+            className="skip-inline"
+            href={`#${skipTo.targetId}`}
+            data-testid="skip-diagram"
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById(skipTo.targetId)?.focus();
+            }}
+          >
+            {skipTo.label}
+          </a>
+        )}
+      </div>
       <div className="canvas-direction" role="group" aria-label="Layout direction">
         <button type="button" aria-pressed={direction === "TB"} data-testid="direction-tb" title="Lay the flow out top to bottom" onClick={() => choose("TB")}>
           ↓ Top-down

@@ -5,7 +5,6 @@ import {
   Background,
   ControlButton,
   Controls,
-  Panel,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -21,7 +20,7 @@ import { layOutFlow } from "../autoLayout";
 import { useLayoutDirection } from "../layoutDirection";
 import { isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
-import { sameScope, type Scope } from "../../model/scope";
+import { ROOT, sameScope, type Scope } from "../../model/scope";
 import { NO_MARKS } from "../marks";
 import type { Selection } from "../selection";
 import { sameSelection, transitionIndexOfEdge } from "../selection";
@@ -29,7 +28,7 @@ import { LOOKS, lookOf } from "../stateStyle";
 import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
 import TransitionEdgeView from "./TransitionEdgeView";
-import CanvasBar, { searchTargets, type SearchTarget } from "./CanvasBar";
+import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
 import { FIT_EVENT, readableViewport, type Insets } from "./readableFit";
@@ -76,11 +75,16 @@ export interface FlowCanvasProps {
   everywhere?: { root: Workflow; scope: Scope };
   /** The search found a state in another machine of the document (`everywhere`): show it there. */
   onFindElsewhere?: (scope: Scope, stateId: string) => void;
+  /** The search's query, kept by the page across canvases (a jump into a branch draws a new one). */
+  search?: SearchQuery;
+  onSearch?: (query: SearchQuery) => void;
+  /** A link past the diagram for keyboard users, beside the search. */
+  skipTo?: { targetId: string; label: string };
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -283,6 +287,10 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const layoutState = !placed ? "pending" : needsLayout(workflow) && isInterimLayout(suggestedLayout) ? "interim" : "ready";
   return (
     <div className="flow-canvas" ref={pane} data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
+      {/* Before the diagram in the page, so the keyboard reaches the search before the states. */}
+      <div className="canvas-bar-slot">
+        <CanvasBar targets={targets} direction={direction} onJump={jumpTo} query={search} onQuery={onSearch} here={everywhere?.scope ?? ROOT} skipTo={skipTo} />
+      </div>
       <ReactFlow<CanvasNode, TransitionEdge>
         nodes={nodes}
         edges={edges}
@@ -297,6 +305,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         nodesDraggable={editable}
         nodesConnectable={editable}
         elementsSelectable
+        edgesFocusable={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
@@ -311,9 +320,6 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1} />
-        <Panel position="top-left">
-          <CanvasBar targets={targets} direction={direction} onJump={jumpTo} />
-        </Panel>
         {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
         <Controls showInteractive={false} showFitView={false}>
           <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">

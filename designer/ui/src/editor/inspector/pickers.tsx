@@ -1,23 +1,58 @@
 // Pick, don't type: the action, agent and subflow fields choose from what the server has — the registered
 // action handlers (with the input and output the deployed flows give them), the deployed agents with their
-// policies, the deployed workflows. Where the server knows no handlers, the action is typed as before.
-import { useEffect, useState } from "react";
-import { loadCatalog, type ActionEntry, type ActionUse, type AgentEntry, type PickerCatalog } from "../../api/catalog";
+// policies, the deployed workflows. Where the server knows no handlers, the action is typed as before. While the
+// lists cannot be loaded (the server unreachable, restarting), the field is typed too, says why, and the lists
+// are asked for again by themselves — every few seconds, when the window gets the focus back or the browser is
+// online again, and when the field is entered — so the picker comes back once the server answers.
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { catalogState, requestCatalog, subscribeCatalog, type ActionEntry, type ActionUse, type AgentEntry, type CatalogState } from "../../api/catalog";
 import { SelectInput, TextInput } from "../../components/fields/inputs";
 
-/** The catalog once loaded (null meanwhile, or when it cannot be had: the fields fall back to text). */
-export function usePickerCatalog(): PickerCatalog | null {
-  const [catalog, setCatalog] = useState<PickerCatalog | null>(null);
+const RETRY_MS = 5000;
+
+/** The catalog's state for the pickers, loaded on first use and asked for again while it cannot be had. */
+export function usePickerCatalog(): CatalogState {
+  const current = useSyncExternalStore(subscribeCatalog, catalogState);
   useEffect(() => {
-    let live = true;
-    loadCatalog()
-      .then((c) => live && setCatalog(c))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
+    void requestCatalog();
   }, []);
-  return catalog;
+  const failed = current.error !== null && current.catalog === null;
+  useEffect(() => {
+    if (!failed) return;
+    const again = () => void requestCatalog();
+    const every = window.setInterval(again, RETRY_MS);
+    window.addEventListener("focus", again);
+    window.addEventListener("online", again);
+    return () => {
+      window.clearInterval(every);
+      window.removeEventListener("focus", again);
+      window.removeEventListener("online", again);
+    };
+  }, [failed]);
+  return current;
+}
+
+/** Entering a field typed by hand asks for the lists again: not loaded yet, failed, or empty when last asked. */
+const askAgain = () => void requestCatalog(catalogState().catalog !== null);
+
+/** Under a picker typed by hand because its list is not here: loading, or why it cannot be had, with a retry. */
+function Unlisted({ what, state }: { what: string; state: CatalogState }) {
+  if (state.catalog) return null;
+  if (state.error === null) {
+    return (
+      <p className="field-hint" data-testid="catalog-loading">
+        Loading the {what}…
+      </p>
+    );
+  }
+  return (
+    <div className="field-hint catalog-unavailable" role="status" data-testid="catalog-unavailable">
+      The {what} cannot be loaded: {state.error} Type the name meanwhile; the list comes back by itself once the server answers.{" "}
+      <button type="button" className="link" disabled={state.loading} onClick={() => void requestCatalog()} data-testid="catalog-retry">
+        {state.loading ? "Trying…" : "Try again now"}
+      </button>
+    </div>
+  );
 }
 
 interface PickerProps {
@@ -38,11 +73,17 @@ function describeShape(entry: ActionEntry, use: ActionUse | undefined): string {
   return `As ${useName(use)} runs it: input ${input.length ? input.join(", ") : "none"}; result stored under ${use.output ?? "nothing"}.${others}`;
 }
 
-export function ActionPicker(props: PickerProps & { catalog: PickerCatalog | null; onUseShape: (input: Record<string, string>, output: string | null, agent: string | null) => void; canUseShape: boolean }) {
+export function ActionPicker(props: PickerProps & { catalog: CatalogState; onUseShape: (input: Record<string, string>, output: string | null, agent: string | null) => void; canUseShape: boolean }) {
   const [source, setSource] = useState<string | null>(null);
-  const actions = props.catalog?.actions ?? [];
+  const actions = props.catalog.catalog?.actions ?? [];
   if (actions.length === 0) {
-    return <TextInput label="Action" testId="field-action" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The handler the host application registered, e.g. extract_lead." onChange={props.onChange} />;
+    const hint = props.catalog.catalog ? "The server has no registered handlers to choose from: type the handler's name, e.g. extract_lead." : "The handler the host application registered, e.g. extract_lead.";
+    return (
+      <>
+        <TextInput label="Action" testId="field-action" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint={hint} onChange={props.onChange} onFocus={askAgain} />
+        <Unlisted what="registered actions and agents" state={props.catalog} />
+      </>
+    );
   }
   const chosen = actions.find((a) => a.name === props.value);
   const uses = chosen?.uses ?? [];
@@ -93,10 +134,10 @@ function policySummary(agent: AgentEntry): string {
   return `${agent.name}, ${agent.level.replace("_", " ")}${parts.length ? ` — ${parts.join(" · ")}` : ""}.`;
 }
 
-export function AgentPicker(props: PickerProps & { catalog: PickerCatalog | null; action: string | null | undefined }) {
-  const agents = props.catalog?.agents ?? [];
+export function AgentPicker(props: PickerProps & { catalog: CatalogState; action: string | null | undefined }) {
+  const agents = props.catalog.catalog?.agents ?? [];
   if (agents.length === 0) {
-    return <TextInput label="Agent" testId="field-agent" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The agent performing the action (optional)." onChange={props.onChange} />;
+    return <TextInput label="Agent" testId="field-agent" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The agent performing the action (optional)." onChange={props.onChange} onFocus={askAgain} />;
   }
   const chosen = agents.find((a) => a.id === props.value);
   const performs = (a: AgentEntry) => Boolean(props.action && a.actions.includes(props.action));
@@ -116,10 +157,15 @@ export function AgentPicker(props: PickerProps & { catalog: PickerCatalog | null
   );
 }
 
-export function WorkflowPicker(props: PickerProps & { catalog: PickerCatalog | null }) {
-  const workflows = props.catalog?.workflows ?? [];
+export function WorkflowPicker(props: PickerProps & { catalog: CatalogState }) {
+  const workflows = props.catalog.catalog?.workflows ?? [];
   if (workflows.length === 0) {
-    return <TextInput label="Workflow" testId="field-workflow" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The id of the child workflow." onChange={props.onChange} />;
+    return (
+      <>
+        <TextInput label="Workflow" testId="field-workflow" monospace value={props.value} disabled={props.disabled} problems={props.problems} hint="The id of the child workflow." onChange={props.onChange} onFocus={askAgain} />
+        <Unlisted what="deployed workflows" state={props.catalog} />
+      </>
+    );
   }
   const chosen = workflows.find((w) => w.id === props.value);
   return (
