@@ -7,7 +7,9 @@ version M's schema (each problem with its JSON pointer), what becomes of each pi
 version M or cancelled), and, when moving it would not be safe, `refused` with the reason.
 
 Two ways to move an instance:
-- **carried**: its state exists in version M with the same definition (and no mapping moves it). Its open work
+- **carried**: its state exists in version M with the same definition (and no mapping moves it) — the same but
+  for its words for people: a title or description (its own, or of the states and transitions inside it) that
+  changed leaves it carried. Its open work
   is kept as it is — the timers keep their due times, the approval keeps its decisions, the event wait its key.
 - **entered**: its state is mapped to another state, or its definition changed. What was open is cancelled and
   the state is entered afresh in version M, as on arrival: its policies are checked and its work starts (the
@@ -26,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+
+from pydantic import BaseModel
 
 from engine.definition import MapState, State, WaitState
 from engine.errors import InvalidInput
@@ -127,8 +131,26 @@ def check_mapping(mapping: Mapping[str, str], old: CompiledWorkflow, new: Compil
     return problems
 
 
+_FOR_PEOPLE = frozenset({"title", "description"})
+
+
+def _meaning(value: Any) -> Any:
+    """What a part of a definition does: its fields at every depth of the model, without the words for people
+    (`title`, `description`) — the JSON values it holds (schemas, constants) kept whole, so a schema property
+    named `title` still counts."""
+    if isinstance(value, BaseModel):
+        return (type(value).__name__, {name: _meaning(getattr(value, name)) for name in type(value).model_fields
+                                       if name not in _FOR_PEOPLE})
+    if isinstance(value, list | tuple):
+        return [_meaning(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _meaning(item) for key, item in value.items()}
+    return value
+
+
 def _same(a: State | None, b: State | None) -> bool:
-    return a is not None and b is not None and a.model_dump(mode="json") == b.model_dump(mode="json")
+    """Whether two versions of a state do the same (a changed title or description does not count)."""
+    return a is not None and b is not None and _meaning(a) == _meaning(b)
 
 
 def _context_problems(new: CompiledWorkflow, context: dict[str, Any]) -> tuple[str, ...]:

@@ -87,6 +87,30 @@ def test_an_unchanged_approval_is_carried_and_answers_under_the_new_version(engi
     assert_consistent(engine, waiting)
 
 
+def test_a_state_retitled_keeps_its_approval_and_its_decisions(engine: Engine) -> None:
+    """Only the words for people changed (the approval's title and description, a transition's description):
+    the approval is carried with the decision already taken, not cancelled and opened afresh."""
+    def quorum(version: int, **words: str) -> Workflow:
+        review = {"type": "approval", "approvers": {"roles": ["finance"]}, "quorum": 2, "timeout": "PT48H", **words}
+        return workflow({"review": review, "paid": final(), "refused": final("failure")},
+                        [edge("review", "paid", "approve", **({"description": words["title"]} if words else {})),
+                         edge("review", "refused", "reject"), edge("review", "refused", "timeout")],
+                        id="quorum", version=version)
+
+    engine.deploy(quorum(1))
+    waiting = engine.start("quorum", {}).id
+    engine.approve(waiting, actor="fiona", roles=["finance"])  # one of the two decisions
+    engine.deploy(quorum(2, title="Finance sign-off", description="Two people of finance approve the claim."))
+
+    plan = _plans(engine.migration_preview("quorum", 1, 2))[waiting]
+    assert (plan["state_change"], plan["entry"], plan["refused"]) == ("kept", "carried", None)
+    assert {(p["kind"], p["outcome"]) for p in plan["pending"]} == {("approval", "carried"), ("timer", "carried")}
+    assert engine.migrate("quorum", 1, 2).migrated == (waiting,)
+    after = engine.approve(waiting, actor="omar", roles=["finance"])  # the second decision completes the quorum
+    assert (after.state, after.status, after.workflow_version) == ("paid", "succeeded", 2)
+    assert_consistent(engine, waiting)
+
+
 def test_a_carried_timer_fires_at_its_old_due_time(engine: Engine, clock: ManualClock) -> None:
     engine.deploy(_claim(1))
     waiting = _start(engine, "review")
