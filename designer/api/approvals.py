@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.approval_decisions import decide, visible_approval
 from designer.schemas.approvals import ApprovalDetail, ApprovalSummary, DecisionCreate, DecisionRead
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
@@ -68,6 +69,7 @@ def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecord
 class ApprovalController(Controller):
     path = "/api/approvals"
     tags = ("approvals",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/", summary="My inbox: requests assigned to my approver roles or to me", sync_to_thread=True)
     def inbox(
