@@ -10,14 +10,17 @@ import logging
 import threading
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 import designer.executors  # noqa: F401 - provides the agent system's executors to the engine
 from designer._services import Services
-from engine.errors import StatewrightError
+from designer.store.refusals import database_refusal
+from engine.errors import StatewrightError, StorageError
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
 from engine.runtime.handler_loading import choose_handlers, load_chosen_handlers
 
-__all__ = ["Lifecycle", "Workers", "deploy_definitions", "register_shipped_handlers"]
+__all__ = ["Lifecycle", "Workers", "deploy_definitions", "housekeeping", "register_shipped_handlers"]
 
 _log = logging.getLogger("statewright.designer")
 
@@ -59,6 +62,20 @@ def register_shipped_handlers(engine: Engine, executor: str | None = None) -> bo
     if note is not None:
         _log.warning("%s", note)
     return note is None
+
+
+def housekeeping(services: Services) -> None:
+    """Forget expired sessions and old login attempts: the first write of a start-up, so a database the designer
+    cannot write to (read-only, locked past the busy timeout, full, one of its tables missing) is found here —
+    a `StorageError` naming the database (its password hidden) and the reason in one line."""
+    try:
+        services.accounts.housekeeping()
+    except SQLAlchemyError as exc:
+        reason = database_refusal(exc)
+        if reason is None:
+            raise
+        url = services.database.url.render_as_string(hide_password=True)
+        raise StorageError(f"cannot write to the database {url}: {reason}") from exc
 
 
 class Workers:
@@ -103,7 +120,7 @@ class Lifecycle:
 
     def startup(self) -> None:
         settings = self.services.settings
-        self.services.accounts.housekeeping()
+        housekeeping(self.services)
         if settings.deploy_shipped:
             from definitions import WORKFLOWS_DIR  # noqa: PLC0415
 

@@ -12,9 +12,11 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import SQLAlchemyError
 
 from designer.errors import LoginThrottled
-from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError
+from designer.store.refusals import database_refusal
+from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError, StorageError
 
 __all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "exception_handlers", "problem_response"]
 
@@ -140,10 +142,21 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
     )
 
 
+def _database(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[dict[str, Any]]:
+    """An error of the designer's own tables (accounts, sessions, tokens, drafts, publication requests), which
+    run on SQLAlchemy: the database refusing the work is a 503 with its reason, as the engine's `StorageError`
+    is; anything else is a bug (500)."""
+    reason = database_refusal(exc)
+    if reason is None:
+        return _unexpected(request, exc)
+    return _statewright(request, StorageError(f"the database refused: {reason}"))
+
+
 def exception_handlers() -> ExceptionHandlersMap:
     return {
         StatewrightError: _statewright,
         ValidationException: _validation,
         HTTPException: _http,
+        SQLAlchemyError: _database,
         Exception: _unexpected,
     }

@@ -10,7 +10,7 @@ import uvicorn
 from rich.table import Table
 
 from definitions import WORKFLOWS_DIR
-from designer._lifecycle import deploy_definitions
+from designer._lifecycle import deploy_definitions, housekeeping
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
@@ -79,6 +79,9 @@ def serve(
         fail(str(exc), ExitCode.UNREADABLE)
     url = f"http://{host}:{port}/"
     try:
+        # the start-up's first write, before uvicorn: a database it cannot write to is one line (StorageError,
+        # exit 1), not uvicorn's traceback of the failed lifespan (the lifespan does it again: two DELETEs)
+        housekeeping(services)
         if demo:
             deploy_definitions(services.engine, [WORKFLOWS_DIR])
             _show(seed_demo(services), url)

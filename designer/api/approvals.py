@@ -10,10 +10,11 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.approval_decisions import decide, visible_approval
 from designer.schemas.approvals import ApprovalDetail, ApprovalSummary, DecisionCreate, DecisionRead
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
-from designer.schemas.pagination import Page, PageParams
+from designer.schemas.pagination import DEFAULT_LIMIT, Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
@@ -22,10 +23,13 @@ from engine.errors import DefinitionNotFound
 from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
+from engine.runtime.views import InstanceView
 
 __all__ = ["ApprovalController"]
 
 ApprovalId = Annotated[int, PathParameter(ge=1, le=2**62, description="The approval's id.")]
+# The transitions a request's detail shows: the latest, as many as a page of GET /api/instances/{id}/history
+RECENT_HISTORY = DEFAULT_LIMIT
 
 
 def _workflow(catalog: DefinitionCatalog, workflow_id: str, version: int) -> Workflow | None:
@@ -52,6 +56,13 @@ def _summaries(engine: Engine, catalog: DefinitionCatalog, found: list[ApprovalR
     ]
 
 
+def _recent_history(engine: Engine, instance: InstanceView) -> list[HistoryEntryRead]:
+    """The instance's last `RECENT_HISTORY` transitions, oldest first — only those rows are read, however long
+    its history (its version is the seq of its last transition: seqs run 1, 2, … without a gap)."""
+    after = max(0, instance.version - RECENT_HISTORY)
+    return [HistoryEntryRead.of(e) for e in engine.history(instance.id, after_seq=after, limit=RECENT_HISTORY)]
+
+
 def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecordView) -> ApprovalDetail:
     instance = engine.get(approval.instance_id)
     workflow = _workflow(catalog, instance.workflow_id, instance.workflow_version)
@@ -61,13 +72,14 @@ def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecord
         description=None if state is None else state.description,
         context=instance.context,
         instance=InstanceSummary.of(instance),
-        history=[HistoryEntryRead.of(e) for e in engine.history(instance.id)],
+        history=_recent_history(engine, instance),
     )
 
 
 class ApprovalController(Controller):
     path = "/api/approvals"
     tags = ("approvals",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/", summary="My inbox: requests assigned to my approver roles or to me", sync_to_thread=True)
     def inbox(

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.schemas.accounts import LoginRequest, MeRead, TokenCreate, TokenIssuedRead, TokenRead
 from designer.schemas.pagination import Page, PageParams
 from designer.security.accounts import AccountService
@@ -37,6 +38,7 @@ def _cookies(
 class AuthController(Controller):
     path = "/api/auth"
     tags = ("auth",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @post(
         "/login",

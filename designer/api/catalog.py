@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.pickers import action_entries, agent_entries, workflow_entries
 from designer.schemas.catalog import ActionEntry, AgentEntry, WorkflowEntry
 from engine.definition.schema import workflow_json_schema
@@ -20,6 +21,7 @@ __all__ = ["CatalogController"]
 class CatalogController(Controller):
     path = "/api/catalog"
     tags = ("catalog",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/actions", summary="The registered action handlers, with the shape deployed tasks give them",
          sync_to_thread=True)

@@ -8,6 +8,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.highlighting import instance_highlight, tenant_instance
@@ -33,6 +34,7 @@ OptionalVersion = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647, d
 class DefinitionController(Controller):
     path = "/api/definitions"
     tags = ("definitions",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/", summary="Deployed definitions (their latest versions)", sync_to_thread=True)
     def list_definitions(

@@ -10,6 +10,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.draft_identity import refuse_taken_id, untouched_draft
@@ -43,6 +44,7 @@ def load_draft(drafts: NamedDependency[DraftStore], draft_id: str) -> DraftRow:
 class DraftController(Controller):
     path = "/api/drafts"
     tags = ("drafts",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/", summary="Drafts, latest saved first", sync_to_thread=True)
     def list_drafts(

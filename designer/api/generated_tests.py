@@ -14,6 +14,7 @@ from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from engine.read_models.definitions import DefinitionCatalog
 from engine.testgen.coverage import CoverageMode
 from engine.testgen.generation import generate_tests
@@ -26,6 +27,7 @@ ZIP = "application/zip"
 class GeneratedTestsController(Controller):
     path = "/api/definitions"
     tags = ("definitions",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/{workflow_id:str}/versions/{version:int}/tests", sync_to_thread=True, media_type=ZIP,
          summary="Generated pytest tests for a version (a zip with the flow's JSON)",

@@ -8,6 +8,8 @@ from importlib.metadata import PackageNotFoundError, version
 from litestar import get
 from pydantic import BaseModel
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
+
 __all__ = ["Health", "health"]
 
 
@@ -24,6 +26,7 @@ class Health(BaseModel):
     version: str
 
 
-@get("/api/health", opt={"exclude_from_auth": True}, tags=["health"], security=[], sync_to_thread=False)
+@get("/api/health", opt={"exclude_from_auth": True}, tags=["health"], security=[], sync_to_thread=False,
+     middleware=[refuse_undeclared_query_parameters])
 def health() -> Health:
     return Health(status="ok", version=_version())

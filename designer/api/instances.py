@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from designer._request_checks import refuse_unknown_query_parameters
 from designer._tenant_instances import Reply, TenantInstances, wants_minimal
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
 from designer.schemas.moments import moment_parameter, parse_moment
@@ -104,11 +105,13 @@ class InstanceController(Controller):
         found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
         return page.page([InstanceSummary.of(r) for r in found], total)
 
-    @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True)
+    @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True,
+         middleware=[refuse_undeclared_query_parameters])
     def get_instance(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
         return instances.detail(instances.own(instance_id))
 
-    @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True)
+    @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True,
+         middleware=[refuse_undeclared_query_parameters])
     def history(
         self, instance_id: InstanceId, instances: NamedDependency[TenantInstances], page: NamedDependency[PageParams]
     ) -> Page[HistoryEntryRead]:

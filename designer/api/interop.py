@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.schemas.interop import ImportBody, ImportReport, InteropFormat
 from engine.errors import InvalidDefinition
@@ -26,6 +27,7 @@ _MEDIA = {"asl": ("application/json", "asl.json"), "xstate": ("application/json"
 class InteropController(Controller):
     path = "/api"
     tags = ("interop",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @post("/import/{format:str}", status_code=HTTP_200_OK, summary="Import an ASL, SCXML or XState document",
           sync_to_thread=True)

@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 from pydantic import BaseModel
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
 from designer.schemas.moments import moment_parameter, parse_moment
 from designer.security.principal import Principal
@@ -41,6 +42,7 @@ OneWorkflow = Annotated[str | None, QueryParameter(max_length=128, pattern=IDENT
 class MetricsController(Controller):
     path = "/api/metrics"
     tags = ("metrics",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get(
         "/", summary="Metrics per workflow and overall over a window (default: the last 24 hours)", sync_to_thread=True
@@ -93,6 +95,7 @@ def _window(since: str | None, until: str | None) -> tuple[float, float]:
     summary="Prometheus text format (my tenant, the last 24 hours)",
     media_type=PROMETHEUS_MEDIA_TYPE,
     sync_to_thread=True,
+    middleware=[refuse_undeclared_query_parameters],
 )
 def prometheus_metrics(me: NamedDependency[Principal], database: NamedDependency[sa.Engine]) -> Response[str]:
     end = time.time()

@@ -11,6 +11,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.api.drafts import load_draft
 from designer.checking import Checker
 from designer.errors import NotFound
@@ -60,6 +61,7 @@ async def _each_state_mapped_once(request: Request[Any, Any, Any]) -> None:
 class MigrationController(Controller):
     path = "/api"
     tags = ("migration",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/definitions/{workflow_id:str}/migration", summary="What migrating the running instances of one "
          "version to another would do (nothing changes)", sync_to_thread=True)

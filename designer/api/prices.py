@@ -15,6 +15,7 @@ from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 from pydantic import BaseModel, ConfigDict, Field
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.errors import Forbidden, NotFound
 from designer.security.guards import requires
 from designer.security.principal import Principal
@@ -72,6 +73,7 @@ def _may_change(me: Principal, settings: Settings) -> None:
 class PriceController(Controller):
     path = "/api/prices"
     tags = ("prices",)
+    middleware = (refuse_undeclared_query_parameters,)
     opt = requires("admin")
 
     @get("/", summary="The model prices set in the database", sync_to_thread=True)

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.api.drafts import load_draft
 from designer.checking import Checker
 from designer.errors import NotFound
@@ -30,6 +31,7 @@ DraftId = Annotated[str, PathParameter(max_length=64, description="The draft's i
 class PublicationController(Controller):
     path = "/api"
     tags = ("drafts",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @get("/drafts/{draft_id:str}/publication", summary="What publishing the draft would change", sync_to_thread=True)
     def preview(

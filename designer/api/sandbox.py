@@ -15,6 +15,7 @@ from litestar.params import PathParameter
 from pydantic import BaseModel, Field
 
 from agents.tools.sandbox.queries import SANDBOX_COLLECTIONS, UnknownCollection, count_sandbox_rows, list_sandbox_rows
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.errors import NotFound
 from designer.schemas.pagination import PageParams
 from designer.security.guards import requires
@@ -56,6 +57,7 @@ class SandboxRecords(BaseModel):
 class SandboxController(Controller):
     path = "/api/sandbox"
     tags = ("sandbox",)
+    middleware = (refuse_undeclared_query_parameters,)
     opt = requires("read")
 
     @get(

@@ -11,6 +11,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.live import ChangeFeed
 from designer.security.principal import Principal
 
@@ -36,6 +37,7 @@ async def _notices(feed: ChangeFeed, tenant: str) -> AsyncIterator[ServerSentEve
     summary="Change notices (text/event-stream): `change` events naming instances, approvals or publications",
     tags=["live"],
     media_type="text/event-stream",
+    middleware=[refuse_undeclared_query_parameters],
 )
 async def stream(me: NamedDependency[Principal], feed: NamedDependency[ChangeFeed]) -> ServerSentEvent:
     return ServerSentEvent(_notices(feed, me.tenant))

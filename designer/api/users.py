@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_201_CREATED
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.schemas.accounts import UserCreate, UserRead, UserUpdate
 from designer.schemas.pagination import Page, PageParams
 from designer.security.accounts import AccountService
@@ -23,6 +24,7 @@ Username = Annotated[str, PathParameter(max_length=64, description="The login na
 class UserController(Controller):
     path = "/api/users"
     tags = ("users",)
+    middleware = (refuse_undeclared_query_parameters,)
     opt = requires("admin")
 
     @get("/", summary="Users of my tenant", sync_to_thread=True)

@@ -5,12 +5,18 @@ entry point (`designer.cli.main`), as a user runs it."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from designer.app import build_services
 from designer.cli import main
+from designer.settings import Settings
 from engine.runtime.engine import Engine
 from storage.schema import head_revision
 
@@ -108,3 +114,36 @@ def test_db_upgrade_names_the_database_without_its_password(tmp_path: Path, capf
     said = capfd.readouterr().err
     assert said.startswith("error: cannot upgrade postgresql+psycopg://postgres:***@127.0.0.1:1/test: ")
     assert "Connection refused" in said
+
+
+@pytest.fixture
+def served_before(tmp_path: Path) -> Path:
+    """A database the designer has run on: its tables made, the sandbox the shipped handlers use seeded (so
+    `serve` reads it and writes nothing before its start-up)."""
+    path = tmp_path / "served.db"
+    build_services(Settings(database_url=f"sqlite:///{path}", workers=0)).close()
+    return path
+
+
+def _read_only(path: Path) -> tuple[str, str]:
+    return f"sqlite:///file:{path}?mode=ro&uri=true", "attempt to write a readonly database"
+
+
+def _sessions_table_gone(path: Path) -> tuple[str, str]:
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE user_sessions RENAME TO user_sessions_gone")
+    return f"sqlite:///{path}", "no such table: user_sessions"
+
+
+@pytest.mark.parametrize("unusable", [_read_only, _sessions_table_gone], ids=["read-only", "a table gone"])
+def test_serve_on_a_database_it_cannot_write_to_is_one_line(unusable: Callable[[Path], tuple[str, str]],
+                                                            served_before: Path) -> None:
+    """Run as a user runs it, in a process of its own: the start-up's first write used to fail inside uvicorn's
+    lifespan, which printed its traceback and exited 3."""
+    url, reason = unusable(served_before)
+    done = subprocess.run([Path(sys.executable).with_name("statewright"), "serve", "--port", "0", "--db", url],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "COLUMNS": "300", "NO_COLOR": "1"})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [f"error: cannot write to the database {url}: {reason}"]
+    assert "Traceback" not in done.stdout
