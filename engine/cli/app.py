@@ -22,8 +22,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "engine.cli.review_commands:register_review_commands": ("review",),
     "engine.cli.generated_tests_commands:register_testgen_commands": ("testgen",),
     "engine.cli.runtime_commands:register_runtime_commands": (
-        "run", "worker", "instances", "show", "history", "send", "redrive", "approvals", "approve", "reject", "replay",
-        "db"),
+        "run", "worker", "instances", "show", "history", "send", "redrive", "cancel", "approvals", "approve",
+        "reject", "replay", "db"),
     "engine.cli.migrate_commands:register_migrate_commands": ("migrate",),
     "engine.cli.event_commands:register_event_commands": ("publish",),
     "engine.cli.deploy_commands:register_deploy_commands": ("deploy", "agents"),

@@ -243,6 +243,17 @@ def redrive_command(
         _instance(engine.redrive(instance_id, actor=actor, fixes=corrections or None), output)
 
 
+def cancel_command(
+    instance_id: Annotated[str, typer.Argument()], *,
+    actor: Annotated[str, actor_option("Who cancels it, recorded in the history")] = CLI_ACTOR,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Cancel an instance that has not ended (running, held or stuck), with its children: its timers, approvals
+    and queued actions are withdrawn. Exits 1 with the reason for one that has ended."""
+    with open_engine(db) as engine:
+        _instance(engine.cancel(instance_id, actor=actor), output)
+
+
 def _assignment(text: str) -> tuple[str, Any]:
     """'path=value' as (path, value): the value read as JSON, else kept as text."""
     path, equals, value = text.partition("=")
@@ -340,7 +351,7 @@ def register_runtime_commands(app: typer.Typer) -> None:
     """Add the runtime commands (and the `db` group) to `app`."""
     for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
                           ("show", show_command), ("history", history_command), ("send", send_command),
-                          ("redrive", redrive_command),
+                          ("redrive", redrive_command), ("cancel", cancel_command),
                           ("approvals", approvals_command), ("approve", approve_command),
                           ("reject", reject_command), ("replay", replay_command)):
         app.command(name)(reporting(command))
