@@ -19,7 +19,7 @@ from engine.definition import Workflow
 from engine.errors import StatewrightError
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding, has_errors
-from engine.validation.loader import load_agent, load_catalog, load_workflow
+from engine.validation.loader import load_agent, load_catalog, load_folder, load_workflow
 
 if TYPE_CHECKING:
     from engine.render import Highlight
@@ -49,16 +49,19 @@ def engine_catalog(files: Catalog, db: str | None, handlers: str | None, executo
 
 def catalog_for(files: list[DefinitionFile], extra: list[Path], *, beside: bool = True) -> Catalog:
     """The shipped-or-given set: the files themselves, the `extra` definitions roots (folders holding workflows/
-    and agents/) and, with `beside`, each file's own definitions root."""
+    and agents/) and, with `beside`, each file's own definitions root — or, for a file in a folder that is not
+    `workflows/` or `agents/`, the definitions in that folder (where `statewright run` finds its subflows)."""
     roots = {p.resolve() for p in extra}
+    folders: set[Path] = set()
     for item in files if beside else ():
         parent = item.path.resolve().parent
-        if parent.name in ("workflows", "agents") and (parent.parent / "agents").is_dir():
+        if parent.name in ("workflows", "agents"):
             roots.add(parent.parent)
+        else:
+            folders.add(parent)
     workflows: dict[str, Workflow] = {}
     agents = {}
-    for root in sorted(roots):
-        catalog, _ = load_catalog(root)
+    for catalog in [load_catalog(root)[0] for root in sorted(roots)] + [load_folder(f) for f in sorted(folders)]:
         workflows.update(catalog.workflows)
         agents.update(catalog.agents)
     for item in files:
