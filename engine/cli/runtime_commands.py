@@ -35,6 +35,7 @@ from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
+from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive, find_example, pending_retries, related_workflows
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
@@ -176,22 +177,45 @@ def instances_command(
              "items.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
 ) -> None:
-    """List instances, newest first."""
+    """List instances, newest first: the workflows' own and the subflows they started (with their parent), not
+    the parallel branches and map items that run inside an instance (--parent lists those, and --status stuck,
+    since a stuck branch holds up its parent)."""
     if status is not None and status not in STATUSES:
         fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
+    if limit < 0:
+        fail(f"limit is a whole number of instances, 0 or more; not {limit}", ExitCode.UNREADABLE)
     with open_engine(db) as engine:
-        found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, parent_id=parent,
-                                      limit=limit)
+        found = _listed(engine, limit, workflow_id=workflow, status=status, tenant=tenant, parent_id=parent)
     if output is OutputFormat.json:
         emit_json([v.as_dict() for v in found])
         return
     table = Table(title="instances")
-    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated"):
+    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated", "part of"):
         table.add_column(column)
     for v in found:
+        part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"])
+                      v.as_dict()["updated_at"], part_of)
     stdout.print(table)
+    if not found:
+        stdout.print("no instance matches", highlight=False)
+
+
+def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:
+    """Up to `limit` instances, newest first. Without `parent_id`, an instance that runs a parallel branch or a
+    map item is left out, as the API leaves it out (one order is one row, not one per branch and item) — unless
+    it is stuck: that one needs an operator."""
+    if parent_id is not None or where.get("status") == InstanceStatus.STUCK:
+        return engine.list_instances(parent_id=parent_id, limit=limit, **where)
+    found: list[InstanceView] = []
+    offset, page = 0, max(limit, 1) * 4
+    while len(found) < limit:
+        rows = engine.list_instances(limit=page, offset=offset, **where)
+        found += [v for v in rows if not v.branch]
+        if len(rows) < page:
+            break
+        offset += page
+    return found[:limit]
 
 
 def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
