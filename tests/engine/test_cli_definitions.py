@@ -116,6 +116,16 @@ def test_analyze_prints_counts_as_json(tmp_path: Path) -> None:
     assert json.dumps(report).count("hello") >= 1  # the final state 'hello' has a path reported
 
 
+def test_analyze_prints_counts_and_paths_in_words(tmp_path: Path) -> None:
+    """The text form read `states_by_type {'approval': 1, 'final': 2}` and a Python list of dicts for the finals."""
+    done = run("analyze", write(tmp_path, "good.json", GOOD))
+    assert done.returncode == 0, done.stderr
+    assert "{'" not in done.stdout
+    assert "3 (1 approval, 2 final)" in done.stdout
+    assert "1 step: ask → hello" in done.stdout
+    assert "1 step: ask → bye" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("fmt", "magic"),
     [("svg", b"<svg"), ("png", b"\x89PNG"), ("pdf", b"%PDF"), ("dot", b"digraph"), ("mermaid", b"stateDiagram-v2")],
