@@ -11,7 +11,7 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.table import Table
@@ -29,8 +29,9 @@ from engine.cli.engine_options import (
     reporting,
 )
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.waiting_words import interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
-from engine.definition import Example
+from engine.definition import Example, Workflow
 from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
@@ -104,24 +105,56 @@ def run_command(
         for subflow in related:
             engine.deploy(subflow, alongside=[workflow, *related])
         engine.deploy(workflow)
-        view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
+        since = engine.clock.now()
+        try:
+            view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
+        except KeyboardInterrupt:
+            _interrupted(engine, workflow, since, db)
         entries = engine.history(view.id)
         retries = [] if view.ended else pending_retries(engine, view.id)
+        waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db))
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
-        stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
-        for entry in entries:
-            if entry.event == "error" and isinstance(entry.payload, dict):
-                stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
-                             highlight=False)
-        stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
-        if view.error:
-            stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
-        for action, attempt, due_in in retries:
-            stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
-                         "`statewright worker` on the same database runs it", highlight=False)
+        _print_run(workflow, view, entries, retries, waiting)
     _exit_for(view, chosen)
+
+
+def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
+               retries: list[tuple[str, int, float]], waiting: str | None) -> None:
+    stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
+    for entry in entries:
+        if entry.event == "error" and isinstance(entry.payload, dict):
+            stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
+                         highlight=False)
+    stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
+    if view.error:
+        stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
+    for action, attempt, due_in in retries:
+        stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
+                     "`statewright worker` on the same database runs it", highlight=False)
+    if waiting is not None and not retries:
+        stdout.print(waiting, highlight=False)
+
+
+def _shown_db(db: str | None) -> str:
+    """The database as a user would type it again: --db as given, else the default's URL."""
+    return db or default_database_url()
+
+
+def _interrupted(engine: Engine, workflow: Workflow, since: float, db: str | None) -> NoReturn:
+    """Ctrl-C during a run: say which instance it leaves, where, and what carries it on; exit 130 as a shell
+    expects. An action running at that moment finishes first (its worker thread is not killed), its result
+    dropped: its lease lapses and a worker runs it again as the next attempt."""
+    left = interrupted_instance(engine, workflow, since)
+    if left is None:
+        stderr.print("interrupted before the instance started", highlight=False)
+    else:
+        stderr.print(f"interrupted: instance {left.id} stays in '{left.state}' ({left.status}); "
+                     f"`statewright worker --db {_shown_db(db)}` carries it on (an action running now is let "
+                     "finish before this command exits, its result dropped: the worker runs it again)",
+                     highlight=False)
+    raise typer.Exit(130)
 
 
 def _exit_for(view: InstanceView, chosen: Example | None) -> None:
@@ -149,8 +182,14 @@ def worker_command(
     if log_format is LogFormat.json:
         configure_logging(log_format)
     stop = threading.Event()
+
+    def stopping(*_: object) -> None:
+        if not stop.is_set():  # the actions running now finish first: say so, or Ctrl-C seems to do nothing
+            stderr.print("stopping: the actions running now finish first, then the worker exits", highlight=False)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, stopping)
     tracing.configure_from_environment()
     try:
         with open_engine(db, handlers=handlers, executor=executor, with_handlers=True,
