@@ -355,7 +355,30 @@ def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | No
             db: str | None, output: OutputFormat) -> None:
     with open_engine(db) as engine:
         decide = engine.approve if decision == "approve" else engine.reject
+        before = _approvers(engine, instance_id)
         _instance(decide(instance_id, actor=actor, roles=role or [], comment=comment), output)
+        if output is OutputFormat.text and decision == "approve":
+            _say_quorum(engine, instance_id, actor, already=actor in before)
+
+
+def _approvers(engine: Engine, instance_id: str) -> list[str]:
+    """Who has approved the instance's pending approval so far."""
+    pending = [a for a in engine.approvals(instance_id) if a.status == "pending"]
+    return [d["actor"] for a in pending[:1] for d in a.decisions if d.get("decision") == "approve"]
+
+
+def _say_quorum(engine: Engine, instance_id: str, actor: str, *, already: bool) -> None:
+    """After an approval that did not decide a quorum approval: how many are in, and that a repeat counts once."""
+    pending = [a for a in engine.approvals(instance_id) if a.status == "pending"]
+    if not pending:
+        return
+    approval, approvers = pending[0], _approvers(engine, instance_id)
+    if already:
+        stdout.print(f"{actor} had already approved approval #{approval.id}: each approver counts once",
+                     highlight=False)
+    stdout.print(f"approval #{approval.id} in '{approval.state}': {len(approvers)} of {approval.quorum} approvals "
+                 f"({', '.join(approvers) or 'none'}); it waits for {approval.quorum - len(approvers)} more",
+                 highlight=False)
 
 
 Actor = Annotated[str, typer.Option("--actor", help="Who decides.")]
