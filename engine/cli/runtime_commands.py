@@ -69,8 +69,8 @@ def _history(entries: list[HistoryEntry], title: str) -> Table:
 def _tool_calls(entry: HistoryEntry) -> str:
     """The tools the task's attempts called, in order ('!' marks a failed call), and the attempt count."""
     calls = [f"{s.get('action')}{'!' if 'error' in s else ''}" for a in entry.attempts for s in a["steps"]]
-    tried = f" ({len(entry.attempts)} attempts)" if len(entry.attempts) > 1 else ""
-    return ", ".join(calls) + tried
+    tried = [f"({len(entry.attempts)} attempts)"] if len(entry.attempts) > 1 else []
+    return " ".join([", ".join(calls)] * bool(calls) + tried)
 
 
 def run_command(
@@ -264,11 +264,14 @@ def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
         _instance(engine.get(instance_id), output)
 
 
-def history_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
-                    output: Format = OutputFormat.text) -> None:
-    """Print an instance's transition history."""
+def history_command(
+    instance_id: Annotated[str, typer.Argument()], db: Db = None, output: Format = OutputFormat.text, *,
+    after: Annotated[int, typer.Option("--after", min=0, help="Only the transitions after this seq.")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many, oldest first.")] = None,
+) -> None:
+    """Print an instance's transition history, oldest first (--after SEQ --limit N for a page of a long one)."""
     with open_engine(db) as engine:
-        entries = engine.history(instance_id)
+        entries = engine.history(instance_id, after_seq=after, limit=limit)
     if output is OutputFormat.json:
         emit_json([h.as_dict() for h in entries])
     else:
