@@ -210,6 +210,7 @@ def instances_command(
     status: Annotated[str | None, typer.Option(
         help="running, held, stuck (a task's attempts were all lost with their workers: for an operator), "
              "succeeded, failed or cancelled.")] = None,
+    state: Annotated[str | None, typer.Option(help="Only those in this state (e.g. an approval's).")] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
     parent: Annotated[str | None, typer.Option(
         help="Only the children of this instance: the subflows it started, its parallel branches, its map's "
@@ -224,7 +225,8 @@ def instances_command(
     if limit < 0:
         fail(f"limit is a whole number of instances, 0 or more; not {limit}", ExitCode.UNREADABLE)
     with open_engine(db) as engine:
-        found = _listed(engine, limit, workflow_id=workflow, status=status, tenant=tenant, parent_id=parent)
+        found = _listed(engine, limit, workflow_id=workflow, status=status, state=state, tenant=tenant,
+                        parent_id=parent)
     if output is OutputFormat.json:
         emit_json([v.as_dict() for v in found])
         return
@@ -238,6 +240,8 @@ def instances_command(
     stdout.print(table)
     if not found:
         stdout.print("no instance matches", highlight=False)
+    elif len(found) == limit:
+        stdout.print(f"the newest {limit} shown; --limit N shows more", highlight=False)
 
 
 def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:

@@ -98,3 +98,15 @@ def test_parent_lists_every_child_with_its_branch(database_url: str) -> None:
 
 def test_an_empty_listing_says_so(database_url: str) -> None:
     assert "no instance matches" in _listed("--db", database_url, "--workflow", "nothing_of_that_name")
+
+
+def test_state_filters_and_a_full_page_says_there_may_be_more(database_url: str) -> None:
+    _run_one_order(database_url)
+    _run_one_order(database_url)
+
+    shipped = json.loads(_listed("--db", database_url, "--state", "shipped", "--format", "json"))
+    page = _listed("--db", database_url, "--workflow", "order", "--limit", "1")
+
+    assert [r["state"] for r in shipped] == ["shipped", "shipped"]
+    assert "the newest 1 shown; --limit N shows more" in page
+    assert "shows more" not in _listed("--db", database_url, "--workflow", "order", "--limit", "5")
