@@ -175,3 +175,19 @@ def test_validate_against_a_database_checks_what_deploy_would(tmp_path: Path) ->
     assert ("unknown-agent", "/states/extract/agent") in found
     assert run("deploy", ROOT / "definitions" / "agents", "--db", db).returncode == 0
     assert run("validate", path, "--db", db).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["render", "testgen", "review", "export"])
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: Path, command: str) -> None:
+    """`-o` into a folder that cannot exist (under a file) or onto a folder: a traceback before."""
+    flow = write(tmp_path, "greeting.json", GOOD)
+    blocker = write(tmp_path, "a_file", "not a folder")
+    name = {"render": "out.svg", "testgen": "test_out.py", "review": "out.html", "export": "out.json"}[command]
+    (tmp_path / "folders" / name).mkdir(parents=True)
+    args: list[str | Path] = [command, "xstate", flow] if command == "export" else [command, flow]
+    under_a_file = run(*args, "-o", blocker / name)
+    onto_a_folder = run(*args, "-o", tmp_path / "folders" / name)
+    for done in (under_a_file, onto_a_folder):
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("error: "), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
