@@ -362,9 +362,13 @@ def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | No
             db: str | None, output: OutputFormat) -> None:
     with open_engine(db) as engine:
         decide = engine.approve if decision == "approve" else engine.reject
+        pending = any(a.status == "pending" for a in engine.approvals(instance_id))
         before = _approvers(engine, instance_id)
         _instance(decide(instance_id, actor=actor, roles=role or [], comment=comment), output)
-        if output is OutputFormat.text and decision == "approve":
+        if output is OutputFormat.text and not pending:  # the engine answers a repeat with the instance as it is
+            stdout.print(f"no approval was pending: {actor} decided it before, and this repeat changed nothing",
+                         highlight=False)
+        elif output is OutputFormat.text and decision == "approve":
             _say_quorum(engine, instance_id, actor, already=actor in before)
 
 

@@ -47,3 +47,18 @@ def test_each_approval_says_how_many_are_in_until_the_quorum(database_url: str) 
     assert "approvals (" not in last  # the quorum is met: the instance moved on
     with Engine(database_url) as engine:
         assert engine.get(instance).state == "granted"
+
+
+def test_a_repeat_after_the_decision_says_it_changed_nothing(database_url: str) -> None:
+    """The engine answers an approver's repeat with the instance as it is; the command printed it, exit 0, as
+    if the approval had just been given."""
+    with Engine(database_url) as engine:
+        engine.deploy({**TWO_APPROVERS, "states": {**TWO_APPROVERS["states"], "review": {
+            **TWO_APPROVERS["states"]["review"], "quorum": 1}}})
+        instance = engine.start("credit", {}).id
+        engine.approve(instance, actor="victor", roles=["vp"])
+        assert engine.get(instance).state == "granted"
+
+    repeat = _approve(instance, "victor", "vp", database_url)
+
+    assert "no approval was pending: victor decided it before, and this repeat changed nothing" in repeat
