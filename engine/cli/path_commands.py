@@ -72,8 +72,9 @@ def print_paths(report: PathsReport, output: OutputFormat, title: str) -> None:
                      highlight=False)
     late = [f"#{p.number}" for p in report.paths if p.sla_at_risk]
     if report.sla_s is not None:
-        stdout.print(f"sla {seconds_words(report.sla_s)}: " + (f"at risk on {', '.join(late)}" if late
-                                                               else "every path's worst case is within it"),
+        within = f"the worst case of each of the {len(report.paths)} listed is within it (there are more paths)" \
+            if report.bounded else "every path's worst case is within it"
+        stdout.print(f"sla {seconds_words(report.sla_s)}: " + (f"at risk on {', '.join(late)}" if late else within),
                      highlight=False)
     for note in report.notes:
         stdout.print(f"note: {note}", highlight=False)

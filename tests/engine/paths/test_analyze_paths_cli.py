@@ -64,6 +64,15 @@ def test_paths_as_text_name_the_critical_path_and_the_sla(tmp_path: Path) -> Non
     assert "note: 3 simple paths from 'ask' to a final state" in done.stdout
 
 
+def test_an_sla_met_by_the_listed_paths_does_not_speak_for_the_paths_not_listed(tmp_path: Path) -> None:
+    """With --limit cutting the list, 'every path's worst case is within it' spoke for paths never measured."""
+    relaxed = {**ASK, "sla": "PT2H"}
+    cut = run("analyze", _file(tmp_path, relaxed), "--paths", "--limit", "2")
+    whole = run("analyze", _file(tmp_path, relaxed), "--paths")
+    assert "sla 2 h: the worst case of each of the 2 listed is within it (there are more paths)" in cut.stdout
+    assert "sla 2 h: every path's worst case is within it" in whole.stdout
+
+
 def test_with_db_the_runs_give_expected_times_and_how_many(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'runs.db'}"
     clock = ManualClock(1_900_000_000)
