@@ -80,6 +80,9 @@ def refusal_text(exc: InvalidDefinition) -> str:
     if missing:
         lines.append(f"deploy the {' and '.join(missing)} it names first, or together with it (for example the "
                      "folder: statewright deploy definitions)")
+    if any(f.code == "unknown-action" for f in errors):
+        lines.append("the actions are performed by the handlers this command loaded: give your own with --handlers "
+                     "module:function (a function that registers them on the engine), or choose --executor")
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from designer.cli import build_cli
 from engine.cli.app import build_app
 from engine.runtime.engine import Engine
 
@@ -150,3 +151,24 @@ def test_ctrl_c_on_a_worker_says_it_is_stopping(tmp_path: Path, handlers: dict[s
         _, errors = process.communicate(timeout=60)
     assert process.returncode == 0, errors
     assert "stopping: the actions running now finish first" in errors
+
+
+UNHANDLED: dict[str, Any] = {
+    "id": "unhandled", "title": "Unhandled", "initial": "work",
+    "states": {"work": {"type": "task", "action": "no_one_does_this", "output": "out"}, "done": {"type": "final"},
+               "failed": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "work", "trigger": "done", "dest": "done"},
+                    {"source": "work", "trigger": "error", "dest": "failed"}],
+}
+
+
+def test_a_flow_whose_actions_no_handler_performs_says_how_to_give_handlers(tmp_path: Path) -> None:
+    """The refusal named the action and stopped; a new user running their own flow did not know where handlers
+    come from."""
+    path = tmp_path / "unhandled.json"
+    path.write_text(json.dumps(UNHANDLED), encoding="utf-8")
+    done = CliRunner().invoke(build_cli("run"), ["run", str(path), "--db", f"sqlite:///{tmp_path / 'runs.db'}"],
+                              env={"COLUMNS": "400"})  # the console script: the rules executor's handlers loaded
+    assert done.exit_code == 1
+    assert "runs action 'no_one_does_this', but no handler of that name is registered" in done.output
+    assert "give your own with --handlers module:function" in done.output
