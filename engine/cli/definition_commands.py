@@ -275,7 +275,7 @@ def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highl
     from engine.cli.engine_options import open_engine  # noqa: PLC0415
     from engine.runtime.instance_path import instance_highlight  # noqa: PLC0415
 
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         found = engine.get(instance_id)
         if found.workflow_id != workflow.id:
             fail(f"instance {instance_id} runs workflow '{found.workflow_id}', not '{workflow.id}'")

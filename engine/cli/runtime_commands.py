@@ -224,7 +224,7 @@ def instances_command(
         fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
     if limit < 0:
         fail(f"limit is a whole number of instances, 0 or more; not {limit}", ExitCode.UNREADABLE)
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         found = _listed(engine, limit, workflow_id=workflow, status=status, state=state, tenant=tenant,
                         parent_id=parent)
     if output is OutputFormat.json:
@@ -264,7 +264,7 @@ def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) 
 def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                  output: Format = OutputFormat.text) -> None:
     """Show one instance."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.get(instance_id), output)
 
 
@@ -274,7 +274,7 @@ def history_command(
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many, oldest first.")] = None,
 ) -> None:
     """Print an instance's transition history, oldest first (--after SEQ --limit N for a page of a long one)."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         entries = engine.history(instance_id, after_seq=after, limit=limit)
     if output is OutputFormat.json:
         emit_json([h.as_dict() for h in entries])
@@ -292,7 +292,7 @@ def send_command(
 ) -> None:
     """Send EVENT to an instance."""
     data = json_argument(payload, "--payload")
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
 
 
@@ -309,7 +309,7 @@ def redrive_command(
     idempotency key of the run that failed. With --set, the context is corrected first (when bad data made the
     step fail), in the same step. Exits 1 with the reason for an instance that cannot be redriven."""
     corrections = dict(_assignment(text) for text in fixes or [])
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.redrive(instance_id, actor=actor, fixes=corrections or None), output)
 
 
@@ -320,7 +320,7 @@ def cancel_command(
 ) -> None:
     """Cancel an instance that has not ended (running, held or stuck), with its children: its timers, approvals
     and queued actions are withdrawn. Exits 1 with the reason for one that has ended."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.cancel(instance_id, actor=actor), output)
 
 
@@ -343,7 +343,7 @@ def approvals_command(
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """List pending approval requests."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         found = engine.pending_approvals(user, role or [], tenant)
     if output is OutputFormat.json:
         emit_json([a.as_dict() for a in found])
@@ -360,7 +360,7 @@ def approvals_command(
 
 def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,
             db: str | None, output: OutputFormat) -> None:
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         decide = engine.approve if decision == "approve" else engine.reject
         pending = any(a.status == "pending" for a in engine.approvals(instance_id))
         before = _approvers(engine, instance_id)
@@ -412,7 +412,7 @@ def reject_command(instance_id: Annotated[str, typer.Argument()], *, actor: Acto
 def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                    output: Format = OutputFormat.text) -> None:
     """Rebuild an instance from its history; exit 1 when it does not match the stored instance."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         report = engine.replay(instance_id)
     if output is OutputFormat.json:
         emit_json(report.as_dict())

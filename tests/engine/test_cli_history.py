@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
+from engine.cli import output
 from engine.cli.app import build_app
 from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.engine import Engine
@@ -25,6 +27,12 @@ RETRIED: dict[str, Any] = {
                     {"source": "third", "trigger": "done", "dest": "done"}],
 }
 
+
+
+@pytest.fixture(autouse=True)
+def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a wide terminal shows them, whichever test made the console first (it reads COLUMNS once)."""
+    monkeypatch.setattr(output.stdout, "_width", 300)
 
 def _history(*args: str) -> Any:
     return CliRunner().invoke(build_app("history"), ["history", *args], env={"COLUMNS": "300"})

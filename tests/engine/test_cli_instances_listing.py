@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
+from engine.cli import output
 from engine.cli.app import build_app
 from engine.runtime.engine import Engine
 
@@ -43,6 +45,12 @@ ORDER: dict[str, Any] = {
                     {"source": "ship", "trigger": "done", "dest": "shipped"}],
 }
 
+
+
+@pytest.fixture(autouse=True)
+def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a wide terminal shows them, whichever test made the console first (it reads COLUMNS once)."""
+    monkeypatch.setattr(output.stdout, "_width", 300)
 
 def _listed(*args: str) -> Any:
     done = CliRunner().invoke(build_app("instances"), ["instances", *args], env={"COLUMNS": "250"})
