@@ -22,8 +22,8 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "engine.cli.review_commands:register_review_commands": ("review",),
     "engine.cli.generated_tests_commands:register_testgen_commands": ("testgen",),
     "engine.cli.runtime_commands:register_runtime_commands": (
-        "run", "worker", "instances", "show", "history", "send", "redrive", "approvals", "approve", "reject", "replay",
-        "db"),
+        "run", "worker", "instances", "show", "history", "send", "redrive", "cancel", "approvals", "approve",
+        "reject", "replay", "db"),
     "engine.cli.migrate_commands:register_migrate_commands": ("migrate",),
     "engine.cli.event_commands:register_event_commands": ("publish",),
     "engine.cli.deploy_commands:register_deploy_commands": ("deploy", "agents"),
@@ -108,9 +108,21 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
             stderr.print(f"[bold red]error:[/] {exc}", highlight=False)
         return int(getattr(exc, "exit_code", ExitCode.UNREADABLE))
     except Exception as exc:
-        reason = _database_refusal(exc)
-        if reason is None:
+        code = _said_in_one_line(exc)
+        if code is None:
             raise
-        stderr.print(f"[bold red]error:[/] the database refused: {reason}", highlight=False)
-        return int(ExitCode.FINDINGS)
+        return code
     return result if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _said_in_one_line(exc: Exception) -> int | None:
+    """The exit code after saying in one line what stopped the command — a file it names that cannot be
+    written or read (`-o` under a file, onto a folder), the database refusing the work — or None for a bug."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        stderr.print(f"[bold red]error:[/] {exc.filename}: {exc.strerror or exc}", highlight=False)
+        return int(ExitCode.UNREADABLE)
+    reason = _database_refusal(exc)
+    if reason is None:
+        return None
+    stderr.print(f"[bold red]error:[/] the database refused: {reason}", highlight=False)
+    return int(ExitCode.FINDINGS)

@@ -9,7 +9,7 @@ generator.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,10 +19,11 @@ from engine.definition import Workflow
 from engine.errors import StatewrightError
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding, has_errors
-from engine.validation.loader import load_agent, load_catalog, load_workflow
+from engine.validation.loader import load_agent, load_catalog, load_folder, load_workflow
 
 if TYPE_CHECKING:
     from engine.render import Highlight
+    from engine.validation.analysis import Analysis
 
 __all__ = ["catalog_for", "load_one_workflow", "register_definition_commands"]
 
@@ -49,16 +50,19 @@ def engine_catalog(files: Catalog, db: str | None, handlers: str | None, executo
 
 def catalog_for(files: list[DefinitionFile], extra: list[Path], *, beside: bool = True) -> Catalog:
     """The shipped-or-given set: the files themselves, the `extra` definitions roots (folders holding workflows/
-    and agents/) and, with `beside`, each file's own definitions root."""
+    and agents/) and, with `beside`, each file's own definitions root — or, for a file in a folder that is not
+    `workflows/` or `agents/`, the definitions in that folder (where `statewright run` finds its subflows)."""
     roots = {p.resolve() for p in extra}
+    folders: set[Path] = set()
     for item in files if beside else ():
         parent = item.path.resolve().parent
-        if parent.name in ("workflows", "agents") and (parent.parent / "agents").is_dir():
+        if parent.name in ("workflows", "agents"):
             roots.add(parent.parent)
+        else:
+            folders.add(parent)
     workflows: dict[str, Workflow] = {}
     agents = {}
-    for root in sorted(roots):
-        catalog, _ = load_catalog(root)
+    for catalog in [load_catalog(root)[0] for root in sorted(roots)] + [load_folder(f) for f in sorted(folders)]:
         workflows.update(catalog.workflows)
         agents.update(catalog.agents)
     for item in files:
@@ -163,8 +167,6 @@ def analyze_command(
     = 100,
 ) -> None:
     """Counts, cycles, and the shortest and longest path to each final state; with --paths, time and cost."""
-    from rich.table import Table  # noqa: PLC0415 - see the module's docstring
-
     from engine.validation.analysis import analyze  # noqa: PLC0415
 
     if not paths and (db is not None or prices is not None):
@@ -177,16 +179,43 @@ def analyze_command(
         print_paths(report_paths(workflow, catalog, db=db, prices=prices, limit=limit), output, path.name)
         return
     report = analyze(workflow)
-    data: dict[str, Any] = report.model_dump(mode="json")
     if output is OutputFormat.json:
-        emit_json(data)
+        emit_json(report.model_dump(mode="json"))
         return
-    table = Table(title=f"{path.name}", show_header=True)
-    table.add_column("measure")
-    table.add_column("value", overflow="fold")
-    for key, value in data.items():
-        table.add_row(key, str(value))
-    stdout.print(table)
+    print_analysis(report, path.name)
+
+
+def print_analysis(report: Analysis, title: str) -> None:
+    """The counts in words, then each final state with its shortest and longest path."""
+    from rich.table import Table  # noqa: PLC0415 - see the module's docstring
+
+    by_type = ", ".join(f"{count} {kind}" for kind, count in sorted(report.states_by_type.items()))
+    cycles = "none" if not report.cycles else f"{report.cycles}{' or more' if report.cycles_bounded else ''}"
+    summary = Table(title=f"{title}: workflow {report.workflow}", show_header=False)
+    summary.add_column("measure")
+    summary.add_column("value", overflow="fold")
+    summary.add_row("states", f"{report.states} ({by_type})")
+    summary.add_row("parallel branches", str(report.branches))
+    summary.add_row("transitions", f"{report.transitions} ({report.edges} edges once '*' sources are expanded)")
+    summary.add_row("cycles", cycles)
+    for cycle in report.cycle_examples:
+        summary.add_row("", " → ".join([*cycle, cycle[0]]))
+    stdout.print(summary)
+    finals = Table(title="final states", show_header=True)
+    for column in ("final", "outcome", "shortest path", "longest path"):
+        finals.add_column(column, overflow="fold")
+    for final in report.finals:
+        finals.add_row(final.final, final.outcome, _path_words(final.shortest, final.shortest_path),
+                       _path_words(final.longest, final.longest_path, exact=final.longest_exact))
+    stdout.print(finals)
+
+
+def _path_words(steps: int | None, states: list[str], *, exact: bool = True) -> str:
+    """'3 steps: a → b → c → d', or 'unreachable'."""
+    if steps is None:
+        return "unreachable"
+    count = f"{'at least ' if not exact else ''}{steps} step{'' if steps == 1 else 's'}"
+    return f"{count}: {' → '.join(states)}"
 
 
 def render_command(
@@ -246,7 +275,7 @@ def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highl
     from engine.cli.engine_options import open_engine  # noqa: PLC0415
     from engine.runtime.instance_path import instance_highlight  # noqa: PLC0415
 
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         found = engine.get(instance_id)
         if found.workflow_id != workflow.id:
             fail(f"instance {instance_id} runs workflow '{found.workflow_id}', not '{workflow.id}'")

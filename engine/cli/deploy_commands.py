@@ -42,7 +42,7 @@ def deploy_command(
 
 def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
     """List the deployed agents (each at the version in force) with their configuration and policies."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         agents = engine.agents()
     if output is OutputFormat.json:
         emit_json([a.model_dump(mode="json", by_alias=True, exclude_none=True) for a in agents])

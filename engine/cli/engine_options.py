@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -46,9 +47,14 @@ LogFormatOption = Annotated[LogFormat, typer.Option(
 
 
 def open_engine(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
-          with_handlers: bool = False, heartbeat_s: float | None = None) -> Engine:
+          with_handlers: bool = False, heartbeat_s: float | None = None, existing: bool = False) -> Engine:
+    """The engine on `db`. With `existing` (a command that reads or moves what a database holds), a SQLite file
+    that is not there is refused rather than made: `instances --db sqlite:///dmeo.db` listed nothing from a new,
+    empty database and left it behind."""
     choice = choose_handlers(handlers, executor) if with_handlers else None
     url = db or default_database_url()
+    if existing:
+        _refuse_a_missing_file(url)
     try:
         from engine.runtime.engine import Engine  # noqa: PLC0415 - the runtime loads only for a command that runs
 
@@ -80,6 +86,9 @@ def refusal_text(exc: InvalidDefinition) -> str:
     if missing:
         lines.append(f"deploy the {' and '.join(missing)} it names first, or together with it (for example the "
                      "folder: statewright deploy definitions)")
+    if any(f.code == "unknown-action" for f in errors):
+        lines.append("the actions are performed by the handlers this command loaded: give your own with --handlers "
+                     "module:function (a function that registers them on the engine), or choose --executor")
     return "\n".join(lines)
 
 
@@ -96,3 +105,20 @@ def reporting(command: Callable[..., None]) -> Callable[..., None]:
             fail(exc.detail)
 
     return run
+
+
+def _refuse_a_missing_file(url: str) -> None:
+    """A SQLite database file that does not exist in a folder that does (a missing folder is the driver's to
+    name, as for every command)."""
+    import sqlalchemy as sa  # noqa: PLC0415 - loaded by the engine anyway, right after
+
+    try:
+        target = sa.make_url(url)
+    except sa.exc.ArgumentError:
+        return  # the engine says what is wrong with the URL
+    path = target.database or ""
+    if target.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
+        return
+    if not Path(path).exists() and Path(path).parent.is_dir():
+        fail(f"cannot open the database {target.render_as_string(hide_password=True)}: there is no such file "
+             "(a typo? deploy, run, worker and db upgrade make a new database)")

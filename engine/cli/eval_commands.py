@@ -70,6 +70,9 @@ def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None
 
 def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
          llm: tuple[str | None, str | None]) -> EvalReport:
+    for given in (file, cases_file):  # as every command: a file that is not there is a wrong command line (2)
+        if not given.is_file():
+            fail(f"{given}: no such file", ExitCode.UNREADABLE)
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
     with tempfile.TemporaryDirectory() as folder, open_engine(db or f"sqlite:///{folder}/eval.db") as engine:
@@ -140,6 +143,8 @@ def register_eval_commands(app: typer.Typer) -> None:
         for path in (first, second):
             try:
                 reports.append(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError) as exc:
+            except OSError as exc:
+                fail(f"cannot read the report {path}: {exc.strerror or exc}", ExitCode.UNREADABLE)
+            except ValueError as exc:
                 fail(f"cannot read the report {path}: {exc}", ExitCode.UNREADABLE)
         _tables(reports)

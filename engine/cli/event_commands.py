@@ -29,6 +29,8 @@ def publish_command(
     with open_engine(db) as engine:
         result = engine.publish(event, data, correlation_key=correlation_key, tenant=tenant,
                                 idempotency_key=key, actor=actor)
+        listeners = sorted(w.id for w in engine.catalog().workflows.values()
+                           if any(trigger.event == event for trigger in w.starts_on)) if result.unmatched else []
     if output is OutputFormat.json:
         emit_json(result.as_dict())
         return
@@ -42,7 +44,11 @@ def publish_command(
         stdout.print(f"  started {instance}", highlight=False)
     for instance in result.delivered:
         stdout.print(f"  resumed {instance}", highlight=False)
-    if result.unmatched:
+    if listeners:  # they start on it, but this one did not start them: its condition or its context
+        stderr.print(f"warning: '{event}' started none of the workflows that start on it ({', '.join(listeners)}): "
+                     "the payload did not meet their condition, or did not give the context they need (a context "
+                     "that could not be made is logged above)", highlight=False)
+    elif result.unmatched:
         stderr.print(f"warning: no instance waited for '{event}' and no workflow starts on it; without a "
                      f"correlation key no later wait will take it", highlight=False)
 

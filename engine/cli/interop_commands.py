@@ -40,6 +40,8 @@ def import_command(
         fail(f"{path}: {exc.strerror or exc}", ExitCode.UNREADABLE)
     result = import_document(fmt, text, workflow_id or to_identifier(out.name.split(".", 1)[0], "imported"))
     if result.document is None and any(f.code == "invalid-document" for f in result.findings):
+        name = {"asl": "ASL", "scxml": "SCXML", "xstate": "XState"}[fmt]
+        stdout.print(f"[red]✗[/] {path}: not an {name} document", highlight=False)
         _print(result.findings)
         raise typer.Exit(int(ExitCode.UNREADABLE))
     if not result.ok or result.document is None:

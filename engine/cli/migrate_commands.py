@@ -94,7 +94,7 @@ def migrate_command(
     or cancelled; refused and why), or move them with --apply, one transaction each, recorded in their history.
     Exits 0 when all migrate, 1 when some are refused (left untouched), 2 for a wrong command line."""
     mapping = _mapping(map_file)
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         try:
             if apply:
                 report = engine.migrate(workflow_id, from_version, to_version, mapping=mapping, tenant=tenant,

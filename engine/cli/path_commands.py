@@ -32,17 +32,26 @@ def recorded_in(db: str, workflow: Workflow) -> RecordedRuns:
     # the database loads only with --db: analyze stays a file command
     import sqlalchemy as sa  # noqa: PLC0415
 
-    from engine.database import create_database_engine  # noqa: PLC0415
+    from engine.database import create_database_engine, table_of  # noqa: PLC0415
     from engine.read_models.path_history import recorded_runs  # noqa: PLC0415
+    from storage.tables.history import HistoryRow  # noqa: PLC0415
 
     try:
         database = create_database_engine(db)
     except ValueError as exc:
         fail(str(exc), ExitCode.UNREADABLE)
+    shown = database.url.render_as_string(hide_password=True)
     try:
+        if database.url.get_backend_name() == "sqlite" and not Path(database.url.database or "").is_file():
+            fail(f"no database at {database.url.database}: no run is recorded there (give --db the database "
+                 "the flows ran on)")
+        if not sa.inspect(database).has_table(table_of(HistoryRow).name):
+            fail(f"{shown} is not a Statewright database: it has no run history (give --db the database the "
+                 "flows ran on)")
         return recorded_runs(database, workflow.id, workflow.version)
     except sa.exc.SQLAlchemyError as exc:
-        fail(f"cannot read runs from {db}: {str(exc).splitlines()[0]} (is it a Statewright database?)")
+        reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc  # the driver's words, not SQLAlchemy's
+        fail(f"cannot read runs from {shown}: {str(reason).splitlines()[0]}")
     finally:
         database.dispose()
 
@@ -63,8 +72,9 @@ def print_paths(report: PathsReport, output: OutputFormat, title: str) -> None:
                      highlight=False)
     late = [f"#{p.number}" for p in report.paths if p.sla_at_risk]
     if report.sla_s is not None:
-        stdout.print(f"sla {seconds_words(report.sla_s)}: " + (f"at risk on {', '.join(late)}" if late
-                                                               else "every path's worst case is within it"),
+        within = f"the worst case of each of the {len(report.paths)} listed is within it (there are more paths)" \
+            if report.bounded else "every path's worst case is within it"
+        stdout.print(f"sla {seconds_words(report.sla_s)}: " + (f"at risk on {', '.join(late)}" if late else within),
                      highlight=False)
     for note in report.notes:
         stdout.print(f"note: {note}", highlight=False)

@@ -56,7 +56,7 @@ def _load(
 def _deployed(
     db: str | None, workflow_id: str, versions: tuple[int, ...]
 ) -> tuple[list[Agent], list[DefinitionRecord | None]]:
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         records = engine.runtime.read(lambda tx: [DefinitionStore(tx).get(workflow_id, v) for v in versions])
         return engine.agents(), records
 

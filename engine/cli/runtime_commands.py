@@ -11,7 +11,7 @@ import logging
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.table import Table
@@ -29,12 +29,14 @@ from engine.cli.engine_options import (
     reporting,
 )
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.waiting_words import interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
-from engine.definition import Example
+from engine.definition import Example, Workflow
 from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
+from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive, find_example, pending_retries, related_workflows
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
@@ -67,8 +69,8 @@ def _history(entries: list[HistoryEntry], title: str) -> Table:
 def _tool_calls(entry: HistoryEntry) -> str:
     """The tools the task's attempts called, in order ('!' marks a failed call), and the attempt count."""
     calls = [f"{s.get('action')}{'!' if 'error' in s else ''}" for a in entry.attempts for s in a["steps"]]
-    tried = f" ({len(entry.attempts)} attempts)" if len(entry.attempts) > 1 else ""
-    return ", ".join(calls) + tried
+    tried = [f"({len(entry.attempts)} attempts)"] if len(entry.attempts) > 1 else []
+    return " ".join([", ".join(calls)] * bool(calls) + tried)
 
 
 def run_command(
@@ -103,24 +105,56 @@ def run_command(
         for subflow in related:
             engine.deploy(subflow, alongside=[workflow, *related])
         engine.deploy(workflow)
-        view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
+        since = engine.clock.now()
+        try:
+            view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
+        except KeyboardInterrupt:
+            _interrupted(engine, workflow, since, db)
         entries = engine.history(view.id)
         retries = [] if view.ended else pending_retries(engine, view.id)
+        waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db))
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
-        stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
-        for entry in entries:
-            if entry.event == "error" and isinstance(entry.payload, dict):
-                stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
-                             highlight=False)
-        stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
-        if view.error:
-            stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
-        for action, attempt, due_in in retries:
-            stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
-                         "`statewright worker` on the same database runs it", highlight=False)
+        _print_run(workflow, view, entries, retries, waiting)
     _exit_for(view, chosen)
+
+
+def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
+               retries: list[tuple[str, int, float]], waiting: str | None) -> None:
+    stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
+    for entry in entries:
+        if entry.event == "error" and isinstance(entry.payload, dict):
+            stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
+                         highlight=False)
+    stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
+    if view.error:
+        stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
+    for action, attempt, due_in in retries:
+        stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
+                     "`statewright worker` on the same database runs it", highlight=False)
+    if waiting is not None and not retries:
+        stdout.print(waiting, highlight=False)
+
+
+def _shown_db(db: str | None) -> str:
+    """The database as a user would type it again: --db as given, else the default's URL."""
+    return db or default_database_url()
+
+
+def _interrupted(engine: Engine, workflow: Workflow, since: float, db: str | None) -> NoReturn:
+    """Ctrl-C during a run: say which instance it leaves, where, and what carries it on; exit 130 as a shell
+    expects. An action running at that moment finishes first (its worker thread is not killed), its result
+    dropped: its lease lapses and a worker runs it again as the next attempt."""
+    left = interrupted_instance(engine, workflow, since)
+    if left is None:
+        stderr.print("interrupted before the instance started", highlight=False)
+    else:
+        stderr.print(f"interrupted: instance {left.id} stays in '{left.state}' ({left.status}); "
+                     f"`statewright worker --db {_shown_db(db)}` carries it on (an action running now is let "
+                     "finish before this command exits, its result dropped: the worker runs it again)",
+                     highlight=False)
+    raise typer.Exit(130)
 
 
 def _exit_for(view: InstanceView, chosen: Example | None) -> None:
@@ -148,8 +182,14 @@ def worker_command(
     if log_format is LogFormat.json:
         configure_logging(log_format)
     stop = threading.Event()
+
+    def stopping(*_: object) -> None:
+        if not stop.is_set():  # the actions running now finish first: say so, or Ctrl-C seems to do nothing
+            stderr.print("stopping: the actions running now finish first, then the worker exits", highlight=False)
+        stop.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, stopping)
     tracing.configure_from_environment()
     try:
         with open_engine(db, handlers=handlers, executor=executor, with_handlers=True,
@@ -170,42 +210,72 @@ def instances_command(
     status: Annotated[str | None, typer.Option(
         help="running, held, stuck (a task's attempts were all lost with their workers: for an operator), "
              "succeeded, failed or cancelled.")] = None,
+    state: Annotated[str | None, typer.Option(help="Only those in this state (e.g. an approval's).")] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
     parent: Annotated[str | None, typer.Option(
         help="Only the children of this instance: the subflows it started, its parallel branches, its map's "
              "items.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
 ) -> None:
-    """List instances, newest first."""
+    """List instances, newest first: the workflows' own and the subflows they started (with their parent), not
+    the parallel branches and map items that run inside an instance (--parent lists those, and --status stuck,
+    since a stuck branch holds up its parent)."""
     if status is not None and status not in STATUSES:
         fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
-    with open_engine(db) as engine:
-        found = engine.list_instances(workflow_id=workflow, status=status, tenant=tenant, parent_id=parent,
-                                      limit=limit)
+    if limit < 0:
+        fail(f"limit is a whole number of instances, 0 or more; not {limit}", ExitCode.UNREADABLE)
+    with open_engine(db, existing=True) as engine:
+        found = _listed(engine, limit, workflow_id=workflow, status=status, state=state, tenant=tenant,
+                        parent_id=parent)
     if output is OutputFormat.json:
         emit_json([v.as_dict() for v in found])
         return
     table = Table(title="instances")
-    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated"):
+    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated", "part of"):
         table.add_column(column)
     for v in found:
+        part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"])
+                      v.as_dict()["updated_at"], part_of)
     stdout.print(table)
+    if not found:
+        stdout.print("no instance matches", highlight=False)
+    elif len(found) == limit:
+        stdout.print(f"the newest {limit} shown; --limit N shows more", highlight=False)
+
+
+def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:
+    """Up to `limit` instances, newest first. Without `parent_id`, an instance that runs a parallel branch or a
+    map item is left out, as the API leaves it out (one order is one row, not one per branch and item) — unless
+    it is stuck: that one needs an operator."""
+    if parent_id is not None or where.get("status") == InstanceStatus.STUCK:
+        return engine.list_instances(parent_id=parent_id, limit=limit, **where)
+    found: list[InstanceView] = []
+    offset, page = 0, max(limit, 1) * 4
+    while len(found) < limit:
+        rows = engine.list_instances(limit=page, offset=offset, **where)
+        found += [v for v in rows if not v.branch]
+        if len(rows) < page:
+            break
+        offset += page
+    return found[:limit]
 
 
 def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                  output: Format = OutputFormat.text) -> None:
     """Show one instance."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.get(instance_id), output)
 
 
-def history_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
-                    output: Format = OutputFormat.text) -> None:
-    """Print an instance's transition history."""
-    with open_engine(db) as engine:
-        entries = engine.history(instance_id)
+def history_command(
+    instance_id: Annotated[str, typer.Argument()], db: Db = None, output: Format = OutputFormat.text, *,
+    after: Annotated[int, typer.Option("--after", min=0, help="Only the transitions after this seq.")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many, oldest first.")] = None,
+) -> None:
+    """Print an instance's transition history, oldest first (--after SEQ --limit N for a page of a long one)."""
+    with open_engine(db, existing=True) as engine:
+        entries = engine.history(instance_id, after_seq=after, limit=limit)
     if output is OutputFormat.json:
         emit_json([h.as_dict() for h in entries])
     else:
@@ -222,7 +292,7 @@ def send_command(
 ) -> None:
     """Send EVENT to an instance."""
     data = json_argument(payload, "--payload")
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
 
 
@@ -239,8 +309,19 @@ def redrive_command(
     idempotency key of the run that failed. With --set, the context is corrected first (when bad data made the
     step fail), in the same step. Exits 1 with the reason for an instance that cannot be redriven."""
     corrections = dict(_assignment(text) for text in fixes or [])
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         _instance(engine.redrive(instance_id, actor=actor, fixes=corrections or None), output)
+
+
+def cancel_command(
+    instance_id: Annotated[str, typer.Argument()], *,
+    actor: Annotated[str, actor_option("Who cancels it, recorded in the history")] = CLI_ACTOR,
+    db: Db = None, output: Format = OutputFormat.text,
+) -> None:
+    """Cancel an instance that has not ended (running, held or stuck), with its children: its timers, approvals
+    and queued actions are withdrawn. Exits 1 with the reason for one that has ended."""
+    with open_engine(db, existing=True) as engine:
+        _instance(engine.cancel(instance_id, actor=actor), output)
 
 
 def _assignment(text: str) -> tuple[str, Any]:
@@ -262,7 +343,7 @@ def approvals_command(
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
     """List pending approval requests."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         found = engine.pending_approvals(user, role or [], tenant)
     if output is OutputFormat.json:
         emit_json([a.as_dict() for a in found])
@@ -279,9 +360,36 @@ def approvals_command(
 
 def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,
             db: str | None, output: OutputFormat) -> None:
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         decide = engine.approve if decision == "approve" else engine.reject
+        pending = any(a.status == "pending" for a in engine.approvals(instance_id))
+        before = _approvers(engine, instance_id)
         _instance(decide(instance_id, actor=actor, roles=role or [], comment=comment), output)
+        if output is OutputFormat.text and not pending:  # the engine answers a repeat with the instance as it is
+            stdout.print(f"no approval was pending: {actor} decided it before, and this repeat changed nothing",
+                         highlight=False)
+        elif output is OutputFormat.text and decision == "approve":
+            _say_quorum(engine, instance_id, actor, already=actor in before)
+
+
+def _approvers(engine: Engine, instance_id: str) -> list[str]:
+    """Who has approved the instance's pending approval so far."""
+    pending = [a for a in engine.approvals(instance_id) if a.status == "pending"]
+    return [d["actor"] for a in pending[:1] for d in a.decisions if d.get("decision") == "approve"]
+
+
+def _say_quorum(engine: Engine, instance_id: str, actor: str, *, already: bool) -> None:
+    """After an approval that did not decide a quorum approval: how many are in, and that a repeat counts once."""
+    pending = [a for a in engine.approvals(instance_id) if a.status == "pending"]
+    if not pending:
+        return
+    approval, approvers = pending[0], _approvers(engine, instance_id)
+    if already:
+        stdout.print(f"{actor} had already approved approval #{approval.id}: each approver counts once",
+                     highlight=False)
+    stdout.print(f"approval #{approval.id} in '{approval.state}': {len(approvers)} of {approval.quorum} approvals "
+                 f"({', '.join(approvers) or 'none'}); it waits for {approval.quorum - len(approvers)} more",
+                 highlight=False)
 
 
 Actor = Annotated[str, typer.Option("--actor", help="Who decides.")]
@@ -304,7 +412,7 @@ def reject_command(instance_id: Annotated[str, typer.Argument()], *, actor: Acto
 def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
                    output: Format = OutputFormat.text) -> None:
     """Rebuild an instance from its history; exit 1 when it does not match the stored instance."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         report = engine.replay(instance_id)
     if output is OutputFormat.json:
         emit_json(report.as_dict())
@@ -340,7 +448,7 @@ def register_runtime_commands(app: typer.Typer) -> None:
     """Add the runtime commands (and the `db` group) to `app`."""
     for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
                           ("show", show_command), ("history", history_command), ("send", send_command),
-                          ("redrive", redrive_command),
+                          ("redrive", redrive_command), ("cancel", cancel_command),
                           ("approvals", approvals_command), ("approve", approve_command),
                           ("reject", reject_command), ("replay", replay_command)):
         app.command(name)(reporting(command))

@@ -124,6 +124,11 @@ class _Writer:
 
     def machine(self, initial: str, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
         states: dict[str, Any] = {}
+        for index, transition in enumerate(view.transitions):  # said once, at the transition, not at every state
+            if transition.source == ANY_SOURCE:
+                self.findings.append(not_expressible((*where, "transitions", index, "source"), None,
+                                                     f"transition {index} from any state ('*')", _TARGET,
+                                                     "ASL has no transitions from every state"))
         for sid, state in view.states.items():
             try:
                 states[sid] = self.state(sid, state, view, where)
@@ -135,9 +140,7 @@ class _Writer:
     def state(self, sid: str, state: Any, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
         if state.policies:
             raise _Cannot("policies", "ASL has no policy checks")
-        out = view.outgoing(sid)
-        if any(t.source == ANY_SOURCE for items in out.values() for t in items):
-            raise _Cannot("a transition from any state", "ASL has no transitions from every state")
+        out = view.outgoing(sid, include_any=False)  # a '*' transition is reported once by `machine`
         body: dict[str, Any] = {}
         if state.title:
             body["Comment"] = state.title
@@ -148,7 +151,7 @@ class _Writer:
                                              "wait": {"done"}, "choice": {None}}
         allowed = moves.get(state.type)
         if allowed is None:
-            raise _Cannot(f"a {state.type} state", "ASL has no approvals (a person's decision)")
+            raise _Cannot(f"an {state.type} state", "ASL has no approvals (a person's decision)")
         extra = set(out) - allowed
         if extra:
             raise _Cannot(f"the trigger '{sorted(map(str, extra))[0]}'", f"a {state.type} state in ASL moves on by "

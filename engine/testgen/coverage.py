@@ -6,7 +6,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from engine.definition import ANY_SOURCE, ParallelState, Workflow
+from engine.definition import ANY_SOURCE, MapState, ParallelState, Workflow
 from engine.paths.routes import simple_routes
 from engine.testgen.planning import Goal, Plan, Planner
 
@@ -67,6 +67,8 @@ def _unreachable_reason(workflow: Workflow, planner: Planner, goal: Goal) -> str
     source = workflow.states.get(goal.source or "")
     if isinstance(source, ParallelState) and transition.trigger == "error":
         return "testgen does not make a parallel state's branches fail (its stubs end every branch as declared)"
+    if isinstance(source, MapState) and transition.trigger == "error":
+        return "testgen does not make a map's items fail (its stubs end every item as declared)"
     if transition.trigger == "timeout" and getattr(source, "timeout", 1) is None:
         return f"'{goal.source}' declares no timeout, so 'timeout' never fires"
     if goal.guard_false:

@@ -23,6 +23,7 @@ from engine.definition import (
     ApprovalState,
     ChoiceState,
     FinalState,
+    MapState,
     ParallelState,
     SubflowState,
     TaskState,
@@ -31,11 +32,12 @@ from engine.definition import (
     Workflow,
 )
 from engine.definition.expressions import ExpressionError, evaluate
+from engine.definition.paths import path_parts
 from engine.paths.routes import outgoing_by_priority
 from engine.runtime.variables import json_value
 from engine.testgen.cel_reading import UnreadableExpression, parse, path_uses
 from engine.testgen.solving import Data, solve
-from engine.testgen.values import ABSENT
+from engine.testgen.values import ABSENT, get_path, set_path
 
 __all__ = ["EXPANSION_LIMIT", "Goal", "Plan", "Planner", "Step"]
 
@@ -73,6 +75,7 @@ class Step:
     error_kind: str | None = None
     payload: Any = None
     guards_false: tuple[int, ...] = ()
+    correlation_key: str | None = None  # publish: the key the wait expects, as the engine computed it on entry
 
 
 @dataclass
@@ -110,7 +113,9 @@ class Planner:
         finals = [sid for sid, s in workflow.states.items() if isinstance(s, FinalState)]
         self.to_final = nx.multi_source_dijkstra_path_length(self.graph.reverse(), finals) if finals else {}
         self.failures: dict[Goal, str] = {}
-        self.produced = _outputs(workflow) | {key for t in workflow.transitions for key in t.assign}
+        # the top-level keys the flow writes (an output or assignment `a.b` writes into `a`)
+        self.produced = {path_parts(key)[0] for key in _outputs(workflow) | {k for t in workflow.transitions
+                                                                              for k in t.assign}}
 
     # -- the search ---------------------------------------------------------------------------------------------
     def plan(self, goal: Goal) -> Plan | None:
@@ -173,7 +178,7 @@ class Planner:
     def _initial_data(self) -> Data:
         context = copy.deepcopy(self.base_context)
         roots = set(context) | set(self.schema.get("properties", {}))
-        produced = {t_key for t in self.workflow.transitions for t_key in t.assign}
+        produced = {path_parts(t_key)[0] for t in self.workflow.transitions for t_key in t.assign}
         for guard in (t.guard for t in self.workflow.transitions if t.guard):
             roots |= {name for name in _roots(guard) if name not in produced}
         return Data(world=context, free_roots=roots - {"event", "context"} - self.produced)
@@ -202,7 +207,7 @@ class Planner:
     def _how(self, state: Any, trigger: str, walk: _Walk) -> str | None:  # noqa: PLR0911
         if isinstance(state, TaskState | SubflowState) and trigger in ("done", "error"):
             return "output" if trigger == "done" else "error"
-        if isinstance(state, ParallelState) and trigger == "done":
+        if isinstance(state, ParallelState | MapState) and trigger == "done":  # children run with default answers
             return "output"
         if isinstance(state, ApprovalState) and trigger in ("approve", "reject"):
             return trigger
@@ -224,12 +229,18 @@ class Planner:
         if how == "output":
             output = getattr(state, "output", None)
             base.data.event = {}
-            if output:
+            if output and isinstance(state, MapState):  # the items' results: the engine's, not the test's choice
+                parts = path_parts(output)
                 _release(base, output)
-                base.data.world[output] = {}
-                base.data.free_roots.add(output)
-                base.data.fixed = {p for p in base.data.fixed if p[0] != output}
-                base.data.event = base.data.world[output]
+                set_path(base.data.world, parts, [])
+                base.data.fixed.add(parts)
+            elif output:  # a key or a dotted path: the stub's answer is stored there, and chosen for what reads it
+                parts = path_parts(output)
+                _release(base, output)
+                set_path(base.data.world, parts, {})
+                base.data.free_paths.add(parts)
+                base.data.fixed = {p for p in base.data.fixed if p[:len(parts)] != parts}
+                base.data.event = get_path(base.data.world, parts)
         elif how == "error":
             base.data.event = {"kind": "error", "message": "failed in a generated test", "attempts": 1}
             base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
@@ -265,23 +276,23 @@ class Planner:
         step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false)
         state = self.workflow.states[walk.state]
         output = getattr(state, "output", None)
-        if how == "output" and output:
+        if how == "output" and output and not isinstance(state, MapState):
             data.owners[output] = len(walk.steps)
         if how == "error":
             step.error_kind = str(data.event.get("kind", "error"))
         if how in ("send", "publish"):
             step.payload = data.event
+        if how == "publish" and isinstance(state, WaitState) and state.event and state.event.correlation:
+            key = _assigned(state.event.correlation, data)
+            step.correlation_key = None if key is ABSENT or key is None else str(key)
         hit = walk.hit or self._is_goal(goal, walk.state, index) or (
             goal.guard_false and goal.source == walk.state and goal.index in guards_false)
         for key in transition.assign:
             _release(walk, key)
-            value = _assigned(transition.assign[key], data)
-            if value is ABSENT:
-                data.world.pop(key, None)
-            else:
-                data.world[key] = value
+            parts = path_parts(key)
+            set_path(data.world, parts, _assigned(transition.assign[key], data))  # ABSENT removes it
             data.free_roots.discard(key)
-            data.fixed.add((key,))
+            data.fixed.add(parts)
         context = dict(walk.context)  # this move's own: the moves from one walk all start from its context
         for root in data.free_roots - self.produced:
             if root in data.world:
@@ -294,11 +305,20 @@ class Planner:
                      at_rest=resting, hit=hit)
 
 
-def _release(walk: _Walk, root: str) -> None:
-    """The output under `root` is about to be replaced: its step keeps the value it has now."""
-    owner = walk.data.owners.pop(root, None)
-    if owner is not None and owner < len(walk.steps):
-        walk.steps[owner].output = copy.deepcopy(walk.data.world.get(root, {}))
+def _release(walk: _Walk, key: str) -> None:
+    """What is written at `key` (a key or a dotted path) is about to change: the step whose output lies there, or
+    holds it, keeps the value its output has now."""
+    parts = path_parts(key)
+    for output in [o for o in walk.data.owners if _overlap(path_parts(o), parts)]:
+        owner = walk.data.owners.pop(output)
+        if owner < len(walk.steps):
+            value = get_path(walk.data.world, path_parts(output))
+            walk.steps[owner].output = {} if value is ABSENT else copy.deepcopy(value)
+
+
+def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    shorter = min(len(one), len(other))
+    return one[:shorter] == other[:shorter]
 
 
 def _assigned(source: str, data: Data) -> Any:

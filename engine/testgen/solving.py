@@ -30,7 +30,8 @@ class Data:
     free_roots: set[str] = field(default_factory=set)
     fixed: set[tuple[Part, ...]] = field(default_factory=set)
     event: dict[str, Any] = field(default_factory=dict)
-    owners: dict[str, int] = field(default_factory=dict)  # output key → the step whose output it holds now
+    owners: dict[str, int] = field(default_factory=dict)  # output key or path → the step whose output it holds
+    free_paths: set[tuple[Part, ...]] = field(default_factory=set)  # outputs the test's stubs answer with
 
     def scope(self) -> dict[str, Any]:
         found = dict(self.world)
@@ -41,7 +42,8 @@ class Data:
     def is_free(self, path: tuple[Part, ...]) -> bool:
         if path[0] == "event":
             return path not in self.fixed
-        return path[0] in self.free_roots and not any(path[:n] in self.fixed for n in range(1, len(path) + 1))
+        chosen = path[0] in self.free_roots or any(path[:len(free)] == free for free in self.free_paths)
+        return chosen and not any(path[:n] in self.fixed for n in range(1, len(path) + 1))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from engine.definition import (
     WaitState,
     Workflow,
 )
+from engine.definition.paths import path_parts
 from engine.testgen.cel_reading import Part, UnreadableExpression, parse, path_uses
 from engine.testgen.values import ABSENT, default_for, get_path, set_path
 from engine.validation.graph import machines
@@ -70,20 +71,23 @@ class FlowReads:
                     if self.other.get(path, "value") == "value":
                         self.other[path] = use
 
-    def complete(self, root: str, value: Any) -> Any:
-        """`value` (an output stored under `root`) with a default for every path others read and guards don't."""
+    def complete(self, output: str, value: Any) -> Any:
+        """`value` (an output stored at `output`, a key or a dotted path) with a default for every path others
+        read and guards don't."""
         if not isinstance(value, dict):
             return value
-        holder = {root: copy.deepcopy(value)}
+        at = path_parts(output)
+        holder: dict[str, Any] = {}
+        set_path(holder, at, copy.deepcopy(value))
         wanted = {**{p: u for p, u in self.decided.items() if u not in ("present", "list")}, **self.other}
         for path, use in sorted(wanted.items(), key=lambda item: len(item[0])):
-            if path[0] != root or len(path) == 1 or self.decided.get(path) in ("present", "list") or any(
+            if path[:len(at)] != at or len(path) == len(at) or self.decided.get(path) in ("present", "list") or any(
                     get_path(holder, path[:n]) is ABSENT and (path[:n] in self.decided or isinstance(path[n - 1], int))
-                    for n in range(2, len(path))):
+                    for n in range(len(at) + 1, len(path))):
                 continue
             if get_path(holder, path) is ABSENT:
                 set_path(holder, path, default_for(use))
-        return holder[root]
+        return get_path(holder, at)
 
 
 def task_states(workflow: Workflow) -> dict[str, TaskState]:

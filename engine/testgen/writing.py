@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from engine.definition import ApprovalState, SubflowState, WaitState, Workflow
+from engine.definition import ApprovalState, MapState, SubflowState, WaitState, Workflow
 from engine.definition.durations import parse_duration
 from engine.testgen.coverage import Coverage
 from engine.testgen.planning import Plan, Step
@@ -158,14 +158,14 @@ class _Writer:
         if step.how == "send":
             return f"run.send({step.trigger!r}, {_literal(step.payload or {}, 8)})"
         if step.how == "publish":
-            return f"run.publish({state.event.type!r}, {_literal(step.payload or {}, 8)}, None)"
+            return f"run.publish({state.event.type!r}, {_literal(step.payload or {}, 8)}, {step.correlation_key!r})"
         return None
 
     def children(self, plans: list[Plan]) -> dict[str, list[str]]:
         found: dict[str, set[str]] = {}
         for state in self.workflow.states.values():
-            if isinstance(state, SubflowState):
-                found.setdefault(state.workflow, set())
+            if isinstance(state, SubflowState) or (isinstance(state, MapState) and state.workflow):
+                found.setdefault(str(state.workflow), set())
         for plan in plans:
             for key, queue in self.answers(plan).items():
                 if key.startswith("child:"):
@@ -227,7 +227,8 @@ class _Failure:
 
 
 def _is_parallel(state: Any) -> bool:
-    return getattr(state, "type", "") == "parallel"
+    """A parallel or map state: its children answer for it, with the stubs' default answers."""
+    return getattr(state, "type", "") in ("parallel", "map")
 
 
 def _wrap(text: str, indent: int) -> str:

@@ -8,6 +8,16 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from engine.definition import (
+    ApprovalState,
+    ChoiceState,
+    FinalState,
+    MapState,
+    ParallelState,
+    SubflowState,
+    TaskState,
+    WaitState,
+)
 from engine.validation.findings import Finding, pointer
 from engine.validation.plain_words import plain_message
 
@@ -95,6 +105,27 @@ def _is_tag(node: dict[str, Any], token: str) -> bool:
     return node.get("type") == token or token.startswith("function-") or "[" in token or ":" in token
 
 
+# The fields of each state type, to tell a misspelt field from one that belongs to another type of state.
+_STATE_FIELDS: dict[str, frozenset[str]] = {
+    model.model_fields["type"].annotation.__args__[0]: frozenset(model.model_fields)  # type: ignore[union-attr]
+    for model in (TaskState, ChoiceState, ApprovalState, WaitState, ParallelState, SubflowState, MapState, FinalState)
+}
+
+
+def _not_a_field(loc: tuple[Any, ...]) -> str:
+    """An unknown field; in a state, said against the state's type ('not a field of a choice state') and, when
+    another type of state has it, which — the type is then more likely wrong than the field."""
+    name = str(loc[-1])
+    state_type = loc[-2] if len(loc) >= 2 and loc[-2] in _STATE_FIELDS else None
+    if state_type is None:
+        return f"'{name}' is not a field the format knows (check the spelling)."
+    owners = [kind for kind, fields in _STATE_FIELDS.items() if name in fields]
+    if not owners:
+        return f"'{name}' is not a field of a {state_type} state (check the spelling)."
+    kinds = owners[0] if len(owners) == 1 else f"{', '.join(owners[:-1])} or {owners[-1]}"
+    return f"'{name}' is not a field of a {state_type} state; a {kinds} state has it (check the state's 'type')."
+
+
 def _describe(error: Any) -> str:
     kind = error["type"]
     message = str(error["msg"])
@@ -104,9 +135,11 @@ def _describe(error: Any) -> str:
     if kind == "missing":
         return f"'{error['loc'][-1]}' is required here."
     if kind == "extra_forbidden":
-        return f"'{error['loc'][-1]}' is not a field the format knows (check the spelling)."
+        return _not_a_field(tuple(error["loc"]))
     if kind == "union_tag_invalid":
-        return f"{message}."
+        ctx = error.get("ctx") or {}
+        return (f"{ctx.get('discriminator', 'The tag')} is '{ctx.get('tag')}', which is not one of "
+                f"{ctx.get('expected_tags', 'the known kinds')}.")
     return message.removeprefix("Value error, ") + ("" if message.endswith(".") else ".")
 
 

@@ -35,6 +35,17 @@ def _field(loc: Sequence[Any]) -> str:
     return names[-1] if names else "this value"
 
 
+def _subject(loc: Sequence[Any], name: str) -> str:
+    """What a sentence is about: the field (`'title'`), one item of a list (`Item 34 of 'transitions'`, not the
+    list's own name, which read as if the whole list were wrong), or the document itself."""
+    kept = [part for part in loc if not (isinstance(part, str) and ":" in part)]
+    if not kept:
+        return "The definition"
+    if isinstance(kept[-1], int):
+        return f"Item {kept[-1]} of '{name}'"
+    return f"'{name}'"
+
+
 def _count(n: Any, noun: str) -> str:
     number = _NUMBER_WORDS.get(n, str(n)) if isinstance(n, int) else str(n)
     return f"{number} {noun}{'' if n == 1 else 'es' if noun.endswith(('ch', 'sh', 's')) else 's'}"
@@ -82,24 +93,27 @@ def _pattern(name: str, ctx: Mapping[str, Any]) -> str:
     return _PATTERN_WORDS.get(pattern, f"'{name}' does not have the form it needs ({pattern}).")
 
 
+# The sentences that say what kind of value belongs here, about a field, one item of a list, or the document.
+_KINDS: dict[str, str] = {
+    "dict_type": "an object { … }",
+    "model_type": "an object { … }",
+    "model_attributes_type": "an object { … }",
+    "list_type": "a list [ … ]",
+    "string_type": "text in quotes",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+}
 _SENTENCES: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
     "string_pattern_mismatch": _pattern,
     "too_short": _too_short,
     "too_long": lambda name, ctx: f"'{name}' holds at most {_count(ctx.get('max_length'), 'item')}.",
     "string_too_short": _string_too_short,
     "literal_error": lambda name, ctx: f"'{name}' must be one of {ctx.get('expected', 'the listed values')}.",
-    "dict_type": lambda name, _: f"'{name}' must be an object {{ … }}.",
-    "model_type": lambda name, _: f"'{name}' must be an object {{ … }}.",
-    "model_attributes_type": lambda name, _: f"'{name}' must be an object {{ … }}.",
-    "list_type": lambda name, _: f"'{name}' must be a list [ … ].",
-    "string_type": lambda name, _: f"'{name}' must be text in quotes.",
-    "int_type": lambda name, _: f"'{name}' must be a whole number.",
-    "int_parsing": lambda name, _: f"'{name}' must be a whole number.",
-    "int_from_float": lambda name, _: f"'{name}' must be a whole number.",
-    "float_type": lambda name, _: f"'{name}' must be a number.",
-    "float_parsing": lambda name, _: f"'{name}' must be a number.",
-    "bool_type": lambda name, _: f"'{name}' must be true or false.",
-    "bool_parsing": lambda name, _: f"'{name}' must be true or false.",
     "greater_than_equal": _bound,
     "greater_than": _bound,
     "less_than_equal": _bound,
@@ -109,7 +123,11 @@ _SENTENCES: dict[str, Callable[[str, Mapping[str, Any]], str]] = {
 
 def plain_message(error: Mapping[str, Any]) -> str | None:
     """The error as a sentence for an analyst, or None when pydantic's own text is the best we have."""
-    sentence = _SENTENCES.get(str(error.get("type", "")))
+    kind = str(error.get("type", ""))
+    loc = error.get("loc", ())
+    if kind in _KINDS:
+        return f"{_subject(loc, _field(loc))} must be {_KINDS[kind]}."
+    sentence = _SENTENCES.get(kind)
     if sentence is None:
         return None
-    return sentence(_field(error.get("loc", ())), error.get("ctx") or {})
+    return sentence(_field(loc), error.get("ctx") or {})

@@ -116,6 +116,16 @@ def test_analyze_prints_counts_as_json(tmp_path: Path) -> None:
     assert json.dumps(report).count("hello") >= 1  # the final state 'hello' has a path reported
 
 
+def test_analyze_prints_counts_and_paths_in_words(tmp_path: Path) -> None:
+    """The text form read `states_by_type {'approval': 1, 'final': 2}` and a Python list of dicts for the finals."""
+    done = run("analyze", write(tmp_path, "good.json", GOOD))
+    assert done.returncode == 0, done.stderr
+    assert "{'" not in done.stdout
+    assert "3 (1 approval, 2 final)" in done.stdout
+    assert "1 step: ask → hello" in done.stdout
+    assert "1 step: ask → bye" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("fmt", "magic"),
     [("svg", b"<svg"), ("png", b"\x89PNG"), ("pdf", b"%PDF"), ("dot", b"digraph"), ("mermaid", b"stateDiagram-v2")],
@@ -165,3 +175,19 @@ def test_validate_against_a_database_checks_what_deploy_would(tmp_path: Path) ->
     assert ("unknown-agent", "/states/extract/agent") in found
     assert run("deploy", ROOT / "definitions" / "agents", "--db", db).returncode == 0
     assert run("validate", path, "--db", db).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["render", "testgen", "review", "export"])
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: Path, command: str) -> None:
+    """`-o` into a folder that cannot exist (under a file) or onto a folder: a traceback before."""
+    flow = write(tmp_path, "greeting.json", GOOD)
+    blocker = write(tmp_path, "a_file", "not a folder")
+    name = {"render": "out.svg", "testgen": "test_out.py", "review": "out.html", "export": "out.json"}[command]
+    (tmp_path / "folders" / name).mkdir(parents=True)
+    args: list[str | Path] = [command, "xstate", flow] if command == "export" else [command, flow]
+    under_a_file = run(*args, "-o", blocker / name)
+    onto_a_folder = run(*args, "-o", tmp_path / "folders" / name)
+    for done in (under_a_file, onto_a_folder):
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("error: "), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr

@@ -46,3 +46,27 @@ def test_publish_resumes_the_waiting_instance_and_reports_an_event_no_one_takes(
     bad = _statewright(tmp_path, "publish", "paid", "--payload", "{oops")
     assert bad.returncode == 2
     assert "--payload is not valid JSON" in bad.stderr
+
+
+STARTS_ON = {"id": "onboarding", "version": 1, "title": "Onboarding", "initial": "welcome",
+             "context": {"type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]},
+             "starts_on": [{"event": "signed_up", "condition": "event.plan == 'pro'",
+                            "context": {"email": "event.email"}}],
+             "states": {"welcome": {"type": "wait", "duration": "PT1H"}, "done": {"type": "final"}},
+             "transitions": [{"source": "welcome", "trigger": "done", "dest": "done"}]}
+
+
+def test_an_event_a_workflow_starts_on_that_started_nothing_does_not_say_nothing_starts_on_it(tmp_path: Path) -> None:
+    """The warning said 'no workflow starts on it' when one does and the payload missed its condition or context."""
+    flow = tmp_path / "onboarding.json"
+    flow.write_text(json.dumps(STARTS_ON))
+    assert _statewright(tmp_path, "deploy", str(flow)).returncode == 0
+
+    missed = _statewright(tmp_path, "publish", "signed_up", "--payload", '{"plan": "free", "email": "a@b.c"}')
+    started = _statewright(tmp_path, "publish", "signed_up", "--payload", '{"plan": "pro", "email": "a@b.c"}')
+
+    assert missed.returncode == 0, missed.stderr
+    assert "started none of the workflows that start on it (onboarding)" in missed.stderr
+    assert "no workflow starts on it" not in missed.stderr
+    assert "started 1" in started.stdout
+    assert "warning" not in started.stderr

@@ -40,8 +40,10 @@ from engine.validation.checks.reachability import (
     find_unreachable_states,
 )
 from engine.validation.checks.retry_intervals import find_retry_max_below_initial
+from engine.validation.checks.schedules import find_invalid_schedules
 from engine.validation.checks.sla import find_approval_slas_at_risk, find_workflow_sla_at_risk
 from engine.validation.checks.structure import (
+    find_duplicate_branches,
     find_exits_from_final,
     find_unknown_actions,
     find_unknown_agents,
@@ -64,6 +66,7 @@ __all__ = ["CODES", "MACHINE_CHECKS", "find_catalog_problems", "run_checks", "so
 
 CODES: dict[str, Severity] = {
     "unknown-state": "error",
+    "duplicate-branch": "error",
     "unreachable-state": "error",
     "dead-end": "error",
     "no-path-to-final": "error",
@@ -84,6 +87,7 @@ CODES: dict[str, Severity] = {
     "conflicting-paths": "error",
     "path-through-non-object": "error",
     "ask-into-output": "error",
+    "invalid-schedule": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
@@ -97,6 +101,7 @@ CODES: dict[str, Severity] = {
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_unknown_states,
+    find_duplicate_branches,
     find_exits_from_final,
     find_unreachable_states,
     find_dead_ends,
@@ -152,6 +157,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
             findings += check(machine)
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
+    findings += find_invalid_schedules(workflow)
     findings += find_paths_through_non_objects(workflow, all_machines)
     findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:

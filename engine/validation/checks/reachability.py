@@ -22,6 +22,8 @@ def find_unreachable_states(machine: Machine) -> list[Finding]:
     if machine.initial not in machine.states:
         return []  # `unknown-state` already says the start is missing; everything would be unreachable
     reached = machine.reachable_from(machine.initial) | {machine.initial}
+    if any(machine.transitions[i].dest not in machine.states for sid in reached for i in machine.outgoing[sid]):
+        return []  # `unknown-state` names the misspelt destination; what it was meant to lead to would be listed
     start = "the start state" if not machine.is_branch else "the branch's start state"
     return [
         error("unreachable-state",

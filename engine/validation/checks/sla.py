@@ -29,8 +29,10 @@ def find_workflow_sla_at_risk(workflow: Workflow, catalog: Catalog | None) -> li
     worst = next((p for p in late if p.critical), late[0])
     states = tuple(dict.fromkeys(state for path in late for state in path.states))
     counted = f"the first {len(report.paths)}" if report.bounded else f"{len(report.paths)}"
+    # an unknown subflow counts as no limit: say so, or the warning reads as the flow's own fault
+    unknown = "".join(f" ({note})" for note in sorted(report.notes) if note.startswith("subflow '"))
     message = (f"{len(late)} of {counted} paths can take longer than the workflow's sla of "
-               f"{workflow.sla}: at worst {seconds_words(worst.worst_s)} on {' → '.join(worst.states)}. "
+               f"{workflow.sla}: at worst {seconds_words(worst.worst_s)} on {' → '.join(worst.states)}{unknown}. "
                "Shorten the timeouts or retries on the way, or raise the sla.")
     return [warning("sla-at-risk", message, pointer("sla"), states=states)]
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.definition import ANY_SOURCE, MapState, SubflowState, TaskState, Transition, Workflow
+from engine.definition import ANY_SOURCE, MapState, ParallelState, SubflowState, TaskState, Transition, Workflow
 from engine.validation.catalog import Catalog
 from engine.validation.checks._report import capitalised, error, transition_label
 from engine.validation.findings import Finding, pointer
 from engine.validation.graph import Machine
 
 __all__ = [
+    "find_duplicate_branches",
     "find_exits_from_final",
     "find_unknown_agents",
     "find_unknown_policies",
@@ -73,6 +74,24 @@ def find_unknown_states_named_elsewhere(workflow: Workflow, all_machines: list[M
         if expected is not None and expected not in workflow.states:
             message = f"Example '{example.name}' expects to end in '{expected}', which is not a state of the workflow."
             found.append(error("unknown-state", message, pointer("examples", i, "expect_state")))
+    return found
+
+
+def find_duplicate_branches(machine: Machine) -> list[Finding]:
+    """A parallel state's branches are told apart by name: a second branch of the same name would run, but its
+    end would be taken for the first's, and what it wrote would be lost at the join."""
+    found: list[Finding] = []
+    for sid, state in machine.states.items():
+        if not isinstance(state, ParallelState):
+            continue
+        seen: set[str] = set()
+        for index, branch in enumerate(state.branches):
+            if branch.name in seen:
+                message = (f"Parallel state '{sid}' has two branches named '{branch.name}': the engine tells "
+                           "branches apart by name, so the second one's work would be lost at the join. Rename it.")
+                found.append(error("duplicate-branch", message, machine.state_pointer(sid, "branches", index, "name"),
+                                   states=(sid,)))
+            seen.add(branch.name)
     return found
 
 

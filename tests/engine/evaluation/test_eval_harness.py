@@ -202,3 +202,14 @@ def test_retries_and_failed_tool_calls_count_in_the_metrics(tmp_path: Path) -> N
     assert metrics.retry_rate == 0.25  # one instance of four needed a second attempt
     assert metrics.tool_success_rate == 0.8  # five calls, the flaky first attempt's failed; not_found is no failure
     assert metrics.accuracy == 1.0
+
+
+def test_cli_eval_names_a_missing_flow_or_case_file_with_exit_two(tmp_path: Path) -> None:
+    """A missing flow read as '… has 1 error(s); first: /: The file cannot be read', exit 1 (as a failed run)."""
+    flow = ROOT / "workflows" / "support_ticket_triage.json"
+    cases = ROOT / "evals" / "support_ticket_triage.jsonl"
+    no_flow = CliRunner().invoke(build_app(), ["eval", str(tmp_path / "nope.json"), "--cases", str(cases)])
+    no_cases = CliRunner().invoke(build_app(), ["eval", str(flow), "--cases", str(tmp_path / "nope.jsonl")])
+    assert (no_flow.exit_code, no_cases.exit_code) == (2, 2)
+    assert f"{tmp_path / 'nope.json'}: no such file" in no_flow.output
+    assert f"{tmp_path / 'nope.jsonl'}: no such file" in no_cases.output

@@ -44,6 +44,16 @@ def test_import_of_unreadable_input_exits_two(tmp_path: Path) -> None:
     assert run("import", "bpmn", broken, "-o", tmp_path / "x.json").returncode == 2
 
 
+def test_an_unreadable_document_is_named_with_the_format_it_is_not(tmp_path: Path) -> None:
+    """Only the indented finding was printed, under no line naming the file."""
+    notes = tmp_path / "notes.md"
+    notes.write_text("# not a machine")
+    done = run("import", "asl", notes, "-o", tmp_path / "x.json")
+    assert done.returncode == 2
+    assert done.stdout.startswith(f"✗ {notes}: not an ASL document\n")
+    assert "invalid-document" in done.stdout
+
+
 def test_export_round_trip_on_the_command_line(tmp_path: Path) -> None:
     shipped = ROOT / "definitions" / "workflows" / "support_ticket_triage.json"
     for fmt in ("xstate", "scxml"):

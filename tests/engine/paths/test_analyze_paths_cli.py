@@ -64,6 +64,15 @@ def test_paths_as_text_name_the_critical_path_and_the_sla(tmp_path: Path) -> Non
     assert "note: 3 simple paths from 'ask' to a final state" in done.stdout
 
 
+def test_an_sla_met_by_the_listed_paths_does_not_speak_for_the_paths_not_listed(tmp_path: Path) -> None:
+    """With --limit cutting the list, 'every path's worst case is within it' spoke for paths never measured."""
+    relaxed = {**ASK, "sla": "PT2H"}
+    cut = run("analyze", _file(tmp_path, relaxed), "--paths", "--limit", "2")
+    whole = run("analyze", _file(tmp_path, relaxed), "--paths")
+    assert "sla 2 h: the worst case of each of the 2 listed is within it (there are more paths)" in cut.stdout
+    assert "sla 2 h: every path's worst case is within it" in whole.stdout
+
+
 def test_with_db_the_runs_give_expected_times_and_how_many(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'runs.db'}"
     clock = ManualClock(1_900_000_000)
@@ -95,7 +104,24 @@ def test_bad_options_exit_with_one_clear_line(tmp_path: Path) -> None:
     (tmp_path / "other.db").write_bytes(b"")
     not_ours = run("analyze", flow, "--paths", "--db", f"sqlite:///{tmp_path / 'other.db'}")
     assert not_ours.returncode == 1
-    assert "is it a Statewright database?" in not_ours.stderr
+    assert "is not a Statewright database: it has no run history" in not_ours.stderr
+
+
+def test_a_database_that_does_not_exist_is_named_and_not_created(tmp_path: Path) -> None:
+    """A mistyped --db path used to leave an empty file behind and answer "no such table: history"."""
+    missing = tmp_path / "typo.db"
+    done = run("analyze", _file(tmp_path, ASK), "--paths", "--db", f"sqlite:///{missing}")
+    assert done.returncode == 1
+    assert f"no database at {missing}: no run is recorded there" in done.stderr
+    assert not missing.exists()
+
+
+def test_a_server_that_does_not_answer_is_named_with_its_password_hidden(tmp_path: Path) -> None:
+    done = run("analyze", _file(tmp_path, ASK), "--paths", "--db",
+               "postgresql+psycopg://ann:s3cret@127.0.0.1:1/runs")
+    assert done.returncode == 1
+    assert "cannot read runs from postgresql+psycopg://ann:***@127.0.0.1:1/runs" in done.stderr
+    assert "s3cret" not in done.stderr
 
 
 def test_validate_reports_sla_at_risk(tmp_path: Path) -> None:

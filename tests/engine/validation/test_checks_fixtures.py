@@ -15,6 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # code → the findings the defective fixture must give: (pointer, states at fault, transitions at fault).
 EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "unknown-state": [("/transitions/1/dest", (), (1,))],
+    "duplicate-branch": [("/states/p/branches/1/name", ("p",), ())],
     "unreachable-state": [("/states/notify", ("notify",), ())],
     "dead-end": [("/states/notify", ("notify",), ())],
     "no-path-to-final": [("/states/nudge", ("nudge",), ()), ("/states/remind", ("remind",), ())],
@@ -42,6 +43,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "conflicting-paths": [("/transitions/0/assign/review.amount", (), (0,))],
     "path-through-non-object": [("/states/check/output", ("check",), ())],
     "ask-into-output": [("/states/lookup/ask_user/into", ("lookup",), ())],
+    "invalid-schedule": [("/schedules/0/timezone", (), ()), ("/schedules/1/cron", (), ())],
     # worst case: check 3 x 60 s + 2 x 10 s = 200 s, then review's timeout of 1 h: 3,800 s > PT1H
     "map-without-results": [("/states/each/output", ("each",), ())],
     "sla-at-risk": [("/sla", ("check", "review", "approved", "rejected"), ()),

@@ -73,6 +73,31 @@ def test_missing_initial_is_reported_once_not_as_every_state_unreachable(order: 
     assert where(order) == [("unknown-state", "/initial")]
 
 
+def test_a_misspelt_destination_is_reported_once_not_with_every_state_after_it_unreachable(
+        order: dict[str, Any]) -> None:
+    """Before, the states the transition was meant to lead to were each an `unreachable-state` error, listed
+    ahead of the one misspelt name that caused them all."""
+    next(t for t in order["transitions"] if t["source"] == "check" and t["trigger"] == "done")["dest"] = "rute"
+    assert where(order) == [("unknown-state", "/transitions/0/dest")]
+
+
+def test_a_state_unreachable_beside_a_misspelt_destination_it_cannot_explain_is_still_reported(
+        order: dict[str, Any]) -> None:
+    order["states"]["orphan"] = {"type": "final"}
+    order["states"]["stray"] = {"type": "task", "action": "check_order"}
+    order["transitions"].append({"source": "stray", "trigger": "done", "dest": "orphn"})  # from nowhere reached
+    assert ("unreachable-state", "/states/orphan") in where(order)
+    assert ("unknown-state", "/transitions/7/dest") in where(order)
+
+
+def test_sla_at_risk_names_an_unknown_subflow_counted_as_no_limit(order: dict[str, Any]) -> None:
+    order["sla"] = "P1D"
+    order["states"]["check"] = {"type": "subflow", "workflow": "ghost"}
+    sla = next(f for f in findings(order) if f.code == "sla-at-risk")
+    assert "at worst no limit" in sla.message
+    assert "(subflow 'ghost' is not known here (or calls itself): 0 to no limit)" in sla.message
+
+
 def test_policies_and_examples_must_name_existing_states(order: dict[str, Any]) -> None:
     order["policies"] = [{"id": "cap", "condition": "amount > 10", "outcome": "deny", "reason": "Too much.",
                           "applies_at": ["start", "reveiw"]}]

@@ -1,0 +1,120 @@
+"""`statewright instances` lists what a user started — one row per order, a subflow with the instance it is part
+of — not the engine's internal instances that run a parallel state's branches and a map's items (the API hides
+them too). Before, one order with a map over four lines and two branches was seven rows, all named after the
+order's workflow, in states such as `reserved` the workflow itself does not have."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from engine.cli import output
+from engine.cli.app import build_app
+from engine.runtime.engine import Engine
+
+CHILD: dict[str, Any] = {
+    "id": "shipping", "title": "Shipping", "initial": "book",
+    "states": {"book": {"type": "task", "action": "book", "output": "booking"}, "booked": {"type": "final"}},
+    "transitions": [{"source": "book", "trigger": "done", "dest": "booked"}],
+}
+ORDER: dict[str, Any] = {
+    "id": "order", "title": "Order", "initial": "reserve",
+    "context": {"type": "object", "properties": {"lines": {"type": "array"}}},
+    "states": {
+        "reserve": {"type": "map", "items": "lines", "output": "reservations", "iterator": {
+            "initial": "hold",
+            "states": {"hold": {"type": "task", "action": "hold", "output": "held"},
+                       "held_ok": {"type": "final", "result": {"bin": "held.bin"}}},
+            "transitions": [{"source": "hold", "trigger": "done", "dest": "held_ok"}]}},
+        "prepare": {"type": "parallel", "branches": [
+            {"name": "payment", "initial": "charge",
+             "states": {"charge": {"type": "task", "action": "charge", "output": "payment"},
+                        "charged": {"type": "final"}},
+             "transitions": [{"source": "charge", "trigger": "done", "dest": "charged"}]},
+            {"name": "packing", "initial": "pack",
+             "states": {"pack": {"type": "task", "action": "pack", "output": "parcel"}, "packed": {"type": "final"}},
+             "transitions": [{"source": "pack", "trigger": "done", "dest": "packed"}]}]},
+        "ship": {"type": "subflow", "workflow": "shipping", "output": "shipment"},
+        "shipped": {"type": "final"},
+    },
+    "transitions": [{"source": "reserve", "trigger": "done", "dest": "prepare"},
+                    {"source": "prepare", "trigger": "done", "dest": "ship"},
+                    {"source": "ship", "trigger": "done", "dest": "shipped"}],
+}
+
+
+
+@pytest.fixture(autouse=True)
+def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a wide terminal shows them, whichever test made the console first (it reads COLUMNS once)."""
+    monkeypatch.setattr(output.stdout, "_width", 300)
+
+def _listed(*args: str) -> Any:
+    done = CliRunner().invoke(build_app("instances"), ["instances", *args], env={"COLUMNS": "250"})
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def _run_one_order(database_url: str) -> str:
+    with Engine(database_url) as engine:
+        for action in ("book", "hold", "charge", "pack"):
+            engine.register(action, lambda request: {"bin": "B-1"})
+        engine.deploy(CHILD)
+        engine.deploy(ORDER)
+        order = engine.start("order", {"lines": [{"sku": "A"}, {"sku": "B"}, {"sku": "C"}, {"sku": "D"}]}).id
+        engine.run_until_idle()
+        assert engine.get(order).state == "shipped"
+        return order
+
+
+def test_an_order_is_one_row_and_its_subflow_names_it(database_url: str) -> None:
+    order = _run_one_order(database_url)
+
+    rows = json.loads(_listed("--db", database_url, "--format", "json"))
+
+    assert sorted((r["workflow_id"], r["state"], r["parent_id"]) for r in rows) == [
+        ("order", "shipped", None), ("shipping", "booked", order)]
+    table = _listed("--db", database_url)
+    assert "part of" in table
+    assert "reserve.iterator" not in table
+    assert "prepare.payment" not in table
+
+
+def test_the_limit_counts_the_rows_shown(database_url: str) -> None:
+    _run_one_order(database_url)
+    _run_one_order(database_url)
+
+    rows = json.loads(_listed("--db", database_url, "--format", "json", "--limit", "3"))
+
+    assert len(rows) == 3
+    assert all(r["branch"] == "" for r in rows)
+
+
+def test_parent_lists_every_child_with_its_branch(database_url: str) -> None:
+    order = _run_one_order(database_url)
+
+    rows = json.loads(_listed("--db", database_url, "--parent", order, "--format", "json"))
+    table = _listed("--db", database_url, "--parent", order)
+
+    assert sorted(r["branch"] for r in rows) == [
+        "", "prepare.packing", "prepare.payment", *(f"reserve.iterator#{n}" for n in range(4))]
+    assert f"{order} (prepare.payment)" in table
+
+
+def test_an_empty_listing_says_so(database_url: str) -> None:
+    assert "no instance matches" in _listed("--db", database_url, "--workflow", "nothing_of_that_name")
+
+
+def test_state_filters_and_a_full_page_says_there_may_be_more(database_url: str) -> None:
+    _run_one_order(database_url)
+    _run_one_order(database_url)
+
+    shipped = json.loads(_listed("--db", database_url, "--state", "shipped", "--format", "json"))
+    page = _listed("--db", database_url, "--workflow", "order", "--limit", "1")
+
+    assert [r["state"] for r in shipped] == ["shipped", "shipped"]
+    assert "the newest 1 shown; --limit N shows more" in page
+    assert "shows more" not in _listed("--db", database_url, "--workflow", "order", "--limit", "5")

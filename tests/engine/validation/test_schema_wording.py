@@ -1,0 +1,57 @@
+"""Schema findings a user meets when a definition is the wrong shape say what is wrong in the format's words.
+Before: a definition that was a JSON list read "'this value' must be an object", a transition written as text
+read "'transitions' must be an object" (the list was fine, one item was not), a choice state carrying a task's
+fields read "'action' is not a field the format knows (check the spelling)" five times, and a misspelt state
+type was pydantic's "Input tag 'taks' found using 'type' does not match any of the expected tags"."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from engine.validation.loader import load_workflow
+
+FLOW: dict[str, Any] = {
+    "id": "order", "title": "Order", "initial": "check",
+    "states": {"check": {"type": "task", "action": "check_order", "output": "checked"},
+               "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "check", "trigger": "done", "dest": "done"},
+                    {"source": "check", "trigger": "error", "dest": "failed"}],
+}
+
+
+def _changed(change: Callable[[dict[str, Any]], Any]) -> Any:
+    document = copy.deepcopy(FLOW)
+    replaced = change(document)
+    return document if replaced is None else replaced
+
+
+CASES = [
+    ("a list instead of an object", lambda d: [d], "", "The definition must be an object { … }."),
+    ("a transition written as text", lambda d: d["transitions"].append("check -> done"), "/transitions/2",
+     "Item 2 of 'transitions' must be an object { … }."),
+    ("a misspelt state type", lambda d: d["states"]["check"].update(type="taks"), "/states/check",
+     "'type' is 'taks', which is not one of 'task', 'choice', 'approval', 'wait', 'parallel', 'subflow', 'map', "
+     "'final'."),
+    ("a task's field on a choice", lambda d: d["states"].update(route={"type": "choice", "timeout_s": 5}),
+     "/states/route/timeout_s",
+     "'timeout_s' is not a field of a choice state; a task state has it (check the state's 'type')."),
+    ("a field several types have", lambda d: d["states"]["done"].update(output="x"), "/states/done/output",
+     "'output' is not a field of a final state; a task, wait, subflow or map state has it (check the state's "
+     "'type')."),
+    ("a misspelt field", lambda d: d["states"]["check"].update(retries=3), "/states/check/retries",
+     "'retries' is not a field of a task state (check the spelling)."),
+    ("a misspelt top-level field", lambda d: d.update(intial="check"), "/intial",
+     "'intial' is not a field the format knows (check the spelling)."),
+]
+
+
+@pytest.mark.parametrize(("change", "pointer", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_the_finding_says_what_is_wrong_in_the_formats_words(change: Callable[[dict[str, Any]], Any],
+                                                             pointer: str, message: str) -> None:
+    loaded = load_workflow(json.dumps(_changed(change)))  # as a file's text
+    assert [(f.code, f.pointer, f.message) for f in loaded.findings] == [("schema", pointer, message)]
