@@ -185,15 +185,19 @@ class AccountService:
     def login(self, username: str, password: str, *, remote: str | None = None) -> LoginOutcome:
         now = self._clock()
         ticket = self._login_throttle.admit(username, remote)
-        succeeded = False
+        succeeded: bool | None = None  # None: the check did not finish (the database failed): nothing recorded
         try:
             row = self._store.get_user(username) if USERNAME_RE.match(username) else None
             ok = verify_password(row.password_hash if row else None, password)
-            if row is None or not ok or row.disabled:
+            succeeded = row is not None and ok and not row.disabled
+            if not succeeded:
                 raise Unauthenticated("wrong username or password")
-            succeeded = True
         finally:
-            self._login_throttle.settle(ticket, succeeded=succeeded)
+            if succeeded is None:
+                self._login_throttle.release(ticket)
+            else:
+                self._login_throttle.settle(ticket, succeeded=succeeded)
+        assert row is not None
         if needs_rehash(row.password_hash):
             self._store.update_user(row.username, password_hash=hash_password(password))
         session_id = secrets.token_urlsafe(32)

@@ -90,11 +90,16 @@ class LoginThrottle:
                                             at=self._clock()))
                 session.commit()
         finally:
-            with self._lock:
-                for key in ((ticket.username, ticket.remote), ticket.remote):
-                    self._in_flight[key] -= 1
-                    if self._in_flight[key] <= 0:
-                        del self._in_flight[key]
+            self.release(ticket)
+
+    def release(self, ticket: Ticket) -> None:
+        """Release an admitted check's place without recording an outcome: the check did not happen (the
+        database failed), so it counts neither for nor against the user."""
+        with self._lock:
+            for key in ((ticket.username, ticket.remote), ticket.remote):
+                self._in_flight[key] -= 1
+                if self._in_flight[key] <= 0:
+                    del self._in_flight[key]
 
     def _refuse_if_waiting(self, failures: int, in_flight: int, last: datetime | None, limit: int,
                            now: datetime) -> None:

@@ -138,3 +138,12 @@ def test_a_database_locked_by_another_process_is_a_503_with_the_reason(locked_br
         _refused(call(locked_briefly), "database is locked")
         other.execute("ROLLBACK")
     assert call(locked_briefly).status_code == ok
+
+
+def test_sign_ins_the_database_refused_do_not_count_against_the_user(running: Running) -> None:
+    """A sign-in the database could not check is no failed password: six of them in a row (past the five
+    failures that make the throttle wait) leave the user free to sign in once the database is back."""
+    with _table_gone(running.database_url, "users") as reason:
+        for _ in range(6):
+            _refused(_login(running), reason)
+    assert _login(running).status_code == 200
