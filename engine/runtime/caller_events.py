@@ -8,7 +8,7 @@ client offering only these never offers an event it will see refused for that re
 from __future__ import annotations
 
 from engine.definition import Workflow
-from engine.runtime.commands import RUNTIME_EVENTS
+from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import HELD, STUCK, TERMINAL
 
 __all__ = ["caller_events"]
@@ -21,7 +21,7 @@ def caller_events(workflow: Workflow, state_id: str, status: str) -> list[str]:
         return []
     owned = set(RUNTIME_EVENTS.get(state.type, frozenset()))
     if status == HELD:
-        owned |= {"approve", "reject"}
+        owned |= HELD_DECISIONS
     every_state = list(workflow.states)
     triggers = {
         t.trigger

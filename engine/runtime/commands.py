@@ -9,23 +9,13 @@ from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.idempotency import keep_response, kept_response
 from engine.runtime.queries import instance_view, load_instance
+from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import HELD, TERMINAL, Event
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
 from storage.transaction import Transaction
 
 __all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
-
-# Events the runtime fires itself in each kind of state; `send` refuses them (approve/reject go through
-# `approve`/`reject`, which check who decides).
-RUNTIME_EVENTS: dict[str, frozenset[str]] = {
-    "task": frozenset({"done", "error"}),
-    "wait": frozenset({"done", "timeout"}),
-    "approval": frozenset({"approve", "reject", "timeout"}),
-    "parallel": frozenset({"done", "error"}),
-    "subflow": frozenset({"done", "error"}),
-    "map": frozenset({"done", "error"}),
-}
 
 
 def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
@@ -67,7 +57,7 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
         if event.startswith("("):  # (start), (auto), (cancel), (redrive): the engine's own moves
             raise TransitionNotAllowed(event, instance.state, "the engine makes this move itself; "
                                        "use cancel or redrive")
-        if event in owned or (instance.status == HELD and event in ("approve", "reject")):
+        if event in owned or (instance.status == HELD and event in HELD_DECISIONS):
             raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
                                        "approvals are decided with approve/reject by an authorised approver")
         now = rt.clock.now()

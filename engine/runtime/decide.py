@@ -48,6 +48,7 @@ from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, lea
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
 from engine.runtime.map_items import MAP_ITEM, MapItemsError, item_children, map_items
 from engine.runtime.policies import ALLOW, DENY, PolicyDecision, evaluate_policies
+from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import (
     AUTO,
     CANCEL,
@@ -142,6 +143,13 @@ class _Run:
         self.steps.append(Step(source, self.state, event.name, event.actor, event.payload, transition, guards,
                                changes or {}, self.status, policies, tuple(effects), self.error))
 
+    def sendable(self) -> str:
+        """The events a caller may send in the current state, for a refusal: not those the runtime fires."""
+        owned = RUNTIME_EVENTS.get(self.c.states[self.state].type, frozenset())
+        if self.status == HELD:
+            owned |= HELD_DECISIONS
+        return ", ".join(t for t in self.c.triggers(self.state) if t not in owned) or "none"
+
     # --- events ---------------------------------------------------------------------------------------
     def fire(self, event: Event) -> None:
         if not self.asks(event):
@@ -179,8 +187,7 @@ class _Run:
             if event.system:
                 self.fail(event, "unhandled", why, guards=guards)
                 return
-            accepted = ", ".join(self.c.triggers(self.state)) or "none"
-            raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {accepted})")
+            raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {self.sendable()})")
         try:
             if fired.transition.assign:
                 assigned = evaluate_mapping(fired.transition.assign, scope())

@@ -247,7 +247,7 @@ def test_a_rejected_event_changes_nothing(engine: Engine) -> None:
     engine.deploy(MANUAL)
     run = engine.start("manual")
     before = (engine.get(run.id), _rows(engine, run.id))
-    with pytest.raises(TransitionNotAllowed, match="accepted here: abort, done, submit, touch"):
+    with pytest.raises(TransitionNotAllowed, match=r"accepted here: abort, submit, touch\)"):  # not done: refused
         engine.send(run.id, "approve")
     with pytest.raises(TransitionNotAllowed, match="runtime fires this event itself"):
         engine.send(run.id, "done")
