@@ -32,14 +32,14 @@ class Delivery:
     delivered: list[str] = field(default_factory=list)
 
 
-def _start_context(trigger: StartTrigger, event: EventRecord) -> dict[str, Any] | None:
+def _start_context(workflow_id: str, trigger: StartTrigger, event: EventRecord) -> dict[str, Any] | None:
     scope = {"event": event.payload, "correlation_key": event.correlation_key, "tenant": event.tenant}
     try:
         if trigger.condition is not None and evaluate(trigger.condition, scope) is not True:
             return None
         return evaluate_mapping(trigger.context, scope) if trigger.context else dict(event.payload or {})
     except (ExpressionError, TypeError, ValueError) as exc:
-        log.warning("event %s cannot start a workflow: %s", event.id, exc)
+        log.warning("event %s (%s) cannot start the workflow %s: %s", event.id, event.event_type, workflow_id, exc)
         return None
 
 
@@ -105,7 +105,7 @@ def deliver_event(rt: Runtime, event_id: int) -> Delivery:
         for trigger in workflow.starts_on:
             if trigger.event != event.event_type:
                 continue
-            context = _start_context(trigger, event)
+            context = _start_context(workflow.id, trigger, event)
             if context is not None:
                 started = _start(rt, workflow, event, context)
                 if started is not None:

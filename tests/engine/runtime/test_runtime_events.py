@@ -3,9 +3,11 @@ stored with their delivery, so a process that dies after publishing loses none."
 
 from __future__ import annotations
 
+import logging
 import random
 from typing import Any
 
+import pytest
 from runtime_support import edge, final, workflow
 
 from engine.runtime.clock import ManualClock
@@ -62,6 +64,18 @@ def test_a_start_condition_filters_events(engine: Engine) -> None:
     assert engine.publish("ticket_opened", {"priority": "P3", "subject": "win", "channel": "spam"}).started == []
     assert engine.publish("something_else", {"priority": "P3"}).started == []
     assert engine.list_instances() == []
+
+
+def test_an_event_that_cannot_start_a_workflow_is_logged_naming_the_workflow(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine.deploy(TICKETS)
+    with caplog.at_level(logging.WARNING, "statewright"):
+        result = engine.publish("ticket_opened", {"subject": "no priority", "channel": "mail"})
+    assert result.started == []
+    (line,) = [r.getMessage() for r in caplog.records if "cannot start" in r.getMessage()]
+    assert f"event {result.event_id} (ticket_opened) cannot start the workflow tickets:" in line
+    assert "priority" in line
 
 
 def test_an_event_published_before_a_crash_is_delivered_after_the_restart(database_url: str,
