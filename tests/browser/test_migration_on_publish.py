@@ -131,9 +131,11 @@ def _three_ways(workflow_id: str) -> dict[str, Any]:
 
 
 def _version_two(flow: dict[str, Any]) -> dict[str, Any]:
-    """v2: the review retitled (so entered afresh), 'parked' dropped, and 'go' may only be 'review'."""
+    """v2: the review retitled and given a shorter timeout (so entered afresh: a title alone would keep it), 'parked'
+    dropped, and 'go' may only be 'review'."""
     found = copy.deepcopy(flow)
     found["states"]["review"]["title"] = "Manager review"
+    found["states"]["review"]["timeout"] = "PT24H"
     del found["states"]["parked"]
     found["transitions"] = [t for t in found["transitions"] if "parked" not in (t["source"], t["dest"])]
     found["context"]["properties"]["go"]["enum"] = ["review"]
@@ -189,7 +191,7 @@ def test_the_migration_preview_says_state_by_state_what_happens(
 
     by_state = preview.get_by_test_id("publish-migration-preview-by-state")
     review = by_state.get_by_test_id("migration-state-review")
-    expect(review).to_contain_text("entered afresh (it changed in v2)")  # its title changed
+    expect(review).to_contain_text("entered afresh (it changed in v2)")  # its timeout changed
     expect(review).to_contain_text("1 timer cancelled · 1 approval cancelled")
     expect(review).to_contain_text("an approval opens (decisions already taken on its open approval are dropped)")
     in_transit = by_state.get_by_test_id("migration-state-in_transit")

@@ -9,6 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,8 @@ def _send_soon(engine: Engine, instance_id: str) -> _Sent:
                 done.set()
         return _Sent(view, threads, threading.get_ident(), ticks)
 
-    return anyio.run(main)
+    with ThreadPoolExecutor(1) as own_thread:  # a loop of its own: a test before may have left one running here
+        return own_thread.submit(anyio.run, main).result()
 
 
 def _hold_writer(database: Path, seconds: float) -> threading.Thread:
