@@ -24,12 +24,12 @@ from engine.runtime.views import InstanceView
 
 FLOW: dict[str, Any] = {
     "id": "door",
-    "title": "A door: open, then closed",
+    "title": "A door: knocked on while open",
     "initial": "open",
     "states": {"open": {"type": "wait", "duration": "P1D"}, "closed": {"type": "final", "outcome": "success"}},
     "transitions": [
         {"source": "open", "trigger": "done", "dest": "closed"},
-        {"source": "open", "trigger": "close", "dest": "closed"},
+        {"source": "open", "trigger": "knock", "dest": "open"},  # a repeat would be recorded twice
     ],
 }
 
@@ -57,12 +57,12 @@ class _Sent:
 
 
 def _send_soon(engine: Engine, instance_id: str) -> _Sent:
-    """`close` sent to the instance through `write_soon`, from an event loop that also runs a ticking task."""
+    """`knock` sent to the instance through `write_soon`, from an event loop that also runs a ticking task."""
     threads: list[int] = []
 
     def call() -> InstanceView:
         threads.append(threading.get_ident())
-        return engine.send(instance_id, "close", actor="test")
+        return engine.send(instance_id, "knock", actor="test")
 
     async def main() -> _Sent:
         ticks = 0
@@ -106,7 +106,7 @@ def _hold_writer(database: Path, seconds: float) -> threading.Thread:
 
 def test_a_free_writer_is_written_to_on_the_loops_own_thread(engine: Engine) -> None:
     sent = _send_soon(engine, engine.start("door", {}).id)
-    assert sent.view.state == "closed"
+    assert sent.view.state == "open"
     assert sent.threads == [sent.loop_thread]
 
 
@@ -115,10 +115,10 @@ def test_a_writer_busy_a_moment_is_waited_for_without_blocking_the_loop(engine: 
     holder = _hold_writer(database, 0.03)  # shorter than write_soon's patience
     sent = _send_soon(engine, instance.id)
     holder.join()
-    assert sent.view.state == "closed"
+    assert sent.view.state == "open"
     assert len(sent.threads) >= 2  # refused while the other connection wrote, then done
     assert set(sent.threads) == {sent.loop_thread}
-    assert [e.event for e in engine.history(instance.id)].count("close") == 1
+    assert [e.event for e in engine.history(instance.id)].count("knock") == 1
 
 
 def test_a_writer_busy_longer_gets_the_write_in_a_thread_and_the_loop_keeps_serving(engine: Engine,
@@ -129,11 +129,11 @@ def test_a_writer_busy_longer_gets_the_write_in_a_thread_and_the_loop_keeps_serv
     sent = _send_soon(engine, instance.id)
     holder.join()
     assert time.monotonic() - began >= 0.3  # it waited for the other connection's write …
-    assert sent.view.state == "closed"
+    assert sent.view.state == "open"
     assert sent.threads[-1] != sent.loop_thread  # … in a worker thread,
     assert sent.ticks >= 20  # while the loop went on (0.4 s of 5 ms ticks; a blocked loop: none)
-    assert engine.get(instance.id).state == "closed"
-    assert [e.event for e in engine.history(instance.id)].count("close") == 1
+    assert engine.get(instance.id).version == 2  # started, knocked on once
+    assert [e.event for e in engine.history(instance.id)].count("knock") == 1
 
 
 @pytest.mark.postgres
@@ -141,7 +141,7 @@ def test_on_postgresql_every_write_goes_to_a_thread(postgres_database_url: str) 
     with Engine(postgres_database_url) as engine:
         engine.deploy(FLOW)
         sent = _send_soon(engine, engine.start("door", {}).id)
-    assert sent.view.state == "closed"
+    assert sent.view.state == "open"
     assert len(sent.threads) == 1
     assert sent.threads[0] != sent.loop_thread
 
@@ -156,7 +156,7 @@ def test_the_api_sends_while_another_process_holds_the_writer_and_answers_others
 
     def send() -> None:
         replies["send"] = env.call("POST", f"/api/instances/{instance_id}/events", "analyst",
-                                   json={"event": "close"}, headers={"Prefer": "return=minimal"})
+                                   json={"event": "knock"}, headers={"Prefer": "return=minimal"})
 
     holder = _hold_writer(database, 1.0)
     sender = threading.Thread(target=send)
@@ -170,5 +170,5 @@ def test_the_api_sends_while_another_process_holds_the_writer_and_answers_others
     assert health.status_code == 200
     assert answered_in < 0.5  # not held up by the send waiting for the other connection (0.85 s more)
     assert replies["send"].status_code == 200, replies["send"].text
-    assert replies["send"].json()["state"] == "closed"
-    assert [e.event for e in env.services.engine.history(instance_id)].count("close") == 1
+    assert replies["send"].json()["state"] == "open"
+    assert [e.event for e in env.services.engine.history(instance_id)].count("knock") == 1
