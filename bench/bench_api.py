@@ -112,10 +112,12 @@ def serve(database_url: str, port: int) -> None:
     """The server side of the benchmark (run in its own process by `main`)."""
     import uvicorn  # noqa: PLC0415
 
+    from designer._http_protocol import OneWriteHttpProtocol  # noqa: PLC0415
     from designer.app import create_app  # noqa: PLC0415
 
     settings = Settings(database_url=database_url, workers=0, deploy_shipped=False)
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                http=OneWriteHttpProtocol)  # as `statewright serve` runs it
 
 
 def _free_port() -> int:

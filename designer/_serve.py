@@ -10,6 +10,7 @@ import uvicorn
 from rich.table import Table
 
 from definitions import WORKFLOWS_DIR
+from designer._http_protocol import OneWriteHttpProtocol
 from designer._lifecycle import deploy_definitions, housekeeping
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
@@ -89,7 +90,8 @@ def serve(
         stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
         # with JSON logs uvicorn configures nothing: its records reach the root logger's JSON handler
         log_config = None if log_format is LogFormat.json else uvicorn.config.LOGGING_CONFIG
-        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10, log_config=log_config)
+        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10, log_config=log_config,
+                    http=OneWriteHttpProtocol)
     finally:
         services.close()
         tracing.shutdown_tracing()

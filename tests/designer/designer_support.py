@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -36,6 +40,25 @@ class Env:
         self.client.cookies.clear()
         headers = {**self.headers(role, tenant), **kwargs.pop("headers", {})}
         return self.client.request(method, path, headers=headers, **kwargs)
+
+
+def served(app: Any, **config: Any) -> Iterator[int]:
+    """`app` served by uvicorn on loopback in a thread (no lifespan), for the body of a fixture: yields the port,
+    then stops the server."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning",
+                                           **config))
+    thread = threading.Thread(target=server.run, name="test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped before it started"
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(30)
 
 
 def make_settings(tmp: Path, **overrides: Any) -> Settings:

@@ -9,16 +9,13 @@ client would wait for its end."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
-import uvicorn
-from designer_support import Env, assert_problem
+from designer_support import Env, assert_problem, served
 
 Operation = tuple[str, dict[str, Any]]  # path, operation
 _SCHEMAS: dict[str, Any] = {}  # the document's components, for the `$ref`s of parameters
@@ -27,21 +24,9 @@ _SCHEMAS: dict[str, Any] = {}  # the document's components, for the `$ref`s of p
 @pytest.fixture(scope="module")
 def admin(env: Env) -> Iterator[httpx.Client]:
     """The admin's client of the app served over loopback (its start-up ran already, in the test client)."""
-    server = uvicorn.Server(uvicorn.Config(env.app, host="127.0.0.1", port=0, lifespan="off", log_level="warning"))
-    thread = threading.Thread(target=server.run, name="query-parameters-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped before it started"
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
+    for port in served(env.app):
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=env.headers("admin"), timeout=10) as client:
             yield client
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 @pytest.fixture(scope="module")
