@@ -1,5 +1,9 @@
-"""`AsyncEngine`: the same API as `Engine`, as coroutines. One core: each call runs the synchronous engine in
-a worker thread (`asyncio.to_thread`), so an event loop is never blocked by the database or a handler.
+"""`AsyncEngine`: the same API as `Engine`, as coroutines, over the synchronous engine. The commands that are one
+transaction — start, send, approve, reject — run on the event loop's own thread when the database is SQLite and
+its writer is free: a fraction of a millisecond, where handing them to a thread cost more CPU than the write
+(`engine.runtime.loop_writes`). With the writer busy, or on PostgreSQL, they run in a worker thread, as every
+other call does (`asyncio.to_thread`; publish, cancel and redrive may take several transactions). The loop never
+waits for another writer, a long read or a handler.
 
 Every public method of `Engine` is here with the same parameters (`tests/engine/runtime/test_runtime_async.py`
 holds them together); `register` stays a plain method (it touches no database) and `worker()` returns the
@@ -11,8 +15,9 @@ import asyncio
 import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from types import TracebackType
-from typing import Any, overload
+from typing import Any, ParamSpec, TypeVar, overload
 
 from engine.definition import Agent, Workflow
 from engine.notifications.settings import NotificationSettings
@@ -23,6 +28,7 @@ from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import Engine
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.lifecycle import LifecycleMode
+from engine.runtime.loop_writes import write_soon
 from engine.runtime.memory import AsyncSharedMemory
 from engine.runtime.migration import MigrationReport
 from engine.runtime.model_prices import ANY_PROVIDER, ModelPriceView
@@ -42,6 +48,9 @@ from storage.costs import CostTotal
 
 __all__ = ["AsyncEngine"]
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 class AsyncEngine:
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None,
@@ -52,6 +61,10 @@ class AsyncEngine:
         self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate,
                              rng=rng, notifications=notifications, lifecycle_events=lifecycle_events)
         self.memory = AsyncSharedMemory(self.engine.memory)
+
+    async def _command(self, call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """A one-transaction command: on the loop's thread when SQLite's writer is free (`write_soon`)."""
+        return await write_soon(self.engine, partial(call, *args, **kwargs))
 
     @property
     def database_url(self) -> str:
@@ -93,25 +106,25 @@ class AsyncEngine:
     async def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
                     tenant: str = "default", idempotency_key: str | None = None,
                     actor: str | None = None) -> InstanceView:
-        return await asyncio.to_thread(self.engine.start, workflow_id, context, version=version, tenant=tenant,
-                                       idempotency_key=idempotency_key, actor=actor)
+        return await self._command(self.engine.start, workflow_id, context, version=version, tenant=tenant,
+                                   idempotency_key=idempotency_key, actor=actor)
 
     async def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
                    idempotency_key: str | None = None, expected_version: int | None = None,
                    tenant: str | None = None) -> InstanceView:
-        return await asyncio.to_thread(self.engine.send, instance_id, event, payload, actor=actor,
-                                       idempotency_key=idempotency_key, expected_version=expected_version,
-                                       tenant=tenant)
+        return await self._command(self.engine.send, instance_id, event, payload, actor=actor,
+                                   idempotency_key=idempotency_key, expected_version=expected_version,
+                                   tenant=tenant)
 
     async def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                       idempotency_key: str | None = None) -> InstanceView:
-        return await asyncio.to_thread(self.engine.approve, instance_id, actor=actor, roles=roles, comment=comment,
-                                       idempotency_key=idempotency_key)
+        return await self._command(self.engine.approve, instance_id, actor=actor, roles=roles, comment=comment,
+                                   idempotency_key=idempotency_key)
 
     async def reject(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                      idempotency_key: str | None = None) -> InstanceView:
-        return await asyncio.to_thread(self.engine.reject, instance_id, actor=actor, roles=roles, comment=comment,
-                                       idempotency_key=idempotency_key)
+        return await self._command(self.engine.reject, instance_id, actor=actor, roles=roles, comment=comment,
+                                   idempotency_key=idempotency_key)
 
     async def publish(self, event_type: str, payload: Any = None, *, correlation_key: str | None = None,
                       tenant: str = "default", idempotency_key: str | None = None,
