@@ -22,9 +22,13 @@ from storage.errors import DatabaseUnavailable, StoreError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["MIGRATIONS", "current_revision", "ensure_schema", "head_revision", "metadata", "upgrade"]
+__all__ = ["HEAD_REVISION", "MIGRATIONS", "current_revision", "ensure_schema", "head_revision", "metadata",
+           "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+HEAD_REVISION = "0008"
+"""The newest migration's revision (a test holds it to Alembic's head): a database already there is known to be
+up to date from one SELECT, without loading Alembic and its scripts (150 ms of every CLI command's start-up)."""
 _lock = threading.Lock()
 
 
@@ -94,9 +98,21 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         raise DatabaseUnavailable(_reason(exc)) from exc
 
 
+def _at_head(engine: sa.Engine) -> bool:
+    """Whether the database's recorded revision is `HEAD_REVISION` (False when it records none)."""
+    with engine.connect() as connection:
+        try:
+            found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+        except sa.exc.DBAPIError:  # no such table: an empty database (or not ours)
+            return False
+    return found == [HEAD_REVISION]
+
+
 def ensure_schema(engine: sa.Engine) -> None:
     """Upgrade to head when the database is behind (an empty database gets every table)."""
     try:
+        if _at_head(engine):
+            return
         current = current_revision(engine)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseUnavailable(_reason(exc)) from exc

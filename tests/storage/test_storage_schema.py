@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from storage.database import DEFAULT_DATABASE_URL, URL_VARIABLE, create_database_engine, default_database_url
-from storage.schema import current_revision, ensure_schema, head_revision, metadata
+from storage.schema import HEAD_REVISION, current_revision, ensure_schema, head_revision, metadata
 
 
 def test_the_migrated_database_matches_the_table_models(database_url: str) -> None:
@@ -38,6 +40,23 @@ def test_ensure_schema_builds_an_empty_database_and_is_then_a_no_op(tmp_path: os
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    assert head_revision() == HEAD_REVISION  # a new migration moves it: ensure_schema's quick check reads it
+
+
+def test_a_database_at_head_is_opened_without_loading_alembic(tmp_path: os.PathLike[str]) -> None:
+    """Every CLI command opens the database: one at head is known so from a SELECT (Alembic and its scripts
+    cost 150 ms of start-up); one behind is still upgraded."""
+    url = f"sqlite:///{tmp_path}/current.db"
+    engine = create_database_engine(url)
+    ensure_schema(engine)
+    engine.dispose()
+    probe = ("import sys; from storage.database import create_database_engine; from storage.schema import "
+             f"ensure_schema; ensure_schema(create_database_engine({url!r})); print('alembic' in sys.modules)")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "False"
 
 
 def test_sqlite_connections_use_wal_and_the_durability_settings(tmp_path: os.PathLike[str]) -> None:
