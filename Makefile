@@ -33,6 +33,7 @@ bench: setup-dev      ## every benchmark, each beside its baseline measured in t
 	$(PY) -m bench.bench_engine
 	$(PY) -m bench.bench_dbos
 	$(PY) -m bench.bench_map
+	$(PY) -m bench.bench_reads
 	$(PY) -m bench.bench_api
 	$(PY) -m bench.bench_ui
 
