@@ -41,20 +41,12 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from bench.workloads import OPEN_CLOSE_FLOW
 from designer.app import build_services
 from designer.settings import Settings
 from engine.runtime.engine import Engine
 
-FLOW: dict[str, Any] = {
-    "id": "bench_flow",
-    "title": "Benchmark: open, then close",
-    "initial": "open",
-    "states": {"open": {"type": "wait", "duration": "P1D"}, "closed": {"type": "final", "outcome": "success"}},
-    "transitions": [
-        {"source": "open", "trigger": "done", "dest": "closed"},
-        {"source": "open", "trigger": "close", "dest": "closed"},
-    ],
-}
+FLOW = OPEN_CLOSE_FLOW
 PASSWORD = "benchmark-password"
 MINIMAL = {"Prefer": "return=minimal"}  # the summary, not the detail: the engine direct returns a view, no more
 TENANT = "bench"

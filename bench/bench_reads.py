@@ -31,27 +31,18 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
+from bench.workloads import OPEN_CLOSE_FLOW
 from engine.read_models.instances import InstanceQuery, search_instances
 from engine.read_models.kpis import KpiScope, collect_kpis
 from engine.read_models.metric_series import collect_series, percentile
 from engine.runtime.engine import Engine
 
-FLOW: dict[str, Any] = {
-    "id": "reads_flow",
-    "title": "Benchmark: open, then close",
-    "initial": "open",
-    "states": {"open": {"type": "wait", "duration": "P1D"}, "closed": {"type": "final", "outcome": "success"}},
-    "transitions": [
-        {"source": "open", "trigger": "done", "dest": "closed"},
-        {"source": "open", "trigger": "close", "dest": "closed"},
-    ],
-}
+FLOW = OPEN_CLOSE_FLOW
 TENANT = "bench"
 DAY_S = 86400.0
 BUCKETS = 24

@@ -30,6 +30,7 @@ __all__ = [
     "INCREMENT_FLOW",
     "IO_CHAIN_FLOW",
     "LEAD_FLOW",
+    "OPEN_CLOSE_FLOW",
     "PING_FLOW",
     "group_commit_rate",
     "increment_rate",
@@ -45,6 +46,16 @@ ROOT = Path(__file__).resolve().parents[1]
 LEAD_FLOW = ROOT / "definitions" / "workflows" / "lead_qualification.json"
 CHAIN_STEPS = 8
 
+OPEN_CLOSE_FLOW: dict[str, Any] = {  # one transition and a timer to start, one to close
+    "id": "bench_flow",
+    "title": "Benchmark: open, then close",
+    "initial": "open",
+    "states": {"open": {"type": "wait", "duration": "P1D"}, "closed": {"type": "final", "outcome": "success"}},
+    "transitions": [
+        {"source": "open", "trigger": "done", "dest": "closed"},
+        {"source": "open", "trigger": "close", "dest": "closed"},
+    ],
+}
 PING_FLOW: dict[str, Any] = {
     "id": "ping", "title": "Ping-pong between two waits", "initial": "a",
     "states": {"a": {"type": "wait", "event": {"type": "never"}}, "b": {"type": "wait", "event": {"type": "never"}},
