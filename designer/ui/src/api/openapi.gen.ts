@@ -1250,8 +1250,21 @@ export interface components {
             description: string | null;
             /** Due At */
             due_at: string | null;
-            /** History */
+            /**
+             * History
+             * @description The instance's latest transitions (at most 50), oldest first.
+             */
             history: components["schemas"]["HistoryEntryRead"][];
+            /**
+             * History Total
+             * @description How many transitions the instance has made in all.
+             */
+            history_total: number;
+            /**
+             * History Truncated
+             * @description `history` holds only the latest of them: the earlier ones are in GET /api/instances/{instance_id}/history.
+             */
+            history_truncated: boolean;
             /** Id */
             id: number;
             instance: components["schemas"]["InstanceSummary"];
