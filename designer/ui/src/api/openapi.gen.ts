@@ -2629,8 +2629,41 @@ export interface components {
         };
         /** PendingWorkRead */
         PendingWorkRead: {
-            /** Detail */
+            /**
+             * Approval Id
+             * @description An approval's id.
+             * @default null
+             */
+            approval_id: number | null;
+            /**
+             * Approvals
+             * @description An approval's approve decisions so far (kept when carried, dropped when cancelled).
+             * @default null
+             */
+            approvals: number | null;
+            /**
+             * Correlation Key
+             * @description An event wait's correlation key, if it has one.
+             * @default null
+             */
+            correlation_key: string | null;
+            /**
+             * Detail
+             * @description The piece of work in words (its fields below say the same for a program).
+             */
             detail: string;
+            /**
+             * Due At
+             * @description A timer's due time (null for other kinds).
+             * @default null
+             */
+            due_at: string | null;
+            /**
+             * Event
+             * @description The event a timer fires when due, or an event wait waits for.
+             * @default null
+             */
+            event: string | null;
             /**
              * Kind
              * @enum {string}
@@ -2642,6 +2675,12 @@ export interface components {
              * @enum {string}
              */
             outcome: "carried" | "cancelled" | "untouched";
+            /**
+             * Quorum
+             * @description The approve decisions an approval needs.
+             * @default null
+             */
+            quorum: number | null;
         };
         /**
          * Problem
