@@ -14,7 +14,6 @@ __all__ = [
     "MAX_BODY_DEPTH",
     "check_request",
     "refuse_repeated_query_parameters",
-    "refuse_unknown_query_parameters",
     "refuse_unreadable_body",
 ]
 
@@ -34,16 +33,6 @@ async def refuse_repeated_query_parameters(request: Request[Any, Any, Any]) -> N
     )
     if repeated:
         raise ValidationException(f"query parameter(s) given more than once: {', '.join(repeated)}")
-
-
-def refuse_unknown_query_parameters(request: Request[Any, Any, Any], known: frozenset[str]) -> None:
-    """A query parameter a list does not take is a 400 naming it, not ignored: an ignored filter (a misspelt
-    one, or one a newer release takes) would answer with every row, as if nothing were asked. For the handlers
-    that call it, with the names they take."""
-    unknown = sorted(set(request.query_params) - known)
-    if unknown:
-        raise ValidationException(f"unknown query parameter(s): {', '.join(unknown)}; this list takes "
-                                  f"{', '.join(sorted(known))}")
 
 
 def json_depth_exceeds(body: bytes, limit: int) -> bool:

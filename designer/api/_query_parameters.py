@@ -1,6 +1,8 @@
-"""A GET's query parameter the endpoint does not take is refused with a 400 naming it, not ignored: an ignored
-filter (misspelt, or one a newer release takes) answers as if nothing were asked — every row, the default
-format, the latest version.
+"""A query parameter the endpoint does not take is refused with a 400 naming it, not ignored: an ignored filter
+(misspelt, or one a newer release takes) answers as if nothing were asked — every row, the default format, the
+latest version — and an ignored write option (`?idempotency_kye=` for the body's `idempotency_key`, `?force=1`)
+does the write as if it were not there, which cannot be taken back. GETs and writes (POST, PUT, PATCH, DELETE)
+alike.
 
 What an endpoint takes is what Litestar reads for it: the query parameters of its handler and of the
 dependencies it asks for (a page's `limit` and `offset`), by the names the request spells (`?from=`) — the
@@ -18,7 +20,6 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["refuse_undeclared_query_parameters"]
 
-_READS = frozenset({"GET", "HEAD"})
 _TAKEN: dict[tuple[HTTPRouteHandler, frozenset[str]], frozenset[str]] = {}
 
 
@@ -44,11 +45,11 @@ def _refuse_undeclared(scope: Scope) -> None:
 
 
 def refuse_undeclared_query_parameters(app: ASGIApp) -> ASGIApp:
-    """Middleware (for a controller or a handler): a GET with a query parameter its handler does not take is a
-    400 naming it; other methods, and a GET without a query string (most), pass untouched."""
+    """Middleware (for a controller or a handler): a request with a query parameter its handler does not take is
+    a 400 naming it, whatever its method; a request without a query string (most) passes untouched."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope.get("query_string") and scope.get("method") in _READS:
+        if scope.get("query_string"):
             _refuse_undeclared(scope)
         await app(scope, receive, send)
 

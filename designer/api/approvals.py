@@ -73,6 +73,8 @@ def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecord
         context=instance.context,
         instance=InstanceSummary.of(instance),
         history=_recent_history(engine, instance),
+        history_total=instance.version,  # its transitions in all (see `_recent_history`)
+        history_truncated=instance.version > RECENT_HISTORY,
     )
 
 

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.canvas_layout import lay_out_canvas
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
@@ -23,6 +24,7 @@ __all__ = ["CheckController"]
 class CheckController(Controller):
     path = "/api"
     tags = ("checks",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @post("/validate", status_code=HTTP_200_OK, summary="Validate a definition (always 200)", sync_to_thread=True)
     def validate(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> ValidationReport:

@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_202_ACCEPTED
 from pydantic import BaseModel, ConfigDict, Field
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.runtime.engine import Engine
@@ -38,6 +39,7 @@ class EventResult(BaseModel):
 class EventController(Controller):
     path = "/api/events"
     tags = ("events",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @post(
         "/",

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 import sqlalchemy as sa
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from designer._request_checks import refuse_unknown_query_parameters
 from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.schemas.instance_detail import InstanceDetail
@@ -37,15 +36,10 @@ Prefer = Annotated[
     ),
 ]
 
-# The listing's query parameters: any other is refused, not ignored (docs/api.md § Instances)
-LIST_PARAMETERS = frozenset(
-    {"workflow", "version", "state", "status", "tenant", "since", "until", "parent_id", "limit", "offset"}
-)
-
-
 class InstanceController(Controller):
     path = "/api/instances"
     tags = ("instances",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @post(
         "/",
@@ -71,7 +65,6 @@ class InstanceController(Controller):
     def list_instances(
         self,
         *,
-        request: Request[Any, Any, Any],
         me: NamedDependency[Principal],
         database: NamedDependency[sa.Engine],
         page: NamedDependency[PageParams],
@@ -88,7 +81,6 @@ class InstanceController(Controller):
             max_length=64, description="Only the children of this instance: the subflows it started (its "
             "parallel branches and map items are its own and never listed).")] = None,
     ) -> Page[InstanceSummary]:
-        refuse_unknown_query_parameters(request, LIST_PARAMETERS)
         created_since, created_until = parse_moment(since, "since"), parse_moment(until, "until")  # malformed: 400
         if tenant is not None and tenant != me.tenant:
             return page.page([], 0)
@@ -105,13 +97,11 @@ class InstanceController(Controller):
         found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
         return page.page([InstanceSummary.of(r) for r in found], total)
 
-    @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True,
-         middleware=[refuse_undeclared_query_parameters])
+    @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True)
     def get_instance(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
         return instances.detail(instances.own(instance_id))
 
-    @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True,
-         middleware=[refuse_undeclared_query_parameters])
+    @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True)
     def history(
         self, instance_id: InstanceId, instances: NamedDependency[TenantInstances], page: NamedDependency[PageParams]
     ) -> Page[HistoryEntryRead]:

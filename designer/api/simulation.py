@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.api.drafts import load_draft
 from designer.checking import Checker
 from designer.errors import NotFound
@@ -41,6 +42,7 @@ def _deployed(engine: Engine) -> Callable[[frozenset[str]], dict[str, Agent]]:
 class SimulationController(Controller):
     path = "/api/simulate"
     tags = ("simulation",)
+    middleware = (refuse_undeclared_query_parameters,)
 
     @post(
         "/",

@@ -103,4 +103,8 @@ class ApprovalDetail(ApprovalSummary):
     description: str | None = Field(description="The approval state's description, from the definition.")
     context: dict[str, Any] = Field(description="The instance's context now.")
     instance: InstanceSummary
-    history: list[HistoryEntryRead]
+    history: list[HistoryEntryRead] = Field(description="The instance's latest transitions (at most 50), oldest "
+                                            "first.")
+    history_total: int = Field(description="How many transitions the instance has made in all.")
+    history_truncated: bool = Field(description="`history` holds only the latest of them: the earlier ones are "
+                                                "in GET /api/instances/{instance_id}/history.")

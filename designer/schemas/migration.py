@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,9 +29,16 @@ class MigrationApply(BaseModel):
 
 class PendingWorkRead(BaseModel):
     kind: Literal["timer", "event_wait", "approval", "action", "child"]
-    detail: str
+    detail: str = Field(description="The piece of work in words (its fields below say the same for a program).")
     outcome: Literal["carried", "cancelled", "untouched"] = Field(
         description="untouched: the instance is refused, its open work stays as it is.")
+    due_at: datetime | None = Field(None, description="A timer's due time (null for other kinds).")
+    event: str | None = Field(None, description="The event a timer fires when due, or an event wait waits for.")
+    correlation_key: str | None = Field(None, description="An event wait's correlation key, if it has one.")
+    approval_id: int | None = Field(None, description="An approval's id.")
+    approvals: int | None = Field(None, description="An approval's approve decisions so far (kept when carried, "
+                                                    "dropped when cancelled).")
+    quorum: int | None = Field(None, description="The approve decisions an approval needs.")
 
 
 class InstancePlanRead(BaseModel):

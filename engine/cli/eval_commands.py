@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.engine_options import ExecutorOption, open_engine
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
+from engine.evaluation.case_errors import secrets_in
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import related_workflows
@@ -86,7 +88,7 @@ def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
             engine.deploy_agent(agent)
         for subflow in related:
             engine.deploy(subflow, alongside=[workflow, *related])
-        return evaluate(engine, workflow, cases)
+        return evaluate(engine, workflow, cases, secrets=secrets_in(os.environ))
 
 
 def _tables(reports: list[dict[str, Any]]) -> None:
@@ -101,9 +103,14 @@ def _tables(reports: list[dict[str, Any]]) -> None:
             table.add_row(name, *("n/a" if r["metrics"][name] is None else str(r["metrics"][name]) for r in reports))
         stdout.print(table)
     for report in reports:
-        failed = [c for c in report["cases"] if not c["passed"]]
-        for case in failed:
-            stdout.print(f"[red]mismatch[/] {case['name']}: {'; '.join(case['mismatches'])}", highlight=False)
+        for case in report["cases"]:
+            if not case["passed"]:
+                stdout.print(f"[red]mismatch[/] {case['name']}: {'; '.join(case['mismatches'])}", highlight=False)
+            error = case.get("error")  # absent from a report saved before errors were reported
+            if error:
+                where = f" in '{error['state']}'" if error.get("state") else ""
+                said = escape(f"{case['name']}: {error['kind']}{where}: {error['message']}")
+                stdout.print(f"[red]error[/] {said}", highlight=False)
         if report.get("side_effects_failed"):
             stdout.print(f"[red]side effects failed[/] in {report['workflow']} v{report['version']}: "
                          f"{', '.join(report['side_effects_failed'])}", highlight=False)

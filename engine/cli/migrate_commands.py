@@ -21,6 +21,7 @@ from engine.validation.parsing import find_duplicate_keys, parse_json
 
 if TYPE_CHECKING:
     from engine.runtime.migration import MigrationReport
+    from engine.runtime.migration_plan import PendingWork
 
 __all__ = ["register_migrate_commands"]
 
@@ -54,6 +55,13 @@ def _refuse_duplicate_states(path: Path, text: str) -> None:
              ExitCode.UNREADABLE)
 
 
+def _so_far(work: PendingWork) -> str:
+    """An approval's approve decisions so far (its detail names the quorum only)."""
+    if work.approvals is None:
+        return ""
+    return f", {work.approvals} approval{'' if work.approvals == 1 else 's'} so far"
+
+
 def _table(report: MigrationReport) -> None:
     verb = "migrated" if report.applied else "would migrate"
     table = Table(title=f"{report.workflow_id}: version {report.from_version} → {report.to_version}")
@@ -63,7 +71,7 @@ def _table(report: MigrationReport) -> None:
         to = plan.target_state or "—"
         to += f" ({plan.state_change}, {plan.entry})" if plan.entry else f" ({plan.state_change})"
         context = "valid" if not plan.context_problems else "; ".join(plan.context_problems)
-        work = "\n".join(f"{p.kind} {p.detail}: {p.outcome}" for p in plan.pending) or "—"
+        work = "\n".join(f"{p.kind} {p.detail}{_so_far(p)}: {p.outcome}" for p in plan.pending) or "—"
         outcome = f"[red]refused:[/] {plan.refused}" if plan.refused else f"[green]{verb}[/]"
         if plan.notes and not plan.refused:
             outcome += "\n" + "\n".join(plan.notes)

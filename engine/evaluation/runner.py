@@ -1,13 +1,15 @@
 """Running the cases: each one started, settled and driven through its events, then judged by its labels and
-the side effects its run wrote to the sandbox."""
+the side effects its run wrote to the sandbox; a run that an error ended says which (case_errors.py)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.definition import Workflow
+from engine.evaluation.case_errors import CaseError, case_error
 from engine.evaluation.cases import EvalCase
 from engine.evaluation.document_paths import is_missing, read_path
 from engine.evaluation.metrics import Metrics, compute_metrics
@@ -27,6 +29,7 @@ class CaseRun:
     wall_s: float
     mismatches: list[str] = field(default_factory=list)
     side_effects: list[SideEffectCheck] = field(default_factory=list)
+    error: CaseError | None = None  # the error that ended a run which did not succeed
 
     @property
     def passed(self) -> bool:
@@ -41,6 +44,7 @@ class CaseRun:
                 "status": self.view.status, "expect_state": self.case.example.expect_state,
                 "labelled": self.case.labelled, "passed": self.passed, "mismatches": self.mismatches,
                 "side_effects": [c.as_dict() for c in self.side_effects],
+                "error": None if self.error is None else self.error.as_dict(),
                 "cost": round(sum(e.cost or 0.0 for e in self.history), 8), "wall_s": round(self.wall_s, 4)}
 
 
@@ -74,9 +78,12 @@ def judge(case: EvalCase, view: InstanceView) -> list[str]:
     return found
 
 
-def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_wait: float = 30.0) -> EvalReport:
+def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_wait: float = 30.0,
+             secrets: Iterable[str] = ()) -> EvalReport:
     """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order; a case's
-    side effects are counted among the sandbox rows written from its start on."""
+    side effects are counted among the sandbox rows written from its start on. `secrets` are redacted from the
+    errors the report quotes (with anything shaped like a key or a token)."""
+    secrets = tuple(secrets)
     tables = SandboxTables(engine.database)
     tables.require([effect for case in cases for effect in case.side_effects])
     deployed = engine.deploy(workflow)
@@ -88,5 +95,6 @@ def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_w
         wall = time.monotonic() - started
         checks = [tables.check(effect, since) for effect in case.side_effects]
         mismatches = judge(case, view) + [m for m in (c.mismatch() for c in checks) if m is not None]
-        runs.append(CaseRun(case, view, engine.history(view.id), wall, mismatches, checks))
+        history = engine.history(view.id)
+        runs.append(CaseRun(case, view, history, wall, mismatches, checks, case_error(view, history, secrets)))
     return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(engine.database, runs))

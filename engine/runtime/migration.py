@@ -74,15 +74,17 @@ class MigrationReport:
 def open_work(tx: Transaction, instance: InstanceRecord) -> OpenWork:
     """What `instance` has open at its latest transition: the work a migration carries or cancels."""
     seq = instance.version
+    approvals = ApprovalStore(tx)
+    pending = tuple(a for a in approvals.for_instance(instance.id) if a.status == "pending" and a.seq == seq)
     return OpenWork(
         timers=tuple(t for t in TimerStore(tx).for_instance(instance.id) if t.status == "armed" and t.seq == seq),
         event_waits=tuple(w for w in EventStore(tx).waits_for_instance(instance.id)
                           if w.status == "waiting" and w.seq == seq),
-        approvals=tuple(a for a in ApprovalStore(tx).for_instance(instance.id)
-                        if a.status == "pending" and a.seq == seq),
+        approvals=pending,
         jobs=tuple(j for j in JobStore(tx).for_instance(instance.id)
                    if j.kind == "action" and j.status in ("ready", "running") and j.payload.get("seq") == seq),
         children=tuple(c for c in InstanceStore(tx).children(instance.id) if c.status in LIVE),
+        decisions={a.id: tuple(approvals.decisions(a.id)) for a in pending if a.id is not None},
     )
 
 

@@ -4,7 +4,9 @@
 approvals, action jobs, live children) and an optional state mapping, and says — without touching anything —
 where the instance would be (its state kept, mapped, or missing from version M), whether its context fits
 version M's schema (each problem with its JSON pointer), what becomes of each piece of open work (carried to
-version M or cancelled), and, when moving it would not be safe, `refused` with the reason.
+version M or cancelled), and, when moving it would not be safe, `refused` with the reason. Each piece of open
+work is said in words (`detail`) and in fields a program reads: a timer's due time and the event it fires, an
+event wait's event and key, an approval's approvals so far and its quorum.
 
 Two ways to move an instance:
 - **carried**: its state exists in version M with the same definition (and no mapping moves it) — the same but
@@ -25,7 +27,7 @@ timer whose event version M no longer takes from the state.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -37,7 +39,7 @@ from engine.runtime.clock import to_rfc3339
 from engine.runtime.context_schema import check_context
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.snapshot import HELD, RUNNING, STUCK
-from storage.approvals import ApprovalRecord
+from storage.approvals import ApprovalDecisionRecord, ApprovalRecord
 from storage.events import EventWaitRecord
 from storage.instances import InstanceRecord
 from storage.jobs import JobRecord
@@ -74,6 +76,7 @@ class OpenWork:
     approvals: tuple[ApprovalRecord, ...] = ()
     jobs: tuple[JobRecord, ...] = ()  # its action jobs, ready or running
     children: tuple[InstanceRecord, ...] = ()  # its children that have not ended
+    decisions: Mapping[int, tuple[ApprovalDecisionRecord, ...]] = field(default_factory=dict)  # by approval id
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +84,20 @@ class PendingWork:
     """One piece of open work and what the migration does with it."""
 
     kind: str  # 'timer', 'event_wait', 'approval', 'action', 'child'
-    detail: str
+    detail: str  # in words, e.g. "'timeout' due 2026-12-07T07:10:06Z"
     outcome: str  # CARRIED, CANCELLED, or UNTOUCHED when the instance is refused
+    due_at: str | None = None  # a timer's due time (RFC 3339)
+    event: str | None = None  # the event a timer fires, or an event wait waits for
+    correlation_key: str | None = None  # an event wait's key
+    approval_id: int | None = None
+    approvals: int | None = None  # an approval's approve decisions so far …
+    quorum: int | None = None  # … and how many it needs
 
-    def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "detail": self.detail, "outcome": self.outcome}
+    def as_dict(self) -> dict[str, Any]:
+        """Every field, those of other kinds `None` (the API's shape)."""
+        return {"kind": self.kind, "detail": self.detail, "outcome": self.outcome, "due_at": self.due_at,
+                "event": self.event, "correlation_key": self.correlation_key, "approval_id": self.approval_id,
+                "approvals": self.approvals, "quorum": self.quorum}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,22 +178,27 @@ def _context_problems(new: CompiledWorkflow, context: dict[str, Any]) -> tuple[s
     return ()
 
 
-def _describe(work: OpenWork) -> list[tuple[str, str]]:
-    """(kind, detail) of each piece of open work."""
-    found: list[tuple[str, str]] = []
+def _describe(work: OpenWork) -> list[PendingWork]:
+    """Each piece of open work, in words and fields (its outcome still to be said: UNTOUCHED)."""
+    found: list[PendingWork] = []
     for t in work.timers:
-        found.append(("timer", f"'{t.fire}' due {to_rfc3339(t.due_at)}"))
+        due = to_rfc3339(t.due_at)
+        found.append(PendingWork("timer", f"'{t.fire}' due {due}", UNTOUCHED, due_at=due, event=t.fire))
     for w in work.event_waits:
         key = f" with key '{w.correlation_key}'" if w.correlation_key is not None else ""
-        found.append(("event_wait", f"for '{w.event_type}'{key}"))
+        found.append(PendingWork("event_wait", f"for '{w.event_type}'{key}", UNTOUCHED, event=w.event_type,
+                                 correlation_key=w.correlation_key))
     for a in work.approvals:
         gate = f" (policy '{a.policy_id}')" if a.policy_id else ""
-        found.append(("approval", f"#{a.id} in '{a.state}'{gate}, quorum {a.quorum}"))
+        decided = work.decisions.get(a.id, ()) if a.id is not None else ()
+        approving = sum(1 for d in decided if d.decision == "approve")
+        found.append(PendingWork("approval", f"#{a.id} in '{a.state}'{gate}, quorum {a.quorum}", UNTOUCHED,
+                                 approval_id=a.id, approvals=approving, quorum=a.quorum))
     for j in work.jobs:
-        found.append(("action", f"'{j.payload.get('action')}' (job {j.id}, {j.status})"))
+        found.append(PendingWork("action", f"'{j.payload.get('action')}' (job {j.id}, {j.status})", UNTOUCHED))
     for c in work.children:
         what = f"branch '{c.branch}'" if c.branch else f"subflow {c.workflow_id} v{c.workflow_version}"
-        found.append(("child", f"{what}: instance {c.id} ({c.status})"))
+        found.append(PendingWork("child", f"{what}: instance {c.id} ({c.status})", UNTOUCHED))
     return found
 
 
@@ -225,8 +242,7 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     """What migrating `instance` (pinned to `old`) to `new` would do; see the module's docstring."""
     mapping = mapping or {}
     plan = partial(InstancePlan, instance.id, instance.tenant, instance.status, instance.version, instance.state)
-    items = _describe(work)
-    untouched = tuple(PendingWork(kind, detail, UNTOUCHED) for kind, detail in items)
+    untouched = tuple(_describe(work))
     if instance.parent_id is not None:
         return plan(target_state=None, state_change=KEPT, entry=None, pending=untouched,
                     refused=f"it runs inside the instance {instance.parent_id}; migrate that one")
@@ -252,7 +268,7 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     else:
         refused = _entry_refusal(instance.state, old.states.get(instance.state), target, work)
     outcome = UNTOUCHED if refused else CARRIED if carried else CANCELLED
-    pending = tuple(PendingWork(kind, detail, outcome) for kind, detail in items)
+    pending = tuple(replace(p, outcome=outcome) for p in untouched)
     return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,
                 context_problems=problems, pending=pending, refused=refused,
                 notes=() if refused else _notes(new, target, carried, work))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_completions_server import Script, chat_completions_server
+from chat_completions_server import Reply, Script, chat_completions_server
 from triage_model_script import TICKET, triage_script
 from typer.testing import CliRunner
 
@@ -56,6 +56,7 @@ def test_eval_on_the_llm_executor_judges_the_models_run_and_its_side_effects(
     report: dict[str, Any] = json.loads(output)
     (case,) = report["cases"]
     assert (case["state"], case["passed"], case["mismatches"]) == ("resolved", True, [])
+    assert case["error"] is None  # the 500 was retried: no error ended the run
     assert [(c["name"], c["found"]) for c in case["side_effects"]] == [
         ("ticket solved", 1), ("solution posted", 1), (None, 0)]  # one comment, though the 500 came after it
     assert report["side_effects_failed"] == []
@@ -90,3 +91,54 @@ def test_eval_refuses_options_that_do_not_fit_the_executor(tmp_path: Path, capfd
     said = capfd.readouterr().err
     assert message in " ".join(said.split())
     assert "Traceback" not in said
+
+
+KEY = "sk-test-0123456789abcdefXYZ"  # the model's API key, which a failing provider may echo back
+
+
+@pytest.mark.parametrize(("replies", "kind", "said"), [
+    ([Reply({"error": {"message": f"upstream overloaded (key {KEY})", "type": "server_error"}}, status=500)] * 3,
+     "unavailable",
+     'the model endpoint answered HTTP 500: {"error": {"message": "upstream overloaded (key [redacted])"'),
+    ([Reply(raw=b"<html>502 Bad Gateway</html>")], "llm_malformed",
+     "the model's reply is not JSON: '<html>502 Bad Gateway</html>'"),
+    ([Reply({"id": "chatcmpl-1", "object": "chat.completion"})], "llm_malformed",
+     "the model's reply has no choices"),
+])
+def test_a_case_the_model_endpoint_failed_reports_the_error_kind_and_message(
+        tmp_path: Path, server: tuple[str, Script], monkeypatch: pytest.MonkeyPatch,
+        replies: list[Reply], kind: str, said: str) -> None:
+    """The real client against a real loopback server: HTTP 500 on every attempt (the key it echoes redacted),
+    a reply that is not JSON, one that is JSON but no completion. In the JSON report and the text one."""
+    url, script = server
+    monkeypatch.setenv("STATEWRIGHT_LLM_API_KEY", KEY)
+    script.replies += replies
+    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
+    assert code == 0, output
+    (case,) = json.loads(output)["cases"]
+    assert (case["passed"], case["status"]) == (False, "failed")
+    error = case["error"]
+    assert (error["kind"], error["state"]) == (kind, "classify")
+    assert error["message"].startswith(said), error["message"]
+    assert KEY not in output
+    assert len(script.requests) == len(replies)  # each attempt the task's retry policy allows, no more
+
+    script.replies += replies
+    cases = tmp_path / "cases.jsonl"
+    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--executor", "llm",
+                                            "--base-url", url, "--model", "gpt-4o-mini"], env={"COLUMNS": "400"})
+    line = next(x for x in done.output.splitlines() if x.startswith("error password_reset_on_the_model:"))
+    assert line == f"error password_reset_on_the_model: {kind} in 'classify': {error['message']}"
+    assert KEY not in done.output
+
+
+def test_a_case_whose_model_did_not_answer_in_time_reports_the_timeout(
+        tmp_path: Path, server: tuple[str, Script], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, script = server
+    monkeypatch.setenv("STATEWRIGHT_LLM_TIMEOUT_S", "0.2")
+    script.replies += [Reply({"choices": []}, delay_s=2.0)] * 3  # the client gives up first
+    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
+    assert code == 0, output
+    (case,) = json.loads(output)["cases"]
+    assert case["error"] == {"kind": "timeout", "message": "the model did not answer within 0.2s",
+                             "state": "classify"}

@@ -80,3 +80,62 @@ def test_a_card_shows_titles_facts_due_time_quorum_and_the_other_decisions(
     expect(page.get_by_test_id(f"approval-{workflow_id}")).to_have_count(0)
     finished = server.api("GET", f"/api/instances/{run['id']}", token=analyst)
     assert finished["state"] == "granted"
+
+
+def _asked_again_flow(workflow_id: str) -> dict[str, Any]:
+    """A review whose requester sends a revised offer again and again (each a transition) until it is decided."""
+    return {
+        "id": workflow_id,
+        "title": "Asked again",
+        "initial": "review",
+        "states": {
+            "review": {"type": "approval", "title": "Agree the revised offer",
+                       "approvers": {"roles": ["sales_manager"]}},
+            "agreed": {"type": "final", "outcome": "success"},
+            "refused": {"type": "final", "outcome": "failure"},
+        },
+        "transitions": [
+            {"source": "review", "trigger": "revise", "dest": "review"},
+            {"source": "review", "trigger": "approve", "dest": "agreed"},
+            {"source": "review", "trigger": "reject", "dest": "refused"},
+        ],
+    }
+
+
+def test_a_long_history_in_the_detail_says_it_is_cut_and_links_to_the_instance_monitor(
+    server: LiveServer, sign_in: SignIn
+) -> None:
+    """The detail shows the latest 50 transitions; with 312 it says so, and where the rest are."""
+    workflow_id = f"asked_{uuid.uuid4().hex[:8]}"
+    analyst = server.token("analyst")
+    run = server.publish_and_start(_asked_again_flow(workflow_id), {}, token=analyst)
+    for _ in range(311):  # 312 transitions with the start
+        server.api("POST", f"/api/instances/{run['id']}/events", {"event": "revise"}, token=analyst)
+
+    page = sign_in("approver")
+    page.goto("/inbox")
+    page.get_by_test_id(f"approval-{workflow_id}").click()
+    history = page.get_by_test_id("approval-history")
+    history.locator("summary").click()
+    cut = history.get_by_test_id("approval-history-cut")
+    expect(cut).to_have_text("Latest 50 of 312 transitions — see the full history in the instance monitor.")
+    expect(history.get_by_test_id("timeline").locator("tbody tr")).to_have_count(50)
+    expect(history.get_by_test_id("timeline-row-312")).to_be_visible()
+    cut.scroll_into_view_if_needed()
+    save_doc_screenshot(page, "designer-approval-history-cut")
+    cut.get_by_role("link", name="instance monitor").click()
+    expect(page).to_have_url(re.compile(f"/instances/{run['id']}$"))
+    expect(page.get_by_test_id("timeline").locator("tbody tr")).to_have_count(312)
+
+
+def test_a_short_history_in_the_detail_is_shown_whole_without_a_note(server: LiveServer, sign_in: SignIn) -> None:
+    workflow_id = f"asked_{uuid.uuid4().hex[:8]}"
+    run = server.publish_and_start(_asked_again_flow(workflow_id), {}, token=server.token("analyst"))
+    page = sign_in("approver")
+    page.goto("/inbox")
+    page.get_by_test_id(f"approval-{workflow_id}").click()
+    history = page.get_by_test_id("approval-history")
+    history.locator("summary").click()
+    expect(history.get_by_test_id("timeline-row-1")).to_be_visible()
+    expect(history.get_by_test_id("approval-history-cut")).to_have_count(0)
+    assert run["state"] == "review"

@@ -108,13 +108,14 @@ def test_publish_previews_the_migration_then_applies_it(server: LiveServer, sign
 
 
 def _three_ways(workflow_id: str) -> dict[str, Any]:
-    """v1: a review (approval with a timeout), a parcel in transit (an event wait) and one parked (another)."""
+    """v1: a review (approval of two with a timeout), a parcel in transit (an event wait) and one parked
+    (another)."""
     return {
         "id": workflow_id, "title": "Parcel (three ways)", "initial": "route",
         "context": {"type": "object", "properties": {"go": {"type": "string"}}, "required": ["go"]},
         "states": {"route": {"type": "choice"},
                    "review": {"type": "approval", "title": "Review", "approvers": {"roles": ["sales_manager"]},
-                              "timeout": "PT48H"},
+                              "quorum": 2, "timeout": "PT48H"},
                    "in_transit": {"type": "wait", "event": {"type": "parcel_delivered"}},
                    "parked": {"type": "wait", "event": {"type": "parcel_unparked"}},
                    "done": {"type": "final", "outcome": "success"},
@@ -178,6 +179,9 @@ def test_the_migration_preview_says_state_by_state_what_happens(
     server.api("POST", f"/api/drafts/{first['id']}/publish", token=token)
     started = {go: server.api("POST", "/api/instances", {"workflow_id": workflow_id, "context": {"go": go}},
                               token=token)["id"] for go in ("review", "ship", "hold")}
+    approver = server.token("approver")
+    [request] = server.api("GET", f"/api/approvals?instance={started['review']}", token=approver)["items"]
+    server.api("POST", f"/api/approvals/{request['id']}/decision", {"decision": "approve"}, token=approver)
     draft = _next_draft(server, workflow_id, _version_two, token)
     api = server.api("GET", f"/api/drafts/{draft['id']}/migration", token=token)
 
@@ -207,6 +211,12 @@ def test_the_migration_preview_says_state_by_state_what_happens(
     timer = page.get_by_test_id(f"migration-plan-{started['review']}")
     expect(timer).to_contain_text("timer 'timeout' due")
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:", timer.inner_text())
+    # The decision taken so far, which entering afresh drops.
+    expect(timer).to_contain_text(f"approval #{request['id']} in 'review', quorum 2, 1 approval so far: cancelled")
+    expect(page.get_by_test_id(f"migration-plan-{started['ship']}")).to_contain_text(
+        "event wait for 'parcel_delivered': left as it is")
+    timer.evaluate("row => row.scrollIntoView({block: 'center'})")
+    screenshot(page, "publish-migration-open-work-1024")
     assert _shown_plans(page, "publish-migration-preview") == _as_planned(api)  # each instance as the API plans it
     # At 1024 px the dialog's buttons stay in reach and nothing runs off its side.
     expect(page.get_by_test_id("publish-confirm")).to_be_in_viewport()

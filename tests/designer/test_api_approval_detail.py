@@ -1,6 +1,7 @@
 """An approval request's detail shows its instance's latest transitions — the same entries the instance's history
 pages give — and reads only those, however long the history: a request asked again and again for months must
-not cost its approver the reading of every transition (with its payload) to open it."""
+not cost its approver the reading of every transition (with its payload) to open it. It says how many there are
+in all and whether it shows fewer, so an approver (and the inbox) knows the list is cut."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ def test_the_detail_shows_the_latest_transitions_and_reads_only_those(env: Env, 
     assert [e["seq"] for e in shown] == list(range(301 - SHOWN + 1, 302))
     assert (shown[-1]["event"], shown[-1]["to_state"]) == ("revise", detail.json()["state"])
     assert reads.rows() == SHOWN, reads.calls  # not 301
+    assert (detail.json()["history_total"], detail.json()["history_truncated"]) == (301, True)
     page = env.call("GET", f"/api/instances/{instance_id}/history?offset={301 - SHOWN}&limit={SHOWN}", "viewer")
     assert shown == page.json()["items"]  # the very entries the instance's history gives, payloads and all
 
@@ -98,6 +100,7 @@ def test_the_decision_answers_with_the_latest_transitions_its_own_last(env: Env,
     assert [e["seq"] for e in shown] == list(range(122 - SHOWN + 1, 123))
     assert (shown[-1]["event"], shown[-1]["to_state"]) == ("approve", "agreed")
     assert reads.rows() == SHOWN, reads.calls
+    assert (decided.json()["history_total"], decided.json()["history_truncated"]) == (122, True)
 
 
 def test_a_short_history_is_shown_whole(env: Env) -> None:
@@ -105,3 +108,14 @@ def test_a_short_history_is_shown_whole(env: Env) -> None:
     shown = env.call("GET", f"/api/approvals/{_pending(env, instance_id)}", "approver").json()["history"]
     assert [(e["seq"], e["event"], e["to_state"]) for e in shown] == [
         (1, "(start)", "review"), (2, "revise", "review"), (3, "revise", "review")]
+
+
+@pytest.mark.parametrize(("sends", "truncated"), [(2, False), (SHOWN - 1, False), (SHOWN, True)])
+def test_the_detail_says_how_many_transitions_there_are_and_whether_it_shows_fewer(
+    env: Env, sends: int, truncated: bool
+) -> None:
+    """`sends` revisions after the start: SHOWN - 1 of them fill the list exactly, one more cuts it."""
+    instance_id = _sent_back_and_forth(env.services.engine, sends)
+    detail = env.call("GET", f"/api/approvals/{_pending(env, instance_id)}", "approver").json()
+    assert (detail["history_total"], detail["history_truncated"]) == (sends + 1, truncated)
+    assert len(detail["history"]) == min(sends + 1, SHOWN)

@@ -130,3 +130,39 @@ def test_a_draft_of_an_unpublished_workflow_has_no_preview(env: Env) -> None:
     fresh = {**copy.deepcopy(FLOW), "id": "never_published"}
     draft = env.call("POST", "/api/drafts", "analyst", json={"content": fresh}).json()
     assert_problem(env.call("GET", f"/api/drafts/{draft['id']}/migration", "viewer"), 404)
+
+
+def _signed_off(quorum: int, title: str = "Sign-off") -> dict[str, Any]:
+    return {"id": "signoff_flow", "title": title, "initial": "review",
+            "states": {"review": {"type": "approval", "approvers": {"roles": ["sales_manager"]}, "quorum": quorum,
+                                  "timeout": "PT48H"},
+                       "open": {"type": "final"}, "shut": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "review", "trigger": "approve", "dest": "open"},
+                            {"source": "review", "trigger": "reject", "dest": "shut"},
+                            {"source": "review", "trigger": "timeout", "dest": "shut"}]}
+
+
+def test_the_preview_gives_a_timers_due_time_and_an_approvals_decisions_so_far(env: Env) -> None:
+    """Carried (only the title changed) or cancelled (the quorum changed): the fields are the same, the due time
+    an RFC 3339 time; fields of another kind are null."""
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": _signed_off(2)}).json()
+    assert env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher").status_code == 201
+    started = env.call("POST", "/api/instances", "analyst", json={"workflow_id": "signoff_flow", "context": {}})
+    assert started.status_code == 201, started.text
+    instance_id = started.json()["id"]
+    [approval] = env.call("GET", f"/api/approvals?instance={instance_id}", "approver").json()["items"]
+    decided = env.call("POST", f"/api/approvals/{approval['id']}/decision", "approver", json={"decision": "approve"})
+    assert decided.status_code == 200, decided.text
+
+    for content, outcome in ((_signed_off(2, "Sign-off, renamed"), "carried"), (_signed_off(3), "cancelled")):
+        draft = env.call("POST", "/api/drafts", "analyst", json={"content": content}).json()
+        preview = env.call("GET", f"/api/drafts/{draft['id']}/migration", "viewer")
+        assert preview.status_code == 200, preview.text
+        [plan] = preview.json()["plans"]
+        timer, pending = plan["pending"]
+        assert timer == {"kind": "timer", "detail": f"'timeout' due {approval['due_at']}", "outcome": outcome,
+                         "due_at": approval["due_at"], "event": "timeout", "correlation_key": None,
+                         "approval_id": None, "approvals": None, "quorum": None}
+        assert {k: pending[k] for k in ("kind", "approval_id", "approvals", "quorum", "due_at", "outcome")} == {
+            "kind": "approval", "approval_id": approval["id"], "approvals": 1, "quorum": 2, "due_at": None,
+            "outcome": outcome}

@@ -10,7 +10,8 @@ from runtime_support import edge, final, task, workflow
 
 from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.migration_plan import OpenWork, check_mapping, plan_instance
-from storage.approvals import ApprovalRecord
+from storage.approvals import ApprovalDecisionRecord, ApprovalRecord
+from storage.events import EventWaitRecord
 from storage.instances import InstanceRecord
 from storage.jobs import JobRecord
 from storage.timers import TimerRecord
@@ -64,6 +65,25 @@ def test_an_unchanged_state_carries_its_open_work() -> None:
     plan = plan_instance(OLD, _version(2), _instance("ask"), work)
     assert (plan.state_change, plan.entry, plan.refused) == ("kept", "carried", None)
     assert [(p.kind, p.outcome) for p in plan.pending] == [("timer", "carried"), ("approval", "carried")]
+
+
+def test_each_piece_of_open_work_has_the_fields_of_its_kind() -> None:
+    """Only an approval's approve decisions count (of another approval: not at all); a key-less wait has none."""
+    decided = {3: (ApprovalDecisionRecord(3, "ana", "approve", None, 1.0),
+                   ApprovalDecisionRecord(3, "bo", "approve", "ok", 2.0)),
+               9: (ApprovalDecisionRecord(9, "cy", "approve", None, 1.0),)}
+    work = OpenWork(approvals=(_approval(),), timers=(TimerRecord(1, "i1", 4, "timeout", 3600.5, "armed"),),
+                    event_waits=(EventWaitRecord(2, "i1", 4, "t", "paid", None, "waiting"),), decisions=decided)
+    plan = plan_instance(OLD, _version(2), _instance("ask"), work)
+    none = dict.fromkeys(("due_at", "event", "correlation_key", "approval_id", "approvals", "quorum"))
+    assert [p.as_dict() for p in plan.pending] == [
+        {**none, "kind": "timer", "detail": "'timeout' due 1970-01-01T01:00:00.500000Z", "outcome": "carried",
+         "due_at": "1970-01-01T01:00:00.500000Z", "event": "timeout"},
+        {**none, "kind": "event_wait", "detail": "for 'paid'", "outcome": "carried", "event": "paid"},
+        {**none, "kind": "approval", "detail": "#3 in 'ask', quorum 1", "outcome": "carried", "approval_id": 3,
+         "approvals": 2, "quorum": 1}]
+    (alone,) = plan_instance(OLD, _version(2), _instance("ask"), OpenWork(approvals=(_approval(),))).pending
+    assert (alone.approvals, alone.quorum) == (0, 1)
 
 
 def test_a_carried_timer_whose_event_the_new_version_does_not_take_is_refused() -> None:

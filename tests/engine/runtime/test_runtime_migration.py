@@ -111,6 +111,40 @@ def test_a_state_retitled_keeps_its_approval_and_its_decisions(engine: Engine) -
     assert_consistent(engine, waiting)
 
 
+def test_the_plan_gives_each_open_works_due_time_event_and_decisions_so_far(engine: Engine) -> None:
+    """Beside its words, each piece of open work in fields a program reads, carried or cancelled alike: the
+    approval's approvals so far of its quorum, its timer's due time (from the clock: 2030-01-15 12:00 + 48 h) and
+    the event it fires, an event wait's event and key."""
+    def quorum(version: int, changed: bool = False, **words: str) -> Workflow:
+        review = {"type": "approval", "approvers": {"roles": ["finance"]}, "quorum": 3 if changed else 2,
+                  "timeout": "PT48H", **words}
+        return workflow({"review": review, "paid": final(), "refused": final("failure")},
+                        [edge("review", "paid", "approve"), edge("review", "refused", "reject"),
+                         edge("review", "refused", "timeout")], id="quorum", version=version)
+
+    engine.deploy(quorum(1))
+    waiting = engine.start("quorum", {}).id
+    engine.approve(waiting, actor="fiona", roles=["finance"])
+    engine.deploy(quorum(2, title="Finance sign-off"))
+    engine.deploy(quorum(3, changed=True))
+    none = dict.fromkeys(("due_at", "event", "correlation_key", "approval_id", "approvals", "quorum"))
+    timer = {**none, "kind": "timer", "due_at": "2030-01-17T12:00:00Z", "event": "timeout",
+             "detail": "'timeout' due 2030-01-17T12:00:00Z"}
+    (opened,) = engine.approvals(waiting)
+    approval = {**none, "kind": "approval", "approval_id": opened.id, "approvals": 1, "quorum": 2,
+                "detail": f"#{opened.id} in 'review', quorum 2"}
+    for to_version, outcome in ((2, "carried"), (3, "cancelled")):
+        pending = _plans(engine.migration_preview("quorum", 1, to_version))[waiting]["pending"]
+        assert pending == [{**timer, "outcome": outcome}, {**approval, "outcome": outcome}]
+
+    engine.deploy(_claim(1))
+    paying = _start(engine, "wait")
+    engine.deploy(_claim(2, extra={"archive": final()}))
+    (wait,) = _plans(engine.migration_preview("claim", 1, 2))[paying]["pending"]
+    assert wait == {**none, "kind": "event_wait", "event": "payment_received", "correlation_key": "R1",
+                    "detail": "for 'payment_received' with key 'R1'", "outcome": "carried"}
+
+
 def test_a_carried_timer_fires_at_its_old_due_time(engine: Engine, clock: ManualClock) -> None:
     engine.deploy(_claim(1))
     waiting = _start(engine, "review")

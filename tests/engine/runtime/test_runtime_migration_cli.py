@@ -4,11 +4,15 @@ nothing; `--apply` moves what it showed; refused instances give exit 1, a wrong 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
+from engine.cli import output as output_module
 from engine.cli.app import build_app
 from engine.runtime.engine import Engine
 
@@ -121,3 +125,47 @@ def test_a_map_file_naming_a_state_twice_is_refused_naming_it(database_url: str,
     assert f"--map {mapping} names 'in_transit' and 'review' more than once" in " ".join(output.split())
     with Engine(database_url) as engine:
         assert (engine.get(waiting).state, engine.get(waiting).workflow_version) == ("in_transit", 1)
+
+
+def test_the_dry_run_gives_due_times_events_and_decisions_so_far_in_text_and_json(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The approval's approvals so far (of its quorum), its timer's due time and event, the event wait's event and
+    key: in the table, and as fields of each piece of open work in --format json."""
+    def timed(version: int) -> dict[str, Any]:
+        flow = _flow(version, "in_transit")
+        flow["title"] = f"Parcel, told apart as v{version}"  # only the words change: the open work is carried
+        states, transitions = flow["states"], flow["transitions"]
+        assert isinstance(states, dict)
+        assert isinstance(transitions, list)
+        states["review"] = {"type": "approval", "approvers": {"roles": ["ops"]}, "quorum": 2, "timeout": "PT48H"}
+        states["in_transit"] = {"type": "wait", "event": {"type": "delivered", "correlation": "context.parcel"}}
+        transitions.append({"source": "review", "trigger": "timeout", "dest": "done"})
+        return flow
+
+    app = build_app("migrate")
+    with Engine(database_url) as engine:
+        engine.deploy(timed(1))
+        review = engine.start("parcel", {"go": "review"}).id
+        engine.approve(review, actor="olga", roles=["ops"])
+        transit = engine.start("parcel", {"go": "wait", "parcel": "P7"}).id
+        engine.deploy(timed(2))
+
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--db", database_url, "--format", "json")
+    assert code == 0, output
+    plans = {p["instance_id"]: p["pending"] for p in json.loads(output)["plans"]}
+    timer, approval = plans[review]
+    assert (timer["kind"], timer["event"], timer["outcome"]) == ("timer", "timeout", "carried")
+    assert datetime.fromisoformat(timer["due_at"]) > datetime.now(UTC) + timedelta(hours=47)
+    assert {k: approval[k] for k in ("kind", "approvals", "quorum", "outcome")} == {
+        "kind": "approval", "approvals": 1, "quorum": 2, "outcome": "carried"}
+    assert plans[transit] == [{"kind": "event_wait", "detail": "for 'delivered' with key 'P7'", "event": "delivered",
+                               "correlation_key": "P7", "outcome": "carried", "due_at": None, "approval_id": None,
+                               "approvals": None, "quorum": None}]  # the API's shape: another kind's fields null
+
+    monkeypatch.setattr(output_module.stdout, "_width", 250)  # a wide terminal's table (it reads COLUMNS once)
+    code, output = _migrate(app, "--from", "1", "--to", "2", "--db", database_url)
+    assert code == 0, output
+    assert f"timer 'timeout' due {timer['due_at']}: carried" in output
+    assert f"approval #{approval['approval_id']} in 'review', quorum 2, 1 approval so far: carried" in output
+    assert "event_wait for 'delivered' with key 'P7': carried" in output

@@ -1250,8 +1250,21 @@ export interface components {
             description: string | null;
             /** Due At */
             due_at: string | null;
-            /** History */
+            /**
+             * History
+             * @description The instance's latest transitions (at most 50), oldest first.
+             */
             history: components["schemas"]["HistoryEntryRead"][];
+            /**
+             * History Total
+             * @description How many transitions the instance has made in all.
+             */
+            history_total: number;
+            /**
+             * History Truncated
+             * @description `history` holds only the latest of them: the earlier ones are in GET /api/instances/{instance_id}/history.
+             */
+            history_truncated: boolean;
             /** Id */
             id: number;
             instance: components["schemas"]["InstanceSummary"];
@@ -2616,8 +2629,41 @@ export interface components {
         };
         /** PendingWorkRead */
         PendingWorkRead: {
-            /** Detail */
+            /**
+             * Approval Id
+             * @description An approval's id.
+             * @default null
+             */
+            approval_id: number | null;
+            /**
+             * Approvals
+             * @description An approval's approve decisions so far (kept when carried, dropped when cancelled).
+             * @default null
+             */
+            approvals: number | null;
+            /**
+             * Correlation Key
+             * @description An event wait's correlation key, if it has one.
+             * @default null
+             */
+            correlation_key: string | null;
+            /**
+             * Detail
+             * @description The piece of work in words (its fields below say the same for a program).
+             */
             detail: string;
+            /**
+             * Due At
+             * @description A timer's due time (null for other kinds).
+             * @default null
+             */
+            due_at: string | null;
+            /**
+             * Event
+             * @description The event a timer fires when due, or an event wait waits for.
+             * @default null
+             */
+            event: string | null;
             /**
              * Kind
              * @enum {string}
@@ -2629,6 +2675,12 @@ export interface components {
              * @enum {string}
              */
             outcome: "carried" | "cancelled" | "untouched";
+            /**
+             * Quorum
+             * @description The approve decisions an approval needs.
+             * @default null
+             */
+            quorum: number | null;
         };
         /**
          * Problem

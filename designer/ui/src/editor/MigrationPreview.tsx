@@ -14,10 +14,12 @@ export function migrationSummary(m: Migration, applied = false): string {
 
 const RFC3339 = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
 
-/** A piece of open work in words, its times as a person reads them ("due 7 Dec 2026, 05:23 (in 2 days)"). */
-export function describeWork(w: Pick<PendingWork, "kind" | "detail">): string {
+/** A piece of open work in words, its times as a person reads them ("due 7 Dec 2026, 05:23 (in 2 days)"), an
+ * approval with its approvals so far ("quorum 2, 1 approval so far"). */
+export function describeWork(w: Pick<PendingWork, "kind" | "detail" | "approvals">): string {
   const detail = w.detail.replace(RFC3339, (iso) => `${formatTime(iso)} (${formatRelative(iso)})`);
-  return `${KINDS[w.kind]?.[0] ?? w.kind} ${detail}`;
+  const soFar = typeof w.approvals === "number" ? `, ${w.approvals} approval${w.approvals === 1 ? "" : "s"} so far` : "";
+  return `${KINDS[w.kind]?.[0] ?? w.kind} ${detail}${soFar}`;
 }
 
 /** A context problem without the JSON pointer's slashes: "/: 'x' is required" → "'x' is required". */

@@ -248,8 +248,14 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
       ) : (
         <p className="muted">Your role may read this request but not decide it.</p>
       )}
-      <details>
+      <details data-testid="approval-history">
         <summary>History of the instance</summary>
+        {a.history_truncated && (
+          <p className="muted small" data-testid="approval-history-cut">
+            Latest {a.history.length} of {a.history_total} transitions — see the full history in the{" "}
+            <Link to={`/instances/${encodeURIComponent(a.instance_id)}`}>instance monitor</Link>.
+          </p>
+        )}
         <Timeline entries={a.history} />
       </details>
     </section>
