@@ -17,16 +17,19 @@ _COLUMNS = (
     "parent_id, parent_seq, created_at, updated_at"
 )
 
-_UPDATE = (
-    "UPDATE instances SET state = ?, status = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
-    "WHERE id = ? AND version = ?"
-)
-# The same with the status left as it is: SQLite rewrites the entries of every index on a column the SET names,
-# changed or not, and the status is in two — most transitions keep it, and wrote two index pages more (of six).
-_UPDATE_SAME_STATUS = (
-    "UPDATE instances SET state = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
-    "WHERE id = ? AND version = ?"
-)
+
+
+def _update_sql(status: bool, context: bool) -> str:
+    """The version-guarded update, naming only what changed among the status and the context: SQLite rewrites
+    the entries of every index on a column the SET names, changed or not, and the status is in two (most
+    transitions keep it: two index pages of six); and a context no step changed — a wait entered, a timer
+    fired, an approval asked for — need not be encoded and written again (a large one is most of the row)."""
+    sets = ["state = ?", *(["status = ?"] if status else []), *(["context = ?"] if context else []),
+            "result = ?", "error = ?", "version = ?", "updated_at = ?"]
+    return f"UPDATE instances SET {', '.join(sets)} WHERE id = ? AND version = ?"  # noqa: S608 - fixed names
+
+
+_UPDATES = {(status, context): _update_sql(status, context) for status in (False, True) for context in (False, True)}
 
 
 @record
@@ -60,11 +63,11 @@ class InstanceFilter:
 
 @record
 class _PendingUpdate:
-    """A deferred instance update, encoded when it is sent (a later one may replace it first)."""
+    """An instance update's parameters, encoded when it is sent (a later deferred one may replace it first)."""
 
     state: str
-    status: str
-    context: dict[str, Any]
+    status: str | None  # None: left as it is
+    context: dict[str, Any] | None  # None: left as it is
     result: Any
     error: Any
     version: int
@@ -73,15 +76,13 @@ class _PendingUpdate:
     expected_version: int
 
     def __call__(self) -> tuple[Any, ...]:
-        return (self.state, self.status, dump(self.context), dump_optional(self.result), dump_optional(self.error),
-                self.version, self.updated_at, self.instance_id, self.expected_version)
-
-
-@record
-class _PendingUpdateSameStatus(_PendingUpdate):
-    def __call__(self) -> tuple[Any, ...]:
-        return (self.state, dump(self.context), dump_optional(self.result), dump_optional(self.error),
-                self.version, self.updated_at, self.instance_id, self.expected_version)
+        head: tuple[Any, ...] = (self.state,)
+        if self.status is not None:
+            head += (self.status,)
+        if self.context is not None:
+            head += (dump(self.context),)
+        return (*head, dump_optional(self.result), dump_optional(self.error), self.version, self.updated_at,
+                self.instance_id, self.expected_version)
 
 
 def _record(row: Row) -> InstanceRecord:
@@ -137,32 +138,34 @@ class InstanceStore:
         version: int,
         updated_at: float,
         stored_status: str | None = None,
+        stored_context: dict[str, Any] | None = None,
         defer: bool = False,
     ) -> bool:
-        """Write the new state only if nobody moved the instance on since `expected_version`. `stored_status`,
-        the status the row has at that version, if the caller knows it: when it is `status`, the status is not
-        written (see `_UPDATE_SAME_STATUS`). With `defer`, the update goes with the transaction's deferred writes
-        and True only means it is on its way: a changed version then fails the transaction (`GuardFailed`) when
-        they are sent. An update deferred onto one still waiting (the instance moved on again in this
-        transaction: a worker's chain of inline tasks) replaces it, guarded by the version the first one
-        expected — one row written, its context encoded once."""
+        """Write the new state only if nobody moved the instance on since `expected_version`. `stored_status` and
+        `stored_context`, what the row holds at that version, if the caller knows: what is unchanged is not
+        written (see `_update_sql`). With `defer`, the update goes with the transaction's deferred writes and
+        True only means it is on its way: a changed version then fails the transaction (`GuardFailed`) when they
+        are sent. An update deferred onto one still waiting (the instance moved on again in this transaction: a
+        worker's chain of inline tasks) replaces it, guarded by the version the first one expected, and writes
+        what either changed — one row written, its context encoded once."""
+        db_status = stored_status
+        write_context = stored_context is None or context != stored_context
         if defer:
             key = ("instance", instance_id)
             waiting = self.tx.waiting(key)
             if waiting is not None and waiting[1][1] == expected_version:
-                expected_version, stored_status = waiting[1][0], waiting[1][2]
-            kind, sql = ((_PendingUpdateSameStatus, _UPDATE_SAME_STATUS) if status == stored_status
-                         else (_PendingUpdate, _UPDATE))
-            pending = kind(state, status, context, result, error, version, updated_at, instance_id, expected_version)
-            self.tx.defer(sql, pending, guarded=True, key=key, note=(expected_version, version, stored_status))
+                expected_version, db_status, wrote_context = waiting[1][0], waiting[1][2], waiting[1][3]
+                write_context = write_context or wrote_context
+            write_status = status != db_status
+            pending = _PendingUpdate(state, status if write_status else None, context if write_context else None,
+                                     result, error, version, updated_at, instance_id, expected_version)
+            self.tx.defer(_UPDATES[write_status, write_context], pending, guarded=True, key=key,
+                          note=(expected_version, version, db_status, write_context))
             return True
-        if status == stored_status:
-            return self.tx.execute(_UPDATE_SAME_STATUS, (
-                state, dump(context), dump_optional(result), dump_optional(error), version, updated_at, instance_id,
-                expected_version)) == 1
-        params = (state, status, dump(context), dump_optional(result), dump_optional(error), version, updated_at,
-                  instance_id, expected_version)
-        return self.tx.execute(_UPDATE, params) == 1
+        write_status = status != db_status
+        pending = _PendingUpdate(state, status if write_status else None, context if write_context else None,
+                                 result, error, version, updated_at, instance_id, expected_version)
+        return self.tx.execute(_UPDATES[write_status, write_context], pending()) == 1
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
         """A page of instances, newest first, and how many match in all."""
