@@ -35,6 +35,10 @@ UPDATE = (
     "UPDATE instances SET state = ?, context = ?, result = ?, error = ?, version = ?, updated_at = ? "
     "WHERE id = ? AND version = ?"
 )
+# As the engine updates an instance whose context its transition left as it was (a send with no assignment).
+UPDATE_KEEPING_CONTEXT = (
+    "UPDATE instances SET state = ?, result = ?, error = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?"
+)
 INSTANCE = (
     "INSERT INTO instances (id, workflow_id, workflow_version, branch, tenant, state, status, context, version, "
     "created_at, updated_at) VALUES (?, 'raw', 1, '', 'default', 'a', 'running', ?, 0, ?, ?)"
@@ -87,7 +91,9 @@ def raw_sqlite_transitions(path: str, count: int, *, per_commit: int = 1, as_eng
                 if as_engine_sends:
                     connection.execute(SELECT, (instance_id,)).fetchone()
                     connection.execute(REARM_WAIT, (seq, instance_id))
-                connection.execute(UPDATE, update)
+                    connection.execute(UPDATE_KEEPING_CONTEXT, (update[0], *update[2:]))
+                else:
+                    connection.execute(UPDATE, update)
                 connection.execute(HISTORY, history)
             connection.execute("COMMIT")
         return count / (time.perf_counter() - started)
