@@ -79,12 +79,15 @@ def run_command(
     example: Annotated[str | None, typer.Option("--example", help="Run one of the file's examples.")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The start context as JSON.")] = None,
     db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None, output: Format = OutputFormat.text,
-    max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds to wait for retries.")] = 30.0,
+    max_wait: Annotated[float, typer.Option(
+        "--max-wait", min=0,
+        help="Wait for a retry, a wait state's timer or a timeout due within this many seconds, and carry the "
+             "flow on when it fires; one due later is left to `statewright worker`.")] = 30.0,
 ) -> None:
     """Deploy FILE, start it, run it to its end or its first wait, and print its transitions.
 
     Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's expected state was
-    not reached), 3 when it has not ended: it waits for an approval, a timer, an event, or a retry due after
+    not reached), 3 when it has not ended: it waits for an approval, an event, or a timer or retry due after
     --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
@@ -112,7 +115,8 @@ def run_command(
             _interrupted(engine, workflow, since, db)
         entries = engine.history(view.id)
         retries = [] if view.ended else pending_retries(engine, view.id)
-        waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db))
+        waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db),
+                                                        max_wait=max_wait)
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
