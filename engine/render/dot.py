@@ -230,9 +230,11 @@ class _DotWriter:
         on = self._on_state(qid)
         label = node_label(sid, state)
         subtle = DIM_TEXT if self.emphasis is not None and not on else _SUBTLE
+        items = self.emphasis.items_through(qid) if self.emphasis is not None else None
+        lines = label.lines if items is None else (*label.lines, f"✓ {items}")
         attrs = {"class": f"state {style_key(state)}", "shape": look.shape, "style": look.flags,
                  "fillcolor": look.fill, "color": look.stroke,
-                 "label": _html(label.heading, label.lines, subtle, self.wrap)}
+                 "label": _html(label.heading, lines, subtle, self.wrap)}
         if look.peripheries != 1:
             attrs["peripheries"] = str(look.peripheries)
         self._node(depth, qid, attrs, on)

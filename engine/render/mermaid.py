@@ -95,7 +95,8 @@ class _MermaidWriter:
         for sid, state in scope.states.items():
             qid = scope.qid(sid)
             label = node_label(sid, state)
-            shown = [label.heading, *(line for line in label.lines if line != sid)]
+            items = self.emphasis.items_through(qid) if self.emphasis is not None else None
+            shown = [label.heading, *(line for line in label.lines if line != sid), *([f"✓ {items}"] if items else [])]
             self.out.append(f'{pad}state "{" · ".join(mermaid_text(part) for part in shown)}" as {self.ids(qid)}')
             if not is_box(state):
                 self.classes[style_key(state)].append(self.ids(qid))
