@@ -224,8 +224,9 @@ def render_command(
     out: Annotated[Path, typer.Option("-o", "--output", help="The file to write (a folder when PATH is a folder).")],
     fmt: Annotated[str | None, typer.Option("--format", help="svg, png, pdf, dot or mermaid")] = None,
     highlight: Annotated[str | None, typer.Option(help="Comma-separated state ids to highlight.")] = None,
-    direction: Annotated[str | None, typer.Option("--direction", help="TB (top to bottom) or LR; default by size.")]
-    = None,
+    direction: Annotated[str | None, typer.Option(
+        "--direction", help="TB (top to bottom) or LR; default: from the flow's shape, LR for a short or broad flow "
+                            "(docs/review.md).")] = None,
     page: Annotated[str | None, typer.Option("--page", help="A4 or letter: a PDF split over such pages (text "
                                                             "never under 7 pt); SVG/PNG shrunk to fit one.")] = None,
     instance: Annotated[str | None, typer.Option("--instance", help="Highlight the path this instance took.")] = None,

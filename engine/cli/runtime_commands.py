@@ -29,6 +29,7 @@ from engine.cli.engine_options import (
     reporting,
 )
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.run_interrupts import RunInterrupts, abandon, named
 from engine.cli.waiting_words import interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
 from engine.definition import Example, Workflow
@@ -37,9 +38,10 @@ from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
-from engine.runtime.example_run import drive, find_example, pending_retries, related_workflows
+from engine.runtime.example_run import Driving, drive, find_example, pending_retries, related_workflows
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
+from engine.runtime.worker import Worker
 
 __all__ = ["open_engine", "register_runtime_commands"]
 
@@ -79,12 +81,15 @@ def run_command(
     example: Annotated[str | None, typer.Option("--example", help="Run one of the file's examples.")] = None,
     context: Annotated[str | None, typer.Option("--context", help="The start context as JSON.")] = None,
     db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None, output: Format = OutputFormat.text,
-    max_wait: Annotated[float, typer.Option("--max-wait", help="Seconds to wait for retries.")] = 30.0,
+    max_wait: Annotated[float, typer.Option(
+        "--max-wait", min=0,
+        help="Wait for a retry, a wait state's timer or a timeout due within this many seconds, and carry the "
+             "flow on when it fires; one due later is left to `statewright worker`.")] = 30.0,
 ) -> None:
     """Deploy FILE, start it, run it to its end or its first wait, and print its transitions.
 
     Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's expected state was
-    not reached), 3 when it has not ended: it waits for an approval, a timer, an event, or a retry due after
+    not reached), 3 when it has not ended: it waits for an approval, an event, or a timer or retry due after
     --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
@@ -106,13 +111,21 @@ def run_command(
             engine.deploy(subflow, alongside=[workflow, *related])
         engine.deploy(workflow)
         since = engine.clock.now()
+        worker = engine.worker()
         try:
-            view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait)
+            with RunInterrupts(worker, _shown_db(db)) as interrupts:
+                view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait,
+                             driving=Driving(worker, interrupts.stop))
+            if interrupts.stop.is_set():
+                _interrupted(engine, workflow, since, db)
         except KeyboardInterrupt:
             _interrupted(engine, workflow, since, db)
+        finally:
+            worker.close()
         entries = engine.history(view.id)
         retries = [] if view.ended else pending_retries(engine, view.id)
-        waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db))
+        waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db),
+                                                        max_wait=max_wait)
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
@@ -143,17 +156,17 @@ def _shown_db(db: str | None) -> str:
 
 
 def _interrupted(engine: Engine, workflow: Workflow, since: float, db: str | None) -> NoReturn:
-    """Ctrl-C during a run: say which instance it leaves, where, and what carries it on; exit 130 as a shell
-    expects. An action running at that moment finishes first (its worker thread is not killed), its result
-    dropped: its lease lapses and a worker runs it again as the next attempt."""
+    """Ctrl-C during a run (between actions, or after the ones running ended, their outcomes recorded): say which
+    instance it leaves, where, and what carries it on; exit 130 as a shell expects. A second Ctrl-C while actions
+    run abandons them instead (`RunInterrupts`)."""
     left = interrupted_instance(engine, workflow, since)
     if left is None:
         stderr.print("interrupted before the instance started", highlight=False)
+    elif left.ended:
+        stderr.print(f"interrupted: instance {left.id} ended in '{left.state}' ({left.status})", highlight=False)
     else:
         stderr.print(f"interrupted: instance {left.id} stays in '{left.state}' ({left.status}); "
-                     f"`statewright worker --db {_shown_db(db)}` carries it on (an action running now is let "
-                     "finish before this command exits, its result dropped: the worker runs it again)",
-                     highlight=False)
+                     f"`statewright worker --db {_shown_db(db)}` carries it on", highlight=False)
     raise typer.Exit(130)
 
 
@@ -182,25 +195,40 @@ def worker_command(
     if log_format is LogFormat.json:
         configure_logging(log_format)
     stop = threading.Event()
-
-    def stopping(*_: object) -> None:
-        if not stop.is_set():  # the actions running now finish first: say so, or Ctrl-C seems to do nothing
-            stderr.print("stopping: the actions running now finish first, then the worker exits", highlight=False)
-        stop.set()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, stopping)
     tracing.configure_from_environment()
     try:
         with open_engine(db, handlers=handlers, executor=executor, with_handlers=True,
                          heartbeat_s=heartbeat_s) as engine:
+            worker = engine.worker(batch=batch)
+            _stop_on_signals(stop, worker, _shown_db(db))
             if log_format is LogFormat.json:
                 logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
             else:
                 stderr.print(f"worker on {engine.database_url}", highlight=False)
-            engine.run_worker(stop, poll_s=poll, batch=batch)
+            try:
+                worker.run_forever(stop, poll_s=poll)
+            finally:
+                worker.close()
     finally:
         tracing.shutdown_tracing()
+
+
+def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
+    """SIGINT or SIGTERM: the worker stops once the actions it runs have finished, and says so at once, or Ctrl-C
+    seems to do nothing. A second Ctrl-C while actions still run abandons them (`abandon`)."""
+
+    def stopping(signum: int, _frame: object) -> None:
+        if not stop.is_set():
+            in_hand = worker.in_hand
+            stderr.print(f"stopping: waiting for {named(in_hand)} to finish, then the worker exits. Press Ctrl-C "
+                         "again to abandon it (a worker on this database runs it again)." if in_hand else
+                         "stopping: the actions running now finish first, then the worker exits", highlight=False)
+            stop.set()
+        elif signum == signal.SIGINT and worker.in_hand:
+            abandon(worker, db)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stopping)
 
 
 def instances_command(

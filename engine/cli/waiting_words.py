@@ -9,6 +9,7 @@ from engine.definition import ApprovalState, MapState, ParallelState, SubflowSta
 from engine.definition.expressions import ExpressionError, evaluate
 from engine.read_models.waits import waits_of
 from engine.runtime.engine import Engine
+from engine.runtime.example_run import next_due
 from engine.runtime.views import InstanceView
 
 __all__ = ["interrupted_instance", "waiting_words"]
@@ -25,8 +26,16 @@ def _in(seconds: float) -> str:
     return f"{seconds / 86_400:.0f} d"
 
 
-def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: str) -> str:
-    """'waits in STATE for …; COMMAND carries it on' for an instance that has not ended."""
+def _past(seconds: float, max_wait: float | None) -> str:
+    """'2 min', and ', past --max-wait 30 s' when the run would not wait that long."""
+    past = max_wait is not None and seconds > max_wait
+    return _in(seconds) + (f", past --max-wait {max_wait:g} s" if past else "")
+
+
+def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: str, *,
+                  max_wait: float | None = None) -> str:
+    """'waits in STATE for …; COMMAND carries it on' for an instance that has not ended (`max_wait`: the
+    --max-wait of the run that left it, named beside a timer due after it)."""
     state = workflow.states.get(view.state)
     waits = waits_of(engine, view)
     now = engine.clock.now()
@@ -39,12 +48,14 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
         return (f"{where} for the event '{state.event.type}': `statewright publish {state.event.type}{keyed} "
                 f"--payload JSON --db {db}` sends it")
     if isinstance(state, SubflowState | ParallelState | MapState):
-        return (f"{where} for its children: `statewright instances --parent {view.id} --db {db}` lists them, "
-                f"`statewright worker --db {db}` carries them on")
+        due = next_due(engine, view.id)
+        timer = "" if due is None else f" (the next timer among them is due in {_past(due - now, max_wait)})"
+        return (f"{where} for its children{timer}: `statewright instances --parent {view.id} --db {db}` lists "
+                f"them, `statewright worker --db {db}` carries them on")
     if waits.armed_timers:
         fire, due_at = min(waits.armed_timers, key=lambda timer: timer[1])
-        return (f"{where} for a timer ('{fire}' due in {_in(due_at - now)}): `statewright worker --db {db}` fires "
-                "it when it is due")
+        return (f"{where} for a timer ('{fire}' due in {_past(due_at - now, max_wait)}): `statewright worker "
+                f"--db {db}` fires it when it is due")
     if isinstance(state, ApprovalState):
         return f"{where} for an approval"
     events = ", ".join(waits.accepted_events)

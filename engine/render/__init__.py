@@ -3,7 +3,7 @@ and the `dot` auto-layout the designer shares with them."""
 
 from engine.render.dot import Direction, DotOptions, DotSource, dot_source, to_dot
 from engine.render.graphviz_program import RenderError
-from engine.render.highlight import Highlight, TransitionStep
+from engine.render.highlight import BranchRun, Highlight, TransitionStep
 from engine.render.layout import Box, GraphLayout, Point, compute_layout, layout_graph
 from engine.render.mermaid import to_mermaid
 from engine.render.output import FORMATS, MEDIA_TYPES, Format, render
@@ -14,6 +14,7 @@ __all__ = [
     "MEDIA_TYPES",
     "SEPARATOR",
     "Box",
+    "BranchRun",
     "Direction",
     "DotOptions",
     "DotSource",

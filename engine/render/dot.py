@@ -11,12 +11,13 @@ from __future__ import annotations
 import html
 import textwrap
 from dataclasses import dataclass
-from typing import Literal
 
 from engine.definition import ANY_SOURCE, FinalState, State, Workflow
+from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
 from engine.render.labels import clean, edge_label, node_label, trigger_text
 from engine.render.long_edges import Detachment, plan_detachment
+from engine.render.ranks import Layering, layering
 from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
 from engine.render.style import (
     DIM_FILL,
@@ -33,7 +34,6 @@ from engine.render.style import (
 
 __all__ = [
     "LARGE",
-    "LR_LIMIT",
     "START",
     "Direction",
     "DotOptions",
@@ -44,8 +44,6 @@ __all__ = [
     "to_dot",
 ]
 
-LR_LIMIT = 20
-"""Up to this many states flow left to right; larger flows run top to bottom, which pages and scrolls."""
 LARGE = 150
 """Above this many states `dot` ranks the whole graph in one pass (`newrank`) instead of ranking each
 parallel state's cluster on its own and merging, and stops refining x-coordinates early (`nslimit`): a
@@ -59,12 +57,11 @@ _COMPACT_WRAP = 18
 _COMPACT_GUARD_WRAP = 26
 _COMPACT_GUARD_LINES = 3
 
-Direction = Literal["TB", "LR"]
-
 
 @dataclass(frozen=True, slots=True)
 class DotOptions:
-    """How to draw. `direction`: top to bottom or left to right (None: chosen by size, see `LR_LIMIT`).
+    """How to draw. `direction`: top to bottom or left to right (None: chosen by the flow's shape, see
+    `engine.render.direction`).
     `compact`: for a printed page: titles and guards wrap narrower, so the layout is narrow enough to print
     legibly, and each transition is numbered (`T3` is `transitions[2]` of its machine) so a table can
     give what the drawing shortens."""
@@ -135,7 +132,8 @@ class _DotWriter:
     """Writes one workflow; `emphasis` is None when nothing is highlighted (nothing is dimmed either)."""
 
     def __init__(
-        self, workflow: Workflow, highlight: Highlight | None, detachment: Detachment, options: DotOptions
+        self, workflow: Workflow, highlight: Highlight | None, detachment: Detachment, options: DotOptions,
+        layers: Layering,
     ) -> None:
         self.workflow = workflow
         self.options = options
@@ -144,7 +142,7 @@ class _DotWriter:
         self.out: list[str] = []
         self.detached_at: list[int] = []
         self.size = len(all_states(workflow))
-        self.vertical = options.direction == "TB" if options.direction else self.size > LR_LIMIT
+        self.vertical = (options.direction or default_direction(workflow, layers)) == "TB"
         self.wrap = _COMPACT_WRAP if options.compact else _WRAP
 
     def _mark(self, attrs: dict[str, str], on: bool, *, fill: bool = True) -> dict[str, str]:
@@ -230,9 +228,11 @@ class _DotWriter:
         on = self._on_state(qid)
         label = node_label(sid, state)
         subtle = DIM_TEXT if self.emphasis is not None and not on else _SUBTLE
+        items = self.emphasis.items_through(qid) if self.emphasis is not None else None
+        lines = label.lines if items is None else (*label.lines, f"✓ {items}")
         attrs = {"class": f"state {style_key(state)}", "shape": look.shape, "style": look.flags,
                  "fillcolor": look.fill, "color": look.stroke,
-                 "label": _html(label.heading, label.lines, subtle, self.wrap)}
+                 "label": _html(label.heading, lines, subtle, self.wrap)}
         if look.peripheries != 1:
             attrs["peripheries"] = str(look.peripheries)
         self._node(depth, qid, attrs, on)
@@ -313,7 +313,8 @@ class DotSource:
 def dot_source(
     workflow: Workflow, highlight: Highlight | None = None, options: DotOptions | None = None
 ) -> DotSource:
-    return _DotWriter(workflow, highlight, plan_detachment(workflow), options or DotOptions()).write()
+    layers = layering(top_scope(workflow))  # read by the long-edge plan and the default direction alike
+    return _DotWriter(workflow, highlight, plan_detachment(workflow, layers), options or DotOptions(), layers).write()
 
 
 def to_dot(workflow: Workflow, highlight: Highlight | None = None, options: DotOptions | None = None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from engine.definition import ANY_SOURCE, FinalState, MapState, State, Workflow
-from engine.render.dot import LR_LIMIT
+from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
 from engine.render.labels import edge_label, node_label
 from engine.render.scopes import Scope, all_states, branch_scopes, is_box, qualify, top_scope
@@ -70,13 +70,13 @@ class MermaidIds:
 
 
 class _MermaidWriter:
-    def __init__(self, workflow: Workflow, highlight: Highlight | None) -> None:
+    def __init__(self, workflow: Workflow, highlight: Highlight | None, direction: Direction | None) -> None:
         self.workflow = workflow
         self.emphasis = highlight if highlight else None
         states = all_states(workflow)
         self.ids = MermaidIds(list(states))
         self.classes: dict[str, list[str]] = {key: [] for key in [*STYLES, "any", "highlighted", "dimmed"]}
-        self.out = ["stateDiagram-v2", f"    direction {'TB' if len(states) > LR_LIMIT else 'LR'}"]
+        self.out = ["stateDiagram-v2", f"    direction {direction or default_direction(workflow)}"]
 
     def write(self) -> str:
         for key, look in STYLES.items():
@@ -95,7 +95,8 @@ class _MermaidWriter:
         for sid, state in scope.states.items():
             qid = scope.qid(sid)
             label = node_label(sid, state)
-            shown = [label.heading, *(line for line in label.lines if line != sid)]
+            items = self.emphasis.items_through(qid) if self.emphasis is not None else None
+            shown = [label.heading, *(line for line in label.lines if line != sid), *([f"✓ {items}"] if items else [])]
             self.out.append(f'{pad}state "{" · ".join(mermaid_text(part) for part in shown)}" as {self.ids(qid)}')
             if not is_box(state):
                 self.classes[style_key(state)].append(self.ids(qid))
@@ -135,6 +136,7 @@ class _MermaidWriter:
         self.out.append(f"{pad}}}")
 
 
-def to_mermaid(workflow: Workflow, highlight: Highlight | None = None) -> str:
-    """The workflow as a Mermaid `stateDiagram-v2`; identical input gives identical text."""
-    return _MermaidWriter(workflow, highlight).write()
+def to_mermaid(workflow: Workflow, highlight: Highlight | None = None, *, direction: Direction | None = None) -> str:
+    """The workflow as a Mermaid `stateDiagram-v2`, top to bottom or left to right (None: by the flow's shape,
+    as the DOT of it); identical input gives identical text."""
+    return _MermaidWriter(workflow, highlight, direction).write()

@@ -38,10 +38,10 @@ def render(
     options: DotOptions | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> bytes:
-    """The workflow drawn in `fmt` (`options` apply to the Graphviz formats). Raises RenderError when
-    Graphviz is missing, fails or times out."""
+    """The workflow drawn in `fmt` (`options` apply to the Graphviz formats; Mermaid takes their direction).
+    Raises RenderError when Graphviz is missing, fails or times out."""
     if fmt == "mermaid":
-        return to_mermaid(workflow, highlight).encode("utf-8")
+        return to_mermaid(workflow, highlight, direction=options.direction if options else None).encode("utf-8")
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown diagram format '{fmt}'; choose one of {', '.join(FORMATS)}")
     source = dot_source(workflow, highlight, options)

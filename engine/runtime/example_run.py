@@ -3,7 +3,9 @@ example's events (approvals as an authorised approver, awaited events as publish
 
 from __future__ import annotations
 
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,14 @@ from engine.errors import InvalidInput
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
+from engine.runtime.worker import Worker
 from storage.events import EventStore, EventWaitRecord
 from storage.jobs import JobStore
-from storage.statuses import ApprovalStatus
+from storage.statuses import ApprovalStatus, JobStatus
+from storage.timers import TimerStore
+from storage.transaction import Transaction
 
-__all__ = ["drive", "find_example", "pending_retries", "related_workflows"]
+__all__ = ["Driving", "drive", "find_example", "next_due", "pending_retries", "related_workflows"]
 
 
 def find_example(workflow: Workflow, name: str) -> Example:
@@ -71,20 +76,61 @@ def _family(engine: Engine, root: str) -> list[InstanceView]:
     return found
 
 
-def settle(engine: Engine, instance_id: str, *, max_wait: float) -> InstanceView:
-    """Work until the instance ends or only waits for people, time or events (a retry due within
-    `max_wait` seconds is waited for)."""
+@dataclass(frozen=True, slots=True)
+class Driving:
+    """Who does the work of a run, and when to stop it: `worker` (None: the engine's own) runs the rounds, and
+    once `stop` is set the run stops after the round in hand — its actions ended, their outcomes committed."""
+
+    worker: Worker | None = None
+    stop: threading.Event | None = None
+
+    def work(self, engine: Engine) -> None:
+        if self.worker is None:
+            engine.run_until_idle()
+        else:
+            self.worker.run_until_idle(stop=self.stop)
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+
+def settle(engine: Engine, instance_id: str, *, max_wait: float, deadlines: bool = True,
+           driving: Driving = Driving()) -> InstanceView:
+    """Work until the instance ends, or waits only for people or events, or for time past `max_wait` seconds
+    from now: a retry, a wait state's timer or a deadline (an approval's or an awaited event's timeout) of the
+    instance or its children due within `max_wait` is waited for, and run when due. With `deadlines` False
+    (an example's events are still to play, and they answer before any deadline), deadlines are not waited
+    for. An approval's escalation carries nothing on, so it is never waited for."""
     deadline = time.monotonic() + max_wait
     while True:
-        engine.run_until_idle()
+        driving.work(engine)
         view = engine.get(instance_id)
-        due = engine.runtime.read(lambda tx: JobStore(tx).next_due())
-        if view.ended or due is None:
+        if driving.stopped:
+            return view
+        due = None if view.ended else next_due(engine, instance_id, deadlines=deadlines)
+        if due is None:
             return view
         pause = due - engine.clock.now()
         if time.monotonic() + pause > deadline:
             return view
         engine.clock.sleep(max(pause, 0.01))
+
+
+def next_due(engine: Engine, root: str, *, deadlines: bool = True) -> float | None:
+    """When the next retry or timer that carries the instance `root` or one of its children on is due (None:
+    none is armed): what `run` may wait for. Other instances in the database are not its concern."""
+    waiting = [v.id for v in _family(engine, root) if not v.ended]
+    fires = {"done", "timeout"} if deadlines else {"done"}
+
+    def read(tx: Transaction) -> float | None:
+        jobs, timers = JobStore(tx), TimerStore(tx)
+        times = [j.due_at for i in waiting for j in jobs.for_instance(i) if j.status == JobStatus.READY]
+        times += [t.due_at for i in waiting for t in timers.for_instance(i)
+                  if t.status == "armed" and t.fire in fires]
+        return min(times, default=None)
+
+    return engine.runtime.read(read)
 
 
 def pending_retries(engine: Engine, instance_id: str) -> list[tuple[str, int, float]]:
@@ -119,13 +165,14 @@ def _play(engine: Engine, root: str, event: str, payload: Any, actor: str | None
 
 
 def drive(engine: Engine, workflow_id: str, version: int, context: dict[str, Any], example: Example | None, *,
-          max_wait: float = 30.0) -> InstanceView:
-    """Start the workflow and run it; with an example, play its events in order."""
+          max_wait: float = 30.0, driving: Driving = Driving()) -> InstanceView:
+    """Start the workflow and run it; with an example, play its events in order (none once `driving` stopped)."""
     view = engine.start(workflow_id, context, version=version, actor="cli")
-    view = settle(engine, view.id, max_wait=max_wait)
-    for sent in example.events if example is not None else []:
-        if view.ended:
+    events = list(example.events) if example is not None else []
+    view = settle(engine, view.id, max_wait=max_wait, deadlines=not events, driving=driving)
+    for played, sent in enumerate(events, start=1):
+        if view.ended or driving.stopped:
             break
         _play(engine, view.id, sent.event, sent.payload, sent.actor)
-        view = settle(engine, view.id, max_wait=max_wait)
+        view = settle(engine, view.id, max_wait=max_wait, deadlines=played == len(events), driving=driving)
     return view

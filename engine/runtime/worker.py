@@ -74,6 +74,7 @@ class Worker:
         self.fold_budget_s = FOLD_BUDGET_S
         # the earliest armed timer as the last claim saw it (-inf: not looked yet, so the first round looks)
         self._timer_due: float | None = float("-inf")
+        self._in_hand: tuple[JobRecord, ...] = ()  # the action jobs `execute` runs now, their outcomes to commit
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -113,8 +114,19 @@ class Worker:
                 else:
                     actions.append(item)
             if actions:
-                self._run_actions(actions)
+                self._in_hand = tuple(item.job for item in actions)
+                try:
+                    self._run_actions(actions)
+                finally:
+                    self._in_hand = ()
         return len(claimed)
+
+    @property
+    def in_hand(self) -> tuple[JobRecord, ...]:
+        """The action jobs this worker runs now (their handlers called or about to be, their outcomes not yet
+        committed); empty between batches. Read from another thread or a signal handler: what to say, and what
+        an interruption would abandon."""
+        return self._in_hand
 
     def _run_actions(self, actions: list[_Claimed]) -> None:
         """Run the batch's actions and commit their outcomes: inline ones together, once all have run; the
@@ -288,10 +300,13 @@ class Worker:
         """Re-read the schedules on the next round (after a deployment in this process)."""
         self._cron_checked = float("-inf")
 
-    def run_until_idle(self, *, max_rounds: int = 100_000) -> int:
-        """Work until nothing is runnable now (by the runtime's clock). Returns how much was done."""
+    def run_until_idle(self, *, max_rounds: int = 100_000, stop: threading.Event | None = None) -> int:
+        """Work until nothing is runnable now (by the runtime's clock), or until `stop` is set (checked between
+        rounds: a round's actions end and their outcomes commit first). Returns how much was done."""
         total = 0
         for _ in range(max_rounds):
+            if stop is not None and stop.is_set():
+                return total
             done = self.run_once()
             if not done:
                 return total

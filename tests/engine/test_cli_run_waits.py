@@ -64,7 +64,7 @@ def test_an_example_stopped_at_a_timer_says_when_it_fires_and_who_fires_it(tmp_p
     db = f"sqlite:///{tmp_path / 'runs.db'}"
     done = _run(tmp_path, TIMER, "--example", "cools", "--db", db)
     assert done.exit_code == 1  # the example's end was not reached by this run
-    assert "waits in 'cool_off' for a timer ('done' due in 60 min)" in done.output
+    assert "waits in 'cool_off' for a timer ('done' due in 60 min, past --max-wait 30 s)" in done.output
     assert f"`statewright worker --db {db}` fires it" in done.output
 
 
@@ -74,6 +74,67 @@ def test_a_run_at_an_event_wait_names_the_event_and_its_correlation_key(tmp_path
     assert done.exit_code == 3, done.output
     assert ("for the event 'parcel_delivered': `statewright publish parcel_delivered --correlation-key O-7 "
             f"--payload JSON --db {db}`") in done.output
+
+
+SHORT_TIMERS: dict[str, Any] = {
+    "id": "short_timers", "title": "Short timers", "initial": "cool_off",
+    "states": {
+        "cool_off": {"type": "wait", "duration": "PT1S"},
+        "both": {"type": "parallel", "branches": [
+            {"name": "paused", "initial": "pause", "states": {"pause": {"type": "wait", "duration": "PT1S"},
+                                                             "paused_done": {"type": "final"}},
+             "transitions": [{"source": "pause", "trigger": "done", "dest": "paused_done"}]}]},
+        "review": {"type": "approval", "approvers": {"roles": ["manager"]}, "timeout": "PT1S"},
+        "paid": {"type": "final"}, "lapsed": {"type": "final", "outcome": "failure"},
+        "broken": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "cool_off", "trigger": "done", "dest": "both"},
+                    {"source": "both", "trigger": "done", "dest": "review"},
+                    {"source": "both", "trigger": "error", "dest": "broken"},
+                    {"source": "review", "trigger": "approve", "dest": "paid"},
+                    {"source": "review", "trigger": "reject", "dest": "lapsed"},
+                    {"source": "review", "trigger": "timeout", "dest": "lapsed"}],
+    "examples": [{"name": "approved", "events": [{"event": "approve", "actor": "ann"}], "expect_state": "paid"}],
+}
+
+
+def test_a_run_waits_for_timers_due_within_max_wait_and_carries_the_flow_on(tmp_path: Path) -> None:
+    """`run` waited for retries only: a one-second wait state stopped it with exit 3 and a worker to start. Now a
+    wait state's timer, a branch's timer and an approval's timeout due within --max-wait are waited for."""
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    done = _run(tmp_path, SHORT_TIMERS, "--db", db, "--max-wait", "60")
+    assert done.exit_code == 1, done.output  # it ended, in the failure the approval's timeout leads to
+    with Engine(db) as engine:
+        (instance,) = engine.list_instances(top_level_only=True)
+        assert [(h.from_state, h.to_state, h.event) for h in engine.history(instance.id)] == [
+            (None, "cool_off", "(start)"), ("cool_off", "both", "done"), ("both", "review", "done"),
+            ("review", "lapsed", "timeout")]
+    assert "lapsed (failed)" in done.output
+
+
+def test_an_example_s_next_event_comes_before_a_deadline_it_would_wait_for(tmp_path: Path) -> None:
+    """With the example's approval still to play, the approval's short timeout is not waited for."""
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    done = _run(tmp_path, SHORT_TIMERS, "--example", "approved", "--db", db, "--max-wait", "60")
+    assert done.exit_code == 0, done.output
+    assert "paid (succeeded)" in done.output
+
+
+def test_a_timer_due_after_max_wait_is_left_to_a_worker_and_named(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    flow = {**SHORT_TIMERS, "states": {**SHORT_TIMERS["states"], "cool_off": {"type": "wait", "duration": "PT10M"}}}
+    done = _run(tmp_path, flow, "--db", db, "--max-wait", "5")
+    assert done.exit_code == 3, done.output
+    assert "waits in 'cool_off' for a timer ('done' due in 10 min, past --max-wait 5 s)" in done.output
+
+
+def test_a_run_stopped_at_a_branch_s_timer_says_when_it_is_due(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'runs.db'}"
+    states = {**SHORT_TIMERS["states"], "cool_off": {"type": "wait", "duration": "PT1S"}}
+    states["both"] = json.loads(json.dumps(states["both"]).replace('"PT1S"', '"PT3H"'))
+    done = _run(tmp_path, {**SHORT_TIMERS, "states": states}, "--db", db, "--max-wait", "5")
+    assert done.exit_code == 3, done.output
+    assert "waits in 'both' for its children (the next timer among them is due in 3 h, past --max-wait 5 s)" \
+        in done.output
 
 
 SLOW_RETRY: dict[str, Any] = {

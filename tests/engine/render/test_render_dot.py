@@ -104,8 +104,9 @@ def test_rendering_is_deterministic() -> None:
     assert to_dot(chain(60)) == to_dot(chain(60))
 
 
-def test_small_flows_run_left_to_right_and_large_ones_top_to_bottom() -> None:
-    assert 'rankdir="LR"' in to_dot(sample())
+def test_short_flows_run_left_to_right_and_long_ones_top_to_bottom() -> None:
+    assert 'rankdir="LR"' in to_dot(chain(2))
+    assert 'rankdir="TB"' in to_dot(sample())  # 13 states, but 11 ranks from start to end
     assert 'rankdir="TB"' in to_dot(chain(60))
 
 

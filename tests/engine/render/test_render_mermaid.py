@@ -17,7 +17,8 @@ def doc() -> MermaidDoc:
 
 def test_header_and_direction(doc: MermaidDoc) -> None:
     assert doc.header == "stateDiagram-v2"
-    assert doc.direction == "LR"
+    assert doc.direction == "TB"  # as the DOT of the same flow: see test_render_direction
+    assert parse_mermaid(to_mermaid(chain(2))).direction == "LR"
     assert parse_mermaid(to_mermaid(chain(60))).direction == "TB"
 
 

@@ -1,0 +1,92 @@
+"""Ctrl-C during `statewright run`.
+
+Between actions, Ctrl-C stops the run at once (Python's KeyboardInterrupt; the command then names the instance
+it leaves). While actions run, the first Ctrl-C says at once which ones the run waits for: it stops when they
+end, their outcomes recorded. A second Ctrl-C abandons them and exits at once (130): their jobs stay leased to
+this process, and a worker on the same database takes each up when its lease lapses, recording the abandoned
+attempt as lost and running the next one — the engine's path for a worker that died (see
+`engine.runtime.lost_attempts`), so nothing committed is lost and nothing is applied twice.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from types import FrameType, TracebackType
+from typing import Any, NoReturn
+
+from engine.cli.output import stderr
+from engine.runtime.job_payloads import action_payload
+from engine.runtime.lost_attempts import attempt_limit
+from engine.runtime.worker import Worker
+from storage.jobs import JobRecord
+
+__all__ = ["ABANDONED_EXIT", "RunInterrupts", "abandon", "named"]
+
+ABANDONED_EXIT = 130  # as for any Ctrl-C: 128 + SIGINT
+
+
+def named(jobs: tuple[JobRecord, ...]) -> str:
+    """"the action 'lookup' in 'enrich' (attempt 1, instance ID)", or the same for several, joined."""
+    each = [f"'{action_payload(job)['action']}' in '{action_payload(job)['state']}' (attempt {job.attempt}, "
+             f"instance {job.instance_id})" for job in jobs]
+    return ("the action " if len(each) == 1 else "the actions ") + "; ".join(each)
+
+
+def _next(job: JobRecord) -> str:
+    """What a worker does with the abandoned attempt of `job`."""
+    action = action_payload(job)["action"]
+    if job.attempt >= attempt_limit(job):
+        return (f"it was the last attempt '{action}' may make, so the worker records it as lost and takes the task's "
+                "error path")
+    return f"the worker records it as lost and runs '{action}' again as attempt {job.attempt + 1}"
+
+
+def abandon(worker: Worker, db: str) -> NoReturn:
+    """Exit now (130), leaving the handlers `worker` runs on their threads (Python cannot end a thread; waiting
+    for them is what the user refused). The process ends as a killed worker would: what it committed stays, and
+    the leases it holds lapse, so another worker runs the actions again."""
+    in_hand = worker.in_hand
+    if in_hand:
+        lines = [f"abandoned {named(in_hand)}. `statewright worker --db {db}` takes it up once its lease lapses "
+                 f"(within {worker.lease_s:g} s):"]
+        lines += [f"  '{action_payload(job)['action']}': {_next(job)}" for job in in_hand]
+    else:
+        lines = ["abandoned: nothing was running"]
+    stderr.print("\n".join(lines), highlight=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(ABANDONED_EXIT)
+
+
+class RunInterrupts:
+    """While entered, SIGINT is handled as the module's doc says, for the actions `worker` runs. `stop` is set by
+    the first Ctrl-C that finds actions running: the run stops after them (`Driving.stop`)."""
+
+    def __init__(self, worker: Worker, db: str) -> None:
+        self.worker = worker
+        self.db = db
+        self.stop = threading.Event()
+        self._previous: Callable[[int, FrameType | None], Any] | int | None = None
+
+    def __enter__(self) -> RunInterrupts:
+        self._previous = signal.signal(signal.SIGINT, self._interrupted)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
+
+    def _interrupted(self, _signum: int, _frame: FrameType | None) -> None:
+        in_hand = self.worker.in_hand
+        if not in_hand:
+            raise KeyboardInterrupt
+        if self.stop.is_set():
+            abandon(self.worker, self.db)
+        self.stop.set()
+        stderr.print(f"interrupted: waiting for {named(in_hand)} to finish, then the run stops with its outcome "
+                     "recorded. Press Ctrl-C again to abandon it (a worker on this database runs it again).",
+                     highlight=False)
