@@ -10,7 +10,9 @@ two interleaved round by round, medians reported, in one table.
   32 per transaction; `send` also beside the two writes any transition needs (UPDATE instance + INSERT
   history, the brief's anchor); and the same `send` beside LangGraph's SqliteSaver checkpointing the same
   flip, one graph step and one checkpoint per transition (`bench.langgraph_baseline`). Without langgraph
-  installed (it is in requirements/dev.in) that row shows the brief's anchor, ~990/s, not measured.
+  installed (it is in requirements/dev.in) that row shows the brief's anchor, ~990/s, not measured. Then
+  `AsyncEngine.send` from 16 tasks of one event loop (its one-transaction commands run on the loop's thread
+  while SQLite's writer is free) beside that `send` from one thread.
 - PostgreSQL: 1 and 4 worker processes (`statewright worker`, batch 32) beside raw psycopg over
   1 and 4 connections (one process each), one transaction per transition, each with the share of the CPUs
   that was busy; and 1 and 4 workers running actions that wait rather than compute.
@@ -53,7 +55,15 @@ except ImportError:  # langgraph is a dev/bench requirement only
     langgraph_sqlite_transitions = None  # type: ignore[assignment]
 from bench.raw_baselines import raw_psycopg_transitions, raw_sqlite_task_transitions, raw_sqlite_transitions
 from bench.worker_fleet import WorkerFleet, chains_through_workers, leads_through_workers
-from bench.workloads import CHAIN_STEPS, IO_CHAIN_FLOW, IO_WAIT_S, group_commit_rate, lead_rate, send_rate
+from bench.workloads import (
+    CHAIN_STEPS,
+    IO_CHAIN_FLOW,
+    IO_WAIT_S,
+    async_send_rate,
+    group_commit_rate,
+    lead_rate,
+    send_rate,
+)
 from engine.runtime.engine import Engine
 from storage.database import create_database_engine
 from storage.schema import upgrade
@@ -141,6 +151,7 @@ def sqlite_rows(template: Path, sizes: Sizes) -> list[Row]:
     with Engine(f"sqlite:///{_copy(template, 'engine.db')}") as engine:
         measures: dict[str, Callable[[], float]] = {
             "send": lambda: send_rate(engine, sizes.sends),
+            "async_send": lambda: async_send_rate(f"sqlite:///{_copy(template, 'async.db')}", sizes.sends),
             "statements": lambda: raw_sqlite_transitions(str(raw), sizes.raw_sqlite, as_engine_sends=True),
             "raw": lambda: raw_sqlite_transitions(str(raw), sizes.raw_sqlite),
             "group": lambda: group_commit_rate(engine, sizes.chains, batch=32),
@@ -165,6 +176,8 @@ def sqlite_rows(template: Path, sizes: Sizes) -> list[Row]:
         _row("  the same, beside the best group commit could do", got["group"], got["tasks32"],
              f"raw sqlite3, the same writes, 32 transitions per transaction: {_rate(got['tasks32'])}"),
         _langgraph_row(got),
+        _row("SQLite · AsyncEngine.send, 16 in flight on one event loop", got["async_send"], got["send"],
+             f"Engine.send one at a time in one thread (the row above): {_rate(got['send'])}"),
     ]
 
 

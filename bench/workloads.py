@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.runtime.actions import ActionRequest, HandlerRegistry
+from engine.runtime.async_engine import AsyncEngine
 from engine.runtime.definition_files import deploy_files
 from engine.runtime.engine import Engine
 
@@ -32,6 +34,7 @@ __all__ = [
     "LEAD_FLOW",
     "OPEN_CLOSE_FLOW",
     "PING_FLOW",
+    "async_send_rate",
     "group_commit_rate",
     "increment_rate",
     "lead_contexts",
@@ -125,6 +128,26 @@ def send_rate(engine: Engine, count: int) -> float:
     for n in range(count):
         engine.send(run.id, "go", {"k": n})
     return count / (time.perf_counter() - started)
+
+
+def async_send_rate(url: str, count: int, *, in_flight: int = 16) -> float:
+    """Transitions per second of `AsyncEngine.send` from `in_flight` tasks of one event loop, each sending to an
+    instance of PING_FLOW of its own, one after the other (as an async web app embedding the engine would)."""
+    async def run() -> float:
+        async with AsyncEngine(url) as engine:
+            await engine.deploy(PING_FLOW)
+            ids = [(await engine.start("ping")).id for _ in range(in_flight)]
+            each = max(1, count // in_flight)
+
+            async def sender(instance_id: str) -> None:
+                for n in range(each):
+                    await engine.send(instance_id, "go", {"k": n})
+
+            started = time.perf_counter()
+            await asyncio.gather(*(sender(i) for i in ids))
+            return each * in_flight / (time.perf_counter() - started)
+
+    return asyncio.run(run())
 
 
 def start_chains(engine: Engine, instances: int, flow: dict[str, Any] = CHAIN_FLOW) -> list[str]:
