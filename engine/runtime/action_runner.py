@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -14,11 +15,14 @@ from engine import tracing
 from engine.definition.expressions import ExpressionError
 from engine.json_limits import MAX_JSON_BYTES
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
+from engine.runtime.handler_threads import HandlerThreads
 from engine.runtime.variables import json_value
 from storage.codec import dump
 from storage.records import record
 
 __all__ = ["ActionOutcome", "ActionRunner"]
+
+log = logging.getLogger("statewright.worker")
 
 
 @record
@@ -49,8 +53,9 @@ SETTLE_S = 0.2
 
 class ActionRunner:
     """Runs handlers. With a timeout, a plain handler runs on a pool thread the caller stops waiting for
-    (Python cannot kill a thread: a handler that overruns keeps its thread until it returns); an async
-    handler runs under `asyncio.wait_for`, which cancels it. `run_many` runs a batch concurrently, one pool
+    (Python cannot kill a thread: a handler that overruns keeps its thread until it returns, and the pool gives
+    that thread up and starts another, `HandlerThreads`); an async handler runs under `asyncio.wait_for`,
+    which cancels it. `run_many` runs a batch concurrently, one pool
     thread each, so a worker's batch takes as long as its slowest action, not the sum of them — unless the
     actions have been quick (under `INLINE_BELOW_S` on average) and have no timeout: then handing them to
     threads would cost more than it saves, and they run one after the other on the caller's thread."""
@@ -58,7 +63,7 @@ class ActionRunner:
     INLINE_BELOW_S = 0.002
 
     def __init__(self, threads: int = 32) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="statewright-action")
+        self._pool = HandlerThreads(threads, "statewright-action")
         # A moving average of how long a call (or a concurrent batch) takes. It starts at the threshold, not
         # below it: a worker's first batch runs concurrently, since actions that wait (model calls) would
         # otherwise take turns through it; a quick first batch brings the average under at once.
@@ -117,7 +122,7 @@ class ActionRunner:
             for future, index in list(pending.items()):  # past its timeout: given up, its thread left to end
                 if index in deadlines and now >= deadlines[index]:
                     del pending[future]
-                    future.cancel()
+                    self._give_up(future, calls[index][1], calls[index][2])
                     group.append((index, _classified(FutureTimeout(), calls[index][1], calls[index][2])))
             if group and group_begun is None:
                 group_begun = now
@@ -143,13 +148,25 @@ class ActionRunner:
         if timeout_s is None:
             result = handler(request)
         else:
-            result = self._pool.submit(handler, request).result(timeout=timeout_s)
+            future = self._pool.submit(handler, request)
+            try:
+                result = future.result(timeout=timeout_s)
+            except FutureTimeout:
+                self._give_up(future, request, timeout_s)
+                raise
         if type(result) not in _PLAIN and inspect.isawaitable(result):
             return self._pool.submit(asyncio.run, _bounded(result, timeout_s)).result()
         return result
 
+    def _give_up(self, future: Future[Any], request: ActionRequest, timeout_s: float | None) -> None:
+        """Stop waiting for an action past its timeout; one still running keeps its thread, which is replaced."""
+        if self._pool.give_up(future):
+            log.warning("the action '%s' of instance %s overran its timeout of %s s and still runs on its thread, "
+                        "given up (%s such threads now)", request.action, request.instance_id, timeout_s,
+                        self._pool.given_up, extra={"instance_id": request.instance_id})
+
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.close()
 
 
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})  # what a handler mostly returns: not awaitable
