@@ -6,20 +6,18 @@ failed for good at `apply_discount`)."""
 from __future__ import annotations
 
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 import sqlalchemy as sa
+from postgres_roles import PostgresRole
 from sqlalchemy.pool import NullPool
 
 from agents.handlers import shipped_definitions
 from agents.handlers.agent_run import Agents
 from agents.handlers.pricing import PriceBook, Pricing
 from agents.tools import Sandbox, ToolError, ToolRegistry, sandbox_tools
-from agents.tools.sandbox.tables import clear_sandbox_tables
 from engine import ActionError, ActionRequest, Engine, SystemClock
 
 EMAIL = {"to": "ann@example.com", "subject": "Hello", "body": "Hi Ann", "idempotency_key": "run-1:welcome"}
@@ -62,34 +60,12 @@ def test_a_sandbox_database_locked_past_its_busy_timeout_is_unavailable(tmp_path
     assert tools.call("email.send", EMAIL)["sent"] is True  # answers again once the lock is gone
 
 
-@pytest.fixture
-def limited_role(postgres_database_url: str) -> Iterator[str]:
-    """The test database as a role the server lets open one connection at a time."""
-    url = sa.make_url(postgres_database_url)
-    schema = str(url.query["options"]).removeprefix("-csearch_path=")
-    role = f"sw_limited_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(postgres_database_url, poolclass=NullPool)
-    with admin.begin() as connection:
-        clear_sandbox_tables(connection.engine)
-        connection.exec_driver_sql(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 1")
-        connection.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
-        connection.exec_driver_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
-    try:
-        yield url.set(username=role).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {role}')
-            connection.exec_driver_sql(f'REVOKE USAGE ON SCHEMA "{schema}" FROM {role}')
-            connection.exec_driver_sql(f"DROP ROLE {role}")
-        admin.dispose()
-
-
 @pytest.mark.postgres
-def test_a_postgresql_server_refusing_more_connections_is_unavailable(limited_role: str) -> None:
-    database = sa.create_engine(limited_role, poolclass=NullPool)
+def test_a_postgresql_server_refusing_more_connections_is_unavailable(postgres_role: PostgresRole) -> None:
+    database = sa.create_engine(postgres_role.url, poolclass=NullPool)
     tools = _tools(database)
-    driver_url = sa.make_url(limited_role).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(driver_url):  # the role's one connection, taken by someone else
+    postgres_role.limit(1)
+    with psycopg.connect(postgres_role.driver_url):  # the role's one connection, taken by someone else
         with pytest.raises(ToolError) as refused:
             tools.call("email.send", EMAIL)
         failure = _send(tools)
