@@ -13,7 +13,7 @@ from typing import Any
 
 from engine import tracing
 from engine.definition.expressions import ExpressionError
-from engine.json_limits import MAX_JSON_BYTES
+from engine.json_limits import MAX_JSON_BYTES, unstorable_at
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 from engine.runtime.handler_threads import HandlerThreads
 from engine.runtime.variables import json_value
@@ -254,12 +254,18 @@ def _storable(value: Any) -> Any:
     except ValueError as exc:  # a NaN or an infinity; an integer too long to convert to text
         raise _UnstorableOutput(str(exc).split(";", 1)[0]) from None
     if size > MAX_JSON_BYTES:  # as a context or a payload may be: it goes into the context
-        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may")
+        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may",
+                                whole=True)
     return value
 
 
 class _UnstorableOutput(Exception):
-    """A value `json_value` converted that still cannot be stored as JSON; the message says why."""
+    """A value `json_value` converted that still cannot be stored as JSON; the message says why. `whole`: the
+    value as a whole (its size), not a part of it."""
+
+    def __init__(self, message: str, *, whole: bool = False) -> None:
+        super().__init__(message)
+        self.whole = whole
 
 
 def _json(value: Any) -> Any:
@@ -297,8 +303,11 @@ def _normalise(value: Any) -> ActionOutcome:
     try:
         return ActionOutcome(output=_json(value.output), cost=value.cost, steps=steps)
     except ExpressionError:
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps,
-                             error_message=f"the action returned a {type(value.output).__name__}, which is not JSON")
+        pointer, reason = unstorable_at(value.output) or ("/", f"a {type(value.output).__name__} is not a JSON value")
+        message = f"the action returned a value that is not JSON: at {pointer}, {reason}"
     except _UnstorableOutput as exc:
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps,
-                             error_message=f"the action returned a value that cannot be stored as JSON: {exc}")
+        message = f"the action returned a value that cannot be stored as JSON: {exc}"
+        found = None if exc.whole else unstorable_at(value.output)
+        if found is not None and found[0] != "/":  # where in the value, for the one who fixes the handler
+            message += f" (at {found[0]})"
+    return ActionOutcome(error_kind="output", retryable=False, steps=steps, error_message=message)
