@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.errors import InvalidInput
 from storage.codec import dump
 
-__all__ = ["MAX_DEFINITION_BYTES", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "JsonMeasure", "check_json", "measure_json"]
+__all__ = ["MAX_DEFINITION_BYTES", "MAX_JSON_BYTES", "MAX_JSON_DEPTH", "JsonMeasure", "check_json", "measure_json",
+           "unstorable_at"]
 
 MAX_JSON_DEPTH = 64
 MAX_JSON_BYTES = 1024 * 1024
@@ -115,14 +117,66 @@ def _not_json(value: Any) -> tuple[str, str] | None:
                 stack.append((child, (*path, str(key))))
         elif isinstance(item, list | tuple):
             stack.extend((child, (*path, str(index))) for index, child in enumerate(item))
-        elif isinstance(item, str):
-            if not item.isascii() and not _is_unicode(item):
-                return _pointer(path), "a string holds a lone surrogate, which is not Unicode text"
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                return _pointer(path), f"{item} is not a JSON number"
+        elif isinstance(item, str | float):
+            if (problem := _text_or_number_problem(item)) is not None:
+                return _pointer(path), problem
         elif item is not None and not isinstance(item, bool | int):
-            return _pointer(path), f"a {type(item).__name__} is not a JSON value"
+            return _pointer(path), f"{_a(type(item).__name__)} is not a JSON value"
+    return None
+
+
+def _text_or_number_problem(item: str | float) -> str | None:
+    """Why a string or a float cannot be written as JSON (a lone surrogate; a NaN or an infinity), or None."""
+    if isinstance(item, str):
+        if item.isascii() or _is_unicode(item):
+            return None
+        return "a string holds a lone surrogate, which is not Unicode text"
+    return None if math.isfinite(item) else f"{item} is not a JSON number"
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+_CONVERTED = (type(None), bool, datetime, timedelta, bytes)  # `json_value` turns these into JSON (or they are)
+_Where = tuple[str, "_Where"] | None  # a key and the place of the container holding it, innermost first
+
+
+def _where_pointer(where: _Where) -> str:
+    keys: list[str] = []
+    while where is not None:
+        keys.append(where[0])
+        where = where[1]
+    return _pointer(tuple(reversed(keys)))
+
+
+def unstorable_at(value: Any, *, max_depth: int = 1_000) -> tuple[str, str] | None:
+    """Where a handler's output holds what the tables cannot keep, and what: (JSON pointer, reason) — a type
+    JSON has not (a datetime, timedelta or bytes is fine: the engine converts them), a NaN or an infinity, an
+    integer too long to write, a string with a lone surrogate, a container that contains itself; None when
+    there is none within `max_depth` levels. Called once storing an output failed, to say where."""
+    inside: set[int] = set()  # the containers the walk is in now
+    stack: list[tuple[Any, _Where, int]] = [(value, None, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if depth < 0:  # leaving the container `item` (an id)
+            inside.discard(item)
+        elif isinstance(item, Mapping | list | tuple):
+            if id(item) in inside:
+                return _where_pointer(where), "it contains itself"
+            if depth < max_depth:
+                inside.add(id(item))
+                stack.append((id(item), where, -1))
+                children = item.items() if isinstance(item, Mapping) else enumerate(item)
+                stack.extend((child, (str(key), where), depth + 1) for key, child in children)
+        elif isinstance(item, str | float):
+            if (problem := _text_or_number_problem(item)) is not None:
+                return _where_pointer(where), problem
+        elif isinstance(item, int) and not isinstance(item, bool):
+            if item.bit_length() > 14_000:  # past Python's 4,300 digits for converting an integer to text
+                return _where_pointer(where), "an integer of more than 4,300 digits cannot be written"
+        elif not isinstance(item, _CONVERTED):
+            return _where_pointer(where), f"{_a(type(item).__name__)} is not a JSON value"
     return None
 
 

@@ -29,6 +29,7 @@ from must_run import unavailable  # noqa: E402
 from opentelemetry.sdk.trace import TracerProvider  # noqa: E402
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
+from postgres_roles import PostgresRole  # noqa: E402
 
 import agents.tools.sandbox.tables  # noqa: E402, F401 - every owner's tables, emptied between tests
 import designer.store.accounts  # noqa: E402
@@ -90,6 +91,17 @@ def postgres_database_url(postgres_url: str) -> str:
     """A migrated, empty PostgreSQL database, for a test that is PostgreSQL's case only (mark it `postgres`)."""
     _empty_postgres(postgres_url)
     return postgres_url
+
+
+@pytest.fixture
+def postgres_role(postgres_database_url: str) -> Iterator[PostgresRole]:
+    """The migrated, empty PostgreSQL database as a login role of the test's own, whose connections the test may
+    limit (`PostgresRole.limit`) or drop; the role is dropped at the end."""
+    role = PostgresRole(postgres_database_url)
+    try:
+        yield role
+    finally:
+        role.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

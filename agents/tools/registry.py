@@ -2,7 +2,8 @@
 
 Every tool takes keyword parameters and returns a JSON object (a dict), so a rules handler, an LLM's tool call
 and a recorded step all see the same shape. Parameters are checked against the callable's signature before the
-call: a wrong or missing parameter is a `validation` error naming the tool, never a stray TypeError.
+call: a wrong or missing parameter is a `validation` error naming the tool, never a stray TypeError; a failure the
+registry's `unanswered` recognises (the system behind the tool did not answer) is the tool's `unavailable`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from agents.tools.errors import ToolError, UnknownTool
 
-__all__ = ["Tool", "ToolFunction", "ToolRegistry"]
+__all__ = ["Tool", "ToolFunction", "ToolRegistry", "Unanswered"]
 
 ToolFunction = Callable[..., dict[str, Any]]
 
@@ -30,11 +31,15 @@ class Tool:
         return [p for p in inspect.signature(self.function).parameters if p != "self"]
 
 
+Unanswered = Callable[[Exception], str | None]  # why a failure means the system did not answer, or None
+
+
 class ToolRegistry:
     """Names to tools. Unknown names fail with `UnknownTool`, which lists the system's tools that do exist."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, unanswered: Unanswered | None = None) -> None:
         self._tools: dict[str, Tool] = {}
+        self._unanswered = unanswered
 
     def add(self, name: str, function: ToolFunction, summary: str = "") -> None:
         if name in self._tools:
@@ -65,4 +70,10 @@ class ToolRegistry:
             inspect.signature(tool.function).bind(**given)
         except TypeError as exc:
             raise ToolError(name, "validation", f"bad parameters {sorted(given)}: {exc}") from exc
-        return tool.function(**given)
+        try:
+            return tool.function(**given)
+        except Exception as exc:
+            reason = None if self._unanswered is None or isinstance(exc, ToolError) else self._unanswered(exc)
+            if reason is None:
+                raise
+            raise ToolError(name, "unavailable", reason) from exc

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.security.guards import requires
 from designer.security.principal import Principal
+from engine.definition.base import EVENT_TYPE_PATTERN
 from engine.runtime.engine import Engine
 
 __all__ = ["EventController", "EventPublish", "EventResult"]
@@ -21,7 +22,8 @@ __all__ = ["EventController", "EventPublish", "EventResult"]
 class EventPublish(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    type: str = Field(max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+    # as definitions name event types (`order.paid`); the engine refuses its own `statewright.` ones (422)
+    type: str = Field(max_length=128, pattern=EVENT_TYPE_PATTERN)
     payload: Any = None
     correlation_key: str | None = Field(None, max_length=200)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)

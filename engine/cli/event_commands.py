@@ -15,7 +15,8 @@ __all__ = ["register_event_commands"]
 def publish_command(
     event: Annotated[str, typer.Argument(help="The event type, e.g. lead.created.")],
     *,
-    payload: Annotated[str | None, typer.Option("--payload", help="The event's payload as JSON.")] = None,
+    payload: Annotated[str | None, typer.Option(
+        "--payload", help="The event's payload as JSON; @FILE reads it from a file, - from standard input.")] = None,
     correlation_key: Annotated[str | None, typer.Option(
         "--correlation-key", help="Delivers it to the instance waiting on this key.")] = None,
     tenant: Annotated[str, typer.Option(help="The tenant it belongs to.")] = "default",

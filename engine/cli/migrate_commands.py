@@ -37,7 +37,7 @@ def _mapping(path: Path | None) -> dict[str, str]:
         fail(f"--map {path} is not UTF-8 text", ExitCode.UNREADABLE)
     except OSError as exc:
         fail(f"--map {path} cannot be read: {exc.strerror or exc}", ExitCode.UNREADABLE)
-    found = json_argument(text, f"--map {path}")
+    found = json_argument(text, f"--map {path}", indirect=False)  # the file's own text
     if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
         fail(f'--map {path}: give a JSON object of old state to new state, e.g. {{"review": "approval"}}',
              ExitCode.UNREADABLE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from enum import IntEnum, StrEnum
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -28,14 +29,30 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
-def json_argument(text: str | None, what: str) -> Any:
-    """A command-line option's JSON (None when not given); unreadable JSON ends the command with exit 2."""
+def json_argument(text: str | None, what: str, *, indirect: bool = True) -> Any:
+    """A command-line option's JSON (None when not given); unreadable JSON ends the command with exit 2. With
+    `indirect`, `@PATH` reads the JSON from a file and `-` from standard input (no JSON text starts with '@' or
+    is '-' alone): a payload larger than one command-line argument may be (128 KiB on Linux) still gets in."""
     if text is None:
         return None
+    if indirect and (text == "-" or text.startswith("@")):
+        text = _read_indirect(text, what)
     try:
         return json.loads(text)
     except ValueError as exc:
         fail(f"{what} is not valid JSON: {exc}", ExitCode.UNREADABLE)
+
+
+def _read_indirect(source: str, what: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source[1:]).expanduser()
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"{what} {source}: the file is not UTF-8 text", ExitCode.UNREADABLE)
+    except OSError as exc:
+        fail(f"{what} {source}: {exc.strerror or exc}", ExitCode.UNREADABLE)
 
 
 def emit_json(value: Any) -> None:

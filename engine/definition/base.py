@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from engine.definition.lifecycle_events import check_event_type
 
-__all__ = ["EventType", "Expression", "Identifier", "Model"]
+__all__ = ["EVENT_TYPE_PATTERN", "EventType", "Expression", "Identifier", "Model"]
 
 IDENTIFIER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 IDENTIFIER_RE = re.compile(IDENTIFIER_PATTERN)
@@ -22,10 +22,11 @@ Identifier = Annotated[
         description="A name made of letters, digits, '_' and '-', starting with a letter or '_'.",
     ),
 ]
+EVENT_TYPE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*$"  # an identifier, or dotted ones
 EventType = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*$",
+        pattern=EVENT_TYPE_PATTERN,
         max_length=128,
         description="An event type: an identifier, or dotted identifiers such as 'statewright.instance.finished' "
                     "(the 'statewright.' prefix is reserved for the engine's own lifecycle events).",

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import time
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from engine import tracing
 from engine.definition.expressions import ExpressionError
-from engine.json_limits import MAX_JSON_BYTES
+from engine.json_limits import MAX_JSON_BYTES, unstorable_at
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
+from engine.runtime.handler_threads import HandlerThreads
 from engine.runtime.variables import json_value
 from storage.codec import dump
 from storage.records import record
 
 __all__ = ["ActionOutcome", "ActionRunner"]
+
+log = logging.getLogger("statewright.worker")
 
 
 @record
@@ -49,8 +53,9 @@ SETTLE_S = 0.2
 
 class ActionRunner:
     """Runs handlers. With a timeout, a plain handler runs on a pool thread the caller stops waiting for
-    (Python cannot kill a thread: a handler that overruns keeps its thread until it returns); an async
-    handler runs under `asyncio.wait_for`, which cancels it. `run_many` runs a batch concurrently, one pool
+    (Python cannot kill a thread: a handler that overruns keeps its thread until it returns, and the pool gives
+    that thread up and starts another, `HandlerThreads`); an async handler runs under `asyncio.wait_for`,
+    which cancels it. `run_many` runs a batch concurrently, one pool
     thread each, so a worker's batch takes as long as its slowest action, not the sum of them — unless the
     actions have been quick (under `INLINE_BELOW_S` on average) and have no timeout: then handing them to
     threads would cost more than it saves, and they run one after the other on the caller's thread."""
@@ -58,7 +63,7 @@ class ActionRunner:
     INLINE_BELOW_S = 0.002
 
     def __init__(self, threads: int = 32) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="statewright-action")
+        self._pool = HandlerThreads(threads, "statewright-action")
         # A moving average of how long a call (or a concurrent batch) takes. It starts at the threshold, not
         # below it: a worker's first batch runs concurrently, since actions that wait (model calls) would
         # otherwise take turns through it; a quick first batch brings the average under at once.
@@ -117,7 +122,7 @@ class ActionRunner:
             for future, index in list(pending.items()):  # past its timeout: given up, its thread left to end
                 if index in deadlines and now >= deadlines[index]:
                     del pending[future]
-                    future.cancel()
+                    self._give_up(future, calls[index][1], calls[index][2])
                     group.append((index, _classified(FutureTimeout(), calls[index][1], calls[index][2])))
             if group and group_begun is None:
                 group_begun = now
@@ -143,13 +148,25 @@ class ActionRunner:
         if timeout_s is None:
             result = handler(request)
         else:
-            result = self._pool.submit(handler, request).result(timeout=timeout_s)
+            future = self._pool.submit(handler, request)
+            try:
+                result = future.result(timeout=timeout_s)
+            except FutureTimeout:
+                self._give_up(future, request, timeout_s)
+                raise
         if type(result) not in _PLAIN and inspect.isawaitable(result):
             return self._pool.submit(asyncio.run, _bounded(result, timeout_s)).result()
         return result
 
+    def _give_up(self, future: Future[Any], request: ActionRequest, timeout_s: float | None) -> None:
+        """Stop waiting for an action past its timeout; one still running keeps its thread, which is replaced."""
+        if self._pool.give_up(future):
+            log.warning("the action '%s' of instance %s overran its timeout of %s s and still runs on its thread, "
+                        "given up (%s such threads now)", request.action, request.instance_id, timeout_s,
+                        self._pool.given_up, extra={"instance_id": request.instance_id})
+
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.close()
 
 
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})  # what a handler mostly returns: not awaitable
@@ -237,12 +254,18 @@ def _storable(value: Any) -> Any:
     except ValueError as exc:  # a NaN or an infinity; an integer too long to convert to text
         raise _UnstorableOutput(str(exc).split(";", 1)[0]) from None
     if size > MAX_JSON_BYTES:  # as a context or a payload may be: it goes into the context
-        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may")
+        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may",
+                                whole=True)
     return value
 
 
 class _UnstorableOutput(Exception):
-    """A value `json_value` converted that still cannot be stored as JSON; the message says why."""
+    """A value `json_value` converted that still cannot be stored as JSON; the message says why. `whole`: the
+    value as a whole (its size), not a part of it."""
+
+    def __init__(self, message: str, *, whole: bool = False) -> None:
+        super().__init__(message)
+        self.whole = whole
 
 
 def _json(value: Any) -> Any:
@@ -280,8 +303,11 @@ def _normalise(value: Any) -> ActionOutcome:
     try:
         return ActionOutcome(output=_json(value.output), cost=value.cost, steps=steps)
     except ExpressionError:
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps,
-                             error_message=f"the action returned a {type(value.output).__name__}, which is not JSON")
+        pointer, reason = unstorable_at(value.output) or ("/", f"a {type(value.output).__name__} is not a JSON value")
+        message = f"the action returned a value that is not JSON: at {pointer}, {reason}"
     except _UnstorableOutput as exc:
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps,
-                             error_message=f"the action returned a value that cannot be stored as JSON: {exc}")
+        message = f"the action returned a value that cannot be stored as JSON: {exc}"
+        found = None if exc.whole else unstorable_at(value.output)
+        if found is not None and found[0] != "/":  # where in the value, for the one who fixes the handler
+            message += f" (at {found[0]})"
+    return ActionOutcome(error_kind="output", retryable=False, steps=steps, error_message=message)

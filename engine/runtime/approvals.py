@@ -1,11 +1,13 @@
 """Deciding approvals: only an authorised actor (a listed user, or holding a listed role) decides; a repeated
-decision by the same actor changes nothing; the quorum of approvals fires `approve`, one rejection `reject`."""
+decision by the same actor changes nothing, and a different one by them is refused (`VersionConflict`), checked
+in the transaction that holds the instance's row, so two decisions of one person racing cannot both be
+answered as taken; the quorum of approvals fires `approve`, one rejection `reject`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed
+from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed, VersionConflict
 from engine.runtime.core import Runtime
 from engine.runtime.idempotency import keep_response, kept_response
 from engine.runtime.queries import instance_view
@@ -24,12 +26,22 @@ def authorised(actor: str, roles: Sequence[str], assignees: Sequence[tuple[str, 
     return ("user", actor) in assignees or any(("role", role) in assignees for role in roles)
 
 
-def _decided_before(approvals: ApprovalStore, instance: InstanceRecord, actor: str) -> bool:
-    """Whether `actor` decided the instance's latest approval (a repeat after it closed)."""
+def _decided_before(approvals: ApprovalStore, instance: InstanceRecord, actor: str, decision: str) -> bool:
+    """Whether `actor` decided the instance's latest approval so (a repeat after it closed); `VersionConflict`
+    when they decided it the other way."""
     latest = approvals.for_instance(instance.id)
     if not latest or latest[-1].id is None:
         return False
-    return any(d.actor == actor for d in approvals.decisions(latest[-1].id))
+    return _same_as_before(approvals, latest[-1].id, actor, decision)
+
+
+def _same_as_before(approvals: ApprovalStore, approval_id: int, actor: str, decision: str) -> bool:
+    """Whether `actor` took `decision` on the approval already; `VersionConflict` when they took the other one:
+    a decision, once taken, stands."""
+    before = next((d.decision for d in approvals.decisions(approval_id) if d.actor == actor), None)
+    if before is not None and before != decision:
+        raise VersionConflict(f"{actor} decided '{before}' on approval {approval_id} already")
+    return before is not None
 
 
 def _pending(approvals: ApprovalStore, instance: InstanceRecord) -> ApprovalRecord | None:
@@ -57,7 +69,7 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
         approvals = ApprovalStore(tx)
         pending = _pending(approvals, instance)
         if pending is None or pending.id is None:
-            if _decided_before(approvals, instance, actor):
+            if _decided_before(approvals, instance, actor, decision):
                 return instance_view(instance)
             raise TransitionNotAllowed(decision, instance.state, "no approval is pending")
         assignees = approvals.assignees(pending.id)
@@ -68,6 +80,8 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
         after = instance
         if approvals.record_decision(ApprovalDecisionRecord(pending.id, actor, decision, comment, now)):
             after = _maybe_fire(rt, tx, instance, pending, decision=decision, actor=actor, comment=comment)
+        else:  # they decided already: the same decision again changes nothing, the other one is refused
+            _same_as_before(approvals, pending.id, actor, decision)
         view = instance_view(after)
         keep_response(tx, scope, idempotency_key, view, now)
         return view

@@ -69,7 +69,10 @@ class Heartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
-            self.beat()
+            try:
+                self.beat()
+            except Exception:  # this thread must outlive any failure: without it, no lease the worker holds is renewed
+                log.exception("the heartbeat failed; it beats again in %s s", self.every_s)
 
     def beat(self) -> int:
         """Renew the held leases now; how many were renewed (a job taken over by another worker is not)."""

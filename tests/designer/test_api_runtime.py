@@ -344,6 +344,22 @@ def test_events_wake_waiting_instances_of_the_tenant_only(env: Env) -> None:
     assert (stray.status_code, stray.json()["unmatched"]) == (202, True)  # stored, but it changed nothing
 
 
+def test_an_event_type_with_dots_is_published_as_definitions_name_it(env: Env) -> None:
+    """A wait or start trigger may name `order.paid` (dotted identifiers); the API refused every dotted type to
+    keep the engine's own `statewright.` ones out, so such a flow could not be driven over HTTP at all."""
+    flow = {"id": "paid_orders", "title": "Paid orders", "initial": "filed",
+            "states": {"filed": {"type": "final"}}, "transitions": [], "starts_on": [{"event": "order.paid"}]}
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": flow}).json()
+    assert env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher").status_code == 201
+    published = env.call("POST", "/api/events", "analyst", json={"type": "order.paid", "payload": {"id": 7}})
+    assert published.status_code == 202, published.text
+    (started,) = published.json()["started"]
+    assert env.call("GET", f"/api/instances/{started}", "viewer").json()["workflow_id"] == "paid_orders"
+    reserved = env.call("POST", "/api/events", "analyst", json={"type": "statewright.instance.finished"})
+    assert "reserved for the engine's own lifecycle events" in assert_problem(reserved, 422, "invalid-input")["detail"]
+    assert_problem(env.call("POST", "/api/events", "analyst", json={"type": "order..paid"}), 400)
+
+
 # --- tenants ------------------------------------------------------------------------------------------
 
 

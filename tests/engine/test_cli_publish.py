@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
 
@@ -70,3 +71,39 @@ def test_an_event_a_workflow_starts_on_that_started_nothing_does_not_say_nothing
     assert "no workflow starts on it" not in missed.stderr
     assert "started 1" in started.stdout
     assert "warning" not in started.stderr
+
+
+def test_a_payload_too_large_for_the_command_line_is_read_from_a_file_or_standard_input(tmp_path: Path) -> None:
+    """A payload the engine takes (up to 1 MiB) may be more than one argument may hold (128 KiB on Linux): the
+    shell refused to start the command at all ('Argument list too long')."""
+    flow = tmp_path / "waits_for_payment.json"
+    flow.write_text(json.dumps(FLOW))
+    context = tmp_path / "context.json"
+    context.write_text(json.dumps({"note": "n" * 1000}))
+
+    def run(*options: str) -> dict[str, Any]:
+        found: dict[str, Any] = json.loads(_statewright(tmp_path, "run", str(flow), *options, "--format", "json")
+                                           .stdout)["instance"]
+        return found
+
+    first = run("--context", f"@{context}")
+    assert first["context"] == {"note": "n" * 1000}
+    big = {"amount": 40, "receipt": "r" * 300_000}
+    payload = tmp_path / "payment.json"
+    payload.write_text(json.dumps(big))
+    from_file = _statewright(tmp_path, "publish", "paid", "--payload", f"@{payload}", "--format", "json")
+    assert from_file.returncode == 0, from_file.stderr
+    assert json.loads(from_file.stdout)["delivered"] == [first["id"]]
+    second = run()
+    from_stdin = subprocess.run(
+        [STATEWRIGHT, "publish", "paid", "--payload", "-", "--format", "json", "--db",
+         f"sqlite:///{tmp_path / 'bus.db'}"],
+        input=json.dumps({"amount": 41}), capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False)
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert json.loads(from_stdin.stdout)["delivered"] == [second["id"]]
+    payments = [json.loads(_statewright(tmp_path, "show", i, "--format", "json").stdout)["context"]["payment"]
+                for i in (first["id"], second["id"])]
+    assert payments == [big, {"amount": 41}]
+    missing = _statewright(tmp_path, "publish", "paid", "--payload", "@nowhere.json")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "error: --payload @nowhere.json: No such file or directory"

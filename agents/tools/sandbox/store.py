@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel
 
 from engine.runtime.clock import Clock, SystemClock, to_rfc3339
 
-__all__ = ["Clock", "SandboxStore", "derived_id", "random_id", "rfc3339", "row_json"]
+__all__ = ["Clock", "SandboxStore", "derived_id", "random_id", "rfc3339", "row_json", "unanswered"]
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -35,6 +35,16 @@ def rfc3339(seconds: float | None) -> str | None:
     """The engine's RFC 3339 text (`to_rfc3339`) to the whole second: what the sandbox's records and its tools'
     answers show (`2030-01-01T09:00:00Z`)."""
     return None if seconds is None else to_rfc3339(math.floor(seconds))
+
+
+def unanswered(exc: Exception) -> str | None:
+    """Why the sandbox's database did not answer a tool's call — a connection refused (too many clients) or
+    dropped, a file locked past its busy timeout — or None for any other failure. The tool registry reports
+    such a call as the tool's `unavailable`, which the shipped flows retry, like any integration that is down."""
+    if not isinstance(exc, DBAPIError) or not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+        return None
+    lines = str(exc.orig or exc).strip().splitlines()
+    return f"the sandbox's database did not answer: {lines[0] if lines else type(exc).__name__}"
 
 
 class SandboxStore:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from runtime_support import assert_consistent, edge, final, workflow
 
-from engine.errors import NotAuthorized, TransitionNotAllowed
+from engine.errors import NotAuthorized, TransitionNotAllowed, VersionConflict
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 
@@ -62,6 +62,26 @@ def test_quorum_needs_that_many_distinct_approvers_and_repeats_count_once(engine
     repeat = engine.approve(run.id, actor="erin", roles=["manager"])
     assert repeat.state == "approved"
     assert repeat.version == done.version
+
+
+def test_a_different_decision_by_the_same_actor_is_refused_and_changes_nothing(engine: Engine) -> None:
+    """Checked where the instance's row is held: the designer's own check reads before it, so two decisions of
+    one person racing (approve and reject clicked on two devices) were both answered 200, the loser's unapplied."""
+    engine.deploy(_review(quorum=2))
+    run = engine.start("review", {"amount": 5})
+    engine.approve(run.id, actor="carol")
+    with pytest.raises(VersionConflict, match=r"carol decided 'approve' on approval [0-9]+ already"):
+        engine.reject(run.id, actor="carol")
+    (pending,) = engine.approvals(run.id)
+    assert (pending.status, [(d["actor"], d["decision"]) for d in pending.decisions]) == (
+        "pending", [("carol", "approve")])
+    done = engine.approve(run.id, actor="erin", roles=["manager"])
+    assert done.state == "approved"
+    with pytest.raises(VersionConflict, match="erin decided 'approve'"):  # after the approval closed
+        engine.reject(run.id, actor="erin", roles=["manager"])
+    assert engine.approve(run.id, actor="erin", roles=["manager"]).version == done.version
+    assert engine.get(run.id).version == done.version
+    assert_consistent(engine, run.id)
 
 
 def test_one_rejection_rejects(engine: Engine) -> None:

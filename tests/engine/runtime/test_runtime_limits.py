@@ -135,11 +135,12 @@ NOT_JSON = [
     ({"tags": [1, {2, 3}]}, "/tags/1, a set is not a JSON value"),
     ({"pair": {(1, 2): "x"}}, "/pair, the key (1, 2) is not a string"),
     ({"name": "Ann\ud800"}, "/name, a string holds a lone surrogate"),
+    ({"handle": object()}, "/handle, an object is not a JSON value"),
 ]
 
 
 @pytest.mark.parametrize(("value", "where"), NOT_JSON, ids=["nan", "datetime", "decimal", "set", "tuple-key",
-                                                            "surrogate"])
+                                                            "surrogate", "object"])
 def test_a_value_json_cannot_hold_is_refused_by_every_command_naming_where(engine: Engine, value: Any,
                                                                           where: str) -> None:
     """A host passing request data straight through (a datetime, a Decimal, text with a lone surrogate from a

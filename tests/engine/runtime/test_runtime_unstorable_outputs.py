@@ -81,6 +81,27 @@ def test_an_unstorable_output_fails_the_task_and_the_worker_goes_on(engine: Engi
     assert (plain.state, plain.context["out"]) == ("ok", {"score": 0.5})
 
 
+NOT_JSON = "the action returned a value that is not JSON: at "
+UNSTORABLE_AT = "the action returned a value that cannot be stored as JSON: "
+
+
+@pytest.mark.parametrize(("output", "message"), [
+    ({"lead": {"seen": object()}}, NOT_JSON + "/lead/seen, an object is not a JSON value"),
+    ({"tags": [1, {2, 3}]}, NOT_JSON + "/tags/1, a set is not a JSON value"),
+    ({2, 3}, NOT_JSON + "/, a set is not a JSON value"),
+    ({"scores": [0.5, math.nan]}, UNSTORABLE_AT + "Out of range float values are not JSON compliant (at /scores/1)"),
+    (_contains_itself(), UNSTORABLE_AT + "it contains itself, or nests too deep (at /self)"),
+], ids=["object", "set inside", "set", "nan", "contains itself"])
+def test_an_output_that_cannot_be_stored_fails_its_task_naming_where(engine: Engine, output: Any,
+                                                                     message: str) -> None:
+    """An operator reading the failure knows which part of the handler's answer to fix."""
+    _deploy(engine, "answer", lambda _request: output)
+    run = engine.start("answer", {})
+    engine.run_until_idle()
+    why = engine.get(run.id).context["why"]
+    assert (why["kind"], why["message"]) == ("output", message)
+
+
 def test_an_unstorable_tool_step_is_kept_as_its_text(engine: Engine) -> None:
     """A recorded tool call whose arguments cannot be stored is kept as its text, beside the output."""
     def handler(_request: ActionRequest) -> ActionResult:
