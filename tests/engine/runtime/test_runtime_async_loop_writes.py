@@ -8,14 +8,16 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from engine import AsyncEngine, InstanceView
 
+T = TypeVar("T")
 FLOW: dict[str, Any] = {
     "id": "door",
     "title": "A door: knocked on while open",
@@ -34,6 +36,13 @@ FLOW: dict[str, Any] = {
         {"source": "review", "trigger": "reject", "dest": "refused"},
     ],
 }
+
+
+def _run(scenario: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own, as an application's event loop would be (a test process that drove
+    a browser before keeps Playwright's loop on its main thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, scenario).result()
 
 
 def _threads_of(engine: AsyncEngine, name: str) -> list[int]:
@@ -60,7 +69,7 @@ def test_start_send_and_approve_run_on_the_loop_thread_on_sqlite(tmp_path: Path)
             view = await engine.approve(started.id, actor="ann", roles=["staff"])
             return threading.get_ident(), seen, view
 
-    loop_thread, seen, view = asyncio.run(main())
+    loop_thread, seen, view = _run(main())
     assert seen == {"start": [loop_thread], "send": [loop_thread, loop_thread], "approve": [loop_thread]}
     assert view.state == "closed"
 
@@ -106,7 +115,7 @@ def test_a_busy_writer_is_waited_for_without_blocking_the_loop(tmp_path: Path) -
             knocks = sum(1 for e in await engine.history(started.id) if e.event == "knock")
             return threading.get_ident(), sends, ticked_while_held, knocks
 
-    loop_thread, sends, ticked, knocks = asyncio.run(main())
+    loop_thread, sends, ticked, knocks = _run(main())
     assert ticked >= 10  # 0.3 s of 5 ms ticks; a loop blocked in SQLite's busy handler would tick none
     assert knocks == 1
     assert sends[0] == loop_thread  # tried on the loop while busy (refused at once, nothing done) ...
@@ -125,6 +134,6 @@ def test_commands_run_in_a_worker_thread_on_postgresql(postgres_database_url: st
             assert time.monotonic() - started_at < 60
             return threading.get_ident(), sends
 
-    loop_thread, sends = asyncio.run(main())
+    loop_thread, sends = _run(main())
     assert len(sends) == 1
     assert sends[0] != loop_thread
