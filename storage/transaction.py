@@ -291,6 +291,7 @@ class Store:
         self._local = threading.local()
         self._sql: dict[str, str] = {}
         self._writer = _writer_lock(engine)
+        self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
 
     def _acquire(self) -> _Held:
         with self._lock:
@@ -298,7 +299,9 @@ class Store:
                 return self._idle.pop()
         try:
             return _Held(self.engine.raw_connection())
-        except sa_exc.SQLAlchemyError as exc:
+        except (sa_exc.SQLAlchemyError, self._driver_error) as exc:
+            # the pool lets the driver's own error through when a new connection is refused (PostgreSQL's
+            # "too many clients", a server restarting): one line, as any other database that does not answer
             raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
 
     def _release(self, held: _Held) -> None:

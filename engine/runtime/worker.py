@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Sequence
 
-from engine.errors import StatewrightError
+from engine.errors import StatewrightError, StorageError
 from engine.runtime.action_jobs import action_request, finish_action
 from engine.runtime.action_runner import ActionOutcome, ActionRunner, Call
 from engine.runtime.child_jobs import resume_parent
@@ -53,6 +53,32 @@ _GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance
 class _Claimed:
     job: JobRecord
     instance: InstanceRecord | None
+
+
+class _Outage:
+    """The worker's words while its database does not answer (a server refusing connections, restarting): the
+    first failure and then one line a minute, each on one line with the database's reason, and a line when it
+    answers again — not a traceback every poll."""
+
+    EVERY_S = 60.0
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.said_at = 0.0
+
+    def seen(self, exc: StorageError, poll_s: float) -> None:
+        now = time.monotonic()
+        if self.since is None:
+            self.since, self.said_at = now, now
+            log.warning("the database does not answer (%s); trying again every %g s", exc, poll_s)
+        elif now - self.said_at >= self.EVERY_S:
+            self.said_at = now
+            log.warning("the database has not answered for %.0f s (%s); still trying", now - self.since, exc)
+
+    def over(self) -> None:
+        if self.since is not None:
+            log.warning("the database answers again after %.0f s", time.monotonic() - self.since)
+            self.since = None
 
 
 class Worker:
@@ -324,12 +350,17 @@ class Worker:
         or `poll_s` (work another process added)."""
         from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
 
+        outage = _Outage()
         with WakeScheduler() as waker:
             while not stop.is_set():
                 try:
-                    if self.run_once():
+                    done = self.run_once()
+                    outage.over()
+                    if done:
                         continue
                     waker.wake_at(self.next_due())
+                except StorageError as exc:  # the database does not answer: one line now and then, no traceback
+                    outage.seen(exc, poll_s)
                 except StatewrightError:
                     log.exception("the worker loop hit an error; trying again shortly")
                 waker.wait(poll_s, stop)
