@@ -1,7 +1,10 @@
-"""The Metrics page reads well at an operator's real size, ten thousand instances: counts grouped as the
-reader's locale groups digits (10,000 in en-US, 10.000 in de-DE), in the tables as in the chart, and the chart's
-axis title clear of its widest count; the cost per workflow and per agent named whole, and the durations on one
-line each.
+"""The monitoring pages read well at an operator's real size: ten thousand instances.
+
+- Metrics: counts grouped as the reader's locale groups digits (10,000 in en-US, 10.000 in de-DE), in the
+  tables as in the chart, and the chart's axis title clear of its widest count; the cost per workflow and
+  per agent named whole, and the durations on one line each.
+- Instances: the total and the rows shown in grouped figures, a pager that goes to the oldest page or to a
+  page by number, and a new page that starts at its top.
 
 The instances are started by an engine of the test's own on the database of a server of its own (not the
 shared one: ten thousand instances would change what the other tests' lists show).
@@ -43,6 +46,8 @@ ASKED: dict[str, Any] = {  # asked again and again: a history longer than the in
                     {"source": "review", "trigger": "reject", "dest": "refused"}],
 }
 TRANSITIONS = 600  # the start and 599 revisions
+PAGES = 200  # of 50 tickets
+LISTED = f"/instances?workflow={TICKET['id']}"  # the tickets alone (the demo's flows start instances too)
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +64,10 @@ def big_server() -> Iterator[tuple[LiveServer, str]]:
             for _ in range(TRANSITIONS - 1):
                 engine.send(asked.id, "revise")
         yield live, asked.id
+
+
+def _showing(first: str, last: str) -> str:
+    return f"10,000 instances \N{EM DASH} showing {first}\N{EN DASH}{last}, newest first"
 
 
 def test_metrics_counts_are_grouped_as_the_readers_locale_groups_digits(
@@ -170,3 +179,46 @@ def test_cost_names_and_durations_read_whole(
     assert table is not None
     assert table["x"] + table["width"] <= card["x"] + card["width"], (table, card)
     screenshot(page, "metrics-costs-and-durations")
+
+
+def test_the_instance_list_pages_through_ten_thousand(
+    big_server: tuple[LiveServer, str], sign_in_as: Callable[..., Page]
+) -> None:
+    server, _ = big_server
+    page = sign_in_as(server, "viewer", viewport=SMALL)
+    page.goto(LISTED)
+    total = page.get_by_test_id("instances-total")
+    expect(total).to_have_text(_showing("1", "50"))
+    pager = page.get_by_test_id("pager-top")
+    expect(pager.get_by_test_id("pager-top-pages")).to_have_text(f"{PAGES:,}")
+    expect(pager.get_by_test_id("pager-top-newest")).to_be_disabled()
+
+    pager.get_by_test_id("pager-top-oldest").click()
+    expect(total).to_have_text(_showing("9,951", "10,000"))
+    expect(page.get_by_test_id("instances-table").locator("tbody tr")).to_have_count(50)
+    expect(pager.get_by_test_id("pager-top-older")).to_be_disabled()
+    expect(pager.get_by_test_id("pager-top-page")).to_have_value(f"{PAGES:,}")
+
+    jump = pager.get_by_test_id("pager-top-page")
+    jump.fill("100")
+    jump.press("Enter")
+    expect(total).to_have_text(_showing("4,951", "5,000"))
+    expect(page).to_have_url(re.compile(r"offset=4950$"))
+    screenshot(page, "instances-at-scale")
+
+    # at the foot of a page, Older shows the next page from its top, not from its foot
+    main = page.locator("#main")
+    main.evaluate("e => { e.scrollTop = e.scrollHeight; }")
+    page.get_by_test_id("pager-bottom-older").click()
+    expect(total).to_have_text(_showing("5,001", "5,050"))
+    first_row = page.get_by_test_id("instances-table").locator("tbody tr").first
+    expect(first_row).to_be_in_viewport()
+
+    page.goto(f"{LISTED}&offset=20000")
+    expect(page.get_by_test_id("instances-past-the-end")).to_contain_text(
+        f"There is no page 401: the 10,000 instances fill {PAGES} pages.")
+    page.get_by_test_id("instances-past-the-end").get_by_role("button", name="Go to the last page").click()
+    expect(total).to_have_text(_showing("9,951", "10,000"))
+
+    page.goto("/instances?version=two")
+    expect(page.get_by_test_id("instances-bad-filter")).to_contain_text("The version “two” is not a whole number")
