@@ -1,10 +1,13 @@
-"""The monitoring pages read well at an operator's real size: ten thousand instances.
+"""The monitoring pages read well at an operator's real size: ten thousand instances and an instance whose
+history is longer than a page.
 
 - Metrics: counts grouped as the reader's locale groups digits (10,000 in en-US, 10.000 in de-DE), in the
   tables as in the chart, and the chart's axis title clear of its widest count; the cost per workflow and
   per agent named whole, and the durations on one line each.
 - Instances: the total and the rows shown in grouped figures, a pager that goes to the oldest page or to a
   page by number, and a new page that starts at its top.
+- Instance: the latest 500 transitions first, saying how many there are in all, and the older ones on request —
+  the approval inbox's "see the full history in the instance monitor" leads there.
 
 The instances are started by an engine of the test's own on the database of a server of its own (not the
 shared one: ten thousand instances would change what the other tests' lists show).
@@ -222,3 +225,44 @@ def test_the_instance_list_pages_through_ten_thousand(
 
     page.goto("/instances?version=two")
     expect(page.get_by_test_id("instances-bad-filter")).to_contain_text("The version “two” is not a whole number")
+
+
+def test_a_long_history_shows_the_latest_first_and_the_older_on_request(
+    big_server: tuple[LiveServer, str], sign_in_as: Callable[..., Page]
+) -> None:
+    server, instance_id = big_server
+    page = sign_in_as(server, "approver", viewport=LAPTOP)
+    page.goto("/inbox")
+    page.get_by_test_id(f"approval-{ASKED['id']}").click()
+    history = page.get_by_test_id("approval-history")
+    history.locator("summary").click()
+    cut = history.get_by_test_id("approval-history-cut")
+    expect(cut).to_have_text(f"Latest 50 of {TRANSITIONS} transitions — see the full history in the instance monitor.")
+    cut.get_by_role("link", name="instance monitor").click()
+    expect(page).to_have_url(re.compile(f"/instances/{instance_id}$"))
+
+    shown = page.get_by_test_id("timeline-shown")
+    expect(shown).to_have_text(f"Showing the latest 500 of {TRANSITIONS} transitions")
+    rows = page.get_by_test_id("timeline").locator("tbody tr")
+    expect(rows).to_have_count(500)
+    expect(rows.first).to_have_attribute("data-testid", f"timeline-row-{TRANSITIONS}")  # the latest, on top
+    expect(rows.first).to_be_in_viewport()
+    expect(rows.last).to_have_attribute("data-testid", f"timeline-row-{TRANSITIONS - 499}")
+    screenshot(page, "instance-long-history-latest")
+
+    older = page.get_by_test_id("timeline-older")
+    expect(older).to_have_text(f"Show {TRANSITIONS - 500} older")
+    older.click()
+    expect(shown).to_have_text(f"All {TRANSITIONS} transitions")
+    expect(rows).to_have_count(TRANSITIONS)
+    expect(rows.last).to_have_attribute("data-testid", "timeline-row-1")
+    expect(page.get_by_test_id("timeline-older")).to_have_count(0)
+
+    page.get_by_test_id("timeline-order").select_option("oldest")
+    expect(rows.first).to_have_attribute("data-testid", "timeline-row-1")
+
+    # the instance moves on: its new transition joins what is shown
+    server.api("POST", f"/api/instances/{instance_id}/events", {"event": "revise"}, token=server.token("analyst"))
+    expect(shown).to_have_text(f"All {TRANSITIONS + 1} transitions")
+    expect(rows.last).to_have_attribute("data-testid", f"timeline-row-{TRANSITIONS + 1}")
+    screenshot(page, "instance-long-history-all")
