@@ -68,8 +68,8 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
 
 
 def _signed_in(browser: Browser, contexts: list[BrowserContext], server: LiveServer, role: str,
-               viewport: dict[str, int]) -> Page:
-    context = browser.new_context(viewport=viewport, accept_downloads=True, base_url=server.url)
+               viewport: dict[str, int], locale: str | None = None) -> Page:
+    context = browser.new_context(viewport=viewport, accept_downloads=True, base_url=server.url, locale=locale)
     contexts.append(context)
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
@@ -85,6 +85,16 @@ def _signed_in(browser: Browser, contexts: list[BrowserContext], server: LiveSer
 def sign_in_to(browser: Browser, contexts: list[BrowserContext]) -> Callable[[LiveServer, str], Page]:
     """Sign in to a given server (one a test started for itself) as one of the test users, in a fresh context."""
     return lambda server, role: _signed_in(browser, contexts, server, role, VIEWPORT)
+
+
+@pytest.fixture
+def sign_in_as(browser: Browser, contexts: list[BrowserContext]) -> Callable[..., Page]:
+    """Sign in to a given server as one of the test users, in a window of a given size (`viewport`) and a given
+    language (`locale`, e.g. "de-DE": how the browser writes numbers and dates), each in a fresh context."""
+    def signed_in(server: LiveServer, role: str, *, viewport: dict[str, int] | None = None,
+                  locale: str | None = None) -> Page:
+        return _signed_in(browser, contexts, server, role, viewport or VIEWPORT, locale)
+    return signed_in
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def test_the_metrics_page_charts_instances_cost_and_durations(server: LiveServer
     charts = page.get_by_test_id("metrics-charts")
     expect(charts).to_be_visible()
     expect(page.get_by_test_id("chart-instances").locator("canvas")).to_have_count(1)
-    expect(page.get_by_test_id("chart-cost-workflow").locator("canvas")).to_have_count(1)
+    expect(page.get_by_test_id("chart-cost-workflow").get_by_test_id("cost-bar")).to_contain_text(["lead_qualification"])
     expect(page.get_by_test_id("chart-cost-agent-values")).to_contain_text("bdr_concierge")
     durations = page.get_by_test_id("duration-spread")
     expect(durations).to_contain_text("lead_qualification")

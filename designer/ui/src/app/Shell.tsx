@@ -4,6 +4,7 @@ import { listApprovals } from "../api/approvals";
 import { useLiveChanges } from "../api/live";
 import { openPublicationRequests } from "../api/publication";
 import { useSession } from "../auth/session";
+import { formatCount } from "../components/format";
 import { useAsync } from "../components/useAsync";
 import { Link, useLocation } from "./router";
 
@@ -38,8 +39,8 @@ export default function Shell({ children }: { children: ReactNode }) {
           <Link to="/inbox" aria-current={current("/inbox")} data-testid="nav-inbox">
             Approvals
             {pending > 0 && (
-              <span className="badge" data-testid="inbox-count" aria-label={`${pending} pending`}>
-                {pending}
+              <span className="badge" data-testid="inbox-count" aria-label={`${formatCount(pending)} pending`}>
+                {formatCount(pending)}
               </span>
             )}
           </Link>

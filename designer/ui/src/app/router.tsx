@@ -40,7 +40,9 @@ export function navigate(to: string, options: { replace?: boolean; force?: boole
   if (options.replace) window.history.replaceState(null, "", to);
   else window.history.pushState(null, "", to);
   listeners.forEach((l) => l());
+  // A new page starts at its top: the window's, and the shell's scrolling main area (a list's next page too).
   window.scrollTo(0, 0);
+  document.getElementById("main")?.scrollTo(0, 0);
   return true;
 }
 

@@ -1,4 +1,41 @@
-// Dates, durations and money as people read them.
+// Dates, counts, durations and money as people read them: in the reader's own locale (its digit grouping, its
+// decimal mark, where its currency sign goes), so the same figure reads alike on every page and in the charts.
+
+/** The browser's locale (undefined: Intl takes the reader's own). */
+const LOCALE = undefined;
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = JSON.stringify(options);
+  let found = numberFormats.get(key);
+  if (!found) {
+    found = new Intl.NumberFormat(LOCALE, options);
+    numberFormats.set(key, found);
+  }
+  return found;
+}
+
+/** A whole number, grouped as the reader's locale groups digits (300,000 / 300.000 / 300 000). */
+export function formatCount(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "—";
+  return numberFormat({ maximumFractionDigits: 0 }).format(n);
+}
+
+/** A number with exactly `digits` decimals, in the reader's locale. */
+export function formatDecimal(n: number, digits: number): string {
+  return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+}
+
+/** A share (0.25) as a percentage with `digits` decimals (one unless told), in the reader's locale; null: none. */
+export function formatPercent(share: number | null | undefined, digits = 1): string {
+  if (share === null || share === undefined) return "—";
+  return numberFormat({ style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share);
+}
+
+/** `n thing` or `n things`, the count grouped in the reader's locale. */
+export function countOf(n: number, thing: string, things = `${thing}s`): string {
+  return `${formatCount(n)} ${n === 1 ? thing : things}`;
+}
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return "—";
@@ -9,16 +46,23 @@ export function formatTime(iso: string | null | undefined): string {
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "—";
-  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+  if (ms < 1000) return `${formatDecimal(ms, ms < 10 ? 1 : 0)} ms`;
   const s = ms / 1000;
-  if (s < 120) return `${s.toFixed(1)} s`;
+  if (s < 120) return `${formatDecimal(s, 1)} s`;
   const m = s / 60;
-  return m < 120 ? `${m.toFixed(1)} min` : `${(m / 60).toFixed(1)} h`;
+  return m < 120 ? `${formatDecimal(m, 1)} min` : `${formatDecimal(m / 60, 1)} h`;
 }
 
+/** A duration in seconds (a metric's), as `formatDuration` words it; null means none. */
+export function formatDurationSeconds(seconds: number | null | undefined): string {
+  return formatDuration(seconds === null || seconds === undefined ? null : seconds * 1000);
+}
+
+/** Money: US dollars (the prices' currency), to a hundredth of a cent below a dollar, in the reader's locale. */
 export function formatCost(cost: number | null | undefined): string {
   if (cost === null || cost === undefined) return "—";
-  return cost.toFixed(cost < 1 ? 4 : 2);
+  const digits = Math.abs(cost) < 1 && cost !== 0 ? 4 : 2;
+  return numberFormat({ style: "currency", currency: "USD", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(cost);
 }
 
 /** The time of day only, for moments listed under a heading that already gives the date. */
@@ -32,13 +76,13 @@ export function formatClock(iso: string | null | undefined): string {
 /** Seconds in the two largest units (`1 d 2 h`, `6 min 40 s`); null means no declared limit. */
 export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return "no limit";
-  if (seconds < 60) return `${Number(seconds.toFixed(1))} s`;
+  if (seconds < 60) return `${numberFormat({ maximumFractionDigits: 1 }).format(seconds)} s`;
   const units: [string, number][] = [["d", 86_400], ["h", 3_600], ["min", 60], ["s", 1]];
   let rest = Math.round(seconds);
   const parts: string[] = [];
   for (const [unit, size] of units) {
     if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      parts.push(`${formatCount(Math.floor(rest / size))} ${unit}`);
       rest %= size;
     }
   }
@@ -48,7 +92,7 @@ export function formatSeconds(seconds: number | null | undefined): string {
 /** Money in dollars, to a hundredth of a cent; null means unknown. */
 export function formatDollars(amount: number | null | undefined): string {
   if (amount === null || amount === undefined) return "unknown";
-  return amount === 0 ? "$0" : `$${Number(amount.toFixed(4))}`;
+  return numberFormat({ style: "currency", currency: "USD", minimumFractionDigits: 0, maximumFractionDigits: 4 }).format(amount);
 }
 
 /** How far a moment is from now, in words: "in 3 h", "2 days ago". */

@@ -7,7 +7,7 @@ import { openPublicationRequests } from "../api/publication";
 import type { ApprovalSummary } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
-import { formatRelative, formatTime } from "../components/format";
+import { formatCount, formatRelative, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } from "./ApprovalRequest";
@@ -36,7 +36,7 @@ export default function InboxPage() {
       <h1>Approvals</h1>
       <div className="view-tabs" role="tablist" aria-label="Approvals">
         <button type="button" role="tab" aria-selected={tab === "pending"} onClick={() => setTab("pending")} data-testid="tab-pending">
-          Waiting for me ({pending.data ? pending.data.total + (requests.data?.length ?? 0) : "…"})
+          Waiting for me ({pending.data ? formatCount(pending.data.total + (requests.data?.length ?? 0)) : "…"})
         </button>
         <button type="button" role="tab" aria-selected={tab === "decisions"} onClick={() => setTab("decisions")} data-testid="tab-decisions">
           My decisions
@@ -252,7 +252,7 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
         <summary>History of the instance</summary>
         {a.history_truncated && (
           <p className="muted small" data-testid="approval-history-cut">
-            Latest {a.history.length} of {a.history_total} transitions — see the full history in the{" "}
+            Latest {formatCount(a.history.length)} of {formatCount(a.history_total)} transitions — see the full history in the{" "}
             <Link to={`/instances/${encodeURIComponent(a.instance_id)}`}>instance monitor</Link>.
           </p>
         )}

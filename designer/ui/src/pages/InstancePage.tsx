@@ -4,12 +4,13 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo, useState } from "react";
 import { definitionDiagram } from "../api/checks";
 import { getVersion } from "../api/definitions";
-import { cancelInstance, getInstance, instanceHistory, sendEvent } from "../api/instances";
+import { cancelInstance, getInstance, sendEvent } from "../api/instances";
 import { useLiveChanges } from "../api/live";
+import type { HistoryEntry } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
-import { formatCost, formatTime } from "../components/format";
+import { countOf, formatCost, formatCount, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import FlowCanvas from "../editor/canvas/FlowCanvas";
@@ -22,6 +23,7 @@ import PathSummary from "./PathSummary";
 import { describeFailure } from "./failureWords";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
+import { HISTORY_PAGE, useHistoryWindow, type HistoryWindow } from "./useHistoryWindow";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 
 /** Past the diagram's states with one key: the search bar's link to the side (send an event, waiting for). */
@@ -32,15 +34,10 @@ const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 export default function InstancePage({ instanceId }: { instanceId: string }) {
   const { can } = useSession();
   const instance = useAsync(() => getInstance(instanceId), [instanceId]);
-  const history = useAsync(() => instanceHistory(instanceId), [instanceId, instance.data?.updated_at]);
+  const history = useHistoryWindow(instanceId, instance.data?.updated_at);
   const version = useAsync(
     () => (instance.data ? getVersion(instance.data.workflow_id, instance.data.version) : Promise.resolve(null)),
     [instance.data?.workflow_id, instance.data?.version],
-  );
-  // The timeline shows the first 500 steps; a long map's progress is in its latest step, fetched on its own.
-  const latest = useAsync(
-    () => (history.data && history.data.total > history.data.items.length ? instanceHistory(instanceId, 1, history.data.total - 1) : Promise.resolve(null)),
-    [instanceId, history.data],
   );
   useLiveChanges(["instances", "approvals"], instance.reload);
   const [selection, setSelection] = useState<Selection>(NOTHING);
@@ -55,11 +52,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
 
   const marks = useMemo(() => {
     if (!definition || !data) return undefined;
-    const steps = history.data?.items ?? [];
-    return pathMarks(definition, steps.length ? steps : pathSteps(data.path), finished ? null : data.state);
-  }, [definition, data, history.data, finished]);
+    return pathMarks(definition, stepsTaken(history.entries, history.older, data.path), finished ? null : data.state);
+  }, [definition, data, history.entries, history.older, finished]);
 
-  const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", latest.data?.items ?? history.data?.items ?? []) : null;
+  // The history loaded ends with the latest step, where a map's progress is.
+  const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", history.entries) : null;
 
   if (instance.error) return <div className="page"><Notice kind="error" testId="instance-error">{instance.error}</Notice></div>;
   if (!data) return <div className="page" aria-busy="true">Loading the instance…</div>;
@@ -170,17 +167,64 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           <Legend extra={[{ className: "swatch-visited", label: "path taken" }, { className: "swatch-current", label: "current state" }]} />
         </aside>
       </div>
-      <section className="timeline-section" aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading">Timeline</h2>
-        {history.error && <Notice kind="error">{history.error}</Notice>}
-        {history.data && <Timeline entries={history.data.items} />}
-      </section>
+      <TimelineSection history={history} />
     </div>
   );
 }
 
 function pathSteps(path: string[]) {
   return path.slice(1).map((to, i) => ({ from_state: path[i]!, to_state: to, event: null }));
+}
+
+/** The steps to mark on the diagram: the transitions loaded and, when older ones are not, the moves between the
+ * states entered before them (from the path: its ends only, so not already marked by a loaded step). */
+function stepsTaken(loaded: HistoryEntry[], older: number, path: string[]) {
+  if (older === 0 && loaded.length) return loaded;
+  const known = new Set(loaded.map((s) => `${s.from_state ?? ""}→${s.to_state}`));
+  return [...loaded, ...pathSteps(path).filter((s) => !known.has(`${s.from_state}→${s.to_state}`))];
+}
+
+type Order = "newest" | "oldest";
+
+/** The instance's transitions, newest first unless asked otherwise: the latest 500 of a long history, and a button
+ * for the 500 before them, as many times as there are. */
+function TimelineSection({ history }: { history: HistoryWindow }) {
+  const [order, setOrder] = useState<Order>("newest");
+  const { entries, total, older, loaded } = history;
+  const shown = order === "newest" ? [...entries].reverse() : entries;
+  const more = older > 0 && (
+    <div className="timeline-more">
+      <button type="button" onClick={history.loadOlder} disabled={history.loadingOlder} data-testid="timeline-older">
+        {history.loadingOlder ? "Loading…" : `Show ${formatCount(Math.min(HISTORY_PAGE, older))} older`}
+      </button>{" "}
+      <span className="muted small">{countOf(older, "earlier transition")} not shown yet</span>
+    </div>
+  );
+  return (
+    <section className="timeline-section" aria-labelledby="timeline-heading" data-testid="timeline-section">
+      <div className="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        {loaded && total > 0 && (
+          <span className="muted" data-testid="timeline-shown" role="status">
+            {older > 0 ? `Showing the latest ${formatCount(entries.length)} of ${countOf(total, "transition")}` : `All ${countOf(total, "transition")}`}
+          </span>
+        )}
+        {entries.length > 1 && (
+          <label className="inline-label small">
+            Order
+            <select value={order} onChange={(e) => setOrder(e.target.value as Order)} data-testid="timeline-order">
+              <option value="newest">newest first</option>
+              <option value="oldest">oldest first</option>
+            </select>
+          </label>
+        )}
+      </div>
+      {history.error && <Notice kind="error">{history.error}</Notice>}
+      {order === "oldest" && more}
+      {loaded && <Timeline entries={shown} />}
+      {order === "newest" && more}
+    </section>
+  );
 }
 
 interface OperateProps {

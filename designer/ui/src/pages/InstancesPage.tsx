@@ -1,30 +1,39 @@
-// Instances in your tenant, filtered by workflow, version, state, status and time, newest first.
+// Instances in your tenant, filtered by workflow, version, state, status and time, newest first — 50 a page,
+// however many there are: the pager goes a page at a time, to the newest or the oldest, or to a page by number.
 import { useState } from "react";
 import { listInstances, type InstanceFilter } from "../api/instances";
 import type { InstanceStatus } from "../api/types";
 import { Link, navigate, useLocation } from "../app/router";
-import { formatTime } from "../components/format";
+import { countOf, formatCount, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { useLiveChanges } from "../api/live";
 
 const STATUSES: InstanceStatus[] = ["running", "held", "stuck", "succeeded", "failed", "cancelled"];
 const PAGE = 50;
+const MAX_OFFSET = 10_000_000; // the API's (docs/api.md § Pages)
 
 export default function InstancesPage() {
   const { search } = useLocation();
+  const version = wholeNumber(search.get("version"));
+  const offset = Math.min(wholeNumber(search.get("offset")) ?? 0, MAX_OFFSET);
   const filter: InstanceFilter = {
     workflow: search.get("workflow") ?? undefined,
-    version: search.get("version") ? Number(search.get("version")) : undefined,
+    version,
     state: search.get("state") ?? undefined,
     status: (search.get("status") as InstanceStatus | null) ?? undefined,
     since: search.get("since") ?? undefined,
     until: search.get("until") ?? undefined,
-    offset: Number(search.get("offset") ?? 0),
+    offset,
     limit: PAGE,
   };
+  const badVersion = search.has("version") && version === undefined ? search.get("version") : null;
   const key = search.toString();
-  const page = useAsync(() => listInstances(filter), [key]);
+  // Each page remembers the filter it answers, so one still loading (a filter just applied, a jump) is marked.
+  const page = useAsync(
+    () => (badVersion !== null ? Promise.resolve(null) : listInstances(filter).then((found) => ({ key, ...found }))),
+    [key],
+  );
   useLiveChanges(["instances"], page.reload);
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(search.entries()));
 
@@ -37,8 +46,10 @@ export default function InstancesPage() {
     value: draft[name] ?? "",
     onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: e.target.value })),
   });
-  const offset = filter.offset ?? 0;
-  const total = page.data?.total ?? 0;
+  const goTo = (to: number) => apply({ ...Object.fromEntries(search.entries()), offset: to > 0 ? String(to) : "" });
+  const shown = page.data;
+  const total = shown?.total ?? 0;
+  const stale = page.loading && shown?.key !== key;
 
   return (
     <div className="page" data-testid="instances-page">
@@ -77,13 +88,29 @@ export default function InstancesPage() {
           Clear
         </button>
       </form>
+      {badVersion !== null && (
+        <Notice kind="error" testId="instances-bad-filter">
+          The version “{badVersion}” is not a whole number: give a version such as 2, or leave it empty for all versions.
+        </Notice>
+      )}
       {page.error && <Notice kind="error">{page.error}</Notice>}
-      {page.data && (
-        <>
-          <p className="muted" data-testid="instances-total">
-            {total} instance{total === 1 ? "" : "s"}
-            {total > PAGE && ` — showing ${offset + 1}–${Math.min(offset + PAGE, total)}`}
-          </p>
+      {shown && (
+        <div className={stale ? "stale" : undefined} aria-busy={stale}>
+          <div className="list-heading">
+            <p className="muted" data-testid="instances-total" role="status">
+              {countOf(total, "instance")}
+              {total > PAGE && shown.items.length > 0 && ` — showing ${formatCount(shown.offset + 1)}–${formatCount(shown.offset + shown.items.length)}, newest first`}
+            </p>
+            {total > PAGE && <Pager key={shown.offset} offset={shown.offset} total={total} onGo={goTo} place="top" />}
+          </div>
+          {shown.items.length === 0 && total > 0 && (
+            <Notice kind="info" testId="instances-past-the-end">
+              There is no page {formatCount(pageOf(shown.offset))}: the {countOf(total, "instance")} fill {countOf(pageCount(total), "page")}.{" "}
+              <button type="button" className="link" onClick={() => goTo(lastOffset(total))}>
+                Go to the last page
+              </button>
+            </Notice>
+          )}
           <table className="table" data-testid="instances-table">
             <thead>
               <tr>
@@ -96,16 +123,20 @@ export default function InstancesPage() {
               </tr>
             </thead>
             <tbody>
-              {page.data.items.map((i) => (
+              {shown.items.map((i) => (
                 <tr key={i.id} data-testid={`instance-row-${i.id}`}>
                   <td>
-                    <Link to={`/instances/${encodeURIComponent(i.id)}`} className="mono" data-testid="open-instance">
-                      {i.id.slice(0, 12)}…
+                    <Link to={`/instances/${encodeURIComponent(i.id)}`} className="mono" data-testid="open-instance" title={i.id}>
+                      {shortId(i.id)}
                     </Link>
                   </td>
                   <td>
                     {i.workflow_id} v{i.version}
-                    {i.parent_id && <div className="muted small">child of {i.parent_id.slice(0, 12)}…</div>}
+                    {i.parent_id && (
+                      <div className="muted small" title={i.parent_id}>
+                        child of {shortId(i.parent_id)}
+                      </div>
+                    )}
                   </td>
                   <td className="mono">{i.state}</td>
                   <td>
@@ -117,18 +148,80 @@ export default function InstancesPage() {
               ))}
             </tbody>
           </table>
-          <div className="pager">
-            <button type="button" disabled={offset === 0} onClick={() => apply({ ...Object.fromEntries(search.entries()), offset: String(Math.max(0, offset - PAGE)) })}>
-              Newer
-            </button>
-            <button type="button" disabled={offset + PAGE >= total} onClick={() => apply({ ...Object.fromEntries(search.entries()), offset: String(offset + PAGE) })}>
-              Older
-            </button>
-          </div>
-        </>
+          {total > PAGE && shown.items.length > 0 && <Pager key={shown.offset} offset={shown.offset} total={total} onGo={goTo} place="bottom" />}
+        </div>
       )}
     </div>
   );
+}
+
+const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE));
+const pageOf = (offset: number) => Math.floor(offset / PAGE) + 1;
+const lastOffset = (total: number) => Math.min((pageCount(total) - 1) * PAGE, MAX_OFFSET);
+
+/** Pages of 50, newest first: to the newest, a page newer, a page by its number, a page older, the oldest. */
+function Pager({ offset, total, onGo, place }: { offset: number; total: number; onGo: (offset: number) => void; place: "top" | "bottom" }) {
+  const pages = pageCount(total);
+  const current = pageOf(offset);
+  const [typed, setTyped] = useState<string | null>(null);
+  const last = lastOffset(total);
+  const jump = () => {
+    const wanted = wholeNumber(typed?.replace(/[\s,.'\u00a0\u202f]/g, "")); // as written: 6,001 or 6.001 or 6 001
+    setTyped(null);
+    if (wanted !== undefined) onGo(Math.min((Math.max(1, wanted) - 1) * PAGE, last));
+  };
+  const id = `pager-${place}`;
+  return (
+    <nav className="pager" aria-label={`Pages of instances (${place})`} data-testid={id}>
+      <button type="button" disabled={offset === 0} onClick={() => onGo(0)} data-testid={`${id}-newest`} title="The newest instances">
+        « Newest
+      </button>
+      <button type="button" disabled={offset === 0} onClick={() => onGo(Math.max(0, offset - PAGE))} data-testid={`${id}-newer`}>
+        ‹ Newer
+      </button>
+      <form
+        className="pager-jump"
+        onSubmit={(e) => {
+          e.preventDefault();
+          jump();
+        }}
+      >
+        <label>
+          Page{" "}
+          <input
+            value={typed ?? formatCount(current)}
+            onChange={(e) => setTyped(e.target.value)}
+            inputMode="numeric"
+            size={Math.max(2, formatCount(pages).length)}
+            aria-label={`Page number, 1 to ${pages}`}
+            data-testid={`${id}-page`}
+          />{" "}
+          of <span data-testid={`${id}-pages`}>{formatCount(pages)}</span>
+        </label>
+        <button type="submit" disabled={typed === null} data-testid={`${id}-go`}>
+          Go
+        </button>
+      </form>
+      <button type="button" disabled={offset + PAGE >= total} onClick={() => onGo(offset + PAGE)} data-testid={`${id}-older`}>
+        Older ›
+      </button>
+      <button type="button" disabled={offset >= last} onClick={() => onGo(last)} data-testid={`${id}-oldest`} title="The oldest instances">
+        Oldest »
+      </button>
+    </nav>
+  );
+}
+
+/** A whole number ≥ 0 written in a field or the address, or undefined. */
+function wholeNumber(text: string | null | undefined): number | undefined {
+  if (!text || !/^\s*\d+\s*$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** An instance id is 12 digits of time and 20 random: ids started in the same millisecond differ only at the end,
+ * so a short form keeps both (the whole id is the link's title). */
+function shortId(id: string): string {
+  return id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-8)}` : id;
 }
 
 function toIso(local: string): string {

@@ -1,6 +1,7 @@
 // A map state's progress on the instance page: "7 of 10 done, 1 failed, 2 running", read from the map's own
 // history steps — each item that ends while the map goes on is an `(item)` step whose payload counts them.
 import type { HistoryEntry } from "../api/types";
+import { formatCount } from "../components/format";
 import type { Workflow } from "../model/workflow";
 
 export const MAP_ITEM = "(item)";
@@ -25,7 +26,7 @@ export function mapProgress(definition: Workflow, state: string, running: boolea
   const last = history.length ? history[history.length - 1]! : null;
   const counts = last && last.event === MAP_ITEM && last.to_state === state ? countsOf(last.payload) : null;
   if (!counts) return "Items started; none has finished yet.";
-  return `${counts.done} of ${counts.total} done, ${counts.failed} failed, ${counts.running} running`;
+  return `${formatCount(counts.done)} of ${formatCount(counts.total)} done, ${formatCount(counts.failed)} failed, ${formatCount(counts.running)} running`;
 }
 
 export default function MapProgress({ text, state }: { text: string; state: string }) {

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { getMetricSeries, getMetrics, type Metrics } from "../api/metrics";
 import MetricsCharts from "../components/charts/MetricsCharts";
-import { formatCost, formatTime } from "../components/format";
+import { countOf, formatCost, formatCount, formatDecimal, formatDurationSeconds, formatPercent, formatSeconds, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 
@@ -24,7 +24,7 @@ interface Column {
 }
 
 /** Calls on a model with no price: their cost is unknown, so the cost figures understate what was spent. */
-const unpriced = (m: Metrics) => (m.unpriced_costs > 0 ? `${m.unpriced_costs} call${m.unpriced_costs === 1 ? "" : "s"} unpriced` : null);
+const unpriced = (m: Metrics) => (m.unpriced_costs > 0 ? `${countOf(m.unpriced_costs, "call")} unpriced` : null);
 
 // The design document's two tables (Monitoring and Metrics), in its order.
 const TABLES: { title: string; testId: string; columns: Column[] }[] = [
@@ -32,24 +32,24 @@ const TABLES: { title: string; testId: string; columns: Column[] }[] = [
     title: "Workflow metrics",
     testId: "metrics-table",
     columns: [
-      { key: "instances_started", label: "Started", format: count },
-      { key: "instances_ended", label: "Ended", format: count },
-      { key: "completion_rate", label: "Completion", format: percent, target: { words: "> 90 % of ended succeed", met: (v) => v > 0.9 } },
-      { key: "average_duration_s", label: "Avg duration", format: seconds, target: { words: "< 30 s", met: (v) => v < 30 } },
-      { key: "retry_rate", label: "Retry rate", format: percent, target: { words: "< 5 %", met: (v) => v < 0.05 } },
-      { key: "escalation_rate", label: "Escalation rate", format: percent, target: { words: "< 10 % ask a person", met: (v) => v < 0.1 } },
-      { key: "pending_approvals", label: "Waiting approvals", format: count },
+      { key: "instances_started", label: "Started", format: formatCount },
+      { key: "instances_ended", label: "Ended", format: formatCount },
+      { key: "completion_rate", label: "Completion", format: formatPercent, target: { words: `> ${formatPercent(0.9, 0)} of ended succeed`, met: (v) => v > 0.9 } },
+      { key: "average_duration_s", label: "Avg duration", format: formatDurationSeconds, target: { words: `< ${formatSeconds(30)}`, met: (v) => v < 30 } },
+      { key: "retry_rate", label: "Retry rate", format: formatPercent, target: { words: `< ${formatPercent(0.05, 0)}`, met: (v) => v < 0.05 } },
+      { key: "escalation_rate", label: "Escalation rate", format: formatPercent, target: { words: `< ${formatPercent(0.1, 0)} ask a person`, met: (v) => v < 0.1 } },
+      { key: "pending_approvals", label: "Waiting approvals", format: formatCount },
     ],
   },
   {
     title: "Agent performance",
     testId: "agent-metrics-table",
     columns: [
-      { key: "task_runs", label: "Task runs", format: count },
-      { key: "success_rate", label: "Success", format: percent, target: { words: "> 95 %", met: (v) => v > 0.95 } },
-      { key: "average_latency_s", label: "Avg latency", format: seconds, target: { words: "< 5 s", met: (v) => v < 5 } },
-      { key: "tool_success_rate", label: "Tool success", format: percent, target: { words: "> 98 %", met: (v) => v > 0.98 } },
-      { key: "quality_score", label: "Quality score", format: score, target: { words: "> 8.0 / 10", met: (v) => v > 8 } },
+      { key: "task_runs", label: "Task runs", format: formatCount },
+      { key: "success_rate", label: "Success", format: formatPercent, target: { words: `> ${formatPercent(0.95, 0)}`, met: (v) => v > 0.95 } },
+      { key: "average_latency_s", label: "Avg latency", format: formatDurationSeconds, target: { words: `< ${formatSeconds(5)}`, met: (v) => v < 5 } },
+      { key: "tool_success_rate", label: "Tool success", format: formatPercent, target: { words: `> ${formatPercent(0.98, 0)}`, met: (v) => v > 0.98 } },
+      { key: "quality_score", label: "Quality score", format: score, target: { words: `> ${formatDecimal(8, 1)} / 10`, met: (v) => v > 8 } },
       { key: "cost_per_task", label: "Cost / task", format: formatCost, note: unpriced },
       { key: "total_cost", label: "Total cost", format: formatCost, note: unpriced },
     ],
@@ -60,30 +60,37 @@ export default function MetricsPage() {
   const [hours, setHours] = useState(24);
   const report = useAsync(() => getMetrics(new Date(Date.now() - hours * 3_600_000).toISOString()), [hours]);
   const series = useAsync(() => getMetricSeries(new Date(Date.now() - hours * 3_600_000).toISOString()), [hours]);
+  // Counting a window of hundreds of thousands of instances takes a moment: say so, and grey out the old window.
+  const counting = report.loading || series.loading;
   return (
-    <div className="page" data-testid="metrics-page">
+    <div className="page" data-testid="metrics-page" aria-busy={counting}>
       <div className="page-heading">
         <h1>Metrics</h1>
-        <label className="inline-label">
-          Window{" "}
-          <select value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="metrics-window">
-            {WINDOWS.map((w) => (
-              <option key={w.hours} value={w.hours}>
-                {w.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="row">
+          <span className="muted" role="status" data-testid="metrics-loading">
+            {counting ? (report.data ? "Counting the new window…" : "Counting…") : ""}
+          </span>
+          <label className="inline-label">
+            Window{" "}
+            <select value={hours} onChange={(e) => setHours(Number(e.target.value))} data-testid="metrics-window">
+              {WINDOWS.map((w) => (
+                <option key={w.hours} value={w.hours}>
+                  {w.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
       </div>
       {report.error && <Notice kind="error">{report.error}</Notice>}
       {report.data && (
-        <>
+        <div className={counting ? "stale" : undefined}>
           <p className="muted">
             {formatTime(report.data.since)} — {formatTime(report.data.until)}, instances of your tenant.
           </p>
           {report.data.overall.unpriced_costs > 0 && (
             <Notice kind="info" testId="metrics-unpriced">
-              {report.data.overall.unpriced_costs} action call{report.data.overall.unpriced_costs === 1 ? "" : "s"} ran on a model with no price: their
+              {countOf(report.data.overall.unpriced_costs, "action call")} ran on a model with no price: their
               cost is unknown and left out of the cost figures. Give those models a price on the Prices page.
             </Notice>
           )}
@@ -116,7 +123,7 @@ export default function MetricsPage() {
           <p className="muted small">
             Each figure is defined once, in the engine, and <code>statewright eval</code> reports the same ones (docs/api.md § Metrics).
           </p>
-        </>
+        </div>
       )}
     </div>
   );
@@ -144,18 +151,5 @@ function MetricsRow({ name, metrics, columns, overall }: { name: string; metrics
 }
 
 function score(v: number | null): string {
-  return v === null ? "—" : v.toFixed(1);
-}
-
-function count(v: number | null): string {
-  return v === null ? "—" : String(v);
-}
-
-function percent(v: number | null): string {
-  return v === null ? "—" : `${(v * 100).toFixed(1)} %`;
-}
-
-function seconds(v: number | null): string {
-  if (v === null) return "—";
-  return v < 120 ? `${v.toFixed(1)} s` : `${(v / 60).toFixed(1)} min`;
+  return v === null ? "—" : formatDecimal(v, 1);
 }

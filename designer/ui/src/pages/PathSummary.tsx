@@ -2,6 +2,7 @@
 // the first and last few with how many lie between, and a button that shows the whole path, numbered, in a
 // box of its own that scrolls, so the summary stays readable at any length.
 import { useState } from "react";
+import { countOf, formatCount } from "../components/format";
 
 /** Paths up to this many states are shown whole; longer ones start folded. */
 const WHOLE_UP_TO = 12;
@@ -21,7 +22,7 @@ export default function PathSummary({ path }: { path: readonly string[] }) {
   return (
     <div className="path-summary" data-testid="instance-path" data-open={open ? "true" : "false"}>
       <span className="muted" data-testid="instance-path-count">
-        {path.length} states
+        {countOf(path.length, "state")}
       </span>
       {open ? (
         <ol className="path-whole mono" data-testid="instance-path-whole">
@@ -33,13 +34,13 @@ export default function PathSummary({ path }: { path: readonly string[] }) {
         <span className="mono path-folded">
           {path.slice(0, ENDS).join(" → ")} →{" "}
           <span className="path-skipped" data-testid="instance-path-skipped">
-            … {hidden} more …
+            … {formatCount(hidden)} more …
           </span>{" "}
           → {path.slice(-ENDS).join(" → ")}
         </span>
       )}
       <button type="button" className="link" aria-expanded={open} data-testid="instance-path-toggle" onClick={() => setOpen(!open)}>
-        {open ? "Show less" : `Show all ${path.length}`}
+        {open ? "Show less" : `Show all ${formatCount(path.length)}`}
       </button>
     </div>
   );

@@ -3,10 +3,12 @@
 import { useMemo } from "react";
 import uPlot from "uplot";
 import type { MetricSeries, Spend, Spread } from "../../api/metrics";
-import { formatCost } from "../format";
-import UPlotChart from "./UPlotChart";
+import { countOf, formatCost, formatCount, formatDurationSeconds, formatTime } from "../format";
+import UPlotChart, { fitValues } from "./UPlotChart";
 
-const COLOURS = { started: "#1565c0", ended: "#2e7d32", failed: "#c62828", cost: "#6a1b9a" };
+const COLOURS = { started: "#1565c0", ended: "#2e7d32", failed: "#c62828" };
+/** Tick steps for counts: 1, 2, 5, 10, 20, 50, … up to 5 × 10¹². */
+const WHOLE_STEPS = Array.from({ length: 13 }, (_, power) => [1, 2, 5].map((m) => m * 10 ** power)).flat();
 
 export default function MetricsCharts({ series }: { series: MetricSeries }) {
   return (
@@ -23,7 +25,7 @@ export default function MetricsCharts({ series }: { series: MetricSeries }) {
         <h2>Cost per agent</h2>
         <CostChart spend={series.cost_by_agent} testId="chart-cost-agent" label="Cost per agent" />
       </section>
-      <section className="chart-card">
+      <section className="chart-card wide">
         <h2>How long it takes</h2>
         <SpreadTable testId="duration-spread" title="Instance duration" rows={series.durations.map((d) => ({ name: d.workflow_id, spread: d }))} />
         <SpreadTable testId="approval-waits" title="Approval wait" rows={series.approval_waits.map((a) => ({ name: a.workflow_id, spread: a, pending: a.pending }))} />
@@ -41,12 +43,14 @@ function InstancesChart({ series }: { series: MetricSeries }) {
     () => ({
       height: 200,
       series: [
-        {},
-        { label: "started", stroke: COLOURS.started, width: 2, points: { show: true } },
-        { label: "ended", stroke: COLOURS.ended, width: 2, points: { show: true } },
-        { label: "of which not succeeded", stroke: COLOURS.failed, width: 1, dash: [4, 4] },
+        { value: (_u, v) => (v === null ? "—" : formatTime(new Date(v * 1000).toISOString())) },
+        { label: "started", stroke: COLOURS.started, width: 2, points: { show: true }, value: (_u, v) => formatCount(v) },
+        { label: "ended", stroke: COLOURS.ended, width: 2, points: { show: true }, value: (_u, v) => formatCount(v) },
+        { label: "of which not succeeded", stroke: COLOURS.failed, width: 1, dash: [4, 4], value: (_u, v) => formatCount(v) },
       ],
-      axes: [{}, { label: "instances", size: 50 }],
+      // Counts are whole: ticks at 1, 2, 5 × 10ⁿ, written as the reader's locale groups digits; the axis as wide as
+      // its widest value, so "300,000" and the axis title beside it never overlap.
+      axes: [{}, { label: "instances", incrs: WHOLE_STEPS, values: (_u, ticks) => ticks.map(formatCount), size: fitValues }],
       scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     }),
     [],
@@ -54,35 +58,29 @@ function InstancesChart({ series }: { series: MetricSeries }) {
   return <UPlotChart options={options} data={data} testId="chart-instances" label="Instances started and ended over time" />;
 }
 
+/** Spend per workflow or agent, most first: a bar per name, in rows — the names read whole, however many and
+ * however long (on a chart's axis they ran into one another). */
 function CostChart({ spend, testId, label }: { spend: Spend[]; testId: string; label: string }) {
   const shown = spend.slice(0, 12);
-  const data = useMemo<uPlot.AlignedData>(() => [shown.map((_, i) => i), shown.map((s) => s.cost)], [shown]);
-  const options = useMemo<Omit<uPlot.Options, "width">>(
-    () => ({
-      height: 180,
-      legend: { show: false },
-      cursor: { show: false },
-      series: [{}, { label: "cost", fill: COLOURS.cost + "99", stroke: COLOURS.cost, paths: uPlot.paths.bars!({ size: [0.6, 60] }), points: { show: false } }],
-      scales: { x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(max, 0.000001) * 1.1] } },
-      axes: [
-        { values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? shown[t]?.name ?? "" : "")), gap: 4, size: 40 },
-        { values: (_u, ticks) => ticks.map((t) => formatCost(t)), size: 70 },
-      ],
-    }),
-    [shown],
-  );
   if (shown.length === 0) return <p className="muted">No cost recorded in this window.</p>;
+  const most = Math.max(...shown.map((s) => s.cost));
   return (
-    <>
-      <UPlotChart options={options} data={data} testId={testId} label={label} />
-      <ul className="chart-legend" data-testid={`${testId}-values`}>
+    <div data-testid={testId}>
+      <ul className="cost-bars" aria-label={label} data-testid={`${testId}-values`}>
         {shown.map((s) => (
-          <li key={s.name}>
-            <span className="mono">{s.name}</span> {formatCost(s.cost)}
+          <li key={s.name} data-testid="cost-bar">
+            <span className="mono cost-bar-name" title={s.name}>
+              {s.name}
+            </span>
+            <span className="cost-bar-track" aria-hidden="true">
+              <span className="cost-bar" style={{ width: `${most > 0 ? Math.max(0.5, (s.cost / most) * 100) : 0}%` }} />
+            </span>
+            <span className="cost-bar-value">{formatCost(s.cost)}</span>
           </li>
         ))}
       </ul>
-    </>
+      {spend.length > shown.length && <p className="muted small">and {countOf(spend.length - shown.length, "other")} spending less</p>}
+    </div>
   );
 }
 
@@ -109,22 +107,15 @@ function SpreadTable({ title, rows, testId }: { title: string; rows: { name: str
             <th scope="row" className="mono">
               {name}
             </th>
-            <td>{spread.count}</td>
-            <td>{duration(spread.p50)}</td>
-            <td>{duration(spread.p90)}</td>
-            <td>{duration(spread.p99)}</td>
-            <td>{duration(spread.max)}</td>
-            {pendingColumn && <td>{pending ?? 0}</td>}
+            <td>{formatCount(spread.count)}</td>
+            <td>{formatDurationSeconds(spread.p50)}</td>
+            <td>{formatDurationSeconds(spread.p90)}</td>
+            <td>{formatDurationSeconds(spread.p99)}</td>
+            <td>{formatDurationSeconds(spread.max)}</td>
+            {pendingColumn && <td>{formatCount(pending ?? 0)}</td>}
           </tr>
         ))}
       </tbody>
     </table>
   );
-}
-
-function duration(v: number | null): string {
-  if (v === null) return "—";
-  if (v < 120) return `${v.toFixed(1)} s`;
-  if (v < 7200) return `${(v / 60).toFixed(1)} min`;
-  return `${(v / 3600).toFixed(1)} h`;
 }
