@@ -25,7 +25,7 @@ _ERRORS = {
 _DIAGRAM_SUFFIXES = ("/diagram", "/render")
 # Operations anyone may call; Litestar drops a handler's empty `security=[]`, so the document said they were
 # secured by the global requirement.
-_PUBLIC = frozenset({("/api/health", "get"), ("/api/auth/login", "post")})
+_PUBLIC = frozenset({("/api/health", "get"), ("/api/ready", "get"), ("/api/auth/login", "post")})
 
 
 def _problem_schema() -> Schema:

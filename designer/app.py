@@ -31,7 +31,7 @@ from designer.api.definitions import DefinitionController
 from designer.api.drafts import DraftController
 from designer.api.events import EventController
 from designer.api.generated_tests import GeneratedTestsController
-from designer.api.health import health
+from designer.api.health import health, ready
 from designer.api.instances import InstanceController
 from designer.api.interop import InteropController
 from designer.api.metrics import MetricsController, prometheus_metrics
@@ -60,6 +60,7 @@ __all__ = ["build_services", "create_app"]
 
 ROUTES: list[ControllerRouterHandler] = [
     health,
+    ready,
     AuthController,
     UserController,
     CheckController,

@@ -1,4 +1,6 @@
-"""Liveness: answers without signing in."""
+"""Liveness and readiness, answered without signing in: `/api/health` says the process serves requests;
+`/api/ready` also asks the database, so that a load balancer or an orchestrator sends no traffic to a designer
+whose database does not answer (503 `storage-error` with the database's reason, as any request would get)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,13 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from litestar import get
+from litestar.datastructures import State
 from pydantic import BaseModel
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from engine.runtime.engine import Engine
 
-__all__ = ["Health", "health"]
+__all__ = ["Health", "health", "ready"]
 
 
 @cache  # reading the installed distribution's metadata costs about a millisecond: once a process
@@ -30,3 +34,12 @@ class Health(BaseModel):
      middleware=[refuse_undeclared_query_parameters])
 def health() -> Health:
     return Health(status="ok", version=_version())
+
+
+@get("/api/ready", opt={"exclude_from_auth": True}, tags=["health"], security=[], sync_to_thread=True,
+     middleware=[refuse_undeclared_query_parameters],
+     summary="Readiness: 200 when the database answers, else 503 storage-error with its reason")
+def ready(state: State) -> Health:
+    engine: Engine = state["engine"]
+    engine.ping()
+    return Health(status="ready", version=_version())

@@ -165,6 +165,9 @@ class AsyncEngine:
     async def remove_model_price(self, model: str, *, provider: str = ANY_PROVIDER) -> bool:
         return await asyncio.to_thread(self.engine.remove_model_price, model, provider=provider)
 
+    async def ping(self) -> None:
+        await asyncio.to_thread(self.engine.ping)
+
     async def get(self, instance_id: str) -> InstanceView:
         return await asyncio.to_thread(self.engine.get, instance_id)
 

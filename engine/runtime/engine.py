@@ -249,6 +249,11 @@ class Engine:
         return removed
 
     # --- queries --------------------------------------------------------------------------------------
+    def ping(self) -> None:
+        """One round trip to the database (a readiness check): `StorageError` with its reason when it does not
+        answer."""
+        self.runtime.read(lambda tx: tx.scalar("SELECT 1"))
+
     def get(self, instance_id: str) -> InstanceView:
         return self.runtime.read(lambda tx: instance_view(load_instance(tx, instance_id)))
 

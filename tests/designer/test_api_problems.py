@@ -118,6 +118,7 @@ def test_any_definition_gets_findings_never_a_crash(env: Env, document: Any, top
 def test_the_openapi_document_says_which_operations_need_no_credentials(env: Env) -> None:
     document = env.client.get("/schema/openapi.json").json()
     assert document["paths"]["/api/health"]["get"]["security"] == []
+    assert document["paths"]["/api/ready"]["get"]["security"] == []
     assert document["paths"]["/api/auth/login"]["post"]["security"] == []
     assert "security" not in document["paths"]["/api/auth/me"]["get"]  # the global requirement applies
 

@@ -1,0 +1,39 @@
+"""`GET /api/ready` asks the database: 200 while it answers, 503 `storage-error` with the database's reason while
+the server refuses connections (a load balancer then sends the traffic elsewhere), 200 again once it takes
+them; `GET /api/health` (liveness) answers 200 throughout. No credentials needed for either."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from designer_support import assert_problem
+from litestar.testing import TestClient
+from postgres_roles import PostgresRole
+
+from designer.app import create_app
+from designer.settings import Settings
+
+
+def test_ready_on_sqlite(tmp_path: Path) -> None:
+    with TestClient(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'ready.db'}", workers=0,
+                                        deploy_shipped=False))) as client:
+        answer = client.get("/api/ready")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == "ready"
+        assert_problem(client.get("/api/ready?deep=1"), 400)
+
+
+@pytest.mark.postgres
+def test_ready_says_503_while_the_database_refuses_connections(postgres_role: PostgresRole) -> None:
+    app = create_app(Settings(database_url=postgres_role.url, workers=0, deploy_shipped=False))
+    with TestClient(app) as client:
+        assert client.get("/api/ready").status_code == 200
+        postgres_role.limit(0)
+        postgres_role.drop_connections()
+        app.state["engine"].runtime.store._drop_idle()  # the idle connections died with the server's
+        problem = assert_problem(client.get("/api/ready"), 503, "storage-error")
+        assert "too many connections" in problem["detail"]
+        assert client.get("/api/health").status_code == 200  # alive, not ready
+        postgres_role.limit(-1)
+        assert client.get("/api/ready").status_code == 200
