@@ -259,17 +259,35 @@ def instances_command(
         emit_json([v.as_dict() for v in found])
         return
     table = Table(title="instances")
-    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated", "part of"):
+    errors = any(v.error is not None for v in found)  # the column only when some instance ended in an error
+    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated", "part of",
+                   *(("error",) if errors else ())):
         table.add_column(column)
     for v in found:
         part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"], part_of)
+                      v.as_dict()["updated_at"], part_of, *((_error_words(v.error),) if errors else ()))
     stdout.print(table)
     if not found:
         stdout.print("no instance matches", highlight=False)
     elif len(found) == limit:
         stdout.print(f"the newest {limit} shown; --limit N shows more", highlight=False)
+
+
+def _error_words(error: Any, width: int = 80) -> str:
+    """An instance's error in one short line — its kind and message — so that a list of failed instances says
+    why each failed without a `show` of each (the whole error is in `show` and `--format json`)."""
+    if error is None:
+        return ""
+    cause = error.get("payload") if isinstance(error, dict) and error.get("event") == "error" else None
+    if isinstance(cause, dict) and cause.get("message"):  # an error no transition took: what failed, not that
+        error = cause
+    if isinstance(error, dict) and (error.get("kind") or error.get("message")):
+        text = ": ".join(str(error[key]) for key in ("kind", "message") if error.get(key))
+    else:
+        text = json.dumps(error, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:

@@ -118,3 +118,34 @@ def test_state_filters_and_a_full_page_says_there_may_be_more(database_url: str)
     assert [r["state"] for r in shipped] == ["shipped", "shipped"]
     assert "the newest 1 shown; --limit N shows more" in page
     assert "shows more" not in _listed("--db", database_url, "--workflow", "order", "--limit", "5")
+
+
+FAILING: dict[str, Any] = {
+    "id": "charge", "title": "Charge", "initial": "charge",
+    "states": {"charge": {"type": "task", "action": "charge_card"}, "paid": {"type": "final"}},
+    "transitions": [{"source": "charge", "trigger": "done", "dest": "paid"}],
+}
+
+
+def test_a_failed_instance_is_listed_with_why_it_failed(tmp_path: Any) -> None:
+    """`instances --status failed` says why each failed (its error's kind and message, on one line), so that an
+    operator need not `show` each; a list with no error has no error column."""
+    db = f"sqlite:///{tmp_path / 'failed.db'}"
+    with Engine(db) as engine:
+        engine.deploy(FAILING)
+
+        @engine.register("charge_card")
+        def charge_card(request: Any) -> None:
+            raise RuntimeError("the card was declined:\n insufficient funds " + "x" * 200)
+
+        failed = engine.start("charge", {}).id
+        engine.run_until_idle()
+        assert engine.get(failed).status == "failed"
+        engine.register("book", lambda request: None)
+        engine.deploy(CHILD)
+        engine.start("shipping", {})
+    listed = _listed("--db", db, "--status", "failed")
+    row = next(line for line in listed.splitlines() if failed in line)
+    assert "the card was declined: insufficient funds" in row
+    assert "…" in row  # cut to one short line
+    assert "error" not in _listed("--db", db, "--status", "running").splitlines()[1]
