@@ -56,12 +56,15 @@ class _Sent:
     ticks: int  # how often a task that ticks every 5 ms ticked meanwhile (a blocked loop: not at all)
 
 
-def _send_soon(engine: Engine, instance_id: str) -> _Sent:
-    """`knock` sent to the instance through `write_soon`, from an event loop that also runs a ticking task."""
+def _send_soon(engine: Engine, instance_id: str, tried: threading.Event | None = None) -> _Sent:
+    """`knock` sent to the instance through `write_soon`, from an event loop that also runs a ticking task;
+    `tried` is set at the first try."""
     threads: list[int] = []
 
     def call() -> InstanceView:
         threads.append(threading.get_ident())
+        if tried is not None:
+            tried.set()
         return engine.send(instance_id, "knock", actor="test")
 
     async def main() -> _Sent:
@@ -86,14 +89,17 @@ def _send_soon(engine: Engine, instance_id: str) -> _Sent:
         return own_thread.submit(anyio.run, main).result()
 
 
-def _hold_writer(database: Path, seconds: float) -> threading.Thread:
-    """Another connection (as another process would) holds SQLite's write lock for `seconds`."""
+def _hold_writer(database: Path, seconds: float, after: threading.Event | None = None) -> threading.Thread:
+    """Another connection (as another process would) holds SQLite's write lock for `seconds` (counted from when
+    `after` is set, if given: a slow machine may take longer than `seconds` to start the loop that tries)."""
     held = threading.Event()
 
     def hold() -> None:
         other = sqlite3.connect(database, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         held.set()
+        if after is not None:
+            after.wait(5)
         time.sleep(seconds)
         other.execute("ROLLBACK")
         other.close()
@@ -112,8 +118,9 @@ def test_a_free_writer_is_written_to_on_the_loops_own_thread(engine: Engine) -> 
 
 def test_a_writer_busy_a_moment_is_waited_for_without_blocking_the_loop(engine: Engine, database: Path) -> None:
     instance = engine.start("door", {})
-    holder = _hold_writer(database, 0.03)  # shorter than write_soon's patience
-    sent = _send_soon(engine, instance.id)
+    tried = threading.Event()
+    holder = _hold_writer(database, 0.01, after=tried)  # released soon after the first try, well within patience
+    sent = _send_soon(engine, instance.id, tried)
     holder.join()
     assert sent.view.state == "open"
     assert len(sent.threads) >= 2  # refused while the other connection wrote, then done
