@@ -17,7 +17,9 @@ two interleaved round by round, medians reported, in one table.
   1 and 4 connections (one process each), one transaction per transition, each with the share of the CPUs
   that was busy; and 1 and 4 workers running actions that wait rather than compute.
 - The shipped lead-qualification flow end to end, with the offline handlers of `agents.handlers`,
-  beside the same flow with handlers that answer at once.
+  beside the same flow with handlers that answer at once; those, registered inline, beside the same handlers
+  run as queued jobs, and judged against the brief's 1,000 leads/s scaled by raw sqlite3's two writes measured in
+  the same run (the anchor machine did 19,600/s; absolute rates differ ~3.5x between machines of this kind).
 - The engine process's resident memory after serving the same requests with 0, 10,000 and 100,000 instances
   stored (each in a fresh process).
 
@@ -275,12 +277,22 @@ def _four_beside_one(got: dict[str, float]) -> Row:
     return row if cpus >= 4 else replace(row, verdict=f"— ({cpus} CPUs)")
 
 
-# --- end to end -----------------------------------------------------------------------------------------
+# --- end to end ---------------------------------------------------------------------------------------
 LEAD_TARGET = 1000.0
+# The brief's anchor machine: raw sqlite3 making the two writes of a transition, one transaction each, ~19,600/s.
+# Absolute rates differ ~3.5x between machines of this kind, so the 1,000 leads/s set there is judged here at
+# the same share of raw sqlite3 measured in this run: 1,000 x (raw here / 19,600).
+RAW_SQLITE_ANCHOR = 19_600.0
+
+
+def lead_target(raw_here: float) -> float:
+    """The leads a second that match 1,000 on the anchor machine, given raw sqlite3's rate in this run."""
+    return LEAD_TARGET * raw_here / RAW_SQLITE_ANCHOR
 
 
 def lead_rows(template: Path, sizes: Sizes) -> list[Row]:
     transitions: dict[str, list[float]] = {"offline": [], "trivial": [], "inline": []}
+    raw = _copy(template, f"lead-raw-{uuid.uuid4().hex[:6]}.db")
 
     def run(name: str) -> float:
         path = _copy(template, f"lead-{name}-{uuid.uuid4().hex[:6]}.db")
@@ -289,15 +301,22 @@ def lead_rows(template: Path, sizes: Sizes) -> list[Row]:
         transitions[name].append(steps)
         return leads
 
-    got = _interleaved(max(1, sizes.rounds // 2), {name: partial(run, name) for name in transitions})
+    measures: dict[str, Callable[[], float]] = {name: partial(run, name) for name in transitions}
+    measures["raw"] = lambda: raw_sqlite_transitions(str(raw), sizes.raw_sqlite)
+    got = _interleaved(max(1, sizes.rounds // 2), measures)
     steps = {name: statistics.median(values) for name, values in transitions.items()}
-    met = got["inline"] >= LEAD_TARGET
+    target = lead_target(got["raw"])
+    met = got["inline"] >= target
+    absolute = "met" if got["inline"] >= LEAD_TARGET else "missed"
     return [
         Row(f"Lead qualification end to end, SQLite, 1 worker, handlers answering at once, registered inline "
             f"({sizes.leads} leads)", f"{got['inline']:,.0f} leads/s ({steps['inline']:,.0f} transitions/s)",
             f"the same handlers run as queued jobs (not inline): {got['trivial']:,.0f} leads/s "
-            f"({steps['trivial']:,.0f} transitions/s)", f"{got['inline'] / got['trivial']:.1f}x",
-            f"≥ {LEAD_TARGET:,.0f} leads/s", "met" if met else "MISSED"),
+            f"({steps['trivial']:,.0f} transitions/s); raw sqlite3, the two writes of a transition, 1 transaction "
+            f"each: {got['raw']:,.0f}/s", f"{got['inline'] / got['trivial']:.1f}x",
+            f"≥ {LEAD_TARGET:,.0f} leads/s where raw sqlite3 does {RAW_SQLITE_ANCHOR:,.0f}/s (the brief's anchor): "
+            f"≥ {target:,.0f} leads/s beside this run's raw sqlite3 (absolute {LEAD_TARGET:,.0f}: {absolute})",
+            "met" if met else "MISSED"),
         _row(f"Lead qualification end to end, SQLite, offline handlers ({sizes.leads} leads)", got["offline"],
              got["trivial"], f"same flow, handlers answering at once: {got['trivial']:,.1f} leads/s",
              engine_text=f"{got['offline']:,.1f} leads/s ({steps['offline']:,.0f} transitions/s)"),
