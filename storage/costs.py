@@ -71,6 +71,20 @@ class CostStore:
             found = memo[("spent", tenant, month)] = 0.0 if value is None else float(value)
         return found
 
+    def month(self, tenant: str, month: str) -> tuple[float, float | None]:
+        """(the month's spend, the tenant's monthly limit or None): both in one statement when neither was read
+        in this transaction yet (a task under an agent with a budget limit asks for both)."""
+        memo = self.tx.memo
+        spent_key, limit_key = ("spent", tenant, month), ("budget", tenant)
+        if spent_key not in memo and limit_key not in memo:
+            row = self.tx.one(
+                "SELECT (SELECT spent FROM budget_usage WHERE tenant = ? AND month = ?), "
+                "(SELECT monthly_limit FROM budgets WHERE tenant = ?)", (tenant, month, tenant))
+            spent, limit = row if row is not None else (None, None)
+            memo[spent_key] = 0.0 if spent is None else float(spent)
+            memo[limit_key] = None if limit is None else float(limit)
+        return self.spent(tenant, month), self.budget(tenant)
+
     def mark_threshold_alerted(self, tenant: str, month: str) -> bool:
         """True exactly once per tenant and month: the caller publishes the threshold event then."""
         return self.tx.execute(

@@ -24,10 +24,8 @@ def _month_of_day(day: int) -> str:
 
 def budget_variable(tx: Transaction, tenant: str, now: float) -> dict[str, Any]:
     """Without a budget, `set` is false and every number is 0, so `budget.ratio > 1.0` never holds."""
-    costs = CostStore(tx)
     month = month_of(now)
-    spent = costs.spent(tenant, month)
-    limit = costs.budget(tenant)
+    spent, limit = CostStore(tx).month(tenant, month)
     if limit is None or limit <= 0:
         return {"limit": 0.0, "spent": spent, "remaining": 0.0, "ratio": 0.0, "set": False, "month": month}
     return {"limit": limit, "spent": spent, "remaining": limit - spent, "ratio": spent / limit, "set": True,
