@@ -98,6 +98,7 @@ class Worker:
         self.memory = SharedMemory(rt.store, rt.clock)
         self._memory_swept = float("-inf")
         self.fold_budget_s = FOLD_BUDGET_S
+        self.fold_clock = time.monotonic  # what the fold's budget is counted on
         # the earliest armed timer as the last claim saw it (-inf: not looked yet, so the first round looks)
         self._timer_due: float | None = float("-inf")
         self._in_hand: tuple[JobRecord, ...] = ()  # the action jobs `execute` runs now, their outcomes to commit
@@ -182,32 +183,41 @@ class Worker:
 
     def _fold(self, tx: Transaction, moved: list[InstanceRecord]) -> None:
         """Run the inline tasks the instances in `moved` just entered, and record their outcomes, in this
-        transaction — and so on while they enter more (within FOLD_DEPTH rounds and FOLD_BUDGET_S): a chain of
-        inline tasks commits once. Each is run and finished as any job is (its attempt, its history row, its
+        transaction — and so on while they enter more: a chain of inline tasks commits once. Each instance's
+        chain is run to its end (within FOLD_DEPTH tasks) before the next instance's begins, and no instance's
+        begins once the transaction has spent FOLD_BUDGET_S on them (it holds SQLite's write lock): when time
+        runs out, the instances not reached wait for the next round with their next task queued, while those
+        reached have ended — rather than every instance of the batch stopped half-way, each then claimed, read
+        and updated once more. Each task is run and finished as any job is (its attempt, its history row, its
         retries planned), taken from the transaction's own writes rather than read back: its row is written once,
         as it ended, beside its instance's one update. If the transaction fails, none of it happened and the jobs
         are taken up as usual."""
-        handlers = self.rt.handlers
-        if not handlers.has_inline:
+        if not self.rt.handlers.has_inline:
             return
-        stop_at = time.monotonic() + self.fold_budget_s
+        stop_at = self.fold_clock() + self.fold_budget_s
+        for after in sorted(moved, key=lambda a: a.id):  # one lock order for all
+            if self.fold_clock() > stop_at:
+                return
+            self._fold_chain(tx, after, stop_at)
+
+    def _fold_chain(self, tx: Transaction, after: InstanceRecord | None, stop_at: float) -> None:
+        """One instance's chain of inline tasks, from the step that left it as `after`."""
+        handlers = self.rt.handlers
         for _ in range(FOLD_DEPTH):
-            if not moved or time.monotonic() > stop_at:
+            if after is None:
                 return
             now = self.rt.clock.now()
-            instances = {after.id: after for after in moved}  # as the steps just taken left them
             # the job a step entering a task enqueued is keyed by the step's seq, the last of its decision
-            keys = [action_job_key(after.id, after.version) for after in sorted(moved, key=lambda a: a.id)]
-            jobs = JobStore(tx).take_unsent(keys, owner=self.owner, now=now, lease_s=self.lease_s,
-                                            wanted=handlers.is_inline)
-            moved = []
-            for job in jobs:
-                instance = instances[job.instance_id or ""]
-                call = self._call(_Claimed(job, instance), tx)
-                outcome = _GONE if call is None else self._run_inline(call)
-                after = finish_action(self.rt, tx, job, self.owner, outcome, instance=instance, batched=True)
-                if after is not None:
-                    moved.append(after)
+            jobs = JobStore(tx).take_unsent([action_job_key(after.id, after.version)], owner=self.owner, now=now,
+                                            lease_s=self.lease_s, wanted=handlers.is_inline)
+            if not jobs:
+                return
+            job = jobs[0]
+            call = self._call(_Claimed(job, after), tx)
+            outcome = _GONE if call is None else self._run_inline(call)
+            after = finish_action(self.rt, tx, job, self.owner, outcome, instance=after, batched=True)
+            if self.fold_clock() > stop_at:  # a long chain stops too: the next task waits, queued
+                return
 
     def _end_lost(self, job: JobRecord) -> None:
         try:

@@ -106,6 +106,39 @@ def test_the_chain_stops_at_a_task_that_is_not_inline_and_the_next_round_runs_it
     assert_consistent(engine, started.id)
 
 
+def test_when_the_folds_time_runs_out_the_instances_reached_have_ended_and_the_others_wait_whole(
+        engine: Engine) -> None:
+    """The fold's budget bounds how long its transaction holds the write lock. When it runs out, the first
+    instances of the batch have run their chains to the end and the others have not begun theirs (their next task
+    queued, as it was claimed) — not every instance stopped half-way, to be claimed, read and updated once more."""
+    engine.deploy(_chain())
+    ticks = [0.0]  # the fold's clock: each action takes one unit of it, whatever the machine's load
+
+    @engine.register("add", inline=True)
+    def add(request: ActionRequest) -> int:
+        ticks[0] += 1
+        return int(request.input["x"]) + 1
+
+    first, *others = sorted(engine.start("flow", {"x": 0}).id for _ in range(3))
+    worker = engine.worker()
+    worker.fold_clock = lambda: ticks[0]
+    worker.fold_budget_s = STEPS - 1.5  # enough for the first instance's chain after its claimed task, no more
+    try:
+        worker.run_once()  # claims the three first tasks, runs them, folds in what follows
+        ended = engine.get(first)
+        assert (ended.state, ended.context) == ("end", {"x": STEPS})
+        for waiting in others:
+            after = engine.get(waiting)
+            assert (after.state, after.context) == ("s1", {"x": 1})
+            assert _jobs(engine, waiting)[-1] == ("2", "ready", 1)
+        worker.run_until_idle()
+    finally:
+        worker.close()
+    for instance_id in (first, *others):
+        assert (engine.get(instance_id).state, engine.get(instance_id).context) == ("end", {"x": STEPS})
+        assert_consistent(engine, instance_id)
+
+
 def test_an_inline_task_that_fails_retries_as_any_task_does(engine: Engine, clock: ManualClock) -> None:
     engine.deploy(_chain(last="flaky").model_copy(update={}))
     engine.register("add", _add, inline=True)
