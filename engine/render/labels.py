@@ -72,7 +72,7 @@ def _detail(state: State) -> str:
         case SubflowState():
             text = f"subflow {state.workflow}" + (f" v{state.version}" if state.version is not None else "")
         case FinalState():
-            text = state.outcome
+            text = cue + state.outcome
         case ParallelState():
             text = f"parallel, join {state.join.mode}" + (f" {state.join.quorum}" if state.join.quorum else "")
         case MapState():

@@ -49,7 +49,7 @@ def test_each_state_type_has_its_shape_and_colours(graph: dict[str, Any], state:
 def test_the_types_look_different_from_one_another() -> None:
     looks = {(s.shape, s.fill) for s in STYLES.values()}
     assert len(looks) == len(STYLES)
-    assert STYLES["final_success"].shape == STYLES["final_failure"].shape == "doublecircle"
+    assert STYLES["final_success"].peripheries == STYLES["final_failure"].peripheries == 2
     assert STYLES["final_success"].fill != STYLES["final_failure"].fill
 
 
@@ -57,7 +57,7 @@ def test_labels_show_title_id_and_what_the_state_does(graph: dict[str, Any]) -> 
     nodes = json_nodes(graph)
     assert html_lines(nodes["extract"]["label"]) == ["Extract lead", "extract", "⚙ bdr_concierge · extract_lead"]
     assert html_lines(nodes["review"]["label"]) == ["review", "☺ sales_manager"]
-    assert html_lines(nodes["rejected"]["label"]) == ["rejected", "failure"]
+    assert html_lines(nodes["rejected"]["label"]) == ["rejected", "✖ failure"]
     assert html_lines(nodes["support"]["label"]) == ["support", "subflow support_ticket_triage"]
     assert html_lines(nodes["pause"]["label"]) == ["pause", "wait P3D"]
 
