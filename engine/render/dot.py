@@ -276,6 +276,8 @@ class _DotWriter:
         self._line(depth, "}")
 
     def _branch(self, owner: str, branch: Scope, name: str, depth: int) -> None:
+        """The branch's cluster, then its fork and join edges *outside* it: an edge statement inside a
+        subgraph makes both its ends members, which drew the bars inside the first branch's box."""
         self._line(depth, f"subgraph {_q('cluster_' + branch.path)} {{")
         self._line(depth + 1, "graph " + _attrs({
             "id": f"{branch.path}:branch", "class": "branch", "style": "dashed,rounded,filled",
@@ -283,17 +285,17 @@ class _DotWriter:
             "labeljust": "l", "fontsize": "10",
         }))
         self._scope(branch, depth + 1)
+        self._line(depth, "}")
         first = branch.qid(branch.initial)
-        self._link(depth + 1, owner, first, {"id": f"{owner}>{first}", "class": "fork"},
+        self._link(depth, owner, first, {"id": f"{owner}>{first}", "class": "fork"},
                    self._on_state(owner) and self._on_state(first))
         finals = [branch.qid(s) for s, st in branch.states.items() if isinstance(st, FinalState)]
         for last in finals:
-            self._link(depth + 1, last, join_id(owner),
+            self._link(depth, last, join_id(owner),
                        {"id": f"{last}>{join_id(owner)}", "class": "join", "arrowhead": "none", "style": "dotted"},
                        self._on_state(owner) and self._on_state(last))
         if not finals:
-            self._line(depth + 1, f"{_q(first)} -> {_q(join_id(owner))} [style=invis]")
-        self._line(depth, "}")
+            self._line(depth, f"{_q(first)} -> {_q(join_id(owner))} [style=invis]")
 
 
 @dataclass(frozen=True, slots=True)

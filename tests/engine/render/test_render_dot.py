@@ -94,6 +94,8 @@ def test_a_parallel_state_is_a_cluster_holding_one_cluster_per_branch(graph: dic
                       "enrich/web/search", "enrich/web/found", "enrich/web/gave_up"}
     web = {nodes[i] for i in clusters["cluster_enrich/web"]["nodes"]}
     assert web == {"enrich/web/search", "enrich/web/found", "enrich/web/gave_up"}
+    crm = {nodes[i] for i in clusters["cluster_enrich/crm"]["nodes"]}
+    assert crm == {"enrich/crm/lookup", "enrich/crm/done"}  # the fork and join bars sit in no branch
     edges = json_edges(graph)
     assert "enrich>enrich/web/search" in edges  # the fork enters each branch's initial state
     assert "enrich/web/gave_up>enrich:join" in edges  # and each branch end meets the join
