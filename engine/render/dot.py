@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.definition import ANY_SOURCE, FinalState, State, Workflow
 from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
-from engine.render.labels import clean, edge_label, node_label, trigger_text
+from engine.render.labels import clean, edge_label, edge_text, guard_lines, node_label, trigger_text
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.ranks import Layering, layering
 from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
@@ -64,7 +64,7 @@ class DotOptions:
     `engine.render.direction`).
     `compact`: for a printed page: titles and guards wrap narrower, so the layout is narrow enough to print
     legibly, and each transition is numbered (`T3` is `transitions[2]` of its machine) so a table can
-    give what the drawing shortens."""
+    give what the drawing shortens. Otherwise each transition's SVG tooltip gives it whole."""
 
     direction: Direction | None = None
     compact: bool = False
@@ -113,8 +113,7 @@ def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
     transition = edge.transition
     lines = [f"T{edge.index + 1} · {trigger_text(transition)}"]
     if transition.guard:
-        guard = clean(transition.guard, _COMPACT_GUARD_WRAP * _COMPACT_GUARD_LINES)
-        lines.extend(textwrap.wrap(f"[{guard}]", _COMPACT_GUARD_WRAP, break_on_hyphens=False))
+        lines.extend(guard_lines(transition.guard, _COMPACT_GUARD_WRAP, _COMPACT_GUARD_LINES))
     if transition.priority:
         lines.append(f"priority {transition.priority}")
     return tuple(lines)
@@ -244,6 +243,9 @@ class _DotWriter:
         lines = _compact_edge_label(edge) if self.options.compact else edge_label(edge.transition)
         label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
         attrs = {"id": edge_id(scope.path, edge), "class": "transition", "label": label}
+        if not self.options.compact:  # on a screen; a compact drawing's T3 is a row of the review pack's table
+            full = edge_text(edge.transition)
+            attrs |= {"tooltip": full, "labeltooltip": full}
         if edge.transition.trigger is None:
             attrs["style"] = "dashed"
         if not scope.path and self.detachment.has(edge):
