@@ -110,7 +110,7 @@ def trigger_text(transition: Transition) -> str:
 def guard_lines(guard: str, width: int = GUARD_WIDTH, most: int = GUARD_LINES) -> tuple[str, ...]:
     """`[guard]` wrapped at spaces into at most `most` lines of about `width` characters; a guard too long
     for them ends in '…' on the last line."""
-    lines = textwrap.wrap(f"[{clean(guard, _LONGEST_TOOLTIP)}]", width, break_on_hyphens=False)
+    lines = textwrap.wrap(f"[{clean(guard, _LONGEST_TOOLTIP)}]", width, break_long_words=False, break_on_hyphens=False)
     if len(lines) <= most:
         return tuple(lines)
     kept = lines[:most]

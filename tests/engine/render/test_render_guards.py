@@ -26,6 +26,8 @@ def test_a_long_guard_is_wrapped_into_a_few_short_lines_and_cut() -> None:
     assert lines[0].startswith("[size(knowledge.matches) > 0")
     assert lines[-1].endswith("…")
     assert guard_lines("x > 1") == ("[x > 1]",)
+    # a name longer than the rest of the line moves down whole, never split as 'authorisatio' + 'n'
+    assert guard_lines("has(context.discount_authorisation)") == ("[has(context.discount_authorisation)]",)
 
 
 def test_the_drawn_label_is_the_wrapped_guard() -> None:
