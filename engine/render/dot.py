@@ -16,6 +16,7 @@ from engine.definition import ANY_SOURCE, FinalState, State, Workflow
 from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
 from engine.render.labels import clean, edge_label, edge_text, guard_lines, node_label, trigger_text
+from engine.render.legend import legend_table
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.ranks import Layering, layering
 from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
@@ -173,7 +174,7 @@ class _DotWriter:
 
     def write(self) -> DotSource:
         wf = self.workflow
-        title = f'<<B>{_text(clean(wf.title))}</B>  <FONT POINT-SIZE="10">{wf.id} v{wf.version}</FONT>>'
+        title = self._title()
         self.out.append("digraph workflow {")
         nodesep = "0.2" if self.options.compact else "0.35"
         graph = {"rankdir": "TB" if self.vertical else "LR", "nodesep": nodesep, "ranksep": "0.45",
@@ -196,6 +197,18 @@ class _DotWriter:
         self._scope(top_scope(wf), 1)
         self.out.append("}")
         return self.source()
+
+    def _title(self) -> str:
+        """The flow's title, id and version, and under them (unless compact: the review pack keys its
+        drawing in HTML beside it) the legend of the colours and lines used."""
+        wf = self.workflow
+        heading = f'<B>{_text(clean(wf.title))}</B>  <FONT POINT-SIZE="10">{wf.id} v{wf.version}</FONT>'
+        if self.options.compact:
+            return f"<{heading}>"
+        keys = [style_key(state) for state in all_states(wf).values()]
+        key = legend_table(keys)
+        return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD ALIGN="LEFT">{heading}'
+                f'</TD></TR><TR><TD ALIGN="LEFT" CELLPADDING="3">{key}</TD></TR></TABLE>>')
 
     def source(self) -> DotSource:
         text = "\n".join(self.out) + "\n"
