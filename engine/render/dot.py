@@ -98,15 +98,17 @@ def _text(text: str) -> str:
     return html.escape(text).replace("\\", "\\\\")
 
 
-def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP) -> str:
+def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP, *, left: bool = False) -> str:
     """A bold heading, wrapped at spaces so long titles make tall boxes rather than wide ones (and, when
-    wrapping narrower than usual, the detail lines too)."""
+    wrapping narrower than usual, the detail lines too). `left`: every line flush left, as a box's title in
+    its corner reads (Graphviz aligns the line *before* each `<BR ALIGN="LEFT"/>`, hence one at the end)."""
     wrapped = textwrap.wrap(heading, wrap, break_long_words=False, break_on_hyphens=False) or [heading]
-    head = "<BR/>".join(f"<B>{_text(part)}</B>" for part in wrapped)
+    br = '<BR ALIGN="LEFT"/>' if left else "<BR/>"
+    head = br.join(f"<B>{_text(part)}</B>" for part in wrapped)
     if wrap < _WRAP:
         lines = tuple(part for line in lines for part in textwrap.wrap(line, wrap + 6, break_long_words=False) or [""])
-    rest = "".join(f'<BR/><FONT POINT-SIZE="9" COLOR="{colour}">{_text(line)}</FONT>' for line in lines)
-    return f"<{head}{rest}>"
+    rest = "".join(f'{br}<FONT POINT-SIZE="9" COLOR="{colour}">{_text(line)}</FONT>' for line in lines)
+    return f"<{head}{rest}{br if left else ''}>"
 
 
 def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
@@ -281,7 +283,8 @@ class _DotWriter:
         self._line(depth, f"subgraph {_q('cluster_' + qid)} {{")
         self._line(depth + 1, "graph " + _attrs(self._mark({
             "id": f"{qid}:cluster", "class": f"state {state.type}", "style": look.flags, "fillcolor": look.fill,
-            "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap), "labeljust": "l",
+            "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap, left=True),
+            "labeljust": "l",
         }, on)))
         self._bar(depth + 1, qid, "fork", on)
         self._bar(depth + 1, join_id(qid), "join", on)

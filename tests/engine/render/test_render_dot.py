@@ -89,6 +89,7 @@ def test_a_parallel_state_is_a_cluster_holding_one_cluster_per_branch(graph: dic
     nodes = {n["_gvid"]: n["name"] for n in json_nodes(graph).values()}
     outer = clusters["cluster_enrich"]
     assert html_lines(outer["label"]) == ["Enrich", "enrich", "parallel, join all"]
+    assert outer["label"].count('<BR ALIGN="LEFT"/>') == 3  # each line flush left in the box's corner
     inside = {nodes[i] for i in outer["nodes"]}
     assert inside == {"enrich", "enrich:join", "enrich/crm/lookup", "enrich/crm/done",
                       "enrich/web/search", "enrich/web/found", "enrich/web/gave_up"}
