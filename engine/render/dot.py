@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from engine.definition import ANY_SOURCE, FinalState, State, Workflow
 from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
-from engine.render.labels import clean, edge_label, node_label, trigger_text
+from engine.render.labels import clean, edge_label, edge_text, guard_lines, node_label, trigger_text
+from engine.render.legend import legend_table
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.ranks import Layering, layering
 from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
@@ -64,7 +65,7 @@ class DotOptions:
     `engine.render.direction`).
     `compact`: for a printed page: titles and guards wrap narrower, so the layout is narrow enough to print
     legibly, and each transition is numbered (`T3` is `transitions[2]` of its machine) so a table can
-    give what the drawing shortens."""
+    give what the drawing shortens. Otherwise each transition's SVG tooltip gives it whole."""
 
     direction: Direction | None = None
     compact: bool = False
@@ -97,15 +98,17 @@ def _text(text: str) -> str:
     return html.escape(text).replace("\\", "\\\\")
 
 
-def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP) -> str:
+def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP, *, left: bool = False) -> str:
     """A bold heading, wrapped at spaces so long titles make tall boxes rather than wide ones (and, when
-    wrapping narrower than usual, the detail lines too)."""
+    wrapping narrower than usual, the detail lines too). `left`: every line flush left, as a box's title in
+    its corner reads (Graphviz aligns the line *before* each `<BR ALIGN="LEFT"/>`, hence one at the end)."""
     wrapped = textwrap.wrap(heading, wrap, break_long_words=False, break_on_hyphens=False) or [heading]
-    head = "<BR/>".join(f"<B>{_text(part)}</B>" for part in wrapped)
+    br = '<BR ALIGN="LEFT"/>' if left else "<BR/>"
+    head = br.join(f"<B>{_text(part)}</B>" for part in wrapped)
     if wrap < _WRAP:
         lines = tuple(part for line in lines for part in textwrap.wrap(line, wrap + 6, break_long_words=False) or [""])
-    rest = "".join(f'<BR/><FONT POINT-SIZE="9" COLOR="{colour}">{_text(line)}</FONT>' for line in lines)
-    return f"<{head}{rest}>"
+    rest = "".join(f'{br}<FONT POINT-SIZE="9" COLOR="{colour}">{_text(line)}</FONT>' for line in lines)
+    return f"<{head}{rest}{br if left else ''}>"
 
 
 def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
@@ -113,8 +116,7 @@ def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
     transition = edge.transition
     lines = [f"T{edge.index + 1} · {trigger_text(transition)}"]
     if transition.guard:
-        guard = clean(transition.guard, _COMPACT_GUARD_WRAP * _COMPACT_GUARD_LINES)
-        lines.extend(textwrap.wrap(f"[{guard}]", _COMPACT_GUARD_WRAP, break_on_hyphens=False))
+        lines.extend(guard_lines(transition.guard, _COMPACT_GUARD_WRAP, _COMPACT_GUARD_LINES))
     if transition.priority:
         lines.append(f"priority {transition.priority}")
     return tuple(lines)
@@ -174,7 +176,7 @@ class _DotWriter:
 
     def write(self) -> DotSource:
         wf = self.workflow
-        title = f'<<B>{_text(clean(wf.title))}</B>  <FONT POINT-SIZE="10">{wf.id} v{wf.version}</FONT>>'
+        title = self._title()
         self.out.append("digraph workflow {")
         nodesep = "0.2" if self.options.compact else "0.35"
         graph = {"rankdir": "TB" if self.vertical else "LR", "nodesep": nodesep, "ranksep": "0.45",
@@ -197,6 +199,18 @@ class _DotWriter:
         self._scope(top_scope(wf), 1)
         self.out.append("}")
         return self.source()
+
+    def _title(self) -> str:
+        """The flow's title, id and version, and under them (unless compact: the review pack keys its
+        drawing in HTML beside it) the legend of the colours and lines used."""
+        wf = self.workflow
+        heading = f'<B>{_text(clean(wf.title))}</B>  <FONT POINT-SIZE="10">{wf.id} v{wf.version}</FONT>'
+        if self.options.compact:
+            return f"<{heading}>"
+        keys = [style_key(state) for state in all_states(wf).values()]
+        key = legend_table(keys)
+        return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD ALIGN="LEFT">{heading}'
+                f'</TD></TR><TR><TD ALIGN="LEFT" CELLPADDING="3">{key}</TD></TR></TABLE>>')
 
     def source(self) -> DotSource:
         text = "\n".join(self.out) + "\n"
@@ -244,6 +258,9 @@ class _DotWriter:
         lines = _compact_edge_label(edge) if self.options.compact else edge_label(edge.transition)
         label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
         attrs = {"id": edge_id(scope.path, edge), "class": "transition", "label": label}
+        if not self.options.compact:  # on a screen; a compact drawing's T3 is a row of the review pack's table
+            full = edge_text(edge.transition)
+            attrs |= {"tooltip": full, "labeltooltip": full}
         if edge.transition.trigger is None:
             attrs["style"] = "dashed"
         if not scope.path and self.detachment.has(edge):
@@ -266,7 +283,8 @@ class _DotWriter:
         self._line(depth, f"subgraph {_q('cluster_' + qid)} {{")
         self._line(depth + 1, "graph " + _attrs(self._mark({
             "id": f"{qid}:cluster", "class": f"state {state.type}", "style": look.flags, "fillcolor": look.fill,
-            "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap), "labeljust": "l",
+            "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap, left=True),
+            "labeljust": "l",
         }, on)))
         self._bar(depth + 1, qid, "fork", on)
         self._bar(depth + 1, join_id(qid), "join", on)
@@ -276,6 +294,8 @@ class _DotWriter:
         self._line(depth, "}")
 
     def _branch(self, owner: str, branch: Scope, name: str, depth: int) -> None:
+        """The branch's cluster, then its fork and join edges *outside* it: an edge statement inside a
+        subgraph makes both its ends members, which drew the bars inside the first branch's box."""
         self._line(depth, f"subgraph {_q('cluster_' + branch.path)} {{")
         self._line(depth + 1, "graph " + _attrs({
             "id": f"{branch.path}:branch", "class": "branch", "style": "dashed,rounded,filled",
@@ -283,17 +303,17 @@ class _DotWriter:
             "labeljust": "l", "fontsize": "10",
         }))
         self._scope(branch, depth + 1)
+        self._line(depth, "}")
         first = branch.qid(branch.initial)
-        self._link(depth + 1, owner, first, {"id": f"{owner}>{first}", "class": "fork"},
+        self._link(depth, owner, first, {"id": f"{owner}>{first}", "class": "fork"},
                    self._on_state(owner) and self._on_state(first))
         finals = [branch.qid(s) for s, st in branch.states.items() if isinstance(st, FinalState)]
         for last in finals:
-            self._link(depth + 1, last, join_id(owner),
+            self._link(depth, last, join_id(owner),
                        {"id": f"{last}>{join_id(owner)}", "class": "join", "arrowhead": "none", "style": "dotted"},
                        self._on_state(owner) and self._on_state(last))
         if not finals:
-            self._line(depth + 1, f"{_q(first)} -> {_q(join_id(owner))} [style=invis]")
-        self._line(depth, "}")
+            self._line(depth, f"{_q(first)} -> {_q(join_id(owner))} [style=invis]")
 
 
 @dataclass(frozen=True, slots=True)

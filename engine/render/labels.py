@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,11 +19,17 @@ from engine.definition import (
 )
 from engine.render.style import style_of
 
-__all__ = ["AUTO", "NodeLabel", "clean", "edge_label", "node_label", "trigger_text"]
+__all__ = ["AUTO", "GUARD_LINES", "GUARD_WIDTH", "NodeLabel", "clean", "edge_label", "edge_text", "guard_lines",
+           "node_label", "trigger_text"]
 
 AUTO = "auto"
+GUARD_WIDTH = 34
+"""A guard is wrapped at spaces into lines about this long, so a long one makes a tall label, not a wide one."""
+GUARD_LINES = 3
+"""At most this many lines of guard; the rest is cut with '…' (the SVG's tooltip has it all, see `edge_text`)."""
 _LONGEST = 60
 _LONGEST_TITLE = 80
+_LONGEST_TOOLTIP = 1000
 
 
 def clean(text: str, longest: int = _LONGEST) -> str:
@@ -72,7 +79,7 @@ def _detail(state: State) -> str:
         case SubflowState():
             text = f"subflow {state.workflow}" + (f" v{state.version}" if state.version is not None else "")
         case FinalState():
-            text = state.outcome
+            text = cue + state.outcome
         case ParallelState():
             text = f"parallel, join {state.join.mode}" + (f" {state.join.quorum}" if state.join.quorum else "")
         case MapState():
@@ -100,12 +107,29 @@ def trigger_text(transition: Transition) -> str:
     return clean(f"{transition.trigger} ({' | '.join(sorted(kinds))})")
 
 
+def guard_lines(guard: str, width: int = GUARD_WIDTH, most: int = GUARD_LINES) -> tuple[str, ...]:
+    """`[guard]` wrapped at spaces into at most `most` lines of about `width` characters; a guard too long
+    for them ends in '…' on the last line."""
+    lines = textwrap.wrap(f"[{clean(guard, _LONGEST_TOOLTIP)}]", width, break_long_words=False, break_on_hyphens=False)
+    if len(lines) <= most:
+        return tuple(lines)
+    kept = lines[:most]
+    return (*kept[:-1], kept[-1][: width - 1].rstrip() + "…")
+
+
 def edge_label(transition: Transition) -> tuple[str, ...]:
-    """The trigger (or 'auto') with the error kinds it catches, then `[guard]`, then the priority when it is
-    not the default."""
+    """The trigger (or 'auto') with the error kinds it catches, then `[guard]` over a few lines, then the
+    priority when it is not the default."""
     lines = [trigger_text(transition)]
     if transition.guard:
-        lines.append(f"[{clean(transition.guard, 48)}]")
+        lines.extend(guard_lines(transition.guard))
     if transition.priority:
         lines.append(f"priority {transition.priority}")
     return tuple(lines)
+
+
+def edge_text(transition: Transition) -> str:
+    """The whole of what an edge stands for on one line, its guard uncut: an SVG tooltip for a shortened label."""
+    guard = f" [{clean(transition.guard, _LONGEST_TOOLTIP)}]" if transition.guard else ""
+    priority = f" priority {transition.priority}" if transition.priority else ""
+    return f"{trigger_text(transition)}{guard}{priority}"

@@ -1,6 +1,10 @@
 """How each kind of state looks: one shape and palette per state type (and per final outcome).
 
 Every format draws from this table, so a task is the same blue box in the SVG, the PDF and Mermaid.
+A final state is a compact box with a double border, not a double circle: Graphviz sizes a circle to its
+label, so a titled final state became a circle several times the height of every other state. Its outcome
+is told three ways, so it reads in grey print and to a colour-blind reader too: green or red, rounded or
+square corners, and a ✔ or ✖ before the word.
 """
 
 from __future__ import annotations
@@ -54,8 +58,8 @@ STYLES: dict[str, NodeStyle] = {
     "parallel": NodeStyle("box", "#fafafa", "#546e7a", "rounded,filled"),
     "subflow": NodeStyle("component", "#e8eaf6", "#3949ab"),
     "map": NodeStyle("component", "#ede7f6", "#5e35b1", "rounded,filled", cue="↻ "),
-    "final_success": NodeStyle("doublecircle", "#e8f5e9", "#2e7d32"),
-    "final_failure": NodeStyle("doublecircle", "#ffebee", "#c62828"),
+    "final_success": NodeStyle("box", "#e8f5e9", "#2e7d32", "rounded,filled", peripheries=2, cue="✔ "),
+    "final_failure": NodeStyle("box", "#ffebee", "#c62828", "filled", peripheries=2, cue="✖ "),
 }
 
 

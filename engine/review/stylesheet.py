@@ -54,8 +54,8 @@ a { color: inherit; text-decoration: none; }
 .swatch { display: inline-block; width: 4mm; height: 2.6mm; border: 1.2px solid #546e7a; margin-right: 1mm;
           vertical-align: -0.3mm; border-radius: 0.6mm; }
 .swatch.choice { transform: rotate(45deg) scale(0.7); }
-.swatch.final_success, .swatch.final_failure { border-radius: 50%%; border-style: double; border-width: 2.4px;
-                                               width: 2.8mm; }
+.swatch.final_success, .swatch.final_failure { border-style: double; border-width: 2.4px; }
+.swatch.final_failure { border-radius: 0; }
 .swatch.wait { border-style: dashed; border-radius: 50%%; }
 .line { display: inline-block; width: 7mm; margin-right: 1mm; border-top: 1.3px solid #546e7a;
         vertical-align: 0.6mm; }

@@ -140,8 +140,9 @@ def json_edges(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def html_lines(label: str) -> list[str]:
     """The text lines of an HTML-like label as Graphviz shows them: tags gone, entities and doubled backslashes
-    decoded."""
-    return [html.unescape(re.sub(r"<[^>]+>", "", part)).replace("\\\\", "\\") for part in label.split("<BR/>")]
+    decoded. A break's alignment is ignored, and so is the break that ends a flush-left label."""
+    parts = re.split(r"<BR(?: ALIGN=\"\w+\")?/>", label.removesuffix('<BR ALIGN="LEFT"/>'))
+    return [html.unescape(re.sub(r"<[^>]+>", "", part)).replace("\\\\", "\\") for part in parts]
 
 
 # ---- SVG -----------------------------------------------------------------------------------------------

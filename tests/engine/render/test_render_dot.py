@@ -49,7 +49,7 @@ def test_each_state_type_has_its_shape_and_colours(graph: dict[str, Any], state:
 def test_the_types_look_different_from_one_another() -> None:
     looks = {(s.shape, s.fill) for s in STYLES.values()}
     assert len(looks) == len(STYLES)
-    assert STYLES["final_success"].shape == STYLES["final_failure"].shape == "doublecircle"
+    assert STYLES["final_success"].peripheries == STYLES["final_failure"].peripheries == 2
     assert STYLES["final_success"].fill != STYLES["final_failure"].fill
 
 
@@ -57,7 +57,7 @@ def test_labels_show_title_id_and_what_the_state_does(graph: dict[str, Any]) -> 
     nodes = json_nodes(graph)
     assert html_lines(nodes["extract"]["label"]) == ["Extract lead", "extract", "⚙ bdr_concierge · extract_lead"]
     assert html_lines(nodes["review"]["label"]) == ["review", "☺ sales_manager"]
-    assert html_lines(nodes["rejected"]["label"]) == ["rejected", "failure"]
+    assert html_lines(nodes["rejected"]["label"]) == ["rejected", "✖ failure"]
     assert html_lines(nodes["support"]["label"]) == ["support", "subflow support_ticket_triage"]
     assert html_lines(nodes["pause"]["label"]) == ["pause", "wait P3D"]
 
@@ -89,11 +89,14 @@ def test_a_parallel_state_is_a_cluster_holding_one_cluster_per_branch(graph: dic
     nodes = {n["_gvid"]: n["name"] for n in json_nodes(graph).values()}
     outer = clusters["cluster_enrich"]
     assert html_lines(outer["label"]) == ["Enrich", "enrich", "parallel, join all"]
+    assert outer["label"].count('<BR ALIGN="LEFT"/>') == 3  # each line flush left in the box's corner
     inside = {nodes[i] for i in outer["nodes"]}
     assert inside == {"enrich", "enrich:join", "enrich/crm/lookup", "enrich/crm/done",
                       "enrich/web/search", "enrich/web/found", "enrich/web/gave_up"}
     web = {nodes[i] for i in clusters["cluster_enrich/web"]["nodes"]}
     assert web == {"enrich/web/search", "enrich/web/found", "enrich/web/gave_up"}
+    crm = {nodes[i] for i in clusters["cluster_enrich/crm"]["nodes"]}
+    assert crm == {"enrich/crm/lookup", "enrich/crm/done"}  # the fork and join bars sit in no branch
     edges = json_edges(graph)
     assert "enrich>enrich/web/search" in edges  # the fork enters each branch's initial state
     assert "enrich/web/gave_up>enrich:join" in edges  # and each branch end meets the join

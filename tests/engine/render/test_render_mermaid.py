@@ -30,10 +30,10 @@ def test_every_state_is_declared_once_with_its_label(doc: MermaidDoc) -> None:
         "enrich": "Enrich · parallel, join all",
         "support": "support · subflow support_ticket_triage",
         "pause": "pause · wait P3D",
-        "booked": "booked · success",
-        "rejected": "rejected · failure",
+        "booked": "booked · ✔ success",
+        "rejected": "rejected · ✖ failure",
         "enrich_crm_lookup": "lookup · ⚙ crm_lookup",
-        "enrich_web_gave_up": "gave_up · failure",
+        "enrich_web_gave_up": "gave_up · ✖ failure",
     }
     assert {k: doc.labels[k] for k in states} == states
     assert doc.parents["extract"] == ""

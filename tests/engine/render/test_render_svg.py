@@ -47,8 +47,8 @@ def test_every_transition_appears_as_an_edge_with_its_label(svg: ET.Element) -> 
 @pytest.mark.parametrize(
     ("state", "key", "outline"),
     [("extract", "task", "path"), ("route", "choice", "polygon"), ("review", "approval", "polygon"),
-     ("pause", "wait", "ellipse"), ("support", "subflow", "polygon"), ("booked", "final_success", "ellipse"),
-     ("rejected", "final_failure", "ellipse")],
+     ("pause", "wait", "ellipse"), ("support", "subflow", "polygon"), ("booked", "final_success", "path"),
+     ("rejected", "final_failure", "polygon")],
 )
 def test_outlines_carry_the_colours_of_their_type(svg: ET.Element, state: str, key: str, outline: str) -> None:
     shape = svg_shape(svg_groups(svg, "node")[state])
@@ -65,7 +65,8 @@ def test_shapes_tell_the_types_apart(svg: ET.Element) -> None:
 
     assert corners("route") == 4  # a diamond
     assert corners("review") == 6  # a hexagon
-    assert len(list(nodes["booked"].iter(f"{SVG}ellipse"))) == 2  # a double circle
+    assert len(list(nodes["booked"].iter(f"{SVG}path"))) == 2  # a rounded box with a double border
+    assert len(list(nodes["rejected"].iter(f"{SVG}polygon"))) == 2  # a square one
     assert svg_shape(nodes["pause"]).get("stroke-dasharray")  # a dashed ellipse
     assert len(list(nodes["support"].iter(f"{SVG}polyline"))) == 2  # a component: a box with two tabs
 
@@ -114,5 +115,5 @@ def test_a_sixty_state_flow_renders_every_state_and_transition() -> None:
     detached = [g for g in edges.values() if "detached" in (g.get("class") or "")]
     assert detached
     assert all(svg_texts(g) == ["error"] for g in detached)
-    assert all(g.find(f"{SVG}path") is not None for g in detached)  # drawn, not just declared
+    assert all(any(True for _ in g.iter(f"{SVG}path")) for g in detached)  # drawn, not just declared
     assert render(workflow, "png").startswith(b"\x89PNG\r\n\x1a\n")
