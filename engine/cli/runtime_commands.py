@@ -28,6 +28,7 @@ from engine.cli.engine_options import (
     open_engine,
     reporting,
 )
+from engine.cli.history_view import error_words, history_command, history_table
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
 from engine.cli.run_interrupts import RunInterrupts, abandon, named
 from engine.cli.waiting_words import interrupted_instance, waiting_words
@@ -54,25 +55,6 @@ def _instance(view: InstanceView, output: OutputFormat) -> None:
         text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
         table.add_row(key, text)
     stdout.print(table)
-
-
-def _history(entries: list[HistoryEntry], title: str) -> Table:
-    table = Table(title=title)
-    for column in ("seq", "from", "to", "event", "actor", "status", "changed", "guards", "tool calls"):
-        table.add_column(column, overflow="fold")
-    for h in entries:
-        changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
-        guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
-        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
-                      _tool_calls(h))
-    return table
-
-
-def _tool_calls(entry: HistoryEntry) -> str:
-    """The tools the task's attempts called, in order ('!' marks a failed call), and the attempt count."""
-    calls = [f"{s.get('action')}{'!' if 'error' in s else ''}" for a in entry.attempts for s in a["steps"]]
-    tried = [f"({len(entry.attempts)} attempts)"] if len(entry.attempts) > 1 else []
-    return " ".join([", ".join(calls)] * bool(calls) + tried)
 
 
 def run_command(
@@ -135,7 +117,7 @@ def run_command(
 
 def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
                retries: list[tuple[str, int, float]], waiting: str | None) -> None:
-    stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
+    stdout.print(history_table(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
     for entry in entries:
         if entry.event == "error" and isinstance(entry.payload, dict):
             stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
@@ -266,28 +248,12 @@ def instances_command(
     for v in found:
         part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"], part_of, *((_error_words(v.error),) if errors else ()))
+                      v.as_dict()["updated_at"], part_of, *((error_words(v.error),) if errors else ()))
     stdout.print(table)
     if not found:
         stdout.print("no instance matches", highlight=False)
     elif len(found) == limit:
         stdout.print(f"the newest {limit} shown; --limit N shows more", highlight=False)
-
-
-def _error_words(error: Any, width: int = 80) -> str:
-    """An instance's error in one short line — its kind and message — so that a list of failed instances says
-    why each failed without a `show` of each (the whole error is in `show` and `--format json`)."""
-    if error is None:
-        return ""
-    cause = error.get("payload") if isinstance(error, dict) and error.get("event") == "error" else None
-    if isinstance(cause, dict) and cause.get("message"):  # an error no transition took: what failed, not that
-        error = cause
-    if isinstance(error, dict) and (error.get("kind") or error.get("message")):
-        text = ": ".join(str(error[key]) for key in ("kind", "message") if error.get(key))
-    else:
-        text = json.dumps(error, ensure_ascii=False)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:
@@ -312,20 +278,6 @@ def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
     """Show one instance."""
     with open_engine(db, existing=True) as engine:
         _instance(engine.get(instance_id), output)
-
-
-def history_command(
-    instance_id: Annotated[str, typer.Argument()], db: Db = None, output: Format = OutputFormat.text, *,
-    after: Annotated[int, typer.Option("--after", min=0, help="Only the transitions after this seq.")] = 0,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many, oldest first.")] = None,
-) -> None:
-    """Print an instance's transition history, oldest first (--after SEQ --limit N for a page of a long one)."""
-    with open_engine(db, existing=True) as engine:
-        entries = engine.history(instance_id, after_seq=after, limit=limit)
-    if output is OutputFormat.json:
-        emit_json([h.as_dict() for h in entries])
-    else:
-        stdout.print(_history(entries, f"history of {instance_id}"))
 
 
 def send_command(
