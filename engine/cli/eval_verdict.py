@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine.cli.output import counted
+
 __all__ = ["Verdict", "judge_report"]
 
 
@@ -42,7 +44,7 @@ class Verdict:
         hold = "meets" if self.accuracy >= self.min_accuracy else "is below"
         said += f"; accuracy {self.accuracy:g} {hold} --min-accuracy {self.min_accuracy:g}"
         if self.unmeasured:
-            said += (f", and {_count(len(self.unmeasured), 'error')} outside the accuracy (no label expected "
+            said += (f", and {counted(len(self.unmeasured), 'error')} outside the accuracy (no label expected "
                      f"{'it' if len(self.unmeasured) == 1 else 'them'}) cannot be tolerated")
         return said
 
@@ -52,16 +54,12 @@ class Verdict:
                 "min_accuracy": self.min_accuracy, "summary": self.summary()}
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
 def _failures(failed: int, cases: int, mismatched: int, errored: int) -> str:
     if not failed:
-        return f"all {_count(cases, 'case')} passed" if cases != 1 else "the one case passed"
+        return f"all {counted(cases, 'case')} passed" if cases != 1 else "the one case passed"
     why = [f"{mismatched:,} mismatched {'its' if mismatched == 1 else 'their'} labels"] * bool(mismatched) + \
           [f"{errored:,} ended in an error"] * bool(errored)
-    return f"{failed:,} of {_count(cases, 'case')} failed ({', '.join(why)})"
+    return f"{failed:,} of {counted(cases, 'case')} failed ({', '.join(why)})"
 
 
 def _unexpected_error(case: dict[str, Any]) -> bool:
