@@ -29,7 +29,7 @@ from engine.cli.engine_options import (
     reporting,
 )
 from engine.cli.history_view import error_words, history_command, history_table
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.output import ExitCode, OutputFormat, counted, emit_json, fail, json_argument, stderr, stdout
 from engine.cli.run_interrupts import RunInterrupts, abandon, named
 from engine.cli.waiting_words import interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
@@ -333,6 +333,11 @@ def _assignment(text: str) -> tuple[str, Any]:
         return path.strip(), value
 
 
+# `Engine.pending_approvals` answers at most this many, the oldest first (the limit of
+# `ApprovalStore.pending_for`), without saying there were more: said here, under the table.
+APPROVALS_AT_MOST = 200
+
+
 def approvals_command(
     *,
     user: Annotated[str | None, typer.Option(help="Requests this user may decide.")] = None,
@@ -354,6 +359,9 @@ def approvals_command(
         table.add_row(a.instance_id, a.workflow_id, a.state, approvers, str(a.quorum),
                       json.dumps(a.request, ensure_ascii=False))
     stdout.print(table)
+    if len(found) >= APPROVALS_AT_MOST:
+        stdout.print(f"the oldest {len(found):,} pending approvals shown, the most the engine lists: there may be "
+                     "more (--user, --role or --tenant narrow the list)", highlight=False)
 
 
 def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,
@@ -415,7 +423,8 @@ def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
     if output is OutputFormat.json:
         emit_json(report.as_dict())
     elif report.matches:
-        stdout.print(f"[green]✓[/] {instance_id}: {report.history_rows} transitions rebuild the stored instance",
+        stdout.print(f"[green]✓[/] {instance_id}: its {counted(report.history_rows, 'transition')} rebuild "
+                     "the stored instance",
                      highlight=False)
     else:
         stdout.print(f"[red]✗[/] {instance_id} does not match its history:", highlight=False)
