@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import output
 from engine.cli.app import build_app
 from engine.cli.runtime_commands import APPROVALS_AT_MOST
 from engine.runtime.engine import Engine
@@ -24,9 +23,7 @@ DESK: dict[str, Any] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(output.stdout, "_width", 300)
+pytestmark = pytest.mark.usefixtures("wide_tables")
 
 
 def _cli(command: str, *args: str) -> Any:

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import output
 from engine.cli.app import build_app
 from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.engine import Engine
@@ -29,10 +28,7 @@ RETRIED: dict[str, Any] = {
 
 
 
-@pytest.fixture(autouse=True)
-def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as a wide terminal shows them, whichever test made the console first (it reads COLUMNS once)."""
-    monkeypatch.setattr(output.stdout, "_width", 300)
+pytestmark = pytest.mark.usefixtures("wide_tables")
 
 def _history(*args: str) -> Any:
     return CliRunner().invoke(build_app("history"), ["history", *args], env={"COLUMNS": "300"})

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import output
 from engine.cli.app import build_app
 from engine.cli.migration_table import EACH_UP_TO
 from engine.runtime.engine import Engine
@@ -31,10 +30,7 @@ def _door(version: int, *, review: bool) -> dict[str, Any]:
             "transitions": transitions}
 
 
-@pytest.fixture(autouse=True)
-def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables as a wide terminal shows them, whichever test made the console first (it reads COLUMNS once)."""
-    monkeypatch.setattr(output.stdout, "_width", 300)
+pytestmark = pytest.mark.usefixtures("wide_tables")
 
 
 def _migrate(database_url: str, *args: str) -> Any:
