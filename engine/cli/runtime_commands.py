@@ -201,11 +201,13 @@ def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
 
     def stopping(signum: int, _frame: object) -> None:
         if not stop.is_set():
+            # set before saying so: a second Ctrl-C, sent once the line shows, may run this handler again
+            # before the first has returned, and must find the worker stopping, or it is taken for the first
+            stop.set()
             in_hand = worker.in_hand
             stderr.print(f"stopping: waiting for {named(in_hand)} to finish, then the worker exits. Press Ctrl-C "
                          "again to abandon it (a worker on this database runs it again)." if in_hand else
                          "stopping: the actions running now finish first, then the worker exits", highlight=False)
-            stop.set()
         elif signum == signal.SIGINT and worker.in_hand:
             abandon(worker, db)
 
