@@ -2,7 +2,10 @@
 `--compare` runs a second version of the flow on the same cases, side by side; `eval-compare` compares two
 saved `--format json` reports. Without `--db` the runs go to a temporary SQLite database. `--executor rules|llm`
 chooses who performs the agents' actions (as on `run` and `worker`); `--base-url` and `--model` set the llm
-executor's endpoint and default model for this run, over STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL."""
+executor's endpoint and default model for this run, over STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL.
+
+`eval` exits 1 when a case failed (eval_verdict.py says when; `--min-accuracy` tolerates mismatches), with a
+summary line of the failures — in both flows with `--compare`."""
 
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.engine_options import ExecutorOption, open_engine
+from engine.cli.eval_verdict import Verdict, judge_report
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
@@ -45,6 +50,10 @@ BaseUrl = Annotated[str | None, typer.Option(
     "--base-url", help="The llm executor's API base, e.g. http://127.0.0.1:11434/v1 (over $STATEWRIGHT_LLM_URL).")]
 Model = Annotated[str | None, typer.Option(
     "--model", help="The llm executor's model for agents that name none (over $STATEWRIGHT_LLM_MODEL).")]
+MinAccuracy = Annotated[float | None, typer.Option(
+    "--min-accuracy", min=0.0, max=1.0,
+    help="Exit 0 while the accuracy (0-1) is at least this, though some cases mismatch (default: exit 1 when any "
+         "case fails). An error no label expected still fails.")]
 
 
 @contextmanager
@@ -116,6 +125,15 @@ def _tables(reports: list[dict[str, Any]]) -> None:
                          f"{', '.join(report['side_effects_failed'])}", highlight=False)
 
 
+def _say_verdicts(reports: list[dict[str, Any]], verdicts: list[Verdict], console: Console) -> None:
+    """The last lines: each flow's verdict (on stderr under `--format json`, whose stdout is the report)."""
+    for report, verdict in zip(reports, verdicts, strict=True):
+        colour = "green" if verdict.passed else "red"
+        console.print(f"[{colour}]{'passed' if verdict.passed else 'failed'}[/] "
+                      f"{escape(report['workflow'])} v{report['version']}: {escape(verdict.summary())}",
+                      highlight=False)
+
+
 def register_eval_commands(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_command(  # noqa: PLR0917 - typer reads the options from the signature
@@ -127,18 +145,27 @@ def register_eval_commands(app: typer.Typer) -> None:
         model: Model = None,
         db: Db = None,
         compare: Compare = None,
+        min_accuracy: MinAccuracy = None,
         output: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
     ) -> None:
         """Run a workflow over labelled cases and print its metrics (and accuracy against the labels and the
-        side effects they expect)."""
+        side effects they expect). Exits 1 when a case failed — it mismatched its labels, or an error its labels
+        did not expect ended its run — or, with --min-accuracy, when the accuracy is below it; with --compare,
+        when either flow fails."""
         choice = choose_handlers(handlers, executor)
         reports = [_run(file, cases, choice, db, (base_url, model)).as_dict()]
         if compare is not None:
             reports.append(_run(compare, cases, choice, db, (base_url, model)).as_dict())
+        verdicts = [judge_report(report, min_accuracy) for report in reports]
+        for report, verdict in zip(reports, verdicts, strict=True):
+            report["verdict"] = verdict.as_dict()
         if output is OutputFormat.json:
             emit_json(reports[0] if compare is None else {"compare": reports})
         else:
             _tables(reports)
+        _say_verdicts(reports, verdicts, stdout if output is OutputFormat.text else stderr)
+        if not all(v.passed for v in verdicts):
+            raise typer.Exit(int(ExitCode.FINDINGS))
 
     @app.command("eval-compare")
     def eval_compare(

@@ -9,19 +9,15 @@ state twice, a version not deployed, the same version twice, a mapping naming st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stdout
+from engine.cli.migration_table import print_migration
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.validation.parsing import find_duplicate_keys, parse_json
-
-if TYPE_CHECKING:
-    from engine.runtime.migration import MigrationReport
-    from engine.runtime.migration_plan import PendingWork
 
 __all__ = ["register_migrate_commands"]
 
@@ -55,35 +51,6 @@ def _refuse_duplicate_states(path: Path, text: str) -> None:
              ExitCode.UNREADABLE)
 
 
-def _so_far(work: PendingWork) -> str:
-    """An approval's approve decisions so far (its detail names the quorum only)."""
-    if work.approvals is None:
-        return ""
-    return f", {work.approvals} approval{'' if work.approvals == 1 else 's'} so far"
-
-
-def _table(report: MigrationReport) -> None:
-    verb = "migrated" if report.applied else "would migrate"
-    table = Table(title=f"{report.workflow_id}: version {report.from_version} → {report.to_version}")
-    for column in ("instance", "tenant", "state", "to", "context", "open work", "outcome"):
-        table.add_column(column, overflow="fold")
-    for plan in report.plans:
-        to = plan.target_state or "—"
-        to += f" ({plan.state_change}, {plan.entry})" if plan.entry else f" ({plan.state_change})"
-        context = "valid" if not plan.context_problems else "; ".join(plan.context_problems)
-        work = "\n".join(f"{p.kind} {p.detail}{_so_far(p)}: {p.outcome}" for p in plan.pending) or "—"
-        outcome = f"[red]refused:[/] {plan.refused}" if plan.refused else f"[green]{verb}[/]"
-        if plan.notes and not plan.refused:
-            outcome += "\n" + "\n".join(plan.notes)
-        table.add_row(plan.instance_id, plan.tenant, plan.state, to, context, work, outcome)
-    stdout.print(table)
-    moving = len(report.plans) - len(report.refused)
-    stdout.print(f"{len(report.plans)} running instance(s) of {report.workflow_id} v{report.from_version}: "
-                 f"{moving} {verb} to v{report.to_version}, {len(report.refused)} refused", highlight=False)
-    for refusal in report.as_dict()["refusals"]:
-        stdout.print(f"  refused {refusal['instances']}: {refusal['reason']}", highlight=False)
-
-
 def migrate_command(
     workflow_id: Annotated[str, typer.Argument(metavar="WORKFLOW", help="The workflow's id.")],
     *,
@@ -115,7 +82,7 @@ def migrate_command(
     if output is OutputFormat.json:
         emit_json(report.as_dict())
     else:
-        _table(report)
+        print_migration(report)
     if report.refused:
         raise typer.Exit(int(ExitCode.FINDINGS))
 

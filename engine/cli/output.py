@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
-__all__ = ["ExitCode", "OutputFormat", "emit_json", "fail", "stderr", "stdout"]
+__all__ = ["ExitCode", "OutputFormat", "counted", "emit_json", "fail", "stderr", "stdout"]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -53,6 +53,12 @@ def _read_indirect(source: str, what: str) -> str:
         fail(f"{what} {source}: the file is not UTF-8 text", ExitCode.UNREADABLE)
     except OSError as exc:
         fail(f"{what} {source}: {exc.strerror or exc}", ExitCode.UNREADABLE)
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 instance', '20,001 instances': a count for a person to read, with thousands separators (as the
+    engine's own messages write sizes and limits) and the noun in the number it takes."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def emit_json(value: Any) -> None:

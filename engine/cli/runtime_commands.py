@@ -28,7 +28,8 @@ from engine.cli.engine_options import (
     open_engine,
     reporting,
 )
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.history_view import error_words, history_command, history_table
+from engine.cli.output import ExitCode, OutputFormat, counted, emit_json, fail, json_argument, stderr, stdout
 from engine.cli.run_interrupts import RunInterrupts, abandon, named
 from engine.cli.waiting_words import interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
@@ -54,25 +55,6 @@ def _instance(view: InstanceView, output: OutputFormat) -> None:
         text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
         table.add_row(key, text)
     stdout.print(table)
-
-
-def _history(entries: list[HistoryEntry], title: str) -> Table:
-    table = Table(title=title)
-    for column in ("seq", "from", "to", "event", "actor", "status", "changed", "guards", "tool calls"):
-        table.add_column(column, overflow="fold")
-    for h in entries:
-        changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
-        guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
-        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
-                      _tool_calls(h))
-    return table
-
-
-def _tool_calls(entry: HistoryEntry) -> str:
-    """The tools the task's attempts called, in order ('!' marks a failed call), and the attempt count."""
-    calls = [f"{s.get('action')}{'!' if 'error' in s else ''}" for a in entry.attempts for s in a["steps"]]
-    tried = [f"({len(entry.attempts)} attempts)"] if len(entry.attempts) > 1 else []
-    return " ".join([", ".join(calls)] * bool(calls) + tried)
 
 
 def run_command(
@@ -135,7 +117,7 @@ def run_command(
 
 def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
                retries: list[tuple[str, int, float]], waiting: str | None) -> None:
-    stdout.print(_history(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
+    stdout.print(history_table(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
     for entry in entries:
         if entry.event == "error" and isinstance(entry.payload, dict):
             stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
@@ -219,11 +201,13 @@ def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
 
     def stopping(signum: int, _frame: object) -> None:
         if not stop.is_set():
+            # set before saying so: a second Ctrl-C, sent once the line shows, may run this handler again
+            # before the first has returned, and must find the worker stopping, or it is taken for the first
+            stop.set()
             in_hand = worker.in_hand
             stderr.print(f"stopping: waiting for {named(in_hand)} to finish, then the worker exits. Press Ctrl-C "
                          "again to abandon it (a worker on this database runs it again)." if in_hand else
                          "stopping: the actions running now finish first, then the worker exits", highlight=False)
-            stop.set()
         elif signum == signal.SIGINT and worker.in_hand:
             abandon(worker, db)
 
@@ -266,28 +250,12 @@ def instances_command(
     for v in found:
         part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"], part_of, *((_error_words(v.error),) if errors else ()))
+                      v.as_dict()["updated_at"], part_of, *((error_words(v.error),) if errors else ()))
     stdout.print(table)
     if not found:
         stdout.print("no instance matches", highlight=False)
     elif len(found) == limit:
         stdout.print(f"the newest {limit} shown; --limit N shows more", highlight=False)
-
-
-def _error_words(error: Any, width: int = 80) -> str:
-    """An instance's error in one short line — its kind and message — so that a list of failed instances says
-    why each failed without a `show` of each (the whole error is in `show` and `--format json`)."""
-    if error is None:
-        return ""
-    cause = error.get("payload") if isinstance(error, dict) and error.get("event") == "error" else None
-    if isinstance(cause, dict) and cause.get("message"):  # an error no transition took: what failed, not that
-        error = cause
-    if isinstance(error, dict) and (error.get("kind") or error.get("message")):
-        text = ": ".join(str(error[key]) for key in ("kind", "message") if error.get(key))
-    else:
-        text = json.dumps(error, ensure_ascii=False)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:
@@ -312,20 +280,6 @@ def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
     """Show one instance."""
     with open_engine(db, existing=True) as engine:
         _instance(engine.get(instance_id), output)
-
-
-def history_command(
-    instance_id: Annotated[str, typer.Argument()], db: Db = None, output: Format = OutputFormat.text, *,
-    after: Annotated[int, typer.Option("--after", min=0, help="Only the transitions after this seq.")] = 0,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many, oldest first.")] = None,
-) -> None:
-    """Print an instance's transition history, oldest first (--after SEQ --limit N for a page of a long one)."""
-    with open_engine(db, existing=True) as engine:
-        entries = engine.history(instance_id, after_seq=after, limit=limit)
-    if output is OutputFormat.json:
-        emit_json([h.as_dict() for h in entries])
-    else:
-        stdout.print(_history(entries, f"history of {instance_id}"))
 
 
 def send_command(
@@ -381,6 +335,11 @@ def _assignment(text: str) -> tuple[str, Any]:
         return path.strip(), value
 
 
+# `Engine.pending_approvals` answers at most this many, the oldest first (the limit of
+# `ApprovalStore.pending_for`), without saying there were more: said here, under the table.
+APPROVALS_AT_MOST = 200
+
+
 def approvals_command(
     *,
     user: Annotated[str | None, typer.Option(help="Requests this user may decide.")] = None,
@@ -402,6 +361,9 @@ def approvals_command(
         table.add_row(a.instance_id, a.workflow_id, a.state, approvers, str(a.quorum),
                       json.dumps(a.request, ensure_ascii=False))
     stdout.print(table)
+    if len(found) >= APPROVALS_AT_MOST:
+        stdout.print(f"the oldest {len(found):,} pending approvals shown, the most the engine lists: there may be "
+                     "more (--user, --role or --tenant narrow the list)", highlight=False)
 
 
 def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,
@@ -463,7 +425,8 @@ def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
     if output is OutputFormat.json:
         emit_json(report.as_dict())
     elif report.matches:
-        stdout.print(f"[green]✓[/] {instance_id}: {report.history_rows} transitions rebuild the stored instance",
+        stdout.print(f"[green]✓[/] {instance_id}: its {counted(report.history_rows, 'transition')} rebuild "
+                     "the stored instance",
                      highlight=False)
     else:
         stdout.print(f"[red]✗[/] {instance_id} does not match its history:", highlight=False)

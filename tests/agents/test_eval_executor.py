@@ -41,10 +41,11 @@ def no_llm_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _eval(tmp_path: Path, *options: str) -> tuple[int, str]:
+    """The exit code and the JSON report (stdout; the verdict's line goes to stderr)."""
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps(CASE) + "\n")
     done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--format", "json", *options])
-    return done.exit_code, done.output
+    return done.exit_code, done.stdout
 
 
 def test_eval_on_the_llm_executor_judges_the_models_run_and_its_side_effects(
@@ -114,7 +115,7 @@ def test_a_case_the_model_endpoint_failed_reports_the_error_kind_and_message(
     monkeypatch.setenv("STATEWRIGHT_LLM_API_KEY", KEY)
     script.replies += replies
     code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
-    assert code == 0, output
+    assert code == 1, output  # the case failed: a pipeline gating the model stops
     (case,) = json.loads(output)["cases"]
     assert (case["passed"], case["status"]) == (False, "failed")
     error = case["error"]
@@ -138,7 +139,7 @@ def test_a_case_whose_model_did_not_answer_in_time_reports_the_timeout(
     monkeypatch.setenv("STATEWRIGHT_LLM_TIMEOUT_S", "0.2")
     script.replies += [Reply({"choices": []}, delay_s=2.0)] * 3  # the client gives up first
     code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
-    assert code == 0, output
+    assert code == 1, output
     (case,) = json.loads(output)["cases"]
     assert case["error"] == {"kind": "timeout", "message": "the model did not answer within 0.2s",
                              "state": "classify"}

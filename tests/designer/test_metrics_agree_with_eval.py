@@ -27,7 +27,7 @@ def _eval(flow: str, db: str) -> dict[str, Any]:
         "eval", str(ROOT / "workflows" / f"{flow}.json"), "--cases", str(ROOT / "evals" / f"{flow}.jsonl"),
         "--db", db, "--format", "json"])
     assert result.exit_code == 0, result.output
-    report: dict[str, Any] = json.loads(result.output)
+    report: dict[str, Any] = json.loads(result.stdout)
     return report
 
 

@@ -100,7 +100,7 @@ def test_the_text_report_prints_the_error_under_the_mismatch(tmp_path: Path, mon
     cases = _cases(tmp_path, "broken", "steady")
     args = ["eval", str(flow), "--cases", str(cases), "--handlers", HANDLERS]
     done = CliRunner().invoke(build_cli(), args, env={"COLUMNS": "400"})
-    assert done.exit_code == 0, done.output
+    assert done.exit_code == 1, done.output  # a case failed
     lines = done.output.splitlines()
     mismatch = lines.index("mismatch broken: state: expected found, got gave_up")
     assert lines[mismatch + 1].startswith("error broken: error in 'look': RuntimeError: the CRM client raised: ")
@@ -109,7 +109,7 @@ def test_the_text_report_prints_the_error_under_the_mismatch(tmp_path: Path, mon
     assert not any(line.startswith("error steady") for line in lines)
 
     done = CliRunner().invoke(build_cli(), [*args, "--format", "json"])
-    cases_run = {c["name"]: c for c in json.loads(done.output)["cases"]}
+    cases_run = {c["name"]: c for c in json.loads(done.stdout)["cases"]}
     assert (cases_run["broken"]["error"]["kind"], cases_run["steady"]["error"]) == ("error", None)
 
 

@@ -48,7 +48,8 @@ def test_dry_run_then_apply_with_a_mapping(database_url: str, tmp_path: Path) ->
 
     code, output = _migrate(app, "--from", "1", "--to", "2", "--db", database_url)
     assert code == 1, output  # 'in_transit' is not in version 2: refused
-    assert "2 running instance(s) of parcel v1: 1 would migrate to v2, 1 refused" in output
+    assert "2 running instances of parcel v1: 1 would migrate to v2, 1 refused" in output
+    assert "  refused 1 instance: the state 'in_transit' is not in version 2" in output
     assert "'in_transit' is not in version 2" in output
 
     mapping = tmp_path / "map.json"

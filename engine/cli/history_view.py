@@ -1,0 +1,110 @@
+"""`statewright history ID`, and the transition table `run` prints too: one row a transition, with the error a
+failed step carries, and — for an instance with thousands of transitions — the newest ones only, saying how many
+were left out (a terminal table of 20,000 rows took two minutes to print, and no one reads it)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from engine.cli.engine_options import Db, Format, open_engine
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.runtime.views import HistoryEntry
+
+__all__ = ["error_words", "history_command", "history_table"]
+
+NEWEST_SHOWN = 100  # the text table's rows when no option chooses them (JSON has them all)
+ERROR_WIDTH = 80  # characters of an error in a table cell; the whole of it is in `--format json`
+
+
+def error_words(error: Any, width: int = ERROR_WIDTH) -> str:
+    """An error in one short line — its kind and message — so that a table says why without a `show` or a
+    `--format json` of each. Of an `error` event no transition took (the instance's error: 'no transition leaves
+    'look' on 'error''), the event's own payload: what failed."""
+    if error is None:
+        return ""
+    cause = error.get("payload") if isinstance(error, dict) and error.get("event") == "error" else None
+    if isinstance(cause, dict) and cause.get("message"):
+        error = cause
+    if isinstance(error, dict) and (error.get("kind") or error.get("message")):
+        text = ": ".join(str(error[key]) for key in ("kind", "message") if error.get(key))
+    else:
+        text = json.dumps(error, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _step_error(entry: HistoryEntry) -> Any:
+    """The error a transition carries: the instance's, when this step set it (the step failed the instance),
+    else the `error` event's payload (a task's action that failed, taken by an `error` transition)."""
+    own = (entry.context_change or {}).get("error") if isinstance(entry.context_change, dict) else None
+    if own is not None:
+        return own
+    return entry.payload if entry.event == "error" else None
+
+
+def tool_calls(entry: HistoryEntry) -> str:
+    """The tools the task's attempts called, in order ('!' marks a failed call), and the attempt count."""
+    calls = [f"{s.get('action')}{'!' if 'error' in s else ''}" for a in entry.attempts for s in a["steps"]]
+    tried = [f"({len(entry.attempts)} attempts)"] if len(entry.attempts) > 1 else []
+    return " ".join([", ".join(calls)] * bool(calls) + tried)
+
+
+def history_table(entries: list[HistoryEntry], title: str, *, errors: bool = False) -> Table:
+    """The transitions as a table; with `errors`, an error column when some row carries one."""
+    said = [error_words(_step_error(h)) for h in entries] if errors else []
+    table = Table(title=title)
+    for column in ("seq", "from", "to", "event", "actor", "status", "changed", "guards", "tool calls",
+                   *(("error",) if any(said) else ())):
+        table.add_column(column, overflow="fold")
+    for index, h in enumerate(entries):
+        changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
+        guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
+        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
+                      tool_calls(h), *((said[index],) if any(said) else ()))
+    return table
+
+
+def _left_out(entries: list[HistoryEntry], total: int, *, hint: bool) -> str | None:
+    """What the table leaves out of the instance's `total` transitions, and how to see it; None for nothing."""
+    if len(entries) >= total:
+        return None
+    if not entries:
+        return f"no transition in that range; the instance has {total:,}"
+    first, last = entries[0].seq, entries[-1].seq
+    said = (f"the newest {len(entries):,} of {total:,} transitions shown, {first - 1:,} older left out"
+            if last >= total else f"transitions {first:,} to {last:,} of {total:,} shown")
+    if hint:
+        said += " (--last N shows more, --after SEQ --limit N a page, --format json all)"
+    return said
+
+
+def history_command(
+    instance_id: Annotated[str, typer.Argument()], db: Db = None, output: Format = OutputFormat.text, *,
+    after: Annotated[int, typer.Option("--after", min=0, help="Only the transitions after this seq.")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many, oldest first.")] = None,
+    last: Annotated[int | None, typer.Option(
+        "--last", min=1, help=f"The newest N (the text table's default is the newest {NEWEST_SHOWN}).")] = None,
+) -> None:
+    """Print an instance's transition history, oldest first, with the error of each step that carries one
+    (--last N for the newest N; --after SEQ --limit N for a page of a long one). The text table shows the
+    newest 100 unless told otherwise, and says how many it left out; --format json prints them all."""
+    if last is not None and (after or limit is not None):
+        fail("give --last N, or --after SEQ and --limit N, not both", ExitCode.UNREADABLE)
+    paged = bool(after) or limit is not None
+    newest = last if last is not None or paged or output is OutputFormat.json else NEWEST_SHOWN
+    with open_engine(db, existing=True) as engine:
+        total = engine.get(instance_id).version  # its latest seq: seqs run 1, 2, … without a gap
+        if newest is not None:
+            after = max(total - newest, 0)
+        entries = engine.history(instance_id, after_seq=after, limit=limit)
+    if output is OutputFormat.json:
+        emit_json([h.as_dict() for h in entries])
+        return
+    stdout.print(history_table(entries, f"history of {instance_id}", errors=True))
+    note = _left_out(entries, max(total, entries[-1].seq if entries else 0), hint=last is None and not paged)
+    if note is not None:
+        stdout.print(note, highlight=False)

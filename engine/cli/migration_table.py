@@ -1,0 +1,90 @@
+"""How `statewright migrate` shows its plan in text: one row an instance while they are few; grouped by what the
+migration does to them when they are many — a table of 20,000 rows took minutes to print and could not be read,
+where a dozen groups with their counts say the same, `--format json` keeping every instance's plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+
+from engine.cli.output import counted, stdout
+
+if TYPE_CHECKING:
+    from engine.runtime.migration import MigrationReport
+    from engine.runtime.migration_plan import InstancePlan, PendingWork
+
+__all__ = ["EACH_UP_TO", "print_migration"]
+
+EACH_UP_TO = 100  # up to this many instances, one row each; more are grouped
+
+_Group = tuple[str, str, bool, tuple[str, ...], str | None, tuple[str, ...]]
+
+
+def _so_far(work: PendingWork) -> str:
+    """An approval's approve decisions so far (its detail names the quorum only)."""
+    if work.approvals is None:
+        return ""
+    return f", {work.approvals} approval{'' if work.approvals == 1 else 's'} so far"
+
+
+def _to(plan: InstancePlan) -> str:
+    to = plan.target_state or "—"
+    return to + (f" ({plan.state_change}, {plan.entry})" if plan.entry else f" ({plan.state_change})")
+
+
+def _outcome(refused: str | None, notes: Iterable[str], verb: str) -> str:
+    outcome = f"[red]refused:[/] {refused}" if refused else f"[green]{verb}[/]"
+    return outcome + "".join(f"\n{note}" for note in notes) if not refused else outcome
+
+
+def _table(title: str, columns: tuple[str, ...]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold", justify="right" if column == "instances" else "left")
+    return table
+
+
+def _each(report: MigrationReport, title: str, verb: str) -> Table:
+    table = _table(title, ("instance", "tenant", "state", "to", "context", "open work", "outcome"))
+    for plan in report.plans:
+        context = "valid" if not plan.context_problems else "; ".join(plan.context_problems)
+        work = "\n".join(f"{p.kind} {p.detail}{_so_far(p)}: {p.outcome}" for p in plan.pending) or "—"
+        table.add_row(plan.instance_id, plan.tenant, plan.state, _to(plan), context, work,
+                      _outcome(plan.refused, plan.notes, verb))
+    return table
+
+
+def _group_of(plan: InstancePlan) -> _Group:
+    """What the migration does to an instance, without what is its own (ids, due times, decisions so far)."""
+    work = tuple(sorted({f"{p.kind}: {p.outcome}" for p in plan.pending}))
+    return plan.state, _to(plan), not plan.context_problems, work, plan.refused, plan.notes
+
+
+def _grouped(report: MigrationReport, title: str, verb: str) -> Table:
+    groups: dict[_Group, list[InstancePlan]] = {}
+    for plan in report.plans:
+        groups.setdefault(_group_of(plan), []).append(plan)
+    table = _table(title, ("state", "to", "context", "open work", "outcome", "instances", "for example"))
+    for (state, to, valid, work, refused, notes), plans in sorted(groups.items(), key=lambda g: -len(g[1])):
+        context = "valid" if valid else f"invalid, e.g. {plans[0].context_problems[0]}"
+        table.add_row(state, to, context, "\n".join(work) or "—", _outcome(refused, notes, verb),
+                      f"{len(plans):,}", plans[0].instance_id)
+    return table
+
+
+def print_migration(report: MigrationReport) -> None:
+    """The plan's table, the counts, and each reason for refusing, with how many it refused."""
+    verb = "migrated" if report.applied else "would migrate"
+    title = f"{report.workflow_id}: version {report.from_version} → {report.to_version}"
+    many = len(report.plans) > EACH_UP_TO
+    stdout.print(_grouped(report, title, verb) if many else _each(report, title, verb))
+    if many:
+        stdout.print(f"grouped by what the migration does: {len(report.plans):,} instances are too many to list one "
+                     "a row (--format json lists each)", highlight=False)
+    moving = len(report.plans) - len(report.refused)
+    stdout.print(f"{counted(len(report.plans), 'running instance')} of {report.workflow_id} v{report.from_version}: "
+                 f"{moving:,} {verb} to v{report.to_version}, {len(report.refused):,} refused", highlight=False)
+    for refusal in report.as_dict()["refusals"]:
+        stdout.print(f"  refused {counted(refusal['instances'], 'instance')}: {refusal['reason']}", highlight=False)
