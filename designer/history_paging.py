@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from litestar.exceptions import ValidationException
-
 from engine.runtime.engine import Engine
 from engine.runtime.views import HistoryEntry
 
@@ -33,13 +31,11 @@ def _newest_first(engine: Engine, instance_id: str, total: int, *, limit: int, o
 
 def history_page(engine: Engine, instance_id: str, total: int, *, order: Order, limit: int, offset: int,
                  before: int | None) -> list[HistoryEntry]:
-    """A page of the history of `instance_id` (which made `total` transitions). Oldest first (`asc`): those
-    after seq `offset`. Newest first (`desc`): `offset` skipped from the latest, or from seq `before` (exclusive)
-    — a cursor that stays put while the instance moves on. `before` with `asc` is a 400 problem naming it."""
+    """A page of the history of `instance_id` (which made `total` transitions), only transitions before seq
+    `before` when given. Oldest first (`asc`): those after seq `offset`. Newest first (`desc`): `offset` skipped
+    from the latest, or from `before` — a cursor that stays put while the instance moves on."""
     if order == "asc":
         if before is not None:
-            raise ValidationException("Validation failed", extra=[{
-                "message": "before= pages newest first: give order=desc with it (oldest first, offset= is the seq "
-                "after which to read)", "key": "before", "source": "query"}])
-        return engine.history(instance_id, after_seq=offset, limit=limit)
+            limit = min(limit, max(0, before - 1 - offset))
+        return engine.history(instance_id, after_seq=offset, limit=limit) if limit else []
     return _newest_first(engine, instance_id, total, limit=limit, offset=offset, before=before)

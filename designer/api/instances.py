@@ -114,8 +114,8 @@ class InstanceController(Controller):
             description="`asc` (oldest first: `offset` is the seq after which to read) or `desc` (newest first: "
             "`offset` transitions skipped from the latest, or from `before`).")] = "asc",
         before: Annotated[int | None, QueryParameter(
-            ge=1, le=2_147_483_647, description="With order=desc: only the transitions before this seq — the "
-            "oldest one a client has, to read the page before it however many came since.")] = None,
+            ge=1, le=2_147_483_647, description="Only the transitions before this seq: with order=desc, the oldest "
+            "one a client has, to read the page before it however many came since.")] = None,
     ) -> Page[HistoryEntryRead]:
         view = instances.own(instance_id)  # its version counts its transitions (history's seqs run 1, 2, …)
         chosen = history_page(instances.engine, instance_id, view.version, order=order, limit=page.limit,

@@ -5,7 +5,7 @@ loopback:
   instead of reading every transition: its path covers the latest 500 and says so, its cost and the moves its
   diagram marks still cover them all;
 - its history is paged newest first (`order=desc`, `offset` from the latest or `before` a seq) as well as
-  oldest first, with a 400 problem for a `before` that has no direction to go.
+  oldest first (where `before` bounds a page too), with a 400 problem for an order or a seq that is none.
 
 The long history is copied in bulk (`bench.bulk_rows`), not made one transition at a time.
 """
@@ -101,10 +101,14 @@ def test_history_pages_newest_first(viewer: httpx.Client, long_instance: str) ->
     assert _seqs(viewer, long_instance, limit=2)[0] == [1, 2]
 
 
+def test_history_pages_before_a_seq_oldest_first_too(viewer: httpx.Client, long_instance: str) -> None:
+    assert _seqs(viewer, long_instance, before=10, offset=5, limit=50)[0] == [6, 7, 8, 9]
+    assert _seqs(viewer, long_instance, order="asc", before=3, limit=50)[0] == [1, 2]
+    assert _seqs(viewer, long_instance, before=5, offset=5)[0] == []
+
+
 def test_history_paging_refuses_what_it_cannot_do(viewer: httpx.Client, long_instance: str) -> None:
     path = f"/api/instances/{long_instance}/history"
-    body = assert_problem(viewer.get(path, params={"before": 10}), 400, "bad-request")
-    assert body["errors"][0]["key"] == "before"
-    assert "order=desc" in body["errors"][0]["message"]
     assert_problem(viewer.get(path, params={"order": "newest"}), 400, "bad-request")
-    assert_problem(viewer.get(path, params={"order": "desc", "before": 0}), 400, "bad-request")
+    body = assert_problem(viewer.get(path, params={"order": "desc", "before": 0}), 400, "bad-request")
+    assert body["errors"][0]["key"] == "before"

@@ -8660,7 +8660,7 @@ export interface operations {
                 offset?: number;
                 /** @description `asc` (oldest first: `offset` is the seq after which to read) or `desc` (newest first: `offset` transitions skipped from the latest, or from `before`). */
                 order?: "asc" | "desc";
-                /** @description With order=desc: only the transitions before this seq — the oldest one a client has, to read the page before it however many came since. */
+                /** @description Only the transitions before this seq: with order=desc, the oldest one a client has, to read the page before it however many came since. */
                 before?: number | null;
             };
             header?: never;
