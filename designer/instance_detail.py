@@ -1,13 +1,17 @@
-"""Assembling one instance's detail: the engine's view, its history, approvals and armed timers."""
+"""Assembling one instance's detail: the engine's view, a summary of its history, approvals and armed timers.
+
+The history is summarised by the database (`summarise_trail`): however many transitions an instance made, the
+detail reads its first one, the latest `PATH_WINDOW` and an aggregate, never every row."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from designer.schemas.approvals import ApprovalSummary
-from designer.schemas.instance_detail import InstanceDetail, TimerRead
+from designer.schemas.instance_detail import InstanceDetail, MoveRead, TimerRead
 from designer.schemas.instances import InstanceSummary
 from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list_approvals
+from engine.read_models.instance_trail import summarise_trail
 from engine.read_models.waits import waits_of
 from engine.runtime.clock import to_datetime
 from engine.runtime.engine import Engine
@@ -18,11 +22,7 @@ __all__ = ["instance_detail_of"]
 
 
 def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) -> InstanceDetail:
-    history = engine.trail(view.id)  # every transition in brief: a long history's payloads are not read
-    path: list[str] = []
-    for entry in history:
-        if not path or entry.to_state != path[-1]:
-            path.append(entry.to_state)
+    trail = summarise_trail(database, view.id, view.version)  # its version counts its transitions
     waits = waits_of(engine, view)
     approvals: list[ApprovalRecordView] = []
     if waits.approval_pending:  # the cheap check first: most instances wait for no one
@@ -33,11 +33,14 @@ def instance_detail_of(engine: Engine, database: sa.Engine, view: InstanceView) 
         context=view.context,
         result=view.result,
         error=view.error,
-        started_by=history[0].actor if history else None,
-        path=path,
+        started_by=trail.started_by,
+        path=trail.path,
+        path_truncated=trail.path_truncated,
+        history_total=view.version,
+        moves=[MoveRead(from_state=m.from_state, to_state=m.to_state, event=m.event) for m in trail.moves],
         pending_approvals=[ApprovalSummary.of(a) for a in approvals],
         timers=[TimerRead(fire=fire, due_at=to_datetime(due_at)) for fire, due_at in waits.armed_timers],
-        cost=sum(entry.cost or 0.0 for entry in history),
+        cost=trail.cost,
         accepted_events=waits.accepted_events,
         redrivable=redrivable(engine.runtime, view),
     )

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from designer.history_paging import Order, history_page
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
 from designer.schemas.moments import moment_parameter, parse_moment
@@ -101,12 +102,24 @@ class InstanceController(Controller):
     def get_instance(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
         return instances.detail(instances.own(instance_id))
 
-    @get("/{instance_id:str}/history", summary="The transitions, oldest first", sync_to_thread=True)
+    @get("/{instance_id:str}/history", summary="The transitions, oldest first (newest first with order=desc)",
+         sync_to_thread=True)
     def history(
-        self, instance_id: InstanceId, instances: NamedDependency[TenantInstances], page: NamedDependency[PageParams]
+        self,
+        *,
+        instance_id: InstanceId,
+        instances: NamedDependency[TenantInstances],
+        page: NamedDependency[PageParams],
+        order: Annotated[Order, QueryParameter(
+            description="`asc` (oldest first: `offset` is the seq after which to read) or `desc` (newest first: "
+            "`offset` transitions skipped from the latest, or from `before`).")] = "asc",
+        before: Annotated[int | None, QueryParameter(
+            ge=1, le=2_147_483_647, description="Only the transitions before this seq: with order=desc, the oldest "
+            "one a client has, to read the page before it however many came since.")] = None,
     ) -> Page[HistoryEntryRead]:
         view = instances.own(instance_id)  # its version counts its transitions (history's seqs run 1, 2, …)
-        chosen = instances.engine.history(instance_id, after_seq=page.offset, limit=page.limit)
+        chosen = history_page(instances.engine, instance_id, view.version, order=order, limit=page.limit,
+                              offset=page.offset, before=before)
         return page.page([HistoryEntryRead.of(e) for e in chosen], view.version)
 
     @post(

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from designer.schemas.approvals import ApprovalSummary
 from designer.schemas.instances import InstanceSummary
 
-__all__ = ["InstanceDetail", "TimerRead"]
+__all__ = ["InstanceDetail", "MoveRead", "TimerRead"]
 
 
 class TimerRead(BaseModel):
@@ -18,12 +18,27 @@ class TimerRead(BaseModel):
     due_at: datetime
 
 
+class MoveRead(BaseModel):
+    from_state: str | None = Field(description="null for the start.")
+    to_state: str
+    event: str
+
+
 class InstanceDetail(InstanceSummary):
     context: dict[str, Any]
     result: Any
     error: Any
     started_by: str | None
-    path: list[str] = Field(description="The states entered, in order (a state entered again appears again).")
+    path: list[str] = Field(
+        description="The states entered, in order (a state entered again appears again) — over the latest 500 "
+        "transitions when it made more (`path_truncated`); the earlier ones are in …/history."
+    )
+    path_truncated: bool = Field(description="Whether transitions before those `path` covers are left out of it.")
+    history_total: int = Field(description="How many transitions it made in all (its history's length).")
+    moves: list[MoveRead] = Field(
+        description="Each distinct move of its whole history (from, to, event), once however often it was made: "
+        "what its diagram marks as taken."
+    )
     pending_approvals: list[ApprovalSummary]
     timers: list[TimerRead]
     cost: float

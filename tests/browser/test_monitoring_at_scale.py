@@ -7,7 +7,8 @@ history is longer than a page.
 - Instances: the total and the rows shown in grouped figures, a pager that goes to the oldest page or to a
   page by number, and a new page that starts at its top.
 - Instance: the latest 500 transitions first, saying how many there are in all, and the older ones on request —
-  the approval inbox's "see the full history in the instance monitor" leads there.
+  the approval inbox's "see the full history in the instance monitor" leads there; its path is that of the
+  latest 500, marked as leaving earlier states out.
 
 The instances are started by an engine of the test's own on the database of a server of its own (not the
 shared one: ten thousand instances would change what the other tests' lists show).
@@ -248,6 +249,10 @@ def test_a_long_history_shows_the_latest_first_and_the_older_on_request(
     expect(rows.first).to_have_attribute("data-testid", f"timeline-row-{TRANSITIONS}")  # the latest, on top
     expect(rows.first).to_be_in_viewport()
     expect(rows.last).to_have_attribute("data-testid", f"timeline-row-{TRANSITIONS - 499}")
+    # the path covers the latest 500 transitions (the detail reads no more) and says earlier states came first
+    expect(page.get_by_test_id("instance-path")).to_have_text("… → review")
+    expect(page.get_by_test_id("instance-path-earlier")).to_have_attribute(
+        "title", "Earlier states are in the older transitions of the Timeline")
     screenshot(page, "instance-long-history-latest")
 
     older = page.get_by_test_id("timeline-older")

@@ -19,6 +19,11 @@ export const listInstances = (filter: InstanceFilter) => getJson<Page<InstanceSu
 export const getInstance = (id: string) => getJson<InstanceDetail>(`/api/instances/${enc(id)}`);
 export const instanceHistory = (id: string, limit = 500, offset = 0) =>
   getJson<Page<HistoryEntry>>(`/api/instances/${enc(id)}/history`, { limit, offset });
+/** The `limit` transitions before seq `before` (the latest when absent): read newest first, given oldest first. */
+export async function historyBefore(id: string, limit = 500, before?: number): Promise<Page<HistoryEntry>> {
+  const page = await getJson<Page<HistoryEntry>>(`/api/instances/${enc(id)}/history`, { order: "desc", limit, before });
+  return { ...page, items: [...page.items].reverse() };
+}
 export const startInstance = (workflowId: string, context: Record<string, unknown>, version?: number) =>
   sendJson<InstanceDetail>("POST", "/api/instances", { workflow_id: workflowId, context, ...(version ? { version } : {}) });
 export const sendEvent = (id: string, event: string, payload: Record<string, unknown>) =>

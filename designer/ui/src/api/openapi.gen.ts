@@ -732,7 +732,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The transitions, oldest first */
+        /** The transitions, oldest first (newest first with order=desc) */
         get: operations["ApiInstancesInstanceIdHistoryHistory"];
         put?: never;
         post?: never;
@@ -1984,15 +1984,30 @@ export interface components {
             created_at: string;
             /** Error */
             error: unknown;
+            /**
+             * History Total
+             * @description How many transitions it made in all (its history's length).
+             */
+            history_total: number;
             /** Id */
             id: string;
+            /**
+             * Moves
+             * @description Each distinct move of its whole history (from, to, event), once however often it was made: what its diagram marks as taken.
+             */
+            moves: components["schemas"]["MoveRead"][];
             /** Parent Id */
             parent_id: string | null;
             /**
              * Path
-             * @description The states entered, in order (a state entered again appears again).
+             * @description The states entered, in order (a state entered again appears again) — over the latest 500 transitions when it made more (`path_truncated`); the earlier ones are in …/history.
              */
             path: string[];
+            /**
+             * Path Truncated
+             * @description Whether transitions before those `path` covers are left out of it.
+             */
+            path_truncated: boolean;
             /** Pending Approvals */
             pending_approvals: components["schemas"]["ApprovalSummary"][];
             /**
@@ -2352,6 +2367,18 @@ export interface components {
              * @default *
              */
             provider: string;
+        };
+        /** MoveRead */
+        MoveRead: {
+            /** Event */
+            event: string;
+            /**
+             * From State
+             * @description null for the start.
+             */
+            from_state: string | null;
+            /** To State */
+            to_state: string;
         };
         /** Page[ApprovalSummary] */
         Page_ApprovalSummary_: {
@@ -8631,6 +8658,10 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip. */
                 offset?: number;
+                /** @description `asc` (oldest first: `offset` is the seq after which to read) or `desc` (newest first: `offset` transitions skipped from the latest, or from `before`). */
+                order?: "asc" | "desc";
+                /** @description Only the transitions before this seq: with order=desc, the oldest one a client has, to read the page before it however many came since. */
+                before?: number | null;
             };
             header?: never;
             path: {

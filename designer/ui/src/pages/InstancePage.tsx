@@ -6,7 +6,6 @@ import { definitionDiagram } from "../api/checks";
 import { getVersion } from "../api/definitions";
 import { cancelInstance, getInstance, sendEvent } from "../api/instances";
 import { useLiveChanges } from "../api/live";
-import type { HistoryEntry } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
@@ -52,8 +51,9 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
 
   const marks = useMemo(() => {
     if (!definition || !data) return undefined;
-    return pathMarks(definition, stepsTaken(history.entries, history.older, data.path), finished ? null : data.state);
-  }, [definition, data, history.entries, history.older, finished]);
+    // The transitions loaded, and every move of the whole history (once each) for those not loaded yet.
+    return pathMarks(definition, [...history.entries, ...data.moves], finished ? null : data.state);
+  }, [definition, data, history.entries, finished]);
 
   // The history loaded ends with the latest step, where a map's progress is.
   const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", history.entries) : null;
@@ -148,7 +148,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
               <dd>{formatCost(data.cost)}</dd>
               <dt>Path</dt>
               <dd>
-                <PathSummary path={data.path} />
+                <PathSummary path={data.path} truncated={data.path_truncated} />
               </dd>
             </dl>
           </section>
@@ -170,18 +170,6 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
       <TimelineSection history={history} />
     </div>
   );
-}
-
-function pathSteps(path: string[]) {
-  return path.slice(1).map((to, i) => ({ from_state: path[i]!, to_state: to, event: null }));
-}
-
-/** The steps to mark on the diagram: the transitions loaded and, when older ones are not, the moves between the
- * states entered before them (from the path: its ends only, so not already marked by a loaded step). */
-function stepsTaken(loaded: HistoryEntry[], older: number, path: string[]) {
-  if (older === 0 && loaded.length) return loaded;
-  const known = new Set(loaded.map((s) => `${s.from_state ?? ""}→${s.to_state}`));
-  return [...loaded, ...pathSteps(path).filter((s) => !known.has(`${s.from_state}→${s.to_state}`))];
 }
 
 type Order = "newest" | "oldest";

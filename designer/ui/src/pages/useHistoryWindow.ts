@@ -1,10 +1,11 @@
 // The transitions an instance page shows, however long its history: the latest page first, older pages when
 // asked for, and the new ones as the instance moves on. History rows never change once written, so what was
 // loaded is kept; only when more arrived at once than a page holds does it start again from the latest.
-// (GET /api/instances/{id}/history: `offset` is the seq after which to read — seqs run 1, 2, … without a gap —
-// and `total` is how many transitions the instance made; docs/api.md § Instances.)
+// (GET /api/instances/{id}/history: oldest first, `offset` is the seq after which to read — seqs run 1, 2, …
+// without a gap; newest first, `order=desc` and `before` a seq; `total` is how many transitions the instance
+// made; docs/api.md § Instances.)
 import { useCallback, useEffect, useRef, useState } from "react";
-import { instanceHistory } from "../api/instances";
+import { historyBefore, instanceHistory } from "../api/instances";
 import type { HistoryEntry } from "../api/types";
 
 /** Transitions read at a time: the API's largest page. */
@@ -44,11 +45,13 @@ export function useHistoryWindow(instanceId: string, changed: unknown): HistoryW
     let cancelled = false;
     const known = current.current;
     const after = known?.entries.at(-1)?.seq ?? 0;
-    // The transitions after the last one shown; when more came than a page holds, the latest page instead.
+    // The transitions after the last one shown; at first, or when more came than a page holds, the latest page.
     const read = async (): Promise<{ items: HistoryEntry[]; total: number; again: boolean }> => {
-      const newer = await instanceHistory(instanceId, HISTORY_PAGE, after);
-      if (newer.total - after <= HISTORY_PAGE) return { items: newer.items, total: newer.total, again: !known };
-      const latest = await instanceHistory(instanceId, HISTORY_PAGE, newer.total - HISTORY_PAGE);
+      if (known) {
+        const newer = await instanceHistory(instanceId, HISTORY_PAGE, after);
+        if (newer.total - after <= HISTORY_PAGE) return { items: newer.items, total: newer.total, again: false };
+      }
+      const latest = await historyBefore(instanceId, HISTORY_PAGE);
       return { items: latest.items, total: latest.total, again: true };
     };
     read()
@@ -74,10 +77,9 @@ export function useHistoryWindow(instanceId: string, changed: unknown): HistoryW
     const known = current.current;
     const first = known?.entries[0]?.seq;
     if (!known || first === undefined || first <= 1) return;
-    const from = Math.max(0, first - 1 - HISTORY_PAGE);
     const mine = generation.current;
     setLoadingOlder(true);
-    instanceHistory(instanceId, first - 1 - from, from)
+    historyBefore(instanceId, HISTORY_PAGE, first)
       .then((page) => {
         if (mine !== generation.current) return;
         setLoaded((was) =>
