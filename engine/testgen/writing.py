@@ -50,8 +50,10 @@ class FlowRun:
         self.engine.run_until_idle()
 
     def approve(self, roles: list[str], users: list[str], quorum: int) -> None:
+        # each approval from someone else: a person who approves again changes nothing, so the named users
+        # first, then holders of the roles
         for n in range(quorum):
-            actor = users[n % len(users)] if users else f"approver{n + 1}"
+            actor = users[n] if n < len(users) else f"approver{n + 1}"
             self.engine.approve(self.id, actor=actor, roles=roles)
 
     def reject(self, roles: list[str], users: list[str]) -> None:

@@ -1,0 +1,52 @@
+"""testgen on flows at the corners of the format: an approval whose quorum is larger than its list of users (the
+roles supply the rest), a flow longer than sixty steps, a context schema that requires nested objects, and an
+event wait that loops on itself. Each was found by running `statewright testgen --check` on such a flow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from engine.testgen.coverage import choose_plans
+from engine.testgen.generation import generate_tests
+from engine.validation.loader import require_workflow
+
+QUORUM: dict[str, Any] = {
+    "id": "two_signatures", "title": "Two signatures", "initial": "sign",
+    "states": {"sign": {"type": "approval", "approvers": {"roles": ["vp", "cfo"], "users": ["ann@example.com"]},
+                        "quorum": 2, "timeout": "PT48H"},
+               "signed": {"type": "final"},
+               "refused": {"type": "final", "outcome": "failure"},
+               "expired": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "sign", "trigger": "approve", "dest": "signed"},
+                    {"source": "sign", "trigger": "reject", "dest": "refused"},
+                    {"source": "sign", "trigger": "timeout", "dest": "expired"}],
+}
+
+
+def test_a_quorum_larger_than_the_named_users_is_met_by_role_holders(tmp_path: Path) -> None:
+    path = tmp_path / "two_signatures.json"
+    path.write_text(json.dumps(QUORUM), encoding="utf-8")
+    _, coverage = generate_tests(require_workflow(path), path, tmp_path / "test_two.py")  # kept if they pass
+    assert [u.goal for u in coverage.uncovered] == []
+    assert coverage.transitions_covered == 3
+
+
+def _chain(length: int) -> dict[str, Any]:
+    """`length` tasks in a row, each able to fail into one shared final state."""
+    states: dict[str, Any] = {f"s{n}": {"type": "task", "action": f"step_{n}"} for n in range(length)}
+    states |= {"ok": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}}
+    transitions = [{"source": f"s{n}", "trigger": "done", "dest": f"s{n + 1}" if n + 1 < length else "ok"}
+                   for n in range(length)]
+    transitions.append({"source": [f"s{n}" for n in range(length)], "trigger": "error", "dest": "failed"})
+    return {"id": "long_chain", "title": "Long chain", "initial": "s0", "states": states, "transitions": transitions}
+
+
+def test_every_transition_of_a_flow_longer_than_sixty_steps_is_covered(tmp_path: Path) -> None:
+    path = tmp_path / "long_chain.json"
+    path.write_text(json.dumps(_chain(65)), encoding="utf-8")
+    plans, coverage = choose_plans(require_workflow(path), "transitions")
+    assert coverage.uncovered == []
+    assert coverage.transitions_covered == 130
+    assert max(len(plan.steps) for plan in plans) == 65  # s0 → s1 … s64 → ok
