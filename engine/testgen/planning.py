@@ -280,6 +280,8 @@ class Planner:
         output = getattr(state, "output", None)
         if how == "output" and output and not isinstance(state, MapState):
             data.owners[output] = len(walk.steps)
+        elif how == "output" and isinstance(state, TaskState | SubflowState):
+            step.output = copy.deepcopy(data.event)  # stored nowhere, but the event this transition's guard reads
         if how == "error":
             step.error_kind = str(data.event.get("kind", "error"))
         if how in ("send", "publish"):

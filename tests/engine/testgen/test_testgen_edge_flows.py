@@ -50,3 +50,51 @@ def test_every_transition_of_a_flow_longer_than_sixty_steps_is_covered(tmp_path:
     assert coverage.uncovered == []
     assert coverage.transitions_covered == 130
     assert max(len(plan.steps) for plan in plans) == 65  # s0 → s1 … s64 → ok
+
+
+NESTED_REQUIRED: dict[str, Any] = {
+    "id": "nested_required", "title": "Nested required", "initial": "lookup",
+    "context": {"type": "object", "required": ["order"], "properties": {"order": {
+        "type": "object", "required": ["id", "customer"], "properties": {
+            "id": {"type": "string"}, "lines": {"type": "array"},
+            "customer": {"type": "object", "required": ["tier"],
+                         "properties": {"tier": {"enum": ["gold", "silver"]}}}}}}},
+    "states": {"lookup": {"type": "task", "action": "lookup", "input": {"id": "order.id"}, "output": "found"},
+               "ok": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+    "transitions": [{"source": "lookup", "trigger": "done", "dest": "ok"},
+                    {"source": "lookup", "trigger": "error", "dest": "failed"}],
+}
+
+
+def test_a_flow_without_examples_starts_from_a_context_its_schema_requires(tmp_path: Path) -> None:
+    path = tmp_path / "nested_required.json"
+    path.write_text(json.dumps(NESTED_REQUIRED), encoding="utf-8")
+    plans, coverage = generate_tests(require_workflow(path), path, tmp_path / "test_nested.py")  # kept if they pass
+    assert coverage.uncovered == []
+    assert plans[0].context == {"order": {"id": "text", "customer": {"tier": "gold"}}}
+
+
+LOOPS: dict[str, Any] = {
+    "id": "loops", "title": "Loops", "initial": "poll",
+    "states": {"poll": {"type": "task", "action": "poll_status"},
+               "listen": {"type": "wait", "event": {"type": "ping"}, "timeout": "PT10M"},
+               "ok": {"type": "final"}, "gone": {"type": "final", "outcome": "failure"}},
+    "transitions": [
+        {"source": "poll", "trigger": "done", "dest": "poll", "guard": "has(event.pending) && event.pending",
+         "priority": 1},
+        {"source": "poll", "trigger": "done", "dest": "listen"},
+        {"source": "poll", "trigger": "error", "dest": "gone"},
+        {"source": "listen", "trigger": "done", "dest": "listen", "guard": "event.again == true", "priority": 1},
+        {"source": "listen", "trigger": "done", "dest": "ok"},
+        {"source": "listen", "trigger": "timeout", "dest": "gone"}],
+}
+
+
+def test_a_task_and_a_wait_that_loop_on_themselves_are_covered(tmp_path: Path) -> None:
+    path = tmp_path / "loops.json"
+    path.write_text(json.dumps(LOOPS), encoding="utf-8")
+    _, coverage = generate_tests(require_workflow(path), path, tmp_path / "test_loops.py")  # kept if they pass
+    assert coverage.uncovered == []
+    written = (tmp_path / "test_loops.py").read_text(encoding="utf-8")
+    assert "{'poll': [{'pending': True}" in written  # the task without an output answers what its guard reads
+    assert "['poll', 'poll', 'listen', 'listen', 'ok']" in written or "'listen', 'listen'" in written
