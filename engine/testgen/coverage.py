@@ -9,6 +9,7 @@ from typing import Any, Literal
 from engine.definition import ANY_SOURCE, MapState, ParallelState, Workflow
 from engine.paths.routes import simple_routes
 from engine.testgen.planning import Goal, Plan, Planner
+from engine.testgen.values import value_for_schema
 
 __all__ = ["PATH_LIMIT", "Coverage", "CoverageMode", "Uncovered", "choose_plans", "drop_plans"]
 
@@ -85,7 +86,8 @@ def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",
                  base_context: dict[str, Any] | None = None) -> tuple[list[Plan], Coverage]:
     """Paths that cover the goals of `mode`, and the coverage they reach."""
     if base_context is None:
-        base_context = copy.deepcopy(workflow.examples[0].context) if workflow.examples else {}
+        base_context = copy.deepcopy(workflow.examples[0].context) if workflow.examples else \
+            value_for_schema({"type": "object", **workflow.context})
     planner = Planner(workflow, base_context)
     units = _units(workflow, planner)
     guarded = [g for g in units if workflow.transitions[g.index].guard]

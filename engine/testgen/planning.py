@@ -14,7 +14,7 @@ import heapq
 import itertools
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -42,7 +42,7 @@ from engine.testgen.values import ABSENT, get_path, set_path
 __all__ = ["EXPANSION_LIMIT", "Goal", "Plan", "Planner", "Step"]
 
 EXPANSION_LIMIT = 3000
-MAX_STEPS = 60
+MAX_STEPS = 60  # at least; a longer flow gets room for a path to its goal and on to a final: Planner.max_steps
 _BUILT_IN = frozenset({"done", "error", "approve", "reject", "timeout"})
 _EXTERNAL = frozenset({"approve", "reject", "send", "publish", "timeout", "wait"})
 
@@ -113,6 +113,8 @@ class Planner:
         finals = [sid for sid, s in workflow.states.items() if isinstance(s, FinalState)]
         self.to_final = nx.multi_source_dijkstra_path_length(self.graph.reverse(), finals) if finals else {}
         self.failures: dict[Goal, str] = {}
+        # the shortest route to a goal and on from it to a final state enters each state at most twice
+        self.max_steps = max(MAX_STEPS, 2 * len(names))
         # the top-level keys the flow writes (an output or assignment `a.b` writes into `a`)
         self.produced = {path_parts(key)[0] for key in _outputs(workflow) | {k for t in workflow.transitions
                                                                               for k in t.assign}}
@@ -165,7 +167,7 @@ class Planner:
                 continue
             key = json.dumps([walk.state, walk.hit, walk.at_rest, walk.data.world, sorted(map(str, walk.data.fixed)),
                               [(s.source, s.index) for s in walk.steps]], sort_keys=True, default=str)
-            if key in seen or len(walk.steps) >= MAX_STEPS:
+            if key in seen or len(walk.steps) >= self.max_steps:
                 continue
             seen.add(key)
             expansions += 1
@@ -224,7 +226,7 @@ class Planner:
     def _choose(self, walk: _Walk, group: list[int], how: str, goal: Goal, trigger: str = "") -> list[_Walk]:
         """One move per transition of `group` (same source and trigger, priority order) that data can select."""
         moves = []
-        base = copy.deepcopy(walk)
+        base = _branch(walk)
         state = self.workflow.states[walk.state]
         if how == "output":
             output = getattr(state, "output", None)
@@ -271,13 +273,15 @@ class Planner:
 
     def _advance(self, walk: _Walk, data: Data, transition: Transition, index: int, how: str, trigger: str,  # noqa: PLR0917
                  guards_false: tuple[int, ...], goal: Goal) -> _Walk:
-        walk = _Walk(walk.state, copy.deepcopy(data), walk.context, copy.deepcopy(walk.steps), walk.at_rest, walk.hit)
+        walk = _Walk(walk.state, copy.deepcopy(data), walk.context, list(walk.steps), walk.at_rest, walk.hit)
         data = walk.data
         step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false)
         state = self.workflow.states[walk.state]
         output = getattr(state, "output", None)
         if how == "output" and output and not isinstance(state, MapState):
             data.owners[output] = len(walk.steps)
+        elif how == "output" and isinstance(state, TaskState | SubflowState):
+            step.output = copy.deepcopy(data.event)  # stored nowhere, but the event this transition's guard reads
         if how == "error":
             step.error_kind = str(data.event.get("kind", "error"))
         if how in ("send", "publish"):
@@ -305,6 +309,13 @@ class Planner:
                      at_rest=resting, hit=hit)
 
 
+def _branch(walk: _Walk) -> _Walk:
+    """A walk to change without changing `walk`. Steps are never changed in place (`_release` replaces one), so
+    the new walk shares them: copying every step of every walk made a long flow's search quadratic."""
+    return _Walk(walk.state, copy.deepcopy(walk.data), copy.deepcopy(walk.context), list(walk.steps), walk.at_rest,
+                 walk.hit)
+
+
 def _release(walk: _Walk, key: str) -> None:
     """What is written at `key` (a key or a dotted path) is about to change: the step whose output lies there, or
     holds it, keeps the value its output has now."""
@@ -313,7 +324,7 @@ def _release(walk: _Walk, key: str) -> None:
         owner = walk.data.owners.pop(output)
         if owner < len(walk.steps):
             value = get_path(walk.data.world, path_parts(output))
-            walk.steps[owner].output = {} if value is ABSENT else copy.deepcopy(value)
+            walk.steps[owner] = replace(walk.steps[owner], output={} if value is ABSENT else copy.deepcopy(value))
 
 
 def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:

@@ -126,7 +126,8 @@ def _event(workflow: Workflow, step: Step, reads: FlowReads) -> tuple[str, Any, 
                        if (o := getattr(inner, "output", None))}
             return "done", {"context": outputs}, f"every branch of {step.source} ends: {_brief(outputs)}"
         output = getattr(state, "output", None)
-        value = reads.complete(output, step.output if step.output is not None else {}) if output else {}
+        answer = step.output if step.output is not None else {}
+        value = reads.complete(output, answer) if output else answer
         whose = "the subflow" if state.type == "subflow" else "the action"
         return "done", value, f"{whose} of {step.source} answers {_brief(value)}"
     if step.how == "error":

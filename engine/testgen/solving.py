@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.definition.expressions import ExpressionError, evaluate
 from engine.testgen.cel_reading import Comparison, Part, UnreadableExpression, comparisons, parse, path_uses
-from engine.testgen.values import ABSENT, boundary_values, get_path, schema_at, set_path
+from engine.testgen.values import ABSENT, boundary_values, get_path, schema_at, set_path, value_for_schema
 
 __all__ = ["COMBINATION_LIMIT", "Data", "Solved", "guard_holds", "solve"]
 
@@ -141,19 +141,7 @@ def _fill_required(world: dict[str, Any], path: tuple[Part, ...], schema: dict[s
         shape = schema_at(schema, path[:length])
         for name in shape.get("required", []):
             if name not in node:
-                node[name] = _value_of(shape.get("properties", {}).get(name, {}))
-
-
-def _value_of(shape: dict[str, Any]) -> Any:
-    """A plain value a property's schema accepts: its first enum value, else one of its type."""
-    if shape.get("enum"):
-        return copy.deepcopy(shape["enum"][0])
-    kind = shape.get("type")
-    kind = kind[0] if isinstance(kind, list) and kind else kind
-    if kind in ("number", "integer"):
-        low = shape.get("minimum", shape.get("exclusiveMinimum", 0))
-        return low + 1 if "exclusiveMinimum" in shape else low
-    return {"string": "text", "boolean": False, "array": [], "object": {}, "null": None}.get(str(kind), "text")
+                node[name] = value_for_schema(shape.get("properties", {}).get(name, {}))
 
 
 def _why_not(data: Data, uses: dict[tuple[Part, ...], str], free: list[tuple[Part, ...]]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.testgen.cel_reading import Comparison, Literal, Other, Part, PathRef
 
-__all__ = ["ABSENT", "boundary_values", "default_for", "get_path", "schema_at", "set_path"]
+__all__ = ["ABSENT", "boundary_values", "default_for", "get_path", "schema_at", "set_path", "value_for_schema"]
 
 
 class _Absent:
@@ -88,6 +88,22 @@ def schema_at(schema: dict[str, Any], parts: tuple[Part, ...]) -> dict[str, Any]
         if not isinstance(node, dict):
             return {}
     return node
+
+
+def value_for_schema(shape: dict[str, Any]) -> Any:
+    """A plain value a schema accepts: its first enum value, else one of its type; an object gets the properties
+    it requires, all the way down, so the context a test starts from fits a schema that requires nested objects."""
+    if shape.get("enum"):
+        return copy.deepcopy(shape["enum"][0])
+    kind = shape.get("type")
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    if kind in ("number", "integer"):
+        low = shape.get("minimum", shape.get("exclusiveMinimum", 0))
+        return low + 1 if "exclusiveMinimum" in shape else low
+    if kind == "object":
+        properties = shape.get("properties", {})
+        return {name: value_for_schema(properties.get(name, {})) for name in shape.get("required", [])}
+    return {"string": "text", "boolean": False, "array": [], "null": None}.get(str(kind), "text")
 
 
 def _step(value: float | int) -> float | int:

@@ -50,8 +50,10 @@ class FlowRun:
         self.engine.run_until_idle()
 
     def approve(self, roles: list[str], users: list[str], quorum: int) -> None:
+        # each approval from someone else: a person who approves again changes nothing, so the named users
+        # first, then holders of the roles
         for n in range(quorum):
-            actor = users[n % len(users)] if users else f"approver{n + 1}"
+            actor = users[n] if n < len(users) else f"approver{n + 1}"
             self.engine.approve(self.id, actor=actor, roles=roles)
 
     def reject(self, roles: list[str], users: list[str]) -> None:
@@ -68,9 +70,10 @@ class FlowRun:
 
     def states(self) -> list[str]:
         """The states entered, in order (a failure recorded in place, such as a result that cannot be computed,
-        is no move and shows in `status()` instead)."""
+        is no move and shows in `status()` instead; a transition back into the same state is one)."""
         return [entry.to_state for entry in self.engine.history(self.id)
-                if entry.to_state in STATES and entry.from_state != entry.to_state]
+                if entry.to_state in STATES and (entry.from_state != entry.to_state or any(
+                    guard.get("value") is True and guard.get("dest") == entry.to_state for guard in entry.guards))]
 
     def status(self) -> str:
         return self.engine.get(self.id).status
@@ -126,7 +129,7 @@ class _Writer:
                 found.setdefault(key, []).append(_Failure(step.error_kind or "error"))
             elif step.how == "output" and not _is_parallel(state):
                 output = getattr(state, "output", None)
-                value = self.reads.complete(output, step.output) if output else {}
+                value = self.reads.complete(output, step.output) if output else (step.output or {})
                 found.setdefault(key, []).append(value if value is not None else {})
         return found
 
