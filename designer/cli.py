@@ -8,16 +8,17 @@ import sys
 import typer
 
 from designer.executors import EXECUTORS
-from engine.cli.app import FILE_COMMANDS, build_app, command_of, run_app
+from engine.cli.app import ENGINE_COMMANDS, build_app, command_of, run_app
 
 __all__ = ["EXECUTORS", "build_cli", "main"]
 
 
 
 def build_cli(command: str | None = None) -> typer.Typer:
-    """Every command; given the `command` about to run and it only reads files, just the engine's file commands
-    (the designer, Litestar and the agent system are not imported)."""
-    if command in FILE_COMMANDS:
+    """Every command; given the `command` about to run and it is the engine's (`history`, `run`, `validate` …),
+    just that one: the designer, Litestar and the agent system's sandbox are not imported (about half of the CPU
+    a `statewright history` took). `serve`, `users`, `sandbox` and `--help` get every command."""
+    if command in ENGINE_COMMANDS:
         return build_app(command)
     from agents.sandbox_cli import register_sandbox_commands  # noqa: PLC0415 - see above
     from designer._serve import register_serve_command  # noqa: PLC0415

@@ -11,7 +11,7 @@ import typer
 from engine.cli.output import ExitCode, stderr
 from engine.errors import StatewrightError
 
-__all__ = ["FILE_COMMANDS", "build_app", "command_of", "run_app"]
+__all__ = ["ENGINE_COMMANDS", "FILE_COMMANDS", "build_app", "command_of", "run_app"]
 
 # The command groups: each module's `register_*` function adds its commands. Only the groups a command line
 # needs are imported, so a command that reads one file never pays for the runtime, the database or the
@@ -30,6 +30,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "engine.cli.eval_commands:register_eval_commands": ("eval",),
     "engine.cli.price_commands:register_price_commands": ("prices",),
 }
+ENGINE_COMMANDS = frozenset(name for names in _GROUPS.values() for name in names)
 FILE_COMMANDS = frozenset(name for spec, names in _GROUPS.items() if "runtime" not in spec and "event" not in spec
                           and "deploy" not in spec and "eval" not in spec and "migrate" not in spec
                           and "price" not in spec for name in names)

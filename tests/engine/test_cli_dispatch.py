@@ -56,3 +56,23 @@ def test_python_m_engine_cli_also_loads_only_the_command_s_group() -> None:
     done = subprocess.run([sys.executable, "-c", probe, "validate", str(FLOW)], capture_output=True, text=True,
                           check=True, cwd=ROOT)
     assert done.stdout.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.parametrize("command", ["history", "instances", "show", "run", "worker"])
+def test_an_engine_command_loads_neither_the_web_server_nor_the_sandbox(command: str) -> None:
+    """An operator's `statewright history ID` spent about half its CPU importing Litestar, the designer's server
+    and the agent system's sandbox commands, none of which it uses."""
+    probe = (f"import sys; from designer.cli import build_cli; app = build_cli({command!r}); "
+             "print([c.name for c in app.registered_commands], sorted(m for m in sys.modules "
+             "if m.split('.')[0] == 'litestar' or m in ('designer._serve', 'designer._users_cli', "
+             "'agents.sandbox_cli')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == f"['{command}'] []"
+
+
+@pytest.mark.parametrize("command", ["serve", "users", "sandbox"])
+def test_the_designer_and_sandbox_commands_are_still_there(command: str) -> None:
+    done = subprocess.run([str(SCRIPT), command, "--help"], capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Usage: statewright " + command in done.stdout.replace("  ", " ")
