@@ -47,10 +47,10 @@ def _commands() -> None:
 
 
 def command_of(argv: list[str]) -> str | None:
-    """The command a command line runs (its first word that is not an option); None for `--help`, which lists
-    every command."""
+    """The command a command line runs (its first word, when it does not start with an option); None for
+    `statewright --help`, which lists every command (`statewright history --help` needs only `history`)."""
     first = next((a for a in argv if not a.startswith("-")), None)
-    return first if first is not None and "--help" not in argv else None
+    return first if first is not None and argv[0] == first else None
 
 
 def build_app(command: str | None = None) -> typer.Typer:

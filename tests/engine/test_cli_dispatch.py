@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,16 @@ def test_the_designer_and_sandbox_commands_are_still_there(command: str) -> None
                           check=False)
     assert done.returncode == 0, done.stderr
     assert "Usage: statewright " + command in done.stdout.replace("  ", " ")
+
+
+def test_a_commands_help_needs_only_that_command_and_the_programs_help_lists_them_all() -> None:
+    probe = ("import sys; from designer.cli import main; main(['history', '--help']); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'litestar'))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT,
+                          env={**os.environ, "COLUMNS": "200"})
+    assert "history [OPTIONS] {instance_id}" in " ".join(done.stdout.split())
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    listed = subprocess.run([str(SCRIPT), "--help"], capture_output=True, text=True, timeout=300, check=True,
+                            env={**os.environ, "COLUMNS": "200"}).stdout
+    for command in ("history", "validate", "serve", "users", "sandbox"):
+        assert f" {command} " in listed, listed
