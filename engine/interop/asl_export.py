@@ -5,7 +5,8 @@ dotted actions, service integrations; subflows start a nested execution; choices
 shared CEL subset); waits become Seconds/Timestamp/TimestampPath; a choice with one unguarded way on becomes a
 Pass; error transitions become Catch (their `errors`, or guards on `event.kind`), retry rules Retry.
 A map state becomes a Map (an inline ItemProcessor, or one that starts the subflow per item). Approvals, event
-waits, policies and CEL beyond the subset cannot be expressed: each is an error finding naming the state.
+waits, policies and CEL beyond the subset cannot be expressed: each is an error finding naming the state, and
+the state is written as a placeholder (`asl_loss`) so the document stays a valid machine.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from engine.definition import (
 )
 from engine.definition.durations import parse_duration
 from engine.interop.asl_choice import rule_of_guard
+from engine.interop.asl_loss import placeholder, without_unreachable
 from engine.interop.asl_map_export import MapNotExpressible, map_fields, subflow_processor
 from engine.interop.asl_paths import reference_of
 from engine.interop.asl_resources import SUBFLOW_RESOURCE, resource_of_action, state_machine_arn
@@ -124,6 +126,7 @@ class _Writer:
 
     def machine(self, initial: str, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
         states: dict[str, Any] = {}
+        placeholders: dict[str, Finding] = {}  # said after every refusal, for the states still written
         for index, transition in enumerate(view.transitions):  # said once, at the transition, not at every state
             if transition.source == ANY_SOURCE:
                 self.findings.append(not_expressible((*where, "transitions", index, "source"), None,
@@ -135,6 +138,10 @@ class _Writer:
             except _Cannot as cannot:
                 self.findings.append(not_expressible((*where, "states", sid), sid, cannot.construct, _TARGET,
                                                      cannot.why))
+                states[sid], placeholders[sid] = placeholder(sid, state, view, cannot.construct,
+                                                             (*where, "states", sid))
+        states, left_out = without_unreachable(initial, states, where)
+        self.findings += [written for sid, written in placeholders.items() if sid in states] + left_out
         return {"StartAt": initial, "States": states}
 
     def state(self, sid: str, state: Any, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / ".venv" / "bin" / "statewright"
 ORDER = Path(__file__).parent / "documents" / "order.asl.json"
+LOSSY_MAP = Path(__file__).parent / "documents" / "lossy" / "map_empty.json"  # a map ASL cannot express
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -73,3 +74,14 @@ def test_export_asl_refuses_what_it_cannot_express_unless_told(tmp_path: Path) -
     lossy = run("export", "asl", shipped, "-o", tmp_path / "t.asl.json", "--allow-loss")
     assert lossy.returncode == 1
     assert json.loads((tmp_path / "t.asl.json").read_text())["StartAt"] == "classify"
+
+
+def test_the_command_line_writes_a_lossy_export_that_imports_back(tmp_path: Path) -> None:
+    """It wrote a StartAt naming the map it dropped, and importing it back failed: 'each' is not a state."""
+    out = tmp_path / "map_empty.asl.json"
+    lossy = run("export", "asl", LOSSY_MAP, "-o", out, "--allow-loss")
+    assert lossy.returncode == 1  # something was lost, and said
+    assert "state 'each': dropped: a placeholder Choice in its place goes on to 'done'" in lossy.stdout
+
+    back = run("import", "asl", out, "-o", tmp_path / "map_empty.json")
+    assert back.returncode == 0, back.stdout
