@@ -12,6 +12,7 @@ from typing import Any
 from engine.definition import ApprovalState, MapState, SubflowState, WaitState, Workflow
 from engine.definition.durations import parse_duration
 from engine.testgen.coverage import Coverage
+from engine.testgen.inner_waits import inner_waits
 from engine.testgen.planning import Plan, Step
 from engine.testgen.stub_data import FlowReads, task_states
 
@@ -61,6 +62,18 @@ class FlowRun:
 
     def wait(self, seconds: float) -> None:
         self.clock.advance(seconds)
+
+    def wait_inside(self, seconds: float, rounds: int) -> None:
+        """Let the waits inside the parallel or map state the flow is in pass: move the clock past the longest and
+        let the engine catch up, again while the flow stays in the state and timers still fire (a branch may wait
+        more than once, a map's items run a batch at a time), at most `rounds` times."""
+        state = self.engine.get(self.id).state
+        for _ in range(rounds):
+            self.clock.advance(seconds)
+            done = self.engine.run_until_idle()
+            now = self.engine.get(self.id)
+            if now.ended or now.state != state or not done:
+                return
 
     def send(self, event: str, payload: dict[str, Any]) -> None:
         self.engine.send(self.id, event, payload)
@@ -162,6 +175,9 @@ class _Writer:
             return f"run.send({step.trigger!r}, {_literal(step.payload or {}, 8)})"
         if step.how == "publish":
             return f"run.publish({state.event.type!r}, {_literal(step.payload or {}, 8)}, {step.correlation_key!r})"
+        if step.how == "output" and (waits := inner_waits(state)) is not None:
+            return (f"run.wait_inside({waits.seconds:g}, rounds={waits.rounds})  "
+                    f"# past {', '.join(waits.names)} inside {step.source}")
         return None
 
     def children(self, plans: list[Plan]) -> dict[str, list[str]]:
