@@ -10,12 +10,22 @@ import pytest
 import sqlalchemy as sa
 
 from engine.read_models.instances import InstanceQuery, search_instances
+from engine.runtime.engine import Engine
+
+_FLOW = {"id": "door", "title": "A door", "initial": "open",
+         "states": {"open": {"type": "wait", "duration": "P1D"}, "closed": {"type": "final"}},
+         "transitions": [{"source": "open", "trigger": "done", "dest": "closed"}]}
 
 
 @pytest.fixture
 def database(tmp_path: Any, sqlite_template: Any) -> sa.Engine:
+    """The tenant holds instances: an empty list is answered from its count alone, without reading a page."""
     target = tmp_path / "statewright.db"
     target.write_bytes(sqlite_template.read_bytes())
+    with Engine(f"sqlite:///{target}") as engine:
+        engine.deploy(_FLOW)
+        for _ in range(3):
+            engine.start("door", tenant="acme")
     return sa.create_engine(f"sqlite:///{target}")
 
 
