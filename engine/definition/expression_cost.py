@@ -164,7 +164,7 @@ def _parse(tokens: list[str]) -> tuple[list[_Comprehension], int]:
     return roots, deepest
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16_384)  # as many as the compiled programs kept (`expressions._PROGRAMS`)
 def shape_of(source: str) -> ExpressionShape:
     tokens = _tokens(source)
     roots, nesting = _parse(tokens)

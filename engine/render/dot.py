@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine.definition import ANY_SOURCE, FinalState, State, Workflow
 from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
-from engine.render.labels import clean, edge_label, edge_text, guard_lines, node_label, trigger_text
+from engine.render.labels import clean, edge_label, edge_text, guard_lines, node_label, trigger_text, wrap_words
 from engine.render.legend import legend_table
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.ranks import Layering, layering
@@ -71,6 +71,10 @@ class DotOptions:
     compact: bool = False
     fit_inches: tuple[float, float] | None = None
     """Shrink the drawing to fit this width and height (a page's printable area), keeping its proportions."""
+    geometry_only: bool = False
+    """Only what places things, for a layout that is read rather than drawn (the designer's canvas): colours,
+    classes and tooltips move nothing in `dot`, and leaving them out makes a large flow's text a third
+    shorter and its JSON layout a quarter. Detached edges are left out too (`detached` is empty)."""
 
 
 def edge_id(scope_path: str, edge: Edge) -> str:
@@ -102,7 +106,7 @@ def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP, 
     """A bold heading, wrapped at spaces so long titles make tall boxes rather than wide ones (and, when
     wrapping narrower than usual, the detail lines too). `left`: every line flush left, as a box's title in
     its corner reads (Graphviz aligns the line *before* each `<BR ALIGN="LEFT"/>`, hence one at the end)."""
-    wrapped = textwrap.wrap(heading, wrap, break_long_words=False, break_on_hyphens=False) or [heading]
+    wrapped = wrap_words(heading, wrap) or [heading]
     br = '<BR ALIGN="LEFT"/>' if left else "<BR/>"
     head = br.join(f"<B>{_text(part)}</B>" for part in wrapped)
     if wrap < _WRAP:
@@ -120,6 +124,10 @@ def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
     if transition.priority:
         lines.append(f"priority {transition.priority}")
     return tuple(lines)
+
+
+_LOOKS = frozenset({"class", "color", "fillcolor", "fontcolor", "tooltip", "labeltooltip"})
+"""Attributes that change how an element looks, never where `dot` puts it."""
 
 
 def _detached(attrs: dict[str, str]) -> dict[str, str]:
@@ -158,14 +166,19 @@ class _DotWriter:
         dimmed = {**marked, "color": DIM_STROKE, "fontcolor": DIM_TEXT}
         return {**dimmed, "fillcolor": DIM_FILL} if fill else dimmed
 
+    def _shown(self, attrs: dict[str, str]) -> dict[str, str]:
+        if not self.options.geometry_only:
+            return attrs
+        return {key: value for key, value in attrs.items() if key not in _LOOKS}
+
     def _line(self, depth: int, text: str) -> None:
         self.out.append("  " * depth + text)
 
     def _node(self, depth: int, name: str, attrs: dict[str, str], on: bool) -> None:
-        self._line(depth, f"{_q(name)} {_attrs(self._mark({'id': name, **attrs}, on))}")
+        self._line(depth, f"{_q(name)} {_attrs(self._shown(self._mark({'id': name, **attrs}, on)))}")
 
     def _link(self, depth: int, tail: str, head: str, attrs: dict[str, str], on: bool) -> None:
-        self._line(depth, f"{_q(tail)} -> {_q(head)} {_attrs(self._mark(attrs, on, fill=False))}")
+        self._line(depth, f"{_q(tail)} -> {_q(head)} {_attrs(self._shown(self._mark(attrs, on, fill=False)))}")
 
     def _on_state(self, qid: str) -> bool:
         return self.emphasis is not None and self.emphasis.has_state(qid)
@@ -187,11 +200,11 @@ class _DotWriter:
             graph["nslimit"] = "0.02"
         if self.options.fit_inches:
             graph["size"] = "{:.2f},{:.2f}".format(*self.options.fit_inches)
-        self._line(1, "graph " + _attrs(graph))
-        self._line(1, "node " + _attrs({"fontname": FONT, "fontsize": "11", "fontcolor": TEXT,
-                                         "margin": "0.12,0.05", "penwidth": "1.3"}))
-        self._line(1, "edge " + _attrs({"fontname": FONT, "fontsize": "9", "fontcolor": TEXT,
-                                         "color": EDGE_COLOUR, "arrowsize": "0.7"}))
+        self._line(1, "graph " + _attrs(self._shown(graph)))
+        self._line(1, "node " + _attrs(self._shown({"fontname": FONT, "fontsize": "11", "fontcolor": TEXT,
+                                                    "margin": "0.12,0.05", "penwidth": "1.3"})))
+        self._line(1, "edge " + _attrs(self._shown({"fontname": FONT, "fontsize": "9", "fontcolor": TEXT,
+                                                    "color": EDGE_COLOUR, "arrowsize": "0.7"})))
         on = self._on_state(wf.initial)
         self._node(1, START, {"class": "start", "shape": "point", "width": "0.16", "color": MARKER,
                               "fillcolor": MARKER}, on)
@@ -252,18 +265,21 @@ class _DotWriter:
         self._node(depth, qid, attrs, on)
 
     def _edge(self, scope: Scope, edge: Edge, depth: int) -> None:
+        detached = not scope.path and self.detachment.has(edge)
+        if detached and self.options.geometry_only:
+            return  # the layout leaves it out, and a geometry-only text is never drawn
         tail = qualify(scope.path, ":any") if edge.source == ANY_SOURCE else scope.qid(edge.source)
         if is_box(scope.states.get(edge.source)):
             tail = join_id(tail)
         lines = _compact_edge_label(edge) if self.options.compact else edge_label(edge.transition)
         label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
         attrs = {"id": edge_id(scope.path, edge), "class": "transition", "label": label}
-        if not self.options.compact:  # on a screen; a compact drawing's T3 is a row of the review pack's table
+        if not (self.options.compact or self.options.geometry_only):  # a compact drawing's T3 is a table row
             full = edge_text(edge.transition)
             attrs |= {"tooltip": full, "labeltooltip": full}
         if edge.transition.trigger is None:
             attrs["style"] = "dashed"
-        if not scope.path and self.detachment.has(edge):
+        if detached:
             self.detached_at.append(len(self.out))
             attrs = _detached(attrs)
         self._link(depth, tail, scope.qid(edge.transition.dest), attrs, self._on_edge(scope, edge))
@@ -281,11 +297,11 @@ class _DotWriter:
         label = node_label(sid, state)
         subtle = DIM_TEXT if self.emphasis is not None and not on else _SUBTLE
         self._line(depth, f"subgraph {_q('cluster_' + qid)} {{")
-        self._line(depth + 1, "graph " + _attrs(self._mark({
+        self._line(depth + 1, "graph " + _attrs(self._shown(self._mark({
             "id": f"{qid}:cluster", "class": f"state {state.type}", "style": look.flags, "fillcolor": look.fill,
             "color": look.stroke, "label": _html(label.heading, label.lines, subtle, self.wrap, left=True),
             "labeljust": "l",
-        }, on)))
+        }, on))))
         self._bar(depth + 1, qid, "fork", on)
         self._bar(depth + 1, join_id(qid), "join", on)
         for branch in branch_scopes(scope, sid, state):
@@ -297,11 +313,11 @@ class _DotWriter:
         """The branch's cluster, then its fork and join edges *outside* it: an edge statement inside a
         subgraph makes both its ends members, which drew the bars inside the first branch's box."""
         self._line(depth, f"subgraph {_q('cluster_' + branch.path)} {{")
-        self._line(depth + 1, "graph " + _attrs({
+        self._line(depth + 1, "graph " + _attrs(self._shown({
             "id": f"{branch.path}:branch", "class": "branch", "style": "dashed,rounded,filled",
             "color": DIM_STROKE, "fillcolor": "white", "label": f"<<I>{_text(name)}</I>>",
             "labeljust": "l", "fontsize": "10",
-        }))
+        })))
         self._scope(branch, depth + 1)
         self._line(depth, "}")
         first = branch.qid(branch.initial)

@@ -20,7 +20,7 @@ from engine.definition import (
 from engine.render.style import style_of
 
 __all__ = ["AUTO", "GUARD_LINES", "GUARD_WIDTH", "NodeLabel", "clean", "edge_label", "edge_text", "guard_lines",
-           "node_label", "trigger_text"]
+           "node_label", "trigger_text", "wrap_words"]
 
 AUTO = "auto"
 GUARD_WIDTH = 34
@@ -34,7 +34,7 @@ _LONGEST_TOOLTIP = 1000
 
 def clean(text: str, longest: int = _LONGEST) -> str:
     """One printable line: control characters and broken surrogates become spaces; long text ends in '…'."""
-    kept = "".join(
+    kept = text if text.isprintable() else "".join(  # printable: no control, separator or unassigned character
         " " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
         for ch in text
         if ch not in "\ufffe\uffff"
@@ -107,10 +107,18 @@ def trigger_text(transition: Transition) -> str:
     return clean(f"{transition.trigger} ({' | '.join(sorted(kinds))})")
 
 
+def wrap_words(text: str, width: int) -> list[str]:
+    """`text` (one clean line, see `clean`) wrapped at spaces into lines of about `width` characters; a word
+    longer than that stays whole. Most labels fit on one line, so that case skips `textwrap`."""
+    if len(text) <= width:
+        return [text] if text else []
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 def guard_lines(guard: str, width: int = GUARD_WIDTH, most: int = GUARD_LINES) -> tuple[str, ...]:
     """`[guard]` wrapped at spaces into at most `most` lines of about `width` characters; a guard too long
     for them ends in '…' on the last line."""
-    lines = textwrap.wrap(f"[{clean(guard, _LONGEST_TOOLTIP)}]", width, break_long_words=False, break_on_hyphens=False)
+    lines = wrap_words(f"[{clean(guard, _LONGEST_TOOLTIP)}]", width)
     if len(lines) <= most:
         return tuple(lines)
     kept = lines[:most]

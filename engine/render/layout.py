@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from engine.definition import Position, Workflow
-from engine.render.dot import dot_source
+from engine.render.dot import DotOptions, dot_source
 from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, RenderError, run_graphviz
 from engine.render.scopes import all_states, is_box
 
@@ -76,16 +76,19 @@ class _Flip:
         return Box(round(x0, 2), round(self.height - y1, 2), round(x1 - x0, 2), round(y1 - y0, 2))
 
     def route(self, pos: str) -> tuple[Point, ...]:
+        """`e,x,y` is the arrow tip, `s,x,y` a start arrow (not drawn); the rest are `x,y` control points.
+        Written out rather than through `point`: a large flow has tens of thousands of them."""
+        height = self.height
         points: list[Point] = []
         tip: Point | None = None
         for token in pos.split(";", maxsplit=1)[0].split():
             if token.startswith(("e,", "s,")):
-                x, y = _floats(token[2:])
                 if token[0] == "e":
-                    tip = self.point(x, y)
+                    x, y = token[2:].split(",")
+                    tip = Point(round(float(x), 2), round(height - float(y), 2))
                 continue
-            x, y = _floats(token)
-            points.append(self.point(x, y))
+            x, y = token.split(",")
+            points.append(Point(round(float(x), 2), round(height - float(y), 2)))
         return (*points, tip) if tip is not None else tuple(points)
 
 
@@ -115,7 +118,8 @@ def _parse(data: dict[str, Any], workflow: Workflow) -> GraphLayout:
 
 def layout_graph(workflow: Workflow, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> GraphLayout:
     """Lay the workflow out with `dot`: boxes for every state, branch states included, and edge routes."""
-    raw = run_graphviz(dot_source(workflow).layout_text, "json0", timeout_s=timeout_s)
+    source = dot_source(workflow, options=DotOptions(geometry_only=True))
+    raw = run_graphviz(source.layout_text, "json0", timeout_s=timeout_s)
     try:
         data = json.loads(raw)
     except ValueError as exc:

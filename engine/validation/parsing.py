@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -27,19 +27,34 @@ M = TypeVar("M", bound=BaseModel)
 
 
 class _KeyedObject(dict[str, Any]):
-    """A JSON object that remembers the keys it saw more than once."""
+    """A JSON object that remembers the keys it saw more than once. `any_within`: whether this object or one
+    inside it has such keys; known for a parsed document's top object only (the others say True: look)."""
 
-    duplicates: list[str]
+    duplicates: tuple[str, ...] = ()
+    any_within = True
 
 
-def _object_hook(pairs: list[tuple[str, Any]]) -> _KeyedObject:
-    obj = _KeyedObject()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in obj:
-            obj.duplicates.append(key)
-        obj[key] = value
-    return obj
+def _repeated(pairs: list[tuple[str, Any]]) -> tuple[str, ...]:
+    keys: set[str] = set()
+    repeated: list[str] = []
+    for key, _ in pairs:
+        if key in keys:
+            repeated.append(key)
+        keys.add(key)
+    return tuple(repeated)
+
+
+def _keyed_objects(seen: list[_KeyedObject]) -> Callable[[list[tuple[str, Any]]], _KeyedObject]:
+    """A hook building each object of one document, adding those with a key seen twice to `seen`."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> _KeyedObject:
+        obj = _KeyedObject(pairs)
+        if len(obj) < len(pairs):
+            obj.duplicates = _repeated(pairs)
+            seen.append(obj)
+        return obj
+
+    return hook
 
 
 def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
@@ -49,8 +64,9 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             return None, [Finding(code="invalid-json", severity="error", message=f"The file is not UTF-8 text: {exc}")]
+    with_duplicates: list[_KeyedObject] = []
     try:
-        return json.loads(text, object_pairs_hook=_object_hook), []
+        document = json.loads(text, object_pairs_hook=_keyed_objects(with_duplicates))
     except json.JSONDecodeError as exc:
         message = f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
         return None, [
@@ -58,11 +74,16 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
         ]
     except RecursionError:
         return None, [Finding(code="invalid-json", severity="error", message="The JSON is nested too deeply.")]
+    if isinstance(document, _KeyedObject):
+        document.any_within = bool(with_duplicates)
+    return document, []
 
 
 def find_duplicate_keys(document: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Yield (path of the object, key) for each key that appears twice in one object."""
     if isinstance(document, _KeyedObject):
+        if not document.any_within:
+            return
         for key in document.duplicates:
             yield path, key
         for key, value in document.items():
