@@ -130,14 +130,20 @@ class ApprovalStore:
         )
 
     def pending_for(
-        self, *, user: str | None, roles: Sequence[str], tenant: str | None, limit: int = 200
+        self, *, user: str | None, roles: Sequence[str], tenant: str | None, limit: int = 200,
+        after: int | None = None,
     ) -> list[ApprovalRecord]:
-        """Pending requests that `user` or any of `roles` may decide (all pending ones when both are empty)."""
+        """Pending requests that `user` or any of `roles` may decide (all pending ones when both are empty), the
+        oldest first; `after`: those that come after approval `after` in that order (the next page)."""
         names: list[tuple[str, str]] = [("role", r) for r in roles]
         if user is not None:
             names.append(("user", user))
         params: list[Any] = []
         clauses = ["a.status = 'pending'"]
+        if after is not None:
+            clauses.append("(a.created_at > (SELECT b.created_at FROM approvals b WHERE b.id = ?) OR "
+                           "(a.created_at = (SELECT b.created_at FROM approvals b WHERE b.id = ?) AND a.id > ?))")
+            params += [after, after, after]
         if tenant is not None:
             clauses.append("a.tenant = ?")
             params.append(tenant)

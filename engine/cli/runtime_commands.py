@@ -38,7 +38,7 @@ from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
-from engine.runtime.engine import Engine
+from engine.runtime.engine import MAX_PENDING_APPROVALS_PAGE, PENDING_APPROVALS_PAGE, Engine
 from engine.runtime.example_run import Driving, drive, find_example, pending_retries, related_workflows
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
@@ -335,35 +335,33 @@ def _assignment(text: str) -> tuple[str, Any]:
         return path.strip(), value
 
 
-# `Engine.pending_approvals` answers at most this many, the oldest first (the limit of
-# `ApprovalStore.pending_for`), without saying there were more: said here, under the table.
-APPROVALS_AT_MOST = 200
-
-
 def approvals_command(
     *,
     user: Annotated[str | None, typer.Option(help="Requests this user may decide.")] = None,
     role: Annotated[list[str] | None, typer.Option("--role", help="… or any of these roles (repeatable).")] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=MAX_PENDING_APPROVALS_PAGE,
+                                       help="At most this many, the oldest first.")] = PENDING_APPROVALS_PAGE,
+    after: Annotated[int | None, typer.Option(help="The page after this approval (the last id of a page).")] = None,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
-    """List pending approval requests."""
+    """List pending approval requests, the oldest first, a page at a time."""
     with open_engine(db, existing=True) as engine:
-        found = engine.pending_approvals(user, role or [], tenant)
+        found = engine.pending_approvals(user, role or [], tenant, limit=limit, after=after)
     if output is OutputFormat.json:
         emit_json([a.as_dict() for a in found])
         return
     table = Table(title="pending approvals")
-    for column in ("instance", "workflow", "state", "approvers", "quorum", "request"):
+    for column in ("id", "instance", "workflow", "state", "approvers", "quorum", "request"):
         table.add_column(column, overflow="fold")
     for a in found:
         approvers = ", ".join([f"user {u}" for u in a.users] + [f"role {r}" for r in a.roles])
-        table.add_row(a.instance_id, a.workflow_id, a.state, approvers, str(a.quorum),
+        table.add_row(str(a.id), a.instance_id, a.workflow_id, a.state, approvers, str(a.quorum),
                       json.dumps(a.request, ensure_ascii=False))
     stdout.print(table)
-    if len(found) >= APPROVALS_AT_MOST:
-        stdout.print(f"the oldest {len(found):,} pending approvals shown, the most the engine lists: there may be "
-                     "more (--user, --role or --tenant narrow the list)", highlight=False)
+    if len(found) == limit:
+        stdout.print(f"{len(found):,} shown; there may be more: the next page is --after {found[-1].id}",
+                     highlight=False)
 
 
 def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | None, comment: str | None,

@@ -25,7 +25,7 @@ from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import DefinitionSource
-from engine.runtime.engine import Engine
+from engine.runtime.engine import PENDING_APPROVALS_PAGE, Engine
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.lifecycle import LifecycleMode
 from engine.runtime.loop_writes import write_soon
@@ -191,8 +191,9 @@ class AsyncEngine:
                                        status=status, state=state)
 
     async def pending_approvals(self, user: str | None = None, roles: Sequence[str] = (),
-                                tenant: str | None = None) -> list[ApprovalView]:
-        return await asyncio.to_thread(self.engine.pending_approvals, user, roles, tenant)
+                                tenant: str | None = None, *, limit: int = PENDING_APPROVALS_PAGE,
+                                after: int | None = None) -> list[ApprovalView]:
+        return await asyncio.to_thread(self.engine.pending_approvals, user, roles, tenant, limit=limit, after=after)
 
     async def approvals(self, instance_id: str) -> list[ApprovalView]:
         return await asyncio.to_thread(self.engine.approvals, instance_id)

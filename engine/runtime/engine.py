@@ -64,9 +64,11 @@ from storage.transaction import Store, Transaction, writes_without_waiting
 # `with writes_without_waiting():` an engine command's first write does not wait for the database's writer: when
 # another thread or process is writing (or on PostgreSQL) it raises `engine.errors.WriterBusy` before doing
 # anything, and the caller runs the command again where waiting is harmless (designer._loop_writes).
-__all__ = ["Engine", "writes_without_waiting"]
+__all__ = ["MAX_PENDING_APPROVALS_PAGE", "PENDING_APPROVALS_PAGE", "Engine", "writes_without_waiting"]
 
 _STATUSES = tuple(InstanceStatus)  # what list_instances and count_instances filter by
+PENDING_APPROVALS_PAGE = 200
+MAX_PENDING_APPROVALS_PAGE = 1000
 
 
 class Engine:
@@ -286,10 +288,19 @@ class Engine:
         return self.runtime.read(lambda tx: InstanceStore(tx).search(where, limit=0)[1])
 
     def pending_approvals(self, user: str | None = None, roles: Sequence[str] = (),
-                          tenant: str | None = None) -> list[ApprovalView]:
-        """Pending approvals `user` or any of `roles` may decide (every pending one when both are empty)."""
+                          tenant: str | None = None, *, limit: int = PENDING_APPROVALS_PAGE,
+                          after: int | None = None) -> list[ApprovalView]:
+        """Pending approvals `user` or any of `roles` may decide (every pending one when both are empty), the
+        oldest first, at most `limit`; `after`: the page that follows approval `after` (the last one seen).
+        `InvalidInput` for a limit out of range or an `after` that is no approval."""
+        if not 1 <= limit <= MAX_PENDING_APPROVALS_PAGE:
+            raise InvalidInput(f"limit must be between 1 and {MAX_PENDING_APPROVALS_PAGE:,}, not {limit}")
+
         def work(tx: Transaction) -> list[ApprovalView]:
-            found = ApprovalStore(tx).pending_for(user=user, roles=list(roles), tenant=tenant)
+            store = ApprovalStore(tx)
+            if after is not None and store.get(after) is None:
+                raise InvalidInput(f"after: there is no approval {after}")
+            found = store.pending_for(user=user, roles=list(roles), tenant=tenant, limit=limit, after=after)
             return [approval_view(tx, r) for r in found]
 
         return self.runtime.read(work)
