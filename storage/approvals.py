@@ -93,6 +93,12 @@ class ApprovalStore:
         rows = self.tx.all(f"SELECT {_COLUMNS} FROM approvals WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
         return [_record(r) for r in rows]
 
+    def for_instances(self, instance_ids: Sequence[str]) -> list[ApprovalRecord]:
+        """`for_instance` of several instances in one statement: each one's in id order, the instances in turn."""
+        rows = self.tx.all_in(f"SELECT {_COLUMNS} FROM approvals", "instance_id", instance_ids,  # noqa: S608
+                              order="instance_id, id")
+        return [_record(r) for r in rows]
+
     def assignees(self, approval_id: int) -> list[tuple[str, str]]:
         rows = self.tx.all(
             "SELECT kind, name FROM approval_assignees WHERE approval_id = ? ORDER BY kind, name", (approval_id,)
@@ -115,6 +121,16 @@ class ApprovalStore:
             (approval_id,),
         )
         return [ApprovalDecisionRecord(int(r[0]), r[1], r[2], load_optional(r[3]), float(r[4])) for r in rows]
+
+    def decisions_of(self, approval_ids: Sequence[int]) -> dict[int, list[ApprovalDecisionRecord]]:
+        """`decisions` of several approvals in one statement, by approval id (those without any are absent)."""
+        rows = self.tx.all_in("SELECT approval_id, actor, decision, comment, at FROM approval_decisions",
+                              "approval_id", approval_ids, order="approval_id, at, actor")
+        found: dict[int, list[ApprovalDecisionRecord]] = {}
+        for r in rows:
+            found.setdefault(int(r[0]), []).append(
+                ApprovalDecisionRecord(int(r[0]), r[1], r[2], load_optional(r[3]), float(r[4])))
+        return found
 
     def close(self, approval_id: int, *, status: ApprovalStatus, at: float) -> bool:
         changed = self.tx.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,6 +142,12 @@ class EventStore:
 
     def waits_for_instance(self, instance_id: str) -> list[EventWaitRecord]:
         rows = self.tx.all(f"SELECT {_WAIT_COLUMNS} FROM event_waits WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
+        return [_wait(r) for r in rows]
+
+    def waits_for_instances(self, instance_ids: Sequence[str]) -> list[EventWaitRecord]:
+        """`waits_for_instance` of several instances in one statement, each one's in id order."""
+        rows = self.tx.all_in(f"SELECT {_WAIT_COLUMNS} FROM event_waits", "instance_id", instance_ids,  # noqa: S608
+                              order="instance_id, id")
         return [_wait(r) for r in rows]
 
     def record_delivery(self, *, event_id: int, instance_id: str, kind: str, at: float) -> bool:

@@ -228,6 +228,12 @@ class InstanceStore:
                            "AND status = 'succeeded'", (parent_id, parent_seq))
         return [(r[0], load_optional(r[1])) for r in rows]
 
+    def children_of(self, parent_ids: Sequence[str]) -> list[InstanceRecord]:
+        """`children` of several instances in one statement: each one's in creation order, the parents in turn."""
+        rows = self.tx.all_in(f"SELECT {_COLUMNS} FROM instances", "parent_id", parent_ids,  # noqa: S608
+                              order="parent_id, created_at, id")
+        return [_record(r) for r in rows]
+
     def children(self, parent_id: str, parent_seq: int | None = None) -> list[InstanceRecord]:
         if parent_seq is None:
             rows = self.tx.all(

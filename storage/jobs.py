@@ -211,6 +211,12 @@ class JobStore:
         rows = self.tx.all(f"SELECT {_COLUMNS} FROM jobs WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
         return [_record(r) for r in rows]
 
+    def for_instances(self, instance_ids: Sequence[str]) -> list[JobRecord]:
+        """`for_instance` of several instances in one statement: each one's in id order, the instances in turn."""
+        rows = self.tx.all_in(f"SELECT {_COLUMNS} FROM jobs", "instance_id", instance_ids,  # noqa: S608
+                              order="instance_id, id")
+        return [_record(r) for r in rows]
+
     def next_due(self) -> float | None:
         """When the next job becomes runnable (a ready job's due time or a running job's lease expiry)."""
         ready = self.tx.scalar("SELECT MIN(due_at) FROM jobs WHERE status = 'ready'")

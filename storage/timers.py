@@ -3,6 +3,7 @@ transaction that applies what it causes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.transaction import Row, Transaction
@@ -57,6 +58,12 @@ class TimerStore:
 
     def for_instance(self, instance_id: str) -> list[TimerRecord]:
         rows = self.tx.all(f"SELECT {_COLUMNS} FROM timers WHERE instance_id = ? ORDER BY id", (instance_id,))  # noqa: S608
+        return [_record(r) for r in rows]
+
+    def for_instances(self, instance_ids: Sequence[str]) -> list[TimerRecord]:
+        """`for_instance` of several instances in one statement: each one's in id order, the instances in turn."""
+        rows = self.tx.all_in(f"SELECT {_COLUMNS} FROM timers", "instance_id", instance_ids,  # noqa: S608
+                              order="instance_id, id")
         return [_record(r) for r in rows]
 
     def next_due(self) -> float | None:

@@ -215,6 +215,14 @@ class Transaction:
         cursor.execute(self._statement(sql), params)
         return [tuple(r) for r in cursor.fetchall()]
 
+    def all_in(self, select: str, column: str, values: Sequence[Any], *, order: str) -> list[Row]:
+        """`select` restricted to rows whose `column` is one of `values` (none: no statement), in `order`: one
+        statement where a loop over the values would send one each."""
+        if not values:
+            return []
+        marks = ", ".join("?" for _ in values)
+        return self.all(f"{select} WHERE {column} IN ({marks}) ORDER BY {order}", list(values))
+
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]

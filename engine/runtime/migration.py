@@ -11,10 +11,10 @@ cancelled and the state entered afresh. Killed halfway, every instance is either
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.definition import Workflow
 from engine.errors import ConcurrencyConflict, InvalidInput
@@ -40,7 +40,9 @@ from storage.jobs import JobStore
 from storage.timers import TimerStore
 from storage.transaction import Transaction
 
-__all__ = ["MigrationReport", "apply_migration", "open_work", "preview_migration"]
+__all__ = ["MigrationReport", "apply_migration", "open_work", "open_work_of", "preview_migration"]
+
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +73,59 @@ class MigrationReport:
         }
 
 
+_CHUNK = 500
+"""Instances whose open work one statement per table reads (a preview of 20,000 instances made six statements
+for each of them: two thirds of its time)."""
+
+
 def open_work(tx: Transaction, instance: InstanceRecord) -> OpenWork:
     """What `instance` has open at its latest transition: the work a migration carries or cancels."""
-    seq = instance.version
+    return open_work_of(tx, [instance])[instance.id]
+
+
+def open_work_of(tx: Transaction, instances: Sequence[InstanceRecord]) -> dict[str, OpenWork]:
+    """`open_work` of each instance, by id, read a chunk of instances at a time."""
+    found: dict[str, OpenWork] = {}
+    for start in range(0, len(instances), _CHUNK):
+        found.update(_open_work_chunk(tx, instances[start:start + _CHUNK]))
+    return found
+
+
+def _by_instance(records: Iterable[_R], key: Callable[[_R], str | None]) -> dict[str, list[_R]]:
+    grouped: dict[str, list[_R]] = {}
+    for record in records:
+        owner = key(record)
+        if owner is not None:
+            grouped.setdefault(owner, []).append(record)
+    return grouped
+
+
+def _open_work_chunk(tx: Transaction, instances: Sequence[InstanceRecord]) -> dict[str, OpenWork]:
+    ids = [i.id for i in instances]
     approvals = ApprovalStore(tx)
-    pending = tuple(a for a in approvals.for_instance(instance.id) if a.status == "pending" and a.seq == seq)
-    return OpenWork(
-        timers=tuple(t for t in TimerStore(tx).for_instance(instance.id) if t.status == "armed" and t.seq == seq),
-        event_waits=tuple(w for w in EventStore(tx).waits_for_instance(instance.id)
-                          if w.status == "waiting" and w.seq == seq),
-        approvals=pending,
-        jobs=tuple(j for j in JobStore(tx).for_instance(instance.id)
-                   if j.kind == "action" and j.status in ("ready", "running") and j.payload.get("seq") == seq),
-        children=tuple(c for c in InstanceStore(tx).children(instance.id) if c.status in LIVE),
-        decisions={a.id: tuple(approvals.decisions(a.id)) for a in pending if a.id is not None},
-    )
+    at = {i.id: i.version for i in instances}  # open work belongs to the instance's latest transition
+
+    def current(owner: str, seq: int | None) -> bool:
+        return seq == at[owner]
+
+    pending = _by_instance((a for a in approvals.for_instances(ids)
+                            if a.status == "pending" and current(a.instance_id, a.seq)), lambda a: a.instance_id)
+    timers = _by_instance((t for t in TimerStore(tx).for_instances(ids)
+                           if t.status == "armed" and current(t.instance_id, t.seq)), lambda t: t.instance_id)
+    waits = _by_instance((w for w in EventStore(tx).waits_for_instances(ids)
+                          if w.status == "waiting" and current(w.instance_id, w.seq)), lambda w: w.instance_id)
+    jobs = _by_instance((j for j in JobStore(tx).for_instances(ids)
+                         if j.kind == "action" and j.status in ("ready", "running")
+                         and j.instance_id is not None and current(j.instance_id, j.payload.get("seq"))),
+                        lambda j: j.instance_id)
+    children = _by_instance((c for c in InstanceStore(tx).children_of(ids) if c.status in LIVE),
+                            lambda c: c.parent_id)
+    decisions = approvals.decisions_of([a.id for found in pending.values() for a in found if a.id is not None])
+    return {i: OpenWork(
+        timers=tuple(timers.get(i, ())), event_waits=tuple(waits.get(i, ())), approvals=tuple(pending.get(i, ())),
+        jobs=tuple(jobs.get(i, ())), children=tuple(children.get(i, ())),
+        decisions={a.id: tuple(decisions.get(a.id, ())) for a in pending.get(i, ()) if a.id is not None},
+    ) for i in ids}
 
 
 def _versions(rt: Runtime, tx: Transaction, workflow_id: str, from_version: int, to_version: int, *,
@@ -116,7 +156,8 @@ def preview_migration(rt: Runtime, workflow_id: str, from_version: int, to_versi
     def read(tx: Transaction) -> tuple[InstancePlan, ...]:
         old, new = _versions(rt, tx, workflow_id, from_version, to_version, mapping=mapping, target=target)
         found = InstanceStore(tx).at_version(workflow_id, from_version, MIGRATABLE, tenant=tenant)
-        return tuple(plan_instance(old, new, i, open_work(tx, i), mapping) for i in found)
+        work = open_work_of(tx, found)
+        return tuple(plan_instance(old, new, i, work[i.id], mapping) for i in found)
 
     return MigrationReport(workflow_id, from_version, to_version, mapping, False, rt.read(read))
 
