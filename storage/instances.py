@@ -208,19 +208,24 @@ class InstanceStore:
         ) == 1
 
     def latest_child_seq(self, parent_id: str) -> int | None:
-        """The `parent_seq` of the parent's latest children (those of the step that started children last)."""
+        """The `parent_seq` of the parent's latest children (those of the step that started children last): the
+        last entry of the parent's stretch of `ix_instances_parent_seq_status`, whatever its number of children."""
         found = self.tx.scalar("SELECT MAX(parent_seq) FROM instances WHERE parent_id = ?", (parent_id,))
         return None if found is None else int(found)
 
-    def child_tally(self, parent_id: str, parent_seq: int) -> tuple[int, int, list[tuple[str, str, str]]]:
-        """Of the children one visit started: how many, how many succeeded, and (id, branch, status) of each of
-        the others — a few columns of the few not yet done, so a map's item end reads no contexts."""
-        row = self.tx.one("SELECT count(*), sum(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END) FROM instances "
-                          "WHERE parent_id = ? AND parent_seq = ?", (parent_id, parent_seq))
-        others = self.tx.all("SELECT id, branch, status FROM instances WHERE parent_id = ? AND parent_seq = ? "
-                             "AND status <> 'succeeded'", (parent_id, parent_seq))
-        started, succeeded = (int(row[0] or 0), int(row[1] or 0)) if row is not None else (0, 0)
-        return started, succeeded, [(r[0], r[1], r[2]) for r in others]
+    def child_count(self, parent_id: str, parent_seq: int) -> int:
+        """How many children one visit started (read from the index alone, but still one entry per child)."""
+        return int(self.tx.scalar("SELECT count(*) FROM instances WHERE parent_id = ? AND parent_seq = ?",
+                                  (parent_id, parent_seq)) or 0)
+
+    def children_with_status(self, parent_id: str, parent_seq: int,
+                             statuses: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(id, branch, status) of the children of one visit whose status is one of `statuses`: one index seek
+        per status, so the children of other statuses (a map's thousand succeeded items) are not stepped over."""
+        marks = ", ".join("?" * len(statuses))
+        rows = self.tx.all(f"SELECT id, branch, status FROM instances WHERE parent_id = ? AND parent_seq = ? "  # noqa: S608
+                           f"AND status IN ({marks})", (parent_id, parent_seq, *statuses))
+        return [(r[0], r[1], r[2]) for r in rows]
 
     def succeeded_results(self, parent_id: str, parent_seq: int) -> list[tuple[str, Any]]:
         """(branch, result) of the children of one visit that succeeded."""

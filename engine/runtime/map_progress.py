@@ -21,8 +21,9 @@ from engine.runtime.map_items import (
     split_item,
     unheard_ends,
 )
-from engine.runtime.snapshot import RUNNING, TERMINAL, Event
+from engine.runtime.snapshot import RUNNING, TERMINAL, Event, InstanceStatus
 from engine.runtime.variables import variables
+from storage.history import HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
 from storage.statuses import JobStatus
@@ -34,16 +35,37 @@ _TOTALS: dict[tuple[str, int], int] = {}
 """How many items each recent visit of a map has: the list is read once per visit and process, not at every item's
 end (a visit's context does not change while its items run; a visit is its parent's `parent_seq`)."""
 _TOTALS_KEPT = 4096
+_NOT_SUCCEEDED = tuple(s.value for s in InstanceStatus if s != InstanceStatus.SUCCEEDED)
 
 
-def _tally(instances: InstanceStore, parent_id: str, parent_seq: int) -> MapTally:
-    started, succeeded, others = instances.child_tally(parent_id, parent_seq)
+def _started(tx: Transaction, parent: InstanceRecord, parent_seq: int) -> int:
+    """How many items the visit `parent_seq` started, read in O(1) rows: the parent's latest step, an `(item)`
+    step of this visit, counts them — its done, failed and running add up to every item started by then (items
+    that ended unheard are counted running, items it starts are counted running). Right after entering (no
+    `(item)` step yet), or after a step that is no `(item)` of this visit, the children are counted instead; on
+    entering they are at most `max_concurrency`."""
+    if parent.version != parent_seq:
+        found = HistoryStore(tx).event_at(parent.id, parent.version)
+        if found is not None and found[0] == MAP_ITEM and isinstance(found[1], dict):
+            progress = found[1]
+            counts = [count for key in ("done", "failed", "running") if isinstance(count := progress.get(key), int)]
+            if progress.get("parent_seq") == parent_seq and len(counts) == 3:
+                return sum(counts)
+    return InstanceStore(tx).child_count(parent.id, parent_seq)
+
+
+def _tally(tx: Transaction, parent: InstanceRecord, parent_seq: int) -> MapTally:
+    """The visit's items so far from the children not succeeded (sought by status: the succeeded ones, most of a
+    long map, are not read) and the count of items started: the work of an item's end does not grow with the
+    number of items that ended before it."""
+    unsettled = InstanceStore(tx).children_with_status(parent.id, parent_seq, _NOT_SUCCEEDED)
+    started = _started(tx, parent, parent_seq)
     ends = []
-    for child_id, branch, status in others:
+    for child_id, branch, status in unsettled:
         index = split_item(branch)[1]
         if index is not None:
             ends.append(ItemEnd(index, child_id, status))
-    return MapTally(started, succeeded, tuple(sorted(ends, key=lambda e: e.index)))
+    return MapTally(started, started - len(unsettled), tuple(sorted(ends, key=lambda e: e.index)))
 
 
 def _as_heard(tx: Transaction, tally: MapTally, child: InstanceRecord, heard: int,
@@ -90,7 +112,7 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
         if len(_TOTALS) >= _TOTALS_KEPT:
             del _TOTALS[next(iter(_TOTALS))]
         _TOTALS[visit] = total
-    tally = _tally(instances, parent.id, child.parent_seq)
+    tally = _tally(tx, parent, child.parent_seq)
     verdict = map_verdict(state, tally, total)
     for item_id in verdict.cancel:
         item = instances.get_for_update(item_id)
