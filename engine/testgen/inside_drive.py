@@ -15,12 +15,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from engine.definition import FinalState, MapState, ParallelState, WaitState, Workflow
+from engine.definition import MapState, ParallelState, WaitState, Workflow
 from engine.definition.durations import parse_duration
 from engine.definition.expressions import ExpressionError
 from engine.definition.moments import parse_rfc3339
 from engine.runtime.context_schema import schema_at
 from engine.runtime.variables import evaluate_json
+from engine.testgen.child_runs import fails, reached
 from engine.testgen.inner_waits import InnerWait, Unknown, child_scope, inner_waits, item_count
 from engine.testgen.stub_data import FlowReads
 from engine.testgen.values import value_for_schema
@@ -52,6 +53,7 @@ class InsideDrive:
     moves: tuple[tuple[str, str, str], ...]
     timeouts: bool
     fails: bool = False  # the state ends with `error` (a branch or item the timeouts lead to a failure)
+    timed_out: bool = False  # with `timeouts`: a wait known to be reached (no guard inside decides) times out
     error_kind: str = "join"  # the kind of that error: `join` for a parallel state, `map_failed` for a map
 
 
@@ -61,17 +63,18 @@ def inside_timeouts(state_id: str, state: Any) -> list[InnerWait]:
             and "timeout" in w.leaves]
 
 
-def inside_drive(workflow: Workflow, state_id: str, state: Any, context: dict[str, Any], *,
+def inside_drive(workflow: Workflow, state_id: str, state: Any, context: dict[str, Any], *, reads: FlowReads,
                  timeouts: bool = False) -> InsideDrive | str | None:
     """What the test does in `state` entered with `context` — events arriving, or with `timeouts` every event
-    wait that has a timeout left to time out — or None when nothing inside waits, or why it cannot be driven."""
+    wait that has a timeout left to time out — or None when nothing inside waits, or why it cannot be driven.
+    `reads` (the flow's, built once: reading every expression is not cheap) completes the events' payloads."""
     try:
         waits = inner_waits(state_id, state, context)
     except Unknown as exc:
         return str(exc)
     if not waits:
         return None
-    found = _Found(workflow, timeouts)
+    found = _Found(workflow, reads, timeouts, reached(state_id, state, timeouts=timeouts))
     try:
         for wait in waits:
             found.add(wait)
@@ -80,7 +83,8 @@ def inside_drive(workflow: Workflow, state_id: str, state: Any, context: dict[st
     return InsideDrive(seconds=found.seconds + 1, rounds=_rounds(state, [context]) + 1, until=found.until,
                        events=tuple(InsideEvent(t, k, json.loads(p), n) for (t, k, p), n in found.events.items()),
                        names=tuple(found.names), moves=tuple(dict.fromkeys(found.moves)), timeouts=timeouts,
-                       fails=_fails(state, [context], timeouts=timeouts),
+                       timed_out=found.timed_out,
+                       fails=fails(state, [context], timeouts=timeouts),
                        error_kind="map_failed" if isinstance(state, MapState) else "join")
 
 
@@ -88,21 +92,25 @@ class _Found:
     """What the waits seen so far need: the clock's step, the latest deadline, the events (by type, key and
     payload, with how many children take each), the waits' names and the moves out of them."""
 
-    def __init__(self, workflow: Workflow, timeouts: bool) -> None:
-        self.workflow, self.reads, self.timeouts = workflow, FlowReads(workflow), timeouts
+    def __init__(self, workflow: Workflow, reads: FlowReads, timeouts: bool,
+                 reached: set[tuple[str, str]]) -> None:
+        self.workflow, self.reads, self.timeouts, self.reached = workflow, reads, timeouts, reached
         self.seconds = 0.0
         self.until: str | None = None
         self.events: dict[tuple[str, str | None, str], int] = {}
         self.names: list[str] = []
         self.moves: list[tuple[str, str, str]] = []
+        self.timed_out = False
 
     def add(self, wait: InnerWait) -> None:
         fires = self.timeouts and wait.state.timeout is not None and "timeout" in wait.leaves
         self.names.append(_described(wait, fires=fires))
         if not wait.contexts:  # a map over no items: nothing runs it
             return
-        if (dest := wait.leaves.get("timeout" if fires else "done")) is not None:
+        dest = wait.leaves.get("timeout" if fires else "done")
+        if dest is not None and (wait.branch, wait.sid) in self.reached:  # a wait past a guard is driven, not claimed
             self.moves.append((wait.branch, wait.sid, dest))
+            self.timed_out = self.timed_out or fires
         if wait.state.duration is not None:
             self.seconds = max(self.seconds, parse_duration(wait.state.duration).total_seconds())
         elif wait.state.deadline is not None:
@@ -114,43 +122,6 @@ class _Found:
             for key in _keys(wait):
                 group = (wait.state.event.type if wait.state.event else "", key, payload)
                 self.events[group] = self.events.get(group, 0) + 1
-
-
-def _fails(state: Any, contexts: list[dict[str, Any]], *, timeouts: bool) -> bool:
-    """Whether `state` ends with `error` when its children run with the stubs' default answers and, with
-    `timeouts`, their event waits time out: a parallel state whose join cannot be met, a map with more failed
-    items than it tolerates. A child whose end cannot be told this way counts as succeeding."""
-    if isinstance(state, ParallelState):
-        failed = sum(_end(branch, contexts, timeouts=timeouts) == "failure" for branch in state.branches)
-        total = len(state.branches)
-        needed = {"all": total, "any": 1}.get(state.join.mode, state.join.quorum or total)
-        return failed > total - needed
-    if isinstance(state, MapState) and state.iterator is not None:
-        count = max((item_count(state, c) for c in contexts), default=0)
-        return _end(state.iterator, [], timeouts=timeouts) == "failure" and count > state.tolerated(count)
-    return False
-
-
-def _end(machine: Any, contexts: list[dict[str, Any]], *, timeouts: bool) -> str | None:
-    """The outcome of the final state `machine` reaches (None: it cannot be told without solving guards)."""
-    at, seen = machine.initial, set()
-    while at not in seen:
-        seen.add(at)
-        state = machine.states[at]
-        if isinstance(state, FinalState):
-            return state.outcome
-        trigger = "done"
-        if isinstance(state, WaitState) and timeouts and state.event is not None and state.timeout is not None:
-            trigger = "timeout"
-        elif isinstance(state, ParallelState | MapState) and _fails(state, contexts, timeouts=timeouts):
-            trigger = "error"
-        leaving = sorted((t for t in machine.transitions if at in t.sources(list(machine.states))),
-                         key=lambda t: -t.priority)
-        taken = next((t for t in leaving if t.trigger in (None, trigger)), None)
-        if taken is None or taken.guard is not None:
-            return None
-        at = taken.dest
-    return None
 
 
 def _described(wait: InnerWait, *, fires: bool) -> str:

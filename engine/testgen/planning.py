@@ -39,6 +39,7 @@ from engine.runtime.variables import json_value
 from engine.testgen.cel_reading import UnreadableExpression, parse, path_uses
 from engine.testgen.inside_drive import InsideDrive, inside_drive, inside_timeouts
 from engine.testgen.solving import Data, solve
+from engine.testgen.stub_data import FlowReads
 from engine.testgen.values import ABSENT, get_path, set_path
 
 __all__ = ["EXPANSION_LIMIT", "Goal", "Plan", "Planner", "Step"]
@@ -120,6 +121,7 @@ class Planner:
         finals = [sid for sid, s in workflow.states.items() if isinstance(s, FinalState)]
         self.to_final = nx.multi_source_dijkstra_path_length(self.graph.reverse(), finals) if finals else {}
         self.failures: dict[Goal, str] = {}
+        self.reads = FlowReads(workflow)
         # the shortest route to a goal and on from it to a final state enters each state at most twice
         self.max_steps = max(MAX_STEPS, 2 * len(names))
         # the top-level keys the flow writes (an output or assignment `a.b` writes into `a`)
@@ -259,7 +261,8 @@ class Planner:
         for timeouts in (False, True):
             if timeouts and not inside_timeouts(walk.state, state):
                 continue
-            drive = inside_drive(self.workflow, walk.state, state, walk.data.world, timeouts=timeouts)
+            drive = inside_drive(self.workflow, walk.state, state, walk.data.world, reads=self.reads,
+                                 timeouts=timeouts)
             if isinstance(drive, str):
                 self._fail_goals(goal, walk.state, group, drive)
                 return drive
@@ -267,11 +270,16 @@ class Planner:
                 continue  # the children end the state the other way
             if timeouts and how == "output" and not (goal.timeouts and goal.source == walk.state):
                 continue  # the events arriving drive every other goal through the state
+            if timeouts and drive is not None and not drive.timed_out:
+                self._fail_goals(goal, walk.state, group, "no event wait inside with a timeout is known to be "
+                                                          "reached (a guard inside decides whether it is)")
+                continue
             drives.append(drive)
         return drives
 
     def _fail_goals(self, goal: Goal, source: str, group: list[int], reason: str) -> None:
-        if goal.index in group and goal.source in (None, source) and not goal.guard_false:
+        if (goal.index in group and goal.source in (None, source) and not goal.guard_false) or (
+                goal.timeouts and goal.source == source):
             self.failures[goal] = reason
 
     def _choose_one(self, walk: _Walk, group: list[int], how: str, goal: Goal, trigger: str,  # noqa: PLR0917

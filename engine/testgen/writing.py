@@ -330,7 +330,7 @@ def coverage_lines(coverage: Coverage) -> list[str]:
         lines.append(f"Waits inside parallel and map states: transitions {len(coverage.inside_covered)}/{inside} "
                      "driven.")
     lines += [f"Not covered: {u.goal} — {u.reason}." for u in coverage.uncovered]
-    lines += [f"Not driven inside: {move}." for move in coverage.inside_uncovered]
+    lines += [f"Not covered inside: {move} (no kept test checks it)." for move in coverage.inside_uncovered]
     lines += [f"Note: {note}." for note in coverage.notes]
     return lines
 

@@ -158,3 +158,22 @@ def test_a_deadline_wait_outside_any_branch_is_passed(tmp_path: Path) -> None:
     assert (coverage.transitions_covered, coverage.uncovered) == (1, [])
     assert "run.wait_until('2030-06-01T00:00:00Z')" in written
 
+
+
+def test_a_wait_a_guard_inside_decides_on_is_driven_but_not_claimed(tmp_path: Path) -> None:
+    """The branch reaches its event wait only when `rush` is false: the test sends the event all the same, so the
+    parallel state ends, but neither checks nor counts the wait's move, and no path claims its timeout fired."""
+    maybe = _machine({"check": {"type": "choice"}, "hold": {"type": "wait", "event": {"type": "release"},
+                                                             "timeout": "PT1H"}, "done_ok": {"type": "final"}},
+                     ("hold", "done", "done_ok"), ("hold", "timeout", "done_ok"))
+    maybe["transitions"] = [{"source": "check", "dest": "done_ok", "guard": "rush == true", "priority": 1},
+                            {"source": "check", "dest": "hold"}, *maybe["transitions"]]
+    flow = _flow("guarded_wait", {"rush": False}, {"rush": {"type": "boolean"}},
+                 {"type": "parallel", "branches": [{"name": "maybe", **maybe}]})
+    coverage, written = _run(tmp_path, flow, tests=1)
+    assert coverage.transitions_covered == 1  # outer --done--> ok
+    assert (coverage.inside_covered, coverage.inside_uncovered) == ([], ["outer.maybe: hold → done_ok"])
+    assert [u.goal for u in coverage.uncovered] == [
+        "outer --error--> failed", "outer --done--> ok with the timeouts of the event waits inside outer firing"]
+    assert "events=[('release', None, {}, 1)]" in written
+    assert "moves_inside" not in written.split("def test_path_01")[1]
