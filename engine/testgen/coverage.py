@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from engine.definition import ANY_SOURCE, MapState, ParallelState, Workflow
 from engine.paths.routes import simple_routes
+from engine.testgen.inner_waits import inner_waits
+from engine.testgen.inside_drive import inside_timeouts
 from engine.testgen.planning import Goal, Plan, Planner
 from engine.testgen.values import value_for_schema
 
@@ -33,10 +35,15 @@ class Coverage:
     guards_false: int
     uncovered: list[Uncovered] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the transitions out of the waits inside parallel and map states (`outer.pay: await_payment --timeout-->
+    # chased`): those the kept tests drive, and those they do not
+    inside_covered: list[str] = field(default_factory=list)
+    inside_uncovered: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "transitions": {"covered": self.transitions_covered, "total": self.transitions_total},  # noqa: E501
                 "guards": {"total": self.guards_total, "true": self.guards_true, "false": self.guards_false},
+                "waits_inside": {"covered": self.inside_covered, "not_covered": self.inside_uncovered},
                 "uncovered": [{"goal": u.goal, "reason": u.reason} for u in self.uncovered], "notes": self.notes}
 
 
@@ -51,9 +58,35 @@ def _units(workflow: Workflow, planner: Planner) -> list[Goal]:
     return goals
 
 
+def _inside_goals(workflow: Workflow, planner: Planner) -> list[Goal]:
+    """For each parallel or map state with event waits inside that declare a timeout: leaving it with those
+    timeouts fired (the events arriving is what every path through it drives)."""
+    goals = []
+    for sid, state in workflow.states.items():
+        if isinstance(state, ParallelState | MapState) and inside_timeouts(sid, state):
+            done = [i for i in planner.outgoing.get(sid, []) if workflow.transitions[i].trigger == "done"]
+            goals += [Goal(sid, done[0], timeouts=True)] if done else []
+    return goals
+
+
+def _inside_moves(workflow: Workflow) -> list[tuple[str, str, str]]:
+    """Every transition out of a wait inside a parallel or map state: (child branch, wait, next state)."""
+    return list(dict.fromkeys((w.branch, w.sid, dest) for sid, state in workflow.states.items()
+                              if isinstance(state, ParallelState | MapState)
+                              for w in inner_waits(sid, state) for trigger, dest in w.leaves.items()
+                              if trigger == "done" or (trigger == "timeout" and w.state.timeout is not None)))
+
+
+def _move_name(move: tuple[str, str, str]) -> str:
+    return f"{move[0]}: {move[1]} → {move[2]}"
+
+
 def _covers(plan: Plan, goal: Goal) -> bool:
     for step in plan.steps:
-        if goal.guard_false:
+        if goal.timeouts:
+            if step.source == goal.source and step.inside is not None and step.inside.timeouts:
+                return True
+        elif goal.guard_false:
             if step.source == goal.source and goal.index in step.guards_false:
                 return True
         elif step.index == goal.index and goal.source in (None, step.source):
@@ -67,9 +100,11 @@ def _unreachable_reason(workflow: Workflow, planner: Planner, goal: Goal) -> str
     transition = workflow.transitions[goal.index]
     source = workflow.states.get(goal.source or "")
     if isinstance(source, ParallelState) and transition.trigger == "error":
-        return "testgen does not make a parallel state's branches fail (its stubs end every branch as declared)"
+        return ("testgen does not make a parallel state's branches fail (its stubs end every branch as declared; only "
+                "an event wait inside whose timeout leads to a failure does)")
     if isinstance(source, MapState) and transition.trigger == "error":
-        return "testgen does not make a map's items fail (its stubs end every item as declared)"
+        return ("testgen does not make a map's items fail (its stubs end every item as declared; only an event wait "
+                "inside whose timeout leads to a failure does)")
     if transition.trigger == "timeout" and getattr(source, "timeout", 1) is None:
         return f"'{goal.source}' declares no timeout, so 'timeout' never fires"
     if goal.guard_false:
@@ -92,7 +127,7 @@ def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",
     units = _units(workflow, planner)
     guarded = [g for g in units if workflow.transitions[g.index].guard]
     false_goals = [Goal(g.source, g.index, guard_false=True) for g in guarded]
-    goals = units + (false_goals if mode == "guards" else [])
+    goals = units + _inside_goals(workflow, planner) + (false_goals if mode == "guards" else [])
     plans: list[Plan] = []
     notes: list[str] = []
     if mode == "paths":
@@ -123,6 +158,8 @@ def _measure(workflow: Workflow, planner: Planner, plans: list[Plan], mode: str,
     units = _units(workflow, planner)
     guarded = [g for g in units if workflow.transitions[g.index].guard]
     false_goals = [Goal(g.source, g.index, guard_false=True) for g in guarded]
+    driven = {move for plan in plans for step in plan.steps if step.inside is not None for move in step.inside.moves}
+    inside = _inside_moves(workflow)
     return Coverage(
         mode=mode, transitions_total=len(units),
         transitions_covered=sum(any(_covers(p, g) for p in plans) for g in units),
@@ -130,7 +167,8 @@ def _measure(workflow: Workflow, planner: Planner, plans: list[Plan], mode: str,
         guards_true=sum(any(_covers(p, g) for p in plans) for g in guarded),
         guards_false=sum(any(_covers(p, g) for p in plans) for g in false_goals),
         uncovered=uncovered if mode != "transitions" else [u for u in uncovered if " false at " not in u.goal],
-        notes=notes)
+        notes=notes, inside_covered=[_move_name(m) for m in inside if m in driven],
+        inside_uncovered=[_move_name(m) for m in inside if m not in driven])
 
 
 def drop_plans(workflow: Workflow, plans: list[Plan], coverage: Coverage,
@@ -140,7 +178,7 @@ def drop_plans(workflow: Workflow, plans: list[Plan], coverage: Coverage,
     planner = Planner(workflow, {})
     kept = [plan for n, plan in enumerate(plans) if n not in failed]
     uncovered = list(coverage.uncovered)
-    for goal in _units(workflow, planner):
+    for goal in _units(workflow, planner) + _inside_goals(workflow, planner):
         if any(_covers(plans[n], goal) for n in failed) and not any(_covers(p, goal) for p in kept):
             why = next(failed[n] for n in failed if _covers(plans[n], goal))
             uncovered.append(Uncovered(goal.describe(workflow), f"its generated test failed on the engine: {why}"))

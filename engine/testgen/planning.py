@@ -32,11 +32,14 @@ from engine.definition import (
     Workflow,
 )
 from engine.definition.expressions import ExpressionError, evaluate
+from engine.definition.moments import parse_rfc3339
 from engine.definition.paths import path_parts
 from engine.paths.routes import outgoing_by_priority
 from engine.runtime.variables import json_value
 from engine.testgen.cel_reading import UnreadableExpression, parse, path_uses
+from engine.testgen.inside_drive import InsideDrive, inside_drive, inside_timeouts
 from engine.testgen.solving import Data, solve
+from engine.testgen.stub_data import FlowReads
 from engine.testgen.values import ABSENT, get_path, set_path
 
 __all__ = ["EXPANSION_LIMIT", "Goal", "Plan", "Planner", "Step"]
@@ -54,11 +57,14 @@ class Goal:
     source: str | None  # None: a '*' transition, from any state
     index: int
     guard_false: bool = False
+    timeouts: bool = False  # leaving `source` (a parallel or map state) by `index` with the waits inside timing out
 
     def describe(self, workflow: Workflow) -> str:
         t = workflow.transitions[self.index]
         source = self.source or "*"
         label = f"{source} --{t.trigger or 'auto'}--> {t.dest}"
+        if self.timeouts:
+            return f"{label} with the timeouts of the event waits inside {source} firing"
         return f"guard '{t.guard}' false at {source}" if self.guard_false else label
 
 
@@ -76,6 +82,8 @@ class Step:
     payload: Any = None
     guards_false: tuple[int, ...] = ()
     correlation_key: str | None = None  # publish: the key the wait expects, as the engine computed it on entry
+    inside: InsideDrive | None = None  # a parallel or map state's done: what the test does for the waits inside
+    until: str | None = None  # a wait for a deadline: the time it gives
 
 
 @dataclass
@@ -113,6 +121,7 @@ class Planner:
         finals = [sid for sid, s in workflow.states.items() if isinstance(s, FinalState)]
         self.to_final = nx.multi_source_dijkstra_path_length(self.graph.reverse(), finals) if finals else {}
         self.failures: dict[Goal, str] = {}
+        self.reads = FlowReads(workflow)
         # the shortest route to a goal and on from it to a final state enters each state at most twice
         self.max_steps = max(MAX_STEPS, 2 * len(names))
         # the top-level keys the flow writes (an output or assignment `a.b` writes into `a`)
@@ -211,12 +220,14 @@ class Planner:
             return "output" if trigger == "done" else "error"
         if isinstance(state, ParallelState | MapState) and trigger == "done":  # children run with default answers
             return "output"
+        if isinstance(state, ParallelState | MapState) and trigger == "error":  # a child's wait timed out, if any
+            return "inside_error"
         if isinstance(state, ApprovalState) and trigger in ("approve", "reject"):
             return trigger
         if isinstance(state, ApprovalState | WaitState) and trigger == "timeout":
             return "timeout" if state.timeout is not None else None
         if isinstance(state, WaitState) and trigger == "done":
-            if state.duration is not None:
+            if state.duration is not None or state.deadline is not None:
                 return "wait"
             return "publish" if state.event is not None else None
         if trigger not in _BUILT_IN and (walk.at_rest or isinstance(state, ApprovalState | WaitState)):
@@ -224,7 +235,55 @@ class Planner:
         return None
 
     def _choose(self, walk: _Walk, group: list[int], how: str, goal: Goal, trigger: str = "") -> list[_Walk]:
-        """One move per transition of `group` (same source and trigger, priority order) that data can select."""
+        """One move per transition of `group` (same source and trigger, priority order) that data can select;
+        leaving a parallel or map state whose children wait, once with their events arriving and, for a goal
+        that asks for it, once with their timeouts firing."""
+        state = self.workflow.states[walk.state]
+        waiting = self._waiting(walk, state, group, how, goal)
+        if isinstance(waiting, str):
+            return []
+        return [move for inside in waiting for move in self._choose_one(walk, group, how, goal, trigger, inside)]
+
+    def _waiting(self, walk: _Walk, state: Any, group: list[int], how: str,
+                 goal: Goal) -> list[InsideDrive | None] | str:
+        """The ways to drive the waits inside a parallel or map state left by `how` (one None: nothing to drive),
+        or why they cannot be driven (recorded for the goals it keeps out of reach)."""
+        if how not in ("output", "inside_error") or not isinstance(state, ParallelState | MapState):
+            if how == "wait" and isinstance(state, WaitState) and state.deadline is not None \
+                    and not isinstance(_deadline(state.deadline, walk.data), str):
+                reason = f"the deadline '{state.deadline}' of {walk.state} gives no RFC 3339 time on the test data"
+                self._fail_goals(goal, walk.state, group, reason)
+                return reason
+            return [None]
+        if how == "inside_error" and not inside_timeouts(walk.state, state):
+            return []  # no wait inside can time out to fail it
+        drives: list[InsideDrive | None] = []
+        for timeouts in (False, True):
+            if timeouts and not inside_timeouts(walk.state, state):
+                continue
+            drive = inside_drive(self.workflow, walk.state, state, walk.data.world, reads=self.reads,
+                                 timeouts=timeouts)
+            if isinstance(drive, str):
+                self._fail_goals(goal, walk.state, group, drive)
+                return drive
+            if (drive is not None and drive.fails) != (how == "inside_error"):
+                continue  # the children end the state the other way
+            if timeouts and how == "output" and not (goal.timeouts and goal.source == walk.state):
+                continue  # the events arriving drive every other goal through the state
+            if timeouts and drive is not None and not drive.timed_out:
+                self._fail_goals(goal, walk.state, group, "no event wait inside with a timeout is known to be "
+                                                          "reached (a guard inside decides whether it is)")
+                continue
+            drives.append(drive)
+        return drives
+
+    def _fail_goals(self, goal: Goal, source: str, group: list[int], reason: str) -> None:
+        if (goal.index in group and goal.source in (None, source) and not goal.guard_false) or (
+                goal.timeouts and goal.source == source):
+            self.failures[goal] = reason
+
+    def _choose_one(self, walk: _Walk, group: list[int], how: str, goal: Goal, trigger: str,  # noqa: PLR0917
+                    inside: InsideDrive | None) -> list[_Walk]:
         moves = []
         base = _branch(walk)
         state = self.workflow.states[walk.state]
@@ -246,6 +305,9 @@ class Planner:
         elif how == "error":
             base.data.event = {"kind": "error", "message": "failed in a generated test", "attempts": 1}
             base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
+        elif how == "inside_error" and inside is not None:
+            base.data.event = {"kind": inside.error_kind, "message": "a child timed out in a generated test"}
+            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"} | {("event",)}
         elif how in ("send", "publish"):
             base.data.event = {}
             base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
@@ -263,20 +325,25 @@ class Planner:
                 if self._is_goal(goal, walk.state, index):
                     self.failures[goal] = solved.reason
                 continue
-            moves.append(self._advance(base, solved.data, transition, index, how, trigger,
-                                       tuple(i for i in group[:position]
-                                             if self.workflow.transitions[i].effective_guard()), goal))
+            move = self._advance(base, solved.data, transition, index, how, trigger,
+                                 tuple(i for i in group[:position] if self.workflow.transitions[i].effective_guard()),
+                                 goal, inside)
+            moves.append(move)
         return moves
 
-    def _is_goal(self, goal: Goal, source: str, index: int) -> bool:
+    def _is_goal(self, goal: Goal, source: str, index: int, inside: InsideDrive | None = None) -> bool:
+        if goal.timeouts:  # any way out of the state, the timeouts inside having fired
+            return goal.source == source and inside is not None and inside.timeouts
         return goal.index == index and goal.source in (None, source) and not goal.guard_false
 
     def _advance(self, walk: _Walk, data: Data, transition: Transition, index: int, how: str, trigger: str,  # noqa: PLR0917
-                 guards_false: tuple[int, ...], goal: Goal) -> _Walk:
+                 guards_false: tuple[int, ...], goal: Goal, inside: InsideDrive | None = None) -> _Walk:
         walk = _Walk(walk.state, copy.deepcopy(data), walk.context, list(walk.steps), walk.at_rest, walk.hit)
         data = walk.data
-        step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false)
+        step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false, inside=inside)
         state = self.workflow.states[walk.state]
+        if how == "wait" and isinstance(state, WaitState) and state.deadline is not None:
+            step.until = _deadline(state.deadline, data)
         output = getattr(state, "output", None)
         if how == "output" and output and not isinstance(state, MapState):
             data.owners[output] = len(walk.steps)
@@ -289,7 +356,7 @@ class Planner:
         if how == "publish" and isinstance(state, WaitState) and state.event and state.event.correlation:
             key = _assigned(state.event.correlation, data)
             step.correlation_key = None if key is ABSENT or key is None else str(key)
-        hit = walk.hit or self._is_goal(goal, walk.state, index) or (
+        hit = walk.hit or self._is_goal(goal, walk.state, index, inside) or (
             goal.guard_false and goal.source == walk.state and goal.index in guards_false)
         for key in transition.assign:
             _release(walk, key)
@@ -337,6 +404,15 @@ def _assigned(source: str, data: Data) -> Any:
         return json_value(evaluate(source, data.scope()))
     except ExpressionError:
         return ABSENT
+
+
+def _deadline(source: str, data: Data) -> str | None:
+    """The RFC 3339 time a deadline gives on the test data, or None."""
+    value = _assigned(source, data)
+    try:
+        return value if isinstance(value, str) and parse_rfc3339(value) is not None else None
+    except ValueError:
+        return None
 
 
 def _roots(guard: str) -> set[str]:

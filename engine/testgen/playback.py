@@ -130,6 +130,10 @@ def _event(workflow: Workflow, step: Step, reads: FlowReads) -> tuple[str, Any, 
         value = reads.complete(output, answer) if output else answer
         whose = "the subflow" if state.type == "subflow" else "the action"
         return "done", value, f"{whose} of {step.source} answers {_brief(value)}"
+    if step.how == "inside_error":
+        kind = step.inside.error_kind if step.inside is not None else "join"
+        return ("error", {"kind": kind, "message": FAILURE_MESSAGE},
+                f"a wait inside {step.source} times out and the state fails with an error of kind '{kind}'")
     if step.how == "error":
         kind = step.error_kind or "error"
         return ("error", {"kind": kind, "message": FAILURE_MESSAGE, "retryable": False},

@@ -12,7 +12,7 @@ from typing import Any
 from engine.definition import ApprovalState, MapState, SubflowState, WaitState, Workflow
 from engine.definition.durations import parse_duration
 from engine.testgen.coverage import Coverage
-from engine.testgen.inner_waits import inner_waits
+from engine.testgen.inside_drive import InsideDrive
 from engine.testgen.planning import Plan, Step
 from engine.testgen.stub_data import FlowReads, task_states
 
@@ -63,17 +63,51 @@ class FlowRun:
     def wait(self, seconds: float) -> None:
         self.clock.advance(seconds)
 
-    def wait_inside(self, seconds: float, rounds: int) -> None:
-        """Let the waits inside the parallel or map state the flow is in pass: move the clock past the longest and
-        let the engine catch up, again while the flow stays in the state and timers still fire (a branch may wait
-        more than once, a map's items run a batch at a time), at most `rounds` times."""
+    def wait_until(self, moment: str) -> None:
+        """Move the clock past `moment`, the RFC 3339 time a deadline gave."""
+        self.clock.set(max(self.clock.now(), datetime.fromisoformat(moment).timestamp() + 1))
+
+    def wait_inside(self, seconds: float, rounds: int, events: list[tuple[str, str | None, Any, int]] | None = None,
+                    until: str | None = None) -> None:
+        """Let the waits inside the parallel or map state the flow is in pass: publish each event (type, correlation
+        key, payload) as many times over as children wait for it, move the clock `seconds` on (and past `until`,
+        a deadline inside) and let the engine catch up — again while the flow stays in the state and something
+        still moves (a branch may wait more than once, a map's items run a batch at a time), at most `rounds`
+        times."""
         state = self.engine.get(self.id).state
+        owed = [count for *_, count in events or []]
         for _ in range(rounds):
-            self.clock.advance(seconds)
-            done = self.engine.run_until_idle()
-            now = self.engine.get(self.id)
-            if now.ended or now.state != state or not done:
+            moved = 0
+            for n, (event, key, payload, _) in enumerate(events or []):
+                if owed[n] > 0:  # a child that does not wait for it yet (a later item) gets it in a later round
+                    delivered = len(self.engine.publish(event, payload, correlation_key=key).delivered)
+                    owed[n] -= delivered
+                    moved += delivered
+            moved += self.engine.run_until_idle()
+            if self.left(state):
                 return
+            self.clock.advance(seconds)
+            if until is not None:
+                self.wait_until(until)
+            moved += self.engine.run_until_idle()
+            if self.left(state) or not moved:
+                return
+
+    def left(self, state: str) -> bool:
+        now = self.engine.get(self.id)
+        return now.ended or now.state != state
+
+    def moves_inside(self) -> set[tuple[str, str, str]]:
+        """(child branch, from state, to state) for every move a parallel branch or map item of the flow made, at
+        any depth (a map item's branch named without its index)."""
+        found: set[tuple[str, str, str]] = set()
+        parents = [self.id]
+        while parents:
+            for child in self.engine.list_instances(parent_id=parents.pop(), limit=1000):
+                parents.append(child.id)
+                branch = re.sub(r"#\\d+", "", child.branch)
+                found |= {(branch, e.from_state, e.to_state) for e in self.engine.history(child.id) if e.from_state}
+        return found
 
     def send(self, event: str, payload: dict[str, Any]) -> None:
         self.engine.send(self.id, event, payload)
@@ -169,15 +203,16 @@ class _Writer:
             return f"run.reject(roles={roles!r}, users={users!r})"
         if step.how == "timeout":
             return f"run.wait({parse_duration(state.timeout).total_seconds() + 1:g})  # past {state.timeout}"
+        if step.how == "wait" and step.until is not None:
+            return f"run.wait_until({step.until!r})  # past the deadline {state.deadline}"
         if step.how == "wait":
             return f"run.wait({parse_duration(state.duration).total_seconds() + 1:g})  # past {state.duration}"
         if step.how == "send":
             return f"run.send({step.trigger!r}, {_literal(step.payload or {}, 8)})"
         if step.how == "publish":
             return f"run.publish({state.event.type!r}, {_literal(step.payload or {}, 8)}, {step.correlation_key!r})"
-        if step.how == "output" and (waits := inner_waits(state)) is not None:
-            return (f"run.wait_inside({waits.seconds:g}, rounds={waits.rounds})  "
-                    f"# past {', '.join(waits.names)} inside {step.source}")
+        if step.how in ("output", "inside_error") and step.inside is not None:
+            return _inside_action(step.source, step.inside)
         return None
 
     def children(self, plans: list[Plan]) -> dict[str, list[str]]:
@@ -204,6 +239,7 @@ class _Writer:
         body = [f'"""{_wrap(arrows, 4)} ({plan.outcome})."""',
                 f"run = FlowRun(tmp_path, {_literal(answers, 28)})", *self.script(plan),
                 f"assert run.states() == {_literal(plan.states(), 27)}",
+                *_inside_checks(plan),
                 f"assert run.status() == {'succeeded' if plan.outcome == 'success' else 'failed'!r}"]
         return f"def {name}(tmp_path: Path) -> None:\n" + "\n".join("    " + line for line in body) + "\n"
 
@@ -223,8 +259,8 @@ class _Writer:
                 f"Each test runs the flow on its own SQLite database with stub handlers answering as the path\n"
                 f"needs, then checks the states it went through and its outcome. Regenerate after editing the flow.\n\n"
                 f"{report}\n"
-                '"""\n\nfrom __future__ import annotations\n\nfrom dataclasses import dataclass\n'
-                "from pathlib import Path\nfrom typing import Any\n\n"
+                '"""\n\nfrom __future__ import annotations\n\nimport re\nfrom dataclasses import dataclass\n'
+                "from datetime import datetime\nfrom pathlib import Path\nfrom typing import Any\n\n"
                 "from engine import ActionError, ActionRequest, Engine, ManualClock\n\n"
                 f"FLOW = Path(__file__).parent / {relative!r}\n"
                 f"FLOW_ID = {self.workflow.id!r}\n"
@@ -237,12 +273,34 @@ class _Writer:
         return head + "\n" + _HARNESS + "\n\n" + "\n\n".join(tests)
 
 
+def _inside_action(source: str, inside: InsideDrive) -> str:
+    """The call that drives the waits inside the parallel or map state `source`, with what it drives said: on
+    the line itself when that stays short, else in a comment above it."""
+    call = f"run.wait_inside({inside.seconds:g}, rounds={inside.rounds}"
+    if inside.until is not None:
+        call += f", until={inside.until!r}"
+    if inside.events:
+        call += ", events=" + _literal([(e.type, e.key, e.payload, e.count) for e in inside.events],
+                                       4 + len(call) + len(", events="))
+    call += ")"
+    said = f"# past {', '.join(inside.names)} inside {source}"
+    if "\n" not in call and len(call) + len(said) + 6 <= 110:
+        return f"{call}  {said}"
+    return _wrap(said, 4).replace("\n" + " " * 4, "\n    # ") + "\n    " + call
+
+
 class _Failure:
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
     def __repr__(self) -> str:
         return f"Failure({self.kind!r})"
+
+
+def _inside_checks(plan: Plan) -> list[str]:
+    """The check that the children left their waits as the path drove them (events taken, timeouts fired)."""
+    moves = sorted({move for step in plan.steps if step.inside is not None for move in step.inside.moves})
+    return [f"assert run.moves_inside() >= {_literal(set(moves), 30)}"] if moves else []
 
 
 def _is_parallel(state: Any) -> bool:
@@ -267,7 +325,12 @@ def coverage_lines(coverage: Coverage) -> list[str]:
     lines = [f"Coverage ({coverage.mode}): transitions {coverage.transitions_covered}/{coverage.transitions_total}, "
              f"guards true {coverage.guards_true}/{coverage.guards_total}, "
              f"false {coverage.guards_false}/{coverage.guards_total}."]
+    inside = len(coverage.inside_covered) + len(coverage.inside_uncovered)
+    if inside:
+        lines.append(f"Waits inside parallel and map states: transitions {len(coverage.inside_covered)}/{inside} "
+                     "driven.")
     lines += [f"Not covered: {u.goal} — {u.reason}." for u in coverage.uncovered]
+    lines += [f"Not covered inside: {move} (no kept test checks it)." for move in coverage.inside_uncovered]
     lines += [f"Note: {note}." for note in coverage.notes]
     return lines
 
