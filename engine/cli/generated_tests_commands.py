@@ -31,6 +31,9 @@ def _table(name: str, coverage: Coverage, tests: int) -> Table:
     table.add_row("transitions", str(coverage.transitions_covered), str(coverage.transitions_total))
     table.add_row("guards true", str(coverage.guards_true), str(coverage.guards_total))
     table.add_row("guards false", str(coverage.guards_false), str(coverage.guards_total))
+    inside = len(coverage.inside_covered) + len(coverage.inside_uncovered)
+    if inside:  # the moves out of waits inside parallel branches and map items
+        table.add_row("waits inside", str(len(coverage.inside_covered)), str(inside))
     return table
 
 

@@ -177,3 +177,18 @@ def test_a_wait_a_guard_inside_decides_on_is_driven_but_not_claimed(tmp_path: Pa
         "outer --error--> failed", "outer --done--> ok with the timeouts of the event waits inside outer firing"]
     assert "events=[('release', None, {}, 1)]" in written
     assert "moves_inside" not in written.split("def test_path_01")[1]
+
+
+def test_the_check_table_counts_the_waits_inside(tmp_path: Path) -> None:
+    """`statewright testgen --check` ends with a table a reviewer reads: it has a row for the moves out of the
+    waits inside parallel and map states, beside the flow's own transitions."""
+    flow = tmp_path / "payment.json"
+    flow.write_text(json.dumps(_awaiting_payment("failure")), encoding="utf-8")
+    done = subprocess.run([str(Path(sys.executable).parent / "statewright"), "testgen", str(flow), "--check",
+                           "-o", str(tmp_path / "test_payment.py")],
+                          capture_output=True, text=True, check=False, cwd=tmp_path, env={"COLUMNS": "120", "PATH": ""})
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {line.split("│")[1].strip(): [cell.strip() for cell in line.split("│")[2:4]]
+            for line in done.stdout.splitlines() if line.count("│") == 4}
+    assert rows["transitions"] == ["2", "2"]
+    assert rows["waits inside"] == ["2", "2"]
