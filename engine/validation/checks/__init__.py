@@ -28,7 +28,7 @@ from engine.validation.checks.expressions import (
     find_costly_expressions,
     find_invalid_expressions,
 )
-from engine.validation.checks.maps import find_maps_without_results
+from engine.validation.checks.maps import find_map_items_that_change, find_maps_without_results
 from engine.validation.checks.paths import (
     find_ask_into_output,
     find_conflicting_paths,
@@ -97,6 +97,7 @@ CODES: dict[str, Severity] = {
     "retry-max-below-initial": "warning",
     "sla-at-risk": "warning",
     "map-without-results": "warning",
+    "map-items-change": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -122,6 +123,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_ask_into_output,
     find_approval_slas_at_risk,
     find_maps_without_results,
+    find_map_items_that_change,
     find_deadlines_that_are_not_times,
 )
 
