@@ -77,10 +77,12 @@ class HistoryStore:
                            "ORDER BY seq", (instance_id,))
         return [(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else float(r[5])) for r in rows]
 
-    def event_at(self, instance_id: str, seq: int) -> tuple[str, Any] | None:
-        """(event, payload) of the transition `seq`: one row read by its key, the rest of its columns not decoded."""
-        row = self.tx.one("SELECT event, payload FROM history WHERE instance_id = ? AND seq = ?", (instance_id, seq))
-        return None if row is None else (row[0], load_optional(row[1]))
+    def event_at(self, instance_id: str, seq: int) -> tuple[str, Any, float] | None:
+        """(event, payload, time) of the transition `seq`: one row read by its key, the rest of its columns not
+        decoded."""
+        row = self.tx.one("SELECT event, payload, at FROM history WHERE instance_id = ? AND seq = ?",
+                          (instance_id, seq))
+        return None if row is None else (row[0], load_optional(row[1]), float(row[2]))
 
     def count(self, instance_id: str) -> int:
         return int(self.tx.scalar("SELECT COUNT(*) FROM history WHERE instance_id = ?", (instance_id,)) or 0)

@@ -254,7 +254,8 @@ class _Run:
             raise TransitionNotAllowed(event.name, self.state, "the instance is not in a map state")
         start = payload.get("start", [])
         try:
-            scope = self.scope()
+            scope = self.scope() if event.visit_at is None else \
+                variables(self.context, None, replace(self.env, now=event.visit_at), self.state)
             items = map_items(state, scope) if start else []
             started = item_children(self.state, state, items, start, scope=scope, branch=self.c.branch,
                                     parent_seq=payload.get("parent_seq"))

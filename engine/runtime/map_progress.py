@@ -101,10 +101,13 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
             or instances.latest_child_seq(parent.id) != child.parent_seq):
         return None
     visit = (parent.id, child.parent_seq)
+    entered = HistoryStore(tx).event_at(parent.id, child.parent_seq)  # the step that entered the map (one row)
+    visit_at = now if entered is None else entered[2]
     total = _TOTALS.get(visit)
     if total is None:
         compiled = rt.writer.compiled_for(tx, parent)
-        scope = variables(parent.context, None, rt.writer.environment(tx, compiled, parent, now), parent.state)
+        env = rt.writer.environment(tx, compiled, parent, visit_at)  # `items` read at the entry's `now`
+        scope = variables(parent.context, None, env, parent.state)
         try:
             total = len(map_items(state, scope))
         except MapItemsError as exc:
@@ -126,4 +129,4 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     index = split_item(child.branch)[1]
     progress = {"index": index, "status": child.status, "child": child.id, "parent_seq": child.parent_seq,
                 **_as_heard(tx, tally, child, parent.version - child.parent_seq, verdict.payload)}
-    return Event(MAP_ITEM, progress, system=True)
+    return Event(MAP_ITEM, progress, system=True, visit_at=visit_at)

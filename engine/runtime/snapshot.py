@@ -86,6 +86,9 @@ class Event:
     actor: str | None = None
     system: bool = False
     escalates: bool = False
+    visit_at: float | None = field(default=None, compare=False)
+    """For a map's next items (not stored): when the step that entered the map was taken, the `now` its `items`
+    and each item's `input` are read at again, so every batch reads the list the first one did."""
 
 
 class AgentLookup:

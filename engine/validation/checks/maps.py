@@ -12,9 +12,9 @@ from engine.validation.graph import Machine
 
 __all__ = ["find_map_items_that_change", "find_maps_without_results"]
 
-_CHANGING = ("now", "memory", "budget", "event")
-"""Names whose value moves on while a map runs: the time, shared memory, the month's spend, and the event of the
-step being taken (the map's entry at first, an item's end later)."""
+_CHANGING = ("memory", "budget")
+"""Names whose value moves on while a map runs (shared memory, the month's spend) and that a map's next batch
+reads afresh; `now` is read as it was on entering the map."""
 
 
 def find_maps_without_results(machine: Machine) -> list[Finding]:
@@ -34,7 +34,8 @@ def find_maps_without_results(machine: Machine) -> list[Finding]:
 
 def find_map_items_that_change(machine: Machine) -> list[Finding]:
     """A map whose `items` reads a value that moves on while it runs: the list is read again as each batch of
-    items starts, so a later item could be given another list's entry (one skipped, another run twice)."""
+    items starts (at the entry's `now`), so a later item could be given another list's entry (one skipped,
+    another run twice)."""
     found: list[Finding] = []
     for sid, state in machine.states.items():
         if not isinstance(state, MapState):

@@ -313,3 +313,27 @@ def test_a_caller_cannot_end_a_running_map_by_sending_its_done(engine: Engine) -
     assert caller_events(_mapping(), "each", "running") == []
     engine.run_until_idle()
     assert engine.get(parent.id).context["scores"] == [{"score": len(lead)} for lead in LEADS]
+
+
+def test_every_batch_reads_the_list_and_inputs_at_the_time_the_map_was_entered(engine: Engine,
+                                                                               clock: ManualClock) -> None:
+    """A list over `now` ('the leads due by now') must not move on while the map runs: each batch used to read
+    `items` again at its own time, so a map whose first item took past a moment ran items 1, 8 and 9."""
+    engine.deploy(_mapping(items="timestamp(now) > timestamp('2030-01-15T13:00:00Z') ? ['xx', 'yy', 'zz'] : leads",
+                           max_concurrency=1, input={"item": "item", "index": "index", "asked_at": "now"}))
+    seen: list[tuple[str, str]] = []
+
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        seen.append((request.input["lead"], engine.get(request.instance_id).context["asked_at"]))
+        clock.advance(7200)  # each item takes two hours: the moment passes during the first
+        return len(request.input["lead"])
+
+    parent = engine.start("squad", {"leads": ["ann", "bob", "carla"]})
+    engine.run_until_idle()
+    done = engine.get(parent.id)
+    assert done.state == "done"
+    assert [lead for lead, _ in seen] == ["ann", "bob", "carla"]
+    assert {asked for _, asked in seen} == {"2030-01-15T12:00:00Z"}
+    assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
+    assert_consistent(engine, parent.id)
