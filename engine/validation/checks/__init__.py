@@ -23,6 +23,7 @@ from engine.validation.checks.error_kinds import (
     find_unreachable_catches,
     find_unreachable_retry_rules,
 )
+from engine.validation.checks.event_scope import find_event_not_set
 from engine.validation.checks.expressions import (
     expression_sites,
     find_costly_expressions,
@@ -98,6 +99,7 @@ CODES: dict[str, Severity] = {
     "sla-at-risk": "warning",
     "map-without-results": "warning",
     "map-items-change": "warning",
+    "event-not-set": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -168,4 +170,5 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     findings += find_invalid_expressions(sites)
     findings += find_costly_expressions(sites)
     findings += find_unknown_variables(workflow, all_machines, sites)
+    findings += find_event_not_set(sites)
     return sort_findings(findings)
