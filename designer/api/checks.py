@@ -14,7 +14,6 @@ from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.schemas.canvas_layout import CanvasGraphBody, CanvasLayoutRead
 from designer.schemas.checks import AnalysisReport, DefinitionBody, ValidationReport
 from designer.schemas.layout import LayoutRead
-from engine.errors import InvalidDefinition
 from engine.render import layout_graph
 from engine.validation.analysis import analyze
 
@@ -32,10 +31,8 @@ class CheckController(Controller):
 
     @post("/analyze", status_code=HTTP_200_OK, summary="Analyse a valid definition", sync_to_thread=True)
     def analyze(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> AnalysisReport:
-        loaded = checker.load(data.document)
-        if loaded.model is None:
-            raise InvalidDefinition(loaded.findings)
-        return AnalysisReport(valid=True, findings=loaded.findings, summary=analyze(loaded.model))
+        model, findings = checker.analysable(data.document)
+        return AnalysisReport.of(findings, analyze(model))
 
     @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)
     def layout(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> LayoutRead:
