@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.canvas_layout import lay_out_canvas
 from designer.checking import Checker
@@ -24,6 +25,7 @@ class CheckController(Controller):
     path = "/api"
     tags = ("checks",)
     middleware = (refuse_undeclared_query_parameters,)
+    opt = STORES_NOTHING
 
     @post("/validate", status_code=HTTP_200_OK, summary="Validate a definition (always 200)", sync_to_thread=True)
     def validate(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> ValidationReport:
