@@ -2,7 +2,7 @@
 lone UTF-16 surrogates (`"\\ud800"` in JSON decodes to a string that is not Unicode and cannot be encoded as
 UTF-8). Without this check such a request reaches a table and fails there with a 500 on PostgreSQL — in a
 draft's title, an idempotency key, a login name, an id in the path — while SQLite stores it; refusing it on both
-keeps the two backends answering alike, with a 400 that names where the character is.
+keeps the two backends answering alike, with a 422 invalid-input that names where the character is.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from litestar import Request
-from litestar.exceptions import ValidationException
+
+from engine.errors import InvalidInput
 
 __all__ = ["STORES_NOTHING", "refuse_unstorable_text"]
 
@@ -53,14 +54,14 @@ def _unstorable_places(value: Any, pointer: str = "") -> Iterator[tuple[str, str
             stack.extend((child, f"{where}/{index}") for index, child in enumerate(item))
 
 
-def _refuse(source: str, key: str, text: str) -> ValidationException:
+def _refuse(source: str, key: str, text: str) -> InvalidInput:
+    """A 422 (the OpenAPI document cannot say "no U+0000", so a request that fits it is not a 400)."""
     found = "U+0000" if "\x00" in text else "a lone UTF-16 surrogate"
-    message = f"holds {found}, which the database cannot store as text; remove it"
-    return ValidationException("Validation failed", extra=[{"message": message, "key": _spelt(key), "source": source}])
+    return InvalidInput(f"{source} {_spelt(key)}: holds {found}, which the database cannot store as text; remove it")
 
 
 async def refuse_unstorable_text(request: Request[Any, Any, Any]) -> None:
-    """A 400 for U+0000 in the path or query, or U+0000 or a lone surrogate anywhere in a JSON body that may be
+    """A 422 for U+0000 in the path or query, or U+0000 or a lone surrogate anywhere in a JSON body that may be
     stored (naming its JSON pointer). Runs after the body is known to be UTF-8 and not nested too deep."""
     if "\x00" in request.scope["path"]:
         raise _refuse("path", request.scope["path"], request.scope["path"])

@@ -1,4 +1,4 @@
-"""U+0000 — in a draft's title, an idempotency key, a login name, an id in the path, a query — is a 400 naming
+"""U+0000 — in a draft's title, an idempotency key, a login name, an id in the path, a query — is a 422 naming
 where it is, on SQLite and PostgreSQL alike; PostgreSQL's text cannot hold it, so it used to be a 500 there (and
 stored on SQLite). What the request would have written is not written."""
 
@@ -43,7 +43,7 @@ def test_nul_is_refused_where_it_is(served: tuple[TestClient[Any], dict[str, str
     client, headers, services = served
     services.engine.deploy(SEND_FLOW)
     for method, path, body, where in _REQUESTS:
-        problem = assert_problem(client.request(method, path, json=body, headers=headers), 400, "bad-request")
+        problem = assert_problem(client.request(method, path, json=body, headers=headers), 422, "invalid-input")
         assert f"{where}: holds U+0000" in problem["detail"], (method, path)
     assert client.get("/api/drafts", headers=headers).json()["total"] == 0
     assert client.get("/api/instances", headers=headers).json()["total"] == 0
@@ -59,5 +59,5 @@ def test_a_lone_surrogate_is_named_by_its_pointer(served: tuple[TestClient[Any],
     client, headers, _ = served
     body = b'{"content": {"id": "x", "states": {"a": {"title": "\\ud800"}}}}'
     refused = client.post("/api/drafts", content=body, headers={**headers, "content-type": "application/json"})
-    problem = assert_problem(refused, 400, "bad-request")
+    problem = assert_problem(refused, 422, "invalid-input")
     assert "body /content/states/a/title: holds a lone UTF-16 surrogate" in problem["detail"]
