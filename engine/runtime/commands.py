@@ -25,11 +25,11 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
     def work(tx: Transaction) -> InstanceView:
         repeated = kept_response(tx, scope, idempotency_key)
         if repeated is not None:
-            if repeated.workflow_id != workflow_id or version not in (None, repeated.version):
+            if repeated.workflow_id != workflow_id or version not in (None, repeated.workflow_version):
                 # a repeat asks for the same start; a key reused for another workflow would get the wrong instance
                 raise InvalidInput(f"the idempotency key '{idempotency_key}' already started {repeated.id}, an "
-                                   f"instance of '{repeated.workflow_id}' v{repeated.version}; use a new key to "
-                                   f"start '{workflow_id}'" + ("" if version is None else f" v{version}"))
+                                   f"instance of '{repeated.workflow_id}' v{repeated.workflow_version}; use a new "
+                                   f"key to start '{workflow_id}'" + ("" if version is None else f" v{version}"))
             return repeated
         compiled = rt.deployments.compiled(tx, workflow_id, version)
         check_context(compiled.workflow.context, context)
