@@ -6,14 +6,20 @@ and then waits again for the body. Profiling `bench.bench_api` put a fifth of th
 Here the writes made in one turn of the event loop are joined and written at the end of the turn (as a server
 calling `writev` would): a small reply — head and body sent by the app one after the other — leaves in one call.
 A streamed reply (server-sent events) still leaves as the app sends it, one turn later at most.
+
+A request the HTTP parser refuses before the app sees it (an unknown method, a malformed request line or header)
+gets the API's problem response, not uvicorn's plain-text "Invalid HTTP request received.".
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+
+from designer._problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
 
 __all__ = ["OneWriteHttpProtocol"]
 
@@ -92,3 +98,16 @@ class OneWriteHttpProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(_JoinedWrites(transport, asyncio.get_running_loop()))
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request its parser refuses, as the problem every other bad request gets."""
+        body = json.dumps({"type": PROBLEM_BASE + "bad-request", "title": "Bad request", "status": 400,
+                           "detail": f"the HTTP request is malformed ({msg.rstrip('.')})"}).encode()
+        head = [STATUS_LINE[400]]
+        for name, value in self.server_state.default_headers:
+            head += [name, b": ", value, b"\r\n"]
+        head += [b"content-type: ", PROBLEM_MEDIA_TYPE.encode(), b"\r\n",
+                 b"content-length: ", str(len(body)).encode(), b"\r\n",
+                 b"x-content-type-options: nosniff\r\n", b"connection: close\r\n\r\n", body]
+        self.transport.write(b"".join(head))
+        self.transport.close()

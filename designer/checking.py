@@ -14,6 +14,7 @@ from typing import Any
 from engine.definition import Workflow
 from engine.errors import InvalidDefinition
 from engine.validation.catalog import Catalog
+from engine.validation.checks import find_catalog_problems, sort_findings
 from engine.validation.findings import Finding
 from engine.validation.loader import Loaded, load_workflow
 from engine.validation.parsing import parse_json, validate_model
@@ -74,6 +75,15 @@ class Checker:
             if model is not None:
                 return model
         raise InvalidDefinition(findings, source)
+
+    def analysable(self, document: Any) -> tuple[Workflow, list[Finding]]:
+        """The workflow with every finding, `unknown-action` included, or `InvalidDefinition`: a flow whose only
+        errors are actions this server has no handler for is still analysed (analysis runs no handler, as paths,
+        layout and render do not), while the findings still say what publishing here would meet."""
+        loaded = self.load(document, actions=False)
+        if loaded.model is None:
+            raise InvalidDefinition(loaded.findings)
+        return loaded.model, sort_findings([*loaded.findings, *find_catalog_problems(loaded.model, self.catalog())])
 
     def require(self, document: Any, source: str = "definition", *, actions: bool = False) -> Workflow:
         """The workflow, or `InvalidDefinition`; with `actions`, also when a task's action is not registered

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.canvas_layout import lay_out_canvas
 from designer.checking import Checker
@@ -14,7 +15,6 @@ from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.schemas.canvas_layout import CanvasGraphBody, CanvasLayoutRead
 from designer.schemas.checks import AnalysisReport, DefinitionBody, ValidationReport
 from designer.schemas.layout import LayoutRead
-from engine.errors import InvalidDefinition
 from engine.render import layout_graph
 from engine.validation.analysis import analyze
 
@@ -25,6 +25,7 @@ class CheckController(Controller):
     path = "/api"
     tags = ("checks",)
     middleware = (refuse_undeclared_query_parameters,)
+    opt = STORES_NOTHING
 
     @post("/validate", status_code=HTTP_200_OK, summary="Validate a definition (always 200)", sync_to_thread=True)
     def validate(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> ValidationReport:
@@ -32,10 +33,8 @@ class CheckController(Controller):
 
     @post("/analyze", status_code=HTTP_200_OK, summary="Analyse a valid definition", sync_to_thread=True)
     def analyze(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> AnalysisReport:
-        loaded = checker.load(data.document)
-        if loaded.model is None:
-            raise InvalidDefinition(loaded.findings)
-        return AnalysisReport(valid=True, findings=loaded.findings, summary=analyze(loaded.model))
+        model, findings = checker.analysable(data.document)
+        return AnalysisReport.of(findings, analyze(model))
 
     @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)
     def layout(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> LayoutRead:

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.schemas.interop import ImportBody, ImportReport, InteropFormat
@@ -28,6 +29,7 @@ class InteropController(Controller):
     path = "/api"
     tags = ("interop",)
     middleware = (refuse_undeclared_query_parameters,)
+    opt = STORES_NOTHING
 
     @post("/import/{format:str}", status_code=HTTP_200_OK, summary="Import an ASL, SCXML or XState document",
           sync_to_thread=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -25,6 +25,8 @@ from engine.runtime.clock import to_datetime
 __all__ = ["MetricsController", "MetricsReport", "prometheus_metrics"]
 
 DEFAULT_WINDOW = timedelta(hours=24)
+# The first moment a report can name (0001-01-01T00:00:00Z): a default window is cut there, not a year 0.
+_EARLIEST = datetime.min.replace(tzinfo=UTC).timestamp()
 
 
 class MetricsReport(BaseModel):
@@ -79,11 +81,12 @@ class MetricsController(Controller):
 
 
 def _window(since: str | None, until: str | None) -> tuple[float, float]:
-    """The window a request asks for: `until` default now, `since` default a day before it."""
+    """The window a request asks for: `until` default now, `since` default a day before it (but not before the
+    year 1: `until=0001-01-01T00:00:00Z` alone is then an empty window, a 422, where it was a 500)."""
     given_end = parse_moment(until, "until")
     end = given_end if given_end is not None else time.time()
     given_start = parse_moment(since, "since")
-    start = given_start if given_start is not None else end - DEFAULT_WINDOW.total_seconds()
+    start = given_start if given_start is not None else max(end - DEFAULT_WINDOW.total_seconds(), _EARLIEST)
     if start >= end:  # each time fits the document; together they do not
         raise InvalidInput("'since' must be before 'until'")
     return start, end

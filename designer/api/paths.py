@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from agents.handlers.pricing import price_table
+from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.schemas.checks import DefinitionBody
@@ -38,6 +39,7 @@ def _report(workflow: Workflow, checker: Checker, recorded: RecordedRuns | None 
 class PathController(Controller):
     tags = ("checks",)
     middleware = (refuse_undeclared_query_parameters,)
+    opt = STORES_NOTHING
 
     @post("/api/paths", status_code=HTTP_200_OK, summary="Each path's time and cost, from the definition alone",
           sync_to_thread=True)

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.api.drafts import load_draft
 from designer.checking import Checker
@@ -43,6 +44,7 @@ class SimulationController(Controller):
     path = "/api/simulate"
     tags = ("simulation",)
     middleware = (refuse_undeclared_query_parameters,)
+    opt = STORES_NOTHING
 
     @post(
         "/",

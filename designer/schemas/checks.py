@@ -48,3 +48,9 @@ class AnalysisReport(BaseModel):
     valid: bool
     findings: list[Finding]
     summary: Analysis
+
+    @classmethod
+    def of(cls, findings: list[Finding], summary: Analysis) -> AnalysisReport:
+        """`valid` as in `ValidationReport`: false when the only errors are actions with no handler on this server
+        (`unknown-action`), which leave the flow analysable but not publishable here."""
+        return cls(valid=not any(f.severity == "error" for f in findings), findings=findings, summary=summary)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import ConcurrencyConflict, InstanceNotFound, TransitionNotAllowed
+from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.idempotency import keep_response, kept_response
@@ -25,6 +25,11 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
     def work(tx: Transaction) -> InstanceView:
         repeated = kept_response(tx, scope, idempotency_key)
         if repeated is not None:
+            if repeated.workflow_id != workflow_id or version not in (None, repeated.workflow_version):
+                # a repeat asks for the same start; a key reused for another workflow would get the wrong instance
+                raise InvalidInput(f"the idempotency key '{idempotency_key}' already started {repeated.id}, an "
+                                   f"instance of '{repeated.workflow_id}' v{repeated.workflow_version}; use a new "
+                                   f"key to start '{workflow_id}'" + ("" if version is None else f" v{version}"))
             return repeated
         compiled = rt.deployments.compiled(tx, workflow_id, version)
         check_context(compiled.workflow.context, context)

@@ -6,6 +6,7 @@ passes them on. The same counting over uvicorn's own protocol sees two writes a 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -139,3 +140,21 @@ def test_a_reply_that_closes_the_connection_is_sent_before_the_close(one_write: 
         reply = _read_to_close(connection)
     assert reply.startswith(b"HTTP/1.1 200 OK")
     assert reply.endswith(b'"path": "/close"}')
+
+
+@pytest.mark.parametrize("request_head", [
+    b"FOO / HTTP/1.1\r\nHost: localhost\r\n\r\n",  # a method HTTP does not have
+    b"GET / HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n",  # a space in a header name
+    b"GET /a b HTTP/1.1\r\nHost: localhost\r\n\r\n",  # a space in the target
+])
+def test_a_request_the_parser_refuses_gets_a_problem(one_write: int, request_head: bytes) -> None:
+    with socket.create_connection(("127.0.0.1", one_write), timeout=10) as connection:
+        connection.sendall(request_head)
+        reply = _read_to_close(connection)
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: application/problem+json" in head.lower()
+    assert b"x-content-type-options: nosniff" in head.lower()
+    problem = json.loads(body)
+    assert (problem["type"].rsplit("/", 1)[1], problem["status"]) == ("bad-request", 400)
+    assert problem["detail"].startswith("the HTTP request is malformed")
