@@ -13,7 +13,9 @@ __all__ = ["ApprovalAssigneeRow", "ApprovalDecisionRow", "ApprovalRow"]
 class ApprovalRow(SQLModel, table=True):
     __tablename__ = "approvals"
     __table_args__ = (
-        sa.Index("ix_approvals_tenant_status", "tenant", "status"),
+        # an inbox page (a tenant's pending requests, oldest first) is read in index order, not sorted: 100,000
+        # pending took 350 ms a page with (tenant, status) alone
+        sa.Index("ix_approvals_tenant_status_created", "tenant", "status", "created_at", "id"),
         sa.Index("ix_approvals_instance_status", "instance_id", "status"),
     )
 

@@ -65,7 +65,7 @@ def test_a_map_in_progress_before_the_index_finishes_after_it(database_url: str)
         half_way = engine.get(parent.id)
         assert (half_way.status, half_way.state) == ("running", "each")
         assert any(h.event == "(item)" for h in engine.history(parent.id))
-    assert _revision_and_indexes(database_url) == ("0009", {"ix_instances_parent_seq_status"})
+    assert _revision_and_indexes(database_url) == (head_revision(), {"ix_instances_parent_seq_status"})
     _downgrade(database_url, "0008")
     assert _revision_and_indexes(database_url) == ("0008", {"ix_instances_parent_id"})
     with _engine(database_url) as engine:  # opening the database upgrades it
