@@ -18,6 +18,7 @@ class ReceiptRecord:
     instance_id: str
     response: Any
     created_at: float
+    request: str | None = None  # a digest of what was asked; None on receipts kept before it was recorded
 
 
 class ReceiptStore:
@@ -26,16 +27,16 @@ class ReceiptStore:
 
     def get(self, scope: str, key: str) -> ReceiptRecord | None:
         row = self.tx.one(
-            "SELECT scope, key, instance_id, response, created_at FROM receipts WHERE scope = ? AND key = ?",
+            "SELECT scope, key, instance_id, response, created_at, request FROM receipts WHERE scope = ? AND key = ?",
             (scope, key),
         )
-        return None if row is None else ReceiptRecord(row[0], row[1], row[2], load(row[3]), float(row[4]))
+        return None if row is None else ReceiptRecord(row[0], row[1], row[2], load(row[3]), float(row[4]), row[5])
 
     def put(self, r: ReceiptRecord) -> bool:
         """Keep the response; False if a receipt for (scope, key) exists (the caller then lost a race)."""
         changed = self.tx.execute(
-            "INSERT INTO receipts (scope, key, instance_id, response, created_at) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO receipts (scope, key, instance_id, response, created_at, request) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (scope, key) DO NOTHING",
-            (r.scope, r.key, r.instance_id, dump(r.response), r.created_at),
+            (r.scope, r.key, r.instance_id, dump(r.response), r.created_at, r.request),
         )
         return changed == 1

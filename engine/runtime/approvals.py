@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed, VersionConflict
 from engine.runtime.core import Runtime
-from engine.runtime.idempotency import keep_response, kept_response
+from engine.runtime.idempotency import keep_response, kept_response, request_digest
 from engine.runtime.queries import instance_view
 from engine.runtime.snapshot import HELD, RUNNING, Event
 from engine.runtime.step import take_step
@@ -58,9 +58,10 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
     if not actor:
         raise NotAuthorized("an approval needs the deciding actor")
     scope = f"approval:{instance_id}"
+    asked = request_digest(decision=decision, actor=actor, comment=comment)
 
     def work(tx: Transaction) -> InstanceView:
-        repeated = kept_response(tx, scope, idempotency_key)
+        repeated = kept_response(tx, scope, idempotency_key, asked)
         if repeated is not None:
             return repeated
         instance = InstanceStore(tx).get_for_update(instance_id)
@@ -83,7 +84,7 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
         else:  # they decided already: the same decision again changes nothing, the other one is refused
             _same_as_before(approvals, pending.id, actor, decision)
         view = instance_view(after)
-        keep_response(tx, scope, idempotency_key, view, now)
+        keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
     return rt.write(work)

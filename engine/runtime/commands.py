@@ -7,7 +7,7 @@ from typing import Any
 from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
-from engine.runtime.idempotency import keep_response, kept_response
+from engine.runtime.idempotency import keep_response, kept_response, request_digest
 from engine.runtime.queries import instance_view, load_instance
 from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import HELD, TERMINAL, Event
@@ -21,21 +21,27 @@ __all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
 def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
                    tenant: str, idempotency_key: str | None, actor: str | None) -> InstanceView:
     scope = f"start:{tenant}"
+    asked = request_digest(workflow=workflow_id, context=context, actor=actor)  # the version: checked below
+
+    def reused(first: InstanceView) -> str:
+        if first.workflow_id != workflow_id or version not in (None, first.workflow_version):
+            return (f"the idempotency key '{idempotency_key}' already started {first.id}, an instance of "
+                    f"'{first.workflow_id}' v{first.workflow_version}; use a new key to start '{workflow_id}'"
+                    + ("" if version is None else f" v{version}"))
+        return (f"the idempotency key '{idempotency_key}' already started {first.id} with another context or by "
+                "another actor; use a new key for this start")
 
     def work(tx: Transaction) -> InstanceView:
-        repeated = kept_response(tx, scope, idempotency_key)
+        repeated = kept_response(tx, scope, idempotency_key, asked, reused)
         if repeated is not None:
             if repeated.workflow_id != workflow_id or version not in (None, repeated.workflow_version):
-                # a repeat asks for the same start; a key reused for another workflow would get the wrong instance
-                raise InvalidInput(f"the idempotency key '{idempotency_key}' already started {repeated.id}, an "
-                                   f"instance of '{repeated.workflow_id}' v{repeated.workflow_version}; use a new "
-                                   f"key to start '{workflow_id}'" + ("" if version is None else f" v{version}"))
+                raise InvalidInput(reused(repeated))  # a receipt kept before requests were recorded
             return repeated
         compiled = rt.deployments.compiled(tx, workflow_id, version)
         check_context(compiled.workflow.context, context)
         now = rt.clock.now()
         view = instance_view(rt.writer.create(tx, compiled, context, tenant=tenant, now=now, actor=actor))
-        keep_response(tx, scope, idempotency_key, view, now)
+        keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
     return rt.write(work)
@@ -44,12 +50,13 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
 def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
                idempotency_key: str | None, expected_version: int | None, tenant: str | None = None) -> InstanceView:
     scope = f"send:{instance_id}"
+    asked = request_digest(event=event, payload=payload, actor=actor)
 
     def work(tx: Transaction) -> InstanceView:
         instance = load_instance(tx, instance_id, lock=True)  # first: another tenant learns nothing, a kept reply too
         if tenant is not None and (instance.tenant != tenant or instance.branch):
             raise InstanceNotFound(f"no instance '{instance_id}'")
-        repeated = kept_response(tx, scope, idempotency_key)
+        repeated = kept_response(tx, scope, idempotency_key, asked)
         if repeated is not None:
             return repeated
         if expected_version is not None and instance.version != expected_version:
@@ -67,7 +74,7 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
                                        "approvals are decided with approve/reject by an authorised approver")
         now = rt.clock.now()
         view = instance_view(take_step(rt, tx, instance, Event(event, payload, actor), now=now))
-        keep_response(tx, scope, idempotency_key, view, now)
+        keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
     return rt.write(work, retry_conflicts=expected_version is None)

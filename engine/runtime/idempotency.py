@@ -1,25 +1,52 @@
-"""Idempotency keys: the first response to a keyed request is kept, and every repeat gets it back."""
+"""Idempotency keys: the first response to a keyed request is kept, and every repeat gets it back.
+
+A repeat must ask what the first request asked (the same event and payload, the same start, the same decision,
+by the same actor): each receipt keeps a digest of it, and a key sent again with another request is refused with
+`InvalidInput` — answering it with the first request's response would tell the caller that something it did not
+ask for was done. Receipts kept before the digest was recorded answer any repeat, as they did."""
 
 from __future__ import annotations
 
-from engine.errors import ConcurrencyConflict
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from engine.errors import ConcurrencyConflict, InvalidInput
 from engine.runtime.views import InstanceView
 from storage.receipts import ReceiptRecord, ReceiptStore
 from storage.transaction import Transaction
 
-__all__ = ["keep_response", "kept_response"]
+__all__ = ["keep_response", "kept_response", "request_digest"]
 
 
-def kept_response(tx: Transaction, scope: str, key: str | None) -> InstanceView | None:
-    """The response kept for (scope, key), if this request was made before."""
+def request_digest(**asked: Any) -> str:
+    """A digest of what a keyed request asks for (its fields as JSON, keys sorted)."""
+    text = json.dumps(asked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def kept_response(tx: Transaction, scope: str, key: str | None, request: str,
+                  refusal: Callable[[InstanceView], str] | None = None) -> InstanceView | None:
+    """The response kept for (scope, key), if this request was made before; `InvalidInput` when the key was
+    used for another request (`request` is its `request_digest`), saying `refusal(first response)` if given."""
     if key is None:
         return None
     receipt = ReceiptStore(tx).get(scope, key)
-    return None if receipt is None else InstanceView.from_record(receipt.response)
+    if receipt is None:
+        return None
+    kept = InstanceView.from_record(receipt.response)
+    if receipt.request is not None and receipt.request != request:
+        raise InvalidInput(refusal(kept) if refusal is not None else (
+            f"the idempotency key '{key}' was used before for another request (a repeat must send the same "
+            "event, payload, decision or start as the first); use a new key for this one"))
+    return kept
 
 
-def keep_response(tx: Transaction, scope: str, key: str | None, view: InstanceView, now: float) -> None:
+def keep_response(tx: Transaction, scope: str, key: str | None, view: InstanceView, *, now: float,
+                  request: str) -> None:
     """Keep the response in the request's own transaction; a concurrent twin that committed first makes this
     one a `ConcurrencyConflict`, and its retry then finds the kept response."""
-    if key is not None and not ReceiptStore(tx).put(ReceiptRecord(scope, key, view.id, view.as_record(), now)):
+    if key is not None and not ReceiptStore(tx).put(ReceiptRecord(scope, key, view.id, view.as_record(), now,
+                                                                  request)):
         raise ConcurrencyConflict(f"another request with the idempotency key '{key}' was committed first")

@@ -17,3 +17,5 @@ class ReceiptRow(SQLModel, table=True):
     instance_id: str = Field(max_length=36)
     response: str = Field(sa_type=JSON_TEXT)
     created_at: float = Field(sa_type=TIMESTAMP)
+    # a digest of what the request asked for (None on receipts kept before 0011): a repeat must ask the same
+    request: str | None = Field(default=None, max_length=64)

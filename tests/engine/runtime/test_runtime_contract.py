@@ -233,6 +233,23 @@ def test_a_repeated_start_returns_the_same_instance(engine: Engine) -> None:
     assert engine.start("manual", idempotency_key="order-7", tenant="other").id != first.id
 
 
+def test_a_key_sent_again_with_another_request_is_refused_and_changes_nothing(engine: Engine) -> None:
+    """A client that reuses a key for something else must not be told the first request's answer as though its
+    own were done: another event, payload, actor or start context with the same key is refused."""
+    engine.deploy(MANUAL)
+    run = engine.start("manual", {"n": 1}, idempotency_key="order-8")
+    with pytest.raises(InvalidInput, match=r"already started .* with another context"):
+        engine.start("manual", {"n": 2}, idempotency_key="order-8")
+    first = engine.send(run.id, "touch", {"by": "ann"}, actor="ann", idempotency_key="k1")
+    for event, payload, actor in (("touch", {"by": "bob"}, "ann"), ("touch", {"by": "ann"}, "bob"),
+                                  ("abort", {"by": "ann"}, "ann")):
+        with pytest.raises(InvalidInput, match="'k1' was used before for another request"):
+            engine.send(run.id, event, payload, actor=actor, idempotency_key="k1")
+    assert engine.send(run.id, "touch", {"by": "ann"}, actor="ann", idempotency_key="k1") == first
+    assert engine.get(run.id).version == first.version
+    assert len(engine.list_instances()) == 1
+
+
 # 4. Optimistic versions ------------------------------------------------------------------------------------
 def test_a_stale_expected_version_is_a_conflict_and_changes_nothing(engine: Engine) -> None:
     engine.deploy(MANUAL)
