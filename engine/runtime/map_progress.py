@@ -31,10 +31,13 @@ from storage.transaction import Transaction
 
 __all__ = ["map_item_event"]
 
-_TOTALS: dict[tuple[str, int], int] = {}
-"""How many items each recent visit of a map has: the list is read once per visit and process, not at every item's
-end (a visit's context does not change while its items run; a visit is its parent's `parent_seq`)."""
-_TOTALS_KEPT = 4096
+_LISTS: dict[tuple[str, int], tuple[Any, ...]] = {}
+"""The list each recent visit of a map maps over (a visit is its parent's `parent_seq`), read once per visit and
+process rather than at every item's end, and handed to the step that starts the next items. The visit's context
+does not change while its items run and its `now` is the entry's, so the list is the one its entry read. An
+`items` expression over 500 objects (`leads.filter(…)`) cost 20 ms at every item's end: 10 s of CPU for the map
+instead of 1 s."""
+_LISTS_KEPT = 64
 _NOT_SUCCEEDED = tuple(s.value for s in InstanceStatus if s != InstanceStatus.SUCCEEDED)
 
 
@@ -103,18 +106,19 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     visit = (parent.id, child.parent_seq)
     entered = HistoryStore(tx).event_at(parent.id, child.parent_seq)  # the step that entered the map (one row)
     visit_at = now if entered is None else entered[2]
-    total = _TOTALS.get(visit)
-    if total is None:
+    listed = _LISTS.get(visit)
+    if listed is None:
         compiled = rt.writer.compiled_for(tx, parent)
         env = rt.writer.environment(tx, compiled, parent, visit_at)  # `items` read at the entry's `now`
         scope = variables(parent.context, None, env, parent.state)
         try:
-            total = len(map_items(state, scope))
+            listed = tuple(map_items(state, scope))
         except MapItemsError as exc:
             return Event("error", {"kind": exc.kind, "message": exc.message}, system=True)
-        if len(_TOTALS) >= _TOTALS_KEPT:
-            del _TOTALS[next(iter(_TOTALS))]
-        _TOTALS[visit] = total
+        if len(_LISTS) >= _LISTS_KEPT:
+            del _LISTS[next(iter(_LISTS))]  # the oldest visit
+        _LISTS[visit] = listed
+    total = len(listed)
     tally = _tally(tx, parent, child.parent_seq)
     verdict = map_verdict(state, tally, total)
     for item_id in verdict.cancel:
@@ -129,4 +133,4 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     index = split_item(child.branch)[1]
     progress = {"index": index, "status": child.status, "child": child.id, "parent_seq": child.parent_seq,
                 **_as_heard(tx, tally, child, parent.version - child.parent_seq, verdict.payload)}
-    return Event(MAP_ITEM, progress, system=True, visit_at=visit_at)
+    return Event(MAP_ITEM, progress, system=True, visit_at=visit_at, items=listed)

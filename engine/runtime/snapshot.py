@@ -89,6 +89,9 @@ class Event:
     visit_at: float | None = field(default=None, compare=False)
     """For a map's next items (not stored): when the step that entered the map was taken, the `now` its `items`
     and each item's `input` are read at again, so every batch reads the list the first one did."""
+    items: tuple[Any, ...] | None = field(default=None, compare=False)
+    """For a map's next items (not stored): the list this visit maps over, when this process has it already (an
+    `items` expression is otherwise evaluated again, converting the whole list, at every batch)."""
 
 
 class AgentLookup:
