@@ -23,8 +23,11 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
     scope = f"start:{tenant}"
     asked = request_digest(workflow=workflow_id, context=context, actor=actor)  # the version: checked below
 
+    def another_version(first: InstanceView) -> bool:
+        return first.workflow_id != workflow_id or version not in (None, first.workflow_version)
+
     def reused(first: InstanceView) -> str:
-        if first.workflow_id != workflow_id or version not in (None, first.workflow_version):
+        if another_version(first):
             return (f"the idempotency key '{idempotency_key}' already started {first.id}, an instance of "
                     f"'{first.workflow_id}' v{first.workflow_version}; use a new key to start '{workflow_id}'"
                     + ("" if version is None else f" v{version}"))
@@ -34,7 +37,7 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
     def work(tx: Transaction) -> InstanceView:
         repeated = kept_response(tx, scope, idempotency_key, asked, reused)
         if repeated is not None:
-            if repeated.workflow_id != workflow_id or version not in (None, repeated.workflow_version):
+            if another_version(repeated):
                 raise InvalidInput(reused(repeated))  # a receipt kept before requests were recorded
             return repeated
         compiled = rt.deployments.compiled(tx, workflow_id, version)

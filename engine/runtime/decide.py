@@ -256,7 +256,12 @@ class _Run:
         try:
             scope = self.scope() if event.visit_at is None else \
                 variables(self.context, None, replace(self.env, now=event.visit_at), self.state)
-            items = [] if not start else list(event.items) if event.items is not None else map_items(state, scope)
+            if not start:
+                items: list[Any] = []
+            elif event.items is not None:  # the list the item end read for this visit
+                items = list(event.items)
+            else:
+                items = map_items(state, scope)
             started = item_children(self.state, state, items, start, scope=scope, branch=self.c.branch,
                                     parent_seq=payload.get("parent_seq"))
         except MapItemsError as exc:
