@@ -58,7 +58,7 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
     if not actor:
         raise NotAuthorized("an approval needs the deciding actor")
     scope = f"approval:{instance_id}"
-    asked = request_digest(decision=decision, actor=actor, comment=comment)
+    asked = request_digest(idempotency_key, decision=decision, actor=actor, comment=comment)
 
     def work(tx: Transaction) -> InstanceView:
         repeated = kept_response(tx, scope, idempotency_key, asked)

@@ -21,7 +21,8 @@ __all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
 def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
                    tenant: str, idempotency_key: str | None, actor: str | None) -> InstanceView:
     scope = f"start:{tenant}"
-    asked = request_digest(workflow=workflow_id, context=context, actor=actor)  # the version: checked below
+    # the version is checked on its own below: a repeat without one may get any version's instance
+    asked = request_digest(idempotency_key, workflow=workflow_id, context=context, actor=actor)
 
     def another_version(first: InstanceView) -> bool:
         return first.workflow_id != workflow_id or version not in (None, first.workflow_version)
@@ -53,7 +54,7 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
 def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
                idempotency_key: str | None, expected_version: int | None, tenant: str | None = None) -> InstanceView:
     scope = f"send:{instance_id}"
-    asked = request_digest(event=event, payload=payload, actor=actor)
+    asked = request_digest(idempotency_key, event=event, payload=payload, actor=actor)
 
     def work(tx: Transaction) -> InstanceView:
         instance = load_instance(tx, instance_id, lock=True)  # first: another tenant learns nothing, a kept reply too

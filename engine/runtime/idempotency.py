@@ -20,8 +20,11 @@ from storage.transaction import Transaction
 __all__ = ["keep_response", "kept_response", "request_digest"]
 
 
-def request_digest(**asked: Any) -> str:
-    """A digest of what a keyed request asks for (its fields as JSON, keys sorted)."""
+def request_digest(key: str | None, **asked: Any) -> str:
+    """A digest of what a keyed request asks for (its fields as JSON, keys sorted); empty without a key (nothing
+    is kept to compare it with, and a send without one should not pay for it)."""
+    if key is None:
+        return ""
     text = json.dumps(asked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
