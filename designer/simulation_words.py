@@ -11,6 +11,7 @@ from engine.runtime.effects import (
     ClearWaits,
     Complete,
     Effect,
+    KeepMapList,
     RequestApproval,
     RunAction,
     StartChild,
@@ -71,6 +72,10 @@ def describe_effect(effect: Effect, now: float) -> str:  # noqa: PLR0911 - one s
         if effect.kind == "branch":
             return f"starts branch {effect.name}"
         return f"starts subflow {effect.workflow_id}" + (f" v{effect.version}" if effect.version else "")
+    if isinstance(effect, KeepMapList):
+        count = len(effect.items)
+        items = f"{count} item{'' if count == 1 else 's'}"
+        return f"maps over {items}, the list read now and kept for the items that start later"
     if isinstance(effect, ClearWaits):
         return "stops what the state was waiting for (its timers, events, approvals, actions and children)"
     if isinstance(effect, Complete):

@@ -15,6 +15,7 @@ __all__ = [
     "ClearWaits",
     "Complete",
     "Effect",
+    "KeepMapList",
     "RequestApproval",
     "RunAction",
     "StartChild",
@@ -74,6 +75,14 @@ class StartChild:
 
 
 @record
+class KeepMapList:
+    """Entering a map: the list it maps over, kept for the visit (the step entering it) — every later batch of
+    items starts from it, whatever the values it was read from do meanwhile."""
+
+    items: tuple[Any, ...]
+
+
+@record
 class ClearWaits:
     """Leaving a state that waits: disarm its timers, stop awaiting its event, close its open approval,
     cancel its pending action, cancel the children still running — each only where the state could have
@@ -92,4 +101,4 @@ class Complete:
     result: dict[str, Any] | None = None
 
 
-Effect = RunAction | ArmTimer | AwaitEvent | RequestApproval | StartChild | ClearWaits | Complete
+Effect = RunAction | ArmTimer | AwaitEvent | RequestApproval | StartChild | KeepMapList | ClearWaits | Complete

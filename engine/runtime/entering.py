@@ -25,6 +25,7 @@ from engine.runtime.effects import (
     AwaitEvent,
     ClearWaits,
     Effect,
+    KeepMapList,
     RequestApproval,
     RunAction,
     StartChild,
@@ -120,10 +121,13 @@ def _subflow(state_id: str, state: SubflowState, scope: dict[str, Any]) -> list[
 
 
 def _map(state_id: str, state: MapState, scope: dict[str, Any], branch: str) -> list[Effect]:
-    """The first `max_concurrency` items' children; none for an empty list (the map is done at once)."""
+    """The first `max_concurrency` items' children, and the list kept for the items that start later; nothing for
+    an empty list (the map is done at once)."""
     items = map_items(state, scope)
+    if not items:
+        return []
     first = range(min(len(items), state.max_concurrency))
-    return list(item_children(state_id, state, items, first, scope=scope, branch=branch))
+    return [KeepMapList(tuple(items)), *item_children(state_id, state, items, first, scope=scope, branch=branch)]
 
 
 def entry_effects(

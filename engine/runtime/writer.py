@@ -26,6 +26,7 @@ from engine.runtime.effects import (
     AwaitEvent,
     ClearWaits,
     Effect,
+    KeepMapList,
     RequestApproval,
     RunAction,
     StartChild,
@@ -55,6 +56,7 @@ from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
+from storage.map_lists import MapListStore
 from storage.statuses import ApprovalStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
@@ -216,6 +218,8 @@ class DecisionWriter:
                 self.lifecycle.approval_needed(tx, instance, effect, seq=seq, approval_id=approval_id, now=now)
         elif isinstance(effect, StartChild):
             self._start_child(tx, instance, seq, effect, now)
+        elif isinstance(effect, KeepMapList):
+            MapListStore(tx).keep(instance.id, seq, effect.items, now=now)
         elif isinstance(effect, ClearWaits):
             self._clear(tx, instance, effect, now)
 

@@ -10,6 +10,7 @@ from storage.tables.events import EventDeliveryRow, EventRow, EventWaitRow
 from storage.tables.history import HistoryRow
 from storage.tables.instances import InstanceRow
 from storage.tables.jobs import JobRow
+from storage.tables.map_lists import MapListRow
 from storage.tables.memory import SharedMemoryRow
 from storage.tables.prices import ModelPriceRow
 from storage.tables.receipts import ReceiptRow
@@ -33,6 +34,7 @@ __all__ = [
     "HistoryRow",
     "InstanceRow",
     "JobRow",
+    "MapListRow",
     "ModelPriceRow",
     "ReceiptRow",
     "ScheduleFireRow",
@@ -62,4 +64,5 @@ ENGINE_TABLES = (
     ScheduleFireRow,
     SharedMemoryRow,
     ModelPriceRow,
+    MapListRow,
 )

@@ -25,6 +25,7 @@ def test_entering_the_map_starts_the_first_items_and_done_stores_the_results() -
     entered = run.steps[0]
     assert entered.to_state == "each"
     assert [e["summary"] for e in entered.effects] == [
+        "maps over 3 items, the list read now and kept for the items that start later",
         'starts item 0 of each (its iterator) with {"item": "ann", "index": 0}',
         'starts item 1 of each (its iterator) with {"item": "bob", "index": 1}',
     ]

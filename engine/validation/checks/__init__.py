@@ -29,7 +29,7 @@ from engine.validation.checks.expressions import (
     find_costly_expressions,
     find_invalid_expressions,
 )
-from engine.validation.checks.maps import find_map_items_that_change, find_maps_without_results
+from engine.validation.checks.maps import find_maps_without_results
 from engine.validation.checks.paths import (
     find_ask_into_output,
     find_conflicting_paths,
@@ -98,7 +98,6 @@ CODES: dict[str, Severity] = {
     "retry-max-below-initial": "warning",
     "sla-at-risk": "warning",
     "map-without-results": "warning",
-    "map-items-change": "warning",
     "event-not-set": "warning",
 }
 
@@ -125,7 +124,6 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_ask_into_output,
     find_approval_slas_at_risk,
     find_maps_without_results,
-    find_map_items_that_change,
     find_deadlines_that_are_not_times,
 )
 

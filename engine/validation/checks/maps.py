@@ -4,17 +4,11 @@ with a `max_concurrency` out of range — `schema` findings pointing at the fiel
 from __future__ import annotations
 
 from engine.definition import FinalState, MapState
-from engine.definition.expressions import ExpressionError
-from engine.validation.checks._report import quoted, warning
-from engine.validation.checks.dataflow import free_names
+from engine.validation.checks._report import warning
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
-__all__ = ["find_map_items_that_change", "find_maps_without_results"]
-
-_CHANGING = ("memory", "budget")
-"""Names whose value moves on while a map runs (shared memory, the month's spend) and that a map's next batch
-reads afresh; `now` is read as it was on entering the map."""
+__all__ = ["find_maps_without_results"]
 
 
 def find_maps_without_results(machine: Machine) -> list[Finding]:
@@ -29,25 +23,4 @@ def find_maps_without_results(machine: Machine) -> list[Finding]:
             message = (f"Map state '{sid}' stores its results under '{state.output}', but no successful final state "
                        "of its iterator sets a `result`, so every entry would be {}. Give the final state a `result`.")
             found.append(warning("map-without-results", message, machine.state_pointer(sid, "output"), states=(sid,)))
-    return found
-
-
-def find_map_items_that_change(machine: Machine) -> list[Finding]:
-    """A map whose `items` reads a value that moves on while it runs: the list is read again as each batch of
-    items starts (at the entry's `now`), so a later item could be given another list's entry (one skipped,
-    another run twice)."""
-    found: list[Finding] = []
-    for sid, state in machine.states.items():
-        if not isinstance(state, MapState):
-            continue
-        try:
-            moving = sorted(set(_CHANGING) & free_names(state.items))
-        except ExpressionError:
-            continue  # `guard-syntax` reports it
-        if moving:
-            message = (f"Map state '{sid}' reads its items from an expression that reads {quoted(moving)}, which moves "
-                       "on while the map runs: the list is read again as each batch of items starts, so later items "
-                       "could come from another list. Put the list in the context before the map (an `assign` on a "
-                       f"transition into '{sid}', or a step before it) and map over that key.")
-            found.append(warning("map-items-change", message, machine.state_pointer(sid, "items"), states=(sid,)))
     return found

@@ -362,3 +362,34 @@ def test_a_computed_list_is_read_once_per_visit_not_at_every_items_end(engine: E
     assert done.state == "done"
     assert done.context["scores"] == [{"score": len(lead)} for lead in leads]
     assert len(reads) <= 2, reads
+
+
+@pytest.mark.parametrize("same_process", [True, False], ids=["same process", "another process"])
+def test_later_items_come_from_the_list_kept_on_entering_the_map(engine: Engine, same_process: bool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A map over shared memory (`memory.global.batch`, filled by another flow) whose list changes while its first
+    item runs must still run the list it entered with: re-reading it for each batch ran the new list's entries
+    from index 1 on — one lead skipped, another scored twice. The list is kept on entering, so a process that
+    never saw the entry (its cache empty) starts the later items from the same list."""
+    from engine.runtime import map_progress  # noqa: PLC0415 - its per-process cache is emptied for the other process
+
+    engine.deploy(_mapping(items="memory.global.batch", max_concurrency=1))
+    engine.memory.set("batch", ["ann", "bob", "carla"])
+    seen: list[str] = []
+
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        seen.append(request.input["lead"])
+        if len(seen) == 1:  # another flow replaces the batch while the first item runs
+            engine.memory.set("batch", ["xavier", "yolanda", "zed", "walt"])
+        if not same_process:
+            monkeypatch.setattr(map_progress, "_LISTS", {})
+        return len(request.input["lead"])
+
+    parent = engine.start("squad", {})
+    engine.run_until_idle()
+    done = engine.get(parent.id)
+    assert done.state == "done"
+    assert seen == ["ann", "bob", "carla"]
+    assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
+    assert_consistent(engine, parent.id)

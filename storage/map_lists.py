@@ -1,0 +1,29 @@
+"""The list each visit of a map state maps over, kept as the visit enters the state: every later batch of items
+is started from this list, in any process, however the values it was computed from (shared memory, the
+budget) have moved on since."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from storage.codec import dump, load
+from storage.transaction import Transaction
+
+__all__ = ["MapListStore"]
+
+_KEEP = "INSERT INTO map_lists (instance_id, seq, items, created_at) VALUES (?, ?, ?, ?)"
+
+
+class MapListStore:
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    def keep(self, instance_id: str, seq: int, items: Sequence[Any], *, now: float) -> None:
+        """Keep the list of the visit `seq` (the step entering the map), with the transaction's other writes."""
+        self.tx.defer(_KEEP, (instance_id, seq, dump(list(items)), now))
+
+    def get(self, instance_id: str, seq: int) -> list[Any] | None:
+        """The list of the visit `seq`; None for a visit entered before lists were kept (read again then)."""
+        row = self.tx.one("SELECT items FROM map_lists WHERE instance_id = ? AND seq = ?", (instance_id, seq))
+        return None if row is None else list(load(row[0]))
