@@ -9,13 +9,32 @@ from storage.codec import dump_optional, load_optional
 from storage.records import record
 from storage.transaction import Row, Transaction
 
-__all__ = ["HistoryRecord", "HistoryStore"]
+__all__ = ["BranchStep", "HistoryRecord", "HistoryStore", "Step"]
 
 _COLUMNS = (
     "instance_id, seq, from_state, to_state, event, actor, payload, context_change, status, guards, policies, "
     "at, duration_s, cost"
 )
 _INSERT = f"INSERT INTO history ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
+
+
+# The descendants of an instance that run in a `branch` (parallel branches, map items; not the subflows), and
+# each one's distinct transitions. A descendant without a transition yet is there too, with NULLs.
+_BRANCH_STEPS = """
+WITH RECURSIVE tree (id, branch) AS (
+    SELECT id, branch FROM instances WHERE parent_id = ? AND branch <> ''
+    UNION ALL
+    SELECT c.id, c.branch FROM instances c JOIN tree t ON c.parent_id = t.id WHERE c.branch <> ''
+)
+SELECT DISTINCT t.id, t.branch, h.from_state, h.event, h.to_state
+FROM tree t LEFT JOIN history h ON h.instance_id = t.id
+"""
+
+Step = tuple[str | None, str, str]
+"""(from_state, event, to_state) of a transition; no `from_state` for the one that entered the first state."""
+
+BranchStep = tuple[str, str, str | None, str | None, str | None]
+"""(instance_id, branch, from_state, event, to_state): a distinct transition of a descendant run in a branch."""
 
 
 @record
@@ -76,6 +95,21 @@ class HistoryStore:
         rows = self.tx.all("SELECT seq, from_state, to_state, event, actor, cost FROM history WHERE instance_id = ? "
                            "ORDER BY seq", (instance_id,))
         return [(int(r[0]), r[1], r[2], r[3], r[4], None if r[5] is None else float(r[5])) for r in rows]
+
+    def distinct_steps(self, instance_id: str) -> list[Step]:
+        """Each distinct transition of the instance once, however often it was taken, in no order: what a
+        diagram's highlight needs, where a loop's history has tens of thousands of rows and a handful of
+        distinct steps (the rows are deduplicated by the database, not sent)."""
+        rows = self.tx.all("SELECT DISTINCT from_state, event, to_state FROM history WHERE instance_id = ?",
+                           (instance_id,))
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def branch_steps(self, root_id: str) -> list[BranchStep]:
+        """`distinct_steps` of every descendant of `root_id` that runs in a branch of its parent's (parallel
+        branches and map items, nested; not subflows), in one statement however many there are; one with no
+        transition yet comes as a row of NULLs."""
+        rows = self.tx.all(_BRANCH_STEPS, (root_id,))
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def event_at(self, instance_id: str, seq: int) -> tuple[str, Any, float] | None:
         """(event, payload, time) of the transition `seq`: one row read by its key, the rest of its columns not

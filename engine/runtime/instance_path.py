@@ -8,34 +8,44 @@ from engine.definition import Workflow
 from engine.render import BranchRun, Highlight, TransitionStep
 from engine.render.scopes import SEPARATOR
 from engine.runtime.engine import Engine
-from engine.runtime.queries import load_trail
+from engine.runtime.queries import load_instance
 from engine.runtime.snapshot import AUTO
-from engine.runtime.views import InstanceView, TrailStep
+from storage.history import BranchStep, HistoryStore, Step
 from storage.transaction import Transaction
 
 __all__ = ["branch_scope", "instance_highlight"]
 
-_PAGE = 1000
-
 
 def instance_highlight(engine: Engine, workflow: Workflow, instance_id: str) -> Highlight:
     """Read from the instance's history and its branches' and items' (raises InstanceNotFound for an unknown
-    id)."""
-    children = _branch_children(engine, instance_id)
+    id): each distinct transition once, however long the histories, and the branches' and items' in one
+    statement however many there are."""
 
-    def read(tx: Transaction) -> tuple[list[TrailStep], list[list[TrailStep]]]:
-        return load_trail(tx, instance_id), [load_trail(tx, child.id) for child in children]
+    def read(tx: Transaction) -> tuple[list[Step], list[BranchStep]]:
+        load_instance(tx, instance_id)
+        history = HistoryStore(tx)
+        return history.distinct_steps(instance_id), history.branch_steps(instance_id)
 
-    own, trails = engine.runtime.read(read)
-    runs = [BranchRun(branch_scope(child.branch), tuple(step.to_state for step in trail), tuple(_steps(trail)),
-                      item="#" in child.branch.rpartition("/")[2])
-            for child, trail in zip(children, trails, strict=True)]
-    return Highlight.of_history(workflow, _steps(own), runs)
+    own, descendants = engine.runtime.read(read)
+    return Highlight.of_history(workflow, _transitions(own), _runs(descendants))
 
 
-def _steps(trail: list[TrailStep]) -> list[TransitionStep]:
-    return [(entry.from_state, None if entry.event == AUTO else entry.event, entry.to_state)
-            for entry in trail if entry.from_state is not None and entry.from_state != entry.to_state]
+def _runs(descendants: list[BranchStep]) -> list[BranchRun]:
+    """One run per descendant: the states it was in (its first included) and its transitions."""
+    steps: dict[str, tuple[str, list[Step]]] = {}
+    for child, branch, source, event, dest in descendants:
+        found = steps.setdefault(child, (branch, []))[1]
+        if event is not None and dest is not None:
+            found.append((source, event, dest))
+    return [BranchRun(branch_scope(branch), tuple(dest for _, _, dest in found), tuple(_transitions(found)),
+                      item="#" in branch.rpartition("/")[2])
+            for branch, found in steps.values()]
+
+
+def _transitions(steps: list[Step]) -> list[TransitionStep]:
+    """The steps that moved from one state to another: not the entry of the first state, nor a self-loop."""
+    return [(source, None if event == AUTO else event, dest)
+            for source, event, dest in steps if source is not None and source != dest]
 
 
 def branch_scope(branch: str) -> str:
@@ -47,22 +57,3 @@ def branch_scope(branch: str) -> str:
         state, _, name = part.partition("#")[0].partition(".")
         parts += [state, name]
     return SEPARATOR.join(parts)
-
-
-def _branch_children(engine: Engine, root: str) -> list[InstanceView]:
-    """Every descendant of `root` that runs inside its workflow's drawing (a parallel branch, a map item), not
-    the subflows: those run other workflows."""
-    found: list[InstanceView] = []
-    pending = [root]
-    while pending:
-        parent = pending.pop()
-        offset = 0
-        while True:
-            page = engine.list_instances(parent_id=parent, limit=_PAGE, offset=offset)
-            inside = [child for child in page if child.branch]
-            found += inside
-            pending += [child.id for child in inside]
-            if len(page) < _PAGE:
-                break
-            offset += _PAGE
-    return found

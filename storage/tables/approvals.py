@@ -16,7 +16,11 @@ class ApprovalRow(SQLModel, table=True):
         # an inbox page (a tenant's pending requests, oldest first) is read in index order, not sorted: 100,000
         # pending took 350 ms a page with (tenant, status) alone
         sa.Index("ix_approvals_tenant_status_created", "tenant", "status", "created_at", "id"),
-        sa.Index("ix_approvals_instance_status", "instance_id", "status"),
+        # the engine's reads of an instance's pending request seek (instance_id, status); an inbox page of one
+        # instance (`?instance=`) seeks on to the tenant and is read in order. With (instance_id, status) alone,
+        # SQLite (no ANALYZE statistics) took the tenant's index above for that page: 40 ms a page at 100,000
+        # pending, stepping over every pending request of the tenant
+        sa.Index("ix_approvals_instance_status_tenant_created", "instance_id", "status", "tenant", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)

@@ -4,13 +4,11 @@ and PostgreSQL."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
+from migration_support import downgrade, revision_and_indexes
 
 from engine.runtime.actions import ActionRequest
 from engine.runtime.engine import Engine
-from storage.schema import MIGRATIONS, current_revision, head_revision
+from storage.schema import head_revision
 
 _MAP = {
     "id": "square_each", "title": "Square each", "initial": "each",
@@ -35,24 +33,7 @@ def _engine(database_url: str) -> Engine:
 
 
 def _revision_and_indexes(database_url: str) -> tuple[str | None, set[str]]:
-    database = sa.create_engine(database_url)
-    try:
-        indexes = {str(i["name"]) for i in sa.inspect(database).get_indexes("instances")}
-        return current_revision(database), indexes & {"ix_instances_parent_id", "ix_instances_parent_seq_status"}
-    finally:
-        database.dispose()
-
-
-def _downgrade(database_url: str, revision: str) -> None:
-    database = sa.create_engine(database_url)
-    try:
-        with database.begin() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        database.dispose()
+    return revision_and_indexes(database_url, "instances", {"ix_instances_parent_id", "ix_instances_parent_seq_status"})
 
 
 def test_a_map_in_progress_before_the_index_finishes_after_it(database_url: str) -> None:
@@ -66,7 +47,7 @@ def test_a_map_in_progress_before_the_index_finishes_after_it(database_url: str)
         assert (half_way.status, half_way.state) == ("running", "each")
         assert any(h.event == "(item)" for h in engine.history(parent.id))
     assert _revision_and_indexes(database_url) == (head_revision(), {"ix_instances_parent_seq_status"})
-    _downgrade(database_url, "0008")
+    downgrade(database_url, "0008")
     assert _revision_and_indexes(database_url) == ("0008", {"ix_instances_parent_id"})
     with _engine(database_url) as engine:  # opening the database upgrades it
         assert _revision_and_indexes(database_url) == (head_revision(), {"ix_instances_parent_seq_status"})
