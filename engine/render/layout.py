@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from engine.collector_pause import collector_paused
 from engine.definition import Position, Workflow
 from engine.render.dot import DotOptions, dot_source
 from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, RenderError, run_graphviz
@@ -118,13 +119,14 @@ def _parse(data: dict[str, Any], workflow: Workflow) -> GraphLayout:
 
 def layout_graph(workflow: Workflow, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> GraphLayout:
     """Lay the workflow out with `dot`: boxes for every state, branch states included, and edge routes."""
-    source = dot_source(workflow, options=DotOptions(geometry_only=True))
-    raw = run_graphviz(source.layout_text, "json0", timeout_s=timeout_s)
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise RenderError(f"Graphviz returned a layout that is not JSON: {exc}") from exc
-    return _parse(data, workflow)
+    with collector_paused():
+        source = dot_source(workflow, options=DotOptions(geometry_only=True))
+        raw = run_graphviz(source.layout_text, "json0", timeout_s=timeout_s)
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise RenderError(f"Graphviz returned a layout that is not JSON: {exc}") from exc
+        return _parse(data, workflow)
 
 
 def compute_layout(workflow: Workflow, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> dict[str, Position]:

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from engine.collector_pause import collector_paused
 from engine.definition import Agent, Workflow
 from engine.definition.file_kind import definition_kind
 from engine.errors import InvalidDefinition
@@ -83,9 +84,10 @@ def _load(model: type[M], source: str | bytes | Path | dict[str, Any]) -> tuple[
 
 def load_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Loaded[Workflow]:
     """Parse, validate against the model, then run the named graph checks."""
-    workflow, findings, name = _load(Workflow, source)
-    if workflow is not None:
-        findings += run_checks(workflow, catalog)
+    with collector_paused():
+        workflow, findings, name = _load(Workflow, source)
+        if workflow is not None:
+            findings += run_checks(workflow, catalog)
     if has_errors(findings):
         return Loaded(None, findings, name)
     return Loaded(workflow, findings, name)
