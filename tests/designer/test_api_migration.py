@@ -68,6 +68,9 @@ def test_preview_before_publishing_then_apply_after(env: Env, started: dict[str,
     assert applied.json()["migrated"] == 2  # how many moved: each plan not refused
     assert sorted(p["instance_id"] for p in applied.json()["plans"]) == sorted(started["acme"])
     assert [p["refused"] for p in applied.json()["plans"]] == [None, None]
+    assert applied.json()["next"] is None  # an apply's answer is its first page; the moved ones list no more
+    assert [(g["state"], g["target_state"], g["instances"]) for g in applied.json()["groups"]] == [
+        ("knock", "ring_bell", 2)]
     for instance_id in started["acme"]:
         detail = env.call("GET", f"/api/instances/{instance_id}", "viewer").json()
         assert (detail["state"], detail["version"]) == ("ring_bell", 2)
