@@ -251,7 +251,8 @@ def test_the_migration_preview_says_state_by_state_what_happens(
 def test_many_instances_are_shown_by_state_and_a_page_at_a_time(
         server: LiveServer, sign_in: SignIn, browser_page_at: Callable[[str, int], Page]) -> None:
     """2,500 instances in three states: the groups come counted from the server, the instances a page of 100 at
-    a time, "Show more" adding the next page (the whole list was 31.5 MB at 100,000 instances)."""
+    a time, "Show more" adding the next page, "list" one state's instances (the whole list was 31.5 MB at 100,000
+    instances)."""
     workflow_id = f"parcel_many_{uuid.uuid4().hex[:8]}"
     token = server.token("analyst")
     first = server.api("POST", "/api/drafts", {"content": _three_ways(workflow_id)}, token=token)
@@ -289,5 +290,15 @@ def test_many_instances_are_shown_by_state_and_a_page_at_a_time(
     assert list(_shown_plans(page, "publish-migration-preview")) == [p["instance_id"] for p in two_pages["plans"]]
     preview.get_by_test_id("publish-migration-preview-more").scroll_into_view_if_needed()
     screenshot(page, "publish-migration-many-pages")
+
+    by_state.get_by_test_id("migration-list-parked").click()  # one state's instances, a page at a time too
+    expect(preview.get_by_test_id("publish-migration-preview-each")).to_have_text("Each instance in parked (300)")
+    expect(preview.get_by_test_id("publish-migration-preview-pages")).to_contain_text("100 of 300 shown")
+    parked = server.api("GET", f"/api/drafts/{draft['id']}/migration?state=parked&limit=100", token=token)
+    assert list(_shown_plans(page, "publish-migration-preview")) == [p["instance_id"] for p in parked["plans"]]
+    assert {p["state"] for p in parked["plans"]} == {"parked"}
+    screenshot(page, "publish-migration-many-one-state")
+    preview.get_by_test_id("publish-migration-preview-list-all").click()
+    expect(preview.get_by_test_id("publish-migration-preview-pages")).to_contain_text("100 of 2,500 shown")
     preview.get_by_test_id("publish-migration-preview-by-state").scroll_into_view_if_needed()
     screenshot(page, "publish-migration-many-by-state")

@@ -15,11 +15,17 @@ export type PlanGroup = Schemas["PlanGroupRead"];
 export type WorkCount = Schemas["WorkCountRead"];
 export type Migration = Schemas["MigrationRead"];
 
-export const draftMigration = (draftId: string, after?: string) => getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`, { after });
+/** Which page of plans: after the instance `after` (the `next` of the page before), of one `state`'s instances. */
+export interface PlanPageQuery {
+  after?: string;
+  state?: string;
+}
+
+export const draftMigration = (draftId: string, page: PlanPageQuery = {}) => getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`, { ...page });
 /** A mapping as the `map` query parameter: `a:b,c:d` (undefined when empty). */
 const mapParameter = (mapping: Record<string, string>) => Object.entries(mapping).map(([a, b]) => `${a}:${b}`).join(",") || undefined;
 
-export const migrationPreview = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}, after?: string) =>
-  getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to, map: mapParameter(mapping), after });
+export const migrationPreview = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}, page: PlanPageQuery = {}) =>
+  getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to, map: mapParameter(mapping), ...page });
 export const applyMigration = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}) =>
   sendJson<Migration>("POST", `/api/definitions/${enc(workflowId)}/migration`, { from_version: from, to_version: to, mapping });

@@ -5,9 +5,9 @@
 // cancelled, and refused (with the reason) when it cannot be moved safely. The same plans as
 // `statewright migrate --dry-run` and `GET /api/definitions/{id}/migration`, in words. The server groups the
 // instances (however many) and lists their plans a page at a time: "Show more" asks for the next page.
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { ApiError } from "../api/http";
-import type { InstancePlan, Migration, PendingWork, PlanGroup, WorkCount } from "../api/migration";
+import type { InstancePlan, Migration, PendingWork, PlanGroup, PlanPageQuery, WorkCount } from "../api/migration";
 import { formatCount, formatRelative, formatTime } from "../components/format";
 
 export function migrationSummary(m: Migration, applied = false): string {
@@ -90,29 +90,48 @@ function contextProblems(groups: readonly PlanGroup[]): string[] {
 
 const groupKey = (g: PlanGroup) => [g.state, g.target_state, g.state_change, g.entry, g.refused].join("|");
 
-/** The plans shown: the answer's page, then each page "Show more" brought; `next` the cursor of the page after.
- * Another answer (a new mapping) starts again from its own first page; a page that comes back for an answer no
- * longer shown is dropped. */
-function usePages(m: Migration, more?: (after: string) => Promise<Migration>) {
-  const [pages, setPages] = useState({ of: m, plans: m.plans, next: m.next });
+interface Shown {
+  of: Migration;
+  state: string | null; // listing one state's instances only
+  plans: InstancePlan[];
+  next: string | null;
+}
+
+/** The plans shown: the answer's page (or the first of one state's instances), then each page "Show more"
+ * brought; `next` the cursor of the page after. Another answer (a new mapping) starts again from its own first
+ * page; a page that comes back for an answer or a listing no longer shown is dropped. */
+function usePages(m: Migration, more?: (page: PlanPageQuery) => Promise<Migration>) {
+  const first: Shown = { of: m, state: null, plans: m.plans, next: m.next };
+  const [pages, setPages] = useState<Shown>(first);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const shown = pages.of === m ? pages : { of: m, plans: m.plans, next: m.next };
+  const asked = useRef(0);
+  const shown = pages.of === m ? pages : first;
   if (shown !== pages) setPages(shown);
-  const showMore = async () => {
-    if (!more || !shown.next) return;
-    setBusy(true);
+  const load = async (state: string | null, after: string | null, before: InstancePlan[]) => {
+    const ask = ++asked.current;
     setError(null);
+    if (!more || (state === null && after === null)) {
+      setPages(first);
+      return;
+    }
+    setBusy(true);
     try {
-      const page = await more(shown.next);
-      setPages((now) => (now.of === m ? { of: m, plans: [...now.plans, ...page.plans], next: page.next } : now));
+      const page = await more({ after: after ?? undefined, state: state ?? undefined });
+      if (ask === asked.current) setPages((now) => (now.of === m ? { of: m, state, plans: [...before, ...page.plans], next: page.next } : now));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      if (ask === asked.current) setError(e instanceof ApiError ? e.message : String(e));
     } finally {
-      setBusy(false);
+      if (ask === asked.current) setBusy(false);
     }
   };
-  return { plans: shown.plans, busy, error, showMore: more && shown.next ? showMore : undefined };
+  return {
+    ...shown,
+    busy,
+    error,
+    showMore: more && shown.next ? () => load(shown.state, shown.next, shown.plans) : undefined,
+    listState: more ? (state: string | null) => load(state, null, []) : undefined,
+  };
 }
 
 const shortId = (id: string) => (id.length > 18 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id);
@@ -120,14 +139,20 @@ const shortId = (id: string) => (id.length > 18 ? `${id.slice(0, 12)}…${id.sli
 export interface MigrationPreviewProps {
   migration: Migration;
   testId: string;
-  /** The page of plans after the instance `after` (absent: no more pages are asked for, as after an apply). */
-  more?: (after: string) => Promise<Migration>;
+  /** A page of plans (absent: no other page is asked for, as after an apply). */
+  more?: (page: PlanPageQuery) => Promise<Migration>;
 }
 
 export default function MigrationPreview({ migration, testId, more }: MigrationPreviewProps) {
   const m = migration;
   const groups = m.groups;
   const pages = usePages(m, more);
+  const [expanded, setExpanded] = useState(m.instances <= 3);
+  const listed = pages.state === null ? m.instances : groups.filter((g) => g.state === pages.state).reduce((n, g) => n + g.instances, 0);
+  const listState = (state: string | null) => {
+    setExpanded(true);
+    void pages.listState?.(state);
+  };
   return (
     <div className="migration-preview" data-testid={testId}>
       <p data-testid={`${testId}-summary`}>
@@ -169,7 +194,17 @@ export default function MigrationPreview({ migration, testId, more }: MigrationP
                   <code>{g.state}</code>
                 </td>
                 <td>{where(g, m.to_version)}</td>
-                <td>{formatCount(g.instances)}</td>
+                <td className="nowrap">
+                  {formatCount(g.instances)}
+                  {pages.listState && m.next !== null && (
+                    <>
+                      {" "}
+                      <button type="button" className="link small" onClick={() => listState(g.state)} data-testid={`migration-list-${g.state}`} title={`List the instances in ${g.state}`}>
+                        list
+                      </button>
+                    </>
+                  )}
+                </td>
                 <td>{countWork(g.work)}</td>
                 <OutcomeCell refused={g.refused} applied={m.applied} notes={g.notes} />
               </tr>
@@ -177,9 +212,18 @@ export default function MigrationPreview({ migration, testId, more }: MigrationP
           </tbody>
         </table>
       )}
-      {pages.plans.length > 0 && (
-        <details open={m.instances <= 3}>
-          <summary>Each instance ({formatCount(m.instances)})</summary>
+      {m.instances > 0 && (
+        <details open={expanded} onToggle={(e) => setExpanded(e.currentTarget.open)}>
+          <summary data-testid={`${testId}-each`}>
+            {pages.state === null ? "Each instance" : <>Each instance in <code>{pages.state}</code></>} ({formatCount(listed)})
+          </summary>
+          {pages.state !== null && (
+            <p className="small">
+              <button type="button" className="link" onClick={() => listState(null)} data-testid={`${testId}-list-all`}>
+                List every instance ({formatCount(m.instances)})
+              </button>
+            </p>
+          )}
           <table className="table compact" data-testid={`${testId}-table`}>
             <thead>
               <tr>
@@ -226,10 +270,10 @@ export default function MigrationPreview({ migration, testId, more }: MigrationP
               ))}
             </tbody>
           </table>
-          {pages.plans.length < m.instances && (
+          {pages.plans.length < listed && (
             <p className="row small" data-testid={`${testId}-pages`}>
               <span className="muted">
-                {formatCount(pages.plans.length)} of {formatCount(m.instances)} shown
+                {formatCount(pages.plans.length)} of {formatCount(listed)} shown
                 {m.applied ? " (each migrated instance's history records its move)" : ""}
               </span>
               {pages.showMore && (

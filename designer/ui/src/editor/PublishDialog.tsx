@@ -111,7 +111,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
               {migration.data && migration.data.instances === 0 && <p className="muted">None: no instance runs v{publishedBefore} now.</p>}
               {migration.data && migration.data.instances > 0 && (
                 <>
-                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" more={(after) => draftMigration(draftId, after)} />
+                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" more={(page) => draftMigration(draftId, page)} />
                   {canPublish && <p className="muted small">Publishing leaves them on v{publishedBefore}; you can migrate them next.</p>}
                 </>
               )}
@@ -211,7 +211,7 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
         <MigrationPreview
           migration={shown}
           testId={result ? "migrate-result" : "migrate-preview"}
-          more={result ? undefined : (after) => migrationPreview(version.workflow_id, from, version.version, mapping, after)}
+          more={result ? undefined : (page) => migrationPreview(version.workflow_id, from, version.version, mapping, page)}
         />
       )}
       {!result && shown && <p className="muted small">Each instance moves in a transaction of its own, recorded in its history; refused ones stay on v{from}.</p>}
