@@ -21,6 +21,7 @@ __all__ = ["EACH_UP_TO", "print_migration"]
 
 EACH_UP_TO = 100  # up to this many instances, one row each; more are grouped
 
+
 def _so_far(work: PendingWork) -> str:
     """An approval's approve decisions so far (its detail names the quorum only)."""
     if work.approvals is None:
