@@ -32,6 +32,13 @@ _PAIR = r"[A-Za-z_][A-Za-z0-9_\-]*:[A-Za-z_][A-Za-z0-9_\-]*"
 MapPairs = Annotated[str | None, QueryParameter(
     name="map", max_length=8000, pattern=rf"^{_PAIR}(,{_PAIR})*$",
     description="old_state:new_state, comma-separated, for the states the new version renamed or dropped.")]
+Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="The plans on a page (the groups count them all).")]
+After = Annotated[str | None, QueryParameter(
+    max_length=128, description="The instance after which the page starts: the `next` of the page before.")]
+OfState = Annotated[str | None, QueryParameter(
+    name="state", max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$",
+    description="Only the plans of the instances in this state (the groups still cover every instance).")]
+PAGE = 100  # the plans of a page when `limit` is not given, and of an apply's answer
 
 
 def _mapping(pairs: str | None) -> dict[str, str]:
@@ -73,10 +80,13 @@ class MigrationController(Controller):
         from_version: Annotated[int, QueryParameter(name="from", ge=1, le=2_147_483_647)],
         to_version: Annotated[int, QueryParameter(name="to", ge=1, le=2_147_483_647)],
         pairs: MapPairs = None,
+        limit: Limit = PAGE,
+        after: After = None,
+        of_state: OfState = None,
     ) -> MigrationRead:
         report = engine.migration_preview(workflow_id, from_version, to_version, mapping=_mapping(pairs),
                                           tenant=me.tenant)
-        return MigrationRead.of(report)
+        return MigrationRead.of(report, report.page(limit, after=after, state=of_state))
 
     @post("/definitions/{workflow_id:str}/migration", status_code=HTTP_200_OK, opt=requires("publish"),
           summary="Migrate the running instances of one version to another, one transaction each (refused "
@@ -92,7 +102,7 @@ class MigrationController(Controller):
     ) -> MigrationRead:
         report = engine.migrate(workflow_id, data.from_version, data.to_version, mapping=data.mapping,
                                 tenant=me.tenant, actor=me.username)
-        return MigrationRead.of(report)
+        return MigrationRead.of(report, report.page(PAGE))
 
     @get("/drafts/{draft_id:str}/migration", summary="What migrating the running instances of the published "
          "version to the draft would do, once published (nothing changes)", sync_to_thread=True)
@@ -105,6 +115,9 @@ class MigrationController(Controller):
         catalog: NamedDependency[DefinitionCatalog],
         checker: NamedDependency[Checker],
         pairs: MapPairs = None,
+        limit: Limit = PAGE,
+        after: After = None,
+        of_state: OfState = None,
     ) -> MigrationRead:
         row = load_draft(drafts, draft_id)
         published = catalog.latest_version(row.workflow_id) if row.workflow_id else None
@@ -113,4 +126,4 @@ class MigrationController(Controller):
         draft = checker.require(row.content, "the draft")
         report = engine.migration_preview(row.workflow_id or draft.id, published, published + 1,
                                           mapping=_mapping(pairs), tenant=me.tenant, target=draft)
-        return MigrationRead.of(report)
+        return MigrationRead.of(report, report.page(limit, after=after, state=of_state))

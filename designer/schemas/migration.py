@@ -8,8 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.runtime.migration import MigrationReport
+from engine.runtime.migration_groups import PlanPage
 
-__all__ = ["InstancePlanRead", "MigrationApply", "MigrationRead", "PendingWorkRead", "RefusalRead"]
+__all__ = ["InstancePlanRead", "MigrationApply", "MigrationRead", "PendingWorkRead", "PlanGroupRead", "RefusalRead",
+           "WorkCountRead"]
 
 _STATE = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 _VERSION = Field(ge=1, le=2_147_483_647)
@@ -58,6 +60,28 @@ class InstancePlanRead(BaseModel):
     notes: list[str]
 
 
+class WorkCountRead(BaseModel):
+    kind: Literal["timer", "event_wait", "approval", "action", "child"]
+    outcome: Literal["carried", "cancelled", "untouched"]
+    count: int
+
+
+class PlanGroupRead(BaseModel):
+    """The instances the migration does the same to (one state, one target, one way in, one refusal)."""
+
+    state: str
+    target_state: str | None = Field(description="None: the state is not in the new version and not mapped.")
+    state_change: Literal["kept", "mapped", "missing"]
+    entry: Literal["carried", "entered"] | None
+    refused: str | None = Field(description="Why its instances cannot be migrated safely (left untouched).")
+    instances: int
+    context_invalid: int = Field(description="Of its instances, those whose context does not fit the new schema.")
+    context_problems: list[str] = Field(description="Their context problems, each once (up to 10).")
+    work: list[WorkCountRead] = Field(description="Their open work counted by kind and outcome.")
+    notes: list[str] = Field(description="What entering the state afresh starts (and drops), each once.")
+    example: str = Field(description="The first of its instances by id.")
+
+
 class RefusalRead(BaseModel):
     reason: str
     instances: int
@@ -73,9 +97,17 @@ class MigrationRead(BaseModel):
     would_migrate: int
     refused: int
     refusals: list[RefusalRead]
-    migrated: list[str] = Field(description="The instances moved (an apply only).")
-    plans: list[InstancePlanRead]
+    migrated: int = Field(description="How many instances were moved: an apply's `would_migrate`, 0 for a preview. "
+                          "(It was the list of their ids: each plan of an apply that is not refused is one.)")
+    groups: list[PlanGroupRead] = Field(description="Every listed instance, grouped by what the migration does to "
+                                        "it, the largest group first; their `instances` add up to `instances`.")
+    plans: list[InstancePlanRead] = Field(description="One page of the instances' plans, ordered by instance id "
+                                          "(of one state's instances with `state=`).")
+    next: str | None = Field(description="The `after` that lists the next page; null on the last page, and on an "
+                             "apply's answer (which carries its first page only).")
 
     @classmethod
-    def of(cls, report: MigrationReport) -> MigrationRead:
-        return cls.model_validate(report.as_dict())
+    def of(cls, report: MigrationReport, page: PlanPage) -> MigrationRead:
+        return cls.model_validate({**report.counts(), "migrated": len(report.migrated),
+                                   "plans": [p.as_dict() for p in page.plans],
+                                   "next": None if report.applied else page.next})

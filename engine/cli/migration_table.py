@@ -1,6 +1,7 @@
 """How `statewright migrate` shows its plan in text: one row an instance while they are few; grouped by what the
 migration does to them when they are many — a table of 20,000 rows took minutes to print and could not be read,
-where a dozen groups with their counts say the same, `--format json` keeping every instance's plan."""
+where a dozen groups with their counts say the same (the groups of engine/runtime/migration_groups.py, as the
+designer's preview shows them), `--format json` keeping every instance's plan."""
 
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ from engine.cli.output import counted, stdout
 
 if TYPE_CHECKING:
     from engine.runtime.migration import MigrationReport
+    from engine.runtime.migration_groups import PlanGroup
     from engine.runtime.migration_plan import InstancePlan, PendingWork
 
 __all__ = ["EACH_UP_TO", "print_migration"]
 
 EACH_UP_TO = 100  # up to this many instances, one row each; more are grouped
-
-_Group = tuple[str, str, bool, tuple[str, ...], str | None, tuple[str, ...]]
 
 
 def _so_far(work: PendingWork) -> str:
@@ -29,7 +29,7 @@ def _so_far(work: PendingWork) -> str:
     return f", {work.approvals} approval{'' if work.approvals == 1 else 's'} so far"
 
 
-def _to(plan: InstancePlan) -> str:
+def _to(plan: InstancePlan | PlanGroup) -> str:
     to = plan.target_state or "—"
     return to + (f" ({plan.state_change}, {plan.entry})" if plan.entry else f" ({plan.state_change})")
 
@@ -56,21 +56,19 @@ def _each(report: MigrationReport, title: str, verb: str) -> Table:
     return table
 
 
-def _group_of(plan: InstancePlan) -> _Group:
-    """What the migration does to an instance, without what is its own (ids, due times, decisions so far)."""
-    work = tuple(sorted({f"{p.kind}: {p.outcome}" for p in plan.pending}))
-    return plan.state, _to(plan), not plan.context_problems, work, plan.refused, plan.notes
+def _context(group: PlanGroup) -> str:
+    if not group.context_invalid:
+        return "valid"
+    how_many = "" if group.context_invalid == group.instances else f"{group.context_invalid:,} "
+    return f"{how_many}invalid, e.g. {group.context_problems[0]}"
 
 
 def _grouped(report: MigrationReport, title: str, verb: str) -> Table:
-    groups: dict[_Group, list[InstancePlan]] = {}
-    for plan in report.plans:
-        groups.setdefault(_group_of(plan), []).append(plan)
     table = _table(title, ("state", "to", "context", "open work", "outcome", "instances", "for example"))
-    for (state, to, valid, work, refused, notes), plans in sorted(groups.items(), key=lambda g: -len(g[1])):
-        context = "valid" if valid else f"invalid, e.g. {plans[0].context_problems[0]}"
-        table.add_row(state, to, context, "\n".join(work) or "—", _outcome(refused, notes, verb),
-                      f"{len(plans):,}", plans[0].instance_id)
+    for group in report.groups:
+        work = sorted({f"{w.kind}: {w.outcome}" for w in group.work})
+        table.add_row(group.state, _to(group), _context(group), "\n".join(work) or "—",
+                      _outcome(group.refused, group.notes, verb), f"{group.instances:,}", group.example)
     return table
 
 
@@ -86,5 +84,5 @@ def print_migration(report: MigrationReport) -> None:
     moving = len(report.plans) - len(report.refused)
     stdout.print(f"{counted(len(report.plans), 'running instance')} of {report.workflow_id} v{report.from_version}: "
                  f"{moving:,} {verb} to v{report.to_version}, {len(report.refused):,} refused", highlight=False)
-    for refusal in report.as_dict()["refusals"]:
+    for refusal in report.counts()["refusals"]:
         stdout.print(f"  refused {counted(refusal['instances'], 'instance')}: {refusal['reason']}", highlight=False)

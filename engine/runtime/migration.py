@@ -21,6 +21,7 @@ from engine.errors import ConcurrencyConflict, InvalidInput
 from engine.runtime.core import Runtime
 from engine.runtime.decide import Decision, Step, reenter
 from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.migration_groups import PlanGroup, PlanPage, group_plans, page_of
 from engine.runtime.migration_plan import (
     CARRIED,
     LIVE,
@@ -59,7 +60,18 @@ class MigrationReport:
     def refused(self) -> tuple[InstancePlan, ...]:
         return tuple(p for p in self.plans if not p.migrates)
 
-    def as_dict(self) -> dict[str, Any]:
+    @property
+    def groups(self) -> tuple[PlanGroup, ...]:
+        """The plans grouped by what the migration does to them (engine/runtime/migration_groups.py)."""
+        return group_plans(self.plans)
+
+    def page(self, limit: int, *, after: str | None = None, state: str | None = None) -> PlanPage:
+        """`limit` plans after the instance `after`, ordered by instance id (of `state`'s instances only)."""
+        return page_of(self.plans, limit=limit, after=after, state=state)
+
+    def counts(self) -> dict[str, Any]:
+        """What the report says without its plans: the versions, the counts, each refusal's reason (with how
+        many it refused) and the groups."""
         reasons: dict[str, int] = {}
         for plan in self.refused:
             assert plan.refused is not None
@@ -69,8 +81,12 @@ class MigrationReport:
             "mapping": self.mapping, "applied": self.applied, "instances": len(self.plans),
             "would_migrate": sum(1 for p in self.plans if p.migrates), "refused": len(self.refused),
             "refusals": [{"reason": r, "instances": n} for r, n in sorted(reasons.items(), key=lambda x: -x[1])],
-            "migrated": list(self.migrated), "plans": [p.as_dict() for p in self.plans],
+            "groups": [g.as_dict() for g in self.groups],
         }
+
+    def as_dict(self) -> dict[str, Any]:
+        """Everything, each instance's plan included (`statewright migrate --format json`)."""
+        return {**self.counts(), "migrated": list(self.migrated), "plans": [p.as_dict() for p in self.plans]}
 
 
 _CHUNK = 500

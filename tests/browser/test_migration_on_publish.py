@@ -3,7 +3,8 @@ migrating them would do (how many would move, how many are refused and why), and
 migrate them — the same preview, a state the new version lacks mapped to one of its states, then Apply — which
 moves the instances as the preview said. The preview says it state by state in words — kept as it is or
 entered afresh (and what that starts and drops), open work carried or cancelled, a missing state, a context
-the new schema refuses and why — as `statewright migrate --dry-run` and the API plan it, in a 1024 px window."""
+the new schema refuses and why — as `statewright migrate --dry-run` and the API plan it, in a 1024 px window; at
+thousands of instances the groups come counted from the server and the instances a page at a time ("Show more")."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from browser_steps import SignIn, screenshot
 from live_server import ROOT, LiveServer, statewright_command
 from playwright.sync_api import Page, expect
+
+from bench.bulk_rows import copy_instances
 
 pytestmark = pytest.mark.browser
 
@@ -242,3 +246,59 @@ def test_the_migration_preview_says_state_by_state_what_happens(
     approvals = server.api("GET", f"/api/approvals?status=all&instance={started['review']}",
                            token=server.token("admin"))["items"]
     assert sorted(a["status"] for a in approvals) == ["cancelled", "pending"]  # entered afresh: a new one
+
+
+def test_many_instances_are_shown_by_state_and_a_page_at_a_time(
+        server: LiveServer, sign_in: SignIn, browser_page_at: Callable[[str, int], Page]) -> None:
+    """2,500 instances in three states: the groups come counted from the server, the instances a page of 100 at
+    a time, "Show more" adding the next page, "list" one state's instances (the whole list was 31.5 MB at 100,000
+    instances)."""
+    workflow_id = f"parcel_many_{uuid.uuid4().hex[:8]}"
+    token = server.token("analyst")
+    first = server.api("POST", "/api/drafts", {"content": _three_ways(workflow_id)}, token=token)
+    server.api("POST", f"/api/drafts/{first['id']}/publish", token=token)
+    assert server.database_url is not None
+    database = sa.create_engine(server.database_url)
+    for go, copies in (("review", 1_499), ("ship", 699), ("hold", 299)):
+        source = server.api("POST", "/api/instances", {"workflow_id": workflow_id, "context": {"go": go}},
+                            token=token)["id"]
+        copy_instances(database, source, copies, prefix=f"{workflow_id}-{go}")
+    database.dispose()
+    draft = _next_draft(server, workflow_id, _version_two, token)
+    two_pages = server.api("GET", f"/api/drafts/{draft['id']}/migration?limit=200", token=token)
+
+    page = browser_page_at("analyst", 1280)
+    page.goto(f"/drafts/{draft['id']}")
+    expect(page.get_by_test_id("designer")).to_be_visible()
+    page.get_by_test_id("publish").click()
+    preview = page.get_by_test_id("publish-migration-preview")
+    expect(preview.get_by_test_id("publish-migration-preview-summary")).to_contain_text(
+        "2,500 running instances of v1: 1,500 would migrate, 1,000 refused")
+    by_state = preview.get_by_test_id("publish-migration-preview-by-state")
+    expect(by_state.get_by_test_id("migration-state-review")).to_contain_text("1,500")
+    expect(by_state.get_by_test_id("migration-state-review")).to_contain_text("1 timer cancelled")  # the source's
+    expect(by_state.get_by_test_id("migration-state-in_transit")).to_contain_text("700")
+    expect(by_state.get_by_test_id("migration-state-parked")).to_contain_text("300")
+    expect(preview.get_by_test_id("publish-migration-preview-refusals")).to_contain_text("700 refused: its context")
+
+    preview.get_by_text("Each instance (2,500)").click()
+    expect(preview.get_by_test_id("publish-migration-preview-pages")).to_contain_text("100 of 2,500 shown")
+    assert list(_shown_plans(page, "publish-migration-preview")) == [p["instance_id"] for p in two_pages["plans"][:100]]
+    preview.get_by_test_id("publish-migration-preview-more").click()
+    expect(preview.get_by_test_id("publish-migration-preview-pages")).to_contain_text("200 of 2,500 shown")
+    assert _shown_plans(page, "publish-migration-preview") == _as_planned(two_pages)
+    assert list(_shown_plans(page, "publish-migration-preview")) == [p["instance_id"] for p in two_pages["plans"]]
+    preview.get_by_test_id("publish-migration-preview-more").scroll_into_view_if_needed()
+    screenshot(page, "publish-migration-many-pages")
+
+    by_state.get_by_test_id("migration-list-parked").click()  # one state's instances, a page at a time too
+    expect(preview.get_by_test_id("publish-migration-preview-each")).to_have_text("Each instance in parked (300)")
+    expect(preview.get_by_test_id("publish-migration-preview-pages")).to_contain_text("100 of 300 shown")
+    parked = server.api("GET", f"/api/drafts/{draft['id']}/migration?state=parked&limit=100", token=token)
+    assert list(_shown_plans(page, "publish-migration-preview")) == [p["instance_id"] for p in parked["plans"]]
+    assert {p["state"] for p in parked["plans"]} == {"parked"}
+    screenshot(page, "publish-migration-many-one-state")
+    preview.get_by_test_id("publish-migration-preview-list-all").click()
+    expect(preview.get_by_test_id("publish-migration-preview-pages")).to_contain_text("100 of 2,500 shown")
+    preview.get_by_test_id("publish-migration-preview-by-state").scroll_into_view_if_needed()
+    screenshot(page, "publish-migration-many-by-state")

@@ -65,8 +65,12 @@ def test_preview_before_publishing_then_apply_after(env: Env, started: dict[str,
     assert_problem(env.call("POST", "/api/definitions/door_flow/migration", "analyst", json=body), 403, "forbidden")
     applied = env.call("POST", "/api/definitions/door_flow/migration", "publisher", json=body)
     assert applied.status_code == 200, applied.text
-    assert sorted(applied.json()["migrated"]) == sorted(started["acme"])
+    assert applied.json()["migrated"] == 2  # how many moved: each plan not refused
+    assert sorted(p["instance_id"] for p in applied.json()["plans"]) == sorted(started["acme"])
     assert [p["refused"] for p in applied.json()["plans"]] == [None, None]
+    assert applied.json()["next"] is None  # an apply's answer is its first page; the moved ones list no more
+    assert [(g["state"], g["target_state"], g["instances"]) for g in applied.json()["groups"]] == [
+        ("knock", "ring_bell", 2)]
     for instance_id in started["acme"]:
         detail = env.call("GET", f"/api/instances/{instance_id}", "viewer").json()
         assert (detail["state"], detail["version"]) == ("ring_bell", 2)
@@ -96,6 +100,33 @@ def gate_flow(env: Env) -> str:
 ])
 def test_bad_previews_are_problems(env: Env, gate_flow: str, query: str, status: int) -> None:
     assert_problem(env.call("GET", f"/api/definitions/{gate_flow}/migration?{query}", "viewer"), status)
+
+
+@pytest.mark.parametrize(("query", "status", "said"), [
+    ("after=nobody", 422, "after: the instance 'nobody' is not among the instances listed"),
+    ("limit=0", 400, "query limit: Expected `int` >= 1"), ("limit=1001", 400, "query limit: Expected `int` <= 1000"),
+    ("limit=ten", 400, "query limit: Expected `int`, got `str`"),
+    ("state=no%20such", 400, "query state: Expected `str` matching regex"),
+    (f"after={'x' * 129}", 400, "query after: Expected `str` of length <= 128"),
+])
+def test_bad_pages_are_problems_naming_the_parameter(env: Env, gate_flow: str, query: str, status: int,
+                                                     said: str) -> None:
+    problem = assert_problem(env.call("GET", f"/api/definitions/{gate_flow}/migration?from=1&to=2&{query}",
+                                      "viewer"), status)
+    assert said in problem["detail"]
+
+
+def test_a_drafts_preview_is_paged_too(env: Env, started: dict[str, list[str]]) -> None:
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": {**FLOW, "title": "Door, renamed"}}).json()
+    first = env.call("GET", f"/api/drafts/{draft['id']}/migration?limit=1", "viewer").json()
+    everyone = env.call("GET", f"/api/drafts/{draft['id']}/migration", "viewer").json()
+    ids = sorted(p["instance_id"] for p in everyone["plans"])
+    assert ([p["instance_id"] for p in first["plans"]], first["next"]) == (ids[:1], ids[0])
+    second = env.call("GET", f"/api/drafts/{draft['id']}/migration?limit=1&after={first['next']}", "viewer").json()
+    assert ([p["instance_id"] for p in second["plans"]], second["next"]) == (ids[1:], None)
+    assert [(g["state"], g["instances"]) for g in first["groups"]] == [(everyone["plans"][0]["state"], len(ids))]
+    problem = assert_problem(env.call("GET", f"/api/drafts/{draft['id']}/migration?after=nobody", "viewer"), 422)
+    assert "after: the instance 'nobody'" in problem["detail"]
 
 
 @pytest.mark.parametrize(("body", "status"), [

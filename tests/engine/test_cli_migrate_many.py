@@ -81,3 +81,22 @@ def test_few_instances_are_listed_one_a_row(database_url: str) -> None:
     assert "grouped" not in done.output
     assert done.output.rstrip().splitlines()[-1] == "3 running instances of door v1: 3 would migrate to v2, 0 refused"
     assert EACH_UP_TO < MANY
+
+
+def test_a_group_says_how_many_of_its_instances_have_a_context_that_does_not_fit(database_url: str) -> None:
+    """The groups are the designer's (state, target, entry, refusal): instances refused for a missing state are one
+    group whether their context fits or not, the table saying how many do not."""
+    with Engine(database_url) as engine:
+        engine.deploy(_door(1, review=True))
+        for n in range(EACH_UP_TO + 1):
+            engine.send(engine.start("door", {"n": "ten"} if n % 2 else {"n": n}).id, "ask")
+        engine.deploy({**_door(2, review=False), "context": {"type": "object",
+                                                             "properties": {"n": {"type": "integer"}}}})
+
+    done = _migrate(database_url)
+
+    rows = [line for line in done.output.splitlines() if line.startswith("│ ")]
+    assert len(rows) == 1, done.output
+    assert "│ review │ — (missing)" in rows[0]
+    assert f"│ {EACH_UP_TO // 2:,} invalid, e.g. /n: " in rows[0]
+    assert f"│       {EACH_UP_TO + 1:,} │" in rows[0]

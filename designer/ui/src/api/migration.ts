@@ -1,5 +1,7 @@
 // Migrating running instances to another version (docs/api.md § Migration): the preview before publishing (a
-// draft as the next version), the preview of two published versions, and the apply (publishers).
+// draft as the next version), the preview of two published versions, and the apply (publishers). An answer
+// counts and groups every instance and lists their plans a page at a time: `after` is the `next` of the page
+// before.
 import { getJson, sendJson } from "./http";
 import type { components } from "./openapi.gen";
 
@@ -9,13 +11,21 @@ type Schemas = components["schemas"];
 
 export type PendingWork = Schemas["PendingWorkRead"];
 export type InstancePlan = Schemas["InstancePlanRead"];
+export type PlanGroup = Schemas["PlanGroupRead"];
+export type WorkCount = Schemas["WorkCountRead"];
 export type Migration = Schemas["MigrationRead"];
 
-export const draftMigration = (draftId: string) => getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`);
+/** Which page of plans: after the instance `after` (the `next` of the page before), of one `state`'s instances. */
+export interface PlanPageQuery {
+  after?: string;
+  state?: string;
+}
+
+export const draftMigration = (draftId: string, page: PlanPageQuery = {}) => getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`, { ...page });
 /** A mapping as the `map` query parameter: `a:b,c:d` (undefined when empty). */
 const mapParameter = (mapping: Record<string, string>) => Object.entries(mapping).map(([a, b]) => `${a}:${b}`).join(",") || undefined;
 
-export const migrationPreview = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}) =>
-  getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to, map: mapParameter(mapping) });
+export const migrationPreview = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}, page: PlanPageQuery = {}) =>
+  getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to, map: mapParameter(mapping), ...page });
 export const applyMigration = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}) =>
   sendJson<Migration>("POST", `/api/definitions/${enc(workflowId)}/migration`, { from_version: from, to_version: to, mapping });

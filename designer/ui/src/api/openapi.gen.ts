@@ -2297,6 +2297,11 @@ export interface components {
             /** From Version */
             from_version: number;
             /**
+             * Groups
+             * @description Every listed instance, grouped by what the migration does to it, the largest group first; their `instances` add up to `instances`.
+             */
+            groups: components["schemas"]["PlanGroupRead"][];
+            /**
              * Instances
              * @description The running (held, stuck) instances of from_version listed.
              */
@@ -2307,10 +2312,18 @@ export interface components {
             };
             /**
              * Migrated
-             * @description The instances moved (an apply only).
+             * @description How many instances were moved: an apply's `would_migrate`, 0 for a preview. (It was the list of their ids: each plan of an apply that is not refused is one.)
              */
-            migrated: string[];
-            /** Plans */
+            migrated: number;
+            /**
+             * Next
+             * @description The `after` that lists the next page; null on the last page, and on an apply's answer (which carries its first page only).
+             */
+            next: string | null;
+            /**
+             * Plans
+             * @description One page of the instances' plans, ordered by instance id (of one state's instances with `state=`).
+             */
             plans: components["schemas"]["InstancePlanRead"][];
             /** Refusals */
             refusals: components["schemas"]["RefusalRead"][];
@@ -2725,6 +2738,58 @@ export interface components {
              * @default null
              */
             quorum: number | null;
+        };
+        /**
+         * PlanGroupRead
+         * @description The instances the migration does the same to (one state, one target, one way in, one refusal).
+         */
+        PlanGroupRead: {
+            /**
+             * Context Invalid
+             * @description Of its instances, those whose context does not fit the new schema.
+             */
+            context_invalid: number;
+            /**
+             * Context Problems
+             * @description Their context problems, each once (up to 10).
+             */
+            context_problems: string[];
+            /** Entry */
+            entry: ("carried" | "entered") | null;
+            /**
+             * Example
+             * @description The first of its instances by id.
+             */
+            example: string;
+            /** Instances */
+            instances: number;
+            /**
+             * Notes
+             * @description What entering the state afresh starts (and drops), each once.
+             */
+            notes: string[];
+            /**
+             * Refused
+             * @description Why its instances cannot be migrated safely (left untouched).
+             */
+            refused: string | null;
+            /** State */
+            state: string;
+            /**
+             * State Change
+             * @enum {string}
+             */
+            state_change: "kept" | "mapped" | "missing";
+            /**
+             * Target State
+             * @description None: the state is not in the new version and not mapped.
+             */
+            target_state: string | null;
+            /**
+             * Work
+             * @description Their open work counted by kind and outcome.
+             */
+            work: components["schemas"]["WorkCountRead"][];
         };
         /**
          * Problem
@@ -3350,6 +3415,21 @@ export interface components {
             version: number;
             /** Workflow Id */
             workflow_id: string;
+        };
+        /** WorkCountRead */
+        WorkCountRead: {
+            /** Count */
+            count: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "timer" | "event_wait" | "approval" | "action" | "child";
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "carried" | "cancelled" | "untouched";
         };
         /** WorkflowEntry */
         WorkflowEntry: {
@@ -5544,6 +5624,12 @@ export interface operations {
                 to: number;
                 /** @description old_state:new_state, comma-separated, for the states the new version renamed or dropped. */
                 map?: string | null;
+                /** @description The plans on a page (the groups count them all). */
+                limit?: number;
+                /** @description The instance after which the page starts: the `next` of the page before. */
+                after?: string | null;
+                /** @description Only the plans of the instances in this state (the groups still cover every instance). */
+                state?: string | null;
             };
             header?: never;
             path: {
@@ -7164,6 +7250,12 @@ export interface operations {
             query?: {
                 /** @description old_state:new_state, comma-separated, for the states the new version renamed or dropped. */
                 map?: string | null;
+                /** @description The plans on a page (the groups count them all). */
+                limit?: number;
+                /** @description The instance after which the page starts: the `next` of the page before. */
+                after?: string | null;
+                /** @description Only the plans of the instances in this state (the groups still cover every instance). */
+                state?: string | null;
             };
             header?: never;
             path: {

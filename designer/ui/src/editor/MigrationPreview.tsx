@@ -3,13 +3,16 @@
 // what entering afresh starts), then per instance — the state kept, mapped or missing, the context valid
 // against the new schema or not (and why), each timer, approval, event wait, action and child carried or
 // cancelled, and refused (with the reason) when it cannot be moved safely. The same plans as
-// `statewright migrate --dry-run` and `GET /api/definitions/{id}/migration`, in words.
-import type { InstancePlan, Migration, PendingWork } from "../api/migration";
-import { formatRelative, formatTime } from "../components/format";
+// `statewright migrate --dry-run` and `GET /api/definitions/{id}/migration`, in words. The server groups the
+// instances (however many) and lists their plans a page at a time: "Show more" asks for the next page.
+import { useRef, useState } from "react";
+import { ApiError } from "../api/http";
+import type { InstancePlan, Migration, PendingWork, PlanGroup, PlanPageQuery, WorkCount } from "../api/migration";
+import { formatCount, formatRelative, formatTime } from "../components/format";
 
 export function migrationSummary(m: Migration, applied = false): string {
   const verb = applied ? "migrated" : "would migrate";
-  return `${m.instances} running instance${m.instances === 1 ? "" : "s"} of v${m.from_version}: ${m.would_migrate} ${verb}, ${m.refused} refused`;
+  return `${formatCount(m.instances)} running instance${m.instances === 1 ? "" : "s"} of v${m.from_version}: ${formatCount(m.would_migrate)} ${verb}, ${formatCount(m.refused)} refused`;
 }
 
 const RFC3339 = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})/g;
@@ -39,21 +42,20 @@ const KINDS: Record<string, [string, string]> = {
 };
 const OUTCOMES: Record<string, string> = { carried: "carried", cancelled: "cancelled", untouched: "left as it is" };
 
-/** The open work of some instances, counted by kind and outcome: "3 approvals cancelled · 6 timers cancelled". */
-function countWork(plans: readonly InstancePlan[]): string {
-  const counts = new Map<string, number>();
-  for (const p of plans) for (const w of p.pending) counts.set(`${w.kind}|${w.outcome}`, (counts.get(`${w.kind}|${w.outcome}`) ?? 0) + 1);
-  if (counts.size === 0) return "none";
-  return [...counts]
-    .map(([key, n]) => {
-      const [kind, outcome] = key.split("|") as [string, string];
+/** A group's open work, counted by kind and outcome: "3 approvals cancelled · 6 timers cancelled". */
+function countWork(work: readonly WorkCount[]): string {
+  if (work.length === 0) return "none";
+  return work
+    .map(({ kind, outcome, count: n }) => {
       const [one, many] = KINDS[kind] ?? [kind, `${kind}s`];
-      return `${n} ${n === 1 ? one : many} ${OUTCOMES[outcome] ?? outcome}`;
+      return `${formatCount(n)} ${n === 1 ? one : many} ${OUTCOMES[outcome] ?? outcome}`;
     })
     .join(" · ");
 }
 
-function where(p: InstancePlan, to: number) {
+type Where = Pick<InstancePlan, "state" | "target_state" | "state_change" | "entry">;
+
+function where(p: Where, to: number) {
   if (p.state_change === "missing") return <span className="finding-error">not in v{to}: map it to one of its states</span>;
   const target = p.target_state ?? p.state;
   const how = p.entry === "carried" ? "kept as it is" : p.state_change === "mapped" ? "mapped, entered afresh" : `entered afresh (it changed in v${to})`;
@@ -65,11 +67,12 @@ function where(p: InstancePlan, to: number) {
   );
 }
 
-/** Refused (why), would migrate or migrated, and what entering the state afresh starts (the plan's notes). */
-function OutcomeCell({ plan: p, migration: m, migrated, notes }: { plan: InstancePlan; migration: Migration; migrated: ReadonlySet<string>; notes: readonly string[] }) {
-  const said = p.refused ? `refused: ${p.refused}` : m.applied ? (migrated.has(p.instance_id) ? "migrated" : "—") : "would migrate";
+/** Refused (why), would migrate or migrated (an apply migrates each instance it does not refuse), and what
+ * entering the state afresh starts (the plan's or group's notes). */
+function OutcomeCell({ refused, applied, notes }: { refused: string | null; applied: boolean; notes: readonly string[] }) {
+  const said = refused ? `refused: ${refused}` : applied ? "migrated" : "would migrate";
   return (
-    <td className={p.refused ? "finding-error" : undefined}>
+    <td className={refused ? "finding-error" : undefined}>
       {said}
       {notes.map((n) => (
         <div key={n} className="small muted">
@@ -80,31 +83,76 @@ function OutcomeCell({ plan: p, migration: m, migrated, notes }: { plan: Instanc
   );
 }
 
-/** The context problems of some plans, each said once. */
-function contextProblems(plans: readonly InstancePlan[]): string[] {
-  return [...new Set(plans.flatMap((p) => (p.context_valid ? [] : p.context_problems.map(describeContextProblem))))];
+/** The context problems of some groups, each said once. */
+function contextProblems(groups: readonly PlanGroup[]): string[] {
+  return [...new Set(groups.flatMap((g) => g.context_problems.map(describeContextProblem)))];
 }
 
-interface Group {
-  key: string;
+const groupKey = (g: PlanGroup) => [g.state, g.target_state, g.state_change, g.entry, g.refused].join("|");
+
+interface Shown {
+  of: Migration;
+  state: string | null; // listing one state's instances only
   plans: InstancePlan[];
+  next: string | null;
 }
 
-function byState(plans: readonly InstancePlan[]): Group[] {
-  const groups = new Map<string, InstancePlan[]>();
-  for (const p of plans) {
-    const key = [p.state, p.target_state, p.state_change, p.entry, p.refused].join("|");
-    groups.set(key, [...(groups.get(key) ?? []), p]);
-  }
-  return [...groups].map(([key, members]) => ({ key, plans: members }));
+/** The plans shown: the answer's page (or the first of one state's instances), then each page "Show more"
+ * brought; `next` the cursor of the page after. Another answer (a new mapping) starts again from its own first
+ * page; a page that comes back for an answer or a listing no longer shown is dropped. */
+function usePages(m: Migration, more?: (page: PlanPageQuery) => Promise<Migration>) {
+  const first: Shown = { of: m, state: null, plans: m.plans, next: m.next };
+  const [pages, setPages] = useState<Shown>(first);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const asked = useRef(0);
+  const shown = pages.of === m ? pages : first;
+  if (shown !== pages) setPages(shown);
+  const load = async (state: string | null, after: string | null, before: InstancePlan[]) => {
+    const ask = ++asked.current;
+    setError(null);
+    if (!more || (state === null && after === null)) {
+      setPages(first);
+      return;
+    }
+    setBusy(true);
+    try {
+      const page = await more({ after: after ?? undefined, state: state ?? undefined });
+      if (ask === asked.current) setPages((now) => (now.of === m ? { of: m, state, plans: [...before, ...page.plans], next: page.next } : now));
+    } catch (e) {
+      if (ask === asked.current) setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      if (ask === asked.current) setBusy(false);
+    }
+  };
+  return {
+    ...shown,
+    busy,
+    error,
+    showMore: more && shown.next ? () => load(shown.state, shown.next, shown.plans) : undefined,
+    listState: more ? (state: string | null) => load(state, null, []) : undefined,
+  };
 }
 
 const shortId = (id: string) => (id.length > 18 ? `${id.slice(0, 12)}…${id.slice(-4)}` : id);
 
-export default function MigrationPreview({ migration, testId }: { migration: Migration; testId: string }) {
+export interface MigrationPreviewProps {
+  migration: Migration;
+  testId: string;
+  /** A page of plans (absent: no other page is asked for, as after an apply). */
+  more?: (page: PlanPageQuery) => Promise<Migration>;
+}
+
+export default function MigrationPreview({ migration, testId, more }: MigrationPreviewProps) {
   const m = migration;
-  const migrated = new Set(m.migrated);
-  const groups = byState(m.plans);
+  const groups = m.groups;
+  const pages = usePages(m, more);
+  const [expanded, setExpanded] = useState(m.instances <= 3);
+  const listed = pages.state === null ? m.instances : groups.filter((g) => g.state === pages.state).reduce((n, g) => n + g.instances, 0);
+  const listState = (state: string | null) => {
+    setExpanded(true);
+    void pages.listState?.(state);
+  };
   return (
     <div className="migration-preview" data-testid={testId}>
       <p data-testid={`${testId}-summary`}>
@@ -114,12 +162,12 @@ export default function MigrationPreview({ migration, testId }: { migration: Mig
       {m.refusals.length > 0 && (
         <ul className="notice-findings" data-testid={`${testId}-refusals`}>
           {m.refusals.map((r) => {
-            const refused = m.plans.filter((p) => p.refused === r.reason);
+            const refused = groups.filter((g) => g.refused === r.reason);
             const problems = contextProblems(refused);
-            const alsoContext = refused.some((p) => p.state_change === "missing") && problems.length > 0;
+            const alsoContext = refused.some((g) => g.state_change === "missing") && problems.length > 0;
             return (
               <li key={r.reason} className="finding-warning">
-                {r.instances} refused: {r.reason}
+                {formatCount(r.instances)} refused: {r.reason}
                 {problems.length > 0 && (alsoContext ? `; their context does not fit v${m.to_version} either: ` : ": ")}
                 {problems.length > 0 && problems.join("; ")}
               </li>
@@ -140,27 +188,42 @@ export default function MigrationPreview({ migration, testId }: { migration: Mig
             </tr>
           </thead>
           <tbody>
-            {groups.map(({ key, plans }) => {
-              const p = plans[0]!;
-              const notes = [...new Set(plans.flatMap((x) => x.notes))];
-              return (
-                <tr key={key} data-testid={`migration-state-${p.state}`}>
-                  <td>
-                    <code>{p.state}</code>
-                  </td>
-                  <td>{where(p, m.to_version)}</td>
-                  <td>{plans.length}</td>
-                  <td>{countWork(plans)}</td>
-                  <OutcomeCell plan={p} migration={m} migrated={migrated} notes={notes} />
-                </tr>
-              );
-            })}
+            {groups.map((g) => (
+              <tr key={groupKey(g)} data-testid={`migration-state-${g.state}`}>
+                <td>
+                  <code>{g.state}</code>
+                </td>
+                <td>{where(g, m.to_version)}</td>
+                <td className="nowrap">
+                  {formatCount(g.instances)}
+                  {pages.listState && m.next !== null && (
+                    <>
+                      {" "}
+                      <button type="button" className="link small" onClick={() => listState(g.state)} data-testid={`migration-list-${g.state}`} title={`List the instances in ${g.state}`}>
+                        list
+                      </button>
+                    </>
+                  )}
+                </td>
+                <td>{countWork(g.work)}</td>
+                <OutcomeCell refused={g.refused} applied={m.applied} notes={g.notes} />
+              </tr>
+            ))}
           </tbody>
         </table>
       )}
-      {m.plans.length > 0 && (
-        <details open={m.plans.length <= 3}>
-          <summary>Each instance ({m.plans.length})</summary>
+      {m.instances > 0 && (
+        <details open={expanded} onToggle={(e) => setExpanded(e.currentTarget.open)}>
+          <summary data-testid={`${testId}-each`}>
+            {pages.state === null ? "Each instance" : <>Each instance in <code>{pages.state}</code></>} ({formatCount(listed)})
+          </summary>
+          {pages.state !== null && (
+            <p className="small">
+              <button type="button" className="link" onClick={() => listState(null)} data-testid={`${testId}-list-all`}>
+                List every instance ({formatCount(m.instances)})
+              </button>
+            </p>
+          )}
           <table className="table compact" data-testid={`${testId}-table`}>
             <thead>
               <tr>
@@ -172,7 +235,7 @@ export default function MigrationPreview({ migration, testId }: { migration: Mig
               </tr>
             </thead>
             <tbody>
-              {m.plans.map((p) => (
+              {pages.plans.map((p) => (
                 <tr key={p.instance_id} data-testid={`migration-plan-${p.instance_id}`} data-change={p.state_change} data-entry={p.entry ?? ""} data-refused={p.refused ? "true" : "false"}>
                   <td className="nowrap">
                     <a className="mono" href={`/instances/${encodeURIComponent(p.instance_id)}`} target="_blank" rel="noopener" title={`${p.instance_id} (opens in a new tab)`}>
@@ -202,14 +265,28 @@ export default function MigrationPreview({ migration, testId }: { migration: Mig
                           </div>
                         ))}
                   </td>
-                  <OutcomeCell plan={p} migration={m} migrated={migrated} notes={p.notes} />
+                  <OutcomeCell refused={p.refused} applied={m.applied} notes={p.notes} />
                 </tr>
               ))}
             </tbody>
           </table>
+          {pages.plans.length < listed && (
+            <p className="row small" data-testid={`${testId}-pages`}>
+              <span className="muted">
+                {formatCount(pages.plans.length)} of {formatCount(listed)} shown
+                {m.applied ? " (each migrated instance's history records its move)" : ""}
+              </span>
+              {pages.showMore && (
+                <button type="button" disabled={pages.busy} onClick={() => void pages.showMore?.()} data-testid={`${testId}-more`}>
+                  {pages.busy ? "Loading…" : "Show more"}
+                </button>
+              )}
+            </p>
+          )}
+          {pages.error && <p className="field-problem">{pages.error}</p>}
         </details>
       )}
-      {m.plans.length > 0 && !m.applied && (
+      {m.instances > 0 && !m.applied && (
         <p className="muted small" data-testid={`${testId}-legend`}>
           <strong>Kept as it is</strong>: its open work is carried — an approval keeps its decisions, a timer its due time. <strong>Entered afresh</strong>: the state changed
           in v{m.to_version} (or the instance is mapped to another state), so what was open is cancelled and the state starts again as on arrival — a new approval

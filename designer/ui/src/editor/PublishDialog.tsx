@@ -8,6 +8,7 @@ import { ApiError } from "../api/http";
 import { applyMigration, draftMigration, migrationPreview, type Migration } from "../api/migration";
 import { publicationPreview, publishConfirmed, requestPublication, type PublicationPreview } from "../api/publication";
 import type { Diff, VersionDetail } from "../api/types";
+import { formatCount } from "../components/format";
 import Modal from "../components/Modal";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
@@ -110,7 +111,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
               {migration.data && migration.data.instances === 0 && <p className="muted">None: no instance runs v{publishedBefore} now.</p>}
               {migration.data && migration.data.instances > 0 && (
                 <>
-                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" />
+                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" more={(page) => draftMigration(draftId, page)} />
                   {canPublish && <p className="muted small">Publishing leaves them on v{publishedBefore}; you can migrate them next.</p>}
                 </>
               )}
@@ -151,7 +152,7 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
   const data = preview.data;
   // The states the new version lacks, as first seen (they stay offered once a mapping is chosen for them).
   useEffect(() => {
-    const seen = (data?.plans ?? []).filter((p) => p.state_change === "missing").map((p) => p.state);
+    const seen = (data?.groups ?? []).filter((g) => g.state_change === "missing").map((g) => g.state);
     if (seen.length) setMissing((known) => [...new Set([...known, ...seen])]);
   }, [data]);
   const targets = Object.entries(version.definition.states)
@@ -206,7 +207,13 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
           ))}
         </fieldset>
       )}
-      {shown && <MigrationPreview migration={shown} testId={result ? "migrate-result" : "migrate-preview"} />}
+      {shown && (
+        <MigrationPreview
+          migration={shown}
+          testId={result ? "migrate-result" : "migrate-preview"}
+          more={result ? undefined : (page) => migrationPreview(version.workflow_id, from, version.version, mapping, page)}
+        />
+      )}
       {!result && shown && <p className="muted small">Each instance moves in a transaction of its own, recorded in its history; refused ones stay on v{from}.</p>}
       {error && <Notice kind="error" testId="migrate-error">{error}</Notice>}
       <div className="row modal-actions">
@@ -215,7 +222,7 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
         </button>
         {!result && (
           <button type="button" className="primary" disabled={!movable || busy} onClick={() => void apply()} data-testid="migrate-apply">
-            {busy ? "Migrating…" : `Migrate ${preview.data?.would_migrate ?? 0} to v${version.version}`}
+            {busy ? "Migrating…" : `Migrate ${formatCount(preview.data?.would_migrate ?? 0)} to v${version.version}`}
           </button>
         )}
       </div>
