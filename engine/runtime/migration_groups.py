@@ -117,14 +117,11 @@ class PlanPage:
 
 def page_of(plans: Sequence[InstancePlan], *, limit: int, after: str | None = None,
             state: str | None = None) -> PlanPage:
-    """Up to `limit` plans after the instance `after` (one of `plans`), ordered by instance id; of the instances
-    in `state` only, when given. An `after` that is not one of the plans is refused: the cursor came from another
-    listing, or its instance has ended or moved since (start again from the first page)."""
+    """Up to `limit` plans after the instance id `after`, ordered by instance id; of the instances in `state`
+    only, when given. `after` is a place in that order, not necessarily a listed instance: the instance a page
+    ended on may have ended or moved since, and the walk goes on from where it was."""
     if limit < 1:
         raise InvalidInput(f"limit: {limit} is not a page size; ask for 1 or more")
-    if after is not None and not any(p.instance_id == after for p in plans):
-        raise InvalidInput(f"after: the instance '{after}' is not among the instances listed (it has ended or "
-                           "moved since, or the cursor is from another listing); start from the first page")
     chosen = heapq.nsmallest(limit + 1, (p for p in plans if (state is None or p.state == state)
                                          and (after is None or p.instance_id > after)), key=lambda p: p.instance_id)
     shown = tuple(chosen[:limit])
