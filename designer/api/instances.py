@@ -16,12 +16,14 @@ from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.history_paging import Order, history_page
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
+from designer.schemas.map_items import MapItemsRead
 from designer.schemas.moments import moment_parameter, parse_moment
 from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.read_models.instances import InstanceQuery, search_instances
+from engine.read_models.map_items import map_items_page
 from engine.statuses import InstanceStatus
 
 __all__ = ["InstanceController", "wants_minimal"]
@@ -121,6 +123,20 @@ class InstanceController(Controller):
         chosen = history_page(instances.engine, instance_id, view.version, order=order, limit=page.limit,
                               offset=page.offset, before=before)
         return page.page([HistoryEntryRead.of(e) for e in chosen], view.version)
+
+    @get("/{instance_id:str}/items", summary="The items of the instance's latest map visit, in item order, with "
+         "their counts by status (which failed and why, which still run and where)", sync_to_thread=True)
+    def map_items(
+        self,
+        *,
+        instance_id: InstanceId,
+        instances: NamedDependency[TenantInstances],
+        page: NamedDependency[PageParams],
+        status: Annotated[InstanceStatus | None, QueryParameter(description="Only the items of this status.")] = None,
+    ) -> MapItemsRead:
+        instances.own(instance_id)
+        found = map_items_page(instances.database, instance_id, status=status, limit=page.limit, offset=page.offset)
+        return MapItemsRead.of(found, limit=page.limit, offset=page.offset)
 
     @post(
         "/{instance_id:str}/events",

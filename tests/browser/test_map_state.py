@@ -1,6 +1,7 @@
 """The map state in the designer and the monitor: an analyst adds one from the palette, edits its items,
 concurrency, tolerance and results key in the inspector, opens its iterator on the canvas ("for each item"),
-and an operator sees a running map's progress — "7 of 10 done, 1 failed, 2 running" — on the instance page."""
+and an operator sees a running map's progress — "7 of 10 done, 1 failed, 2 running" — on the instance page, with
+its items (which failed, which still run and where), narrowed to one status."""
 
 from __future__ import annotations
 
@@ -105,4 +106,14 @@ def test_the_monitor_shows_a_running_maps_progress(server: LiveServer, sign_in: 
     expect(page.get_by_test_id("instance-state")).to_have_text("each")
     expect(page.get_by_test_id("map-progress")).to_have_text("7 of 10 done, 1 failed, 2 running")
     expect(page.get_by_test_id("instance-page")).to_contain_text("(item)")
+    items = page.get_by_test_id("map-items-list").locator("li")
+    expect(items).to_have_count(10)
+    expect(page.get_by_test_id("map-item-8")).to_contain_text("running in wait_reply")
+    expect(page.get_by_test_id("awaited-children")).to_contain_text("Its items to end")
     screenshot(page, "map-progress")
+
+    # which item failed, and where: the operator narrows the list to the failures
+    page.get_by_test_id("map-items-status").select_option("failed")
+    expect(items).to_have_count(1)
+    expect(page.get_by_test_id("map-item-7")).to_contain_text("#7 failed in unsorted")
+    screenshot(page, "map-items-failed")

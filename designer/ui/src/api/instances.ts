@@ -1,6 +1,6 @@
 // Instances and their history (docs/api.md § Instances).
 import { getJson, sendJson } from "./http";
-import type { HistoryEntry, InstanceDetail, InstanceStatus, InstanceSummary, Page } from "./types";
+import type { HistoryEntry, InstanceDetail, InstanceStatus, InstanceSummary, MapItems, Page } from "./types";
 
 const enc = encodeURIComponent;
 
@@ -31,3 +31,7 @@ export const sendEvent = (id: string, event: string, payload: Record<string, unk
 export const cancelInstance = (id: string) => sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/cancel`);
 export const redriveInstance = (id: string, corrections: Record<string, unknown> = {}) =>
   sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/redrive`, Object.keys(corrections).length ? { set: corrections } : undefined);
+/** The items of the instance's latest map visit, in item order: a page of them, of one status if given, with their
+ * counts by status (docs/api.md § Instances). */
+export const mapItems = (id: string, status: InstanceStatus | "", limit: number, offset: number) =>
+  getJson<MapItems>(`/api/instances/${enc(id)}/items`, { status: status || undefined, limit, offset });

@@ -742,6 +742,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/instances/{instance_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The items of the instance's latest map visit, in item order, with their counts by status (which failed and why, which still run and where) */
+        get: operations["ApiInstancesInstanceIdItemsMapItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/instances/{instance_id}/redrive": {
         parameters: {
             query?: never;
@@ -2222,6 +2239,70 @@ export interface components {
             password: string;
             /** Username */
             username: string;
+        };
+        /** MapItemRead */
+        MapItemRead: {
+            /**
+             * Error
+             * @description Why it failed or is stuck ({kind, message}); null otherwise.
+             * @default null
+             */
+            error: unknown;
+            /**
+             * Index
+             * @description The item's position in the list the map maps over (0 first).
+             */
+            index: number;
+            /**
+             * Instance Id
+             * @description The child instance running the item.
+             */
+            instance_id: string;
+            /**
+             * State
+             * @description The state of the iterator (or subflow) the item is in, or ended in.
+             */
+            state: string;
+            status: components["schemas"]["InstanceStatus"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** MapItemsRead */
+        MapItemsRead: {
+            /**
+             * Counts
+             * @description The visit's items started so far, by status.
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Items
+             * @description In item order.
+             */
+            items: components["schemas"]["MapItemRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /**
+             * State
+             * @description The map state; null when the instance never started a map's items.
+             */
+            state: string | null;
+            /**
+             * Total
+             * @description The items of the chosen status (every item started, without one).
+             */
+            total: number;
+            /**
+             * Visit Seq
+             * @description The transition that entered the map (the items' visit).
+             */
+            visit_seq: number | null;
         };
         /** MeRead */
         MeRead: {
@@ -8771,6 +8852,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_HistoryEntryRead_"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiInstancesInstanceIdItemsMapItems: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+                /** @description Only the items of this status. */
+                status?: components["schemas"]["InstanceStatus"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description The instance's id. */
+                instance_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapItemsRead"];
                 };
             };
             /** @description Malformed request: bad JSON, wrong types, unknown query values */

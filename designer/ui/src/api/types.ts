@@ -95,6 +95,8 @@ export interface AgentApprovalRequest {
 
 export type Decision = Schemas["DecisionRead"];
 export type InstanceSummary = Schemas["InstanceSummary"];
+export type MapItems = Schemas["MapItemsRead"];
+export type MapItem = Schemas["MapItemRead"];
 export type ApprovalDetail = Omit<Schemas["ApprovalDetail"], "history"> & { history: HistoryEntry[] };
 export type Timer = Schemas["TimerRead"];
 export type InstanceDetail = Schemas["InstanceDetail"];

@@ -17,7 +17,8 @@ import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
 import { kindLabel } from "./ApprovalRequest";
-import MapProgress, { mapProgress } from "./MapProgress";
+import MapItems from "./MapItems";
+import { mapProgress } from "./MapProgress";
 import PathSummary from "./PathSummary";
 import { describeFailure } from "./failureWords";
 import RedrivePanel from "./RedrivePanel";
@@ -29,6 +30,11 @@ import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 const SKIP_TO_SIDE = { targetId: "instance-side", label: "Skip past the diagram" };
 
 const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
+const CHILDREN_AWAITED: Record<string, string> = {
+  map: "Its items to end (each runs as an instance of its own; see them above).",
+  parallel: "Its branches to end.",
+  subflow: "Its subflow to end.",
+};
 
 export default function InstancePage({ instanceId }: { instanceId: string }) {
   const { can } = useSession();
@@ -48,6 +54,8 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
   // A wait state for an event: the event is what it waits for (it is not among the events one may send it).
   const current = definition && data && !finished ? definition.states[data.state] : undefined;
   const awaited = current?.type === "wait" ? current.event ?? null : null;
+  // A map, a parallel state or a subflow waits for its children, not for anything sent to the instance itself.
+  const children = current ? CHILDREN_AWAITED[current.type] ?? null : null;
 
   const marks = useMemo(() => {
     if (!definition || !data) return undefined;
@@ -106,10 +114,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={instance.reload} onError={setError} />
           )}
           {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} onDone={instance.reload} onError={setError} />}
-          {progress && <MapProgress text={progress} state={data.state} />}
+          <MapItems instanceId={data.id} updatedAt={data.updated_at} progress={progress} />
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
-            {data.pending_approvals.length === 0 && data.timers.length === 0 && !awaited && <p className="muted">Nothing.</p>}
+            {data.pending_approvals.length === 0 && data.timers.length === 0 && !awaited && !children && <p className="muted">Nothing.</p>}
+            {children && <p data-testid="awaited-children">{children}</p>}
             <ul data-testid="pending-approvals">
               {awaited && (
                 <li data-testid="awaited-event">

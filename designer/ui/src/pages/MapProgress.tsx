@@ -28,12 +28,3 @@ export function mapProgress(definition: Workflow, state: string, running: boolea
   if (!counts) return "Items started; none has finished yet.";
   return `${formatCount(counts.done)} of ${formatCount(counts.total)} done, ${formatCount(counts.failed)} failed, ${formatCount(counts.running)} running`;
 }
-
-export default function MapProgress({ text, state }: { text: string; state: string }) {
-  return (
-    <section aria-labelledby="map-progress-heading">
-      <h2 id="map-progress-heading">Items of {state}</h2>
-      <p data-testid="map-progress">{text}</p>
-    </section>
-  );
-}
