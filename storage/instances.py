@@ -227,6 +227,12 @@ class InstanceStore:
                            f"AND status IN ({marks})", (parent_id, parent_seq, *statuses))
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def succeeded_children(self, parent_id: str, parent_seq: int) -> list[InstanceRecord]:
+        """The children of one visit that succeeded, whole (a redriven map carries them over)."""
+        rows = self.tx.all(f"SELECT {_COLUMNS} FROM instances WHERE parent_id = ? AND parent_seq = ? "  # noqa: S608
+                           "AND status = 'succeeded'", (parent_id, parent_seq))
+        return [_record(r) for r in rows]
+
     def succeeded_results(self, parent_id: str, parent_seq: int) -> list[tuple[str, Any]]:
         """(branch, result) of the children of one visit that succeeded."""
         rows = self.tx.all("SELECT branch, result FROM instances WHERE parent_id = ? AND parent_seq = ? "

@@ -12,18 +12,20 @@ from storage.transaction import Transaction
 
 __all__ = ["MapListStore"]
 
-_KEEP = "INSERT INTO map_lists (instance_id, seq, items, created_at) VALUES (?, ?, ?, ?)"
+_KEEP = "INSERT INTO map_lists (instance_id, seq, items, reuses, created_at) VALUES (?, ?, ?, ?, ?)"
 
 
 class MapListStore:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
 
-    def keep(self, instance_id: str, seq: int, items: Sequence[Any], *, now: float) -> None:
-        """Keep the list of the visit `seq` (the step entering the map), with the transaction's other writes."""
-        self.tx.defer(_KEEP, (instance_id, seq, dump(list(items)), now))
+    def keep(self, instance_id: str, seq: int, items: Sequence[Any], *, reuses: int | None, now: float) -> None:
+        """Keep the list of the visit `seq` (the step entering the map), with the transaction's other writes;
+        `reuses`: the earlier visit whose succeeded items a redriven map carries over."""
+        self.tx.defer(_KEEP, (instance_id, seq, dump(list(items)), reuses, now))
 
-    def get(self, instance_id: str, seq: int) -> list[Any] | None:
-        """The list of the visit `seq`; None for a visit entered before lists were kept (read again then)."""
-        row = self.tx.one("SELECT items FROM map_lists WHERE instance_id = ? AND seq = ?", (instance_id, seq))
-        return None if row is None else list(load(row[0]))
+    def get(self, instance_id: str, seq: int) -> tuple[list[Any], int | None] | None:
+        """The list of the visit `seq` and the visit it carries items over from; None for a visit entered before
+        lists were kept (read again then)."""
+        row = self.tx.one("SELECT items, reuses FROM map_lists WHERE instance_id = ? AND seq = ?", (instance_id, seq))
+        return None if row is None else (list(load(row[0])), None if row[1] is None else int(row[1]))

@@ -43,10 +43,10 @@ from engine.runtime.asking import (
 )
 from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.context_schema import check_context
-from engine.runtime.effects import ClearWaits, Complete, Effect, RequestApproval, RunAction
+from engine.runtime.effects import ClearWaits, Complete, Effect, KeepMapList, RequestApproval, RunAction, StartChild
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
-from engine.runtime.map_items import MAP_ITEM, MapItemsError, item_children, map_items
+from engine.runtime.map_items import MAP_ITEM, MapItemsError, item_children, map_items, split_item
 from engine.runtime.policies import ALLOW, DENY, PolicyDecision, evaluate_policies
 from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import (
@@ -263,7 +263,7 @@ class _Run:
             else:
                 items = map_items(state, scope)
             started = item_children(self.state, state, items, start, scope=scope, branch=self.c.branch,
-                                    parent_seq=payload.get("parent_seq"))
+                                    parent_seq=payload.get("parent_seq"), reuse_from=event.reuses)
         except MapItemsError as exc:
             self.fire(Event("error", {"kind": exc.kind, "message": exc.message}, system=True))
             return
@@ -545,10 +545,24 @@ def _redrive(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: 
     context = _fixed(compiled, snapshot, fixes, str(env.instance.get("id", ""))) if fixes else dict(snapshot.context)
     run = _Run(compiled, Snapshot(snapshot.state, context), env)
     decision = _settle(run, lambda: run.arrive(_Arrival(snapshot.state, event, changes=dict(fixes or {}))))
-    key = event.payload.get("idempotency_key") if isinstance(event.payload, dict) else None
-    if not key or not decision.steps:
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    key, visit = payload.get("idempotency_key"), payload.get("map_visit")
+    if not (key or isinstance(visit, int)) or not decision.steps:
         return decision
     first, *rest = decision.steps
-    keyed = tuple(replace(e, idempotency_key=key) if isinstance(e, RunAction) and e.state == snapshot.state else e
-                  for e in first.effects)
-    return Decision(decision.snapshot, (replace(first, effects=keyed), *rest))
+    resumed = tuple(_resumed(e, snapshot.state, key, visit if isinstance(visit, int) else None)
+                    for e in first.effects)
+    return Decision(decision.snapshot, (replace(first, effects=resumed), *rest))
+
+
+def _resumed(effect: Effect, state: str, key: str | None, visit: int | None) -> Effect:
+    """An effect of re-entering `state` on a redrive: its task's action under the failed run's idempotency key;
+    its map's items carrying over those that succeeded in the failed visit."""
+    if isinstance(effect, RunAction) and effect.state == state and key:
+        return replace(effect, idempotency_key=key)
+    if visit is not None and isinstance(effect, KeepMapList):
+        return replace(effect, reuses=visit)
+    if (visit is not None and isinstance(effect, StartChild) and effect.name == state
+            and split_item(effect.branch)[1] is not None):
+        return replace(effect, reuse_from=visit)
+    return effect

@@ -72,6 +72,8 @@ class StartChild:
     name: str
     context: dict[str, Any]
     parent_seq: int | None = None  # a map's later items: the seq of the step that entered the map, not this one
+    reuse_from: int | None = None  # a redriven map's item: the visit whose item of this index, if it succeeded, is
+    # carried over (its result kept, nothing run again) instead of run afresh
 
 
 @record
@@ -80,6 +82,7 @@ class KeepMapList:
     items starts from it, whatever the values it was read from do meanwhile."""
 
     items: tuple[Any, ...]
+    reuses: int | None = None  # a redriven map: the visit whose succeeded items are carried over, not run again
 
 
 @record

@@ -90,8 +90,10 @@ def map_items(state: MapState, scope: dict[str, Any]) -> list[Any]:
 
 
 def item_children(state_id: str, state: MapState, items: Sequence[Any], indexes: Sequence[int], *,
-                  scope: dict[str, Any], branch: str, parent_seq: int | None = None) -> list[StartChild]:
-    """The children starting the items at `indexes`; an `input` that fails to evaluate raises MapItemsError."""
+                  scope: dict[str, Any], branch: str, parent_seq: int | None = None,
+                  reuse_from: int | None = None) -> list[StartChild]:
+    """The children starting the items at `indexes`; an `input` that fails to evaluate raises MapItemsError.
+    `reuse_from`: the visit (of a redriven map) whose succeeded items are carried over rather than run again."""
     base = f"{branch}/{state_id}.{ITERATOR}" if branch else f"{state_id}.{ITERATOR}"
     kind, workflow = ("branch", "") if state.iterator is not None else ("subflow", state.workflow or "")
     if kind == "subflow":
@@ -104,7 +106,7 @@ def item_children(state_id: str, state: MapState, items: Sequence[Any], indexes:
         except ExpressionError as exc:
             raise MapItemsError("input", f"item {index}: {exc.expression}: {exc.message}") from exc
         started.append(StartChild(kind, workflow, state.version, f"{base}#{index}", state_id, context,
-                                  parent_seq=parent_seq))
+                                  parent_seq=parent_seq, reuse_from=reuse_from))
     return started
 
 

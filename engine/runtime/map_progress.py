@@ -32,10 +32,11 @@ from storage.transaction import Transaction
 
 __all__ = ["map_item_event"]
 
-_LISTS: dict[tuple[str, int], tuple[float, tuple[Any, ...]]] = {}
+_LISTS: dict[tuple[str, int], tuple[float, tuple[Any, ...], int | None]] = {}
 """When each recent visit of a map was entered and the list it maps over (a visit is its parent's `parent_seq`;
 the list is the one the entry kept, `storage.map_lists`), read once per visit and process rather than at every
-item's end, and handed to the step that starts the next items."""
+item's end, and handed to the step that starts the next items — with, for a redriven map, the visit whose
+succeeded items it carries over."""
 _LISTS_KEPT = 64
 _NOT_SUCCEEDED = tuple(s.value for s in InstanceStatus if s != InstanceStatus.SUCCEEDED)
 
@@ -105,13 +106,14 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     visit = (parent.id, child.parent_seq)
     known = _LISTS.get(visit)
     if known is not None:
-        visit_at, listed = known
+        visit_at, listed, reuses = known
     else:
         entered = HistoryStore(tx).event_at(parent.id, child.parent_seq)  # the step that entered the map (one row)
         visit_at = now if entered is None else entered[2]
         kept = MapListStore(tx).get(parent.id, child.parent_seq)
+        reuses = None if kept is None else kept[1]
         if kept is not None:
-            listed = tuple(kept)
+            listed = tuple(kept[0])
         else:  # a visit entered before lists were kept: read at the entry's `now`, as it was then
             compiled = rt.writer.compiled_for(tx, parent)
             env = rt.writer.environment(tx, compiled, parent, visit_at)
@@ -121,7 +123,7 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
                 return Event("error", {"kind": exc.kind, "message": exc.message}, system=True)
         if len(_LISTS) >= _LISTS_KEPT:
             del _LISTS[next(iter(_LISTS))]  # the oldest visit
-        _LISTS[visit] = (visit_at, listed)
+        _LISTS[visit] = (visit_at, listed, reuses)
     total = len(listed)
     tally = _tally(tx, parent, child.parent_seq)
     verdict = map_verdict(state, tally, total)
@@ -137,4 +139,4 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     index = split_item(child.branch)[1]
     progress = {"index": index, "status": child.status, "child": child.id, "parent_seq": child.parent_seq,
                 **_as_heard(tx, tally, child, parent.version - child.parent_seq, verdict.payload)}
-    return Event(MAP_ITEM, progress, system=True, visit_at=visit_at, items=listed)
+    return Event(MAP_ITEM, progress, system=True, visit_at=visit_at, items=listed, reuses=reuses)

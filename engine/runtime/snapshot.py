@@ -58,6 +58,7 @@ TERMINAL = frozenset({SUCCEEDED, FAILED, CANCELLED})
 START = "(start)"
 AUTO = "(auto)"
 CANCEL = "(cancel)"
+CARRIED = "(carried)"  # a redriven map's item that succeeded before: its end carried over, nothing run again
 REDRIVE = "(redrive)"  # a failed instance resumed at the state it failed in (engine.runtime.redrive)
 MIGRATE = "(migrate)"  # an instance moved to another version of its workflow (engine.runtime.migration)
 
@@ -92,6 +93,8 @@ class Event:
     items: tuple[Any, ...] | None = field(default=None, compare=False)
     """For a map's next items (not stored): the list this visit maps over, when this process has it already (an
     `items` expression is otherwise evaluated again, converting the whole list, at every batch)."""
+    reuses: int | None = field(default=None, compare=False)
+    """For a redriven map's next items (not stored): the visit whose succeeded items are carried over."""
 
 
 class AgentLookup:

@@ -37,6 +37,7 @@ from engine.runtime.machines import CompiledWorkflow
 from engine.runtime.memory import memory_variable
 from engine.runtime.snapshot import (
     CANCEL,
+    CARRIED,
     FAILED,
     HELD,
     NO_AGENTS,
@@ -44,6 +45,7 @@ from engine.runtime.snapshot import (
     RUNNING,
     START,
     STUCK,
+    SUCCEEDED,
     TERMINAL,
     AgentLookup,
     Environment,
@@ -137,6 +139,18 @@ class DecisionWriter:
         decision = Decision(Snapshot(NOT_STARTED, dict(effect.context), FAILED, None, failure), (step,))
         return self.commit(tx, blank, decision, now=now, new=True)
 
+    def create_carried(self, tx: Transaction, effect: StartChild, earlier: InstanceRecord, *,
+                       parent: InstanceRecord, parent_seq: int, now: float) -> InstanceRecord:
+        """A redriven map's item that succeeded in the visit redriven: created as it ended then (its final state,
+        context and result), one `(carried)` step naming the item it carries over; nothing runs, and its parent
+        hears of its end as of any item's."""
+        blank = _blank(earlier.workflow_id, earlier.workflow_version, effect.branch, NOT_STARTED, tenant=parent.tenant,
+                       now=now, parent=parent, parent_seq=parent_seq)
+        carried = {"carried_from": earlier.id, "visit": earlier.parent_seq}
+        step = Step(None, earlier.state, CARRIED, None, carried, None, (), dict(earlier.context), SUCCEEDED, (), ())
+        decision = Decision(Snapshot(earlier.state, dict(earlier.context), SUCCEEDED, earlier.result, None), (step,))
+        return self.commit(tx, blank, decision, now=now, new=True)
+
     # --- committing a decision ------------------------------------------------------------------------
     def commit(self, tx: Transaction, before: InstanceRecord, decision: Decision, *, now: float,
                cost: float | None = None, new: bool = False) -> InstanceRecord:
@@ -219,7 +233,7 @@ class DecisionWriter:
         elif isinstance(effect, StartChild):
             self._start_child(tx, instance, seq, effect, now)
         elif isinstance(effect, KeepMapList):
-            MapListStore(tx).keep(instance.id, seq, effect.items, now=now)
+            MapListStore(tx).keep(instance.id, seq, effect.items, reuses=effect.reuses, now=now)
         elif isinstance(effect, ClearWaits):
             self._clear(tx, instance, effect, now)
 
@@ -239,6 +253,11 @@ class DecisionWriter:
     def _start_child(self, tx: Transaction, parent: InstanceRecord, seq: int, effect: StartChild,
                      now: float) -> None:
         seq = seq if effect.parent_seq is None else effect.parent_seq
+        if effect.reuse_from is not None:
+            earlier = _succeeded_items(tx, parent.id, effect.reuse_from).get(effect.branch)
+            if earlier is not None:
+                self.create_carried(tx, effect, earlier, parent=parent, parent_seq=seq, now=now)
+                return
         if effect.kind == "branch":
             compiled = self.deployments.compiled(tx, parent.workflow_id, parent.workflow_version, effect.branch)
             self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq,
@@ -294,6 +313,21 @@ class _AgentsInForce(AgentLookup):
         if self._budget is None:
             self._budget = budget_variable(self._tx, self._tenant, self._now)
         return float(self._budget["remaining"]) if self._budget.get("set") else None
+
+
+_SUCCEEDED_ITEMS: dict[tuple[str, int], dict[str, InstanceRecord]] = {}
+"""The items that succeeded in a map visit being redriven, by branch, read once per visit and process: ended
+instances do not change, and a visit of a thousand items would otherwise read them all at each item's start."""
+
+
+def _succeeded_items(tx: Transaction, parent_id: str, visit: int) -> dict[str, InstanceRecord]:
+    found = _SUCCEEDED_ITEMS.get((parent_id, visit))
+    if found is None:
+        if len(_SUCCEEDED_ITEMS) >= 16:
+            del _SUCCEEDED_ITEMS[next(iter(_SUCCEEDED_ITEMS))]  # the oldest visit
+        found = _SUCCEEDED_ITEMS[parent_id, visit] = {
+            r.branch: r for r in InstanceStore(tx).succeeded_children(parent_id, visit)}
+    return found
 
 
 def _blank(workflow_id: str, version: int, branch: str, state: str, *, tenant: str, now: float,

@@ -15,4 +15,5 @@ class MapListRow(SQLModel, table=True):
     instance_id: str = Field(primary_key=True, max_length=36)
     seq: int = Field(primary_key=True)  # the step that entered the map: its items' `parent_seq`
     items: str = Field(sa_type=JSON_TEXT)
+    reuses: int | None = None  # a redriven map's visit: the earlier visit whose succeeded items it carries over
     created_at: float = Field(sa_type=TIMESTAMP)

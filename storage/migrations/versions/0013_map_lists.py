@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column('instance_id', sa.String(length=36), nullable=False),
         sa.Column('seq', sa.Integer(), nullable=False),
         sa.Column('items', sa.Text(), nullable=False),
+        sa.Column('reuses', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.Float(precision=53), nullable=False),
         sa.PrimaryKeyConstraint('instance_id', 'seq'),
     )

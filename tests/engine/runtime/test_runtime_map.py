@@ -245,26 +245,73 @@ def test_the_results_may_go_to_a_nested_path(engine: Engine) -> None:
     assert done.context["enrichment"] == {"source": "crm", "scores": [{"score": 3}, {"score": 3}]}
 
 
-def test_a_failed_map_redriven_runs_its_items_again(engine: Engine) -> None:
+def test_a_failed_map_redriven_runs_its_failed_items_again_and_carries_the_others(engine: Engine) -> None:
     """Without an error path a map beyond its tolerance fails the instance in the map; once the cause is fixed,
-    a redrive enters the map again and runs every item afresh — the earlier items' ends no longer count."""
+    a redrive enters the map again: the items that succeeded are carried over — their results kept, their actions
+    not run again (a thousand model calls are not paid twice for three failures) — and the failed one runs."""
     flow = _mapping()
     engine.deploy(flow.model_copy(update={"transitions": flow.transitions[:1]}))  # no error transition
     failing = {"bob"}
+    scored: list[str] = []
 
     @engine.register("score")
     def score(request: ActionRequest) -> int:
+        scored.append(request.input["lead"])
         if request.input["lead"] in failing:
             raise ActionError("validation", "cannot score")
         return len(request.input["lead"])
 
-    failed = finished(engine, engine.start("squad", {"leads": ["ann", "bob"]}))
+    failed = finished(engine, engine.start("squad", {"leads": ["ann", "bob", "carla"]}))
     assert (failed.state, failed.status, failed.error["kind"]) == ("each", "failed", "unhandled")
+    first_visit = {c.branch: c.id for c in _items(engine, failed.id)}
     failing.clear()
+    scored.clear()
     engine.redrive(failed.id)
     done = finished(engine, failed)
-    assert (done.state, done.context["scores"]) == ("done", [{"score": 3}, {"score": 3}])
-    assert len(_items(engine, done.id)) == 4  # two from each visit
+    assert (done.state, done.context["scores"]) == ("done", [{"score": 3}, {"score": 3}, {"score": 5}])
+    assert scored == ["bob"]
+    second_visit = [c for c in _items(engine, done.id) if c.id not in first_visit.values()]
+    assert len(second_visit) == 3
+    for carried in (c for c in second_visit if c.branch != "each.iterator#1"):
+        (row,) = engine.history(carried.id)
+        earlier = first_visit[carried.branch]
+        assert (row.event, row.to_state, row.payload["carried_from"]) == ("(carried)", "ok", earlier)
+        assert engine.get(carried.id).result == engine.get(earlier).result
+    assert_consistent(engine, done.id)
+
+
+def test_a_redrive_runs_the_items_never_started_and_carries_over_in_another_process(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A map that failed early left items it never started: the redrive starts them, one batch at a time, and
+    carries over the successes of the failed visit — also in a process that never saw the visit (its caches
+    empty)."""
+    from engine.runtime import map_progress, writer  # noqa: PLC0415 - their per-process caches are emptied
+
+    flow = _mapping(max_concurrency=2)
+    engine.deploy(flow.model_copy(update={"transitions": flow.transitions[:1]}))
+    failing = {"bob"}
+    scored: list[str] = []
+
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        scored.append(request.input["lead"])
+        monkeypatch.setattr(map_progress, "_LISTS", {})
+        monkeypatch.setattr(writer, "_SUCCEEDED_ITEMS", {})
+        if request.input["lead"] in failing:
+            raise ActionError("validation", "cannot score")
+        return len(request.input["lead"])
+
+    failed = finished(engine, engine.start("squad", {"leads": LEADS}))
+    assert failed.status == "failed"
+    ran_before = list(scored)
+    assert "eve" not in ran_before  # the map failed before it started the last item
+    failing.clear()
+    scored.clear()
+    engine.redrive(failed.id)
+    done = finished(engine, failed)
+    assert done.context["scores"] == [{"score": len(lead)} for lead in LEADS]
+    succeeded_before = [lead for lead in ran_before if lead != "bob"]
+    assert sorted(scored) == sorted(lead for lead in LEADS if lead not in succeeded_before)
     assert_consistent(engine, done.id)
 
 
