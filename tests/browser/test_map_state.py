@@ -117,3 +117,42 @@ def test_the_monitor_shows_a_running_maps_progress(server: LiveServer, sign_in: 
     expect(items).to_have_count(1)
     expect(page.get_by_test_id("map-item-7")).to_contain_text("#7 failed in unsorted")
     screenshot(page, "map-items-failed")
+
+
+def _until_status(server: LiveServer, token: str, instance_id: str, status: str) -> None:
+    for _ in range(300):
+        if server.api("GET", f"/api/instances/{instance_id}", token=token)["status"] == status:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the instance did not become {status}")
+
+
+def test_an_operator_fixes_the_list_and_redrives_a_failed_map(server: LiveServer, sign_in: SignIn) -> None:
+    """A map beyond its tolerance with no error path fails the instance. The operator sees which item failed,
+    corrects the list in the redrive panel and redrives: the item that failed runs again and the map finishes,
+    the items that had succeeded carried over rather than run again."""
+    token = server.token("analyst")
+    states = {name: body for name, body in SORTING["states"].items() if name != "failed"}
+    strict = {**SORTING, "id": "strict_sorting", "title": "Strict sorting",
+              "states": {**states, "each": {**states["each"], "tolerated_failures": 0}},
+              "transitions": SORTING["transitions"][:1]}  # no error transition: a failure fails the instance
+    started = server.publish_and_start(strict, {"tickets": ["ok", "bad", "ok"]}, token=token)
+    _until_status(server, token, started["id"], "failed")
+
+    page = sign_in("analyst")
+    page.goto(f"/instances/{started['id']}")
+    expect(page.get_by_test_id("instance-failure")).to_be_visible()
+    page.get_by_test_id("map-items-status").select_option("failed")
+    expect(page.get_by_test_id("map-item-1")).to_contain_text("#1 failed in unsorted")
+    expect(page.get_by_test_id("redrive-map")).to_contain_text("the items that succeeded are kept")
+    page.get_by_test_id("redrive-set").fill('{"tickets": ["ok", "ok", "ok"]}')
+    screenshot(page, "map-redrive")
+    page.get_by_test_id("op-redrive").click()
+    _until_status(server, token, started["id"], "succeeded")
+    expect(page.get_by_test_id("instance-status")).to_have_text("succeeded")
+
+    items = server.api("GET", f"/api/instances/{started['id']}/items", token=token)
+    assert (items["counts"], [i["state"] for i in items["items"]]) == ({"succeeded": 3}, ["sorted"] * 3)
+    page.get_by_test_id("instance-refresh").click()
+    expect(page.get_by_test_id("map-items-list").locator("li")).to_have_count(3)
+    screenshot(page, "map-redriven")

@@ -25,6 +25,11 @@ export default function MapItems({ instanceId, updatedAt, progress }: Props) {
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => setMore([]), [first.data]);
+  // the status chosen has no items left (a redrive ran them again, the running ones ended): show every item
+  const gone = status !== "" && first.data?.state != null && !first.data.counts[status];
+  useEffect(() => {
+    if (gone) setStatus("");
+  }, [gone]);
 
   const data = first.data;
   if (!data?.state) {

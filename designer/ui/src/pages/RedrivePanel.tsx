@@ -18,7 +18,15 @@ function corrections(text: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export default function RedrivePanel({ instanceId, state, onDone, onError }: { instanceId: string; state: string; onDone: () => void; onError: (m: string) => void }) {
+interface Props {
+  instanceId: string;
+  state: string;
+  isMap: boolean; // the state it failed in is a map: its items that succeeded are carried over
+  onDone: () => void;
+  onError: (m: string) => void;
+}
+
+export default function RedrivePanel({ instanceId, state, isMap, onDone, onError }: Props) {
   const [busy, setBusy] = useState(false);
   const [fixes, setFixes] = useState("");
   const redrive = async () => {
@@ -36,9 +44,15 @@ export default function RedrivePanel({ instanceId, state, onDone, onError }: { i
   return (
     <section aria-labelledby="redrive-heading" data-testid="redrive">
       <h2 id="redrive-heading">Resume after the failure</h2>
-      <p className="muted">
-        Redrive enters <strong className="mono">{state}</strong> again, where it stopped, and carries on from there. Steps done before it are not repeated; a task that failed runs again under its first idempotency key, so a side effect it already made is not made twice.
-      </p>
+      {isMap ? (
+        <p className="muted" data-testid="redrive-map">
+          Redrive enters the map <strong className="mono">{state}</strong> again: the items that succeeded are kept as they ended (nothing they did runs again), and the items that failed, were cancelled or never started run afresh. Correct the list or the data first if that is what made them fail.
+        </p>
+      ) : (
+        <p className="muted">
+          Redrive enters <strong className="mono">{state}</strong> again, where it stopped, and carries on from there. Steps done before it are not repeated; a task that failed runs again under its first idempotency key, so a side effect it already made is not made twice.
+        </p>
+      )}
       <div className="field">
         <label htmlFor="redrive-set">Correct the context first (optional, JSON: a key or dotted path and its new value each)</label>
         <textarea id="redrive-set" className="mono" rows={2} placeholder='{"tier": "large", "enrichment.company": {}}' value={fixes} onChange={(e) => setFixes(e.target.value)} data-testid="redrive-set" />
