@@ -546,7 +546,7 @@ def _redrive(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: 
     run = _Run(compiled, Snapshot(snapshot.state, context), env)
     decision = _settle(run, lambda: run.arrive(_Arrival(snapshot.state, event, changes=dict(fixes or {}))))
     payload = event.payload if isinstance(event.payload, dict) else {}
-    key, visit = payload.get("idempotency_key"), payload.get("map_visit")
+    key, visit = payload.get("idempotency_key"), payload.get("carry_from")
     if not (key or isinstance(visit, int)) or not decision.steps:
         return decision
     first, *rest = decision.steps
@@ -557,12 +557,18 @@ def _redrive(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: 
 
 def _resumed(effect: Effect, state: str, key: str | None, visit: int | None) -> Effect:
     """An effect of re-entering `state` on a redrive: its task's action under the failed run's idempotency key;
-    its map's items carrying over those that succeeded in the failed visit."""
+    its map's items, or its parallel branches, carrying over those that succeeded in the failed visit."""
     if isinstance(effect, RunAction) and effect.state == state and key:
         return replace(effect, idempotency_key=key)
     if visit is not None and isinstance(effect, KeepMapList):
         return replace(effect, reuses=visit)
-    if (visit is not None and isinstance(effect, StartChild) and effect.name == state
-            and split_item(effect.branch)[1] is not None):
+    if visit is not None and isinstance(effect, StartChild) and _runs_inside(effect, state):
         return replace(effect, reuse_from=visit)
     return effect
+
+
+def _runs_inside(child: StartChild, state: str) -> bool:
+    """Whether `child` is an item of the map `state` or a branch of the parallel state `state` (not a subflow)."""
+    if split_item(child.branch)[1] is not None:
+        return child.name == state
+    return child.kind == "branch" and child.branch.rpartition("/")[2] == f"{state}.{child.name}"

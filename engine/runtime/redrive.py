@@ -4,9 +4,10 @@ event; `decide` re-enters the state).
 The history row of the redrive names who redrove it, the state resumed and the failure left behind. A task
 re-entered this way runs its action as a new job with a fresh series of attempts, and its handler sees the
 idempotency key of the run that failed, so a side effect that run completed before failing can be recognised.
-Tasks that completed before the failure are not run again: the instance resumes where it stopped. A map that
-failed is entered again with the items that succeeded carried over (`(carried)`: their results kept, nothing
-they did run again) and the others — failed, cancelled, never started — run afresh. A redrive may
+Tasks that completed before the failure are not run again: the instance resumes where it stopped. A map or a
+parallel state that failed is entered again with the items or branches that succeeded carried over (`(carried)`:
+their results kept, nothing they did run again) and the others — failed, cancelled, never started — run afresh.
+A redrive may
 first correct the context (`fixes`: a context path and its new value each), when bad data caused the failure; the
 corrections are checked against the workflow's context schema and recorded as the redrive's context change.
 """
@@ -17,7 +18,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from engine.definition import MapState
+from engine.definition import MapState, ParallelState
 from engine.definition.paths import CONTEXT_PATH_PATTERN
 from engine.errors import InvalidInput, RedriveRefused
 from engine.json_limits import check_json
@@ -52,9 +53,9 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None,
                                  "which has heard of its failure; redrive that one")
         key = failed_task_key(tx, instance) if instance.status in REDRIVABLE else None
         payload: dict[str, Any] = {"state": instance.state, "error": instance.error, "idempotency_key": key}
-        visit = _failed_map_visit(rt, tx, instance)
+        visit = _failed_visit(rt, tx, instance)
         if visit is not None:
-            payload["map_visit"] = visit
+            payload["carry_from"] = visit
         if fixes:
             payload["set"] = dict(fixes)
         return instance_view(take_step(rt, tx, instance, Event(REDRIVE, payload, actor)))
@@ -62,13 +63,14 @@ def redrive_instance(rt: Runtime, instance_id: str, *, actor: str | None,
     return rt.write(work)
 
 
-def _failed_map_visit(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> int | None:
-    """The visit of the map the instance failed in: its items that succeeded are carried over by the redrive (their
-    results kept, nothing they did run again), the others run afresh. None when it did not fail in a map."""
+def _failed_visit(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> int | None:
+    """The visit of the map or parallel state the instance failed in: its items or branches that succeeded are
+    carried over by the redrive (their results kept, nothing they did run again), the others run afresh. None
+    when it did not fail in one."""
     if instance.status not in REDRIVABLE:
         return None
     state = rt.writer.compiled_for(tx, instance).states.get(instance.state)
-    if not isinstance(state, MapState):
+    if not isinstance(state, MapState | ParallelState):
         return None
     return InstanceStore(tx).latest_child_seq(instance.id)
 

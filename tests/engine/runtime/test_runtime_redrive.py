@@ -172,7 +172,9 @@ def _parallel_enrichment() -> Workflow:
                     [edge("enrich", "merged", "done")], id="enrich", context={"type": "object"})
 
 
-def test_a_parallel_state_whose_branch_failed_starts_its_branches_again(engine: Engine) -> None:
+def test_a_parallel_state_whose_branch_failed_runs_it_again_and_carries_the_others(engine: Engine) -> None:
+    """The branch that succeeded is carried over — its context changes merged as if it had run, nothing it did
+    run again — and the one that failed runs afresh."""
     engine.deploy(_parallel_enrichment())
     calls: list[str] = []
     broken = {"web"}
@@ -190,7 +192,10 @@ def test_a_parallel_state_whose_branch_failed_starts_its_branches_again(engine: 
     done = finished(engine, engine.redrive(failed.id))
     assert (done.state, done.status) == ("merged", "succeeded")
     assert done.context == {"crm": "crm-data", "web": "web-data"}
-    assert sorted(calls) == ["crm", "crm", "web", "web"]  # every branch runs again, as new child instances
+    assert sorted(calls) == ["crm", "web", "web"]  # crm is carried over, web runs again
+    carried = [c for c in engine.list_instances(parent_id=failed.id, limit=10)
+               if c.branch == "enrich.crm" and engine.history(c.id)[0].event == "(carried)"]
+    assert len(carried) == 1
     assert_consistent(engine, failed.id)
 
 

@@ -113,7 +113,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           {can("operate") && !finished && (
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={instance.reload} onError={setError} />
           )}
-          {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} isMap={definition?.states[data.state]?.type === "map"} onDone={instance.reload} onError={setError} />}
+          {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} stateType={definition?.states[data.state]?.type} onDone={instance.reload} onError={setError} />}
           <MapItems instanceId={data.id} updatedAt={data.updated_at} progress={progress} />
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>

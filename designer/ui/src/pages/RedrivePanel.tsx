@@ -21,12 +21,12 @@ function corrections(text: string): Record<string, unknown> {
 interface Props {
   instanceId: string;
   state: string;
-  isMap: boolean; // the state it failed in is a map: its items that succeeded are carried over
+  stateType: string | undefined; // a map's items, a parallel state's branches that succeeded are carried over
   onDone: () => void;
   onError: (m: string) => void;
 }
 
-export default function RedrivePanel({ instanceId, state, isMap, onDone, onError }: Props) {
+export default function RedrivePanel({ instanceId, state, stateType, onDone, onError }: Props) {
   const [busy, setBusy] = useState(false);
   const [fixes, setFixes] = useState("");
   const redrive = async () => {
@@ -44,9 +44,9 @@ export default function RedrivePanel({ instanceId, state, isMap, onDone, onError
   return (
     <section aria-labelledby="redrive-heading" data-testid="redrive">
       <h2 id="redrive-heading">Resume after the failure</h2>
-      {isMap ? (
+      {stateType === "map" || stateType === "parallel" ? (
         <p className="muted" data-testid="redrive-map">
-          Redrive enters the map <strong className="mono">{state}</strong> again: the items that succeeded are kept as they ended (nothing they did runs again), and the items that failed, were cancelled or never started run afresh. Correct the list or the data first if that is what made them fail.
+          Redrive enters <strong className="mono">{state}</strong> again: the {stateType === "map" ? "items" : "branches"} that succeeded are kept as they ended (nothing they did runs again), and those that failed, were cancelled or never started run afresh. Correct the data first if that is what made them fail.
         </p>
       ) : (
         <p className="muted">
