@@ -11,7 +11,7 @@ import typer
 
 from engine.cli.definition_commands import catalog_for
 from engine.cli.engine_options import open_engine
-from engine.cli.files import DefinitionFile
+from engine.cli.files import DefinitionFile, require_file
 from engine.cli.output import ExitCode, fail, stdout
 from engine.definition import Agent, Workflow
 from engine.errors import StatewrightError
@@ -40,8 +40,7 @@ def _load(
 ) -> tuple[Workflow, list[Finding], dict[str, Agent]]:
     """The workflow with its findings: a flow with graph errors is still reviewed (its findings say what is
     wrong); one that does not fit the format at all is refused."""
-    if not path.is_file():
-        fail(f"{path}: no such file", ExitCode.UNREADABLE)
+    require_file(path)
     found = catalog_for([DefinitionFile(path, "workflow")], roots)
     catalog = Catalog(workflows=found.workflows, agents={**found.agents, **{a.id: a for a in known or []}})
     loaded = load_workflow(path, catalog)
