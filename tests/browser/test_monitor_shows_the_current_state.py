@@ -4,6 +4,7 @@ is open, the view follows it there."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ FLOW: dict[str, Any] = {
         "refused": {"type": "final", "outcome": "failure"},
     },
     "transitions": [
-        *({"source": here, "trigger": "pass_on", "dest": there} for here, there in zip(IDS, IDS[1:], strict=False)),
+        *({"source": here, "trigger": "pass_on", "dest": there} for here, there in itertools.pairwise(IDS)),
         {"source": IDS, "trigger": "approve", "dest": "agreed"},
         {"source": IDS, "trigger": "reject", "dest": "refused"},
     ],
