@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.table import Table
+from uvicorn.config import STARTUP_FAILURE
 
 from definitions import WORKFLOWS_DIR
 from designer._http_protocol import OneWriteHttpProtocol
 from designer._lifecycle import deploy_definitions, housekeeping
+from designer._listening import listening_socket, url_of
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
@@ -73,12 +76,14 @@ def serve(
         secure_cookies=secure_cookies,
         log_format=log_format.value,
     )
+    sock = listening_socket(host, port)  # first: a port in use stops it before the database is touched
     tracing.configure_from_environment()
     try:
         services = build_services(settings)
     except ValueError as exc:  # a bad setting, e.g. of the approver notifications: one line, no traceback
+        sock.close()
         fail(str(exc), ExitCode.UNREADABLE)
-    url = f"http://{host}:{port}/"
+    url = url_of(host, sock)
     try:
         # the start-up's first write, before uvicorn: a database it cannot write to is one line (StorageError,
         # exit 1), not uvicorn's traceback of the failed lifespan (the lifespan does it again: two DELETEs)
@@ -90,9 +95,15 @@ def serve(
         stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
         # with JSON logs uvicorn configures nothing: its records reach the root logger's JSON handler
         log_config = None if log_format is LogFormat.json else uvicorn.config.LOGGING_CONFIG
-        uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10, log_config=log_config,
-                    http=OneWriteHttpProtocol)
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10,
+                                log_config=log_config, http=OneWriteHttpProtocol)
+        server = uvicorn.Server(config)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn shuts down, then raises it again
+            server.run(sockets=[sock])
+        if not server.started:  # the app's start-up failed (uvicorn has logged why): as uvicorn.run exits
+            raise typer.Exit(STARTUP_FAILURE)
     finally:
+        sock.close()
         services.close()
         tracing.shutdown_tracing()
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.cli.files import DefinitionFile, collect_files
+from engine.cli.files import DefinitionFile, collect_files, require_file, why_unusable
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition import Workflow
 from engine.errors import StatewrightError
@@ -89,8 +89,7 @@ def load_one_workflow(path: Path) -> Workflow:
 
 
 def _load_one(path: Path) -> Workflow:
-    if not path.is_file():
-        fail(f"{path}: no such file", ExitCode.UNREADABLE)
+    require_file(path)
     loaded = load_workflow(path, catalog_for([DefinitionFile(path, "workflow")], []))
     if loaded.model is None:
         first = next(f for f in loaded.findings if f.severity == "error")
@@ -145,7 +144,7 @@ def validate(
                 colour = "red" if finding.severity == "error" else "yellow"
                 stdout.print(f"    [{colour}]{finding}[/]", highlight=False)
         for absent in missing:
-            stdout.print(f"[red]?[/] {absent}: no such file or folder", highlight=False)
+            stdout.print(f"[red]?[/] {absent}: {why_unusable(absent)}", highlight=False)
     if missing:
         raise typer.Exit(int(ExitCode.UNREADABLE))
     if any(has_errors(f) for f in results.values()):
@@ -257,6 +256,8 @@ def render_command(
         if path.is_dir()
         else [(path, out)]
     )
+    if not targets:  # a wrong folder draws nothing: say so rather than end as if it drew
+        fail(f"{path}: no workflow files (*.json) in this folder", ExitCode.UNREADABLE)
     for source, target in targets:
         workflow = _load_one(source)
         if instance is not None:

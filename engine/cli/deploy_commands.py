@@ -10,7 +10,7 @@ from rich.table import Table
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
-from engine.runtime.definition_files import deploy_files
+from engine.runtime.definition_files import definition_files, deploy_files
 
 __all__ = ["register_deploy_commands"]
 
@@ -26,6 +26,9 @@ def deploy_command(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", ExitCode.UNREADABLE)
+    empty = [str(p) for p in paths if p.is_dir() and not definition_files([p])]
+    if empty:  # a wrong folder deploys nothing: say so rather than print an empty table
+        fail(f"no workflow or agent files (*.json) in: {', '.join(empty)}", ExitCode.UNREADABLE)
     with open_engine(db) as engine:
         deployed = deploy_files(engine, paths, actor=actor)
     if output is OutputFormat.json:

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from engine.cli.engine_options import ExecutorOption, open_engine
 from engine.cli.eval_verdict import Verdict, judge_report
+from engine.cli.files import require_file
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
@@ -82,8 +83,7 @@ def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None
 def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
          llm: tuple[str | None, str | None]) -> EvalReport:
     for given in (file, cases_file):  # as every command: a file that is not there is a wrong command line (2)
-        if not given.is_file():
-            fail(f"{given}: no such file", ExitCode.UNREADABLE)
+        require_file(given)
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
     with tempfile.TemporaryDirectory() as folder, open_engine(db or f"sqlite:///{folder}/eval.db") as engine:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.cli.output import ExitCode, fail
 from engine.definition.file_kind import DefinitionKind, definition_kind
 
-__all__ = ["DefinitionFile", "collect_files", "kind_of"]
+__all__ = ["DefinitionFile", "collect_files", "kind_of", "require_file", "why_unusable"]
 
 Kind = DefinitionKind
 
@@ -24,16 +25,35 @@ def kind_of(path: Path) -> Kind:
 
 
 def collect_files(paths: list[Path]) -> tuple[list[DefinitionFile], list[Path]]:
-    """Expand folders into their `*.json` files (recursively, skipping `schema/`); return (files, missing)."""
+    """Expand folders into their `*.json` files (recursively, skipping `schema/`); return (files, unusable): the
+    paths that are not there and the folders with no definition in them (`why_unusable` says which)."""
     found: list[DefinitionFile] = []
     missing: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for item in sorted(path.rglob("*.json")):
-                if "schema" not in item.relative_to(path).parts[:-1] and item.parent.name != "schema":
-                    found.append(DefinitionFile(item, kind_of(item)))
+            inside = [
+                DefinitionFile(item, kind_of(item))
+                for item in sorted(path.rglob("*.json"))
+                if "schema" not in item.relative_to(path).parts[:-1] and item.parent.name != "schema"
+            ]
+            found += inside
+            if not inside:  # a wrong folder checks nothing: it must not pass as a clean one
+                missing.append(path)
         elif path.is_file():
             found.append(DefinitionFile(path, kind_of(path)))
         else:
             missing.append(path)
     return found, missing
+
+
+def why_unusable(path: Path) -> str:
+    """What is wrong with a path `collect_files` could not use."""
+    return "no workflow or agent files (*.json) in this folder" if path.is_dir() else "no such file or folder"
+
+
+def require_file(path: Path) -> None:
+    """End the command (exit 2) unless `path` is a file: a folder, or nothing, is a wrong command line."""
+    if path.is_dir():
+        fail(f"{path}: is a folder; give one workflow file", ExitCode.UNREADABLE)
+    if not path.is_file():
+        fail(f"{path}: no such file", ExitCode.UNREADABLE)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 
 from engine.cli.definition_commands import catalog_for
 from engine.cli.engine_options import open_engine
-from engine.cli.files import DefinitionFile
+from engine.cli.files import DefinitionFile, require_file
 from engine.cli.output import ExitCode, fail, stdout
 from engine.definition import Agent, Workflow
 from engine.errors import StatewrightError
@@ -41,12 +40,11 @@ def _load(
 ) -> tuple[Workflow, list[Finding], dict[str, Agent]]:
     """The workflow with its findings: a flow with graph errors is still reviewed (its findings say what is
     wrong); one that does not fit the format at all is refused."""
-    if not path.is_file():
-        fail(f"{path}: no such file", ExitCode.UNREADABLE)
+    require_file(path)
     found = catalog_for([DefinitionFile(path, "workflow")], roots)
     catalog = Catalog(workflows=found.workflows, agents={**found.agents, **{a.id: a for a in known or []}})
     loaded = load_workflow(path, catalog)
-    model = loaded.model or validate_model(Workflow, parse_json(path.read_text(encoding="utf-8"))[0])[0]
+    model = loaded.model or validate_model(Workflow, parse_json(path.read_bytes())[0])[0]
     if model is None:
         first = next(f for f in loaded.findings if f.severity == "error")
         fail(f"{path} is not a valid workflow: {first}")
@@ -87,8 +85,8 @@ def review_command(
     deployed_agents: list[Agent] = []
     records: list[DefinitionRecord | None] = []
     if db is not None or version is not None:
-        head = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        workflow_id, current = str(head.get("id", "")), int(head.get("version", 1))
+        head = _load(path, catalog_dirs or [])[0]  # the id and version to look up; a file without them is refused
+        workflow_id, current = head.id, head.version
         deployed_agents, records = _deployed(db, workflow_id, (current,) if version is None else (current, version))
     workflow, findings, agents = _load(path, catalog_dirs or [], deployed_agents)
     before = _load(previous, catalog_dirs or [])[0] if previous is not None else None

@@ -28,6 +28,7 @@ from engine.cli.engine_options import (
     open_engine,
     reporting,
 )
+from engine.cli.files import require_file
 from engine.cli.history_view import error_words, history_command, history_table
 from engine.cli.output import ExitCode, OutputFormat, counted, emit_json, fail, json_argument, stderr, stdout
 from engine.cli.run_interrupts import RunInterrupts, abandon, named
@@ -75,8 +76,7 @@ def run_command(
     --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
-    if not file.is_file():
-        fail(f"{file}: no such file", ExitCode.UNREADABLE)
+    require_file(file)
     try:
         workflow = parse_definition(file)
     except InvalidDefinition as exc:

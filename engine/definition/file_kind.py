@@ -19,7 +19,7 @@ def definition_kind(path: Path) -> DefinitionKind:
     one in an `agents` folder, or with an agent's own fields (model, tools, instructions, …), is an agent. Anything
     else — unreadable, not an object — counts as a workflow, whose loader then says what is wrong with it."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark is ignored, as on loading
     except (OSError, ValueError):
         return "workflow"
     if not isinstance(document, dict):

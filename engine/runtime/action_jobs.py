@@ -7,6 +7,7 @@ if the instance still sits in the task at the version that started it.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
@@ -32,9 +33,13 @@ __all__ = ["action_request", "finish_action"]
 
 def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
                    memory: SharedMemory | None = None) -> ActionRequest:
+    """The handler's request. Its context and input are its own copies: the worker decides the task's `done` on
+    `instance` as claimed, so a handler writing into the dict it was given (or one that overran its timeout,
+    still writing after the instance moved on) would otherwise change the instance with no transition saying so."""
     payload = action_payload(job)
     return ActionRequest(
-        action=payload["action"], input=payload["input"], context=instance.context, attempt=job.attempt,
+        action=payload["action"], input=copy.deepcopy(payload["input"]), context=copy.deepcopy(instance.context),
+        attempt=job.attempt,
         idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
         agent_definition=agent, memory=None if memory is None else memory.instance_memory(instance),

@@ -15,6 +15,7 @@ from engine import tracing
 from engine.definition.expressions import ExpressionError
 from engine.json_limits import MAX_JSON_BYTES, unstorable_at
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
+from engine.runtime.context_schema import schema_problems
 from engine.runtime.handler_threads import HandlerThreads
 from engine.runtime.variables import json_value
 from storage.codec import dump
@@ -83,7 +84,7 @@ class ActionRunner:
             return _classified(exc, request, timeout_s)
         finally:
             self._observe(time.monotonic() - begun)
-        return _normalise(value)
+        return _normalise(value, request.output_schema)
 
     def run_many(self, calls: list[Call]) -> list[ActionOutcome]:
         """Run several actions at once; each keeps its own timeout. Their outcomes, in the calls' order."""
@@ -136,7 +137,7 @@ class ActionRunner:
     @staticmethod
     def _outcome(future: Future[Any], call: Call) -> ActionOutcome:
         try:
-            return _normalise(future.result())
+            return _normalise(future.result(), call[1].output_schema)
         except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
             return _classified(exc, call[1], call[2])
 
@@ -296,12 +297,15 @@ def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
     return tuple(kept)
 
 
-def _normalise(value: Any) -> ActionOutcome:
+def _normalise(value: Any, output_schema: dict[str, Any] | None = None) -> ActionOutcome:
+    """The handler's return as an outcome: its output when it is JSON that fits the schema the context declares
+    at the task's `output` (`output_schema`); else a failure of kind `output` (not retried: the same input
+    would give the same answer), with the cost the attempt spent."""
     if not isinstance(value, ActionResult):
         value = ActionResult(value)
     steps = _steps(value.steps)
     try:
-        return ActionOutcome(output=_json(value.output), cost=value.cost, steps=steps)
+        output = _json(value.output)
     except ExpressionError:
         pointer, reason = unstorable_at(value.output) or ("/", f"a {type(value.output).__name__} is not a JSON value")
         message = f"the action returned a value that is not JSON: at {pointer}, {reason}"
@@ -310,4 +314,12 @@ def _normalise(value: Any) -> ActionOutcome:
         found = None if exc.whole else unstorable_at(value.output)
         if found is not None and found[0] != "/":  # where in the value, for the one who fixes the handler
             message += f" (at {found[0]})"
+    else:
+        problems = schema_problems(output_schema, output) if output_schema is not None else []
+        if not problems:
+            return ActionOutcome(output=output, cost=value.cost, steps=steps)
+        message = ("the action's output does not fit the schema the context declares at the task's output key "
+                   "(pointers within the output): " + "; ".join(problems))
+        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
+                             error_message=message)
     return ActionOutcome(error_kind="output", retryable=False, steps=steps, error_message=message)

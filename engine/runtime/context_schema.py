@@ -14,7 +14,7 @@ from typing import Any
 from engine.definition.paths import path_parts
 from engine.errors import InvalidInput
 
-__all__ = ["check_context", "schema_at"]
+__all__ = ["check_context", "schema_at", "schema_problems"]
 
 
 @lru_cache(maxsize=512)
@@ -72,10 +72,15 @@ def check_context(schema: dict[str, Any], context: Any) -> None:
     if not isinstance(context, dict):
         raise InvalidInput("the context must be a JSON object")
     _json_only(context, "")
-    validator = _validator_of(schema)
-    errors = [f"{_pointer(list(e.instance_path))}: {e.message}" for e in validator.iter_errors(context)]
+    errors = schema_problems(schema, context)
     if errors:
-        raise InvalidInput("the context does not fit the workflow's schema: " + "; ".join(errors[:10]))
+        raise InvalidInput("the context does not fit the workflow's schema: " + "; ".join(errors))
+
+
+def schema_problems(schema: dict[str, Any], value: Any) -> list[str]:
+    """Where the JSON `value` breaks `schema`: 'pointer: message' each, the first ten."""
+    found = _validator_of(schema).iter_errors(value)
+    return [f"{_pointer(list(e.instance_path))}: {e.message}" for _, e in zip(range(10), found, strict=False)]
 
 
 def schema_at(schema: Any, path: str) -> dict[str, Any] | None:

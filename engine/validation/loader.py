@@ -127,7 +127,7 @@ def _load_reference(model: type[M], path: Path) -> tuple[M | None, list[Finding]
     parse and the duplicate-key walk (most of the time `statewright validate FILE` spends reading the files
     beside FILE) run only for one that does not, which then gets `_load`'s findings."""
     try:
-        return model.model_validate(json.loads(path.read_bytes().decode("utf-8"))), []
+        return model.model_validate(json.loads(path.read_bytes().decode("utf-8-sig"))), []
     except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON, or not the model
         loaded, findings, _ = _load(model, path)
         return loaded, findings

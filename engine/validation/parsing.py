@@ -58,12 +58,17 @@ def _keyed_objects(seen: list[_KeyedObject]) -> Callable[[list[tuple[str, Any]]]
 
 
 def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
-    """Parse JSON text; on a syntax error return no document and an `invalid-json` finding with its place."""
+    """Parse JSON text; on a syntax error return no document and an `invalid-json` finding with its place. A
+    leading byte order mark, which Windows editors write, is ignored (RFC 8259 allows a parser to)."""
     if isinstance(text, bytes):
         try:
-            text = text.decode("utf-8")
+            text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return None, [Finding(code="invalid-json", severity="error", message=f"The file is not UTF-8 text: {exc}")]
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return None, [Finding(code="invalid-json", severity="error",
+                              message="The file is empty: a definition is one JSON object { … }.")]
     with_duplicates: list[_KeyedObject] = []
     try:
         document = json.loads(text, object_pairs_hook=_keyed_objects(with_duplicates))

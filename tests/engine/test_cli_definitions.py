@@ -191,3 +191,37 @@ def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: 
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith("error: "), done.stderr
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        (["validate"], "no workflow or agent files (*.json) in this folder"),
+        (["render", "-o", "drawn"], "no workflow files (*.json) in this folder"),
+        (["deploy", "--db", "sqlite:///{tmp}/d.db"], "no workflow or agent files (*.json) in"),
+    ],
+)
+def test_a_folder_without_definitions_is_refused_not_passed_as_clean(
+    tmp_path: Path, command: list[str], words: str
+) -> None:
+    """A wrong folder (a typo'd `definitions/flows`, say) checked, drew or deployed nothing and exited 0."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a definition", encoding="utf-8")
+    done = run(command[0], folder, *(arg.format(tmp=tmp_path) for arg in command[1:]))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert words in done.stdout + done.stderr
+    assert not (tmp_path / "d.db").exists()  # refused before the database is made
+
+
+@pytest.mark.parametrize(
+    "command", [["analyze"], ["testgen", "-o", "t.py"], ["export", "xstate", "-o", "x.json"], ["run"], ["review"]]
+)
+def test_a_folder_given_for_one_workflow_file_is_named_as_a_folder(tmp_path: Path, command: list[str]) -> None:
+    """It said 'no such file' of a folder that is plainly there."""
+    args = [*command[:-2], tmp_path, *command[-2:]] if "-o" in command else [*command, tmp_path]
+    if command == ["review"]:
+        args += ["-o", tmp_path / "r.html"]
+    done = run(*args)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"error: {tmp_path}: is a folder; give one workflow file"

@@ -90,3 +90,21 @@ def test_render_draws_the_path_an_instance_took(tmp_path: Path) -> None:
     other = run("render", TRIAGE, "--instance", instance, "--db", db, "-o", tmp_path / "other.svg")
     assert other.returncode == 1
     assert "runs workflow 'lead_qualification'" in other.stderr
+
+
+def test_review_of_a_file_that_is_not_a_workflow_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """A file that is not UTF-8, not JSON or not an object was a traceback (with --db always, without it for a
+    file that is not UTF-8); it is refused as every command refuses it, naming what is wrong."""
+    db = f"sqlite:///{tmp_path / 'flows.db'}"
+    assert run("db", "upgrade", "--db", db).returncode == 0
+    files = {"latin1.json": b'\xff\xfe{"id": 1}', "empty.json": b"", "list.json": b"[1, 2]",
+             "version.json": b'{"id": "x", "version": "abc"}'}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+        for extra in ([], ["--db", db]):
+            done = run("review", tmp_path / name, *extra, "-o", tmp_path / "r.html")
+            assert done.returncode == 1, done.stderr
+            assert done.stderr.startswith(f"error: {tmp_path / name} is not a valid workflow: error "), done.stderr
+    previous = run("review", TRIAGE, "--previous", tmp_path / "latin1.json", "-o", tmp_path / "r.html")
+    assert previous.returncode == 1, previous.stderr
+    assert "not UTF-8" in previous.stderr

@@ -105,7 +105,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           {version.error && <Notice kind="error">{version.error}</Notice>}
           {definition && (
             <ReactFlowProvider>
-              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} skipTo={SKIP_TO_SIDE} />
+              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} skipTo={SKIP_TO_SIDE} focusState={data.state} />
             </ReactFlowProvider>
           )}
         </div>

@@ -80,11 +80,14 @@ export interface FlowCanvasProps {
   onSearch?: (query: SearchQuery) => void;
   /** A link past the diagram for keyboard users, beside the search. */
   skipTo?: { targetId: string; label: string };
+  /** The state a fit keeps in view when the drawing is too big to fit legibly (an instance's current state);
+   * the initial state when not given. */
+  focusState?: string;
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -127,13 +130,16 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   /** Fit, but never below a zoom where state names are legible; keep the overlays' corners free. */
   const mapShownRef = useRef(mapShown);
   mapShownRef.current = mapShown;
+  const focusRef = useRef(focusState);
+  focusRef.current = focusState;
   const fitReadably = useCallback(
     (duration = 0) => {
       const box = pane.current?.getBoundingClientRect();
       const shown = flow.getNodes();
       if (!box || box.width === 0 || shown.length === 0) return;
       const bounds = flow.getNodesBounds(shown);
-      const start = shown.find((n) => n.type === "state" && n.data.initial);
+      const wanted = shown.find((n) => n.type === "state" && n.id === focusRef.current);
+      const start = wanted ?? shown.find((n) => n.type === "state" && n.data.initial);
       const focus = start ? { x: start.position.x + (start.width ?? 0) / 2, y: start.position.y + (start.height ?? 0) / 2 } : null;
       const insets = { ...INSETS, right: INSETS.right + (mapShownRef.current ? MINIMAP_ROOM : 0) };
       void flow.setViewport(readableViewport(bounds, box, insets, focus), { duration });
@@ -273,6 +279,20 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     if (ids.size > 0) void flow.fitView({ nodes: [...ids].map((id) => ({ id })), duration: 300, maxZoom: 1, padding: 0.5 });
     // Only a new request (nonce) should move the viewport, not every edit of the workflow.
   }, [reveal?.nonce]);
+
+  // The focus moved (an instance went on to another state): bring it into view if it is out of it, at the
+  // zoom the reader chose; a focus already in view leaves the view where the reader put it.
+  useEffect(() => {
+    const node = focusState === undefined ? undefined : flow.getNode(focusState);
+    const box = pane.current?.getBoundingClientRect();
+    if (!node || !box || box.width === 0) return;
+    const { x, y, zoom } = flow.getViewport();
+    const [width, height] = [node.width ?? 0, node.height ?? 0];
+    const left = node.position.x * zoom + x;
+    const top = node.position.y * zoom + y;
+    const inView = left >= 0 && top >= 0 && left + width * zoom <= box.width && top + height * zoom <= box.height;
+    if (!inView) void flow.setCenter(node.position.x + width / 2, node.position.y + height / 2, { zoom, duration: 300 });
+  }, [focusState, flow]);
 
   // When the layout's positions arrive after the first paint, frame the drawing again.
   useEffect(() => {
