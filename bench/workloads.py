@@ -188,13 +188,13 @@ def trivial_lead_handlers(registry: HandlerRegistry, *, inline: bool = False) ->
     """The lead flow's actions answering at once with fixed outputs (a 100-point lead, no duplicate);
     `inline`: registered as inline actions (`HandlerRegistry`), run in the transaction of the step before."""
     outputs: dict[str, Any] = {
-        "extract_lead": {"email": "a@b.c", "name": "A", "title": "VP", "company": "C", "company_size": 500,
-                         "use_case": "sales automation", "timeline_days": 30},
+        "extract_lead": {"email": "a@b.c", "name": "A", "title": "VP", "company": "C", "domain": "b.c",
+                         "company_size": 500, "use_case": "sales automation", "timeline_days": 30},
         "search_crm_duplicates": {"duplicate": False, "contact_id": None},
         "score_lead": {"score": 100},
         "book_meeting": {"meeting_id": "M-1"},
         "record_lead_in_crm": {"contact_id": "C-1"},
-        "publish_lead_qualified": {"published": True},
+        "publish_lead_qualified": {"event_id": "E-1"},
         # on the paths these leads do not take; registered so that the flow deploys (deploy checks every action)
         "add_crm_note": {"note_id": "N-1"},
         "add_to_nurture": {"sequence": "S-1"},
@@ -229,6 +229,9 @@ def lead_rate(engine: Engine, count: int, *, offline: bool, inline: bool = False
     unfinished = [v.id for v in views if not v.ended]
     if unfinished:
         raise RuntimeError(f"{len(unfinished)} leads did not finish")
+    broken = [v.error for v in views if v.error is not None]  # a step failed: the lead did not take its path
+    if broken:
+        raise RuntimeError(f"{len(broken)} leads failed on the way, e.g. {broken[0]}")
     return count / elapsed, sum(v.version for v in views) / elapsed
 
 

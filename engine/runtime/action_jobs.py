@@ -7,7 +7,6 @@ if the instance still sits in the task at the version that started it.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from typing import Any
 
@@ -18,6 +17,7 @@ from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
 from engine.runtime.job_payloads import action_payload
+from engine.runtime.json_types import json_copy
 from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
 from engine.runtime.snapshot import Event
@@ -38,7 +38,7 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
     still writing after the instance moved on) would otherwise change the instance with no transition saying so."""
     payload = action_payload(job)
     return ActionRequest(
-        action=payload["action"], input=copy.deepcopy(payload["input"]), context=copy.deepcopy(instance.context),
+        action=payload["action"], input=json_copy(payload["input"]), context=json_copy(instance.context),
         attempt=job.attempt,
         idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],
