@@ -36,6 +36,9 @@ class EventResult(BaseModel):
     delivered: list[str]
     unmatched: bool = Field(False, description="No instance waited for it and no workflow starts on it, and it has "
                                                "no correlation key a later wait could match: it changed nothing.")
+    refused: dict[str, str] = Field(default_factory=dict, description="The instances whose wait did not take it, and "
+                                    "why: its payload does not fit the context schema where the wait stores it. "
+                                    "They go on waiting.")
 
 
 class EventController(Controller):
@@ -63,5 +66,5 @@ class EventController(Controller):
         )
         return EventResult(
             event_id=result.event_id, duplicate=result.duplicate, started=result.started, delivered=result.delivered,
-            unmatched=result.unmatched,
+            unmatched=result.unmatched, refused=result.refused,
         )

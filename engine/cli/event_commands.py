@@ -45,6 +45,8 @@ def publish_command(
         stdout.print(f"  started {instance}", highlight=False)
     for instance in result.delivered:
         stdout.print(f"  resumed {instance}", highlight=False)
+    for instance, why in result.refused.items():
+        stderr.print(f"  not delivered to {instance} (it goes on waiting): {why}", highlight=False)
     if listeners:  # they start on it, but this one did not start them: its condition or its context
         stderr.print(f"warning: '{event}' started none of the workflows that start on it ({', '.join(listeners)}): "
                      "the payload did not meet their condition, or did not give the context they need (a context "

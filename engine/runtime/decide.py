@@ -27,7 +27,7 @@ from engine.definition import (
     WaitState,
 )
 from engine.definition.expressions import ExpressionError
-from engine.errors import RedriveRefused, TransitionNotAllowed
+from engine.errors import InvalidInput, RedriveRefused, TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
 from engine.runtime.asking import (
     ASK,
@@ -42,7 +42,7 @@ from engine.runtime.asking import (
     with_reply,
 )
 from engine.runtime.context_paths import PathConflict, with_changes
-from engine.runtime.context_schema import check_context
+from engine.runtime.context_schema import check_context, schema_problems
 from engine.runtime.effects import ClearWaits, Complete, Effect, KeepMapList, RequestApproval, RunAction, StartChild
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
@@ -150,6 +150,30 @@ class _Run:
             owned |= HELD_DECISIONS
         return ", ".join(t for t in self.c.triggers(self.state) if t not in owned) or "none"
 
+    def stored_on_done(self, event: Event) -> dict[str, Any]:
+        """What `done` writes into the context: a task's, subflow's or event wait's result at its `output`, what
+        a parallel state's branches wrote, a map's results."""
+        state = self.c.states[self.state]
+        changes: dict[str, Any] = {}
+        if isinstance(state, _OUTPUT_STATES) and state.output and not _timer_wait(state):
+            changes[state.output] = json_value(event.payload)
+            if isinstance(state, WaitState):
+                self.check_fits(changes[state.output], state.output)
+        elif state.type == "parallel" and isinstance(event.payload, dict):
+            changes.update(event.payload.get("context") or {})
+        elif isinstance(state, MapState) and state.output and isinstance(event.payload, dict):
+            changes[state.output] = event.payload.get("results", [])
+        return changes
+
+    def check_fits(self, payload: Any, output: str) -> None:
+        """An event wait's payload must fit what the context schema declares at its `output`: `InvalidInput`
+        (the instance unchanged, still waiting) names where and why it does not."""
+        schema = self.c.output_schemas.get(self.state)
+        problems = schema_problems(schema, payload) if schema is not None else []
+        if problems:
+            raise InvalidInput(f"the event's payload does not fit the schema the context declares at '{output}', "
+                               f"where '{self.state}' stores it (pointers within the payload): {'; '.join(problems)}")
+
     # --- events ---------------------------------------------------------------------------------------
     def fire(self, event: Event) -> None:
         if not self.asks(event):
@@ -158,14 +182,7 @@ class _Run:
     def take(self, event: Event) -> None:
         """`event` takes the transition it fires (or, a system event none takes, fails the instance)."""
         state = self.c.states[self.state]
-        changes: dict[str, Any] = {}
-        if event.name == "done":
-            if isinstance(state, _OUTPUT_STATES) and state.output and not _timer_wait(state):
-                changes[state.output] = json_value(event.payload)
-            elif state.type == "parallel" and isinstance(event.payload, dict):
-                changes.update(event.payload.get("context") or {})
-            elif isinstance(state, MapState) and state.output and isinstance(event.payload, dict):
-                changes[state.output] = event.payload.get("results", [])
+        changes = self.stored_on_done(event) if event.name == "done" else {}
         try:
             written = with_changes(self.context, changes) if changes else self.context
         except PathConflict as exc:

@@ -30,6 +30,7 @@ log = logging.getLogger("statewright.events")
 class Delivery:
     started: list[str] = field(default_factory=list)
     delivered: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)  # instance id -> why its wait did not take the event
 
 
 def _start_context(workflow_id: str, trigger: StartTrigger, event: EventRecord) -> dict[str, Any] | None:
@@ -114,7 +115,13 @@ def deliver_event(rt: Runtime, event_id: int) -> Delivery:
     waits = rt.read(lambda tx: EventStore(tx).waiting(tenant=event.tenant, event_type=event.event_type,
                                                       correlation_key=event.correlation_key))
     for wait in waits:
-        resumed = _resume(rt, event, wait)
+        try:
+            resumed = _resume(rt, event, wait)
+        except InvalidInput as exc:  # its payload does not fit where the wait stores it: the wait goes on waiting
+            log.warning("event %s (%s) is not delivered to %s: %s", event.id, event.event_type, wait.instance_id,
+                        exc.detail)
+            delivery.refused[wait.instance_id] = exc.detail
+            continue
         if resumed is not None:
             delivery.delivered.append(resumed)
     return delivery

@@ -19,7 +19,17 @@ from typing import Any, cast
 
 from transitions import Machine
 
-from engine.definition import Branch, MapIterator, MapState, ParallelState, State, TaskState, Transition, Workflow
+from engine.definition import (
+    Branch,
+    MapIterator,
+    MapState,
+    ParallelState,
+    State,
+    TaskState,
+    Transition,
+    WaitState,
+    Workflow,
+)
 from engine.definition.expressions import ExpressionError
 from engine.definition.scope import workflow_reads
 from engine.runtime.context_schema import schema_at
@@ -90,9 +100,10 @@ class _Condition:
 
 
 def _output_schemas(workflow: Workflow) -> dict[str, dict[str, Any]]:
-    """Each task's output schema: what the `context` schema declares at the key or path of its `output`."""
+    """Each task's and event wait's output schema: what the `context` schema declares at the key or path of its
+    `output` (a task's result and a wait's event payload must fit it)."""
     found = {sid: schema_at(workflow.context, s.output) for sid, s in workflow.states.items()
-             if isinstance(s, TaskState) and s.output}
+             if isinstance(s, TaskState | WaitState) and s.output}
     return {sid: schema for sid, schema in found.items() if schema is not None}
 
 

@@ -47,8 +47,10 @@ def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, cor
         return _result(rt, event_id, duplicate=False)
     delivery = deliver_event(rt, event_id)
     rt.write(lambda tx: JobStore(tx).finish(job_id, owner=owner, status=JobStatus.DONE, now=rt.clock.now()))
-    unmatched = not delivery.started and not delivery.delivered and correlation_key is None
-    return PublishResult(event_id, False, delivery.started, delivery.delivered, unmatched=unmatched)
+    unmatched = (not delivery.started and not delivery.delivered and not delivery.refused
+                 and correlation_key is None)
+    return PublishResult(event_id, False, delivery.started, delivery.delivered, unmatched=unmatched,
+                         refused=delivery.refused)
 
 
 def _result(rt: Runtime, event_id: int, *, duplicate: bool) -> PublishResult:

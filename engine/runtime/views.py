@@ -147,6 +147,9 @@ class PublishResult:
     delivered: list[str]
     # no instance waited for it, no workflow starts on it, and no correlation key lets a later wait accept it
     unmatched: bool = False
+    # the instances whose wait did not take it (its payload does not fit where the wait stores it), and why:
+    # they go on waiting
+    refused: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1801,6 +1801,13 @@ export interface components {
             duplicate: boolean;
             /** Event Id */
             event_id: number;
+            /**
+             * Refused
+             * @description The instances whose wait did not take it, and why: its payload does not fit the context schema where the wait stores it. They go on waiting.
+             */
+            refused?: {
+                [key: string]: string;
+            };
             /** Started */
             started: string[];
             /**
