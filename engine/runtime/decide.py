@@ -45,7 +45,7 @@ from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.context_schema import check_context, schema_problems
 from engine.runtime.effects import ClearWaits, Complete, Effect, KeepMapList, RequestApproval, RunAction, StartChild
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
-from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
+from engine.runtime.machines import CompiledWorkflow, Fired, GuardEvaluation
 from engine.runtime.map_items import MAP_ITEM, MapItemsError, item_children, map_items, split_item
 from engine.runtime.policies import ALLOW, DENY, PolicyDecision, evaluate_policies
 from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
@@ -89,6 +89,10 @@ class _Once:
 MAX_AUTOMATIC_STEPS = 200
 REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
 _OUTPUT_STATES = (TaskState, WaitState, SubflowState)
+
+
+class _Misfit(Exception):
+    """A transition's `assign` computed values that do not fit what the context schema declares for them."""
 
 
 @record
@@ -207,11 +211,11 @@ class _Run:
             raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {self.sendable()})")
         try:
             if fired.transition.assign:
-                assigned = evaluate_mapping(fired.transition.assign, scope())
+                assigned = self.assigned(fired, scope())
                 written = with_changes(written, assigned)
                 changes.update(assigned)
-        except (ExpressionError, PathConflict) as exc:
-            why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message
+        except (ExpressionError, PathConflict, _Misfit) as exc:
+            why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else str(exc)
             if event.system:
                 self.fail(event, "assign", why, guards=fired.evaluations)
                 return
@@ -220,6 +224,17 @@ class _Run:
         arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
                            leave_effects(state, event.name))
         self.move(fired.transition.dest, arrival)
+
+    def assigned(self, fired: Fired, scope: dict[str, Any]) -> dict[str, Any]:
+        """What the transition's `assign` sets: `ExpressionError` when it does not evaluate, `_Misfit` when its
+        values break what the context schema declares for their keys."""
+        assert fired.transition is not None
+        assert fired.index is not None
+        assigned = evaluate_mapping(fired.transition.assign or {}, scope)
+        misfits = self.c.assign_misfits(fired.index, assigned)
+        if misfits:
+            raise _Misfit("the values it sets do not fit the context schema: " + "; ".join(misfits))
+        return assigned
 
     def asks(self, event: Event) -> bool:
         """Whether a system `event` in a task that may ask the user was taken by the ask (`ask`)."""

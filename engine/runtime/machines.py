@@ -32,7 +32,7 @@ from engine.definition import (
 )
 from engine.definition.expressions import ExpressionError
 from engine.definition.scope import workflow_reads
-from engine.runtime.context_schema import schema_at
+from engine.runtime.context_schema import schema_at, schema_problems
 from engine.runtime.map_items import ITERATOR
 from engine.runtime.snapshot import AUTO
 from engine.runtime.variables import evaluate
@@ -120,6 +120,10 @@ class CompiledWorkflow:
         self.memory_namespaces = tuple(workflow.memory_namespaces or ())
         self.agent_ids = frozenset(s.agent for s in workflow.states.values() if isinstance(s, TaskState) and s.agent)
         self.output_schemas = _output_schemas(workflow)
+        # per transition with `assign`: the schema the context declares at each key or path it sets
+        self._assign_schemas: dict[int, dict[str, dict[str, Any]]] = {
+            index: found for index, t in enumerate(self.transitions) if t.assign and (found := {
+                key: schema for key in t.assign if (schema := schema_at(workflow.context, key)) is not None})}
         self._settled: dict[tuple[str, str], Fired] = {}  # answers that no guard took part in (see `fire`)
         self._checks: dict[int, Callable[[_Frame], bool]] = {}
         self._machine = self._build()
@@ -127,6 +131,19 @@ class CompiledWorkflow:
         self._lock = threading.Lock()
         self._cursor = _Cursor()
         self._machine.add_model(self._cursor, initial=workflow.initial)
+
+    def assign_misfits(self, index: int, assigned: dict[str, Any]) -> list[str]:
+        """Where the values the transition `index` assigns break what the context schema declares for their keys:
+        'key/pointer: problem' each (none when it declares nothing there)."""
+        schemas = self._assign_schemas.get(index)
+        if not schemas:
+            return []
+        found = []
+        for key, schema in schemas.items():
+            for problem in schema_problems(schema, assigned[key]) if key in assigned else ():
+                pointer, _, message = problem.partition(": ")
+                found.append(f"{key}{'' if pointer == '/' else pointer}: {message}")
+        return found
 
     @property
     def key(self) -> tuple[str, int, str]:

@@ -21,7 +21,7 @@ from engine.definition import (
 )
 from engine.definition.paths import path_parts
 from engine.testgen.cel_reading import Part, UnreadableExpression, parse, path_uses
-from engine.testgen.values import ABSENT, default_for, get_path, set_path
+from engine.testgen.values import ABSENT, default_for, get_path, schema_at, set_path, value_for_schema
 from engine.validation.graph import machines
 
 __all__ = ["FlowReads", "task_states"]
@@ -55,6 +55,7 @@ class FlowReads:
     for each that is missing, except where absence itself decides something (`has(x)`, `size(list)`)."""
 
     def __init__(self, workflow: Workflow) -> None:
+        self.schema: dict[str, Any] = workflow.context or {}  # a stub output must fit it: the engine checks
         self.decided: dict[tuple[Part, ...], str] = {}
         self.other: dict[tuple[Part, ...], str] = {}
         for source, is_guard in _expressions(workflow):
@@ -86,8 +87,23 @@ class FlowReads:
                     for n in range(len(at) + 1, len(path))):
                 continue
             if get_path(holder, path) is ABSENT:
-                set_path(holder, path, default_for(use))
-        return get_path(holder, at)
+                shape = schema_at(self.schema, path)
+                set_path(holder, path, value_for_schema(shape) if shape else default_for(use))
+        found = get_path(holder, at)
+        self._fill_required(found, at)
+        return found
+
+    def _fill_required(self, node: Any, at: tuple[Part, ...]) -> None:
+        """Give the output, and each object in it, the properties the context schema requires there and it
+        lacks: the engine refuses a task's output that does not fit the schema at its `output`."""
+        if not isinstance(node, dict):
+            return
+        shape = schema_at(self.schema, at)
+        for name in shape.get("required", []):
+            if name not in node:
+                node[name] = value_for_schema(shape.get("properties", {}).get(name, {}))
+        for name, child in node.items():
+            self._fill_required(child, (*at, name))
 
 
 def task_states(workflow: Workflow) -> dict[str, TaskState]:

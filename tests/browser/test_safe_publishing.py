@@ -124,6 +124,10 @@ def test_publish_lists_errors_and_refuses_to_confirm(sign_in: SignIn, server: Li
     analyst.goto(f"/drafts/{draft['id']}")
     analyst.get_by_test_id("publish").click()
     expect(analyst.get_by_test_id("publish-refusal")).to_contain_text("missing-approval-outcome")
+    # each problem says where it is: twenty alike would otherwise read as one repeated
+    approval = next(sid for sid, s in broken["states"].items() if s["type"] == "approval")
+    places = analyst.get_by_test_id("publish-finding-place").all_inner_texts()
+    assert f"— in {approval}" in places, places
     expect(analyst.get_by_test_id("publish-confirm")).to_be_disabled()
 
 

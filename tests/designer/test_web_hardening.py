@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from designer_support import PASSWORD, Env, make_settings, username
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -50,11 +51,14 @@ def test_secure_cookies_setting_marks_them_secure_even_over_http(tmp_path: Path)
 def test_serve_has_a_secure_cookies_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     seen: dict[str, Any] = {}
 
-    def run(app: Litestar, **_: Any) -> None:
+    def run(server: uvicorn.Server, **_: Any) -> None:  # the app it would serve, not served
+        app = server.config.app
+        assert isinstance(app, Litestar)
         seen["settings"] = app.state["settings"]
+        server.started = True
 
-    monkeypatch.setattr(_serve.uvicorn, "run", run)
-    _serve.serve(db=f"sqlite:///{tmp_path / 's.db'}", workers=0, secure_cookies=True)
+    monkeypatch.setattr(_serve.uvicorn.Server, "run", run)
+    _serve.serve(db=f"sqlite:///{tmp_path / 's.db'}", port=0, workers=0, secure_cookies=True)
     settings: Settings = seen["settings"]
     assert settings.secure_cookies is True
 

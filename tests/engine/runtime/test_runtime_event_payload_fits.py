@@ -53,3 +53,45 @@ def test_a_wait_without_a_declared_output_takes_any_payload(engine: Engine) -> N
     waiting = engine.start("loose", {"contract": "C-2"})
     result = engine.publish("signed", {"whatever": [1, 2]}, correlation_key="C-2")
     assert result.delivered == [waiting.id]
+
+
+COUNTER = workflow(
+    {"open": {"type": "wait", "event": {"type": "tick"}}, "done": final()},
+    [edge("open", "open", "bump", assign={"count": "count + 1", "label": "'n=' + string(count)"}),
+     edge("open", "open", "rename", assign={"label": "count"}),
+     edge("open", "done", "done")],
+    id="counter",
+    context={"type": "object", "properties": {"count": {"type": "integer", "maximum": 2},
+                                              "label": {"type": "string"}}},
+)
+
+
+def test_an_assign_that_breaks_the_schema_is_refused_and_changes_nothing(engine: Engine) -> None:
+    """A transition's `assign` writes into the context too: a user's event whose assignment would break the
+    schema is refused (409), the instance as it was; one that fits is taken."""
+    from engine.errors import TransitionNotAllowed  # noqa: PLC0415 - only here
+
+    engine.deploy(COUNTER)
+    run = engine.start("counter", {"count": 1})
+    engine.send(run.id, "bump")
+    assert engine.get(run.id).context == {"count": 2, "label": "n=1"}
+    with pytest.raises(TransitionNotAllowed, match=r"count: 3 is greater than the maximum of 2"):
+        engine.send(run.id, "bump")
+    with pytest.raises(TransitionNotAllowed, match=r'label: 2 is not of type "string"'):
+        engine.send(run.id, "rename")
+    after = engine.get(run.id)
+    assert (after.context, after.version) == ({"count": 2, "label": "n=1"}, 2)
+
+
+def test_an_assign_on_the_engines_own_event_that_breaks_the_schema_fails_the_instance(engine: Engine) -> None:
+    """On a task's `done` nobody can be told no: the instance fails with kind `assign`, naming the key."""
+    engine.deploy(workflow(
+        {"work": {"type": "task", "action": "work"}, "done": final()},
+        [edge("work", "done", "done", assign={"count": "'many'"})],
+        id="assigning", context={"type": "object", "properties": {"count": {"type": "integer"}}}))
+    engine.register("work", lambda _request: {})
+    run = engine.start("assigning", {})
+    engine.run_until_idle()
+    failed = engine.get(run.id)
+    assert (failed.status, failed.state, failed.error["kind"]) == ("failed", "work", "assign")
+    assert 'count: "many" is not of type "integer"' in failed.error["message"]

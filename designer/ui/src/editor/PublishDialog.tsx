@@ -12,6 +12,7 @@ import { formatCount } from "../components/format";
 import Modal from "../components/Modal";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
+import { locate, type Finding } from "../model/findings";
 import MigrationPreview from "./MigrationPreview";
 
 export interface PublishDialogProps {
@@ -98,7 +99,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
             <ul className={errors ? "notice-findings" : undefined} data-testid={errors ? "publish-refusal" : undefined}>
               {p.report.findings.map((f, i) => (
                 <li key={i} className={f.severity === "error" ? "finding-error" : "finding-warning"}>
-                  <code>{f.code}</code> {f.message}
+                  <code>{f.code}</code> {f.message} <span className="muted" data-testid="publish-finding-place">{placeOf(f)}</span>
                 </li>
               ))}
             </ul>
@@ -292,4 +293,11 @@ function DiffDetail({ diff }: { diff: PublicationPreview["diff"] }) {
       ))}
     </ul>
   );
+}
+
+/** Where a finding is: the states and transitions at fault, else its JSON pointer ("— in wait_3"). */
+function placeOf(f: Finding): string {
+  const where = locate(f);
+  const named = [...where.states, ...where.transitions.map((t) => `transition ${t + 1}`)].join(", ");
+  return named ? `— in ${named}` : f.pointer && f.pointer !== "/" ? `— at ${f.pointer}` : "";
 }
