@@ -72,8 +72,8 @@ class StartChild:
     name: str
     context: dict[str, Any]
     parent_seq: int | None = None  # a map's later items: the seq of the step that entered the map, not this one
-    reuse_from: int | None = None  # a redriven map's item: the visit whose item of this index, if it succeeded, is
-    # carried over (its result kept, nothing run again) instead of run afresh
+    reuse_from: int | None = None  # a redriven map's item or parallel branch: the visit whose child of the same
+    # branch, if it succeeded, is carried over (its result kept, nothing run again) instead of run afresh
 
 
 @record

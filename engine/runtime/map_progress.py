@@ -111,10 +111,10 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
         entered = HistoryStore(tx).event_at(parent.id, child.parent_seq)  # the step that entered the map (one row)
         visit_at = now if entered is None else entered[2]
         kept = MapListStore(tx).get(parent.id, child.parent_seq)
-        reuses = None if kept is None else kept[1]
         if kept is not None:
-            listed = tuple(kept[0])
+            listed, reuses = tuple(kept[0]), kept[1]
         else:  # a visit entered before lists were kept: read at the entry's `now`, as it was then
+            reuses = None
             compiled = rt.writer.compiled_for(tx, parent)
             env = rt.writer.environment(tx, compiled, parent, visit_at)
             try:

@@ -141,9 +141,9 @@ class DecisionWriter:
 
     def create_carried(self, tx: Transaction, effect: StartChild, earlier: InstanceRecord, *,
                        parent: InstanceRecord, parent_seq: int, now: float) -> InstanceRecord:
-        """A redriven map's item that succeeded in the visit redriven: created as it ended then (its final state,
-        context and result), one `(carried)` step naming the item it carries over; nothing runs, and its parent
-        hears of its end as of any item's."""
+        """A redriven map's item, or parallel branch, that succeeded in the visit redriven: created as it ended
+        then (its final state, context and result), one `(carried)` step naming the child it carries over; nothing
+        runs, and its parent hears of its end as of any child's."""
         blank = _blank(earlier.workflow_id, earlier.workflow_version, effect.branch, NOT_STARTED, tenant=parent.tenant,
                        now=now, parent=parent, parent_seq=parent_seq)
         carried = {"carried_from": earlier.id, "visit": earlier.parent_seq}
