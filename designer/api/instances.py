@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from designer.errors import NotFound
 from designer.history_paging import Order, history_page
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
@@ -23,7 +24,7 @@ from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.read_models.instances import InstanceQuery, search_instances
-from engine.read_models.map_items import map_items_page
+from engine.read_models.map_items import map_item_instance, map_items_page
 from engine.statuses import InstanceStatus
 
 __all__ = ["InstanceController", "wants_minimal"]
@@ -137,6 +138,25 @@ class InstanceController(Controller):
         instances.own(instance_id)
         found = map_items_page(instances.database, instance_id, status=status, limit=page.limit, offset=page.offset)
         return MapItemsRead.of(found, limit=page.limit, offset=page.offset)
+
+    @get("/{instance_id:str}/items/{index:int}/history", summary="The transitions of one item of the instance's "
+         "latest map visit, oldest first", sync_to_thread=True)
+    def map_item_history(
+        self,
+        *,
+        instance_id: InstanceId,
+        index: Annotated[int, PathParameter(ge=0, le=1_000_000, description="The item's index in the list.")],
+        instances: NamedDependency[TenantInstances],
+        page: NamedDependency[PageParams],
+    ) -> Page[HistoryEntryRead]:
+        instances.own(instance_id)
+        found = map_item_instance(instances.database, instance_id, index)
+        if found is None:
+            raise NotFound(f"the instance '{instance_id}' has no item {index} in its latest map visit")
+        item_id, transitions = found
+        chosen = history_page(instances.engine, item_id, transitions, order="asc", limit=page.limit,
+                              offset=page.offset, before=None)
+        return page.page([HistoryEntryRead.of(e) for e in chosen], transitions)
 
     @post(
         "/{instance_id:str}/events",

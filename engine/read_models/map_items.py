@@ -21,7 +21,7 @@ from storage.tables.core import table_of
 from storage.tables.history import HistoryRow
 from storage.tables.instances import InstanceRow
 
-__all__ = ["MapItem", "MapItems", "map_items_page"]
+__all__ = ["MapItem", "MapItems", "map_item_instance", "map_items_page"]
 
 _I = table_of(InstanceRow)
 _H = table_of(HistoryRow)
@@ -79,3 +79,18 @@ def map_items_page(database: sa.Engine, instance_id: str, *, status: str | None 
                      float(r.updated_at)) for r in rows]
     total = sum(counts.values()) if status is None else counts.get(status, 0)
     return MapItems(state, seq, counts, total, items)
+
+
+def map_item_instance(database: sa.Engine, instance_id: str, index: int) -> tuple[str, int] | None:
+    """(id, transitions) of the item `index` of the instance's latest map visit; None when there is no such item
+    (the caller checked the instance is the tenant's)."""
+    with reading(database) as connection:
+        seq = _latest_visit(connection, instance_id)
+        if seq is None:
+            return None
+        row = connection.execute(
+            sa.select(_I.c.id, _I.c.version, _I.c.branch)
+            .where(_I.c.parent_id == instance_id, _I.c.parent_seq == seq, _I.c.branch.like(f"%#{index}"))).first()
+    if row is None or split_item(row.branch)[1] != index:
+        return None
+    return str(row.id), int(row.version)

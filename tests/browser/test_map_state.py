@@ -116,6 +116,8 @@ def test_the_monitor_shows_a_running_maps_progress(server: LiveServer, sign_in: 
     page.get_by_test_id("map-items-status").select_option("failed")
     expect(items).to_have_count(1)
     expect(page.get_by_test_id("map-item-7")).to_contain_text("#7 failed in unsorted")
+    page.get_by_test_id("map-item-history-7").click()  # the item's own transitions, read through its parent
+    expect(page.get_by_test_id("map-item-steps-7")).to_contain_text("route → unsorted")
     screenshot(page, "map-items-failed")
 
 

@@ -120,3 +120,16 @@ def test_another_tenants_instance_and_an_item_itself_are_not_found(env: Env, sor
     assert_problem(env.call("GET", f"/api/instances/{sorting}/items", "viewer", tenant="globex"), 404)
     item = _items(env, sorting)["items"][0]["instance_id"]
     assert_problem(env.call("GET", f"/api/instances/{item}/items", "viewer"), 404)
+
+
+def test_one_items_history_is_read_through_its_parent(env: Env, sorting: str) -> None:
+    failed = _items(env, sorting, "?status=failed")["items"][0]
+    response = env.call("GET", f"/api/instances/{sorting}/items/{failed['index']}/history", "viewer")
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert [(h["event"], h["to_state"]) for h in page["items"]][:2] == [("(start)", "route"), ("(auto)", "classify")]
+    assert page["items"][-1]["event"] == "error"
+    assert page["total"] == len(page["items"])
+    assert_problem(env.call("GET", f"/api/instances/{sorting}/items/99/history", "viewer"), 404)
+    assert_problem(env.call("GET", f"/api/instances/{sorting}/items/-1/history", "viewer"), 400)
+    assert_problem(env.call("GET", f"/api/instances/{sorting}/items/1/history", "viewer", tenant="globex"), 404)

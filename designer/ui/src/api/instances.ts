@@ -35,3 +35,6 @@ export const redriveInstance = (id: string, corrections: Record<string, unknown>
  * counts by status (docs/api.md § Instances). */
 export const mapItems = (id: string, status: InstanceStatus | "", limit: number, offset: number) =>
   getJson<MapItems>(`/api/instances/${enc(id)}/items`, { status: status || undefined, limit, offset });
+/** One item's transitions, oldest first (the item `index` of the instance's latest map visit). */
+export const mapItemHistory = (id: string, index: number, limit = 100) =>
+  getJson<Page<HistoryEntry>>(`/api/instances/${enc(id)}/items/${index}/history`, { limit });

@@ -3,8 +3,8 @@
 // latest visit of a map is shown while the instance is in it and after it left (a map that tolerated failures has
 // ended; its failures are what its operator asks about).
 import { useEffect, useState } from "react";
-import { mapItems } from "../api/instances";
-import type { InstanceStatus, MapItem } from "../api/types";
+import { mapItemHistory, mapItems } from "../api/instances";
+import type { HistoryEntry, InstanceStatus, MapItem } from "../api/types";
 import { formatCount, formatTime } from "../components/format";
 import { useAsync } from "../components/useAsync";
 import { describeFailure } from "./failureWords";
@@ -72,6 +72,7 @@ export default function MapItems({ instanceId, updatedAt, progress }: Props) {
               <span className="mono">{item.state}</span>
             </span>
             {item.error != null && <span className="map-item-error">{describeFailure(item.error)}</span>}
+            <ItemHistory instanceId={instanceId} index={item.index} />
           </li>
         ))}
       </ol>
@@ -87,5 +88,37 @@ export default function MapItems({ instanceId, updatedAt, progress }: Props) {
         </div>
       )}
     </section>
+  );
+}
+
+/** An item's own transitions, read when asked for: each item is an instance of its own with its own history. */
+function ItemHistory({ instanceId, index }: { instanceId: string; index: number }) {
+  const [steps, setSteps] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const toggle = () => {
+    if (steps) {
+      setSteps(null);
+      return;
+    }
+    mapItemHistory(instanceId, index)
+      .then((page) => setSteps(page.items))
+      .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+  return (
+    <>
+      <button type="button" className="link small" onClick={toggle} aria-expanded={steps !== null} data-testid={`map-item-history-${index}`}>
+        {steps ? "hide its transitions" : "its transitions"}
+      </button>
+      {error && <span className="finding-error">{error}</span>}
+      {steps && (
+        <ol className="map-item-steps mono small" data-testid={`map-item-steps-${index}`}>
+          {steps.map((s) => (
+            <li key={s.seq} title={formatTime(s.at)}>
+              {s.seq}. {s.from_state ?? "start"} → {s.to_state} <span className="muted">{s.event}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
   );
 }
