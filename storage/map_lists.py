@@ -8,11 +8,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from storage.codec import dump, load
+from storage.records import record
 from storage.transaction import Transaction
 
-__all__ = ["MapListStore"]
+__all__ = ["KeptList", "MapListStore"]
 
 _KEEP = "INSERT INTO map_lists (instance_id, seq, items, reuses, created_at) VALUES (?, ?, ?, ?, ?)"
+
+
+@record
+class KeptList:
+    items: tuple[Any, ...]
+    reuses: int | None  # a redriven map's visit: the earlier visit whose succeeded items it carries over
+    entered_at: float  # when the visit entered the map: the `now` its items' inputs are read at
 
 
 class MapListStore:
@@ -24,8 +32,11 @@ class MapListStore:
         `reuses`: the earlier visit whose succeeded items a redriven map carries over."""
         self.tx.defer(_KEEP, (instance_id, seq, dump(list(items)), reuses, now))
 
-    def get(self, instance_id: str, seq: int) -> tuple[list[Any], int | None] | None:
-        """The list of the visit `seq` and the visit it carries items over from; None for a visit entered before
-        lists were kept (read again then)."""
-        row = self.tx.one("SELECT items, reuses FROM map_lists WHERE instance_id = ? AND seq = ?", (instance_id, seq))
-        return None if row is None else (list(load(row[0])), None if row[1] is None else int(row[1]))
+    def get(self, instance_id: str, seq: int) -> KeptList | None:
+        """The list of the visit `seq`, the visit it carries items over from and when it was entered; None for a
+        visit entered before lists were kept (read again then)."""
+        row = self.tx.one("SELECT items, reuses, created_at FROM map_lists WHERE instance_id = ? AND seq = ?",
+                          (instance_id, seq))
+        if row is None:
+            return None
+        return KeptList(tuple(load(row[0])), None if row[1] is None else int(row[1]), float(row[2]))

@@ -26,13 +26,13 @@ from engine.runtime.variables import variables
 from storage.history import HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
-from storage.map_lists import MapListStore
+from storage.map_lists import KeptList, MapListStore
 from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["map_item_event"]
 
-_LISTS: dict[tuple[str, int], tuple[float, tuple[Any, ...], int | None]] = {}
+_LISTS: dict[tuple[str, int], KeptList] = {}
 """When each recent visit of a map was entered and the list it maps over (a visit is its parent's `parent_seq`;
 the list is the one the entry kept, `storage.map_lists`), read once per visit and process rather than at every
 item's end, and handed to the step that starts the next items — with, for a redriven map, the visit whose
@@ -104,27 +104,17 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
             or instances.latest_child_seq(parent.id) != child.parent_seq):
         return None
     visit = (parent.id, child.parent_seq)
-    known = _LISTS.get(visit)
-    if known is not None:
-        visit_at, listed, reuses = known
-    else:
-        entered = HistoryStore(tx).event_at(parent.id, child.parent_seq)  # the step that entered the map (one row)
-        visit_at = now if entered is None else entered[2]
-        kept = MapListStore(tx).get(parent.id, child.parent_seq)
-        if kept is not None:
-            listed, reuses = tuple(kept[0]), kept[1]
-        else:  # a visit entered before lists were kept: read at the entry's `now`, as it was then
-            reuses = None
-            compiled = rt.writer.compiled_for(tx, parent)
-            env = rt.writer.environment(tx, compiled, parent, visit_at)
-            try:
-                listed = tuple(map_items(state, variables(parent.context, None, env, parent.state)))
-            except MapItemsError as exc:
-                return Event("error", {"kind": exc.kind, "message": exc.message}, system=True)
+    kept = _LISTS.get(visit) or MapListStore(tx).get(parent.id, child.parent_seq)
+    if kept is None:  # a visit entered before lists were kept: its list read at the entry's `now`, as it was then
+        try:
+            kept = _read_again(rt, tx, parent, state, visit=child.parent_seq, now=now)
+        except MapItemsError as exc:
+            return Event("error", {"kind": exc.kind, "message": exc.message}, system=True)
+    if visit not in _LISTS:
         if len(_LISTS) >= _LISTS_KEPT:
             del _LISTS[next(iter(_LISTS))]  # the oldest visit
-        _LISTS[visit] = (visit_at, listed, reuses)
-    total = len(listed)
+        _LISTS[visit] = kept
+    total = len(kept.items)
     tally = _tally(tx, parent, child.parent_seq)
     verdict = map_verdict(state, tally, total)
     for item_id in verdict.cancel:
@@ -139,4 +129,15 @@ def map_item_event(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: 
     index = split_item(child.branch)[1]
     progress = {"index": index, "status": child.status, "child": child.id, "parent_seq": child.parent_seq,
                 **_as_heard(tx, tally, child, parent.version - child.parent_seq, verdict.payload)}
-    return Event(MAP_ITEM, progress, system=True, visit_at=visit_at, items=listed, reuses=reuses)
+    return Event(MAP_ITEM, progress, system=True, visit_at=kept.entered_at, items=kept.items, reuses=kept.reuses)
+
+
+def _read_again(rt: Runtime, tx: Transaction, parent: InstanceRecord, state: MapState, *, visit: int,
+                now: float) -> KeptList:
+    """The list of a visit entered before lists were kept, read at the `now` of the step that entered it (one
+    history row); `MapItemsError` when it no longer reads as a list."""
+    entered = HistoryStore(tx).event_at(parent.id, visit)
+    entered_at = now if entered is None else entered[2]
+    compiled = rt.writer.compiled_for(tx, parent)
+    env = rt.writer.environment(tx, compiled, parent, entered_at)
+    return KeptList(tuple(map_items(state, variables(parent.context, None, env, parent.state))), None, entered_at)
