@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
+from storage.errors import GuardFailed
 from storage.records import record
 from storage.transaction import Row, Transaction
 
@@ -29,6 +30,7 @@ def _update_sql(status: bool, context: bool) -> str:
     return f"UPDATE instances SET {', '.join(sets)} WHERE id = ? AND version = ?"  # noqa: S608 - fixed names
 
 
+_INSERT = f"INSERT INTO instances ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
 _UPDATES = {(status, context): _update_sql(status, context) for status in (False, True) for context in (False, True)}
 
 
@@ -98,13 +100,16 @@ class InstanceStore:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
 
-    def insert(self, r: InstanceRecord) -> None:
-        self.tx.execute(
-            f"INSERT INTO instances ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-            (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
-             dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq,
-             r.created_at, r.updated_at),
-        )
+    def insert(self, r: InstanceRecord, *, defer: bool = False) -> None:
+        """Store a new instance; with `defer`, with the transaction's deferred writes (a read of the instances
+        sends it first)."""
+        params = (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
+                  dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq,
+                  r.created_at, r.updated_at)
+        if defer:  # under the key its updates take: one deferred onto it writes the row as it ends (`update`)
+            self.tx.defer(_INSERT, params, key=("instance", r.id), note=r)
+        else:
+            self.tx.execute(_INSERT, params)
 
     def get(self, instance_id: str) -> InstanceRecord | None:
         row = self.tx.one(f"SELECT {_COLUMNS} FROM instances WHERE id = ?", (instance_id,))  # noqa: S608
@@ -153,6 +158,10 @@ class InstanceStore:
         if defer:
             key = ("instance", instance_id)
             waiting = self.tx.waiting(key)
+            if waiting is not None and isinstance(waiting[1], InstanceRecord):  # inserted by this transaction
+                self._insert_instead(waiting[1], expected_version, state=state, status=status, context=context,
+                                     result=result, error=error, version=version, updated_at=updated_at)
+                return True
             if waiting is not None and waiting[1][1] == expected_version:
                 expected_version, db_status, wrote_context = waiting[1][0], waiting[1][2], waiting[1][3]
                 write_context = write_context or wrote_context
@@ -166,6 +175,14 @@ class InstanceStore:
         pending = _PendingUpdate(state, status if write_status else None, context if write_context else None,
                                  result, error, version, updated_at, instance_id, expected_version)
         return self.tx.execute(_UPDATES[write_status, write_context], pending()) == 1
+
+    def _insert_instead(self, inserted: InstanceRecord, expected_version: int, *, state: str, status: str,
+                        context: dict[str, Any], result: Any, error: Any, version: int, updated_at: float) -> None:
+        """An update of an instance whose deferred insert is still waiting: the insert, of the row as it is now."""
+        if inserted.version != expected_version:
+            raise GuardFailed(f"instance {inserted.id} is at version {inserted.version}, not {expected_version}")
+        self.insert(replace(inserted, state=state, status=status, context=context, result=result, error=error,
+                            version=version, updated_at=updated_at), defer=True)
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
         """A page of instances, newest first, and how many match in all."""

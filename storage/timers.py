@@ -3,7 +3,7 @@ transaction that applies what it causes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from storage.transaction import Row, Transaction
@@ -25,6 +25,8 @@ class TimerRecord:
 
 def _record(row: Row) -> TimerRecord:
     return TimerRecord(int(row[0]), row[1], int(row[2]), row[3], float(row[4]), row[5])
+
+_NEXT_DUE = "SELECT MIN(due_at) FROM timers WHERE status = 'armed'"
 
 
 class TimerStore:
@@ -67,5 +69,14 @@ class TimerStore:
         return [_record(r) for r in rows]
 
     def next_due(self) -> float | None:
-        value = self.tx.scalar("SELECT MIN(due_at) FROM timers WHERE status = 'armed'")
-        return None if value is None else float(value)
+        return self.next_due_later()()
+
+    def next_due_later(self) -> Callable[[], float | None]:
+        """`next_due`, sent with the transaction's next statement (`Transaction.later`): call it for the time."""
+        rows = self.tx.later(_NEXT_DUE)
+
+        def due() -> float | None:
+            value = rows()[0][0]
+            return None if value is None else float(value)
+
+        return due

@@ -77,7 +77,7 @@ def writes_without_waiting() -> Iterator[None]:
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed", "_memo", "_sql",
+    __slots__ = ("_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed", "_memo", "_queued", "_sql",
                  "_tables", "postgresql")
 
     def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
@@ -91,6 +91,7 @@ class Transaction:
         self._tables: set[str] = set()
         self._keyed: dict[Hashable, tuple[list[Params], int, Any]] = {}
         self._dropped = False  # a keyed write was replaced by one of another statement (`defer`)
+        self._queued: list[tuple[str, Sequence[Any], list[list[Row]]]] = []  # `later`'s, not sent yet
 
     @property
     def memo(self) -> dict[Any, Any]:
@@ -133,8 +134,55 @@ class Transaction:
         found = self._keyed.get(key)
         return None if found is None else (found[0][found[1]], found[2])
 
+    def begin_with_next(self) -> None:
+        """PostgreSQL: the BEGIN of this transaction goes with its first statement, in that statement's round
+        trip (the store's connections are in autocommit mode: nothing else begins one)."""
+        self._queued.append(("BEGIN", (), []))
+
+    @property
+    def untouched(self) -> bool:
+        """Nothing was sent and nothing waits to be written but the BEGIN itself: nothing to commit."""
+        return not self._deferred and len(self._queued) == 1 and self._queued[0][0] == "BEGIN"
+
+    def later(self, sql: str, params: Sequence[Any] = ()) -> Callable[[], list[Row]]:
+        """A statement to send with the next one this transaction sends: on PostgreSQL in the same round trip (a
+        pipeline), where alone it would wait for its own answer; on SQLite (in process, no round trip) at once.
+        Call what it returns for its rows (it is sent then, if nothing was since). For statements whose place
+        among the next ones does not matter: a setting of the transaction, a read of a table they leave alone."""
+        if not self.postgresql:
+            found = self.all(sql, params)
+            return lambda: found
+        if self._tables:
+            self._before(sql)
+        box: list[list[Row]] = []
+        self._queued.append((self._statement(sql), params, box))
+
+        def rows() -> list[Row]:
+            if not box:
+                self._send_queued()
+            return box[0]
+
+        return rows
+
+    def _send_queued(self, sql: str | None = None, params: Sequence[Any] = ()) -> None:
+        """Send the statements `later` queued, and `sql` after them, in one pipeline."""
+        queued, self._queued = self._queued, []
+        with self._connection.pipeline():
+            cursors = self._issue(queued)
+            if sql is not None:
+                self._cursor.execute(sql, params)
+        _collect(queued, cursors)
+
+    def _issue(self, queued: list[tuple[str, Sequence[Any], list[list[Row]]]]) -> list[Any]:
+        """Run `queued` in the open pipeline; their cursors, to collect once it is synced."""
+        cursors = [self._connection.cursor() for _ in queued]
+        for cursor, (statement, values, _) in zip(cursors, queued, strict=True):
+            cursor.execute(statement, values)
+        return cursors
+
     def flush(self) -> None:
-        """Send the deferred writes now, in the order their statements were first deferred."""
+        """Send the deferred writes now, in the order their statements were first deferred (after what `later`
+        queued: a statement queued after a write is one that does not touch its table)."""
         deferred, guarded = self._deferred, self._guarded
         self._deferred, self._guarded, self._tables = {}, set(), set()
         if self._keyed:
@@ -144,6 +192,8 @@ class Transaction:
             kept = ((sql, [row for row in rows if row is not _DROPPED]) for sql, rows in deferred.items())
             deferred = {sql: rows for sql, rows in kept if rows}
         if not deferred:
+            if self._queued:
+                self._send_queued()
             return
         try:
             changed = self._send_all(deferred)
@@ -158,8 +208,11 @@ class Transaction:
     def _send_all(self, deferred: dict[str, list[Params]]) -> list[int]:
         """Send the deferred statements; the rows each changed."""
         if self.postgresql:
-            with self._connection.pipeline():  # one round trip for them all
+            queued, self._queued = self._queued, []
+            with self._connection.pipeline():  # one round trip for them all, after what `later` queued (BEGIN)
+                later = self._issue(queued)
                 cursors = [self._send(self._connection.cursor(), sql, rows) for sql, rows in deferred.items()]
+            _collect(queued, later)
             changed = [int(cursor.rowcount) for cursor in cursors]
             for cursor in cursors:
                 cursor.close()
@@ -186,34 +239,34 @@ class Transaction:
             self._sql[sql] = found
         return found
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; the number of rows it changed."""
+    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        """Send one statement (with what `later` queued); the cursor holding its answer."""
         if self._tables:
             self._before(sql)
-        cursor = self._cursor
-        cursor.execute(self._statement(sql), params)
-        return int(cursor.rowcount)
+        if self._queued:
+            self._send_queued(self._statement(sql), params)
+        else:
+            self._cursor.execute(self._statement(sql), params)
+        return self._cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+        return int(self._run(sql, params).rowcount)
 
     def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self._tables:
             self._before(sql)
+        if self._queued:
+            self._send_queued()
         if rows:
             self._cursor.executemany(self._statement(sql), rows)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        if self._tables:
-            self._before(sql)
-        cursor = self._cursor
-        cursor.execute(self._statement(sql), params)
-        row = cursor.fetchone()
+        row = self._run(sql, params).fetchone()
         return None if row is None else tuple(row)
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        if self._tables:
-            self._before(sql)
-        cursor = self._cursor
-        cursor.execute(self._statement(sql), params)
-        return [tuple(r) for r in cursor.fetchall()]
+        return [tuple(r) for r in self._run(sql, params).fetchall()]
 
     def all_in(self, select: str, column: str, values: Sequence[Any], *, order: str) -> list[Row]:
         """`select` restricted to rows whose `column` is one of `values` (none: no statement), in `order`: one
@@ -226,6 +279,23 @@ class Transaction:
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
+
+
+def _collect(queued: list[tuple[str, Sequence[Any], list[list[Row]]]], cursors: list[Any]) -> None:
+    """Each queued statement's rows into its box (none for one that returns no rows), its cursor closed."""
+    for cursor, (_, _, box) in zip(cursors, queued, strict=True):
+        box.append([tuple(r) for r in cursor.fetchall()] if cursor.description is not None else [])
+        cursor.close()
+
+
+def _begin_explicitly(driver: Any, explicitly: bool) -> None:
+    """PostgreSQL: the store's connections run in autocommit mode, each write transaction begun by the store,
+    its BEGIN sent with its first statement (psycopg's own BEGIN would be a round trip of its own). A read
+    transaction sends no BEGIN: at READ COMMITTED each statement sees its own snapshot either way. A
+    connection goes back to SQLAlchemy's pool as the pool gave it (`explicitly=False`)."""
+    if driver.info.transaction_status != 0:  # not idle: a set-up statement's transaction
+        driver.rollback()
+    driver.autocommit = explicitly
 
 
 class _Held:
@@ -278,7 +348,8 @@ class Store:
     """Transactions over one SQLAlchemy engine: `with store.write() as tx: ...` commits or rolls back.
 
     SQLAlchemy provides the pool and the connection set-up (`storage.database`); the transaction itself is
-    driven on the driver connection — BEGIN, the statements, COMMIT — which costs a third of going through
+    driven on the driver connection — BEGIN, the statements, COMMIT (on PostgreSQL the BEGIN of a write goes with
+    its first statement, and a read sends none: `_begin_explicitly`) — which costs a third of going through
     SQLAlchemy's `Connection` for the two-statement transition the engine makes most. Driver connections are
     kept between transactions on an idle list (checking one out of SQLAlchemy's pool per transaction costs as
     much as the transaction), shared by all threads, one transaction at a time each.
@@ -306,18 +377,27 @@ class Store:
             if self._idle:
                 return self._idle.pop()
         try:
-            return _Held(self.engine.raw_connection())
+            held = _Held(self.engine.raw_connection())
+            if self.postgresql:
+                _begin_explicitly(held.driver, True)
         except (sa_exc.SQLAlchemyError, self._driver_error) as exc:
             # the pool lets the driver's own error through when a new connection is refused (PostgreSQL's
             # "too many clients", a server restarting): one line, as any other database that does not answer
             raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
+        return held
 
     def _release(self, held: _Held) -> None:
         with self._lock:
             if len(self._idle) < self._keep_idle:
                 self._idle.append(held)
                 return
+        self._return(held)
+
+    def _return(self, held: _Held) -> None:
+        """Back to SQLAlchemy's pool, as the pool gave it."""
         with suppress(Exception):
+            if self.postgresql:
+                _begin_explicitly(held.driver, False)
             held.connection.close()
 
     @staticmethod
@@ -369,10 +449,13 @@ class Store:
             self._begin(held, read_only, at_once)
             try:
                 tx = Transaction(held.driver, held.cursor, self._sql, self.postgresql)
+                if self.postgresql and not read_only:
+                    tx.begin_with_next()
                 yield tx
-                tx.flush()
-                committing = True
-                held.driver.commit()
+                if not tx.untouched:
+                    tx.flush()
+                    committing = True
+                    held.driver.commit()
             except BaseException:
                 usable = self._rollback(held)
                 raise
@@ -395,7 +478,7 @@ class Store:
 
     def _begin(self, held: _Held, read_only: bool, at_once: bool = False) -> None:
         if self.postgresql:
-            return  # psycopg begins a transaction implicitly with the first statement
+            return  # a write's BEGIN goes with its first statement (`begin_with_next`); a read needs none
         cursor = held.cursor  # sqlite3 runs in autocommit mode (storage.database); begin explicitly
         if not at_once:
             cursor.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
@@ -432,8 +515,7 @@ class Store:
         with self._lock:
             idle, self._idle = self._idle, []
         for held in idle:
-            with suppress(Exception):
-                held.connection.close()
+            self._return(held)
         self.engine.dispose()
 
 

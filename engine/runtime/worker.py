@@ -116,13 +116,14 @@ class Worker:
 
         def work(tx: Transaction) -> list[_Claimed]:
             if tx.postgresql:  # a lease need not outlive a crash of the server (see `claim`'s doc)
-                tx.execute("SET LOCAL synchronous_commit = off")
+                tx.later("SET LOCAL synchronous_commit = off")  # sent with the claim, in its round trip
+            timer_due = TimerStore(tx).next_due_later()  # the round's look at the timers, in the same transaction
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
             jobs = [record_lost_attempt(tx, job, now)
                     if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
             wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
             instances = InstanceStore(tx).get_many(wanted)
-            self._timer_due = TimerStore(tx).next_due()  # the round's look at the timers, in the same transaction
+            self._timer_due = timer_due()
             return [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
                     for j in jobs]
 

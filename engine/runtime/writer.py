@@ -166,7 +166,7 @@ class DecisionWriter:
             before.parent_id, before.parent_seq, before.created_at, now,
         )
         if new:
-            InstanceStore(tx).insert(after)
+            InstanceStore(tx).insert(after, defer=True)
         else:
             InstanceStore(tx).update(  # deferred: a changed version fails the transaction when it is sent
                 before.id, before.version, state=after.state, status=after.status, context=after.context,
