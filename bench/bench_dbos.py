@@ -13,6 +13,10 @@ both measured in the same run, interleaved round by round, medians reported, in 
   worker (batch 32, one transaction per batch of outcomes) runs them all to their end, then the next 32.
 - Each side's clock runs from the first start to the last workflow's end; each checks every result (x + 8)
   and DBOS's recorded steps (8 per workflow). Target: Statewright ≥ 20x DBOS's workflows per second.
+- On PostgreSQL, beside them, raw psycopg's durable commits per second on one connection (an UPDATE and an
+  INSERT each, as a transition writes), interleaved with the rest: one at a time, a workflow costs Statewright
+  two durable commits (its start; the chain of inline tasks with its end), so half that rate is its ceiling there,
+  printed as a multiple of DBOS's rate — what the disk allows the ratio to reach, whatever the engine does.
 
 The machine is shared and its load moves: compare figures of one run only.
 """
@@ -21,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -34,11 +40,13 @@ from rich.table import Table
 
 from bench.bench_engine import DEFAULT_POSTGRES_URL, _interleaved, _load, _postgres_schema
 from bench.dbos_peer import dbos_launched, dbos_rate
+from bench.raw_baselines import raw_psycopg_transitions
 from bench.workloads import CHAIN_STEPS, increment_rate
 from engine.runtime.engine import Engine
 
 TARGET = 20.0
 CONCURRENT = 32
+DURABLE_COMMITS = 2  # one workflow, one at a time: its start, and the chain of inline tasks with its end
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,12 @@ class Sizes:
     dbos_many: int
     statewright_one: int
     statewright_many: int
+    raw_commits: int
 
 
-FULL = Sizes(rounds=3, dbos_one=16, dbos_many=64, statewright_one=100, statewright_many=320)
-QUICK = Sizes(rounds=1, dbos_one=4, dbos_many=CONCURRENT, statewright_one=16, statewright_many=2 * CONCURRENT)
+FULL = Sizes(rounds=3, dbos_one=16, dbos_many=64, statewright_one=100, statewright_many=320, raw_commits=500)
+QUICK = Sizes(rounds=1, dbos_one=4, dbos_many=CONCURRENT, statewright_one=16, statewright_many=2 * CONCURRENT,
+              raw_commits=100)
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class Row:
     statewright: float | None
     queued: float | None = None
     note: str = ""
+    commits: float | None = None  # raw psycopg's durable commits per second (PostgreSQL, one at a time)
+    cpu_ms: float | None = None  # Statewright's CPU per workflow in this process (one at a time, inline)
 
     def cells(self) -> tuple[str, ...]:
         if self.dbos is None or self.statewright is None or self.queued is None:
@@ -77,14 +89,26 @@ def _rate(workflows: float) -> str:
     return f"{workflows:,.1f} wf/s ({workflows * CHAIN_STEPS:,.0f} steps/s)"
 
 
-def _rows(backend: str, dbos_url: str, dbos_schema: str | None, statewright_url: str, sizes: Sizes) -> list[Row]:
+def _timed_cpu(into: list[float], count: int, measure: Callable[[], float]) -> float:
+    """`measure()`, with this process's CPU milliseconds per workflow appended to `into`."""
+    began = time.process_time()
+    rate = measure()
+    into.append((time.process_time() - began) * 1000 / count)
+    return rate
+
+
+def _rows(backend: str, dbos_url: str, dbos_schema: str | None, statewright_url: str, sizes: Sizes,
+          raw_commits: Callable[[], float] | None = None) -> list[Row]:
     # 32 concurrent: on PostgreSQL each wave is started from 32 threads, as DBOS's 32 workflows are called from
     # 32 threads (the server flushes their commits together); SQLite takes one writer at a time, so one thread
     threads = CONCURRENT if backend == "PostgreSQL" else 1
     with dbos_launched(dbos_url, schema=dbos_schema), Engine(statewright_url) as engine:
-        got = _interleaved(sizes.rounds, {
+        raw = {} if raw_commits is None else {"raw_commits": raw_commits}
+        cpu: list[float] = []
+        got = _interleaved(sizes.rounds, {**raw,
             "dbos_one": partial(dbos_rate, dbos_url, sizes.dbos_one, schema=dbos_schema),
-            "statewright_one": partial(increment_rate, engine, sizes.statewright_one, inline=True),
+            "statewright_one": partial(_timed_cpu, cpu, sizes.statewright_one,
+                                       partial(increment_rate, engine, sizes.statewright_one, inline=True)),
             "queued_one": partial(increment_rate, engine, sizes.statewright_one),
             "dbos_many": partial(dbos_rate, dbos_url, sizes.dbos_many, concurrent=CONCURRENT, schema=dbos_schema),
             "statewright_many": partial(increment_rate, engine, sizes.statewright_many, concurrent=CONCURRENT,
@@ -92,7 +116,8 @@ def _rows(backend: str, dbos_url: str, dbos_schema: str | None, statewright_url:
             "queued_many": partial(increment_rate, engine, sizes.statewright_many, concurrent=CONCURRENT,
                                    start_threads=threads),
         })
-    return [Row(backend, "one at a time", got["dbos_one"], got["statewright_one"], got["queued_one"]),
+    return [Row(backend, "one at a time", got["dbos_one"], got["statewright_one"], got["queued_one"],
+                commits=got.get("raw_commits"), cpu_ms=statistics.median(cpu)),
             Row(backend, f"{CONCURRENT} concurrent", got["dbos_many"], got["statewright_many"], got["queued_many"])]
 
 
@@ -110,8 +135,10 @@ def postgres_rows(base_url: str, sizes: Sizes) -> list[Row]:
         modes = ("one at a time", f"{CONCURRENT} concurrent")
         return [Row("PostgreSQL", mode, None, None, None, reason) for mode in modes]
     dbos_url = sa.make_url(base_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with _postgres_schema(base_url) as (statewright_url, _, _), _postgres_schema(base_url) as (_, _, dbos_schema):
-        return _rows("PostgreSQL", dbos_url, dbos_schema, statewright_url, sizes)
+    with _postgres_schema(base_url) as (statewright_url, conninfo, schema), \
+            _postgres_schema(base_url) as (_, _, dbos_schema):
+        raw = partial(raw_psycopg_transitions, conninfo, sizes.raw_commits, search_path=schema)
+        return _rows("PostgreSQL", dbos_url, dbos_schema, statewright_url, sizes, raw)
 
 
 def _print(rows: list[Row], sizes: Sizes, command: str, began: float, loads: tuple[str, str]) -> None:
@@ -132,6 +159,17 @@ def _print(rows: list[Row], sizes: Sizes, command: str, began: float, loads: tup
                   f"in-process worker (batch {CONCURRENT}) running each wave to its end. The ratio and its target "
                   "are for the action registered inline (run by the worker in the transaction of the step before "
                   "it, as DBOS runs a step inside its workflow); queued: the same action run as a job.")
+    for row in rows:
+        if row.cpu_ms is not None and row.statewright:
+            console.print(f"{row.backend}, {row.mode}: Statewright's CPU in this process {row.cpu_ms:.2f} ms a "
+                          f"workflow, of the {1000 / row.statewright:.2f} ms each took.")
+        if row.commits is not None and row.dbos:
+            ceiling = row.commits / DURABLE_COMMITS
+            console.print(f"{row.backend}, {row.mode}: raw psycopg makes {row.commits:,.0f} durable commits a second "
+                          f"on one connection (UPDATE + INSERT each, same run); at {DURABLE_COMMITS} per workflow "
+                          f"Statewright's ceiling is {ceiling:,.0f} wf/s = {ceiling / row.dbos:.1f}x DBOS's "
+                          f"{row.dbos:,.1f} wf/s — the most the disk lets the ratio reach; measured "
+                          f"{(row.statewright or 0) / ceiling:.0%} of that ceiling.")
     console.print(f"command: {command}   ·   {time.monotonic() - began:.0f} s   ·   {os.cpu_count()} CPUs   ·   "
                   f"load average at start {loads[0]}, at end {loads[1]}")
 
