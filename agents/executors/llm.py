@@ -37,7 +37,7 @@ import jsonschema_rs
 
 from agents.executors.chat_client import ChatClient
 from agents.executors.settings import LlmSettings
-from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
+from agents.executors.tool_schemas import ENGINE_PARAMETERS, function_tool, takes_idempotency_key, tool_function_name
 from agents.handlers import register, shipped_definitions
 from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
@@ -111,6 +111,7 @@ class _Conversation:
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
         self.unpriced = False  # a reply came from a model without a price: the cost is unknown
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
+        self.parameters: dict[str, dict[str, Any]] = {}  # each offered tool's parameters, as declared to the model
         # when the model calls must have ended (time.monotonic()): a little before the task's timeout, so a call
         # cut short fails the attempt here, with its steps and cost recorded, not abandoned by the engine
         self.deadline = None if request.timeout_s is None else (
@@ -193,7 +194,9 @@ class LlmExecutor:
         body: dict[str, Any] = {"model": talk.model, "temperature": agent.temperature,
                                 "max_tokens": agent.max_tokens, "messages": messages}
         if by_function:
-            body["tools"] = [function_tool(self._tools, t) for t in by_function.values()]
+            declared = {t: function_tool(self._tools, t) for t in by_function.values()}
+            body["tools"] = list(declared.values())
+            talk.parameters = {t: d["function"]["parameters"] for t, d in declared.items()}
         if request.output_schema is not None and self.settings.response_format:
             body["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": f"{request.action}_output"[:64], "schema": request.output_schema, "strict": False}}
@@ -317,7 +320,10 @@ class LlmExecutor:
         if not isinstance(parameters, dict):
             return self._mistake(step, "validation", f"the arguments of {tool} are not a JSON object")
         step["parameters"] = parameters
-        given = {k: v for k, v in parameters.items() if k not in ("idempotency_key", "tenant")}
+        given = {k: v for k, v in parameters.items() if k not in ENGINE_PARAMETERS}
+        problem = _schema_problem(given, talk.parameters.get(tool))
+        if problem is not None:  # what the tool was declared to take: "ten" for a limit is the model's to correct
+            return self._mistake(step, "validation", f"the arguments of {tool} do not match its parameters {problem}")
         if takes_idempotency_key(self._tools, tool):
             talk.tool_calls += 1
             given["idempotency_key"] = f"{talk.request.idempotency_key}:llm:{talk.tool_calls}"
@@ -328,6 +334,10 @@ class LlmExecutor:
                 step["error"] = {"kind": exc.kind, "message": exc.message}
                 raise ActionError(exc.kind, str(exc), retryable=True) from exc
             return self._mistake(step, exc.kind, exc.message)
+        except Exception as exc:  # a tool's own defect: the attempt fails, its steps and tokens kept with it
+            message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+            step["error"] = {"kind": "error", "message": message}
+            raise ActionError("error", f"the tool {tool} failed: {message}") from exc
         step["result"] = result
         return result
 

@@ -1,0 +1,120 @@
+"""What a model or its provider gets wrong, met on a real chat-completions server on 127.0.0.1
+(chat_completions_server.py) by a flow on each database: the mistakes go back to the model or fail the task with
+a clear kind, and what the attempt spent is recorded with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
+
+from agents.executors import LlmExecutor, LlmSettings, register_llm
+from agents.handlers import shipped_definitions
+from agents.tools import Sandbox, ToolRegistry
+from engine import ActionError, ActionRequest, Engine, ManualClock
+from engine.runtime.views import HistoryEntry
+
+MINI = (0.15, 0.60)  # gpt-4o-mini's built-in price, USD per million prompt and completion tokens
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    with chat_completions_server() as running:
+        yield running
+
+
+def _flow(flow_id: str, action: str) -> dict[str, Any]:
+    """One task of the BDR Concierge's on the llm executor; its error path keeps the failure."""
+    return {
+        "id": flow_id, "version": 1, "title": "One llm-backed task", "initial": "work",
+        "states": {
+            "work": {"type": "task", "agent": "bdr_concierge", "action": action, "input": {"email": "email"},
+                     "output": "answer"},
+            "done": {"type": "final", "outcome": "success"},
+            "failed": {"type": "final", "outcome": "failure"},
+        },
+        "transitions": [
+            {"source": "work", "trigger": "done", "dest": "done"},
+            {"source": "work", "trigger": "error", "dest": "failed", "assign": {"failure": "event"}},
+        ],
+    }
+
+
+def _run(engine: Engine, url: str, flow: dict[str, Any]) -> tuple[str, HistoryEntry]:
+    """Start the flow, run it, and return its end state and the task's transition."""
+    register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=[flow["states"]["work"]["action"]])
+    engine.deploy_agent(shipped_definitions()[1]["bdr_concierge"])
+    engine.deploy(flow)
+    run = engine.start(flow["id"], {"email": "jane.smith@globex.com"})
+    engine.run_until_idle()
+    (task,) = [h for h in engine.history(run.id) if h.from_state == "work"]
+    return engine.get(run.id).state, task
+
+
+def _cost(calls: int, prompt: int = 100, completion_tokens: int = 20) -> float:
+    return calls * (prompt * MINI[0] + completion_tokens * MINI[1]) / 1e6
+
+
+def test_tool_arguments_no_store_can_keep_go_back_to_the_model_on_every_database(
+        server: tuple[str, Script], database_url: str, clock: ManualClock, sandbox: Sandbox) -> None:
+    """A NUL character in a note (PostgreSQL refuses it: the tool failed with the driver's DataError, its SQL and
+    parameters, as kind `error`; SQLite stored it) and a limit that is not the integer the tool declares (the
+    tool failed with a ValueError) are the model's mistakes: answered `validation`, recorded, corrected."""
+    url, script = server
+    note = {"subject_id": "C-2001", "body": "Asked about pricing."}
+    script.replies += [
+        Reply(completion(None, [tool_call("c1", "crm.notes.add", {**note, "body": "Asked about\u0000pricing."})])),
+        Reply(completion(None, [tool_call("c2", "crm.contacts.search", {"email": "jane.smith@globex.com",
+                                                                         "limit": "ten"})])),
+        Reply(completion(None, [tool_call("c3", "crm.notes.add", note)])),
+        Reply(completion('{"logged": true}')),
+    ]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_tool_values", "record_lead_in_crm"))
+    assert state == "done"
+    (attempt,) = task.attempts
+    assert [(s["action"], (s.get("error") or {}).get("kind")) for s in attempt["steps"]] == [
+        ("crm.notes.add", "validation"), ("crm.contacts.search", "validation"), ("crm.notes.add", None)]
+    told = [json.loads(m["content"])["error"]["message"] for m in script.requests[2]["messages"] if m["role"] == "tool"]
+    assert "contains a NUL character" in told[0]
+    assert "limit" in told[1]
+    assert "SQL" not in json.dumps(attempt)
+    assert [n["body"] for n in sandbox.crm.search_notes(subject_id="C-2001")["notes"]].count(note["body"]) == 1
+    assert not any("\x00" in n["body"] for n in sandbox.crm.search_notes(subject_id="C-2001")["notes"])
+    assert task.cost == pytest.approx(_cost(4))
+
+
+def test_a_tool_that_breaks_fails_the_attempt_with_its_steps_and_tokens(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    """A defect in a tool (an exception no integration error names) fails the attempt as kind `error`, like any
+    handler's; the tool calls before it and the model's tokens stay with the failure (they were lost)."""
+    url, script = server
+
+    def broken(*, query: str) -> dict[str, Any]:
+        raise KeyError(query)
+
+    tools.add("crm.broken", broken)
+    agent = shipped_definitions()[1]["bdr_concierge"]
+    agent = agent.model_copy(update={"tools": [*agent.tools, "crm.broken"],
+                                     "action_tools": {"search_crm_duplicates": ["crm.contacts.search", "crm.broken"]}})
+    script.replies += [
+        Reply(completion(None, [tool_call("c1", "crm.contacts.search", {"email": "jane.smith@globex.com"})])),
+        Reply(completion(None, [tool_call("c2", "crm.broken", {"query": "globex"})])),
+    ]
+    request = ActionRequest(action="search_crm_duplicates", input={}, context={}, idempotency_key="i-1:2", attempt=1,
+                            instance_id="i-1", workflow_id="w", state="s", tenant="default", agent=agent.id,
+                            agent_definition=agent)
+    run = LlmExecutor(LlmSettings(url=url, model="gpt-4o-mini"), {agent.id: agent}, tools, clock.now)
+    with pytest.raises(ActionError) as failed:
+        run.run(request)
+    assert failed.value.kind == "error"
+    assert "crm.broken" in str(failed.value)
+    assert "KeyError" in str(failed.value)
+    assert [(s["action"], (s.get("error") or {}).get("kind")) for s in failed.value.steps] == [
+        ("crm.contacts.search", None), ("crm.broken", "error")]
+    assert failed.value.cost is not None
+    assert failed.value.cost.amount == pytest.approx(_cost(2))
