@@ -43,6 +43,8 @@ from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
 from agents.tools import ToolError, ToolRegistry
 from engine.definition import Agent
+from engine.errors import InvalidInput
+from engine.json_limits import check_json
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 
 __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
@@ -90,10 +92,21 @@ def _final_output(content: Any) -> Any:
     if text.startswith("```"):
         text = text.strip("`").removeprefix("json").strip()
     try:
-        return json.loads(text)
+        output = json.loads(text, parse_constant=_no_constant)
     except ValueError as exc:
         raise _Reply(f"Your final message is not JSON ({exc}). Reply with only the action's output as one "
                      f"JSON value.") from exc
+    try:  # what the engine could not store (a lone surrogate, over 1 MiB) it would fail, the reply's cost unrecorded
+        check_json(output, "your output")
+    except InvalidInput as exc:
+        raise _Reply(f"{str(exc)[0].upper()}{str(exc)[1:]}. Reply with only the action's output as one JSON "
+                     f"value.") from exc
+    return output
+
+
+def _no_constant(name: str) -> Any:
+    """`NaN`, `Infinity` and `-Infinity`, which Python reads but JSON does not have."""
+    raise ValueError(f"{name} is not a JSON value")
 
 
 class _Conversation:

@@ -118,3 +118,40 @@ def test_a_tool_that_breaks_fails_the_attempt_with_its_steps_and_tokens(
         ("crm.contacts.search", None), ("crm.broken", "error")]
     assert failed.value.cost is not None
     assert failed.value.cost.amount == pytest.approx(_cost(2))
+
+
+LEAD = {"email": "ann@acme.com", "name": "Ann Lee", "title": "VP Sales", "company": "Acme", "domain": "acme.com",
+        "company_size": 500, "use_case": "sales automation", "timeline_days": 30}
+
+
+def test_an_answer_the_engine_could_not_store_goes_back_to_the_model(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    """A lone surrogate (valid JSON syntax, not Unicode) used to reach the engine, which failed the task with kind
+    `output` and dropped the reply's cost, and so would a NaN where the schema takes a number; now each goes back
+    to the model."""
+    url, script = server
+    script.replies += [
+        Reply(completion(json.dumps(LEAD).replace('"Ann Lee"', '"Ann \\ud800Lee"'))),
+        Reply(completion(json.dumps(LEAD).replace("500", "NaN"))),
+        Reply(completion(json.dumps(LEAD))),
+    ]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_unstorable", "extract_lead"))
+    assert state == "done"
+    told = [r["messages"][-1]["content"] for r in script.requests[1:]]
+    assert "lone surrogate" in told[0]
+    assert "NaN is not a JSON value" in told[1]
+    assert task.cost == pytest.approx(_cost(3))
+
+
+def test_an_answer_never_storable_fails_the_task_with_its_cost(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    url, script = server
+    script.replies += [Reply(completion(json.dumps({**LEAD, "use_case": "y" * (1024 * 1024)}))) for _ in range(3)]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_never_storable", "extract_lead"))
+    assert state == "failed"
+    assert task.payload["kind"] == "llm_malformed"
+    assert "larger than 1,048,576 bytes" in task.payload["message"]
+    (attempt,) = task.attempts
+    assert attempt["cost"] == pytest.approx(_cost(3))
