@@ -2,10 +2,11 @@
 
 Transient failures take the kinds the shipped flows' retry rules already name, so a task retries them within
 its own policy: `rate_limited` (HTTP 429, with the server's `Retry-After` carried to the retry's delay),
-`unavailable` (HTTP 5xx, 408, 409, a refused or dropped connection) and `timeout`. Permanent ones — a request
-the provider refuses (other 4xx, `llm_http`) or a reply that is not the protocol (`llm_malformed`, which includes
-a body longer than `max_reply_bytes`: it is streamed and the call stops there, never held whole) — are not
-retried.
+`unavailable` (HTTP 5xx, 408, 409, a refused or dropped connection) and `timeout`; a gateway's HTTP 200 whose body
+is an `error` with such a status as its code counts as that status. Permanent ones — a request the provider
+refuses (other 4xx, and a 429 whose code says the account's quota is spent: `llm_http`) or a reply that is not
+the protocol (`llm_malformed`, which includes a body longer than `max_reply_bytes`: it is streamed and the call
+stops there, never held whole; the tokens such a reply reports it billed go with it) — are not retried.
 """
 
 from __future__ import annotations
@@ -21,10 +22,21 @@ from agents.executors.settings import LlmSettings
 from engine import tracing
 from engine.runtime.actions import ActionError
 
-__all__ = ["ChatClient", "retry_after_s"]
+__all__ = ["ChatClient", "MalformedReply", "retry_after_s"]
 
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 500, 502, 503, 504})
 _ERROR_EXCERPT_BYTES = 300  # of a refusal's body, for its message
+_ERROR_READ_BYTES = 4096  # of a refusal's body, read for its error code
+_QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached", "billing_not_active"})
+
+
+class MalformedReply(ActionError):
+    """A reply that is not the protocol (`llm_malformed`, not retried), with the `usage` it reported, if any: the
+    provider billed those tokens though the reply is of no use."""
+
+    def __init__(self, message: str, usage: dict[str, Any] | None = None) -> None:
+        super().__init__("llm_malformed", message, retryable=False)
+        self.usage = usage
 
 
 def retry_after_s(header: str | None, now: float) -> float | None:
@@ -79,7 +91,7 @@ class ChatClient:
             with self._http.stream("POST", "/chat/completions", json=body, headers=tracing.current_carrier(),
                                    timeout=timeout_s) as response:
                 if response.status_code >= 400:
-                    raise _http_error(response, _read_at_most(response, _ERROR_EXCERPT_BYTES), now)
+                    raise _http_error(response, _read_at_most(response, _ERROR_READ_BYTES), now)
                 content = self._read_reply(response)
         except httpx.TimeoutException as exc:
             raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
@@ -88,16 +100,19 @@ class ChatClient:
         try:
             reply = json.loads(content)
         except ValueError as exc:
-            raise ActionError("llm_malformed", f"the model's reply is not JSON: {_text(content[:200])!r}",
-                              retryable=False) from exc
+            raise MalformedReply(f"the model's reply is not JSON: {_text(content[:200])!r}") from exc
+        usage = reply.get("usage") if isinstance(reply, dict) else None
+        usage = usage if isinstance(usage, dict) else None
         choices = reply.get("choices") if isinstance(reply, dict) else None
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-            raise ActionError("llm_malformed", "the model's reply has no choices", retryable=False)
+            error = reply.get("error") if isinstance(reply, dict) else None
+            if error is not None:  # a gateway's failure in a 200 (OpenRouter does this): its own code says what
+                raise _error_in_reply(error)
+            raise MalformedReply("the model's reply has no choices", usage)
         message = choices[0].get("message")
         if not isinstance(message, dict):
-            raise ActionError("llm_malformed", "the model's first choice has no message", retryable=False)
-        usage = reply.get("usage")
-        return {"message": message, "usage": usage if isinstance(usage, dict) else None}
+            raise MalformedReply("the model's first choice has no message", usage)
+        return {"message": message, "usage": usage}
 
     def _read_reply(self, response: httpx.Response) -> bytes:
         """The body, read as it streams in; past `max_reply_bytes` (or a `Content-Length` saying so) the call
@@ -132,9 +147,35 @@ def _text(content: bytes) -> str:
     return content.decode("utf-8", errors="replace")
 
 
-def _http_error(response: httpx.Response, excerpt: bytes, now: float) -> ActionError:
+def _error_code(body: bytes) -> str | None:
+    """The `error.code` (else `error.type`) of an OpenAI-style error body, if it has one."""
+    try:
+        error = json.loads(body).get("error")
+    except (ValueError, AttributeError):
+        return None
+    code = error.get("code") or error.get("type") if isinstance(error, dict) else None
+    return None if code is None else str(code)
+
+
+def _error_in_reply(error: Any) -> ActionError:
+    """A 200 whose body is an `error` instead of choices, taken as the HTTP status its code names (a 502 from
+    the model behind a gateway is `unavailable`, retried); without a status, the provider's refusal."""
+    message = error.get("message") if isinstance(error, dict) else error
+    code = error.get("code") if isinstance(error, dict) else None
+    said = f"the model endpoint answered with an error: {str(message)[:_ERROR_EXCERPT_BYTES]}"
+    status = int(code) if isinstance(code, int | str) and str(code).isdigit() else None
+    if status == 429:
+        return ActionError("rate_limited", said)
+    if status is not None and (status in _TRANSIENT_STATUS or status >= 500):
+        return ActionError("unavailable", said)
+    return ActionError("llm_http", said, retryable=False)
+
+
+def _http_error(response: httpx.Response, body: bytes, now: float) -> ActionError:
     status = response.status_code
-    said = f"the model endpoint answered HTTP {status}: {_text(excerpt)}"
+    said = f"the model endpoint answered HTTP {status}: {_text(body[:_ERROR_EXCERPT_BYTES])}"
+    if status == 429 and _error_code(body) in _QUOTA_CODES:  # no wait brings the quota back: the account's to fix
+        return ActionError("llm_http", said, retryable=False)
     if status == 429:
         error = ActionError("rate_limited", said)
         error.retry_after_s = retry_after_s(response.headers.get("Retry-After"), now)

@@ -35,7 +35,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from agents.executors.chat_client import ChatClient
+from agents.executors.chat_client import ChatClient, MalformedReply
 from agents.executors.settings import LlmSettings
 from agents.executors.tool_schemas import ENGINE_PARAMETERS, function_tool, takes_idempotency_key, tool_function_name
 from agents.handlers import register, shipped_definitions
@@ -260,7 +260,7 @@ class LlmExecutor:
         models and the failure."""
         self._check_budget(talk, messages)
         try:
-            return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
+            return self._call(body, talk)
         except ActionError as exc:
             fallback, request = talk.agent.fallback_model, talk.request
             if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
@@ -272,7 +272,17 @@ class LlmExecutor:
                                "timestamp": self._timestamp()})
             talk.model = body["model"] = fallback
         self._check_budget(talk, messages)
-        return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
+        return self._call(body, talk)
+
+    def _call(self, body: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
+        """`ChatClient.complete`; a reply that is not the protocol but says what it billed is counted first."""
+        try:
+            return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
+        except MalformedReply as exc:
+            billed = _billed_tokens(exc.usage)
+            if billed is not None:
+                self._add(talk, *billed)
+            raise
 
     def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
         """Refuse a model call that could take the action past its agent's budget limit: what it spent so far
@@ -308,6 +318,10 @@ class LlmExecutor:
             prompt, completion = estimate_tokens(messages), estimate_tokens(message)
         else:
             prompt, completion = billed
+        self._add(talk, prompt, completion)
+
+    def _add(self, talk: _Conversation, prompt: int, completion: int) -> None:
+        """Count one reply's tokens, priced by the model that gave it."""
         talk.prompt_tokens += prompt
         talk.completion_tokens += completion
         price = self._prices.get(talk.model)

@@ -155,3 +155,82 @@ def test_an_answer_never_storable_fails_the_task_with_its_cost(
     assert "larger than 1,048,576 bytes" in task.payload["message"]
     (attempt,) = task.attempts
     assert attempt["cost"] == pytest.approx(_cost(3))
+
+
+def test_a_reply_without_choices_is_charged_the_tokens_it_reports(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    """A reply with no choices (a filtered answer) that reports its usage: the task fails, `llm_malformed`, and
+    the tokens billed are recorded with it (they were lost); one without usage costs nothing known."""
+    url, script = server
+    script.replies += [
+        Reply(completion(None, [tool_call("c1", "crm.contacts.search", {"email": "ann@acme.com"})])),
+        Reply({"id": "x", "choices": [], "usage": {"prompt_tokens": 400, "completion_tokens": 0}}),
+    ]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_no_choices", "search_crm_duplicates"))
+    assert state == "failed"
+    assert task.payload["kind"] == "llm_malformed"
+    (attempt,) = task.attempts
+    assert attempt["cost"] == pytest.approx(_cost(1) + 400 * MINI[0] / 1e6)
+    assert [s["action"] for s in attempt["steps"]] == ["crm.contacts.search"]
+
+
+def _retried(flow_id: str, action: str) -> dict[str, Any]:
+    flow = _flow(flow_id, action)
+    flow["states"]["work"]["retry"] = {"max_attempts": 3, "initial_interval_s": 1, "jitter": False,
+                                       "retry_on": ["timeout", "rate_limited", "unavailable"]}
+    return flow
+
+
+def test_a_gateways_error_in_a_200_is_taken_as_the_status_it_names(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    """OpenRouter answers an upstream failure with HTTP 200 and `{"error": {"code": 502, ...}}`: that is the
+    transient `unavailable` the task retries, with the provider's message — not `llm_malformed` ("no choices"),
+    which failed the task at once. A code that is no transient status is the provider's refusal."""
+    url, script = server
+    script.replies += [
+        Reply({"error": {"code": 502, "message": "Upstream provider timed out"}}),
+        Reply({"error": {"code": "429", "message": "Rate limit exceeded: free-models-per-min"}}),
+        Reply(completion(json.dumps(LEAD))),
+        Reply({"error": {"code": 400, "message": "This model's maximum context length is 8192 tokens"}}),
+    ]
+    with Engine(database_url, clock=clock) as engine:
+        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["extract_lead"])
+        engine.deploy_agent(shipped_definitions()[1]["bdr_concierge"])
+        engine.deploy(_retried("llm_gateway", "extract_lead"))
+        first = engine.start("llm_gateway", {"email": "ann@acme.com"})
+        engine.run_until_idle()
+        clock.advance(1)
+        engine.run_until_idle()
+        clock.advance(2)
+        engine.run_until_idle()
+        second = engine.start("llm_gateway", {"email": "ann@acme.com"})
+        engine.run_until_idle()
+        (done,) = [h for h in engine.history(first.id) if h.from_state == "work"]
+        (refused,) = [h for h in engine.history(second.id) if h.from_state == "work"]
+        assert engine.get(first.id).state == "done"
+        assert engine.get(second.id).state == "failed"
+    assert [(a["outcome"], a["error"]["kind"] if a["error"] else None) for a in done.attempts] == [
+        ("retry", "unavailable"), ("retry", "rate_limited"), ("done", None)]
+    assert "Upstream provider timed out" in done.attempts[0]["error"]["message"]
+    assert refused.payload["kind"] == "llm_http"
+    assert "maximum context length" in refused.payload["message"]
+    assert len(refused.attempts) == 1
+
+
+def test_a_429_for_a_spent_quota_is_not_retried(server: tuple[str, Script], database_url: str,
+                                                clock: ManualClock) -> None:
+    """OpenAI's 429 `insufficient_quota` (the account has no credit) comes back the same after any wait: the task
+    fails at once with `llm_http` and the provider's words, instead of retrying a rate limit that is not one."""
+    url, script = server
+    quota = {"error": {"message": "You exceeded your current quota, please check your plan and billing details. "
+                                  "For more information on this error, read the docs: "
+                                  "https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                       "type": "insufficient_quota", "param": None, "code": "insufficient_quota"}}
+    script.replies += [Reply(quota, status=429), Reply(completion(json.dumps(LEAD)))]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _retried("llm_quota", "extract_lead"))
+    assert state == "failed"
+    assert task.payload["kind"] == "llm_http"
+    assert "exceeded your current quota" in task.payload["message"]
+    assert len(script.requests) == 1
