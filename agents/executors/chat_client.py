@@ -101,6 +101,8 @@ class ChatClient:
             reply = json.loads(content)
         except ValueError as exc:
             raise MalformedReply(f"the model's reply is not JSON: {_text(content[:200])!r}") from exc
+        except RecursionError as exc:  # arrays in arrays, thousands deep: no reply of the protocol nests so
+            raise MalformedReply("the model's reply nests too deep to be read") from exc
         usage = reply.get("usage") if isinstance(reply, dict) else None
         usage = usage if isinstance(usage, dict) else None
         choices = reply.get("choices") if isinstance(reply, dict) else None
@@ -151,7 +153,7 @@ def _error_code(body: bytes) -> str | None:
     """The `error.code` (else `error.type`) of an OpenAI-style error body, if it has one."""
     try:
         error = json.loads(body).get("error")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     code = error.get("code") or error.get("type") if isinstance(error, dict) else None
     return None if code is None else str(code)

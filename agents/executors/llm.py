@@ -93,8 +93,9 @@ def _final_output(content: Any) -> Any:
         text = text.strip("`").removeprefix("json").strip()
     try:
         output = json.loads(text, parse_constant=_no_constant)
-    except ValueError as exc:
-        raise _Reply(f"Your final message is not JSON ({exc}). Reply with only the action's output as one "
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the reader goes
+        reason = exc if isinstance(exc, ValueError) else "it nests too deep"
+        raise _Reply(f"Your final message is not JSON ({reason}). Reply with only the action's output as one "
                      f"JSON value.") from exc
     try:  # what the engine could not store (a lone surrogate, over 1 MiB) it would fail, the reply's cost unrecorded
         check_json(output, "your output")
@@ -107,6 +108,20 @@ def _final_output(content: Any) -> Any:
 def _no_constant(name: str) -> Any:
     """`NaN`, `Infinity` and `-Infinity`, which Python reads but JSON does not have."""
     raise ValueError(f"{name} is not a JSON value")
+
+
+def _arguments(tool: str, arguments: Any) -> dict[str, Any] | str:
+    """A tool call's arguments (JSON text) as an object; what is wrong with them, for the model, when they are not
+    one."""
+    try:
+        parameters = json.loads(arguments or "{}")
+    except (ValueError, TypeError) as exc:
+        return f"the arguments of {tool} are not JSON: {exc}"
+    except RecursionError:
+        return f"the arguments of {tool} nest too deep to be read"
+    if not isinstance(parameters, dict):
+        return f"the arguments of {tool} are not a JSON object"
+    return parameters
 
 
 class _Conversation:
@@ -340,12 +355,9 @@ class LlmExecutor:
         if tool is None:
             return self._refused(step, name, by_function, talk)
         step["action"] = tool
-        try:
-            parameters = json.loads(function.get("arguments") or "{}")  # type: ignore[union-attr]
-        except (ValueError, TypeError) as exc:
-            return self._mistake(step, "validation", f"the arguments of {tool} are not JSON: {exc}")
-        if not isinstance(parameters, dict):
-            return self._mistake(step, "validation", f"the arguments of {tool} are not a JSON object")
+        parameters = _arguments(tool, function.get("arguments"))  # type: ignore[union-attr]
+        if isinstance(parameters, str):
+            return self._mistake(step, "validation", parameters)
         step["parameters"] = parameters
         given = {k: v for k, v in parameters.items() if k not in ENGINE_PARAMETERS}
         problem = _schema_problem(given, talk.parameters.get(tool))

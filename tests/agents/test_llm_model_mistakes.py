@@ -234,3 +234,30 @@ def test_a_429_for_a_spent_quota_is_not_retried(server: tuple[str, Script], data
     assert task.payload["kind"] == "llm_http"
     assert "exceeded your current quota" in task.payload["message"]
     assert len(script.requests) == 1
+
+
+DEEP = "[" * 100_000 + "]" * 100_000  # JSON Python's reader gives up on (RecursionError), not a syntax error
+
+
+def test_json_nested_past_the_readers_depth_is_a_mistake_not_a_crash(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    """Arrays in arrays 100,000 deep in a tool call's arguments or in the answer failed the task with kind `error`
+    (a RecursionError) and no cost; now they go back to the model. A whole reply so deep is `llm_malformed`."""
+    url, script = server
+    deep_call = {"id": "c1", "type": "function", "function": {"name": "crm__contacts__search", "arguments": DEEP}}
+    script.replies += [Reply(completion(None, [deep_call])), Reply(completion(DEEP)),
+                       Reply(completion('{"duplicate": false, "contact_id": null}')),
+                       Reply(raw=f'{{"choices": {DEEP}}}'.encode())]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_deep", "search_crm_duplicates"))
+        again = engine.start("llm_deep", {"email": "ann@acme.com"})
+        engine.run_until_idle()
+        (failed,) = [h for h in engine.history(again.id) if h.from_state == "work"]
+    assert state == "done"
+    (attempt,) = task.attempts
+    assert attempt["steps"][0]["error"] == {"kind": "validation",
+                                            "message": "the arguments of crm.contacts.search nest too deep to be read"}
+    assert "nests too deep" in script.requests[2]["messages"][-1]["content"]
+    assert task.cost == pytest.approx(_cost(3))
+    assert failed.payload["kind"] == "llm_malformed"
+    assert failed.payload["message"] == "the model's reply nests too deep to be read"
