@@ -12,6 +12,7 @@ stops there, never held whole; the tokens such a reply reports it billed go with
 from __future__ import annotations
 
 import json
+import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -87,13 +88,16 @@ class ChatClient:
             return reply
 
     def _complete(self, body: dict[str, Any], now: float, timeout_s: float) -> dict[str, Any]:
+        # httpx's timeouts are per read: a body that trickles in (a gateway's keep-alive whitespace while the
+        # model thinks, a stalled proxy) renews them with every byte, so the whole call is held to its time here
+        deadline = time.monotonic() + timeout_s
         try:
             with self._http.stream("POST", "/chat/completions", json=body, headers=tracing.current_carrier(),
                                    timeout=timeout_s) as response:
                 if response.status_code >= 400:
-                    raise _http_error(response, _read_at_most(response, _ERROR_READ_BYTES), now)
-                content = self._read_reply(response)
-        except httpx.TimeoutException as exc:
+                    raise _http_error(response, _read_at_most(response, _ERROR_READ_BYTES, deadline), now)
+                content = self._read_reply(response, deadline)
+        except (httpx.TimeoutException, _OutOfTime) as exc:
             raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
         except httpx.TransportError as exc:
             raise ActionError("unavailable", f"cannot reach the model endpoint: {exc}") from exc
@@ -116,21 +120,26 @@ class ChatClient:
             raise MalformedReply("the model's first choice has no message", usage)
         return {"message": message, "usage": usage}
 
-    def _read_reply(self, response: httpx.Response) -> bytes:
+    def _read_reply(self, response: httpx.Response, deadline: float) -> bytes:
         """The body, read as it streams in; past `max_reply_bytes` (or a `Content-Length` saying so) the call
         fails instead of reading on."""
         limit = self._max_reply_bytes
         declared = response.headers.get("Content-Length", "")
         if not (declared.isdigit() and int(declared) > limit):
-            content = _read_at_most(response, limit + 1)
+            content = _read_at_most(response, limit + 1, deadline)
             if len(content) <= limit:
                 return content
         raise ActionError("llm_malformed", f"the model's reply is longer than the {_size(limit)} a reply may "
                           "be (STATEWRIGHT_LLM_MAX_REPLY_BYTES); the call stopped reading it", retryable=False)
 
 
-def _read_at_most(response: httpx.Response, limit: int) -> bytes:
-    """Up to `limit` bytes of the (decoded) body; the rest is never read."""
+class _OutOfTime(Exception):
+    """The call's time ran out while its body was still coming in."""
+
+
+def _read_at_most(response: httpx.Response, limit: int, deadline: float) -> bytes:
+    """Up to `limit` bytes of the (decoded) body, the rest never read; `_OutOfTime` once `deadline`
+    (time.monotonic()) has passed and the body has not ended."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
@@ -138,6 +147,8 @@ def _read_at_most(response: httpx.Response, limit: int) -> bytes:
         size += len(chunk)
         if size >= limit:
             break
+        if time.monotonic() > deadline:
+            raise _OutOfTime
     return b"".join(chunks)[:limit]
 
 
