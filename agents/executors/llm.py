@@ -37,7 +37,13 @@ import jsonschema_rs
 
 from agents.executors.chat_client import ChatClient, MalformedReply
 from agents.executors.settings import LlmSettings
-from agents.executors.tool_schemas import ENGINE_PARAMETERS, function_tool, takes_idempotency_key, tool_function_name
+from agents.executors.tool_schemas import (
+    ENGINE_PARAMETERS,
+    function_tool,
+    takes_idempotency_key,
+    takes_tenant,
+    tool_function_name,
+)
 from agents.handlers import register, shipped_definitions
 from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
@@ -366,6 +372,8 @@ class LlmExecutor:
         if takes_idempotency_key(self._tools, tool):
             talk.tool_calls += 1
             given["idempotency_key"] = f"{talk.request.idempotency_key}:llm:{talk.tool_calls}"
+        if takes_tenant(self._tools, tool):  # the task's own: never the model's to choose, nor the tool's default
+            given["tenant"] = talk.request.tenant
         try:
             result = self._tools.call(tool, given)
         except ToolError as exc:

@@ -13,8 +13,8 @@ import pytest
 from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
 
 from agents.executors import LlmExecutor, LlmSettings, register_llm
-from agents.handlers import shipped_definitions
-from agents.tools import Sandbox, ToolRegistry
+from agents.handlers import register, shipped_definitions
+from agents.tools import Sandbox, ToolError, ToolRegistry
 from engine import ActionError, ActionRequest, Engine, ManualClock
 from engine.runtime.views import HistoryEntry
 
@@ -261,3 +261,46 @@ def test_json_nested_past_the_readers_depth_is_a_mistake_not_a_crash(
     assert task.cost == pytest.approx(_cost(3))
     assert failed.payload["kind"] == "llm_malformed"
     assert failed.payload["message"] == "the model's reply nests too deep to be read"
+
+
+LISTENER = {"id": "probe_listener", "version": 1, "title": "Starts on probe_ping", "initial": "end",
+            "states": {"end": {"type": "final", "outcome": "success"}}, "transitions": [],
+            "starts_on": [{"event": "probe_ping"}]}
+
+
+def test_a_models_tool_calls_act_in_the_tasks_tenant(server: tuple[str, Script], database_url: str,
+                                                     clock: ManualClock) -> None:
+    """The executor hides `tenant` from the model but gave the tools none, so every call took their default: a
+    task of tenant acme published its events (starting workflows) and read the budget of tenant default."""
+    url, script = server
+    script.replies += [
+        Reply(completion(None, [tool_call("c1", "events.publish", {"event_type": "probe_ping", "payload": {},
+                                                                   "tenant": "default"})])),
+        Reply(completion('{"published": true}')),
+    ]
+    with Engine(database_url, clock=clock) as engine:
+        register_llm(engine, LlmSettings(url=url, model="gpt-4o-mini"), actions=["publish_lead_qualified"])
+        engine.deploy_agent(shipped_definitions()[1]["bdr_concierge"])
+        engine.deploy(_flow("llm_tenant", "publish_lead_qualified"))
+        engine.deploy(LISTENER)
+        run = engine.start("llm_tenant", {"email": "ann@acme.com"}, tenant="acme")
+        engine.run_until_idle()
+        (task,) = [h for h in engine.history(run.id) if h.from_state == "work"]
+        (published,) = [s for a in task.attempts for s in a["steps"]]
+        (started,) = published["result"]["started"]
+        assert engine.get(started).tenant == "acme"
+        assert engine.list_instances(tenant="default") == []
+
+
+def test_the_instance_reading_tools_keep_to_the_tasks_tenant(engine: Engine) -> None:
+    """`workflows.status` and `billing.usage.read` read any instance by id; given the task's tenant (the llm
+    executor gives it), one of another tenant is not found, as the API answers."""
+    tools = register(engine).tools
+    engine.deploy(LISTENER)
+    other = engine.publish("probe_ping", {}, tenant="default").started[0]
+    for tool in ("workflows.status", "billing.usage.read"):
+        assert tools.call(tool, {"instance_id": other})  # the rules handlers' calls, as before
+        assert tools.call(tool, {"instance_id": other, "tenant": "default"})
+        with pytest.raises(ToolError) as refused:
+            tools.call(tool, {"instance_id": other, "tenant": "acme"})
+        assert refused.value.kind == "not_found"
