@@ -91,7 +91,17 @@ def _billed_tokens(usage: dict[str, Any] | None) -> tuple[int, int] | None:
     return prompt, completion
 
 
+def _text_of(content: Any) -> Any:
+    """A message's content as text: a list of parts (Mistral's reasoning models answer `[{"type": "thinking",
+    ...}, {"type": "text", "text": ...}]`) is its text parts joined; anything else as it is."""
+    if not isinstance(content, list):
+        return content
+    return "".join(part["text"] for part in content
+                   if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str))
+
+
 def _final_output(content: Any) -> Any:
+    content = _text_of(content)
     if not isinstance(content, str) or not content.strip():
         raise _Reply("Your final message has no content. Reply with only the action's output as one JSON value.")
     text = content.strip()
@@ -119,6 +129,8 @@ def _no_constant(name: str) -> Any:
 def _arguments(tool: str, arguments: Any) -> dict[str, Any] | str:
     """A tool call's arguments (JSON text) as an object; what is wrong with them, for the model, when they are not
     one."""
+    if isinstance(arguments, dict):  # an object, not its JSON text: some servers' tool parsers answer so
+        return arguments
     try:
         parameters = json.loads(arguments or "{}")
     except (ValueError, TypeError) as exc:
@@ -267,8 +279,10 @@ class LlmExecutor:
                 raise ActionError("llm_malformed", "the model's tool_calls is not a list", retryable=False)
             messages.append({"role": "assistant", "content": message.get("content"), "tool_calls": calls})
             for call in calls:
-                if not isinstance(call, dict) or "id" not in call:
+                if not isinstance(call, dict) or not isinstance(call.get("function"), dict):
                     raise ActionError("llm_malformed", f"a malformed tool call: {str(call)[:200]}", retryable=False)
+                if not isinstance(call.get("id"), str):  # some servers give none: the answer needs one to name
+                    call["id"] = f"call_{len(talk.steps) + 1}"
                 result = self._call_tool(by_function, call, talk)
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "

@@ -304,3 +304,27 @@ def test_the_instance_reading_tools_keep_to_the_tasks_tenant(engine: Engine) -> 
         with pytest.raises(ToolError) as refused:
             tools.call(tool, {"instance_id": other, "tenant": "acme"})
         assert refused.value.kind == "not_found"
+
+
+def test_the_shapes_other_compatible_servers_answer_in_are_read(
+        server: tuple[str, Script], database_url: str, clock: ManualClock, sandbox: Sandbox) -> None:
+    """A tool call whose arguments are an object rather than its JSON text and which has no id (answered as "not
+    JSON" and `llm_malformed` before), and a final answer given as content parts with a reasoning part first
+    (answered "no content" before, until the task failed)."""
+    url, script = server
+    call = {"type": "function", "function": {"name": "crm__contacts__search",
+                                             "arguments": {"email": "jane.smith@globex.com"}}}
+    answer = completion(None)
+    answer["choices"][0]["message"]["content"] = [
+        {"type": "thinking", "thinking": [{"type": "text", "text": "Jane is C-2001."}]},
+        {"type": "text", "text": '{"duplicate": true, '}, {"type": "text", "text": '"contact_id": "C-2001"}'}]
+    script.replies += [Reply(completion(None, [call])), Reply(answer)]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_shapes", "search_crm_duplicates"))
+    assert state == "done"
+    (attempt,) = task.attempts
+    (search,) = attempt["steps"]
+    assert search["parameters"] == {"email": "jane.smith@globex.com"}
+    assert "C-2001" in json.dumps(search["result"])
+    asked, answered = script.requests[1]["messages"][-2:]
+    assert answered["tool_call_id"] == asked["tool_calls"][0]["id"]
