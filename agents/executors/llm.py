@@ -157,6 +157,7 @@ class _Conversation:
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
         self.unpriced = False  # a reply came from a model without a price: the cost is unknown
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
+        self.calls_asked = 0  # tool calls the model asked for in this attempt, run or answered with a mistake
         self.parameters: dict[str, dict[str, Any]] = {}  # each offered tool's parameters, as declared to the model
         # when the model calls must have ended (time.monotonic()): a little before the task's timeout, so a call
         # cut short fails the attempt here, with its steps and cost recorded, not abandoned by the engine
@@ -277,6 +278,7 @@ class LlmExecutor:
                 return ActionResult(output=output, cost=self._cost(talk), steps=talk.steps)
             if not isinstance(calls, list):
                 raise ActionError("llm_malformed", "the model's tool_calls is not a list", retryable=False)
+            self._within_call_limit(talk, len(calls))
             messages.append({"role": "assistant", "content": message.get("content"), "tool_calls": calls})
             for call in calls:
                 if not isinstance(call, dict) or not isinstance(call.get("function"), dict):
@@ -287,6 +289,16 @@ class LlmExecutor:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
                                       f"calls", retryable=False)
+
+    def _within_call_limit(self, talk: _Conversation, asked: int) -> None:
+        """Refuse a reply whose tool calls would take the attempt past `max_tool_calls`, before any of them runs:
+        rounds bound a loop of replies, this one reply asking for a thousand writes at once."""
+        limit = self.settings.max_tool_calls
+        if talk.calls_asked + asked > limit:
+            raise ActionError("llm_tool", f"the model asked for {asked} tool calls at once, past the {limit} an "
+                                          f"attempt may make ({talk.calls_asked} made before); none of them was run",
+                              retryable=False)
+        talk.calls_asked += asked
 
     def _complete(self, body: dict[str, Any], messages: list[dict[str, Any]], talk: _Conversation) -> dict[str, Any]:
         """One model call, within the budget. When the task will not retry it (its last attempt, or a kind its

@@ -25,6 +25,7 @@ class LlmSettings:
     api_key: str | None = None
     timeout_s: float = 60.0
     max_tool_rounds: int = 8
+    max_tool_calls: int = 32  # tool calls one attempt may make, however many rounds or calls a reply holds
     max_output_repairs: int = 2  # final replies that are not JSON sent back to the model before the task fails
     response_format: bool = True  # send the output's JSON Schema as `response_format` (off for servers without it)
     max_reply_bytes: int = 8 * 1024 * 1024  # a longer reply body is not read on: the call fails, `llm_malformed`
@@ -32,7 +33,8 @@ class LlmSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LlmSettings:
         """STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL (required), STATEWRIGHT_LLM_API_KEY,
-        STATEWRIGHT_LLM_TIMEOUT_S, STATEWRIGHT_LLM_MAX_TOOL_ROUNDS, STATEWRIGHT_LLM_RESPONSE_FORMAT and
+        STATEWRIGHT_LLM_TIMEOUT_S, STATEWRIGHT_LLM_MAX_TOOL_ROUNDS, STATEWRIGHT_LLM_MAX_TOOL_CALLS,
+        STATEWRIGHT_LLM_RESPONSE_FORMAT and
         STATEWRIGHT_LLM_MAX_REPLY_BYTES (optional). A value that cannot work — a URL that is not an http(s) API
         base, a timeout that is not a positive number of seconds — is a `ValueError` naming the variable, at
         start-up: not a task failing with `unavailable` (retried as though the endpoint were down) on every call."""
@@ -48,11 +50,14 @@ class LlmSettings:
                           least=1e-3)
         rounds = _number(values, "STATEWRIGHT_LLM_MAX_TOOL_ROUNDS", "8", int, wanted="a whole number, 0 or more",
                          least=0)
+        calls = _number(values, "STATEWRIGHT_LLM_MAX_TOOL_CALLS", "32", int, wanted="a whole number, 0 or more",
+                        least=0)
         max_reply = _number(values, "STATEWRIGHT_LLM_MAX_REPLY_BYTES", str(8 * 1024 * 1024), int,
                             wanted="a whole number of bytes above 0", least=1)
         return cls(url=url.rstrip("/"), model=values["STATEWRIGHT_LLM_MODEL"],
                    api_key=values.get("STATEWRIGHT_LLM_API_KEY") or None, timeout_s=timeout,
-                   max_tool_rounds=rounds, response_format=_flag(values.get("STATEWRIGHT_LLM_RESPONSE_FORMAT", "1")),
+                   max_tool_rounds=rounds, max_tool_calls=calls,
+                   response_format=_flag(values.get("STATEWRIGHT_LLM_RESPONSE_FORMAT", "1")),
                    max_reply_bytes=max_reply)
 
 

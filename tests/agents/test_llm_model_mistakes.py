@@ -328,3 +328,20 @@ def test_the_shapes_other_compatible_servers_answer_in_are_read(
     assert "C-2001" in json.dumps(search["result"])
     asked, answered = script.requests[1]["messages"][-2:]
     assert answered["tool_call_id"] == asked["tool_calls"][0]["id"]
+
+
+def test_a_reply_asking_for_more_tool_calls_than_an_attempt_may_make_runs_none(
+        server: tuple[str, Script], database_url: str, clock: ManualClock, sandbox: Sandbox) -> None:
+    """The round limit bounds a loop of replies, not one reply: 40 notes in a single reply were all written.
+    Past `max_tool_calls` (32) the attempt fails, `llm_tool`, before any of them runs, with the reply's cost."""
+    url, script = server
+    notes = [tool_call(f"c{i}", "crm.notes.add", {"subject_id": "C-2001", "body": f"Note {i}"}) for i in range(40)]
+    script.replies.append(Reply(completion(None, notes)))
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_many_calls", "record_lead_in_crm"))
+    assert state == "failed"
+    assert task.payload["kind"] == "llm_tool"
+    assert "40 tool calls at once, past the 32" in task.payload["message"]
+    assert not [n for n in sandbox.crm.search_notes(subject_id="C-2001")["notes"] if n["body"].startswith("Note ")]
+    (attempt,) = task.attempts
+    assert attempt["cost"] == pytest.approx(_cost(1))
