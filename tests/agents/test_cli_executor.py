@@ -221,3 +221,29 @@ def test_the_engine_does_not_import_the_agent_system_to_know_its_executors() -> 
              "print(sorted(m for m in sys.modules if m.startswith('agents')))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_models_text_is_printed_as_it_is_never_read_as_console_markup(
+        tmp_path: Path, server: tuple[str, Script], database_url: str) -> None:
+    """A model's answer (or a provider's error) holding `[/]` or `[bold]` stopped `show` and `instances` with
+    rich's MarkupError traceback; `[bold]` alone vanished from what they printed."""
+    url, script = server
+    name = "Jane [/]Smith [bold]"
+    script.replies += [
+        Reply(completion(json.dumps({"email": JANE, "name": name, "title": None, "company": "Globex",
+                                     "domain": "globex.com", "company_size": None, "use_case": None,
+                                     "timeline_days": None}))),
+        *[Reply({"error": {"message": "upstream [/] closed"}}, status=400)],
+    ]
+    env = {"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini"}
+    done = _statewright(tmp_path, "run", LEAD_QUALIFICATION, "--example", "known_contact_is_duplicate", "--db",
+                        database_url, "--executor", "llm", "--format", "json", **env)
+    instance = json.loads(done.stdout)["instance"]
+    assert instance["status"] == "failed"
+    shown = _statewright(tmp_path, "show", instance["id"], "--db", database_url, COLUMNS="1000")
+    assert shown.returncode == 0, shown.stderr
+    assert name in shown.stdout
+    assert "upstream [/] closed" in shown.stdout
+    listed = _statewright(tmp_path, "instances", "--db", database_url, COLUMNS="1000")
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in shown.stderr + listed.stderr

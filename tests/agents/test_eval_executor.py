@@ -143,3 +143,15 @@ def test_a_case_whose_model_did_not_answer_in_time_reports_the_timeout(
     (case,) = json.loads(output)["cases"]
     assert case["error"] == {"kind": "timeout", "message": "the model did not answer within 0.2s",
                              "state": "classify"}
+
+
+def test_a_mismatch_is_printed_as_it_is_never_read_as_console_markup(tmp_path: Path) -> None:
+    """A mismatch line carries the values the labels expect and the run gave (a model's words): `[/]` in them
+    stopped the text report with rich's MarkupError traceback, and `[bold]` vanished from it."""
+    case = {**CASE, "name": "markup_in_labels", "expect": {"classification.priority": "[/]P1 [bold]"}}
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n")
+    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases)], env={"COLUMNS": "400"})
+    assert done.exit_code == 1, done.output
+    line = next(x for x in done.output.splitlines() if x.startswith("mismatch "))
+    assert line.startswith("mismatch markup_in_labels: classification.priority: expected '[/]P1 [bold]', got 'P3'")
