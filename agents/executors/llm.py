@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -91,6 +92,11 @@ def _billed_tokens(usage: dict[str, Any] | None) -> tuple[int, int] | None:
     return prompt, completion
 
 
+# a reasoning model served by vLLM, Ollama or llama.cpp (DeepSeek-R1, Qwen3) writes its thinking into the content
+# first, closed or not opened (the server may strip the opening tag): only what follows it is the answer
+_THINKING = re.compile(r"\A\s*(?:<think>)?.*?</think>", re.DOTALL)
+
+
 def _text_of(content: Any) -> Any:
     """A message's content as text: a list of parts (Mistral's reasoning models answer `[{"type": "thinking",
     ...}, {"type": "text", "text": ...}]`) is its text parts joined; anything else as it is."""
@@ -104,11 +110,8 @@ def _final_output(content: Any) -> Any:
     content = _text_of(content)
     if not isinstance(content, str) or not content.strip():
         raise _Reply("Your final message has no content. Reply with only the action's output as one JSON value.")
-    text = content.strip()
-    if text.startswith("```"):
-        text = text.strip("`").removeprefix("json").strip()
     try:
-        output = json.loads(text, parse_constant=_no_constant)
+        output = _json_answer(content)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the reader goes
         reason = exc if isinstance(exc, ValueError) else "it nests too deep"
         raise _Reply(f"Your final message is not JSON ({reason}). Reply with only the action's output as one "
@@ -119,6 +122,25 @@ def _final_output(content: Any) -> Any:
         raise _Reply(f"{str(exc)[0].upper()}{str(exc)[1:]}. Reply with only the action's output as one JSON "
                      f"value.") from exc
     return output
+
+
+def _json_answer(content: str) -> Any:
+    """The JSON value a final message holds: as it is, else after the thinking a reasoning model wrote first;
+    either within a Markdown code fence or not. The first reason it is not JSON otherwise."""
+    texts = [content.strip()]
+    answer = _THINKING.sub("", texts[0], count=1).strip()
+    if answer != texts[0]:
+        texts.append(answer)
+    first: ValueError | RecursionError | None = None
+    for text in texts:
+        if text.startswith("```"):
+            text = text.strip("`").removeprefix("json").strip()  # noqa: PLW2901 - the same text, unfenced
+        try:
+            return json.loads(text, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:
+            first = first or exc
+    assert first is not None
+    raise first
 
 
 def _no_constant(name: str) -> Any:

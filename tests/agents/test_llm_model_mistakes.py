@@ -345,3 +345,22 @@ def test_a_reply_asking_for_more_tool_calls_than_an_attempt_may_make_runs_none(
     assert not [n for n in sandbox.crm.search_notes(subject_id="C-2001")["notes"] if n["body"].startswith("Note ")]
     (attempt,) = task.attempts
     assert attempt["cost"] == pytest.approx(_cost(1))
+
+
+def test_a_reasoning_models_thinking_before_its_answer_is_not_the_answer(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    """DeepSeek-R1 or Qwen3 behind vLLM or Ollama write their thinking into the content first: every answer was
+    "not JSON", sent back until the task failed `llm_malformed`. The answer is what follows the thinking; a JSON
+    answer that merely mentions the tag is read as it is."""
+    url, script = server
+    thinking = "<think>\nThe lead is Ann Lee, a VP at Acme; {not json} here.\n</think>\n\n"
+    script.replies += [Reply(completion(thinking + json.dumps(LEAD))),
+                       Reply(completion(json.dumps({**LEAD, "use_case": "replace </think> tags"})))]
+    with Engine(database_url, clock=clock) as engine:
+        state, task = _run(engine, url, _flow("llm_thinking", "extract_lead"))
+        again = engine.start("llm_thinking", {"email": "ann@acme.com"})
+        engine.run_until_idle()
+        answered = engine.get(again.id).context["answer"]
+    assert state == "done"
+    assert task.cost == pytest.approx(_cost(1))
+    assert answered["use_case"] == "replace </think> tags"
