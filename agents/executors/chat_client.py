@@ -63,6 +63,7 @@ class ChatClient:
                                   transport=transport)
         self._timeout = settings.timeout_s
         self._max_reply_bytes = settings.max_reply_bytes
+        self.response_format_refused = False  # the endpoint refused a `response_format`: none is sent any more
 
     def close(self) -> None:
         self._http.close()
@@ -74,8 +75,13 @@ class ChatClient:
         model = body.get("model")
         with tracing.span(f"chat {model}", {"gen_ai.operation.name": "chat", "gen_ai.request.model": model},
                           kind=SpanKind.CLIENT) as opened:
+            timeout = self._timeout if timeout_s is None else min(timeout_s, self._timeout)
             try:
-                reply = self._complete(body, now, self._timeout if timeout_s is None else min(timeout_s, self._timeout))
+                try:
+                    reply = self._complete(self._as_taken(body), now, timeout)
+                except _FormatRefused:  # the output is still checked against its schema by the executor
+                    self.response_format_refused = True
+                    reply = self._complete(self._as_taken(body), now, timeout)
             except ActionError as exc:
                 tracing.failed(opened, exc.kind, str(exc))
                 raise
@@ -87,6 +93,13 @@ class ChatClient:
                 ) if isinstance(value, int)})
             return reply
 
+    def _as_taken(self, body: dict[str, Any]) -> dict[str, Any]:
+        """`body` without its `response_format` once the endpoint refused one (older vLLM, Groq and DeepSeek
+        answer a JSON Schema format with HTTP 400: every structured task would fail as `llm_http`)."""
+        if not self.response_format_refused or "response_format" not in body:
+            return body
+        return {key: value for key, value in body.items() if key != "response_format"}
+
     def _complete(self, body: dict[str, Any], now: float, timeout_s: float) -> dict[str, Any]:
         # httpx's timeouts are per read: a body that trickles in (a gateway's keep-alive whitespace while the
         # model thinks, a stalled proxy) renews them with every byte, so the whole call is held to its time here
@@ -95,7 +108,11 @@ class ChatClient:
             with self._http.stream("POST", "/chat/completions", json=body, headers=tracing.current_carrier(),
                                    timeout=timeout_s) as response:
                 if response.status_code >= 400:
-                    raise _http_error(response, _read_at_most(response, _ERROR_READ_BYTES, deadline), now)
+                    said = _read_at_most(response, _ERROR_READ_BYTES, deadline)
+                    if (response.status_code in (400, 422) and "response_format" in body
+                            and b"response_format" in said.lower()):
+                        raise _FormatRefused("llm_http", _text(said[:_ERROR_EXCERPT_BYTES]), retryable=False)
+                    raise _http_error(response, said, now)
                 content = self._read_reply(response, deadline)
         except (httpx.TimeoutException, _OutOfTime) as exc:
             raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
@@ -131,6 +148,10 @@ class ChatClient:
                 return content
         raise ActionError("llm_malformed", f"the model's reply is longer than the {_size(limit)} a reply may "
                           "be (STATEWRIGHT_LLM_MAX_REPLY_BYTES); the call stopped reading it", retryable=False)
+
+
+class _FormatRefused(ActionError):
+    """The endpoint refused the request's `response_format`."""
 
 
 class _OutOfTime(Exception):

@@ -364,3 +364,25 @@ def test_a_reasoning_models_thinking_before_its_answer_is_not_the_answer(
     assert state == "done"
     assert task.cost == pytest.approx(_cost(1))
     assert answered["use_case"] == "replace </think> tags"
+
+
+def test_an_endpoint_that_refuses_response_format_is_asked_without_it(
+        server: tuple[str, Script], database_url: str, clock: ManualClock) -> None:
+    """Older vLLM, Groq and DeepSeek answer a JSON Schema `response_format` with HTTP 400: every task with an
+    output schema failed `llm_http`. The call is made again without it (the answer is still checked against the
+    schema), and the endpoint is not sent one again."""
+    url, script = server
+    refusal = {"error": {"message": "'response_format.type' json_schema is not supported by this model",
+                         "type": "invalid_request_error", "param": "response_format"}}
+    script.replies += [Reply(refusal, status=400), Reply(completion('{"email": "ann@acme.com"}')),
+                       Reply(completion('{"email": "bob@acme.com"}'))]
+    flow = _flow("llm_no_format", "extract_lead")
+    flow["context"] = {"type": "object", "properties": {"answer": {
+        "type": "object", "properties": {"email": {"type": "string"}}, "required": ["email"]}}}
+    with Engine(database_url, clock=clock) as engine:
+        state, _ = _run(engine, url, flow)
+        again = engine.start("llm_no_format", {"email": "bob@acme.com"})
+        engine.run_until_idle()
+        assert engine.get(again.id).context["answer"] == {"email": "bob@acme.com"}
+    assert state == "done"
+    assert [("response_format" in r) for r in script.requests] == [True, False, False]
