@@ -107,6 +107,10 @@ class ChatClient:
         try:
             with self._http.stream("POST", "/chat/completions", json=body, headers=tracing.current_carrier(),
                                    timeout=timeout_s) as response:
+                if 300 <= response.status_code < 400:  # not followed: a POST redirected may arrive as a GET
+                    raise ActionError("llm_http", f"the model endpoint answered HTTP {response.status_code}, "
+                                                  f"redirecting to {response.headers.get('Location') or 'nowhere'}: "
+                                                  "give that address as the endpoint's URL", retryable=False)
                 if response.status_code >= 400:
                     said = _read_at_most(response, _ERROR_READ_BYTES, deadline)
                     if (response.status_code in (400, 422) and "response_format" in body
@@ -118,6 +122,8 @@ class ChatClient:
             raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
         except httpx.TransportError as exc:
             raise ActionError("unavailable", f"cannot reach the model endpoint: {exc}") from exc
+        except httpx.DecodingError as exc:  # a body its Content-Encoding (gzip, br) does not decode
+            raise MalformedReply(f"the model's reply cannot be decoded: {exc}") from exc
         try:
             reply = json.loads(content)
         except ValueError as exc:

@@ -168,6 +168,11 @@ def test_a_refused_connection_is_unavailable(tools: ToolRegistry, clock: ManualC
     (Reply(raw=b"<html>gateway</html>"), "llm_malformed", "not JSON"),
     (Reply({"id": "x", "choices": []}), "llm_malformed", "no choices"),
     (Reply(completion(None, [{"type": "function"}])), "llm_malformed", "malformed tool call"),
+    # a body its Content-Encoding does not decode was an httpx.DecodingError: kind 'error'
+    (Reply(raw=b"\x1f\x8bnot gzip", headers={"Content-Encoding": "gzip"}), "llm_malformed", "cannot be decoded"),
+    # a redirect (http to https, a moved API) was read as an empty body: "not JSON: ''"
+    (Reply(raw=b"", status=307, headers={"Location": "https://models.example.com/v1/chat/completions"}), "llm_http",
+     "HTTP 307, redirecting to https://models.example.com/v1/chat/completions"),
 ])
 def test_malformed_replies_are_errors_with_a_reason(server: tuple[str, Script], tools: ToolRegistry,
                                                     clock: ManualClock, reply: Reply, kind: str, reason: str) -> None:
