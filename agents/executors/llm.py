@@ -412,8 +412,8 @@ class LlmExecutor:
         parameters = _arguments(tool, function.get("arguments"))  # type: ignore[union-attr]
         if isinstance(parameters, str):
             return self._mistake(step, "validation", parameters)
-        step["parameters"] = parameters
         given = {k: v for k, v in parameters.items() if k not in ENGINE_PARAMETERS}
+        step["parameters"] = dict(given)  # what the tool ran with: a tenant the model wrote was not used
         problem = _schema_problem(given, talk.parameters.get(tool))
         if problem is not None:  # what the tool was declared to take: "ten" for a limit is the model's to correct
             return self._mistake(step, "validation", f"the arguments of {tool} do not match its parameters {problem}")

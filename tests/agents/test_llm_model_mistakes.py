@@ -287,6 +287,7 @@ def test_a_models_tool_calls_act_in_the_tasks_tenant(server: tuple[str, Script],
         engine.run_until_idle()
         (task,) = [h for h in engine.history(run.id) if h.from_state == "work"]
         (published,) = [s for a in task.attempts for s in a["steps"]]
+        assert published["parameters"] == {"event_type": "probe_ping", "payload": {}}  # not the model's tenant
         (started,) = published["result"]["started"]
         assert engine.get(started).tenant == "acme"
         assert engine.list_instances(tenant="default") == []
