@@ -10,13 +10,14 @@ without a price runs with its cost recorded as unknown (`priced` false on the co
 agent's own `provider` (its base URL, and its key read from the environment variable the agent names) when it
 declares one, else at the settings' endpoint.
 
-The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
-step. A mistake the model can correct — arguments that are not JSON, a tool it was not offered (never run), a
-tool's own error
-(`not_found`, `validation`) — goes back to it as the tool message, recorded as a step with its error. A final
-message whose content is not JSON goes back too, up to `max_output_repairs` times. Every write tool is given an
-idempotency key derived from the task's own key and the call's ordinal in the conversation, not from the
-attempt, so an attempt retried after a 429 or a crash does not repeat a side effect.
+The loop, bounded by `max_tool_rounds` and `max_tool_calls`: each tool call runs through the `ToolRegistry` and is
+recorded as a step. A mistake the model can correct — arguments that are not JSON or not of the declared
+parameters, a tool it was not offered (never run), a tool's own error (`not_found`, `validation`) — goes back to
+it as the tool message, recorded as a step with its error. A final message that is not JSON, or not JSON the
+engine can store, goes back too, up to `max_output_repairs` times (replies.py reads the replies). Every write
+tool is given an idempotency key derived from the task's own key and the call's ordinal in the conversation, not
+from the attempt, so an attempt retried after a 429 or a crash does not repeat a side effect; every tool that
+acts within a tenant is given the task's.
 
 Provider failures are the task's to retry (chat_client.py sorts them into transient and permanent kinds); each
 attempt's tokens are priced and recorded with it, even when it fails.
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,9 +34,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import jsonschema_rs
-
 from agents.executors.chat_client import ChatClient, MalformedReply
+from agents.executors.replies import Reply, billed_tokens, final_output, schema_problem, tool_arguments
 from agents.executors.settings import LlmSettings
 from agents.executors.tool_schemas import (
     ENGINE_PARAMETERS,
@@ -50,118 +49,12 @@ from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
 from agents.tools import ToolError, ToolRegistry
 from engine.definition import Agent
-from engine.errors import InvalidInput
-from engine.json_limits import check_json
 from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
 
 __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
 
 
 FALLBACK_KINDS = frozenset({"rate_limited", "unavailable", "timeout"})  # the provider's failures, not the model's
-
-
-class _Reply(ValueError):
-    """A mistake to send back to the model: the message it will read."""
-
-
-def _schema_problem(output: Any, schema: dict[str, Any] | None) -> str | None:
-    """The first way `output` misses `schema` (a JSON pointer and the reason); None when it meets it."""
-    if schema is None:
-        return None
-    for error in jsonschema_rs.validator_for(schema).iter_errors(output):
-        where = "/" + "/".join(str(p) for p in error.instance_path)
-        return f"at {where}: {error.message}"
-    return None
-
-
-_MAX_BILLED_TOKENS = 2**31 - 1  # more than any context window; a larger count is not a bill
-
-
-def _billed_tokens(usage: dict[str, Any] | None) -> tuple[int, int] | None:
-    """A reply's `usage` as (prompt, completion) tokens; None when it is missing or not counts a bill could hold
-    (a string, a fraction, a negative or boolean number): such a reply is costed from an estimate, never as
-    free and never failing the action."""
-    if usage is None:
-        return None
-    counts = (usage.get("prompt_tokens"), usage.get("completion_tokens"))
-    if counts == (None, None):
-        return None
-    if not all(c is None or (type(c) is int and 0 <= c <= _MAX_BILLED_TOKENS) for c in counts):
-        return None
-    prompt, completion = (c or 0 for c in counts)
-    return prompt, completion
-
-
-# a reasoning model served by vLLM, Ollama or llama.cpp (DeepSeek-R1, Qwen3) writes its thinking into the content
-# first, closed or not opened (the server may strip the opening tag): only what follows it is the answer
-_THINKING = re.compile(r"\A\s*(?:<think>)?.*?</think>", re.DOTALL)
-
-
-def _text_of(content: Any) -> Any:
-    """A message's content as text: a list of parts (Mistral's reasoning models answer `[{"type": "thinking",
-    ...}, {"type": "text", "text": ...}]`) is its text parts joined; anything else as it is."""
-    if not isinstance(content, list):
-        return content
-    return "".join(part["text"] for part in content
-                   if isinstance(part, dict) and part.get("type") == "text" and isinstance(part.get("text"), str))
-
-
-def _final_output(content: Any) -> Any:
-    content = _text_of(content)
-    if not isinstance(content, str) or not content.strip():
-        raise _Reply("Your final message has no content. Reply with only the action's output as one JSON value.")
-    try:
-        output = _json_answer(content)
-    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than the reader goes
-        reason = exc if isinstance(exc, ValueError) else "it nests too deep"
-        raise _Reply(f"Your final message is not JSON ({reason}). Reply with only the action's output as one "
-                     f"JSON value.") from exc
-    try:  # what the engine could not store (a lone surrogate, over 1 MiB) it would fail, the reply's cost unrecorded
-        check_json(output, "your output")
-    except InvalidInput as exc:
-        raise _Reply(f"{str(exc)[0].upper()}{str(exc)[1:]}. Reply with only the action's output as one JSON "
-                     f"value.") from exc
-    return output
-
-
-def _json_answer(content: str) -> Any:
-    """The JSON value a final message holds: as it is, else after the thinking a reasoning model wrote first;
-    either within a Markdown code fence or not. The first reason it is not JSON otherwise."""
-    texts = [content.strip()]
-    answer = _THINKING.sub("", texts[0], count=1).strip()
-    if answer != texts[0]:
-        texts.append(answer)
-    first: ValueError | RecursionError | None = None
-    for text in texts:
-        if text.startswith("```"):
-            text = text.strip("`").removeprefix("json").strip()  # noqa: PLW2901 - the same text, unfenced
-        try:
-            return json.loads(text, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
-            first = first or exc
-    assert first is not None
-    raise first
-
-
-def _no_constant(name: str) -> Any:
-    """`NaN`, `Infinity` and `-Infinity`, which Python reads but JSON does not have."""
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _arguments(tool: str, arguments: Any) -> dict[str, Any] | str:
-    """A tool call's arguments (JSON text) as an object; what is wrong with them, for the model, when they are not
-    one."""
-    if isinstance(arguments, dict):  # an object, not its JSON text: some servers' tool parsers answer so
-        return arguments
-    try:
-        parameters = json.loads(arguments or "{}")
-    except (ValueError, TypeError) as exc:
-        return f"the arguments of {tool} are not JSON: {exc}"
-    except RecursionError:
-        return f"the arguments of {tool} nest too deep to be read"
-    if not isinstance(parameters, dict):
-        return f"the arguments of {tool} are not a JSON object"
-    return parameters
 
 
 class _Conversation:
@@ -288,7 +181,7 @@ class LlmExecutor:
             if not calls:
                 try:
                     output = self._checked_output(message.get("content"), talk.request.output_schema)
-                except _Reply as mistake:
+                except Reply as mistake:
                     repairs += 1
                     if repairs > self.settings.max_output_repairs:
                         raise ActionError("llm_malformed", f"the model's final reply is not the output asked for "
@@ -348,7 +241,7 @@ class LlmExecutor:
         try:
             return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
         except MalformedReply as exc:
-            billed = _billed_tokens(exc.usage)
+            billed = billed_tokens(exc.usage)
             if billed is not None:
                 self._add(talk, *billed)
             raise
@@ -370,18 +263,18 @@ class LlmExecutor:
 
     @staticmethod
     def _checked_output(content: Any, schema: dict[str, Any] | None) -> Any:
-        output = _final_output(content)
-        problem = _schema_problem(output, schema)
+        output = final_output(content)
+        problem = schema_problem(output, schema)
         if problem is not None:
-            raise _Reply(f"Your output does not match its JSON Schema {problem}. The schema: {json.dumps(schema)}. "
-                         f"Reply with only the corrected output as one JSON value.")
+            raise Reply(f"Your output does not match its JSON Schema {problem}. The schema: {json.dumps(schema)}. "
+                        f"Reply with only the corrected output as one JSON value.")
         return output
 
     def _count(self, talk: _Conversation, usage: dict[str, Any] | None, messages: list[dict[str, Any]],
                message: dict[str, Any]) -> None:
         """Add a reply's billed tokens; without `usage` that reads as token counts, estimate them from the text
         (and flag the estimate)."""
-        billed = _billed_tokens(usage)
+        billed = billed_tokens(usage)
         if billed is None:
             talk.estimated = True
             prompt, completion = estimate_tokens(messages), estimate_tokens(message)
@@ -409,12 +302,12 @@ class LlmExecutor:
         if tool is None:
             return self._refused(step, name, by_function, talk)
         step["action"] = tool
-        parameters = _arguments(tool, function.get("arguments"))  # type: ignore[union-attr]
+        parameters = tool_arguments(tool, function.get("arguments"))  # type: ignore[union-attr]
         if isinstance(parameters, str):
             return self._mistake(step, "validation", parameters)
         given = {k: v for k, v in parameters.items() if k not in ENGINE_PARAMETERS}
         step["parameters"] = dict(given)  # what the tool ran with: a tenant the model wrote was not used
-        problem = _schema_problem(given, talk.parameters.get(tool))
+        problem = schema_problem(given, talk.parameters.get(tool))
         if problem is not None:  # what the tool was declared to take: "ten" for a limit is the model's to correct
             return self._mistake(step, "validation", f"the arguments of {tool} do not match its parameters {problem}")
         if takes_idempotency_key(self._tools, tool):
