@@ -120,6 +120,9 @@ class ChatClient:
                 content = self._read_reply(response, deadline)
         except (httpx.TimeoutException, _OutOfTime) as exc:
             raise ActionError("timeout", f"the model did not answer within {round(timeout_s, 1):g}s") from exc
+        except httpx.LocalProtocolError as exc:  # never sent; its message may quote a header (the key): not kept
+            raise ActionError("llm_config", "the request to the model endpoint cannot be sent: a header it carries "
+                                            "is not one HTTP allows (the API key?)", retryable=False) from exc
         except httpx.TransportError as exc:
             raise ActionError("unavailable", f"cannot reach the model endpoint: {exc}") from exc
         except httpx.DecodingError as exc:  # a body its Content-Encoding (gzip, br) does not decode

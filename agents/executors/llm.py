@@ -36,7 +36,7 @@ from typing import Any
 
 from agents.executors.chat_client import ChatClient, MalformedReply
 from agents.executors.replies import Reply, billed_tokens, final_output, schema_problem, tool_arguments
-from agents.executors.settings import LlmSettings
+from agents.executors.settings import LlmSettings, api_key_problem
 from agents.executors.tool_schemas import (
     ENGINE_PARAMETERS,
     function_tool,
@@ -134,10 +134,14 @@ class LlmExecutor:
             return self.client
         key = None
         if provider.api_key_env is not None:
-            key = self._env.get(provider.api_key_env)
+            key = (self._env.get(provider.api_key_env) or "").strip()  # a secret file's last line break
             if not key:
                 raise ActionError("llm_config", f"the agent '{agent.id}' reads its API key from "
                                                 f"${provider.api_key_env}, which is not set", retryable=False)
+            problem = api_key_problem(key)
+            if problem is not None:
+                raise ActionError("llm_config", f"the agent '{agent.id}' reads its API key from "
+                                                f"${provider.api_key_env}, which {problem}", retryable=False)
         url = provider.base_url.rstrip("/")
         with self._providers_lock:
             client = self._providers.get((url, key))

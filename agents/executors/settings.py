@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from engine.validation.checks.agents import api_base_problem
 
-__all__ = ["LlmSettings"]
+__all__ = ["LlmSettings", "api_key_problem"]
 
 N = TypeVar("N", int, float)
 
@@ -54,11 +54,21 @@ class LlmSettings:
                         least=0)
         max_reply = _number(values, "STATEWRIGHT_LLM_MAX_REPLY_BYTES", str(8 * 1024 * 1024), int,
                             wanted="a whole number of bytes above 0", least=1)
-        return cls(url=url.rstrip("/"), model=values["STATEWRIGHT_LLM_MODEL"],
-                   api_key=values.get("STATEWRIGHT_LLM_API_KEY") or None, timeout_s=timeout,
+        key = values.get("STATEWRIGHT_LLM_API_KEY", "").strip() or None
+        problem = None if key is None else api_key_problem(key)
+        if problem is not None:
+            raise ValueError(f"bad llm setting: STATEWRIGHT_LLM_API_KEY {problem}")
+        return cls(url=url.rstrip("/"), model=values["STATEWRIGHT_LLM_MODEL"], api_key=key, timeout_s=timeout,
                    max_tool_rounds=rounds, max_tool_calls=calls,
                    response_format=_flag(values.get("STATEWRIGHT_LLM_RESPONSE_FORMAT", "1")),
                    max_reply_bytes=max_reply)
+
+
+def api_key_problem(key: str) -> str | None:
+    """Why `key` (stripped) cannot be sent as `Authorization: Bearer …`, without quoting it; None when it can."""
+    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
+        return "holds a space, a line break or a character a header cannot carry (is it two lines of a file?)"
+    return None
 
 
 def _number(values: Mapping[str, str], name: str, default: str, kind: type[N], *, wanted: str,
