@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -387,3 +388,24 @@ def test_an_endpoint_that_refuses_response_format_is_asked_without_it(
         assert engine.get(again.id).context["answer"] == {"email": "bob@acme.com"}
     assert state == "done"
     assert [("response_format" in r) for r in script.requests] == [True, False, False]
+
+
+def test_a_retried_attempt_records_the_cost_sentinels_row_once(
+        server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
+    """`analytics.record` took no idempotency key: a row the model recorded without naming it got an id from the
+    time, so the attempt retried after a 500 (the model making the same call again) recorded a second row."""
+    url, script = server
+    record = tool_call("c1", "analytics.record", {"dataset": "cost_attribution", "key": "i-1",
+                                                  "data": {"total": 0.0042}})
+    script.replies += [Reply(completion(None, [record])), Reply({"error": "overloaded"}, status=500),
+                       Reply(completion(None, [record])), Reply(completion('{"recorded": true}'))]
+    agent = shipped_definitions()[1]["cost_sentinel"]
+    run = LlmExecutor(LlmSettings(url=url, model="gpt-4o-mini"), {agent.id: agent}, tools, clock.now)
+    first = ActionRequest(action="attribute_cost", input={"instance_id": "i-1"}, context={}, idempotency_key="i-1:4",
+                          attempt=1, instance_id="i-1", workflow_id="w", state="s", tenant="default", agent=agent.id)
+    with pytest.raises(ActionError):
+        run.run(first)
+    clock.advance(5)  # the retry comes later: an id from the time would differ
+    assert run.run(replace(first, attempt=2)).output == {"recorded": True}
+    rows = tools.call("analytics.query", {"dataset": "cost_attribution", "key": "i-1"})["rows"]
+    assert [r["data"] for r in rows] == [{"total": 0.0042}]
