@@ -10,13 +10,14 @@ without a price runs with its cost recorded as unknown (`priced` false on the co
 agent's own `provider` (its base URL, and its key read from the environment variable the agent names) when it
 declares one, else at the settings' endpoint.
 
-The loop, bounded by `max_tool_rounds`: each tool call runs through the `ToolRegistry` and is recorded as a
-step. A mistake the model can correct — arguments that are not JSON, a tool it was not offered (never run), a
-tool's own error
-(`not_found`, `validation`) — goes back to it as the tool message, recorded as a step with its error. A final
-message whose content is not JSON goes back too, up to `max_output_repairs` times. Every write tool is given an
-idempotency key derived from the task's own key and the call's ordinal in the conversation, not from the
-attempt, so an attempt retried after a 429 or a crash does not repeat a side effect.
+The loop, bounded by `max_tool_rounds` and `max_tool_calls`: each tool call runs through the `ToolRegistry` and is
+recorded as a step. A mistake the model can correct — arguments that are not JSON or not of the declared
+parameters, a tool it was not offered (never run), a tool's own error (`not_found`, `validation`) — goes back to
+it as the tool message, recorded as a step with its error. A final message that is not JSON, or not JSON the
+engine can store, goes back too, up to `max_output_repairs` times (replies.py reads the replies). Every write
+tool is given an idempotency key derived from the task's own key and the call's ordinal in the conversation, not
+from the attempt, so an attempt retried after a 429 or a crash does not repeat a side effect; every tool that
+acts within a tenant is given the task's.
 
 Provider failures are the task's to retry (chat_client.py sorts them into transient and permanent kinds); each
 attempt's tokens are priced and recorded with it, even when it fails.
@@ -33,11 +34,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-import jsonschema_rs
-
-from agents.executors.chat_client import ChatClient
-from agents.executors.settings import LlmSettings
-from agents.executors.tool_schemas import function_tool, takes_idempotency_key, tool_function_name
+from agents.executors.chat_client import ChatClient, MalformedReply
+from agents.executors.replies import Reply, billed_tokens, final_output, schema_problem, tool_arguments
+from agents.executors.settings import LlmSettings, api_key_problem
+from agents.executors.tool_schemas import (
+    ENGINE_PARAMETERS,
+    function_tool,
+    takes_idempotency_key,
+    takes_tenant,
+    tool_function_name,
+)
 from agents.handlers import register, shipped_definitions
 from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
@@ -49,51 +55,6 @@ __all__ = ["ChatClient", "LlmExecutor", "register_llm", "tool_function_name"]
 
 
 FALLBACK_KINDS = frozenset({"rate_limited", "unavailable", "timeout"})  # the provider's failures, not the model's
-
-
-class _Reply(ValueError):
-    """A mistake to send back to the model: the message it will read."""
-
-
-def _schema_problem(output: Any, schema: dict[str, Any] | None) -> str | None:
-    """The first way `output` misses `schema` (a JSON pointer and the reason); None when it meets it."""
-    if schema is None:
-        return None
-    for error in jsonschema_rs.validator_for(schema).iter_errors(output):
-        where = "/" + "/".join(str(p) for p in error.instance_path)
-        return f"at {where}: {error.message}"
-    return None
-
-
-_MAX_BILLED_TOKENS = 2**31 - 1  # more than any context window; a larger count is not a bill
-
-
-def _billed_tokens(usage: dict[str, Any] | None) -> tuple[int, int] | None:
-    """A reply's `usage` as (prompt, completion) tokens; None when it is missing or not counts a bill could hold
-    (a string, a fraction, a negative or boolean number): such a reply is costed from an estimate, never as
-    free and never failing the action."""
-    if usage is None:
-        return None
-    counts = (usage.get("prompt_tokens"), usage.get("completion_tokens"))
-    if counts == (None, None):
-        return None
-    if not all(c is None or (type(c) is int and 0 <= c <= _MAX_BILLED_TOKENS) for c in counts):
-        return None
-    prompt, completion = (c or 0 for c in counts)
-    return prompt, completion
-
-
-def _final_output(content: Any) -> Any:
-    if not isinstance(content, str) or not content.strip():
-        raise _Reply("Your final message has no content. Reply with only the action's output as one JSON value.")
-    text = content.strip()
-    if text.startswith("```"):
-        text = text.strip("`").removeprefix("json").strip()
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise _Reply(f"Your final message is not JSON ({exc}). Reply with only the action's output as one "
-                     f"JSON value.") from exc
 
 
 class _Conversation:
@@ -111,6 +72,8 @@ class _Conversation:
         self.estimated = False  # a reply came without `usage`: its tokens were estimated from the text
         self.unpriced = False  # a reply came from a model without a price: the cost is unknown
         self.tool_calls = 0  # the ordinal of the next side effect's key, the same on every attempt
+        self.calls_asked = 0  # tool calls the model asked for in this attempt, run or answered with a mistake
+        self.parameters: dict[str, dict[str, Any]] = {}  # each offered tool's parameters, as declared to the model
         # when the model calls must have ended (time.monotonic()): a little before the task's timeout, so a call
         # cut short fails the attempt here, with its steps and cost recorded, not abandoned by the engine
         self.deadline = None if request.timeout_s is None else (
@@ -171,10 +134,14 @@ class LlmExecutor:
             return self.client
         key = None
         if provider.api_key_env is not None:
-            key = self._env.get(provider.api_key_env)
+            key = (self._env.get(provider.api_key_env) or "").strip()  # a secret file's last line break
             if not key:
                 raise ActionError("llm_config", f"the agent '{agent.id}' reads its API key from "
                                                 f"${provider.api_key_env}, which is not set", retryable=False)
+            problem = api_key_problem(key)
+            if problem is not None:
+                raise ActionError("llm_config", f"the agent '{agent.id}' reads its API key from "
+                                                f"${provider.api_key_env}, which {problem}", retryable=False)
         url = provider.base_url.rstrip("/")
         with self._providers_lock:
             client = self._providers.get((url, key))
@@ -193,7 +160,9 @@ class LlmExecutor:
         body: dict[str, Any] = {"model": talk.model, "temperature": agent.temperature,
                                 "max_tokens": agent.max_tokens, "messages": messages}
         if by_function:
-            body["tools"] = [function_tool(self._tools, t) for t in by_function.values()]
+            declared = {t: function_tool(self._tools, t) for t in by_function.values()}
+            body["tools"] = list(declared.values())
+            talk.parameters = {t: d["function"]["parameters"] for t, d in declared.items()}
         if request.output_schema is not None and self.settings.response_format:
             body["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": f"{request.action}_output"[:64], "schema": request.output_schema, "strict": False}}
@@ -216,7 +185,7 @@ class LlmExecutor:
             if not calls:
                 try:
                     output = self._checked_output(message.get("content"), talk.request.output_schema)
-                except _Reply as mistake:
+                except Reply as mistake:
                     repairs += 1
                     if repairs > self.settings.max_output_repairs:
                         raise ActionError("llm_malformed", f"the model's final reply is not the output asked for "
@@ -228,14 +197,27 @@ class LlmExecutor:
                 return ActionResult(output=output, cost=self._cost(talk), steps=talk.steps)
             if not isinstance(calls, list):
                 raise ActionError("llm_malformed", "the model's tool_calls is not a list", retryable=False)
+            self._within_call_limit(talk, len(calls))
             messages.append({"role": "assistant", "content": message.get("content"), "tool_calls": calls})
             for call in calls:
-                if not isinstance(call, dict) or "id" not in call:
+                if not isinstance(call, dict) or not isinstance(call.get("function"), dict):
                     raise ActionError("llm_malformed", f"a malformed tool call: {str(call)[:200]}", retryable=False)
+                if not isinstance(call.get("id"), str):  # some servers give none: the answer needs one to name
+                    call["id"] = f"call_{len(talk.steps) + 1}"
                 result = self._call_tool(by_function, call, talk)
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": json.dumps(result)})
         raise ActionError("llm_tool", f"the model made more than {self.settings.max_tool_rounds} rounds of tool "
                                       f"calls", retryable=False)
+
+    def _within_call_limit(self, talk: _Conversation, asked: int) -> None:
+        """Refuse a reply whose tool calls would take the attempt past `max_tool_calls`, before any of them runs:
+        rounds bound a loop of replies, this one reply asking for a thousand writes at once."""
+        limit = self.settings.max_tool_calls
+        if talk.calls_asked + asked > limit:
+            raise ActionError("llm_tool", f"the model asked for {asked} tool calls at once, past the {limit} an "
+                                          f"attempt may make ({talk.calls_asked} made before); none of them was run",
+                              retryable=False)
+        talk.calls_asked += asked
 
     def _complete(self, body: dict[str, Any], messages: list[dict[str, Any]], talk: _Conversation) -> dict[str, Any]:
         """One model call, within the budget. When the task will not retry it (its last attempt, or a kind its
@@ -244,7 +226,7 @@ class LlmExecutor:
         models and the failure."""
         self._check_budget(talk, messages)
         try:
-            return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
+            return self._call(body, talk)
         except ActionError as exc:
             fallback, request = talk.agent.fallback_model, talk.request
             if (fallback is None or fallback == talk.model or exc.kind not in FALLBACK_KINDS
@@ -256,7 +238,17 @@ class LlmExecutor:
                                "timestamp": self._timestamp()})
             talk.model = body["model"] = fallback
         self._check_budget(talk, messages)
-        return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
+        return self._call(body, talk)
+
+    def _call(self, body: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
+        """`ChatClient.complete`; a reply that is not the protocol but says what it billed is counted first."""
+        try:
+            return talk.client.complete(body, now=self._now(), timeout_s=talk.time_left())
+        except MalformedReply as exc:
+            billed = billed_tokens(exc.usage)
+            if billed is not None:
+                self._add(talk, *billed)
+            raise
 
     def _check_budget(self, talk: _Conversation, messages: list[dict[str, Any]]) -> None:
         """Refuse a model call that could take the action past its agent's budget limit: what it spent so far
@@ -275,23 +267,27 @@ class LlmExecutor:
 
     @staticmethod
     def _checked_output(content: Any, schema: dict[str, Any] | None) -> Any:
-        output = _final_output(content)
-        problem = _schema_problem(output, schema)
+        output = final_output(content)
+        problem = schema_problem(output, schema)
         if problem is not None:
-            raise _Reply(f"Your output does not match its JSON Schema {problem}. The schema: {json.dumps(schema)}. "
-                         f"Reply with only the corrected output as one JSON value.")
+            raise Reply(f"Your output does not match its JSON Schema {problem}. The schema: {json.dumps(schema)}. "
+                        f"Reply with only the corrected output as one JSON value.")
         return output
 
     def _count(self, talk: _Conversation, usage: dict[str, Any] | None, messages: list[dict[str, Any]],
                message: dict[str, Any]) -> None:
         """Add a reply's billed tokens; without `usage` that reads as token counts, estimate them from the text
         (and flag the estimate)."""
-        billed = _billed_tokens(usage)
+        billed = billed_tokens(usage)
         if billed is None:
             talk.estimated = True
             prompt, completion = estimate_tokens(messages), estimate_tokens(message)
         else:
             prompt, completion = billed
+        self._add(talk, prompt, completion)
+
+    def _add(self, talk: _Conversation, prompt: int, completion: int) -> None:
+        """Count one reply's tokens, priced by the model that gave it."""
         talk.prompt_tokens += prompt
         talk.completion_tokens += completion
         price = self._prices.get(talk.model)
@@ -310,17 +306,19 @@ class LlmExecutor:
         if tool is None:
             return self._refused(step, name, by_function, talk)
         step["action"] = tool
-        try:
-            parameters = json.loads(function.get("arguments") or "{}")  # type: ignore[union-attr]
-        except (ValueError, TypeError) as exc:
-            return self._mistake(step, "validation", f"the arguments of {tool} are not JSON: {exc}")
-        if not isinstance(parameters, dict):
-            return self._mistake(step, "validation", f"the arguments of {tool} are not a JSON object")
-        step["parameters"] = parameters
-        given = {k: v for k, v in parameters.items() if k not in ("idempotency_key", "tenant")}
+        parameters = tool_arguments(tool, function.get("arguments"))  # type: ignore[union-attr]
+        if isinstance(parameters, str):
+            return self._mistake(step, "validation", parameters)
+        given = {k: v for k, v in parameters.items() if k not in ENGINE_PARAMETERS}
+        step["parameters"] = dict(given)  # what the tool ran with: a tenant the model wrote was not used
+        problem = schema_problem(given, talk.parameters.get(tool))
+        if problem is not None:  # what the tool was declared to take: "ten" for a limit is the model's to correct
+            return self._mistake(step, "validation", f"the arguments of {tool} do not match its parameters {problem}")
         if takes_idempotency_key(self._tools, tool):
             talk.tool_calls += 1
             given["idempotency_key"] = f"{talk.request.idempotency_key}:llm:{talk.tool_calls}"
+        if takes_tenant(self._tools, tool):  # the task's own: never the model's to choose, nor the tool's default
+            given["tenant"] = talk.request.tenant
         try:
             result = self._tools.call(tool, given)
         except ToolError as exc:
@@ -328,6 +326,10 @@ class LlmExecutor:
                 step["error"] = {"kind": exc.kind, "message": exc.message}
                 raise ActionError(exc.kind, str(exc), retryable=True) from exc
             return self._mistake(step, exc.kind, exc.message)
+        except Exception as exc:  # a tool's own defect: the attempt fails, its steps and tokens kept with it
+            message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
+            step["error"] = {"kind": "error", "message": message}
+            raise ActionError("error", f"the tool {tool} failed: {message}") from exc
         step["result"] = result
         return result
 

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter
 
 from agents.tools import ToolRegistry
 
-__all__ = ["ENGINE_PARAMETERS", "function_tool", "takes_idempotency_key", "tool_function_name"]
+__all__ = ["ENGINE_PARAMETERS", "function_tool", "takes_idempotency_key", "takes_tenant", "tool_function_name"]
 
 # supplied by the executor, never by the model
 ENGINE_PARAMETERS = frozenset({"idempotency_key", "tenant"})
@@ -66,3 +66,9 @@ def function_tool(registry: ToolRegistry, name: str) -> dict[str, Any]:
 def takes_idempotency_key(registry: ToolRegistry, name: str) -> bool:
     """Whether the tool records a side effect under a caller's key (every write tool does)."""
     return "idempotency_key" in registry.get(name).parameters
+
+
+def takes_tenant(registry: ToolRegistry, name: str) -> bool:
+    """Whether the tool acts within a tenant (publishing, starting a workflow, reading a budget): it is given the
+    task's."""
+    return "tenant" in registry.get(name).parameters

@@ -13,7 +13,7 @@ from agents.tools.interface import Policies, Workforce
 from agents.tools.policy_book import WorkflowPolicies
 from agents.tools.registry import Tool, ToolRegistry
 from agents.tools.sandbox import Sandbox
-from agents.tools.sandbox.store import unanswered
+from agents.tools.sandbox.store import refused, unanswered
 from agents.tools.workforce import EngineWorkforce
 
 __all__ = [
@@ -33,8 +33,9 @@ __all__ = [
 def sandbox_tools(sandbox: Sandbox, *, workforce: Workforce | None = None,
                   policies: Policies | None = None) -> ToolRegistry:
     """The registry over the sandbox's integrations (and the engine's, when given); a call the sandbox's database
-    does not answer fails with the tool's `unavailable` (`store.unanswered`)."""
+    does not answer fails with the tool's `unavailable` (`store.unanswered`), a value it refuses with the tool's
+    `validation` (`store.refused`)."""
     return bind_tools(crm=sandbox.crm, calendar=sandbox.calendar, mailbox=sandbox.mailbox, chat=sandbox.chat,
                       helpdesk=sandbox.helpdesk, knowledge=sandbox.knowledge, web=sandbox.web,
                       analytics=sandbox.analytics, memory=sandbox.memory, policies=policies, workforce=workforce,
-                      unanswered=unanswered)
+                      unanswered=unanswered, refused=refused)

@@ -15,7 +15,7 @@ from agents.tools.interface import (
     Web,
     Workforce,
 )
-from agents.tools.registry import ToolRegistry, Unanswered
+from agents.tools.registry import Refused, ToolRegistry, Unanswered
 
 __all__ = ["WORKFORCE_TOOLS", "bind_tools"]
 
@@ -24,10 +24,12 @@ WORKFORCE_TOOLS = ("events.publish", "workflows.start", "workflows.status", "bud
 
 def bind_tools(*, crm: Crm, calendar: Calendar, mailbox: Mailbox, chat: Chat, helpdesk: Helpdesk,
                knowledge: Knowledge, web: Web, analytics: Analytics, memory: Memory, policies: Policies | None = None,
-               workforce: Workforce | None = None, unanswered: Unanswered | None = None) -> ToolRegistry:
+               workforce: Workforce | None = None, unanswered: Unanswered | None = None,
+               refused: Refused | None = None) -> ToolRegistry:
     """Every tool the integrations given provide; without a workforce (no engine) its tools are absent, and
-    calling one fails with `UnknownTool`. `unanswered`: which failures mean an integration did not answer."""
-    tools = ToolRegistry(unanswered=unanswered)
+    calling one fails with `UnknownTool`. `unanswered`: which failures mean an integration did not answer;
+    `refused`: which mean it refused a value it was given."""
+    tools = ToolRegistry(unanswered=unanswered, refused=refused)
     for name, function in (
         ("crm.contacts.search", crm.search_contacts),
         ("crm.contacts.create", crm.create_contact),

@@ -130,7 +130,8 @@ class Analytics(Protocol):
 
     def query(self, *, dataset: str, key: str | None = None, limit: int = 100) -> Json: ...
 
-    def record(self, *, dataset: str, key: str, data: dict[str, Any], row_id: str | None = None) -> Json: ...
+    def record(self, *, dataset: str, key: str, data: dict[str, Any], row_id: str | None = None,
+               idempotency_key: str | None = None) -> Json: ...
 
 
 class Memory(Protocol):

@@ -94,11 +94,14 @@ class EngineWorkforce:
             raise ToolError("workflows.start", "validation", exc.detail) from exc
         return {"instance": _view(view)}
 
-    def workflow_status(self, *, instance_id: str) -> Json:
+    def workflow_status(self, *, instance_id: str, tenant: str | None = None) -> Json:
+        """An instance's state and status; with `tenant`, one of another tenant is `not_found`."""
         try:
             view = self.engine.get(instance_id)
         except StatewrightError as exc:
             raise ToolError("workflows.status", "not_found", exc.detail) from exc
+        if tenant is not None and view.tenant != tenant:
+            raise ToolError("workflows.status", "not_found", f"no instance '{instance_id}'")
         return {"instance": _view(view)}
 
     def read_budget(self, *, tenant: str = "default") -> Json:
@@ -113,12 +116,15 @@ class EngineWorkforce:
             index += 1
         return found
 
-    def read_usage(self, *, instance_id: str) -> Json:
-        """What an instance and all its children spent: per action, and totals by agent and workflow."""
+    def read_usage(self, *, instance_id: str, tenant: str | None = None) -> Json:
+        """What an instance and all its children spent: per action, and totals by agent and workflow; with
+        `tenant`, an instance of another tenant is `not_found`."""
         try:
             tree = self._tree(instance_id)
         except StatewrightError as exc:
             raise ToolError("billing.usage.read", "not_found", exc.detail) from exc
+        if tenant is not None and tree[0].tenant != tenant:
+            raise ToolError("billing.usage.read", "not_found", f"no instance '{instance_id}'")
         actions: list[Json] = []
         by_agent: dict[str, float] = {}
         by_workflow: dict[str, float] = {}

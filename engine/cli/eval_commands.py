@@ -114,7 +114,8 @@ def _tables(reports: list[dict[str, Any]]) -> None:
     for report in reports:
         for case in report["cases"]:
             if not case["passed"]:
-                stdout.print(f"[red]mismatch[/] {case['name']}: {'; '.join(case['mismatches'])}", highlight=False)
+                said = escape(f"{case['name']}: {'; '.join(case['mismatches'])}")  # the model's answers, verbatim
+                stdout.print(f"[red]mismatch[/] {said}", highlight=False)
             error = case.get("error")  # absent from a report saved before errors were reported
             if error:
                 where = f" in '{error['state']}'" if error.get("state") else ""
@@ -122,7 +123,7 @@ def _tables(reports: list[dict[str, Any]]) -> None:
                 stdout.print(f"[red]error[/] {said}", highlight=False)
         if report.get("side_effects_failed"):
             stdout.print(f"[red]side effects failed[/] in {report['workflow']} v{report['version']}: "
-                         f"{', '.join(report['side_effects_failed'])}", highlight=False)
+                         f"{escape(', '.join(report['side_effects_failed']))}", highlight=False)
 
 
 def _say_verdicts(reports: list[dict[str, Any]], verdicts: list[Verdict], console: Console) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from engine import tracing
@@ -54,7 +55,7 @@ def _instance(view: InstanceView, output: OutputFormat) -> None:
     table = Table(show_header=False, title=f"instance {view.id}")
     for key, value in view.as_dict().items():
         text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-        table.add_row(key, text)
+        table.add_row(key, escape(text))  # the context, an error: a model's text, not the console's markup
     stdout.print(table)
 
 
@@ -120,16 +121,16 @@ def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntr
     stdout.print(history_table(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
     for entry in entries:
         if entry.event == "error" and isinstance(entry.payload, dict):
-            stdout.print(f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}",
-                         highlight=False)
+            said = f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}"
+            stdout.print(escape(said), highlight=False)
     stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
     if view.error:
-        stdout.print(f"error: {json.dumps(view.error, ensure_ascii=False)}", highlight=False)
+        stdout.print(escape(f"error: {json.dumps(view.error, ensure_ascii=False)}"), highlight=False)
     for action, attempt, due_in in retries:
         stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
                      "`statewright worker` on the same database runs it", highlight=False)
     if waiting is not None and not retries:
-        stdout.print(waiting, highlight=False)
+        stdout.print(escape(waiting), highlight=False)
 
 
 def _shown_db(db: str | None) -> str:
@@ -250,7 +251,7 @@ def instances_command(
     for v in found:
         part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"], part_of, *((error_words(v.error),) if errors else ()))
+                      v.as_dict()["updated_at"], part_of, *((escape(error_words(v.error)),) if errors else ()))
     stdout.print(table)
     if not found:
         stdout.print("no instance matches", highlight=False)
@@ -356,8 +357,8 @@ def approvals_command(
         table.add_column(column, overflow="fold")
     for a in found:
         approvers = ", ".join([f"user {u}" for u in a.users] + [f"role {r}" for r in a.roles])
-        table.add_row(str(a.id), a.instance_id, a.workflow_id, a.state, approvers, str(a.quorum),
-                      json.dumps(a.request, ensure_ascii=False))
+        table.add_row(str(a.id), a.instance_id, a.workflow_id, a.state, escape(approvers), str(a.quorum),
+                      escape(json.dumps(a.request, ensure_ascii=False)))
     stdout.print(table)
     if len(found) == limit:
         stdout.print(f"{len(found):,} shown; there may be more: the next page is --after {found[-1].id}",
@@ -429,7 +430,7 @@ def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
     else:
         stdout.print(f"[red]✗[/] {instance_id} does not match its history:", highlight=False)
         for difference in report.differences:
-            stdout.print(f"    {difference}", highlight=False)
+            stdout.print(escape(f"    {difference}"), highlight=False)
     if not report.matches:
         raise typer.Exit(int(ExitCode.FINDINGS))
 

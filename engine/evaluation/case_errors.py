@@ -21,7 +21,7 @@ from typing import Any
 from engine.runtime.views import HistoryEntry, InstanceView
 from engine.statuses import InstanceStatus
 
-__all__ = ["REDACTED", "CaseError", "case_error", "redact", "secrets_in"]
+__all__ = ["REDACTED", "CaseError", "case_error", "case_error_from", "redact", "secrets_in"]
 
 REDACTED = "[redacted]"
 MAX_MESSAGE = 500  # characters of the one-line message; the rest is cut with an ellipsis
@@ -99,5 +99,9 @@ def case_error(view: InstanceView, history: Sequence[HistoryEntry], secrets: Ite
     if found is None:
         return None
     error, state = found
-    kind = _one_line(str(error.get("kind") or "error"))
-    return CaseError(kind, _one_line(redact(str(error["message"]), secrets)), state)
+    return case_error_from(str(error.get("kind") or "error"), str(error["message"]), state, secrets)
+
+
+def case_error_from(kind: str, message: str, state: str | None, secrets: Iterable[str] = ()) -> CaseError:
+    """An error of `kind` in `state`, said in one line with its secrets redacted."""
+    return CaseError(_one_line(kind), _one_line(redact(message, secrets)), state)

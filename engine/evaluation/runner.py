@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.definition import Workflow
-from engine.evaluation.case_errors import CaseError, case_error
+from engine.evaluation.case_errors import CaseError, case_error, case_error_from
 from engine.evaluation.cases import EvalCase
 from engine.evaluation.document_paths import is_missing, read_path
 from engine.evaluation.metrics import Metrics, compute_metrics
 from engine.evaluation.side_effects import SandboxTables, SideEffectCheck
 from engine.runtime.engine import Engine
 from engine.runtime.example_run import drive
+from engine.runtime.job_payloads import JobKind
 from engine.runtime.views import HistoryEntry, InstanceView
+from storage.jobs import JobStore
+from storage.statuses import JobStatus
 
 __all__ = ["CaseRun", "EvalReport", "evaluate"]
 
@@ -78,6 +81,24 @@ def judge(case: EvalCase, view: InstanceView) -> list[str]:
     return found
 
 
+def _left_for_a_retry(engine: Engine, view: InstanceView, max_wait: float, secrets: Iterable[str]) -> CaseError | None:
+    """Why a run that has not ended was left: a task's failure whose retry is due past `max_wait` (a provider's
+    `Retry-After: 120`) — the error it failed with and when the retry is due — else None."""
+    if view.ended:
+        return None
+    now = engine.clock.now()
+    jobs = engine.runtime.read(lambda tx: JobStore(tx).for_instance(view.id))
+    for job in jobs:
+        if job.kind != JobKind.ACTION or job.status != JobStatus.READY or job.attempt < 2:
+            continue
+        said = job.last_error if isinstance(job.last_error, dict) else {}
+        message = (f"{said.get('message') or 'its attempt failed'}; attempt {job.attempt} of "
+                   f"'{job.payload.get('action')}' is due in {max(job.due_at - now, 0.0):.0f} s, past the "
+                   f"{max_wait:g} s eval waits for a retry")
+        return case_error_from(str(said.get("kind") or "error"), message, job.payload.get("state"), secrets)
+    return None
+
+
 def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_wait: float = 30.0,
              secrets: Iterable[str] = ()) -> EvalReport:
     """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order; a case's
@@ -96,5 +117,6 @@ def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_w
         checks = [tables.check(effect, since) for effect in case.side_effects]
         mismatches = judge(case, view) + [m for m in (c.mismatch() for c in checks) if m is not None]
         history = engine.history(view.id)
-        runs.append(CaseRun(case, view, history, wall, mismatches, checks, case_error(view, history, secrets)))
+        error = case_error(view, history, secrets) or _left_for_a_retry(engine, view, max_wait, secrets)
+        runs.append(CaseRun(case, view, history, wall, mismatches, checks, error))
     return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(engine.database, runs))

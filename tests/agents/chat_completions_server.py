@@ -2,9 +2,9 @@
 (imported by name; pytest puts this folder on sys.path).
 
 The server plays a script: each POST takes the next reply (a JSON body with a status, raw bytes, a delay, or no
-Content-Length; or a body `answer` computes from the request, as a model reads the tool results it was sent), and
-records the request body and headers, so a test sees what the client sent and what the executor made of the
-answers.
+Content-Length, or sent a byte at a time; or a body `answer` computes from the request, as a model reads the tool
+results it was sent), and records the request body and headers, so a test sees what the client sent and what the
+executor made of the answers.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     answer: Callable[[dict[str, Any]], Any] | None = None  # the body, from the request it answers
     content_length: bool = True  # without it the body runs until the server closes the connection
+    drip_s: float = 0.0  # the body sent a byte at a time, this long apart (a gateway's keep-alive trickle)
 
 
 @dataclass
@@ -61,7 +62,13 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                if reply.drip_s:
+                    for byte in data:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(reply.drip_s)
+                else:
+                    self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (the timeout and reply-size tests)
 

@@ -137,6 +137,36 @@ def test_llm_without_its_settings_is_one_line_naming_them(tmp_path: Path, comman
     assert "Traceback" not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(("setting", "message"), [
+    ({"STATEWRIGHT_LLM_URL": "api.openai.com/v1"},
+     "STATEWRIGHT_LLM_URL 'api.openai.com/v1' is not an API base the llm executor can call: it has no http(s) scheme"),
+    ({"STATEWRIGHT_LLM_URL": "http://[::1/v1"},
+     "STATEWRIGHT_LLM_URL 'http://[::1/v1' is not an API base the llm executor can call: it cannot be parsed"),
+    ({"STATEWRIGHT_LLM_TIMEOUT_S": "0"},
+     "bad llm setting: STATEWRIGHT_LLM_TIMEOUT_S must be a number of seconds above 0, not '0'"),
+    ({"STATEWRIGHT_LLM_TIMEOUT_S": "-5"},
+     "bad llm setting: STATEWRIGHT_LLM_TIMEOUT_S must be a number of seconds above 0, not '-5'"),
+    ({"STATEWRIGHT_LLM_TIMEOUT_S": "thirty"},
+     "bad llm setting: STATEWRIGHT_LLM_TIMEOUT_S must be a number of seconds above 0, not 'thirty'"),
+    ({"STATEWRIGHT_LLM_MAX_TOOL_ROUNDS": "-1"},
+     "bad llm setting: STATEWRIGHT_LLM_MAX_TOOL_ROUNDS must be a whole number, 0 or more, not '-1'"),
+])
+@pytest.mark.parametrize("command", ["run", "worker"])
+def test_a_setting_that_cannot_work_stops_the_command_before_any_task(
+        tmp_path: Path, server: tuple[str, Script], setting: dict[str, str], message: str, command: str) -> None:
+    """Not one task failing per call as `unavailable` (retried, as if the endpoint were down) or `error`, nor a
+    traceback: one line naming the variable, exit 1, and the model never asked."""
+    url, script = server
+    arguments = [LEAD_QUALIFICATION, "--example", "vp_at_acme_books_meeting"] if command == "run" else []
+    done = _statewright(tmp_path, command, *arguments, "--executor", "llm", "--db", f"sqlite:///{tmp_path / 'x.db'}",
+                        **{"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini", **setting})
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"error: {message}")
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stdout + done.stderr
+    assert script.requests == []
+
+
 @pytest.mark.parametrize(("arguments", "env", "message", "code"), [
     (["--handlers", "agents.handlers:register", "--executor", "llm"], {},
      "error: give --handlers or --executor, not both", 1),
@@ -191,3 +221,29 @@ def test_the_engine_does_not_import_the_agent_system_to_know_its_executors() -> 
              "print(sorted(m for m in sys.modules if m.startswith('agents')))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_models_text_is_printed_as_it_is_never_read_as_console_markup(
+        tmp_path: Path, server: tuple[str, Script], database_url: str) -> None:
+    """A model's answer (or a provider's error) holding `[/]` or `[bold]` stopped `show` and `instances` with
+    rich's MarkupError traceback; `[bold]` alone vanished from what they printed."""
+    url, script = server
+    name = "Jane [/]Smith [bold]"
+    script.replies += [
+        Reply(completion(json.dumps({"email": JANE, "name": name, "title": None, "company": "Globex",
+                                     "domain": "globex.com", "company_size": None, "use_case": None,
+                                     "timeline_days": None}))),
+        *[Reply({"error": {"message": "upstream [/] closed"}}, status=400)],
+    ]
+    env = {"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini"}
+    done = _statewright(tmp_path, "run", LEAD_QUALIFICATION, "--example", "known_contact_is_duplicate", "--db",
+                        database_url, "--executor", "llm", "--format", "json", **env)
+    instance = json.loads(done.stdout)["instance"]
+    assert instance["status"] == "failed"
+    shown = _statewright(tmp_path, "show", instance["id"], "--db", database_url, COLUMNS="1000")
+    assert shown.returncode == 0, shown.stderr
+    assert name in shown.stdout
+    assert "upstream [/] closed" in shown.stdout
+    listed = _statewright(tmp_path, "instances", "--db", database_url, COLUMNS="1000")
+    assert listed.returncode == 0, listed.stderr
+    assert "Traceback" not in shown.stderr + listed.stderr

@@ -143,3 +143,31 @@ def test_a_case_whose_model_did_not_answer_in_time_reports_the_timeout(
     (case,) = json.loads(output)["cases"]
     assert case["error"] == {"kind": "timeout", "message": "the model did not answer within 0.2s",
                              "state": "classify"}
+
+
+def test_a_mismatch_is_printed_as_it_is_never_read_as_console_markup(tmp_path: Path) -> None:
+    """A mismatch line carries the values the labels expect and the run gave (a model's words): `[/]` in them
+    stopped the text report with rich's MarkupError traceback, and `[bold]` vanished from it."""
+    case = {**CASE, "name": "markup_in_labels", "expect": {"classification.priority": "[/]P1 [bold]"}}
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(json.dumps(case) + "\n")
+    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases)], env={"COLUMNS": "400"})
+    assert done.exit_code == 1, done.output
+    line = next(x for x in done.output.splitlines() if x.startswith("mismatch "))
+    assert line.startswith("mismatch markup_in_labels: classification.priority: expected '[/]P1 [bold]', got 'P3'")
+
+
+def test_a_case_left_for_a_retry_past_the_wait_says_why(tmp_path: Path, server: tuple[str, Script]) -> None:
+    """A provider that asks for two minutes (`Retry-After: 120`) leaves the case's run waiting past eval's 30 s:
+    the report said only `state: expected resolved, got classify`; it now names the failure and the retry."""
+    url, script = server
+    script.replies.append(Reply({"error": {"message": "slow down"}}, status=429, headers={"Retry-After": "120"}))
+    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
+    assert code == 1
+    (case,) = json.loads(output)["cases"]
+    error = case["error"]
+    assert (error["kind"], error["state"]) == ("rate_limited", "classify")
+    assert error["message"].startswith('the model endpoint answered HTTP 429: {"error": {"message": "slow down"}}; '
+                                       "attempt 2 of 'classify_ticket' is due in ")
+    assert error["message"].endswith(" s, past the 30 s eval waits for a retry")
+    assert len(script.requests) == 1

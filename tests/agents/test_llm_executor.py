@@ -125,6 +125,19 @@ def test_a_reply_slower_than_the_timeout_is_a_timeout(server: tuple[str, Script]
     assert time.monotonic() - started < 1.4
 
 
+def test_a_reply_that_trickles_in_is_held_to_the_timeout(server: tuple[str, Script], tools: ToolRegistry,
+                                                         clock: ManualClock) -> None:
+    """A body sent a byte at a time (a gateway's keep-alive whitespace while the model thinks) renews httpx's
+    per-read timeout with every byte: the call ran on for as long as the server liked, past the setting and past
+    the task's own timeout. It is now held to its time as a whole."""
+    url, script = server
+    answer = json.dumps(completion('{"duplicate": false, "padding": "' + "x" * 300 + '"}')).encode()
+    script.replies.append(Reply(raw=b" " * 50 + answer, drip_s=0.02))  # ~8 s in all, no gap near 1 s
+    error = _failure(url, tools, clock, timeout_s=1.0)
+    assert error.kind == "timeout"
+    assert str(error) == "the model did not answer within 1s"
+
+
 def test_a_model_call_ends_before_the_tasks_timeout_so_the_attempt_fails_here(
         server: tuple[str, Script], tools: ToolRegistry, clock: ManualClock) -> None:
     """The endpoint's timeout (60 s) is longer than the task's (1 s): the call is cut at the task's time, less a
@@ -155,6 +168,11 @@ def test_a_refused_connection_is_unavailable(tools: ToolRegistry, clock: ManualC
     (Reply(raw=b"<html>gateway</html>"), "llm_malformed", "not JSON"),
     (Reply({"id": "x", "choices": []}), "llm_malformed", "no choices"),
     (Reply(completion(None, [{"type": "function"}])), "llm_malformed", "malformed tool call"),
+    # a body its Content-Encoding does not decode was an httpx.DecodingError: kind 'error'
+    (Reply(raw=b"\x1f\x8bnot gzip", headers={"Content-Encoding": "gzip"}), "llm_malformed", "cannot be decoded"),
+    # a redirect (http to https, a moved API) was read as an empty body: "not JSON: ''"
+    (Reply(raw=b"", status=307, headers={"Location": "https://models.example.com/v1/chat/completions"}), "llm_http",
+     "HTTP 307, redirecting to https://models.example.com/v1/chat/completions"),
 ])
 def test_malformed_replies_are_errors_with_a_reason(server: tuple[str, Script], tools: ToolRegistry,
                                                     clock: ManualClock, reply: Reply, kind: str, reason: str) -> None:

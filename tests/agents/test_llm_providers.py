@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import pytest
 from chat_completions_server import Reply, Script, chat_completions_server, completion
 
-from agents.executors import LlmSettings, register_llm
+from agents.executors import ChatClient, LlmSettings, register_llm
 from agents.handlers import shipped_definitions
-from engine import Engine, ManualClock
+from engine import ActionError, Engine, ManualClock
 from engine.definition import Agent, Provider
 
 FLOW = {
@@ -99,3 +99,44 @@ def test_a_key_variable_that_is_not_set_fails_the_task_without_calling_anyone(
     assert seen["result"] == {"kind": "llm_config", "reason": "the agent 'bdr_concierge' reads its API key from "
                                                               "$LEAD_LLM_KEY, which is not set"}
     assert lead_server.requests == []
+
+
+def test_a_key_read_from_a_secret_file_is_sent_without_its_line_break(
+        servers: tuple[tuple[str, Script], tuple[str, Script]], database_url: str, clock: ManualClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key mounted from a secret file ends with a line break: httpx refused the header, and every call failed
+    as `unavailable` — retried as though the endpoint were down — with the key itself quoted in the history
+    ("Illegal header value b'Bearer sk-…\\n'"). The key is stripped; one that is two lines is `llm_config`,
+    not quoted."""
+    (lead_url, lead_server), (support_url, support_server) = servers
+    monkeypatch.setenv("LEAD_LLM_KEY", "sk-lead-0123456789\n")
+    monkeypatch.setenv("SUPPORT_LLM_KEY", "sk-support-0123456789\nsk-old-0123456789\n")
+    lead_server.replies.append(Reply(completion(json.dumps({"email": "ann@example.com"}))))
+    state, seen = _run(database_url, clock, [_with_provider("bdr_concierge", lead_url, "LEAD_LLM_KEY"),
+                                            _with_provider("support_concierge", support_url, "SUPPORT_LLM_KEY")])
+    assert lead_server.headers[0]["Authorization"] == "Bearer sk-lead-0123456789"
+    assert state == "failed"
+    assert seen["result"]["kind"] == "llm_config"  # type: ignore[index]
+    assert "$SUPPORT_LLM_KEY, which holds a space, a line break" in seen["result"]["reason"]  # type: ignore[index]
+    assert "sk-support" not in json.dumps(seen)
+    assert support_server.requests == []
+
+
+def test_the_deployments_key_is_stripped_and_one_of_two_lines_refused() -> None:
+    settings = {"STATEWRIGHT_LLM_URL": "http://127.0.0.1:9/v1", "STATEWRIGHT_LLM_MODEL": "m"}
+    assert LlmSettings.from_env({**settings, "STATEWRIGHT_LLM_API_KEY": " sk-local\n"}).api_key == "sk-local"
+    with pytest.raises(ValueError, match="STATEWRIGHT_LLM_API_KEY holds a space, a line break") as refused:
+        LlmSettings.from_env({**settings, "STATEWRIGHT_LLM_API_KEY": "sk-one\nsk-two"})
+    assert "sk-one" not in str(refused.value)
+
+
+def test_a_header_http_refuses_is_a_configuration_error_that_quotes_no_key(
+        servers: tuple[tuple[str, Script], tuple[str, Script]]) -> None:
+    """Settings made in code skip from_env's check: the request cannot be sent, `llm_config`, the key unquoted."""
+    (url, script), _ = servers
+    client = ChatClient(LlmSettings(url=url, model="m", api_key="sk-one-0123456789\nsk-two"))
+    with pytest.raises(ActionError) as refused:
+        client.complete({"model": "m", "messages": []})
+    assert (refused.value.kind, refused.value.retryable) == ("llm_config", False)
+    assert "sk-one" not in str(refused.value)
+    assert script.requests == []

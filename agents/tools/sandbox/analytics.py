@@ -35,11 +35,14 @@ class SandboxAnalytics:
                                                    col(AnalyticsEntryRow.id)).limit(limit)).all()
         return {"dataset": dataset, "rows": [_entry(r) for r in rows], "count": len(rows)}
 
-    def record(self, *, dataset: str, key: str, data: dict[str, Any], row_id: str | None = None) -> Json:
-        """Store a row; the same `row_id` (any text naming it) again returns the stored row (created: false)."""
+    def record(self, *, dataset: str, key: str, data: dict[str, Any], row_id: str | None = None,
+               idempotency_key: str | None = None) -> Json:
+        """Store a row; the same `row_id` (any text naming it) again returns the stored row (created: false). Without
+        one, the caller's `idempotency_key` names it: a retried attempt's call finds the row the first one wrote."""
         if not dataset or not key:
             raise ToolError("analytics.record", "validation", "a row needs a dataset and a key")
-        chosen = derived_id("AN", dataset, row_id) if row_id else derived_id("AN", dataset, key, str(self.store.now()))
+        named = row_id or (None if idempotency_key is None else f"key:{idempotency_key}")
+        chosen = derived_id("AN", dataset, named) if named else derived_id("AN", dataset, key, str(self.store.now()))
         row, created = self.store.insert_once(AnalyticsEntryRow, chosen, lambda: AnalyticsEntryRow(
             id=chosen, dataset=dataset, key=key, data=dict(data), recorded_at=self.store.now()))
         return {"row": _entry(row), "created": created}

@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel
 
 from engine.runtime.clock import Clock, SystemClock, to_rfc3339
 
-__all__ = ["Clock", "SandboxStore", "derived_id", "random_id", "rfc3339", "row_json", "unanswered"]
+__all__ = ["Clock", "SandboxStore", "derived_id", "random_id", "refused", "rfc3339", "row_json", "unanswered"]
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -45,6 +45,16 @@ def unanswered(exc: Exception) -> str | None:
         return None
     lines = str(exc.orig or exc).strip().splitlines()
     return f"the sandbox's database did not answer: {lines[0] if lines else type(exc).__name__}"
+
+
+def refused(exc: Exception) -> str | None:
+    """Why the sandbox's database refused a value a tool was given (a text or a number its column cannot hold), or
+    None for any other failure: the tool registry reports it as the tool's `validation` — the caller's to correct
+    (a model is told), never a driver's message with the statement and its parameters."""
+    if not isinstance(exc, DataError):
+        return None
+    lines = str(exc.orig or exc).strip().splitlines()
+    return f"the sandbox's database refused a value: {lines[0] if lines else type(exc).__name__}"
 
 
 class SandboxStore:
