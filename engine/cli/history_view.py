@@ -8,6 +8,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.engine_options import Db, Format, open_engine
@@ -63,8 +64,9 @@ def history_table(entries: list[HistoryEntry], title: str, *, errors: bool = Fal
     for index, h in enumerate(entries):
         changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
         guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
-        table.add_row(str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
-                      tool_calls(h), *((said[index],) if any(said) else ()))
+        cells = (str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
+                 tool_calls(h), *((said[index],) if any(said) else ()))
+        table.add_row(*map(escape, cells))  # an error, an actor, a guard: their text, not the console's markup
     return table
 
 

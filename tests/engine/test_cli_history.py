@@ -76,7 +76,7 @@ def test_retries_without_tool_calls_read_as_the_attempt_count(database_url: str)
     assert "│ (3 attempts) │" in table.output
 
 
-def _failed(database_url: str, *, error_to: str | None) -> str:
+def _failed(database_url: str, *, error_to: str | None, message: str | None = None) -> str:
     """An instance whose task's action failed: taken by an `error` transition to `error_to`, or by none (the
     instance then fails in the task)."""
     flow: dict[str, Any] = {
@@ -89,7 +89,7 @@ def _failed(database_url: str, *, error_to: str | None) -> str:
         flow["transitions"].append({"source": "look", "trigger": "error", "dest": error_to})
 
     def look_up(request: ActionRequest) -> None:
-        raise ActionError("unavailable", "the CRM answered HTTP 503:\n" + "Service Unavailable; " * 20)
+        raise ActionError("unavailable", message or "the CRM answered HTTP 503:\n" + "Service Unavailable; " * 20)
 
     with Engine(database_url) as engine:
         engine.register("look_up", look_up)
@@ -114,6 +114,17 @@ def test_a_failed_steps_error_is_in_the_table_on_one_line(database_url: str, err
     assert cell.startswith("unavailable: the CRM answered HTTP 503: Service Unavailable; Service")
     assert cell.endswith("…")
     assert len(cell) == 80  # cut: the whole message is in --format json
+
+
+def test_an_error_is_printed_as_written_not_read_as_markup(database_url: str) -> None:
+    """A provider's or a model's text holding '[/]' or '[bold]' is shown as it is (rich read it as markup: a
+    MarkupError traceback, or the brackets gone)."""
+    instance = _failed(database_url, error_to=None, message="model said [/] and [bold]x[/bold]")
+
+    table = _history(instance, "--db", database_url)
+
+    assert table.exit_code == 0, table.output
+    assert "unavailable: model said [/] and [bold]x[/bold]" in table.output
 
 
 def test_a_history_without_errors_has_no_error_column(database_url: str) -> None:
