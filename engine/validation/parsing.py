@@ -79,6 +79,9 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
         ]
     except RecursionError:
         return None, [Finding(code="invalid-json", severity="error", message="The JSON is nested too deeply.")]
+    except ValueError:  # a number with more digits than Python converts (4,300): no place is given
+        message = "The file is not valid JSON for a definition: a number in it is too long (over 4,300 digits)."
+        return None, [Finding(code="invalid-json", severity="error", message=message)]
     if isinstance(document, _KeyedObject):
         document.any_within = bool(with_duplicates)
     return document, []
