@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from engine.definition.expressions import ExpressionError, compile_expression
 from engine.interop.findings import unreadable, unsupported
-from engine.interop.ids import IdentifierMap
+from engine.interop.ids import IdentifierMap, to_identifier
 from engine.interop.scxml_export import SCXML_NS, SUBFLOW_INVOKE, SW_NS
 from engine.validation.findings import Finding
 
@@ -122,12 +122,13 @@ class _Reader:
             return
         if tag == "parallel":
             branches = []
+            names_here = IdentifierMap()  # a branch's name is unique within its parallel state only
             for region in element:
                 if _ns(region) != SCXML_NS or _local(region) in ("transition", "datamodel"):
                     continue
                 if _local(region) != "state":
                     raise _refuse(name, f"<{_local(region)}> in <parallel>", "a parallel's children are its regions")
-                branches.append({"name": self.ids.fresh(region.get("id") or "branch"),
+                branches.append({"name": names_here.fresh(to_identifier(region.get("id") or "branch", "branch")),
                                  **_Reader.machine(self, region, region.get("initial"))})
             states[sid] = {"type": "parallel", **details, "branches": branches}
         else:
