@@ -85,6 +85,9 @@ class _Reader:
         if not children:
             raise _refuse(parent.get("id"), "states", "a machine needs at least one state")
         names = {c.get("id") or "" for c in children}
+        if len(names) < len(children):  # the second would silently replace the first
+            repeated = next(n for n in names if sum((c.get("id") or "") == n for c in children) > 1)
+            raise _refuse(repeated or None, f"id '{repeated}' on two states", "an SCXML id names one element")
         for name in names:
             self.ids[name]
         states: dict[str, Any] = {}

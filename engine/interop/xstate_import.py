@@ -22,6 +22,15 @@ _NODE_KEYS = {"description", "meta", "type", "invoke", "always", "after", "on", 
               "tags", "output"}
 
 
+# `reenter` only decides whether entry and exit actions run again, and a state here has none
+_TRANSITION_KEYS = {"target", "guard", "actions", "meta", "description", "reenter"}
+_TRANSITION_WHY = {
+    "cond": "XState v4's guard, a name for code: write it as v5's guard {type, params: {expression: <CEL>}}",
+    "in": "a guard on another state's being active has no counterpart",
+    "internal": "XState v4's internal transitions concern entry and exit actions, which run nowhere here",
+}
+
+
 class _Refuse(Exception):
     def __init__(self, finding: Finding) -> None:
         self.finding = finding
@@ -65,6 +74,11 @@ def _edge(b: _Build, name: str, source: str | list[str] | None, *, trigger: str 
                             "dest": _target(b, name, raw, names)}
     if not isinstance(raw, dict):
         return edge
+    extra = sorted(set(raw) - _TRANSITION_KEYS)
+    if extra:
+        why = _TRANSITION_WHY.get(extra[0], "no Statewright counterpart: a transition has a target, a guard and "
+                                  "set_… actions")
+        raise b.refuse(name, f"transition field '{extra[0]}'", why)
     guard = raw.get("guard")
     if guard is not None:
         params = guard.get("params") if isinstance(guard, dict) else None

@@ -77,6 +77,34 @@ def test_asl_machine_level_fields_without_counterpart_are_refused(key: str) -> N
     assert result.findings[0].pointer == f"/{key}"
 
 
+def test_asl_query_language_jsonpath_is_what_asl_assumes_and_imports() -> None:
+    """Workflow Studio writes `"QueryLanguage": "JSONPath"` at the top (and may on a state): the default said
+    aloud, which used to be refused as JSONata would be."""
+    document = json.loads(_asl({"Type": "Pass", "QueryLanguage": "JSONPath", "Next": "Done"},
+                               QueryLanguage="JSONPath"))
+    result = import_document("asl", json.dumps(document), "studio")
+    assert result.ok, result.findings
+    jsonata = import_document("asl", _asl({"Type": "Pass", "Next": "Done"}, QueryLanguage="JSONata"), "x")
+    assert jsonata.workflow is None
+    assert jsonata.findings[0].pointer == "/QueryLanguage"
+
+
+@pytest.mark.parametrize(("fmt", "text", "at"), [
+    ("asl", '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "A": {"Type": "Fail"}}}', "/States/A"),
+    ("xstate", '{"initial": "a", "states": {"a": {"on": {"GO": "b", "GO": "a"}}, "b": {"type": "final"}}}',
+     "/states/a/on/GO"),
+])
+def test_a_key_twice_in_one_object_is_unreadable_not_silently_the_last(fmt: str, text: str, at: str) -> None:
+    """`{"A": …, "A": …}`: JSON parsers keep one of the two; the import used to keep the last state named A
+    and drop the first without a word."""
+    result = import_document(fmt, text, "twice")
+    assert result.workflow is None
+    (finding,) = result.findings
+    assert finding.code == "invalid-document"
+    assert finding.pointer == at
+    assert "appears twice" in finding.message
+
+
 def test_asl_that_is_not_json_is_unreadable() -> None:
     result = import_document("asl", "{nope", "x")
     assert result.workflow is None
@@ -98,6 +126,9 @@ SCXML_REFUSALS = [
      '<final id="b"/>', "several events"),
     ('<state id="a"><onexit><raise event="x"/></onexit><transition target="b"/></state><final id="b"/>', "<onexit>"),
     ('<state id="a"><transition event="go" target="b c"/></state><final id="b"/><final id="c"/>', "transition"),
+    # two states of one id: the second used to replace the first without a word
+    ('<state id="a"><transition event="go" target="b"/></state><state id="a"><transition event="stop" target="b"/>'
+     '</state><final id="b"/>', "id 'a' on two states"),
 ]
 
 
@@ -128,6 +159,11 @@ XSTATE_REFUSALS = [
     ({"initial": "a", "states": {"a": {"on": {"GO": {"target": "b", "actions": ["notify"]}}},
                                  "b": {"type": "final"}}}, "action 'notify'"),
     ({"initial": "a", "states": {"a": {"on": {"GO": "b", "STOP": "b"}}, "b": {"type": "final"}}}, "several events"),
+    # XState v4's guard and state-in guard: once dropped without a word, leaving the transition unguarded
+    ({"initial": "a", "states": {"a": {"on": {"GO": {"target": "b", "cond": "isOk"}}}, "b": {"type": "final"}}},
+     "transition field 'cond'"),
+    ({"initial": "a", "states": {"a": {"always": [{"target": "b", "in": "#m.c"}]}, "b": {"type": "final"}}},
+     "transition field 'in'"),
 ]
 
 
