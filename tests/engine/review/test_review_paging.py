@@ -1,13 +1,17 @@
-"""Cutting a diagram into pages when a state is larger than a page: the cutting ends, and every other state
-is still seen whole on some page."""
+"""The review pack's diagram on paper: cutting it into pages when a state is larger than a page (the cutting
+ends, and every other state is still seen whole on some page), and the T-numbers that tie it to the table."""
 
 from __future__ import annotations
 
+import html
+import re
+from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
 
 from engine.definition import Workflow
+from engine.review import ReviewSource, review_html
 from engine.review.diagram_section import draw
 from engine.review.paging import frame_of, plan_pages
 
@@ -53,3 +57,32 @@ def test_a_state_wider_than_a_page_is_cut_and_the_plan_ends() -> None:
             and box.y1 <= p.area.y1 + 0.5
             for p in pages
         ), f"{box} is whole on no page"
+
+
+def _branch(name: str) -> dict[str, object]:
+    return {"name": name, "initial": "work", "states": {"work": {"type": "task", "action": f"do_{name}"},
+                                                      "ok": {"type": "final"}},
+            "transitions": [{"source": "work", "trigger": "done", "dest": "ok"}]}
+
+
+def test_every_transition_has_its_own_t_number_in_the_diagram_and_the_table() -> None:
+    """A branch's transitions used to be numbered from T1 again: a flow with two parallel states showed T1 five
+    times, and the legend's 'T3 = row T3 of Transitions' named three rows. Now the top level's come first and each
+    branch's go on from there, in the drawing as in the table."""
+    flow = Workflow.model_validate({
+        "id": "two_parallels", "title": "Two parallels", "initial": "first",
+        "states": {"first": {"type": "parallel", "branches": [_branch("a"), _branch("b")]},
+                   "second": {"type": "parallel", "branches": [_branch("c")]},
+                   "ok": {"type": "final"}},
+        "transitions": [{"source": "first", "trigger": "done", "dest": "second"},
+                        {"source": "second", "trigger": "done", "dest": "ok"}],
+    })
+    drawn = re.findall(r"T(\d+) · ", html.unescape(draw(flow).whole()))
+    assert sorted(map(int, drawn)) == [1, 2, 3, 4, 5]
+    source = ReviewSource(workflow=flow, generated_at=datetime(2026, 1, 5, tzinfo=UTC), agents={}, findings=[],
+                          origin="two_parallels.json")
+    document = review_html(source)
+    table = document[document.index('id="transitions"'):]
+    rows = re.findall(r"<td[^>]*>(T\d+)</td>\s*<td[^>]*>(.*?)</td>", table)
+    assert [(number, html.unescape(re.sub("<[^>]+>", "", where))) for number, where in rows][:5] == [
+        ("T1", "first"), ("T2", "second"), ("T3", "work"), ("T4", "work"), ("T5", "work")]
