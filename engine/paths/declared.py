@@ -13,7 +13,10 @@ Per step (leaving a state by one transition):
   `deadline` is computed at run time, so 0 to no limit;
 - parallel: its branches measured like a workflow (least over their paths, most over them), joined: all
   branches (or the quorum) for `done`, the most of any for the worst case;
-- subflow: the child workflow measured the same way when it is known, else 0 to no limit.
+- subflow: the child workflow measured the same way when it is known, else 0 to no limit;
+- map: 0 at best (an empty list is done at once); at worst the most items a map runs (1,000), a batch of
+  `max_concurrency` at a time, each as long as its iterator's (or workflow's) worst; the items' count is known
+  only at run time, so its expected cost is unknown.
 Cost: a task whose agent declares a `budget_limit` costs at most that per attempt; with a price for its
 model, one attempt is expected to cost one full reply (the agent's `max_tokens` at the completion price).
 """
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from engine.definition import (
     Agent,
     ApprovalState,
+    MapState,
     ParallelState,
     State,
     SubflowState,
@@ -35,6 +39,7 @@ from engine.definition import (
     Workflow,
 )
 from engine.definition.durations import parse_duration
+from engine.definition.map_state import MAX_MAP_ITEMS
 from engine.paths.prices import ModelRate, reply_cost
 from engine.paths.retry_schedule import retry_schedule
 from engine.paths.routes import simple_routes
@@ -76,7 +81,7 @@ class DeclaredMeasure:
     notes: set[str] = field(default_factory=set)
     _inside: set[str] = field(default_factory=set)
 
-    def step(self, state_id: str, state: State, trigger: str | None) -> Measure:
+    def step(self, state_id: str, state: State, trigger: str | None) -> Measure:  # noqa: PLR0911 - one per kind
         """Leaving `state` by a transition on `trigger` (None: automatic)."""
         if isinstance(state, TaskState):
             return self._task(state)
@@ -87,7 +92,9 @@ class DeclaredMeasure:
         if isinstance(state, ParallelState):
             return self._parallel(state, trigger)
         if isinstance(state, SubflowState):
-            return self._subflow(state)
+            return self._child(state.workflow)
+        if isinstance(state, MapState):
+            return self._map(state_id, state)
         return NOTHING
 
     # -- tasks ------------------------------------------------------------------------------------------------
@@ -136,16 +143,29 @@ class DeclaredMeasure:
             total = total + measure
         return Measure(Span(best, worst), total.cost, total.expected_cost)
 
-    def _subflow(self, state: SubflowState) -> Measure:
-        child = None if state.workflow in self._inside else self.subflow(state.workflow)
+    def _child(self, workflow_id: str) -> Measure:
+        """A subflow's (or a map's item's) workflow, measured like a workflow."""
+        child = None if workflow_id in self._inside else self.subflow(workflow_id)
         if child is None:
-            self.notes.add(f"subflow '{state.workflow}' is not known here (or calls itself): 0 to no limit")
+            self.notes.add(f"subflow '{workflow_id}' is not known here (or calls itself): 0 to no limit")
             return Measure(Span(0.0, None), Span(0.0, None), None)
-        self._inside.add(state.workflow)
+        self._inside.add(workflow_id)
         try:
             return self.machine(child.initial, child.states, child.transitions)
         finally:
-            self._inside.discard(state.workflow)
+            self._inside.discard(workflow_id)
+
+    def _map(self, state_id: str, state: MapState) -> Measure:
+        if state.iterator is not None:
+            item = self.machine(state.iterator.initial, state.iterator.states, state.iterator.transitions)
+        else:  # a map has an iterator or a workflow
+            item = self._child(state.workflow or "")
+        batches = -(-MAX_MAP_ITEMS // state.max_concurrency)
+        self.notes.add(f"'{state_id}' runs its items a batch of {state.max_concurrency} at a time: its worst case "
+                       f"is for {MAX_MAP_ITEMS:,} items, the most a map runs; its expected cost is unknown")
+        worst = None if item.time.worst is None else item.time.worst * batches
+        cost = None if item.cost.worst is None else item.cost.worst * MAX_MAP_ITEMS
+        return Measure(Span(0.0, worst), Span(0.0, cost), None)
 
     def machine(self, initial: str, states: Mapping[str, State], transitions: Sequence[Transition]) -> Measure:
         """A whole state machine: the least over its simple paths, the most over them."""
