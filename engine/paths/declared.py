@@ -12,7 +12,8 @@ Per step (leaving a state by one transition):
 - wait: a `duration` exactly; an `event` at once at best and at its `timeout` at worst (or never); a
   `deadline` is computed at run time, so 0 to no limit;
 - parallel: its branches measured like a workflow (least over their paths, most over them), joined: all
-  branches (or the quorum) for `done`, the most of any for the worst case;
+  branches (or the quorum) for `done`, each at best over the paths that end in its success, the most of any
+  for the worst case;
 - subflow: the child workflow measured the same way when it is known, else 0 to no limit;
 - map: 0 at best (an empty list is done at once); at worst the most items a map runs (1,000), a batch of
   `max_concurrency` at a time, each as long as its iterator's (or workflow's) worst; the items' count is known
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from engine.definition import (
     Agent,
     ApprovalState,
+    FinalState,
     MapState,
     ParallelState,
     State,
@@ -133,7 +135,9 @@ class DeclaredMeasure:
     # -- parallel states and subflows -------------------------------------------------------------------------
     def _parallel(self, state: ParallelState, trigger: str | None) -> Measure:
         measures = [self.machine(b.initial, b.states, b.transitions) for b in state.branches]
-        bests = sorted(m.time.best for m in measures)
+        # a branch the join needs ends in success: its least time is over the paths that do
+        succeeding = [self.machine(b.initial, b.states, b.transitions, succeeding=True) for b in state.branches]
+        bests = sorted(m.time.best for m in succeeding)
         needed = {"all": len(bests), "any": 1, "quorum": state.join.quorum or len(bests)}[state.join.mode]
         worsts = [m.time.worst for m in measures]
         worst = None if None in worsts else max(w or 0.0 for w in worsts)
@@ -167,12 +171,15 @@ class DeclaredMeasure:
         cost = None if item.cost.worst is None else item.cost.worst * MAX_MAP_ITEMS
         return Measure(Span(0.0, worst), Span(0.0, cost), None)
 
-    def machine(self, initial: str, states: Mapping[str, State], transitions: Sequence[Transition]) -> Measure:
-        """A whole state machine: the least over its simple paths, the most over them."""
+    def machine(self, initial: str, states: Mapping[str, State], transitions: Sequence[Transition], *,
+                succeeding: bool = False) -> Measure:
+        """A whole state machine: the least over its simple paths, the most over them (with `succeeding`, over
+        those that end in a success final only)."""
         search = simple_routes(initial, states, transitions, BRANCH_PATH_LIMIT)
-        if not search.routes:
+        routes = [r for r in search.routes if not succeeding or _succeeds(r, states, transitions)]
+        if not routes:
             return Measure(Span(0.0, None), Span(0.0, None), None)
-        measures = [self.route(route, states, transitions) for route in search.routes]
+        measures = [self.route(route, states, transitions) for route in routes]
         expected = [m.expected_cost for m in measures]
         return Measure(_widest([m.time for m in measures]), _widest([m.cost for m in measures]),
                        None if None in expected else max(c or 0.0 for c in expected))
@@ -183,6 +190,12 @@ class DeclaredMeasure:
         for source, index in route:
             total = total + self.step(source, states[source], transitions[index].trigger)
         return total
+
+
+def _succeeds(route: Sequence[tuple[str, int]], states: Mapping[str, State],
+              transitions: Sequence[Transition]) -> bool:
+    end = states.get(transitions[route[-1][1]].dest) if route else None
+    return not isinstance(end, FinalState) or end.outcome == "success"
 
 
 def _waiting(due_s: float | None, trigger: str | None) -> Span:

@@ -177,6 +177,27 @@ def test_a_map_takes_its_items_batches_at_worst_and_nothing_at_best() -> None:
     assert any("'each' runs its items a batch of 10 at a time" in note for note in report.notes)
 
 
+def test_a_parallel_state_is_done_at_best_when_its_branches_can_succeed() -> None:
+    """A branch's least time was over all its paths, its quick way to a failure final too: a parallel state whose
+    branch waits 30 minutes and then succeeds was 'done' in 0 s at best. The join needs the branch to succeed."""
+    branch = {"name": "pay", "initial": "charge",
+              "states": {"charge": {"type": "task", "action": "charge", "timeout_s": 5},
+                         "settle": {"type": "wait", "duration": "PT30M"},
+                         "paid": {"type": "final"}, "declined": {"type": "final", "outcome": "failure"}},
+              "transitions": [{"source": "charge", "trigger": "done", "dest": "settle"},
+                              {"source": "charge", "trigger": "error", "dest": "declined"},
+                              {"source": "settle", "trigger": "done", "dest": "paid"}]}
+    flow = Workflow.model_validate({
+        "id": "pay", "title": "Pay", "initial": "both",
+        "states": {"both": {"type": "parallel", "branches": [branch]},
+                   "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "both", "trigger": "done", "dest": "done"},
+                        {"source": "both", "trigger": "error", "dest": "failed"}],
+    })
+    times = {p.states[-1]: (p.best_s, p.worst_s) for p in analyze_paths(flow).paths}
+    assert times == {"done": (1800, 1805), "failed": (0, 1805)}
+
+
 def test_loops_are_counted_once_and_listed() -> None:
     flow = Workflow.model_validate({
         "id": "loop", "title": "Loop", "initial": "review",
