@@ -70,7 +70,7 @@ def _bound(name: str, ctx: Mapping[str, Any]) -> str:
 
 
 # "letters" alone reads as allowing 'étape' or '審査', which the patterns refuse: say which letters
-_LETTERS = "the letters a-z and A-Z (no accents or other scripts)"
+_LETTERS = "letters a-z and A-Z (no accents or other scripts)"
 _NAME_WORDS = f"{_LETTERS}, digits, '_' and '-', starting with a letter or '_'"
 _IDENTIFIER_WORDS = f"Use {_LETTERS}, digits, '_' and '-' only, starting with a letter or '_'."
 _WORD_WORDS = f"Use {_LETTERS}, digits and '_' only, starting with a letter or '_'."
