@@ -175,3 +175,29 @@ def test_xstate_refusal_names_the_state_and_the_construct(config: dict[str, Any]
     assert finding.code == "unsupported-construct"
     assert construct in finding.message
     assert finding.states in (("a",), ("b",))
+
+
+@pytest.mark.parametrize(("root", "at", "construct"), [
+    ({"type": "parallel"}, "/type", "a parallel machine"),
+    ({"entry": ["init"]}, "/entry", "the machine's 'entry'"),
+    ({"invoke": {"src": "poll"}}, "/invoke", "the machine's 'invoke'"),
+])
+def test_xstate_machine_level_behaviour_is_refused_not_dropped(root: dict[str, Any], at: str, construct: str) -> None:
+    """The machine's own keys were never read but for id, initial, states, on and meta: a root `type: parallel`
+    (its regions run at once) came in as a flat machine, root entry actions and invokes vanished."""
+    config = {"id": "m", "initial": "a", "states": {"a": {"on": {"GO": "b"}}, "b": {"type": "final"}}, **root}
+    result = import_document("xstate", json.dumps(config), "refused")
+    assert result.workflow is None
+    (finding,) = result.findings
+    assert (finding.code, finding.pointer) == ("unsupported-construct", at)
+    assert construct in finding.message
+
+
+def test_xstate_context_values_are_said_to_be_dropped_and_their_keys_kept() -> None:
+    config = {"id": "m", "context": {"count": 0}, "types": {}, "initial": "a",
+              "states": {"a": {"on": {"GO": "b"}}, "b": {"type": "final"}}}
+    result = import_document("xstate", json.dumps(config), "counted")
+    assert result.ok, result.findings
+    assert result.workflow is not None
+    assert [(f.code, f.pointer) for f in result.findings] == [("approximated", "/context")]
+    assert list(result.workflow.context["properties"]) == ["count"]
