@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from engine.definition.expressions import ExpressionError, compile_expression
-from engine.interop.findings import unreadable, unsupported
+from engine.interop.findings import approximated, unreadable, unsupported
 from engine.interop.ids import IdentifierMap, to_identifier
 from engine.interop.scxml_export import SCXML_NS, SUBFLOW_INVOKE, SW_NS
 from engine.validation.findings import Finding
@@ -217,7 +217,7 @@ class _Reader:
         return t
 
 
-def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:
+def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:  # noqa: PLR0911
     if (text.find(b"<!DOCTYPE") if isinstance(text, bytes) else text.find("<!DOCTYPE")) >= 0:
         return None, [unreadable("SCXML with a DOCTYPE is refused (entities are not expanded)")]
     try:
@@ -234,13 +234,21 @@ def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | 
             carried = json.loads(extra.text)
         except ValueError as exc:
             return None, [unreadable(f"sw:workflow is not JSON: {exc}")]
+    for child in root:  # beside the states: the data model, and what the export carries in sw:workflow
+        if _ns(child) == SCXML_NS and _local(child) not in (*_STATE_TAGS, "datamodel"):
+            return None, [unsupported((_local(child),), None, f"<{_local(child)}> in <scxml>",
+                                      "the machine itself runs no code; a task state invokes an action")]
     reader = _Reader()
     try:
         machine = reader.machine(root, root.get("initial"))
     except _Refuse as refusal:
         return None, [refusal.finding]
+    findings = [approximated(("datamodel", "data", str(d.get("id"))), None, f"<data id=\"{d.get('id')}\">",
+                             "its initial value is not kept: an instance starts from the context it is given")
+                for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("expr") is not None or d.get("src") is not None
+                or (d.text or "").strip()]
     keys = [d.get("id") for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("id")]
     context = carried.pop("context", None) or {"type": "object", "properties": {k: {} for k in keys}}
     workflow = {"id": workflow_id, "title": root.get("name") or workflow_id, **carried, "context": context,
                 **machine}
-    return workflow, []
+    return workflow, findings

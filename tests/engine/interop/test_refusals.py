@@ -201,3 +201,19 @@ def test_xstate_context_values_are_said_to_be_dropped_and_their_keys_kept() -> N
     assert result.workflow is not None
     assert [(f.code, f.pointer) for f in result.findings] == [("approximated", "/context")]
     assert list(result.workflow.context["properties"]) == ["count"]
+
+
+def test_scxml_code_beside_the_states_is_refused_and_initial_data_said_to_be_dropped() -> None:
+    """Children of <scxml> other than states were never read: a <script> that runs when the machine starts went
+    without a word, and so did each <data>'s initial value."""
+    script = SCXML.format(body='<script>count = count + 1</script><state id="a"><transition event="go" target="b"/>'
+                               '</state><final id="b"/>')
+    refused = import_document("scxml", script, "refused")
+    assert refused.workflow is None
+    (finding,) = refused.findings
+    assert (finding.code, finding.pointer) == ("unsupported-construct", "/script")
+    valued = SCXML.format(body='<datamodel><data id="count" expr="5"/><data id="name"/></datamodel>'
+                               '<state id="a"><transition event="go" target="b"/></state><final id="b"/>')
+    result = import_document("scxml", valued, "valued")
+    assert result.ok, result.findings
+    assert [(f.code, f.pointer) for f in result.findings] == [("approximated", "/datamodel/data/count")]
