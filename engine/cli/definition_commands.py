@@ -52,6 +52,13 @@ def catalog_for(files: list[DefinitionFile], extra: list[Path], *, beside: bool 
     """The shipped-or-given set: the files themselves, the `extra` definitions roots (folders holding workflows/
     and agents/) and, with `beside`, each file's own definitions root — or, for a file in a folder that is not
     `workflows/` or `agents/`, the definitions in that folder (where `statewright run` finds its subflows)."""
+    for root in extra:  # a mistyped --catalog would otherwise check against nothing, without a word
+        if not root.is_dir():
+            what = "a file, not a folder" if root.exists() else "no such folder"
+            fail(f"--catalog {root}: {what}", ExitCode.UNREADABLE)
+        if not ((root / "workflows").is_dir() or (root / "agents").is_dir()):
+            fail(f"--catalog {root}: not a definitions folder (it holds no workflows/ or agents/ folder)",
+                 ExitCode.UNREADABLE)
     roots = {p.resolve() for p in extra}
     folders: set[Path] = set()
     for item in files if beside else ():

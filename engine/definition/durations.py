@@ -7,13 +7,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator, TypeAdapter
 
-__all__ = ["IsoDuration", "parse_duration"]
+__all__ = ["LONGEST", "IsoDuration", "parse_duration"]
 
 _TIMEDELTA = TypeAdapter(timedelta)
+LONGEST = timedelta(days=36_500)
 
 
 def parse_duration(text: str) -> timedelta:
-    """`PT48H` → 48 hours. Raises ValueError for anything that is not a positive ISO 8601 duration."""
+    """`PT48H` → 48 hours (`P1M` counts 30 days, `P1Y` 365). Raises ValueError for anything that is not a positive
+    ISO 8601 duration of at most 100 years."""
     if not text.startswith("P"):
         raise ValueError(f"'{text}' is not an ISO 8601 duration such as PT30M, PT48H or P3D")
     try:
@@ -22,6 +24,8 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"'{text}' is not an ISO 8601 duration such as PT30M, PT48H or P3D") from exc
     if value <= timedelta(0):
         raise ValueError(f"duration '{text}' must be longer than zero")
+    if value > LONGEST:  # the engine could not even date the timer: 'year 275820 is out of range' at run time
+        raise ValueError(f"duration '{text}' is longer than 100 years (P36500D), the longest the engine times")
     return value
 
 

@@ -20,7 +20,7 @@ def definition_kind(path: Path) -> DefinitionKind:
     else — unreadable, not an object — counts as a workflow, whose loader then says what is wrong with it."""
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark is ignored, as on loading
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable, not JSON (or too long a number), nested too deeply
         return "workflow"
     if not isinstance(document, dict):
         return "workflow"

@@ -484,13 +484,18 @@ _BUILDERS = {"Task": _task, "Choice": _choice, "Wait": _wait, "Pass": _pass, "Pa
              "Succeed": _final, "Fail": _final}
 
 
+def _jsonpath_said(node: dict[str, Any]) -> set[str]:
+    """`QueryLanguage: "JSONPath"` says what ASL assumes anyway (Workflow Studio writes it): nothing to refuse."""
+    return {"QueryLanguage"} if node.get("QueryLanguage") == "JSONPath" else set()
+
+
 def _one_state(m: _Machine, name: str, state: Any) -> None:
     if not isinstance(state, dict) or not isinstance(state.get("Type"), str):
         raise m.refuse(name, "Type", "every state is an object with a Type")
     kind = state["Type"]
     if kind not in _FIELDS:
         raise m.refuse(name, f"Type {kind}", "not a state type of the Amazon States Language", "Type")
-    extra = sorted(set(state) - _FIELDS[kind])
+    extra = sorted(set(state) - _FIELDS[kind] - _jsonpath_said(state))
     if extra:
         raise m.refuse(name, f"{kind} field {extra[0]}", "it has no Statewright counterpart (JSONata fields, "
                        "variables, heartbeats and credentials are not supported)", extra[0])
@@ -527,7 +532,7 @@ def import_asl(document: Any, workflow_id: str) -> tuple[dict[str, Any] | None, 
     shared = _Shared(IdentifierMap())
     if not isinstance(document, dict):
         return None, [unsupported((), None, "the document", "an ASL state machine is a JSON object")]
-    for key in sorted(set(document) - {"Comment", "StartAt", "States", "Version"}):
+    for key in sorted(set(document) - {"Comment", "StartAt", "States", "Version"} - _jsonpath_said(document)):
         why = "a limit on the whole execution has no counterpart" if key == "TimeoutSeconds" else \
             "no Statewright counterpart (JSONata and variables are not supported)"
         shared.findings.append(unsupported((key,), None, key, why))

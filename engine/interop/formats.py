@@ -17,8 +17,9 @@ from engine.interop.scxml_import import import_scxml
 from engine.interop.xstate_export import export_xstate
 from engine.interop.xstate_import import import_xstate
 from engine.validation.catalog import Catalog
-from engine.validation.findings import Finding, has_errors
+from engine.validation.findings import Finding, has_errors, pointer
 from engine.validation.loader import load_workflow
+from engine.validation.parsing import find_duplicate_keys, parse_json
 
 __all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "ExportResult", "ImportResult", "export_workflow", "import_document"]
 
@@ -52,11 +53,34 @@ class ExportResult:
 
 
 def _json(text: str | bytes) -> tuple[Any, list[Finding]]:
+    """The parsed document; or why it cannot be read: not JSON, or a key twice in one object (JSON parsers keep
+    either one: a second state of the same name would silently replace the first)."""
     try:
-        return json.loads(text), []
+        document = json.loads(text, object_pairs_hook=_once_each)
+    except _RepeatedKey:
+        parsed, _ = parse_json(text)
+        path, key = next(find_duplicate_keys(parsed))
+        message = f"the key '{key}' appears twice in one object; which of the two counts is undefined"
+        return None, [Finding(code="invalid-document", severity="error", message=message, pointer=pointer(*path, key))]
+    except RecursionError:
+        return None, [unreadable("not JSON that can be read: nested too deeply")]
     except ValueError as exc:
         line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
         return None, [unreadable(f"not JSON: {exc}", line, column)]
+    return document, []
+
+
+class _RepeatedKey(ValueError):
+    pass
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey
+        found[key] = value
+    return found
 
 
 def import_document(fmt: str, text: str | bytes, workflow_id: str, catalog: Catalog | None = None) -> ImportResult:

@@ -14,8 +14,8 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from engine.definition.expressions import ExpressionError, compile_expression
-from engine.interop.findings import unreadable, unsupported
-from engine.interop.ids import IdentifierMap
+from engine.interop.findings import approximated, unreadable, unsupported
+from engine.interop.ids import IdentifierMap, to_identifier
 from engine.interop.scxml_export import SCXML_NS, SUBFLOW_INVOKE, SW_NS
 from engine.validation.findings import Finding
 
@@ -85,6 +85,9 @@ class _Reader:
         if not children:
             raise _refuse(parent.get("id"), "states", "a machine needs at least one state")
         names = {c.get("id") or "" for c in children}
+        if len(names) < len(children):  # the second would silently replace the first
+            repeated = next(n for n in names if sum((c.get("id") or "") == n for c in children) > 1)
+            raise _refuse(repeated or None, f"id '{repeated}' on two states", "an SCXML id names one element")
         for name in names:
             self.ids[name]
         states: dict[str, Any] = {}
@@ -122,12 +125,13 @@ class _Reader:
             return
         if tag == "parallel":
             branches = []
+            names_here = IdentifierMap()  # a branch's name is unique within its parallel state only
             for region in element:
                 if _ns(region) != SCXML_NS or _local(region) in ("transition", "datamodel"):
                     continue
                 if _local(region) != "state":
                     raise _refuse(name, f"<{_local(region)}> in <parallel>", "a parallel's children are its regions")
-                branches.append({"name": self.ids.fresh(region.get("id") or "branch"),
+                branches.append({"name": names_here.fresh(to_identifier(region.get("id") or "branch", "branch")),
                                  **_Reader.machine(self, region, region.get("initial"))})
             states[sid] = {"type": "parallel", **details, "branches": branches}
         else:
@@ -213,7 +217,7 @@ class _Reader:
         return t
 
 
-def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:
+def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:  # noqa: PLR0911
     if (text.find(b"<!DOCTYPE") if isinstance(text, bytes) else text.find("<!DOCTYPE")) >= 0:
         return None, [unreadable("SCXML with a DOCTYPE is refused (entities are not expanded)")]
     try:
@@ -230,13 +234,21 @@ def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | 
             carried = json.loads(extra.text)
         except ValueError as exc:
             return None, [unreadable(f"sw:workflow is not JSON: {exc}")]
+    for child in root:  # beside the states: the data model, and what the export carries in sw:workflow
+        if _ns(child) == SCXML_NS and _local(child) not in (*_STATE_TAGS, "datamodel"):
+            return None, [unsupported((_local(child),), None, f"<{_local(child)}> in <scxml>",
+                                      "the machine itself runs no code; a task state invokes an action")]
     reader = _Reader()
     try:
         machine = reader.machine(root, root.get("initial"))
     except _Refuse as refusal:
         return None, [refusal.finding]
+    findings = [approximated(("datamodel", "data", str(d.get("id"))), None, f"<data id=\"{d.get('id')}\">",
+                             "its initial value is not kept: an instance starts from the context it is given")
+                for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("expr") is not None or d.get("src") is not None
+                or (d.text or "").strip()]
     keys = [d.get("id") for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("id")]
     context = carried.pop("context", None) or {"type": "object", "properties": {k: {} for k in keys}}
     workflow = {"id": workflow_id, "title": root.get("name") or workflow_id, **carried, "context": context,
                 **machine}
-    return workflow, []
+    return workflow, findings

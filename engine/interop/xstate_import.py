@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.interop.findings import unsupported
+from engine.interop.findings import approximated, unsupported
 from engine.interop.ids import IdentifierMap
 from engine.interop.xstate_export import META_KEY
 from engine.validation.findings import Finding
@@ -20,6 +20,25 @@ __all__ = ["import_xstate"]
 
 _NODE_KEYS = {"description", "meta", "type", "invoke", "always", "after", "on", "states", "initial", "onDone", "id",
               "tags", "output"}
+
+
+# `reenter` only decides whether entry and exit actions run again, and a state here has none
+_TRANSITION_KEYS = {"target", "guard", "actions", "meta", "description", "reenter"}
+_TRANSITION_WHY = {
+    "cond": "XState v4's guard, a name for code: write it as v5's guard {type, params: {expression: <CEL>}}",
+    "in": "a guard on another state's being active has no counterpart",
+    "internal": "XState v4's internal transitions concern entry and exit actions, which run nowhere here",
+}
+
+
+_ROOT_KEYS = {"id", "initial", "states", "on", "meta", "description", "context", "type", "version"}
+# TypeScript typing and v4 options: they change nothing a machine does
+_ROOT_TYPING = {"types", "tsTypes", "schema", "predictableActionArguments", "preserveActionOrder"}
+_ROOT_WHY = {
+    "entry": "entry/exit actions run nowhere; tasks invoke", "exit": "entry/exit actions run nowhere; tasks invoke",
+    "after": "a delay on the whole machine has no counterpart", "always": "the machine itself has no transitions",
+    "invoke": "the machine itself invokes nothing; a task state does",
+}
 
 
 class _Refuse(Exception):
@@ -65,6 +84,11 @@ def _edge(b: _Build, name: str, source: str | list[str] | None, *, trigger: str 
                             "dest": _target(b, name, raw, names)}
     if not isinstance(raw, dict):
         return edge
+    extra = sorted(set(raw) - _TRANSITION_KEYS)
+    if extra:
+        why = _TRANSITION_WHY.get(extra[0], "no Statewright counterpart: a transition has a target, a guard and "
+                                  "set_… actions")
+        raise b.refuse(name, f"transition field '{extra[0]}'", why)
     guard = raw.get("guard")
     if guard is not None:
         params = guard.get("params") if isinstance(guard, dict) else None
@@ -181,6 +205,17 @@ def _machine(b: _Build, config: dict[str, Any]) -> dict[str, Any]:
 def import_xstate(config: Any, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:
     if not isinstance(config, dict):
         return None, [unsupported((), None, "the document", "an XState machine config is a JSON object")]
+    extra = sorted(set(config) - _ROOT_KEYS - _ROOT_TYPING)
+    if extra:
+        why = _ROOT_WHY.get(extra[0], "no Statewright counterpart on the machine itself")
+        return None, [unsupported((extra[0],), None, f"the machine's '{extra[0]}'", why)]
+    if config.get("type") not in (None, "compound"):
+        return None, [unsupported(("type",), None, f"a {config.get('type')} machine", "the machine itself is a "
+                                  "sequence of states: make one parallel state that holds the regions")]
+    findings = []
+    if config.get("context"):
+        findings.append(approximated(("context",), None, "context", "XState's initial values are not kept: an "
+                                     "instance starts from the context it is given (the keys become its schema's)"))
     build = _Build(IdentifierMap(), ())
     try:
         machine = _machine(build, config)
@@ -190,4 +225,6 @@ def import_xstate(config: Any, workflow_id: str) -> tuple[dict[str, Any] | None,
     workflow = {"id": workflow_id, "title": config.get("id") or workflow_id, **meta, **machine}
     if config.get("description") and "description" not in workflow:
         workflow["description"] = config["description"]
-    return workflow, []
+    if isinstance(config.get("context"), dict) and config["context"] and "context" not in workflow:
+        workflow["context"] = {"type": "object", "properties": {str(k): {} for k in config["context"]}}
+    return workflow, findings

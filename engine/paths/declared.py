@@ -12,8 +12,12 @@ Per step (leaving a state by one transition):
 - wait: a `duration` exactly; an `event` at once at best and at its `timeout` at worst (or never); a
   `deadline` is computed at run time, so 0 to no limit;
 - parallel: its branches measured like a workflow (least over their paths, most over them), joined: all
-  branches (or the quorum) for `done`, the most of any for the worst case;
-- subflow: the child workflow measured the same way when it is known, else 0 to no limit.
+  branches (or the quorum) for `done`, each at best over the paths that end in its success, the most of any
+  for the worst case;
+- subflow: the child workflow measured the same way when it is known, else 0 to no limit;
+- map: 0 at best (an empty list is done at once); at worst the most items a map runs (1,000), a batch of
+  `max_concurrency` at a time, each as long as its iterator's (or workflow's) worst; the items' count is known
+  only at run time, so its expected cost is unknown.
 Cost: a task whose agent declares a `budget_limit` costs at most that per attempt; with a price for its
 model, one attempt is expected to cost one full reply (the agent's `max_tokens` at the completion price).
 """
@@ -26,6 +30,8 @@ from dataclasses import dataclass, field
 from engine.definition import (
     Agent,
     ApprovalState,
+    FinalState,
+    MapState,
     ParallelState,
     State,
     SubflowState,
@@ -35,6 +41,7 @@ from engine.definition import (
     Workflow,
 )
 from engine.definition.durations import parse_duration
+from engine.definition.map_state import MAX_MAP_ITEMS
 from engine.paths.prices import ModelRate, reply_cost
 from engine.paths.retry_schedule import retry_schedule
 from engine.paths.routes import simple_routes
@@ -76,7 +83,7 @@ class DeclaredMeasure:
     notes: set[str] = field(default_factory=set)
     _inside: set[str] = field(default_factory=set)
 
-    def step(self, state_id: str, state: State, trigger: str | None) -> Measure:
+    def step(self, state_id: str, state: State, trigger: str | None) -> Measure:  # noqa: PLR0911 - one per kind
         """Leaving `state` by a transition on `trigger` (None: automatic)."""
         if isinstance(state, TaskState):
             return self._task(state)
@@ -87,7 +94,9 @@ class DeclaredMeasure:
         if isinstance(state, ParallelState):
             return self._parallel(state, trigger)
         if isinstance(state, SubflowState):
-            return self._subflow(state)
+            return self._child(state.workflow)
+        if isinstance(state, MapState):
+            return self._map(state_id, state)
         return NOTHING
 
     # -- tasks ------------------------------------------------------------------------------------------------
@@ -126,7 +135,9 @@ class DeclaredMeasure:
     # -- parallel states and subflows -------------------------------------------------------------------------
     def _parallel(self, state: ParallelState, trigger: str | None) -> Measure:
         measures = [self.machine(b.initial, b.states, b.transitions) for b in state.branches]
-        bests = sorted(m.time.best for m in measures)
+        # a branch the join needs ends in success: its least time is over the paths that do
+        succeeding = [self.machine(b.initial, b.states, b.transitions, succeeding=True) for b in state.branches]
+        bests = sorted(m.time.best for m in succeeding)
         needed = {"all": len(bests), "any": 1, "quorum": state.join.quorum or len(bests)}[state.join.mode]
         worsts = [m.time.worst for m in measures]
         worst = None if None in worsts else max(w or 0.0 for w in worsts)
@@ -136,23 +147,39 @@ class DeclaredMeasure:
             total = total + measure
         return Measure(Span(best, worst), total.cost, total.expected_cost)
 
-    def _subflow(self, state: SubflowState) -> Measure:
-        child = None if state.workflow in self._inside else self.subflow(state.workflow)
+    def _child(self, workflow_id: str) -> Measure:
+        """A subflow's (or a map's item's) workflow, measured like a workflow."""
+        child = None if workflow_id in self._inside else self.subflow(workflow_id)
         if child is None:
-            self.notes.add(f"subflow '{state.workflow}' is not known here (or calls itself): 0 to no limit")
+            self.notes.add(f"subflow '{workflow_id}' is not known here (or calls itself): 0 to no limit")
             return Measure(Span(0.0, None), Span(0.0, None), None)
-        self._inside.add(state.workflow)
+        self._inside.add(workflow_id)
         try:
             return self.machine(child.initial, child.states, child.transitions)
         finally:
-            self._inside.discard(state.workflow)
+            self._inside.discard(workflow_id)
 
-    def machine(self, initial: str, states: Mapping[str, State], transitions: Sequence[Transition]) -> Measure:
-        """A whole state machine: the least over its simple paths, the most over them."""
+    def _map(self, state_id: str, state: MapState) -> Measure:
+        if state.iterator is not None:
+            item = self.machine(state.iterator.initial, state.iterator.states, state.iterator.transitions)
+        else:  # a map has an iterator or a workflow
+            item = self._child(state.workflow or "")
+        batches = -(-MAX_MAP_ITEMS // state.max_concurrency)
+        self.notes.add(f"'{state_id}' runs its items a batch of {state.max_concurrency} at a time: its worst case "
+                       f"is for {MAX_MAP_ITEMS:,} items, the most a map runs; its expected cost is unknown")
+        worst = None if item.time.worst is None else item.time.worst * batches
+        cost = None if item.cost.worst is None else item.cost.worst * MAX_MAP_ITEMS
+        return Measure(Span(0.0, worst), Span(0.0, cost), None)
+
+    def machine(self, initial: str, states: Mapping[str, State], transitions: Sequence[Transition], *,
+                succeeding: bool = False) -> Measure:
+        """A whole state machine: the least over its simple paths, the most over them (with `succeeding`, over
+        those that end in a success final only)."""
         search = simple_routes(initial, states, transitions, BRANCH_PATH_LIMIT)
-        if not search.routes:
+        routes = [r for r in search.routes if not succeeding or _succeeds(r, states, transitions)]
+        if not routes:
             return Measure(Span(0.0, None), Span(0.0, None), None)
-        measures = [self.route(route, states, transitions) for route in search.routes]
+        measures = [self.route(route, states, transitions) for route in routes]
         expected = [m.expected_cost for m in measures]
         return Measure(_widest([m.time for m in measures]), _widest([m.cost for m in measures]),
                        None if None in expected else max(c or 0.0 for c in expected))
@@ -163,6 +190,12 @@ class DeclaredMeasure:
         for source, index in route:
             total = total + self.step(source, states[source], transitions[index].trigger)
         return total
+
+
+def _succeeds(route: Sequence[tuple[str, int]], states: Mapping[str, State],
+              transitions: Sequence[Transition]) -> bool:
+    end = states.get(transitions[route[-1][1]].dest) if route else None
+    return not isinstance(end, FinalState) or end.outcome == "success"
 
 
 def _waiting(due_s: float | None, trigger: str | None) -> Span:

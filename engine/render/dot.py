@@ -19,7 +19,16 @@ from engine.render.labels import clean, edge_label, edge_text, guard_lines, node
 from engine.render.legend import legend_table
 from engine.render.long_edges import Detachment, plan_detachment
 from engine.render.ranks import Layering, layering
-from engine.render.scopes import Edge, Scope, all_states, branch_scopes, is_box, qualify, top_scope
+from engine.render.scopes import (
+    Edge,
+    Scope,
+    all_states,
+    branch_scopes,
+    first_numbers,
+    is_box,
+    qualify,
+    top_scope,
+)
 from engine.render.style import (
     DIM_FILL,
     DIM_STROKE,
@@ -115,10 +124,11 @@ def _html(heading: str, lines: tuple[str, ...], colour: str, wrap: int = _WRAP, 
     return f"<{head}{rest}{br if left else ''}>"
 
 
-def _compact_edge_label(edge: Edge) -> tuple[str, ...]:
-    """`T3 · trigger`, the guard wrapped over a few short lines, then the priority."""
+def _compact_edge_label(edge: Edge, before: int) -> tuple[str, ...]:
+    """`T3 · trigger`, the guard wrapped over a few short lines, then the priority (`before`: how many transitions
+    of other scopes come first in the review pack's numbering)."""
     transition = edge.transition
-    lines = [f"T{edge.index + 1} · {trigger_text(transition)}"]
+    lines = [f"T{before + edge.index + 1} · {trigger_text(transition)}"]
     if transition.guard:
         lines.extend(guard_lines(transition.guard, _COMPACT_GUARD_WRAP, _COMPACT_GUARD_LINES))
     if transition.priority:
@@ -154,6 +164,7 @@ class _DotWriter:
         self.size = len(all_states(workflow))
         self.vertical = (options.direction or default_direction(workflow, layers)) == "TB"
         self.wrap = _COMPACT_WRAP if options.compact else _WRAP
+        self.numbers = first_numbers(workflow) if options.compact else {}
 
     def _mark(self, attrs: dict[str, str], on: bool, *, fill: bool = True) -> dict[str, str]:
         """Highlighted elements turn bold orange; everything else fades while a highlight is shown."""
@@ -271,7 +282,8 @@ class _DotWriter:
         tail = qualify(scope.path, ":any") if edge.source == ANY_SOURCE else scope.qid(edge.source)
         if is_box(scope.states.get(edge.source)):
             tail = join_id(tail)
-        lines = _compact_edge_label(edge) if self.options.compact else edge_label(edge.transition)
+        lines = (_compact_edge_label(edge, self.numbers.get(scope.path, 0)) if self.options.compact
+                 else edge_label(edge.transition))
         label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
         attrs = {"id": edge_id(scope.path, edge), "class": "transition", "label": label}
         if not (self.options.compact or self.options.geometry_only):  # a compact drawing's T3 is a table row

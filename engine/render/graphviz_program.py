@@ -7,11 +7,12 @@ exact command line and the error wording stay in our hands.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from typing import Literal
 
-from engine.errors import StatewrightError
+from engine.errors import InvalidInput, StatewrightError
 
 __all__ = ["DEFAULT_TIMEOUT_S", "Program", "RenderError", "find_program", "run_graphviz"]
 
@@ -19,6 +20,8 @@ DEFAULT_TIMEOUT_S = 30.0
 _INSTALL = "install Graphviz: apt-get install graphviz (macOS: brew install graphviz)"
 
 _LONGEST_MESSAGE = 600
+# a bitmap (PNG) is at most 32,767 pixels a side: beyond that Graphviz scales the whole drawing down and says so
+_SHRUNK = re.compile(r"too large for cairo-renderer bitmaps\. Scaling by ([0-9.]+)")
 
 Program = Literal["dot", "neato"]
 
@@ -62,4 +65,10 @@ def run_graphviz(
         ended = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
         message = done.stderr.decode("utf-8", "replace").strip()[:_LONGEST_MESSAGE] or ended
         raise RenderError(f"Graphviz '{shown}' failed: {message}")
+    shrunk = _SHRUNK.search(done.stderr.decode("utf-8", "replace"))
+    if shrunk is not None:
+        raise InvalidInput(
+            f"the drawing is too large for one {fmt.upper()} image: Graphviz would shrink it to "
+            f"{float(shrunk.group(1)):.0%} of its size, too small to read; draw it as SVG, or as a PDF split over "
+            "pages (--page A4)")
     return done.stdout

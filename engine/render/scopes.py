@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from engine.definition import ANY_SOURCE, FinalState, MapState, ParallelState, State, Transition, Workflow
 
 __all__ = [
-    "SEPARATOR", "Edge", "Scope", "all_states", "branch_scopes", "is_box", "iter_scopes", "qualify", "top_scope",
+    "SEPARATOR", "Edge", "Scope", "all_states", "branch_scopes", "first_numbers", "is_box", "iter_scopes", "qualify",
+    "top_scope",
 ]
 
 SEPARATOR = "/"
@@ -106,6 +107,17 @@ def iter_scopes(workflow: Workflow) -> Iterator[Scope]:
             for branch in branch_scopes(scope, sid, state)
         ]
         pending[:0] = nested
+
+
+def first_numbers(workflow: Workflow) -> dict[str, int]:
+    """How many transitions come before each scope's first, scopes in `iter_scopes` order: the review pack numbers
+    every transition once (T1… the top level's, then each branch's on from there), so no two share a T-number."""
+    numbers: dict[str, int] = {}
+    count = 0
+    for scope in iter_scopes(workflow):
+        numbers[scope.path] = count
+        count += len(scope.transitions)
+    return numbers
 
 
 def all_states(workflow: Workflow) -> dict[str, State]:

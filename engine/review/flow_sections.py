@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from engine.definition import ANY_SOURCE, Agent, Transition, Workflow
-from engine.render.scopes import iter_scopes
+from engine.render.scopes import first_numbers, iter_scopes
 from engine.review.html_parts import Markup, code, items, section, table, text
 from engine.review.plain_words import in_words
 from engine.review.state_section import agents_used
@@ -33,8 +33,8 @@ def _assign(transition: Transition) -> object:
     return items([Markup(f"{code(key)} ← {code(value)}") for key, value in transition.assign.items()])
 
 
-def _rows(transitions: list[Transition]) -> Iterator[tuple[object, ...]]:
-    for index, transition in enumerate(transitions):
+def _rows(transitions: list[Transition], before: int) -> Iterator[tuple[object, ...]]:
+    for index, transition in enumerate(transitions, start=before):
         guard, words = _guard(transition.effective_guard())  # an `errors` list as the condition it means
         rows: tuple[object, ...] = (
             f"T{index + 1}", _source(transition), transition.trigger or "auto", transition.dest, guard, words,
@@ -48,10 +48,11 @@ def transitions_section(workflow: Workflow) -> Markup:
     parts: list[str] = [Markup(
         "<p>T-numbers are the labels on the diagram. <i>auto</i> transitions fire by themselves when their "
         "guard holds, highest priority first; an unguarded one is the default.</p>")]
+    numbers = first_numbers(workflow)  # one T-number per transition, branches' included, as the diagram labels them
     for scope in iter_scopes(workflow):
         if scope.path:
             parts.append(Markup(f"<h3>Inside branch {code(scope.path)}</h3>"))
-        parts.append(table(headers, _rows(list(scope.transitions)), css="transitions",
+        parts.append(table(headers, _rows(list(scope.transitions), numbers[scope.path]), css="transitions",
                            widths=(5, 12, 8, 12, 20, 19, 6, 18)))
     return section("transitions", "Transitions", *parts)
 

@@ -69,7 +69,9 @@ def _pieces(
 ) -> list[tuple[float, float]]:
     """[0, length] in pieces of at most `room`, ending where nothing is (`spans`: states and labels), else
     where no state is (`solid`). Failing both, a piece ends at the page's edge and the next one starts
-    before the states that edge cuts, so that each state is seen whole on some page."""
+    before the states that edge cuts, so that each state is seen whole on some page — each state that a
+    page can hold whole: one longer than a page (a state with a very long name) is cut wherever the pieces
+    fall, and every piece starts further on than the one before, so the cutting ends."""
     blocked, states = _merged(spans), _merged(solid)
     pieces: list[tuple[float, float]] = []
     start = 0.0
@@ -83,8 +85,9 @@ def _pieces(
             start = cut
             continue
         pieces.append((start, limit))
-        crossing = [low for low, high in solid if low < limit < high and low > start]
-        start = min(crossing, default=limit) - _GAP
+        crossing = [low - _GAP for low, high in solid
+                    if low < limit < high and low - _GAP > start and high - (low - _GAP) <= room]
+        start = min(crossing, default=limit - _GAP)
     pieces.append((start, length))
     return pieces
 

@@ -11,7 +11,8 @@ from engine.paths.routes import simple_routes
 from engine.testgen.inner_waits import inner_waits
 from engine.testgen.inside_drive import inside_timeouts
 from engine.testgen.planning import Goal, Plan, Planner
-from engine.testgen.values import value_for_schema
+from engine.testgen.stub_data import FlowReads
+from engine.testgen.values import ABSENT, get_path, set_path, value_for_schema
 
 __all__ = ["PATH_LIMIT", "Coverage", "CoverageMode", "Uncovered", "choose_plans", "drop_plans"]
 
@@ -117,12 +118,23 @@ def _simple_routes(workflow: Workflow, planner: Planner) -> list[list[tuple[str,
     return search.routes
 
 
+def _start_context(workflow: Workflow) -> dict[str, Any]:
+    """With no example to start from: what the context schema requires, and a one-item list for each map over a
+    context key (a map over an empty or missing list runs nothing inside)."""
+    context: dict[str, Any] = value_for_schema({"type": "object", **workflow.context})
+    declared = workflow.context.get("properties") or {}
+    for path, items in FlowReads(workflow).lists_within(()):
+        if path[0] in declared and get_path(context, path) is ABSENT:
+            set_path(context, path, items)
+    return context
+
+
 def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",
                  base_context: dict[str, Any] | None = None) -> tuple[list[Plan], Coverage]:
     """Paths that cover the goals of `mode`, and the coverage they reach."""
     if base_context is None:
         base_context = copy.deepcopy(workflow.examples[0].context) if workflow.examples else \
-            value_for_schema({"type": "object", **workflow.context})
+            _start_context(workflow)
     planner = Planner(workflow, base_context)
     units = _units(workflow, planner)
     guarded = [g for g in units if workflow.transitions[g.index].guard]

@@ -299,6 +299,8 @@ class Planner:
                 parts = path_parts(output)
                 _release(base, output)
                 set_path(base.data.world, parts, {})
+                for path, items in self.reads.lists_within(parts):  # a map further on runs over a list in it
+                    set_path(base.data.world, path, items)
                 base.data.free_paths.add(parts)
                 base.data.fixed = {p for p in base.data.fixed if p[:len(parts)] != parts}
                 base.data.event = get_path(base.data.world, parts)

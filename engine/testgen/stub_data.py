@@ -14,38 +14,59 @@ from typing import Any
 from engine.definition import (
     ApprovalState,
     FinalState,
+    MapState,
+    ParallelState,
     SubflowState,
     TaskState,
     WaitState,
     Workflow,
 )
 from engine.definition.paths import path_parts
-from engine.testgen.cel_reading import Part, UnreadableExpression, parse, path_uses
+from engine.testgen.cel_reading import Part, PathRef, UnreadableExpression, parse, path_uses
 from engine.testgen.values import ABSENT, default_for, get_path, schema_at, set_path, value_for_schema
-from engine.validation.graph import machines
+from engine.validation.graph import Machine, machines
 
 __all__ = ["FlowReads", "task_states"]
+
+
+def _machine_expressions(machine: Machine) -> Iterator[tuple[str, bool]]:
+    """(CEL source, whether it is a guard) for every expression of one machine (not of its branches)."""
+    for state in machine.states.values():
+        mappings: list[dict[str, str]] = []
+        if isinstance(state, TaskState | SubflowState | MapState):
+            mappings.append(state.input)
+        if isinstance(state, ApprovalState):
+            mappings.append(state.request)
+        if isinstance(state, FinalState):
+            mappings.append(state.result)
+        for mapping in mappings:
+            yield from ((source, False) for source in mapping.values())
+        if isinstance(state, MapState):
+            yield state.items, False
+        if isinstance(state, WaitState) and state.event is not None and state.event.correlation:
+            yield state.event.correlation, False
+    for transition in machine.transitions:
+        if transition.guard:
+            yield transition.guard, True
+        yield from ((source, False) for source in transition.assign.values())
+
+
+def _iterator_machines(state: MapState) -> list[Machine]:
+    """A map's iterator and the branches of the parallel states in it: the machines an item's context reaches."""
+    if state.iterator is None:
+        return []
+    body = state.iterator
+    found = [Machine((), body.initial, body.states, body.transitions)]
+    for inner in body.states.values():
+        if isinstance(inner, ParallelState):
+            found.extend(Machine((), b.initial, b.states, b.transitions) for b in inner.branches)
+    return found
 
 
 def _expressions(workflow: Workflow) -> Iterator[tuple[str, bool]]:
     """(CEL source, whether it is a guard) for every expression of the flow, branches included."""
     for machine in machines(workflow):
-        for state in machine.states.values():
-            mappings: list[dict[str, str]] = []
-            if isinstance(state, TaskState | SubflowState):
-                mappings.append(state.input)
-            if isinstance(state, ApprovalState):
-                mappings.append(state.request)
-            if isinstance(state, FinalState):
-                mappings.append(state.result)
-            for mapping in mappings:
-                yield from ((source, False) for source in mapping.values())
-            if isinstance(state, WaitState) and state.event is not None and state.event.correlation:
-                yield state.event.correlation, False
-        for transition in machine.transitions:
-            if transition.guard:
-                yield transition.guard, True
-            yield from ((source, False) for source in transition.assign.values())
+        yield from _machine_expressions(machine)
     for policy in workflow.policies:
         yield policy.condition, True
 
@@ -71,6 +92,46 @@ class FlowReads:
                 for path, use in uses.items():
                     if self.other.get(path, "value") == "value":
                         self.other[path] = use
+        self.lists: dict[tuple[Part, ...], list[Any]] = {}
+        for machine in machines(workflow):
+            for state in machine.states.values():
+                if isinstance(state, MapState):
+                    self._map_items(machine, state)
+
+    def _map_items(self, machine: Machine, state: MapState) -> None:
+        """A map's `items` (a path) gets a one-item list by default, so that the map runs its iterator: each item
+        with what the schema requires of it and what the iterator (or the map's `input`) reads of it."""
+        try:
+            node = parse(state.items)
+        except UnreadableExpression:
+            return
+        if not isinstance(node, PathRef):
+            return
+        shape = schema_at(self.schema, (*node.parts, 0)) if machine.location == () else {}
+        reads: dict[tuple[Part, ...], str] = {}
+        sources = [*((s, g) for m in _iterator_machines(state) for s, g in _machine_expressions(m)),
+                   *((s, False) for s in state.input.values())]
+        for source, is_guard in sources:
+            try:
+                uses = path_uses(parse(source), condition=is_guard)
+            except UnreadableExpression:
+                continue
+            reads.update({p[1:]: u for p, u in uses.items() if p[:1] == (state.item_key,) and len(p) > 1})
+        item = value_for_schema(shape) if shape else ({} if reads else "text")
+        if isinstance(item, dict):
+            holder = {"item": item}
+            for path, use in sorted(reads.items(), key=lambda entry: len(entry[0])):
+                if get_path(item, path) is ABSENT and all(isinstance(p, str) for p in path):
+                    nested = schema_at(shape, path)
+                    set_path(holder, ("item", *path), value_for_schema(nested) if nested else default_for(use))
+            item = holder["item"]
+        self.lists.setdefault(node.parts, [item])
+
+    def lists_within(self, at: tuple[Part, ...]) -> list[tuple[tuple[Part, ...], list[Any]]]:
+        """The default lists of the maps whose `items` lie at or inside `at` (an output), shortest path first;
+        not those a guard decides (`size(list) > 0`: the planner chooses)."""
+        return [(path, copy.deepcopy(items)) for path, items in sorted(self.lists.items(), key=lambda e: len(e[0]))
+                if path[:len(at)] == at and path not in self.decided]
 
     def complete(self, output: str, value: Any) -> Any:
         """`value` (an output stored at `output`, a key or a dotted path) with a default for every path others
@@ -80,6 +141,8 @@ class FlowReads:
         at = path_parts(output)
         holder: dict[str, Any] = {}
         set_path(holder, at, copy.deepcopy(value))
+        if not value and at in self.lists and at not in self.decided:  # the list a map runs over
+            return copy.deepcopy(self.lists[at])
         wanted = {**{p: u for p, u in self.decided.items() if u not in ("present", "list")}, **self.other}
         for path, use in sorted(wanted.items(), key=lambda item: len(item[0])):
             if path[:len(at)] != at or len(path) == len(at) or self.decided.get(path) in ("present", "list") or any(
@@ -88,7 +151,8 @@ class FlowReads:
                 continue
             if get_path(holder, path) is ABSENT:
                 shape = schema_at(self.schema, path)
-                set_path(holder, path, value_for_schema(shape) if shape else default_for(use))
+                set_path(holder, path, copy.deepcopy(self.lists[path]) if path in self.lists else
+                         value_for_schema(shape) if shape else default_for(use))
         found = get_path(holder, at)
         self._fill_required(found, at)
         return found

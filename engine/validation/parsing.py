@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -79,6 +80,9 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
         ]
     except RecursionError:
         return None, [Finding(code="invalid-json", severity="error", message="The JSON is nested too deeply.")]
+    except ValueError:  # a number with more digits than Python converts (4,300): no place is given
+        message = "The file is not valid JSON for a definition: a number in it is too long (over 4,300 digits)."
+        return None, [Finding(code="invalid-json", severity="error", message=message)]
     if isinstance(document, _KeyedObject):
         document.any_within = bool(with_duplicates)
     return document, []
@@ -169,6 +173,57 @@ def _describe(error: Any) -> str:
     return message.removeprefix("Value error, ") + ("" if message.endswith(".") else ".")
 
 
+# pydantic's errors that say a value is not of a union member's kind at all ('must be a list' of a transition's
+# `source` that is a text)
+_WRONG_KIND = frozenset({"list_type", "dict_type", "model_type", "string_type", "int_type", "float_type", "bool_type",
+                         "literal_error", "int_parsing", "float_parsing", "bool_parsing"})
+_KIND_WORDS = {"list_type": "a list [ … ]", "dict_type": "an object { … }", "model_type": "an object { … }",
+               "string_type": "text in quotes", "int_type": "a whole number", "float_type": "a number",
+               "bool_type": "true or false", "int_parsing": "a whole number", "float_parsing": "a number",
+               "bool_parsing": "true or false"}
+_MEMBER = re.compile(r"^(constrained-str|str|int|float|bool|list\[.*\]|dict\[.*\]|literal\[.*\])$")
+
+
+def _member_at(loc: tuple[Any, ...]) -> int | None:
+    return next((n for n, token in enumerate(loc) if isinstance(token, str) and _MEMBER.match(token)), None)
+
+
+def _kinds_said(errors: list[Any]) -> str:
+    kinds = []
+    for error in errors:
+        expected = (error.get("ctx") or {}).get("expected")
+        said = str(expected) if error["type"] == "literal_error" and expected else _KIND_WORDS.get(error["type"])
+        if said and said not in kinds:
+            kinds.append(said)
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
+
+
+def _branch_that_fits(errors: list[Any]) -> list[Any]:
+    """A value that fits no member of a union (`source`: a state id, a list of them, or '*') gets errors from
+    every member; keep those of the members whose kind the value has ('étape' is text: the id's pattern, not
+    'must be a list' and 'must be *'), or, when it has none of their kinds, one error naming them all."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for index, error in enumerate(errors):
+        loc = tuple(error["loc"])
+        at = _member_at(loc)
+        if at is not None:
+            groups.setdefault(loc[:at], []).append(index)
+    dropped: set[int] = set()
+    merged: dict[int, Any] = {}
+    for where, members in groups.items():
+        if len(members) < 2:
+            continue
+        fitting = [i for i in members if errors[i]["type"] not in _WRONG_KIND]
+        if fitting:
+            dropped.update(i for i in members if i not in fitting)
+            continue
+        dropped.update(members[1:])
+        name = next((str(t) for t in reversed(where) if isinstance(t, str)), "the value")
+        merged[members[0]] = {"type": "union_kinds", "loc": where,
+                              "msg": f"'{name}' must be {_kinds_said([errors[i] for i in members])}."}
+    return [merged.get(index, error) for index, error in enumerate(errors) if index not in dropped]
+
+
 def validate_model(model: type[M], document: Any) -> tuple[M | None, list[Finding]]:
     """Validate a parsed document against a model; each pydantic error becomes a located `schema` finding."""
     try:
@@ -176,7 +231,7 @@ def validate_model(model: type[M], document: Any) -> tuple[M | None, list[Findin
     except ValidationError as exc:
         findings: list[Finding] = []
         seen: set[tuple[str, str]] = set()
-        for error in exc.errors():
+        for error in _branch_that_fits(exc.errors()):
             located = _locate(document, tuple(error["loc"]))
             finding = Finding(code="schema", severity="error", message=_describe(error), pointer=pointer(*located))
             if (finding.pointer, finding.message) not in seen:

@@ -69,9 +69,11 @@ def _bound(name: str, ctx: Mapping[str, Any]) -> str:
     return f"'{name}' is out of range."
 
 
-_NAME_WORDS = "letters, digits, '_' and '-', starting with a letter or '_'"
-_IDENTIFIER_WORDS = "Use letters, digits, '_' and '-' only, starting with a letter or '_'."
-_WORD_WORDS = "Use letters, digits and '_' only, starting with a letter or '_'."
+# "letters" alone reads as allowing 'étape' or '審査', which the patterns refuse: say which letters
+_LETTERS = "letters a-z and A-Z (no accents or other scripts)"
+_NAME_WORDS = f"{_LETTERS}, digits, '_' and '-', starting with a letter or '_'"
+_IDENTIFIER_WORDS = f"Use {_LETTERS}, digits, '_' and '-' only, starting with a letter or '_'."
+_WORD_WORDS = f"Use {_LETTERS}, digits and '_' only, starting with a letter or '_'."
 # What a pattern asks for, by the pattern (a context path and an event type share theirs; a task's dotted
 # action, the other form of its identifier, says what the identifier says, so that the two read as one finding).
 _PATTERN_WORDS = {

@@ -225,3 +225,20 @@ def test_a_folder_given_for_one_workflow_file_is_named_as_a_folder(tmp_path: Pat
     done = run(*args)
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip() == f"error: {tmp_path}: is a folder; give one workflow file"
+
+
+@pytest.mark.parametrize(("command", "catalog", "said"), [
+    ("validate", "no_such_folder", "no such folder"),
+    ("validate", "definitions/workflows/ops_squad.json", "a file, not a folder"),
+    ("review", "docs", "not a definitions folder"),
+])
+def test_a_catalog_that_is_no_definitions_folder_is_refused(command: str, catalog: str, said: str,
+                                                              tmp_path: Path) -> None:
+    """A mistyped --catalog was taken as an empty catalog: validate and review went on against nothing, and
+    said nothing."""
+    flow = ROOT / "definitions" / "workflows" / "ops_squad.json"
+    extra = ("-o", str(tmp_path / "pack.html")) if command == "review" else ()
+    done = run(command, flow, "--catalog", ROOT / catalog, *extra)
+    assert done.returncode == 2
+    assert f"--catalog {ROOT / catalog}: {said}" in done.stderr
+    assert "Traceback" not in done.stderr

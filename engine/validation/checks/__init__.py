@@ -45,6 +45,7 @@ from engine.validation.checks.schedules import find_invalid_schedules
 from engine.validation.checks.sla import find_approval_slas_at_risk, find_workflow_sla_at_risk
 from engine.validation.checks.structure import (
     find_duplicate_branches,
+    find_duplicate_transition_ids,
     find_exits_from_final,
     find_unknown_actions,
     find_unknown_agents,
@@ -68,6 +69,7 @@ __all__ = ["CODES", "MACHINE_CHECKS", "find_catalog_problems", "run_checks", "so
 CODES: dict[str, Severity] = {
     "unknown-state": "error",
     "duplicate-branch": "error",
+    "duplicate-transition-id": "error",
     "unreachable-state": "error",
     "dead-end": "error",
     "no-path-to-final": "error",
@@ -104,6 +106,7 @@ CODES: dict[str, Severity] = {
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_unknown_states,
     find_duplicate_branches,
+    find_duplicate_transition_ids,
     find_exits_from_final,
     find_unreachable_states,
     find_dead_ends,

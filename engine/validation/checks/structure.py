@@ -12,6 +12,7 @@ from engine.validation.graph import Machine
 
 __all__ = [
     "find_duplicate_branches",
+    "find_duplicate_transition_ids",
     "find_exits_from_final",
     "find_unknown_agents",
     "find_unknown_policies",
@@ -92,6 +93,27 @@ def find_duplicate_branches(machine: Machine) -> list[Finding]:
                 found.append(error("duplicate-branch", message, machine.state_pointer(sid, "branches", index, "name"),
                                    states=(sid,)))
             seen.add(branch.name)
+    return found
+
+
+def find_duplicate_transition_ids(machine: Machine) -> list[Finding]:
+    """A transition's `id` is its stable name — diffs, review packs and the designer match transitions by it — so
+    two of one machine may not share it."""
+    found: list[Finding] = []
+    first: dict[str, int] = {}
+    for index, transition in enumerate(machine.transitions):
+        if transition.id is None:
+            continue
+        if transition.id in first:
+            earlier = first[transition.id]
+            message = (f"Transitions {earlier} and {index} of {machine.describe()} are both named '{transition.id}': "
+                       "a transition's id is its stable name, which diffs and review packs match transitions by. "
+                       "Rename one.")
+            at = (earlier, index) if machine.parallel is None else ()
+            found.append(error("duplicate-transition-id", message, machine.transition_pointer(index, "id"),
+                               transitions=at))
+        else:
+            first[transition.id] = index
     return found
 
 

@@ -77,6 +77,34 @@ def test_asl_machine_level_fields_without_counterpart_are_refused(key: str) -> N
     assert result.findings[0].pointer == f"/{key}"
 
 
+def test_asl_query_language_jsonpath_is_what_asl_assumes_and_imports() -> None:
+    """Workflow Studio writes `"QueryLanguage": "JSONPath"` at the top (and may on a state): the default said
+    aloud, which used to be refused as JSONata would be."""
+    document = json.loads(_asl({"Type": "Pass", "QueryLanguage": "JSONPath", "Next": "Done"},
+                               QueryLanguage="JSONPath"))
+    result = import_document("asl", json.dumps(document), "studio")
+    assert result.ok, result.findings
+    jsonata = import_document("asl", _asl({"Type": "Pass", "Next": "Done"}, QueryLanguage="JSONata"), "x")
+    assert jsonata.workflow is None
+    assert jsonata.findings[0].pointer == "/QueryLanguage"
+
+
+@pytest.mark.parametrize(("fmt", "text", "at"), [
+    ("asl", '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "A": {"Type": "Fail"}}}', "/States/A"),
+    ("xstate", '{"initial": "a", "states": {"a": {"on": {"GO": "b", "GO": "a"}}, "b": {"type": "final"}}}',
+     "/states/a/on/GO"),
+])
+def test_a_key_twice_in_one_object_is_unreadable_not_silently_the_last(fmt: str, text: str, at: str) -> None:
+    """`{"A": …, "A": …}`: JSON parsers keep one of the two; the import used to keep the last state named A
+    and drop the first without a word."""
+    result = import_document(fmt, text, "twice")
+    assert result.workflow is None
+    (finding,) = result.findings
+    assert finding.code == "invalid-document"
+    assert finding.pointer == at
+    assert "appears twice" in finding.message
+
+
 def test_asl_that_is_not_json_is_unreadable() -> None:
     result = import_document("asl", "{nope", "x")
     assert result.workflow is None
@@ -98,6 +126,9 @@ SCXML_REFUSALS = [
      '<final id="b"/>', "several events"),
     ('<state id="a"><onexit><raise event="x"/></onexit><transition target="b"/></state><final id="b"/>', "<onexit>"),
     ('<state id="a"><transition event="go" target="b c"/></state><final id="b"/><final id="c"/>', "transition"),
+    # two states of one id: the second used to replace the first without a word
+    ('<state id="a"><transition event="go" target="b"/></state><state id="a"><transition event="stop" target="b"/>'
+     '</state><final id="b"/>', "id 'a' on two states"),
 ]
 
 
@@ -128,6 +159,11 @@ XSTATE_REFUSALS = [
     ({"initial": "a", "states": {"a": {"on": {"GO": {"target": "b", "actions": ["notify"]}}},
                                  "b": {"type": "final"}}}, "action 'notify'"),
     ({"initial": "a", "states": {"a": {"on": {"GO": "b", "STOP": "b"}}, "b": {"type": "final"}}}, "several events"),
+    # XState v4's guard and state-in guard: once dropped without a word, leaving the transition unguarded
+    ({"initial": "a", "states": {"a": {"on": {"GO": {"target": "b", "cond": "isOk"}}}, "b": {"type": "final"}}},
+     "transition field 'cond'"),
+    ({"initial": "a", "states": {"a": {"always": [{"target": "b", "in": "#m.c"}]}, "b": {"type": "final"}}},
+     "transition field 'in'"),
 ]
 
 
@@ -139,3 +175,45 @@ def test_xstate_refusal_names_the_state_and_the_construct(config: dict[str, Any]
     assert finding.code == "unsupported-construct"
     assert construct in finding.message
     assert finding.states in (("a",), ("b",))
+
+
+@pytest.mark.parametrize(("root", "at", "construct"), [
+    ({"type": "parallel"}, "/type", "a parallel machine"),
+    ({"entry": ["init"]}, "/entry", "the machine's 'entry'"),
+    ({"invoke": {"src": "poll"}}, "/invoke", "the machine's 'invoke'"),
+])
+def test_xstate_machine_level_behaviour_is_refused_not_dropped(root: dict[str, Any], at: str, construct: str) -> None:
+    """The machine's own keys were never read but for id, initial, states, on and meta: a root `type: parallel`
+    (its regions run at once) came in as a flat machine, root entry actions and invokes vanished."""
+    config = {"id": "m", "initial": "a", "states": {"a": {"on": {"GO": "b"}}, "b": {"type": "final"}}, **root}
+    result = import_document("xstate", json.dumps(config), "refused")
+    assert result.workflow is None
+    (finding,) = result.findings
+    assert (finding.code, finding.pointer) == ("unsupported-construct", at)
+    assert construct in finding.message
+
+
+def test_xstate_context_values_are_said_to_be_dropped_and_their_keys_kept() -> None:
+    config = {"id": "m", "context": {"count": 0}, "types": {}, "initial": "a",
+              "states": {"a": {"on": {"GO": "b"}}, "b": {"type": "final"}}}
+    result = import_document("xstate", json.dumps(config), "counted")
+    assert result.ok, result.findings
+    assert result.workflow is not None
+    assert [(f.code, f.pointer) for f in result.findings] == [("approximated", "/context")]
+    assert list(result.workflow.context["properties"]) == ["count"]
+
+
+def test_scxml_code_beside_the_states_is_refused_and_initial_data_said_to_be_dropped() -> None:
+    """Children of <scxml> other than states were never read: a <script> that runs when the machine starts went
+    without a word, and so did each <data>'s initial value."""
+    script = SCXML.format(body='<script>count = count + 1</script><state id="a"><transition event="go" target="b"/>'
+                               '</state><final id="b"/>')
+    refused = import_document("scxml", script, "refused")
+    assert refused.workflow is None
+    (finding,) = refused.findings
+    assert (finding.code, finding.pointer) == ("unsupported-construct", "/script")
+    valued = SCXML.format(body='<datamodel><data id="count" expr="5"/><data id="name"/></datamodel>'
+                               '<state id="a"><transition event="go" target="b"/></state><final id="b"/>')
+    result = import_document("scxml", valued, "valued")
+    assert result.ok, result.findings
+    assert [(f.code, f.pointer) for f in result.findings] == [("approximated", "/datamodel/data/count")]

@@ -151,6 +151,53 @@ def test_parallel_branches_join_and_a_missing_timeout_means_no_limit() -> None:
     assert any("no timeout" in note for note in report.notes)
 
 
+def test_a_map_takes_its_items_batches_at_worst_and_nothing_at_best() -> None:
+    """A map was measured as no step at all: 0 s at worst however long its items run, so an sla it breaks was
+    never at risk. At worst it runs the most items a map runs (1,000), `max_concurrency` at a time."""
+    item = {"initial": "hold", "states": {"hold": {"type": "wait", "duration": "PT1H"},
+                                          "check": {"type": "task", "action": "check", "agent": "scorer",
+                                                    "timeout_s": 10},
+                                          "ok": {"type": "final", "result": {"x": "item"}}},
+            "transitions": [{"source": "hold", "trigger": "done", "dest": "check"},
+                            {"source": "check", "trigger": "done", "dest": "ok"}]}
+    flow = Workflow.model_validate({
+        "id": "each", "title": "Each", "initial": "each", "sla": "P1D",
+        "context": {"type": "object", "properties": {"items": {"type": "array"}}},
+        "states": {"each": {"type": "map", "items": "items", "max_concurrency": 10, "iterator": item,
+                            "output": "results"},
+                   "done": {"type": "final"}},
+        "transitions": [{"source": "each", "trigger": "done", "dest": "done"}],
+    })
+    report = analyze_paths(flow, agents={"scorer": SCORER}, prices=PRICES)
+    (path,) = report.paths
+    assert (path.best_s, path.worst_s) == (0, 100 * (3600 + 10))  # 100 batches of an hour's wait and a task
+    assert (path.cost_best, path.cost_worst) == (0, 1000 * 0.05)  # each item at most its agent's budget limit
+    assert path.cost_expected is None  # how many items is known only at run time
+    assert path.sla_at_risk
+    assert any("'each' runs its items a batch of 10 at a time" in note for note in report.notes)
+
+
+def test_a_parallel_state_is_done_at_best_when_its_branches_can_succeed() -> None:
+    """A branch's least time was over all its paths, its quick way to a failure final too: a parallel state whose
+    branch waits 30 minutes and then succeeds was 'done' in 0 s at best. The join needs the branch to succeed."""
+    branch = {"name": "pay", "initial": "charge",
+              "states": {"charge": {"type": "task", "action": "charge", "timeout_s": 5},
+                         "settle": {"type": "wait", "duration": "PT30M"},
+                         "paid": {"type": "final"}, "declined": {"type": "final", "outcome": "failure"}},
+              "transitions": [{"source": "charge", "trigger": "done", "dest": "settle"},
+                              {"source": "charge", "trigger": "error", "dest": "declined"},
+                              {"source": "settle", "trigger": "done", "dest": "paid"}]}
+    flow = Workflow.model_validate({
+        "id": "pay", "title": "Pay", "initial": "both",
+        "states": {"both": {"type": "parallel", "branches": [branch]},
+                   "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "both", "trigger": "done", "dest": "done"},
+                        {"source": "both", "trigger": "error", "dest": "failed"}],
+    })
+    times = {p.states[-1]: (p.best_s, p.worst_s) for p in analyze_paths(flow).paths}
+    assert times == {"done": (1800, 1805), "failed": (0, 1805)}
+
+
 def test_loops_are_counted_once_and_listed() -> None:
     flow = Workflow.model_validate({
         "id": "loop", "title": "Loop", "initial": "review",

@@ -15,6 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # code → the findings the defective fixture must give: (pointer, states at fault, transitions at fault).
 EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "unknown-state": [("/transitions/1/dest", (), (1,))],
+    "duplicate-transition-id": [("/transitions/1/id", (), (0, 1))],
     "duplicate-branch": [("/states/p/branches/1/name", ("p",), ())],
     "unreachable-state": [("/states/notify", ("notify",), ())],
     "dead-end": [("/states/notify", ("notify",), ())],

@@ -47,6 +47,17 @@ CASES = [
      "'retries' is not a field of a task state (check the spelling)."),
     ("a misspelt top-level field", lambda d: d.update(intial="check"), "/intial",
      "'intial' is not a field the format knows (check the spelling)."),
+    # a transition's source is a state id, a list of them or '*': a wrong id used to get three findings, two of
+    # them about the other kinds ("'list' must be a list [ … ]", "'literal['*']' must be one of '*'")
+    ("a source id with an accent", lambda d: d["transitions"][0].update(source="vérifier"), "/transitions/0/source",
+     "Use letters a-z and A-Z (no accents or other scripts), digits, '_' and '-' only, starting with a "
+     "letter or '_'."),
+    ("a list source with a bad id", lambda d: d["transitions"][0].update(source=["check", "審査"]),
+     "/transitions/0/source/1",
+     "Use letters a-z and A-Z (no accents or other scripts), digits, '_' and '-' only, starting with a "
+     "letter or '_'."),
+    ("a source of no kind it may be", lambda d: d["transitions"][0].update(source=5), "/transitions/0/source",
+     "'source' must be text in quotes, a list [ … ] or '*'."),
 ]
 
 
