@@ -4,7 +4,7 @@ import Field from "../../components/fields/Field";
 import { NameListInput, SelectInput, TextArea, TextInput } from "../../components/fields/inputs";
 import { addTransition, pruneEmpty, renameState, setInitial, updateState } from "../../model/edits";
 import { messagesAt, pointerOf } from "../../model/findings";
-import { isIdentifier } from "../../model/ids";
+import { identifierProblem } from "../../model/ids";
 import { newState } from "../../model/stateTemplates";
 import { STATE_TYPES, transitionLabel, transitionSources, type State, type StateType } from "../../model/workflow";
 import StateTypeFields from "./StateTypeFields";
@@ -68,7 +68,7 @@ function StateIdField({ stateId, taken, disabled, onRename }: { stateId: string;
   const id = useId();
   const [text, setText] = useState(stateId);
   useEffect(() => setText(stateId), [stateId]);
-  const problem = text === stateId ? null : !isIdentifier(text) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : text in taken ? `'${text}' is already a state.` : null;
+  const problem = text === stateId ? null : identifierProblem(text) ?? (text in taken ? `'${text}' is already a state.` : null);
   const apply = () => {
     if (text !== stateId && problem === null) onRename(text);
     else setText(stateId);
