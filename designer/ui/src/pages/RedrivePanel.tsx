@@ -3,6 +3,7 @@
 // first, when bad data made the step fail (docs/runtime.md § Redrive).
 import { useState } from "react";
 import { redriveInstance } from "../api/instances";
+import { contextPathProblem } from "../model/ids";
 
 function corrections(text: string): Record<string, unknown> {
   if (!text.trim()) return {};
@@ -14,6 +15,10 @@ function corrections(text: string): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new Error('The corrections must be a JSON object of context paths and their values, e.g. {"tier": "large"}');
+  }
+  for (const key of Object.keys(parsed)) {
+    const problem = contextPathProblem(key);
+    if (problem) throw new Error(`The corrections cannot be made: ${problem}`);
   }
   return parsed as Record<string, unknown>;
 }
