@@ -16,7 +16,48 @@ export function parseWorkflowText(text: string): ParseResult {
   } catch (error) {
     return syntaxError(text, error instanceof Error ? error.message : String(error));
   }
+  const twice = firstRepeatedKey(text);
+  if (twice) {
+    // JSON.parse keeps the last of the two, so the first (a state pasted under an id already used, say) would
+    // vanish without a word.
+    const before = text.slice(0, twice.offset).split("\n");
+    return { ok: false, message: REPEATED_KEY(twice.key), line: before.length, column: before[before.length - 1]!.length + 1 };
+  }
   return asWorkflow(value);
+}
+
+export const REPEATED_KEY = (key: string) =>
+  `'${key}' is written twice in the same object; only one of them would be kept. Rename or remove one.`;
+
+/** The first key written a second time in one object of a valid JSON text, with the offset of that second
+ * time; null when every object's keys are distinct. */
+export function firstRepeatedKey(text: string): { key: string; offset: number } | null {
+  const objects: (Set<string> | null)[] = []; // the keys seen in each open object; null for an array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (c === "{") {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      objects.push(null);
+    } else if (c === "}" || c === "]") {
+      objects.pop();
+    } else if (c === ",") {
+      expectKey = objects[objects.length - 1] != null;
+    } else if (c === '"') {
+      const start = i;
+      for (i += 1; text[i] !== '"'; i += 1) if (text[i] === "\\") i += 1;
+      const keys = objects[objects.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (keys.has(key)) return { key, offset: start };
+        keys.add(key);
+        expectKey = false;
+      }
+    }
+  }
+  return null;
 }
 
 /**
