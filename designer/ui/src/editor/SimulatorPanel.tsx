@@ -216,7 +216,7 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
           )}
         </div>
       )}
-      <JsonInput label="Context" testId="sim-context" rows={5} value={context} onChange={(v) => setContext((v ?? {}) as Record<string, unknown>)} />
+      <JsonInput label="Context" testId="sim-context" shape="object" rows={5} value={context} onChange={(v) => setContext((v ?? {}) as Record<string, unknown>)} />
       <div className="row">
         <button type="button" className="primary" data-testid="sim-start" disabled={busy} onClick={() => void run([])}>
           Start

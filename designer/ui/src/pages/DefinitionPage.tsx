@@ -186,7 +186,7 @@ function StartInstanceForm({ workflowId, version, examples, onError }: { workflo
           </select>
         </label>
       )}
-      <JsonInput label="Context" testId="start-context" rows={4} value={context} onChange={setContext} />
+      <JsonInput label="Context" testId="start-context" shape="object" rows={4} value={context} onChange={setContext} />
       <button type="button" className="primary" disabled={busy} onClick={() => void start()} data-testid="start-confirm">
         {busy ? "Starting…" : `Start v${version ?? ""}`}
       </button>

@@ -9,7 +9,20 @@ export interface JsonInputProps {
   value: unknown;
   rows?: number;
   disabled?: boolean;
+  /** What the value must be: text that parses into something else is kept with a problem, not applied. */
+  shape?: "object" | "array";
   onChange: (value: unknown) => void;
+}
+
+const SHAPE_PROBLEMS = {
+  object: "Write a JSON object: { … } with names and values.",
+  array: "Write a JSON list: [ … ].",
+};
+
+function fits(value: unknown, shape: "object" | "array" | undefined): boolean {
+  if (shape === "array") return Array.isArray(value);
+  if (shape === "object") return typeof value === "object" && value !== null && !Array.isArray(value);
+  return true;
 }
 
 export default function JsonInput(props: JsonInputProps) {
@@ -41,6 +54,10 @@ export default function JsonInput(props: JsonInputProps) {
           setText(e.target.value);
           try {
             const value: unknown = JSON.parse(e.target.value);
+            if (!fits(value, props.shape)) {
+              setError(SHAPE_PROBLEMS[props.shape!]);
+              return;
+            }
             setError(null);
             props.onChange(value);
           } catch (err) {
