@@ -129,8 +129,8 @@ def _context_schema(request: Request[Any, Any, Any], exc: SchemaNotUsable) -> Re
     instead of failing as a bug. (Validation does not flag such a schema yet; when it does, this is not met.)"""
     pointer = "/context" + "".join(f"/{part}" for part in exc.instance_path)
     message = f"The context schema is not a JSON Schema a context can be checked against: {exc.message} (at {pointer})."
-    finding = {"code": "invalid-context-schema", "severity": "error", "message": message, "pointer": pointer,
-               "states": [], "transitions": [], "line": None, "column": None}
+    finding: dict[str, Any] = {"code": "invalid-context-schema", "severity": "error", "message": message,
+                               "pointer": pointer, "states": [], "transitions": [], "line": None, "column": None}
     return problem_response(request, status=422, slug="invalid-definition", title="Invalid definition",
                             detail=f"the definition has 1 error: {pointer}: {message}", findings=[finding])
 

@@ -573,7 +573,8 @@ def test_simulation_refuses_a_start_context_the_engine_would_refuse(env: Env) ->
             "states": {"done": {"type": "final", "outcome": "success"}}, "transitions": []}
     refused = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {"amount": "x"}})
     problem = assert_problem(refused, 422, "invalid-input")
-    assert "/amount" in problem["detail"] and "integer" in problem["detail"], problem
+    assert "/amount" in problem["detail"], problem
+    assert "integer" in problem["detail"], problem
     missing = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {}})
     assert "amount" in assert_problem(missing, 422, "invalid-input")["detail"]
     ran = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {"amount": 3}})
