@@ -83,12 +83,15 @@ function StateIdField({ stateId, taken, disabled, onRename }: { stateId: string;
 function AddTransition({ ctx, stateId }: { ctx: InspectorContext; stateId: string }) {
   const id = useId();
   const targets = Object.keys(ctx.workflow.states);
-  const [dest, setDest] = useState(targets.find((t) => t !== stateId) ?? stateId);
+  const [picked, setPicked] = useState(targets.find((t) => t !== stateId) ?? stateId);
+  // The state picked may be gone since (undone, renamed in the JSON view): then the list shows another one,
+  // and that one is what Add must use — never a state that no longer exists.
+  const dest = targets.includes(picked) ? picked : (targets.find((t) => t !== stateId) ?? stateId);
   return (
     <div className="field add-transition">
       <label htmlFor={id}>New transition to</label>
       <div className="row">
-        <select id={id} value={dest} data-testid="new-transition-dest" onChange={(e) => setDest(e.target.value)}>
+        <select id={id} value={dest} data-testid="new-transition-dest" onChange={(e) => setPicked(e.target.value)}>
           {targets.map((t) => (
             <option key={t} value={t}>
               {t}
