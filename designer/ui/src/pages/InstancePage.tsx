@@ -16,6 +16,7 @@ import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
+import { firstInexactNumber, INEXACT_NUMBER } from "../model/document";
 import { kindLabel } from "./ApprovalRequest";
 import MapItems from "./MapItems";
 import { mapProgress } from "./MapProgress";
@@ -261,6 +262,8 @@ function Operate({ instanceId, triggers, awaitsEvent, onDone, onError }: Operate
       } catch (e) {
         throw new Error(`The payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
       }
+      const inexact = firstInexactNumber(payload);
+      if (inexact) throw new Error(`The event was not sent: ${INEXACT_NUMBER(inexact.token)}`);
       await sendEvent(instanceId, event, body);
     });
   return (

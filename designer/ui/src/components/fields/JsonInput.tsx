@@ -1,5 +1,6 @@
 // A JSON value edited as text: applied when it parses, and while it does not, the text and the error stay.
 import { useEffect, useId, useState } from "react";
+import { firstInexactNumber, INEXACT_NUMBER } from "../../model/document";
 import Field from "./Field";
 
 export interface JsonInputProps {
@@ -12,6 +13,8 @@ export interface JsonInputProps {
   /** What the value must be: text that parses into something else is kept with a problem, not applied. */
   shape?: "object" | "array";
   onChange: (value: unknown) => void;
+  /** Told whether the text stands for a value (null) or not (its problem): a form that sends the value waits. */
+  onProblem?: (problem: string | null) => void;
 }
 
 const SHAPE_PROBLEMS = {
@@ -29,7 +32,11 @@ export default function JsonInput(props: JsonInputProps) {
   const id = useId();
   const printed = JSON.stringify(props.value ?? null, null, 2);
   const [text, setText] = useState(printed);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setShownError] = useState<string | null>(null);
+  const setError = (problem: string | null) => {
+    setShownError(problem);
+    props.onProblem?.(problem);
+  };
   useEffect(() => {
     // Follow outside changes, unless the text already says the same thing.
     try {
@@ -54,6 +61,11 @@ export default function JsonInput(props: JsonInputProps) {
           setText(e.target.value);
           try {
             const value: unknown = JSON.parse(e.target.value);
+            const inexact = firstInexactNumber(e.target.value);
+            if (inexact) {
+              setError(INEXACT_NUMBER(inexact.token));
+              return;
+            }
             if (!fits(value, props.shape)) {
               setError(SHAPE_PROBLEMS[props.shape!]);
               return;
