@@ -40,7 +40,12 @@ export default function InstancesPage() {
     const problem = value ? identifierProblem(value) : null;
     return value && problem ? [{ name, label, value, problem }] : [];
   });
-  const refused = badVersion !== null || badIds.length > 0;
+  // Started since a moment after the one it is started until: nothing can match, and "0 instances" would not
+  // say why.
+  const since = search.get("since");
+  const until = search.get("until");
+  const inverted = since !== null && until !== null && Date.parse(since) > Date.parse(until);
+  const refused = badVersion !== null || badIds.length > 0 || inverted;
   const key = search.toString();
   // Each page remembers the filter it answers, so one still loading (a filter just applied, a jump) is marked.
   const page = useAsync(
@@ -111,6 +116,11 @@ export default function InstancesPage() {
           “{value.length > 60 ? `${value.slice(0, 60)}…` : value}” cannot be a {label}, so no instance has it: {problem.charAt(0).toLowerCase() + problem.slice(1)}
         </Notice>
       ))}
+      {inverted && (
+        <Notice kind="error" testId="instances-bad-window">
+          “Since” ({formatTime(since)}) is after “Until” ({formatTime(until)}): no instance can have started in between. Swap them, or clear one.
+        </Notice>
+      )}
       {page.error && <Notice kind="error">{page.error}</Notice>}
       {shown && (
         <div className={stale ? "stale" : undefined} aria-busy={stale}>
