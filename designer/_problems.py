@@ -8,6 +8,7 @@ from enum import Enum
 from http import HTTPStatus
 from typing import Any
 
+from jsonschema_rs import ValidationError as SchemaNotUsable
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import ParameterKwarg
@@ -122,6 +123,18 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
     return problem_response(request, status=400, slug="bad-request", title="Bad request", detail=detail, errors=errors)
 
 
+def _context_schema(request: Request[Any, Any, Any], exc: SchemaNotUsable) -> Response[dict[str, Any]]:
+    """A workflow whose `context` is no JSON Schema (`{"type": "obejct"}`): the engine cannot check a context
+    against it, so starting (or simulating) it is refused as the definition's error, with a pointer to it,
+    instead of failing as a bug. (Validation does not flag such a schema yet; when it does, this is not met.)"""
+    pointer = "/context" + "".join(f"/{part}" for part in exc.instance_path)
+    message = f"The context schema is not a JSON Schema a context can be checked against: {exc.message} (at {pointer})."
+    finding: dict[str, Any] = {"code": "invalid-context-schema", "severity": "error", "message": message,
+                               "pointer": pointer, "states": [], "transitions": [], "line": None, "column": None}
+    return problem_response(request, status=422, slug="invalid-definition", title="Invalid definition",
+                            detail=f"the definition has 1 error: {pointer}: {message}", findings=[finding])
+
+
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     slug = _HTTP_SLUGS.get(status, f"http-{status}")
@@ -156,6 +169,7 @@ def exception_handlers() -> ExceptionHandlersMap:
     return {
         StatewrightError: _statewright,
         ValidationException: _validation,
+        SchemaNotUsable: _context_schema,
         HTTPException: _http,
         SQLAlchemyError: _database,
         Exception: _unexpected,

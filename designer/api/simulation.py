@@ -23,6 +23,7 @@ from designer.simulation import SimulatedEvent, SimulationResult, simulate
 from designer.store.drafts import DraftStore
 from engine.definition import Agent, Workflow
 from engine.read_models.definitions import DefinitionCatalog
+from engine.runtime.context_schema import check_context
 from engine.runtime.engine import Engine
 
 __all__ = ["SimulationController"]
@@ -73,6 +74,9 @@ class SimulationController(Controller):
                 context = dict(example.context)
             if data.events is None:
                 events = [SimulatedEvent(event=e.event, payload=e.payload, actor=e.actor) for e in example.events]
+        # A start the engine would refuse (a context its schema does not take) is refused here too, rather than
+        # simulated as if it ran.
+        check_context(workflow.context, context)
         return simulate(workflow, context, events, tenant=me.tenant, actor=me.username,
                         agents=_deployed(engine))
 

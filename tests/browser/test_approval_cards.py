@@ -1,5 +1,7 @@
 """An approval card says enough to decide from the inbox list: the workflow's and the state's titles, the
-request's key facts, when it is due (in words and as a date), the quorum, and who else decided and why."""
+request's key facts, when it is due (in words and as a date), the quorum, and who else decided and why. A comment
+longer than the server keeps is said so under the comment, before deciding (the decision failed with the
+server's "Validation failed for POST /api/approvals/7/decision: body comment: String should have at most …")."""
 
 from __future__ import annotations
 
@@ -139,3 +141,29 @@ def test_a_short_history_in_the_detail_is_shown_whole_without_a_note(server: Liv
     expect(history.get_by_test_id("timeline-row-1")).to_be_visible()
     expect(history.get_by_test_id("approval-history-cut")).to_have_count(0)
     assert run["state"] == "review"
+
+
+def test_a_comment_too_long_to_keep_is_said_before_deciding(server: LiveServer, sign_in: SignIn) -> None:
+    workflow_id = f"long_comment_{uuid.uuid4().hex[:8]}"
+    flow = _discount_flow(workflow_id)
+    # one approver's decision closes it: nothing is left waiting in another test's inbox
+    flow["states"]["review"] = {**flow["states"]["review"], "approvers": {"roles": ["sales_manager"]}, "quorum": 1}
+    run = server.publish_and_start(flow, {"customer": "Åsa Ltd", "discount": 5}, token=server.token("analyst"))
+    page = sign_in("approver")
+    page.goto("/inbox")
+    page.get_by_test_id(f"approval-{workflow_id}").click()
+    comment = page.get_by_test_id("decision-comment")
+    comment.fill("Grund: " + "ü" * 3993 + "😀")  # 4,001 characters (the emoji counts once)
+    expect(page.get_by_test_id("decision-comment-problem")).to_have_text(
+        "A comment has at most 4,000 characters; this one has 4,001.")
+    expect(page.get_by_test_id("approve")).to_be_disabled()
+    expect(page.get_by_test_id("reject")).to_be_disabled()
+
+    comment.fill("Grund: " + "ü" * 3992 + "😀")  # 4,000: kept whole
+    expect(page.get_by_test_id("decision-comment-problem")).to_have_count(0)
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("inbox-message")).to_contain_text("Approved")
+    [decided] = server.api("GET", f"/api/approvals?instance={run['id']}&status=decided",
+                           token=server.token("approver"))["items"]
+    detail = server.api("GET", f"/api/approvals/{decided['id']}", token=server.token("approver"))
+    assert detail["decisions"][0]["comment"].endswith("ü😀")

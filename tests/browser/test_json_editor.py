@@ -1,6 +1,8 @@
 """The JSON view is a code editor that keeps unfinished work: text that does not parse yet survives a look
 at the diagram (finding 2), it is not said to be overtaken by the diagram when only the text changed
-(finding 3), and syntax errors and validation findings are marked on their lines in the lint gutter."""
+(finding 3), and syntax errors and validation findings are marked on their lines in the lint gutter. A state
+pasted under an id the flow already has is said to be written twice, instead of one of the two vanishing
+(JSON.parse keeps the last: "No problems found", and the first was gone)."""
 
 from __future__ import annotations
 
@@ -108,6 +110,31 @@ def test_unfinished_json_survives_a_tab_switch_without_a_false_alarm(server: Liv
     page.get_by_test_id("json-discard").click()
     expect(page.get_by_test_id("json-error")).to_have_count(0)
     assert '"wait_1"' in json_source(page)
+
+
+def test_a_key_written_twice_is_refused_instead_of_one_vanishing(server: LiveServer, sign_in: SignIn) -> None:
+    page = sign_in("analyst")
+    open_json(page, server, DRAFT)
+
+    # A second 'triage' state, pasted above the first (say, copied from another flow and not renamed).
+    put_cursor_after(page, '"states": {')
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text('"triage": {"type": "wait", "duration": "PT1H"},')
+    expect(page.get_by_test_id("json-error")).to_contain_text(
+        "'triage' is written twice in the same object; only one of them would be kept.")
+    expect(page.locator(".cm-lint-marker-error")).to_have_count(1)
+    page.get_by_test_id("view-diagram").click()
+    expect(state(page, "triage")).to_contain_text("triage_ticket")  # the diagram keeps the last valid version
+
+    # A key may repeat in different objects: each state has its own "type".
+    page.get_by_test_id("view-json").click()
+    put_cursor_after(page, '"triage": {"type": "wait", "duration": "PT1H"},')
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.insert_text('"pause": {"type": "wait", "duration": "PT1H"},')
+    expect(page.get_by_test_id("json-error")).to_have_count(0)
+    page.get_by_test_id("view-diagram").click()
+    expect(state(page, "pause")).to_be_visible()
 
 
 def test_validation_findings_are_marked_on_their_lines(server: LiveServer, sign_in: SignIn) -> None:

@@ -1,5 +1,8 @@
 """The Prices page: an admin sets a self-hosted model's price, sees it listed, changes and removes it; the page
-is not offered to others, and the server refuses them."""
+is not offered to others, and the server refuses them. What the server would refuse — a provider with a space, a
+model of blanks, a price over 1,000,000 a million tokens (a typo's extra zeros) — the form says at its field and
+sends nothing (it came back as "Validation failed for PUT /api/prices: body provider: String should match
+pattern …")."""
 
 from __future__ import annotations
 
@@ -52,3 +55,24 @@ def test_the_page_is_not_offered_to_a_publisher_and_the_api_refuses_them(server:
         server.api("PUT", "/api/prices", {"model": "m", "prompt_per_million": 1, "completion_per_million": 1},
                    token=server.token("analyst"))
     assert refused.value.code == 403
+
+
+def test_the_form_refuses_what_the_server_would_at_its_field(server: LiveServer, sign_in: SignIn) -> None:
+    page = sign_in("admin")
+    page.get_by_test_id("nav-prices").click()
+    expect(page.get_by_test_id("prices-page")).to_be_visible()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.method) if "/api/prices" in request.url else None)
+    cases = [("self hosted", "llama", "1", "1", "price-provider"), ("*", "   ", "1", "1", "price-model"),
+             ("*", "llama", "12000000", "1", "price-prompt"), ("*", "llama", "1", "1e308", "price-completion")]
+    for provider, model, prompt, completion, refused in cases:
+        page.get_by_test_id("price-provider").fill(provider)
+        page.get_by_test_id("price-model").fill(model)
+        page.get_by_test_id("price-prompt").fill(prompt)
+        page.get_by_test_id("price-completion").fill(completion)
+        page.get_by_test_id("price-save").click()
+        field = page.get_by_test_id(refused)
+        assert field.evaluate("input => !input.validity.valid"), (refused, provider, model, prompt, completion)
+        assert field.evaluate("input => input.validationMessage"), refused
+    expect(page.get_by_test_id("prices-page")).not_to_contain_text("Validation failed")
+    assert "PUT" not in sent, sent

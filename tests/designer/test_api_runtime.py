@@ -565,6 +565,41 @@ def test_simulation_of_a_deployed_version_with_its_example_and_of_a_draft(env: E
     assert_problem(env.call("POST", "/api/simulate", "viewer", json={"context": {}}), 400, "bad-request")
 
 
+def test_simulation_refuses_a_start_context_the_engine_would_refuse(env: Env) -> None:
+    """The simulator ran a flow from a context its schema refuses ({"amount": "x"} for an integer), where a real
+    start is refused: an analyst simulated a run that could never happen."""
+    flow = {"id": "typed_start", "title": "Typed start", "initial": "done",
+            "context": {"type": "object", "properties": {"amount": {"type": "integer"}}, "required": ["amount"]},
+            "states": {"done": {"type": "final", "outcome": "success"}}, "transitions": []}
+    refused = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {"amount": "x"}})
+    problem = assert_problem(refused, 422, "invalid-input")
+    assert "/amount" in problem["detail"], problem
+    assert "integer" in problem["detail"], problem
+    missing = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {}})
+    assert "amount" in assert_problem(missing, 422, "invalid-input")["detail"]
+    ran = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {"amount": 3}})
+    assert ran.status_code == 200, ran.text
+    assert ran.json()["status"] == "succeeded"
+
+
+
+def test_a_context_schema_that_is_no_json_schema_is_the_definitions_error_not_a_500(env: Env) -> None:
+    """A typo in the context schema ({"type": "obejct"}) validated clean and published, and then every start of
+    the workflow (and every simulation, once it checks the context) failed with a 500."""
+    flow = {"id": "mistyped_schema", "title": "Mistyped schema", "initial": "done",
+            "context": {"type": "obejct"},
+            "states": {"done": {"type": "final", "outcome": "success"}}, "transitions": []}
+    simulated = env.call("POST", "/api/simulate", "viewer", json={"definition": flow, "context": {}})
+    problem = assert_problem(simulated, 422, "invalid-definition")
+    [finding] = problem["findings"]
+    assert (finding["code"], finding["pointer"]) == ("invalid-context-schema", "/context/type"), finding
+    assert "obejct" in finding["message"]
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": flow}).json()
+    env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
+    started = env.call("POST", "/api/instances", "analyst", json={"workflow_id": "mistyped_schema", "context": {}})
+    assert assert_problem(started, 422, "invalid-definition")["findings"][0]["pointer"] == "/context/type"
+
+
 # --- metrics ------------------------------------------------------------------------------------------
 
 

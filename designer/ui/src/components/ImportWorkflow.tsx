@@ -6,7 +6,7 @@ import { ApiError } from "../api/http";
 import { INTEROP_FORMATS, importDocument, type InteropFormat } from "../api/interop";
 import { navigate } from "../app/router";
 import type { Finding } from "../model/findings";
-import { isIdentifier } from "../model/ids";
+import { identifierProblem } from "../model/ids";
 
 /** The format a document is most likely in, from its file name and first characters. */
 export function guessFormat(name: string, text: string): InteropFormat {
@@ -29,7 +29,7 @@ export default function ImportWorkflow({ onError }: { onError: (message: string)
   const [busy, setBusy] = useState(false);
   const [findings, setFindings] = useState<Finding[] | null>(null);
   const [idTaken, setIdTaken] = useState<string | null>(null);
-  const idProblem = id && !isIdentifier(id) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : idTaken;
+  const idProblem = (id ? identifierProblem(id) : null) ?? idTaken;
 
   const choose = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];

@@ -380,6 +380,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         <PublishDialog
           draftId={draft.id}
           canPublish={canPublish}
+          placeOf={placeOf}
           onClose={() => setPublishing(false)}
           onPublished={published}
           onRequested={(text) => {

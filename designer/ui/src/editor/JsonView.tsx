@@ -10,6 +10,7 @@ import { EditorView } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { useEffect, useRef, useState } from "react";
 import { loadWorkflowSchema } from "../api/catalog";
+import { firstRepeatedKey, REPEATED_KEY } from "../model/document";
 import type { Finding } from "../model/findings";
 import type { JsonText } from "./jsonDocument";
 import { pointerRange } from "./jsonPointers";
@@ -37,6 +38,11 @@ function diagnosticsOf(findings: readonly Finding[], schema: JsonSchema | null) 
   return (view: EditorView): Diagnostic[] => {
     const parsed = syntax(view);
     if (parsed.length > 0) return parsed;
+    const twice = firstRepeatedKey(view.state.doc.toString());
+    if (twice) {
+      const to = twice.offset + JSON.stringify(twice.key).length;
+      return [{ from: twice.offset, to, severity: "error", message: REPEATED_KEY(twice.key), source: "json" }];
+    }
     const fromSchema = schema ? schemaDiagnostics(view.state, schema, JSON.parse(view.state.doc.toString())) : [];
     return fromSchema.concat(findings.flatMap((f) => {
       const range = pointerRange(view.state, f.pointer);

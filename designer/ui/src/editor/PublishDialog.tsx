@@ -21,9 +21,11 @@ export interface PublishDialogProps {
   onClose: () => void;
   onPublished: (version: VersionDetail) => void;
   onRequested: (text: string) => void;
+  /** Where a finding's machine is, for people (`review › legal`: a branch, or a map's items), null at the top. */
+  placeOf?: (finding: Finding) => string | null;
 }
 
-export default function PublishDialog({ draftId, canPublish, onClose, onPublished, onRequested }: PublishDialogProps) {
+export default function PublishDialog({ draftId, canPublish, onClose, onPublished, onRequested, placeOf: scopeOf }: PublishDialogProps) {
   const preview = useAsync(() => publicationPreview(draftId), [draftId]);
   const [replace, setReplace] = useState(false);
   const [note, setNote] = useState("");
@@ -99,7 +101,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
             <ul className={errors ? "notice-findings" : undefined} data-testid={errors ? "publish-refusal" : undefined}>
               {p.report.findings.map((f, i) => (
                 <li key={i} className={f.severity === "error" ? "finding-error" : "finding-warning"}>
-                  <code>{f.code}</code> {f.message} <span className="muted" data-testid="publish-finding-place">{placeOf(f)}</span>
+                  <code>{f.code}</code> {f.message} <span className="muted" data-testid="publish-finding-place">{placeOf(f, scopeOf?.(f) ?? null)}</span>
                 </li>
               ))}
             </ul>
@@ -296,8 +298,9 @@ function DiffDetail({ diff }: { diff: PublicationPreview["diff"] }) {
 }
 
 /** Where a finding is: the states and transitions at fault, else its JSON pointer ("— in wait_3"). */
-function placeOf(f: Finding): string {
+function placeOf(f: Finding, scope: string | null): string {
   const where = locate(f);
   const named = [...where.states, ...where.transitions.map((t) => `transition ${t + 1}`)].join(", ");
-  return named ? `— in ${named}` : f.pointer && f.pointer !== "/" ? `— at ${f.pointer}` : "";
+  if (named) return scope ? `— in ${named} in ${scope}` : `— in ${named}`;
+  return f.pointer && f.pointer !== "/" ? `— at ${f.pointer}` : "";
 }

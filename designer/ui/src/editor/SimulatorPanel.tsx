@@ -53,6 +53,8 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
   const examples = workflow.examples ?? [];
   const [exampleName, setExampleName] = useState<string>(examples[0]?.name ?? "");
   const [context, setContext] = useState<Record<string, unknown>>(() => (examples[0]?.context as Record<string, unknown>) ?? {});
+  // Text in the context field that is no context yet: Start waits rather than run the last one that was.
+  const [contextProblem, setContextProblem] = useState<string | null>(null);
   const [events, setEvents] = useState<SimulationEvent[]>([]);
   const [eventName, setEventName] = useState("");
   const [payloadText, setPayloadText] = useState("{}");
@@ -216,9 +218,9 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
           )}
         </div>
       )}
-      <JsonInput label="Context" testId="sim-context" rows={5} value={context} onChange={(v) => setContext((v ?? {}) as Record<string, unknown>)} />
+      <JsonInput label="Context" testId="sim-context" shape="object" rows={5} value={context} onChange={(v) => setContext((v ?? {}) as Record<string, unknown>)} onProblem={setContextProblem} />
       <div className="row">
-        <button type="button" className="primary" data-testid="sim-start" disabled={busy} onClick={() => void run([])}>
+        <button type="button" className="primary" data-testid="sim-start" disabled={busy || contextProblem !== null} onClick={() => void run([])}>
           Start
         </button>
         <button type="button" data-testid="sim-reset" disabled={busy || !result} onClick={() => { setResult(null); setEvents([]); onResult(null); onStopPlaying?.(); }}>

@@ -16,7 +16,77 @@ export function parseWorkflowText(text: string): ParseResult {
   } catch (error) {
     return syntaxError(text, error instanceof Error ? error.message : String(error));
   }
+  const twice = firstRepeatedKey(text);
+  if (twice) {
+    // JSON.parse keeps the last of the two, so the first (a state pasted under an id already used, say) would
+    // vanish without a word.
+    const before = text.slice(0, twice.offset).split("\n");
+    return { ok: false, message: REPEATED_KEY(twice.key), line: before.length, column: before[before.length - 1]!.length + 1 };
+  }
+  const inexact = firstInexactNumber(text);
+  if (inexact) {
+    const before = text.slice(0, inexact.offset).split("\n");
+    return { ok: false, message: INEXACT_NUMBER(inexact.token), line: before.length, column: before[before.length - 1]!.length + 1 };
+  }
   return asWorkflow(value);
+}
+
+export const REPEATED_KEY = (key: string) =>
+  `'${key}' is written twice in the same object; only one of them would be kept. Rename or remove one.`;
+
+/** The first number of a valid JSON text that JavaScript cannot hold as written — a whole number past
+ * 9,007,199,254,740,991 (an account id of 20 digits comes back with its last digits changed) or one too large
+ * for any number (it would be written as null) — with its offset; null when every number is kept exactly. */
+export function firstInexactNumber(text: string): { token: string; offset: number } | null {
+  const number = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i += 1; text[i] !== '"'; i += 1) if (text[i] === "\\") i += 1;
+    } else if (c === "-" || (c >= "0" && c <= "9")) {
+      number.lastIndex = i;
+      const token = number.exec(text)?.[0] ?? c;
+      const value = Number(token);
+      const whole = !/[.eE]/.test(token);
+      if (!Number.isFinite(value) || (whole && !Number.isSafeInteger(value))) return { token, offset: i };
+      i += token.length - 1;
+    }
+  }
+  return null;
+}
+
+export const INEXACT_NUMBER = (token: string) =>
+  `The number ${token.length > 40 ? `${token.slice(0, 40)}…` : token} cannot be kept exactly (whole numbers up to 9007199254740991); write it as a string, in quotes, if it is an id.`;
+
+/** The first key written a second time in one object of a valid JSON text, with the offset of that second
+ * time; null when every object's keys are distinct. */
+export function firstRepeatedKey(text: string): { key: string; offset: number } | null {
+  const objects: (Set<string> | null)[] = []; // the keys seen in each open object; null for an array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]!;
+    if (c === "{") {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      objects.push(null);
+    } else if (c === "}" || c === "]") {
+      objects.pop();
+    } else if (c === ",") {
+      expectKey = objects[objects.length - 1] != null;
+    } else if (c === '"') {
+      const start = i;
+      for (i += 1; text[i] !== '"'; i += 1) if (text[i] === "\\") i += 1;
+      const keys = objects[objects.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        if (keys.has(key)) return { key, offset: start };
+        keys.add(key);
+        expectKey = false;
+      }
+    }
+  }
+  return null;
 }
 
 /**

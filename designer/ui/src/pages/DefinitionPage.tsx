@@ -160,8 +160,10 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
 
 function StartInstanceForm({ workflowId, version, examples, onError }: { workflowId: string; version: number | null; examples: { name: string; context?: Record<string, unknown> }[]; onError: (m: string) => void }) {
   const [context, setContext] = useState<unknown>(examples[0]?.context ?? {});
+  const [contextProblem, setContextProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const start = async () => {
+    if (contextProblem) return; // the field shows text that is not the context that would be sent
     setBusy(true);
     try {
       const instance = await startInstance(workflowId, (context ?? {}) as Record<string, unknown>, version ?? undefined);
@@ -186,8 +188,8 @@ function StartInstanceForm({ workflowId, version, examples, onError }: { workflo
           </select>
         </label>
       )}
-      <JsonInput label="Context" testId="start-context" rows={4} value={context} onChange={setContext} />
-      <button type="button" className="primary" disabled={busy} onClick={() => void start()} data-testid="start-confirm">
+      <JsonInput label="Context" testId="start-context" shape="object" rows={4} value={context} onChange={setContext} onProblem={setContextProblem} />
+      <button type="button" className="primary" disabled={busy || contextProblem !== null} onClick={() => void start()} data-testid="start-confirm">
         {busy ? "Starting…" : `Start v${version ?? ""}`}
       </button>
     </div>

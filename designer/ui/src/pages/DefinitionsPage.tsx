@@ -8,7 +8,7 @@ import ImportWorkflow from "../components/ImportWorkflow";
 import Notice from "../components/Notice";
 import { formatTime } from "../components/format";
 import { useAsync } from "../components/useAsync";
-import { isIdentifier } from "../model/ids";
+import { identifierProblem } from "../model/ids";
 import { emptyWorkflow } from "../model/workflow";
 
 export default function DefinitionsPage() {
@@ -125,15 +125,19 @@ export default function DefinitionsPage() {
   );
 }
 
+const TITLE_MAX = 200; // a workflow's title (engine/definition/workflow.py)
+
 function NewWorkflow({ onError }: { onError: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   const [id, setId] = useState("");
   const [title, setTitle] = useState("");
   const [taken, setTaken] = useState<{ id: string; message: string } | null>(null);
-  const idProblem = id && !isIdentifier(id) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : taken?.id === id ? taken.message : null;
+  const idProblem = (id ? identifierProblem(id) : null) ?? (taken?.id === id ? taken.message : null);
+  const titleLength = [...title].length; // characters as the server counts them (an emoji is one)
+  const titleProblem = titleLength > TITLE_MAX ? `A title has at most ${TITLE_MAX} characters (this one has ${titleLength}).` : null;
   const create = async (event: FormEvent) => {
     event.preventDefault();
-    if (!id || idProblem) return;
+    if (!id || idProblem || titleProblem) return;
     try {
       const draft = await createNewWorkflowDraft(emptyWorkflow(id, title || id) as Record<string, unknown>);
       navigate(`/drafts/${encodeURIComponent(draft.id)}`);
@@ -158,9 +162,10 @@ function NewWorkflow({ onError }: { onError: (message: string) => void }) {
       </div>
       <div className="field">
         <label htmlFor="new-title">Title</label>
-        <input id="new-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Refund request" data-testid="new-workflow-title" />
+        <input id="new-title" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Refund request" data-testid="new-workflow-title" aria-invalid={titleProblem ? true : undefined} />
+        {titleProblem && <div className="field-problem" role="alert" data-testid="new-workflow-title-problem">{titleProblem}</div>}
       </div>
-      <button type="submit" className="primary" disabled={!id || idProblem !== null} data-testid="create-workflow">
+      <button type="submit" className="primary" disabled={!id || idProblem !== null || titleProblem !== null} data-testid="create-workflow">
         Create
       </button>
       <button type="button" onClick={() => setOpen(false)}>

@@ -14,6 +14,7 @@ import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } fr
 import Timeline from "./Timeline";
 
 type Tab = "pending" | "decisions";
+const COMMENT_MAX = 4000; // a decision's comment (designer/schemas/approvals.py)
 
 export default function InboxPage() {
   const [tab, setTab] = useState<Tab>("pending");
@@ -177,7 +178,12 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
   const stateTitle = a.state_title ?? a.state;
   const agent = agentRequest(a);
   const title = agent ? `${agent.agent_name} running ${agent.action}` : stateTitle;
+  const commentLength = [...comment.trim()].length; // characters as the server counts them
+  const commentProblem = commentLength > COMMENT_MAX
+    ? `A comment has at most ${formatCount(COMMENT_MAX)} characters; this one has ${formatCount(commentLength)}.`
+    : null;
   const answer = async (decision: "approve" | "reject") => {
+    if (commentProblem) return;
     setBusy(true);
     setError(null);
     try {
@@ -233,14 +239,15 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
         <div className="decide">
           <div className="field">
             <label htmlFor="decision-comment">Comment</label>
-            <textarea id="decision-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="decision-comment" />
+            <textarea id="decision-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="decision-comment" aria-invalid={commentProblem ? true : undefined} aria-describedby={commentProblem ? "decision-comment-problem" : undefined} />
+            {commentProblem && <div className="field-problem" id="decision-comment-problem" data-testid="decision-comment-problem">{commentProblem}</div>}
           </div>
           {error && <p className="error-text" role="alert" data-testid="decision-error">{error}</p>}
           <div className="row">
-            <button type="button" className="primary" disabled={busy} onClick={() => void answer("approve")} data-testid="approve">
+            <button type="button" className="primary" disabled={busy || commentProblem !== null} onClick={() => void answer("approve")} data-testid="approve">
               Approve
             </button>
-            <button type="button" className="danger" disabled={busy} onClick={() => void answer("reject")} data-testid="reject">
+            <button type="button" className="danger" disabled={busy || commentProblem !== null} onClick={() => void answer("reject")} data-testid="reject">
               Reject
             </button>
           </div>

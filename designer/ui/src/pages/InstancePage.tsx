@@ -16,6 +16,7 @@ import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
+import { firstInexactNumber, INEXACT_NUMBER } from "../model/document";
 import { kindLabel } from "./ApprovalRequest";
 import MapItems from "./MapItems";
 import { mapProgress } from "./MapProgress";
@@ -47,6 +48,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
   useLiveChanges(["instances", "approvals"], instance.reload);
   const [selection, setSelection] = useState<Selection>(NOTHING);
   const [error, setError] = useState<string | null>(null);
+  // What an operator did went through: an error an earlier try left on the page is no longer true.
+  const operated = () => {
+    setError(null);
+    instance.reload();
+  };
   const definition = version.data?.definition ?? null;
   const data = instance.data;
   const suggested = useSuggestedLayout(definition);
@@ -88,7 +94,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         <span className="separator" />
         <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
       </div>
-      {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
+      {error && <Notice kind="error" testId="instance-operation-error" onClose={() => setError(null)}>{error}</Notice>}
       {data.status === "stuck" ? (
         <Notice kind="error" testId="instance-stuck">
           This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeFailure(data.error)}
@@ -111,9 +117,9 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         </div>
         <aside className="instance-side" id={SKIP_TO_SIDE.targetId} tabIndex={-1} aria-label="Send an event, what it waits for, history">
           {can("operate") && !finished && (
-            <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={instance.reload} onError={setError} />
+            <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={operated} onError={setError} />
           )}
-          {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} stateType={definition?.states[data.state]?.type} onDone={instance.reload} onError={setError} />}
+          {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} stateType={definition?.states[data.state]?.type} onDone={operated} onError={setError} />}
           <MapItems instanceId={data.id} updatedAt={data.updated_at} progress={progress} />
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
@@ -256,6 +262,8 @@ function Operate({ instanceId, triggers, awaitsEvent, onDone, onError }: Operate
       } catch (e) {
         throw new Error(`The payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
       }
+      const inexact = firstInexactNumber(payload);
+      if (inexact) throw new Error(`The event was not sent: ${INEXACT_NUMBER(inexact.token)}`);
       await sendEvent(instanceId, event, body);
     });
   return (

@@ -8,10 +8,15 @@ import { countOf, formatCount, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { useLiveChanges } from "../api/live";
+import { identifierProblem } from "../model/ids";
 
 const STATUSES: InstanceStatus[] = ["running", "held", "stuck", "succeeded", "failed", "cancelled"];
 const PAGE = 50;
 const MAX_OFFSET = 10_000_000; // the API's (docs/api.md § Pages)
+const ID_FILTERS = [
+  { name: "workflow", label: "workflow id" },
+  { name: "state", label: "state id" },
+] as const;
 
 export default function InstancesPage() {
   const { search } = useLocation();
@@ -28,10 +33,23 @@ export default function InstancesPage() {
     limit: PAGE,
   };
   const badVersion = search.has("version") && version === undefined ? search.get("version") : null;
+  // A workflow or state id no instance can have (a space, a letter the format does not allow): said in words,
+  // instead of sending it for the server to refuse with its regular expression.
+  const badIds = ID_FILTERS.flatMap(({ name, label }) => {
+    const value = search.get(name);
+    const problem = value ? identifierProblem(value) : null;
+    return value && problem ? [{ name, label, value, problem }] : [];
+  });
+  // Started since a moment after the one it is started until: nothing can match, and "0 instances" would not
+  // say why.
+  const since = search.get("since");
+  const until = search.get("until");
+  const inverted = since !== null && until !== null && Date.parse(since) > Date.parse(until);
+  const refused = badVersion !== null || badIds.length > 0 || inverted;
   const key = search.toString();
   // Each page remembers the filter it answers, so one still loading (a filter just applied, a jump) is marked.
   const page = useAsync(
-    () => (badVersion !== null ? Promise.resolve(null) : listInstances(filter).then((found) => ({ key, ...found }))),
+    () => (refused ? Promise.resolve(null) : listInstances(filter).then((found) => ({ key, ...found }))),
     [key],
   );
   useLiveChanges(["instances"], page.reload);
@@ -91,6 +109,16 @@ export default function InstancesPage() {
       {badVersion !== null && (
         <Notice kind="error" testId="instances-bad-filter">
           The version “{badVersion}” is not a whole number: give a version such as 2, or leave it empty for all versions.
+        </Notice>
+      )}
+      {badIds.map(({ name, label, value, problem }) => (
+        <Notice key={name} kind="error" testId={`instances-bad-${name}`}>
+          “{value.length > 60 ? `${value.slice(0, 60)}…` : value}” cannot be a {label}, so no instance has it: {problem.charAt(0).toLowerCase() + problem.slice(1)}
+        </Notice>
+      ))}
+      {inverted && (
+        <Notice kind="error" testId="instances-bad-window">
+          “Since” ({formatTime(since)}) is after “Until” ({formatTime(until)}): no instance can have started in between. Swap them, or clear one.
         </Notice>
       )}
       {page.error && <Notice kind="error">{page.error}</Notice>}

@@ -7,6 +7,11 @@ import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 
 const EMPTY = { provider: "*", model: "", prompt: "", completion: "" };
+// What the server takes (designer/api/prices.py, engine/runtime/model_prices.py), checked by the form itself so
+// a mistake is said at the field instead of coming back as the server's pattern.
+const MAX_PRICE = 1_000_000;
+const PROVIDER = String.raw`\s*(\*|[A-Za-z0-9_.\-]+)\s*`;
+const MODEL = String.raw`\s*\S.*`;
 
 export default function PricesPage() {
   const prices = useAsync(() => listPrices(), []);
@@ -92,10 +97,10 @@ export default function PricesPage() {
       </table>
       <form className="prices-form" onSubmit={(e) => void save(e)} data-testid="price-form">
         <h2 className="small-heading">Set a price</h2>
-        <label>Provider <input {...field("provider")} maxLength={64} placeholder="* for any" data-testid="price-provider" /></label>
-        <label>Model <input {...field("model")} required maxLength={200} placeholder="llama-3.1-70b" data-testid="price-model" /></label>
-        <label>Prompt, per million <input {...field("prompt")} required type="number" min={0} step="any" data-testid="price-prompt" /></label>
-        <label>Completion, per million <input {...field("completion")} required type="number" min={0} step="any" data-testid="price-completion" /></label>
+        <label>Provider <input {...field("provider")} maxLength={64} pattern={PROVIDER} title="* for any provider, or its name: letters, digits, '_', '.' and '-'" placeholder="* for any" data-testid="price-provider" /></label>
+        <label>Model <input {...field("model")} required maxLength={200} pattern={MODEL} title="The model as its provider names it" placeholder="llama-3.1-70b" data-testid="price-model" /></label>
+        <label>Prompt, per million <input {...field("prompt")} required type="number" min={0} max={MAX_PRICE} step="any" data-testid="price-prompt" /></label>
+        <label>Completion, per million <input {...field("completion")} required type="number" min={0} max={MAX_PRICE} step="any" data-testid="price-completion" /></label>
         <button type="submit" disabled={busy} data-testid="price-save">Save</button>
       </form>
     </div>

@@ -3,6 +3,8 @@
 // first, when bad data made the step fail (docs/runtime.md § Redrive).
 import { useState } from "react";
 import { redriveInstance } from "../api/instances";
+import { firstInexactNumber, INEXACT_NUMBER } from "../model/document";
+import { contextPathProblem } from "../model/ids";
 
 function corrections(text: string): Record<string, unknown> {
   if (!text.trim()) return {};
@@ -12,8 +14,14 @@ function corrections(text: string): Record<string, unknown> {
   } catch (e) {
     throw new Error(`The corrections are not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const inexact = firstInexactNumber(text);
+  if (inexact) throw new Error(`The corrections cannot be made: ${INEXACT_NUMBER(inexact.token)}`);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new Error('The corrections must be a JSON object of context paths and their values, e.g. {"tier": "large"}');
+  }
+  for (const key of Object.keys(parsed)) {
+    const problem = contextPathProblem(key);
+    if (problem) throw new Error(`The corrections cannot be made: ${problem}`);
   }
   return parsed as Record<string, unknown>;
 }

@@ -62,7 +62,8 @@ export function NumberInput(props: Common & { value: number | null | undefined; 
     // The field follows outside changes (undo, JSON edits) but not its own partial text.
   }, [props.value]);
   const parsed = text.trim() === "" ? null : Number(text);
-  const bad = parsed !== null && (Number.isNaN(parsed) || (props.integer && !Number.isInteger(parsed)));
+  // Infinity ("1e999") is no number a definition can hold: JSON writes it as null, so it would vanish on save.
+  const bad = parsed !== null && (!Number.isFinite(parsed) || (props.integer && !Number.isInteger(parsed)));
   const problems = [...(props.problems ?? []), ...(bad ? [props.integer ? "Enter a whole number." : "Enter a number."] : [])];
   return (
     <Field id={id} label={props.label} hint={props.hint} problems={problems}>
@@ -77,7 +78,7 @@ export function NumberInput(props: Common & { value: number | null | undefined; 
         onChange={(e) => {
           setText(e.target.value);
           const value = e.target.value.trim() === "" ? null : Number(e.target.value);
-          if (value === null || (!Number.isNaN(value) && (!props.integer || Number.isInteger(value)))) props.onChange(value);
+          if (value === null || (Number.isFinite(value) && (!props.integer || Number.isInteger(value)))) props.onChange(value);
         }}
       />
     </Field>

@@ -4,7 +4,7 @@ import Field from "../../components/fields/Field";
 import { NameListInput, SelectInput, TextArea, TextInput } from "../../components/fields/inputs";
 import { addTransition, pruneEmpty, renameState, setInitial, updateState } from "../../model/edits";
 import { messagesAt, pointerOf } from "../../model/findings";
-import { isIdentifier } from "../../model/ids";
+import { identifierProblem } from "../../model/ids";
 import { newState } from "../../model/stateTemplates";
 import { STATE_TYPES, transitionLabel, transitionSources, type State, type StateType } from "../../model/workflow";
 import StateTypeFields from "./StateTypeFields";
@@ -68,7 +68,7 @@ function StateIdField({ stateId, taken, disabled, onRename }: { stateId: string;
   const id = useId();
   const [text, setText] = useState(stateId);
   useEffect(() => setText(stateId), [stateId]);
-  const problem = text === stateId ? null : !isIdentifier(text) ? "Use letters, digits, '_' and '-', starting with a letter or '_'." : text in taken ? `'${text}' is already a state.` : null;
+  const problem = text === stateId ? null : identifierProblem(text) ?? (text in taken ? `'${text}' is already a state.` : null);
   const apply = () => {
     if (text !== stateId && problem === null) onRename(text);
     else setText(stateId);
@@ -83,12 +83,15 @@ function StateIdField({ stateId, taken, disabled, onRename }: { stateId: string;
 function AddTransition({ ctx, stateId }: { ctx: InspectorContext; stateId: string }) {
   const id = useId();
   const targets = Object.keys(ctx.workflow.states);
-  const [dest, setDest] = useState(targets.find((t) => t !== stateId) ?? stateId);
+  const [picked, setPicked] = useState(targets.find((t) => t !== stateId) ?? stateId);
+  // The state picked may be gone since (undone, renamed in the JSON view): then the list shows another one,
+  // and that one is what Add must use — never a state that no longer exists.
+  const dest = targets.includes(picked) ? picked : (targets.find((t) => t !== stateId) ?? stateId);
   return (
     <div className="field add-transition">
       <label htmlFor={id}>New transition to</label>
       <div className="row">
-        <select id={id} value={dest} data-testid="new-transition-dest" onChange={(e) => setDest(e.target.value)}>
+        <select id={id} value={dest} data-testid="new-transition-dest" onChange={(e) => setPicked(e.target.value)}>
           {targets.map((t) => (
             <option key={t} value={t}>
               {t}

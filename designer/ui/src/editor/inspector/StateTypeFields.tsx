@@ -146,7 +146,7 @@ function ParallelFields(props: TypeFieldsProps) {
           </button>
         )}
       </div>
-      <JsonInput label="Branches (each a small state machine)" testId="field-branches" rows={10} value={branches} disabled={disabled} hint="[{name, initial, states, transitions}] — the same format as the workflow's own states; Open edits one on the canvas." onChange={(v) => set(props, "branches", v as Branch[])} />
+      <JsonInput label="Branches (each a small state machine)" testId="field-branches" shape="array" rows={10} value={branches} disabled={disabled} hint="[{name, initial, states, transitions}] — the same format as the workflow's own states; Open edits one on the canvas." onChange={(v) => set(props, "branches", v as Branch[])} />
       {at(props, "branches").map((p) => (
         <div key={p} className="field-problem" role="alert">
           {p}

@@ -13,6 +13,7 @@ const TRIGGERS_BY_TYPE: Record<string, string[]> = {
   wait: ["done", "timeout"],
   parallel: ["done", "error"],
   subflow: ["done", "error"],
+  map: ["done", "error"],
   choice: [],
 };
 

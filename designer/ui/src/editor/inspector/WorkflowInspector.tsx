@@ -27,13 +27,13 @@ export default function WorkflowInspector({ ctx }: { ctx: InspectorContext }) {
       <TextArea label="Description" testId="field-workflow-description" value={workflow.description} disabled={disabled} onChange={(v) => set("description", v)} />
       <TextInput label="SLA" testId="field-workflow-sla" value={workflow.sla} disabled={disabled} problems={messagesAt(findings, "/sla")} placeholder="P2D" hint="ISO 8601 duration an instance is promised to end within; the Paths panel and sla-at-risk check it." onChange={(v) => set("sla", v)} />
       <SelectInput label="Initial state" testId="field-initial" value={workflow.initial} allowEmpty="(none)" options={Object.keys(workflow.states).map((id) => ({ value: id, label: id }))} disabled={disabled} problems={messagesAt(findings, "/initial")} onChange={(v) => set("initial", v ?? "")} />
-      <JsonInput label="Context (JSON Schema)" testId="field-context-schema" rows={8} value={workflow.context ?? { type: "object" }} disabled={disabled} hint="The variables instances carry, as a JSON Schema." onChange={(v) => set("context", v)} />
+      <JsonInput label="Context (JSON Schema)" testId="field-context-schema" shape="object" rows={8} value={workflow.context ?? { type: "object" }} disabled={disabled} hint="The variables instances carry, as a JSON Schema." onChange={(v) => set("context", v)} />
       {messagesAt(findings, "/context", true).map((p) => (
         <div key={p} className="field-problem" role="alert">
           {p}
         </div>
       ))}
-      <JsonInput label="Examples" testId="field-examples" rows={8} value={workflow.examples ?? []} disabled={disabled} hint='[{"name": "qualified", "context": {…}, "events": [{"event": "done", "payload": {…}}]}] — offered in the simulator.' onChange={(v) => set("examples", v as Example[])} />
+      <JsonInput label="Examples" testId="field-examples" shape="array" rows={8} value={workflow.examples ?? []} disabled={disabled} hint='[{"name": "qualified", "context": {…}, "events": [{"event": "done", "payload": {…}}]}] — offered in the simulator.' onChange={(v) => set("examples", v as Example[])} />
       {messagesAt(findings, "/examples", true).map((p) => (
         <div key={p} className="field-problem" role="alert">
           {p}
