@@ -126,7 +126,8 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
 def _context_schema(request: Request[Any, Any, Any], exc: SchemaNotUsable) -> Response[dict[str, Any]]:
     """A workflow whose `context` is no JSON Schema (`{"type": "obejct"}`): the engine cannot check a context
     against it, so starting (or simulating) it is refused as the definition's error, with a pointer to it,
-    instead of failing as a bug. (Validation does not flag such a schema yet; when it does, this is not met.)"""
+    instead of failing as a bug. Validation refuses such a schema (`invalid-context-schema`) before it is
+    deployed; this answers for a version deployed before it did."""
     pointer = "/context" + "".join(f"/{part}" for part in exc.instance_path)
     message = f"The context schema is not a JSON Schema a context can be checked against: {exc.message} (at {pointer})."
     finding: dict[str, Any] = {"code": "invalid-context-schema", "severity": "error", "message": message,

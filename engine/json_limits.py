@@ -199,14 +199,14 @@ def check_json(value: Any, what: str, *, max_bytes: int = MAX_JSON_BYTES, max_de
             pass
         else:
             if size > max_bytes:
-                raise InvalidInput(f"{what} is larger than {max_bytes:,} bytes as JSON; the limit is {max_bytes:,}")
+                raise InvalidInput(f"{what} takes {size:,} bytes as JSON, more than the {max_bytes:,} allowed")
             return
     found = measure_json(value, stop_depth=max_depth, stop_size=max_bytes)
     if found.depth > max_depth:
         raise InvalidInput(f"{what} is nested more than {max_depth} levels deep (at {found.pointer()}…); "
                            f"the limit is {max_depth}")
     if found.size > max_bytes:
-        raise InvalidInput(f"{what} is larger than {max_bytes:,} bytes as JSON; the limit is {max_bytes:,}")
+        raise InvalidInput(f"{what} takes more than the {max_bytes:,} bytes as JSON allowed")
     wrong = _not_json(value)
     if wrong is not None:
         raise InvalidInput(f"{what} is not JSON: at {wrong[0]}, {wrong[1]}")

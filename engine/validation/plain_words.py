@@ -85,6 +85,7 @@ _PATTERN_WORDS = {
     r"^[A-Za-z_][A-Za-z0-9_]*$": _WORD_WORDS,
     r"^[A-Za-z_][A-Za-z0-9_]{0,127}$": _WORD_WORDS,
 }
+_EMPTY = {"initial": "'initial' cannot be empty: name the state instances start in."}
 _CHOICES = re.compile(r"\^\(([A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)+)\)\$")
 
 
@@ -129,6 +130,8 @@ def plain_message(error: Mapping[str, Any]) -> str | None:
     loc = error.get("loc", ())
     if kind in _KINDS:
         return f"{_subject(loc, _field(loc))} must be {_KINDS[kind]}."
+    if kind == "string_pattern_mismatch" and error.get("input") == "":  # nothing written yet: not a wrong form
+        return _EMPTY.get(_field(loc), f"'{_field(loc)}' cannot be empty.")
     sentence = _SENTENCES.get(kind)
     if sentence is None:
         return None

@@ -153,7 +153,7 @@ def test_an_answer_never_storable_fails_the_task_with_its_cost(
         state, task = _run(engine, url, _flow("llm_never_storable", "extract_lead"))
     assert state == "failed"
     assert task.payload["kind"] == "llm_malformed"
-    assert "larger than 1,048,576 bytes" in task.payload["message"]
+    assert "bytes as JSON, more than the 1,048,576 allowed" in task.payload["message"]
     (attempt,) = task.attempts
     assert attempt["cost"] == pytest.approx(_cost(3))
 

@@ -595,9 +595,11 @@ def test_a_context_schema_that_is_no_json_schema_is_the_definitions_error_not_a_
     assert (finding["code"], finding["pointer"]) == ("invalid-context-schema", "/context/type"), finding
     assert "obejct" in finding["message"]
     draft = env.call("POST", "/api/drafts", "analyst", json={"content": flow}).json()
-    env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
+    published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
+    refused = assert_problem(published, 422, "invalid-definition")  # validation finds it before it is deployed
+    assert [(f["code"], f["pointer"]) for f in refused["findings"]] == [("invalid-context-schema", "/context/type")]
     started = env.call("POST", "/api/instances", "analyst", json={"workflow_id": "mistyped_schema", "context": {}})
-    assert assert_problem(started, 422, "invalid-definition")["findings"][0]["pointer"] == "/context/type"
+    assert_problem(started, 404, "definition-not-found")
 
 
 # --- metrics ------------------------------------------------------------------------------------------

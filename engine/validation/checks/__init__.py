@@ -16,6 +16,7 @@ from engine.validation.checks.approvals import (
     find_missing_approval_outcomes,
     find_missing_timeout_paths,
 )
+from engine.validation.checks.context_schema import find_invalid_context_schema
 from engine.validation.checks.dataflow import find_unknown_variables
 from engine.validation.checks.deadlines import find_deadlines_that_are_not_times
 from engine.validation.checks.error_kinds import (
@@ -91,6 +92,7 @@ CODES: dict[str, Severity] = {
     "path-through-non-object": "error",
     "ask-into-output": "error",
     "invalid-schedule": "error",
+    "invalid-context-schema": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
@@ -163,6 +165,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
     findings += find_invalid_schedules(workflow)
+    findings += find_invalid_context_schema(workflow)
     findings += find_paths_through_non_objects(workflow, all_machines)
     findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:

@@ -45,6 +45,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "path-through-non-object": [("/states/check/output", ("check",), ())],
     "ask-into-output": [("/states/lookup/ask_user/into", ("lookup",), ())],
     "invalid-schedule": [("/schedules/0/timezone", (), ()), ("/schedules/1/cron", (), ())],
+    "invalid-context-schema": [("/context/properties/amount/type", (), ())],
     # worst case: check 3 x 60 s + 2 x 10 s = 200 s, then review's timeout of 1 h: 3,800 s > PT1H
     "map-without-results": [("/states/each/output", ("each",), ())],
     "event-not-set": [("/transitions/2/guard", (), (2,))],

@@ -58,6 +58,11 @@ CASES = [
      "letter or '_'."),
     ("a source of no kind it may be", lambda d: d["transitions"][0].update(source=5), "/transitions/0/source",
      "'source' must be text in quotes, a list [ … ] or '*'."),
+    # a new flow's empty start state read "Use letters a-z …", as if what was typed had the wrong form
+    ("no initial state yet", lambda d: d.update(initial=""), "/initial",
+     "'initial' cannot be empty: name the state instances start in."),
+    ("an empty transition trigger", lambda d: d["transitions"][0].update(trigger=""), "/transitions/0/trigger",
+     "'trigger' cannot be empty."),
 ]
 
 

@@ -1,0 +1,28 @@
+"""A `context` that is no JSON Schema (`{"type": "obejct"}`, `{"required": "amount"}`): the model takes any
+object there, so such a workflow validated clean, deployed, and then refused every start with a validator's
+error. The schema is compiled as a start compiles it (`jsonschema-rs`), and what the compiler refuses is a
+finding at the place in the schema it names."""
+
+from __future__ import annotations
+
+from engine.definition import Workflow
+from engine.validation.checks._report import error
+from engine.validation.findings import Finding, pointer
+
+__all__ = ["find_invalid_context_schema"]
+
+
+def find_invalid_context_schema(workflow: Workflow) -> list[Finding]:
+    """The context schema's first problem, if it cannot check a context."""
+    if not workflow.context:
+        return []
+    import jsonschema_rs  # noqa: PLC0415 - compiled only for a workflow that declares a schema
+
+    try:
+        jsonschema_rs.validator_for(workflow.context)
+    except jsonschema_rs.ValidationError as exc:
+        place = pointer("context", *exc.instance_path)
+        message = " ".join(exc.message.split())
+        return [error("invalid-context-schema", f"The context schema is not a JSON Schema a context can be "
+                      f"checked against ({message} at {place}): no instance could start.", place)]
+    return []
