@@ -105,7 +105,7 @@ def test_deep_context_and_payloads_are_refused_before_anything_is_written(engine
 
 def test_large_context_and_deep_definitions_are_refused(engine: Engine) -> None:
     engine.deploy(REVIEW)
-    with pytest.raises(InvalidInput, match="larger than"):
+    with pytest.raises(InvalidInput, match="more than the 1,048,576 allowed"):
         engine.start("review_flow", {"blob": "x" * MAX_JSON_BYTES})
     flow = REVIEW.model_dump(mode="json", exclude_none=True)
     flow["context"] = nested(200)
