@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from designer.errors import LoginThrottled
 from designer.store.refusals import database_refusal
 from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError, StorageError
+from engine.validation.checks.context_schema import context_schema_finding
 
 __all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "exception_handlers", "problem_response"]
 
@@ -128,12 +129,10 @@ def _context_schema(request: Request[Any, Any, Any], exc: SchemaNotUsable) -> Re
     against it, so starting (or simulating) it is refused as the definition's error, with a pointer to it,
     instead of failing as a bug. Validation refuses such a schema (`invalid-context-schema`) before it is
     deployed; this answers for a version deployed before it did."""
-    pointer = "/context" + "".join(f"/{part}" for part in exc.instance_path)
-    message = f"The context schema is not a JSON Schema a context can be checked against: {exc.message} (at {pointer})."
-    finding: dict[str, Any] = {"code": "invalid-context-schema", "severity": "error", "message": message,
-                               "pointer": pointer, "states": [], "transitions": [], "line": None, "column": None}
+    finding = context_schema_finding(exc)
     return problem_response(request, status=422, slug="invalid-definition", title="Invalid definition",
-                            detail=f"the definition has 1 error: {pointer}: {message}", findings=[finding])
+                            detail=f"the definition has 1 error: {finding.pointer}: {finding.message}",
+                            findings=[finding.model_dump(mode="json")])
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:

@@ -26,15 +26,21 @@ _COLUMNS = (
 _CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND lease_expires <= ?)"
 _TAKE = "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ?"
 _RETAKE = f"{_TAKE}, attempt = attempt + 1"  # a lapsed lease: its attempt is over, the next one begins
-# PostgreSQL: both walks of `claim` in one statement (one round trip); the ready walk stops at what the lapsed
-# one left of the limit. The two touch different rows (running, ready), each locked as it is taken.
+# The two walks of `claim`, each taking up to a limit (`{limit}`: a `?`, or on PostgreSQL what the lapsed walk left
+# of it) and, on PostgreSQL, locking the rows it takes (`{lock}`).
+_LAPSED_WALK = (f"{_RETAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
+                "ORDER BY lease_expires, id LIMIT ?{lock}) RETURNING " + _COLUMNS)
+_READY_WALK = (f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? "  # noqa: S608
+               "ORDER BY due_at, id LIMIT {limit}{lock}) RETURNING " + _COLUMNS)
+_SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
+# PostgreSQL: both walks in one statement (one round trip); they touch different rows (running, ready).
 _CLAIM_BOTH = (
-    f"WITH lapsed AS ({_RETAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
-    f"ORDER BY lease_expires, id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING {_COLUMNS}), "
-    f"ready AS ({_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? "
-    f"ORDER BY due_at, id LIMIT ? - (SELECT COUNT(*) FROM lapsed) FOR UPDATE SKIP LOCKED) RETURNING {_COLUMNS}) "
+    f"WITH lapsed AS ({_LAPSED_WALK.format(lock=_SKIP_LOCKED)}), "  # noqa: S608
+    f"ready AS ({_READY_WALK.format(limit='? - (SELECT COUNT(*) FROM lapsed)', lock=_SKIP_LOCKED)}) "
     f"SELECT TRUE, {_COLUMNS} FROM lapsed UNION ALL SELECT FALSE, {_COLUMNS} FROM ready"
 )
+_CLAIM_LAPSED = _LAPSED_WALK.format(lock="")
+_CLAIM_READY = _READY_WALK.format(limit="?", lock="")
 _ENQUEUE = (
     "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, last_error, created_at, "
     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
@@ -144,18 +150,10 @@ class JobStore:
                                              limit))
             found = [_record(r[1:], reclaimed=bool(r[0])) for r in rows]
             return sorted(found, key=lambda j: (j.due_at, j.id))
-        lapsed = self.tx.all(
-            f"{_RETAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
-            f"ORDER BY lease_expires, id LIMIT ?) RETURNING {_COLUMNS}",
-            (owner, now + lease_s, now, now, limit),
-        )
+        lapsed = self.tx.all(_CLAIM_LAPSED, (owner, now + lease_s, now, now, limit))
         found = [_record(r, reclaimed=True) for r in lapsed]
         if len(found) < limit:
-            ready = self.tx.all(
-                f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? "  # noqa: S608
-                f"ORDER BY due_at, id LIMIT ?) RETURNING {_COLUMNS}",
-                (owner, now + lease_s, now, now, limit - len(found)),
-            )
+            ready = self.tx.all(_CLAIM_READY, (owner, now + lease_s, now, now, limit - len(found)))
             found += [_record(r) for r in ready]
         return sorted(found, key=lambda j: (j.due_at, j.id))
 

@@ -5,11 +5,21 @@ finding at the place in the schema it names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine.definition import Workflow
 from engine.validation.checks._report import error
 from engine.validation.findings import Finding, pointer
 
-__all__ = ["find_invalid_context_schema"]
+__all__ = ["context_schema_finding", "find_invalid_context_schema"]
+
+
+def context_schema_finding(exc: Any) -> Finding:
+    """The finding for what the schema compiler refused (a `jsonschema_rs.ValidationError`), at its place."""
+    place = pointer("context", *exc.instance_path)
+    message = " ".join(exc.message.split())
+    return error("invalid-context-schema", f"The context schema is not a JSON Schema a context can be checked "
+                 f"against ({message} at {place}): no instance could start.", place)
 
 
 def find_invalid_context_schema(workflow: Workflow) -> list[Finding]:
@@ -21,8 +31,5 @@ def find_invalid_context_schema(workflow: Workflow) -> list[Finding]:
     try:
         jsonschema_rs.validator_for(workflow.context)
     except jsonschema_rs.ValidationError as exc:
-        place = pointer("context", *exc.instance_path)
-        message = " ".join(exc.message.split())
-        return [error("invalid-context-schema", f"The context schema is not a JSON Schema a context can be "
-                      f"checked against ({message} at {place}): no instance could start.", place)]
+        return [context_schema_finding(exc)]
     return []
