@@ -12,7 +12,7 @@ from typing import Any
 
 from engine import tracing
 from engine.definition import Agent
-from engine.runtime.action_runner import ActionOutcome
+from engine.runtime.action_outcome import ActionOutcome
 from engine.runtime.actions import ActionRequest
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost

@@ -1,4 +1,6 @@
-"""Running one action handler: plain or async, with the task's timeout enforced, its outcome normalised."""
+"""Running action handlers: plain or async, each under its task's timeout, its outcome normalised
+(`action_outcome`) — one at a time (`ActionRunner.run`), or several at once on the runner's threads, collected as
+they end (`Flight`), over as many of the caller's rounds as they take."""
 
 from __future__ import annotations
 
@@ -6,49 +8,26 @@ import asyncio
 import inspect
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from engine import tracing
-from engine.definition.expressions import ExpressionError
-from engine.json_limits import MAX_JSON_BYTES, unstorable_at
-from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, ActionResult, Cost
-from engine.runtime.context_schema import schema_problems
+from engine.runtime.action_outcome import ActionOutcome, classified, missing, normalise
+from engine.runtime.actions import ActionHandler, ActionRequest
 from engine.runtime.handler_threads import HandlerThreads
-from engine.runtime.variables import json_value
-from storage.codec import dump
-from storage.records import record
 
-__all__ = ["ActionOutcome", "ActionRunner"]
+__all__ = ["SETTLE_S", "ActionRunner", "Call", "Flight"]
 
 log = logging.getLogger("statewright.worker")
 
-
-@record
-class ActionOutcome:
-    output: Any = None
-    cost: Cost | None = None
-    error_kind: str | None = None
-    error_message: str | None = None
-    retryable: bool = True
-    steps: tuple[dict[str, Any], ...] = ()  # the tool calls the attempt made
-    retry_after_s: float | None = None  # the failing service's own least wait before a retry
-
-    @property
-    def failed(self) -> bool:
-        return self.error_kind is not None
-
-
-def _failure(kind: str, message: str, *, retryable: bool = True) -> ActionOutcome:
-    return ActionOutcome(error_kind=kind, error_message=message, retryable=retryable)
-
+K = TypeVar("K", bound=Hashable)
 
 Call = tuple[ActionHandler | None, ActionRequest, float | None]
 
-# How long the outcomes of a concurrent batch that ended are held for others to end with them, while the batch's
-# slower actions still run, before they are handed on to be committed (`ActionRunner.run_as_done`).
+# How long the outcomes of actions that ended are held for others to end with them, while slower ones still run,
+# before they are handed on to be committed together (`Flight.ended`).
 SETTLE_S = 0.2
 
 
@@ -56,10 +35,10 @@ class ActionRunner:
     """Runs handlers. With a timeout, a plain handler runs on a pool thread the caller stops waiting for
     (Python cannot kill a thread: a handler that overruns keeps its thread until it returns, and the pool gives
     that thread up and starts another, `HandlerThreads`); an async handler runs under `asyncio.wait_for`,
-    which cancels it. `run_many` runs a batch concurrently, one pool
-    thread each, so a worker's batch takes as long as its slowest action, not the sum of them — unless the
-    actions have been quick (under `INLINE_BELOW_S` on average) and have no timeout: then handing them to
-    threads would cost more than it saves, and they run one after the other on the caller's thread."""
+    which cancels it. A `Flight` (and `run_many`) runs actions at once, one pool thread each, so a worker's
+    batch takes as long as its slowest action, not the sum of them — unless the actions have been quick (under
+    `INLINE_BELOW_S` on average) and have no timeout: then handing them to threads would cost more than it
+    saves, and they run one after the other on the caller's thread (`runs_here`)."""
 
     INLINE_BELOW_S = 0.002
 
@@ -75,16 +54,16 @@ class ActionRunner:
 
     def run(self, handler: ActionHandler | None, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
         if handler is None:
-            return _missing(request)
+            return missing(request)
         handler = _traced(handler, request)
         begun = time.monotonic()
         try:
             value = self._call(handler, request, timeout_s)
         except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
-            return _classified(exc, request, timeout_s)
+            return classified(exc, request, timeout_s)
         finally:
             self._observe(time.monotonic() - begun)
-        return _normalise(value, request.output_schema)
+        return normalise(value, request.output_schema)
 
     def run_many(self, calls: list[Call]) -> list[ActionOutcome]:
         """Run several actions at once; each keeps its own timeout. Their outcomes, in the calls' order."""
@@ -95,51 +74,23 @@ class ActionRunner:
 
     def run_as_done(self, calls: list[Call], *,
                     settle_s: float | None = SETTLE_S) -> Iterator[list[tuple[int, ActionOutcome]]]:
-        """Run several actions at once, each under its own timeout, and hand their outcomes on in groups as
-        they end — (index in `calls`, outcome) — so a caller can commit what is done while a slow action (a
-        model call that takes its time) still runs: a group is handed on once `settle_s` has passed since its
-        first outcome, or when nothing is left running (`settle_s` None: one group, at the end). Quick actions
-        without a timeout run one after the other on this thread, as one group."""
-        quick = self._typical_s < self.INLINE_BELOW_S and all(t is None for _, _, t in calls)
-        if len(calls) <= 1 or quick:
+        """Run several actions at once and hand their outcomes on in groups as they end — (index in `calls`,
+        outcome) — each group once `settle_s` has passed since its first outcome, or when nothing is left
+        running (`settle_s` None: one group, at the end). Quick actions without a timeout run one after the
+        other on this thread (`runs_here`), as one group, as does a single action."""
+        if len(calls) <= 1 or self.runs_here(calls):
             yield [(index, self.run(*call)) for index, call in enumerate(calls)]
             return
-        begun = time.monotonic()
-        group = [(index, _missing(request)) for index, (handler, request, _) in enumerate(calls) if handler is None]
-        pending = {self._pool.submit(_inline, _traced(handler, request), request, timeout_s): index
-                   for index, (handler, request, timeout_s) in enumerate(calls) if handler is not None}
-        deadlines = {index: begun + t for index, (_, _, t) in enumerate(calls) if t is not None}
-        group_begun = begun if group else None
-        while pending:
-            until = [deadlines[i] for i in pending.values() if i in deadlines]
-            if settle_s is not None and group_begun is not None:
-                until.append(group_begun + settle_s)
-            done, _ = wait(list(pending), timeout=max(0.0, min(until) - time.monotonic()) if until else None,
-                           return_when=FIRST_COMPLETED)
-            now = time.monotonic()
-            for future in done:
-                index = pending.pop(future)
-                group.append((index, self._outcome(future, calls[index])))
-            for future, index in list(pending.items()):  # past its timeout: given up, its thread left to end
-                if index in deadlines and now >= deadlines[index]:
-                    del pending[future]
-                    self._give_up(future, calls[index][1], calls[index][2])
-                    group.append((index, _classified(FutureTimeout(), calls[index][1], calls[index][2])))
-            if group and group_begun is None:
-                group_begun = now
-            if pending and settle_s is not None and group_begun is not None and now >= group_begun + settle_s:
-                yield group
-                group, group_begun = [], None
-        self._observe(time.monotonic() - begun)
-        if group:
-            yield group
+        flight: Flight[int] = Flight(self)
+        for index, call in enumerate(calls):
+            flight.start(index, call)
+        while flight:
+            yield flight.ended(None, settle_s)
 
-    @staticmethod
-    def _outcome(future: Future[Any], call: Call) -> ActionOutcome:
-        try:
-            return _normalise(future.result(), call[1].output_schema)
-        except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
-            return _classified(exc, call[1], call[2])
+    def runs_here(self, calls: list[Call]) -> bool:
+        """Whether these actions are better run one after the other on the caller's thread than at once on the
+        runner's: quick ones (under `INLINE_BELOW_S` on average so far) without a timeout."""
+        return self._typical_s < self.INLINE_BELOW_S and all(t is None for _, _, t in calls)
 
     def _call(self, handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
         if _is_async(handler):
@@ -169,6 +120,79 @@ class ActionRunner:
     def close(self) -> None:
         self._pool.close()
 
+
+class Flight(Generic[K]):
+    """Actions running at once on a runner's threads, each under its own timeout, whose outcomes the caller
+    collects as they end (`ended`), each under the key it was started with — over as many of the caller's rounds
+    as they take: a worker keeps a slow model call, or a handler that hangs until its timeout, in flight while it
+    fires timers and runs its other jobs, rather than waiting for it."""
+
+    def __init__(self, runner: ActionRunner) -> None:
+        self._runner = runner
+        self._pending: dict[Future[Any], K] = {}
+        self._calls: dict[K, tuple[Call, float]] = {}  # key -> its call, and when it started
+        self._deadlines: dict[K, float] = {}
+        self._ended: list[tuple[K, ActionOutcome]] = []  # ended as they started (no handler)
+
+    def __len__(self) -> int:
+        return len(self._pending) + len(self._ended)
+
+    def start(self, key: K, call: Call) -> None:
+        """Start one action; its outcome comes from `ended` under `key` (one not in flight now)."""
+        handler, request, timeout_s = call
+        if handler is None:
+            self._ended.append((key, missing(request)))
+            return
+        begun = time.monotonic()
+        future = self._runner._pool.submit(_inline, _traced(handler, request), request, timeout_s)
+        self._pending[future] = key
+        self._calls[key] = (call, begun)
+        if timeout_s is not None:
+            self._deadlines[key] = begun + timeout_s
+
+    def ended(self, wait_s: float | None, settle_s: float | None = SETTLE_S) -> list[tuple[K, ActionOutcome]]:
+        """The outcomes of the actions that have ended, or overran their timeout (given up, their threads left to
+        end): waiting up to `wait_s` for the first (None: as long as it takes; 0: not at all), then until
+        `settle_s` has passed since it for others to end with it (None: until none is left running). Empty when
+        none ended within `wait_s`."""
+        group, self._ended = self._ended, []
+        begun = time.monotonic()
+        first_at = begun if group else None
+        while self._pending:
+            limits = [self._deadlines[key] for key in self._pending.values() if key in self._deadlines]
+            if first_at is None and wait_s is not None:
+                limits.append(begun + wait_s)
+            elif first_at is not None and settle_s is not None:
+                limits.append(first_at + settle_s)
+            done, _ = wait(list(self._pending), timeout=max(0.0, min(limits) - time.monotonic()) if limits else None,
+                           return_when=FIRST_COMPLETED)
+            now = time.monotonic()
+            group += [(key, self._outcome(key, future, now)) for future in done for key in (self._pending.pop(future),)]
+            for future, key in list(self._pending.items()):
+                if key in self._deadlines and now >= self._deadlines[key]:
+                    del self._pending[future]
+                    group.append((key, self._overran(key, future)))
+            if group and first_at is None:
+                first_at = now
+            if (first_at is None and wait_s is not None and now >= begun + wait_s) or (
+                    first_at is not None and settle_s is not None and now >= first_at + settle_s):
+                break
+        return group
+
+    def _outcome(self, key: K, future: Future[Any], now: float) -> ActionOutcome:
+        (_, request, timeout_s), begun = self._calls.pop(key)
+        self._deadlines.pop(key, None)
+        self._runner._observe(now - begun)
+        try:
+            return normalise(future.result(), request.output_schema)
+        except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
+            return classified(exc, request, timeout_s)
+
+    def _overran(self, key: K, future: Future[Any]) -> ActionOutcome:
+        (_, request, timeout_s), _ = self._calls.pop(key)
+        del self._deadlines[key]
+        self._runner._give_up(future, request, timeout_s)
+        return classified(FutureTimeout(), request, timeout_s)
 
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})  # what a handler mostly returns: not awaitable
 _ASYNC: dict[Any, bool] = {}
@@ -213,113 +237,3 @@ def _traced(handler: ActionHandler, request: ActionRequest) -> ActionHandler:
     return traced
 
 
-def _missing(request: ActionRequest) -> ActionOutcome:
-    return _failure("unknown_action", f"no handler is registered for the action '{request.action}'",
-                    retryable=False)
-
-
-def _unicode(text: str) -> str:
-    """`text` as UTF-8 can carry it: a lone surrogate (text decoded with `surrogateescape`, a broken reply)
-    becomes '?', as it could not be written."""
-    if text.isascii():
-        return text
-    return text.encode("utf-8", errors="replace").decode("utf-8")
-
-
-def _classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
-    if isinstance(exc, ActionError):
-        return ActionOutcome(error_kind=exc.kind, error_message=_unicode(exc.detail), retryable=exc.retryable,
-                             steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
-    if isinstance(exc, TimeoutError | FutureTimeout):
-        return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
-    if isinstance(exc, asyncio.CancelledError):  # an async handler runs in an event loop of its own, which
-        # cancels nothing but a timeout (a TimeoutError): this was cancelled inside the handler's own code
-        return _failure("error", _unicode(f"the action '{request.action}' was cancelled inside its handler"
-                                          + (f": {exc}" if str(exc) else "")))
-    if isinstance(exc, Exception):
-        return _failure("error", _unicode(f"{type(exc).__name__}: {exc}"))
-    raise exc
-
-
-def _storable(value: Any) -> Any:
-    """`value` (from `json_value`) checked for what only the encoder would find, when the step is written — by
-    then a failure stops the worker, and every worker that claims the job again: a NaN or an infinity, an
-    integer of more digits than Python converts, a string that is not Unicode (a lone surrogate), a value that
-    contains itself; and one larger than a context may be (1 MiB as JSON). Raises `_UnstorableOutput` saying
-    which."""
-    try:
-        text = dump(value)
-        size = len(text) if text.isascii() else len(text.encode("utf-8"))
-    except UnicodeEncodeError:
-        raise _UnstorableOutput("a string in it is not valid Unicode (a lone surrogate such as \\ud800)") from None
-    except ValueError as exc:  # a NaN or an infinity; an integer too long to convert to text
-        raise _UnstorableOutput(str(exc).split(";", 1)[0]) from None
-    if size > MAX_JSON_BYTES:  # as a context or a payload may be: it goes into the context
-        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may",
-                                whole=True)
-    return value
-
-
-class _UnstorableOutput(Exception):
-    """A value `json_value` converted that still cannot be stored as JSON; the message says why. `whole`: the
-    value as a whole (its size), not a part of it."""
-
-    def __init__(self, message: str, *, whole: bool = False) -> None:
-        super().__init__(message)
-        self.whole = whole
-
-
-def _json(value: Any) -> Any:
-    """`value` as JSON the tables can keep; `ExpressionError` for a type that is no JSON, `_UnstorableOutput`
-    for a value of JSON types that still cannot be kept (see `_storable`; a value that contains itself makes
-    `json_value` recurse without end)."""
-    try:
-        return _storable(json_value(value))
-    except RecursionError:
-        raise _UnstorableOutput("it contains itself, or nests too deep") from None
-
-
-def _shown(value: Any) -> str:
-    try:
-        return repr(value)[:2000]
-    except ValueError:  # an integer too long to convert to text
-        return f"<{type(value).__name__}>"
-
-
-def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
-    """Tool-call steps as JSON; a step that is not JSON is kept as its text, so one odd value loses nothing."""
-    kept = []
-    for step in steps:
-        try:
-            kept.append(_json(step))
-        except (ExpressionError, _UnstorableOutput):
-            kept.append({"step": _shown(step)})
-    return tuple(kept)
-
-
-def _normalise(value: Any, output_schema: dict[str, Any] | None = None) -> ActionOutcome:
-    """The handler's return as an outcome: its output when it is JSON that fits the schema the context declares
-    at the task's `output` (`output_schema`); else a failure of kind `output` (not retried: the same input
-    would give the same answer), with the cost the attempt spent."""
-    if not isinstance(value, ActionResult):
-        value = ActionResult(value)
-    steps = _steps(value.steps)
-    try:
-        output = _json(value.output)
-    except ExpressionError:
-        pointer, reason = unstorable_at(value.output) or ("/", f"a {type(value.output).__name__} is not a JSON value")
-        message = f"the action returned a value that is not JSON: at {pointer}, {reason}"
-    except _UnstorableOutput as exc:
-        message = f"the action returned a value that cannot be stored as JSON: {exc}"
-        found = None if exc.whole else unstorable_at(value.output)
-        if found is not None and found[0] != "/":  # where in the value, for the one who fixes the handler
-            message += f" (at {found[0]})"
-    else:
-        problems = schema_problems(output_schema, output) if output_schema is not None else []
-        if not problems:
-            return ActionOutcome(output=output, cost=value.cost, steps=steps)
-        message = ("the action's output does not fit the schema the context declares at the task's output key "
-                   "(pointers within the output): " + "; ".join(problems))
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
-                             error_message=message)
-    return ActionOutcome(error_kind="output", retryable=False, steps=steps, error_message=message)

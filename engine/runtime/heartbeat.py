@@ -31,7 +31,8 @@ def lease_for(heartbeat_s: float) -> float:
 
 
 class Heartbeat:
-    """Renews `owner`'s leases on the jobs it holds (`holding`), started with the first of them, until `close`."""
+    """Renews `owner`'s leases on the jobs it holds (`holding`, `hold`), started with the first of them, until
+    `close`."""
 
     def __init__(self, rt: Runtime, owner: str, every_s: float) -> None:
         if every_s <= 0:
@@ -48,18 +49,25 @@ class Heartbeat:
     def holding(self, job_ids: Iterable[int]) -> Iterator[None]:
         """Keep the leases of these jobs renewed while the block runs."""
         ids = list(job_ids)
-        with self._lock:
-            for job_id in ids:
-                self._held[job_id] = self._held.get(job_id, 0) + 1
-            self._start()
+        self.hold(ids)
         try:
             yield
         finally:
-            with self._lock:
-                for job_id in ids:
-                    self._held[job_id] -= 1
-                    if not self._held[job_id]:
-                        del self._held[job_id]
+            self.release(ids)
+
+    def hold(self, job_ids: Iterable[int]) -> None:
+        """Keep the leases of these jobs renewed until they are `release`d (as often as they were held)."""
+        with self._lock:
+            for job_id in job_ids:
+                self._held[job_id] = self._held.get(job_id, 0) + 1
+            self._start()
+
+    def release(self, job_ids: Iterable[int]) -> None:
+        with self._lock:
+            for job_id in job_ids:
+                self._held[job_id] -= 1
+                if not self._held[job_id]:
+                    del self._held[job_id]
 
     def _start(self) -> None:
         if self._thread is None and not self._stop.is_set():

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 
 from engine.errors import StatewrightError, StorageError
 from engine.runtime.action_jobs import action_request, finish_action
-from engine.runtime.action_runner import ActionOutcome, ActionRunner, Call
+from engine.runtime.action_outcome import ActionOutcome
+from engine.runtime.action_runner import SETTLE_S, ActionRunner, Call, Flight
 from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
@@ -46,6 +47,8 @@ MEMORY_SWEEP_S = 60.0
 FOLD_DEPTH = 64  # rounds of inline tasks run in the transaction of the outcomes before them
 # no round of inline tasks starts after the transaction spent this long on them (it holds SQLite's write lock)
 FOLD_BUDGET_S = 0.05
+# the longest a round waits for actions in flight before it fires due timers and claims into free slots again
+ROUND_S = 1.0
 _GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists", retryable=False)
 
 
@@ -101,7 +104,10 @@ class Worker:
         self.fold_clock = time.monotonic  # what the fold's budget is counted on
         # the earliest armed timer as the last claim saw it (-inf: not looked yet, so the first round looks)
         self._timer_due: float | None = float("-inf")
-        self._in_hand: tuple[JobRecord, ...] = ()  # the action jobs `execute` runs now, their outcomes to commit
+        self._running: tuple[JobRecord, ...] = ()  # the action jobs run on this thread now, their outcomes to commit
+        # the action jobs running on the runner's threads, across rounds, their outcomes committed as they end
+        self._flight: Flight[int] = Flight(self.runner)
+        self._flying: dict[int, _Claimed] = {}
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -118,6 +124,9 @@ class Worker:
             if tx.postgresql:  # a lease need not outlive a crash of the server (see `claim`'s doc)
                 tx.later("SET LOCAL synchronous_commit = off")  # sent with the claim, in its round trip
             timer_due = TimerStore(tx).next_due_later()  # the round's look at the timers, in the same transaction
+            if self._flying:  # their leases renewed first: a lease that lapsed meanwhile (a heartbeat held up) must
+                # not bring this worker's own action back to it as a lost attempt while it still runs
+                JobStore(tx).renew_leases(sorted(self._flying), owner=self.owner, until=now + self.lease_s)
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
             jobs = [record_lost_attempt(tx, job, now)
                     if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
@@ -130,8 +139,16 @@ class Worker:
         return self.rt.write(work)
 
     def execute(self, claimed: Sequence[_Claimed]) -> int:
-        """Run the claimed jobs, their leases renewed meanwhile; action outcomes are committed together (group
-        commit). A task whose last attempt was lost with its worker is not run again but ended. How many."""
+        """Run the claimed jobs, their leases renewed meanwhile, and commit the outcomes of their actions (together:
+        group commit), waiting for every one to end (the worker's own rounds do not: `run_once`). A task whose
+        last attempt was lost with its worker is not run again but ended. How many."""
+        taken = self._take(claimed)
+        self.drain()
+        return taken
+
+    def _take(self, claimed: Sequence[_Claimed]) -> int:
+        """Run the claimed jobs: actions that run on this thread (inline, quick) to their end, the others started
+        in flight (`_land` commits their outcomes). How many."""
         with self.heartbeat.holding(item.job.id for item in claimed):
             actions = []
             for item in claimed:
@@ -142,25 +159,31 @@ class Worker:
                 else:
                     actions.append(item)
             if actions:
-                self._in_hand = tuple(item.job for item in actions)
+                self._running = tuple(item.job for item in actions)
                 try:
-                    self._run_actions(actions)
+                    self._start_actions(actions)
                 finally:
-                    self._in_hand = ()
+                    self._running = ()
         return len(claimed)
 
     @property
     def in_hand(self) -> tuple[JobRecord, ...]:
         """The action jobs this worker runs now (their handlers called or about to be, their outcomes not yet
-        committed); empty between batches. Read from another thread or a signal handler: what to say, and what
-        an interruption would abandon."""
-        return self._in_hand
+        committed); empty when none is. Read from another thread or a signal handler: what to say, and what an
+        interruption would abandon."""
+        return self._running + tuple(item.job for item in list(self._flying.values()))
 
-    def _run_actions(self, actions: list[_Claimed]) -> None:
-        """Run the batch's actions and commit their outcomes: inline ones together, once all have run; the
-        others in groups as they end (`ActionRunner.run_as_done`), so an action that takes its time (a slow
-        model call) holds back none that ended before it — their instances move on, and a worker that dies
-        meanwhile loses only what had not ended."""
+    @property
+    def in_flight(self) -> int:
+        """How many actions run on the runner's threads, their outcomes not yet committed."""
+        return len(self._flight)
+
+    def _start_actions(self, actions: list[_Claimed]) -> None:
+        """Run the batch's actions: inline ones, and quick ones (`ActionRunner.runs_here`), on this thread, their
+        outcomes committed together once all have run; the others started in flight, each on a thread of its
+        own, their leases held until they end — so an action that takes its time (a slow model call, a handler
+        that hangs until its timeout) holds back no other: those that end first are committed as they end, and
+        the worker fires timers and claims into its free slots meanwhile."""
         calls = [self._call(item) for item in actions]
         ended: list[tuple[_Claimed, ActionOutcome]] = [
             (item, _GONE) for item, call in zip(actions, calls, strict=True) if call is None]
@@ -168,9 +191,36 @@ class Worker:
         if all(self.rt.handlers.is_inline(call[1].action) for _, call in runnable):
             self._finish_actions(ended + [(item, self._run_inline(call)) for item, call in runnable])
             return
-        for group in self.runner.run_as_done([call for _, call in runnable]):
-            self._finish_actions(ended + [(runnable[index][0], outcome) for index, outcome in group])
-            ended = []
+        if self.runner.runs_here([call for _, call in runnable]):
+            self._finish_actions(ended + [(item, self.runner.run(*call)) for item, call in runnable])
+            return
+        if ended:
+            self._finish_actions(ended)
+        self.heartbeat.hold(item.job.id for item, _ in runnable)
+        for item, call in runnable:
+            self._flying[item.job.id] = item
+            self._flight.start(item.job.id, call)
+
+    def _land(self, wait_s: float | None) -> int:
+        """Commit the outcomes of the actions in flight that have ended, waiting up to `wait_s` for the first
+        (None: as long as it takes) and `SETTLE_S` for others to end with it. How many."""
+        group = self._flight.ended(wait_s, SETTLE_S)
+        if not group:
+            return 0
+        items = [(self._flying.pop(job_id), outcome) for job_id, outcome in group]
+        try:
+            self._finish_actions(items)
+        finally:
+            self.heartbeat.release(job_id for job_id, _ in group)
+        return len(group)
+
+    def drain(self) -> int:
+        """Wait for every action in flight to end (each within its timeout, if it has one), committing their
+        outcomes as they end. How many."""
+        landed = 0
+        while self._flight:
+            landed += self._land(None)
+        return landed
 
     def _run_inline(self, call: Call) -> ActionOutcome:
         """An inline action, on this thread; one that overran its timeout fails with kind 'timeout'."""
@@ -293,7 +343,10 @@ class Worker:
 
     # --- loops ----------------------------------------------------------------------------------------
     def run_once(self) -> int:
-        """Fire due timers and schedules, then run one batch of jobs. Returns how much was done.
+        """Fire due timers and schedules, claim jobs into the free slots (`batch` less the actions in flight) and
+        run them, and commit the outcomes of the actions in flight that ended: waiting for them, unless the claim
+        filled every free slot (more may be ready), no longer than ROUND_S or until the next due timer or
+        schedule. Returns how much was done.
 
         Which timers are due is read in the claim's transaction (not in a read of its own each round): timers
         the last claim saw due fire first, as a deadline should come before work still waiting; any the claim
@@ -302,10 +355,25 @@ class Worker:
         now = self.rt.clock.now()
         done += self._schedules(now)
         self._sweep_memory(now)
-        claimed = self.claim()
-        if claimed:
-            done += self.execute(claimed)
+        free = self.batch - len(self._flight)
+        more = False  # whether more jobs may be ready than this round took
+        if free > 0:
+            claimed = self.claim(free)
+            more = len(claimed) == free
+            if claimed:
+                done += self._take(claimed)
+        else:  # every slot taken by actions in flight: no claim, so look at the timers here
+            self._timer_due = next_timer_due(self.rt)
+        if self._flight:
+            done += self._land(0.0 if more else self._patience())
         return done + self._fire_timers()
+
+    def _patience(self) -> float:
+        """How long a round may wait for actions in flight: ROUND_S, or less when a timer or a schedule is due
+        sooner."""
+        now = self.rt.clock.now()
+        due = [t for t in (self._timer_due, self._cron_due) if t is not None]
+        return max(0.0, min([ROUND_S, *(t - now for t in due)]))
 
     def _fire_timers(self) -> int:
         """Fire the due timers, if the earliest the last claim saw is due; how many."""
@@ -338,14 +406,15 @@ class Worker:
         self._cron_checked = float("-inf")
 
     def run_until_idle(self, *, max_rounds: int = 100_000, stop: threading.Event | None = None) -> int:
-        """Work until nothing is runnable now (by the runtime's clock), or until `stop` is set (checked between
-        rounds: a round's actions end and their outcomes commit first). Returns how much was done."""
+        """Work until nothing is runnable now (by the runtime's clock) and no action is in flight, or until `stop`
+        is set (checked between rounds: the actions in flight end and their outcomes commit first). Returns how
+        much was done."""
         total = 0
         for _ in range(max_rounds):
             if stop is not None and stop.is_set():
-                return total
+                return total + self.drain()
             done = self.run_once()
-            if not done:
+            if not done and not self._flight:
                 return total
             total += done
         raise RuntimeError(f"still busy after {max_rounds} rounds (an endless loop of work?)")
@@ -357,8 +426,8 @@ class Worker:
         return min(times) if times else None
 
     def run_forever(self, stop: threading.Event, *, poll_s: float = 1.0) -> None:
-        """Work until `stop` is set; between bursts, sleep until the next due time (APScheduler wakes us)
-        or `poll_s` (work another process added)."""
+        """Work until `stop` is set, then let the actions in flight end and commit their outcomes; between
+        bursts, sleep until the next due time (APScheduler wakes us) or `poll_s` (work another process added)."""
         from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
 
         outage = _Outage()
@@ -367,7 +436,7 @@ class Worker:
                 try:
                     done = self.run_once()
                     outage.over()
-                    if done:
+                    if done or self._flight:  # with actions in flight, the round has waited for them
                         continue
                     waker.wake_at(self.next_due())
                 except StorageError as exc:  # the database does not answer: one line now and then, no traceback
@@ -375,7 +444,9 @@ class Worker:
                 except StatewrightError:
                     log.exception("the worker loop hit an error; trying again shortly")
                 waker.wait(poll_s, stop)
+        self.drain()
 
     def close(self) -> None:
+        """Stop renewing leases (those of actions still in flight lapse, and another worker runs them again)."""
         self.heartbeat.close()
         self.runner.close()

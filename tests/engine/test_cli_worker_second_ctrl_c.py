@@ -47,7 +47,7 @@ def test_a_second_ctrl_c_during_the_first_ones_line_abandons(
         engine.start("crunching")
         worker = engine.worker()
         (claimed,) = worker.claim()
-        monkeypatch.setattr(worker, "_in_hand", (claimed.job,))  # its action running, as `execute` marks it
+        monkeypatch.setattr(worker, "_running", (claimed.job,))  # its action running, as `execute` marks it
         stop = runtime_commands.threading.Event()
         runtime_commands._stop_on_signals(stop, worker, database_url)
         handler = signal.getsignal(signal.SIGINT)

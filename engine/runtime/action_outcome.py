@@ -1,0 +1,149 @@
+"""An action's outcome, and how what a handler returned or raised becomes one: its output kept when it is JSON the
+tables can store and fits the schema the context declares, its failure classified by kind."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from engine.definition.expressions import ExpressionError
+from engine.json_limits import MAX_JSON_BYTES, unstorable_at
+from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
+from engine.runtime.context_schema import schema_problems
+from engine.runtime.variables import json_value
+from storage.codec import dump
+from storage.records import record
+
+__all__ = ["ActionOutcome", "classified", "missing", "normalise"]
+
+
+@record
+class ActionOutcome:
+    output: Any = None
+    cost: Cost | None = None
+    error_kind: str | None = None
+    error_message: str | None = None
+    retryable: bool = True
+    steps: tuple[dict[str, Any], ...] = ()  # the tool calls the attempt made
+    retry_after_s: float | None = None  # the failing service's own least wait before a retry
+
+    @property
+    def failed(self) -> bool:
+        return self.error_kind is not None
+
+
+def _failure(kind: str, message: str, *, retryable: bool = True) -> ActionOutcome:
+    return ActionOutcome(error_kind=kind, error_message=message, retryable=retryable)
+
+
+def missing(request: ActionRequest) -> ActionOutcome:
+    return _failure("unknown_action", f"no handler is registered for the action '{request.action}'",
+                    retryable=False)
+
+
+def _unicode(text: str) -> str:
+    """`text` as UTF-8 can carry it: a lone surrogate (text decoded with `surrogateescape`, a broken reply)
+    becomes '?', as it could not be written."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
+    if isinstance(exc, ActionError):
+        return ActionOutcome(error_kind=exc.kind, error_message=_unicode(exc.detail), retryable=exc.retryable,
+                             steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
+    if isinstance(exc, TimeoutError | FutureTimeout):
+        return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
+    if isinstance(exc, asyncio.CancelledError):  # an async handler runs in an event loop of its own, which
+        # cancels nothing but a timeout (a TimeoutError): this was cancelled inside the handler's own code
+        return _failure("error", _unicode(f"the action '{request.action}' was cancelled inside its handler"
+                                          + (f": {exc}" if str(exc) else "")))
+    if isinstance(exc, Exception):
+        return _failure("error", _unicode(f"{type(exc).__name__}: {exc}"))
+    raise exc
+
+
+def _storable(value: Any) -> Any:
+    """`value` (from `json_value`) checked for what only the encoder would find, when the step is written — by
+    then a failure stops the worker, and every worker that claims the job again: a NaN or an infinity, an
+    integer of more digits than Python converts, a string that is not Unicode (a lone surrogate), a value that
+    contains itself; and one larger than a context may be (1 MiB as JSON). Raises `_UnstorableOutput` saying
+    which."""
+    try:
+        text = dump(value)
+        size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise _UnstorableOutput("a string in it is not valid Unicode (a lone surrogate such as \\ud800)") from None
+    except ValueError as exc:  # a NaN or an infinity; an integer too long to convert to text
+        raise _UnstorableOutput(str(exc).split(";", 1)[0]) from None
+    if size > MAX_JSON_BYTES:  # as a context or a payload may be: it goes into the context
+        raise _UnstorableOutput(f"it takes {size:,} bytes as JSON, more than the {MAX_JSON_BYTES:,} an output may",
+                                whole=True)
+    return value
+
+
+class _UnstorableOutput(Exception):
+    """A value `json_value` converted that still cannot be stored as JSON; the message says why. `whole`: the
+    value as a whole (its size), not a part of it."""
+
+    def __init__(self, message: str, *, whole: bool = False) -> None:
+        super().__init__(message)
+        self.whole = whole
+
+
+def _json(value: Any) -> Any:
+    """`value` as JSON the tables can keep; `ExpressionError` for a type that is no JSON, `_UnstorableOutput`
+    for a value of JSON types that still cannot be kept (see `_storable`; a value that contains itself makes
+    `json_value` recurse without end)."""
+    try:
+        return _storable(json_value(value))
+    except RecursionError:
+        raise _UnstorableOutput("it contains itself, or nests too deep") from None
+
+
+def _shown(value: Any) -> str:
+    try:
+        return repr(value)[:2000]
+    except ValueError:  # an integer too long to convert to text
+        return f"<{type(value).__name__}>"
+
+
+def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
+    """Tool-call steps as JSON; a step that is not JSON is kept as its text, so one odd value loses nothing."""
+    kept = []
+    for step in steps:
+        try:
+            kept.append(_json(step))
+        except (ExpressionError, _UnstorableOutput):
+            kept.append({"step": _shown(step)})
+    return tuple(kept)
+
+
+def normalise(value: Any, output_schema: dict[str, Any] | None = None) -> ActionOutcome:
+    """The handler's return as an outcome: its output when it is JSON that fits the schema the context declares
+    at the task's `output` (`output_schema`); else a failure of kind `output` (not retried: the same input
+    would give the same answer), with the cost the attempt spent."""
+    if not isinstance(value, ActionResult):
+        value = ActionResult(value)
+    steps = _steps(value.steps)
+    try:
+        output = _json(value.output)
+    except ExpressionError:
+        pointer, reason = unstorable_at(value.output) or ("/", f"a {type(value.output).__name__} is not a JSON value")
+        message = f"the action returned a value that is not JSON: at {pointer}, {reason}"
+    except _UnstorableOutput as exc:
+        message = f"the action returned a value that cannot be stored as JSON: {exc}"
+        found = None if exc.whole else unstorable_at(value.output)
+        if found is not None and found[0] != "/":  # where in the value, for the one who fixes the handler
+            message += f" (at {found[0]})"
+    else:
+        problems = schema_problems(output_schema, output) if output_schema is not None else []
+        if not problems:
+            return ActionOutcome(output=output, cost=value.cost, steps=steps)
+        message = ("the action's output does not fit the schema the context declares at the task's output key "
+                   "(pointers within the output): " + "; ".join(problems))
+        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
+                             error_message=message)
+    return ActionOutcome(error_kind="output", retryable=False, steps=steps, error_message=message)
