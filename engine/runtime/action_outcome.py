@@ -146,4 +146,4 @@ def normalise(value: Any, output_schema: dict[str, Any] | None = None) -> Action
                    "(pointers within the output): " + "; ".join(problems))
         return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
                              error_message=message)
-    return ActionOutcome(error_kind="output", retryable=False, steps=steps, error_message=message)
+    return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost, error_message=message)

@@ -14,7 +14,7 @@ import pytest
 from runtime_support import edge, final, task, workflow
 
 from engine.definition import Workflow
-from engine.runtime.actions import ActionError, ActionRequest, ActionResult
+from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
 from engine.runtime.engine import Engine
 
 
@@ -150,3 +150,13 @@ def test_an_async_handler_cancelled_inside_fails_its_task_and_the_worker_goes_on
     assert ended.context["why"]["message"] == ("the action 'cancelled' was cancelled inside its handler: "
                                                "the client gave up")
     assert engine.get(plain.id).state == "ok"
+
+
+def test_an_unstorable_output_still_records_what_the_attempt_cost(engine: Engine) -> None:
+    """The model was paid for whatever it returned: the Cost Sentinel must see the attempt's cost."""
+    _deploy(engine, "costly", lambda _request: ActionResult({"score": math.nan}, cost=Cost(0.4, tokens=900)))
+    instance = engine.start("costly").id
+    engine.run_until_idle()
+    assert engine.get(instance).context["why"]["kind"] == "output"
+    (attempt,) = engine.history(instance)[-1].attempts
+    assert attempt["cost"] == 0.4
