@@ -3,11 +3,10 @@ publishing) and the apply (publishers), the caller's tenant only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
-from litestar.exceptions import ValidationException
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
@@ -22,7 +21,6 @@ from designer.store.drafts import DraftStore
 from engine.errors import InvalidInput
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
-from engine.validation.parsing import find_duplicate_keys, parse_json
 
 __all__ = ["MigrationController"]
 
@@ -54,17 +52,6 @@ def _mapping(pairs: str | None) -> dict[str, str]:
     return mapping
 
 
-async def _each_state_mapped_once(request: Request[Any, Any, Any]) -> None:
-    """A body whose `mapping` names an old state twice is a 400 naming it, as `statewright migrate --map` refuses
-    such a file: the JSON decoder would keep the last entry and drop the others without a word."""
-    document, _ = parse_json(await request.body())  # a body that is no JSON is refused when it is decoded
-    twice = sorted({key for place, key in find_duplicate_keys(document) if place == ("mapping",)})
-    if twice:
-        raise ValidationException("Validation failed", extra=[
-            {"message": f"the state '{key}' is mapped more than once; give each old state one new state",
-             "key": f"mapping.{key}", "source": "body"} for key in twice])
-
-
 class MigrationController(Controller):
     path = "/api"
     tags = ("migration",)
@@ -90,15 +77,13 @@ class MigrationController(Controller):
 
     @post("/definitions/{workflow_id:str}/migration", status_code=HTTP_200_OK, opt=requires("publish"),
           summary="Migrate the running instances of one version to another, one transaction each (refused "
-          "instances are left untouched)", sync_to_thread=True,
-          dependencies={"mapped_once": Provide(_each_state_mapped_once)})
+          "instances are left untouched)", sync_to_thread=True)
     def apply(
         self,
         workflow_id: WorkflowId,
         data: JSONBody[MigrationApply],
         me: NamedDependency[Principal],
         engine: NamedDependency[Engine],
-        mapped_once: NamedDependency[None],  # noqa: ARG002 - its provider refuses a state mapped twice
     ) -> MigrationRead:
         report = engine.migrate(workflow_id, data.from_version, data.to_version, mapping=data.mapping,
                                 tenant=me.tenant, actor=me.username)

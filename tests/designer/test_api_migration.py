@@ -141,12 +141,14 @@ def test_bad_applies_are_problems(env: Env, gate_flow: str, body: dict[str, Any]
 
 def test_an_apply_whose_mapping_names_a_state_twice_is_refused_naming_it(env: Env, gate_flow: str) -> None:
     """JSON keeps the last of a repeated key; the mapping would then be 'knock' → 'ring_bell' without a word
-    about the 'review' the caller also wrote. Refused as `statewright migrate --map` refuses such a file."""
+    about the 'review' the caller also wrote. Refused as any body with a key given twice is
+    (test_api_duplicate_keys.py), and as `statewright migrate --map` refuses such a file."""
     text = '{"from_version": 1, "to_version": 2, "mapping": {"knock": "review", "knock": "ring_bell"}}'
     response = env.call("POST", f"/api/definitions/{gate_flow}/migration", "publisher", content=text,
                         headers={"Content-Type": "application/json"})
     problem = assert_problem(response, 400, "bad-request")
-    message = "the state 'knock' is mapped more than once; give each old state one new state"
+    message = ("the key 'knock' is given twice in one object; a key may appear once (the second value would "
+               "silently replace the first)")
     assert problem["errors"] == [{"message": message, "key": "mapping.knock", "source": "body"}]
     assert problem["detail"] == f"Validation failed: body mapping.knock: {message}"
     forbidden = env.call("POST", f"/api/definitions/{gate_flow}/migration", "analyst", content=text,
