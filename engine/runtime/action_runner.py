@@ -5,6 +5,7 @@ they end (`Flight`), over as many of the caller's rounds as they take."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import logging
 import time
@@ -16,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from engine import tracing
 from engine.runtime.action_outcome import ActionOutcome, classified, missing, normalise
 from engine.runtime.actions import ActionHandler, ActionRequest
+from engine.runtime.attempts_in_progress import in_attempt
 from engine.runtime.handler_threads import HandlerThreads
 
 __all__ = ["SETTLE_S", "ActionRunner", "Call", "Flight"]
@@ -58,7 +60,8 @@ class ActionRunner:
         handler = _traced(handler, request)
         begun = time.monotonic()
         try:
-            value = self._call(handler, request, timeout_s)
+            with in_attempt(request.idempotency_key, request.instance_id):
+                value = self._call(handler, request, timeout_s)
         except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
             return classified(exc, request, timeout_s)
         finally:
@@ -100,14 +103,14 @@ class ActionRunner:
         if timeout_s is None:
             result = handler(request)
         else:
-            future = self._pool.submit(handler, request)
+            future = self._pool.submit(_inline, handler, request, timeout_s)
             try:
                 result = future.result(timeout=timeout_s)
             except FutureTimeout:
                 self._give_up(future, request, timeout_s)
                 raise
-        if type(result) not in _PLAIN and inspect.isawaitable(result):
-            return self._pool.submit(asyncio.run, _bounded(result, timeout_s)).result()
+        if type(result) not in _PLAIN and inspect.isawaitable(result):  # run in this attempt's context
+            return self._pool.submit(contextvars.copy_context().run, asyncio.run, _bounded(result, timeout_s)).result()
         return result
 
     def _give_up(self, future: Future[Any], request: ActionRequest, timeout_s: float | None) -> None:
@@ -217,11 +220,13 @@ async def _bounded(awaitable: Any, timeout_s: float | None) -> Any:
 
 
 def _inline(handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
-    """Call on this (pool) thread: an async handler under its timeout, a plain one as it is."""
-    result = handler(request)
-    if inspect.isawaitable(result):
-        return asyncio.run(_bounded(result, timeout_s))
-    return result
+    """Call on this (pool) thread, as an attempt of the request's task: an async handler under its timeout, a
+    plain one as it is."""
+    with in_attempt(request.idempotency_key, request.instance_id):
+        result = handler(request)
+        if inspect.isawaitable(result):
+            return asyncio.run(_bounded(result, timeout_s))
+        return result
 
 
 def _traced(handler: ActionHandler, request: ActionRequest) -> ActionHandler:

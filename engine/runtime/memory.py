@@ -20,6 +20,7 @@ deletes the rest.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -28,9 +29,12 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, StorageError
+from engine.runtime.attempts_in_progress import Attempt, current_attempt
+from storage.codec import dump
 from storage.errors import StoreError, TransientConflict
 from storage.instances import InstanceRecord, InstanceStore
 from storage.memory import MemoryRecord, MemoryStore
+from storage.receipts import ReceiptRecord, ReceiptStore
 from storage.transaction import Store, Transaction
 
 __all__ = [
@@ -46,6 +50,7 @@ __all__ = [
 DEFAULT_TTL_S = 3600.0  # the document's default: an hour
 GLOBAL = "global"
 MAX_KEY_LENGTH = 200
+_APPEND_RECEIPTS = "memory.append"  # the receipts of appends made inside attempts (`attempts_in_progress`)
 T = TypeVar("T")
 
 
@@ -199,6 +204,21 @@ def _fixed(place: _Place) -> _Locate:
     return lambda _tx: place
 
 
+def _appended_before(tx: Transaction, attempt: Attempt, *, number: int, place: _Place, key: str, item: Any,
+                     now: float) -> bool:
+    """Whether an earlier attempt of this task made this append (the `number`th to `key` in its attempt, with the
+    same item); if none did, its receipt is kept, so a later attempt finds it."""
+    receipt = hashlib.sha256(
+        dump([attempt.key, place.tenant, place.scope, key, number]).encode("utf-8")).hexdigest()
+    asked = hashlib.sha256(dump(item).encode("utf-8")).hexdigest()
+    receipts = ReceiptStore(tx)
+    found = receipts.get(_APPEND_RECEIPTS, receipt)
+    if found is not None:
+        return found.request == asked
+    receipts.put(ReceiptRecord(_APPEND_RECEIPTS, receipt, attempt.instance_id, None, now, asked))
+    return False
+
+
 class ScopedMemory:
     """One scope of the memory: an instance's workflow memory, or a tenant's global memory. Each call is one
     short transaction of its own."""
@@ -224,15 +244,22 @@ class ScopedMemory:
     def append(self, key: str, item: Any, *, ttl_s: float | None = DEFAULT_TTL_S) -> None:
         """Add `item` (JSON) to the end of the list under `key` — one atomic statement, so concurrent workers
         appending to one key lose no item; an absent or expired key starts a new list. The list expires `ttl_s`
-        seconds from now (None: never), renewed by every append. A key holding anything but a list is refused."""
+        seconds from now (None: never), renewed by every append. A key holding anything but a list is refused.
+        Inside a handler, an append an earlier attempt of the same task made is not made again
+        (`attempts_in_progress`)."""
         _check_key(key)
         ttl = _check_ttl(ttl_s)
         _check_json(item, "the item")
         now = self._database.clock.now()
         expires = None if ttl is None else now + ttl
+        attempt = current_attempt()
+        number = None if attempt is None else attempt.number(f"memory.append:{key}")
 
         def work(tx: Transaction) -> bool:
             place = self._locate(tx)
+            if attempt is not None and number is not None and _appended_before(
+                    tx, attempt, number=number, place=place, key=key, item=item, now=now):
+                return True
             return MemoryStore(tx).append(place.tenant, place.scope, key, item, expires_at=expires, now=now)
 
         if not self._database.run(work, write=True):
