@@ -294,6 +294,7 @@ class LlmExecutor:
         if price is None:
             talk.unpriced, price = True, UNKNOWN_PRICE
         talk.amount += (prompt * price.prompt_per_million + completion * price.completion_per_million) / 1e6
+        talk.request.report_spend(self._cost(talk))  # kept as it is spent: a worker killed next loses none of it
 
     def _call_tool(self, by_function: Mapping[str, str], call: dict[str, Any], talk: _Conversation) -> dict[str, Any]:
         """Run one tool call; what the model got wrong comes back as `{"error": ...}` for it to correct."""

@@ -7,13 +7,14 @@ if the instance still sits in the task at the version that started it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from engine import tracing
 from engine.definition import Agent
 from engine.runtime.action_outcome import ActionOutcome
-from engine.runtime.actions import ActionRequest
+from engine.runtime.actions import ActionRequest, Cost
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
 from engine.runtime.job_payloads import action_payload
@@ -22,6 +23,7 @@ from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
+from storage.attempt_spend import AttemptSpendStore
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobRecord, JobStore
@@ -32,7 +34,8 @@ __all__ = ["action_request", "finish_action"]
 
 
 def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
-                   memory: SharedMemory | None = None) -> ActionRequest:
+                   memory: SharedMemory | None = None,
+                   spend_reporter: Callable[[Cost], None] | None = None) -> ActionRequest:
     """The handler's request. Its context and input are its own copies: the worker decides the task's `done` on
     `instance` as claimed, so a handler writing into the dict it was given (or one that overran its timeout,
     still writing after the instance moved on) would otherwise change the instance with no transition saying so."""
@@ -46,6 +49,7 @@ def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None
         output_schema=payload.get("output_schema"), budget_limit=payload.get("budget_limit"),
         trace_context=payload.get("trace"),
         retry=parse_rules(payload.get("retry")), last_error=job.last_error, timeout_s=payload.get("timeout_s"),
+        spend_reporter=spend_reporter,
     )
 
 
@@ -75,6 +79,8 @@ def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, res
         job.instance_id, payload["seq"], job.attempt, payload["state"], payload["action"], payload.get("agent"),
         result, error, list(outcome.steps), None if outcome.cost is None else outcome.cost.amount, now,
     ))
+    if outcome.cost is not None and not job.unsent:  # the whole cost is recorded: the running tally is done with
+        AttemptSpendStore(tx).forget(job.id, job.attempt)
 
 
 def _record_spend(tx: Transaction, job: JobRecord, outcome: ActionOutcome, instance: InstanceRecord | None,

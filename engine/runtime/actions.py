@@ -51,6 +51,16 @@ class ActionRequest:
     # the task's `timeout_s`: the seconds this attempt has from the handler's call before it fails with kind
     # `timeout` (None: no limit) — a handler that calls out can end its calls before then, keeping their record
     timeout_s: float | None = None
+    # where `report_spend` keeps the attempt's running spend (None for a request made elsewhere)
+    spend_reporter: Callable[[Cost], None] | None = field(default=None, repr=False, compare=False)
+
+    def report_spend(self, spent: Cost) -> None:
+        """Say what this attempt has spent so far — its running total, each model call adding to it. It is kept
+        apart from the attempt's outcome, so if the worker dies before the attempt ends, the attempt the next
+        worker counts as lost still carries its cost, and the tenant's budget counts it; the outcome's own cost
+        replaces it when the attempt ends. Never raises: a tally the database did not take is logged."""
+        if self.spend_reporter is not None:
+            self.spend_reporter(spent)
 
     def will_retry(self, kind: str) -> bool:
         """Whether a retryable failure of `kind` in this attempt gets another attempt under the task's rules

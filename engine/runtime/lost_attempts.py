@@ -18,9 +18,11 @@ from typing import Any
 
 from engine import tracing
 from engine.runtime.core import Runtime
+from engine.runtime.costs import record_cost
 from engine.runtime.job_payloads import JobKind, action_payload
 from engine.runtime.retries import parse_rules, rule_counts
 from engine.runtime.snapshot import Event
+from engine.runtime.spend_tally import lost_spend
 from engine.runtime.step import still_at, take_step
 from storage.attempts import AttemptRecord, AttemptStore
 from storage.instances import InstanceRecord, InstanceStore
@@ -59,15 +61,22 @@ def _lost(job: JobRecord) -> dict[str, Any]:
 
 def record_lost_attempt(tx: Transaction, job: JobRecord, now: float) -> JobRecord:
     """Record the attempt a reclaimed action job lost with its worker (in history, with the outcome `lost`;
-    recorded once, however often the job was reclaimed for it) and count it against the most generous retry
-    rule; the job as its next outcome must read it."""
+    recorded once, however often the job was reclaimed for it), with what it reported spending before its worker
+    died (`spend_tally`), and count it against the most generous retry rule; the job as its next outcome must
+    read it."""
     job = _counted(tx, job)
     payload = action_payload(job)
     assert job.instance_id is not None
+    lost = _lost_attempt(job)
+    spent = lost_spend(tx, job, lost)  # what it reported spending before its worker died: paid all the same
     AttemptStore(tx).record(AttemptRecord(
-        job.instance_id, payload["seq"], _lost_attempt(job), payload["state"], payload["action"],
-        payload.get("agent"), AttemptOutcome.LOST, _lost(job), [], None, now,
+        job.instance_id, payload["seq"], lost, payload["state"], payload["action"],
+        payload.get("agent"), AttemptOutcome.LOST, _lost(job), [], None if spent is None else spent.amount, now,
     ))
+    instance = None if spent is None else InstanceStore(tx).get(job.instance_id)
+    if spent is not None and instance is not None:
+        record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload.get("agent"),
+                    cost=spent, now=now)
     return job
 
 

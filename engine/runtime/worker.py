@@ -30,6 +30,7 @@ from engine.runtime.memory import SharedMemory
 from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
+from engine.runtime.spend_tally import spend_reporter
 from engine.runtime.timers import fire_next_timer, next_timer_due
 from engine.runtime.writer import action_job_key
 from storage.instances import InstanceRecord, InstanceStore
@@ -287,7 +288,9 @@ class Worker:
         payload = action_payload(item.job)
         agent_id, version = payload["agent"], payload.get("agent_version")
         agent = self.rt.deployments.agents.version(agent_id, version, tx) if agent_id and version else None
-        request = action_request(item.job, item.instance, agent, self.memory)
+        # a task folded into a transaction writes nothing of its own while that transaction holds the database
+        reporter = spend_reporter(self.rt, item.job) if tx is None and not item.job.unsent else None
+        request = action_request(item.job, item.instance, agent, self.memory, reporter)
         return (self.rt.handlers.get(request.action), request, payload.get("timeout_s"))
 
     def _finish_actions(self, outcomes: list[tuple[_Claimed, ActionOutcome]]) -> None:

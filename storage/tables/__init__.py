@@ -2,6 +2,7 @@
 
 from storage.tables.agents import AgentRow
 from storage.tables.approvals import ApprovalAssigneeRow, ApprovalDecisionRow, ApprovalRow
+from storage.tables.attempt_spend import AttemptSpendRow
 from storage.tables.attempts import ActionAttemptRow
 from storage.tables.core import table_of
 from storage.tables.costs import BudgetRow, BudgetUsageRow, CostRow
@@ -24,6 +25,7 @@ __all__ = [
     "ApprovalAssigneeRow",
     "ApprovalDecisionRow",
     "ApprovalRow",
+    "AttemptSpendRow",
     "BudgetRow",
     "BudgetUsageRow",
     "CostRow",
@@ -65,4 +67,5 @@ ENGINE_TABLES = (
     SharedMemoryRow,
     ModelPriceRow,
     MapListRow,
+    AttemptSpendRow,
 )
