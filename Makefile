@@ -30,6 +30,7 @@ unit:
 bench: setup-dev      ## every benchmark, each beside its baseline measured in the same run
 	$(PY) -m bench.bench_validation
 	$(PY) -m bench.bench_cli
+	$(PY) -m bench.bench_review
 	$(PY) -m bench.bench_engine
 	$(PY) -m bench.bench_dbos
 	$(PY) -m bench.bench_map

@@ -22,7 +22,7 @@ from engine.validation.findings import Finding, has_errors
 from engine.validation.loader import load_agent, load_catalog, load_folder, load_workflow
 
 if TYPE_CHECKING:
-    from engine.render import Highlight
+    from engine.render import FittedPdf, Highlight
     from engine.validation.analysis import Analysis
 
 __all__ = ["catalog_for", "load_one_workflow", "register_definition_commands"]
@@ -270,7 +270,7 @@ def render_command(
         if instance is not None:
             marked = instance_path(workflow, instance, db)
         try:
-            data = _draw(workflow, chosen, marked, direction, page)
+            data = _draw(workflow, chosen, marked, direction, page, target=target)
         except StatewrightError as exc:
             fail(f"{source}: {exc.detail}")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -294,8 +294,9 @@ def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highl
         return instance_highlight(engine, workflow, instance_id)
 
 
-def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str | None, page: str | None) -> bytes:
-    from engine.render import DotOptions, render  # noqa: PLC0415 - see the module's docstring
+def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str | None, page: str | None, *,
+          target: Path) -> bytes:
+    from engine.render import DotOptions, render, render_pdf  # noqa: PLC0415 - see the module's docstring
 
     if page is not None and fmt == "pdf":
         from engine.review import diagram_pdf  # noqa: PLC0415 - the review package (WeasyPrint) for paged PDF only
@@ -308,7 +309,23 @@ def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str
         width, height = frame_of(page, "portrait")  # type: ignore[arg-type]
         fit = (width / 72, height / 72)
     options = DotOptions(direction=direction, fit_inches=fit)  # type: ignore[arg-type]
+    if fmt == "pdf":
+        fitted = render_pdf(workflow, marked, options=options)
+        if fitted.shrunk:
+            _say_shrunk(target, fitted)
+        return fitted.data
     return render(workflow, fmt, marked, options=options)  # type: ignore[arg-type]
+
+
+def _say_shrunk(target: Path, fitted: FittedPdf) -> None:
+    """Tell the user the one-page PDF is smaller than drawn, and how to print it legibly instead."""
+    from engine.render import PDF_PAGE_LIMIT_PT  # noqa: PLC0415 - see the module's docstring
+
+    width, height = fitted.full_size
+    stderr.print(f"[yellow]note:[/] {target.name}: the drawing is {width:,.0f} x {height:,.0f} pt, larger than a "
+                 f"PDF page may be ({PDF_PAGE_LIMIT_PT:,.0f} pt, 200 inches), so it is scaled to "
+                 f"{fitted.scale:.0%} to fit one page. To print it with legible text, split it over pages: "
+                 "--page A4 (or letter).", highlight=False)
 
 
 def schema_command(

@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from engine.definition.expressions import ExpressionError, compile_expression
 from engine.interop.findings import approximated, unreadable, unsupported
 from engine.interop.ids import IdentifierMap, to_identifier
-from engine.interop.scxml_export import SCXML_NS, SUBFLOW_INVOKE, SW_NS
+from engine.interop.scxml_export import SCXML_NS, SUBFLOW_INVOKE, SW_NAME, SW_NS
 from engine.validation.findings import Finding
 
 __all__ = ["import_scxml"]
@@ -39,6 +39,11 @@ def _ns(element: ET.Element) -> str:
 
 def _refuse(sid: str | None, construct: str, why: str) -> _Refuse:
     return _Refuse(unsupported(("states", sid) if sid else (), sid, construct, why))
+
+
+def _name(element: ET.Element) -> str:
+    """The Statewright name: `sw:name` where the export had to give the element another id, else its id."""
+    return element.get(SW_NAME) or element.get("id") or ""
 
 
 def _details(element: ET.Element) -> dict[str, Any]:
@@ -88,14 +93,19 @@ class _Reader:
         if len(names) < len(children):  # the second would silently replace the first
             repeated = next(n for n in names if sum((c.get("id") or "") == n for c in children) > 1)
             raise _refuse(repeated or None, f"id '{repeated}' on two states", "an SCXML id names one element")
-        for name in names:
+        named = {c.get("id") or "": _name(c) for c in children}  # a target or initial names an id: its state
+        if len(set(named.values())) < len(named):
+            repeated = next(n for n in named.values() if list(named.values()).count(n) > 1)
+            raise _refuse(repeated or None, f"name '{repeated}' on two states",
+                          "a state's name is unique in its machine")
+        for name in named.values():
             self.ids[name]
         states: dict[str, Any] = {}
         transitions: list[dict[str, Any]] = []
         for child in children:
-            self.state(child, names, states, transitions)
+            self.state(child, named, states, transitions)
         start = initial or children[0].get("id") or ""
-        if start not in names:
+        if start not in named:
             raise _refuse(None, f"initial '{start}'", "not a state of this machine")
         any_source = [t for t in transitions if t.pop("any_source", False)]
         rest = [t for t in transitions if t not in any_source]
@@ -103,13 +113,13 @@ class _Reader:
         for t in any_source:
             key = (t.get("trigger"), t["dest"], t.get("guard"), json.dumps(t.get("assign", {}), sort_keys=True))
             merged.setdefault(key, {**t, "source": "*"})
-        return {"initial": self.ids[start], "states": states, "transitions": [*rest, *merged.values()]}
+        return {"initial": self.ids[named[start]], "states": states, "transitions": [*rest, *merged.values()]}
 
     def state(  # noqa: PLR0912 - final, parallel and simple states, then their transitions
-        self, element: ET.Element, names: set[str], states: dict[str, Any], out: list[dict[str, Any]]
+        self, element: ET.Element, names: dict[str, str], states: dict[str, Any], out: list[dict[str, Any]]
     ) -> None:
-        name = element.get("id") or ""
-        if not name:
+        name = _name(element)
+        if not element.get("id"):
             raise _refuse(None, f"<{_local(element)}> without id", "every state needs an id")
         sid = self.ids[name]
         tag = _local(element)
@@ -131,7 +141,7 @@ class _Reader:
                     continue
                 if _local(region) != "state":
                     raise _refuse(name, f"<{_local(region)}> in <parallel>", "a parallel's children are its regions")
-                branches.append({"name": names_here.fresh(to_identifier(region.get("id") or "branch", "branch")),
+                branches.append({"name": names_here.fresh(to_identifier(_name(region) or "branch", "branch")),
                                  **_Reader.machine(self, region, region.get("initial"))})
             states[sid] = {"type": "parallel", **details, "branches": branches}
         else:
@@ -197,14 +207,15 @@ class _Reader:
             raised = content[0].get("event")
         return raised
 
-    def transition(self, edge: ET.Element, name: str, sid: str, trigger: str | None, names: set[str]
+    def transition(self, edge: ET.Element, name: str, sid: str, trigger: str | None, names: dict[str, str]
                    ) -> dict[str, Any]:
         target = edge.get("target")
         if not target or " " in target.strip():
             raise _refuse(name, "transition", "each transition needs exactly one target")
         if target not in names:
             raise _refuse(name, f"target '{target}'", "not a state of this machine (or inside a compound state)")
-        t: dict[str, Any] = {"source": sid, **({"trigger": trigger} if trigger else {}), "dest": self.ids[target]}
+        t: dict[str, Any] = {"source": sid, **({"trigger": trigger} if trigger else {}),
+                             "dest": self.ids[names[target]]}
         if edge.get("cond"):
             t["guard"] = _cond(name, edge.get("cond") or "")
         for child in edge:
@@ -247,7 +258,7 @@ def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | 
                              "its initial value is not kept: an instance starts from the context it is given")
                 for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("expr") is not None or d.get("src") is not None
                 or (d.text or "").strip()]
-    keys = [d.get("id") for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("id")]
+    keys = [_name(d) for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("id")]
     context = carried.pop("context", None) or {"type": "object", "properties": {k: {} for k in keys}}
     workflow = {"id": workflow_id, "title": root.get("name") or workflow_id, **carried, "context": context,
                 **machine}

@@ -6,18 +6,21 @@ from engine.render.graphviz_program import RenderError
 from engine.render.highlight import BranchRun, Highlight, TransitionStep
 from engine.render.layout import Box, GraphLayout, Point, compute_layout, layout_graph
 from engine.render.mermaid import to_mermaid
-from engine.render.output import FORMATS, MEDIA_TYPES, Format, render
+from engine.render.output import FORMATS, MEDIA_TYPES, Format, render, render_pdf
+from engine.render.pdf_page import PDF_PAGE_LIMIT_PT, FittedPdf
 from engine.render.scopes import SEPARATOR, all_states, qualify
 
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
+    "PDF_PAGE_LIMIT_PT",
     "SEPARATOR",
     "Box",
     "BranchRun",
     "Direction",
     "DotOptions",
     "DotSource",
+    "FittedPdf",
     "Format",
     "GraphLayout",
     "Highlight",
@@ -30,6 +33,7 @@ __all__ = [
     "layout_graph",
     "qualify",
     "render",
+    "render_pdf",
     "to_dot",
     "to_mermaid",
 ]

@@ -7,6 +7,7 @@ A flow whose layout needs no detached edges (see `long_edges`) is drawn by `dot`
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Literal, get_args
 
@@ -16,8 +17,9 @@ from engine.render.dot import DotOptions, DotSource, dot_source
 from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, run_graphviz
 from engine.render.highlight import Highlight
 from engine.render.mermaid import to_mermaid
+from engine.render.pdf_page import FittedPdf, fit_pdf
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "Format", "render"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "Format", "render", "render_pdf"]
 
 Format = Literal["svg", "png", "pdf", "dot", "mermaid"]
 FORMATS: tuple[Format, ...] = get_args(Format)
@@ -44,6 +46,31 @@ def render(
         return to_mermaid(workflow, highlight, direction=options.direction if options else None).encode("utf-8")
     if fmt not in FORMATS:
         raise InvalidInput(f"unknown diagram format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    if fmt == "pdf" and not (options and options.fit_inches):
+        return render_pdf(workflow, highlight, options=options, timeout_s=timeout_s).data
+    return _render_graphviz(workflow, fmt, highlight, options, timeout_s)
+
+
+def render_pdf(
+    workflow: Workflow,
+    highlight: Highlight | None = None,
+    *,
+    options: DotOptions | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+) -> FittedPdf:
+    """The workflow as a one-page PDF within PDF's page limit: scaled down to fit where it is larger (see
+    `pdf_page`); the result says by how much."""
+    chosen = options or DotOptions()
+
+    def draw(fit: tuple[float, float] | None) -> bytes:
+        return _render_graphviz(workflow, "pdf", highlight, dataclasses.replace(chosen, fit_inches=fit), timeout_s)
+
+    return fit_pdf(draw)
+
+
+def _render_graphviz(
+    workflow: Workflow, fmt: Format, highlight: Highlight | None, options: DotOptions | None, timeout_s: float
+) -> bytes:
     source = dot_source(workflow, highlight, options)
     if fmt == "dot":
         return source.text.encode("utf-8")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 
 from engine.review.changes import ChangeMarks
+from engine.review.page_clip import ClippedGraph
+from engine.review.svg_geometry import Area, extent, tag, text_area, union
 
 __all__ = ["ADDED", "CHANGED", "Area", "DiagramSvg", "read_svg"]
 
@@ -19,62 +20,8 @@ ADDED = "#2e7d32"
 CHANGED = "#e65100"
 _SVG = "http://www.w3.org/2000/svg"
 _NS = {"svg": _SVG}
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _SHAPES = ("path", "polygon", "ellipse", "polyline")
 _BADGE_PT = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class Area:
-    """A rectangle in the SVG's viewBox units (points at scale 1): left, top, right, bottom."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-
-def _tag(element: ET.Element) -> str:
-    return element.tag.rsplit("}", 1)[-1]
-
-
-def _pairs(text: str) -> list[tuple[float, float]]:
-    numbers = [float(n) for n in _NUMBER.findall(text)]
-    return list(zip(numbers[0::2], numbers[1::2], strict=False))
-
-
-def _text_area(element: ET.Element) -> Area:
-    """Where a text line sits, estimated from its anchor, size and length (glyphs average ~0.55 em)."""
-    size = float(element.get("font-size", "14"))
-    x, y = float(element.get("x", "0")), float(element.get("y", "0"))
-    width = len(element.text or "") * size * 0.55
-    anchor = element.get("text-anchor", "start")
-    left = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
-    return Area(left, y - size * 0.8, left + width, y + size * 0.25)
-
-
-def _extent(element: ET.Element, *, texts_only: bool = False) -> list[Area]:
-    areas: list[Area] = []
-    for child in element.iter():
-        kind = _tag(child)
-        if kind == "text":
-            areas.append(_text_area(child))
-        elif texts_only:
-            continue
-        elif kind in ("polygon", "polyline") or kind == "path":
-            points = _pairs(child.get("points") or child.get("d") or "")
-            if points:
-                xs, ys = [p[0] for p in points], [p[1] for p in points]
-                areas.append(Area(min(xs), min(ys), max(xs), max(ys)))
-        elif kind == "ellipse":
-            cx, cy = float(child.get("cx", "0")), float(child.get("cy", "0"))
-            rx, ry = float(child.get("rx", "0")), float(child.get("ry", "0"))
-            areas.append(Area(cx - rx, cy - ry, cx + rx, cy + ry))
-    return areas
-
-
-def _union(areas: list[Area]) -> Area:
-    return Area(min(a.x0 for a in areas), min(a.y0 for a in areas), max(a.x1 for a in areas), max(a.y1 for a in areas))
 
 
 class DiagramSvg:
@@ -93,6 +40,7 @@ class DiagramSvg:
         shift = re.search(r"translate\(([-\d.]+)[ ,]+([-\d.]+)\)", transform)
         self._scale = float(scale.group(1)) if scale else 1.0
         self._shift = (float(shift.group(1)), float(shift.group(2))) if shift else (0.0, 0.0)
+        self._clipped: ClippedGraph | None = None
 
     def _absolute(self, area: Area) -> Area:
         s, (tx, ty) = self._scale, self._shift
@@ -107,14 +55,14 @@ class DiagramSvg:
         cluster titles."""
         found: list[Area] = []
         for node in self.groups("node"):
-            areas = _extent(node)
+            areas = extent(node)
             if areas:
-                found.append(self._absolute(_union(areas)))
+                found.append(self._absolute(union(areas)))
         if states_only:
             return found
         for group in (*self.groups("edge"), *self.groups("cluster")):
-            found.extend(self._absolute(a) for a in _extent(group, texts_only=True))
-        found.extend(self._absolute(_text_area(t)) for t in self.graph.findall("svg:text", _NS))
+            found.extend(self._absolute(a) for a in extent(group, texts_only=True))
+        found.extend(self._absolute(text_area(t)) for t in self.graph.findall("svg:text", _NS))
         return found
 
     def smallest_font(self) -> float:
@@ -124,6 +72,7 @@ class DiagramSvg:
     def mark(self, marks: ChangeMarks) -> None:
         """Outline added states and transitions in green and changed ones in orange, each state with a badge
         (NEW, CHANGED) that still reads in black and white."""
+        self._clipped = None
         for group in self.groups("node") + self.groups("cluster"):
             state = (group.get("id") or "").removesuffix(":cluster")
             if state in marks.added_states or state in marks.changed_states:
@@ -141,7 +90,7 @@ class DiagramSvg:
     def _outline(self, group: ET.Element, colour: str, badge: str | None) -> None:
         edge = (group.get("class") or "").startswith("edge")
         for child in group:
-            kind = _tag(child)
+            kind = tag(child)
             if kind in _SHAPES and child.get("stroke") not in (None, "none", "transparent"):
                 child.set("stroke", colour)
                 child.set("stroke-width", "2.5")
@@ -150,9 +99,9 @@ class DiagramSvg:
             elif kind == "text" and edge:
                 child.set("fill", colour)
                 child.set("font-weight", "bold")
-        areas = _extent(group)
+        areas = extent(group)
         if badge and areas:
-            box = _union(areas)
+            box = union(areas)
             text = ET.SubElement(group, f"{{{_SVG}}}text", {
                 "x": f"{box.x1:.2f}", "y": f"{box.y0 - 3:.2f}", "text-anchor": "end", "font-size": f"{_BADGE_PT:.2f}",
                 "font-weight": "bold", "font-family": "Helvetica,sans-Serif", "fill": colour, "class": "change-badge",
@@ -173,19 +122,12 @@ class DiagramSvg:
         return ET.tostring(root, encoding="unicode")
 
     def _within(self, area: Area) -> ET.Element:
-        """The graph group without the nodes, edges and clusters that lie wholly outside `area` (a page
-        then draws only its own part)."""
+        """The graph group cut down to what reaches into `area` (a page then draws only its own part)."""
         if area == Area(0.0, 0.0, self.width, self.height):
             return self.graph
-        kept = ET.Element(self.graph.tag, dict(self.graph.attrib))
-        for child in self.graph:
-            areas = _extent(child) if _tag(child) == "g" else []
-            if areas:
-                box = self._absolute(_union(areas))
-                if box.x1 < area.x0 or box.x0 > area.x1 or box.y1 < area.y0 or box.y0 > area.y1:
-                    continue
-            kept.append(child)
-        return kept
+        if self._clipped is None:  # read once for all the pages (after any marks: they add badges)
+            self._clipped = ClippedGraph(self.graph, self._absolute)
+        return self._clipped.within(area)
 
     def whole(self, scale: float = 1.0, *, label: str = "") -> str:
         return self.window(Area(0.0, 0.0, self.width, self.height), scale, label=label)
