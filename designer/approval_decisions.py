@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from designer.errors import Forbidden, NotFound
+from designer.errors import ApprovalClosed, Forbidden, NotFound
 from designer.security.principal import Principal
 from engine.errors import TransitionNotAllowed, VersionConflict
 from engine.read_models.approvals import ApprovalRecordView, get_approval
 from engine.runtime.engine import Engine
 from engine.statuses import ApprovalStatus
 
-__all__ = ["decide", "visible_approval"]
+__all__ = ["closed_words", "decide", "visible_approval"]
 
 
 def _assigned(me: Principal, approval: ApprovalRecordView) -> bool:
@@ -48,11 +48,31 @@ def decide(
             raise VersionConflict(f"you decided '{mine.decision}' on approval {approval_id} already")
         return found
     if found.status != ApprovalStatus.PENDING:
-        raise TransitionNotAllowed(decision, found.state, f"the approval is {found.status}")
+        raise ApprovalClosed(closed_words(found))
     # An admin decides with the roles the request names; a request naming only users stays theirs.
     roles = tuple(found.roles) if me.can("admin") else me.approver_roles
     act = engine.approve if decision == "approve" else engine.reject
-    act(found.instance_id, actor=me.username, roles=roles, comment=comment, idempotency_key=key)
+    try:
+        act(found.instance_id, actor=me.username, roles=roles, comment=comment, idempotency_key=key)
+    except TransitionNotAllowed as exc:
+        # Decided by someone else between the read above and this decision: said as that, not as an event
+        # the state does not accept.
+        now = get_approval(database, approval_id)
+        if now is not None and now.status != ApprovalStatus.PENDING:
+            raise ApprovalClosed(closed_words(now)) from exc
+        raise
     refreshed = get_approval(database, approval_id)
     assert refreshed is not None
     return refreshed
+
+
+def closed_words(approval: ApprovalRecordView) -> str:
+    """Why an approval takes no more decisions, in the words a person who pressed Approve or Reject needs."""
+    not_recorded = "Your decision was not recorded."
+    if approval.status in (ApprovalStatus.APPROVED, ApprovalStatus.REJECTED):
+        verb = "approve" if approval.status == ApprovalStatus.APPROVED else "reject"
+        who = ", ".join(d.actor for d in approval.decisions if d.decision == verb)
+        return f"This request was decided already: {approval.status}{f' by {who}' if who else ''}. {not_recorded}"
+    if approval.status == ApprovalStatus.TIMED_OUT:
+        return f"This request timed out before your decision, so it takes no more decisions. {not_recorded}"
+    return f"This request was closed when its instance was cancelled. {not_recorded}"

@@ -6,6 +6,7 @@ from engine.errors import StatewrightError
 
 __all__ = [
     "AccountConflict",
+    "ApprovalClosed",
     "ConfirmationRequired",
     "CsrfRefused",
     "Forbidden",
@@ -72,3 +73,13 @@ class ConfirmationRequired(StatewrightError):
     status = 409
     title = "Confirmation required"
     slug = "confirmation-required"
+
+
+class ApprovalClosed(StatewrightError):
+    """A decision on an approval that is no longer waiting: someone decided it first (in another tab, or another
+    approver), it timed out, or its instance was cancelled. Its own slug, so a page can tell it from other
+    conflicts and show the request as it is now instead of the engine's "event not allowed in state" words."""
+
+    status = 409
+    title = "Already decided"
+    slug = "approval-closed"

@@ -55,7 +55,9 @@ function disconnect() {
   stopFallback();
 }
 
-/** Call `onChange` whenever one of `kinds` changes on the server (for as long as the component is mounted). */
+/** Call `onChange` whenever one of `kinds` changes on the server (for as long as the component is mounted), and
+ * when the person comes back to the page (the tab shown again, the window focused): a browser may pause a tab in
+ * the background, and what changed meanwhile — a request decided in another tab — must show before they act on it. */
 export function useLiveChanges(kinds: readonly ChangeKind[], onChange: () => void): void {
   const latest = useRef(onChange);
   latest.current = onChange;
@@ -64,10 +66,17 @@ export function useLiveChanges(kinds: readonly ChangeKind[], onChange: () => voi
     const listener: Listener = (changed) => {
       if (changed.some((k) => kinds.includes(k))) latest.current();
     };
+    const back = () => {
+      if (document.visibilityState === "visible") latest.current();
+    };
     listeners.add(listener);
     connect();
+    document.addEventListener("visibilitychange", back);
+    window.addEventListener("focus", back);
     return () => {
       listeners.delete(listener);
+      document.removeEventListener("visibilitychange", back);
+      window.removeEventListener("focus", back);
       if (listeners.size === 0) disconnect();
     };
   }, [key]);

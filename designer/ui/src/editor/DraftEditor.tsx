@@ -289,6 +289,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const removeSelected = useCallback(() => {
     if (isEmpty(selection)) return;
     commit(removeElements(workflow, selection.states, selection.transitions), undefined, NOTHING);
+    const start = workflow.initial ?? "";
+    if (start && selection.states.includes(start)) {
+      setMessage({
+        kind: "info",
+        text: `You deleted “${workflow.states[start]?.title || start}”, the start state: the workflow now has no start state and cannot be published until you choose one under “Initial state” (with nothing selected), or undo (Ctrl+Z).`,
+      });
+    }
   }, [workflow, selection, commit]);
 
   const pasteGiven = useCallback(

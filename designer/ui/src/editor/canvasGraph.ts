@@ -8,7 +8,7 @@ import type { EdgeRoute } from "./elkLayout";
 import type { Direction } from "./layoutDirection";
 import type { Heat, Mark, Marks } from "./marks";
 import { edgeId } from "./selection";
-import { LOOKS, lookOf } from "./stateStyle";
+import { stateBox } from "./stateBox";
 
 export const ANY_NODE_ID = "__any_state__";
 export const ANY_NODE_SIZE = { width: 150, height: 48 };
@@ -124,7 +124,7 @@ export class NodeCache {
     ) {
       return previous;
     }
-    const look = LOOKS[lookOf(state)];
+    const look = stateBox(state, id);
     return {
       id,
       type: "state",

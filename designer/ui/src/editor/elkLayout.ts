@@ -12,7 +12,7 @@ import { ANY_NODE_ID, ANY_NODE_SIZE } from "./canvasGraph";
 import { flowOrder } from "./flowOrder";
 import type { Direction } from "./layoutDirection";
 import { edgeId } from "./selection";
-import { LOOKS, lookOf } from "./stateStyle";
+import { stateBox } from "./stateBox";
 
 /** One transition's drawn path: its points from the source's exit to the target's entry, and its label's centre. */
 export interface EdgeRoute {
@@ -74,7 +74,9 @@ export function canvasEdges(workflow: Workflow): CanvasEdge[] {
 
 /** A node's size on the canvas (the `*` pseudo-state's under ANY_NODE_ID). */
 export function nodeSize(workflow: Workflow, id: string): { width: number; height: number } {
-  return id === ANY_NODE_ID ? ANY_NODE_SIZE : LOOKS[lookOf(workflow.states[id])];
+  if (id === ANY_NODE_ID) return ANY_NODE_SIZE;
+  const { width, height } = stateBox(workflow.states[id], id);
+  return { width, height };
 }
 
 /** The ELK graph of a flow, without the states `apart` and their edges (see busyStates.ts). */

@@ -2,7 +2,8 @@
 // the view, so new states never pile up on each other.
 import type { Position, Workflow } from "../model/workflow";
 import { statePositions } from "./canvasGraph";
-import { LOOKS, lookOf, type Look } from "./stateStyle";
+import { stateBox } from "./stateBox";
+import { LOOKS, type Look } from "./stateStyle";
 
 const COLUMN = 240;
 const ROW = 130;
@@ -18,7 +19,7 @@ const CELLS: [number, number][] = (() => {
 export function freeSpot(workflow: Workflow, centre: Position, look: Look, suggested: Readonly<Record<string, Position>> = {}): Position {
   const size = LOOKS[look];
   const boxes = [...statePositions(workflow, suggested).entries()].map(([id, p]) => {
-    const other = LOOKS[lookOf(workflow.states[id])];
+    const other = stateBox(workflow.states[id], id);
     return { x: p.x, y: p.y, w: other.width, h: other.height };
   });
   const free = (x: number, y: number) =>

@@ -3,10 +3,12 @@
 // initial state, each row ordered by where its predecessors are, unreachable states in a last row.
 import type { Position, Workflow } from "../model/workflow";
 import { transitionSources } from "../model/workflow";
-import { LOOKS, lookOf } from "./stateStyle";
+import { stateBox } from "./stateBox";
 
 const COLUMN = 250;
-const ROW = 150;
+/** Rows at least this far apart, further when a wrapped title makes a state taller (stateBox.ts). */
+const ROW_MIN = 150;
+const ROW_GAP = 60;
 
 export function layeredLayout(workflow: Workflow): Record<string, Position> {
   const ids = Object.keys(workflow.states);
@@ -28,6 +30,7 @@ export function layeredLayout(workflow: Workflow): Record<string, Position> {
     }
   }
   const lastRow = Math.max(-1, ...depth.values()) + 1;
+  const ROW = Math.max(ROW_MIN, ...ids.map((id) => stateBox(workflow.states[id], id).height + ROW_GAP));
   const rows = new Map<number, string[]>();
   for (const id of ids) {
     const row = depth.get(id) ?? lastRow;
@@ -46,7 +49,7 @@ export function layeredLayout(workflow: Workflow): Record<string, Position> {
     members.forEach((id, index) => {
       const x = (index - (members.length - 1) / 2) * COLUMN;
       column.set(id, x);
-      const look = LOOKS[lookOf(workflow.states[id])];
+      const look = stateBox(workflow.states[id], id);
       positions[id] = { x: Math.round(x - look.width / 2), y: row * ROW };
     });
   }

@@ -58,7 +58,9 @@ export function removeElements(workflow: Workflow, stateIds: Iterable<string>, t
   });
   const layout: Record<string, Position> = {};
   for (const [key, pos] of Object.entries(workflow.layout ?? {})) if (!gone.has(key.split(SEPARATOR)[0]!)) layout[key] = pos;
-  const initial = gone.has(workflow.initial ?? "") ? (Object.keys(states)[0] ?? "") : workflow.initial;
+  // The start state removed: no other is chosen in its place (the first left could be any, a final state even).
+  // The flow is left without one, which validation names, until the analyst chooses (see DraftEditor's notice).
+  const initial = gone.has(workflow.initial ?? "") ? "" : workflow.initial;
   return { ...workflow, states, transitions, layout, initial };
 }
 

@@ -2,9 +2,10 @@
 // decide them, a comment, approve or reject; and my past decisions.
 import { useRef, useState } from "react";
 import { decide, getApproval, listApprovals, myDecisions } from "../api/approvals";
+import { ApiError } from "../api/http";
 import { useLiveChanges } from "../api/live";
 import { openPublicationRequests } from "../api/publication";
-import type { ApprovalSummary } from "../api/types";
+import type { ApprovalDetail, ApprovalSummary } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
 import { formatCount, formatRelative, formatTime } from "../components/format";
@@ -117,6 +118,10 @@ export default function InboxPage() {
                   pending.reload();
                   decisions.reload();
                 }}
+                onStale={() => {
+                  pending.reload();
+                  decisions.reload();
+                }}
               />
             ) : (
               <p className="muted">Choose a request to see its details.</p>
@@ -166,9 +171,12 @@ export default function InboxPage() {
   );
 }
 
-function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onDecided: (text: string) => void }) {
+/** One request, with its decision buttons while it is pending; `onStale` when a decision found it closed already. */
+function ApprovalDetailView({ approvalId, onDecided, onStale }: { approvalId: number; onDecided: (text: string) => void; onStale: () => void }) {
   const { can } = useSession();
   const detail = useAsync(() => getApproval(approvalId), [approvalId]);
+  // Decided in another tab or by another approver meanwhile: shown as it is now, without its buttons.
+  useLiveChanges(["approvals"], detail.reload);
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -191,6 +199,11 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
       onDecided(`${decision === "approve" ? "Approved" : "Rejected"}: ${title} (${a.workflow_id}).`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+      // Closed before this decision (the server's words say how and by whom): show the request as it is now.
+      if (e instanceof ApiError && e.status === 409) {
+        detail.reload();
+        onStale();
+      }
     } finally {
       setBusy(false);
     }
@@ -235,14 +248,18 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
           </ul>
         </>
       )}
-      {can("decide") ? (
+      {error && <p className="error-text" role="alert" data-testid="decision-error">{error}</p>}
+      {a.status !== "pending" ? (
+        <Notice kind="info" testId="approval-closed">
+          {closedWords(a)}
+        </Notice>
+      ) : can("decide") ? (
         <div className="decide">
           <div className="field">
             <label htmlFor="decision-comment">Comment</label>
             <textarea id="decision-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} data-testid="decision-comment" aria-invalid={commentProblem ? true : undefined} aria-describedby={commentProblem ? "decision-comment-problem" : undefined} />
             {commentProblem && <div className="field-problem" id="decision-comment-problem" data-testid="decision-comment-problem">{commentProblem}</div>}
           </div>
-          {error && <p className="error-text" role="alert" data-testid="decision-error">{error}</p>}
           <div className="row">
             <button type="button" className="primary" disabled={busy || commentProblem !== null} onClick={() => void answer("approve")} data-testid="approve">
               Approve
@@ -267,6 +284,19 @@ function ApprovalDetailView({ approvalId, onDecided }: { approvalId: number; onD
       </details>
     </section>
   );
+}
+
+/** How a request that takes no more decisions ended: who decided what and when, or that it timed out or was
+ * cancelled with its instance. */
+function closedWords(a: ApprovalDetail): string {
+  const when = a.decided_at ? ` (${formatTime(a.decided_at)})` : "";
+  if (a.status === "approved" || a.status === "rejected") {
+    const verb = a.status === "approved" ? "approve" : "reject";
+    const who = a.decisions.filter((d) => d.decision === verb).map((d) => d.actor);
+    return `This request is decided: ${a.status}${who.length ? ` by ${who.join(", ")}` : ""}${when}. It takes no more decisions.`;
+  }
+  if (a.status === "timed_out") return `This request timed out${when} before anyone decided it. It takes no more decisions.`;
+  return `This request was closed when its instance was cancelled${when}. It takes no more decisions.`;
 }
 
 /** The request's first few facts, as the definition's `request` names them (the card's summary). */

@@ -1,5 +1,6 @@
 // Instances in your tenant, filtered by workflow, version, state, status and time, newest first — 50 a page,
-// however many there are: the pager goes a page at a time, to the newest or the oldest, or to a page by number.
+// however many there are: the pager goes a page at a time, to the newest or the oldest, or to a page by number
+// (read by pageNumber.ts: a number that is not whole is refused in words, one past the end goes to the last page).
 import { useState } from "react";
 import { listInstances, type InstanceFilter } from "../api/instances";
 import type { InstanceStatus } from "../api/types";
@@ -9,8 +10,9 @@ import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { useLiveChanges } from "../api/live";
 import { identifierProblem } from "../model/ids";
+import { addressProblems, refusedFilters, STATUSES, type FilterProblem } from "./instanceFilters";
+import { readPageNumber } from "./pageNumber";
 
-const STATUSES: InstanceStatus[] = ["running", "held", "stuck", "succeeded", "failed", "cancelled"];
 const PAGE = 50;
 const MAX_OFFSET = 10_000_000; // the API's (docs/api.md § Pages)
 const ID_FILTERS = [
@@ -45,13 +47,22 @@ export default function InstancesPage() {
   const since = search.get("since");
   const until = search.get("until");
   const inverted = since !== null && until !== null && Date.parse(since) > Date.parse(until);
-  const refused = badVersion !== null || badIds.length > 0 || inverted;
+  // A status or time no instance can have (an address edited by hand): said in words, with what it takes.
+  const unusable = addressProblems(search);
+  const refused = badVersion !== null || badIds.length > 0 || inverted || unusable.length > 0;
   const key = search.toString();
   // Each page remembers the filter it answers, so one still loading (a filter just applied, a jump) is marked.
-  const page = useAsync(
-    () => (refused ? Promise.resolve(null) : listInstances(filter).then((found) => ({ key, ...found }))),
-    [key],
-  );
+  // A filter the server refuses (by a rule the checks above do not know) comes back as the filters it names.
+  const page = useAsync(async () => {
+    if (refused) return null;
+    try {
+      return { key, refusedBy: [] as FilterProblem[], ...(await listInstances(filter)) };
+    } catch (error) {
+      const refusedBy = refusedFilters(error, search);
+      if (refusedBy.length === 0) throw error;
+      return { key, refusedBy, items: [], total: 0, offset: 0, limit: PAGE };
+    }
+  }, [key]);
   useLiveChanges(["instances"], page.reload);
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(search.entries()));
 
@@ -64,8 +75,16 @@ export default function InstancesPage() {
     value: draft[name] ?? "",
     onChange: (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [name]: e.target.value })),
   });
+  /** Drop one filter from the address (and from the form), keeping the others. */
+  const clearFilter = (name: string) => {
+    const values: Record<string, string> = { ...Object.fromEntries(search.entries()), offset: "" };
+    delete values[name];
+    setDraft((d) => ({ ...d, [name]: "" }));
+    apply(values);
+  };
   const goTo = (to: number) => apply({ ...Object.fromEntries(search.entries()), offset: to > 0 ? String(to) : "" });
-  const shown = page.data;
+  const refusedBy = page.data?.refusedBy ?? [];
+  const shown = refusedBy.length > 0 ? null : page.data;
   const total = shown?.total ?? 0;
   const stale = page.loading && shown?.key !== key;
 
@@ -121,6 +140,14 @@ export default function InstancesPage() {
           “Since” ({formatTime(since)}) is after “Until” ({formatTime(until)}): no instance can have started in between. Swap them, or clear one.
         </Notice>
       )}
+      {[...unusable, ...refusedBy].map((bad) => (
+        <Notice key={bad.name} kind="error" testId={`instances-bad-${bad.name}`}>
+          {bad.words}{" "}
+          <button type="button" className="link" onClick={() => clearFilter(bad.name)} data-testid={`clear-filter-${bad.name}`}>
+            Clear this filter
+          </button>
+        </Notice>
+      ))}
       {page.error && <Notice kind="error">{page.error}</Notice>}
       {shown && (
         <div className={stale ? "stale" : undefined} aria-busy={stale}>
@@ -192,11 +219,18 @@ function Pager({ offset, total, onGo, place }: { offset: number; total: number; 
   const pages = pageCount(total);
   const current = pageOf(offset);
   const [typed, setTyped] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const last = lastOffset(total);
   const jump = () => {
-    const wanted = wholeNumber(typed?.replace(/[\s,.'\u00a0\u202f]/g, "")); // as written: 6,001 or 6.001 or 6 001
+    if (typed === null) return;
+    const chosen = readPageNumber(typed, pages);
+    if ("problem" in chosen) {
+      setProblem(chosen.problem);
+      return;
+    }
     setTyped(null);
-    if (wanted !== undefined) onGo(Math.min((Math.max(1, wanted) - 1) * PAGE, last));
+    setProblem(null);
+    onGo(Math.min((chosen.page - 1) * PAGE, last));
   };
   const id = `pager-${place}`;
   return (
@@ -218,10 +252,15 @@ function Pager({ offset, total, onGo, place }: { offset: number; total: number; 
           Page{" "}
           <input
             value={typed ?? formatCount(current)}
-            onChange={(e) => setTyped(e.target.value)}
+            onChange={(e) => {
+              setTyped(e.target.value);
+              setProblem(null);
+            }}
             inputMode="numeric"
             size={Math.max(2, formatCount(pages).length)}
             aria-label={`Page number, 1 to ${pages}`}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? `${id}-problem` : undefined}
             data-testid={`${id}-page`}
           />{" "}
           of <span data-testid={`${id}-pages`}>{formatCount(pages)}</span>
@@ -229,6 +268,11 @@ function Pager({ offset, total, onGo, place }: { offset: number; total: number; 
         <button type="submit" disabled={typed === null} data-testid={`${id}-go`}>
           Go
         </button>
+        {problem && (
+          <span className="field-problem" role="alert" id={`${id}-problem`} data-testid={`${id}-problem`}>
+            {problem}
+          </span>
+        )}
       </form>
       <button type="button" disabled={offset + PAGE >= total} onClick={() => onGo(offset + PAGE)} data-testid={`${id}-older`}>
         Older ›

@@ -4,6 +4,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../canvasGraph";
 import { MARK_LABELS } from "../marks";
+import { stateBox } from "../stateBox";
 import { LOOKS, lookOf, stateSummary } from "../stateStyle";
 
 function StateNodeView({ data, selected }: NodeProps<StateNode>) {
@@ -11,6 +12,7 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
   const [entry, exit] = direction === "LR" ? [Position.Left, Position.Right] : [Position.Top, Position.Bottom];
   const look = lookOf(state);
   const style = LOOKS[look];
+  const box = stateBox(state, stateId);
   const title = state.title || stateId;
   const summary = stateSummary(state);
   const classes = ["state-node", `look-${look}`, mark ? `mark-${mark}` : "", selected ? "selected" : ""];
@@ -18,11 +20,11 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
   return (
     <div
       className={classes.filter(Boolean).join(" ")}
-      style={{ width: style.width, height: style.height }}
+      style={{ width: box.width, height: box.height }}
       data-testid={`state-${stateId}`}
       data-state-type={state.type}
       data-mark={mark ?? ""}
-      title={`${stateId} — ${described.join(", ")}`}
+      title={`${title === stateId ? stateId : `${title} (${stateId})`} — ${described.join(", ")}`}
     >
       <Handle type="target" position={entry} className="handle handle-target" isConnectable={editable} />
       <ShapeOutline look={look} />
@@ -31,7 +33,9 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
           <span className="state-icon" aria-hidden="true">
             {style.icon}
           </span>
-          <span className="state-title">{title}</span>
+          <span className="state-title" style={{ maxWidth: box.titleWidth, WebkitLineClamp: box.titleLines }} data-lines={box.titleLines}>
+            {title}
+          </span>
         </div>
         {title !== stateId && <div className="state-id">{stateId}</div>}
         {summary && <div className="state-summary">{summary}</div>}

@@ -32,6 +32,12 @@ export default function StateInspector({ ctx, stateId }: { ctx: InspectorContext
       <h2>
         State <code>{stateId}</code>
       </h2>
+      {/* The whole title, wrapped: the canvas shows four lines of it at most, the field below one. */}
+      {state.title && (
+        <p className="inspector-full-title" data-testid="state-full-title">
+          {state.title}
+        </p>
+      )}
       <StateIdField key={stateId} stateId={stateId} taken={workflow.states} disabled={disabled} onRename={(to) => commit(renameState(workflow, stateId, to), undefined, { states: [to], transitions: [] })} />
       <SelectInput<StateType> label="Type" testId="field-type" value={state.type} disabled={disabled} options={STATE_TYPES.map((t) => ({ value: t, label: t }))} hint="Changing the type keeps the title and description only." onChange={changeType} />
       <TextInput label="Title" testId="field-title" value={state.title} disabled={disabled} problems={messagesAt(findings, pointerOf("states", stateId, "title"))} hint="A short label shown on the diagram." onChange={(v) => setField("title", v)} />
