@@ -7,16 +7,14 @@ each database."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import time
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from chat_completions_server import Reply, Script, chat_completions_server, completion
-from test_llm_end_to_end import LLM_VARIABLES, STATEWRIGHT
+from test_llm_end_to_end import _worker
 from triage_model_script import TICKET
 
 from agents.handlers import shipped_definitions
@@ -70,11 +68,7 @@ def test_the_cost_of_model_calls_made_before_the_worker_was_killed_is_kept(
             engine.deploy_agent(agent)
         engine.deploy(workflows["support_ticket_triage"])
         run = engine.start("support_ticket_triage", dict(TICKET))
-        env = {k: v for k, v in os.environ.items() if k not in LLM_VARIABLES}
-        env |= {"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini", "STATEWRIGHT_LLM_API_KEY": "sk"}
-        worker = subprocess.Popen([STATEWRIGHT, "worker", "--db", database_url, "--executor", "llm", "--poll", "0.1",
-                                   "--heartbeat-s", "0.5"], env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+        worker = _worker(database_url, url)  # its heartbeat every second: a lease of three
         try:
             _until(lambda: len(script.requests) == 2, "the worker's second model call")
         finally:
@@ -82,7 +76,7 @@ def test_the_cost_of_model_calls_made_before_the_worker_was_killed_is_kept(
             worker.communicate(timeout=30)
         assert _spent(database_url, run.id) == (0.0, 0.0)  # nothing recorded yet: the attempt never ended
 
-        time.sleep(1.6)  # the killed worker's lease (three heartbeats) lapses
+        time.sleep(3.2)  # the killed worker's lease (three heartbeats) lapses
         survivor = engine.worker(owner="survivor")
         try:
             (claimed,) = survivor.claim()  # the next attempt: the lost one is recorded as it is taken up

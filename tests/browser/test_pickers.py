@@ -51,6 +51,9 @@ def test_a_mistyped_action_is_flagged_and_fixed_by_picking(sign_in: SignIn, serv
 
     analyst.get_by_test_id("use-action-shape").click()  # the input mapping the deployed flow gives it
     expect(analyst.get_by_test_id("field-output")).to_have_value("lead")
+    analyst.wait_for_function(  # the input rows render after the output field: wait for them, not a moment
+        "() => { const keys = [...document.querySelectorAll(\"[data-testid^='field-input-key-']\")]"
+        ".map(e => e.value); return keys.includes('email') && keys.includes('raw_message'); }")
     keys = analyst.locator("[data-testid^='field-input-key-']").evaluate_all("els => els.map(e => e.value)")
     assert {"email", "raw_message"} <= set(keys), keys
     agent = analyst.get_by_test_id("field-agent")
