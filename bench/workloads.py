@@ -239,8 +239,9 @@ def increment_rate(engine: Engine, count: int, *, concurrent: int = 1, inline: b
                    start_threads: int = 1) -> float:
     """Workflows per second of `count` INCREMENT_FLOW instances, from each start until its end, `concurrent` at
     a time: that many started, then this thread's worker (batch 32) runs them all to their end, then the next
-    wave. Each instance must end with x = its start + CHAIN_STEPS. `inline`: the action registered inline
-    (run by the worker in the transaction of the step before it, as DBOS runs its steps in the workflow).
+    wave. Each instance must end with x = its start + CHAIN_STEPS. `inline`: the action registered inline (each
+    start runs its chain in its own transaction, as DBOS runs a workflow's steps in the caller; the worker then
+    finds nothing left).
     `start_threads`: each wave started from that many threads (callers starting at once, whose commits the
     database may flush together)."""
     register_step(engine.handlers, inline=inline)

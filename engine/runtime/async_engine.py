@@ -57,9 +57,10 @@ class AsyncEngine:
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
                  migrate: bool = True, rng: random.Random | None = None,
                  notifications: NotificationSettings | None = None,
-                 lifecycle_events: LifecycleMode | None = None) -> None:
+                 lifecycle_events: LifecycleMode | None = None, eager_inline: bool = True) -> None:
         self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate,
-                             rng=rng, notifications=notifications, lifecycle_events=lifecycle_events)
+                             rng=rng, notifications=notifications, lifecycle_events=lifecycle_events,
+                             eager_inline=eager_inline)
         self.memory = AsyncSharedMemory(self.engine.memory)
 
     async def _command(self, call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:

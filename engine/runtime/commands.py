@@ -1,25 +1,70 @@
-"""Starting, sending to and cancelling instances: each one transaction, idempotent when given a key."""
+"""Starting, sending to and cancelling instances: each one transaction, idempotent when given a key.
+
+A start or a send given an `InlineFold` (the engine's `eager_inline`) runs the chain of inline tasks the instance
+enters in its own transaction, as a worker's fold would (`engine.runtime.fold`), and answers with the instance as
+the chain left it. The start or send is never lost to its chain: should the chain raise, the command runs again
+without it, its first task's job queued for a worker as when no handler is registered here."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
+from engine.runtime.fold import InlineFold
 from engine.runtime.idempotency import keep_response, kept_response, request_digest
 from engine.runtime.queries import instance_view, load_instance
 from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import HELD, TERMINAL, Event
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
+from storage.instances import InstanceRecord
 from storage.transaction import Transaction
 
 __all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
 
+log = logging.getLogger("statewright.engine")
+T = TypeVar("T")
+
+
+class _ChainFailed(Exception):
+    """The chain of inline tasks folded into a command raised (not a handler's failure: those are outcomes)."""
+
+
+def _folded(tx: Transaction, after: InstanceRecord, fold: InlineFold | None) -> InstanceRecord:
+    """The instance after the chain of inline tasks it entered, run in this transaction (none without a fold).
+
+    Nothing here can fail a guard of the command's transaction: the chain's writes touch the instance this
+    transaction created or holds locked, jobs it enqueued and has not sent (no one else can see them), and rows
+    keyed by that instance. Anything it raises all the same is `_ChainFailed`, and the command runs again without
+    it (`_eagerly`)."""
+    if fold is None:
+        return after
+    try:
+        return fold.chain(tx, after)
+    except Exception as exc:
+        raise _ChainFailed from exc
+
+
+def _eagerly(rt: Runtime, work: Callable[[Transaction, InlineFold | None], T], fold: InlineFold | None, *,
+             retry_conflicts: bool = True) -> T:
+    """Run a command with its chain of inline tasks; if the chain raised, run it again without one."""
+    try:
+        return rt.write(lambda tx: work(tx, fold), retry_conflicts=retry_conflicts)
+    except _ChainFailed:  # logged with the error it wraps
+        log.exception("running the inline tasks of a start or send failed; the command ran again without them, "
+                      "and its first task's job is queued for a worker")
+        return rt.write(lambda tx: work(tx, None), retry_conflicts=retry_conflicts)
+
 
 def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
-                   tenant: str, idempotency_key: str | None, actor: str | None) -> InstanceView:
+                   tenant: str, idempotency_key: str | None, actor: str | None,
+                   fold: InlineFold | None = None) -> InstanceView:
+    """Create the instance; with `fold`, run the inline tasks it enters (see the module's doc). A repeat under
+    the same idempotency key gets the first response back."""
     scope = f"start:{tenant}"
     # the version is checked on its own below: a repeat without one may get any version's instance
     asked = request_digest(idempotency_key, workflow=workflow_id, context=context, actor=actor)
@@ -35,7 +80,7 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
         return (f"the idempotency key '{idempotency_key}' already started {first.id} with another context or by "
                 "another actor; use a new key for this start")
 
-    def work(tx: Transaction) -> InstanceView:
+    def work(tx: Transaction, eager: InlineFold | None) -> InstanceView:
         repeated = kept_response(tx, scope, idempotency_key, asked, reused)
         if repeated is not None:
             if another_version(repeated):
@@ -44,19 +89,22 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
         compiled = rt.deployments.compiled(tx, workflow_id, version)
         check_context(compiled.workflow.context, context)
         now = rt.clock.now()
-        view = instance_view(rt.writer.create(tx, compiled, context, tenant=tenant, now=now, actor=actor))
+        created = rt.writer.create(tx, compiled, context, tenant=tenant, now=now, actor=actor)
+        view = instance_view(_folded(tx, created, eager))
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    return rt.write(work)
+    return _eagerly(rt, work, fold)
 
 
 def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
-               idempotency_key: str | None, expected_version: int | None, tenant: str | None = None) -> InstanceView:
+               idempotency_key: str | None, expected_version: int | None, tenant: str | None = None,
+               fold: InlineFold | None = None) -> InstanceView:
+    """Apply the event; with `fold`, run the inline tasks the instance enters (see the module's doc)."""
     scope = f"send:{instance_id}"
     asked = request_digest(idempotency_key, event=event, payload=payload, actor=actor)
 
-    def work(tx: Transaction) -> InstanceView:
+    def work(tx: Transaction, eager: InlineFold | None) -> InstanceView:
         instance = load_instance(tx, instance_id, lock=True)  # first: another tenant learns nothing, a kept reply too
         if tenant is not None and (instance.tenant != tenant or instance.branch):
             raise InstanceNotFound(f"no instance '{instance_id}'")
@@ -77,11 +125,12 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
             raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
                                        "approvals are decided with approve/reject by an authorised approver")
         now = rt.clock.now()
-        view = instance_view(take_step(rt, tx, instance, Event(event, payload, actor), now=now))
+        moved = take_step(rt, tx, instance, Event(event, payload, actor), now=now)
+        view = instance_view(_folded(tx, moved, eager))
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    return rt.write(work, retry_conflicts=expected_version is None)
+    return _eagerly(rt, work, fold, retry_conflicts=expected_version is None)
 
 
 def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:

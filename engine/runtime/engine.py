@@ -32,6 +32,7 @@ from engine.runtime.clock import Clock, SystemClock
 from engine.runtime.commands import cancel_instance, send_event, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
+from engine.runtime.fold import InlineFold
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.lifecycle import LifecycleEvents, LifecycleMode, lifecycle_mode_from_env
 from engine.runtime.memory import SharedMemory
@@ -76,10 +77,16 @@ class Engine:
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
                  migrate: bool = True, rng: random.Random | None = None,
                  notifications: NotificationSettings | None = None,
-                 lifecycle_events: LifecycleMode | None = None) -> None:
+                 lifecycle_events: LifecycleMode | None = None, eager_inline: bool = True) -> None:
         """`lifecycle_events`: which of the engine's own events are published — `subscribed` (the default, from
         STATEWRIGHT_LIFECYCLE_EVENTS when not given): those a deployed workflow starts on or waits for; `all`;
-        `off`. See `engine.runtime.lifecycle`."""
+        `off`. See `engine.runtime.lifecycle`.
+
+        `eager_inline`: `start` and `send` run the inline tasks (`register(..., inline=True)`) the instance enters
+        in their own transaction, as a worker would after them, and answer with the instance as those tasks left
+        it — one durable commit where a worker's claim and finish would take two more. False: they only queue the
+        first task's job for a worker. Either way a task whose handler is not registered in this process waits,
+        queued, for a worker that has it."""
         lifecycle = LifecycleEvents(lifecycle_events or lifecycle_mode_from_env())
         self.database = create_database_engine(database_url)
         if migrate:
@@ -97,6 +104,7 @@ class Engine:
                                notifications or NotificationSettings.from_env())
         self.memory = SharedMemory(store, self.clock)  # shared key/value memory with a TTL: engine.runtime.memory
         self.prices_revision = 0  # counts price changes made through this engine: price books reload after one
+        self.eager_inline = eager_inline
         self._worker: Worker | None = None
         self._lock = threading.Lock()
 
@@ -158,20 +166,32 @@ class Engine:
         return self.runtime.read(self.runtime.deployments.agents.deployed)
 
     # --- commands -------------------------------------------------------------------------------------
+    def _eager_fold(self) -> InlineFold | None:
+        """How `start` and `send` run the inline tasks the instance enters: with the default worker's lease owner,
+        runner and shared memory, as its fold would; None when `eager_inline` is off or no handler here is inline
+        (nothing to look for: the designer's API server registers none)."""
+        if not self.eager_inline or not self.handlers.has_inline:
+            return None
+        return self._default_worker().fold
+
     def start(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
               tenant: str = "default", idempotency_key: str | None = None, actor: str | None = None) -> InstanceView:
+        """Start an instance of the workflow (its latest version, or `version`). It answers with the instance
+        after its first step and, with `eager_inline`, after the inline tasks that follow it, run in the same
+        transaction. A repeat under the same `idempotency_key` answers as the first did."""
         check_json(context, "the context")
         return start_instance(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
-                              idempotency_key=idempotency_key, actor=actor)
+                              idempotency_key=idempotency_key, actor=actor, fold=self._eager_fold())
 
     def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
              idempotency_key: str | None = None, expected_version: int | None = None,
              tenant: str | None = None) -> InstanceView:
         """Send `event` to the instance. With `tenant`, an instance of another tenant, or a parallel branch or map
-        item (they follow their parent), is `InstanceNotFound`: checked in the same transaction, no read before."""
+        item (they follow their parent), is `InstanceNotFound`: checked in the same transaction, no read before.
+        Inline tasks the event leads into run in the send's transaction (`eager_inline`)."""
         check_json(payload, "the payload")
         return send_event(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
-                          expected_version=expected_version, tenant=tenant)
+                          expected_version=expected_version, tenant=tenant, fold=self._eager_fold())
 
     def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                 idempotency_key: str | None = None) -> InstanceView:

@@ -14,17 +14,19 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from engine.errors import StatewrightError, StorageError
-from engine.runtime.action_jobs import action_request, finish_action
+from engine.runtime.action_jobs import finish_action
 from engine.runtime.action_outcome import ActionOutcome
 from engine.runtime.action_runner import SETTLE_S, ActionRunner, Call, Flight
 from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
+from engine.runtime.fold import GONE, InlineFold, action_call, run_inline
 from engine.runtime.heartbeat import Heartbeat, lease_for
-from engine.runtime.job_payloads import JobKind, action_payload, child_done_payload, deliver_payload
+from engine.runtime.job_payloads import JobKind, child_done_payload, deliver_payload
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
 from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
@@ -32,7 +34,6 @@ from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
 from engine.runtime.spend_tally import spend_reporter
 from engine.runtime.timers import fire_next_timer, next_timer_due
-from engine.runtime.writer import action_job_key
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobRecord, JobStore
 from storage.records import record
@@ -45,12 +46,8 @@ __all__ = ["Worker"]
 log = logging.getLogger("statewright.worker")
 SCHEDULE_RECHECK_S = 5.0
 MEMORY_SWEEP_S = 60.0
-FOLD_DEPTH = 64  # rounds of inline tasks run in the transaction of the outcomes before them
-# no round of inline tasks starts after the transaction spent this long on them (it holds SQLite's write lock)
-FOLD_BUDGET_S = 0.05
 # the longest a round waits for actions in flight before it fires due timers and claims into free slots again
 ROUND_S = 1.0
-_GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists", retryable=False)
 
 
 @record
@@ -101,8 +98,8 @@ class Worker:
         self._cron_checked = float("-inf")
         self.memory = SharedMemory(rt.store, rt.clock)
         self._memory_swept = float("-inf")
-        self.fold_budget_s = FOLD_BUDGET_S
-        self.fold_clock = time.monotonic  # what the fold's budget is counted on
+        # the inline tasks its outcomes' steps enter, run in the transaction that records those outcomes
+        self.fold = InlineFold(rt, self.owner, self.lease_s, partial(run_inline, self.runner), self.memory)
         # the earliest armed timer as the last claim saw it (-inf: not looked yet, so the first round looks)
         self._timer_due: float | None = float("-inf")
         self._running: tuple[JobRecord, ...] = ()  # the action jobs run on this thread now, their outcomes to commit
@@ -168,6 +165,24 @@ class Worker:
         return len(claimed)
 
     @property
+    def fold_budget_s(self) -> float:
+        """How long the transaction of a batch's outcomes may spend on the inline tasks they entered."""
+        return self.fold.budget_s
+
+    @fold_budget_s.setter
+    def fold_budget_s(self, seconds: float) -> None:
+        self.fold.budget_s = seconds
+
+    @property
+    def fold_clock(self) -> Callable[[], float]:
+        """What the fold's budget is counted on (time.monotonic; a test's own)."""
+        return self.fold.clock
+
+    @fold_clock.setter
+    def fold_clock(self, clock: Callable[[], float]) -> None:
+        self.fold.clock = clock
+
+    @property
     def in_hand(self) -> tuple[JobRecord, ...]:
         """The action jobs this worker runs now (their handlers called or about to be, their outcomes not yet
         committed); empty when none is. Read from another thread or a signal handler: what to say, and what an
@@ -187,10 +202,10 @@ class Worker:
         the worker fires timers and claims into its free slots meanwhile."""
         calls = [self._call(item) for item in actions]
         ended: list[tuple[_Claimed, ActionOutcome]] = [
-            (item, _GONE) for item, call in zip(actions, calls, strict=True) if call is None]
+            (item, GONE) for item, call in zip(actions, calls, strict=True) if call is None]
         runnable = [(item, call) for item, call in zip(actions, calls, strict=True) if call is not None]
         if all(self.rt.handlers.is_inline(call[1].action) for _, call in runnable):
-            self._finish_actions(ended + [(item, self._run_inline(call)) for item, call in runnable])
+            self._finish_actions(ended + [(item, run_inline(self.runner, call)) for item, call in runnable])
             return
         if self.runner.runs_here([call for _, call in runnable]):
             self._finish_actions(ended + [(item, self.runner.run(*call)) for item, call in runnable])
@@ -223,54 +238,6 @@ class Worker:
             landed += self._land(None)
         return landed
 
-    def _run_inline(self, call: Call) -> ActionOutcome:
-        """An inline action, on this thread; one that overran its timeout fails with kind 'timeout'."""
-        handler, request, timeout_s = call
-        begun = time.monotonic()
-        outcome = self.runner.run(handler, request, None)
-        if timeout_s is not None and time.monotonic() - begun > timeout_s and not outcome.failed:
-            return ActionOutcome(error_kind="timeout", steps=outcome.steps, cost=outcome.cost,
-                                 error_message=f"the action '{request.action}' did not finish within {timeout_s} s")
-        return outcome
-
-    def _fold(self, tx: Transaction, moved: list[InstanceRecord]) -> None:
-        """Run the inline tasks the instances in `moved` just entered, and record their outcomes, in this
-        transaction — and so on while they enter more: a chain of inline tasks commits once. Each instance's
-        chain is run to its end (within FOLD_DEPTH tasks) before the next instance's begins, and no instance's
-        begins once the transaction has spent FOLD_BUDGET_S on them (it holds SQLite's write lock): when time
-        runs out, the instances not reached wait for the next round with their next task queued, while those
-        reached have ended — rather than every instance of the batch stopped half-way, each then claimed, read
-        and updated once more. Each task is run and finished as any job is (its attempt, its history row, its
-        retries planned), taken from the transaction's own writes rather than read back: its row is written once,
-        as it ended, beside its instance's one update. If the transaction fails, none of it happened and the jobs
-        are taken up as usual."""
-        if not self.rt.handlers.has_inline:
-            return
-        stop_at = self.fold_clock() + self.fold_budget_s
-        for after in sorted(moved, key=lambda a: a.id):  # one lock order for all
-            if self.fold_clock() > stop_at:
-                return
-            self._fold_chain(tx, after, stop_at)
-
-    def _fold_chain(self, tx: Transaction, after: InstanceRecord | None, stop_at: float) -> None:
-        """One instance's chain of inline tasks, from the step that left it as `after`."""
-        handlers = self.rt.handlers
-        for _ in range(FOLD_DEPTH):
-            if after is None:
-                return
-            now = self.rt.clock.now()
-            # the job a step entering a task enqueued is keyed by the step's seq, the last of its decision
-            jobs = JobStore(tx).take_unsent([action_job_key(after.id, after.version)], owner=self.owner, now=now,
-                                            lease_s=self.lease_s, wanted=handlers.is_inline)
-            if not jobs:
-                return
-            job = jobs[0]
-            call = self._call(_Claimed(job, after), tx)
-            outcome = _GONE if call is None else self._run_inline(call)
-            after = finish_action(self.rt, tx, job, self.owner, outcome, instance=after, batched=True)
-            if self.fold_clock() > stop_at:  # a long chain stops too: the next task waits, queued
-                return
-
     def _end_lost(self, job: JobRecord) -> None:
         try:
             after = self.rt.write(lambda tx: end_lost_task(self.rt, tx, job, self.owner))
@@ -281,17 +248,10 @@ class Worker:
             log.error("instance %s is stuck in '%s': every attempt of its task was lost with its worker, and the "
                       "task has no error path", after.id, after.state, extra={"instance_id": after.id})
 
-    def _call(self, item: _Claimed, tx: Transaction | None = None) -> Call | None:
-        """The handler, request and timeout of a claimed action (`tx`: the caller's open transaction)."""
-        if item.instance is None:
-            return None
-        payload = action_payload(item.job)
-        agent_id, version = payload["agent"], payload.get("agent_version")
-        agent = self.rt.deployments.agents.version(agent_id, version, tx) if agent_id and version else None
-        # a task folded into a transaction writes nothing of its own while that transaction holds the database
-        reporter = spend_reporter(self.rt, item.job) if tx is None and not item.job.unsent else None
-        request = action_request(item.job, item.instance, agent, self.memory, reporter)
-        return (self.rt.handlers.get(request.action), request, payload.get("timeout_s"))
+    def _call(self, item: _Claimed) -> Call | None:
+        """The handler, request and timeout of a claimed action: its running spend kept as it reports it."""
+        return action_call(self.rt, item.job, item.instance, self.memory,
+                           spend=spend_reporter(self.rt, item.job))
 
     def _finish_actions(self, outcomes: list[tuple[_Claimed, ActionOutcome]]) -> None:
         """Commit the batch's outcomes in one transaction, deciding on the instances as claimed (not read
@@ -305,8 +265,8 @@ class Worker:
             moved = [finish_action(self.rt, tx, item.job, self.owner, outcome,
                                    instance=item.instance if distinct else None, batched=True)
                      for item, outcome in ordered]
-            if distinct:
-                self._fold(tx, [after for after in moved if after is not None])
+            if distinct:  # the inline tasks they entered, run and recorded in this transaction
+                self.fold.instances(tx, [after for after in moved if after is not None])
 
         try:
             self.rt.write(finish_all, retry_conflicts=False)

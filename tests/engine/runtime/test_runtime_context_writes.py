@@ -77,8 +77,9 @@ def test_an_unchanged_context_is_not_written_again(path: Path) -> None:
     assert view.context == {**big, "note": "called back"}
 
 
-def test_a_folded_chain_keeps_what_an_earlier_task_wrote(database_url: str, clock: ManualClock) -> None:
-    with Engine(database_url, clock=clock) as engine:
+@pytest.mark.parametrize("eager", [True, False], ids=["run-by-start", "run-by-worker"])
+def test_a_folded_chain_keeps_what_an_earlier_task_wrote(database_url: str, clock: ManualClock, eager: bool) -> None:
+    with Engine(database_url, clock=clock, eager_inline=eager) as engine:
         engine.deploy(CHAIN)
         engine.register("answer", lambda request: {"value": 42}, inline=True)
         engine.register("look", lambda request: None, inline=True)

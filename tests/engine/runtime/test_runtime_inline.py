@@ -1,6 +1,9 @@
 """Inline actions: a worker runs a chain of inline tasks of one instance in the transaction that recorded the
 step before them, so the chain commits once — with the same history, jobs and attempts as when each task
-commits on its own, and nothing of it kept if that transaction does not commit."""
+commits on its own, and nothing of it kept if that transaction does not commit.
+
+The tests of the worker's fold start their instances with `eager_inline` off, so that the start leaves the first
+task to a worker (with it on, the start runs the chain itself: test_runtime_eager_inline.py)."""
 
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ def _jobs(engine: Engine, instance_id: str) -> list[tuple[str, str, int]]:
 
 def test_a_chain_of_inline_tasks_ends_in_one_round_as_it_would_task_by_task(database_url: str,
                                                                              clock: ManualClock) -> None:
-    with Engine(database_url, clock=clock) as engine:
+    with Engine(database_url, clock=clock, eager_inline=False) as engine:
         engine.deploy(_chain())
         engine.register("add", _add)
         plain = engine.start("flow", {"x": 0})
@@ -81,6 +84,7 @@ def test_a_chain_of_inline_tasks_ends_in_one_round_as_it_would_task_by_task(data
 def test_the_chain_stops_at_a_task_that_is_not_inline_and_the_next_round_runs_it(engine: Engine) -> None:
     engine.deploy(_chain(last="slow"))
     engine.register("add", _add, inline=True)
+    engine.eager_inline = False  # the first task is claimed by the worker, the chain folded after it
     ran: list[str] = []
 
     @engine.register("slow")
@@ -119,6 +123,7 @@ def test_when_the_folds_time_runs_out_the_instances_reached_have_ended_and_the_o
         ticks[0] += 1
         return int(request.input["x"]) + 1
 
+    engine.eager_inline = False  # the three first tasks are claimed together
     first, *others = sorted(engine.start("flow", {"x": 0}).id for _ in range(3))
     worker = engine.worker()
     worker.fold_clock = lambda: ticks[0]
@@ -193,6 +198,7 @@ def test_a_crash_in_the_fold_keeps_nothing_of_it_and_the_chain_runs_again(engine
             raise _Crash
         return int(request.input["x"]) + 1
 
+    engine.eager_inline = False  # the worker, not the start, runs the chain (and dies in it)
     started = engine.start("flow", {"x": 0})
     doomed = engine.worker(owner="doomed")
     doomed.fold_budget_s = 60.0
