@@ -31,6 +31,9 @@ Call = tuple[ActionHandler | None, ActionRequest, float | None]
 # How long the outcomes of actions that ended are held for others to end with them, while slower ones still run,
 # before they are handed on to be committed together (`Flight.ended`).
 SETTLE_S = 0.2
+# How long past its timeout an async handler's cancellation (asyncio.wait_for, in its own event loop) is waited
+# for, before the handler is given up as a plain one would be (its loop blocked by code that never awaits)
+ASYNC_GRACE_S = 1.0
 
 
 class ActionRunner:
@@ -150,8 +153,8 @@ class Flight(Generic[K]):
         future = self._runner._pool.submit(_inline, _traced(handler, request), request, timeout_s)
         self._pending[future] = key
         self._calls[key] = (call, begun)
-        if timeout_s is not None:
-            self._deadlines[key] = begun + timeout_s
+        if timeout_s is not None:  # an async handler is cancelled at its timeout by its own loop: a moment's grace
+            self._deadlines[key] = begun + timeout_s + (ASYNC_GRACE_S if _is_async(handler) else 0.0)
 
     def ended(self, wait_s: float | None, settle_s: float | None = SETTLE_S) -> list[tuple[K, ActionOutcome]]:
         """The outcomes of the actions that have ended, or overran their timeout (given up, their threads left to
