@@ -6,6 +6,7 @@ for a worker, as before."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -258,3 +259,32 @@ def test_the_async_engine_starts_and_sends_eagerly_too(database_url: str, clock:
 
     with ThreadPoolExecutor(max_workers=1) as pool:  # its own event loop, as an application's would be
         pool.submit(asyncio.run, scenario()).result()
+
+
+def test_a_start_made_while_another_runs_in_the_process_queues_its_job_for_a_worker(engine: Engine) -> None:
+    """Under load (a server's threads starting at once) each start running its own chain in its own transaction
+    would give up the worker's batched commit; so only a start that is alone runs its chain."""
+    release, inside = threading.Event(), threading.Event()
+
+    def slow_add(request: ActionRequest) -> int:
+        inside.set()
+        assert release.wait(30)
+        return int(request.input["x"]) + 1
+
+    engine.register("slow_add", slow_add, inline=True)
+    engine.register("add", _add, inline=True)
+    engine.deploy(_chain(1, action="slow_add", id="slow"))
+    engine.deploy(_chain(3, id="quick"))
+    first: list[Any] = []
+    running = threading.Thread(target=lambda: first.append(engine.start("slow", {"x": 0})))
+    running.start()
+    assert inside.wait(30)  # the first start runs its chain, inside its handler now
+    timer = threading.Timer(0.3, release.set)  # on SQLite the second start waits for the first's write lock
+    timer.start()
+    second = engine.start("quick", {"x": 0})
+    running.join(30)
+    assert first[0].state == "end"  # alone when it began: its chain ran in its start
+    assert (second.state, second.context["x"]) == ("s0", 0)  # another was running: its job waits for a worker
+    engine.run_until_idle()
+    assert (engine.get(second.id).state, engine.get(second.id).context["x"]) == ("end", 3)
+    assert engine.start("quick", {"x": 5}).state == "end"  # alone again: eager again
