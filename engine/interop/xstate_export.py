@@ -66,7 +66,10 @@ def _edges(transitions: list[Transition], prefix: str = "") -> list[dict[str, An
     return [_transition(t, prefix) for t in transitions]
 
 
-def _node(sid: str, state: Any, view: MachineView) -> dict[str, Any]:  # noqa: PLR0912 - one branch per state type
+def _node(sid: str, state: Any, view: MachineView,  # noqa: PLR0912 - one branch per state type
+          path: tuple[str, ...] = ()) -> dict[str, Any]:
+    """`path`: the parallel states and branches the state lies in, which name its invoke: the branches of a
+    parallel state run at once, and two invokes of one id (a `work` task in two branches) would be one actor."""
     grouped = view.outgoing(sid, include_any=False)
     node: dict[str, Any] = {}
     if state.title or state.description:
@@ -80,7 +83,7 @@ def _node(sid: str, state: Any, view: MachineView) -> dict[str, Any]:  # noqa: P
         return node
     if isinstance(state, TaskState | SubflowState):
         src = state.action if isinstance(state, TaskState) else state.workflow
-        invoke: dict[str, Any] = {"id": sid, "src": src}
+        invoke: dict[str, Any] = {"id": ".".join((*path, sid)), "src": src}
         if state.input:
             invoke["input"] = dict(state.input)
         if "done" in grouped:
@@ -92,7 +95,8 @@ def _node(sid: str, state: Any, view: MachineView) -> dict[str, Any]:  # noqa: P
         node["always"] = _edges(grouped.pop(None))
     elif isinstance(state, ParallelState):
         node["type"] = "parallel"
-        node["states"] = {b.name: _machine(b.initial, MachineView(b.states, b.transitions)) for b in state.branches}
+        node["states"] = {b.name: _machine(b.initial, MachineView(b.states, b.transitions), (*path, sid, b.name))
+                          for b in state.branches}
         if "done" in grouped:
             node["onDone"] = _edges(grouped.pop("done"))
     if isinstance(state, WaitState) and state.duration and "done" in grouped:
@@ -104,9 +108,9 @@ def _node(sid: str, state: Any, view: MachineView) -> dict[str, Any]:  # noqa: P
     return node
 
 
-def _machine(initial: str, view: MachineView) -> dict[str, Any]:
+def _machine(initial: str, view: MachineView, path: tuple[str, ...] = ()) -> dict[str, Any]:
     config: dict[str, Any] = {"initial": initial,
-                              "states": {sid: _node(sid, s, view) for sid, s in view.states.items()}}
+                              "states": {sid: _node(sid, s, view, path) for sid, s in view.states.items()}}
     anywhere = view.any_source()
     if anywhere:
         config["on"] = {trigger or "": _edges(items, ".") for trigger, items in anywhere.items()}
