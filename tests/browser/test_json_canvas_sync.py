@@ -39,6 +39,9 @@ def test_json_and_canvas_stay_in_sync_and_undo_restores(server: LiveServer, sign
     document["transitions"].append({"source": "triage", "trigger": "error", "dest": "escalate"})
     document["layout"]["escalate"] = {"x": 260, "y": 180}
     json_editor(page).fill(json.dumps(document, indent=2))
+    # the text became the workflow (a CI run under load once typed on into text the view had just rewritten)
+    expect(page.get_by_text("3 states, 2 transitions")).to_be_visible()
+    assert "escalate" in json_source(page)
 
     # Invalid JSON is shown with its error; the text stays, the diagram keeps the last valid workflow.
     json_editor(page).press("Control+End")
