@@ -169,5 +169,8 @@ def json_text(page: Page) -> dict[str, Any]:
 
 
 def json_editor(page: Page) -> Locator:
-    """The JSON view's editable text (CodeMirror's content element): fill, press and type go here."""
+    """The JSON view's editable text (CodeMirror's content element): fill, press and type go here — once the
+    view has its JSON Schema: the schema's arrival reconfigures the editor, and a `fill` (a DOM edit the editor
+    reads back) racing that update could be drawn over with the text as it was."""
+    expect(page.get_by_test_id("json-view")).to_have_attribute("data-schema", "loaded")
     return page.get_by_test_id("json-content")
