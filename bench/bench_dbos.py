@@ -12,7 +12,9 @@ both measured in the same run, interleaved round by round, medians reported, in 
   inline, so each start runs the whole chain in its own transaction (eager inline tasks, docs/runtime.md) and
   returns the instance ended. Queued: the same action run as a job, so the in-process worker (batch 32, one
   transaction per batch of outcomes) runs what each wave started. One at a time: start one instance, then run
-  the worker until idle (inline: nothing is left for it). 32 at once: start 32, then the worker, then the next 32.
+  the worker until idle — unless the start answered with the instance ended, as an inline chain's start does (a
+  caller has nothing left to wait for, as DBOS's caller once its workflow returns). 32 at once: start 32, then the
+  worker (unless all 32 ended), then the next 32.
 - Each side's clock runs from the first start to the last workflow's end; each checks every result (x + 8)
   and DBOS's recorded steps (8 per workflow). Target: Statewright ≥ 20x DBOS's workflows per second.
 - On PostgreSQL, beside them, raw psycopg's durable commits per second on one connection (an UPDATE and an

@@ -239,9 +239,9 @@ def increment_rate(engine: Engine, count: int, *, concurrent: int = 1, inline: b
                    start_threads: int = 1) -> float:
     """Workflows per second of `count` INCREMENT_FLOW instances, from each start until its end, `concurrent` at
     a time: that many started, then this thread's worker (batch 32) runs them all to their end, then the next
-    wave. Each instance must end with x = its start + CHAIN_STEPS. `inline`: the action registered inline (each
-    start runs its chain in its own transaction, as DBOS runs a workflow's steps in the caller; the worker then
-    finds nothing left).
+    wave (not when every start of the wave answered with its instance ended). Each instance must end with x = its
+    start + CHAIN_STEPS. `inline`: the action registered inline (each start runs its chain in its own transaction,
+    as DBOS runs a workflow's steps in the caller, and answers with the instance ended: no worker runs).
     `start_threads`: each wave started from that many threads (callers starting at once, whose commits the
     database may flush together)."""
     register_step(engine.handlers, inline=inline)
@@ -252,10 +252,12 @@ def increment_rate(engine: Engine, count: int, *, concurrent: int = 1, inline: b
         wave = range(first, min(first + concurrent, count))
         if start_threads > 1:
             with ThreadPoolExecutor(start_threads) as pool:
-                ids += [view.id for view in pool.map(lambda n: engine.start("increment", {"x": n}), wave)]
+                views = list(pool.map(lambda n: engine.start("increment", {"x": n}), wave))
         else:
-            ids += [engine.start("increment", {"x": n}).id for n in wave]
-        engine.run_until_idle()
+            views = [engine.start("increment", {"x": n}) for n in wave]
+        ids += [view.id for view in views]
+        if not all(view.ended for view in views):  # a caller whose start answered with the end has no worker to run
+            engine.run_until_idle()
     elapsed = time.perf_counter() - started
     wrong = [(i, v.status, v.context.get("x")) for n, i in enumerate(ids)
              if not ((v := engine.get(i)).status == "succeeded" and v.context.get("x") == n + CHAIN_STEPS)]

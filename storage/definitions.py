@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from storage.transaction import Row, Transaction
@@ -57,6 +58,11 @@ class DefinitionStore:
         """The latest deployed version's number (without its content: a start reads only that)."""
         found = self.tx.scalar("SELECT MAX(version) FROM definitions WHERE workflow_id = ?", (workflow_id,))
         return None if found is None else int(found)
+
+    def latest_version_later(self, workflow_id: str) -> Callable[[], int | None]:
+        """`latest_version`, read with the transaction's next statements (`Transaction.later`): call for it."""
+        rows = self.tx.later("SELECT MAX(version) FROM definitions WHERE workflow_id = ?", (workflow_id,))
+        return lambda: None if rows()[0][0] is None else int(rows()[0][0])
 
     def latest_of_each(self) -> list[DefinitionRecord]:
         rows = self.tx.all(

@@ -77,11 +77,14 @@ def writes_without_waiting() -> Iterator[None]:
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed", "_memo", "_queued", "_sql",
-                 "_tables", "postgresql")
+    __slots__ = ("_checks", "_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed", "_memo",
+                 "_queued", "_sql", "_tables", "postgresql", "writes")
 
-    def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool) -> None:
+    def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool, *,
+                 writes: bool = True) -> None:
         self.postgresql = postgresql
+        self.writes = writes  # a write transaction (`Store.write`), not a read
+        self._checks: list[Callable[[], None]] = []
         self._memo: dict[Any, Any] | None = None
         self._sql = sql_cache
         self._connection = connection
@@ -133,6 +136,19 @@ class Transaction:
         """The parameters and note of the write deferred under `key`, if it has not been sent yet."""
         found = self._keyed.get(key)
         return None if found is None else (found[0][found[1]], found[2])
+
+    def check_before_commit(self, check: Callable[[], None]) -> None:
+        """Call `check` once the deferred writes are sent, just before COMMIT: what it raises rolls the
+        transaction back (`GuardFailed` for data read with `later` that turned out stale: the caller runs the
+        transaction again). For a read whose answer the transaction assumed, to send it with the writes instead
+        of waiting for it first."""
+        self._checks.append(check)
+
+    def run_checks(self) -> None:
+        """The checks of `check_before_commit`, in the order they were given."""
+        checks, self._checks = self._checks, []
+        for check in checks:
+            check()
 
     def begin_with_next(self) -> None:
         """PostgreSQL: the BEGIN of this transaction goes with its first statement, in that statement's round
@@ -448,12 +464,13 @@ class Store:
         try:
             self._begin(held, read_only, at_once)
             try:
-                tx = Transaction(held.driver, held.cursor, self._sql, self.postgresql)
+                tx = Transaction(held.driver, held.cursor, self._sql, self.postgresql, writes=not read_only)
                 if self.postgresql and not read_only:
                     tx.begin_with_next()
                 yield tx
                 if not tx.untouched:
                     tx.flush()
+                    tx.run_checks()
                     committing = True
                     held.driver.commit()
             except BaseException:

@@ -18,6 +18,7 @@ from engine.runtime.storage_errors import as_storage_error
 from engine.runtime.views import DeployedRef
 from engine.validation.catalog import Catalog
 from storage.definitions import DefinitionRecord, DefinitionStore
+from storage.errors import GuardFailed
 from storage.transaction import Store, Transaction
 
 __all__ = ["DefinitionSource", "Deployments", "canonical_json", "parse_definition"]
@@ -58,6 +59,7 @@ class Deployments:
         self.clock = clock
         self.cache = cache or MachineCache()
         self.agents = AgentDeployments(store, clock)
+        self._latest: dict[str, int] = {}  # each workflow's latest version, as last read here (`_latest_version`)
 
     def catalog(self, tx: Transaction, registered_actions: Iterable[str]) -> Catalog:
         """What a definition deployed here is checked against: the latest version of every deployed workflow
@@ -96,7 +98,7 @@ class Deployments:
         item's branch (`state.iterator#3`, `#3`) compiles as its map's iterator (or the workflow itself)."""
         branch = split_item(branch)[0]
         if version is None:
-            version = DefinitionStore(tx).latest_version(workflow_id)
+            version = self._latest_version(tx, workflow_id)
             if version is None:
                 raise DefinitionNotFound(f"the workflow '{workflow_id}' is not deployed")
         found = self.cache.get((workflow_id, version, branch))
@@ -115,6 +117,29 @@ class Deployments:
         except KeyError as exc:
             raise DefinitionNotFound(f"{workflow_id} version {version}: {exc.args[0]}") from exc
         return self.cache.put(CompiledWorkflow(derived, branch))
+
+    def _latest_version(self, tx: Transaction, workflow_id: str) -> int | None:
+        """The latest deployed version of `workflow_id`. In a write transaction on PostgreSQL, the version read
+        last time is assumed and checked before COMMIT, the read sent with the transaction's writes (`later`):
+        a start then waits for one round trip to the server, not two. Another process's newer version fails the
+        check (`GuardFailed`), and the start runs again with it, as it would have had it read it first. (On
+        SQLite the read costs no round trip: it is made first.)"""
+        known = self._latest.get(workflow_id)
+        if known is None or not (tx.postgresql and tx.writes):
+            found = DefinitionStore(tx).latest_version(workflow_id)
+            if found is not None:
+                self._latest[workflow_id] = found
+            return found
+        current = DefinitionStore(tx).latest_version_later(workflow_id)
+
+        def still_latest() -> None:
+            found = current()
+            if found != known:
+                self._latest.pop(workflow_id, None)
+                raise GuardFailed(f"'{workflow_id}' v{found} was deployed meanwhile; v{known} was assumed")
+
+        tx.check_before_commit(still_latest)
+        return known
 
     def latest_workflows(self, tx: Transaction) -> list[tuple[Workflow, float]]:
         """The latest version of every deployed workflow, with the time it was deployed."""

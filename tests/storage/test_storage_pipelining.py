@@ -179,3 +179,28 @@ def test_a_claim_with_its_setting_and_look_at_the_timers_costs_two_round_trips(p
         assert JobStore(tx).claim(owner="w", now=10, lease_s=30, limit=32) == []
         assert due() is None
     assert round_trips() == 2
+
+
+def test_a_check_before_commit_sees_the_writes_sent_and_its_failure_keeps_none_of_them(store: Store) -> None:
+    """`check_before_commit`: a read sent with the writes, judged before COMMIT — a failed check rolls back."""
+    seen: list[InstanceRecord | None] = []
+
+    def stale(tx: Transaction) -> None:
+        seen.append(InstanceStore(tx).get("i1"))  # the deferred insert was sent before the check
+        raise GuardFailed("the value assumed changed")
+
+    def insert_then_check() -> None:
+        with store.write() as tx:
+            InstanceStore(tx).insert(_instance("i1"))
+            tx.check_before_commit(lambda: stale(tx))
+
+    with pytest.raises(GuardFailed, match="assumed"):
+        insert_then_check()
+    assert len(seen) == 1
+    assert seen[0] is not None
+    assert seen[0].id == "i1"
+    assert _get(store, "i1") is None
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("i1"))
+        tx.check_before_commit(lambda: None)
+    assert _get(store, "i1") is not None

@@ -78,3 +78,21 @@ def test_a_subflow_must_be_deployed_first_or_alongside(engine: Engine) -> None:
     assert engine.deploy(parent, alongside=[parent, child]).created is True  # deployed together, in any order
     assert engine.deploy(child, alongside=[parent, child]).created is True
     assert set(engine.catalog().workflows) == {"parent", "child"}
+
+
+def test_a_start_takes_the_version_another_process_deployed_after_its_last_start(
+        engine: Engine, database_url: str) -> None:
+    """A start assumes the latest version it read last and checks it before its commit (on PostgreSQL): a newer
+    one deployed meanwhile by another process must still be the one started, in the same start."""
+    engine.deploy(_flow("first"))
+    assert engine.start("flow", {}).workflow_version == 1
+    with Engine(database_url) as elsewhere:
+        elsewhere.deploy(_flow("second", version=2))
+    started = engine.start("flow", {})
+    assert started.workflow_version == 2
+    assert engine.get(started.id).workflow_version == 2
+    assert engine.start("flow", {}).workflow_version == 2  # and after
+    with Engine(database_url) as elsewhere:
+        elsewhere.deploy(_flow("third", version=3))
+    assert engine.start("flow", {}, version=1).workflow_version == 1  # a version asked for is kept
+    assert engine.start("flow", {}).workflow_version == 3
