@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -317,12 +318,13 @@ def _begin_explicitly(driver: Any, explicitly: bool) -> None:
 class _Held:
     """A pooled driver connection and its cursor."""
 
-    __slots__ = ("connection", "cursor", "driver")
+    __slots__ = ("connection", "cursor", "driver", "released_at")
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection  # SQLAlchemy's pool proxy: returns to the pool, or is invalidated
         self.driver = connection.driver_connection
         self.cursor = self.driver.cursor()
+        self.released_at = 0.0  # when it last went back on the idle list (time.monotonic)
 
 
 class _WriterLock:
@@ -368,7 +370,11 @@ class Store:
     its first statement, and a read sends none: `_begin_explicitly`) — which costs a third of going through
     SQLAlchemy's `Connection` for the two-statement transition the engine makes most. Driver connections are
     kept between transactions on an idle list (checking one out of SQLAlchemy's pool per transaction costs as
-    much as the transaction), shared by all threads, one transaction at a time each.
+    much as the transaction), shared by all threads, one transaction at a time each: `keep_idle` of them always,
+    and those beyond for `idle_s` seconds after their last use. A burst of concurrent callers (thirty-two threads
+    starting instances, a web server's request threads) then reuses its connections from one transaction to the
+    next, where going back to SQLAlchemy's pool closed all but `keep_idle` of them — and on PostgreSQL each new one
+    costs a backend process forked and set up.
 
     On SQLite, threads of one process queue for their write transactions on a lock (one per database file)
     before `BEGIN IMMEDIATE`: SQLite's own busy handler makes a waiting writer sleep 1, 2, 5 … 100 ms between
@@ -377,10 +383,11 @@ class Store:
     so it never turns what was a timeout into a hang.
     """
 
-    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8) -> None:
+    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8, idle_s: float = 30.0) -> None:
         self.engine = engine
         self.postgresql = is_postgresql(engine)
         self._keep_idle = keep_idle
+        self.idle_s = idle_s
         self._idle: list[_Held] = []
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -403,11 +410,17 @@ class Store:
         return held
 
     def _release(self, held: _Held) -> None:
+        """Back on the idle list (taken from its end: the least recently used wait at its start and are the first
+        returned to SQLAlchemy's pool once unused for `idle_s`)."""
+        now = time.monotonic()
+        held.released_at = now
+        unused: list[_Held] = []
         with self._lock:
-            if len(self._idle) < self._keep_idle:
-                self._idle.append(held)
-                return
-        self._return(held)
+            self._idle.append(held)
+            while len(self._idle) > self._keep_idle and now - self._idle[0].released_at > self.idle_s:
+                unused.append(self._idle.pop(0))
+        for stale in unused:
+            self._return(stale)
 
     def _return(self, held: _Held) -> None:
         """Back to SQLAlchemy's pool, as the pool gave it."""

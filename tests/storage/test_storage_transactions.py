@@ -3,7 +3,9 @@ statement that fails leaves nothing and the store usable, and a read sees what t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -62,3 +64,33 @@ def test_a_read_sees_what_the_last_write_committed(engine: sa.Engine) -> None:
     _insert(store, "later")
     with store.read() as tx:
         assert InstanceStore(tx).get("later") is not None
+
+
+def test_a_burst_of_concurrent_callers_reuses_its_connections_from_one_transaction_to_the_next(
+        engine: sa.Engine) -> None:
+    """Twenty-four threads reading together, round after round, through a store that keeps eight connections
+    always (and a pool that keeps eight more): the sixteen beyond stay idle between rounds (each new one costs a
+    PostgreSQL backend), and go back to the pool once unused for `idle_s`."""
+    opened: list[object] = []
+    sa.event.listen(engine, "connect", lambda connection, _record: opened.append(connection))
+    store = Store(engine, keep_idle=8, idle_s=60.0)
+    threads, rounds = 24, 6
+    together = threading.Barrier(threads)
+
+    def caller() -> None:
+        for _ in range(rounds):
+            with store.read() as tx:
+                together.wait(timeout=30)  # all of them hold a connection at once
+                InstanceStore(tx).get("none")
+            together.wait(timeout=30)  # and all have given it back before the next round
+
+    with ThreadPoolExecutor(threads) as pool:
+        for done in [pool.submit(caller) for _ in range(threads)]:
+            done.result()
+    assert len(opened) == threads
+    assert engine.pool.checkedout() == threads  # type: ignore[attr-defined] - QueuePool's
+    store.idle_s = 0.0  # the ones beyond eight now count as unused for long enough
+    with store.read() as tx:
+        InstanceStore(tx).get("none")
+    assert engine.pool.checkedout() == 8  # type: ignore[attr-defined] - what is kept once the burst is over
+    store.close()
