@@ -12,6 +12,7 @@ import pytest
 
 from storage.database import create_database_engine
 from storage.errors import GuardFailed
+from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
 from storage.statuses import JobStatus
@@ -191,3 +192,24 @@ def test_a_job_taken_before_it_was_sent_and_sent_meanwhile_still_ends_as_it_shou
         found = JobStore(tx).find("i1:1")
     assert found is not None
     assert (found.status, found.attempt, found.last_error) == ("failed", 1, {"kind": "validation"})
+
+
+def test_more_deferred_inserts_than_one_statement_holds_are_all_written_in_order_duplicates_skipped(
+        store: Store) -> None:
+    """On PostgreSQL an insert's deferred rows go several to a statement: every row must land, with what it said,
+    in order, and a row whose key is taken must still be skipped, alone."""
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("i1"))
+        JobStore(tx).enqueue(kind="action", key="k3", payload={"first": True}, due_at=1.0, now=1.0, instance_id="i1")
+    steps = [HistoryRecord("i1", seq, None if seq == 1 else f"s{seq - 1}", f"s{seq}", "go", None, {"n": seq},
+                           {"set": {"n": seq}}, "running", None, None, float(seq), 0.5, seq / 10)
+             for seq in range(1, 21)]
+    with store.write() as tx:
+        HistoryStore(tx).append(steps)
+        for n in range(12):
+            JobStore(tx).enqueue(kind="action", key=f"k{n}", payload={"n": n}, due_at=2.0, now=2.0, instance_id="i1",
+                                 defer=True)
+    with store.read() as tx:
+        assert HistoryStore(tx).for_instance("i1") == steps
+        jobs = {job.idempotency_key: job.payload for job in JobStore(tx).for_instance("i1")}
+    assert jobs == {f"k{n}": ({"first": True} if n == 3 else {"n": n}) for n in range(12)}
