@@ -10,11 +10,10 @@ Writes that nothing reads back at once — history rows, the outbox's inserts, t
 update — may be *deferred*: kept in the transaction and sent together just before it commits, one
 `executemany` per statement (on PostgreSQL all of them in one pipeline: one round trip, an INSERT's rows several
 to a statement), so a worker's batch of transitions (group commit) costs a handful of statements, not a handful
-per transition. Deferring changes
-nothing a transaction can observe: a statement that touches a table with deferred rows sends them first, and
-a guarded write (`guarded=True`) must change one row per deferred row or the transaction fails with
-`GuardFailed` — as it does when, among writes sent with a guarded one, a row collides with one a concurrent
-writer committed (the guard it would have failed is then not reached).
+per transition. Deferring changes nothing a transaction can observe: a statement that touches a table with
+deferred rows sends them first, and a guarded write (`guarded=True`) must change one row per deferred row or
+the transaction fails with `GuardFailed` — as it does when, among writes sent with a guarded one, a row collides
+with one a concurrent writer committed (the guard it would have failed is then not reached).
 
 A deferred write may be given a *key*: while it waits, the caller can read it back (`waiting`) and replace it
 with a later write that says everything it said (`defer` under the same key) — an instance moved on several
