@@ -181,7 +181,7 @@ def test_a_workflow_of_eight_inline_tasks_is_one_write_transaction(engine: Engin
     engine.register("add", _add, inline=True)
     engine.eager_inline = eager
     worker = engine.worker()
-    worker.fold_budget_s = engine._default_worker().fold_budget_s = 60.0  # however loaded the machine
+    worker.fold.budget_s = engine._default_worker().fold.budget_s = 60.0  # however loaded the machine
     try:
         worker.run_once()  # its first round's chores (timers, schedules, shared memory) done before counting
         with _counting_writes(engine) as count:
@@ -213,7 +213,7 @@ def test_a_chain_cut_by_the_time_budget_leaves_its_next_task_queued(engine: Engi
     assert (started.state, started.context) == ("s2", {"x": 2})
     assert _jobs(engine, started.id)[-1] == ("3", "ready", 1)
     worker = engine.worker()
-    worker.fold_budget_s = 60.0
+    worker.fold.budget_s = 60.0
     try:
         worker.run_until_idle()
     finally:
