@@ -128,22 +128,29 @@ def normalise(value: Any, output_schema: dict[str, Any] | None = None) -> Action
     if not isinstance(value, ActionResult):
         value = ActionResult(value)
     steps = _steps(value.steps)
+    output, problem = _kept_output(value.output, output_schema)
+    if problem is not None:
+        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
+                             error_message=problem)
+    return ActionOutcome(output=output, cost=value.cost, steps=steps)
+
+
+def _kept_output(value: Any, output_schema: dict[str, Any] | None) -> tuple[Any, str | None]:
+    """`value` as the JSON the tables keep, and None; or None and what is wrong with it, said for the one who
+    fixes the handler: no JSON, JSON that cannot be stored, or JSON that does not fit `output_schema`."""
     try:
-        output = _json(value.output)
+        output = _json(value)
     except ExpressionError:
-        pointer, reason = unstorable_at(value.output) or ("/", f"a {type(value.output).__name__} is not a JSON value")
-        message = f"the action returned a value that is not JSON: at {pointer}, {reason}"
+        pointer, reason = unstorable_at(value) or ("/", f"a {type(value).__name__} is not a JSON value")
+        return None, f"the action returned a value that is not JSON: at {pointer}, {reason}"
     except _UnstorableOutput as exc:
         message = f"the action returned a value that cannot be stored as JSON: {exc}"
-        found = None if exc.whole else unstorable_at(value.output)
+        found = None if exc.whole else unstorable_at(value)
         if found is not None and found[0] != "/":  # where in the value, for the one who fixes the handler
             message += f" (at {found[0]})"
-    else:
-        problems = schema_problems(output_schema, output) if output_schema is not None else []
-        if not problems:
-            return ActionOutcome(output=output, cost=value.cost, steps=steps)
-        message = ("the action's output does not fit the schema the context declares at the task's output key "
-                   "(pointers within the output): " + "; ".join(problems))
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
-                             error_message=message)
-    return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost, error_message=message)
+        return None, message
+    problems = schema_problems(output_schema, output) if output_schema is not None else []
+    if problems:
+        return None, ("the action's output does not fit the schema the context declares at the task's output key "
+                      "(pointers within the output): " + "; ".join(problems))
+    return output, None

@@ -54,7 +54,9 @@ class ActionRunner:
         # otherwise take turns through it; a quick first batch brings the average under at once.
         self._typical_s = self.INLINE_BELOW_S
 
-    def _observe(self, seconds: float) -> None:
+    def observe(self, seconds: float) -> None:
+        """Count how long a call (or a concurrent batch) took into the moving average `runs_here` decides by: a
+        `Flight` times the actions it runs on the runner's threads, as `run` times its own."""
         self._typical_s = 0.8 * self._typical_s + 0.2 * seconds
 
     def run(self, handler: ActionHandler | None, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
@@ -68,7 +70,7 @@ class ActionRunner:
         except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
             return classified(exc, request, timeout_s)
         finally:
-            self._observe(time.monotonic() - begun)
+            self.observe(time.monotonic() - begun)
         return normalise(value, request.output_schema)
 
     def run_many(self, calls: list[Call]) -> list[ActionOutcome]:
@@ -110,14 +112,21 @@ class ActionRunner:
             try:
                 result = future.result(timeout=timeout_s)
             except FutureTimeout:
-                self._give_up(future, request, timeout_s)
+                self.give_up(future, request, timeout_s)
                 raise
         if type(result) not in _PLAIN and inspect.isawaitable(result):  # run in this attempt's context
             return self._pool.submit(contextvars.copy_context().run, asyncio.run, _bounded(result, timeout_s)).result()
         return result
 
-    def _give_up(self, future: Future[Any], request: ActionRequest, timeout_s: float | None) -> None:
-        """Stop waiting for an action past its timeout; one still running keeps its thread, which is replaced."""
+    def submit(self, handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Future[Any]:
+        """Start one action on a thread of the runner's, as an attempt of its task (an async handler under its
+        timeout), in a span of its own when tracing is on; what it returns or raises, from the future. For a
+        `Flight`, which waits for many such futures at once and classifies their ends itself."""
+        return self._pool.submit(_inline, _traced(handler, request), request, timeout_s)
+
+    def give_up(self, future: Future[Any], request: ActionRequest, timeout_s: float | None) -> None:
+        """Stop waiting for an action past its timeout; one still running keeps its thread, which is replaced
+        (`HandlerThreads.give_up`), and a warning says so — whoever noticed the overrun: `run` or a `Flight`."""
         if self._pool.give_up(future):
             log.warning("the action '%s' of instance %s overran its timeout of %s s and still runs on its thread, "
                         "given up (%s such threads now)", request.action, request.instance_id, timeout_s,
@@ -150,7 +159,7 @@ class Flight(Generic[K]):
             self._ended.append((key, missing(request)))
             return
         begun = time.monotonic()
-        future = self._runner._pool.submit(_inline, _traced(handler, request), request, timeout_s)
+        future = self._runner.submit(handler, request, timeout_s)
         self._pending[future] = key
         self._calls[key] = (call, begun)
         if timeout_s is not None:  # an async handler is cancelled at its timeout by its own loop: a moment's grace
@@ -188,7 +197,7 @@ class Flight(Generic[K]):
     def _outcome(self, key: K, future: Future[Any], now: float) -> ActionOutcome:
         (_, request, timeout_s), begun = self._calls.pop(key)
         self._deadlines.pop(key, None)
-        self._runner._observe(now - begun)
+        self._runner.observe(now - begun)
         try:
             return normalise(future.result(), request.output_schema)
         except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
@@ -197,7 +206,7 @@ class Flight(Generic[K]):
     def _overran(self, key: K, future: Future[Any]) -> ActionOutcome:
         (_, request, timeout_s), _ = self._calls.pop(key)
         del self._deadlines[key]
-        self._runner._give_up(future, request, timeout_s)
+        self._runner.give_up(future, request, timeout_s)
         return classified(FutureTimeout(), request, timeout_s)
 
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})  # what a handler mostly returns: not awaitable

@@ -51,7 +51,12 @@ def _folded(tx: Transaction, after: InstanceRecord, fold: InlineFold | None) -> 
 
 def _eagerly(rt: Runtime, work: Callable[[Transaction, InlineFold | None], T], fold: InlineFold | None, *,
              retry_conflicts: bool = True) -> T:
-    """Run a command with its chain of inline tasks; if the chain raised, run it again without one."""
+    """Run a command with its chain of inline tasks; if the chain raised, run it again without one.
+
+    The two retries do not compound: `_ChainFailed` is none of the errors `Runtime.write` retries, so a chain that
+    raised leaves it at once and the command runs once more, without the chain — while a conflict `Runtime.write`
+    does retry (raised outside the chain: by the command's own statements, or at its commit) runs `work` again with
+    the fold, chain and all (tests/engine/runtime/test_runtime_eager_inline_retries.py)."""
     try:
         return rt.write(lambda tx: work(tx, fold), retry_conflicts=retry_conflicts)
     except _ChainFailed:  # logged with the error it wraps

@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 
 from engine.errors import StatewrightError, StorageError
@@ -163,24 +163,6 @@ class Worker:
                 finally:
                     self._running = ()
         return len(claimed)
-
-    @property
-    def fold_budget_s(self) -> float:
-        """How long the transaction of a batch's outcomes may spend on the inline tasks they entered."""
-        return self.fold.budget_s
-
-    @fold_budget_s.setter
-    def fold_budget_s(self, seconds: float) -> None:
-        self.fold.budget_s = seconds
-
-    @property
-    def fold_clock(self) -> Callable[[], float]:
-        """What the fold's budget is counted on (time.monotonic; a test's own)."""
-        return self.fold.clock
-
-    @fold_clock.setter
-    def fold_clock(self, clock: Callable[[], float]) -> None:
-        self.fold.clock = clock
 
     @property
     def in_hand(self) -> tuple[JobRecord, ...]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from chat_completions_server import Script, chat_completions_server
 
 from agents.handlers import OfflineHandlers, register, shipped_definitions
 from agents.tools import Sandbox, ToolRegistry, WorkflowPolicies, sandbox_tools
@@ -29,6 +30,13 @@ def _empty_sandbox(database_url: str) -> None:
         clear_sandbox_tables(database)
     finally:
         database.dispose()
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Script]]:
+    """A chat-completions server on 127.0.0.1 for the `llm` executor's tests: its API base URL and its script."""
+    with chat_completions_server() as running:
+        yield running
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
+from chat_completions_server import Reply, Script, completion, tool_call
 
 from agents.executors import LlmExecutor
 from agents.tools import Sandbox
@@ -30,12 +29,6 @@ LEAD_QUALIFICATION = str(WORKFLOWS_DIR / "lead_qualification.json")
 LLM_VARIABLES = ("STATEWRIGHT_EXECUTOR", "STATEWRIGHT_LLM_URL", "STATEWRIGHT_LLM_MODEL", "STATEWRIGHT_LLM_API_KEY")
 DUPLICATE_PATH = ["extract", "check_duplicate", "duplicate_gate", "log_duplicate", "duplicate"]
 JANE = "jane.smith@globex.com"  # CRM contact C-2001 in the seeded sandbox (the example known_contact_is_duplicate)
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    with chat_completions_server() as running:
-        yield running
 
 
 def _statewright(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

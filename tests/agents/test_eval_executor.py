@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_completions_server import Reply, Script, chat_completions_server
+from chat_completions_server import Reply, Script
 from triage_model_script import TICKET, triage_script
 from typer.testing import CliRunner
 
@@ -26,12 +25,6 @@ CASE = {"name": "password_reset_on_the_model", "context": TICKET, "expect_state"
             {"table": "tickets", "where": {"id": "T-2001", "status": "solved"}, "name": "ticket solved"},
             {"table": "ticket_comments", "where": {"ticket_id": "T-2001", "public": True}, "name": "solution posted"},
             {"table": "ticket_comments", "where": {"ticket_id": "T-2001", "public": False}, "count": 0}]}
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    with chat_completions_server() as running:
-        yield running
 
 
 @pytest.fixture(autouse=True)

@@ -10,39 +10,19 @@ requester gets one comment.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from chat_completions_server import Script, chat_completions_server
+from chat_completions_server import Script
+from llm_deployment import llm_worker, start_triage
 from triage_model_script import CLASSIFICATION, TICKET, triage_script
 
-from agents.handlers import shipped_definitions
 from agents.tools import Sandbox
 from engine import Engine
 from engine.runtime.views import HistoryEntry
 
-STATEWRIGHT = str(Path(sys.executable).with_name("statewright"))
-LLM_VARIABLES = ("STATEWRIGHT_EXECUTOR", "STATEWRIGHT_LLM_URL", "STATEWRIGHT_LLM_MODEL", "STATEWRIGHT_LLM_API_KEY")
 RESOLVED_PATH = ["classify", "priority_gate", "search_knowledge", "answer_gate", "respond", "resolved"]
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    with chat_completions_server() as running:
-        yield running
-
-
-def _worker(database_url: str, url: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if k not in LLM_VARIABLES}
-    env |= {"STATEWRIGHT_LLM_URL": url, "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini", "STATEWRIGHT_LLM_API_KEY": "sk-e2e"}
-    return subprocess.Popen([STATEWRIGHT, "worker", "--db", database_url, "--executor", "llm", "--poll", "0.1",
-                             "--heartbeat-s", "1"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
 
 
 def _settled(engine: Engine, instance_id: str, worker: subprocess.Popen[str], within_s: float = 90.0) -> None:
@@ -63,18 +43,10 @@ def test_support_triage_runs_end_to_end_on_the_model_through_a_500_and_a_malform
         server: tuple[str, Script], sandbox: Sandbox, database_url: str) -> None:
     url, script = server
     triage_script(script)
-    workflows, agents = shipped_definitions()
     with Engine(database_url) as engine:
-        for agent in agents.values():
-            engine.deploy_agent(agent)
-        engine.deploy(workflows["support_ticket_triage"])
-        run = engine.start("support_ticket_triage", dict(TICKET))
-        worker = _worker(database_url, url)
-        try:
+        triage, run = start_triage(engine)
+        with llm_worker(database_url, url) as worker:
             _settled(engine, run.id, worker)
-        finally:
-            worker.terminate()
-            worker.communicate(timeout=30)
         view = engine.get(run.id)
         history = engine.history(run.id)
 
@@ -87,7 +59,7 @@ def test_support_triage_runs_end_to_end_on_the_model_through_a_500_and_a_malform
     assert script.replies == []
 
     # structured output: the classification's schema from the flow's context was asked for
-    classification_schema = workflows["support_ticket_triage"].context["properties"]["classification"]
+    classification_schema = triage.context["properties"]["classification"]
     assert script.requests[0]["response_format"]["json_schema"]["schema"] == classification_schema
 
     # the malformed call went back to the model, was recorded as a step, and the corrected call ran

@@ -10,24 +10,17 @@ from __future__ import annotations
 import json
 import socket
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
+from chat_completions_server import Reply, Script, completion, tool_call
 
 from agents.executors import LlmExecutor, LlmSettings, register_llm, tool_function_name
 from agents.handlers import shipped_definitions
 from agents.tools import Sandbox, ToolRegistry
 from engine import ActionError, ActionRequest, ActionResult, Engine, InstanceView, ManualClock
 from engine.definition import Retry
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    with chat_completions_server() as running:
-        yield running
 
 
 def request_for(action: str, agent: str, payload: dict[str, Any]) -> ActionRequest:

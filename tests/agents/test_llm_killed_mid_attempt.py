@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import signal
 import time
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from chat_completions_server import Reply, Script, chat_completions_server, completion
-from test_llm_end_to_end import _worker
-from triage_model_script import TICKET
+from chat_completions_server import Reply, Script, completion
+from llm_deployment import llm_worker, start_triage
 
-from agents.handlers import shipped_definitions
 from agents.tools import Sandbox
 from engine import Engine
 
 PRICE = (1000 * 0.15 + 200 * 0.60) / 1e6  # gpt-4o-mini's price per million tokens, prompt and completion
 DEADLINE_S = 90  # bounded, not measured
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    with chat_completions_server() as running:
-        yield running
 
 
 def _until(condition: object, what: str) -> None:
@@ -62,18 +53,11 @@ def test_the_cost_of_model_calls_made_before_the_worker_was_killed_is_kept(
         Reply(completion("Sure! The ticket looks like an account problem.", prompt=1000, completion_tokens=200)),
         Reply(completion("{}"), delay_s=120),  # the repair the worker asks for: it is killed while it waits
     ]
-    workflows, agents = shipped_definitions()
     with Engine(database_url) as engine:
-        for agent in agents.values():
-            engine.deploy_agent(agent)
-        engine.deploy(workflows["support_ticket_triage"])
-        run = engine.start("support_ticket_triage", dict(TICKET))
-        worker = _worker(database_url, url)  # its heartbeat every second: a lease of three
-        try:
+        _, run = start_triage(engine)
+        with llm_worker(database_url, url) as worker:  # its heartbeat every second: a lease of three
             _until(lambda: len(script.requests) == 2, "the worker's second model call")
-        finally:
             worker.send_signal(signal.SIGKILL)
-            worker.communicate(timeout=30)
         assert _spent(database_url, run.id) == (0.0, 0.0)  # nothing recorded yet: the attempt never ended
 
         time.sleep(3.2)  # the killed worker's lease (three heartbeats) lapses

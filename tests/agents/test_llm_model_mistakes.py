@@ -6,12 +6,11 @@ a clear kind, and what the attempt spent is recorded with it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from chat_completions_server import Reply, Script, chat_completions_server, completion, tool_call
+from chat_completions_server import Reply, Script, completion, tool_call
 
 from agents.executors import LlmExecutor, LlmSettings, register_llm
 from agents.handlers import register, shipped_definitions
@@ -20,12 +19,6 @@ from engine import ActionError, ActionRequest, Engine, ManualClock
 from engine.runtime.views import HistoryEntry
 
 MINI = (0.15, 0.60)  # gpt-4o-mini's built-in price, USD per million prompt and completion tokens
-
-
-@pytest.fixture
-def server() -> Iterator[tuple[str, Script]]:
-    with chat_completions_server() as running:
-        yield running
 
 
 def _flow(flow_id: str, action: str) -> dict[str, Any]:

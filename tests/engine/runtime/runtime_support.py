@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from engine.definition import Workflow
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
+from storage.transaction import Transaction
 
 
 def workflow(states: dict[str, Any], transitions: list[dict[str, Any]], *, id: str = "flow",
@@ -45,3 +48,27 @@ def assert_consistent(engine: Engine, instance_id: str) -> None:
 def finished(engine: Engine, instance: InstanceView) -> InstanceView:
     engine.run_until_idle()
     return engine.get(instance.id)
+
+
+@contextmanager
+def counting_writes(engine: Engine, *, first_fails_with: Exception | None = None) -> Iterator[list[int]]:
+    """Count the write transactions the engine begins meanwhile (each one a durable commit when it writes). With
+    `first_fails_with`, the first of them raises it where it would commit, and rolls back: given `GuardFailed`, as
+    a transaction whose deferred guarded write met a row another writer changed first."""
+    store = engine.runtime.store
+    original = store.write
+    count = [0]
+
+    @contextmanager
+    def write() -> Iterator[Transaction]:
+        count[0] += 1
+        with original() as tx:
+            yield tx
+            if count[0] == 1 and first_fails_with is not None:
+                raise first_fails_with
+
+    store.write = write  # type: ignore[method-assign]
+    try:
+        yield count
+    finally:
+        del store.write

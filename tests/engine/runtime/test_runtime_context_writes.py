@@ -85,7 +85,7 @@ def test_a_folded_chain_keeps_what_an_earlier_task_wrote(database_url: str, cloc
         engine.register("look", lambda request: None, inline=True)
         started = engine.start("chain", {"question": "six times seven"})
         worker = engine.worker()
-        worker.fold_budget_s = 60.0  # however loaded the machine, the chain folds into one transaction
+        worker.fold.budget_s = 60.0  # however loaded the machine, the chain folds into one transaction
         try:
             worker.run_until_idle()
         finally:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from runtime_support import assert_consistent, edge, final, task, workflow
+from runtime_support import assert_consistent, counting_writes, edge, final, task, workflow
 
 from engine.definition import Workflow
 from engine.runtime.actions import ActionError, ActionRequest
@@ -56,24 +54,6 @@ def _jobs(engine: Engine, instance_id: str) -> list[tuple[str, str, int]]:
 def _attempts(engine: Engine, instance_id: str) -> list[tuple[int, int, str, str]]:
     found = engine.runtime.read(lambda tx: AttemptStore(tx).for_instance(instance_id))
     return [(a.task_seq, a.attempt, a.state, a.outcome) for a in found]
-
-
-@contextmanager
-def _counting_writes(engine: Engine) -> Iterator[list[int]]:
-    """Count the write transactions the engine begins meanwhile (each one a durable commit when it writes)."""
-    store = engine.runtime.store
-    original = store.write
-    count = [0]
-
-    def write() -> Any:
-        count[0] += 1
-        return original()
-
-    store.write = write  # type: ignore[method-assign]
-    try:
-        yield count
-    finally:
-        del store.write
 
 
 def test_start_runs_a_chain_of_inline_tasks_and_records_what_a_worker_would(engine: Engine) -> None:
@@ -181,10 +161,10 @@ def test_a_workflow_of_eight_inline_tasks_is_one_write_transaction(engine: Engin
     engine.register("add", _add, inline=True)
     engine.eager_inline = eager
     worker = engine.worker()
-    worker.fold_budget_s = engine._default_worker().fold_budget_s = 60.0  # however loaded the machine
+    worker.fold.budget_s = engine._default_worker().fold.budget_s = 60.0  # however loaded the machine
     try:
         worker.run_once()  # its first round's chores (timers, schedules, shared memory) done before counting
-        with _counting_writes(engine) as count:
+        with counting_writes(engine) as count:
             started = engine.start("flow", {"x": 0})
             while engine.get(started.id).status != "succeeded":
                 assert worker.run_once()
@@ -213,7 +193,7 @@ def test_a_chain_cut_by_the_time_budget_leaves_its_next_task_queued(engine: Engi
     assert (started.state, started.context) == ("s2", {"x": 2})
     assert _jobs(engine, started.id)[-1] == ("3", "ready", 1)
     worker = engine.worker()
-    worker.fold_budget_s = 60.0
+    worker.fold.budget_s = 60.0
     try:
         worker.run_until_idle()
     finally:

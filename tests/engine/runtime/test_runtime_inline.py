@@ -59,7 +59,7 @@ def test_a_chain_of_inline_tasks_ends_in_one_round_as_it_would_task_by_task(data
         engine.register("add", _add, inline=True)
         inline = engine.start("flow", {"x": 10})
         worker = engine.worker()
-        worker.fold_budget_s = 60.0  # however loaded the machine, the whole chain folds
+        worker.fold.budget_s = 60.0  # however loaded the machine, the whole chain folds
         try:
             assert worker.run_once() == 1  # one claim, one run of the first task: the rest folded into it
         finally:
@@ -94,7 +94,7 @@ def test_the_chain_stops_at_a_task_that_is_not_inline_and_the_next_round_runs_it
 
     started = engine.start("flow", {"x": 0})
     worker = engine.worker()
-    worker.fold_budget_s = 60.0
+    worker.fold.budget_s = 60.0
     try:
         worker.run_once()
         after_first = engine.get(started.id)
@@ -126,8 +126,8 @@ def test_when_the_folds_time_runs_out_the_instances_reached_have_ended_and_the_o
     engine.eager_inline = False  # the three first tasks are claimed together
     first, *others = sorted(engine.start("flow", {"x": 0}).id for _ in range(3))
     worker = engine.worker()
-    worker.fold_clock = lambda: ticks[0]
-    worker.fold_budget_s = STEPS - 1.5  # enough for the first instance's chain after its claimed task, no more
+    worker.fold.clock = lambda: ticks[0]
+    worker.fold.budget_s = STEPS - 1.5  # enough for the first instance's chain after its claimed task, no more
     try:
         worker.run_once()  # claims the three first tasks, runs them, folds in what follows
         ended = engine.get(first)
@@ -201,7 +201,7 @@ def test_a_crash_in_the_fold_keeps_nothing_of_it_and_the_chain_runs_again(engine
     engine.eager_inline = False  # the worker, not the start, runs the chain (and dies in it)
     started = engine.start("flow", {"x": 0})
     doomed = engine.worker(owner="doomed")
-    doomed.fold_budget_s = 60.0
+    doomed.fold.budget_s = 60.0
     with pytest.raises(_Crash):
         doomed.run_once()
     after = engine.get(started.id)  # only the first claim was committed: the instance still sits in s0
