@@ -2,7 +2,8 @@
 
 A flow whose layout needs no detached edges (see `long_edges`) is drawn by `dot` in one pass. Otherwise
 `dot` lays out the flow without them (exactly what `compute_layout` gives the designer) and
-`neato -n2` draws the detached edges straight over that finished layout.
+`neato -n2` draws the detached edges straight over that finished layout. A one-page PDF too large for PDF's
+page is drawn a second time, scaled (see `pdf_page`): over the same layout, which `dot` computes once.
 """
 
 from __future__ import annotations
@@ -61,9 +62,21 @@ def render_pdf(
     """The workflow as a one-page PDF within PDF's page limit: scaled down to fit where it is larger (see
     `pdf_page`); the result says by how much."""
     chosen = options or DotOptions()
+    source = dot_source(workflow, highlight, chosen)
+    if source.detached:
+        # The size to fit changes the drawing's scale, not its layout: both drawings are made over one layout.
+        deadline = time.monotonic() + timeout_s
+        placed = _lay_out(source, timeout_s)
+
+        def draw_over(fit: tuple[float, float] | None) -> bytes:
+            remaining = max(deadline - time.monotonic(), 0.1) if fit is None else timeout_s
+            return _draw_detached(source, placed, "pdf", remaining, fit)
+
+        return fit_pdf(draw_over)
 
     def draw(fit: tuple[float, float] | None) -> bytes:
-        return _render_graphviz(workflow, "pdf", highlight, dataclasses.replace(chosen, fit_inches=fit), timeout_s)
+        drawn = dot_source(workflow, highlight, dataclasses.replace(chosen, fit_inches=fit)) if fit else source
+        return run_graphviz(drawn.text, "pdf", timeout_s=timeout_s)
 
     return fit_pdf(draw)
 
@@ -81,8 +94,21 @@ def _render_graphviz(
 
 def _draw_over_layout(source: DotSource, fmt: str, timeout_s: float) -> bytes:
     deadline = time.monotonic() + timeout_s
+    placed = _lay_out(source, timeout_s)
+    return _draw_detached(source, placed, fmt, max(deadline - time.monotonic(), 0.1))
+
+
+def _lay_out(source: DotSource, timeout_s: float) -> str:
+    """The flow without its detached edges as `dot` positioned it: the graph, still open for those edges."""
     placed = run_graphviz(source.layout_text, "dot", timeout_s=timeout_s).decode("utf-8")
-    body = placed[: placed.rindex("}")]  # the positioned graph, still open for the detached edges
-    combined = body + "\n".join(source.detached) + "\n}\n"
-    remaining = max(deadline - time.monotonic(), 0.1)
-    return run_graphviz(combined, fmt, program="neato", options=("-n2", "-Gsplines=false"), timeout_s=remaining)
+    return placed[: placed.rindex("}")]
+
+
+def _draw_detached(
+    source: DotSource, placed: str, fmt: str, timeout_s: float, fit: tuple[float, float] | None = None
+) -> bytes:
+    """The laid-out flow drawn with its detached edges straight over it; scaled down into `fit` (inches, as
+    Graphviz's `size`) when given."""
+    combined = placed + "\n".join(source.detached) + "\n}\n"
+    options = ("-n2", "-Gsplines=false", *((f"-Gsize={fit[0]:.2f},{fit[1]:.2f}",) if fit else ()))
+    return run_graphviz(combined, fmt, program="neato", options=options, timeout_s=timeout_s)

@@ -5,6 +5,11 @@ a flow of a few hundred states taller than that at full size. A PDF drawn withou
 --format pdf` without `--page`, the designer's PDF download) that would pass the cap is drawn again with
 Graphviz's `size` attribute, which scales the whole drawing down, proportions kept, to fit. The result says
 by how much, so the caller can tell the user (and point to the paged PDF, whose text stays legible).
+
+The scaled drawing is a second Graphviz run (over the layout already made, see `output.render_pdf`), not
+the first PDF scaled: that would mean rewriting the PDF's page objects and compressed content streams, whose
+layout is cairo's to choose; and the page size cannot be told from the layout beforehand (Graphviz
+adds its `pad` and a margin, unscaled, around a bounding box that `neato -n2` computes anew).
 """
 
 from __future__ import annotations

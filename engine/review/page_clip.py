@@ -31,6 +31,19 @@ class GraphPiece:
     parts: tuple[tuple[ET.Element, Area | None], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _PassingLines:
+    """The shared `<path>` of one line style on a page, and the strokes gathered for it. Its "d" is written once
+    the page is cut: appending each stroke to the attribute copied the whole string every time, quadratic in
+    the lines passing through the page."""
+
+    path: ET.Element
+    strokes: list[str]
+
+
+_Style = tuple[tuple[str, str], ...]
+
+
 def _meets(a: Area, b: Area, slack: float = 0.0) -> bool:
     return not (a.x1 < b.x0 - slack or a.x0 > b.x1 + slack or a.y1 < b.y0 - slack or a.y0 > b.y1 + slack)
 
@@ -55,28 +68,28 @@ class ClippedGraph:
         """The graph group with what reaches into `area`: whole where it lies inside, cut down where it
         reaches past, lines only passing through gathered into one `<path>` per style."""
         kept = ET.Element(self.graph.tag, dict(self.graph.attrib))
-        passing: dict[tuple[tuple[str, str], ...], ET.Element] = {}
+        passing: dict[_Style, _PassingLines] = {}
         for piece in self.pieces:
             if piece.box is None or _holds(area, piece.box):
                 kept.append(piece.element)
             elif _meets(piece.box, area):
                 self._add_part_of(piece, area, kept, passing)
+        for lines in passing.values():
+            lines.path.set("d", " ".join(lines.strokes))
         return kept
 
     @staticmethod
-    def _add_part_of(piece: GraphPiece, area: Area, kept: ET.Element,
-                     passing: dict[tuple[tuple[str, str], ...], ET.Element]) -> None:
+    def _add_part_of(piece: GraphPiece, area: Area, kept: ET.Element, passing: dict[_Style, _PassingLines]) -> None:
         parts = [part for part, box in piece.parts if box is None or _meets(box, area, _TEXT_SLACK)]
         drawn = [part for part, box in piece.parts if box is not None and part in parts]
         if drawn and all(tag(p) == "path" for p in drawn) and (piece.element.get("class") or "").startswith("edge"):
             for path in drawn:
                 style = tuple(sorted((k, v) for k, v in path.attrib.items() if k != "d"))
-                if style in passing:
-                    passing[style].set("d", f"{passing[style].get('d')} {path.get('d', '')}")
-                else:
-                    shared = ET.SubElement(kept, path.tag, {**dict(style), "d": path.get("d", "")})
+                if style not in passing:
+                    shared = ET.SubElement(kept, path.tag, {**dict(style), "d": ""})  # "d" written by `within`
                     shared.set("class", "passing")
-                    passing[style] = shared
+                    passing[style] = _PassingLines(shared, [])
+                passing[style].strokes.append(path.get("d", ""))
             return
         if not drawn:
             return

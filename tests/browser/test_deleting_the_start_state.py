@@ -55,3 +55,29 @@ def test_deleting_the_start_state_leaves_no_start_and_says_so(server: LiveServer
 
     page.get_by_test_id("undo").click()
     assert json_text(page)["initial"] == "intake"
+
+
+def test_the_notice_lasts_only_while_the_flow_has_no_start(server: LiveServer, sign_in: SignIn) -> None:
+    """Undo brought the start back but the notice stayed, telling the analyst the flow had no start when it had:
+    the notice now follows the document — gone on Undo, back on Redo, gone once a new start is chosen."""
+    draft = server.api("POST", "/api/drafts", {"content": DRAFT}, token=server.token("analyst"))
+    page = sign_in("analyst")
+    page.goto(f"/drafts/{draft['id']}")
+    expect(state(page, "intake")).to_be_visible()
+    select_state(page, "intake")
+    page.keyboard.press("Delete")
+    message = page.get_by_test_id("designer-message")
+    expect(message).to_contain_text("the start state: the workflow now has no start state")
+
+    page.keyboard.press("Control+z")
+    expect(state(page, "intake")).to_be_visible()
+    expect(page.locator(".state-initial")).to_have_count(1)
+    expect(message).to_have_count(0)
+
+    page.get_by_test_id("redo").click()
+    expect(state(page, "intake")).to_have_count(0)
+    expect(message).to_contain_text("You deleted “Take the request in”, the start state")
+
+    page.get_by_test_id("field-initial").select_option("review")
+    expect(page.locator(".state-initial")).to_have_count(1)
+    expect(message).to_have_count(0)

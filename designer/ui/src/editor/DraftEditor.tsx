@@ -60,7 +60,21 @@ export interface DraftEditorProps {
 
 type CenterView = "diagram" | "json";
 type SidePanel = "inspect" | "simulate" | "paths";
-type Message = { kind: "error" | "ok" | "info"; text: string; findings?: Finding[] };
+type Message = {
+  kind: "error" | "ok" | "info";
+  text: string;
+  findings?: Finding[];
+  /** Shown only while the machine at this scope has no start state: the notice that its start was deleted,
+   * hidden once Undo (or a later edit) gives it one again, shown again on Redo. */
+  whileNoStartAt?: Scope;
+};
+
+/** Whether the notice is true of the document as it is now. */
+function stillTrue(message: Message, root: Workflow): boolean {
+  if (!message.whileNoStartAt) return true;
+  const machine = machineAt(root, message.whileNoStartAt);
+  return machine !== null && !machine.initial;
+}
 
 /** Our own clipboard, shared by every editor in the page (the system clipboard is used as well). */
 let clipboard: Fragment | null = null;
@@ -133,6 +147,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     (next: Workflow, coalesce?: string, select?: Selection) => {
       if (!canEdit) return;
       dispatch({ type: "commit", workflow: next, coalesce, selection: select, at: Date.now() });
+      // An edit that gives the flow its start again settles the notice for good (Undo only hides it).
+      setMessage((m) => (m && !stillTrue(m, next) ? null : m));
     },
     [canEdit],
   );
@@ -294,9 +310,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       setMessage({
         kind: "info",
         text: `You deleted “${workflow.states[start]?.title || start}”, the start state: the workflow now has no start state and cannot be published until you choose one under “Initial state” (with nothing selected), or undo (Ctrl+Z).`,
+        whileNoStartAt: scope,
       });
     }
-  }, [workflow, selection, commit]);
+  }, [workflow, selection, commit, scope]);
 
   const pasteGiven = useCallback(
     (fragment: Fragment) => {
@@ -405,7 +422,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           onClose={() => setConflict(null)}
         />
       )}
-      {message && (
+      {message && stillTrue(message, root) && (
         <Notice kind={message.kind} testId="designer-message" onClose={() => setMessage(null)}>
           {message.text}
           {message.findings && (
