@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
@@ -87,6 +88,12 @@ class _PendingUpdate:
                 self.instance_id, self.expected_version)
 
 
+def _insert_params(r: InstanceRecord) -> tuple[Any, ...]:
+    return (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
+            dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq, r.created_at,
+            r.updated_at)
+
+
 def _record(row: Row) -> InstanceRecord:
     return InstanceRecord(
         id=row[0], workflow_id=row[1], workflow_version=int(row[2]), branch=row[3], tenant=row[4], state=row[5],
@@ -103,13 +110,11 @@ class InstanceStore:
     def insert(self, r: InstanceRecord, *, defer: bool = False) -> None:
         """Store a new instance; with `defer`, with the transaction's deferred writes (a read of the instances
         sends it first)."""
-        params = (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
-                  dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq,
-                  r.created_at, r.updated_at)
-        if defer:  # under the key its updates take: one deferred onto it writes the row as it ends (`update`)
-            self.tx.defer(_INSERT, params, key=("instance", r.id), note=r)
+        if defer:  # under the key its updates take: one deferred onto it writes the row as it ends (`update`),
+            # encoded only when it is sent (an instance moved on in the transaction that created it is encoded once)
+            self.tx.defer(_INSERT, partial(_insert_params, r), key=("instance", r.id), note=r)
         else:
-            self.tx.execute(_INSERT, params)
+            self.tx.execute(_INSERT, _insert_params(r))
 
     def get(self, instance_id: str) -> InstanceRecord | None:
         row = self.tx.one(f"SELECT {_COLUMNS} FROM instances WHERE id = ?", (instance_id,))  # noqa: S608
@@ -181,8 +186,10 @@ class InstanceStore:
         """An update of an instance whose deferred insert is still waiting: the insert, of the row as it is now."""
         if inserted.version != expected_version:
             raise GuardFailed(f"instance {inserted.id} is at version {inserted.version}, not {expected_version}")
-        self.insert(replace(inserted, state=state, status=status, context=context, result=result, error=error,
-                            version=version, updated_at=updated_at), defer=True)
+        self.insert(InstanceRecord(  # spelt out: dataclasses.replace costs more than the rest of this line
+            inserted.id, inserted.workflow_id, inserted.workflow_version, inserted.branch, inserted.tenant, state,
+            status, context, result, error, version, inserted.parent_id, inserted.parent_seq, inserted.created_at,
+            updated_at), defer=True)
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
         """A page of instances, newest first, and how many match in all."""
