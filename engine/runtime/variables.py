@@ -111,8 +111,7 @@ def _through_cel_only(_scope: Mapping[str, Any]) -> Any:
 
 
 def _path(names: tuple[str, ...]) -> _Answer:
-    """The value at a path through maps, as plain JSON (a copy), or _NOT_PLAIN: a missing key, a value on the way
-    that is no map, or a dotted name in the scope (CEL's to resolve). Its dotted form is joined once, here."""
+    """The value at a path through maps, as plain JSON (a copy), or _NOT_PLAIN (see `_held_at`)."""
     if len(names) == 1:
         name = names[0]
 
@@ -120,9 +119,21 @@ def _path(names: tuple[str, ...]) -> _Answer:
             return _plain(scope[name]) if name in scope else _NOT_PLAIN
 
         return one
-    dotted = ".".join(names)
+    held_at = _held_at(names)
 
     def walk(scope: Mapping[str, Any]) -> Any:
+        value = held_at(scope)
+        return value if value is _NOT_PLAIN else _plain(value)
+
+    return walk
+
+
+def _held_at(names: tuple[str, ...]) -> _Answer:
+    """The value at a path of several names through maps, not copied, or _NOT_PLAIN: a missing key, a value on
+    the way that is no map, or a dotted name in the scope (CEL's to resolve). Its dotted form is joined once."""
+    dotted = ".".join(names)
+
+    def held(scope: Mapping[str, Any]) -> Any:
         if dotted in scope:
             return _NOT_PLAIN
         value: Any = scope
@@ -130,9 +141,9 @@ def _path(names: tuple[str, ...]) -> _Answer:
             if not isinstance(value, dict | Mapping) or name not in value:
                 return _NOT_PLAIN
             value = value[name]
-        return _plain(value)
+        return value
 
-    return walk
+    return held
 
 
 def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any) -> _Answer:
@@ -140,26 +151,15 @@ def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any) -> _
     `then` (a path that begins with the tested one)."""
     head, key, value_at = test[:-1], test[-1], _path(then)
     first = head[0] if len(head) == 1 else None  # most tests: `has(context.x)`, their holder one name away
+    holder_at = _held_at(head)
 
     def present_or(scope: Mapping[str, Any]) -> Any:
-        holder = scope.get(first, _NOT_PLAIN) if first is not None else _lookup(head, scope)
+        holder = scope.get(first, _NOT_PLAIN) if first is not None else holder_at(scope)
         if not isinstance(holder, dict):
             return _NOT_PLAIN
         return value_at(scope) if key in holder else default
 
     return present_or
-
-
-def _lookup(names: tuple[str, ...], scope: Mapping[str, Any]) -> Any:
-    """The value at a path of several names through maps (not copied), or _NOT_PLAIN."""
-    if ".".join(names) in scope:  # a name with a dot in it is CEL's to resolve
-        return _NOT_PLAIN
-    value: Any = scope
-    for name in names:
-        if not isinstance(value, dict | Mapping) or name not in value:
-            return _NOT_PLAIN
-        value = value[name]
-    return value
 
 
 def _compared(walk: _Answer, compare: Callable[[Any, Any], bool], literal: Any) -> _Answer:
