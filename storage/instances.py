@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
@@ -87,6 +88,12 @@ class _PendingUpdate:
                 self.instance_id, self.expected_version)
 
 
+def _insert_params(r: InstanceRecord) -> tuple[Any, ...]:
+    return (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
+            dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq, r.created_at,
+            r.updated_at)
+
+
 def _record(row: Row) -> InstanceRecord:
     return InstanceRecord(
         id=row[0], workflow_id=row[1], workflow_version=int(row[2]), branch=row[3], tenant=row[4], state=row[5],
@@ -103,13 +110,11 @@ class InstanceStore:
     def insert(self, r: InstanceRecord, *, defer: bool = False) -> None:
         """Store a new instance; with `defer`, with the transaction's deferred writes (a read of the instances
         sends it first)."""
-        params = (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
-                  dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq,
-                  r.created_at, r.updated_at)
-        if defer:  # under the key its updates take: one deferred onto it writes the row as it ends (`update`)
-            self.tx.defer(_INSERT, params, key=("instance", r.id), note=r)
+        if defer:  # under the key its updates take: one deferred onto it writes the row as it ends (`update`),
+            # encoded only when it is sent (an instance moved on in the transaction that created it is encoded once)
+            self.tx.defer(_INSERT, partial(_insert_params, r), key=("instance", r.id), note=r)
         else:
-            self.tx.execute(_INSERT, params)
+            self.tx.execute(_INSERT, _insert_params(r))
 
     def get(self, instance_id: str) -> InstanceRecord | None:
         row = self.tx.one(f"SELECT {_COLUMNS} FROM instances WHERE id = ?", (instance_id,))  # noqa: S608
@@ -145,6 +150,7 @@ class InstanceStore:
         stored_status: str | None = None,
         stored_context: dict[str, Any] | None = None,
         defer: bool = False,
+        row: InstanceRecord | None = None,
     ) -> bool:
         """Write the new state only if nobody moved the instance on since `expected_version`. `stored_status` and
         `stored_context`, what the row holds at that version, if the caller knows: what is unchanged is not
@@ -152,16 +158,17 @@ class InstanceStore:
         True only means it is on its way: a changed version then fails the transaction (`GuardFailed`) when they
         are sent. An update deferred onto one still waiting (the instance moved on again in this transaction: a
         worker's chain of inline tasks) replaces it, guarded by the version the first one expected, and writes
-        what either changed — one row written, its context encoded once."""
+        what either changed — one row written, its context encoded once. `row`: the whole instance as this update
+        leaves it, when the caller has it (an instance whose insert is still waiting is inserted as it is then)."""
         db_status = stored_status
-        write_context = stored_context is None or context != stored_context
         if defer:
             key = ("instance", instance_id)
             waiting = self.tx.waiting(key)
             if waiting is not None and isinstance(waiting[1], InstanceRecord):  # inserted by this transaction
                 self._insert_instead(waiting[1], expected_version, state=state, status=status, context=context,
-                                     result=result, error=error, version=version, updated_at=updated_at)
+                                     result=result, error=error, version=version, updated_at=updated_at, row=row)
                 return True
+            write_context = stored_context is None or context != stored_context
             if waiting is not None and waiting[1][1] == expected_version:
                 expected_version, db_status, wrote_context = waiting[1][0], waiting[1][2], waiting[1][3]
                 write_context = write_context or wrote_context
@@ -171,18 +178,25 @@ class InstanceStore:
             self.tx.defer(_UPDATES[write_status, write_context], pending, guarded=True, key=key,
                           note=(expected_version, version, db_status, write_context))
             return True
+        write_context = stored_context is None or context != stored_context
         write_status = status != db_status
         pending = _PendingUpdate(state, status if write_status else None, context if write_context else None,
                                  result, error, version, updated_at, instance_id, expected_version)
         return self.tx.execute(_UPDATES[write_status, write_context], pending()) == 1
 
     def _insert_instead(self, inserted: InstanceRecord, expected_version: int, *, state: str, status: str,
-                        context: dict[str, Any], result: Any, error: Any, version: int, updated_at: float) -> None:
-        """An update of an instance whose deferred insert is still waiting: the insert, of the row as it is now."""
+                        context: dict[str, Any], result: Any, error: Any, version: int, updated_at: float,
+                        row: InstanceRecord | None) -> None:
+        """An update of an instance whose deferred insert is still waiting: the insert, of the row as it is now
+        (`row`, when the caller gave it)."""
         if inserted.version != expected_version:
             raise GuardFailed(f"instance {inserted.id} is at version {inserted.version}, not {expected_version}")
-        self.insert(replace(inserted, state=state, status=status, context=context, result=result, error=error,
-                            version=version, updated_at=updated_at), defer=True)
+        if row is None:  # spelt out: dataclasses.replace costs more than the rest of this line
+            row = InstanceRecord(
+                inserted.id, inserted.workflow_id, inserted.workflow_version, inserted.branch, inserted.tenant,
+                state, status, context, result, error, version, inserted.parent_id, inserted.parent_seq,
+                inserted.created_at, updated_at)
+        self.insert(row, defer=True)
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
         """A page of instances, newest first, and how many match in all."""

@@ -16,8 +16,7 @@ time it is called.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 
 __all__ = ["Attempt", "current_attempt", "in_attempt"]
@@ -48,11 +47,22 @@ def current_attempt() -> Attempt | None:
     return _CURRENT.get()
 
 
-@contextmanager
-def in_attempt(idempotency_key: str | None, instance_id: str) -> Iterator[None]:
+class _InAttempt:
+    """`in_attempt`'s block: a class rather than a generator context manager, whose set-up cost more than the
+    rest of a trivial handler's call (every inline task of a chain runs in one)."""
+
+    __slots__ = ("_attempt", "_token")
+
+    def __init__(self, attempt: Attempt | None) -> None:
+        self._attempt = attempt
+
+    def __enter__(self) -> None:
+        self._token = _CURRENT.set(self._attempt)
+
+    def __exit__(self, *_exc: object) -> None:
+        _CURRENT.reset(self._token)
+
+
+def in_attempt(idempotency_key: str | None, instance_id: str) -> AbstractContextManager[None]:
     """Run the block as a new attempt of the task with this key, of this instance (no key: as no attempt)."""
-    token = _CURRENT.set(None if not idempotency_key else Attempt(idempotency_key, instance_id))
-    try:
-        yield
-    finally:
-        _CURRENT.reset(token)
+    return _InAttempt(None if not idempotency_key else Attempt(idempotency_key, instance_id))

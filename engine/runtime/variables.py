@@ -78,29 +78,123 @@ def _names(path: str) -> tuple[str, ...] | None:
     return None if _CEL_WORDS.intersection(names) else names
 
 
+_Answer = Callable[[Mapping[str, Any]], Any]
+"""A shortcut: the value of one expression in a scope, as plain JSON (a copy), or _NOT_PLAIN when CEL must say."""
+
+
 @lru_cache(maxsize=4096)
-def _shortcut(source: str) -> tuple[str, Any]:
-    """How `source` may be evaluated without CEL: ('constant', value), ('path', names), ('present_or', (test,
-    then, default)), ('compare', (names, operator, literal)) or ('cel', None)."""
+def _shortcut(source: str) -> _Answer:
+    """How `source` may be evaluated without CEL, decided once per source: a constant, a path, `has(…) ? … :
+    <literal>` or a comparison (see above), each answered by a function of the scope; else one that always
+    leaves it to CEL."""
     if _LITERAL.fullmatch(source) or not _names_read(source):
         value = _plain(evaluate_all(source, {}))
         if value is not _NOT_PLAIN:
-            return "constant", value
+            if value is None or isinstance(value, str | int | float):
+                return lambda _scope: value
+            return lambda _scope: _copied(value)
     if _PATH.fullmatch(source) and (names := _names(source)):
-        return "path", names
+        return _path(names)
     if (match := _PRESENT_OR.fullmatch(source)) and "." in match["test"]:
         test, then = _names(match["test"]), _names(match["then"])
         if test and then and then[:len(test)] == test:
-            return "present_or", (test, then, evaluate_all(match["default"], {}))
+            return _present_or(test, then, evaluate_all(match["default"], {}))
     if (match := _COMPARED.fullmatch(source)) and (names := _names(match["path"])):
         literal = evaluate_all(match["literal"], {})
         if isinstance(literal, int | float | str) and not (isinstance(literal, bool) and match["op"] not in "==!="):
-            return "compare", (names, _COMPARE[match["op"]], literal)
-    return "cel", None
+            return _compared(_path(names), _COMPARE[match["op"]], literal)
+    return _through_cel_only
+
+
+def _through_cel_only(_scope: Mapping[str, Any]) -> Any:
+    return _NOT_PLAIN
+
+
+def _path(names: tuple[str, ...]) -> _Answer:
+    """The value at a path through maps, as plain JSON (a copy), or _NOT_PLAIN (see `_held_at`)."""
+    if len(names) == 1:
+        name = names[0]
+
+        def one(scope: Mapping[str, Any]) -> Any:
+            return _plain(scope[name]) if name in scope else _NOT_PLAIN
+
+        return one
+    held_at = _held_at(names)
+
+    def walk(scope: Mapping[str, Any]) -> Any:
+        value = held_at(scope)
+        return value if value is _NOT_PLAIN else _plain(value)
+
+    return walk
+
+
+def _held_at(names: tuple[str, ...]) -> _Answer:
+    """The value at a path of several names through maps, not copied, or _NOT_PLAIN: a missing key, a value on
+    the way that is no map, or a dotted name in the scope (CEL's to resolve). Its dotted form is joined once."""
+    dotted = ".".join(names)
+
+    def held(scope: Mapping[str, Any]) -> Any:
+        if dotted in scope:
+            return _NOT_PLAIN
+        value: Any = scope
+        for name in names:
+            if not isinstance(value, dict | Mapping) or name not in value:
+                return _NOT_PLAIN
+            value = value[name]
+        return value
+
+    return held
+
+
+def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any) -> _Answer:
+    """`has(a.b) ? a.b[.c…] : default`: the map holding the tested key, the key's presence, then the value at
+    `then` (a path that begins with the tested one)."""
+    head, key, value_at = test[:-1], test[-1], _path(then)
+    first = head[0] if len(head) == 1 else None  # most tests: `has(context.x)`, their holder one name away
+    holder_at = _held_at(head)
+
+    def present_or(scope: Mapping[str, Any]) -> Any:
+        holder = scope.get(first, _NOT_PLAIN) if first is not None else holder_at(scope)
+        if not isinstance(holder, dict):
+            return _NOT_PLAIN
+        return value_at(scope) if key in holder else default
+
+    return present_or
+
+
+def _compared(walk: _Answer, compare: Callable[[Any, Any], bool], literal: Any) -> _Answer:
+    def compared(scope: Mapping[str, Any]) -> Any:
+        value = walk(scope)
+        if type(value) is not type(literal):  # exactly one type: CEL does not compare across types
+            return _NOT_PLAIN
+        return compare(value, literal)
+
+    return compared
+
+
+_SCALARS = frozenset({str, bool, float, type(None)})  # exactly these types: CEL hands them back unchanged
+_JSON_SCALARS = _SCALARS | {int}
 
 
 def _plain(value: Any) -> Any:
-    """A copy of a JSON value as CEL would return it, or _NOT_PLAIN when CEL might return something else."""
+    """A copy of a JSON value as CEL would return it, or _NOT_PLAIN when CEL might return something else. (A
+    plain dict's scalar members are taken as they are, not each passed through again: a context's values are
+    mostly those.)"""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            plain = item if type(item) in _SCALARS else _plain(item)
+            if plain is _NOT_PLAIN or not isinstance(key, str):
+                return _NOT_PLAIN
+            copied[key] = plain
+        return copied
+    return _plain_other(value)
+
+
+def _plain_other(value: Any) -> Any:
     if value is None or isinstance(value, str | bool | float):
         return value
     if isinstance(value, int):
@@ -128,60 +222,11 @@ def _copied(value: Any) -> Any:
     return value
 
 
-def _lookup(names: tuple[str, ...], scope: Mapping[str, Any]) -> Any:
-    """The value at a path through maps (not copied), or _NOT_PLAIN."""
-    if len(names) > 1 and ".".join(names) in scope:  # a name with a dot in it is CEL's to resolve
-        return _NOT_PLAIN
-    value: Any = scope
-    for name in names:
-        if not isinstance(value, dict | Mapping) or name not in value:
-            return _NOT_PLAIN
-        value = value[name]
-    return value
-
-
-def _walk(names: tuple[str, ...], scope: Mapping[str, Any]) -> Any:
-    value = _lookup(names, scope)
-    return value if value is _NOT_PLAIN else _plain(value)
-
-
-def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any, scope: Mapping[str, Any]) -> Any:
-    """`has(a.b) ? a.b[.c…] : default`, or _NOT_PLAIN when CEL must say."""
-    holder = _lookup(test[:-1], scope)
-    if not isinstance(holder, dict):
-        return _NOT_PLAIN
-    return _walk(then, scope) if test[-1] in holder else default
-
-
-def _compared(names: tuple[str, ...], compare: Callable[[Any, Any], bool], literal: Any,
-              scope: Mapping[str, Any]) -> Any:
-    value = _walk(names, scope)
-    if type(value) is not type(literal):  # exactly one type: CEL does not compare across types
-        return _NOT_PLAIN
-    return compare(value, literal)
-
-
-def _without_cel(source: str, scope: Mapping[str, Any]) -> Any:
-    """The value of `source` as a plain JSON value (a copy), if one of the shapes above answers; else _NOT_PLAIN."""
-    kind, found = _shortcut(source)
-    if kind == "constant":
-        return found if found is None or isinstance(found, str | int | float) else _copied(found)
-    if kind == "path":
-        return _walk(found, scope)
-    if kind == "present_or":
-        test, then, default = found
-        return _present_or(test, then, default, scope)
-    if kind == "compare":
-        names, compare, literal = found
-        return _compared(names, compare, literal, scope)
-    return _NOT_PLAIN
-
-
 def evaluate(source: str, scope: Mapping[str, Any]) -> Any:
     """Evaluate `source` against the names it reads from `scope`, and only those. CEL converts every value it
     is handed; handed the whole scope (the context, twice) it spends ~100 µs a call on a modest context,
     against ~1 µs for the few names an expression reads. The common shapes (above) are answered without CEL."""
-    value = _without_cel(source, scope)
+    value = _shortcut(source)(scope)
     return _through_cel(source, scope) if value is _NOT_PLAIN else value
 
 
@@ -191,6 +236,18 @@ def _through_cel(source: str, scope: Mapping[str, Any]) -> Any:
 
 def json_value(value: Any) -> Any:
     """A CEL result as JSON: timestamps become RFC 3339 text, durations seconds, bytes text."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is dict:  # most values: a plain dict or list, of plain scalars mostly
+        return {k if type(k) is str else str(k): v if type(v) in _JSON_SCALARS else json_value(v)
+                for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _JSON_SCALARS else json_value(v) for v in value]
+    return _json_value_other(value)
+
+
+def _json_value_other(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime):  # CEL's timestamps are aware: written as every time is (engine.runtime.clock)
@@ -207,10 +264,15 @@ def json_value(value: Any) -> Any:
 
 
 def evaluate_json(source: str, scope: dict[str, Any]) -> Any:
-    value = _without_cel(source, scope)  # already plain JSON, copied
+    value = _shortcut(source)(scope)  # already plain JSON, copied
     return json_value(_through_cel(source, scope)) if value is _NOT_PLAIN else value
 
 
 def evaluate_mapping(mapping: Mapping[str, str], scope: dict[str, Any]) -> dict[str, Any]:
-    """Each key's CEL expression evaluated; raises ExpressionError for the first that fails."""
-    return {key: evaluate_json(source, scope) for key, source in mapping.items()}
+    """Each key's CEL expression evaluated; raises ExpressionError for the first that fails. (`evaluate_json`
+    spelt out: a task's input is a mapping of a dozen expressions, evaluated at every entry.)"""
+    found: dict[str, Any] = {}
+    for key, source in mapping.items():
+        value = _shortcut(source)(scope)
+        found[key] = json_value(_through_cel(source, scope)) if value is _NOT_PLAIN else value
+    return found

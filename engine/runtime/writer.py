@@ -171,7 +171,7 @@ class DecisionWriter:
             InstanceStore(tx).update(  # deferred: a changed version fails the transaction when it is sent
                 before.id, before.version, state=after.state, status=after.status, context=after.context,
                 result=after.result, error=after.error, version=after.version, updated_at=now,
-                stored_status=before.status, stored_context=before.context, defer=True,
+                stored_status=before.status, stored_context=before.context, defer=True, row=after,
             )
         HistoryStore(tx).append(_history(before, decision, now, cost))
         wanted = self.lifecycle.wanted(tx)
