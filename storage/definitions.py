@@ -10,6 +10,7 @@ from storage.transaction import Row, Transaction
 __all__ = ["DefinitionRecord", "DefinitionStore"]
 
 _COLUMNS = "workflow_id, version, title, content, content_hash, deployed_at, deployed_by"
+_LATEST_VERSION = "SELECT MAX(version) FROM definitions WHERE workflow_id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +57,12 @@ class DefinitionStore:
 
     def latest_version(self, workflow_id: str) -> int | None:
         """The latest deployed version's number (without its content: a start reads only that)."""
-        found = self.tx.scalar("SELECT MAX(version) FROM definitions WHERE workflow_id = ?", (workflow_id,))
+        found = self.tx.scalar(_LATEST_VERSION, (workflow_id,))
         return None if found is None else int(found)
 
     def latest_version_later(self, workflow_id: str) -> Callable[[], int | None]:
         """`latest_version`, read with the transaction's next statements (`Transaction.later`): call for it."""
-        rows = self.tx.later("SELECT MAX(version) FROM definitions WHERE workflow_id = ?", (workflow_id,))
+        rows = self.tx.later(_LATEST_VERSION, (workflow_id,))
         return lambda: None if rows()[0][0] is None else int(rows()[0][0])
 
     def latest_of_each(self) -> list[DefinitionRecord]:

@@ -238,7 +238,7 @@ class Transaction:
         return [int(self._send(self._cursor, sql, rows).rowcount) for sql, rows in deferred.items()]
 
     def _send(self, cursor: Any, sql: str, deferred: list[Params]) -> Any:
-        rows = [row() if callable(row) else row for row in deferred]
+        rows = _made(deferred)
         if len(rows) == 1:
             cursor.execute(self._statement(sql), rows[0])
         else:
@@ -251,7 +251,7 @@ class Transaction:
         together = _rows_together(sql)
         if together <= 1 or len(deferred) == 1:
             return [self._send(self._connection.cursor(), sql, deferred)]
-        rows = [row() if callable(row) else row for row in deferred]
+        rows = _made(deferred)
         cursors = []
         for first in range(0, len(rows), together):
             chunk = rows[first:first + together]
@@ -312,6 +312,11 @@ class Transaction:
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
+
+
+def _made(deferred: list[Params]) -> list[Sequence[Any]]:
+    """Deferred writes' parameters, those given as what makes them made now."""
+    return [row() if callable(row) else row for row in deferred]
 
 
 def _collect(queued: list[tuple[str, Sequence[Any], list[list[Row]]]], cursors: list[Any]) -> None:

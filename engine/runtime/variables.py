@@ -129,8 +129,11 @@ def _path(names: tuple[str, ...]) -> _Answer:
 
 
 def _held_at(names: tuple[str, ...]) -> _Answer:
-    """The value at a path of several names through maps, not copied, or _NOT_PLAIN: a missing key, a value on
+    """The value at a path through maps, not copied, or _NOT_PLAIN: a missing key, a value on
     the way that is no map, or a dotted name in the scope (CEL's to resolve). Its dotted form is joined once."""
+    if len(names) == 1:  # most holders of `has(context.x)`: one name away
+        name = names[0]
+        return lambda scope: scope.get(name, _NOT_PLAIN)
     dotted = ".".join(names)
 
     def held(scope: Mapping[str, Any]) -> Any:
@@ -149,12 +152,10 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
 def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any) -> _Answer:
     """`has(a.b) ? a.b[.c…] : default`: the map holding the tested key, the key's presence, then the value at
     `then` (a path that begins with the tested one)."""
-    head, key, value_at = test[:-1], test[-1], _path(then)
-    first = head[0] if len(head) == 1 else None  # most tests: `has(context.x)`, their holder one name away
-    holder_at = _held_at(head)
+    holder_at, key, value_at = _held_at(test[:-1]), test[-1], _path(then)
 
     def present_or(scope: Mapping[str, Any]) -> Any:
-        holder = scope.get(first, _NOT_PLAIN) if first is not None else holder_at(scope)
+        holder = holder_at(scope)
         if not isinstance(holder, dict):
             return _NOT_PLAIN
         return value_at(scope) if key in holder else default
