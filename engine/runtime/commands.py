@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
+from engine.runtime.combined_starts import CombinedStarts
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.fold import InlineFold
@@ -67,9 +68,10 @@ def _eagerly(rt: Runtime, work: Callable[[Transaction, InlineFold | None], T], f
 
 def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
                    tenant: str, idempotency_key: str | None, actor: str | None,
-                   fold: InlineFold | None = None) -> InstanceView:
+                   fold: InlineFold | None = None, combined: CombinedStarts | None = None) -> InstanceView:
     """Create the instance; with `fold`, run the inline tasks it enters (see the module's doc). A repeat under
-    the same idempotency key gets the first response back."""
+    the same idempotency key gets the first response back. With `combined`, written in one transaction with the
+    starts made at the same time (`engine.runtime.combined_starts`)."""
     scope = f"start:{tenant}"
     # the version is checked on its own below: a repeat without one may get any version's instance
     asked = request_digest(idempotency_key, workflow=workflow_id, context=context, actor=actor)
@@ -99,7 +101,9 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    return _eagerly(rt, work, fold)
+    if combined is None:
+        return _eagerly(rt, work, fold)
+    return combined.run(lambda tx: work(tx, fold), lambda: _eagerly(rt, work, fold))
 
 
 def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,

@@ -30,6 +30,7 @@ from engine.runtime.agents import AgentSource
 from engine.runtime.approvals import decide_approval
 from engine.runtime.budget_view import budget_variable, month_of
 from engine.runtime.clock import Clock, SystemClock
+from engine.runtime.combined_starts import CombinedStarts
 from engine.runtime.commands import cancel_instance, send_event, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
@@ -88,7 +89,8 @@ class Engine:
         it — one durable commit where a worker's claim and finish would take two more. False: they only queue the
         first task's job for a worker. Either way a task whose handler is not registered in this process waits,
         queued, for a worker that has it, and a start or send made while another runs in this process queues
-        its first job too (`_eager_fold`)."""
+        its first job too (`_eager_fold`) — but for starts on PostgreSQL, which are written together with those
+        made at the same time, chains and all (`engine.runtime.combined_starts`)."""
         lifecycle = LifecycleEvents(lifecycle_events or lifecycle_mode_from_env())
         self.database = create_database_engine(database_url)
         if migrate:
@@ -108,6 +110,8 @@ class Engine:
         self.prices_revision = 0  # counts price changes made through this engine: price books reload after one
         self.eager_inline = eager_inline
         self._commands = 0  # starts and sends running in this process now (see `_eager_fold`)
+        # starts made at once share a transaction on PostgreSQL (SQLite takes one writer at a time anyway)
+        self._starts = CombinedStarts(store) if store.postgresql else None
         self._worker: Worker | None = None
         self._lock = threading.Lock()
 
@@ -170,14 +174,15 @@ class Engine:
 
     # --- commands -------------------------------------------------------------------------------------
     @contextmanager
-    def _eager_fold(self) -> Iterator[InlineFold | None]:
+    def _eager_fold(self, *, combined: bool = False) -> Iterator[InlineFold | None]:
         """How `start` and `send` run the inline tasks the instance enters: with the default worker's lease owner,
         runner and shared memory, as its fold would — when this command is the only start or send running in this
-        process. While others run beside it (a server's threads starting at once), it only queues the first job:
-        a worker's batch then runs those chains and commits them together, which keeps throughput under load,
-        where each command running its own chain in its own transaction would not. None, too, when
-        `eager_inline` is off or no handler here is inline (nothing to look for: the designer's API server
-        registers none)."""
+        process, or is a start written with those made at the same time (`combined`: on PostgreSQL,
+        `engine.runtime.combined_starts`). While others run beside it (a server's threads starting at once), a
+        send, or a start on SQLite, only queues the first job: a worker's batch then runs those chains and commits
+        them together, which keeps throughput under load, where each command running its own chain in its own
+        transaction would not. None, too, when `eager_inline` is off or no handler here is inline (nothing to look
+        for: the designer's API server registers none)."""
         if not self.eager_inline or not self.handlers.has_inline:
             yield None
             return
@@ -185,7 +190,7 @@ class Engine:
             self._commands += 1
             alone = self._commands == 1
         try:
-            yield self._default_worker().fold if alone else None
+            yield self._default_worker().fold if alone or combined else None
         finally:
             with self._lock:
                 self._commands -= 1
@@ -196,9 +201,9 @@ class Engine:
         after its first step and, with `eager_inline`, after the inline tasks that follow it, run in the same
         transaction. A repeat under the same `idempotency_key` answers as the first did."""
         check_json(context, "the context")
-        with self._eager_fold() as fold:
+        with self._eager_fold(combined=self._starts is not None) as fold:
             return start_instance(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
-                                  idempotency_key=idempotency_key, actor=actor, fold=fold)
+                                  idempotency_key=idempotency_key, actor=actor, fold=fold, combined=self._starts)
 
     def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
              idempotency_key: str | None = None, expected_version: int | None = None,
