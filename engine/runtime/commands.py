@@ -22,6 +22,7 @@ from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
 from engine.runtime.snapshot import HELD, TERMINAL, Event
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
+from storage.errors import StoreError
 from storage.instances import InstanceRecord
 from storage.transaction import Transaction
 
@@ -40,12 +41,16 @@ def _folded(tx: Transaction, after: InstanceRecord, fold: InlineFold | None) -> 
 
     Nothing here can fail a guard of the command's transaction: the chain's writes touch the instance this
     transaction created or holds locked, jobs it enqueued and has not sent (no one else can see them), and rows
-    keyed by that instance. Anything it raises all the same is `_ChainFailed`, and the command runs again without
-    it (`_eagerly`)."""
+    keyed by that instance. The database's own errors (a connection lost, a deadlock it broke) pass through as
+    they would from the command's statements: `Runtime.write` runs the command again, chain and all, or reports
+    them. Anything else the chain raises is a defect, `_ChainFailed`, and the command runs again without it
+    (`_eagerly`)."""
     if fold is None:
         return after
     try:
         return fold.chain(tx, after)
+    except (StoreError, ConcurrencyConflict):
+        raise
     except Exception as exc:
         raise _ChainFailed from exc
 

@@ -20,7 +20,7 @@ from engine.runtime.actions import ActionRequest
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
 from storage.attempts import AttemptStore
-from storage.errors import GuardFailed
+from storage.errors import ConnectionLost, GuardFailed, TransientConflict
 from storage.jobs import JobStore
 
 _CHAIN = {"s0": task("add", input={"x": "x"}, output="x"), "s1": task("add", input={"x": "x"}, output="x"),
@@ -115,4 +115,35 @@ def test_a_conflict_retried_by_the_write_runs_the_chain_again(engine: Engine, co
     assert _job_statuses(engine, view.id) == ["done", "done"]
     assert _chain_failures(caplog) == 0
     assert engine.run_until_idle() == 0  # nothing was left for a worker
+    assert_consistent(engine, view.id)
+
+
+@pytest.mark.parametrize("command", ["start", "send"])
+@pytest.mark.parametrize("error", [TransientConflict("deadlock detected"), ConnectionLost("the server closed it")])
+def test_a_database_error_inside_the_chain_runs_the_command_again_chain_and_all(
+        engine: Engine, command: str, error: Exception, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """A deadlock the database broke, or a connection it dropped, while the chain ran is no defect of the chain:
+    the write runs the command again, chain included, as for the command's own statements — not logged as a broken
+    chain, not left to a worker."""
+    engine.register("add", lambda request: int(request.input["x"]) + 1, inline=True)
+    run = _command(engine, command)
+    fold = engine._default_worker().fold
+    chain, entered = fold.chain, []
+
+    def failing_once(tx: Any, after: Any, stop_at: float | None = None) -> Any:
+        entered.append(after.id)
+        if len(entered) == 1:
+            raise error
+        return chain(tx, after, stop_at)
+
+    monkeypatch.setattr(fold, "chain", failing_once)
+    with caplog.at_level(logging.WARNING), counting_writes(engine) as writes:
+        view = run()
+
+    assert (view.state, view.context) == ("end", {"x": 2})
+    assert (len(entered), writes[0]) == (2, 2)
+    assert _chain_failures(caplog) == 0
+    assert _attempts(engine, view.id) == [(1, "s0", "done"), (1, "s1", "done")]
+    assert engine.run_until_idle() == 0
     assert_consistent(engine, view.id)
