@@ -14,7 +14,8 @@ both measured in the same run, interleaved round by round, medians reported, in 
   transaction per batch of outcomes) runs what each wave started. One at a time: start one instance, then run
   the worker until idle — unless the start answered with the instance ended, as an inline chain's start does (a
   caller has nothing left to wait for, as DBOS's caller once its workflow returns). 32 at once: start 32, then the
-  worker (unless all 32 ended), then the next 32.
+  worker (unless all 32 ended), then the next 32; on PostgreSQL the 32 come from 32 threads, whose starts the
+  engine writes together, chains and all (`engine.runtime.combined_starts`).
 - Each side's clock runs from the first start to the last workflow's end; each checks every result (x + 8)
   and DBOS's recorded steps (8 per workflow). Target: Statewright ≥ 20x DBOS's workflows per second.
 - On PostgreSQL, beside them, raw psycopg's durable commits per second on one connection (an UPDATE and an
