@@ -388,12 +388,10 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
             change = {**(change or {}), "result": None, "error": None}
         if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
-        rows.append(HistoryRecord(
-            instance_id=before.id, seq=seq, from_state=step.source, to_state=step.dest, event=step.event,
-            actor=step.actor, payload=step.payload, context_change=change, status=step.status,
-            guards=[g.as_dict() for g in step.guards] or None,
-            policies=[p.as_dict() for p in step.policies] or None,
-            at=now, duration_s=max(0.0, now - before.updated_at) if index == 0 else 0.0,
-            cost=cost if index == 0 else None,
+        rows.append(HistoryRecord(  # positional: a dozen keywords cost as much again as the record
+            before.id, seq, step.source, step.dest, step.event, step.actor, step.payload, change, step.status,
+            [g.as_dict() for g in step.guards] if step.guards else None,
+            [p.as_dict() for p in step.policies] if step.policies else None,
+            now, max(0.0, now - before.updated_at) if index == 0 else 0.0, cost if index == 0 else None,
         ))
     return rows
