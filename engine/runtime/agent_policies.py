@@ -54,9 +54,8 @@ def under_agent(effects: list[Effect], agent: Agent) -> list[Effect]:
             timeout = effect.timeout_s
             if policies.timeout_seconds is not None:
                 timeout = min(timeout, float(policies.timeout_seconds)) if timeout else float(policies.timeout_seconds)
-            effect = RunAction(  # noqa: PLW2901 - spelt out: dataclasses.replace costs three times as much
-                state=effect.state, action=effect.action, input=effect.input, agent=effect.agent, retry=effect.retry,
-                timeout_s=timeout, agent_version=agent.version, budget_limit=policies.budget_limit,
-                output_schema=effect.output_schema, idempotency_key=effect.idempotency_key)
+            effect = RunAction(  # noqa: PLW2901 - spelt out (and in order): dataclasses.replace costs far more
+                effect.state, effect.action, effect.input, effect.agent, effect.retry, timeout, agent.version,
+                policies.budget_limit, effect.output_schema, effect.idempotency_key)
         bounded.append(effect)
     return bounded

@@ -354,7 +354,7 @@ class _Run:
                check_agent: bool = True) -> None:
         """Record the step into `self.state`, then gate it by policy, end it, pass through it, or start it."""
         state = self.c.states[self.state]
-        if check_policies:
+        if check_policies and (extra_policies or state.policies):
             rules = list(extra_policies) + self._policies(state.policies)
             if rules:
                 arrival.policies, decided = evaluate_policies(rules, self.scope())
