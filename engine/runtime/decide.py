@@ -156,11 +156,14 @@ class _Run:
 
     def stored_on_done(self, event: Event) -> dict[str, Any]:
         """What `done` writes into the context: a task's, subflow's or event wait's result at its `output`, what
-        a parallel state's branches wrote, a map's results."""
+        a parallel state's branches wrote, a map's results. A task's own `done` (a system event: its action's
+        output, made JSON and copied for the runtime as its outcome was, `action_outcome.normalise`) is stored
+        as it is: the step's payload and the value it writes are then one, and its history row encodes it once."""
         state = self.c.states[self.state]
         changes: dict[str, Any] = {}
         if isinstance(state, _OUTPUT_STATES) and state.output and not _timer_wait(state):
-            changes[state.output] = json_value(event.payload)
+            output = event.payload
+            changes[state.output] = output if event.system and type(state) is TaskState else json_value(output)
             if isinstance(state, WaitState):
                 self.check_fits(changes[state.output], state.output)
         elif state.type == "parallel" and isinstance(event.payload, dict):

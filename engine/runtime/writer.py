@@ -395,19 +395,40 @@ def _guards_text(evaluations: tuple[GuardEvaluation, ...]) -> Encoded:
     return found
 
 
+def _stores(changes: dict[str, Any], payload: Any) -> bool:
+    """Whether a step's context change stores its payload itself (a task's `done`: its output at `output`)."""
+    stored = False
+    for key, value in changes.items():
+        if type(key) is not str:
+            return False
+        stored = stored or value is payload
+    return stored
+
+
+def _payload_stored(changes: dict[str, Any], payload: Any) -> tuple[Encoded, Encoded]:
+    """The JSON of a step's payload and of its context change (`{"set": changes}`) that stores it: the payload
+    encoded once, its text written where the change holds it (as `dump` would write the whole)."""
+    text = dump(payload)
+    fields = ",".join([f"{dump(key)}:{text if value is payload else dump(value)}" for key, value in changes.items()])
+    return Encoded(text), Encoded(f'{{"set":{{{fields}}}}}')
+
+
 def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:
     rows = []
     seq = before.version
     last = len(decision.steps) - 1
     for index, step in enumerate(decision.steps):
         seq += 1
-        change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
+        payload, changes = step.payload, step.changes
+        change: Any = {"set": changes} if changes else None
         if step.event == REDRIVE:  # the failure it resumes from is cleared
             change = {**(change or {}), "result": None, "error": None}
         if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
+        elif change is not None and payload is not None and len(change) == 1 and _stores(changes, payload):
+            payload, change = _payload_stored(changes, payload)
         rows.append(HistoryRecord(  # positional: a dozen keywords cost as much again as the record
-            before.id, seq, step.source, step.dest, step.event, step.actor, step.payload, change, step.status,
+            before.id, seq, step.source, step.dest, step.event, step.actor, payload, change, step.status,
             _guards_text(step.guards) if step.guards else None,
             [p.as_dict() for p in step.policies] if step.policies else None,
             now, max(0.0, now - before.updated_at) if index == 0 else 0.0, cost if index == 0 else None,
