@@ -193,6 +193,11 @@ def _plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is dict:
+        for key, item in value.items():  # most hold scalars under plain string keys: then copied whole, in C
+            if type(item) not in _SCALARS or type(key) is not str:
+                break
+        else:
+            return value.copy()
         copied = {}
         for key, item in value.items():
             plain = item if type(item) in _SCALARS else _plain(item)
