@@ -87,6 +87,7 @@ class _Once:
         return self._value
 
 MAX_AUTOMATIC_STEPS = 200
+_PASSING = Event(AUTO)  # the event of an automatic transition taken (a record: one serves them all)
 REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
 _OUTPUT_STATES = (TaskState, WaitState, SubflowState)
 
@@ -413,16 +414,15 @@ class _Run:
     def pass_through(self, index: int | None, guards: tuple[GuardEvaluation, ...]) -> None:
         assert index is not None
         transition = self.c.transitions[index]
-        automatic = Event(AUTO, system=True)
         try:
             changes = evaluate_mapping(transition.assign, self.scope()) if transition.assign else {}
             self.context = with_changes(self.context, changes) if changes else self.context
         except (ExpressionError, PathConflict) as exc:
             why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message
-            self.fail(automatic, "assign", why, guards=guards)
+            self.fail(Event(AUTO, system=True), "assign", why, guards=guards)
             return
         source = self.state
-        arrival = _Arrival(source, Event(AUTO), index, guards, changes, leave_effects(self.c.states[source], AUTO))
+        arrival = _Arrival(source, _PASSING, index, guards, changes, leave_effects(self.c.states[source], AUTO))
         self.move(transition.dest, arrival)
 
     def gate(self, arrival: _Arrival, decided: PolicyDecision) -> None:
