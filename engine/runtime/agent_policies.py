@@ -11,7 +11,7 @@ from engine.definition import Agent
 from engine.runtime.effects import Effect, RequestApproval, RunAction
 from engine.runtime.snapshot import AgentLookup
 
-__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "budget_refusal", "under_agent"]
+__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "agent_timeout", "budget_refusal", "under_agent"]
 
 AGENT_GATE = "agent"  # the kind of the approval an agent's `approval_required` opens
 DEFAULT_APPROVER_ROLE = "approver"
@@ -45,15 +45,22 @@ def budget_refusal(agent: Agent, lookup: AgentLookup) -> dict[str, Any] | None:
                        f"{agent.name} ({limit:g}) for one task"}
 
 
+def agent_timeout(timeout_s: float | None, agent: Agent) -> float | None:
+    """A task's timeout as its agent bounds it: the shorter of the two (`timeout_seconds`)."""
+    limit = agent.policies.timeout_seconds
+    if limit is None:
+        return timeout_s
+    return min(timeout_s, float(limit)) if timeout_s else float(limit)
+
+
 def under_agent(effects: list[Effect], agent: Agent) -> list[Effect]:
-    """The task's action run as `agent`: its version recorded, its timeout and budget limit applied."""
+    """The task's action run as `agent`: its version recorded, its timeout and budget limit applied. (A task
+    entered under its agent is built so at once: `engine.runtime.entering`.)"""
     policies = agent.policies
     bounded: list[Effect] = []
     for effect in effects:
         if isinstance(effect, RunAction):
-            timeout = effect.timeout_s
-            if policies.timeout_seconds is not None:
-                timeout = min(timeout, float(policies.timeout_seconds)) if timeout else float(policies.timeout_seconds)
+            timeout = agent_timeout(effect.timeout_s, agent)
             effect = RunAction(  # noqa: PLW2901 - spelt out (and in order): dataclasses.replace costs far more
                 effect.state, effect.action, effect.input, effect.agent, effect.retry, timeout, agent.version,
                 policies.budget_limit, effect.output_schema, effect.idempotency_key)

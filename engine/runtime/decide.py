@@ -28,7 +28,7 @@ from engine.definition import (
 )
 from engine.definition.expressions import ExpressionError
 from engine.errors import InvalidInput, RedriveRefused, TransitionNotAllowed
-from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
+from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal
 from engine.runtime.asking import (
     ASK,
     NO_REPLY,
@@ -379,24 +379,24 @@ class _Run:
                       f"no transition of the choice '{self.state}' matched and it has no default",
                       guards=automatic.evaluations if automatic is not None else ())
             return
+        agent = self.env.agents.agent(state.agent) if isinstance(state, TaskState) and state.agent else None
         started = _ending_on_entry(state, entry_effects(
             self.state, state, context=self.context, scope=self.scope, now=self.env.now, branch=self.c.branch,
-            output_schema=self.c.output_schemas.get(self.state)))
+            output_schema=self.c.output_schemas.get(self.state), agent=agent))
         if isinstance(started, Event):
             self.enter(arrival)
             self.fire(started)
             return
-        agent = self.env.agents.agent(state.agent) if isinstance(state, TaskState) and state.agent else None
         if agent is not None:
             self.run_as(agent, arrival, started, check_agent=check_agent)
             return
         arrival.effects.extend(started)
         self.enter(arrival)
 
-    def run_as(self, agent: Agent, arrival: _Arrival, started: list[Effect], *, check_agent: bool) -> None:
+    def run_as(self, agent: Agent, arrival: _Arrival, effects: list[Effect], *, check_agent: bool) -> None:
         """Start a task's action under its agent's policies: a person approves first when the agent requires it;
-        the tenant's budget must cover the agent's limit; the agent's timeout bounds the action."""
-        effects = under_agent(started, agent)
+        the tenant's budget must cover the agent's limit; the agent's timeout bounds the action (`effects`, as
+        entered under the agent, carry it)."""
         action = next((e for e in effects if isinstance(e, RunAction)), None)
         if check_agent and agent.policies.approval_required and action is not None:
             self.status = HELD
