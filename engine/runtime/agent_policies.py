@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from engine.definition import Agent
-from engine.runtime.effects import Effect, RequestApproval, RunAction
+from engine.runtime.effects import RequestApproval, RunAction
 from engine.runtime.snapshot import AgentLookup
 
-__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "agent_timeout", "budget_refusal", "under_agent"]
+__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "agent_timeout", "budget_refusal"]
 
 AGENT_GATE = "agent"  # the kind of the approval an agent's `approval_required` opens
 DEFAULT_APPROVER_ROLE = "approver"
@@ -51,18 +51,3 @@ def agent_timeout(timeout_s: float | None, agent: Agent) -> float | None:
     if limit is None:
         return timeout_s
     return min(timeout_s, float(limit)) if timeout_s else float(limit)
-
-
-def under_agent(effects: list[Effect], agent: Agent) -> list[Effect]:
-    """The task's action run as `agent`: its version recorded, its timeout and budget limit applied. (A task
-    entered under its agent is built so at once: `engine.runtime.entering`.)"""
-    policies = agent.policies
-    bounded: list[Effect] = []
-    for effect in effects:
-        if isinstance(effect, RunAction):
-            timeout = agent_timeout(effect.timeout_s, agent)
-            effect = RunAction(  # noqa: PLW2901 - spelt out (and in order): dataclasses.replace costs far more
-                effect.state, effect.action, effect.input, effect.agent, effect.retry, timeout, agent.version,
-                policies.budget_limit, effect.output_schema, effect.idempotency_key)
-        bounded.append(effect)
-    return bounded

@@ -76,8 +76,8 @@ def _retry_of(state: TaskState) -> tuple[RetryRule, ...]:
 
 def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]],
           output_schema: dict[str, Any] | None, agent: Agent | None) -> list[Effect]:
-    """The task's action; under `agent` (its deployed agent), with its version, timeout and budget limit (as
-    `agent_policies.under_agent` gives them), built once."""
+    """The task's action; under `agent` (its deployed agent), with the agent's version, its budget limit and the
+    timeout it bounds (`agent_policies.agent_timeout`)."""
     given = evaluate_mapping(state.input, scope()) if state.input else {}
     if agent is None:
         return [RunAction(state_id, state.action, given, state.agent, _retry_of(state), state.timeout_s,
