@@ -165,8 +165,16 @@ class InstanceStore:
             key = ("instance", instance_id)
             waiting = self.tx.waiting(key)
             if waiting is not None and isinstance(waiting[1], InstanceRecord):  # inserted by this transaction
-                self._insert_instead(waiting[1], expected_version, state=state, status=status, context=context,
-                                     result=result, error=error, version=version, updated_at=updated_at, row=row)
+                inserted = waiting[1]
+                if inserted.version != expected_version:
+                    raise GuardFailed(f"instance {inserted.id} is at version {inserted.version}, not "
+                                      f"{expected_version}")
+                if row is None:  # spelt out: dataclasses.replace costs more than the rest of this line
+                    row = InstanceRecord(
+                        inserted.id, inserted.workflow_id, inserted.workflow_version, inserted.branch,
+                        inserted.tenant, state, status, context, result, error, version, inserted.parent_id,
+                        inserted.parent_seq, inserted.created_at, updated_at)
+                self.insert(row, defer=True)  # the insert, of the row as it is now
                 return True
             write_context = stored_context is None or context != stored_context
             if waiting is not None and waiting[1][1] == expected_version:
@@ -183,20 +191,6 @@ class InstanceStore:
         pending = _PendingUpdate(state, status if write_status else None, context if write_context else None,
                                  result, error, version, updated_at, instance_id, expected_version)
         return self.tx.execute(_UPDATES[write_status, write_context], pending()) == 1
-
-    def _insert_instead(self, inserted: InstanceRecord, expected_version: int, *, state: str, status: str,
-                        context: dict[str, Any], result: Any, error: Any, version: int, updated_at: float,
-                        row: InstanceRecord | None) -> None:
-        """An update of an instance whose deferred insert is still waiting: the insert, of the row as it is now
-        (`row`, when the caller gave it)."""
-        if inserted.version != expected_version:
-            raise GuardFailed(f"instance {inserted.id} is at version {inserted.version}, not {expected_version}")
-        if row is None:  # spelt out: dataclasses.replace costs more than the rest of this line
-            row = InstanceRecord(
-                inserted.id, inserted.workflow_id, inserted.workflow_version, inserted.branch, inserted.tenant,
-                state, status, context, result, error, version, inserted.parent_id, inserted.parent_seq,
-                inserted.created_at, updated_at)
-        self.insert(row, defer=True)
 
     def search(self, where: InstanceFilter, *, limit: int = 50, offset: int = 0) -> tuple[list[InstanceRecord], int]:
         """A page of instances, newest first, and how many match in all."""

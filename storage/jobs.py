@@ -113,9 +113,10 @@ class JobStore:
             kind, instance_id, _, _, status, attempt, due_at = params[:7]
             if kind != "action" or status != JobStatus.READY or due_at > now or not wanted(payload["action"]):
                 continue
-            taken.append(JobRecord(id=0, kind=kind, instance_id=instance_id, idempotency_key=key, payload=payload,
-                                   status=JobStatus.RUNNING, attempt=attempt, due_at=due_at, lease_owner=owner,
-                                   lease_expires=now + lease_s, last_error=None, unsent=True))
+            taken.append(JobRecord(  # positional (id, kind, instance, key, payload, status, attempt, due, lease
+                # owner and expiry, last error, reclaimed, unsent): keywords cost as much again as the record
+                0, kind, instance_id, key, payload, JobStatus.RUNNING, attempt, due_at, owner, now + lease_s, None,
+                False, True))
         return taken
 
     def settle_unsent(self, job: JobRecord, *, status: JobStatus, now: float, error: Any = None,

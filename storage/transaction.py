@@ -133,6 +133,17 @@ class Transaction:
         self._keyed[key] = (rows, len(rows), note)
         rows.append(params)
 
+    def defer_all(self, sql: str, rows: list[Params]) -> None:
+        """`defer` each of `rows` (unkeyed, unguarded writes of one statement), in one call."""
+        if not rows:
+            return
+        found = self._deferred.get(sql)
+        if found is None:  # the statement's first: as `defer` records it
+            self.defer(sql, rows[0])
+            self._deferred[sql].extend(rows[1:])
+        else:
+            found.extend(rows)
+
     def waiting(self, key: Hashable) -> tuple[Params, Any] | None:
         """The parameters and note of the write deferred under `key`, if it has not been sent yet."""
         found = self._keyed.get(key)

@@ -36,12 +36,14 @@ __all__ = ["action_request", "finish_action"]
 def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
                    memory: SharedMemory | None = None,
                    spend_reporter: Callable[[Cost], None] | None = None) -> ActionRequest:
-    """The handler's request. Its context and input are its own copies: the worker decides the task's `done` on
-    `instance` as claimed, so a handler writing into the dict it was given (or one that overran its timeout,
-    still writing after the instance moved on) would otherwise change the instance with no transition saying so."""
+    """The handler's request. Its context is its own copy: the worker decides the task's `done` on `instance` as
+    claimed, so a handler writing into the dict it was given (or one that overran its timeout, still writing
+    after the instance moved on) would otherwise change the instance with no transition saying so. Its input is
+    the job's own, not copied again: made afresh from the task's input mapping as the task was entered (or
+    decoded from the job's row), and read by nothing once the handler has it — the job's row keeps its text."""
     payload = action_payload(job)
     return ActionRequest(
-        action=payload["action"], input=json_copy(payload["input"]), context=json_copy(instance.context),
+        action=payload["action"], input=payload["input"], context=json_copy(instance.context),
         attempt=job.attempt,
         idempotency_key=payload.get("idempotency_key", job.idempotency_key), instance_id=instance.id,
         workflow_id=instance.workflow_id, state=payload["state"], tenant=instance.tenant, agent=payload["agent"],

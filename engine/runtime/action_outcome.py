@@ -125,14 +125,14 @@ def normalise(value: Any, output_schema: dict[str, Any] | None = None) -> Action
     """The handler's return as an outcome: its output when it is JSON that fits the schema the context declares
     at the task's `output` (`output_schema`); else a failure of kind `output` (not retried: the same input
     would give the same answer), with the cost the attempt spent."""
-    if not isinstance(value, ActionResult):
-        value = ActionResult(value)
-    steps = _steps(value.steps)
-    output, problem = _kept_output(value.output, output_schema)
+    if isinstance(value, ActionResult):
+        returned, cost, steps = value.output, value.cost, _steps(value.steps)
+    else:  # most handlers return the output alone: no steps, no cost
+        returned, cost, steps = value, None, ()
+    output, problem = _kept_output(returned, output_schema)
     if problem is not None:
-        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=value.cost,
-                             error_message=problem)
-    return ActionOutcome(output=output, cost=value.cost, steps=steps)
+        return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=cost, error_message=problem)
+    return ActionOutcome(output, cost, steps=steps)
 
 
 def _kept_output(value: Any, output_schema: dict[str, Any] | None) -> tuple[Any, str | None]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from engine.definition import Agent
-from engine.runtime.effects import Effect, RequestApproval, RunAction
+from engine.runtime.effects import RequestApproval, RunAction
 from engine.runtime.snapshot import AgentLookup
 
-__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "budget_refusal", "under_agent"]
+__all__ = ["AGENT_GATE", "DEFAULT_APPROVER_ROLE", "agent_gate", "agent_timeout", "budget_refusal"]
 
 AGENT_GATE = "agent"  # the kind of the approval an agent's `approval_required` opens
 DEFAULT_APPROVER_ROLE = "approver"
@@ -45,18 +45,9 @@ def budget_refusal(agent: Agent, lookup: AgentLookup) -> dict[str, Any] | None:
                        f"{agent.name} ({limit:g}) for one task"}
 
 
-def under_agent(effects: list[Effect], agent: Agent) -> list[Effect]:
-    """The task's action run as `agent`: its version recorded, its timeout and budget limit applied."""
-    policies = agent.policies
-    bounded: list[Effect] = []
-    for effect in effects:
-        if isinstance(effect, RunAction):
-            timeout = effect.timeout_s
-            if policies.timeout_seconds is not None:
-                timeout = min(timeout, float(policies.timeout_seconds)) if timeout else float(policies.timeout_seconds)
-            effect = RunAction(  # noqa: PLW2901 - spelt out: dataclasses.replace costs three times as much
-                state=effect.state, action=effect.action, input=effect.input, agent=effect.agent, retry=effect.retry,
-                timeout_s=timeout, agent_version=agent.version, budget_limit=policies.budget_limit,
-                output_schema=effect.output_schema, idempotency_key=effect.idempotency_key)
-        bounded.append(effect)
-    return bounded
+def agent_timeout(timeout_s: float | None, agent: Agent) -> float | None:
+    """A task's timeout as its agent bounds it: the shorter of the two (`timeout_seconds`)."""
+    limit = agent.policies.timeout_seconds
+    if limit is None:
+        return timeout_s
+    return min(timeout_s, float(limit)) if timeout_s else float(limit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -71,14 +71,14 @@ class AgentDeployments:
             "a deployed version is immutable — deploy it as a new version"
         )
 
-    def in_force(self, tx: Transaction, agent_ids: Iterable[str]) -> dict[str, Agent]:
+    def in_force(self, tx: Transaction, agent_ids: frozenset[str]) -> Mapping[str, Agent]:
         """The deployed agents among `agent_ids`, each at its most recently deployed version (read once per
-        transaction: the decisions of a worker's batch share it; a copy is returned)."""
-        ids = tuple(sorted(agent_ids))
-        memo = tx.memo.get(("agents in force", ids))
-        if memo is None:
-            memo = tx.memo[("agents in force", ids)] = self._in_force(tx, ids)
-        return dict(memo)
+        transaction: the decisions of a worker's batch share it, as it is — not to be changed)."""
+        memo = tx.memo
+        found: Mapping[str, Agent] | None = memo.get(("agents in force", agent_ids))
+        if found is None:
+            found = memo["agents in force", agent_ids] = self._in_force(tx, agent_ids)
+        return found
 
     def _in_force(self, tx: Transaction, agent_ids: Iterable[str]) -> dict[str, Agent]:
         found: dict[str, Agent] = {}

@@ -78,8 +78,12 @@ def check_context(schema: dict[str, Any], context: Any) -> None:
 
 
 def schema_problems(schema: dict[str, Any], value: Any) -> list[str]:
-    """Where the JSON `value` breaks `schema`: 'pointer: message' each, the first ten."""
-    found = _validator_of(schema).iter_errors(value)
+    """Where the JSON `value` breaks `schema`: 'pointer: message' each, the first ten. (A value that fits, as
+    nearly all do, is answered by one `is_valid`, without the errors' iterator.)"""
+    validator = _validator_of(schema)
+    if validator.is_valid(value):
+        return []
+    found = validator.iter_errors(value)
     return [f"{_pointer(list(e.instance_path))}: {e.message}" for _, e in zip(range(10), found, strict=False)]
 
 

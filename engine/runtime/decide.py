@@ -28,7 +28,7 @@ from engine.definition import (
 )
 from engine.definition.expressions import ExpressionError
 from engine.errors import InvalidInput, RedriveRefused, TransitionNotAllowed
-from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal, under_agent
+from engine.runtime.agent_policies import AGENT_GATE, agent_gate, budget_refusal
 from engine.runtime.asking import (
     ASK,
     NO_REPLY,
@@ -87,6 +87,7 @@ class _Once:
         return self._value
 
 MAX_AUTOMATIC_STEPS = 200
+_PASSING = Event(AUTO)  # the event of an automatic transition taken (a record: one serves them all)
 REDRIVABLE = frozenset({FAILED, STUCK})  # the statuses a redrive resumes from
 _OUTPUT_STATES = (TaskState, WaitState, SubflowState)
 
@@ -156,11 +157,14 @@ class _Run:
 
     def stored_on_done(self, event: Event) -> dict[str, Any]:
         """What `done` writes into the context: a task's, subflow's or event wait's result at its `output`, what
-        a parallel state's branches wrote, a map's results."""
+        a parallel state's branches wrote, a map's results. A task's own `done` (a system event: its action's
+        output, made JSON and copied for the runtime as its outcome was, `action_outcome.normalise`) is stored
+        as it is: the step's payload and the value it writes are then one, and its history row encodes it once."""
         state = self.c.states[self.state]
         changes: dict[str, Any] = {}
         if isinstance(state, _OUTPUT_STATES) and state.output and not _timer_wait(state):
-            changes[state.output] = json_value(event.payload)
+            output = event.payload
+            changes[state.output] = output if event.system and type(state) is TaskState else json_value(output)
             if isinstance(state, WaitState):
                 self.check_fits(changes[state.output], state.output)
         elif state.type == "parallel" and isinstance(event.payload, dict):
@@ -354,7 +358,7 @@ class _Run:
                check_agent: bool = True) -> None:
         """Record the step into `self.state`, then gate it by policy, end it, pass through it, or start it."""
         state = self.c.states[self.state]
-        if check_policies:
+        if check_policies and (extra_policies or state.policies):
             rules = list(extra_policies) + self._policies(state.policies)
             if rules:
                 arrival.policies, decided = evaluate_policies(rules, self.scope())
@@ -375,24 +379,24 @@ class _Run:
                       f"no transition of the choice '{self.state}' matched and it has no default",
                       guards=automatic.evaluations if automatic is not None else ())
             return
+        agent = self.env.agents.agent(state.agent) if isinstance(state, TaskState) and state.agent else None
         started = _ending_on_entry(state, entry_effects(
             self.state, state, context=self.context, scope=self.scope, now=self.env.now, branch=self.c.branch,
-            output_schema=self.c.output_schemas.get(self.state)))
+            output_schema=self.c.output_schemas.get(self.state), agent=agent))
         if isinstance(started, Event):
             self.enter(arrival)
             self.fire(started)
             return
-        agent = self.env.agents.agent(state.agent) if isinstance(state, TaskState) and state.agent else None
         if agent is not None:
             self.run_as(agent, arrival, started, check_agent=check_agent)
             return
         arrival.effects.extend(started)
         self.enter(arrival)
 
-    def run_as(self, agent: Agent, arrival: _Arrival, started: list[Effect], *, check_agent: bool) -> None:
+    def run_as(self, agent: Agent, arrival: _Arrival, effects: list[Effect], *, check_agent: bool) -> None:
         """Start a task's action under its agent's policies: a person approves first when the agent requires it;
-        the tenant's budget must cover the agent's limit; the agent's timeout bounds the action."""
-        effects = under_agent(started, agent)
+        the tenant's budget must cover the agent's limit; the agent's timeout bounds the action (`effects`, as
+        entered under the agent, carry it)."""
         action = next((e for e in effects if isinstance(e, RunAction)), None)
         if check_agent and agent.policies.approval_required and action is not None:
             self.status = HELD
@@ -410,16 +414,15 @@ class _Run:
     def pass_through(self, index: int | None, guards: tuple[GuardEvaluation, ...]) -> None:
         assert index is not None
         transition = self.c.transitions[index]
-        automatic = Event(AUTO, system=True)
         try:
             changes = evaluate_mapping(transition.assign, self.scope()) if transition.assign else {}
             self.context = with_changes(self.context, changes) if changes else self.context
         except (ExpressionError, PathConflict) as exc:
             why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message
-            self.fail(automatic, "assign", why, guards=guards)
+            self.fail(Event(AUTO, system=True), "assign", why, guards=guards)
             return
         source = self.state
-        arrival = _Arrival(source, Event(AUTO), index, guards, changes, leave_effects(self.c.states[source], AUTO))
+        arrival = _Arrival(source, _PASSING, index, guards, changes, leave_effects(self.c.states[source], AUTO))
         self.move(transition.dest, arrival)
 
     def gate(self, arrival: _Arrival, decided: PolicyDecision) -> None:

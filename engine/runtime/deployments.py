@@ -96,7 +96,8 @@ class Deployments:
     ) -> CompiledWorkflow:
         """The compiled workflow (or branch of it); the latest deployed version when `version` is None. A map
         item's branch (`state.iterator#3`, `#3`) compiles as its map's iterator (or the workflow itself)."""
-        branch = split_item(branch)[0]
+        if branch:  # most instances run their workflow's root: no item index to strip
+            branch = split_item(branch)[0]
         if version is None:
             version = self._latest_version(tx, workflow_id)
             if version is None:

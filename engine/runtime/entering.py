@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.definition import (
+    Agent,
     ApprovalState,
     MapState,
     ParallelState,
@@ -20,6 +21,7 @@ from engine.definition import (
 from engine.definition.durations import parse_duration
 from engine.definition.expressions import ExpressionError
 from engine.definition.moments import parse_rfc3339
+from engine.runtime.agent_policies import agent_timeout
 from engine.runtime.effects import (
     ArmTimer,
     AwaitEvent,
@@ -73,10 +75,16 @@ def _retry_of(state: TaskState) -> tuple[RetryRule, ...]:
 
 
 def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]],
-          output_schema: dict[str, Any] | None) -> list[Effect]:
+          output_schema: dict[str, Any] | None, agent: Agent | None) -> list[Effect]:
+    """The task's action; under `agent` (its deployed agent), with the agent's version, its budget limit and the
+    timeout it bounds (`agent_policies.agent_timeout`)."""
     given = evaluate_mapping(state.input, scope()) if state.input else {}
-    return [RunAction(state_id, state.action, given, state.agent, _retry_of(state), state.timeout_s,
-                      output_schema=output_schema)]
+    if agent is None:
+        return [RunAction(state_id, state.action, given, state.agent, _retry_of(state), state.timeout_s,
+                          output_schema=output_schema)]
+    return [RunAction(state_id, state.action, given, state.agent, _retry_of(state),
+                      agent_timeout(state.timeout_s, agent), agent.version, agent.policies.budget_limit,
+                      output_schema)]
 
 
 def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: float) -> list[Effect]:
@@ -132,14 +140,15 @@ def _map(state_id: str, state: MapState, scope: dict[str, Any], branch: str) -> 
 
 def entry_effects(
     state_id: str, state: State, *, context: dict[str, Any], scope: Callable[[], dict[str, Any]], now: float,
-    branch: str, output_schema: dict[str, Any] | None = None,
+    branch: str, output_schema: dict[str, Any] | None = None, agent: Agent | None = None,
 ) -> list[Effect] | EntryError:
     """The effects of starting the work of a (non-final, non-choice) state, or why it could not start.
-    `scope()` gives the variables its expressions see (called only if the state has some)."""
+    `scope()` gives the variables its expressions see (called only if the state has some). `agent`: the
+    deployed agent a task runs as, if any."""
     effects: list[Effect] = []
     try:
         if isinstance(state, TaskState):
-            effects = _task(state_id, state, scope, output_schema)
+            effects = _task(state_id, state, scope, output_schema, agent)
         elif isinstance(state, ApprovalState):
             effects = _approval(state_id, state, scope(), now)
         elif isinstance(state, WaitState):

@@ -201,9 +201,8 @@ class CompiledWorkflow:
         return check
 
     def accepts(self, state: str, trigger: str) -> bool:
-        """Whether any transition leaves `state` on `trigger` (guards aside)."""
-        event = self._machine.events.get(trigger)
-        return event is not None and bool(event.transitions.get(state))
+        """Whether any transition leaves `state` on `trigger` (guards aside): one the machine tries."""
+        return (state, trigger) in self._tried
 
     def triggers(self, state: str) -> list[str]:
         """The triggers the definition accepts in `state` (automatic transitions left out)."""

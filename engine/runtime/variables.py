@@ -116,14 +116,17 @@ def _path(names: tuple[str, ...]) -> _Answer:
         name = names[0]
 
         def one(scope: Mapping[str, Any]) -> Any:
-            return _plain(scope[name]) if name in scope else _NOT_PLAIN
+            if name not in scope:
+                return _NOT_PLAIN
+            value = scope[name]
+            return value if type(value) in _SCALARS else _plain(value)  # a scalar, as most are: as it is
 
         return one
     held_at = _held_at(names)
 
     def walk(scope: Mapping[str, Any]) -> Any:
         value = held_at(scope)
-        return value if value is _NOT_PLAIN else _plain(value)
+        return value if value is _NOT_PLAIN or type(value) in _SCALARS else _plain(value)
 
     return walk
 
@@ -140,10 +143,15 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
         if dotted in scope:
             return _NOT_PLAIN
         value: Any = scope
-        for name in names:
-            if not isinstance(value, dict | Mapping) or name not in value:
+        for name in names:  # a plain dict, as nearly every value on the way is, asked once
+            if type(value) is dict:
+                value = value.get(name, _NOT_PLAIN)
+                if value is _NOT_PLAIN:
+                    return _NOT_PLAIN
+            elif isinstance(value, Mapping) and name in value:
+                value = value[name]
+            else:
                 return _NOT_PLAIN
-            value = value[name]
         return value
 
     return held
@@ -185,6 +193,11 @@ def _plain(value: Any) -> Any:
     if kind in _SCALARS:
         return value
     if kind is dict:
+        for key, item in value.items():  # most hold scalars under plain string keys: then copied whole, in C
+            if type(item) not in _SCALARS or type(key) is not str:
+                break
+        else:
+            return value.copy()
         copied = {}
         for key, item in value.items():
             plain = item if type(item) in _SCALARS else _plain(item)

@@ -8,6 +8,7 @@ a transition is the instance update, its history and its outbox, committed toget
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, cast
 
@@ -17,7 +18,7 @@ from engine.definition.lifecycle_events import APPROVAL_NEEDED
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.approval_notices import announce_approval
-from engine.runtime.budget_view import budget_variable
+from engine.runtime.budget_view import budget_variable, month_of
 from engine.runtime.context_schema import check_context
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.deployments import Deployments
@@ -33,7 +34,7 @@ from engine.runtime.effects import (
 )
 from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind, child_done_key
 from engine.runtime.lifecycle import LifecycleEvents
-from engine.runtime.machines import CompiledWorkflow
+from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
 from engine.runtime.memory import memory_variable
 from engine.runtime.snapshot import (
     CANCEL,
@@ -53,7 +54,8 @@ from engine.runtime.snapshot import (
     Snapshot,
 )
 from storage.approvals import ApprovalRecord, ApprovalStore
-from storage.codec import dump
+from storage.codec import Encoded, dump
+from storage.costs import CostStore
 from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
@@ -301,7 +303,7 @@ class _AgentsInForce(AgentLookup):
     def __init__(self, agents: AgentDeployments, tx: Transaction, ids: frozenset[str], *, tenant: str,
                  now: float, budget: dict[str, Any] | None) -> None:
         self._agents, self._tx, self._ids, self._tenant, self._now = agents, tx, ids, tenant, now
-        self._found: dict[str, Agent] | None = None
+        self._found: Mapping[str, Agent] | None = None
         self._budget = budget
 
     def agent(self, agent_id: str) -> Agent | None:
@@ -310,9 +312,11 @@ class _AgentsInForce(AgentLookup):
         return self._found.get(agent_id)
 
     def remaining_budget(self) -> float | None:
-        if self._budget is None:
-            self._budget = budget_variable(self._tx, self._tenant, self._now)
-        return float(self._budget["remaining"]) if self._budget.get("set") else None
+        if self._budget is not None:  # the decision's `budget` variable, read already
+            return float(self._budget["remaining"]) if self._budget.get("set") else None
+        # what `budget_variable` reads (once per transaction), without building the variable
+        spent, limit = CostStore(self._tx).month(self._tenant, month_of(self._now))
+        return None if limit is None or limit <= 0 else limit - spent
 
 
 _SUCCEEDED_ITEMS: dict[tuple[str, int], dict[str, InstanceRecord]] = {}
@@ -377,23 +381,56 @@ def _task_fields(effect: RunAction) -> tuple[dict[str, Any], str]:
     return found[2], found[3]
 
 
+# The JSON of the guards a step tried, by their evaluations: a transition's guards evaluate alike from one
+# instance to the next (an unguarded `done` always so), and their list is written into every history row
+_GUARDS: dict[tuple[GuardEvaluation, ...], Encoded] = {}
+
+
+def _guards_text(evaluations: tuple[GuardEvaluation, ...]) -> Encoded:
+    found = _GUARDS.get(evaluations)
+    if found is None:
+        if len(_GUARDS) >= 4096:
+            _GUARDS.clear()
+        found = _GUARDS[evaluations] = Encoded(dump([g.as_dict() for g in evaluations]))
+    return found
+
+
+def _stores(changes: dict[str, Any], payload: Any) -> bool:
+    """Whether a step's context change stores its payload itself (a task's `done`: its output at `output`)."""
+    stored = False
+    for key, value in changes.items():
+        if type(key) is not str:
+            return False
+        stored = stored or value is payload
+    return stored
+
+
+def _payload_stored(changes: dict[str, Any], payload: Any) -> tuple[Encoded, Encoded]:
+    """The JSON of a step's payload and of its context change (`{"set": changes}`) that stores it: the payload
+    encoded once, its text written where the change holds it (as `dump` would write the whole)."""
+    text = dump(payload)
+    fields = ",".join([f"{dump(key)}:{text if value is payload else dump(value)}" for key, value in changes.items()])
+    return Encoded(text), Encoded(f'{{"set":{{{fields}}}}}')
+
+
 def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:
     rows = []
     seq = before.version
     last = len(decision.steps) - 1
     for index, step in enumerate(decision.steps):
         seq += 1
-        change: dict[str, Any] | None = {"set": step.changes} if step.changes else None
+        payload, changes = step.payload, step.changes
+        change: Any = {"set": changes} if changes else None
         if step.event == REDRIVE:  # the failure it resumes from is cleared
             change = {**(change or {}), "result": None, "error": None}
         if index == last and (step.status in TERMINAL or step.status == STUCK):
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
-        rows.append(HistoryRecord(
-            instance_id=before.id, seq=seq, from_state=step.source, to_state=step.dest, event=step.event,
-            actor=step.actor, payload=step.payload, context_change=change, status=step.status,
-            guards=[g.as_dict() for g in step.guards] or None,
-            policies=[p.as_dict() for p in step.policies] or None,
-            at=now, duration_s=max(0.0, now - before.updated_at) if index == 0 else 0.0,
-            cost=cost if index == 0 else None,
+        elif change is not None and payload is not None and len(change) == 1 and _stores(changes, payload):
+            payload, change = _payload_stored(changes, payload)
+        rows.append(HistoryRecord(  # positional: a dozen keywords cost as much again as the record
+            before.id, seq, step.source, step.dest, step.event, step.actor, payload, change, step.status,
+            _guards_text(step.guards) if step.guards else None,
+            [p.as_dict() for p in step.policies] if step.policies else None,
+            now, max(0.0, now - before.updated_at) if index == 0 else 0.0, cost if index == 0 else None,
         ))
     return rows

@@ -10,11 +10,11 @@ from typing import Any
 
 from runtime_support import edge, final, finished, task, workflow
 
-from engine.definition import Agent
+from engine.definition import Agent, TaskState
 from engine.runtime.actions import ActionRequest
-from engine.runtime.agent_policies import under_agent
 from engine.runtime.effects import RunAction
 from engine.runtime.engine import Engine
+from engine.runtime.entering import entry_effects
 from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, DeliverPayload, JobKind
 from storage.jobs import JobRecord, JobStore
 
@@ -97,12 +97,24 @@ def test_the_stored_payload_of_each_job_of_a_task_is_its_own(engine: Engine) -> 
 
 
 def test_a_task_under_an_agent_keeps_every_field_of_its_action() -> None:
-    """The agent's limits are added to the task's action, and nothing else of it is lost on the way."""
+    """The agent's limits are added to the task's action as it is entered, and nothing else of it is lost."""
     shipped = json.loads((Path(__file__).parents[3] / "definitions/agents/bdr_concierge.json").read_text())
     agent = Agent.model_validate({**shipped, "version": "2.0.0",
                                   "policies": {**shipped.get("policies", {}), "timeout_seconds": 5,
                                                "budget_limit": 0.5}})
-    action = RunAction("s", "act", {"x": 1}, agent="a", timeout_s=30.0, output_schema={"type": "object"},
-                       idempotency_key="k")
-    (bounded,) = under_agent([action], agent)
-    assert bounded == replace(action, timeout_s=5.0, agent_version="2.0.0", budget_limit=0.5)
+    state = TaskState.model_validate({"type": "task", "action": "act", "agent": "a", "input": {"x": "1"},
+                                      "timeout_s": 30, "retry": {"max_attempts": 2}})
+    schema = {"type": "object"}
+
+    def entered(under: Agent | None) -> Any:
+        found = entry_effects("s", state, context={}, scope=dict, now=0.0, branch="", output_schema=schema,
+                              agent=under)
+        assert isinstance(found, list)
+        (action,) = found
+        return action
+
+    plain = entered(None)
+    assert plain == RunAction("s", "act", {"x": 1}, agent="a", retry=plain.retry, timeout_s=30.0,
+                              output_schema=schema)
+    assert plain.retry  # the task's rules, carried
+    assert entered(agent) == replace(plain, timeout_s=5.0, agent_version="2.0.0", budget_limit=0.5)
