@@ -262,11 +262,13 @@ class Transaction:
         together = _rows_together(sql)
         if together <= 1 or len(deferred) == 1:
             return [self._send(self._connection.cursor(), sql, deferred)]
+        from psycopg import RawCursor  # noqa: PLC0415 - PostgreSQL's driver, loaded already (a SQLite store needs none)
+
         rows = _made(deferred)
         cursors = []
         for first in range(0, len(rows), together):
             chunk = rows[first:first + together]
-            cursor = self._connection.cursor()
+            cursor = RawCursor(self._connection)  # `$n` placeholders, as `_values_for` numbers them: none to convert
             cursor.execute(_values_for(sql, len(chunk)), [value for row in chunk for value in row])
             cursors.append(cursor)
         return cursors
@@ -583,7 +585,7 @@ class Store:
 
 # psycopg converts a statement's placeholders once and keeps the result only for statements of at most this many
 # parameters (psycopg._queries.MAX_CACHED_STATEMENT_PARAMS): beyond, every execution would convert it again.
-_PARAMETERS_KEPT = 50
+_PARAMETERS_A_STATEMENT = 2000  # a multi-row INSERT on PostgreSQL (its own limit: 65,535)
 _VALUES = re.compile(r"\bVALUES\s*(\((?:\?\s*,\s*)*\?\s*\))", re.IGNORECASE)
 
 
@@ -593,20 +595,23 @@ def _rows_together(sql: str) -> int:
 
     In a pipeline, psycopg's `executemany` sends each row as an execution of its own and talks to the server after
     each (a third of a transition's CPU in a chain of inline tasks, measured); several VALUES tuples to a statement
-    are one execution. As many as keep the statement's parameters within what psycopg keeps converted."""
+    are one execution. Sent through a raw cursor, with PostgreSQL's own numbered placeholders (`_values_for`),
+    psycopg converts no statement, so the rows of a transaction's batch of starts need few statements: up to
+    `_PARAMETERS_A_STATEMENT` parameters each."""
     match = _VALUES.search(sql)
-    if match is None or not sql.lstrip().upper().startswith("INSERT"):
+    if match is None or not sql.lstrip().upper().startswith("INSERT") or sql.count("?") != match.group(1).count("?"):
         return 1
-    return max(1, _PARAMETERS_KEPT // match.group(1).count("?"))
+    return max(1, _PARAMETERS_A_STATEMENT // match.group(1).count("?"))
 
 
 @lru_cache(maxsize=512)
 def _values_for(sql: str, rows: int) -> str:
-    """The INSERT `sql` with `rows` VALUES tuples, its placeholders psycopg's."""
+    """The INSERT `sql` with `rows` VALUES tuples, its placeholders PostgreSQL's own (`$1`, `$2`, … in order)."""
     match = _VALUES.search(sql)
     assert match is not None  # only for statements `_rows_together` found an INSERT
     tuples = ", ".join([match.group(1)] * rows)
-    return (sql[: match.start(1)] + tuples + sql[match.end(1):]).replace("?", "%s")
+    numbers = iter(range(1, tuples.count("?") + 1))
+    return sql[: match.start(1)] + re.sub(r"\?", lambda _: f"${next(numbers)}", tuples) + sql[match.end(1):]
 
 
 @lru_cache(maxsize=512)

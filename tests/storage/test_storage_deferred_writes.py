@@ -203,13 +203,13 @@ def test_more_deferred_inserts_than_one_statement_holds_are_all_written_in_order
         JobStore(tx).enqueue(kind="action", key="k3", payload={"first": True}, due_at=1.0, now=1.0, instance_id="i1")
     steps = [HistoryRecord("i1", seq, None if seq == 1 else f"s{seq - 1}", f"s{seq}", "go", None, {"n": seq},
                            {"set": {"n": seq}}, "running", None, None, float(seq), 0.5, seq / 10)
-             for seq in range(1, 21)]
+             for seq in range(1, 301)]  # two statements and part of a third (2,000 parameters each, 14 a row)
     with store.write() as tx:
         HistoryStore(tx).append(steps)
-        for n in range(12):
+        for n in range(450):  # 10 parameters a row
             JobStore(tx).enqueue(kind="action", key=f"k{n}", payload={"n": n}, due_at=2.0, now=2.0, instance_id="i1",
                                  defer=True)
     with store.read() as tx:
         assert HistoryStore(tx).for_instance("i1") == steps
         jobs = {job.idempotency_key: job.payload for job in JobStore(tx).for_instance("i1")}
-    assert jobs == {f"k{n}": ({"first": True} if n == 3 else {"n": n}) for n in range(12)}
+    assert jobs == {f"k{n}": ({"first": True} if n == 3 else {"n": n}) for n in range(450)}
