@@ -9,7 +9,7 @@ from engine.runtime.clock import to_datetime
 from storage.costs import CostStore
 from storage.transaction import Transaction
 
-__all__ = ["budget_variable", "month_of"]
+__all__ = ["budget_variable", "month_of", "remaining_budget"]
 
 
 def month_of(now: float) -> str:
@@ -20,6 +20,13 @@ def month_of(now: float) -> str:
 @lru_cache(maxsize=64)
 def _month_of_day(day: int) -> str:
     return to_datetime(day * 86_400.0).strftime("%Y-%m")
+
+
+def remaining_budget(tx: Transaction, tenant: str, now: float) -> float | None:
+    """What is left of the tenant's budget this month; None without one (what `budget_variable` reads, without
+    building the variable)."""
+    spent, limit = CostStore(tx).month(tenant, month_of(now))
+    return None if limit is None or limit <= 0 else limit - spent
 
 
 def budget_variable(tx: Transaction, tenant: str, now: float) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from engine.definition.lifecycle_events import APPROVAL_NEEDED
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.approval_notices import announce_approval
-from engine.runtime.budget_view import budget_variable, month_of
+from engine.runtime.budget_view import budget_variable, remaining_budget
 from engine.runtime.context_schema import check_context
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.deployments import Deployments
@@ -55,7 +55,6 @@ from engine.runtime.snapshot import (
 )
 from storage.approvals import ApprovalRecord, ApprovalStore
 from storage.codec import Encoded, dump
-from storage.costs import CostStore
 from storage.events import EventStore
 from storage.history import HistoryRecord, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
@@ -314,9 +313,7 @@ class _AgentsInForce(AgentLookup):
     def remaining_budget(self) -> float | None:
         if self._budget is not None:  # the decision's `budget` variable, read already
             return float(self._budget["remaining"]) if self._budget.get("set") else None
-        # what `budget_variable` reads (once per transaction), without building the variable
-        spent, limit = CostStore(self._tx).month(self._tenant, month_of(self._now))
-        return None if limit is None or limit <= 0 else limit - spent
+        return remaining_budget(self._tx, self._tenant, self._now)
 
 
 _SUCCEEDED_ITEMS: dict[tuple[str, int], dict[str, InstanceRecord]] = {}

@@ -59,6 +59,24 @@ def _job_statuses(engine: Engine, instance_id: str) -> list[str]:
     return [job.status for job in engine.runtime.read(lambda tx: JobStore(tx).for_instance(instance_id))]
 
 
+def _chain_raising(engine: Engine, monkeypatch: pytest.MonkeyPatch,
+                   raised: Callable[[int], Exception | None]) -> list[str]:
+    """Make the default fold's chain raise `raised(n)` on its n-th run (counting from 1), or run as it would when
+    that is None; the instances it was entered for, one per run."""
+    fold = engine._default_worker().fold
+    chain, entered = fold.chain, []
+
+    def chain_or_raise(tx: Any, after: Any, stop_at: float | None = None) -> Any:
+        entered.append(after.id)
+        error = raised(len(entered))
+        if error is not None:
+            raise error
+        return chain(tx, after, stop_at)
+
+    monkeypatch.setattr(fold, "chain", chain_or_raise)
+    return entered
+
+
 def _chain_failures(caplog: pytest.LogCaptureFixture) -> int:
     return sum(CHAIN_FAILED in record.getMessage() for record in caplog.records)
 
@@ -72,16 +90,8 @@ def test_a_chain_that_raises_runs_its_command_once_more_without_it(
     again (and it raises this time), then the command runs once more without it."""
     engine.register("add", lambda request: int(request.input["x"]) + 1, inline=True)
     run = _command(engine, command)
-    fold = engine._default_worker().fold
-    chain, entered = fold.chain, []
-
-    def broken(tx: Any, after: Any, stop_at: float | None = None) -> Any:
-        entered.append(after.id)
-        if conflict_first and len(entered) == 1:  # the try that conflicts at its commit runs the chain through
-            return chain(tx, after, stop_at)
-        raise _Boom
-
-    monkeypatch.setattr(fold, "chain", broken)
+    # the try that conflicts at its commit runs the chain through
+    entered = _chain_raising(engine, monkeypatch, lambda n: None if conflict_first and n == 1 else _Boom())
     with counting_writes(engine, first_fails_with=_conflict() if conflict_first else None) as writes:
         view = run()
 
@@ -128,16 +138,7 @@ def test_a_database_error_inside_the_chain_runs_the_command_again_chain_and_all(
     chain, not left to a worker."""
     engine.register("add", lambda request: int(request.input["x"]) + 1, inline=True)
     run = _command(engine, command)
-    fold = engine._default_worker().fold
-    chain, entered = fold.chain, []
-
-    def failing_once(tx: Any, after: Any, stop_at: float | None = None) -> Any:
-        entered.append(after.id)
-        if len(entered) == 1:
-            raise error
-        return chain(tx, after, stop_at)
-
-    monkeypatch.setattr(fold, "chain", failing_once)
+    entered = _chain_raising(engine, monkeypatch, lambda n: error if n == 1 else None)
     with caplog.at_level(logging.WARNING), counting_writes(engine) as writes:
         view = run()
 
