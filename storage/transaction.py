@@ -45,6 +45,7 @@ from storage.errors import (
     TransientConflict,
     WriterBusy,
 )
+from storage.wal_checkpoints import BACKSTOP_PAGES, CHECKPOINT_AFTER_S, WalCheckpointer
 
 __all__ = ["Params", "Row", "Store", "Transaction", "writes_without_waiting"]
 
@@ -55,6 +56,7 @@ _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)
 _AT_ONCE: ContextVar[bool] = ContextVar("statewright_writes_at_once", default=False)
 _NO_BUSY_WAIT = "PRAGMA busy_timeout = 0"
 _BUSY_WAIT = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
+_BACKSTOP = f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}"
 _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
@@ -417,7 +419,8 @@ class Store:
     so it never turns what was a timeout into a hang.
     """
 
-    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8, idle_s: float = 30.0) -> None:
+    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8, idle_s: float = 30.0,
+                 checkpoint_after_s: float = CHECKPOINT_AFTER_S) -> None:
         self.engine = engine
         self.postgresql = is_postgresql(engine)
         self._keep_idle = keep_idle
@@ -427,6 +430,8 @@ class Store:
         self._local = threading.local()
         self._sql: dict[str, str] = {}
         self._writer = _writer_lock(engine)
+        self.checkpointer = (None if self._writer is None else  # SQLite: its WAL, checkpointed on a thread
+                             WalCheckpointer(engine.raw_connection, after_s=checkpoint_after_s))
         self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
 
     def _acquire(self) -> _Held:
@@ -437,6 +442,8 @@ class Store:
             held = _Held(self.engine.raw_connection())
             if self.postgresql:
                 _begin_explicitly(held.driver, True)
+            elif self.checkpointer is not None:  # its commits leave the WAL to the checkpointer's thread
+                held.cursor.execute(_BACKSTOP)
         except (sa_exc.SQLAlchemyError, self._driver_error) as exc:
             # the pool lets the driver's own error through when a new connection is refused (PostgreSQL's
             # "too many clients", a server restarting): one line, as any other database that does not answer
@@ -520,6 +527,8 @@ class Store:
                     tx.run_checks()
                     committing = True
                     held.driver.commit()
+                    if self.checkpointer is not None and not read_only:
+                        self.checkpointer.wrote()
             except BaseException:
                 usable = self._rollback(held)
                 raise
@@ -575,7 +584,9 @@ class Store:
         return self._transaction(read_only=True)
 
     def close(self) -> None:
-        """Return the idle connections and dispose of the pool."""
+        """Stop the WAL's checkpointer, return the idle connections and dispose of the pool."""
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         with self._lock:
             idle, self._idle = self._idle, []
         for held in idle:
