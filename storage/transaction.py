@@ -31,7 +31,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -481,27 +481,6 @@ class Store:
         for held in idle:
             self._discard(held)
 
-    @contextmanager
-    def _transaction(self, read_only: bool) -> Iterator[Transaction]:
-        if getattr(self._local, "busy", False):
-            raise StoreError("transactions do not nest: this thread already has one open")
-        at_once = not read_only and _AT_ONCE.get()
-        queued: _WriterLock | None
-        if at_once:
-            queued = self._writer_at_once()
-        else:
-            queued = self._writer if self._writer is not None and not read_only else None
-            if queued is not None and not queued.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
-                queued = None  # past the busy timeout: go on, and let SQLite's own timeout answer
-        self._local.busy = True
-        try:
-            with self._held(read_only, at_once) as tx:
-                yield tx
-        finally:
-            self._local.busy = False
-            if queued is not None:
-                queued.release()
-
     def _writer_at_once(self) -> _WriterLock:
         """This process's write lock, taken without waiting (`writes_without_waiting`), else `WriterBusy`."""
         _AT_ONCE.set(False)  # the first write only
@@ -510,44 +489,6 @@ class Store:
         if not self._writer.acquire(timeout=0):
             raise WriterBusy("another thread of this process is writing to the database")
         return self._writer
-
-    @contextmanager
-    def _held(self, read_only: bool, at_once: bool = False) -> Iterator[Transaction]:
-        held = self._acquire()
-        usable, committing = True, False
-        try:
-            self._begin(held, read_only, at_once)
-            try:
-                tx = Transaction(held.driver, held.cursor, self._sql, self.postgresql, writes=not read_only)
-                if self.postgresql and not read_only:
-                    tx.begin_with_next()
-                yield tx
-                if not tx.untouched:
-                    tx.flush()
-                    tx.run_checks()
-                    committing = True
-                    held.driver.commit()
-                    if self.checkpointer is not None and not read_only:
-                        self.checkpointer.wrote()
-            except BaseException:
-                usable = self._rollback(held)
-                raise
-        except Exception as exc:
-            kind = _classify(exc)
-            if kind == "conflict":
-                raise TransientConflict(str(exc).split("\n", 1)[0]) from exc
-            if kind == "unavailable":
-                usable = False
-                if not committing and getattr(held.driver, "broken", False):  # psycopg: the connection is gone
-                    self._drop_idle()  # the server dropped them all, most likely (a restart): none is reused
-                    raise ConnectionLost(str(exc).split("\n", 1)[0]) from exc
-                raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
-            raise
-        finally:
-            if usable:
-                self._release(held)
-            else:
-                self._discard(held)
 
     def _begin(self, held: _Held, read_only: bool, at_once: bool = False) -> None:
         if self.postgresql:
@@ -575,13 +516,13 @@ class Store:
             return False
         return True
 
-    def write(self) -> Any:
+    def write(self) -> _Opened:
         """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`)."""
-        return self._transaction(read_only=False)
+        return _Opened(self, False)
 
-    def read(self) -> Any:
+    def read(self) -> _Opened:
         """A transaction that only reads; on SQLite it never blocks a writer."""
-        return self._transaction(read_only=True)
+        return _Opened(self, True)
 
     def close(self) -> None:
         """Stop the WAL's checkpointer, return the idle connections and dispose of the pool."""
@@ -592,6 +533,112 @@ class Store:
         for held in idle:
             self._return(held)
         self.engine.dispose()
+
+
+class _Opened:
+    """One transaction of a `Store`, as a context manager: on entry this thread's turn at the writer (SQLite), a
+    connection and its BEGIN; on a clean exit the deferred writes, the checks and the COMMIT; else the ROLLBACK. A
+    driver's error comes out as the store's own (`TransientConflict`, `ConnectionLost`, `DatabaseUnavailable`).
+    (A class, not a generator: every transaction enters one, and a generator's context manager costs three
+    objects and two resumptions more.)"""
+
+    __slots__ = ("_committing", "_held", "_queued", "_read_only", "_store", "_tx")
+
+    def __init__(self, store: Store, read_only: bool) -> None:
+        self._store = store
+        self._read_only = read_only
+        self._committing = False
+
+    def __enter__(self) -> Transaction:
+        store, read_only = self._store, self._read_only
+        if getattr(store._local, "busy", False):
+            raise StoreError("transactions do not nest: this thread already has one open")
+        at_once = not read_only and _AT_ONCE.get()
+        queued: _WriterLock | None
+        if at_once:
+            queued = store._writer_at_once()
+        else:
+            queued = store._writer if store._writer is not None and not read_only else None
+            if queued is not None and not queued.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+                queued = None  # past the busy timeout: go on, and let SQLite's own timeout answer
+        store._local.busy = True
+        self._queued = queued
+        try:
+            self._held = held = store._acquire()
+        except BaseException:
+            self._let_go()
+            raise
+        try:
+            store._begin(held, read_only, at_once)
+        except BaseException as exc:
+            replacement = self._failed(exc, usable=True)
+            if replacement is not None:
+                raise replacement from exc
+            raise
+        try:
+            self._tx = tx = Transaction(held.driver, held.cursor, store._sql, store.postgresql,
+                                        writes=not read_only)
+            if store.postgresql and not read_only:
+                tx.begin_with_next()
+        except BaseException as exc:
+            replacement = self._failed(exc, usable=store._rollback(held))
+            if replacement is not None:
+                raise replacement from exc
+            raise
+        return tx
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _traceback: Any) -> Literal[False]:
+        store, held = self._store, self._held
+        if exc is not None:
+            replacement = self._failed(exc, usable=store._rollback(held))
+            if replacement is not None:
+                raise replacement from exc
+            return False
+        tx = self._tx
+        try:
+            if not tx.untouched:
+                tx.flush()
+                tx.run_checks()
+                self._committing = True
+                held.driver.commit()
+                if store.checkpointer is not None and not self._read_only:
+                    store.checkpointer.wrote()
+        except BaseException as failed:
+            replacement = self._failed(failed, usable=store._rollback(held))
+            if replacement is not None:
+                raise replacement from failed
+            raise
+        store._release(held)
+        self._let_go()
+        return False
+
+    def _failed(self, exc: BaseException, *, usable: bool) -> Exception | None:
+        """After `exc` (the transaction rolled back, and the connection `usable` still): the connection released or
+        discarded, the writer let go, and the store's error to raise instead of `exc`, if any."""
+        store = self._store
+        replacement: Exception | None = None
+        if isinstance(exc, Exception):
+            kind, reason = _classify(exc), str(exc).split("\n", 1)[0]
+            if kind == "conflict":
+                replacement = TransientConflict(reason)
+            elif kind == "unavailable":
+                usable = False
+                if not self._committing and getattr(self._held.driver, "broken", False):  # psycopg: it is gone
+                    store._drop_idle()  # the server dropped them all, most likely (a restart): none is reused
+                    replacement = ConnectionLost(reason)
+                else:
+                    replacement = DatabaseUnavailable(reason)
+        if usable:
+            store._release(self._held)
+        else:
+            store._discard(self._held)
+        self._let_go()
+        return replacement
+
+    def _let_go(self) -> None:
+        self._store._local.busy = False
+        if self._queued is not None:
+            self._queued.release()
 
 
 # psycopg converts a statement's placeholders once and keeps the result only for statements of at most this many
