@@ -45,7 +45,7 @@ from storage.errors import (
     TransientConflict,
     WriterBusy,
 )
-from storage.wal_checkpoints import BACKSTOP_PAGES, CHECKPOINT_AFTER_S, WalCheckpointer
+from storage.wal_checkpoints import CHECKPOINT_AFTER_S, WalCheckpointer
 
 __all__ = ["Params", "Row", "Store", "Transaction", "writes_without_waiting"]
 
@@ -56,7 +56,6 @@ _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)
 _AT_ONCE: ContextVar[bool] = ContextVar("statewright_writes_at_once", default=False)
 _NO_BUSY_WAIT = "PRAGMA busy_timeout = 0"
 _BUSY_WAIT = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
-_BACKSTOP = f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}"
 _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 
 
@@ -430,7 +429,7 @@ class Store:
         self._local = threading.local()
         self._sql: dict[str, str] = {}
         self._writer = _writer_lock(engine)
-        self.checkpointer = (None if self._writer is None else  # SQLite: its WAL, checkpointed on a thread
+        self.checkpointer = (None if self._writer is None else  # SQLite: its WAL, copied back on a thread
                              WalCheckpointer(engine.raw_connection, after_s=checkpoint_after_s))
         self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
 
@@ -442,8 +441,6 @@ class Store:
             held = _Held(self.engine.raw_connection())
             if self.postgresql:
                 _begin_explicitly(held.driver, True)
-            elif self.checkpointer is not None:  # its commits leave the WAL to the checkpointer's thread
-                held.cursor.execute(_BACKSTOP)
         except (sa_exc.SQLAlchemyError, self._driver_error) as exc:
             # the pool lets the driver's own error through when a new connection is refused (PostgreSQL's
             # "too many clients", a server restarting): one line, as any other database that does not answer

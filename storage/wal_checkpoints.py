@@ -1,14 +1,16 @@
-"""Checkpointing a SQLite WAL on a thread of its own, so that no caller's commit pays for it.
+"""Copying a SQLite WAL back into the database file on a thread of its own, ahead of the writer's checkpoint.
 
-SQLite checkpoints the WAL inside the commit that took it past `wal_autocheckpoint` pages: that caller copies
-the pages back into the database file and syncs both files — 10 to 20 ms on this kind of machine, once every few
-hundred lead qualifications — so one `send` in a few hundred took that long (the p99 of an API), and about 7% of
-a writer's time went to it (measured on the lead-qualification flow: 20 commits of 2,000 held 198 ms of the
-429 ms spent committing). A `Store` on SQLite hands its write transactions' connections a much higher threshold
-(`BACKSTOP_PAGES`, so that SQLite still checkpoints on its own should this thread not keep up) and, after each
-commit, tells its `WalCheckpointer`: a thread that waits `after_s` from the first commit it is told of, then
-runs one PASSIVE checkpoint (it waits for no reader or writer: it copies what no reader still needs, and a writer
-goes on appending meanwhile). A process that writes nothing starts no thread; an idle one wakes no more.
+SQLite checkpoints the WAL inside the commit that takes it past `wal_autocheckpoint` pages (4,000 here,
+`storage.database`): that caller syncs the WAL, copies its pages back into the database file and syncs that, about
+10 ms on this kind of machine, once every few hundred lead qualifications. The writer must keep doing so: only a
+checkpoint made while no write goes on finds the whole WAL copied and lets the next write start it over, so one
+made on another thread while the writer goes on never does, and the WAL would grow without end. What a thread can
+take off the writer is the copying: a `Store` on SQLite tells its `WalCheckpointer` after each commit, and the
+thread waits `after_s` from the first commit it is told of, then runs one PASSIVE checkpoint (it waits for no
+reader or writer). When the writer's own checkpoint comes, it finds almost every page copied already, and pays
+for the syncs and the last pages only. If the writer's checkpoint comes while the thread's runs, SQLite skips it
+(PASSIVE: busy, not waited for) and the next commit tries again. A process that writes nothing starts no thread;
+an idle one wakes no more.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-__all__ = ["BACKSTOP_PAGES", "CHECKPOINT_AFTER_S", "CheckpointResult", "WalCheckpointer"]
+__all__ = ["CHECKPOINT_AFTER_S", "CheckpointResult", "WalCheckpointer"]
 
-BACKSTOP_PAGES = 64_000  # 256 MB at 4 KiB pages: the writer checkpoints itself only if this thread falls behind
 CHECKPOINT_AFTER_S = 0.25  # from the first commit after a checkpoint to the next checkpoint
 _log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ class WalCheckpointer:
             if connection is None:
                 connection = self._connect()
             row = connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        except (sqlite3.Error, SQLAlchemyError):  # the next checkpoint makes up for it (or a writer: the backstop)
+        except (sqlite3.Error, SQLAlchemyError):  # the next one (or the writer's own) makes up for it
             _log.warning("the WAL checkpoint failed; it is tried again after the next commit", exc_info=True)
             return connection
         self.last = (int(row[0]), int(row[1]), int(row[2]))
