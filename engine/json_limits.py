@@ -88,8 +88,13 @@ def _within_depth(value: Any, max_depth: int) -> bool:
         level += 1
         if level > max_depth:
             return False
-        stack.extend((child, level) for child in children if isinstance(child, Mapping | list | tuple))
+        # a string, number, boolean or null (most members) is let go before the costlier check of `Mapping`
+        stack.extend((child, level) for child in children
+                     if type(child) not in _SCALARS and isinstance(child, Mapping | list | tuple))
     return True
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _encoded_size(value: Any) -> int:

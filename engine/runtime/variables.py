@@ -138,6 +138,8 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
         name = names[0]
         return lambda scope: scope.get(name, _NOT_PLAIN)
     dotted = ".".join(names)
+    if len(names) == 2:  # most paths (`lead.email`, `has(context.x) ? context.x : …`): two names, no loop
+        return _held_at_two(dotted, names[0], names[1])
 
     def held(scope: Mapping[str, Any]) -> Any:
         if dotted in scope:
@@ -155,6 +157,25 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
         return value
 
     return held
+
+
+def _held_at_two(dotted: str, first: str, second: str) -> _Answer:
+    """`_held_at` of a path of two names (its walk unrolled): plain dicts asked with `get`, as the walk asks."""
+
+    def held(scope: Mapping[str, Any]) -> Any:
+        if dotted in scope:
+            return _NOT_PLAIN
+        value = scope.get(first, _NOT_PLAIN) if type(scope) is dict else _member(scope, first)
+        if type(value) is dict:
+            return value.get(second, _NOT_PLAIN)
+        return _member(value, second)
+
+    return held
+
+
+def _member(value: Any, name: str) -> Any:
+    """`value[name]` of a mapping that is not a plain dict (or _NOT_PLAIN: a missing key, no mapping at all)."""
+    return value[name] if isinstance(value, Mapping) and name in value else _NOT_PLAIN
 
 
 def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any) -> _Answer:
@@ -183,6 +204,7 @@ def _compared(walk: _Answer, compare: Callable[[Any, Any], bool], literal: Any) 
 
 _SCALARS = frozenset({str, bool, float, type(None)})  # exactly these types: CEL hands them back unchanged
 _JSON_SCALARS = _SCALARS | {int}
+_STRINGS = frozenset({str})
 
 
 def _plain(value: Any) -> Any:
@@ -192,15 +214,16 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is int:
+        return value if value in _INT_RANGE else _NOT_PLAIN
     if kind is dict:
-        for key, item in value.items():  # most hold scalars under plain string keys: then copied whole, in C
-            if type(item) not in _SCALARS or type(key) is not str:
-                break
-        else:
+        # most hold scalars under plain string keys: then copied whole — checked and copied in C
+        if _SCALARS.issuperset(map(type, value.values())) and _STRINGS.issuperset(map(type, value)):
             return value.copy()
         copied = {}
         for key, item in value.items():
-            plain = item if type(item) in _SCALARS else _plain(item)
+            member = type(item)  # a scalar, or an integer CEL keeps as one, as it is: no call for it
+            plain = item if member in _SCALARS or (member is int and item in _INT_RANGE) else _plain(item)
             if plain is _NOT_PLAIN or not isinstance(key, str):
                 return _NOT_PLAIN
             copied[key] = plain
