@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.codec import dump, load_optional
 from storage.records import record
 from storage.transaction import Row, Transaction
 
-__all__ = ["BranchStep", "HistoryRecord", "HistoryStore", "Step"]
+__all__ = ["BranchStep", "HistoryRecord", "HistoryRow", "HistoryStore", "Step"]
 
 _COLUMNS = (
     "instance_id, seq, from_state, to_state, event, actor, payload, context_change, status, guards, policies, "
@@ -55,6 +55,27 @@ class HistoryRecord:
     cost: float | None
 
 
+class HistoryRow(NamedTuple):
+    """A history row as it is inserted, in its columns' order, its JSON columns (`payload`, `context_change`,
+    `guards`, `policies`) encoded already: what `HistoryStore.append_rows` writes for a caller that has their text
+    (the decision writer encodes a task's output once, for its row's payload and its context change alike)."""
+
+    instance_id: str
+    seq: int
+    from_state: str | None
+    to_state: str
+    event: str
+    actor: str | None
+    payload: str | None
+    context_change: str | None
+    status: str
+    guards: str | None
+    policies: str | None
+    at: float
+    duration_s: float
+    cost: float | None
+
+
 def _record(row: Row) -> HistoryRecord:
     return HistoryRecord(
         instance_id=row[0], seq=int(row[1]), from_state=row[2], to_state=row[3], event=row[4], actor=row[5],
@@ -81,6 +102,10 @@ class HistoryStore:
     def append(self, records: Sequence[HistoryRecord]) -> None:
         """Append rows; they are written with the transaction's other deferred inserts, before it commits."""
         self.tx.defer_all(_INSERT, [_params(row) for row in records])
+
+    def append_rows(self, rows: Sequence[HistoryRow]) -> None:
+        """`append` of rows encoded already (`HistoryRow`): no record built, nor its values encoded again."""
+        self.tx.defer_all(_INSERT, [*rows])
 
     def for_instance(self, instance_id: str, *, after_seq: int = 0, limit: int | None = None) -> list[HistoryRecord]:
         sql = f"SELECT {_COLUMNS} FROM history WHERE instance_id = ? AND seq > ? ORDER BY seq"  # noqa: S608

@@ -56,7 +56,7 @@ from engine.runtime.snapshot import (
 from storage.approvals import ApprovalRecord, ApprovalStore
 from storage.codec import Encoded, dump
 from storage.events import EventStore
-from storage.history import HistoryRecord, HistoryStore
+from storage.history import HistoryRow, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
 from storage.map_lists import MapListStore
@@ -174,7 +174,7 @@ class DecisionWriter:
                 result=after.result, error=after.error, version=after.version, updated_at=now,
                 stored_status=before.status, stored_context=before.context, defer=True, row=after,
             )
-        HistoryStore(tx).append(_history(before, decision, now, cost))
+        HistoryStore(tx).append_rows(_history(before, decision, now, cost))
         wanted = self.lifecycle.wanted(tx)
         if wanted:
             self.lifecycle.publish(tx, decision, wanted=wanted, states=lambda: self.compiled_for(tx, before).states,
@@ -410,7 +410,9 @@ def _payload_stored(changes: dict[str, Any], payload: Any) -> tuple[Encoded, Enc
     return Encoded(text), Encoded(f'{{"set":{{{fields}}}}}')
 
 
-def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:
+def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRow]:
+    """The decision's history rows, their JSON encoded here: a task's output once, for its row's payload and the
+    context change that stores it (`_payload_stored`); the guards' text as kept (`_guards_text`)."""
     rows = []
     seq = before.version
     last = len(decision.steps) - 1
@@ -424,10 +426,11 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
         elif change is not None and payload is not None and len(change) == 1 and _stores(changes, payload):
             payload, change = _payload_stored(changes, payload)
-        rows.append(HistoryRecord(  # positional: a dozen keywords cost as much again as the record
-            before.id, seq, step.source, step.dest, step.event, step.actor, payload, change, step.status,
+        rows.append(HistoryRow(  # positional: a dozen keywords cost as much again as the row
+            before.id, seq, step.source, step.dest, step.event, step.actor,
+            None if payload is None else dump(payload), None if change is None else dump(change), step.status,
             _guards_text(step.guards) if step.guards else None,
-            [p.as_dict() for p in step.policies] if step.policies else None,
+            dump([p.as_dict() for p in step.policies]) if step.policies else None,
             now, max(0.0, now - before.updated_at) if index == 0 else 0.0, cost if index == 0 else None,
         ))
     return rows
