@@ -110,7 +110,8 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     now = rt.clock.now()
     payload = action_payload(job)
     jobs = JobStore(tx)
-    outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
+    if outcome.cost is not None:  # only a cost can break the agent's budget limit
+        outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
     failed = outcome.failed  # asked once: a property, read at each of the places below
     plan = None if not failed else plan_retry(
         parse_rules(payload.get("retry")), outcome.error_kind or "error", outcome.retryable, attempt=job.attempt,

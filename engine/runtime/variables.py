@@ -122,6 +122,8 @@ def _path(names: tuple[str, ...]) -> _Answer:
             return value if type(value) in _SCALARS else _plain(value)  # a scalar, as most are: as it is
 
         return one
+    if len(names) == 2:  # most paths (`lead.email`, `has(context.x) ? context.x : …`): two names
+        return _path_of_two(".".join(names), names[0], names[1])
     held_at = _held_at(names)
 
     def walk(scope: Mapping[str, Any]) -> Any:
@@ -138,8 +140,6 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
         name = names[0]
         return lambda scope: scope.get(name, _NOT_PLAIN)
     dotted = ".".join(names)
-    if len(names) == 2:  # most paths (`lead.email`, `has(context.x) ? context.x : …`): two names, no loop
-        return _held_at_two(dotted, names[0], names[1])
 
     def held(scope: Mapping[str, Any]) -> Any:
         if dotted in scope:
@@ -159,18 +159,18 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
     return held
 
 
-def _held_at_two(dotted: str, first: str, second: str) -> _Answer:
-    """`_held_at` of a path of two names (its walk unrolled): plain dicts asked with `get`, as the walk asks."""
+def _path_of_two(dotted: str, first: str, second: str) -> _Answer:
+    """`_path` of two names, in one function: `_held_at`'s walk unrolled (plain dicts asked with `get`, as it
+    asks them), then the value as plain JSON."""
 
-    def held(scope: Mapping[str, Any]) -> Any:
+    def walk(scope: Mapping[str, Any]) -> Any:
         if dotted in scope:
             return _NOT_PLAIN
         value = scope.get(first, _NOT_PLAIN) if type(scope) is dict else _member(scope, first)
-        if type(value) is dict:
-            return value.get(second, _NOT_PLAIN)
-        return _member(value, second)
+        value = value.get(second, _NOT_PLAIN) if type(value) is dict else _member(value, second)
+        return value if value is _NOT_PLAIN or type(value) in _SCALARS else _plain(value)
 
-    return held
+    return walk
 
 
 def _member(value: Any, name: str) -> Any:
