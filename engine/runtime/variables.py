@@ -12,6 +12,7 @@ from typing import Any
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.expressions import evaluate as evaluate_all
 from engine.runtime.clock import to_rfc3339
+from engine.runtime.json_types import json_copy
 from engine.runtime.snapshot import Environment
 
 __all__ = ["evaluate", "evaluate_json", "evaluate_mapping", "json_value", "variables"]
@@ -92,7 +93,7 @@ def _shortcut(source: str) -> _Answer:
         if value is not _NOT_PLAIN:
             if value is None or isinstance(value, str | int | float):
                 return lambda _scope: value
-            return lambda _scope: _copied(value)
+            return lambda _scope: json_copy(value)  # its own copy each time: `_plain` made it of dicts and lists
     if _PATH.fullmatch(source) and (names := _names(source)):
         return _path(names)
     if (match := _PRESENT_OR.fullmatch(source)) and "." in match["test"]:
@@ -248,15 +249,6 @@ def _plain_other(value: Any) -> Any:
         items = [_plain(item) for item in value]
         return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
     return _NOT_PLAIN
-
-
-def _copied(value: Any) -> Any:
-    """A copy of a value `_plain` already accepted (a constant): its maps and lists, without checking again."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) if isinstance(item, dict | list) else item for item in value]
-    return value
 
 
 def evaluate(source: str, scope: Mapping[str, Any]) -> Any:
