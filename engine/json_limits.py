@@ -74,6 +74,9 @@ def measure_json(value: Any, *, stop_depth: int | None = None, stop_size: int | 
     return JsonMeasure(depth, deepest, size)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _within_depth(value: Any, max_depth: int) -> bool:
     """Whether `value` nests no deeper than `max_depth`: a walk over its containers only, stopping early."""
     stack: list[tuple[Any, int]] = [(value, 0)]
@@ -92,9 +95,6 @@ def _within_depth(value: Any, max_depth: int) -> bool:
         stack.extend((child, level) for child in children
                      if type(child) not in _SCALARS and isinstance(child, Mapping | list | tuple))
     return True
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _encoded_size(value: Any) -> int:
