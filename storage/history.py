@@ -58,7 +58,9 @@ class HistoryRecord:
 class HistoryRow(NamedTuple):
     """A history row as it is inserted, in its columns' order, its JSON columns (`payload`, `context_change`,
     `guards`, `policies`) encoded already: what `HistoryStore.append_rows` writes for a caller that has their text
-    (the decision writer encodes a task's output once, for its row's payload and its context change alike)."""
+    (the decision writer encodes a task's output once, for its row's payload and its context change alike). Its
+    texts are best exact `str`s: sqlite3 binds a subclass (a `StrEnum` status, an `Encoded` text) only after
+    looking up an adapter for it, half a microsecond a parameter."""
 
     instance_id: str
     seq: int
@@ -90,7 +92,7 @@ def _params(r: HistoryRecord) -> tuple[Any, ...]:
     payload, change, guards, policies = r.payload, r.context_change, r.guards, r.policies
     return (
         r.instance_id, r.seq, r.from_state, r.to_state, r.event, r.actor, None if payload is None else dump(payload),
-        None if change is None else dump(change), r.status, None if guards is None else dump(guards),
+        None if change is None else dump(change), str(r.status), None if guards is None else dump(guards),
         None if policies is None else dump(policies), r.at, r.duration_s, r.cost,
     )
 
