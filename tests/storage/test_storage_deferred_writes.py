@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from storage.codec import Encoded, dump
+from storage.codec import dump
 from storage.database import create_database_engine
 from storage.errors import GuardFailed
 from storage.history import HistoryRecord, HistoryRow, HistoryStore
@@ -224,9 +224,9 @@ def test_history_rows_appended_encoded_read_back_as_the_records_append_writes(st
     record = HistoryRecord("i1", 1, "extract", "score", "done", None, output, {"set": {"lead": output}},
                            "running", [{"transition": 0, "dest": "score", "guard": None, "value": True}], None, 2.0,
                            0.25, None)
-    encoded = Encoded(dump(output))
-    row = HistoryRow("i1", 2, "extract", "score", "done", None, encoded, Encoded(f'{{"set":{{"lead":{encoded}}}}}'),
-                     "running", Encoded(dump(record.guards)), None, 2.0, 0.25, None)
+    encoded = dump(output)
+    row = HistoryRow("i1", 2, "extract", "score", "done", None, encoded, f'{{"set":{{"lead":{encoded}}}}}', "running",
+                     dump(record.guards), None, 2.0, 0.25, None)
     with store.write() as tx:
         InstanceStore(tx).insert(_instance("i1"))
         HistoryStore(tx).append([record])
