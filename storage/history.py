@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 from storage.codec import dump, load_optional
 from storage.records import record
@@ -55,27 +55,15 @@ class HistoryRecord:
     cost: float | None
 
 
-class HistoryRow(NamedTuple):
-    """A history row as it is inserted, in its columns' order, its JSON columns (`payload`, `context_change`,
-    `guards`, `policies`) encoded already: what `HistoryStore.append_rows` writes for a caller that has their text
-    (the decision writer encodes a task's output once, for its row's payload and its context change alike). Its
-    texts are best exact `str`s: sqlite3 binds a subclass (a `StrEnum` status, an `Encoded` text) only after
-    looking up an adapter for it, half a microsecond a parameter."""
-
-    instance_id: str
-    seq: int
-    from_state: str | None
-    to_state: str
-    event: str
-    actor: str | None
-    payload: str | None
-    context_change: str | None
-    status: str
-    guards: str | None
-    policies: str | None
-    at: float
-    duration_s: float
-    cost: float | None
+HistoryRow = tuple[str, int, str | None, str, str, str | None, str | None, str | None, str, str | None, str | None,
+                   float, float, float | None]
+"""A history row as it is inserted (`HistoryStore.append_rows`), its values in the columns' order: instance_id,
+seq, from_state, to_state, event, actor, payload, context_change, status, guards, policies, at, duration_s, cost
+— its JSON columns (payload, context_change, guards, policies) encoded already, for a caller that has their text
+(the decision writer encodes a task's output once, for its row's payload and its context change alike). A plain
+tuple of exact `str`s, as sqlite3 binds fastest: a tuple subclass (a named tuple) is read as a sequence, item by
+item, and a `str` subclass (a `StrEnum` status, an `Encoded` text) is bound only after looking up an adapter for
+it, half a microsecond a parameter."""
 
 
 def _record(row: Row) -> HistoryRecord:

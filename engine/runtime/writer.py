@@ -414,7 +414,7 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
     """The decision's history rows, their JSON encoded here: a task's output once, for its row's payload and the
     context change that stores it (`_payload_stored`); the guards' text as kept (`_guards_text`). Each text and
     status an exact `str` (see `HistoryRow`)."""
-    rows = []
+    rows: list[HistoryRow] = []
     seq = before.version
     last = len(decision.steps) - 1
     for index, step in enumerate(decision.steps):
@@ -434,7 +434,7 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
         else:
             payload_text = None if payload is None else dump(payload)
             change_text = None if change is None else dump(change)
-        rows.append(HistoryRow(  # positional: a dozen keywords cost as much again as the row
+        rows.append((  # the columns' order (`HistoryRow`)
             before.id, seq, step.source, step.dest, step.event, step.actor, payload_text, change_text,
             str(step.status), _guards_text(step.guards) if step.guards else None,
             dump([p.as_dict() for p in step.policies]) if step.policies else None,

@@ -225,8 +225,8 @@ def test_history_rows_appended_encoded_read_back_as_the_records_append_writes(st
                            "running", [{"transition": 0, "dest": "score", "guard": None, "value": True}], None, 2.0,
                            0.25, None)
     encoded = dump(output)
-    row = HistoryRow("i1", 2, "extract", "score", "done", None, encoded, f'{{"set":{{"lead":{encoded}}}}}', "running",
-                     dump(record.guards), None, 2.0, 0.25, None)
+    row: HistoryRow = ("i1", 2, "extract", "score", "done", None, encoded, f'{{"set":{{"lead":{encoded}}}}}',
+                       "running", dump(record.guards), None, 2.0, 0.25, None)
     with store.write() as tx:
         InstanceStore(tx).insert(_instance("i1"))
         HistoryStore(tx).append([record])
