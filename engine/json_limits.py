@@ -74,6 +74,9 @@ def measure_json(value: Any, *, stop_depth: int | None = None, stop_size: int | 
     return JsonMeasure(depth, deepest, size)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _within_depth(value: Any, max_depth: int) -> bool:
     """Whether `value` nests no deeper than `max_depth`: a walk over its containers only, stopping early."""
     stack: list[tuple[Any, int]] = [(value, 0)]
@@ -88,7 +91,9 @@ def _within_depth(value: Any, max_depth: int) -> bool:
         level += 1
         if level > max_depth:
             return False
-        stack.extend((child, level) for child in children if isinstance(child, Mapping | list | tuple))
+        # a string, number, boolean or null (most members) is let go before the costlier check of `Mapping`
+        stack.extend((child, level) for child in children
+                     if type(child) not in _SCALARS and isinstance(child, Mapping | list | tuple))
     return True
 
 

@@ -45,9 +45,11 @@ class AttemptStore:
 
     def record(self, record: AttemptRecord) -> None:
         """Add an attempt (sent with the transaction's deferred writes); an attempt recorded before is kept."""
-        self.tx.defer(_INSERT, (
+        self.tx.defer(_INSERT, (  # the outcome as an exact str: sqlite3 binds a StrEnum member only after looking up
+            # an adapter for it, half a microsecond a parameter
             record.instance_id, record.task_seq, record.attempt, record.state, record.action, record.agent,
-            record.outcome, dump_optional(record.error), dump_optional(record.steps or None), record.cost, record.at,
+            str(record.outcome), dump_optional(record.error), dump_optional(record.steps or None), record.cost,
+            record.at,
         ))
 
     def for_instance(self, instance_id: str, *, tasks: tuple[int, int] | None = None) -> list[AttemptRecord]:

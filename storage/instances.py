@@ -81,7 +81,7 @@ class _PendingUpdate:
     def __call__(self) -> tuple[Any, ...]:
         head: tuple[Any, ...] = (self.state,)
         if self.status is not None:
-            head += (self.status,)
+            head += (str(self.status),)  # an exact str: see `_insert_params`
         if self.context is not None:
             head += (dump(self.context),)
         return (*head, dump_optional(self.result), dump_optional(self.error), self.version, self.updated_at,
@@ -89,7 +89,9 @@ class _PendingUpdate:
 
 
 def _insert_params(r: InstanceRecord) -> tuple[Any, ...]:
-    return (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, r.status, dump(r.context),
+    """The row's parameters; its status as an exact `str` (the engine's are `StrEnum` members, which sqlite3 binds
+    only after looking up an adapter for each, half a microsecond a parameter)."""
+    return (r.id, r.workflow_id, r.workflow_version, r.branch, r.tenant, r.state, str(r.status), dump(r.context),
             dump_optional(r.result), dump_optional(r.error), r.version, r.parent_id, r.parent_seq, r.created_at,
             r.updated_at)
 

@@ -45,6 +45,10 @@ _ENQUEUE = (
     "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, last_error, created_at, "
     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
 )
+# The statuses and kinds written as exact `str`s: sqlite3 binds a subclass of `str` (a `StrEnum` member) only after
+# looking up an adapter for it, half a microsecond a parameter — more than the rest of a job's row costs to bind.
+_READY = str(JobStatus.READY)
+
 _FINISH = (
     "UPDATE jobs SET status = ?, last_error = ?, lease_owner = NULL, lease_expires = NULL, updated_at = ? "
     "WHERE id = ? AND lease_owner = ? AND status = 'running'"
@@ -89,8 +93,8 @@ class JobStore:
         with the transaction's deferred writes (a duplicate key is skipped then too) and True only means it is
         on its way, and `take_unsent` may take it while it waits. `text`: the payload's JSON, when the caller
         has it already."""
-        params = (kind, instance_id, key, dump(payload) if text is None else text, JobStatus.READY, 1, due_at, None,
-                  now, now)
+        params = (str(kind), instance_id, key, dump(payload) if text is None else text, _READY, 1, due_at, None, now,
+                  now)
         if defer:
             if self.tx.waiting(("job", key)) is None:  # else skipped, as the insert would skip a duplicate key
                 self.tx.defer(_ENQUEUE, params, key=("job", key), note=payload)
@@ -130,14 +134,14 @@ class JobStore:
             changed = self.tx.execute(
                 "UPDATE jobs SET status = ?, attempt = ?, due_at = COALESCE(?, due_at), last_error = ?, "
                 "updated_at = ? WHERE idempotency_key = ? AND status = 'ready'",
-                (status, attempt, due_at, dump_optional(error), now, job.idempotency_key))
+                (str(status), attempt, due_at, dump_optional(error), now, job.idempotency_key))
             if changed != 1:
                 raise StoreError(f"the job {job.idempotency_key} is neither waiting nor ready in this transaction")
             return
         params, payload = waiting
         assert not callable(params)
         kind, instance_id, key, text, _, _, due, _, created_at, _ = params
-        self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, status, attempt, due if due_at is None else due_at,
+        self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, str(status), attempt, due if due_at is None else due_at,
                                  dump_optional(error), created_at, now),
                       key=("job", key), note=payload)
 
@@ -184,7 +188,7 @@ class JobStore:
         """Mark a claimed job done/failed; False if `owner` no longer holds it (its lease was taken over). With
         `defer`, the update goes with the transaction's deferred writes and True only means it is on its way: a
         lost lease then fails the transaction (`GuardFailed`) when they are sent."""
-        params = (status, dump_optional(error), now, job_id, owner)
+        params = (str(status), dump_optional(error), now, job_id, owner)  # an exact str: see _READY
         if defer:
             self.tx.defer(_FINISH, params, guarded=True)
             return True

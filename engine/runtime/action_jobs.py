@@ -17,7 +17,7 @@ from engine.runtime.action_outcome import ActionOutcome
 from engine.runtime.actions import ActionRequest, Cost
 from engine.runtime.core import Runtime
 from engine.runtime.costs import record_cost
-from engine.runtime.job_payloads import action_payload
+from engine.runtime.job_payloads import ActionPayload, action_payload
 from engine.runtime.json_types import json_copy
 from engine.runtime.memory import SharedMemory
 from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
@@ -33,15 +33,15 @@ from storage.transaction import Transaction
 __all__ = ["action_request", "finish_action"]
 
 
-def action_request(job: JobRecord, instance: InstanceRecord, agent: Agent | None = None,
-                   memory: SharedMemory | None = None,
+def action_request(job: JobRecord, payload: ActionPayload, instance: InstanceRecord, agent: Agent | None = None,
+                   *, memory: SharedMemory | None = None,
                    spend_reporter: Callable[[Cost], None] | None = None) -> ActionRequest:
-    """The handler's request. Its context is its own copy: the worker decides the task's `done` on `instance` as
-    claimed, so a handler writing into the dict it was given (or one that overran its timeout, still writing
-    after the instance moved on) would otherwise change the instance with no transition saying so. Its input is
-    the job's own, not copied again: made afresh from the task's input mapping as the task was entered (or
-    decoded from the job's row), and read by nothing once the handler has it — the job's row keeps its text."""
-    payload = action_payload(job)
+    """The handler's request (`payload`: the job's, as `action_payload` reads it). Its context is its own copy:
+    the worker decides the task's `done` on `instance` as claimed, so a handler writing into the dict it was
+    given (or one that overran its timeout, still writing after the instance moved on) would otherwise change the
+    instance with no transition saying so. Its input is the job's own, not copied again: made afresh from the
+    task's input mapping as the task was entered (or decoded from the job's row), and read by nothing once the
+    handler has it — the job's row keeps its text."""
     return ActionRequest(
         action=payload["action"], input=payload["input"], context=json_copy(instance.context),
         attempt=job.attempt,
@@ -65,18 +65,18 @@ def _error(outcome: ActionOutcome, attempt: int) -> dict[str, Any]:
 def _within_budget(outcome: ActionOutcome, limit: float | None, agent: str | None) -> ActionOutcome:
     """An action that cost more than its agent's `budget_limit` fails (not retried): its output is not used,
     its cost is still recorded."""
-    if limit is None or outcome.failed or outcome.cost is None or outcome.cost.amount <= limit:
+    if outcome.cost is None or limit is None or outcome.cost.amount <= limit or outcome.failed:
         return outcome
     message = (f"the action cost {outcome.cost.amount:g}, more than the budget limit of the agent "
                f"'{agent}' ({limit:g}) for one task")
     return replace(outcome, output=None, error_kind="budget_exceeded", error_message=message, retryable=False)
 
 
-def _record_attempt(tx: Transaction, job: JobRecord, outcome: ActionOutcome, result: AttemptOutcome,
-                    now: float) -> None:
-    payload = action_payload(job)
+def _record_attempt(tx: Transaction, job: JobRecord, payload: ActionPayload, outcome: ActionOutcome,
+                    result: AttemptOutcome, *, now: float) -> None:
     assert job.instance_id is not None
-    error = None if not outcome.failed else {"kind": outcome.error_kind, "message": outcome.error_message}
+    failed = result is not AttemptOutcome.DONE  # a retry or an error: the outcome failed
+    error = {"kind": outcome.error_kind, "message": outcome.error_message} if failed else None
     AttemptStore(tx).record(AttemptRecord(
         job.instance_id, payload["seq"], job.attempt, payload["state"], payload["action"], payload.get("agent"),
         result, error, list(outcome.steps), None if outcome.cost is None else outcome.cost.amount, now,
@@ -110,8 +110,10 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     now = rt.clock.now()
     payload = action_payload(job)
     jobs = JobStore(tx)
-    outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
-    plan = None if not outcome.failed else plan_retry(
+    if outcome.cost is not None:  # only a cost can break the agent's budget limit
+        outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
+    failed = outcome.failed  # asked once: a property, read at each of the places below
+    plan = None if not failed else plan_retry(
         parse_rules(payload.get("retry")), outcome.error_kind or "error", outcome.retryable, attempt=job.attempt,
         last_error=job.last_error, rng=rt.rng)
     if plan is not None:
@@ -120,19 +122,19 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         if job.unsent:  # taken from this transaction's own writes: written once, ready for its next attempt
             jobs.settle_unsent(job, status=JobStatus.READY, now=now, error=failure, attempt=job.attempt + 1,
                                due_at=due)
-            _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
+            _record_attempt(tx, job, payload, outcome, AttemptOutcome.RETRY, now=now)
             _record_spend(tx, job, outcome, instance, now)
         elif jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
-            _record_attempt(tx, job, outcome, AttemptOutcome.RETRY, now)
+            _record_attempt(tx, job, payload, outcome, AttemptOutcome.RETRY, now=now)
             _record_spend(tx, job, outcome, instance, now)
         return None
-    status = JobStatus.FAILED if outcome.failed else JobStatus.DONE
-    error = _error(outcome, job.attempt) if outcome.failed else None
+    status = JobStatus.FAILED if failed else JobStatus.DONE
+    error = _error(outcome, job.attempt) if failed else None
     if job.unsent:
         jobs.settle_unsent(job, status=status, now=now, error=error)
     elif not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
         return None  # our lease lapsed and another worker holds the job: it will finish it
-    _record_attempt(tx, job, outcome, AttemptOutcome.ERROR if outcome.failed else AttemptOutcome.DONE, now)
+    _record_attempt(tx, job, payload, outcome, AttemptOutcome.ERROR if failed else AttemptOutcome.DONE, now=now)
     assert job.instance_id is not None
     if instance is None:
         instance = InstanceStore(tx).get_for_update(job.instance_id)
@@ -144,7 +146,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     if outcome.cost is not None:
         amount = record_cost(tx, instance, state=payload["state"], action=payload["action"], agent=payload["agent"],
                              cost=outcome.cost, now=now)
-    event = Event("error", error, system=True) if outcome.failed else Event("done", outcome.output, system=True)
+    event = Event("error", error, system=True) if failed else Event("done", outcome.output, system=True)
     trace = payload.get("trace")
     if trace is None:  # most jobs: no trace to join, and no context manager to set up
         return take_step(rt, tx, instance, event, now=now, cost=amount)

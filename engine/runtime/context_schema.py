@@ -47,7 +47,14 @@ def _pointer(path: Any) -> str:
     return "/" + "/".join(str(p) for p in path) if path else "/"
 
 
+_PLAIN_MEMBERS = frozenset({str, int, bool, type(None)})  # JSON as they are (a float must be finite: asked below)
+_STRINGS = frozenset({str})
+
+
 def _json_only(value: Any, where: str) -> None:
+    if type(value) is dict and _PLAIN_MEMBERS.issuperset(map(type, value.values())) and _STRINGS.issuperset(
+            map(type, value)):  # most contexts: strings, integers, booleans and nulls under string keys (asked in C)
+        return
     if value is None or isinstance(value, bool | int | str):
         return
     if isinstance(value, float):

@@ -161,6 +161,8 @@ class _Run:
         output, made JSON and copied for the runtime as its outcome was, `action_outcome.normalise`) is stored
         as it is: the step's payload and the value it writes are then one, and its history row encodes it once."""
         state = self.c.states[self.state]
+        if type(state) is TaskState and event.system:  # most: a task's own `done`, its output stored as it is
+            return {state.output: event.payload} if state.output else {}
         changes: dict[str, Any] = {}
         if isinstance(state, _OUTPUT_STATES) and state.output and not _timer_wait(state):
             output = event.payload
@@ -368,11 +370,16 @@ class _Run:
         if isinstance(state, FinalState):
             self.finish(state, arrival)
             return
-        automatic = self.c.fire(self.state, AUTO, self.scope) if self.c.accepts(self.state, AUTO) else None
-        if automatic is not None and automatic.transition is not None:
-            self.enter(arrival)
-            self.pass_through(automatic.index, automatic.evaluations)
-            return
+        automatic = None
+        if self.c.accepts(self.state, AUTO):
+            # the variables the guards see, built once (if a guard reads them) and read again by the `assign` of
+            # the transition taken: nothing changes in between
+            scope = _Once(self.scope)
+            automatic = self.c.fire(self.state, AUTO, scope)
+            if automatic is not None and automatic.transition is not None:
+                self.enter(arrival)
+                self.pass_through(automatic.index, automatic.evaluations, scope)
+                return
         if isinstance(state, ChoiceState):
             self.enter(arrival)
             self.fail(Event(AUTO, system=True), "no_match",
@@ -397,12 +404,13 @@ class _Run:
         """Start a task's action under its agent's policies: a person approves first when the agent requires it;
         the tenant's budget must cover the agent's limit; the agent's timeout bounds the action (`effects`, as
         entered under the agent, carry it)."""
-        action = next((e for e in effects if isinstance(e, RunAction)), None)
-        if check_agent and agent.policies.approval_required and action is not None:
-            self.status = HELD
-            arrival.effects.append(agent_gate(self.state, agent, action))
-            self.enter(arrival)
-            return
+        if check_agent and agent.policies.approval_required:
+            action = next((e for e in effects if isinstance(e, RunAction)), None)
+            if action is not None:
+                self.status = HELD
+                arrival.effects.append(agent_gate(self.state, agent, action))
+                self.enter(arrival)
+                return
         refusal = budget_refusal(agent, self.env.agents)
         if refusal is not None:
             self.enter(arrival)
@@ -411,11 +419,13 @@ class _Run:
         arrival.effects.extend(effects)
         self.enter(arrival)
 
-    def pass_through(self, index: int | None, guards: tuple[GuardEvaluation, ...]) -> None:
+    def pass_through(self, index: int | None, guards: tuple[GuardEvaluation, ...],
+                     scope: Callable[[], dict[str, Any]]) -> None:
+        """Take the automatic transition `index` (`scope`: the variables its guard saw, for its `assign`)."""
         assert index is not None
         transition = self.c.transitions[index]
         try:
-            changes = evaluate_mapping(transition.assign, self.scope()) if transition.assign else {}
+            changes = evaluate_mapping(transition.assign, scope()) if transition.assign else {}
             self.context = with_changes(self.context, changes) if changes else self.context
         except (ExpressionError, PathConflict) as exc:
             why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message

@@ -58,7 +58,7 @@ def action_call(rt: Runtime, job: JobRecord, instance: InstanceRecord | None, me
     payload = action_payload(job)
     agent_id, version = payload["agent"], payload.get("agent_version")
     agent = rt.deployments.agents.version(agent_id, version, tx) if agent_id and version else None
-    request = action_request(job, instance, agent, memory, spend)
+    request = action_request(job, payload, instance, agent, memory=memory, spend_reporter=spend)
     return (rt.handlers.get(request.action), request, payload.get("timeout_s"))
 
 

@@ -21,6 +21,7 @@ def json_type(value: Any) -> str:
 
 
 _CONTAINERS = (dict, list)
+_CONTAINER_TYPES = frozenset(_CONTAINERS)
 
 
 def json_copy(value: Any) -> Any:
@@ -30,6 +31,8 @@ def json_copy(value: Any) -> Any:
     kind = type(value)
     if kind is dict:  # copied whole (in C), then its objects and arrays replaced by copies: most values are neither
         copied = value.copy()
+        if _CONTAINER_TYPES.isdisjoint(map(type, value.values())):  # none at all (most nested objects): asked in C
+            return copied
         for key, item in value.items():
             if type(item) in _CONTAINERS:
                 copied[key] = json_copy(item)

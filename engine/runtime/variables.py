@@ -12,6 +12,7 @@ from typing import Any
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.expressions import evaluate as evaluate_all
 from engine.runtime.clock import to_rfc3339
+from engine.runtime.json_types import json_copy
 from engine.runtime.snapshot import Environment
 
 __all__ = ["evaluate", "evaluate_json", "evaluate_mapping", "json_value", "variables"]
@@ -92,7 +93,7 @@ def _shortcut(source: str) -> _Answer:
         if value is not _NOT_PLAIN:
             if value is None or isinstance(value, str | int | float):
                 return lambda _scope: value
-            return lambda _scope: _copied(value)
+            return lambda _scope: json_copy(value)  # its own copy each time: `_plain` made it of dicts and lists
     if _PATH.fullmatch(source) and (names := _names(source)):
         return _path(names)
     if (match := _PRESENT_OR.fullmatch(source)) and "." in match["test"]:
@@ -122,6 +123,8 @@ def _path(names: tuple[str, ...]) -> _Answer:
             return value if type(value) in _SCALARS else _plain(value)  # a scalar, as most are: as it is
 
         return one
+    if len(names) == 2:  # most paths (`lead.email`, `has(context.x) ? context.x : …`): two names
+        return _path_of_two(".".join(names), names[0], names[1])
     held_at = _held_at(names)
 
     def walk(scope: Mapping[str, Any]) -> Any:
@@ -157,6 +160,25 @@ def _held_at(names: tuple[str, ...]) -> _Answer:
     return held
 
 
+def _path_of_two(dotted: str, first: str, second: str) -> _Answer:
+    """`_path` of two names, in one function: `_held_at`'s walk unrolled (plain dicts asked with `get`, as it
+    asks them), then the value as plain JSON."""
+
+    def walk(scope: Mapping[str, Any]) -> Any:
+        if dotted in scope:
+            return _NOT_PLAIN
+        value = scope.get(first, _NOT_PLAIN) if type(scope) is dict else _member(scope, first)
+        value = value.get(second, _NOT_PLAIN) if type(value) is dict else _member(value, second)
+        return value if value is _NOT_PLAIN or type(value) in _SCALARS else _plain(value)
+
+    return walk
+
+
+def _member(value: Any, name: str) -> Any:
+    """`value[name]` of a mapping that is not a plain dict (or _NOT_PLAIN: a missing key, no mapping at all)."""
+    return value[name] if isinstance(value, Mapping) and name in value else _NOT_PLAIN
+
+
 def _present_or(test: tuple[str, ...], then: tuple[str, ...], default: Any) -> _Answer:
     """`has(a.b) ? a.b[.c…] : default`: the map holding the tested key, the key's presence, then the value at
     `then` (a path that begins with the tested one)."""
@@ -183,6 +205,7 @@ def _compared(walk: _Answer, compare: Callable[[Any, Any], bool], literal: Any) 
 
 _SCALARS = frozenset({str, bool, float, type(None)})  # exactly these types: CEL hands them back unchanged
 _JSON_SCALARS = _SCALARS | {int}
+_STRINGS = frozenset({str})
 
 
 def _plain(value: Any) -> Any:
@@ -192,15 +215,16 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is int:
+        return value if value in _INT_RANGE else _NOT_PLAIN
     if kind is dict:
-        for key, item in value.items():  # most hold scalars under plain string keys: then copied whole, in C
-            if type(item) not in _SCALARS or type(key) is not str:
-                break
-        else:
+        # most hold scalars under plain string keys: then copied whole — checked and copied in C
+        if _SCALARS.issuperset(map(type, value.values())) and _STRINGS.issuperset(map(type, value)):
             return value.copy()
         copied = {}
         for key, item in value.items():
-            plain = item if type(item) in _SCALARS else _plain(item)
+            member = type(item)  # a scalar, or an integer CEL keeps as one, as it is: no call for it
+            plain = item if member in _SCALARS or (member is int and item in _INT_RANGE) else _plain(item)
             if plain is _NOT_PLAIN or not isinstance(key, str):
                 return _NOT_PLAIN
             copied[key] = plain
@@ -225,15 +249,6 @@ def _plain_other(value: Any) -> Any:
         items = [_plain(item) for item in value]
         return _NOT_PLAIN if any(item is _NOT_PLAIN for item in items) else items
     return _NOT_PLAIN
-
-
-def _copied(value: Any) -> Any:
-    """A copy of a value `_plain` already accepted (a constant): its maps and lists, without checking again."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) if isinstance(item, dict | list) else item for item in value]
-    return value
 
 
 def evaluate(source: str, scope: Mapping[str, Any]) -> Any:

@@ -54,9 +54,9 @@ from engine.runtime.snapshot import (
     Snapshot,
 )
 from storage.approvals import ApprovalRecord, ApprovalStore
-from storage.codec import Encoded, dump
+from storage.codec import dump
 from storage.events import EventStore
-from storage.history import HistoryRecord, HistoryStore
+from storage.history import HistoryRow, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
 from storage.map_lists import MapListStore
@@ -174,7 +174,7 @@ class DecisionWriter:
                 result=after.result, error=after.error, version=after.version, updated_at=now,
                 stored_status=before.status, stored_context=before.context, defer=True, row=after,
             )
-        HistoryStore(tx).append(_history(before, decision, now, cost))
+        HistoryStore(tx).append_rows(_history(before, decision, now, cost))
         wanted = self.lifecycle.wanted(tx)
         if wanted:
             self.lifecycle.publish(tx, decision, wanted=wanted, states=lambda: self.compiled_for(tx, before).states,
@@ -380,15 +380,15 @@ def _task_fields(effect: RunAction) -> tuple[dict[str, Any], str]:
 
 # The JSON of the guards a step tried, by their evaluations: a transition's guards evaluate alike from one
 # instance to the next (an unguarded `done` always so), and their list is written into every history row
-_GUARDS: dict[tuple[GuardEvaluation, ...], Encoded] = {}
+_GUARDS: dict[tuple[GuardEvaluation, ...], str] = {}
 
 
-def _guards_text(evaluations: tuple[GuardEvaluation, ...]) -> Encoded:
+def _guards_text(evaluations: tuple[GuardEvaluation, ...]) -> str:
     found = _GUARDS.get(evaluations)
     if found is None:
         if len(_GUARDS) >= 4096:
             _GUARDS.clear()
-        found = _GUARDS[evaluations] = Encoded(dump([g.as_dict() for g in evaluations]))
+        found = _GUARDS[evaluations] = dump([g.as_dict() for g in evaluations])
     return found
 
 
@@ -402,16 +402,19 @@ def _stores(changes: dict[str, Any], payload: Any) -> bool:
     return stored
 
 
-def _payload_stored(changes: dict[str, Any], payload: Any) -> tuple[Encoded, Encoded]:
+def _payload_stored(changes: dict[str, Any], payload: Any) -> tuple[str, str]:
     """The JSON of a step's payload and of its context change (`{"set": changes}`) that stores it: the payload
     encoded once, its text written where the change holds it (as `dump` would write the whole)."""
     text = dump(payload)
     fields = ",".join([f"{dump(key)}:{text if value is payload else dump(value)}" for key, value in changes.items()])
-    return Encoded(text), Encoded(f'{{"set":{{{fields}}}}}')
+    return text, f'{{"set":{{{fields}}}}}'
 
 
-def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRecord]:
-    rows = []
+def _history(before: InstanceRecord, decision: Decision, now: float, cost: float | None) -> list[HistoryRow]:
+    """The decision's history rows, their JSON encoded here: a task's output once, for its row's payload and the
+    context change that stores it (`_payload_stored`); the guards' text as kept (`_guards_text`). Each text and
+    status an exact `str` (see `HistoryRow`)."""
+    rows: list[HistoryRow] = []
     seq = before.version
     last = len(decision.steps) - 1
     for index, step in enumerate(decision.steps):
@@ -420,14 +423,21 @@ def _history(before: InstanceRecord, decision: Decision, now: float, cost: float
         change: Any = {"set": changes} if changes else None
         if step.event == REDRIVE:  # the failure it resumes from is cleared
             change = {**(change or {}), "result": None, "error": None}
-        if index == last and (step.status in TERMINAL or step.status == STUCK):
+        ending = index == last and (step.status in TERMINAL or step.status == STUCK)
+        if ending:
             change = {**(change or {}), "result": decision.snapshot.result, "error": decision.snapshot.error}
-        elif change is not None and payload is not None and len(change) == 1 and _stores(changes, payload):
-            payload, change = _payload_stored(changes, payload)
-        rows.append(HistoryRecord(  # positional: a dozen keywords cost as much again as the record
-            before.id, seq, step.source, step.dest, step.event, step.actor, payload, change, step.status,
-            _guards_text(step.guards) if step.guards else None,
-            [p.as_dict() for p in step.policies] if step.policies else None,
+        payload_text: str | None
+        change_text: str | None
+        alone = not ending and change is not None and payload is not None and len(change) == 1
+        if alone and _stores(changes, payload):
+            payload_text, change_text = _payload_stored(changes, payload)
+        else:
+            payload_text = None if payload is None else dump(payload)
+            change_text = None if change is None else dump(change)
+        rows.append((  # the columns' order (`HistoryRow`)
+            before.id, seq, step.source, step.dest, step.event, step.actor, payload_text, change_text,
+            str(step.status), _guards_text(step.guards) if step.guards else None,
+            dump([p.as_dict() for p in step.policies]) if step.policies else None,
             now, max(0.0, now - before.updated_at) if index == 0 else 0.0, cost if index == 0 else None,
         ))
     return rows

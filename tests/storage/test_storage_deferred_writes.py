@@ -7,12 +7,14 @@ whole transaction (nothing of it is kept); a batch of them goes out as one state
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
+from storage.codec import dump
 from storage.database import create_database_engine
 from storage.errors import GuardFailed
-from storage.history import HistoryRecord, HistoryStore
+from storage.history import HistoryRecord, HistoryRow, HistoryStore
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
 from storage.statuses import JobStatus
@@ -213,3 +215,23 @@ def test_more_deferred_inserts_than_one_statement_holds_are_all_written_in_order
         assert HistoryStore(tx).for_instance("i1") == steps
         jobs = {job.idempotency_key: job.payload for job in JobStore(tx).for_instance("i1")}
     assert jobs == {f"k{n}": ({"first": True} if n == 3 else {"n": n}) for n in range(450)}
+
+
+def test_history_rows_appended_encoded_read_back_as_the_records_append_writes(store: Store) -> None:
+    """The decision writer appends its history rows with their JSON encoded already (a task's output once, for
+    the payload and the context change alike): they must read back as the same rows given as records would."""
+    output = {"email": "a@b.c", "score": 100, "tags": ["x", None], "ok": True}
+    record = HistoryRecord("i1", 1, "extract", "score", "done", None, output, {"set": {"lead": output}},
+                           "running", [{"transition": 0, "dest": "score", "guard": None, "value": True}], None, 2.0,
+                           0.25, None)
+    encoded = dump(output)
+    row: HistoryRow = ("i1", 2, "extract", "score", "done", None, encoded, f'{{"set":{{"lead":{encoded}}}}}',
+                       "running", dump(record.guards), None, 2.0, 0.25, None)
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("i1"))
+        HistoryStore(tx).append([record])
+        HistoryStore(tx).append_rows([row])
+    with store.read() as tx:
+        first, second = HistoryStore(tx).for_instance("i1")
+    assert first == record
+    assert second == replace(record, seq=2)
