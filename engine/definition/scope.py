@@ -41,6 +41,9 @@ RESERVED_NAMES: dict[str, str] = {
 def _state_sources(state: State) -> Iterator[str]:
     if isinstance(state, TaskState | SubflowState):
         yield from state.input.values()
+        ask = state.ask_user if isinstance(state, TaskState) else None
+        if ask is not None:  # its question and its reply's key, evaluated as the task asks
+            yield from (source for source in (ask.question, ask.correlation) if source is not None)
     elif isinstance(state, ApprovalState):
         yield from state.request.values()
     elif isinstance(state, FinalState):
@@ -78,6 +81,7 @@ def _reads(source: str, name: str) -> bool:
 
 def workflow_reads(workflow: Workflow, name: str) -> bool:
     """Whether any expression a decision of `workflow` may evaluate — guards, assignments, inputs, requests,
-    results, deadlines, correlations (its branches' included) and policy conditions — reads `name`."""
+    results, deadlines, correlations, a task's question to its requester (its branches' included) and policy
+    conditions — reads `name`."""
     sources = [*_machine_sources(workflow.states, workflow.transitions), *(p.condition for p in workflow.policies)]
     return any(_reads(source, name) for source in sources)

@@ -142,3 +142,16 @@ def test_a_notifier_flow_hears_the_question_addressed_to_the_requester(engine: E
     assert engine.get(note.id).context == {
         "to": "dana", "question": "Which account did you mean? no account named acme", "reply_as": "user_reply",
         "key": run.id}
+
+
+def test_the_question_and_the_replys_key_may_read_the_shared_memory(engine: Engine) -> None:
+    # no other expression of this workflow reads `memory`: the question and the key alone must have it loaded
+    engine.deploy(_flow(question="'Ask ' + memory.global.desk + ': ' + error.message",
+                        correlation="memory.global.desk + '/' + name"))
+    _accounts(engine, [])
+    engine.memory.set("desk", "sales-desk")
+    run = finished(engine, engine.start("accounts", {"name": "acme"}))
+    asked = run.context["clarification"]
+    assert (run.status, asked["waiting"]) == ("running", True)
+    assert asked["question"] == "Ask sales-desk: no account named acme"
+    assert asked["correlation_key"] == "sales-desk/acme"
