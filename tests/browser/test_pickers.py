@@ -49,6 +49,11 @@ def test_a_mistyped_action_is_flagged_and_fixed_by_picking(sign_in: SignIn, serv
     wait_validated(analyst)
     expect(analyst.get_by_test_id("finding-unknown-action")).to_have_count(0)
 
+    # several deployed tasks run it (the shipped flows, and those other tests deploy): copy the lead flow's
+    source = analyst.get_by_test_id("action-shape-source")
+    expect(source.locator("option[value='lead_qualification/extract']")).to_have_count(1)
+    source.select_option("lead_qualification/extract")
+    expect(analyst.get_by_test_id("use-action-shape")).to_have_text("Fill input and output as lead_qualification does")
     analyst.get_by_test_id("use-action-shape").click()  # the input mapping the deployed flow gives it
     expect(analyst.get_by_test_id("field-output")).to_have_value("lead")
     analyst.wait_for_function(  # the input rows render after the output field: wait for them, not a moment

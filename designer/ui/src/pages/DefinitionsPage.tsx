@@ -45,6 +45,20 @@ export default function DefinitionsPage() {
         {drafts.error && <Notice kind="error">{drafts.error}</Notice>}
         {drafts.data && drafts.data.items.length === 0 && <p className="muted">No drafts. Start a new workflow, or edit a published one.</p>}
         {drafts.data && drafts.data.items.length > 0 && (
+          // a keyboard user past a long list of drafts in one step, as past the canvas in the designer
+          <a
+            className="skip-inline"
+            href="#definitions-search"
+            data-testid="skip-drafts"
+            onClick={(e) => {
+              e.preventDefault();
+              document.getElementById("definitions-search")?.focus();
+            }}
+          >
+            Skip the {drafts.data.items.length} drafts: search the published workflows
+          </a>
+        )}
+        {drafts.data && drafts.data.items.length > 0 && (
           <table className="table" data-testid="drafts-table">
             <thead>
               <tr>
@@ -85,7 +99,7 @@ export default function DefinitionsPage() {
       <section aria-labelledby="published-heading">
         <div className="page-heading">
           <h2 id="published-heading">Published</h2>
-          <input type="search" aria-label="Search workflows" placeholder="Search by id or title" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="definitions-search" />
+          <input type="search" id="definitions-search" aria-label="Search workflows" placeholder="Search by id or title" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="definitions-search" />
         </div>
         {definitions.error && <Notice kind="error">{definitions.error}</Notice>}
         {definitions.data && (
