@@ -45,7 +45,6 @@ from storage.errors import (
     TransientConflict,
     WriterBusy,
 )
-from storage.wal_checkpoints import CHECKPOINT_AFTER_S, WalCheckpointer
 
 __all__ = ["Params", "Row", "Store", "Transaction", "writes_without_waiting"]
 
@@ -418,8 +417,7 @@ class Store:
     so it never turns what was a timeout into a hang.
     """
 
-    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8, idle_s: float = 30.0,
-                 checkpoint_after_s: float = CHECKPOINT_AFTER_S) -> None:
+    def __init__(self, engine: sa.Engine, *, keep_idle: int = 8, idle_s: float = 30.0) -> None:
         self.engine = engine
         self.postgresql = is_postgresql(engine)
         self._keep_idle = keep_idle
@@ -429,8 +427,6 @@ class Store:
         self._local = threading.local()
         self._sql: dict[str, str] = {}
         self._writer = _writer_lock(engine)
-        self.checkpointer = (None if self._writer is None else  # SQLite: its WAL, copied back on a thread
-                             WalCheckpointer(engine.raw_connection, after_s=checkpoint_after_s))
         self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
 
     def _acquire(self) -> _Held:
@@ -522,9 +518,7 @@ class Store:
         return _Opened(self, True)
 
     def close(self) -> None:
-        """Stop the WAL's checkpointer, return the idle connections and dispose of the pool."""
-        if self.checkpointer is not None:
-            self.checkpointer.close()
+        """Return the idle connections and dispose of the pool."""
         with self._lock:
             idle, self._idle = self._idle, []
         for held in idle:
@@ -598,8 +592,6 @@ class _Opened:
                 tx.run_checks()
                 self._committing = True
                 held.driver.commit()
-                if store.checkpointer is not None and not self._read_only:
-                    store.checkpointer.wrote()
         except BaseException as failed:
             replacement = self._failed(failed, usable=store._rollback(held))
             if replacement is not None:
