@@ -6,16 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Encoded", "dump", "dump_optional", "load", "load_optional"]
+__all__ = ["dump", "dump_optional", "load", "load_optional"]
 
 _decode = json.JSONDecoder().decode
-
-
-class Encoded(str):
-    """A value's JSON text, made already (a value written again and again, encoded once): `dump` of it, as a whole
-    value, gives the text back as it is (inside another value it is a string like any other)."""
-
-    __slots__ = ()
 
 
 def _unknown(value: Any) -> Any:
@@ -28,17 +21,12 @@ def _encoder() -> Any:
     No circular-reference check: values here come from JSON or from `json_value`, which cannot be cyclic."""
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # no C accelerator (another interpreter): the standard path
-        standard = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-
-        def dump_standard(value: Any) -> str:
-            return value if type(value) is Encoded else standard(value)
-
-        return dump_standard
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
     encode = make(None, _unknown, json.encoder.encode_basestring, None, ":", ",", False, False, False)
 
     def dump(value: Any) -> str:
         if isinstance(value, str):
-            return value if type(value) is Encoded else json.encoder.encode_basestring(value)
+            return json.encoder.encode_basestring(value)
         return "".join(encode(value, 0))
 
     return dump

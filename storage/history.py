@@ -62,7 +62,7 @@ seq, from_state, to_state, event, actor, payload, context_change, status, guards
 — its JSON columns (payload, context_change, guards, policies) encoded already, for a caller that has their text
 (the decision writer encodes a task's output once, for its row's payload and its context change alike). A plain
 tuple of exact `str`s, as sqlite3 binds fastest: a tuple subclass (a named tuple) is read as a sequence, item by
-item, and a `str` subclass (a `StrEnum` status, an `Encoded` text) is bound only after looking up an adapter for
+item, and a `str` subclass (a `StrEnum` status) is bound only after looking up an adapter for
 it, half a microsecond a parameter."""
 
 
