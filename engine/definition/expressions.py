@@ -70,11 +70,32 @@ def evaluate(source: str, variables: dict[str, Any]) -> Any:
             source, f"expression-too-costly: its estimated cost over these values is {cost:,} steps, over the "
                     f"limit of {MAX_COST:,} (comprehensions over long lists); it was not evaluated")
     try:
-        return program.execute(variables)
+        value = program.execute(variables)
     except KeyError as exc:  # CEL's own text is the bare key (`'company'`), which says nothing to a reader
         raise ExpressionError(source, _missing_key(source, variables, exc)) from exc
     except Exception as exc:
         raise ExpressionError(source, str(exc).split("\n", 1)[0]) from exc
+    return _keys_in_order(value) if type(value) in _CONTAINERS else value
+
+
+_CONTAINERS = frozenset({dict, list})
+
+
+def _keys_in_order(value: Any) -> Any:
+    """`value` with every map's keys sorted. CEL maps have no order, and the CEL engine hands them back in its
+    hash order, which is seeded anew in every process: the same expression over the same values would give the
+    same map with its keys in another order in each worker (so another text in the history and in a job's
+    input). Sorted, a map built or passed on by an expression reads the same everywhere."""
+    kind = type(value)
+    if kind is dict:
+        try:
+            keys = sorted(value)
+        except TypeError:  # keys of several types (CEL allows int, uint, bool and string keys in one map)
+            keys = sorted(value, key=lambda key: (type(key).__name__, str(key)))
+        return {key: _keys_in_order(value[key]) for key in keys}
+    if kind is list:
+        return [_keys_in_order(item) for item in value]
+    return value
 
 
 _DOTTED_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
