@@ -17,8 +17,9 @@ with one a concurrent writer committed (the guard it would have failed is then n
 
 A deferred write may be given a *key*: while it waits, the caller can read it back (`waiting`) and replace it
 with a later write that says everything it said (`defer` under the same key) — an instance moved on several
-times in one transaction is updated once, and a job enqueued, run and finished in one transaction (a worker's
-inline tasks) is inserted once, as it ended.
+times in one transaction is updated once, and a job enqueued, run and failed in one transaction (a worker's
+inline tasks) is inserted once, as it ended. A write may also be withdrawn while it waits (`withdraw`): a job
+enqueued and done in one transaction is not inserted at all.
 """
 
 from __future__ import annotations
@@ -143,6 +144,12 @@ class Transaction:
             self._deferred[sql].extend(rows[1:])
         else:
             found.extend(rows)
+
+    def withdraw(self, key: Hashable) -> None:
+        """The write deferred under `key`, which must be waiting (`waiting`), is not sent after all."""
+        rows, index, _ = self._keyed.pop(key)
+        rows[index] = _DROPPED
+        self._dropped = True
 
     def waiting(self, key: Hashable) -> tuple[Params, Any] | None:
         """The parameters and note of the write deferred under `key`, if it has not been sent yet."""

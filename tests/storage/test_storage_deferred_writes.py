@@ -160,24 +160,26 @@ def test_an_instance_moved_on_in_one_transaction_ends_with_the_last_status_wheth
         assert InstanceStore(tx).get("i1").version == 3  # type: ignore[union-attr]
 
 
-def test_a_job_taken_before_it_was_sent_is_written_once_as_it_ended(store: Store) -> None:
+def test_a_job_taken_before_it_was_sent_is_written_once_as_it_ended_or_not_at_all_when_done(store: Store) -> None:
+    keys = ("i1:1", "i2:1", "i3:1", "i4:1")
     with store.write() as tx:
         jobs = JobStore(tx)
-        for key in ("i1:1", "i2:1", "i3:1"):
+        for key in keys:
             jobs.enqueue(kind="action", key=key, payload={"action": "a"}, due_at=1, now=1, instance_id=key[:2],
                          defer=True)
-        taken = jobs.take_unsent(["i1:1", "i2:1", "i3:1", "i4:1"], owner="w", now=2, lease_s=30,
-                                 wanted=lambda action: action == "a")
+        taken = jobs.take_unsent([*keys, "i5:1"], owner="w", now=2, lease_s=30, wanted=lambda action: action == "a")
         assert [(j.idempotency_key, j.status, j.lease_owner, j.unsent) for j in taken] == [
-            ("i1:1", "running", "w", True), ("i2:1", "running", "w", True), ("i3:1", "running", "w", True)]
+            (key, "running", "w", True) for key in keys]
         jobs.settle_unsent(taken[0], status=JobStatus.DONE, now=3)
         jobs.settle_unsent(taken[1], status=JobStatus.READY, now=3, error={"kind": "timeout"}, attempt=2, due_at=9)
+        jobs.settle_unsent(taken[3], status=JobStatus.FAILED, now=3, error={"kind": "validation"})
         # the third is left as enqueued: a job not settled is written ready, as any other
     with store.read() as tx:
-        rows = {key: JobStore(tx).find(key) for key in ("i1:1", "i2:1", "i3:1")}
-    assert {key: (j.status, j.attempt, j.due_at, j.lease_owner, j.last_error) for key, j in rows.items() if j} == {
-        "i1:1": ("done", 1, 1.0, None, None), "i2:1": ("ready", 2, 9.0, None, {"kind": "timeout"}),
-        "i3:1": ("ready", 1, 1.0, None, None)}
+        rows = {key: JobStore(tx).find(key) for key in keys}
+    assert {key: j and (j.status, j.attempt, j.due_at, j.lease_owner, j.last_error) for key, j in rows.items()} == {
+        "i1:1": None,  # done in the transaction that enqueued it: no row (its attempt and step are recorded)
+        "i2:1": ("ready", 2, 9.0, None, {"kind": "timeout"}), "i3:1": ("ready", 1, 1.0, None, None),
+        "i4:1": ("failed", 1, 1.0, None, {"kind": "validation"})}
     with store.write() as tx:  # written: nothing is taken from this transaction's own writes any more
         assert JobStore(tx).take_unsent(["i3:1"], owner="w", now=2, lease_s=30, wanted=lambda _: True) == []
 

@@ -1,7 +1,7 @@
 """Eager inline tasks: `engine.start` and `engine.send` run the chain of inline tasks the instance enters in their
-own transaction, as a worker's fold would after them — the same history, attempts and jobs — and answer with the
-instance as the chain left it. A task whose handler this process lacks, a retry, a task that is not inline: queued
-for a worker, as before."""
+own transaction, as a worker's fold would after them — the same history and attempts, and no job row for a task
+done in the transaction that enqueued it — and answer with the instance as the chain left it. A task whose handler
+this process lacks, a retry, a task that is not inline: queued for a worker, as before."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ def test_start_runs_a_chain_of_inline_tasks_and_records_what_a_worker_would(engi
     assert _history(engine, eager.id) == _history(engine, queued.id)
     assert _attempts(engine, eager.id) == _attempts(engine, queued.id) == [
         (1, 1, "s0", "done"), (2, 1, "s1", "done"), (3, 1, "s2", "done")]
-    assert _jobs(engine, eager.id) == _jobs(engine, queued.id) == [("1", "done", 1), ("2", "done", 1),
-                                                                     ("3", "done", 1)]
+    assert _jobs(engine, queued.id) == [("1", "done", 1)]  # claimed by a worker, which then did the others inline
+    assert _jobs(engine, eager.id) == []  # each done in the transaction that enqueued it
     assert engine.run_until_idle() == 0  # nothing was left for a worker
     assert_consistent(engine, eager.id)
 
@@ -148,7 +148,7 @@ def test_send_into_an_inline_task_runs_the_chain(engine: Engine) -> None:
 
     assert (sent.state, sent.context, sent.version) == ("end", {"x": 7}, 4)
     assert engine.send(started.id, "go", idempotency_key="go-1") == sent  # a repeat gets the same answer
-    assert _jobs(engine, started.id) == [("2", "done", 1), ("3", "done", 1)]
+    assert _jobs(engine, started.id) == []
     assert _attempts(engine, started.id) == [(2, 1, "s0", "done"), (3, 1, "s1", "done")]
     assert_consistent(engine, started.id)
 
