@@ -5,7 +5,8 @@ count them: the two tenant indexes end in `created_at, branch` so that such a pa
 such a count is answered from the index alone (at 300,000 instances the first page of the list took 0.3 s with
 an index of `tenant, status` only; 1 ms with these). A parent's children are found by `parent_id, parent_seq,
 status`: a map's item end reads the visit's latest `parent_seq` and its children not succeeded by seeks, not by
-stepping over every item (which made a map of n items read O(n²) rows)."""
+stepping over every item (which made a map of n items read O(n²) rows). That index holds children only (`parent_id
+IS NOT NULL`, which every query on it implies): a top-level instance, most of them, has no entry to write."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ class InstanceRow(SQLModel, table=True):
         sa.Index("ix_instances_tenant_created", "tenant", "created_at", "branch"),
         sa.Index("ix_instances_workflow_status", "workflow_id", "status"),
         sa.Index("ix_instances_created_at", "created_at"),
-        sa.Index("ix_instances_parent_seq_status", "parent_id", "parent_seq", "status"),
+        sa.Index("ix_instances_parent_seq_status", "parent_id", "parent_seq", "status",
+                 sqlite_where=sa.text("parent_id IS NOT NULL"), postgresql_where=sa.text("parent_id IS NOT NULL")),
     )
 
     id: str = Field(primary_key=True, max_length=36)
