@@ -5,20 +5,29 @@ At most `CYCLE_LIMIT` cycles are counted. Longest paths are found component by c
 connected components a path only moves forward, so dynamic programming over the components is exact, and
 inside each loop-carrying component a depth-first search tries every simple path while a shared budget of
 `PATH_STEP_LIMIT` steps lasts. The report says when either bound was hit.
+
+networkx, whose import costs a command-line start-up about 0.2 s, is imported only for a graph with a cycle
+(to count cycles and find the loop-carrying components). A graph without one is walked here, in the order
+networkx would walk it: wherever several paths are equally long, the one reported is the one networkx's order
+reaches first, with or without it (`tests/engine/validation/test_validation_analysis.py` holds the two to it).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.definition import Workflow
-from engine.validation.graph import machines, workflow_graph
+from engine.validation.graph import machines, top_machine
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["CYCLE_EXAMPLES", "CYCLE_LIMIT", "PATH_STEP_LIMIT", "Analysis", "FinalPaths", "analyze"]
 
@@ -74,19 +83,128 @@ class _Step:
         return nodes[::-1]
 
 
-def _cycles(graph: nx.DiGraph) -> tuple[int, bool, list[list[str]]]:
+class _Graph:
+    """A directed graph with one edge at most from a state to another, listing its states and each state's
+    neighbours in the order they were added, as networkx's `DiGraph` does."""
+
+    __slots__ = ("_pred", "_succ")
+
+    def __init__(self, nodes: Iterable[str] = ()) -> None:
+        self._succ: dict[str, dict[str, None]] = {node: {} for node in nodes}
+        self._pred: dict[str, dict[str, None]] = {node: {} for node in self._succ}
+
+    def add_edge(self, source: str, dest: str) -> None:
+        self._succ[source][dest] = None
+        self._pred[dest][source] = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._succ)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._succ
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(self._succ[node])
+
+    def predecessors(self, node: str) -> Iterator[str]:
+        return iter(self._pred[node])
+
+    def edges(self) -> Iterator[tuple[str, str]]:
+        return ((source, dest) for source, dests in self._succ.items() for dest in dests)
+
+    def in_degree(self, node: str) -> int:
+        return len(self._pred[node])
+
+    def descendants(self, node: str) -> set[str]:
+        """The states some path leads to from `node` (not `node` itself, unless a cycle leads back to it)."""
+        found: set[str] = set()
+        queue = deque([node])
+        while queue:
+            for successor in self._succ[queue.popleft()]:
+                if successor not in found:
+                    found.add(successor)
+                    queue.append(successor)
+        found.discard(node)
+        return found
+
+    def networkx(self) -> nx.DiGraph:
+        import networkx as nx  # noqa: PLC0415 - only a graph with a cycle needs it (see the module's doc)
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self._succ)
+        graph.add_edges_from(self.edges())
+        return graph
+
+
+def acyclic_order(graph: _Graph) -> list[str] | None:
+    """The states in the order networkx's `topological_sort(condensation(graph))` lists the components of a
+    graph without a cycle, each of them one state; None when the graph has a cycle (a self-loop included).
+
+    networkx numbers the components as its depth-first search finishes them — roots in the graph's order, each
+    state's successors in theirs — and sorts them generation by generation: first those nothing leads into, in
+    that numbering, then each generation the states whose last predecessor the one before took away, in the
+    order the edges from that generation list them."""
+    finished: list[str] = []
+    seen: set[str] = set()
+    for root in graph:
+        if root in seen:
+            continue
+        seen.add(root)
+        on_path = {root}
+        stack = [(root, graph.successors(root))]
+        while stack:
+            node, successors = stack[-1]
+            for successor in successors:
+                if successor in on_path:
+                    return None
+                if successor not in seen:
+                    seen.add(successor)
+                    on_path.add(successor)
+                    stack.append((successor, graph.successors(successor)))
+                    break
+            else:
+                stack.pop()
+                on_path.discard(node)
+                finished.append(node)
+    waiting = {node: graph.in_degree(node) for node in finished if graph.in_degree(node)}
+    generation = [node for node in finished if node not in waiting]
+    order: list[str] = []
+    while generation:
+        order += generation
+        following: list[str] = []
+        for node in generation:
+            for successor in graph.successors(node):
+                waiting[successor] -= 1
+                if not waiting[successor]:
+                    del waiting[successor]
+                    following.append(successor)
+        generation = following
+    return order
+
+
+def _cycles(graph: _Graph) -> tuple[int, bool, list[list[str]]]:
     """(count up to the limit, whether the limit was hit, a few of the shortest cycles found)."""
-    found = list(islice(nx.simple_cycles(graph), CYCLE_LIMIT + 1))
+    if acyclic_order(graph) is not None:
+        return 0, False, []
+    import networkx as nx  # noqa: PLC0415 - see the module's doc
+
+    found = list(islice(nx.simple_cycles(graph.networkx()), CYCLE_LIMIT + 1))
     rank = {node: i for i, node in enumerate(graph)}
-    examples = []
-    for cycle in heapq.nsmallest(CYCLE_EXAMPLES, found[:CYCLE_LIMIT], key=len):
-        start = cycle.index(min(cycle, key=rank.__getitem__))  # begin where the file first names one
-        examples.append(cycle[start:] + cycle[:start])
-    examples.sort(key=lambda cycle: (len(cycle), [rank[n] for n in cycle]))
+
+    def ranks(cycle: list[str]) -> list[int]:  # begun where the file first names one of its states
+        start = cycle.index(min(cycle, key=rank.__getitem__))
+        return [rank[node] for node in cycle[start:] + cycle[:start]]
+
+    # the shortest, and among those as long the first by the file's order: networkx finds cycles in an order
+    # that changes from one process to the next (it walks sets of states), so "the first found" would too
+    shortest = heapq.nsmallest(CYCLE_EXAMPLES, (ranks(cycle) for cycle in found[:CYCLE_LIMIT]),
+                               key=lambda ranked: (len(ranked), ranked))
+    nodes = list(graph)
+    examples = [[nodes[i] for i in ranked] for ranked in shortest]
     return min(len(found), CYCLE_LIMIT), len(found) > CYCLE_LIMIT, examples
 
 
-def _shortest(graph: nx.DiGraph, initial: str) -> dict[str, _Step]:
+def _shortest(graph: _Graph, initial: str) -> dict[str, _Step]:
     """Breadth first: the step reaching each state ends a shortest path to it."""
     steps = {initial: _Step(initial, None, 0)}
     queue = deque([initial])
@@ -102,15 +220,12 @@ def _shortest(graph: nx.DiGraph, initial: str) -> dict[str, _Step]:
 class _LongestSearch:
     """Longest simple paths from `initial` to every state of a graph whose every state is reachable."""
 
-    def __init__(self, graph: nx.DiGraph, initial: str) -> None:
+    def __init__(self, graph: _Graph, initial: str) -> None:
         self.graph = graph
         self.best: dict[str, _Step] = {initial: _Step(initial, None, 0)}
         self.budget = PATH_STEP_LIMIT
         self.exact = True
-        rank = {node: i for i, node in enumerate(graph)}
-        condensed = nx.condensation(graph)
-        for component in nx.topological_sort(condensed):
-            members = sorted(condensed.nodes[component]["members"], key=rank.__getitem__)
+        for members in _components(graph):
             if len(members) > 1:
                 self._inside(members)
             member_set = set(members)
@@ -165,9 +280,22 @@ class _LongestSearch:
                 stack.append((longer, iter(self.graph.successors(successor))))
 
 
-def _useful(graph: nx.DiGraph, initial: str, finals: set[str]) -> nx.DiGraph:
+def _components(graph: _Graph) -> list[list[str]]:
+    """The strongly connected components in topological order, each one's states in the graph's order."""
+    order = acyclic_order(graph)
+    if order is not None:
+        return [[node] for node in order]
+    import networkx as nx  # noqa: PLC0415 - see the module's doc
+
+    rank = {node: i for i, node in enumerate(graph)}
+    condensed = nx.condensation(graph.networkx())
+    return [sorted(condensed.nodes[component]["members"], key=rank.__getitem__)
+            for component in nx.topological_sort(condensed)]
+
+
+def _useful(graph: _Graph, initial: str, finals: set[str]) -> _Graph:
     """The part of the graph on some way from `initial` to a final state (a final state ends every path)."""
-    forward = nx.descendants(graph, initial) | {initial}
+    forward = graph.descendants(initial) | {initial}
     backward = finals & forward
     queue = deque(backward)
     while queue:
@@ -175,15 +303,16 @@ def _useful(graph: nx.DiGraph, initial: str, finals: set[str]) -> nx.DiGraph:
             if predecessor not in backward and predecessor in forward:
                 backward.add(predecessor)
                 queue.append(predecessor)
-    trimmed = nx.DiGraph()
-    trimmed.add_nodes_from(node for node in graph if node in backward)
-    trimmed.add_edges_from((u, v) for u, v in graph.edges if u in backward and v in backward and u not in finals)
+    trimmed = _Graph(node for node in graph if node in backward)
+    for u, v in graph.edges():
+        if u in backward and v in backward and u not in finals:
+            trimmed.add_edge(u, v)
     return trimmed
 
 
-def _final_paths(workflow: Workflow, graph: nx.DiGraph) -> list[FinalPaths]:
+def _final_paths(workflow: Workflow, graph: _Graph) -> list[FinalPaths]:
     finals = workflow.final_states()
-    useful = _useful(graph, workflow.initial, set(finals)) if workflow.initial in graph else nx.DiGraph()
+    useful = _useful(graph, workflow.initial, set(finals)) if workflow.initial in graph else _Graph()
     shortest: dict[str, _Step] = {}
     longest: dict[str, _Step] = {}
     exact = True
@@ -209,10 +338,10 @@ def _final_paths(workflow: Workflow, graph: nx.DiGraph) -> list[FinalPaths]:
 def analyze(workflow: Workflow) -> Analysis:
     """Count states, transitions and cycles, and measure the ways from `initial` to each final state."""
     all_machines = machines(workflow)
-    edges = workflow_graph(workflow)
-    graph = nx.DiGraph()
-    graph.add_nodes_from(edges)
-    graph.add_edges_from(edges.edges())
+    top = top_machine(workflow)
+    graph = _Graph(top.states)
+    for source, dest, _ in top.edges:
+        graph.add_edge(source, dest)
     cycles, bounded, examples = _cycles(graph)
     by_type = Counter(state.type for machine in all_machines for state in machine.states.values())
     return Analysis(
@@ -221,7 +350,7 @@ def analyze(workflow: Workflow) -> Analysis:
         states_by_type=dict(sorted(by_type.items())),
         branches=len(all_machines) - 1,
         transitions=sum(len(machine.transitions) for machine in all_machines),
-        edges=edges.number_of_edges(),
+        edges=len(top.edges),
         cycles=cycles,
         cycles_bounded=bounded,
         cycle_examples=examples,

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -13,6 +18,8 @@ from hypothesis import strategies as st
 from engine.definition import Workflow
 from engine.validation import analysis
 from engine.validation.analysis import FinalPaths, analyze
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def machine(edges: list[tuple[str, str]], finals: tuple[str, ...] = ("end",), initial: str = "s") -> Workflow:
@@ -128,3 +135,60 @@ def test_paths_agree_with_enumerating_every_simple_path(edges: list[tuple[str, s
             assert_is_path(workflow, report.shortest_path)
             assert_is_path(workflow, report.longest_path)
             assert report.longest_path[-1] == report.final
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str]]]:
+    """States in a drawn order, and edges among them (with cycles or not)."""
+    nodes = draw(st.permutations([f"n{i}" for i in range(draw(st.integers(1, 9)))]))
+    pairs = st.tuples(st.sampled_from(nodes), st.sampled_from(nodes))
+    return list(nodes), draw(st.lists(pairs, max_size=24, unique=True))
+
+
+@given(graphs())
+@settings(max_examples=300, deadline=None)
+def test_the_order_of_an_acyclic_graph_is_the_one_networkx_gives(
+        drawn: tuple[list[str], list[tuple[str, str]]]) -> None:
+    """Without a cycle, networkx is not imported, and the order states are taken in decides which of several
+    equally long paths is reported: it must be the order networkx's condensation sorts topologically."""
+    nodes, edges = drawn
+    ours = analysis._Graph(nodes)
+    for u, v in edges:
+        ours.add_edge(u, v)
+    theirs = nx.DiGraph()
+    theirs.add_nodes_from(nodes)
+    theirs.add_edges_from(edges)
+    order = analysis.acyclic_order(ours)
+    if not nx.is_directed_acyclic_graph(theirs):
+        assert order is None
+        return
+    condensed = nx.condensation(theirs)
+    assert order == [next(iter(condensed.nodes[c]["members"])) for c in nx.topological_sort(condensed)]
+
+
+def test_analysing_a_workflow_without_a_cycle_does_not_import_networkx() -> None:
+    """networkx's import is about 0.2 s of a `statewright analyze` (the shipped lead flow has no cycle)."""
+    script = ("import sys; from pathlib import Path; from engine.validation.loader import require_workflow; "
+              "from engine.validation.analysis import analyze; "
+              "report = analyze(require_workflow(Path('definitions/workflows/lead_qualification.json'))); "
+              "print(report.cycles, 'networkx' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.split() == ["0", "False"]
+
+
+def test_cycle_examples_are_the_same_in_every_process() -> None:
+    """Among cycles as long as each other, the examples are the first by the file's order — not the first
+    networkx happened to find, an order that changes with the process's hash seed."""
+    pairs = [("s", "a"), ("a", "s"), ("b", "c"), ("c", "b"), ("d", "e"), ("e", "d"), ("a", "b"), ("b", "a"),
+             ("c", "d"), ("d", "c"), ("e", "s"), ("s", "e"), ("e", "end")]
+    states = ["s", "a", "b", "c", "d", "e", "end"]
+    document = {"id": "g", "title": "G", "initial": "s",
+                "states": {n: {"type": "final"} if n == "end" else {"type": "wait", "duration": "PT1M"}
+                           for n in states},
+                "transitions": [{"source": u, "trigger": f"go_{i}", "dest": v} for i, (u, v) in enumerate(pairs)]}
+    script = ("import json, sys; from engine.definition import Workflow; from engine.validation.analysis import "
+              "analyze; print(json.dumps(analyze(Workflow.model_validate(json.loads(sys.argv[1]))).cycle_examples))")
+    seen = {subprocess.run([sys.executable, "-c", script, json.dumps(document)], capture_output=True, text=True,
+                           check=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(6)}
+    assert [json.loads(text) for text in seen] == [[["s", "a"], ["s", "e"], ["a", "b"], ["b", "c"], ["c", "d"]]]
