@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.definition import Workflow
-from engine.validation.graph import machines, top_machine
+from engine.validation.graph import descendants, machines, top_machine
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -114,18 +114,6 @@ class _Graph:
 
     def in_degree(self, node: str) -> int:
         return len(self._pred[node])
-
-    def descendants(self, node: str) -> set[str]:
-        """The states some path leads to from `node` (not `node` itself, unless a cycle leads back to it)."""
-        found: set[str] = set()
-        queue = deque([node])
-        while queue:
-            for successor in self._succ[queue.popleft()]:
-                if successor not in found:
-                    found.add(successor)
-                    queue.append(successor)
-        found.discard(node)
-        return found
 
     def networkx(self) -> nx.DiGraph:
         import networkx as nx  # noqa: PLC0415 - only a graph with a cycle needs it (see the module's doc)
@@ -295,7 +283,7 @@ def _components(graph: _Graph) -> list[list[str]]:
 
 def _useful(graph: _Graph, initial: str, finals: set[str]) -> _Graph:
     """The part of the graph on some way from `initial` to a final state (a final state ends every path)."""
-    forward = graph.descendants(initial) | {initial}
+    forward = descendants(initial, graph.successors) | {initial}
     backward = finals & forward
     queue = deque(backward)
     while queue:

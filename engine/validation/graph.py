@@ -11,7 +11,7 @@ has half a second.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -22,7 +22,7 @@ from engine.validation.findings import pointer
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Machine", "build_graph", "machines", "top_machine", "workflow_graph"]
+__all__ = ["Machine", "build_graph", "descendants", "machines", "top_machine", "workflow_graph"]
 
 Token = str | int
 
@@ -141,19 +141,24 @@ class Machine:
     def reachable_from(self, state_id: str) -> set[str]:
         """The states some sequence of transitions leads to from `state_id`, never `state_id` itself (as
         networkx's `descendants`)."""
-        reached = {state_id}
-        queue = deque([state_id])
-        while queue:
-            for successor in self._forward[queue.popleft()]:
-                if successor not in reached:
-                    reached.add(successor)
-                    queue.append(successor)
-        reached.discard(state_id)
-        return reached
+        return descendants(state_id, self.successors)
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         return build_graph(self)
+
+
+def descendants(node: str, successors: Callable[[str], Iterable[str]]) -> set[str]:
+    """The nodes some path leads to from `node`, never `node` itself, breadth first through `successors`."""
+    reached = {node}
+    queue = deque([node])
+    while queue:
+        for successor in successors(queue.popleft()):
+            if successor not in reached:
+                reached.add(successor)
+                queue.append(successor)
+    reached.discard(node)
+    return reached
 
 
 def build_graph(machine: Machine) -> nx.MultiDiGraph:
