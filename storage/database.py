@@ -1,12 +1,12 @@
 """Opening a database: the URL, the SQLAlchemy engine, and the SQLite settings a durable engine needs.
 
-SQLite runs in WAL mode with `synchronous=NORMAL`, a busy timeout and foreign keys on. The WAL is checkpointed
-when it holds 4,000 pages (16 MB at 4 KiB pages) rather than SQLite's 1,000: a checkpoint copies each page
-once however often the WAL rewrote it, so the engine's hot pages (instances, jobs, their indexes) are copied
-and synced a quarter as often (measured: about 4% more lead-qualification flows per second). Transactions that write
-begin with `BEGIN IMMEDIATE`, so two processes never both read and then both try to upgrade to a writer (which
-SQLite answers with SQLITE_BUSY at once, whatever the timeout). A connection marked read-only (see
-`READ_ONLY`) begins a deferred transaction instead and never blocks writers.
+SQLite runs in WAL mode with `synchronous=NORMAL`, a busy timeout and foreign keys on. The WAL is checkpointed when
+it holds 4,000 pages (16 MB at 4 KiB pages) rather than SQLite's 1,000: a checkpoint copies each page once however
+often the WAL rewrote it, so the engine's hot pages (instances, jobs, their indexes) are copied and synced a quarter
+as often (measured: about 4% more lead-qualification flows per second). Transactions that write begin with `BEGIN
+IMMEDIATE`, so two processes never both read and then both try to upgrade to a writer (which SQLite answers with
+SQLITE_BUSY at once, whatever the timeout). A connection marked read-only (see `READ_ONLY`) begins a deferred
+transaction instead and never blocks writers.
 """
 
 from __future__ import annotations

@@ -126,11 +126,9 @@ class JobStore:
     def settle_unsent(self, job: JobRecord, *, status: JobStatus, now: float, error: Any = None,
                       attempt: int | None = None, due_at: float | None = None) -> None:
         """Write a job taken with `take_unsent` as it ends: failed, or ready again for its next `attempt` at
-        `due_at` — the one row its enqueue, claim and finish would have left. A job done in the transaction that
-        enqueued it leaves no row: no worker will look for it, its attempt is in `action_attempts` and its step
-        in the history, and the row (most of it the task's input, retry rules and output schema) was a third of
-        what an inline task wrote. (Sent meanwhile, when a statement on the jobs table came between, its row is
-        updated to say how it ended.)"""
+        `due_at` — the one row its enqueue, claim and finish would have left; done, no row at all (no worker will
+        look for it: docs/runtime.md, "Inline actions"). (Sent meanwhile, when a statement on the jobs table came
+        between, its row is updated to say how it ended.)"""
         attempt = job.attempt if attempt is None else attempt
         waiting = self.tx.waiting(("job", job.idempotency_key))
         if waiting is None:
@@ -141,12 +139,12 @@ class JobStore:
             if changed != 1:
                 raise StoreError(f"the job {job.idempotency_key} is neither waiting nor ready in this transaction")
             return
+        if status is JobStatus.DONE:
+            self.tx.withdraw(("job", job.idempotency_key))
+            return
         params, payload = waiting
         assert not callable(params)
         kind, instance_id, key, text, _, _, due, _, created_at, _ = params
-        if status is JobStatus.DONE:
-            self.tx.withdraw(("job", key))
-            return
         self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, str(status), attempt, due if due_at is None else due_at,
                                  dump_optional(error), created_at, now),
                       key=("job", key), note=payload)
