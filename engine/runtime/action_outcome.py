@@ -15,7 +15,7 @@ from engine.runtime.variables import json_value
 from storage.codec import dump
 from storage.records import record
 
-__all__ = ["ActionOutcome", "classified", "missing", "normalise"]
+__all__ = ["MAX_MESSAGE", "ActionOutcome", "HandlerInterrupted", "classified", "missing", "normalise"]
 
 
 @record
@@ -50,19 +50,53 @@ def _unicode(text: str) -> str:
     return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
+MAX_MESSAGE = 8_192  # characters of a failure's message kept: it goes into the history, the instance and the context
+
+
+def _message(text: str) -> str:
+    """A failure's message as it is kept: valid Unicode, at most MAX_MESSAGE characters (a handler may raise
+    with a whole reply in its message; the history keeps it with every attempt)."""
+    if len(text) > MAX_MESSAGE:
+        text = f"{text[:MAX_MESSAGE]}… ({len(text) - MAX_MESSAGE:,} more characters not kept)"
+    return _unicode(text)
+
+
+def _described(exc: BaseException) -> str:
+    """`Type: message` of an exception, even one whose `__str__` raises (the handler's failure is still its own,
+    not the worker's)."""
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except Exception as failed:  # noqa: BLE001 - any failure to describe it is described instead
+        return f"{name} (its message could not be read: {type(failed).__name__})"
+    if isinstance(exc, SystemExit):  # sys.exit() in a handler (an argparse or click program called as one)
+        return f"{name}: the handler called sys.exit({text}); the worker does not exit for a handler"
+    return f"{name}: {text}" if text else name
+
+
 def classified(exc: BaseException, request: ActionRequest, timeout_s: float | None) -> ActionOutcome:
+    """The outcome of a handler that raised `exc`. Only a Ctrl-C (KeyboardInterrupt) on the caller's thread is
+    not the handler's: it is raised again, for the worker to stop. Anything else — `SystemExit` from
+    `sys.exit()`, any other `BaseException`, an exception whose message cannot be read — fails the one task."""
     if isinstance(exc, ActionError):
-        return ActionOutcome(error_kind=exc.kind, error_message=_unicode(exc.detail), retryable=exc.retryable,
+        return ActionOutcome(error_kind=exc.kind, error_message=_message(exc.detail), retryable=exc.retryable,
                              steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, asyncio.CancelledError):  # an async handler runs in an event loop of its own, which
         # cancels nothing but a timeout (a TimeoutError): this was cancelled inside the handler's own code
-        return _failure("error", _unicode(f"the action '{request.action}' was cancelled inside its handler"
-                                          + (f": {exc}" if str(exc) else "")))
-    if isinstance(exc, Exception):
-        return _failure("error", _unicode(f"{type(exc).__name__}: {exc}"))
-    raise exc
+        return _failure("error", _message(f"the action '{request.action}' was cancelled inside its handler: "
+                                          + _described(exc)))
+    if isinstance(exc, HandlerInterrupted):  # the handler's own KeyboardInterrupt, raised on a pool thread
+        return _failure("error", _message(_described(exc.__cause__ or exc)))
+    if isinstance(exc, KeyboardInterrupt):
+        raise exc
+    return _failure("error", _message(_described(exc)))
+
+
+class HandlerInterrupted(Exception):
+    """A KeyboardInterrupt a handler raised on one of the runner's threads, where no Ctrl-C is ever delivered
+    (Python delivers it to the main thread): the handler's own failure, carried as its cause."""
 
 
 def _storable(value: Any) -> Any:

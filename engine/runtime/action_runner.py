@@ -15,7 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Generic, TypeVar
 
 from engine import tracing
-from engine.runtime.action_outcome import ActionOutcome, classified, missing, normalise
+from engine.runtime.action_outcome import ActionOutcome, HandlerInterrupted, classified, missing, normalise
 from engine.runtime.actions import ActionHandler, ActionRequest
 from engine.runtime.attempts_in_progress import in_attempt
 from engine.runtime.handler_threads import HandlerThreads
@@ -234,11 +234,14 @@ async def _bounded(awaitable: Any, timeout_s: float | None) -> Any:
 def _inline(handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
     """Call on this (pool) thread, as an attempt of the request's task: an async handler under its timeout, a
     plain one as it is."""
-    with in_attempt(request.idempotency_key, request.instance_id):
-        result = handler(request)
-        if inspect.isawaitable(result):
-            return asyncio.run(_bounded(result, timeout_s))
-        return result
+    try:
+        with in_attempt(request.idempotency_key, request.instance_id):
+            result = handler(request)
+            if inspect.isawaitable(result):
+                return asyncio.run(_bounded(result, timeout_s))
+            return result
+    except KeyboardInterrupt as exc:  # not a Ctrl-C (that reaches the main thread only): the handler's own
+        raise HandlerInterrupted(str(exc)) from exc
 
 
 def _traced(handler: ActionHandler, request: ActionRequest) -> ActionHandler:

@@ -10,11 +10,13 @@ de-duplicate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from engine.definition import Agent, RetryRule
+from engine.definition.error_kinds import ANY_ERROR, ERROR_KIND_PATTERN
 from engine.errors import StatewrightError
 from engine.runtime.retries import will_retry
 
@@ -85,6 +87,9 @@ class ActionResult:
     steps: list[dict[str, Any]] = field(default_factory=list)  # tool calls made: action, parameters, result
 
 
+_KIND = re.compile(ERROR_KIND_PATTERN)
+
+
 class ActionError(StatewrightError):
     """A handler's failure with a kind ('timeout', 'rate_limited', 'validation', ...) that retries can name.
     `steps` are the tool calls made before it failed, `cost` what it spent before it failed (a model's tokens);
@@ -98,7 +103,10 @@ class ActionError(StatewrightError):
     def __init__(self, kind: str, message: str, *, retryable: bool = True,
                  steps: list[dict[str, Any]] | None = None, cost: Cost | None = None,
                  retry_after_s: float | None = None) -> None:
-        super().__init__(message)
+        if not isinstance(kind, str) or kind == ANY_ERROR or len(kind) > 128 or not _KIND.match(kind):
+            raise ValueError(f"an ActionError's kind names the failure for retry rules and error transitions, such "
+                             f"as 'rate_limited': letters, digits, '_', '-' and '.', up to 128; not {kind!r}")
+        super().__init__(message if isinstance(message, str) else repr(message))
         self.kind = kind
         self.retryable = retryable
         self.steps = steps or []
