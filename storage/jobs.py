@@ -26,21 +26,31 @@ _COLUMNS = (
 _CLAIMABLE = "(status = 'ready' AND due_at <= ?) OR (status = 'running' AND lease_expires <= ?)"
 _TAKE = "UPDATE jobs SET status = 'running', lease_owner = ?, lease_expires = ?, updated_at = ?"
 _RETAKE = f"{_TAKE}, attempt = attempt + 1"  # a lapsed lease: its attempt is over, the next one begins
-# The two walks of `claim`, each taking up to a limit (`{limit}`: a `?`, or on PostgreSQL what the lapsed walk left
-# of it) and, on PostgreSQL, locking the rows it takes (`{lock}`).
+# The two walks of `claim`: of the jobs whose lease lapsed, one at most; of the ready ones, up to a limit (`{limit}`:
+# a `?`, or an expression that is 0 when a lapsed job was taken or waits). On PostgreSQL each locks the rows it
+# takes (`{lock}`).
 _LAPSED_WALK = (f"{_RETAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'running' AND lease_expires <= ? "  # noqa: S608
-                "ORDER BY lease_expires, id LIMIT ?{lock}) RETURNING " + _COLUMNS)
+                "ORDER BY lease_expires, id LIMIT 1{lock}) RETURNING " + _COLUMNS)
 _READY_WALK = (f"{_TAKE} WHERE id IN (SELECT id FROM jobs WHERE status = 'ready' AND due_at <= ? "  # noqa: S608
                "ORDER BY due_at, id LIMIT {limit}{lock}) RETURNING " + _COLUMNS)
+# the limit of a ready walk that takes nothing while a lapsed job waits to be taken alone (its parameters: now, limit)
+_UNLESS_LAPSED = ("CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE status = 'running' AND lease_expires <= ?) "
+                  "THEN 0 ELSE ? END")
 _SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
-# PostgreSQL: both walks in one statement (one round trip); they touch different rows (running, ready).
+# PostgreSQL: both walks in one statement (one round trip); they touch different rows (running, ready), and the
+# ready walk takes nothing if the lapsed one took a job.
+_NONE_IF_LAPSED_TAKEN = "CASE WHEN EXISTS (SELECT 1 FROM lapsed) THEN 0 ELSE ? END"
 _CLAIM_BOTH = (
     f"WITH lapsed AS ({_LAPSED_WALK.format(lock=_SKIP_LOCKED)}), "  # noqa: S608
-    f"ready AS ({_READY_WALK.format(limit='? - (SELECT COUNT(*) FROM lapsed)', lock=_SKIP_LOCKED)}) "
+    f"ready AS ({_READY_WALK.format(limit=_NONE_IF_LAPSED_TAKEN, lock=_SKIP_LOCKED)}) "
     f"SELECT TRUE, {_COLUMNS} FROM lapsed UNION ALL SELECT FALSE, {_COLUMNS} FROM ready"
 )
 _CLAIM_LAPSED = _LAPSED_WALK.format(lock="")
 _CLAIM_READY = _READY_WALK.format(limit="?", lock="")
+_CLAIM_READY_UNLESS_LAPSED = {
+    postgresql: _READY_WALK.format(limit=_UNLESS_LAPSED, lock=_SKIP_LOCKED if postgresql else "")
+    for postgresql in (False, True)
+}
 _ENQUEUE = (
     "INSERT INTO jobs (kind, instance_id, idempotency_key, payload, status, attempt, due_at, last_error, created_at, "
     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING"
@@ -79,6 +89,10 @@ def _record(row: Row, *, reclaimed: bool = False) -> JobRecord:
         lease_expires=None if row[9] is None else float(row[9]), last_error=load_optional(row[10]),
         reclaimed=reclaimed,
     )
+
+
+def _in_due_order(jobs: list[JobRecord]) -> list[JobRecord]:
+    return sorted(jobs, key=lambda j: (j.due_at, j.id))  # RETURNING gives the rows in no set order
 
 
 class JobStore:
@@ -149,22 +163,26 @@ class JobStore:
                                  dump_optional(error), created_at, now),
                       key=("job", key), note=payload)
 
-    def claim(self, *, owner: str, now: float, lease_s: float, limit: int) -> list[JobRecord]:
-        """Take up to `limit` runnable jobs for `owner`: first those whose lease lapsed (their worker died;
-        they come back `reclaimed`, their attempt counted up), then ready ones in due order. Each kind is one
-        statement that walks the (status, due_at) index and stops at the limit — one query for both would sort
-        every due job on each claim."""
-        if self.tx.postgresql:
-            rows = self.tx.all(_CLAIM_BOTH, (owner, now + lease_s, now, now, limit, owner, now + lease_s, now, now,
-                                             limit))
-            found = [_record(r[1:], reclaimed=bool(r[0])) for r in rows]
-            return sorted(found, key=lambda j: (j.due_at, j.id))
-        lapsed = self.tx.all(_CLAIM_LAPSED, (owner, now + lease_s, now, now, limit))
-        found = [_record(r, reclaimed=True) for r in lapsed]
-        if len(found) < limit:
-            ready = self.tx.all(_CLAIM_READY, (owner, now + lease_s, now, now, limit - len(found)))
-            found += [_record(r) for r in ready]
-        return sorted(found, key=lambda j: (j.due_at, j.id))
+    def claim(self, *, owner: str, now: float, lease_s: float, limit: int, lapsed: bool = True) -> list[JobRecord]:
+        """Take up to `limit` runnable jobs for `owner`, in due order. Each walk is one statement over the
+        (status, due_at) index that stops at its limit.
+
+        A job whose lease lapsed — its worker died with it, and it may be what killed the worker — is taken
+        alone: the claim that takes it takes nothing else, and only a worker with nothing in hand asks for it
+        (`lapsed`), so that if it kills its worker again, no other job's attempt is lost with it (it comes back
+        `reclaimed`, its attempt counted up). A worker with jobs in hand (`lapsed` False) takes no lapsed job,
+        and no ready job either while one waits: it finishes what it holds, and then takes the lapsed job."""
+        tx = self.tx
+        if not lapsed:
+            rows = tx.all(_CLAIM_READY_UNLESS_LAPSED[tx.postgresql], (owner, now + lease_s, now, now, now, limit))
+            return _in_due_order([_record(r) for r in rows])
+        if tx.postgresql:
+            rows = tx.all(_CLAIM_BOTH, (owner, now + lease_s, now, now, owner, now + lease_s, now, now, limit))
+            return _in_due_order([_record(r[1:], reclaimed=bool(r[0])) for r in rows])
+        taken = tx.one(_CLAIM_LAPSED, (owner, now + lease_s, now, now))
+        if taken is not None:
+            return [_record(taken, reclaimed=True)]
+        return _in_due_order([_record(r) for r in tx.all(_CLAIM_READY, (owner, now + lease_s, now, now, limit))])
 
     def claim_one(self, job_id: int, *, owner: str, now: float, lease_s: float) -> JobRecord | None:
         """Take one given job if it is runnable now."""

@@ -110,7 +110,9 @@ class Worker:
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
         """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs). An action job
-        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded.
+        whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded. Such a job
+        comes alone, and only to a worker with nothing in flight (`JobStore.claim`): it may be what killed its
+        worker, and must not take other jobs' attempts with it if it does so again.
 
         On PostgreSQL the claim commits without waiting for its WAL to reach the disk: a server crash may then
         forget it (with the lost attempt it recorded), and the jobs are simply ready again — as if this worker
@@ -125,7 +127,8 @@ class Worker:
             if self._flying:  # their leases renewed first: a lease that lapsed meanwhile (a heartbeat held up) must
                 # not bring this worker's own action back to it as a lost attempt while it still runs
                 JobStore(tx).renew_leases(sorted(self._flying), owner=self.owner, until=now + self.lease_s)
-            jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch)
+            jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch,
+                                      lapsed=not self._flying)
             jobs = [record_lost_attempt(tx, job, now)
                     if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
             wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
@@ -170,6 +173,11 @@ class Worker:
         committed); empty when none is. Read from another thread or a signal handler: what to say, and what an
         interruption would abandon."""
         return self._running + tuple(item.job for item in list(self._flying.values()))
+
+    @property
+    def _suspect_flying(self) -> bool:
+        """Whether a job taken up after its lease lapsed (its worker died: it may be what killed it) is in flight."""
+        return any(item.job.reclaimed for item in self._flying.values())
 
     @property
     def in_flight(self) -> int:
@@ -300,7 +308,8 @@ class Worker:
         now = self.rt.clock.now()
         done += self._schedules(now)
         self._sweep_memory(now)
-        free = self.batch - len(self._flight)
+        # a job taken up after its worker died runs alone: nothing more is claimed until its outcome is in
+        free = 0 if self._suspect_flying else self.batch - len(self._flight)
         more = False  # whether more jobs may be ready than this round took
         if free > 0:
             claimed = self.claim(free)

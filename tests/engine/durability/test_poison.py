@@ -81,3 +81,36 @@ def test_a_job_that_kills_its_worker_ends_after_its_attempts(database_url: str, 
         assert [i.id for i in engine.list_instances(status="stuck")] == [unhandled]
         for instance_id in (handled, unhandled):
             assert engine.replay(instance_id).matches
+
+
+def _plain(workflow_id: str, action: str, **task: Any) -> dict[str, Any]:
+    return {"id": workflow_id, "title": workflow_id, "initial": "run",
+            "states": {"run": {"type": "task", "action": action, **task}, "done": {"type": "final"}},
+            "transitions": [{"source": "run", "trigger": "done", "dest": "done"}]}
+
+
+@pytest.mark.slow
+def test_a_poison_job_takes_no_other_jobs_attempts_with_it(database_url: str, tmp_path: Path) -> None:
+    """The poison job is claimed in one batch with others, which die with it once (nothing can tell which job
+    killed the worker). Taken up again, each comes alone: the poison job then kills its workers by itself until it
+    is stuck, and every other job finishes — at most one attempt lost. Before, the batch was taken up together
+    again and again, and after three deaths every job in it was stuck."""
+    ledger = Ledger(tmp_path / "ledger.db")
+    ledger.create()
+    argv = worker_argv(database_url, batch=8, poll_s=0.05, heartbeat_s=0.2)
+    with Engine(database_url) as engine, (tmp_path / "workers.log").open("w") as log:
+        engine.deploy(_plain("poison", "kill_own_worker"))
+        engine.deploy(_plain("innocent", "work"))
+        poison = engine.start("poison").id  # due first: in the first batch
+        innocents = [engine.start("innocent").id for _ in range(12)]
+        deaths = _supervise(engine, [poison, *innocents], argv, drill_environment(Path(ledger.path)), log)
+
+        assert deaths == 3  # the poison job's three attempts (a task without retries), and no more
+        assert engine.get(poison).status == "stuck"
+        assert [engine.get(i).status for i in innocents] == ["succeeded"] * len(innocents)
+        attempts = ledger.attempts()
+        assert attempts[f"{poison}:1"] == {1, 2, 3}
+        # attempt 1 ran, or was lost with the poison job's first worker (before it began, or while it ran)
+        assert all(attempts[f"{i}:1"] in ({1}, {2}, {1, 2}) for i in innocents), attempts
+        lost_once = [i for i in innocents if 2 in attempts[f"{i}:1"]]
+        assert lost_once, "no other job was in the poison job's first batch: the test shows nothing"
