@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from engine.redaction import redact
 from engine.validation.checks.agents import api_base_problem
 
 __all__ = ["LlmSettings", "api_key_problem"]
@@ -45,7 +46,8 @@ class LlmSettings:
         url = values["STATEWRIGHT_LLM_URL"].strip()
         problem = api_base_problem(url)
         if problem is not None:
-            raise ValueError(f"STATEWRIGHT_LLM_URL '{url}' is not an API base the llm executor can call: {problem}")
+            raise ValueError(f"STATEWRIGHT_LLM_URL '{redact(url)}' is not an API base the llm executor can call: "
+                             f"{problem}")
         timeout = _number(values, "STATEWRIGHT_LLM_TIMEOUT_S", "60", float, wanted="a number of seconds above 0",
                           least=1e-3)
         rounds = _number(values, "STATEWRIGHT_LLM_MAX_TOOL_ROUNDS", "8", int, wanted="a whole number, 0 or more",

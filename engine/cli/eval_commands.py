@@ -29,6 +29,7 @@ from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, s
 from engine.errors import InvalidInput
 from engine.evaluation import EvalReport, evaluate, load_cases
 from engine.evaluation.case_errors import secrets_in
+from engine.redaction import redact
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import related_workflows
@@ -67,7 +68,7 @@ def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None
         raise InvalidInput("--base-url and --model configure the llm executor: add --executor llm")
     problem = None if base_url is None else api_base_problem(base_url)
     if problem is not None:
-        raise InvalidInput(f"--base-url '{base_url}' is not an API base the llm executor can call: {problem}")
+        raise InvalidInput(f"--base-url '{redact(base_url)}' is not an API base the llm executor can call: {problem}")
     saved = {name: os.environ.get(name) for name in given}
     os.environ.update(given)
     try:

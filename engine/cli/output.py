@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 __all__ = ["ExitCode", "OutputFormat", "counted", "emit_json", "fail", "stderr", "stdout"]
 
@@ -67,5 +68,5 @@ def emit_json(value: Any) -> None:
 
 def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
     """Print one clear line to stderr and exit with `code` — never a traceback."""
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # its text as it is: `[redacted]`, `a[0]`
     raise typer.Exit(int(code))

@@ -9,6 +9,7 @@ from typing import Any
 
 from engine.definition.expressions import ExpressionError
 from engine.json_limits import MAX_JSON_BYTES, unstorable_at
+from engine.redaction import redact_kept
 from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
 from engine.runtime.context_schema import schema_problems
 from engine.runtime.variables import json_value
@@ -54,11 +55,12 @@ MAX_MESSAGE = 8_192  # characters of a failure's message kept: it goes into the 
 
 
 def _message(text: str) -> str:
-    """A failure's message as it is kept: valid Unicode, at most MAX_MESSAGE characters (a handler may raise
-    with a whole reply in its message; the history keeps it with every attempt)."""
+    """A failure's message as it is kept: at most MAX_MESSAGE characters (a handler may raise with a whole reply
+    in its message; the history keeps it with every attempt), its secrets redacted (a service may echo the key it
+    was sent: `engine.redaction`), valid Unicode."""
     if len(text) > MAX_MESSAGE:
         text = f"{text[:MAX_MESSAGE]}… ({len(text) - MAX_MESSAGE:,} more characters not kept)"
-    return _unicode(text)
+    return _unicode(redact_kept(text))
 
 
 def _described(exc: BaseException) -> str:

@@ -140,3 +140,33 @@ def test_a_header_http_refuses_is_a_configuration_error_that_quotes_no_key(
     assert (refused.value.kind, refused.value.retryable) == ("llm_config", False)
     assert "sk-one" not in str(refused.value)
     assert script.requests == []
+
+
+def test_a_key_the_endpoint_echoes_in_its_error_is_not_kept(
+        servers: tuple[tuple[str, Script], tuple[str, Script]], database_url: str, clock: ManualClock,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A provider's 401 may quote the key it was sent. The failure's message goes into the history, the instance
+    and (by `assign: {failure: event}`) the context: the key is redacted there — by its value (it is in a
+    secret-named environment variable) even where it has no key's shape, and by shape (`Bearer …`)."""
+    (lead_url, lead_server), _ = servers
+    monkeypatch.setenv("LEAD_LLM_KEY", "opaque0123456789")
+    lead_server.replies.append(Reply({"error": {"message": "Incorrect API key provided: opaque0123456789 "
+                                                           "(Authorization: Bearer opaque0123456789)"}}, status=401))
+    state, seen = _run(database_url, clock, [_with_provider("bdr_concierge", lead_url, "LEAD_LLM_KEY"),
+                                             shipped_definitions()[1]["support_concierge"]])
+    assert lead_server.headers[0]["Authorization"] == "Bearer opaque0123456789"  # sent, as it must be
+    assert state == "failed"
+    assert "opaque0123456789" not in json.dumps(seen)
+    assert "[redacted]" in seen["result"]["reason"]  # type: ignore[index]
+    with Engine(database_url) as engine:
+        (instance,) = engine.list_instances(workflow_id="two_providers")
+        assert "opaque0123456789" not in json.dumps([(h.payload, h.attempts) for h in engine.history(instance.id)])
+
+
+def test_a_refused_endpoint_url_is_named_without_its_secrets() -> None:
+    settings = {"STATEWRIGHT_LLM_URL": "http://ann:pw-0123456789@127.0.0.1:9/v1?key=k-0123456789",
+                "STATEWRIGHT_LLM_MODEL": "m"}
+    with pytest.raises(ValueError, match="it carries credentials") as refused:
+        LlmSettings.from_env(settings)
+    assert "0123456789" not in str(refused.value)
+    assert "http://ann:[redacted]@127.0.0.1:9/v1?key=[redacted]" in str(refused.value)

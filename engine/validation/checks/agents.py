@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from engine.definition import Agent
+from engine.redaction import redact
 from engine.validation.checks._report import error, listed
 from engine.validation.findings import Finding, Severity, pointer
 
@@ -61,7 +62,8 @@ def find_malformed_provider_url(agent: Agent) -> list[Finding]:
     problem = api_base_problem(agent.provider.base_url)
     if problem is None:
         return []
-    message = f"The provider URL '{agent.provider.base_url}' is not an API base the llm executor can call: {problem}."
+    shown = redact(agent.provider.base_url)
+    message = f"The provider URL '{shown}' is not an API base the llm executor can call: {problem}."
     return [error("malformed-provider-url", message, pointer("provider", "base_url"))]
 
 
