@@ -231,11 +231,22 @@ class JobStore:
         return changed == 1
 
     def cancel_for_instance(self, instance_id: str, *, now: float) -> int:
+        """Cancel the instance's action jobs that have not ended (its task was left). A running one keeps its
+        lease's owner, so the worker running it can still record how the attempt ended (`release_cancelled`)."""
         return self.tx.execute(
-            "UPDATE jobs SET status = 'cancelled', lease_owner = NULL, lease_expires = NULL, updated_at = ? "
+            "UPDATE jobs SET status = 'cancelled', updated_at = ? "
             "WHERE instance_id = ? AND kind = 'action' AND status IN ('ready', 'running')",
             (now, instance_id),
         )
+
+    def release_cancelled(self, job_id: int, *, owner: str, now: float) -> bool:
+        """Whether `owner` held this job when it was cancelled (its task left while its action ran); its lease is
+        then let go. True once: the worker that ran the attempt records it, no other."""
+        return self.tx.execute(
+            "UPDATE jobs SET lease_owner = NULL, lease_expires = NULL, updated_at = ? "
+            "WHERE id = ? AND lease_owner = ? AND status = 'cancelled'",
+            (now, job_id, owner),
+        ) == 1
 
     def find(self, key: str) -> JobRecord | None:
         row = self.tx.one(f"SELECT {_COLUMNS} FROM jobs WHERE idempotency_key = ?", (key,))  # noqa: S608

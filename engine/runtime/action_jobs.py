@@ -98,6 +98,15 @@ def _record_spend(tx: Transaction, job: JobRecord, outcome: ActionOutcome, insta
                     cost=outcome.cost, now=now)
 
 
+def _record_left(tx: Transaction, job: JobRecord, payload: ActionPayload, owner: str, outcome: ActionOutcome, *,
+                 result: AttemptOutcome, instance: InstanceRecord | None, now: float) -> None:
+    """Record an attempt whose job was cancelled while it ran, by this owner — its task was left meanwhile (a
+    cancel, another event): it ran all the same, and what it spent counts against the budget."""
+    if JobStore(tx).release_cancelled(job.id, owner=owner, now=now):
+        _record_attempt(tx, job, payload, outcome, result, now=now)
+        _record_spend(tx, job, outcome, instance, now)
+
+
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
                   instance: InstanceRecord | None = None, batched: bool = False) -> InstanceRecord | None:
     """Record the outcome of one attempt: the instance after the step if it moved the instance on, else None.
@@ -127,13 +136,18 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
         elif jobs.retry_later(job.id, owner=owner, attempt=job.attempt + 1, due_at=due, error=failure, now=now):
             _record_attempt(tx, job, payload, outcome, AttemptOutcome.RETRY, now=now)
             _record_spend(tx, job, outcome, instance, now)
+        else:
+            _record_left(tx, job, payload, owner, outcome, result=AttemptOutcome.ERROR, instance=instance, now=now)
         return None
     status = JobStatus.FAILED if failed else JobStatus.DONE
     error = _error(outcome, job.attempt) if failed else None
     if job.unsent:
         jobs.settle_unsent(job, status=status, now=now, error=error)
     elif not jobs.finish(job.id, owner=owner, status=status, now=now, error=error, defer=batched):
-        return None  # our lease lapsed and another worker holds the job: it will finish it
+        # our lease lapsed and another worker holds the job (it will finish it), or the task was left meanwhile
+        _record_left(tx, job, payload, owner, outcome, result=AttemptOutcome.ERROR if failed else AttemptOutcome.DONE,
+                     instance=instance, now=now)
+        return None
     _record_attempt(tx, job, payload, outcome, AttemptOutcome.ERROR if failed else AttemptOutcome.DONE, now=now)
     assert job.instance_id is not None
     if instance is None:

@@ -87,8 +87,9 @@ def classified(exc: BaseException, request: ActionRequest, timeout_s: float | No
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, asyncio.CancelledError):  # an async handler runs in an event loop of its own, which
         # cancels nothing but a timeout (a TimeoutError): this was cancelled inside the handler's own code
-        return _failure("error", _message(f"the action '{request.action}' was cancelled inside its handler: "
-                                          + _described(exc)))
+        said = _described(exc).removeprefix(type(exc).__name__).removeprefix(": ")
+        return _failure("error", _message(f"the action '{request.action}' was cancelled inside its handler"
+                                          + (f": {said}" if said else "")))
     if isinstance(exc, HandlerInterrupted):  # the handler's own KeyboardInterrupt, raised on a pool thread
         return _failure("error", _message(_described(exc.__cause__ or exc)))
     if isinstance(exc, KeyboardInterrupt):
