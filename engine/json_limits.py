@@ -157,32 +157,54 @@ def _where_pointer(where: _Where) -> str:
 
 def unstorable_at(value: Any, *, max_depth: int = 1_000) -> tuple[str, str] | None:
     """Where a handler's output holds what the tables cannot keep, and what: (JSON pointer, reason) — a type
-    JSON has not (a datetime, timedelta or bytes is fine: the engine converts them), a NaN or an infinity, an
-    integer too long to write, a string with a lone surrogate, a container that contains itself; None when
-    there is none within `max_depth` levels. Called once storing an output failed, to say where."""
+    JSON has not (a datetime, timedelta or UTF-8 bytes is fine: the engine converts them), a key that is not
+    text, bytes that are not UTF-8, a NaN or an infinity, an integer too long to write, a string with a lone
+    surrogate, a container that contains itself; None when there is none within `max_depth` levels. Called once
+    storing an output failed, to say where."""
     inside: set[int] = set()  # the containers the walk is in now
     stack: list[tuple[Any, _Where, int]] = [(value, None, 0)]
     while stack:
         item, where, depth = stack.pop()
         if depth < 0:  # leaving the container `item` (an id)
             inside.discard(item)
-        elif isinstance(item, Mapping | list | tuple):
-            if id(item) in inside:
-                return _where_pointer(where), "it contains itself"
-            if depth < max_depth:
+            continue
+        if not isinstance(item, Mapping | list | tuple):
+            problem = _leaf_problem(item)
+        elif id(item) in inside:
+            problem = "it contains itself"
+        else:
+            problem = _key_problem(item) if isinstance(item, Mapping) else None
+            if problem is None and depth < max_depth:
                 inside.add(id(item))
                 stack.append((id(item), where, -1))
                 children = item.items() if isinstance(item, Mapping) else enumerate(item)
                 stack.extend((child, (str(key), where), depth + 1) for key, child in children)
-        elif isinstance(item, str | float):
-            if (problem := _text_or_number_problem(item)) is not None:
-                return _where_pointer(where), problem
-        elif isinstance(item, int) and not isinstance(item, bool):
-            if item.bit_length() > 14_000:  # past Python's 4,300 digits for converting an integer to text
-                return _where_pointer(where), "an integer of more than 4,300 digits cannot be written"
-        elif not isinstance(item, _CONVERTED):
-            return _where_pointer(where), f"{_a(type(item).__name__)} is not a JSON value"
+        if problem is not None:
+            return _where_pointer(where), problem
     return None
+
+
+def _key_problem(mapping: Mapping[Any, Any]) -> str | None:
+    for key in mapping:
+        if not isinstance(key, str):
+            return f"the key {key!r} is not text: JSON object keys are text"
+    return None
+
+
+def _leaf_problem(item: Any) -> str | None:
+    """Why a value that holds no other cannot be stored as JSON, or None."""
+    if isinstance(item, str | float):
+        return _text_or_number_problem(item)
+    if isinstance(item, bytes):
+        try:
+            item.decode("utf-8")
+        except UnicodeDecodeError:
+            return "bytes that are not UTF-8 text cannot be stored"
+        return None
+    if isinstance(item, int) and not isinstance(item, bool):
+        # past Python's 4,300 digits for converting an integer to text
+        return "an integer of more than 4,300 digits cannot be written" if item.bit_length() > 14_000 else None
+    return None if isinstance(item, _CONVERTED) else f"{_a(type(item).__name__)} is not a JSON value"
 
 
 def _is_unicode(text: str) -> bool:

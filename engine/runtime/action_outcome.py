@@ -12,7 +12,7 @@ from engine.json_limits import MAX_JSON_BYTES, unstorable_at
 from engine.redaction import redact_kept
 from engine.runtime.actions import ActionError, ActionRequest, ActionResult, Cost
 from engine.runtime.context_schema import schema_problems
-from engine.runtime.variables import json_value
+from engine.runtime.variables import output_json
 from storage.codec import dump
 from storage.records import record
 
@@ -103,7 +103,7 @@ class HandlerInterrupted(Exception):
 
 
 def _storable(value: Any) -> Any:
-    """`value` (from `json_value`) checked for what only the encoder would find, when the step is written — by
+    """`value` (from `output_json`) checked for what only the encoder would find, when the step is written — by
     then a failure stops the worker, and every worker that claims the job again: a NaN or an infinity, an
     integer of more digits than Python converts, a string that is not Unicode (a lone surrogate), a value that
     contains itself; and one larger than a context may be (1 MiB as JSON). Raises `_UnstorableOutput` saying
@@ -122,7 +122,7 @@ def _storable(value: Any) -> Any:
 
 
 class _UnstorableOutput(Exception):
-    """A value `json_value` converted that still cannot be stored as JSON; the message says why. `whole`: the
+    """A value `output_json` converted that still cannot be stored as JSON; the message says why. `whole`: the
     value as a whole (its size), not a part of it."""
 
     def __init__(self, message: str, *, whole: bool = False) -> None:
@@ -133,9 +133,9 @@ class _UnstorableOutput(Exception):
 def _json(value: Any) -> Any:
     """`value` as JSON the tables can keep; `ExpressionError` for a type that is no JSON, `_UnstorableOutput`
     for a value of JSON types that still cannot be kept (see `_storable`; a value that contains itself makes
-    `json_value` recurse without end)."""
+    `output_json` recurse without end)."""
     try:
-        return _storable(json_value(value))
+        return _storable(output_json(value))
     except RecursionError:
         raise _UnstorableOutput("it contains itself, or nests too deep") from None
 

@@ -15,7 +15,7 @@ from engine.runtime.clock import to_rfc3339
 from engine.runtime.json_types import json_copy
 from engine.runtime.snapshot import Environment
 
-__all__ = ["evaluate", "evaluate_json", "evaluate_mapping", "json_value", "variables"]
+__all__ = ["evaluate", "evaluate_json", "evaluate_mapping", "json_value", "output_json", "variables"]
 
 
 def variables(context: Mapping[str, Any], event: Any, env: Environment, state: str) -> dict[str, Any]:
@@ -290,6 +290,44 @@ def _json_value_other(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_value(v) for v in value]
     raise ExpressionError(repr(value), f"a value of type {type(value).__name__} cannot be stored")
+
+
+def output_json(value: Any) -> Any:
+    """A handler's output as JSON: as `json_value` (a datetime becomes RFC 3339 text, a timedelta seconds, a
+    tuple a list, UTF-8 bytes text) except that a key that is not text, and bytes that are not UTF-8, are refused
+    (ExpressionError) rather than turned into text: `{1: …}` or `{None: …}` would become '1' or 'None', two keys
+    could become one, and broken bytes would be replaced — the output silently changed. A context is held to the
+    same keys (`engine.json_limits.check_json`)."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is dict:
+        if not _STRINGS.issuperset(map(type, value)):
+            return _keyed_output(value)
+        return {k: v if type(v) in _JSON_SCALARS else output_json(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _JSON_SCALARS else output_json(v) for v in value]
+    return _output_other(value)
+
+
+def _output_other(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return _keyed_output(value)
+    if isinstance(value, list | tuple):
+        return [output_json(v) for v in value]
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExpressionError(repr(value[:40]), "bytes that are not UTF-8 text cannot be stored") from None
+    return _json_value_other(value)
+
+
+def _keyed_output(value: Mapping[Any, Any]) -> dict[str, Any]:
+    for key in value:
+        if not isinstance(key, str):
+            raise ExpressionError(repr(key), f"the key {key!r} is not text: JSON object keys are text")
+    return {k: output_json(v) for k, v in value.items()}
 
 
 def evaluate_json(source: str, scope: dict[str, Any]) -> Any:

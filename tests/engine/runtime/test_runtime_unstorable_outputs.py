@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -91,7 +92,11 @@ UNSTORABLE_AT = "the action returned a value that cannot be stored as JSON: "
     ({2, 3}, NOT_JSON + "/, a set is not a JSON value"),
     ({"scores": [0.5, math.nan]}, UNSTORABLE_AT + "Out of range float values are not JSON compliant (at /scores/1)"),
     (_contains_itself(), UNSTORABLE_AT + "it contains itself, or nests too deep (at /self)"),
-], ids=["object", "set inside", "set", "nan", "contains itself"])
+    # keys that are not text were turned into text ('1', 'None', 'True'): two could become one, the output changed
+    ({"lead": {1: "int", "1": "str"}}, NOT_JSON + "/lead, the key 1 is not text: JSON object keys are text"),
+    ({None: 1}, NOT_JSON + "/, the key None is not text: JSON object keys are text"),
+    ({"raw": b"\xff\xfe"}, NOT_JSON + "/raw, bytes that are not UTF-8 text cannot be stored"),  # was replaced by '�'
+], ids=["object", "set inside", "set", "nan", "contains itself", "int key", "None key", "bytes not UTF-8"])
 def test_an_output_that_cannot_be_stored_fails_its_task_naming_where(engine: Engine, output: Any,
                                                                      message: str) -> None:
     """An operator reading the failure knows which part of the handler's answer to fix."""
@@ -160,3 +165,12 @@ def test_an_unstorable_output_still_records_what_the_attempt_cost(engine: Engine
     assert engine.get(instance).context["why"]["kind"] == "output"
     (attempt,) = engine.history(instance)[-1].attempts
     assert attempt["cost"] == 0.4
+
+
+def test_what_an_output_may_hold_that_json_has_not_is_converted_as_documented(engine: Engine) -> None:
+    _deploy(engine, "answer", lambda _request: {"at": datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC),
+                                                "took": timedelta(seconds=90), "pair": (1, 2), "text": b"caf\xc3\xa9"})
+    run = engine.start("answer", {})
+    engine.run_until_idle()
+    assert engine.get(run.id).context["out"] == {"at": "2030-01-02T03:04:05Z", "took": 90.0, "pair": [1, 2],
+                                                 "text": "café"}
