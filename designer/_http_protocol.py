@@ -8,7 +8,8 @@ calling `writev` would): a small reply — head and body sent by the app one aft
 A streamed reply (server-sent events) still leaves as the app sends it, one turn later at most.
 
 A request the HTTP parser refuses before the app sees it (an unknown method, a malformed request line or header)
-gets the API's problem response, not uvicorn's plain-text "Invalid HTTP request received.".
+gets the API's problem response, not uvicorn's plain-text "Invalid HTTP request received.", with the security
+headers every response carries (the app's middleware, which adds them to the others, never sees it).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from designer._problems import PROBLEM_BASE, PROBLEM_MEDIA_TYPE
+from designer._security_headers import UI_HEADERS
 
 __all__ = ["OneWriteHttpProtocol"]
+
+_SECURITY = tuple((name.lower().encode(), value.encode()) for name, value in UI_HEADERS.items())
 
 
 class _JoinedWrites(asyncio.Transport):
@@ -106,8 +110,10 @@ class OneWriteHttpProtocol(HttpToolsProtocol):
         head = [STATUS_LINE[400]]
         for name, value in self.server_state.default_headers:
             head += [name, b": ", value, b"\r\n"]
+        for name, value in _SECURITY:
+            head += [name, b": ", value, b"\r\n"]
         head += [b"content-type: ", PROBLEM_MEDIA_TYPE.encode(), b"\r\n",
                  b"content-length: ", str(len(body)).encode(), b"\r\n",
-                 b"x-content-type-options: nosniff\r\n", b"connection: close\r\n\r\n", body]
+                 b"connection: close\r\n\r\n", body]
         self.transport.write(b"".join(head))
         self.transport.close()

@@ -18,10 +18,12 @@ _ERRORS = {
     "404": "No such resource (or not in your tenant)",
     "409": "Conflicts with the current state (refused event, stale save, decided approval)",
     "413": "Body too large",
+    "415": "A body sent compressed (Content-Encoding), or a JSON body not sent as application/json",
     "422": "A definition with errors, or data that does not fit the workflow",
     "429": "Too many failed logins",
     "503": "The database or Graphviz is unavailable",
 }
+_BODY_METHODS = frozenset({"post", "put", "patch"})  # a Content-Encoding is refused on each (415)
 _DIAGRAM_SUFFIXES = ("/diagram", "/render")
 # Operations anyone may call; Litestar drops a handler's empty `security=[]`, so the document said they were
 # secured by the global requirement.
@@ -59,14 +61,14 @@ def _whole_bounds(operation: Operation) -> None:
                 setattr(schema, name, int(bound))
 
 
-def _operations(app: Litestar) -> list[tuple[str, Operation]]:
+def _operations(app: Litestar) -> list[tuple[str, str, Operation]]:
     openapi = app.openapi_schema
-    found: list[tuple[str, Operation]] = []
+    found: list[tuple[str, str, Operation]] = []
     for path, item in (openapi.paths or {}).items():
         for method in ("get", "put", "post", "delete", "patch"):
             operation = getattr(item, method, None)
             if isinstance(operation, Operation):
-                found.append((path, operation))
+                found.append((path, method, operation))
     return found
 
 
@@ -78,14 +80,14 @@ def describe_problems(app: Litestar) -> None:
     schemas["Problem"] = _problem_schema()
     openapi.components.schemas = schemas
     problem = {PROBLEM_MEDIA_TYPE: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))}
-    for path, operation in _operations(app):
-        if any(path == p and getattr(app.openapi_schema.paths[path], m, None) is operation  # type: ignore[index]
-               for p, m in _PUBLIC):
+    for path, method, operation in _operations(app):
+        if (path, method) in _PUBLIC:
             operation.security = []
         _whole_bounds(operation)
         responses = operation.responses if operation.responses is not None else {}
         for status, description in _ERRORS.items():
-            responses[status] = OpenAPIResponse(description=description, content=problem)
+            if status != "415" or method in _BODY_METHODS:
+                responses[status] = OpenAPIResponse(description=description, content=problem)
         if path.endswith(_DIAGRAM_SUFFIXES):
             binary = Schema(type=OpenAPIType.STRING)
             success = next(code for code in responses if code.startswith("2"))

@@ -15,7 +15,8 @@ from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import SQLAlchemyError
 
-from designer.errors import LoginThrottled
+from designer._path_integers import IntegerPaths
+from designer.errors import LoginThrottled, UnsupportedMediaType
 from designer.store.refusals import database_refusal
 from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError, StorageError
 from engine.validation.checks.context_schema import context_schema_finding
@@ -83,6 +84,8 @@ def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Resp
     if isinstance(exc, InvalidDefinition):
         findings = [f.model_dump(mode="json") for f in exc.findings]
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, LoginThrottled) else None
+    if isinstance(exc, UnsupportedMediaType):
+        headers = exc.headers
     if exc.status >= 500:
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.detail,
                    extra={"instance_id": request.path_params.get("instance_id", "")})
@@ -137,6 +140,14 @@ def _context_schema(request: Request[Any, Any, Any], exc: SchemaNotUsable) -> Re
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
+    integer_paths = request.app.state.get("integer_paths")
+    if status == 404 and isinstance(integer_paths, IntegerPaths):
+        misfit = integer_paths.misfit(request.method, request.url.path)
+        if misfit is not None:
+            name, given = misfit
+            return _validation(request, ValidationException("Validation failed", extra=[{
+                "message": f"'{given[:40]}' is not an integer: {name} is a whole number", "key": name,
+                "source": "path"}]))
     slug = _HTTP_SLUGS.get(status, f"http-{status}")
     return problem_response(
         request, status=status, slug=slug, title=_title(status), detail=exc.detail, headers=exc.headers

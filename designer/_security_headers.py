@@ -11,7 +11,7 @@ from typing import Any
 
 from litestar.types import ASGIApp
 
-__all__ = ["UI_CSP", "SecurityHeaders"]
+__all__ = ["UI_CSP", "UI_HEADERS", "SecurityHeaders"]
 
 UI_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -24,11 +24,13 @@ _COMMON = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+# what a response outside /schema carries: also those written before the app sees the request (_http_protocol)
+UI_HEADERS = {**_COMMON, "Content-Security-Policy": UI_CSP}
 # as they go on the wire, each beside the lower-case name that tells whether a response set its own
 _Raw = tuple[tuple[bytes, bytes, bytes], ...]
 _UI_RAW: _Raw = tuple(
     (name.lower().encode(), name.encode(), value.encode())
-    for name, value in {**_COMMON, "Content-Security-Policy": UI_CSP}.items()
+    for name, value in UI_HEADERS.items()
 )
 _SCHEMA_RAW: _Raw = tuple(
     (name.lower().encode(), name.encode(), value.encode())

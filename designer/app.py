@@ -17,6 +17,7 @@ from designer._json_bodies import JsonSchemaTypedBodies
 from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
 from designer._openapi_bodies import describe_bodies
+from designer._path_integers import IntegerPaths
 from designer._problems import exception_handlers
 from designer._request_checks import check_request
 from designer._request_spans import RequestSpans
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     )
     describe_problems(app)
     describe_bodies(app)
+    app.state["integer_paths"] = IntegerPaths(app)  # a mistyped integer in a path: 400, not the router's 404
     # outside routing: 404s, 405s, HEAD too
     app.asgi_handler = SecurityHeaders(AllowHeader(RequestSpans(app.asgi_handler), app))
     return app

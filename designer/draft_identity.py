@@ -9,7 +9,7 @@ from designer.errors import IdTaken
 from designer.store.drafts import DraftRow, DraftStore
 from engine.read_models.definitions import DefinitionCatalog
 
-__all__ = ["refuse_taken_id", "untouched_draft"]
+__all__ = ["refuse_taken_id", "refuse_taken_id_on_save", "untouched_draft"]
 
 _SCAN = 500
 
@@ -18,8 +18,10 @@ def _drafts_of(drafts: DraftStore, workflow_id: str) -> list[DraftRow]:
     return drafts.list(workflow_id=workflow_id, limit=_SCAN).items
 
 
-def refuse_taken_id(content: dict[str, Any], *, drafts: DraftStore, catalog: DefinitionCatalog) -> None:
-    """`IdTaken` when the new workflow's id is already published, or is the id of another new workflow's draft."""
+def refuse_taken_id(content: dict[str, Any], *, drafts: DraftStore, catalog: DefinitionCatalog,
+                    draft_id: str | None = None) -> None:
+    """`IdTaken` when the new workflow's id is already published, or is the id of another new workflow's draft
+    (another than `draft_id`, the one being saved)."""
     workflow_id = content.get("id")
     if not isinstance(workflow_id, str) or not workflow_id:
         return
@@ -31,11 +33,20 @@ def refuse_taken_id(content: dict[str, Any], *, drafts: DraftStore, catalog: Def
             "choose Edit as draft, or give the new workflow another id"
         )
     for row in _drafts_of(drafts, workflow_id):
-        if row.base_version is None:
+        if row.base_version is None and row.id != draft_id:
             raise IdTaken(
                 f"'{workflow_id}' is already the id of a new workflow's draft (by {row.created_by}, revision "
                 f"{row.revision}); open that draft from the Workflows page, or give this one another id"
             )
+
+
+def refuse_taken_id_on_save(row: DraftRow, content: dict[str, Any], *, drafts: DraftStore,
+                            catalog: DefinitionCatalog) -> None:
+    """A new workflow's draft saved with another id takes it only as its creation would have: `IdTaken` when the
+    id is published or another new workflow's draft has it. Kept ids are not checked again — the id may have been
+    published since the draft took it, which publishing the draft asks to confirm."""
+    if row.base_version is None and content.get("id") != row.workflow_id:
+        refuse_taken_id(content, drafts=drafts, catalog=catalog, draft_id=row.id)
 
 
 def untouched_draft(drafts: DraftStore, workflow_id: str, version: int, content: dict[str, Any]) -> DraftRow | None:

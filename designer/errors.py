@@ -11,10 +11,13 @@ __all__ = [
     "CsrfRefused",
     "Forbidden",
     "IdTaken",
+    "LastAdmin",
     "LoginThrottled",
+    "NoSession",
     "NotFound",
     "RevisionConflict",
     "Unauthenticated",
+    "UnsupportedMediaType",
 ]
 
 
@@ -43,6 +46,14 @@ class LoginThrottled(StatewrightError):
         self.retry_after_s = retry_after_s
 
 
+class NoSession(StatewrightError):
+    """Signing out of a request that has no browser session: one authenticated by a bearer token."""
+
+    status = 409
+    title = "No session to end"
+    slug = "no-session"
+
+
 class NotFound(StatewrightError):
     status = 404
     title = "Not found"
@@ -57,6 +68,14 @@ class RevisionConflict(StatewrightError):
 class AccountConflict(StatewrightError):
     status = 409
     title = "Account exists"
+
+
+class LastAdmin(StatewrightError):
+    """A change to a user that would leave their tenant with no enabled admin: nobody could manage its users."""
+
+    status = 409
+    title = "Last admin"
+    slug = "last-admin"
 
 
 class IdTaken(StatewrightError):
@@ -83,3 +102,15 @@ class ApprovalClosed(StatewrightError):
     status = 409
     title = "Already decided"
     slug = "approval-closed"
+
+
+class UnsupportedMediaType(StatewrightError):
+    """A body the server does not read: not JSON where JSON is taken, or compressed (a Content-Encoding)."""
+
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.headers = headers

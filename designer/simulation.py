@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from designer.simulated_retries import SimulatedRetries
 from designer.simulation_words import describe_effect
@@ -36,6 +36,8 @@ MAX_EVENTS = 1000
 
 
 class SimulatedEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt `paylod` is refused, not simulated without a payload
+
     event: str = Field(min_length=1, max_length=128)
     payload: Any = None
     actor: str | None = Field(None, max_length=200)

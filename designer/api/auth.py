@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from designer.errors import NoSession
 from designer.schemas.accounts import LoginRequest, MeRead, TokenCreate, TokenIssuedRead, TokenRead
 from designer.schemas.pagination import Page, PageParams
 from designer.security.accounts import AccountService
@@ -63,14 +64,20 @@ class AuthController(Controller):
             cookies=_cookies(request, settings, outcome.session_id, outcome.csrf_token, max_age),
         )
 
-    @post("/logout", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True, summary="Sign out")
+    @post("/logout", status_code=HTTP_204_NO_CONTENT, sync_to_thread=True,
+          summary="Sign out: end the browser session (409 no-session for a bearer token)")
     def logout(
         self,
         request: Request[Principal, AuthInfo, Any],
         accounts: NamedDependency[AccountService],
         settings: NamedDependency[Settings],
     ) -> Response[None]:
-        if request.auth.method == "session" and request.auth.session_id:
+        if request.auth.method != "session":
+            raise NoSession(
+                "logout ends a browser session, and this request has none: it is authenticated by a bearer token, "
+                "which logout does not touch; to revoke the token, DELETE /api/auth/tokens/{token_id} (GET "
+                "/api/auth/tokens lists your tokens and their ids)")
+        if request.auth.session_id:
             accounts.logout(request.auth.session_id)
         return Response(None, status_code=HTTP_204_NO_CONTENT, cookies=_cookies(request, settings, "", "", 0))
 

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
-from designer.draft_identity import refuse_taken_id, untouched_draft
+from designer.draft_identity import refuse_taken_id, refuse_taken_id_on_save, untouched_draft
 from designer.errors import ConfirmationRequired, NotFound, RevisionConflict
 from designer.publishing import publish
 from designer.schemas.checks import ValidationReport
@@ -97,7 +97,9 @@ class DraftController(Controller):
         data: JSONBody[DraftUpdate],
         me: NamedDependency[Principal],
         drafts: NamedDependency[DraftStore],
+        catalog: NamedDependency[DefinitionCatalog],
     ) -> DraftRead:
+        refuse_taken_id_on_save(load_draft(drafts, draft_id), data.content, drafts=drafts, catalog=catalog)
         try:
             row = drafts.update(draft_id, data.content, actor=me.username, expected_revision=data.expected_revision)
         except RevisionMismatch as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-import sqlalchemy as sa
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
@@ -15,14 +14,22 @@ from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.errors import NotFound
 from designer.history_paging import Order, history_page
+from designer.instance_paging import instances_after
 from designer.schemas.instance_detail import InstanceDetail
-from designer.schemas.instances import HistoryEntryRead, InstanceStart, InstanceSummary, RedriveRequest, SendEvent
+from designer.schemas.instances import (
+    CancelRequest,
+    HistoryEntryRead,
+    InstanceStart,
+    InstanceSummary,
+    RedriveRequest,
+    SendEvent,
+)
 from designer.schemas.map_items import MapItemsRead
-from designer.schemas.moments import moment_parameter, parse_moment
+from designer.schemas.moments import moment_parameter, parse_window
 from designer.schemas.pagination import Page, PageParams
 from designer.security.guards import requires
-from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
+from engine.errors import InstanceNotFound, InvalidInput
 from engine.read_models.instances import InstanceQuery, search_instances
 from engine.read_models.map_items import map_item_instance, map_items_page
 from engine.statuses import InstanceStatus
@@ -39,6 +46,17 @@ Prefer = Annotated[
         "its full detail, saving the reads of history, timers and approvals; `Preference-Applied` says so.",
     ),
 ]
+
+
+def _place(instances: TenantInstances, before: str) -> tuple[float, str]:
+    """Where the page after the instance `before` starts: its creation time and id."""
+    try:
+        view = instances.own(before)
+    except InstanceNotFound as exc:
+        raise InvalidInput(f"before: there is no instance '{before}' in your tenant to list from; give the id of "
+                           "the last instance of the page before") from exc
+    return view.created_at, view.id
+
 
 class InstanceController(Controller):
     path = "/api/instances"
@@ -69,8 +87,7 @@ class InstanceController(Controller):
     def list_instances(
         self,
         *,
-        me: NamedDependency[Principal],
-        database: NamedDependency[sa.Engine],
+        instances: NamedDependency[TenantInstances],
         page: NamedDependency[PageParams],
         workflow: Annotated[str | None, QueryParameter(max_length=128, pattern=IDENTIFIER_PATTERN)] = None,
         version: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647)] = None,
@@ -84,10 +101,16 @@ class InstanceController(Controller):
         parent_id: Annotated[str | None, QueryParameter(
             max_length=64, description="Only the children of this instance: the subflows it started (its "
             "parallel branches and map items are its own and never listed).")] = None,
+        before: Annotated[str | None, QueryParameter(
+            min_length=1, max_length=64, description="An instance's id: only the instances listed after it "
+            "(older, or started at the same moment with a later id) — the last one of the page before, so the "
+            "next page stays put however many instances start meanwhile; `offset` then counts from it.")] = None,
     ) -> Page[InstanceSummary]:
-        created_since, created_until = parse_moment(since, "since"), parse_moment(until, "until")  # malformed: 400
+        me, database = instances.me, instances.database
+        created_since, created_until = parse_window(since, until)  # malformed: 400; since not before until: 422
         if tenant is not None and tenant != me.tenant:
             return page.page([], 0)
+        place = _place(instances, before) if before is not None else None
         query = InstanceQuery(
             tenant=me.tenant,
             workflow_id=workflow,
@@ -98,7 +121,10 @@ class InstanceController(Controller):
             until=created_until,
             parent_id=parent_id,
         )
-        found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
+        if place is None:
+            found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
+        else:
+            found, total = instances_after(database, query, place, limit=page.limit, offset=page.offset)
         return page.page([InstanceSummary.of(r) for r in found], total)
 
     @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True)
@@ -185,7 +211,9 @@ class InstanceController(Controller):
         summary="Cancel an instance (and its children)",
         sync_to_thread=True,
     )
-    def cancel(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances]) -> InstanceDetail:
+    def cancel(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances],
+               data: JSONBody[CancelRequest | None] = None) -> InstanceDetail:
+        del data  # no fields: a body is read only to refuse what it should not hold (malformed, unknown fields)
         return instances.change(instance_id, partial(instances.engine.cancel, actor=instances.me.username))
 
     @post(

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.prometheus import PROMETHEUS_MEDIA_TYPE, prometheus_text
-from designer.schemas.moments import moment_parameter, parse_moment
+from designer.schemas.moments import moment_parameter, parse_window
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.errors import InvalidInput
@@ -83,12 +83,11 @@ class MetricsController(Controller):
 def _window(since: str | None, until: str | None) -> tuple[float, float]:
     """The window a request asks for: `until` default now, `since` default a day before it (but not before the
     year 1: `until=0001-01-01T00:00:00Z` alone is then an empty window, a 422, where it was a 500)."""
-    given_end = parse_moment(until, "until")
+    given_start, given_end = parse_window(since, until)
     end = given_end if given_end is not None else time.time()
-    given_start = parse_moment(since, "since")
     start = given_start if given_start is not None else max(end - DEFAULT_WINDOW.total_seconds(), _EARLIEST)
-    if start >= end:  # each time fits the document; together they do not
-        raise InvalidInput("'since' must be before 'until'")
+    if start >= end:  # `since` alone, after now; `until` alone, at the year 1
+        raise InvalidInput(f"'since' must be before 'until' (the window ends {to_datetime(end).isoformat()})")
     return start, end
 
 

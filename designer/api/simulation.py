@@ -97,5 +97,5 @@ class SimulationController(Controller):
         engine: NamedDependency[Engine],
     ) -> PathPlay:
         workflow = _workflow(data, checker, drafts, catalog)
-        return play_path(workflow, data.route, tenant=me.tenant, actor=me.username,
+        return play_path(workflow, [step.step() for step in data.route], tenant=me.tenant, actor=me.username,
                          agents=_deployed(engine))

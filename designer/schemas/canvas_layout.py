@@ -3,11 +3,13 @@ designer/canvas_layout.py): the browser draws what it sent, so sizes and ids are
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from designer.canvas_layout import CanvasEdge, CanvasLayout, CanvasNode
+from engine.errors import InvalidInput
 
 __all__ = ["CanvasGraphBody", "CanvasLayoutRead", "CanvasPoint"]
 
@@ -41,6 +43,14 @@ class CanvasGraphBody(BaseModel):
     edges: list[CanvasEdgeBody] = Field(default_factory=list, max_length=_MAX_EDGES)
 
     def nodes_and_edges(self) -> tuple[list[CanvasNode], list[CanvasEdge]]:
+        """The graph to lay out; `InvalidInput` for a node (or edge) id given twice: positions and routes come
+        back by id, so the second would be merged into the first without a word. A 422: the document cannot
+        say "unique by id" (uniqueItems compares whole items)."""
+        for kind, ids in (("node", [n.id for n in self.nodes]), ("edge", [e.id for e in self.edges])):
+            twice = next((found for found, count in Counter(ids).items() if count > 1), None)
+            if twice is not None:
+                raise InvalidInput(f"{kind}s: the {kind} id '{twice[:80]}' is given twice; each {kind} has its "
+                                   "own id")
         return (
             [CanvasNode(n.id, n.width, n.height) for n in self.nodes],
             [CanvasEdge(e.id, e.source, e.target) for e in self.edges],

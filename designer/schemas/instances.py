@@ -54,7 +54,8 @@ class RedriveRequest(_Write):
 
 
 class CancelRequest(_Write):
-    reason: str | None = Field(None, max_length=2000)
+    """Cancel's optional body: `{}` (or none). It has no fields yet; one sent is refused (400, named), not
+    dropped without a word — a `reason` sent here would be recorded nowhere."""
 
 
 class InstanceSummary(BaseModel):

@@ -10,7 +10,7 @@ from designer.schemas.rules import given, implies
 from designer.simulation import MAX_EVENTS, SimulatedEvent
 from engine.testgen.playback import RouteStep
 
-__all__ = ["PathPlayRequest", "SimulationRequest", "SimulationTarget"]
+__all__ = ["PathPlayRequest", "RouteStepBody", "SimulationRequest", "SimulationTarget"]
 
 MAX_ROUTE = 200
 
@@ -49,9 +49,31 @@ class SimulationRequest(SimulationTarget):
     example: str | None = Field(None, max_length=128, description="Use this example's context and events.")
 
 
+class RouteStepBody(BaseModel):
+    """A step of a route: leaving `state` by transition `transition` — or a step of the Paths report as it lists
+    it, whose other fields (what the transition does, and the step's figures) are taken and not used."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    state: str = Field(min_length=1, max_length=128)
+    transition: int = Field(ge=0, le=10_000, description="Index into the workflow's `transitions`.")
+    trigger: str | None = Field(None, description="As the Paths report lists it; not used.")
+    dest: str | None = Field(None, description="As the Paths report lists it; not used.")
+    recorded: int | None = Field(None, description="As the Paths report lists it; not used.")
+    best_s: float | None = Field(None, description="As the Paths report lists it; not used.")
+    worst_s: float | None = Field(None, description="As the Paths report lists it; not used.")
+    expected_s: float | None = Field(None, description="As the Paths report lists it; not used.")
+    cost_best: float | None = Field(None, description="As the Paths report lists it; not used.")
+    cost_worst: float | None = Field(None, description="As the Paths report lists it; not used.")
+    cost_expected: float | None = Field(None, description="As the Paths report lists it; not used.")
+
+    def step(self) -> RouteStep:
+        return RouteStep(state=self.state, transition=self.transition)
+
+
 class PathPlayRequest(SimulationTarget):
     """Which flow, and which of its paths: the steps a path of the Paths panel's report lists."""
 
-    route: list[RouteStep] = Field(min_length=1, max_length=MAX_ROUTE,
-                                   description="The path as (state, transition) steps from the initial state "
-                                               "to a final state.")
+    route: list[RouteStepBody] = Field(min_length=1, max_length=MAX_ROUTE,
+                                       description="The path as (state, transition) steps from the initial state "
+                                                   "to a final state; a Paths report's steps as they are listed.")

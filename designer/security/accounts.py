@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from designer.errors import AccountConflict, NotFound, Unauthenticated
+from designer.errors import AccountConflict, LastAdmin, NotFound, Unauthenticated
 from designer.security.login_throttle import LoginThrottle, ThrottlePolicy
 from designer.security.passwords import PasswordPolicyError, hash_password, needs_rehash, verify_password
 from designer.security.principal import Principal
 from designer.security.roles import ROLES
-from designer.store.accounts import AccountStore, ApiTokenRow, DuplicateAccount, UserRow
+from designer.store.accounts import AccountStore, ApiTokenRow, DuplicateAccount, LastRoleHolder, UserRow
 from engine.errors import InvalidInput
 
 __all__ = ["AccountService", "LoginOutcome", "ThrottlePolicy", "TokenIssued"]
@@ -175,7 +175,14 @@ class AccountService:
         ):
             if value is not None:
                 changes[name] = list(dict.fromkeys(value)) if name.endswith("roles") else value  # type: ignore[arg-type]
-        updated = self._store.update_user(username, **changes)
+        assert current.id is not None
+        try:
+            updated = self._store.update_user(current.id, keep_role="admin", **changes)
+        except LastRoleHolder as exc:
+            raise LastAdmin(
+                f"'{exc.username}' is the last enabled admin of tenant '{exc.tenant_id}': "
+                f"{'disabling them' if disabled else 'taking their admin role'} would leave nobody who can manage "
+                "its users; make another user admin first") from exc
         if updated is None:
             raise NotFound(f"no user '{username}'")
         self._forget_user(current.username)
@@ -198,12 +205,12 @@ class AccountService:
             else:
                 self._login_throttle.settle(ticket, succeeded=succeeded)
         assert row is not None
+        assert row.id is not None
         if needs_rehash(row.password_hash):
-            self._store.update_user(row.username, password_hash=hash_password(password))
+            self._store.update_user(row.id, password_hash=hash_password(password))
         session_id = secrets.token_urlsafe(32)
         csrf_token = secrets.token_urlsafe(32)
         expires_at = now + self._session_ttl
-        assert row.id is not None
         self._store.add_session(
             id_hash=_digest(session_id), user_id=row.id, csrf_token=csrf_token, expires_at=expires_at
         )

@@ -70,7 +70,8 @@ class LoginThrottle:
 
     def admit(self, username: str, remote: str | None) -> Ticket:
         """Admit one password check for `username` from `remote`, or raise `LoginThrottled` with the wait."""
-        ticket = Ticket(username[:256], (remote or "unknown")[:128])
+        # one count for a name in every case: logins find `Ada` as `ada`, so guesses at `ADA` count against it
+        ticket = Ticket(username[:256].lower(), (remote or "unknown")[:128])
         now = self._clock()
         with self._lock:
             pair_failures, pair_last, address_failures, address_last = self._failures(ticket, now)

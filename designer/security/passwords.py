@@ -24,6 +24,8 @@ def check_password_policy(password: str) -> None:
         raise PasswordPolicyError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise PasswordPolicyError(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+    if not password.strip():
+        raise PasswordPolicyError("a password cannot be only spaces (or other blank characters)")
 
 
 def hash_password(password: str) -> str:

@@ -21,6 +21,7 @@ __all__ = [
     "AccountStore",
     "ApiTokenRow",
     "DuplicateAccount",
+    "LastRoleHolder",
     "LoginAttemptRow",
     "SessionRow",
     "TenantRow",
@@ -88,6 +89,21 @@ class DuplicateAccount(Exception):
     """A username (or tenant id) that exists already."""
 
 
+class LastRoleHolder(Exception):
+    """A change that would leave a tenant with no enabled user holding a role."""
+
+    def __init__(self, username: str, tenant_id: str, role: str) -> None:
+        super().__init__(f"'{username}' is the last enabled {role} of tenant '{tenant_id}'")
+        self.username = username
+        self.tenant_id = tenant_id
+        self.role = role
+
+
+def _spelt_like(username: str) -> sa.ColumnElement[bool]:
+    """Users whose name is `username` in any case (ASCII: names are letters, digits and `_.@-`)."""
+    return func.lower(col(UserRow.username)) == username.lower()
+
+
 class AccountStore:
     """The account tables behind one SQLAlchemy engine; every method is one short transaction."""
 
@@ -130,6 +146,8 @@ class AccountStore:
         approver_roles: Sequence[str] = (),
         display_name: str | None = None,
     ) -> UserRow:
+        """A new user. A username is unique whatever its case (`Ada` is taken when `ada` exists, in any tenant:
+        names are global, for signing in), checked in the transaction that adds it."""
         self.ensure_tenant(tenant_id)
         row = UserRow(
             username=username,
@@ -139,18 +157,31 @@ class AccountStore:
             approver_roles=list(approver_roles),
             display_name=display_name,
         )
+        taken = DuplicateAccount(f"the username '{username}' is taken; choose another")
         with self._session() as session:
+            if session.get_bind().dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE serialises it already
+                session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                                {"name": "statewright.users:" + username.lower()})
+            if session.exec(select(UserRow.id).where(_spelt_like(username))).first() is not None:
+                raise taken
             session.add(row)
             try:
                 session.commit()
             except IntegrityError as exc:
-                raise DuplicateAccount(f"the user '{username}' exists already") from exc
+                raise taken from exc
             session.refresh(row)
             return row
 
     def get_user(self, username: str) -> UserRow | None:
+        """The user of that name: spelt exactly, or else in another case when only one user is spelt so (a
+        database from before names were compared without case may hold `ada` and `Ada`: each is found by its
+        own spelling, neither by a third)."""
         with self._session() as session:
-            return session.exec(select(UserRow).where(UserRow.username == username)).first()
+            exact = session.exec(select(UserRow).where(UserRow.username == username)).first()
+            if exact is not None:
+                return exact
+            alike = session.exec(select(UserRow).where(_spelt_like(username)).limit(2)).all()
+            return alike[0] if len(alike) == 1 else None
 
     def get_user_by_id(self, user_id: int) -> UserRow | None:
         with self._session() as session:
@@ -169,24 +200,43 @@ class AccountStore:
             rows = session.exec(query.order_by(col(UserRow.username)).limit(limit).offset(offset)).all()
             return list(rows), int(total)
 
-    def update_user(self, username: str, **changes: Any) -> UserRow | None:
-        """Set the given columns (`password_hash`, `roles`, `approver_roles`, `display_name`, `disabled`)."""
+    def update_user(self, user_id: int, *, keep_role: str | None = None, **changes: Any) -> UserRow | None:
+        """Set the given columns (`password_hash`, `roles`, `approver_roles`, `display_name`, `disabled`,
+        `last_login_at`). With `keep_role`, a change that would leave the user's tenant with no enabled user
+        holding that role is refused (`LastRoleHolder`) and nothing changes; the tenant's row is locked while
+        it is checked, so two such changes in two transactions cannot both pass."""
         allowed = {"password_hash", "roles", "approver_roles", "display_name", "disabled", "last_login_at"}
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"not a user column that may change: {sorted(unknown)}")
         with self._session() as session:
-            row = session.exec(select(UserRow).where(UserRow.username == username)).first()
+            row = session.get(UserRow, user_id)
             if row is None:
                 return None
+            if keep_role is not None:
+                self._keep_a_holder(session, row, keep_role, changes)
             for name, value in changes.items():
                 setattr(row, name, list(value) if name in ("roles", "approver_roles") else value)
             session.add(row)
             if changes.get("disabled") or "password_hash" in changes:
                 self._end_sessions(session, row.id)
+            if changes.get("disabled"):  # for good: enabling the user again does not bring them back
+                session.execute(sa.delete(ApiTokenRow).where(col(ApiTokenRow.user_id) == row.id))
             session.commit()
             session.refresh(row)
             return row
+
+    @staticmethod
+    def _keep_a_holder(session: Session, row: UserRow, role: str, changes: dict[str, Any]) -> None:
+        holds_now = role in row.roles and not row.disabled
+        holds_after = role in changes.get("roles", row.roles) and not changes.get("disabled", row.disabled)
+        if not holds_now or holds_after:
+            return
+        session.exec(select(TenantRow.id).where(TenantRow.id == row.tenant_id).with_for_update()).first()
+        others = session.exec(select(UserRow).where(
+            UserRow.tenant_id == row.tenant_id, col(UserRow.id) != row.id, col(UserRow.disabled).is_(False))).all()
+        if not any(role in other.roles for other in others):
+            raise LastRoleHolder(row.username, row.tenant_id, role)
 
     @staticmethod
     def _end_sessions(session: Session, user_id: int | None) -> None:

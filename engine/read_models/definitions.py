@@ -112,8 +112,8 @@ class DefinitionCatalog:
 
         record = self._engine.runtime.read(work)
         if record is None:
-            which = "any version" if version is None else f"version {version}"
-            raise DefinitionNotFound(f"the workflow '{workflow_id}' has no deployed {which}")
+            raise DefinitionNotFound(f"the workflow '{workflow_id}' is not deployed" if version is None else
+                                     f"the workflow '{workflow_id}' has no deployed version {version}")
         return _version(record)
 
     def latest_version(self, workflow_id: str) -> int | None:

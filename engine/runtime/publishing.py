@@ -1,12 +1,16 @@
-"""`publish`: store the event with its delivery job, then deliver it straight away in the caller's thread."""
+"""`publish`: store the event with its delivery job, then deliver it straight away in the caller's thread. An
+idempotency key sent again with the same event answers the first as a duplicate; with another event it is refused,
+as start and send refuse a key reused for another request."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from engine.errors import InvalidInput
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event, publish_in
 from engine.runtime.views import PublishResult
+from storage.codec import dump, load
 from storage.events import EventStore
 from storage.jobs import JobStore
 from storage.statuses import JobStatus
@@ -27,6 +31,10 @@ def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, cor
         assert idempotency_key is not None
         existing = EventStore(tx).find(tenant, idempotency_key)
         assert existing is not None
+        asked = (event_type, load(dump(payload)), correlation_key, actor)
+        if (existing.event_type, existing.payload, existing.correlation_key, existing.published_by) != asked:
+            raise InvalidInput(f"the idempotency key '{idempotency_key}' was used before for another event (its type, "
+                               "payload, correlation key or publisher differ): use a new key for this one")
         return existing.id, True
 
     event_id, duplicate = rt.write(store)

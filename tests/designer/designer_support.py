@@ -92,6 +92,20 @@ def assert_problem(response: httpx.Response, status: int, slug: str | None = Non
     return body
 
 
+def json_bodies(env: Env) -> list[tuple[str, str]]:
+    """(method, path) of every operation of the OpenAPI document that takes a JSON body, with sample ids."""
+    document = env.client.get("/schema/openapi.json").json()
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                concrete = path.replace("{approval_id}", "1").replace("{format}", "asl")
+                for name in ("draft_id", "instance_id", "workflow_id", "username", "token_id", "collection"):
+                    concrete = concrete.replace("{" + name + "}", "x")
+                found.append((method.upper(), concrete))
+    return found
+
+
 MINIMAL_WORKFLOW: dict[str, Any] = {
     "id": "tiny_flow",
     "title": "Tiny flow",

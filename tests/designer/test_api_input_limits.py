@@ -7,27 +7,13 @@ import threading
 from typing import Any
 
 import pytest
-from designer_support import MINIMAL_WORKFLOW, Env, assert_problem
+from designer_support import MINIMAL_WORKFLOW, Env, assert_problem, json_bodies
 
 from designer._request_checks import MAX_BODY_DEPTH, json_depth_exceeds
 from engine.json_limits import MAX_JSON_DEPTH
 
 CUBIC_GUARD = "size(L.map(a, L.map(b, L.map(c, a + b + c)))) > 0".replace(
     "L", "[" + ", ".join(str(i) for i in range(70)) + "]")
-
-
-def json_bodies(env: Env) -> list[tuple[str, str]]:
-    """(method, path) of every operation of the OpenAPI document that takes a JSON body, with sample ids."""
-    document = env.client.get("/schema/openapi.json").json()
-    found = []
-    for path, item in document["paths"].items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "requestBody" in operation:
-                concrete = path.replace("{approval_id}", "1")
-                for name in ("draft_id", "instance_id", "workflow_id", "username", "token_id", "collection"):
-                    concrete = concrete.replace("{" + name + "}", "x")
-                found.append((method.upper(), concrete))
-    return found
 
 
 def deep_json(levels: int) -> bytes:

@@ -13,8 +13,10 @@ import pytest
 from designer_support import Env, assert_problem
 
 from definitions import WORKFLOWS_DIR
+from designer.schemas.simulation import RouteStepBody
 from designer.simulation import simulate
 from engine.definition import Workflow
+from engine.paths.report import StepReport
 
 LEAD = json.loads((Path(WORKFLOWS_DIR) / "lead_qualification.json").read_text(encoding="utf-8"))
 
@@ -119,6 +121,27 @@ def test_a_path_no_data_drives_is_not_playable_and_says_why(env: Env) -> None:
     assert "qualification_decision == 'nurture' (outcome_gate → nurtured)" in play["verdict"]
 
 
+def test_the_paths_reports_steps_are_taken_as_it_lists_them(env: Env) -> None:
+    """docs/api.md: the route is the path "as the Paths report's `steps` list it" — with the report's own fields
+    (trigger, dest, the figures), which are taken and not used; a field the report does not list is refused."""
+    report = env.call("POST", "/api/paths", "viewer", json={"definition": LEAD}).json()
+    path = next(p for p in report["paths"] if p["final"] == "qualified" and "request_manual_booking" in p["states"])
+    assert {"best_s", "dest", "trigger"} <= set(path["steps"][0])
+    as_listed = env.call("POST", "/api/simulate/path", "viewer", json={"definition": LEAD, "route": path["steps"]})
+    assert as_listed.status_code == 200, as_listed.text
+    bare = [{"state": s["state"], "transition": s["transition"]} for s in path["steps"]]
+    assert as_listed.json() == env.call("POST", "/api/simulate/path", "viewer",
+                                        json={"definition": LEAD, "route": bare}).json()
+    assert as_listed.json()["followed"] is True
+    odd = [{**path["steps"][0], "bogus": 1}, *path["steps"][1:]]
+    refused = env.call("POST", "/api/simulate/path", "viewer", json={"definition": LEAD, "route": odd})
+    assert assert_problem(refused, 400, "bad-request")["errors"][0]["key"] == "route.0.bogus"
+
+
+def test_the_route_step_takes_every_field_of_a_report_step() -> None:
+    assert set(RouteStepBody.model_fields) == set(StepReport.model_fields)
+
+
 @pytest.mark.parametrize(("route", "says"), [
     ([{"state": "score", "transition": 6}], "route step 1 leaves 'score', but the path is in 'extract' there"),
     ([{"state": "extract", "transition": 6}], "route step 1: transition 6 does not leave 'extract'"),
@@ -167,7 +190,7 @@ def test_the_openapi_document_states_the_bodies_exactly(env: Env) -> None:
     assert request["then"]["required"] == ["workflow_id"]  # a version goes with a workflow_id
     route = request["properties"]["route"]
     assert (route["minItems"], route["maxItems"]) == (1, 200)
-    step = schemas["RouteStep"]
+    step = schemas["RouteStepBody"]
     assert step["additionalProperties"] is False
     assert step["properties"]["transition"]["minimum"] == 0
     assert set(schemas["PathPlay"]["required"]) >= {"states", "final", "context", "cues", "followed", "verdict"}

@@ -35,7 +35,7 @@ def test_the_static_handler_never_serves_outside_its_folder(env: Env) -> None:
         ("GET", "/api", 404, "not-found"),
         ("DELETE", "/api/definitions", 405, "method-not-allowed"),
         ("PUT", "/api/instances", 405, "method-not-allowed"),
-        ("GET", "/api/approvals/not-a-number", 404, None),
+        ("GET", "/api/approvals/not-a-number", 400, "bad-request"),  # the parameter named (test_api_path_integers)
         ("GET", "/api/drafts/" + "x" * 65, 400, "bad-request"),
         ("GET", "/api/instances?limit=0", 400, "bad-request"),
         ("GET", "/api/instances?limit=501", 400, "bad-request"),

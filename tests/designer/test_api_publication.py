@@ -36,6 +36,27 @@ def test_a_new_workflow_may_not_take_a_published_id_or_a_new_drafts_id(env: Env)
     assert "new workflow's draft" in assert_problem(again, 409, "id-taken")["detail"]
 
 
+def test_saving_a_new_workflows_draft_under_a_taken_id_is_refused_as_creating_it_is(env: Env) -> None:
+    """Creating dup_b with dup_a's id is refused; so is saving dup_b as dup_a afterwards — or as a published
+    id — and nothing is saved."""
+    _publish(env, _flow("dup_published", "Published"))
+    first = env.call("POST", "/api/drafts", "analyst", json={"content": _flow("dup_a"), "new_workflow": True})
+    second = env.call("POST", "/api/drafts", "analyst", json={"content": _flow("dup_b"), "new_workflow": True})
+    assert (first.status_code, second.status_code) == (201, 201)
+    draft = second.json()
+    for taken, says in (("dup_a", "already the id of a new workflow's draft"),
+                        ("dup_published", "already a published workflow (Published, v1)")):
+        saved = env.call("PUT", f"/api/drafts/{draft['id']}", "analyst", json={"content": _flow(taken)})
+        assert says in assert_problem(saved, 409, "id-taken")["detail"]
+    kept = env.call("GET", f"/api/drafts/{draft['id']}", "viewer").json()
+    assert (kept["workflow_id"], kept["revision"]) == ("dup_b", 1)
+    assert env.call("GET", "/api/drafts?workflow=dup_a", "viewer").json()["total"] == 1
+    again = env.call("PUT", f"/api/drafts/{draft['id']}", "analyst", json={"content": _flow("dup_b", "Renamed")})
+    assert again.status_code == 200, again.text  # its own id, kept: no check
+    moved = env.call("PUT", f"/api/drafts/{draft['id']}", "analyst", json={"content": _flow("dup_c")})
+    assert moved.json()["workflow_id"] == "dup_c"
+
+
 def test_publishing_a_new_draft_over_a_published_id_needs_confirmation(env: Env) -> None:
     _publish(env, _flow("cover_flow", "Cover"))
     impostor = {"id": "cover_flow", "title": "One state", "initial": "end", "states": {"end": {"type": "final"}},

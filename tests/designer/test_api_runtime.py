@@ -265,7 +265,8 @@ def test_a_query_parameter_the_listing_does_not_take_is_refused_naming_it(env: E
     """Ignored, a misspelt filter would answer with every instance, as if nothing were asked."""
     problem = assert_problem(env.call("GET", "/api/instances", "viewer", params=query), 400, "bad-request")
     unknown = ", ".join(sorted(set(query) - {"status"}))
-    assert problem["detail"].startswith(f"unknown query parameter(s): {unknown}; this endpoint takes limit, offset, ")
+    assert problem["detail"].startswith(
+        f"unknown query parameter(s): {unknown}; this endpoint takes before, limit, offset, ")
 
 
 @pytest.mark.parametrize("path", ["/api/instances", "/api/metrics", "/api/metrics/series"])

@@ -93,7 +93,7 @@ def test_a_duplicate_user_is_refused(db: str) -> None:
     assert CliRunner().invoke(build_cli(), argv).exit_code == 0
     again = CliRunner().invoke(build_cli(), argv)
     assert again.exit_code == 1
-    assert "exists already" in again.output
+    assert "the username 'dave' is taken" in again.output
 
 
 def test_the_console_script_composes_the_engine_commands_with_serve_and_users() -> None:

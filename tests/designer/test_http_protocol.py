@@ -16,6 +16,7 @@ from designer_support import served
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from designer._http_protocol import OneWriteHttpProtocol
+from designer._security_headers import UI_HEADERS
 
 WRITES: list[int] = []  # bytes per write reaching the socket, in order
 
@@ -155,6 +156,9 @@ def test_a_request_the_parser_refuses_gets_a_problem(one_write: int, request_hea
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"content-type: application/problem+json" in head.lower()
     assert b"x-content-type-options: nosniff" in head.lower()
+    headers = dict(line.split(": ", 1) for line in head.decode().lower().split("\r\n")[1:])
+    assert {name.lower(): value.lower() for name, value in UI_HEADERS.items()}.items() <= headers.items()
+    assert set(headers) >= {"x-frame-options", "referrer-policy", "content-security-policy"}
     problem = json.loads(body)
     assert (problem["type"].rsplit("/", 1)[1], problem["status"]) == ("bad-request", 400)
     assert problem["detail"].startswith("the HTTP request is malformed")
