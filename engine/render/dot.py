@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass
 
 from engine.definition import ANY_SOURCE, FinalState, State, Workflow
+from engine.render.detached_labels import DetachedLabel
 from engine.render.direction import Direction, default_direction
 from engine.render.highlight import Highlight
 from engine.render.labels import clean, edge_label, edge_text, guard_lines, node_label, trigger_text, wrap_words
@@ -66,6 +67,10 @@ _WRAP = 28
 _COMPACT_WRAP = 18
 _COMPACT_GUARD_WRAP = 26
 _COMPACT_GUARD_LINES = 3
+_LABEL_MARGIN = 2
+_MARGINED = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="{margin}"><TR><TD>{text}</TD></TR></TABLE>'
+_BACKED = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" BGCOLOR="white"><TR><TD>{text}</TD></TR>'
+           '</TABLE>')
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +145,13 @@ _LOOKS = frozenset({"class", "color", "fillcolor", "fontcolor", "tooltip", "labe
 """Attributes that change how an element looks, never where `dot` puts it."""
 
 
+_DETACHED_FONT = 8
+
+
 def _detached(attrs: dict[str, str]) -> dict[str, str]:
-    """A detached edge is drawn straight over the layout: light, and labelled at the state it leaves."""
-    light = {"color": _FAINT, "penwidth": "0.7", "arrowsize": "0.5", "labelfontsize": "8",
+    """A detached edge is drawn straight over the layout: light, and labelled at the state it leaves (where
+    exactly is chosen over the finished layout, see `detached_labels`; this distance is the fallback)."""
+    light = {"color": _FAINT, "penwidth": "0.7", "arrowsize": "0.5", "labelfontsize": str(_DETACHED_FONT),
              "labelfontcolor": _SUBTLE, "labeldistance": "2.5"}
     moved = {"taillabel" if key == "label" else key: value for key, value in attrs.items()}
     return {**moved, "class": "transition detached", **light}
@@ -161,6 +170,7 @@ class _DotWriter:
         self.detachment = detachment
         self.out: list[str] = []
         self.detached_at: list[int] = []
+        self.detached_labels: list[DetachedLabel] = []
         self.size = len(all_states(workflow))
         self.vertical = (options.direction or default_direction(workflow, layers)) == "TB"
         self.wrap = _COMPACT_WRAP if options.compact else _WRAP
@@ -243,7 +253,7 @@ class _DotWriter:
         skipped = set(self.detached_at)
         kept = [line for n, line in enumerate(self.out) if n not in skipped]
         detached = tuple(self.out[n].strip() for n in self.detached_at)
-        return DotSource(text, "\n".join(kept) + "\n", detached)
+        return DotSource(text, "\n".join(kept) + "\n", detached, tuple(self.detached_labels))
 
     def _scope(self, scope: Scope, depth: int) -> None:
         for sid, state in scope.states.items():
@@ -284,17 +294,25 @@ class _DotWriter:
             tail = join_id(tail)
         lines = (_compact_edge_label(edge, self.numbers.get(scope.path, 0)) if self.options.compact
                  else edge_label(edge.transition))
-        label = "<" + "<BR/>".join(_text(line) for line in lines) + ">"
+        text = "<BR/>".join(_text(line) for line in lines)
+        if detached:  # on white: the lines of the detached edges before it pass under it, not through it
+            label = f"<{_BACKED.format(text=text)}>"
+        elif self.options.compact:  # `dot` packs a compact drawing's labels edge to edge: a margin keeps them apart
+            label = f"<{_MARGINED.format(margin=_LABEL_MARGIN, text=text)}>"
+        else:
+            label = f"<{text}>"
         attrs = {"id": edge_id(scope.path, edge), "class": "transition", "label": label}
         if not (self.options.compact or self.options.geometry_only):  # a compact drawing's T3 is a table row
             full = edge_text(edge.transition)
             attrs |= {"tooltip": full, "labeltooltip": full}
         if edge.transition.trigger is None:
             attrs["style"] = "dashed"
+        head = scope.qid(edge.transition.dest)
         if detached:
             self.detached_at.append(len(self.out))
+            self.detached_labels.append(DetachedLabel(tail, head, lines, _DETACHED_FONT))
             attrs = _detached(attrs)
-        self._link(depth, tail, scope.qid(edge.transition.dest), attrs, self._on_edge(scope, edge))
+        self._link(depth, tail, head, attrs, self._on_edge(scope, edge))
 
     def _bar(self, depth: int, name: str, css: str, on: bool) -> None:
         size = {"width": "1.2", "height": "0.06"} if self.vertical else {"width": "0.06", "height": "1.2"}
@@ -350,12 +368,14 @@ class DotSource:
 
     `text` has every edge (what `to_dot` returns). `layout_text` is what `dot` lays out: the same minus
     the detached edges (see `long_edges`), whose statements `detached` holds, to be drawn straight over
-    the finished layout. Without detached edges both texts are equal.
+    the finished layout; `detached_labels` says, for each, what its label needs to be placed there (see
+    `detached_labels`). Without detached edges both texts are equal.
     """
 
     text: str
     layout_text: str
     detached: tuple[str, ...]
+    detached_labels: tuple[DetachedLabel, ...] = ()
 
 
 def dot_source(

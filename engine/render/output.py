@@ -1,7 +1,8 @@
 """One entry point for every diagram format: DOT and Mermaid are text; SVG, PNG and PDF come from Graphviz.
 
 A flow whose layout needs no detached edges (see `long_edges`) is drawn by `dot` in one pass. Otherwise
-`dot` lays out the flow without them (exactly what `compute_layout` gives the designer) and
+`dot` lays out the flow without them (exactly what `compute_layout` gives the designer), their labels are
+placed where that layout leaves room (`detached_labels`, reading the `json0` of the same `dot` run) and
 `neato -n2` draws the detached edges straight over that finished layout. A one-page PDF too large for PDF's
 page is drawn a second time, scaled (see `pdf_page`): over the same layout, which `dot` computes once.
 """
@@ -9,15 +10,18 @@ page is drawn a second time, scaled (see `pdf_page`): over the same layout, whic
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from typing import Literal, get_args
 
 from engine.definition import Workflow
 from engine.errors import InvalidInput
+from engine.render.detached_labels import place_detached_labels
 from engine.render.dot import DotOptions, DotSource, dot_source
-from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, run_graphviz
+from engine.render.graphviz_program import DEFAULT_TIMEOUT_S, RenderError, run_graphviz
 from engine.render.highlight import Highlight
 from engine.render.mermaid import to_mermaid
+from engine.render.one_page import PAGE_DPI, legible_scale, smallest_font
 from engine.render.pdf_page import FittedPdf, fit_pdf
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "Format", "render", "render_pdf"]
@@ -49,7 +53,20 @@ def render(
         raise InvalidInput(f"unknown diagram format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if fmt == "pdf" and not (options and options.fit_inches):
         return render_pdf(workflow, highlight, options=options, timeout_s=timeout_s).data
+    if fmt == "png" and options and options.fit_inches:
+        return _png_on_one_page(workflow, highlight, options, options.fit_inches, timeout_s)
     return _render_graphviz(workflow, fmt, highlight, options, timeout_s)
+
+
+def _png_on_one_page(workflow: Workflow, highlight: Highlight | None, options: DotOptions,
+                     fit: tuple[float, float], timeout_s: float) -> bytes:
+    """The PNG for one page (see `one_page`): laid out at full size first, to know how far it would shrink,
+    then drawn over that layout, shrunk, at `PAGE_DPI`. InvalidInput when its text would be illegible."""
+    deadline = time.monotonic() + timeout_s
+    source = dot_source(workflow, highlight, dataclasses.replace(options, fit_inches=None))
+    placed = _lay_out(source, timeout_s)
+    legible_scale(placed.size, fit, smallest_font(source.text))
+    return _draw_detached(placed, "png", max(deadline - time.monotonic(), 0.1), fit, dpi=PAGE_DPI)
 
 
 def render_pdf(
@@ -70,7 +87,7 @@ def render_pdf(
 
         def draw_over(fit: tuple[float, float] | None) -> bytes:
             remaining = max(deadline - time.monotonic(), 0.1) if fit is None else timeout_s
-            return _draw_detached(source, placed, "pdf", remaining, fit)
+            return _draw_detached(placed, "pdf", remaining, fit)
 
         return fit_pdf(draw_over)
 
@@ -95,20 +112,45 @@ def _render_graphviz(
 def _draw_over_layout(source: DotSource, fmt: str, timeout_s: float) -> bytes:
     deadline = time.monotonic() + timeout_s
     placed = _lay_out(source, timeout_s)
-    return _draw_detached(source, placed, fmt, max(deadline - time.monotonic(), 0.1))
+    return _draw_detached(placed, fmt, max(deadline - time.monotonic(), 0.1))
 
 
-def _lay_out(source: DotSource, timeout_s: float) -> str:
-    """The flow without its detached edges as `dot` positioned it: the graph, still open for those edges."""
-    placed = run_graphviz(source.layout_text, "dot", timeout_s=timeout_s).decode("utf-8")
-    return placed[: placed.rindex("}")]
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Placed:
+    """The flow without its detached edges as `dot` positioned it (the graph, still open for those edges), the
+    detached edges' statements with their labels placed, and the size of the layout (points)."""
+
+    graph: str
+    detached: tuple[str, ...]
+    size: tuple[float, float]
+
+
+_JSON_AFTER_DOT = "\n}\n{"
+"""`dot -Tdot -Tjson0` writes both outputs of one layout, one after the other. The DOT graph is closed by the only
+`}` at the start of a line that is followed by a line break (a quoted string broken over lines ends each line in
+a backslash), and the JSON opens right after it."""
+
+
+def _lay_out(source: DotSource, timeout_s: float) -> _Placed:
+    both = run_graphviz(source.layout_text, "dot", options=("-Tjson0",), timeout_s=timeout_s).decode("utf-8")
+    end = both.find(_JSON_AFTER_DOT)
+    if end < 0:
+        raise RenderError("Graphviz wrote a layout without its JSON")
+    try:
+        layout = json.loads(both[end + 3:])
+    except ValueError as exc:
+        raise RenderError(f"Graphviz returned a layout that is not JSON: {exc}") from exc
+    x0, y0, x1, y1 = (float(n) for n in str(layout.get("bb", "0,0,0,0")).split(","))
+    detached = place_detached_labels(layout, source.detached, source.detached_labels)
+    return _Placed(both[: end + 1], detached, (x1 - x0, y1 - y0))
 
 
 def _draw_detached(
-    source: DotSource, placed: str, fmt: str, timeout_s: float, fit: tuple[float, float] | None = None
+    placed: _Placed, fmt: str, timeout_s: float, fit: tuple[float, float] | None = None, *, dpi: int | None = None
 ) -> bytes:
     """The laid-out flow drawn with its detached edges straight over it; scaled down into `fit` (inches, as
-    Graphviz's `size`) when given."""
-    combined = placed + "\n".join(source.detached) + "\n}\n"
-    options = ("-n2", "-Gsplines=false", *((f"-Gsize={fit[0]:.2f},{fit[1]:.2f}",) if fit else ()))
+    Graphviz's `size`) when given, at `dpi` (a bitmap's pixels per inch) when given."""
+    combined = placed.graph + "\n".join(placed.detached) + "\n}\n"
+    options = ("-n2", "-Gsplines=false", *((f"-Gsize={fit[0]:.2f},{fit[1]:.2f}",) if fit else ()),
+               *((f"-Gdpi={dpi}",) if dpi else ()))
     return run_graphviz(combined, fmt, program="neato", options=options, timeout_s=timeout_s)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from engine.render.one_page import MIN_TEXT_PT
 from engine.review.diagram_svg import Area, DiagramSvg
 from engine.review.source import PageSize
 
 __all__ = ["MIN_TEXT_PT", "PAGE_POINTS", "DiagramPage", "Orientation", "frame_of", "plan_pages"]
 
-MIN_TEXT_PT = 7.0
 PAGE_POINTS: dict[PageSize, tuple[float, float]] = {"A4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN_PT = 34.0  # 12 mm
 CHROME_PT = 80.0  # the page's heading and the legend beneath the drawing

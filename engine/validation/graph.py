@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,8 @@ class Machine:
 
     `location` holds the JSON pointer tokens of the object that carries `initial`, `states` and
     `transitions`: `()` for the workflow, `("states", "p", "branches", 0)` for p's first branch. `outside`
-    holds the ids of the enclosing machines' states, which a branch's transitions must not reach.
+    holds the ids of the enclosing machines' states, which a branch's transitions must not reach, and
+    `enclosing` those states themselves (the nearest machine's where two share an id).
     """
 
     location: tuple[Token, ...]
@@ -45,6 +46,7 @@ class Machine:
     branch: str | None = None
     outside: frozenset[str] = frozenset()
     in_map: bool = False
+    enclosing: Mapping[str, State] = field(default_factory=dict)
 
     @property
     def is_branch(self) -> bool:
@@ -190,15 +192,17 @@ def top_machine(workflow: Workflow) -> Machine:
 
 def _branches_of(machine: Machine) -> Iterator[Machine]:
     outside = machine.outside | frozenset(machine.states)
+    enclosing = {**machine.enclosing, **machine.states}
     for sid, state in machine.states.items():
         if isinstance(state, ParallelState):
             for k, branch in enumerate(state.branches):
                 location = (*machine.location, "states", sid, "branches", k)
-                yield Machine(location, branch.initial, branch.states, branch.transitions, sid, branch.name, outside)
+                yield Machine(location, branch.initial, branch.states, branch.transitions, sid, branch.name, outside,
+                              enclosing=enclosing)
         if isinstance(state, MapState) and state.iterator is not None:
             body = state.iterator
             yield Machine((*machine.location, "states", sid, "iterator"), body.initial, body.states,
-                          body.transitions, sid, "iterator", outside, in_map=True)
+                          body.transitions, sid, "iterator", outside, in_map=True, enclosing=enclosing)
 
 
 def machines(workflow: Workflow) -> list[Machine]:

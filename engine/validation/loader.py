@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from engine.collector_pause import collector_paused
 from engine.definition import Agent, Workflow
+from engine.definition.base import IDENTIFIER_RE
 from engine.definition.file_kind import definition_kind
 from engine.errors import InvalidDefinition
 from engine.validation.catalog import Catalog
@@ -19,8 +20,8 @@ from engine.validation.checks.agents import check_agent
 from engine.validation.findings import Finding, has_errors, pointer
 from engine.validation.parsing import find_duplicate_keys, parse_json, validate_model
 
-__all__ = ["Catalog", "Loaded", "load_agent", "load_catalog", "load_folder", "load_workflow", "require_agent",
-           "require_workflow"]
+__all__ = ["Catalog", "Loaded", "find_file_not_named_by_id", "load_agent", "load_catalog", "load_folder",
+           "load_workflow", "require_agent", "require_workflow"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -82,12 +83,29 @@ def _load(model: type[M], source: str | bytes | Path | dict[str, Any]) -> tuple[
     return loaded, findings + schema_findings, name
 
 
+def find_file_not_named_by_id(source: object, definition_id: str, kind: str) -> list[Finding]:
+    """`file-name-not-id`: a definition file is named by its `id` (`<id>.json`), since every lookup — the catalog,
+    `deploy`, a subflow, `definitions/` — goes by the id alone, never the file name. A file named otherwise
+    reads as another definition than it is, and a copy under another name shadows the original without a word
+    (a definitions folder keeps one workflow per id)."""
+    if not isinstance(source, Path) or source.stem == definition_id:
+        return []
+    rename = f"Rename the file to '{definition_id}.json'"
+    or_id = f", or set `id` to '{source.stem}'" if IDENTIFIER_RE.match(source.stem) and len(source.stem) <= 128 else ""
+    message = (f"The file is named '{source.name}' but the {kind}'s id is '{definition_id}': a definition file is "
+               f"named by its id, which is all the catalog, `deploy` and subflows know it by, so this file reads as "
+               f"another {kind} than it is (and in a definitions folder a second file with the same id silently "
+               f"replaces the first). {rename}{or_id}.")
+    return [Finding(code="file-name-not-id", severity="warning", message=message, pointer=pointer("id"))]
+
+
 def load_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Loaded[Workflow]:
-    """Parse, validate against the model, then run the named graph checks."""
+    """Parse, validate against the model, then run the named graph checks (and, for a file, check its name)."""
     with collector_paused():
         workflow, findings, name = _load(Workflow, source)
         if workflow is not None:
             findings += run_checks(workflow, catalog)
+            findings += find_file_not_named_by_id(source, workflow.id, "workflow")
     if has_errors(findings):
         return Loaded(None, findings, name)
     return Loaded(workflow, findings, name)
@@ -103,6 +121,7 @@ def load_agent(source: str | bytes | Path | dict[str, Any] | Agent) -> Loaded[Ag
         agent, findings, name = _load(Agent, source)
     if agent is not None:
         findings += check_agent(agent)
+        findings += find_file_not_named_by_id(source, agent.id, "agent")
     return Loaded(None if has_errors(findings) else agent, findings, name)
 
 

@@ -2,7 +2,7 @@
 one state machine (the workflow, or a parallel state's branch) returning findings with a JSON pointer.
 `CODES` lists every code they produce with its severity (`unknown-subflow` and `unknown-agent` only when
 a catalog is given, `unknown-action` when it knows the registered actions); the loader adds `invalid-json`,
-`schema`, `duplicate-state` and `duplicate-key`.
+`schema`, `duplicate-state`, `duplicate-key` and, for a file, `file-name-not-id`.
 """
 
 from __future__ import annotations

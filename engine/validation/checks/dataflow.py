@@ -2,7 +2,9 @@
 
 A name is certainly set at a point when the context schema declares it, when it is one of the engine's
 reserved names, or when on *every* path from the start to that point a task/subflow/wait `output`, a parallel
-state's branches or a transition's `assign` set it (a must-availability data-flow analysis). Sets of names are
+state's branches or a transition's `assign` set it (a must-availability data-flow analysis). Where only a broken
+transition (one `unknown-state` reports) may lead, the paths are unknown: only a name nothing sets anywhere is
+reported there; where nothing leads at all, `unreachable-state` reports the place instead. Sets of names are
 bit masks. Each machine is solved once with an empty entry; that is exact because nothing is ever unset, so
 what is set inside a branch is what the parallel state had on entry plus what the branch itself adds.
 """
@@ -18,6 +20,7 @@ from engine.definition.paths import path_parts
 from engine.definition.scope import RESERVED_NAMES
 from engine.validation.checks._report import capitalised, listed, quoted, warning
 from engine.validation.checks.expressions import ExpressionSite
+from engine.validation.checks.reachability import reach
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
@@ -195,6 +198,32 @@ def _site_mask(flow: DataFlow, workflow: Workflow, all_machines: list[Machine], 
     return 0
 
 
+def _never_run(all_machines: list[Machine]) -> dict[int, frozenset[str]]:
+    """By machine (`id`), the states certainly never entered: those `unreachable-state` reports, and every state of
+    a branch (or iterator) of one. A state only a broken transition may lead to is not among them."""
+    by_location = {machine.location: machine for machine in all_machines}
+    never: dict[int, frozenset[str]] = {}
+    for machine in all_machines:  # enclosing machines come first
+        owner = by_location.get(machine.location[:-4] if not machine.in_map else machine.location[:-3])
+        if machine.parallel is not None and owner is not None and machine.parallel in never[id(owner)]:
+            never[id(machine)] = frozenset(machine.states)
+        else:
+            never[id(machine)] = frozenset(reach(machine).unreachable(machine))
+    return never
+
+
+def _never_runs(site: ExpressionSite, never: dict[int, frozenset[str]]) -> bool:
+    machine = site.machine
+    if machine is None:
+        return False
+    if site.state is not None:
+        return site.state in never[id(machine)]
+    if site.transition is not None:
+        sources = machine.sources(machine.transitions[site.transition])
+        return all(sid not in machine.states or sid in never[id(machine)] for sid in sources)
+    return False
+
+
 def _explain(flow: DataFlow, name: str) -> str:
     providers = flow.providers.get(name)
     if providers:
@@ -207,6 +236,7 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
     """Expressions reading names that are not certainly set when they run (a warning: the value may be
     missing at run time, and the expression then fails)."""
     flow = DataFlow(all_machines)
+    never: dict[int, frozenset[str]] | None = None
     properties = workflow.context.get("properties")
     declared = set(RESERVED_NAMES) | (set(map(str, properties)) if isinstance(properties, dict) else set())
     found: list[Finding] = []
@@ -221,9 +251,15 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
         if not unknown:
             continue
         mask = _site_mask(flow, workflow, all_machines, site)
-        if mask is None:
-            continue  # never runs: `unreachable-state` reports the place
-        missing = sorted(name for name in unknown if not flow.has(mask, name))
+        if mask is None:  # no path over existing transitions leads there
+            never = _never_run(all_machines) if never is None else never
+            if _never_runs(site, never):
+                continue  # `unreachable-state` reports the place
+            # only a broken transition (or a start naming no state) may lead there: what is set on the way is
+            # unknown, but a name nothing sets anywhere is missing on every way there
+            missing = sorted(name for name in unknown if name not in flow.providers)
+        else:
+            missing = sorted(name for name in unknown if not flow.has(mask, name))
         if missing:
             reasons = "; ".join(_explain(flow, name) for name in missing)
             message = (f"{capitalised(site.what)} reads {quoted(missing)}, which may not be set when it runs: "

@@ -1,14 +1,98 @@
-"""Getting in and getting out: every state reachable from the start, none stuck, every one able to finish."""
+"""Getting in and getting out: every state reachable from the start, none stuck, every one able to finish.
+
+Reachability is read from the transitions that exist, next to the broken ones `unknown-state` reports: a
+transition from or to a name that is no state of its machine is left out, so a state nothing else leads to is
+reported in the same pass. Left out, though, such a transition would make the states it was meant for look
+unreachable too — one misspelt destination, and every state after it reported. So a broken name counts as
+leading to the states it was probably meant for (`meant_states`): those spelt nearly like it and, for a state of
+an enclosing machine (a branch's transition may not leave its branch), the machine's own states of the same
+kind. Those states, and what they lead to, are neither reported unreachable nor taken as certainly reached
+(`Reach.possible`). Only a start that names no state leaves nothing to measure from.
+"""
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+from engine.definition import FinalState, State
 from engine.validation.checks._report import error
 from engine.validation.findings import Finding
-from engine.validation.graph import Machine
+from engine.validation.graph import Machine, descendants
 
-__all__ = ["find_dead_ends", "find_states_without_path_to_final", "find_unreachable_states", "ways_out"]
+__all__ = ["Reach", "find_dead_ends", "find_states_without_path_to_final", "find_unreachable_states", "meant_states",
+           "reach", "ways_out"]
+
+_NEARLY = 0.75
+"""How alike (difflib's ratio, letter case aside) a broken name and a state id must be for the one to be taken as
+a misspelling of the other: 'reveiw' and 'review' are 0.83 alike, 'rute' and 'route' 0.89, 'missing_state' and
+'orphan' 0.21."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The states of one machine some path from its start leads to over existing transitions (`certain`, the start
+    included), and those only a broken transition may lead to (`possible`; every state when the start names none)."""
+
+    certain: frozenset[str]
+    possible: frozenset[str]
+
+    def unreachable(self, machine: Machine) -> list[str]:
+        return [sid for sid in machine.states if sid not in self.certain and sid not in self.possible]
+
+
+def _same_kind(state: State, other: State) -> bool:
+    if isinstance(state, FinalState) and isinstance(other, FinalState):
+        return state.outcome == other.outcome
+    return state.type == other.type
+
+
+def meant_states(machine: Machine, name: str) -> list[str]:
+    """The machine's states a name that names none of them was probably meant for."""
+    import difflib  # noqa: PLC0415 - only a broken name needs it; `validate` starts in half a second
+
+    by_case: dict[str, list[str]] = {}
+    for sid in machine.states:
+        by_case.setdefault(sid.lower(), []).append(sid)
+    near = difflib.get_close_matches(name.lower(), by_case, n=len(by_case), cutoff=_NEARLY)
+    meant = [sid for key in near for sid in by_case[key]]
+    elsewhere = machine.enclosing.get(name)
+    if elsewhere is not None:
+        meant += [sid for sid, state in machine.states.items() if _same_kind(state, elsewhere) and sid not in meant]
+    return meant
+
+
+def _mended(machine: Machine) -> dict[str, set[str]]:
+    """For each transition naming a source or destination that is no state, where it probably leads: source ->
+    destinations."""
+    mended: dict[str, set[str]] = {}
+    for transition in machine.transitions:
+        sources = list(dict.fromkeys(machine.sources(transition)))
+        if transition.dest in machine.states and all(source in machine.states for source in sources):
+            continue
+        dests = [transition.dest] if transition.dest in machine.states else meant_states(machine, transition.dest)
+        for source in sources:
+            for meant in [source] if source in machine.states else meant_states(machine, source):
+                mended.setdefault(meant, set()).update(dests)
+    return mended
+
+
+def reach(machine: Machine) -> Reach:
+    """Which of the machine's states a path from its start certainly, or only possibly, leads to."""
+    if machine.initial not in machine.states:
+        return Reach(frozenset(), frozenset(machine.states))
+    certain = machine.reachable_from(machine.initial) | {machine.initial}
+    mended = _mended(machine)
+    if not mended:
+        return Reach(frozenset(certain), frozenset())
+
+    def successors(sid: str) -> Iterator[str]:
+        yield from machine.successors(sid)
+        yield from mended.get(sid, ())
+
+    possible = descendants(machine.initial, successors) - certain
+    return Reach(frozenset(certain), frozenset(possible))
 
 
 def ways_out(machine: Machine, state_id: str) -> set[str]:
@@ -18,19 +102,16 @@ def ways_out(machine: Machine, state_id: str) -> set[str]:
 
 
 def find_unreachable_states(machine: Machine) -> list[Finding]:
-    """States no sequence of transitions leads to from the machine's initial state."""
-    if machine.initial not in machine.states:
-        return []  # `unknown-state` already says the start is missing; everything would be unreachable
-    reached = machine.reachable_from(machine.initial) | {machine.initial}
-    if any(machine.transitions[i].dest not in machine.states for sid in reached for i in machine.outgoing[sid]):
-        return []  # `unknown-state` names the misspelt destination; what it was meant to lead to would be listed
+    """States no sequence of transitions leads to from the machine's initial state (nor any broken transition
+    probably meant to, see the module's docstring; with no start at all, `unknown-state` says so and nothing
+    else can be told)."""
     start = "the start state" if not machine.is_branch else "the branch's start state"
     return [
         error("unreachable-state",
               f"No transition leads to '{sid}' from {start} '{machine.initial}', so it can never be used. "
               "Add a transition into it, or remove it.",
               machine.state_pointer(sid), states=(sid,))
-        for sid in machine.states if sid not in reached
+        for sid in reach(machine).unreachable(machine)
     ]
 
 
