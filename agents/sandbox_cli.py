@@ -4,9 +4,11 @@ to the sandbox integrations in the engine's database (shared by the whole deploy
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 
@@ -16,8 +18,9 @@ from agents.tools.sandbox.queries import (
     count_sandbox_rows,
     list_sandbox_rows,
 )
+from agents.tools.sandbox.tables import SANDBOX_TABLES
 from engine.cli.engine_options import Db, Format, open_engine, reporting
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.output import ExitCode, OutputFormat, add_id_column, emit_json, fail, print_table, stdout
 
 __all__ = ["register_sandbox_commands"]
 
@@ -42,7 +45,7 @@ def _cell(value: Any) -> str:
 
 def list_command(db: Db = None, output: Format = OutputFormat.text) -> None:
     """List the sandbox collections and how many rows each holds."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         counts = count_sandbox_rows(engine.database)
     if output is OutputFormat.json:
         emit_json([{"name": name, "title": SANDBOX_COLLECTIONS[name].title, "count": count}
@@ -67,7 +70,7 @@ def show_command(
     """Show the rows of one sandbox collection, newest first (all fields with --format json)."""
     if collection not in SANDBOX_COLLECTIONS:
         fail(str(UnknownCollection(collection)), ExitCode.UNREADABLE)
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         found = list_sandbox_rows(engine.database, collection, limit=limit, offset=offset)
     if output is OutputFormat.json:
         emit_json({"collection": collection, "total": found.total, "limit": limit, "offset": offset,
@@ -76,17 +79,61 @@ def show_command(
     shown = f"{offset + 1}-{offset + len(found.rows)} of {found.total}" if found.rows else f"none of {found.total}"
     table = Table(title=f"{found.collection.title} ({shown})")
     for column in found.collection.summary:
-        table.add_column(column, overflow="fold", no_wrap=column == "id")
+        if column == "id":
+            add_id_column(table, column)
+        else:
+            table.add_column(column, overflow="fold")
     for row in found.rows:
         table.add_row(*(_cell(row[column]) for column in found.collection.summary))
-    stdout.print(table)
+    print_table(table)
+
+
+def _emptied(database: sa.Engine) -> dict[str, int]:
+    """Delete every sandbox row, in one transaction; how many each table held (named as a collection where it is
+    one: `meetings` for `sandbox_calendar_events`), the tables that held none left out."""
+    names = {c.table.name: name for name, c in SANDBOX_COLLECTIONS.items()}
+    held: dict[str, int] = {}
+    with database.begin() as connection:
+        for table in reversed(SANDBOX_TABLES):  # children before their parents (a comment before its ticket)
+            count = int(connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+            if count:
+                connection.execute(table.delete())
+                held[names.get(table.name, table.name.removeprefix("sandbox_"))] = count
+    order = [*SANDBOX_COLLECTIONS, *sorted(set(held) - set(SANDBOX_COLLECTIONS))]  # as `sandbox list` lists them
+    return {name: held[name] for name in order if name in held}
+
+
+def reset_command(
+    db: Db = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Empty it without asking.")] = False,
+) -> None:
+    """Empty the sandbox: every row of every collection (what earlier runs wrote, and the shipped corpus, which
+    the next `run`, `worker` or `serve` seeds again). The flows' examples expect a fresh sandbox: the lead flow's
+    example, run a second time on one database, finds the contact the first run created."""
+    with open_engine(db, existing=True) as engine:
+        shown = engine.database_url
+        total = sum(count_sandbox_rows(engine.database).values())
+        if not yes:
+            if not sys.stdin.isatty():
+                fail(f"this empties the sandbox of {shown}: give --yes to do so without being asked",
+                     ExitCode.UNREADABLE)
+            if not typer.confirm(f"Empty the sandbox of {shown} ({total:,} rows in its collections)?"):
+                fail("nothing was removed")
+        held = _emptied(engine.database)
+    if not held:
+        stdout.print(f"the sandbox of {shown} was already empty", highlight=False)
+        return
+    rows = ", ".join(f"{name} {count:,}" for name, count in held.items())
+    stdout.print(f"emptied the sandbox of {shown}: {sum(held.values()):,} rows removed ({rows}); the next run, "
+                 "worker or serve seeds the shipped corpus again (restart one that is running)", highlight=False)
 
 
 def register_sandbox_commands(app: typer.Typer) -> None:
-    """Add the `sandbox` group (`list`, `show COLLECTION`) to `app`."""
+    """Add the `sandbox` group (`list`, `show COLLECTION`, `reset`) to `app`."""
     sandbox_app = typer.Typer(name="sandbox", no_args_is_help=True,
                               help="What the flows did in the sandbox integrations (CRM, calendar, email, "
                                    "helpdesk, knowledge base, Slack, analytics).")
     sandbox_app.command("list")(reporting(list_command))
     sandbox_app.command("show")(reporting(show_command))
+    sandbox_app.command("reset")(reporting(reset_command))
     app.add_typer(sandbox_app, name="sandbox")

@@ -8,12 +8,20 @@ generator.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine.cli.files import DefinitionFile, collect_files, require_file, why_unusable
+from engine.cli.files import (
+    DefinitionFile,
+    collect_files,
+    require_file,
+    require_output_file,
+    require_output_folder,
+    why_unusable,
+)
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition import Workflow
 from engine.errors import StatewrightError
@@ -29,6 +37,7 @@ __all__ = ["catalog_for", "load_one_workflow", "register_definition_commands"]
 
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
 _SUFFIX_FORMAT = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid"}
+_FORMAT_SUFFIX = {"png": "png", "pdf": "pdf", "dot": "dot", "mermaid": "mmd"}
 
 
 def engine_catalog(files: Catalog, db: str | None, handlers: str | None, executor: str | None) -> Catalog:
@@ -38,10 +47,12 @@ def engine_catalog(files: Catalog, db: str | None, handlers: str | None, executo
     stays fast."""
     import tempfile  # noqa: PLC0415
 
-    from engine.cli.engine_options import open_engine  # noqa: PLC0415
+    from engine.cli.engine_options import open_engine, refuse_both_handler_options  # noqa: PLC0415
     from engine.runtime.handler_loading import choose_handlers, load_chosen_handlers  # noqa: PLC0415
 
-    with tempfile.TemporaryDirectory() as scratch, open_engine(db or f"sqlite:///{Path(scratch) / 'v.db'}") as engine:
+    refuse_both_handler_options(handlers, executor)
+    with tempfile.TemporaryDirectory() as scratch, open_engine(db or f"sqlite:///{Path(scratch) / 'v.db'}",
+                                                               existing=db is not None) as engine:
         if handlers is not None or executor is not None:
             load_chosen_handlers(choose_handlers(handlers, executor), engine)
         deployed = engine.catalog()
@@ -95,9 +106,10 @@ def load_one_workflow(path: Path) -> Workflow:
     return _load_one(path)
 
 
-def _load_one(path: Path) -> Workflow:
+def _load_one(path: Path, catalog: Catalog | None = None) -> Workflow:
+    """The workflow in `path`, checked against `catalog` (default: the definitions beside it)."""
     require_file(path)
-    loaded = load_workflow(path, catalog_for([DefinitionFile(path, "workflow")], []))
+    loaded = load_workflow(path, catalog_for([DefinitionFile(path, "workflow")], []) if catalog is None else catalog)
     if loaded.model is None:
         first = next(f for f in loaded.findings if f.severity == "error")
         fail(f"{path} is not a valid workflow: {first}")
@@ -241,6 +253,10 @@ def render_command(
     """Draw a workflow as SVG, PNG, PDF, DOT or Mermaid."""
     from engine.render import Highlight  # noqa: PLC0415 - see the module's docstring
 
+    if path.is_dir():
+        require_output_folder(out)
+    else:
+        require_output_file(out, f"{path.stem}.{_FORMAT_SUFFIX.get(fmt or '', 'svg')}")
     chosen = fmt or _SUFFIX_FORMAT.get(out.suffix.lower(), "svg" if path.is_dir() else None)
     if chosen not in FORMATS:
         fail(
@@ -266,32 +282,38 @@ def render_command(
     if not targets:  # a wrong folder draws nothing: say so rather than end as if it drew
         fail(f"{path}: no workflow files (*.json) in this folder", ExitCode.UNREADABLE)
     for source, target in targets:
-        workflow = _load_one(source)
         if instance is not None:
-            marked = instance_path(workflow, instance, db)
+            workflow, marked = instance_path(source, instance, db)
+        else:
+            workflow = _load_one(source)
         try:
             data = _draw(workflow, chosen, marked, direction, page, target=target)
         except StatewrightError as exc:
             fail(f"{source}: {exc.detail}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(exist_ok=True)  # the folder -o names, for a folder of workflows (its parent exists)
         target.write_bytes(data)
         stdout.print(f"wrote {target}", highlight=False)
 
 
-def instance_path(workflow: Workflow, instance_id: str, db: str | None) -> Highlight:
-    """The path an instance of `workflow` took, from its history in `db`."""
+def instance_path(path: Path, instance_id: str, db: str | None) -> tuple[Workflow, Highlight]:
+    """The workflow in `path` and the path an instance of it took, from its history in `db`. The workflow is
+    checked against the definitions beside it and those deployed in `db`, as `validate --db` checks it: its
+    subflows and agents may be deployed there only."""
     # the runtime and the database load only for `render --instance`: validate and render stay fast
     from engine.cli.engine_options import open_engine  # noqa: PLC0415
     from engine.runtime.instance_path import instance_highlight  # noqa: PLC0415
 
+    require_file(path)
+    beside = catalog_for([DefinitionFile(path, "workflow")], [])
     with open_engine(db, existing=True) as engine:
+        workflow = _load_one(path, engine.catalog().with_alongside(beside.workflows.values(), beside.agents.values()))
         found = engine.get(instance_id)
         if found.workflow_id != workflow.id:
             fail(f"instance {instance_id} runs workflow '{found.workflow_id}', not '{workflow.id}'")
         if found.workflow_version != workflow.version:
             stderr.print(f"[yellow]note:[/] instance {instance_id} runs version {found.workflow_version}; "
                          f"drawing its path over version {workflow.version}", highlight=False)
-        return instance_highlight(engine, workflow, instance_id)
+        return workflow, instance_highlight(engine, workflow, instance_id)
 
 
 def _draw(workflow: Workflow, fmt: str, marked: Highlight | None, direction: str | None, page: str | None, *,
@@ -331,12 +353,16 @@ def _say_shrunk(target: Path, fitted: FittedPdf) -> None:
 def schema_command(
     kind: Annotated[str, typer.Argument(help="workflow or agent")] = "workflow",
 ) -> None:
-    """Print the JSON Schema of the workflow or agent format (generated from the models)."""
-    from engine.definition.schema import agent_json_schema, workflow_json_schema  # noqa: PLC0415
+    """Print the JSON Schema of the workflow or agent format (generated from the models), byte for byte as the
+    committed definitions/schema/*.schema.json: `statewright schema workflow > …` regenerates it without a diff."""
+    from engine.definition.schema import SCHEMA_FILES, schema_text  # noqa: PLC0415
 
     if kind not in ("workflow", "agent"):
         fail("the schema kind is 'workflow' or 'agent'", ExitCode.UNREADABLE)
-    emit_json(workflow_json_schema() if kind == "workflow" else agent_json_schema())
+    text = schema_text(SCHEMA_FILES[f"{kind}.schema.json"]())
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale, and no newline translated
+    sys.stdout.buffer.flush()
 
 
 def register_definition_commands(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.output import ExitCode, OutputFormat, add_id_column, emit_json, fail, print_table
 from engine.runtime.definition_files import definition_files, deploy_files
 
 __all__ = ["register_deploy_commands"]
@@ -36,11 +36,13 @@ def deploy_command(
                    for d in deployed])
         return
     table = Table(title="deployed")
-    for column in ("kind", "id", "version", "new", "file"):
-        table.add_column(column)
+    table.add_column("kind")
+    add_id_column(table, "id")  # what `migrate`, `review --db` and `instances --workflow` take
+    for column in ("version", "new", "file"):
+        table.add_column(column, overflow="fold")
     for d in deployed:
         table.add_row(d.kind, d.id, d.version, "yes" if d.created else "no (same content)", str(d.path))
-    stdout.print(table)
+    print_table(table)
 
 
 def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
@@ -51,7 +53,7 @@ def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
         emit_json([a.model_dump(mode="json", by_alias=True, exclude_none=True) for a in agents])
         return
     table = Table(title="agents")
-    table.add_column("id", no_wrap=True)
+    add_id_column(table, "id")
     for column in ("version", "name", "model", "approval", "budget limit", "timeout s", "tools"):
         table.add_column(column, overflow="fold")
     for a in agents:
@@ -59,7 +61,7 @@ def agents_command(db: Db = None, output: Format = OutputFormat.text) -> None:
         table.add_row(a.id, a.version, a.name, a.model, "required" if p.approval_required else "-",
                       "-" if p.budget_limit is None else f"{p.budget_limit:g}",
                       "-" if p.timeout_seconds is None else str(p.timeout_seconds), str(len(a.tools)))
-    stdout.print(table)
+    print_table(table)
 
 
 def register_deploy_commands(app: typer.Typer) -> None:

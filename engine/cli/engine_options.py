@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
 __all__ = ["CLI_ACTOR", "Db", "ExecutorOption", "Format", "Handlers", "LogFormatOption", "actor_option",
-           "open_engine", "reporting"]
+           "open_engine", "refuse_a_missing_sqlite_path", "refuse_both_handler_options", "reporting"]
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
                                                     "sqlite:///statewright.db).")]
@@ -51,10 +51,11 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
     """The engine on `db`. With `existing` (a command that reads or moves what a database holds), a SQLite file
     that is not there is refused rather than made: `instances --db sqlite:///dmeo.db` listed nothing from a new,
     empty database and left it behind."""
+    if with_handlers:
+        refuse_both_handler_options(handlers, executor)
     choice = choose_handlers(handlers, executor) if with_handlers else None
     url = db or default_database_url()
-    if existing:
-        _refuse_a_missing_file(url)
+    refuse_a_missing_sqlite_path(url, existing=existing)
     try:
         from engine.runtime.engine import Engine  # noqa: PLC0415 - the runtime loads only for a command that runs
 
@@ -72,6 +73,13 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
     return engine
+
+
+def refuse_both_handler_options(handlers: str | None, executor: str | None) -> None:
+    """`--handlers` (your own) and `--executor` (a shipped one) choose the same thing: both given is a wrong
+    command line (exit 2), as every pair of exclusive options is."""
+    if handlers is not None and executor is not None:
+        fail("give --handlers or --executor, not both", ExitCode.UNREADABLE)
 
 
 _NOT_DEPLOYED_YET = {"unknown-agent": "agents", "unknown-subflow": "subflows"}
@@ -107,9 +115,10 @@ def reporting(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def _refuse_a_missing_file(url: str) -> None:
-    """A SQLite database file that does not exist in a folder that does (a missing folder is the driver's to
-    name, as for every command)."""
+def refuse_a_missing_sqlite_path(url: str, *, existing: bool) -> None:
+    """A SQLite database in a folder that does not exist (the driver says only "unable to open database file"),
+    or, with `existing` (a command that reads or moves what is there), a file that does not exist: one line
+    saying which, exit 1, before anything is made."""
     import sqlalchemy as sa  # noqa: PLC0415 - loaded by the engine anyway, right after
 
     try:
@@ -119,6 +128,11 @@ def _refuse_a_missing_file(url: str) -> None:
     path = target.database or ""
     if target.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
         return
-    if not Path(path).exists() and Path(path).parent.is_dir():
-        fail(f"cannot open the database {target.render_as_string(hide_password=True)}: there is no such file "
-             "(a typo? deploy, run, worker and db upgrade make a new database)")
+    shown = target.render_as_string(hide_password=True)
+    folder = Path(path).parent
+    if not folder.is_dir():
+        fail(f"cannot open the database {shown}: the folder {folder} does not exist" if not folder.exists() else
+             f"cannot open the database {shown}: {folder} is a file, not a folder")
+    if existing and not Path(path).exists():
+        fail(f"cannot open the database {shown}: there is no such file (a typo? deploy, run, worker and db upgrade "
+             "make a new database)")

@@ -22,12 +22,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from engine.cli.engine_options import ExecutorOption, open_engine
+from engine.cli.engine_options import ExecutorOption, open_engine, refuse_both_handler_options
 from engine.cli.eval_verdict import Verdict, judge_report
 from engine.cli.files import require_file
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
+from engine.cli.run_preflight import check_start_context
+from engine.definition import Workflow
 from engine.errors import InvalidInput
-from engine.evaluation import EvalReport, evaluate, load_cases
+from engine.evaluation import EvalCase, EvalReport, evaluate, load_cases
 from engine.evaluation.case_errors import secrets_in
 from engine.redaction import redact
 from engine.runtime.definition_files import agents_named
@@ -59,15 +61,13 @@ MinAccuracy = Annotated[float | None, typer.Option(
 
 
 @contextmanager
-def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None) -> Iterator[None]:
+def _llm_settings(base_url: str | None, model: str | None) -> Iterator[None]:
     """The llm executor reads its settings from the environment when it is loaded: `--base-url` and `--model`
-    stand in for theirs meanwhile. Refused for any other executor, which would ignore them."""
+    stand in for theirs meanwhile (`eval_command` refuses them for any other executor, which would ignore them)."""
     given = {name: value for name, value in (("STATEWRIGHT_LLM_URL", base_url), ("STATEWRIGHT_LLM_MODEL", model))
              if value is not None}
-    if given and choice.executor is not Executor.llm:
-        raise InvalidInput("--base-url and --model configure the llm executor: add --executor llm")
     problem = None if base_url is None else api_base_problem(base_url)
-    if problem is not None:
+    if base_url is not None and problem is not None:
         raise InvalidInput(f"--base-url '{redact(base_url)}' is not an API base the llm executor can call: {problem}")
     saved = {name: os.environ.get(name) for name in given}
     os.environ.update(given)
@@ -81,14 +81,33 @@ def _llm_settings(choice: HandlerChoice, base_url: str | None, model: str | None
                 os.environ[name] = value
 
 
+def _check_contexts(workflow: Workflow, cases: list[EvalCase], cases_file: Path) -> None:
+    """Refuse, before anything runs (or is deployed in --db), a case whose context the workflow would refuse,
+    naming the case and its line: "the context does not fit" alone did not say which of the file's cases."""
+    lines = {name: number for number, name in _case_names(cases_file)}
+    for case in cases:
+        try:
+            check_start_context(workflow, dict(case.example.context))
+        except InvalidInput as exc:
+            fail(f"{cases_file}:{lines.get(case.name, '?')}: case '{case.name}': {exc.detail}")
+
+
+def _case_names(cases_file: Path) -> Iterator[tuple[int, str]]:
+    """(line number, case name) of each case in the file (`load_cases` has read it: every line is a case)."""
+    for number, line in enumerate(cases_file.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            yield number, str(json.loads(line).get("name"))
+
+
 def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
          llm: tuple[str | None, str | None]) -> EvalReport:
     for given in (file, cases_file):  # as every command: a file that is not there is a wrong command line (2)
         require_file(given)
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
+    _check_contexts(workflow, cases, cases_file)
     with tempfile.TemporaryDirectory() as folder, open_engine(db or f"sqlite:///{folder}/eval.db") as engine:
-        with _llm_settings(choice, *llm):
+        with _llm_settings(*llm):
             note = load_chosen_handlers(choice, engine)
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
@@ -154,7 +173,10 @@ def register_eval_commands(app: typer.Typer) -> None:
         side effects they expect). Exits 1 when a case failed — it mismatched its labels, or an error its labels
         did not expect ended its run — or, with --min-accuracy, when the accuracy is below it; with --compare,
         when either flow fails."""
+        refuse_both_handler_options(handlers, executor)
         choice = choose_handlers(handlers, executor)
+        if (base_url is not None or model is not None) and choice.executor is not Executor.llm:
+            fail("--base-url and --model configure the llm executor: add --executor llm", ExitCode.UNREADABLE)
         reports = [_run(file, cases, choice, db, (base_url, model)).as_dict()]
         if compare is not None:
             reports.append(_run(compare, cases, choice, db, (base_url, model)).as_dict())

@@ -5,11 +5,31 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine
-from engine.cli.output import OutputFormat, emit_json, json_argument, stderr, stdout
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.definition.base import EventType
+from engine.definition.lifecycle_events import RESERVED_PREFIX
 
 __all__ = ["register_event_commands"]
+
+
+_EVENT_TYPE: TypeAdapter[str] = TypeAdapter(EventType)
+
+
+def _require_event_type(event: str) -> None:
+    """A type no definition can name (`'bad event!'`) would be stored and match nothing, ever: a wrong command line
+    (exit 2), as is one under the prefix reserved for the engine's own events."""
+    if event.startswith(RESERVED_PREFIX):
+        fail(f"the event type '{event}' uses the prefix '{RESERVED_PREFIX}', reserved for the engine's own lifecycle "
+             "events", ExitCode.UNREADABLE)
+    try:
+        _EVENT_TYPE.validate_python(event)
+    except ValidationError:
+        fail(f"'{event}' is not an event type: a name of letters, digits, '_' and '-' starting with a letter or '_', "
+             "or dotted such names (lead_qualified, order.paid), at most 128 characters (docs/definition-format.md)",
+             ExitCode.UNREADABLE)
 
 
 def publish_command(
@@ -26,6 +46,7 @@ def publish_command(
 ) -> None:
     """Publish EVENT: waiting instances resume, workflows that start on it start. An event that changed nothing
     (no wait, no start, no correlation key) is reported."""
+    _require_event_type(event)
     data = json_argument(payload, "--payload")
     with open_engine(db) as engine:
         result = engine.publish(event, data, correlation_key=correlation_key, tenant=tenant,

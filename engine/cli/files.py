@@ -8,7 +8,8 @@ from pathlib import Path
 from engine.cli.output import ExitCode, fail
 from engine.definition.file_kind import DefinitionKind, definition_kind
 
-__all__ = ["DefinitionFile", "collect_files", "kind_of", "require_file", "why_unusable"]
+__all__ = ["DefinitionFile", "collect_files", "kind_of", "require_file", "require_output_file",
+           "require_output_folder", "why_unusable"]
 
 Kind = DefinitionKind
 
@@ -57,3 +58,25 @@ def require_file(path: Path) -> None:
         fail(f"{path}: is a folder; give one workflow file", ExitCode.UNREADABLE)
     if not path.is_file():
         fail(f"{path}: no such file", ExitCode.UNREADABLE)
+
+
+def require_output_file(out: Path, example: str) -> None:
+    """End the command (exit 2) before any work unless `out` can be written as a file: not a folder, in a folder
+    that exists — a mistyped `-o` must not make folders (`example`, e.g. 'lead.svg', shows what to give)."""
+    if out.is_dir():
+        fail(f"-o {out}: is a folder; give the file to write in it, e.g. -o {out / example}", ExitCode.UNREADABLE)
+    _require_folder(out.parent, f"-o {out}")
+
+
+def require_output_folder(out: Path) -> None:
+    """End the command (exit 2) unless `out` is a folder, or one that can be made in a folder that exists."""
+    if out.exists() and not out.is_dir():
+        fail(f"-o {out}: is a file; give a folder to write the files in", ExitCode.UNREADABLE)
+    _require_folder(out.parent, f"-o {out}")
+
+
+def _require_folder(folder: Path, what: str) -> None:
+    if not folder.exists():
+        fail(f"{what}: the folder {folder} does not exist", ExitCode.UNREADABLE)
+    if not folder.is_dir():
+        fail(f"{what}: {folder} is a file, not a folder", ExitCode.UNREADABLE)

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from engine.cli.definition_commands import load_one_workflow
+from engine.cli.files import require_output_file
 from engine.cli.output import ExitCode, fail, stdout
 from engine.testgen import Coverage, coverage_lines
 from engine.testgen.generation import generate_tests
@@ -52,6 +53,8 @@ def generate_tests_command(
     check: Annotated[bool, typer.Option("--check", help="Run the generated tests now; exit 1 if any fails.")] = False,
 ) -> None:
     """Generate pytest tests along paths that cover every transition (or guard both ways, or every simple path)."""
+    if out is not None:  # the default, tests/, is made when missing
+        require_output_file(out, "test_flow.py")
     workflow = load_one_workflow(path)
     target = out or Path("tests") / f"test_{workflow.id}.py"
     command = f"statewright testgen {path.as_posix()} --coverage {coverage.value}"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from rich.table import Table
 
-from engine.cli.output import counted, stdout
+from engine.cli.output import add_id_column, counted, print_table, stdout
 
 if TYPE_CHECKING:
     from engine.runtime.migration import MigrationReport
@@ -39,10 +39,16 @@ def _outcome(refused: str | None, notes: Iterable[str], verb: str) -> str:
     return outcome + "".join(f"\n{note}" for note in notes) if not refused else outcome
 
 
+_ID_COLUMNS = frozenset({"instance", "for example"})  # an instance's id: whole, for the commands that follow
+
+
 def _table(title: str, columns: tuple[str, ...]) -> Table:
     table = Table(title=title)
     for column in columns:
-        table.add_column(column, overflow="fold", justify="right" if column == "instances" else "left")
+        if column in _ID_COLUMNS:
+            add_id_column(table, column)
+        else:
+            table.add_column(column, overflow="fold", justify="right" if column == "instances" else "left")
     return table
 
 
@@ -77,7 +83,7 @@ def print_migration(report: MigrationReport) -> None:
     verb = "migrated" if report.applied else "would migrate"
     title = f"{report.workflow_id}: version {report.from_version} → {report.to_version}"
     many = len(report.plans) > EACH_UP_TO
-    stdout.print(_grouped(report, title, verb) if many else _each(report, title, verb))
+    print_table(_grouped(report, title, verb) if many else _each(report, title, verb))
     if many:
         stdout.print(f"grouped by what the migration does: {len(report.plans):,} instances are too many to list one "
                      "a row (--format json lists each)", highlight=False)

@@ -11,8 +11,12 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
+from rich.segment import Segments
+from rich.table import Table
 
-__all__ = ["ExitCode", "OutputFormat", "counted", "emit_json", "fail", "stderr", "stdout"]
+__all__ = ["ExitCode", "OutputFormat", "add_id_column", "counted", "emit_json", "fail", "print_table", "stderr",
+           "stdout"]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -70,3 +74,38 @@ def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
     """Print one clear line to stderr and exit with `code` — never a traceback."""
     stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # its text as it is: `[redacted]`, `a[0]`
     raise typer.Exit(int(code))
+
+
+# The least a column that gives way to the ids keeps of its width (its text folds or ends in '…' below that).
+_GIVING_WAY = 6
+
+
+def add_id_column(table: Table, header: str) -> None:
+    """A column of ids (an instance's, its parent's): never cut nor wrapped — every follow-up command needs the
+    whole id, copied from the listing — the other columns give way to it (`print_table`)."""
+    table.add_column(header, no_wrap=True, overflow="ignore")
+
+
+def print_table(table: Table) -> None:
+    """Print `table` on standard output with its id columns (`add_id_column`) whole. When they do not fit the
+    console's width with the other columns narrowed to a few characters, the table is printed without its rules
+    and one space between columns (80 columns then hold an id and six narrow columns); when even that is too
+    wide, it is printed as wide as it needs — a terminal shows its lines wrapped, a pipe keeps them whole."""
+    if _narrowest(table) > stdout.width:
+        table.box, table.padding, table.show_edge = None, (0, 1, 0, 0), False
+    needed = _narrowest(table)
+    if needed <= stdout.width:
+        stdout.print(table)
+        return
+    for line in stdout.render_lines(table, stdout.options.update_width(needed), pad=False, new_lines=True):
+        stdout.print(Segments(line), end="")
+
+
+def _narrowest(table: Table) -> int:
+    """The width `table` needs for its no-wrap columns to show whole, the others narrowed to `_GIVING_WAY`."""
+    _top, right, _bottom, left = table.padding
+    total = len(table.columns) + 1 if table.box is not None else 0
+    for column in table.columns:
+        widest = max(Measurement.get(stdout, stdout.options, cell).maximum for cell in (column.header, *column.cells))
+        total += left + right + (widest if column.no_wrap else min(widest, _GIVING_WAY))
+    return total

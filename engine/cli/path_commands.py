@@ -43,8 +43,9 @@ def recorded_in(db: str, workflow: Workflow) -> RecordedRuns:
     shown = database.url.render_as_string(hide_password=True)
     try:
         if database.url.get_backend_name() == "sqlite" and not Path(database.url.database or "").is_file():
-            fail(f"no database at {database.url.database}: no run is recorded there (give --db the database "
-                 "the flows ran on)")
+            folder = Path(database.url.database or "").parent
+            missing = f"the folder {folder} does not exist" if not folder.is_dir() else "no run is recorded there"
+            fail(f"no database at {database.url.database}: {missing} (give --db the database the flows ran on)")
         if not sa.inspect(database).has_table(table_of(HistoryRow).name):
             fail(f"{shown} is not a Statewright database: it has no run history (give --db the database the "
                  "flows ran on)")

@@ -19,7 +19,7 @@ Provider = Annotated[str, typer.Option(help="The provider the price applies on; 
 
 def list_command(*, db: Db = None, output: Format = OutputFormat.text) -> None:
     """The prices set in the database, USD per million tokens."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         prices = engine.model_prices()
     if output is OutputFormat.json:
         emit_json([asdict(p) for p in prices])
@@ -50,7 +50,7 @@ def remove_command(
     model: Annotated[str, typer.Argument(help="The model.")], *, provider: Provider = ANY_PROVIDER, db: Db = None,
 ) -> None:
     """Remove MODEL's price from the database (the price file's or the built-in one applies again)."""
-    with open_engine(db) as engine:
+    with open_engine(db, existing=True) as engine:
         removed = engine.remove_model_price(model, provider=provider)
     if not removed:
         fail(f"no price is set for {model} on {provider or 'any provider'}")

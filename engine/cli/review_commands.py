@@ -11,7 +11,7 @@ import typer
 
 from engine.cli.definition_commands import catalog_for
 from engine.cli.engine_options import open_engine
-from engine.cli.files import DefinitionFile, require_file
+from engine.cli.files import DefinitionFile, require_file, require_output_file
 from engine.cli.output import ExitCode, fail, stdout
 from engine.definition import Agent, Workflow
 from engine.errors import StatewrightError
@@ -78,6 +78,7 @@ def review_command(
     page: Annotated[PageChoice, typer.Option("--page", help="A4 or letter (PDF)")] = PageChoice.A4,
 ) -> None:
     """Write a review pack (PDF or self-contained HTML): diagram, tables, findings, changes, sign-off."""
+    require_output_file(out, "review.pdf")
     if out.suffix.lower() not in (".pdf", ".html", ".htm"):
         fail("the review pack is written as .pdf or .html", ExitCode.UNREADABLE)
     if previous is not None and version is not None:
@@ -110,7 +111,6 @@ def review_command(
             data = review_html(source, direction=direction.value).encode("utf-8")
     except StatewrightError as exc:
         fail(f"{path}: {exc.detail}")
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     stdout.print(f"wrote {out}", highlight=False)
 

@@ -10,6 +10,7 @@ import json
 import logging
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -27,21 +28,37 @@ from engine.cli.engine_options import (
     LogFormatOption,
     actor_option,
     open_engine,
+    refuse_a_missing_sqlite_path,
+    refuse_both_handler_options,
     reporting,
 )
 from engine.cli.files import require_file
 from engine.cli.history_view import error_words, history_command, history_table
-from engine.cli.output import ExitCode, OutputFormat, counted, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.output import (
+    ExitCode,
+    OutputFormat,
+    add_id_column,
+    counted,
+    emit_json,
+    fail,
+    json_argument,
+    print_table,
+    stderr,
+    stdout,
+)
 from engine.cli.run_interrupts import RunInterrupts, abandon, named
+from engine.cli.run_preflight import check_deployable, check_start_context
+from engine.cli.sandbox_residue import rows_from_earlier_runs
 from engine.cli.waiting_words import interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
-from engine.definition import Example, Workflow
+from engine.definition import Agent, Example, Workflow
 from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import MAX_PENDING_APPROVALS_PAGE, PENDING_APPROVALS_PAGE, Engine
 from engine.runtime.example_run import Driving, drive, find_example, pending_retries, related_workflows
+from engine.runtime.handler_loading import choose_handlers
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
 from engine.runtime.worker import Worker
@@ -77,6 +94,8 @@ def run_command(
     --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
+    refuse_both_handler_options(handlers, executor)
+    choose_handlers(handlers, executor)  # $STATEWRIGHT_EXECUTOR named an executor there is: the command line first
     require_file(file)
     try:
         workflow = parse_definition(file)
@@ -86,13 +105,14 @@ def run_command(
     start_context = chosen.context if chosen is not None else (json_argument(context, "--context") or {})
     if not isinstance(start_context, dict):
         fail("--context must be a JSON object", ExitCode.UNREADABLE)
+    check_start_context(workflow, start_context)  # a refused run writes nothing: checked before any deploy
+    related = related_workflows(workflow, file.parent)
+    agents = agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"])
+    began = time.time()  # the wall clock, the engine's: what the handlers seed from now on is this command's
     with open_engine(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
-        related = related_workflows(workflow, file.parent)
-        for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
-            engine.deploy_agent(agent)
-        for subflow in related:
-            engine.deploy(subflow, alongside=[workflow, *related])
-        engine.deploy(workflow)
+        check_deployable(engine, workflow, related, agents)
+        residue = rows_from_earlier_runs(engine, began) if chosen is not None and chosen.expect_state else {}
+        _deploy(engine, workflow, related, agents)
         since = engine.clock.now()
         worker = engine.worker()
         try:
@@ -113,7 +133,17 @@ def run_command(
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
         _print_run(workflow, view, entries, retries, waiting)
-    _exit_for(view, chosen)
+    _exit_for(view, chosen, residue, _shown_db(db))
+
+
+def _deploy(engine: Engine, workflow: Workflow, related: list[Workflow], agents: list[Agent]) -> None:
+    """The agents the flow's tasks name first (their policies apply from the first task), then its subflows, then
+    the flow (`check_deployable` has checked that each can be deployed)."""
+    for agent in agents:
+        engine.deploy_agent(agent)
+    for subflow in related:
+        engine.deploy(subflow, alongside=[workflow, *related])
+    engine.deploy(workflow)
 
 
 def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
@@ -153,10 +183,18 @@ def _interrupted(engine: Engine, workflow: Workflow, since: float, db: str | Non
     raise typer.Exit(130)
 
 
-def _exit_for(view: InstanceView, chosen: Example | None) -> None:
-    """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting."""
+def _exit_for(view: InstanceView, chosen: Example | None, residue: dict[str, int], db: str) -> None:
+    """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting. A missed
+    expectation says what earlier runs had left in the sandbox (`residue`): examples expect a fresh one."""
     if chosen is not None and chosen.expect_state is not None and chosen.expect_state != view.state:
-        fail(f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached '{view.state}'")
+        missed = (f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached "
+                  f"'{view.state}'")
+        if residue:
+            rows = ", ".join(f"{table} {count:,}" for table, count in residue.items())
+            missed += (f"; the sandbox already held data from earlier runs ({counted(sum(residue.values()), 'row')}: "
+                       f"{rows}) and examples expect a fresh sandbox: `statewright sandbox reset --db {db}`, or a "
+                       "new --db")
+        fail(missed)
     if view.status in (InstanceStatus.FAILED, InstanceStatus.CANCELLED, InstanceStatus.STUCK):
         raise typer.Exit(ExitCode.FINDINGS)
     if not view.ended:
@@ -235,8 +273,8 @@ def instances_command(
     since a stuck branch holds up its parent)."""
     if status is not None and status not in STATUSES:
         fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
-    if limit < 0:
-        fail(f"limit is a whole number of instances, 0 or more; not {limit}", ExitCode.UNREADABLE)
+    if limit < 1:  # 0 listed none and said "no instance matches" of a database full of them
+        fail(f"--limit is how many instances to list, 1 or more; not {limit}", ExitCode.UNREADABLE)
     with open_engine(db, existing=True) as engine:
         found = _listed(engine, limit, workflow_id=workflow, status=status, state=state, tenant=tenant,
                         parent_id=parent)
@@ -245,14 +283,20 @@ def instances_command(
         return
     table = Table(title="instances")
     errors = any(v.error is not None for v in found)  # the column only when some instance ended in an error
-    for column in ("id", "workflow", "state", "status", "version", "tenant", "updated", "part of",
-                   *(("error",) if errors else ())):
+    add_id_column(table, "id")
+    for column in ("workflow", "state", "status", "version", "tenant", "updated"):
         table.add_column(column)
+    parents = any(v.parent_id is not None for v in found)  # the column only when some instance is part of another
+    if parents:
+        add_id_column(table, "part of")
+    if errors:
+        table.add_column("error")
     for v in found:
         part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"], part_of, *((escape(error_words(v.error)),) if errors else ()))
-    stdout.print(table)
+                      v.as_dict()["updated_at"], *((part_of,) if parents else ()),
+                      *((escape(error_words(v.error)),) if errors else ()))
+    print_table(table)
     if not found:
         stdout.print("no instance matches", highlight=False)
     elif len(found) == limit:
@@ -353,13 +397,15 @@ def approvals_command(
         emit_json([a.as_dict() for a in found])
         return
     table = Table(title="pending approvals")
-    for column in ("id", "instance", "workflow", "state", "approvers", "quorum", "request"):
+    add_id_column(table, "id")
+    add_id_column(table, "instance")
+    for column in ("workflow", "state", "approvers", "quorum", "request"):
         table.add_column(column, overflow="fold")
     for a in found:
         approvers = ", ".join([f"user {u}" for u in a.users] + [f"role {r}" for r in a.roles])
         table.add_row(str(a.id), a.instance_id, a.workflow_id, a.state, escape(approvers), str(a.quorum),
                       escape(json.dumps(a.request, ensure_ascii=False)))
-    stdout.print(table)
+    print_table(table)
     if len(found) == limit:
         stdout.print(f"{len(found):,} shown; there may be more: the next page is --after {found[-1].id}",
                      highlight=False)
@@ -438,6 +484,7 @@ def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
 def db_upgrade_command(db: Db = None) -> None:
     """Bring the database schema up to date (alembic upgrade head)."""
     url = db or default_database_url()
+    refuse_a_missing_sqlite_path(url, existing=False)
     try:
         engine = create_database_engine(url)
     except ValueError as exc:

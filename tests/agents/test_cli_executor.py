@@ -115,9 +115,12 @@ def test_rules_is_the_default_and_asks_no_model(tmp_path: Path, server: tuple[st
     assert script.requests == []
 
 
+EXAMPLE = ["--example", "vp_at_acme_books_meeting"]  # a context that fits: `run` checks it before all else
+
+
 @pytest.mark.parametrize(("command", "env", "missing"), [
-    (["run", LEAD_QUALIFICATION, "--executor", "llm"], {}, "STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL"),
-    (["run", LEAD_QUALIFICATION], {"STATEWRIGHT_EXECUTOR": "llm", "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini"},
+    (["run", LEAD_QUALIFICATION, *EXAMPLE, "--executor", "llm"], {}, "STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL"),
+    (["run", LEAD_QUALIFICATION, *EXAMPLE], {"STATEWRIGHT_EXECUTOR": "llm", "STATEWRIGHT_LLM_MODEL": "gpt-4o-mini"},
      "STATEWRIGHT_LLM_URL"),
     (["worker", "--executor", "llm"], {"STATEWRIGHT_LLM_URL": "http://127.0.0.1:9/v1"}, "STATEWRIGHT_LLM_MODEL"),
     (["serve", "--executor", "llm", "--port", "0"], {}, "STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_MODEL"),
@@ -162,7 +165,7 @@ def test_a_setting_that_cannot_work_stops_the_command_before_any_task(
 
 @pytest.mark.parametrize(("arguments", "env", "message", "code"), [
     (["--handlers", "agents.handlers:register", "--executor", "llm"], {},
-     "error: give --handlers or --executor, not both", 1),
+     "error: give --handlers or --executor, not both", 2),  # exclusive options: a wrong command line
     ([], {"STATEWRIGHT_EXECUTOR": "gpt"},
      "error: unknown executor 'gpt' ($STATEWRIGHT_EXECUTOR); choose one of: rules, llm", 1),
     (["--executor", "gpt"], {}, "'gpt' is not one of", 2),

@@ -70,18 +70,20 @@ def test_eval_defaults_to_the_rules_executor(tmp_path: Path, server: tuple[str, 
     assert script.requests == []  # no model was asked
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (("--base-url", "http://127.0.0.1:9/v1"), "--base-url and --model configure the llm executor"),
-    (("--executor", "rules", "--model", "gpt-4o"), "--base-url and --model configure the llm executor"),
-    (("--executor", "llm", "--base-url", "http://127.0.0.1:9/v1"), "needs STATEWRIGHT_LLM_MODEL set"),
-    (("--executor", "llm", "--handlers", "agents.handlers:register"), "give --handlers or --executor, not both"),
-    (("--executor", "llm", "--base-url", "127.0.0.1:11434", "--model", "m"), "is not an API base the llm executor"),
+@pytest.mark.parametrize(("options", "message", "code"), [  # 2: options that do not go together
+    (("--base-url", "http://127.0.0.1:9/v1"), "--base-url and --model configure the llm executor", 2),
+    (("--executor", "rules", "--model", "gpt-4o"), "--base-url and --model configure the llm executor", 2),
+    (("--executor", "llm", "--base-url", "http://127.0.0.1:9/v1"), "needs STATEWRIGHT_LLM_MODEL set", 1),
+    (("--executor", "llm", "--handlers", "agents.handlers:register"), "give --handlers or --executor, not both", 2),
+    (("--executor", "llm", "--base-url", "127.0.0.1:11434", "--model", "m"), "is not an API base the llm executor",
+     1),
 ])
 def test_eval_refuses_options_that_do_not_fit_the_executor(tmp_path: Path, capfd: pytest.CaptureFixture[str],
-                                                            options: tuple[str, ...], message: str) -> None:
+                                                            options: tuple[str, ...], message: str,
+                                                            code: int) -> None:
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps(CASE) + "\n")
-    assert main(["eval", TRIAGE, "--cases", str(cases), *options]) == 1
+    assert main(["eval", TRIAGE, "--cases", str(cases), *options]) == code
     said = capfd.readouterr().err
     assert message in " ".join(said.split())
     assert "Traceback" not in said

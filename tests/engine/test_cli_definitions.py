@@ -169,6 +169,7 @@ def test_validate_against_a_database_checks_what_deploy_would(tmp_path: Path) ->
     db = f"sqlite:///{tmp_path / 'v.db'}"
     flow = json.loads((ROOT / "definitions" / "workflows" / "lead_qualification.json").read_text(encoding="utf-8"))
     path = write(tmp_path, "lead.json", flow)
+    assert run("db", "upgrade", "--db", db).returncode == 0  # an empty database (a missing file is refused)
     empty = run("validate", path, "--db", db, "--format", "json")
     assert empty.returncode == 1, empty.stdout
     found = {(f["code"], f["pointer"]) for f in json.loads(empty.stdout)["files"][0]["findings"]}

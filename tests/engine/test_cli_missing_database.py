@@ -26,6 +26,13 @@ READING = {
     "agents": ["agents"],
     "migrate": ["migrate", "lead_qualification", "--from", "1", "--to", "2"],
     "render --instance": ["render", str(LEAD), "-o", "{tmp}/lead.svg", "--instance", "some-id"],
+    "reject": ["reject", "some-id", "--actor", "ann"],
+    "review --db": ["review", str(LEAD), "-o", "{tmp}/review.html", "--version", "1"],
+    "validate --db": ["validate", str(LEAD)],
+    "sandbox list": ["sandbox", "list"],
+    "sandbox show": ["sandbox", "show", "meetings"],
+    "prices list": ["prices", "list"],
+    "prices remove": ["prices", "remove", "llama-3.1-70b"],
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,51 @@ def test_an_unreadable_database_is_one_clear_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: unsupported database 'mysql'")
+
+
+def _run_example(folder: Path, url: str) -> subprocess.CompletedProcess[str]:
+    return _statewright(folder, "run", str(WORKFLOWS_DIR / "lead_qualification.json"),
+                        "--example", "vp_at_acme_books_meeting", "--db", url)
+
+
+def test_the_readme_example_run_twice_says_the_sandbox_held_earlier_data_and_reset_lets_it_run_again(
+        tmp_path: Path) -> None:
+    """The README's own `run … --example vp_at_acme_books_meeting` failed the second time ("expects the state
+    'qualified', the run reached 'duplicate'"): the sandbox CRM kept the contact the first run created. The flow
+    is right to find the duplicate; the user is told why, and `sandbox reset` gives the example a fresh sandbox."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert _run_example(tmp_path, url).returncode == 0
+    again = _run_example(tmp_path, url)
+    assert again.returncode == 1
+    said = again.stderr.strip()
+    assert said.startswith("error: the example 'vp_at_acme_books_meeting' expects the state 'qualified', the run "
+                           "reached 'duplicate'; the sandbox already held data from earlier runs (")
+    assert "contacts 1" in said
+    assert said.endswith(f"examples expect a fresh sandbox: `statewright sandbox reset --db {url}`, or a new --db")
+
+    refused = _statewright(tmp_path, "sandbox", "reset", "--db", url)  # not a terminal: nothing asked, nothing done
+    assert refused.returncode == 2
+    assert "give --yes" in refused.stderr
+    reset = _statewright(tmp_path, "sandbox", "reset", "--db", url, "--yes")
+    assert reset.returncode == 0, reset.stderr
+    assert f"emptied the sandbox of {url}: " in reset.stdout
+    assert re.search(r"\(contacts \d+, companies \d+, ", reset.stdout)  # as many as each held, as listed
+    listed = _statewright(tmp_path, "sandbox", "list", "--db", url, "--format", "json")
+    assert {c["name"]: c["count"] for c in json.loads(listed.stdout)} == dict.fromkeys(SANDBOX_COLLECTIONS, 0)
+    assert _run_example(tmp_path, url).returncode == 0
+
+
+def test_a_missed_example_on_a_fresh_sandbox_says_nothing_of_earlier_runs(tmp_path: Path) -> None:
+    lead = json.loads((WORKFLOWS_DIR / "lead_qualification.json").read_text(encoding="utf-8"))
+    for example in lead["examples"]:
+        if example["name"] == "vp_at_acme_books_meeting":
+            example["expect_state"] = "duplicate"
+    (tmp_path / "workflows").mkdir()
+    (tmp_path / "agents").symlink_to(WORKFLOWS_DIR.parent / "agents")  # the agents its tasks name, beside it
+    flow = tmp_path / "workflows" / "lead_qualification.json"
+    flow.write_text(json.dumps(lead), encoding="utf-8")
+    done = _statewright(tmp_path, "run", str(flow), "--example", "vp_at_acme_books_meeting",
+                        "--db", f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert done.returncode == 1
+    assert done.stderr.strip() == ("error: the example 'vp_at_acme_books_meeting' expects the state 'duplicate', "
+                                   "the run reached 'qualified'")

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.cli.app import build_app
+from engine.runtime.engine import Engine
 
 PARENT: dict[str, Any] = {
     "id": "order", "title": "Order", "initial": "ship",
@@ -67,3 +68,23 @@ def test_a_subflow_that_is_nowhere_is_still_unknown(tmp_path: Path) -> None:
     done = _cli("validate", str(path))
     assert done.exit_code == 1
     assert "unknown-subflow at /states/ship/workflow" in done.output
+
+
+def test_render_instance_knows_the_subflows_deployed_in_its_database(tmp_path: Path) -> None:
+    """`render FILE --instance ID --db URL` said `unknown-subflow … 'shipping'` for a subflow deployed in that
+    database but kept elsewhere than beside FILE, where `validate FILE --db URL` passed: both check against what
+    the database has deployed."""
+    (tmp_path / "flows").mkdir()
+    path = tmp_path / "flows" / "order.json"
+    path.write_text(json.dumps(PARENT), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'd.db'}"
+    with Engine(db) as engine:
+        engine.deploy(CHILD)
+        engine.deploy(PARENT)
+        instance = engine.start("order").id
+    assert _cli("validate", str(path), "--db", db).exit_code == 0
+    done = _cli("render", str(path), "-o", str(tmp_path / "path.dot"), "--instance", instance, "--db", db)
+    assert done.exit_code == 0, done.output
+    drawn = (tmp_path / "path.dot").read_text(encoding="utf-8")
+    assert "shipping" in drawn
+    assert "unknown-subflow" not in done.output
