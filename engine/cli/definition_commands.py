@@ -246,7 +246,9 @@ def render_command(
         "--direction", help="TB (top to bottom) or LR; default: from the flow's shape, LR for a short or broad flow "
                             "(docs/review.md).")] = None,
     page: Annotated[str | None, typer.Option("--page", help="A4 or letter: a PDF split over such pages (text "
-                                                            "never under 7 pt); SVG/PNG shrunk to fit one.")] = None,
+                                                            "never under 7 pt); an SVG shrunk to fit one; a PNG on one "
+                                                            "at 150 dpi while its text stays 7 pt, else refused "
+                                                            "(use the PDF).")] = None,
     instance: Annotated[str | None, typer.Option("--instance", help="Highlight the path this instance took.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="The database of --instance.")] = None,
 ) -> None:
