@@ -284,8 +284,14 @@ def instances_command(
     table = Table(title="instances")
     errors = any(v.error is not None for v in found)  # the column only when some instance ended in an error
     add_id_column(table, "id")
-    for column in ("workflow", "state", "status", "version", "tenant", "updated"):
-        table.add_column(column)
+    tenants = len({v.tenant for v in found}) > 1  # the column only when the rows belong to more than one tenant
+    table.add_column("workflow")
+    table.add_column("state")
+    table.add_column("status", no_wrap=True, overflow="ignore")  # one short word, read first: never cut
+    table.add_column("version")
+    if tenants:
+        table.add_column("tenant")
+    table.add_column("updated")
     parents = any(v.parent_id is not None for v in found)  # the column only when some instance is part of another
     if parents:
         add_id_column(table, "part of")
@@ -293,8 +299,8 @@ def instances_command(
         table.add_column("error")
     for v in found:
         part_of = "" if v.parent_id is None else f"{v.parent_id}" + (f" ({v.branch})" if v.branch else "")
-        table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version), v.tenant,
-                      v.as_dict()["updated_at"], *((part_of,) if parents else ()),
+        table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version),
+                      *((v.tenant,) if tenants else ()), v.as_dict()["updated_at"], *((part_of,) if parents else ()),
                       *((escape(error_words(v.error)),) if errors else ()))
     print_table(table)
     if not found:
