@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from litestar import Litestar
@@ -46,6 +47,7 @@ from designer.api.stream import stream
 from designer.api.users import UserController
 from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
+from designer.deciders import people_of_tenant
 from designer.live import ChangeFeed
 from designer.security.accounts import AccountService, ThrottlePolicy
 from designer.security.middleware import SESSION_COOKIE, AuthMiddleware
@@ -97,14 +99,15 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
     engine = engine or Engine(settings.database_url)
     register_shipped_handlers(engine, settings.executor)
     database = create_database_engine(settings.database_url, pool_size=4)
+    account_store = AccountStore(database)
     accounts = AccountService(
-        AccountStore(database),
+        account_store,
         session_ttl=settings.session_ttl,
         throttle=ThrottlePolicy(settings.login_max_failures, settings.login_window,
                                 settings.login_address_max_failures, settings.login_backoff),
     )
     catalog = DefinitionCatalog(engine, database)
-    checker = Checker(engine.catalog)
+    checker = Checker(engine.catalog, people=partial(people_of_tenant, account_store))
     return Services(
         settings=settings,
         engine=engine,

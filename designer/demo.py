@@ -2,8 +2,10 @@
 system — some finished, some waiting for an approval, some failed.
 
 Every example of every deployed shipped workflow is started with its example context (its example events are
-not sent, so approval requests stay open for the demo approver). Users are created once, with random passwords
-that are shown only then; a second `--demo` on the same database changes nothing.
+not sent, so approval requests stay open for the demo approver). The demo approver (and admin) hold every
+approver role those flows name, and `approver`: the role an agent's approval goes to when it names none, and the
+one an approval state added in the designer names. Users are created once, with random passwords that are shown
+only then; a second `--demo` on the same database changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from designer._services import Services
 from designer.security.roles import ROLES
 from engine.definition import ApprovalState, Workflow
 from engine.errors import StatewrightError
+from engine.runtime.agent_policies import DEFAULT_APPROVER_ROLE
 
 __all__ = ["DEMO_TENANT", "DemoSeed", "approver_roles_of", "seed_demo"]
 
@@ -94,7 +97,7 @@ def _instances(services: Services, workflows: list[Workflow]) -> dict[str, int]:
 def seed_demo(services: Services) -> DemoSeed:
     """Create the demo users that do not exist yet; on the first seeding, also start the demo instances."""
     workflows = list(services.catalog.latest_workflows().values())
-    credentials = _users(services, approver_roles_of(workflows))
+    credentials = _users(services, sorted({*approver_roles_of(workflows), DEFAULT_APPROVER_ROLE}))
     if len(credentials) < len(ROLES):
         return DemoSeed(created=bool(credentials), credentials=credentials)
     return DemoSeed(created=True, credentials=credentials, instances=_instances(services, workflows))

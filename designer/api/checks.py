@@ -15,6 +15,7 @@ from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.schemas.canvas_layout import CanvasGraphBody, CanvasLayoutRead
 from designer.schemas.checks import AnalysisReport, DefinitionBody, ValidationReport
 from designer.schemas.layout import LayoutRead
+from designer.security.principal import Principal
 from engine.render import layout_graph
 from engine.validation.analysis import analyze
 
@@ -28,12 +29,16 @@ class CheckController(Controller):
     opt = STORES_NOTHING
 
     @post("/validate", status_code=HTTP_200_OK, summary="Validate a definition (always 200)", sync_to_thread=True)
-    def validate(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> ValidationReport:
-        return ValidationReport.of(checker.load(data.document).findings)
+    def validate(
+        self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker], me: NamedDependency[Principal]
+    ) -> ValidationReport:
+        return ValidationReport.of(checker.load(data.document, tenant=me.tenant).findings)
 
     @post("/analyze", status_code=HTTP_200_OK, summary="Analyse a valid definition", sync_to_thread=True)
-    def analyze(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> AnalysisReport:
-        model, findings = checker.analysable(data.document)
+    def analyze(
+        self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker], me: NamedDependency[Principal]
+    ) -> AnalysisReport:
+        model, findings = checker.analysable(data.document, tenant=me.tenant)
         return AnalysisReport.of(findings, analyze(model))
 
     @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)

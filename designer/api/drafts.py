@@ -29,15 +29,24 @@ from engine.read_models.definitions import DefinitionCatalog
 from engine.render import layout_graph
 from engine.runtime.engine import Engine
 
-__all__ = ["DraftController", "load_draft"]
+__all__ = ["DraftController", "load_draft", "no_draft"]
 
 DraftId = Annotated[str, PathParameter(max_length=64, description="The draft's id.")]
+
+
+def no_draft(draft_id: str) -> NotFound:
+    """A draft that is not there, with the reasons one that existed is gone: whoever opens a link to it (any role
+    may open drafts) learns that it was published or deleted, not only that it is missing."""
+    return NotFound(
+        f"no draft '{draft_id}': publishing a draft removes it (its workflow is then among the definitions, "
+        "GET /api/definitions), and so does deleting it; or the id is mistyped"
+    )
 
 
 def load_draft(drafts: NamedDependency[DraftStore], draft_id: str) -> DraftRow:
     row = drafts.get(draft_id)
     if row is None:
-        raise NotFound(f"no draft '{draft_id}'")
+        raise no_draft(draft_id)
     return row
 
 
@@ -105,7 +114,7 @@ class DraftController(Controller):
         except RevisionMismatch as exc:
             raise RevisionConflict(f"{exc}; reload it and apply your change again") from exc
         if row is None:
-            raise NotFound(f"no draft '{draft_id}'")
+            raise no_draft(draft_id)
         return DraftRead.of(row)
 
     @delete(
@@ -119,14 +128,18 @@ class DraftController(Controller):
         self, draft_id: DraftId, drafts: NamedDependency[DraftStore], requests: NamedDependency[PublicationRequestStore]
     ) -> None:
         if not drafts.delete(draft_id):
-            raise NotFound(f"no draft '{draft_id}'")
+            raise no_draft(draft_id)
         requests.withdraw(draft_id)
 
     @post("/{draft_id:str}/validate", status_code=HTTP_200_OK, summary="Validate a saved draft", sync_to_thread=True)
     def validate_draft(
-        self, draft_id: DraftId, drafts: NamedDependency[DraftStore], checker: NamedDependency[Checker]
+        self,
+        draft_id: DraftId,
+        drafts: NamedDependency[DraftStore],
+        checker: NamedDependency[Checker],
+        me: NamedDependency[Principal],
     ) -> ValidationReport:
-        return ValidationReport.of(checker.load(load_draft(drafts, draft_id).content).findings)
+        return ValidationReport.of(checker.load(load_draft(drafts, draft_id).content, tenant=me.tenant).findings)
 
     @get(
         "/{draft_id:str}/diagram",

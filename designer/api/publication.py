@@ -34,16 +34,17 @@ class PublicationController(Controller):
     middleware = (refuse_undeclared_query_parameters,)
 
     @get("/drafts/{draft_id:str}/publication", summary="What publishing the draft would change", sync_to_thread=True)
-    def preview(
+    def preview(  # noqa: PLR0917 - Litestar injects each dependency by name
         self,
         draft_id: DraftId,
+        me: NamedDependency[Principal],
         drafts: NamedDependency[DraftStore],
         catalog: NamedDependency[DefinitionCatalog],
         checker: NamedDependency[Checker],
         requests: NamedDependency[PublicationRequestStore],
     ) -> PublicationPreview:
         row = load_draft(drafts, draft_id)
-        loaded = checker.load(row.content)
+        loaded = checker.load(row.content, tenant=me.tenant)
         published = catalog.latest_version(row.workflow_id) if row.workflow_id else None
         diff = None
         if published is not None and row.workflow_id is not None:

@@ -13,7 +13,7 @@ from litestar.connection import ASGIConnection
 
 from designer.errors import Forbidden, Unauthenticated
 from designer.security.principal import Principal
-from designer.security.roles import Permission
+from designer.security.roles import ROLE_PERMISSIONS, ROLES, Permission
 
 __all__ = ["PERMISSION_OPT", "check_permission", "principal_of_connection", "requires"]
 
@@ -33,8 +33,13 @@ def requires(permission: Permission) -> dict[str, Permission]:
 
 
 def check_permission(principal: Principal, opt: Mapping[str, Any]) -> None:
-    """403 unless the caller has the permission the handler's `opt` names (if it names one)."""
+    """403 unless the caller has the permission the handler's `opt` names (if it names one), saying which roles
+    give it."""
     permission = opt.get(PERMISSION_OPT)
     if permission is not None and not principal.can(permission):
         roles = ", ".join(principal.roles) or "none"
-        raise Forbidden(f"this needs the '{permission}' permission, which your roles ({roles}) do not give")
+        giving = ", ".join(role for role in ROLES if permission in ROLE_PERMISSIONS[role])
+        raise Forbidden(
+            f"this needs the '{permission}' permission, which your roles ({roles}) do not give; the roles that "
+            f"give it: {giving}"
+        )
