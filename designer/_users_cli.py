@@ -10,6 +10,7 @@ from rich.table import Table
 from designer.security.accounts import AccountService
 from designer.security.roles import ROLES
 from designer.store.accounts import AccountStore
+from engine.cli.engine_options import refuse_a_missing_sqlite_path
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
 from engine.database import create_database_engine, default_database_url, ensure_schema
 from engine.errors import StatewrightError
@@ -22,9 +23,13 @@ DbOption = Annotated[
 ]
 
 
-def _service(db: str | None) -> AccountService:
+def _service(db: str | None, *, existing: bool) -> AccountService:
+    """The accounts of the database at `db`. `existing`: a command that reads or changes users already there
+    (`list`, `passwd`) says there is no such SQLite file rather than make an empty database."""
+    url = db or default_database_url()
+    refuse_a_missing_sqlite_path(url, existing=existing)
     try:
-        engine = create_database_engine(db or default_database_url())
+        engine = create_database_engine(url)
     except ValueError as exc:
         fail(str(exc), ExitCode.UNREADABLE)
     ensure_schema(engine)  # a database it cannot use: StorageError, one line saying why
@@ -51,7 +56,7 @@ def add(  # noqa: PLR0917 - typer reads the options from the signature
     db: DbOption = None,
 ) -> None:
     """Create a user."""
-    service = _service(db)
+    service = _service(db, existing=False)
     try:
         row = service.add_user(
             username,
@@ -72,7 +77,7 @@ def passwd(
     db: DbOption = None,
 ) -> None:
     """Set a user's password (ends their sessions)."""
-    service = _service(db)
+    service = _service(db, existing=True)
     try:
         service.update_user(username, password=_password(password))
     except StatewrightError as exc:
@@ -86,7 +91,7 @@ def list_users(
     db: DbOption = None,
 ) -> None:
     """List users with their roles and tenant."""
-    rows, _ = _service(db).list_users(tenant, limit=100_000)
+    rows, _ = _service(db, existing=True).list_users(tenant, limit=100_000)
     if output is OutputFormat.json:
         emit_json(
             [

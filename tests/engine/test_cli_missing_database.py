@@ -24,6 +24,8 @@ READING = {
     "redrive": ["redrive", "some-id"],
     "replay": ["replay", "some-id"],
     "agents": ["agents"],
+    "users list": ["users", "list"],
+    "users passwd": ["users", "passwd", "ann", "--password", "a-new-passphrase"],
     "migrate": ["migrate", "lead_qualification", "--from", "1", "--to", "2"],
     "render --instance": ["render", str(LEAD), "-o", "{tmp}/lead.svg", "--instance", "some-id"],
     "reject": ["reject", "some-id", "--actor", "ann"],
