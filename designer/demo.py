@@ -95,9 +95,12 @@ def _instances(services: Services, workflows: list[Workflow]) -> dict[str, int]:
 
 
 def seed_demo(services: Services) -> DemoSeed:
-    """Create the demo users that do not exist yet; on the first seeding, also start the demo instances."""
+    """Create the demo users that do not exist yet; on the first seeding of a database that holds no instance,
+    also start the demo instances and run them to where they wait. A database already in use gets the users only:
+    running its queued work before the server listens (the demo's instances are run to their waits here) could
+    take minutes, and would be the workers' job, not the demo's."""
     workflows = list(services.catalog.latest_workflows().values())
     credentials = _users(services, sorted({*approver_roles_of(workflows), DEFAULT_APPROVER_ROLE}))
-    if len(credentials) < len(ROLES):
+    if len(credentials) < len(ROLES) or services.engine.count_instances() > 0:
         return DemoSeed(created=bool(credentials), credentials=credentials)
     return DemoSeed(created=True, credentials=credentials, instances=_instances(services, workflows))
