@@ -1,18 +1,24 @@
-"""Action attempts: what each attempt of a task's action did — outcome, error, cost and its tool-call steps."""
+"""Action attempts: what each attempt of a task's action did — outcome, error, cost and its tool-call steps.
+
+Each row also keeps how many tool calls its steps hold and how many of them failed, counted as it is written:
+the KPIs (`engine.read_models.kpis`) read those two numbers and never the steps, whose JSON is the bulk of the
+table (an agent's tool results, a megabyte an attempt is not unusual) — reading and parsing it on every
+metrics request made the request's cost grow with the size of the stored tool calls."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from storage.codec import dump_optional, load_optional
 from storage.records import record
 from storage.transaction import Row, Transaction
 
-__all__ = ["AttemptRecord", "AttemptStore"]
+__all__ = ["AttemptRecord", "AttemptStore", "count_tool_calls", "tool_call_succeeded"]
 
 _COLUMNS = "instance_id, task_seq, attempt, state, action, agent, outcome, error, steps, cost, at"
-_INSERT = (f"INSERT INTO action_attempts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "  # noqa: S608
-           "ON CONFLICT (instance_id, task_seq, attempt) DO NOTHING")
+_INSERT = (f"INSERT INTO action_attempts ({_COLUMNS}, tool_calls, failed_tool_calls) "  # noqa: S608
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id, task_seq, attempt) DO NOTHING")
 
 
 @record
@@ -34,6 +40,18 @@ class AttemptRecord:
                 "error": self.error, "steps": self.steps, "cost": self.cost, "at": self.at}
 
 
+def tool_call_succeeded(step: dict[str, Any]) -> bool:
+    """A recorded tool call worked — or found nothing, which is an answer, not a failure."""
+    error = step.get("error")
+    return error is None or (isinstance(error, dict) and error.get("kind") == "not_found")
+
+
+def count_tool_calls(steps: Sequence[Any]) -> tuple[int, int]:
+    """(tool calls, failed tool calls) of an attempt's steps: each step that is a JSON object is a call."""
+    calls = [step for step in steps if isinstance(step, dict)]
+    return len(calls), sum(not tool_call_succeeded(step) for step in calls)
+
+
 def _record(row: Row) -> AttemptRecord:
     return AttemptRecord(row[0], int(row[1]), int(row[2]), row[3], row[4], row[5], row[6], load_optional(row[7]),
                          load_optional(row[8]) or [], None if row[9] is None else float(row[9]), float(row[10]))
@@ -49,7 +67,7 @@ class AttemptStore:
             # an adapter for it, half a microsecond a parameter
             record.instance_id, record.task_seq, record.attempt, record.state, record.action, record.agent,
             str(record.outcome), dump_optional(record.error), dump_optional(record.steps or None), record.cost,
-            record.at,
+            record.at, *count_tool_calls(record.steps),
         ))
 
     def for_instance(self, instance_id: str, *, tasks: tuple[int, int] | None = None) -> list[AttemptRecord]:

@@ -26,7 +26,7 @@ __all__ = ["HEAD_REVISION", "MIGRATIONS", "current_revision", "ensure_schema", "
            "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 """The newest migration's revision (a test holds it to Alembic's head): a database already there is known to be
 up to date from one SELECT, without loading Alembic and its scripts (150 ms of every CLI command's start-up)."""
 _lock = threading.Lock()

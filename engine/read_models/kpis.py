@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,7 @@ from pydantic import BaseModel
 
 from engine.read_models._reading import reading
 from engine.runtime.snapshot import TERMINAL, InstanceStatus
+from storage.attempts import tool_call_succeeded
 from storage.statuses import ApprovalStatus, AttemptOutcome
 from storage.tables.approvals import ApprovalRow
 from storage.tables.attempts import ActionAttemptRow
@@ -111,12 +112,6 @@ class KpiScope:
         if self.workflow_id is not None:
             found.append(_I.c.workflow_id == self.workflow_id)
         return found
-
-
-def tool_call_succeeded(step: dict[str, Any]) -> bool:
-    """A recorded tool call worked — or found nothing, which is an answer, not a failure."""
-    error = step.get("error")
-    return error is None or (isinstance(error, dict) and error.get("kind") == "not_found")
 
 
 @dataclass
@@ -203,10 +198,13 @@ class _Reader:
                 self.tallies[workflow_id].qa.append(score)
 
     def attempts(self) -> None:
+        """Each attempt's tool calls are the counts its row keeps (`storage.attempts.count_tool_calls`): the
+        steps themselves — most of the table's bytes — are never read here."""
         entered = _H.alias("entered")
         statement = (
             sa.select(_I.c.workflow_id, _root(), _A.c.instance_id, _A.c.task_seq, _A.c.attempt, _A.c.outcome,
-                      _A.c.steps, _A.c.at, entered.c.at.label("entered_at"), _I.c.status, _I.c.version)
+                      _A.c.tool_calls, _A.c.failed_tool_calls, _A.c.at, entered.c.at.label("entered_at"),
+                      _I.c.status, _I.c.version)
             .select_from(_A.join(_I, _I.c.id == _A.c.instance_id).join(
                 entered, sa.and_(entered.c.instance_id == _A.c.instance_id, entered.c.seq == _A.c.task_seq)))
             .where(*self.where)
@@ -215,15 +213,14 @@ class _Reader:
         last: Sequence[Any] | None = None
         task_run: tuple[str, int] | None = None
         for row in self.connection.execute(statement):
-            workflow_id, root, instance_id, task_seq, attempt, _outcome, steps, *_ = row
+            workflow_id, root, instance_id, task_seq, attempt, _outcome, calls, failed, *_ = row
             if last is not None and task_run != (instance_id, task_seq):
                 self._task_run(last)
             last, task_run = row, (instance_id, task_seq)
             tally = self.tallies[workflow_id]
             tally.attempts += 1
-            for step in _steps(steps):
-                tally.tool_calls += 1
-                tally.tool_successes += tool_call_succeeded(step)
+            tally.tool_calls += int(calls)
+            tally.tool_successes += int(calls) - int(failed)
             if int(attempt) > 1:
                 tally.retried.add(str(root))
         if last is not None:
@@ -232,7 +229,8 @@ class _Reader:
     def _task_run(self, last: Sequence[Any]) -> None:
         """A task run, from its last attempt: ended when that attempt succeeded or failed — or was lost with its
         worker and the task was left (its error path) or the instance is stuck in it."""
-        workflow_id, _root, _instance_id, task_seq, _attempt, outcome, _steps, at, entered_at, status, version = last
+        workflow_id, _root, _instance_id, task_seq, _attempt, outcome, _calls, _failed, at, entered_at, status, \
+            version = last
         lost_for_good = outcome == AttemptOutcome.LOST and (
             status == InstanceStatus.STUCK or int(version) > int(task_seq))
         if outcome not in (AttemptOutcome.DONE, AttemptOutcome.ERROR) and not lost_for_good:
@@ -268,13 +266,6 @@ class _Reader:
         for workflow_id, amount, unknown in self.connection.execute(statement):
             self.tallies[workflow_id].cost += float(amount or 0.0)
             self.tallies[workflow_id].unpriced += int(unknown or 0)
-
-
-def _steps(text: str | None) -> Iterable[dict[str, Any]]:
-    if not text:
-        return ()
-    found = json.loads(text)
-    return [s for s in found if isinstance(s, dict)] if isinstance(found, list) else ()
 
 
 def _qa_score(context: str) -> float | None:
