@@ -62,6 +62,8 @@ from engine.validation.checks.triggers import (
     find_unused_triggers,
     find_work_without_error_path,
 )
+from engine.validation.checks.type_mismatches import find_type_mismatches
+from engine.validation.checks.unknown_fields import find_unknown_fields
 from engine.validation.findings import Finding, Severity
 from engine.validation.graph import Machine, machines
 
@@ -103,6 +105,8 @@ CODES: dict[str, Severity] = {
     "sla-at-risk": "warning",
     "map-without-results": "warning",
     "event-not-set": "warning",
+    "type-mismatch": "warning",
+    "unknown-field": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -175,4 +179,6 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     findings += find_costly_expressions(sites)
     findings += find_unknown_variables(workflow, all_machines, sites)
     findings += find_event_not_set(sites)
+    findings += find_type_mismatches(workflow, sites)
+    findings += find_unknown_fields(workflow, all_machines, sites)
     return sort_findings(findings)

@@ -41,6 +41,20 @@ class ExpressionSite:
     policy: int | None = None
     item_names: frozenset[str] = frozenset()  # a map's item and index names, which its `input` reads too
 
+    @property
+    def is_guard(self) -> bool:
+        """Whether it is a transition's guard (which counts as not holding when it fails)."""
+        return (self.machine is not None and self.transition is not None
+                and self.pointer == self.machine.transition_pointer(self.transition, "guard"))
+
+    @property
+    def reads_workflow_context(self) -> bool:
+        """Whether the names it reads are the workflow's context: not for a start trigger (it reads only `event`)
+        nor on a map's items (each runs on its item's own context)."""
+        if self.machine is None:
+            return self.policy is not None
+        return not self.machine.runs_per_item
+
 
 def _mapping_sites(machine: Machine, sid: str, field: str, words: str, values: Mapping[str, str]) -> Iterator[
         ExpressionSite]:

@@ -49,6 +49,8 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     # worst case: check 3 x 60 s + 2 x 10 s = 200 s, then review's timeout of 1 h: 3,800 s > PT1H
     "map-without-results": [("/states/each/output", ("each",), ())],
     "event-not-set": [("/transitions/2/guard", (), (2,))],
+    "type-mismatch": [("/transitions/2/guard", (), (2,))],
+    "unknown-field": [("/transitions/2/guard", (), (2,))],
     "sla-at-risk": [("/sla", ("check", "review", "approved", "rejected"), ()),
                     ("/states/review/sla", ("review",), ())],
 }
