@@ -97,7 +97,8 @@ def box_in_view(page: Page, locator: Locator) -> dict[str, float]:
     """The element's settled box, after Fit view when it lies (partly) outside the visible canvas, as a person
     fits the view to reach a state scrolled out of sight."""
     box = settled_box(locator)
-    canvas = settled_box(locator.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' flow-canvas ')][1]"))
+    # the drawing's own area: the canvas less its search bar's strip
+    canvas = settled_box(locator.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' flow-area ')][1]"))
     inside = (
         canvas["x"] <= box["x"]
         and box["x"] + box["width"] <= canvas["x"] + canvas["width"]

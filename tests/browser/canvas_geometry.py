@@ -40,6 +40,8 @@ _EDGES_THROUGH_STATES = """
 }
 """
 
+# A state counts where it is drawn: the part of its box inside its canvas' drawing area (a state panned out of
+# the drawing — behind the search bar's strip above it, say — is not covered by anything).
 _STATES_UNDER = """
 (selector) => {
   const overlay = document.querySelector(selector);
@@ -47,8 +49,11 @@ _STATES_UNDER = """
   const o = overlay.getBoundingClientRect();
   return [...document.querySelectorAll('.react-flow__node')]
     .filter((n) => {
+      const drawing = n.closest('.react-flow').getBoundingClientRect();
       const r = n.getBoundingClientRect();
-      return r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top;
+      const left = Math.max(r.left, drawing.left, o.left), right = Math.min(r.right, drawing.right, o.right);
+      const top = Math.max(r.top, drawing.top, o.top), bottom = Math.min(r.bottom, drawing.bottom, o.bottom);
+      return left < right && top < bottom;
     })
     .map((n) => n.dataset.id);
 }
@@ -66,5 +71,5 @@ def edges_through_states(page: Page) -> list[str]:
 
 
 def states_under(page: Page, selector: str) -> list[str]:
-    """The ids of the states an overlay (minimap, search bar, …) covers."""
+    """The ids of the states an overlay (minimap, search bar, …) covers where they are drawn."""
     return [str(x) for x in page.evaluate(_STATES_UNDER, selector)]

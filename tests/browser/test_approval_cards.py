@@ -167,3 +167,48 @@ def test_a_comment_too_long_to_keep_is_said_before_deciding(server: LiveServer, 
                            token=server.token("approver"))["items"]
     detail = server.api("GET", f"/api/approvals/{decided['id']}", token=server.token("approver"))
     assert detail["decisions"][0]["comment"].endswith("ü😀")
+
+
+def _amount_flow(workflow_id: str) -> dict[str, Any]:
+    flow = _discount_flow(workflow_id)
+    flow["context"] = {"type": "object", "properties": {
+        "vendor": {"type": "string"}, "risk": {"type": "integer"}, "amount": {"type": "number"},
+        "vendor_id": {"type": "integer"}}}
+    flow["states"]["review"] = {**flow["states"]["review"], "approvers": {"roles": ["sales_manager"]}, "quorum": 1,
+                                "request": {"vendor": "context.vendor", "risk": "context.risk",
+                                            "amount": "context.amount", "vendor_id": "context.vendor_id"}}
+    return flow
+
+
+def _open_amount_card(server: LiveServer, sign_in: SignIn) -> tuple[Any, str]:
+    workflow_id = f"amount_{uuid.uuid4().hex[:8]}"
+    analyst = server.token("analyst")
+    draft = server.api("POST", "/api/drafts", {"content": _amount_flow(workflow_id)}, token=analyst)
+    server.api("POST", f"/api/drafts/{draft['id']}/publish", {"confirm_replace": True}, token=analyst)
+    server.api("POST", "/api/instances", {"workflow_id": workflow_id, "context": {
+        "vendor": "Shady", "risk": 90, "amount": 50000, "vendor_id": 12345}}, token=analyst)
+    page = sign_in("approver")
+    page.goto("/inbox")
+    return page, workflow_id
+
+
+def test_a_request_s_amounts_are_written_with_their_digits_grouped(server: LiveServer, sign_in: SignIn) -> None:
+    """50000 reads as 50,000 (in the reader's locale) on the card and in the detail; an id keeps its digits."""
+    page, workflow_id = _open_amount_card(server, sign_in)
+    card = page.get_by_test_id(f"approval-{workflow_id}")
+    facts = card.get_by_test_id("card-facts")
+    expect(facts).to_contain_text("50,000")
+    card.click()
+    detail = page.get_by_test_id("approval-request")
+    expect(detail).to_contain_text("50,000")
+    expect(detail).to_contain_text("12345")
+    expect(detail).to_contain_text("90")
+
+
+@pytest.mark.xfail(strict=True, reason="the server returns an approval's request with its keys sorted A-Z "
+                   "(engine/runtime/deployments.py stores the deployed definition with sort_keys=True), not in the "
+                   "order the definition gives them; remove this mark once it keeps that order")
+def test_a_request_s_facts_keep_the_order_the_definition_gives_them(server: LiveServer, sign_in: SignIn) -> None:
+    page, workflow_id = _open_amount_card(server, sign_in)
+    facts = page.get_by_test_id(f"approval-{workflow_id}").get_by_test_id("card-facts").locator("dt")
+    expect(facts).to_have_text(["vendor", "risk", "amount"], timeout=3000)

@@ -147,7 +147,9 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
     document = json_text(page)
     legal = document["states"]["review"]["branches"][0]
     assert legal["name"] == "legal"
-    assert legal["states"]["notify"] == {"type": "task", "action": "flag_for_review", "title": "Notify counsel"}
+    # the agent the action list names beside flag_for_review came with it
+    assert legal["states"]["notify"] == {"type": "task", "action": "flag_for_review", "agent": "qa_auditor",
+                                         "title": "Notify counsel"}
     assert {"source": "check", "trigger": "error", "dest": "notify"} in legal["transitions"]
     assert {"source": "notify", "trigger": "done", "dest": "cleared"} in legal["transitions"]
     assert "notify" not in document["states"]

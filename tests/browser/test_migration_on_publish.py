@@ -219,6 +219,10 @@ def test_the_migration_preview_says_state_by_state_what_happens(
     expect(timer).to_contain_text(f"approval #{request['id']} in 'review', quorum 2, 1 approval so far: cancelled")
     expect(page.get_by_test_id(f"migration-plan-{started['ship']}")).to_contain_text(
         "event wait for 'parcel_delivered': left as it is")
+    # Each row says what happens to the state in words (it read "(kept, entered afresh)").
+    expect(timer.get_by_test_id("migration-plan-state")).to_have_text("(same state, started again: it changed in v2)")
+    expect(page.get_by_test_id(f"migration-plan-{started['ship']}").get_by_test_id("migration-plan-state")).to_have_text(
+        "(same state, as it is)")
     timer.evaluate("row => row.scrollIntoView({block: 'center'})")
     screenshot(page, "publish-migration-open-work-1024")
     assert _shown_plans(page, "publish-migration-preview") == _as_planned(api)  # each instance as the API plans it

@@ -48,6 +48,23 @@ def _create_new(page: Page, workflow_id: str) -> None:
     page.get_by_test_id("create-workflow").click()
 
 
+def test_a_bad_id_keeps_the_new_workflow_form_on_one_line(sign_in: SignIn) -> None:
+    """The message under a bad id used to push the Id field up, out of line with the Title and the buttons."""
+    analyst = sign_in("analyst")
+    analyst.goto("/definitions")
+    analyst.get_by_test_id("new-workflow").click()
+    analyst.get_by_test_id("new-workflow-id").fill("Vendor Onboarding")
+    expect(analyst.get_by_test_id("new-workflow-problem")).to_be_visible()
+    def middle(test_id: str) -> float:
+        box = analyst.get_by_test_id(test_id).bounding_box()
+        assert box, test_id
+        return box["y"] + box["height"] / 2
+
+    lines = {name: middle(name) for name in ("new-workflow-id", "new-workflow-title", "create-workflow")}
+    assert max(lines.values()) - min(lines.values()) < 3, lines
+    screenshot(analyst, "new-workflow-bad-id")
+
+
 def test_create_refuses_an_id_that_is_published_or_already_a_new_draft(sign_in: SignIn) -> None:
     analyst = sign_in("analyst")
     _create_new(analyst, "lead_qualification")  # the shipped flow's id
@@ -145,6 +162,10 @@ def test_an_analyst_requests_publication_and_a_publisher_publishes_from_the_inbo
     writer.get_by_test_id("publication-note").fill("Ready for the April release.")
     writer.get_by_test_id("publish-confirm").click()
     expect(writer.get_by_test_id("designer-message")).to_contain_text("Publication requested")
+    # The drafts' list says so too (it did not).
+    writer.get_by_test_id("nav-definitions").click()
+    expect(writer.get_by_test_id("draft-row-expense_claims").get_by_test_id("draft-publication")).to_contain_text(
+        "Requested by wes")
 
     publisher = sign_in("analyst")  # ana is also a publisher
     expect(publisher.get_by_test_id("inbox-count")).to_have_text(re.compile(r"[1-9]"))

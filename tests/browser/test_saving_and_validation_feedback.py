@@ -74,7 +74,7 @@ def test_validation_comes_back_by_itself(
     panel = page.get_by_test_id("findings-panel")
 
     outage_server.stop()
-    page.get_by_test_id("palette-task").click()  # an unconnected state: an error, once validation can tell
+    page.get_by_test_id("palette-task").click()  # a task without its action: an error, once validation can tell
     expect(state(page, "task_1")).to_be_visible()
     expect(panel).to_contain_text("Validation is unavailable")
     screenshot(page, "designer-validation-unavailable")
@@ -82,5 +82,6 @@ def test_validation_comes_back_by_itself(
     outage_server.start_again()
     # No edit, no click: the note goes and the findings for the workflow as it is now arrive.
     expect(panel).not_to_contain_text("Validation is unavailable", timeout=20_000)
-    expect(page.locator('[data-testid="finding-unreachable-state"][data-states="task_1"]')).to_be_visible()
+    expect(page.locator('[data-testid="finding-schema"][data-states="task_1"]')).to_contain_text(
+        "'action' is required here.")
     screenshot(page, "designer-validation-back")

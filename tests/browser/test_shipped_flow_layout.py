@@ -6,9 +6,12 @@ edges of a many-source transition included."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from browser_steps import SignIn, screenshot
+from browser_steps import SignIn, json_editor, screenshot
 from canvas_geometry import edges_through_states
+from live_server import ROOT, LiveServer
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -85,3 +88,27 @@ def test_customer_escalation_reads_down_the_page_as_it_runs(sign_in: SignIn) -> 
     assert edges_through_states(page) == []
     assert labels_off_their_edges(page) == []
     page.get_by_test_id("direction-tb").click()
+
+
+def test_a_flow_pasted_whole_into_the_json_view_is_laid_out_at_once(server: LiveServer, sign_in: SignIn) -> None:
+    """Replacing a draft's whole text with a flow that has no saved positions (customer_escalation, with the
+    draft's id) lays it out as soon as the diagram shows: not in a grid until the draft is saved and opened
+    again."""
+    draft = server.api("POST", "/api/drafts", {"content": {
+        "id": "pasted_escalation", "title": "Pasted", "initial": "a",
+        "states": {"a": {"type": "final"}}, "transitions": [], "layout": {"a": {"x": 0, "y": 0}},
+    }}, token=server.token("analyst"))
+    page = sign_in("analyst")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"/drafts/{draft['id']}")
+    expect(page.get_by_test_id("state-a")).to_be_visible()
+    flow = json.loads((ROOT / "definitions" / "workflows" / "customer_escalation.json").read_text())
+    page.get_by_test_id("view-json").click()
+    json_editor(page).fill(json.dumps({**flow, "id": "pasted_escalation"}, indent=2))
+    expect(page.get_by_text(f"{len(flow['states'])} states, {len(flow['transitions'])} transitions")).to_be_visible()
+
+    page.get_by_test_id("view-diagram").click()
+    laid_out(page)
+    screenshot(page, "json-pasted-flow-laid-out")
+    assert edges_against_the_flow(page, "y") == [], "transitions drawn up the page"
+    assert edges_through_states(page) == []

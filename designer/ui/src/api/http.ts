@@ -58,6 +58,13 @@ function csrfToken(): string | null {
   return null;
 }
 
+/** Whether the browser may hold a session: its readable CSRF cookie (set and cleared with the session cookie,
+ * which scripts cannot read) is there. Without it, asking who is signed in would only get a 401 — which the
+ * browser logs as an error on every first visit. */
+export function mayBeSignedIn(): boolean {
+  return Boolean(csrfToken());
+}
+
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
 export function withQuery(path: string, query?: Query): string {

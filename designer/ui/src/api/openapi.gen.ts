@@ -115,7 +115,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out */
+        /** Sign out: end the browser session (409 no-session for a bearer token) */
         post: operations["ApiAuthLogoutLogout"];
         delete?: never;
         options?: never;
@@ -1471,6 +1471,12 @@ export interface components {
             /** Started */
             started: number;
         };
+        /**
+         * CancelRequest
+         * @description Cancel's optional body: `{}` (or none). It has no fields yet; one sent is refused (400, named), not
+         *     dropped without a word — a `reason` sent here would be recorded nowhere.
+         */
+        CancelRequest: Record<string, never>;
         /** CanvasEdgeBody */
         CanvasEdgeBody: {
             /**
@@ -2663,9 +2669,9 @@ export interface components {
             draft_id: string | null;
             /**
              * Route
-             * @description The path as (state, transition) steps from the initial state to a final state.
+             * @description The path as (state, transition) steps from the initial state to a final state; a Paths report's steps as they are listed.
              */
-            route: components["schemas"]["RouteStep"][];
+            route: components["schemas"]["RouteStepBody"][];
             /**
              * Version
              * @default null
@@ -3022,10 +3028,53 @@ export interface components {
             state: string;
         };
         /**
-         * RouteStep
-         * @description Leaving `state` by transition `transition` (as a step of the Paths panel's report names it).
+         * RouteStepBody
+         * @description A step of a route: leaving `state` by transition `transition` — or a step of the Paths report as it lists
+         *     it, whose other fields (what the transition does, and the step's figures) are taken and not used.
          */
-        RouteStep: {
+        RouteStepBody: {
+            /**
+             * Best S
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            best_s: number | null;
+            /**
+             * Cost Best
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            cost_best: number | null;
+            /**
+             * Cost Expected
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            cost_expected: number | null;
+            /**
+             * Cost Worst
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            cost_worst: number | null;
+            /**
+             * Dest
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            dest: string | null;
+            /**
+             * Expected S
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            expected_s: number | null;
+            /**
+             * Recorded
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            recorded: number | null;
             /** State */
             state: string;
             /**
@@ -3033,6 +3082,18 @@ export interface components {
              * @description Index into the workflow's `transitions`.
              */
             transition: number;
+            /**
+             * Trigger
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            trigger: string | null;
+            /**
+             * Worst S
+             * @description As the Paths report lists it; not used.
+             * @default null
+             */
+            worst_s: number | null;
         };
         /** SandboxCollectionRead */
         SandboxCollectionRead: {
@@ -3697,6 +3758,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -4126,6 +4196,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -4231,6 +4310,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -4323,6 +4411,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4635,6 +4732,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5916,6 +6022,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -6790,6 +6905,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -6995,6 +7119,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7646,6 +7779,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -7856,6 +7998,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -7953,6 +8104,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8058,6 +8218,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8274,6 +8443,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -8322,6 +8500,8 @@ export interface operations {
                 until?: string | null;
                 /** @description Only the children of this instance: the subflows it started (its parallel branches and map items are its own and never listed). */
                 parent_id?: string | null;
+                /** @description An instance's id: only the instances listed after it (older, or started at the same moment with a later id) — the last one of the page before, so the next page stays put however many instances start meanwhile; `offset` then counts from it. */
+                before?: string | null;
             };
             header?: never;
             path?: never;
@@ -8500,6 +8680,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -8643,7 +8832,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"] | null;
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
@@ -8701,6 +8894,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8812,6 +9014,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9262,6 +9473,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -9367,6 +9587,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -9465,6 +9694,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9793,6 +10031,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -9992,6 +10239,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10417,6 +10673,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -10732,6 +10997,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -10830,6 +11104,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11149,6 +11432,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -11361,6 +11653,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A definition with errors, or data that does not fit the workflow */
             422: {
                 headers: {
@@ -11459,6 +11760,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,7 @@
 // the person signs in again.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import * as auth from "../api/auth";
-import { ApiError, onUnauthenticated } from "../api/http";
+import { ApiError, mayBeSignedIn, onUnauthenticated } from "../api/http";
 import type { Me, Permission } from "../api/types";
 
 interface SessionValue {
@@ -27,8 +27,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   signedIn.current = me !== null;
 
   useEffect(() => {
-    auth
-      .me()
+    // No session cookie: signed out (a first visit), no need to ask — the sign-in page shows at once.
+    const asked = mayBeSignedIn() ? auth.me() : Promise.reject(new ApiError(401, { detail: "Not signed in." }));
+    asked
       .then(setMe)
       .catch((error: unknown) => {
         if (!(error instanceof ApiError) || error.status !== 401) console.error(error);

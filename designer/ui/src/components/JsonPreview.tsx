@@ -1,5 +1,6 @@
 // A JSON value in a table cell: short ones inline, long ones as their first characters that open to the whole
-// value, pretty-printed. Nothing (null, an empty object or list) is a dash.
+// value, pretty-printed (the whole value is also the tooltip of the first characters). Nothing (null, an empty
+// object or list) is a dash.
 export default function JsonPreview({ value, inline = 60, testId }: { value: unknown; inline?: number; testId?: string }) {
   if (isNothing(value)) {
     return (
@@ -16,12 +17,13 @@ export default function JsonPreview({ value, inline = 60, testId }: { value: unk
       </code>
     );
   }
+  const pretty = JSON.stringify(value, null, 2);
   return (
     <details className="json-preview" data-testid={testId}>
-      <summary>
+      <summary title={pretty}>
         <code className="small">{text.slice(0, Math.max(inline - 12, 12))}…</code>
       </summary>
-      <pre className="mono small">{JSON.stringify(value, null, 2)}</pre>
+      <pre className="mono small">{pretty}</pre>
     </details>
   );
 }

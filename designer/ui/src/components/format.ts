@@ -21,6 +21,17 @@ export function formatCount(n: number | null | undefined): string {
   return numberFormat({ maximumFractionDigits: 0 }).format(n);
 }
 
+/** Keys whose numbers are read as written, not as amounts: ids, years, codes (`customer_id`, `year`). */
+const AS_WRITTEN = /(^|_)(id|ids|year|code|zip|number|no)$/i;
+
+/** A fact of an approval's request, as the reader reads it: a number grouped in the reader's locale (50,000;
+ * 0.5 as it is) unless its key names an id, a year or a code; a text as it is; anything else as JSON. */
+export function formatFact(key: string, value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "number" && Number.isFinite(value) && !AS_WRITTEN.test(key)) return numberFormat({ maximumFractionDigits: 20 }).format(value);
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
 /** A number with exactly `digits` decimals, in the reader's locale. */
 export function formatDecimal(n: number, digits: number): string {
   return numberFormat({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);

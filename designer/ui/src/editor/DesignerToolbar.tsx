@@ -74,7 +74,7 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
           </button>
         </>
       )}
-      <button type="button" onClick={requestReadableFit} data-testid="fit-view" title="Show the whole flow, never smaller than readable">
+      <button type="button" onClick={() => requestReadableFit()} data-testid="fit-view" title="Show the whole flow, never smaller than readable">
         Fit view
       </button>
       <span className="separator" />

@@ -15,6 +15,9 @@ import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../mo
 import { asWorkflow, sameJson } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
+import { findingMessage } from "../model/findingWords";
+import { fieldOf, placeInWorkflow } from "../model/findingPlaces";
+import { focusField } from "./focusField";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import { EMPTY_QUERY, type SearchQuery } from "./canvas/CanvasBar";
@@ -47,6 +50,8 @@ import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
+
+const FOLLOW_EDITS = { follow: "edits" } as const;
 
 /** Past the diagram's states with one key: the search bar's link to the side panel (the inspector). */
 const SKIP_TO_SIDE_PANEL = { targetId: "designer-side-panel", label: "Skip to the inspector" };
@@ -112,11 +117,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   // back, is no change).
   const dirty = useMemo(() => !sameJson(root, saved), [root, saved]);
   useUnsavedWarning(dirty && canEdit);
-  const suggestedForRoot = useSuggestedLayout(initial);
-  // Asked once each time a branch is opened (the branch as it was then), so its states without a saved
-  // position stay put while it is edited.
-  const openedBranch = useMemo(() => (scope.length > 0 ? workflow : null), [scope]);
-  const suggestedForBranch = useSuggestedLayout(openedBranch);
+  // The document as it is edited: laid out again when a state is left without a place (a flow pasted whole
+  // into the JSON view), not for each edit; so is the branch open on the canvas.
+  const suggestedForRoot = useSuggestedLayout(root, FOLLOW_EDITS);
+  const suggestedForBranch = useSuggestedLayout(scope.length > 0 ? workflow : null, FOLLOW_EDITS);
   const suggested = scope.length > 0 ? suggestedForBranch : suggestedForRoot;
   // The simulation runs the workflow: its path is drawn on the workflow's canvas only.
   const editorMarks = useEditorMarks(workflow, findings, panel === "simulate" && scope.length === 0 ? simulation : null);
@@ -170,6 +174,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   }, []);
 
   const placeOf = useCallback((finding: Finding) => describeScope(root, scopeOfPointer(finding.pointer)), [root]);
+  const whereOf = useCallback((finding: Finding) => placeInWorkflow(finding.pointer, root), [root]);
+  /** A finding about no state or transition: the field that edits it to focus (in the inspector, or the JSON). */
+  const [fieldFocus, setFieldFocus] = useState<{ pointer: string; nonce: number } | null>(null);
   /** Open the machine at `at`, select the given elements in it and frame them. */
   const revealAt = useCallback(
     (at: Scope, states: string[], transitions: number[]) => {
@@ -183,32 +190,38 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     (finding: Finding) => {
       const at = scopeOfPointer(finding.pointer);
       const { states, transitions } = locate(findingIn(finding, at)!);
+      if (states.length === 0 && transitions.length === 0) {
+        open(at);
+        setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1 }));
+        return;
+      }
       revealAt(at, states, transitions);
     },
-    [revealAt],
+    [revealAt, open],
   );
+  // Once the inspector shows the workflow, focus the field the finding is about, or else the JSON at it.
+  const [jsonReveal, setJsonReveal] = useState<{ pointer: string; nonce: number } | null>(null);
+  useEffect(() => {
+    if (!fieldFocus) return;
+    const field = fieldOf(fieldFocus.pointer);
+    const element = field && document.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(`#${SKIP_TO_SIDE_PANEL.targetId} [data-testid="${field.testId}"]`);
+    if (field && element) focusField(element, field.within);
+    else {
+      setView("json");
+      setJsonReveal({ pointer: fieldFocus.pointer, nonce: fieldFocus.nonce });
+    }
+  }, [fieldFocus]);
   /** The canvas' search found a state in another machine (a branch, an iterator, the top level). */
   const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, [stateId], []), [revealAt]);
   /** "Find a state": kept here, as a jump into a branch or an iterator draws a new canvas. */
   const [search, setSearch] = useState<SearchQuery>(EMPTY_QUERY);
   const everywhere = useMemo(() => ({ root, scope }), [root, scope]);
 
-  /** After a state is added off screen, frame the whole drawing so it is in view. */
-  const keepInView = useCallback(
-    (id: string) => {
-      window.setTimeout(() => {
-        const node = document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
-        const pane = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
-        if (!node || !pane) return;
-        const inside = node.left >= pane.left && node.right <= pane.right && node.top >= pane.top && node.bottom <= pane.bottom - 10;
-        if (!inside) void flow.fitView({ padding: 0.15, maxZoom: 1.1, duration: 200 });
-      }, 0);
-    },
-    [flow],
-  );
+  /** After a state is added off screen (or under the search bar), fit the view keeping it in sight. */
+  const keepInView = useCallback((id: string) => window.setTimeout(() => requestReadableFit(id), 0), []);
 
   const canvasCenter = useCallback((): Position => {
-    const box = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    const box = document.querySelector('[data-testid="canvas"] .flow-area')?.getBoundingClientRect();
     if (!box) return { x: 0, y: 0 };
     return flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
   }, [flow]);
@@ -298,7 +311,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       setMessage({ kind: "info", text: `Arranged in layers by distance from the start: the layered layout is not available here (${why}).` });
     } finally {
       setBusy(null);
-      window.setTimeout(requestReadableFit, 50);
+      window.setTimeout(() => requestReadableFit(), 50);
     }
   }, [workflow, commit]);
 
@@ -429,7 +442,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             <ul className="notice-findings" data-testid="publish-refusal">
               {message.findings.filter((f) => f.severity === "error").map((f, i) => (
                 <li key={i}>
-                  <code>{f.code}</code> {f.message}
+                  <code>{f.code}</code> {findingMessage(f)}
                 </li>
               ))}
             </ul>
@@ -475,11 +488,11 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             </div>
             {view === "json" && (
               <div className="view-pane">
-                <JsonView json={jsonText} editable={canEdit} findings={validation.findings} />
+                <JsonView json={jsonText} editable={canEdit} findings={validation.findings} reveal={jsonReveal} />
               </div>
             )}
           </div>
-          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} placeOf={placeOf} />
+          <FindingsPanel findings={validation.findings} pending={validation.pending} error={validation.error} onReveal={revealFinding} placeOf={placeOf} whereOf={whereOf} />
         </main>
         <aside className="designer-right" id={SKIP_TO_SIDE_PANEL.targetId} tabIndex={-1} aria-label="Inspector, simulator and paths">
           <div className="view-tabs" role="tablist" aria-label="Side panel">

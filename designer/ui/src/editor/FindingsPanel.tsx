@@ -1,6 +1,8 @@
-// The problems the server found, errors first. Clicking one selects the states or transitions at fault
-// and brings them into view (opening the branch they are in).
+// The problems the server found, errors first, each saying where it is. Clicking one selects the states or
+// transitions at fault and brings them into view (opening the branch they are in), or — for one about an
+// example, the context schema, the workflow's own fields — opens the field that edits it.
 import { countBySeverity, locate, type Finding } from "../model/findings";
+import { findingMessage } from "../model/findingWords";
 
 export interface FindingsPanelProps {
   findings: readonly Finding[];
@@ -9,9 +11,11 @@ export interface FindingsPanelProps {
   onReveal: (finding: Finding) => void;
   /** The branch a finding is in, for people (`review › legal`); null at the top level. */
   placeOf?: (finding: Finding) => string | null;
+  /** Where a finding about no state or transition is (`Example 'low risk': name`); see findingPlaces.ts. */
+  whereOf?: (finding: Finding) => string | null;
 }
 
-export default function FindingsPanel({ findings, pending, error, onReveal, placeOf }: FindingsPanelProps) {
+export default function FindingsPanel({ findings, pending, error, onReveal, placeOf, whereOf }: FindingsPanelProps) {
   const { errors, warnings } = countBySeverity(findings);
   const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   return (
@@ -35,7 +39,8 @@ export default function FindingsPanel({ findings, pending, error, onReveal, plac
       <ul>
         {sorted.map((f, i) => {
           const where = locate(f);
-          const target = [...where.states, ...where.transitions.map((t) => `transition ${t + 1}`)].join(", ");
+          const named = [...where.states, ...where.transitions.map((t) => `transition ${t + 1}`)].join(", ");
+          const target = named || (whereOf?.(f) ?? "");
           const place = placeOf?.(f) ?? null;
           return (
             <li key={`${f.code}-${f.pointer}-${i}`}>
@@ -48,7 +53,9 @@ export default function FindingsPanel({ findings, pending, error, onReveal, plac
               >
                 <span className="finding-severity">{f.severity}</span>
                 <span className="finding-code">{f.code}</span>
-                <span className="finding-message">{f.message}</span>
+                <span className="finding-message" title={f.message}>
+                  {findingMessage(f)}
+                </span>
                 {(target || place) && (
                   <span className="finding-target" data-testid="finding-target">
                     {target}

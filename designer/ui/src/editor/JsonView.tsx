@@ -4,6 +4,7 @@
 // text itself is kept by the designer (jsonDocument.ts), so unfinished text survives switching tabs; a
 // canvas edit rewrites the text, a text edit that parses becomes the workflow.
 import { json as jsonLanguage, jsonParseLinter } from "@codemirror/lang-json";
+import { ensureSyntaxTree } from "@codemirror/language";
 import { linter, lintGutter, type Diagnostic } from "@codemirror/lint";
 import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
@@ -12,6 +13,7 @@ import { useEffect, useRef, useState } from "react";
 import { loadWorkflowSchema } from "../api/catalog";
 import { firstRepeatedKey, REPEATED_KEY } from "../model/document";
 import type { Finding } from "../model/findings";
+import { findingMessage } from "../model/findingWords";
 import type { JsonText } from "./jsonDocument";
 import { pointerRange } from "./jsonPointers";
 import { schemaCompletion, schemaDiagnostics, schemaHover, type JsonSchema } from "./schemaAssist";
@@ -21,6 +23,8 @@ export interface JsonViewProps {
   editable: boolean;
   /** The validation findings of the workflow the text last parsed into. */
   findings: readonly Finding[];
+  /** Put the cursor on what this pointer names (a problem no inspector field edits); a new nonce, again. */
+  reveal?: { pointer: string; nonce: number } | null;
 }
 
 /** The editor's host element; `editorText()` reads the whole text (the editor draws only the lines in view). */
@@ -47,12 +51,12 @@ function diagnosticsOf(findings: readonly Finding[], schema: JsonSchema | null) 
     return fromSchema.concat(findings.flatMap((f) => {
       const range = pointerRange(view.state, f.pointer);
       if (!range) return [];
-      return [{ ...range, severity: f.severity === "error" ? "error" : "warning", message: `${f.code}: ${f.message}`, source: "validation" } satisfies Diagnostic];
+      return [{ ...range, severity: f.severity === "error" ? "error" : "warning", message: `${f.code}: ${findingMessage(f)}`, source: "validation" } satisfies Diagnostic];
     }));
   };
 }
 
-export default function JsonView({ json, editable, findings }: JsonViewProps) {
+export default function JsonView({ json, editable, findings, reveal }: JsonViewProps) {
   const host = useRef<JsonEditorHost>(null);
   const view = useRef<EditorView | null>(null);
   const latest = useRef({ json, findings });
@@ -121,6 +125,15 @@ export default function JsonView({ json, editable, findings }: JsonViewProps) {
   useEffect(() => {
     view.current?.dispatch({ effects: lint.current.reconfigure(linter(diagnosticsOf(findings, schema.current), { delay: 250 })) });
   }, [findings, schemaLoaded]);
+
+  useEffect(() => {
+    const editor = view.current;
+    if (editor) ensureSyntaxTree(editor.state, editor.state.doc.length, 200);
+    const range = reveal && editor ? pointerRange(editor.state, reveal.pointer) : null;
+    if (!editor || !range) return;
+    editor.dispatch({ selection: { anchor: range.from, head: range.to }, scrollIntoView: true });
+    editor.focus();
+  }, [reveal?.nonce]);
 
   const problem = json.problem;
   const jumpToProblem = () => {

@@ -55,6 +55,16 @@ function countWork(work: readonly WorkCount[]): string {
 
 type Where = Pick<InstancePlan, "state" | "target_state" | "state_change" | "entry">;
 
+/** What happens to an instance's state, in words, for its row: "same state, as it is", "same state, started
+ * again: it changed in v2", "moved there, started again", "not in v2". */
+function planWords(p: Where, to: number): string {
+  if (p.state_change === "missing") return `not in v${to}`;
+  const again = p.entry === "entered";
+  if (p.state_change === "mapped") return again ? "moved there, started again" : "moved there";
+  if (p.entry === "carried") return "same state, as it is";
+  return again ? `same state, started again: it changed in v${to}` : "same state";
+}
+
 function where(p: Where, to: number) {
   if (p.state_change === "missing") return <span className="finding-error">not in v{to}: map it to one of its states</span>;
   const target = p.target_state ?? p.state;
@@ -250,10 +260,7 @@ export default function MigrationPreview({ migration, testId, more }: MigrationP
                         <code>{p.target_state}</code>
                       </>
                     )}{" "}
-                    <span className="muted small">
-                      ({p.state_change}
-                      {p.entry === "entered" ? ", entered afresh" : p.entry === "carried" ? ", as it is" : ""})
-                    </span>
+                    <span className="muted small" data-testid="migration-plan-state">({planWords(p, m.to_version)})</span>
                   </td>
                   <td>{p.context_valid ? "valid" : p.context_problems.map(describeContextProblem).join("; ")}</td>
                   <td>

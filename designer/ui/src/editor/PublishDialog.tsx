@@ -13,6 +13,7 @@ import Modal from "../components/Modal";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { locate, type Finding } from "../model/findings";
+import { findingMessage } from "../model/findingWords";
 import MigrationPreview from "./MigrationPreview";
 
 export interface PublishDialogProps {
@@ -101,7 +102,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
             <ul className={errors ? "notice-findings" : undefined} data-testid={errors ? "publish-refusal" : undefined}>
               {p.report.findings.map((f, i) => (
                 <li key={i} className={f.severity === "error" ? "finding-error" : "finding-warning"}>
-                  <code>{f.code}</code> {f.message} <span className="muted" data-testid="publish-finding-place">{placeOf(f, scopeOf?.(f) ?? null)}</span>
+                  <code>{f.code}</code> {findingMessage(f)} <span className="muted" data-testid="publish-finding-place">{placeOf(f, scopeOf?.(f) ?? null)}</span>
                 </li>
               ))}
             </ul>

@@ -1,4 +1,5 @@
 // Validation findings as the server reports them, and how the editor looks them up by location.
+import { findingMessage } from "./findingWords";
 import { sameScope, scopeOfPointer, scopePointer, type Scope } from "./scope";
 
 export type Severity = "error" | "warning";
@@ -22,9 +23,10 @@ export function pointerOf(...tokens: (string | number)[]): string {
   return tokens.map((t) => `/${escapePointerToken(t)}`).join("");
 }
 
-/** A finding's message as a field shows it: warnings say so. */
+/** A finding's message as a field shows it (findingWords.ts): warnings say so. */
 function wordsOf(finding: Finding): string {
-  return finding.severity === "warning" ? `Warning: ${finding.message}` : finding.message;
+  const message = findingMessage(finding);
+  return finding.severity === "warning" ? `Warning: ${message}` : message;
 }
 
 /** Messages of the findings at `pointer` exactly, or (with `within`) anywhere below it. */
@@ -32,6 +34,11 @@ export function messagesAt(findings: readonly Finding[], pointer: string, within
   return findings
     .filter((f) => f.pointer === pointer || (within && f.pointer.startsWith(`${pointer}/`)))
     .map(wordsOf);
+}
+
+/** The findings at `pointer` or anywhere below it, each with its message as a field shows it. */
+export function messagesWithin(findings: readonly Finding[], pointer: string): { finding: Finding; words: string }[] {
+  return findings.filter((f) => f.pointer === pointer || f.pointer.startsWith(`${pointer}/`)).map((f) => ({ finding: f, words: wordsOf(f) }));
 }
 
 /** Messages per map key below `pointer` (e.g. per assignment of /transitions/3/assign). */

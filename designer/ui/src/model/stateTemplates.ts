@@ -1,10 +1,12 @@
-// What a freshly added state of each type looks like: the smallest definition the server accepts.
+// What a freshly added state of each type looks like: the smallest definition the server accepts — but for a
+// task's action, which no default can name (a made-up one is not registered): a new task (in a branch or an
+// iterator too) has none, and its Action field asks for one.
 import type { State, StateType } from "./workflow";
 
 export function newState(type: StateType): State {
   switch (type) {
     case "task":
-      return { type, action: "do_work" };
+      return { type };
     case "choice":
       return { type };
     case "approval":
@@ -18,7 +20,7 @@ export function newState(type: StateType): State {
           {
             name: "branch_a",
             initial: "work",
-            states: { work: { type: "task", action: "do_work" }, finished: { type: "final", outcome: "success" } },
+            states: { work: { type: "task" }, finished: { type: "final", outcome: "success" } },
             transitions: [{ source: "work", trigger: "done", dest: "finished" }],
           },
         ],
@@ -33,7 +35,7 @@ export function newState(type: StateType): State {
         max_concurrency: 10,
         iterator: {
           initial: "work",
-          states: { work: { type: "task", action: "do_work", input: { item: "item" }, output: "outcome" }, finished: { type: "final", outcome: "success", result: { outcome: "outcome" } } },
+          states: { work: { type: "task", input: { item: "item" }, output: "outcome" }, finished: { type: "final", outcome: "success", result: { outcome: "outcome" } } },
           transitions: [{ source: "work", trigger: "done", dest: "finished" }],
         },
         output: "results",

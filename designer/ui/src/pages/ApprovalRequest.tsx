@@ -1,6 +1,7 @@
 // What an approval asks, by its kind: an approval state's request fields, a policy's gate, or an agent that
 // wants to run an action (who, which action, why, with which input) — in the words the inbox shows.
 import type { AgentApprovalRequest, ApprovalSummary } from "../api/types";
+import { formatFact } from "../components/format";
 
 const KIND_LABEL: Record<ApprovalSummary["kind"], string> = {
   state: "Approval",
@@ -74,7 +75,7 @@ export function RequestFields({ request }: { request: Record<string, unknown> })
       {Object.entries(request).map(([k, v]) => (
         <div key={k} className="fact">
           <dt>{k}</dt>
-          <dd className="mono">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+          <dd className="mono">{formatFact(k, v)}</dd>
         </div>
       ))}
     </dl>

@@ -1,6 +1,8 @@
 // The workflows: published definitions, the drafts being worked on, and a new one from an empty canvas.
 import { useState, type FormEvent } from "react";
 import { createNewWorkflowDraft, deleteDraft, listDefinitions, listDrafts } from "../api/definitions";
+import { openPublicationRequests, type PublicationRequest } from "../api/publication";
+import type { DraftSummary } from "../api/types";
 import { ApiError } from "../api/http";
 import { Link, navigate } from "../app/router";
 import { useSession } from "../auth/session";
@@ -16,6 +18,9 @@ export default function DefinitionsPage() {
   const [query, setQuery] = useState("");
   const definitions = useAsync(() => listDefinitions(query), [query]);
   const drafts = useAsync(() => listDrafts(), []);
+  // Which drafts wait for a publisher (any role may read the requests): said in the drafts' list.
+  const requests = useAsync(() => openPublicationRequests(), []);
+  const requestOf = new Map((requests.data ?? []).map((r) => [r.draft_id, r]));
   const [error, setError] = useState<string | null>(null);
 
   const remove = async (id: string) => {
@@ -66,6 +71,7 @@ export default function DefinitionsPage() {
                 <th>Based on</th>
                 <th>Revision</th>
                 <th>Last saved</th>
+                <th>Publication</th>
                 <th />
               </tr>
             </thead>
@@ -82,6 +88,9 @@ export default function DefinitionsPage() {
                   <td>{d.revision}</td>
                   <td>
                     {formatTime(d.updated_at)} by {d.updated_by}
+                  </td>
+                  <td data-testid="draft-publication">
+                    <PublicationState draft={d} request={requestOf.get(d.id)} />
                   </td>
                   <td>
                     {can("edit_drafts") && (
@@ -136,6 +145,18 @@ export default function DefinitionsPage() {
         )}
       </section>
     </div>
+  );
+}
+
+/** Whether a draft waits for a publisher: who asked, when, for which revision (saved since, or not). */
+function PublicationState({ draft, request }: { draft: DraftSummary; request: PublicationRequest | undefined }) {
+  if (!request) return <span className="muted">—</span>;
+  const since = draft.revision > request.revision ? ` (revision ${request.revision}; saved since)` : "";
+  return (
+    <span className="status status-requested" title={request.note ?? undefined}>
+      Requested by {request.requested_by}, {formatTime(request.requested_at)}
+      {since}
+    </span>
   );
 }
 

@@ -8,7 +8,7 @@ import { openPublicationRequests } from "../api/publication";
 import type { ApprovalDetail, ApprovalSummary } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
-import { formatCount, formatRelative, formatTime } from "../components/format";
+import { formatCount, formatFact, formatRelative, formatTime } from "../components/format";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } from "./ApprovalRequest";
@@ -308,7 +308,7 @@ function KeyFacts({ request }: { request: Record<string, unknown> }) {
       {facts.map(([key, value]) => (
         <div key={key}>
           <dt>{key.replace(/_/g, " ")}</dt>
-          <dd>{value === null ? "—" : String(value)}</dd>
+          <dd>{formatFact(key, value)}</dd>
         </div>
       ))}
     </dl>

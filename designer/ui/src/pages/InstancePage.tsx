@@ -21,7 +21,7 @@ import { kindLabel } from "./ApprovalRequest";
 import MapItems from "./MapItems";
 import { mapProgress } from "./MapProgress";
 import PathSummary from "./PathSummary";
-import { describeFailure } from "./failureWords";
+import { whyItStopped } from "./failureWords";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { HISTORY_PAGE, useHistoryWindow, type HistoryWindow } from "./useHistoryWindow";
@@ -70,6 +70,9 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
   }, [definition, data, history.entries, finished]);
 
   // The history loaded ends with the latest step, where a map's progress is.
+  // Why it failed or is stuck, at the top of the page (for a failure the flow handled, from its latest step).
+  const stopped = data ? whyItStopped(data, history.entries) : null;
+
   const progress = definition && data ? mapProgress(definition, data.state, data.status === "running", history.entries) : null;
 
   if (instance.error) return <div className="page"><Notice kind="error" testId="instance-error">{instance.error}</Notice></div>;
@@ -86,7 +89,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           {data.status}
         </span>
         <span>
-          in <strong className="mono" data-testid="instance-state">{data.state}</strong>
+          {finished ? "ended in" : "in"} <strong className="mono" data-testid="instance-state">{data.state}</strong>
         </span>
         <button type="button" onClick={instance.reload} data-testid="instance-refresh">
           Refresh
@@ -95,16 +98,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
       </div>
       {error && <Notice kind="error" testId="instance-operation-error" onClose={() => setError(null)}>{error}</Notice>}
-      {data.status === "stuck" ? (
-        <Notice kind="error" testId="instance-stuck">
-          This instance is stuck in <strong>{data.state}</strong> and waits for an operator: {describeFailure(data.error)}
+      {stopped && (
+        <Notice kind="error" testId={stopped.status === "stuck" ? "instance-stuck" : "instance-failure"}>
+          This instance {stopped.lead} <strong className="mono">{stopped.state}</strong>
+          {stopped.status === "stuck" ? " and waits for an operator" : ""}: {stopped.words}
         </Notice>
-      ) : (
-        data.error != null && (
-          <Notice kind="error" testId="instance-failure">
-            This instance failed in <strong>{data.state}</strong>: {describeFailure(data.error)}
-          </Notice>
-        )
       )}
       <div className="instance-body">
         <div className="instance-canvas">

@@ -4,6 +4,7 @@ import { Fragment, useState } from "react";
 import type { HistoryEntry } from "../api/types";
 import { formatCost, formatDuration, formatTime } from "../components/format";
 import JsonPreview from "../components/JsonPreview";
+import { errorPayloadWords } from "./failureWords";
 import { AttemptList, ToolCallsToggle } from "./ToolCalls";
 
 const COLUMNS = ["#", "Transition", "Trigger", "Who", "When", "Duration", "Cost", "Tool calls", "Payload", "Context change"];
@@ -51,7 +52,7 @@ export default function Timeline({ entries }: { entries: HistoryEntry[] }) {
                   )}
                 </td>
                 <td>
-                  <JsonPreview value={h.payload} />
+                  <PayloadCell payload={h.payload} />
                 </td>
                 <td>
                   <JsonPreview value={h.context_change} />
@@ -69,5 +70,20 @@ export default function Timeline({ entries }: { entries: HistoryEntry[] }) {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** A step's payload; an error's ({kind, message}) is written out whole in words above it, never cut. */
+function PayloadCell({ payload }: { payload: unknown }) {
+  const error = errorPayloadWords(payload);
+  return (
+    <>
+      {error && (
+        <div className="payload-error error-text small" data-testid="payload-error">
+          {error}
+        </div>
+      )}
+      <JsonPreview value={payload} />
+    </>
   );
 }

@@ -1,8 +1,9 @@
-// Over the canvas' top-left corner: find a state by its id or title and jump to it, and turn the layout's
-// direction (top to bottom, left to right). In the draft editor the search reaches every state of the
-// document, inside parallel branches and map iterators too; one found elsewhere is opened where it is.
-// The query and its matches stay after a jump — Enter (or ▼) goes on to the next match, Shift+Enter (▲) back,
-// the list under the box (↓, or a click in the box) picks any of them — until Escape or ✕ empties the box.
+// Above the canvas, in a strip of its own (never over a state): find a state by its id or title and jump to
+// it, and turn the layout's direction (top to bottom, left to right). In the draft editor the search reaches
+// every state of the document, inside parallel branches and map iterators too; one found elsewhere is opened
+// where it is. The query and its matches stay after a jump — Enter (or ▼) goes on to the next match,
+// Shift+Enter (▲) back, the list under the box (↓, or a click in the box) picks any of them — until Escape or ✕
+// empties the box.
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { describeScope, everyState, ROOT, sameScope, scopePointer, type Scope } from "../../model/scope";
 import type { Workflow } from "../../model/workflow";

@@ -18,7 +18,7 @@ import type { Position, StateType, Workflow } from "../../model/workflow";
 import { ANY_NODE_ID, NodeCache, buildEdges, drawnPositions, type CanvasNode, type Routing, type TransitionEdge } from "../canvasGraph";
 import { layOutFlow } from "../autoLayout";
 import { useLayoutDirection } from "../layoutDirection";
-import { isInterimLayout, needsLayout } from "../useSuggestedLayout";
+import { isCarriedLayout, isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
 import { ROOT, sameScope, type Scope } from "../../model/scope";
 import { NO_MARKS } from "../marks";
@@ -31,7 +31,7 @@ import TransitionEdgeView from "./TransitionEdgeView";
 import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
-import { FIT_EVENT, readableViewport, type Insets } from "./readableFit";
+import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, zoomToFrame, type FitRequest, type Insets } from "./readableFit";
 
 const nodeTypes: NodeTypes = { state: StateNodeView, any: AnyStateNodeView };
 const edgeTypes: EdgeTypes = { transition: TransitionEdgeView };
@@ -45,8 +45,13 @@ const MINIMAP_KEY = "statewright.minimap";
 const ROUTE_SAVED_UP_TO = 150;
 /** A flow this small fits the view: it gets no minimap to hide its states under. */
 const MINIMAP_FROM = 12;
-/** Room kept free at fit: the search bar above, the zoom buttons left, the minimap (when shown) right. */
-const INSETS: Insets = { top: 52, right: 24, bottom: 20, left: 56 };
+/** Room kept free at fit: a margin above (the search bar has a strip of its own, over no state), the zoom
+ * buttons left, the minimap (when shown) right. */
+const INSETS: Insets = { top: 20, right: 24, bottom: 20, left: 56 };
+/** Around the states a jump or a finding frames. */
+const FRAME_GAP = 40;
+/** A finding's states are framed however far apart they are (React Flow's own least zoom). */
+const ANY_ZOOM = 0.05;
 const MINIMAP_ROOM = MINIMAP_STYLE.width + 28;
 const isValidConnection = (c: { source: string; target: string }) => c.source !== ANY_NODE_ID && c.target !== ANY_NODE_ID;
 
@@ -132,22 +137,45 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   mapShownRef.current = mapShown;
   const focusRef = useRef(focusState);
   focusRef.current = focusState;
+  /** The pane's edges the overlays take (px): the zoom buttons, the minimap when shown. */
+  const overlayInsets = useCallback((): Insets => ({ ...INSETS, right: INSETS.right + (mapShownRef.current ? MINIMAP_ROOM : 0) }), []);
+  /** Frame the given states (a jump, a finding) at about their own size, clear of the overlays: centred, but
+   * not past the drawing's edge (a state near the start is shown with the start above it, not empty canvas). */
+  const frame = useCallback(
+    (ids: string[], minZoom = MIN_READABLE_ZOOM) => {
+      const box = pane.current?.getBoundingClientRect();
+      const targets = ids.flatMap((id) => flow.getNode(id) ?? []);
+      if (!box || box.width === 0 || targets.length === 0) return;
+      const insets = overlayInsets();
+      const target = flow.getNodesBounds(targets);
+      const zoom = zoomToFrame(target, box, insets, FRAME_GAP, minZoom, 1);
+      const centre = { x: target.x + target.width / 2, y: target.y + target.height / 2 };
+      void flow.setViewport(viewportAt(flow.getNodesBounds(flow.getNodes()), box, insets, centre, zoom), { duration: 300 });
+    },
+    [flow, overlayInsets],
+  );
   const fitReadably = useCallback(
-    (duration = 0) => {
+    (duration = 0, keep?: string) => {
       const box = pane.current?.getBoundingClientRect();
       const shown = flow.getNodes();
       if (!box || box.width === 0 || shown.length === 0) return;
+      const insets = overlayInsets();
+      const kept = keep === undefined ? undefined : flow.getNode(keep);
+      if (kept) {
+        const { x, y, zoom } = flow.getViewport();
+        const at = { x: kept.position.x * zoom + x, y: kept.position.y * zoom + y, width: (kept.width ?? 0) * zoom, height: (kept.height ?? 0) * zoom };
+        if (inClearView(at, box, insets)) return;
+      }
       const bounds = flow.getNodesBounds(shown);
-      const wanted = shown.find((n) => n.type === "state" && n.id === focusRef.current);
+      const wanted = kept ?? shown.find((n) => n.type === "state" && n.id === focusRef.current);
       const start = wanted ?? shown.find((n) => n.type === "state" && n.data.initial);
       const focus = start ? { x: start.position.x + (start.width ?? 0) / 2, y: start.position.y + (start.height ?? 0) / 2 } : null;
-      const insets = { ...INSETS, right: INSETS.right + (mapShownRef.current ? MINIMAP_ROOM : 0) };
       void flow.setViewport(readableViewport(bounds, box, insets, focus), { duration });
     },
-    [flow],
+    [flow, overlayInsets],
   );
   useEffect(() => {
-    const onFit = () => fitReadably(300);
+    const onFit = (event: Event) => fitReadably(300, (event as CustomEvent<FitRequest | null>).detail?.keep);
     window.addEventListener(FIT_EVENT, onFit);
     return () => window.removeEventListener(FIT_EVENT, onFit);
   }, [fitReadably]);
@@ -166,9 +194,9 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         return;
       }
       onSelect?.({ states: [id], transitions: [] });
-      void flow.fitView({ nodes: [{ id }], duration: 300, minZoom: 0.9, maxZoom: 1, padding: 0.5 });
+      frame([id], 0.9);
     },
-    [flow, onSelect, everywhere, onFindElsewhere],
+    [frame, onSelect, everywhere, onFindElsewhere],
   );
 
   // Node and edge selection changes arrive in two callbacks in one tick: fold both into the latest value.
@@ -276,7 +304,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       ids.add(t.dest);
       for (const s of Array.isArray(t.source) ? t.source : [t.source]) if (s in workflow.states) ids.add(s);
     }
-    if (ids.size > 0) void flow.fitView({ nodes: [...ids].map((id) => ({ id })), duration: 300, maxZoom: 1, padding: 0.5 });
+    if (ids.size > 0) frame([...ids], ANY_ZOOM);
     // Only a new request (nonce) should move the viewport, not every edit of the workflow.
   }, [reveal?.nonce]);
 
@@ -288,15 +316,14 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     if (!node || !box || box.width === 0) return;
     const { x, y, zoom } = flow.getViewport();
     const [width, height] = [node.width ?? 0, node.height ?? 0];
-    const left = node.position.x * zoom + x;
-    const top = node.position.y * zoom + y;
-    const inView = left >= 0 && top >= 0 && left + width * zoom <= box.width && top + height * zoom <= box.height;
-    if (!inView) void flow.setCenter(node.position.x + width / 2, node.position.y + height / 2, { zoom, duration: 300 });
+    const at = { x: node.position.x * zoom + x, y: node.position.y * zoom + y, width: width * zoom, height: height * zoom };
+    if (!inClearView(at, box, overlayInsets())) void flow.setCenter(node.position.x + width / 2, node.position.y + height / 2, { zoom, duration: 300 });
   }, [focusState, flow]);
 
-  // When the layout's positions arrive after the first paint, frame the drawing again.
+  // When the layout's positions arrive after the first paint, frame the drawing again (not for a state renamed,
+  // which keeps its place in the same drawing).
   useEffect(() => {
-    if (suggestedLayout !== NO_POSITIONS && Object.keys(suggestedLayout).length > 0) {
+    if (suggestedLayout !== NO_POSITIONS && Object.keys(suggestedLayout).length > 0 && !isCarriedLayout(suggestedLayout)) {
       window.setTimeout(() => fitReadably(), 30);
     }
   }, [suggestedLayout, fitReadably]);
@@ -306,58 +333,60 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const placed = Object.keys(workflow.states).every((id) => workflow.layout?.[id] || id in suggestedLayout);
   const layoutState = !placed ? "pending" : needsLayout(workflow) && isInterimLayout(suggestedLayout) ? "interim" : "ready";
   return (
-    <div className="flow-canvas" ref={pane} data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="flow-canvas" data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
       {/* Before the diagram in the page, so the keyboard reaches the search before the states. */}
       <div className="canvas-bar-slot">
         <CanvasBar targets={targets} direction={direction} onJump={jumpTo} query={search} onQuery={onSearch} here={everywhere?.scope ?? ROOT} skipTo={skipTo} />
       </div>
-      <ReactFlow<CanvasNode, TransitionEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onNodeDragStop={endDrag}
-        onConnect={handleConnect}
-        onNodeDoubleClick={onNodeDoubleClick}
-        isValidConnection={isValidConnection}
-        nodesDraggable={editable}
-        nodesConnectable={editable}
-        elementsSelectable
-        edgesFocusable={false}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        zoomOnScroll
-        panOnScroll={false}
-        zoomOnPinch
-        connectionRadius={40}
-        onlyRenderVisibleElements={large}
-        minZoom={0.05}
-        maxZoom={2.5}
-        onInit={() => fitReadably()}
-        proOptions={PRO_OPTIONS}
-      >
-        <Background gap={24} size={1} />
-        {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
-        <Controls showInteractive={false} showFitView={false}>
-          <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
-            ⤢
-          </ControlButton>
-          {bigEnoughForMap && (
-          <ControlButton
-            onClick={toggleMap}
-            title={mapShown ? "Hide the minimap" : "Show the minimap"}
-            aria-label={mapShown ? "Hide the minimap" : "Show the minimap"}
-            aria-pressed={mapShown}
-            data-testid="toggle-minimap"
-          >
-            ▣
-          </ControlButton>
-          )}
-        </Controls>
-      </ReactFlow>
+      <div className="flow-area" ref={pane}>
+        <ReactFlow<CanvasNode, TransitionEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onNodeDragStop={endDrag}
+          onConnect={handleConnect}
+          onNodeDoubleClick={onNodeDoubleClick}
+          isValidConnection={isValidConnection}
+          nodesDraggable={editable}
+          nodesConnectable={editable}
+          elementsSelectable
+          edgesFocusable={false}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          zoomOnScroll
+          panOnScroll={false}
+          zoomOnPinch
+          connectionRadius={40}
+          onlyRenderVisibleElements={large}
+          minZoom={ANY_ZOOM}
+          maxZoom={2.5}
+          onInit={() => fitReadably()}
+          proOptions={PRO_OPTIONS}
+        >
+          <Background gap={24} size={1} />
+          {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
+          <Controls showInteractive={false} showFitView={false}>
+            <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
+              ⤢
+            </ControlButton>
+            {bigEnoughForMap && (
+            <ControlButton
+              onClick={toggleMap}
+              title={mapShown ? "Hide the minimap" : "Show the minimap"}
+              aria-label={mapShown ? "Hide the minimap" : "Show the minimap"}
+              aria-pressed={mapShown}
+              data-testid="toggle-minimap"
+            >
+              ▣
+            </ControlButton>
+            )}
+          </Controls>
+        </ReactFlow>
+      </div>
     </div>
   );
 }

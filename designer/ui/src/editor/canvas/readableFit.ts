@@ -1,12 +1,14 @@
-// "Fit" that keeps the drawing readable: the whole flow when it fits at a zoom where state names are
-// still legible, otherwise that minimum zoom, showing the part around the initial state. Room is kept
-// for the controls drawn over the canvas (the search and direction bar, the zoom buttons, the minimap),
-// so at fit no state hides under them.
+// "Fit" that keeps the drawing readable: the whole flow when it fits at a zoom where state names are still
+// legible, otherwise as large as its narrow side fits (at least that legible zoom, at most a comfortable one),
+// showing the part around the initial state. Room is kept for the controls drawn over the canvas (the zoom
+// buttons, the minimap), so at fit no state hides under them.
 import type { Position } from "../../model/workflow";
 
 /** State names are 12.5 px at zoom 1 (a 15.6 px line): at 0.6 they stay 9 px or more on screen. */
 export const MIN_READABLE_ZOOM = 0.6;
 export const MAX_FIT_ZOOM = 1.1;
+/** A flow too big to fit is shown at most this size: state names about 11 px, several rows of states in view. */
+const COMFORTABLE_ZOOM = 0.85;
 export const FIT_EVENT = "statewright:fit-canvas";
 
 export interface Rect {
@@ -31,13 +33,27 @@ export interface Viewport {
 
 /** The viewport showing `bounds` (flow coordinates) in a pane of `pane` pixels, outside `insets`. */
 export function readableViewport(bounds: Rect, pane: { width: number; height: number }, insets: Insets, focus: Position | null): Viewport {
-  const room = { width: Math.max(1, pane.width - insets.left - insets.right), height: Math.max(1, pane.height - insets.top - insets.bottom) };
-  const fitting = Math.min(room.width / Math.max(1, bounds.width), room.height / Math.max(1, bounds.height));
-  const zoom = Math.max(MIN_READABLE_ZOOM, Math.min(MAX_FIT_ZOOM, fitting));
+  const room = roomOf(pane, insets);
+  const across = room.width / Math.max(1, bounds.width);
+  const down = room.height / Math.max(1, bounds.height);
+  const fitting = Math.min(across, down);
+  if (fitting >= MIN_READABLE_ZOOM) return viewportAt(bounds, pane, insets, focus, Math.min(MAX_FIT_ZOOM, fitting));
+  // Too big to show whole at a legible size: as large as its narrow side allows (a tall flow as wide as the
+  // view, read by scrolling down), up to a comfortable size — not the least legible one with the view's sides
+  // left empty on a wide screen.
+  return viewportAt(bounds, pane, insets, focus, Math.max(MIN_READABLE_ZOOM, Math.min(COMFORTABLE_ZOOM, Math.max(across, down))));
+}
+
+/**
+ * The viewport at `zoom` showing the drawing `bounds` outside `insets`: the whole drawing centred when it fits,
+ * else centred on `focus` (the initial state, an instance's state, a state jumped to) but never past the
+ * drawing's edges, so no empty canvas shows beside a focus near one.
+ */
+export function viewportAt(bounds: Rect, pane: { width: number; height: number }, insets: Insets, focus: Position | null, zoom: number): Viewport {
+  const room = roomOf(pane, insets);
   const axis = (start: number, size: number, inset: number, space: number, at: number | undefined): number => {
     const drawn = size * zoom;
     if (drawn <= space) return inset + (space - drawn) / 2 - start * zoom;
-    // Too big for the room: centre on the focus (the initial state), but never past the drawing's edges.
     const centred = inset + space / 2 - (at ?? start) * zoom;
     return Math.min(inset - start * zoom, Math.max(inset + space - (start + size) * zoom, centred));
   };
@@ -48,7 +64,29 @@ export function readableViewport(bounds: Rect, pane: { width: number; height: nu
   };
 }
 
-/** Ask the canvas on the page to fit itself readably (the toolbar's Fit view, after an auto-layout). */
-export function requestReadableFit(): void {
-  window.dispatchEvent(new Event(FIT_EVENT));
+/** The zoom (between `min` and `max`) at which `target` fits the room outside `insets`, `gap` px around it. */
+export function zoomToFrame(target: Rect, pane: { width: number; height: number }, insets: Insets, gap: number, min: number, max: number): number {
+  const room = roomOf(pane, insets);
+  const fitting = Math.min((room.width - 2 * gap) / Math.max(1, target.width), (room.height - 2 * gap) / Math.max(1, target.height));
+  return Math.max(min, Math.min(max, fitting));
+}
+
+function roomOf(pane: { width: number; height: number }, insets: Insets): { width: number; height: number } {
+  return { width: Math.max(1, pane.width - insets.left - insets.right), height: Math.max(1, pane.height - insets.top - insets.bottom) };
+}
+
+/** Ask the canvas on the page to fit itself readably (the toolbar's Fit view, after an auto-layout); with
+ * `keep`, only when that state is not in the clear part of the view, and then keeping it in view (a state
+ * just added). */
+export function requestReadableFit(keep?: string): void {
+  window.dispatchEvent(new CustomEvent<FitRequest>(FIT_EVENT, { detail: { keep } }));
+}
+
+export interface FitRequest {
+  keep?: string;
+}
+
+/** Whether a box (screen px, relative to the pane) lies in the pane's clear part, outside the insets. */
+export function inClearView(box: Rect, pane: { width: number; height: number }, insets: Insets): boolean {
+  return box.x >= insets.left && box.y >= insets.top && box.x + box.width <= pane.width - insets.right && box.y + box.height <= pane.height - insets.bottom;
 }

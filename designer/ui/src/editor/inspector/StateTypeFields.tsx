@@ -56,9 +56,17 @@ function TaskFields(props: TypeFieldsProps) {
   const catalog = usePickerCatalog();
   const applyShape = (input: Record<string, string>, output: string | null, agent: string | null) =>
     props.change(pruneEmpty({ ...state, input, output, agent: state.agent ?? agent }), "action-shape");
+  // The action chosen brings the agent that performs it (the one the list names in brackets); an agent chosen
+  // before that does not perform it is cleared, one that does is kept.
+  const chooseAction = (action: string | null) => {
+    const agents = catalog.catalog?.actions.find((a) => a.name === action)?.agents ?? [];
+    const kept = state.agent && (agents.length === 0 || agents.includes(state.agent)) ? state.agent : null;
+    const agent = kept ?? (agents.length === 1 ? agents[0]! : null);
+    props.change(pruneEmpty({ ...state, action: action ?? undefined, agent: agent ?? undefined }), "action");
+  };
   return (
     <>
-      <ActionPicker catalog={catalog} value={state.action} disabled={disabled} problems={at(props, "action")} onChange={(v) => set(props, "action", v)} onUseShape={applyShape} canUseShape={Object.keys(state.input ?? {}).length === 0 && !state.output} />
+      <ActionPicker catalog={catalog} value={state.action} disabled={disabled} problems={at(props, "action")} onChange={chooseAction} onUseShape={applyShape} canUseShape={Object.keys(state.input ?? {}).length === 0 && !state.output} />
       <AgentPicker catalog={catalog} action={state.action} value={state.agent} disabled={disabled} problems={at(props, "agent")} onChange={(v) => set(props, "agent", v)} />
       <ExpressionMapInput label="Input mapping" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} hint="Each input computed by a CEL expression, e.g. email = context.email." onChange={(v) => set(props, "input", v)} />
       <TextInput label="Output key or path" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="Where the action's result is stored: a context key, or a dotted path such as enrichment.company (only that key is set)." onChange={(v) => set(props, "output", v)} />

@@ -99,7 +99,7 @@ export function ActionPicker(props: PickerProps & { catalog: CatalogState; onUse
         problems={props.problems}
         allowEmpty="— choose a registered action —"
         options={actions.map((a) => ({ value: a.name, label: a.agents.length ? `${a.name} (${a.agents.join(", ")})` : a.name }))}
-        hint={chosen ? describeShape(chosen, use) : `${actions.length} registered actions; the agent that performs each is in brackets.`}
+        hint={chosen ? describeShape(chosen, use) : `Choose the action this task runs: ${actions.length} registered actions, the agent that performs each in brackets (choosing one fills in its agent).`}
         onChange={(value) => {
           setSource(null);
           props.onChange(value);
