@@ -19,7 +19,7 @@ from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
 from engine import tracing
-from engine.cli.engine_options import ExecutorOption, LogFormatOption
+from engine.cli.engine_options import ExecutorOption, LogFormatOption, refuse_a_missing_sqlite_path
 from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
 from engine.log_format import LogFormat, configure_logging
@@ -77,6 +77,11 @@ def serve(
         log_format=log_format.value,
     )
     sock = listening_socket(host, port)  # first: a port in use stops it before the database is touched
+    try:
+        refuse_a_missing_sqlite_path(settings.database_url, existing=False)  # a folder that does not exist: said so
+    except BaseException:
+        sock.close()
+        raise
     tracing.configure_from_environment()
     try:
         services = build_services(settings)

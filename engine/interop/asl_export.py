@@ -130,7 +130,7 @@ class _Writer:
         for index, transition in enumerate(view.transitions):  # said once, at the transition, not at every state
             if transition.source == ANY_SOURCE:
                 self.findings.append(not_expressible((*where, "transitions", index, "source"), None,
-                                                     f"transition {index} from any state ('*')", _TARGET,
+                                                     f"transition {index + 1} from any state ('*')", _TARGET,
                                                      "ASL has no transitions from every state"))
         for sid, state in view.states.items():
             try:

@@ -122,7 +122,7 @@ def _notes(workflow: Workflow, bounded: bool, limit: int, paths: list[PathReport
              + (f"; enumeration stopped at {limit}: there are more" if bounded else "")]
     loops = sorted({index for path in paths for index in path.loops})
     if loops:
-        named = ", ".join(f"{workflow.transitions[i].dest} (transition {i})" for i in loops)
+        named = ", ".join(f"{workflow.transitions[i].dest} (transition {i + 1})" for i in loops)
         notes.append(f"loops counted once: a path enters each state at most once; going back to {named} "
                      "adds that stretch's time again each time round")
     if any(p.worst_s is None for p in paths):

@@ -67,8 +67,6 @@ def test_a_guard_that_does_not_parse_is_explained_in_plain_words(server: LiveSer
     screenshot(page, "guard-problem-in-plain-words")
 
 
-@pytest.mark.xfail(strict=True, reason="the server's finding messages number transitions from 0 (engine/validation/"
-                   "checks/_report.py transition_label), the designer from 1; remove this mark once they agree")
 def test_the_transition_has_one_number_everywhere(server: LiveServer, sign_in: SignIn) -> None:
     page = sign_in("analyst")
     _mistype_the_guard(server, page)

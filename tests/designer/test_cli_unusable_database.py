@@ -39,7 +39,8 @@ OPENING = {
 def _unusable(kind: str, tmp_path: Path) -> tuple[str, str]:
     """A database URL of `kind` and what the error line must say."""
     if kind == "missing folder":
-        return f"sqlite:///{tmp_path / 'no' / 'such' / 'folder.db'}", "unable to open database file"
+        missing = tmp_path / "no" / "such"
+        return f"sqlite:///{missing / 'folder.db'}", f"the folder {missing} does not exist"
     if kind == "not a database":
         path = tmp_path / "notes.db"
         path.write_text("these are my notes, not a database " * 200)

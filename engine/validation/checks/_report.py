@@ -49,7 +49,8 @@ def trigger_words(trigger: str | None) -> str:
 
 
 def transition_label(transition: Transition, index: int) -> str:
-    """'transition 3 (review → booked on 'approve')'."""
+    """'transition 3 (review → booked on 'approve')', counted from 1 as the designer counts them (its JSON pointer,
+    `/transitions/2`, counts from 0)."""
     source = transition.source
     if source == "*":
         origin = "any state"
@@ -57,4 +58,4 @@ def transition_label(transition: Transition, index: int) -> str:
         origin = source
     else:
         origin = "/".join(source)
-    return f"transition {index} ({origin} → {transition.dest} {trigger_words(transition.trigger)})"
+    return f"transition {index + 1} ({origin} → {transition.dest} {trigger_words(transition.trigger)})"

@@ -160,7 +160,7 @@ class DataFlow:
         assigned: dict[int, int] = {}
         for index, transition in enumerate(machine.transitions):
             for name in dict.fromkeys(path_parts(path)[0] for path in transition.assign):
-                assigned[index] = assigned.get(index, 0) | self._bit(name, f"transition {index}")
+                assigned[index] = assigned.get(index, 0) | self._bit(name, f"transition {index + 1}")
         self.reach[key] = self._fixpoint(machine, assigned) if machine.initial in machine.states else {}
 
     def _fixpoint(self, machine: Machine, assigned: dict[int, int]) -> dict[str, int]:

@@ -30,7 +30,7 @@ def find_conflicting_paths(machine: Machine) -> list[Finding]:
             outer = next((other for other in paths if _inside(path, other)), None)
             if outer is None:
                 continue
-            message = (f"Transition {index} assigns both '{outer}' and '{path}', which lies inside it. Compute "
+            message = (f"Transition {index + 1} assigns both '{outer}' and '{path}', which lies inside it. Compute "
                        f"'{outer}' whole, or assign its keys one by one.")
             found.append(error("conflicting-paths", message, machine.transition_pointer(index, "assign", path),
                                transitions=(index,)))

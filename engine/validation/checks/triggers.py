@@ -67,9 +67,9 @@ def find_unused_triggers(machine: Machine) -> list[Finding]:
                 continue  # `unknown-state` and `exit-from-final` report these
             if isinstance(state, ChoiceState):
                 message = (f"'{sid}' is a choice: it decides by itself the moment it is entered, so the trigger "
-                           f"'{trigger}' of transition {index} never fires. Remove the trigger.")
+                           f"'{trigger}' of transition {index + 1} never fires. Remove the trigger.")
             elif trigger in BUILT_IN_TRIGGERS and trigger not in emitted_triggers(state):
-                message = (f"Transition {index} waits for '{trigger}' in '{sid}', which never happens there: "
+                message = (f"Transition {index + 1} waits for '{trigger}' in '{sid}', which never happens there: "
                            f"{_why_not(state, trigger)}.")
             else:
                 continue

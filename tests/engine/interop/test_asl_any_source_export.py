@@ -30,7 +30,7 @@ def test_one_finding_at_the_transition_and_the_states_judged_on_their_own() -> N
     exported = export_workflow("asl", Workflow.model_validate(FLOW))
 
     assert [(f.pointer, f.message) for f in exported.findings] == [
-        ("/transitions/4/source", "transition 4 from any state ('*') cannot be expressed in ASL: ASL has no "
+        ("/transitions/4/source", "transition 5 from any state ('*') cannot be expressed in ASL: ASL has no "
                                   "transitions from every state"),
         ("/states/review", "state 'review': an approval state cannot be expressed in ASL: ASL has no approvals "
                            "(a person's decision)"),

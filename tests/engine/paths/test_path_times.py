@@ -221,7 +221,7 @@ def test_loops_are_counted_once_and_listed() -> None:
     through_rework = report.paths[1]
     assert through_rework.loops == [3]  # rework --done--> review goes back: not gone round, listed
     assert (through_rework.best_s, through_rework.worst_s) == (0, 3600 + 5)
-    assert any(note.startswith("loops counted once") and "review (transition 3)" in note for note in report.notes)
+    assert any(note.startswith("loops counted once") and "review (transition 4)" in note for note in report.notes)
 
 
 def test_enumeration_stops_at_the_limit_and_says_so() -> None:

@@ -82,7 +82,7 @@ def test_clean_twin_has_no_findings(code: str, catalog: Catalog) -> None:
 def test_guard_syntax_reports_line_and_column_within_the_expression(catalog: Catalog) -> None:
     (finding,) = load_workflow(FIXTURES / "defective" / "guard-syntax.json", catalog).findings
     assert (finding.line, finding.column) == (3, 14)  # the guard's third line ends without its ')'
-    assert "guard of transition 2" in finding.message
+    assert "guard of transition 3" in finding.message
     assert "line 3, column 14" in finding.message
 
 

@@ -257,7 +257,7 @@ def test_a_deadline_that_is_a_time_or_reads_a_variable_passes(order: dict[str, A
 @pytest.mark.parametrize(
     ("field", "pointer", "words"),
     [
-        ("assign", "/transitions/3/assign/x", "The assignment to 'x' in transition 3 (route → approved automatically)"),
+        ("assign", "/transitions/3/assign/x", "The assignment to 'x' in transition 4 (route → approved automatically)"),
         ("input", "/states/check/input/customer", "The input 'customer' of 'check'"),
         ("request", "/states/review/request/total", "The request entry 'total' of 'review'"),
         ("result", "/states/approved/result/total", "The result 'total' of 'approved'"),

@@ -56,7 +56,7 @@ def test_the_testers_guard_is_reported_in_words_an_analyst_reads() -> None:
     ((pointer, message),) = mismatches(flow("vendor.risk_score >= 'high'"))
     assert pointer == "/transitions/0/guard"
     assert message == (
-        "The guard of transition 0 (route → review automatically) compares vendor.risk_score, a whole number in the "
+        "The guard of transition 1 (route → review automatically) compares vendor.risk_score, a whole number in the "
         "context schema, with the text 'high': they cannot be compared, so the guard fails every time it is checked "
         "and the transition is never taken. Compare it with a whole number, or correct its type in the context "
         "schema.")
@@ -150,7 +150,7 @@ def test_every_expression_is_read_not_only_guards() -> None:
         "/policies/0/condition", "/states/approved/result/risky", "/transitions/2/assign/guard"]
     assert "The result 'risky' of 'approved' compares vendor.risk_score" in found[1][1]
     assert "fails every time it is evaluated" in found[1][1]
-    assert "The assignment to 'guard' in transition 2" in found[2][1]
+    assert "The assignment to 'guard' in transition 3" in found[2][1]
     assert "transition is never taken" not in found[2][1]  # an assignment named `guard` is no guard
 
 

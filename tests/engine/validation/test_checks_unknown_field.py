@@ -62,7 +62,7 @@ def test_the_testers_misspelt_field_is_reported_with_the_closest_name() -> None:
     ((pointer, message),) = unknown(flow("vendor.riskscore >= 70"))
     assert pointer == "/transitions/2/guard"
     assert message == (
-        "The guard of transition 2 (route → review automatically) reads vendor.riskscore, but the context schema "
+        "The guard of transition 3 (route → review automatically) reads vendor.riskscore, but the context schema "
         "declares no field 'riskscore' in vendor — did you mean risk_score? Nothing in the flow sets it, so unless "
         "the start context brings it, the guard fails at run time and counts as not holding. Correct the name, or "
         "declare the field in the context schema.")
