@@ -59,8 +59,8 @@ def _run(engine: Engine, instances: int) -> tuple[dict[str, int], dict[str, int]
             if view.id not in events:
                 n = runs[view.id]
                 events[view.id] = _publish(engine, n, f"k{n}")
-                if n % 5 == 0:  # a repeat under the same key is recognised, not delivered again
-                    again = engine.publish(EVENT, {"n": -1}, correlation_key=f"k{n}", idempotency_key=f"{EVENT}-{n}")
+                if n % 5 == 0:  # the same event again under its key is recognised, not delivered again
+                    again = engine.publish(EVENT, {"n": n}, correlation_key=f"k{n}", idempotency_key=f"{EVENT}-{n}")
                     assert again.duplicate
                     assert again.event_id == events[view.id]
         if len(runs) == instances and not engine.count_instances(workflow_id="race_drill", status="running"):
