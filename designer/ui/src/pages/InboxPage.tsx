@@ -5,7 +5,7 @@ import { decide, getApproval, listApprovals, myDecisions } from "../api/approval
 import { ApiError } from "../api/http";
 import { useLiveChanges } from "../api/live";
 import { openPublicationRequests } from "../api/publication";
-import type { ApprovalDetail, ApprovalSummary } from "../api/types";
+import type { ApprovalDetail, ApprovalSummary, Page } from "../api/types";
 import { Link } from "../app/router";
 import { useSession } from "../auth/session";
 import { formatCount, formatFact, formatRelative, formatTime } from "../components/format";
@@ -16,6 +16,17 @@ import Timeline from "./Timeline";
 
 type Tab = "pending" | "decisions";
 const COMMENT_MAX = 4000; // a decision's comment (designer/schemas/approvals.py)
+const INBOX_PAGE = 100; // requests loaded at a time, the oldest first; "Show more" loads the next
+
+/** The oldest `pages` pages of pending requests, as one page (its `total` is every request waiting). */
+async function pendingPages(pages: number): Promise<Page<ApprovalSummary>> {
+  const first = await listApprovals("pending", undefined, INBOX_PAGE, 0);
+  const items = [...first.items];
+  for (let page = 1; page < pages && items.length < first.total; page += 1) {
+    items.push(...(await listApprovals("pending", undefined, INBOX_PAGE, page * INBOX_PAGE)).items);
+  }
+  return { ...first, items };
+}
 
 export default function InboxPage() {
   const [tab, setTab] = useState<Tab>("pending");
@@ -23,7 +34,8 @@ export default function InboxPage() {
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   /** Where the keyboard goes on after a decision (the decided request's detail is gone): the list of the rest. */
   const list = useRef<HTMLDivElement>(null);
-  const pending = useAsync(() => listApprovals("pending"), [tab]);
+  const [pages, setPages] = useState(1);
+  const pending = useAsync(() => pendingPages(pages), [tab, pages]);
   const decisions = useAsync(() => myDecisions(), [tab]);
   const { can } = useSession();
   const publishing = can("publish");
@@ -105,6 +117,14 @@ export default function InboxPage() {
                 </li>
               ))}
             </ul>
+            {pending.data && pending.data.total > pending.data.items.length && (
+              <p className="muted small" data-testid="inbox-more">
+                The oldest {formatCount(pending.data.items.length)} of {formatCount(pending.data.total)} requests are shown.{" "}
+                <button type="button" onClick={() => setPages(pages + 1)} data-testid="inbox-show-more">
+                  Show {formatCount(Math.min(INBOX_PAGE, pending.data.total - pending.data.items.length))} more
+                </button>
+              </p>
+            )}
           </div>
           <div className="inbox-detail">
             {openId ? (
