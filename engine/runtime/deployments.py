@@ -49,8 +49,17 @@ def parse_definition(source: DefinitionSource, catalog: Catalog | None = None) -
 
 
 def canonical_json(workflow: Workflow) -> str:
+    """The workflow as JSON with its keys sorted: what two deployments of one version are compared by (its hash
+    is the stored `content_hash`), whatever order their files wrote the keys in."""
     document = workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _stored_json(workflow: Workflow) -> str:
+    """The workflow as JSON in the order its author wrote it: what is stored and read back — an approval's
+    `request` then lists its facts as defined (with the keys sorted, the cards listed them A to Z)."""
+    document = workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
 class Deployments:
@@ -75,8 +84,8 @@ class Deployments:
         """Store (id, version) once, with who deployed it, once it passes its checks (against `catalog` when
         given). The same content again changes nothing; other content is refused."""
         workflow = parse_definition(source, catalog)
-        content = canonical_json(workflow)
-        digest = hashlib.sha256(content.encode()).hexdigest()
+        content = _stored_json(workflow)
+        digest = hashlib.sha256(canonical_json(workflow).encode()).hexdigest()  # as every release has hashed it
         now = self.clock.now()
         record = DefinitionRecord(workflow.id, workflow.version, workflow.title, content, digest, now, actor)
         with as_storage_error(), self.store.write() as tx:

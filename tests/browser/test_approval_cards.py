@@ -205,9 +205,6 @@ def test_a_request_s_amounts_are_written_with_their_digits_grouped(server: LiveS
     expect(detail).to_contain_text("90")
 
 
-@pytest.mark.xfail(strict=True, reason="the server returns an approval's request with its keys sorted A-Z "
-                   "(engine/runtime/deployments.py stores the deployed definition with sort_keys=True), not in the "
-                   "order the definition gives them; remove this mark once it keeps that order")
 def test_a_request_s_facts_keep_the_order_the_definition_gives_them(server: LiveServer, sign_in: SignIn) -> None:
     page, workflow_id = _open_amount_card(server, sign_in)
     facts = page.get_by_test_id(f"approval-{workflow_id}").get_by_test_id("card-facts").locator("dt")
