@@ -175,3 +175,20 @@ def json_editor(page: Page) -> Locator:
     reads back) racing that update could be drawn over with the text as it was."""
     expect(page.get_by_test_id("json-view")).to_have_attribute("data-schema", "loaded")
     return page.get_by_test_id("json-content")
+
+
+def paste_json(page: Page, text: str) -> None:
+    """Replace the JSON view's whole text the way a user does: select all, then paste from the clipboard. The
+    editor takes a paste as one change; a `fill` of tens of kilobytes is a DOM edit the editor reads back, and
+    on a loaded machine that read could come back with the old text's end still on it."""
+    editor = json_editor(page)
+    editor.click()
+    editor.press("ControlOrMeta+a")
+    editor.evaluate(
+        """(element, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            element.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        text,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_steps import SignIn, json_editor, screenshot
+from browser_steps import SignIn, paste_json, screenshot
 from canvas_geometry import edges_through_states
 from live_server import ROOT, LiveServer
 from playwright.sync_api import Page, expect
@@ -104,7 +104,7 @@ def test_a_flow_pasted_whole_into_the_json_view_is_laid_out_at_once(server: Live
     expect(page.get_by_test_id("state-a")).to_be_visible()
     flow = json.loads((ROOT / "definitions" / "workflows" / "customer_escalation.json").read_text())
     page.get_by_test_id("view-json").click()
-    json_editor(page).fill(json.dumps({**flow, "id": "pasted_escalation"}, indent=2))
+    paste_json(page, json.dumps({**flow, "id": "pasted_escalation"}, indent=2))
     expect(page.get_by_text(f"{len(flow['states'])} states, {len(flow['transitions'])} transitions")).to_be_visible()
 
     page.get_by_test_id("view-diagram").click()
