@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Callable
 
@@ -91,6 +92,7 @@ def _database_refusal(exc: Exception) -> str | None:
 
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run a Statewright command line: errors become one clear line and an exit code, never a traceback."""
+    _summarise(app)
     try:
         result = app(args=argv, standalone_mode=False)
     except typer.Exit as done:
@@ -114,6 +116,32 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
             raise
         return code
     return result if isinstance(result, int) else int(ExitCode.OK)
+
+
+def summary(doc: str | None) -> str | None:
+    """A command's line in its group's list: the first sentence of its docstring (to its first '.', ';' or ':'
+    outside brackets), on one line, less any long aside in brackets. Given the whole docstring, the list kept its
+    source line breaks, each row broken off mid-sentence and padded to the width."""
+    if not doc:
+        return None
+    text, depth = " ".join(doc.split()), 0
+    for i, c in enumerate(text):
+        depth += (c in "([") - (c in ")]")
+        if depth == 0 and c in ".;:" and (i + 1 == len(text) or text[i + 1] == " "):
+            text = text[:i] + "."
+            break
+    return re.sub(r" \([^()]{60,}\)", "", text)
+
+
+def _summarise(app: typer.Typer) -> None:
+    """Give every command of `app` and of its groups (`users`, `sandbox`, `db` …) a one-line summary, unless it
+    was given one."""
+    for info in app.registered_commands:
+        if info.short_help is None and info.help is None and info.callback is not None:
+            info.short_help = summary(info.callback.__doc__)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _summarise(group.typer_instance)
 
 
 def _said_in_one_line(exc: Exception) -> int | None:
