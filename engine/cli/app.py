@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 import sys
 from collections.abc import Callable
@@ -133,12 +134,22 @@ def summary(doc: str | None) -> str | None:
     return re.sub(r" \([^()]{60,}\)", "", text)
 
 
+def reflowed(doc: str) -> str:
+    """A command's docstring as its `--help` shows it: each paragraph on one line, for the terminal to wrap. Typer
+    wraps the first paragraph but keeps the source's line breaks in the others, which then break mid-sentence;
+    a paragraph of bullets or indented lines is kept as written."""
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(p if any(line.startswith(("  ", "- ", "* ")) for line in p.splitlines()) else " ".join(p.split())
+                       for p in paragraphs)
+
+
 def _summarise(app: typer.Typer) -> None:
-    """Give every command of `app` and of its groups (`users`, `sandbox`, `db` …) a one-line summary, unless it
-    was given one."""
+    """Give every command of `app` and of its groups (`users`, `sandbox`, `db` …) a one-line summary in the
+    list, and its help text reflowed, unless it was given them."""
     for info in app.registered_commands:
-        if info.short_help is None and info.help is None and info.callback is not None:
+        if info.short_help is None and info.help is None and info.callback is not None and info.callback.__doc__:
             info.short_help = summary(info.callback.__doc__)
+            info.help = reflowed(info.callback.__doc__)
     for group in app.registered_groups:
         if group.typer_instance is not None:
             _summarise(group.typer_instance)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.cli.app import summary
+from engine.cli.app import reflowed, summary
 
 SCRIPT = Path(sys.executable).parent / "statewright"
 
@@ -39,8 +39,12 @@ def test_the_command_list_gives_each_command_its_first_sentence() -> None:
     assert _row(_help("users"), "passwd") == "Set a user's password (ends their sessions)."
 
 
-def test_a_command_help_keeps_its_whole_text() -> None:
+def test_a_command_help_keeps_its_whole_text_and_wraps_each_paragraph_to_the_terminal() -> None:
     assert "Exit 0: no errors" in " ".join(_help("validate").split())
+    text = _help("run")
+    paragraph = text[text.index(" Exits 0"):text.index("╭─ Arguments")].splitlines()
+    # wrapped to the 80 columns, not broken where the docstring's source broke it (a short line mid-paragraph)
+    assert all(len(line.rstrip()) > 60 for line in paragraph[:-2]), paragraph
 
 
 def test_a_summary_ends_at_the_first_sentence_outside_brackets_and_drops_a_long_aside() -> None:
@@ -49,3 +53,8 @@ def test_a_summary_ends_at_the_first_sentence_outside_brackets_and_drops_a_long_
     aside = "(" + "x" * 70 + ")"
     assert summary(f"Move them {aside}, or not; then.") == "Move them, or not."
     assert summary(None) is None
+
+
+def test_a_reflowed_help_keeps_paragraphs_and_lists_as_written() -> None:
+    assert reflowed("One\n    two.\n\n    Three\n    four.") == "One two.\n\nThree four."
+    assert reflowed("Steps:\n\n- one\n- two") == "Steps:\n\n- one\n- two"
