@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.engine_options import Db, Format, open_engine
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, print_table, stdout
 from engine.runtime.views import HistoryEntry
 
 __all__ = ["error_words", "history_command", "history_table"]
@@ -106,7 +106,7 @@ def history_command(
     if output is OutputFormat.json:
         emit_json([h.as_dict() for h in entries])
         return
-    stdout.print(history_table(entries, f"history of {instance_id}", errors=True))
+    print_table(history_table(entries, f"history of {instance_id}", errors=True), records=True)
     note = _left_out(entries, max(total, entries[-1].seq if entries else 0), hint=last is None and not paged)
     if note is not None:
         stdout.print(note, highlight=False)

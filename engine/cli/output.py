@@ -86,11 +86,18 @@ def add_id_column(table: Table, header: str) -> None:
     table.add_column(header, no_wrap=True, overflow="ignore")
 
 
-def print_table(table: Table) -> None:
+def print_table(table: Table, *, records: bool = False) -> None:
     """Print `table` on standard output with its id columns (`add_id_column`) whole. When they do not fit the
     console's width with the other columns narrowed to a few characters, the table is printed without its rules
     and one space between columns (80 columns then hold an id and six narrow columns); when even that is too
-    wide, it is printed as wide as it needs — a terminal shows its lines wrapped, a pipe keeps them whole."""
+    wide, it is printed as wide as it needs — a terminal shows its lines wrapped, a pipe keeps them whole.
+
+    With `records` (a table whose rows are each read whole: a history, the approval requests), a table that would
+    only fit by breaking its words ('classi fy_req uest') is printed a row at a time instead, each cell on a line
+    of its own under its column's name, as `psql`'s expanded display does."""
+    if records and _unbroken(table) > stdout.width:
+        _print_records(table)
+        return
     if _narrowest(table) > stdout.width:
         table.box, table.padding, table.show_edge = None, (0, 1, 0, 0), False
     needed = _narrowest(table)
@@ -99,6 +106,31 @@ def print_table(table: Table) -> None:
         return
     for line in stdout.render_lines(table, stdout.options.update_width(needed), pad=False, new_lines=True):
         stdout.print(Segments(line), end="")
+
+
+def _unbroken(table: Table) -> int:
+    """The width `table` needs, without its rules, for no cell to break a word."""
+    return sum(1 + max(Measurement.get(stdout, stdout.options, cell).minimum for cell in (column.header, *column.cells))
+               for column in table.columns)
+
+
+def _print_records(table: Table) -> None:
+    """`table` a row at a time: a line naming the row by its first cell, then its other non-empty cells, each
+    under its column's name, the value wrapped at word boundaries."""
+    if table.title:
+        stdout.print(table.title, highlight=False)
+    first, *others = table.columns
+    for index, head in enumerate(first.cells):
+        stdout.print()
+        stdout.print(f"[bold]{first.header} {head}[/]", highlight=False)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True, style="dim")
+        grid.add_column(overflow="fold")
+        for column in others:
+            cell = list(column.cells)[index]
+            if cell != "":
+                grid.add_row(str(column.header), cell)
+        stdout.print(grid)
 
 
 def _narrowest(table: Table) -> int:

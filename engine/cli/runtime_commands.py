@@ -148,7 +148,7 @@ def _deploy(engine: Engine, workflow: Workflow, related: list[Workflow], agents:
 
 def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
                retries: list[tuple[str, int, float]], waiting: str | None) -> None:
-    stdout.print(history_table(entries, f"{workflow.id} v{workflow.version} — {view.id}"))
+    print_table(history_table(entries, f"{workflow.id} v{workflow.version} — {view.id}"), records=True)
     for entry in entries:
         if entry.event == "error" and isinstance(entry.payload, dict):
             said = f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}"
@@ -411,7 +411,7 @@ def approvals_command(
         approvers = ", ".join([f"user {u}" for u in a.users] + [f"role {r}" for r in a.roles])
         table.add_row(str(a.id), a.instance_id, a.workflow_id, a.state, escape(approvers), str(a.quorum),
                       escape(json.dumps(a.request, ensure_ascii=False)))
-    print_table(table)
+    print_table(table, records=True)
     if len(found) == limit:
         stdout.print(f"{len(found):,} shown; there may be more: the next page is --after {found[-1].id}",
                      highlight=False)
