@@ -147,7 +147,7 @@ class DecisionWriter:
         runs, and its parent hears of its end as of any child's."""
         blank = _blank(earlier.workflow_id, earlier.workflow_version, effect.branch, NOT_STARTED, tenant=parent.tenant,
                        now=now, parent=parent, parent_seq=parent_seq)
-        carried = {"carried_from": earlier.id, "visit": earlier.parent_seq}
+        carried = {"carried_from": earlier.id, "visit": earlier.parent_seq, "input": effect.context}
         step = Step(None, earlier.state, CARRIED, None, carried, None, (), dict(earlier.context), SUCCEEDED, (), ())
         decision = Decision(Snapshot(earlier.state, dict(earlier.context), SUCCEEDED, earlier.result, None), (step,))
         return self.commit(tx, blank, decision, now=now, new=True)
@@ -256,7 +256,7 @@ class DecisionWriter:
         seq = seq if effect.parent_seq is None else effect.parent_seq
         if effect.reuse_from is not None:
             earlier = _succeeded_items(tx, parent.id, effect.reuse_from).get(effect.branch)
-            if earlier is not None:
+            if earlier is not None and _started_with(tx, earlier) == effect.context:
                 self.create_carried(tx, effect, earlier, parent=parent, parent_seq=seq, now=now)
                 return
         if effect.kind == "branch":
@@ -329,6 +329,20 @@ def _succeeded_items(tx: Transaction, parent_id: str, visit: int) -> dict[str, I
         found = _SUCCEEDED_ITEMS[parent_id, visit] = {
             r.branch: r for r in InstanceStore(tx).succeeded_children(parent_id, visit)}
     return found
+
+
+def _started_with(tx: Transaction, child: InstanceRecord) -> Any:
+    """The context a map's item or a parallel branch started with: what its start set, or, for one carried over
+    from an earlier visit, the input it was carried with (None for one carried before inputs were kept). A
+    redrive carries a child over only when it would start with the same: one whose item changed (`redrive
+    --set leads=…`), or whose input reads a context value that did, runs again."""
+    first = HistoryStore(tx).for_instance(child.id, limit=1)
+    if not first:
+        return None
+    if first[0].event == CARRIED:
+        return first[0].payload.get("input") if isinstance(first[0].payload, dict) else None
+    change = first[0].context_change  # none when it started with an empty context
+    return change.get("set", {}) if isinstance(change, dict) else {}
 
 
 def _blank(workflow_id: str, version: int, branch: str, state: str, *, tenant: str, now: float,

@@ -280,6 +280,37 @@ def test_a_failed_map_redriven_runs_its_failed_items_again_and_carries_the_other
     assert_consistent(engine, done.id)
 
 
+def test_a_redrive_that_corrects_the_list_runs_again_each_item_whose_value_changed(engine: Engine) -> None:
+    """`redrive --set leads=…` after a bad item: an item is carried over only if it would start with the same
+    input — the one now at index 0 is another lead, and runs, instead of index 0's old result standing for it;
+    a later redrive carries over what the first redrive carried."""
+    flow = _mapping()
+    engine.deploy(flow.model_copy(update={"transitions": flow.transitions[:1]}))
+    failing = {"bob", "zed"}
+    scored: list[str] = []
+
+    @engine.register("score")
+    def score(request: ActionRequest) -> int:
+        scored.append(request.input["lead"])
+        if request.input["lead"] in failing:
+            raise ActionError("validation", "cannot score")
+        return len(request.input["lead"])
+
+    failed = finished(engine, engine.start("squad", {"leads": ["ann", "bob", "carla"]}))
+    scored.clear()
+    engine.redrive(failed.id, fixes={"leads": ["dimitri", "zed", "carla"]})  # 0 changed, 1 still bad, 2 kept
+    again = finished(engine, failed)
+    assert again.status == "failed"
+    assert sorted(scored) == ["dimitri", "zed"]
+    failing.clear()
+    scored.clear()
+    engine.redrive(again.id)
+    done = finished(engine, again)
+    assert done.context["scores"] == [{"score": 7}, {"score": 3}, {"score": 5}]
+    assert scored == ["zed"]
+    assert_consistent(engine, done.id)
+
+
 def test_a_redrive_runs_the_items_never_started_and_carries_over_in_another_process(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     """A map that failed early left items it never started: the redrive starts them, one batch at a time, and
