@@ -302,7 +302,7 @@ def instances_command(
         table.add_row(v.id, f"{v.workflow_id} v{v.workflow_version}", v.state, v.status, str(v.version),
                       *((v.tenant,) if tenants else ()), v.as_dict()["updated_at"], *((part_of,) if parents else ()),
                       *((escape(error_words(v.error)),) if errors else ()))
-    print_table(table)
+    print_table(table, records=True)
     if not found:
         stdout.print("no instance matches", highlight=False)
     elif len(found) == limit:

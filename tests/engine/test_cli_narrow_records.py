@@ -73,3 +73,14 @@ def test_approval_requests_in_80_columns_show_their_request_whole(
     assert f"instance {instance}" in words
     assert "approvers role finance_director" in words
     assert '"reason": "Credit for a quarter of export timeouts"' in words
+
+
+def test_the_instance_list_in_80_columns_names_each_workflow_and_state_whole(
+        waiting: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    url, instance = waiting
+    text = _run("instances", "--db", url, width=80, monkeypatch=monkeypatch)
+    lines = [line.split() for line in text.splitlines()]
+    assert ["id", instance] in lines
+    assert ["workflow", "claim_review", "v1"] in lines
+    assert ["state", "discount_approval"] in lines
+    assert "…" not in text
