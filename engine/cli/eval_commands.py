@@ -23,8 +23,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.cli.engine_options import ExecutorOption, open_engine, refuse_both_handler_options
+from engine.cli.eval_progress import CaseProgress
 from engine.cli.eval_verdict import Verdict, judge_report
-from engine.cli.files import require_file
+from engine.cli.files import definition_folders, require_file
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.cli.run_preflight import check_start_context
 from engine.definition import Workflow
@@ -112,12 +113,14 @@ def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
         # as `statewright run` does: the agents its tasks name (their policies apply) and the subflows it starts
-        related = related_workflows(workflow, file.parent)
-        for agent in agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"]):
+        folders = definition_folders(file)
+        related = related_workflows(workflow, folders)
+        for agent in agents_named([workflow, *related], folders):
             engine.deploy_agent(agent)
         for subflow in related:
             engine.deploy(subflow, alongside=[workflow, *related])
-        return evaluate(engine, workflow, cases, secrets=secrets_in(os.environ))
+        progress = CaseProgress(len(cases), loud=choice.executor is Executor.llm)
+        return evaluate(engine, workflow, cases, secrets=secrets_in(os.environ), on_case=progress)
 
 
 def _tables(reports: list[dict[str, Any]]) -> None:

@@ -4,7 +4,7 @@ the side effects its run wrote to the sandbox; a run that an error ended says wh
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,10 +100,11 @@ def _left_for_a_retry(engine: Engine, view: InstanceView, max_wait: float, secre
 
 
 def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_wait: float = 30.0,
-             secrets: Iterable[str] = ()) -> EvalReport:
+             secrets: Iterable[str] = (), on_case: Callable[[int, CaseRun], None] | None = None) -> EvalReport:
     """Deploy `workflow` on `engine` (its handlers registered already) and run every case in order; a case's
     side effects are counted among the sandbox rows written from its start on. `secrets` are redacted from the
-    errors the report quotes (with anything shaped like a key or a token)."""
+    errors the report quotes (with anything shaped like a key or a token). `on_case` hears of each case as it
+    ends (its number from 1, its run): a model's cases take seconds each, and may raise to stop the run."""
     secrets = tuple(secrets)
     tables = SandboxTables(engine.database)
     tables.require([effect for case in cases for effect in case.side_effects])
@@ -119,4 +120,6 @@ def evaluate(engine: Engine, workflow: Workflow, cases: list[EvalCase], *, max_w
         history = engine.history(view.id)
         error = case_error(view, history, secrets) or _left_for_a_retry(engine, view, max_wait, secrets)
         runs.append(CaseRun(case, view, history, wall, mismatches, checks, error))
+        if on_case is not None:
+            on_case(len(runs), runs[-1])
     return EvalReport(deployed.workflow_id, deployed.version, runs, compute_metrics(engine.database, runs))

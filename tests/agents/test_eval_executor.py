@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -166,3 +167,22 @@ def test_a_case_left_for_a_retry_past_the_wait_says_why(tmp_path: Path, server: 
                                        "attempt 2 of 'classify_ticket' is due in ")
     assert error["message"].endswith(" s, past the 30 s eval waits for a retry")
     assert len(script.requests) == 1
+
+
+def test_eval_on_a_model_no_one_serves_says_each_case_and_stops_after_two(tmp_path: Path) -> None:
+    """Nothing listens at the endpoint: the first two cases end 'unavailable', and the run stops there naming
+    the cause and the setting to check, instead of every case waiting out its retries in silence."""
+    with socket.socket() as free:  # a loopback port just let go: connections to it are refused
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("".join(json.dumps({**CASE, "name": f"case_{n}"}) + "\n" for n in range(5)))
+    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--executor", "llm",
+                                            "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m"])
+    assert done.exit_code == 1
+    said = " ".join(done.stderr.split())
+    assert "case 1 of 5 'case_0': failed: unavailable: " in said
+    assert "case 2 of 5 'case_1': failed" in said
+    assert "case 3 of 5" not in said
+    assert "stopped after 2 of 5 cases: the model cannot be reached" in said
+    assert "STATEWRIGHT_LLM_URL" in said
