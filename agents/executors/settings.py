@@ -67,9 +67,16 @@ class LlmSettings:
 
 
 def api_key_problem(key: str) -> str | None:
-    """Why `key` (stripped) cannot be sent as `Authorization: Bearer …`, without quoting it; None when it can."""
-    if not key.isascii() or not key.isprintable() or any(c.isspace() for c in key):
-        return "holds a space, a line break or a character a header cannot carry (is it two lines of a file?)"
+    """Why `key` (stripped) cannot be sent as `Authorization: Bearer …`, without quoting it (only the character in
+    the way is named: a key's own characters are ASCII); None when it can."""
+    if any(c in "\r\n" for c in key):
+        return "holds a line break (is it two lines of a file?)"
+    if any(c.isspace() for c in key):
+        return "holds a space (is it two words?)"
+    odd = next((c for c in key if not c.isascii() or not c.isprintable()), None)
+    if odd is not None:
+        return (f"holds the character U+{ord(odd):04X}{f' {odd!r}' if odd.isprintable() else ''}, which an HTTP "
+                "header cannot carry (a placeholder such as 'sk-…' copied from the docs?)")
     return None
 
 

@@ -117,7 +117,7 @@ def test_a_key_read_from_a_secret_file_is_sent_without_its_line_break(
     assert lead_server.headers[0]["Authorization"] == "Bearer sk-lead-0123456789"
     assert state == "failed"
     assert seen["result"]["kind"] == "llm_config"  # type: ignore[index]
-    assert "$SUPPORT_LLM_KEY, which holds a space, a line break" in seen["result"]["reason"]  # type: ignore[index]
+    assert "$SUPPORT_LLM_KEY, which holds a line break (is it two lines of a file?)" in seen["result"]["reason"]  # type: ignore[index]
     assert "sk-support" not in json.dumps(seen)
     assert support_server.requests == []
 
@@ -125,9 +125,20 @@ def test_a_key_read_from_a_secret_file_is_sent_without_its_line_break(
 def test_the_deployments_key_is_stripped_and_one_of_two_lines_refused() -> None:
     settings = {"STATEWRIGHT_LLM_URL": "http://127.0.0.1:9/v1", "STATEWRIGHT_LLM_MODEL": "m"}
     assert LlmSettings.from_env({**settings, "STATEWRIGHT_LLM_API_KEY": " sk-local\n"}).api_key == "sk-local"
-    with pytest.raises(ValueError, match="STATEWRIGHT_LLM_API_KEY holds a space, a line break") as refused:
+    with pytest.raises(ValueError, match="STATEWRIGHT_LLM_API_KEY holds a line break") as refused:
         LlmSettings.from_env({**settings, "STATEWRIGHT_LLM_API_KEY": "sk-one\nsk-two"})
     assert "sk-one" not in str(refused.value)
+    with pytest.raises(ValueError, match="holds a space"):
+        LlmSettings.from_env({**settings, "STATEWRIGHT_LLM_API_KEY": "sk-one sk-two"})
+
+
+def test_a_placeholder_copied_as_the_key_is_named_for_what_it_is() -> None:
+    """`STATEWRIGHT_LLM_API_KEY=sk-…` pasted from a page: the ellipsis is what a header cannot carry — not a
+    space or a line break, which the key has none of."""
+    settings = {"STATEWRIGHT_LLM_URL": "http://127.0.0.1:9/v1", "STATEWRIGHT_LLM_MODEL": "m"}
+    with pytest.raises(ValueError) as refused:
+        LlmSettings.from_env({**settings, "STATEWRIGHT_LLM_API_KEY": "sk-…"})
+    assert "holds the character U+2026 '…', which an HTTP header cannot carry (a placeholder" in str(refused.value)
 
 
 def test_a_header_http_refuses_is_a_configuration_error_that_quotes_no_key(
