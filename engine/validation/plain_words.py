@@ -42,7 +42,7 @@ def _subject(loc: Sequence[Any], name: str) -> str:
     if not kept:
         return "The definition"
     if isinstance(kept[-1], int):
-        return f"Item {kept[-1]} of '{name}'"
+        return f"Item {kept[-1] + 1} of '{name}'"  # from 1, as people count (the pointer counts from 0)
     return f"'{name}'"
 
 

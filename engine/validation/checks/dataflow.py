@@ -231,6 +231,51 @@ def _explain(flow: DataFlow, name: str) -> str:
     return f"'{name}' is not in the context schema, and no step or transition sets it"
 
 
+def _enclosing_map(machine: Machine, all_machines: list[Machine]) -> tuple[str, MapState] | None:
+    """The map whose items a machine runs as (the nearest one, for a branch inside an iterator or a map inside
+    another's iterator)."""
+    tokens = machine.location
+    for i in range(len(tokens) - 1, 1, -1):
+        if tokens[i] == "iterator" and tokens[i - 2] == "states":
+            owner = next((m for m in all_machines if m.location == tokens[:i - 2]), None)
+            state = None if owner is None else owner.states.get(str(tokens[i - 1]))
+            return (str(tokens[i - 1]), state) if isinstance(state, MapState) else None
+    return None
+
+
+def _item_words(state: MapState) -> str:
+    """What each item's context holds: its map's `input` keys, or the item and its index when there is none."""
+    if state.input:
+        return f"the keys of the map's `input`: {quoted(state.input)}"
+    return f"{quoted([state.item_key, state.index_key])}: the map has no `input`"
+
+
+def _explain_per_item(flow: DataFlow, name: str, in_schema: bool, map_id: str, state: MapState) -> str:
+    """Why a name read on a map's items may be missing: its context is the item's input, not the workflow's."""
+    if in_schema:
+        return (f"'{name}' is in the workflow's context schema, but the iterator of map '{map_id}' sees only its "
+                f"item's input ({_item_words(state)}), not the workflow's context")
+    if name not in flow.providers:
+        return (f"'{name}' is not in the item's input the iterator of map '{map_id}' sees ({_item_words(state)}), "
+                "and no step or transition sets it")
+    return _explain(flow, name)
+
+
+def _per_item_advice(missing: list[str], in_schema: set[str], map_id: str, state: MapState) -> str:
+    """What to do about names a map's items read but do not have: pass them in through the map's `input`."""
+    it = "it" if len(missing) == 1 else "them"
+    passed = [name for name in missing if name in in_schema]
+    if not passed:
+        return f"Pass {it} in through the `input` of map '{map_id}', or set {it} on every path before this point."
+    entries = ", ".join(f'"{name}": "{name}"' for name in passed)
+    if state.input:
+        how = f"add {entries}"
+    else:  # an `input` replaces the item and index the items get by default
+        how = (f'e.g. {{"{state.item_key}": "{state.item_key}", {entries}}}, as an `input` replaces the default '
+               f"'{state.item_key}' and '{state.index_key}'")
+    return f"Pass {it} in through the `input` of map '{map_id}' ({how}), or set {it} on every path before this point."
+
+
 def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], sites: list[ExpressionSite]) -> list[
         Finding]:
     """Expressions reading names that are not certainly set when they run (a warning: the value may be
@@ -238,7 +283,8 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
     flow = DataFlow(all_machines)
     never: dict[int, frozenset[str]] | None = None
     properties = workflow.context.get("properties")
-    declared = set(RESERVED_NAMES) | (set(map(str, properties)) if isinstance(properties, dict) else set())
+    in_schema = set(map(str, properties)) if isinstance(properties, dict) else set()
+    declared = set(RESERVED_NAMES) | in_schema
     found: list[Finding] = []
     for site in sites:
         try:
@@ -261,9 +307,15 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
         else:
             missing = sorted(name for name in unknown if not flow.has(mask, name))
         if missing:
-            reasons = "; ".join(_explain(flow, name) for name in missing)
+            owner = _enclosing_map(site.machine, all_machines) if per_item and site.machine is not None else None
+            if owner is None:
+                reasons = "; ".join(_explain(flow, name) for name in missing)
+                advice = "Declare it in the context schema, or set it on every path before this point."
+            else:  # on a map's items: the workflow's context, and its schema, are not there
+                reasons = "; ".join(_explain_per_item(flow, name, name in in_schema, *owner) for name in missing)
+                advice = _per_item_advice(missing, in_schema, *owner)
             message = (f"{capitalised(site.what)} reads {quoted(missing)}, which may not be set when it runs: "
-                       f"{reasons}. Declare it in the context schema, or set it on every path before this point.")
+                       f"{reasons}. {advice}")
             found.append(warning("unknown-variable", message, site.pointer,
                                  states=() if site.state is None else (site.state,),
                                  transitions=() if site.transition is None else (site.transition,)))

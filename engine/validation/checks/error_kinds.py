@@ -5,6 +5,7 @@ catch-all tried before them always takes first (`unreachable-catch`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from difflib import get_close_matches
 
 from engine.definition import ANY_ERROR, Retry, TaskState, Transition
 from engine.definition.error_kinds import KNOWN_ERROR_KINDS
@@ -43,8 +44,10 @@ def find_unknown_error_kinds(machine: Machine) -> list[Finding]:
     for kind, tokens, sid, index in _named_kinds(machine):
         if kind == ANY_ERROR or kind in KNOWN_ERROR_KINDS:
             continue
+        closest = get_close_matches(kind, KNOWN_ERROR_KINDS, n=1, cutoff=0.6)  # as `unknown-field` suggests
+        hint = f" — did you mean '{closest[0]}'?" if closest else "."
         message = (f"The error kind '{kind}' is not one the engine or the shipped handlers produce (see "
-                   "'Error kinds' in the definition format); check the spelling, or that a handler raises it.")
+                   f"'Error kinds' in the definition format){hint} Check the spelling, or that a handler raises it.")
         found.append(warning("unknown-error-kind", message, machine.field_pointer(*tokens),
                              states=() if sid is None else (sid,), transitions=() if index is None else (index,)))
     return found
@@ -60,13 +63,13 @@ def find_unreachable_retry_rules(machine: Machine) -> list[Finding]:
         catch_all: int | None = None
         for i, rule in enumerate(state.retry):
             if catch_all is not None:
-                why = f"rule {catch_all} before it applies to every error kind"
+                why = f"rule {catch_all + 1} before it applies to every error kind"
             elif not rule.catches_all and set(rule.errors) <= taken:
                 why = f"the rules before it already take {quoted(sorted(rule.errors))}"
             else:
                 why = ""
             if why:
-                message = (f"Retry rule {i} of '{sid}' never applies: {why}, and the first rule that names a "
+                message = (f"Retry rule {i + 1} of '{sid}' never applies: {why}, and the first rule that names a "
                            "failure's kind decides. Move it up, or remove it.")
                 found.append(error("unreachable-retry-rule", message, machine.state_pointer(sid, "retry", i),
                                    states=(sid,)))

@@ -22,7 +22,7 @@ def _retry_waits(machine: Machine) -> Iterator[tuple[str, Retry | RetryRule, tup
             yield sid, state.retry, ("retry",), f"The retry policy of '{sid}'"
             continue
         for i, rule in enumerate(state.retry):
-            yield sid, rule, ("retry", i), f"Retry rule {i} of '{sid}'"
+            yield sid, rule, ("retry", i), f"Retry rule {i + 1} of '{sid}'"
 
 
 def find_retry_max_below_initial(machine: Machine) -> list[Finding]:

@@ -106,9 +106,9 @@ def find_duplicate_transition_ids(machine: Machine) -> list[Finding]:
             continue
         if transition.id in first:
             earlier = first[transition.id]
-            message = (f"Transitions {earlier} and {index} of {machine.describe()} are both named '{transition.id}': "
-                       "a transition's id is its stable name, which diffs and review packs match transitions by. "
-                       "Rename one.")
+            message = (f"Transitions {earlier + 1} and {index + 1} of {machine.describe()} are both named "
+                       f"'{transition.id}': a transition's id is its stable name, which diffs and review packs match "
+                       "transitions by. Rename one.")
             at = (earlier, index) if machine.parallel is None else ()
             found.append(error("duplicate-transition-id", message, machine.transition_pointer(index, "id"),
                                transitions=at))

@@ -112,7 +112,7 @@ def find_ambiguous_transitions(machine: Machine) -> list[Finding]:
     for group, states in clashes.items():
         first = machine.transitions[group[0]]
         how = "no guard" if first.guard is None else "the same guard"
-        numbers = ", ".join(str(i) for i in group[:-1]) + f" and {group[-1]}"
+        numbers = ", ".join(str(i + 1) for i in group[:-1]) + f" and {group[-1] + 1}"  # from 1, as people count
         both = "both" if len(group) == 2 else "all"
         message = (f"Transitions {numbers} {both} leave {quoted(states)} {trigger_words(first.trigger)} with "
                    f"{how} and the same priority, so which one is taken depends on their order in the file. "

@@ -96,6 +96,56 @@ def test_a_branch_inside_the_iterator_cannot_read_the_workflows_declared_context
     assert ("unknown-variable", "/states/each/iterator/states/both/branches/0/states/look/input/lead") not in found
 
 
+def _messages(document: dict[str, Any], pointer: str) -> list[str]:
+    return [f.message for f in load_workflow(document).findings if f.pointer == pointer]
+
+
+def test_a_name_of_the_workflows_schema_read_on_the_items_is_said_to_need_the_maps_input() -> None:
+    """'conc' is declared in the workflow's context schema: saying it is not there sends the author to the schema,
+    where it already is. The iterator sees only its item's input, so the map's `input` must pass it in."""
+    document = _flow()
+    document["context"]["properties"]["conc"] = {"type": "integer"}
+    document["states"]["each"]["iterator"]["states"]["score"]["input"]["conc"] = "conc"
+    (message,) = _messages(document, "/states/each/iterator/states/score/input/conc")
+    assert "not in the context schema" not in message
+    assert ("'conc' is in the workflow's context schema, but the iterator of map 'each' sees only its item's input "
+            "('item' and 'index': the map has no `input`), not the workflow's context.") in message
+    assert ('Pass it in through the `input` of map \'each\' (e.g. {"item": "item", "conc": "conc"}, as an '
+            "`input` replaces the default 'item' and 'index')") in message
+    assert "Declare it in the context schema" not in message
+
+
+def test_with_an_item_input_the_message_names_its_keys_and_the_entry_to_add() -> None:
+    document = _flow(input={"item": "item", "at": "index"})
+    document["states"]["each"]["iterator"]["states"]["score"]["input"]["first"] = "leads[0]"
+    (message,) = _messages(document, "/states/each/iterator/states/score/input/first")
+    assert ("the iterator of map 'each' sees only its item's input (the keys of the map's `input`: 'item' and "
+            "'at')") in message
+    assert 'Pass it in through the `input` of map \'each\' (add "leads": "leads")' in message
+
+
+def test_a_name_in_no_schema_read_on_the_items_is_said_to_be_missing_from_the_item() -> None:
+    document = _flow()
+    document["states"]["each"]["iterator"]["states"]["score"]["input"]["z"] = "zzz"
+    (message,) = _messages(document, "/states/each/iterator/states/score/input/z")
+    assert ("'zzz' is not in the item's input the iterator of map 'each' sees ('item' and 'index': the map has no "
+            "`input`), and no step or transition sets it") in message
+    assert "context schema" not in message
+
+
+def test_a_branch_inside_the_iterator_is_told_of_its_map() -> None:
+    document = _flow()
+    iterator = document["states"]["each"]["iterator"]
+    iterator["states"]["both"] = {"type": "parallel", "branches": [{"name": "one", "initial": "look", "states": {
+        "look": {"type": "task", "action": "look", "input": {"all": "leads"}},
+        "seen": {"type": "final"}}, "transitions": [{"source": "look", "trigger": "done", "dest": "seen"}]}]}
+    iterator["initial"] = "both"
+    iterator["transitions"] += [{"source": "both", "trigger": "done", "dest": "score"},
+                                {"source": "both", "trigger": "error", "dest": "unscored"}]
+    (message,) = _messages(document, "/states/each/iterator/states/both/branches/0/states/look/input/all")
+    assert "'leads' is in the workflow's context schema, but the iterator of map 'each' sees only" in message
+
+
 def test_the_iterator_reads_the_workflows_context_through_the_item_input() -> None:
     found = _found(_flow(input={"item": "item", "index": "index", "leads": "leads"}))
     document = _flow(input={"item": "item", "index": "index", "leads": "leads"})

@@ -21,7 +21,7 @@ def test_a_rule_capped_below_its_first_wait_is_warned_about_at_its_max_interval(
     found = _with_retry(order, [{"errors": ["timeout"], "max_attempts": 3},
                                 {"errors": ["rate_limited"], "initial_interval_s": 30, "max_interval_s": 10}])
     assert found == [("retry-max-below-initial", "warning", "/states/check/retry/1/max_interval_s",
-                      "Retry rule 1 of 'check' waits at most 10 s between attempts (max_interval_s), less than "
+                      "Retry rule 2 of 'check' waits at most 10 s between attempts (max_interval_s), less than "
                       "its first wait of 30 s (initial_interval_s): every wait will be about 10 s. Raise "
                       "max_interval_s to at least 30 s, or lower initial_interval_s.")]
 

@@ -170,6 +170,25 @@ def test_a_guard_beside_an_unguarded_twin_is_not_ambiguous(order: dict[str, Any]
     assert findings(order) == []
 
 
+def test_transitions_named_in_a_message_are_counted_from_one(order: dict[str, Any]) -> None:
+    """The messages count transitions from 1, as people (and the designer) do; the pointers from 0."""
+    order["transitions"].append({"source": "check", "trigger": "done", "dest": "rejected"})
+    (finding,) = findings(order)
+    assert (finding.code, finding.pointer, finding.transitions) == ("ambiguous-transition", "/transitions/7", (0, 7))
+    assert finding.message.startswith("Transitions 1 and 8 both leave 'check' on 'done'")
+    order["transitions"].append({"source": "check", "trigger": "done", "dest": "review"})
+    (finding,) = findings(order)
+    assert finding.message.startswith("Transitions 1, 8 and 9 all leave 'check' on 'done'")
+
+
+def test_transitions_sharing_an_id_are_counted_from_one(order: dict[str, Any]) -> None:
+    order["transitions"][1]["id"] = order["transitions"][4]["id"] = "onward"
+    (finding,) = findings(order)
+    assert (finding.code, finding.pointer, finding.transitions) == ("duplicate-transition-id", "/transitions/4/id",
+                                                                    (1, 4))
+    assert finding.message.startswith("Transitions 2 and 5 of the workflow are both named 'onward'")
+
+
 # order ---------------------------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ def _changed(change: Callable[[dict[str, Any]], Any]) -> Any:
 CASES = [
     ("a list instead of an object", lambda d: [d], "", "The definition must be an object { … }."),
     ("a transition written as text", lambda d: d["transitions"].append("check -> done"), "/transitions/2",
-     "Item 2 of 'transitions' must be an object { … }."),
+     "Item 3 of 'transitions' must be an object { … }."),  # counted from 1, as people count; the pointer from 0
     ("a misspelt state type", lambda d: d["states"]["check"].update(type="taks"), "/states/check",
      "'type' is 'taks', which is not one of 'task', 'choice', 'approval', 'wait', 'parallel', 'subflow', 'map', "
      "'final'."),

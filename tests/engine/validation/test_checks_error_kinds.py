@@ -1,0 +1,78 @@
+"""Retry rules and `error` transitions by error kind, as one `validate` output reads them: rules and transitions
+counted from 1 in the messages (their JSON pointers count from 0), and a misspelt kind answered with the kind it
+was probably meant to be, found the way `unknown-field` finds a misspelt field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.validation.findings import Finding
+from engine.validation.loader import load_workflow
+
+
+def _lookup(retry: list[dict[str, Any]], transitions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The definition format's `enrich_company`, with the retry rules and the `error` transitions given."""
+    return {
+        "id": "enrich_company", "title": "Enrich a company",
+        "context": {"type": "object", "properties": {"domain": {"type": "string"}, "failure": {}}},
+        "initial": "lookup",
+        "states": {
+            "lookup": {"type": "task", "action": "lookup_company", "input": {"domain": "domain"},
+                       "output": "company", "timeout_s": 10, "retry": retry},
+            "enriched": {"type": "final"},
+            "not_found": {"type": "final", "outcome": "failure"},
+            "failed": {"type": "final", "outcome": "failure"},
+        },
+        "transitions": [{"source": "lookup", "trigger": "done", "dest": "enriched"},
+                        *(transitions or [{"source": "lookup", "trigger": "error", "dest": "failed"}])],
+    }
+
+
+def _found(document: dict[str, Any], code: str) -> list[Finding]:
+    return [f for f in load_workflow(document).findings if f.code == code]
+
+
+def test_retry_rules_are_counted_from_one_as_transitions_are() -> None:
+    document = _lookup(
+        [{"errors": ["timeout"]}, {"errors": ["*"], "max_attempts": 1}, {"errors": ["rate_limited"]}],
+        [{"source": "lookup", "trigger": "error", "dest": "failed"},
+         {"source": "lookup", "trigger": "error", "dest": "not_found", "errors": ["not_found"]}],
+    )
+    (rule,) = _found(document, "unreachable-retry-rule")
+    assert rule.pointer == "/states/lookup/retry/2"  # the pointer counts from 0
+    assert rule.message.startswith("Retry rule 3 of 'lookup' never applies: rule 2 before it applies to every "
+                                   "error kind")
+    (catch,) = _found(document, "unreachable-catch")
+    assert catch.pointer == "/transitions/2/errors"
+    assert catch.message.startswith("Transition 3 (lookup → not_found on 'error') never fires from 'lookup': "
+                                    "transition 2 (lookup → failed on 'error')")
+
+
+def test_a_rule_taking_only_kinds_taken_before_is_counted_from_one() -> None:
+    (rule,) = _found(_lookup([{"errors": ["timeout", "unavailable"]}, {"errors": ["timeout"]}]),
+                     "unreachable-retry-rule")
+    assert (rule.pointer, rule.message.split(":")[0]) == ("/states/lookup/retry/1", "Retry rule 2 of 'lookup' never "
+                                                                                     "applies")
+
+
+@pytest.mark.parametrize(("kind", "meant"), [("timout", "timeout"), ("rate_limted", "rate_limited"),
+                                             ("not_fuond", "not_found"), ("Timeout", "timeout")])
+def test_a_misspelt_kind_is_answered_with_the_kind_it_was_meant_to_be(kind: str, meant: str) -> None:
+    (retried,) = _found(_lookup([{"errors": [kind]}]), "unknown-error-kind")
+    assert retried.pointer == "/states/lookup/retry/0/errors/0"
+    assert f"The error kind '{kind}' is not one" in retried.message
+    assert f"did you mean '{meant}'?" in retried.message
+    catches = [{"source": "lookup", "trigger": "error", "dest": "failed", "errors": [kind]},
+               {"source": "lookup", "trigger": "error", "dest": "failed"}]
+    (caught,) = _found(_lookup([{"errors": ["timeout"]}], catches), "unknown-error-kind")
+    assert (caught.pointer, caught.transitions) == ("/transitions/1/errors/0", (1,))
+    assert f"did you mean '{meant}'?" in caught.message
+
+
+def test_a_kind_like_none_of_the_known_ones_gets_no_guess() -> None:
+    (finding,) = _found(_lookup([{"errors": ["quota_gone"]}]), "unknown-error-kind")
+    assert "did you mean" not in finding.message
+    assert finding.message.endswith("(see 'Error kinds' in the definition format). Check the spelling, or that a "
+                                    "handler raises it.")
