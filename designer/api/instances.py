@@ -14,7 +14,6 @@ from designer._tenant_instances import Reply, TenantInstances, wants_minimal
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.errors import NotFound
 from designer.history_paging import Order, history_page
-from designer.instance_paging import instances_after
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import (
     CancelRequest,
@@ -121,10 +120,7 @@ class InstanceController(Controller):
             until=created_until,
             parent_id=parent_id,
         )
-        if place is None:
-            found, total = search_instances(database, query, limit=page.limit, offset=page.offset)
-        else:
-            found, total = instances_after(database, query, place, limit=page.limit, offset=page.offset)
+        found, total = search_instances(database, query, limit=page.limit, offset=page.offset, before=place)
         return page.page([InstanceSummary.of(r) for r in found], total)
 
     @get("/{instance_id:str}", summary="One instance with its context, path, approvals and timers", sync_to_thread=True)

@@ -4,7 +4,12 @@ with the total. Parallel-branch instances are the engine's internals and are nev
 A page is read in the order of the tenant indexes (`created_at` last but `branch`), but OFFSET still steps over
 every row before it: at 300,000 instances the oldest page read 300,000 rows to return 50. A page past the middle
 is therefore read from the other end — oldest first, skipping the rows after it — and turned round: no page
-steps over more than half the matches, and the last pages cost what the first ones do."""
+steps over more than half the matches, and the last pages cost what the first ones do.
+
+A page may also be read from a place in that order (`before`: the instance the page comes after, the API's
+cursor), so that a walk through the list stays put while instances are started: with `offset` alone, ten starts
+between page 1 and page 2 repeat ten rows of page 1 on page 2. The place is a clause of the page's statement (a
+keyset), and the page past the middle of what follows the place is read from the other end as above."""
 
 from __future__ import annotations
 
@@ -80,15 +85,46 @@ def _page(clauses: list[sa.ColumnElement[bool]], total: int, *, limit: int,
             True)
 
 
+def _counted(clauses: list[sa.ColumnElement[bool]]) -> sa.Select[tuple[int]]:
+    return sa.select(sa.func.count()).select_from(_T).where(*clauses)
+
+
+def _listed_after(place: tuple[float, str]) -> sa.ColumnElement[bool]:
+    """The instances after the one at `place` (its created_at and id) in the newest-first order: created before
+    it, or at the same moment with a later id. The range on `created_at` comes first so that the tenant indexes
+    are read from the place on, in order; the tie is left to a filter on the rows of that one moment."""
+    created_at, instance_id = place
+    return sa.and_(_T.c.created_at <= created_at, sa.or_(_T.c.created_at < created_at, _T.c.id > instance_id))
+
+
+def _count_after(connection: sa.Connection, clauses: list[sa.ColumnElement[bool]],
+                 place: tuple[float, str]) -> int:
+    """How many matches of `clauses` are listed after `place`, counted in two parts: those created before it
+    come from the tenant indexes alone (which do not hold `id`, so one clause on it would read every row's id
+    from the table), those created at its very moment (nearly always none) are read to compare their ids."""
+    created_at, instance_id = place
+    older = _counted([*clauses, _T.c.created_at < created_at]).scalar_subquery()
+    same_moment = _counted([*clauses, _T.c.created_at == created_at, _T.c.id > instance_id]).scalar_subquery()
+    return int(connection.execute(sa.select(older + same_moment)).scalar_one())
+
+
 def search_instances(
-    database: sa.Engine, query: InstanceQuery, *, limit: int, offset: int
+    database: sa.Engine, query: InstanceQuery, *, limit: int, offset: int, before: tuple[float, str] | None = None
 ) -> tuple[list[InstanceRowView], int]:
+    """The `limit` matches of `query` from `offset` in the list's order (`created_at` descending, then `id`
+    ascending among instances created at the same moment), and the number of all matches. With `before` (the
+    created_at and id of an instance, which need not match) only the matches listed after that instance are
+    paged, `offset` counting from it; the total still counts every match, as it does without a place."""
     clauses = _where(query)
     with reading(database) as connection:
-        total = int(connection.execute(sa.select(sa.func.count()).select_from(_T).where(*clauses)).scalar_one())
-        if offset >= total:
+        total = int(connection.execute(_counted(clauses)).scalar_one())
+        if before is None:
+            listed, remaining = clauses, total
+        else:
+            listed, remaining = [*clauses, _listed_after(before)], _count_after(connection, clauses, before)
+        if offset >= remaining:
             return [], total
-        page, oldest_first = _page(clauses, total, limit=limit, offset=offset)
+        page, oldest_first = _page(listed, remaining, limit=limit, offset=offset)
         rows = list(connection.execute(page))
     if oldest_first:
         rows.reverse()
