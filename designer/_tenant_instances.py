@@ -24,6 +24,7 @@ from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import InstanceSummary
 from designer.security.guards import principal_of_connection
 from designer.security.principal import Principal
+from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
 
@@ -48,6 +49,7 @@ class TenantInstances:
     me: Principal
     engine: Engine
     database: sa.Engine  # the designer's pool: the detail's approvals are read through it
+    catalog: DefinitionCatalog  # the deployed definitions: the titles of the detail's approvals
 
     def own(self, instance_id: str) -> InstanceView:
         """The instance, when it is the caller's tenant's; any other is reported as not existing."""
@@ -60,7 +62,7 @@ class TenantInstances:
         return self.detail(act(instance_id))
 
     def detail(self, view: InstanceView) -> InstanceDetail:
-        return instance_detail_of(self.engine, self.database, view)
+        return instance_detail_of(self.engine, self.database, self.catalog, view)
 
     async def command(self, call: Callable[[], InstanceView], prefer: str | None, status: int) -> Reply:
         """Run an engine command (`write_soon`: on the loop's thread when SQLite's writer is free); the instance
@@ -73,4 +75,4 @@ class TenantInstances:
 
 
 def provide_tenant_instances(request: Request[Any, Any, Any], state: State) -> TenantInstances:
-    return TenantInstances(principal_of_connection(request), state["engine"], state["database"])
+    return TenantInstances(principal_of_connection(request), state["engine"], state["database"], state["catalog"])

@@ -11,6 +11,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from designer.approval_cards import approval_summaries, approval_titles, deployed_workflow
 from designer.approval_decisions import decide, visible_approval
 from designer.schemas.approvals import ApprovalDetail, ApprovalSummary, DecisionCreate, DecisionRead
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
@@ -18,8 +19,6 @@ from designer.schemas.pagination import DEFAULT_LIMIT, Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
-from engine.definition.workflow import Workflow
-from engine.errors import DefinitionNotFound
 from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
@@ -32,28 +31,10 @@ ApprovalId = Annotated[int, PathParameter(ge=1, le=2**62, description="The appro
 RECENT_HISTORY = DEFAULT_LIMIT
 
 
-def _workflow(catalog: DefinitionCatalog, workflow_id: str, version: int) -> Workflow | None:
-    try:
-        return catalog.get(workflow_id, version).workflow()
-    except DefinitionNotFound:
-        return None
-
-
-def _titles(workflow: Workflow | None, state_id: str) -> tuple[str | None, str | None]:
-    if workflow is None:
-        return None, None
-    state = workflow.states.get(state_id)
-    return workflow.title, None if state is None else state.title
-
-
 def _summaries(engine: Engine, catalog: DefinitionCatalog, found: list[ApprovalRecordView]) -> list[ApprovalSummary]:
     """The cards of an inbox page, with the workflow's and state's titles of the version each instance runs."""
     versions = {i: engine.get(i).workflow_version for i in {a.instance_id for a in found}}
-    workflows = {(a.workflow_id, versions[a.instance_id]) for a in found}
-    definitions = {key: _workflow(catalog, *key) for key in workflows}
-    return [
-        ApprovalSummary.of(a, _titles(definitions[(a.workflow_id, versions[a.instance_id])], a.state)) for a in found
-    ]
+    return approval_summaries(catalog, found, versions)
 
 
 def _recent_history(engine: Engine, instance: InstanceView) -> list[HistoryEntryRead]:
@@ -65,10 +46,10 @@ def _recent_history(engine: Engine, instance: InstanceView) -> list[HistoryEntry
 
 def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecordView) -> ApprovalDetail:
     instance = engine.get(approval.instance_id)
-    workflow = _workflow(catalog, instance.workflow_id, instance.workflow_version)
+    workflow = deployed_workflow(catalog, instance.workflow_id, instance.workflow_version)
     state = None if workflow is None else workflow.states.get(approval.state)
     return ApprovalDetail(
-        **ApprovalSummary.of(approval, _titles(workflow, approval.state)).model_dump(),
+        **ApprovalSummary.of(approval, approval_titles(workflow, approval.state)).model_dump(),
         description=None if state is None else state.description,
         context=instance.context,
         instance=InstanceSummary.of(instance),

@@ -5,6 +5,10 @@ tolerated failures has ended, and those are what its operator asks about), in it
 optionally of one status, with the count of each status. Each item is a child instance; its error (why it
 failed) and the state it is in come with it. Read by index seeks on (parent_id, parent_seq, status): a page
 and its counts cost the visit's children, never the instance's whole history.
+
+An item whose flow handled its failure (a task's `error` transition into a final state of outcome failure) has
+no error of its own: why it failed is in its history, the payload of its last `error` event. Those of a page's
+failed items are read in one more statement, by the history's key — never for an item that did not fail.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import sqlalchemy as sa
 
 from engine.read_models._reading import reading
 from engine.runtime.map_items import split_item
+from engine.runtime.snapshot import InstanceStatus
 from storage.codec import load_optional
 from storage.tables.core import table_of
 from storage.tables.history import HistoryRow
@@ -33,7 +38,7 @@ class MapItem:
     instance_id: str
     status: str
     state: str  # the state of the iterator (or the subflow) the item is in, or ended in
-    error: Any  # why it failed ({kind, message}); None unless it failed or is stuck
+    error: Any  # why it failed ({kind, message}); None unless it failed or is stuck (see `_why_failed`)
     updated_at: float
 
 
@@ -57,6 +62,35 @@ def _latest_visit(connection: sa.Connection, instance_id: str) -> int | None:
     return None
 
 
+def _last_errors(connection: sa.Connection, instance_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The last failure the history of each of these instances records, if any — its last `error` event's
+    payload, as an error: one statement, each instance's rows found by the history's key (instance_id, seq)."""
+    if not instance_ids:
+        return {}
+    last = (sa.select(_H.c.instance_id, sa.func.max(_H.c.seq).label("seq"))
+            .where(_H.c.instance_id.in_(instance_ids), _H.c.event == "error").group_by(_H.c.instance_id).subquery())
+    rows = connection.execute(sa.select(_H.c.instance_id, _H.c.payload).join(
+        last, sa.and_(_H.c.instance_id == last.c.instance_id, _H.c.seq == last.c.seq)))
+    return {str(r.instance_id): _failure_of(load_optional(r.payload)) for r in rows}
+
+
+def _failure_of(payload: Any) -> dict[str, Any]:
+    """An `error` event's payload as an error: its kind and message."""
+    if isinstance(payload, dict) and payload.get("message") is not None:
+        return {"kind": str(payload.get("kind") or "error"), "message": str(payload["message"])}
+    return {"kind": "error", "message": "an error event without a message"}
+
+
+def _why_failed(status: str, state: str, error: Any, handled: dict[str, Any] | None) -> Any:
+    """Why an item failed: its own error; else (a failure its flow handled) the last failure its history records
+    (`handled`); else the failure final state it ended in. None unless it failed or has an error of its own."""
+    if error is not None or status != InstanceStatus.FAILED:
+        return error
+    if handled is not None:
+        return handled
+    return {"kind": "failure_state", "message": f"ended in the failure state '{state}'"}
+
+
 def map_items_page(database: sa.Engine, instance_id: str, *, status: str | None = None, limit: int = 50,
                    offset: int = 0) -> MapItems:
     """A page of the items of the instance's latest map visit, in item order (the caller checked the instance is
@@ -75,8 +109,12 @@ def map_items_page(database: sa.Engine, instance_id: str, *, status: str | None 
         rows = connection.execute(
             sa.select(_I.c.id, _I.c.branch, _I.c.status, _I.c.state, _I.c.error, _I.c.updated_at).where(chosen)
             .order_by(sa.func.length(_I.c.branch), _I.c.branch).limit(limit).offset(offset)).all()
-    items = [MapItem(split_item(r.branch)[1] or 0, r.id, r.status, r.state, load_optional(r.error),
-                     float(r.updated_at)) for r in rows]
+        errors = {r.id: load_optional(r.error) for r in rows}
+        handled = _last_errors(connection, [r.id for r in rows
+                                            if r.status == InstanceStatus.FAILED and errors[r.id] is None])
+    items = [MapItem(split_item(r.branch)[1] or 0, r.id, r.status, r.state,
+                     _why_failed(r.status, r.state, errors[r.id], handled.get(r.id)), float(r.updated_at))
+             for r in rows]
     total = sum(counts.values()) if status is None else counts.get(status, 0)
     return MapItems(state, seq, counts, total, items)
 

@@ -4,12 +4,14 @@ ended having tolerated failures still says which items failed and why."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from designer_support import Env, assert_problem
 
-from engine.runtime.actions import ActionError, ActionRequest
+from engine.runtime.actions import ActionError, ActionRequest, ActionResult
 
 SORTING: dict[str, Any] = {
     "id": "ticket_sorting",
@@ -133,3 +135,86 @@ def test_one_items_history_is_read_through_its_parent(env: Env, sorting: str) ->
     assert_problem(env.call("GET", f"/api/instances/{sorting}/items/99/history", "viewer"), 404)
     assert_problem(env.call("GET", f"/api/instances/{sorting}/items/-1/history", "viewer"), 400)
     assert_problem(env.call("GET", f"/api/instances/{sorting}/items/1/history", "viewer", tenant="globex"), 404)
+
+
+# Items whose flow handles their failure: a lookup's error goes on to the failure final state 'ko' (so the item
+# has no error of its own: why is in its history), and spam goes there straight (no error anywhere)
+ENRICHING: dict[str, Any] = {
+    "id": "company_enriching",
+    "title": "Company enriching",
+    "initial": "each",
+    "states": {
+        "each": {"type": "map", "items": "emails", "max_concurrency": 20, "tolerated_failures": 10,
+                 "output": "companies", "iterator": {
+                     "initial": "route",
+                     "states": {"route": {"type": "choice"},
+                                "lookup": {"type": "task", "action": "lookup_company", "input": {"email": "item"}},
+                                "found": {"type": "final", "result": {"email": "item"}},
+                                "ko": {"type": "final", "outcome": "failure"}},
+                     "transitions": [{"source": "route", "dest": "ko", "guard": "item == 'spam'"},
+                                     {"source": "route", "dest": "lookup"},
+                                     {"source": "lookup", "trigger": "done", "dest": "found"},
+                                     {"source": "lookup", "trigger": "error", "dest": "ko"}]}},
+        "finished": {"type": "final", "outcome": "success"},
+        "failed": {"type": "final", "outcome": "failure"},
+    },
+    "transitions": [{"source": "each", "trigger": "done", "dest": "finished"},
+                    {"source": "each", "trigger": "error", "dest": "failed"}],
+}
+EMAILS = ["ann@a.com", "bad@c.com", "spam", "worse@d.com", "bob@b.com"]
+
+
+def _lookup(request: ActionRequest) -> ActionResult:
+    email = request.input["email"]
+    if not email.startswith(("ann", "bob")):
+        raise ActionError("not_found", f"no company for {email}", retryable=False)
+    return ActionResult({"company": email.split("@")[1]})
+
+
+@pytest.fixture(scope="module")
+def enriching(env: Env) -> str:
+    env.services.engine.register("lookup_company", _lookup)
+    draft = env.call("POST", "/api/drafts", "analyst", json={"content": ENRICHING}).json()
+    published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
+    assert published.status_code == 201, published.text
+    started = env.call("POST", "/api/instances", "analyst", json={"workflow_id": "company_enriching",
+                                                                  "context": {"emails": EMAILS}})
+    assert started.status_code == 201, started.text
+    env.services.engine.run_until_idle()
+    return str(started.json()["id"])
+
+
+def test_an_item_whose_flow_handled_its_failure_says_why_from_its_history(env: Env, enriching: str) -> None:
+    failed = _items(env, enriching, "?status=failed")
+    assert [(i["index"], i["state"]) for i in failed["items"]] == [(1, "ko"), (2, "ko"), (3, "ko")]
+    errors = [i["error"] for i in failed["items"]]
+    assert errors == [
+        {"kind": "not_found", "message": "no company for bad@c.com"},  # its task's error, taken to 'ko'
+        {"kind": "failure_state", "message": "ended in the failure state 'ko'"},  # no error anywhere: went there
+        {"kind": "not_found", "message": "no company for worse@d.com"},
+    ]
+    every = _items(env, enriching)
+    assert [i["error"] for i in every["items"]] == [None, *errors, None]  # none for the items that succeeded
+
+
+@pytest.fixture
+def history_reads(env: Env) -> Iterator[list[str]]:
+    """The statements that read the history, as the designer's pool sends them."""
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "history" in statement.lower():
+            seen.append(statement)
+
+    sa.event.listen(env.services.database, "before_cursor_execute", record)
+    yield seen
+    sa.event.remove(env.services.database, "before_cursor_execute", record)
+
+
+def test_the_failed_items_of_a_page_are_explained_in_one_read(env: Env, enriching: str,
+                                                              history_reads: list[str]) -> None:
+    _items(env, enriching, "?status=succeeded")
+    succeeded = len(history_reads)  # the map's visit (the state it entered), no item's history
+    history_reads.clear()
+    assert len(_items(env, enriching, "?status=failed")["items"]) == 3
+    assert len(history_reads) == succeeded + 1  # three failed items: one more statement, not three

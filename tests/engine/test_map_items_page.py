@@ -65,3 +65,42 @@ def test_the_latest_visits_items_in_order_counted_and_paged(database_url: str) -
             assert {i.instance_id for i in again.items}.isdisjoint(i.instance_id for i in first.items)
         finally:
             database.dispose()
+
+
+HANDLED: dict[str, Any] = {
+    "id": "handled_rounds", "title": "Handled rounds", "initial": "each",
+    "states": {
+        "each": {"type": "map", "items": "tickets", "max_concurrency": 4, "tolerated_failure_percentage": 100,
+                 "iterator": {"initial": "route", "states": {
+                     "route": {"type": "choice"},
+                     "look": {"type": "task", "action": "look", "input": {"n": "item"}},
+                     "done": {"type": "final"},
+                     "ko": {"type": "final", "outcome": "failure"}},
+                     "transitions": [{"source": "route", "dest": "ko", "guard": "item == 4"},
+                                     {"source": "route", "dest": "look"},
+                                     {"source": "look", "trigger": "done", "dest": "done"},
+                                     {"source": "look", "trigger": "error", "dest": "ko"}]}},
+        "finished": {"type": "final"},
+    },
+    "transitions": [{"source": "each", "trigger": "done", "dest": "finished"}],
+}
+
+
+def test_an_item_whose_flow_handled_its_failure_is_explained_by_its_history(database_url: str) -> None:
+    """No error of its own: the last `error` event its history records says why; with none, the failure final
+    state it ended in does."""
+    with Engine(database_url) as engine:
+        engine.register("look", _look)
+        engine.deploy(HANDLED)
+        run = engine.start("handled_rounds", {"tickets": list(range(5))})
+        engine.run_until_idle()
+        database = sa.create_engine(database_url)
+        try:
+            failed = map_items_page(database, run.id, status="failed")
+            assert [(i.index, i.state, i.error) for i in failed.items] == [
+                (3, "ko", {"kind": "invalid", "message": "no ticket {'n': 3}"}),
+                (4, "ko", {"kind": "failure_state", "message": "ended in the failure state 'ko'"}),
+            ]
+            assert all(i.error is None for i in map_items_page(database, run.id, status="succeeded").items)
+        finally:
+            database.dispose()
