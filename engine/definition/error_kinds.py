@@ -34,7 +34,7 @@ ENGINE_ERROR_KINDS: dict[str, str] = {
     "cannot cover that limit (not retried)",
     "approval_rejected": "the approval the agent's policy requires was rejected",
     "input": "the task's `input` mapping failed to evaluate on entry (or a map's `input`, for one of its items)",
-    "lost": "the instance no longer exists when the attempt finishes",
+    "lost": "the worker running the attempt died or stalled, and its lease lapsed, on the last attempt allowed",
     "subflow": "the subflow's child instance ended without success (on a subflow state)",
     "join": "a parallel state's join can no longer be met (on a parallel state)",
     "map_failed": "more of a map's items failed than it tolerates (on a map state; `failed` lists them)",
