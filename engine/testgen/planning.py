@@ -31,12 +31,12 @@ from engine.definition import (
     WaitState,
     Workflow,
 )
+from engine.definition.cel_reading import UnreadableExpression, path_uses
 from engine.definition.expressions import ExpressionError, evaluate
 from engine.definition.moments import parse_rfc3339
 from engine.definition.paths import path_parts
 from engine.paths.routes import outgoing_by_priority
 from engine.runtime.variables import json_value
-from engine.testgen.cel_reading import UnreadableExpression, parse, path_uses
 from engine.testgen.inside_drive import InsideDrive, inside_drive, inside_timeouts
 from engine.testgen.solving import Data, solve
 from engine.testgen.stub_data import FlowReads
@@ -419,7 +419,7 @@ def _deadline(source: str, data: Data) -> str | None:
 
 def _roots(guard: str) -> set[str]:
     try:
-        return {str(path[0]) for path in path_uses(parse(guard), condition=True)}
+        return {str(path[0]) for path in path_uses(guard, condition=True)}
     except UnreadableExpression:
         return set()
 

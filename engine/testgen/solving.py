@@ -12,8 +12,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.definition.cel_reading import Part, Relation, UnreadableExpression, path_uses, relations
 from engine.definition.expressions import ExpressionError, evaluate
-from engine.testgen.cel_reading import Comparison, Part, UnreadableExpression, comparisons, parse, path_uses
 from engine.testgen.values import ABSENT, boundary_values, get_path, schema_at, set_path, value_for_schema
 
 __all__ = ["COMBINATION_LIMIT", "Data", "Solved", "guard_holds", "solve"]
@@ -61,15 +61,14 @@ def guard_holds(source: str | None, data: Data) -> bool:
         return False
 
 
-def _read(guards: list[str]) -> tuple[dict[tuple[Part, ...], str], list[Comparison]]:
+def _read(guards: list[str]) -> tuple[dict[tuple[Part, ...], str], list[Relation]]:
     uses: dict[tuple[Part, ...], str] = {}
-    found: list[Comparison] = []
+    found: list[Relation] = []
     for guard in guards:
-        node = parse(guard)
-        for path, use in path_uses(node, condition=True).items():
+        for path, use in path_uses(guard, condition=True).items():
             if uses.get(path, "value") in ("value", "present") or use not in ("value", "present"):
                 uses[path] = use
-        found += comparisons(node)
+        found += relations(guard)
     return uses, found
 
 

@@ -21,8 +21,8 @@ from engine.definition import (
     WaitState,
     Workflow,
 )
+from engine.definition.cel_reading import Part, PathRef, UnreadableExpression, parse, path_uses
 from engine.definition.paths import path_parts
-from engine.testgen.cel_reading import Part, PathRef, UnreadableExpression, parse, path_uses
 from engine.testgen.values import ABSENT, default_for, get_path, schema_at, set_path, value_for_schema
 from engine.validation.graph import Machine, machines
 
@@ -81,7 +81,7 @@ class FlowReads:
         self.other: dict[tuple[Part, ...], str] = {}
         for source, is_guard in _expressions(workflow):
             try:
-                uses = path_uses(parse(source), condition=is_guard)
+                uses = path_uses(source, condition=is_guard)
             except UnreadableExpression:
                 continue
             if is_guard:
@@ -113,7 +113,7 @@ class FlowReads:
                    *((s, False) for s in state.input.values())]
         for source, is_guard in sources:
             try:
-                uses = path_uses(parse(source), condition=is_guard)
+                uses = path_uses(source, condition=is_guard)
             except UnreadableExpression:
                 continue
             reads.update({p[1:]: u for p, u in uses.items() if p[:1] == (state.item_key,) and len(p) > 1})

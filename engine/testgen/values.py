@@ -11,7 +11,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from engine.testgen.cel_reading import Comparison, Literal, Other, Part, PathRef
+from engine.definition.cel_reading import Literal, Part, PathRef, Relation
 
 __all__ = ["ABSENT", "boundary_values", "default_for", "get_path", "schema_at", "set_path", "value_for_schema"]
 
@@ -119,25 +119,23 @@ def _number(op: str, value: float | int) -> list[Any]:
         op, [value, above])
 
 
-def _compared(comparison: Comparison, world: dict[str, Any], schema: dict[str, Any]) -> list[Any]:  # noqa: PLR0911
-    other = comparison.other
+def _compared(relation: Relation, world: dict[str, Any], schema: dict[str, Any]) -> list[Any]:  # noqa: PLR0911
+    other = relation.other
     if isinstance(other, PathRef):
         known = get_path(world, other.parts)
         if isinstance(known, int | float) and not isinstance(known, bool):
-            return _number(comparison.op, known)
+            return _number(relation.op, known)
         return []
-    if isinstance(other, Other) and comparison.op == "in":  # `kind in ['a', 'b']`: each member, then one outside
-        members = [child.value for child in other.children if isinstance(child, Literal)]
+    if not isinstance(other, Literal):  # `kind in ['a', 'b']`: each member, then one outside
+        members = [member.value for member in other]
         return [*members, "not_listed"] if members else []
-    if not isinstance(other, Literal):
-        return []
     value = other.value
     if isinstance(value, bool):
         return [value, not value]
     if isinstance(value, int | float):
-        return _number(comparison.op, value)
+        return _number(relation.op, value)
     if isinstance(value, str):
-        enum = schema_at(schema, comparison.path).get("enum")
+        enum = schema_at(schema, relation.path).get("enum")
         others = [v for v in enum if v != value] if isinstance(enum, list) else [f"not_{value}" if value else "text"]
         return [value, *others]
     if value is None:
@@ -145,16 +143,17 @@ def _compared(comparison: Comparison, world: dict[str, Any], schema: dict[str, A
     return []
 
 
-def boundary_values(path: tuple[Part, ...], use: str, comparisons: list[Comparison], world: dict[str, Any],
+def boundary_values(path: tuple[Part, ...], use: str, relations: list[Relation], world: dict[str, Any],
                     schema: dict[str, Any]) -> list[Any]:
     """Candidate values for `path`, boundaries first, each once."""
     found: list[Any] = []
-    for comparison in comparisons:
-        if comparison.path == path:
-            found += _compared(comparison, world, schema)
-        elif comparison.path == (*path, "#size") and isinstance(comparison.other, Literal) \
-                and isinstance(comparison.other.value, int):
-            found += [[{} for _ in range(max(n, 0))] for n in _number(comparison.op, comparison.other.value)]
+    for relation in relations:
+        if relation.path != path:
+            continue
+        if not relation.sized:
+            found += _compared(relation, world, schema)
+        elif isinstance(relation.other, Literal) and isinstance(relation.other.value, int):
+            found += [[{} for _ in range(max(n, 0))] for n in _number(relation.op, relation.other.value)]
     if use == "bool" and not found:
         found = [True, False]
     if use == "present":

@@ -18,7 +18,7 @@ from agents.handlers import shipped_definitions
 from agents.handlers.lead_rules import extract_lead_fields
 from engine import Engine, ManualClock
 from engine.definition import TaskState, Workflow
-from engine.testgen.cel_reading import Call, Node, Part, PathRef, parse, walk
+from engine.definition.cel_reading import Call, Node, Part, PathRef, parse, walk
 from engine.validation.checks.expressions import expression_sites
 from engine.validation.graph import machines
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 
 from engine.definition import Workflow
+from engine.definition.cel_reading import Comparison, Literal, UnreadableExpression, comparisons, display_path
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.validation.checks._report import capitalised, listed, warning
 from engine.validation.checks.expressions import ExpressionSite
 from engine.validation.context_shape import declared_below, declared_types, schema_at
-from engine.validation.expression_reading import Comparison, Literal, UnreadableExpression, comparisons, display_path
 from engine.validation.findings import Finding
 
 __all__ = ["find_type_mismatches"]

@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from difflib import get_close_matches
 
 from engine.definition import MapState, SubflowState, TaskState, WaitState, Workflow
+from engine.definition.cel_reading import Part, PathRead, UnreadableExpression, context_reads, display_path
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.paths import path_parts
 from engine.validation.checks._report import capitalised, listed, warning
 from engine.validation.checks.expressions import ExpressionSite
 from engine.validation.context_shape import listed_fields, names_with_listed_fields, schema_at
-from engine.validation.expression_reading import Part, PathRead, UnreadableExpression, context_reads, display_path
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
