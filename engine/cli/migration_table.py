@@ -83,7 +83,7 @@ def print_migration(report: MigrationReport) -> None:
     verb = "migrated" if report.applied else "would migrate"
     title = f"{report.workflow_id}: version {report.from_version} → {report.to_version}"
     many = len(report.plans) > EACH_UP_TO
-    print_table(_grouped(report, title, verb) if many else _each(report, title, verb))
+    print_table(_grouped(report, title, verb) if many else _each(report, title, verb), records=True)
     if many:
         stdout.print(f"grouped by what the migration does: {len(report.plans):,} instances are too many to list one "
                      "a row (--format json lists each)", highlight=False)
