@@ -17,6 +17,7 @@ import typer
 from engine.cli.files import (
     DefinitionFile,
     collect_files,
+    definition_folders,
     require_file,
     require_output_file,
     require_output_folder,
@@ -61,8 +62,8 @@ def engine_catalog(files: Catalog, db: str | None, handlers: str | None, executo
 
 def catalog_for(files: list[DefinitionFile], extra: list[Path], *, beside: bool = True) -> Catalog:
     """The shipped-or-given set: the files themselves, the `extra` definitions roots (folders holding workflows/
-    and agents/) and, with `beside`, each file's own definitions root — or, for a file in a folder that is not
-    `workflows/` or `agents/`, the definitions in that folder (where `statewright run` finds its subflows)."""
+    and agents/) and, with `beside`, the definitions where each file finds those it names (`definition_folders`:
+    its own folder and the `agents/` folder beside it, where `statewright run` finds them too)."""
     for root in extra:  # a mistyped --catalog would otherwise check against nothing, without a word
         if not root.is_dir():
             what = "a file, not a folder" if root.exists() else "no such folder"
@@ -71,13 +72,8 @@ def catalog_for(files: list[DefinitionFile], extra: list[Path], *, beside: bool 
             fail(f"--catalog {root}: not a definitions folder (it holds no workflows/ or agents/ folder)",
                  ExitCode.UNREADABLE)
     roots = {p.resolve() for p in extra}
-    folders: set[Path] = set()
-    for item in files if beside else ():
-        parent = item.path.resolve().parent
-        if parent.name in ("workflows", "agents"):
-            roots.add(parent.parent)
-        else:
-            folders.add(parent)
+    folders = {folder for item in (files if beside else ()) for folder in definition_folders(item.path)
+               if folder.is_dir()}
     workflows: dict[str, Workflow] = {}
     agents = {}
     for catalog in [load_catalog(root)[0] for root in sorted(roots)] + [load_folder(f) for f in sorted(folders)]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from engine.cli.output import ExitCode, fail
 from engine.definition.file_kind import DefinitionKind, definition_kind
 
-__all__ = ["DefinitionFile", "collect_files", "kind_of", "require_file", "require_output_file",
+__all__ = ["DefinitionFile", "collect_files", "definition_folders", "kind_of", "require_file", "require_output_file",
            "require_output_folder", "why_unusable"]
 
 Kind = DefinitionKind
@@ -23,6 +23,16 @@ class DefinitionFile:
 def kind_of(path: Path) -> Kind:
     """The one rule (engine.definition.file_kind) every command uses."""
     return definition_kind(path)
+
+
+def definition_folders(path: Path) -> list[Path]:
+    """Where a definition file given on its own finds the subflows and agents it names: the folder it is in, and
+    the `agents/` folder beside that one — `definitions/workflows/` and `definitions/agents/` for a shipped flow,
+    `nb/flows/` and `nb/agents/` for `nb/flows/flow.json`. The one lookup of every command that reads a flow from
+    a file: `run` and `eval` deploy what they find there, `validate`, `analyze`, `render`, `export`, `testgen` and
+    `review` check the flow against it."""
+    folder = path.resolve().parent
+    return list(dict.fromkeys([folder, folder.parent / "agents"]))
 
 
 def collect_files(paths: list[Path]) -> tuple[list[DefinitionFile], list[Path]]:

@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from engine.cli.definition_commands import _load_one
-from engine.cli.files import require_output_file
+from engine.cli.definition_commands import _load_one, catalog_for
+from engine.cli.files import DefinitionFile, require_file, require_output_file
 from engine.cli.output import ExitCode, fail, stdout
 from engine.interop import EXPORT_FORMATS, IMPORT_FORMATS, export_workflow, import_document
 from engine.interop.ids import to_identifier
@@ -63,12 +63,17 @@ def export_command(
     out: Annotated[Path, typer.Option("-o", "--output", help="The file to write.")],
     allow_loss: Annotated[bool, typer.Option("--allow-loss", help="Write even what cannot be expressed fully.")]
     = False,
+    catalog_dirs: Annotated[list[Path] | None, typer.Option(
+        "--catalog", help="A definitions folder (workflows/, agents/) to check against: the subflows and agents the "
+                          "flow names, besides those beside it.")] = None,
 ) -> None:
     """Export a workflow to ASL (where expressible), SCXML or XState; says what the format cannot express."""
     if fmt not in EXPORT_FORMATS:
         fail(f"choose FORMAT from {', '.join(EXPORT_FORMATS)}", ExitCode.UNREADABLE)
     require_output_file(out, f"{path.stem}.{fmt}.{'scxml' if fmt == 'scxml' else 'json'}")
-    result = export_workflow(fmt, _load_one(path))
+    require_file(path)
+    catalog = catalog_for([DefinitionFile(path, "workflow")], catalog_dirs) if catalog_dirs else None
+    result = export_workflow(fmt, _load_one(path, catalog))
     if has_errors(result.findings) and not allow_loss:
         stdout.print(f"[red]✗[/] {path}: {fmt} cannot express all of it (nothing written; --allow-loss writes "
                      "the rest)", highlight=False)

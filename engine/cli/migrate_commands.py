@@ -2,8 +2,9 @@
 running instances of version N of a workflow to version M (docs/runtime.md#migrating-running-instances).
 
 Exit codes: 0 every instance listed migrates (or would), or there is none; 1 some are refused (each with its
-reason; they are left untouched); 2 the command line is wrong — an unreadable `--map` file or one naming an old
-state twice, a version not deployed, the same version twice, a mapping naming states the versions do not have.
+reason; they are left untouched); 2 the command line is wrong — `--dry-run` and `--apply` both given, an
+unreadable `--map` file (or a folder) or one naming an old state twice, a version not deployed, the same version
+twice, a mapping naming states the versions do not have.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ __all__ = ["register_migrate_commands"]
 def _mapping(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
+    if path.is_dir():
+        fail(f'--map {path}: is a folder, not a file; give the JSON file of old state to new state in it, e.g. '
+             f'--map {path / "map.json"}', ExitCode.UNREADABLE)
     if not path.is_file():
         fail(f"--map {path}: no such file", ExitCode.UNREADABLE)
     try:
@@ -56,8 +60,8 @@ def migrate_command(
     *,
     from_version: Annotated[int, typer.Option("--from", help="The version the instances run now.")],
     to_version: Annotated[int, typer.Option("--to", help="The version to move them to.")],
-    apply: Annotated[bool, typer.Option("--apply/--dry-run", help="Move them (default: only show what would "
-                                                                   "happen).")] = False,
+    apply: Annotated[bool, typer.Option("--apply", help="Move them.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would happen (the default).")] = False,
     map_file: Annotated[Path | None, typer.Option("--map", help='A JSON file of old state to new state, '
                                                                'e.g. {"review": "approval"}.')] = None,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's instances.")] = None,
@@ -68,6 +72,8 @@ def migrate_command(
     mapped or missing; context valid against the new schema; timers, approvals, event waits and actions carried
     or cancelled; refused and why), or move them with --apply, one transaction each, recorded in their history.
     Exits 0 when all migrate, 1 when some are refused (left untouched), 2 for a wrong command line."""
+    if apply and dry_run:  # the last of the two won, and a --dry-run meant as a safeguard moved the instances
+        fail("give --dry-run or --apply, not both", ExitCode.UNREADABLE)
     mapping = _mapping(map_file)
     with open_engine(db, existing=True) as engine:
         try:

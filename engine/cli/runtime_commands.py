@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import threading
 import time
@@ -32,7 +33,7 @@ from engine.cli.engine_options import (
     refuse_both_handler_options,
     reporting,
 )
-from engine.cli.files import require_file
+from engine.cli.files import definition_folders, require_file
 from engine.cli.history_view import error_words, history_command, history_table
 from engine.cli.output import (
     ExitCode,
@@ -49,9 +50,10 @@ from engine.cli.output import (
 from engine.cli.run_interrupts import RunInterrupts, abandon, named
 from engine.cli.run_preflight import check_deployable, check_start_context
 from engine.cli.sandbox_residue import rows_from_earlier_runs
-from engine.cli.waiting_words import interrupted_instance, waiting_words
+from engine.cli.waiting_words import deployed_workflow, interrupted_instance, waiting_words
 from engine.database import create_database_engine, current_revision, default_database_url, upgrade
 from engine.definition import Agent, Example, Workflow
+from engine.definition.paths import CONTEXT_PATH_PATTERN
 from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.definition_files import agents_named
@@ -64,6 +66,9 @@ from engine.runtime.views import HistoryEntry, InstanceView
 from engine.runtime.worker import Worker
 
 __all__ = ["open_engine", "register_runtime_commands"]
+
+_CONTEXT_PATH = re.compile(CONTEXT_PATH_PATTERN)
+
 
 def _instance(view: InstanceView, output: OutputFormat) -> None:
     if output is OutputFormat.json:
@@ -106,8 +111,9 @@ def run_command(
     if not isinstance(start_context, dict):
         fail("--context must be a JSON object", ExitCode.UNREADABLE)
     check_start_context(workflow, start_context)  # a refused run writes nothing: checked before any deploy
-    related = related_workflows(workflow, file.parent)
-    agents = agents_named([workflow, *related], [file.parent, file.parent.parent / "agents"])
+    folders = definition_folders(file)  # where every command finds what a flow names
+    related = related_workflows(workflow, folders)
+    agents = agents_named([workflow, *related], folders)
     began = time.time()  # the wall clock, the engine's: what the handlers seed from now on is this command's
     with open_engine(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
         check_deployable(engine, workflow, related, agents)
@@ -358,10 +364,15 @@ def redrive_command(
 ) -> None:
     """Resume a failed instance at the state it failed in; a worker runs the failed task again, under the
     idempotency key of the run that failed. With --set, the context is corrected first (when bad data made the
-    step fail), in the same step. Exits 1 with the reason for an instance that cannot be redriven."""
+    step fail), in the same step, and a PATH that is no context path is a wrong command line (exit 2). Exits 1
+    with the reason for an instance that cannot be redriven or a correction that breaks the context schema."""
     corrections = dict(_assignment(text) for text in fixes or [])
     with open_engine(db, existing=True) as engine:
-        _instance(engine.redrive(instance_id, actor=actor, fixes=corrections or None), output)
+        view = engine.redrive(instance_id, actor=actor, fixes=corrections or None)
+        _instance(view, output)
+        if output is OutputFormat.text and not view.ended:  # what carries it on, as `run` says it
+            waiting = waiting_words(engine, deployed_workflow(engine, view), view, _shown_db(db))
+            stdout.print(escape(waiting), highlight=False)
 
 
 def cancel_command(
@@ -376,14 +387,20 @@ def cancel_command(
 
 
 def _assignment(text: str) -> tuple[str, Any]:
-    """'path=value' as (path, value): the value read as JSON, else kept as text."""
+    """'path=value' as (path, value): the value read as JSON, else kept as text. A PATH that is no context path is
+    a wrong command line (exit 2), as a missing '=' is, said before the database is opened."""
     path, equals, value = text.partition("=")
     if not equals or not path.strip():
         fail(f"--set {text!r}: give PATH=VALUE, e.g. --set enrichment.company.size=500", ExitCode.UNREADABLE)
+    path = path.strip()
+    if not _CONTEXT_PATH.fullmatch(path):
+        fail(f"--set {text!r}: '{path}' is not a context path; a PATH is a key, or a dotted path of keys, each of "
+             "letters, digits, '_' and '-' and starting with a letter or '_', e.g. --set enrichment.company.size=500",
+             ExitCode.UNREADABLE)
     try:
-        return path.strip(), json.loads(value)
+        return path, json.loads(value)
     except ValueError:
-        return path.strip(), value
+        return path, value
 
 
 def approvals_command(

@@ -1,5 +1,6 @@
-"""What `statewright run` says about an instance it leaves behind — one that waits, or one a Ctrl-C left — so
-that the user knows what it waits for and which command carries it on, instead of a bare `cool_off (running)`."""
+"""What `statewright run` (and `redrive`) says about an instance it leaves behind — one that waits, or one a
+Ctrl-C left — so that the user knows what it waits for and which command carries it on, instead of a bare
+`cool_off (running)`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import shlex
 
 from engine.definition import ApprovalState, MapState, ParallelState, SubflowState, WaitState, Workflow
 from engine.definition.expressions import ExpressionError, evaluate
-from engine.read_models.waits import waits_of
+from engine.read_models.waits import Waits, waits_of
 from engine.runtime.engine import Engine
 from engine.runtime.example_run import next_due
 from engine.runtime.views import InstanceView
 
-__all__ = ["interrupted_instance", "waiting_words"]
+__all__ = ["deployed_workflow", "interrupted_instance", "waiting_words"]
 
 
 def _in(seconds: float) -> str:
@@ -40,9 +41,9 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
     waits = waits_of(engine, view)
     now = engine.clock.now()
     where = f"{view.id} waits in '{view.state}'"
-    if waits.approval_pending:
-        return (f"{where} for an approval: `statewright approvals --db {db}` lists it, `statewright approve "
-                f"{view.id} --actor NAME --role ROLE --db {db}` decides it")
+    in_hand = _in_hand(waits, view, where, db)
+    if in_hand is not None:
+        return in_hand
     if isinstance(state, WaitState) and state.event is not None:
         keyed = f" --correlation-key {_key(state.event.correlation, view)}" if state.event.correlation else ""
         return (f"{where} for the event '{state.event.type}': `statewright publish {state.event.type}{keyed} "
@@ -61,6 +62,25 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
     events = ", ".join(waits.accepted_events)
     return (f"{where}" + (f" for one of: {events} (`statewright send {view.id} EVENT --db {db}`)" if events else "")
             + f"; `statewright worker --db {db}` runs what is due")
+
+
+def _in_hand(waits: Waits, view: InstanceView, where: str, db: str) -> str | None:
+    """What a person or a worker is to do now: decide a pending approval, or run the actions queued (a task
+    entered, or redriven); None when the instance waits for neither."""
+    if waits.approval_pending:
+        return (f"{where} for an approval: `statewright approvals --db {db}` lists it, `statewright approve "
+                f"{view.id} --actor NAME --role ROLE --db {db}` decides it")
+    if waits.queued_actions:
+        actions = " and ".join(f"'{action}'" for action in dict.fromkeys(waits.queued_actions))
+        return f"{where} for a worker to run {actions}: `statewright worker --db {db}` carries it on"
+    return None
+
+
+def deployed_workflow(engine: Engine, view: InstanceView) -> Workflow:
+    """The workflow `view` runs, as deployed: what `waiting_words` reads for an instance a command did not start
+    from a file (`redrive`)."""
+    return engine.runtime.read(
+        lambda tx: engine.runtime.deployments.compiled(tx, view.workflow_id, view.workflow_version).workflow)
 
 
 def _key(correlation: str, view: InstanceView) -> str:

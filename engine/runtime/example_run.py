@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.definition import Example, MapState, ParallelState, State, SubflowState, Workflow
+from engine.definition.file_kind import definition_kind
 from engine.errors import InvalidInput
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
@@ -47,15 +49,18 @@ def _subflows(states: dict[str, State]) -> set[str]:
     return found
 
 
-def related_workflows(workflow: Workflow, folder: Path) -> list[Workflow]:
-    """The workflows `workflow` runs as subflows (transitively), found among the JSON files in `folder`."""
+def related_workflows(workflow: Workflow, folders: Iterable[Path]) -> list[Workflow]:
+    """The workflows `workflow` runs as subflows (transitively), found among the workflow files in `folders`."""
     by_id: dict[str, Workflow] = {}
-    for path in sorted(folder.glob("*.json")):
-        try:
-            candidate = parse_definition(path)
-        except Exception:  # noqa: BLE001, S112 - a file that is not a valid workflow is simply not a candidate
-            continue
-        by_id.setdefault(candidate.id, candidate)
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+            if definition_kind(path) == "agent":
+                continue
+            try:
+                candidate = parse_definition(path)
+            except Exception:  # noqa: BLE001, S112 - a file that is not a valid workflow is simply not a candidate
+                continue
+            by_id.setdefault(candidate.id, candidate)
     wanted, found = _subflows(dict(workflow.states)), {}
     while wanted:
         name = wanted.pop()

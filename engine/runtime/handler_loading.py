@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput
@@ -96,7 +99,7 @@ def load_chosen_handlers(choice: HandlerChoice, engine: Any) -> str | None:
     """Import the chosen `module` and call `function(engine)`. When the module does not exist and the choice is
     not `required`, return why (and register nothing); any other failure to find it, or a `ValueError` from
     the function (its configuration is wrong: llm without STATEWRIGHT_LLM_URL), raises `InvalidInput`."""
-    found = _find(choice.spec, required=choice.required)
+    found = _find(choice.spec, required=choice.required, yours=choice.executor is None)
     if isinstance(found, str):
         return found
     try:
@@ -113,21 +116,40 @@ def load_handlers(spec: str, engine: Any, *, required: bool = True) -> str | Non
     return load_chosen_handlers(HandlerChoice(spec, required=required), engine)
 
 
-def _find(spec: str, *, required: bool) -> Callable[[Any], object] | str:
-    """The function `spec` names, or (when not `required`) why there is none."""
+def _find(spec: str, *, required: bool, yours: bool) -> Callable[[Any], object] | str:
+    """The function `spec` names, or (when not `required`) why there is none. Your own module (`yours`: given
+    as --handlers, not an executor's) is looked for in the current folder too."""
     module_name, _, function_name = spec.partition(":")
     if not module_name:
         raise InvalidInput(f"'{spec}' is not 'module:function'")
     try:
-        module = importlib.import_module(module_name)
+        with _current_folder_importable() if yours else nullcontext():
+            module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         missing = exc.name or module_name
-        if not required and module_name.startswith(missing):
+        itself = module_name == missing or module_name.startswith(f"{missing}.")  # not a module it imports
+        if not required and itself:
             return f"no handlers loaded: the module '{module_name}' does not exist"
-        raise InvalidInput(f"cannot load the handlers '{spec}': no module named '{missing}'") from exc
+        where = (" (the module must be importable: a file or package in the current folder, or on PYTHONPATH)"
+                 if itself else "")
+        raise InvalidInput(f"cannot load the handlers '{spec}': no module named '{missing}'{where}") from exc
     function = getattr(module, function_name or "register", None)
     if not callable(function):
         if not required:
             return f"no handlers loaded: '{module_name}' has no function '{function_name or 'register'}'"
         raise InvalidInput(f"cannot load the handlers '{spec}': '{function_name or 'register'}' is not a function")
     return function  # type: ignore[no-any-return]
+
+
+@contextmanager
+def _current_folder_importable() -> Iterator[None]:
+    """The current folder importable for the handlers' module — as `python -m` and pytest have it, so that
+    `--handlers myhandlers:register` finds `./myhandlers.py` from a console script too. It goes last on `sys.path`
+    and stays there: a module the handlers import later (inside a function) is found as well, and nothing in the
+    folder can shadow an installed package (an `agents/` folder of the user's, say, never hides the shipped
+    executors)."""
+    folder = str(Path.cwd())
+    if folder not in sys.path and "" not in sys.path:  # not importable yet (as under `python -m`, `python -c`)
+        sys.path.append(folder)
+        importlib.invalidate_caches()  # a file written since the last import is seen
+    yield
