@@ -350,7 +350,10 @@ def send_command(
     """Send EVENT to an instance."""
     data = json_argument(payload, "--payload")
     with open_engine(db, existing=True) as engine:
-        _instance(engine.send(instance_id, event, data, actor=actor, idempotency_key=key), output)
+        view = engine.send(instance_id, event, data, actor=actor, idempotency_key=key)
+        _instance(view, output)
+        if output is OutputFormat.text:
+            _say_what_next(engine, view, db)
 
 
 def redrive_command(
@@ -370,9 +373,16 @@ def redrive_command(
     with open_engine(db, existing=True) as engine:
         view = engine.redrive(instance_id, actor=actor, fixes=corrections or None)
         _instance(view, output)
-        if output is OutputFormat.text and not view.ended:  # what carries it on, as `run` says it
-            waiting = waiting_words(engine, deployed_workflow(engine, view), view, _shown_db(db))
-            stdout.print(escape(waiting), highlight=False)
+        if output is OutputFormat.text:
+            _say_what_next(engine, view, db)
+
+
+def _say_what_next(engine: Engine, view: InstanceView, db: str | None) -> None:
+    """After a command moved an instance on (redrive, send, a decision): what it waits for now and which command
+    carries it on, as `run` says it — a worker, most often, which no one may be running."""
+    if not view.ended:
+        stdout.print(escape(waiting_words(engine, deployed_workflow(engine, view), view, _shown_db(db))),
+                     highlight=False)
 
 
 def cancel_command(
@@ -440,12 +450,15 @@ def _decide(decision: str, instance_id: str, *, actor: str, role: list[str] | No
         decide = engine.approve if decision == "approve" else engine.reject
         pending = any(a.status == "pending" for a in engine.approvals(instance_id))
         before = _approvers(engine, instance_id)
-        _instance(decide(instance_id, actor=actor, roles=role or [], comment=comment), output)
+        view = decide(instance_id, actor=actor, roles=role or [], comment=comment)
+        _instance(view, output)
         if output is OutputFormat.text and not pending:  # the engine answers a repeat with the instance as it is
             stdout.print(f"no approval was pending: {actor} decided it before, and this repeat changed nothing",
                          highlight=False)
         elif output is OutputFormat.text and decision == "approve":
             _say_quorum(engine, instance_id, actor, already=actor in before)
+        if output is OutputFormat.text and pending and not _approvers(engine, instance_id):
+            _say_what_next(engine, view, db)  # decided: what comes next (a quorum still open said so above)
 
 
 def _approvers(engine: Engine, instance_id: str) -> list[str]:
