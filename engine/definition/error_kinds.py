@@ -40,6 +40,8 @@ ENGINE_ERROR_KINDS: dict[str, str] = {
     "map_failed": "more of a map's items failed than it tolerates (on a map state; `failed` lists them)",
     "map_items": "a map's `items` is not a list, or failed to evaluate (on a map state)",
     "map_too_large": "a map's `items` holds more than 1,000 items (on a map state)",
+    "context_too_large": "a step would leave the context larger than 1 MiB as JSON (an output, an `assign`, a map's "
+    "results); nothing of it is kept (not retried)",
 }
 
 HANDLER_ERROR_KINDS: dict[str, str] = {

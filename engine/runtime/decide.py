@@ -43,6 +43,7 @@ from engine.runtime.asking import (
 )
 from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.context_schema import check_context, schema_problems
+from engine.runtime.context_size import CONTEXT_TOO_LARGE, oversize
 from engine.runtime.effects import ClearWaits, Complete, Effect, KeepMapList, RequestApproval, RunAction, StartChild
 from engine.runtime.entering import RELEASE_GATE, EntryError, entry_effects, leave_effects
 from engine.runtime.machines import CompiledWorkflow, Fired, GuardEvaluation
@@ -226,6 +227,14 @@ class _Run:
                 self.fail(event, "assign", why, guards=fired.evaluations)
                 return
             raise TransitionNotAllowed(event.name, self.state, f"an assignment failed: {why}") from exc
+        too_large = oversize(changes, written) if changes else None
+        if too_large is not None:
+            if event.system:
+                self.fail(event, CONTEXT_TOO_LARGE, f"'{event.name}' in '{self.state}': {too_large}",
+                          guards=fired.evaluations, payload=False)
+                return
+            raise InvalidInput(f"the event '{event.name}' is refused in '{self.state}': {too_large}; the instance "
+                               "is as it was")
         self.context = written
         arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
                            leave_effects(state, event.name))
@@ -334,9 +343,12 @@ class _Run:
         else:
             raise TransitionNotAllowed(event.name, self.state, "the instance waits for a policy approval")
 
-    def fail(self, event: Event, kind: str, message: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
+    def fail(self, event: Event, kind: str, message: str, *, guards: tuple[GuardEvaluation, ...] = (),
+             payload: bool = True) -> None:
+        """Fail the instance in its state on `event` (with its payload, unless that is what was too large)."""
         self.status = FAILED
-        self.error = {"kind": kind, "message": message, "event": event.name, "payload": json_value(event.payload)}
+        self.error = {"kind": kind, "message": message, "event": event.name,
+                      "payload": json_value(event.payload) if payload else None}
         self.record(self.state, event, guards=guards, effects=[ClearWaits()])
 
     def stick(self, event: Event, why: str, *, guards: tuple[GuardEvaluation, ...] = ()) -> None:
@@ -426,11 +438,17 @@ class _Run:
         transition = self.c.transitions[index]
         try:
             changes = evaluate_mapping(transition.assign, scope()) if transition.assign else {}
-            self.context = with_changes(self.context, changes) if changes else self.context
+            written = with_changes(self.context, changes) if changes else self.context
         except (ExpressionError, PathConflict) as exc:
             why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else exc.message
             self.fail(Event(AUTO, system=True), "assign", why, guards=guards)
             return
+        too_large = oversize(changes, written) if changes else None
+        if too_large is not None:
+            self.fail(Event(AUTO, system=True), CONTEXT_TOO_LARGE, f"leaving '{self.state}': {too_large}",
+                      guards=guards)
+            return
+        self.context = written
         source = self.state
         arrival = _Arrival(source, _PASSING, index, guards, changes, leave_effects(self.c.states[source], AUTO))
         self.move(transition.dest, arrival)
