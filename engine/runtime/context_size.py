@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.json_limits import MAX_JSON_BYTES
+from engine.json_limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, measure_json
 from storage.codec import dump
 
 __all__ = ["CONTEXT_TOO_LARGE", "oversize"]
@@ -21,15 +21,36 @@ CONTEXT_TOO_LARGE = "context_too_large"
 WHOLE_CHECKED_ABOVE = 4096  # characters a step writes, as JSON, past which the whole context is measured
 
 
+def _written_size(changes: dict[str, Any]) -> int:
+    """What `changes` take as JSON: encoded in C when they are small, which nearly all are; measured by a walk that
+    stops past the limit when a long list or text near their top could make them huge (encoding 450 MB to refuse
+    it took two seconds)."""
+    if _wide(changes, 2):
+        return measure_json(changes, stop_depth=MAX_JSON_DEPTH, stop_size=MAX_JSON_BYTES).size
+    return len(dump(changes))
+
+
+def _wide(value: Any, levels: int) -> bool:
+    """Whether `value`, in its first `levels` levels, holds a list or object of more than 256 entries or a text of
+    more than 64 KiB (what a step writes is a value at each path it names: its own first level is those paths)."""
+    if isinstance(value, str):
+        return len(value) > 65_536
+    if isinstance(value, dict | list):
+        if len(value) > 256:
+            return True
+        if levels > 1:
+            return any(_wide(item, levels - 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
 def oversize(changes: dict[str, Any], written: dict[str, Any]) -> str | None:
     """Why the context `written` (the context after `changes`) is too large to keep, or None."""
     try:
-        changed = len(dump(changes))
+        changed = _written_size(changes)
         if changed <= WHOLE_CHECKED_ABOVE:
             return None
         if changed > MAX_JSON_BYTES:
-            return (f"the values it writes take {changed:,} characters as JSON, more than the {MAX_JSON_BYTES:,} "
-                    "bytes a context may hold")
+            return f"the values it writes take more than the {MAX_JSON_BYTES:,} bytes as JSON a context may hold"
         size = len(dump(written).encode("utf-8"))
     except (TypeError, ValueError, RecursionError):  # not JSON: said where it is stored (`unstorable_at`)
         return None

@@ -28,8 +28,8 @@ def test_an_event_whose_assign_would_pass_the_limit_is_refused_and_the_instance_
     for _ in range(10):  # 1,024,000 characters: within the limit
         engine.send(started.id, "dbl")
     before = engine.get(started.id)
-    with pytest.raises(InvalidInput, match=r"the event 'dbl' is refused in 'w': the values it writes take "
-                                           r"2,048,0\d\d characters as JSON, more than the 1,048,576 bytes"):
+    with pytest.raises(InvalidInput, match=r"the event 'dbl' is refused in 'w': the values it writes take more "
+                                           r"than the 1,048,576 bytes as JSON a context may hold"):
         engine.send(started.id, "dbl")
     after = engine.get(started.id)
     assert (after.version, after.status, len(after.context["s"])) == (before.version, "running", 1_024_000)
