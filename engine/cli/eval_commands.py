@@ -82,6 +82,16 @@ def _llm_settings(base_url: str | None, model: str | None) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _require_llm_settings(base_url: str | None, model: str | None) -> None:
+    """The llm executor's endpoint and model, from the options or the environment; what is missing is named with
+    both ways of giving it (the executor's own message names only the variables, and eval has options)."""
+    missing = [f"{option} (or {variable})" for option, given, variable in (
+        ("--base-url URL", base_url, "STATEWRIGHT_LLM_URL"), ("--model NAME", model, "STATEWRIGHT_LLM_MODEL"))
+        if not given and not os.environ.get(variable, "").strip()]
+    if missing:
+        fail(f"--executor llm needs {' and '.join(missing)}")
+
+
 def _check_contexts(workflow: Workflow, cases: list[EvalCase], cases_file: Path) -> None:
     """Refuse, before anything runs (or is deployed in --db), a case whose context the workflow would refuse,
     naming the case and its line: "the context does not fit" alone did not say which of the file's cases."""
@@ -180,6 +190,8 @@ def register_eval_commands(app: typer.Typer) -> None:
         choice = choose_handlers(handlers, executor)
         if (base_url is not None or model is not None) and choice.executor is not Executor.llm:
             fail("--base-url and --model configure the llm executor: add --executor llm", ExitCode.UNREADABLE)
+        if choice.executor is Executor.llm:
+            _require_llm_settings(base_url, model)
         reports = [_run(file, cases, choice, db, (base_url, model)).as_dict()]
         if compare is not None:
             reports.append(_run(compare, cases, choice, db, (base_url, model)).as_dict())
