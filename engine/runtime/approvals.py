@@ -1,7 +1,13 @@
 """Deciding approvals: only an authorised actor (a listed user, or holding a listed role) decides; a repeated
 decision by the same actor changes nothing, and a different one by them is refused (`VersionConflict`), checked
 in the transaction that holds the instance's row, so two decisions of one person racing cannot both be
-answered as taken; the quorum of approvals fires `approve`, one rejection `reject`."""
+answered as taken; the quorum of approvals fires `approve`, one rejection `reject`.
+
+An idempotency key is the deciding actor's own: its receipt is kept per instance and actor, so two approvers who
+happen to send the same key each decide (one cannot block another's decision by reusing a key), while the same
+actor sending it again gets the first response, or `InvalidInput` if they ask another decision or comment under
+it. Receipts kept before keys were scoped by actor (under `approval:<instance>`) still answer the same actor's
+exact repeat: their digest records the actor with the decision and comment."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from collections.abc import Sequence
 
 from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed, VersionConflict
 from engine.runtime.core import Runtime
-from engine.runtime.idempotency import keep_response, kept_response, request_digest
+from engine.runtime.idempotency import actor_scope, keep_response, kept_response, kept_response_of, request_digest
 from engine.runtime.queries import instance_view
 from engine.runtime.snapshot import HELD, RUNNING, Event
 from engine.runtime.step import take_step
@@ -57,11 +63,13 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
         raise ValueError(f"a decision is 'approve' or 'reject', not '{decision}'")
     if not actor:
         raise NotAuthorized("an approval needs the deciding actor")
-    scope = f"approval:{instance_id}"
+    shared_scope = f"approval:{instance_id}"  # where receipts were kept before keys were scoped by actor
+    scope = actor_scope(shared_scope, actor)
     asked = request_digest(idempotency_key, decision=decision, actor=actor, comment=comment)
 
     def work(tx: Transaction) -> InstanceView:
-        repeated = kept_response(tx, scope, idempotency_key, asked)
+        repeated = (kept_response(tx, scope, idempotency_key, asked)
+                    or kept_response_of(tx, shared_scope, idempotency_key, asked))
         if repeated is not None:
             return repeated
         instance = InstanceStore(tx).get_for_update(instance_id)

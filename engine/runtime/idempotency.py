@@ -17,7 +17,7 @@ from engine.runtime.views import InstanceView
 from storage.receipts import ReceiptRecord, ReceiptStore
 from storage.transaction import Transaction
 
-__all__ = ["keep_response", "kept_response", "request_digest"]
+__all__ = ["actor_scope", "keep_response", "kept_response", "kept_response_of", "request_digest"]
 
 
 def request_digest(key: str | None, **asked: Any) -> str:
@@ -27,6 +27,26 @@ def request_digest(key: str | None, **asked: Any) -> str:
         return ""
     text = json.dumps(asked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def actor_scope(scope: str, actor: str) -> str:
+    """`scope` narrowed to one actor, so the same key sent by another actor is another request (as a payment API
+    scopes keys to the account that sent them). The actor is named by a digest: a scope is at most 200
+    characters, an actor up to 200 too, and a digest cannot be mistaken for a part of the scope."""
+    return f"{scope}:by:{hashlib.sha256(actor.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def kept_response_of(tx: Transaction, scope: str, key: str | None, request: str) -> InstanceView | None:
+    """The response kept for (scope, key) only when its receipt records this very request (`request` is its
+    `request_digest`); a receipt of another request, or one kept before requests were recorded, is not this
+    request's and answers nothing (and refuses nothing). For receipts kept under a scope since narrowed: there a
+    key may have been another actor's, which the digest alone tells apart."""
+    if key is None:
+        return None
+    receipt = ReceiptStore(tx).get(scope, key)
+    if receipt is None or receipt.request is None or receipt.request != request:
+        return None
+    return InstanceView.from_record(receipt.response)
 
 
 def kept_response(tx: Transaction, scope: str, key: str | None, request: str,

@@ -87,9 +87,11 @@ def test_the_same_inputs_give_the_same_decision(compiled: CompiledWorkflow) -> N
 
 
 def test_deciding_loads_no_database_layer() -> None:
-    """Of `storage`, only `storage.records` (the decorator of immutable records, nothing of a database)."""
+    """Of `storage`, only `storage.records` (the decorator of immutable records) and `storage.codec` (JSON as the
+    tables keep it, the encoder that sizes what a step writes: `engine.runtime.context_size`) — nothing of a
+    database."""
     probe = ("import sys; import engine.runtime.decide, engine.runtime.machines; "
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('storage', 'sqlalchemy', 'sqlmodel', "
              "'psycopg')))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "['storage', 'storage.records']"
+    assert done.stdout.strip() == "['storage', 'storage.codec', 'storage.records']"
