@@ -29,7 +29,8 @@ from engine.validation.graph import descendants, machines, top_machine
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CYCLE_EXAMPLES", "CYCLE_LIMIT", "PATH_STEP_LIMIT", "Analysis", "FinalPaths", "analyze"]
+__all__ = ["CYCLE_EXAMPLES", "CYCLE_LIMIT", "PATH_STEP_LIMIT", "Analysis", "FinalPaths", "analyze",
+           "looping_components"]
 
 CYCLE_LIMIT = 1000
 CYCLE_EXAMPLES = 5
@@ -279,6 +280,17 @@ def _components(graph: _Graph) -> list[list[str]]:
     condensed = nx.condensation(graph.networkx())
     return [sorted(condensed.nodes[component]["members"], key=rank.__getitem__)
             for component in nx.topological_sort(condensed)]
+
+
+def looping_components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The groups of states a path can go round: the strongly connected components of the graph (`_components`:
+    networkx is imported only when it has a cycle) of more than one state, and each state with an edge to itself;
+    each group's states in the order of `nodes`, the groups in topological order."""
+    graph = _Graph(nodes)
+    for source, dest in edges:
+        graph.add_edge(source, dest)
+    return [members for members in _components(graph)
+            if len(members) > 1 or members[0] in set(graph.successors(members[0]))]
 
 
 def _useful(graph: _Graph, initial: str, finals: set[str]) -> _Graph:

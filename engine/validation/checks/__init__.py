@@ -16,6 +16,7 @@ from engine.validation.checks.approvals import (
     find_missing_approval_outcomes,
     find_missing_timeout_paths,
 )
+from engine.validation.checks.automatic_cycles import find_automatic_cycles
 from engine.validation.checks.context_schema import find_invalid_context_schema
 from engine.validation.checks.dataflow import find_unknown_variables
 from engine.validation.checks.deadlines import find_deadlines_that_are_not_times
@@ -99,6 +100,7 @@ CODES: dict[str, Severity] = {
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
     "unused-trigger": "warning",
+    "automatic-cycle": "warning",
     "unknown-variable": "warning",
     "unknown-error-kind": "warning",
     "retry-max-below-initial": "warning",
@@ -118,6 +120,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_dead_ends,
     find_states_without_path_to_final,
     find_choices_without_default,
+    find_automatic_cycles,
     find_ambiguous_transitions,
     find_unused_triggers,
     find_missing_done_paths,

@@ -37,6 +37,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "task-without-error-path": [("/states/check", ("check",), ())],
     "unknown-variable": [("/states/approved/result/total", ("approved",), ())],
     "unused-trigger": [("/transitions/2/trigger", ("check",), (2,))],
+    "automatic-cycle": [("/states/route", ("route", "recheck"), (3, 5))],
     "unknown-error-kind": [("/states/check/retry/0/errors/1", ("check",), ())],
     "unreachable-retry-rule": [("/states/check/retry/2", ("check",), ())],
     "retry-max-below-initial": [("/states/check/retry/1/max_interval_s", ("check",), ())],
