@@ -25,6 +25,13 @@ _ERRORS = {
 }
 _BODY_METHODS = frozenset({"post", "put", "patch"})  # a Content-Encoding is refused on each (415)
 _DIAGRAM_SUFFIXES = ("/diagram", "/render")
+# Operations that run Graphviz (designer/graphviz_slots.py): their own words for what they add to the errors.
+_GRAPHVIZ_SUFFIXES = (*_DIAGRAM_SUFFIXES, "/layout", "/layout/canvas", "/review")
+_GRAPHVIZ_ERRORS = {
+    "422": "A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large)",
+    "429": "Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After)",
+    "503": "The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After)",
+}
 # Operations anyone may call; Litestar drops a handler's empty `security=[]`, so the document said they were
 # secured by the global requirement.
 _PUBLIC = frozenset({("/api/health", "get"), ("/api/ready", "get"), ("/api/auth/login", "post")})
@@ -85,9 +92,11 @@ def describe_problems(app: Litestar) -> None:
             operation.security = []
         _whole_bounds(operation)
         responses = operation.responses if operation.responses is not None else {}
+        graphviz = path.endswith(_GRAPHVIZ_SUFFIXES)
         for status, description in _ERRORS.items():
             if status != "415" or method in _BODY_METHODS:
-                responses[status] = OpenAPIResponse(description=description, content=problem)
+                words = _GRAPHVIZ_ERRORS.get(status, description) if graphviz else description
+                responses[status] = OpenAPIResponse(description=words, content=problem)
         if path.endswith(_DIAGRAM_SUFFIXES):
             binary = Schema(type=OpenAPIType.STRING)
             success = next(code for code in responses if code.startswith("2"))

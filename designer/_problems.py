@@ -15,8 +15,8 @@ from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import SQLAlchemyError
 
-from designer._path_integers import IntegerPaths
-from designer.errors import LoginThrottled, UnsupportedMediaType
+from designer._path_integers import IntegerPaths, not_an_integer
+from designer.errors import DiagramTooLarge, UnsupportedMediaType
 from designer.store.refusals import database_refusal
 from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError, StorageError
 from engine.validation.checks.context_schema import context_schema_finding
@@ -83,14 +83,17 @@ def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Resp
     findings = None
     if isinstance(exc, InvalidDefinition):
         findings = [f.model_dump(mode="json") for f in exc.findings]
-    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, LoginThrottled) else None
+    retry_after = getattr(exc, "retry_after_s", None)  # LoginThrottled, TooManyDiagrams, DiagramsBusy
+    headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
     if isinstance(exc, UnsupportedMediaType):
         headers = exc.headers
+    limits = {"edges": exc.edges, "limit": exc.limit} if isinstance(exc, DiagramTooLarge) else {}
     if exc.status >= 500:
         _log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc.detail,
                    extra={"instance_id": request.path_params.get("instance_id", "")})
     return problem_response(
-        request, status=exc.status, slug=slug, title=exc.title, detail=exc.detail, headers=headers, findings=findings
+        request, status=exc.status, slug=slug, title=exc.title, detail=exc.detail, headers=headers, findings=findings,
+        **limits,
     )
 
 
@@ -144,10 +147,7 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
     if status == 404 and isinstance(integer_paths, IntegerPaths):
         misfit = integer_paths.misfit(request.method, request.url.path)
         if misfit is not None:
-            name, given = misfit
-            return _validation(request, ValidationException("Validation failed", extra=[{
-                "message": f"'{given[:40]}' is not an integer: {name} is a whole number", "key": name,
-                "source": "path"}]))
+            return _validation(request, not_an_integer("path", *misfit))
     slug = _HTTP_SLUGS.get(status, f"http-{status}")
     return problem_response(
         request, status=status, slug=slug, title=_title(status), detail=exc.detail, headers=exc.headers

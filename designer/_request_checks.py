@@ -10,6 +10,7 @@ from litestar.exceptions import ValidationException
 
 from designer._body_media import refuse_unsupported_body
 from designer._duplicate_keys import refuse_duplicate_keys
+from designer._path_integers import refuse_loose_integers
 from designer._unstorable_text import refuse_unstorable_text
 from engine.json_limits import MAX_JSON_DEPTH
 
@@ -76,6 +77,7 @@ async def refuse_unreadable_body(request: Request[Any, Any, Any]) -> None:
 
 async def check_request(request: Request[Any, Any, Any]) -> None:
     await refuse_repeated_query_parameters(request)
+    await refuse_loose_integers(request)
     await refuse_unsupported_body(request)
     await refuse_unreadable_body(request)
     await refuse_duplicate_keys(request)

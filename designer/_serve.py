@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import logging
 from typing import Annotated
 
@@ -43,6 +44,29 @@ def _show(seed: DemoSeed, url: str) -> None:
     stdout.print(f"demo: sign in at {url}", highlight=False)
 
 
+def _trusted_proxies(value: str | None) -> str | None:
+    """`--forwarded-allow-ips`: uvicorn's comma-separated addresses and networks (or `*`), each checked here —
+    uvicorn takes a mistyped one as a literal name that no peer ever has, so the proxy would not be trusted and
+    every client would count as the proxy's one address."""
+    if value is None:
+        return None
+    entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+    if not entries:
+        raise typer.BadParameter("give the proxies' addresses, comma-separated (e.g. 10.0.0.5,10.1.0.0/16), or *")
+    for entry in entries:
+        if entry == "*":
+            continue
+        try:
+            if "/" in entry:
+                ipaddress.ip_network(entry, strict=False)
+            else:
+                ipaddress.ip_address(entry)
+        except ValueError:
+            raise typer.BadParameter(f"'{entry}' is not an IP address or network (e.g. 10.0.0.5 or 10.1.0.0/16), "
+                                     "nor *") from None
+    return ",".join(entries)
+
+
 def serve(
     *,
     host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
@@ -64,6 +88,16 @@ def serve(
         ),
     ] = False,
     log_format: LogFormatOption = LogFormat.text,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            "--forwarded-allow-ips",
+            metavar="IPS",
+            callback=_trusted_proxies,
+            help="Behind a reverse proxy: the proxies' addresses or networks, comma-separated (or * for any), whose "
+            "X-Forwarded-For and X-Forwarded-Proto are trusted. Without it those headers are ignored, from any peer.",
+        ),
+    ] = None,
 ) -> None:
     """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
     if log_format is LogFormat.json:
@@ -100,8 +134,13 @@ def serve(
         stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
         # with JSON logs uvicorn configures nothing: its records reach the root logger's JSON handler
         log_config = None if log_format is LogFormat.json else uvicorn.config.LOGGING_CONFIG
+        # The client address (login throttling counts per address) is the peer's, unless the peer is a proxy named
+        # by --forwarded-allow-ips: uvicorn's default trusts X-Forwarded-For from 127.0.0.1, so anyone on the
+        # machine could pose as any address.
         config = uvicorn.Config(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10,
-                                log_config=log_config, http=OneWriteHttpProtocol)
+                                log_config=log_config, http=OneWriteHttpProtocol,
+                                proxy_headers=forwarded_allow_ips is not None,
+                                forwarded_allow_ips=forwarded_allow_ips or "")
         server = uvicorn.Server(config)
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn shuts down, then raises it again
             server.run(sockets=[sock])

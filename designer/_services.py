@@ -12,6 +12,7 @@ from litestar.di import Provide
 
 from designer._tenant_instances import provide_tenant_instances
 from designer.checking import Checker
+from designer.graphviz_slots import GraphvizSlots
 from designer.live import ChangeFeed
 from designer.schemas.pagination import provide_page_params
 from designer.security.accounts import AccountService
@@ -25,7 +26,8 @@ from engine.runtime.engine import Engine
 
 __all__ = ["SERVICE_NAMES", "Services", "dependencies"]
 
-SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog", "requests", "feed")
+SERVICE_NAMES = ("settings", "engine", "database", "accounts", "drafts", "checker", "catalog", "requests", "feed",
+                 "graphviz")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Services:
     catalog: DefinitionCatalog
     requests: PublicationRequestStore
     feed: ChangeFeed
+    graphviz: GraphvizSlots  # how many Graphviz runs at once, one user's at most
 
     def install(self, state: State) -> None:
         for name in SERVICE_NAMES:

@@ -48,6 +48,7 @@ from designer.api.users import UserController
 from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
 from designer.deciders import people_of_tenant
+from designer.graphviz_slots import GraphvizSlots
 from designer.live import ChangeFeed
 from designer.security.accounts import AccountService, ThrottlePolicy
 from designer.security.middleware import SESSION_COOKIE, AuthMiddleware
@@ -118,6 +119,7 @@ def build_services(settings: Settings, engine: Engine | None = None) -> Services
         catalog=catalog,
         requests=PublicationRequestStore(database),
         feed=ChangeFeed(database),
+        graphviz=GraphvizSlots(settings.graphviz_slots, settings.graphviz_slots_per_user),
     )
 
 

@@ -9,6 +9,8 @@ __all__ = [
     "ApprovalClosed",
     "ConfirmationRequired",
     "CsrfRefused",
+    "DiagramTooLarge",
+    "DiagramsBusy",
     "Forbidden",
     "IdTaken",
     "LastAdmin",
@@ -16,6 +18,7 @@ __all__ = [
     "NoSession",
     "NotFound",
     "RevisionConflict",
+    "TooManyDiagrams",
     "Unauthenticated",
     "UnsupportedMediaType",
 ]
@@ -114,3 +117,40 @@ class UnsupportedMediaType(StatewrightError):
     def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.headers = headers
+
+
+class DiagramTooLarge(StatewrightError):
+    """A flow with more edges than Graphviz lays out in time, refused before it runs (designer/graphviz_slots.py)."""
+
+    status = 422
+    title = "Diagram too large"
+    slug = "diagram-too-large"
+
+    def __init__(self, detail: str, *, edges: int, limit: int) -> None:
+        super().__init__(detail)
+        self.edges = edges
+        self.limit = limit
+
+
+class TooManyDiagrams(StatewrightError):
+    """A drawing asked for while the same user has as many running (or waiting for Graphviz) as one user may."""
+
+    status = 429
+    title = "Too many diagrams at once"
+    slug = "too-many-diagrams"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+class DiagramsBusy(StatewrightError):
+    """Every Graphviz slot of the server stayed taken, by several users, for as long as a drawing may take."""
+
+    status = 503
+    title = "Diagrams busy"
+    slug = "diagrams-busy"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from litestar import Response
 
 from designer.checking import Checker
+from designer.graphviz_slots import GraphvizSlots, drawn_edges
 from engine.errors import DefinitionNotFound
 from engine.read_models.definitions import DefinitionCatalog
 from engine.review import PageSize, ReviewSource, review_html, review_pdf
@@ -20,9 +21,10 @@ REVIEW_MEDIA_TYPES: dict[ReviewFormat, str] = {"pdf": "application/pdf", "html":
 
 def review_response(
     catalog: DefinitionCatalog, checker: Checker, workflow_id: str, version: int, *,
-    previous: int | None, fmt: ReviewFormat, page: PageSize,
+    previous: int | None, fmt: ReviewFormat, page: PageSize, graphviz: GraphvizSlots, user: object,
 ) -> Response[Any]:
-    """Version `version` compared with `previous` (default: the version before it, when there is one)."""
+    """Version `version` compared with `previous` (default: the version before it, when there is one); drawn in
+    one of `user`'s Graphviz slots, when its diagram is small enough to draw in time (designer/graphviz_slots.py)."""
     deployed = catalog.get(workflow_id, version)
     workflow = deployed.workflow()
     before = None
@@ -41,6 +43,7 @@ def review_response(
         generated_at=datetime.now(UTC), page=page,
     )
     name = f"{workflow_id}-v{version}-review.{fmt}"
-    body = review_pdf(source) if fmt == "pdf" else review_html(source).encode("utf-8")
+    with graphviz.draw(user, drawn_edges(workflow)):
+        body = review_pdf(source) if fmt == "pdf" else review_html(source).encode("utf-8")
     return Response(body, media_type=REVIEW_MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-cache"})

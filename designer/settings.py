@@ -31,3 +31,5 @@ class Settings:
     log_format: str = "text"  # text, or json: the root logger's JSON handler is kept (engine.log_format)
     extra_definition_roots: tuple[Path, ...] = field(default_factory=tuple)
     executor: str | None = None  # rules or llm; None: $STATEWRIGHT_EXECUTOR, else rules
+    graphviz_slots: int = 6  # Graphviz runs at once (layouts, diagrams, review packs); designer/graphviz_slots.py
+    graphviz_slots_per_user: int = 2  # of them, one user's at most: the next is 429 too-many-diagrams

@@ -12,11 +12,11 @@ from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.canvas_layout import lay_out_canvas
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
+from designer.graphviz_slots import GraphvizSlots, canvas_edges, laid_out
 from designer.schemas.canvas_layout import CanvasGraphBody, CanvasLayoutRead
 from designer.schemas.checks import AnalysisReport, DefinitionBody, ValidationReport
 from designer.schemas.layout import LayoutRead
 from designer.security.principal import Principal
-from engine.render import layout_graph
 from engine.validation.analysis import analyze
 
 __all__ = ["CheckController"]
@@ -42,8 +42,14 @@ class CheckController(Controller):
         return AnalysisReport.of(findings, analyze(model))
 
     @post("/layout", status_code=HTTP_200_OK, summary="Auto-layout positions for the editor", sync_to_thread=True)
-    def layout(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> LayoutRead:
-        return LayoutRead.of(layout_graph(checker.shaped(data.document)))
+    def layout(
+        self,
+        data: JSONBody[DefinitionBody],
+        checker: NamedDependency[Checker],
+        me: NamedDependency[Principal],
+        graphviz: NamedDependency[GraphvizSlots],
+    ) -> LayoutRead:
+        return LayoutRead.of(laid_out(checker.shaped(data.document), graphviz=graphviz, user=me.user_id))
 
     @post(
         "/layout/canvas",
@@ -51,9 +57,12 @@ class CheckController(Controller):
         summary="Lay out the canvas's own graph (node sizes, edges) with Graphviz",
         sync_to_thread=True,
     )
-    def canvas_layout(self, data: JSONBody[CanvasGraphBody]) -> CanvasLayoutRead:
+    def canvas_layout(
+        self, data: JSONBody[CanvasGraphBody], me: NamedDependency[Principal], graphviz: NamedDependency[GraphvizSlots]
+    ) -> CanvasLayoutRead:
         nodes, edges = data.nodes_and_edges()
-        return CanvasLayoutRead.of(lay_out_canvas(nodes, edges, data.direction))
+        with graphviz.draw(me.user_id, canvas_edges(nodes, edges), "the canvas's graph"):
+            return CanvasLayoutRead.of(lay_out_canvas(nodes, edges, data.direction))
 
     @post(
         "/render",
@@ -64,9 +73,13 @@ class CheckController(Controller):
     )
     def render(
         self,
+        *,
         data: JSONBody[DefinitionBody],
         checker: NamedDependency[Checker],
+        me: NamedDependency[Principal],
+        graphviz: NamedDependency[GraphvizSlots],
         format: DiagramFormat = "svg",
         download: Download = False,
     ) -> Response[bytes]:
-        return diagram_response(checker.require(data.document), format, download=download)
+        return diagram_response(checker.require(data.document), format, download=download, graphviz=graphviz,
+                                user=me.user_id)

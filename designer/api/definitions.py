@@ -11,6 +11,7 @@ from litestar.params import PathParameter, QueryParameter
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
+from designer.graphviz_slots import GraphvizSlots, laid_out
 from designer.highlighting import instance_highlight, tenant_instance
 from designer.review_pack import REVIEW_MEDIA_TYPES, ReviewFormat, review_response
 from designer.schemas.definitions import DefinitionSummary, VersionDetail, VersionSummary
@@ -21,7 +22,6 @@ from designer.store.drafts import DraftStore
 from engine.definition.diff import DefinitionDiff, diff_workflows
 from engine.errors import InstanceNotFound
 from engine.read_models.definitions import DefinitionCatalog
-from engine.render import layout_graph
 from engine.runtime.engine import Engine
 
 __all__ = ["DefinitionController"]
@@ -92,13 +92,16 @@ class DefinitionController(Controller):
         version: VersionNumber,
         catalog: NamedDependency[DefinitionCatalog],
         checker: NamedDependency[Checker],
+        me: NamedDependency[Principal],
+        graphviz: NamedDependency[GraphvizSlots],
         format: Annotated[ReviewFormat, QueryParameter(description="pdf or html (self-contained).")] = "pdf",
         paper: Annotated[Literal["A4", "letter"], QueryParameter(description="The PDF's paper size.")] = "A4",
         previous: Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647,
                                                        description="Compare with it (default: the one before).")]
         = None,
     ) -> Response[Any]:
-        return review_response(catalog, checker, workflow_id, version, previous=previous, fmt=format, page=paper)
+        return review_response(catalog, checker, workflow_id, version, previous=previous, fmt=format, page=paper,
+                               graphviz=graphviz, user=me.user_id)
 
     @get("/{workflow_id:str}/diff", summary="What changed between two versions", sync_to_thread=True)
     def diff(
@@ -125,6 +128,7 @@ class DefinitionController(Controller):
         me: NamedDependency[Principal],
         engine: NamedDependency[Engine],
         catalog: NamedDependency[DefinitionCatalog],
+        graphviz: NamedDependency[GraphvizSlots],
         version: OptionalVersion = None,
         instance: Annotated[str | None, QueryParameter(max_length=64, description="Highlight its path.")] = None,
         format: DiagramFormat = "svg",
@@ -139,10 +143,17 @@ class DefinitionController(Controller):
         workflow = catalog.get(workflow_id, version).workflow()
         if instance is not None:
             highlighted = instance_highlight(engine, workflow, instance)
-        return diagram_response(workflow, format, highlight=highlighted, download=download)
+        return diagram_response(workflow, format, highlight=highlighted, download=download, graphviz=graphviz,
+                                user=me.user_id)
 
     @get("/{workflow_id:str}/layout", summary="Auto-layout positions of a version", sync_to_thread=True)
     def layout(
-        self, workflow_id: WorkflowId, catalog: NamedDependency[DefinitionCatalog], version: OptionalVersion = None
+        self,
+        workflow_id: WorkflowId,
+        catalog: NamedDependency[DefinitionCatalog],
+        me: NamedDependency[Principal],
+        graphviz: NamedDependency[GraphvizSlots],
+        version: OptionalVersion = None,
     ) -> LayoutRead:
-        return LayoutRead.of(layout_graph(catalog.get(workflow_id, version).workflow()))
+        workflow = catalog.get(workflow_id, version).workflow()
+        return LayoutRead.of(laid_out(workflow, graphviz=graphviz, user=me.user_id))

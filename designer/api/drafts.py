@@ -15,6 +15,7 @@ from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
 from designer.draft_identity import refuse_taken_id, refuse_taken_id_on_save, untouched_draft
 from designer.errors import ConfirmationRequired, NotFound, RevisionConflict
+from designer.graphviz_slots import GraphvizSlots, laid_out
 from designer.publishing import publish
 from designer.schemas.checks import ValidationReport
 from designer.schemas.definitions import VersionDetail
@@ -26,7 +27,6 @@ from designer.security.principal import Principal
 from designer.store.drafts import DraftRow, DraftStore, RevisionMismatch
 from designer.store.publication_requests import PublicationRequestStore
 from engine.read_models.definitions import DefinitionCatalog
-from engine.render import layout_graph
 from engine.runtime.engine import Engine
 
 __all__ = ["DraftController", "load_draft", "no_draft"]
@@ -149,14 +149,18 @@ class DraftController(Controller):
     )
     def draft_diagram(
         self,
+        *,
         draft_id: DraftId,
         drafts: NamedDependency[DraftStore],
         checker: NamedDependency[Checker],
+        me: NamedDependency[Principal],
+        graphviz: NamedDependency[GraphvizSlots],
         format: DiagramFormat = "svg",
         download: Download = False,
     ) -> Response[bytes]:
         row = load_draft(drafts, draft_id)
-        return diagram_response(checker.require(row.content, "the draft"), format, download=download)
+        return diagram_response(checker.require(row.content, "the draft"), format, download=download,
+                                graphviz=graphviz, user=me.user_id)
 
     @post(
         "/{draft_id:str}/publish",
@@ -194,6 +198,12 @@ class DraftController(Controller):
 
     @get("/{draft_id:str}/layout", summary="Auto-layout positions of a saved draft", sync_to_thread=True)
     def draft_layout(
-        self, draft_id: DraftId, drafts: NamedDependency[DraftStore], checker: NamedDependency[Checker]
+        self,
+        draft_id: DraftId,
+        drafts: NamedDependency[DraftStore],
+        checker: NamedDependency[Checker],
+        me: NamedDependency[Principal],
+        graphviz: NamedDependency[GraphvizSlots],
     ) -> LayoutRead:
-        return LayoutRead.of(layout_graph(checker.shaped(load_draft(drafts, draft_id).content, "the draft")))
+        workflow = checker.shaped(load_draft(drafts, draft_id).content, "the draft")
+        return LayoutRead.of(laid_out(workflow, graphviz=graphviz, user=me.user_id))

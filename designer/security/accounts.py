@@ -113,6 +113,11 @@ class AccountService:
     ) -> UserRow:
         if not USERNAME_RE.match(username):
             raise InvalidInput("a username is 1 to 64 letters, digits or '_', '.', '@', '-'")
+        if not username.strip("."):
+            # '.' and '..' are path steps: a client (a browser, curl, httpx) resolves /api/users/.. to /api/, so
+            # such a user could never be read or changed by name
+            raise InvalidInput(f"username: '{username}' is only dots; a username needs a letter, a digit or one of "
+                               "'_', '@', '-' (a name of dots reads as a step of the path /api/users/{username})")
         if not TENANT_RE.match(tenant):
             raise InvalidInput("a tenant is 1 to 64 letters, digits, '_' or '-'")
         _check_roles(roles, approver_roles)

@@ -83,6 +83,7 @@ class LiveServer:
     users: dict[str, TestUser] = field(default_factory=lambda: dict(USERS))
     url: str = ""
     database_url: str | None = None  # the server's own database (None for STATEWRIGHT_BROWSER_SERVER)
+    serve_args: tuple[str, ...] = ()  # more options of `statewright serve` (e.g. --forwarded-allow-ips)
     log_path: Path | None = None
     _process: subprocess.Popen[bytes] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -109,7 +110,7 @@ class LiveServer:
         with self.log_path.open("ab") as log:
             self._process = subprocess.Popen(
                 [*statewright_command(), "serve", "--demo", "--host", "127.0.0.1", "--port", port,
-                 "--db", self.database_url],
+                 "--db", self.database_url, *self.serve_args],
                 cwd=ROOT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 stdout=log,

@@ -111,7 +111,7 @@ def test_since_after_until_is_a_422_wherever_they_are_taken(env: Env, path: str)
 ])
 def test_a_path_integer_that_is_not_one_is_a_400_naming_it(env: Env, path: str, name: str, given: str) -> None:
     problem = assert_problem(env.call("GET", path, "viewer"), 400, "bad-request")
-    message = f"'{given}' is not an integer: {name} is a whole number"
+    message = f"'{given}' is not an integer: {name} is a whole number, written in the digits 0-9 only"
     assert problem["errors"] == [{"message": message, "key": name, "source": "path"}]
 
 

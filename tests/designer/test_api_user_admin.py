@@ -138,3 +138,17 @@ def test_a_password_of_blanks_only_is_refused(env: Env, password: str) -> None:
     assert_problem(env.call("GET", "/api/users/blank", "admin"), 404)
     changed = env.call("PATCH", f"/api/users/{'viewer-acme'}", "admin", json={"password": password})
     assert_problem(changed, 422, "invalid-input")
+
+
+@pytest.mark.parametrize("name", [".", "..", "..."])
+def test_a_username_of_dots_only_is_refused_naming_the_field(env: Env, name: str) -> None:
+    """`/api/users/..` is resolved by clients (browsers, curl, httpx) to `/api/`: a user so named could never be
+    read or changed by name, so none is created."""
+    created = env.call("POST", "/api/users", "admin",
+                       json={"username": name, "password": "long enough pw", "roles": ["viewer"]})
+    problem = assert_problem(created, 422, "invalid-input")
+    assert problem["detail"].startswith(f"username: '{name}' is only dots; a username needs a letter, a digit")
+    assert all(row.username != name for row in env.services.accounts.list_users("acme", limit=500, offset=0)[0])
+    dotted = env.call("POST", "/api/users", "admin",
+                      json={"username": f"{name}x.{name}", "password": "long enough pw", "roles": ["viewer"]})
+    assert dotted.status_code == 201, dotted.text  # dots among other characters are a name as before

@@ -78,6 +78,8 @@ def test_the_password_is_prompted_for_when_not_given(db: str) -> None:
         (["users", "add", "carol", "--role", "emperor", "--password", "long enough"], "unknown role"),
         (["users", "add", "carol", "--role", "viewer", "--password", "short"], "at least 8 characters"),
         (["users", "add", "car ol", "--role", "viewer", "--password", "long enough"], "a username is"),
+        (["users", "add", "..", "--role", "viewer", "--password", "long enough"], "username: '..' is only dots"),
+        (["users", "add", ".", "--role", "viewer", "--password", "long enough"], "username: '.' is only dots"),
         (["users", "passwd", "nobody", "--password", "long enough"], "no user 'nobody'"),
     ],
 )

@@ -5585,7 +5585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5594,7 +5594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5603,7 +5603,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5799,7 +5799,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5808,7 +5808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -5817,7 +5817,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -6575,7 +6575,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6584,7 +6584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6593,7 +6593,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7350,7 +7350,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7359,7 +7359,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7368,7 +7368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7454,7 +7454,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7463,7 +7463,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -7472,7 +7472,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9596,7 +9596,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9605,7 +9605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9614,7 +9614,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9710,7 +9710,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9719,7 +9719,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9728,7 +9728,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -10682,7 +10682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A definition with errors, or data that does not fit the workflow */
+            /** @description A definition with errors, or a graph with more edges than Graphviz draws in time (diagram-too-large) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10691,7 +10691,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed logins */
+            /** @description Too many diagrams of yours being drawn at once (too-many-diagrams; see Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10700,7 +10700,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database or Graphviz is unavailable */
+            /** @description The database or Graphviz is unavailable, or every Graphviz slot stayed taken (see Retry-After) */
             503: {
                 headers: {
                     [name: string]: unknown;
