@@ -68,4 +68,4 @@ def test_an_automatic_transition_that_would_pass_the_limit_fails_the_instance(en
     done = finished(engine, engine.start("fanning", {"s": "y" * 50_000, "items": list(range(30))}))
     assert (done.state, done.status, done.error["kind"]) == ("fan", "failed", "context_too_large")
     assert "big" not in done.context
-    assert MAX_JSON_BYTES == 1024 * 1024
+    assert f"more than the {MAX_JSON_BYTES:,} bytes as JSON a context may hold" in done.error["message"]
