@@ -120,16 +120,16 @@ def _print_records(table: Table) -> None:
     if table.title:
         stdout.print(table.title, highlight=False)
     first, *others = table.columns
+    cells = [(str(column.header), list(column.cells)) for column in others]  # each column's cells read once
     for index, head in enumerate(first.cells):
         stdout.print()
         stdout.print(f"[bold]{first.header} {head}[/]", highlight=False)
         grid = Table.grid(padding=(0, 2))
         grid.add_column(no_wrap=True, style="dim")
         grid.add_column(overflow="fold")
-        for column in others:
-            cell = list(column.cells)[index]
-            if cell != "":
-                grid.add_row(str(column.header), cell)
+        for header, column_cells in cells:
+            if column_cells[index] != "":
+                grid.add_row(header, column_cells[index])
         stdout.print(grid)
 
 
