@@ -20,10 +20,17 @@ from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
 from engine import tracing
-from engine.cli.engine_options import ExecutorOption, LogFormatOption, refuse_a_missing_sqlite_path
+from engine.cli.engine_options import (
+    ExecutorOption,
+    HandlerGraceOption,
+    LogFormatOption,
+    refuse_a_missing_sqlite_path,
+)
 from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
 from engine.log_format import LogFormat, configure_logging
+from engine.runtime.engine import Engine
+from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
 
 __all__ = ["register_serve_command"]
 
@@ -78,6 +85,7 @@ def serve(
     workers: Annotated[
         int, typer.Option(help="In-process workers; 0 when they run apart (`statewright worker`).", min=0, max=64)
     ] = 1,
+    handler_grace_s: HandlerGraceOption = DEFAULT_HANDLER_GRACE_S,
     demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances.")] = False,
     executor: ExecutorOption = None,
     secure_cookies: Annotated[
@@ -118,7 +126,8 @@ def serve(
         raise
     tracing.configure_from_environment()
     try:
-        services = build_services(settings)
+        # its in-process workers share the database with any `statewright worker` beside it, whose handlers differ
+        services = build_services(settings, Engine(settings.database_url, handler_grace_s=handler_grace_s))
     except ValueError as exc:  # a bad setting, e.g. of the approver notifications: one line, no traceback
         sock.close()
         fail(str(exc), ExitCode.UNREADABLE)

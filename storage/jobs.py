@@ -230,6 +230,18 @@ class JobStore:
         )
         return changed == 1
 
+    def hand_back(self, job_id: int, *, owner: str, due_at: float, now: float,
+                  payload: Mapping[str, Any] | None = None) -> bool:
+        """Put a claimed job back as ready at `due_at`, its attempt not counted: the claim was not an attempt (a
+        worker without the job's handler lets another take it). `payload`: the job's payload to keep instead,
+        when it is to say something new (when the job was first handed back). False if `owner` no longer holds
+        it."""
+        sql = ("UPDATE jobs SET status = 'ready', due_at = ?, lease_owner = NULL, lease_expires = NULL, "
+               "updated_at = ?{payload} WHERE id = ? AND lease_owner = ? AND status = 'running'")
+        if payload is None:
+            return self.tx.execute(sql.format(payload=""), (due_at, now, job_id, owner)) == 1
+        return self.tx.execute(sql.format(payload=", payload = ?"), (due_at, now, dump(payload), job_id, owner)) == 1
+
     def cancel_for_instance(self, instance_id: str, *, now: float) -> int:
         """Cancel the instance's action jobs that have not ended (its task was left). A running one keeps its
         lease's owner, so the worker running it can still record how the attempt ended (`release_cancelled`)."""

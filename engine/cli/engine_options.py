@@ -1,5 +1,6 @@
-"""What the commands that open a database share: the `--db`, `--format`, `--handlers` and `--executor` options,
-opening an engine (with the chosen handlers), and reporting an engine error as one clear line."""
+"""What the commands that open a database share: the `--db`, `--format`, `--handlers` and `--executor` options
+(and the workers' `--handler-grace-s`), opening an engine (with the chosen handlers), and reporting an engine
+error as one clear line."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_h
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["CLI_ACTOR", "Db", "ExecutorOption", "Format", "Handlers", "LogFormatOption", "actor_option",
-           "open_engine", "refuse_a_missing_sqlite_path", "refuse_both_handler_options", "reporting"]
+__all__ = ["CLI_ACTOR", "Db", "ExecutorOption", "Format", "HandlerGraceOption", "Handlers", "LogFormatOption",
+           "actor_option", "open_engine", "refuse_a_missing_sqlite_path", "refuse_both_handler_options", "reporting"]
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
                                                     "sqlite:///statewright.db).")]
@@ -40,6 +41,13 @@ def actor_option(who: str) -> Any:
     """The `--actor` option of a command that writes, defaulting to CLI_ACTOR; `who` is how its help begins."""
     return typer.Option("--actor", show_default=False, help=f"{who} (default: {CLI_ACTOR}).")
 
+
+# `statewright worker` and `serve`: workers that may share their database with others whose handlers differ
+HandlerGraceOption = Annotated[float, typer.Option(
+    "--handler-grace-s", min=0, metavar="SECONDS",
+    help="How long an action job whose handler this process lacks waits for another worker on the database that "
+         "has it (handed back meanwhile, its attempt not counted) before it fails with unknown_action; 0: at once, "
+         "inf: however long it takes.")]
 
 LogFormatOption = Annotated[LogFormat, typer.Option(
     "--log-format", case_sensitive=False,

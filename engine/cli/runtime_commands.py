@@ -25,6 +25,7 @@ from engine.cli.engine_options import (
     Db,
     ExecutorOption,
     Format,
+    HandlerGraceOption,
     Handlers,
     LogFormatOption,
     actor_option,
@@ -60,6 +61,7 @@ from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import MAX_PENDING_APPROVALS_PAGE, PENDING_APPROVALS_PAGE, Engine
 from engine.runtime.example_run import Driving, drive, find_example, pending_retries, related_workflows
+from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
 from engine.runtime.handler_loading import choose_handlers
 from engine.runtime.snapshot import STATUSES, InstanceStatus
 from engine.runtime.views import HistoryEntry, InstanceView
@@ -216,9 +218,13 @@ def worker_command(
         "--heartbeat-s", min=0.05,
         help="Seconds between renewals of the leases of the jobs the worker runs (default 2); a lease lasts three "
              "heartbeats, so the jobs of a worker that dies move to another within about that.")] = None,
+    handler_grace_s: HandlerGraceOption = DEFAULT_HANDLER_GRACE_S,
     log_format: LogFormatOption = LogFormat.text,
 ) -> None:
-    """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules."""
+    """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules.
+
+    Workers of one database may have different handlers: a job whose action this worker has no handler for is
+    handed back for one that has it, and fails with unknown_action once it has waited --handler-grace-s."""
     if log_format is LogFormat.json:
         configure_logging(log_format)
     stop = threading.Event()
@@ -226,7 +232,7 @@ def worker_command(
     try:
         with open_engine(db, handlers=handlers, executor=executor, with_handlers=True,
                          heartbeat_s=heartbeat_s) as engine:
-            worker = engine.worker(batch=batch)
+            worker = engine.worker(batch=batch, handler_grace_s=handler_grace_s)
             _stop_on_signals(stop, worker, _shown_db(db))
             if log_format is LogFormat.json:
                 logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)

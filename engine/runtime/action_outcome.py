@@ -38,9 +38,16 @@ def _failure(kind: str, message: str, *, retryable: bool = True) -> ActionOutcom
     return ActionOutcome(error_kind=kind, error_message=message, retryable=retryable)
 
 
-def missing(request: ActionRequest) -> ActionOutcome:
-    return _failure("unknown_action", f"no handler is registered for the action '{request.action}'",
-                    retryable=False)
+def missing(request: ActionRequest, *, within_s: float | None = None) -> ActionOutcome:
+    """The failure of an action no handler is registered for (not retried: the same worker has none next time).
+    `within_s`: the grace window the job was handed back for, waiting for a worker that has one
+    (`engine.runtime.hand_backs`), when it was."""
+    if within_s is None:
+        message = f"no handler is registered for the action '{request.action}'"
+    else:
+        message = (f"no worker with a handler for the action '{request.action}' took the job within {within_s:g} s "
+                   "(the workers without one handed it back)")
+    return _failure("unknown_action", message, retryable=False)
 
 
 def _unicode(text: str) -> str:

@@ -26,6 +26,7 @@ from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import PENDING_APPROVALS_PAGE, Engine
+from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.lifecycle import LifecycleMode
 from engine.runtime.loop_writes import write_soon
@@ -57,10 +58,11 @@ class AsyncEngine:
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
                  migrate: bool = True, rng: random.Random | None = None,
                  notifications: NotificationSettings | None = None,
-                 lifecycle_events: LifecycleMode | None = None, eager_inline: bool = True) -> None:
+                 lifecycle_events: LifecycleMode | None = None, eager_inline: bool = True,
+                 handler_grace_s: float = DEFAULT_HANDLER_GRACE_S) -> None:
         self.engine = Engine(database_url, clock=clock, handlers=handlers, heartbeat_s=heartbeat_s, migrate=migrate,
                              rng=rng, notifications=notifications, lifecycle_events=lifecycle_events,
-                             eager_inline=eager_inline)
+                             eager_inline=eager_inline, handler_grace_s=handler_grace_s)
         self.memory = AsyncSharedMemory(self.engine.memory)
 
     async def _command(self, call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -209,17 +211,19 @@ class AsyncEngine:
     async def replay(self, instance_id: str) -> ReplayReport:
         return await asyncio.to_thread(self.engine.replay, instance_id)
 
-    def worker(self, *, batch: int = 32, owner: str | None = None) -> Worker:
+    def worker(self, *, batch: int = 32, owner: str | None = None, handler_grace_s: float = 0.0) -> Worker:
         """A new (synchronous) worker identity over this engine, as `Engine.worker`."""
-        return self.engine.worker(batch=batch, owner=owner)
+        return self.engine.worker(batch=batch, owner=owner, handler_grace_s=handler_grace_s)
 
     async def run_until_idle(self, *, max_rounds: int = 100_000) -> int:
         return await asyncio.to_thread(self.engine.run_until_idle, max_rounds=max_rounds)
 
-    async def run_worker(self, stop: asyncio.Event, *, poll_s: float = 1.0, batch: int = 32) -> None:
-        """Work in a thread until `stop` is set."""
+    async def run_worker(self, stop: asyncio.Event, *, poll_s: float = 1.0, batch: int = 32,
+                         handler_grace_s: float | None = None) -> None:
+        """Work in a thread until `stop` is set, as `Engine.run_worker`."""
         halt = threading.Event()
-        running = asyncio.create_task(asyncio.to_thread(self.engine.run_worker, halt, poll_s=poll_s, batch=batch))
+        running = asyncio.create_task(asyncio.to_thread(self.engine.run_worker, halt, poll_s=poll_s, batch=batch,
+                                                        handler_grace_s=handler_grace_s))
         try:
             await stop.wait()
         finally:

@@ -35,6 +35,7 @@ from engine.runtime.commands import cancel_instance, send_event, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
 from engine.runtime.fold import InlineFold
+from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S
 from engine.runtime.lifecycle import LifecycleEvents, LifecycleMode, lifecycle_mode_from_env
 from engine.runtime.memory import SharedMemory
@@ -79,7 +80,8 @@ class Engine:
                  handlers: HandlerRegistry | None = None, heartbeat_s: float = DEFAULT_HEARTBEAT_S,
                  migrate: bool = True, rng: random.Random | None = None,
                  notifications: NotificationSettings | None = None,
-                 lifecycle_events: LifecycleMode | None = None, eager_inline: bool = True) -> None:
+                 lifecycle_events: LifecycleMode | None = None, eager_inline: bool = True,
+                 handler_grace_s: float = DEFAULT_HANDLER_GRACE_S) -> None:
         """`lifecycle_events`: which of the engine's own events are published — `subscribed` (the default, from
         STATEWRIGHT_LIFECYCLE_EVENTS when not given): those a deployed workflow starts on or waits for; `all`;
         `off`. See `engine.runtime.lifecycle`.
@@ -90,7 +92,15 @@ class Engine:
         first task's job for a worker. Either way a task whose handler is not registered in this process waits,
         queued, for a worker that has it, and a start or send made while another runs in this process queues
         its first job too (`_eager_fold`) — but for starts on PostgreSQL, which are written together with those
-        made at the same time, chains and all (`engine.runtime.combined_starts`)."""
+        made at the same time, chains and all (`engine.runtime.combined_starts`).
+
+        `handler_grace_s`: how long an action job whose handler this process lacks waits for a worker that has it
+        — another process on the database — in the worker loops `run_worker` runs (60 s by default; 0: it fails
+        with `unknown_action` at once; `math.inf`: however long it takes). `run_until_idle` and the workers of
+        `worker()`, which drive this process's own instances, fail it at once unless given a grace of their own
+        (see `engine.runtime.hand_backs`)."""
+        if not handler_grace_s >= 0:  # NaN too
+            raise ValueError(f"the handler grace must be zero or more seconds, not {handler_grace_s}")
         lifecycle = LifecycleEvents(lifecycle_events or lifecycle_mode_from_env())
         self.database = create_database_engine(database_url)
         if migrate:
@@ -109,6 +119,7 @@ class Engine:
         self.memory = SharedMemory(store, self.clock)  # shared key/value memory with a TTL: engine.runtime.memory
         self.prices_revision = 0  # counts price changes made through this engine: price books reload after one
         self.eager_inline = eager_inline
+        self.handler_grace_s = handler_grace_s
         self._commands = 0  # starts and sends running in this process now (see `_eager_fold`)
         # starts made at once share a transaction on PostgreSQL (SQLite takes one writer at a time anyway)
         self._starts = CombinedStarts(store) if store.postgresql else None
@@ -372,17 +383,22 @@ class Engine:
                 self._worker = Worker(self.runtime)
             return self._worker
 
-    def worker(self, *, batch: int = 32, owner: str | None = None) -> Worker:
-        """A new worker identity (its own lease owner) over this engine."""
-        return Worker(self.runtime, batch=batch, owner=owner)
+    def worker(self, *, batch: int = 32, owner: str | None = None, handler_grace_s: float = 0.0) -> Worker:
+        """A new worker identity (its own lease owner) over this engine. `handler_grace_s`: how long an action job
+        it has no handler for waits, handed back, for a worker that has it (default: not at all, it fails at once;
+        see `Worker`)."""
+        return Worker(self.runtime, batch=batch, owner=owner, handler_grace_s=handler_grace_s)
 
     def run_until_idle(self, *, max_rounds: int = 100_000) -> int:
         """Run due jobs, timers and schedules in this thread until none is runnable now. How much was done."""
         return self._default_worker().run_until_idle(max_rounds=max_rounds)
 
-    def run_worker(self, stop: threading.Event | None = None, *, poll_s: float = 1.0, batch: int = 32) -> None:
-        """Work until `stop` is set (forever without one)."""
-        worker = self.worker(batch=batch)
+    def run_worker(self, stop: threading.Event | None = None, *, poll_s: float = 1.0, batch: int = 32,
+                   handler_grace_s: float | None = None) -> None:
+        """Work until `stop` is set (forever without one), as one of the workers of the database: an action job
+        whose handler this process lacks waits `handler_grace_s` (default: the engine's) for one that has it."""
+        grace = self.handler_grace_s if handler_grace_s is None else handler_grace_s
+        worker = self.worker(batch=batch, handler_grace_s=grace)
         try:
             worker.run_forever(stop or threading.Event(), poll_s=poll_s)
         finally:

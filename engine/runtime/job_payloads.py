@@ -53,6 +53,9 @@ class ActionPayload(TypedDict):
     output_schema: NotRequired[dict[str, Any]]
     trace: NotRequired[dict[str, str]]  # the W3C trace context of the transition that queued it
     idempotency_key: NotRequired[str]
+    # when the job's attempt was first handed back by a worker without its handler: {"since", "attempt"}
+    # (`engine.runtime.hand_backs`)
+    handed_back: NotRequired[dict[str, float]]
 
 
 class ChildDonePayload(TypedDict):

@@ -1,7 +1,8 @@
 """The worker: claims jobs with a short lease it renews while it runs them (its heartbeat), runs actions,
 resumes parents, delivers events, fires due timers and cron schedules. Any number of workers — threads or
 processes — may share one database; the jobs of one that dies are taken up by another when their leases
-lapse, their lost attempts counted.
+lapse, their lost attempts counted. Nor need they share their handlers: with a grace window (`handler_grace_s`),
+a worker hands back an action job it has no handler for, for one that has it (`engine.runtime.hand_backs`).
 
 Run one as a process with `statewright worker --db URL` or `python -m engine.runtime.worker --db URL`.
 """
@@ -25,6 +26,7 @@ from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
 from engine.runtime.fold import GONE, InlineFold, action_call, run_inline
+from engine.runtime.hand_backs import HandBacks
 from engine.runtime.heartbeat import Heartbeat, lease_for
 from engine.runtime.job_payloads import JobKind, child_done_payload, deliver_payload
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
@@ -84,10 +86,17 @@ class _Outage:
 
 class Worker:
     """One worker identity (its lease owner name) over a runtime. It renews the leases of the jobs it runs every
-    `heartbeat_s` (default: the runtime's), each lease lasting `LEASE_HEARTBEATS` heartbeats."""
+    `heartbeat_s` (default: the runtime's), each lease lasting `LEASE_HEARTBEATS` heartbeats.
+
+    `handler_grace_s`: how long an action job whose handler this process lacks waits, handed back, for a worker
+    that has it (`engine.runtime.hand_backs`), before this worker fails it with `unknown_action`. 0, the default:
+    at once — a worker driven by the process that started the instances (`Engine.run_until_idle`, `statewright
+    run`), where a hand-back could help no one; the worker processes that share a database are given
+    `DEFAULT_HANDLER_GRACE_S` (`Engine.run_worker`, `statewright worker`, `statewright serve`)."""
 
     def __init__(self, rt: Runtime, *, batch: int = 32, owner: str | None = None,
-                 runner: ActionRunner | None = None, heartbeat_s: float | None = None) -> None:
+                 runner: ActionRunner | None = None, heartbeat_s: float | None = None,
+                 handler_grace_s: float = 0.0) -> None:
         self.rt = rt
         self.batch = batch
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -106,21 +115,28 @@ class Worker:
         # the action jobs running on the runner's threads, across rounds, their outcomes committed as they end
         self._flight: Flight[int] = Flight(self.runner)
         self._flying: dict[int, _Claimed] = {}
+        self.hand_backs = HandBacks(rt, handler_grace_s)
+        self.handed_back = 0  # how many action jobs this worker has handed back, for a worker with their handler
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
         """Lease up to `limit` runnable jobs to this worker (with the instances of action jobs). An action job
         whose lease lapsed comes back as its next attempt; the one lost with its worker is recorded. Such a job
         comes alone, and only to a worker with nothing in flight (`JobStore.claim`): it may be what killed its
-        worker, and must not take other jobs' attempts with it if it does so again.
+        worker, and must not take other jobs' attempts with it if it does so again. An action job whose handler
+        this process lacks is handed back in the same transaction, within the grace window, and not returned.
 
         On PostgreSQL the claim commits without waiting for its WAL to reach the disk: a server crash may then
         forget it (with the lost attempt it recorded), and the jobs are simply ready again — as if this worker
         had died — while anything this worker commits later flushes the claim first (the WAL is written in
         order). An action's outcome, and every transition, still commits durably."""
+        return self._claim(limit)[0]
+
+    def _claim(self, limit: int | None) -> tuple[list[_Claimed], int]:
+        """`claim`, and how many jobs it handed back."""
         now = self.rt.clock.now()
 
-        def work(tx: Transaction) -> list[_Claimed]:
+        def work(tx: Transaction) -> tuple[list[_Claimed], int]:
             if tx.postgresql:  # a lease need not outlive a crash of the server (see `claim`'s doc)
                 tx.later("SET LOCAL synchronous_commit = off")  # sent with the claim, in its round trip
             timer_due = TimerStore(tx).next_due_later()  # the round's look at the timers, in the same transaction
@@ -134,10 +150,16 @@ class Worker:
             wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
             instances = InstanceStore(tx).get_many(wanted)
             self._timer_due = timer_due()
-            return [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
-                    for j in jobs]
+            claimed = [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
+                       for j in jobs]
+            back = self.hand_backs.hand_back(  # those to run (not ended as gone or lost) that have no handler here
+                tx, [c.job for c in claimed if c.instance is not None and not out_of_attempts(c.job)],
+                owner=self.owner, now=now)
+            return [c for c in claimed if c.job.id not in back] if back else claimed, len(back)
 
-        return self.rt.write(work)
+        claimed, handed_back = self.rt.write(work)
+        self.handed_back += handed_back
+        return claimed, handed_back
 
     def execute(self, claimed: Sequence[_Claimed]) -> int:
         """Run the claimed jobs, their leases renewed meanwhile, and commit the outcomes of their actions (together:
@@ -191,9 +213,12 @@ class Worker:
         that hangs until its timeout) holds back no other: those that end first are committed as they end, and
         the worker fires timers and claims into its free slots meanwhile."""
         calls = [self._call(item) for item in actions]
+        # gone, or without a handler here (it failed at once, or waited its grace window out: `claim`)
         ended: list[tuple[_Claimed, ActionOutcome]] = [
-            (item, GONE) for item, call in zip(actions, calls, strict=True) if call is None]
-        runnable = [(item, call) for item, call in zip(actions, calls, strict=True) if call is not None]
+            (item, GONE if call is None else self.hand_backs.failure(call[1]))
+            for item, call in zip(actions, calls, strict=True) if call is None or call[0] is None]
+        runnable = [(item, call) for item, call in zip(actions, calls, strict=True)
+                    if call is not None and call[0] is not None]
         if all(self.rt.handlers.is_inline(call[1].action) for _, call in runnable):
             self._finish_actions(ended + [(item, run_inline(self.runner, call)) for item, call in runnable])
             return
@@ -312,8 +337,9 @@ class Worker:
         free = 0 if self._suspect_flying else self.batch - len(self._flight)
         more = False  # whether more jobs may be ready than this round took
         if free > 0:
-            claimed = self.claim(free)
-            more = len(claimed) == free
+            claimed, handed_back = self._claim(free)
+            more = len(claimed) + handed_back == free
+            done += handed_back  # work (a write), but none that is due again at once: the next round finds none
             if claimed:
                 done += self._take(claimed)
         else:  # every slot taken by actions in flight: no claim, so look at the timers here
@@ -374,8 +400,11 @@ class Worker:
         raise RuntimeError(f"still busy after {max_rounds} rounds (an endless loop of work?)")
 
     def next_due(self) -> float | None:
-        """When something next becomes runnable: a job, a timer or a cron fire."""
+        """When something next becomes runnable: a job, a timer or a cron fire. Not a job that may be one this
+        worker handed back (`HandBacks.ours`): the workers that have its handler are to find it first."""
         jobs = self.rt.read(lambda tx: JobStore(tx).next_due())
+        if jobs is not None and self.hand_backs.ours(jobs, self.rt.clock.now()):
+            jobs = None
         times = [t for t in (jobs, next_timer_due(self.rt), self._cron_due) if t is not None]
         return min(times) if times else None
 
