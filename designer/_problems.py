@@ -15,13 +15,14 @@ from litestar.params import ParameterKwarg
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import SQLAlchemyError
 
+from designer._echo_limits import PATH_LIMIT, clip_echoes
 from designer._path_integers import IntegerPaths, not_an_integer
 from designer.errors import DiagramTooLarge, UnsupportedMediaType
 from designer.store.refusals import database_refusal
 from engine.errors import InvalidDefinition, NotAuthorized, StatewrightError, StorageError
 from engine.validation.checks.context_schema import context_schema_finding
 
-__all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "exception_handlers", "problem_response"]
+__all__ = ["PROBLEM_BASE", "PROBLEM_MEDIA_TYPE", "exception_handlers", "problem_response", "sentence_case"]
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://statewright.dev/problems/"
@@ -34,6 +35,7 @@ _HTTP_SLUGS = {
     403: "forbidden",
     404: "not-found",
     405: "method-not-allowed",
+    408: "request-timeout",
     409: "conflict",
     413: "payload-too-large",
     415: "unsupported-media-type",
@@ -44,15 +46,25 @@ _HTTP_SLUGS = {
 
 
 _SLUGS: dict[type[StatewrightError], str] = {NotAuthorized: "forbidden"}
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
 
+def sentence_case(phrase: str) -> str:
+    """`Method Not Allowed` as `Method not allowed`: every title the API gives is written so (the errors' own,
+    `Not found`, `Invalid input`, are), keeping an acronym (`URI too long`, `CSRF token missing or wrong`)."""
+    lowered = _WORD.sub(lambda word: word.group() if len(word.group()) > 1 and word.group().isupper()
+                        else word.group().lower(), phrase)
+    return lowered[:1].upper() + lowered[1:]
+
+
 def _title(status: int) -> str:
+    """The title of a status the framework raised (a 404 of routing, a 413, a 405), as the API's other titles."""
     try:
-        return HTTPStatus(status).phrase
+        return sentence_case(HTTPStatus(status).phrase)
     except ValueError:
         return "Error"
 
@@ -67,15 +79,31 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
+    """The problem, its texts clipped where they echo the request (designer/_echo_limits.py); a path too long to
+    be any of the API's is left out of `instance` rather than repeated."""
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug,
         "title": title,
         "status": status,
-        "detail": detail,
-        "instance": request.url.path,
+        "detail": clip_echoes(detail),
     }
-    body.update({k: v for k, v in extra.items() if v is not None})
+    if len(request.url.path) <= PATH_LIMIT:
+        body["instance"] = request.url.path
+    body.update({k: _clipped(k, v) for k, v in extra.items() if v is not None})
     return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _clipped(name: str, value: Any) -> Any:
+    """Each text of `errors`, and each finding's `message`, clipped; a finding's `pointer` stays whole (a
+    locator cut short would point elsewhere)."""
+    if name not in ("errors", "findings") or not isinstance(value, list):
+        return value
+    texts = None if name == "errors" else {"message"}
+    return [
+        {k: clip_echoes(v) if isinstance(v, str) and (texts is None or k in texts) else v for k, v in item.items()}
+        if isinstance(item, dict) else item
+        for item in value
+    ]
 
 
 def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Response[dict[str, Any]]:

@@ -10,8 +10,10 @@ from litestar.exceptions import ValidationException
 
 from designer._body_media import refuse_unsupported_body
 from designer._duplicate_keys import refuse_duplicate_keys
+from designer._json_bodies import refuse_unknown_fields
 from designer._path_integers import refuse_loose_integers
 from designer._unstorable_text import refuse_unstorable_text
+from engine.errors import InvalidInput
 from engine.json_limits import MAX_JSON_DEPTH
 
 __all__ = [
@@ -81,4 +83,8 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
     await refuse_unsupported_body(request)
     await refuse_unreadable_body(request)
     await refuse_duplicate_keys(request)
-    await refuse_unstorable_text(request)
+    try:
+        await refuse_unstorable_text(request)
+    except InvalidInput:
+        await refuse_unknown_fields(request)  # the client's own bug, which the document names: heard of first
+        raise

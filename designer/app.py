@@ -14,6 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Empty
 
 from designer._allow import AllowHeader
+from designer._body_read_timeout import BodyReadTimeout
 from designer._json_bodies import JsonSchemaTypedBodies
 from designer._lifecycle import Lifecycle, register_shipped_handlers
 from designer._openapi import describe_problems
@@ -176,6 +177,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     describe_problems(app)
     describe_bodies(app)
     app.state["integer_paths"] = IntegerPaths(app)  # a mistyped integer in a path: 400, not the router's 404
+    # a stalled body: its read raises inside the app, whose handlers answer 408 (designer/_body_read_timeout.py)
+    timed = BodyReadTimeout(app.asgi_handler, settings.body_read_timeout.total_seconds())
     # outside routing: 404s, 405s, HEAD too
-    app.asgi_handler = SecurityHeaders(AllowHeader(RequestSpans(app.asgi_handler), app))
+    app.asgi_handler = SecurityHeaders(AllowHeader(RequestSpans(timed), app))
     return app

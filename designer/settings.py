@@ -25,6 +25,7 @@ class Settings:
     login_backoff: timedelta = timedelta(seconds=30)
     secure_cookies: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
+    body_read_timeout: timedelta = timedelta(seconds=30)  # the longest wait for a body's next bytes: then 408
     workers: int = 1
     deploy_shipped: bool = True
     debug: bool = False

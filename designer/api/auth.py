@@ -58,6 +58,12 @@ class AuthController(Controller):
     ) -> Response[MeRead]:
         remote = request.client.host if request.client else None
         outcome = accounts.login(data.username, data.password, remote=remote)
+        # The session the browser carried ends, whoever's it was: signing in as B must not leave A's session alive
+        # beside it (a cookie set before sign-in, or kept by another tab, would still act as A). A failed sign-in
+        # raised above and ends nothing.
+        carried = request.cookies.get(SESSION_COOKIE)
+        if carried:
+            accounts.logout(carried)
         max_age = int(settings.session_ttl.total_seconds())
         return Response(
             MeRead.of(outcome.principal),

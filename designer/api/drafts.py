@@ -10,6 +10,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import Body, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from designer._body_media import takes_no_body
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
 from designer.diagrams import DiagramFormat, Download, diagram_response
@@ -131,7 +132,9 @@ class DraftController(Controller):
             raise no_draft(draft_id)
         requests.withdraw(draft_id)
 
-    @post("/{draft_id:str}/validate", status_code=HTTP_200_OK, summary="Validate a saved draft", sync_to_thread=True)
+    @post("/{draft_id:str}/validate", status_code=HTTP_200_OK, summary="Validate a saved draft", sync_to_thread=True,
+          opt=takes_no_body("it validates the draft as saved; to validate content not saved yet, POST it to "
+                            '/api/validate as {"definition": …}, or save it first (PUT /api/drafts/{draft_id})'))
     def validate_draft(
         self,
         draft_id: DraftId,

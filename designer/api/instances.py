@@ -6,6 +6,7 @@ from functools import partial
 from typing import Annotated
 
 from litestar import Controller, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -31,9 +32,12 @@ from engine.definition.base import IDENTIFIER_PATTERN
 from engine.errors import InstanceNotFound, InvalidInput
 from engine.read_models.instances import InstanceQuery, search_instances
 from engine.read_models.map_items import map_item_instance, map_items_page
+from engine.runtime.views import InstanceView
 from engine.statuses import InstanceStatus
 
-__all__ = ["InstanceController", "wants_minimal"]
+__all__ = ["REPLAYED_HEADER", "InstanceController", "wants_minimal"]
+
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
 Prefer = Annotated[
@@ -67,20 +71,30 @@ class InstanceController(Controller):
         status_code=HTTP_201_CREATED,
         opt=requires("operate"),
         summary="Start an instance",
+        response_headers=[ResponseHeader(  # documented, set by the handler; `value` gives its type in the document
+            name=REPLAYED_HEADER, value="true", documentation_only=True, required=False,
+            description="`true` when the `idempotency_key` started an instance before: the answer is that instance "
+            "and nothing new was started (as Stripe's replayed responses say); absent otherwise.")],
     )
     async def start(
         self, data: JSONBody[InstanceStart], instances: NamedDependency[TenantInstances], prefer: Prefer = None
     ) -> Reply:
-        me = instances.me
-        return await instances.command(partial(
-            instances.engine.start,
-            data.workflow_id,
-            data.context,
-            version=data.version,
-            tenant=me.tenant,
-            idempotency_key=data.idempotency_key,
-            actor=me.username,
-        ), prefer, HTTP_201_CREATED)
+        me, engine = instances.me, instances.engine
+        replayed = False
+
+        def start() -> InstanceView:
+            nonlocal replayed
+            began = engine.clock.now()
+            view = engine.start(data.workflow_id, data.context, version=data.version, tenant=me.tenant,
+                                idempotency_key=data.idempotency_key, actor=me.username)
+            # the engine answers a repeated key with the first start's instance: made before this start began
+            replayed = data.idempotency_key is not None and view.created_at < began
+            return view
+
+        reply = await instances.command(start, prefer, HTTP_201_CREATED)
+        if replayed:
+            reply.set_header(REPLAYED_HEADER, "true")
+        return reply
 
     @get("/", summary="Instances of my tenant, newest first", sync_to_thread=True)
     def list_instances(

@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Literal
 
 from designer.errors import AccountConflict, LastAdmin, NotFound, Unauthenticated
 from designer.security.login_throttle import LoginThrottle, ThrottlePolicy
@@ -26,7 +28,7 @@ from designer.security.roles import ROLES
 from designer.store.accounts import AccountStore, ApiTokenRow, DuplicateAccount, LastRoleHolder, UserRow
 from engine.errors import InvalidInput
 
-__all__ = ["AccountService", "LoginOutcome", "ThrottlePolicy", "TokenIssued"]
+__all__ = ["AccountService", "LoginOutcome", "ThrottlePolicy", "TokenIssued", "Unchanged"]
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@\-]{1,64}$")
 TENANT_RE = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
@@ -37,6 +39,12 @@ _CACHE_TTL_S = 5.0
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Unchanged(Enum):
+    """`update_user(display_name=...)` left out: the display name is kept (`None` removes it)."""
+
+    KEEP = "keep"
 
 
 @dataclass(frozen=True)
@@ -157,9 +165,10 @@ class AccountService:
         password: str | None = None,
         roles: Sequence[str] | None = None,
         approver_roles: Sequence[str] | None = None,
-        display_name: str | None = None,
+        display_name: str | Literal[Unchanged.KEEP] | None = Unchanged.KEEP,
         disabled: bool | None = None,
     ) -> UserRow:
+        """Change what is given; `None` keeps a field as it is, but for `display_name`, which may be `None`."""
         current = self.get_user(username, tenant=tenant)
         changes: dict[str, object] = {}
         if roles is not None or approver_roles is not None:
@@ -175,11 +184,12 @@ class AccountService:
         for name, value in (
             ("roles", roles),
             ("approver_roles", approver_roles),
-            ("display_name", display_name),
             ("disabled", disabled),
         ):
             if value is not None:
                 changes[name] = list(dict.fromkeys(value)) if name.endswith("roles") else value  # type: ignore[arg-type]
+        if display_name is not Unchanged.KEEP:
+            changes["display_name"] = display_name
         assert current.id is not None
         try:
             updated = self._store.update_user(current.id, keep_role="admin", **changes)
