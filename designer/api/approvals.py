@@ -19,7 +19,15 @@ from designer.schemas.pagination import DEFAULT_LIMIT, Page, PageParams
 from designer.security.guards import requires
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
-from engine.read_models.approvals import ApprovalQuery, ApprovalRecordView, list_approvals, list_decisions
+from engine.errors import InvalidInput
+from engine.read_models.approvals import (
+    ApprovalQuery,
+    ApprovalRecordView,
+    DecisionPlace,
+    decision_place,
+    list_approvals,
+    list_decisions,
+)
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
@@ -27,6 +35,13 @@ from engine.runtime.views import InstanceView
 __all__ = ["ApprovalController"]
 
 ApprovalId = Annotated[int, PathParameter(ge=1, le=2**62, description="The approval's id.")]
+Before = Annotated[int | None, QueryParameter(
+    ge=1, le=2**62, description="An approval's id: only the decisions listed after the decision on it (yours, or "
+    "`before_actor`'s) — the last decision of the page before, so the next page stays put however many decisions "
+    "are taken meanwhile; `offset` then counts from it.")]
+BeforeActor = Annotated[str | None, QueryParameter(
+    min_length=1, max_length=200, description="With `before`: whose decision on that approval the page comes after "
+    "(yours unless given; for an admin's list of everyone's, the `actor` of the last decision of the page before).")]
 # The transitions a request's detail shows: the latest, as many as a page of GET /api/instances/{id}/history
 RECENT_HISTORY = DEFAULT_LIMIT
 
@@ -42,6 +57,24 @@ def _recent_history(engine: Engine, instance: InstanceView) -> list[HistoryEntry
     its history (its version is the seq of its last transition: seqs run 1, 2, … without a gap)."""
     after = max(0, instance.version - RECENT_HISTORY)
     return [HistoryEntryRead.of(e) for e in engine.history(instance.id, after_seq=after, limit=RECENT_HISTORY)]
+
+
+def _place(database: sa.Engine, me: Principal, listed: str | None, approval_id: int | None,
+           actor: str | None) -> DecisionPlace | None:
+    """Where the page after the decision `actor` (or I) took on `approval_id` starts: that decision's place, when
+    it is one of the decisions listed (`listed`: whose; None for everyone's)."""
+    if approval_id is None:
+        if actor is not None:
+            raise InvalidInput("before_actor: give it with before, the approval of the decision to list from")
+        return None
+    by = actor or me.username
+    found = decision_place(database, tenant=me.tenant, approval_id=approval_id, actor=by)
+    if found is None or (listed is not None and by != listed):
+        whose = "of yours" if by == me.username else f"by '{by}'"
+        its_actor = " and its actor as before_actor" if listed is None else ""
+        raise InvalidInput(f"before: approval {approval_id} has no decision {whose} in this list to list from; give "
+                           f"the approval_id of the last decision of the page before{its_actor}")
+    return found
 
 
 def _detail(engine: Engine, catalog: DefinitionCatalog, approval: ApprovalRecordView) -> ApprovalDetail:
@@ -96,13 +129,18 @@ class ApprovalController(Controller):
     )
     def decisions(
         self,
+        *,
         me: NamedDependency[Principal],
         database: NamedDependency[sa.Engine],
         page: NamedDependency[PageParams],
         mine: Annotated[bool, QueryParameter(description="false: everyone's (admin only).")] = True,
+        before: Before = None,
+        before_actor: BeforeActor = None,
     ) -> Page[DecisionRead]:
         actor = None if (not mine and me.can("admin")) else me.username
-        found, total = list_decisions(database, tenant=me.tenant, actor=actor, limit=page.limit, offset=page.offset)
+        place = _place(database, me, actor, before, before_actor)
+        found, total = list_decisions(database, tenant=me.tenant, actor=actor, limit=page.limit, offset=page.offset,
+                                      before=place)
         return page.page([DecisionRead.of(d) for d in found], total)
 
     @get("/{approval_id:int}", summary="One request with the context an approver needs", sync_to_thread=True)

@@ -2,9 +2,9 @@
 running instances of version N of a workflow to version M (docs/runtime.md#migrating-running-instances).
 
 Exit codes: 0 every instance listed migrates (or would), or there is none; 1 some are refused (each with its
-reason; they are left untouched); 2 the command line is wrong — `--dry-run` and `--apply` both given, an
-unreadable `--map` file (or a folder) or one naming an old state twice, a version not deployed, the same version
-twice, a mapping naming states the versions do not have.
+reason and what would let it move; they are left untouched, running on version N); 2 the command line is
+wrong — `--dry-run` and `--apply` both given, an unreadable `--map` file (or a folder) or one naming an old state
+twice, a version not deployed, the same version twice, a mapping naming states the versions do not have.
 """
 
 from __future__ import annotations
@@ -70,8 +70,9 @@ def migrate_command(
 ) -> None:
     """Show what moving the running instances of WORKFLOW from version --from to --to would do (state kept,
     mapped or missing; context valid against the new schema; timers, approvals, event waits and actions carried
-    or cancelled; refused and why), or move them with --apply, one transaction each, recorded in their history.
-    Exits 0 when all migrate, 1 when some are refused (left untouched), 2 for a wrong command line."""
+    or cancelled; refused, why, and what would let them move), or move them with --apply, one transaction each,
+    recorded in their history. Exits 0 when all migrate, 1 when some are refused (left untouched on version
+    --from, where they run on), 2 for a wrong command line."""
     if apply and dry_run:  # the last of the two won, and a --dry-run meant as a safeguard moved the instances
         fail("give --dry-run or --apply, not both", ExitCode.UNREADABLE)
     mapping = _mapping(map_file)

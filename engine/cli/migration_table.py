@@ -79,7 +79,8 @@ def _grouped(report: MigrationReport, title: str, verb: str) -> Table:
 
 
 def print_migration(report: MigrationReport) -> None:
-    """The plan's table, the counts, and each reason for refusing, with how many it refused."""
+    """The plan's table, the counts, each reason for refusing (with how many it refused and what would let them
+    move), and what becomes of the refused meanwhile."""
     verb = "migrated" if report.applied else "would migrate"
     title = f"{report.workflow_id}: version {report.from_version} → {report.to_version}"
     many = len(report.plans) > EACH_UP_TO
@@ -92,3 +93,6 @@ def print_migration(report: MigrationReport) -> None:
                  f"{moving:,} {verb} to v{report.to_version}, {len(report.refused):,} refused", highlight=False)
     for refusal in report.counts()["refusals"]:
         stdout.print(f"  refused {counted(refusal['instances'], 'instance')}: {refusal['reason']}", highlight=False)
+    if report.refused:
+        stdout.print(f"refused instances stay on v{report.from_version}, untouched, and run on there; migrate again "
+                     "once what refuses them is dealt with", highlight=False)

@@ -1,5 +1,11 @@
 """Approval requests as people see them: my inbox (assigned to one of my approver roles or to me), one request
-with its assignees and decisions, and the decisions someone took."""
+with its assignees and decisions, and the decisions someone took.
+
+The decisions are listed newest first, and may be read page after page from a place in that order (`before`: the
+last decision of the page before), so that a walk through them stays put while decisions are taken: with `offset`
+alone, ten decisions taken between page 1 and page 2 repeat ten rows of page 1 on page 2. A decision is told
+apart by its approval and its actor (one each), so the order is `at` descending, then the approval id
+descending, then the actor ascending, and the place is a clause on those three (a keyset)."""
 
 from __future__ import annotations
 
@@ -18,8 +24,10 @@ from storage.tables.core import table_of
 __all__ = [
     "ApprovalQuery",
     "ApprovalRecordView",
+    "DecisionPlace",
     "DecisionView",
     "StatusFilter",
+    "decision_place",
     "get_approval",
     "list_approvals",
     "list_decisions",
@@ -42,6 +50,15 @@ class DecisionView:
     decision: str
     comment: str | None
     at: float
+
+
+@dataclass(frozen=True)
+class DecisionPlace:
+    """Where a decision stands in the newest-first list: when it was taken, its approval and its actor."""
+
+    at: float
+    approval_id: int
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -194,22 +211,50 @@ def get_approval(database: sa.Engine, approval_id: int) -> ApprovalRecordView | 
     return found[0] if found else None
 
 
+_DECIDED = _D.join(_A, _A.c.id == _D.c.approval_id)
+_NEWEST_FIRST = (_D.c.at.desc(), _D.c.approval_id.desc(), _D.c.actor)
+
+
+def decision_place(database: sa.Engine, *, tenant: str, approval_id: int, actor: str) -> DecisionPlace | None:
+    """The place of `actor`'s decision on the approval `approval_id` of `tenant`; None when there is none."""
+    found = sa.select(_D.c.at).select_from(_DECIDED).where(
+        _A.c.tenant == tenant, _D.c.approval_id == approval_id, _D.c.actor == actor)
+    with reading(database) as connection:
+        at = connection.execute(found).scalar_one_or_none()
+    return None if at is None else DecisionPlace(float(at), approval_id, actor)
+
+
+def _listed_after(place: DecisionPlace) -> sa.ColumnElement[bool]:
+    """The decisions after `place` in the newest-first order: taken before it; or at the same moment, on an
+    approval of a lower id, or on the same approval by an actor later in name order. The range on `at` comes
+    first, so that the tie is left to the rows of that one moment."""
+    return sa.and_(_D.c.at <= place.at, sa.or_(
+        _D.c.at < place.at,
+        _D.c.approval_id < place.approval_id,
+        sa.and_(_D.c.approval_id == place.approval_id, _D.c.actor > place.actor),
+    ))
+
+
 def list_decisions(
-    database: sa.Engine, *, tenant: str, actor: str | None, limit: int, offset: int
+    database: sa.Engine, *, tenant: str, actor: str | None, limit: int, offset: int,
+    before: DecisionPlace | None = None,
 ) -> tuple[list[DecisionView], int]:
-    joined = _D.join(_A, _A.c.id == _D.c.approval_id)
+    """The `limit` decisions of `tenant` (of `actor` only, when given) from `offset` in the newest-first order, and
+    the number of them all. With `before` only the decisions listed after that place are paged, `offset` counting
+    from it; the total still counts every one, as it does without a place."""
     clauses = [_A.c.tenant == tenant]
     if actor is not None:
         clauses.append(_D.c.actor == actor)
+    listed = clauses if before is None else [*clauses, _listed_after(before)]
     page = (
         sa.select(*_DECISION_COLUMNS)
-        .select_from(joined)
-        .where(*clauses)
-        .order_by(_D.c.at.desc(), _D.c.approval_id.desc())
+        .select_from(_DECIDED)
+        .where(*listed)
+        .order_by(*_NEWEST_FIRST)
         .limit(limit)
         .offset(offset)
     )
     with reading(database) as connection:
-        total = connection.execute(sa.select(sa.func.count()).select_from(joined).where(*clauses)).scalar_one()
+        total = connection.execute(sa.select(sa.func.count()).select_from(_DECIDED).where(*clauses)).scalar_one()
         rows = connection.execute(page).all()
     return [_decision(row) for row in rows], int(total)

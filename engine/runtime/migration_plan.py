@@ -21,7 +21,9 @@ Refused, with the reason: a state missing from version M with no mapping; a cont
 stuck instance; an instance inside another (a subflow or branch: it follows its parent); an action running on
 a worker (its result is bound to the transition that started it); children still running for a state that
 changed (parallel branches or a subflow that would not line up with version M), or for a map in progress; a
-timer whose event version M no longer takes from the state.
+timer whose event version M no longer takes from the state. A refused instance stays on version N and runs on
+there; each reason also says what would let it move — a mapping, an operator's redrive, waiting until the work
+in the way is done, or another version — after which the migration is run again.
 """
 
 from __future__ import annotations
@@ -227,12 +229,31 @@ def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: Ope
     for t in work.timers:
         if t.fire != "escalate" and not new.accepts(state_id, t.fire):
             return (f"its timer fires '{t.fire}', which no transition of version {new.workflow.version} takes "
-                    f"from '{state_id}'")
+                    f"from '{state_id}': migrate it once it has left '{state_id}', or to a version with a "
+                    f"transition for '{t.fire}' from there")
     return None
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _stuck_refusal(new: CompiledWorkflow, problems: tuple[str, ...]) -> str:
+    """A stuck instance waits for an operator's redrive (or cancel) — which may also correct its context."""
+    if not problems:
+        return "it is stuck and waits for an operator: redrive or cancel it first"
+    return (f"it is stuck and waits for an operator, and its context does not fit the schema of version "
+            f"{new.workflow.version}: redrive it with the corrections its context needs (a redrive may set "
+            "context values), then migrate it again; or cancel it")
+
+
+def _context_refusal(old: CompiledWorkflow, new: CompiledWorkflow) -> str:
+    """A running (or held) instance's context is changed by its own steps alone — a redrive corrects only a failed
+    or stuck one's — so it can stay where it is, or move to a version its context fits."""
+    return (f"its context does not fit the schema of version {new.workflow.version}: leave it on version "
+            f"{old.workflow.version}, where it runs on to its end, or migrate it to a version whose schema takes "
+            "its context (a running instance's context cannot be corrected; a failed or stuck one's can, with a "
+            "redrive)")
 
 
 def _entry_refusal(state_id: str, old_state: State | None, target: str, work: OpenWork) -> str | None:
@@ -274,9 +295,9 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     carried = change == KEPT and _same(old, instance.state, new, target)
     refused: str | None = None
     if instance.status == STUCK:
-        refused = "it is stuck and waits for an operator: redrive or cancel it first"
+        refused = _stuck_refusal(new, problems)
     elif problems:
-        refused = f"its context does not fit the schema of version {new.workflow.version}"
+        refused = _context_refusal(old, new)
     elif carried:
         refused = _carry_refusal(target, new.states[target], new, work)
     else:

@@ -208,9 +208,13 @@ def test_the_migration_preview_says_state_by_state_what_happens(
     expect(by_state.get_by_test_id("migration-state-parked")).to_contain_text("not in v2")
     refusals = preview.get_by_test_id("publish-migration-preview-refusals")
     # Why a context does not fit is said, also where the state is missing too (mapping it would not be enough).
+    # And what can be done about a context that does not fit, which nothing corrects in a running instance.
     expect(refusals).to_contain_text(
-        "1 refused: its context does not fit the schema of version 2: go: \"ship\" is not one of \"review\"")
-    expect(refusals).to_contain_text("their context does not fit v2 either: go: \"hold\" is not one of \"review\"")
+        "1 refused: its context does not fit the schema of version 2: leave it on version 1, where it runs on to its "
+        "end, or migrate it to a version whose schema takes its context (a running instance's context cannot be "
+        "corrected; a failed or stuck one's can, with a redrive)")
+    expect(refusals).to_contain_text("What does not fit: go: \"ship\" is not one of \"review\"")
+    expect(refusals).to_contain_text("Their context does not fit v2 either: go: \"hold\" is not one of \"review\"")
     # Times as a person reads them, not RFC 3339.
     timer = page.get_by_test_id(f"migration-plan-{started['review']}")
     expect(timer).to_contain_text("timer 'timeout' due")

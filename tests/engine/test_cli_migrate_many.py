@@ -58,11 +58,13 @@ def test_many_instances_are_grouped_and_counted_with_separators(database_url: st
     assert "│ review │ — (missing)" in rows[1]
     assert f"│         1 │ {asked} │" in rows[1]
     lines = done.output.rstrip().splitlines()
-    assert lines[-3:] == [
+    assert lines[-4:] == [
         "grouped by what the migration does: 1,001 instances are too many to list one a row (--format json lists "
         "each)",
         "1,001 running instances of door v1: 1,000 would migrate to v2, 1 refused",
-        "  refused 1 instance: the state 'review' is not in version 2; map it to one of its states"]
+        "  refused 1 instance: the state 'review' is not in version 2; map it to one of its states",
+        "refused instances stay on v1, untouched, and run on there; migrate again once what refuses them is dealt "
+        "with"]
 
     as_json = _migrate(database_url, "--format", "json")
     assert len(json.loads(as_json.stdout)["plans"]) == MANY + 1

@@ -90,7 +90,8 @@ def test_a_carried_timer_whose_event_the_new_version_does_not_take_is_refused() 
     work = OpenWork(timers=(TimerRecord(1, "i1", 4, "timeout", 3600.0, "armed"),))
     plan = plan_instance(OLD, _version(2, timeout=False), _instance("ask"), work)
     assert plan.refused is not None
-    assert "fires 'timeout', which no transition of version 2 takes from 'ask'" in plan.refused
+    assert plan.refused == ("its timer fires 'timeout', which no transition of version 2 takes from 'ask': migrate "
+                            "it once it has left 'ask', or to a version with a transition for 'timeout' from there")
 
 
 def test_a_changed_task_is_entered_afresh_and_its_ready_job_cancelled() -> None:
@@ -135,7 +136,31 @@ def test_children_stuck_instances_and_bad_contexts_are_refused() -> None:
     assert stuck.refused == "it is stuck and waits for an operator: redrive or cancel it first"
     bad = plan_instance(OLD, new, _instance("work", context={"amount": "x"}), OpenWork())
     assert bad.context_problems[0].startswith("/amount:")
-    assert bad.refused == "its context does not fit the schema of version 2"
+    assert bad.refused == (
+        "its context does not fit the schema of version 2: leave it on version 1, where it runs on to its end, or "
+        "migrate it to a version whose schema takes its context (a running instance's context cannot be corrected; "
+        "a failed or stuck one's can, with a redrive)")
+
+
+@pytest.mark.parametrize("status", ["running", "held"])
+def test_a_context_that_does_not_fit_says_what_can_be_done(status: str) -> None:
+    schema = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "number"}}}
+    new = _compiled(3, {"work": task("act"), "ok": final()}, [edge("work", "ok", "done")], context=schema)
+    plan = plan_instance(OLD, new, _instance("work", status=status, context={"amount": "x"}), OpenWork())
+    assert plan.refused is not None
+    assert plan.refused.startswith("its context does not fit the schema of version 3: leave it on version 1, "
+                                   "where it runs on to its end, or migrate it to a version whose schema takes")
+
+
+def test_a_stuck_instance_whose_context_does_not_fit_is_told_to_correct_it_in_its_redrive() -> None:
+    schema = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "number"}}}
+    new = _compiled(2, {"work": task("act"), "ok": final()}, [edge("work", "ok", "done")], context=schema)
+    plan = plan_instance(OLD, new, _instance("work", status="stuck", context={"amount": "x"}), OpenWork())
+    assert plan.context_problems[0].startswith("/amount:")
+    assert plan.refused == (
+        "it is stuck and waits for an operator, and its context does not fit the schema of version 2: redrive it "
+        "with the corrections its context needs (a redrive may set context values), then migrate it again; or "
+        "cancel it")
 
 
 def test_check_mapping_names_each_problem() -> None:

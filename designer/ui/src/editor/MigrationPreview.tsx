@@ -2,7 +2,7 @@
 // instances, kept as they are or entered afresh, mapped or missing, their open work carried or cancelled, and
 // what entering afresh starts), then per instance — the state kept, mapped or missing, the context valid
 // against the new schema or not (and why), each timer, approval, event wait, action and child carried or
-// cancelled, and refused (with the reason) when it cannot be moved safely. The same plans as
+// cancelled, and refused (with the reason and what would let it move) when it cannot be moved safely. The same plans as
 // `statewright migrate --dry-run` and `GET /api/definitions/{id}/migration`, in words. The server groups the
 // instances (however many) and lists their plans a page at a time: "Show more" asks for the next page.
 import { useRef, useState } from "react";
@@ -178,8 +178,12 @@ export default function MigrationPreview({ migration, testId, more }: MigrationP
             return (
               <li key={r.reason} className="finding-warning">
                 {formatCount(r.instances)} refused: {r.reason}
-                {problems.length > 0 && (alsoContext ? `; their context does not fit v${m.to_version} either: ` : ": ")}
-                {problems.length > 0 && problems.join("; ")}
+                {problems.length > 0 && (
+                  <div className="small" data-testid={`${testId}-refused-context`}>
+                    {alsoContext ? `Their context does not fit v${m.to_version} either: ` : "What does not fit: "}
+                    {problems.join("; ")}
+                  </div>
+                )}
               </li>
             );
           })}
@@ -297,7 +301,8 @@ export default function MigrationPreview({ migration, testId, more }: MigrationP
         <p className="muted small" data-testid={`${testId}-legend`}>
           <strong>Kept as it is</strong>: its open work is carried — an approval keeps its decisions, a timer its due time. <strong>Entered afresh</strong>: the state changed
           in v{m.to_version} (or the instance is mapped to another state), so what was open is cancelled and the state starts again as on arrival — a new approval
-          (decisions taken so far are dropped), timers from now, its action run again. <strong>Refused</strong>: it stays on v{m.from_version}, untouched.
+          (decisions taken so far are dropped), timers from now, its action run again. <strong>Refused</strong>: it stays on v{m.from_version}, untouched, and runs on
+          there; its reason says what would let a later migration move it.
         </p>
       )}
     </div>

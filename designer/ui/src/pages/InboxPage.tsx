@@ -1,7 +1,8 @@
 // The approvals inbox: requests assigned to me (by my approver roles or my name) with what I need to
-// decide them, a comment, approve or reject; and my past decisions.
+// decide them, a comment, approve or reject; and my past decisions, newest first, a page at a time however many
+// there are (useDecisionPages.ts).
 import { useRef, useState } from "react";
-import { decide, getApproval, listApprovals, myDecisions } from "../api/approvals";
+import { decide, getApproval, listApprovals } from "../api/approvals";
 import { ApiError } from "../api/http";
 import { useLiveChanges } from "../api/live";
 import { openPublicationRequests } from "../api/publication";
@@ -13,6 +14,7 @@ import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } from "./ApprovalRequest";
 import Timeline from "./Timeline";
+import { DECISIONS_PAGE, key as decisionKey, useDecisionPages } from "./useDecisionPages";
 
 type Tab = "pending" | "decisions";
 const COMMENT_MAX = 4000; // a decision's comment (designer/schemas/approvals.py)
@@ -36,13 +38,13 @@ export default function InboxPage() {
   const list = useRef<HTMLDivElement>(null);
   const [pages, setPages] = useState(1);
   const pending = useAsync(() => pendingPages(pages), [tab, pages]);
-  const decisions = useAsync(() => myDecisions(), [tab]);
+  const decisions = useDecisionPages();
   const { can } = useSession();
   const publishing = can("publish");
   const requests = useAsync(() => (publishing ? openPublicationRequests() : Promise.resolve([])), [tab, publishing]);
   useLiveChanges(["approvals", "publications"], () => {
     pending.reload();
-    decisions.reload();
+    decisions.refresh();
     requests.reload();
   });
   return (
@@ -52,8 +54,17 @@ export default function InboxPage() {
         <button type="button" role="tab" aria-selected={tab === "pending"} onClick={() => setTab("pending")} data-testid="tab-pending">
           Waiting for me ({pending.data ? formatCount(pending.data.total + (requests.data?.length ?? 0)) : "…"})
         </button>
-        <button type="button" role="tab" aria-selected={tab === "decisions"} onClick={() => setTab("decisions")} data-testid="tab-decisions">
-          My decisions
+        <button
+          type="button"
+          role="tab"
+          aria-selected={tab === "decisions"}
+          onClick={() => {
+            setTab("decisions");
+            decisions.refresh();
+          }}
+          data-testid="tab-decisions"
+        >
+          My decisions ({decisions.total === null ? "…" : formatCount(decisions.total)})
         </button>
       </div>
       {message && <Notice kind={message.kind} testId="inbox-message" onClose={() => setMessage(null)}>{message.text}</Notice>}
@@ -136,11 +147,11 @@ export default function InboxPage() {
                   setOpenId(null);
                   list.current?.focus();
                   pending.reload();
-                  decisions.reload();
+                  decisions.refresh();
                 }}
                 onStale={() => {
                   pending.reload();
-                  decisions.reload();
+                  decisions.refresh();
                 }}
               />
             ) : (
@@ -152,8 +163,8 @@ export default function InboxPage() {
       {tab === "decisions" && (
         <>
           {decisions.error && <Notice kind="error">{decisions.error}</Notice>}
-          {decisions.data && decisions.data.items.length === 0 && <p className="muted">You have not decided anything yet.</p>}
-          {decisions.data && decisions.data.items.length > 0 && (
+          {decisions.total === 0 && <p className="muted">You have not decided anything yet.</p>}
+          {decisions.items.length > 0 && (
             <table className="table" data-testid="decisions-table">
               <thead>
                 <tr>
@@ -166,8 +177,8 @@ export default function InboxPage() {
                 </tr>
               </thead>
               <tbody>
-                {decisions.data.items.map((d) => (
-                  <tr key={`${d.approval_id}-${d.decided_at}`}>
+                {decisions.items.map((d) => (
+                  <tr key={decisionKey(d)} data-testid="decision-row" data-approval-id={d.approval_id}>
                     <td>{formatTime(d.decided_at)}</td>
                     <td>{d.workflow_id}</td>
                     <td className="mono">{d.state}</td>
@@ -184,6 +195,14 @@ export default function InboxPage() {
                 ))}
               </tbody>
             </table>
+          )}
+          {decisions.total !== null && decisions.total > decisions.items.length && decisions.items.length > 0 && (
+            <p className="muted small" data-testid="decisions-more">
+              The newest {formatCount(decisions.items.length)} of {formatCount(decisions.total)} decisions are shown.{" "}
+              <button type="button" disabled={decisions.loadingMore} onClick={decisions.showMore} data-testid="decisions-show-more">
+                {decisions.loadingMore ? "Loading…" : `Show ${formatCount(Math.min(DECISIONS_PAGE, decisions.total - decisions.items.length))} more`}
+              </button>
+            </p>
           )}
         </>
       )}
