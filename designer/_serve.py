@@ -25,12 +25,14 @@ from engine.cli.engine_options import (
     HandlerGraceOption,
     LogFormatOption,
     refuse_a_missing_sqlite_path,
+    refuse_both_handler_options,
 )
 from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
 from engine.log_format import LogFormat, configure_logging
 from engine.runtime.engine import Engine
 from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
+from engine.runtime.handler_loading import load_handlers
 
 __all__ = ["register_serve_command"]
 
@@ -88,6 +90,10 @@ def serve(
     handler_grace_s: HandlerGraceOption = DEFAULT_HANDLER_GRACE_S,
     demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances.")] = False,
     executor: ExecutorOption = None,
+    handlers: Annotated[str | None, typer.Option(
+        "--handlers", metavar="MODULE:FUNCTION",
+        help="Your action handlers, registered beside the shipped flows' (yours win a name both have): publishing "
+             "counts their actions, and the in-process workers run them. Not with --executor.")] = None,
     secure_cookies: Annotated[
         bool,
         typer.Option(
@@ -108,6 +114,7 @@ def serve(
     ] = None,
 ) -> None:
     """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
+    refuse_both_handler_options(handlers, executor)
     if log_format is LogFormat.json:
         configure_logging(log_format)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its per-poll job lines drown the access log
@@ -133,6 +140,8 @@ def serve(
         fail(str(exc), ExitCode.UNREADABLE)
     url = url_of(host, sock)
     try:
+        if handlers is not None:  # after the shipped ones (`build_services`): a name both register is yours
+            load_handlers(handlers, services.engine)
         # the start-up's first write, before uvicorn: a database it cannot write to is one line (StorageError,
         # exit 1), not uvicorn's traceback of the failed lifespan (the lifespan does it again: two DELETEs)
         housekeeping(services)

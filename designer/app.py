@@ -46,6 +46,7 @@ from designer.api.sandbox import SandboxController
 from designer.api.simulation import SimulationController
 from designer.api.stream import stream
 from designer.api.users import UserController
+from designer.api.workers import WorkerController
 from designer.api_reference_page import ReferencePageRenderPlugin
 from designer.checking import Checker
 from designer.deciders import people_of_tenant
@@ -85,6 +86,7 @@ ROUTES: list[ControllerRouterHandler] = [
     SandboxController,
     InteropController,
     GeneratedTestsController,
+    WorkerController,
     stream,
 ]
 

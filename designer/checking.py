@@ -1,5 +1,7 @@
 """Checking definitions the way the designer sees them: against the engine's catalog — the deployed agents and
-workflows and, once handlers are registered, the registered actions (`unknown-action`) — the one deploy uses;
+workflows and, once any are known, the actions of the handlers registered here and of the live workers on the
+database (`unknown-action`: a `statewright worker --handlers app:register` beside the designer counts) — the one
+deploy uses;
 and, given the caller's tenant, against its people: an approval nobody there can decide is a warning
 (`approval-nobody-can-decide`, `designer.deciders`).
 
@@ -56,7 +58,7 @@ class Checker:
         self._people = people
 
     def catalog(self, *, actions: bool = True) -> Catalog:
-        """What definitions are checked against; without `actions`, the registered actions left out."""
+        """What definitions are checked against; without `actions`, the actions (and the live workers) left out."""
         found = self._catalog()
         return found if actions else Catalog(workflows=found.workflows, agents=found.agents)
 

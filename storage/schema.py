@@ -17,7 +17,9 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import storage.tables
+from storage.database import reading
 from storage.errors import DatabaseUnavailable, StoreError
+from storage.sqlite_file import unwritable_reason
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -26,7 +28,7 @@ __all__ = ["HEAD_REVISION", "MIGRATIONS", "current_revision", "ensure_schema", "
            "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0016"
+HEAD_REVISION = "0017"
 """The newest migration's revision (a test holds it to Alembic's head): a database already there is known to be
 up to date from one SELECT, without loading Alembic and its scripts (150 ms of every CLI command's start-up)."""
 _lock = threading.Lock()
@@ -66,7 +68,7 @@ def _revision_of(connection: sa.Connection) -> str | None:
 
 
 def current_revision(engine: sa.Engine) -> str | None:
-    with engine.connect() as connection:
+    with reading(engine) as connection:  # on SQLite it waits for no writer (nor takes the write lock)
         return _revision_of(connection)
 
 
@@ -81,9 +83,10 @@ def _refuse_unknown(revision: str | None) -> None:
                          f"newest is {head_revision()}): a newer release upgraded it; run that release")
 
 
-def _reason(exc: sa.exc.SQLAlchemyError) -> str:
-    """The driver's reason, without SQLAlchemy's SQL and link lines."""
-    return str(exc).split("\n", 1)[0]
+def _reason(exc: sa.exc.SQLAlchemyError, engine: sa.Engine) -> str:
+    """The driver's reason, without SQLAlchemy's SQL and link lines (for a SQLite file this user cannot write,
+    which file or folder that is)."""
+    return unwritable_reason(engine, exc) or str(exc).split("\n", 1)[0]
 
 
 def upgrade(engine: sa.Engine, revision: str = "head") -> None:
@@ -95,12 +98,14 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
             _refuse_unknown(_revision_of(connection))
             command.upgrade(_config(connection), revision)
     except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseUnavailable(_reason(exc)) from exc
+        raise DatabaseUnavailable(_reason(exc, engine)) from exc
 
 
 def _at_head(engine: sa.Engine) -> bool:
-    """Whether the database's recorded revision is `HEAD_REVISION` (False when it records none)."""
-    with engine.connect() as connection:
+    """Whether the database's recorded revision is `HEAD_REVISION` (False when it records none). A read-only
+    transaction: opening a database whose schema is current neither waits for another process's writer (on
+    SQLite) nor writes (so a file this user may only read opens too)."""
+    with reading(engine) as connection:
         try:
             found = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
         except sa.exc.DBAPIError:  # no such table: an empty database (or not ours)
@@ -115,6 +120,6 @@ def ensure_schema(engine: sa.Engine) -> None:
             return
         current = current_revision(engine)
     except sa.exc.SQLAlchemyError as exc:
-        raise DatabaseUnavailable(_reason(exc)) from exc
+        raise DatabaseUnavailable(_reason(exc, engine)) from exc
     if current != head_revision():
         upgrade(engine)

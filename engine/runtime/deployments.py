@@ -12,6 +12,7 @@ from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.clock import Clock
+from engine.runtime.live_workers import live_workers_in
 from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
 from engine.runtime.map_items import split_item
 from engine.runtime.storage_errors import as_storage_error
@@ -72,11 +73,14 @@ class Deployments:
 
     def catalog(self, tx: Transaction, registered_actions: Iterable[str]) -> Catalog:
         """What a definition deployed here is checked against: the latest version of every deployed workflow
-        (subflows), every deployed agent in force, and the registered actions when any are (see `Catalog`)."""
+        (subflows), every deployed agent in force, and the actions when any are known — those registered here and
+        those the database's live workers advertise (`engine.runtime.live_workers`; see `Catalog`)."""
+        workers = live_workers_in(tx, self.clock.now())
         return Catalog(
             workflows={w.id: w for w, _ in self.latest_workflows(tx)},
             agents={a.id: a for a in self.agents.deployed(tx)},
-            actions=Catalog.known_actions(registered_actions),
+            actions=Catalog.known_actions(registered_actions, *(w.actions for w in workers)),
+            workers=tuple(w.owner for w in workers),
         )
 
     def deploy(self, source: DefinitionSource, actor: str | None = None, catalog: Catalog | None = None

@@ -153,9 +153,10 @@ class Engine:
 
     def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
         """What `deploy` checks a workflow against, and so what the designer and `statewright validate --db` show:
-        the deployed workflows and agents and, when this engine has any handler registered, its actions (none
-        registered: the handlers run in other processes, the actions go unchecked). `alongside`: workflows
-        deployed together with the one checked, known too (they may start one another)."""
+        the deployed workflows and agents and the actions this engine has handlers for together with those the
+        database's live workers advertise (`engine.runtime.live_workers`); neither any handler here nor a live
+        worker: the actions go unchecked. `alongside`: workflows deployed together with the one checked, known too
+        (they may start one another)."""
         found = self.runtime.read(lambda tx: self.runtime.deployments.catalog(tx, self.handlers.names()))
         return found.with_alongside(alongside)
 

@@ -1,6 +1,10 @@
 """A worker's heartbeat: while it holds jobs, a thread of its own renews their leases every `heartbeat_s`, so a
 lease can be short — `LEASE_HEARTBEATS` heartbeats — whatever the task's `timeout_s`, and the jobs of a worker
 that died move to another within seconds (Temporal's activity heartbeats, Step Functions' `HeartbeatSeconds`).
+
+A worker loop also advertises itself with it (`advertise`): the same beat renews its row among the database's live
+workers (`engine.runtime.live_workers`), in the one transaction that renews its leases — one write a heartbeat,
+none in the claim path.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from engine.errors import StatewrightError
+from engine.errors import StatewrightError, StorageError
+from engine.runtime.live_workers import Advert
 from storage.jobs import JobStore
+from storage.transaction import Transaction
 
 if TYPE_CHECKING:
     from engine.runtime.core import Runtime
@@ -23,6 +29,7 @@ log = logging.getLogger("statewright.worker")
 
 DEFAULT_HEARTBEAT_S = 2.0
 LEASE_HEARTBEATS = 3  # a lease outlasts two missed heartbeats (a slow commit, a busy moment) and lapses at the third
+PRUNE_EVERY_S = 60.0  # how often an advertised worker deletes the rows of workers gone (its start does it too)
 
 
 def lease_for(heartbeat_s: float) -> float:
@@ -32,7 +39,7 @@ def lease_for(heartbeat_s: float) -> float:
 
 class Heartbeat:
     """Renews `owner`'s leases on the jobs it holds (`holding`, `hold`), started with the first of them, until
-    `close`."""
+    `close`; and, between `advertise` and `withdraw`, its row among the database's live workers."""
 
     def __init__(self, rt: Runtime, owner: str, every_s: float) -> None:
         if every_s <= 0:
@@ -44,6 +51,9 @@ class Heartbeat:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._advert: Advert | None = None  # this worker's row among the live workers, while it is advertised
+        self._writing = threading.Lock()  # one beat at a time, and none once `withdraw` has deleted the row
+        self._pruned = float("-inf")
 
     @contextmanager
     def holding(self, job_ids: Iterable[int]) -> Iterator[None]:
@@ -69,6 +79,36 @@ class Heartbeat:
                 if not self._held[job_id]:
                     del self._held[job_id]
 
+    def advertise(self, actions: Iterable[str]) -> None:
+        """Write this worker's row among the database's live workers, naming the `actions` it has handlers for, and
+        renew it with every beat until `withdraw`. A database that does not answer now gets it with a later beat."""
+        now = self.rt.clock.now()
+        advert = Advert(self.owner, actions, lease_s=lease_for(self.every_s), started_at=now)
+        with self._writing:
+            self._advert = advert
+            try:
+                self.rt.write(lambda tx: advert.announce(tx, now))
+                self._pruned = now
+            except StorageError:
+                pass  # the database does not answer: the worker's loop says so, and the next beat writes the row
+            except StatewrightError as exc:
+                log.warning("writing this worker's row among the live workers failed (%s); the heartbeat tries "
+                            "again", exc)
+        with self._lock:
+            self._start()
+
+    def withdraw(self) -> None:
+        """Delete this worker's row (it stops); a row this fails to delete lapses with its lease."""
+        with self._writing:
+            advert, self._advert = self._advert, None
+            if advert is None:
+                return
+            try:
+                self.rt.write(advert.withdraw)
+            except StatewrightError as exc:
+                log.warning("deleting this worker's row among the live workers failed (%s); it counts as gone "
+                            "%g s after its last heartbeat", exc, advert.lease_s)
+
     def _start(self) -> None:
         if self._thread is None and not self._stop.is_set():
             self._thread = threading.Thread(target=self._run, name=f"statewright-heartbeat-{self.owner}",
@@ -83,19 +123,40 @@ class Heartbeat:
                 log.exception("the heartbeat failed; it beats again in %s s", self.every_s)
 
     def beat(self) -> int:
-        """Renew the held leases now; how many were renewed (a job taken over by another worker is not)."""
-        with self._lock:
-            ids = sorted(self._held)
-        if not ids:
-            return 0
-        until = self.rt.clock.now() + lease_for(self.every_s)
-        try:
-            return self.rt.write(lambda tx: JobStore(tx).renew_leases(ids, owner=self.owner, until=until))
-        except StatewrightError:
-            log.exception("renewing the leases of %s jobs failed; trying again at the next heartbeat", len(ids))
-            return 0
+        """Renew the held leases now, and the advertised row, in one transaction; how many leases were renewed (a
+        job taken over by another worker is not)."""
+        with self._writing:
+            with self._lock:
+                ids = sorted(self._held)
+            advert = self._advert
+            if not ids and advert is None:
+                return 0
+            now = self.rt.clock.now()
+            until = now + lease_for(self.every_s)
+            prune = now - self._pruned >= PRUNE_EVERY_S
+
+            def renew(tx: Transaction) -> int:
+                if advert is not None:
+                    advert.refresh(tx, now, prune=prune)
+                return JobStore(tx).renew_leases(ids, owner=self.owner, until=until)
+
+            try:
+                renewed = self.rt.write(renew)
+            except StatewrightError as exc:
+                if ids:
+                    log.exception("renewing the leases of %s jobs failed; trying again at the next heartbeat",
+                                  len(ids))
+                elif not isinstance(exc, StorageError):  # a database that does not answer: the loop says so, once
+                    log.exception("renewing this worker's row among the live workers failed; trying again at the "
+                                  "next heartbeat")
+                return 0
+            if advert is not None and prune:
+                self._pruned = now
+            return renewed
 
     def close(self) -> None:
+        """Stop beating, and delete the advertised row if it is still there."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+        self.withdraw()

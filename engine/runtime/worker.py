@@ -414,6 +414,8 @@ class Worker:
         from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
 
         outage = _Outage()
+        # among the database's live workers, with its actions, while it runs: a deploy elsewhere counts them
+        self.heartbeat.advertise(self.rt.handlers.names())
         with WakeScheduler() as waker:
             while not stop.is_set():
                 try:
@@ -428,8 +430,10 @@ class Worker:
                     log.exception("the worker loop hit an error; trying again shortly")
                 waker.wait(poll_s, stop)
         self.drain()
+        self.heartbeat.withdraw()  # stopped cleanly (`close` withdraws it after an error)
 
     def close(self) -> None:
-        """Stop renewing leases (those of actions still in flight lapse, and another worker runs them again)."""
+        """Stop renewing leases (those of actions still in flight lapse, and another worker runs them again), and
+        leave the live workers."""
         self.heartbeat.close()
         self.runner.close()

@@ -17,6 +17,7 @@ from storage.tables.prices import ModelPriceRow
 from storage.tables.receipts import ReceiptRow
 from storage.tables.schedules import ScheduleFireRow
 from storage.tables.timers import TimerRow
+from storage.tables.workers import WorkerRow
 
 __all__ = [
     "ENGINE_TABLES",
@@ -42,6 +43,7 @@ __all__ = [
     "ScheduleFireRow",
     "SharedMemoryRow",
     "TimerRow",
+    "WorkerRow",
     "table_of",
 ]
 
@@ -68,4 +70,5 @@ ENGINE_TABLES = (
     ModelPriceRow,
     MapListRow,
     AttemptSpendRow,
+    WorkerRow,
 )

@@ -172,14 +172,29 @@ def find_unknown_agents(all_machines: list[Machine], catalog: Catalog) -> list[F
 
 
 def find_unknown_actions(all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
-    """A task's `action` must name a registered handler, when the catalog knows which are registered."""
+    """A task's `action` must name a handler, when the catalog knows which there are: registered here, or
+    advertised by a live worker (whose names the finding gives)."""
     if catalog.actions is None:
         return []
     found: list[Finding] = []
     for machine in all_machines:
         for sid, state in machine.states.items():
             if isinstance(state, TaskState) and state.action not in catalog.actions:
-                message = (f"Task '{sid}' runs action '{state.action}', but no handler of that name is registered; "
-                           "an instance would fail there with unknown_action.")
+                message = (f"Task '{sid}' runs action '{state.action}', but no handler of that name is registered"
+                           f"{_and_no_live_worker(catalog.workers)}; an instance would fail there with "
+                           "unknown_action.")
                 found.append(error("unknown-action", message, machine.state_pointer(sid, "action"), states=(sid,)))
     return found
+
+
+_NAMED_WORKERS = 5
+
+
+def _and_no_live_worker(workers: tuple[str, ...]) -> str:
+    """What the live workers' side of `unknown-action` says: which are live (the first few), and that none has it."""
+    if not workers:
+        return ""
+    named = ", ".join(workers[:_NAMED_WORKERS])
+    more = f" and {len(workers) - _NAMED_WORKERS} more" if len(workers) > _NAMED_WORKERS else ""
+    live = "the live worker" if len(workers) == 1 else f"any of the {len(workers)} live workers"
+    return f" here, nor does {live} ({named}{more}) have one"
