@@ -22,7 +22,8 @@ from engine.cli.output import stderr
 from engine.runtime.job_payloads import action_payload
 from engine.runtime.lost_attempts import attempt_limit
 from engine.runtime.worker import Worker
-from storage.jobs import JobRecord
+from storage.jobs import JobRecord, JobStore
+from storage.statuses import JobStatus
 
 __all__ = ["ABANDONED_EXIT", "RunInterrupts", "abandon", "named"]
 
@@ -36,9 +37,21 @@ def named(jobs: tuple[JobRecord, ...]) -> str:
     return ("the action " if len(each) == 1 else "the actions ") + "; ".join(each)
 
 
-def _next(job: JobRecord) -> str:
+def _left(worker: Worker, jobs: tuple[JobRecord, ...]) -> set[int]:
+    """The ids of `jobs` no longer waiting for their outcome: cancelled (their instance was, or left the task)
+    while their actions ran. A read of the database from a process about to exit: any failure reads as none."""
+    try:
+        found = worker.rt.read(lambda tx: [JobStore(tx).get(job.id) for job in jobs])
+    except Exception:  # noqa: BLE001 - the words only; the process exits whatever the database says
+        return set()
+    return {job.id for job in found if job is not None and job.status == JobStatus.CANCELLED}
+
+
+def _next(job: JobRecord, cancelled: bool) -> str:
     """What a worker does with the abandoned attempt of `job`."""
     action = action_payload(job)["action"]
+    if cancelled:
+        return "its task was cancelled while it ran: nothing runs it again"
     if job.attempt >= attempt_limit(job):
         return (f"it was the last attempt '{action}' may make, so the worker records it as lost and takes the task's "
                 "error path")
@@ -51,9 +64,12 @@ def abandon(worker: Worker, db: str) -> NoReturn:
     the leases it holds lapse, so another worker runs the actions again."""
     in_hand = worker.in_hand
     if in_hand:
-        lines = [f"abandoned {named(in_hand)}. `statewright worker --db {db}` takes it up once its lease lapses "
-                 f"(within {worker.lease_s:g} s):"]
-        lines += [f"  '{action_payload(job)['action']}': {_next(job)}" for job in in_hand]
+        cancelled = _left(worker, in_hand)
+        lines = [f"abandoned {named(in_hand)}."]
+        if len(cancelled) < len(in_hand):
+            lines[0] += (f" `statewright worker --db {db}` takes it up once its lease lapses (within "
+                         f"{worker.lease_s:g} s):")
+        lines += [f"  '{action_payload(job)['action']}': {_next(job, job.id in cancelled)}" for job in in_hand]
     else:
         lines = ["abandoned: nothing was running"]
     stderr.print("\n".join(lines), highlight=False)

@@ -248,18 +248,20 @@ def worker_command(
 
 def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
     """SIGINT or SIGTERM: the worker stops once the actions it runs have finished, and says so at once, or Ctrl-C
-    seems to do nothing. A second Ctrl-C while actions still run abandons them (`abandon`)."""
+    seems to do nothing. A second Ctrl-C or SIGTERM while actions still run abandons them (`abandon`): an action
+    that never returns (a handler without timeout_s that hangs) must not make the worker deaf to `kill`."""
 
-    def stopping(signum: int, _frame: object) -> None:
+    def stopping(_signum: int, _frame: object) -> None:
         if not stop.is_set():
             # set before saying so: a second Ctrl-C, sent once the line shows, may run this handler again
             # before the first has returned, and must find the worker stopping, or it is taken for the first
             stop.set()
             in_hand = worker.in_hand
             stderr.print(f"stopping: waiting for {named(in_hand)} to finish, then the worker exits. Press Ctrl-C "
-                         "again to abandon it (a worker on this database runs it again)." if in_hand else
+                         "(or send SIGTERM) again to abandon it (a worker on this database runs it again)."
+                         if in_hand else
                          "stopping: the actions running now finish first, then the worker exits", highlight=False)
-        elif signum == signal.SIGINT and worker.in_hand:
+        elif worker.in_hand:
             abandon(worker, db)
 
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -143,7 +143,11 @@ class Heartbeat:
             try:
                 renewed = self.rt.write(renew)
             except StatewrightError as exc:
-                if ids:
+                if ids and isinstance(exc, StorageError):  # one line a beat, not a traceback (a full disk, a
+                    # server restarting: its words say which)
+                    log.warning("renewing the leases of %s jobs failed (%s); trying again at the next heartbeat",
+                                len(ids), exc)
+                elif ids:
                     log.exception("renewing the leases of %s jobs failed; trying again at the next heartbeat",
                                   len(ids))
                 elif not isinstance(exc, StorageError):  # a database that does not answer: the loop says so, once

@@ -28,7 +28,7 @@ from engine.runtime.events import deliver_event
 from engine.runtime.fold import GONE, InlineFold, action_call, run_inline
 from engine.runtime.hand_backs import HandBacks
 from engine.runtime.heartbeat import Heartbeat, lease_for
-from engine.runtime.job_payloads import JobKind, child_done_payload, deliver_payload
+from engine.runtime.job_payloads import JobKind, action_payload, child_done_payload, deliver_payload
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
 from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
@@ -50,6 +50,10 @@ SCHEDULE_RECHECK_S = 5.0
 MEMORY_SWEEP_S = 60.0
 # the longest a round waits for actions in flight before it fires due timers and claims into free slots again
 ROUND_S = 1.0
+# A job taken up after its lease lapsed runs alone (it may be what killed its worker) for this many leases at most:
+# one that has run that long without killing this worker hangs rather than kills, and must not hold every other
+# job back for as long as it hangs (a handler without a timeout may never return)
+SUSPECT_LEASES = 2
 
 
 @record
@@ -115,6 +119,7 @@ class Worker:
         # the action jobs running on the runner's threads, across rounds, their outcomes committed as they end
         self._flight: Flight[int] = Flight(self.runner)
         self._flying: dict[int, _Claimed] = {}
+        self._flown_at: dict[int, float] = {}  # when each action in flight began (by the runtime's clock)
         self.hand_backs = HandBacks(rt, handler_grace_s)
         self.handed_back = 0  # how many action jobs this worker has handed back, for a worker with their handler
 
@@ -144,7 +149,7 @@ class Worker:
                 # not bring this worker's own action back to it as a lost attempt while it still runs
                 JobStore(tx).renew_leases(sorted(self._flying), owner=self.owner, until=now + self.lease_s)
             jobs = JobStore(tx).claim(owner=self.owner, now=now, lease_s=self.lease_s, limit=limit or self.batch,
-                                      lapsed=not self._flying)
+                                      lapsed=not self._holding)
             jobs = [record_lost_attempt(tx, job, now)
                     if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
             wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
@@ -196,10 +201,38 @@ class Worker:
         interruption would abandon."""
         return self._running + tuple(item.job for item in list(self._flying.values()))
 
+    def _may_hang(self, job_id: int, item: _Claimed, now: float) -> bool:
+        """Whether an action in flight may be hanging for good: it has run `SUSPECT_LEASES` leases and nothing
+        bounds it — it has no timeout, or it was taken up after its lease lapsed (suspected of killing its worker,
+        it has not). Such a job holds back no other: the worker claims beside it again (`_holding`, said once a
+        job)."""
+        if now - self._flown_at.get(job_id, now) < SUSPECT_LEASES * self.lease_s:
+            return False
+        if not item.job.reclaimed and action_payload(item.job).get("timeout_s") is not None:
+            return False
+        if ("may_hang", job_id) not in self.rt.warned:
+            self.rt.warned.add(("may_hang", job_id))
+            log.warning("the action '%s' of instance %s has run %.0f s without ending%s; this worker claims other "
+                        "jobs beside it", action_payload(item.job)["action"], item.job.instance_id,
+                        now - self._flown_at.get(job_id, now),
+                        ", taken up after its worker stopped" if item.job.reclaimed else " and has no timeout_s",
+                        extra={"instance_id": item.job.instance_id})
+        return True
+
+    @property
+    def _holding(self) -> bool:
+        """Whether this worker holds jobs in flight that keep it from taking up a job whose lease lapsed (which
+        must run alone: `JobStore.claim`): those that may hang for good do not (`_may_hang`)."""
+        now = self.rt.clock.now()
+        return any(not self._may_hang(job_id, item, now) for job_id, item in self._flying.items())
+
     @property
     def _suspect_flying(self) -> bool:
-        """Whether a job taken up after its lease lapsed (its worker died: it may be what killed it) is in flight."""
-        return any(item.job.reclaimed for item in self._flying.values())
+        """Whether a job taken up after its lease lapsed (its worker died: it may be what killed it) is in flight,
+        and has not yet run `SUSPECT_LEASES` leases (one that has, without killing this worker, may hang instead)."""
+        now = self.rt.clock.now()
+        return any(item.job.reclaimed and not self._may_hang(job_id, item, now)
+                   for job_id, item in self._flying.items())
 
     @property
     def in_flight(self) -> int:
@@ -222,14 +255,18 @@ class Worker:
         if all(self.rt.handlers.is_inline(call[1].action) for _, call in runnable):
             self._finish_actions(ended + [(item, run_inline(self.runner, call)) for item, call in runnable])
             return
-        if self.runner.runs_here([call for _, call in runnable]):
+        # a job taken up after its lease lapsed runs in flight, never on this thread: if it hangs, the worker
+        # goes on (`_suspect_flying`)
+        if self.runner.runs_here([call for _, call in runnable]) and not any(i.job.reclaimed for i, _ in runnable):
             self._finish_actions(ended + [(item, self.runner.run(*call)) for item, call in runnable])
             return
         if ended:
             self._finish_actions(ended)
         self.heartbeat.hold(item.job.id for item, _ in runnable)
+        began = self.rt.clock.now()
         for item, call in runnable:
             self._flying[item.job.id] = item
+            self._flown_at[item.job.id] = began
             self._flight.start(item.job.id, call)
 
     def _land(self, wait_s: float | None) -> int:
@@ -239,6 +276,8 @@ class Worker:
         if not group:
             return 0
         items = [(self._flying.pop(job_id), outcome) for job_id, outcome in group]
+        for job_id, _ in group:
+            self._flown_at.pop(job_id, None)
         try:
             self._finish_actions(items)
         finally:
@@ -285,6 +324,19 @@ class Worker:
 
         try:
             self.rt.write(finish_all, retry_conflicts=False)
+        except StorageError:  # the database does not answer, or refused the batch: each on its own, once
+            failed: list[tuple[int, StorageError]] = []
+            for item, outcome in ordered:  # one bad item must not hold back the others
+                try:
+                    self._finish_one(item.job, outcome)
+                except StorageError as alone:  # one line for them all: not a traceback a job while it is down
+                    failed.append((item.job.id, alone))
+                except StatewrightError:
+                    log.exception("finishing job %s failed; it runs again when its lease lapses", item.job.id)
+            if failed:
+                which = ", ".join(str(job_id) for job_id, _ in failed[:10]) + (" …" if len(failed) > 10 else "")
+                log.warning("finishing %s job(s) failed (%s): %s; each runs again when its lease lapses",
+                            len(failed), which, failed[-1][1])
         except StatewrightError:
             for item, outcome in ordered:  # one bad item must not hold back the others
                 job = item.job
@@ -313,6 +365,8 @@ class Worker:
                 run_notice_job(self.rt, job, self.owner)
             else:
                 log.error("job %s has an unknown kind '%s'", job.id, job.kind)
+        except StorageError as exc:  # the database does not answer: one line, not a traceback
+            log.warning("job %s (%s) failed (%s); it runs again when its lease lapses", job.id, job.kind, exc)
         except StatewrightError:
             log.exception("job %s (%s) failed; it runs again when its lease lapses", job.id, job.kind)
 

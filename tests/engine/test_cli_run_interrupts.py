@@ -170,17 +170,22 @@ def test_the_first_ctrl_c_waits_for_the_action_and_records_its_outcome(setup: tu
     assert "Traceback" not in errors
 
 
-def test_a_second_ctrl_c_on_a_worker_abandons_its_running_action(setup: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("second", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def test_a_second_ctrl_c_or_sigterm_on_a_worker_abandons_its_running_action(
+        setup: tuple[Path, str], second: signal.Signals) -> None:
+    """A process manager's `kill` as well as a person's Ctrl-C: a worker whose handler hangs (no timeout) is not
+    deaf to a second SIGTERM."""
     tmp_path, db = setup
     with Engine(db) as engine:
         engine.deploy(_flow())
         started = engine.start("crunching")
     command = _Command(tmp_path, "worker", "--handlers", "crunch_handlers:register", "--db", db, "--poll", "0.1")
     _wait_for_file(tmp_path / "started", command)
-    command.process.send_signal(signal.SIGINT)
+    command.process.send_signal(second)
     said = command.wait_for_line("stopping: waiting for")
     assert f"the action 'crunch' in 'crunch' (attempt 1, instance {started.id})" in said
-    command.process.send_signal(signal.SIGINT)
+    assert "Press Ctrl-C (or send SIGTERM) again to abandon it" in said
+    command.process.send_signal(second)
     code, errors = command.finish()
     assert code == 130, errors
     assert f"abandoned the action 'crunch' in 'crunch' (attempt 1, instance {started.id})" in errors
@@ -188,4 +193,24 @@ def test_a_second_ctrl_c_on_a_worker_abandons_its_running_action(setup: tuple[Pa
         (job,) = engine.runtime.read(lambda tx: JobStore(tx).for_instance(started.id))
         assert (job.status, job.attempt) == ("running", 1)
         assert engine.get(started.id).state == "crunch"
+
+
+def test_abandoning_an_action_whose_instance_was_cancelled_says_nothing_runs_it_again(
+        setup: tuple[Path, str]) -> None:
+    tmp_path, db = setup
+    with Engine(db) as engine:
+        engine.deploy(_flow())
+        started = engine.start("crunching")
+    command = _Command(tmp_path, "worker", "--handlers", "crunch_handlers:register", "--db", db, "--poll", "0.1")
+    _wait_for_file(tmp_path / "started", command)
+    with Engine(db) as engine:
+        engine.cancel(started.id)
+    command.process.send_signal(signal.SIGTERM)
+    command.wait_for_line("stopping: waiting for")
+    command.process.send_signal(signal.SIGTERM)
+    code, errors = command.finish()
+    assert code == 130, errors
+    assert "'crunch': its task was cancelled while it ran: nothing runs it again" in errors
+    assert "runs 'crunch' again" not in errors
+    assert "takes it up once its lease lapses" not in errors
 

@@ -156,9 +156,11 @@ def test_an_idle_worker_beats_quietly_while_the_database_does_not_answer(
         with caplog.at_level(logging.WARNING, logger="statewright.worker"):
             assert beat.beat() == 0
             beat.hold([1])
-            assert beat.beat() == 0  # a lease it holds and cannot renew is worth a line
+            assert beat.beat() == 0  # a lease it holds and cannot renew is worth a line (not a traceback)
         assert [r.getMessage() for r in caplog.records] == [
-            "renewing the leases of 1 jobs failed; trying again at the next heartbeat"]
+            "renewing the leases of 1 jobs failed (the database does not answer: connection refused); trying again "
+            "at the next heartbeat"]
+        assert caplog.records[0].exc_info is None
         monkeypatch.undo()
     finally:
         beat.close()
