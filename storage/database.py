@@ -5,8 +5,13 @@ it holds 4,000 pages (16 MB at 4 KiB pages) rather than SQLite's 1,000: a checkp
 often the WAL rewrote it, so the engine's hot pages (instances, jobs, their indexes) are copied and synced a quarter
 as often (measured: about 4% more lead-qualification flows per second). Transactions that write begin with `BEGIN
 IMMEDIATE`, so two processes never both read and then both try to upgrade to a writer (which SQLite answers with
-SQLITE_BUSY at once, whatever the timeout). A connection marked read-only (see `READ_ONLY`) begins a deferred
-transaction instead and never blocks writers.
+SQLITE_BUSY at once, whatever the timeout). A connection marked read-only (see `READ_ONLY`, `reading`) begins a
+deferred transaction instead: in WAL mode it neither blocks a writer nor waits for one, in this process or
+another — so everything that only reads (a web request's authentication, listings, the CLI's read-only commands,
+the schema check when an engine opens) reads that way. One marked `WITHOUT_WAITING` (`writing_if_free`) takes
+the write lock only if it is free at once: for a write nobody waits on (when an API token was last used).
+
+A file this user may only read, in a folder it cannot write, is opened read-only (`storage.sqlite_file`).
 """
 
 from __future__ import annotations
@@ -20,20 +25,25 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from storage import sqlite_file
+
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "READ_ONLY",
     "URL_VARIABLE",
+    "WITHOUT_WAITING",
     "create_database_engine",
     "default_database_url",
     "is_postgresql",
     "is_sqlite",
     "reading",
+    "writing_if_free",
 ]
 
 URL_VARIABLE = "STATEWRIGHT_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///statewright.db"
 READ_ONLY = "statewright_read_only"
+WITHOUT_WAITING = "statewright_without_waiting"
 BUSY_TIMEOUT_MS = 30_000
 WAL_CHECKPOINT_PAGES = 4_000
 
@@ -77,10 +87,37 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
+    @event.listens_for(engine, "do_connect")
+    def _on_do_connect(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        uri = sqlite_file.read_only_uri(cargs[0]) if cargs and isinstance(cargs[0], str) else None
+        if uri is not None:  # a file only to be read, in a folder SQLite cannot make its -shm file in
+            cargs[0] = uri
+            cparams["uri"] = True
+
+    @event.listens_for(engine, "handle_error", retval=True)
+    def _on_error(context: sa.engine.ExceptionContext) -> BaseException | None:
+        """SQLite's "attempt to write a readonly database", on the SQLAlchemy path (the designer's tables, the
+        migrations), said as which file or folder this user cannot write."""
+        reason = sqlite_file.unwritable_reason(engine, context.original_exception)
+        if reason is None:
+            return None
+        driver = sqlite3.OperationalError(reason)
+        driver.sqlite_errorcode = getattr(context.original_exception, "sqlite_errorcode", sqlite3.SQLITE_READONLY)
+        driver.sqlite_errorname = getattr(context.original_exception, "sqlite_errorname", "SQLITE_READONLY")
+        return sa.exc.OperationalError(context.statement, context.parameters, driver)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        read_only = connection.info.get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if connection.info.get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN")
+        elif connection.info.get(WITHOUT_WAITING, False):
+            connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.Engine:
@@ -100,6 +137,7 @@ def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.
             )
         engine = sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_timeout=60)
         _configure_sqlite(engine)
+        sqlite_file.watch(engine)
         return engine
     if target.drivername in ("postgresql", "postgres"):  # no driver named: the one installed, psycopg 3
         target = target.set(drivername="postgresql+psycopg")
@@ -122,3 +160,31 @@ def reading(database: sa.Engine) -> Iterator[sa.Connection]:
                 yield connection
         finally:
             connection.info[READ_ONLY] = False
+
+
+def _writer_busy(exc: sa.exc.DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+@contextmanager
+def writing_if_free(database: sa.Engine) -> Iterator[sa.Connection | None]:
+    """A write transaction if it can begin at once, else None (nothing done): on SQLite, while another connection
+    holds the write lock, `BEGIN IMMEDIATE` is refused at once instead of waiting out the busy timeout. For a
+    write nobody waits on, which may as well be skipped as delay what the caller is doing. On PostgreSQL, which
+    has no single writer, a transaction as any other."""
+    with database.connect() as connection:
+        connection.info[WITHOUT_WAITING] = True
+        try:
+            transaction = connection.begin()
+        except sa.exc.OperationalError as exc:
+            if not _writer_busy(exc):
+                raise
+            transaction = None
+        finally:
+            connection.info[WITHOUT_WAITING] = False
+        if transaction is None:
+            yield None
+            return
+        with transaction:
+            yield connection

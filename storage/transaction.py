@@ -46,6 +46,7 @@ from storage.errors import (
     TransientConflict,
     WriterBusy,
 )
+from storage.sqlite_file import unwritable_reason
 
 __all__ = ["Params", "Row", "Store", "Transaction", "writes_without_waiting"]
 
@@ -447,7 +448,7 @@ class Store:
         except (sa_exc.SQLAlchemyError, self._driver_error) as exc:
             # the pool lets the driver's own error through when a new connection is refused (PostgreSQL's
             # "too many clients", a server restarting): one line, as any other database that does not answer
-            raise DatabaseUnavailable(str(exc).split("\n", 1)[0]) from exc
+            raise DatabaseUnavailable(self.reason(exc)) from exc
         return held
 
     def _release(self, held: _Held) -> None:
@@ -515,6 +516,10 @@ class Store:
         except Exception:  # noqa: BLE001 - the connection is unusable; it is replaced
             return False
         return True
+
+    def reason(self, exc: BaseException) -> str:
+        """The driver's error in one line; for a SQLite file this user cannot write, which file or folder."""
+        return unwritable_reason(self.engine, exc) or str(exc).split("\n", 1)[0]
 
     def write(self) -> _Opened:
         """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`)."""
@@ -614,7 +619,7 @@ class _Opened:
         store = self._store
         replacement: Exception | None = None
         if isinstance(exc, Exception):
-            kind, reason = _classify(exc), str(exc).split("\n", 1)[0]
+            kind, reason = _classify(exc), store.reason(exc)
             if kind == "conflict":
                 replacement = TransientConflict(reason)
             elif kind == "unavailable":

@@ -1,6 +1,7 @@
 """Liveness and readiness, answered without signing in: `/api/health` says the process serves requests;
 `/api/ready` also asks the database, so that a load balancer or an orchestrator sends no traffic to a designer
-whose database does not answer (503 `storage-error` with the database's reason, as any request would get)."""
+whose database does not answer (503 `storage-error` with the database's reason, as any request would get) — or
+whose SQLite file was deleted or replaced under it, where every write is lost though the database answers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from litestar.datastructures import State
 from pydantic import BaseModel
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from engine.database_file import file_replaced
+from engine.errors import StorageError
 from engine.runtime.engine import Engine
 
 __all__ = ["Health", "health", "ready"]
@@ -41,5 +44,8 @@ def health() -> Health:
      summary="Readiness: 200 when the database answers, else 503 storage-error with its reason")
 def ready(state: State) -> Health:
     engine: Engine = state["engine"]
+    replaced = file_replaced(engine.database)
+    if replaced is not None:
+        raise StorageError(replaced)
     engine.ping()
     return Health(status="ready", version=_version())

@@ -247,7 +247,7 @@ class AccountService:
         if row is None:
             return None
         if row.expires_at <= self._clock():
-            self._store.delete_session(digest)
+            self._store.forget_expired_session(digest)
             return None
         user = self._store.get_user_by_id(row.user_id)
         if user is None or user.disabled:

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, func, select
 
 from designer.errors import LoginThrottled
 from designer.store.accounts import LoginAttemptRow
+from engine.database_sessions import read_session
 
 __all__ = ["LoginThrottle", "ThrottlePolicy", "Ticket"]
 
@@ -116,7 +117,7 @@ class LoginThrottle:
     def _failures(self, ticket: Ticket, now: datetime) -> tuple[int, datetime | None, int, datetime | None]:
         since = now - self._policy.window
         failed = col(LoginAttemptRow.succeeded).is_(False)
-        with Session(self._database) as session:
+        with read_session(self._database) as session:
             last_success = _aware(session.exec(select(func.max(LoginAttemptRow.at)).where(
                 LoginAttemptRow.username == ticket.username, LoginAttemptRow.remote == ticket.remote,
                 col(LoginAttemptRow.succeeded).is_(True))).one(), now)

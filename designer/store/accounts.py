@@ -8,6 +8,7 @@ string.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, func, select
 
 from designer.store.utc_time import UtcDateTime, utc_now
+from engine.database_sessions import read_session, writing_if_free
 
 __all__ = [
     "AccountStore",
@@ -105,7 +107,8 @@ def _spelt_like(username: str) -> sa.ColumnElement[bool]:
 
 
 class AccountStore:
-    """The account tables behind one SQLAlchemy engine; every method is one short transaction."""
+    """The account tables behind one SQLAlchemy engine; every method is one short transaction. Those that only
+    read (signing a request in, listings) read in a read-only one: on SQLite they wait for no writer."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -116,6 +119,9 @@ class AccountStore:
 
     def _session(self) -> Session:
         return Session(self._engine, expire_on_commit=False)
+
+    def _reading(self) -> AbstractContextManager[Session]:
+        return read_session(self._engine)
 
     # tenants
     def ensure_tenant(self, tenant_id: str, name: str | None = None) -> TenantRow:
@@ -176,7 +182,7 @@ class AccountStore:
         """The user of that name: spelt exactly, or else in another case when only one user is spelt so (a
         database from before names were compared without case may hold `ada` and `Ada`: each is found by its
         own spelling, neither by a third)."""
-        with self._session() as session:
+        with self._reading() as session:
             exact = session.exec(select(UserRow).where(UserRow.username == username)).first()
             if exact is not None:
                 return exact
@@ -184,13 +190,13 @@ class AccountStore:
             return alike[0] if len(alike) == 1 else None
 
     def get_user_by_id(self, user_id: int) -> UserRow | None:
-        with self._session() as session:
+        with self._reading() as session:
             return session.get(UserRow, user_id)
 
     def list_users(
         self, tenant_id: str | None = None, *, limit: int = 500, offset: int = 0
     ) -> tuple[list[UserRow], int]:
-        with self._session() as session:
+        with self._reading() as session:
             query = select(UserRow)
             counter = select(func.count()).select_from(UserRow)
             if tenant_id is not None:
@@ -203,7 +209,7 @@ class AccountStore:
     def users_of_tenant(self, tenant_id: str) -> list[UserRow]:
         """Every user of the tenant, disabled ones too, by username: what checking a definition against the
         tenant's people reads (a tenant's users number in the hundreds, not in pages)."""
-        with self._session() as session:
+        with self._reading() as session:
             query = select(UserRow).where(UserRow.tenant_id == tenant_id).order_by(col(UserRow.username))
             return list(session.exec(query).all())
 
@@ -257,8 +263,16 @@ class AccountStore:
             session.commit()
 
     def get_session(self, id_hash: str) -> SessionRow | None:
-        with self._session() as session:
+        with self._reading() as session:
             return session.get(SessionRow, id_hash)
+
+    def forget_expired_session(self, id_hash: str) -> None:
+        """Delete an expired session found when signing a request in — unless another connection is writing to
+        the database: the request does not wait for that (the session is refused either way; the housekeeping
+        purges it later)."""
+        with writing_if_free(self._engine) as connection:
+            if connection is not None:
+                connection.execute(sa.delete(SessionRow).where(col(SessionRow.id_hash) == id_hash))
 
     def delete_session(self, id_hash: str) -> None:
         with self._session() as session:
@@ -298,18 +312,23 @@ class AccountStore:
             return row
 
     def find_token(self, token_hash: str) -> ApiTokenRow | None:
-        with self._session() as session:
+        with self._reading() as session:
             return session.exec(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)).first()
 
-    def touch_token(self, token_id: str, at: datetime | None = None) -> None:
-        with self._session() as session:
-            session.execute(
+    def touch_token(self, token_id: str, at: datetime | None = None) -> bool:
+        """Record when the token was last used — unless another connection is writing to the database (SQLite's
+        write lock is taken): a request authenticated by the token does not wait for that; a later one records
+        it. False when skipped."""
+        with writing_if_free(self._engine) as connection:
+            if connection is None:
+                return False
+            connection.execute(
                 sa.update(ApiTokenRow).where(col(ApiTokenRow.id) == token_id).values(last_used_at=at or utc_now())
             )
-            session.commit()
+            return True
 
     def list_tokens(self, user_id: int, *, limit: int = 500, offset: int = 0) -> tuple[list[ApiTokenRow], int]:
-        with self._session() as session:
+        with self._reading() as session:
             where = col(ApiTokenRow.user_id) == user_id
             total = session.exec(select(func.count()).select_from(ApiTokenRow).where(where)).one()
             query = select(ApiTokenRow).where(where).order_by(col(ApiTokenRow.created_at).desc())

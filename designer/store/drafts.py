@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, func, select
 
 from designer.store.utc_time import UtcDateTime, utc_now
+from engine.database_sessions import read_session
 
 __all__ = ["DraftPage", "DraftRow", "DraftStore", "RevisionMismatch"]
 
@@ -82,7 +83,7 @@ class DraftStore:
             return row
 
     def get(self, draft_id: str) -> DraftRow | None:
-        with self._session() as session:
+        with read_session(self._engine) as session:
             return session.get(DraftRow, draft_id)
 
     def update(
@@ -123,7 +124,7 @@ class DraftStore:
             return removed > 0
 
     def list(self, *, workflow_id: str | None = None, limit: int = 50, offset: int = 0) -> DraftPage:
-        with self._session() as session:
+        with read_session(self._engine) as session:
             query = select(DraftRow)
             counter = select(func.count()).select_from(DraftRow)
             if workflow_id is not None:
@@ -135,6 +136,6 @@ class DraftStore:
             return DraftPage(list(rows), int(total))
 
     def count_by_workflow(self) -> dict[str, int]:
-        with self._session() as session:
+        with read_session(self._engine) as session:
             rows = session.exec(select(DraftRow.workflow_id, func.count()).group_by(DraftRow.workflow_id)).all()
             return {wid: int(n) for wid, n in rows if wid is not None}

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from designer.store.utc_time import UtcDateTime, utc_now
+from engine.database_sessions import read_session
 
 __all__ = ["PublicationRequestRow", "PublicationRequestStore"]
 
@@ -48,7 +49,7 @@ class PublicationRequestStore:
         return row
 
     def get(self, draft_id: str) -> PublicationRequestRow | None:
-        with Session(self._engine, expire_on_commit=False) as session:
+        with read_session(self._engine) as session:
             return session.get(PublicationRequestRow, draft_id)
 
     def withdraw(self, draft_id: str) -> bool:
@@ -60,6 +61,6 @@ class PublicationRequestStore:
 
     def open(self, limit: int = 100) -> list[PublicationRequestRow]:
         """Open requests, oldest first (the one waiting longest on top)."""
-        with Session(self._engine, expire_on_commit=False) as session:
+        with read_session(self._engine) as session:
             query = select(PublicationRequestRow).order_by(col(PublicationRequestRow.requested_at)).limit(limit)
             return list(session.exec(query).all())
