@@ -39,6 +39,7 @@ from engine.runtime.timers import fire_next_timer, next_timer_due
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobRecord, JobStore
 from storage.records import record
+from storage.sqlite_file import file_replaced
 from storage.statuses import JobStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
@@ -54,6 +55,8 @@ ROUND_S = 1.0
 # one that has run that long without killing this worker hangs rather than kills, and must not hold every other
 # job back for as long as it hangs (a handler without a timeout may never return)
 SUSPECT_LEASES = 2
+# how often a worker looks whether its SQLite file is still the one at its path (a `stat`)
+FILE_CHECK_S = 2.0
 
 
 @record
@@ -464,14 +467,24 @@ class Worker:
 
     def run_forever(self, stop: threading.Event, *, poll_s: float = 1.0) -> None:
         """Work until `stop` is set, then let the actions in flight end and commit their outcomes; between
-        bursts, sleep until the next due time (APScheduler wakes us) or `poll_s` (work another process added)."""
+        bursts, sleep until the next due time (APScheduler wakes us) or `poll_s` (work another process added). A
+        SQLite file deleted or replaced meanwhile (what the worker writes would be lost) stops it too, with a
+        `StorageError` saying so."""
         from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
 
         outage = _Outage()
         # among the database's live workers, with its actions, while it runs: a deploy elsewhere counts them
         self.heartbeat.advertise(self.rt.handlers.names())
+        looked = time.monotonic()
+        gone: str | None = None
         with WakeScheduler() as waker:
             while not stop.is_set():
+                if time.monotonic() - looked >= FILE_CHECK_S:  # a SQLite file deleted or replaced under the worker:
+                    looked = time.monotonic()  # what it writes is lost, so it stops rather than run on
+                    gone = file_replaced(self.rt.store.engine)
+                    if gone is not None:
+                        log.error("%s; the worker stops", gone)
+                        break
                 try:
                     done = self.run_once()
                     outage.over()
@@ -485,6 +498,8 @@ class Worker:
                 waker.wait(poll_s, stop)
         self.drain()
         self.heartbeat.withdraw()  # stopped cleanly (`close` withdraws it after an error)
+        if gone is not None:
+            raise StorageError(gone)
 
     def close(self) -> None:
         """Stop renewing leases (those of actions still in flight lapse, and another worker runs them again), and
