@@ -1,4 +1,5 @@
-"""Start-up and shutdown: deploy the shipped definitions, run the in-process workers, stop them cleanly.
+"""Start-up and shutdown: deploy the shipped definitions (when the settings ask: `serve --demo` or
+`--shipped-flows`), run the in-process workers, stop them cleanly.
 
 A worker that is stopped finishes the job in its hands and releases its leases (`Worker.close`), so nothing
 claimed is lost: another worker, or this one after a restart, takes it up when the lease lapses.

@@ -1,4 +1,5 @@
-"""`statewright serve`: the designer on one machine — the API, the built UI, the shipped flows, the workers."""
+"""`statewright serve`: the designer on one machine — the API, the built UI, the workers, and the shipped flows
+when asked (`--demo`, `--shipped-flows`): a database of yours gets none of the examples, nor their schedules."""
 
 from __future__ import annotations
 
@@ -88,7 +89,12 @@ def serve(
         int, typer.Option(help="In-process workers; 0 when they run apart (`statewright worker`).", min=0, max=64)
     ] = 1,
     handler_grace_s: HandlerGraceOption = DEFAULT_HANDLER_GRACE_S,
-    demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed one user per role and a few instances of the shipped "
+                                       "flows (deployed with it, unless --no-shipped-flows).")] = False,
+    shipped_flows: Annotated[bool | None, typer.Option(
+        "--shipped-flows/--no-shipped-flows",
+        help="Deploy the example flows shipped with Statewright (and their agents); their cron schedules then start "
+             "instances on this database. Default: only with --demo.")] = None,
     executor: ExecutorOption = None,
     handlers: Annotated[str | None, typer.Option(
         "--handlers", metavar="MODULE:FUNCTION",
@@ -121,6 +127,7 @@ def serve(
     settings = Settings(
         database_url=db or default_database_url(),
         workers=workers,
+        deploy_shipped=demo if shipped_flows is None else shipped_flows,  # a database of yours gets none unasked
         executor=executor.value if executor is not None else None,
         secure_cookies=secure_cookies,
         log_format=log_format.value,
@@ -146,10 +153,14 @@ def serve(
         # exit 1), not uvicorn's traceback of the failed lifespan (the lifespan does it again: two DELETEs)
         housekeeping(services)
         if demo:
-            deploy_definitions(services.engine, [WORKFLOWS_DIR])
-            _show(seed_demo(services), url)
+            if settings.deploy_shipped:
+                deploy_definitions(services.engine, [WORKFLOWS_DIR])
+            _show(seed_demo(services, instances=settings.deploy_shipped), url)
         app = create_app(settings, services=services)
         stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
+        if not settings.deploy_shipped and not services.catalog.version_count():
+            stdout.print("no workflow is deployed on this database: publish one in the designer, or `statewright "
+                         "deploy FILE`; `serve --shipped-flows` deploys the shipped examples", highlight=False)
         # with JSON logs uvicorn configures nothing: its records reach the root logger's JSON handler
         log_config = None if log_format is LogFormat.json else uvicorn.config.LOGGING_CONFIG
         # The client address (login throttling counts per address) is the peer's, unless the peer is a proxy named

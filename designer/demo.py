@@ -1,8 +1,9 @@
 """`serve --demo`: one user per role and a few instances of the shipped flows, so a first look shows a living
 system — some finished, some waiting for an approval, some failed.
 
-Every example of every deployed shipped workflow is started with its example context (its example events are
-not sent, so approval requests stay open for the demo approver). The demo approver (and admin) hold every
+With the shipped flows deployed (`--demo` deploys them unless `--no-shipped-flows`), every example of every
+deployed workflow is started with its example context (its example events are not sent, so approval requests
+stay open for the demo approver); without them, the demo is its users only. The demo approver (and admin) hold every
 approver role those flows name, and `approver`: the role an agent's approval goes to when it names none, and the
 one an approval state added in the designer names. Users are created once, with random passwords that are shown
 only then; a second `--demo` on the same database changes nothing.
@@ -94,13 +95,13 @@ def _instances(services: Services, workflows: list[Workflow]) -> dict[str, int]:
     return counts
 
 
-def seed_demo(services: Services) -> DemoSeed:
-    """Create the demo users that do not exist yet; on the first seeding of a database that holds no instance,
-    also start the demo instances and run them to where they wait. A database already in use gets the users only:
-    running its queued work before the server listens (the demo's instances are run to their waits here) could
-    take minutes, and would be the workers' job, not the demo's."""
+def seed_demo(services: Services, *, instances: bool = True) -> DemoSeed:
+    """Create the demo users that do not exist yet; with `instances`, on the first seeding of a database that
+    holds no instance, also start the demo instances and run them to where they wait. A database already in use
+    gets the users only: running its queued work before the server listens (the demo's instances are run to their
+    waits here) could take minutes, and would be the workers' job, not the demo's."""
     workflows = list(services.catalog.latest_workflows().values())
     credentials = _users(services, sorted({*approver_roles_of(workflows), DEFAULT_APPROVER_ROLE}))
-    if len(credentials) < len(ROLES) or services.engine.count_instances() > 0:
+    if not instances or len(credentials) < len(ROLES) or services.engine.count_instances() > 0:
         return DemoSeed(created=bool(credentials), credentials=credentials)
     return DemoSeed(created=True, credentials=credentials, instances=_instances(services, workflows))

@@ -27,7 +27,7 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     body_read_timeout: timedelta = timedelta(seconds=30)  # the longest wait for a body's next bytes: then 408
     workers: int = 1
-    deploy_shipped: bool = True
+    deploy_shipped: bool = True  # the shipped flows at start-up; `serve` only with --demo or --shipped-flows
     debug: bool = False
     log_format: str = "text"  # text, or json: the root logger's JSON handler is kept (engine.log_format)
     extra_definition_roots: tuple[Path, ...] = field(default_factory=tuple)
