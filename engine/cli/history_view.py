@@ -13,6 +13,7 @@ from rich.table import Table
 
 from engine.cli.engine_options import Db, Format, open_engine
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, print_table, stdout
+from engine.runtime.snapshot import START
 from engine.runtime.views import HistoryEntry
 
 __all__ = ["error_words", "history_command", "history_table"]
@@ -54,6 +55,13 @@ def tool_calls(entry: HistoryEntry) -> str:
     return " ".join([", ".join(calls)] * bool(calls) + tried)
 
 
+def _event_words(entry: HistoryEntry) -> str:
+    """The step's event; a scheduled start's with the fire time it stands for (its payload: the catch-up starts of
+    a worker that was down are all made when it comes back, so their own times do not tell them apart)."""
+    fire_time = entry.payload.get("fire_time") if isinstance(entry.payload, dict) and entry.event == START else None
+    return entry.event if fire_time is None else f"{entry.event} fire time {fire_time}"
+
+
 def history_table(entries: list[HistoryEntry], title: str, *, errors: bool = False) -> Table:
     """The transitions as a table; with `errors`, an error column when some row carries one."""
     said = [error_words(_step_error(h)) for h in entries] if errors else []
@@ -64,7 +72,7 @@ def history_table(entries: list[HistoryEntry], title: str, *, errors: bool = Fal
     for index, h in enumerate(entries):
         changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
         guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
-        cells = (str(h.seq), h.from_state or "", h.to_state, h.event, h.actor or "", h.status, changed, guards,
+        cells = (str(h.seq), h.from_state or "", h.to_state, _event_words(h), h.actor or "", h.status, changed, guards,
                  tool_calls(h), *((said[index],) if any(said) else ()))
         table.add_row(*map(escape, cells))  # an error, an actor, a guard: their text, not the console's markup
     return table

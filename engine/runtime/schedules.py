@@ -7,7 +7,8 @@ worker stops over it.
 
 Missed fire times are coalesced, as APScheduler does: a fire time more than `MISFIRE_GRACE_S` late is skipped
 when a fresher one is due, and after a longer outage only the latest missed fire time (within the last
-`LOOKBACK_S`) starts an instance.
+`LOOKBACK_S`) starts an instance. Each start's history payload names the fire time it stands for
+(`{"fire_time": "…Z"}`): the catch-up starts are all created when the workers come back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from engine.definition import Schedule, Workflow
 from engine.errors import InvalidInput, StatewrightError
-from engine.runtime.clock import to_datetime
+from engine.runtime.clock import to_datetime, to_rfc3339
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from storage.schedules import ScheduleStore
@@ -64,6 +65,12 @@ def due_fire_times(schedule: Schedule, after: float, now: float) -> list[float]:
     return fresh or missed[-1:]
 
 
+def _start_payload(fire_time: float) -> dict[str, str]:
+    """The payload of a scheduled start: the fire time it stands for — a catch-up start, made when the workers
+    came back, is created later than that."""
+    return {"fire_time": to_rfc3339(fire_time)}
+
+
 class _AlreadyFired(Exception):
     """Rolls back a start: another worker made this fire time's instance first."""
 
@@ -73,7 +80,7 @@ def _start(rt: Runtime, workflow: Workflow, schedule: Schedule, fire_time: float
         compiled = rt.deployments.compiled(tx, workflow.id, workflow.version)
         now = rt.clock.now()
         instance = rt.writer.create(tx, compiled, dict(schedule.context), tenant="default", now=now,
-                                    actor=f"schedule:{schedule.id}")
+                                    actor=f"schedule:{schedule.id}", payload=_start_payload(fire_time))
         if not ScheduleStore(tx).claim_fire(workflow_id=workflow.id, schedule_id=schedule.id, fire_time=fire_time,
                                             instance_id=instance.id, at=now):
             raise _AlreadyFired

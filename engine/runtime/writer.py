@@ -107,13 +107,14 @@ class DecisionWriter:
     # --- new instances --------------------------------------------------------------------------------
     def create(self, tx: Transaction, compiled: CompiledWorkflow, context: dict[str, Any], *, tenant: str,
                now: float, actor: str | None = None, parent: InstanceRecord | None = None,
-               parent_seq: int | None = None, branch: str | None = None) -> InstanceRecord:
+               parent_seq: int | None = None, branch: str | None = None, payload: Any = None) -> InstanceRecord:
         """Insert a new instance and commit its first decision (entering the initial state). `branch` names a
-        map item's child (its compiled branch with `#index`)."""
+        map item's child (its compiled branch with `#index`); `payload` is its start's (what started it: a
+        schedule's fire time)."""
         workflow = compiled.workflow
         blank = _blank(workflow.id, workflow.version, compiled.branch if branch is None else branch,
                        workflow.initial, tenant=tenant, now=now, parent=parent, parent_seq=parent_seq)
-        first = partial(self._enter_initial, tx, compiled, blank, context, now=now, actor=actor)
+        first = partial(self._enter_initial, tx, compiled, blank, context, now=now, actor=actor, payload=payload)
         if not tracing.tracing_enabled():  # the start path pays one check, not a span's set-up
             return first()
         with tracing.span("statewright.transition", {
@@ -127,8 +128,8 @@ class DecisionWriter:
             return created
 
     def _enter_initial(self, tx: Transaction, compiled: CompiledWorkflow, blank: InstanceRecord,
-                       context: dict[str, Any], *, now: float, actor: str | None) -> InstanceRecord:
-        decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor)
+                       context: dict[str, Any], *, now: float, actor: str | None, payload: Any) -> InstanceRecord:
+        decision = start(compiled, context, self.environment(tx, compiled, blank, now), actor=actor, payload=payload)
         return self.commit(tx, blank, decision, now=now, new=True)
 
     def create_failed(self, tx: Transaction, effect: StartChild, failure: dict[str, Any], *, parent: InstanceRecord,
