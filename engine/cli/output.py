@@ -78,6 +78,7 @@ def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
 
 # The least a column that gives way to the ids keeps of its width (its text folds or ends in '…' below that).
 _GIVING_WAY = 6
+_BARE_PADDING = (0, 1, 0, 0)  # a table printed without its rules: one space after each column
 
 
 def add_id_column(table: Table, header: str) -> None:
@@ -92,14 +93,18 @@ def print_table(table: Table, *, records: bool = False) -> None:
     and one space between columns (80 columns then hold an id and six narrow columns); when even that is too
     wide, it is printed as wide as it needs — a terminal shows its lines wrapped, a pipe keeps them whole.
 
-    With `records` (a table whose rows are each read whole: a history, the approval requests), a table that would
-    only fit by breaking its words ('classi fy_req uest') is printed a row at a time instead, each cell on a line
-    of its own under its column's name, as `psql`'s expanded display does."""
-    if records and _unbroken(table) > stdout.width:
+    With `records` (a table whose rows are each read whole: a history, the approval requests), no word is broken
+    ('succeede d', 'classi fy_req uest'): the table keeps its rules if its words fit with them, else it drops them;
+    when they do not fit even then, it is printed a row at a time instead, each cell on a line of its own under
+    its column's name, as `psql`'s expanded display does."""
+    sizes = _measured(table) if records else []
+    if records and _needed(table, _whole_words(table, sizes), bare=True) > stdout.width:
         _print_records(table)
         return
-    if _narrowest(table) > stdout.width:
-        table.box, table.padding, table.show_edge = None, (0, 1, 0, 0), False
+    if _narrowest(table) > stdout.width or (records and _needed(table, _whole_words(table, sizes)) > stdout.width):
+        table.box, table.padding, table.show_edge = None, _BARE_PADDING, False
+    if records:
+        _keep_words_whole(table, sizes)
     needed = _narrowest(table)
     if needed <= stdout.width:
         stdout.print(table)
@@ -108,10 +113,39 @@ def print_table(table: Table, *, records: bool = False) -> None:
         stdout.print(Segments(line), end="")
 
 
-def _unbroken(table: Table) -> int:
-    """The width `table` needs, without its rules, for no cell to break a word."""
-    return sum(1 + max(Measurement.get(stdout, stdout.options, cell).minimum for cell in (column.header, *column.cells))
-               for column in table.columns)
+def _measured(table: Table) -> list[Measurement]:
+    """Each column's narrowest (its longest word) and widest (its longest line) text, its header's included."""
+    found = []
+    for column in table.columns:
+        sizes = [Measurement.get(stdout, stdout.options, cell) for cell in (column.header, *column.cells)]
+        found.append(Measurement(max(m.minimum for m in sizes), max(m.maximum for m in sizes)))
+    return found
+
+
+def _whole_words(table: Table, sizes: list[Measurement]) -> list[int]:
+    """Each column's text width for no word to break: its longest word; all of its text, for a no-wrap column."""
+    return [size.maximum if column.no_wrap else size.minimum for column, size in zip(table.columns, sizes, strict=True)]
+
+
+def _needed(table: Table, widths: list[int], *, bare: bool = False) -> int:
+    """The width `table` takes with its columns' text `widths` wide: framed as it is (its rules and padding), or
+    `bare` (as `print_table` prints it when the rules do not fit)."""
+    _top, right, _bottom, left = _BARE_PADDING if bare else table.padding
+    rules = 0 if bare or table.box is None else len(table.columns) - 1 + 2 * table.show_edge
+    return rules + sum(widths) + (left + right) * len(table.columns)
+
+
+def _keep_words_whole(table: Table, sizes: list[Measurement]) -> None:
+    """When `table` is wider than the console, set each column's width: its longest word, and a share of the room
+    left by how much more its text would take. Left to rich, the widest columns are narrowed first, below their
+    longest word ('succeede d') though every word would have fitted."""
+    if _needed(table, [size.maximum for size in sizes]) <= stdout.width:
+        return
+    least = _whole_words(table, sizes)
+    spare = stdout.width - _needed(table, least)
+    wants = [size.maximum - low for size, low in zip(sizes, least, strict=True)]
+    for column, low, want in zip(table.columns, least, wants, strict=True):
+        column.width = low + spare * want // max(sum(wants), 1)
 
 
 def _print_records(table: Table) -> None:
