@@ -1092,6 +1092,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live workers, the longest-running first, with the actions each has handlers for */
+        get: operations["ApiWorkersListWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -3597,6 +3614,34 @@ export interface components {
              */
             outcome: "carried" | "cancelled" | "untouched";
         };
+        /** WorkerRead */
+        WorkerRead: {
+            /**
+             * Actions
+             * @description The actions it has handlers for, sorted.
+             */
+            actions: string[];
+            /** Host */
+            host: string;
+            /**
+             * Last Seen
+             * Format: date-time
+             * @description Its latest heartbeat; one not seen for three heartbeats is gone.
+             */
+            last_seen: string;
+            /**
+             * Owner
+             * @description The worker's name: the lease owner its jobs are claimed under (host:pid:id).
+             */
+            owner: string;
+            /** Pid */
+            pid: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+        };
         /** WorkflowEntry */
         WorkflowEntry: {
             /** Description */
@@ -3914,6 +3959,10 @@ export interface operations {
                 offset?: number;
                 /** @description false: everyone's (admin only). */
                 mine?: boolean;
+                /** @description An approval's id: only the decisions listed after the decision on it (yours, or `before_actor`'s) — the last decision of the page before, so the next page stays put however many decisions are taken meanwhile; `offset` then counts from it. */
+                before?: number | null;
+                /** @description With `before`: whose decision on that approval the page comes after (yours unless given; for an admin's list of everyone's, the `actor` of the last decision of the page before). */
+                before_actor?: string | null;
             };
             header?: never;
             path?: never;
@@ -8620,6 +8669,8 @@ export interface operations {
             /** @description Document created, URL follows */
             201: {
                 headers: {
+                    /** @description `true` when the `idempotency_key` started an instance before: the answer is that instance and nothing new was started (as Stripe's replayed responses say); absent otherwise. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -11769,6 +11820,107 @@ export interface operations {
             };
             /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiWorkersListWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerRead"][];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
