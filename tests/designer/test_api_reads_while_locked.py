@@ -8,9 +8,7 @@ here to a second, and answered 503)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 from designer_support import PASSWORD, assert_problem, make_settings
 from litestar import Litestar
 from litestar.testing import TestClient
+from sqlite_locks import write_locked
 
 import storage.database
 from designer.app import build_services, create_app
@@ -53,17 +52,6 @@ def running(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPat
     started = services.engine.start("chain")
     with TestClient(create_app(settings, services=services)) as client:
         yield Running(client, path, token, outcome.session_id, started.id)
-
-
-@contextmanager
-def write_locked(path: Path) -> Iterator[None]:
-    """Another connection holds the file's write lock (`BEGIN IMMEDIATE`) until the block ends."""
-    with closing(sqlite3.connect(path, isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
 
 
 READS = ["/api/instances", "/api/auth/me", "/api/definitions", "/api/drafts"]

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_locks import write_locked
 from typer.testing import CliRunner
 
 import storage.database
@@ -45,17 +45,6 @@ def database(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPa
 def _instance_id(database: Path) -> str:
     with closing(sqlite3.connect(database)) as connection:
         return str(connection.execute("SELECT id FROM instances").fetchone()[0])
-
-
-@contextmanager
-def write_locked(path: Path) -> Iterator[None]:
-    """Another connection holds the file's write lock until the block ends."""
-    with closing(sqlite3.connect(path, isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
 
 
 def test_an_engine_opens_and_reads_while_another_process_writes(database: Path) -> None:
