@@ -109,7 +109,7 @@ def _at_80(monkeypatch: pytest.MonkeyPatch, *args: str, code: int = 0) -> str:
     monkeypatch.setattr(output.stdout, "_width", 80)
     done = CliRunner().invoke(build_app(args[0]), list(args))
     assert done.exit_code == code, done.output
-    return done.output
+    return done.stdout  # the tables: not what another test's thread may log to stderr meanwhile
 
 
 def _assert_whole(text: str, words: tuple[str, ...]) -> None:
