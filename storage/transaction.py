@@ -46,7 +46,7 @@ from storage.errors import (
     TransientConflict,
     WriterBusy,
 )
-from storage.sqlite_file import unwritable_reason
+from storage.sqlite_file import file_replaced, unwritable_reason
 
 __all__ = ["Params", "Row", "Store", "Transaction", "writes_without_waiting"]
 
@@ -55,6 +55,7 @@ Params = Sequence[Any] | Callable[[], Sequence[Any]]  # a deferred write's param
 _DROPPED: list[Any] = []  # the place of a deferred write replaced by one of another statement
 _WRITTEN_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 _AT_ONCE: ContextVar[bool] = ContextVar("statewright_writes_at_once", default=False)
+FILE_LOOK_S = 1.0  # how often a SQLite store looks whether its file is still the one at its path (a `stat`)
 _NO_BUSY_WAIT = "PRAGMA busy_timeout = 0"
 _BUSY_WAIT = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
 _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
@@ -436,6 +437,9 @@ class Store:
         self._sql: dict[str, str] = {}
         self._writer = _writer_lock(engine)
         self._driver_error: type[Exception] = engine.dialect.loaded_dbapi.Error
+        # SQLite: when the file was last looked at (`_look_at_file`), and why it is gone, once it is
+        self._file_looked = -FILE_LOOK_S if not self.postgresql else float("inf")
+        self._file_gone: str | None = None
 
     def _acquire(self) -> _Held:
         with self._lock:
@@ -522,8 +526,21 @@ class Store:
         return unwritable_reason(self.engine, exc) or str(exc).split("\n", 1)[0]
 
     def write(self) -> _Opened:
-        """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`)."""
+        """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`). Refused
+        (`DatabaseUnavailable`) once the SQLite file was deleted or replaced under this process: what it wrote
+        would be lost, and a start answered 201 would be an instance nobody finds (`_look_at_file`)."""
+        if self._file_gone is not None or time.monotonic() - self._file_looked >= FILE_LOOK_S:
+            self._look_at_file()
         return _Opened(self, False)
+
+    def _look_at_file(self) -> None:
+        """Whether the SQLite file is still the one at its path, at most every `FILE_LOOK_S` (a `stat`); once it
+        is not, for good (the file this process has open is not the one anyone will open again)."""
+        if self._file_gone is None:
+            self._file_looked = time.monotonic()
+            self._file_gone = file_replaced(self.engine)
+        if self._file_gone is not None:
+            raise DatabaseUnavailable(self._file_gone)
 
     def read(self) -> _Opened:
         """A transaction that only reads; on SQLite it never blocks a writer."""

@@ -5,16 +5,22 @@ it — a load balancer must stop sending traffic, and the detail says why."""
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from designer_support import assert_problem
+from designer_support import PASSWORD, assert_problem, login, make_settings
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from designer.app import create_app
+from designer.app import build_services, create_app
 from designer.settings import Settings
+from storage.transaction import FILE_LOOK_S
+
+FLOW = {"id": "flow", "title": "Flow", "initial": "work",  # no worker runs it: a start leaves its job queued
+        "states": {"work": {"type": "task", "action": "work"}, "done": {"type": "final"}},
+        "transitions": [{"source": "work", "trigger": "done", "dest": "done"}]}
 
 
 @pytest.fixture
@@ -41,3 +47,23 @@ def test_ready_says_503_once_the_database_file_is_replaced(served: tuple[TestCli
     (tmp_path / "restored.db").replace(path)
     problem = assert_problem(client.get("/api/ready"), 503, "storage-error")
     assert problem["detail"].startswith(f"the database file {path} was replaced by another file")
+
+
+def test_a_start_after_the_database_file_is_deleted_is_503_not_201(tmp_path: Path) -> None:
+    """Not only readiness: a start into the deleted file would answer 201 for an instance nobody will find."""
+    path = tmp_path / "starts.db"
+    settings = make_settings(tmp_path, database_url=f"sqlite:///{path}", workers=0, deploy_shipped=False)
+    services = build_services(settings)
+    services.accounts.add_user("ada", PASSWORD, roles=["admin"], tenant="default")
+    services.engine.register("work", lambda request: {})  # registered, never run: no worker here (workers=0)
+    services.engine.deploy(FLOW)
+    with TestClient(create_app(settings, services=services)) as client:
+        csrf = login(client, "ada")
+        assert client.post("/api/instances", json={"workflow_id": "flow", "context": {}},
+                           headers={"X-CSRF-Token": csrf}).status_code == 201
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        time.sleep(FILE_LOOK_S)
+        problem = assert_problem(client.post("/api/instances", json={"workflow_id": "flow", "context": {}},
+                                             headers={"X-CSRF-Token": csrf}), 503, "storage-error")
+        assert "was deleted while this process had it open" in problem["detail"]
