@@ -1,7 +1,7 @@
 """A database file this user may only read, in a folder it cannot write (an operator reading the service's
 database): read-only commands answer, as no migration is due; a command that writes says in one line which file
-cannot be written. Run in a process of its own as a user without those rights — as root, the unprivileged
-`nobody` through `setpriv` (root may write anything)."""
+cannot be written. Run in a process of its own without those rights — as root, root without the capabilities
+that let it write anything (`setpriv --bounding-set`), so that the checkout, wherever it is, stays readable to it."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import pytest
 
 from engine.runtime.engine import Engine
 
-NOBODY = 65534
 WORKFLOW: dict[str, Any] = {
     "id": "chain", "title": "One step", "initial": "a",
     "states": {"a": {"type": "task", "action": "step"}, "done": {"type": "final", "outcome": "success"}},
@@ -31,7 +30,7 @@ WORKFLOW: dict[str, Any] = {
 def read_only(sqlite_template: Path) -> Iterator[tuple[Path, str]]:
     """A database with one instance, readable but not writable, nor its folder; no -wal or -shm file beside it
     (no process has it open). The instance's id with it."""
-    folder = Path(tempfile.mkdtemp(prefix="statewright-ro-"))  # under /tmp: a folder `nobody` can reach
+    folder = Path(tempfile.mkdtemp(prefix="statewright-ro-"))
     path = folder / "service.db"
     shutil.copyfile(sqlite_template, path)
     with Engine(f"sqlite:///{path}") as engine:
@@ -53,7 +52,9 @@ def _run(path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
             pytest.skip("run as root without setpriv: no user to run as who may only read the file")
-        demote = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        # root without the capabilities that let it write what it may not: still the owner of the checkout (a
+        # fresh clone in a private temporary folder stays readable), but held to the file's and folder's modes
+        demote = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
     return subprocess.run(
         [*demote, str(Path(sys.executable).with_name("statewright")), *arguments, "--db", f"sqlite:///{path}"],
         capture_output=True, text=True, timeout=120, check=False, cwd=path.parent,
