@@ -9,6 +9,8 @@ import { requestReadableFit } from "./canvas/readableFit";
 export interface DesignerToolbarProps {
   workflow: Workflow;
   dirty: boolean;
+  /** Text typed that is not applied yet, and so cannot be saved: what to fix (Save says so when clicked). */
+  unapplied: string | null;
   canEdit: boolean;
   canPublish: boolean;
   busy: string | null;
@@ -40,7 +42,7 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
       </h1>
       {canEdit && (
         <>
-          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title={dirty ? "Save the draft (Ctrl+S)" : "Nothing to save: no changes since the last save"}>
+          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title={props.unapplied ?? (dirty ? "Save the draft (Ctrl+S)" : "Nothing to save: no changes since the last save")}>
             {busy === "save" ? "Saving…" : "Save draft"}
           </button>
           <button

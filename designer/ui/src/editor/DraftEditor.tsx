@@ -11,6 +11,7 @@ import { draftPaths, playPath } from "../api/checks";
 import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/types";
 import { navigate } from "../app/router";
 import Notice from "../components/Notice";
+import { UnappliedTextContext, type ReportUnapplied, type UnappliedText } from "../components/fields/unappliedText";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { asWorkflow, sameJson } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
@@ -50,6 +51,7 @@ import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
+import { firstUnappliedEdit } from "./unappliedEdits";
 
 const FOLLOW_EDITS = { follow: "edits" } as const;
 
@@ -72,6 +74,8 @@ type Message = {
   /** Shown only while the machine at this scope has no start state: the notice that its start was deleted,
    * hidden once Undo (or a later edit) gives it one again, shown again on Redo. */
   whileNoStartAt?: Scope;
+  /** A Save refused for text not applied yet: gone once there is none. */
+  whileUnapplied?: boolean;
 };
 
 /** Whether the notice is true of the document as it is now. */
@@ -113,10 +117,38 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [busy, setBusy] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const flow = useReactFlow();
+  const commitDocument = useCallback(
+    (next: Workflow, coalesce?: string, select?: Selection) => {
+      if (!canEdit) return;
+      dispatch({ type: "commit", workflow: next, coalesce, selection: select, at: Date.now() });
+      // An edit that gives the flow its start again settles the notice for good (Undo only hides it).
+      setMessage((m) => (m && !stillTrue(m, next) ? null : m));
+    },
+    [canEdit],
+  );
+  // Text that parses to the same workflow (a space, an undone typo) is not a change worth an undo step.
+  const onJson = useCallback(
+    (next: Workflow) => {
+      if (JSON.stringify(next) !== JSON.stringify(root)) commitDocument(next, "json");
+    },
+    [commitDocument, root],
+  );
+  // Kept here, not in the JSON tab, so text that does not parse yet survives a look at the diagram.
+  const jsonText = useJsonText(root, onJson);
+  /** The inspector's fields holding text that is not applied yet (JSON that does not parse), by field. */
+  const [unappliedFields, setUnappliedFields] = useState<Record<string, UnappliedText>>({});
+  const reportUnapplied = useCallback<ReportUnapplied>((key, text) => {
+    setUnappliedFields(({ [key]: _gone, ...others }) => (text ? { ...others, [key]: text } : others));
+  }, []);
+  const unapplied = useMemo(() => firstUnappliedEdit(jsonText.problem, unappliedFields), [jsonText.problem, unappliedFields]);
   // Unsaved: different from what was saved last, in content (an edit undone by hand, a state moved and moved
-  // back, is no change).
-  const dirty = useMemo(() => !sameJson(root, saved), [root, saved]);
+  // back, is no change), or text typed that is not applied yet.
+  const changed = useMemo(() => !sameJson(root, saved), [root, saved]);
+  const dirty = changed || unapplied !== null;
   useUnsavedWarning(dirty && canEdit);
+  useEffect(() => {
+    if (!unapplied) setMessage((m) => (m?.whileUnapplied ? null : m));
+  }, [unapplied]);
   // The document as it is edited: laid out again when a state is left without a place (a flow pasted whole
   // into the JSON view), not for each edit; so is the branch open on the canvas.
   const suggestedForRoot = useSuggestedLayout(root, FOLLOW_EDITS);
@@ -147,15 +179,6 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
   const stopPlaying = useCallback(() => setPlaying(null), []);
 
-  const commitDocument = useCallback(
-    (next: Workflow, coalesce?: string, select?: Selection) => {
-      if (!canEdit) return;
-      dispatch({ type: "commit", workflow: next, coalesce, selection: select, at: Date.now() });
-      // An edit that gives the flow its start again settles the notice for good (Undo only hides it).
-      setMessage((m) => (m && !stillTrue(m, next) ? null : m));
-    },
-    [canEdit],
-  );
   /** Record an edit of the machine on the canvas, written back into the document. */
   const commit = useCallback(
     (next: Workflow, coalesce?: string, select?: Selection) =>
@@ -240,7 +263,14 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const save = useCallback(
     async (over?: Draft): Promise<boolean> => {
       if (!canEdit) return false;
-      if (!over && !dirty) {
+      // Saving the workflow without the text typed would say it is saved while that text is lost.
+      if (unapplied) {
+        setMessage({ kind: "error", text: `Nothing was saved. ${unapplied.reason}`, whileUnapplied: true });
+        if (unapplied.where === "json") setView("json");
+        else setPanel("inspect");
+        return false;
+      }
+      if (!over && !changed) {
         setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.` });
         return true;
       }
@@ -267,7 +297,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setBusy(null);
       }
     },
-    [canEdit, dirty, draft.id, root],
+    [canEdit, unapplied, changed, draft.id, root],
   );
   /** Replace this version with the one saved meanwhile, as an edit: Undo brings this one back. */
   const takeTheirs = useCallback(
@@ -383,21 +413,12 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     },
     [workflow, commit],
   );
-  // Text that parses to the same workflow (a space, an undone typo) is not a change worth an undo step.
-  const onJson = useCallback(
-    (next: Workflow) => {
-      if (JSON.stringify(next) !== JSON.stringify(root)) commitDocument(next, "json");
-    },
-    [commitDocument, root],
-  );
-  // Kept here, not in the JSON tab, so text that does not parse yet survives a look at the diagram.
-  const jsonText = useJsonText(root, onJson);
-
   return (
     <div className="designer" data-testid="designer" data-dirty={dirty ? "true" : "false"}>
       <DesignerToolbar
         workflow={root}
         dirty={dirty}
+        unapplied={unapplied?.reason ?? null}
         canEdit={canEdit}
         canPublish={canPublish}
         busy={busy}
@@ -508,7 +529,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           </div>
           <div className="side-scroll">
             <div hidden={panel !== "inspect"}>
-              <Inspector ctx={ctx} selection={selection} />
+              <UnappliedTextContext.Provider value={reportUnapplied}>
+                <Inspector ctx={ctx} selection={selection} />
+              </UnappliedTextContext.Provider>
             </div>
             {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
             <div hidden={panel !== "simulate"}>

@@ -1,7 +1,9 @@
-// A JSON value edited as text: applied when it parses, and while it does not, the text and the error stay.
+// A JSON value edited as text: applied when it parses, and while it does not, the text and the error stay
+// (and a form around it that saves is told, so it does not claim to have saved that text: unappliedText.ts).
 import { useEffect, useId, useState } from "react";
 import { firstInexactNumber, INEXACT_NUMBER } from "../../model/document";
 import Field from "./Field";
+import { useReportUnapplied } from "./unappliedText";
 
 export interface JsonInputProps {
   label: string;
@@ -37,6 +39,7 @@ export default function JsonInput(props: JsonInputProps) {
     setShownError(problem);
     props.onProblem?.(problem);
   };
+  useReportUnapplied(id, props.label, error);
   useEffect(() => {
     // Follow outside changes, unless the text already says the same thing.
     try {
