@@ -72,3 +72,21 @@ def test_the_transition_has_one_number_everywhere(server: LiveServer, sign_in: S
     _mistype_the_guard(server, page)
     expect(page.get_by_test_id("finding-guard-syntax")).to_contain_text("The guard of transition 3 (risk_gate",
                                                                         timeout=3000)
+
+
+def test_a_guard_written_with_and_is_told_that_cel_writes_it_as_ampersands(server: LiveServer,
+                                                                          sign_in: SignIn) -> None:
+    """An analyst wrote `vendor.risk_score >= 30 and vendor.risk_score < 70` (Python's and SQL's word) and read
+    only that 'and' cannot come there."""
+    page = sign_in("analyst")
+    draft = server.api("POST", "/api/drafts", {"content": {**FLOW, "id": f"{FLOW['id']}_and_{id(page)}"}},
+                       token=server.token("analyst"))
+    page.goto(f"/drafts/{draft['id']}")
+    page.get_by_test_id("canvas-search").fill("risk_gate")
+    page.get_by_test_id("canvas-search").press("Enter")
+    page.get_by_test_id("select-transition-2").click()
+    page.get_by_test_id("field-guard").fill("vendor.risk_score >= 30 and vendor.risk_score < 70")
+    wait_validated(page)
+    row = page.get_by_test_id("finding-guard-syntax")
+    expect(row).to_contain_text("'and' cannot come there")
+    expect(row).to_contain_text("CEL writes 'and' as '&&'.")

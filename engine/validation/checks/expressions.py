@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -21,7 +22,13 @@ from engine.validation.checks._report import capitalised, error, transition_labe
 from engine.validation.findings import Finding, pointer
 from engine.validation.graph import Machine
 
-__all__ = ["ExpressionSite", "expression_sites", "find_costly_expressions", "find_invalid_expressions"]
+__all__ = ["ExpressionSite", "expression_sites", "find_costly_expressions", "find_invalid_expressions",
+           "word_operators_hint"]
+
+# Python's and SQL's words for CEL's logical operators, which an analyst writes first (`a > 1 and b < 2`)
+_WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!"}
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_WORD = re.compile(r"(?<![\w.])(and|or|not)(?![\w(])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +131,15 @@ def expression_sites(workflow: Workflow, all_machines: list[Machine]) -> Iterato
                                  f"the context entry '{key}' of start trigger '{start.event}'")
 
 
+def word_operators_hint(source: str) -> str:
+    """" CEL writes 'and' as '&&'." for the word operators an expression that does not compile uses outside its
+    quoted texts (a field named `order` or a call `not(…)` is not one); "" when it uses none."""
+    used = dict.fromkeys(_WORD.findall(_QUOTED.sub("''", source)))
+    if not used:
+        return ""
+    return " CEL writes " + ", ".join(f"'{word}' as '{_WORD_OPERATORS[word]}'" for word in used) + "."
+
+
 def find_invalid_expressions(sites: list[ExpressionSite]) -> list[Finding]:
     """Each expression that does not compile, with the line and column (within the expression) CEL gives."""
     found: list[Finding] = []
@@ -132,7 +148,8 @@ def find_invalid_expressions(sites: list[ExpressionSite]) -> list[Finding]:
             compile_expression(site.source)
         except ExpressionError as exc:
             where = f" (line {exc.line}, column {exc.column} of the expression)" if exc.line is not None else ""
-            message = f"{capitalised(site.what)} is not a valid CEL expression{where}: {exc.message.rstrip('.')}."
+            message = (f"{capitalised(site.what)} is not a valid CEL expression{where}: {exc.message.rstrip('.')}."
+                       + word_operators_hint(site.source))
             finding = error("guard-syntax", message, site.pointer,
                             states=() if site.state is None else (site.state,),
                             transitions=() if site.transition is None else (site.transition,))

@@ -13,6 +13,8 @@ interface Plain {
 }
 
 const OPERATORS = "==, !=, <, <=, >, >=, &&, ||";
+/** The server's hint for the word operators an expression used ("CEL writes 'and' as '&&'"), kept as it is. */
+const WORD_OPERATORS_HINT = / CEL writes .*$/s;
 
 /** The parser's complaint (ANTLR's words) in plain words; null for one not known here. */
 function plainParserError(detail: string, column: string | undefined): Plain | null {
@@ -43,8 +45,9 @@ export function findingMessage(finding: Pick<Finding, "code" | "message">): stri
   if (finding.code !== "guard-syntax") return finding.message;
   const m = CEL_SYNTAX.exec(finding.message);
   if (!m) return finding.message;
-  const [, subject, , column, detail] = m;
-  const plain = plainParserError(detail!.trim(), column);
+  const [, subject, , column, told] = m;
+  const hint = WORD_OPERATORS_HINT.exec(told!)?.[0].replace(/\.?$/, ".") ?? "";
+  const plain = plainParserError(told!.replace(WORD_OPERATORS_HINT, "").replace(/\.$/, "").trim(), column);
   if (!plain) return finding.message;
-  return `${subject} is not a valid expression ${plain.where}: ${plain.words}.`;
+  return `${subject} is not a valid expression ${plain.where}: ${plain.words}.${hint}`;
 }
