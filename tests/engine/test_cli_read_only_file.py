@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from must_run import unavailable
 
 from engine.runtime.engine import Engine
 
@@ -51,7 +52,7 @@ def _run(path: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
-            pytest.skip("run as root without setpriv: no user to run as who may only read the file")
+            unavailable("run as root without setpriv: no way to run without the rights to write the file")
         # root without the capabilities that let it write what it may not: still the owner of the checkout (a
         # fresh clone in a private temporary folder stays readable), but held to the file's and folder's modes
         demote = [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
