@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from storage.transaction import Row, Transaction
 
@@ -60,10 +60,11 @@ class DefinitionStore:
         found = self.tx.scalar(_LATEST_VERSION, (workflow_id,))
         return None if found is None else int(found)
 
-    def latest_version_later(self, workflow_id: str) -> Callable[[], int | None]:
-        """`latest_version`, read with the transaction's next statements (`Transaction.later`): call for it."""
-        rows = self.tx.later(_LATEST_VERSION, (workflow_id,))
-        return lambda: None if rows()[0][0] is None else int(rows()[0][0])
+    @staticmethod
+    def is_latest_version(workflow_id: str, version: int) -> tuple[str, tuple[Any, ...]]:
+        """The SQL condition, and its parameters, that `version` is the latest of `workflow_id`
+        (`Transaction.assume`)."""
+        return f"({_LATEST_VERSION}) = ?", (workflow_id, version)
 
     def latest_of_each(self) -> list[DefinitionRecord]:
         rows = self.tx.all(

@@ -31,6 +31,7 @@ def _update_sql(status: bool, context: bool) -> str:
     return f"UPDATE instances SET {', '.join(sets)} WHERE id = ? AND version = ?"  # noqa: S608 - fixed names
 
 
+_FOUND = "SELECT 1 FROM instances WHERE id = ?"
 _INSERT = f"INSERT INTO instances ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
 _UPDATES = {(status, context): _update_sql(status, context) for status in (False, True) for context in (False, True)}
 
@@ -112,6 +113,7 @@ class InstanceStore:
     def insert(self, r: InstanceRecord, *, defer: bool = False) -> None:
         """Store a new instance; with `defer`, with the transaction's deferred writes (a read of the instances
         sends it first)."""
+        self.tx.witnessed_by(_FOUND, (r.id,))  # a transaction that creates an instance committed once it is there
         if defer:  # under the key its updates take: one deferred onto it writes the row as it ends (`update`),
             # encoded only when it is sent (an instance moved on in the transaction that created it is encoded once)
             self.tx.defer(_INSERT, partial(_insert_params, r), key=("instance", r.id), note=r)

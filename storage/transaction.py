@@ -25,6 +25,7 @@ enqueued and done in one transaction is not inserted at all.
 from __future__ import annotations
 
 import re
+import select
 import sqlite3
 import threading
 import time
@@ -37,6 +38,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
+from storage import checkpoints
 from storage.database import BUSY_TIMEOUT_MS, is_postgresql
 from storage.errors import (
     ConnectionLost,
@@ -59,6 +61,7 @@ FILE_LOOK_S = 1.0  # how often a SQLite store looks whether its file is still th
 _NO_BUSY_WAIT = "PRAGMA busy_timeout = 0"
 _BUSY_WAIT = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
 _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_DIVISION_BY_ZERO = "22012"  # the SQLSTATE of an `assume`d condition the server found false
 
 
 @contextmanager
@@ -81,14 +84,16 @@ def writes_without_waiting() -> Iterator[None]:
 class Transaction:
     """An open transaction. Every method of the `*Store` classes takes one of these."""
 
-    __slots__ = ("_checks", "_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed", "_memo",
-                 "_queued", "_sql", "_tables", "postgresql", "writes")
+    __slots__ = ("_assumed", "_checks", "_connection", "_cursor", "_deferred", "_dropped", "_guarded", "_keyed",
+                 "_memo", "_queued", "_sql", "_tables", "postgresql", "witness", "writes")
 
     def __init__(self, connection: Any, cursor: Any, sql_cache: dict[str, str], postgresql: bool, *,
                  writes: bool = True) -> None:
         self.postgresql = postgresql
         self.writes = writes  # a write transaction (`Store.write`), not a read
         self._checks: list[Callable[[], None]] = []
+        self._assumed: list[tuple[str, Callable[[], object] | None]] = []  # `assume`'s: why, and what to do if not
+        self.witness: tuple[str, Sequence[Any]] | None = None  # `witnessed_by`'s query
         self._memo: dict[Any, Any] | None = None
         self._sql = sql_cache
         self._connection = connection
@@ -165,6 +170,31 @@ class Transaction:
         of waiting for it first."""
         self._checks.append(check)
 
+    def assume(self, condition: str, params: Sequence[Any], reason: str, *,
+               if_not: Callable[[], object] | None = None) -> None:
+        """PostgreSQL: go on as if the SQL `condition` holds, and have the server check it with the transaction's
+        next statements (`later`): if it does not, the transaction fails there with `GuardFailed(reason)` (after
+        `if_not` is called) and nothing after it runs — its COMMIT neither, when the COMMIT goes in that same round
+        trip (`commits_with_writes`). What `check_before_commit` does for a read whose answer was assumed, without
+        the round trip between the writes and the COMMIT that waiting for the answer takes."""
+        self._assumed.append((reason, if_not))
+        self.later(f"SELECT 1 / (CASE WHEN {condition} THEN 1 ELSE 0 END)", params)
+
+    def witnessed_by(self, sql: str, params: Sequence[Any]) -> None:
+        """A query that finds a row once this transaction has committed, and none before (a row only it inserts,
+        such as a new instance's): if the connection breaks in the round trip that holds its COMMIT
+        (`commits_with_writes`), it tells, on a new connection, whether that COMMIT was made. The first given
+        stands."""
+        if self.witness is None:
+            self.witness = (sql, params)
+
+    @property
+    def commits_with_writes(self) -> bool:
+        """PostgreSQL: whether the COMMIT can be sent in the round trip of the deferred writes — nothing is to be
+        looked at once they are sent (no guarded write, whose row count decides; no check: `check_before_commit`),
+        and whether it was made can be found out if the connection breaks in that round trip (`witnessed_by`)."""
+        return self.postgresql and self.witness is not None and not self._guarded and not self._checks
+
     def run_checks(self) -> None:
         """The checks of `check_before_commit`, in the order they were given."""
         checks, self._checks = self._checks, []
@@ -204,11 +234,25 @@ class Transaction:
     def _send_queued(self, sql: str | None = None, params: Sequence[Any] = ()) -> None:
         """Send the statements `later` queued, and `sql` after them, in one pipeline."""
         queued, self._queued = self._queued, []
-        with self._connection.pipeline():
-            cursors = self._issue(queued)
-            if sql is not None:
-                self._cursor.execute(sql, params)
+        try:
+            with self._connection.pipeline():
+                cursors = self._issue(queued)
+                if sql is not None:
+                    self._cursor.execute(sql, params)
+        except Exception as exc:
+            self._not_assumed(exc)
+            raise
         _collect(queued, cursors)
+
+    def _not_assumed(self, exc: Exception) -> None:
+        """`GuardFailed` if `exc` is the server saying an `assume`d condition did not hold."""
+        if self._assumed and getattr(exc, "sqlstate", None) == _DIVISION_BY_ZERO:
+            reasons = [reason for reason, _ in self._assumed]
+            for _, if_not in self._assumed:
+                if if_not is not None:
+                    if_not()
+            self._assumed = []
+            raise GuardFailed("; ".join(reasons)) from exc
 
     def _issue(self, queued: list[tuple[str, Sequence[Any], list[list[Row]]]]) -> list[Any]:
         """Run `queued` in the open pipeline; their cursors, to collect once it is synced."""
@@ -217,9 +261,10 @@ class Transaction:
             cursor.execute(statement, values)
         return cursors
 
-    def flush(self) -> None:
+    def flush(self, *, commit: bool = False) -> None:
         """Send the deferred writes now, in the order their statements were first deferred (after what `later`
-        queued: a statement queued after a write is one that does not touch its table)."""
+        queued: a statement queued after a write is one that does not touch its table). `commit`: the COMMIT
+        goes last in the same round trip (PostgreSQL, and only when `commits_with_writes`)."""
         deferred, guarded = self._deferred, self._guarded
         self._deferred, self._guarded, self._tables = {}, set(), set()
         if self._keyed:
@@ -229,11 +274,13 @@ class Transaction:
             kept = ((sql, [row for row in rows if row is not _DROPPED]) for sql, rows in deferred.items())
             deferred = {sql: rows for sql, rows in kept if rows}
         if not deferred:
-            if self._queued:
+            if commit:
+                self._send_queued("COMMIT")
+            elif self._queued:
                 self._send_queued()
             return
         try:
-            changed = self._send_all(deferred)
+            changed = self._send_all(deferred, commit=commit)
         except Exception as exc:
             if guarded and _is_integrity_error(exc):  # e.g. the history row of a version another writer took
                 raise GuardFailed(f"a write met a concurrent one: {str(exc).splitlines()[0]}") from exc
@@ -242,13 +289,19 @@ class Transaction:
             if sql in guarded and count != len(rows):
                 raise GuardFailed(f"{count} of {len(rows)} guarded rows matched: {sql[:80]}")
 
-    def _send_all(self, deferred: dict[str, list[Params]]) -> list[int]:
-        """Send the deferred statements; the rows each changed."""
+    def _send_all(self, deferred: dict[str, list[Params]], *, commit: bool = False) -> list[int]:
+        """Send the deferred statements (and the COMMIT after them: `flush`); the rows each changed."""
         if self.postgresql:
             queued, self._queued = self._queued, []
-            with self._connection.pipeline():  # one round trip for them all, after what `later` queued (BEGIN)
-                later = self._issue(queued)
-                sent = [self._send_pipelined(sql, rows) for sql, rows in deferred.items()]
+            try:
+                with self._connection.pipeline():  # one round trip for them all, after what `later` queued (BEGIN)
+                    later = self._issue(queued)
+                    sent = [self._send_pipelined(sql, rows) for sql, rows in deferred.items()]
+                    if commit:
+                        self._cursor.execute("COMMIT")
+            except Exception as exc:
+                self._not_assumed(exc)
+                raise
             _collect(queued, later)
             changed = [sum(int(cursor.rowcount) for cursor in cursors) for cursors in sent]
             for cursors in sent:
@@ -334,6 +387,18 @@ class Transaction:
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self.one(sql, params)
         return None if row is None else row[0]
+
+
+def _quiet(driver: Any) -> bool:
+    """Whether nothing waits to be read on a PostgreSQL connection between statements, as nothing should: a
+    server that closed it (a restart, an idle timeout, a terminated backend) left its end of stream or its last
+    error there. Such a connection is found out by a round trip that cannot have committed anything: the
+    COMMIT then waits for its own (`Transaction.commits_with_writes`)."""
+    try:
+        readable, _, _ = select.select([driver.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return not readable
 
 
 def _made(deferred: list[Params]) -> list[Sequence[Any]]:
@@ -440,6 +505,7 @@ class Store:
         # SQLite: when the file was last looked at (`_look_at_file`), and why it is gone, once it is
         self._file_looked = -FILE_LOOK_S if not self.postgresql else float("inf")
         self._file_gone: str | None = None
+        self._checkpoints = None if self.postgresql else checkpoints.checkpoints_for(engine)
 
     def _acquire(self) -> _Held:
         with self._lock:
@@ -546,12 +612,28 @@ class Store:
         """A transaction that only reads; on SQLite it never blocks a writer."""
         return _Opened(self, True)
 
+    def _witnessed(self, witness: tuple[str, Sequence[Any]], reason: str) -> bool:
+        """Whether the witness of a transaction whose connection broke in the round trip of its COMMIT finds it
+        committed, asked on a new connection (`DatabaseUnavailable` if none answers)."""
+        sql, params = witness
+        for _ in range(2):
+            try:
+                with self.read() as tx:
+                    return tx.one(sql, params) is not None
+            except ConnectionLost:
+                continue
+        raise DatabaseUnavailable(f"{reason}; whether the last write committed cannot be found out")
+
     def close(self) -> None:
-        """Return the idle connections and dispose of the pool."""
+        """Return the idle connections, stop the checkpoint thread if no other store uses it, and dispose of
+        the pool."""
         with self._lock:
             idle, self._idle = self._idle, []
         for held in idle:
             self._return(held)
+        if self._checkpoints is not None:
+            found, self._checkpoints = self._checkpoints, None
+            checkpoints.release(found)
         self.engine.dispose()
 
 
@@ -562,12 +644,13 @@ class _Opened:
     (A class, not a generator: every transaction enters one, and a generator's context manager costs three
     objects and two resumptions more.)"""
 
-    __slots__ = ("_committing", "_held", "_queued", "_read_only", "_store", "_tx")
+    __slots__ = ("_committing", "_gone", "_held", "_queued", "_read_only", "_store", "_tx")
 
     def __init__(self, store: Store, read_only: bool) -> None:
         self._store = store
         self._read_only = read_only
         self._committing = False
+        self._gone = False  # the connection was discarded and the writer let go already (`_committed_with_writes`)
 
     def __enter__(self) -> Transaction:
         store, read_only = self._store, self._read_only
@@ -616,19 +699,50 @@ class _Opened:
             return False
         tx = self._tx
         try:
-            if not tx.untouched:
+            if tx.untouched:
+                pass
+            elif tx.commits_with_writes and _quiet(held.driver):
+                if not self._committed_with_writes(tx):
+                    return False  # the connection broke, and the COMMIT was found made: let go already
+            else:
                 tx.flush()
                 tx.run_checks()
                 self._committing = True
                 held.driver.commit()
         except BaseException as failed:
+            if self._gone:
+                raise
             replacement = self._failed(failed, usable=store._rollback(held))
             if replacement is not None:
                 raise replacement from failed
             raise
         store._release(held)
         self._let_go()
+        if self._committing and not self._read_only and store._checkpoints is not None:  # its pages are in the WAL
+            store._checkpoints.wrote()
         return False
+
+    def _committed_with_writes(self, tx: Transaction) -> bool:
+        """Send the deferred writes and the COMMIT in one round trip (`Transaction.commits_with_writes`). True:
+        sent and answered. False: the connection broke in that round trip, and the transaction's witness found it
+        committed on a new connection (this connection discarded, the writer let go). Raises `ConnectionLost` when
+        it was not committed (the caller runs it again), `DatabaseUnavailable` when that cannot be found out."""
+        store, held = self._store, self._held
+        try:
+            tx.flush(commit=True)
+        except Exception as exc:
+            if _classify(exc) != "unavailable" or not getattr(held.driver, "broken", False):
+                raise  # answered: the server refused a statement, and the COMMIT after it was not run
+            reason = store.reason(exc)
+            store._discard(held)
+            store._drop_idle()  # the server dropped them all, most likely (a restart): none is reused
+            self._let_go()
+            self._gone = True
+            assert tx.witness is not None
+            if store._witnessed(tx.witness, reason):
+                return False
+            raise ConnectionLost(reason) from exc
+        return True
 
     def _failed(self, exc: BaseException, *, usable: bool) -> Exception | None:
         """After `exc` (the transaction rolled back, and the connection `usable` still): the connection released or
@@ -656,7 +770,8 @@ class _Opened:
     def _let_go(self) -> None:
         self._store._local.busy = False
         if self._queued is not None:
-            self._queued.release()
+            queued, self._queued = self._queued, None  # once
+            queued.release()
 
 
 # psycopg converts a statement's placeholders once and keeps the result only for statements of at most this many

@@ -19,7 +19,6 @@ from engine.runtime.storage_errors import as_storage_error
 from engine.runtime.views import DeployedRef
 from engine.validation.catalog import Catalog
 from storage.definitions import DefinitionRecord, DefinitionStore
-from storage.errors import GuardFailed
 from storage.transaction import Store, Transaction
 
 __all__ = ["DefinitionSource", "Deployments", "canonical_json", "parse_definition"]
@@ -134,9 +133,9 @@ class Deployments:
 
     def _latest_version(self, tx: Transaction, workflow_id: str) -> int | None:
         """The latest deployed version of `workflow_id`. In a write transaction on PostgreSQL, the version read
-        last time is assumed and checked before COMMIT, the read sent with the transaction's writes (`later`):
-        a start then waits for one round trip to the server, not two. Another process's newer version fails the
-        check (`GuardFailed`), and the start runs again with it, as it would have had it read it first. (On
+        last time is assumed, and the server checks it with the transaction's writes (`Transaction.assume`): a
+        start then waits for one round trip to the server, its COMMIT in it. Another process's newer version fails
+        the check (`GuardFailed`), and the start runs again with it, as it would have had it read it first. (On
         SQLite the read costs no round trip: it is made first.)"""
         known = self._latest.get(workflow_id)
         if known is None or not (tx.postgresql and tx.writes):
@@ -144,15 +143,9 @@ class Deployments:
             if found is not None:
                 self._latest[workflow_id] = found
             return found
-        current = DefinitionStore(tx).latest_version_later(workflow_id)
-
-        def still_latest() -> None:
-            found = current()
-            if found != known:
-                self._latest.pop(workflow_id, None)
-                raise GuardFailed(f"'{workflow_id}' v{found} was deployed meanwhile; v{known} was assumed")
-
-        tx.check_before_commit(still_latest)
+        tx.assume(*DefinitionStore(tx).is_latest_version(workflow_id, known),
+                  f"'{workflow_id}' was deployed meanwhile; v{known} was assumed",
+                  if_not=lambda: self._latest.pop(workflow_id, None))
         return known
 
     def latest_workflows(self, tx: Transaction) -> list[tuple[Workflow, float]]:

@@ -9,13 +9,17 @@ reads what the server answered).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
+from storage import transaction
 from storage.database import create_database_engine
-from storage.errors import GuardFailed
+from storage.errors import ConnectionLost, GuardFailed
 from storage.instances import InstanceRecord, InstanceStore
 from storage.jobs import JobStore
 from storage.timers import TimerStore
@@ -159,14 +163,75 @@ def test_a_one_statement_write_costs_two_round_trips_and_a_read_one(postgres_sto
 
 
 @pytest.mark.postgres
-def test_a_new_instance_with_its_first_writes_costs_two_round_trips(postgres_store: Store,
-                                                                   round_trips: RoundTrips) -> None:
+def test_a_new_instance_with_its_first_writes_and_its_commit_cost_one_round_trip(postgres_store: Store,
+                                                                                 round_trips: RoundTrips) -> None:
     store = postgres_store
-    with store.write() as tx:  # all deferred: one pipeline (BEGIN, the inserts), then COMMIT
+    with store.write() as tx:  # all deferred, nothing to look at after: one pipeline (BEGIN, the inserts, COMMIT)
         InstanceStore(tx).insert(_instance("i1"), defer=True)
         JobStore(tx).enqueue(kind="action", key="i1:1", payload={}, due_at=1, now=1, instance_id="i1", defer=True)
-    assert round_trips() == 2
+    assert round_trips() == 1
     assert _get(store, "i1") is not None
+    with store.write() as tx:  # a guarded write: its row count is looked at before the COMMIT is sent
+        InstanceStore(tx).insert(_instance("i2"), defer=True)
+        InstanceStore(tx).update("i1", 1, state="b", status="running", context={}, result=None, error=None,
+                                 version=2, updated_at=2.0, defer=True)
+    assert round_trips() == 4  # the read above, then the writes, then the COMMIT
+
+
+@pytest.mark.postgres
+def test_an_assumption_the_server_finds_false_fails_the_transaction_and_keeps_none_of_it(
+        postgres_store: Store, round_trips: RoundTrips) -> None:
+    store = postgres_store
+    noticed: list[str] = []
+    with store.write() as tx:
+        JobStore(tx).enqueue(kind="action", key="held", payload={}, due_at=1, now=1, instance_id="x")
+    assert round_trips() == 2
+
+    def assuming_it_gone() -> None:
+        with store.write() as tx:
+            tx.assume("NOT EXISTS (SELECT 1 FROM jobs WHERE idempotency_key = ?)", ("held",),
+                      "the job was assumed gone", if_not=lambda: noticed.append("told"))
+            InstanceStore(tx).insert(_instance("i3"), defer=True)
+
+    with pytest.raises(GuardFailed, match="the job was assumed gone"):
+        assuming_it_gone()
+    assert noticed == ["told"]
+    assert _get(store, "i3") is None
+    with store.write() as tx:  # one that holds: the writes and the COMMIT go with it
+        tx.assume("NOT EXISTS (SELECT 1 FROM jobs WHERE idempotency_key = ?)", ("other",), "not this one")
+        InstanceStore(tx).insert(_instance("i4"), defer=True)
+    assert _get(store, "i4") is not None
+
+
+@pytest.mark.postgres
+def test_a_connection_that_broke_in_the_round_trip_of_its_commit_is_asked_about_on_a_new_one(
+        postgres_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server dropped the connection before the pipeline reached it (its end of stream not seen yet when the
+    COMMIT went with the writes): the witness finds nothing on a new connection, so the transaction was not
+    committed and is reported as a lost connection, which callers run again."""
+    store = postgres_store
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("before"), defer=True)
+    monkeypatch.setattr(transaction, "_quiet", lambda _driver: True)  # as if the server's close had not arrived
+    with store.read() as tx:
+        backends = [row[0] for row in tx.all("SELECT pg_backend_pid()")]
+    with psycopg.connect(store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (backends,))
+        alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)"
+        while admin.execute(alive, (backends,)).fetchone() != (0,):
+            time.sleep(0.01)
+
+    def insert_lost() -> None:
+        with store.write() as tx:
+            InstanceStore(tx).insert(_instance("lost"), defer=True)
+
+    with pytest.raises(ConnectionLost):
+        insert_lost()
+    assert _get(store, "lost") is None
+    with store.write() as tx:  # the store goes on, on a new connection
+        InstanceStore(tx).insert(_instance("after"), defer=True)
+    assert _get(store, "after") is not None
 
 
 @pytest.mark.postgres
@@ -204,3 +269,24 @@ def test_a_check_before_commit_sees_the_writes_sent_and_its_failure_keeps_none_o
         InstanceStore(tx).insert(_instance("i1"))
         tx.check_before_commit(lambda: None)
     assert _get(store, "i1") is not None
+
+
+@pytest.mark.postgres
+def test_a_connection_that_broke_after_its_commit_was_made_counts_as_committed(
+        postgres_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server made the COMMIT and then dropped the connection before its answer was read: the witness finds
+    the new instance on a new connection, and the transaction is done (run again, it would start it twice)."""
+    store = postgres_store
+    execute = psycopg.Cursor.execute
+
+    def then_dropped(cursor: psycopg.Cursor[Any], query: Any, *args: Any, **kwargs: Any) -> Any:
+        found = execute(cursor, query, *args, **kwargs)
+        if query == "COMMIT":  # the server ends this connection's backend right after committing
+            execute(cursor, "SELECT pg_terminate_backend(pg_backend_pid())")
+        return found
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", then_dropped)
+    with store.write() as tx:
+        InstanceStore(tx).insert(_instance("made"), defer=True)
+    monkeypatch.undo()
+    assert _get(store, "made") is not None
