@@ -18,7 +18,8 @@ from engine.validation.catalog import Catalog
 from engine.validation.checks import run_checks
 from engine.validation.checks.agents import check_agent
 from engine.validation.findings import Finding, has_errors, pointer
-from engine.validation.parsing import find_duplicate_keys, parse_json, validate_model
+from engine.validation.parsing import find_duplicate_keys, parse_json, schema_errors, validate_model
+from engine.validation.set_aside import understood_part
 
 __all__ = ["Catalog", "Loaded", "find_file_not_named_by_id", "load_agent", "load_catalog", "load_folder",
            "load_workflow", "require_agent", "require_workflow"]
@@ -99,13 +100,33 @@ def find_file_not_named_by_id(source: object, definition_id: str, kind: str) -> 
     return [Finding(code="file-name-not-id", severity="warning", message=message, pointer=pointer("id"))]
 
 
+def _checks_of_the_rest(document: Any, errors: list[tuple[tuple[str | int, ...], Finding]],
+                        catalog: Catalog | None) -> list[Finding]:
+    """The named checks' findings about what can be understood of a document that does not fit the model (what
+    is at fault set aside, `set_aside`), so that a flow mid-edit shows its other problems beside its schema
+    errors; none when too little of it fits."""
+    understood = understood_part(document, errors)
+    if understood.workflow is None:
+        return []
+    return [f for f in run_checks(understood.workflow, catalog) if not understood.outside(f)]  # sorted
+
+
 def load_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Loaded[Workflow]:
-    """Parse, validate against the model, then run the named graph checks (and, for a file, check its name)."""
+    """Parse, validate against the model, then run the named graph checks (and, for a file, check its name). A
+    document that does not fit the model is checked too, with what is at fault set aside: its findings are the
+    schema errors and what the checks find in the rest."""
     with collector_paused():
-        workflow, findings, name = _load(Workflow, source)
+        document, findings, name = _read(source)
+        if findings:
+            return Loaded(None, findings, name)
+        findings = _duplicates(document)
+        workflow, errors = schema_errors(Workflow, document)
+        findings += [finding for _, finding in errors]
         if workflow is not None:
             findings += run_checks(workflow, catalog)
             findings += find_file_not_named_by_id(source, workflow.id, "workflow")
+        else:
+            findings += _checks_of_the_rest(document, errors, catalog)  # after what stops it from loading
     if has_errors(findings):
         return Loaded(None, findings, name)
     return Loaded(workflow, findings, name)
@@ -164,9 +185,9 @@ def load_catalog(root: Path) -> tuple[Catalog, dict[str, list[Finding]]]:
             agents[agent.id] = agent
     workflows: dict[str, Workflow] = {}
     for path in sorted((root / "workflows").glob("*.json")):
-        workflow, findings = _load_reference(Workflow, path)
+        workflow, _ = _load_reference(Workflow, path)
         if workflow is None:
-            problems[str(path)] = findings
+            problems[str(path)] = load_workflow(path).findings  # as `validate` of the file alone says
         else:
             workflows[workflow.id] = workflow
     return Catalog(workflows=workflows, agents=agents), problems

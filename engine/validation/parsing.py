@@ -20,9 +20,10 @@ from engine.definition import (
     WaitState,
 )
 from engine.validation.findings import Finding, pointer
+from engine.validation.places import BREADCRUMB, place_of
 from engine.validation.plain_words import plain_message
 
-__all__ = ["find_duplicate_keys", "parse_json", "validate_model"]
+__all__ = ["find_duplicate_keys", "parse_json", "schema_errors", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -224,17 +225,45 @@ def _branch_that_fits(errors: list[Any]) -> list[Any]:
     return [merged.get(index, error) for index, error in enumerate(errors) if index not in dropped]
 
 
-def validate_model(model: type[M], document: Any) -> tuple[M | None, list[Finding]]:
-    """Validate a parsed document against a model; each pydantic error becomes a located `schema` finding."""
+def _at_fault(document: Any, located: tuple[str | int, ...]) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    """What a schema error names: the state or transition it is in, and — inside a parallel state's branch or a
+    map's iterator — the way there in words, its steps joined as the designer's breadcrumb joins them ("In
+    parallel state 'both', branch 'credit', state 'score': ", with `BREADCRUMB` for the commas)."""
+    place = place_of(document, located)
+    if place.kind == "state":
+        state = str(place.element[-1])
+        words = [*place.breadcrumb(), f"state '{state}'"]
+        return (f"In {BREADCRUMB.join(words)}: " if place.machines else ""), (state,), ()
+    if place.kind == "transition":
+        index = int(place.element[-1])
+        words = [*place.breadcrumb(), f"transition {index + 1}"]
+        return (f"In {BREADCRUMB.join(words)}: " if place.machines else ""), (), (index,)
+    if place.machines:
+        return f"In {BREADCRUMB.join(place.breadcrumb())}: ", (), ()
+    return "", (), ()
+
+
+def schema_errors(model: type[M], document: Any) -> tuple[M | None, list[tuple[tuple[str | int, ...], Finding]]]:
+    """Validate a parsed document against a model; each pydantic error becomes a `schema` finding, given with the
+    tokens of its place in the document. Its pointer is that place and, in a definition's state or transition,
+    it names that state or transition (in a branch or an iterator, also the way there)."""
     try:
         return model.model_validate(document), []
     except ValidationError as exc:
-        findings: list[Finding] = []
+        found: list[tuple[tuple[str | int, ...], Finding]] = []
         seen: set[tuple[str, str]] = set()
         for error in _branch_that_fits(exc.errors()):
             located = _locate(document, tuple(error["loc"]))
-            finding = Finding(code="schema", severity="error", message=_describe(error), pointer=pointer(*located))
+            place, states, transitions = _at_fault(document, located)
+            finding = Finding(code="schema", severity="error", message=place + _describe(error),
+                              pointer=pointer(*located), states=states, transitions=transitions)
             if (finding.pointer, finding.message) not in seen:
                 seen.add((finding.pointer, finding.message))
-                findings.append(finding)
-        return None, findings
+                found.append((located, finding))
+        return None, found
+
+
+def validate_model(model: type[M], document: Any) -> tuple[M | None, list[Finding]]:
+    """Validate a parsed document against a model; each pydantic error becomes a located `schema` finding."""
+    loaded, errors = schema_errors(model, document)
+    return loaded, [finding for _, finding in errors]

@@ -30,8 +30,14 @@ _ITEM_NAMES = {
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three"}
 
 
+# The names pydantic gives the members of a union in an error's location ('constrained-str' is the first form
+# of a task's `action`), which are no field of the format
+_UNION_MEMBER = re.compile(r"^(constrained-str|str|int|float|bool|list\[.*\]|dict\[.*\]|literal\[.*\])$")
+
+
 def _field(loc: Sequence[Any]) -> str:
-    names = [str(part) for part in loc if isinstance(part, str) and ":" not in part]  # 'retry:rules' is a tag
+    names = [str(part) for part in loc  # 'retry:rules' is a tag
+             if isinstance(part, str) and ":" not in part and not _UNION_MEMBER.match(part)]
     return names[-1] if names else "this value"
 
 

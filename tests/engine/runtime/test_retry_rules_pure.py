@@ -75,7 +75,8 @@ def test_a_job_enqueued_with_the_policy_object_counts_its_attempts_so_far() -> N
 def test_errors_outside_the_error_trigger_is_a_schema_finding_at_the_transition() -> None:
     document = {"id": "f", "title": "f", "initial": "work",
                 "states": {"work": {"type": "task", "action": "w"}, "ok": {"type": "final"}},
-                "transitions": [{"source": "work", "trigger": "done", "dest": "ok", "errors": ["timeout"]}]}
+                "transitions": [{"source": "work", "trigger": "done", "dest": "ok", "errors": ["timeout"]},
+                                {"source": "work", "trigger": "error", "dest": "ok"}]}  # the rest is checked too
     loaded = load_workflow(document)
     assert loaded.model is None
     (finding,) = loaded.findings
@@ -87,7 +88,8 @@ def test_errors_outside_the_error_trigger_is_a_schema_finding_at_the_transition(
 def test_a_malformed_output_path_is_a_schema_finding_at_the_output(path: str) -> None:
     document = {"id": "f", "title": "f", "initial": "work",
                 "states": {"work": {"type": "task", "action": "w", "output": path}, "ok": {"type": "final"}},
-                "transitions": [{"source": "work", "trigger": "done", "dest": "ok"}]}
+                "transitions": [{"source": "work", "trigger": "done", "dest": "ok"},
+                                {"source": "work", "trigger": "error", "dest": "ok"}]}  # the rest is checked too
     loaded = load_workflow(document)
     assert loaded.model is None
     assert [(f.code, f.pointer) for f in loaded.findings] == [("schema", "/states/work/output")]
@@ -120,7 +122,8 @@ def test_an_error_is_caught_by_the_transition_naming_its_kind_else_by_the_catch_
 def test_a_mistake_in_either_form_of_retry_is_one_finding_at_its_place(retry: Any, pointer: str, words: str) -> None:
     document = {"id": "f", "title": "f", "initial": "work",
                 "states": {"work": {"type": "task", "action": "w", "retry": retry}, "ok": {"type": "final"}},
-                "transitions": [{"source": "work", "trigger": "done", "dest": "ok"}]}
+                "transitions": [{"source": "work", "trigger": "done", "dest": "ok"},
+                                {"source": "work", "trigger": "error", "dest": "ok"}]}  # the rest is checked too
     (finding,) = load_workflow(document).findings
     assert (finding.code, finding.pointer) == ("schema", pointer)
     assert words in finding.message

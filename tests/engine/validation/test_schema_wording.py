@@ -70,4 +70,6 @@ CASES = [
 def test_the_finding_says_what_is_wrong_in_the_formats_words(change: Callable[[dict[str, Any]], Any],
                                                              pointer: str, message: str) -> None:
     loaded = load_workflow(json.dumps(_changed(change)))  # as a file's text
-    assert [(f.code, f.pointer, f.message) for f in loaded.findings] == [("schema", pointer, message)]
+    # the checks' findings about the rest of the flow follow (the choice added here leads nowhere)
+    schema = [(f.code, f.pointer, f.message) for f in loaded.findings if f.code == "schema"]
+    assert schema == [("schema", pointer, message)]
