@@ -19,18 +19,35 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from designer.simulated_retries import SimulatedRetries
+from designer.simulation_failure import (
+    GuardTried,
+    StepFailure,
+    explain_failure,
+    explain_failure_end,
+    explain_refusal,
+)
 from designer.simulation_words import describe_effect
-from engine.definition import Agent, TaskState, Workflow
+from engine.definition import Agent, FinalState, TaskState, Workflow
 from engine.errors import TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE
-from engine.runtime.context_paths import with_changes
+from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.decide import Decision, Step, decide, start
 from engine.runtime.effects import Effect, RequestApproval
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import HELD, RUNNING, AgentLookup, Environment, Event, InstanceStatus, Snapshot
-from engine.runtime.variables import json_value
+from engine.runtime.snapshot import (
+    FAILED,
+    HELD,
+    RUNNING,
+    STUCK,
+    AgentLookup,
+    Environment,
+    Event,
+    InstanceStatus,
+    Snapshot,
+)
+from engine.runtime.variables import json_value, variables
 
-__all__ = ["GuardValue", "Rejection", "SimulatedEvent", "SimulationResult", "SimulationStep", "simulate"]
+__all__ = ["GuardValue", "Rejection", "SimulatedEvent", "SimulationResult", "SimulationStep", "StepFailure", "simulate"]
 
 MAX_EVENTS = 1000
 
@@ -72,6 +89,7 @@ class Rejection(BaseModel):
     event: str
     state: str
     detail: str
+    reason: StepFailure | None = Field(None, description="Why, in plain words, with the guard involved.")
 
 
 class SimulationResult(BaseModel):
@@ -83,6 +101,9 @@ class SimulationResult(BaseModel):
     steps: list[SimulationStep]
     visited: list[str]
     rejected: list[Rejection]
+    failure: StepFailure | None = Field(
+        None, description="Why the simulation ended in failure (or stuck), in plain words, with the state and the "
+                          "expression or field involved; none while it runs or when it succeeded.")
 
 
 def _plain(value: Any) -> Any:
@@ -121,6 +142,8 @@ class _Recorder:
         self.steps: list[SimulationStep] = []
         self.gate: RequestApproval | None = None  # the approval the instance was last held at
         self.retries = SimulatedRetries()
+        self.payloads: list[Any] = []  # each step's event payload, beside `steps`
+        self.last_decision = 0  # where the steps of the last decision start
 
     def retried(self, compiled: CompiledWorkflow, snapshot: Snapshot, sent: Event) -> bool:
         """An `error` of a running task that its retry rules try again: recorded as a step in place."""
@@ -135,12 +158,15 @@ class _Recorder:
             to_state=snapshot.state, transition=None, guards=[], changes={}, context=_plain(self.context),
             status=snapshot.status, policies=[], effects=[self.retries.effect(plan, kind)],
             error=_plain(sent.payload)))
+        self.payloads.append(_plain(sent.payload))
         return True
 
     def add(self, decision: Decision) -> Snapshot:
         self.retries.reset()
+        self.last_decision = len(self.steps)
         for step in decision.steps:
             self.steps.append(self._step(step))
+            self.payloads.append(_plain(step.payload))
             self.gate = next((e for e in step.effects if isinstance(e, RequestApproval)), self.gate)
         return decision.snapshot
 
@@ -182,6 +208,38 @@ def _as_delivered(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event) 
     return event
 
 
+def _guards_of(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> list[GuardTried]:
+    """The guards of the transitions `event` would take in the snapshot's state, tried again to say why it was
+    refused (with what a `done` stores at the state's `output` in the context, as the engine has it then)."""
+    state = compiled.states.get(snapshot.state)
+    context = snapshot.context
+    output = getattr(state, "output", None)
+    if event.name == "done" and isinstance(output, str):
+        try:
+            context = with_changes(context, {output: event.payload})
+        except PathConflict:
+            return []
+    fired = compiled.fire(snapshot.state, event.name, lambda: variables(context, event.payload, env, snapshot.state))
+    return [GuardTried(**g.as_dict()) for g in fired.evaluations] if fired is not None else []
+
+
+def _failure(workflow: Workflow, snapshot: Snapshot, recorder: _Recorder) -> StepFailure | None:
+    """Why the simulation ended as it did, when that is a failure: the error it failed with, or the failure end
+    its transitions led to."""
+    last = recorder.steps[recorder.last_decision:]
+    guards = [GuardTried(**g.model_dump()) for step in last for g in step.guards]
+    if snapshot.status in (FAILED, STUCK) and snapshot.error is not None:
+        return explain_failure(workflow, snapshot.state, snapshot.error, guards)
+    end = workflow.states.get(snapshot.state)
+    if snapshot.status != FAILED or not isinstance(end, FinalState) or not recorder.steps:
+        return None
+    entered = max(n for n, step in enumerate(recorder.steps) if step.to_state != step.from_state or n == 0)
+    step = recorder.steps[entered]
+    cause = recorder.payloads[entered] if step.event == "error" else None
+    return explain_failure_end(workflow, snapshot.state, source=step.from_state, event=step.event,
+                               transition=step.transition, error=cause, guards=guards)
+
+
 def simulate(
     workflow: Workflow,
     context: dict[str, Any],
@@ -212,7 +270,10 @@ def simulate(
         try:
             decision = decide(compiled, snapshot, event, env)
         except TransitionNotAllowed as exc:
-            rejected.append(Rejection(index=index, event=sent.event, state=snapshot.state, detail=exc.detail))
+            tried = _guards_of(compiled, snapshot, event, env)
+            rejected.append(Rejection(index=index, event=sent.event, state=snapshot.state, detail=exc.detail,
+                                      reason=explain_refusal(workflow, snapshot.state, sent.event, exc.detail,
+                                                             tried)))
             continue
         snapshot = recorder.add(decision)
     visited = [workflow.initial]
@@ -228,4 +289,5 @@ def simulate(
         steps=recorder.steps,
         visited=visited,
         rejected=rejected,
+        failure=_failure(workflow, snapshot, recorder),
     )

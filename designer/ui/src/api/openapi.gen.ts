@@ -3041,6 +3041,11 @@ export interface components {
              * @description The position of the refused event in `events`.
              */
             index: number;
+            /**
+             * @description Why, in plain words, with the guard involved.
+             * @default null
+             */
+            reason: components["schemas"]["StepFailure"] | null;
             /** State */
             state: string;
         };
@@ -3254,6 +3259,11 @@ export interface components {
              * @default null
              */
             error: unknown;
+            /**
+             * @description Why the simulation ended in failure (or stuck), in plain words, with the state and the expression or field involved; none while it runs or when it succeeded.
+             * @default null
+             */
+            failure: components["schemas"]["StepFailure"] | null;
             /** Rejected */
             rejected: components["schemas"]["Rejection"][];
             /**
@@ -3341,6 +3351,42 @@ export interface components {
             changed: components["schemas"]["StateChange"][];
             /** Removed */
             removed: string[];
+        };
+        /** StepFailure */
+        StepFailure: {
+            /**
+             * Expression
+             * @description The CEL expression involved, if any.
+             * @default null
+             */
+            expression: string | null;
+            /**
+             * Field
+             * @description The field involved, in words: "input 'v'", 'the guard of transition 2 (…)'.
+             * @default null
+             */
+            field: string | null;
+            /**
+             * Kind
+             * @description The engine's kind of failure: input, result, assign, unhandled, no_match, failure_end, refused, or an action's error kind.
+             */
+            kind: string;
+            /**
+             * Pointer
+             * @description Where that is in the definition (RFC 6901).
+             * @default null
+             */
+            pointer: string | null;
+            /**
+             * State
+             * @description The state the step failed in.
+             */
+            state: string;
+            /**
+             * Summary
+             * @description Why, in plain words.
+             */
+            summary: string;
         };
         /**
          * StepReport

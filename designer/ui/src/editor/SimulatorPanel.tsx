@@ -39,6 +39,27 @@ function describeEffect(effect: { type: string; [k: string]: unknown }): string 
   return detail ? `${effect.type} ${String(detail)}` : effect.type;
 }
 
+/** Why a step failed or an event was refused, as the server words it, with the field and expression involved. */
+function FailureWhy({ failure, testId }: { failure: StepFailure; testId: string }) {
+  return (
+    <div className="sim-failure" role="alert" data-testid={testId} data-pointer={failure.pointer ?? ""}>
+      <p className="error-text">{failure.summary}</p>
+      {(failure.field || failure.expression) && (
+        <p className="muted small" data-testid={`${testId}-where`}>
+          In <strong>{failure.state}</strong>
+          {failure.field && <>: {failure.field}</>}
+          {failure.expression && (
+            <>
+              {" "}
+              <code>{failure.expression}</code>
+            </>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export interface SimulatorPanelProps {
   workflow: Workflow;
   onResult: (result: SimulationResult | null) => void;
@@ -48,6 +69,7 @@ export interface SimulatorPanelProps {
 }
 
 type Verdict = { kind: "ok" | "error"; text: string };
+type StepFailure = NonNullable<SimulationResult["failure"]>;
 
 export default function SimulatorPanel({ workflow, onResult, playing = null, onStopPlaying }: SimulatorPanelProps) {
   const examples = workflow.examples ?? [];
@@ -234,6 +256,7 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
             Now in <strong data-testid="sim-state">{result.state}</strong> — {STATUS_WORDS[result.status] ?? result.status}
             {expected && <span> (the example expects {expected}{expected === result.state ? " ✓" : ""})</span>}
           </div>
+          {result.failure && <FailureWhy failure={result.failure} testId="sim-failure" />}
           {(result.status === "running" || result.status === "held") && (
             <div className="sim-fire">
               <div className="field">
@@ -256,8 +279,8 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
           {result.rejected.length > 0 && (
             <ul className="sim-rejected">
               {result.rejected.map((r, i) => (
-                <li key={i} className="error-text">
-                  {r.event} refused in {r.state}: {r.detail}
+                <li key={i} className="error-text" data-testid="sim-rejected">
+                  {r.reason ? <FailureWhy failure={r.reason} testId="sim-rejected-why" /> : `${r.event} refused in ${r.state}: ${r.detail}`}
                 </li>
               ))}
             </ul>
