@@ -43,7 +43,8 @@ class ActionRunner:
     which cancels it. A `Flight` (and `run_many`) runs actions at once, one pool thread each, so a worker's
     batch takes as long as its slowest action, not the sum of them — unless the actions have been quick (under
     `INLINE_BELOW_S` on average) and have no timeout: then handing them to threads would cost more than it
-    saves, and they run one after the other on the caller's thread (`runs_here`)."""
+    saves, and they run one after the other on one thread (`runs_here`): the caller's, or a worker's quick lane,
+    which lets go of a call that overruns (`engine.runtime.quick_lane`)."""
 
     INLINE_BELOW_S = 0.002
 
@@ -96,8 +97,8 @@ class ActionRunner:
             yield flight.ended(None, settle_s)
 
     def runs_here(self, calls: list[Call]) -> bool:
-        """Whether these actions are better run one after the other on the caller's thread than at once on the
-        runner's: quick ones (under `INLINE_BELOW_S` on average so far) without a timeout."""
+        """Whether these actions are better run one after the other on one thread than at once on the runner's:
+        quick ones (under `INLINE_BELOW_S` on average so far) without a timeout."""
         return self._typical_s < self.INLINE_BELOW_S and all(t is None for _, _, t in calls)
 
     def _call(self, handler: ActionHandler, request: ActionRequest, timeout_s: float | None) -> Any:
@@ -148,6 +149,7 @@ class Flight(Generic[K]):
         self._calls: dict[K, tuple[Call, float]] = {}  # key -> its call, and when it started
         self._deadlines: dict[K, float] = {}
         self._ended: list[tuple[K, ActionOutcome]] = []  # ended as they started (no handler)
+        self._adopted: dict[K, ActionRequest] = {}  # started elsewhere, their futures' results outcomes already
 
     def __len__(self) -> int:
         return len(self._pending) + len(self._ended)
@@ -164,6 +166,13 @@ class Flight(Generic[K]):
         self._calls[key] = (call, begun)
         if timeout_s is not None:  # an async handler is cancelled at its timeout by its own loop: a moment's grace
             self._deadlines[key] = begun + timeout_s + (ASYNC_GRACE_S if _is_async(handler) else 0.0)
+
+    def adopt(self, key: K, request: ActionRequest, future: Future[ActionOutcome]) -> None:
+        """Carry on under `key` an action that runs elsewhere already and has no timeout — a quick call that overran
+        the quick path (`engine.runtime.quick_lane`) —, its outcome (normalised, its time counted: `run`) from
+        `future`."""
+        self._pending[future] = key
+        self._adopted[key] = request
 
     def ended(self, wait_s: float | None, settle_s: float | None = SETTLE_S) -> list[tuple[K, ActionOutcome]]:
         """The outcomes of the actions that have ended, or overran their timeout (given up, their threads left to
@@ -195,6 +204,12 @@ class Flight(Generic[K]):
         return group
 
     def _outcome(self, key: K, future: Future[Any], now: float) -> ActionOutcome:
+        if (adopted := self._adopted.pop(key, None)) is not None:
+            try:
+                outcome: ActionOutcome = future.result()
+            except BaseException as exc:  # noqa: BLE001 - classified below, re-raised if not a handler failure
+                return classified(exc, adopted, None)
+            return outcome
         (_, request, timeout_s), begun = self._calls.pop(key)
         self._deadlines.pop(key, None)
         self._runner.observe(now - begun)

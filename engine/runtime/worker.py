@@ -16,12 +16,14 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import Future
 from functools import partial
 
 from engine.errors import StatewrightError, StorageError
 from engine.runtime.action_jobs import finish_action
 from engine.runtime.action_outcome import ActionOutcome
 from engine.runtime.action_runner import SETTLE_S, ActionRunner, Call, Flight
+from engine.runtime.actions import ActionRequest
 from engine.runtime.child_jobs import resume_parent
 from engine.runtime.core import Runtime
 from engine.runtime.events import deliver_event
@@ -32,6 +34,7 @@ from engine.runtime.job_payloads import JobKind, action_payload, child_done_payl
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
 from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
+from engine.runtime.quick_lane import QuickLane
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
 from engine.runtime.spend_tally import spend_reporter
@@ -51,6 +54,11 @@ SCHEDULE_RECHECK_S = 5.0
 MEMORY_SWEEP_S = 60.0
 # the longest a round waits for actions in flight before it fires due timers and claims into free slots again
 ROUND_S = 1.0
+# How long a quick action (`ActionRunner.runs_here`: under 2 ms on average so far, no timeout) may run before the
+# worker lets it go and goes on, carrying it as an action in flight (`engine.runtime.quick_lane`): 500 times what
+# a quick action takes at most on average, so one that runs that long is no quick action any more, and what a
+# round already waits for actions in flight, so a hung handler holds the worker's timers and claims back no longer
+OVERRUN_S = ROUND_S
 # A job taken up after its lease lapsed runs alone (it may be what killed its worker) for this many leases at most:
 # one that has run that long without killing this worker hangs rather than kills, and must not hold every other
 # job back for as long as it hangs (a handler without a timeout may never return)
@@ -108,6 +116,7 @@ class Worker:
         self.batch = batch
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.runner = runner or ActionRunner(threads=max(batch, 1))
+        self.quick = QuickLane(self.runner)  # the thread quick batches run on, which lets go of a call that overruns
         self.heartbeat = Heartbeat(rt, self.owner, rt.heartbeat_s if heartbeat_s is None else heartbeat_s)
         self.lease_s = lease_for(self.heartbeat.every_s)
         self._cron_due: float | None = None
@@ -243,11 +252,12 @@ class Worker:
         return len(self._flight)
 
     def _start_actions(self, actions: list[_Claimed]) -> None:
-        """Run the batch's actions: inline ones, and quick ones (`ActionRunner.runs_here`), on this thread, their
-        outcomes committed together once all have run; the others started in flight, each on a thread of its
-        own, their leases held until they end — so an action that takes its time (a slow model call, a handler
-        that hangs until its timeout) holds back no other: those that end first are committed as they end, and
-        the worker fires timers and claims into its free slots meanwhile."""
+        """Run the batch's actions: inline ones on this thread, quick ones (`ActionRunner.runs_here`) one after the
+        other on the quick lane, their outcomes committed together once all have run; the others started in
+        flight, each on a thread of its own, their leases held until they end — so an action that takes its time
+        (a slow model call, a handler that hangs until its timeout) holds back no other: those that end first are
+        committed as they end, and the worker fires timers and claims into its free slots meanwhile. A quick
+        action that runs past OVERRUN_S joins those in flight (`_run_quick`)."""
         calls = [self._call(item) for item in actions]
         # gone, or without a handler here (it failed at once, or waited its grace window out: `claim`)
         ended: list[tuple[_Claimed, ActionOutcome]] = [
@@ -258,19 +268,50 @@ class Worker:
         if all(self.rt.handlers.is_inline(call[1].action) for _, call in runnable):
             self._finish_actions(ended + [(item, run_inline(self.runner, call)) for item, call in runnable])
             return
-        # a job taken up after its lease lapsed runs in flight, never on this thread: if it hangs, the worker
-        # goes on (`_suspect_flying`)
-        if self.runner.runs_here([call for _, call in runnable]) and not any(i.job.reclaimed for i, _ in runnable):
-            self._finish_actions(ended + [(item, self.runner.run(*call)) for item, call in runnable])
-            return
+        # a job taken up after its lease lapsed runs in flight, never on the quick lane: if it hangs, the worker
+        # goes on (`_suspect_flying`), and it runs alone until then
+        quick = not any(item.job.reclaimed for item, _ in runnable)
+        while runnable and quick and self.runner.runs_here([call for _, call in runnable]):
+            done, runnable = self._run_quick(runnable)
+            ended += done
         if ended:
             self._finish_actions(ended)
+        if not runnable:
+            return
         self.heartbeat.hold(item.job.id for item, _ in runnable)
         began = self.rt.clock.now()
         for item, call in runnable:
             self._flying[item.job.id] = item
             self._flown_at[item.job.id] = began
             self._flight.start(item.job.id, call)
+
+    def _run_quick(self, runnable: list[tuple[_Claimed, Call]]
+                   ) -> tuple[list[tuple[_Claimed, ActionOutcome]], list[tuple[_Claimed, Call]]]:
+        """Run quick actions one after the other on the quick lane: their outcomes, and the actions not started. An
+        action that runs past OVERRUN_S is let go — the worker goes on, and carries it in flight (`_carry`) — and
+        those after it are not started."""
+        began = self.rt.clock.now()
+        run = self.quick.run([call for _, call in runnable], OVERRUN_S)
+        done = list(zip((item for item, _ in runnable), run.ended, strict=False))
+        if run.overran is None:
+            return done, []
+        item, (_, request, _) = runnable[len(done)]
+        self._carry(item, request, run.overran, began)
+        return done, runnable[len(done) + 1:]
+
+    def _carry(self, item: _Claimed, request: ActionRequest, outcome: Future[ActionOutcome], began: float) -> None:
+        """Carry a quick action that overran the quick path as an action in flight: its lease held until it ends, its
+        outcome committed then (`_land`); one that never ends holds nothing back once `_may_hang` says so."""
+        job = item.job
+        log.warning("the action '%s' of instance %s has run %g s without ending on the quick path (where actions "
+                    "have taken under %g ms on average); this worker goes on, and keeps it in flight until it ends",
+                    request.action, job.instance_id, OVERRUN_S, ActionRunner.INLINE_BELOW_S * 1000,
+                    extra={"instance_id": job.instance_id})
+        self.heartbeat.hold([job.id])
+        self._flying[job.id] = item
+        self._flown_at[job.id] = began
+        self._flight.adopt(job.id, request, outcome)
+        self._running = tuple(running for running in self._running if running.id != job.id)  # in flight now
 
     def _land(self, wait_s: float | None) -> int:
         """Commit the outcomes of the actions in flight that have ended, waiting up to `wait_s` for the first
@@ -505,4 +546,5 @@ class Worker:
         """Stop renewing leases (those of actions still in flight lapse, and another worker runs them again), and
         leave the live workers."""
         self.heartbeat.close()
+        self.quick.close()
         self.runner.close()
