@@ -192,3 +192,21 @@ def paste_json(page: Page, text: str) -> None:
         }""",
         text,
     )
+
+
+_STATES_OUTSIDE_VIEW = """
+() => {
+  const area = document.querySelector('.flow-area').getBoundingClientRect();
+  return [...document.querySelectorAll('.react-flow__node-state')]
+    .filter((n) => {
+      const r = n.getBoundingClientRect();
+      return r.left < area.left || r.right > area.right || r.top < area.top || r.bottom > area.bottom;
+    })
+    .map((n) => n.dataset.id);
+}
+"""
+
+
+def states_outside_view(page: Page) -> list[str]:
+    """The ids of the drawn states not wholly inside the diagram's drawing area (as Fit view shows it)."""
+    return [str(x) for x in page.evaluate(_STATES_OUTSIDE_VIEW)]

@@ -1,6 +1,7 @@
-"""A shipped 20-state flow is readable on a 1440x900 screen: at fit the state names are at least 9 px tall,
-no transition runs through a state, handles sit on the layout's axis (top/bottom, or left/right after the
-toggle), the minimap covers no state, the mouse wheel zooms, and a state can be found by name."""
+"""A shipped 20-state flow is readable on a 1440x900 screen: at its first view the state names are at least 9 px
+tall, no transition runs through a state, handles sit on the layout's axis (top/bottom, or left/right after the
+toggle), and the minimap covers no state; Fit view then shows the whole flow, saying when the names are too small
+to read. The mouse wheel zooms, and a state can be found by name."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, settled_box, state
+from browser_steps import SignIn, settled_box, state, states_outside_view
 from canvas_geometry import edges_through_states, label_heights, states_under
 from docs_screens import save_doc_screenshot
 from live_server import LiveServer
@@ -62,24 +63,34 @@ def handle_side(page: Page, state_id: str) -> str:
 
 
 @pytest.mark.parametrize("direction", ["TB", "LR"])
-def test_twenty_state_flow_is_readable_at_fit(server: LiveServer, sign_in: SignIn, direction: str) -> None:
+def test_twenty_state_flow_is_readable_at_first_and_whole_at_fit(server: LiveServer, sign_in: SignIn,
+                                                                 direction: str) -> None:
     page = sign_in("analyst")
     open_big(page, server)
     if direction == "LR":
         page.get_by_test_id("direction-lr").click()
         expect(page.get_by_test_id("canvas")).to_have_attribute("data-direction", "LR")
+        # The direction is remembered: the flow opens left to right, in its first (readable) view.
+        page.reload()
         wait_laid_out(page)
-    page.get_by_test_id("fit-view").click()
-    page.wait_for_timeout(500)
+        expect(page.get_by_test_id("canvas")).to_have_attribute("data-direction", "LR")
 
     save_doc_screenshot(page, f"designer-big-flow-{direction.lower()}")
     heights = label_heights(page)
     assert len(heights) == 20
-    assert min(heights) >= MIN_LABEL_PX, f"state names {min(heights):.1f} px tall at fit"
+    assert min(heights) >= MIN_LABEL_PX, f"state names {min(heights):.1f} px tall at the first view"
+    expect(page.get_by_test_id("canvas-small-text")).to_be_empty()
     assert edges_through_states(page) == [], "transitions drawn through states"
     assert handle_side(page, "classify_request") == ("bottom" if direction == "TB" else "right")
     assert states_under(page, ".react-flow__minimap") == [], "the minimap hides states"
     assert states_under(page, '[data-testid="canvas-bar"]') == [], "the search bar hides states"
+
+    # Fit view shows every state, clear of the minimap, and says the names are now too small to read.
+    page.get_by_test_id("fit-view").click()
+    page.wait_for_timeout(500)
+    assert states_outside_view(page) == []
+    assert states_under(page, ".react-flow__minimap") == [], "the minimap hides states at fit"
+    expect(page.get_by_test_id("canvas-small-text")).to_contain_text("Too small to read")
 
 
 def test_wheel_zooms_search_jumps_and_minimap_folds(server: LiveServer, sign_in: SignIn) -> None:

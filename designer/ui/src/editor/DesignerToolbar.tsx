@@ -4,7 +4,7 @@ import { renderDefinition } from "../api/checks";
 import { Link } from "../app/router";
 import ExportMenu from "../components/ExportMenu";
 import type { Workflow } from "../model/workflow";
-import { requestReadableFit } from "./canvas/readableFit";
+import { requestWholeFit } from "./canvas/readableFit";
 
 export interface DesignerToolbarProps {
   workflow: Workflow;
@@ -76,7 +76,7 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
           </button>
         </>
       )}
-      <button type="button" onClick={() => requestReadableFit()} data-testid="fit-view" title="Show the whole flow, never smaller than readable">
+      <button type="button" onClick={() => requestWholeFit()} data-testid="fit-view" title="Show the whole flow">
         Fit view
       </button>
       <span className="separator" />

@@ -41,6 +41,11 @@ export interface CanvasBarProps {
   here?: Scope;
   /** A link past the diagram for keyboard users (to the inspector, say): the id of the element it focuses. */
   skipTo?: { targetId: string; label: string };
+  /** The person turned the layout's direction (the canvas lays the flow out again); by default only the
+   * preference changes. */
+  onDirection?: (direction: Direction) => void;
+  /** A quiet note at the bar's end: the names are drawn too small to read at this zoom. */
+  smallText?: boolean;
 }
 
 /** What the search reaches, in the document's order: the states of the machine on the canvas, and (given the
@@ -59,27 +64,42 @@ export function searchTargets(machine: Workflow, everywhere?: { root: Workflow; 
 
 export const targetKey = (t: SearchTarget) => `${scopePointer(t.scope)}#${t.id}`;
 
-/** The states whose id or title contains the text (any case), in the targets' order. */
+/** How well a state answers the text (lower first): its id or title exactly, then one starting with the text,
+ * then one containing it; null when neither contains it. */
+function rankOf(target: SearchTarget, wanted: string): number | null {
+  const names = [target.id.toLowerCase(), target.title.toLowerCase()];
+  if (names.includes(wanted)) return 0;
+  if (names.some((name) => name.startsWith(wanted))) return 1;
+  if (names.some((name) => name.includes(wanted))) return 2;
+  return null;
+}
+
+/** The states whose id or title contains the text (any case): the exact ones first, then those starting with
+ * it, then the rest, each kind in the targets' order (so "review" lists `review` before `review_docs`). */
 export function matchesOf(targets: readonly SearchTarget[], text: string): SearchTarget[] {
   const wanted = text.trim().toLowerCase();
   if (!wanted) return [];
-  return targets.filter((t) => t.id.toLowerCase().includes(wanted) || t.title.toLowerCase().includes(wanted));
+  const ranked: { target: SearchTarget; rank: number }[] = [];
+  for (const target of targets) {
+    const rank = rankOf(target, wanted);
+    if (rank !== null) ranked.push({ target, rank });
+  }
+  // Array.prototype.sort is stable: within a rank the targets keep the document's order.
+  return ranked.sort((a, b) => a.rank - b.rank).map(({ target }) => target);
 }
 
-/** The first state a new search goes to: its id or title exactly, else the first match on the canvas shown,
- * else the first match anywhere. */
+/** The first state a new search goes to: the best match (exact, then prefix, then substring), one on the
+ * canvas shown before one elsewhere of the same rank. */
 export function findState(targets: readonly SearchTarget[], text: string, here: Scope = ROOT): SearchTarget | null {
   const wanted = text.trim().toLowerCase();
   const matches = matchesOf(targets, text);
-  return (
-    matches.find((t) => t.id.toLowerCase() === wanted || t.title.toLowerCase() === wanted) ??
-    matches.find((t) => sameScope(t.scope, here)) ??
-    matches[0] ??
-    null
-  );
+  const best = matches[0] ? rankOf(matches[0], wanted) : null;
+  const first = matches.filter((t) => rankOf(t, wanted) === best);
+  return first.find((t) => sameScope(t.scope, here)) ?? first[0] ?? null;
 }
 
-export default function CanvasBar({ targets, direction, onJump, query: kept, onQuery, here = ROOT, skipTo }: CanvasBarProps) {
+export default function CanvasBar(props: CanvasBarProps) {
+  const { targets, direction, onJump, query: kept, onQuery, here = ROOT, skipTo, onDirection = setLayoutDirection, smallText = false } = props;
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [own, setOwn] = useState<SearchQuery>(EMPTY_QUERY);
@@ -144,7 +164,7 @@ export default function CanvasBar({ targets, direction, onJump, query: kept, onQ
 
   const missing = query.text.trim() !== "" && matches.length === 0;
   const count = matches.length === 0 ? "" : at >= 0 ? `${at + 1} of ${matches.length}` : `${matches.length} found`;
-  const choose = (next: Direction) => setLayoutDirection(next);
+  const choose = (next: Direction) => next !== direction && onDirection(next);
   return (
     <div className="canvas-bar" data-testid="canvas-bar">
       <div role="search" className="canvas-search">
@@ -237,6 +257,14 @@ export default function CanvasBar({ targets, direction, onJump, query: kept, onQ
           → Left-right
         </button>
       </div>
+      <span
+        className="canvas-small-text muted"
+        role="status"
+        data-testid="canvas-small-text"
+        title={smallText ? "Fit view shows the whole flow, however small. Zoom in with + or the mouse wheel, move the minimap's frame, or find a state by its name." : undefined}
+      >
+        {smallText ? "Too small to read: zoom in, or find a state" : ""}
+      </span>
     </div>
   );
 }

@@ -7,17 +7,19 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type EdgeTypes,
   type NodeChange,
   type NodeTypes,
+  type ReactFlowState,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { Position, StateType, Workflow } from "../../model/workflow";
 import { ANY_NODE_ID, NodeCache, buildEdges, drawnPositions, type CanvasNode, type Routing, type TransitionEdge } from "../canvasGraph";
 import { layOutFlow } from "../autoLayout";
-import { useLayoutDirection } from "../layoutDirection";
+import { layoutDirection, setLayoutDirection, useLayoutDirection, type Direction } from "../layoutDirection";
 import { isCarriedLayout, isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
 import { ROOT, sameScope, type Scope } from "../../model/scope";
@@ -31,7 +33,8 @@ import TransitionEdgeView from "./TransitionEdgeView";
 import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
-import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, zoomToFrame, type FitRequest, type Insets } from "./readableFit";
+import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets } from "./readableFit";
+import { GuardTexts, guardTexts } from "./guardTexts";
 
 const nodeTypes: NodeTypes = { state: StateNodeView, any: AnyStateNodeView };
 const edgeTypes: EdgeTypes = { transition: TransitionEdgeView };
@@ -53,6 +56,11 @@ const FRAME_GAP = 40;
 /** A finding's states are framed however far apart they are (React Flow's own least zoom). */
 const ANY_ZOOM = 0.05;
 const MINIMAP_ROOM = MINIMAP_STYLE.width + 28;
+/** The names are drawn too small to read (a little below the readable zoom: the first view sits at it). */
+const namesTooSmall = (s: ReactFlowState) => s.transform[2] < MIN_READABLE_ZOOM - 0.01;
+/** The direction each saved layout was made in (kept when the direction was turned): Undo and Redo of the turn,
+ * which bring a layout object back, bring its direction back with it. */
+const directionOfLayout = new WeakMap<object, Direction>();
 const isValidConnection = (c: { source: string; target: string }) => c.source !== ANY_NODE_ID && c.target !== ANY_NODE_ID;
 
 export interface RevealRequest {
@@ -126,6 +134,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     () => cache.current.build(workflow, marks, selectedStates, dragging, editable, suggestedLayout, direction),
     [workflow, marks, selectedStates, dragging, editable, suggestedLayout, direction],
   );
+  const guards = useMemo(() => guardTexts(workflow.transitions), [workflow.transitions]);
   const drawnAt = useMemo(() => drawnPositions(workflow, suggestedLayout), [workflow, suggestedLayout]);
   const edges = useMemo(
     () => buildEdges(workflow, marks, selectedTransitions, routing, drawnAt),
@@ -154,12 +163,17 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     },
     [flow, overlayInsets],
   );
-  const fitReadably = useCallback(
-    (duration = 0, keep?: string) => {
+  /** Fit the view: readably (the first view, a state kept in view), or with `whole` the whole flow (Fit view). */
+  const fitView = useCallback(
+    (duration = 0, { keep, whole = false }: FitRequest = {}) => {
       const box = pane.current?.getBoundingClientRect();
       const shown = flow.getNodes();
       if (!box || box.width === 0 || shown.length === 0) return;
       const insets = overlayInsets();
+      if (whole) {
+        void flow.setViewport(wholeViewport(flow.getNodesBounds(shown), box, insets, ANY_ZOOM), { duration });
+        return;
+      }
       const kept = keep === undefined ? undefined : flow.getNode(keep);
       if (kept) {
         const { x, y, zoom } = flow.getViewport();
@@ -175,10 +189,57 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     [flow, overlayInsets],
   );
   useEffect(() => {
-    const onFit = (event: Event) => fitReadably(300, (event as CustomEvent<FitRequest | null>).detail?.keep);
+    const onFit = (event: Event) => fitView(300, (event as CustomEvent<FitRequest | null>).detail ?? {});
     window.addEventListener(FIT_EVENT, onFit);
     return () => window.removeEventListener(FIT_EVENT, onFit);
-  }, [fitReadably]);
+  }, [fitView]);
+  // Turning the direction lays the flow out again in it and frames the new drawing as a first view is. A flow
+  // without saved places is laid out for display (useSuggestedLayout.ts; its arrival is framed below); saved
+  // places would stay where they are whatever the direction, so they are laid out again here and saved as one
+  // edit, which Undo takes back together with the direction.
+  const turning = useRef<{ from: object | undefined; to: Direction } | null>(null);
+  const turn = useCallback(
+    (next: Direction) => {
+      const before = direction;
+      const saved = workflow.layout;
+      const placed = Object.keys(workflow.states).some((id) => saved?.[id]);
+      setLayoutDirection(next);
+      // A page that cannot edit the flow keeps its saved places (only the handles turn).
+      if (!placed || !editable || !onMove) return;
+      layOutFlow(workflow, next)
+        .then(({ positions }) => {
+          if (layoutDirection() !== next) return;
+          if (saved) directionOfLayout.set(saved, before);
+          turning.current = { from: saved, to: next };
+          onMove(Object.fromEntries(Object.entries(positions).filter(([id]) => id in workflow.states)));
+        })
+        .catch(() => undefined);
+    },
+    [direction, workflow, editable, onMove],
+  );
+  // The saved layout changed: the one the turn made (remember its direction, frame it), or one Undo or
+  // Redo brought back (its direction with it). Not on the first drawing: a canvas opened again keeps the
+  // direction the person has.
+  const layoutBefore = useRef(workflow.layout);
+  useEffect(() => {
+    const layout = workflow.layout;
+    if (layout === layoutBefore.current) return;
+    layoutBefore.current = layout;
+    const pending = turning.current;
+    if (pending && layout && layout !== pending.from) {
+      turning.current = null;
+      directionOfLayout.set(layout, pending.to);
+      window.setTimeout(() => fitView(300), 30);
+      return;
+    }
+    const made = layout && directionOfLayout.get(layout);
+    if (made && made !== layoutDirection()) {
+      setLayoutDirection(made);
+      window.setTimeout(() => fitView(300), 30);
+    }
+  }, [workflow.layout, fitView]);
+  const smallText = useStore(namesTooSmall);
+
   const toggleMap = useCallback(() => {
     setMapWanted((shown) => {
       writeFlag(MINIMAP_KEY, !shown);
@@ -324,9 +385,9 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   // which keeps its place in the same drawing).
   useEffect(() => {
     if (suggestedLayout !== NO_POSITIONS && Object.keys(suggestedLayout).length > 0 && !isCarriedLayout(suggestedLayout)) {
-      window.setTimeout(() => fitReadably(), 30);
+      window.setTimeout(() => fitView(), 30);
     }
-  }, [suggestedLayout, fitReadably]);
+  }, [suggestedLayout, fitView]);
 
   const large = nodes.length >= VISIBLE_ONLY_FROM;
   // For tests and the benchmark: every state has its place (saved, or laid out), and the routes are in.
@@ -336,9 +397,20 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     <div className="flow-canvas" data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
       {/* Before the diagram in the page, so the keyboard reaches the search before the states. */}
       <div className="canvas-bar-slot">
-        <CanvasBar targets={targets} direction={direction} onJump={jumpTo} query={search} onQuery={onSearch} here={everywhere?.scope ?? ROOT} skipTo={skipTo} />
+        <CanvasBar
+          targets={targets}
+          direction={direction}
+          onDirection={turn}
+          smallText={smallText}
+          onJump={jumpTo}
+          query={search}
+          onQuery={onSearch}
+          here={everywhere?.scope ?? ROOT}
+          skipTo={skipTo}
+        />
       </div>
       <div className="flow-area" ref={pane}>
+        <GuardTexts.Provider value={guards}>
         <ReactFlow<CanvasNode, TransitionEdge>
           nodes={nodes}
           edges={edges}
@@ -364,13 +436,13 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           onlyRenderVisibleElements={large}
           minZoom={ANY_ZOOM}
           maxZoom={2.5}
-          onInit={() => fitReadably()}
+          onInit={() => fitView()}
           proOptions={PRO_OPTIONS}
         >
           <Background gap={24} size={1} />
           {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
           <Controls showInteractive={false} showFitView={false}>
-            <ControlButton onClick={() => fitReadably(300)} title="Fit the flow (never too small to read)" aria-label="Fit view" data-testid="canvas-fit">
+            <ControlButton onClick={() => fitView(300, { whole: true })} title="Show the whole flow" aria-label="Fit view" data-testid="canvas-fit">
               ⤢
             </ControlButton>
             {bigEnoughForMap && (
@@ -386,6 +458,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
             )}
           </Controls>
         </ReactFlow>
+        </GuardTexts.Provider>
       </div>
     </div>
   );

@@ -1,12 +1,14 @@
-// One transition, with its trigger and guard as the label: along ELK's orthogonal route while both its
+// One transition, with its trigger and guard as the label (a long guard cut where it differs from its
+// siblings', see guardTexts.ts; whole in the tooltip, and on the label while the transition is selected): along ELK's orthogonal route while both its
 // states stay where the layout put them; otherwise (a state was moved) in right-angled steps between the
 // handles. Edges joining the same two states are then fanned apart; a transition back to its own state
 // is drawn as a loop.
 import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, useStore, type EdgeProps, type ReactFlowState } from "@xyflow/react";
-import { memo } from "react";
+import { memo, useContext, type CSSProperties } from "react";
 import type { Position } from "../../model/workflow";
 import type { TransitionEdge } from "../canvasGraph";
 import type { EdgeRoute } from "../elkLayout";
+import { GuardTexts } from "./guardTexts";
 
 const FAN_SPACING = 46;
 /** How far (px) the handle may sit from the route's end (the handle is drawn just outside the border). */
@@ -15,10 +17,14 @@ const CORNER = 8;
 /** Below this zoom labels are unreadable anyway; leaving them out keeps large flows fast. */
 const LABEL_MIN_ZOOM = 0.4;
 const labelsReadable = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN_ZOOM;
+/** A selected transition's label shows its whole guard, wrapped, over its neighbours. */
+const WHOLE_LABEL: CSSProperties = { maxWidth: 420, whiteSpace: "normal", zIndex: 1 };
+const WHOLE_GUARD: CSSProperties = { whiteSpace: "normal", overflowWrap: "anywhere" };
 
 function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
   const showLabel = useStore(labelsReadable) || Boolean(selected || data?.mark);
+  const guards = useContext(GuardTexts);
   if (!data) return null;
   const routed = data.route && snapped(data.route, { x: sourceX, y: sourceY }, { x: targetX, y: targetY });
   const [path, labelX, labelY] = routed
@@ -27,6 +33,8 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
       ? selfLoop(sourceX, sourceY, targetX, targetY)
       : fanned(sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data);
   const classes = ["transition-label", data.mark ? `mark-${data.mark}` : "", selected ? "selected" : ""];
+  const { trigger, guard, description } = data.transition;
+  const shownGuard = guard && !selected ? (guards.get(data.index) ?? guard) : guard;
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} interactionWidth={18} className={data.mark ? `edge-${data.mark}` : ""} />
@@ -34,16 +42,16 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
       <EdgeLabelRenderer>
         <div
           className={classes.filter(Boolean).join(" ")}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)`, ...(selected ? WHOLE_LABEL : null) }}
           data-testid={`transition-${data.index}`}
           data-edge-id={id}
           data-mark={data.mark ?? ""}
-          title={data.transition.description ?? data.label}
+          title={description ? `${data.label}\n${description}` : data.label}
         >
-          {data.transition.trigger ? <span className="trigger">{data.transition.trigger}</span> : null}
+          {trigger ? <span className="trigger">{trigger}</span> : null}
           {data.transition.errors?.length ? <span className="errors" data-testid={`transition-${data.index}-errors`}>({data.transition.errors.join(" | ")})</span> : null}
-          {data.transition.guard ? <span className="guard">[{data.transition.guard}]</span> : null}
-          {!data.transition.trigger && !data.transition.guard ? <span className="auto">auto</span> : null}
+          {guard ? <span className="guard" style={selected ? WHOLE_GUARD : undefined}>[{shownGuard}]</span> : null}
+          {!trigger && !guard ? <span className="auto">auto</span> : null}
           {data.transition.priority ? <span className="priority">p{data.transition.priority}</span> : null}
         </div>
       </EdgeLabelRenderer>

@@ -1,7 +1,9 @@
-// "Fit" that keeps the drawing readable: the whole flow when it fits at a zoom where state names are still
-// legible, otherwise as large as its narrow side fits (at least that legible zoom, at most a comfortable one),
-// showing the part around the initial state. Room is kept for the controls drawn over the canvas (the zoom
-// buttons, the minimap), so at fit no state hides under them.
+// Two fits. The first view of a flow is readable first: the whole flow when it fits at a zoom where state
+// names are still legible, otherwise as large as its narrow side fits (at least that legible zoom, at most a
+// comfortable one), showing the part around the initial state. "Fit view", asked for, shows the whole flow
+// however small (as Stately Studio and Camunda Modeler do), and the canvas then says the names are too small
+// to read. Room is kept for the controls drawn over the canvas (the zoom buttons, the minimap), so at fit no
+// state hides under them.
 import type { Position } from "../../model/workflow";
 
 /** State names are 12.5 px at zoom 1 (a 15.6 px line): at 0.6 they stay 9 px or more on screen. */
@@ -44,6 +46,14 @@ export function readableViewport(bounds: Rect, pane: { width: number; height: nu
   return viewportAt(bounds, pane, insets, focus, Math.max(MIN_READABLE_ZOOM, Math.min(COMFORTABLE_ZOOM, Math.max(across, down))));
 }
 
+/** The viewport showing the whole of `bounds`, centred, however small (down to `minZoom`, React Flow's own
+ * least), never larger than MAX_FIT_ZOOM. */
+export function wholeViewport(bounds: Rect, pane: { width: number; height: number }, insets: Insets, minZoom: number): Viewport {
+  const room = roomOf(pane, insets);
+  const fitting = Math.min(room.width / Math.max(1, bounds.width), room.height / Math.max(1, bounds.height));
+  return viewportAt(bounds, pane, insets, null, Math.max(minZoom, Math.min(MAX_FIT_ZOOM, fitting)));
+}
+
 /**
  * The viewport at `zoom` showing the drawing `bounds` outside `insets`: the whole drawing centred when it fits,
  * else centred on `focus` (the initial state, an instance's state, a state jumped to) but never past the
@@ -75,15 +85,21 @@ function roomOf(pane: { width: number; height: number }, insets: Insets): { widt
   return { width: Math.max(1, pane.width - insets.left - insets.right), height: Math.max(1, pane.height - insets.top - insets.bottom) };
 }
 
-/** Ask the canvas on the page to fit itself readably (the toolbar's Fit view, after an auto-layout); with
- * `keep`, only when that state is not in the clear part of the view, and then keeping it in view (a state
- * just added). */
+/** Ask the canvas on the page to fit itself readably (after an auto-layout); with `keep`, only when that
+ * state is not in the clear part of the view, and then keeping it in view (a state just added). */
 export function requestReadableFit(keep?: string): void {
   window.dispatchEvent(new CustomEvent<FitRequest>(FIT_EVENT, { detail: { keep } }));
 }
 
+/** Ask the canvas on the page to show the whole flow (the toolbar's Fit view). */
+export function requestWholeFit(): void {
+  window.dispatchEvent(new CustomEvent<FitRequest>(FIT_EVENT, { detail: { whole: true } }));
+}
+
 export interface FitRequest {
   keep?: string;
+  /** The whole flow, however small (Fit view), not the readable first view. */
+  whole?: boolean;
 }
 
 /** Whether a box (screen px, relative to the pane) lies in the pane's clear part, outside the insets. */
