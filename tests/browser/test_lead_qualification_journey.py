@@ -144,8 +144,10 @@ def build_on_empty_canvas(page: Page) -> None:
     add_expressions(page, "request", {"company_size": "lead.company_size", "score": "qualification.score"})
     add_state(page, "final", "qualified", title="Qualified")
     add_state(page, "final", "unqualified", title="Unqualified")
-    add_state(page, "final", "invalid", title="Invalid lead data", outcome="failure")
-    add_state(page, "final", "failed", title="Failed", outcome="failure")
+    add_state(page, "final", "invalid", title="Invalid lead data")
+    page.get_by_test_id("outcome-failure").check()
+    add_state(page, "final", "failed", title="Failed")
+    page.get_by_test_id("outcome-failure").check()
 
     connect_by_drag(page, "extract", "check_duplicate")
     expect(page.get_by_test_id("field-trigger")).to_have_value("done")

@@ -14,7 +14,7 @@ import Notice from "../components/Notice";
 import { UnappliedTextContext, type ReportUnapplied, type UnappliedText } from "../components/fields/unappliedText";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { asWorkflow, sameJson } from "../model/document";
-import { addState, addTransition, moveStates, removeElements, setLayout } from "../model/edits";
+import { addState, addTransition, moveStates, removeElements, renameStateIn, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
 import { fieldOf, placeInWorkflow } from "../model/findingPlaces";
@@ -28,7 +28,9 @@ import { useEditorMarks } from "./editorMarks";
 import DesignerToolbar from "./DesignerToolbar";
 import FindingsPanel from "./FindingsPanel";
 import PublishDialog from "./PublishDialog";
-import SaveConflict from "./SaveConflict";
+import SaveConflict, { SavedElsewhere } from "./SaveConflict";
+import { useDraftWatch } from "./useDraftWatch";
+import { changesMissingFrom } from "../model/changes";
 import Inspector from "./inspector/Inspector";
 import type { InspectorContext } from "./inspector/types";
 import JsonView from "./JsonView";
@@ -49,6 +51,7 @@ import { useValidation } from "./useValidation";
 import ScopeBreadcrumb from "./ScopeBreadcrumb";
 import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
+import { deletionWords } from "./deletionNotice";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
 import { firstUnappliedEdit } from "./unappliedEdits";
@@ -76,11 +79,15 @@ type Message = {
   whileNoStartAt?: Scope;
   /** A Save refused for text not applied yet: gone once there is none. */
   whileUnapplied?: boolean;
+  /** What a deletion took with it (transitions into the states deleted), with Undo: shown while the document is
+   * the one the deletion made — hidden by Undo, shown again by Redo, gone after another edit. */
+  deletion?: { text: string; document: Workflow };
 };
 
 /** Whether the notice is true of the document as it is now. */
 function stillTrue(message: Message, root: Workflow): boolean {
-  if (!message.whileNoStartAt) return true;
+  if (message.deletion && root === message.deletion.document) return true;
+  if (!message.whileNoStartAt) return !message.deletion;
   const machine = machineAt(root, message.whileNoStartAt);
   return machine !== null && !machine.initial;
 }
@@ -114,6 +121,14 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [message, setMessage] = useState<Message | null>(null);
   /** The draft as saved meanwhile by someone else (or another tab), when Save found it changed under us. */
   const [conflict, setConflict] = useState<Draft | null>(null);
+  /** The conflict was asked for (to save over a version saved elsewhere), not met by a Save. */
+  const [conflictAsked, setConflictAsked] = useState(false);
+  /** The draft as saved meanwhile elsewhere, found without a Save (useDraftWatch). */
+  const [elsewhere, setElsewhere] = useState<Draft | null>(null);
+  /** The version this tab's own changes are made from: as opened, or as taken from elsewhere (not as saved here). */
+  const foreignBase = useRef<Workflow>(initial);
+  /** A Save of this editor is under way: the revision it makes is not news from elsewhere. */
+  const saving = useRef(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
   const flow = useReactFlow();
@@ -275,11 +290,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         return true;
       }
       setBusy("save");
+      saving.current = true;
       try {
         const answer = await updateDraft(draft.id, root as Record<string, unknown>, over?.revision ?? revision.current);
         revision.current = answer.revision;
         setSaved(root);
         setConflict(null);
+        setElsewhere(null);
         setMessage({ kind: "ok", text: over ? `Draft saved over ${over.updated_by}'s revision ${over.revision} (now revision ${answer.revision}).` : `Draft saved (revision ${answer.revision}).` });
         return true;
       } catch (e) {
@@ -287,6 +304,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           const theirs = await getDraft(draft.id).catch(() => null);
           if (theirs) {
             setMessage(null);
+            setElsewhere(null);
+            setConflictAsked(false);
             setConflict(theirs);
             return false;
           }
@@ -294,6 +313,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setMessage({ kind: "error", text: `The draft was not saved: ${e instanceof Error ? e.message : String(e)}` });
         return false;
       } finally {
+        saving.current = false;
         setBusy(null);
       }
     },
@@ -307,14 +327,40 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setMessage({ kind: "error", text: `The saved version cannot be drawn: ${parsed.message}` });
         return;
       }
-      commitDocument(parsed.workflow);
+      // Read-only, there is nothing of this person's to undo back to: the saved version is simply shown.
+      if (canEdit) commitDocument(parsed.workflow);
+      else dispatch({ type: "reset", workflow: parsed.workflow });
       setSaved(parsed.workflow);
+      foreignBase.current = parsed.workflow;
       revision.current = theirs.revision;
       setConflict(null);
-      setMessage({ kind: "info", text: `Showing ${theirs.updated_by}'s revision ${theirs.revision}. Undo (Ctrl+Z) brings your version back.` });
+      setElsewhere(null);
+      setMessage({ kind: "info", text: `Showing ${theirs.updated_by}'s revision ${theirs.revision}.${canEdit ? " Undo (Ctrl+Z) brings your version back." : ""}` });
     },
-    [commitDocument],
+    [commitDocument, canEdit],
   );
+
+  // Saved elsewhere meanwhile: said at once (a version with the same content as saved here only moves the revision).
+  useDraftWatch(
+    draft.id,
+    () => revision.current,
+    () => saving.current,
+    (theirs) => {
+      const parsed = asWorkflow(theirs.content);
+      if (parsed.ok && sameJson(parsed.workflow, saved)) revision.current = theirs.revision;
+      else setElsewhere(theirs);
+    },
+  );
+  /** What of their version saving this one over it would undo: their changes since the version saved here. */
+  const dropped = useMemo(() => {
+    const theirs = conflict && asWorkflow(conflict.content);
+    return theirs?.ok ? changesMissingFrom(saved, theirs.workflow, root) : [];
+  }, [conflict, saved, root]);
+  /** What this tab saved that the version saved elsewhere does not have. */
+  const replaced = useMemo(() => {
+    const theirs = elsewhere && asWorkflow(elsewhere.content);
+    return theirs?.ok ? changesMissingFrom(foreignBase.current, saved, theirs.workflow) : [];
+  }, [elsewhere, saved]);
 
   /** Save what is unsaved, then show what publishing would change (PublishDialog) before anything happens. */
   const publish = useCallback(async () => {
@@ -346,17 +392,23 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   }, [workflow, commit]);
 
   const removeSelected = useCallback(() => {
-    if (isEmpty(selection)) return;
-    commit(removeElements(workflow, selection.states, selection.transitions), undefined, NOTHING);
+    if (isEmpty(selection) || !canEdit) return;
+    const next = withMachineAt(root, scope, removeElements(workflow, selection.states, selection.transitions));
+    commitDocument(next, undefined, NOTHING);
     const start = workflow.initial ?? "";
+    const tookWith = deletionWords(workflow, selection.states, selection.transitions);
+    const deletion = tookWith ? { text: tookWith, document: next } : undefined;
     if (start && selection.states.includes(start)) {
       setMessage({
         kind: "info",
         text: `You deleted “${workflow.states[start]?.title || start}”, the start state: the workflow now has no start state and cannot be published until you choose one under “Initial state” (with nothing selected), or undo (Ctrl+Z).`,
         whileNoStartAt: scope,
+        deletion,
       });
+    } else if (deletion) {
+      setMessage({ kind: "info", text: "", deletion });
     }
-  }, [workflow, selection, commit, scope]);
+  }, [root, workflow, selection, canEdit, commitDocument, scope]);
 
   const pasteGiven = useCallback(
     (fragment: Fragment) => {
@@ -395,9 +447,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     true,
   );
 
+  const renameState = useCallback(
+    (from: string, to: string) => commitDocument(renameStateIn(root, scope, from, to), undefined, { states: [to], transitions: [] }),
+    [commitDocument, root, scope],
+  );
   const ctx: InspectorContext = useMemo(
-    () => ({ workflow, findings, editable: canEdit, validating: validation.pending, commit, select, inBranch: scope.length > 0, inIterator: scope[scope.length - 1]?.branch === ITERATOR, openBranch }),
-    [workflow, findings, validation.pending, canEdit, commit, select, scope, openBranch],
+    () => ({ workflow, findings, editable: canEdit, validating: validation.pending, commit, select, renameState, inBranch: scope.length > 0, inIterator: scope[scope.length - 1]?.branch === ITERATOR, openBranch }),
+    [workflow, findings, validation.pending, canEdit, commit, select, renameState, scope, openBranch],
   );
   const errors = validation.findings.filter((f) => f.severity === "error").length;
   // A publish refusal lists errors; once validation finds none, the list is out of date.
@@ -450,14 +506,30 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       {conflict && (
         <SaveConflict
           theirs={conflict}
+          dropped={dropped}
           busy={busy !== null}
+          refused={!conflictAsked}
           onKeepMine={() => void save(conflict)}
           onTakeTheirs={() => takeTheirs(conflict)}
           onClose={() => setConflict(null)}
         />
       )}
+      {elsewhere && !conflict && (
+        <SavedElsewhere theirs={elsewhere} replaced={replaced} unsaved={dirty} editable={canEdit} onTakeTheirs={() => takeTheirs(elsewhere)} onSaveMine={() => {
+            setConflictAsked(true);
+            setConflict(elsewhere);
+          }} onClose={() => setElsewhere(null)} />
+      )}
       {message && stillTrue(message, root) && (
         <Notice kind={message.kind} testId="designer-message" onClose={() => setMessage(null)}>
+          {message.deletion && root === message.deletion.document && (
+            <span className="notice-deletion" data-testid="deletion-notice">
+              {message.deletion.text}{" "}
+              <button type="button" className="link" data-testid="deletion-undo" onClick={() => dispatch({ type: "undo" })}>
+                Undo
+              </button>{" "}
+            </span>
+          )}
           {message.text}
           {message.findings && (
             <ul className="notice-findings" data-testid="publish-refusal">

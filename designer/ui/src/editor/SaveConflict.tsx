@@ -1,32 +1,110 @@
 // When Save finds the draft saved by someone else (or this person in another tab) since it was opened: who saved
-// it and when, and the two ways on — save this version over theirs, or take theirs (an edit Undo takes back).
+// it and when, what of theirs saving this version would drop, and the two ways on — save this version over
+// theirs, or take theirs (an edit Undo takes back). And, without a Save, when the editor learns the draft was
+// saved elsewhere: which of this tab's saved changes that version replaced, and the offer to load it.
 import type { Draft } from "../api/types";
 import { formatTime } from "../components/format";
 
+/** Up to this many changes are listed; more are counted. */
+const LISTED = 8;
+
+function ChangeList({ changes, testId }: { changes: readonly string[]; testId: string }) {
+  const shown = changes.slice(0, LISTED);
+  return (
+    <ul className="notice-findings" data-testid={testId}>
+      {shown.map((change) => (
+        <li key={change}>{change}</li>
+      ))}
+      {changes.length > shown.length && <li>and {changes.length - shown.length} more</li>}
+    </ul>
+  );
+}
+
 export interface SaveConflictProps {
   theirs: Draft;
+  /** Their changes (since the version this one was made from) that saving this version would undo. */
+  dropped: readonly string[];
   busy: boolean;
+  /** False when the person asked to save over theirs (from SavedElsewhere), not a Save that was refused. */
+  refused?: boolean;
   onKeepMine: () => void;
   onTakeTheirs: () => void;
   onClose: () => void;
 }
 
-export default function SaveConflict({ theirs, busy, onKeepMine, onTakeTheirs, onClose }: SaveConflictProps) {
+export default function SaveConflict({ theirs, dropped, busy, refused = true, onKeepMine, onTakeTheirs, onClose }: SaveConflictProps) {
   return (
     <div className="notice notice-error" role="alert" data-testid="save-conflict">
       <div className="notice-body">
         <p>
-          <strong>Not saved:</strong> {theirs.updated_by} saved this draft at {formatTime(theirs.updated_at)} (revision{" "}
+          <strong>{refused ? "Not saved:" : "Not saved yet:"}</strong> {theirs.updated_by} saved this draft at {formatTime(theirs.updated_at)} (revision{" "}
           {theirs.revision}) after you opened it — in another tab, or someone else. Your changes are still here.
         </p>
-        <div className="row wrap">
+        {dropped.length > 0 ? (
+          <>
+            <p>Saving yours over theirs would undo what they changed:</p>
+            <ChangeList changes={dropped} testId="conflict-dropped" />
+          </>
+        ) : (
+          <p data-testid="conflict-dropped-none">Saving yours over theirs undoes none of their changes: yours has every one of them.</p>
+        )}
+        <p className="row wrap">
           <button type="button" className="primary" disabled={busy} onClick={onKeepMine} data-testid="conflict-keep-mine">
             Save mine over theirs
           </button>
           <button type="button" disabled={busy} onClick={onTakeTheirs} data-testid="conflict-take-theirs">
             Take theirs (Undo brings mine back)
           </button>
-        </div>
+        </p>
+      </div>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={onClose}>
+        ✕
+      </button>
+    </div>
+  );
+}
+
+export interface SavedElsewhereProps {
+  theirs: Draft;
+  /** The changes this tab saved that the version saved since does not have. */
+  replaced: readonly string[];
+  /** Whether this tab has changes not saved yet. */
+  unsaved: boolean;
+  /** Whether this person edits the draft (a reader only sees the saved version shown). */
+  editable: boolean;
+  onTakeTheirs: () => void;
+  /** Go on to save this version over theirs: the save conflict, which lists what of theirs that undoes. */
+  onSaveMine: () => void;
+  onClose: () => void;
+}
+
+/** The draft was saved from another window (or by someone else) since this tab last saved or loaded it. */
+export function SavedElsewhere({ theirs, replaced, unsaved, editable, onTakeTheirs, onSaveMine, onClose }: SavedElsewhereProps) {
+  return (
+    <div className="notice notice-error" role="alert" data-testid="saved-elsewhere">
+      <div className="notice-body">
+        <p>
+          <strong>This draft was saved from another window:</strong> {theirs.updated_by} saved it at {formatTime(theirs.updated_at)}{" "}
+          (revision {theirs.revision}) — in another tab, or someone else.
+          {replaced.length > 0 ? " It replaced what you saved here; these changes of yours are not in it:" : " What you see here is not that version."}
+        </p>
+        {replaced.length > 0 && <ChangeList changes={replaced} testId="saved-elsewhere-replaced" />}
+        {editable && (
+          <p>
+            {unsaved ? "Your unsaved changes are still here. " : ""}
+            Load the saved version to go on from it, or save yours over it (you are shown first what of theirs that undoes).
+          </p>
+        )}
+        <p className="row wrap">
+          <button type="button" className="primary" onClick={onTakeTheirs} data-testid="saved-elsewhere-load">
+            {editable ? "Load the saved version (Undo brings mine back)" : "Show the saved version"}
+          </button>
+          {editable && (
+            <button type="button" onClick={onSaveMine} data-testid="saved-elsewhere-save-mine">
+              Save mine over it…
+            </button>
+          )}
+        </p>
       </div>
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={onClose}>
         ✕

@@ -1,7 +1,7 @@
 // From a JSON pointer (/states/review/approvers) to where it is written in the JSON text, through
 // CodeMirror's syntax tree — so a finding is marked on the line that says it, even while the text around
 // it is being edited.
-import { syntaxTree } from "@codemirror/language";
+import { ensureSyntaxTree, syntaxTree } from "@codemirror/language";
 import type { EditorState } from "@codemirror/state";
 import type { SyntaxNode } from "@lezer/common";
 
@@ -25,10 +25,20 @@ function keyText(state: EditorState, node: SyntaxNode): string | null {
   }
 }
 
+/** How long to parse the rest of a long text, at most, before a pointer is looked up in it. */
+const PARSE_MS = 500;
+
+/** The whole text's syntax tree. A state's own tree covers only what the editor parsed so far (the first few
+ * thousand characters of a new editor): a pointer past them would be marked at its parent, the whole object on
+ * line 1. */
+function fullTree(state: EditorState) {
+  return ensureSyntaxTree(state, state.doc.length, PARSE_MS) ?? syntaxTree(state);
+}
+
 /** The property name (or first line of the array item) the pointer names, or its deepest existing parent. */
 export function pointerRange(state: EditorState, pointer: string): TextRange | null {
   let node: SyntaxNode | null = null;
-  for (let child: SyntaxNode | null = syntaxTree(state).topNode.firstChild; child; child = child.nextSibling) if (VALUES.has(child.name)) node = child;
+  for (let child: SyntaxNode | null = fullTree(state).topNode.firstChild; child; child = child.nextSibling) if (VALUES.has(child.name)) node = child;
   if (!node) return null;
   let mark: TextRange = { from: node.from, to: Math.min(node.to, state.doc.lineAt(node.from).to) };
   const parts = pointer === "" ? [] : pointer.replace(/^\//, "").split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));

@@ -1,7 +1,7 @@
 // Pure edits of a workflow: each takes a workflow and returns a new one, sharing what did not change.
 // The editor records every result in its undo history; nothing here knows about React or the canvas.
 import { freshId } from "./ids";
-import { SEPARATOR } from "./scope";
+import { everyState, machineAt, ROOT, SEPARATOR, withMachineAt, type Scope } from "./scope";
 import { newState } from "./stateTemplates";
 import type { Position, State, StateType, Transition, Workflow } from "./workflow";
 import { ANY_SOURCE } from "./workflow";
@@ -39,6 +39,32 @@ export function renameState(workflow: Workflow, from: string, to: string): Workf
   return { ...workflow, states, transitions, layout, initial: rename(workflow.initial ?? "") };
 }
 
+/** Rename a state of the machine at `scope` everywhere the document names it, as one new document (one undo
+ * step): in its machine (see `renameState`), in policies' `applies_at` (which may name a state of any machine,
+ * so an entry is left alone while another state still has the old id, and 'start' is always the start) and, for a state of the workflow itself,
+ * in examples' `expect_state`. */
+export function renameStateIn(root: Workflow, scope: Scope, from: string, to: string): Workflow {
+  const machine = machineAt(root, scope);
+  if (!machine) return root;
+  const renamed = renameState(machine, from, to);
+  if (renamed === machine) return root;
+  const next = withMachineAt(root, scope, renamed);
+  // 'start' in `applies_at` is the instance's start, whatever a state is called.
+  const stillNamed = from === APPLIES_AT_START || everyState(next).some((placed) => placed.id === from);
+  const policies = stillNamed ? next.policies : next.policies?.map((policy) => renameAppliesAt(policy, from, to));
+  const examples = scope.length === ROOT.length ? next.examples?.map((example) => (example.expect_state === from ? { ...example, expect_state: to } : example)) : next.examples;
+  return { ...next, ...(policies ? { policies } : {}), ...(examples ? { examples } : {}) };
+}
+
+const APPLIES_AT_START = "start";
+
+function renameAppliesAt(policy: unknown, from: string, to: string): unknown {
+  if (typeof policy !== "object" || policy === null) return policy;
+  const places = (policy as { applies_at?: unknown }).applies_at;
+  if (!Array.isArray(places) || !places.includes(from)) return policy;
+  return { ...policy, applies_at: places.map((place) => (place === from ? to : place)) };
+}
+
 /** Remove states (and every transition touching them) and transitions by index. */
 export function removeElements(workflow: Workflow, stateIds: Iterable<string>, transitionIndexes: Iterable<number>): Workflow {
   const gone = new Set(stateIds);
@@ -62,6 +88,20 @@ export function removeElements(workflow: Workflow, stateIds: Iterable<string>, t
   // The flow is left without one, which validation names, until the analyst chooses (see DraftEditor's notice).
   const initial = gone.has(workflow.initial ?? "") ? "" : workflow.initial;
   return { ...workflow, states, transitions, layout, initial };
+}
+
+/** The transitions `removeElements` takes away with the states beyond those asked for by index: every one into
+ * a removed state, and every one out of removed states only (one with other sources too is kept, less them). */
+export function transitionsRemovedWith(workflow: Workflow, stateIds: Iterable<string>, transitionIndexes: Iterable<number>): number[] {
+  const gone = new Set(stateIds);
+  const asked = new Set(transitionIndexes);
+  const removed: number[] = [];
+  workflow.transitions.forEach((t, index) => {
+    if (asked.has(index)) return;
+    const sources = t.source === ANY_SOURCE ? [] : Array.isArray(t.source) ? t.source : [t.source];
+    if (gone.has(t.dest) || (sources.length > 0 && sources.every((s) => gone.has(s)))) removed.push(index);
+  });
+  return removed;
 }
 
 export function addTransition(workflow: Workflow, source: string, dest: string): [Workflow, number] {

@@ -2,12 +2,12 @@
 import { useEffect, useId, useState } from "react";
 import Field from "../../components/fields/Field";
 import { NameListInput, SelectInput, TextArea, TextInput } from "../../components/fields/inputs";
-import { addTransition, pruneEmpty, renameState, setInitial, updateState } from "../../model/edits";
+import { addTransition, pruneEmpty, setInitial, updateState } from "../../model/edits";
 import { messagesAt, pointerOf } from "../../model/findings";
 import { identifierProblem } from "../../model/ids";
 import { newState } from "../../model/stateTemplates";
 import { STATE_TYPES, transitionLabel, transitionSources, type State, type StateType } from "../../model/workflow";
-import StateTypeFields from "./StateTypeFields";
+import StateTypeFields, { OutcomeChoice } from "./StateTypeFields";
 import type { InspectorContext } from "./types";
 
 export default function StateInspector({ ctx, stateId }: { ctx: InspectorContext; stateId: string }) {
@@ -38,7 +38,8 @@ export default function StateInspector({ ctx, stateId }: { ctx: InspectorContext
           {state.title}
         </p>
       )}
-      <StateIdField key={stateId} stateId={stateId} taken={workflow.states} disabled={disabled} onRename={(to) => commit(renameState(workflow, stateId, to), undefined, { states: [to], transitions: [] })} />
+      <StateIdField key={stateId} stateId={stateId} taken={workflow.states} disabled={disabled} onRename={(to) => ctx.renameState(stateId, to)} />
+      {state.type === "final" && <OutcomeChoice stateId={stateId} state={state} disabled={disabled} onChange={(outcome) => setField("outcome", outcome)} />}
       <SelectInput<StateType> label="Type" testId="field-type" value={state.type} disabled={disabled} options={STATE_TYPES.map((t) => ({ value: t, label: t }))} hint="Changing the type keeps the title and description only." onChange={changeType} />
       <TextInput label="Title" testId="field-title" value={state.title} disabled={disabled} problems={messagesAt(findings, pointerOf("states", stateId, "title"))} hint="A short label shown on the diagram." onChange={(v) => setField("title", v)} />
       <TextArea label="Description" testId="field-description" value={state.description} disabled={disabled} onChange={(v) => setField("description", v)} />
@@ -80,7 +81,7 @@ function StateIdField({ stateId, taken, disabled, onRename }: { stateId: string;
     else setText(stateId);
   };
   return (
-    <Field id={id} label="Id" hint="Renaming updates every transition and the layout." problems={problem ? [problem] : []}>
+    <Field id={id} label="Id" hint="Renaming updates everything that names it: transitions, start, policies, examples, layout." problems={problem ? [problem] : []}>
       <input id={id} className="mono" value={text} disabled={disabled} data-testid="field-id" onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === "Enter" && apply()} />
     </Field>
   );

@@ -2,6 +2,7 @@
 // none of its own — its decisions are its outgoing transitions' guards and priorities).
 import ExpressionMapInput from "../../components/fields/ExpressionMapInput";
 import JsonInput from "../../components/fields/JsonInput";
+import { useId } from "react";
 import { CheckboxInput, NameListInput, NumberInput, SelectInput, TextInput } from "../../components/fields/inputs";
 import { messagesAt, messagesByKey, pointerOf, type Finding } from "../../model/findings";
 import type { Branch, Join, State } from "../../model/workflow";
@@ -235,10 +236,56 @@ function MapFields(props: TypeFieldsProps) {
 
 function FinalFields(props: TypeFieldsProps) {
   const { state, disabled } = props;
+  // The outcome is chosen at the top of the inspector (OutcomeChoice), where it cannot be missed.
   return (
     <>
-      <SelectInput label="Outcome" testId="field-outcome" value={state.outcome ?? "success"} disabled={disabled} options={[{ value: "success", label: "success" }, { value: "failure", label: "failure" }]} onChange={(v) => set(props, "outcome", v)} />
       <ExpressionMapInput label="Result" testId="field-result" value={state.result} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "result"))} onChange={(v) => set(props, "result", v)} />
     </>
+  );
+}
+
+const OUTCOMES = [
+  { value: "success", icon: "●", label: "Success", meaning: "the instance succeeded" },
+  { value: "failure", icon: "✖", label: "Failure", meaning: "the instance failed (a chosen end: redrive refuses it)" },
+] as const;
+
+/** Words of a state's id or title that name an unhappy end ("rejected", "declined", "payment_failed"). */
+const UNHAPPY = /^(reject|declin|fail|error|den(y|ie)|cancel|refus|invalid|abort|expir|timeout|timed|lost|withdr[ae]w|unpaid|unresolved)/;
+
+function unhappyWord(...names: (string | null | undefined)[]): string | null {
+  for (const name of names) {
+    const words = (name ?? "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z]+/);
+    const found = words.find((word) => UNHAPPY.test(word));
+    if (found) return found;
+  }
+  return null;
+}
+
+/** How a final state ends the instance, as two choices side by side: the format's default (success) is shown as
+ * chosen, and a state named like an unhappy end ("rejected") that still ends in success says so. */
+export function OutcomeChoice({ stateId, state, disabled, onChange }: { stateId: string; state: State; disabled: boolean; onChange: (outcome: "success" | "failure") => void }) {
+  const name = useId();
+  const outcome = state.outcome ?? "success";
+  const unhappy = outcome === "success" ? unhappyWord(stateId, state.title) : null;
+  return (
+    <fieldset className="field" data-testid="field-outcome" data-outcome={outcome}>
+      <legend>Outcome: how an instance that ends here ends</legend>
+      {OUTCOMES.map((o) => (
+        <label key={o.value} className="row">
+          <input type="radio" name={name} value={o.value} checked={outcome === o.value} disabled={disabled} data-testid={`outcome-${o.value}`} onChange={() => onChange(o.value)} />
+          <span className={`legend-swatch look-final-${o.value}`} aria-hidden="true">
+            {o.icon}
+          </span>
+          <span>
+            <strong>{o.label}</strong> — {o.meaning}
+          </span>
+        </label>
+      ))}
+      {unhappy && (
+        <div className="field-problem" role="status" data-testid="outcome-warning">
+          “{unhappy}” sounds like an unhappy end, yet this state ends the instance as a success (the format’s default). Choose Failure if instances that end here did not succeed.
+        </div>
+      )}
+    </fieldset>
   );
 }

@@ -13,6 +13,8 @@ export interface InspectorContext {
   /** Record a new workflow; edits with the same `coalesce` key in quick succession are one undo step. */
   commit: (workflow: Workflow, coalesce?: string, selection?: Selection) => void;
   select: (selection: Selection) => void;
+  /** Rename a state of `workflow` everywhere the document names it (one undo step), and select it. */
+  renameState: (from: string, to: string) => void;
   /** True when `workflow` is a parallel state's branch rather than the workflow itself. */
   inBranch: boolean;
   /** True when that branch is a map state's iterator (it has no name of its own). */
