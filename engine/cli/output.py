@@ -27,6 +27,7 @@ class ExitCode(IntEnum):
     FINDINGS = 1  # the input was read and has errors (or the request was refused)
     UNREADABLE = 2  # the input could not be read at all, or the command line is wrong
     WAITING = 3  # `run`: the instance has not ended (it waits for a person, a timer or an event)
+    RESTART = 4  # `worker`: stopped on purpose, to be started afresh (over its --max-memory-mb)
 
 
 class OutputFormat(StrEnum):

@@ -12,6 +12,7 @@ import re
 import signal
 import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -36,6 +37,7 @@ from engine.cli.engine_options import (
 )
 from engine.cli.files import definition_folders, require_file
 from engine.cli.history_view import error_words, history_command, history_table
+from engine.cli.memory_limit import MemoryLimit
 from engine.cli.output import (
     ExitCode,
     OutputFormat,
@@ -219,6 +221,11 @@ def worker_command(
         help="Seconds between renewals of the leases of the jobs the worker runs (default 2); a lease lasts three "
              "heartbeats, so the jobs of a worker that dies move to another within about that.")] = None,
     handler_grace_s: HandlerGraceOption = DEFAULT_HANDLER_GRACE_S,
+    max_memory_mb: Annotated[int | None, typer.Option(
+        "--max-memory-mb", min=32, metavar="MIB",
+        help="Past this much resident memory (looked at every 2 s) the worker stops taking work, lets the actions "
+             "it runs finish, and exits with code 4 for its process manager to start a fresh one: a handler that "
+             "leaks then costs a restart, not a worker killed mid-batch.")] = None,
     log_format: LogFormatOption = LogFormat.text,
 ) -> None:
     """Run a worker until interrupted (SIGINT/SIGTERM): jobs, timers, events and cron schedules.
@@ -229,6 +236,7 @@ def worker_command(
         configure_logging(log_format)
     stop = threading.Event()
     tracing.configure_from_environment()
+    limit: MemoryLimit | None = None
     try:
         with open_engine(db, handlers=handlers, executor=executor, with_handlers=True,
                          heartbeat_s=heartbeat_s) as engine:
@@ -238,12 +246,29 @@ def worker_command(
                 logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
             else:
                 stderr.print(f"worker on {engine.database_url}", highlight=False)
+            if max_memory_mb is not None:
+                limit = MemoryLimit(max_memory_mb, stop, partial(
+                    _memory_reached, worker, max_memory_mb, json_log=log_format is LogFormat.json))
+                limit.start()
             try:
                 worker.run_forever(stop, poll_s=poll)
             finally:
                 worker.close()
     finally:
         tracing.shutdown_tracing()
+    if limit is not None and limit.over is not None:
+        raise typer.Exit(ExitCode.RESTART)
+
+
+def _memory_reached(worker: Worker, limit_mib: int, used_mib: float, *, json_log: bool) -> None:
+    in_hand = worker.in_hand
+    text = (f"stopping: the worker uses {used_mib:,.0f} MiB, over its --max-memory-mb {limit_mib:,}; "
+            + (f"{named(in_hand)} finishes first, then " if in_hand else "")
+            + f"it exits with code {int(ExitCode.RESTART)} for its process manager to start a fresh one")
+    if json_log:
+        logging.getLogger("statewright.worker").warning("%s", text)
+    else:
+        stderr.print(text, highlight=False)
 
 
 def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
