@@ -185,7 +185,7 @@ class Transaction:
         such as a new instance's): if the connection breaks in the round trip that holds its COMMIT
         (`commits_with_writes`), it tells, on a new connection, whether that COMMIT was made. The first given
         stands."""
-        if self.witness is None:
+        if self.postgresql and self.witness is None:  # only a COMMIT sent with the writes asks (PostgreSQL)
             self.witness = (sql, params)
 
     @property
@@ -700,7 +700,7 @@ class _Opened:
         tx = self._tx
         try:
             if tx.untouched:
-                pass
+                pass  # nothing sent: nothing to commit
             elif tx.commits_with_writes and _quiet(held.driver):
                 if not self._committed_with_writes(tx):
                     return False  # the connection broke, and the COMMIT was found made: let go already

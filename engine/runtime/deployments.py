@@ -143,7 +143,7 @@ class Deployments:
             if found is not None:
                 self._latest[workflow_id] = found
             return found
-        tx.assume(*DefinitionStore(tx).is_latest_version(workflow_id, known),
+        tx.assume(*DefinitionStore.is_latest_version(workflow_id, known),
                   f"'{workflow_id}' was deployed meanwhile; v{known} was assumed",
                   if_not=lambda: self._latest.pop(workflow_id, None))
         return known
