@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Finding", "Severity", "escape_pointer", "has_errors", "pointer"]
+__all__ = ["Finding", "Severity", "escape_pointer", "has_errors", "pointer", "tokens_of"]
 
 Severity = Literal["error", "warning"]
 
@@ -37,6 +38,19 @@ def escape_pointer(token: str | int) -> str:
 def pointer(*tokens: str | int) -> str:
     """pointer('states', 'a/b') → '/states/a~1b'."""
     return "".join("/" + escape_pointer(t) for t in tokens)
+
+
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+
+
+def tokens_of(json_pointer: str) -> tuple[str | int, ...]:
+    """tokens_of('/states/a~1b/branches/0') → ('states', 'a/b', 'branches', 0): `pointer`'s tokens again, a number
+    read as an index (no state id or branch name is one: they begin with a letter or '_')."""
+    found: list[str | int] = []
+    for escaped in json_pointer.split("/")[1:]:
+        token = escaped.replace("~1", "/").replace("~0", "~")
+        found.append(int(token) if _INDEX.fullmatch(token) else token)
+    return tuple(found)
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -108,7 +108,7 @@ def _checks_of_the_rest(document: Any, errors: list[tuple[tuple[str | int, ...],
     understood = understood_part(document, errors)
     if understood.workflow is None:
         return []
-    return [f for f in run_checks(understood.workflow, catalog) if not understood.outside(f)]  # sorted
+    return [f for f in run_checks(understood.workflow, catalog, document) if not understood.outside(f)]  # sorted
 
 
 def load_workflow(source: str | bytes | Path | dict[str, Any], catalog: Catalog | None = None) -> Loaded[Workflow]:

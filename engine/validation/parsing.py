@@ -20,7 +20,7 @@ from engine.definition import (
     WaitState,
 )
 from engine.validation.findings import Finding, pointer
-from engine.validation.places import BREADCRUMB, place_of
+from engine.validation.places import place_of
 from engine.validation.plain_words import plain_message
 
 __all__ = ["find_duplicate_keys", "parse_json", "schema_errors", "validate_model"]
@@ -227,20 +227,13 @@ def _branch_that_fits(errors: list[Any]) -> list[Any]:
 
 def _at_fault(document: Any, located: tuple[str | int, ...]) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
     """What a schema error names: the state or transition it is in, and — inside a parallel state's branch or a
-    map's iterator — the way there in words, its steps joined as the designer's breadcrumb joins them ("In
-    parallel state 'both', branch 'credit', state 'score': ", with `BREADCRUMB` for the commas)."""
+    map's iterator — the way there in words (`Place.way_there`)."""
     place = place_of(document, located)
     if place.kind == "state":
-        state = str(place.element[-1])
-        words = [*place.breadcrumb(), f"state '{state}'"]
-        return (f"In {BREADCRUMB.join(words)}: " if place.machines else ""), (state,), ()
+        return place.way_there(), (str(place.element[-1]),), ()
     if place.kind == "transition":
-        index = int(place.element[-1])
-        words = [*place.breadcrumb(), f"transition {index + 1}"]
-        return (f"In {BREADCRUMB.join(words)}: " if place.machines else ""), (), (index,)
-    if place.machines:
-        return f"In {BREADCRUMB.join(place.breadcrumb())}: ", (), ()
-    return "", (), ()
+        return place.way_there(), (), (int(place.element[-1]),)
+    return place.way_there(), (), ()
 
 
 def schema_errors(model: type[M], document: Any) -> tuple[M | None, list[tuple[tuple[str | int, ...], Finding]]]:

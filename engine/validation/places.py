@@ -47,6 +47,21 @@ class Place:
                 words += [f"parallel state '{state}'", f"branch '{branch}'"]
         return words
 
+    def way_there(self) -> str:
+        """Inside a parallel state's branch or a map's iterator, the way to the element in words, its steps joined
+        as the designer's breadcrumb joins them: "In parallel state 'both', branch 'credit', state 'score': ", with
+        `BREADCRUMB` for the commas (a transition is "transition 2", counted from 1; a branch's own field stops at
+        the branch). Empty at the top level. Every finding about a nested element leads with it, a schema error's
+        and a check's alike."""
+        if not self.machines:
+            return ""
+        words = self.breadcrumb()
+        if self.kind == "state":
+            words.append(f"state '{self.element[-1]}'")
+        elif self.kind == "transition":
+            words.append(f"transition {int(self.element[-1]) + 1}")
+        return f"In {BREADCRUMB.join(words)}: "
+
 
 def _machine_place(node: Any, tokens: Sequence[Token], at: int,
                    machines: tuple[tuple[str, str | None], ...]) -> Place | None:

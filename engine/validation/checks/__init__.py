@@ -2,15 +2,18 @@
 one state machine (the workflow, or a parallel state's branch) returning findings with a JSON pointer.
 `CODES` lists every code they produce with its severity (`unknown-subflow` and `unknown-agent` only when
 a catalog is given, `unknown-action` when it knows the registered actions); the loader adds `invalid-json`,
-`schema`, `duplicate-state`, `duplicate-key` and, for a file, `file-name-not-id`.
+`schema`, `duplicate-state`, `duplicate-key` and, for a file, `file-name-not-id`. A finding about something inside a
+branch or a map's iterator leads with the way there, as a schema error there does (`said_where`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from engine.definition import Workflow
 from engine.validation.catalog import Catalog
+from engine.validation.checks._report import nesting, said_where
 from engine.validation.checks.approvals import (
     find_approvals_without_timeout,
     find_missing_approval_outcomes,
@@ -159,11 +162,17 @@ def _catalog_findings(workflow: Workflow, all_machines: list[Machine], catalog: 
 def find_catalog_problems(workflow: Workflow, catalog: Catalog) -> list[Finding]:
     """Only what the catalog decides (`unknown-subflow`, `unknown-agent`, `unknown-action`): for a workflow that
     is already a model, whose author answers for its graph, on its way to being deployed."""
-    return sort_findings(_catalog_findings(workflow, machines(workflow), catalog))
+    all_machines = machines(workflow)
+    found = _catalog_findings(workflow, all_machines, catalog)
+    if len(all_machines) > 1:  # only then is there a branch or an iterator to say the way into
+        found = said_where(found, nesting(workflow.states))
+    return sort_findings(found)
 
 
-def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
-    """Every named check over the workflow and each of its branches, recursively."""
+def run_checks(workflow: Workflow, catalog: Catalog | None, document: Any = None) -> list[Finding]:
+    """Every named check over the workflow and each of its branches, recursively; a finding inside a branch or a
+    map's iterator says the way there (`said_where`), read from `document` — the file the workflow was read from,
+    when given: a branch name set aside is said as the file has it — or else from the workflow."""
     all_machines = machines(workflow)
     findings: list[Finding] = []
     for machine in all_machines:
@@ -184,4 +193,6 @@ def run_checks(workflow: Workflow, catalog: Catalog | None) -> list[Finding]:
     findings += find_event_not_set(sites)
     findings += find_type_mismatches(workflow, sites)
     findings += find_unknown_fields(workflow, all_machines, sites)
+    if len(all_machines) > 1:  # only then is there a branch or an iterator to say the way into
+        findings = said_where(findings, nesting(workflow.states) if document is None else document)
     return sort_findings(findings)

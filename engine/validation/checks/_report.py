@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from engine.definition import Transition
-from engine.validation.findings import Finding
+from engine.definition import MapState, ParallelState, State, Transition
+from engine.validation.findings import Finding, tokens_of
+from engine.validation.places import Place, place_of
 
-__all__ = ["capitalised", "error", "listed", "quoted", "transition_label", "trigger_words", "warning"]
+__all__ = ["capitalised", "error", "listed", "nesting", "quoted", "said_where", "transition_label", "trigger_words",
+           "warning"]
 
 
 def error(
@@ -59,3 +62,38 @@ def transition_label(transition: Transition, index: int) -> str:
     else:
         origin = "/".join(source)
     return f"transition {index + 1} ({origin} → {transition.dest} {trigger_words(transition.trigger)})"
+
+
+def nesting(states: Mapping[str, State]) -> dict[str, Any]:
+    """The part of a machine's document `place_of` reads, from its model: its states that hold machines — a
+    parallel state's branches by name, a map's iterator — each with its own, recursively."""
+    held: dict[str, Any] = {}
+    for sid, state in states.items():
+        if isinstance(state, ParallelState):
+            held[sid] = {"type": state.type,
+                         "branches": [{"name": branch.name, **nesting(branch.states)} for branch in state.branches]}
+        elif isinstance(state, MapState) and state.iterator is not None:
+            held[sid] = {"type": state.type, "iterator": nesting(state.iterator.states)}
+    return {"states": held}
+
+
+def _subject(finding: Finding, document: Any) -> Place:
+    """The place a finding is about: its pointer's, except that one at a branch's own field naming the state that
+    holds the branch (`duplicate-branch`: two branches of one name) is about that state."""
+    place = place_of(document, tokens_of(finding.pointer))
+    if place.kind in ("branch", "iterator"):
+        holder = place.element[:-2] if place.kind == "branch" else place.element[:-1]
+        if finding.states == (holder[-1],):
+            return place_of(document, holder)
+    return place
+
+
+def said_where(findings: Iterable[Finding], document: Any) -> list[Finding]:
+    """The findings, each about something inside a parallel state's branch or a map's iterator led by the way
+    there in the words a schema error there has (`Place.way_there`); those at the top level as they are.
+    `document`: what the pointers lead into — the definition, or `nesting` of its model."""
+    placed: list[Finding] = []
+    for finding in findings:
+        way = _subject(finding, document).way_there()
+        placed.append(finding.model_copy(update={"message": way + finding.message}) if way else finding)
+    return placed

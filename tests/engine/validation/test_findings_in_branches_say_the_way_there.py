@@ -1,0 +1,150 @@
+"""A check's finding about a state inside a parallel state's branch (or a map's iterator) used to name the state
+alone — "'check' has no transition out of it" — so with two branches that each have a `check`, neither
+`statewright validate` nor the designer's problems said which one was meant (only the pointer did). Every such
+finding now leads with the way there, in the words a schema error there has ("In parallel state 'both', branch
+'credit', state 'check': ", with the designer's breadcrumb arrow for the commas); a finding at the top level keeps
+its words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from engine.cli.app import build_app
+from engine.definition import Workflow
+from engine.validation.catalog import Catalog
+from engine.validation.checks import find_catalog_problems
+from engine.validation.findings import Finding
+from engine.validation.loader import load_workflow
+
+CREDIT = "In parallel state 'both' \u203a branch 'credit' \u203a "
+FRAUD = "In parallel state 'both' \u203a branch 'fraud' \u203a "
+DEAD_END = ("'check' has no transition out of it, so an instance that gets here is stuck for ever. Add a transition "
+            "from it, or make it a final state.")
+
+
+def _machine(initial: str = "start") -> dict[str, Any]:
+    """A start task ending well or badly, and a `check` nothing leads to and nothing leaves."""
+    return {
+        "initial": initial,
+        "states": {initial: {"type": "task", "action": "go"}, "check": {"type": "choice"},
+                   "ok": {"type": "final", "outcome": "success"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": initial, "trigger": "done", "dest": "ok"},
+                        {"source": initial, "trigger": "error", "dest": "failed"}],
+    }
+
+
+def _flow() -> dict[str, Any]:
+    """Parallel state 'both' with branches 'credit' and 'fraud', and the workflow itself, each with its own stray
+    `check`."""
+    flow: dict[str, Any] = {"id": "loan", "title": "Loan", **_machine("both")}
+    flow["states"]["both"] = {"type": "parallel", "branches": [{"name": "credit", **_machine()},
+                                                               {"name": "fraud", **_machine()}]}
+    return flow
+
+
+def _by_place(findings: list[Finding]) -> dict[tuple[str, str], str]:
+    return {(f.code, f.pointer): f.message for f in findings}
+
+
+def test_two_branches_states_of_one_id_are_told_apart_by_their_branch() -> None:
+    found = _by_place(load_workflow(_flow()).findings)
+    branch = "/states/both/branches"
+    assert found[("dead-end", f"{branch}/0/states/check")] == CREDIT + "state 'check': " + DEAD_END
+    assert found[("dead-end", f"{branch}/1/states/check")] == FRAUD + "state 'check': " + DEAD_END
+    assert found[("unreachable-state", f"{branch}/0/states/check")] == (
+        CREDIT + "state 'check': No transition leads to 'check' from the branch's start state 'start', so it can "
+        "never be used. Add a transition into it, or remove it.")
+    assert found[("unreachable-state", f"{branch}/1/states/check")].startswith(FRAUD + "state 'check': No transition")
+
+
+def test_the_workflow_s_own_findings_keep_their_words() -> None:
+    found = _by_place(load_workflow(_flow()).findings)
+    assert found[("dead-end", "/states/check")] == DEAD_END
+    assert found[("unreachable-state", "/states/check")] == (
+        "No transition leads to 'check' from the start state 'both', so it can never be used. Add a transition "
+        "into it, or remove it.")
+
+
+def test_a_branch_of_a_branch_and_a_map_s_iterator_say_the_whole_way() -> None:
+    flow = _flow()
+    credit = flow["states"]["both"]["branches"][0]
+    credit["states"]["inner"] = {"type": "parallel", "branches": [{"name": "deep", **_machine()}]}
+    flow["states"]["each"] = {"type": "map", "items": "[1, 2]", "iterator": _machine()}
+    found = _by_place(load_workflow(flow).findings)
+    assert found[("dead-end", "/states/both/branches/0/states/inner/branches/0/states/check")] == (
+        CREDIT + "parallel state 'inner' \u203a branch 'deep' \u203a state 'check': " + DEAD_END)
+    assert found[("dead-end", "/states/each/iterator/states/check")] == (
+        "In map state 'each' \u203a iterator \u203a state 'check': " + DEAD_END)
+    assert found[("dead-end", "/states/check")] == DEAD_END
+
+
+def test_a_branch_s_transition_and_its_start_say_the_way_there() -> None:
+    flow = _flow()
+    fraud = flow["states"]["both"]["branches"][1]
+    fraud["transitions"][1]["dest"] = "failed_"
+    fraud["initial"] = "begin"
+    found = _by_place(load_workflow(flow).findings)
+    assert found[("unknown-state", "/states/both/branches/1/transitions/1/dest")] == (
+        FRAUD + "transition 2: Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
+        "'failed_' is not a state of branch 'fraud' of parallel state 'both'.")
+    assert found[("unknown-state", "/states/both/branches/1/initial")].startswith(
+        "In parallel state 'both' \u203a branch 'fraud': The start state of branch 'fraud'")
+
+
+def test_two_branches_of_one_name_are_said_at_the_parallel_state() -> None:
+    flow = _flow()
+    branches = flow["states"]["both"]["branches"]
+    branches[1]["name"] = "credit"
+    branches[0]["states"]["inner"] = {"type": "parallel", "branches": [{"name": "deep", **_machine()},
+                                                                       {"name": "deep", **_machine()}]}
+    found = _by_place(load_workflow(flow).findings)
+    said = ("Parallel state '{}' has two branches named '{}': the engine tells branches apart by name, so the second "
+            "one's work would be lost at the join. Rename it.")
+    assert found[("duplicate-branch", "/states/both/branches/1/name")] == said.format("both", "credit")
+    assert found[("duplicate-branch", "/states/both/branches/0/states/inner/branches/1/name")] == (
+        CREDIT + "state 'inner': " + said.format("inner", "deep"))
+
+
+def test_a_schema_error_and_a_check_s_finding_in_one_branch_say_the_way_alike() -> None:
+    flow = _flow()
+    flow["states"]["both"]["branches"][0]["states"]["start"]["action"] = ""
+    found = _by_place(load_workflow(flow).findings)
+    assert found[("schema", "/states/both/branches/0/states/start/action")] == (
+        CREDIT + "state 'start': 'action' cannot be empty.")
+    assert found[("dead-end", "/states/both/branches/0/states/check")] == CREDIT + "state 'check': " + DEAD_END
+
+
+def test_a_branch_whose_name_is_set_aside_is_said_as_its_schema_error_says_it() -> None:
+    flow = _flow()
+    flow["states"]["both"]["branches"][0]["name"] = ""
+    found = _by_place(load_workflow(flow).findings)
+    assert found[("schema", "/states/both/branches/0/name")].startswith("In parallel state 'both' \u203a branch '#1': ")
+    assert found[("dead-end", "/states/both/branches/0/states/check")] == (
+        "In parallel state 'both' \u203a branch '#1' \u203a state 'check': " + DEAD_END)
+
+
+def test_what_the_catalog_decides_in_a_branch_says_the_way_there_as_validation_does() -> None:
+    flow = _flow()
+    for machine in (flow, *flow["states"]["both"]["branches"]):
+        machine["states"].pop("check")
+    catalog = Catalog(actions=frozenset({"go"}))
+    flow["states"]["both"]["branches"][1]["states"]["start"]["action"] = "g0"
+    (alone,) = find_catalog_problems(Workflow.model_validate(flow), catalog)
+    assert alone.message.startswith(FRAUD + "state 'start': Task 'start' runs action 'g0', but no handler")
+    (loaded,) = load_workflow(flow, catalog).findings
+    assert loaded == alone  # the designer's analysis merges the two lists: one finding, not two
+
+
+def test_statewright_validate_prints_which_branch_each_finding_is_in(tmp_path: Path) -> None:
+    path = tmp_path / "loan.json"
+    path.write_text(json.dumps(_flow()), encoding="utf-8")
+    done = CliRunner().invoke(build_app("validate"), ["validate", str(path)], env={"COLUMNS": "400"})
+    assert done.exit_code == 1
+    lines = [line.strip() for line in done.output.splitlines()]
+    assert f"error dead-end at /states/both/branches/0/states/check: {CREDIT}state 'check': {DEAD_END}" in lines
+    assert f"error dead-end at /states/both/branches/1/states/check: {FRAUD}state 'check': {DEAD_END}" in lines
+    assert f"error dead-end at /states/check: {DEAD_END}" in lines
