@@ -28,10 +28,11 @@ from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
 
-__all__ = ["Reply", "TenantInstances", "provide_tenant_instances", "wants_minimal"]
+__all__ = ["REPLAYED_HEADER", "Reply", "TenantInstances", "provide_tenant_instances", "wants_minimal"]
 
 Reply = Response[InstanceDetail | InstanceSummary]
 _MINIMAL_APPLIED = {"Preference-Applied": "return=minimal"}
+REPLAYED_HEADER = "Idempotent-Replayed"  # a repeated idempotency key got the first request's answer back
 
 
 def wants_minimal(prefer: str | None) -> bool:
@@ -67,11 +68,14 @@ class TenantInstances:
     async def command(self, call: Callable[[], InstanceView], prefer: str | None, status: int) -> Reply:
         """Run an engine command (`write_soon`: on the loop's thread when SQLite's writer is free); the instance
         after it: its summary when `Prefer: return=minimal` asks (saving the reads of history, timers and
-        approvals, and saying so in `Preference-Applied`), else its detail, read in a worker thread."""
+        approvals, and saying so in `Preference-Applied`), else its detail, read in a worker thread; with
+        `Idempotent-Replayed: true` when the engine answered a repeated idempotency key with the first answer."""
         view = await write_soon(self.engine, call)
+        replayed = {REPLAYED_HEADER: "true"} if view.replayed else None
         if wants_minimal(prefer):
-            return Response(InstanceSummary.of(view), status_code=status, headers=_MINIMAL_APPLIED)
-        return Response(await to_thread.run_sync(self.detail, view), status_code=status)
+            headers = _MINIMAL_APPLIED if replayed is None else {**_MINIMAL_APPLIED, **replayed}
+            return Response(InstanceSummary.of(view), status_code=status, headers=headers)
+        return Response(await to_thread.run_sync(self.detail, view), status_code=status, headers=replayed)
 
 
 def provide_tenant_instances(request: Request[Any, Any, Any], state: State) -> TenantInstances:

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from designer._tenant_instances import Reply, TenantInstances, wants_minimal
+from designer._tenant_instances import REPLAYED_HEADER, Reply, TenantInstances, wants_minimal
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.errors import NotFound
 from designer.history_paging import Order, history_page
@@ -32,12 +32,10 @@ from engine.definition.base import IDENTIFIER_PATTERN
 from engine.errors import InstanceNotFound, InvalidInput
 from engine.read_models.instances import InstanceQuery, search_instances
 from engine.read_models.map_items import map_item_instance, map_items_page
-from engine.runtime.views import InstanceView
 from engine.statuses import InstanceStatus
 
 __all__ = ["REPLAYED_HEADER", "InstanceController", "wants_minimal"]
 
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 InstanceId = Annotated[str, PathParameter(max_length=64, description="The instance's id.")]
 Prefer = Annotated[
@@ -61,6 +59,14 @@ def _place(instances: TenantInstances, before: str) -> tuple[float, str]:
     return view.created_at, view.id
 
 
+def _replayed_header(what: str) -> ResponseHeader:
+    """The `Idempotent-Replayed` header as the document describes it (set by `TenantInstances.command`; `value`
+    gives its type in the document)."""
+    return ResponseHeader(name=REPLAYED_HEADER, value="true", documentation_only=True, required=False,
+                          description=f"`true` when the `idempotency_key` {what} (as Stripe's replayed responses "
+                          "say); absent otherwise.")
+
+
 class InstanceController(Controller):
     path = "/api/instances"
     tags = ("instances",)
@@ -71,30 +77,17 @@ class InstanceController(Controller):
         status_code=HTTP_201_CREATED,
         opt=requires("operate"),
         summary="Start an instance",
-        response_headers=[ResponseHeader(  # documented, set by the handler; `value` gives its type in the document
-            name=REPLAYED_HEADER, value="true", documentation_only=True, required=False,
-            description="`true` when the `idempotency_key` started an instance before: the answer is that instance "
-            "and nothing new was started (as Stripe's replayed responses say); absent otherwise.")],
+        response_headers=[_replayed_header("started an instance before: the answer is that instance and nothing "
+                                           "new was started")],
     )
     async def start(
         self, data: JSONBody[InstanceStart], instances: NamedDependency[TenantInstances], prefer: Prefer = None
     ) -> Reply:
-        me, engine = instances.me, instances.engine
-        replayed = False
-
-        def start() -> InstanceView:
-            nonlocal replayed
-            began = engine.clock.now()
-            view = engine.start(data.workflow_id, data.context, version=data.version, tenant=me.tenant,
-                                idempotency_key=data.idempotency_key, actor=me.username)
-            # the engine answers a repeated key with the first start's instance: made before this start began
-            replayed = data.idempotency_key is not None and view.created_at < began
-            return view
-
-        reply = await instances.command(start, prefer, HTTP_201_CREATED)
-        if replayed:
-            reply.set_header(REPLAYED_HEADER, "true")
-        return reply
+        me = instances.me
+        return await instances.command(partial(
+            instances.engine.start, data.workflow_id, data.context, version=data.version, tenant=me.tenant,
+            idempotency_key=data.idempotency_key, actor=me.username,
+        ), prefer, HTTP_201_CREATED)
 
     @get("/", summary="Instances of my tenant, newest first", sync_to_thread=True)
     def list_instances(
@@ -199,6 +192,8 @@ class InstanceController(Controller):
         status_code=HTTP_200_OK,
         opt=requires("operate"),
         summary="Send an event (409 when the state does not accept it)",
+        response_headers=[_replayed_header("sent this event before: the answer is what that send answered, and the "
+                                           "event was not applied again")],
     )
     async def send(
         self,

@@ -46,7 +46,7 @@ def kept_response_of(tx: Transaction, scope: str, key: str | None, request: str)
     receipt = ReceiptStore(tx).get(scope, key)
     if receipt is None or receipt.request is None or receipt.request != request:
         return None
-    return InstanceView.from_record(receipt.response)
+    return InstanceView.from_record(receipt.response, replayed=True)
 
 
 def kept_response(tx: Transaction, scope: str, key: str | None, request: str,
@@ -58,7 +58,7 @@ def kept_response(tx: Transaction, scope: str, key: str | None, request: str,
     receipt = ReceiptStore(tx).get(scope, key)
     if receipt is None:
         return None
-    kept = InstanceView.from_record(receipt.response)
+    kept = InstanceView.from_record(receipt.response, replayed=True)
     if receipt.request is not None and receipt.request != request:
         raise InvalidInput(refusal(kept) if refusal is not None else (
             f"the idempotency key '{key}' was used before for another request (a repeat must send the same "

@@ -57,24 +57,29 @@ class InstanceView:
     branch: str
     created_at: float
     updated_at: float
+    # True when a repeated idempotency key answered with the response kept for the first request: nothing new was
+    # done (`engine.runtime.idempotency.kept_response`). Not part of the instance: left out of `as_dict`/`as_record`.
+    replayed: bool = field(default=False, compare=False)
 
     @property
     def ended(self) -> bool:
         return self.status in TERMINAL
 
     def as_dict(self) -> dict[str, Any]:
-        found = asdict(self)
+        found = self.as_record()
         found["created_at"] = to_rfc3339(self.created_at)
         found["updated_at"] = to_rfc3339(self.updated_at)
         return found
 
     def as_record(self) -> dict[str, Any]:
         """Lossless form (times as numbers), kept by idempotency receipts."""
-        return asdict(self)
+        found = asdict(self)
+        del found["replayed"]
+        return found
 
     @classmethod
-    def from_record(cls, record: dict[str, Any]) -> InstanceView:
-        return cls(**record)
+    def from_record(cls, record: dict[str, Any], *, replayed: bool = False) -> InstanceView:
+        return cls(**record, replayed=replayed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9058,6 +9058,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description `true` when the `idempotency_key` sent this event before: the answer is what that send answered, and the event was not applied again (as Stripe's replayed responses say); absent otherwise. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
