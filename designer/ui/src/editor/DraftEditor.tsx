@@ -38,7 +38,7 @@ import { useJsonText } from "./jsonDocument";
 import Legend from "./Legend";
 import Palette from "./Palette";
 import { isEmpty, NOTHING, type Selection } from "./selection";
-import SimulatorPanel from "./SimulatorPanel";
+import SimulatorPanel, { type StepFailure } from "./SimulatorPanel";
 import PathsPanel from "./PathsPanel";
 import { selectedPathMarks, type PathColour } from "./pathHeat";
 import type { Playing } from "./pathPlayback";
@@ -236,6 +236,15 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       revealAt(at, states, transitions);
     },
     [revealAt, open],
+  );
+  /** Show where a simulated step failed (or an event was refused) as a finding at its pointer is shown; the
+   * simulator gives way to the inspector, so the keyboard goes on from there. */
+  const revealFailure = useCallback(
+    (failure: StepFailure) => {
+      document.getElementById(SKIP_TO_SIDE_PANEL.targetId)?.focus({ preventScroll: true });
+      revealFinding({ code: failure.kind, severity: "error", message: failure.summary, pointer: failure.pointer ?? "", states: [], transitions: [] });
+    },
+    [revealFinding],
   );
   // Once the inspector shows the workflow, focus the field the finding is about, or else the JSON at it.
   const [jsonReveal, setJsonReveal] = useState<{ pointer: string; nonce: number } | null>(null);
@@ -607,7 +616,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             </div>
             {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
             <div hidden={panel !== "simulate"}>
-              <SimulatorPanel workflow={root} onResult={setSimulation} playing={playing} onStopPlaying={stopPlaying} />
+              <SimulatorPanel workflow={root} onResult={setSimulation} playing={playing} onStopPlaying={stopPlaying} onShowFailure={revealFailure} />
             </div>
             <div hidden={panel !== "paths"}>
               {validation.checked === root && errors > 0 ? (

@@ -39,8 +39,9 @@ function describeEffect(effect: { type: string; [k: string]: unknown }): string 
   return detail ? `${effect.type} ${String(detail)}` : effect.type;
 }
 
-/** Why a step failed or an event was refused, as the server words it, with the field and expression involved. */
-function FailureWhy({ failure, testId }: { failure: StepFailure; testId: string }) {
+/** Why a step failed or an event was refused, as the server words it, with the field and expression involved;
+ * where the page can show that place (`onShow`), a button that does. */
+function FailureWhy({ failure, testId, onShow }: { failure: StepFailure; testId: string; onShow?: ((failure: StepFailure) => void) | undefined }) {
   return (
     <div className="sim-failure" role="alert" data-testid={testId} data-pointer={failure.pointer ?? ""}>
       <p className="error-text">{failure.summary}</p>
@@ -56,6 +57,11 @@ function FailureWhy({ failure, testId }: { failure: StepFailure; testId: string 
           )}
         </p>
       )}
+      {onShow && failure.pointer && (
+        <button type="button" className="link" data-testid={`${testId}-show`} title="Selects it on the canvas and opens it in the inspector" onClick={() => onShow(failure)}>
+          Show in the flow
+        </button>
+      )}
     </div>
   );
 }
@@ -66,12 +72,14 @@ export interface SimulatorPanelProps {
   /** A path to play (from the Paths panel); null when none is. */
   playing?: Playing | null;
   onStopPlaying?: () => void;
+  /** Show where a failure is (its pointer) in the flow, as a finding is shown; without it, no button offers to. */
+  onShowFailure?: (failure: StepFailure) => void;
 }
 
 type Verdict = { kind: "ok" | "error"; text: string };
-type StepFailure = NonNullable<SimulationResult["failure"]>;
+export type StepFailure = NonNullable<SimulationResult["failure"]>;
 
-export default function SimulatorPanel({ workflow, onResult, playing = null, onStopPlaying }: SimulatorPanelProps) {
+export default function SimulatorPanel({ workflow, onResult, playing = null, onStopPlaying, onShowFailure }: SimulatorPanelProps) {
   const examples = workflow.examples ?? [];
   const [exampleName, setExampleName] = useState<string>(examples[0]?.name ?? "");
   const [context, setContext] = useState<Record<string, unknown>>(() => (examples[0]?.context as Record<string, unknown>) ?? {});
@@ -256,7 +264,7 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
             Now in <strong data-testid="sim-state">{result.state}</strong> — {STATUS_WORDS[result.status] ?? result.status}
             {expected && <span> (the example expects {expected}{expected === result.state ? " ✓" : ""})</span>}
           </div>
-          {result.failure && <FailureWhy failure={result.failure} testId="sim-failure" />}
+          {result.failure && <FailureWhy failure={result.failure} testId="sim-failure" onShow={onShowFailure} />}
           {(result.status === "running" || result.status === "held") && (
             <div className="sim-fire">
               <div className="field">
@@ -280,7 +288,7 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
             <ul className="sim-rejected">
               {result.rejected.map((r, i) => (
                 <li key={i} className="error-text" data-testid="sim-rejected">
-                  {r.reason ? <FailureWhy failure={r.reason} testId="sim-rejected-why" /> : `${r.event} refused in ${r.state}: ${r.detail}`}
+                  {r.reason ? <FailureWhy failure={r.reason} testId="sim-rejected-why" onShow={onShowFailure} /> : `${r.event} refused in ${r.state}: ${r.detail}`}
                 </li>
               ))}
             </ul>

@@ -35,6 +35,7 @@ import StatesMiniMap from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
 import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets } from "./readableFit";
 import { GuardTexts, guardTexts } from "./guardTexts";
+import { useViewLayout } from "./useViewLayout";
 
 const nodeTypes: NodeTypes = { state: StateNodeView, any: AnyStateNodeView };
 const edgeTypes: EdgeTypes = { transition: TransitionEdgeView };
@@ -112,33 +113,36 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const mapShown = mapWanted && bigEnoughForMap;
   const pane = useRef<HTMLDivElement>(null);
 
+  // Read-only, a flow with saved places turned to another direction is drawn as laid out in it, for viewing.
+  const { drawn, shownLayout, turning: viewTurning } = useViewLayout(workflow, !editable || !onMove, direction, suggestedLayout);
+
   // The layout's routes for this graph in this direction (ELK's, off the main thread, or the server's for a
   // big flow; remembered by shape). They hold only where states sit where the layout puts them: for a big flow with its own saved layout that is
   // unlikely, so its edges are drawn as steps without asking.
   const [routing, setRouting] = useState<(Routing & { direction: string }) | null>(null);
   useEffect(() => {
     let current = true;
-    if (!needsLayout(workflow) && Object.keys(workflow.states).length > ROUTE_SAVED_UP_TO) {
+    if (!needsLayout(drawn) && Object.keys(drawn.states).length > ROUTE_SAVED_UP_TO) {
       setRouting(null);
       return;
     }
-    layOutFlow(workflow, direction)
+    layOutFlow(drawn, direction)
       .then((result) => current && setRouting({ ...result, direction }))
       .catch(() => current && setRouting(null));
     return () => {
       current = false;
     };
-  }, [workflow, direction]);
+  }, [drawn, direction]);
 
   const nodes = useMemo(
-    () => cache.current.build(workflow, marks, selectedStates, dragging, editable, suggestedLayout, direction),
-    [workflow, marks, selectedStates, dragging, editable, suggestedLayout, direction],
+    () => cache.current.build(drawn, marks, selectedStates, dragging, editable, shownLayout, direction),
+    [drawn, marks, selectedStates, dragging, editable, shownLayout, direction],
   );
   const guards = useMemo(() => guardTexts(workflow.transitions), [workflow.transitions]);
-  const drawnAt = useMemo(() => drawnPositions(workflow, suggestedLayout), [workflow, suggestedLayout]);
+  const drawnAt = useMemo(() => drawnPositions(drawn, shownLayout), [drawn, shownLayout]);
   const edges = useMemo(
-    () => buildEdges(workflow, marks, selectedTransitions, routing, drawnAt),
-    [workflow, marks, selectedTransitions, routing, drawnAt],
+    () => buildEdges(drawn, marks, selectedTransitions, routing, drawnAt),
+    [drawn, marks, selectedTransitions, routing, drawnAt],
   );
 
   /** Fit, but never below a zoom where state names are legible; keep the overlays' corners free. */
@@ -204,7 +208,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       const saved = workflow.layout;
       const placed = Object.keys(workflow.states).some((id) => saved?.[id]);
       setLayoutDirection(next);
-      // A page that cannot edit the flow keeps its saved places (only the handles turn).
+      // A page that cannot edit the flow keeps its saved places: it is laid out for viewing (useViewLayout.ts).
       if (!placed || !editable || !onMove) return;
       layOutFlow(workflow, next)
         .then(({ positions }) => {
@@ -381,18 +385,18 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     if (!inClearView(at, box, overlayInsets())) void flow.setCenter(node.position.x + width / 2, node.position.y + height / 2, { zoom, duration: 300 });
   }, [focusState, flow]);
 
-  // When the layout's positions arrive after the first paint, frame the drawing again (not for a state renamed,
-  // which keeps its place in the same drawing).
+  // When the layout's positions arrive after the first paint (or a read-only flow's, turned), frame the drawing
+  // again (not for a state renamed, which keeps its place in the same drawing).
   useEffect(() => {
-    if (suggestedLayout !== NO_POSITIONS && Object.keys(suggestedLayout).length > 0 && !isCarriedLayout(suggestedLayout)) {
+    if (shownLayout !== NO_POSITIONS && Object.keys(shownLayout).length > 0 && !isCarriedLayout(shownLayout)) {
       window.setTimeout(() => fitView(), 30);
     }
-  }, [suggestedLayout, fitView]);
+  }, [shownLayout, fitView]);
 
   const large = nodes.length >= VISIBLE_ONLY_FROM;
   // For tests and the benchmark: every state has its place (saved, or laid out), and the routes are in.
-  const placed = Object.keys(workflow.states).every((id) => workflow.layout?.[id] || id in suggestedLayout);
-  const layoutState = !placed ? "pending" : needsLayout(workflow) && isInterimLayout(suggestedLayout) ? "interim" : "ready";
+  const placed = Object.keys(drawn.states).every((id) => drawn.layout?.[id] || id in shownLayout);
+  const layoutState = !placed ? "pending" : viewTurning || (needsLayout(drawn) && isInterimLayout(shownLayout)) ? "interim" : "ready";
   return (
     <div className="flow-canvas" data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
       {/* Before the diagram in the page, so the keyboard reaches the search before the states. */}
