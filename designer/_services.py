@@ -10,6 +10,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
+from designer._loop_writes import loop_batches
 from designer._tenant_instances import provide_tenant_instances
 from designer.checking import Checker
 from designer.graphviz_slots import GraphvizSlots
@@ -46,6 +47,7 @@ class Services:
     def install(self, state: State) -> None:
         for name in SERVICE_NAMES:
             state[name] = getattr(self, name)
+        state["batches"] = loop_batches(self.engine)  # the starts and sends of requests that arrive together
 
     def close(self) -> None:
         self.engine.close()

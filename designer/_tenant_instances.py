@@ -17,7 +17,6 @@ from anyio import to_thread
 from litestar import Request, Response
 from litestar.datastructures import State
 
-from designer._loop_writes import write_soon
 from designer.highlighting import tenant_instance
 from designer.instance_detail import instance_detail_of
 from designer.schemas.instance_detail import InstanceDetail
@@ -25,7 +24,9 @@ from designer.schemas.instances import InstanceSummary
 from designer.security.guards import principal_of_connection
 from designer.security.principal import Principal
 from engine.read_models.definitions import DefinitionCatalog
+from engine.runtime.commands import Command
 from engine.runtime.engine import Engine
+from engine.runtime.loop_writes import LoopBatches
 from engine.runtime.views import InstanceView
 
 __all__ = ["REPLAYED_HEADER", "Reply", "TenantInstances", "provide_tenant_instances", "wants_minimal"]
@@ -51,6 +52,7 @@ class TenantInstances:
     engine: Engine
     database: sa.Engine  # the designer's pool: the detail's approvals are read through it
     catalog: DefinitionCatalog  # the deployed definitions: the titles of the detail's approvals
+    batches: LoopBatches  # where the starts and sends of requests that arrive together are written together
 
     def own(self, instance_id: str) -> InstanceView:
         """The instance, when it is the caller's tenant's; any other is reported as not existing."""
@@ -65,12 +67,13 @@ class TenantInstances:
     def detail(self, view: InstanceView) -> InstanceDetail:
         return instance_detail_of(self.engine, self.database, self.catalog, view)
 
-    async def command(self, call: Callable[[], InstanceView], prefer: str | None, status: int) -> Reply:
-        """Run an engine command (`write_soon`: on the loop's thread when SQLite's writer is free); the instance
-        after it: its summary when `Prefer: return=minimal` asks (saving the reads of history, timers and
-        approvals, and saying so in `Preference-Applied`), else its detail, read in a worker thread; with
-        `Idempotent-Replayed: true` when the engine answered a repeated idempotency key with the first answer."""
-        view = await write_soon(self.engine, call)
+    async def command(self, command: Command[InstanceView], prefer: str | None, status: int) -> Reply:
+        """Make an engine command (`LoopBatches`: on the loop's thread when SQLite's writer is free, with the
+        commands of the requests that arrived with it); the instance after it: its summary when `Prefer:
+        return=minimal` asks (saving the reads of history, timers and approvals, and saying so in
+        `Preference-Applied`), else its detail, read in a worker thread; with `Idempotent-Replayed: true` when the
+        engine answered a repeated idempotency key with the first answer."""
+        view = await self.batches.make(command)
         replayed = {REPLAYED_HEADER: "true"} if view.replayed else None
         if wants_minimal(prefer):
             headers = _MINIMAL_APPLIED if replayed is None else {**_MINIMAL_APPLIED, **replayed}
@@ -79,4 +82,5 @@ class TenantInstances:
 
 
 def provide_tenant_instances(request: Request[Any, Any, Any], state: State) -> TenantInstances:
-    return TenantInstances(principal_of_connection(request), state["engine"], state["database"], state["catalog"])
+    return TenantInstances(principal_of_connection(request), state["engine"], state["database"], state["catalog"],
+                           state["batches"])

@@ -84,8 +84,8 @@ class InstanceController(Controller):
         self, data: JSONBody[InstanceStart], instances: NamedDependency[TenantInstances], prefer: Prefer = None
     ) -> Reply:
         me = instances.me
-        return await instances.command(partial(
-            instances.engine.start, data.workflow_id, data.context, version=data.version, tenant=me.tenant,
+        return await instances.command(instances.engine.start_command(
+            data.workflow_id, data.context, version=data.version, tenant=me.tenant,
             idempotency_key=data.idempotency_key, actor=me.username,
         ), prefer, HTTP_201_CREATED)
 
@@ -204,8 +204,8 @@ class InstanceController(Controller):
         prefer: Prefer = None,
     ) -> Reply:
         me = instances.me
-        return await instances.command(partial(  # the tenant checked in the engine's transaction: no read before
-            instances.engine.send, instance_id, data.event, data.payload, actor=me.username,
+        return await instances.command(instances.engine.send_command(  # the tenant checked in its transaction
+            instance_id, data.event, data.payload, actor=me.username,
             idempotency_key=data.idempotency_key, tenant=me.tenant,
         ), prefer, HTTP_200_OK)
 

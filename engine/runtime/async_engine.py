@@ -6,8 +6,9 @@ other call does (`asyncio.to_thread`; publish, cancel and redrive may take sever
 waits for another writer, a long read or a handler.
 
 Every public method of `Engine` is here with the same parameters (`tests/engine/runtime/test_runtime_async.py`
-holds them together); `register` stays a plain method (it touches no database) and `worker()` returns the
-synchronous `Worker`. `async with AsyncEngine(url) as engine:` closes it at the end."""
+holds them together); `register`, `start_command` and `send_command` stay plain methods (they touch no
+database) and `worker()` returns the synchronous `Worker`. `async with AsyncEngine(url) as engine:` closes it at
+the end."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from engine.notifications.settings import NotificationSettings
 from engine.runtime.actions import H, HandlerRegistry
 from engine.runtime.agents import AgentSource
 from engine.runtime.clock import Clock
+from engine.runtime.commands import Command
 from engine.runtime.deployments import DefinitionSource
 from engine.runtime.engine import PENDING_APPROVALS_PAGE, Engine
 from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
@@ -118,6 +120,21 @@ class AsyncEngine:
         return await self._command(self.engine.send, instance_id, event, payload, actor=actor,
                                    idempotency_key=idempotency_key, expected_version=expected_version,
                                    tenant=tenant)
+
+    def start_command(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
+                      tenant: str = "default", idempotency_key: str | None = None,
+                      actor: str | None = None) -> Command[InstanceView]:
+        """`Engine.start_command`: a start not yet made (it touches no database), for a `LoopBatches` to write
+        with the commands made in the same turn of the loop (`engine.runtime.loop_writes`)."""
+        return self.engine.start_command(workflow_id, context, version=version, tenant=tenant,
+                                         idempotency_key=idempotency_key, actor=actor)
+
+    def send_command(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
+                     idempotency_key: str | None = None, expected_version: int | None = None,
+                     tenant: str | None = None) -> Command[InstanceView]:
+        """`Engine.send_command` (see `start_command`)."""
+        return self.engine.send_command(instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
+                                        expected_version=expected_version, tenant=tenant)
 
     async def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                       idempotency_key: str | None = None) -> InstanceView:

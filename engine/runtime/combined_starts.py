@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from engine.runtime.together import write_together
 from storage.transaction import Store, Transaction
 
 __all__ = ["CombinedStarts"]
@@ -35,7 +36,6 @@ __all__ = ["CombinedStarts"]
 T = TypeVar("T")
 
 _WAITING, _LEAD, _DONE, _ALONE = "waiting", "lead", "done", "alone"
-_BATCH_TRIES = 2  # a batch runs again without the start that raised, once; then each start runs on its own
 
 
 class _Start(Generic[T]):
@@ -51,17 +51,13 @@ class _Start(Generic[T]):
         self.role = _WAITING
         self.result: Any = None
 
+    def run_in(self, tx: Transaction) -> T:
+        """The start's work in `tx`, in its caller's context."""
+        return self.context.run(self.work, tx)
+
     def settle(self, role: str) -> None:
         self.role = role
         self.settled.set()
-
-
-class _StartRaised(Exception):
-    """A start of a batch raised (the batch rolls back without it)."""
-
-    def __init__(self, start: _Start[Any]) -> None:
-        super().__init__()
-        self.start = start
 
 
 class CombinedStarts:
@@ -136,33 +132,14 @@ class CombinedStarts:
         return [self._queue.popleft() for _ in range(min(self.limit, len(self._queue)))]
 
     def _write(self, batch: list[_Start[Any]]) -> list[_Start[Any]]:
-        """Write the batch in one transaction; the starts it did not reach for lack of time. Each start written
-        is `_DONE` with its result; one that raised, or every one when the batch fails twice or at its commit,
-        stays `_WAITING` (it then runs on its own)."""
-        pending = list(batch)
-        for _ in range(_BATCH_TRIES):
-            if len(pending) < 2:
-                return []
-            results: list[Any] = []
-            try:
-                with self.store.write() as tx:
-                    stop_at = self.clock() + self.budget_s
-                    for start in pending:
-                        if results and self.clock() > stop_at:
-                            break
-                        try:
-                            results.append(start.context.run(start.work, tx))
-                        except Exception as exc:
-                            raise _StartRaised(start) from exc
-            except _StartRaised as raised:
-                pending.remove(raised.start)
-                raised.start.settle(_ALONE)
-                continue
-            except Exception:  # noqa: BLE001 - at its commit (a conflict, a lost connection): each on its own
-                return []
-            for start, result in zip(pending, results, strict=False):
-                start.result = result
-                start.role = _DONE
+        """Write the batch in one transaction (`write_together`); the starts it did not reach for lack of time.
+        Each start written is `_DONE` with its result; one that raised, or every one when the batch fails twice or
+        at its commit, stays `_WAITING` (it then runs on its own)."""
+        together = write_together(self.store, [start.run_in for start in batch],
+                                  budget_s=self.budget_s, clock=self.clock)
+        for index, result in together.written.items():
+            batch[index].result = result
+            batch[index].role = _DONE
+        if together.written:
             self.batches += 1
-            return pending[len(results):]
-        return []
+        return [batch[index] for index in together.unreached]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
 from engine.runtime.combined_starts import CombinedStarts
@@ -26,10 +27,22 @@ from storage.errors import StoreError
 from storage.instances import InstanceRecord
 from storage.transaction import Transaction
 
-__all__ = ["RUNTIME_EVENTS", "cancel_instance", "send_event", "start_instance"]
+__all__ = ["RUNTIME_EVENTS", "Command", "cancel_instance", "send_command", "send_event", "start_command",
+           "start_instance"]
 
 log = logging.getLogger("statewright.engine")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Generic[T]):
+    """A start or a send not yet made: its `work` in a transaction the caller holds, written with other commands
+    (`engine.runtime.together`), and the command made `alone` — its own transaction, run again on a conflict, and
+    without its chain of inline tasks if that raised. What `work` raises is what `alone` would raise: the caller
+    rolls back and makes the command alone to hear it."""
+
+    work: Callable[[Transaction], T]
+    alone: Callable[[], T]
 
 
 class _ChainFailed(Exception):
@@ -77,6 +90,17 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
     """Create the instance; with `fold`, run the inline tasks it enters (see the module's doc). A repeat under
     the same idempotency key gets the first response back. With `combined`, written in one transaction with the
     starts made at the same time (`engine.runtime.combined_starts`)."""
+    command = start_command(rt, workflow_id, context, version=version, tenant=tenant,
+                            idempotency_key=idempotency_key, actor=actor, fold=fold)
+    if combined is None:
+        return command.alone()
+    return combined.run(command.work, command.alone)
+
+
+def start_command(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
+                  tenant: str, idempotency_key: str | None, actor: str | None,
+                  fold: InlineFold | None = None) -> Command[InstanceView]:
+    """`start_instance`, not yet made."""
     scope = f"start:{tenant}"
     # the version is checked on its own below: a repeat without one may get any version's instance
     asked = request_digest(idempotency_key, workflow=workflow_id, context=context, actor=actor)
@@ -106,15 +130,21 @@ def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ve
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    if combined is None:
-        return _eagerly(rt, work, fold)
-    return combined.run(lambda tx: work(tx, fold), lambda: _eagerly(rt, work, fold))
+    return Command(lambda tx: work(tx, fold), lambda: _eagerly(rt, work, fold))
 
 
 def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
                idempotency_key: str | None, expected_version: int | None, tenant: str | None = None,
                fold: InlineFold | None = None) -> InstanceView:
     """Apply the event; with `fold`, run the inline tasks the instance enters (see the module's doc)."""
+    return send_command(rt, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
+                        expected_version=expected_version, tenant=tenant, fold=fold).alone()
+
+
+def send_command(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
+                 idempotency_key: str | None, expected_version: int | None, tenant: str | None = None,
+                 fold: InlineFold | None = None) -> Command[InstanceView]:
+    """`send_event`, not yet made."""
     scope = f"send:{instance_id}"
     asked = request_digest(idempotency_key, event=event, payload=payload, actor=actor)
 
@@ -144,7 +174,8 @@ def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    return _eagerly(rt, work, fold, retry_conflicts=expected_version is None)
+    retry_conflicts = expected_version is None
+    return Command(lambda tx: work(tx, fold), lambda: _eagerly(rt, work, fold, retry_conflicts=retry_conflicts))
 
 
 def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:

@@ -16,6 +16,7 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from types import TracebackType
 from typing import Any, overload
 
@@ -31,7 +32,7 @@ from engine.runtime.approvals import decide_approval
 from engine.runtime.budget_view import budget_variable, month_of
 from engine.runtime.clock import Clock, SystemClock
 from engine.runtime.combined_starts import CombinedStarts
-from engine.runtime.commands import cancel_instance, send_event, start_instance
+from engine.runtime.commands import Command, cancel_instance, send_command, send_event, start_command, start_instance
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
 from engine.runtime.fold import InlineFold
@@ -228,6 +229,30 @@ class Engine:
             return send_event(self.runtime, instance_id, event, payload, actor=actor,
                               idempotency_key=idempotency_key, expected_version=expected_version, tenant=tenant,
                               fold=fold)
+
+    def start_command(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
+                      tenant: str = "default", idempotency_key: str | None = None,
+                      actor: str | None = None) -> Command[InstanceView]:
+        """`start`, not yet made: its `work`, to be written together with other commands
+        (`engine.runtime.loop_writes`'s `LoopBatches`) — its chain of inline tasks, if any, then left to a worker,
+        as that of a start made while others run beside it — or made `alone`, as `start` makes it. Bad input is
+        refused here, before anything is written."""
+        check_json(context, "the context")
+        work = start_command(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
+                             idempotency_key=idempotency_key, actor=actor).work
+        return Command(work, partial(self.start, workflow_id, context, version=version, tenant=tenant,
+                                     idempotency_key=idempotency_key, actor=actor))
+
+    def send_command(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
+                     idempotency_key: str | None = None, expected_version: int | None = None,
+                     tenant: str | None = None) -> Command[InstanceView]:
+        """`send`, not yet made (see `start_command`)."""
+        check_json(payload, "the payload")
+        work = send_command(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
+                            expected_version=expected_version, tenant=tenant).work
+        return Command(work, partial(self.send, instance_id, event, payload, actor=actor,
+                                     idempotency_key=idempotency_key, expected_version=expected_version,
+                                     tenant=tenant))
 
     def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                 idempotency_key: str | None = None) -> InstanceView:

@@ -77,7 +77,7 @@ def test_an_async_worker_stops_when_asked(database_url: str) -> None:
     run(scenario())
 
 
-SYNC_ONLY = {"register", "worker"}  # plain methods on AsyncEngine too: neither touches the database
+SYNC_ONLY = {"register", "worker", "start_command", "send_command"}  # plain on AsyncEngine too: no database
 
 
 def test_every_public_engine_method_is_on_the_async_engine_with_the_same_parameters(tmp_path: Path) -> None:
