@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from types import TracebackType
 from typing import Any, overload
@@ -73,6 +73,7 @@ __all__ = ["MAX_PENDING_APPROVALS_PAGE", "PENDING_APPROVALS_PAGE", "Engine", "wr
 
 _STATUSES = tuple(InstanceStatus)  # what list_instances and count_instances filter by
 PENDING_APPROVALS_PAGE = 200
+_NO_FOLD: AbstractContextManager[None] = nullcontext()  # stateless: shared by every command that folds nothing
 MAX_PENDING_APPROVALS_PAGE = 1000
 
 
@@ -186,8 +187,7 @@ class Engine:
         return self.runtime.read(self.runtime.deployments.agents.deployed)
 
     # --- commands -------------------------------------------------------------------------------------
-    @contextmanager
-    def _eager_fold(self, *, combined: bool = False) -> Iterator[InlineFold | None]:
+    def _eager_fold(self, *, combined: bool = False) -> AbstractContextManager[InlineFold | None]:
         """How `start` and `send` run the inline tasks the instance enters: with the default worker's lease owner,
         runner and shared memory, as its fold would — when this command is the only start or send running in this
         process, or is a start written with those made at the same time (`combined`: on PostgreSQL,
@@ -195,10 +195,14 @@ class Engine:
         send, or a start on SQLite, only queues the first job: a worker's batch then runs those chains and commits
         them together, which keeps throughput under load, where each command running its own chain in its own
         transaction would not. None, too, when `eager_inline` is off or no handler here is inline (nothing to look
-        for: the designer's API server registers none)."""
+        for: the designer's API server registers none) — a plain `nullcontext` then, nothing counted (a
+        generator's context manager cost `send` about 2% of its time)."""
         if not self.eager_inline or not self.handlers.has_inline:
-            yield None
-            return
+            return _NO_FOLD
+        return self._counted_fold(combined)
+
+    @contextmanager
+    def _counted_fold(self, combined: bool) -> Iterator[InlineFold | None]:
         with self._lock:
             self._commands += 1
             alone = self._commands == 1
