@@ -13,7 +13,7 @@ from litestar.datastructures import State
 from pydantic import BaseModel
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
-from engine.database_file import file_replaced
+from engine.database import file_replaced
 from engine.errors import StorageError
 from engine.runtime.engine import Engine
 

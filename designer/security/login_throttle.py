@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 
 from designer.errors import LoginThrottled
 from designer.store.accounts import LoginAttemptRow
-from engine.database_sessions import read_session
+from engine.database import read_session
 
 __all__ = ["LoginThrottle", "ThrottlePolicy", "Ticket"]
 

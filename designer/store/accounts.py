@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, func, select
 
 from designer.store.utc_time import UtcDateTime, utc_now
-from engine.database_sessions import read_session, writing_if_free
+from engine.database import read_session, writing_if_free
 
 __all__ = [
     "AccountStore",

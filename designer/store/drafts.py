@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, Session, SQLModel, col, func, select
 
 from designer.store.utc_time import UtcDateTime, utc_now
-from engine.database_sessions import read_session
+from engine.database import read_session
 
 __all__ = ["DraftPage", "DraftRow", "DraftStore", "RevisionMismatch"]
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from designer.store.utc_time import UtcDateTime, utc_now
-from engine.database_sessions import read_session
+from engine.database import read_session
 
 __all__ = ["PublicationRequestRow", "PublicationRequestStore"]
 
