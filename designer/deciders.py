@@ -21,6 +21,7 @@ from designer.store.accounts import AccountStore, UserRow
 from engine.definition import Agent, ApprovalState, Workflow
 from engine.definition.states import Approvers, TaskState
 from engine.runtime.agent_policies import DEFAULT_APPROVER_ROLE
+from engine.validation.checks import said_where_in
 from engine.validation.findings import Finding, pointer
 from engine.validation.graph import machines
 
@@ -179,4 +180,5 @@ def find_approvals_nobody_can_decide(
 ) -> list[Finding]:
     """A warning for each place the workflow asks for an approval that no enabled user of the tenant both
     receives and may decide — `people` being the tenant's users, disabled ones included (they are named so)."""
-    return [_finding(a, people) for a in _asked(workflow, agents) if not any(_decides(p, a.approvers) for p in people)]
+    found = [_finding(a, people) for a in _asked(workflow, agents) if not any(_decides(p, a.approvers) for p in people)]
+    return said_where_in(workflow, found)

@@ -255,3 +255,23 @@ def test_the_demo_approver_decides_an_approval_as_the_palette_adds_it(demo: Any)
     inbox = client.get("/api/approvals?workflow=palette_flow", headers=bearer("approver")).json()
     assert [a["instance_id"] for a in inbox["items"]] == [started.json()["id"]]
     assert services.accounts.find_user("approver").tenant_id == DEMO_TENANT
+
+
+def test_an_approval_inside_a_branch_says_the_way_there(env: Env) -> None:
+    """Two branches each with an approval `review` nobody can decide: each warning names its branch, as the
+    engine's own findings inside a branch do."""
+    branch = {key: copy.deepcopy(MINIMAL_WORKFLOW[key]) for key in ("initial", "states", "transitions")}
+    branch["states"]["review"]["approvers"] = {"roles": ["nobody_holds_this"]}
+    flow: dict[str, Any] = {
+        "id": "two_reviews", "title": "Two reviews", "initial": "both",
+        "states": {"both": {"type": "parallel", "branches": [{"name": "legal", **branch},
+                                                              {"name": "finance", **copy.deepcopy(branch)}]},
+                   "done": {"type": "final", "outcome": "success"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "both", "trigger": "done", "dest": "done"},
+                        {"source": "both", "trigger": "error", "dest": "failed"}],
+    }
+    found = {f["pointer"]: f["message"] for f in _ours(_validate(env, flow))}
+    assert found["/states/both/branches/0/states/review/approvers"].startswith(
+        "In parallel state 'both' \u203a branch 'legal' \u203a state 'review': Approval 'review': ")
+    assert found["/states/both/branches/1/states/review/approvers"].startswith(
+        "In parallel state 'both' \u203a branch 'finance' \u203a state 'review': Approval 'review': ")

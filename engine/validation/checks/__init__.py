@@ -71,7 +71,7 @@ from engine.validation.checks.unknown_fields import find_unknown_fields
 from engine.validation.findings import Finding, Severity
 from engine.validation.graph import Machine, machines
 
-__all__ = ["CODES", "MACHINE_CHECKS", "find_catalog_problems", "run_checks", "sort_findings"]
+__all__ = ["CODES", "MACHINE_CHECKS", "find_catalog_problems", "run_checks", "said_where_in", "sort_findings"]
 
 CODES: dict[str, Severity] = {
     "unknown-state": "error",
@@ -157,6 +157,14 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 def _catalog_findings(workflow: Workflow, all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
     return [*find_unknown_subflows(workflow, all_machines, catalog), *find_unknown_agents(all_machines, catalog),
             *find_unknown_actions(all_machines, catalog)]
+
+
+def said_where_in(workflow: Workflow, findings: list[Finding]) -> list[Finding]:
+    """Findings made outside these checks (the designer's about approvers) worded as theirs are: one about
+    something inside a branch or a map's iterator led by the way there (`said_where`)."""
+    if len(machines(workflow)) < 2:
+        return findings
+    return said_where(findings, nesting(workflow.states))
 
 
 def find_catalog_problems(workflow: Workflow, catalog: Catalog) -> list[Finding]:
