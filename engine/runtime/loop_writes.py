@@ -20,6 +20,7 @@ made while others run beside it (`Engine.start_command`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import time
 import weakref
@@ -140,12 +141,9 @@ class LoopBatches:
         then waits its turn as a command made alone does."""
         together: Together[Any] = Together()
         if len(batch) > 1:
-            try:
-                with writes_without_waiting():
-                    together = write_together(self.engine.runtime.store, [made.work for made in batch],
-                                              tries=BATCH_TRIES)
-            except StoreWriterBusy:
-                pass  # nothing was done
+            with contextlib.suppress(StoreWriterBusy):  # the writer busy: nothing of it was written
+                together = write_together(self.engine.runtime.store, [made.work for made in batch],
+                                          tries=BATCH_TRIES, each_try=writes_without_waiting)
             if together.written:
                 self.batches += 1
         for index, made in enumerate(batch):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -43,17 +44,19 @@ class _Raised(Exception):
 
 
 def write_together(store: Store, works: Sequence[Callable[[Transaction], T]], *, budget_s: float = 0.05,
-                   clock: Callable[[], float] = time.monotonic, tries: int = BATCH_TRIES) -> Together[T]:
-    """Write `works` (two or more) in one transaction, in their order (see the module's doc). The store's
-    `WriterBusy` (the writer was not free at once: `writes_without_waiting`) is raised as it is: nothing was done,
-    and the caller may try the whole batch again."""
+                   clock: Callable[[], float] = time.monotonic, tries: int = BATCH_TRIES,
+                   each_try: Callable[[], AbstractContextManager[object]] = nullcontext) -> Together[T]:
+    """Write `works` (two or more) in one transaction, in their order (see the module's doc); each try's
+    transaction begun inside `each_try()` (`writes_without_waiting`: a loop's batch never waits for the writer,
+    its first try nor the next). The store's `WriterBusy` (the writer was not free at once) is raised as it is:
+    nothing of the batch was written, and each command is to be made alone."""
     pending = list(range(len(works)))
     for _ in range(tries):
         if len(pending) < 2:
             return Together()
         answers: list[T] = []
         try:
-            with store.write() as tx:
+            with each_try(), store.write() as tx:
                 stop_at = clock() + budget_s
                 for index in pending:
                     if answers and clock() > stop_at:

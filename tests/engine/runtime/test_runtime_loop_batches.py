@@ -12,15 +12,18 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
 from engine.errors import InstanceNotFound, TransitionNotAllowed
-from engine.runtime.engine import Engine
+from engine.runtime.engine import Engine, writes_without_waiting
 from engine.runtime.loop_writes import LoopBatches
+from engine.runtime.together import write_together
 from engine.runtime.views import InstanceView
+from storage.errors import WriterBusy as StoreWriterBusy
 
 T = TypeVar("T")
 
@@ -162,3 +165,43 @@ def test_bad_input_is_refused_before_anything_is_made(engine: Engine) -> None:
 
     with pytest.raises(InvalidInput):
         engine.send_command(engine.start("door", {}).id, "knock", float("nan"))
+
+
+
+def test_each_try_of_a_batch_asks_for_the_writer_at_once(engine: Engine) -> None:
+    """A batch runs again after a command raised; by then another thread holds the writer. The second try, begun
+    under `writes_without_waiting` as the first was, gives up at once (the loop's batch then makes each command
+    alone, off the loop) instead of waiting on the loop's thread for SQLite's busy timeout."""
+    doors = [engine.start("door", {}).id for _ in range(2)]
+    store = engine.runtime.store
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another thread of this process writing meanwhile
+        with store.write():
+            holding.set()
+            release.wait(5)
+
+    tries: list[int] = []
+
+    @contextmanager
+    def each_try() -> Iterator[None]:
+        tries.append(len(tries) + 1)
+        if len(tries) == 2:  # the batch runs again: the writer is someone else's now
+            threading.Thread(target=hold).start()
+            assert holding.wait(5)
+        with writes_without_waiting():
+            yield
+
+    def refused(tx: Any) -> InstanceView:
+        raise TransitionNotAllowed("knock", "open", "refused for the test")
+
+    works = [engine.send_command(doors[0], "close").work, refused, engine.send_command(doors[1], "close").work]
+    begun = time.monotonic()
+    try:
+        with pytest.raises(StoreWriterBusy):
+            write_together(store, works, tries=4, each_try=each_try)
+        assert time.monotonic() - begun < 1.0  # not SQLite's 30 s busy timeout, nor the other thread's hold
+    finally:
+        release.set()
+    assert tries == [1, 2]
+    assert all(_history_events(engine, d) == ["(start)"] for d in doors)  # nothing of the batch was written
