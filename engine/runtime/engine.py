@@ -73,8 +73,8 @@ __all__ = ["MAX_PENDING_APPROVALS_PAGE", "PENDING_APPROVALS_PAGE", "Engine", "wr
 
 _STATUSES = tuple(InstanceStatus)  # what list_instances and count_instances filter by
 PENDING_APPROVALS_PAGE = 200
-_NO_FOLD: AbstractContextManager[None] = nullcontext()  # stateless: shared by every command that folds nothing
 MAX_PENDING_APPROVALS_PAGE = 1000
+_NO_FOLD: AbstractContextManager[None] = nullcontext()  # stateless: shared by every command that folds nothing
 
 
 class Engine:
@@ -218,8 +218,14 @@ class Engine:
         after its first step and, with `eager_inline`, after the inline tasks that follow it, run in the same
         transaction. A repeat under the same `idempotency_key` answers as the first did."""
         check_json(context, "the context")
+        return self._start(workflow_id, dict(context or {}), version=version, tenant=tenant,
+                           idempotency_key=idempotency_key, actor=actor)
+
+    def _start(self, workflow_id: str, context: dict[str, Any], *, version: int | None, tenant: str,
+               idempotency_key: str | None, actor: str | None) -> InstanceView:
+        """`start` once its input was checked."""
         with self._eager_fold(combined=self._starts is not None) as fold:
-            return start_instance(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
+            return start_instance(self.runtime, workflow_id, context, version=version, tenant=tenant,
                                   idempotency_key=idempotency_key, actor=actor, fold=fold, combined=self._starts)
 
     def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
@@ -229,6 +235,12 @@ class Engine:
         item (they follow their parent), is `InstanceNotFound`: checked in the same transaction, no read before.
         Inline tasks the event leads into run in the send's transaction (`eager_inline`)."""
         check_json(payload, "the payload")
+        return self._send(instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
+                          expected_version=expected_version, tenant=tenant)
+
+    def _send(self, instance_id: str, event: str, payload: Any, *, actor: str | None, idempotency_key: str | None,
+              expected_version: int | None, tenant: str | None) -> InstanceView:
+        """`send` once its payload was checked."""
         with self._eager_fold() as fold:
             return send_event(self.runtime, instance_id, event, payload, actor=actor,
                               idempotency_key=idempotency_key, expected_version=expected_version, tenant=tenant,
@@ -241,20 +253,21 @@ class Engine:
         (`engine.runtime.loop_writes`'s `LoopBatches`) — its chain of inline tasks, if any, then left to a worker,
         as that of a start made while others run beside it — or made `alone`, as `start` makes it. Bad input is
         refused here, before anything is written."""
-        check_json(context, "the context")
-        work = start_command(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
+        check_json(context, "the context")  # once: `alone` is `start` past its check
+        started = dict(context or {})
+        work = start_command(self.runtime, workflow_id, started, version=version, tenant=tenant,
                              idempotency_key=idempotency_key, actor=actor).work
-        return Command(work, partial(self.start, workflow_id, context, version=version, tenant=tenant,
+        return Command(work, partial(self._start, workflow_id, started, version=version, tenant=tenant,
                                      idempotency_key=idempotency_key, actor=actor))
 
     def send_command(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
                      idempotency_key: str | None = None, expected_version: int | None = None,
                      tenant: str | None = None) -> Command[InstanceView]:
         """`send`, not yet made (see `start_command`)."""
-        check_json(payload, "the payload")
+        check_json(payload, "the payload")  # once: `alone` is `send` past its check
         work = send_command(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
                             expected_version=expected_version, tenant=tenant).work
-        return Command(work, partial(self.send, instance_id, event, payload, actor=actor,
+        return Command(work, partial(self._send, instance_id, event, payload, actor=actor,
                                      idempotency_key=idempotency_key, expected_version=expected_version,
                                      tenant=tenant))
 
