@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from engine.errors import ConcurrencyConflict, InstanceNotFound, InvalidInput, TransitionNotAllowed
-from engine.runtime.combined_starts import CombinedStarts
 from engine.runtime.context_schema import check_context
 from engine.runtime.core import Runtime
 from engine.runtime.fold import InlineFold
@@ -27,8 +26,7 @@ from storage.errors import StoreError
 from storage.instances import InstanceRecord
 from storage.transaction import Transaction
 
-__all__ = ["RUNTIME_EVENTS", "Command", "cancel_instance", "send_command", "send_event", "start_command",
-           "start_instance"]
+__all__ = ["RUNTIME_EVENTS", "Command", "Prepared", "cancel_instance", "prepare_send", "prepare_start"]
 
 log = logging.getLogger("statewright.engine")
 T = TypeVar("T")
@@ -43,6 +41,20 @@ class Command(Generic[T]):
 
     work: Callable[[Transaction], T]
     alone: Callable[[], T]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared(Generic[T]):
+    """A start or a send prepared once (its request digest taken), to be made with the fold of the moment — an
+    `InlineFold` running the chain of inline tasks it enters, or None to leave that chain to a worker."""
+
+    rt: Runtime
+    steps: Callable[[Transaction, InlineFold | None], T]
+    retry_conflicts: bool = True
+
+    def command(self, fold: InlineFold | None) -> Command[T]:
+        return Command(lambda tx: self.steps(tx, fold),
+                       lambda: _eagerly(self.rt, self.steps, fold, retry_conflicts=self.retry_conflicts))
 
 
 class _ChainFailed(Exception):
@@ -84,23 +96,10 @@ def _eagerly(rt: Runtime, work: Callable[[Transaction, InlineFold | None], T], f
         return rt.write(lambda tx: work(tx, None), retry_conflicts=retry_conflicts)
 
 
-def start_instance(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
-                   tenant: str, idempotency_key: str | None, actor: str | None,
-                   fold: InlineFold | None = None, combined: CombinedStarts | None = None) -> InstanceView:
-    """Create the instance; with `fold`, run the inline tasks it enters (see the module's doc). A repeat under
-    the same idempotency key gets the first response back. With `combined`, written in one transaction with the
-    starts made at the same time (`engine.runtime.combined_starts`)."""
-    command = start_command(rt, workflow_id, context, version=version, tenant=tenant,
-                            idempotency_key=idempotency_key, actor=actor, fold=fold)
-    if combined is None:
-        return command.alone()
-    return combined.run(command.work, command.alone)
-
-
-def start_command(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
-                  tenant: str, idempotency_key: str | None, actor: str | None,
-                  fold: InlineFold | None = None) -> Command[InstanceView]:
-    """`start_instance`, not yet made."""
+def prepare_start(rt: Runtime, workflow_id: str, context: dict[str, Any], *, version: int | None,
+                  tenant: str, idempotency_key: str | None, actor: str | None) -> Prepared[InstanceView]:
+    """A start: the instance created — with a fold, and the inline tasks it enters run (see the module's doc). A
+    repeat under the same idempotency key gets the first response back."""
     scope = f"start:{tenant}"
     # the version is checked on its own below: a repeat without one may get any version's instance
     asked = request_digest(idempotency_key, workflow=workflow_id, context=context, actor=actor)
@@ -130,21 +129,13 @@ def start_command(rt: Runtime, workflow_id: str, context: dict[str, Any], *, ver
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    return Command(lambda tx: work(tx, fold), lambda: _eagerly(rt, work, fold))
+    return Prepared(rt, work)
 
 
-def send_event(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
-               idempotency_key: str | None, expected_version: int | None, tenant: str | None = None,
-               fold: InlineFold | None = None) -> InstanceView:
-    """Apply the event; with `fold`, run the inline tasks the instance enters (see the module's doc)."""
-    return send_command(rt, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
-                        expected_version=expected_version, tenant=tenant, fold=fold).alone()
-
-
-def send_command(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
-                 idempotency_key: str | None, expected_version: int | None, tenant: str | None = None,
-                 fold: InlineFold | None = None) -> Command[InstanceView]:
-    """`send_event`, not yet made."""
+def prepare_send(rt: Runtime, instance_id: str, event: str, payload: Any, *, actor: str | None,
+                 idempotency_key: str | None, expected_version: int | None,
+                 tenant: str | None = None) -> Prepared[InstanceView]:
+    """A send: the event applied — with a fold, and the inline tasks the instance enters run."""
     scope = f"send:{instance_id}"
     asked = request_digest(idempotency_key, event=event, payload=payload, actor=actor)
 
@@ -174,8 +165,7 @@ def send_command(rt: Runtime, instance_id: str, event: str, payload: Any, *, act
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 
-    retry_conflicts = expected_version is None
-    return Command(lambda tx: work(tx, fold), lambda: _eagerly(rt, work, fold, retry_conflicts=retry_conflicts))
+    return Prepared(rt, work, retry_conflicts=expected_version is None)
 
 
 def cancel_instance(rt: Runtime, instance_id: str, *, actor: str | None) -> InstanceView:

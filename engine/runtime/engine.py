@@ -32,7 +32,7 @@ from engine.runtime.approvals import decide_approval
 from engine.runtime.budget_view import budget_variable, month_of
 from engine.runtime.clock import Clock, SystemClock
 from engine.runtime.combined_starts import CombinedStarts
-from engine.runtime.commands import Command, cancel_instance, send_command, send_event, start_command, start_instance
+from engine.runtime.commands import Command, Prepared, cancel_instance, prepare_send, prepare_start
 from engine.runtime.core import Runtime
 from engine.runtime.deployments import DefinitionSource, Deployments
 from engine.runtime.fold import InlineFold
@@ -68,7 +68,7 @@ from storage.transaction import Store, Transaction, writes_without_waiting
 
 # `with writes_without_waiting():` an engine command's first write does not wait for the database's writer: when
 # another thread or process is writing (or on PostgreSQL) it raises `engine.errors.WriterBusy` before doing
-# anything, and the caller runs the command again where waiting is harmless (designer._loop_writes).
+# anything, and the caller runs the command again where waiting is harmless (engine.runtime.loop_writes).
 __all__ = ["MAX_PENDING_APPROVALS_PAGE", "PENDING_APPROVALS_PAGE", "Engine", "writes_without_waiting"]
 
 _STATUSES = tuple(InstanceStatus)  # what list_instances and count_instances filter by
@@ -224,9 +224,17 @@ class Engine:
     def _start(self, workflow_id: str, context: dict[str, Any], *, version: int | None, tenant: str,
                idempotency_key: str | None, actor: str | None) -> InstanceView:
         """`start` once its input was checked."""
+        return self._made_start(prepare_start(self.runtime, workflow_id, context, version=version, tenant=tenant,
+                                              idempotency_key=idempotency_key, actor=actor))
+
+    def _made_start(self, prepared: Prepared[InstanceView]) -> InstanceView:
+        """The start made alone — on PostgreSQL, written with the starts made at the same time
+        (`engine.runtime.combined_starts`)."""
         with self._eager_fold(combined=self._starts is not None) as fold:
-            return start_instance(self.runtime, workflow_id, context, version=version, tenant=tenant,
-                                  idempotency_key=idempotency_key, actor=actor, fold=fold, combined=self._starts)
+            command = prepared.command(fold)
+            if self._starts is None:
+                return command.alone()
+            return self._starts.run(command.work, command.alone)
 
     def send(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
              idempotency_key: str | None = None, expected_version: int | None = None,
@@ -241,10 +249,13 @@ class Engine:
     def _send(self, instance_id: str, event: str, payload: Any, *, actor: str | None, idempotency_key: str | None,
               expected_version: int | None, tenant: str | None) -> InstanceView:
         """`send` once its payload was checked."""
+        return self._made_send(prepare_send(self.runtime, instance_id, event, payload, actor=actor,
+                                            idempotency_key=idempotency_key, expected_version=expected_version,
+                                            tenant=tenant))
+
+    def _made_send(self, prepared: Prepared[InstanceView]) -> InstanceView:
         with self._eager_fold() as fold:
-            return send_event(self.runtime, instance_id, event, payload, actor=actor,
-                              idempotency_key=idempotency_key, expected_version=expected_version, tenant=tenant,
-                              fold=fold)
+            return prepared.command(fold).alone()
 
     def start_command(self, workflow_id: str, context: dict[str, Any] | None = None, *, version: int | None = None,
                       tenant: str = "default", idempotency_key: str | None = None,
@@ -252,24 +263,20 @@ class Engine:
         """`start`, not yet made: its `work`, to be written together with other commands
         (`engine.runtime.loop_writes`'s `LoopBatches`) — its chain of inline tasks, if any, then left to a worker,
         as that of a start made while others run beside it — or made `alone`, as `start` makes it. Bad input is
-        refused here, before anything is written."""
-        check_json(context, "the context")  # once: `alone` is `start` past its check
-        started = dict(context or {})
-        work = start_command(self.runtime, workflow_id, started, version=version, tenant=tenant,
-                             idempotency_key=idempotency_key, actor=actor).work
-        return Command(work, partial(self._start, workflow_id, started, version=version, tenant=tenant,
-                                     idempotency_key=idempotency_key, actor=actor))
+        refused here, before anything is written; the input is checked and the request digested once."""
+        check_json(context, "the context")
+        prepared = prepare_start(self.runtime, workflow_id, dict(context or {}), version=version, tenant=tenant,
+                                 idempotency_key=idempotency_key, actor=actor)
+        return Command(prepared.command(None).work, partial(self._made_start, prepared))
 
     def send_command(self, instance_id: str, event: str, payload: Any = None, *, actor: str | None = None,
                      idempotency_key: str | None = None, expected_version: int | None = None,
                      tenant: str | None = None) -> Command[InstanceView]:
         """`send`, not yet made (see `start_command`)."""
-        check_json(payload, "the payload")  # once: `alone` is `send` past its check
-        work = send_command(self.runtime, instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
-                            expected_version=expected_version, tenant=tenant).work
-        return Command(work, partial(self._send, instance_id, event, payload, actor=actor,
-                                     idempotency_key=idempotency_key, expected_version=expected_version,
-                                     tenant=tenant))
+        check_json(payload, "the payload")
+        prepared = prepare_send(self.runtime, instance_id, event, payload, actor=actor,
+                                idempotency_key=idempotency_key, expected_version=expected_version, tenant=tenant)
+        return Command(prepared.command(None).work, partial(self._made_send, prepared))
 
     def approve(self, instance_id: str, *, actor: str, roles: Sequence[str] = (), comment: str | None = None,
                 idempotency_key: str | None = None) -> InstanceView:

@@ -16,10 +16,11 @@ from typing import Any
 
 import anyio
 import pytest
+from anyio import to_thread
 from designer_support import Env
 
-from designer._loop_writes import write_soon
 from engine.runtime.engine import Engine
+from engine.runtime.loop_writes import write_soon
 from engine.runtime.views import InstanceView
 
 FLOW: dict[str, Any] = {
@@ -57,8 +58,8 @@ class _Sent:
 
 
 def _send_soon(engine: Engine, instance_id: str, tried: threading.Event | None = None) -> _Sent:
-    """`knock` sent to the instance through `write_soon`, from an event loop that also runs a ticking task;
-    `tried` is set at the first try."""
+    """`knock` sent to the instance through `write_soon` with the app's worker threads, from an event loop that
+    also runs a ticking task; `tried` is set at the first try."""
     threads: list[int] = []
 
     def call() -> InstanceView:
@@ -80,7 +81,7 @@ def _send_soon(engine: Engine, instance_id: str, tried: threading.Event | None =
         async with anyio.create_task_group() as group:
             group.start_soon(tick)
             try:
-                view = await write_soon(engine, call)
+                view = await write_soon(engine, call, to_thread.run_sync)  # as the API's lone commands
             finally:
                 done.set()
         return _Sent(view, threads, threading.get_ident(), ticks)
