@@ -59,13 +59,13 @@ class Machine:
         tokens = self.location
         return any(tokens[i] == "iterator" and tokens[i - 2] == "states" for i in range(2, len(tokens)))
 
-    def describe(self) -> str:
-        """'the workflow' or "branch 'b' of parallel state 'p'", for messages."""
+    def called(self) -> str:
+        """'the workflow', 'the branch' or 'the iterator': the machine as a finding's message names it. A finding
+        inside a branch or an iterator leads with the way there (`said_where`), which says which one, so its own
+        words need not say it again."""
         if self.parallel is None:
             return "the workflow"
-        if self.in_map:
-            return f"the iterator of map state '{self.parallel}'"
-        return f"branch '{self.branch}' of parallel state '{self.parallel}'"
+        return "the iterator" if self.in_map else "the branch"
 
     def state_pointer(self, state_id: str, *field: Token) -> str:
         return pointer(*self.location, "states", state_id, *field)

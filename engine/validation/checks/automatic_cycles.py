@@ -72,10 +72,9 @@ def _message(machine: Machine, members: list[str], loop: list[int], assigning: l
     else:
         kind = "choices" if choices else "states"
         subject = f"The {kind} {quoted(members)} lead into one another"
-    where = f" in {machine.describe()}" if machine.is_branch else ""
     what = "" if choices else (" (each a choice, or a state with an automatic transition without a guard, which "
                                "is always taken)")
-    opening = (f"{subject}{where} by automatic transitions ({_numbers(loop)}) and none of them waits{what}, so an "
+    opening = (f"{subject} by automatic transitions ({_numbers(loop)}) and none of them waits{what}, so an "
                "instance that enters this loop leaves it only when a guard takes it out.")
     if assigning:
         changes = "changes" if len(assigning) == 1 else "change"

@@ -34,17 +34,22 @@ def _named_sources(transition: Transition) -> Iterator[tuple[str, tuple[str | in
 
 
 def _missing(machine: Machine, name: str) -> str:
+    """Why `name` is no state of the machine, in words that leave out which branch or iterator it is: the way there
+    that leads the finding (`said_where`) says that."""
+    if name in machine.outside and machine.in_map:
+        return (f"'{name}' is outside the iterator, and the iterator's transitions must stay inside it (the map "
+                "state's own transitions lead on once its items are done)")
     if name in machine.outside:
-        return (f"'{name}' is outside {machine.describe()}; a branch's transitions must stay inside the branch "
-                "(the parallel state's own transitions lead on once the branches are done)")
-    return f"'{name}' is not a state of {machine.describe()}"
+        return (f"'{name}' is outside the branch, and a branch's transitions must stay inside it (the parallel "
+                "state's own transitions lead on once the branches are done)")
+    return f"'{name}' is not a state of {machine.called()}"
 
 
 def find_unknown_states(machine: Machine) -> list[Finding]:
     """The machine's initial state, and every transition's source and destination, must be its own states."""
     found: list[Finding] = []
     if machine.initial not in machine.states:
-        message = f"The start state of {machine.describe()} is missing: {_missing(machine, machine.initial)}."
+        message = f"The start state of {machine.called()} is missing: {_missing(machine, machine.initial)}."
         found.append(error("unknown-state", message, machine.field_pointer("initial")))
     for index, transition in enumerate(machine.transitions):
         label = capitalised(transition_label(transition, index))
@@ -106,7 +111,7 @@ def find_duplicate_transition_ids(machine: Machine) -> list[Finding]:
             continue
         if transition.id in first:
             earlier = first[transition.id]
-            message = (f"Transitions {earlier + 1} and {index + 1} of {machine.describe()} are both named "
+            message = (f"Transitions {earlier + 1} and {index + 1} of {machine.called()} are both named "
                        f"'{transition.id}': a transition's id is its stable name, which diffs and review packs match "
                        "transitions by. Rename one.")
             at = (earlier, index) if machine.parallel is None else ()

@@ -108,7 +108,36 @@ def test_a_loop_inside_a_parallel_branch_is_found_there() -> None:
     }
     [finding] = _ours(document)
     assert (finding.pointer, finding.states) == ("/states/p/branches/0/states/a", ("a", "b"))
-    assert "in branch 'inner' of parallel state 'p'" in finding.message
+    # the way there names the branch; the message itself no longer names it a second time
+    assert finding.message == ("In parallel state 'p' \u203a branch 'inner' \u203a state 'a': " + _TOP_LEVEL_MESSAGE)
+
+
+def test_a_loop_inside_a_map_s_iterator_is_said_the_way_there_once() -> None:
+    iterator = {k: v for k, v in _loop().items() if k in ("initial", "states", "transitions")}
+    document = {
+        "id": "outer", "title": "Outer", "initial": "each",
+        "states": {"each": {"type": "map", "items": "[1, 2]", "input": {"n": "index"}, "iterator": iterator},
+                   "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "each", "trigger": "done", "dest": "done"},
+                        {"source": "each", "trigger": "error", "dest": "failed"}],
+    }
+    [finding] = _ours(document)
+    assert (finding.pointer, finding.states) == ("/states/each/iterator/states/a", ("a", "b"))
+    assert finding.message == "In map state 'each' \u203a iterator \u203a state 'a': " + _TOP_LEVEL_MESSAGE
+
+
+_TOP_LEVEL_MESSAGE = (
+    "The choices 'a' and 'b' lead into one another by automatic transitions (transitions 2 and 4) and none of them "
+    "waits, so an instance that enters this loop leaves it only when a guard takes it out. Nothing in the loop "
+    "changes the context (none of those transitions has an `assign`), so the guards answer the same each time "
+    "round: once entered, it can never end unless a guard that reads `now` changes, and the instance fails with "
+    "kind 'loop' after 200 automatic transitions in a row. Let the loop pass through a state that waits (a task, an "
+    "approval, a wait), or give it an `assign` that makes a guard leave it.")
+
+
+def test_a_loop_at_the_top_level_is_said_without_a_way_there() -> None:
+    [finding] = _ours(_loop())
+    assert finding.message == _TOP_LEVEL_MESSAGE
 
 
 def test_the_limit_the_message_names_is_the_runtimes() -> None:

@@ -61,12 +61,18 @@ def test_a_branch_transition_must_not_leave_the_branch(parallel: dict[str, Any])
     findings = load_workflow(parallel).findings
     # the branch's own 'failed', which the transition should lead to, is not also called unreachable
     assert [(f.code, f.pointer) for f in findings] == [("unknown-state", f"{BRANCH}/0/transitions/1/dest")]
-    assert "outside branch 'credit' of parallel state 'enrich'" in findings[0].message
+    assert findings[0].message == (
+        "In parallel state 'enrich' \u203a branch 'credit' \u203a transition 2: Transition 2 (score → rejected on "
+        "'error') leads to a state that does not exist: 'rejected' is outside the branch, and a branch's transitions "
+        "must stay inside it (the parallel state's own transitions lead on once the branches are done).")
 
 
 def test_a_branch_needs_its_own_initial_state(parallel: dict[str, Any]) -> None:
     parallel["states"]["enrich"]["branches"][1]["initial"] = "scan"
     assert where(parallel) == [("unknown-state", f"{BRANCH}/1/initial")]
+    (finding,) = load_workflow(parallel).findings
+    assert finding.message == ("In parallel state 'enrich' \u203a branch 'fraud': The start state of the branch is "
+                               "missing: 'scan' is not a state of the branch.")
 
 
 def test_checks_reach_branches_of_branches(parallel: dict[str, Any]) -> None:

@@ -57,6 +57,19 @@ def test_findings_inside_the_iterator_point_into_it() -> None:
     assert ("unreachable-state", "/states/each/iterator/states/orphan") in _found(document)
 
 
+def test_an_iterator_s_transition_out_of_it_is_said_to_leave_the_iterator_once() -> None:
+    """It used to name the iterator twice ("In map state 'each', iterator, transition 2: ... is outside the
+    iterator of map state 'each'") and to speak of a branch and its parallel state."""
+    document = _flow()
+    document["states"]["each"]["iterator"]["transitions"][1]["dest"] = "failed"
+    (finding,) = load_workflow(document).findings
+    assert (finding.code, finding.pointer) == ("unknown-state", "/states/each/iterator/transitions/1/dest")
+    assert finding.message == (
+        "In map state 'each' \u203a iterator \u203a transition 2: Transition 2 (score → failed on 'error') leads to "
+        "a state that does not exist: 'failed' is outside the iterator, and the iterator's transitions must stay "
+        "inside it (the map state's own transitions lead on once its items are done).")
+
+
 def test_an_item_input_gives_the_iterator_its_names_and_reads_the_item() -> None:
     found = _found(_flow(input={"item": "item.email", "who": "nobody"}))
     assert ("unknown-variable", "/states/each/input/who") in found  # 'nobody' is neither context nor item

@@ -65,7 +65,8 @@ def test_unknown_source_names_the_list_element(order: dict[str, Any]) -> None:
     order["transitions"].append({"source": ["review", "reveiw"], "trigger": "cancel", "dest": "rejected"})
     (finding,) = findings(order)
     assert (finding.code, finding.pointer, finding.transitions) == ("unknown-state", "/transitions/7/source/1", (7,))
-    assert "'reveiw' is not a state of the workflow" in finding.message
+    assert finding.message == ("Transition 8 (review/reveiw → rejected on 'cancel') leaves from a state that does "
+                               "not exist: 'reveiw' is not a state of the workflow.")
 
 
 def test_missing_initial_is_reported_once_not_as_every_state_unreachable(order: dict[str, Any]) -> None:
@@ -186,7 +187,28 @@ def test_transitions_sharing_an_id_are_counted_from_one(order: dict[str, Any]) -
     (finding,) = findings(order)
     assert (finding.code, finding.pointer, finding.transitions) == ("duplicate-transition-id", "/transitions/4/id",
                                                                     (1, 4))
-    assert finding.message.startswith("Transitions 2 and 5 of the workflow are both named 'onward'")
+    assert finding.message == ("Transitions 2 and 5 of the workflow are both named 'onward': a transition's id is "
+                               "its stable name, which diffs and review packs match transitions by. Rename one.")
+
+
+def test_transitions_sharing_an_id_in_a_branch_name_the_branch_once(order: dict[str, Any]) -> None:
+    """The way there names the branch; the message used to name it again ("... of branch 'credit' of parallel
+    state 'enrich'")."""
+    order["states"]["enrich"] = {"type": "parallel", "branches": [{
+        "name": "credit", "initial": "score",
+        "states": {"score": {"type": "task", "action": "credit_score"}, "ok": {"type": "final"},
+                   "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "score", "trigger": "done", "dest": "ok", "id": "onward"},
+                        {"source": "score", "trigger": "error", "dest": "failed", "id": "onward"}]}]}
+    order["initial"] = "enrich"
+    order["transitions"] += [{"source": "enrich", "trigger": "done", "dest": "check"},
+                             {"source": "enrich", "trigger": "error", "dest": "rejected"}]
+    (finding,) = findings(order)
+    assert (finding.code, finding.pointer) == ("duplicate-transition-id", "/states/enrich/branches/0/transitions/1/id")
+    assert finding.message == (
+        "In parallel state 'enrich' \u203a branch 'credit' \u203a transition 2: Transitions 1 and 2 of the branch "
+        "are both named 'onward': a transition's id is its stable name, which diffs and review packs match "
+        "transitions by. Rename one.")
 
 
 # order ---------------------------------------------------------------------------------------------------

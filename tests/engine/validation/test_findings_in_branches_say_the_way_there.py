@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from engine.cli.app import build_app
@@ -90,9 +91,88 @@ def test_a_branch_s_transition_and_its_start_say_the_way_there() -> None:
     found = _by_place(load_workflow(flow).findings)
     assert found[("unknown-state", "/states/both/branches/1/transitions/1/dest")] == (
         FRAUD + "transition 2: Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
-        "'failed_' is not a state of branch 'fraud' of parallel state 'both'.")
-    assert found[("unknown-state", "/states/both/branches/1/initial")].startswith(
-        "In parallel state 'both' \u203a branch 'fraud': The start state of branch 'fraud'")
+        "'failed_' is not a state of the branch.")
+    assert found[("unknown-state", "/states/both/branches/1/initial")] == (
+        "In parallel state 'both' \u203a branch 'fraud': The start state of the branch is missing: 'begin' is not a "
+        "state of the branch.")
+
+
+LOOP = ("by automatic transitions (transitions 5 and 7) and none of them waits, so an instance that enters this "
+        "loop leaves it only when a guard takes it out. Nothing in the loop changes the context (none of those "
+        "transitions has an `assign`), so the guards answer the same each time round: once entered, it can never "
+        "end unless a guard that reads `now` changes, and the instance fails with kind 'loop' after 200 automatic "
+        "transitions in a row. Let the loop pass through a state that waits (a task, an approval, a wait), or give "
+        "it an `assign` that makes a guard leave it.")
+
+
+def _misnamed() -> dict[str, Any]:
+    """A machine with a transition to no state (2), two transitions named 'onward' (1 and 3) and two choices
+    leading round into one another (5 and 7)."""
+    machine = _machine()
+    machine["states"].pop("check")
+    machine["states"].update({"a": {"type": "choice"}, "b": {"type": "choice"}})
+    machine["transitions"][0]["id"] = "onward"
+    machine["transitions"][1]["dest"] = "failed_"
+    machine["transitions"] += [{"source": "start", "trigger": "retry", "dest": "a", "id": "onward"},
+                               {"source": "a", "dest": "ok", "guard": "false"}, {"source": "a", "dest": "b"},
+                               {"source": "b", "dest": "ok", "guard": "1 == 2"}, {"source": "b", "dest": "a"}]
+    return machine
+
+
+def _misnamed_in(where: str) -> dict[str, Any]:
+    """`_misnamed` as the workflow itself, as branch 'credit' of parallel state 'both', or as the iterator of map
+    state 'each'."""
+    if where == "workflow":
+        return {"id": "loan", "title": "Loan", **_misnamed()}
+    flow: dict[str, Any] = {"id": "loan", "title": "Loan", **_machine(where)}
+    flow["states"].pop("check")
+    flow["states"][where] = ({"type": "parallel", "branches": [{"name": "credit", **_misnamed()}]} if where == "both"
+                             else {"type": "map", "items": "[1, 2]", "iterator": _misnamed()})
+    return flow
+
+
+@pytest.mark.parametrize(("where", "at", "way", "machine"), [
+    ("workflow", "", "", "the workflow"),
+    ("both", "/states/both/branches/0", CREDIT, "the branch"),
+    ("each", "/states/each/iterator", "In map state 'each' \u203a iterator \u203a ", "the iterator"),
+], ids=["workflow", "branch", "iterator"])
+def test_what_named_its_machine_itself_names_a_branch_once_with_the_way_there(
+        where: str, at: str, way: str, machine: str) -> None:
+    """`unknown-state`, `duplicate-transition-id` and `automatic-cycle` named their branch themselves ("... of
+    branch 'credit' of parallel state 'both'"), so, led by the way there, they named it twice: "In parallel state
+    'both', branch 'credit', transition 3: Transitions 1 and 3 of branch 'credit' of parallel state 'both' are
+    both named 'onward'". The way there names it now, and they say "the branch" or "the iterator" as the
+    workflow's own say "the workflow"."""
+    found = _by_place(load_workflow(_misnamed_in(where)).findings)
+
+    def led(element: str) -> str:
+        return f"{way}{element}: " if way else ""
+
+    assert found[("unknown-state", f"{at}/transitions/1/dest")] == (
+        led("transition 2") + "Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
+        f"'failed_' is not a state of {machine}.")
+    assert found[("duplicate-transition-id", f"{at}/transitions/2/id")] == (
+        led("transition 3") + f"Transitions 1 and 3 of {machine} are both named 'onward': a transition's id is its "
+        "stable name, which diffs and review packs match transitions by. Rename one.")
+    assert found[("automatic-cycle", f"{at}/states/a")] == (
+        led("state 'a'") + "The choices 'a' and 'b' lead into one another " + LOOP)
+
+
+def test_statewright_validate_names_a_branch_once_in_what_named_it_itself(tmp_path: Path) -> None:
+    path = tmp_path / "loan.json"
+    path.write_text(json.dumps(_misnamed_in("both")), encoding="utf-8")
+    done = CliRunner().invoke(build_app("validate"), ["validate", str(path)], env={"COLUMNS": "400"})
+    assert done.exit_code == 1
+    lines = [line.strip() for line in done.output.splitlines()]
+    at = "/states/both/branches/0"
+    assert (f"error unknown-state at {at}/transitions/1/dest: {CREDIT}transition 2: Transition 2 (start → failed_ "
+            "on 'error') leads to a state that does not exist: 'failed_' is not a state of the branch.") in lines
+    assert (f"error duplicate-transition-id at {at}/transitions/2/id: {CREDIT}transition 3: Transitions 1 and 3 of "
+            "the branch are both named 'onward': a transition's id is its stable name, which diffs and review packs "
+            "match transitions by. Rename one.") in lines
+    assert (f"warning automatic-cycle at {at}/states/a: {CREDIT}state 'a': The choices 'a' and 'b' lead into one "
+            f"another {LOOP}") in lines
+    assert "of parallel state 'both'" not in done.output
 
 
 def test_two_branches_of_one_name_are_said_at_the_parallel_state() -> None:

@@ -49,8 +49,8 @@ def test_machines_lists_the_workflow_then_each_branch_depth_first(order: dict[st
         ("states", "fan", "branches", 0, "states", "inner", "branches", 0),
         ("states", "fan", "branches", 1),
     ]
-    assert [m.describe() for m in found[1:3]] == [
-        "branch 'one' of parallel state 'fan'", "branch 'deep' of parallel state 'inner'"]
+    assert [(m.parallel, m.branch, m.called()) for m in found[1:3]] == [
+        ("fan", "one", "the branch"), ("inner", "deep", "the branch")]
     assert found[2].state_pointer("d") == "/states/fan/branches/0/states/inner/branches/0/states/d"
     assert {"check", "end"} <= found[2].outside
     assert "d" not in found[2].outside
