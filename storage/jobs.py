@@ -10,6 +10,7 @@ taken over cannot finish the job a second time.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import dump, dump_optional, load, load_optional
@@ -95,25 +96,51 @@ def _in_due_order(jobs: list[JobRecord]) -> list[JobRecord]:
     return sorted(jobs, key=lambda j: (j.due_at, j.id))  # RETURNING gives the rows in no set order
 
 
+@dataclass(slots=True)
+class _Unsent:
+    """A job row deferred with the transaction's writes (`JobStore.enqueue`'s `defer`), read back by `take_unsent`
+    and `settle_unsent` while it waits; called, its parameters, its payload encoded only then."""
+
+    kind: str
+    instance_id: str | None
+    key: str
+    payload: Any  # the Mapping enqueued, handed back as the JobRecord's payload
+    text: str | Callable[[], str] | None
+    status: str
+    attempt: int
+    due_at: float
+    last_error: str | None
+    created_at: float
+    updated_at: float
+
+    def __call__(self) -> tuple[Any, ...]:
+        text = self.text
+        encoded = dump(self.payload) if text is None else text if isinstance(text, str) else text()
+        return (self.kind, self.instance_id, self.key, encoded, self.status, self.attempt, self.due_at,
+                self.last_error, self.created_at, self.updated_at)
+
+
 class JobStore:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
 
     def enqueue(
         self, *, kind: str, key: str, payload: Mapping[str, Any], due_at: float, now: float, instance_id: str | None,
-        defer: bool = False, text: str | None = None,
+        defer: bool = False, text: str | Callable[[], str] | None = None,
     ) -> bool:
         """Add a ready job; False if a job with this idempotency key exists already. With `defer`, the row goes
         with the transaction's deferred writes (a duplicate key is skipped then too) and True only means it is
-        on its way, and `take_unsent` may take it while it waits. `text`: the payload's JSON, when the caller
-        has it already."""
-        params = (str(kind), instance_id, key, dump(payload) if text is None else text, _READY, 1, due_at, None, now,
-                  now)
+        on its way, and `take_unsent` may take it while it waits. `text`: the payload's JSON when the caller has
+        it already, or what gives it — called only when the row is sent (a job `take_unsent` took and finished
+        in this transaction is never encoded)."""
         if defer:
             if self.tx.waiting(("job", key)) is None:  # else skipped, as the insert would skip a duplicate key
-                self.tx.defer(_ENQUEUE, params, key=("job", key), note=payload)
+                row = _Unsent(str(kind), instance_id, key, payload, text, _READY, 1, due_at, None, now, now)
+                self.tx.defer(_ENQUEUE, row, key=("job", key), note=row)
             return True
-        return self.tx.execute(_ENQUEUE, params) == 1
+        encoded = dump(payload) if text is None else text if isinstance(text, str) else text()
+        return self.tx.execute(_ENQUEUE, (str(kind), instance_id, key, encoded, _READY, 1, due_at, None, now,
+                                          now)) == 1
 
     def take_unsent(self, keys: Sequence[str], *, owner: str, now: float, lease_s: float,
                     wanted: Callable[[str], bool]) -> list[JobRecord]:
@@ -126,15 +153,14 @@ class JobStore:
             waiting = self.tx.waiting(("job", key))
             if waiting is None:
                 continue
-            params, payload = waiting
-            assert not callable(params)
-            kind, instance_id, _, _, status, attempt, due_at = params[:7]
-            if kind != "action" or status != JobStatus.READY or due_at > now or not wanted(payload["action"]):
+            row: _Unsent = waiting[1]
+            if (row.kind != "action" or row.status != _READY or row.due_at > now
+                    or not wanted(row.payload["action"])):
                 continue
             taken.append(JobRecord(  # positional (id, kind, instance, key, payload, status, attempt, due, lease
                 # owner and expiry, last error, reclaimed, unsent): keywords cost as much again as the record
-                0, kind, instance_id, key, payload, JobStatus.RUNNING, attempt, due_at, owner, now + lease_s, None,
-                False, True))
+                0, row.kind, row.instance_id, key, row.payload, JobStatus.RUNNING, row.attempt, row.due_at, owner,
+                now + lease_s, None, False, True))
         return taken
 
     def settle_unsent(self, job: JobRecord, *, status: JobStatus, now: float, error: Any = None,
@@ -156,12 +182,10 @@ class JobStore:
         if status is JobStatus.DONE:
             self.tx.withdraw(("job", job.idempotency_key))
             return
-        params, payload = waiting
-        assert not callable(params)
-        kind, instance_id, key, text, _, _, due, _, created_at, _ = params
-        self.tx.defer(_ENQUEUE, (kind, instance_id, key, text, str(status), attempt, due if due_at is None else due_at,
-                                 dump_optional(error), created_at, now),
-                      key=("job", key), note=payload)
+        was: _Unsent = waiting[1]
+        row = _Unsent(was.kind, was.instance_id, was.key, was.payload, was.text, str(status), attempt,
+                      was.due_at if due_at is None else due_at, dump_optional(error), was.created_at, now)
+        self.tx.defer(_ENQUEUE, row, key=("job", was.key), note=row)
 
     def claim(self, *, owner: str, now: float, lease_s: float, limit: int, lapsed: bool = True) -> list[JobRecord]:
         """Take up to `limit` runnable jobs for `owner`, in due order. Each walk is one statement over the

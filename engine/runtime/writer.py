@@ -221,8 +221,8 @@ class DecisionWriter:
             task, text = _task_fields(effect)
             payload = cast("ActionPayload", {**own, **task})
             JobStore(tx).enqueue(kind=JobKind.ACTION, key=action_job_key(instance.id, seq), payload=payload,
-                                 text=f"{dump(own)[:-1]},{text}", due_at=now, now=now, instance_id=instance.id,
-                                 defer=True)
+                                 text=lambda: f"{dump(own)[:-1]},{text}", due_at=now, now=now,
+                                 instance_id=instance.id, defer=True)  # encoded if sent: a fold may take it
         elif isinstance(effect, ArmTimer):
             TimerStore(tx).arm(instance_id=instance.id, seq=seq, fire=effect.fire, due_at=effect.due_at)
         elif isinstance(effect, AwaitEvent):
