@@ -17,8 +17,8 @@ import { asWorkflow, sameJson } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, renameStateIn, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
-import { fieldOf, placeInWorkflow } from "../model/findingPlaces";
-import { focusField } from "./focusField";
+import { elementFieldOf, fieldOf, placeInWorkflow } from "../model/findingPlaces";
+import { revealField } from "./focusField";
 import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import { EMPTY_QUERY, type SearchQuery } from "./canvas/CanvasBar";
@@ -52,6 +52,7 @@ import ScopeBreadcrumb from "./ScopeBreadcrumb";
 import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
 import { deletionWords } from "./deletionNotice";
+import { renameWords } from "./renameNotice";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
 import { firstUnappliedEdit } from "./unappliedEdits";
@@ -60,6 +61,15 @@ const FOLLOW_EDITS = { follow: "edits" } as const;
 
 /** Past the diagram's states with one key: the search bar's link to the side panel (the inspector). */
 const SKIP_TO_SIDE_PANEL = { targetId: "designer-side-panel", label: "Skip to the inspector" };
+const SIDE_PANEL = `#${SKIP_TO_SIDE_PANEL.targetId}`;
+
+/** How often, and how many times, a field gone to is looked for again when it was drawn anew. */
+const REVEAL_CHECK_MS = 200;
+const REVEAL_CHECKS = 10;
+
+/** Where a finding takes the person: the field (inside the element matching `inside`, by its data-testid) and
+ * the pointer within its value; `orJson`: without such a field, the JSON view at `pointer`. */
+type FieldFocus = { pointer: string; nonce: number; field: { inside: string; testId: string; within: string } | null; orJson: boolean };
 
 export interface DraftEditorProps {
   draft: Draft;
@@ -82,12 +92,16 @@ type Message = {
   /** What a deletion took with it (transitions into the states deleted), with Undo: shown while the document is
    * the one the deletion made — hidden by Undo, shown again by Redo, gone after another edit. */
   deletion?: { text: string; document: Workflow };
+  /** What a rename changed in expressions (renameNotice.ts), with Undo: shown while the document is the one the
+   * rename made, as a deletion's notice is. */
+  renamed?: { text: string; document: Workflow };
 };
 
 /** Whether the notice is true of the document as it is now. */
 function stillTrue(message: Message, root: Workflow): boolean {
-  if (message.deletion && root === message.deletion.document) return true;
-  if (!message.whileNoStartAt) return !message.deletion;
+  const edit = message.deletion ?? message.renamed;
+  if (edit && root === edit.document) return true;
+  if (!message.whileNoStartAt) return !edit;
   const machine = machineAt(root, message.whileNoStartAt);
   return machine !== null && !machine.initial;
 }
@@ -213,8 +227,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
 
   const placeOf = useCallback((finding: Finding) => describeScope(root, scopeOfPointer(finding.pointer)), [root]);
   const whereOf = useCallback((finding: Finding) => placeInWorkflow(finding.pointer, root), [root]);
-  /** A finding about no state or transition: the field that edits it to focus (in the inspector, or the JSON). */
-  const [fieldFocus, setFieldFocus] = useState<{ pointer: string; nonce: number } | null>(null);
+  /** The field a finding (or a simulated failure) is about, to go to once the inspector shows it: one of the
+   * workflow's (then, when the inspector has none, the JSON at the pointer), or one of the state or transition
+   * selected (then, when the inspector has none, the element stays shown from its top). */
+  const [fieldFocus, setFieldFocus] = useState<FieldFocus | null>(null);
   /** Open the machine at `at`, select the given elements in it and frame them. */
   const revealAt = useCallback(
     (at: Scope, states: string[], transitions: number[]) => {
@@ -223,22 +239,30 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     },
     [open],
   );
-  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them. */
+  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them, and go to
+   * the inspector's field its pointer names. */
   const revealFinding = useCallback(
     (finding: Finding) => {
       const at = scopeOfPointer(finding.pointer);
-      const { states, transitions } = locate(findingIn(finding, at)!);
+      const inner = findingIn(finding, at)!;
+      const { states, transitions } = locate(inner);
       if (states.length === 0 && transitions.length === 0) {
         open(at);
-        setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1 }));
+        const field = fieldOf(finding.pointer);
+        setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1, field: field && { inside: SIDE_PANEL, ...field }, orJson: true }));
         return;
       }
       revealAt(at, states, transitions);
+      // A field of the one element selected: the finding's pointer is inside it.
+      const machine = machineAt(root, at);
+      const field = machine && states.length + transitions.length === 1 ? elementFieldOf(inner.pointer, machine) : null;
+      const selected = field !== null && (field.state !== undefined ? states[0] === field.state : transitions[0] === field.transition);
+      setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1, field: field && selected ? { inside: `${SIDE_PANEL} [data-testid="${field.inspector}"]`, testId: field.testId, within: field.within } : null, orJson: false }));
     },
-    [revealAt, open],
+    [revealAt, open, root],
   );
   /** Show where a simulated step failed (or an event was refused) as a finding at its pointer is shown; the
-   * simulator gives way to the inspector, so the keyboard goes on from there. */
+   * simulator gives way to the inspector, so the keyboard goes on from there (at the field, when there is one). */
   const revealFailure = useCallback(
     (failure: StepFailure) => {
       document.getElementById(SKIP_TO_SIDE_PANEL.targetId)?.focus({ preventScroll: true });
@@ -246,14 +270,31 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     },
     [revealFinding],
   );
-  // Once the inspector shows the workflow, focus the field the finding is about, or else the JSON at it.
+  // Once the inspector shows the element (or the workflow), go to the field the finding is about, or else the JSON
+  // at it (a finding about the workflow).
   const [jsonReveal, setJsonReveal] = useState<{ pointer: string; nonce: number } | null>(null);
   useEffect(() => {
     if (!fieldFocus) return;
-    const field = fieldOf(fieldFocus.pointer);
-    const element = field && document.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(`#${SKIP_TO_SIDE_PANEL.targetId} [data-testid="${field.testId}"]`);
-    if (field && element) focusField(element, field.within);
-    else {
+    const field = fieldFocus.field;
+    const find = () => (field ? document.querySelector<HTMLElement>(`${field.inside} [data-testid="${field.testId}"]`) : null);
+    const element = find();
+    if (field && element) {
+      let shown = revealField(element, field.within);
+      // A field drawn anew just after (the list of actions arriving turns the action's text box into a list):
+      // go to the new one, unless the person has gone elsewhere meanwhile.
+      let checks = 0;
+      const timer = window.setInterval(() => {
+        checks += 1;
+        const idle = !document.activeElement || document.activeElement === document.body;
+        if (!shown.isConnected && idle) {
+          const again = find();
+          if (again) shown = revealField(again, field.within);
+        }
+        if (checks >= REVEAL_CHECKS) window.clearInterval(timer);
+      }, REVEAL_CHECK_MS);
+      return () => window.clearInterval(timer);
+    }
+    if (fieldFocus.orJson) {
       setView("json");
       setJsonReveal({ pointer: fieldFocus.pointer, nonce: fieldFocus.nonce });
     }
@@ -457,8 +498,14 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
 
   const renameState = useCallback(
-    (from: string, to: string) => commitDocument(renameStateIn(root, scope, from, to), undefined, { states: [to], transitions: [] }),
-    [commitDocument, root, scope],
+    (from: string, to: string) => {
+      if (!canEdit) return;
+      const { workflow: next, expressions } = renameStateIn(root, scope, from, to);
+      commitDocument(next, undefined, { states: [to], transitions: [] });
+      const text = renameWords(from, to, expressions);
+      if (text) setMessage({ kind: "info", text: "", renamed: { text, document: next } });
+    },
+    [commitDocument, canEdit, root, scope],
   );
   const ctx: InspectorContext = useMemo(
     () => ({ workflow, findings, editable: canEdit, validating: validation.pending, commit, select, renameState, inBranch: scope.length > 0, inIterator: scope[scope.length - 1]?.branch === ITERATOR, openBranch }),
@@ -535,6 +582,14 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             <span className="notice-deletion" data-testid="deletion-notice">
               {message.deletion.text}{" "}
               <button type="button" className="link" data-testid="deletion-undo" onClick={() => dispatch({ type: "undo" })}>
+                Undo
+              </button>{" "}
+            </span>
+          )}
+          {message.renamed && root === message.renamed.document && (
+            <span className="notice-deletion" data-testid="rename-notice">
+              {message.renamed.text}{" "}
+              <button type="button" className="link" data-testid="rename-undo" onClick={() => dispatch({ type: "undo" })}>
                 Undo
               </button>{" "}
             </span>

@@ -1,5 +1,6 @@
 // Pure edits of a workflow: each takes a workflow and returns a new one, sharing what did not change.
 // The editor records every result in its undo history; nothing here knows about React or the canvas.
+import { renameInDocument, renameInMachine, type RenamedExpression } from "./expressionRename";
 import { freshId } from "./ids";
 import { everyState, machineAt, ROOT, SEPARATOR, withMachineAt, type Scope } from "./scope";
 import { newState } from "./stateTemplates";
@@ -41,19 +42,32 @@ export function renameState(workflow: Workflow, from: string, to: string): Workf
 
 /** Rename a state of the machine at `scope` everywhere the document names it, as one new document (one undo
  * step): in its machine (see `renameState`), in policies' `applies_at` (which may name a state of any machine,
- * so an entry is left alone while another state still has the old id, and 'start' is always the start) and, for a state of the workflow itself,
- * in examples' `expect_state`. */
-export function renameStateIn(root: Workflow, scope: Scope, from: string, to: string): Workflow {
+ * so an entry is left alone while another state still has the old id, and 'start' is always the start), for a
+ * state of the workflow itself in examples' `expect_state`, and in CEL expressions that write its id as text
+ * (expressionRename.ts: everywhere, or only in its own machine while another state still has the old id).
+ * Returns the new document and the expressions it changed, for saying so. */
+export function renameStateIn(root: Workflow, scope: Scope, from: string, to: string): { workflow: Workflow; expressions: RenamedExpression[] } {
+  const unchanged = { workflow: root, expressions: [] };
   const machine = machineAt(root, scope);
-  if (!machine) return root;
+  if (!machine) return unchanged;
   const renamed = renameState(machine, from, to);
-  if (renamed === machine) return root;
-  const next = withMachineAt(root, scope, renamed);
+  if (renamed === machine) return unchanged;
+  const moved = withMachineAt(root, scope, renamed);
+  const otherNamed = everyState(moved).some((placed) => placed.id === from);
+  let next: Workflow;
+  let expressions: RenamedExpression[];
+  if (otherNamed) {
+    const inMachine = renameInMachine(moved, scope, renamed, from, to);
+    next = inMachine.machine === renamed ? moved : withMachineAt(root, scope, inMachine.machine);
+    expressions = inMachine.renamed;
+  } else {
+    ({ workflow: next, renamed: expressions } = renameInDocument(moved, from, to));
+  }
   // 'start' in `applies_at` is the instance's start, whatever a state is called.
-  const stillNamed = from === APPLIES_AT_START || everyState(next).some((placed) => placed.id === from);
+  const stillNamed = from === APPLIES_AT_START || otherNamed;
   const policies = stillNamed ? next.policies : next.policies?.map((policy) => renameAppliesAt(policy, from, to));
   const examples = scope.length === ROOT.length ? next.examples?.map((example) => (example.expect_state === from ? { ...example, expect_state: to } : example)) : next.examples;
-  return { ...next, ...(policies ? { policies } : {}), ...(examples ? { examples } : {}) };
+  return { workflow: { ...next, ...(policies ? { policies } : {}), ...(examples ? { examples } : {}) }, expressions };
 }
 
 const APPLIES_AT_START = "start";

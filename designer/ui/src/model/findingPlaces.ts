@@ -74,3 +74,100 @@ export function fieldOf(pointer: string): { testId: string; within: string } | n
   if (!testId) return null;
   return { testId, within: rest.map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("") };
 }
+
+/** A field of the state or transition inspector: the inspector (data-testid), the field's data-testid, and the
+ * pointer within the field's value (a JSON field: the branches), as `fieldOf` gives one of the workflow's. */
+export interface ElementField {
+  inspector: "state-inspector" | "transition-inspector";
+  /** The state (or the transition's index) whose inspector has the field. */
+  state?: string;
+  transition?: number;
+  testId: string;
+  within: string;
+}
+
+/** The state inspector's field for a state's key, where its data-testid is not `field-<key>`. */
+const STATE_FIELDS: Record<string, string> = {
+  approvers: "field-approvers-roles",
+  escalation: "field-escalation-enabled",
+  event: "field-event-type",
+  join: "field-join-mode",
+  retry: "field-retry-enabled",
+  iterator: "open-iterator",
+};
+
+/** The transition inspector's field for a transition's key, where its data-testid is not `field-<key>`. */
+const TRANSITION_FIELDS: Record<string, string> = {
+  description: "field-transition-description",
+  id: "field-transition-id",
+};
+
+/** Keys with no field of their own in the inspector (the JSON view edits them). */
+const NO_FIELD = new Set(["ask_user", "index_key", "layout"]);
+
+const RETRY_FIELDS = new Set(["errors", "max_attempts", "backoff", "initial_interval_s", "max_interval_s", "multiplier", "jitter"]);
+
+/** The row of an expression map (input, request, result, assign) editing `key`: `<testId>-value-<row>`. */
+function expressionRow(testId: string, entries: unknown, key: string | undefined): string {
+  if (key === undefined || !entries || typeof entries !== "object") return testId;
+  const row = Object.keys(entries).indexOf(key);
+  return row < 0 ? testId : `${testId}-value-${row}`;
+}
+
+function stateField(state: Record<string, unknown>, [key = "", ...rest]: string[]): { testId: string; within: string } | null {
+  if (!key || NO_FIELD.has(key)) return null;
+  const [second, third] = rest;
+  switch (key) {
+    case "input":
+    case "request":
+    case "result":
+      return { testId: expressionRow(`field-${key}`, state[key], second), within: "" };
+    case "approvers":
+      return { testId: second === "users" ? "field-approvers-users" : "field-approvers-roles", within: "" };
+    case "escalation":
+      if (second === "after") return { testId: "field-escalation-after", within: "" };
+      if (second === "to") return { testId: third === "users" ? "field-escalation-users" : "field-escalation-roles", within: "" };
+      break;
+    case "event":
+      return { testId: second === "correlation" ? "field-event-correlation" : "field-event-type", within: "" };
+    case "join":
+      return { testId: second === "quorum" || second === "on_failure" ? `field-join-${second}` : "field-join-mode", within: "" };
+    case "branches":
+      return { testId: "field-branches", within: rest.map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("") };
+    case "retry": {
+      // A list of rules (retry/1/max_attempts), or the one policy object shown as rule 0 (retry/max_attempts).
+      const [rule, field] = second !== undefined && /^\d+$/.test(second) ? [second, third] : ["0", second === "retry_on" ? "errors" : second];
+      if (field && RETRY_FIELDS.has(field)) return { testId: `field-retry-${rule}-${field}`, within: "" };
+      return { testId: second === undefined ? "field-retry-enabled" : `retry-rule-${rule}`, within: "" };
+    }
+  }
+  return { testId: STATE_FIELDS[key] ?? `field-${key}`, within: "" };
+}
+
+function transitionField(transition: Record<string, unknown>, [key = "", second]: string[]): { testId: string; within: string } | null {
+  if (!key) return null;
+  if (key === "assign") return { testId: expressionRow("field-assign", transition.assign, second), within: "" };
+  return { testId: TRANSITION_FIELDS[key] ?? `field-${key}`, within: "" };
+}
+
+/**
+ * The inspector field that edits what `pointer` (from the root of `machine`, the machine on the canvas) points at
+ * inside one state or transition — `/transitions/1/guard`: the guard of transition 2; `/states/check/input/order`:
+ * the row of the input mapping for `order` — or null when the pointer is about the element as a whole or a part
+ * of it no inspector field edits. Whether the inspector shows that field (a state's type decides) is for the page
+ * to find out.
+ */
+export function elementFieldOf(pointer: string, machine: Workflow): ElementField | null {
+  const [head, id = "", ...rest] = tokensOf(pointer);
+  if (head === "states") {
+    const state = machine.states[id];
+    const field = state ? stateField(state as unknown as Record<string, unknown>, rest) : null;
+    return field && { inspector: "state-inspector", state: id, ...field };
+  }
+  if (head === "transitions" && /^\d+$/.test(id)) {
+    const transition = machine.transitions[Number(id)];
+    const field = transition ? transitionField(transition as unknown as Record<string, unknown>, rest) : null;
+    return field && { inspector: "transition-inspector", transition: Number(id), ...field };
+  }
+  return null;
+}

@@ -81,7 +81,7 @@ function StateIdField({ stateId, taken, disabled, onRename }: { stateId: string;
     else setText(stateId);
   };
   return (
-    <Field id={id} label="Id" hint="Renaming updates everything that names it: transitions, start, policies, examples, layout." problems={problem ? [problem] : []}>
+    <Field id={id} label="Id" hint={`Renaming updates everything that names it: transitions, start, policies, examples, layout, and "${stateId}" written in quotes in expressions.`} problems={problem ? [problem] : []}>
       <input id={id} className="mono" value={text} disabled={disabled} data-testid="field-id" onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === "Enter" && apply()} />
     </Field>
   );
