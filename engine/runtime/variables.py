@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -264,19 +265,27 @@ def _through_cel(source: str, scope: Mapping[str, Any]) -> Any:
 
 
 def json_value(value: Any) -> Any:
-    """A CEL result as JSON: timestamps become RFC 3339 text, durations seconds, bytes text."""
+    """A CEL result as JSON: timestamps become RFC 3339 text, durations seconds, bytes text. A NaN or an infinity
+    (`1.0 / 0.0`, `double(part) / double(total)` with a total of 0) is refused (ExpressionError): JSON has no such
+    number, and nothing could store it."""
     kind = type(value)
-    if kind in _JSON_SCALARS:
+    if kind in _FINITE_SCALARS:
         return value
     if kind is dict:  # most values: a plain dict or list, of plain scalars mostly
-        return {k if type(k) is str else str(k): v if type(v) in _JSON_SCALARS else json_value(v)
+        return {k if type(k) is str else str(k): v if type(v) in _FINITE_SCALARS else json_value(v)
                 for k, v in value.items()}
     if kind is list:
-        return [v if type(v) in _JSON_SCALARS else json_value(v) for v in value]
+        return [v if type(v) in _FINITE_SCALARS else json_value(v) for v in value]
     return _json_value_other(value)
 
 
+_FINITE_SCALARS = frozenset({str, bool, int, type(None)})  # a float is looked at: it may be a NaN or an infinity
+
+
 def _json_value_other(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError(repr(value), f"its value is {_not_finite(value)}, which JSON cannot hold: no number "
+                              "can be stored for it (a division by zero?)")
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, datetime):  # CEL's timestamps are aware: written as every time is (engine.runtime.clock)
@@ -323,6 +332,12 @@ def _output_other(value: Any) -> Any:
     return _json_value_other(value)
 
 
+def _not_finite(value: float) -> str:
+    if math.isnan(value):
+        return "NaN (not a number)"
+    return "infinity" if value > 0 else "minus infinity"
+
+
 def _keyed_output(value: Mapping[Any, Any]) -> dict[str, Any]:
     for key in value:
         if not isinstance(key, str):
@@ -332,7 +347,16 @@ def _keyed_output(value: Mapping[Any, Any]) -> dict[str, Any]:
 
 def evaluate_json(source: str, scope: dict[str, Any]) -> Any:
     value = _shortcut(source)(scope)  # already plain JSON, copied
-    return json_value(_through_cel(source, scope)) if value is _NOT_PLAIN else value
+    return _cel_json(source, scope) if value is _NOT_PLAIN else value
+
+
+def _cel_json(source: str, scope: dict[str, Any]) -> Any:
+    """`source`'s value from CEL, as JSON; a value JSON cannot hold (a NaN) is said to be the expression's."""
+    value = _through_cel(source, scope)
+    try:
+        return json_value(value)
+    except ExpressionError as exc:
+        raise ExpressionError(source, exc.message) from None
 
 
 def evaluate_mapping(mapping: Mapping[str, str], scope: dict[str, Any]) -> dict[str, Any]:
@@ -341,5 +365,5 @@ def evaluate_mapping(mapping: Mapping[str, str], scope: dict[str, Any]) -> dict[
     found: dict[str, Any] = {}
     for key, source in mapping.items():
         value = _shortcut(source)(scope)
-        found[key] = json_value(_through_cel(source, scope)) if value is _NOT_PLAIN else value
+        found[key] = _cel_json(source, scope) if value is _NOT_PLAIN else value
     return found

@@ -375,18 +375,18 @@ class Worker:
                     self._finish_one(item.job, outcome)
                 except StorageError as alone:  # one line for them all: not a traceback a job while it is down
                     failed.append((item.job.id, alone))
-                except StatewrightError:
+                except Exception:  # logged whole; its lease lapses, and a lapsed job runs alone
                     log.exception("finishing job %s failed; it runs again when its lease lapses", item.job.id)
             if failed:
                 which = ", ".join(str(job_id) for job_id, _ in failed[:10]) + (" …" if len(failed) > 10 else "")
                 log.warning("finishing %s job(s) failed (%s): %s; each runs again when its lease lapses",
                             len(failed), which, failed[-1][1])
-        except StatewrightError:
+        except Exception:  # noqa: BLE001 - a refusal, or a defect one item met (a value no column takes): each alone
             for item, outcome in ordered:  # one bad item must not hold back the others
                 job = item.job
                 try:
                     self._finish_one(job, outcome)
-                except StatewrightError:
+                except Exception:  # logged whole; its lease lapses, and a lapsed job runs alone
                     log.exception("finishing job %s failed; it runs again when its lease lapses", job.id)
 
     def _finish_one(self, job: JobRecord, outcome: ActionOutcome) -> bool:
@@ -411,7 +411,7 @@ class Worker:
                 log.error("job %s has an unknown kind '%s'", job.id, job.kind)
         except StorageError as exc:  # the database does not answer: one line, not a traceback
             log.warning("job %s (%s) failed (%s); it runs again when its lease lapses", job.id, job.kind, exc)
-        except StatewrightError:
+        except Exception:  # a defect this job met must not stop the worker: logged whole
             log.exception("job %s (%s) failed; it runs again when its lease lapses", job.id, job.kind)
 
     def _done(self, tx: Transaction, job: JobRecord) -> bool:
@@ -534,7 +534,8 @@ class Worker:
                     waker.wake_at(self.next_due())
                 except StorageError as exc:  # the database does not answer: one line now and then, no traceback
                     outage.seen(exc, poll_s)
-                except StatewrightError:
+                except Exception:  # a defect must not stop the worker (a server's would stop
+                    # moving every instance, still answering ready): logged whole, the round tried again
                     log.exception("the worker loop hit an error; trying again shortly")
                 waker.wait(poll_s, stop)
         self.drain()
