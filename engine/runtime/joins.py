@@ -38,12 +38,41 @@ def _needed(join: Join, total: int) -> int:
 
 
 def merged_changes(base: dict[str, Any], ends: Sequence[BranchEnd]) -> dict[str, Any]:
-    """The context keys succeeded branches changed, in branch order (a later branch wins a clash)."""
+    """The context keys succeeded branches changed, each the value the join leaves there: merged at the paths each
+    branch wrote, so branches that write `enrichment.company` and `enrichment.person` both keep theirs. Where two
+    wrote the same path, the later branch (in branch order) wins; a key a branch removed from an object it
+    rewrote is removed."""
     merged: dict[str, Any] = {}
     for end in ends:
-        if end.status == InstanceStatus.SUCCEEDED:
-            merged.update({k: v for k, v in end.context.items() if k not in base or base[k] != v})
+        if end.status != InstanceStatus.SUCCEEDED:
+            continue
+        for key, after in end.context.items():
+            before = base.get(key, _ABSENT)
+            if before is not _ABSENT and before == after:
+                continue  # this branch left it as it was
+            merged[key] = _merged(merged.get(key, before), before, after)
     return merged
+
+
+_ABSENT = object()  # a key not in a context
+
+
+def _merged(current: Any, before: Any, after: Any) -> Any:
+    """What a branch that turned `before` into `after` makes of `current` (the value so far: `before` with the
+    earlier branches' changes): within objects, only the members it changed, recursively; anything else, `after`."""
+    if before is _ABSENT and type(after) is dict:  # an object the branch made where there was none
+        before = {}
+    if not (type(current) is dict and type(before) is dict and type(after) is dict):
+        return after
+    result = dict(current)
+    for key, value in after.items():
+        was = before.get(key, _ABSENT)
+        if was is not _ABSENT and was == value:
+            continue
+        result[key] = _merged(result.get(key, was), was, value)
+    for key in before.keys() - after.keys():
+        result.pop(key, None)
+    return result
 
 
 def join_verdict(join: Join, ends: Sequence[BranchEnd], base: dict[str, Any]) -> JoinVerdict:
