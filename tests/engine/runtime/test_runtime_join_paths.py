@@ -27,8 +27,10 @@ FLOW: dict[str, Any] = {
     "context": {"type": "object", "properties": {"enrichment": {"type": "object"}, "acc": {"type": "object"}}},
     "states": {
         "enrich": {"type": "parallel", "branches": [
-            _branch("company", "lookup_company", "enrichment.company", {"acc.company": "true", "acc.last": "'company'"}),
-            _branch("person", "lookup_person", "enrichment.person", {"acc.person": "true", "acc.last": "'person'"}),
+            _branch("company", "lookup_company", "enrichment.company",
+                    {"acc.company": "true", "acc.last": "'company'"}),
+            _branch("person", "lookup_person", "enrichment.person",
+                    {"acc.person": "true", "acc.last": "'person'"}),
         ]},
         "done": {"type": "final",
                  "result": {"company": "enrichment.company.name", "person": "enrichment.person.name"}},
