@@ -75,6 +75,13 @@ def build_app(command: str | None = None) -> typer.Typer:
     return app
 
 
+def _wrong_command_line(exc: StatewrightError) -> bool:
+    """Whether `exc` is about what the command line named — `--handlers` that cannot be loaded (`serve` loads them
+    itself) — exit 2. Looked up in `sys.modules`: a command that loaded no handlers imports no loader."""
+    loading = sys.modules.get("engine.runtime.handler_loading")
+    return loading is not None and isinstance(exc, loading.UnloadableHandlers)
+
+
 def _database_refusal(exc: Exception) -> str | None:
     """The database's own reason when `exc` is the database refusing the work — read-only, locked, full, gone,
     not a database — wherever a command met it (the sandbox's or the accounts' tables, not only the engine's);
@@ -104,7 +111,7 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         return int(ExitCode.FINDINGS)
     except StatewrightError as exc:
         stderr.print(f"[bold red]error:[/] {exc.detail}", highlight=False)
-        return int(ExitCode.FINDINGS)
+        return int(ExitCode.UNREADABLE if _wrong_command_line(exc) else ExitCode.FINDINGS)
     except typer.TyperException as exc:  # usage errors: unknown command, bad option, missing argument
         show = getattr(exc, "show", None)
         if callable(show):

@@ -18,6 +18,7 @@ from engine.cli.files import (
     DefinitionFile,
     collect_files,
     definition_folders,
+    read_text_file,
     require_file,
     require_output_file,
     require_output_folder,
@@ -186,6 +187,9 @@ def analyze_command(
     if not paths and (db is not None or prices is not None):
         fail("--db and --prices go with --paths", ExitCode.UNREADABLE)
     workflow = _load_one(path)
+    if prices is not None:
+        read_text_file(prices, "--prices", "a model price file (JSON: model -> prompt_per_million, "
+                                           "completion_per_million)")
     if paths:
         from engine.cli.path_commands import print_paths, report_paths  # noqa: PLC0415
 

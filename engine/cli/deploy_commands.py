@@ -26,6 +26,9 @@ def deploy_command(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(missing)}", ExitCode.UNREADABLE)
+    odd = [str(p) for p in paths if not p.is_dir() and not p.is_file()]
+    if odd:  # /dev/null read as an empty definition, a pipe read once
+        fail(f"not a regular file (a device, pipe or socket): {', '.join(odd)}", ExitCode.UNREADABLE)
     empty = [str(p) for p in paths if p.is_dir() and not definition_files([p])]
     if empty:  # a wrong folder deploys nothing: say so rather than print an empty table
         fail(f"no workflow or agent files (*.json) in: {', '.join(empty)}", ExitCode.UNREADABLE)

@@ -15,13 +15,21 @@ from engine.cli.output import ExitCode, OutputFormat, fail, stderr
 from engine.database import default_database_url
 from engine.errors import InvalidDefinition, StatewrightError, StorageError
 from engine.log_format import LogFormat
-from engine.runtime.handler_loading import EXECUTOR_VARIABLE, Executor, choose_handlers, load_chosen_handlers
+from engine.runtime.handler_loading import (
+    EXECUTOR_VARIABLE,
+    Executor,
+    HandlerChoice,
+    UnloadableHandlers,
+    choose_handlers,
+    load_chosen_handlers,
+)
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
 __all__ = ["CLI_ACTOR", "Db", "ExecutorOption", "Format", "HandlerGraceOption", "Handlers", "LogFormatOption",
-           "actor_option", "open_engine", "refuse_a_missing_sqlite_path", "refuse_both_handler_options", "reporting"]
+           "actor_option", "load_handlers_or_fail", "open_engine", "refuse_a_missing_sqlite_path",
+           "refuse_both_handler_options", "reporting"]
 
 Db = Annotated[str | None, typer.Option("--db", help="Database URL (default: $STATEWRIGHT_DATABASE_URL or "
                                                     "sqlite:///statewright.db).")]
@@ -74,13 +82,23 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
         fail(exc.detail)
     if choice is not None:
         try:
-            note = load_chosen_handlers(choice, engine)
-        except StatewrightError:
+            note = load_handlers_or_fail(choice, engine)
+        except (StatewrightError, typer.Exit):
             engine.close()
             raise
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
     return engine
+
+
+def load_handlers_or_fail(choice: HandlerChoice, engine: Any) -> str | None:
+    """`load_chosen_handlers`; your own `--handlers` that cannot be loaded (a module missing or failing on import,
+    a function missing or raising) end the command in one line naming them and the exception, exit 2: a wrong
+    command line, as a missing file is. An executor that is not configured stays an error (exit 1)."""
+    try:
+        return load_chosen_handlers(choice, engine)
+    except UnloadableHandlers as exc:
+        fail(exc.detail, ExitCode.UNREADABLE)
 
 
 def refuse_both_handler_options(handlers: str | None, executor: str | None) -> None:

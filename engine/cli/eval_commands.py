@@ -22,10 +22,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from engine.cli.engine_options import ExecutorOption, open_engine, refuse_both_handler_options
+from engine.cli.engine_options import ExecutorOption, load_handlers_or_fail, open_engine, refuse_both_handler_options
 from engine.cli.eval_progress import CaseProgress
 from engine.cli.eval_verdict import Verdict, judge_report
-from engine.cli.files import definition_folders, require_file
+from engine.cli.files import definition_folders, read_text_file, require_file
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.cli.run_preflight import check_start_context
 from engine.definition import Workflow
@@ -36,7 +36,7 @@ from engine.redaction import redact
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.example_run import related_workflows
-from engine.runtime.handler_loading import Executor, HandlerChoice, choose_handlers, load_chosen_handlers
+from engine.runtime.handler_loading import Executor, HandlerChoice, choose_handlers
 from engine.validation.checks.agents import api_base_problem
 
 __all__ = ["register_eval_commands"]
@@ -110,16 +110,21 @@ def _case_names(cases_file: Path) -> Iterator[tuple[int, str]]:
             yield number, str(json.loads(line).get("name"))
 
 
-def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,
-         llm: tuple[str | None, str | None]) -> EvalReport:
-    for given in (file, cases_file):  # as every command: a file that is not there is a wrong command line (2)
-        require_file(given)
+CASES_WANTED = "the cases file (JSON Lines: one labelled case, a JSON object, a line)"
+
+
+def _run(file: Path, cases_file: Path, choice: HandlerChoice, db: str | None,  # noqa: PLR0917
+         llm: tuple[str | None, str | None], option: str | None = None) -> EvalReport:
+    # as every command: a file that is not there, or cannot be read, is a wrong command line (2); `option` names
+    # the option that gave the workflow file (--compare), if one did
+    require_file(file, option)
+    read_text_file(cases_file, "--cases", CASES_WANTED)
     workflow = parse_definition(file)
     cases = load_cases(cases_file)
     _check_contexts(workflow, cases, cases_file)
     with tempfile.TemporaryDirectory() as folder, open_engine(db or f"sqlite:///{folder}/eval.db") as engine:
         with _llm_settings(*llm):
-            note = load_chosen_handlers(choice, engine)
+            note = load_handlers_or_fail(choice, engine)
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
         # as `statewright run` does: the agents its tasks name (their policies apply) and the subflows it starts
@@ -192,9 +197,11 @@ def register_eval_commands(app: typer.Typer) -> None:
             fail("--base-url and --model configure the llm executor: add --executor llm", ExitCode.UNREADABLE)
         if choice.executor is Executor.llm:
             _require_llm_settings(base_url, model)
+        if compare is not None:  # a wrong --compare is said before the first flow's cases run, not after
+            require_file(compare, "--compare")
         reports = [_run(file, cases, choice, db, (base_url, model)).as_dict()]
         if compare is not None:
-            reports.append(_run(compare, cases, choice, db, (base_url, model)).as_dict())
+            reports.append(_run(compare, cases, choice, db, (base_url, model), "--compare").as_dict())
         verdicts = [judge_report(report, min_accuracy) for report in reports]
         for report, verdict in zip(reports, verdicts, strict=True):
             report["verdict"] = verdict.as_dict()
@@ -214,10 +221,9 @@ def register_eval_commands(app: typer.Typer) -> None:
         """Compare two saved evaluation reports side by side."""
         reports: list[dict[str, Any]] = []
         for path in (first, second):
+            text = read_text_file(path, None, "a report saved from `statewright eval --format json`")
             try:
-                reports.append(json.loads(path.read_text(encoding="utf-8")))
-            except OSError as exc:
-                fail(f"cannot read the report {path}: {exc.strerror or exc}", ExitCode.UNREADABLE)
+                reports.append(json.loads(text))
             except ValueError as exc:
                 fail(f"cannot read the report {path}: {exc}", ExitCode.UNREADABLE)
         _tables(reports)

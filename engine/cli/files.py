@@ -8,8 +8,8 @@ from pathlib import Path
 from engine.cli.output import ExitCode, fail
 from engine.definition.file_kind import DefinitionKind, definition_kind
 
-__all__ = ["DefinitionFile", "collect_files", "definition_folders", "kind_of", "require_file", "require_output_file",
-           "require_output_folder", "why_unusable"]
+__all__ = ["DefinitionFile", "collect_files", "definition_folders", "kind_of", "read_text_file", "require_file",
+           "require_output_file", "require_output_folder", "why_unusable"]
 
 Kind = DefinitionKind
 
@@ -57,17 +57,40 @@ def collect_files(paths: list[Path]) -> tuple[list[DefinitionFile], list[Path]]:
     return found, missing
 
 
+_NOT_REGULAR = "not a regular file (a device, pipe or socket)"
+
+
 def why_unusable(path: Path) -> str:
     """What is wrong with a path `collect_files` could not use."""
-    return "no workflow or agent files (*.json) in this folder" if path.is_dir() else "no such file or folder"
-
-
-def require_file(path: Path) -> None:
-    """End the command (exit 2) unless `path` is a file: a folder, or nothing, is a wrong command line."""
     if path.is_dir():
-        fail(f"{path}: is a folder; give one workflow file", ExitCode.UNREADABLE)
+        return "no workflow or agent files (*.json) in this folder"
+    return _NOT_REGULAR if path.exists() else "no such file or folder"
+
+
+def require_file(path: Path, option: str | None = None, wanted: str = "one workflow file") -> None:
+    """End the command (exit 2) unless `path` is a regular file: a folder, nothing, or a device, pipe or socket
+    (`/dev/null`) is a wrong command line. `option` names the option that gave the path (`--cases`; None: an
+    argument), `wanted` what to give instead."""
+    named = f"{option} {path}" if option else str(path)
+    if path.is_dir():
+        fail(f"{named}: is a folder; give {wanted}", ExitCode.UNREADABLE)
+    if not path.exists():
+        fail(f"{named}: no such file", ExitCode.UNREADABLE)
     if not path.is_file():
-        fail(f"{path}: no such file", ExitCode.UNREADABLE)
+        fail(f"{named}: {_NOT_REGULAR}; give {wanted}", ExitCode.UNREADABLE)
+
+
+def read_text_file(path: Path, option: str | None, wanted: str) -> str:
+    """The UTF-8 text of the file `path` (`require_file`), or the end of the command (exit 2) in one line saying
+    why it cannot be read: not UTF-8 text, no permission."""
+    require_file(path, option, wanted)
+    named = f"{option} {path}" if option else str(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        fail(f"{named} is not UTF-8 text", ExitCode.UNREADABLE)
+    except OSError as exc:
+        fail(f"{named} cannot be read: {exc.strerror or exc}", ExitCode.UNREADABLE)
 
 
 def require_output_file(out: Path, example: str) -> None:

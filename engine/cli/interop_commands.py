@@ -37,6 +37,7 @@ def import_command(
     if fmt not in IMPORT_FORMATS:
         fail(f"choose FORMAT from {', '.join(IMPORT_FORMATS)}", ExitCode.UNREADABLE)
     require_output_file(out, "flow.json")
+    require_file(path, wanted="one ASL, SCXML or XState document")
     try:
         text = path.read_bytes()
     except OSError as exc:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
+from engine.cli.files import read_text_file
 from engine.cli.migration_table import print_migration
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument
 from engine.errors import DefinitionNotFound, InvalidInput
@@ -29,14 +30,7 @@ def _mapping(path: Path | None) -> dict[str, str]:
     if path.is_dir():
         fail(f'--map {path}: is a folder, not a file; give the JSON file of old state to new state in it, e.g. '
              f'--map {path / "map.json"}', ExitCode.UNREADABLE)
-    if not path.is_file():
-        fail(f"--map {path}: no such file", ExitCode.UNREADABLE)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        fail(f"--map {path} is not UTF-8 text", ExitCode.UNREADABLE)
-    except OSError as exc:
-        fail(f"--map {path} cannot be read: {exc.strerror or exc}", ExitCode.UNREADABLE)
+    text = read_text_file(path, "--map", "the JSON file of old state to new state")
     found = json_argument(text, f"--map {path}", indirect=False)  # the file's own text
     if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
         fail(f'--map {path}: give a JSON object of old state to new state, e.g. {{"review": "approval"}}',
@@ -58,8 +52,8 @@ def _refuse_duplicate_states(path: Path, text: str) -> None:
 def migrate_command(
     workflow_id: Annotated[str, typer.Argument(metavar="WORKFLOW", help="The workflow's id.")],
     *,
-    from_version: Annotated[int, typer.Option("--from", help="The version the instances run now.")],
-    to_version: Annotated[int, typer.Option("--to", help="The version to move them to.")],
+    from_version: Annotated[int, typer.Option("--from", min=1, help="The version the instances run now.")],
+    to_version: Annotated[int, typer.Option("--to", min=1, help="The version to move them to.")],
     apply: Annotated[bool, typer.Option("--apply", help="Move them.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would happen (the default).")] = False,
     map_file: Annotated[Path | None, typer.Option("--map", help='A JSON file of old state to new state, '

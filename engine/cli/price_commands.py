@@ -10,7 +10,7 @@ import typer
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine
 from engine.cli.output import OutputFormat, emit_json, fail, stdout
-from engine.runtime.model_prices import ANY_PROVIDER
+from engine.runtime.model_prices import ANY_PROVIDER, MAX_PRICE
 
 __all__ = ["register_price_commands"]
 
@@ -33,8 +33,9 @@ def list_command(*, db: Db = None, output: Format = OutputFormat.text) -> None:
 
 def set_command(
     model: Annotated[str, typer.Argument(help="The model, e.g. llama-3.1-70b.")],
-    prompt: Annotated[float, typer.Option("--prompt", help="USD per million prompt tokens.")],
-    completion: Annotated[float, typer.Option("--completion", help="USD per million completion tokens.")],
+    prompt: Annotated[float, typer.Option("--prompt", min=0, max=MAX_PRICE, help="USD per million prompt tokens.")],
+    completion: Annotated[float, typer.Option("--completion", min=0, max=MAX_PRICE,
+                                              help="USD per million completion tokens.")],
     *, provider: Provider = ANY_PROVIDER, actor: Annotated[str, actor_option("Who sets it")] = CLI_ACTOR,
     db: Db = None,
 ) -> None:

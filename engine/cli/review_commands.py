@@ -36,11 +36,11 @@ class PageChoice(StrEnum):
 
 
 def _load(
-    path: Path, roots: list[Path], known: list[Agent] | None = None
+    path: Path, roots: list[Path], known: list[Agent] | None = None, option: str | None = None
 ) -> tuple[Workflow, list[Finding], dict[str, Agent]]:
     """The workflow with its findings: a flow with graph errors is still reviewed (its findings say what is
-    wrong); one that does not fit the format at all is refused."""
-    require_file(path)
+    wrong); one that does not fit the format at all is refused. `option` names the option that gave the file."""
+    require_file(path, option)
     found = catalog_for([DefinitionFile(path, "workflow")], roots)
     catalog = Catalog(workflows=found.workflows, agents={**found.agents, **{a.id: a for a in known or []}})
     loaded = load_workflow(path, catalog)
@@ -90,7 +90,7 @@ def review_command(
         workflow_id, current = head.id, head.version
         deployed_agents, records = _deployed(db, workflow_id, (current,) if version is None else (current, version))
     workflow, findings, agents = _load(path, catalog_dirs or [], deployed_agents)
-    before = _load(previous, catalog_dirs or [])[0] if previous is not None else None
+    before = _load(previous, catalog_dirs or [], option="--previous")[0] if previous is not None else None
     published = records[0] if records else None
     if version is not None:
         if records[-1] is None:

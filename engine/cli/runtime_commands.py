@@ -214,8 +214,9 @@ def _exit_for(view: InstanceView, chosen: Example | None, residue: dict[str, int
 def worker_command(
     *,
     db: Db = None, handlers: Handlers = None, executor: ExecutorOption = None,
-    batch: Annotated[int, typer.Option(help="Jobs claimed per round.")] = 32,
-    poll: Annotated[float, typer.Option(help="Seconds between looks for work other processes added.")] = 1.0,
+    batch: Annotated[int, typer.Option(min=1, help="Jobs claimed per round (1 or more).")] = 32,
+    poll: Annotated[float, typer.Option(
+        min=0.01, help="Seconds between looks for work other processes added (at least 0.01).")] = 1.0,
     heartbeat_s: Annotated[float | None, typer.Option(
         "--heartbeat-s", min=0.05,
         help="Seconds between renewals of the leases of the jobs the worker runs (default 2); a lease lasts three "

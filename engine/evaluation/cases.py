@@ -43,6 +43,8 @@ def load_cases(path: Path) -> list[EvalCase]:
     """Every case of a JSONL file; a bad line is an `InvalidInput` naming its line number."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"cannot read the cases {path}: the file is not UTF-8 text") from exc
     except OSError as exc:
         raise InvalidInput(f"cannot read the cases {path}: {exc.strerror}") from exc
     cases: list[EvalCase] = []

@@ -58,7 +58,9 @@ def _json(text: str | bytes) -> tuple[Any, list[Finding]]:
     try:
         document = json.loads(text, object_pairs_hook=_once_each)
     except _RepeatedKey:
-        parsed, _ = parse_json(text)
+        parsed, problems = parse_json(text)
+        if parsed is None:  # a key twice, and what JSON does not have (NaN): the latter said
+            return None, [unreadable(f"not JSON: {problems[0].message}")]
         path, key = next(find_duplicate_keys(parsed))
         message = f"the key '{key}' appears twice in one object; which of the two counts is undefined"
         return None, [Finding(code="invalid-document", severity="error", message=message, pointer=pointer(*path, key))]

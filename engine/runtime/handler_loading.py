@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ __all__ = [
     "EXECUTOR_VARIABLE",
     "Executor",
     "HandlerChoice",
+    "UnloadableHandlers",
     "choose_handlers",
     "default_handlers",
     "load_chosen_handlers",
@@ -47,6 +49,12 @@ class Executor(StrEnum):
 
 DEFAULT_EXECUTOR = Executor.rules
 EXECUTORS: dict[Executor, str] = {}  # what each executor loads, as provided by the composition root
+
+
+class UnloadableHandlers(InvalidInput):
+    """Your own handlers (`--handlers module:function`, not an executor's) could not be loaded: the module is
+    missing or fails on import, or the function is not there or fails. The command line names them, so a CLI
+    treats this as a wrong command line (exit 2); the original exception is the `__cause__`."""
 
 
 def provide_executors(specs: Mapping[str, str]) -> None:
@@ -97,8 +105,10 @@ def choose_handlers(handlers: str | None = None, executor: str | None = None,
 
 def load_chosen_handlers(choice: HandlerChoice, engine: Any) -> str | None:
     """Import the chosen `module` and call `function(engine)`. When the module does not exist and the choice is
-    not `required`, return why (and register nothing); any other failure to find it, or a `ValueError` from
-    the function (its configuration is wrong: llm without STATEWRIGHT_LLM_URL), raises `InvalidInput`."""
+    not `required`, return why (and register nothing). Any other failure — the module missing or failing as it
+    is imported, the function missing, or the function raising — raises `InvalidInput` in one line that names the
+    spec and the exception (`UnloadableHandlers` for your own handlers); a `ValueError` from an executor's function
+    (its configuration is wrong: llm without STATEWRIGHT_LLM_URL) is said in its own words."""
     found = _find(choice.spec, required=choice.required, yours=choice.executor is None)
     if isinstance(found, str):
         return found
@@ -107,7 +117,11 @@ def load_chosen_handlers(choice: HandlerChoice, engine: Any) -> str | None:
     except ValueError as exc:
         if choice.executor is not None:  # the executor's own message names what to set
             raise InvalidInput(str(exc)) from exc
-        raise InvalidInput(f"cannot load the handlers '{choice.spec}': {exc}") from exc
+        raise UnloadableHandlers(f"cannot load the handlers '{choice.spec}': {exc}") from exc
+    except (Exception, SystemExit) as exc:  # any other failure of theirs: one line, not a traceback
+        function = choice.spec.partition(":")[2] or "register"
+        error = _refusal(choice, f"{function}(engine) raised {_said(exc)}")
+        raise error from exc
     return None
 
 
@@ -122,6 +136,7 @@ def _find(spec: str, *, required: bool, yours: bool) -> Callable[[Any], object] 
     module_name, _, function_name = spec.partition(":")
     if not module_name:
         raise InvalidInput(f"'{spec}' is not 'module:function'")
+    refused = UnloadableHandlers if yours else InvalidInput
     try:
         with _current_folder_importable() if yours else nullcontext():
             module = importlib.import_module(module_name)
@@ -132,13 +147,37 @@ def _find(spec: str, *, required: bool, yours: bool) -> Callable[[Any], object] 
             return f"no handlers loaded: the module '{module_name}' does not exist"
         where = (" (the module must be importable: a file or package in the current folder, or on PYTHONPATH)"
                  if itself else "")
-        raise InvalidInput(f"cannot load the handlers '{spec}': no module named '{missing}'{where}") from exc
+        raise refused(f"cannot load the handlers '{spec}': no module named '{missing}'{where}") from exc
+    except (Exception, SystemExit) as exc:  # the module fails as it is imported: a syntax error, its own raise
+        raise refused(f"cannot load the handlers '{spec}': importing '{module_name}' raised {_said(exc)}") from exc
     function = getattr(module, function_name or "register", None)
     if not callable(function):
         if not required:
             return f"no handlers loaded: '{module_name}' has no function '{function_name or 'register'}'"
-        raise InvalidInput(f"cannot load the handlers '{spec}': '{function_name or 'register'}' is not a function")
+        raise refused(f"cannot load the handlers '{spec}': '{function_name or 'register'}' is not a function")
     return function  # type: ignore[no-any-return]
+
+
+def _refusal(choice: HandlerChoice, why: str) -> InvalidInput:
+    """The error for handlers that failed as they were loaded: yours (`UnloadableHandlers`) or an executor's."""
+    if choice.executor is None:
+        return UnloadableHandlers(f"cannot load the handlers '{choice.spec}': {why}")
+    return InvalidInput(f"cannot load the handlers of the executor '{choice.executor.value}' ({choice.spec}): {why}")
+
+
+def _said(exc: BaseException) -> str:
+    """An exception in one line — its type, its message, and where in the user's code it was raised (the last
+    frame outside the import machinery and this module) — for the one line a command prints instead of a
+    traceback."""
+    if isinstance(exc, SystemExit):
+        return f"SystemExit (it called sys.exit({exc.code!r}))"
+    message = " ".join(str(exc).split())
+    said = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    if isinstance(exc, SyntaxError):  # its message says where: '(handlers.py, line 3)'
+        return said
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename != __file__ and not f.filename.startswith("<frozen")]
+    return f"{said} ({Path(frames[-1].filename).name}, line {frames[-1].lineno})" if frames else said
 
 
 @contextmanager

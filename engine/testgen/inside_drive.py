@@ -10,6 +10,7 @@ that the children took the transitions out of those waits that the path claims.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from engine.testgen.inner_waits import InnerWait, Unknown, child_scope, inner_wa
 from engine.testgen.stub_data import FlowReads
 from engine.testgen.values import value_for_schema
 
-__all__ = ["InsideDrive", "InsideEvent", "inside_drive", "inside_timeouts"]
+__all__ = ["InsideDrive", "InsideEvent", "inside_drive", "inside_timeouts", "wait_payload"]
 
 
 @dataclass(frozen=True)
@@ -165,15 +166,34 @@ def _keys(wait: InnerWait) -> list[str | None]:
 
 
 def _payload(workflow: Workflow, reads: FlowReads, wait: InnerWait) -> Any:
-    """A payload for the event: what the context schema declares at the wait's `output` (a branch shares its
-    parent's context schema; a map item's context is its own), with a default for every value the flow reads."""
+    """A payload for the event: `wait_payload` at the wait's `output` (a branch shares its parent's context
+    schema; a map item's context is its own)."""
     output = wait.state.output
     if output is None:
         return {}
-    schema = None if ".iterator" in wait.branch else schema_at(workflow.context, output)
+    return wait_payload(workflow, reads, output, own_context=".iterator" in wait.branch)
+
+
+def wait_payload(workflow: Workflow, reads: FlowReads, output: str, chosen: Any = None, *,
+                 own_context: bool = False) -> Any:
+    """A payload for the event a wait stores at `output`, which the engine refuses unless it fits the context
+    schema there: what the schema declares at `output` (nothing for a wait with a context of its own, a map
+    item's), with `chosen` laid over it (the fields the test chose, for the guards) and a default for every other
+    value the flow reads. The same for a wait at the top of the flow and one inside a branch or an item."""
+    schema = None if own_context else schema_at(workflow.context, output)
     value = value_for_schema({"type": "object", **schema} if schema and "type" not in schema else schema) \
         if schema else {}
-    return reads.complete(output, value)
+    return reads.complete(output, value if chosen is None else _laid_over(value, chosen))
+
+
+def _laid_over(base: Any, chosen: Any) -> Any:
+    """`chosen` with what `base` has and it lacks, object by object."""
+    if not (isinstance(base, dict) and isinstance(chosen, dict)):
+        return copy.deepcopy(chosen)
+    merged = copy.deepcopy(base)
+    for key, value in chosen.items():
+        merged[key] = _laid_over(base[key], value) if key in base else copy.deepcopy(value)
+    return merged
 
 
 def _rounds(state: Any, contexts: list[dict[str, Any]]) -> int:

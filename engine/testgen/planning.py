@@ -37,10 +37,10 @@ from engine.definition.moments import parse_rfc3339
 from engine.definition.paths import path_parts
 from engine.paths.routes import outgoing_by_priority
 from engine.runtime.variables import json_value
-from engine.testgen.inside_drive import InsideDrive, inside_drive, inside_timeouts
+from engine.testgen.inside_drive import InsideDrive, inside_drive, inside_timeouts, wait_payload
 from engine.testgen.solving import Data, solve
 from engine.testgen.stub_data import FlowReads
-from engine.testgen.values import ABSENT, get_path, set_path
+from engine.testgen.values import ABSENT, default_for, get_path, schema_at, set_path, value_for_schema
 
 __all__ = ["EXPANSION_LIMIT", "Goal", "Plan", "Planner", "Step"]
 
@@ -311,8 +311,7 @@ class Planner:
             base.data.event = {"kind": inside.error_kind, "message": "a child timed out in a generated test"}
             base.data.fixed = {p for p in base.data.fixed if p[0] != "event"} | {("event",)}
         elif how in ("send", "publish"):
-            base.data.event = {}
-            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
+            self._event_sent(base, state, how, group)
         else:
             base.data.event = {}
             base.data.fixed |= {("event",)}
@@ -333,6 +332,41 @@ class Planner:
             moves.append(move)
         return moves
 
+    def _event_sent(self, base: _Walk, state: Any, how: str, group: list[int]) -> None:
+        """The event the test sends or publishes, for the solver to choose its fields: a wait that stores it at its
+        `output` has it stored there — chosen by the test as a task's stub answer is (the guards read it as `event`,
+        later steps at the output) and fitting the context schema there (`wait_payload`), as the engine requires."""
+        if how == "publish" and isinstance(state, WaitState) and state.output:
+            parts = path_parts(state.output)
+            _release(base, state.output)
+            set_path(base.data.world, parts, wait_payload(self.workflow, self.reads, state.output))
+            base.data.free_paths.add(parts)
+            base.data.fixed = {p for p in base.data.fixed if p[:len(parts)] != parts and p[0] != "event"}
+            base.data.event = get_path(base.data.world, parts)
+        else:
+            base.data.event = {}
+            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
+        self._event_reads(base.data, group)
+
+    def _event_reads(self, data: Data, group: list[int]) -> None:
+        """Give the event a default for each of its fields the assignments of `group` read and it lacks
+        (`"note": "event.note"`): an assignment of a field the payload has not fails the transition. The field
+        copied into a context key the schema declares gets a value of that type; the guards still choose theirs."""
+        holder = {"event": data.event}
+        for index in group:
+            for key, source in self.workflow.transitions[index].assign.items():
+                try:
+                    uses = path_uses(source)
+                except UnreadableExpression:
+                    continue
+                for path, use in sorted(uses.items(), key=lambda entry: len(entry[0])):
+                    if path[0] != "event" or len(path) < 2 or get_path(holder, path) is not ABSENT or any(
+                            isinstance(part, int) for part in path):
+                        continue
+                    copied = schema_at(self.schema, path_parts(key)) if source.strip() == ".".join(
+                        map(str, path)) else {}
+                    set_path(holder, path, value_for_schema(copied) if copied else default_for(use))
+
     def _is_goal(self, goal: Goal, source: str, index: int, inside: InsideDrive | None = None) -> bool:
         if goal.timeouts:  # any way out of the state, the timeouts inside having fired
             return goal.source == source and inside is not None and inside.timeouts
@@ -347,14 +381,15 @@ class Planner:
         if how == "wait" and isinstance(state, WaitState) and state.deadline is not None:
             step.until = _deadline(state.deadline, data)
         output = getattr(state, "output", None)
-        if how == "output" and output and not isinstance(state, MapState):
+        if (how == "output" and output and not isinstance(state, MapState)) or (
+                how == "publish" and output and isinstance(state, WaitState)):
             data.owners[output] = len(walk.steps)
         elif how == "output" and isinstance(state, TaskState | SubflowState):
             step.output = copy.deepcopy(data.event)  # stored nowhere, but the event this transition's guard reads
         if how == "error":
             step.error_kind = str(data.event.get("kind", "error"))
         if how in ("send", "publish"):
-            step.payload = data.event
+            step.payload = copy.deepcopy(data.event)
         if how == "publish" and isinstance(state, WaitState) and state.event and state.event.correlation:
             key = _assigned(state.event.correlation, data)
             step.correlation_key = None if key is ABSENT or key is None else str(key)
@@ -393,7 +428,9 @@ def _release(walk: _Walk, key: str) -> None:
         owner = walk.data.owners.pop(output)
         if owner < len(walk.steps):
             value = get_path(walk.data.world, path_parts(output))
-            walk.steps[owner] = replace(walk.steps[owner], output={} if value is ABSENT else copy.deepcopy(value))
+            kept = {} if value is ABSENT else copy.deepcopy(value)
+            step = walk.steps[owner]  # a wait's event stores its payload there; a task's or subflow's answer does
+            walk.steps[owner] = replace(step, payload=kept) if step.how == "publish" else replace(step, output=kept)
 
 
 def _overlap(one: tuple[str, ...], other: tuple[str, ...]) -> bool:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.definition import ApprovalState, FinalState, ParallelState, Workflow
 from engine.errors import InvalidInput
 from engine.paths.routes import Route, outgoing_by_priority
+from engine.testgen.inside_drive import wait_payload
 from engine.testgen.planning import Plan, Planner, Step
 from engine.testgen.stub_data import FlowReads
 
@@ -149,7 +150,9 @@ def _event(workflow: Workflow, step: Step, reads: FlowReads) -> tuple[str, Any, 
         return "done", {"timer": "done"}, f"{step.source}'s wait of {getattr(state, 'duration', '')} passes"
     if step.how == "publish":
         event = getattr(getattr(state, "event", None), "type", step.trigger)
-        return "done", step.payload or {}, f"event {event} is published with {_brief(step.payload or {})}"
+        output = getattr(state, "output", None)
+        payload = wait_payload(workflow, reads, output, step.payload) if output else step.payload or {}
+        return "done", payload, f"event {event} is published with {_brief(payload)}"
     return step.trigger, step.payload or {}, f"event {step.trigger} is sent with {_brief(step.payload or {})}"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from engine.definition import ApprovalState, MapState, SubflowState, WaitState, Workflow
 from engine.definition.durations import parse_duration
 from engine.testgen.coverage import Coverage
-from engine.testgen.inside_drive import InsideDrive
+from engine.testgen.inside_drive import InsideDrive, wait_payload
 from engine.testgen.planning import Plan, Step
 from engine.testgen.stub_data import FlowReads, task_states
 
@@ -210,7 +210,9 @@ class _Writer:
         if step.how == "send":
             return f"run.send({step.trigger!r}, {_literal(step.payload or {}, 8)})"
         if step.how == "publish":
-            return f"run.publish({state.event.type!r}, {_literal(step.payload or {}, 8)}, {step.correlation_key!r})"
+            payload = wait_payload(self.workflow, self.reads, state.output, step.payload) if state.output \
+                else step.payload or {}
+            return f"run.publish({state.event.type!r}, {_literal(payload, 8)}, {step.correlation_key!r})"
         if step.how in ("output", "inside_error") and step.inside is not None:
             return _inside_action(step.source, step.inside)
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -72,8 +73,10 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
         return None, [Finding(code="invalid-json", severity="error",
                               message="The file is empty: a definition is one JSON object { … }.")]
     with_duplicates: list[_KeyedObject] = []
+    not_numbers: list[_NotANumber] = []
     try:
-        document = json.loads(text, object_pairs_hook=_keyed_objects(with_duplicates))
+        document = json.loads(text, object_pairs_hook=_keyed_objects(with_duplicates),
+                              parse_constant=_not_a_number(not_numbers), parse_float=_float(not_numbers))
     except json.JSONDecodeError as exc:
         message = f"The file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
         return None, [
@@ -86,7 +89,55 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
         return None, [Finding(code="invalid-json", severity="error", message=message)]
     if isinstance(document, _KeyedObject):
         document.any_within = bool(with_duplicates)
-    return document, []
+    not_json = _not_numbers_in(document) if not_numbers else []  # NaN, Infinity: no document, as a syntax error
+    return (None, not_json) if not_json else (document, [])
+
+
+def _not_numbers_in(document: Any) -> list[Finding]:
+    return [Finding(code="invalid-json", severity="error", pointer=pointer(*path), message=value.message)
+            for path, value in _places_of(document, _NotANumber)]
+
+
+class _NotANumber:
+    """What Python's `json` would read as NaN or ±Infinity — `NaN`, `Infinity`, `-Infinity`, which JSON does not
+    have (RFC 8259), or a number too large for a float (`1e999`) — kept to say where it is. A bound on the field
+    said 'must be at most 86400' of a NaN, which is no number at all."""
+
+    def __init__(self, text: str) -> None:
+        self.message = (f"{text} is not a number: JSON has no NaN or Infinity; write a number." if text[-1].isalpha()
+                        else f"The number {text} is out of range: write one a float can hold (up to about 1.8e308).")
+
+
+def _not_a_number(seen: list[_NotANumber]) -> Callable[[str], _NotANumber]:
+    def hook(text: str) -> _NotANumber:
+        seen.append(_NotANumber(text))
+        return seen[-1]
+
+    return hook
+
+
+def _float(seen: list[_NotANumber]) -> Callable[[str], float | _NotANumber]:
+    def hook(text: str) -> float | _NotANumber:
+        value = float(text)
+        if math.isfinite(value):
+            return value
+        seen.append(_NotANumber(text))
+        return seen[-1]
+
+    return hook
+
+
+def _places_of(document: Any, kind: type,
+               path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """(path, value) of each value of `kind` in `document`, in document order."""
+    if isinstance(document, kind):
+        yield path, document
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            yield from _places_of(value, kind, (*path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document):
+            yield from _places_of(value, kind, (*path, index))
 
 
 def find_duplicate_keys(document: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:

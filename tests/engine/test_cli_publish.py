@@ -106,4 +106,4 @@ def test_a_payload_too_large_for_the_command_line_is_read_from_a_file_or_standar
     assert payments == [big, {"amount": 41}]
     missing = _statewright(tmp_path, "publish", "paid", "--payload", "@nowhere.json")
     assert missing.returncode == 2
-    assert missing.stderr.strip() == "error: --payload @nowhere.json: No such file or directory"
+    assert missing.stderr.strip() == "error: --payload @nowhere.json: no such file"  # as every file option says

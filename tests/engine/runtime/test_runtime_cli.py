@@ -172,7 +172,7 @@ def test_a_task_without_its_handler_names_the_missing_handler(cli: typer.Typer, 
     path = tmp_path / "tasked.json"
     path.write_text(json.dumps(TASKED))
     result = _run(cli, "run", path, "--db", database_url, "--handlers", "no_such_module_here:register")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # handlers the command line names that cannot be loaded: a wrong command line
     assert "no module named 'no_such_module_here'" in result.output
     result = _run(cli, "run", path, "--db", database_url)
     assert result.exit_code == 1  # the instance failed

@@ -1,0 +1,20 @@
+"""`POST /api/validate` with `{"definition": "hello"}`: a JSON string is the definition given, not JSON text to parse
+(that is `source`), yet it was read as text and reported `invalid-json: The file is not valid JSON` — of a request
+that was valid JSON. Now it says what `statewright validate` says of a file holding a string: the definition must
+be an object; JSON text still goes in `source`, with line and column."""
+
+from __future__ import annotations
+
+import json
+
+from designer_support import MINIMAL_WORKFLOW, Env
+
+
+def test_a_string_definition_must_be_an_object_not_valid_json(env: Env) -> None:
+    for given in ("hello", json.dumps(MINIMAL_WORKFLOW)):  # even a string that holds a workflow's JSON text
+        report = env.call("POST", "/api/validate", "viewer", json={"definition": given}).json()
+        assert report["valid"] is False
+        assert [(f["code"], f["pointer"], f["message"]) for f in report["findings"]] == [
+            ("schema", "", "The definition must be an object { … }.")]
+    text = env.call("POST", "/api/validate", "viewer", json={"source": json.dumps(MINIMAL_WORKFLOW)}).json()
+    assert text["valid"] is True
