@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from engine.definition.expression_cost import MAX_COST, runtime_cost
+from engine.definition.expression_cost import runtime_problem
 
 if TYPE_CHECKING:
     import cel
@@ -64,11 +64,9 @@ def referenced_names(source: str) -> frozenset[str]:
 def evaluate(source: str, variables: dict[str, Any]) -> Any:
     """Evaluate against `variables`; any failure becomes an `ExpressionError` naming the expression."""
     program = compile_expression(source)
-    cost = runtime_cost(source, variables)
-    if cost > MAX_COST:
-        raise ExpressionTooCostly(
-            source, f"expression-too-costly: its estimated cost over these values is {cost:,} steps, over the "
-                    f"limit of {MAX_COST:,} (comprehensions over long lists); it was not evaluated")
+    problem = runtime_problem(source, variables)
+    if problem is not None:
+        raise ExpressionTooCostly(source, f"expression-too-costly: {problem}; it was not evaluated")
     try:
         value = program.execute(variables)
     except KeyError as exc:  # CEL's own text is the bare key (`'company'`), which says nothing to a reader
