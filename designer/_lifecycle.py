@@ -111,6 +111,17 @@ class Workers:
     def running(self) -> int:
         return sum(1 for t in self._threads if t.is_alive())
 
+    def stopped(self) -> str | None:
+        """Why the server is not ready on the workers' side: some of those started have stopped (not asked to),
+        so instances no longer move in this server — or None."""
+        if self._stop.is_set() or not self._threads:
+            return None
+        gone = len(self._threads) - self.running
+        if gone == 0:
+            return None
+        return (f"{gone} of the server's {len(self._threads)} in-process worker(s) stopped (its log says why): "
+                "instances no longer move here until the server is restarted")
+
 
 class Lifecycle:
     """What `create_app` runs at start-up (deploy, then start the workers) and at shutdown (stop them)."""

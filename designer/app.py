@@ -178,6 +178,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     )
     describe_problems(app)
     describe_bodies(app)
+    app.state["workers"] = lifecycle.workers  # `/api/ready` asks whether they still run
     app.state["integer_paths"] = IntegerPaths(app)  # a mistyped integer in a path: 400, not the router's 404
     # a stalled body: its read raises inside the app, whose handlers answer 408 (designer/_body_read_timeout.py)
     timed = BodyReadTimeout(app.asgi_handler, settings.body_read_timeout.total_seconds())

@@ -21,6 +21,7 @@ __all__ = [
     "TooManyDiagrams",
     "Unauthenticated",
     "UnsupportedMediaType",
+    "WorkersStopped",
 ]
 
 
@@ -154,3 +155,11 @@ class DiagramsBusy(StatewrightError):
     def __init__(self, detail: str, *, retry_after_s: int) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+
+
+class WorkersStopped(StatewrightError):
+    """A worker thread of the server stopped by itself: it answers, but no instance moves in it (`/api/ready`)."""
+
+    status = 503
+    title = "Workers stopped"
+    slug = "workers-stopped"

@@ -1,10 +1,14 @@
 """Change notices for the live pages: one poller per process asks the store, about once a second, for a cheap
-fingerprint of each watched tenant's instances and approvals (and of the publication requests), and tells every
-subscriber of that tenant which of them changed. Pages then reload what they show; they need no Refresh.
+fingerprint of each watched tenant's instances and approvals (and of the publication requests and the drafts),
+and tells every subscriber of that tenant which of them changed. Pages then reload what they show; they need no
+Refresh, and an open draft learns at once that it was saved elsewhere.
 
 The fingerprints are aggregates the store answers from its indexes by tenant: the instances' count and latest
 `updated_at`, the approvals' count, highest id and latest decision. Any transition, start, decision or new
-request moves one of them.
+request moves one of them. Publication requests and drafts belong to no tenant (every tenant's designers share
+them): their fingerprints are the count and the latest `requested_at` / `updated_at` (indexed) of the whole table,
+one aggregate query each — a draft saved moves its `updated_at` past every other, one created or deleted moves
+the count.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 import anyio.to_thread
 import sqlalchemy as sa
 
+from designer.store.drafts import DraftRow
 from designer.store.publication_requests import PublicationRequestRow
 from engine.database import reading, table_of
 from engine.read_models.activity import activity_fingerprint
@@ -24,7 +29,8 @@ from engine.read_models.activity import activity_fingerprint
 __all__ = ["ChangeFeed", "Fingerprint"]
 
 _REQUESTS = table_of(PublicationRequestRow)
-KINDS = ("instances", "approvals", "publications")
+_DRAFTS = table_of(DraftRow)
+KINDS = ("instances", "approvals", "publications", "drafts")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Fingerprint:
     instances: tuple[object, ...]
     approvals: tuple[object, ...]
     publications: tuple[object, ...]
+    drafts: tuple[object, ...]
 
     def changed_since(self, before: Fingerprint | None) -> list[str]:
         if before is None:
@@ -40,11 +47,12 @@ class Fingerprint:
 
 
 def fingerprint(database: sa.Engine, tenant: str) -> Fingerprint:
-    r = _REQUESTS.c
+    r, d = _REQUESTS.c, _DRAFTS.c
     with reading(database) as connection:
         instances, approvals = activity_fingerprint(connection, tenant)
         requests = connection.execute(sa.select(sa.func.count(), sa.func.max(r.requested_at))).one()
-    return Fingerprint(instances, approvals, tuple(requests))
+        drafts = connection.execute(sa.select(sa.func.count(), sa.func.max(d.updated_at))).one()
+    return Fingerprint(instances, approvals, tuple(requests), tuple(drafts))
 
 
 @dataclass(eq=False)  # each subscriber is itself, not equal to another of the same tenant

@@ -1,5 +1,6 @@
 """Server-sent events: a notice each time the caller's tenant's instances or approvals (or the publication
-requests) change, so the live pages reload by themselves."""
+requests, or the drafts) change, so the live pages reload by themselves and an open draft learns at once that it
+was saved elsewhere."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ async def _notices(feed: ChangeFeed, tenant: str) -> AsyncIterator[ServerSentEve
 
 @get(
     "/api/stream",
-    summary="Change notices (text/event-stream): `change` events naming instances, approvals or publications",
+    summary="Change notices (text/event-stream): `change` events naming instances, approvals, publications or drafts",
     tags=["live"],
     media_type="text/event-stream",
     middleware=[refuse_undeclared_query_parameters],

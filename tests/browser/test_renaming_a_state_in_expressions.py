@@ -96,7 +96,8 @@ def test_renaming_a_state_renames_its_id_written_in_expressions(server: LiveServ
     # One undo step takes the rename back with its expressions; the notice goes with it, and Redo brings both.
     page.get_by_test_id("undo").click()
     before = json_text(page)
-    assert "review" in before["states"] and "triage" not in before["states"]
+    assert "review" in before["states"]
+    assert "triage" not in before["states"]
     assert before["transitions"][1]["guard"] == GUARD
     assert before["transitions"][0]["assign"] == ASSIGN
     assert before["states"]["done"]["result"] == {"reached": "'review'"}

@@ -56,7 +56,8 @@ def _at_the_field(field: Locator) -> None:
     """The field is focused, in view in the inspector, and outlined (its row, for an expression map's entry)."""
     expect(field).to_be_focused()
     expect(field).to_be_in_viewport()
-    expect(field.locator("xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' field-revealed ')]")).to_have_count(1)
+    outlined = field.locator("xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' field-revealed ')]")
+    expect(outlined).to_have_count(1)
 
 
 def test_show_in_the_flow_opens_the_inspector_at_the_field(server: LiveServer, sign_in: SignIn) -> None:

@@ -4,6 +4,8 @@ them; `GET /api/health` (liveness) answers 200 throughout. No credentials needed
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,24 @@ def test_ready_says_503_while_the_database_refuses_connections(postgres_role: Po
         assert client.get("/api/health").status_code == 200  # alive, not ready
         postgres_role.limit(-1)
         assert client.get("/api/ready").status_code == 200
+
+
+
+def test_ready_says_503_once_an_in_process_worker_stopped_by_itself(tmp_path: Path) -> None:
+    """The server's worker thread ended though nobody asked it to (a worker loop that returned; its log says why):
+    the server still answers, but no instance moves in it, so it is not ready — an orchestrator restarts it."""
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'ready.db'}", workers=1, deploy_shipped=False))
+    ended = threading.Event()
+
+    def loop_that_ends(*_args: object, **_kwargs: object) -> None:
+        ended.set()
+
+    app.state["engine"].run_worker = loop_that_ends  # what the worker threads run, from start-up on
+    with TestClient(app) as client:
+        assert ended.wait(5)
+        deadline = time.monotonic() + 5
+        while app.state["workers"].running and time.monotonic() < deadline:
+            time.sleep(0.01)
+        problem = assert_problem(client.get("/api/ready"), 503, "workers-stopped")
+        assert problem["detail"].startswith("1 of the server's 1 in-process worker(s) stopped")
+        assert client.get("/api/health").status_code == 200  # alive, not ready

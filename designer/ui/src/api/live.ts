@@ -1,14 +1,15 @@
 // Live pages: the server's change notices (server-sent events from GET /api/stream) call the pages back, so
-// what they show follows the instances and approvals without a Refresh. One EventSource serves the whole app.
+// what they show follows the instances and approvals without a Refresh, and an open draft hears at once that it
+// was saved elsewhere (editor/useDraftWatch.ts). One EventSource serves the whole app.
 // When it cannot connect (a proxy that buffers, the server gone), the pages are called back every few
 // seconds instead — polling only as the fallback.
 import { useEffect, useRef } from "react";
 
-export type ChangeKind = "instances" | "approvals" | "publications";
+export type ChangeKind = "instances" | "approvals" | "publications" | "drafts";
 type Listener = (kinds: ChangeKind[]) => void;
 
 const FALLBACK_POLL_MS = 4000;
-const ALL: ChangeKind[] = ["instances", "approvals", "publications"];
+const ALL: ChangeKind[] = ["instances", "approvals", "publications", "drafts"];
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
 let fallback: number | null = null;

@@ -921,7 +921,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 when the database answers, else 503 storage-error with its reason */
+        /** Readiness: 200 when the database answers and the server's workers run, else 503 storage-error with the database's reason, or workers-stopped */
         get: operations["ApiReadyReady"];
         put?: never;
         post?: never;
@@ -1029,7 +1029,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Change notices (text/event-stream): `change` events naming instances, approvals or publications */
+        /** Change notices (text/event-stream): `change` events naming instances, approvals, publications or drafts */
         get: operations["ApiStreamStream"];
         put?: never;
         post?: never;

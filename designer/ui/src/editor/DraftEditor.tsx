@@ -17,9 +17,9 @@ import { asWorkflow, sameJson } from "../model/document";
 import { addState, addTransition, moveStates, removeElements, renameStateIn, setLayout } from "../model/edits";
 import { findingIn, findingsIn, locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
-import { elementFieldOf, fieldOf, placeInWorkflow } from "../model/findingPlaces";
+import { elementAt, elementFieldOf, fieldOf, placeInWorkflow } from "../model/findingPlaces";
 import { revealField } from "./focusField";
-import { describeScope, ITERATOR, machineAt, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
+import { describeScope, ITERATOR, machineAt, sameScope, scopeOfPointer, scopePointer, withMachineAt, type Scope } from "../model/scope";
 import type { Position, StateType, Workflow } from "../model/workflow";
 import { EMPTY_QUERY, type SearchQuery } from "./canvas/CanvasBar";
 import FlowCanvas, { type RevealRequest } from "./canvas/FlowCanvas";
@@ -231,32 +231,52 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
    * workflow's (then, when the inspector has none, the JSON at the pointer), or one of the state or transition
    * selected (then, when the inspector has none, the element stays shown from its top). */
   const [fieldFocus, setFieldFocus] = useState<FieldFocus | null>(null);
-  /** Open the machine at `at`, select the given elements in it and frame them. */
+  /** Open the machine at `at`, select the given elements in it and frame them (with `framed`, those). */
   const revealAt = useCallback(
-    (at: Scope, states: string[], transitions: number[]) => {
-      open(at, { states, transitions });
-      setReveal((r) => ({ states, transitions, nonce: (r?.nonce ?? 0) + 1 }));
+    (at: Scope, selected: Selection, framed: Selection = selected) => {
+      open(at, selected);
+      setReveal((r) => ({ states: [...framed.states], transitions: [...framed.transitions], nonce: (r?.nonce ?? 0) + 1 }));
     },
     [open],
   );
-  /** Show what a finding is about: open the machine it is in, select the elements at fault, frame them, and go to
-   * the inspector's field its pointer names. */
+  /** A finding gone to that is about more elements than the one selected for it (the transition at fault and the
+   * state it leaves): its others are shown on the canvas beside the selection, not selected, for as long as the
+   * selection is the one it made and the finding is still there. */
+  const [goneTo, setGoneTo] = useState<{ finding: Finding; scope: Scope; selection: Selection } | null>(null);
+  const involved = useMemo((): Selection => {
+    if (!goneTo || goneTo.selection !== selection || !sameScope(goneTo.scope, scope)) return NOTHING;
+    const still = findings.find((f) => f.code === goneTo.finding.code && f.pointer === goneTo.finding.pointer);
+    if (!still) return NOTHING;
+    const { states, transitions } = locate(still);
+    return { states: states.filter((id) => !selection.states.includes(id)), transitions: transitions.filter((i) => !selection.transitions.includes(i)) };
+  }, [goneTo, selection, scope, findings]);
+  /** Show what a finding is about: open the machine it is in, select the element at fault (of a finding about
+   * several, the one its pointer is inside; the others shown beside it), frame them all, and go to the inspector's
+   * field its pointer names. */
   const revealFinding = useCallback(
     (finding: Finding) => {
       const at = scopeOfPointer(finding.pointer);
       const inner = findingIn(finding, at)!;
       const { states, transitions } = locate(inner);
       if (states.length === 0 && transitions.length === 0) {
+        setGoneTo(null);
         open(at);
         const field = fieldOf(finding.pointer);
         setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1, field: field && { inside: SIDE_PANEL, ...field }, orJson: true }));
         return;
       }
-      revealAt(at, states, transitions);
+      // About several elements (a transition and the state it leaves): the one the pointer is inside is selected,
+      // so the inspector can open at its field; the others are shown beside it.
+      const inside = elementAt(inner.pointer);
+      const own = inside && ("state" in inside ? states.includes(inside.state) : transitions.includes(inside.transition)) ? inside : null;
+      const several = states.length + transitions.length > 1;
+      const chosen: Selection = several && own ? ("state" in own ? { states: [own.state], transitions: [] } : { states: [], transitions: [own.transition] }) : { states, transitions };
+      revealAt(at, chosen, { states, transitions });
+      setGoneTo(several && own ? { finding: inner, scope: at, selection: chosen } : null);
       // A field of the one element selected: the finding's pointer is inside it.
       const machine = machineAt(root, at);
-      const field = machine && states.length + transitions.length === 1 ? elementFieldOf(inner.pointer, machine) : null;
-      const selected = field !== null && (field.state !== undefined ? states[0] === field.state : transitions[0] === field.transition);
+      const field = machine && chosen.states.length + chosen.transitions.length === 1 ? elementFieldOf(inner.pointer, machine) : null;
+      const selected = field !== null && (field.state !== undefined ? chosen.states[0] === field.state : chosen.transitions[0] === field.transition);
       setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1, field: field && selected ? { inside: `${SIDE_PANEL} [data-testid="${field.inspector}"]`, testId: field.testId, within: field.within } : null, orJson: false }));
     },
     [revealAt, open, root],
@@ -300,7 +320,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     }
   }, [fieldFocus]);
   /** The canvas' search found a state in another machine (a branch, an iterator, the top level). */
-  const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, [stateId], []), [revealAt]);
+  const revealState = useCallback((at: Scope, stateId: string) => revealAt(at, { states: [stateId], transitions: [] }), [revealAt]);
   /** "Find a state": kept here, as a jump into a branch or an iterator draws a new canvas. */
   const [search, setSearch] = useState<SearchQuery>(EMPTY_QUERY);
   const everywhere = useMemo(() => ({ root, scope }), [root, scope]);
@@ -628,6 +648,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 workflow={workflow}
                 marks={marks}
                 selection={selection}
+                involved={involved}
                 editable={canEdit}
                 reveal={reveal}
                 suggestedLayout={suggested}

@@ -1,6 +1,7 @@
-// The problems the server found, errors first, each saying where it is. Clicking one selects the states or
-// transitions at fault and brings them into view (opening the branch they are in), or — for one about an
-// example, the context schema, the workflow's own fields — opens the field that edits it.
+// The problems the server found, errors first, each saying where it is. Clicking one selects the state or
+// transition at fault and brings what it is about into view (opening the branch it is in; of a problem about a
+// transition and a state, the one its pointer is inside is selected, the other shown beside it), or — for one about
+// an example, the context schema, the workflow's own fields — opens the field that edits it.
 import { countBySeverity, locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
 

@@ -11,6 +11,8 @@ import { edgeId } from "./selection";
 import { stateBox } from "./stateBox";
 
 export const ANY_NODE_ID = "__any_state__";
+/** No state or transition shown with the selection. */
+const NONE: ReadonlySet<never> = new Set();
 export const ANY_NODE_SIZE = { width: 150, height: 48 };
 
 export interface StateNodeData extends Record<string, unknown> {
@@ -20,6 +22,8 @@ export interface StateNodeData extends Record<string, unknown> {
   mark: Mark | undefined;
   /** Colouring by time or cost along the path selected in the Paths panel. */
   heat: Heat | undefined;
+  /** Shown with the selection, not selected: the problem gone to is about it too (a transition's source). */
+  involved: boolean;
   editable: boolean;
   /** The layout's axis: handles sit on it (entry top, exit bottom; or entry left, exit right). */
   direction: Direction;
@@ -35,6 +39,8 @@ export interface TransitionEdgeData extends Record<string, unknown> {
   transition: Transition;
   label: string;
   mark: Mark | undefined;
+  /** Shown with the selection, not selected (see StateNodeData.involved). */
+  involved: boolean;
   /** Where this edge sits among the edges joining the same two states (to fan them apart). */
   siblingIndex: number;
   siblingCount: number;
@@ -79,13 +85,14 @@ export class NodeCache {
     editable: boolean,
     suggested: Readonly<Record<string, Position>>,
     direction: Direction,
+    involved: ReadonlySet<string> = NONE,
   ): CanvasNode[] {
     const positions = statePositions(workflow, suggested);
     const next = new Map<string, StateNode>();
     const nodes: CanvasNode[] = [];
     for (const [id, state] of Object.entries(workflow.states)) {
       const position = overrides.get(id) ?? positions.get(id)!;
-      const node = this.node(id, state, position, workflow.initial === id, marks.states.get(id), marks.heat?.get(id), selected.has(id), editable, direction);
+      const node = this.node(id, state, position, workflow.initial === id, marks.states.get(id), marks.heat?.get(id), selected.has(id), involved.has(id), editable, direction);
       next.set(id, node);
       nodes.push(node);
     }
@@ -105,6 +112,7 @@ export class NodeCache {
     mark: Mark | undefined,
     heat: Heat | undefined,
     selected: boolean,
+    involved: boolean,
     editable: boolean,
     direction: Direction,
   ): StateNode {
@@ -119,6 +127,7 @@ export class NodeCache {
       previous.data.heat?.level === heat?.level &&
       previous.data.heat?.label === heat?.label &&
       previous.selected === selected &&
+      previous.data.involved === involved &&
       previous.data.editable === editable &&
       previous.data.direction === direction
     ) {
@@ -134,7 +143,7 @@ export class NodeCache {
       height: look.height,
       draggable: editable,
       connectable: editable,
-      data: { stateId: id, state, initial, mark, heat, editable, direction },
+      data: { stateId: id, state, initial, mark, heat, involved, editable, direction },
     };
   }
 }
@@ -189,6 +198,7 @@ export function buildEdges(
   selected: ReadonlySet<number>,
   routing: Routing | null = null,
   drawnAt: ReadonlyMap<string, Position> = new Map(),
+  involved: ReadonlySet<number> = NONE,
 ): TransitionEdge[] {
   /** ELK's route holds while both ends are where ELK put them; a moved state's edges are drawn afresh. */
   const routeOf = (id: string, source: string, dest: string): EdgeRoute | undefined =>
@@ -217,6 +227,7 @@ export function buildEdges(
       const siblingIndex = pairSeen.get(key) ?? 0;
       pairSeen.set(key, siblingIndex + 1);
       const mark = marks.transitions.get(r.index);
+      const alsoShown = involved.has(r.index);
       return {
         id: r.id,
         type: "transition",
@@ -224,12 +235,13 @@ export function buildEdges(
         target: r.t.dest,
         selected: selected.has(r.index),
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#546e7a" },
-        className: mark ? `mark-${mark}` : undefined,
+        className: [mark ? `mark-${mark}` : "", alsoShown ? "involved" : ""].filter(Boolean).join(" ") || undefined,
         data: {
           index: r.index,
           transition: r.t,
           label: transitionLabel(r.t),
           mark,
+          involved: alsoShown,
           siblingIndex,
           siblingCount: pairCount.get(key) ?? 1,
           reversed: r.source > r.t.dest,

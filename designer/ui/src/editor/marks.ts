@@ -34,3 +34,6 @@ export const MARK_LABELS: Record<Mark, string> = {
   removed: "removed",
   changed: "changed",
 };
+
+/** What a state or transition shown beside the selection (FlowCanvas' `involved`) is, in words. */
+export const INVOLVED = "also concerned by the problem shown";

@@ -151,6 +151,18 @@ function transitionField(transition: Record<string, unknown>, [key = "", second]
 }
 
 /**
+ * The state or transition of the machine that `pointer` (from the machine's root) is inside — `/transitions/2/guard`:
+ * transition 2 (counted from 0); `/states/check/input/order`: the state 'check' — or null when it is inside neither
+ * (the workflow's own fields, an example, the layout).
+ */
+export function elementAt(pointer: string): { state: string } | { transition: number } | null {
+  const [head, id] = tokensOf(pointer);
+  if (head === "states" && id) return { state: id };
+  if (head === "transitions" && id !== undefined && /^\d+$/.test(id)) return { transition: Number(id) };
+  return null;
+}
+
+/**
  * The inspector field that edits what `pointer` (from the root of `machine`, the machine on the canvas) points at
  * inside one state or transition — `/transitions/1/guard`: the guard of transition 2; `/states/check/input/order`:
  * the row of the input mapping for `order` — or null when the pointer is about the element as a whole or a part

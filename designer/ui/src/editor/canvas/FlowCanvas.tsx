@@ -25,7 +25,7 @@ import type { Marks } from "../marks";
 import { ROOT, sameScope, type Scope } from "../../model/scope";
 import { NO_MARKS } from "../marks";
 import type { Selection } from "../selection";
-import { sameSelection, transitionIndexOfEdge } from "../selection";
+import { NOTHING, sameSelection, transitionIndexOfEdge } from "../selection";
 import { LOOKS, lookOf } from "../stateStyle";
 import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
@@ -74,6 +74,9 @@ export interface FlowCanvasProps {
   workflow: Workflow;
   marks?: Marks;
   selection: Selection;
+  /** States and transitions shown beside the selection without being selected: the others a problem gone to
+   * is about (the state a transition at fault leaves). */
+  involved?: Selection;
   editable: boolean;
   reveal?: RevealRequest | null;
   /** Display positions for states the workflow's `layout` does not place (see useSuggestedLayout.ts). */
@@ -100,13 +103,15 @@ export interface FlowCanvasProps {
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
-  const { workflow, marks = NO_MARKS, selection, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
+  const { workflow, marks = NO_MARKS, selection, involved = NOTHING, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
   const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
   const selectedStates = useMemo(() => new Set(selection.states), [selection.states]);
   const selectedTransitions = useMemo(() => new Set(selection.transitions), [selection.transitions]);
+  const involvedStates = useMemo(() => new Set(involved.states), [involved.states]);
+  const involvedTransitions = useMemo(() => new Set(involved.transitions), [involved.transitions]);
   const direction = useLayoutDirection();
   const [mapWanted, setMapWanted] = useState(() => readFlag(MINIMAP_KEY, true));
   const bigEnoughForMap = Object.keys(workflow.states).length >= MINIMAP_FROM;
@@ -135,14 +140,14 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   }, [drawn, direction]);
 
   const nodes = useMemo(
-    () => cache.current.build(drawn, marks, selectedStates, dragging, editable, shownLayout, direction),
-    [drawn, marks, selectedStates, dragging, editable, shownLayout, direction],
+    () => cache.current.build(drawn, marks, selectedStates, dragging, editable, shownLayout, direction, involvedStates),
+    [drawn, marks, selectedStates, dragging, editable, shownLayout, direction, involvedStates],
   );
   const guards = useMemo(() => guardTexts(workflow.transitions), [workflow.transitions]);
   const drawnAt = useMemo(() => drawnPositions(drawn, shownLayout), [drawn, shownLayout]);
   const edges = useMemo(
-    () => buildEdges(drawn, marks, selectedTransitions, routing, drawnAt),
-    [drawn, marks, selectedTransitions, routing, drawnAt],
+    () => buildEdges(drawn, marks, selectedTransitions, routing, drawnAt, involvedTransitions),
+    [drawn, marks, selectedTransitions, routing, drawnAt, involvedTransitions],
   );
 
   /** Fit, but never below a zoom where state names are legible; keep the overlays' corners free. */

@@ -3,20 +3,20 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import type { StateNode } from "../canvasGraph";
-import { MARK_LABELS } from "../marks";
+import { INVOLVED, MARK_LABELS } from "../marks";
 import { stateBox } from "../stateBox";
 import { LOOKS, lookOf, stateSummary } from "../stateStyle";
 
 function StateNodeView({ data, selected }: NodeProps<StateNode>) {
-  const { stateId, state, initial, mark, heat, editable, direction } = data;
+  const { stateId, state, initial, mark, heat, involved, editable, direction } = data;
   const [entry, exit] = direction === "LR" ? [Position.Left, Position.Right] : [Position.Top, Position.Bottom];
   const look = lookOf(state);
   const style = LOOKS[look];
   const box = stateBox(state, stateId);
   const title = state.title || stateId;
   const summary = stateSummary(state);
-  const classes = ["state-node", `look-${look}`, mark ? `mark-${mark}` : "", selected ? "selected" : ""];
-  const described = [style.label, initial ? "initial state" : "", mark ? MARK_LABELS[mark] : ""].filter(Boolean);
+  const classes = ["state-node", `look-${look}`, mark ? `mark-${mark}` : "", selected ? "selected" : "", involved && !selected ? "involved" : ""];
+  const described = [style.label, initial ? "initial state" : "", mark ? MARK_LABELS[mark] : "", involved && !selected ? INVOLVED : ""].filter(Boolean);
   return (
     <div
       className={classes.filter(Boolean).join(" ")}
@@ -24,6 +24,7 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
       data-testid={`state-${stateId}`}
       data-state-type={state.type}
       data-mark={mark ?? ""}
+      data-involved={involved && !selected ? "true" : undefined}
       title={`${title === stateId ? stateId : `${title} (${stateId})`} — ${described.join(", ")}`}
     >
       <Handle type="target" position={entry} className="handle handle-target" isConnectable={editable} />

@@ -8,6 +8,7 @@ import { memo, useContext, type CSSProperties } from "react";
 import type { Position } from "../../model/workflow";
 import type { TransitionEdge } from "../canvasGraph";
 import type { EdgeRoute } from "../elkLayout";
+import { INVOLVED } from "../marks";
 import { GuardTexts } from "./guardTexts";
 
 const FAN_SPACING = 46;
@@ -23,7 +24,7 @@ const WHOLE_GUARD: CSSProperties = { whiteSpace: "normal", overflowWrap: "anywhe
 
 function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected, markerEnd } = props;
-  const showLabel = useStore(labelsReadable) || Boolean(selected || data?.mark);
+  const showLabel = useStore(labelsReadable) || Boolean(selected || data?.mark || data?.involved);
   const guards = useContext(GuardTexts);
   if (!data) return null;
   const routed = data.route && snapped(data.route, { x: sourceX, y: sourceY }, { x: targetX, y: targetY });
@@ -32,7 +33,8 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
     : props.source === props.target
       ? selfLoop(sourceX, sourceY, targetX, targetY)
       : fanned(sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data);
-  const classes = ["transition-label", data.mark ? `mark-${data.mark}` : "", selected ? "selected" : ""];
+  const alsoShown = data.involved && !selected;
+  const classes = ["transition-label", data.mark ? `mark-${data.mark}` : "", selected ? "selected" : "", alsoShown ? "involved" : ""];
   const { trigger, guard, description } = data.transition;
   const shownGuard = guard && !selected ? (guards.get(data.index) ?? guard) : guard;
   return (
@@ -46,7 +48,8 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
           data-testid={`transition-${data.index}`}
           data-edge-id={id}
           data-mark={data.mark ?? ""}
-          title={description ? `${data.label}\n${description}` : data.label}
+          data-involved={alsoShown ? "true" : undefined}
+          title={[data.label, description, alsoShown ? INVOLVED : ""].filter(Boolean).join("\n")}
         >
           {trigger ? <span className="trigger">{trigger}</span> : null}
           {data.transition.errors?.length ? <span className="errors" data-testid={`transition-${data.index}-errors`}>({data.transition.errors.join(" | ")})</span> : null}
