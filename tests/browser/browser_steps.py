@@ -30,6 +30,15 @@ def transition_label(page: Page, index: int) -> Locator:
     return page.get_by_test_id(f"transition-{index}")
 
 
+def at_the_field(field: Locator) -> None:
+    """The inspector's field a finding named: focused, in view, and outlined (its row, for an expression map's
+    entry) — where "Show in the flow" and a click on a problem leave the person."""
+    expect(field).to_be_focused()
+    expect(field).to_be_in_viewport()
+    outlined = field.locator("xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' field-revealed ')]")
+    expect(outlined).to_have_count(1)
+
+
 def wait_validated(page: Page) -> None:
     """Until the findings describe the workflow as it is now (validation is debounced)."""
     expect(page.locator('[data-testid="findings-panel"][data-pending="false"]')).to_be_visible()

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, select_state, state, transition_label, wait_validated
+from browser_steps import SignIn, at_the_field, screenshot, select_state, state, transition_label, wait_validated
 from live_server import LiveServer
 from playwright.sync_api import Locator, Page, expect
 
@@ -46,13 +46,6 @@ def _open(server: LiveServer, sign_in: SignIn) -> Page:
     return page
 
 
-def _at_the_field(field: Locator) -> None:
-    expect(field).to_be_focused()
-    expect(field).to_be_in_viewport()
-    outlined = field.locator("xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' field-revealed ')]")
-    expect(outlined).to_have_count(1)
-
-
 def _shown_beside(element: Locator) -> None:
     """Ringed as also concerned, and not selected."""
     expect(element).to_have_attribute("data-involved", "true")
@@ -73,7 +66,7 @@ def test_a_problem_about_a_transition_and_a_state_opens_the_transitions_field(
     expect(page.get_by_test_id("transition-inspector")).to_have_attribute("aria-label", "Transition 1")
     trigger = page.get_by_test_id("field-trigger")
     expect(trigger).to_have_value("approve")
-    _at_the_field(trigger)
+    at_the_field(trigger)
     expect(transition_label(page, 0)).to_have_class(SELECTED)
     _shown_beside(state(page, "work"))
     expect(state(page, "finished")).not_to_have_attribute("data-involved", "true")
@@ -90,7 +83,7 @@ def test_a_problem_about_a_transition_and_a_state_opens_the_transitions_field(
     expect(page.get_by_test_id("transition-inspector")).to_have_attribute("aria-label", "Transition 4")
     source = page.get_by_test_id("field-source")
     expect(source).to_have_value("finished")
-    _at_the_field(source)
+    at_the_field(source)
     _shown_beside(state(page, "finished"))
     expect(state(page, "work")).not_to_have_attribute("data-involved", "true")
     screenshot(page, "problem-about-two-opens-the-source")

@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, state, wait_validated
+from browser_steps import SignIn, at_the_field, screenshot, state, wait_validated
 from live_server import LiveServer
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +52,7 @@ def _open(server: LiveServer, sign_in: SignIn, content: dict[str, Any]) -> Page:
     return page
 
 
-def _at_the_field(field: Locator) -> None:
-    """The field is focused, in view in the inspector, and outlined (its row, for an expression map's entry)."""
-    expect(field).to_be_focused()
-    expect(field).to_be_in_viewport()
-    outlined = field.locator("xpath=ancestor-or-self::*[contains(concat(' ', @class, ' '), ' field-revealed ')]")
-    expect(outlined).to_have_count(1)
-
-
-def test_show_in_the_flow_opens_the_inspector_at_the_field(server: LiveServer, sign_in: SignIn) -> None:
+def test_show_in_the_flow_opens_the_inspectorat_the_field(server: LiveServer, sign_in: SignIn) -> None:
     page = _open(server, sign_in, FLOW)
     page.get_by_test_id("panel-simulate").click()
 
@@ -75,7 +67,7 @@ def test_show_in_the_flow_opens_the_inspector_at_the_field(server: LiveServer, s
     expect(state(page, "check")).to_have_class(SELECTED)
     row = page.get_by_test_id("field-input-value-1")
     expect(row).to_have_value("order.id")
-    _at_the_field(row)
+    at_the_field(row)
     assert page.locator(".field-revealed").count() == 1
     screenshot(page, "show-in-the-flow-opens-the-input-row")
 
@@ -99,7 +91,7 @@ def test_show_in_the_flow_opens_the_inspector_at_the_field(server: LiveServer, s
     expect(page.get_by_test_id("transition-inspector")).to_have_attribute("aria-label", "Transition 2")
     guard = page.get_by_test_id("field-guard")
     expect(guard).to_have_value("event.score > 3")
-    _at_the_field(guard)
+    at_the_field(guard)
     screenshot(page, "show-in-the-flow-opens-the-guard")
 
 
@@ -121,7 +113,7 @@ def test_a_problem_opens_the_inspector_at_the_field_or_else_at_the_state(server:
     # A guard that is no CEL: the transition's Guard field.
     problems.get_by_role("button").filter(has_text="guard of transition 2").click()
     expect(page.get_by_test_id("transition-inspector")).to_have_attribute("aria-label", "Transition 2")
-    _at_the_field(page.get_by_test_id("field-guard"))
+    at_the_field(page.get_by_test_id("field-guard"))
     screenshot(page, "problem-opens-the-guard")
 
     # An input that is no CEL: its row of the input mapping (the third), in the state inspector.
@@ -129,7 +121,7 @@ def test_a_problem_opens_the_inspector_at_the_field_or_else_at_the_state(server:
     expect(page.get_by_test_id("field-id")).to_have_value("check")
     row = page.get_by_test_id("field-input-value-2")
     expect(row).to_have_value("'asked' +")
-    _at_the_field(row)
+    at_the_field(row)
 
     # The question asked of the user has no field in the inspector: the state is shown from its top, as before.
     page.get_by_test_id("field-title").focus()
