@@ -7,6 +7,7 @@ PostgreSQL that cannot be reached fails the run; elsewhere its tests are skipped
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sqlite3
@@ -128,3 +129,20 @@ def spans() -> Iterator[InMemorySpanExporter]:
     finally:
         disable_tracing()
         provider.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test's Playwright (its sync API, a session fixture) leaves an event loop marked running on this
+    thread until the session ends: a later test in the same worker that calls `asyncio.run` — as many test an
+    async API — would be refused ("cannot be called from a running event loop"), depending on which files the
+    worker ran before. Outside browser tests that loop is idle: it is set aside while the test runs."""
+    left = asyncio.events._get_running_loop()
+    if left is None or request.node.get_closest_marker("browser") is not None:
+        yield
+        return
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(left)
