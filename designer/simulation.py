@@ -12,6 +12,7 @@ are not simulated: the simulation has no tenant spend."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -28,7 +29,7 @@ from designer.simulation_failure import (
 )
 from designer.simulation_words import describe_effect
 from engine.definition import Agent, FinalState, TaskState, Workflow
-from engine.errors import TransitionNotAllowed
+from engine.errors import InvalidInput, TransitionNotAllowed
 from engine.runtime.agent_policies import AGENT_GATE
 from engine.runtime.context_paths import PathConflict, with_changes
 from engine.runtime.decide import Decision, Step, decide, start
@@ -50,6 +51,9 @@ from engine.runtime.variables import json_value, variables
 __all__ = ["GuardValue", "Rejection", "SimulatedEvent", "SimulationResult", "SimulationStep", "StepFailure", "simulate"]
 
 MAX_EVENTS = 1000
+# A simulation answers with the context after each step: what those contexts may take in all, as JSON (a viewer's
+# 1,000 events over a context of 1 MiB would otherwise be a reply of a gigabyte, built in memory first).
+MAX_STEP_CONTEXTS_BYTES = 32 * 1024 * 1024
 
 
 class SimulatedEvent(BaseModel):
@@ -106,6 +110,11 @@ class SimulationResult(BaseModel):
                           "expression or field involved; none while it runs or when it succeeded.")
 
 
+def _size(value: Any) -> int:
+    """What `value` takes as compact JSON (characters; values the simulation could not encode count as text)."""
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_none=True)
@@ -144,6 +153,20 @@ class _Recorder:
         self.retries = SimulatedRetries()
         self.payloads: list[Any] = []  # each step's event payload, beside `steps`
         self.last_decision = 0  # where the steps of the last decision start
+        self.context_size = _size(self.context)  # at most what the context takes as JSON (its changes added up)
+        self.carried = 0  # what the steps' contexts take in all, so far
+
+    def _carry(self, changes: Mapping[str, Any]) -> None:
+        """Count the context of one more step (its size grown by at most its changes); past
+        MAX_STEP_CONTEXTS_BYTES the simulation is refused (422) rather than answered with contexts of that size."""
+        if changes:
+            self.context_size += _size(changes)
+        self.carried += self.context_size
+        if self.carried > MAX_STEP_CONTEXTS_BYTES:
+            raise InvalidInput(
+                f"the simulation answers with the context after each step, and its {len(self.steps) + 1} steps "
+                f"would carry more than {MAX_STEP_CONTEXTS_BYTES:,} bytes of context (about {self.context_size:,} "
+                "bytes each, now): simulate fewer events, or with a smaller context")
 
     def retried(self, compiled: CompiledWorkflow, snapshot: Snapshot, sent: Event) -> bool:
         """An `error` of a running task that its retry rules try again: recorded as a step in place."""
@@ -153,6 +176,7 @@ class _Recorder:
         if plan is None:
             return False
         kind = str(self.retries.last_error["kind"]) if self.retries.last_error else "error"
+        self._carry({})
         self.steps.append(SimulationStep(
             index=len(self.steps), event="error", actor=sent.actor, from_state=snapshot.state,
             to_state=snapshot.state, transition=None, guards=[], changes={}, context=_plain(self.context),
@@ -181,6 +205,7 @@ class _Recorder:
         return Event(sent.event, payload, sent.actor or actor)
 
     def _step(self, step: Step) -> SimulationStep:
+        self._carry(step.changes)
         self.context = with_changes(self.context, step.changes)
         return SimulationStep(
             index=len(self.steps),

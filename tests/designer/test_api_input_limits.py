@@ -95,3 +95,27 @@ def test_a_costly_guard_in_a_simulation_is_a_422_and_health_stays_answering(env:
     assert [f["code"] for f in body["findings"]] == ["expression-too-costly"]
     assert body["findings"][0]["pointer"] == "/transitions/0/guard"
     assert answers == [200]
+
+
+def test_a_simulation_whose_steps_would_carry_too_much_context_is_a_422(env: Env) -> None:
+    """A simulation answers with the context after each step: 1,000 events over a context near 1 MiB (each within
+    its limits) would be a reply of a gigabyte, built in memory first — from any viewer. It is refused past
+    MAX_STEP_CONTEXTS_BYTES in all; the same flow over a small context answers in full."""
+    definition = {
+        "id": "knock", "title": "Knock", "initial": "door",
+        "states": {"door": {"type": "wait", "event": {"type": "opened"}}, "in": {"type": "final"}},
+        "transitions": [{"source": "door", "trigger": "knock", "dest": "door"},
+                        {"source": "door", "trigger": "done", "dest": "in"}],
+    }
+    events = [{"event": "knock"}] * 999
+    big = {"note": "x" * 900_000}
+    response = env.call("POST", "/api/simulate", "viewer", json={"definition": definition, "context": big,
+                                                                  "events": events})
+    problem = assert_problem(response, 422, "invalid-input")
+    assert "would carry more than 33,554,432 bytes of context" in problem["detail"]
+
+    small = env.call("POST", "/api/simulate", "viewer", json={"definition": definition, "context": {"note": "x"},
+                                                              "events": events})
+    assert small.status_code == 200, small.text
+    assert len(small.json()["steps"]) == 1000  # the start and every knock, each with its context
+    assert small.json()["steps"][-1]["context"] == {"note": "x"}
