@@ -7,7 +7,7 @@ PostgreSQL that cannot be reached fails the run; elsewhere its tests are skipped
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import os
 import shutil
 import sqlite3
@@ -132,17 +132,15 @@ def spans() -> Iterator[InMemorySpanExporter]:
 
 
 @pytest.fixture(autouse=True)
-def _no_event_loop_left_running(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A browser test's Playwright (its sync API, a session fixture) leaves an event loop marked running on this
-    thread until the session ends: a later test in the same worker that calls `asyncio.run` — as many test an
-    async API — would be refused ("cannot be called from a running event loop"), depending on which files the
-    worker ran before. Outside browser tests that loop is idle: it is set aside while the test runs."""
-    left = asyncio.events._get_running_loop()
-    if left is None or request.node.get_closest_marker("browser") is not None:
-        yield
-        return
-    asyncio.events._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio.events._set_running_loop(left)
+def _no_log_handler_on_a_closed_stream() -> Iterator[None]:
+    """A handler a test left on a logger, writing to a stream that test had (a CliRunner's, capsys's — Litestar's
+    default logging config takes `sys.stderr` as it is when an app starts), fails on every later record: its
+    "--- Logging error ---" then lands in a later test's captured CLI output. Such handlers go after each test."""
+    yield
+    loggers = [logging.getLogger(), *(found for found in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(found, logging.Logger))]
+    for logger in loggers:
+        for handler in list(logger.handlers):
+            stream = getattr(handler, "stream", None)
+            if stream is not None and getattr(stream, "closed", False):
+                logger.removeHandler(handler)
