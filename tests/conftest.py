@@ -131,16 +131,32 @@ def spans() -> Iterator[InMemorySpanExporter]:
         provider.shutdown()
 
 
+def _loggers() -> list[logging.Logger]:
+    return [logging.getLogger(), *(found for found in logging.Logger.manager.loggerDict.values()
+                                   if isinstance(found, logging.Logger))]
+
+
+def _writes_to_a_closed_stream(handler: logging.Handler) -> bool:
+    """Litestar's root handler is a queue whose listener thread holds the stream handlers."""
+    inner = getattr(getattr(handler, "listener", None), "handlers", ())
+    return any(getattr(getattr(each, "stream", None), "closed", False) for each in (handler, *inner))
+
+
 @pytest.fixture(autouse=True)
-def _no_log_handler_on_a_closed_stream() -> Iterator[None]:
+def _no_log_handler_left_behind() -> Iterator[None]:
     """A handler a test left on a logger, writing to a stream that test had (a CliRunner's, capsys's — Litestar's
-    default logging config takes `sys.stderr` as it is when an app starts), fails on every later record: its
-    "--- Logging error ---" then lands in a later test's captured CLI output. Such handlers go after each test."""
+    default logging config takes `sys.stderr` as it is when an app starts), fails on every record once that stream
+    is closed, which may be only when it is collected, tests later: its "--- Logging error ---" then lands in a later
+    test's captured CLI output. So the handlers a test adds go after it (pytest's own excepted), and any handler
+    found writing to a closed stream goes before and after each test."""
+    for logger in _loggers():
+        for handler in [h for h in logger.handlers if _writes_to_a_closed_stream(h)]:
+            logger.removeHandler(handler)
+    before = {id(logger): set(map(id, logger.handlers)) for logger in _loggers()}
     yield
-    loggers = [logging.getLogger(), *(found for found in logging.Logger.manager.loggerDict.values()
-                                      if isinstance(found, logging.Logger))]
-    for logger in loggers:
+    for logger in _loggers():
+        had = before.get(id(logger), set())
         for handler in list(logger.handlers):
-            stream = getattr(handler, "stream", None)
-            if stream is not None and getattr(stream, "closed", False):
+            added = id(handler) not in had and not type(handler).__module__.startswith("_pytest")
+            if added or _writes_to_a_closed_stream(handler):
                 logger.removeHandler(handler)
