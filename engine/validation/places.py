@@ -52,7 +52,8 @@ class Place:
         as the designer's breadcrumb joins them: "In parallel state 'both', branch 'credit', state 'score': ", with
         `BREADCRUMB` for the commas (a transition is "transition 2", counted from 1; a branch's own field stops at
         the branch). Empty at the top level. Every finding about a nested element leads with it, a schema error's
-        and a check's alike."""
+        and a check's alike (a check's about a transition with the way to its machine: its message names the
+        transition, `said_where`)."""
         if not self.machines:
             return ""
         words = self.breadcrumb()

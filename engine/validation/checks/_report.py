@@ -78,9 +78,15 @@ def nesting(states: Mapping[str, State]) -> dict[str, Any]:
 
 
 def _subject(finding: Finding, document: Any) -> Place:
-    """The place a finding is about: its pointer's, except that one at a branch's own field naming the state that
-    holds the branch (`duplicate-branch`: two branches of one name) is about that state."""
+    """The place whose way there leads a finding: its pointer's, except that
+    - one at a transition stops at the transition's machine: a check's message names the transition it is about
+      itself ("Transition 2 (score → ok on 'done') …", "The guard of transition 2 (…)"), as it does at the top
+      level, so a way there ending in "transition 2" would name it twice;
+    - one at a branch's own field naming the state that holds the branch (`duplicate-branch`: two branches of one
+      name) is about that state."""
     place = place_of(document, tokens_of(finding.pointer))
+    if place.kind == "transition":
+        return place_of(document, place.machine)
     if place.kind in ("branch", "iterator"):
         holder = place.element[:-2] if place.kind == "branch" else place.element[:-1]
         if finding.states == (holder[-1],):
@@ -90,7 +96,8 @@ def _subject(finding: Finding, document: Any) -> Place:
 
 def said_where(findings: Iterable[Finding], document: Any) -> list[Finding]:
     """The findings, each about something inside a parallel state's branch or a map's iterator led by the way
-    there in the words a schema error there has (`Place.way_there`); those at the top level as they are.
+    there in the words a schema error there has (`Place.way_there`), up to the machine for one about a transition
+    (see `_subject`); those at the top level as they are.
     `document`: what the pointers lead into — the definition, or `nesting` of its model."""
     placed: list[Finding] = []
     for finding in findings:

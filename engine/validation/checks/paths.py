@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.definition import SubflowState, TaskState, WaitState, Workflow
 from engine.definition.paths import path_parts
-from engine.validation.checks._report import error
+from engine.validation.checks._report import capitalised, error, transition_label
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
@@ -53,16 +53,18 @@ def find_ask_into_output(machine: Machine) -> list[Finding]:
     return found
 
 
-def _written(machine: Machine) -> Iterator[tuple[str, str, str | None, int | None]]:
-    """Every path the machine writes: (path, pointer, state, transition index)."""
+def _written(machine: Machine) -> Iterator[tuple[str, str, str, str | None, int | None]]:
+    """Every path the machine writes: (path, what writes it in words, pointer, state, transition index)."""
     for sid, state in machine.states.items():
         if isinstance(state, TaskState | SubflowState | WaitState) and state.output:
-            yield state.output, machine.state_pointer(sid, "output"), sid, None
+            yield state.output, f"'{sid}' keeps its output at", machine.state_pointer(sid, "output"), sid, None
         if isinstance(state, TaskState) and state.ask_user is not None:
-            yield state.ask_user.into, machine.state_pointer(sid, "ask_user", "into"), sid, None
+            yield (state.ask_user.into, f"'{sid}' keeps its ask of the user at",
+                   machine.state_pointer(sid, "ask_user", "into"), sid, None)
     for index, transition in enumerate(machine.transitions):
+        label = capitalised(transition_label(transition, index))
         for path in transition.assign:
-            yield path, machine.transition_pointer(index, "assign", path), None, index
+            yield path, f"{label} assigns", machine.transition_pointer(index, "assign", path), None, index
 
 
 def _blocking(schema: Any, path: str) -> tuple[str, str] | None:
@@ -83,16 +85,17 @@ def _blocking(schema: Any, path: str) -> tuple[str, str] | None:
 
 def find_paths_through_non_objects(workflow: Workflow, all_machines: list[Machine]) -> list[Finding]:
     """A path whose way passes a key the context schema declares as a string, number, list...: writing it
-    would fail at run time."""
+    would fail at run time. The message names what writes it (a state, or a transition, which a finding at a
+    transition inside a branch must name itself: `said_where`)."""
     found: list[Finding] = []
     for machine in all_machines:
-        for path, where, sid, index in _written(machine):
+        for path, writer, where, sid, index in _written(machine):
             blocked = _blocking(workflow.context, path)
             if blocked is None:
                 continue
             key, kind = blocked
-            message = (f"'{path}' runs through '{key}', which the context schema declares as {kind}, not an "
-                       "object: the write would fail. Fix the path or the schema.")
+            message = (f"{writer} '{path}', which runs through '{key}': the context schema declares '{key}' as "
+                       f"{kind}, not an object, so the write would fail. Fix the path or the schema.")
             found.append(error("path-through-non-object", message, where,
                                states=() if sid is None else (sid,), transitions=() if index is None else (index,)))
     return found

@@ -105,7 +105,7 @@ def find_unreachable_states(machine: Machine) -> list[Finding]:
     """States no sequence of transitions leads to from the machine's initial state (nor any broken transition
     probably meant to, see the module's docstring; with no start at all, `unknown-state` says so and nothing
     else can be told)."""
-    start = "the start state" if not machine.is_branch else "the branch's start state"
+    start = f"{machine.called()}'s start state" if machine.is_branch else "the start state"
     return [
         error("unreachable-state",
               f"No transition leads to '{sid}' from {start} '{machine.initial}', so it can never be used. "
@@ -148,7 +148,7 @@ def find_states_without_path_to_final(machine: Machine) -> list[Finding]:
             if predecessor not in can_finish:
                 can_finish.add(predecessor)
                 queue.append(predecessor)
-    end = "a final state of the branch" if machine.is_branch else "a final state"
+    end = f"a final state of {machine.called()}" if machine.is_branch else "a final state"
     return [
         error("no-path-to-final",
               f"From '{sid}' no path leads to {end}: every way on goes round a loop that never leaves. "

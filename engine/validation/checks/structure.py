@@ -114,9 +114,8 @@ def find_duplicate_transition_ids(machine: Machine) -> list[Finding]:
             message = (f"Transitions {earlier + 1} and {index + 1} of {machine.called()} are both named "
                        f"'{transition.id}': a transition's id is its stable name, which diffs and review packs match "
                        "transitions by. Rename one.")
-            at = (earlier, index) if machine.parallel is None else ()
             found.append(error("duplicate-transition-id", message, machine.transition_pointer(index, "id"),
-                               transitions=at))
+                               transitions=(earlier, index)))
         else:
             first[transition.id] = index
     return found

@@ -62,7 +62,7 @@ def test_a_branch_transition_must_not_leave_the_branch(parallel: dict[str, Any])
     # the branch's own 'failed', which the transition should lead to, is not also called unreachable
     assert [(f.code, f.pointer) for f in findings] == [("unknown-state", f"{BRANCH}/0/transitions/1/dest")]
     assert findings[0].message == (
-        "In parallel state 'enrich' \u203a branch 'credit' \u203a transition 2: Transition 2 (score → rejected on "
+        "In parallel state 'enrich' \u203a branch 'credit': Transition 2 (score → rejected on "
         "'error') leads to a state that does not exist: 'rejected' is outside the branch, and a branch's transitions "
         "must stay inside it (the parallel state's own transitions lead on once the branches are done).")
 

@@ -65,9 +65,34 @@ def test_an_iterator_s_transition_out_of_it_is_said_to_leave_the_iterator_once()
     (finding,) = load_workflow(document).findings
     assert (finding.code, finding.pointer) == ("unknown-state", "/states/each/iterator/transitions/1/dest")
     assert finding.message == (
-        "In map state 'each' \u203a iterator \u203a transition 2: Transition 2 (score → failed on 'error') leads to "
+        "In map state 'each' \u203a iterator: Transition 2 (score → failed on 'error') leads to "
         "a state that does not exist: 'failed' is outside the iterator, and the iterator's transitions must stay "
         "inside it (the map state's own transitions lead on once its items are done).")
+
+
+def test_an_iterator_s_loop_and_stray_state_are_said_to_be_the_iterator_s() -> None:
+    """`no-path-to-final` and `unreachable-state` in an iterator spoke of "a final state of the branch" and "the
+    branch's start state", where every other finding there says "the iterator" (`unknown-state`, above)."""
+    document = _flow()
+    iterator = document["states"]["each"]["iterator"]
+    for sid in ("retry", "again"):  # each leads only to the other, whatever it ends with
+        iterator["states"][sid] = {"type": "task", "action": "score_lead", "input": {"lead": "item"}}
+        other = "again" if sid == "retry" else "retry"
+        iterator["transitions"] += [{"source": sid, "trigger": "done", "dest": other},
+                                    {"source": sid, "trigger": "error", "dest": other}]
+    iterator["states"]["orphan"] = {"type": "final"}
+    iterator["transitions"][1]["dest"] = "retry"
+    found = {(f.code, f.pointer): f.message for f in load_workflow(document).findings}
+    way = "In map state 'each' \u203a iterator \u203a "
+    assert found[("unreachable-state", "/states/each/iterator/states/orphan")] == (
+        f"{way}state 'orphan': No transition leads to 'orphan' from the iterator's start state 'score', so it can "
+        "never be used. Add a transition into it, or remove it.")
+    assert found[("unreachable-state", "/states/each/iterator/states/unscored")].startswith(
+        f"{way}state 'unscored': No transition leads to 'unscored' from the iterator's start state 'score',")
+    assert found[("no-path-to-final", "/states/each/iterator/states/retry")] == (
+        f"{way}state 'retry': From 'retry' no path leads to a final state of the iterator: every way on goes round "
+        "a loop that never leaves. Add a transition out of the loop towards a final state.")
+    assert not any("branch" in message for message in found.values())
 
 
 def test_an_item_input_gives_the_iterator_its_names_and_reads_the_item() -> None:

@@ -191,9 +191,8 @@ def test_transitions_sharing_an_id_are_counted_from_one(order: dict[str, Any]) -
                                "its stable name, which diffs and review packs match transitions by. Rename one.")
 
 
-def test_transitions_sharing_an_id_in_a_branch_name_the_branch_once(order: dict[str, Any]) -> None:
-    """The way there names the branch; the message used to name it again ("... of branch 'credit' of parallel
-    state 'enrich'")."""
+def _credit_branch_sharing_an_id(order: dict[str, Any]) -> None:
+    """Make the order start with parallel state 'enrich', whose branch 'credit' has two transitions named 'onward'."""
     order["states"]["enrich"] = {"type": "parallel", "branches": [{
         "name": "credit", "initial": "score",
         "states": {"score": {"type": "task", "action": "credit_score"}, "ok": {"type": "final"},
@@ -203,12 +202,37 @@ def test_transitions_sharing_an_id_in_a_branch_name_the_branch_once(order: dict[
     order["initial"] = "enrich"
     order["transitions"] += [{"source": "enrich", "trigger": "done", "dest": "check"},
                              {"source": "enrich", "trigger": "error", "dest": "rejected"}]
+
+
+def test_transitions_sharing_an_id_in_a_branch_name_the_branch_and_the_transitions_once(
+        order: dict[str, Any]) -> None:
+    """The way there names the branch; the message used to name it again ("... of branch 'credit' of parallel
+    state 'enrich'"), then the second transition twice ("..., transition 2: Transitions 1 and 2 of the branch")."""
+    _credit_branch_sharing_an_id(order)
     (finding,) = findings(order)
     assert (finding.code, finding.pointer) == ("duplicate-transition-id", "/states/enrich/branches/0/transitions/1/id")
     assert finding.message == (
-        "In parallel state 'enrich' \u203a branch 'credit' \u203a transition 2: Transitions 1 and 2 of the branch "
-        "are both named 'onward': a transition's id is its stable name, which diffs and review packs match "
-        "transitions by. Rename one.")
+        "In parallel state 'enrich' \u203a branch 'credit': Transitions 1 and 2 of the branch are both named "
+        "'onward': a transition's id is its stable name, which diffs and review packs match transitions by. "
+        "Rename one.")
+
+
+@pytest.mark.parametrize("where", ["branch", "iterator"])
+def test_transitions_sharing_an_id_in_a_branch_or_an_iterator_are_the_ones_at_fault(
+        order: dict[str, Any], where: str) -> None:
+    """As at the top level (`(1, 4)` above), the finding lists both transitions, counted in their own machine's
+    `transitions` as its pointer is, and points at the second one's `id`. A branch's or an iterator's finding
+    listed none: the designer then marked neither transition."""
+    _credit_branch_sharing_an_id(order)
+    at = "/states/enrich/branches/0"
+    if where == "iterator":
+        credit = order["states"]["enrich"]["branches"][0]
+        order["states"]["enrich"] = {"type": "map", "items": "[1, 2]",
+                                     "iterator": {key: credit[key] for key in ("initial", "states", "transitions")}}
+        at = "/states/enrich/iterator"
+    (finding,) = findings(order)
+    assert (finding.code, finding.pointer, finding.states, finding.transitions) == (
+        "duplicate-transition-id", f"{at}/transitions/1/id", (), (0, 1))
 
 
 # order ---------------------------------------------------------------------------------------------------

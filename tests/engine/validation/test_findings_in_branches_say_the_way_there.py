@@ -90,8 +90,8 @@ def test_a_branch_s_transition_and_its_start_say_the_way_there() -> None:
     fraud["initial"] = "begin"
     found = _by_place(load_workflow(flow).findings)
     assert found[("unknown-state", "/states/both/branches/1/transitions/1/dest")] == (
-        FRAUD + "transition 2: Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
-        "'failed_' is not a state of the branch.")
+        "In parallel state 'both' \u203a branch 'fraud': Transition 2 (start → failed_ on 'error') leads to a state "
+        "that does not exist: 'failed_' is not a state of the branch.")
     assert found[("unknown-state", "/states/both/branches/1/initial")] == (
         "In parallel state 'both' \u203a branch 'fraud': The start state of the branch is missing: 'begin' is not a "
         "state of the branch.")
@@ -142,17 +142,21 @@ def test_what_named_its_machine_itself_names_a_branch_once_with_the_way_there(
     branch 'credit' of parallel state 'both'"), so, led by the way there, they named it twice: "In parallel state
     'both', branch 'credit', transition 3: Transitions 1 and 3 of branch 'credit' of parallel state 'both' are
     both named 'onward'". The way there names it now, and they say "the branch" or "the iterator" as the
-    workflow's own say "the workflow"."""
+    workflow's own say "the workflow"; the way to a transition stops at its machine, since they name the
+    transition themselves."""
     found = _by_place(load_workflow(_misnamed_in(where)).findings)
 
-    def led(element: str) -> str:
-        return f"{way}{element}: " if way else ""
+    def led(element: str | None = None) -> str:
+        """The way there, to one of the machine's elements or, with none, to the machine itself."""
+        if not way:
+            return ""
+        return f"{way}{element}: " if element else way.removesuffix(" \u203a ") + ": "
 
     assert found[("unknown-state", f"{at}/transitions/1/dest")] == (
-        led("transition 2") + "Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
+        led() + "Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
         f"'failed_' is not a state of {machine}.")
     assert found[("duplicate-transition-id", f"{at}/transitions/2/id")] == (
-        led("transition 3") + f"Transitions 1 and 3 of {machine} are both named 'onward': a transition's id is its "
+        led() + f"Transitions 1 and 3 of {machine} are both named 'onward': a transition's id is its "
         "stable name, which diffs and review packs match transitions by. Rename one.")
     assert found[("automatic-cycle", f"{at}/states/a")] == (
         led("state 'a'") + "The choices 'a' and 'b' lead into one another " + LOOP)
@@ -165,11 +169,12 @@ def test_statewright_validate_names_a_branch_once_in_what_named_it_itself(tmp_pa
     assert done.exit_code == 1
     lines = [line.strip() for line in done.output.splitlines()]
     at = "/states/both/branches/0"
-    assert (f"error unknown-state at {at}/transitions/1/dest: {CREDIT}transition 2: Transition 2 (start → failed_ "
-            "on 'error') leads to a state that does not exist: 'failed_' is not a state of the branch.") in lines
-    assert (f"error duplicate-transition-id at {at}/transitions/2/id: {CREDIT}transition 3: Transitions 1 and 3 of "
-            "the branch are both named 'onward': a transition's id is its stable name, which diffs and review packs "
-            "match transitions by. Rename one.") in lines
+    credit = "In parallel state 'both' \u203a branch 'credit': "
+    assert (f"error unknown-state at {at}/transitions/1/dest: {credit}Transition 2 (start → failed_ on 'error') "
+            "leads to a state that does not exist: 'failed_' is not a state of the branch.") in lines
+    assert (f"error duplicate-transition-id at {at}/transitions/2/id: {credit}Transitions 1 and 3 of the branch are "
+            "both named 'onward': a transition's id is its stable name, which diffs and review packs match "
+            "transitions by. Rename one.") in lines
     assert (f"warning automatic-cycle at {at}/states/a: {CREDIT}state 'a': The choices 'a' and 'b' lead into one "
             f"another {LOOP}") in lines
     assert "of parallel state 'both'" not in done.output
@@ -228,3 +233,73 @@ def test_statewright_validate_prints_which_branch_each_finding_is_in(tmp_path: P
     assert f"error dead-end at /states/both/branches/0/states/check: {CREDIT}state 'check': {DEAD_END}" in lines
     assert f"error dead-end at /states/both/branches/1/states/check: {FRAUD}state 'check': {DEAD_END}" in lines
     assert f"error dead-end at /states/check: {DEAD_END}" in lines
+
+
+def _at_transitions(findings: list[Finding], machine: str = "") -> dict[tuple[str, str], Finding]:
+    """The findings at a transition of the machine at `machine`, by code and pointer inside that machine."""
+    return {(f.code, f.pointer.removeprefix(machine)): f for f in findings
+            if f.pointer.startswith(f"{machine}/transitions/")}
+
+
+# The defective fixtures with a finding at one of their transitions, each moved into a branch and into an iterator
+# (but for the two codes never reported on a map's items: what the context schema says is not their context).
+_DEFECTIVE = Path(__file__).parent / "fixtures" / "defective"
+_AT_A_TRANSITION = [path for path in sorted(_DEFECTIVE.glob("*.json")) if _at_transitions(load_workflow(path).findings)]
+_MOVED = [pytest.param(path, where, id=f"{path.stem}-{where}") for path in _AT_A_TRANSITION
+          for where in ("branch", "iterator")
+          if where == "branch" or path.stem not in ("type-mismatch", "unknown-field")]
+
+
+def _moved_in(document: dict[str, Any], where: str) -> str:
+    """Move the workflow's own machine into branch 'inner' of parallel state 'nest' (or into the iterator of map
+    state 'nest'), the one state the workflow starts in; the pointer of that machine."""
+    machine = {key: document.pop(key) for key in ("initial", "states", "transitions")}
+    document["initial"] = "nest"
+    document["states"] = {
+        "nest": ({"type": "parallel", "branches": [{"name": "inner", **machine}]} if where == "branch"
+                 else {"type": "map", "items": "[1, 2]", "iterator": machine}),
+        "nest_done": {"type": "final"}, "nest_failed": {"type": "final", "outcome": "failure"}}
+    document["transitions"] = [{"source": "nest", "trigger": "done", "dest": "nest_done"},
+                               {"source": "nest", "trigger": "error", "dest": "nest_failed"}]
+    return "/states/nest/branches/0" if where == "branch" else "/states/nest/iterator"
+
+
+@pytest.mark.parametrize(("path", "where"), _MOVED)
+def test_a_finding_at_a_nested_transition_reads_as_at_the_top_level_led_by_the_way_to_its_machine(
+        path: Path, where: str) -> None:
+    """A defective fixture's flow, moved into a branch or an iterator: each finding at one of its transitions says
+    what it says at the top level — the transition named once, by the message — led by the way to the machine
+    ("In parallel state 'nest', branch 'inner': Transition 3 (…) leaves the final state …"), and lists the same
+    states and transitions. The way used to go on to the transition ("…, transition 3: Transition 3 (…)"),
+    naming it twice."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    top = _at_transitions(load_workflow(document).findings)
+    at = _moved_in(document, where)
+    nested = _at_transitions(load_workflow(document).findings, at)
+    way = ("In parallel state 'nest' \u203a branch 'inner': " if where == "branch"
+           else "In map state 'nest' \u203a iterator: ")
+    machine = "the branch" if where == "branch" else "the iterator"
+    for place, said in top.items():
+        moved = nested.pop(place)
+        assert moved.message == way + said.message.replace("the workflow", machine)
+        assert (moved.states, moved.transitions) == (said.states, said.transitions)
+    # read on the items, a name of the workflow's context is not there (the item's input is)
+    assert all(code == "unknown-variable" and where == "iterator" for code, _ in nested)
+
+
+def test_an_assignment_through_a_non_object_names_its_transition_once_in_a_branch_as_at_the_top_level() -> None:
+    """`path-through-non-object` at a transition's `assign` named no transition: at the top level only its pointer
+    said which one wrote the path, and in a branch only the way there did ("…, transition 2: 'note.text' runs
+    through 'note' …"). Its message names the transition now, as every other finding at a transition does, and
+    the way there stops at the branch."""
+    flow = _flow()
+    flow["context"] = {"type": "object", "properties": {"note": {"type": "string"}}}
+    for machine in (flow, flow["states"]["both"]["branches"][0]):
+        machine["states"].pop("check")
+        machine["transitions"][0]["assign"] = {"note.text": "'checked'"}
+    found = _by_place(load_workflow(flow).findings)
+    said = ("Transition 1 ({} → ok on 'done') assigns 'note.text', which runs through 'note': the context schema "
+            "declares 'note' as string, not an object, so the write would fail. Fix the path or the schema.")
+    assert found[("path-through-non-object", "/transitions/0/assign/note.text")] == said.format("both")
+    assert found[("path-through-non-object", "/states/both/branches/0/transitions/0/assign/note.text")] == (
+        "In parallel state 'both' \u203a branch 'credit': " + said.format("start"))
