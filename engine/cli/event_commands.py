@@ -8,7 +8,8 @@ import typer
 from pydantic import TypeAdapter, ValidationError
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument, stderr, stdout
+from engine.cli.json_options import json_argument
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition.base import EventType
 from engine.definition.lifecycle_events import RESERVED_PREFIX
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.cli.output import ExitCode, fail
 from engine.definition.file_kind import DefinitionKind, definition_kind
 
-__all__ = ["DefinitionFile", "collect_files", "definition_folders", "kind_of", "read_text_file", "require_file",
-           "require_output_file", "require_output_folder", "why_unusable"]
+__all__ = ["DefinitionFile", "collect_files", "definition_folders", "kind_of", "read_option_text", "read_text_file",
+           "require_file", "require_output_file", "require_output_folder", "why_unusable"]
 
 Kind = DefinitionKind
 
@@ -71,11 +72,8 @@ def require_file(path: Path, option: str | None = None, wanted: str = "one workf
     """End the command (exit 2) unless `path` is a regular file: a folder, nothing, or a device, pipe or socket
     (`/dev/null`) is a wrong command line. `option` names the option that gave the path (`--cases`; None: an
     argument), `wanted` what to give instead."""
-    named = f"{option} {path}" if option else str(path)
-    if path.is_dir():
-        fail(f"{named}: is a folder; give {wanted}", ExitCode.UNREADABLE)
-    if not path.exists():
-        fail(f"{named}: no such file", ExitCode.UNREADABLE)
+    named = _named(path, option)
+    _require_there(path, named, wanted)
     if not path.is_file():
         fail(f"{named}: {_NOT_REGULAR}; give {wanted}", ExitCode.UNREADABLE)
 
@@ -84,13 +82,45 @@ def read_text_file(path: Path, option: str | None, wanted: str) -> str:
     """The UTF-8 text of the file `path` (`require_file`), or the end of the command (exit 2) in one line saying
     why it cannot be read: not UTF-8 text, no permission."""
     require_file(path, option, wanted)
-    named = f"{option} {path}" if option else str(path)
+    named = _named(path, option)
+    try:
+        return _utf8_text(path, named)
+    except OSError as exc:
+        fail(f"{named} cannot be read: {exc.strerror or exc}", ExitCode.UNREADABLE)
+
+
+def read_option_text(given: str, option: str) -> str:
+    """The text an option's value points at: `-` standard input, `@PATH` the file at PATH (`~` expanded; a pipe
+    too, `@/dev/stdin` or `@<(command)`) — or the end of the command (exit 2) in one line naming the option and
+    its value as given: a folder, no such file, not UTF-8 text, no permission."""
+    if given == "-":
+        return sys.stdin.read()
+    path, named = Path(given[1:]).expanduser(), f"{option} {given}"
+    _require_there(path, named, "the JSON file to read")
+    try:
+        return _utf8_text(path, named)
+    except OSError as exc:
+        fail(f"{named}: {exc.strerror or exc}", ExitCode.UNREADABLE)
+
+
+def _named(path: Path, option: str | None) -> str:
+    return f"{option} {path}" if option else str(path)
+
+
+def _require_there(path: Path, named: str, wanted: str) -> None:
+    """End the command (exit 2) when `path` is a folder or nothing at all."""
+    if path.is_dir():
+        fail(f"{named}: is a folder; give {wanted}", ExitCode.UNREADABLE)
+    if not path.exists():
+        fail(f"{named}: no such file", ExitCode.UNREADABLE)
+
+
+def _utf8_text(path: Path, named: str) -> str:
+    """The text of `path`, ending the command (exit 2) when it is not UTF-8; an OSError is the caller's to word."""
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         fail(f"{named} is not UTF-8 text", ExitCode.UNREADABLE)
-    except OSError as exc:
-        fail(f"{named} cannot be read: {exc.strerror or exc}", ExitCode.UNREADABLE)
 
 
 def require_output_file(out: Path, example: str) -> None:

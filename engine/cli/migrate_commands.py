@@ -16,8 +16,9 @@ import typer
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine, reporting
 from engine.cli.files import read_text_file
+from engine.cli.json_options import json_argument
 from engine.cli.migration_table import print_migration
-from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, json_argument
+from engine.cli.output import ExitCode, OutputFormat, emit_json, fail
 from engine.errors import DefinitionNotFound, InvalidInput
 from engine.validation.parsing import find_duplicate_keys, parse_json
 

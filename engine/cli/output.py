@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from enum import IntEnum, StrEnum
-from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -34,50 +32,6 @@ class ExitCode(IntEnum):
 class OutputFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-def json_argument(text: str | None, what: str, *, indirect: bool = True) -> Any:
-    """A command-line option's JSON (None when not given); unreadable JSON ends the command with exit 2. With
-    `indirect`, `@PATH` reads the JSON from a file and `-` from standard input (no JSON text starts with '@' or
-    is '-' alone): a payload larger than one command-line argument may be (128 KiB on Linux) still gets in."""
-    if text is None:
-        return None
-    if indirect and (text == "-" or text.startswith("@")):
-        text = _read_indirect(text, what)
-    try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
-    except ValueError as exc:
-        fail(f"{what} is not valid JSON: {exc}", ExitCode.UNREADABLE)
-
-
-def _no_constant(name: str) -> Any:
-    """Python's `json` reads NaN, Infinity and -Infinity, which JSON does not have (RFC 8259): no payload, context
-    or file of a command may hold them (the engine refused the number later, as a different error, exit 1)."""
-    raise ValueError(f"{name} is not a number JSON allows (JSON has no NaN or Infinity)")
-
-
-def _finite(text: str) -> float:
-    """A JSON number as a float, refused when too large for one (`1e999` read as Infinity)."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"the number {text} is too large")
-    return value
-
-
-def _read_indirect(source: str, what: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source[1:]).expanduser()
-    if path.is_dir():
-        fail(f"{what} {source}: is a folder; give the JSON file to read", ExitCode.UNREADABLE)
-    if not path.exists():
-        fail(f"{what} {source}: no such file", ExitCode.UNREADABLE)
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        fail(f"{what} {source} is not UTF-8 text", ExitCode.UNREADABLE)
-    except OSError as exc:
-        fail(f"{what} {source}: {exc.strerror or exc}", ExitCode.UNREADABLE)
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -37,6 +37,7 @@ from engine.cli.engine_options import (
 )
 from engine.cli.files import definition_folders, require_file
 from engine.cli.history_view import error_words, history_command, history_table
+from engine.cli.json_options import json_argument
 from engine.cli.memory_limit import MemoryLimit
 from engine.cli.output import (
     ExitCode,
@@ -45,7 +46,6 @@ from engine.cli.output import (
     counted,
     emit_json,
     fail,
-    json_argument,
     print_table,
     stderr,
     stdout,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from live_server import LiveServer
 from playwright.sync_api import Locator, Page, expect
 
 VIEWPORT = {"width": 1280, "height": 800}
@@ -42,6 +43,18 @@ def at_the_field(field: Locator) -> None:
 def wait_validated(page: Page) -> None:
     """Until the findings describe the workflow as it is now (validation is debounced)."""
     expect(page.locator('[data-testid="findings-panel"][data-pending="false"]')).to_be_visible()
+
+
+def open_draft(server: LiveServer, sign_in: SignIn, content: dict[str, Any], *, showing: str | None = None) -> Page:
+    """An analyst's page on a new draft of `content`, once the state `showing` (when given) is drawn and the
+    findings describe the draft (`wait_validated`): where a test of the problems or of the simulator starts."""
+    draft = server.api("POST", "/api/drafts", {"content": content}, token=server.token("analyst"))
+    page = sign_in("analyst")
+    page.goto(f"/drafts/{draft['id']}")
+    if showing is not None:
+        expect(state(page, showing)).to_be_visible()
+    wait_validated(page)
+    return page
 
 
 def add_state(page: Page, kind: str, state_id: str, **fields: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, json_text, select_state, state, wait_validated
+from browser_steps import SignIn, json_text, open_draft, select_state, wait_validated
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -81,11 +81,7 @@ def test_a_new_workflows_title_and_id_are_checked_for_length(server: LiveServer,
 
 
 def test_the_publish_dialog_says_which_branch_a_problem_is_in(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": DRAFT}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "checks")).to_be_visible()
-    wait_validated(page)
+    page = open_draft(server, sign_in, DRAFT, showing="checks")
     page.get_by_test_id("publish").click()
     places = page.get_by_test_id("publish-dialog").get_by_test_id("publish-finding-place")
     expect(places.filter(has_text="in work").first).to_have_text("— in work in checks \u203a legal")  # a scope's arrow

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, laid_out, screenshot, select_state, wait_validated
+from browser_steps import SignIn, laid_out, open_draft, screenshot, select_state, wait_validated
 from live_server import LiveServer
 from playwright.sync_api import Page, expect
 
@@ -33,10 +33,7 @@ TYPO: dict[str, Any] = {
 
 
 def test_a_mistyped_action_is_flagged_and_fixed_by_picking(sign_in: SignIn, server: LiveServer) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": TYPO}, token=server.token("analyst"))
-    analyst = sign_in("analyst")
-    analyst.goto(f"/drafts/{draft['id']}")
-    wait_validated(analyst)
+    analyst = open_draft(server, sign_in, TYPO)
     finding = analyst.get_by_test_id("finding-unknown-action")
     expect(finding).to_contain_text("extrct_lead")
 
@@ -102,11 +99,7 @@ def test_when_several_flows_run_the_action_the_analyst_chooses_whose_input_and_o
     token = server.token("analyst")  # the session's analyst may publish too
     published = server.api("POST", "/api/drafts", {"content": OTHER_USE}, token=token)
     server.api("POST", f"/api/drafts/{published['id']}/publish", {"confirm_replace": True}, token=token)
-    draft = server.api("POST", "/api/drafts", {"content": {**TYPO, "id": "lead_intake_choice"}},
-                       token=server.token("analyst"))
-    analyst = sign_in("analyst")
-    analyst.goto(f"/drafts/{draft['id']}")
-    wait_validated(analyst)
+    analyst = open_draft(server, sign_in, {**TYPO, "id": "lead_intake_choice"})
     select_state(analyst, "extract")
     expect(analyst.locator("select[data-testid='field-action']")).to_be_visible()
     analyst.get_by_test_id("field-action").select_option("extract_lead")

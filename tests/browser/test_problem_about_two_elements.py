@@ -9,9 +9,9 @@ import re
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, at_the_field, screenshot, select_state, state, transition_label, wait_validated
+from browser_steps import SignIn, at_the_field, open_draft, screenshot, select_state, state, transition_label
 from live_server import LiveServer
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, expect
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,6 @@ FLOW: dict[str, Any] = {
 }
 
 
-def _open(server: LiveServer, sign_in: SignIn) -> Page:
-    draft = server.api("POST", "/api/drafts", {"content": FLOW}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "work")).to_be_visible()
-    wait_validated(page)
-    return page
-
-
 def _shown_beside(element: Locator) -> None:
     """Ringed as also concerned, and not selected."""
     expect(element).to_have_attribute("data-involved", "true")
@@ -56,7 +47,7 @@ def _shown_beside(element: Locator) -> None:
 def test_a_problem_about_a_transition_and_a_state_opens_the_transitions_field(
     server: LiveServer, sign_in: SignIn
 ) -> None:
-    page = _open(server, sign_in)
+    page = open_draft(server, sign_in, FLOW, showing="work")
     problems = page.get_by_test_id("findings-panel")
     unused = problems.get_by_test_id("finding-unused-trigger")
     expect(unused).to_have_attribute("data-states", "work")  # the finding names the state and the transition

@@ -9,7 +9,7 @@ import copy
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, wait_validated
+from browser_steps import SignIn, open_draft, screenshot
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -54,10 +54,7 @@ BRANCHED: dict[str, Any] = {
 
 
 def test_the_problems_panel_lists_the_schema_errors_and_the_rest(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": copy.deepcopy(FLOW)}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    wait_validated(page)
+    page = open_draft(server, sign_in, copy.deepcopy(FLOW))
     panel = page.get_by_test_id("findings-panel")
     expect(panel.get_by_test_id("finding-schema")).to_have_count(2)
     expect(panel.get_by_test_id("finding-schema").first).to_contain_text("'action' cannot be empty.")
@@ -72,10 +69,7 @@ def test_the_problems_panel_lists_the_schema_errors_and_the_rest(server: LiveSer
 
 
 def test_a_schema_error_in_a_branch_names_the_inner_state_and_opens_it(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": copy.deepcopy(BRANCHED)}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    wait_validated(page)
+    page = open_draft(server, sign_in, copy.deepcopy(BRANCHED))
     problem = page.get_by_test_id("findings-panel").get_by_test_id("finding-schema")
     expect(problem).to_have_count(1)
     expect(problem).to_contain_text("In parallel state 'both' \u203a branch 'credit' \u203a state 'score': "

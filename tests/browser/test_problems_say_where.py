@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, wait_validated
+from browser_steps import SignIn, open_draft, screenshot
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -29,10 +29,7 @@ FLOW: dict[str, Any] = {
 
 
 def test_an_example_s_problem_names_it_and_opens_it(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": FLOW}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    wait_validated(page)
+    page = open_draft(server, sign_in, FLOW)
     problem = page.get_by_test_id("finding-schema")
     expect(problem).to_have_count(1)
     expect(problem.get_by_test_id("finding-target")).to_have_text("Example 'low risk': name")

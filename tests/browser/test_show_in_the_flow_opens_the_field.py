@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, at_the_field, screenshot, state, wait_validated
+from browser_steps import SignIn, at_the_field, open_draft, screenshot, state
 from live_server import LiveServer
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -43,17 +43,8 @@ FLOW: dict[str, Any] = {
 }
 
 
-def _open(server: LiveServer, sign_in: SignIn, content: dict[str, Any]) -> Page:
-    draft = server.api("POST", "/api/drafts", {"content": content}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "check")).to_be_visible()
-    wait_validated(page)
-    return page
-
-
 def test_show_in_the_flow_opens_the_inspectorat_the_field(server: LiveServer, sign_in: SignIn) -> None:
-    page = _open(server, sign_in, FLOW)
+    page = open_draft(server, sign_in, FLOW, showing="check")
     page.get_by_test_id("panel-simulate").click()
 
     # 'check' cannot start: its input 'order' (the mapping's second row) needs order.id.
@@ -107,7 +98,7 @@ def test_a_problem_opens_the_inspector_at_the_field_or_else_at_the_state(server:
                         {**FLOW["transitions"][1], "guard": "event.score >"},
                         FLOW["transitions"][2]],
     }
-    page = _open(server, sign_in, content)
+    page = open_draft(server, sign_in, content, showing="check")
     problems = page.get_by_test_id("findings-panel")
 
     # A guard that is no CEL: the transition's Guard field.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, state, wait_validated
+from browser_steps import SignIn, open_draft
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -26,11 +26,7 @@ TYPED: dict[str, Any] = {
 
 
 def test_the_simulator_checks_its_context_as_a_start_does(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": TYPED}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "hold")).to_be_visible()
-    wait_validated(page)
+    page = open_draft(server, sign_in, TYPED, showing="hold")
     page.get_by_test_id("panel-simulate").click()
     context = page.get_by_test_id("sim-context")
 
@@ -51,11 +47,7 @@ def test_the_simulator_checks_its_context_as_a_start_does(server: LiveServer, si
 
 def test_a_mistyped_context_schema_is_the_definitions_error(server: LiveServer, sign_in: SignIn) -> None:
     flow = {**TYPED, "id": "mistyped_simulation", "context": {"type": "obejct"}}
-    draft = server.api("POST", "/api/drafts", {"content": flow}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "hold")).to_be_visible()
-    wait_validated(page)
+    page = open_draft(server, sign_in, flow, showing="hold")
     page.get_by_test_id("panel-simulate").click()
     page.get_by_test_id("sim-context").fill("{}")
     page.get_by_test_id("sim-start").click()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, state, wait_validated
+from browser_steps import SignIn, open_draft, screenshot
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -28,11 +28,7 @@ FLOW: dict[str, Any] = {
 
 
 def test_the_simulator_names_the_input_and_the_guard_that_failed(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": FLOW}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "check")).to_be_visible()
-    wait_validated(page)
+    page = open_draft(server, sign_in, FLOW, showing="check")
     page.get_by_test_id("panel-simulate").click()
 
     page.get_by_test_id("sim-context").fill("{}")

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, screenshot, state, wait_validated
+from browser_steps import SignIn, open_draft, screenshot, state
 from live_server import LiveServer
 from playwright.sync_api import expect
 
@@ -34,11 +34,7 @@ SELECTED = re.compile(r"\bselected\b")
 
 
 def test_show_in_the_flow_selects_what_failed_and_opens_the_inspector(server: LiveServer, sign_in: SignIn) -> None:
-    draft = server.api("POST", "/api/drafts", {"content": FLOW}, token=server.token("analyst"))
-    page = sign_in("analyst")
-    page.goto(f"/drafts/{draft['id']}")
-    expect(state(page, "check")).to_be_visible()
-    wait_validated(page)
+    page = open_draft(server, sign_in, FLOW, showing="check")
     page.get_by_test_id("panel-simulate").click()
 
     # 'check' cannot start: its input 'order' needs order.id. Shown with the keyboard alone.

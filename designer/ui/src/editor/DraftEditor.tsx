@@ -53,6 +53,7 @@ import { layOutFlow } from "./autoLayout";
 import { layoutDirection } from "./layoutDirection";
 import { deletionWords } from "./deletionNotice";
 import { renameWords } from "./renameNotice";
+import UndoNotice from "./UndoNotice";
 import { requestReadableFit } from "./canvas/readableFit";
 import { useSuggestedLayout } from "./useSuggestedLayout";
 import { firstUnappliedEdit } from "./unappliedEdits";
@@ -599,20 +600,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       {message && stillTrue(message, root) && (
         <Notice kind={message.kind} testId="designer-message" onClose={() => setMessage(null)}>
           {message.deletion && root === message.deletion.document && (
-            <span className="notice-deletion" data-testid="deletion-notice">
-              {message.deletion.text}{" "}
-              <button type="button" className="link" data-testid="deletion-undo" onClick={() => dispatch({ type: "undo" })}>
-                Undo
-              </button>{" "}
-            </span>
+            <UndoNotice text={message.deletion.text} testId="deletion-notice" undoTestId="deletion-undo" onUndo={() => dispatch({ type: "undo" })} />
           )}
           {message.renamed && root === message.renamed.document && (
-            <span className="notice-deletion" data-testid="rename-notice">
-              {message.renamed.text}{" "}
-              <button type="button" className="link" data-testid="rename-undo" onClick={() => dispatch({ type: "undo" })}>
-                Undo
-              </button>{" "}
-            </span>
+            <UndoNotice text={message.renamed.text} testId="rename-notice" undoTestId="rename-undo" onUndo={() => dispatch({ type: "undo" })} />
           )}
           {message.text}
           {message.findings && (
