@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from litestar import Controller, Response, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
@@ -34,10 +32,7 @@ class CheckController(Controller):
     def validate(
         self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker], me: NamedDependency[Principal]
     ) -> ValidationReport:
-        # a JSON string given as `definition` is that value, not JSON text to parse (that is `source`): the
-        # definition must be an object, as `statewright validate` says of a file holding a string
-        document = json.dumps(data.definition) if isinstance(data.definition, str) else data.document
-        return ValidationReport.of(checker.load(document, tenant=me.tenant).findings)
+        return ValidationReport.of(checker.load(data.document, tenant=me.tenant).findings)
 
     @post("/analyze", status_code=HTTP_200_OK, summary="Analyse a valid definition", sync_to_thread=True)
     def analyze(

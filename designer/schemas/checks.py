@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -29,7 +30,12 @@ class DefinitionBody(BaseModel):
 
     @property
     def document(self) -> Any:
-        return self.source if self.source is not None else self.definition
+        """What the checker loads: text is parsed, any other value taken as it is. A JSON string given as
+        `definition` is that value, not JSON text to parse (that is `source`): it is refused as a definition that
+        is not an object, as `statewright validate` refuses a file holding a string."""
+        if self.source is not None:
+            return self.source
+        return json.dumps(self.definition) if isinstance(self.definition, str) else self.definition
 
 
 class ValidationReport(BaseModel):

@@ -61,7 +61,10 @@ class CancelRequest(_Write):
 class InstanceSummary(BaseModel):
     id: str
     workflow_id: str
-    version: int
+    version: int = Field(description="The version of the workflow the instance runs; the same as `workflow_version`.")
+    workflow_version: int = Field(description=(
+        "The version of the workflow the instance runs, by the name the engine's instance view and the CLI's JSON "
+        "give it (where `version` counts the instance's transitions)."))
     tenant: str
     state: str
     status: InstanceStatus
@@ -75,6 +78,7 @@ class InstanceSummary(BaseModel):
             id=view.id,
             workflow_id=view.workflow_id,
             version=view.workflow_version,
+            workflow_version=view.workflow_version,
             tenant=view.tenant,
             state=view.state,
             status=view.status,

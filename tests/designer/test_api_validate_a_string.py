@@ -18,3 +18,14 @@ def test_a_string_definition_must_be_an_object_not_valid_json(env: Env) -> None:
             ("schema", "", "The definition must be an object { … }.")]
     text = env.call("POST", "/api/validate", "viewer", json={"source": json.dumps(MINIMAL_WORKFLOW)}).json()
     assert text["valid"] is True
+
+
+def test_analyze_layout_render_and_paths_refuse_a_string_definition_as_validate_does(env: Env) -> None:
+    """The same body means the same definition at every check: a string there was read as JSON text by the rest."""
+    for path in ("/api/analyze", "/api/layout", "/api/render", "/api/paths"):
+        refused = env.call("POST", path, "viewer", json={"definition": json.dumps(MINIMAL_WORKFLOW)})
+        assert refused.status_code == 422, (path, refused.text)
+        problem = refused.json()
+        assert [(f["code"], f["pointer"]) for f in problem["findings"]] == [("schema", "")], (path, problem)
+        accepted = env.call("POST", path, "viewer", json={"source": json.dumps(MINIMAL_WORKFLOW)})
+        assert accepted.status_code == 200, (path, accepted.text)

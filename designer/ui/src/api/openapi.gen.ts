@@ -2095,10 +2095,18 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-            /** Version */
+            /**
+             * Version
+             * @description The version of the workflow the instance runs; the same as `workflow_version`.
+             */
             version: number;
             /** Workflow Id */
             workflow_id: string;
+            /**
+             * Workflow Version
+             * @description The version of the workflow the instance runs, by the name the engine's instance view and the CLI's JSON give it (where `version` counts the instance's transitions).
+             */
+            workflow_version: number;
         };
         /** InstancePlanRead */
         InstancePlanRead: {
@@ -2191,10 +2199,18 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-            /** Version */
+            /**
+             * Version
+             * @description The version of the workflow the instance runs; the same as `workflow_version`.
+             */
             version: number;
             /** Workflow Id */
             workflow_id: string;
+            /**
+             * Workflow Version
+             * @description The version of the workflow the instance runs, by the name the engine's instance view and the CLI's JSON give it (where `version` counts the instance's transitions).
+             */
+            workflow_version: number;
         };
         /** Kpis */
         Kpis: {
