@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
+import socket
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -170,7 +172,7 @@ def serve(
                                 log_config=log_config, http=OneWriteHttpProtocol,
                                 proxy_headers=forwarded_allow_ips is not None,
                                 forwarded_allow_ips=forwarded_allow_ips or "")
-        server = uvicorn.Server(config)
+        server = _Server(config, on_shutdown=services.feed.close)
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn shuts down, then raises it again
             server.run(sockets=[sock])
         if not server.started:  # the app's start-up failed (uvicorn has logged why): as uvicorn.run exits
@@ -179,6 +181,20 @@ def serve(
         sock.close()
         services.close()
         tracing.shutdown_tracing()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, which first ends the live pages' streams when it shuts down: a stream never ends by
+    itself, so uvicorn waited out its graceful-shutdown timeout for each, then cancelled it with an error and a
+    traceback in the log."""
+
+    def __init__(self, config: uvicorn.Config, *, on_shutdown: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_shutdown = on_shutdown
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self._on_shutdown()
+        await super().shutdown(sockets)
 
 
 def register_serve_command(app: typer.Typer) -> None:

@@ -26,7 +26,7 @@ from designer.store.publication_requests import PublicationRequestRow
 from engine.database import reading, table_of
 from engine.read_models.activity import activity_fingerprint
 
-__all__ = ["ChangeFeed", "Fingerprint"]
+__all__ = ["CLOSED", "ChangeFeed", "Fingerprint"]
 
 _REQUESTS = table_of(PublicationRequestRow)
 _DRAFTS = table_of(DraftRow)
@@ -55,6 +55,10 @@ def fingerprint(database: sa.Engine, tenant: str) -> Fingerprint:
     return Fingerprint(instances, approvals, tuple(requests), tuple(drafts))
 
 
+# What a subscriber's queue holds when the feed closes: no kinds changed, and no more notices will come.
+CLOSED: list[str] = []
+
+
 @dataclass(eq=False)  # each subscriber is itself, not equal to another of the same tenant
 class _Subscriber:
     tenant: str
@@ -70,13 +74,25 @@ class ChangeFeed:
         self._subscribers: set[_Subscriber] = set()
         self._seen: dict[str, Fingerprint] = {}
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
+
+    def close(self) -> None:
+        """The server is shutting down: every subscription gets `CLOSED` (its stream ends, so the server need not
+        wait out its graceful-shutdown timeout for streams that never end), and a later one gets it at once. Call
+        it on the event loop's thread."""
+        self._closed = True
+        for subscriber in list(self._subscribers):
+            _tell(subscriber.queue, CLOSED)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, tenant: str) -> AsyncIterator[asyncio.Queue[list[str]]]:
         """A queue of notices (each the kinds that changed) for `tenant`, while the block runs."""
         subscriber = _Subscriber(tenant)
-        self._subscribers.add(subscriber)
-        self._ensure_polling()
+        if self._closed:
+            _tell(subscriber.queue, CLOSED)
+        else:
+            self._subscribers.add(subscriber)
+            self._ensure_polling()
         try:
             yield subscriber.queue
         finally:
@@ -102,5 +118,13 @@ class ChangeFeed:
             return
         for subscriber in list(self._subscribers):
             if subscriber.tenant == tenant:
-                with contextlib.suppress(asyncio.QueueFull):  # a stalled reader: it catches up on the next notice
-                    subscriber.queue.put_nowait(kinds)
+                _tell(subscriber.queue, kinds)
+
+
+def _tell(queue: asyncio.Queue[list[str]], kinds: list[str]) -> None:
+    if kinds is CLOSED:  # the last word, even to a stalled reader: room is made for it
+        with contextlib.suppress(asyncio.QueueEmpty):
+            while queue.full():
+                queue.get_nowait()
+    with contextlib.suppress(asyncio.QueueFull):  # a stalled reader: it catches up on the next notice
+        queue.put_nowait(kinds)

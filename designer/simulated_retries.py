@@ -53,7 +53,8 @@ class SimulatedRetries:
 
     def effect(self, plan: RetryPlan, kind: str) -> dict[str, Any]:
         """The retry step's one effect, described."""
-        summary = (f"{kind}: attempt {self.attempt - 1} failed; retry rule {plan.rule} tries again in "
+        # the words count rules from 1, as the inspector shows them ("Rule 1"); `rule` stays the list's index
+        summary = (f"{kind}: attempt {self.attempt - 1} failed; retry rule {plan.rule + 1} tries again in "
                    f"{duration_words(plan.delay_s)} (attempt {self.attempt})")
         return {"type": "Retry", "rule": plan.rule, "attempt": self.attempt, "delay_s": round(plan.delay_s, 3),
                 "kind": kind, "summary": summary}

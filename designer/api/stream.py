@@ -13,7 +13,7 @@ from litestar.di import NamedDependency
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
-from designer.live import ChangeFeed
+from designer.live import CLOSED, ChangeFeed
 from designer.security.principal import Principal
 
 __all__ = ["stream"]
@@ -30,6 +30,8 @@ async def _notices(feed: ChangeFeed, tenant: str) -> AsyncIterator[ServerSentEve
             except TimeoutError:
                 yield ServerSentEventMessage(comment="keep-alive")
                 continue
+            if kinds is CLOSED:  # the server is shutting down: the stream ends, the page reconnects later
+                return
             yield ServerSentEventMessage(event="change", data=json.dumps({"kinds": kinds}))
 
 

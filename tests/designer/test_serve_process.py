@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,9 +148,29 @@ def test_logs_are_one_json_object_per_line(served: Served) -> None:
     assert any(r["logger"] == "uvicorn.access" and "/api/health" in r["message"] for r in records)
 
 
-def test_sigint_shuts_down_cleanly(served: Served) -> None:
-    served.process.send_signal(signal.SIGINT)
-    assert served.process.wait(timeout=30) == 0
+def test_sigterm_with_a_live_page_open_shuts_down_cleanly_and_at_once(served: Served) -> None:
+    """A live page holds `/api/stream` open, a stream that never ends by itself: uvicorn waited out its 10 s
+    graceful-shutdown timeout for it, then cancelled it with "Exception in ASGI application" and a traceback.
+    The server now ends the streams as it starts shutting down (the page's EventSource reconnects later)."""
+    events: list[str] = []
+    ended = threading.Event()
+
+    def listen() -> None:
+        with _login(served, "viewer") as client, client.stream("GET", "/api/stream", timeout=60.0) as stream:
+            for line in stream.iter_lines():
+                events.append(line)
+        ended.set()
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    deadline = time.monotonic() + 30
+    while "event: ready" not in events and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "event: ready" in events, served.output.read_text()
+    served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=60) in (0, -signal.SIGTERM)
+    assert ended.wait(timeout=10), "the stream did not end"
     log = served.output.read_text()
     assert "Application shutdown complete" in log
     assert "Traceback" not in log
+    assert "graceful shutdown exceeded" not in log

@@ -45,7 +45,8 @@ def test_errors_are_retried_by_their_rule_then_succeed_and_the_output_lands_at_i
     retries = [s for s in result.steps if s.from_state == s.to_state == "lookup"]
     assert [(e["rule"], e["attempt"], e["delay_s"]) for s in retries for e in s.effects] == [
         (0, 2, 5.0), (1, 3, 60.0), (0, 4, 5.0)]
-    assert "retry rule 1 tries again in 60 s (attempt 3)" in retries[1].effects[0]["summary"]
+    # the words count rules from 1, as the inspector's "Rule 2" (the effect's `rule` is the list's index)
+    assert "retry rule 2 tries again in 60 s (attempt 3)" in retries[1].effects[0]["summary"]
     assert (result.state, result.status) == ("enriched", "succeeded")
     assert result.context["enrichment"] == {"source": "crm", "company": {"size": 120}, "checked": True}
 
