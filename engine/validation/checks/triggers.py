@@ -16,7 +16,7 @@ from engine.definition import (
     TaskState,
     WaitState,
 )
-from engine.validation.checks._report import error, quoted, trigger_words, warning
+from engine.validation.checks._report import error, quoted, transition_label, trigger_words, warning
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
@@ -129,10 +129,25 @@ def find_missing_done_paths(machine: Machine) -> list[Finding]:
     for sid, state in machine.states.items():
         triggers = {machine.transitions[i].trigger for i in machine.outgoing[sid]}
         if isinstance(state, _ENDS_WITH_DONE) and triggers and not triggers & {"done", None}:
+            fix = _on_the_awaited_event(machine, sid, state) or "Add a transition from it on 'done'."
             message = (f"'{sid}' has no transition on 'done', so when its {state.type} finishes normally "
-                       "the instance is stuck. Add a transition from it on 'done'.")
+                       f"the instance is stuck. {fix}")
             found.append(error("missing-done-path", message, machine.state_pointer(sid), states=(sid,)))
     return found
+
+
+def _on_the_awaited_event(machine: Machine, sid: str, state: object) -> str:
+    """The natural slip behind a wait's missing `done`: a transition on the awaited event's own type, which the
+    event's arrival never fires (it ends the wait with `done`)."""
+    if not isinstance(state, WaitState) or state.event is None:
+        return ""
+    awaited = state.event.type
+    on_it = [i for i in machine.outgoing[sid] if machine.transitions[i].trigger == awaited]
+    if not on_it:
+        return ""
+    label = transition_label(machine.transitions[on_it[0]], on_it[0])
+    return (f"The '{awaited}' event it waits for ends the wait with 'done', not with a trigger of its own name: "
+            f"{label} is probably meant to be on 'done'; change its trigger to 'done'.")
 
 
 def find_work_without_error_path(machine: Machine) -> list[Finding]:

@@ -151,6 +151,23 @@ def test_wait_for_an_event_needs_done_as_well_as_timeout(order: dict[str, Any]) 
     assert findings(order) == []
 
 
+def test_a_wait_whose_transition_is_on_the_awaited_event_is_told_to_use_done(order: dict[str, Any]) -> None:
+    """The natural slip: waiting for 'signed' and leaving on 'signed'. The event's arrival fires `done`, so the
+    finding names the transition to change, not only "add one on 'done'"."""
+    order["states"]["signature"] = {"type": "wait", "event": {"type": "signed"}, "timeout": "P3D"}
+    order["transitions"][3]["dest"] = "signature"
+    order["transitions"] += [{"source": "signature", "trigger": "timeout", "dest": "rejected"},
+                             {"source": "signature", "trigger": "signed", "dest": "approved"}]
+    (finding,) = findings(order)
+    assert (finding.code, finding.pointer) == ("missing-done-path", "/states/signature")
+    last = len(order["transitions"])
+    assert finding.message.endswith(
+        f"The 'signed' event it waits for ends the wait with 'done', not with a trigger of its own name: transition "
+        f"{last} (signature → approved on 'signed') is probably meant to be on 'done'; change its trigger to 'done'.")
+    order["transitions"][-1]["trigger"] = "done"
+    assert findings(order) == []
+
+
 def test_missing_approval_outcome_names_both_decisions(order: dict[str, Any]) -> None:
     order["transitions"] = [t for t in order["transitions"] if t.get("trigger") not in ("approve", "reject")]
     (finding,) = findings(order)
