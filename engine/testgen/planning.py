@@ -121,6 +121,8 @@ class Planner:
         finals = [sid for sid, s in workflow.states.items() if isinstance(s, FinalState)]
         self.to_final = nx.multi_source_dijkstra_path_length(self.graph.reverse(), finals) if finals else {}
         self.failures: dict[Goal, str] = {}
+        # after `follow`: how many of the route's steps some data made the flow take (the next one none did)
+        self.followed = 0
         self.reads = FlowReads(workflow)
         # the shortest route to a goal and on from it to a final state enters each state at most twice
         self.max_steps = max(MAX_STEPS, 2 * len(names))
@@ -147,14 +149,17 @@ class Planner:
         return self._search(goal, estimate)
 
     def follow(self, route: list[tuple[str, int]]) -> Plan | None:
-        """Test data that makes the flow take exactly `route` (a list of (source, transition index))."""
+        """Test data that makes the flow take exactly `route` (a list of (source, transition index)); None when no
+        data does, `followed` then saying how far some did."""
         goal = Goal(None, -1)
+        self.followed = 0
 
         def estimate(walk: _Walk) -> int | None:
             taken = [(step.source, step.index) for step in walk.steps]
             if taken != route[:len(taken)]:
                 return None
             walk.hit = len(taken) == len(route)
+            self.followed = max(self.followed, len(taken))
             return len(route) - len(taken)
 
         return self._search(goal, estimate)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.definition import ApprovalState, FinalState, ParallelState, Workflow
+from engine.definition import ApprovalState, FinalState, MapState, ParallelState, Workflow
 from engine.errors import InvalidInput
 from engine.paths.routes import Route, outgoing_by_priority
 from engine.testgen.inside_drive import wait_payload
@@ -93,12 +93,13 @@ def path_script(workflow: Workflow, steps: Sequence[RouteStep], base_context: di
     outcome = final.outcome if isinstance(final, FinalState) else "success"
     base = dict(base_context if base_context is not None else
                 workflow.examples[0].context if workflow.examples else {})
-    plan = Planner(workflow, base).follow(route)
+    planner = Planner(workflow, base)
+    plan = planner.follow(route)
     head = {"workflow": workflow.id, "version": workflow.version, "states": states, "final": states[-1],
             "outcome": outcome}
     if plan is None:
-        return PathScript(**head, playable=False, reason=_unplayable(workflow, route), context={}, start=[],
-                          cues=[])
+        return PathScript(**head, playable=False, reason=_unplayable(workflow, route, planner.followed),
+                          context={}, start=[], cues=[])
     cues, start = _cues(workflow, plan, states)
     return PathScript(**head, playable=True, context=plan.context, start=start, cues=cues)
 
@@ -168,10 +169,22 @@ def _brief(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _unplayable(workflow: Workflow, route: Route) -> str:
-    guards = [f"{workflow.transitions[index].guard} ({source} → {workflow.transitions[index].dest})"
-              for source, index in route if workflow.transitions[index].guard]
-    needs = f"; the guards it needs: {', '.join(guards)}" if guards else ""
-    return ("no start context and answers were found that make the flow take this path: its guards cannot all "
-            "hold together, or a step needs what the simulator's script cannot give (a map state, a parallel "
-            f"state's failure){needs}")
+def _unplayable(workflow: Workflow, route: Route, followed: int) -> str:
+    """Why no data drives the path: the first of its steps no start context and answers made the flow take
+    (`followed` steps were taken before it), and what keeps the simulator's script from taking it."""
+    if followed >= len(route):  # every step taken, yet no run ended there: not expected, said as it is
+        return "no start context and answers were found that make the flow take this path to its end"
+    source, index = route[followed]
+    transition = workflow.transitions[index]
+    state = workflow.states[source]
+    trigger = f"on '{transition.trigger}'" if transition.trigger else "automatically"
+    step = (f"no start context and answers make the flow take step {followed + 1} of this path, from '{source}' to "
+            f"'{transition.dest}' {trigger}")
+    if isinstance(state, ParallelState | MapState) and transition.trigger == "error":
+        kind = "a map" if isinstance(state, MapState) else "a parallel"
+        return (f"{step}: the simulator fails {kind} state only by a wait inside it timing out, and no wait inside "
+                f"'{source}' has a timeout it would reach")
+    if transition.guard:
+        after = f" after the {followed} step{'s' if followed != 1 else ''} before it" if followed else ""
+        return f"{step}: its guard `{transition.guard}` cannot hold there{after}, whatever the start context"
+    return f"{step}: nothing the simulator's script can send makes '{source}' take it"

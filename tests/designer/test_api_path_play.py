@@ -117,8 +117,36 @@ def test_a_path_no_data_drives_is_not_playable_and_says_why(env: Env) -> None:
     route = [{"state": s["state"], "transition": s["transition"]} for s in path["steps"]]
     play = env.call("POST", "/api/simulate/path", "viewer", json={"definition": LEAD, "route": route}).json()
     assert (play["playable"], play["followed"], play["cues"]) == (False, False, [])
-    assert play["verdict"].startswith("This path cannot be played: no start context and answers were found")
-    assert "qualification_decision == 'nurture' (outcome_gate → nurtured)" in play["verdict"]
+    # the step no data takes, and why: book_meeting's assignment decided the guard before it
+    step = path["states"].index("outcome_gate") + 1
+    assert play["verdict"] == (
+        f"This path cannot be played: no start context and answers make the flow take step {step} of this path, "
+        "from 'outcome_gate' to 'nurtured' automatically: its guard `qualification_decision == 'nurture'` "
+        f"cannot hold there after the {step - 1} steps before it, whatever the start context.")
+
+
+def test_a_path_through_a_maps_failure_says_the_map_cannot_be_failed(env: Env) -> None:
+    """The QA pass's case: a map with no timed wait inside, left on 'error'. Said as that, not as a list of
+    possibilities (a guard, a map, a parallel's failure) for the user to guess from."""
+    flow = {"id": "lines_flow", "title": "Lines", "initial": "pay_lines",
+            "context": {"type": "object", "properties": {"lines": {"type": "array"}}},
+            "states": {"pay_lines": {"type": "map", "items": "context.lines", "iterator": {
+                           "initial": "pay", "states": {"pay": {"type": "task", "action": "extract_lead"},
+                                                        "paid": {"type": "final"}},
+                           "transitions": [{"source": "pay", "trigger": "done", "dest": "paid"},
+                                           {"source": "pay", "trigger": "error", "dest": "paid"}]}},
+                       "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "pay_lines", "trigger": "done", "dest": "done"},
+                            {"source": "pay_lines", "trigger": "error", "dest": "failed"}]}
+    checked = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
+    assert checked["valid"], checked
+    play = env.call("POST", "/api/simulate/path", "viewer",
+                    json={"definition": flow, "route": [{"state": "pay_lines", "transition": 1}]}).json()
+    assert (play["playable"], play["followed"]) == (False, False)
+    assert play["verdict"] == (
+        "This path cannot be played: no start context and answers make the flow take step 1 of this path, from "
+        "'pay_lines' to 'failed' on 'error': the simulator fails a map state only by a wait inside it timing out, "
+        "and no wait inside 'pay_lines' has a timeout it would reach.")
 
 
 def test_the_paths_reports_steps_are_taken_as_it_lists_them(env: Env) -> None:
