@@ -307,19 +307,29 @@ def instances_command(
         help="Only the children of this instance: the subflows it started, its parallel branches, its map's "
              "items.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 50,
+    offset: Annotated[int, typer.Option(
+        help="Skip this many of the newest first: the next page of --limit 50 is --offset 50.")] = 0,
 ) -> None:
     """List instances, newest first: the workflows' own and the subflows they started (with their parent), not
     the parallel branches and map items that run inside an instance (--parent lists those, and --status stuck,
-    since a stuck branch holds up its parent)."""
+    since a stuck branch holds up its parent). A full page says, on stderr with --format json, how to get the
+    next one."""
     if status is not None and status not in STATUSES:
         fail(f"unknown status '{status}': one of {', '.join(STATUSES)}", ExitCode.UNREADABLE)
     if limit < 1:  # 0 listed none and said "no instance matches" of a database full of them
         fail(f"--limit is how many instances to list, 1 or more; not {limit}", ExitCode.UNREADABLE)
+    if offset < 0:
+        fail(f"--offset is how many of the newest to skip, 0 or more; not {offset}", ExitCode.UNREADABLE)
     with open_engine(db, existing=True) as engine:
-        found = _listed(engine, limit, workflow_id=workflow, status=status, state=state, tenant=tenant,
+        found = _listed(engine, limit, offset, workflow_id=workflow, status=status, state=state, tenant=tenant,
                         parent_id=parent)
+    # a full page may have more after it: said, or a script reading the JSON took 50 for all there is
+    more = (f"{offset + 1:,} to {offset + limit:,} shown, newest first; there may be more: --offset {offset + limit} "
+            "shows the next page" if len(found) == limit else None)
     if output is OutputFormat.json:
         emit_json([v.as_dict() for v in found])
+        if more:
+            stderr.print(more, highlight=False)
         return
     table = Table(title="instances")
     errors = any(v.error is not None for v in found)  # the column only when some instance ended in an error
@@ -344,26 +354,26 @@ def instances_command(
                       *((escape(error_words(v.error)),) if errors else ()))
     print_table(table, records=True)
     if not found:
-        stdout.print("no instance matches", highlight=False)
-    elif len(found) == limit:
-        stdout.print(f"the newest {limit} shown; --limit N shows more", highlight=False)
+        stdout.print("no instance matches" + (f" past the newest {offset:,}" if offset else ""), highlight=False)
+    elif more:
+        stdout.print(more, highlight=False)
 
 
-def _listed(engine: Engine, limit: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:
-    """Up to `limit` instances, newest first. Without `parent_id`, an instance that runs a parallel branch or a
-    map item is left out, as the API leaves it out (one order is one row, not one per branch and item) — unless
-    it is stuck: that one needs an operator."""
+def _listed(engine: Engine, limit: int, skip: int, *, parent_id: str | None, **where: Any) -> list[InstanceView]:
+    """Up to `limit` instances after the newest `skip`, newest first. Without `parent_id`, an instance that runs
+    a parallel branch or a map item is left out, as the API leaves it out (one order is one row, not one per
+    branch and item) — unless it is stuck: that one needs an operator."""
     if parent_id is not None or where.get("status") == InstanceStatus.STUCK:
-        return engine.list_instances(parent_id=parent_id, limit=limit, **where)
+        return engine.list_instances(parent_id=parent_id, limit=limit, offset=skip, **where)
     found: list[InstanceView] = []
-    offset, page = 0, max(limit, 1) * 4
-    while len(found) < limit:
+    offset, page = 0, max(limit + skip, 1) * 4
+    while len(found) < skip + limit:
         rows = engine.list_instances(limit=page, offset=offset, **where)
         found += [v for v in rows if not v.branch]
         if len(rows) < page:
             break
         offset += page
-    return found[:limit]
+    return found[skip:skip + limit]
 
 
 def show_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,

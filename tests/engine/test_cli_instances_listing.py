@@ -55,7 +55,7 @@ def _wide_tables(monkeypatch: pytest.MonkeyPatch) -> None:
 def _listed(*args: str) -> Any:
     done = CliRunner().invoke(build_app("instances"), ["instances", *args], env={"COLUMNS": "250"})
     assert done.exit_code == 0, done.output
-    return done.output
+    return done.stdout  # with --format json, a full page's note goes to stderr
 
 
 def _run_one_order(database_url: str) -> str:
@@ -116,8 +116,28 @@ def test_state_filters_and_a_full_page_says_there_may_be_more(database_url: str)
     page = _listed("--db", database_url, "--workflow", "order", "--limit", "1")
 
     assert [r["state"] for r in shipped] == ["shipped", "shipped"]
-    assert "the newest 1 shown; --limit N shows more" in page
-    assert "shows more" not in _listed("--db", database_url, "--workflow", "order", "--limit", "5")
+    assert "1 to 1 shown, newest first; there may be more: --offset 1 shows the next page" in page
+    assert "next page" not in _listed("--db", database_url, "--workflow", "order", "--limit", "5")
+
+
+def test_a_full_json_page_says_so_on_stderr_and_offset_pages_on(database_url: str) -> None:
+    """From an outside QA pass: a script waiting for 300 finished instances read `--format json`, got the newest
+    50 in a bare list with nothing saying it was cut, and waited for ever. The JSON stays the list; stderr says
+    the page was full, and --offset reads the next one."""
+    orders = [_run_one_order(database_url) for _ in range(3)]
+    runner, app = CliRunner(), build_app("instances")
+    pages = []
+    for offset in ("0", "2", "4"):
+        done = runner.invoke(app, ["instances", "--db", database_url, "--workflow", "order", "--limit", "2",
+                                   "--offset", offset, "--format", "json"])
+        assert done.exit_code == 0, done.output
+        pages.append((json.loads(done.stdout), done.stderr))
+    assert [[r["id"] for r in rows] for rows, _ in pages] == [orders[:0:-1], orders[:1], []]
+    assert "1 to 2 shown, newest first; there may be more: --offset 2 shows the next page" in pages[0][1]
+    assert pages[1][1] == pages[2][1] == ""
+    refused = runner.invoke(app, ["instances", "--db", database_url, "--offset", "-1"])
+    assert refused.exit_code == 2
+    assert "--offset is how many of the newest to skip, 0 or more; not -1" in refused.output
 
 
 FAILING: dict[str, Any] = {
