@@ -27,13 +27,13 @@ def kind_of(path: Path) -> Kind:
 
 
 def definition_folders(path: Path) -> list[Path]:
-    """Where a definition file given on its own finds the subflows and agents it names: the folder it is in, and
-    the `agents/` folder beside that one — `definitions/workflows/` and `definitions/agents/` for a shipped flow,
-    `nb/flows/` and `nb/agents/` for `nb/flows/flow.json`. The one lookup of every command that reads a flow from
-    a file: `run` and `eval` deploy what they find there, `validate`, `analyze`, `render`, `export`, `testgen` and
-    `review` check the flow against it."""
+    """Where a definition file given on its own finds the subflows and agents it names: the folder it is in, an
+    `agents/` folder in it, and the `agents/` folder beside it — `definitions/workflows/` and `definitions/agents/`
+    for a shipped flow, `nb/flows/` and `nb/agents/` for `nb/flows/flow.json`, `nb/` and `nb/agents/` for
+    `nb/flow.json`. The one lookup of every command that reads a flow from a file: `run` and `eval` deploy what
+    they find there, `validate`, `analyze`, `render`, `export`, `testgen` and `review` check the flow against it."""
     folder = path.resolve().parent
-    return list(dict.fromkeys([folder, folder.parent / "agents"]))
+    return list(dict.fromkeys([folder, folder / "agents", folder.parent / "agents"]))
 
 
 def collect_files(paths: list[Path]) -> tuple[list[DefinitionFile], list[Path]]:

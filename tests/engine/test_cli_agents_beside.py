@@ -34,11 +34,26 @@ def notebook(tmp_path: Path) -> Path:
     return Path(shutil.copy(FLOW, tmp_path / "nb" / "flows"))
 
 
-def test_the_lookup_is_the_flows_folder_and_the_agents_folder_beside_it(notebook: Path) -> None:
+def test_the_lookup_is_the_flows_folder_an_agents_folder_in_it_and_the_one_beside_it(notebook: Path) -> None:
     nb = notebook.parent.parent
-    assert definition_folders(notebook) == [nb / "flows", nb / "agents"]
+    assert definition_folders(notebook) == [nb / "flows", nb / "flows" / "agents", nb / "agents"]
     shipped = definition_folders(FLOW)
-    assert shipped == [ROOT / "definitions" / "workflows", ROOT / "definitions" / "agents"]
+    assert shipped == [ROOT / "definitions" / "workflows", ROOT / "definitions" / "workflows" / "agents",
+                       ROOT / "definitions" / "agents"]
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_an_agents_folder_next_to_the_flow_file_is_found(tmp_path: Path, command: str) -> None:
+    """From an outside QA pass: `a/flow.json` beside `a/agents/` — "the `agents/` folder beside the flow" read
+    naturally — got `unknown-agent` from validate and run alike; only `a/../agents/` was looked in."""
+    shutil.copytree(ROOT / "definitions" / "agents", tmp_path / "a" / "agents")
+    flow = Path(shutil.copy(FLOW, tmp_path / "a"))
+    args = {"validate": ["validate", str(flow)],
+            "run": ["run", str(flow), "--example", "vp_at_acme_books_meeting", "--db",
+                    f"sqlite:///{tmp_path / 'run.db'}"]}[command]
+    done = CliRunner().invoke(build_cli(command), args, env={"COLUMNS": "400"})
+    assert done.exit_code == 0, done.output
+    assert "unknown-agent" not in done.output
 
 
 @pytest.mark.parametrize("command", ["validate", "analyze", "render", "export"])
