@@ -10,7 +10,7 @@ from engine.definition import ApprovalState, MapState, ParallelState, SubflowSta
 from engine.definition.expressions import ExpressionError, evaluate
 from engine.read_models.waits import Waits, waits_of
 from engine.runtime.engine import Engine
-from engine.runtime.example_run import next_due
+from engine.runtime.example_run import family_due
 from engine.runtime.views import InstanceView
 
 __all__ = ["deployed_workflow", "interrupted_instance", "waiting_words"]
@@ -49,10 +49,8 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
         return (f"{where} for the event '{state.event.type}': `statewright publish {state.event.type}{keyed} "
                 f"--payload JSON --db {db}` sends it")
     if isinstance(state, SubflowState | ParallelState | MapState):
-        due = next_due(engine, view.id)
-        timer = "" if due is None else f" (the next timer among them is due in {_past(due - now, max_wait)})"
-        return (f"{where} for its children{timer}: `statewright instances --parent {view.id} --db {db}` lists "
-                f"them, `statewright worker --db {db}` carries them on")
+        return (f"{where} for its children{_childrens_next(engine, view, now, max_wait)}: `statewright instances "
+                f"--parent {view.id} --db {db}` lists them, `statewright worker --db {db}` carries them on")
     if waits.armed_timers:
         fire, due_at = min(waits.armed_timers, key=lambda timer: timer[1])
         return (f"{where} for a timer ('{fire}' due in {_past(due_at - now, max_wait)}): `statewright worker "
@@ -62,6 +60,18 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
     events = ", ".join(waits.accepted_events)
     return (f"{where}" + (f" for one of: {events} (`statewright send {view.id} EVENT --db {db}`)" if events else "")
             + f"; `statewright worker --db {db}` runs what is due")
+
+
+def _childrens_next(engine: Engine, view: InstanceView, now: float, max_wait: float | None) -> str:
+    """What comes next among an instance's children: actions ready to run now, a retry or a timer due later."""
+    job, timer = family_due(engine, view.id)
+    if job is not None and job <= now:
+        return " (actions among them are ready to run now)"
+    if timer is not None and (job is None or timer <= job):
+        return f" (the next timer among them is due in {_past(timer - now, max_wait)})"
+    if job is not None:
+        return f" (the next retry among them is due in {_past(job - now, max_wait)})"
+    return ""
 
 
 def _in_hand(waits: Waits, view: InstanceView, where: str, db: str) -> str | None:

@@ -125,15 +125,22 @@ def settle(engine: Engine, instance_id: str, *, max_wait: float, deadlines: bool
 def next_due(engine: Engine, root: str, *, deadlines: bool = True) -> float | None:
     """When the next retry or timer that carries the instance `root` or one of its children on is due (None:
     none is armed): what `run` may wait for. Other instances in the database are not its concern."""
+    jobs, timers = family_due(engine, root, deadlines=deadlines)
+    return min((t for t in (jobs, timers) if t is not None), default=None)
+
+
+def family_due(engine: Engine, root: str, *, deadlines: bool = True) -> tuple[float | None, float | None]:
+    """When the next ready action job (a task to run, or its retry) and the next armed timer of the instance
+    `root` or one of its children are due: each None when there is none."""
     waiting = [v.id for v in _family(engine, root) if not v.ended]
     fires = {"done", "timeout"} if deadlines else {"done"}
 
-    def read(tx: Transaction) -> float | None:
+    def read(tx: Transaction) -> tuple[float | None, float | None]:
         jobs, timers = JobStore(tx), TimerStore(tx)
-        times = [j.due_at for i in waiting for j in jobs.for_instance(i) if j.status == JobStatus.READY]
-        times += [t.due_at for i in waiting for t in timers.for_instance(i)
-                  if t.status == "armed" and t.fire in fires]
-        return min(times, default=None)
+        ready = [j.due_at for i in waiting for j in jobs.for_instance(i) if j.status == JobStatus.READY]
+        armed = [t.due_at for i in waiting for t in timers.for_instance(i)
+                 if t.status == "armed" and t.fire in fires]
+        return min(ready, default=None), min(armed, default=None)
 
     return engine.runtime.read(read)
 

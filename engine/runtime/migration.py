@@ -173,7 +173,8 @@ def preview_migration(rt: Runtime, workflow_id: str, from_version: int, to_versi
         old, new = _versions(rt, tx, workflow_id, from_version, to_version, mapping=mapping, target=target)
         found = InstanceStore(tx).at_version(workflow_id, from_version, MIGRATABLE, tenant=tenant)
         work = open_work_of(tx, found)
-        return tuple(plan_instance(old, new, i, work[i.id], mapping) for i in found)
+        now = rt.clock.now()
+        return tuple(plan_instance(old, new, i, work[i.id], mapping, now=now) for i in found)
 
     return MigrationReport(workflow_id, from_version, to_version, mapping, False, rt.read(read))
 
@@ -210,7 +211,7 @@ def _migrate_one(rt: Runtime, tx: Transaction, *, instance_id: str, from_version
     old = rt.deployments.compiled(tx, instance.workflow_id, from_version)
     new = rt.deployments.compiled(tx, instance.workflow_id, to_version)
     work = open_work(tx, instance)
-    plan = plan_instance(old, new, instance, work, mapping)
+    plan = plan_instance(old, new, instance, work, mapping, now=rt.clock.now())
     if not plan.migrates:
         return plan
     assert plan.target_state is not None

@@ -218,11 +218,23 @@ def _describe(work: OpenWork) -> list[PendingWork]:
     return found
 
 
-def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: OpenWork) -> str | None:
+def _running_words(job: JobRecord, now: float | None) -> str:
+    """A claimed action job in words: running on a worker — or, its lease lapsed, taken by a worker that stopped
+    and waiting for a live one to take it again (an operator looking for the worker would find none)."""
+    action = job.payload.get("action")
+    if now is not None and job.lease_expires is not None and job.lease_expires < now:
+        return (f"its action '{action}' was taken by a worker that stopped (job {job.id}, its lease lapsed at "
+                f"{to_rfc3339(job.lease_expires)}): a live worker takes it again, or the task ends stuck once its "
+                "attempts are lost")
+    return f"its action '{action}' is running on a worker (job {job.id})"
+
+
+def _carry_refusal(state_id: str, state: State, new: CompiledWorkflow, work: OpenWork,
+                   now: float | None) -> str | None:
     running = [j for j in work.jobs if j.status != "ready"]
     if running:
-        return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}); "
-                "its result belongs to the transition that started it — migrate the instance once it has finished")
+        return (f"{_running_words(running[0], now)}; its result belongs to the transition that started it — "
+                "migrate the instance once it has finished")
     if isinstance(state, MapState) and work.children:
         return (f"the map '{state_id}' is in progress ({_count(len(work.children), 'item')} running); "
                 "migrate it after the map")
@@ -256,12 +268,12 @@ def _context_refusal(old: CompiledWorkflow, new: CompiledWorkflow) -> str:
             "redrive)")
 
 
-def _entry_refusal(state_id: str, old_state: State | None, target: str, work: OpenWork) -> str | None:
+def _entry_refusal(state_id: str, old_state: State | None, target: str, work: OpenWork,
+                   now: float | None) -> str | None:
     running = [j for j in work.jobs if j.status != "ready"]
     if running:
-        return (f"its action '{running[0].payload.get('action')}' is running on a worker (job {running[0].id}) "
-                f"and '{target}' is entered afresh in the new version: the running action's result would not "
-                "apply — migrate the instance once it has finished")
+        return (f"{_running_words(running[0], now)}, and '{target}' is entered afresh in the new version: the "
+                "running action's result would not apply — migrate the instance once it has finished")
     if work.children:
         if isinstance(old_state, MapState):
             what, changed = _count(len(work.children), "item"), "its iterator or workflow changed"
@@ -273,8 +285,9 @@ def _entry_refusal(state_id: str, old_state: State | None, target: str, work: Op
 
 
 def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: InstanceRecord, work: OpenWork,
-                  mapping: Mapping[str, str] | None = None) -> InstancePlan:
-    """What migrating `instance` (pinned to `old`) to `new` would do; see the module's docstring."""
+                  mapping: Mapping[str, str] | None = None, *, now: float | None = None) -> InstancePlan:
+    """What migrating `instance` (pinned to `old`) to `new` would do; see the module's docstring. `now`: the
+    clock's time, which tells a running action from one whose worker stopped (its lease lapsed)."""
     mapping = mapping or {}
     plan = partial(InstancePlan, instance.id, instance.tenant, instance.status, instance.version, instance.state)
     untouched = tuple(_describe(work))
@@ -299,9 +312,9 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     elif problems:
         refused = _context_refusal(old, new)
     elif carried:
-        refused = _carry_refusal(target, new.states[target], new, work)
+        refused = _carry_refusal(target, new.states[target], new, work, now)
     else:
-        refused = _entry_refusal(instance.state, old.states.get(instance.state), target, work)
+        refused = _entry_refusal(instance.state, old.states.get(instance.state), target, work, now)
     outcome = UNTOUCHED if refused else CARRIED if carried else CANCELLED
     pending = tuple(replace(p, outcome=outcome) for p in untouched)
     return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,

@@ -233,3 +233,31 @@ def test_a_flow_whose_actions_no_handler_performs_says_how_to_give_handlers(tmp_
     assert done.exit_code == 1
     assert "runs action 'no_one_does_this', but no handler of that name is registered" in done.output
     assert "give your own with --handlers module:function" in done.output
+
+
+MAP_OF_CHECKS: dict[str, Any] = {
+    "id": "map_of_checks", "title": "Map of checks", "initial": "each",
+    "context": {"type": "object", "properties": {"items": {"type": "array"}}},
+    "states": {"each": {"type": "map", "items": "context.items", "iterator": {
+                   "initial": "check", "states": {"check": {"type": "task", "action": "check_item"},
+                                                  "checked": {"type": "final"}},
+                   "transitions": [{"source": "check", "trigger": "done", "dest": "checked"}]}},
+               "done": {"type": "final"}},
+    "transitions": [{"source": "each", "trigger": "done", "dest": "done"}],
+}
+
+
+def test_a_redriven_map_says_its_items_actions_are_ready_not_a_timer(tmp_path: Path) -> None:
+    """From an outside QA pass: after a map's redrive, `redrive` said it waited "for its children (the next timer
+    among them is due in 0 s)" — none of them had a timer; their actions were queued for a worker."""
+    db = f"sqlite:///{tmp_path / 'maps.db'}"
+    with Engine(db) as engine:
+        engine.register("check_item", lambda request: (_ for _ in ()).throw(RuntimeError("bad item")))
+        engine.deploy(MAP_OF_CHECKS)
+        failed = engine.start("map_of_checks", {"items": [1, 2, 3]}).id
+        engine.run_until_idle()
+        assert engine.get(failed).status == "failed"
+    done = CliRunner().invoke(build_app("redrive"), ["redrive", failed, "--db", db], env={"COLUMNS": "400"})
+    assert done.exit_code == 0, done.output
+    assert "timer" not in done.output
+    assert f"{failed} waits in 'each' for its children (actions among them are ready to run now)" in done.output

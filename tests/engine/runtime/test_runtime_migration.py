@@ -223,6 +223,30 @@ def test_a_ready_action_is_carried_and_a_running_one_refused(engine: Engine) -> 
     assert (engine.get(running).workflow_version, engine.get(running).status) == (3, "succeeded")
 
 
+def test_an_action_whose_worker_stopped_is_said_so_not_running(engine: Engine, clock: ManualClock) -> None:
+    """From an outside QA pass: a job whose worker died (kill -9, its lease lapsed) was refused as "running on a
+    worker" while `statewright workers` said none was alive — the operator looked for a process that did not
+    exist. Its lease lapsed, it is said as taken by a worker that stopped and waiting for a live one."""
+    engine.deploy(_claim(1))
+    instance = _start(engine, "check")
+    engine.deploy(_claim(2))
+    worker = engine.worker(owner="w1")
+    seen: list[str] = []
+
+    def outlive_the_lease(request: ActionRequest) -> dict[str, bool]:
+        clock.advance(timedelta(hours=1))  # as if this worker had died an hour ago, its lease not renewed
+        seen.extend(p["refused"] for p in engine.migrate("claim", 1, 2).as_dict()["plans"])
+        return {"ok": True}
+
+    engine.register("check", outlive_the_lease)
+    worker.run_once()
+    assert len(seen) == 1
+    assert "is running on a worker" not in seen[0]
+    assert "its action 'check' was taken by a worker that stopped (job " in seen[0]
+    assert "a live worker takes it again, or the task ends stuck once its attempts are lost" in seen[0]
+    assert engine.get(instance).workflow_version == 1
+
+
 def test_a_changed_state_with_a_running_action_is_refused(engine: Engine) -> None:
     engine.deploy(_claim(1))
     instance = _start(engine, "check")
