@@ -28,6 +28,7 @@ from designer._services import Services, dependencies
 from designer._static import spa_index, spa_path
 from designer.api.approvals import ApprovalController
 from designer.api.auth import AuthController
+from designer.api.budgets import BudgetController
 from designer.api.catalog import CatalogController
 from designer.api.checks import CheckController
 from designer.api.definitions import DefinitionController
@@ -82,6 +83,7 @@ ROUTES: list[ControllerRouterHandler] = [
     EventController,
     MetricsController,
     PriceController,
+    BudgetController,
     prometheus_metrics,
     SandboxController,
     InteropController,

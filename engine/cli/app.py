@@ -31,12 +31,14 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "engine.cli.deploy_commands:register_deploy_commands": ("deploy", "agents"),
     "engine.cli.eval_commands:register_eval_commands": ("eval",),
     "engine.cli.price_commands:register_price_commands": ("prices",),
+    "engine.cli.budget_commands:register_budget_commands": ("budgets",),
     "engine.cli.workers_commands:register_workers_command": ("workers",),
 }
 ENGINE_COMMANDS = frozenset(name for names in _GROUPS.values() for name in names)
 FILE_COMMANDS = frozenset(name for spec, names in _GROUPS.items() if "runtime" not in spec and "event" not in spec
                           and "deploy" not in spec and "eval" not in spec and "migrate" not in spec
-                          and "price" not in spec and "workers" not in spec for name in names)
+                          and "price" not in spec and "budget" not in spec and "workers" not in spec
+                          for name in names)
 
 
 def _register(spec: str) -> Callable[[typer.Typer], None]:

@@ -35,6 +35,8 @@ READING = {
     "sandbox show": ["sandbox", "show", "meetings"],
     "prices list": ["prices", "list"],
     "prices remove": ["prices", "remove", "llama-3.1-70b"],
+    "budgets list": ["budgets", "list"],
+    "budgets remove": ["budgets", "remove", "acme"],
 }
 
 
