@@ -50,7 +50,9 @@ import { useUnsavedWarning } from "./useUnsavedWarning";
 import { useValidation } from "./useValidation";
 import ScopeBreadcrumb from "./ScopeBreadcrumb";
 import { layOutFlow } from "./autoLayout";
-import { layoutDirection } from "./layoutDirection";
+import { layoutDirection, shownDirection } from "./layoutDirection";
+import type { Drawing } from "./canvas/drawing";
+import { LOOKS } from "./stateStyle";
 import { deletionWords } from "./deletionNotice";
 import { renameWords } from "./renameNotice";
 import UndoNotice from "./UndoNotice";
@@ -276,7 +278,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       setGoneTo(several && own ? { finding: inner, scope: at, selection: chosen } : null);
       // A field of the one element selected: the finding's pointer is inside it.
       const machine = machineAt(root, at);
-      const field = machine && chosen.states.length + chosen.transitions.length === 1 ? elementFieldOf(inner.pointer, machine) : null;
+      const field = machine && chosen.states.length + chosen.transitions.length === 1 ? elementFieldOf(inner.pointer, machine, inner.code) : null;
       const selected = field !== null && (field.state !== undefined ? chosen.states[0] === field.state : chosen.transitions[0] === field.transition);
       setFieldFocus((f) => ({ pointer: finding.pointer, nonce: (f?.nonce ?? 0) + 1, field: field && selected ? { inside: `${SIDE_PANEL} [data-testid="${field.inspector}"]`, testId: field.testId, within: field.within } : null, orJson: false }));
     },
@@ -335,15 +337,34 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     return flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
   }, [flow]);
 
+  /** The canvas' drawing as it is drawn (FlowCanvas gives it): a new state is placed clear of it. */
+  const drawing = useRef<Drawing | null>(null);
+  /** A state just added from the palette: its Id field takes the focus, its id selected, to name it at once; and
+   * a state renamed from that field keeps it there (the inspector draws the field anew for the new id). */
+  const [naming, setNaming] = useState<{ id: string; nonce: number; select: boolean } | null>(null);
+  useEffect(() => {
+    if (!naming) return;
+    const field = document.querySelector<HTMLInputElement>(`${SIDE_PANEL} [data-testid="state-inspector"] [data-testid="field-id"]`);
+    if (!field || field.value !== naming.id || document.activeElement === field) return;
+    field.scrollIntoView({ block: "nearest" });
+    field.focus({ preventScroll: true });
+    if (naming.select) field.select();
+  }, [naming]);
+
   const add = useCallback(
     (type: StateType, at?: Position) => {
-      const position = at ?? freeSpot(workflow, canvasCenter(), lookOf({ type }), suggested);
+      const look = LOOKS[lookOf({ type })];
+      const after = followed(workflow, selection);
+      const drawn = drawing.current;
+      const position =
+        at ?? (drawn ? freeSpot(drawn, look, { after: after ? drawn.boxes.get(after) : null, centre: canvasCenter() }) : canvasCenter());
       const [next, id] = addState(workflow, type, position);
       commit(next, undefined, { states: [id], transitions: [] });
       setPanel("inspect");
+      setNaming((n) => ({ id, nonce: (n?.nonce ?? 0) + 1, select: true }));
       if (!at) keepInView(id);
     },
-    [workflow, commit, canvasCenter, suggested, keepInView],
+    [workflow, selection, commit, canvasCenter, keepInView],
   );
 
   const save = useCallback(
@@ -450,7 +471,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const autoLayout = useCallback(async () => {
     setBusy("layout");
     try {
-      commit(setLayout(workflow, (await layOutFlow(workflow, layoutDirection())).positions));
+      // In the direction it is drawn in (the bar shows it), which is the preference unless its places say otherwise.
+      commit(setLayout(workflow, (await layOutFlow(workflow, shownDirection(workflow, layoutDirection()))).positions));
     } catch (e) {
       // The layout worker could not run: arrange it here.
       commit(setLayout(workflow, layeredLayout(workflow)));
@@ -522,7 +544,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     (from: string, to: string) => {
       if (!canEdit) return;
       const { workflow: next, expressions } = renameStateIn(root, scope, from, to);
+      const typedHere = document.activeElement?.getAttribute("data-testid") === "field-id";
       commitDocument(next, undefined, { states: [to], transitions: [] });
+      if (typedHere) setNaming((n) => ({ id: to, nonce: (n?.nonce ?? 0) + 1, select: false }));
       const text = renameWords(from, to, expressions);
       if (text) setMessage({ kind: "info", text: "", renamed: { text, document: next } });
     },
@@ -652,6 +676,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 search={search}
                 onSearch={setSearch}
                 skipTo={SKIP_TO_SIDE_PANEL}
+                onTidy={canEdit ? () => void autoLayout() : undefined}
+                drawingRef={drawing}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
             </div>
@@ -697,4 +723,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       </div>
     </div>
   );
+}
+
+/** The state a state added now follows: the one selected (the last, of several), else the one the selected
+ * transition leads to; null when nothing is selected. */
+function followed(workflow: Workflow, selection: Selection): string | null {
+  const state = selection.states[selection.states.length - 1];
+  if (state !== undefined) return state in workflow.states ? state : null;
+  const transition = selection.transitions.length === 1 ? workflow.transitions[selection.transitions[0]!] : undefined;
+  return transition && transition.dest in workflow.states ? transition.dest : null;
 }

@@ -192,19 +192,25 @@ export interface Routing {
 
 const near = (a: Position | undefined, b: Position | undefined) => Boolean(a && b && Math.abs(a.x - b.x) <= 1 && Math.abs(a.y - b.y) <= 1);
 
+/** `routings`: the layout's routes for this graph, newest first, then those of the graph as it was before an edit
+ * (a state added, a transition added): a transition whose two states have not moved since keeps its route. */
 export function buildEdges(
   workflow: Workflow,
   marks: Marks,
   selected: ReadonlySet<number>,
-  routing: Routing | null = null,
+  routings: readonly Routing[] = [],
   drawnAt: ReadonlyMap<string, Position> = new Map(),
   involved: ReadonlySet<number> = NONE,
 ): TransitionEdge[] {
-  /** ELK's route holds while both ends are where ELK put them; a moved state's edges are drawn afresh. */
-  const routeOf = (id: string, source: string, dest: string): EdgeRoute | undefined =>
-    routing && near(drawnAt.get(source), routing.positions[source]) && near(drawnAt.get(dest), routing.positions[dest])
-      ? routing.routes[id]
-      : undefined;
+  /** ELK's route holds while both ends are where ELK put them; a moved state's edges are drawn afresh. (A route
+   * laid for another transition under the same id is refused by the edge: its ends are not at its handles.) */
+  const routeOf = (id: string, source: string, dest: string): EdgeRoute | undefined => {
+    for (const routing of routings) {
+      const route = routing.routes[id];
+      if (route && near(drawnAt.get(source), routing.positions[source]) && near(drawnAt.get(dest), routing.positions[dest])) return route;
+    }
+    return undefined;
+  };
   const raw: { id: string; source: string; index: number; t: Transition }[] = [];
   workflow.transitions.forEach((t, index) => {
     if (t.source === ANY_SOURCE) {

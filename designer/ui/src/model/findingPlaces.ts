@@ -162,17 +162,24 @@ export function elementAt(pointer: string): { state: string } | { transition: nu
   return null;
 }
 
+/** Findings about a state that lacks a way out (no transition on 'done', none at all, no default of a choice …):
+ * fixed by adding a transition, so they go to the state's "New transition to". */
+const WAYS_OUT = new Set(["dead-end", "no-path-to-final", "missing-done-path", "missing-approval-outcome", "task-without-error-path", "choice-without-default"]);
+const NEW_TRANSITION = "new-transition-dest";
+
 /**
  * The inspector field that edits what `pointer` (from the root of `machine`, the machine on the canvas) points at
  * inside one state or transition — `/transitions/1/guard`: the guard of transition 2; `/states/check/input/order`:
  * the row of the input mapping for `order` — or null when the pointer is about the element as a whole or a part
- * of it no inspector field edits. Whether the inspector shows that field (a state's type decides) is for the page
- * to find out.
+ * of it no inspector field edits. A finding (`code`) about a whole state that lacks a way out goes to where one is
+ * added: the state's "New transition to". Whether the inspector shows that field (a state's type decides) is for
+ * the page to find out.
  */
-export function elementFieldOf(pointer: string, machine: Workflow): ElementField | null {
+export function elementFieldOf(pointer: string, machine: Workflow, code?: string): ElementField | null {
   const [head, id = "", ...rest] = tokensOf(pointer);
   if (head === "states") {
     const state = machine.states[id];
+    if (state && rest.length === 0 && code !== undefined && WAYS_OUT.has(code)) return { inspector: "state-inspector", state: id, testId: NEW_TRANSITION, within: "" };
     const field = state ? stateField(state as unknown as Record<string, unknown>, rest) : null;
     return field && { inspector: "state-inspector", state: id, ...field };
   }

@@ -4,7 +4,7 @@
 // where it is. The query and its matches stay after a jump — Enter (or ▼) goes on to the next match,
 // Shift+Enter (▲) back, the list under the box (↓, or a click in the box) picks any of them — until Escape or ✕
 // empties the box.
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import { describeScope, everyState, ROOT, sameScope, scopePointer, type Scope } from "../../model/scope";
 import type { Workflow } from "../../model/workflow";
 import { setLayoutDirection, type Direction } from "../layoutDirection";
@@ -27,6 +27,9 @@ export interface SearchQuery {
 }
 
 export const EMPTY_QUERY: SearchQuery = { text: "", current: null };
+/** The note that the drawing is tangled: amber, as a warning is in the Problems panel. */
+const TANGLE_NOTE: CSSProperties = { display: "inline-flex", alignItems: "center", gap: 6, padding: "1px 4px 1px 8px", borderRadius: 4, background: "#fff3e0", border: "1px solid #ffb74d", color: "#6d3a00" };
+const TANGLE_BUTTON: CSSProperties = { padding: "1px 8px", fontSize: 12 };
 /** The list shows this many matches at most; more are counted, and narrowed by typing more. */
 const LISTED = 60;
 
@@ -46,6 +49,9 @@ export interface CanvasBarProps {
   onDirection?: (direction: Direction) => void;
   /** A quiet note at the bar's end: the names are drawn too small to read at this zoom. */
   smallText?: boolean;
+  /** The drawing is tangled (tangles.ts), said in `text`: the bar offers Auto-layout (`onTidy`), or to keep the
+   * drawing as it is (`onKeep`). */
+  tangle?: { text: string; onTidy: () => void; onKeep: () => void } | undefined;
 }
 
 /** What the search reaches, in the document's order: the states of the machine on the canvas, and (given the
@@ -99,7 +105,7 @@ export function findState(targets: readonly SearchTarget[], text: string, here: 
 }
 
 export default function CanvasBar(props: CanvasBarProps) {
-  const { targets, direction, onJump, query: kept, onQuery, here = ROOT, skipTo, onDirection = setLayoutDirection, smallText = false } = props;
+  const { targets, direction, onJump, query: kept, onQuery, here = ROOT, skipTo, onDirection = setLayoutDirection, smallText = false, tangle } = props;
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [own, setOwn] = useState<SearchQuery>(EMPTY_QUERY);
@@ -265,6 +271,17 @@ export default function CanvasBar(props: CanvasBarProps) {
       >
         {smallText ? "Too small to read: zoom in, or find a state" : ""}
       </span>
+      {tangle && (
+        <span role="status" data-testid="canvas-tangled" style={TANGLE_NOTE}>
+          <span>{tangle.text}</span>
+          <button type="button" data-testid="canvas-tidy" title="Lay the flow out again, its transitions routed round the states (Undo takes it back)" style={TANGLE_BUTTON} onClick={tangle.onTidy}>
+            Auto-layout
+          </button>
+          <button type="button" data-testid="canvas-keep-drawing" aria-label="Keep the drawing as it is" title="Keep the drawing as it is" style={TANGLE_BUTTON} onClick={tangle.onKeep}>
+            ✕
+          </button>
+        </span>
+      )}
     </div>
   );
 }

@@ -19,7 +19,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import type { Position, StateType, Workflow } from "../../model/workflow";
 import { ANY_NODE_ID, NodeCache, buildEdges, drawnPositions, type CanvasNode, type Routing, type TransitionEdge } from "../canvasGraph";
 import { layOutFlow } from "../autoLayout";
-import { layoutDirection, setLayoutDirection, useLayoutDirection, type Direction } from "../layoutDirection";
+import { layoutDirection, setLayoutDirection, shownDirection, useLayoutDirection, type Direction } from "../layoutDirection";
 import { isCarriedLayout, isInterimLayout, needsLayout } from "../useSuggestedLayout";
 import type { Marks } from "../marks";
 import { ROOT, sameScope, type Scope } from "../../model/scope";
@@ -31,11 +31,15 @@ import AnyStateNodeView from "./AnyStateNodeView";
 import StateNodeView from "./StateNodeView";
 import TransitionEdgeView from "./TransitionEdgeView";
 import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
-import StatesMiniMap from "./StatesMiniMap";
+import StatesMiniMap, { minimapStyle } from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
 import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets } from "./readableFit";
 import { GuardTexts, guardTexts } from "./guardTexts";
 import { useViewLayout } from "./useViewLayout";
+import type { Drawing } from "./drawing";
+import { LabelPlaces } from "./edgeLabels";
+import { tangleWords } from "./tangles";
+import { useDrawing } from "./useDrawing";
 
 const nodeTypes: NodeTypes = { state: StateNodeView, any: AnyStateNodeView };
 const edgeTypes: EdgeTypes = { transition: TransitionEdgeView };
@@ -44,7 +48,6 @@ const NO_POSITIONS: Readonly<Record<string, Position>> = {};
 // Props that never change are hoisted, so a re-render during a drag hands React Flow identical values.
 const PRO_OPTIONS = { hideAttribution: true };
 const MULTI_SELECT_KEYS = ["Meta", "Control"];
-const MINIMAP_STYLE = { width: 150, height: 100 };
 const MINIMAP_KEY = "statewright.minimap";
 const ROUTE_SAVED_UP_TO = 150;
 /** A flow this small fits the view: it gets no minimap to hide its states under. */
@@ -56,7 +59,10 @@ const INSETS: Insets = { top: 20, right: 24, bottom: 20, left: 56 };
 const FRAME_GAP = 40;
 /** A finding's states are framed however far apart they are (React Flow's own least zoom). */
 const ANY_ZOOM = 0.05;
-const MINIMAP_ROOM = MINIMAP_STYLE.width + 28;
+/** Room kept at fit beside the minimap. */
+const MINIMAP_MARGIN = 28;
+/** How many routings of earlier shapes of the graph are kept: their routes hold for transitions not moved since. */
+const ROUTINGS_KEPT = 4;
 /** The names are drawn too small to read (a little below the readable zoom: the first view sits at it). */
 const namesTooSmall = (s: ReactFlowState) => s.transform[2] < MIN_READABLE_ZOOM - 0.01;
 /** The direction each saved layout was made in (kept when the direction was turned): Undo and Redo of the turn,
@@ -100,11 +106,15 @@ export interface FlowCanvasProps {
   /** The state a fit keeps in view when the drawing is too big to fit legibly (an instance's current state);
    * the initial state when not given. */
   focusState?: string;
+  /** Lay the flow out again (Auto-layout), offered in the bar when the drawing is tangled. */
+  onTidy?: () => void;
+  /** Given the drawing as drawn, whenever it changes (the editor places new states clear of it). */
+  drawingRef?: { current: Drawing | null };
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
   const { workflow, marks = NO_MARKS, selection, involved = NOTHING, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
-  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState, onTidy, drawingRef } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -112,32 +122,40 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const selectedTransitions = useMemo(() => new Set(selection.transitions), [selection.transitions]);
   const involvedStates = useMemo(() => new Set(involved.states), [involved.states]);
   const involvedTransitions = useMemo(() => new Set(involved.transitions), [involved.transitions]);
-  const direction = useLayoutDirection();
+  const preference = useLayoutDirection();
   const [mapWanted, setMapWanted] = useState(() => readFlag(MINIMAP_KEY, true));
   const bigEnoughForMap = Object.keys(workflow.states).length >= MINIMAP_FROM;
-  const mapShown = mapWanted && bigEnoughForMap;
+  const mapStyle = useStore(minimapStyle);
+  const mapShown = mapWanted && bigEnoughForMap && mapStyle !== null;
   const pane = useRef<HTMLDivElement>(null);
+  const viewOnly = !editable || !onMove;
 
   // Read-only, a flow with saved places turned to another direction is drawn as laid out in it, for viewing.
-  const { drawn, shownLayout, turning: viewTurning } = useViewLayout(workflow, !editable || !onMove, direction, suggestedLayout);
+  const [wanted, setWanted] = useState<Direction | null>(null);
+  const { drawn, shownLayout, turning: viewTurning, direction: viewDirection } = useViewLayout(workflow, viewOnly, wanted, suggestedLayout);
+  // The direction the flow is drawn in, which the bar shows: its saved places' (layoutDirection.ts), else the
+  // preference, which lays it out.
+  const direction = viewDirection ?? shownDirection(drawn, preference);
 
   // The layout's routes for this graph in this direction (ELK's, off the main thread, or the server's for a
   // big flow; remembered by shape). They hold only where states sit where the layout puts them: for a big flow with its own saved layout that is
-  // unlikely, so its edges are drawn as steps without asking.
-  const [routing, setRouting] = useState<(Routing & { direction: string }) | null>(null);
+  // unlikely, so its edges are drawn as steps without asking. The routings of the graph before an edit are kept
+  // a while: a state added keeps the others' transitions on their routes.
+  const [routings, setRoutings] = useState<readonly (Routing & { direction: string })[]>([]);
   useEffect(() => {
     let current = true;
     if (!needsLayout(drawn) && Object.keys(drawn.states).length > ROUTE_SAVED_UP_TO) {
-      setRouting(null);
+      setRoutings((before) => (before.length > 0 ? [] : before));
       return;
     }
     layOutFlow(drawn, direction)
-      .then((result) => current && setRouting({ ...result, direction }))
-      .catch(() => current && setRouting(null));
+      .then((result) => current && setRoutings((before) => [{ ...result, direction }, ...before.filter((r) => r.direction === direction)].slice(0, ROUTINGS_KEPT)))
+      .catch(() => current && setRoutings((before) => (before.length > 0 ? [] : before)));
     return () => {
       current = false;
     };
   }, [drawn, direction]);
+  const routes = useMemo(() => routings.filter((r) => r.direction === direction), [routings, direction]);
 
   const nodes = useMemo(
     () => cache.current.build(drawn, marks, selectedStates, dragging, editable, shownLayout, direction, involvedStates),
@@ -146,17 +164,24 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const guards = useMemo(() => guardTexts(workflow.transitions), [workflow.transitions]);
   const drawnAt = useMemo(() => drawnPositions(drawn, shownLayout), [drawn, shownLayout]);
   const edges = useMemo(
-    () => buildEdges(drawn, marks, selectedTransitions, routing, drawnAt, involvedTransitions),
-    [drawn, marks, selectedTransitions, routing, drawnAt, involvedTransitions],
+    () => buildEdges(drawn, marks, selectedTransitions, routes, drawnAt, involvedTransitions),
+    [drawn, marks, selectedTransitions, routes, drawnAt, involvedTransitions],
   );
 
+  // The drawing as geometry: its labels kept apart, the new states the editor adds placed clear of it, and its
+  // tangles weighed against the layout's where Auto-layout can be offered.
+  const { drawing, labelPlaces, tangled, keep } = useDrawing({ drawn, drawnAt, direction, routes, guards, weigh: Boolean(onTidy) && editable });
+  useEffect(() => {
+    if (drawingRef) drawingRef.current = drawing;
+  }, [drawingRef, drawing]);
+
   /** Fit, but never below a zoom where state names are legible; keep the overlays' corners free. */
-  const mapShownRef = useRef(mapShown);
-  mapShownRef.current = mapShown;
+  const mapRoomRef = useRef(0);
+  mapRoomRef.current = mapShown && mapStyle ? mapStyle.width + MINIMAP_MARGIN : 0;
   const focusRef = useRef(focusState);
   focusRef.current = focusState;
   /** The pane's edges the overlays take (px): the zoom buttons, the minimap when shown. */
-  const overlayInsets = useCallback((): Insets => ({ ...INSETS, right: INSETS.right + (mapShownRef.current ? MINIMAP_ROOM : 0) }), []);
+  const overlayInsets = useCallback((): Insets => ({ ...INSETS, right: INSETS.right + mapRoomRef.current }), []);
   /** Frame the given states (a jump, a finding) at about their own size, clear of the overlays: centred, but
    * not past the drawing's edge (a state near the start is shown with the start above it, not empty canvas). */
   const frame = useCallback(
@@ -214,7 +239,11 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       const placed = Object.keys(workflow.states).some((id) => saved?.[id]);
       setLayoutDirection(next);
       // A page that cannot edit the flow keeps its saved places: it is laid out for viewing (useViewLayout.ts).
-      if (!placed || !editable || !onMove) return;
+      if (viewOnly) {
+        if (placed) setWanted(next);
+        return;
+      }
+      if (!placed || !onMove) return;
       layOutFlow(workflow, next)
         .then(({ positions }) => {
           if (layoutDirection() !== next) return;
@@ -224,7 +253,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         })
         .catch(() => undefined);
     },
-    [direction, workflow, editable, onMove],
+    [direction, workflow, viewOnly, onMove],
   );
   // The saved layout changed: the one the turn made (remember its direction, frame it), or one Undo or
   // Redo brought back (its direction with it). Not on the first drawing: a canvas opened again keeps the
@@ -403,7 +432,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const placed = Object.keys(drawn.states).every((id) => drawn.layout?.[id] || id in shownLayout);
   const layoutState = !placed ? "pending" : viewTurning || (needsLayout(drawn) && isInterimLayout(shownLayout)) ? "interim" : "ready";
   return (
-    <div className="flow-canvas" data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routing?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="flow-canvas" data-testid={testId} data-direction={direction} data-layout={layoutState} data-routed={routings[0]?.direction === direction ? "true" : "false"} onDragOver={onDragOver} onDrop={onDrop}>
       {/* Before the diagram in the page, so the keyboard reaches the search before the states. */}
       <div className="canvas-bar-slot">
         <CanvasBar
@@ -416,10 +445,12 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           onQuery={onSearch}
           here={everywhere?.scope ?? ROOT}
           skipTo={skipTo}
+          tangle={tangled && onTidy ? { text: tangleWords(tangled), onTidy, onKeep: keep } : undefined}
         />
       </div>
       <div className="flow-area" ref={pane}>
         <GuardTexts.Provider value={guards}>
+        <LabelPlaces.Provider value={labelPlaces}>
         <ReactFlow<CanvasNode, TransitionEdge>
           nodes={nodes}
           edges={edges}
@@ -449,12 +480,12 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           proOptions={PRO_OPTIONS}
         >
           <Background gap={24} size={1} />
-          {mapShown && <StatesMiniMap nodeClassName={miniMapClass} style={MINIMAP_STYLE} />}
+          {mapShown && mapStyle && <StatesMiniMap nodeClassName={miniMapClass} style={mapStyle} />}
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton onClick={() => fitView(300, { whole: true })} title="Show the whole flow" aria-label="Fit view" data-testid="canvas-fit">
               ⤢
             </ControlButton>
-            {bigEnoughForMap && (
+            {bigEnoughForMap && mapStyle && (
             <ControlButton
               onClick={toggleMap}
               title={mapShown ? "Hide the minimap" : "Show the minimap"}
@@ -467,6 +498,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
             )}
           </Controls>
         </ReactFlow>
+        </LabelPlaces.Provider>
         </GuardTexts.Provider>
       </div>
     </div>
@@ -495,3 +527,4 @@ function miniMapClass(node: CanvasNode): string {
   const mark = node.data.mark;
   return `mini-${lookOf(node.data.state)}${mark ? ` mini-mark-${mark}` : ""}`;
 }
+

@@ -8,6 +8,12 @@ import { createContext, memo, useContext, type CSSProperties } from "react";
 import type { CanvasNode } from "../canvasGraph";
 
 const MIN_PX = 2;
+/** The minimap's size on an ordinary canvas, and on a narrow or low one (in a 1024 px window the full size took a
+ * quarter of the canvas' width, over its states); on a smaller canvas still there is none. */
+const FULL_SIZE = { width: 150, height: 100 };
+const SMALL_SIZE = { width: 96, height: 64 };
+const FULL_FROM = { width: 680, height: 380 };
+const SMALL_FROM = { width: 400, height: 240 };
 /** The margin React Flow keeps round the flow in its minimap (its `offsetScale`, left at its default). */
 const MARGIN_PX = 5;
 /** The smallest size, in flow units, that comes out MIN_PX on screen (0 until the map knows its scale). */
@@ -25,6 +31,14 @@ export default function StatesMiniMap({ style, nodeClassName }: StatesMiniMapPro
       <MiniMap<CanvasNode> pannable zoomable ariaLabel="Minimap of the workflow" nodeClassName={nodeClassName} nodeComponent={MiniMapState} style={style} />
     </SmallestDrawn.Provider>
   );
+}
+
+/** The minimap's size for the pane React Flow measured, or null where the canvas is too small for one. */
+export function minimapStyle(s: ReactFlowState): { width: number; height: number } | null {
+  if (s.width >= FULL_FROM.width && s.height >= FULL_FROM.height) return FULL_SIZE;
+  if (s.width >= SMALL_FROM.width && s.height >= SMALL_FROM.height) return SMALL_SIZE;
+  // Not measured yet (0 x 0): the full size, as before the pane is known.
+  return s.width === 0 && s.height === 0 ? FULL_SIZE : null;
 }
 
 /**

@@ -3,10 +3,10 @@
 // transitions snaking between handles on the new axis. It is laid out again in that direction for viewing only:
 // nothing is saved, no draft is edited, nothing is there to undo. (The editable canvas saves the new places as
 // one edit instead: see FlowCanvas' `turn`.)
-import { useEffect, useMemo, useReducer, useRef } from "react";
+import { useEffect, useMemo, useReducer } from "react";
 import type { Position, Workflow } from "../../model/workflow";
 import { layOutFlow } from "../autoLayout";
-import type { Direction } from "../layoutDirection";
+import { savedDirection, type Direction } from "../layoutDirection";
 
 interface ViewLayout {
   direction: Direction;
@@ -23,10 +23,13 @@ export interface ViewedFlow {
   shownLayout: Readonly<Record<string, Position>>;
   /** Turned, and its layout in the new direction not there yet. */
   turning: boolean;
+  /** The direction of the layout for viewing, while one is drawn. */
+  direction: Direction | null;
 }
 
-/** `viewOnly`: the canvas cannot edit the flow. `suggested`: the display positions the page gives. */
-export function useViewLayout(workflow: Workflow, viewOnly: boolean, direction: Direction, suggested: Readonly<Record<string, Position>>): ViewedFlow {
+/** `viewOnly`: the canvas cannot edit the flow. `wanted`: the direction the person turned it to here (null until
+ * then: the saved places are drawn as they are). `suggested`: the display positions the page gives. */
+export function useViewLayout(workflow: Workflow, viewOnly: boolean, wanted: Direction | null, suggested: Readonly<Record<string, Position>>): ViewedFlow {
   const [, laidOut] = useReducer((n: number) => n + 1, 0);
   const view = viewOnly ? viewLayouts.get(workflow) : undefined;
   const drawn = useMemo((): Workflow => {
@@ -34,23 +37,22 @@ export function useViewLayout(workflow: Workflow, viewOnly: boolean, direction: 
     const { layout: _saved, ...unplaced } = workflow;
     return unplaced;
   }, [workflow, view]);
-  // Not turned since the canvas was drawn (or laid out in this direction already): the saved places as they are.
-  const drawnIn = useRef(direction);
   const hasSavedPlaces = Object.keys(workflow.states).some((id) => workflow.layout?.[id]);
-  const turning = viewOnly && hasSavedPlaces && (view ? view.direction !== direction : direction !== drawnIn.current);
+  // Not turned here (or laid out in that direction already): the saved places as they are.
+  const turning = viewOnly && hasSavedPlaces && wanted !== null && (view ? view.direction !== wanted : wanted !== savedDirection(workflow));
   useEffect(() => {
-    if (!turning) return;
+    if (!turning || wanted === null) return;
     let current = true;
     const keep = (positions: Readonly<Record<string, Position>>) => {
       if (!current) return;
-      viewLayouts.set(workflow, { direction, positions });
+      viewLayouts.set(workflow, { direction: wanted, positions });
       laidOut();
     };
     // No layout to be had (the layout worker could not start): the saved places stay.
-    layOutFlow(workflow, direction).then(({ positions }) => keep(positions), () => keep(workflow.layout ?? {}));
+    layOutFlow(workflow, wanted).then(({ positions }) => keep(positions), () => keep(workflow.layout ?? {}));
     return () => {
       current = false;
     };
-  }, [workflow, direction, turning]);
-  return { drawn, shownLayout: view?.positions ?? suggested, turning };
+  }, [workflow, wanted, turning]);
+  return { drawn, shownLayout: view?.positions ?? suggested, turning, direction: view?.direction ?? null };
 }
