@@ -3,7 +3,7 @@ opens it as a new draft), and export a deployed version to one of those formats.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
-from designer.schemas.interop import ImportBody, ImportReport, InteropFormat
+from designer.schemas.interop import ImportBody, ImportReport, InteropFormat, ReadAs
 from engine.errors import InvalidDefinition
 from engine.interop import export_workflow, import_document
 from engine.read_models.definitions import DefinitionCatalog
@@ -39,11 +39,13 @@ class InteropController(Controller):
         data: JSONBody[ImportBody],
         checker: NamedDependency[Checker],
     ) -> ImportReport:
-        """Always 200 when the request is well-formed: `imported` says whether it mapped, `findings` why not."""
+        """Always 200 when the request is well-formed: `imported` says whether it mapped, `findings` why not. A
+        Statewright definition is recognised whatever the format, and comes back as it is under the id asked for."""
         # an imported flow names actions whose handlers are written next: not knowing them is no reason to refuse
         result = import_document(format, data.source, data.id, checker.catalog(actions=False))
-        return ImportReport(imported=result.ok, definition=result.document if result.ok else None,
-                            findings=result.findings)
+        imported = result.opens_as_draft
+        return ImportReport(imported=imported, read_as=cast("ReadAs", result.read_as),
+                            definition=result.document if imported else None, findings=result.findings)
 
     @get("/definitions/{workflow_id:str}/versions/{version:int}/export/{format:str}",
          summary="Export a version as ASL, SCXML or XState", sync_to_thread=True,

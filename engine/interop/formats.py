@@ -12,6 +12,7 @@ from engine.definition import Workflow
 from engine.interop.asl_export import export_asl
 from engine.interop.asl_import import import_asl
 from engine.interop.findings import unreadable
+from engine.interop.native import STATEWRIGHT, as_new_workflow, is_statewright_definition
 from engine.interop.scxml_export import export_scxml
 from engine.interop.scxml_import import import_scxml
 from engine.interop.xstate_export import export_xstate
@@ -29,15 +30,24 @@ EXPORT_FORMATS = ("asl", "scxml", "xstate")
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The imported definition (None when refused) and every finding: the importer's, then validation's."""
+    """The imported definition (None when refused) and every finding: the importer's, then validation's.
+    `read_as` is the format the document was read in: the one asked for, or `statewright` for a Statewright
+    definition, which is recognised whatever format was asked for."""
 
     document: dict[str, Any] | None
     workflow: Workflow | None
     findings: list[Finding]
+    read_as: str
 
     @property
     def ok(self) -> bool:
         return self.workflow is not None and not has_errors(self.findings)
+
+    @property
+    def opens_as_draft(self) -> bool:
+        """Whether the designer opens it as a new draft: a document mapped without errors — or a Statewright
+        definition, which has nothing to map and is a draft like any other (its problems listed in the editor)."""
+        return self.ok or (self.read_as == STATEWRIGHT and self.document is not None)
 
 
 @dataclass(frozen=True)
@@ -86,23 +96,36 @@ def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def import_document(fmt: str, text: str | bytes, workflow_id: str, catalog: Catalog | None = None) -> ImportResult:
-    """Read `text` as `fmt` (asl, scxml, xstate) into a workflow with id `workflow_id`, then validate it."""
+    """Read `text` as `fmt` (asl, scxml, xstate) into a workflow with id `workflow_id`, then validate it. A
+    Statewright definition is taken as it is (see native.py), whichever format was asked for."""
     if fmt not in IMPORT_FORMATS:
         raise ValueError(f"unknown import format '{fmt}'; choose from {', '.join(IMPORT_FORMATS)}")
+    parsed: Any = None
+    if fmt != "scxml" or _starts_like_json(text):
+        parsed, findings = _json(text)
+        if is_statewright_definition(parsed):
+            native = as_new_workflow(parsed, workflow_id)
+            loaded = load_workflow(native, catalog)
+            return ImportResult(native, loaded.model, loaded.findings, STATEWRIGHT)
+        if findings and fmt != "scxml":
+            return ImportResult(None, None, findings, fmt)
     document: dict[str, Any] | None
     if fmt == "scxml":
         document, findings = import_scxml(text, workflow_id)
     else:
-        parsed, findings = _json(text)
-        if findings:
-            return ImportResult(None, None, findings)
         reader: Callable[[Any, str], tuple[dict[str, Any] | None, list[Finding]]] = (
             import_asl if fmt == "asl" else import_xstate)
         document, findings = reader(parsed, workflow_id)
     if document is None:
-        return ImportResult(None, None, findings)
+        return ImportResult(None, None, findings, fmt)
     loaded = load_workflow(document, catalog)
-    return ImportResult(document, loaded.model, [*findings, *loaded.findings])
+    return ImportResult(document, loaded.model, [*findings, *loaded.findings], fmt)
+
+
+def _starts_like_json(text: str | bytes) -> bool:
+    """Whether a document given as SCXML is a JSON object instead (a Statewright definition, perhaps)."""
+    head = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+    return head.lstrip("\ufeff \t\r\n").startswith("{")
 
 
 _EXPORTERS: dict[str, Callable[[Workflow], tuple[str, list[Finding]]]] = {

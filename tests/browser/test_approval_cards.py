@@ -208,4 +208,4 @@ def test_a_request_s_amounts_are_written_with_their_digits_grouped(server: LiveS
 def test_a_request_s_facts_keep_the_order_the_definition_gives_them(server: LiveServer, sign_in: SignIn) -> None:
     page, workflow_id = _open_amount_card(server, sign_in)
     facts = page.get_by_test_id(f"approval-{workflow_id}").get_by_test_id("card-facts").locator("dt")
-    expect(facts).to_have_text(["vendor", "risk", "amount"], timeout=3000)
+    expect(facts).to_have_text(["vendor", "risk", "amount", "vendor id"], timeout=3000)

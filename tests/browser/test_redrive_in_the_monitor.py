@@ -111,8 +111,8 @@ def test_the_context_is_corrected_and_the_instance_redriven_from_the_page(server
     page.goto(f"/instances/{started['id']}")
     expect(page.get_by_test_id("instance-status")).to_have_text("failed")
     page.get_by_test_id("redrive-set").fill("size: 3")
-    page.get_by_test_id("op-redrive").click()
-    expect(page.get_by_role("alert").filter(has_text="The corrections are not valid JSON")).to_be_visible()
+    expect(page.get_by_test_id("redrive-set-problem")).to_contain_text("Not valid JSON yet")
+    expect(page.get_by_test_id("op-redrive")).to_be_disabled()
     expect(page.get_by_test_id("instance-status")).to_have_text("failed")
 
     page.get_by_test_id("redrive-set").fill('{"size": 3}')

@@ -76,7 +76,7 @@ def test_renaming_a_state_renames_its_id_written_in_expressions(server: LiveServ
     # What changed beyond the plain references, said with Undo at hand.
     notice = page.get_by_test_id("rename-notice")
     expect(notice).to_contain_text("Renamed state 'review' to 'triage', also in 4 expressions")
-    for place in ("the guard of transition 2", "assignment 'last_state' of transition 1",
+    for place in ("the guard of the transition route → done", "assignment 'last_state' of the transition check → route",
                   "result 'reached' of done", "the condition of policy 'big_deal'"):
         expect(notice).to_contain_text(place)
     screenshot(page, "renamed-state-in-expressions")

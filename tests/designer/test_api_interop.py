@@ -58,3 +58,44 @@ def test_export_asl_says_what_it_cannot_express(env: Env) -> None:
     assert lossy.status_code == 200
     assert json.loads(lossy.text)["StartAt"] == "classify"
     assert_problem(env.call("GET", "/api/definitions/nope/versions/1/export/asl", "viewer"), 404)
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "definitions" / "workflows"
+
+
+def test_a_statewright_definition_is_imported_as_it_is_whatever_the_format(env: Env) -> None:
+    """Statewright's own JSON was read as XState and refused in XState's terms ("the machine's 'title' cannot be
+    imported"): it is recognised, and comes back as it is, under the id asked for, to open as a new draft."""
+    source = (SHIPPED / "lead_qualification.json").read_text()
+    shipped = json.loads(source)
+    for fmt in ("xstate", "asl", "scxml"):
+        response = env.call("POST", f"/api/import/{fmt}", "analyst", json={"source": source, "id": "my_leads"})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert (body["imported"], body["read_as"]) == (True, "statewright"), body["findings"]
+        definition = body["definition"]
+        assert definition["id"] == "my_leads"
+        assert "$schema" not in definition
+        assert definition["states"] == shipped["states"]
+        assert definition["transitions"] == shipped["transitions"]
+        assert not [f for f in body["findings"] if f["severity"] == "error"]
+    created = env.call("POST", "/api/drafts", "analyst", json={"content": definition, "new_workflow": True})
+    assert created.status_code == 201, created.text
+
+
+def test_a_statewright_definition_with_problems_is_imported_to_be_fixed_as_a_draft(env: Env) -> None:
+    """A draft need not be valid: the definition opens, its problems listed (as the editor lists them)."""
+    flow = {"id": "broken", "title": "Broken", "initial": "nowhere",
+            "states": {"work": {"type": "task", "action": "do_it"}, "done": {"type": "final"}},
+            "transitions": [{"source": "work", "trigger": "done", "dest": "done"}]}
+    body = env.call("POST", "/api/import/xstate", "analyst", json={"source": json.dumps(flow), "id": "fixed"}).json()
+    assert (body["imported"], body["read_as"]) == (True, "statewright")
+    assert body["definition"]["initial"] == "nowhere"
+    assert any(f["severity"] == "error" for f in body["findings"])
+
+
+def test_an_xstate_machine_is_still_read_as_xstate(env: Env) -> None:
+    machine = {"id": "light", "initial": "green", "states": {"green": {"on": {"NEXT": "red"}},
+                                                             "red": {"type": "final"}}}
+    body = env.call("POST", "/api/import/xstate", "analyst", json={"source": json.dumps(machine), "id": "light"}).json()
+    assert (body["imported"], body["read_as"]) == (True, "xstate"), body["findings"]

@@ -1,5 +1,5 @@
 // Published definitions, their versions and diffs, and drafts (docs/api.md § Definitions, § Drafts).
-import { getJson, sendJson } from "./http";
+import { getJson, sayingWhatIsKept, sendJson } from "./http";
 import type { DefinitionSummary, Diff, Draft, DraftSummary, Page, ValidationReport, VersionDetail, VersionSummary } from "./types";
 
 const enc = encodeURIComponent;
@@ -20,8 +20,12 @@ export const createDraftFromContent = (content: Record<string, unknown>) => send
 export const createNewWorkflowDraft = (content: Record<string, unknown>) => sendJson<Draft>("POST", "/api/drafts", { content, new_workflow: true });
 export const createDraftFromVersion = (workflowId: string, baseVersion?: number) =>
   sendJson<Draft>("POST", "/api/drafts", { workflow_id: workflowId, ...(baseVersion ? { base_version: baseVersion } : {}) });
+/** Saving while the server is away loses nothing: the editor keeps the changes, and its refusal says so. */
 export const updateDraft = (id: string, content: Record<string, unknown>, expectedRevision?: number) =>
-  sendJson<Draft>("PUT", `/api/drafts/${enc(id)}`, { content, ...(expectedRevision !== undefined ? { expected_revision: expectedRevision } : {}) });
+  sayingWhatIsKept(
+    sendJson<Draft>("PUT", `/api/drafts/${enc(id)}`, { content, ...(expectedRevision !== undefined ? { expected_revision: expectedRevision } : {}) }),
+    "Your changes are kept in this tab: save again once the server is back.",
+  );
 export const deleteDraft = (id: string) => sendJson<void>("DELETE", `/api/drafts/${enc(id)}`);
 export const validateDraft = (id: string) => sendJson<ValidationReport>("POST", `/api/drafts/${enc(id)}/validate`);
 export const publishDraft = (id: string) => sendJson<VersionDetail>("POST", `/api/drafts/${enc(id)}/publish`);

@@ -13,7 +13,13 @@ export interface Problem {
   detail?: string;
   findings?: Finding[];
   errors?: { key: string; message: string; source?: string }[];
+  /** Why the browser could not send a request at all (its own words, e.g. "Failed to fetch"): for a developer's
+   * console, never shown to the person. */
+  cause?: string;
 }
+
+/** The words for a request that never reached the server (status 0): no browser jargon. */
+export const UNREACHABLE = "The server cannot be reached.";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -93,7 +99,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
       credentials: "same-origin",
     });
   } catch (error) {
-    throw new ApiError(0, { detail: `The server cannot be reached (${error instanceof Error ? error.message : String(error)}).` });
+    throw new ApiError(0, { type: "unreachable", detail: UNREACHABLE, cause: error instanceof Error ? error.message : String(error) });
   }
   if (!response.ok) {
     const problem = await readProblem(response);
@@ -101,6 +107,17 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     throw new ApiError(response.status, problem);
   }
   return response;
+}
+
+/** `request`, whose failure to reach the server also says what became of the person's work (`kept`, a sentence):
+ * "The server cannot be reached. Your changes are kept in this tab: …". Other failures are passed on as they are. */
+export async function sayingWhatIsKept<T>(request: Promise<T>, kept: string): Promise<T> {
+  try {
+    return await request;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 0) throw new ApiError(0, { ...e.problem, detail: `${e.problem.detail ?? UNREACHABLE} ${kept}` });
+    throw e;
+  }
 }
 
 async function readProblem(response: Response): Promise<Problem> {

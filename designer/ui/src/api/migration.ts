@@ -21,9 +21,12 @@ export interface PlanPageQuery {
   state?: string;
 }
 
-export const draftMigration = (draftId: string, page: PlanPageQuery = {}) => getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`, { ...page });
 /** A mapping as the `map` query parameter: `a:b,c:d` (undefined when empty). */
 const mapParameter = (mapping: Record<string, string>) => Object.entries(mapping).map(([a, b]) => `${a}:${b}`).join(",") || undefined;
+
+/** The migration the draft would make once published; `mapping` sends the states the draft lacks to its own. */
+export const draftMigration = (draftId: string, page: PlanPageQuery = {}, mapping: Record<string, string> = {}) =>
+  getJson<Migration>(`/api/drafts/${enc(draftId)}/migration`, { map: mapParameter(mapping), ...page });
 
 export const migrationPreview = (workflowId: string, from: number, to: number, mapping: Record<string, string> = {}, page: PlanPageQuery = {}) =>
   getJson<Migration>(`/api/definitions/${enc(workflowId)}/migration`, { from, to, map: mapParameter(mapping), ...page });

@@ -175,6 +175,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your tenant's monthly budget and this month's spend */
+        get: operations["ApiBudgetReadBudget"];
+        /** Set your tenant's monthly budget (a new one, or replacing the one set) */
+        put: operations["ApiBudgetSetBudget"];
+        post?: never;
+        /** Remove your tenant's monthly budget (its agents' spending is no longer limited) */
+        delete: operations["ApiBudgetRemoveBudget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/catalog/actions": {
         parameters: {
             query?: never;
@@ -1488,6 +1507,62 @@ export interface components {
             /** Started */
             started: number;
         };
+        /** BudgetRead */
+        BudgetRead: {
+            /**
+             * Month
+             * @description The month spend is counted in (UTC), YYYY-MM.
+             */
+            month: string;
+            /**
+             * Monthly Limit
+             * @description USD a month; null: no budget, the agents' spending is not limited.
+             */
+            monthly_limit: number | null;
+            /**
+             * Ratio
+             * @description spent / monthly_limit, as the CEL variable budget.ratio; null without a budget.
+             */
+            ratio: number | null;
+            /**
+             * Remaining
+             * @description monthly_limit - spent (below 0 once spend passed the limit); null without a budget.
+             */
+            remaining: number | null;
+            /**
+             * Spent
+             * @description USD spent this month so far (by every action, priced in model prices).
+             */
+            spent: number;
+            /**
+             * Tenant
+             * @description Your tenant: a budget is read and set for the caller's tenant only.
+             */
+            tenant: string;
+            /**
+             * Threshold
+             * @description The share of the limit whose passing publishes statewright.budget.threshold: 0.9.
+             */
+            threshold: number;
+            /**
+             * Threshold Event Published
+             * @description statewright.budget.threshold was published this month (at most once a month, even when the limit changes).
+             */
+            threshold_event_published: boolean;
+            /**
+             * Threshold Passed
+             * @description Spend this month has reached the threshold share of the limit.
+             */
+            threshold_passed: boolean;
+        };
+        /** BudgetWrite */
+        BudgetWrite: {
+            /**
+             * Monthly Limit
+             * @description USD a month, more than 0 (0 would be no budget to the engine: to lift the limit, DELETE it).
+             */
+            monthly_limit: number;
+        };
         /**
          * CancelRequest
          * @description Cancel's optional body: `{}` (or none). It has no fields yet; one sent is refused (400, named), not
@@ -2010,7 +2085,7 @@ export interface components {
             id: string;
             /**
              * Source
-             * @description The document: ASL or XState JSON, or SCXML.
+             * @description The document: ASL or XState JSON, or SCXML (or a Statewright definition).
              */
             source: string;
         };
@@ -2025,8 +2100,17 @@ export interface components {
             } | null;
             /** Findings */
             findings: components["schemas"]["Finding"][];
-            /** Imported */
+            /**
+             * Imported
+             * @description Whether it opens as a new draft: a document that mapped and validates, or a Statewright definition (taken as it is; a draft may have problems).
+             */
             imported: boolean;
+            /**
+             * Read As
+             * @description The format it was read in: the one asked for, or 'statewright' for a Statewright definition, recognised whatever format was asked for.
+             * @enum {string}
+             */
+            read_as: "asl" | "scxml" | "xstate" | "statewright";
         };
         /** InstanceDetail */
         InstanceDetail: {
@@ -4896,6 +4980,320 @@ export interface operations {
                 /** @description The token's id. */
                 token_id: string;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiBudgetReadBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetRead"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiBudgetSetBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetWrite"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetRead"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong types, unknown query values */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or a bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed (role, assignment, CSRF) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource (or not in your tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (refused event, stale save, decided approval) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent compressed (Content-Encoding), or a JSON body not sent as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A definition with errors, or data that does not fit the workflow */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or Graphviz is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApiBudgetRemoveBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;

@@ -19,21 +19,32 @@ export interface FindingsPanelProps {
 export default function FindingsPanel({ findings, pending, error, onReveal, placeOf, whereOf }: FindingsPanelProps) {
   const { errors, warnings } = countBySeverity(findings);
   const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  // While the server cannot check the flow, no count is given: "0 errors" would claim a check that did not happen.
+  const unchecked = error !== null;
   return (
-    <section className="findings" aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"} data-empty={findings.length === 0 && !error ? "true" : "false"}>
+    <section className="findings" aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"} data-empty={findings.length === 0 && !error ? "true" : "false"} data-checked={unchecked ? "false" : "true"}>
       <h2>
         Problems{" "}
-        <span className={`count ${errors ? "count-error" : "count-ok"}`} data-testid="findings-errors">
-          {errors} error{errors === 1 ? "" : "s"}
-        </span>{" "}
-        <span className="count count-warning" data-testid="findings-warnings">
-          {warnings} warning{warnings === 1 ? "" : "s"}
-        </span>
+        {unchecked ? (
+          <span className="count status-stuck" data-testid="findings-unchecked">
+            not checked
+          </span>
+        ) : (
+          <>
+            <span className={`count ${errors ? "count-error" : "count-ok"}`} data-testid="findings-errors">
+              {errors} error{errors === 1 ? "" : "s"}
+            </span>{" "}
+            <span className="count count-warning" data-testid="findings-warnings">
+              {warnings} warning{warnings === 1 ? "" : "s"}
+            </span>
+          </>
+        )}
         {pending && <span className="checking"> checking…</span>}
       </h2>
       {error && (
-        <p className="error-text" role="alert">
-          Validation is unavailable: {error}
+        <p className="error-text" role="alert" data-testid="findings-unavailable">
+          Validation is unavailable: the flow as it is now is not checked. {error} It is checked by itself once the server answers
+          {findings.length > 0 ? "; until then, the problems listed are those of the last check." : "."}
         </p>
       )}
       {!error && findings.length === 0 && !pending && <p className="ok-text">No problems found.</p>}

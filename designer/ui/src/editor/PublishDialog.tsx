@@ -2,8 +2,10 @@
 // problems found, and a confirmation — explicit when a new workflow would take over a published flow's id.
 // Someone who may not publish asks a publisher instead ("Request publication"), with a note.
 // When instances run the published version, the dialog shows what migrating them to the new version would do
-// before publishing, and after publishing offers to migrate them (the same preview, then Apply).
+// before publishing, and after publishing offers to migrate them (the same preview, then Apply). States the draft
+// renamed are mapped to their new ids in both (stateRenames.ts), so their instances are not refused.
 import { useEffect, useState } from "react";
+import { getDraft, getVersion } from "../api/definitions";
 import { ApiError } from "../api/http";
 import { applyMigration, draftMigration, migrationPreview, type Migration } from "../api/migration";
 import { publicationPreview, publishConfirmed, requestPublication, type PublicationPreview } from "../api/publication";
@@ -12,9 +14,11 @@ import { formatCount } from "../components/format";
 import Modal from "../components/Modal";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
+import { asWorkflow } from "../model/document";
 import { locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
 import MigrationPreview from "./MigrationPreview";
+import { renamedStates } from "./stateRenames";
 
 export interface PublishDialogProps {
   draftId: string;
@@ -35,9 +39,16 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
   const p = preview.data;
   const errors = p?.report.errors ?? 0;
   const publishedBefore = p?.published_version ?? null;
+  const workflowId = p?.workflow_id ?? null;
+  // The states renamed since the published version (old → new): the migration maps their instances there.
+  const renames = useAsync<Record<string, string> | null>(
+    () => (workflowId !== null && publishedBefore !== null ? renamesSince(draftId, workflowId, publishedBefore) : Promise.resolve(null)),
+    [draftId, workflowId, publishedBefore],
+  );
+  const mapping = renames.data;
   const migration = useAsync<Migration | null>(
-    () => (publishedBefore !== null && errors === 0 ? draftMigration(draftId) : Promise.resolve(null)),
-    [draftId, publishedBefore, errors],
+    () => (publishedBefore !== null && errors === 0 && mapping !== null ? draftMigration(draftId, {}, mapping) : Promise.resolve(null)),
+    [draftId, publishedBefore, errors, JSON.stringify(mapping)],
   );
   const [published, setPublished] = useState<VersionDetail | null>(null);
   const blocked = !p || errors > 0 || (p.replaces_other_flow && !replace) || busy;
@@ -63,7 +74,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
   };
 
   if (published && publishedBefore !== null) {
-    return <MigrateAfterPublishing version={published} from={publishedBefore} onDone={() => onPublished(published)} />;
+    return <MigrateAfterPublishing version={published} from={publishedBefore} renames={mapping ?? {}} onDone={() => onPublished(published)} />;
   }
 
   const heading = p ? `${canPublish ? "Publish" : "Request publication of"} ${p.title ?? p.workflow_id ?? "this draft"}${p.next_version ? ` as v${p.next_version}` : ""}` : "Publish";
@@ -115,7 +126,8 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
               {migration.data && migration.data.instances === 0 && <p className="muted">None: no instance runs v{publishedBefore} now.</p>}
               {migration.data && migration.data.instances > 0 && (
                 <>
-                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" more={(page) => draftMigration(draftId, page)} />
+                  <RenamesMapped renames={mapping ?? {}} />
+                  <MigrationPreview migration={migration.data} testId="publish-migration-preview" more={(page) => draftMigration(draftId, page, mapping ?? {})} />
                   {canPublish && <p className="muted small">Publishing leaves them on v{publishedBefore}; you can migrate them next.</p>}
                 </>
               )}
@@ -148,20 +160,50 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
   );
 }
 
-function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDetail; from: number; onDone: () => void }) {
-  const [mapping, setMapping] = useState<Record<string, string>>({});
+/** The states the draft renamed, each old id to its new one: its instances are mapped there. */
+async function renamesSince(draftId: string, workflowId: string, version: number): Promise<Record<string, string>> {
+  try {
+    const [draft, published] = await Promise.all([getDraft(draftId), getVersion(workflowId, version)]);
+    const parsed = asWorkflow(draft.content);
+    return parsed.ok ? renamedStates(published.definition, parsed.workflow) : {};
+  } catch {
+    return {}; // not known: the states are mapped by hand, as before
+  }
+}
+
+function RenamesMapped({ renames }: { renames: Record<string, string> }) {
+  const pairs = Object.entries(renames);
+  if (pairs.length === 0) return null;
+  return (
+    <p className="small" data-testid="publish-renames">
+      Renamed in this draft, so their instances are mapped to the new id:{" "}
+      {pairs.map(([from, to], i) => (
+        <span key={from}>
+          {i > 0 && ", "}
+          <code>{from}</code> → <code>{to}</code>
+        </span>
+      ))}
+      .
+    </p>
+  );
+}
+
+function MigrateAfterPublishing({ version, from, renames, onDone }: { version: VersionDetail; from: number; renames: Record<string, string>; onDone: () => void }) {
+  const targets = Object.entries(version.definition.states)
+    .filter(([, s]) => s.type !== "choice")
+    .map(([id]) => id);
+  // The renamed states start mapped to their new ids (the person may still choose otherwise).
+  const renamed = Object.fromEntries(Object.entries(renames).filter(([, to]) => targets.includes(to)));
+  const [mapping, setMapping] = useState<Record<string, string>>(renamed);
   const preview = useAsync(() => migrationPreview(version.workflow_id, from, version.version, mapping), [version.workflow_id, from, version.version, JSON.stringify(mapping)]);
   const [result, setResult] = useState<Migration | null>(null);
-  const [missing, setMissing] = useState<string[]>([]);
+  const [missing, setMissing] = useState<string[]>(Object.keys(renamed));
   const data = preview.data;
   // The states the new version lacks, as first seen (they stay offered once a mapping is chosen for them).
   useEffect(() => {
     const seen = (data?.groups ?? []).filter((g) => g.state_change === "missing").map((g) => g.state);
     if (seen.length) setMissing((known) => [...new Set([...known, ...seen])]);
   }, [data]);
-  const targets = Object.entries(version.definition.states)
-    .filter(([, s]) => s.type !== "choice")
-    .map(([id]) => id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const apply = async () => {
@@ -207,6 +249,12 @@ function MigrateAfterPublishing({ version, from, onDone }: { version: VersionDet
                   </option>
                 ))}
               </select>
+              {renamed[state] !== undefined && mapping[state] === renamed[state] && (
+                <span className="muted small" data-testid={`migrate-renamed-${state}`}>
+                  {" "}
+                  renamed to <code>{renamed[state]}</code> in this draft
+                </span>
+              )}
             </label>
           ))}
         </fieldset>

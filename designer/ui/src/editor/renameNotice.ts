@@ -5,8 +5,9 @@ import type { RenamedExpression } from "../model/expressionRename";
 /** Up to this many expressions are listed; more are counted. */
 const NAMED = 5;
 
-/** "Renamed state 'review' to 'triage', also in 2 expressions that wrote “review” as text: the guard of transition 1 and
- * the condition of policy 'p'." — or null when no expression changed. */
+/** "Renamed state 'review' to 'triage', also in 2 expressions that wrote “review” as text: the guard of the transition
+ * intake → triage and the condition of policy 'p'." — or null when no expression changed. Transitions are named by
+ * their ends, as the canvas draws them (model/expressionRename.ts), never by their index. */
 export function renameWords(from: string, to: string, expressions: readonly RenamedExpression[]): string | null {
   if (expressions.length === 0) return null;
   const words = expressions.map((e) => e.words);

@@ -116,9 +116,24 @@ function where(walk: Walk, scope: Scope): string {
   return place ? ` (in ${place})` : "";
 }
 
-function transition(walk: Walk, t: Transition, index: number, base: string, scope: Scope): Transition {
+const ends = (t: Transition) => `${Array.isArray(t.source) ? t.source.join(", ") : t.source} → ${t.dest}`;
+
+/** A transition as the canvas shows it — `decide → wait_docs`, its trigger added when another transition of the
+ * machine goes between the same states (`on approve`, `automatic`), and its place among them when that is not
+ * enough either (`#2`): never its index, which no one sees. */
+export function transitionWords(transitions: readonly Transition[], index: number): string {
+  const t = transitions[index]!;
+  const trigger = (x: Transition) => (x.trigger ? `on ${x.trigger}` : "automatic");
+  const between = transitions.filter((x) => ends(x) === ends(t));
+  if (between.length === 1) return ends(t);
+  const alike = between.filter((x) => trigger(x) === trigger(t));
+  const words = `${ends(t)} ${trigger(t)}`;
+  return alike.length === 1 ? words : `${words} #${alike.indexOf(t) + 1}`;
+}
+
+function transition(walk: Walk, t: Transition, index: number, all: readonly Transition[], base: string, scope: Scope): Transition {
   const at = `${base}${pointerOf("transitions", index)}`;
-  const label = `transition ${index + 1}${where(walk, scope)}`;
+  const label = `the transition ${transitionWords(all, index)}${where(walk, scope)}`;
   const guard = one(walk, t.guard, `${at}/guard`, `the guard of ${label}`);
   const assign = map(walk, t.assign, `${at}/assign`, (key) => `assignment '${key}' of ${label}`);
   if (guard === t.guard && assign === t.assign) return t;
@@ -173,7 +188,7 @@ function machine(walk: Walk, m: Workflow, base: string, scope: Scope): Workflow 
   let changed = false;
   const transitions = Array.isArray(m.transitions)
     ? m.transitions.map((t, index) => {
-        const after = transition(walk, t, index, base, scope);
+        const after = transition(walk, t, index, m.transitions, base, scope);
         if (after !== t) changed = true;
         return after;
       })

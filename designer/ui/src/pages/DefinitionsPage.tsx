@@ -8,7 +8,7 @@ import { Link, navigate } from "../app/router";
 import { useSession } from "../auth/session";
 import ImportWorkflow from "../components/ImportWorkflow";
 import Notice from "../components/Notice";
-import { formatTime } from "../components/format";
+import { countOf, formatTime } from "../components/format";
 import { useAsync } from "../components/useAsync";
 import { identifierProblem } from "../model/ids";
 import { emptyWorkflow } from "../model/workflow";
@@ -60,7 +60,7 @@ export default function DefinitionsPage() {
               document.getElementById("definitions-search")?.focus();
             }}
           >
-            Skip the {drafts.data.items.length} drafts: search the published workflows
+            {drafts.data.items.length === 1 ? "Skip the draft" : `Skip the ${countOf(drafts.data.items.length, "draft")}`}: search the published workflows
           </a>
         )}
         {drafts.data && drafts.data.items.length > 0 && (

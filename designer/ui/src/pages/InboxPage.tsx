@@ -13,6 +13,7 @@ import { formatCount, formatFact, formatRelative, formatTime } from "../componen
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import { AgentRequestView, AgentWants, KindTag, RequestFields, agentRequest } from "./ApprovalRequest";
+import { shortId } from "./shortId";
 import Timeline from "./Timeline";
 import { DECISIONS_PAGE, key as decisionKey, useDecisionPages } from "./useDecisionPages";
 
@@ -122,6 +123,7 @@ export default function InboxPage() {
                         <KeyFacts request={a.request} />
                       </>
                     )}
+                    <AskedBy approval={a} />
                     <span className="muted small">for {[...a.approvers.roles, ...a.approvers.users].join(", ")}</span>
                     <ApprovalStanding approval={a} />
                   </button>
@@ -187,8 +189,8 @@ export default function InboxPage() {
                     </td>
                     <td>{d.comment ?? "—"}</td>
                     <td>
-                      <Link to={`/instances/${encodeURIComponent(d.instance_id)}`} className="mono">
-                        {d.instance_id.slice(0, 12)}…
+                      <Link to={`/instances/${encodeURIComponent(d.instance_id)}`} className="mono" title={d.instance_id}>
+                        {shortId(d.instance_id)}
                       </Link>
                     </td>
                   </tr>
@@ -261,10 +263,10 @@ function ApprovalDetailView({ approvalId, onDecided, onStale }: { approvalId: nu
       <p className="muted">
         {a.kind === "policy" && `Policy ${a.policy_id ?? ""} requires approval · `}
         {a.workflow_title ?? a.workflow_id} ({a.workflow_id} v{a.instance.version}) · {agent ? "task" : "state"} <code>{a.state}</code> · instance{" "}
-        <Link to={`/instances/${encodeURIComponent(a.instance_id)}`} className="mono">
-          {a.instance_id.slice(0, 12)}…
+        <Link to={`/instances/${encodeURIComponent(a.instance_id)}`} className="mono" title={a.instance_id}>
+          {shortId(a.instance_id)}
         </Link>{" "}
-        · for {[...a.approvers.roles, ...a.approvers.users].join(", ")} · {a.approvals}/{a.quorum} approvals
+        · asked {formatRelative(a.requested_at)} ({formatTime(a.requested_at)}) · for {[...a.approvers.roles, ...a.approvers.users].join(", ")} · {a.approvals}/{a.quorum} approvals
       </p>
       {a.description && <p>{a.description}</p>}
       <h3>Request</h3>
@@ -338,19 +340,53 @@ function closedWords(a: ApprovalDetail): string {
   return `This request was closed when its instance was cancelled${when}. It takes no more decisions.`;
 }
 
-/** The request's first few facts, as the definition's `request` names them (the card's summary). */
+/** Facts on a card: enough for what is asked — an amount and its reason come after who asks in most requests. */
+const CARD_FACTS = 6;
+/** A text longer than this is no card's line: it is read in the opened request. */
+const CARD_TEXT = 80;
+
+/** The request's facts that fit on a line, in the order the definition's `request` gives them, up to six (the
+ * card's summary; the opened request shows them all). A `currency` right after a number is written beside it
+ * (`amount 5,000 USD`). */
+function cardFacts(request: Record<string, unknown>): { key: string; text: string }[] {
+  const entries = Object.entries(request);
+  const facts: { key: string; text: string }[] = [];
+  entries.forEach(([key, value], i) => {
+    if (value !== null && typeof value === "object") return;
+    if (typeof value === "string" && [...value].length > CARD_TEXT) return;
+    if (key === "currency" && typeof value === "string" && typeof entries[i - 1]?.[1] === "number") return; // beside it
+    const next = entries[i + 1];
+    const currency = typeof value === "number" && next?.[0] === "currency" && typeof next[1] === "string" ? ` ${next[1]}` : "";
+    facts.push({ key, text: `${formatFact(key, value)}${currency}` });
+  });
+  return facts.slice(0, CARD_FACTS);
+}
+
 function KeyFacts({ request }: { request: Record<string, unknown> }) {
-  const facts = Object.entries(request).filter(([, v]) => v === null || typeof v !== "object").slice(0, 3);
+  const facts = cardFacts(request);
   if (facts.length === 0) return null;
   return (
     <dl className="key-facts small" data-testid="card-facts">
-      {facts.map(([key, value]) => (
+      {facts.map(({ key, text }) => (
         <div key={key}>
           <dt>{key.replace(/_/g, " ")}</dt>
-          <dd>{formatFact(key, value)}</dd>
+          <dd title={text}>{text}</dd>
         </div>
       ))}
     </dl>
+  );
+}
+
+/** Which instance asks, and since when: two requests of one state with the same facts told apart. */
+function AskedBy({ approval: a }: { approval: ApprovalSummary }) {
+  return (
+    <span className="muted small" data-testid="card-asked">
+      instance{" "}
+      <code className="mono" title={a.instance_id} data-testid="card-instance">
+        {shortId(a.instance_id)}
+      </code>{" "}
+      · asked <span title={formatTime(a.requested_at)}>{formatRelative(a.requested_at)}</span>
+    </span>
   );
 }
 

@@ -16,16 +16,17 @@ import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
 import { pathMarks } from "../editor/pathMarks";
 import { NOTHING, type Selection } from "../editor/selection";
-import { firstInexactNumber, INEXACT_NUMBER } from "../model/document";
 import { kindLabel } from "./ApprovalRequest";
 import MapItems from "./MapItems";
 import { mapProgress } from "./MapProgress";
 import PathSummary from "./PathSummary";
 import { whyItStopped } from "./failureWords";
+import { readJsonObject } from "./jsonObjectText";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { HISTORY_PAGE, useHistoryWindow, type HistoryWindow } from "./useHistoryWindow";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
+import JsonTextField from "./JsonTextField";
 
 /** Past the diagram's states with one key: the search bar's link to the side (send an event, waiting for). */
 const SKIP_TO_SIDE = { targetId: "instance-side", label: "Skip past the diagram" };
@@ -252,18 +253,11 @@ function Operate({ instanceId, triggers, awaitsEvent, onDone, onError }: Operate
       setBusy(false);
     }
   };
-  const send = () =>
-    act(async () => {
-      let body: Record<string, unknown>;
-      try {
-        body = payload.trim() ? (JSON.parse(payload) as Record<string, unknown>) : {};
-      } catch (e) {
-        throw new Error(`The payload is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      const inexact = firstInexactNumber(payload);
-      if (inexact) throw new Error(`The event was not sent: ${INEXACT_NUMBER(inexact.token)}`);
-      await sendEvent(instanceId, event, body);
-    });
+  // Read as it is typed: what keeps it from being sent is said at the field, and Send waits.
+  const read = readJsonObject(payload, '{"amount": 120}');
+  const send = () => {
+    if (read.problem === null) void act(() => sendEvent(instanceId, event, read.value));
+  };
   return (
     <section aria-labelledby="operate-heading" data-testid="operate">
       <h2 id="operate-heading">Send an event</h2>
@@ -285,15 +279,12 @@ function Operate({ instanceId, triggers, awaitsEvent, onDone, onError }: Operate
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="op-payload">Payload (JSON)</label>
-            <textarea id="op-payload" className="mono" rows={3} value={payload} onChange={(e) => setPayload(e.target.value)} data-testid="op-payload" />
-          </div>
+          <JsonTextField id="op-payload" label="Payload (JSON)" rows={3} value={payload} onChange={setPayload} problem={read.problem} />
         </>
       )}
       <div className="row">
         {triggers.length > 0 && (
-          <button type="button" className="primary" disabled={busy || !event} onClick={() => void send()} data-testid="op-send">
+          <button type="button" className="primary" disabled={busy || !event || read.problem !== null} onClick={send} data-testid="op-send">
             Send
           </button>
         )}

@@ -12,6 +12,7 @@ import { useLiveChanges } from "../api/live";
 import { identifierProblem } from "../model/ids";
 import { addressProblems, refusedFilters, STATUSES, type FilterProblem } from "./instanceFilters";
 import { readPageNumber } from "./pageNumber";
+import { shortId } from "./shortId";
 
 const PAGE = 50;
 const MAX_OFFSET = 10_000_000; // the API's (docs/api.md § Pages)
@@ -288,12 +289,6 @@ function Pager({ offset, total, onGo, place }: { offset: number; total: number; 
 function wholeNumber(text: string | null | undefined): number | undefined {
   if (!text || !/^\s*\d+\s*$/.test(text)) return undefined;
   return Number(text);
-}
-
-/** An instance id is 12 digits of time and 20 random: ids started in the same millisecond differ only at the end,
- * so a short form keeps both (the whole id is the link's title). */
-function shortId(id: string): string {
-  return id.length > 20 ? `${id.slice(0, 8)}…${id.slice(-8)}` : id;
 }
 
 function toIso(local: string): string {

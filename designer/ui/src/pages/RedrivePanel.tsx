@@ -3,27 +3,22 @@
 // first, when bad data made the step fail (docs/runtime.md § Redrive).
 import { useState } from "react";
 import { redriveInstance } from "../api/instances";
-import { firstInexactNumber, INEXACT_NUMBER } from "../model/document";
 import { contextPathProblem } from "../model/ids";
+import { readJsonObject, type ReadObject } from "./jsonObjectText";
+import JsonTextField from "./JsonTextField";
 
-function corrections(text: string): Record<string, unknown> {
-  if (!text.trim()) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`The corrections are not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  const inexact = firstInexactNumber(text);
-  if (inexact) throw new Error(`The corrections cannot be made: ${INEXACT_NUMBER(inexact.token)}`);
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new Error('The corrections must be a JSON object of context paths and their values, e.g. {"tier": "large"}');
-  }
-  for (const key of Object.keys(parsed)) {
+const EXAMPLE = '{"tier": "large"}';
+
+/** The corrections the text stands for — an object of context paths and their new values — or why it stands for
+ * none, said at the field while the Redrive button waits. */
+function corrections(text: string): ReadObject {
+  const read = readJsonObject(text, EXAMPLE);
+  if (read.problem !== null) return read;
+  for (const key of Object.keys(read.value)) {
     const problem = contextPathProblem(key);
-    if (problem) throw new Error(`The corrections cannot be made: ${problem}`);
+    if (problem) return { value: null, problem };
   }
-  return parsed as Record<string, unknown>;
+  return read;
 }
 
 interface Props {
@@ -37,10 +32,12 @@ interface Props {
 export default function RedrivePanel({ instanceId, state, stateType, onDone, onError }: Props) {
   const [busy, setBusy] = useState(false);
   const [fixes, setFixes] = useState("");
+  const read = corrections(fixes);
   const redrive = async () => {
+    if (read.problem !== null) return;
     setBusy(true);
     try {
-      await redriveInstance(instanceId, corrections(fixes));
+      await redriveInstance(instanceId, read.value);
       setFixes("");
       onDone();
     } catch (e) {
@@ -61,11 +58,16 @@ export default function RedrivePanel({ instanceId, state, stateType, onDone, onE
           Redrive enters <strong className="mono">{state}</strong> again, where it stopped, and carries on from there. Steps done before it are not repeated; a task that failed runs again under its first idempotency key, so a side effect it already made is not made twice.
         </p>
       )}
-      <div className="field">
-        <label htmlFor="redrive-set">Correct the context first (optional, JSON: a key or dotted path and its new value each)</label>
-        <textarea id="redrive-set" className="mono" rows={2} placeholder='{"tier": "large", "enrichment.company": {}}' value={fixes} onChange={(e) => setFixes(e.target.value)} data-testid="redrive-set" />
-      </div>
-      <button type="button" className="primary" disabled={busy} onClick={() => void redrive()} data-testid="op-redrive">
+      <JsonTextField
+        id="redrive-set"
+        label="Correct the context first (optional, JSON: a key or dotted path and its new value each)"
+        rows={2}
+        placeholder='{"tier": "large", "enrichment.company": {}}'
+        value={fixes}
+        onChange={setFixes}
+        problem={read.problem}
+      />
+      <button type="button" className="primary" disabled={busy || read.problem !== null} title={read.problem ? "Correct the text above first" : undefined} onClick={() => void redrive()} data-testid="op-redrive">
         Redrive
       </button>
     </section>
