@@ -31,13 +31,16 @@ class CarriedWork:
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
 
-    def move(self, instance_id: str, old_seq: int, new_seq: int, jobs: list[JobRecord]) -> CarriedCounts | None:
+    def move(self, instance_id: str, old_seq: int, new_seq: int, jobs: list[JobRecord], *,
+             state: str | None = None) -> CarriedCounts | None:
         """Point the open work of transition `old_seq` at `new_seq`. `jobs` are the ready action jobs to carry:
         each is moved only if it is still ready (no worker claimed it meanwhile); None when one was claimed (the
-        caller rolls the transaction back)."""
+        caller rolls the transaction back). `state`: the state's new id when the work moves to a renamed state
+        (a job's result applies only in the state it names; an approval shows its state)."""
         moved_jobs = 0
+        renamed = {} if state is None else {"state": state}
         for job in jobs:
-            payload = {**job.payload, "seq": new_seq}
+            payload = {**job.payload, "seq": new_seq, **renamed}
             moved_jobs += self.tx.execute(
                 "UPDATE jobs SET payload = ? WHERE id = ? AND status = 'ready'", (dump(payload), job.id))
         if moved_jobs != len(jobs):
@@ -49,7 +52,10 @@ class CarriedWork:
             event_waits=self.tx.execute(
                 "UPDATE event_waits SET seq = ? WHERE instance_id = ? AND seq = ? AND status = 'waiting'", key),
             approvals=self.tx.execute(
-                "UPDATE approvals SET seq = ? WHERE instance_id = ? AND seq = ? AND status = 'pending'", key),
+                "UPDATE approvals SET seq = ? WHERE instance_id = ? AND seq = ? AND status = 'pending'", key)
+            if state is None else self.tx.execute(
+                "UPDATE approvals SET seq = ?, state = ? WHERE instance_id = ? AND seq = ? AND status = 'pending'",
+                (new_seq, state, instance_id, old_seq)),
             jobs=moved_jobs,
             children=self.tx.execute(
                 "UPDATE instances SET parent_seq = ? WHERE parent_id = ? AND parent_seq = ?", key),

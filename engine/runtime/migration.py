@@ -223,7 +223,8 @@ def _migrate_one(rt: Runtime, tx: Transaction, *, instance_id: str, from_version
     pinned = replace(instance, workflow_version=to_version)  # effects (a branch started) read the new version
     if plan.entry == CARRIED:
         ready = [j for j in work.jobs if j.status == "ready"]
-        if CarriedWork(tx).move(instance.id, instance.version, instance.version + 1, ready) is None:
+        renamed = plan.target_state if plan.target_state != instance.state else None
+        if CarriedWork(tx).move(instance.id, instance.version, instance.version + 1, ready, state=renamed) is None:
             raise ConcurrencyConflict(f"a worker claimed the action of {instance.id} meanwhile")
         step = Step(instance.state, plan.target_state, MIGRATE, actor, payload, None, (), {}, instance.status, (), ())
         snapshot = Snapshot(plan.target_state, instance.context, instance.status, instance.result, instance.error)

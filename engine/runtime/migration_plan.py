@@ -9,13 +9,15 @@ work is said in words (`detail`) and in fields a program reads: a timer's due ti
 event wait's event and key, an approval's approvals so far and its quorum.
 
 Two ways to move an instance:
-- **carried**: its state exists in version M with the same definition (and no mapping moves it) — the same but
-  for its words for people: a title or description (its own, or of the states and transitions inside it) that
-  changed leaves it carried. Its open work
-  is kept as it is — the timers keep their due times, the approval keeps its decisions, the event wait its key.
-- **entered**: its state is mapped to another state, or its definition changed. What was open is cancelled and
-  the state is entered afresh in version M, as on arrival: its policies are checked and its work starts (the
-  task's action runs, the approval opens, the wait starts again and the timers are armed from now).
+- **carried**: its state exists in version M with the same definition — the same but for its words for people:
+  a title or description (its own, or of the states and transitions inside it) that changed leaves it carried —
+  or the mapping moves it to a state that does the same under another id (a rename; not while children run
+  under it, a branch or an item being named by its state). Its open work is kept as it is — the timers keep
+  their due times, the approval keeps its decisions (shown under the new id), the event wait its key.
+- **entered**: its state is mapped to a state that does something else, or its definition changed. What was
+  open is cancelled and the state is entered afresh in version M, as on arrival: its policies are checked and its
+  work starts (the task's action runs, the approval opens, the wait starts again and the timers are armed from
+  now).
 
 Refused, with the reason: a state missing from version M with no mapping; a context that does not fit; a
 stuck instance; an instance inside another (a subflow or branch: it follows its parent); an action running on
@@ -305,7 +307,9 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
         return plan(target_state=None, state_change=MISSING, entry=None, context_problems=problems,
                     pending=untouched, refused=f"the state '{instance.state}' is not in version "
                     f"{new.workflow.version}; map it to one of its states")
-    carried = change == KEPT and _same(old, instance.state, new, target)
+    # a state mapped to one that does the same (a rename) keeps its open work too, unless children run under it:
+    # a branch or item is named by its state, a name the mapping would leave behind
+    carried = _same(old, instance.state, new, target) and (change == KEPT or not work.children)
     refused: str | None = None
     if instance.status == STUCK:
         refused = _stuck_refusal(new, problems)

@@ -174,15 +174,55 @@ def test_a_missing_state_is_refused_untouched_and_a_mapping_moves_it(engine: Eng
     untouched = engine.get(waiting)
     assert (untouched.workflow_version, untouched.version) == (1, 2)
 
+    # the state renamed, doing the same: its wait is carried to the new id, not cancelled and armed afresh
     mapped = _plans(engine.migrate("claim", 1, 2, mapping={"wait_payment": "await_payment"}))[waiting]
-    assert (mapped["state_change"], mapped["entry"], mapped["refused"]) == ("mapped", "entered", None)
-    assert [(p["kind"], p["outcome"]) for p in mapped["pending"]] == [("event_wait", "cancelled")]
+    assert (mapped["state_change"], mapped["entry"], mapped["refused"]) == ("mapped", "carried", None)
+    assert [(p["kind"], p["outcome"]) for p in mapped["pending"]] == [("event_wait", "carried")]
     moved = engine.get(waiting)
     assert (moved.workflow_version, moved.state) == (2, "await_payment")
     assert engine.history(waiting)[-1].payload["mapping"] == {"wait_payment": "await_payment"}
-    engine.publish("payment_received", {"paid": True}, correlation_key="R1")  # the wait armed afresh answers
+    engine.publish("payment_received", {"paid": True}, correlation_key="R1")  # the carried wait answers
     assert engine.get(waiting).status == "succeeded"
     assert_consistent(engine, waiting)
+
+
+def test_a_renamed_approval_keeps_its_decisions_and_a_renamed_task_its_queued_action(engine: Engine) -> None:
+    """The designer maps a state renamed in a draft to its new id. It used to be entered afresh: the approval's
+    decision taken so far was dropped and a new approval opened. A state that does the same under another id now
+    keeps its open work — the approval its decisions (under the new id), the queued action its job."""
+    def flow(version: int, review: str, check: str) -> Workflow:
+        states = {"route": {"type": "choice"},
+                  review: {"type": "approval", "approvers": {"roles": ["finance"]}, "quorum": 2, "timeout": "PT48H"},
+                  check: task("check", output="verdict"), "paid": final(), "refused": final("failure")}
+        return workflow(states, [edge("route", review, guard="path == 'review'", priority=1), edge("route", check),
+                                 edge(review, "paid", "approve"), edge(review, "refused", "reject"),
+                                 edge(review, "refused", "timeout"), edge(check, "paid", "done"),
+                                 edge(check, "refused", "error")], id="renamed", version=version)
+
+    engine.deploy(flow(1, "review", "check"))
+    reviewed = engine.start("renamed", {"path": "review"}).id
+    checked = engine.start("renamed", {"path": "check"}).id
+    engine.approve(reviewed, actor="fiona", roles=["finance"])  # one of the two decisions
+    engine.deploy(flow(2, "sign_off", "verify"))
+    mapping = {"review": "sign_off", "check": "verify"}
+
+    plans = _plans(engine.migration_preview("renamed", 1, 2, mapping=mapping))
+    assert {i: (p["state_change"], p["entry"], p["refused"]) for i, p in plans.items()} == {
+        reviewed: ("mapped", "carried", None), checked: ("mapped", "carried", None)}
+    assert {(p["kind"], p["outcome"]) for p in plans[reviewed]["pending"]} == {("approval", "carried"),
+                                                                                ("timer", "carried")}
+    assert [(p["kind"], p["outcome"]) for p in plans[checked]["pending"]] == [("action", "carried")]
+    applied = engine.migrate("renamed", 1, 2, mapping=mapping)
+    assert set(applied.migrated) == {reviewed, checked}
+    assert [(a.state, a.status) for a in engine.approvals(reviewed)] == [("sign_off", "pending")]
+    after = engine.approve(reviewed, actor="omar", roles=["finance"])  # the second decision completes the quorum
+    assert (after.state, after.status, after.workflow_version) == ("paid", "succeeded", 2)
+    engine.register("check", lambda request: {"ok": True})
+    engine.run_until_idle()  # the job queued in 'check' runs for 'verify'
+    assert (engine.get(checked).status, engine.get(checked).workflow_version) == ("succeeded", 2)
+    assert [h.to_state for h in engine.history(checked)][-2:] == ["verify", "paid"]
+    assert_consistent(engine, reviewed)
+    assert_consistent(engine, checked)
 
 
 def test_a_context_that_does_not_fit_the_new_schema_is_refused_with_its_pointer(engine: Engine) -> None:
