@@ -12,7 +12,8 @@ from bench.bench_api import FLOW, MINIMAL
 from designer.api.instances import wants_minimal
 from designer.security.middleware import CSRF_HEADER
 
-SUMMARY_KEYS = {"id", "workflow_id", "version", "tenant", "state", "status", "parent_id", "created_at", "updated_at"}
+SUMMARY_KEYS = {"id", "workflow_id", "version", "workflow_version", "tenant", "state", "status", "parent_id",
+                "created_at", "updated_at"}
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -27,7 +27,7 @@ MINE = {"id": "my_flow", "title": "Mine", "initial": "hold",
 class _Server:
     """uvicorn's server as the test sees it: the app started (its lifespan: deploy, workers) and stopped."""
 
-    def __init__(self, config: Any) -> None:
+    def __init__(self, config: Any, *, on_shutdown: Any) -> None:
         self.app = config.app
         self.started = False
 
@@ -37,7 +37,7 @@ class _Server:
 
 
 def _serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *given: str) -> tuple[Result, str]:
-    monkeypatch.setattr(designer._serve.uvicorn, "Server", _Server)
+    monkeypatch.setattr(designer._serve, "_Server", _Server)
     url = f"sqlite:///{tmp_path / 's.db'}"
     result = CliRunner().invoke(build_cli(), ["serve", "--port", "0", "--db", url, "--workers", "0", *given])
     assert result.exit_code == 0, result.output
