@@ -31,6 +31,7 @@ import PublishDialog from "./PublishDialog";
 import SaveConflict, { SavedElsewhere } from "./SaveConflict";
 import { useDraftWatch } from "./useDraftWatch";
 import { changesMissingFrom } from "../model/changes";
+import { mergeDrafts } from "../model/draftMerge";
 import Inspector from "./inspector/Inspector";
 import type { InspectorContext } from "./inspector/types";
 import JsonView from "./JsonView";
@@ -98,11 +99,20 @@ type Message = {
   /** What a rename changed in expressions (renameNotice.ts), with Undo: shown while the document is the one the
    * rename made, as a deletion's notice is. */
   renamed?: { text: string; document: Workflow };
+  /** This tab's changes combined with a version saved elsewhere, with Undo: shown while the document is the
+   * combined one, as a deletion's notice is. */
+  combined?: { text: string; document: Workflow };
+  /** A word on the revision saved or shown here ("Draft saved (revision 4)."): gone once the draft is found
+   * saved elsewhere, when it is no longer true. */
+  ofRevision?: true;
 };
+
+/** Up to this many of their changes are named in the notice that they were combined with this tab's. */
+const COMBINED_NAMED = 3;
 
 /** Whether the notice is true of the document as it is now. */
 function stillTrue(message: Message, root: Workflow): boolean {
-  const edit = message.deletion ?? message.renamed;
+  const edit = message.deletion ?? message.renamed ?? message.combined;
   if (edit && root === edit.document) return true;
   if (!message.whileNoStartAt) return !edit;
   const machine = machineAt(root, message.whileNoStartAt);
@@ -378,7 +388,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         return false;
       }
       if (!over && !changed) {
-        setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.` });
+        setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.`, ofRevision: true });
         return true;
       }
       setBusy("save");
@@ -389,7 +399,11 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setSaved(root);
         setConflict(null);
         setElsewhere(null);
-        setMessage({ kind: "ok", text: over ? `Draft saved over ${over.updated_by}'s revision ${over.revision} (now revision ${answer.revision}).` : `Draft saved (revision ${answer.revision}).` });
+        setMessage({
+          kind: "ok",
+          text: over ? `Draft saved over ${over.updated_by}'s revision ${over.revision} (now revision ${answer.revision}).` : `Draft saved (revision ${answer.revision}).`,
+          ofRevision: true,
+        });
         return true;
       } catch (e) {
         if (e instanceof ApiError && e.slug === "concurrency-conflict") {
@@ -427,9 +441,40 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       revision.current = theirs.revision;
       setConflict(null);
       setElsewhere(null);
-      setMessage({ kind: "info", text: `Showing ${theirs.updated_by}'s revision ${theirs.revision}.${canEdit ? " Undo (Ctrl+Z) brings your version back." : ""}` });
+      setMessage({ kind: "info", text: `Showing ${theirs.updated_by}'s revision ${theirs.revision}.${canEdit ? " Undo (Ctrl+Z) brings your version back." : ""}`, ofRevision: true });
     },
     [commitDocument, canEdit],
+  );
+  /** This tab's changes combined with a version saved elsewhere (model/draftMerge.ts): from the version saved or
+   * loaded here, which both were made from; null when this tab has no changes of its own to combine. */
+  const combining = useCallback(
+    (theirs: Draft | null) => {
+      const parsed = theirs && asWorkflow(theirs.content);
+      return parsed?.ok && canEdit && changed ? { theirs: parsed.workflow, ...mergeDrafts(saved, root, parsed.workflow) } : null;
+    },
+    [canEdit, changed, saved, root],
+  );
+  const combiningElsewhere = useMemo(() => combining(elsewhere), [combining, elsewhere]);
+  const combiningConflict = useMemo(() => combining(conflict), [combining, conflict]);
+  /** Combine both, as an edit Undo takes back, and left unsaved: the person sees the two together (and the
+   * Problems panel what they make together) before saving; nothing is written over anyone's revision unseen.
+   * Made from their revision, it saves against it. */
+  const combine = useCallback(
+    (draftSaved: Draft) => {
+      const both = combining(draftSaved);
+      if (!both?.merged) return;
+      const brought = changesMissingFrom(saved, both.theirs, root);
+      const named = brought.slice(0, COMBINED_NAMED).join("; ") + (brought.length > COMBINED_NAMED ? `; and ${brought.length - COMBINED_NAMED} more` : "");
+      commitDocument(both.merged);
+      setSaved(both.theirs);
+      foreignBase.current = both.theirs;
+      revision.current = draftSaved.revision;
+      setConflict(null);
+      setElsewhere(null);
+      const text = `Combined your changes with ${draftSaved.updated_by}'s revision ${draftSaved.revision}${named ? ` (${named})` : ""}. Not saved yet: Save draft saves both.`;
+      setMessage({ kind: "info", text: "", combined: { text, document: both.merged } });
+    },
+    [combining, saved, root, commitDocument],
   );
 
   // Saved elsewhere meanwhile: said at once (a version with the same content as saved here only moves the revision).
@@ -440,7 +485,10 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     (theirs) => {
       const parsed = asWorkflow(theirs.content);
       if (parsed.ok && sameJson(parsed.workflow, saved)) revision.current = theirs.revision;
-      else setElsewhere(theirs);
+      else {
+        setElsewhere(theirs);
+        setMessage((m) => (m?.ofRevision ? null : m)); // "Draft saved (revision 4)." is not true any more
+      }
     },
   );
   /** What of their version saving this one over it would undo: their changes since the version saved here. */
@@ -610,13 +658,15 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           dropped={dropped}
           busy={busy !== null}
           refused={!conflictAsked}
+          combining={combiningConflict}
+          onCombine={() => combine(conflict)}
           onKeepMine={() => void save(conflict)}
           onTakeTheirs={() => takeTheirs(conflict)}
           onClose={() => setConflict(null)}
         />
       )}
       {elsewhere && !conflict && (
-        <SavedElsewhere theirs={elsewhere} replaced={replaced} unsaved={dirty} editable={canEdit} onTakeTheirs={() => takeTheirs(elsewhere)} onSaveMine={() => {
+        <SavedElsewhere theirs={elsewhere} replaced={replaced} unsaved={dirty} editable={canEdit} combining={combiningElsewhere} onCombine={() => combine(elsewhere)} onTakeTheirs={() => takeTheirs(elsewhere)} onSaveMine={() => {
             setConflictAsked(true);
             setConflict(elsewhere);
           }} onClose={() => setElsewhere(null)} />
@@ -628,6 +678,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           )}
           {message.renamed && root === message.renamed.document && (
             <UndoNotice text={message.renamed.text} testId="rename-notice" undoTestId="rename-undo" onUndo={() => dispatch({ type: "undo" })} />
+          )}
+          {message.combined && root === message.combined.document && (
+            <UndoNotice text={message.combined.text} testId="combined-notice" undoTestId="combined-undo" onUndo={() => dispatch({ type: "undo" })} />
           )}
           {message.text}
           {message.findings && (
