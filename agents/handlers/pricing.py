@@ -11,14 +11,21 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from engine.definition import Agent
+from engine.model_rates import (
+    BUILT_IN_RATES,
+    PRICES_ENV,
+    PROVIDER_ENV,
+    ModelRate,
+    StoredRate,
+    deployment_rates,
+    over_stored,
+)
 from engine.runtime.actions import Cost
 
 __all__ = ["MODEL_PRICES", "PRICES_ENV", "PROVIDER_ENV", "UNKNOWN_PRICE", "ModelPrice", "PriceBook", "PriceSource",
@@ -26,57 +33,16 @@ __all__ = ["MODEL_PRICES", "PRICES_ENV", "PROVIDER_ENV", "UNKNOWN_PRICE", "Model
 
 log = logging.getLogger("statewright.prices")
 
-# a JSON file the deployment owns: {"model": {"prompt_per_million": 0.5, "completion_per_million": 1.5}, ...}
-PRICES_ENV = "STATEWRIGHT_MODEL_PRICES"
-# the provider the llm executor's prices are looked up for in the database (a price for any provider else)
-PROVIDER_ENV = "STATEWRIGHT_LLM_PROVIDER"
-
+ModelPrice = ModelRate  # the name the executors have used
+MODEL_PRICES = BUILT_IN_RATES
 CHARS_PER_TOKEN = 4
-
-
-@dataclass(frozen=True, slots=True)
-class ModelPrice:
-    prompt_per_million: float
-    completion_per_million: float
-
-
-MODEL_PRICES: dict[str, ModelPrice] = {
-    "gpt-4o-mini": ModelPrice(0.15, 0.60),
-    "gpt-4o": ModelPrice(2.50, 10.00),
-    "gpt-4.1-mini": ModelPrice(0.40, 1.60),
-    "gpt-4.1": ModelPrice(2.00, 8.00),
-}
-
-
 UNKNOWN_PRICE = ModelPrice(0.0, 0.0)
 
 
 def price_table(path: str | Path | None = None) -> dict[str, ModelPrice]:
     """The built-in prices, overridden and extended by the deployment's price file (`path`, else the file
     named by STATEWRIGHT_MODEL_PRICES). A model in neither runs with its cost recorded as unknown (`priced` false)."""
-    table = dict(MODEL_PRICES)
-    chosen = path if path is not None else os.environ.get(PRICES_ENV)
-    if not chosen:
-        return table
-    try:
-        entries = json.loads(Path(chosen).read_text(encoding="utf-8"))
-        for model, price in entries.items():
-            table[str(model)] = ModelPrice(float(price["prompt_per_million"]), float(price["completion_per_million"]))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise ValueError(f"the price file {chosen} is not a JSON object of model -> "
-                         f"{{prompt_per_million, completion_per_million}}: {exc}") from exc
-    return table
-
-
-class _StoredPrice(Protocol):
-    @property
-    def provider(self) -> str: ...
-    @property
-    def model(self) -> str: ...
-    @property
-    def prompt_per_million(self) -> float: ...
-    @property
-    def completion_per_million(self) -> float: ...
+    return deployment_rates(path)
 
 
 class PriceSource(Protocol):
@@ -84,7 +50,7 @@ class PriceSource(Protocol):
 
     prices_revision: int
 
-    def model_prices(self) -> Sequence[_StoredPrice]: ...
+    def model_prices(self) -> Sequence[StoredRate]: ...
 
 
 class PriceBook(Mapping[str, ModelPrice]):
@@ -112,10 +78,7 @@ class PriceBook(Mapping[str, ModelPrice]):
             except Exception:  # the database is down: price with what was read last
                 log.exception("cannot read the model prices; using the ones read before")
             else:
-                rows = sorted(rows, key=lambda r: r.provider == self._provider)  # the provider's own win
-                stored = {r.model: ModelPrice(r.prompt_per_million, r.completion_per_million)
-                          for r in rows if r.provider in ("", self._provider)}
-                self._stored = {**self._base, **stored}
+                self._stored = over_stored(self._base, rows, self._provider)
             self._read_at, self._revision = now, revision
         return self._stored
 

@@ -3,6 +3,7 @@ and of a published version (with what its recorded runs in my tenant say)."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 from litestar import Controller, get, post
@@ -10,7 +11,6 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from agents.handlers.pricing import price_table
 from designer._unstorable_text import STORES_NOTHING
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.checking import Checker
@@ -18,7 +18,8 @@ from designer.schemas.checks import DefinitionBody
 from designer.security.principal import Principal
 from engine.definition import Workflow
 from engine.errors import InvalidDefinition
-from engine.paths import ModelRate, PathsReport, RecordedRuns, analyze_paths
+from engine.model_rates import PROVIDER_ENV, deployment_rates, over_stored
+from engine.paths import PathsReport, RecordedRuns, analyze_paths
 from engine.read_models.definitions import DefinitionCatalog
 from engine.read_models.path_history import recorded_runs
 from engine.runtime.engine import Engine
@@ -29,9 +30,11 @@ _WorkflowId = Annotated[str, PathParameter(max_length=128, description="The work
 _Version = Annotated[int | None, QueryParameter(ge=1, le=2_147_483_647, description="Default: the latest.")]
 
 
-def _report(workflow: Workflow, checker: Checker, recorded: RecordedRuns | None = None) -> PathsReport:
+def _report(workflow: Workflow, checker: Checker, engine: Engine, recorded: RecordedRuns | None = None) -> PathsReport:
+    """The paths, their costs expected with the prices the executors take (the database's over the price file's
+    over the built-in ones), as `statewright analyze --paths --db` expects them."""
     catalog = checker.catalog(actions=False)
-    prices = {model: ModelRate(p.prompt_per_million, p.completion_per_million) for model, p in price_table().items()}
+    prices = over_stored(deployment_rates(), engine.model_prices(), os.environ.get(PROVIDER_ENV, ""))
     return analyze_paths(workflow, agents=catalog.agents, prices=prices, subflow=catalog.workflows.get,
                          recorded=recorded)
 
@@ -43,11 +46,12 @@ class PathController(Controller):
 
     @post("/api/paths", status_code=HTTP_200_OK, summary="Each path's time and cost, from the definition alone",
           sync_to_thread=True)
-    def draft_paths(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker]) -> PathsReport:
+    def draft_paths(self, data: JSONBody[DefinitionBody], checker: NamedDependency[Checker],
+                    engine: NamedDependency[Engine]) -> PathsReport:
         loaded = checker.load(data.document, actions=False)
         if loaded.model is None:
             raise InvalidDefinition(loaded.findings)
-        return _report(loaded.model, checker)
+        return _report(loaded.model, checker, engine)
 
     @get("/api/definitions/{workflow_id:str}/paths", summary="Each path's time and cost, with recorded runs",
          sync_to_thread=True)
@@ -57,4 +61,4 @@ class PathController(Controller):
     ) -> PathsReport:
         workflow = catalog.get(workflow_id, version).workflow()
         recorded = recorded_runs(engine.database, workflow.id, workflow.version, tenant=me.tenant)
-        return _report(workflow, checker, recorded)
+        return _report(workflow, checker, engine, recorded)

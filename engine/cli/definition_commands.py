@@ -176,8 +176,10 @@ def analyze_command(
     db: Annotated[str | None, typer.Option("--db", help="With --paths: a database whose recorded runs give "
                                                         "expected times, costs and probabilities.")] = None,
     prices: Annotated[Path | None, typer.Option("--prices", help="With --paths: a model price file (JSON: model "
-                                                                 "-> prompt_per_million, completion_per_million)."
-                                                )] = None,
+                                                                 "-> prompt_per_million, completion_per_million) "
+                                                                 "over the built-in prices (default: "
+                                                                 "$STATEWRIGHT_MODEL_PRICES); with --db, the "
+                                                                 "prices set there win.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="With --paths: the most paths listed.")]
     = 100,
 ) -> None:

@@ -1,15 +1,19 @@
 """`statewright analyze FILE --paths`: each simple path's best, worst and expected time and cost, printed as a
-table (or JSON); `--db` adds what recorded runs say, `--prices` a model price file for expected costs."""
+table (or JSON); `--db` adds what recorded runs say. Expected costs take the prices the executors take
+(`engine.model_rates`): the built-in ones, under the price file (`--prices`, else $STATEWRIGHT_MODEL_PRICES), under
+the ones set in the database with `--db`."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.table import Table
 
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stdout
 from engine.definition import Workflow
-from engine.paths import PathReport, PathsReport, RecordedRuns, analyze_paths, read_price_file
+from engine.model_rates import PROVIDER_ENV, ModelRate, StoredRate, deployment_rates, over_stored
+from engine.paths import PathReport, PathsReport, RecordedRuns, analyze_paths
 from engine.paths.wording import cost_words, seconds_words
 from engine.validation.catalog import Catalog
 
@@ -19,22 +23,27 @@ __all__ = ["path_words", "print_paths", "recorded_in", "report_paths"]
 def report_paths(workflow: Workflow, catalog: Catalog, *, db: str | None, prices: Path | None,
                  limit: int) -> PathsReport:
     try:
-        rates = {} if prices is None else read_price_file(prices)
+        rates: dict[str, ModelRate] = deployment_rates(prices)
     except ValueError as exc:
         fail(str(exc), ExitCode.UNREADABLE)
-    recorded = None if db is None else recorded_in(db, workflow)
+    recorded = None
+    if db is not None:
+        recorded, stored = recorded_in(db, workflow)
+        rates = over_stored(rates, stored, os.environ.get(PROVIDER_ENV, ""))
     return analyze_paths(workflow, agents=catalog.agents, prices=rates, subflow=catalog.workflows.get,
                          recorded=recorded, limit=limit)
 
 
-def recorded_in(db: str, workflow: Workflow) -> RecordedRuns:
-    """The finished runs of `workflow`'s version in the database at `db` (read only; nothing is migrated)."""
+def recorded_in(db: str, workflow: Workflow) -> tuple[RecordedRuns, list[StoredRate]]:
+    """The finished runs of `workflow`'s version in the database at `db`, and the model prices set there (read
+    only; nothing is migrated)."""
     # the database loads only with --db: analyze stays a file command
     import sqlalchemy as sa  # noqa: PLC0415
 
     from engine.database import create_database_engine, table_of  # noqa: PLC0415
     from engine.read_models.path_history import recorded_runs  # noqa: PLC0415
     from storage.tables.history import HistoryRow  # noqa: PLC0415
+    from storage.tables.prices import ModelPriceRow  # noqa: PLC0415
 
     try:
         database = create_database_engine(db)
@@ -49,7 +58,12 @@ def recorded_in(db: str, workflow: Workflow) -> RecordedRuns:
         if not sa.inspect(database).has_table(table_of(HistoryRow).name):
             fail(f"{shown} is not a Statewright database: it has no run history (give --db the database the "
                  "flows ran on)")
-        return recorded_runs(database, workflow.id, workflow.version)
+        prices = table_of(ModelPriceRow)
+        stored: list[StoredRate] = []
+        if sa.inspect(database).has_table(prices.name):  # a database made before prices were kept has none
+            with database.connect() as connection:
+                stored = list(connection.execute(sa.select(prices)).all())
+        return recorded_runs(database, workflow.id, workflow.version), stored
     except sa.exc.SQLAlchemyError as exc:
         reason = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc  # the driver's words, not SQLAlchemy's
         fail(f"cannot read runs from {shown}: {str(reason).splitlines()[0]}")

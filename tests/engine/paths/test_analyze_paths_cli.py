@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
 
@@ -131,3 +133,25 @@ def test_validate_reports_sla_at_risk(tmp_path: Path) -> None:
         in done.stdout
     relaxed = run("validate", _file(tmp_path, {**ASK, "sla": "PT1H"}), "--format", "json")
     assert json.loads(relaxed.stdout)["files"][0]["findings"] == []
+
+
+def _cheapest(*args: str | Path) -> float:
+    done = run("analyze", ROOT / "definitions/workflows/support_ticket_triage.json", "--paths", "--format", "json",
+               *args)
+    assert done.returncode == 0, done.stderr
+    return min(p["cost_best"] for p in json.loads(done.stdout)["paths"])
+
+
+def test_costs_take_the_prices_the_executors_take(tmp_path: Path) -> None:
+    """The built-in prices, under a price file, under the prices set in the database given with --db — as the
+    executors charge and the designer's Paths panel shows (the command used to know only a --prices file's)."""
+    built_in = _cheapest()
+    assert built_in > 0  # the agents' gpt-4o-mini has a built-in price
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"gpt-4o-mini": {"prompt_per_million": 0.15, "completion_per_million": 1.2}}),
+                      encoding="utf-8")
+    assert _cheapest("--prices", prices) == pytest.approx(2 * built_in)
+    url = f"sqlite:///{tmp_path / 'prices.db'}"
+    with Engine(url) as engine:
+        engine.set_model_price("gpt-4o-mini", prompt_per_million=0.15, completion_per_million=2.4)
+    assert _cheapest("--prices", prices, "--db", url) == pytest.approx(4 * built_in)
