@@ -16,6 +16,7 @@ from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import SQLAlchemyError
 
 from designer._echo_limits import PATH_LIMIT, clip_echoes
+from designer._error_words import in_words
 from designer._path_integers import IntegerPaths, not_an_integer
 from designer.errors import DiagramTooLarge, UnsupportedMediaType
 from designer.store.refusals import database_refusal
@@ -127,18 +128,19 @@ def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Resp
 
 def _as_the_request_spells_it(request: Request[Any, Any, Any], errors: list[Any]) -> list[Any]:
     """Each error with its key as the request spells it — a parameter's own `name` (`?from=`), not the handler's
-    argument (`from_version`) — its source as a word (`query`, not `ParamType.QUERY`), and a pattern it failed
-    followed by the parameter's description, which says the pattern in words."""
+    argument (`from_version`) — its source as a word (`query`, not `ParamType.QUERY`), a pattern it failed said in
+    words (`designer._error_words`) or followed by the parameter's description, and an enum's values."""
     handler = request.scope.get("route_handler")
     parameters = getattr(getattr(handler, "parsed_fn_signature", None), "parameters", {})
     return [_spelt(error, parameters) if isinstance(error, dict) else error for error in errors]
 
 
 def _spelt(error: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
-    spelt = dict(error)
+    parameter = parameters.get(str(error.get("key")))
+    spelt = in_words(error, getattr(parameter, "annotation", None))
     if isinstance(spelt.get("source"), Enum):
         spelt["source"] = spelt["source"].value
-    kwarg = getattr(parameters.get(str(spelt.get("key"))), "kwarg_definition", None)
+    kwarg = getattr(parameter, "kwarg_definition", None)
     if not isinstance(kwarg, ParameterKwarg):
         return spelt
     spelt["key"] = kwarg.name or spelt.get("key")

@@ -105,7 +105,7 @@ def test_bad_previews_are_problems(env: Env, gate_flow: str, query: str, status:
 @pytest.mark.parametrize(("query", "status", "said"), [
     ("limit=0", 400, "query limit: Expected `int` >= 1"), ("limit=1001", 400, "query limit: Expected `int` <= 1000"),
     ("limit=ten", 400, "query limit: 'ten' is not an integer: limit is a whole number"),
-    ("state=no%20such", 400, "query state: Expected `str` matching regex"),
+    ("state=no%20such", 400, "query state: the value is not an id: an id is made of letters"),
     (f"after={'x' * 129}", 400, "query after: Expected `str` of length <= 128"),
 ])
 def test_bad_pages_are_problems_naming_the_parameter(env: Env, gate_flow: str, query: str, status: int,
