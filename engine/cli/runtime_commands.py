@@ -128,7 +128,8 @@ def run_command(
         try:
             with RunInterrupts(worker, _shown_db(db)) as interrupts:
                 view = drive(engine, workflow.id, workflow.version, start_context, chosen, max_wait=max_wait,
-                             driving=Driving(worker, interrupts.stop))
+                             driving=Driving(worker, interrupts.stop),
+                             started=None if output is OutputFormat.json else partial(_say_started, workflow))
             if interrupts.stop.is_set():
                 _interrupted(engine, workflow, since, db)
         except KeyboardInterrupt:
@@ -142,7 +143,7 @@ def run_command(
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
-        _print_run(workflow, view, entries, retries, waiting)
+        _print_run(view, entries, retries, waiting)
     _exit_for(view, chosen, residue, _shown_db(db))
 
 
@@ -156,9 +157,14 @@ def _deploy(engine: Engine, workflow: Workflow, related: list[Workflow], agents:
     engine.deploy(workflow)
 
 
-def _print_run(workflow: Workflow, view: InstanceView, entries: list[HistoryEntry],
-               retries: list[tuple[str, int, float]], waiting: str | None) -> None:
-    print_table(history_table(entries, f"{workflow.id} v{workflow.version} — {view.id}"), records=True)
+def _say_started(workflow: Workflow, view: InstanceView) -> None:
+    """The run's first line, said as the instance starts (a run interrupted or killed has named its instance)."""
+    stdout.print(escape(f"{workflow.id} v{workflow.version} — {view.id}"), highlight=False)
+
+
+def _print_run(view: InstanceView, entries: list[HistoryEntry], retries: list[tuple[str, int, float]],
+               waiting: str | None) -> None:
+    print_table(history_table(entries, None), records=True)
     for entry in entries:
         if entry.event == "error" and isinstance(entry.payload, dict):
             said = f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}"

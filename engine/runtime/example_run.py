@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,13 @@ from engine.definition.file_kind import definition_kind
 from engine.errors import InvalidInput
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import Engine
+from engine.runtime.timers import fire_timer
 from engine.runtime.views import InstanceView
 from engine.runtime.worker import Worker
 from storage.events import EventStore, EventWaitRecord
 from storage.jobs import JobStore
 from storage.statuses import ApprovalStatus, JobStatus
-from storage.timers import TimerStore
+from storage.timers import TimerRecord, TimerStore
 from storage.transaction import Transaction
 
 __all__ = ["Driving", "drive", "find_example", "next_due", "pending_retries", "related_workflows"]
@@ -83,21 +85,36 @@ def _family(engine: Engine, root: str) -> list[InstanceView]:
 
 @dataclass(frozen=True, slots=True)
 class Driving:
-    """Who does the work of a run, and when to stop it: `worker` (None: the engine's own) runs the rounds, and
-    once `stop` is set the run stops after the round in hand — its actions ended, their outcomes committed."""
+    """Who does the work of a run, and when to stop it: `worker` (None: one of the run's own) runs the rounds,
+    and once `stop` is set the run stops after the round in hand — its actions ended, their outcomes committed."""
 
     worker: Worker | None = None
     stop: threading.Event | None = None
 
-    def work(self, engine: Engine) -> None:
+    def work(self, engine: Engine, root: str) -> None:
+        """Run what is due of the instance `root` and its descendants — their timers, and their action jobs with
+        the inline work these lead to — until none is due now. Nothing of other instances: they may be a worker's,
+        with handlers this process lacks (run here, such a job failed as `unknown_action`), or another run's."""
         if self.worker is None:
-            engine.run_until_idle()
-        else:
-            self.worker.run_until_idle(stop=self.stop)
+            raise ValueError("a run is driven by a worker (drive makes one)")
+        while not self.stopped:
+            family = [v.id for v in _family(engine, root) if not v.ended]
+            timers, jobs = engine.runtime.read(partial(_due_now, family=family, now=engine.clock.now()))
+            fired = sum(fire_timer(engine.runtime, timer) for timer in timers)
+            ran = self.worker.execute(self.worker.claim_ready(jobs)) if jobs else 0
+            if not fired and not ran:
+                return
 
     @property
     def stopped(self) -> bool:
         return self.stop is not None and self.stop.is_set()
+
+
+def _due_now(tx: Transaction, *, family: list[str], now: float) -> tuple[list[TimerRecord], list[int]]:
+    """The armed timers of these instances that are due, and the ids of their ready action jobs that are due."""
+    timers = [t for t in TimerStore(tx).for_instances(family) if t.status == "armed" and t.due_at <= now]
+    jobs = [j.id for j in JobStore(tx).for_instances(family) if j.status == JobStatus.READY and j.due_at <= now]
+    return timers, jobs
 
 
 def settle(engine: Engine, instance_id: str, *, max_wait: float, deadlines: bool = True,
@@ -109,7 +126,7 @@ def settle(engine: Engine, instance_id: str, *, max_wait: float, deadlines: bool
     for. An approval's escalation carries nothing on, so it is never waited for."""
     deadline = time.monotonic() + max_wait
     while True:
-        driving.work(engine)
+        driving.work(engine, instance_id)
         view = engine.get(instance_id)
         if driving.stopped:
             return view
@@ -177,9 +194,21 @@ def _play(engine: Engine, root: str, event: str, payload: Any, actor: str | None
 
 
 def drive(engine: Engine, workflow_id: str, version: int, context: dict[str, Any], example: Example | None, *,
-          max_wait: float = 30.0, driving: Driving = Driving()) -> InstanceView:
-    """Start the workflow and run it; with an example, play its events in order (none once `driving` stopped)."""
+          max_wait: float = 30.0, driving: Driving = Driving(),
+          started: Callable[[InstanceView], None] | None = None) -> InstanceView:
+    """Start the workflow and run it; with an example, play its events in order (none once `driving` stopped).
+    Only the instance and its descendants are worked on: other instances of the database are not its concern.
+    `started` hears of the instance as soon as it is started (a command says its id before the work begins)."""
+    if driving.worker is None:
+        worker = engine.worker()
+        try:
+            return drive(engine, workflow_id, version, context, example, max_wait=max_wait,
+                         driving=Driving(worker, driving.stop), started=started)
+        finally:
+            worker.close()
     view = engine.start(workflow_id, context, version=version, actor="cli")
+    if started is not None:
+        started(view)
     events = list(example.events) if example is not None else []
     view = settle(engine, view.id, max_wait=max_wait, deadlines=not events, driving=driving)
     for played, sent in enumerate(events, start=1):

@@ -15,7 +15,7 @@ from storage.statuses import ApprovalStatus
 from storage.timers import TimerRecord, TimerStore
 from storage.transaction import Transaction
 
-__all__ = ["fire_next_timer", "next_timer_due"]
+__all__ = ["fire_next_timer", "fire_timer", "next_timer_due"]
 
 
 def _escalate(rt: Runtime, tx: Transaction, instance: InstanceRecord) -> None:
@@ -57,6 +57,18 @@ def fire_next_timer(rt: Runtime) -> bool:
         timers = TimerStore(tx)
         timer = timers.next_claimable(rt.clock.now())
         if timer is None or not timers.claim(timer.id):
+            return False
+        _fire(rt, tx, timer)
+        return True
+
+    return rt.write(work)
+
+
+def fire_timer(rt: Runtime, timer: TimerRecord) -> bool:
+    """Fire this armed timer (read due); False when it has fired or been cancelled meanwhile."""
+
+    def work(tx: Transaction) -> bool:
+        if not TimerStore(tx).claim(timer.id):
             return False
         _fire(rt, tx, timer)
         return True

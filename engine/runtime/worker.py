@@ -164,19 +164,38 @@ class Worker:
                                       lapsed=not self._holding)
             jobs = [record_lost_attempt(tx, job, now)
                     if job.reclaimed and job.kind == JobKind.ACTION and job.instance_id else job for job in jobs]
-            wanted = [j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id]
-            instances = InstanceStore(tx).get_many(wanted)
+            claimed = _with_instances(tx, jobs)
             self._timer_due = timer_due()
-            claimed = [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
-                       for j in jobs]
-            back = self.hand_backs.hand_back(  # those to run (not ended as gone or lost) that have no handler here
-                tx, [c.job for c in claimed if c.instance is not None and not out_of_attempts(c.job)],
-                owner=self.owner, now=now)
-            return [c for c in claimed if c.job.id not in back] if back else claimed, len(back)
+            return self._without_handed_back(tx, claimed, now)
 
         claimed, handed_back = self.rt.write(work)
         self.handed_back += handed_back
         return claimed, handed_back
+
+    def claim_ready(self, job_ids: Sequence[int]) -> list[_Claimed]:
+        """Lease these jobs to this worker, those of them that are still ready and due: the jobs of one family of
+        instances, for a command that drives only its own (`engine.runtime.example_run`). Handed back, as `claim`
+        does, when this process has no handler for them."""
+        now = self.rt.clock.now()
+
+        def work(tx: Transaction) -> tuple[list[_Claimed], int]:
+            jobs = JobStore(tx)
+            taken = [job for job_id in job_ids
+                     if (job := jobs.claim_one(job_id, owner=self.owner, now=now, lease_s=self.lease_s)) is not None]
+            return self._without_handed_back(tx, _with_instances(tx, taken), now)
+
+        claimed, handed_back = self.rt.write(work)
+        self.handed_back += handed_back
+        return claimed
+
+    def _without_handed_back(self, tx: Transaction, claimed: list[_Claimed],
+                             now: float) -> tuple[list[_Claimed], int]:
+        """The claimed jobs less those handed back — the action jobs to run (not ended as gone or lost) whose
+        handler this process lacks — and how many were."""
+        back = self.hand_backs.hand_back(
+            tx, [c.job for c in claimed if c.instance is not None and not out_of_attempts(c.job)],
+            owner=self.owner, now=now)
+        return [c for c in claimed if c.job.id not in back] if back else claimed, len(back)
 
     def execute(self, claimed: Sequence[_Claimed]) -> int:
         """Run the claimed jobs, their leases renewed meanwhile, and commit the outcomes of their actions (together:
@@ -549,3 +568,10 @@ class Worker:
         self.heartbeat.close()
         self.quick.close()
         self.runner.close()
+
+
+def _with_instances(tx: Transaction, jobs: list[JobRecord]) -> list[_Claimed]:
+    """The claimed jobs, each action job with its instance."""
+    instances = InstanceStore(tx).get_many([j.instance_id for j in jobs if j.kind == JobKind.ACTION and j.instance_id])
+    return [_Claimed(j, instances.get(j.instance_id) if j.kind == JobKind.ACTION and j.instance_id else None)
+            for j in jobs]

@@ -214,3 +214,18 @@ def test_abandoning_an_action_whose_instance_was_cancelled_says_nothing_runs_it_
     assert "runs 'crunch' again" not in errors
     assert "takes it up once its lease lapses" not in errors
 
+
+
+def test_a_run_killed_in_its_work_has_said_its_instance_on_stdout(setup: tuple[Path, str]) -> None:
+    """The run's first line, `crunching v1 — ID`, is written (and reaches a pipe) as the instance starts: a run
+    interrupted or killed in its work has named the instance its caller must look at. It was printed with the
+    transitions at the end, so a script reading the run's output through a pipe got nothing from a killed run."""
+    tmp_path, db = setup
+    command = _start_run(tmp_path, db, _flow())
+    command.process.kill()  # kill -9: no handler of the run's own runs
+    command.process.wait(timeout=BOUND_S)
+    assert command.process.stdout is not None
+    first = command.process.stdout.readline().strip()
+    with Engine(db) as engine:
+        (instance,) = engine.list_instances()
+    assert first == f"crunching v1 — {instance.id}"
