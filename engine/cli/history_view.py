@@ -62,7 +62,7 @@ def _event_words(entry: HistoryEntry) -> str:
     return entry.event if fire_time is None else f"{entry.event} fire time {fire_time}"
 
 
-def history_table(entries: list[HistoryEntry], title: str, *, errors: bool = False) -> Table:
+def history_table(entries: list[HistoryEntry], title: str | None, *, errors: bool = False) -> Table:
     """The transitions as a table; with `errors`, an error column when some row carries one."""
     said = [error_words(_step_error(h)) for h in entries] if errors else []
     table = Table(title=title)
@@ -71,7 +71,7 @@ def history_table(entries: list[HistoryEntry], title: str, *, errors: bool = Fal
         table.add_column(column, overflow="fold")
     for index, h in enumerate(entries):
         changed = ", ".join(sorted(((h.context_change or {}).get("set") or {}).keys()))
-        guards = "; ".join(f"{g['guard']} = {g['value']}" for g in h.guards if g.get("guard"))
+        guards = "; ".join(_guard_words(g) for g in h.guards if g.get("guard"))
         cells = (str(h.seq), h.from_state or "", h.to_state, _event_words(h), h.actor or "", h.status, changed, guards,
                  tool_calls(h), *((said[index],) if any(said) else ()))
         table.add_row(*map(escape, cells))  # an error, an actor, a guard: their text, not the console's markup
@@ -118,3 +118,11 @@ def history_command(
     note = _left_out(entries, max(total, entries[-1].seq if entries else 0), hint=last is None and not paged)
     if note is not None:
         stdout.print(note, highlight=False)
+
+
+def _guard_words(evaluation: dict[str, Any]) -> str:
+    """A guard and what it gave — or that it could not give a boolean, and why (it then counts as false): not
+    `= False` alone, which hid a guard that failed behind one that did not hold."""
+    if evaluation.get("error"):
+        return f"{evaluation['guard']} failed ({evaluation['error']}): taken as false"
+    return f"{evaluation['guard']} = {evaluation['value']}"

@@ -34,6 +34,7 @@ from engine.validation.checks.expressions import (
     find_costly_expressions,
     find_invalid_expressions,
 )
+from engine.validation.checks.guard_values import find_guards_not_boolean
 from engine.validation.checks.maps import find_maps_without_results
 from engine.validation.checks.paths import (
     find_ask_into_output,
@@ -111,6 +112,7 @@ CODES: dict[str, Severity] = {
     "map-without-results": "warning",
     "event-not-set": "warning",
     "type-mismatch": "warning",
+    "guard-not-boolean": "warning",
     "unknown-field": "warning",
 }
 
@@ -200,6 +202,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None, document: Any = None
     findings += find_unknown_variables(workflow, all_machines, sites)
     findings += find_event_not_set(sites)
     findings += find_type_mismatches(workflow, sites)
+    findings += find_guards_not_boolean(workflow, sites)
     findings += find_unknown_fields(workflow, all_machines, sites)
     if len(all_machines) > 1:  # only then is there a branch or an iterator to say the way into
         findings = said_where(findings, nesting(workflow.states) if document is None else document)

@@ -51,6 +51,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "map-without-results": [("/states/each/output", ("each",), ())],
     "event-not-set": [("/transitions/2/guard", (), (2,))],
     "type-mismatch": [("/transitions/2/guard", (), (2,))],
+    "guard-not-boolean": [("/transitions/2/guard", (), (2,))],
     "unknown-field": [("/transitions/2/guard", (), (2,))],
     "sla-at-risk": [("/sla", ("check", "review", "approved", "rejected"), ()),
                     ("/states/review/sla", ("review",), ())],
