@@ -3,14 +3,16 @@ retitled `flag` and not saved. Tab 1 is told at once, and its first choice is "C
 merge from the revision it last saved — which keeps both titles, unsaved, with an Undo; saving then stores both.
 Its only choices used to be loading the saved version (losing the `flag` title) or saving over it (undoing the
 `kb_gap` one), and a stale "Draft saved (revision 2)." stayed beside the notice. When both tabs changed the same
-field, the notice names it and does not offer to combine."""
+field, the notice names it and does not offer to combine. A transition added in one tab combines with another
+transition edited in the other: transitions without ids used to be matched by their place in the list, so any
+transition added or removed made "the list of transitions" an overlap."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from browser_steps import SignIn, open_draft, screenshot, select_state, state
+from browser_steps import SignIn, add_transition, open_draft, screenshot, select_state, state, transition_label
 from live_server import LiveServer
 from playwright.sync_api import Page, expect
 
@@ -128,3 +130,38 @@ def test_changes_to_the_same_field_are_named_and_not_combined(server: LiveServer
     expect(tab_1.get_by_test_id("conflict-combine")).to_have_count(0)
     expect(tab_1.get_by_test_id("conflict-keep-mine")).to_be_visible()
     expect(tab_1.get_by_test_id("conflict-take-theirs")).to_be_visible()
+
+
+def test_a_transition_added_in_one_tab_combines_with_another_edited_in_the_other(
+    server: LiveServer, sign_in: SignIn
+) -> None:
+    tab_1 = open_draft(server, sign_in, DRAFT, showing="flag")
+    draft_id = tab_1.url.rstrip("/").rsplit("/", 1)[-1]
+    tab_2 = _second_tab(tab_1, sign_in)
+    expect(tab_1.locator("html[data-live='stream']")).to_have_count(1)
+
+    add_transition(tab_1, "kb_gap", "paid")  # kb_gap → paid on error, the trigger a task's second transition gets
+    expect(transition_label(tab_1, 3)).to_contain_text("error")
+    transition_label(tab_2, 0).click()
+    expect(tab_2.get_by_test_id("transition-inspector")).to_be_visible()
+    tab_2.get_by_test_id("field-guard").fill("context.amount > 100")
+    expect(transition_label(tab_2, 0)).to_contain_text("context.amount > 100")
+    _save(tab_2, 2)
+
+    expect(tab_1.get_by_test_id("saved-elsewhere")).to_contain_text("revision 2")
+    expect(tab_1.get_by_test_id("saved-elsewhere-overlaps")).to_have_count(0)
+    tab_1.get_by_test_id("saved-elsewhere-combine").click()
+    expect(tab_1.get_by_test_id("combined-notice")).to_contain_text("revision 2")
+    expect(transition_label(tab_1, 0)).to_contain_text("context.amount > 100")
+    expect(transition_label(tab_1, 3)).to_contain_text("error")
+    expect(tab_1.locator(".transition-label")).to_have_count(4)
+    screenshot(tab_1, "draft-merge-tabs-transitions")
+
+    _save(tab_1, 3)
+    saved = server.api("GET", f"/api/drafts/{draft_id}", token=server.token("analyst"))
+    assert saved["content"]["transitions"] == [
+        {"source": "intake", "trigger": "done", "dest": "kb_gap", "guard": "context.amount > 100"},
+        {"source": "kb_gap", "trigger": "done", "dest": "flag"},
+        {"source": "flag", "trigger": "done", "dest": "paid"},
+        {"source": "kb_gap", "trigger": "error", "dest": "paid"},
+    ]

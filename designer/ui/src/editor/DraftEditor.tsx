@@ -10,6 +10,7 @@ import { ApiError } from "../api/http";
 import { draftPaths, playPath } from "../api/checks";
 import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/types";
 import { navigate } from "../app/router";
+import ErrorBoundary from "../components/ErrorBoundary";
 import Notice from "../components/Notice";
 import { UnappliedTextContext, type ReportUnapplied, type UnappliedText } from "../components/fields/unappliedText";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
@@ -711,6 +712,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           </div>
           <div className="view-area">
             <div className={`view-pane ${view === "diagram" ? "" : "hidden"}`}>
+              <ErrorBoundary what="The diagram" testId="canvas-broken" resetKey={workflow} help={BROKEN_HELP} actions={<OpenJson onJson={() => setView("json")} />}>
               <FlowCanvas
                 key={scopePointer(scope)}
                 workflow={workflow}
@@ -733,6 +735,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
                 drawingRef={drawing}
                 onOpen={(stateId) => openBranch(stateId, workflow.states[stateId]?.type === "map" ? ITERATOR : 0)}
               />
+              </ErrorBoundary>
             </div>
             {view === "json" && (
               <div className="view-pane">
@@ -756,9 +759,11 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           </div>
           <div className="side-scroll">
             <div hidden={panel !== "inspect"}>
-              <UnappliedTextContext.Provider value={reportUnapplied}>
-                <Inspector ctx={ctx} selection={selection} />
-              </UnappliedTextContext.Provider>
+              <ErrorBoundary what="The inspector" testId="inspector-broken" resetKey={root} help={BROKEN_HELP} actions={<OpenJson onJson={() => setView("json")} />}>
+                <UnappliedTextContext.Provider value={reportUnapplied}>
+                  <Inspector ctx={ctx} selection={selection} />
+                </UnappliedTextContext.Provider>
+              </ErrorBoundary>
             </div>
             {/* Kept mounted while hidden, so a simulation survives a look at the inspector. */}
             <div hidden={panel !== "simulate"}>
@@ -775,6 +780,18 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         </aside>
       </div>
     </div>
+  );
+}
+
+/** What to do when the diagram (or the inspector) cannot be drawn: the document is still here, unsaved edits too. */
+const BROKEN_HELP =
+  "Your unsaved changes are still here, and Save still saves them. Open the JSON view to see and fix the definition (the Problems panel below says where it is wrong); this part is drawn again as soon as the definition is edited. Reloading the page shows the draft as last saved.";
+
+function OpenJson({ onJson }: { onJson: () => void }) {
+  return (
+    <button type="button" className="primary" onClick={onJson} data-testid="broken-open-json">
+      Open the JSON view
+    </button>
   );
 }
 

@@ -3,10 +3,12 @@
 // left-right one, beside the states already there when that place is taken; with nothing selected, near the middle
 // of the view. Always in free space: clear of every state, of the transitions' lines and of their labels, so a
 // flow built from the palette stays readable without Auto-layout (states dropped next to the selected one used
-// to land on other states' transitions, their labels hidden under them).
+// to land on other states' transitions, their labels hidden under them). A label is avoided where the canvas
+// draws it: in its line's middle, or where it was moved along its line to keep clear of others (edgeLabels.ts).
 import type { Position } from "../model/workflow";
 import type { Box, Drawing, Size } from "./canvas/drawing";
 import { grown, overlaps, segmentCrossesBox } from "./canvas/drawing";
+import { placeLabels, type LabelPlace } from "./canvas/edgeLabels";
 
 /** Room between the new state and the one before it along the flow (a transition's label fits between). */
 const ALONG_GAP = 64;
@@ -25,7 +27,8 @@ export interface SpotWish {
   centre: Position;
 }
 
-export function freeSpot(drawing: Drawing, size: Size, { after, centre }: SpotWish): Position {
+/** `places`: the labels the canvas moved off their lines' middles (placeLabels), by edge id. */
+export function freeSpot(drawing: Drawing, size: Size, { after, centre }: SpotWish, places: ReadonlyMap<string, LabelPlace> = placeLabels(drawing)): Position {
   const across = drawing.direction === "LR";
   // Worked out top-down; a left-right drawing swaps the axes at the end.
   const flip = (p: Position): Position => (across ? { x: p.y, y: p.x } : p);
@@ -52,7 +55,11 @@ export function freeSpot(drawing: Drawing, size: Size, { after, centre }: SpotWi
   candidates.sort((a, b) => a.rank - b.rank);
   const boxes = [...drawing.boxes.values()].map(flipBox);
   const lines = drawing.edges.map((e) => e.points.map(flip));
-  const labels = drawing.edges.flatMap((e) => (e.labelSize ? [flipBox({ x: e.label.x - e.labelSize.width / 2, y: e.label.y - e.labelSize.height / 2, ...e.labelSize })] : []));
+  const labels = drawing.edges.flatMap((e) => {
+    if (!e.labelSize) return [];
+    const at = places.get(e.id)?.at ?? e.label;
+    return [flipBox({ x: at.x - e.labelSize.width / 2, y: at.y - e.labelSize.height / 2, ...e.labelSize })];
+  });
   const placeAt = (at: Position): Box => ({ ...own, x: at.x, y: at.y });
   const clearOfStates = (box: Box) => boxes.every((b) => !overlaps(grown(box, NODE_ROOM), b));
   const clearOfLines = (box: Box) => {

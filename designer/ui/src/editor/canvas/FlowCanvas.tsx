@@ -40,6 +40,7 @@ import type { Drawing } from "./drawing";
 import { LabelPlaces } from "./edgeLabels";
 import { tangleWords } from "./tangles";
 import { useDrawing } from "./useDrawing";
+import { drawable } from "./drawable";
 
 const nodeTypes: NodeTypes = { state: StateNodeView, any: AnyStateNodeView };
 const edgeTypes: EdgeTypes = { transition: TransitionEdgeView };
@@ -113,7 +114,9 @@ export interface FlowCanvasProps {
 }
 
 export default function FlowCanvas(props: FlowCanvasProps) {
-  const { workflow, marks = NO_MARKS, selection, involved = NOTHING, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
+  const { marks = NO_MARKS, selection, involved = NOTHING, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
+  // Drawn with every field it reads of its type: one of another type is left for the Problems panel to name.
+  const workflow = useMemo(() => drawable(props.workflow), [props.workflow]);
   const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState, onTidy, drawingRef } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
@@ -285,7 +288,10 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     });
   }, []);
 
-  const targets = useMemo(() => searchTargets(workflow, onFindElsewhere ? everywhere : undefined), [workflow, everywhere, onFindElsewhere]);
+  const targets = useMemo(
+    () => searchTargets(workflow, onFindElsewhere && everywhere ? { ...everywhere, root: drawable(everywhere.root) } : undefined),
+    [workflow, everywhere, onFindElsewhere],
+  );
   const jumpTo = useCallback(
     ({ id, scope }: SearchTarget) => {
       if (everywhere && onFindElsewhere && !sameScope(scope, everywhere.scope)) {

@@ -59,7 +59,7 @@ function TransitionEdgeView(props: EdgeProps<TransitionEdge>) {
           title={[data.label, description, alsoShown ? INVOLVED : ""].filter(Boolean).join("\n")}
         >
           {trigger ? <span className="trigger">{trigger}</span> : null}
-          {data.transition.errors?.length ? <span className="errors" data-testid={`transition-${data.index}-errors`}>({data.transition.errors.join(" | ")})</span> : null}
+          {Array.isArray(data.transition.errors) && data.transition.errors.length ? <span className="errors" data-testid={`transition-${data.index}-errors`}>({data.transition.errors.join(" | ")})</span> : null}
           {guard ? <span className="guard" style={selected ? WHOLE_GUARD : undefined}>[{shownGuard}]</span> : null}
           {!trigger && !guard ? <span className="auto">auto</span> : null}
           {data.transition.priority ? <span className="priority">p{data.transition.priority}</span> : null}

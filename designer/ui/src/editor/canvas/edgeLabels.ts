@@ -60,7 +60,7 @@ function textWidth(text: string, font: string): number {
 export function labelSize(transition: Transition, guard: string | undefined): Size {
   const parts: number[] = [];
   if (transition.trigger) parts.push(textWidth(transition.trigger, `600 11px ${FONT}`));
-  if (transition.errors?.length) parts.push(textWidth(`(${transition.errors.join(" | ")})`, `11px ${MONO}`));
+  if (Array.isArray(transition.errors) && transition.errors.length) parts.push(textWidth(`(${transition.errors.join(" | ")})`, `11px ${MONO}`));
   if (transition.guard) parts.push(textWidth(`[${guard ?? transition.guard}]`, `11px ${MONO}`));
   if (!transition.trigger && !transition.guard) parts.push(textWidth("auto", `italic 11px ${FONT}`));
   if (transition.priority) parts.push(textWidth(`p${transition.priority}`, `11px ${FONT}`));

@@ -37,7 +37,7 @@ export interface DrawnCanvas {
   labelPlaces: ReadonlyMap<string, LabelPlace>;
   /** The drawing's tangles, when it reads clearly worse than the layout's and the person has not kept it so. */
   tangled: Tangles | null;
-  /** Keep the drawing as it is: no word of its tangles until it gets worse. */
+  /** Keep the drawing as it is: no word of its tangles until it gets worse, or is tidied and tangled again. */
   keep: () => void;
 }
 
@@ -67,9 +67,14 @@ export function useDrawing({ drawn, drawnAt, direction, routes, guards, weigh }:
     const there = new Map([...boxes].map(([id, box]): [string, Box] => [id, { ...box, ...layout.positions[id]! }]));
     return tanglesOf(drawingOf(there, lines.map((line) => ({ ...line, route: layout.routes[line.id] })), direction));
   }, [tangles, layout, boxes, lines, direction]);
-  const [kept, setKept] = useState<Tangles | null>(null);
-  const tangled = tangles && laidOut && worseThan(tangles, laidOut) && (!kept || worseThan(tangles, kept)) ? tangles : null;
-  return { drawing, labelPlaces, tangled, keep: () => setKept(tangled) };
+  // "Keep as it is" holds for this flow until the drawing reads as well as the layout again (Auto-layout, or
+  // tidied by hand): a drawing tangled after that is said again, even no worse than the one kept.
+  const [kept, setKept] = useState<{ tangles: Tangles; flow: unknown } | null>(null);
+  const tidy = tangles !== null && laidOut !== null && !worseThan(tangles, laidOut);
+  if (kept && (tidy || kept.flow !== drawn.id)) setKept(null);
+  const keptTangles = kept && !tidy && kept.flow === drawn.id ? kept.tangles : null;
+  const tangled = tangles && laidOut && worseThan(tangles, laidOut) && (!keptTangles || worseThan(tangles, keptTangles)) ? tangles : null;
+  return { drawing, labelPlaces, tangled, keep: () => setKept(tangled && { tangles: tangled, flow: drawn.id }) };
 }
 
 /** Every node's box where it is drawn (states, and the `*` pseudo-state). */
