@@ -6,13 +6,16 @@ shared CEL subset); waits become Seconds/Timestamp/TimestampPath; a choice with 
 Pass; error transitions become Catch (their `errors`, or guards on `event.kind`), retry rules Retry.
 A map state becomes a Map (an inline ItemProcessor, or one that starts the subflow per item). Approvals, event
 waits, policies and CEL beyond the subset cannot be expressed: each is an error finding naming the state, and
-the state is written as a placeholder (`asl_loss`) so the document stays a valid machine.
+the state is written as a placeholder (`asl_loss`) so the document stays a valid machine. A state is named by
+its id, or by the title its id was made from (`Validate Order` for `validate_order`, as `import asl` leaves it),
+so an imported machine comes back under its own names.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from engine.definition import (
@@ -23,6 +26,7 @@ from engine.definition import (
     MapState,
     ParallelState,
     RetryRule,
+    State,
     SubflowState,
     TaskState,
     Transition,
@@ -40,12 +44,14 @@ from engine.interop.asl_values import template_entry
 from engine.interop.cel_subset import Compare, Literal, OutsideSubset, Path, parse
 from engine.interop.context_types import types_of_schema
 from engine.interop.findings import approximated, not_expressible
+from engine.interop.ids import to_identifier
 from engine.interop.machine_view import MachineView
 from engine.validation.findings import Finding
 
 __all__ = ["export_asl"]
 
 _TARGET = "ASL"
+_MAX_NAME = 80  # characters in an ASL state name
 
 
 class _Cannot(Exception):
@@ -59,11 +65,30 @@ def _errors(kinds: list[str]) -> list[str]:
     return [("States.Timeout" if k == "timeout" else k) for k in kinds] or ["States.ALL"]
 
 
+_DEFAULT_MAX_INTERVAL_S = RetryRule.model_fields["max_interval_s"].default
+
+
+def _caps_a_wait(retry: RetryRule) -> bool:
+    """Whether `max_interval_s` shortens a wait: the longest wait before it is capped is longer."""
+    if retry.backoff == "fixed" or retry.max_attempts < 2:
+        longest = retry.initial_interval_s
+    else:
+        longest = retry.initial_interval_s * retry.multiplier ** (retry.max_attempts - 2)
+    return longest > retry.max_interval_s
+
+
 def _retrier(retry: RetryRule) -> dict[str, Any]:
-    return {"ErrorEquals": _errors(list(retry.errors)), "IntervalSeconds": math.ceil(retry.initial_interval_s),
-            "MaxAttempts": retry.max_attempts - 1,
-            "BackoffRate": retry.multiplier if retry.backoff == "exponential" else 1.0,
-            "MaxDelaySeconds": math.ceil(retry.max_interval_s), "JitterStrategy": "FULL" if retry.jitter else "NONE"}
+    """One retrier. ASL waits without a limit and without jitter unless told, so `MaxDelaySeconds` is written when
+    the rule sets a limit of its own or the default one shortens a wait, and `JitterStrategy` when it jitters."""
+    body: dict[str, Any] = {"ErrorEquals": _errors(list(retry.errors)),
+                            "IntervalSeconds": math.ceil(retry.initial_interval_s),
+                            "MaxAttempts": retry.max_attempts - 1,
+                            "BackoffRate": retry.multiplier if retry.backoff == "exponential" else 1.0}
+    if retry.max_interval_s != _DEFAULT_MAX_INTERVAL_S or _caps_a_wait(retry):
+        body["MaxDelaySeconds"] = math.ceil(retry.max_interval_s)
+    if retry.jitter:
+        body["JitterStrategy"] = "FULL"
+    return body
 
 
 def _error_kinds(guard: str | None) -> list[str]:
@@ -113,9 +138,45 @@ def _parameters(mapping: dict[str, str]) -> dict[str, Any]:
         try:
             name, value = template_entry(key, expression)
         except OutsideSubset as exc:
-            raise _Cannot(f"input '{key}'", f"'{expression}' is neither a path nor a literal") from exc
+            raise _Cannot(f"input '{key}'", str(exc)) from exc
         out[name] = value
     return out
+
+
+def _reads_paths(value: Any) -> bool:
+    """Whether a template holds a `key.$` field at any depth."""
+    if isinstance(value, dict):
+        return any(key.endswith(".$") or _reads_paths(item) for key, item in value.items())
+    return isinstance(value, list) and any(_reads_paths(item) for item in value)
+
+
+def _name_of(sid: str, state: State) -> str:
+    """A state's ASL name: its title where that name imports as this id again (`Validate Order` for
+    `validate_order`, the title `import asl` keeps of a renamed state), else its id. Such a title is no
+    identifier, so it never takes another state's id."""
+    title = state.title
+    if title and title != sid and len(title) <= _MAX_NAME and to_identifier(title) == sid:
+        return title
+    return sid
+
+
+def _named(machine: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The machine's states under their ASL names, and its StartAt, Next, Default and Catch naming them so (the
+    states of its branches and item processors were named when they were written)."""
+    def name(sid: str) -> str:
+        return names.get(sid, sid)
+
+    states: dict[str, Any] = {}
+    for sid, written in machine["States"].items():
+        body = dict(written)
+        for key in ("Next", "Default"):
+            if key in body:
+                body[key] = name(body[key])
+        for key in ("Choices", "Catch"):
+            if key in body:
+                body[key] = [{**rule, "Next": name(rule["Next"])} for rule in body[key]]
+        states[name(sid)] = body
+    return {"StartAt": name(machine["StartAt"]), "States": states}
 
 
 class _Writer:
@@ -132,6 +193,7 @@ class _Writer:
                 self.findings.append(not_expressible((*where, "transitions", index, "source"), None,
                                                      f"transition {index + 1} from any state ('*')", _TARGET,
                                                      "ASL has no transitions from every state"))
+        names = {sid: _name_of(sid, state) for sid, state in view.states.items()}
         for sid, state in view.states.items():
             try:
                 states[sid] = self.state(sid, state, view, where)
@@ -139,18 +201,19 @@ class _Writer:
                 self.findings.append(not_expressible((*where, "states", sid), sid, cannot.construct, _TARGET,
                                                      cannot.why))
                 states[sid], placeholders[sid] = placeholder(sid, state, view, cannot.construct,
-                                                             (*where, "states", sid))
+                                                             (*where, "states", sid), names=names)
         states, left_out = without_unreachable(initial, states, where)
         self.findings += [written for sid, written in placeholders.items() if sid in states] + left_out
-        return {"StartAt": initial, "States": states}
+        return _named({"StartAt": initial, "States": states}, names)
 
     def state(self, sid: str, state: Any, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
         if state.policies:
             raise _Cannot("policies", "ASL has no policy checks")
         out = view.outgoing(sid, include_any=False)  # a '*' transition is reported once by `machine`
         body: dict[str, Any] = {}
-        if state.title:
-            body["Comment"] = state.title
+        comment = state.title if state.title and _name_of(sid, state) == sid else state.description
+        if comment:
+            body["Comment"] = comment
         if isinstance(state, FinalState):
             return {**body, **self.final(state)}
         moves: dict[str, set[str | None]] = {"task": {"done", "error"}, "subflow": {"done", "error"},
@@ -233,9 +296,11 @@ class _Writer:
         try:
             name, value = template_entry(key, expression)
         except OutsideSubset as exc:
-            raise _Cannot(f"assign '{key}'", f"'{expression}' is neither a path nor a literal") from exc
+            raise _Cannot(f"assign '{key}'", str(exc)) from exc
         if name.endswith(".$"):
             return {**body, "InputPath": value, "ResultPath": f"$.{key}"}
+        if _reads_paths(value):  # an object with `key.$` fields is a template: Parameters, not Result
+            return {**body, "Parameters": value, "ResultPath": f"$.{key}"}
         return {**body, "Result": value, "ResultPath": f"$.{key}"}
 
     def wait(self, state: WaitState) -> dict[str, Any]:

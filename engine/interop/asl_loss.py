@@ -16,6 +16,7 @@ out, with a warning naming it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from engine.definition import FinalState, State
@@ -41,25 +42,30 @@ def _ways_on(sid: str, view: MachineView) -> list[str]:
     return ways
 
 
-def _way_rule(dest: str) -> dict[str, Any]:
+def _way_rule(dest: str, name: str) -> dict[str, Any]:
     variable = f"$.{PLACEHOLDER_WAY}"
-    return {"And": [{"Variable": variable, "IsPresent": True}, {"Variable": variable, "StringEquals": dest}],
+    return {"And": [{"Variable": variable, "IsPresent": True}, {"Variable": variable, "StringEquals": name}],
             "Next": dest}
 
 
-def placeholder(sid: str, state: State, view: MachineView, construct: str,
-                where: tuple[str | int, ...]) -> tuple[dict[str, Any], Finding]:
-    """The placeholder ASL state for `sid`, and the warning that names it and where it goes."""
+def placeholder(sid: str, state: State, view: MachineView, construct: str, where: tuple[str | int, ...], *,
+                names: Mapping[str, str]) -> tuple[dict[str, Any], Finding]:
+    """The placeholder ASL state for `sid`, and the warning that names it and where it goes. Its `Next` and
+    `Default` are state ids, as in the rest of the machine before its states are named; what it says, and the
+    values `placeholder_way` takes, are the ASL names (`names`: id → name)."""
     comment = f"Placeholder: Statewright {state.type} state '{sid}' was dropped ({construct} cannot be expressed)"
     ways = [] if isinstance(state, FinalState) else _ways_on(sid, view)
+    said = [names.get(w, w) for w in ways]
     if len(ways) == 1:
-        body: dict[str, Any] = {"Type": "Pass", "Comment": f"{comment}; goes on to '{ways[0]}'", "Next": ways[0]}
-        how = f"a placeholder Pass in its place goes on to '{ways[0]}'"
+        body: dict[str, Any] = {"Type": "Pass", "Comment": f"{comment}; goes on to '{said[0]}'", "Next": ways[0]}
+        how = f"a placeholder Pass in its place goes on to '{said[0]}'"
     elif ways:
-        others = ", ".join(f"'{w}'" for w in ways[1:])
-        body = {"Type": "Choice", "Comment": f"{comment}; goes on to '{ways[0]}', or to {others} when "
-                f"$.{PLACEHOLDER_WAY} names it", "Choices": [_way_rule(w) for w in ways[1:]], "Default": ways[0]}
-        how = f"a placeholder Choice in its place goes on to '{ways[0]}' (or {others} when " \
+        others = ", ".join(f"'{w}'" for w in said[1:])
+        body = {"Type": "Choice", "Comment": f"{comment}; goes on to '{said[0]}', or to {others} when "
+                f"$.{PLACEHOLDER_WAY} names it", "Choices": [_way_rule(w, n) for w, n in zip(ways[1:], said[1:],
+                                                                                          strict=True)],
+                "Default": ways[0]}
+        how = f"a placeholder Choice in its place goes on to '{said[0]}' (or {others} when " \
               f"$.{PLACEHOLDER_WAY} names it)"
     elif isinstance(state, FinalState) and state.outcome == "success":
         body = {"Type": "Succeed", "Comment": comment}

@@ -110,9 +110,18 @@ def _item_read(value: str) -> str | None:
     return None
 
 
+def _template(value: Any) -> str:
+    """A static part of the selector: nested objects may read paths in their `key.$` fields too."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{cel_literal(k.removesuffix('.$'))}: {_entry(k, v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_template(v) for v in value) + "]"
+    return cel_literal(value)
+
+
 def _entry(key: str, value: Any) -> str:
     if not key.endswith(".$"):
-        return cel_literal(value)
+        return _template(value)
     if not isinstance(value, str):
         raise MapRefused("ItemSelector", f"the field '{key}' takes a path", "ItemSelector")
     read = _item_read(value)

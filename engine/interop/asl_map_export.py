@@ -9,8 +9,8 @@ from typing import Any
 from engine.definition import MapState
 from engine.interop.asl_paths import reference_of
 from engine.interop.asl_resources import SUBFLOW_RESOURCE, state_machine_arn
-from engine.interop.asl_values import template_entry
-from engine.interop.cel_subset import Literal, OutsideSubset, Path, parse
+from engine.interop.asl_values import data_reference, template_entry
+from engine.interop.cel_subset import OutsideSubset, Path, parse
 
 __all__ = ["ITEM_INDEX", "ITEM_VALUE", "MapNotExpressible", "map_fields", "subflow_processor"]
 
@@ -35,23 +35,20 @@ def _items_path(state: MapState) -> str:
 
 
 def _selected(state: MapState, key: str, expression: str) -> tuple[str, Any]:
-    """One entry of the item's input: the item (or a path into it), its index, a path into the map's data, or a
-    literal."""
+    """One entry of the item's input: the item (or a path into it), its index, a path into the map's data, a
+    literal, or an object or list of them."""
+
+    def reference(path: Path) -> str | None:
+        if path.parts[:1] == (state.item_key,):
+            return ITEM_VALUE + reference_of(Path(path.parts[1:]))[1:]
+        if path.parts == (state.index_key,):
+            return ITEM_INDEX
+        return data_reference(path)
+
     try:
-        node = parse(expression)
-    except OutsideSubset:
-        node = None
-    if isinstance(node, Path) and node.parts[:1] == (state.item_key,):
-        rest = reference_of(Path(node.parts[1:]))[1:]
-        return f"{key}.$", ITEM_VALUE + rest
-    if isinstance(node, Path) and node.parts == (state.index_key,):
-        return f"{key}.$", ITEM_INDEX
-    if isinstance(node, Path | Literal) or node is None:
-        try:
-            return template_entry(key, expression)
-        except OutsideSubset as exc:
-            raise MapNotExpressible(f"input '{key}'", f"'{expression}' is neither a path nor a literal") from exc
-    raise MapNotExpressible(f"input '{key}'", f"'{expression}' is neither a path nor a literal")
+        return template_entry(key, expression, reference)
+    except OutsideSubset as exc:
+        raise MapNotExpressible(f"input '{key}'", str(exc)) from exc
 
 
 def item_selector(state: MapState) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.definition import ParallelState, State, Transition, Workflow
+from engine.definition import MapState, ParallelState, State, Transition, Workflow
 from engine.interop.cel_subset import And, Compare, Has, Literal, Node, Not, Or, OutsideSubset, parse
 from engine.interop.machine_view import MachineView, state_body
 
@@ -94,8 +94,8 @@ def _compare_machine(path: str, a: MachineView, b: MachineView, body: bool, out:
 
 def _core(state: State, body: bool) -> dict[str, Any]:
     data = state_body(state)
-    if body:
-        return {k: v for k, v in data.items() if k not in _DOCS}
+    if body:  # a map's iterator is compared as a machine, as a parallel state's branches are
+        return {k: v for k, v in data.items() if k not in (*_DOCS, "iterator")}
     return {k: data.get(k) for k in ("type", "action", "workflow", "outcome")}
 
 
@@ -113,6 +113,14 @@ def _compare_state(path: str, a: State, b: State, body: bool, out: list[str]) ->
                 out.append(f"{path}/{branch.name}: initial {branch.initial} vs {other.initial}")
             _compare_machine(f"{path}/{branch.name}", MachineView(branch.states, branch.transitions),
                              MachineView(other.states, other.transitions), body, out)
+    if isinstance(a, MapState) and isinstance(b, MapState) and (a.iterator or b.iterator):
+        if a.iterator is None or b.iterator is None:
+            out.append(f"{path}: an iterator in one only")
+        elif a.iterator.initial != b.iterator.initial:
+            out.append(f"{path}/iterator: initial {a.iterator.initial} vs {b.iterator.initial}")
+        else:
+            _compare_machine(f"{path}/iterator", MachineView(a.iterator.states, a.iterator.transitions),
+                             MachineView(b.iterator.states, b.iterator.transitions), body, out)
 
 
 def differences(a: Workflow, b: Workflow, *, body: bool = True) -> list[str]:

@@ -12,9 +12,9 @@ from engine.testgen.inner_waits import inner_waits
 from engine.testgen.inside_drive import inside_timeouts
 from engine.testgen.planning import Goal, Plan, Planner
 from engine.testgen.stub_data import FlowReads
-from engine.testgen.values import ABSENT, get_path, set_path, value_for_schema
+from engine.testgen.values import value_for_schema
 
-__all__ = ["PATH_LIMIT", "Coverage", "CoverageMode", "Uncovered", "choose_plans", "drop_plans"]
+__all__ = ["PATH_LIMIT", "Coverage", "CoverageMode", "Uncovered", "choose_plans", "drop_plans", "start_context"]
 
 CoverageMode = Literal["transitions", "guards", "paths"]
 PATH_LIMIT = 200
@@ -118,15 +118,12 @@ def _simple_routes(workflow: Workflow, planner: Planner) -> list[list[tuple[str,
     return search.routes
 
 
-def _start_context(workflow: Workflow) -> dict[str, Any]:
-    """With no example to start from: what the context schema requires, and a one-item list for each map over a
-    context key (a map over an empty or missing list runs nothing inside)."""
+def start_context(workflow: Workflow) -> dict[str, Any]:
+    """With no example to start from: what the context schema requires, and what the flow reads of the context
+    it is started with — a one-item list for each map over it (a map over an empty or missing list runs nothing
+    inside), a value for each path an input, assignment or result reads (`FlowReads.start_context`)."""
     context: dict[str, Any] = value_for_schema({"type": "object", **workflow.context})
-    declared = workflow.context.get("properties") or {}
-    for path, items in FlowReads(workflow).lists_within(()):
-        if path[0] in declared and get_path(context, path) is ABSENT:
-            set_path(context, path, items)
-    return context
+    return FlowReads(workflow).start_context(context)
 
 
 def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",
@@ -134,7 +131,7 @@ def choose_plans(workflow: Workflow, mode: CoverageMode = "transitions",
     """Paths that cover the goals of `mode`, and the coverage they reach."""
     if base_context is None:
         base_context = copy.deepcopy(workflow.examples[0].context) if workflow.examples else \
-            _start_context(workflow)
+            start_context(workflow)
     planner = Planner(workflow, base_context)
     units = _units(workflow, planner)
     guarded = [g for g in units if workflow.transitions[g.index].guard]

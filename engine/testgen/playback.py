@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.definition import ApprovalState, FinalState, MapState, ParallelState, Workflow
 from engine.errors import InvalidInput
 from engine.paths.routes import Route, outgoing_by_priority
+from engine.testgen.coverage import start_context
 from engine.testgen.inside_drive import wait_payload
 from engine.testgen.planning import Plan, Planner, Step
 from engine.testgen.stub_data import FlowReads
@@ -92,7 +93,7 @@ def path_script(workflow: Workflow, steps: Sequence[RouteStep], base_context: di
     final = workflow.states[states[-1]]
     outcome = final.outcome if isinstance(final, FinalState) else "success"
     base = dict(base_context if base_context is not None else
-                workflow.examples[0].context if workflow.examples else {})
+                workflow.examples[0].context if workflow.examples else start_context(workflow))
     planner = Planner(workflow, base)
     plan = planner.follow(route)
     head = {"workflow": workflow.id, "version": workflow.version, "states": states, "final": states[-1],

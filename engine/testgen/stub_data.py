@@ -29,11 +29,15 @@ from engine.validation.graph import Machine, machines
 __all__ = ["FlowReads", "task_states"]
 
 
-def _machine_expressions(machine: Machine) -> Iterator[tuple[str, bool]]:
-    """(CEL source, whether it is a guard) for every expression of one machine (not of its branches)."""
+_NOT_CONTEXT = frozenset({"event", "instance", "now", "budget", "memory", "context"})  # read, but no context key
+
+
+def _machine_expressions(machine: Machine, *, map_inputs: bool = True) -> Iterator[tuple[str, bool]]:
+    """(CEL source, whether it is a guard) for every expression of one machine (not of its branches); without
+    `map_inputs`, not the `input` of its map states (read with the item and its index beside the context)."""
     for state in machine.states.values():
         mappings: list[dict[str, str]] = []
-        if isinstance(state, TaskState | SubflowState | MapState):
+        if isinstance(state, TaskState | SubflowState) or (isinstance(state, MapState) and map_inputs):
             mappings.append(state.input)
         if isinstance(state, ApprovalState):
             mappings.append(state.request)
@@ -49,6 +53,15 @@ def _machine_expressions(machine: Machine) -> Iterator[tuple[str, bool]]:
         if transition.guard:
             yield transition.guard, True
         yield from ((source, False) for source in transition.assign.values())
+
+
+def _context_expressions(machine: Machine) -> Iterator[tuple[str, bool, tuple[str, ...]]]:
+    """(CEL source, whether it is a guard, the names it reads that are not context keys) for every expression of
+    one machine: a map's `input` reads its item and index under the map's `item_key` and `index_key`."""
+    for state in machine.states.values():
+        if isinstance(state, MapState):
+            yield from ((source, False, (state.item_key, state.index_key)) for source in state.input.values())
+    yield from ((source, is_guard, ()) for source, is_guard in _machine_expressions(machine, map_inputs=False))
 
 
 def _iterator_machines(state: MapState) -> list[Machine]:
@@ -97,15 +110,63 @@ class FlowReads:
             for state in machine.states.values():
                 if isinstance(state, MapState):
                     self._map_items(machine, state)
+        self._read_from_context(workflow)
+
+    def _read_from_context(self, workflow: Workflow) -> None:
+        """What the flow reads of the context it is started with: the paths its expressions read outside guards
+        (`read`), the paths it writes itself (`written`: outputs, assignments) and the lists its maps run over
+        (`mapped`) — the workflow's and its parallel branches' (one context), not a map's items' (their own)."""
+        self.read: dict[tuple[Part, ...], str] = {}
+        self.written: set[tuple[Part, ...]] = set()
+        self.mapped: set[tuple[Part, ...]] = set()
+        for machine in machines(workflow):
+            if machine.runs_per_item:
+                continue
+            for state in machine.states.values():
+                output = getattr(state, "output", None)
+                self.written |= {path_parts(output)} if output else set()
+                if isinstance(state, MapState) and (node := _path_of(state.items)) is not None:
+                    self.mapped.add(node.parts)
+            self.written |= {path_parts(key) for t in machine.transitions for key in t.assign}
+            for source, is_guard, bound in _context_expressions(machine):
+                try:
+                    uses = {} if is_guard else path_uses(source)
+                except UnreadableExpression:
+                    continue
+                for path, use in uses.items():
+                    if path[0] not in bound and self.read.get(path, "value") == "value":
+                        self.read[path] = use
+
+    def start_context(self, context: dict[str, Any]) -> dict[str, Any]:
+        """`context` (what the schema requires) with what the flow reads of the context it is started with and
+        does not write itself: a one-item list where a map runs over it (so the map runs its iterator; over a key
+        the schema declares even when the flow writes it too), and a value of the schema's type — else of the
+        type the expression reads, text for a plain value — at each other path, so that a task's input can be
+        evaluated. Paths a guard decides by their presence or size are left to the planner, as are the values
+        guards compare (it sets them on the paths that need them)."""
+        found = copy.deepcopy(context)
+        declared = self.schema.get("properties") or {}
+
+        def open_(path: tuple[Part, ...], writes: bool = False) -> bool:
+            return path[0] not in _NOT_CONTEXT and get_path(found, path) is ABSENT and (writes or not any(
+                path[:len(w)] == w for w in self.written)) and not any(
+                self.decided.get(path[:n]) in ("present", "list") for n in range(1, len(path) + 1))
+
+        for path, items in self.lists_within(()):
+            if path in self.mapped and open_(path, writes=path[0] in declared):
+                set_path(found, path, items)
+        for path, use in sorted(self.read.items(), key=lambda entry: len(entry[0])):
+            if open_(path):
+                shape = schema_at(self.schema, path)
+                kind = self.decided.get(path, use)
+                set_path(found, path, value_for_schema(shape) if shape else default_for(kind))
+        return found
 
     def _map_items(self, machine: Machine, state: MapState) -> None:
         """A map's `items` (a path) gets a one-item list by default, so that the map runs its iterator: each item
         with what the schema requires of it and what the iterator (or the map's `input`) reads of it."""
-        try:
-            node = parse(state.items)
-        except UnreadableExpression:
-            return
-        if not isinstance(node, PathRef):
+        node = _path_of(state.items)
+        if node is None:
             return
         shape = schema_at(self.schema, (*node.parts, 0)) if machine.location == () else {}
         reads: dict[tuple[Part, ...], str] = {}
@@ -168,6 +229,15 @@ class FlowReads:
                 node[name] = value_for_schema(shape.get("properties", {}).get(name, {}))
         for name, child in node.items():
             self._fill_required(child, (*at, name))
+
+
+def _path_of(source: str) -> PathRef | None:
+    """The path an expression is, when it is one (`order.items`)."""
+    try:
+        node = parse(source)
+    except UnreadableExpression:
+        return None
+    return node if isinstance(node, PathRef) else None
 
 
 def task_states(workflow: Workflow) -> dict[str, TaskState]:
