@@ -26,12 +26,13 @@ section.cover { break-before: auto; }
 .kicker { text-transform: uppercase; letter-spacing: 0.12em; color: #546e7a; margin: 18mm 0 0; font-size: 9pt; }
 table { width: 100%%; border-collapse: collapse; font-size: 7.6pt; margin-bottom: 3mm; }
 table.fixed { table-layout: fixed; }
-th, td { border: 0.6px solid #b0bec5; padding: 1.2mm 1.4mm; text-align: left; vertical-align: top; }
+th, td { border: 0.6px solid #b0bec5; padding: 1.2mm 1.4mm; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
 thead th { background: #eceff1; }
 tr { break-inside: avoid; }
 table.facts { width: auto; font-size: 9pt; }
 table.facts th { background: #eceff1; width: 42mm; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.95em; overflow-wrap: break-word; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.95em; overflow-wrap: anywhere; }
 .note { color: #607d8b; font-size: 0.95em; }
 .none { color: #607d8b; font-style: italic; }
 .description { white-space: pre-line; }
