@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, PositiveInt
+from pydantic import Field
 
 from engine.definition.base import Identifier, Model
+from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive
 from engine.definition.states import Approvers
 
 __all__ = ["Agent", "AgentPolicies", "Provider"]
@@ -13,13 +14,13 @@ __all__ = ["Agent", "AgentPolicies", "Provider"]
 class AgentPolicies(Model):
     """Enforced by the engine on every task that names the agent."""
 
-    approval_required: bool = Field(False, description="A person approves before each of its actions runs.")
+    approval_required: StrictFlag = Field(False, description="A person approves before each of its actions runs.")
     approvers: Approvers | None = Field(
         None, description="Who decides the approval (default: anyone with the role 'approver').")
-    budget_limit: float | None = Field(
+    budget_limit: StrictNumber | None = Field(
         None, ge=0, description="Spend one task may not exceed: the tenant's remaining monthly budget must cover it "
                                 "before the action runs, and the action's cost may not exceed it.")
-    timeout_seconds: PositiveInt | None = Field(
+    timeout_seconds: StrictPositive | None = Field(
         None, le=86_400, description="Upper bound for one attempt of a task (the shorter of this and the "
                                      "task's own timeout applies).")
 
@@ -65,8 +66,8 @@ class Agent(Model):
     provider: Provider | None = Field(
         None, description="The agent's own OpenAI-compatible endpoint for the llm executor (default: the "
                           "deployment's, STATEWRIGHT_LLM_URL and STATEWRIGHT_LLM_API_KEY).")
-    temperature: float = Field(0.2, ge=0, le=2)
-    max_tokens: PositiveInt = Field(1024, le=200_000)
+    temperature: StrictNumber = Field(0.2, ge=0, le=2)
+    max_tokens: StrictPositive = Field(1024, le=200_000)
     # Policies
     policies: AgentPolicies = Field(default_factory=AgentPolicies)
 

@@ -12,6 +12,7 @@ from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ErrorKind
 from engine.definition.lifecycle_events import RESERVED_PREFIX
 from engine.definition.paths import ContextPath
+from engine.definition.scalars import StrictWhole
 
 __all__ = ["AskUser"]
 
@@ -34,7 +35,8 @@ class AskUser(Model):
     into: ContextPath = Field(
         "user_reply", description="Where the ask is kept in the context ({asks, waiting, error, question, reply}); "
                                   "the retried action's input also gets the reply under the path's last key.")
-    max_asks: int = Field(1, ge=1, le=5, description="How many times one task may ask before the error goes on.")
+    max_asks: StrictWhole = Field(1, ge=1, le=5,
+                                  description="How many times one task may ask before the error goes on.")
 
     @model_validator(mode="after")
     def _reply_is_not_a_lifecycle_event(self) -> AskUser:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Field, model_validator
 
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.paths import ContextPath
+from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive, StrictWhole
 from engine.definition.transitions import Transition
 
 if TYPE_CHECKING:
@@ -39,23 +40,23 @@ class MapState(Model):
     policies: list[Identifier] = Field(
         default_factory=list, description="Ids of workflow policies checked when the state is entered."
     )
-    escalates: bool | None = Field(None, description="true: entering this state hands the case to a person.")
+    escalates: StrictFlag | None = Field(None, description="true: entering this state hands the case to a person.")
     items: Expression = Field(description=f"CEL giving the list to map over (at most {MAX_MAP_ITEMS} items).")
     item_key: Identifier = Field("item", description="The name each item's run sees its item under.")
     index_key: Identifier = Field("index", description="The name each item's run sees its position (from 0) under.")
     iterator: MapIterator | None = Field(None, description="The inline flow each item runs.")
     workflow: Identifier | None = Field(None, description="Or: the deployed workflow each item runs as a subflow.")
-    version: PositiveInt | None = Field(None, description="With `workflow`: a fixed version; absent means latest.")
+    version: StrictPositive | None = Field(None, description="With `workflow`: a fixed version; absent means latest.")
     input: dict[str, Expression] = Field(
         default_factory=dict,
         description="Each item's context, by CEL over the parent's context plus the item and index names; "
                     "absent: just {item_key: item, index_key: index}.",
     )
-    max_concurrency: int = Field(
+    max_concurrency: StrictWhole = Field(
         10, ge=1, le=MAX_MAP_CONCURRENCY, description="How many items run at once at most.")
-    tolerated_failures: int | None = Field(
+    tolerated_failures: StrictWhole | None = Field(
         None, ge=0, description="How many items may fail before the map fails (default 0).")
-    tolerated_failure_percentage: float | None = Field(
+    tolerated_failure_percentage: StrictNumber | None = Field(
         None, ge=0, le=100, description="Or: the share of the items, in percent, that may fail.")
     output: ContextPath | None = Field(
         None, description="The context key or path for the results: one entry per item, in item order (null if it "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Discriminator, Field, PositiveInt, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from engine.definition.ask_user import AskUser
 from engine.definition.base import EventType, Expression, Identifier, Model
@@ -12,6 +12,7 @@ from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
 from engine.definition.map_state import MapIterator, MapState
 from engine.definition.paths import ContextPath
+from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive, StrictWhole
 from engine.definition.transitions import Transition
 
 __all__ = [
@@ -43,7 +44,7 @@ class _StateBase(Model):
     policies: list[Identifier] = Field(
         default_factory=list, description="Ids of workflow policies checked when the state is entered."
     )
-    escalates: bool | None = Field(
+    escalates: StrictFlag | None = Field(
         None, description="true: entering this state hands the case to a person (a hand-over task, a human queue), "
                           "so it counts towards the escalation rate. Approval states count without it.",
     )
@@ -52,12 +53,12 @@ class _StateBase(Model):
 class _Backoff(Model):
     """When an action is tried again, and how long each wait is."""
 
-    max_attempts: int = Field(3, ge=1, le=100, description="Attempts in all, the first one included.")
+    max_attempts: StrictWhole = Field(3, ge=1, le=100, description="Attempts in all, the first one included.")
     backoff: Literal["fixed", "exponential"] = "exponential"
-    initial_interval_s: float = Field(1.0, gt=0, le=86_400)
-    max_interval_s: float = Field(300.0, gt=0, le=86_400 * 7)
-    multiplier: float = Field(2.0, ge=1, le=10)
-    jitter: bool = Field(True, description="Randomise each wait by up to ±50% to spread retries.")
+    initial_interval_s: StrictNumber = Field(1.0, gt=0, le=86_400)
+    max_interval_s: StrictNumber = Field(300.0, gt=0, le=86_400 * 7)
+    multiplier: StrictNumber = Field(2.0, ge=1, le=10)
+    jitter: StrictFlag = Field(True, description="Randomise each wait by up to ±50% to spread retries.")
 
 
 class Retry(_Backoff):
@@ -133,7 +134,7 @@ class TaskState(_StateBase):
         None, description="How failed attempts are tried again: ordered rules by error kind (the first that "
         "names the kind applies), or one policy object (shorthand for one rule)."
     )
-    timeout_s: float | None = Field(None, gt=0, le=86_400, description="Seconds before an attempt fails.")
+    timeout_s: StrictNumber | None = Field(None, gt=0, le=86_400, description="Seconds before an attempt fails.")
     ask_user: AskUser | None = Field(
         None, description="Recovery by asking the requester: on a failure of the named kinds (after the retries), "
                           "wait for their reply, then run the action again with it.")
@@ -162,7 +163,7 @@ class ApprovalState(_StateBase):
 
     type: Literal["approval"]
     approvers: Approvers
-    quorum: PositiveInt = Field(1, description="How many approvals are needed; one rejection rejects.")
+    quorum: StrictPositive = Field(1, description="How many approvals are needed; one rejection rejects.")
     timeout: IsoDuration | None = Field(None, description="ISO 8601 duration, e.g. PT48H.")
     escalation: Escalation | None = None
     sla: IsoDuration | None = Field(
@@ -211,7 +212,7 @@ class Join(Model):
     """When the parallel state is done, and what a failing branch does to the others."""
 
     mode: Literal["all", "any", "quorum"] = Field("all", description="Branches that must succeed.")
-    quorum: PositiveInt | None = Field(None, description="With mode 'quorum': how many.")
+    quorum: StrictPositive | None = Field(None, description="With mode 'quorum': how many.")
     on_failure: Literal["fail", "cancel_others", "continue"] = Field(
         "cancel_others", description="fail: fire `error` at once; cancel_others: also cancel running branches."
     )
@@ -245,7 +246,7 @@ class SubflowState(_StateBase):
 
     type: Literal["subflow"]
     workflow: Identifier
-    version: PositiveInt | None = Field(None, description="A fixed version; absent means the latest deployed.")
+    version: StrictPositive | None = Field(None, description="A fixed version; absent means the latest deployed.")
     input: dict[str, Expression] = Field(default_factory=dict, description="The child's context, by CEL.")
     output: ContextPath | None = Field(None, description="The context key or path for the child's result.")
 

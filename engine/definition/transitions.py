@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
 from engine.definition.paths import ContextPath
+from engine.definition.scalars import StrictWhole
 
 __all__ = ["ANY_SOURCE", "Transition"]
 
@@ -29,7 +30,8 @@ class Transition(Model):
         description="Only on 'error': the error kinds it catches (empty or ['*'] catches every kind); "
         "with a guard, both must hold.",
     )
-    priority: int = Field(0, description="Higher is tried first among transitions with the same source/trigger.")
+    priority: StrictWhole = Field(
+        0, description="Higher is tried first among transitions with the same source/trigger.")
     assign: dict[ContextPath, Expression] = Field(
         default_factory=dict,
         description="Context updates applied when it fires, each value computed by CEL; a key may be a dotted "

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, PositiveInt
+from pydantic import AfterValidator, Field
 
 from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
+from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive
 from engine.definition.states import Approvers, FinalState, State
 from engine.definition.transitions import Transition
 
@@ -39,7 +40,7 @@ class Schedule(Model):
     cron: str = Field(min_length=9, max_length=200, description="Five-field cron, e.g. '*/15 * * * *'.")
     timezone: str = Field("UTC", max_length=64)
     context: dict[str, Any] = Field(default_factory=dict, description="The context each started instance gets.")
-    enabled: bool = True
+    enabled: StrictFlag = True
 
 
 class StartTrigger(Model):
@@ -69,8 +70,8 @@ class ExampleEvent(Model):
 
 
 class Position(Model):
-    x: float
-    y: float
+    x: StrictNumber
+    y: StrictNumber
 
 
 def _not_a_scope(name: str) -> str:
@@ -92,7 +93,7 @@ class Workflow(Model):
 
     schema_: str | None = Field(None, alias="$schema", description="The JSON Schema this file follows.")
     id: Identifier
-    version: PositiveInt = 1
+    version: StrictPositive = 1
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
     context: dict[str, Any] = Field(
