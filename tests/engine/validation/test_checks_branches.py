@@ -72,7 +72,7 @@ def test_a_branch_needs_its_own_initial_state(parallel: dict[str, Any]) -> None:
     assert where(parallel) == [("unknown-state", f"{BRANCH}/1/initial")]
     (finding,) = load_workflow(parallel).findings
     assert finding.message == ("In parallel state 'enrich' \u203a branch 'fraud': The start state of the branch is "
-                               "missing: 'scan' is not a state of the branch.")
+                               "missing: 'scan' is not a state of the branch (did you mean 'screen'?).")
 
 
 def test_checks_reach_branches_of_branches(parallel: dict[str, Any]) -> None:

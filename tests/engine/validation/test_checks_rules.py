@@ -66,7 +66,13 @@ def test_unknown_source_names_the_list_element(order: dict[str, Any]) -> None:
     (finding,) = findings(order)
     assert (finding.code, finding.pointer, finding.transitions) == ("unknown-state", "/transitions/7/source/1", (7,))
     assert finding.message == ("Transition 8 (review/reveiw → rejected on 'cancel') leaves from a state that does "
-                               "not exist: 'reveiw' is not a state of the workflow.")
+                               "not exist: 'reveiw' is not a state of the workflow (did you mean 'review'?).")
+
+
+def test_an_unknown_state_with_no_near_name_gets_no_suggestion(order: dict[str, Any]) -> None:
+    order["initial"] = "zzz"
+    (finding,) = findings(order)
+    assert finding.message == "The start state of the workflow is missing: 'zzz' is not a state of the workflow."
 
 
 def test_missing_initial_is_reported_once_not_as_every_state_unreachable(order: dict[str, Any]) -> None:

@@ -91,7 +91,7 @@ def test_a_branch_s_transition_and_its_start_say_the_way_there() -> None:
     found = _by_place(load_workflow(flow).findings)
     assert found[("unknown-state", "/states/both/branches/1/transitions/1/dest")] == (
         "In parallel state 'both' \u203a branch 'fraud': Transition 2 (start → failed_ on 'error') leads to a state "
-        "that does not exist: 'failed_' is not a state of the branch.")
+        "that does not exist: 'failed_' is not a state of the branch (did you mean 'failed'?).")
     assert found[("unknown-state", "/states/both/branches/1/initial")] == (
         "In parallel state 'both' \u203a branch 'fraud': The start state of the branch is missing: 'begin' is not a "
         "state of the branch.")
@@ -154,7 +154,7 @@ def test_what_named_its_machine_itself_names_a_branch_once_with_the_way_there(
 
     assert found[("unknown-state", f"{at}/transitions/1/dest")] == (
         led() + "Transition 2 (start → failed_ on 'error') leads to a state that does not exist: "
-        f"'failed_' is not a state of {machine}.")
+        f"'failed_' is not a state of {machine} (did you mean 'failed'?).")
     assert found[("duplicate-transition-id", f"{at}/transitions/2/id")] == (
         led() + f"Transitions 1 and 3 of {machine} are both named 'onward': a transition's id is its "
         "stable name, which diffs and review packs match transitions by. Rename one.")
@@ -171,7 +171,8 @@ def test_statewright_validate_names_a_branch_once_in_what_named_it_itself(tmp_pa
     at = "/states/both/branches/0"
     credit = "In parallel state 'both' \u203a branch 'credit': "
     assert (f"error unknown-state at {at}/transitions/1/dest: {credit}Transition 2 (start → failed_ on 'error') "
-            "leads to a state that does not exist: 'failed_' is not a state of the branch.") in lines
+            "leads to a state that does not exist: 'failed_' is not a state of the branch (did you mean "
+            "'failed'?).") in lines
     assert (f"error duplicate-transition-id at {at}/transitions/2/id: {credit}Transitions 1 and 3 of the branch are "
             "both named 'onward': a transition's id is its stable name, which diffs and review packs match "
             "transitions by. Rename one.") in lines
@@ -242,12 +243,12 @@ def _at_transitions(findings: list[Finding], machine: str = "") -> dict[tuple[st
 
 
 # The defective fixtures with a finding at one of their transitions, each moved into a branch and into an iterator
-# (but for the two codes never reported on a map's items: what the context schema says is not their context).
+# (but for the codes never reported on a map's items: what the context schema says is not their context).
 _DEFECTIVE = Path(__file__).parent / "fixtures" / "defective"
 _AT_A_TRANSITION = [path for path in sorted(_DEFECTIVE.glob("*.json")) if _at_transitions(load_workflow(path).findings)]
 _MOVED = [pytest.param(path, where, id=f"{path.stem}-{where}") for path in _AT_A_TRANSITION
           for where in ("branch", "iterator")
-          if where == "branch" or path.stem not in ("type-mismatch", "unknown-field")]
+          if where == "branch" or path.stem not in ("type-mismatch", "unknown-field", "guard-not-boolean")]
 
 
 def _moved_in(document: dict[str, Any], where: str) -> str:
