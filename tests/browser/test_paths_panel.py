@@ -4,10 +4,12 @@ colours its states by worst-case time or cost; a draft's sla shows as sla-at-ris
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
-from browser_steps import SignIn, fill_field, screenshot, state
+from browser_steps import SignIn, fill_field, open_draft, screenshot, state
 from docs_screens import save_doc_screenshot
 from live_server import LiveServer
 from playwright.sync_api import expect
@@ -65,3 +67,51 @@ def test_a_drafts_sla_is_at_risk_in_problems_and_on_its_paths(server: LiveServer
     expect(state(page, "classify")).to_have_attribute("data-mark", "visited")
     expect(state(page, "failed")).to_have_attribute("data-mark", "current")
     screenshot(page, "paths-panel-draft-sla")
+
+
+def _without_handlers() -> dict[str, Any]:
+    """A flow as an ASL import brings it: its tasks' actions (Lambda functions) have no handler on this server."""
+    return {
+        "id": f"imported_order_{uuid.uuid4().hex[:8]}", "title": "Imported order", "initial": "fetch_order",
+        "states": {"fetch_order": {"type": "task", "action": "lambda_fetch_order", "timeout_s": 30,
+                                   "retry": {"max_attempts": 2}},
+                   "in_stock": {"type": "choice"},
+                   "ship": {"type": "task", "action": "lambda_ship", "timeout_s": 60},
+                   "shipped": {"type": "final", "outcome": "success"},
+                   "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "fetch_order", "trigger": "done", "dest": "in_stock"},
+                        {"source": "fetch_order", "trigger": "error", "dest": "failed"},
+                        {"source": "in_stock", "dest": "ship", "guard": "context.in_stock == true", "priority": 1},
+                        {"source": "in_stock", "dest": "failed"},
+                        {"source": "ship", "trigger": "done", "dest": "shipped"},
+                        {"source": "ship", "trigger": "error", "dest": "failed"}],
+    }
+
+
+def test_a_flow_whose_actions_have_no_handler_here_shows_its_paths(server: LiveServer, sign_in: SignIn) -> None:
+    """unknown-action is an error, but not one path analysis depends on (POST /api/paths loads the flow without
+    the actions, as `statewright analyze --paths` does): the panel measures it and says the errors remain."""
+    page = open_draft(server, sign_in, _without_handlers(), showing="fetch_order")
+    expect(page.get_by_test_id("finding-unknown-action")).to_have_count(2)
+    page.get_by_test_id("panel-paths").click()
+    panel = page.get_by_test_id("paths-panel")
+    expect(panel.locator(".path-row")).to_have_count(4)
+    expect(panel.get_by_test_id("path-1")).to_be_visible()
+    expect(page.get_by_test_id("paths-need-valid")).to_have_count(0)
+    expect(page.get_by_test_id("paths-errors-remain")).to_have_text(
+        "Measured although 2 errors remain that the paths do not depend on: this server has no handler for the "
+        "actions of fetch_order and ship. They stay among the Problems, and publishing here waits for them.")
+    critical = panel.locator('[data-critical="true"]')
+    critical.click()
+    expect(state(page, "fetch_order")).to_have_attribute("data-mark", "visited")
+    screenshot(page, "paths-panel-actions-without-handler")
+
+
+def test_a_flow_with_an_error_paths_depend_on_is_not_measured(server: LiveServer, sign_in: SignIn) -> None:
+    flow = _without_handlers()
+    flow["states"]["ship"]["agent"] = "nobody_here"  # unknown-agent: its price is what the cost is measured by
+    page = open_draft(server, sign_in, flow, showing="fetch_order")
+    page.get_by_test_id("panel-paths").click()
+    expect(page.get_by_test_id("paths-need-valid")).to_have_text(
+        "Paths are measured once the workflow has no errors other than actions with no handler on this server.")
+    expect(page.get_by_test_id("paths-panel")).to_have_count(0)

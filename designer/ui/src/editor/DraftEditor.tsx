@@ -42,6 +42,7 @@ import Palette from "./Palette";
 import { isEmpty, NOTHING, type Selection } from "./selection";
 import SimulatorPanel, { type StepFailure } from "./SimulatorPanel";
 import PathsPanel from "./PathsPanel";
+import { pathsReadiness, remainingWords } from "./pathsReadiness";
 import { selectedPathMarks, type PathColour } from "./pathHeat";
 import type { Playing } from "./pathPlayback";
 import { lookOf } from "./stateStyle";
@@ -606,6 +607,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
     [workflow, findings, validation.pending, canEdit, commit, select, renameState, scope, openBranch],
   );
   const errors = validation.findings.filter((f) => f.severity === "error").length;
+  // The Paths panel measures a flow whose only errors are ones path analysis does not depend on (pathsReadiness.ts).
+  const pathsReady = useMemo(() => pathsReadiness(validation.findings), [validation.findings]);
   // A publish refusal lists errors; once validation finds none, the list is out of date.
   useEffect(() => {
     if (!validation.pending && errors === 0) setMessage((m) => (m?.findings ? null : m));
@@ -770,10 +773,17 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
               <SimulatorPanel workflow={root} onResult={setSimulation} playing={playing} onStopPlaying={stopPlaying} onShowFailure={revealFailure} />
             </div>
             <div hidden={panel !== "paths"}>
-              {validation.checked === root && errors > 0 ? (
-                <p className="muted" data-testid="paths-need-valid">Paths are measured once the workflow has no errors.</p>
+              {validation.checked === root && !pathsReady.measurable ? (
+                <p className="muted" data-testid="paths-need-valid">Paths are measured once the workflow has no errors other than actions with no handler on this server.</p>
               ) : (
-                <PathsPanel load={loadPaths} source={root} active={panel === "paths"} selected={path} onSelect={setPath} colour={colour} onColour={setColour} onPlay={(p) => void play(p)} />
+                <>
+                  {validation.checked === root && pathsReady.remaining.length > 0 && (
+                    <p className="muted small" data-testid="paths-errors-remain">
+                      {remainingWords(pathsReady.remaining)}
+                    </p>
+                  )}
+                  <PathsPanel load={loadPaths} source={root} active={panel === "paths"} selected={path} onSelect={setPath} colour={colour} onColour={setColour} onPlay={(p) => void play(p)} />
+                </>
               )}
             </div>
           </div>

@@ -5,6 +5,7 @@
 // before publishing, and after publishing offers to migrate them (the same preview, then Apply). States the draft
 // renamed are mapped to their new ids in both (stateRenames.ts), so their instances are not refused.
 import { useEffect, useState } from "react";
+import { loadWorkflowSchema } from "../api/catalog";
 import { getDraft, getVersion } from "../api/definitions";
 import { ApiError } from "../api/http";
 import { applyMigration, draftMigration, migrationPreview, type Migration } from "../api/migration";
@@ -14,6 +15,7 @@ import { formatCount } from "../components/format";
 import Modal from "../components/Modal";
 import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
+import { fieldDefaults } from "../model/defaults";
 import { asWorkflow } from "../model/document";
 import { locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
@@ -163,9 +165,11 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
 /** The states the draft renamed, each old id to its new one: its instances are mapped there. */
 async function renamesSince(draftId: string, workflowId: string, version: number): Promise<Record<string, string>> {
   try {
-    const [draft, published] = await Promise.all([getDraft(draftId), getVersion(workflowId, version)]);
+    // The published version has the model's defaults written out, a draft from a file or pasted JSON mostly not:
+    // they are compared without them (without the schema, at least without the empty values).
+    const [draft, published, schema] = await Promise.all([getDraft(draftId), getVersion(workflowId, version), loadWorkflowSchema().catch(() => null)]);
     const parsed = asWorkflow(draft.content);
-    return parsed.ok ? renamedStates(published.definition, parsed.workflow) : {};
+    return parsed.ok ? renamedStates(published.definition, parsed.workflow, fieldDefaults(schema)) : {};
   } catch {
     return {}; // not known: the states are mapped by hand, as before
   }
