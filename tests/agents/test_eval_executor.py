@@ -39,6 +39,8 @@ def _eval(tmp_path: Path, *options: str) -> tuple[int, str]:
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps(CASE) + "\n")
     done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--format", "json", *options])
+    if done.exit_code != 0 and not done.stdout:  # say why, for the assertion's message
+        return done.exit_code, f"stderr: {done.stderr}\nexception: {done.exception!r}"
     return done.exit_code, done.stdout
 
 
