@@ -96,17 +96,21 @@ def select_state(page: Page, state_id: str) -> None:
     """Click the state where an edge label cannot cover it (near its top-left corner, once it stopped moving);
     a label drawn over the middle of a node takes the click for its transition, as it would for a person."""
     laid_out(page)
-    box = box_in_view(page, state(page, state_id))
     # near the top-left corner first; a label may still lie there when the view is zoomed far out, so then the
-    # left middle and the centre, as a person clicks again a little further in
-    spots = ((min(12.0, box["width"] / 4), min(8.0, box["height"] / 4)), (box["width"] / 4, box["height"] / 2),
-             (box["width"] / 2, box["height"] / 2))
-    for x, y in spots[:-1]:
+    # left middle and the centre, as a person clicks again a little further in. The box is looked up again for
+    # each click: a view still settling (the first view's fit is animated) moves the state under the pointer.
+    spots = ((lambda w, h: (min(12.0, w / 4), min(8.0, h / 4))), (lambda w, h: (w / 4, h / 2)),
+             (lambda w, h: (w / 2, h / 2)), (lambda w, h: (w / 2, h / 2)))
+    for spot in spots[:-1]:
+        box = box_in_view(page, state(page, state_id))
+        x, y = spot(box["width"], box["height"])
         page.mouse.click(box["x"] + x, box["y"] + y)
         with contextlib.suppress(AssertionError):
             expect(page.get_by_test_id("field-id")).to_have_value(state_id, timeout=2000)
             return
-    page.mouse.click(box["x"] + spots[-1][0], box["y"] + spots[-1][1])
+    box = box_in_view(page, state(page, state_id))
+    x, y = spots[-1](box["width"], box["height"])
+    page.mouse.click(box["x"] + x, box["y"] + y)
     expect(page.get_by_test_id("field-id")).to_have_value(state_id)
 
 
