@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.definition.states import RetryRule
 from engine.interop.asl_choice import RuleError, guard_of_rule
 from engine.interop.asl_map import MAP_FIELDS, MapRefused, map_options, processor_of, selection, subflow_of
 from engine.interop.asl_paths import BadPath, parse_reference
@@ -163,6 +164,8 @@ def _error_guard(failed: bool, kinds: list[str]) -> str:
     return f"event.kind in {cel_literal(kinds)}"
 
 
+_DEFAULT_MAX_INTERVAL_S = RetryRule.model_fields["max_interval_s"].default
+_LONGEST_INTERVAL_S = 86_400 * 7  # the most `max_interval_s` may be
 _RETRIER_KEYS = ("IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy")
 
 
@@ -184,6 +187,14 @@ def _rule(m: _Machine, name: str, i: int, retrier: dict[str, Any]) -> dict[str, 
                             "multiplier": max(rate, 1.0), "jitter": retrier.get("JitterStrategy", "NONE") == "FULL"}
     if "MaxDelaySeconds" in retrier:
         rule["max_interval_s"] = float(retrier["MaxDelaySeconds"])
+    else:  # ASL waits without a limit: the engine's default one (300 s) must not shorten a wait
+        longest = rule["initial_interval_s"] * (rule["multiplier"] ** (attempts - 2) if attempts > 2 else 1.0)
+        if longest > _DEFAULT_MAX_INTERVAL_S:
+            rule["max_interval_s"] = min(longest, _LONGEST_INTERVAL_S)
+        if longest > _LONGEST_INTERVAL_S:
+            m.warn(name, "Retry without MaxDelaySeconds",
+                   f"its longest wait ({longest:,.0f} s) is cut to the {_LONGEST_INTERVAL_S:,.0f} s (7 days) a retry "
+                   "may wait", "Retry", i)
     return rule
 
 

@@ -179,6 +179,26 @@ def _retrying_machine(**task: Any) -> dict[str, Any]:
         "Done": {"Type": "Succeed"}}}
 
 
+@pytest.mark.parametrize(("retrier", "limit", "warned"), [
+    ({"IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 2.0}, 300.0, False),  # 2, 4, 8 s: the default holds
+    ({"IntervalSeconds": 10, "MaxAttempts": 7, "BackoffRate": 2.0}, 640.0, False),  # up to 640 s, waited in full
+    ({"IntervalSeconds": 400, "MaxAttempts": 2, "BackoffRate": 1.0}, 400.0, False),  # fixed, past the default
+    ({"IntervalSeconds": 3600, "MaxAttempts": 5, "BackoffRate": 10.0}, 604_800.0, True),  # past the 7 days
+])
+def test_a_retrier_without_max_delay_keeps_its_waits(retrier: dict[str, Any], limit: float, warned: bool) -> None:
+    """ASL waits without a limit when a retrier gives no MaxDelaySeconds; the engine's retries stop at 300 s
+    unless told, so the import used to shorten every wait past 300 s, without a word."""
+    result = import_document("asl", json.dumps(_retrying_machine(Retry=[{"ErrorEquals": ["States.ALL"],
+                                                                         **retrier}])), "calls")
+    assert result.workflow is not None, result.findings
+    task = result.workflow.states["Call"]
+    assert isinstance(task, TaskState)
+    assert task.retry is not None
+    assert not isinstance(task.retry, list)
+    assert task.retry.max_interval_s == limit
+    assert any("MaxDelaySeconds" in f.message for f in result.findings) is warned
+
+
 def test_retriers_with_different_settings_become_retry_rules_in_order_and_export_back() -> None:
     retriers = [
         {"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 2, "MaxAttempts": 4, "BackoffRate": 1.0},
