@@ -173,9 +173,9 @@ class Worker:
         return claimed, handed_back
 
     def claim_ready(self, job_ids: Sequence[int]) -> list[_Claimed]:
-        """Lease these jobs to this worker, those of them that are still ready and due: the jobs of one family of
-        instances, for a command that drives only its own (`engine.runtime.example_run`). Handed back, as `claim`
-        does, when this process has no handler for them."""
+        """Lease these jobs to this worker, those of them still runnable (`JobStore.claim_one`): the jobs of one
+        family of instances, read ready and due by a command that drives only its own
+        (`engine.runtime.example_run`). Handed back, as `claim` does, when this process has no handler for them."""
         now = self.rt.clock.now()
 
         def work(tx: Transaction) -> tuple[list[_Claimed], int]:
