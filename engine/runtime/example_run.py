@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from engine.runtime.timers import fire_timer
 from engine.runtime.views import InstanceView
 from engine.runtime.worker import Worker
 from storage.events import EventStore, EventWaitRecord
-from storage.jobs import JobStore
+from storage.jobs import JobRecord, JobStore
 from storage.statuses import ApprovalStatus, JobStatus
 from storage.timers import TimerRecord, TimerStore
 from storage.transaction import Transaction
@@ -98,10 +97,11 @@ class Driving:
         if self.worker is None:
             raise ValueError("a run is driven by a worker (drive makes one)")
         while not self.stopped:
-            family = [v.id for v in _family(engine, root) if not v.ended]
-            timers, jobs = engine.runtime.read(partial(_due_now, family=family, now=engine.clock.now()))
-            fired = sum(fire_timer(engine.runtime, timer) for timer in timers)
-            ran = self.worker.execute(self.worker.claim_ready(jobs)) if jobs else 0
+            now = engine.clock.now()
+            jobs, timers = _open_work(engine, root)
+            fired = sum(fire_timer(engine.runtime, timer) for timer in timers if timer.due_at <= now)
+            due = [job.id for job in jobs if job.due_at <= now]
+            ran = self.worker.execute(self.worker.claim_ready(due)) if due else 0
             if not fired and not ran:
                 return
 
@@ -110,11 +110,15 @@ class Driving:
         return self.stop is not None and self.stop.is_set()
 
 
-def _due_now(tx: Transaction, *, family: list[str], now: float) -> tuple[list[TimerRecord], list[int]]:
-    """The armed timers of these instances that are due, and the ids of their ready action jobs that are due."""
-    timers = [t for t in TimerStore(tx).for_instances(family) if t.status == "armed" and t.due_at <= now]
-    jobs = [j.id for j in JobStore(tx).for_instances(family) if j.status == JobStatus.READY and j.due_at <= now]
-    return timers, jobs
+def _open_work(engine: Engine, root: str) -> tuple[list[JobRecord], list[TimerRecord]]:
+    """The ready action jobs and the armed timers of the instance `root` and its descendants not ended."""
+    family = [v.id for v in _family(engine, root) if not v.ended]
+
+    def read(tx: Transaction) -> tuple[list[JobRecord], list[TimerRecord]]:
+        return ([j for j in JobStore(tx).for_instances(family) if j.status == JobStatus.READY],
+                [t for t in TimerStore(tx).for_instances(family) if t.status == "armed"])
+
+    return engine.runtime.read(read)
 
 
 def settle(engine: Engine, instance_id: str, *, max_wait: float, deadlines: bool = True,
@@ -149,17 +153,10 @@ def next_due(engine: Engine, root: str, *, deadlines: bool = True) -> float | No
 def family_due(engine: Engine, root: str, *, deadlines: bool = True) -> tuple[float | None, float | None]:
     """When the next ready action job (a task to run, or its retry) and the next armed timer of the instance
     `root` or one of its children are due: each None when there is none."""
-    waiting = [v.id for v in _family(engine, root) if not v.ended]
     fires = {"done", "timeout"} if deadlines else {"done"}
-
-    def read(tx: Transaction) -> tuple[float | None, float | None]:
-        jobs, timers = JobStore(tx), TimerStore(tx)
-        ready = [j.due_at for i in waiting for j in jobs.for_instance(i) if j.status == JobStatus.READY]
-        armed = [t.due_at for i in waiting for t in timers.for_instance(i)
-                 if t.status == "armed" and t.fire in fires]
-        return min(ready, default=None), min(armed, default=None)
-
-    return engine.runtime.read(read)
+    jobs, timers = _open_work(engine, root)
+    return (min((j.due_at for j in jobs), default=None),
+            min((t.due_at for t in timers if t.fire in fires), default=None))
 
 
 def pending_retries(engine: Engine, instance_id: str) -> list[tuple[str, int, float]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
 
 from engine.definition import ANY_SOURCE, MapState, ParallelState, SubflowState, TaskState, Transition, Workflow
@@ -43,9 +43,13 @@ def _missing(machine: Machine, name: str) -> str:
     if name in machine.outside:
         return (f"'{name}' is outside the branch, and a branch's transitions must stay inside it (the parallel "
                 "state's own transitions lead on once the branches are done)")
-    closest = get_close_matches(name, list(machine.states), n=1, cutoff=0.6)  # as `unknown-field` suggests
-    hint = f" (did you mean '{closest[0]}'?)" if closest else ""
-    return f"'{name}' is not a state of {machine.called()}{hint}"
+    return f"'{name}' is not a state of {machine.called()}{_nearest(name, machine.states)}"
+
+
+def _nearest(name: str, states: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the state named most like `name`, as `unknown-field` suggests; else nothing."""
+    closest = get_close_matches(name, list(states), n=1, cutoff=0.6)
+    return f" (did you mean '{closest[0]}'?)" if closest else ""
 
 
 def find_unknown_states(machine: Machine) -> list[Finding]:
@@ -81,10 +85,8 @@ def find_unknown_states_named_elsewhere(workflow: Workflow, all_machines: list[M
     for i, example in enumerate(workflow.examples):
         expected = example.expect_state
         if expected is not None and expected not in workflow.states:
-            closest = get_close_matches(expected, list(workflow.states), n=1, cutoff=0.6)
-            hint = f" (did you mean '{closest[0]}'?)" if closest else ""
             message = (f"Example '{example.name}' expects to end in '{expected}', which is not a state of the "
-                       f"workflow{hint}.")
+                       f"workflow{_nearest(expected, workflow.states)}.")
             found.append(error("unknown-state", message, pointer("examples", i, "expect_state")))
     return found
 
