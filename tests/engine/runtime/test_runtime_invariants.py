@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_support import edge, final, task, workflow
 
-from engine.errors import NotAuthorized, StatewrightError, TransitionNotAllowed
+from engine.errors import NotAuthorized, StatewrightError, TransitionNotAllowed, VersionConflict
 from engine.runtime.actions import ActionError, ActionRequest
 from engine.runtime.clock import ManualClock
 from engine.runtime.engine import Engine
@@ -62,7 +62,8 @@ def _apply(engine: Engine, clock: ManualClock, instance_id: str, action: tuple[s
             engine.run_until_idle()
         else:
             engine.cancel(instance_id, actor="ops")
-    except (TransitionNotAllowed, NotAuthorized):
+    except (TransitionNotAllowed, NotAuthorized, VersionConflict):  # refused (VersionConflict: an approver
+        # contradicting their own decision on a quorum not yet reached): nothing changed
         assert (engine.get(instance_id), engine.history(instance_id)) == before
     except StatewrightError as exc:  # pragma: no cover - any other error is a finding
         raise AssertionError(f"{kind} {arg}: {exc}") from exc
