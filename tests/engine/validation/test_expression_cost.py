@@ -126,7 +126,8 @@ def test_the_chain_is_refused_before_it_runs_when_evaluated_without_validation()
     started = time.perf_counter()
     with pytest.raises(ExpressionTooCostly) as refused:
         evaluate(CHAIN, {"s": "x" * 100_000})  # 27.8 s if it ran
-    assert time.perf_counter() - started < 1
+    # refused, not run: far below the 27.8 s (the bound leaves room for a loaded machine; 1 s failed once in CI)
+    assert time.perf_counter() - started < 10
     assert refused.value.message.startswith("expression-too-costly: its estimated cost over these values is ")
     assert refused.value.message.endswith(
         f"over the limit of {MAX_COST:,} (concatenations of long texts or lists); it was not evaluated")
