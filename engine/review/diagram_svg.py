@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 from engine.review.changes import ChangeMarks
 from engine.review.page_clip import ClippedGraph
-from engine.review.svg_geometry import Area, extent, tag, text_area, union
+from engine.review.svg_geometry import Area, extent, point_pairs, tag, text_area, union
 
 __all__ = ["ADDED", "CHANGED", "Area", "DiagramSvg", "read_svg"]
 
@@ -50,9 +51,9 @@ class DiagramSvg:
         """The `<g>` elements whose class starts with `kind` (node, edge, cluster)."""
         return [g for g in self.graph.iter(f"{{{_SVG}}}g") if (g.get("class") or "").split(" ")[0] == kind]
 
-    def obstacles(self, *, states_only: bool = False) -> list[Area]:
+    def obstacles(self, *, states_only: bool = False, title: bool = True) -> list[Area]:
         """What a page edge should not cut: every node, and (unless `states_only`) every text: edge labels,
-        cluster titles."""
+        cluster titles, and (unless not `title`) the drawing's own title."""
         found: list[Area] = []
         for node in self.groups("node"):
             areas = extent(node)
@@ -62,8 +63,21 @@ class DiagramSvg:
             return found
         for group in (*self.groups("edge"), *self.groups("cluster")):
             found.extend(self._absolute(a) for a in extent(group, texts_only=True))
-        found.extend(self._absolute(text_area(t)) for t in self.graph.findall("svg:text", _NS))
+        if title:
+            found.extend(self._absolute(text_area(t)) for t in self.graph.findall("svg:text", _NS))
         return found
+
+    def line_legs(self) -> list[Area]:
+        """The legs of every transition's line (from one point of its path to the next, control points included:
+        a curve lies within them), each as the area it spans — where a line runs, for a page that should show
+        the lines crossing it, not only the states and labels."""
+        legs: list[Area] = []
+        for group in self.groups("edge"):
+            for path in group.iter(f"{{{_SVG}}}path"):
+                points = point_pairs(path.get("d") or "")
+                legs.extend(self._absolute(Area(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])))
+                            for a, b in pairwise(points))
+        return legs
 
     def smallest_font(self) -> float:
         sizes = [float(t.get("font-size", "14")) for t in self.root.iter(f"{{{_SVG}}}text")]

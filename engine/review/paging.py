@@ -2,7 +2,11 @@
 
 The diagram is scaled to the page width, but never so far that its smallest text falls below `MIN_TEXT_PT`;
 a diagram too wide for that even on a landscape page is cut into columns as well as rows. Cuts fall in
-the gaps between states and labels wherever the page leaves room for one, so no state is split.
+the gaps between states and labels wherever the page leaves room for one, so no state is split, and as near
+as the gaps allow to equal shares: a diagram a little taller than three pages is cut into four of about equal
+height, not three full ones and a strip. Each row is cut into columns over what it holds (its states, labels
+and lines), not over the whole width: a flow that drifts from the top right to the bottom left prints its top
+rows on one page each, not on a page holding only the drawing's title beside one holding the states.
 """
 
 from __future__ import annotations
@@ -65,17 +69,16 @@ def _cut_in(blocked: list[tuple[float, float]], start: float, limit: float, room
 
 
 def _pieces(
-    spans: list[tuple[float, float]], solid: list[tuple[float, float]], length: float, room: float
+    spans: list[tuple[float, float]], solid: list[tuple[float, float]], start: float, end: float, room: float
 ) -> list[tuple[float, float]]:
-    """[0, length] in pieces of at most `room`, ending where nothing is (`spans`: states and labels), else
+    """[start, end] in pieces of at most `room`, ending where nothing is (`spans`: states and labels), else
     where no state is (`solid`). Failing both, a piece ends at the page's edge and the next one starts
     before the states that edge cuts, so that each state is seen whole on some page — each state that a
     page can hold whole: one longer than a page (a state with a very long name) is cut wherever the pieces
     fall, and every piece starts further on than the one before, so the cutting ends."""
     blocked, states = _merged(spans), _merged(solid)
     pieces: list[tuple[float, float]] = []
-    start = 0.0
-    while length - start > room + _GAP:
+    while end - start > room + _GAP:
         limit = start + room
         cut = _cut_in(blocked, start, limit, room)
         if cut is None:
@@ -88,8 +91,64 @@ def _pieces(
         crossing = [low - _GAP for low, high in solid
                     if low < limit < high and low - _GAP > start and high - (low - _GAP) <= room]
         start = min(crossing, default=limit - _GAP)
-    pieces.append((start, length))
+    pieces.append((start, end))
     return pieces
+
+
+def _free(blocked: list[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:
+    """The stretches of [start, end] that none of `blocked` (merged, in order) lies on."""
+    free: list[tuple[float, float]] = []
+    at = start
+    for low, high in blocked:
+        if high < start or low > end:
+            continue
+        if low - _GAP > at:
+            free.append((at, low - _GAP))
+        at = max(at, high + _GAP)
+    if at < end:
+        free.append((at, end))
+    return free
+
+
+def _even_cuts(free: list[tuple[float, float]], start: float, end: float, room: float,
+               count: int) -> list[tuple[float, float]] | None:
+    """[start, end] in `count` pieces of at most `room`, each cut in `free` as near its equal share as it can
+    be; None when the gaps do not allow it."""
+    cuts = [start]
+    for k in range(1, count):
+        target = start + k * (end - start) / count
+        low, high = max(cuts[-1] + _GAP, end - (count - k) * room), cuts[-1] + room
+        near = [min(max(target, a), b) for a, b in free if max(a, low) <= min(b, high)]
+        near = [min(max(n, low), high) for n in near]
+        if not near:
+            return None
+        cuts.append(min(near, key=lambda n: abs(n - target)))
+    if end - cuts[-1] > room:
+        return None
+    return list(zip(cuts, [*cuts[1:], end], strict=True))
+
+
+def _balanced(spans: list[tuple[float, float]], solid: list[tuple[float, float]], start: float, end: float,
+              room: float) -> list[tuple[float, float]]:
+    """As many pieces as `_pieces` cuts, but of about equal length where gaps between states and labels (else
+    between states) allow: no last piece holding a strip."""
+    greedy = _pieces(spans, solid, start, end, room)
+    if len(greedy) == 1:
+        return greedy
+    for blocked in (_merged(spans), _merged(solid)):
+        even = _even_cuts(_free(blocked, start, end), start, end, room, len(greedy))
+        if even is not None:
+            return even
+    return greedy
+
+
+def _held(band: list[Area], legs: list[Area], top: float, bottom: float, width: float) -> tuple[float, float]:
+    """From where to where across the drawing a row between `top` and `bottom` holds something: its states,
+    labels and the lines running through it (the drawing's title only when nothing else is there)."""
+    xs = [(o.x0, o.x1) for o in band] + [(leg.x0, leg.x1) for leg in legs if leg.y1 > top and leg.y0 < bottom]
+    if not xs:
+        return 0.0, width
+    return max(0.0, min(x0 for x0, _ in xs) - _GAP), min(width, max(x1 for _, x1 in xs) + _GAP)
 
 
 def _holds_something(area: Area, obstacles: list[Area]) -> bool:
@@ -111,14 +170,17 @@ def plan_pages(svg: DiagramSvg, page: PageSize = "A4") -> list[DiagramPage]:
     orientation, scale = _choose(svg.width, svg.smallest_font(), page)
     frame_width, frame_height = frame_of(page, orientation)
     obstacles, states = svg.obstacles(), svg.obstacles(states_only=True)
-    rows = _pieces([(o.y0, o.y1) for o in obstacles], [(o.y0, o.y1) for o in states], svg.height,
-                   frame_height / scale)
+    untitled, legs = svg.obstacles(title=False), svg.line_legs()
+    rows = _balanced([(o.y0, o.y1) for o in obstacles], [(o.y0, o.y1) for o in states], 0.0, svg.height,
+                     frame_height / scale)
     pages: list[DiagramPage] = []
     for row, (top, bottom) in enumerate(rows, start=1):
         band = [o for o in obstacles if o.y1 > top and o.y0 < bottom]
+        held = [o for o in untitled if o.y1 > top and o.y0 < bottom] or band
+        left, right = _held(held, legs, top, bottom, svg.width) if len(rows) > 1 else (0.0, svg.width)
         solid = [(o.x0, o.x1) for o in states if o.y1 > top and o.y0 < bottom]
-        columns = _pieces([(o.x0, o.x1) for o in band], solid, svg.width, frame_width / scale)
-        areas = [Area(left, top, right, bottom) for left, right in columns]
+        columns = _balanced([(o.x0, o.x1) for o in band], solid, left, right, frame_width / scale)
+        areas = [Area(start, top, end, bottom) for start, end in columns]
         areas = [area for area in areas if _holds_something(area, band)]
         pages.extend(DiagramPage(area, scale, row, column, len(rows), len(areas), orientation)
                      for column, area in enumerate(areas, start=1))

@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-__all__ = ["Area", "extent", "tag", "text_area", "union"]
+__all__ = ["Area", "extent", "point_pairs", "tag", "text_area", "union"]
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
@@ -25,7 +25,8 @@ def tag(element: ET.Element) -> str:
     return element.tag.rsplit("}", 1)[-1]
 
 
-def _pairs(text: str) -> list[tuple[float, float]]:
+def point_pairs(text: str) -> list[tuple[float, float]]:
+    """The (x, y) pairs a polygon's `points` or a path's `d` lists, in order."""
     numbers = [float(n) for n in _NUMBER.findall(text)]
     return list(zip(numbers[0::2], numbers[1::2], strict=False))
 
@@ -49,7 +50,7 @@ def extent(element: ET.Element, *, texts_only: bool = False) -> list[Area]:
         elif texts_only:
             continue
         elif kind in ("polygon", "polyline") or kind == "path":
-            points = _pairs(child.get("points") or child.get("d") or "")
+            points = point_pairs(child.get("points") or child.get("d") or "")
             if points:
                 xs, ys = [p[0] for p in points], [p[1] for p in points]
                 areas.append(Area(min(xs), min(ys), max(xs), max(ys)))

@@ -4,9 +4,11 @@ ends, and every other state is still seen whole on some page), and the T-numbers
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import UTC, datetime
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +88,22 @@ def test_every_transition_has_its_own_t_number_in_the_diagram_and_the_table() ->
     rows = re.findall(r"<td[^>]*>(T\d+)</td>\s*<td[^>]*>(.*?)</td>", table)
     assert [(number, html.unescape(re.sub("<[^>]+>", "", where))) for number, where in rows][:5] == [
         ("T1", "first"), ("T2", "second"), ("T3", "work"), ("T4", "work"), ("T5", "work")]
+
+
+DRIFTING = Path(__file__).with_name("drifting_onboarding.json")
+"""An analyst's 17-state onboarding flow (a parallel and a map inside), built in the designer: `dot` draws its
+main line from the top right down to the bottom left, its error lines running down the right-hand side."""
+
+
+def test_a_drifting_diagram_prints_on_pages_that_each_hold_part_of_the_flow() -> None:
+    svg = draw(Workflow.model_validate(json.loads(DRIFTING.read_text(encoding="utf-8"))))
+    pages = plan_pages(svg, "A4")
+    states = svg.obstacles(states_only=True)
+    assert len(pages) <= 5  # six before: a page with only the title, one with one label, a strip at the end
+    first = pages[0].area
+    assert any(first.x0 <= s.x0 and s.x1 <= first.x1 and s.y1 <= first.y1 for s in states), \
+        "the first page holds no state (only the drawing's title)"
+    heights = {(p.area.y0, p.area.y1) for p in pages}
+    assert min(b - a for a, b in heights) >= 0.6 * max(b - a for a, b in heights), f"uneven rows: {sorted(heights)}"
+    for page in pages:  # no page is a strip holding a label or two
+        assert page.area.x1 - page.area.x0 >= 0.3 * frame_of("A4", page.orientation)[0] / page.scale, page
