@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from difflib import get_close_matches
 from typing import Any
 
 from engine.definition import MapState, ParallelState, State, Transition
 from engine.validation.findings import Finding, tokens_of
 from engine.validation.places import Place, place_of
 
-__all__ = ["capitalised", "error", "listed", "nesting", "quoted", "said_where", "transition_label", "trigger_words",
-           "warning"]
+__all__ = ["capitalised", "error", "listed", "nearest", "nesting", "quoted", "said_where", "transition_label",
+           "trigger_words", "warning"]
 
 
 def error(
@@ -45,6 +46,12 @@ def listed(items: Iterable[str], limit: int = 6) -> str:
 def quoted(names: Iterable[str], limit: int = 6) -> str:
     """['a', 'b', 'c'] → "'a', 'b' and 'c'"."""
     return listed((f"'{name}'" for name in names), limit)
+
+
+def nearest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate spelt most like `name` (a typo's likely meaning), if one is close enough."""
+    closest = get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return closest[0] if closest else None
 
 
 def trigger_words(trigger: str | None) -> str:

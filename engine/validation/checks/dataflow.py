@@ -18,7 +18,7 @@ from engine.definition import FinalState, MapState, ParallelState, State, Subflo
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.paths import path_parts
 from engine.definition.scope import RESERVED_NAMES
-from engine.validation.checks._report import capitalised, listed, quoted, warning
+from engine.validation.checks._report import capitalised, listed, nearest, quoted, warning
 from engine.validation.checks.expressions import ExpressionSite
 from engine.validation.checks.reachability import reach
 from engine.validation.findings import Finding
@@ -224,11 +224,14 @@ def _never_runs(site: ExpressionSite, never: dict[int, frozenset[str]]) -> bool:
     return False
 
 
-def _explain(flow: DataFlow, name: str) -> str:
+def _explain(flow: DataFlow, name: str, known: Iterable[str]) -> str:
+    """Why `name` may be missing; for a name nothing sets, the known name (declared or set) it is likely a typo of."""
     providers = flow.providers.get(name)
     if providers:
         return f"'{name}' is set only on some of the paths to it (by {listed(providers, limit=3)})"
-    return f"'{name}' is not in the context schema, and no step or transition sets it"
+    closest = nearest(name, [*known, *flow.providers])
+    meant = f" (did you mean '{closest}'?)" if closest else ""
+    return f"'{name}' is not in the context schema, and no step or transition sets it{meant}"
 
 
 def _enclosing_map(machine: Machine, all_machines: list[Machine]) -> tuple[str, MapState] | None:
@@ -258,7 +261,7 @@ def _explain_per_item(flow: DataFlow, name: str, in_schema: bool, map_id: str, s
     if name not in flow.providers:
         return (f"'{name}' is not in the item's input the iterator of map '{map_id}' sees ({_item_words(state)}), "
                 "and no step or transition sets it")
-    return _explain(flow, name)
+    return _explain(flow, name, ())
 
 
 def _per_item_advice(missing: list[str], in_schema: set[str], map_id: str, state: MapState) -> str:
@@ -309,7 +312,7 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
         if missing:
             owner = _enclosing_map(site.machine, all_machines) if per_item and site.machine is not None else None
             if owner is None:
-                reasons = "; ".join(_explain(flow, name) for name in missing)
+                reasons = "; ".join(_explain(flow, name, in_schema) for name in missing)
                 advice = "Declare it in the context schema, or set it on every path before this point."
             else:  # on a map's items: the workflow's context, and its schema, are not there
                 reasons = "; ".join(_explain_per_item(flow, name, name in in_schema, *owner) for name in missing)

@@ -5,11 +5,10 @@ catch-all tried before them always takes first (`unreachable-catch`)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from difflib import get_close_matches
 
 from engine.definition import ANY_ERROR, Retry, TaskState, Transition
 from engine.definition.error_kinds import KNOWN_ERROR_KINDS
-from engine.validation.checks._report import capitalised, error, quoted, transition_label, warning
+from engine.validation.checks._report import capitalised, error, nearest, quoted, transition_label, warning
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine, Token
 
@@ -44,8 +43,8 @@ def find_unknown_error_kinds(machine: Machine) -> list[Finding]:
     for kind, tokens, sid, index in _named_kinds(machine):
         if kind == ANY_ERROR or kind in KNOWN_ERROR_KINDS:
             continue
-        closest = get_close_matches(kind, KNOWN_ERROR_KINDS, n=1, cutoff=0.6)  # as `unknown-field` suggests
-        hint = f" — did you mean '{closest[0]}'?" if closest else "."
+        closest = nearest(kind, KNOWN_ERROR_KINDS)  # as `unknown-field` suggests
+        hint = f" — did you mean '{closest}'?" if closest else "."
         message = (f"The error kind '{kind}' is not one the engine or the shipped handlers produce (see "
                    f"'Error kinds' in the definition format){hint} Check the spelling, or that a handler raises it.")
         found.append(warning("unknown-error-kind", message, machine.field_pointer(*tokens),

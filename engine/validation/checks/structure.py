@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from difflib import get_close_matches
 
 from engine.definition import ANY_SOURCE, MapState, ParallelState, SubflowState, TaskState, Transition, Workflow
 from engine.validation.catalog import Catalog
-from engine.validation.checks._report import capitalised, error, transition_label
+from engine.validation.checks._report import capitalised, error, nearest, transition_label
 from engine.validation.findings import Finding, pointer
 from engine.validation.graph import Machine
 
@@ -48,8 +47,8 @@ def _missing(machine: Machine, name: str) -> str:
 
 def _nearest(name: str, states: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the state named most like `name`, as `unknown-field` suggests; else nothing."""
-    closest = get_close_matches(name, list(states), n=1, cutoff=0.6)
-    return f" (did you mean '{closest[0]}'?)" if closest else ""
+    closest = nearest(name, states)
+    return f" (did you mean '{closest}'?)" if closest else ""
 
 
 def find_unknown_states(machine: Machine) -> list[Finding]:

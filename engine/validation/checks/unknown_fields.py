@@ -16,13 +16,12 @@ but where it does not, reading the field fails.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from difflib import get_close_matches
 
 from engine.definition import MapState, SubflowState, TaskState, WaitState, Workflow
 from engine.definition.cel_reading import Part, PathRead, UnreadableExpression, context_reads, display_path
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.paths import path_parts
-from engine.validation.checks._report import capitalised, listed, warning
+from engine.validation.checks._report import capitalised, listed, nearest, warning
 from engine.validation.checks.expressions import ExpressionSite
 from engine.validation.context_shape import listed_fields, names_with_listed_fields, schema_at
 from engine.validation.findings import Finding
@@ -69,8 +68,8 @@ def _first_undeclared(schema: object, parts: tuple[Part, ...]) -> tuple[int, tup
 
 def _message(site: ExpressionSite, read: tuple[Part, ...], depth: int, fields: tuple[str, ...]) -> str:
     field, owner = read[depth], display_path(read[:depth])
-    closest = get_close_matches(str(field), fields, n=1, cutoff=0.6)
-    hint = f" — did you mean {closest[0]}?" if closest else f" (it declares {listed(fields, limit=8)})."
+    closest = nearest(str(field), fields)
+    hint = f" — did you mean {closest}?" if closest else f" (it declares {listed(fields, limit=8)})."
     effect = ("the guard fails at run time and counts as not holding" if site.is_guard
               else "reading it fails at run time")
     return (f"{capitalised(site.what)} reads {display_path(read[:depth + 1])}, but the context schema declares no "

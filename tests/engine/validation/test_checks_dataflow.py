@@ -117,3 +117,17 @@ def test_no_context_schema_means_context_names_are_unknown(order: dict[str, Any]
     order["context"] = {"type": "object"}
     pointers = [p for p, _ in unknown(order)]
     assert pointers == ["/states/check/input/customer", "/transitions/2/guard"]
+
+
+def test_a_misspelt_name_in_a_guard_is_told_the_name_it_is_likely_meant_as(order: dict[str, Any]) -> None:
+    order["transitions"][2]["guard"] = "amount > 1000 && custmer == 'ACME'"  # the schema declares 'customer'
+    ((pointer, message),) = unknown(order)
+    assert pointer == "/transitions/2/guard"
+    assert "'custmer' is not in the context schema, and no step or transition sets it (did you mean 'customer'?)" \
+        in message
+    order["transitions"][2]["guard"] = "amount > 1000 && ordr.total > 5"  # a task's output, set on the way
+    ((_, message),) = unknown(order)
+    assert "(did you mean 'order'?)" in message
+    order["transitions"][2]["guard"] = "amount > 1000 && zebra"  # nothing like it: no guess
+    ((_, message),) = unknown(order)
+    assert "did you mean" not in message
