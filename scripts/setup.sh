@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, and only that: Debian's graphviz, Pango, DejaVu fonts and WenQuanYi Micro Hei
-# (Chinese, Japanese and Korean text in drawings and review packs), and chromium and poppler-utils (pdftoppm) for the test suite,
+# Installs what is missing, and only that: Debian's graphviz, Pango, DejaVu fonts, WenQuanYi Micro Hei
+# (Chinese, Japanese and Korean text in drawings and review packs) and Noto Color Emoji (emoji in titles), and chromium and poppler-utils (pdftoppm) for the test suite,
 # then the virtualenv .venv from the hashed lock file. Safe to run again; a no-op when nothing changed.
 #   scripts/setup.sh          the product: requirements/main.lock + graphviz, pango, fonts
 #   scripts/setup.sh dev      the test suite: requirements/dev.lock + the above + chromium, poppler-utils
@@ -11,7 +11,7 @@ profile=${1:-main}
 
 packages=()
 command -v dot >/dev/null 2>&1 || packages+=(graphviz)
-for lib in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei; do
+for lib in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei fonts-noto-color-emoji; do
     dpkg -s "$lib" >/dev/null 2>&1 || packages+=("$lib")
 done
 if [[ $profile == dev ]]; then
