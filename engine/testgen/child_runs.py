@@ -14,7 +14,7 @@ from typing import Any
 from engine.definition import FinalState, MapState, ParallelState, WaitState
 from engine.testgen.inner_waits import item_count
 
-__all__ = ["fails", "reached"]
+__all__ = ["fails", "reached", "route_from"]
 
 
 def fails(state: Any, contexts: list[dict[str, Any]], *, timeouts: bool) -> bool:
@@ -51,9 +51,13 @@ def _machines(state_id: str, state: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _route(machine: Any, *, timeouts: bool) -> tuple[str | None, list[str]]:
-    """The outcome of the final state `machine` reaches (None: it cannot be told) and the states it goes through
-    as far as that can be told."""
-    at, seen = machine.initial, []
+    return route_from(machine, machine.initial, timeouts=timeouts)
+
+
+def route_from(machine: Any, at: str, *, timeouts: bool) -> tuple[str | None, list[str]]:
+    """The outcome of the final state `machine` reaches from its state `at` (None: it cannot be told) and the
+    states it goes through as far as that can be told."""
+    seen: list[str] = []
     while at not in seen:
         seen.append(at)
         state = machine.states[at]

@@ -101,11 +101,11 @@ def _unreachable_reason(workflow: Workflow, planner: Planner, goal: Goal) -> str
     transition = workflow.transitions[goal.index]
     source = workflow.states.get(goal.source or "")
     if isinstance(source, ParallelState) and transition.trigger == "error":
-        return ("testgen does not make a parallel state's branches fail (its stubs end every branch as declared; only "
-                "an event wait inside whose timeout leads to a failure does)")
+        return ("no path reaches it with a task inside failing, or an event wait inside timing out, so that the "
+                "join cannot be met")
     if isinstance(source, MapState) and transition.trigger == "error":
-        return ("testgen does not make a map's items fail (its stubs end every item as declared; only an event wait "
-                "inside whose timeout leads to a failure does)")
+        return ("no path reaches it with tasks inside failing, or event waits inside timing out, in more items than "
+                "the map tolerates")
     if transition.trigger == "timeout" and getattr(source, "timeout", 1) is None:
         return f"'{goal.source}' declares no timeout, so 'timeout' never fires"
     if goal.guard_false:

@@ -38,6 +38,7 @@ from engine.definition.paths import path_parts
 from engine.paths.routes import outgoing_by_priority
 from engine.runtime.variables import json_value
 from engine.testgen.inside_drive import InsideDrive, inside_drive, inside_timeouts, wait_payload
+from engine.testgen.inside_failures import InsideFailure, inside_failure
 from engine.testgen.solving import Data, solve
 from engine.testgen.stub_data import FlowReads
 from engine.testgen.values import ABSENT, default_for, get_path, schema_at, set_path, value_for_schema
@@ -83,6 +84,7 @@ class Step:
     guards_false: tuple[int, ...] = ()
     correlation_key: str | None = None  # publish: the key the wait expects, as the engine computed it on entry
     inside: InsideDrive | None = None  # a parallel or map state's done: what the test does for the waits inside
+    failing: InsideFailure | None = None  # a parallel or map state's error: the tasks inside whose stubs fail
     until: str | None = None  # a wait for a deadline: the time it gives
 
 
@@ -225,7 +227,7 @@ class Planner:
             return "output" if trigger == "done" else "error"
         if isinstance(state, ParallelState | MapState) and trigger == "done":  # children run with default answers
             return "output"
-        if isinstance(state, ParallelState | MapState) and trigger == "error":  # a child's wait timed out, if any
+        if isinstance(state, ParallelState | MapState) and trigger == "error":  # a wait or a task inside fails
             return "inside_error"
         if isinstance(state, ApprovalState) and trigger in ("approve", "reject"):
             return trigger
@@ -247,6 +249,8 @@ class Planner:
         waiting = self._waiting(walk, state, group, how, goal)
         if isinstance(waiting, str):
             return []
+        if how == "inside_error" and not waiting:  # no wait inside times out into a failure: a task inside fails
+            return self._failing_inside(walk, state, group, goal, trigger)
         return [move for inside in waiting for move in self._choose_one(walk, group, how, goal, trigger, inside)]
 
     def _waiting(self, walk: _Walk, state: Any, group: list[int], how: str,
@@ -282,13 +286,29 @@ class Planner:
             drives.append(drive)
         return drives
 
+    def _failing_inside(self, walk: _Walk, state: Any, group: list[int], goal: Goal, trigger: str) -> list[_Walk]:
+        """Leaving a parallel or map state by `error` because tasks inside it fail (their stubs answer with a
+        failure, scoped to their branch). The waits inside, if any, are driven with their events arriving, but
+        not claimed: a failing child stops short of its waits, and the state's error cancels the others."""
+        if any(step.source == walk.state for step in walk.steps):
+            self._fail_goals(goal, walk.state, group, f"{walk.state} is entered earlier on the path, and a failure "
+                                                      "inside cannot be kept to one of its visits")
+            return []
+        failure = inside_failure(walk.state, state, walk.data.world)
+        drive = inside_drive(self.workflow, walk.state, state, walk.data.world, reads=self.reads)
+        if isinstance(failure, str) or isinstance(drive, str):
+            self._fail_goals(goal, walk.state, group, str(failure if isinstance(failure, str) else drive))
+            return []
+        inside = None if drive is None else replace(drive, moves=(), fails=True, error_kind=failure.error_kind)
+        return self._choose_one(walk, group, "inside_error", goal, trigger, inside, failure)
+
     def _fail_goals(self, goal: Goal, source: str, group: list[int], reason: str) -> None:
         if (goal.index in group and goal.source in (None, source) and not goal.guard_false) or (
                 goal.timeouts and goal.source == source):
             self.failures[goal] = reason
 
     def _choose_one(self, walk: _Walk, group: list[int], how: str, goal: Goal, trigger: str,  # noqa: PLR0917
-                    inside: InsideDrive | None) -> list[_Walk]:
+                    inside: InsideDrive | None, failing: InsideFailure | None = None) -> list[_Walk]:
         moves = []
         base = _branch(walk)
         state = self.workflow.states[walk.state]
@@ -312,9 +332,11 @@ class Planner:
         elif how == "error":
             base.data.event = {"kind": "error", "message": "failed in a generated test", "attempts": 1}
             base.data.fixed = {p for p in base.data.fixed if p[0] != "event"}
-        elif how == "inside_error" and inside is not None:
-            base.data.event = {"kind": inside.error_kind, "message": "a child timed out in a generated test"}
-            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"} | {("event",)}
+        elif how == "inside_error" and (failing is not None or inside is not None):
+            kind = failing.error_kind if failing is not None else inside.error_kind if inside is not None else ""
+            base.data.event = {"kind": kind, "message": "a child failed in a generated test"}
+            # the engine's error, not the test's choice: a guard on its kind is solved, never its kind chosen
+            base.data.fixed = {p for p in base.data.fixed if p[0] != "event"} | {("event",), ("event", "kind")}
         elif how in ("send", "publish"):
             self._event_sent(base, state, how, group)
         else:
@@ -333,7 +355,7 @@ class Planner:
                 continue
             move = self._advance(base, solved.data, transition, index, how, trigger,
                                  tuple(i for i in group[:position] if self.workflow.transitions[i].effective_guard()),
-                                 goal, inside)
+                                 goal, inside, failing=failing)
             moves.append(move)
         return moves
 
@@ -378,10 +400,12 @@ class Planner:
         return goal.index == index and goal.source in (None, source) and not goal.guard_false
 
     def _advance(self, walk: _Walk, data: Data, transition: Transition, index: int, how: str, trigger: str,  # noqa: PLR0917
-                 guards_false: tuple[int, ...], goal: Goal, inside: InsideDrive | None = None) -> _Walk:
+                 guards_false: tuple[int, ...], goal: Goal, inside: InsideDrive | None = None, *,
+                 failing: InsideFailure | None = None) -> _Walk:
         walk = _Walk(walk.state, copy.deepcopy(data), walk.context, list(walk.steps), walk.at_rest, walk.hit)
         data = walk.data
-        step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false, inside=inside)
+        step = Step(walk.state, index, transition.dest, trigger, how, guards_false=guards_false, inside=inside,
+                    failing=failing)
         state = self.workflow.states[walk.state]
         if how == "wait" and isinstance(state, WaitState) and state.deadline is not None:
             step.until = _deadline(state.deadline, data)

@@ -133,6 +133,10 @@ def _event(workflow: Workflow, step: Step, reads: FlowReads) -> tuple[str, Any, 
         value = reads.complete(output, answer) if output else answer
         whose = "the subflow" if state.type == "subflow" else "the action"
         return "done", value, f"{whose} of {step.source} answers {_brief(value)}"
+    if step.how == "inside_error" and step.failing is not None:
+        kind = step.failing.error_kind
+        return ("error", {"kind": kind, "message": FAILURE_MESSAGE},
+                f"{step.failing.describe(step.source)} (an error of kind '{kind}')")
     if step.how == "inside_error":
         kind = step.inside.error_kind if step.inside is not None else "join"
         return ("error", {"kind": kind, "message": FAILURE_MESSAGE},

@@ -13,6 +13,7 @@ from engine.definition import ApprovalState, MapState, SubflowState, WaitState, 
 from engine.definition.durations import parse_duration
 from engine.testgen.coverage import Coverage
 from engine.testgen.inside_drive import InsideDrive, wait_payload
+from engine.testgen.inside_failures import FAILURE_KIND
 from engine.testgen.planning import Plan, Step
 from engine.testgen.stub_data import FlowReads, task_states
 
@@ -38,11 +39,19 @@ class FlowRun:
 
     def answer(self, request: ActionRequest) -> Any:
         key = request.state if request.workflow_id == FLOW_ID else f"child:{request.workflow_id}"
-        queue = self.answers.get(key)
+        if request.workflow_id == FLOW_ID and request.instance_id != self.id:
+            # a task in a branch or a map item answers from its branch's queue (`outer.pay:charge`), if any
+            queue = self.answers.get(f"{self.branch(request.instance_id)}:{key}")
+        else:
+            queue = self.answers.get(key)
         answer = queue.pop(0) if queue else DEFAULT_ANSWERS.get(key, {})
         if isinstance(answer, Failure):
             raise ActionError(answer.kind, "a failure chosen by the generated test", retryable=False)
         return answer
+
+    def branch(self, instance_id: str) -> str:
+        """The branch a child of the flow runs in, as the engine names it, a map item's without its index."""
+        return re.sub(r"#\\d+", "", self.engine.get(instance_id).branch)
 
     def start(self, context: dict[str, Any]) -> None:
         self.id = self.engine.start(FLOW_ID, context).id
@@ -174,6 +183,9 @@ class _Writer:
             key = f"child:{state.workflow}" if isinstance(state, SubflowState) else step.source
             if step.how == "error":
                 found.setdefault(key, []).append(_Failure(step.error_kind or "error"))
+            elif step.failing is not None:  # failures scoped to the branch the task runs in
+                for task in step.failing.tasks:
+                    found.setdefault(task.key, []).extend([_Failure(FAILURE_KIND)] * task.count)
             elif step.how == "output" and not _is_parallel(state):
                 output = getattr(state, "output", None)
                 value = self.reads.complete(output, step.output) if output else (step.output or {})
@@ -185,6 +197,8 @@ class _Writer:
         for position, step in enumerate(plan.steps):
             state = self.workflow.states[step.source]
             action = self._action(step, state)
+            if step.failing is not None:
+                lines.append(_wrap(f"# {step.failing.describe(step.source)}", 4).replace("\n" + " " * 4, "\n    # "))
             if action is None:
                 continue
             at_rest_task = not isinstance(state, ApprovalState | WaitState)

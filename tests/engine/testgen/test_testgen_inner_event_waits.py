@@ -103,8 +103,9 @@ def _run(tmp_path: Path, flow: dict[str, Any], tests: int) -> tuple[Coverage, st
 
 
 def test_an_event_wait_in_a_branch_gets_its_event_and_its_timeout_fires(tmp_path: Path) -> None:
-    coverage, written = _run(tmp_path, _awaiting_payment("success"), tests=2)
-    assert coverage.transitions_covered == 1  # `error`: no branch fails
+    coverage, written = _run(tmp_path, _awaiting_payment("success"), tests=3)
+    assert coverage.transitions_covered == 2  # `error`: a timed-out payment succeeds, the packing task fails
+    assert "{'outer.pack:pack_box': [Failure('error')]}" in written
     assert coverage.inside_covered == ["outer.pay: await_payment → paid", "outer.pay: await_payment → chased"]
     # published to the order's wait, with a payment its `output` path's schema accepts (an amount of at least 5)
     assert "events=[('payment_received', 'O-1', {'amount': 5}, 1)]" in written
@@ -123,8 +124,8 @@ def test_a_timeout_that_fails_a_branch_drives_the_parallel_states_error(tmp_path
 
 
 def test_a_deadline_in_a_branch_is_passed(tmp_path: Path) -> None:
-    coverage, written = _run(tmp_path, DEADLINE, tests=1)
-    assert coverage.transitions_covered == 1
+    coverage, written = _run(tmp_path, DEADLINE, tests=2)
+    assert coverage.transitions_covered == 2  # `error`: the packing task fails
     assert coverage.inside_covered == ["outer.hold: until_due → remind"]
     assert "until='2030-03-01T09:00:00Z'" in written
 

@@ -70,14 +70,15 @@ def _generate_and_run(tmp_path: Path, flow: dict[str, Any]) -> tuple[Any, str]:
 
 def test_a_map_over_a_list_a_task_fetched_is_driven(tmp_path: Path) -> None:
     coverage, module = _generate_and_run(tmp_path, FETCH_THEN_MAP)
-    assert [u.goal for u in coverage.uncovered] == ["each --error--> failed"]  # items are never made to fail
-    assert coverage.transitions_covered == 5
+    assert coverage.uncovered == []
+    assert coverage.transitions_covered == 6  # `each --error-->`: the one item's `score` fails
+    assert "'each.iterator:score': [Failure('error')]" in module
     assert "{'fetch': [{'leads': [{'email': 'text', 'region': 'text'}]}]" in module  # one item, with what is read
     assert "['fetch', 'each', 'notify', 'ok']" in module
 
 
 def test_a_map_over_a_context_list_no_example_gives_is_driven(tmp_path: Path) -> None:
     coverage, module = _generate_and_run(tmp_path, MAP_OVER_CONTEXT)
-    assert [u.goal for u in coverage.uncovered] == ["each --error--> failed"]
-    assert coverage.transitions_covered == 1
+    assert coverage.uncovered == []
+    assert coverage.transitions_covered == 2
     assert "run.start({'leads': [{'email': 'text', 'region': 'text'}]})" in module

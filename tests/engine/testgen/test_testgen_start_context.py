@@ -52,11 +52,12 @@ def test_the_imported_pipeline_is_covered_along_its_main_path(tmp_path: Path) ->
                             capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 0, result.stdout[-3000:]
     assert f"{len(plans)} passed" in result.stdout
-    assert (coverage.transitions_covered, coverage.transitions_total) == (10, 13)
-    assert sorted(u.goal for u in coverage.uncovered) == [  # branches and items are never made to fail
-        "fraud_and_stock --error--> notify_failure", "ship_items --error--> failed_4",
-        "ship_items --error--> notify_failure"]
-    main = next(p for p in plans if p.final == "Done" and "fraud_and_stock" in p.states())
+    assert (coverage.transitions_covered, coverage.transitions_total) == (12, 13)
+    # the parallel state's and the map's `error` are driven by a task inside failing; a map fails with kind
+    # `map_failed`, which `event.kind != 'timeout'` sends to notify_failure, never to failed_4
+    assert [u.goal for u in coverage.uncovered] == ["ship_items --error--> failed_4"]
+    assert "'map_failed'" in coverage.uncovered[0].reason
+    main = next(p for p in plans if {"fraud_and_stock", "ship_items"} <= set(p.states()))  # past both
     assert main.context["order"]["items"] == [{"sku": "text", "qty": "text"}]  # one item, with what is read
     assert main.context["order"]["id"] == "text"
     assert main.context["order"]["total"] > 1000
