@@ -14,6 +14,7 @@ from engine.definition import Agent, Workflow
 from engine.definition.base import IDENTIFIER_RE
 from engine.definition.file_kind import definition_kind
 from engine.errors import InvalidDefinition
+from engine.json_limits import MAX_JSON_DEPTH, measure_json
 from engine.validation.catalog import Catalog
 from engine.validation.checks import run_checks
 from engine.validation.checks.agents import check_agent
@@ -21,8 +22,8 @@ from engine.validation.findings import Finding, has_errors, pointer
 from engine.validation.parsing import find_duplicate_keys, parse_json, schema_errors, validate_model
 from engine.validation.set_aside import understood_part
 
-__all__ = ["Catalog", "Loaded", "find_file_not_named_by_id", "load_agent", "load_catalog", "load_folder",
-           "load_workflow", "require_agent", "require_workflow"]
+__all__ = ["Catalog", "Loaded", "find_file_not_named_by_id", "find_too_deep", "load_agent", "load_catalog",
+           "load_folder", "load_workflow", "require_agent", "require_workflow"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,7 +43,7 @@ class Loaded(Generic[M]):
 
 def _read(source: str | bytes | Path | dict[str, Any]) -> tuple[Any, list[Finding], str]:
     if isinstance(source, dict):
-        return source, [], "<definition>"
+        return source, find_too_deep(source), "<definition>"
     name = "<definition>"
     if isinstance(source, Path):
         name = str(source)
@@ -52,7 +53,21 @@ def _read(source: str | bytes | Path | dict[str, Any]) -> tuple[Any, list[Findin
             message = f"The file cannot be read: {exc.strerror or exc}."
             return None, [Finding(code="invalid-json", severity="error", message=message)], name
     document, findings = parse_json(source)
-    return document, findings, name
+    return document, findings or find_too_deep(document), name
+
+
+def find_too_deep(document: Any) -> list[Finding]:
+    """A definition nested deeper than `MAX_JSON_DEPTH` (parallel or map states in one another, some 16 deep):
+    it would be stored, and then be unreadable to everything that reads it back — refused here, whether it comes
+    as a file, text or a dict, at the way to its deepest point (its first eight steps)."""
+    found = measure_json(document, stop_depth=MAX_JSON_DEPTH)
+    if found.depth <= MAX_JSON_DEPTH:
+        return []
+    message = (f"The definition nests more than {MAX_JSON_DEPTH} levels deep under here (the limit; `{{}}` is 1 "
+               "level): "
+               "states inside parallel and map states inside one another this deep cannot be stored and read back. "
+               "Move the inner part into a workflow of its own, started as a subflow.")
+    return [Finding(code="invalid-json", severity="error", message=message, pointer=found.pointer())]
 
 
 def _duplicates(document: Any) -> list[Finding]:
