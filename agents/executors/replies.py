@@ -8,10 +8,9 @@ import json
 import re
 from typing import Any
 
-import jsonschema_rs
-
 from engine.errors import InvalidInput
 from engine.json_limits import check_json
+from engine.json_schemas import compile_schema
 
 __all__ = ["Reply", "billed_tokens", "final_output", "schema_problem", "tool_arguments"]
 
@@ -24,7 +23,7 @@ def schema_problem(output: Any, schema: dict[str, Any] | None) -> str | None:
     """The first way `output` misses `schema` (a JSON pointer and the reason); None when it meets it."""
     if schema is None:
         return None
-    for error in jsonschema_rs.validator_for(schema).iter_errors(output):
+    for error in compile_schema(schema).iter_errors(output):
         where = "/" + "/".join(str(p) for p in error.instance_path)
         return f"at {where}: {error.message}"
     return None

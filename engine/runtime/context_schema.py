@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.definition.paths import path_parts
 from engine.errors import InvalidInput
+from engine.json_schemas import compile_schema
 
 __all__ = ["check_context", "schema_at", "schema_problems"]
 
@@ -25,7 +26,11 @@ def _validator(schema_text: str) -> Any:
         raise InvalidInput(
             "checking a context needs the package 'jsonschema-rs' (pip install jsonschema-rs)"
         ) from exc
-    return jsonschema_rs.validator_for(json.loads(schema_text))
+    try:
+        return compile_schema(json.loads(schema_text))  # offline: a `$ref` never reads a file or a URL
+    except jsonschema_rs.ValidationError as exc:  # a model built in code skips validation's finding
+        reason = exc.message.split("\n", 1)[0]
+        raise InvalidInput(f"the context schema cannot check a context: {reason}") from exc
 
 
 # The validator of each schema object seen (a deployed workflow's schema is one object for as long as its

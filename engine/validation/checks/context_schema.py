@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.definition import Workflow
+from engine.json_schemas import compile_schema, outside_refs
 from engine.validation.checks._report import error
 from engine.validation.findings import Finding, pointer
 
@@ -23,13 +24,21 @@ def context_schema_finding(exc: Any) -> Finding:
 
 
 def find_invalid_context_schema(workflow: Workflow) -> list[Finding]:
-    """The context schema's first problem, if it cannot check a context."""
+    """Each reference out of the context schema (a file, a URL: never read), else its first problem, if it cannot
+    check a context."""
     if not workflow.context:
         return []
+    outside = [error("invalid-context-schema", f"The context schema refers to '{target}' outside itself: a `$ref` "
+                     "may point only within the schema (`#/$defs/...`), so that checking a context never reads a "
+                     "file or fetches a URL. Copy what it refers to under `$defs` and point there.",
+                     pointer("context", *path))
+               for path, target in outside_refs(workflow.context)]
+    if outside:
+        return outside
     import jsonschema_rs  # noqa: PLC0415 - compiled only for a workflow that declares a schema
 
     try:
-        jsonschema_rs.validator_for(workflow.context)
+        compile_schema(workflow.context)
     except jsonschema_rs.ValidationError as exc:
         return [context_schema_finding(exc)]
     return []
