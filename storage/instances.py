@@ -274,6 +274,14 @@ class InstanceStore:
                               order="parent_id, created_at, id")
         return [_record(r) for r in rows]
 
+    def depth(self, instance: InstanceRecord, limit: int) -> int:
+        """How many instances `instance` runs below (its parent, the parent's parent, …), counted up to `limit`."""
+        depth, parent_id = 0, instance.parent_id
+        while parent_id is not None and depth < limit:
+            depth += 1
+            parent_id = self.tx.scalar("SELECT parent_id FROM instances WHERE id = ?", (parent_id,))
+        return depth
+
     def children(self, parent_id: str, parent_seq: int | None = None) -> list[InstanceRecord]:
         if parent_seq is None:
             rows = self.tx.all(

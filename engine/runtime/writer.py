@@ -64,7 +64,12 @@ from storage.statuses import ApprovalStatus
 from storage.timers import TimerStore
 from storage.transaction import Transaction
 
-__all__ = ["NOT_STARTED", "DecisionWriter", "action_job_key", "new_instance_id", "snapshot_of"]
+__all__ = ["MAX_NESTING", "NOT_STARTED", "DecisionWriter", "action_job_key", "new_instance_id", "snapshot_of"]
+
+MAX_NESTING = 32
+"""Instances one below another at most (subflows, branches, items): a subflow that would start deeper fails as it
+starts (kind `too_deep`) — a workflow that starts itself, or two that start each other, would otherwise start
+children without end (in one transaction, till Python's recursion limit; or through the worker, for ever)."""
 
 NOT_STARTED = "(not started)"
 
@@ -264,6 +269,12 @@ class DecisionWriter:
             compiled = self.deployments.compiled(tx, parent.workflow_id, parent.workflow_version, effect.branch)
             self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq,
                         branch=effect.branch)
+            return
+        if InstanceStore(tx).depth(parent, MAX_NESTING) >= MAX_NESTING - 1:
+            failure = {"kind": "too_deep", "message": (
+                f"the subflow '{effect.workflow_id}' would run {MAX_NESTING} instances below the one that started "
+                "them all: workflows that start one another without end (one that starts itself) are stopped here")}
+            self.create_failed(tx, effect, failure, parent=parent, parent_seq=seq, now=now)
             return
         try:
             compiled = self.deployments.compiled(tx, effect.workflow_id, effect.version)
