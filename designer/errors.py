@@ -18,6 +18,7 @@ __all__ = [
     "NoSession",
     "NotFound",
     "RevisionConflict",
+    "TestsBusy",
     "TooManyDiagrams",
     "Unauthenticated",
     "UnsupportedMediaType",
@@ -151,6 +152,18 @@ class DiagramsBusy(StatewrightError):
     status = 503
     title = "Diagrams busy"
     slug = "diagrams-busy"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+class TestsBusy(StatewrightError):
+    """Tests asked for while the server generates as many sets as it runs at once."""
+
+    status = 429
+    title = "Tests being generated"
+    slug = "tests-busy"
 
     def __init__(self, detail: str, *, retry_after_s: int) -> None:
         super().__init__(detail)

@@ -1,11 +1,16 @@
 """Generated tests for a published version, as `statewright testgen` writes them: a zip of the version's JSON
 and a pytest module that drives it along paths covering its transitions (or guards, or every simple path),
-each path checked on the engine before it is kept."""
+each path checked on the engine before it is kept.
+
+Playing every path takes seconds of CPU (lead_qualification's paths, 4-5 s alone). Eight such requests at once,
+a viewer's, held the server's other reads for 20 s: `AT_ONCE` sets are generated at a time, and the next request
+is `429 tests-busy` with `Retry-After`, at once."""
 
 from __future__ import annotations
 
 import io
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +20,8 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
+from designer.errors import TestsBusy
+from engine.definition import Workflow
 from engine.read_models.definitions import DefinitionCatalog
 from engine.testgen.coverage import CoverageMode
 from engine.testgen.generation import generate_tests
@@ -22,6 +29,8 @@ from engine.testgen.generation import generate_tests
 __all__ = ["GeneratedTestsController"]
 
 ZIP = "application/zip"
+AT_ONCE = 2
+_GENERATING = threading.BoundedSemaphore(AT_ONCE)
 
 
 class GeneratedTestsController(Controller):
@@ -42,6 +51,17 @@ class GeneratedTestsController(Controller):
     ) -> Response[Any]:
         found = catalog.get(workflow_id, version)
         workflow = found.workflow()
+        if not _GENERATING.acquire(blocking=False):
+            raise TestsBusy(f"the server generates tests for {AT_ONCE} requests at a time (each plays every path on "
+                            "the engine, which takes the CPU from everyone's requests), and that many are being "
+                            "generated; ask again in a few seconds", retry_after_s=5)
+        try:
+            return self._zipped(workflow_id, version, workflow, coverage)
+        finally:
+            _GENERATING.release()
+
+    @staticmethod
+    def _zipped(workflow_id: str, version: int, workflow: Workflow, coverage: CoverageMode) -> Response[Any]:
         name = f"{workflow_id}_v{version}"
         with tempfile.TemporaryDirectory(prefix="statewright-testgen-") as folder:
             flow = Path(folder) / f"{name}.json"

@@ -41,3 +41,21 @@ def test_a_version_downloads_as_tests_that_pass(env: Env, tmp_path: Path) -> Non
 def test_an_unknown_version_or_coverage_is_refused(env: Env) -> None:
     assert_problem(env.call("GET", "/api/definitions/review_flow/versions/9/tests", "viewer"), 404)
     assert_problem(env.call("GET", "/api/definitions/review_flow/versions/1/tests?coverage=all", "viewer"), 400)
+
+
+def test_the_server_generates_two_sets_at_a_time_and_says_when_to_ask_again(env: Env) -> None:
+    """Eight viewers' generations at once held every other read of the server for 20 s: two run at a time, and a
+    third is told at once to ask again, never queued behind them."""
+    from designer.api import generated_tests  # noqa: PLC0415 - its running generations, taken here
+
+    held = [generated_tests._GENERATING.acquire(blocking=False) for _ in range(generated_tests.AT_ONCE)]
+    assert all(held)  # as two generations running would
+    try:
+        busy = env.call("GET", "/api/definitions/review_flow/versions/1/tests", "viewer")
+        assert_problem(busy, 429, "tests-busy")
+        assert busy.headers["retry-after"] == "5"
+        assert "generates tests for 2 requests at a time" in busy.json()["detail"]
+    finally:
+        for _ in held:
+            generated_tests._GENERATING.release()
+    assert env.call("GET", "/api/definitions/review_flow/versions/1/tests", "viewer").status_code == 200
