@@ -150,6 +150,11 @@ class HandlerRegistry:
         return decorate
 
     def _add(self, name: str, handler: ActionHandler, inline: bool) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"an action's name must be the text a task's `action` gives, not {name!r}")
+        if not callable(handler):
+            raise TypeError(f"the handler of the action '{name}' must be callable (it is called with the "
+                            f"ActionRequest), not {type(handler).__name__}")
         self._handlers[name] = handler
         if inline:
             self._inline.add(name)

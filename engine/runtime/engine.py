@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
+from pathlib import Path
 from types import TracebackType
 from typing import Any, overload
 
@@ -168,6 +169,9 @@ class Engine:
         checked against `catalog(alongside=...)`: a subflow not deployed, an agent not deployed or (with handlers
         registered) an action none performs is refused with `InvalidDefinition` naming the pointer. Same
         content again: no-op; other content under a deployed (id, version): `VersionConflict`."""
+        if not isinstance(workflow, Workflow | dict | str | bytes | Path):
+            raise TypeError("deploy takes a Workflow, a dict, JSON text (str or bytes) or a Path, not "
+                            f"{type(workflow).__name__}")
         if isinstance(workflow, dict | str):
             check_json(workflow, "the definition", max_bytes=MAX_DEFINITION_BYTES)
         deployed = self.runtime.deployments.deploy(workflow, actor, self.catalog(alongside=alongside))
@@ -217,6 +221,8 @@ class Engine:
         """Start an instance of the workflow (its latest version, or `version`). It answers with the instance
         after its first step and, with `eager_inline`, after the inline tasks that follow it, run in the same
         transaction. A repeat under the same `idempotency_key` answers as the first did."""
+        if context is not None and not isinstance(context, dict):
+            raise TypeError(f"the context must be a dict (a JSON object) or None, not {type(context).__name__}")
         check_json(context, "the context")
         return self._start(workflow_id, dict(context or {}), version=version, tenant=tenant,
                            idempotency_key=idempotency_key, actor=actor)
@@ -242,6 +248,8 @@ class Engine:
         """Send `event` to the instance. With `tenant`, an instance of another tenant, or a parallel branch or map
         item (they follow their parent), is `InstanceNotFound`: checked in the same transaction, no read before.
         Inline tasks the event leads into run in the send's transaction (`eager_inline`)."""
+        if type(event) is not str:
+            raise TypeError(f"the event must be its name, a str, not {type(event).__name__}")
         check_json(payload, "the payload")
         return self._send(instance_id, event, payload, actor=actor, idempotency_key=idempotency_key,
                           expected_version=expected_version, tenant=tenant)
