@@ -66,7 +66,7 @@ def _png_on_one_page(workflow: Workflow, highlight: Highlight | None, options: D
     source = dot_source(workflow, highlight, dataclasses.replace(options, fit_inches=None))
     placed = _lay_out(source, timeout_s)
     legible_scale(placed.size, fit, smallest_font(source.text))
-    return _draw_detached(placed, "png", max(deadline - time.monotonic(), 0.1), fit, dpi=PAGE_DPI)
+    return _draw_detached(placed, "png", _left(deadline, timeout_s), fit, dpi=PAGE_DPI)
 
 
 def render_pdf(
@@ -86,7 +86,7 @@ def render_pdf(
         placed = _lay_out(source, timeout_s)
 
         def draw_over(fit: tuple[float, float] | None) -> bytes:
-            remaining = max(deadline - time.monotonic(), 0.1) if fit is None else timeout_s
+            remaining = _left(deadline, timeout_s) if fit is None else timeout_s
             return _draw_detached(placed, "pdf", remaining, fit)
 
         return fit_pdf(draw_over)
@@ -112,7 +112,17 @@ def _render_graphviz(
 def _draw_over_layout(source: DotSource, fmt: str, timeout_s: float) -> bytes:
     deadline = time.monotonic() + timeout_s
     placed = _lay_out(source, timeout_s)
-    return _draw_detached(placed, fmt, max(deadline - time.monotonic(), 0.1))
+    return _draw_detached(placed, fmt, _left(deadline, timeout_s))
+
+
+def _left(deadline: float, timeout_s: float) -> float:
+    """The seconds left for drawing over a layout made by `deadline`'s clock; RenderError when none are: the layout
+    and the placing of its labels took the whole time (not "Graphviz took longer than 0.1 s")."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise RenderError(f"drawing the flow took longer than {timeout_s:g} s (laying it out and placing its "
+                          "labels) and was stopped")
+    return left
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
