@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -39,6 +40,11 @@ def _service(db: str | None, *, existing: bool) -> AccountService:
 def _password(given: str | None) -> str:
     if given is not None:
         return given
+    if not sys.stdin.isatty():  # piped in (its first line), or nothing: said so, not Python's "may be echoed"
+        piped = sys.stdin.readline().rstrip("\r\n")
+        if not piped:
+            fail("no password given: pass --password, pipe it in, or run this in a terminal to be asked for it")
+        return piped
     entered: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return entered
 
@@ -79,6 +85,7 @@ def passwd(
     """Set a user's password (ends their sessions)."""
     service = _service(db, existing=True)
     try:
+        service.get_user(username)  # before asking for a password: no prompt for a user who is not there
         service.update_user(username, password=_password(password))
     except StatewrightError as exc:
         fail(exc.detail)

@@ -105,7 +105,7 @@ class ApprovalClosed(StatewrightError):
     conflicts and show the request as it is now instead of the engine's "event not allowed in state" words."""
 
     status = 409
-    title = "Already decided"
+    title = "Approval closed"
     slug = "approval-closed"
 
 

@@ -123,6 +123,7 @@ def register_budget_commands(app: typer.Typer) -> None:
     budgets = typer.Typer(name="budgets", help="Tenants' monthly budgets (USD) and this month's spend.",
                           no_args_is_help=True)
     budgets.command("list")(list_command)
-    budgets.command("set")(set_command)
+    # a negative AMOUNT (`-5`) reaches its check, not "No such option: -5"
+    budgets.command("set", context_settings={"ignore_unknown_options": True})(set_command)
     budgets.command("remove")(remove_command)
     app.add_typer(budgets)

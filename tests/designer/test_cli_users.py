@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -115,3 +116,23 @@ def test_serve_with_a_bad_notification_setting_stops_with_one_line(tmp_path: Pat
     assert result.exit_code == 2
     assert "STATEWRIGHT_NOTIFY_WEBHOOK_SECRET" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_passwd_names_a_missing_user_before_asking_and_never_prompts_without_a_terminal(
+        db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`users passwd nobody` asked for a password first (with Python's "Password input may be echoed" warning when
+    no terminal was there), then gave up; now it says there is no such user, and with neither a terminal nor a
+    password piped in it says how to give one rather than prompt."""
+    assert main(["users", "add", "ann", "--role", "viewer", "--password", "a-long-password-1", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["users", "passwd", "nobody", "--db", db]) == 1
+    assert capsys.readouterr().err.strip() == "error: no user 'nobody'"
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no terminal, nothing piped in
+    assert main(["users", "passwd", "ann", "--db", db]) == 1
+    said = capsys.readouterr().err
+    assert said.strip() == ("error: no password given: pass --password, pipe it in, or run this in a terminal to be "
+                            "asked for it")
+    assert "echoed" not in said
+    monkeypatch.setattr("sys.stdin", io.StringIO("piped-password-2\n"))  # `echo … | statewright users passwd ann`
+    assert main(["users", "passwd", "ann", "--db", db]) == 0
+    assert _accounts(db).login("ann", "piped-password-2").principal.roles == ("viewer",)

@@ -131,7 +131,8 @@ def test_setting_a_tenant_no_instance_names_says_to_check_the_name(
     (["set", "acme", "inf"], "Invalid value for 'AMOUNT': a monthly budget is a number of USD"),
     (["set", "acme", "1e12"], "Invalid value for 'AMOUNT': a monthly budget is at most 1,000,000,000 USD"),
     (["set", "acme", "ten"], "Invalid value for 'AMOUNT'"),
-    (["set", "acme", "-5"], "No such option: -5"),
+    (["set", "acme", "-5"], "Invalid value for 'AMOUNT': a monthly budget is more than 0 USD"),  # not an option
+    (["set", "acme", "5", "--dbx", "x"], "Got unexpected extra argument(s) (--dbx x)"),
     (["set", "acme"], "Missing argument 'AMOUNT'"),
     (["set", "two words", "5"], "Invalid value for 'TENANT': 'two words' is not a tenant's name"),
     (["set", "x" * 65, "5"], "Invalid value for 'TENANT'"),
