@@ -55,8 +55,17 @@ _MAX_NAME = 80  # characters in an ASL state name
 
 
 class _Cannot(Exception):
-    def __init__(self, construct: str, why: str) -> None:
-        self.construct, self.why = construct, why
+    """`construct` cannot be expressed; `at`: the field, under the state or — given `edge` — under that
+    transition (`input`, `parameters` → `/states/<id>/input/parameters`; `guard` of a transition)."""
+
+    def __init__(self, construct: str, why: str, *at: str | int, edge: Transition | None = None) -> None:
+        self.construct, self.why, self.at, self.edge = construct, why, at, edge
+
+    def where(self, sid: str, view: MachineView, machine: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        if self.edge is not None:
+            index = next(i for i, t in enumerate(view.transitions) if t is self.edge)
+            return (*machine, "transitions", index, *self.at)
+        return (*machine, "states", sid, *self.at)
 
 
 def _errors(kinds: list[str]) -> list[str]:
@@ -91,28 +100,29 @@ def _retrier(retry: RetryRule) -> dict[str, Any]:
     return body
 
 
-def _error_kinds(guard: str | None) -> list[str]:
+def _error_kinds(t: Transition) -> list[str]:
+    guard = t.guard
     if guard is None:
         return ["States.ALL"]
     try:
         node = parse(guard)
     except OutsideSubset as exc:
-        raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only") from exc
+        raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only", "guard", edge=t) from exc
     if isinstance(node, Compare) and node.op == "==" and node.left == Path(("event", "kind")) \
             and isinstance(node.right, Literal) and isinstance(node.right.value, str):
         return _errors([node.right.value])
     if isinstance(node, Compare) and node.op == "!=" and node.left == Path(("event", "kind")) \
             and node.right == Literal("timeout"):
         return ["States.TaskFailed"]
-    raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only (event.kind == '…')")
+    raise _Cannot(f"error guard '{guard}'", "a Catch tests error names only (event.kind == '…')", "guard", edge=t)
 
 
 def _caught(t: Transition) -> list[str]:
     """The ErrorEquals of an `error` transition: its `errors` list, or the kinds its guard tests."""
     if t.catches is None:
-        return _error_kinds(t.guard)
+        return _error_kinds(t)
     if t.guard is not None:
-        raise _Cannot(f"error guard '{t.guard}' beside 'errors'", "a Catch tests error names only")
+        raise _Cannot(f"error guard '{t.guard}' beside 'errors'", "a Catch tests error names only", "guard", edge=t)
     return _errors(sorted(t.catches))
 
 
@@ -123,22 +133,25 @@ def _catch(t: Transition) -> dict[str, Any]:
     elif len(t.assign) == 1 and next(iter(t.assign.values())) == "event":
         catcher["ResultPath"] = f"$.{next(iter(t.assign))}"
     else:
-        raise _Cannot("error transition assign", "a Catch can only store the error under one key (key: 'event')")
+        raise _Cannot("error transition assign", "a Catch can only store the error under one key (key: 'event')",
+                      "assign", edge=t)
     return catcher
 
 
 def _no_assign(t: Transition, what: str) -> None:
     if t.assign:
-        raise _Cannot(f"assign on {what}", "ASL states pass data, they do not assign keys on the way")
+        raise _Cannot(f"assign on {what}", "ASL states pass data, they do not assign keys on the way", "assign",
+                      edge=t)
 
 
-def _parameters(mapping: dict[str, str]) -> dict[str, Any]:
+def _parameters(mapping: dict[str, str], field: str = "input") -> dict[str, Any]:
+    """`field`: the state's field the mapping is (`input`, a final's `result`), where a finding points."""
     out: dict[str, Any] = {}
     for key, expression in mapping.items():
         try:
             name, value = template_entry(key, expression)
         except OutsideSubset as exc:
-            raise _Cannot(f"input '{key}'", str(exc)) from exc
+            raise _Cannot(f"{field} '{key}'", str(exc), field, key) from exc
         out[name] = value
     return out
 
@@ -198,8 +211,8 @@ class _Writer:
             try:
                 states[sid] = self.state(sid, state, view, where)
             except _Cannot as cannot:
-                self.findings.append(not_expressible((*where, "states", sid), sid, cannot.construct, _TARGET,
-                                                     cannot.why))
+                self.findings.append(not_expressible(cannot.where(sid, view, where), sid, cannot.construct,
+                                                     _TARGET, cannot.why))
                 states[sid], placeholders[sid] = placeholder(sid, state, view, cannot.construct,
                                                              (*where, "states", sid), names=names)
         states, left_out = without_unreachable(initial, states, where)
@@ -208,7 +221,7 @@ class _Writer:
 
     def state(self, sid: str, state: Any, view: MachineView, where: tuple[str | int, ...]) -> dict[str, Any]:
         if state.policies:
-            raise _Cannot("policies", "ASL has no policy checks")
+            raise _Cannot("policies", "ASL has no policy checks", "policies")
         out = view.outgoing(sid, include_any=False)  # a '*' transition is reported once by `machine`
         body: dict[str, Any] = {}
         comment = state.title if state.title and _name_of(sid, state) == sid else state.description
@@ -224,13 +237,16 @@ class _Writer:
             raise _Cannot(f"an {state.type} state", "ASL has no approvals (a person's decision)")
         extra = set(out) - allowed
         if extra:
-            raise _Cannot(f"the trigger '{sorted(map(str, extra))[0]}'", f"a {state.type} state in ASL moves on by "
-                          "finishing or failing only")
+            trigger = sorted(extra, key=str)[0]
+            raise _Cannot(f"the trigger '{trigger}'", f"a {state.type} state in ASL moves on by finishing or failing "
+                          "only", "trigger", edge=out[trigger][0])
         if isinstance(state, ChoiceState):
             return {**body, **self.choice(out.get(None, []))}
         done = out.get("done", [])
         if len(done) != 1 or done[0].guard is not None:
-            raise _Cannot("guarded or several done transitions", "ASL has one Next (put a choice after the state)")
+            guarded = next((t for t in done if t.guard is not None), None)
+            raise _Cannot("guarded or several done transitions", "ASL has one Next (put a choice after the state)",
+                          *(("guard",) if guarded else ()), edge=guarded or (done[1] if len(done) > 1 else None))
         _no_assign(done[0], "done")
         body["Next"] = done[0].dest
         if isinstance(state, WaitState):
@@ -279,7 +295,7 @@ class _Writer:
             try:
                 rules.append({**rule_of_guard(parse(t.guard), self.types), "Next": t.dest})
             except OutsideSubset as exc:
-                raise _Cannot(f"guard '{t.guard}'", str(exc)) from exc
+                raise _Cannot(f"guard '{t.guard}'", str(exc), "guard", edge=t) from exc
         body: dict[str, Any] = {"Type": "Choice", "Choices": rules}
         if defaults:
             _no_assign(defaults[0], "a choice")
@@ -291,12 +307,12 @@ class _Writer:
         if not t.assign:
             return body
         if len(t.assign) != 1:
-            raise _Cannot("assign of several keys", "a Pass state writes one result")
+            raise _Cannot("assign of several keys", "a Pass state writes one result", "assign", edge=t)
         key, expression = next(iter(t.assign.items()))
         try:
             name, value = template_entry(key, expression)
         except OutsideSubset as exc:
-            raise _Cannot(f"assign '{key}'", str(exc)) from exc
+            raise _Cannot(f"assign '{key}'", str(exc), "assign", key, edge=t) from exc
         if name.endswith(".$"):
             return {**body, "InputPath": value, "ResultPath": f"$.{key}"}
         if _reads_paths(value):  # an object with `key.$` fields is a template: Parameters, not Result
@@ -311,18 +327,18 @@ class _Writer:
             try:
                 node = parse(state.deadline)
             except OutsideSubset as exc:
-                raise _Cannot(f"deadline '{state.deadline}'", "only a path or a timestamp literal") from exc
+                raise _Cannot(f"deadline '{state.deadline}'", "only a path or a timestamp literal", "deadline") from exc
             if isinstance(node, Literal) and isinstance(node.value, str):
                 return {"Timestamp": node.value}
             if isinstance(node, Path):
                 return {"TimestampPath": reference_of(node)}
-            raise _Cannot(f"deadline '{state.deadline}'", "only a path or a timestamp literal")
-        raise _Cannot("a wait for an event", "ASL waits for callbacks only inside a .waitForTaskToken task")
+            raise _Cannot(f"deadline '{state.deadline}'", "only a path or a timestamp literal", "deadline")
+        raise _Cannot("a wait for an event", "ASL waits for callbacks only inside a .waitForTaskToken task", "event")
 
     def parallel(self, sid: str, state: ParallelState, where: tuple[str | int, ...]) -> dict[str, Any]:
         if state.join.mode != "all" or state.join.on_failure == "continue":
             raise _Cannot(f"join {state.join.mode}/{state.join.on_failure}", "a Parallel needs all branches and "
-                          "stops at the first failure")
+                          "stops at the first failure", "join")
         return {"Branches": [self.machine(b.initial, MachineView(b.states, b.transitions),
                                           (*where, "states", sid, "branches", i))
                              for i, b in enumerate(state.branches)]}
@@ -331,7 +347,7 @@ class _Writer:
         try:
             fields = map_fields(state)
         except MapNotExpressible as cannot:
-            raise _Cannot(cannot.construct, cannot.why) from cannot
+            raise _Cannot(cannot.construct, cannot.why, *cannot.at) from cannot
         if state.iterator is None:
             processor = subflow_processor(state)
             if state.version is not None:
@@ -350,26 +366,27 @@ class _Writer:
     def final(self, state: FinalState) -> dict[str, Any]:
         if state.outcome == "success":
             if state.result and self.item_depth:
-                return {"Type": "Pass", "Parameters": _parameters(dict(state.result)), "End": True}
+                return {"Type": "Pass", "Parameters": _parameters(dict(state.result), "result"), "End": True}
             if state.result:
-                raise _Cannot("a final result", "Succeed cannot compute a result")
+                raise _Cannot("a final result", "Succeed cannot compute a result", "result")
             return {"Type": "Succeed"}
         body: dict[str, Any] = {"Type": "Fail"}
         extra = set(state.result) - {"error", "cause"}
         if extra:
-            raise _Cannot(f"the result key '{sorted(extra)[0]}'", "Fail carries Error and Cause only")
+            raise _Cannot(f"the result key '{sorted(extra)[0]}'", "Fail carries Error and Cause only", "result",
+                          sorted(extra)[0])
         for key, field in (("error", "Error"), ("cause", "Cause")):
             if key in state.result:
                 try:
                     node = parse(state.result[key])
                 except OutsideSubset as exc:
-                    raise _Cannot(f"result '{key}'", "a literal or a path") from exc
+                    raise _Cannot(f"result '{key}'", "a literal or a path", "result", key) from exc
                 if isinstance(node, Literal) and isinstance(node.value, str):
                     body[field] = node.value
                 elif isinstance(node, Path):
                     body[f"{field}Path"] = reference_of(node)
                 else:
-                    raise _Cannot(f"result '{key}'", "a string literal or a path")
+                    raise _Cannot(f"result '{key}'", "a string literal or a path", "result", key)
         return body
 
 

@@ -7,6 +7,7 @@ naming the ASL state and the construct; a mapping with a difference worth knowin
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from engine.interop.asl_resources import CALLBACK, SUBFLOW_RESOURCE, action_of_r
 from engine.interop.asl_values import Refused, cel_literal, cel_of_template, mapping_of_template
 from engine.interop.cel_subset import Path, render
 from engine.interop.context_types import schema_with_types
-from engine.interop.findings import approximated, unsupported
+from engine.interop.findings import approximated, invalid, unsupported
 from engine.interop.ids import IdentifierMap, to_identifier
 from engine.validation.findings import Finding
 
@@ -78,13 +79,25 @@ class _Machine:
             self.finals[outcome] = sid
         return self.finals[outcome]
 
-    def target(self, name: str, state: dict[str, Any], key: str = "Next") -> str:
-        if state.get("End") is True and key == "Next":
+    def target(self, name: str, state: dict[str, Any], key: str = "Next", *at: str | int) -> str:
+        """The state `state[key]` names; `at`: where `state` lies in the ASL state `name` (a catcher, a rule). A name
+        of no state makes the document invalid — Step Functions refuses it too."""
+        if state.get("End") is True and key == "Next" and not at:
             return self.final("success")
+        dangling = self.names_no_state(name, state, key, *at)
+        if dangling is not None:
+            raise _Refuse(dangling)
+        return self.shared.ids[state[key]]
+
+    def names_no_state(self, name: str, state: dict[str, Any], key: str, *at: str | int) -> Finding | None:
+        """The finding when `state[key]` is no state's name."""
         nxt = state.get(key)
-        if not isinstance(nxt, str) or nxt not in self.names:
-            raise self.refuse(name, key, f"'{nxt}' is not a state of this machine", key)
-        return self.shared.ids[nxt]
+        where = (*self.where, "States", name, *at, key)
+        if not isinstance(nxt, str):
+            return invalid(where, name, f"{key} must be the name of a state, not {json.dumps(nxt)}")
+        if nxt not in self.names:
+            return invalid(where, name, f"{key}: there is no state '{nxt}' in this machine")
+        return None
 
     def edge(self, source: str, dest: str, trigger: str | None = None, **extra: Any) -> None:
         self.transitions.append({"source": source, **({"trigger": trigger} if trigger else {}), "dest": dest,
@@ -228,7 +241,7 @@ def _catches(m: _Machine, name: str, sid: str, state: dict[str, Any], also_timeo
         if not isinstance(catcher, dict) or set(catcher) - {"ErrorEquals", "Next", "ResultPath", "Comment"}:
             raise m.refuse(name, "Catch", "a catcher has ErrorEquals, Next and ResultPath only", "Catch", i)
         every, failed, kinds = _kinds(m, name, catcher.get("ErrorEquals"), ("Catch", i, "ErrorEquals"))
-        dest = m.target(name, catcher, "Next") if "Next" in catcher else None
+        dest = m.target(name, catcher, "Next", "Catch", i) if "Next" in catcher else None
         if dest is None:
             raise m.refuse(name, "Catch", "a catcher needs Next", "Catch", i)
         assign: dict[str, str] = {}
@@ -365,7 +378,7 @@ def _choice(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
             guard = render(guard_of_rule({k: v for k, v in rule.items() if k != "Next"}, prefix, m.shared.learned))
         except RuleError as exc:
             raise m.refuse(name, "Choice rule", str(exc), "Choices", i) from exc
-        m.edge(sid, m.target(name, rule), guard=guard)
+        m.edge(sid, m.target(name, rule, "Next", "Choices", i), guard=guard)
     if "Default" in state:
         m.edge(sid, m.target(name, state, "Default"))
     else:
@@ -415,14 +428,17 @@ def _pass(m: _Machine, name: str, sid: str, state: dict[str, Any]) -> None:
         else:
             value = render(prefix) if prefix else "context"
     except Refused as exc:
-        raise m.refuse(name, "Parameters", str(exc), "Parameters") from exc
+        given = "Parameters" if "Parameters" in state else "Result"
+        raise m.refuse(name, given, str(exc), given) from exc
     assign: dict[str, str] = {}
     if state.get("ResultPath", "$") == "$" and ("Result" in state or "Parameters" in state):
         content = state.get("Result", state.get("Parameters"))
+        # the default ResultPath is not in the document: then the finding is at what would replace the data
+        at = "ResultPath" if "ResultPath" in state else "Parameters" if "Parameters" in state else "Result"
         if not isinstance(content, dict) or "Parameters" in state:
             raise m.refuse(name, "ResultPath '$'", "replacing the whole data has no counterpart; give ResultPath "
-                           "'$.key'", "ResultPath")
-        m.warn(name, "ResultPath '$'", "each key of Result is set in the context; other keys are kept", "ResultPath")
+                           "'$.key'", at)
+        m.warn(name, "ResultPath '$'", "each key of Result is set in the context; other keys are kept", at)
         assign = {to_identifier(k): cel_literal(v) for k, v in content.items()}
     elif state.get("ResultPath", "$") not in ("$", None):
         key = _result_key(m, name, state, sid, "result")
@@ -521,20 +537,39 @@ def _one_state(m: _Machine, name: str, state: Any) -> None:
         m.states[sid]["description"] = state["Comment"][:4000]
 
 
+def _names_of_no_state(m: _Machine, name: str, state: Any) -> list[Finding]:
+    """Each `Next`, `Default` (and a rule's or catcher's `Next`) naming no state of the machine, whatever else the
+    state holds: the document is invalid."""
+    if not isinstance(state, dict):
+        return []
+    places: list[tuple[dict[str, Any], str, tuple[str | int, ...]]] = [
+        (state, key, ()) for key in ("Next", "Default") if key in state]
+    for field_name in ("Choices", "Catch"):
+        items = state.get(field_name)
+        places += [(item, "Next", (field_name, i)) for i, item in enumerate(items if isinstance(items, list) else [])
+                   if isinstance(item, dict) and "Next" in item]
+    return [f for holder, key, at in places if (f := m.names_no_state(name, holder, key, *at)) is not None]
+
+
 def _machine(shared: _Shared, doc: Any, where: tuple[str | int, ...], root: Path | None = None,
              items: bool = False) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("States"), dict) or not doc["States"]:
         raise _Refuse(unsupported(where, None, "States", "a state machine needs a non-empty States object"))
-    if doc.get("StartAt") not in doc["States"]:
-        raise _Refuse(unsupported((*where, "StartAt"), None, "StartAt", f"'{doc.get('StartAt')}' is not a state"))
+    start = doc.get("StartAt")
+    if not isinstance(start, str) or start not in doc["States"]:
+        raise _Refuse(invalid((*where, "StartAt"), None, f"StartAt: there is no state '{start}' in this machine"
+                              if isinstance(start, str) else "StartAt must be the name of a state"))
     m = _Machine(shared, where, set(doc["States"]), root, items)
     for name in doc["States"]:
         shared.ids[name]
     for name, state in doc["States"].items():
+        shared.findings += _names_of_no_state(m, name, state)
+    for name, state in doc["States"].items():
         try:
             _one_state(m, name, state)
         except _Refuse as refusal:
-            shared.findings.append(refusal.finding)
+            if refusal.finding not in shared.findings:  # a name of no state is reported above
+                shared.findings.append(refusal.finding)
     return {"initial": shared.ids[doc["StartAt"]], "states": m.states, "transitions": m.transitions}
 
 

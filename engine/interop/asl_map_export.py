@@ -19,18 +19,20 @@ ITEM_INDEX = "$$.Map.Item.Index"
 
 
 class MapNotExpressible(Exception):
-    def __init__(self, construct: str, why: str) -> None:
+    """`at`: the map state's field at fault (`items`, `input`, a key)."""
+
+    def __init__(self, construct: str, why: str, *at: str | int) -> None:
         super().__init__(why)
-        self.construct, self.why = construct, why
+        self.construct, self.why, self.at = construct, why, at
 
 
 def _items_path(state: MapState) -> str:
     try:
         node = parse(state.items)
     except OutsideSubset as exc:
-        raise MapNotExpressible(f"items '{state.items}'", "ItemsPath is a path into the data") from exc
+        raise MapNotExpressible(f"items '{state.items}'", "ItemsPath is a path into the data", "items") from exc
     if not isinstance(node, Path) or not node.parts or node.parts[0] in ("instance", "event", "now", "memory"):
-        raise MapNotExpressible(f"items '{state.items}'", "ItemsPath is a path into the data")
+        raise MapNotExpressible(f"items '{state.items}'", "ItemsPath is a path into the data", "items")
     return reference_of(node)
 
 
@@ -48,7 +50,7 @@ def _selected(state: MapState, key: str, expression: str) -> tuple[str, Any]:
     try:
         return template_entry(key, expression, reference)
     except OutsideSubset as exc:
-        raise MapNotExpressible(f"input '{key}'", str(exc)) from exc
+        raise MapNotExpressible(f"input '{key}'", str(exc), "input", key) from exc
 
 
 def item_selector(state: MapState) -> dict[str, Any]:

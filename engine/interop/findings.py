@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from engine.validation.findings import Finding, pointer
 
-__all__ = ["NOT_EXPRESSIBLE", "UNSUPPORTED", "approximated", "not_expressible", "unreadable", "unsupported"]
+__all__ = ["INVALID_DOCUMENT", "NOT_EXPRESSIBLE", "UNSUPPORTED", "approximated", "invalid", "not_expressible",
+           "unreadable", "unsupported"]
 
 UNSUPPORTED = "unsupported-construct"
 NOT_EXPRESSIBLE = "not-expressible"
+INVALID_DOCUMENT = "invalid-document"
 
 
 def unsupported(where: tuple[str | int, ...], state: str | None, construct: str, why: str) -> Finding:
@@ -48,4 +50,11 @@ def not_expressible(where: tuple[str | int, ...], state: str | None, construct: 
 
 def unreadable(message: str, line: int | None = None, column: int | None = None) -> Finding:
     """The source document could not be read as the format at all."""
-    return Finding(code="invalid-document", severity="error", message=message, line=line, column=column)
+    return Finding(code=INVALID_DOCUMENT, severity="error", message=message, line=line, column=column)
+
+
+def invalid(where: tuple[str | int, ...], state: str | None, message: str) -> Finding:
+    """The source document breaks its own format's rules (a `Next` naming no state): no machine, in any engine."""
+    at = f"state '{state}': " if state else ""
+    return Finding(code=INVALID_DOCUMENT, severity="error", message=f"{at}{message}", pointer=pointer(*where),
+                   states=(state,) if state else ())

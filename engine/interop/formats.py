@@ -15,6 +15,7 @@ from engine.interop.findings import unreadable
 from engine.interop.native import STATEWRIGHT, as_new_workflow, is_statewright_definition
 from engine.interop.scxml_export import export_scxml
 from engine.interop.scxml_import import import_scxml
+from engine.interop.source_map import SourceMap
 from engine.interop.xstate_export import export_xstate
 from engine.interop.xstate_import import import_xstate
 from engine.validation.catalog import Catalog
@@ -110,16 +111,17 @@ def import_document(fmt: str, text: str | bytes, workflow_id: str, catalog: Cata
         if findings and fmt != "scxml":
             return ImportResult(None, None, findings, fmt)
     document: dict[str, Any] | None
+    places = SourceMap()  # where validation's findings lie in the source; none known: as they are
     if fmt == "scxml":
         document, findings = import_scxml(text, workflow_id)
+    elif fmt == "xstate":
+        document, findings, places = import_xstate(parsed, workflow_id)
     else:
-        reader: Callable[[Any, str], tuple[dict[str, Any] | None, list[Finding]]] = (
-            import_asl if fmt == "asl" else import_xstate)
-        document, findings = reader(parsed, workflow_id)
+        document, findings = import_asl(parsed, workflow_id)
     if document is None:
         return ImportResult(None, None, findings, fmt)
     loaded = load_workflow(document, catalog)
-    return ImportResult(document, loaded.model, [*findings, *loaded.findings], fmt)
+    return ImportResult(document, loaded.model, [*findings, *map(places.translate, loaded.findings)], fmt)
 
 
 def _starts_like_json(text: str | bytes) -> bool:

@@ -1,10 +1,12 @@
 """A workflow or a parallel branch seen the same way by every exporter: states, and each state's outgoing
-transitions grouped by trigger in the order the engine tries them."""
+transitions grouped by trigger in the order the engine tries them. The transitions are indexed by source once, so
+asking every state for its own costs time in proportion to the machine, not to its square."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from engine.definition import ANY_SOURCE, FinalState, State, Transition
@@ -22,14 +24,32 @@ class MachineView:
 
     def outgoing(self, state_id: str, include_any: bool = True) -> dict[str | None, list[Transition]]:
         """trigger → transitions, highest priority first, file order breaking ties ('*' sources optional)."""
-        names = self.non_final()
-        found = [t for t in self.transitions
-                 if (include_any or t.source != ANY_SOURCE) and state_id in t.sources(names)]
-        found.sort(key=lambda t: -t.priority)
+        found = list(self._by_source.get(state_id, ()))
+        if include_any and self._from_anywhere and state_id in self._non_final:
+            found += self._from_anywhere
+        found.sort(key=lambda placed: (-placed[1].priority, placed[0]))
         grouped: dict[str | None, list[Transition]] = {}
-        for transition in found:
+        for _, transition in found:
             grouped.setdefault(transition.trigger, []).append(transition)
         return grouped
+
+    @cached_property
+    def _by_source(self) -> dict[str, list[tuple[int, Transition]]]:
+        """state id → (file position, transition) of those leaving it by name; '*' sources aside."""
+        index: dict[str, list[tuple[int, Transition]]] = {}
+        for position, transition in enumerate(self.transitions):
+            if transition.source != ANY_SOURCE:
+                for source in dict.fromkeys(transition.sources([])):
+                    index.setdefault(source, []).append((position, transition))
+        return index
+
+    @cached_property
+    def _from_anywhere(self) -> list[tuple[int, Transition]]:
+        return [(position, t) for position, t in enumerate(self.transitions) if t.source == ANY_SOURCE]
+
+    @cached_property
+    def _non_final(self) -> frozenset[str]:
+        return frozenset(self.non_final())
 
     def any_source(self) -> dict[str | None, list[Transition]]:
         grouped: dict[str | None, list[Transition]] = {}

@@ -53,7 +53,6 @@ ASL_REFUSALS = [
     ({"Type": "Choice", "Choices": [{"Condition": "{% $a %}", "Next": "Done"}], "Default": "Done"}, "Choice rule"),
     ({"Type": "Pass", "Result": 5, "Next": "Done"}, "ResultPath '$'"),
     ({"Type": "Pass", "Assign": {"x": 1}, "Next": "Done"}, "Pass field Assign"),
-    ({"Type": "Task", "Resource": "arn:aws:lambda:x:1:function:f", "Next": "Nowhere"}, "Next"),
 ]
 
 
