@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from engine.definition.base import Expression, Identifier, Model
 from engine.definition.paths import ContextPath
-from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive, StrictWhole
+from engine.definition.scalars import StoredPositive, StrictFlag, StrictNumber, StrictWhole
 from engine.definition.transitions import Transition
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class MapState(Model):
     index_key: Identifier = Field("index", description="The name each item's run sees its position (from 0) under.")
     iterator: MapIterator | None = Field(None, description="The inline flow each item runs.")
     workflow: Identifier | None = Field(None, description="Or: the deployed workflow each item runs as a subflow.")
-    version: StrictPositive | None = Field(None, description="With `workflow`: a fixed version; absent means latest.")
+    version: StoredPositive | None = Field(None, description="With `workflow`: a fixed version; absent means latest.")
     input: dict[str, Expression] = Field(
         default_factory=dict,
         description="Each item's context, by CEL over the parent's context plus the item and index names; "

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import PositiveInt, Strict
+from pydantic import Field, PositiveInt, Strict
 
-__all__ = ["StrictFlag", "StrictNumber", "StrictPositive", "StrictWhole"]
+__all__ = ["MAX_STORED_WHOLE", "StoredPositive", "StrictFlag", "StrictNumber", "StrictPositive", "StrictWhole"]
+
+# The largest whole number a 32-bit INTEGER column holds (PostgreSQL's `integer`): a definition's whole numbers
+# that the tables keep in such a column — its `version`, a pinned subflow or map `version`, an approval's
+# `quorum` — are bounded by it, so a definition that validates also deploys and runs on every backend.
+MAX_STORED_WHOLE = 2_147_483_647
 
 StrictWhole = Annotated[int, Strict()]
 StrictPositive = Annotated[PositiveInt, Strict()]
 StrictNumber = Annotated[float, Strict()]  # an integer is a number too
 StrictFlag = Annotated[bool, Strict()]
+StoredPositive = Annotated[PositiveInt, Strict(), Field(le=MAX_STORED_WHOLE)]

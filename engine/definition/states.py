@@ -12,7 +12,7 @@ from engine.definition.durations import IsoDuration
 from engine.definition.error_kinds import ANY_ERROR, ErrorKind
 from engine.definition.map_state import MapIterator, MapState
 from engine.definition.paths import ContextPath
-from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive, StrictWhole
+from engine.definition.scalars import StoredPositive, StrictFlag, StrictNumber, StrictPositive, StrictWhole
 from engine.definition.transitions import Transition
 
 __all__ = [
@@ -163,7 +163,7 @@ class ApprovalState(_StateBase):
 
     type: Literal["approval"]
     approvers: Approvers
-    quorum: StrictPositive = Field(1, description="How many approvals are needed; one rejection rejects.")
+    quorum: StoredPositive = Field(1, description="How many approvals are needed; one rejection rejects.")
     timeout: IsoDuration | None = Field(None, description="ISO 8601 duration, e.g. PT48H.")
     escalation: Escalation | None = None
     sla: IsoDuration | None = Field(
@@ -246,7 +246,7 @@ class SubflowState(_StateBase):
 
     type: Literal["subflow"]
     workflow: Identifier
-    version: StrictPositive | None = Field(None, description="A fixed version; absent means the latest deployed.")
+    version: StoredPositive | None = Field(None, description="A fixed version; absent means the latest deployed.")
     input: dict[str, Expression] = Field(default_factory=dict, description="The child's context, by CEL.")
     output: ContextPath | None = Field(None, description="The context key or path for the child's result.")
 

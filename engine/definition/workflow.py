@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field
 
 from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
-from engine.definition.scalars import StrictFlag, StrictNumber, StrictPositive
+from engine.definition.scalars import StoredPositive, StrictFlag, StrictNumber
 from engine.definition.states import Approvers, FinalState, State
 from engine.definition.transitions import Transition
 
@@ -93,7 +93,7 @@ class Workflow(Model):
 
     schema_: str | None = Field(None, alias="$schema", description="The JSON Schema this file follows.")
     id: Identifier
-    version: StrictPositive = 1
+    version: StoredPositive = 1
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
     context: dict[str, Any] = Field(

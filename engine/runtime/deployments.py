@@ -29,14 +29,17 @@ DefinitionSource = Workflow | dict[str, Any] | str | bytes | Path
 def parse_definition(source: DefinitionSource, catalog: Catalog | None = None) -> Workflow:
     """A workflow from a model, a dict, JSON text or a file, through the validating loader; with `catalog`, also
     checked against it (`unknown-subflow`, `unknown-agent`, `unknown-action`: `InvalidDefinition` names each
-    pointer). A model has passed its own validation already: only its depth and the catalog's checks are checked."""
+    pointer). A model has passed its own validation already: only what storing needs (its depth, no U+0000) and the
+    catalog's checks are checked."""
     # the loader pulls in the checks
     from engine.validation.checks import find_catalog_problems  # noqa: PLC0415
+    from engine.validation.checks.nul_characters import find_nul_characters  # noqa: PLC0415
     from engine.validation.findings import has_errors  # noqa: PLC0415
     from engine.validation.loader import find_too_deep, require_workflow  # noqa: PLC0415
 
     if isinstance(source, Workflow):  # built in code: as deep as stored JSON can be read back, too
         findings = find_too_deep(source.model_dump(mode="json", by_alias=True, exclude_none=True))
+        findings += find_nul_characters(source)  # no database stores it
         findings += [] if catalog is None else find_catalog_problems(source, catalog)
         if has_errors(findings):
             raise InvalidDefinition(findings, f"workflow {source.id} version {source.version}")

@@ -20,6 +20,7 @@ from engine.definition import (
     TaskState,
     WaitState,
 )
+from engine.json_limits import MAX_JSON_DEPTH
 from engine.validation.findings import Finding, pointer
 from engine.validation.places import place_of
 from engine.validation.plain_words import plain_message
@@ -83,7 +84,7 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
             Finding(code="invalid-json", severity="error", message=message, line=exc.lineno, column=exc.colno)
         ]
     except RecursionError:
-        return None, [Finding(code="invalid-json", severity="error", message="The JSON is nested too deeply.")]
+        return None, [_too_deep_to_parse(text)]
     except ValueError:  # a number with more digits than Python converts (4,300): no place is given
         message = "The file is not valid JSON for a definition: a number in it is too long (over 4,300 digits)."
         return None, [Finding(code="invalid-json", severity="error", message=message)]
@@ -91,6 +92,59 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
         document.any_within = bool(with_duplicates)
     not_json = _not_numbers_in(document) if not_numbers else []  # NaN, Infinity: no document, as a syntax error
     return (None, not_json) if not_json else (document, [])
+
+
+# What the nesting of JSON text is made of: strings (a key, or a value to pass over), brackets, commas and colons.
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
+
+
+def _too_deep_to_parse(text: str) -> Finding:
+    """`invalid-json` for text nested deeper than Python's parser follows (some hundreds of levels): at the place
+    where it passes `MAX_JSON_DEPTH`, the limit of a definition, found by reading the text's structure alone."""
+    place = _where_too_deep(text, MAX_JSON_DEPTH)
+    message = (f"The JSON is nested too deeply to be read: it passes {MAX_JSON_DEPTH} levels (the limit; `{{}}` is 1 "
+               "level) here and goes on for hundreds more. Flatten what is nested here.")
+    if place is None:  # not found: no place to give
+        return Finding(code="invalid-json", severity="error", message=message)
+    tokens, offset = place
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Finding(code="invalid-json", severity="error", message=message, pointer=pointer(*tokens), line=line,
+                   column=column)
+
+
+def _where_too_deep(text: str, limit: int) -> tuple[tuple[str | int, ...], int] | None:
+    """The JSON pointer tokens and the offset of the first object or array opened `limit` levels deep (so the
+    nesting passes `limit` there), read from the text's brackets, keys and commas without building anything;
+    None when nothing is."""
+    # each open container: [its key or index now, whether a key is due next (objects only), whether an object]
+    open_: list[list[Any]] = []
+    for found in _STRUCTURE.finditer(text):
+        mark = found.group()
+        if mark in ("{", "["):
+            if len(open_) == limit:
+                return tuple(entry[0] for entry in open_), found.start()
+            open_.append(["", True, True] if mark == "{" else [0, False, False])
+        elif not open_:
+            continue
+        elif mark in ("}", "]"):
+            open_.pop()
+        elif mark == ",":
+            if open_[-1][2]:
+                open_[-1][1] = True
+            else:
+                open_[-1][0] += 1
+        elif mark.startswith('"') and open_[-1][2] and open_[-1][1]:
+            open_[-1][0], open_[-1][1] = _key(mark), False
+    return None
+
+
+def _key(quoted: str) -> str:
+    try:
+        key = json.loads(quoted)
+    except ValueError:
+        return quoted[1:-1]
+    return key if isinstance(key, str) else quoted[1:-1]
 
 
 def _not_numbers_in(document: Any) -> list[Finding]:

@@ -14,6 +14,7 @@ from typing import Any
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.definition.error_kinds import ERROR_KIND_PATTERN
 from engine.definition.paths import CONTEXT_PATH_PATTERN
+from engine.definition.scalars import MAX_STORED_WHOLE
 
 __all__ = ["plain_message"]
 
@@ -69,6 +70,9 @@ def _string_too_short(name: str, ctx: Mapping[str, Any]) -> str:
 
 
 def _bound(name: str, ctx: Mapping[str, Any]) -> str:
+    if ctx.get("le") == MAX_STORED_WHOLE:  # `version`, `quorum`: kept in a 32-bit integer column
+        return (f"'{name}' must be at most {MAX_STORED_WHOLE:,}: the database keeps it as a 32-bit integer, so a "
+                "larger number could not be deployed.")
     for key, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
         if key in ctx:
             return f"'{name}' must be {words} {ctx[key]}."

@@ -52,7 +52,10 @@ def test_nul_is_refused_where_it_is(served: tuple[TestClient[Any], dict[str, str
     assert saved.status_code == 201, saved.text
     assert client.get(f"/api/drafts/{saved.json()['id']}", headers=headers).json()["title"] == title
     checked = client.post("/api/validate", json={"definition": {**SEND_FLOW, "title": "\u0000"}}, headers=headers)
-    assert checked.json()["valid"] is True, checked.text  # the checks store nothing: any JSON gets its report
+    report = checked.json()  # the checks store nothing: any JSON gets its report, which says it cannot be deployed
+    assert checked.status_code == 200, checked.text
+    assert report["valid"] is False
+    assert [(f["code"], f["pointer"]) for f in report["findings"]] == [("nul-character", "/title")]
 
 
 def test_a_lone_surrogate_is_named_by_its_pointer(served: tuple[TestClient[Any], dict[str, str], Services]) -> None:

@@ -35,12 +35,14 @@ from engine.validation.checks.expressions import (
     find_invalid_expressions,
 )
 from engine.validation.checks.guard_values import find_guards_not_boolean
-from engine.validation.checks.maps import find_maps_without_results
+from engine.validation.checks.maps import find_map_items_not_lists, find_maps_without_results
+from engine.validation.checks.nul_characters import find_nul_characters
 from engine.validation.checks.paths import (
     find_ask_into_output,
     find_conflicting_paths,
     find_paths_through_non_objects,
 )
+from engine.validation.checks.quorums import find_unreachable_quorums
 from engine.validation.checks.reachability import (
     find_dead_ends,
     find_states_without_path_to_final,
@@ -48,6 +50,7 @@ from engine.validation.checks.reachability import (
 )
 from engine.validation.checks.retry_intervals import find_retry_max_below_initial
 from engine.validation.checks.schedules import find_invalid_schedules
+from engine.validation.checks.shadowed_transitions import find_shadowed_transitions
 from engine.validation.checks.sla import find_approval_slas_at_risk, find_workflow_sla_at_risk
 from engine.validation.checks.structure import (
     find_duplicate_branches,
@@ -100,6 +103,9 @@ CODES: dict[str, Severity] = {
     "ask-into-output": "error",
     "invalid-schedule": "error",
     "invalid-context-schema": "error",
+    "unreachable-quorum": "error",
+    "map-items-not-a-list": "error",
+    "nul-character": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
@@ -114,6 +120,7 @@ CODES: dict[str, Severity] = {
     "type-mismatch": "warning",
     "guard-not-boolean": "warning",
     "unknown-field": "warning",
+    "shadowed-transition": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -127,6 +134,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_choices_without_default,
     find_automatic_cycles,
     find_ambiguous_transitions,
+    find_shadowed_transitions,
     find_unused_triggers,
     find_missing_done_paths,
     find_work_without_error_path,
@@ -141,6 +149,8 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_ask_into_output,
     find_approval_slas_at_risk,
     find_maps_without_results,
+    find_map_items_not_lists,
+    find_unreachable_quorums,
     find_deadlines_that_are_not_times,
 )
 
@@ -192,6 +202,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None, document: Any = None
     findings += find_unknown_policies(workflow, all_machines)
     findings += find_invalid_schedules(workflow)
     findings += find_invalid_context_schema(workflow)
+    findings += find_nul_characters(workflow, document)
     findings += find_paths_through_non_objects(workflow, all_machines)
     findings += find_workflow_sla_at_risk(workflow, catalog)
     if catalog is not None:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from engine.definition import Agent
 from engine.redaction import redact
 from engine.validation.checks._report import error, listed
+from engine.validation.checks.nul_characters import find_nul_characters
 from engine.validation.findings import Finding, Severity, pointer
 
 __all__ = ["AGENT_CODES", "api_base_problem", "check_agent", "find_malformed_provider_url", "find_unknown_action_tools"]
@@ -16,6 +17,7 @@ AGENT_CODES: dict[str, Severity] = {
     "unknown-agent-action": "error",
     "unknown-agent-tool": "error",
     "malformed-provider-url": "error",
+    "nul-character": "error",
 }
 
 
@@ -69,4 +71,4 @@ def find_malformed_provider_url(agent: Agent) -> list[Finding]:
 
 def check_agent(agent: Agent) -> list[Finding]:
     """Every named check on one agent."""
-    return find_unknown_action_tools(agent) + find_malformed_provider_url(agent)
+    return find_unknown_action_tools(agent) + find_malformed_provider_url(agent) + find_nul_characters(agent)

@@ -4,11 +4,13 @@ with a `max_concurrency` out of range — `schema` findings pointing at the fiel
 from __future__ import annotations
 
 from engine.definition import FinalState, MapState
-from engine.validation.checks._report import warning
+from engine.definition.expression_cost import static_problem
+from engine.definition.expressions import ExpressionError, evaluate, referenced_names
+from engine.validation.checks._report import error, warning
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
-__all__ = ["find_maps_without_results"]
+__all__ = ["find_map_items_not_lists", "find_maps_without_results"]
 
 
 def find_maps_without_results(machine: Machine) -> list[Finding]:
@@ -23,4 +25,42 @@ def find_maps_without_results(machine: Machine) -> list[Finding]:
             message = (f"Map state '{sid}' stores its results under '{state.output}', but no successful final state "
                        "of its iterator sets a `result`, so every entry would be {}. Give the final state a `result`.")
             found.append(warning("map-without-results", message, machine.state_pointer(sid, "output"), states=(sid,)))
+    return found
+
+
+def _why_not_a_list(source: str) -> str | None:
+    """Why a map's constant `items` is no list to map over; None for one that is, or that reads a variable (known
+    only on entering the map, which then fails with kind `map_items`)."""
+    try:
+        if referenced_names(source) or static_problem(source) is not None:
+            return None
+    except ExpressionError:
+        return None  # `guard-syntax` reports it
+    try:
+        value = evaluate(source, {})
+    except ExpressionError as exc:
+        return f"it fails to evaluate ({exc.message.rstrip('.')})"
+    if isinstance(value, list):
+        return None
+    shown = " ".join(source.split())
+    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+    return f"`{shown}` is a constant, {_KIND_WORDS.get(type(value).__name__, 'a ' + type(value).__name__)}"
+
+
+_KIND_WORDS = {"str": "a text", "int": "a number", "float": "a number", "bool": "a boolean", "dict": "a map",
+               "NoneType": "null", "bytes": "bytes", "timedelta": "a duration", "datetime": "a time"}
+
+
+def find_map_items_not_lists(machine: Machine) -> list[Finding]:
+    """Each map whose `items` is a constant that is not a list (`'abc'`, `3`, `{'a': 1}`): every visit would fail
+    the map with kind `map_items` before a single item ran."""
+    found: list[Finding] = []
+    for sid, state in machine.states.items():
+        if not isinstance(state, MapState):
+            continue
+        why = _why_not_a_list(state.items)
+        if why is not None:
+            message = (f"The items of map state '{sid}' are not a list: {why}. Entering the map would fail it with "
+                       "kind `map_items` every time. Give a list (`['a', 'b']`) or a context key holding one.")
+            found.append(error("map-items-not-a-list", message, machine.state_pointer(sid, "items"), states=(sid,)))
     return found

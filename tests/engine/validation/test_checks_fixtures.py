@@ -47,12 +47,16 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "ask-into-output": [("/states/lookup/ask_user/into", ("lookup",), ())],
     "invalid-schedule": [("/schedules/0/timezone", (), ()), ("/schedules/1/cron", (), ())],
     "invalid-context-schema": [("/context/properties/amount/type", (), ())],
+    "unreachable-quorum": [("/states/review/quorum", ("review",), ())],
+    "map-items-not-a-list": [("/states/each/items", ("each",), ())],
+    "nul-character": [("/title", (), ())],
     # worst case: check 3 x 60 s + 2 x 10 s = 200 s, then review's timeout of 1 h: 3,800 s > PT1H
     "map-without-results": [("/states/each/output", ("each",), ())],
     "event-not-set": [("/transitions/2/guard", (), (2,))],
     "type-mismatch": [("/transitions/2/guard", (), (2,))],
     "guard-not-boolean": [("/transitions/2/guard", (), (2,))],
     "unknown-field": [("/transitions/2/guard", (), (2,))],
+    "shadowed-transition": [("/transitions/1", ("check",), (1, 0))],
     "sla-at-risk": [("/sla", ("check", "review", "approved", "rejected"), ()),
                     ("/states/review/sla", ("review",), ())],
 }

@@ -1,6 +1,7 @@
-"""`guard-not-boolean`: a guard that gives no boolean — a constant, or a context path not declared boolean — is
-taken as false by the engine, so its transition is never taken and a choice silently falls to its default. It
-validated clean; an outside run found `"guard": "order.id"` sending every order to `rejected`."""
+"""`guard-not-boolean`: a guard that gives no boolean — a constant, arithmetic, or a context path not declared
+boolean — is taken as false by the engine, so its transition is never taken and a choice silently falls to its
+default. It validated clean; an outside run found `"guard": "order.id"` sending every order to `rejected`, and QA
+found `1 + 1` and `n + 1` passing unreported."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ def said(guard: str) -> list[str]:
     ("1", "the number 1"),
     ("'yes'", "the text 'yes'"),
     ("null", "the value null"),
+    ("1 + 1", "arithmetic (`+`), which gives a number, a text, a list or a time, never true or false"),
+    ("x + 1", "arithmetic (`+`), which gives a number, a text, a list or a time, never true or false"),
+    ("(x % 2)", "arithmetic (`%`), which gives a number, never true or false"),
+    ("-x", "arithmetic (`-`), which gives a number or a time, never true or false"),
+    ("undeclared * 2", "arithmetic (`*`), which gives a number, never true or false"),
+    ("[ok]", "a list literal"),
+    ("{'ok': true}", "a map literal"),
 ])
 def test_a_guard_that_gives_no_boolean_is_named_with_what_it_gives(guard: str, gives: str) -> None:
     assert said(guard) == [
@@ -44,19 +52,21 @@ def test_a_guard_that_gives_no_boolean_is_named_with_what_it_gives(guard: str, g
 
 
 @pytest.mark.parametrize("guard", ["ok", "true", "vendor.name != ''", "x > 0", "undeclared", "has(vendor.name)",
-                                   "event.ok", "vendor.name.startsWith('A')"])
+                                   "event.ok", "vendor.name.startsWith('A')", "x + 1 > 2", "x % 2 == 0 || ok",
+                                   "!ok", "ok ? x > 1 : x < 1"])
 def test_a_guard_that_may_give_a_boolean_is_not_reported(guard: str) -> None:
     assert said(guard) == []
 
 
-def test_the_engine_takes_such_a_guard_as_false(tmp_path: Any) -> None:
+@pytest.mark.parametrize(("guard", "gave"), [("vendor.name", "str"), ("x + 1", "int")])
+def test_the_engine_takes_such_a_guard_as_false(tmp_path: Any, guard: str, gave: str) -> None:
     """What the finding says is what happens: the choice falls to its default, and the history says why."""
     with Engine(f"sqlite:///{tmp_path / 'g.db'}") as engine:
-        engine.deploy(flow("vendor.name"))
-        run = engine.start("typed_guard", {"vendor": {"name": "Acme"}})
+        engine.deploy(flow(guard))
+        run = engine.start("typed_guard", {"vendor": {"name": "Acme"}, "x": 1})
         assert run.state == "approved"
         (evaluation, *_) = engine.history(run.id)[-1].guards
-        assert evaluation["error"] == "the guard gave str, not a boolean"
+        assert evaluation["error"] == f"the guard gave {gave}, not a boolean"
 
 
 def test_the_history_table_says_the_guard_failed_not_that_it_was_false(tmp_path: Any) -> None:

@@ -198,3 +198,32 @@ def test_a_map_failure_may_be_caught_by_its_kinds_without_a_warning() -> None:
     document["transitions"].insert(1, {"source": "each", "trigger": "error", "dest": "bad_list", "priority": 1,
                                        "errors": ["map_items", "map_too_large", "map_failed"]})
     assert [code for code, _ in _found(document)] == []
+
+
+@pytest.mark.parametrize(("items", "words"), [
+    ("'abc'", "`'abc'` is a constant, a text"),
+    ("3", "`3` is a constant, a number"),
+    ("{'a': 1}", "`{'a': 1}` is a constant, a map"),
+    ("null", "`null` is a constant, null"),
+    ("1 / 0", "it fails to evaluate (division by zero"),
+])
+def test_constant_items_that_are_no_list_are_refused_at_items(items: str, words: str) -> None:
+    """QA: `"items": "'abc'"` validated clean, and every visit of the map failed with kind `map_items`."""
+    loaded = load_workflow(_flow(items=items))
+    assert [(f.code, f.severity, f.pointer, f.states) for f in loaded.findings] == [
+        ("map-items-not-a-list", "error", "/states/each/items", ("each",))]
+    assert words in loaded.findings[0].message
+    assert "fail it with kind `map_items` every time" in loaded.findings[0].message
+    assert loaded.model is None
+
+
+@pytest.mark.parametrize("items", ["leads", "['a', 'b']", "[]", "[1] + [2]", "leads.filter(l, l != null)"])
+def test_items_that_are_a_list_or_read_the_context_are_not_reported(items: str) -> None:
+    assert _found(_flow(items=items)) == []
+
+
+def test_a_constant_that_is_no_list_inside_an_iterator_is_refused_there_too() -> None:
+    outer = _flow()
+    outer["states"]["each"]["iterator"]["states"]["score"] = {
+        "type": "map", "items": "'abc'", "iterator": _flow()["states"]["each"]["iterator"], "output": "s"}
+    assert ("map-items-not-a-list", "/states/each/iterator/states/score/items") in _found(outer)

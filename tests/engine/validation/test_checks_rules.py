@@ -190,8 +190,10 @@ def test_same_guard_written_differently_is_still_ambiguous(order: dict[str, Any]
 
 def test_a_guard_beside_an_unguarded_twin_is_not_ambiguous(order: dict[str, Any]) -> None:
     order["transitions"].append({"source": "review", "trigger": "approve", "dest": "rejected",
-                                 "guard": "amount > 1000000"})
+                                 "guard": "amount > 1000000", "priority": 1})
     assert findings(order) == []
+    del order["transitions"][-1]["priority"]  # tried after its unguarded twin: it never fires, but is no tie
+    assert [f.code for f in findings(order)] == ["shadowed-transition"]
 
 
 def test_transitions_named_in_a_message_are_counted_from_one(order: dict[str, Any]) -> None:
