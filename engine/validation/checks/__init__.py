@@ -56,6 +56,7 @@ from engine.validation.checks.structure import (
     find_duplicate_branches,
     find_duplicate_transition_ids,
     find_exits_from_final,
+    find_subflows_starting_their_own_workflow,
     find_unknown_actions,
     find_unknown_agents,
     find_unknown_policies,
@@ -94,6 +95,7 @@ CODES: dict[str, Severity] = {
     "missing-done-path": "error",
     "unknown-policy": "error",
     "unknown-subflow": "error",
+    "subflow-starts-itself": "warning",
     "unknown-agent": "error",
     "unknown-action": "error",
     "unreachable-retry-rule": "error",
@@ -199,6 +201,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None, document: Any = None
         for check in MACHINE_CHECKS:
             findings += check(machine)
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
+    findings += find_subflows_starting_their_own_workflow(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
     findings += find_invalid_schedules(workflow)
     findings += find_invalid_context_schema(workflow)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from engine.definition import ANY_SOURCE, MapState, ParallelState, SubflowState, TaskState, Transition, Workflow
 from engine.validation.catalog import Catalog
-from engine.validation.checks._report import capitalised, error, nearest, transition_label
+from engine.validation.checks._report import capitalised, error, nearest, transition_label, warning
 from engine.validation.findings import Finding, pointer
 from engine.validation.graph import Machine
 
@@ -168,6 +168,25 @@ def find_unknown_subflows(workflow: Workflow, all_machines: list[Machine], catal
                 message = (f"{what} '{sid}' runs workflow '{state.workflow}', which is not among the "
                            "known workflows.")
                 found.append(error("unknown-subflow", message, machine.state_pointer(sid, "workflow"), states=(sid,)))
+    return found
+
+
+def find_subflows_starting_their_own_workflow(workflow: Workflow, all_machines: list[Machine]) -> list[Finding]:
+    """`subflow-starts-itself`: a subflow state (or a map over a subflow) that runs the workflow it is in starts
+    another instance of it each time it is reached — without end unless a guard on the way stops it; the engine
+    stops such a chain 32 instances deep (kind `too_deep`), failing each of them (a warning: a guarded recursion,
+    over a tree of parts, ends by itself)."""
+    found: list[Finding] = []
+    for machine in all_machines:
+        for sid, state in machine.states.items():
+            if isinstance(state, SubflowState | MapState) and state.workflow == workflow.id:
+                each = "each item of the map starts" if isinstance(state, MapState) else "reaching it starts"
+                message = (f"'{sid}' runs this workflow itself ('{workflow.id}'): {each} another instance of it, which "
+                           f"reaches '{sid}' again unless a guard on the way stops it. Without such a guard the "
+                           "instances start one another until the engine stops them 32 deep (kind too_deep), each "
+                           "of them failed. Make the recursion end by a guard, or run another workflow.")
+                found.append(warning("subflow-starts-itself", message, machine.state_pointer(sid, "workflow"),
+                                     states=(sid,)))
     return found
 
 
