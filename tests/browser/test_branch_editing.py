@@ -214,7 +214,8 @@ def test_branches_drill_down_further_and_copy_paste_works_inside(server: LiveSer
     assert "review/legal/parallel_1/branch_a/work_copy" in document["layout"]
     assert "review/legal/parallel_1" in document["layout"]
 
-    # A branch added from the inspector gets a name of its own and opens like the others.
+    # A branch added from the inspector gets a name of its own, next in the series of the first (branch_a,
+    # branch_b; it used to be branch_1), and opens like the others.
     page.get_by_test_id("view-diagram").click()
     select_state(page, "parallel_1")
     page.get_by_test_id("add-branch").click()
@@ -222,7 +223,7 @@ def test_branches_drill_down_further_and_copy_paste_works_inside(server: LiveSer
     names = [b["name"] for b in json_text(page)["states"]["review"]["branches"][0]["states"]["parallel_1"]["branches"]]
     assert len(names) == 2
     assert names[0] == "branch_a"
-    assert names[1] != "branch_a"
+    assert names[1] == "branch_b"
     page.get_by_test_id("view-diagram").click()
     page.get_by_test_id(f"open-branch-{names[1]}").click()
     expect(breadcrumb.get_by_test_id("scope-current")).to_have_text(names[1])

@@ -29,6 +29,8 @@ def test_viewer_cannot_edit(server: LiveServer, sign_in: SignIn) -> None:
 
     page.goto(f"/drafts/{draft['id']}")
     expect(state(page, "work")).to_be_visible()
+    # said in words, not only by a greyed-out palette
+    expect(page.get_by_test_id("read-only-note")).to_have_text("Read-only: your role (viewer) cannot edit drafts")
     for kind in ("task", "choice", "approval", "final"):
         expect(page.get_by_test_id(f"palette-{kind}")).to_be_disabled()
     for control in ("save", "publish", "undo", "delete", "auto-layout"):

@@ -15,7 +15,8 @@ export const diffVersions = (id: string, from: number, to: number) => getJson<Di
 export const listDrafts = (workflow?: string, limit = 200, offset = 0) =>
   getJson<Page<DraftSummary>>("/api/drafts", { workflow, limit, offset });
 export const getDraft = (id: string) => getJson<Draft>(`/api/drafts/${enc(id)}`);
-export const createDraftFromContent = (content: Record<string, unknown>) => sendJson<Draft>("POST", "/api/drafts", { content });
+export const createDraftFromContent = (content: Record<string, unknown>, baseVersion?: number | null) =>
+  sendJson<Draft>("POST", "/api/drafts", { content, ...(baseVersion ? { base_version: baseVersion } : {}) });
 /** A draft of a new workflow: refused (409 id-taken) when its id is already published or another new draft's. */
 export const createNewWorkflowDraft = (content: Record<string, unknown>) => sendJson<Draft>("POST", "/api/drafts", { content, new_workflow: true });
 export const createDraftFromVersion = (workflowId: string, baseVersion?: number) =>

@@ -1,6 +1,6 @@
 // Instances and their history (docs/api.md § Instances).
 import { getJson, sendJson } from "./http";
-import type { HistoryEntry, InstanceDetail, InstanceStatus, InstanceSummary, MapItems, Page } from "./types";
+import type { EventResult, HistoryEntry, InstanceDetail, InstanceStatus, InstanceSummary, MapItems, Page } from "./types";
 
 const enc = encodeURIComponent;
 
@@ -28,6 +28,10 @@ export const startInstance = (workflowId: string, context: Record<string, unknow
   sendJson<InstanceDetail>("POST", "/api/instances", { workflow_id: workflowId, context, ...(version ? { version } : {}) });
 export const sendEvent = (id: string, event: string, payload: Record<string, unknown>) =>
   sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/events`, { event, payload });
+/** Publish an event to the deployment (docs/api.md § Events): instances waiting for it (with that correlation key)
+ * resume, workflows starting on it start. */
+export const publishEvent = (type: string, payload: Record<string, unknown>, correlationKey: string | null) =>
+  sendJson<EventResult>("POST", "/api/events", { type, payload, ...(correlationKey ? { correlation_key: correlationKey } : {}) });
 export const cancelInstance = (id: string) => sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/cancel`);
 export const redriveInstance = (id: string, corrections: Record<string, unknown> = {}) =>
   sendJson<InstanceDetail>("POST", `/api/instances/${enc(id)}/redrive`, Object.keys(corrections).length ? { set: corrections } : undefined);

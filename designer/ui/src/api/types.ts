@@ -29,6 +29,7 @@ export type TransitionChange = Schemas["TransitionChange"];
 export type Diff = Schemas["DefinitionDiff"];
 
 export type DraftSummary = Schemas["DraftSummary"];
+export type EventResult = Defaulted<Schemas["EventResult"], "unmatched">;
 export type Draft = Schemas["DraftRead"];
 
 /** `Finding` is the editor's (model/findings.ts), checked against the served one below. */

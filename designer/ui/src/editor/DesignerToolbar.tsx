@@ -2,6 +2,7 @@
 // are shown only to whoever may edit drafts.
 import { renderDefinition } from "../api/checks";
 import { Link } from "../app/router";
+import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
 import type { Workflow } from "../model/workflow";
 import { requestWholeFit } from "./canvas/readableFit";
@@ -13,6 +14,8 @@ export interface DesignerToolbarProps {
   unapplied: string | null;
   canEdit: boolean;
   canPublish: boolean;
+  /** The draft is not there any more (published or deleted): it can be neither saved nor published. */
+  gone: boolean;
   busy: string | null;
   errors: number;
   canUndo: boolean;
@@ -28,7 +31,9 @@ export interface DesignerToolbarProps {
 }
 
 export default function DesignerToolbar(props: DesignerToolbarProps) {
-  const { workflow, dirty, canEdit, canPublish, busy, errors } = props;
+  const { workflow, dirty, canEdit, canPublish, gone, busy, errors } = props;
+  const roles = useSession().me?.roles ?? [];
+  const goneWords = "This draft is not there any more (published or deleted): see the notice below";
   return (
     <div className="toolbar" role="toolbar" aria-label="Designer commands">
       <h1 className="toolbar-title" data-testid="workflow-title">
@@ -40,18 +45,23 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
           </span>
         )}
       </h1>
+      {!canEdit && (
+        <span className="read-only-note" role="note" data-testid="read-only-note" title="Drafts are edited by analysts, publishers and admins">
+          Read-only: your role{roles.length === 1 ? "" : "s"} ({roles.join(", ") || "none"}) cannot edit drafts
+        </span>
+      )}
       {canEdit && (
         <>
-          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty} data-testid="save" title={props.unapplied ?? (dirty ? "Save the draft (Ctrl+S)" : "Nothing to save: no changes since the last save")}>
+          <button type="button" onClick={props.onSave} disabled={busy !== null || !dirty || gone} data-testid="save" title={gone ? goneWords : props.unapplied ?? (dirty ? "Save the draft (Ctrl+S)" : "Nothing to save: no changes since the last save")}>
             {busy === "save" ? "Saving…" : "Save draft"}
           </button>
           <button
             type="button"
             className="primary"
             onClick={props.onPublish}
-            disabled={busy !== null}
+            disabled={busy !== null || gone}
             data-testid={canPublish ? "publish" : "request-publication"}
-            title={errors ? `${errors} error(s) to fix: publishing will list them` : canPublish ? "See what changes, then publish a new version" : "Ask a publisher to publish this draft"}
+            title={gone ? goneWords : errors ? `${errors} error(s) to fix: publishing will list them` : canPublish ? "See what changes, then publish a new version" : "Ask a publisher to publish this draft"}
           >
             {canPublish ? "Publish…" : "Request publication…"}
           </button>

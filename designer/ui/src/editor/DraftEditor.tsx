@@ -4,7 +4,7 @@
 // written back into the one document that is saved.
 import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { getDraft, updateDraft } from "../api/definitions";
+import { createDraftFromContent, getDraft, updateDraft } from "../api/definitions";
 import { refreshCatalog } from "../api/catalog";
 import { ApiError } from "../api/http";
 import { draftPaths, playPath } from "../api/checks";
@@ -31,6 +31,7 @@ import FindingsPanel from "./FindingsPanel";
 import PublishDialog from "./PublishDialog";
 import SaveConflict, { SavedElsewhere } from "./SaveConflict";
 import { useDraftWatch } from "./useDraftWatch";
+import DraftGone, { fateOf, type DraftFate } from "./DraftGone";
 import { changesMissingFrom } from "../model/changes";
 import { mergeDrafts } from "../model/draftMerge";
 import Inspector from "./inspector/Inspector";
@@ -47,6 +48,8 @@ import { selectedPathMarks, type PathColour } from "./pathHeat";
 import type { Playing } from "./pathPlayback";
 import { lookOf } from "./stateStyle";
 import { freeSpot } from "./freeSpot";
+import { pasteShift } from "./pastePlace";
+import { stateBox } from "./stateBox";
 import { layeredLayout } from "./layeredLayout";
 import { useShortcuts } from "./useShortcuts";
 import { useUnsavedWarning } from "./useUnsavedWarning";
@@ -107,7 +110,13 @@ type Message = {
   /** A word on the revision saved or shown here ("Draft saved (revision 4)."): gone once the draft is found
    * saved elsewhere, when it is no longer true. */
   ofRevision?: true;
+  /** A word that something went well (saved, copied, pasted): laid over the top of the diagram, not above it, so
+   * it takes no height from the canvas, and gone by itself after a while (TOAST_MS). */
+  toast?: true;
 };
+
+/** How long a word that something went well stays. */
+const TOAST_MS = 8_000;
 
 /** Up to this many of their changes are named in the notice that they were combined with this tab's. */
 const COMBINED_NAMED = 3;
@@ -143,11 +152,20 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const findings = useMemo(() => findingsIn(validation.findings, scope), [validation.findings, scope]);
   const [saved, setSaved] = useState<Workflow>(initial);
   const revision = useRef(draft.revision);
+  /** When the draft was last saved, as this tab knows it (loaded, saved here, or taken from elsewhere). */
+  const savedAt = useRef(draft.updated_at);
+  /** The draft found gone meanwhile (published or deleted): saving it is over; what became of it. */
+  const [gone, setGone] = useState<DraftFate | null>(null);
   const [view, setView] = useState<CenterView>("diagram");
   const [panel, setPanel] = useState<SidePanel>("inspect");
   const [reveal, setReveal] = useState<RevealRequest | null>(null);
   const [simulation, setSimulation] = useState<SimulationResult | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
+  useEffect(() => {
+    if (!message?.toast) return;
+    const timer = window.setTimeout(() => setMessage((m) => (m === message ? null : m)), TOAST_MS);
+    return () => window.clearTimeout(timer);
+  }, [message]);
   /** The draft as saved meanwhile by someone else (or another tab), when Save found it changed under us. */
   const [conflict, setConflict] = useState<Draft | null>(null);
   /** The conflict was asked for (to save over a version saved elsewhere), not met by a Save. */
@@ -160,6 +178,8 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const saving = useRef(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [publishing, setPublishing] = useState(false);
+  const publishingNow = useRef(false);
+  publishingNow.current = publishing;
   const flow = useReactFlow();
   const commitDocument = useCallback(
     (next: Workflow, coalesce?: string, select?: Selection) => {
@@ -381,7 +401,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
 
   const save = useCallback(
     async (over?: Draft): Promise<boolean> => {
-      if (!canEdit) return false;
+      if (!canEdit || gone) return false;
       // Saving the workflow without the text typed would say it is saved while that text is lost.
       if (unapplied) {
         setMessage({ kind: "error", text: `Nothing was saved. ${unapplied.reason}`, whileUnapplied: true });
@@ -390,7 +410,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         return false;
       }
       if (!over && !changed) {
-        setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.`, ofRevision: true });
+        setMessage({ kind: "info", text: `Nothing to save: no changes since revision ${revision.current}.`, ofRevision: true, toast: true });
         return true;
       }
       setBusy("save");
@@ -398,6 +418,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       try {
         const answer = await updateDraft(draft.id, root as Record<string, unknown>, over?.revision ?? revision.current);
         revision.current = answer.revision;
+        savedAt.current = answer.updated_at;
         setSaved(root);
         setConflict(null);
         setElsewhere(null);
@@ -405,6 +426,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           kind: "ok",
           text: over ? `Draft saved over ${over.updated_by}'s revision ${over.revision} (now revision ${answer.revision}).` : `Draft saved (revision ${answer.revision}).`,
           ofRevision: true,
+          toast: true,
         });
         return true;
       } catch (e) {
@@ -425,7 +447,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setBusy(null);
       }
     },
-    [canEdit, unapplied, changed, draft.id, root],
+    [canEdit, gone, unapplied, changed, draft.id, root],
   );
   /** Replace this version with the one saved meanwhile, as an edit: Undo brings this one back. */
   const takeTheirs = useCallback(
@@ -441,6 +463,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       setSaved(parsed.workflow);
       foreignBase.current = parsed.workflow;
       revision.current = theirs.revision;
+      savedAt.current = theirs.updated_at;
       setConflict(null);
       setElsewhere(null);
       setMessage({ kind: "info", text: `Showing ${theirs.updated_by}'s revision ${theirs.revision}.${canEdit ? " Undo (Ctrl+Z) brings your version back." : ""}`, ofRevision: true });
@@ -480,7 +503,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   );
 
   // Saved elsewhere meanwhile: said at once (a version with the same content as saved here only moves the revision).
-  useDraftWatch(
+  const lookAgain = useDraftWatch(
     draft.id,
     () => revision.current,
     () => saving.current,
@@ -492,7 +515,39 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         setMessage((m) => (m?.ofRevision ? null : m)); // "Draft saved (revision 4)." is not true any more
       }
     },
+    () => {
+      // Published from this tab (the publish dialog, then its offer to migrate, is open): no news.
+      if (publishingNow.current) return false;
+      // Published or deleted meanwhile: said at once, with the ways to keep what this tab shows.
+      const said = (fate: DraftFate) => {
+        setGone(fate);
+        setElsewhere(null);
+        setConflict(null);
+        setPublishing(false);
+        setMessage((m) => (m?.ofRevision ? null : m));
+      };
+      fateOf(draft, root.id || draft.workflow_id, savedAt.current).then(said, () => said({ published: null, latest: null, workflowId: root.id || draft.workflow_id }));
+      return true;
+    },
   );
+  /** Keep this tab's work when its draft is gone: a new draft of what it shows, on the latest published version. */
+  const saveAsNewDraft = useCallback(async () => {
+    if (!gone) return;
+    setBusy("save");
+    try {
+      const created = await createDraftFromContent(root as Record<string, unknown>, gone.latest);
+      setSaved(root);
+      navigate(`/drafts/${encodeURIComponent(created.id)}`, { force: true });
+    } catch (e) {
+      setMessage({ kind: "error", text: `The new draft was not saved: ${e instanceof Error ? e.message : String(e)}` });
+    } finally {
+      setBusy(null);
+    }
+  }, [gone, root]);
+  const openLatest = useCallback(() => {
+    if (gone?.workflowId && gone.latest !== null) navigate(`/definitions/${encodeURIComponent(gone.workflowId)}`, { force: true });
+    else navigate("/definitions", { force: true });
+  }, [gone]);
   /** What of their version saving this one over it would undo: their changes since the version saved here. */
   const dropped = useMemo(() => {
     const theirs = conflict && asWorkflow(conflict.content);
@@ -506,9 +561,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
 
   /** Save what is unsaved, then show what publishing would change (PublishDialog) before anything happens. */
   const publish = useCallback(async () => {
-    if (dirty && !(await save())) return;
+    if (gone || (dirty && !(await save()))) return;
     setPublishing(true);
-  }, [dirty, save]);
+  }, [gone, dirty, save]);
   const published = useCallback(
     (version: VersionDetail) => {
       setSaved(root);
@@ -555,11 +610,18 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
 
   const pasteGiven = useCallback(
     (fragment: Fragment) => {
-      const [next, ids] = pasteFragment(workflow, fragment, { x: 40, y: 40 });
-      clipboard = { ...fragment, layout: Object.fromEntries(Object.entries(fragment.layout).map(([k, p]) => [k, { x: p.x + 40, y: p.y + 40 }])) };
+      // Shifted as one to the nearest free space beside where it was copied from (pastePlace.ts).
+      const drawn = drawing.current;
+      const boxes = Object.entries(fragment.states).map(([id, s]) => {
+        const { width, height } = stateBox(s, id);
+        return { ...(fragment.layout[id] ?? { x: 0, y: 0 }), width, height };
+      });
+      const [next, ids] = pasteFragment(workflow, fragment, pasteShift(boxes, drawn ? drawn.boxes.values() : []));
       commit(next, undefined, { states: ids, transitions: [] });
+      setMessage({ kind: "info", text: `Pasted ${ids.length === 1 ? "1 state" : `${ids.length} states`}.`, toast: true });
+      keepInView(ids[0]!);
     },
-    [workflow, commit],
+    [workflow, commit, keepInView],
   );
 
   useShortcuts(
@@ -569,9 +631,16 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
       remove: removeSelected,
       copy: () => {
         if (selection.states.length === 0) return false;
-        clipboard = copyFragment(workflow, selection.states);
+        const copied = copyFragment(workflow, selection.states);
+        // A state drawn where the layout put it (no saved place) is copied from there.
+        for (const id of Object.keys(copied.states)) {
+          const box = drawing.current?.boxes.get(id);
+          if (!copied.layout[id] && box) copied.layout[id] = { x: Math.round(box.x), y: Math.round(box.y) };
+        }
+        clipboard = copied;
         void navigator.clipboard?.writeText(JSON.stringify(clipboard)).catch(() => undefined);
-        setMessage({ kind: "info", text: `Copied ${selection.states.length} state(s).` });
+        const count = Object.keys(copied.states).length;
+        setMessage({ kind: "info", text: `Copied ${count === 1 ? "1 state" : `${count} states`}: Ctrl+V pastes ${count === 1 ? "a copy" : "copies"} beside ${count === 1 ? "it" : "them"}.`, toast: true });
         return true;
       },
       paste: () => {
@@ -630,6 +699,7 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         unapplied={unapplied?.reason ?? null}
         canEdit={canEdit}
         canPublish={canPublish}
+        gone={gone !== null}
         busy={busy}
         errors={errors}
         canUndo={state.past.length > 0}
@@ -643,16 +713,20 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
         onDelete={removeSelected}
         onAutoLayout={() => void autoLayout()}
       />
-      {publishing && (
+      {gone && <DraftGone fate={gone} editable={canEdit} busy={busy !== null} onSaveAsNew={() => void saveAsNewDraft()} onOpenLatest={openLatest} />}
+      {publishing && !gone && (
         <PublishDialog
           draftId={draft.id}
           canPublish={canPublish}
           placeOf={placeOf}
-          onClose={() => setPublishing(false)}
+          onClose={() => {
+            setPublishing(false);
+            lookAgain(); // published elsewhere while the dialog was open
+          }}
           onPublished={published}
           onRequested={(text) => {
             setPublishing(false);
-            setMessage({ kind: "ok", text });
+            setMessage({ kind: "ok", text, toast: true });
           }}
         />
       )}
@@ -669,13 +743,13 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
           onClose={() => setConflict(null)}
         />
       )}
-      {elsewhere && !conflict && (
+      {elsewhere && !conflict && !gone && (
         <SavedElsewhere theirs={elsewhere} replaced={replaced} unsaved={dirty} editable={canEdit} combining={combiningElsewhere} onCombine={() => combine(elsewhere)} onTakeTheirs={() => takeTheirs(elsewhere)} onSaveMine={() => {
             setConflictAsked(true);
             setConflict(elsewhere);
           }} onClose={() => setElsewhere(null)} />
       )}
-      {message && stillTrue(message, root) && (
+      {message && !message.toast && stillTrue(message, root) && (
         <Notice kind={message.kind} testId="designer-message" onClose={() => setMessage(null)}>
           {message.deletion && root === message.deletion.document && (
             <UndoNotice text={message.deletion.text} testId="deletion-notice" undoTestId="deletion-undo" onUndo={() => dispatch({ type: "undo" })} />
@@ -714,6 +788,11 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             {scope.length > 0 && <ScopeBreadcrumb root={root} scope={scope} onOpen={open} />}
           </div>
           <div className="view-area">
+            {message?.toast && (
+              <Notice kind={message.kind} testId="designer-message" className="notice-toast" onClose={() => setMessage(null)}>
+                {message.text}
+              </Notice>
+            )}
             <div className={`view-pane ${view === "diagram" ? "" : "hidden"}`}>
               <ErrorBoundary what="The diagram" testId="canvas-broken" resetKey={workflow} help={BROKEN_HELP} actions={<OpenJson onJson={() => setView("json")} />}>
               <FlowCanvas

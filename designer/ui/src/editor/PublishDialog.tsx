@@ -21,6 +21,7 @@ import { locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
 import MigrationPreview from "./MigrationPreview";
 import { renamedStates } from "./stateRenames";
+import { withRenames } from "./diffRenames";
 
 export interface PublishDialogProps {
   draftId: string;
@@ -105,7 +106,7 @@ export default function PublishDialog({ draftId, canPublish, onClose, onPublishe
           )}
           <section aria-labelledby="publish-diff-heading" data-testid="publish-diff">
             <h3 id="publish-diff-heading">{p.published_version ? `Changes since v${p.published_version}` : "Changes"}</h3>
-            {p.published_version === null ? <p className="muted">A new workflow: nothing is published under this id yet.</p> : <DiffDetail diff={p.diff} />}
+            {p.published_version === null ? <p className="muted">A new workflow: nothing is published under this id yet.</p> : <DiffDetail diff={p.diff} renames={mapping ?? {}} />}
           </section>
           <section aria-labelledby="publish-findings-heading" data-testid="publish-findings">
             <h3 id="publish-findings-heading">
@@ -306,14 +307,19 @@ function FieldChanges({ fields, before, after }: { fields: string[]; before: unk
   );
 }
 
-function DiffDetail({ diff }: { diff: PublicationPreview["diff"] }) {
+function DiffDetail({ diff, renames }: { diff: PublicationPreview["diff"]; renames: Readonly<Record<string, string>> }) {
   if (!diff) return <p className="muted">The draft does not fit the format yet, so it cannot be compared.</p>;
-  const d: Diff = diff;
-  const none = !d.fields.length && !d.states.added.length && !d.states.removed.length && !d.states.changed.length && !d.transitions.added.length && !d.transitions.removed.length && !d.transitions.changed.length;
+  const d = withRenames(diff as Diff, renames);
+  const none = !d.renamed.length && !d.fields.length && !d.states.added.length && !d.states.removed.length && !d.states.changed.length && !d.transitions.added.length && !d.transitions.removed.length && !d.transitions.changed.length;
   if (none) return <p className="muted" data-testid="publish-no-changes">No changes: it would publish the same flow again.</p>;
   return (
     <ul className="publish-changes">
       {d.fields.length > 0 && <li>Workflow fields changed: {d.fields.join(", ")}</li>}
+      {d.renamed.map(([from, to]) => (
+        <li key={`sn-${from}`} className="diff-changed" data-testid={`publish-renamed-${from}`}>
+          State <code>{from}</code> renamed to <code>{to}</code>
+        </li>
+      ))}
       {d.states.added.map((s) => (
         <li key={`sa-${s}`} className="diff-added">
           State <code>{s}</code> added

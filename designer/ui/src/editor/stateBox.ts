@@ -52,22 +52,31 @@ export function wrappedLines(text: string, width: number): number {
   let lines = 1;
   let line = "";
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    const tried = line ? `${line} ${word}` : word;
-    if (textWidth(tried) <= width) {
-      line = tried;
-      continue;
-    }
-    if (line) lines += 1;
-    // A word wider than the line: broken letter by letter.
-    line = "";
-    for (const letter of word) {
-      if (line && textWidth(line + letter) > width) {
-        lines += 1;
-        line = letter;
-      } else line += letter;
-    }
+    // An id (`collect_documents`) breaks after its underscores (the node sets a <wbr> there), never mid-word
+    // while a part fits on a line.
+    splitAtUnderscores(word).forEach((part, i) => {
+      const tried = line ? `${line}${i === 0 ? " " : ""}${part}` : part;
+      if (textWidth(tried) <= width) {
+        line = tried;
+        return;
+      }
+      if (line) lines += 1;
+      line = "";
+      // A part wider than the line: broken letter by letter.
+      for (const letter of part) {
+        if (line && textWidth(line + letter) > width) {
+          lines += 1;
+          line = letter;
+        } else line += letter;
+      }
+    });
   }
   return lines;
+}
+
+/** A word's parts, each ending after an underscore (the last, where the word ends): where it may break. */
+export function splitAtUnderscores(word: string): string[] {
+  return word.match(/[^_]*_+|[^_]+$/g) ?? [word];
 }
 
 const boxes = new Map<string, StateBox>();

@@ -32,13 +32,28 @@ function partsOf(workflow: Workflow): Parts {
   return parts;
 }
 
-/** The top-level fields in which two objects differ (a state's "title", "approvers"). */
-function fieldsChanged(a: unknown, b: unknown): string[] {
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) || Array.isArray(b)) return [];
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
+/** A field's value, an empty one (null, [], {}) as none: the published version writes `policies: []` where an
+ * edited draft leaves it out, which is no change anyone made. */
+function written(value: unknown): unknown {
+  if (value === null || (Array.isArray(value) && value.length === 0)) return undefined;
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const kept = Object.entries(value).filter(([, v]) => written(v) !== undefined);
+    return kept.length === 0 ? undefined : Object.fromEntries(kept.map(([k, v]) => [k, written(v) ?? v]));
+  }
+  return value;
+}
+
+const same = (a: unknown, b: unknown) => sameJson(written(a), written(b));
+
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The top-level fields `mine` changed from `was` and `other` has otherwise (a state's "title", "approvers"). */
+function fieldsChanged(was: unknown, mine: unknown, other: unknown): string[] {
+  const [x, y, z] = [fieldsOf(was), fieldsOf(mine), fieldsOf(other)];
   const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
-  return keys.filter((k) => !sameJson(x[k], y[k]));
+  return keys.filter((k) => !same(x[k], y[k]) && !same(y[k], z[k]));
 }
 
 /**
@@ -53,12 +68,13 @@ export function changesMissingFrom(base: Workflow, mine: Workflow, other: Workfl
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const was = before.get(key);
     const is = after.get(key);
-    if (sameJson(was?.value, is?.value) || sameJson(is?.value, elsewhere.get(key)?.value)) continue;
+    const there = elsewhere.get(key)?.value;
+    if (same(was?.value, is?.value) || same(is?.value, there)) continue;
     const name = (is ?? was)!.name;
     if (!was) missing.push(`${name} (added)`);
     else if (!is) missing.push(`${name} (removed)`);
     else {
-      const fields = key.startsWith("state:") ? fieldsChanged(was.value, is.value) : [];
+      const fields = key.startsWith("state:") ? fieldsChanged(was.value, is.value, there) : [];
       missing.push(fields.length > 0 ? `${name}: ${fields.join(", ")}` : name);
     }
   }

@@ -30,6 +30,12 @@ import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 
 type Tab = "diagram" | "versions";
 
+/** A version's day (the time is its option's tooltip): the toolbar keeps room for its commands in one row. */
+function formatDay(iso: string): string {
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? iso : at.toLocaleDateString(undefined, { dateStyle: "medium" });
+}
+
 export default function DefinitionPage({ workflowId }: { workflowId: string }) {
   const { can } = useSession();
   const { search } = useLocation();
@@ -88,8 +94,8 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
           Version{" "}
           <select value={shown ?? ""} onChange={(e) => navigate(`/definitions/${encodeURIComponent(workflowId)}?version=${e.target.value}`)} data-testid="version-select">
             {(versions.data?.items ?? []).map((v) => (
-              <option key={v.version} value={v.version}>
-                v{v.version} — {formatTime(v.published_at)}
+              <option key={v.version} value={v.version} title={`Published ${formatTime(v.published_at)}`}>
+                v{v.version} — {formatDay(v.published_at)}
               </option>
             ))}
           </select>

@@ -22,6 +22,7 @@ import { mapProgress } from "./MapProgress";
 import PathSummary from "./PathSummary";
 import { whyItStopped } from "./failureWords";
 import { readJsonObject } from "./jsonObjectText";
+import PublishEventPanel from "./PublishEventPanel";
 import RedrivePanel from "./RedrivePanel";
 import Timeline from "./Timeline";
 import { HISTORY_PAGE, useHistoryWindow, type HistoryWindow } from "./useHistoryWindow";
@@ -39,7 +40,9 @@ const CHILDREN_AWAITED: Record<string, string> = {
 };
 
 export default function InstancePage({ instanceId }: { instanceId: string }) {
-  const { can } = useSession();
+  const { can, me } = useSession();
+  /** What publishing the awaited event did, once this instance took it. */
+  const [published, setPublished] = useState<string | null>(null);
   const instance = useAsync(() => getInstance(instanceId), [instanceId]);
   const history = useHistoryWindow(instanceId, instance.data?.updated_at);
   const version = useAsync(
@@ -99,6 +102,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
       </div>
       {error && <Notice kind="error" testId="instance-operation-error" onClose={() => setError(null)}>{error}</Notice>}
+      {published && <Notice kind="ok" testId="instance-event-published" onClose={() => setPublished(null)}>{published}</Notice>}
       {stopped && (
         <Notice kind="error" testId={stopped.status === "stuck" ? "instance-stuck" : "instance-failure"}>
           This instance {stopped.lead} <strong className="mono">{stopped.state}</strong>
@@ -133,7 +137,23 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
                       {" "}whose correlation key equals <code>{awaited.correlation}</code>
                     </>
                   ) : null}{" "}
-                  — published to the deployment (<code>POST /api/events</code>, <code>statewright publish {awaited.type}</code>)
+                  — published to the deployment: with <strong>Publish event…</strong> here, or <code>POST /api/events</code>,{" "}
+                  <code>statewright publish {awaited.type}</code>
+                  <PublishEventPanel
+                    key={`${data.state}-${data.updated_at}`}
+                    instanceId={data.id}
+                    awaited={awaited}
+                    context={data.context}
+                    refusedBecause={
+                      can("operate")
+                        ? null
+                        : `Publishing an event takes the role of analyst, publisher or admin; you are signed in as ${(me?.roles ?? []).join(", ") || "no role"}.`
+                    }
+                    onPublished={(words) => {
+                      setPublished(words);
+                      operated();
+                    }}
+                  />
                 </li>
               )}
               {data.pending_approvals.map((a) => (
@@ -264,7 +284,7 @@ function Operate({ instanceId, triggers, awaitsEvent, onDone, onError }: Operate
       {triggers.length === 0 ? (
         <p className="muted" data-testid="op-no-events">
           {awaitsEvent
-            ? "It takes no event sent to it directly in this state: it goes on when the event it waits for (below) is published."
+            ? "It takes no event sent to it directly in this state: it goes on when the event it waits for (below) is published — with Publish event… there."
             : "It takes no event from you in this state: the runtime moves it on by itself (an action finishing, a timer, an approver's decision)."}
         </p>
       ) : (

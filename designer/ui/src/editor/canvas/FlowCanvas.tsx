@@ -33,10 +33,10 @@ import TransitionEdgeView from "./TransitionEdgeView";
 import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap, { minimapStyle } from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
-import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets } from "./readableFit";
+import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets, type Rect } from "./readableFit";
 import { GuardTexts, guardTexts } from "./guardTexts";
 import { useViewLayout } from "./useViewLayout";
-import type { Drawing } from "./drawing";
+import { drawingBounds, type Drawing } from "./drawing";
 import { LabelPlaces } from "./edgeLabels";
 import { tangleWords } from "./tangles";
 import { useDrawing } from "./useDrawing";
@@ -177,6 +177,21 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   useEffect(() => {
     if (drawingRef) drawingRef.current = drawing;
   }, [drawingRef, drawing]);
+  /** What a fit shows: the states, and the lines and labels drawn beside them (drawingBounds). */
+  const shownRef = useRef({ drawing, labelPlaces });
+  shownRef.current = { drawing, labelPlaces };
+  const boundsOf = useCallback(
+    (nodes: Parameters<typeof flow.getNodesBounds>[0]): Rect => {
+      const nodesBox = flow.getNodesBounds(nodes);
+      const { drawing: d, labelPlaces: places } = shownRef.current;
+      const whole = drawingBounds(d, new Map([...places].map(([id, place]) => [id, place.at])));
+      if (!whole) return nodesBox;
+      const x = Math.min(nodesBox.x, whole.x);
+      const y = Math.min(nodesBox.y, whole.y);
+      return { x, y, width: Math.max(nodesBox.x + nodesBox.width, whole.x + whole.width) - x, height: Math.max(nodesBox.y + nodesBox.height, whole.y + whole.height) - y };
+    },
+    [flow],
+  );
 
   /** Fit, but never below a zoom where state names are legible; keep the overlays' corners free. */
   const mapRoomRef = useRef(0);
@@ -196,9 +211,9 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       const target = flow.getNodesBounds(targets);
       const zoom = zoomToFrame(target, box, insets, FRAME_GAP, minZoom, 1);
       const centre = { x: target.x + target.width / 2, y: target.y + target.height / 2 };
-      void flow.setViewport(viewportAt(flow.getNodesBounds(flow.getNodes()), box, insets, centre, zoom), { duration: 300 });
+      void flow.setViewport(viewportAt(boundsOf(flow.getNodes()), box, insets, centre, zoom), { duration: 300 });
     },
-    [flow, overlayInsets],
+    [flow, overlayInsets, boundsOf],
   );
   /** Fit the view: readably (the first view, a state kept in view), or with `whole` the whole flow (Fit view). */
   const fitView = useCallback(
@@ -208,7 +223,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       if (!box || box.width === 0 || shown.length === 0) return;
       const insets = overlayInsets();
       if (whole) {
-        void flow.setViewport(wholeViewport(flow.getNodesBounds(shown), box, insets, ANY_ZOOM), { duration });
+        void flow.setViewport(wholeViewport(boundsOf(shown), box, insets, ANY_ZOOM), { duration });
         return;
       }
       const kept = keep === undefined ? undefined : flow.getNode(keep);
@@ -217,13 +232,13 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         const at = { x: kept.position.x * zoom + x, y: kept.position.y * zoom + y, width: (kept.width ?? 0) * zoom, height: (kept.height ?? 0) * zoom };
         if (inClearView(at, box, insets)) return;
       }
-      const bounds = flow.getNodesBounds(shown);
+      const bounds = boundsOf(shown);
       const wanted = kept ?? shown.find((n) => n.type === "state" && n.id === focusRef.current);
       const start = wanted ?? shown.find((n) => n.type === "state" && n.data.initial);
       const focus = start ? { x: start.position.x + (start.width ?? 0) / 2, y: start.position.y + (start.height ?? 0) / 2 } : null;
       void flow.setViewport(readableViewport(bounds, box, insets, focus), { duration });
     },
-    [flow, overlayInsets],
+    [flow, overlayInsets, boundsOf],
   );
   useEffect(() => {
     const onFit = (event: Event) => fitView(300, (event as CustomEvent<FitRequest | null>).detail ?? {});

@@ -1,10 +1,10 @@
 // One state on the canvas, drawn by its type, with its entry and exit handles on the layout's axis. Memoised: it renders again only when its node object
 // changes, and canvasGraph.ts keeps node objects identical while their state is unchanged.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { Fragment, memo, type ReactNode } from "react";
 import type { StateNode } from "../canvasGraph";
 import { INVOLVED, MARK_LABELS } from "../marks";
-import { stateBox } from "../stateBox";
+import { splitAtUnderscores, stateBox } from "../stateBox";
 import { LOOKS, lookOf, stateSummary } from "../stateStyle";
 
 function StateNodeView({ data, selected }: NodeProps<StateNode>) {
@@ -35,7 +35,7 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
             {style.icon}
           </span>
           <span className="state-title" style={{ maxWidth: box.titleWidth, WebkitLineClamp: box.titleLines }} data-lines={box.titleLines}>
-            {title}
+            {breakableAtUnderscores(title)}
           </span>
         </div>
         {title !== stateId && <div className="state-id">{stateId}</div>}
@@ -102,3 +102,17 @@ function ShapeOutline({ look }: { look: string }) {
 }
 
 export default memo(StateNodeView);
+
+/** The title with a break allowed after each underscore (as stateBox counts its lines): an id such as
+ * `collect_documents` wraps as "collect_ / documents", not "collect_documen / ts". */
+function breakableAtUnderscores(title: string): ReactNode {
+  if (!title.includes("_")) return title;
+  return title.split(/(\s+)/).map((word, i) =>
+    /\s/.test(word) ? word : splitAtUnderscores(word).map((part, j) => (
+      <Fragment key={`${i}-${j}`}>
+        {j > 0 && <wbr />}
+        {part}
+      </Fragment>
+    )),
+  );
+}

@@ -182,3 +182,25 @@ export interface GridEntry<T> {
 export function segmentBox(a: Position, b: Position): Box {
   return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(b.x - a.x), height: Math.abs(b.y - a.y) };
 }
+
+/** The box holding the whole drawing: every state, and every line and label — a label drawn beside the states (a
+ * guard on a line routed round the flow's left side) is part of what a fit must show clear of the zoom buttons.
+ * `labelsAt`: labels moved off their lines' middles (edgeLabels.ts), by edge id. */
+export function drawingBounds(drawing: Drawing, labelsAt: ReadonlyMap<string, Position> = new Map()): Box | null {
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  const take = (x: number, y: number, width = 0, height = 0) => {
+    left = Math.min(left, x);
+    top = Math.min(top, y);
+    right = Math.max(right, x + width);
+    bottom = Math.max(bottom, y + height);
+  };
+  for (const box of drawing.boxes.values()) take(box.x, box.y, box.width, box.height);
+  for (const edge of drawing.edges) {
+    for (const p of edge.points) take(p.x, p.y);
+    if (edge.labelSize) {
+      const at = labelsAt.get(edge.id) ?? edge.label;
+      take(at.x - edge.labelSize.width / 2, at.y - edge.labelSize.height / 2, edge.labelSize.width, edge.labelSize.height);
+    }
+  }
+  return left === Infinity ? null : { x: left, y: top, width: right - left, height: bottom - top };
+}

@@ -165,10 +165,19 @@ function ParallelFields(props: TypeFieldsProps) {
   );
 }
 
-/** A new branch: the one a new parallel state starts with, under a name no other branch has. */
-function newBranch(branches: readonly Branch[]): Branch {
+/** A new branch: the one a new parallel state starts with, under a name no other branch has — in the series the
+ * first one starts (branch_a, branch_b, …, branch_z; numbered after that). */
+export function newBranch(branches: readonly Branch[]): Branch {
   const template = newState("parallel").branches![0]!;
-  return { ...template, name: freshId("branch", new Set(branches.map((b) => b.name))) };
+  return { ...template, name: nextBranchName(new Set(branches.map((b) => b.name))) };
+}
+
+export function nextBranchName(taken: ReadonlySet<string>): string {
+  for (let i = 0; i < 26; i += 1) {
+    const name = `branch_${String.fromCharCode(97 + i)}`;
+    if (!taken.has(name)) return name;
+  }
+  return freshId("branch", new Set(taken));
 }
 
 function SubflowFields(props: TypeFieldsProps) {
