@@ -8,10 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.definition import WaitState
-from engine.definition.expression_cost import static_problem
-from engine.definition.expressions import ExpressionError, evaluate, referenced_names
 from engine.definition.moments import parse_rfc3339
 from engine.validation.checks._report import error
+from engine.validation.checks.constants import constant_of
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
@@ -20,16 +19,12 @@ __all__ = ["find_deadlines_that_are_not_times"]
 
 def _why_not_a_time(source: str) -> str | None:
     """Why a constant deadline is no time to wait for; None for one that is, or that reads a variable."""
-    try:
-        if referenced_names(source) or static_problem(source) is not None:
-            return None
-    except ExpressionError:
-        return None  # `guard-syntax` reports it
-    try:
-        value = evaluate(source, {})
-    except ExpressionError as exc:  # `timestamp('2030-01-01T09:00:00')`: CEL's own reading refuses it
-        return exc.message
-    return _why_value_not_a_time(value)
+    constant = constant_of(source)
+    if constant is None:
+        return None
+    if constant.error is not None:  # `timestamp('2030-01-01T09:00:00')`: CEL's own reading refuses it
+        return constant.error
+    return _why_value_not_a_time(constant.value)
 
 
 def _why_value_not_a_time(value: object) -> str | None:

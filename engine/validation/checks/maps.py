@@ -4,9 +4,8 @@ with a `max_concurrency` out of range — `schema` findings pointing at the fiel
 from __future__ import annotations
 
 from engine.definition import FinalState, MapState
-from engine.definition.expression_cost import static_problem
-from engine.definition.expressions import ExpressionError, evaluate, referenced_names
 from engine.validation.checks._report import error, warning
+from engine.validation.checks.constants import constant_of
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
@@ -31,15 +30,12 @@ def find_maps_without_results(machine: Machine) -> list[Finding]:
 def _why_not_a_list(source: str) -> str | None:
     """Why a map's constant `items` is no list to map over; None for one that is, or that reads a variable (known
     only on entering the map, which then fails with kind `map_items`)."""
-    try:
-        if referenced_names(source) or static_problem(source) is not None:
-            return None
-    except ExpressionError:
-        return None  # `guard-syntax` reports it
-    try:
-        value = evaluate(source, {})
-    except ExpressionError as exc:
-        return f"it fails to evaluate ({exc.message.rstrip('.')})"
+    constant = constant_of(source)
+    if constant is None:
+        return None
+    if constant.error is not None:
+        return f"it fails to evaluate ({constant.error.rstrip('.')})"
+    value = constant.value
     if isinstance(value, list):
         return None
     shown = " ".join(source.split())
