@@ -38,8 +38,8 @@ def parse_definition(source: DefinitionSource, catalog: Catalog | None = None) -
     from engine.validation.loader import find_too_deep, require_workflow  # noqa: PLC0415
 
     if isinstance(source, Workflow):  # built in code: as deep as stored JSON can be read back, too
-        findings = find_too_deep(source.model_dump(mode="json", by_alias=True, exclude_none=True))
-        findings += find_nul_characters(source)  # no database stores it
+        document = source.model_dump(mode="json", by_alias=True, exclude_none=True)  # as it would be stored
+        findings = find_too_deep(document) + find_nul_characters(source, document)  # no database stores U+0000
         findings += [] if catalog is None else find_catalog_problems(source, catalog)
         if has_errors(findings):
             raise InvalidDefinition(findings, f"workflow {source.id} version {source.version}")

@@ -5,6 +5,7 @@ designer's API refuses it in what it stores (`designer/_unstorable_text.py`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,4 +63,15 @@ def find_nul_characters(definition: BaseModel, document: Any = None) -> list[Fin
         if _ESCAPED_NUL not in definition.model_dump_json(by_alias=True):  # the common case, checked in Rust
             return []
         document = definition.model_dump(mode="json", by_alias=True, exclude_none=True)
+    elif _ESCAPED_NUL not in _encoded(document):  # the common case, encoded in C: no walk building pointers
+        return []
     return nul_characters_in(document)
+
+
+def _encoded(document: Any) -> str:
+    """`document` as JSON text, where U+0000 can only be written `\\u0000`; a document the encoder cannot write
+    (it is walked instead) as that text, so the walk runs."""
+    try:
+        return json.dumps(document, ensure_ascii=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
+        return _ESCAPED_NUL
