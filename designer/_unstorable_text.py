@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from litestar import Request
 
 from engine.errors import InvalidInput
+from engine.json_strings import strings_holding
 
 __all__ = ["STORES_NOTHING", "refuse_unstorable_text"]
 
@@ -27,31 +27,9 @@ _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _pointer_token(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 def _spelt(text: str) -> str:
     """`text` with each unstorable character written as its JSON escape, so the problem can name it."""
     return _UNSTORABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
-
-
-def _unstorable_places(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
-    """The JSON pointer and text of each string (or object key) in `value` holding U+0000 or a lone surrogate."""
-    stack: list[tuple[Any, str]] = [(value, pointer)]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            if _UNSTORABLE.search(item):
-                yield where, item
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                place = f"{where}/{_pointer_token(key)}"
-                if _UNSTORABLE.search(key):
-                    yield place, key
-                stack.append((child, place))
-        elif isinstance(item, list):
-            stack.extend((child, f"{where}/{index}") for index, child in enumerate(item))
 
 
 def _refuse(source: str, key: str, text: str) -> InvalidInput:
@@ -79,6 +57,6 @@ async def refuse_unstorable_text(request: Request[Any, Any, Any]) -> None:
         document = json.loads(body)
     except ValueError:
         return  # not JSON: the decoder refuses it as it refuses any other
-    first = min(_unstorable_places(document), default=None)
+    first = min(strings_holding(document, _UNSTORABLE), default=None)
     if first is not None:
         raise _refuse("body", first[0] or "/", first[1])

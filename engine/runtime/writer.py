@@ -92,6 +92,7 @@ class DecisionWriter:
     def __init__(self, deployments: Deployments, lifecycle: LifecycleEvents | None = None) -> None:
         self.deployments = deployments
         self.lifecycle = lifecycle or LifecycleEvents()  # which lifecycle events the commits publish
+        self._depths: dict[str, int] = {}  # instances' depths below their first parent (`_depth`)
 
     # --- reading what a decision needs ----------------------------------------------------------------
     def compiled_for(self, tx: Transaction, instance: InstanceRecord) -> CompiledWorkflow:
@@ -270,7 +271,7 @@ class DecisionWriter:
             self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq,
                         branch=effect.branch)
             return
-        if InstanceStore(tx).depth(parent, MAX_NESTING) >= MAX_NESTING - 1:
+        if self._depth(tx, parent) >= MAX_NESTING - 1:
             failure = {"kind": "too_deep", "message": (
                 f"the subflow '{effect.workflow_id}' would run {MAX_NESTING} instances below the one that started "
                 "them all: workflows that start one another without end (one that starts itself) are stopped here")}
@@ -291,6 +292,16 @@ class DecisionWriter:
                 return
         self.create(tx, compiled, effect.context, tenant=parent.tenant, now=now, parent=parent, parent_seq=seq,
                     branch=effect.branch)
+
+    def _depth(self, tx: Transaction, parent: InstanceRecord) -> int:
+        """How many instances `parent` runs below, read once: an instance's parents never change, and a map over a
+        subflow starts all its items below one parent in one decision."""
+        found = self._depths.get(parent.id)
+        if found is None:
+            if len(self._depths) >= 4096:
+                self._depths.clear()
+            found = self._depths[parent.id] = InstanceStore(tx).depth(parent, MAX_NESTING)
+        return found
 
     def _clear(self, tx: Transaction, instance: InstanceRecord, clear: ClearWaits, now: float, *,
                event_waits: bool = True) -> None:

@@ -19,7 +19,13 @@ from engine.validation.catalog import Catalog
 from engine.validation.checks import run_checks
 from engine.validation.checks.agents import check_agent
 from engine.validation.findings import Finding, has_errors, pointer
-from engine.validation.parsing import find_duplicate_keys, parse_json, schema_errors, validate_model
+from engine.validation.parsing import (
+    find_duplicate_keys,
+    parse_json,
+    schema_errors,
+    too_deep_message,
+    validate_model,
+)
 from engine.validation.set_aside import understood_part
 
 __all__ = ["Catalog", "Loaded", "find_file_not_named_by_id", "find_too_deep", "load_agent", "load_catalog",
@@ -63,10 +69,7 @@ def find_too_deep(document: Any) -> list[Finding]:
     found = measure_json(document, stop_depth=MAX_JSON_DEPTH)
     if found.depth <= MAX_JSON_DEPTH:
         return []
-    message = (f"The definition nests more than {MAX_JSON_DEPTH} levels deep under here (the limit; `{{}}` is 1 "
-               "level): "
-               "states inside parallel and map states inside one another this deep cannot be stored and read back. "
-               "Move the inner part into a workflow of its own, started as a subflow.")
+    message = too_deep_message()
     return [Finding(code="invalid-json", severity="error", message=message, pointer=found.pointer())]
 
 

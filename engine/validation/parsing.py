@@ -25,7 +25,7 @@ from engine.validation.findings import Finding, pointer
 from engine.validation.places import place_of
 from engine.validation.plain_words import plain_message
 
-__all__ = ["find_duplicate_keys", "parse_json", "schema_errors", "validate_model"]
+__all__ = ["find_duplicate_keys", "parse_json", "schema_errors", "too_deep_message", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -98,12 +98,19 @@ def parse_json(text: str | bytes) -> tuple[Any, list[Finding]]:
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
 
 
+def too_deep_message(*, unreadable: bool = False) -> str:
+    """The one wording of the nesting limit (`unreadable`: text too deep for Python's parser to read at all)."""
+    beyond = " and goes on for hundreds more, too deep to be read at all" if unreadable else ""
+    return (f"The definition nests more than {MAX_JSON_DEPTH} levels deep here (the limit; `{{}}` is 1 level){beyond}: "
+            "nothing this deep can be stored and read back. Flatten what is nested here; states inside parallel and "
+            "map states inside one another belong in a workflow of their own, started as a subflow.")
+
+
 def _too_deep_to_parse(text: str) -> Finding:
     """`invalid-json` for text nested deeper than Python's parser follows (some hundreds of levels): at the place
     where it passes `MAX_JSON_DEPTH`, the limit of a definition, found by reading the text's structure alone."""
     place = _where_too_deep(text, MAX_JSON_DEPTH)
-    message = (f"The JSON is nested too deeply to be read: it passes {MAX_JSON_DEPTH} levels (the limit; `{{}}` is 1 "
-               "level) here and goes on for hundreds more. Flatten what is nested here.")
+    message = too_deep_message(unreadable=True)
     if place is None:  # not found: no place to give
         return Finding(code="invalid-json", severity="error", message=message)
     tokens, offset = place

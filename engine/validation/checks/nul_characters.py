@@ -6,17 +6,19 @@ designer's API refuses it in what it stores (`designer/_unstorable_text.py`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
 from typing import Any
 
 from pydantic import BaseModel
 
+from engine.json_strings import strings_holding
 from engine.validation.checks._report import error
-from engine.validation.findings import Finding, escape_pointer
+from engine.validation.findings import Finding
 
 __all__ = ["find_nul_characters", "nul_characters_in"]
 
 _NUL = "\x00"
+_HOLDS_NUL = re.compile(_NUL)
 _ESCAPED_NUL = "\\u0000"  # how compact JSON writes it (a key or a value holding it)
 
 
@@ -26,29 +28,10 @@ def _spelt(text: str, limit: int = 60) -> str:
     return shown.replace(_NUL, _ESCAPED_NUL)
 
 
-def _places(document: Any) -> Iterator[tuple[str, str, bool]]:
-    """(pointer, text, is a key) of each string or object key in `document` holding U+0000; iterative, since a
-    document may nest deeply."""
-    stack: list[tuple[Any, str]] = [(document, "")]
-    while stack:
-        item, where = stack.pop()
-        if isinstance(item, str):
-            if _NUL in item:
-                yield where, item, False
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                place = f"{where}/{escape_pointer(key)}"
-                if isinstance(key, str) and _NUL in key:
-                    yield place, key, True
-                stack.append((child, place))
-        elif isinstance(item, list):
-            stack.extend((child, f"{where}/{index}") for index, child in enumerate(item))
-
-
 def nul_characters_in(document: Any) -> list[Finding]:
     """An error at each string (value or key) of a parsed definition that holds U+0000, by pointer."""
     found: list[Finding] = []
-    for where, text, is_key in sorted(_places(document)):
+    for where, text, is_key in sorted(strings_holding(document, _HOLDS_NUL)):
         what = f"The key '{_spelt(text)}'" if is_key else f"The text '{_spelt(text)}'"
         message = (f"{what} holds U+0000 (the NUL character, written \\u0000 in JSON), which PostgreSQL cannot "
                    "store as text: the definition could not be deployed there. Remove the character.")

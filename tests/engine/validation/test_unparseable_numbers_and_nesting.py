@@ -32,7 +32,7 @@ def _statewright(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(("text", "message"), [
     (LONG_NUMBER, "a number in it is too long (over 4,300 digits)"),
-    (DEEP, "nested too deeply"),
+    (DEEP, "too deep to be read at all"),
 ])
 def test_a_file_python_cannot_parse_is_an_invalid_json_finding(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "odd.json"
@@ -79,8 +79,8 @@ def test_a_context_schema_nested_too_deeply_to_parse_is_named_where_it_passes_th
     path.write_text(flow(1_800), encoding="utf-8")
     (finding,) = load_workflow(path).findings
     assert finding.code == "invalid-json"
-    assert "nested too deeply" in finding.message
-    assert f"it passes {MAX_JSON_DEPTH} levels" in finding.message
+    assert "too deep to be read at all" in finding.message
+    assert f"nests more than {MAX_JSON_DEPTH} levels" in finding.message
     assert finding.pointer.startswith("/context/properties/a/properties/a/")
     shallower = json.loads(flow(MAX_JSON_DEPTH))  # the same shape, readable: the pointer leads into it
     assert isinstance(_resolve(shallower, finding.pointer), dict)
