@@ -11,13 +11,14 @@ de-duplicate.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from engine.definition import Agent, RetryRule
 from engine.definition.error_kinds import ANY_ERROR, ERROR_KIND_PATTERN
 from engine.errors import StatewrightError
+from engine.json_schemas import compile_schema, outside_refs
 from engine.runtime.retries import will_retry
 
 if TYPE_CHECKING:
@@ -126,30 +127,40 @@ class HandlerRegistry:
     the transaction that records the step before it, so a run of inline tasks of one instance commits once
     (each transition still recorded in history, each attempt in the attempts, each job as done). Its timeout
     is checked when it returns, not enforced while it runs; its side effects, if any, must be idempotent by
-    its request's `idempotency_key` (a crash before that transaction commits runs the run of tasks again)."""
+    its request's `idempotency_key` (a crash before that transaction commits runs the run of tasks again).
+
+    `input_schema` (a JSON Schema) says what input the handler needs: validation then checks each task running
+    the action against it (`action-input-mismatch`: a required key its `input` does not give, a key the schema
+    does not allow, a constant that does not fit), and at run time an input that does not fit fails the task
+    with kind `validation` (not retried) before the handler is called."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, ActionHandler] = {}
         self._inline: set[str] = set()
+        self._input_schemas: dict[str, dict[str, Any]] = {}
 
     @overload
-    def register(self, name: str, handler: None = None, *, inline: bool = False) -> Callable[[H], H]: ...
+    def register(self, name: str, handler: None = None, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> Callable[[H], H]: ...
 
     @overload
-    def register(self, name: str, handler: H, *, inline: bool = False) -> H: ...
+    def register(self, name: str, handler: H, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> H: ...
 
-    def register(self, name: str, handler: H | None = None, *, inline: bool = False) -> H | Callable[[H], H]:
+    def register(self, name: str, handler: H | None = None, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> H | Callable[[H], H]:
+        schema = _input_schema(name, input_schema)
         if handler is not None:
-            self._add(name, handler, inline)
+            self._add(name, handler, inline, schema)
             return handler
 
         def decorate(fn: H) -> H:
-            self._add(name, fn, inline)
+            self._add(name, fn, inline, schema)
             return fn
 
         return decorate
 
-    def _add(self, name: str, handler: ActionHandler, inline: bool) -> None:
+    def _add(self, name: str, handler: ActionHandler, inline: bool, schema: dict[str, Any] | None) -> None:
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"an action's name must be the text a task's `action` gives, not {name!r}")
         if not callable(handler):
@@ -160,6 +171,18 @@ class HandlerRegistry:
             self._inline.add(name)
         else:
             self._inline.discard(name)
+        if schema is None:
+            self._input_schemas.pop(name, None)
+        else:
+            self._input_schemas[name] = schema
+
+    def input_schema(self, name: str) -> dict[str, Any] | None:
+        """The JSON Schema the action's input must fit, if it was registered with one."""
+        return self._input_schemas.get(name)
+
+    def input_schemas(self) -> dict[str, dict[str, Any]]:
+        """Every action registered with an input schema, and its schema."""
+        return dict(self._input_schemas)
 
     def get(self, name: str) -> ActionHandler | None:
         return self._handlers.get(name)
@@ -177,3 +200,24 @@ class HandlerRegistry:
 
     def __contains__(self, name: object) -> bool:
         return name in self._handlers
+
+
+def _input_schema(name: str, schema: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """`schema` as a plain dict, checked to be a JSON Schema that compiles offline (`ValueError` naming the
+    action otherwise); None when none was given."""
+    if schema is None:
+        return None
+    if not isinstance(schema, Mapping):
+        raise TypeError(f"the input schema of the action '{name}' must be a JSON Schema object (a dict), not "
+                        f"{type(schema).__name__}")
+    found = dict(schema)
+    outside = next(outside_refs(found), None)
+    if outside is not None:
+        raise ValueError(f"the input schema of the action '{name}' refers outside itself ({outside[1]!r} at "
+                         f"/{'/'.join(map(str, outside[0]))}): only references within it ('#/...') are read")
+    try:
+        compile_schema(found)
+    except Exception as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"the input schema of the action '{name}' is not a JSON Schema: {first}") from exc
+    return found

@@ -84,16 +84,19 @@ class AsyncEngine:
         return self.engine.handlers
 
     @overload
-    def register(self, name: str, handler: None = None, *, inline: bool = False) -> Callable[[H], H]: ...
+    def register(self, name: str, handler: None = None, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> Callable[[H], H]: ...
 
     @overload
-    def register(self, name: str, handler: H, *, inline: bool = False) -> H: ...
+    def register(self, name: str, handler: H, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> H: ...
 
-    def register(self, name: str, handler: H | None = None, *, inline: bool = False) -> H | Callable[[H], H]:
+    def register(self, name: str, handler: H | None = None, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> H | Callable[[H], H]:
         """As `Engine.register` (a plain method: registering touches no database)."""
         if handler is None:
-            return self.engine.register(name, inline=inline)
-        return self.engine.register(name, handler, inline=inline)
+            return self.engine.register(name, inline=inline, input_schema=input_schema)
+        return self.engine.register(name, handler, inline=inline, input_schema=input_schema)
 
     async def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
         return await asyncio.to_thread(self.engine.catalog, alongside=alongside)

@@ -74,7 +74,8 @@ class Deployments:
         self.agents = AgentDeployments(store, clock)
         self._latest: dict[str, int] = {}  # each workflow's latest version, as last read here (`_latest_version`)
 
-    def catalog(self, tx: Transaction, registered_actions: Iterable[str]) -> Catalog:
+    def catalog(self, tx: Transaction, registered_actions: Iterable[str],
+                action_inputs: dict[str, dict[str, Any]] | None = None) -> Catalog:
         """What a definition deployed here is checked against: the latest version of every deployed workflow
         (subflows), every deployed agent in force, and the actions when any are known — those registered here and
         those the database's live workers advertise (`engine.runtime.live_workers`; see `Catalog`)."""
@@ -84,6 +85,7 @@ class Deployments:
             agents={a.id: a for a in self.agents.deployed(tx)},
             actions=Catalog.known_actions(registered_actions, *(w.actions for w in workers)),
             workers=tuple(w.owner for w in workers),
+            action_inputs=action_inputs or {},
         )
 
     def deploy(self, source: DefinitionSource, actor: str | None = None, catalog: Catalog | None = None

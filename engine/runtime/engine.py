@@ -141,18 +141,21 @@ class Engine:
 
     # --- handlers and definitions ---------------------------------------------------------------------
     @overload
-    def register(self, name: str, handler: None = None, *, inline: bool = False) -> Callable[[H], H]: ...
+    def register(self, name: str, handler: None = None, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> Callable[[H], H]: ...
 
     @overload
-    def register(self, name: str, handler: H, *, inline: bool = False) -> H: ...
+    def register(self, name: str, handler: H, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> H: ...
 
-    def register(self, name: str, handler: H | None = None, *, inline: bool = False) -> H | Callable[[H], H]:
+    def register(self, name: str, handler: H | None = None, *, inline: bool = False,
+                 input_schema: Mapping[str, Any] | None = None) -> H | Callable[[H], H]:
         """Register an action handler by name; without `handler`, a decorator. `inline`: an action that answers
         at once and touches neither the engine nor its database, run by the worker inside the transaction of
         the step before it (`HandlerRegistry`'s doc)."""
         if handler is None:
-            return self.handlers.register(name, inline=inline)
-        return self.handlers.register(name, handler, inline=inline)
+            return self.handlers.register(name, inline=inline, input_schema=input_schema)
+        return self.handlers.register(name, handler, inline=inline, input_schema=input_schema)
 
     def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
         """What `deploy` checks a workflow against, and so what the designer and `statewright validate --db` show:
@@ -160,7 +163,8 @@ class Engine:
         database's live workers advertise (`engine.runtime.live_workers`); neither any handler here nor a live
         worker: the actions go unchecked. `alongside`: workflows deployed together with the one checked, known too
         (they may start one another)."""
-        found = self.runtime.read(lambda tx: self.runtime.deployments.catalog(tx, self.handlers.names()))
+        found = self.runtime.read(lambda tx: self.runtime.deployments.catalog(tx, self.handlers.names(),
+                                                                               self.handlers.input_schemas()))
         return found.with_alongside(alongside)
 
     def deploy(self, workflow: DefinitionSource, *, actor: str | None = None,

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from engine.runtime.action_jobs import action_request, finish_action
 from engine.runtime.action_outcome import ActionOutcome
 from engine.runtime.action_runner import ActionRunner, Call
-from engine.runtime.actions import Cost
+from engine.runtime.actions import ActionError, ActionHandler, ActionRequest, Cost
+from engine.runtime.context_schema import schema_problems
 from engine.runtime.core import Runtime
 from engine.runtime.job_payloads import action_payload
 from engine.runtime.memory import SharedMemory
@@ -59,7 +60,25 @@ def action_call(rt: Runtime, job: JobRecord, instance: InstanceRecord | None, me
     agent_id, version = payload["agent"], payload.get("agent_version")
     agent = rt.deployments.agents.version(agent_id, version, tx) if agent_id and version else None
     request = action_request(job, payload, instance, agent, memory=memory, spend_reporter=spend)
-    return (rt.handlers.get(request.action), request, payload.get("timeout_s"))
+    handler = rt.handlers.get(request.action)
+    schema = rt.handlers.input_schema(request.action)
+    if schema is not None and handler is not None:
+        problems = schema_problems(schema, request.input)
+        if problems:
+            handler = _refusing(request.action, problems)
+    return (handler, request, payload.get("timeout_s"))
+
+
+def _refusing(action: str, problems: list[str]) -> ActionHandler:
+    """In place of the handler of an action whose input does not fit its `input_schema`: fails the task with kind
+    `validation`, not retried (the same input would not fit the next time)."""
+    message = (f"the input given to the action '{action}' does not fit the input schema it was registered with "
+               f"(pointers within the input): {'; '.join(problems)}")
+
+    def refuse(_: ActionRequest) -> None:
+        raise ActionError("validation", message, retryable=False)
+
+    return refuse
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.definition import Agent, Workflow
 
@@ -24,6 +25,8 @@ class Catalog:
     agents: dict[str, Agent] = field(default_factory=dict)
     actions: frozenset[str] | None = None  # the actions a handler is known for; None: not known, not checked
     workers: tuple[str, ...] = ()  # the live workers whose actions `actions` counts (their owner names)
+    # the JSON Schema of the input of each action registered here with one (`HandlerRegistry.register`)
+    action_inputs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def with_alongside(self, workflows: Iterable[Workflow] = (), agents: Iterable[Agent] = ()) -> Catalog:
         """This catalog with definitions deployed together with the one checked counted as known (they win
@@ -33,6 +36,7 @@ class Catalog:
             agents={**self.agents, **{a.id: a for a in agents}},
             actions=self.actions,
             workers=self.workers,
+            action_inputs=self.action_inputs,
         )
 
     @staticmethod

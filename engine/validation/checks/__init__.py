@@ -1,7 +1,8 @@
 """The named checks run on every workflow after it fits the model: each a small function over the graph of
 one state machine (the workflow, or a parallel state's branch) returning findings with a JSON pointer.
 `CODES` lists every code they produce with its severity (`unknown-subflow` and `unknown-agent` only when
-a catalog is given, `unknown-action` when it knows the registered actions); the loader adds `invalid-json`,
+a catalog is given, `unknown-action` when it knows the registered actions, `action-input-mismatch` when it knows
+their input schemas); the loader adds `invalid-json`,
 `schema`, `duplicate-state`, `duplicate-key` and, for a file, `file-name-not-id`. A finding about something inside a
 branch or a map's iterator leads with the way there, as a schema error there does (`said_where`).
 """
@@ -14,6 +15,7 @@ from typing import Any
 from engine.definition import Workflow
 from engine.validation.catalog import Catalog
 from engine.validation.checks._report import nesting, said_where
+from engine.validation.checks.action_inputs import find_action_input_mismatches
 from engine.validation.checks.approvals import (
     find_approvals_without_timeout,
     find_missing_approval_outcomes,
@@ -98,6 +100,7 @@ CODES: dict[str, Severity] = {
     "subflow-starts-itself": "warning",
     "unknown-agent": "error",
     "unknown-action": "error",
+    "action-input-mismatch": "error",
     "unreachable-retry-rule": "error",
     "unreachable-catch": "error",
     "conflicting-paths": "error",
@@ -170,7 +173,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def _catalog_findings(workflow: Workflow, all_machines: list[Machine], catalog: Catalog) -> list[Finding]:
     return [*find_unknown_subflows(workflow, all_machines, catalog), *find_unknown_agents(all_machines, catalog),
-            *find_unknown_actions(all_machines, catalog)]
+            *find_unknown_actions(all_machines, catalog), *find_action_input_mismatches(all_machines, catalog)]
 
 
 def said_where_in(workflow: Workflow, findings: list[Finding]) -> list[Finding]:

@@ -50,10 +50,16 @@ def order() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The reference set in fixtures/catalog: agent 'clerk' and workflow 'onboarding'; the registered actions are
-    those the fixtures run, less the typo that defective/unknown-action.json makes."""
+    those the fixtures run, less the typo that defective/unknown-action.json makes; 'send_notice' takes the input
+    `NOTICE_INPUT` says."""
     loaded, problems = load_catalog(FIXTURES / "catalog")
     assert not problems, problems
-    return dataclasses.replace(loaded, actions=frozenset(_actions_run_by_fixtures() - {"check_ordr"}))
+    return dataclasses.replace(loaded, actions=frozenset(_actions_run_by_fixtures() - {"check_ordr"}),
+                               action_inputs={"send_notice": NOTICE_INPUT})
+
+
+NOTICE_INPUT = {"type": "object", "required": ["to", "amount"],
+                "properties": {"to": {"type": "string"}, "amount": {"type": "number"}}}
 
 
 def _actions_run_by_fixtures() -> set[str]:

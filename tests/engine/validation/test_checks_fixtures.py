@@ -32,6 +32,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "subflow-starts-itself": [("/states/again/workflow", ("again",), ())],
     "unknown-agent": [("/states/check/agent", ("check",), ())],
     "unknown-action": [("/states/check/action", ("check",), ())],
+    "action-input-mismatch": [("/states/check/input", ("check",), ())],
     "unknown-policy": [("/states/check/policies/0", ("check",), ())],
     "approval-without-timeout": [("/states/review", ("review",), ())],
     "missing-timeout-path": [("/states/review/timeout", ("review",), ())],
@@ -93,7 +94,7 @@ def test_guard_syntax_reports_line_and_column_within_the_expression(catalog: Cat
     assert "line 3, column 14" in finding.message
 
 
-@pytest.mark.parametrize("code", ["unknown-subflow", "unknown-agent", "unknown-action"])
+@pytest.mark.parametrize("code", ["unknown-subflow", "unknown-agent", "unknown-action", "action-input-mismatch"])
 def test_catalog_checks_run_only_with_a_catalog(code: str) -> None:
     assert load_workflow(FIXTURES / "defective" / f"{code}.json").findings == []
 
