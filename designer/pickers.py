@@ -45,7 +45,8 @@ def action_entries(catalog: Catalog) -> list[ActionEntry]:
         for action in agent.actions:
             performers.setdefault(action, []).append(agent.id)
     return [
-        ActionEntry(name=name, agents=sorted(performers.get(name, [])), uses=uses.get(name, []))
+        ActionEntry(name=name, agents=sorted(performers.get(name, [])), uses=uses.get(name, []),
+                    input_schema=catalog.action_inputs.get(name))
         for name in sorted(catalog.actions or ())
     ]
 

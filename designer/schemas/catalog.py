@@ -27,6 +27,9 @@ class ActionEntry(BaseModel):
     name: str
     agents: list[str] = Field(description="Deployed agents that list this action among theirs.")
     uses: list[ActionUse] = Field(description="Tasks of deployed workflows that run it (its known shape).")
+    input_schema: dict[str, Any] | None = Field(
+        default=None, description="The JSON Schema its handler was registered with for its input (required keys, "
+                                  "types), when it was; a task that does not fit it is `action-input-mismatch`.")
 
 
 class AgentPolicySummary(BaseModel):

@@ -164,3 +164,19 @@ def test_the_designer_shows_what_deploy_refuses_with_the_same_pointers(env: Env)
     published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher", json={"confirm_replace": True})
     problem = assert_problem(published, 422, "invalid-definition")
     assert [(f["code"], f["pointer"]) for f in problem["findings"] if f["severity"] == "error"] == shown
+
+
+def test_the_catalog_gives_an_actions_input_schema_and_the_checks_hold_a_task_to_it(env: Env) -> None:
+    needs = {"type": "object", "required": ["claim_id"], "properties": {"claim_id": {"type": "string"}}}
+    env.services.engine.register("settle_claim", lambda request: {}, input_schema=needs)
+    actions = {a["name"]: a for a in env.call("GET", "/api/catalog/actions", "viewer").json()}
+    assert actions["settle_claim"]["input_schema"] == needs
+    assert actions.get("check_claim", {"input_schema": None})["input_schema"] is None  # registered without one
+    flow = {"id": "claim_settle", "title": "Claim settle", "initial": "settle",
+            "states": {"settle": {"type": "task", "action": "settle_claim"},
+                       "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+            "transitions": [{"source": "settle", "trigger": "done", "dest": "done"},
+                            {"source": "settle", "trigger": "error", "dest": "failed"}]}
+    report = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
+    assert [(f["code"], f["pointer"]) for f in report["findings"] if f["severity"] == "error"] == [
+        ("action-input-mismatch", "/states/settle")]

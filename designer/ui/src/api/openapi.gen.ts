@@ -1185,6 +1185,14 @@ export interface components {
              * @description Deployed agents that list this action among theirs.
              */
             agents: string[];
+            /**
+             * Input Schema
+             * @description The JSON Schema its handler was registered with for its input (required keys, types), when it was; a task that does not fit it is `action-input-mismatch`.
+             * @default null
+             */
+            input_schema: {
+                [key: string]: unknown;
+            } | null;
             /** Name */
             name: string;
             /**
