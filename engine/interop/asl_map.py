@@ -6,8 +6,9 @@ A processor that only starts a nested execution with the item's input is a map o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.definition.map_state import MAX_MAP_CONCURRENCY
 from engine.interop.asl_map_export import ITEM_INDEX, ITEM_VALUE
@@ -19,6 +20,8 @@ from engine.interop.ids import to_identifier
 
 __all__ = ["ITEM_ROOT", "MAP_FIELDS", "MapOptions", "MapRefused", "map_options", "processor_of", "selection",
            "subflow_of"]
+
+_T = TypeVar("_T")
 
 ITEM_ROOT = Path(("item",))  # inside the processor, ASL's `$` (the item) is the child's `item`
 MAP_FIELDS = {"ItemsPath", "ItemProcessor", "Iterator", "MaxConcurrency", "ToleratedFailureCount",
@@ -37,6 +40,7 @@ class MapRefused(Exception):
 class MapOptions:
     body: dict[str, Any]
     warnings: list[tuple[str, str, str]] = field(default_factory=list)  # (construct, how, field)
+    refusals: list[MapRefused] = field(default_factory=list)  # each field refused, not only the first
 
 
 def processor_of(state: dict[str, Any]) -> Any:
@@ -74,20 +78,34 @@ def _count(state: dict[str, Any], key: str, top: float) -> float | None:
     return value
 
 
+def _read(found: MapOptions, read: Callable[[], _T]) -> _T | None:
+    """What `read` returns, or None when it refuses its field (the refusal kept)."""
+    try:
+        return read()
+    except MapRefused as exc:
+        found.refusals.append(exc)
+        return None
+
+
 def map_options(state: dict[str, Any]) -> MapOptions:
-    """The map state's own fields (not its iterator, output or error path)."""
-    found = MapOptions({"type": "map", "items": _items(state)})
-    concurrency = _count(state, "MaxConcurrency", 10_000)
+    """The map state's own fields (not its iterator, output or error path), each field refused by itself."""
+    found = MapOptions({"type": "map"})
+    items = _read(found, lambda: _items(state))
+    if items is not None:
+        found.body["items"] = items
+    refused = len(found.refusals)
+    concurrency = _read(found, lambda: _count(state, "MaxConcurrency", 10_000))
     if not concurrency or concurrency > MAX_MAP_CONCURRENCY:
-        found.warnings.append(("MaxConcurrency", f"ASL runs {concurrency or 'all the'} items at once; Statewright "
-                               f"runs at most {MAX_MAP_CONCURRENCY}", "MaxConcurrency"))
+        if len(found.refusals) == refused:  # not about a number refused
+            found.warnings.append(("MaxConcurrency", f"ASL runs {concurrency or 'all the'} items at once; "
+                                   f"Statewright runs at most {MAX_MAP_CONCURRENCY}", "MaxConcurrency"))
         concurrency = MAX_MAP_CONCURRENCY
     found.body["max_concurrency"] = int(concurrency)
-    count = _count(state, "ToleratedFailureCount", 10_000_000)
-    share = _count(state, "ToleratedFailurePercentage", 100)
+    count = _read(found, lambda: _count(state, "ToleratedFailureCount", 10_000_000))
+    share = _read(found, lambda: _count(state, "ToleratedFailurePercentage", 100))
     if count is not None and share is not None:
-        raise MapRefused("ToleratedFailureCount and ToleratedFailurePercentage", "give one of the two",
-                         "ToleratedFailurePercentage")
+        found.refusals.append(MapRefused("ToleratedFailureCount and ToleratedFailurePercentage",
+                                         "give one of the two", "ToleratedFailurePercentage"))
     if count is not None:
         found.body["tolerated_failures"] = int(count)
     if share is not None:

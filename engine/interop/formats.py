@@ -113,7 +113,7 @@ def import_document(fmt: str, text: str | bytes, workflow_id: str, catalog: Cata
     document: dict[str, Any] | None
     places = SourceMap()  # where validation's findings lie in the source; none known: as they are
     if fmt == "scxml":
-        document, findings = import_scxml(text, workflow_id)
+        document, findings, places = import_scxml(text, workflow_id)
     elif fmt == "xstate":
         document, findings, places = import_xstate(parsed, workflow_id)
     else:

@@ -5,7 +5,9 @@ for one event), `<final>` (with `<donedata>` as its result), `<parallel>` whose 
 transitions with `event`, `cond` (CEL) and `<assign>`, `<datamodel>`/`<data>` as context keys, and `<raise>`
 in `<onentry>` where the state's only way on is that raised event (an automatic transition). Compound states,
 `<history>`, `<send>`, `<script>` and other executable content are refused, all of them in one pass, each with
-a finding naming the state and pointing at the element or attribute (`/states/a/transition/0/@cond`).
+a finding naming the state and pointing at the element or attribute (`/states/a/transition/0/@cond`) and giving
+its line. The import records where each part of the definition came from (a `SourceMap`), so what validation
+finds in the definition points into the document the same way.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from engine.definition.expressions import ExpressionError, compile_expression
 from engine.interop.findings import approximated, unreadable, unsupported
 from engine.interop.ids import IdentifierMap, to_identifier
 from engine.interop.scxml_export import SCXML_NS, SUBFLOW_INVOKE, SW_NAME, SW_NS
+from engine.interop.scxml_places import ScxmlLocator
+from engine.interop.scxml_source_map import ScxmlSourceMap
+from engine.interop.source_map import SourceMap, Tokens
 from engine.validation.findings import Finding
 
 __all__ = ["import_scxml"]
 
 _STATE_TAGS = ("state", "parallel", "final")
+_Made = tuple[dict[str, Any], Tokens, str | None]  # a transition, where it is in the source, the source's event
 
 
 def _local(element: ET.Element) -> str:
@@ -63,6 +69,7 @@ class _Reader:
     def __init__(self) -> None:
         self.ids = IdentifierMap()
         self.findings: list[Finding] = []
+        self.places = ScxmlSourceMap()  # the definition's places → the elements and attributes they are from
 
     def refuse(self, sid: str | None, construct: str, why: str, *at: str | int) -> None:
         self.findings.append(unsupported((*(("states", sid) if sid else ()), *at), sid, construct, why))
@@ -78,7 +85,8 @@ class _Reader:
             return {}
         return value if isinstance(value, dict) else {}
 
-    def machine(self, parent: ET.Element, initial: str | None) -> dict[str, Any]:
+    def machine(self, parent: ET.Element, initial: str | None, into: Tokens = ()) -> dict[str, Any]:
+        """The states and transitions in `parent` (the document, or a parallel's region made at `into`)."""
         children = [c for c in parent if _ns(c) == SCXML_NS and _local(c) in _STATE_TAGS]
         if any(_local(child) == "history" for child in parent):
             self.refuse(parent.get("id"), "<history>", "the engine has no history states", "history")
@@ -94,24 +102,28 @@ class _Reader:
         for name in named.values():
             self.ids[name]
         states: dict[str, Any] = {}
-        transitions: list[dict[str, Any]] = []
+        transitions: list[_Made] = []
         for child in children:
-            self.state(child, named, states, transitions)
+            self.state(child, named, states, transitions, into)
         start = initial or children[0].get("id") or ""
         if start not in named:
             self.refuse(None, f"initial '{start}'", "not a state of this machine",
                         *(("states", parent.get("id") or "") if parent.get("id") else ()), "@initial")
             return {}
-        any_source = [t for t in transitions if t.pop("any_source", False)]
-        rest = [t for t in transitions if t not in any_source]
-        merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for t in any_source:
+        self.places.initial((*into, "initial"), parent, initial, start)
+        any_source = [made for made in transitions if made[0].pop("any_source", False)]
+        rest = [made for made in transitions if made not in any_source]
+        merged: dict[tuple[Any, ...], _Made] = {}
+        for t, at, event in any_source:
             key = (t.get("trigger"), t["dest"], t.get("guard"), json.dumps(t.get("assign", {}), sort_keys=True))
-            merged.setdefault(key, {**t, "source": "*"})
-        return {"initial": self.ids[named[start]], "states": states, "transitions": [*rest, *merged.values()]}
+            merged.setdefault(key, ({**t, "source": "*"}, at, event))
+        ordered = [*rest, *merged.values()]
+        for index, (t, at, event) in enumerate(ordered):
+            self.places.transition((*into, "transitions", index), t, at, event)
+        return {"initial": self.ids[named[start]], "states": states, "transitions": [t for t, _, _ in ordered]}
 
-    def state(self, element: ET.Element, names: dict[str, str], states: dict[str, Any],
-              out: list[dict[str, Any]]) -> None:
+    def state(self, element: ET.Element, names: dict[str, str], states: dict[str, Any], out: list[_Made],
+              into: Tokens) -> None:
         name = _name(element)
         if not element.get("id"):
             self.refuse(None, f"<{_local(element)}> without id", "every state needs an id")
@@ -122,14 +134,17 @@ class _Reader:
             self.refuse(name, "<history>", "the engine has no history states", "history")
         details = self.details(element, name)
         kind = element.get(f"{{{SW_NS}}}type")
+        made = (*into, "states", sid)
         if tag == "final":
             body: dict[str, Any] = {"type": "final", **details}
             for donedata in element.findall(f"{{{SCXML_NS}}}donedata"):
                 body["result"] = {p.get("name"): p.get("expr") for p in donedata.findall(f"{{{SCXML_NS}}}param")}
             states[sid] = body
+            self.places.state(made, element, body, details)
             return
         if tag == "parallel":
-            states[sid] = {"type": "parallel", **details, "branches": self.regions(element, name)}
+            states[sid] = {"type": "parallel", **details, "branches": self.regions(element, name, made)}
+            self.places.state(made, element, states[sid], details)
         elif any(_local(c) in _STATE_TAGS for c in element):
             self.refuse(name, "compound state", "nested states are not supported: flatten them, or use <parallel> "
                         "with one region per branch", next(_local(c) for c in element if _local(c) in _STATE_TAGS))
@@ -137,11 +152,12 @@ class _Reader:
             simple = self.simple(element, name, kind, details)
             if simple is not None:
                 states[sid] = simple
+                self.places.state(made, element, simple, details)
         raised = self.entry(element, name)
         self.edges(element, name, sid, kind=kind, raised=raised, names=names, states=states, out=out)
 
-    def regions(self, element: ET.Element, name: str) -> list[dict[str, Any]]:
-        branches = []
+    def regions(self, element: ET.Element, name: str, made: Tokens) -> list[dict[str, Any]]:
+        branches: list[dict[str, Any]] = []
         names_here = IdentifierMap()  # a branch's name is unique within its parallel state only
         for region in element:
             if _ns(region) != SCXML_NS or _local(region) in ("transition", "datamodel"):
@@ -150,12 +166,14 @@ class _Reader:
                 self.refuse(name, f"<{_local(region)}> in <parallel>", "a parallel's children are its regions",
                             _local(region))
                 continue
+            into = (*made, "branches", len(branches))
+            self.places.region(into, region)
             branches.append({"name": names_here.fresh(to_identifier(_name(region) or "branch", "branch")),
-                             **self.machine(region, region.get("initial"))})
+                             **self.machine(region, region.get("initial"), into)})
         return branches
 
     def edges(self, element: ET.Element, name: str, sid: str, *, kind: str | None, raised: str | None,
-              names: dict[str, str], states: dict[str, Any], out: list[dict[str, Any]]) -> None:
+              names: dict[str, str], states: dict[str, Any], out: list[_Made]) -> None:
         edges = element.findall(f"{{{SCXML_NS}}}transition")
         events = {e.get("event") for e in edges if e.get("event")}
         body = states.get(sid, {})
@@ -172,7 +190,7 @@ class _Reader:
                 trigger = "done"
             made = self.transition(edge, name, sid, trigger=trigger, names=names, at=("transition", i))
             if made is not None:
-                out.append(made)
+                out.append((made, ("states", element.get("id") or "", "transition", i), event))
         if kind is None and body.get("type") == "choice" and events - ({raised} if raised else set()):
             self.refuse(name, "state", "a state waiting for several events has no counterpart", "transition")
 
@@ -278,24 +296,28 @@ def _datamodel(root: ET.Element) -> list[Finding]:
                         '"cel"); an ECMAScript or XPath one may read the same text differently')]
 
 
-def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:
+def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding], SourceMap]:
+    """The workflow document, every finding (None and the refusals when anything is refused), and where each part
+    of the document came from in the SCXML — each finding, and each place, with its line in `text`."""
     if (text.find(b"<!DOCTYPE") if isinstance(text, bytes) else text.find("<!DOCTYPE")) >= 0:
-        return None, [unreadable("SCXML with a DOCTYPE is refused (entities are not expanded)")]
+        return None, [unreadable("SCXML with a DOCTYPE is refused (entities are not expanded)")], SourceMap()
     try:
         root = ET.fromstring(text)  # noqa: S314 - no DOCTYPE (refused above), so no entities to expand
     except ET.ParseError as exc:
         line, column = exc.position
-        return None, [unreadable(f"not well-formed XML: {exc}", line, column)]
+        return None, [unreadable(f"not well-formed XML: {exc}", line, column + 1)], SourceMap()
     if root.tag != f"{{{SCXML_NS}}}scxml":
-        return None, [unreadable("the root element is not <scxml> in the SCXML namespace")]
+        return None, [unreadable("the root element is not <scxml> in the SCXML namespace")], SourceMap()
     carried: dict[str, Any] = {}
     extra = root.find(f"{{{SW_NS}}}workflow")
     if extra is not None and extra.text:
         try:
             carried = json.loads(extra.text)
         except ValueError as exc:
-            return None, [unreadable(f"sw:workflow is not JSON: {exc}")]
+            return None, [unreadable(f"sw:workflow is not JSON: {exc}")], SourceMap()
     reader = _Reader()
+    locator = ScxmlLocator(text, root)
+    reader.places.locate = locator
     reader.findings += _datamodel(root)
     for child in root:  # beside the states: the data model, and what the export carries in sw:workflow
         if _ns(child) == SCXML_NS and _local(child) not in (*_STATE_TAGS, "datamodel"):
@@ -303,13 +325,15 @@ def import_scxml(text: str | bytes, workflow_id: str) -> tuple[dict[str, Any] | 
                                                "the machine itself runs no code; a task state invokes an action"))
     machine = reader.machine(root, root.get("initial"))
     if reader.findings:  # each one a refusal
-        return None, reader.findings
+        return None, [locator.locate(f) for f in reader.findings], reader.places
     findings = [approximated(("datamodel", "data", str(d.get("id"))), None, f"<data id=\"{d.get('id')}\">",
                              "its initial value is not kept: an instance starts from the context it is given")
                 for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("expr") is not None or d.get("src") is not None
                 or (d.text or "").strip()]
     keys = [_name(d) for d in root.iter(f"{{{SCXML_NS}}}data") if d.get("id")]
-    context = carried.pop("context", None) or {"type": "object", "properties": {k: {} for k in keys}}
+    given = carried.pop("context", None)
+    context = given or {"type": "object", "properties": {k: {} for k in keys}}
+    reader.places.workflow(root, carried, context_carried=bool(given))
     workflow = {"id": workflow_id, "title": root.get("name") or workflow_id, **carried, "context": context,
                 **machine}
-    return workflow, findings
+    return workflow, [locator.locate(f) for f in findings], reader.places

@@ -4,6 +4,7 @@ the definition made from it (`/transitions/0/guard`), and names a transition's e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from engine.validation.findings import Finding, pointer, tokens_of
@@ -16,11 +17,16 @@ Tokens = tuple[str | int, ...]
 @dataclass
 class SourceMap:
     """`places`: a place in the definition → the place in the source it was made from; a pointer below one
-    leads below the other (the longest match wins), a pointer matching none is kept. `events`: a transition (its
-    place in the definition) whose trigger is not what the source calls it → (trigger, the source's event)."""
+    leads below the other (the longest match wins) — or, without `tails`, to the other itself (an SCXML
+    element or attribute, whose parts are not the definition's fields) —, a pointer matching none is kept.
+    `events`: a transition (its place in the definition) whose trigger is not what the source calls it →
+    (trigger, the source's event). `locate`: the line and column of a place in the source text, where the
+    source is text whose places have them (SCXML); a finding then carries them instead of its own."""
 
     places: dict[Tokens, Tokens] = field(default_factory=dict)
     events: dict[Tokens, tuple[str, str]] = field(default_factory=dict)
+    tails: bool = True
+    locate: Callable[[Tokens], tuple[int, int] | None] | None = None
 
     def add(self, made: Tokens, source: Tokens) -> None:
         self.places[made] = source
@@ -29,17 +35,19 @@ class SourceMap:
         for end in range(len(made), -1, -1):
             found = self.places.get(made[:end])
             if found is not None:
-                return (*found, *made[end:])
+                return (*found, *made[end:]) if self.tails else found
         return None
 
     def translate(self, finding: Finding) -> Finding:
-        """The finding about the definition, as one about the source: its pointer, and each transition it names
-        by its trigger called by the source's event name."""
+        """The finding about the definition, as one about the source: its pointer (and line), and each
+        transition it names by its trigger called by the source's event name."""
         made = tokens_of(finding.pointer)
         update: dict[str, object] = {}
         source = self.source_of(made) if made else None
         if source is not None:
             update["pointer"] = pointer(*source)
+            if self.locate is not None:  # a line of the definition's (an expression's) is none of the source's
+                update["line"], update["column"] = self.locate(source) or (None, None)
         message = finding.message
         for index in finding.transitions:
             renamed = self.events.get((*_machine_of(made), "transitions", index))
