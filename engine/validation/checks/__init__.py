@@ -36,6 +36,7 @@ from engine.validation.checks.expressions import (
     find_costly_expressions,
     find_invalid_expressions,
 )
+from engine.validation.checks.final_outcomes import find_unhappy_finals_that_succeed
 from engine.validation.checks.guard_values import find_guards_not_boolean
 from engine.validation.checks.maps import find_map_items_not_lists, find_maps_without_results
 from engine.validation.checks.nul_characters import find_nul_characters
@@ -126,6 +127,7 @@ CODES: dict[str, Severity] = {
     "guard-not-boolean": "warning",
     "unknown-field": "warning",
     "shadowed-transition": "warning",
+    "unhappy-final-succeeds": "warning",
 }
 
 MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
@@ -157,6 +159,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_map_items_not_lists,
     find_unreachable_quorums,
     find_deadlines_that_are_not_times,
+    find_unhappy_finals_that_succeed,
 )
 
 

@@ -59,6 +59,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "guard-not-boolean": [("/transitions/2/guard", (), (2,))],
     "unknown-field": [("/transitions/2/guard", (), (2,))],
     "shadowed-transition": [("/transitions/1", ("check",), (1, 0))],
+    "unhappy-final-succeeds": [("/states/rejected", ("rejected",), ())],
     "sla-at-risk": [("/sla", ("check", "review", "approved", "rejected"), ()),
                     ("/states/review/sla", ("review",), ())],
 }
