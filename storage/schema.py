@@ -32,6 +32,10 @@ HEAD_REVISION = "0017"
 """The newest migration's revision (a test holds it to Alembic's head): a database already there is known to be
 up to date from one SELECT, without loading Alembic and its scripts (150 ms of every CLI command's start-up)."""
 _lock = threading.Lock()
+# The key of the PostgreSQL advisory lock an upgrade holds for its transaction ("SWSCHEMA" in ASCII): processes
+# starting together on a new database (replicas, several `statewright worker`) upgrade one after the other; each
+# after the first finds the schema current. Without it, all but one failed creating the same types and tables.
+_UPGRADE_LOCK = 0x5357534348454D41
 
 
 def metadata() -> sa.MetaData:
@@ -95,6 +99,8 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
     try:
         with _lock, engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
             _refuse_unknown(_revision_of(connection))
             command.upgrade(_config(connection), revision)
     except sa.exc.SQLAlchemyError as exc:
