@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from engine.runtime.effects import (
 from engine.runtime.map_items import MapItemsError, item_children, map_items
 from engine.runtime.variables import evaluate_json, evaluate_mapping
 
-__all__ = ["RELEASE_GATE", "EntryError", "entry_effects", "leave_effects"]
+__all__ = ["RELEASE_GATE", "EntryError", "approval_request", "entry_effects", "leave_effects", "unavailable_facts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +88,48 @@ def _task(state_id: str, state: TaskState, scope: Callable[[], dict[str, Any]],
                       output_schema)]
 
 
-def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: float) -> list[Effect]:
+def approval_request(facts: Mapping[str, str], scope: dict[str, Any]) -> dict[str, Any]:
+    """What an approval shows its approvers: each fact of its `request` evaluated on its own, so that one which
+    cannot be computed for this instance (a key it does not hold — after a migration to a version whose request
+    reads a new one, say) is shown as not available, in words, beside the facts that can: the approver still
+    decides, and sees why one is missing."""
     try:
-        request = evaluate_mapping(state.request, scope)
-    except ExpressionError as exc:  # the approver still decides; they see why the summary is missing
-        request = {"error": f"{exc.expression}: {exc.message}"}
+        return evaluate_mapping(facts, scope)
+    except ExpressionError:
+        pass
+    missing = unavailable_facts(facts, scope)
+    shown: dict[str, Any] = {}
+    for key, source in facts.items():
+        shown[key] = f"(not available: {missing[key]})" if key in missing else evaluate_mapping({key: source},
+                                                                                                  scope)[key]
+    return shown
+
+
+def unavailable_facts(facts: Mapping[str, str], scope: dict[str, Any]) -> dict[str, str]:
+    """Each key of a mapping (an approval's request, a task's input) whose expression does not evaluate in
+    `scope`, with why, in words."""
+    found: dict[str, str] = {}
+    for key, source in facts.items():
+        try:
+            evaluate_mapping({key: source}, scope)
+        except ExpressionError as exc:
+            found[key] = _plain_reason(exc)
+    return found
+
+
+def _plain_reason(exc: ExpressionError) -> str:
+    """An evaluation error as an approver reads it: a variable the instance does not hold said so."""
+    undefined = _UNDEFINED.match(exc.message)
+    if undefined is not None:
+        return f"this instance holds no '{undefined.group(1)}' ({exc.expression})"
+    return f"{exc.expression}: {exc.message}"
+
+
+_UNDEFINED = re.compile(r"Undefined variable or function: '([^']+)'")
+
+
+def _approval(state_id: str, state: ApprovalState, scope: dict[str, Any], now: float) -> list[Effect]:
+    request = approval_request(state.request, scope)
     due = now + _seconds(state.timeout) if state.timeout else None
     effects: list[Effect] = [RequestApproval(state_id, "state", tuple(state.approvers.users),
                                              tuple(state.approvers.roles), state.quorum, request, due)]

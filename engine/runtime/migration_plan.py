@@ -38,12 +38,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.definition import MapState, State, WaitState
+from engine.definition import ApprovalState, MapState, State, TaskState, WaitState
+from engine.definition.expressions import referenced_names
 from engine.errors import InvalidInput
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.context_schema import check_context
+from engine.runtime.entering import unavailable_facts
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import HELD, RUNNING, STUCK
+from engine.runtime.snapshot import HELD, RUNNING, STUCK, Environment
+from engine.runtime.variables import variables
 from storage.approvals import ApprovalDecisionRecord, ApprovalRecord
 from storage.events import EventWaitRecord
 from storage.instances import InstanceRecord
@@ -323,7 +326,8 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
     pending = tuple(replace(p, outcome=outcome) for p in untouched)
     return plan(target_state=target, state_change=change, entry=CARRIED if carried else ENTERED,
                 context_problems=problems, pending=pending, refused=refused,
-                notes=() if refused else _notes(new, target, carried, work))
+                notes=() if refused else _notes(new, target, carried, work) + (
+                    () if carried else _unavailable_on_entry(new, target, instance, now)))
 
 
 def _wait_starts(state: WaitState) -> str:
@@ -347,3 +351,35 @@ def _notes(new: CompiledWorkflow, target: str, carried: bool, work: OpenWork) ->
     lost = " (decisions already taken on its open approval are dropped)" if work.approvals else ""
     return (f"'{target}' is entered afresh in version {new.workflow.version}: {starts}{lost}",)
 
+
+
+# What a preview cannot know for an instance: what the budget, shared memory or an event will hold when it enters
+_KNOWN_ONLY_THEN = frozenset({"budget", "memory", "event"})
+
+
+def _unavailable_on_entry(new: CompiledWorkflow, target: str, instance: InstanceRecord,
+                          now: float | None) -> tuple[str, ...]:
+    """What entering `target` afresh could not compute from this instance's context: an approval's request facts
+    (shown to its approvers as not available) or a task's input (the task fails on entry, kind `input`) that read
+    a key the instance does not hold — a version whose request reads a key only its own earlier steps set."""
+    state = new.states[target]
+    if isinstance(state, ApprovalState):
+        facts = state.request
+    elif isinstance(state, TaskState):
+        facts = state.input
+    else:
+        return ()
+    judged = {k: v for k, v in facts.items() if not referenced_names(v) & _KNOWN_ONLY_THEN}
+    if not judged:
+        return ()
+    about = {"id": instance.id, "workflow": instance.workflow_id, "version": new.workflow.version,
+             "tenant": instance.tenant}
+    missing = unavailable_facts(judged, variables(instance.context, None, Environment(now or 0.0, about), target))
+    said = "; ".join(f"'{key}': {why}" for key, why in missing.items())
+    if not missing:
+        return ()
+    if isinstance(state, ApprovalState):
+        return (f"its approvers would see {_count(len(missing), 'fact')} of the request of '{target}' as not "
+                f"available for this instance ({said}); the others are shown",)
+    return (f"the task '{target}' would fail as it is entered (kind input): its input cannot be computed for this "
+            f"instance ({said})",)
