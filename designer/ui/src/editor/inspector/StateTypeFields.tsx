@@ -10,6 +10,7 @@ import { pruneEmpty } from "../../model/edits";
 import { freshId } from "../../model/ids";
 import { ITERATOR } from "../../model/scope";
 import { newState } from "../../model/stateTemplates";
+import ActionInputs from "./ActionInputs";
 import { ActionPicker, AgentPicker, usePickerCatalog, WorkflowPicker } from "./pickers";
 import RetryRulesFields from "./RetryRulesFields";
 
@@ -65,11 +66,15 @@ function TaskFields(props: TypeFieldsProps) {
     const agent = kept ?? (agents.length === 1 ? agents[0]! : null);
     props.change(pruneEmpty({ ...state, action: action ?? undefined, agent: agent ?? undefined }), "action");
   };
+  // What the chosen action's handler needs, when it was registered with an input schema.
+  const inputSchema = catalog.catalog?.actions.find((a) => a.name === state.action)?.input_schema ?? null;
+  const inputProblems = messagesByKey(props.findings, pointerOf("states", props.stateId, "input"));
   return (
     <>
       <ActionPicker catalog={catalog} value={state.action} disabled={disabled} problems={at(props, "action")} onChange={chooseAction} onUseShape={applyShape} canUseShape={Object.keys(state.input ?? {}).length === 0 && !state.output} />
       <AgentPicker catalog={catalog} action={state.action} value={state.agent} disabled={disabled} problems={at(props, "agent")} onChange={(v) => set(props, "agent", v)} />
-      <ExpressionMapInput label="Input mapping" testId="field-input" value={state.input} disabled={disabled} problems={messagesByKey(props.findings, pointerOf("states", props.stateId, "input"))} hint="Each input computed by a CEL expression, e.g. email = context.email." onChange={(v) => set(props, "input", v)} />
+      {state.action && inputSchema && <ActionInputs action={state.action} schema={inputSchema} input={state.input} problemsByKey={inputProblems} disabled={disabled} onAdd={(input) => props.change({ ...state, input }, "add-missing-inputs")} />}
+      <ExpressionMapInput label="Input mapping" testId="field-input" value={state.input} disabled={disabled} problems={inputProblems} hint="Each input computed by a CEL expression, e.g. email = context.email." onChange={(v) => set(props, "input", v)} />
       <TextInput label="Output key or path" testId="field-output" monospace value={state.output} disabled={disabled} problems={at(props, "output")} hint="Where the action's result is stored: a context key, or a dotted path such as enrichment.company (only that key is set)." onChange={(v) => set(props, "output", v)} />
       <NumberInput label="Timeout (seconds)" testId="field-timeout_s" value={state.timeout_s} disabled={disabled} problems={at(props, "timeout_s")} onChange={(v) => set(props, "timeout_s", v)} />
       <RetryRulesFields stateId={props.stateId} state={state} findings={props.findings} disabled={disabled} onChange={(rules) => set(props, "retry", rules)} />

@@ -67,7 +67,7 @@ const useName = (use: ActionUse) => `${use.workflow_id} › ${use.state}`;
 const useKey = (use: ActionUse) => `${use.workflow_id}/${use.state}`;
 
 function describeShape(entry: ActionEntry, use: ActionUse | undefined): string {
-  if (!use) return "Registered; no deployed flow runs it yet, so its input is not known here.";
+  if (!use) return entry.input_schema ? "Registered with an input schema: the inputs it takes are listed below." : "Registered; no deployed flow runs it yet, so its input is not known here.";
   const input = Object.keys(use.input);
   const others = entry.uses.length > 1 ? ` ${entry.uses.length} deployed tasks run it; choose whose shape to copy below.` : "";
   return `As ${useName(use)} runs it: input ${input.length ? input.join(", ") : "none"}; result stored under ${use.output ?? "nothing"}.${others}`;
