@@ -75,7 +75,9 @@ def play_path(workflow: Workflow, route: Sequence[RouteStep], *, tenant: str, ac
     first is what `statewright testgen` starts from) until the flow takes the path; else the first one's
     script is given with where the flow leaves the path. A path no data drives from the first is not tried
     further: the planner chooses the start values its guards read, whatever the example."""
-    bases = [dict(example.context) for example in workflow.examples[:MAX_BASES]] or [{}]
+    # no example: the script's own start (`start_context`, from the context schema and what the path reads) — an
+    # empty context left a map's `items` unset, and no path through the map could be played
+    bases: list[dict[str, Any] | None] = [dict(example.context) for example in workflow.examples[:MAX_BASES]] or [None]
     first = _play(workflow, path_script(workflow, route, bases[0]), tenant=tenant, actor=actor, agents=agents)
     if first.followed or not first.playable:
         return first

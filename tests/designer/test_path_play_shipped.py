@@ -33,3 +33,22 @@ def test_each_playable_path_is_walked_to_its_final_state(flow_id: str) -> None:
         assert (result.visited, result.state, result.rejected) == (play.states, play.final, [])
         reached.add(play.final)
     assert reached == {sid for sid, state in workflow.states.items() if isinstance(state, FinalState)}
+
+
+def test_a_path_through_a_map_of_a_flow_without_examples_is_played() -> None:
+    """QA: a flow with no examples started its paths from an empty context, which left the map's `items` unset:
+    every path through the map was "cannot be played", though an empty list ends the map at once."""
+    workflow = Workflow.model_validate({
+        "id": "notify", "title": "Notify", "initial": "each",
+        "context": {"type": "object", "properties": {"customers": {"type": "array"}}},
+        "states": {
+            "each": {"type": "map", "items": "customers", "output": "notices",
+                     "iterator": {"initial": "send", "states": {"send": {"type": "task", "action": "send_notice"},
+                                                                "sent": {"type": "final"}},
+                                  "transitions": [{"source": "send", "trigger": "done", "dest": "sent"}]}},
+            "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "each", "trigger": "done", "dest": "done"},
+                        {"source": "each", "trigger": "error", "dest": "failed"}]})
+    play = play_path(workflow, [RouteStep(state="each", transition=0)], tenant="t", actor="ana", agents=None)
+    assert play.playable, play.verdict
+    assert play.followed, play.verdict
