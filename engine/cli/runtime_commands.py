@@ -98,8 +98,8 @@ def run_command(
 ) -> None:
     """Deploy FILE, start it, run it to its end or its first wait, and print its transitions.
 
-    Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's expected state was
-    not reached), 3 when it has not ended: it waits for an approval, an event, or a timer or retry due after
+    Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's run ended in another
+    state than it expects), 3 when it has not ended: it waits for an approval, an event, or a timer or retry due after
     --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
@@ -203,6 +203,10 @@ def _exit_for(view: InstanceView, chosen: Example | None, residue: dict[str, int
     """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting. A missed
     expectation says what earlier runs had left in the sandbox (`residue`): examples expect a fresh one."""
     if chosen is not None and chosen.expect_state is not None and chosen.expect_state != view.state:
+        if not view.ended:  # not missed yet: it waits (a retry past --max-wait, an approval, an event)
+            stderr.print(f"the example '{chosen.name}' expects the state '{chosen.expect_state}'; the run has not "
+                         f"ended: it waits in '{view.state}' (above: for what)", highlight=False)
+            raise typer.Exit(ExitCode.WAITING)
         missed = (f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached "
                   f"'{view.state}'")
         if residue:
