@@ -174,7 +174,7 @@ def _machine(shared: Shared, doc: Any, where: Where, root: Path | None = None,
 
 def import_asl(document: Any, workflow_id: str) -> tuple[dict[str, Any] | None, list[Finding]]:
     """The workflow document for an ASL state machine, and the findings — every one, of every state; None for
-    the document when something was refused."""
+    the document and the refusals (errors) only when something was refused."""
     shared = Shared(IdentifierMap())
     if not isinstance(document, dict):
         return None, [unsupported((), None, "the document", "an ASL state machine is a JSON object")]
@@ -183,8 +183,8 @@ def import_asl(document: Any, workflow_id: str) -> tuple[dict[str, Any] | None, 
             "no Statewright counterpart (JSONata and variables are not supported)"
         shared.findings.append(unsupported((key,), None, key, why))
     machine = _machine(shared, document, ())
-    if machine is None or has_errors(shared.findings):
-        return None, shared.findings
+    if machine is None or has_errors(shared.findings):  # the refusals only, as the XState and SCXML imports say
+        return None, [f for f in shared.findings if f.severity == "error"]
     comment = document.get("Comment")
     workflow: dict[str, Any] = {
         "id": workflow_id,

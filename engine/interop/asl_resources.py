@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CALLBACK", "SUBFLOW_RESOURCE", "action_of_resource", "resource_of_action", "state_machine_arn"]
+__all__ = ["CALLBACK", "SUBFLOW_RESOURCE", "TASK_TOKEN", "action_of_resource", "resource_of_action",
+           "state_machine_arn"]
 
 CALLBACK = ".waitForTaskToken"
+# the context-object path a callback task passes to the service, which hands it back with the result
+TASK_TOKEN = "$$.Task.Token"  # noqa: S105 - a JSONPath, not a secret
 SUBFLOW_RESOURCE = "arn:aws:states:::states:startExecution.sync:2"
 _LAMBDA = re.compile(r"^arn:aws:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_\-]+)(?::[A-Za-z0-9_$\-]+)?$")
 _ACTIVITY = re.compile(r"^arn:aws:states:[^:]*:[^:]*:activity:([A-Za-z0-9_\-]+)$")

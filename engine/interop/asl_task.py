@@ -9,7 +9,7 @@ from typing import Any
 
 from engine.interop.asl_error_handling import catches, retry
 from engine.interop.asl_machine import Machine
-from engine.interop.asl_resources import CALLBACK, SUBFLOW_RESOURCE, action_of_resource
+from engine.interop.asl_resources import CALLBACK, SUBFLOW_RESOURCE, TASK_TOKEN, action_of_resource
 from engine.interop.asl_state_io import check_output_path, input_prefix, mapping, result_target
 from engine.interop.asl_values import cel_literal
 from engine.interop.cel_subset import Path
@@ -59,7 +59,7 @@ def task(m: Machine, name: str, sid: str, state: dict[str, Any]) -> None:
 def _task_input(m: Machine, name: str, state: dict[str, Any], body: dict[str, Any], *, prefix: Path | None,
                 token: str | None) -> None:
     """The action's input from `Parameters` (a `lambda:invoke`'s `Payload`, its `FunctionName` the action); a
-    callback task must pass its token."""
+    callback task must pass its token, anywhere in that input."""
     params = state.get("Parameters")
     at: tuple[str, ...] = ("Parameters",)
     if body["action"] == "lambda.invoke" and isinstance(params, dict) and isinstance(params.get("FunctionName"), str):
@@ -75,8 +75,19 @@ def _task_input(m: Machine, name: str, state: dict[str, Any], body: dict[str, An
                  "Parameters naming what it reads", "InputPath")
     else:
         m.warn(name, "the whole state input", "a task without Parameters gets an empty input (give Parameters)")
-    if token is not None and not any(v == token for v in body.get("input", {}).values()):
+    if token is not None and not _passes_token(params):
         m.refuse(name, ".waitForTaskToken", "Parameters must pass $$.Task.Token to the service", "Parameters")
+
+
+def _passes_token(template: Any) -> bool:
+    """Whether a payload template hands the task token on, at any depth: a top-level `token.$`, or one inside an
+    object or list (`MessageBody.token.$`, as AWS's SQS and SNS examples do)."""
+    if isinstance(template, dict):
+        return any((key.endswith(".$") and value == TASK_TOKEN) or _passes_token(value)
+                   for key, value in template.items())
+    if isinstance(template, list):
+        return any(map(_passes_token, template))
+    return False
 
 
 def _task_limits(m: Machine, name: str, state: dict[str, Any], body: dict[str, Any], callback: bool) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.interop.asl_paths import BadPath, cel_of_reference, parse_reference, reference_of
+from engine.interop.asl_resources import TASK_TOKEN
 from engine.interop.cel_subset import Literal, OutsideSubset, Path, parse, render
 
 __all__ = ["Refused", "cel_literal", "cel_of_template", "data_reference", "mapping_of_template", "template_entry",
@@ -35,7 +36,7 @@ def _selected(text: Any, prefix: Path | None, result_root: str | None, token: st
     if not isinstance(text, str):
         raise Refused(f"a '.$' field takes a path, not {json.dumps(text)}")
     if text.startswith("$$."):
-        if text == "$$.Task.Token" and token is not None:
+        if text == TASK_TOKEN and token is not None:
             return token
         if text in _CONTEXT_OBJECT:
             return _CONTEXT_OBJECT[text]

@@ -1,8 +1,9 @@
 """An XState v5 machine config (JSON) → a Statewright workflow.
 
 Reads what `export_xstate` writes — and flat machines written by hand or in Stately's editor: `invoke` is a
-task (its `src` the action), `always` a choice, `after` a timed wait, a state waiting for one event a wait for
-that event, `type: "final"` a final and `type: "parallel"` a parallel state whose regions are its branches.
+task (its `src` the action), `always` a choice, `after` alone a timed wait, a state waiting for one event a wait
+for that event (an `after` beside it the wait's timeout: `xstate_delays`), `type: "final"` a final and
+`type: "parallel"` a parallel state whose regions are its branches.
 Guards must carry a CEL `expression` in their params. Compound (nested) states and history are refused.
 
 Every construct without a counterpart is reported in one pass, each at its field; and the import records where
@@ -17,6 +18,7 @@ from typing import Any
 from engine.interop.findings import approximated, unsupported
 from engine.interop.ids import IdentifierMap
 from engine.interop.source_map import SourceMap, Tokens
+from engine.interop.xstate_delays import Delay, delay_of
 from engine.interop.xstate_export import META_KEY
 from engine.validation.findings import Finding, has_errors
 
@@ -199,11 +201,7 @@ def _body(b: _Build, name: str, node: dict[str, Any]) -> dict[str, Any] | None: 
         return {"type": "choice"}
     events = [e for e in (node.get("on") or {}) if e]
     if node.get("after") and not events:
-        delays = list(node["after"])
-        if len(delays) != 1 or not str(delays[0]).isdigit():
-            b.refuse(name, "after", "one delay in milliseconds is supported", "after")
-            return None
-        return {"type": "wait", "duration": f"PT{int(delays[0]) / 1000:g}S"}
+        return {"type": "wait"}  # its duration is the delay (`_timer`)
     if len(events) == 1:
         return {"type": "wait", "event": {"type": events[0]}}
     b.refuse(name, "state", "a state that waits for several events has no Statewright counterpart (use an "
@@ -211,9 +209,29 @@ def _body(b: _Build, name: str, node: dict[str, Any]) -> dict[str, Any] | None: 
     return None
 
 
-def _source_of_fields(b: _Build, name: str, sid: str, node: dict[str, Any], body: dict[str, Any]) -> None:
-    """Where the state's fields came from: the invoke's src and input, the wait's event or delay, the rest
-    `meta.statewright`."""
+def _timer(b: _Build, name: str, node: dict[str, Any], body: dict[str, Any]) -> Delay:
+    """Set the state's timer from its `after` — a wait's duration, or the timeout of an event wait or an
+    approval —, refusing what has none and saying where the delay overrides a different `meta.statewright`."""
+    if "after" not in node:
+        return Delay()
+    delay = delay_of(node["after"], body)
+    for refusal in delay.refusals:
+        b.refuse(name, refusal.construct, refusal.why, *refusal.at)
+    if delay.sets is None or delay.duration is None:
+        return delay
+    body[delay.sets] = delay.duration
+    if delay.replaced is not None:
+        b.findings.append(approximated(b.source(name, "meta", META_KEY, delay.sets), name,
+                                       f"meta.statewright.{delay.sets} {delay.replaced!r}",
+                                       f"differs from the delay XState runs (after {delay.key} ms), which is kept: "
+                                       f"{delay.sets} {delay.duration}"))
+    return delay
+
+
+def _source_of_fields(b: _Build, name: str, sid: str, node: dict[str, Any], body: dict[str, Any], *,
+                      delay: Delay) -> None:
+    """Where the state's fields came from: the invoke's src and input, the wait's event, its duration or timeout
+    the delay under `after`, the rest `meta.statewright`."""
     made = (*b.into, "states", sid)
     b.places.add(made, b.source(name))
     for key in (node.get("meta") or {}).get(META_KEY) or {}:
@@ -223,8 +241,8 @@ def _source_of_fields(b: _Build, name: str, sid: str, node: dict[str, Any], body
             b.places.add((*made, key), b.source(name, *at))
     if body.get("type") == "wait" and "event" in body and not (node.get("meta") or {}).get(META_KEY):
         b.places.add((*made, "event"), b.source(name, "on", body["event"]["type"]))
-    if body.get("type") == "wait" and "duration" in body and isinstance(node.get("after"), dict):
-        b.places.add((*made, "duration"), b.source(name, "after", *list(node["after"])[:1]))
+    if delay.sets is not None and delay.key is not None:
+        b.places.add((*made, delay.sets), b.source(name, "after", delay.key))
 
 
 def _transitions(b: _Build, name: str, sid: str, *, node: dict[str, Any], body: dict[str, Any] | None,
@@ -274,8 +292,9 @@ def _node(b: _Build, name: str, node: Any, names: set[str]) -> None:
             b.places.add(inner.into, inner.where)
             body["branches"].append({"name": region, **_machine(inner, sub if isinstance(sub, dict) else {})})
     if body is not None:
+        delay = _timer(b, name, node, body)
         b.states[sid] = body
-        _source_of_fields(b, name, sid, node, body)
+        _source_of_fields(b, name, sid, node, body, delay=delay)
     _transitions(b, name, sid, node=node, body=body, names=names)
 
 
