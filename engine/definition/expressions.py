@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 else:  # the same package, without the interactive shell its __init__ imports (engine.definition.cel_engine)
     from engine.definition.cel_engine import cel
 
-__all__ = ["ExpressionError", "ExpressionTooCostly", "compile_expression", "evaluate", "referenced_names"]
+__all__ = ["CEL_WORDS", "ExpressionError", "ExpressionTooCostly", "compile_expression", "evaluate",
+           "referenced_names"]
+
+# Words CEL keeps for itself: no field may be read by them (`a.return`, a variable `package`); `a['return']` reads
+CEL_WORDS = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function",
+                       "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"})
 
 _LOCATION = re.compile(r"<input>:(\d+):(\d+):\s*(.*?)(?:\n|$)")
 

@@ -11,6 +11,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from engine.definition.expressions import CEL_WORDS
+
 __all__ = [
     "And",
     "Call",
@@ -275,12 +277,13 @@ def render_path(path: Path) -> str:
     if not path.parts:
         return "context"
     first, rest = path.parts[0], path.parts[1:]
-    if not isinstance(first, str) or not _IDENT.match(first) or first in (*TYPE_NAMES, "true", "false", "null"):
+    if not isinstance(first, str) or not _IDENT.match(first) or first in TYPE_NAMES or first in CEL_WORDS:
         text = f"context[{_literal(first)}]"
     else:
         text = first
     for part in rest:
-        text += f".{part}" if isinstance(part, str) and _IDENT.match(part) else f"[{_literal(part)}]"
+        text += (f".{part}" if isinstance(part, str) and _IDENT.match(part) and part not in CEL_WORDS
+                 else f"[{_literal(part)}]")
     return text
 
 

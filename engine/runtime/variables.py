@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from engine.definition.expressions import ExpressionError, referenced_names
+from engine.definition.expressions import CEL_WORDS, ExpressionError, referenced_names
 from engine.definition.expressions import evaluate as evaluate_all
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.json_types import json_copy
@@ -65,9 +65,6 @@ _LITERAL = re.compile(r"-?[0-9]{1,18}|'[^'\\\n]*'|\"[^\"\\\n]*\"|null|true|false
 _PRESENT_OR = re.compile(rf"has\((?P<test>{_PATH.pattern})\)\s*\?\s*(?P<then>{_PATH.pattern})\s*:\s*"
                          rf"(?P<default>{_LITERAL.pattern})")
 _COMPARED = re.compile(rf"(?P<path>{_PATH.pattern})\s*(?P<op>==|!=|>=|<=|>|<)\s*(?P<literal>{_LITERAL.pattern})")
-_CEL_WORDS = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
-                        "function", "if", "import", "let", "loop", "package", "namespace", "return", "var",
-                        "void", "while"})
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
 }
@@ -77,7 +74,7 @@ _NOT_PLAIN = object()
 
 def _names(path: str) -> tuple[str, ...] | None:
     names = tuple(path.split("."))
-    return None if _CEL_WORDS.intersection(names) else names
+    return None if CEL_WORDS.intersection(names) else names
 
 
 _Answer = Callable[[Mapping[str, Any]], Any]
