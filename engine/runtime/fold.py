@@ -12,6 +12,7 @@ waits, queued, for a worker. If the transaction does not commit, none of it happ
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,21 +30,32 @@ from storage.instances import InstanceRecord
 from storage.jobs import JobRecord, JobStore
 from storage.transaction import Transaction
 
-__all__ = ["FOLD_BUDGET_S", "FOLD_DEPTH", "GONE", "InlineFold", "action_call", "run_inline"]
+__all__ = ["FOLD_BUDGET_S", "FOLD_DEPTH", "GONE", "SLOW_INLINE_S", "InlineFold", "action_call", "run_inline"]
 
 FOLD_DEPTH = 64  # inline tasks of one instance run in one transaction, at most
 # no inline task starts after the transaction spent this long on them (it holds SQLite's write lock)
 FOLD_BUDGET_S = 0.05
+SLOW_INLINE_S = 0.25  # an inline action slower than this is said in the log (once per action and process)
+_SLOW_SAID: set[str] = set()
+log = logging.getLogger("statewright.worker")
 GONE = ActionOutcome(error_kind="instance_missing", error_message="the instance no longer exists", retryable=False)
 
 
 def run_inline(runner: ActionRunner, call: Call) -> ActionOutcome:
     """An inline action, on this thread; one that overran its timeout fails with kind 'timeout' (its timeout is
-    checked when it returns, not enforced while it runs)."""
+    checked when it returns, not enforced while it runs). One that took longer than `SLOW_INLINE_S` is logged, once
+    per action: it held the transaction — on SQLite the write lock every other writer waits for — while it ran."""
     handler, request, timeout_s = call
     begun = time.monotonic()
     outcome = runner.run(handler, request, None)
-    if timeout_s is not None and time.monotonic() - begun > timeout_s and not outcome.failed:
+    took = time.monotonic() - begun
+    if took > SLOW_INLINE_S and request.action not in _SLOW_SAID:
+        _SLOW_SAID.add(request.action)
+        log.warning("the inline action '%s' took %.2f s: an inline action must answer at once, since it runs inside "
+                    "the transaction of the step before it (on SQLite every other writer, in any process, waited "
+                    "for it); register it without inline=True if it calls anything that can be slow",
+                    request.action, took)
+    if timeout_s is not None and took > timeout_s and not outcome.failed:
         return ActionOutcome(error_kind="timeout", steps=outcome.steps, cost=outcome.cost,
                              error_message=f"the action '{request.action}' did not finish within {timeout_s} s")
     return outcome
