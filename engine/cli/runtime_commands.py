@@ -59,6 +59,7 @@ from engine.definition import Agent, Example, Workflow
 from engine.definition.paths import CONTEXT_PATH_PATTERN
 from engine.errors import InvalidDefinition
 from engine.log_format import LogFormat, configure_logging
+from engine.read_models.waits import Waits, waits_of
 from engine.runtime.definition_files import agents_named
 from engine.runtime.deployments import parse_definition
 from engine.runtime.engine import MAX_PENDING_APPROVALS_PAGE, PENDING_APPROVALS_PAGE, Engine
@@ -140,11 +141,20 @@ def run_command(
         retries = [] if view.ended else pending_retries(engine, view.id)
         waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db),
                                                         max_wait=max_wait)
+        on_its_own = not view.ended and _goes_on_by_itself(waits_of(engine, view))
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
         _print_run(view, entries, retries, waiting)
-    _exit_for(view, chosen, residue, _shown_db(db))
+    _exit_for(view, chosen, residue, _shown_db(db), on_its_own=on_its_own)
+
+
+def _goes_on_by_itself(waits: Waits) -> bool:
+    """Whether what the instance waits for is only time — a retry, a queued action, a timer — that a worker will
+    see to, rather than a person's decision or an event (which an example that played all its events never
+    gives: its expectation is missed)."""
+    return not waits.approval_pending and not waits.accepted_events and bool(waits.queued_actions or
+                                                                             waits.armed_timers)
 
 
 def _deploy(engine: Engine, workflow: Workflow, related: list[Workflow], agents: list[Agent]) -> None:
@@ -199,13 +209,16 @@ def _interrupted(engine: Engine, workflow: Workflow, since: float, db: str | Non
     raise typer.Exit(130)
 
 
-def _exit_for(view: InstanceView, chosen: Example | None, residue: dict[str, int], db: str) -> None:
-    """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting. A missed
-    expectation says what earlier runs had left in the sandbox (`residue`): examples expect a fresh one."""
+def _exit_for(view: InstanceView, chosen: Example | None, residue: dict[str, int], db: str, *,
+              on_its_own: bool) -> None:
+    """1 for an example's missed expectation or a failed or cancelled instance, 3 for one still waiting — an
+    example's too, while it waits only for time (`on_its_own`: a retry or timer past --max-wait, which a worker
+    runs). A missed expectation says what earlier runs had left in the sandbox (`residue`): examples expect a fresh
+    one."""
     if chosen is not None and chosen.expect_state is not None and chosen.expect_state != view.state:
-        if not view.ended:  # not missed yet: it waits (a retry past --max-wait, an approval, an event)
+        if on_its_own:  # not missed yet: a worker carries it on
             stderr.print(f"the example '{chosen.name}' expects the state '{chosen.expect_state}'; the run has not "
-                         f"ended: it waits in '{view.state}' (above: for what)", highlight=False)
+                         f"ended: it waits in '{view.state}' for time, which a worker sees to (above)", highlight=False)
             raise typer.Exit(ExitCode.WAITING)
         missed = (f"the example '{chosen.name}' expects the state '{chosen.expect_state}', the run reached "
                   f"'{view.state}'")
