@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["NotificationSettings", "SlackSettings", "SmtpSettings", "WebhookSettings"]
+__all__ = ["NotificationSettings", "SlackSettings", "SmtpSettings", "WebhookSettings", "shown_url"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,17 @@ class NotificationSettings:
                 found += self.roles.get(name, [])
         return list(dict.fromkeys(found))
 
+    def target(self, channel: str, to: str) -> str:
+        """Where a delivery on `channel` goes, for a log line: the email's address, the webhook's host and path, the
+        Slack webhook's host (its path is its secret); never a query string or a password."""
+        if channel == "email":
+            return f"email to {to}"
+        if channel == "webhook" and self.webhook is not None:
+            return f"webhook to {shown_url(self.webhook.url)}"
+        if channel == "slack" and self.slack is not None:
+            return f"Slack to {shown_url(self.slack.url, path=False)}"
+        return f"{channel}{f' to {to}' if to else ''} (not configured in this worker)"
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> NotificationSettings | None:
         """STATEWRIGHT_SMTP_HOST with STATEWRIGHT_SMTP_FROM (and _PORT, _USER, _PASSWORD, _STARTTLS),
@@ -84,6 +96,16 @@ class NotificationSettings:
         designer = (values.get("STATEWRIGHT_DESIGNER_URL") or "").rstrip("/") or None
         return cls(email=email, webhook=webhook, slack=slack, users=users, roles=roles, designer_url=designer,
                    max_attempts=attempts)
+
+
+def shown_url(url: str, *, path: bool = True) -> str:
+    """An http(s) URL as a log line may show it: its host (and port) and, with `path`, its path — not its scheme,
+    user, password, query or fragment, where a secret may be."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    where = f"[{host}]" if ":" in host else host
+    where += f":{parts.port}" if parts.port is not None else ""
+    return where + (parts.path if path else "")
 
 
 def _number(values: Mapping[str, str], name: str, default: str, kind: type[Any]) -> Any:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.notifications.notice import ApprovalNotice
-from engine.notifications.settings import SlackSettings, WebhookSettings
+from engine.notifications.settings import SlackSettings, WebhookSettings, shown_url
 
 __all__ = ["SIGNATURE_HEADER", "TIMESTAMP_HEADER", "WebhookRefused", "post_json", "post_notice", "post_slack",
            "signature", "verify_signature"]
@@ -47,10 +47,10 @@ def verify_signature(secret: str, timestamp: str, body: bytes, given: str, *, no
     return abs(now - sent) <= tolerance_s and hmac.compare_digest(signature(secret, sent, body), given)
 
 
-def post_json(url: str, document: Any, *, timeout_s: float, headers: Callable[[bytes], dict[str, str]] | None = None
-              ) -> None:
+def post_json(url: str, document: Any, *, timeout_s: float, headers: Callable[[bytes], dict[str, str]] | None = None,
+              shown: str | None = None) -> None:
     """POST `document` as JSON (with `headers` computed over the body); raises OSError (WebhookRefused for a
-    non-2xx answer) when it is not taken."""
+    non-2xx answer, naming the receiver as `shown`: by default its host and path) when it is not taken."""
     body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310 - http(s) only
         "Content-Type": "application/json", "User-Agent": "statewright-notify", **(headers(body) if headers else {})})
@@ -58,7 +58,7 @@ def post_json(url: str, document: Any, *, timeout_s: float, headers: Callable[[b
         with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310 - checked at load
             response.read()
     except urllib.error.HTTPError as exc:
-        raise WebhookRefused(f"{url} answered HTTP {exc.code}") from exc
+        raise WebhookRefused(f"{shown or shown_url(url)} answered HTTP {exc.code}") from exc
 
 
 def post_notice(hook: WebhookSettings, notice: ApprovalNotice, *, now: float) -> None:
@@ -74,4 +74,5 @@ def post_notice(hook: WebhookSettings, notice: ApprovalNotice, *, now: float) ->
 def post_slack(slack: SlackSettings, notice: ApprovalNotice) -> None:
     """Post the notice's subject and link to a Slack incoming webhook (`{"text": ...}`)."""
     link = f" <{notice.link}|Open it>" if notice.link else ""
-    post_json(slack.url, {"text": f"{notice.subject}.{link}"}, timeout_s=slack.timeout_s)
+    post_json(slack.url, {"text": f"{notice.subject}.{link}"}, timeout_s=slack.timeout_s,
+              shown=shown_url(slack.url, path=False))  # the path of a Slack webhook is its secret

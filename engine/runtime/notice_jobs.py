@@ -1,12 +1,13 @@
-"""Delivering approval notices, by the worker: an `approval_notice` job becomes one `notify` job per channel and
-recipient (an email per approver address, one webhook call, one Slack message), each delivered on its own and
-retried with backoff when the server does not take it, up to the settings' `max_attempts`; a job that never got
-through ends `failed` with the last error. Without notification settings the notice is dropped (the job ends `done`)."""
+"""Approval notices, by the worker: an `approval_notice` job becomes one `notify` job per channel and recipient (an
+email per approver address, one webhook call, one Slack message) — a few writes on the worker's loop
+(`expand_notice`) — and each `notify` job is one delivery, sent outside any transaction on a thread of its own
+(`engine.runtime.notice_deliveries`) and retried with backoff when the receiver does not take it, up to the settings'
+`max_attempts`; a job that never got through ends `failed` with the last error. Without notification settings the
+notice is dropped (the job ends `done`)."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
+from http.client import HTTPException
 
 from engine.notifications import ApprovalNotice, NotificationSettings
 from engine.notifications.mail import send_notice_email
@@ -21,20 +22,17 @@ from storage.jobs import JobRecord, JobStore
 from storage.statuses import JobStatus
 from storage.transaction import Transaction
 
-__all__ = ["NOTICE_JOBS", "run_notice_job"]
+__all__ = ["DELIVERY_JOB", "NOTICE_JOB", "NOTICE_JOBS", "delivery_target", "expand_notice", "record_delivery",
+           "release_delivery", "send_notice", "still_held"]
 
-log = logging.getLogger("statewright.notify")
 DELIVERY_JOB = JobKind.NOTIFY
 NOTICE_JOBS = frozenset({NOTICE_JOB, DELIVERY_JOB})
 MAX_BACKOFF_S = 3600.0
-SEND_LEASE_S = 60.0  # outlasts one delivery: an SMTP or webhook call times out after 10 s
 
 
-def run_notice_job(rt: Runtime, job: JobRecord, owner: str) -> None:
-    if job.kind == NOTICE_JOB:
-        rt.write(lambda tx: _expand(rt, tx, job, owner))
-    else:
-        _deliver(rt, job, owner)
+def expand_notice(rt: Runtime, job: JobRecord, owner: str) -> None:
+    """Turn an `approval_notice` job into its deliveries, in one transaction (nothing is sent here)."""
+    rt.write(lambda tx: _expand(rt, tx, job, owner))
 
 
 def _notice(rt: Runtime, tx: Transaction, approval_id: int, event: str,
@@ -75,6 +73,44 @@ def _expand(rt: Runtime, tx: Transaction, job: JobRecord, owner: str) -> None:
     jobs.finish(job.id, owner=owner, status=JobStatus.DONE, now=now)
 
 
+def delivery_target(settings: NotificationSettings | None, job: JobRecord) -> str:
+    """Where a delivery job goes, for a log line: the email's address, the webhook's host and path, Slack's host."""
+    payload = notify_payload(job)
+    return (settings or NotificationSettings()).target(payload["channel"], payload["to"])
+
+
+def still_held(rt: Runtime, job: JobRecord, owner: str, lease_s: float) -> bool:
+    """Whether `owner` still holds the delivery job, its lease renewed for `lease_s` if so: one whose lease
+    another worker took meanwhile (this one stalled past its lease) is left to that worker, never sent twice."""
+    until = rt.clock.now() + lease_s
+    return bool(rt.write(lambda tx: JobStore(tx).renew_leases([job.id], owner=owner, until=until)))
+
+
+def send_notice(rt: Runtime, job: JobRecord) -> str | None:
+    """Send the delivery job's notice on its channel, outside any transaction, each call bounded by the channel's
+    timeout: None once the receiver took it, else why not."""
+    try:
+        _send(rt.notifications, notify_payload(job), rt.clock.now())
+    except (OSError, HTTPException) as exc:  # refused, unreachable, timed out, a broken answer (SMTP errors too)
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def record_delivery(rt: Runtime, job: JobRecord, owner: str, error: str | None) -> None:
+    """Record a delivery's outcome, if `owner` still holds its job: done, again later (5 s, then 10 s, 20 s, … at
+    most an hour apart), or failed for good once the settings' `max_attempts` are spent."""
+    attempts = rt.notifications.max_attempts if rt.notifications is not None else 1
+    rt.write(lambda tx: _record(tx, job, owner, error, now=rt.clock.now(), max_attempts=attempts))
+
+
+def release_delivery(rt: Runtime, job: JobRecord, owner: str, why: str) -> bool:
+    """Put a delivery job `owner` holds back as ready at once, its attempt not counted and `why` as its last
+    error: a worker that stops lets the next one send it (a receiver that got it meanwhile gets it twice)."""
+    now = rt.clock.now()
+    return rt.write(lambda tx: JobStore(tx).retry_later(job.id, owner=owner, attempt=job.attempt, due_at=now,
+                                                        error={"kind": "delivery", "message": why}, now=now))
+
+
 def _send(settings: NotificationSettings | None, payload: NotifyPayload, now: float) -> None:
     if settings is None:
         raise OSError("no notification channel is configured in this worker")
@@ -88,26 +124,6 @@ def _send(settings: NotificationSettings | None, payload: NotifyPayload, now: fl
         post_slack(settings.slack, notice)
     else:
         raise OSError(f"the channel '{channel}' is not configured in this worker")
-
-
-def _deliver(rt: Runtime, job: JobRecord, owner: str) -> None:
-    """Send outside any transaction, then record the outcome: done, again later, or failed for good. The lease
-    is renewed first to outlast the send: a job whose lease another worker took meanwhile (this one stalled past
-    its lease) is left to that worker, so no notice goes out twice."""
-    settings = rt.notifications
-    until = rt.clock.now() + max(rt.lease_s, SEND_LEASE_S)
-    if not rt.write(lambda tx: JobStore(tx).renew_leases([job.id], owner=owner, until=until)):
-        return
-    error: str | None = None
-    payload = notify_payload(job)
-    try:
-        _send(settings, payload, rt.clock.now())
-    except (OSError, smtplib.SMTPException) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        log.warning("notice job %s (%s to %r) failed, attempt %s: %s", job.id, payload["channel"],
-                    payload["to"], job.attempt, error)
-    attempts = settings.max_attempts if settings is not None else 1
-    rt.write(lambda tx: _record(tx, job, owner, error, now=rt.clock.now(), max_attempts=attempts))
 
 
 def _record(tx: Transaction, job: JobRecord, owner: str, error: str | None, *, now: float,

@@ -33,7 +33,8 @@ from engine.runtime.heartbeat import Heartbeat, lease_for
 from engine.runtime.job_payloads import JobKind, action_payload, child_done_payload, deliver_payload
 from engine.runtime.lost_attempts import end_lost_task, out_of_attempts, record_lost_attempt
 from engine.runtime.memory import SharedMemory
-from engine.runtime.notice_jobs import NOTICE_JOBS, run_notice_job
+from engine.runtime.notice_deliveries import NoticeDeliveries
+from engine.runtime.notice_jobs import DELIVERY_JOB, NOTICE_JOB, expand_notice
 from engine.runtime.quick_lane import QuickLane
 from engine.runtime.schedules import fire_due_schedules, next_schedule_due
 from engine.runtime.snapshot import STUCK
@@ -134,6 +135,8 @@ class Worker:
         self._flown_at: dict[int, float] = {}  # when each action in flight began (by the runtime's clock)
         self.hand_backs = HandBacks(rt, handler_grace_s)
         self.handed_back = 0  # how many action jobs this worker has handed back, for a worker with their handler
+        # the approval notices it sends, each on a thread of its own: a receiver that hangs holds back nothing else
+        self.notices = NoticeDeliveries(rt, self.owner, self.heartbeat, self.lease_s)
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -199,18 +202,23 @@ class Worker:
 
     def execute(self, claimed: Sequence[_Claimed]) -> int:
         """Run the claimed jobs, their leases renewed meanwhile, and commit the outcomes of their actions (together:
-        group commit), waiting for every one to end (the worker's own rounds do not: `run_once`). A task whose
-        last attempt was lost with its worker is not run again but ended. How many."""
+        group commit), waiting for every one to end, and for every notice delivery (the worker's own rounds do not:
+        `run_once`). A task whose last attempt was lost with its worker is not run again but ended. How many."""
         taken = self._take(claimed)
         self.drain()
+        self.notices.wait()
         return taken
 
     def _take(self, claimed: Sequence[_Claimed]) -> int:
-        """Run the claimed jobs: actions that run on this thread (inline, quick) to their end, the others started
-        in flight (`_land` commits their outcomes). How many."""
+        """Run the claimed jobs: notice deliveries started on their own threads first (`self.notices` records their
+        outcomes), actions that run on this thread (inline, quick) to their end, the others started in flight
+        (`_land` commits their outcomes). How many."""
         with self.heartbeat.holding(item.job.id for item in claimed):
+            self._deliver([item.job for item in claimed if item.job.kind == DELIVERY_JOB])
             actions = []
             for item in claimed:
+                if item.job.kind == DELIVERY_JOB:
+                    continue
                 if item.job.kind != JobKind.ACTION:
                     self._other(item.job)
                 elif out_of_attempts(item.job):
@@ -424,14 +432,27 @@ class Worker:
             elif job.kind == JobKind.DELIVER:
                 deliver_event(self.rt, int(deliver_payload(job)["event_id"]))
                 self.rt.write(lambda tx: self._done(tx, job))
-            elif job.kind in NOTICE_JOBS:
-                run_notice_job(self.rt, job, self.owner)
+            elif job.kind == NOTICE_JOB:
+                expand_notice(self.rt, job, self.owner)
             else:
                 log.error("job %s has an unknown kind '%s'", job.id, job.kind)
         except StorageError as exc:  # the database does not answer: one line, not a traceback
             log.warning("job %s (%s) failed (%s); it runs again when its lease lapses", job.id, job.kind, exc)
         except Exception:  # a defect this job met must not stop the worker: logged whole
             log.exception("job %s (%s) failed; it runs again when its lease lapses", job.id, job.kind)
+
+    def _deliver(self, jobs: list[JobRecord]) -> None:
+        """Start sending these approval notices, off this thread (`NoticeDeliveries`)."""
+        if not jobs:
+            return
+        try:
+            self.notices.take(jobs)
+        except StorageError as exc:  # the database does not answer: one line, not a traceback
+            log.warning("notice jobs %s failed to start (%s); they run again when their leases lapse",
+                        ", ".join(str(job.id) for job in jobs), exc)
+        except Exception:  # a defect these jobs met must not stop the worker: logged whole
+            log.exception("notice jobs %s failed to start; they run again when their leases lapse",
+                          ", ".join(str(job.id) for job in jobs))
 
     def _done(self, tx: Transaction, job: JobRecord) -> bool:
         return JobStore(tx).finish(job.id, owner=self.owner, status=JobStatus.DONE, now=self.rt.clock.now())
@@ -449,6 +470,7 @@ class Worker:
         done = self._fire_timers()
         now = self.rt.clock.now()
         done += self._schedules(now)
+        self.notices.sweep()  # deliveries that overran their limit given up, their slots free again
         self._sweep_memory(now)
         # a job taken up after its worker died runs alone: nothing more is claimed until its outcome is in
         free = 0 if self._suspect_flying else self.batch - len(self._flight)
@@ -503,16 +525,20 @@ class Worker:
         self._cron_checked = float("-inf")
 
     def run_until_idle(self, *, max_rounds: int = 100_000, stop: threading.Event | None = None) -> int:
-        """Work until nothing is runnable now (by the runtime's clock) and no action is in flight, or until `stop`
-        is set (checked between rounds: the actions in flight end and their outcomes commit first). Returns how
-        much was done."""
+        """Work until nothing is runnable now (by the runtime's clock) and no action or notice delivery is under
+        way, or until `stop` is set (checked between rounds: the actions in flight end and their outcomes commit
+        first; the deliveries under way are waited for `STOP_WAIT_S` at most, the rest released). Returns how much
+        was done."""
         total = 0
         for _ in range(max_rounds):
             if stop is not None and stop.is_set():
+                self.notices.stop()
                 return total + self.drain()
             done = self.run_once()
             if not done and not self._flight:
-                return total
+                if not len(self.notices):
+                    return total
+                self.notices.wait(ROUND_S)  # what a delivery records (a retry) may be runnable next round
             total += done
         raise RuntimeError(f"still busy after {max_rounds} rounds (an endless loop of work?)")
 
@@ -526,10 +552,10 @@ class Worker:
         return min(times) if times else None
 
     def run_forever(self, stop: threading.Event, *, poll_s: float = 1.0) -> None:
-        """Work until `stop` is set, then let the actions in flight end and commit their outcomes; between
-        bursts, sleep until the next due time (APScheduler wakes us) or `poll_s` (work another process added). A
-        SQLite file deleted or replaced meanwhile (what the worker writes would be lost) stops it too, with a
-        `StorageError` saying so."""
+        """Work until `stop` is set, then release the notice deliveries still under way after `STOP_WAIT_S` (for the
+        next worker to send) and let the actions in flight end and commit their outcomes; between bursts, sleep until
+        the next due time (APScheduler wakes us) or `poll_s` (work another process added). A SQLite file deleted or
+        replaced meanwhile (what the worker writes would be lost) stops it too, with a `StorageError` saying so."""
         from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
 
         outage = _Outage()
@@ -557,14 +583,16 @@ class Worker:
                     # moving every instance, still answering ready): logged whole, the round tried again
                     log.exception("the worker loop hit an error; trying again shortly")
                 waker.wait(poll_s, stop)
+        self.notices.stop()  # a receiver that hangs must not hold up the stop: released after a moment
         self.drain()
         self.heartbeat.withdraw()  # stopped cleanly (`close` withdraws it after an error)
         if gone is not None:
             raise StorageError(gone)
 
     def close(self) -> None:
-        """Stop renewing leases (those of actions still in flight lapse, and another worker runs them again), and
-        leave the live workers."""
+        """Release the notice deliveries still under way, stop renewing leases (those of actions still in flight
+        lapse, and another worker runs them again), and leave the live workers."""
+        self.notices.close()
         self.heartbeat.close()
         self.quick.close()
         self.runner.close()
