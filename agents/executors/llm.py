@@ -44,7 +44,7 @@ from agents.executors.tool_schemas import (
     takes_tenant,
     tool_function_name,
 )
-from agents.handlers import register, shipped_definitions
+from agents.handlers import INPUTS, register, shipped_definitions
 from agents.handlers.agent_run import refusal
 from agents.handlers.pricing import PROVIDER_ENV, UNKNOWN_PRICE, ModelPrice, PriceBook, estimate_tokens
 from agents.tools import ToolError, ToolRegistry
@@ -366,6 +366,6 @@ def register_llm(engine: Any, settings: LlmSettings | None = None, *,
     executor = LlmExecutor(settings or LlmSettings.from_env(), agents, offline.tools, engine.clock.now,
                            prices=PriceBook(source=engine, provider=os.environ.get(PROVIDER_ENV, "")))
     wanted = set(actions) if actions is not None else {a for agent in agents.values() for a in agent.actions}
-    for name in sorted(wanted):
-        engine.register(name, executor.handler())
+    for name in sorted(wanted):  # the same input contract as the offline handler's: the task gives the same
+        engine.register(name, executor.handler(), input_schema=INPUTS.get(name))
     return executor

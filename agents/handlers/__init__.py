@@ -7,7 +7,8 @@
 
 Each handler follows the design document's rules for its agent (lead scoring, P1-P4 triage, BM25 knowledge
 lookup, the QA rubric, SLA thresholds, the Policy Officer, the Cost Sentinel), calls the sandbox tools in the
-engine's own database, records each tool call as a step, and reports a cost priced by its agent's model.
+engine's own database, records each tool call as a step, and reports a cost priced by its agent's model. Each is
+registered with an input schema saying what it reads (`INPUTS`, each module's beside its `ACTIONS`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from agents.handlers import (
     support,
 )
 from agents.handlers.agent_run import AgentFunction, Agents
+from agents.handlers.input_schema import Schema
 from agents.handlers.pricing import PriceBook, PriceSource, Pricing
 from agents.tools import EngineWorkforce, Sandbox, ToolRegistry, WorkflowPolicies, sandbox_tools
 from agents.tools.sandbox.store import Clock
@@ -45,6 +47,7 @@ from engine.validation.loader import load_catalog
 
 __all__ = [
     "ACTIONS",
+    "INPUTS",
     "EmbeddingEngine",
     "OfflineHandlers",
     "SameDatabase",
@@ -68,9 +71,17 @@ ACTIONS: dict[str, AgentFunction] = {
     **commander.ACTIONS,    # Workflow Commander
 }
 
+# What each action's handler reads from its input, as a JSON Schema (agents/handlers/input_schema.py): registered
+# with the handler, so a task that does not give it is refused at deploy (action-input-mismatch).
+INPUTS: dict[str, Schema] = {
+    **lead.INPUTS, **support.INPUTS, **knowledge.INPUTS, **research.INPUTS, **ops.INPUTS, **ops_reports.INPUTS,
+    **squads.INPUTS, **qa.INPUTS, **policy.INPUTS, **cost.INPUTS, **commander.INPUTS,
+}
+
 
 class EmbeddingEngine(EngineApi, PriceSource, Protocol):
-    """What `register` needs of an engine: its database, its clock, its model prices, and registering handlers."""
+    """What `register` needs of an engine: its database, its clock, its model prices, and registering handlers
+    with their input schemas."""
 
     @property
     def database(self) -> sa.Engine: ...
@@ -78,7 +89,7 @@ class EmbeddingEngine(EngineApi, PriceSource, Protocol):
     @property
     def clock(self) -> Clock: ...
 
-    def register(self, name: str, handler: ActionHandler) -> Any: ...
+    def register(self, name: str, handler: ActionHandler, *, input_schema: Mapping[str, Any] | None = None) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -123,7 +134,7 @@ class SameDatabase:
 
 def register(target: EmbeddingEngine | HandlerRegistry, *, database_url: str | None = None,
              clock: Clock | None = None, seed: bool = True) -> OfflineHandlers:
-    """Register a handler for every action of the shipped flows.
+    """Register a handler for every action of the shipped flows, each with its input schema (`INPUTS`).
 
     Given an `Engine` (as the designer does), the sandbox goes into the engine's database and the workforce tools
     (`events.publish`, `workflows.*`, `budget.read`, `billing.usage.read`) use that engine. Given a bare
@@ -142,5 +153,5 @@ def register(target: EmbeddingEngine | HandlerRegistry, *, database_url: str | N
     tools = sandbox_tools(sandbox, workforce=EngineWorkforce(engine, workflows), policies=WorkflowPolicies(workflows))
     agents_runner = Agents(tools, Pricing(agents, PriceBook(source=engine)), sandbox.store.clock, check=check)
     for name, function in ACTIONS.items():
-        target.register(name, agents_runner.handler(function))
+        target.register(name, agents_runner.handler(function), input_schema=INPUTS[name])
     return OfflineHandlers(sandbox, tools, tuple(sorted(ACTIONS)))

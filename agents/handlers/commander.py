@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun, invalid
+from agents.handlers.input_schema import Schema, anything, identifier, json_object, takes, text
 from agents.handlers.routing_rules import route_request
 
-__all__ = ["ACTIONS"]
+__all__ = ["ACTIONS", "INPUTS"]
 
 CLOSED_STAGES = frozenset({"closed_won", "closed_lost", "won", "lost"})
 
@@ -58,3 +59,19 @@ def apply_discount(run: AgentRun) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, AgentFunction] = {"classify_request": classify_request, "apply_discount": apply_discount}
+
+INPUTS: dict[str, Schema] = {
+    "classify_request": takes({
+        "subject": text("The request's subject line."),
+        "description": text("The request's body."),
+        "customer": json_object("The customer account: name, tier.")
+    }, required=["subject"]),
+    "apply_discount": takes({
+        "request_id": identifier("The request: the credit is applied once per request."),
+        "customer_id": text("The customer's CRM company id."),
+        "amount": {"type": "number", "exclusiveMinimum": 0, "description": "The approved amount."},
+        "currency": text("ISO 4217 (default USD)."),
+        "reason": anything("Why."),
+        "approved_by": anything("Who approved it."),
+    }, required=["request_id", "customer_id", "amount"]),
+}

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun
+from agents.handlers.input_schema import Schema, anything, number, takes
 
-__all__ = ["ACTIONS", "BUDGET_OWNER", "COST_ATTRIBUTION"]
+__all__ = ["ACTIONS", "BUDGET_OWNER", "COST_ATTRIBUTION", "INPUTS"]
 
 COST_ATTRIBUTION = "cost_attribution"
 BUDGET_OWNER = "finance@example.com"
@@ -52,3 +53,19 @@ def alert_budget_threshold(run: AgentRun) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, AgentFunction] = {"attribute_cost": attribute_cost, "alert_budget_threshold": alert_budget_threshold}
+
+INPUTS: dict[str, Schema] = {
+    "attribute_cost": takes({
+        "instance_id": anything("The instance whose spend is attributed (default: the task's own)."),
+        "tenant": anything("The tenant whose budget it is set against (default: the task's)."),
+        "workflow": anything("Kept with the attribution."),
+        "request_id": anything("Kept with the attribution."),
+        "squad": anything("Kept with the attribution."),
+    }),
+    "alert_budget_threshold": takes({
+        "monthly_total": number("The tenant's spend this month (attribute_cost's monthly_total)."),
+        "budget_limit": number("The month's budget; none: the share used is unknown."),
+        "percentage": anything("The alert threshold, in percent (default 90)."),
+        "tenant": anything("The tenant (default: the task's)."),
+    }, required=["monthly_total"]),
+}

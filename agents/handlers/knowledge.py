@@ -7,8 +7,9 @@ import hashlib
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun, invalid
+from agents.handlers.input_schema import Schema, anything, json_object, list_of, number, takes, text, whole_number
 
-__all__ = ["ACTIONS", "RELEVANCE_STANDARD"]
+__all__ = ["ACTIONS", "INPUTS", "RELEVANCE_STANDARD"]
 
 RELEVANCE_STANDARD = 0.7  # the Librarian's quality standard: search results must score above it
 
@@ -66,4 +67,22 @@ ACTIONS: dict[str, AgentFunction] = {
     "search_knowledge": search_knowledge,
     "record_knowledge_gap": record_knowledge_gap,
     "find_historical_context": find_historical_context,
+}
+
+INPUTS: dict[str, Schema] = {
+    "search_knowledge": takes({
+        "query": text("The question, in the asker's words."),
+        "category": text("Its articles are searched first."),
+        "limit": whole_number("How many matches (default 3)."),
+    }, required=["query"]),
+    "record_knowledge_gap": takes({
+        "query": text("The question no article answered."),
+        "category": text("The draft article's category (default other)."),
+        "best_score": number("The best match's relevance, 0..1."),
+        "ticket_id": anything("The ticket that asked it."),
+    }, required=["query"]),
+    "find_historical_context": takes({
+        "breaches": list_of(json_object("A breach: account, metric."),
+                            "The breaches whose accounts' notes and similar incidents are looked up."),
+    }),
 }

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun, invalid
-from agents.handlers.lead_rules import InvalidLead, extract_lead_fields, score_lead_against
+from agents.handlers.input_schema import Schema, anything, integer, json_object, list_of, takes, text, whole_number
+from agents.handlers.lead_rules import AUTHORITY_LEVELS, InvalidLead, extract_lead_fields, score_lead_against
 from engine.runtime.actions import ActionError
 
-__all__ = ["ACTIONS", "SALES_INBOX"]
+__all__ = ["ACTIONS", "INPUTS", "SALES_INBOX"]
 
 SALES_INBOX = "sales@example.com"  # who books by hand when the CRM knows no owner at all
 STATUS_BY_DECISION = {"book": "qualified", "nurture": "nurture", "disqualify": "disqualified"}
@@ -205,4 +206,76 @@ ACTIONS: dict[str, AgentFunction] = {
     "record_lead_in_crm": record_lead_in_crm,
     "publish_lead_qualified": publish_lead_qualified,
     "escalate_to_account_owner": escalate_to_account_owner,
+}
+
+_EMAIL = "The lead's email address."
+INPUTS: dict[str, Schema] = {
+    "extract_lead": takes({
+        "email": text("The email address as submitted; one that is not a valid address fails the task."),
+        "name": text("The person's name."),
+        "title": text("Job title (budget authority is read from it)."),
+        "company": text("Company name."),
+        "company_size": integer("Employees; read from raw_message when not given."),
+        "use_case": text("What they want to solve; read from raw_message when not given."),
+        "timeline_days": integer("Days until the project starts; read from raw_message when not given."),
+        "source": text("Where the lead came from: web_form, chat, email, ..."),
+        "raw_message": text("The form or conversation text."),
+    }, required=["email"]),
+    "search_crm_duplicates": takes({
+        "email": text(f"{_EMAIL} A contact with it is a duplicate."),
+        "company": text("The lead's company: its contacts are listed when the email is new."),
+    }, required=["email"]),
+    "add_crm_note": takes({
+        "contact_id": text("The existing CRM contact the note goes on."),
+        "note": text("The note."),
+    }, required=["contact_id"]),
+    "score_lead": takes({
+        "lead": json_object("The lead (extract_lead's): company_size, title, use_case, timeline_days."),
+        "criteria": json_object("Over the design document's qualification criteria.", {
+            "min_company_size": {"type": "number"},
+            "min_authority": {"enum": list(AUTHORITY_LEVELS)},
+            "max_timeline_days": {"type": "number"},
+            "points_per_criterion": whole_number("Points for each criterion met."),
+            "icp_use_cases": list_of({"type": "string"}, "The use cases of the ideal customer profile."),
+        }),
+    }, required=["lead"]),
+    "book_meeting": takes({
+        "email": text(f"{_EMAIL} The meeting's attendee and the invitation's recipient."),
+        "name": text("The lead's name."),
+        "company": text("The lead's company: its owner in the CRM organises the meeting."),
+        "meeting_type": text("The meeting's kind (default discovery)."),
+        "duration_minutes": whole_number("The meeting's length (default 30)."),
+        "within_days": whole_number("How far ahead to look for a free slot (default 10)."),
+    }, required=["email"]),
+    "request_manual_booking": takes({
+        "email": text(f"{_EMAIL} The rep books the call with it."),
+        "name": text("The lead's name."),
+        "company": text("The lead's company: its owner in the CRM is asked."),
+        "score": anything("The lead's score, for the request's text."),
+        "reason": anything("Why the meeting could not be booked."),
+    }, required=["email"]),
+    "add_to_nurture": takes({
+        "email": text(f"{_EMAIL} The nurture emails go to it."),
+        "name": text("The lead's name."),
+        "cadence": text("monthly (the default) or another: weekly touches."),
+    }, required=["email"]),
+    "record_lead_in_crm": takes({
+        "lead": json_object("The lead; its email finds or creates the contact.",
+                            {"email": text(_EMAIL)}, required=["email"]),
+        "qualification": json_object("score_lead's result: score, breakdown, reasoning."),
+        "decision": text("book, nurture or disqualify: the contact's status."),
+        "meeting": json_object("The booked meeting: meeting_id, starts_at, owner."),
+        "lead_id": anything("Handed back in the result."),
+    }, required=["lead"]),
+    "publish_lead_qualified": takes({
+        "email": text(f"{_EMAIL} The event's correlation key; the whole input is its payload."),
+    }, required=["email"]),
+    "escalate_to_account_owner": takes({
+        "accounts": list_of(json_object("An account at risk: account, owner, tier, company_id."),
+                            "The accounts whose owners are told."),
+        "severity": text("The breach's severity (default medium)."),
+        "breaches": list_of(json_object("A breach: ticket_id, account, metric, actual_minutes, target_minutes."),
+                            "The breaches, listed for each account's owner."),
+        "recommended_actions": list_of(anything("An action."), "What we are doing about it."),
+    }),
 }

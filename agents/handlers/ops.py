@@ -7,10 +7,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun
+from agents.handlers.input_schema import Schema, anything, identifier, json_object, list_of, number, takes, text
 from agents.handlers.ops_rules import cost_overrun_ratio, data_quality_score, judge_breaches
 from engine.runtime.actions import ActionError
 
-__all__ = ["ACTIONS", "DIGEST_QUEUE", "DIGEST_SENT", "OPS_METRICS", "ops_snapshot", "team_list", "today"]
+__all__ = [
+    "ACTIONS",
+    "BREACH",
+    "DIGEST_QUEUE",
+    "DIGEST_SENT",
+    "INPUTS",
+    "OPS_METRICS",
+    "TEAMS",
+    "ops_snapshot",
+    "team_list",
+    "today",
+]
 
 OPS_METRICS = "ops_metrics"
 DIGEST_QUEUE = "ops_digest_queue"
@@ -168,4 +180,46 @@ ACTIONS: dict[str, AgentFunction] = {
     "email_cost_overrun": email_cost_overrun,
     "send_daily_digest": send_daily_digest,
     "notify_monitoring_failure": notify_monitoring_failure,
+}
+
+TEAMS = list_of(identifier("A support team, e.g. support_emea."), "The teams to check.", min_items=1)
+BREACH = json_object("A breach, as check_sla_compliance finds it.", {
+    "ticket_id": anything("The ticket."), "account": anything("The customer account."),
+    "metric": text("first_response or resolution."), "actual_minutes": {"type": "number"},
+    "target_minutes": {"type": "number"},
+}, required=["ticket_id", "metric", "actual_minutes", "target_minutes"])
+INPUTS: dict[str, Schema] = {
+    "check_sla_compliance": takes({
+        "teams": TEAMS,
+        "targets": json_object("Over the default targets (60 minutes to first response, 24 hours to resolution).", {
+            "first_response_minutes": number("Minutes to the first response."),
+            "resolution_hours": number("Hours to the resolution.")}),
+        "window_minutes": anything("How far back the run looks, handed back in the result."),
+    }, required=["teams"]),
+    "notify_sla_breach": takes({
+        "breaches": list_of(BREACH, "The breaches to post."),
+        "channel": text("The Slack channel (default #ops-alerts)."),
+    }, required=["breaches"]),
+    "check_data_quality": takes({"teams": TEAMS}, required=["teams"]),
+    "queue_digest_item": takes({
+        "data_quality": json_object("check_data_quality's result: each team below the threshold is queued.", {
+            "by_team": list_of(json_object("One team's quality: team, score, records_checked.",
+                                           {"score": {"type": "number"}}, required=["score"]),
+                               "Each team's quality.")}),
+        "threshold": number("The share of clean records below which a team is queued (default 0.95)."),
+        "kind": text("The digest entry's kind (default data_quality)."),
+    }),
+    "check_cost_overrun": takes({"teams": TEAMS}, required=["teams"]),
+    "email_cost_overrun": takes({
+        "costs": json_object("check_cost_overrun's result: each team over the threshold emails its manager.", {
+            "by_team": list_of(json_object("One team's spend.", {"overrun_ratio": {"type": "number"}},
+                                           required=["overrun_ratio"]), "Each team's spend.")}),
+        "threshold": number("The overrun ratio above which the manager is emailed (default 0.2)."),
+    }),
+    "send_daily_digest": takes({"teams": TEAMS}, required=["teams"]),
+    "notify_monitoring_failure": takes({
+        "error": json_object("The failure: kind, message."),
+        "run": anything("The monitoring run that failed."),
+        "channel": text("The Slack channel (default #ops-alerts)."),
+    }),
 }

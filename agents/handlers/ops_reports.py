@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun
-from agents.handlers.ops import DEFAULT_TARGETS, ops_snapshot, team_list, today
+from agents.handlers.input_schema import Schema, anything, identifier, json_object, list_of, number, takes, text
+from agents.handlers.ops import BREACH, DEFAULT_TARGETS, TEAMS, ops_snapshot, team_list, today
 from agents.handlers.ops_rules import (
     COST_OVERRUN_MAX,
     DATA_QUALITY_MIN,
@@ -15,7 +16,7 @@ from agents.handlers.ops_rules import (
     judge_breaches,
 )
 
-__all__ = ["ACTIONS", "REPORTS"]
+__all__ = ["ACTIONS", "INPUTS", "REPORTS"]
 
 REPORTS = "ops_reports"
 CLOSED_STAGES = frozenset({"closed_won", "closed_lost", "won", "lost"})
@@ -110,4 +111,24 @@ ACTIONS: dict[str, AgentFunction] = {
     "generate_weekly_report": generate_weekly_report,
     "generate_ops_report": generate_ops_report,
     "get_account_history": get_account_history,
+}
+
+INPUTS: dict[str, Schema] = {
+    "generate_weekly_report": takes({
+        "teams": TEAMS,
+        "window_minutes": anything("How far back the report looks, kept with it."),
+    }, required=["teams"]),
+    "generate_ops_report": takes({
+        "team": identifier("The support team the report is about."),
+        "sla": json_object("check_sla_compliance's result for the team.", {
+            "compliance_rate": number("The share of tickets within their targets."),
+            "breaches": list_of(BREACH, "The breaches, each listed.")}),
+        "assessment": json_object("assess_breach_impact's result: severity, recommended_actions.", {
+            "recommended_actions": list_of({"type": "string"}, "What to do.")}),
+        "recipient": text("Who the report is emailed to; none: it is only kept."),
+        "window_minutes": anything("How far back the report looks, for its text."),
+    }, required=["team", "sla"]),
+    "get_account_history": takes({
+        "company": text("The company's name; none gives an empty history."),
+    }),
 }

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun, invalid
+from agents.handlers.input_schema import Schema, json_object, takes, text
 
-__all__ = ["ACTIONS"]
+__all__ = ["ACTIONS", "INPUTS"]
 
 
 def check_policy(run: AgentRun) -> dict[str, Any]:
@@ -28,3 +29,12 @@ def check_policy(run: AgentRun) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, AgentFunction] = {"check_policy": check_policy}
+
+INPUTS: dict[str, Schema] = {
+    "check_policy": takes({
+        "workflow": text("The workflow whose policies apply."),
+        "state": text("The state whose rules apply."),
+        "budget": json_object("The tenant's budget the rules see; none: it is read."),
+        "parameters": json_object("What the rules see as `parameters`."),
+    }, required=["workflow", "state"]),
+}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun, invalid
+from agents.handlers.input_schema import Schema, anything, json_object, list_of, number, takes, text
 from agents.handlers.qa_rubric import DIMENSIONS, audit
 
-__all__ = ["ACTIONS", "QA_SCORES"]
+__all__ = ["ACTIONS", "INPUTS", "QA_SCORES"]
 
 QA_SCORES = "qa_scores"
 TREND_WINDOW = 10
@@ -43,3 +44,20 @@ def flag_for_review(run: AgentRun) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, AgentFunction] = {"audit_output": audit_output, "flag_for_review": flag_for_review}
+
+INPUTS: dict[str, Schema] = {
+    "audit_output": takes({
+        "output": json_object("The output to audit."),
+        "subject": anything("What the output is, e.g. support_response: its scores' trend is kept under it."),
+        "required_elements": list_of({"type": "string"}, "Dotted paths the output must hold, e.g. lead.email."),
+        "rubric": list_of({"enum": list(DIMENSIONS)}, "The dimensions to score (default all five).", min_items=1),
+    }, required=["output"]),
+    "flag_for_review": takes({
+        "qa": json_object("audit_output's result: total, rating, issues, recommendations.", {
+            "total": number("The score, 0-10."), "issues": list_of({"type": "string"}, "What is wrong."),
+            "recommendations": list_of({"type": "string"}, "What to do.")}),
+        "subject": anything("What was audited."),
+        "instance_id": anything("The instance whose output it was."),
+        "channel": text("The Slack channel (default #quality)."),
+    }, required=["qa"]),
+}

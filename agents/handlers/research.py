@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun
+from agents.handlers.input_schema import Schema, takes, text
 from agents.handlers.lead_rules import AUTHORITY_LEVELS, authority_level
 
-__all__ = ["ACTIONS", "page_facts"]
+__all__ = ["ACTIONS", "INPUTS", "page_facts"]
 
 MAX_PAGES = 3
 _FACTS = {
@@ -103,3 +104,10 @@ def enrich_company(run: AgentRun) -> dict[str, Any]:
 
 
 ACTIONS: dict[str, AgentFunction] = {"enrich_company": enrich_company}
+
+INPUTS: dict[str, Schema] = {
+    "enrich_company": takes({
+        "company": text("The company's name; none gives an empty profile."),
+        "domain": text("The company's web domain: its own pages are read."),
+    }),
+}

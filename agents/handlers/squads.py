@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun
+from agents.handlers.input_schema import Schema, anything, identifier, json_object, list_of, number, takes, text
 from agents.handlers.ops_rules import breach_severity
 
-__all__ = ["ACTIONS", "RENEWAL_HORIZON_DAYS"]
+__all__ = ["ACTIONS", "INPUTS", "RENEWAL_HORIZON_DAYS"]
 
 RENEWAL_HORIZON_DAYS = 90
 CLOSED_STAGES = frozenset({"closed_won", "closed_lost", "won", "lost"})
@@ -114,4 +115,28 @@ ACTIONS: dict[str, AgentFunction] = {
     "aggregate_lead_profile": aggregate_lead_profile,
     "summarise_ticket_outcome": summarise_ticket_outcome,
     "assess_breach_impact": assess_breach_impact,
+}
+
+INPUTS: dict[str, Schema] = {
+    "aggregate_lead_profile": takes({
+        "lead": json_object("The lead (extract_lead's), which the research and history are merged into."),
+        "research": json_object("enrich_company's result: company_profile, decision_makers, tech_stack, ...", {
+            "company_profile": json_object("Employee count, industry and their sources.")}),
+        "history": json_object("get_account_history's result: existing_customer, open_deals."),
+    }, required=["lead"]),
+    "summarise_ticket_outcome": takes({
+        "ticket_id": identifier("The helpdesk ticket."),
+        "classification": json_object("classify_ticket's result: priority, category."),
+        "resolution": text("deflected or escalated (the default)."),
+        "qa_score": anything("The reply's QA score, when deflected."),
+        "article_id": anything("The article that answered it, when deflected."),
+        "reason": anything("Why it was escalated."),
+    }, required=["ticket_id"]),
+    "assess_breach_impact": takes({
+        "sla": json_object("check_sla_compliance's result: the breaches whose accounts are assessed.", {
+            "breaches": list_of(json_object("A breach: account, actual_minutes, target_minutes.", {
+                "actual_minutes": number("Minutes taken."), "target_minutes": number("The target.")},
+                required=["actual_minutes", "target_minutes"]), "The breaches.")}),
+        "history": json_object("find_historical_context's result: similar_incidents."),
+    }),
 }

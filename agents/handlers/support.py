@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from agents.handlers.agent_run import AgentFunction, AgentRun, invalid
+from agents.handlers.input_schema import Schema, anything, identifier, json_object, list_of, nullable, takes, text
 from agents.handlers.triage_rules import triage
 
-__all__ = ["ACTIONS", "NEXT_STEPS"]
+__all__ = ["ACTIONS", "INPUTS", "NEXT_STEPS"]
 
 NEXT_STEPS = {
     "account": "Verify the requester's identity, then unlock or reset the account under Settings > Users.",
@@ -170,4 +171,40 @@ ACTIONS: dict[str, AgentFunction] = {
     "draft_response": draft_response,
     "respond_with_solution": respond_with_solution,
     "escalate_to_human": escalate_to_human,
+}
+
+_TICKET_ID = "The helpdesk ticket."
+INPUTS: dict[str, Schema] = {
+    "read_ticket": takes({
+        "ticket_id": identifier(f"{_TICKET_ID} One not in the helpdesk is opened from the request's context."),
+        "requester_email": text("Who opened it, over the ticket's own requester."),
+    }, required=["ticket_id"]),
+    "classify_ticket": takes({
+        "ticket_id": identifier(_TICKET_ID),
+        "subject": text("The ticket's subject line."),
+        "description": text("The ticket's body."),
+    }, required=["ticket_id", "subject"]),
+    "draft_response": takes({
+        "article": json_object("The knowledge article to answer from (a search_knowledge match).", {
+            "content": text("The answer text.", minLength=1), "url": nullable(text("Where the requester can read it.")),
+            "article_id": anything("The article's id.")}, required=["content"]),
+        "requester": json_object("Who asked: their name greets them.", {"name": nullable(text("Their name."))}),
+        "subject": anything("The ticket's subject line."),
+    }, required=["article"]),
+    "respond_with_solution": takes({
+        "ticket_id": identifier(_TICKET_ID),
+        "solution": text("The public reply."),
+        "status": text("The ticket's status afterwards (default solved)."),
+        "article_id": anything("The article the reply is based on."),
+    }, required=["ticket_id", "solution"]),
+    "escalate_to_human": takes({
+        "ticket_id": identifier(_TICKET_ID),
+        "priority": text("P1-P4 (default: the ticket's, else P3); P1 pages the on-call engineer."),
+        "category": text("The ticket's category: the suggested next steps."),
+        "summary": anything("For the handover note."),
+        "reason": anything("Why a person takes over."),
+        "requester_email": text("Who opened it, over the ticket's own requester."),
+        "similar_articles": list_of(json_object("A search_knowledge match."), "Articles related to the ticket."),
+        "draft": anything("A draft reply that did not pass QA (an object with a body), quoted in the note."),
+    }, required=["ticket_id"]),
 }
