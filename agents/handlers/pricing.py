@@ -41,7 +41,9 @@ UNKNOWN_PRICE = ModelPrice(0.0, 0.0)
 
 def price_table(path: str | Path | None = None) -> dict[str, ModelPrice]:
     """The built-in prices, overridden and extended by the deployment's price file (`path`, else the file
-    named by STATEWRIGHT_MODEL_PRICES). A model in neither runs with its cost recorded as unknown (`priced` false)."""
+    named by STATEWRIGHT_MODEL_PRICES). A model in neither runs with its cost recorded as unknown (`priced` false).
+    A file with a price that is none (negative, NaN, text) is a ValueError of one line naming the file, the model
+    and the setting (`engine.model_rates.read_price_file`): the command stops before any action is costed."""
     return deployment_rates(path)
 
 

@@ -10,7 +10,8 @@ import typer
 
 from engine.cli.engine_options import CLI_ACTOR, Db, Format, actor_option, open_engine
 from engine.cli.output import OutputFormat, emit_json, fail, stdout
-from engine.runtime.model_prices import ANY_PROVIDER, MAX_PRICE
+from engine.model_rates import MAX_PRICE, price_problem
+from engine.runtime.model_prices import ANY_PROVIDER
 
 __all__ = ["register_price_commands"]
 
@@ -31,10 +32,19 @@ def list_command(*, db: Db = None, output: Format = OutputFormat.text) -> None:
                      f"completion {p.completion_per_million:g}\t(by {p.updated_by or '-'})", highlight=False)
 
 
+def _price(value: float) -> float:
+    """A price as the price file must give it too (`engine.model_rates.price_problem`): `nan` and `inf`, which
+    parse as numbers, are refused as a negative price is, saying what a price must be."""
+    if price_problem(value) is not None:
+        raise typer.BadParameter(f"{value:g} is not a price: a price must be a finite number of USD per million "
+                                 f"tokens, from 0 to {MAX_PRICE:,.0f}")
+    return value
+
+
 def set_command(
     model: Annotated[str, typer.Argument(help="The model, e.g. llama-3.1-70b.")],
-    prompt: Annotated[float, typer.Option("--prompt", min=0, max=MAX_PRICE, help="USD per million prompt tokens.")],
-    completion: Annotated[float, typer.Option("--completion", min=0, max=MAX_PRICE,
+    prompt: Annotated[float, typer.Option("--prompt", callback=_price, help="USD per million prompt tokens.")],
+    completion: Annotated[float, typer.Option("--completion", callback=_price,
                                               help="USD per million completion tokens.")],
     *, provider: Provider = ANY_PROVIDER, actor: Annotated[str, actor_option("Who sets it")] = CLI_ACTOR,
     db: Db = None,

@@ -29,7 +29,8 @@ ENGINE_ERROR_KINDS: dict[str, str] = {
     "error": "the handler raised an exception that is not an ActionError",
     "timeout": "the attempt ran past the task's `timeout_s` (also raised by handlers whose service timed out)",
     "unknown_action": "no handler is registered for the action (not retried)",
-    "output": "the handler returned a value that is not JSON or cannot be stored as JSON (not retried)",
+    "output": "the handler returned a value that is not JSON or cannot be stored as JSON, or reported a cost that "
+              "cannot be recorded (not retried)",
     "budget_exceeded": "the action cost more than its agent's budget limit, or the tenant's remaining budget "
     "cannot cover that limit (not retried)",
     "approval_rejected": "the approval the agent's policy requires was rejected",

@@ -1,11 +1,15 @@
 """An action's outcome, and how what a handler returned or raised becomes one: its output kept when it is JSON the
-tables can store and fits the schema the context declares, its failure classified by kind."""
+tables can store and fits the schema the context declares, its cost when the cost tables can keep it, its failure
+classified by kind."""
 
 from __future__ import annotations
 
 import asyncio
+import operator
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any
+from decimal import Decimal
+from numbers import Real
+from typing import Any, SupportsIndex
 
 from engine.definition.expressions import ExpressionError
 from engine.json_limits import MAX_JSON_BYTES, unstorable_at
@@ -16,7 +20,8 @@ from engine.runtime.variables import output_json
 from storage.codec import dump
 from storage.records import record
 
-__all__ = ["MAX_MESSAGE", "ActionOutcome", "HandlerInterrupted", "classified", "missing", "normalise"]
+__all__ = ["MAX_COST_AMOUNT", "MAX_COST_TOKENS", "MAX_MESSAGE", "MAX_MODEL_NAME", "ActionOutcome", "HandlerInterrupted",
+           "checked_cost", "classified", "missing", "normalise"]
 
 
 @record
@@ -88,8 +93,12 @@ def classified(exc: BaseException, request: ActionRequest, timeout_s: float | No
     not the handler's: it is raised again, for the worker to stop. Anything else — `SystemExit` from
     `sys.exit()`, any other `BaseException`, an exception whose message cannot be read — fails the one task."""
     if isinstance(exc, ActionError):
+        cost, problem = checked_cost(exc.cost)
+        if problem is not None:  # its own kind's retries would run the handler again for the same cost
+            return ActionOutcome(error_kind="output", retryable=False, steps=_steps(exc.steps), error_message=_message(
+                f"the action failed ({exc.kind}: {exc.detail}) and {_COST_REFUSED}{problem}"))
         return ActionOutcome(error_kind=exc.kind, error_message=_message(exc.detail), retryable=exc.retryable,
-                             steps=_steps(exc.steps), cost=exc.cost, retry_after_s=exc.retry_after_s)
+                             steps=_steps(exc.steps), cost=cost, retry_after_s=exc.retry_after_s)
     if isinstance(exc, TimeoutError | FutureTimeout):
         return _failure("timeout", f"the action '{request.action}' did not finish within {timeout_s} s")
     if isinstance(exc, asyncio.CancelledError):  # an async handler runs in an event loop of its own, which
@@ -167,16 +176,76 @@ def _steps(steps: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
 
 def normalise(value: Any, output_schema: dict[str, Any] | None = None) -> ActionOutcome:
     """The handler's return as an outcome: its output when it is JSON that fits the schema the context declares
-    at the task's `output` (`output_schema`); else a failure of kind `output` (not retried: the same input
-    would give the same answer), with the cost the attempt spent."""
+    at the task's `output` (`output_schema`), with its cost when the cost tables can keep it (`checked_cost`);
+    else a failure of kind `output` (not retried: the same input would give the same answer), with the cost the
+    attempt spent when that can be kept."""
     if isinstance(value, ActionResult):
-        returned, cost, steps = value.output, value.cost, _steps(value.steps)
+        returned, reported, steps = value.output, value.cost, _steps(value.steps)
     else:  # most handlers return the output alone: no steps, no cost
-        returned, cost, steps = value, None, ()
+        returned, reported, steps = value, None, ()
     output, problem = _kept_output(returned, output_schema)
+    cost, cost_problem = checked_cost(reported)
+    if cost_problem is not None:
+        problem = _COST_REFUSED + cost_problem if problem is None else f"{problem}; and {_COST_REFUSED}{cost_problem}"
     if problem is not None:
         return ActionOutcome(error_kind="output", retryable=False, steps=steps, cost=cost, error_message=problem)
     return ActionOutcome(output, cost, steps=steps)
+
+
+MAX_COST_AMOUNT = 1e12  # USD for one action: far above any; a month of such costs still sums to a finite number
+MAX_COST_TOKENS = 2**31 - 1  # the cost tables' token columns are 32-bit integers on PostgreSQL
+MAX_MODEL_NAME = 200  # characters: as an agent's `model`, and the cost tables' column
+_COST_REFUSED = "the action reported a cost that cannot be recorded: "
+
+
+def checked_cost(cost: object) -> tuple[Cost | None, str | None]:
+    """A handler's reported `cost` (None: none) as the cost tables keep it, and None; or None and what is wrong
+    with it, naming the value. Else the database would refuse it when the attempt's outcome is written — a NaN,
+    an integer past the column's range, a model name too long — and the job be taken again and its handler run
+    again, or take it and count it against the budget: a negative amount as a refund, an infinity for ever."""
+    if cost is None:
+        return None, None
+    if not isinstance(cost, Cost):
+        return None, f"it is a {type(cost).__name__}, not a Cost"
+    (amount, amount_problem), (tokens, tokens_problem) = _amount(cost.amount), _tokens(cost.tokens)
+    problem = amount_problem or tokens_problem or _model_problem(cost.model) or (
+        None if isinstance(cost.priced, bool) else f"its priced is {_shown(cost.priced)}, not True or False")
+    if problem is not None:
+        return None, problem
+    return Cost(amount, tokens=tokens, model=cost.model, priced=cost.priced), None
+
+
+def _amount(value: object) -> tuple[float, str | None]:
+    refused = f"its amount is {_shown(value)}, not a finite number of USD from 0 to {MAX_COST_AMOUNT:,.0f}"
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
+        return 0.0, refused
+    try:
+        amount = float(value)
+    except (OverflowError, ValueError):  # an integer past a float's range; a signalling Decimal NaN
+        return 0.0, refused
+    if not 0 <= amount <= MAX_COST_AMOUNT:  # false for a NaN too
+        return 0.0, refused
+    return abs(amount), None  # -0.0 kept as 0
+
+
+def _tokens(value: object) -> tuple[int, str | None]:
+    refused = f"its tokens are {_shown(value)}, not a whole number from 0 to {MAX_COST_TOKENS:,}"
+    if isinstance(value, bool) or not isinstance(value, SupportsIndex):  # an int, or a numpy one; not 2.5
+        return 0, refused
+    tokens = operator.index(value)
+    return tokens, None if 0 <= tokens <= MAX_COST_TOKENS else refused
+
+
+def _model_problem(model: object) -> str | None:
+    if model is None:
+        return None
+    if not isinstance(model, str):
+        return f"its model is a {type(model).__name__}, not a name (text) or None"
+    if len(model) > MAX_MODEL_NAME:
+        return f"its model is {len(model):,} characters long, more than the {MAX_MODEL_NAME} a model's name may be"
+    if "\x00" in model or _unicode(model) != model:
+        return f"its model {_shown(model)} holds a NUL character or a lone surrogate, which the tables cannot keep"
+    return None
 
 
 def _kept_output(value: Any, output_schema: dict[str, Any] | None) -> tuple[Any, str | None]:

@@ -73,7 +73,12 @@ class ActionRequest:
 
 @dataclass(frozen=True, slots=True)
 class Cost:
-    """What one action cost, for the Cost Sentinel: attributed to tenant, workflow, instance and agent."""
+    """What one action cost, for the Cost Sentinel: attributed to tenant, workflow, instance and agent.
+
+    `amount` is USD, a finite number from 0 to 1e12; `tokens` a whole number from 0 to 2**31 - 1; `model` text of
+    at most 200 characters, or None; `priced` True or False. A handler's cost outside these fails its attempt with
+    the error kind `output` (not retried), as an output the tables cannot keep does (`action_outcome.normalise`):
+    the cost would otherwise be refused by the database, or count against the tenant's budget as a refund."""
 
     amount: float
     tokens: int = 0

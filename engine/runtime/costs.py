@@ -4,7 +4,10 @@ month (always: it is one event a month, whatever the lifecycle events setting)."
 
 from __future__ import annotations
 
+import logging
+
 from engine.definition.lifecycle_events import BUDGET_THRESHOLD
+from engine.runtime.action_outcome import checked_cost
 from engine.runtime.actions import Cost
 from engine.runtime.budget_view import month_of
 from engine.runtime.event_outbox import publish_in
@@ -17,10 +20,21 @@ __all__ = ["BUDGET_THRESHOLD_EVENT", "THRESHOLD", "record_cost"]
 BUDGET_THRESHOLD_EVENT = BUDGET_THRESHOLD
 THRESHOLD = 0.9
 
+log = logging.getLogger("statewright.costs")
+
 
 def record_cost(tx: Transaction, instance: InstanceRecord, *, state: str, action: str, agent: str | None,
                 cost: Cost, now: float) -> float:
-    """Store the cost (in the transaction of the transition it belongs to); the amount."""
+    """Store the cost (in the transaction of the transition it belongs to); the amount. A cost the tables cannot
+    keep (`checked_cost`) is logged and not recorded (0): an outcome's cost was checked when the outcome was made,
+    but a running tally reported for an attempt then lost with its worker may not have been — an infinity would
+    fail the transaction that records the lost attempt (its budget event cannot be written as JSON) each time the
+    job is taken up, and a negative amount count as a refund in the tenant's budget."""
+    kept, problem = checked_cost(cost)
+    if kept is None:
+        log.warning("the cost of the action '%s' of instance %s is not recorded: %s", action, instance.id, problem)
+        return 0.0
+    cost = kept
     costs = CostStore(tx)
     month = month_of(now)
     spent = costs.record(CostRecord(

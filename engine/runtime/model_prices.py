@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from engine.errors import InvalidInput
+from engine.model_rates import MAX_PRICE
 from engine.runtime.core import Runtime
 from storage.prices import PriceRecord, PriceStore
 from storage.transaction import Transaction
@@ -17,7 +18,6 @@ from storage.transaction import Transaction
 __all__ = ["ANY_PROVIDER", "MAX_PRICE", "ModelPriceView", "list_prices", "remove_price", "set_price"]
 
 ANY_PROVIDER = ""  # a price for the model on whichever provider serves it
-MAX_PRICE = 1_000_000.0  # USD per million tokens: far above any listed price, so a typo's extra zeros are refused
 _PROVIDER = re.compile(r"^[A-Za-z0-9_.\-]{0,64}$")
 
 

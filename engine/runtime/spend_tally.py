@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 
 from engine.errors import StatewrightError
+from engine.runtime.action_outcome import checked_cost
 from engine.runtime.actions import Cost
 from engine.runtime.core import Runtime
 from storage.attempt_spend import AttemptSpendStore, Spent
@@ -26,7 +27,12 @@ def spend_reporter(rt: Runtime, job: JobRecord) -> Callable[[Cost], None]:
     job_id, attempt = job.id, job.attempt
 
     def report(spent: Cost) -> None:
-        tally = Spent(float(spent.amount), int(spent.tokens), spent.model, bool(spent.priced))
+        kept, problem = checked_cost(spent)
+        if kept is None:  # a tally the tables cannot keep (a NaN, a negative amount): said, and not kept
+            log.warning("attempt %s of job %s reported a running spend that cannot be kept: %s", attempt, job_id,
+                        problem or "no cost")
+            return
+        tally = Spent(kept.amount, kept.tokens, kept.model, kept.priced)
         try:
             rt.write(lambda tx: AttemptSpendStore(tx).tally(job_id, attempt, tally, rt.clock.now()))
         except StatewrightError as exc:
