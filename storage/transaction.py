@@ -505,6 +505,7 @@ class Store:
         # SQLite: when the file was last looked at (`_look_at_file`), and why it is gone, once it is
         self._file_looked = -FILE_LOOK_S if not self.postgresql else float("inf")
         self._file_gone: str | None = None
+        self._closed = False  # `close` is final: a transaction asked for after it is refused, not opened anew
         self._checkpoints = None if self.postgresql else checkpoints.checkpoints_for(engine)
 
     def _acquire(self) -> _Held:
@@ -595,6 +596,8 @@ class Store:
         """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`). Refused
         (`DatabaseUnavailable`) once the SQLite file was deleted or replaced under this process: what it wrote
         would be lost, and a start answered 201 would be an instance nobody finds (`_look_at_file`)."""
+        if self._closed:
+            raise DatabaseUnavailable(_CLOSED)
         if self._file_gone is not None or time.monotonic() - self._file_looked >= FILE_LOOK_S:
             self._look_at_file()
         return _Opened(self, False)
@@ -610,6 +613,8 @@ class Store:
 
     def read(self) -> _Opened:
         """A transaction that only reads; on SQLite it never blocks a writer."""
+        if self._closed:
+            raise DatabaseUnavailable(_CLOSED)
         return _Opened(self, True)
 
     def _witnessed(self, witness: tuple[str, Sequence[Any]], reason: str) -> bool:
@@ -626,7 +631,8 @@ class Store:
 
     def close(self) -> None:
         """Return the idle connections, stop the checkpoint thread if no other store uses it, and dispose of
-        the pool."""
+        the pool. Final: a transaction asked for afterwards is refused (`DatabaseUnavailable`)."""
+        self._closed = True
         with self._lock:
             idle, self._idle = self._idle, []
         for held in idle:
@@ -635,6 +641,9 @@ class Store:
             found, self._checkpoints = self._checkpoints, None
             checkpoints.release(found)
         self.engine.dispose()
+
+
+_CLOSED = "the engine was closed (close() is final): open a new Engine on the database to use it again"
 
 
 class _Opened:
