@@ -64,7 +64,8 @@ def test_an_example_stopped_at_a_timer_says_when_it_fires_and_who_fires_it(tmp_p
     db = f"sqlite:///{tmp_path / 'runs.db'}"
     done = _run(tmp_path, TIMER, "--example", "cools", "--db", db)
     assert done.exit_code == 3  # not ended: it waits (QA: exit 1 said it missed, while --context said 3)
-    assert "the example 'cools' expects the state 'done'; the run has not ended: it waits in 'cool_off' for time" in done.output
+    assert ("the example 'cools' expects the state 'done'; the run has not ended: it waits in 'cool_off' for time"
+            in done.output)
     assert "waits in 'cool_off' for a timer ('done' due in 60 min, past --max-wait 30 s)" in done.output
     assert f"`statewright worker --db {db}` fires it" in done.output
 
