@@ -46,14 +46,19 @@ def _trigger(cron: str, timezone: str) -> Any:
 def fire_times(schedule: Schedule, after: float, until: float, limit: int = _MOST_FIRES) -> list[float]:
     """The schedule's fire times in (after, until], at most `limit` of them, earliest first."""
     trigger = _trigger(schedule.cron, schedule.timezone)
+    at_set_hours = not schedule.cron.split()[1].startswith("*")
     found: list[float] = []
     cursor: datetime = to_datetime(after) + timedelta(seconds=1)
     while len(found) < limit:
         moment = trigger.get_next_fire_time(None, cursor)
         if moment is None or moment.timestamp() > until:
             break
-        found.append(moment.timestamp())
-        cursor = moment + timedelta(seconds=1)
+        # The hour the clocks go back comes twice: a job at set hours (`30 2 * * *`) runs in the first only, as
+        # cron runs it — daily means once a day; one every hour (`15 * * * *`) runs in both, an hour apart.
+        if not (at_set_hours and moment.fold):
+            found.append(moment.timestamp())
+        # on from the instant, in UTC: local arithmetic would drop `fold` and find the repeated hour again
+        cursor = to_datetime(moment.timestamp() + 1)
     return found
 
 
