@@ -2,13 +2,18 @@
 changes, and windows of it cut out for printed pages.
 
 Graphviz's SVG keeps the DOT ids: a state's group has the state's id, a parallel state's cluster
-`<id>:cluster`, the edge of transition 3 leaving `extract` `t3:extract` (see `engine.render.dot`).
+`<id>:cluster`, the edge of transition 3 leaving `extract` `t3:extract` (see `engine.render.dot`); each edge's
+`<title>` names its ends (`intake->classify`). Cut into pages, every id is written on one page only (its home:
+where its label is, else its middle), so each is an anchor defined once in the document.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
+from collections import deque
+from collections.abc import Container, Sequence
 from itertools import pairwise
 
 from engine.review.changes import ChangeMarks
@@ -23,6 +28,8 @@ _SVG = "http://www.w3.org/2000/svg"
 _NS = {"svg": _SVG}
 _SHAPES = ("path", "polygon", "ellipse", "polyline")
 _BADGE_PT = 10.0
+_ID = re.compile(r' id="([^"]*)"')
+_STEP_KINDS = ("final_success", "final_failure")  # node classes that end the flow rather than lead on
 
 
 class DiagramSvg:
@@ -84,12 +91,17 @@ class DiagramSvg:
         return min(sizes) if sizes else 14.0
 
     def mark(self, marks: ChangeMarks) -> None:
-        """Outline added states and transitions in green and changed ones in orange, each state with a badge
-        (NEW, CHANGED) that still reads in black and white."""
+        """Outline added states and transitions in green and changed ones in orange, each state with one badge
+        (NEW, CHANGED, RENAMED from its old id) that still reads in black and white. A parallel or map state is
+        its box: the bars where it forks and joins are not outlined again, nor badged a second time."""
         self._clipped = None
         for group in self.groups("node") + self.groups("cluster"):
+            if "state" not in (group.get("class") or "").split():
+                continue
             state = (group.get("id") or "").removesuffix(":cluster")
-            if state in marks.added_states or state in marks.changed_states:
+            if state in marks.renamed_states:
+                self._outline(group, CHANGED, f"RENAMED from {marks.renamed_states[state]}")
+            elif state in marks.added_states or state in marks.changed_states:
                 added = state in marks.added_states
                 self._outline(group, ADDED if added else CHANGED, "NEW" if added else "CHANGED")
         for group in self.groups("edge"):
@@ -122,8 +134,9 @@ class DiagramSvg:
             })
             text.text = badge
 
-    def window(self, area: Area, scale: float, *, label: str = "") -> str:
-        """The part of the diagram inside `area`, drawn `scale` times its size (in points), as SVG text."""
+    def window(self, area: Area, scale: float, *, label: str = "", anchors: Container[str] | None = None) -> str:
+        """The part of the diagram inside `area`, drawn `scale` times its size (in points), as SVG text.
+        `anchors`: the ids this part keeps (None: all of them); the others are left out."""
         root = ET.Element(self.root.tag, {
             "width": f"{(area.x1 - area.x0) * scale:.2f}pt", "height": f"{(area.y1 - area.y0) * scale:.2f}pt",
             "viewBox": f"{area.x0:.2f} {area.y0:.2f} {area.x1 - area.x0:.2f} {area.y1 - area.y0:.2f}",
@@ -133,7 +146,71 @@ class DiagramSvg:
         # registered afresh each time: the registry is process-wide, and WeasyPrint names SVG's namespace 'svg'
         ET.register_namespace("", _SVG)
         ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-        return ET.tostring(root, encoding="unicode")
+        drawn = ET.tostring(root, encoding="unicode")
+        if anchors is None:
+            return drawn
+        return _ID.sub(lambda found: found.group(0) if html.unescape(found.group(1)) in anchors else "", drawn)
+
+    def homes(self, areas: Sequence[Area]) -> list[set[str]]:
+        """For pages cut out of the diagram (`areas`), the ids each one keeps: every id on one page only, the
+        one its label (a transition's T-number, a state's title) is on, else its middle, else the nearest."""
+        kept: list[set[str]] = [set() for _ in areas]
+        if not areas:
+            return kept
+        for element in self.graph.iter():
+            name = element.get("id")
+            if not name:
+                continue
+            texts = [text_area(t) for t in element.iter(f"{{{_SVG}}}text")]
+            found = texts[:1] or extent(element)
+            if not found:
+                kept[0].add(name)
+                continue
+            box = self._absolute(union(found))
+            x, y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+            kept[min(range(len(areas)), key=lambda n: _distance(areas[n], x, y))].add(name)
+        return kept
+
+    def move_title(self, area: Area) -> None:
+        """Move the drawing's title (the texts of the graph itself, in the band Graphviz keeps for them above the
+        drawing) sideways into `area` when it is not whole there: the first printed part shows it whole."""
+        titles = self.graph.findall("svg:text", _NS)
+        if not titles:
+            return
+        box = self._absolute(union([text_area(t) for t in titles]))
+        if area.x0 <= box.x0 and box.x1 <= area.x1:
+            return
+        pad = _BADGE_PT
+        left = max(area.x0 + pad, min(box.x0, area.x1 - pad - (box.x1 - box.x0)))
+        self._clipped = None
+        for title in titles:
+            title.set("x", f"{float(title.get('x', '0')) + (left - box.x0) / self._scale:.2f}")
+
+    def steps(self) -> list[tuple[Area, int]]:
+        """Each state of the flow that leads on (not a final state) with where it is drawn and how many
+        transitions from the start it is reached by at the fewest (a state the start does not reach: after
+        all the others). A page holding an early step is read before one holding only later ones."""
+        nodes = {(g.findtext("svg:title", "", _NS)): g for g in self.groups("node")}
+        following: dict[str, list[str]] = {}
+        for edge in self.groups("edge"):
+            tail, arrow, head = edge.findtext("svg:title", "", _NS).partition("->")
+            if arrow:
+                following.setdefault(tail, []).append(head)
+        reached = {name: 0 for name, g in nodes.items() if "start" in (g.get("class") or "").split()}
+        queue = deque(reached)
+        while queue:
+            name = queue.popleft()
+            for head in following.get(name, ()):
+                if head not in reached:
+                    reached[head] = reached[name] + 1
+                    queue.append(head)
+        found = []
+        for name, group in nodes.items():
+            kinds = (group.get("class") or "").split()
+            if any(kind in kinds for kind in _STEP_KINDS) or not (areas := extent(group)):
+                continue
+            found.append((self._absolute(union(areas)), reached.get(name, len(nodes))))
+        return found
 
     def _within(self, area: Area) -> ET.Element:
         """The graph group cut down to what reaches into `area` (a page then draws only its own part)."""
@@ -145,6 +222,11 @@ class DiagramSvg:
 
     def whole(self, scale: float = 1.0, *, label: str = "") -> str:
         return self.window(Area(0.0, 0.0, self.width, self.height), scale, label=label)
+
+
+def _distance(area: Area, x: float, y: float) -> float:
+    """How far a point lies from an area (0 inside it)."""
+    return max(area.x0 - x, 0.0, x - area.x1) + max(area.y0 - y, 0.0, y - area.y1)
 
 
 def read_svg(data: bytes) -> DiagramSvg:

@@ -8,6 +8,7 @@ from engine.review.changes import Changes, compare
 from engine.review.diagram_section import diagram_pages, diagram_section, draw, legend
 from engine.review.flow_sections import policies_section, transitions_section
 from engine.review.html_parts import text
+from engine.review.line_breaks import with_break_points
 from engine.review.report_sections import changes_section, cover, findings_section, signoff_section
 from engine.review.source import PageSize, ReviewSource, content_fingerprint
 from engine.review.state_section import agents_section, states_section
@@ -41,6 +42,8 @@ def review_html(source: ReviewSource, *, paged: bool = False, direction: Directi
         changes_section(changes),
         signoff_section(source),
     ])
+    if paged:  # printed, a table's narrow cells break ids after `_` and `.`, never inside a word
+        body = with_break_points(body)
     footer = f"{wf.id} v{wf.version} · review pack · fingerprint {content_fingerprint(wf)}"
     return _document(f"Review pack: {title}", stylesheet(source.page, footer), body)
 

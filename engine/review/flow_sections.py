@@ -53,7 +53,7 @@ def transitions_section(workflow: Workflow) -> Markup:
         if scope.path:
             parts.append(Markup(f"<h3>Inside branch {code(scope.path)}</h3>"))
         parts.append(table(headers, _rows(list(scope.transitions), numbers[scope.path]), css="transitions",
-                           widths=(5, 12, 8, 12, 20, 19, 6, 18)))
+                           widths=(5, 16, 9, 16, 15, 13, 9, 17)))
     return section("transitions", "Transitions", *parts)
 
 

@@ -1,29 +1,38 @@
-"""Fitting a diagram to printed pages: the scale, the orientation and where to cut.
+"""Fitting a diagram to printed pages: the orientation, the scale, where to cut, and the order the parts are read in.
 
-The diagram is scaled to the page width, but never so far that its smallest text falls below `MIN_TEXT_PT`;
-a diagram too wide for that even on a landscape page is cut into columns as well as rows. Cuts fall in
-the gaps between states and labels wherever the page leaves room for one, so no state is split, and as near
-as the gaps allow to equal shares: a diagram a little taller than three pages is cut into four of about equal
-height, not three full ones and a strip. Each row is cut into columns over what it holds (its states, labels
-and lines), not over the whole width: a flow that drifts from the top right to the bottom left prints its top
-rows on one page each, not on a page holding only the drawing's title beside one holding the states.
+The smallest text is never printed under `MIN_TEXT_PT`, and the drawing is never enlarged. Within that, the
+diagram goes on as few pages as it can — portrait or landscape, whichever needs fewer — and then as large as
+those pages allow, so they are used to their height rather than cut into more, emptier parts. A diagram too
+wide for a page at that scale is cut into columns as well as rows. Cuts fall in the gaps between states and
+labels wherever the page leaves room for one, so no state is split, and as near as the gaps allow to equal
+shares (`engine.review.cuts`). Each row is cut into columns over what it holds (its states, labels and lines),
+not over the whole width: a flow that drifts from the top right to the bottom left prints its top rows on one
+page each, not on a page holding only the drawing's title beside one holding the states.
+
+The parts are read as the flow goes: the rows from the top, and within a row the part holding the step reached
+first from the start (by the fewest transitions) first, so part 1 holds the start. The drawing's title is moved
+onto part 1, whole.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
 from engine.render.one_page import MIN_TEXT_PT
+from engine.review.cuts import GAP, balanced
 from engine.review.diagram_svg import Area, DiagramSvg
 from engine.review.source import PageSize
 
-__all__ = ["MIN_TEXT_PT", "PAGE_POINTS", "DiagramPage", "Orientation", "frame_of", "plan_pages"]
+__all__ = ["MIN_TEXT_PT", "PAGE_POINTS", "DiagramPage", "Orientation", "frame_of", "neighbours", "plan_pages"]
 
 PAGE_POINTS: dict[PageSize, tuple[float, float]] = {"A4": (595.28, 841.89), "letter": (612.0, 792.0)}
 MARGIN_PT = 34.0  # 12 mm
-CHROME_PT = 80.0  # the page's heading and the legend beneath the drawing
-_GAP = 2.0
+# the page's heading (~35 pt), the line saying where the diagram continues (~17 pt, 28 pt when it wraps) and the
+# legend beneath (~28 pt on two lines, 41 pt on three: a portrait page's, with NEW, CHANGED and RENAMED keyed)
+CHROME_PT = 104.0
+_TRIES = 8  # halvings of the range of scales that keep the fewest pages: the largest is found to ~0.1 %
 
 Orientation = Literal["portrait", "landscape"]
 _ORIENTATIONS: tuple[Orientation, ...] = ("portrait", "landscape")
@@ -31,8 +40,8 @@ _ORIENTATIONS: tuple[Orientation, ...] = ("portrait", "landscape")
 
 @dataclass(frozen=True, slots=True)
 class DiagramPage:
-    """One printed piece of the diagram: its area, at `scale`, in row `row` and column `column` (from 1) of
-    `columns` in that row (rows are cut first, then each row where its own states leave a gap)."""
+    """One printed piece of the diagram: its area, at `scale`, in row `row` and column `column` (from 1, left
+    to right) of `columns` in that row (rows are cut first, then each row where its own states leave a gap)."""
 
     area: Area
     scale: float
@@ -43,6 +52,42 @@ class DiagramPage:
     orientation: Orientation
 
 
+class _Layer:
+    """Areas of one kind, to find those reaching into a band of the drawing quickly (a plan tries several scales,
+    each cutting a long flow into dozens of rows): the low ones (a state, a label) sorted by their tops, the tall
+    ones (a long line) apart."""
+
+    _LOW = 200.0
+
+    def __init__(self, areas: list[Area]) -> None:
+        self.areas = areas
+        self.low = sorted((a for a in areas if a.y1 - a.y0 <= self._LOW), key=lambda a: a.y0)
+        self.tops = [a.y0 for a in self.low]
+        self.tall = [a for a in areas if a.y1 - a.y0 > self._LOW]
+
+    def crossing(self, top: float, bottom: float) -> list[Area]:
+        low = self.low[bisect_left(self.tops, top - self._LOW): bisect_left(self.tops, bottom)]
+        return [a for a in low if a.y1 > top] + [a for a in self.tall if a.y1 > top and a.y0 < bottom]
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawing:
+    """What the plan reads from the drawing, read once for every scale it tries."""
+
+    width: float
+    height: float
+    obstacles: _Layer  # states and every text: no cut goes through them
+    untitled: _Layer  # the same but for the drawing's own title
+    states: _Layer
+    legs: _Layer  # the lines' legs, where lines run
+    steps: list[tuple[Area, int]]  # states that lead on, with how early the flow reaches them
+
+    @classmethod
+    def of(cls, svg: DiagramSvg) -> _Drawing:
+        return cls(svg.width, svg.height, _Layer(svg.obstacles()), _Layer(svg.obstacles(title=False)),
+                   _Layer(svg.obstacles(states_only=True)), _Layer(svg.line_legs()), svg.steps())
+
+
 def frame_of(page: PageSize, orientation: Orientation) -> tuple[float, float]:
     """The room for the drawing on one page, in points: width, height."""
     short, long = PAGE_POINTS[page]
@@ -50,138 +95,100 @@ def frame_of(page: PageSize, orientation: Orientation) -> tuple[float, float]:
     return width - 2 * MARGIN_PT, height - 2 * MARGIN_PT - CHROME_PT
 
 
-def _merged(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    merged: list[tuple[float, float]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + _GAP:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _cut_in(blocked: list[tuple[float, float]], start: float, limit: float, room: float) -> float | None:
-    """The last free place before `limit`, if one lies in the last two thirds of the piece."""
-    for low, high in blocked:
-        if low < limit < high:
-            return low - _GAP if low - _GAP > start + room / 3 else None
-    return limit
-
-
-def _pieces(
-    spans: list[tuple[float, float]], solid: list[tuple[float, float]], start: float, end: float, room: float
-) -> list[tuple[float, float]]:
-    """[start, end] in pieces of at most `room`, ending where nothing is (`spans`: states and labels), else
-    where no state is (`solid`). Failing both, a piece ends at the page's edge and the next one starts
-    before the states that edge cuts, so that each state is seen whole on some page — each state that a
-    page can hold whole: one longer than a page (a state with a very long name) is cut wherever the pieces
-    fall, and every piece starts further on than the one before, so the cutting ends."""
-    blocked, states = _merged(spans), _merged(solid)
-    pieces: list[tuple[float, float]] = []
-    while end - start > room + _GAP:
-        limit = start + room
-        cut = _cut_in(blocked, start, limit, room)
-        if cut is None:
-            cut = _cut_in(states, start, limit, room)
-        if cut is not None:
-            pieces.append((start, cut))
-            start = cut
-            continue
-        pieces.append((start, limit))
-        crossing = [low - _GAP for low, high in solid
-                    if low < limit < high and low - _GAP > start and high - (low - _GAP) <= room]
-        start = min(crossing, default=limit - _GAP)
-    pieces.append((start, end))
-    return pieces
-
-
-def _free(blocked: list[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:
-    """The stretches of [start, end] that none of `blocked` (merged, in order) lies on."""
-    free: list[tuple[float, float]] = []
-    at = start
-    for low, high in blocked:
-        if high < start or low > end:
-            continue
-        if low - _GAP > at:
-            free.append((at, low - _GAP))
-        at = max(at, high + _GAP)
-    if at < end:
-        free.append((at, end))
-    return free
-
-
-def _even_cuts(free: list[tuple[float, float]], start: float, end: float, room: float,
-               count: int) -> list[tuple[float, float]] | None:
-    """[start, end] in `count` pieces of at most `room`, each cut in `free` as near its equal share as it can
-    be; None when the gaps do not allow it."""
-    cuts = [start]
-    for k in range(1, count):
-        target = start + k * (end - start) / count
-        low, high = max(cuts[-1] + _GAP, end - (count - k) * room), cuts[-1] + room
-        near = [min(max(target, a), b) for a, b in free if max(a, low) <= min(b, high)]
-        near = [min(max(n, low), high) for n in near]
-        if not near:
-            return None
-        cuts.append(min(near, key=lambda n: abs(n - target)))
-    if end - cuts[-1] > room:
-        return None
-    return list(zip(cuts, [*cuts[1:], end], strict=True))
-
-
-def _balanced(spans: list[tuple[float, float]], solid: list[tuple[float, float]], start: float, end: float,
-              room: float) -> list[tuple[float, float]]:
-    """As many pieces as `_pieces` cuts, but of about equal length where gaps between states and labels (else
-    between states) allow: no last piece holding a strip."""
-    greedy = _pieces(spans, solid, start, end, room)
-    if len(greedy) == 1:
-        return greedy
-    for blocked in (_merged(spans), _merged(solid)):
-        even = _even_cuts(_free(blocked, start, end), start, end, room, len(greedy))
-        if even is not None:
-            return even
-    return greedy
-
-
-def _held(band: list[Area], legs: list[Area], top: float, bottom: float, width: float) -> tuple[float, float]:
-    """From where to where across the drawing a row between `top` and `bottom` holds something: its states,
-    labels and the lines running through it (the drawing's title only when nothing else is there)."""
-    xs = [(o.x0, o.x1) for o in band] + [(leg.x0, leg.x1) for leg in legs if leg.y1 > top and leg.y0 < bottom]
+def _held(band: list[Area], legs: list[Area], width: float) -> tuple[float, float]:
+    """From where to where across the drawing a row holds something: its states, labels and the lines running
+    through it (the drawing's title only when nothing else is there)."""
+    xs = [(o.x0, o.x1) for o in band] + [(leg.x0, leg.x1) for leg in legs]
     if not xs:
         return 0.0, width
-    return max(0.0, min(x0 for x0, _ in xs) - _GAP), min(width, max(x1 for _, x1 in xs) + _GAP)
+    return max(0.0, min(x0 for x0, _ in xs) - GAP), min(width, max(x1 for _, x1 in xs) + GAP)
 
 
 def _holds_something(area: Area, obstacles: list[Area]) -> bool:
     return any(o.x1 > area.x0 and o.x0 < area.x1 and o.y1 > area.y0 and o.y0 < area.y1 for o in obstacles)
 
 
-def _choose(width: float, smallest: float, page: PageSize) -> tuple[Orientation, float]:
-    """Portrait when the diagram fits its width legibly, else landscape; the largest scale up to 1."""
-    floor = MIN_TEXT_PT / smallest
-    for orientation in _ORIENTATIONS:
-        fit = min(1.0, frame_of(page, orientation)[0] / width)
-        if fit >= floor:
-            return orientation, fit
-    return "landscape", floor
+class _Grid:
+    """The drawing cut for one orientation and scale: rows of areas, each row left to right."""
+
+    def __init__(self, drawing: _Drawing, page: PageSize, orientation: Orientation, scale: float) -> None:
+        self.orientation, self.scale = orientation, scale
+        frame_width, frame_height = frame_of(page, orientation)
+        d = drawing
+        rows = balanced([(o.y0, o.y1) for o in d.obstacles.areas], [(o.y0, o.y1) for o in d.states.areas], 0.0,
+                        d.height, frame_height / scale)
+        self.rows: list[list[Area]] = []
+        for top, bottom in rows:
+            band = d.obstacles.crossing(top, bottom)
+            held = d.untitled.crossing(top, bottom) or band
+            left, right = (_held(held, d.legs.crossing(top, bottom), d.width) if len(rows) > 1
+                           else (0.0, d.width))
+            solid = [(o.x0, o.x1) for o in d.states.crossing(top, bottom)]
+            columns = balanced([(o.x0, o.x1) for o in band], solid, left, right, frame_width / scale)
+            areas = [Area(start, top, end, bottom) for start, end in columns]
+            self.rows.append([area for area in areas if _holds_something(area, held)])
+
+    @property
+    def count(self) -> int:
+        return sum(len(row) for row in self.rows)
+
+
+def _largest(drawing: _Drawing, page: PageSize, orientation: Orientation, floor: float) -> _Grid:
+    """The grid of the fewest pages in `orientation`, at the largest scale (at most 1, at least `floor`) that
+    keeps them that few: the range of scales halved `_TRIES` times toward it."""
+    fewest = _Grid(drawing, page, orientation, floor)
+    top = max(1.0, floor)
+    if top == floor:
+        return fewest
+    whole = _Grid(drawing, page, orientation, top)
+    if whole.count <= fewest.count:
+        return whole
+    low, high = floor, top
+    for _ in range(_TRIES):
+        middle = (low + high) / 2
+        grid = _Grid(drawing, page, orientation, middle)
+        if grid.count <= fewest.count:
+            low, fewest = middle, grid
+        else:
+            high = middle
+    return fewest
+
+
+def _reading_order(row: list[Area], steps: list[tuple[Area, int]]) -> list[int]:
+    """The columns of a row in the order the flow reaches them: the one whose earliest step comes first first,
+    a column with no step of its own after those that have one, left to right."""
+    def first_step(area: Area) -> float:
+        held = [n for box, n in steps if area.x0 <= (box.x0 + box.x1) / 2 < area.x1
+                and area.y0 <= (box.y0 + box.y1) / 2 < area.y1]
+        return min(held, default=float("inf"))
+
+    return sorted(range(len(row)), key=lambda n: (first_step(row[n]), n))
 
 
 def plan_pages(svg: DiagramSvg, page: PageSize = "A4") -> list[DiagramPage]:
-    """The pages the diagram is printed on, in reading order (rows, then columns within a row)."""
-    orientation, scale = _choose(svg.width, svg.smallest_font(), page)
-    frame_width, frame_height = frame_of(page, orientation)
-    obstacles, states = svg.obstacles(), svg.obstacles(states_only=True)
-    untitled, legs = svg.obstacles(title=False), svg.line_legs()
-    rows = _balanced([(o.y0, o.y1) for o in obstacles], [(o.y0, o.y1) for o in states], 0.0, svg.height,
-                     frame_height / scale)
+    """The pages the diagram is printed on, in reading order (see the module's docstring)."""
+    drawing = _Drawing.of(svg)
+    floor = MIN_TEXT_PT / svg.smallest_font()
+    grids = [_largest(drawing, page, orientation, floor) for orientation in _ORIENTATIONS]
+    best = min(grids, key=lambda g: (g.count, -round(g.scale, 4)))  # a tie: portrait, the first tried
     pages: list[DiagramPage] = []
-    for row, (top, bottom) in enumerate(rows, start=1):
-        band = [o for o in obstacles if o.y1 > top and o.y0 < bottom]
-        held = [o for o in untitled if o.y1 > top and o.y0 < bottom] or band
-        left, right = _held(held, legs, top, bottom, svg.width) if len(rows) > 1 else (0.0, svg.width)
-        solid = [(o.x0, o.x1) for o in states if o.y1 > top and o.y0 < bottom]
-        columns = _balanced([(o.x0, o.x1) for o in band], solid, left, right, frame_width / scale)
-        areas = [Area(start, top, end, bottom) for start, end in columns]
-        areas = [area for area in areas if _holds_something(area, band)]
-        pages.extend(DiagramPage(area, scale, row, column, len(rows), len(areas), orientation)
-                     for column, area in enumerate(areas, start=1))
+    for number, row in enumerate(best.rows, start=1):
+        for column in _reading_order(row, drawing.steps):
+            pages.append(DiagramPage(row[column], best.scale, number, column + 1, len(best.rows), len(row),
+                                     best.orientation))
     return pages
+
+
+def neighbours(pages: list[DiagramPage], index: int) -> dict[str, list[int]]:
+    """Where the diagram goes on from page `index`: the parts (numbered from 1, as `pages` orders them) to its
+    left and right in its row, and above and below it (the parts of the next rows that share some of its
+    width)."""
+    here = pages[index]
+
+    def beside(row: int, column: int | None = None) -> list[int]:
+        return [n + 1 for n, p in enumerate(pages) if p.row == row and (
+            p.column == column if column is not None
+            else p.area.x0 < here.area.x1 - GAP and here.area.x0 < p.area.x1 - GAP)]
+
+    return {"left": beside(here.row, here.column - 1), "right": beside(here.row, here.column + 1),
+            "above": sorted(beside(here.row - 1)), "below": sorted(beside(here.row + 1))}

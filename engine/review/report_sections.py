@@ -84,8 +84,8 @@ def changes_section(changes: Changes | None) -> Markup:
             for r in changes.rows]
     headers = ("Change", "What", "Field", f"Was (v{changes.from_version})", f"Now (v{changes.to_version})")
     legend = Markup("<p>Added and changed states and transitions are outlined on the diagram "
-                    '(<span class="chg-added">green: new</span>, <span class="chg-changed">orange: changed</span>); '
-                    "removed ones appear only here.</p>")
+                    '(<span class="chg-added">green: new</span>, <span class="chg-changed">orange: changed</span>, '
+                    "a state renamed with its old id); removed ones appear only here.</p>")
     return section("changes", title, legend, table(headers, rows, css="changes", widths=(10, 26, 14, 25, 25)))
 
 

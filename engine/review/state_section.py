@@ -111,7 +111,7 @@ def states_section(workflow: Workflow) -> Markup:
     headers = ("State", "Type", "What it does", "Timeouts and retries", "Approvers, quorum, escalation, policies")
     intro = Markup(f"<p>{len(rows)} states; a state inside a parallel branch is named by its path "
                    "(<code>parallel/branch/state</code>).</p>")
-    return section("states", "States", intro, table(headers, rows, css="states", widths=(22, 8, 28, 20, 22)))
+    return section("states", "States", intro, table(headers, rows, css="states", widths=(21, 10, 28, 19, 22)))
 
 
 def agents_used(workflow: Workflow) -> list[str]:

@@ -27,12 +27,13 @@ section.cover { break-before: auto; }
 table { width: 100%%; border-collapse: collapse; font-size: 7.6pt; margin-bottom: 3mm; }
 table.fixed { table-layout: fixed; }
 th, td { border: 0.6px solid #b0bec5; padding: 1.2mm 1.4mm; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
+.nobr { white-space: nowrap; }
 thead th { background: #eceff1; }
 tr { break-inside: avoid; }
 table.facts { width: auto; font-size: 9pt; }
 table.facts th { background: #eceff1; width: 42mm; }
-code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.95em; overflow-wrap: anywhere; }
+code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.95em; overflow-wrap: break-word; }
 .note { color: #607d8b; font-size: 0.95em; }
 .none { color: #607d8b; font-style: italic; }
 .description { white-space: pre-line; }
@@ -42,7 +43,7 @@ a { color: inherit; text-decoration: none; }
 .sev-warning { color: #ef6c00; font-weight: bold; }
 .chg-added { color: #2e7d32; font-weight: bold; }
 .chg-removed { color: #c62828; font-weight: bold; }
-.chg-changed { color: #e65100; font-weight: bold; }
+.chg-changed, .chg-renamed { color: #e65100; font-weight: bold; }
 .old { color: #8d6e63; }
 .new { color: #1b5e20; }
 .diagram-page.landscape { page: landscape; }

@@ -36,10 +36,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel
-
 from engine.definition import ApprovalState, MapState, State, TaskState, WaitState
 from engine.definition.expressions import referenced_names
+from engine.definition.renames import meaning
 from engine.errors import InvalidInput
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.context_schema import check_context
@@ -151,23 +150,6 @@ def check_mapping(mapping: Mapping[str, str], old: CompiledWorkflow, new: Compil
     return problems
 
 
-_FOR_PEOPLE = frozenset({"title", "description"})
-
-
-def _meaning(value: Any) -> Any:
-    """What a part of a definition does: its fields at every depth of the model, without the words for people
-    (`title`, `description`) — the JSON values it holds (schemas, constants) kept whole, so a schema property
-    named `title` still counts."""
-    if isinstance(value, BaseModel):
-        return (type(value).__name__, {name: _meaning(getattr(value, name)) for name in type(value).model_fields
-                                       if name not in _FOR_PEOPLE})
-    if isinstance(value, list | tuple):
-        return [_meaning(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _meaning(item) for key, item in value.items()}
-    return value
-
-
 _MEANINGS: weakref.WeakKeyDictionary[CompiledWorkflow, dict[str, Any]] = weakref.WeakKeyDictionary()
 """Each compiled version's states' meanings, worked out once: a preview compares the same state pair for each
 of thousands of instances (at 20,000 instances the comparison was a third of the preview's CPU)."""
@@ -176,7 +158,7 @@ of thousands of instances (at 20,000 instances the comparison was a third of the
 def _meaning_of(compiled: CompiledWorkflow, state_id: str) -> Any:
     meanings = _MEANINGS.setdefault(compiled, {})
     if state_id not in meanings:
-        meanings[state_id] = _meaning(compiled.states[state_id])
+        meanings[state_id] = meaning(compiled.states[state_id])
     return meanings[state_id]
 
 

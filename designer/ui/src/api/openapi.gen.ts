@@ -3459,6 +3459,13 @@ export interface components {
             changed: components["schemas"]["StateChange"][];
             /** Removed */
             removed: string[];
+            /**
+             * Renamed
+             * @description Old id → new id of each state the later version has under another id: the same state, its title and description aside (not a choice or a final state). Compared by id, such a state is also under `removed` and `added`, and its transitions are removed and added again.
+             */
+            renamed: {
+                [key: string]: string;
+            };
         };
         /** StepFailure */
         StepFailure: {

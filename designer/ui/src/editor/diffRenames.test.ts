@@ -9,7 +9,7 @@ const DIFF: Diff = {
   from_version: 1,
   to_version: 2,
   fields: [],
-  states: { added: ["kyc_screening"], removed: ["kyc_check"], changed: [] },
+  states: { added: ["kyc_screening"], removed: ["kyc_check"], changed: [], renamed: { kyc_check: "kyc_screening" } },
   transitions: {
     added: [
       { key: "collect-[done]->kyc_screening", index: 0, transition: { source: "collect", trigger: "done", dest: "kyc_screening" } },
