@@ -61,6 +61,8 @@ FILE_LOOK_S = 1.0  # how often a SQLite store looks whether its file is still th
 _NO_BUSY_WAIT = "PRAGMA busy_timeout = 0"
 _BUSY_WAIT = f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"
 _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+# a file that is damaged, or no database at all: said in one line as a database that cannot be used, not a traceback
+_DAMAGED = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 _DIVISION_BY_ZERO = "22012"  # the SQLSTATE of an `assume`d condition the server found false
 
 
@@ -589,7 +591,11 @@ class Store:
         return True
 
     def reason(self, exc: BaseException) -> str:
-        """The driver's error in one line; for a SQLite file this user cannot write, which file or folder."""
+        """The driver's error in one line; for a SQLite file this user cannot write, which file or folder; for one
+        that is damaged, which, and what to do."""
+        if getattr(exc, "sqlite_errorcode", None) in _DAMAGED:
+            return (f"the database file {self.engine.url.database} is damaged ({exc}): restore it from a backup "
+                    "(docs/runtime.md, Backups)")
         return unwritable_reason(self.engine, exc) or str(exc).split("\n", 1)[0]
 
     def write(self) -> _Opened:
@@ -845,6 +851,7 @@ def _classify(exc: Exception) -> str:
             return "conflict"
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
             return "unavailable"
-    elif module.startswith("sqlite3") and isinstance(exc, sqlite3.OperationalError):
+    elif module.startswith("sqlite3") and (isinstance(exc, sqlite3.OperationalError) or (
+            isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorcode", None) in _DAMAGED)):
         return "unavailable"
     return "other"
