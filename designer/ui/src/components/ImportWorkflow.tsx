@@ -7,25 +7,21 @@ import { INTEROP_FORMATS, importDocument, type InteropFormat } from "../api/inte
 import { navigate } from "../app/router";
 import type { Finding } from "../model/findings";
 import { identifierProblem } from "../model/ids";
-
-/** The format a document is most likely in, from its file name and first characters. */
-export function guessFormat(name: string, text: string): InteropFormat {
-  const start = text.trimStart();
-  if (/\.(scxml|xml)$/i.test(name) || start.startsWith("<")) return "scxml";
-  return /"StartAt"\s*:/.test(text) ? "asl" : "xstate";
-}
-
-/** An id from a file name: `Order Refund.asl.json` → `Order_Refund`. */
-export function idFromName(name: string): string {
-  const stem = name.replace(/(\.asl)?\.(json|scxml|xml)$/i, "").replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^[^A-Za-z_]+/, "");
-  return stem.slice(0, 128);
-}
+import { guessFormat, idFromDocument, idFromName, placeWords } from "./importNames";
 
 export default function ImportWorkflow({ onError }: { onError: (message: string) => void }) {
   const [open, setOpen] = useState(false);
   const [format, setFormat] = useState<InteropFormat>("asl");
   const [source, setSource] = useState("");
   const [id, setId] = useState("");
+  /** The id last proposed (from the file's name or the document): replaced by the next proposal, unlike one typed. */
+  const [proposed, setProposed] = useState("");
+  const propose = (next: string) => {
+    if (id && id !== proposed) return;
+    setId(next);
+    setProposed(next);
+    setIdTaken(null);
+  };
   const [busy, setBusy] = useState(false);
   const [findings, setFindings] = useState<Finding[] | null>(null);
   const [idTaken, setIdTaken] = useState<string | null>(null);
@@ -37,7 +33,7 @@ export default function ImportWorkflow({ onError }: { onError: (message: string)
     const text = await file.text();
     setSource(text);
     setFormat(guessFormat(file.name, text));
-    if (!id) setId(idFromName(file.name));
+    propose(idFromName(file.name));
     setFindings(null);
   };
 
@@ -88,7 +84,7 @@ export default function ImportWorkflow({ onError }: { onError: (message: string)
       </div>
       <div className="field wide">
         <label htmlFor="import-source">Document (or paste it here)</label>
-        <textarea id="import-source" className="mono" rows={6} value={source} onChange={(e) => { setSource(e.target.value); setFindings(null); }} data-testid="import-source" spellCheck={false} />
+        <textarea id="import-source" className="mono" rows={6} value={source} onChange={(e) => { setSource(e.target.value); setFindings(null); propose(idFromDocument(e.target.value) ?? ""); }} data-testid="import-source" spellCheck={false} />
       </div>
       <div className="field">
         <label htmlFor="import-id">Id of the new workflow</label>
@@ -112,6 +108,7 @@ export default function ImportWorkflow({ onError }: { onError: (message: string)
                 <li key={i}>
                   {f.severity === "warning" ? "Warning: " : ""}
                   {f.message} <code className="muted">{f.code}</code>
+                  {placeWords(f) && <span className="muted" data-testid="import-finding-place"> ({placeWords(f)})</span>}
                   {f.pointer && <code className="muted"> at {f.pointer}</code>}
                 </li>
               ))}

@@ -34,10 +34,15 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
   const { workflow, dirty, canEdit, canPublish, gone, busy, errors } = props;
   const roles = useSession().me?.roles ?? [];
   const goneWords = "This draft is not there any more (published or deleted): see the notice below";
+  const title = workflow.title || workflow.id || "Untitled workflow";
+  // A long title is cut with "…" (whole in its tooltip and in the inspector) rather than push the commands onto a
+  // second row, which took the canvas' height (a long imported title at 1366 px).
   return (
-    <div className="toolbar" role="toolbar" aria-label="Designer commands">
-      <h1 className="toolbar-title" data-testid="workflow-title">
-        {workflow.title || workflow.id || "Untitled workflow"}
+    <div className="toolbar designer-toolbar" role="toolbar" aria-label="Designer commands">
+      <h1 className="toolbar-title designer-title" data-testid="workflow-title">
+        <span className="designer-title-text" title={workflow.id && workflow.id !== title ? `${title} (${workflow.id})` : title}>
+          {title}
+        </span>
         {dirty && (
           <span className="unsaved" data-testid="unsaved">
             {" "}
@@ -45,6 +50,7 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
           </span>
         )}
       </h1>
+      <div className="toolbar-commands">
       {!canEdit && (
         <span className="read-only-note" role="note" data-testid="read-only-note" title="Drafts are edited by analysts, publishers and admins">
           Read-only: your role{roles.length === 1 ? "" : "s"} ({roles.join(", ") || "none"}) cannot edit drafts
@@ -96,6 +102,7 @@ export default function DesignerToolbar(props: DesignerToolbarProps) {
           Versions
         </Link>
       )}
+      </div>
     </div>
   );
 }

@@ -12,6 +12,7 @@ import type { Draft, PathReport, SimulationResult, VersionDetail } from "../api/
 import { navigate } from "../app/router";
 import ErrorBoundary from "../components/ErrorBoundary";
 import Notice from "../components/Notice";
+import Toast from "../components/Toast";
 import { UnappliedTextContext, type ReportUnapplied, type UnappliedText } from "../components/fields/unappliedText";
 import { copyFragment, parseFragment, pasteFragment, type Fragment } from "../model/clipboard";
 import { asWorkflow, sameJson } from "../model/document";
@@ -110,13 +111,10 @@ type Message = {
   /** A word on the revision saved or shown here ("Draft saved (revision 4)."): gone once the draft is found
    * saved elsewhere, when it is no longer true. */
   ofRevision?: true;
-  /** A word that something went well (saved, copied, pasted): laid over the top of the diagram, not above it, so
-   * it takes no height from the canvas, and gone by itself after a while (TOAST_MS). */
+  /** A word that something went well (saved, copied, pasted): a toast in the row of the Diagram and JSON tabs, so
+   * it takes no height from the canvas and covers none of it, gone by itself after a few seconds (Toast.tsx). */
   toast?: true;
 };
-
-/** How long a word that something went well stays. */
-const TOAST_MS = 8_000;
 
 /** Up to this many of their changes are named in the notice that they were combined with this tab's. */
 const COMBINED_NAMED = 3;
@@ -161,11 +159,9 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
   const [reveal, setReveal] = useState<RevealRequest | null>(null);
   const [simulation, setSimulation] = useState<SimulationResult | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
-  useEffect(() => {
-    if (!message?.toast) return;
-    const timer = window.setTimeout(() => setMessage((m) => (m === message ? null : m)), TOAST_MS);
-    return () => window.clearTimeout(timer);
-  }, [message]);
+  /** Each word that something went well is a toast of its own, shown its full time (the same words again too). */
+  const toasts = useRef(0);
+  const toastKey = useMemo(() => (message?.toast ? (toasts.current += 1) : 0), [message]);
   /** The draft as saved meanwhile by someone else (or another tab), when Save found it changed under us. */
   const [conflict, setConflict] = useState<Draft | null>(null);
   /** The conflict was asked for (to save over a version saved elsewhere), not met by a Save. */
@@ -785,14 +781,15 @@ function Workspace({ draft, workflow: initial, canEdit, canPublish }: DraftEdito
             <button type="button" role="tab" aria-selected={view === "json"} data-testid="view-json" onClick={() => setView("json")}>
               JSON
             </button>
-            {scope.length > 0 && <ScopeBreadcrumb root={root} scope={scope} onOpen={open} />}
+            {message?.toast && (
+              <Toast key={toastKey} kind={message.kind === "ok" ? "ok" : "info"} testId="designer-message" onDone={() => setMessage((m) => (m === message ? null : m))}>
+                {message.text}
+              </Toast>
+            )}
+            {/* Back up to a state: it is shown selected, in view (a map's per-item canvas left it out of sight). */}
+            {scope.length > 0 && <ScopeBreadcrumb root={root} scope={scope} onOpen={(at, selected) => (isEmpty(selected) ? open(at) : revealAt(at, selected))} />}
           </div>
           <div className="view-area">
-            {message?.toast && (
-              <Notice kind={message.kind} testId="designer-message" className="notice-toast" onClose={() => setMessage(null)}>
-                {message.text}
-              </Notice>
-            )}
             <div className={`view-pane ${view === "diagram" ? "" : "hidden"}`}>
               <ErrorBoundary what="The diagram" testId="canvas-broken" resetKey={workflow} help={BROKEN_HELP} actions={<OpenJson onJson={() => setView("json")} />}>
               <FlowCanvas

@@ -1,9 +1,19 @@
 // The problems the server found, errors first, each saying where it is. Clicking one selects the state or
 // transition at fault and brings what it is about into view (opening the branch it is in; of a problem about a
 // transition and a state, the one its pointer is inside is selected, the other shown beside it), or — for one about
-// an example, the context schema, the workflow's own fields — opens the field that edits it.
+// an example, the context schema, the workflow's own fields — opens the field that edits it. The panel is made
+// taller or shorter by the bar over it (dragged, or with the arrow keys), and a row the keyboard reaches is
+// scrolled into view whole, under the panel's heading.
+import { useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { countBySeverity, locate, type Finding } from "../model/findings";
 import { findingMessage } from "../model/findingWords";
+
+const HEIGHT_KEY = "statewright.problems-height";
+/** The panel's least height (px), and how much of the column it may take at most. */
+const LEAST_HEIGHT = 80;
+const MOST_SHARE = 0.7;
+/** How much one arrow key press changes it (px). */
+const KEY_STEP = 40;
 
 export interface FindingsPanelProps {
   findings: readonly Finding[];
@@ -21,8 +31,13 @@ export default function FindingsPanel({ findings, pending, error, onReveal, plac
   const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   // While the server cannot check the flow, no count is given: "0 errors" would claim a check that did not happen.
   const unchecked = error !== null;
+  const empty = findings.length === 0 && !error;
+  const panel = useRef<HTMLElement>(null);
+  const [height, setHeight] = useStoredHeight();
   return (
-    <section className="findings" aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"} data-empty={findings.length === 0 && !error ? "true" : "false"} data-checked={unchecked ? "false" : "true"}>
+    <>
+    {!empty && <PanelResizer panel={panel} height={height} onHeight={setHeight} />}
+    <section ref={panel} className="findings" style={height !== null && !empty ? { height } : undefined} aria-label="Problems" data-testid="findings-panel" data-pending={pending ? "true" : "false"} data-empty={empty ? "true" : "false"} data-checked={unchecked ? "false" : "true"}>
       <h2>
         Problems{" "}
         {unchecked ? (
@@ -62,6 +77,7 @@ export default function FindingsPanel({ findings, pending, error, onReveal, plac
                 data-testid={`finding-${f.code}`}
                 data-states={where.states.join(" ")}
                 onClick={() => onReveal(f)}
+                onFocus={(e) => e.currentTarget.scrollIntoView({ block: "nearest" })}
               >
                 <span className="finding-severity">{f.severity}</span>
                 <span className="finding-code">{f.code}</span>
@@ -80,5 +96,70 @@ export default function FindingsPanel({ findings, pending, error, onReveal, plac
         })}
       </ul>
     </section>
+    </>
+  );
+}
+
+/** The panel's height as the person last set it (in this browser), or null for the page's own. */
+function useStoredHeight(): [number | null, (height: number) => void] {
+  const [height, setHeight] = useState<number | null>(() => {
+    try {
+      const stored = Number(window.localStorage.getItem(HEIGHT_KEY));
+      return stored >= LEAST_HEIGHT ? stored : null;
+    } catch {
+      return null;
+    }
+  });
+  const store = (next: number) => {
+    setHeight(next);
+    try {
+      window.localStorage.setItem(HEIGHT_KEY, String(next));
+    } catch {
+      // Storage refused (a private window): the height lasts for this page.
+    }
+  };
+  return [height, store];
+}
+
+/** The bar over the panel that makes it taller (dragged up, or ↑) or shorter (down, ↓); Home and End take it to its
+ * least and most. A window splitter as ARIA describes one. */
+function PanelResizer({ panel, height, onHeight }: { panel: { current: HTMLElement | null }; height: number | null; onHeight: (height: number) => void }) {
+  const drag = useRef<{ y: number; from: number } | null>(null);
+  const most = () => Math.max(LEAST_HEIGHT, Math.floor((panel.current?.parentElement?.clientHeight ?? 600) * MOST_SHARE));
+  const shown = () => panel.current?.getBoundingClientRect().height ?? height ?? LEAST_HEIGHT;
+  const set = (wanted: number) => onHeight(Math.round(Math.min(most(), Math.max(LEAST_HEIGHT, wanted))));
+  const onKeyDown = (e: KeyboardEvent) => {
+    const to = { ArrowUp: shown() + KEY_STEP, ArrowDown: shown() - KEY_STEP, Home: LEAST_HEIGHT, End: most() }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    set(to);
+  };
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    e.currentTarget.setPointerCapture(e.pointerId);
+    drag.current = { y: e.clientY, from: shown() };
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
+    if (drag.current) set(drag.current.from + drag.current.y - e.clientY);
+  };
+  const now = Math.round(height ?? shown());
+  return (
+    <div
+      className="findings-resizer"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label="Height of the Problems panel"
+      aria-valuenow={now}
+      aria-valuemin={LEAST_HEIGHT}
+      aria-valuetext={`${now} pixels`}
+      title="Drag (or press ↑ ↓) to make the Problems panel taller or shorter"
+      tabIndex={0}
+      data-testid="findings-resizer"
+      onKeyDown={onKeyDown}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={() => (drag.current = null)}
+      onPointerCancel={() => (drag.current = null)}
+    />
   );
 }

@@ -2,7 +2,7 @@
 // a context, fire events one by one, and watch the current state move, each guard's value and the context.
 // A path of the Paths panel can be played here: its script's events are sent one by one (or all, a step at a
 // time), and the panel says when the flow leaves the path or reaches its final state.
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { simulate } from "../api/checks";
 import type { SimulationEvent, SimulationResult } from "../api/types";
 import JsonInput from "../components/fields/JsonInput";
@@ -116,6 +116,20 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
   const [played, setPlayed] = useState(0);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const script = playing?.script ?? null;
+  // A path just chosen to play is brought into view with the focus: "▶ Play in simulator" under a path of a long
+  // list opened the simulator below it, out of sight (a published version's page at 1366x768).
+  const playBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!playing) return;
+    // After the page shows the panel (the editor turns to its Simulate tab in the same update).
+    const frame = window.requestAnimationFrame(() => {
+      const box = playBox.current;
+      if (!box || box.offsetParent === null) return;
+      box.scrollIntoView({ block: "start" });
+      box.focus({ preventScroll: true });
+    });
+    return () => window.cancelAnimationFrame(frame);
+  }, [playing]);
   const judge = (answer: SimulationResult, count: number): boolean => {
     if (!playing) return false;
     const left = leftPath(answer, expectedAfter(playing.script, count));
@@ -214,8 +228,8 @@ export default function SimulatorPanel({ workflow, onResult, playing = null, onS
         </div>
       )}
       {playing && script && (
-        <div className="sim-play" data-testid="sim-play">
-          <h3>
+        <div className="sim-play" data-testid="sim-play" ref={playBox} tabIndex={-1} role="region" aria-labelledby="sim-play-heading">
+          <h3 id="sim-play-heading">
             Playing path #{playing.number} to <code>{script.final}</code>
           </h3>
           {!script.followed && (

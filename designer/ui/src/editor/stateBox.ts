@@ -4,7 +4,10 @@
 // in the inspector), and the node grows by a line for each,
 // so the layouts (ELK, the server's Graphviz, the layered fallback) keep room for it and nodes do not overlap.
 // The lines are counted as the browser breaks them: the title's width measured in its own font, at the width
-// the node gives it (set on the title, so both agree).
+// the node gives it (set on the title, so both agree). A title breaks only between words, and an id after its
+// underscores and dots: a node whose longest word is wider than its title's line is made wider for it (up to
+// WIDEST_EXTRA), then its title smaller (down to SMALLEST_TITLE); only a word too long even so is broken inside
+// ("Wait for acknowledgeme / nt" was).
 import type { State } from "../model/workflow";
 import { LOOKS, lookOf, type Look } from "./stateStyle";
 
@@ -28,6 +31,8 @@ export interface StateBox {
   titleWidth: number;
   /** Lines the title takes, at most TITLE_LINES_MAX (longer titles end in an ellipsis). */
   titleLines: number;
+  /** The title's size as a share of its usual 12.5 px: below 1 for a word too long for the widest node. */
+  titleScale: number;
 }
 
 let measurer: CanvasRenderingContext2D | null | undefined;
@@ -52,9 +57,9 @@ export function wrappedLines(text: string, width: number): number {
   let lines = 1;
   let line = "";
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    // An id (`collect_documents`) breaks after its underscores (the node sets a <wbr> there), never mid-word
-    // while a part fits on a line.
-    splitAtUnderscores(word).forEach((part, i) => {
+    // An id (`collect_documents`, `incident.acknowledged`) breaks after its underscores and dots (the node sets a
+    // <wbr> there), never mid-word while a part fits on a line.
+    splitAtBreaks(word).forEach((part, i) => {
       const tried = line ? `${line}${i === 0 ? " " : ""}${part}` : part;
       if (textWidth(tried) <= width) {
         line = tried;
@@ -74,13 +79,25 @@ export function wrappedLines(text: string, width: number): number {
   return lines;
 }
 
-/** A word's parts, each ending after an underscore (the last, where the word ends): where it may break. */
-export function splitAtUnderscores(word: string): string[] {
-  return word.match(/[^_]*_+|[^_]+$/g) ?? [word];
+/** A word's parts, each ending after an underscore or a dot (the last, where the word ends): where it may break. */
+export function splitAtBreaks(word: string): string[] {
+  return word.match(/[^_.]*[_.]+|[^_.]+$/g) ?? [word];
+}
+
+/** The widest part of `text` that may not be broken (a word, or a part of an id between underscores and dots). */
+export function widestPart(text: string): number {
+  let widest = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) for (const part of splitAtBreaks(word)) widest = Math.max(widest, textWidth(part));
+  return widest;
 }
 
 const boxes = new Map<string, StateBox>();
 const WIDER = 60;
+/** How much wider than its look a node is made at most for a long word of its title (px), in steps of WIDER_STEP. */
+const WIDEST_EXTRA = 120;
+const WIDER_STEP = 10;
+/** The smallest the title is drawn, as a share of 12.5 px, before a word too long for it is broken. */
+const SMALLEST_TITLE = 0.8;
 
 function titleWidthAt(look: Look, width: number): number {
   return Math.floor((width - 2 * BORDER[look] - 20) * (TEXT_SHARE[look] ?? 1) - ICON);
@@ -102,9 +119,16 @@ export function stateBox(state: State | undefined, id: string): StateBox {
     width += WIDER;
     titleWidth = titleWidthAt(look, width);
   }
-  const titleLines = Math.min(TITLE_LINES_MAX, wrappedLines(title, titleWidth));
+  // Its longest word on a line of its own: the node wider for it, then (past the widest) the title smaller.
+  const widest = widestPart(title);
+  while (widest > titleWidth && width < base.width + WIDEST_EXTRA) {
+    width += WIDER_STEP;
+    titleWidth = titleWidthAt(look, width);
+  }
+  const titleScale = widest > titleWidth ? Math.max(SMALLEST_TITLE, Math.floor((titleWidth / widest) * 100) / 100) : 1;
+  const titleLines = Math.min(TITLE_LINES_MAX, wrappedLines(title, titleWidth / titleScale));
   // A diamond grows twice a line's height per line: its text sits in its middle band.
-  const box = { width, height: base.height + (titleLines - 1) * TITLE_LINE * (look === "choice" ? 2 : 1), titleWidth, titleLines };
+  const box = { width, height: base.height + (titleLines - 1) * TITLE_LINE * (look === "choice" ? 2 : 1), titleWidth, titleLines, titleScale };
   if (boxes.size > 20_000) boxes.clear();
   boxes.set(key, box);
   return box;

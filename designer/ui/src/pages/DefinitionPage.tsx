@@ -15,6 +15,7 @@ import ReviewPackButton from "../components/ReviewPackButton";
 import JsonInput from "../components/fields/JsonInput";
 import { formatTime } from "../components/format";
 import Notice from "../components/Notice";
+import Toast from "../components/Toast";
 import { useAsync } from "../components/useAsync";
 import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
@@ -26,6 +27,7 @@ import PathsPanel from "../editor/PathsPanel";
 import SimulatorPanel from "../editor/SimulatorPanel";
 import { NOTHING, type Selection } from "../editor/selection";
 import VersionDiff from "./VersionDiff";
+import { contextSkeleton, missingRequired } from "./contextSkeleton";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 
 type Tab = "diagram" | "versions";
@@ -41,6 +43,7 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
   const { search } = useLocation();
   const requested = Number(search.get("version")) || null;
   const published = search.get("published");
+  const [publishedSeen, setPublishedSeen] = useState(false);
   const versions = useAsync(() => listVersions(workflowId), [workflowId]);
   const latest = versions.data?.items[0]?.version ?? null;
   const shown = requested ?? latest;
@@ -116,9 +119,8 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
         {shown !== null && <GeneratedTestsButton workflowId={workflowId} version={shown} />}
         {shown !== null && <InteropExport workflowId={workflowId} version={shown} />}
       </div>
-      {published && <Notice kind="ok" testId="published-notice">Version {published} is published.</Notice>}
       {error && <Notice kind="error" onClose={() => setError(null)}>{error}</Notice>}
-      {starting && definition && <StartInstanceForm workflowId={workflowId} version={shown} examples={definition.examples ?? []} onError={setError} />}
+      {starting && definition && <StartInstanceForm workflowId={workflowId} version={shown} examples={definition.examples ?? []} schema={definition.context} onError={setError} />}
       <div className="view-tabs" role="tablist" aria-label="View">
         <button type="button" role="tab" aria-selected={tab === "diagram"} onClick={() => setTab("diagram")} data-testid="tab-diagram">
           Diagram
@@ -129,6 +131,11 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
         <a className="tab-link" href={`/instances?workflow=${encodeURIComponent(workflowId)}`} onClick={(e) => { e.preventDefault(); navigate(`/instances?workflow=${encodeURIComponent(workflowId)}`); }}>
           Instances
         </a>
+        {published && !publishedSeen && (
+          <Toast testId="published-notice" onDone={() => setPublishedSeen(true)}>
+            Version {published} is published.
+          </Toast>
+        )}
       </div>
       {tab === "diagram" && (
         <div className="definition-body">
@@ -164,12 +171,15 @@ export default function DefinitionPage({ workflowId }: { workflowId: string }) {
   );
 }
 
-function StartInstanceForm({ workflowId, version, examples, onError }: { workflowId: string; version: number | null; examples: { name: string; context?: Record<string, unknown> }[]; onError: (m: string) => void }) {
-  const [context, setContext] = useState<unknown>(examples[0]?.context ?? {});
+/** Start an instance: with an example's context, or the keys the context schema requires to fill in (contextSkeleton.ts);
+ * a context still without one of them is said so at the field, and not sent to be refused. */
+function StartInstanceForm({ workflowId, version, examples, schema, onError }: { workflowId: string; version: number | null; examples: { name: string; context?: Record<string, unknown> }[]; schema: unknown; onError: (m: string) => void }) {
+  const [context, setContext] = useState<unknown>(() => examples[0]?.context ?? contextSkeleton(schema));
   const [contextProblem, setContextProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const missing = contextProblem === null ? missingRequired(schema, context) : [];
   const start = async () => {
-    if (contextProblem) return; // the field shows text that is not the context that would be sent
+    if (contextProblem || missing.length > 0) return; // the field shows text that is not the context that would be sent
     setBusy(true);
     try {
       const instance = await startInstance(workflowId, (context ?? {}) as Record<string, unknown>, version ?? undefined);
@@ -185,7 +195,7 @@ function StartInstanceForm({ workflowId, version, examples, onError }: { workflo
       {examples.length > 0 && (
         <label className="inline-label">
           Context from example{" "}
-          <select onChange={(e) => setContext(examples.find((x) => x.name === e.target.value)?.context ?? {})} data-testid="start-example">
+          <select onChange={(e) => setContext(examples.find((x) => x.name === e.target.value)?.context ?? contextSkeleton(schema))} data-testid="start-example">
             {examples.map((x) => (
               <option key={x.name} value={x.name}>
                 {x.name}
@@ -195,7 +205,12 @@ function StartInstanceForm({ workflowId, version, examples, onError }: { workflo
         </label>
       )}
       <JsonInput label="Context" testId="start-context" shape="object" rows={4} value={context} onChange={setContext} onProblem={setContextProblem} />
-      <button type="button" className="primary" disabled={busy || contextProblem !== null} onClick={() => void start()} data-testid="start-confirm">
+      {missing.length > 0 && (
+        <p className="field-problem" role="alert" data-testid="start-context-missing">
+          The workflow's context schema requires {missing.map((key) => `'${key}'`).join(", ")}: add {missing.length === 1 ? "it" : "them"} to the context.
+        </p>
+      )}
+      <button type="button" className="primary" disabled={busy || contextProblem !== null || missing.length > 0} onClick={() => void start()} data-testid="start-confirm">
         {busy ? "Starting…" : `Start v${version ?? ""}`}
       </button>
     </div>

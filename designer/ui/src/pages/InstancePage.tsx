@@ -11,6 +11,7 @@ import { useSession } from "../auth/session";
 import ExportMenu from "../components/ExportMenu";
 import { countOf, formatCost, formatCount, formatTime } from "../components/format";
 import Notice from "../components/Notice";
+import Toast from "../components/Toast";
 import { useAsync } from "../components/useAsync";
 import FlowCanvas from "../editor/canvas/FlowCanvas";
 import Legend from "../editor/Legend";
@@ -102,7 +103,6 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
         <ExportMenu baseName={`${data.workflow_id}-${data.id}`} fetchDiagram={(format) => definitionDiagram(data.workflow_id, { format, version: data.version, instance: data.id })} />
       </div>
       {error && <Notice kind="error" testId="instance-operation-error" onClose={() => setError(null)}>{error}</Notice>}
-      {published && <Notice kind="ok" testId="instance-event-published" onClose={() => setPublished(null)}>{published}</Notice>}
       {stopped && (
         <Notice kind="error" testId={stopped.status === "stuck" ? "instance-stuck" : "instance-failure"}>
           This instance {stopped.lead} <strong className="mono">{stopped.state}</strong>
@@ -119,6 +119,12 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           )}
         </div>
         <aside className="instance-side" id={SKIP_TO_SIDE.targetId} tabIndex={-1} aria-label="Send an event, what it waits for, history">
+          {/* Over the panel where the event was published, not above the page: it adds no height to the page. */}
+          {published && (
+            <Toast testId="instance-event-published" className="side-toast" onDone={() => setPublished(null)}>
+              {published}
+            </Toast>
+          )}
           {can("operate") && !finished && (
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={operated} onError={setError} />
           )}

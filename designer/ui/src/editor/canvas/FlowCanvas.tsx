@@ -53,9 +53,9 @@ const MINIMAP_KEY = "statewright.minimap";
 const ROUTE_SAVED_UP_TO = 150;
 /** A flow this small fits the view: it gets no minimap to hide its states under. */
 const MINIMAP_FROM = 12;
-/** Room kept free at fit: a margin above (the search bar has a strip of its own, over no state), the zoom
- * buttons left, the minimap (when shown) right. */
-const INSETS: Insets = { top: 20, right: 24, bottom: 20, left: 56 };
+/** Room kept free at fit: a margin round the drawing (the search bar and the zoom buttons have strips of their own,
+ * over no state), and the minimap (when shown) right. */
+const INSETS: Insets = { top: 20, right: 24, bottom: 20, left: 20 };
 /** Around the states a jump or a finding frames. */
 const FRAME_GAP = 40;
 /** A finding's states are framed however far apart they are (React Flow's own least zoom). */
@@ -215,6 +215,10 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     },
     [flow, overlayInsets, boundsOf],
   );
+  /** What a reveal asked to frame as this canvas opened (the way back up from a map's iterator to the map state, a
+   * state found in another machine): the views this canvas fits by itself (its first, its layout's arrival) frame
+   * it, not the start — until the person moves the view or asks for another. */
+  const opening = useRef<string[] | null>(null);
   /** Fit the view: readably (the first view, a state kept in view), or with `whole` the whole flow (Fit view). */
   const fitView = useCallback(
     (duration = 0, { keep, whole = false }: FitRequest = {}) => {
@@ -224,6 +228,11 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       const insets = overlayInsets();
       if (whole) {
         void flow.setViewport(wholeViewport(boundsOf(shown), box, insets, ANY_ZOOM), { duration });
+        return;
+      }
+      const revealed = opening.current;
+      if (revealed && keep === undefined) {
+        frame(revealed, ANY_ZOOM);
         return;
       }
       const kept = keep === undefined ? undefined : flow.getNode(keep);
@@ -238,10 +247,13 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       const focus = start ? { x: start.position.x + (start.width ?? 0) / 2, y: start.position.y + (start.height ?? 0) / 2 } : null;
       void flow.setViewport(readableViewport(bounds, box, insets, focus), { duration });
     },
-    [flow, overlayInsets, boundsOf],
+    [flow, overlayInsets, boundsOf, frame],
   );
   useEffect(() => {
-    const onFit = (event: Event) => fitView(300, (event as CustomEvent<FitRequest | null>).detail ?? {});
+    const onFit = (event: Event) => {
+      opening.current = null;
+      fitView(300, (event as CustomEvent<FitRequest | null>).detail ?? {});
+    };
     window.addEventListener(FIT_EVENT, onFit);
     return () => window.removeEventListener(FIT_EVENT, onFit);
   }, [fitView]);
@@ -252,6 +264,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const turning = useRef<{ from: object | undefined; to: Direction } | null>(null);
   const turn = useCallback(
     (next: Direction) => {
+      opening.current = null;
       const before = direction;
       const saved = workflow.layout;
       const placed = Object.keys(workflow.states).some((id) => saved?.[id]);
@@ -415,6 +428,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
     [flow, onDropState],
   );
 
+  const mounted = useRef(false);
   useEffect(() => {
     if (!reveal) return;
     const ids = new Set(reveal.states);
@@ -425,8 +439,17 @@ export default function FlowCanvas(props: FlowCanvasProps) {
       for (const s of Array.isArray(t.source) ? t.source : [t.source]) if (s in workflow.states) ids.add(s);
     }
     if (ids.size > 0) frame([...ids], ANY_ZOOM);
+    // A canvas opening for it (its first effects run now) frames it again when its first fits come.
+    if (!mounted.current && ids.size > 0) opening.current = [...ids];
     // Only a new request (nonce) should move the viewport, not every edit of the workflow.
   }, [reveal?.nonce]);
+  useEffect(() => {
+    mounted.current = true;
+  }, []);
+  /** The person moved the view (a move of the program's has no event): what was revealed is theirs to leave. */
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) opening.current = null;
+  }, []);
 
   // The focus moved (an instance went on to another state): bring it into view if it is out of it, at the
   // zoom the reader chose; a focus already in view leaves the view where the reader put it.
@@ -469,7 +492,8 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           tangle={tangled && onTidy ? { text: tangleWords(tangled), onTidy, onKeep: keep } : undefined}
         />
       </div>
-      <div className="flow-area" ref={pane}>
+      <div className="flow-body">
+        <div className="flow-area" ref={pane}>
         <GuardTexts.Provider value={guards}>
         <LabelPlaces.Provider value={labelPlaces}>
         <ReactFlow<CanvasNode, TransitionEdge>
@@ -498,10 +522,18 @@ export default function FlowCanvas(props: FlowCanvasProps) {
           minZoom={ANY_ZOOM}
           maxZoom={2.5}
           onInit={() => fitView()}
+          onMoveStart={onMoveStart}
           proOptions={PRO_OPTIONS}
         >
           <Background gap={24} size={1} />
           {mapShown && mapStyle && <StatesMiniMap nodeClassName={miniMapClass} style={mapStyle} />}
+        </ReactFlow>
+        </LabelPlaces.Provider>
+        </GuardTexts.Provider>
+        </div>
+        {/* The zoom buttons in a strip of their own at the drawing's left, never over a state or a label (they once
+            hid a label by the left edge); after the drawing in the page, so the keyboard reaches the states first. */}
+        <div className="canvas-controls">
           <Controls showInteractive={false} showFitView={false}>
             <ControlButton onClick={() => fitView(300, { whole: true })} title="Show the whole flow" aria-label="Fit view" data-testid="canvas-fit">
               ⤢
@@ -518,9 +550,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
             </ControlButton>
             )}
           </Controls>
-        </ReactFlow>
-        </LabelPlaces.Provider>
-        </GuardTexts.Provider>
+        </div>
       </div>
     </div>
   );

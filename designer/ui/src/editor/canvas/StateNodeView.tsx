@@ -4,7 +4,7 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { Fragment, memo, type ReactNode } from "react";
 import type { StateNode } from "../canvasGraph";
 import { INVOLVED, MARK_LABELS } from "../marks";
-import { splitAtUnderscores, stateBox } from "../stateBox";
+import { splitAtBreaks, stateBox } from "../stateBox";
 import { LOOKS, lookOf, stateSummary } from "../stateStyle";
 
 function StateNodeView({ data, selected }: NodeProps<StateNode>) {
@@ -34,12 +34,12 @@ function StateNodeView({ data, selected }: NodeProps<StateNode>) {
           <span className="state-icon" aria-hidden="true">
             {style.icon}
           </span>
-          <span className="state-title" style={{ maxWidth: box.titleWidth, WebkitLineClamp: box.titleLines }} data-lines={box.titleLines}>
-            {breakableAtUnderscores(title)}
+          <span className="state-title" style={{ maxWidth: box.titleWidth, WebkitLineClamp: box.titleLines, ...(box.titleScale < 1 ? { fontSize: `${12.5 * box.titleScale}px` } : null) }} data-lines={box.titleLines}>
+            {breakableIds(title)}
           </span>
         </div>
-        {title !== stateId && <div className="state-id">{stateId}</div>}
-        {summary && <div className="state-summary">{summary}</div>}
+        {title !== stateId && <div className="state-id" title={stateId}>{stateId}</div>}
+        {summary && <div className="state-summary" title={summary}>{summary}</div>}
       </div>
       {initial && (
         <span className="state-initial" title="initial state">
@@ -103,12 +103,12 @@ function ShapeOutline({ look }: { look: string }) {
 
 export default memo(StateNodeView);
 
-/** The title with a break allowed after each underscore (as stateBox counts its lines): an id such as
+/** The title with a break allowed after each underscore and dot (as stateBox counts its lines): an id such as
  * `collect_documents` wraps as "collect_ / documents", not "collect_documen / ts". */
-function breakableAtUnderscores(title: string): ReactNode {
-  if (!title.includes("_")) return title;
+function breakableIds(title: string): ReactNode {
+  if (!/[_.]/.test(title)) return title;
   return title.split(/(\s+)/).map((word, i) =>
-    /\s/.test(word) ? word : splitAtUnderscores(word).map((part, j) => (
+    /\s/.test(word) ? word : splitAtBreaks(word).map((part, j) => (
       <Fragment key={`${i}-${j}`}>
         {j > 0 && <wbr />}
         {part}

@@ -25,12 +25,15 @@ export const labelsReadable = (s: ReactFlowState) => s.transform[2] >= LABEL_MIN
 export const LabelPlaces = createContext<ReadonlyMap<string, LabelPlace>>(new Map());
 
 // The label's look (styles.css, .transition-label): 11 px text, 1 px border, 6 px padding a side, 4 px between
-// its parts, at most 240 px wide.
+// its parts. It is as wide as its parts: its trigger, error kinds and priority are always shown whole (a label cut
+// to 240 px showed "error (unavailable | rate_limited) p" for "… p1"); only a guard is cut, to GUARD_MOST_WIDTH
+// (guardTexts.ts shortens it to about that already).
 const FONT = 'Helvetica, Arial, "DejaVu Sans", sans-serif';
 const MONO = '"DejaVu Sans Mono", monospace';
 const FRAME = 2 * 6 + 2;
 const PART_GAP = 4;
-const MOST_WIDTH = 240;
+/** The most a guard takes on a label (px): styles.css, .transition-label .guard. */
+export const GUARD_MOST_WIDTH = 220;
 const HEIGHT = 17;
 /** Room kept free round a label, and between a label and a state. */
 const LABEL_GAP = 3;
@@ -61,11 +64,11 @@ export function labelSize(transition: Transition, guard: string | undefined): Si
   const parts: number[] = [];
   if (transition.trigger) parts.push(textWidth(transition.trigger, `600 11px ${FONT}`));
   if (Array.isArray(transition.errors) && transition.errors.length) parts.push(textWidth(`(${transition.errors.join(" | ")})`, `11px ${MONO}`));
-  if (transition.guard) parts.push(textWidth(`[${guard ?? transition.guard}]`, `11px ${MONO}`));
+  if (transition.guard) parts.push(Math.min(GUARD_MOST_WIDTH, textWidth(`[${guard ?? transition.guard}]`, `11px ${MONO}`)));
   if (!transition.trigger && !transition.guard) parts.push(textWidth("auto", `italic 11px ${FONT}`));
   if (transition.priority) parts.push(textWidth(`p${transition.priority}`, `11px ${FONT}`));
   const width = parts.reduce((a, b) => a + b, 0) + PART_GAP * (parts.length - 1) + FRAME;
-  return { width: Math.min(MOST_WIDTH, Math.ceil(width)), height: HEIGHT };
+  return { width: Math.ceil(width), height: HEIGHT };
 }
 
 function boxAt(centre: Position, size: Size): Box {

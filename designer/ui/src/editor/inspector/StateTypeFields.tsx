@@ -137,22 +137,19 @@ function ParallelFields(props: TypeFieldsProps) {
   const { state, disabled } = props;
   const join: Join = state.join ?? {};
   const branches = state.branches ?? [];
+  const branchesId = useId();
   const setJoin = (patch: Partial<Join>) => set(props, "join", pruneEmpty({ ...join, ...patch }));
   return (
     <>
       <SelectInput label="Join: branches that must succeed" testId="field-join-mode" value={join.mode ?? "all"} disabled={disabled} options={[{ value: "all", label: "all" }, { value: "any", label: "any" }, { value: "quorum", label: "a quorum" }]} onChange={(v) => setJoin({ mode: v ?? "all", quorum: v === "quorum" ? (join.quorum ?? 1) : null })} />
       {join.mode === "quorum" && <NumberInput label="Join quorum" testId="field-join-quorum" integer value={join.quorum} disabled={disabled} problems={at(props, "join", "quorum")} onChange={(v) => setJoin({ quorum: v })} />}
       <SelectInput label="When a branch fails" testId="field-join-on_failure" value={join.on_failure ?? "cancel_others"} disabled={disabled} options={[{ value: "cancel_others", label: "cancel the others" }, { value: "fail", label: "fail at once" }, { value: "continue", label: "continue" }]} onChange={(v) => setJoin({ on_failure: v ?? undefined })} />
-      <div className="branch-summary" data-testid="branch-summary">
+      <div className="branch-summary" data-testid="branch-summary" role="group" aria-labelledby={branchesId}>
+        <div className="branch-summary-title" id={branchesId}>
+          Branches <span className="muted">— named here; Open shows one on the canvas</span>
+        </div>
         {branches.map((b, index) => (
-          <div key={index} className="branch-row">
-            <span>
-              <strong>{b.name}</strong>: {Object.keys(b.states ?? {}).length} states, starts at <code>{b.initial}</code>
-            </span>
-            <button type="button" data-testid={`open-branch-${b.name}`} onClick={() => props.openBranch(index)}>
-              Open
-            </button>
-          </div>
+          <BranchRow key={index} branch={b} index={index} {...props} rename={(name) => set(props, "branches", branches.map((other, i) => (i === index ? { ...other, name } : other)))} />
         ))}
         {!disabled && (
           <button type="button" data-testid="add-branch" onClick={() => set(props, "branches", [...branches, newBranch(branches)])}>
@@ -167,6 +164,43 @@ function ParallelFields(props: TypeFieldsProps) {
         </div>
       ))}
     </>
+  );
+}
+
+/** One branch of a parallel state: its name, edited here (it used to be reachable only by opening the branch and
+ * clicking the empty canvas), what it holds, and Open, which shows it on the canvas. */
+function BranchRow(props: TypeFieldsProps & { branch: Branch; index: number; rename: (name: string) => void }) {
+  const { branch, index, disabled } = props;
+  const id = useId();
+  const count = Object.keys(branch.states ?? {}).length;
+  const problems = at(props, "branches", index, "name");
+  return (
+    <div className="branch-row" data-testid={`branch-row-${index}`}>
+      <div className="branch-name">
+        <input
+          id={id}
+          className="mono"
+          aria-label={`Name of branch ${index + 1}`}
+          value={branch.name ?? ""}
+          disabled={disabled}
+          data-testid={`branch-name-${index}`}
+          aria-invalid={problems.length ? true : undefined}
+          aria-describedby={`${id}-about`}
+          onChange={(e) => props.rename(e.target.value)}
+        />
+        <span id={`${id}-about`} className="muted small">
+          {count} state{count === 1 ? "" : "s"}, starts at <code>{branch.initial}</code>
+        </span>
+        {problems.map((p) => (
+          <div key={p} className="field-problem" role="alert">
+            {p}
+          </div>
+        ))}
+      </div>
+      <button type="button" data-testid={`open-branch-${branch.name}`} aria-label={`Open branch ${branch.name || index + 1}`} onClick={() => props.openBranch(index)}>
+        Open
+      </button>
+    </div>
   );
 }
 
