@@ -9,6 +9,7 @@ import Notice from "../components/Notice";
 import { useAsync } from "../components/useAsync";
 import FlowCanvas from "../editor/canvas/FlowCanvas";
 import { diffGraph } from "../editor/diffGraph";
+import { withRenames } from "../editor/diffRenames";
 import Legend from "../editor/Legend";
 import { NOTHING, type Selection } from "../editor/selection";
 
@@ -18,8 +19,14 @@ export default function VersionDiff({ workflowId, versions }: { workflowId: stri
   const [to, setTo] = useState(newest);
   const [selection, setSelection] = useState<Selection>(NOTHING);
   const result = useAsync(async () => {
-    const [diff, before, after] = await Promise.all([diffVersions(workflowId, from, to), getVersion(workflowId, from), getVersion(workflowId, to)]);
-    return { diff, graph: diffGraph(before.definition, after.definition, diff) };
+    const [raw, before, after] = await Promise.all([diffVersions(workflowId, from, to), getVersion(workflowId, from), getVersion(workflowId, to)]);
+    // A rename is told as one (the publish dialog's rule): not a state removed and another added, nor the
+    // transitions that only followed the new id; the renamed state is marked changed on the canvas.
+    const diff = withRenames(raw, raw.states.renamed ?? {});
+    const graph = diffGraph(before.definition, after.definition, diff);
+    const states = new Map(graph.marks.states);
+    for (const [, renamedTo] of diff.renamed) states.set(renamedTo, "changed");
+    return { diff, graph: { ...graph, marks: { ...graph.marks, states } } };
   }, [workflowId, from, to]);
   const diff = result.data?.diff;
   const suggested = useSuggestedLayout(result.data?.graph.workflow ?? null);
@@ -56,6 +63,11 @@ export default function VersionDiff({ workflowId, versions }: { workflowId: stri
             <h3>
               v{diff.from_version} → v{diff.to_version}
             </h3>
+            {diff.renamed.length > 0 && (
+              <div className="diff-list diff-changed" data-testid="diff-renamed">
+                <strong>States renamed:</strong> {diff.renamed.map(([old, renamedTo]) => `${old} → ${renamedTo}`).join(", ")}
+              </div>
+            )}
             <DiffList label="States added" items={diff.states.added} kind="added" />
             <DiffList label="States removed" items={diff.states.removed} kind="removed" />
             <DiffList label="States changed" items={diff.states.changed.map((c) => `${c.id} (${c.fields.join(", ")})`)} kind="changed" />
