@@ -21,13 +21,18 @@ from engine.runtime.views import HistoryEntry
 MINI = (0.15, 0.60)  # gpt-4o-mini's built-in price, USD per million prompt and completion tokens
 
 
-def _flow(flow_id: str, action: str) -> dict[str, Any]:
-    """One task of the BDR Concierge's on the llm executor; its error path keeps the failure."""
+# What a task recording the lead gives record_lead_in_crm, which requires the lead (its email finds the contact).
+RECORD_INPUT = {"email": "email", "lead": "{'email': email}"}
+
+
+def _flow(flow_id: str, action: str, given: dict[str, str] | None = None) -> dict[str, Any]:
+    """One task of the BDR Concierge's on the llm executor, given `given` (default the context's email); its error
+    path keeps the failure."""
     return {
         "id": flow_id, "version": 1, "title": "One llm-backed task", "initial": "work",
         "states": {
-            "work": {"type": "task", "agent": "bdr_concierge", "action": action, "input": {"email": "email"},
-                     "output": "answer"},
+            "work": {"type": "task", "agent": "bdr_concierge", "action": action,
+                     "input": given or {"email": "email"}, "output": "answer"},
             "done": {"type": "final", "outcome": "success"},
             "failed": {"type": "final", "outcome": "failure"},
         },
@@ -68,7 +73,7 @@ def test_tool_arguments_no_store_can_keep_go_back_to_the_model_on_every_database
         Reply(completion('{"logged": true}')),
     ]
     with Engine(database_url, clock=clock) as engine:
-        state, task = _run(engine, url, _flow("llm_tool_values", "record_lead_in_crm"))
+        state, task = _run(engine, url, _flow("llm_tool_values", "record_lead_in_crm", RECORD_INPUT))
     assert state == "done"
     (attempt,) = task.attempts
     assert [(s["action"], (s.get("error") or {}).get("kind")) for s in attempt["steps"]] == [
@@ -333,7 +338,7 @@ def test_a_reply_asking_for_more_tool_calls_than_an_attempt_may_make_runs_none(
     notes = [tool_call(f"c{i}", "crm.notes.add", {"subject_id": "C-2001", "body": f"Note {i}"}) for i in range(40)]
     script.replies.append(Reply(completion(None, notes)))
     with Engine(database_url, clock=clock) as engine:
-        state, task = _run(engine, url, _flow("llm_many_calls", "record_lead_in_crm"))
+        state, task = _run(engine, url, _flow("llm_many_calls", "record_lead_in_crm", RECORD_INPUT))
     assert state == "failed"
     assert task.payload["kind"] == "llm_tool"
     assert "40 tool calls at once, past the 32" in task.payload["message"]

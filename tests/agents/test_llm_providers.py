@@ -24,7 +24,7 @@ FLOW = {
         "extract": {"type": "task", "agent": "bdr_concierge", "action": "extract_lead",
                     "input": {"email": "email"}, "output": "lead"},
         "classify": {"type": "task", "agent": "support_concierge", "action": "classify_ticket",
-                     "input": {"subject": "'Locked out'"}, "output": "classification"},
+                     "input": {"ticket_id": "'T-1001'", "subject": "'Locked out'"}, "output": "classification"},
         "done": {"type": "final", "outcome": "success"},
         "failed": {"type": "final", "outcome": "failure", "result": {"kind": "failure.kind",
                                                                     "reason": "failure.message"}},

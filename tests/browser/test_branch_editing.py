@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from browser_steps import (
     SignIn,
+    add_expressions,
     add_state,
     add_transition,
     connect_by_drag,
@@ -100,6 +101,7 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
 
     # A state added from the palette lands in the branch; unconnected, validation finds it in the branch.
     add_state(page, "task", "notify", action="flag_for_review")
+    add_expressions(page, "input", {"qa": "qa"})  # what flag_for_review's handler requires
     expect(page.locator(".react-flow__node")).to_have_count(3)
     wait_validated(page)
     expect(state(page, "notify")).to_have_attribute("data-mark", "error")
@@ -149,7 +151,7 @@ def test_analyst_edits_a_branch_on_the_canvas(server: LiveServer, sign_in: SignI
     assert legal["name"] == "legal"
     # the agent the action list names beside flag_for_review came with it
     assert legal["states"]["notify"] == {"type": "task", "action": "flag_for_review", "agent": "qa_auditor",
-                                         "title": "Notify counsel"}
+                                         "input": {"qa": "qa"}, "title": "Notify counsel"}
     assert {"source": "check", "trigger": "error", "dest": "notify"} in legal["transitions"]
     assert {"source": "notify", "trigger": "done", "dest": "cleared"} in legal["transitions"]
     assert "notify" not in document["states"]

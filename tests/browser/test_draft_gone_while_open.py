@@ -19,8 +19,10 @@ TOLD_WITHIN_MS = 5_000  # the live stream's `drafts` notice makes the tab look a
 
 FLOW: dict[str, Any] = {
     "title": "Gone while open",
+    "context": {"type": "object", "properties": {"lead": {"type": "object"}}},
     "initial": "work",
-    "states": {"work": {"type": "task", "action": "score_lead"}, "finished": {"type": "final"}},
+    "states": {"work": {"type": "task", "action": "score_lead", "input": {"lead": "lead"}},
+               "finished": {"type": "final"}},
     "transitions": [{"source": "work", "trigger": "done", "dest": "finished"}],
     "layout": {"work": {"x": 0, "y": 0}, "finished": {"x": 0, "y": 160}},
 }

@@ -14,12 +14,13 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-# The task's action is given no lead, so it fails (a validation error) and nothing leaves the task on 'error'.
+# The task gives its action the context's lead, which the instance is started without: the input does not evaluate,
+# so the task fails (kind input) and nothing leaves the task on 'error'.
 SCORING: dict[str, Any] = {
     "id": "scoring_without_a_lead",
     "title": "Scoring without a lead",
     "initial": "score",
-    "states": {"score": {"type": "task", "action": "score_lead", "output": "lead"},
+    "states": {"score": {"type": "task", "action": "score_lead", "input": {"lead": "lead"}, "output": "lead"},
                "scored": {"type": "final", "outcome": "success"}},
     "transitions": [{"source": "score", "trigger": "done", "dest": "scored"}],
 }

@@ -20,9 +20,11 @@ BIG = "12345678901234567890"
 
 
 def _failing(workflow_id: str) -> dict[str, Any]:
-    """The task's action is given no lead, so it fails, and nothing leaves the task on 'error'."""
+    """The task gives its action the context's lead, which the instance is started without: the input does not
+    evaluate, so the task fails, and nothing leaves the task on 'error'."""
     return {"id": workflow_id, "title": "Scoring without a lead", "initial": "score",
-            "states": {"score": {"type": "task", "action": "score_lead", "output": "lead"},
+            "states": {"score": {"type": "task", "action": "score_lead", "input": {"lead": "lead"},
+                                 "output": "lead"},
                        "scored": {"type": "final", "outcome": "success"}},
             "transitions": [{"source": "score", "trigger": "done", "dest": "scored"}]}
 

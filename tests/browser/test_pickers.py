@@ -83,7 +83,8 @@ OTHER_USE: dict[str, Any] = {
     "context": {"type": "object", "properties": {"email": {"type": "string"}, "parsed": {"type": "object"}}},
     "initial": "parse",
     "states": {
-        "parse": {"type": "task", "action": "extract_lead", "input": {"raw_message": "email"}, "output": "parsed"},
+        "parse": {"type": "task", "action": "extract_lead", "input": {"email": "email", "raw_message": "email"},
+                  "output": "parsed"},
         "done": {"type": "final", "outcome": "success"},
         "failed": {"type": "final", "outcome": "failure"},
     },
@@ -112,7 +113,9 @@ def test_when_several_flows_run_the_action_the_analyst_chooses_whose_input_and_o
     use_shape.click()
     expect(analyst.get_by_test_id("field-output")).to_have_value("parsed")
     keys = analyst.locator("[data-testid^='field-input-key-']").evaluate_all("els => els.map(e => e.value)")
-    assert keys == ["raw_message"], keys
+    values = analyst.locator("[data-testid^='field-input-value-']").evaluate_all("els => els.map(e => e.value)")
+    assert dict(zip(keys, values, strict=True)) == {"email": "email", "raw_message": "email"}, (keys, values)
+    assert len(keys) == 2, keys
     expect(analyst.get_by_test_id("action-shape-source")).to_have_count(0)  # filled: nothing more to copy
 
 

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.browser
 def _onboarding(workflow_id: str) -> dict[str, Any]:
     return {
         "id": workflow_id, "title": "KYC onboarding", "initial": "collect_documents",
-        "states": {"collect_documents": {"type": "task", "action": "score_lead"},
-                   "kyc_check": {"type": "task", "action": "score_lead", "title": "KYC check"},
+        "context": {"type": "object", "properties": {"lead": {"type": "object"}}},
+        "states": {"collect_documents": {"type": "task", "action": "score_lead", "input": {"lead": "lead"}},
+                   "kyc_check": {"type": "task", "action": "score_lead", "input": {"lead": "lead"},
+                                 "title": "KYC check"},
                    "approved": {"type": "final", "outcome": "success"},
                    "failed": {"type": "final", "outcome": "failure"}},
         "transitions": [{"source": "collect_documents", "trigger": "done", "dest": "kyc_check"},

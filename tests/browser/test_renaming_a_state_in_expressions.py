@@ -29,9 +29,9 @@ def _draft() -> dict[str, Any]:
         "initial": "check",
         "context": {"type": "object", "properties": {
             "amount": {"type": "number"}, "note": {"type": "string"}, "last_state": {"type": "string"},
-            "review_count": {"type": "integer"}}},
+            "review_count": {"type": "integer"}, "lead": {"type": "object"}}},
         "states": {
-            "check": {"type": "task", "action": "score_lead"},
+            "check": {"type": "task", "action": "score_lead", "input": {"lead": "lead"}},
             "route": {"type": "choice"},
             "review": {"type": "approval", "approvers": {"roles": ["approver"]}, "timeout": "PT48H",
                        "policies": ["big_deal"]},

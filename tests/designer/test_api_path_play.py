@@ -131,7 +131,8 @@ def test_a_path_through_a_maps_failure_says_the_map_cannot_be_failed(env: Env) -
     flow = {"id": "lines_flow", "title": "Lines", "initial": "pay_lines",
             "context": {"type": "object", "properties": {"lines": {"type": "array"}}},
             "states": {"pay_lines": {"type": "map", "items": "context.lines", "iterator": {
-                           "initial": "pay", "states": {"pay": {"type": "task", "action": "extract_lead"},
+                           "initial": "pay", "states": {"pay": {"type": "task", "action": "extract_lead",
+                                                                "input": {"email": "item.email"}},
                                                         "paid": {"type": "final"}},
                            "transitions": [{"source": "pay", "trigger": "done", "dest": "paid"},
                                            {"source": "pay", "trigger": "error", "dest": "paid"}]}},

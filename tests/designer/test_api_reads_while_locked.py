@@ -24,7 +24,8 @@ from designer.security.middleware import SESSION_COOKIE
 
 WORKFLOW = {
     "id": "chain", "title": "Two steps", "initial": "a",
-    "states": {"a": {"type": "task", "action": "flag_for_review"}, "done": {"type": "final", "outcome": "success"}},
+    "states": {"a": {"type": "task", "action": "flag_for_review", "input": {"qa": "qa"}},
+               "done": {"type": "final", "outcome": "success"}},
     "transitions": [{"source": "a", "trigger": "done", "dest": "done"}],
 }
 
@@ -49,7 +50,7 @@ def running(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPat
     outcome = services.accounts.login("ada", PASSWORD)
     token = services.accounts.create_token(outcome.principal, "tests").token  # never used: no last use yet
     services.engine.deploy(WORKFLOW)
-    started = services.engine.start("chain")
+    started = services.engine.start("chain", {"qa": {"total": 4.0, "issues": ["too short"]}})
     with TestClient(create_app(settings, services=services)) as client:
         yield Running(client, path, token, outcome.session_id, started.id)
 
