@@ -5,7 +5,6 @@ lock for its transaction: they upgrade one after the other, and each after the f
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -13,8 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from conftest import DEFAULT_POSTGRES_URL
-from must_run import unavailable
 
 from storage.schema import HEAD_REVISION
 
@@ -22,18 +19,14 @@ OPEN = "import sys; from engine import Engine; Engine(sys.argv[1]).close()"
 
 
 @pytest.fixture
-def new_database() -> Iterator[str]:
+def new_database(postgres_url: str) -> Iterator[str]:
     """A schema of its own on the test PostgreSQL, with no tables: a new database, as far as the engine sees."""
-    base = os.environ.get("STATEWRIGHT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    base = sa.make_url(postgres_url).difference_update_query(["options"])  # the session's own schema left out
     schema = f"sw_new_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        unavailable(f"PostgreSQL at {base} is not reachable: {str(exc).splitlines()[0]}")
-    url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = base.update_query_dict({"options": f"-csearch_path={schema}"})
     yield url.render_as_string(hide_password=False)
     with admin.begin() as connection:
         connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
