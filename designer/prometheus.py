@@ -28,8 +28,9 @@ _SERIES: tuple[tuple[str, str, str, str], ...] = (
     ("cost_per_task", "statewright_cost_per_task", "gauge", "Cost recorded / task runs."),
     ("total_cost", "statewright_cost", "gauge", "Cost recorded for the instances."),
     ("unpriced_costs", "statewright_unpriced_costs", "gauge", "Action calls whose model had no price (cost unknown)."),
-    ("pending_approvals", "statewright_pending_approvals", "gauge", "Approval requests of the instances waiting now."),
+    ("pending_approvals", "statewright_pending_approvals", "gauge", "Approval requests waiting now."),
 )
+_NOT_WINDOWED = frozenset({"pending_approvals"})  # what waits now, whenever its instance started
 
 
 def _label(value: str) -> str:
@@ -40,7 +41,8 @@ def prometheus_text(overall: Kpis, per_workflow: list[WorkflowKpis], *, tenant: 
     rows: list[tuple[str, Kpis]] = [(OVERALL, overall), *((m.workflow_id, m) for m in per_workflow)]
     lines: list[str] = []
     for field, name, kind, text in _SERIES:
-        lines.append(f"# HELP {name} {text} Window: the last 24 hours.")
+        window = " Whenever their instance started." if field in _NOT_WINDOWED else " Window: the last 24 hours."
+        lines.append(f"# HELP {name} {text}{window}")
         lines.append(f"# TYPE {name} {kind}")
         for workflow, metrics in rows:
             value = getattr(metrics, field)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -171,6 +171,7 @@ class _Reader:
     def __init__(self, connection: sa.Connection, scope: KpiScope) -> None:
         self.connection = connection
         self.where = scope.where()
+        self.now = replace(scope, since=None, until=None).where()  # what waits now, whenever it started
         self.tallies: dict[str, _Tally] = defaultdict(_Tally)
 
     def instances(self) -> None:
@@ -241,12 +242,19 @@ class _Reader:
         tally.latency += float(at) - float(entered_at)
 
     def approvals(self) -> None:
-        statement = sa.select(_I.c.workflow_id, _root(), _P.c.status).select_from(
+        statement = sa.select(_I.c.workflow_id, _root()).select_from(
             _P.join(_I, _I.c.id == _P.c.instance_id)).where(*self.where)
-        for workflow_id, root, status in self.connection.execute(statement):
-            tally = self.tallies[workflow_id]
-            tally.escalated.add(str(root))
-            tally.pending += status == ApprovalStatus.PENDING
+        for workflow_id, root in self.connection.execute(statement):
+            self.tallies[workflow_id].escalated.add(str(root))
+
+    def pending(self) -> None:
+        """The approval requests waiting now, whenever their instance started: counted in the window, a request
+        older than a day (the oldest, most overdue ones) dropped out of `pending_approvals` and the gauge."""
+        statement = sa.select(_I.c.workflow_id, sa.func.count()).select_from(
+            _P.join(_I, _I.c.id == _P.c.instance_id)).where(
+            *self.now, _P.c.status == ApprovalStatus.PENDING).group_by(_I.c.workflow_id)
+        for workflow_id, count in self.connection.execute(statement):
+            self.tallies[workflow_id].pending += int(count)
 
     def escalating_states(self) -> None:
         marked = _escalating_states(self.connection, set(self.tallies))
@@ -309,6 +317,7 @@ def collect_kpis(database: sa.Engine, scope: KpiScope) -> tuple[Kpis, list[Workf
         reader.instances()
         reader.attempts()
         reader.approvals()
+        reader.pending()
         reader.escalating_states()
         reader.costs()
     tallies = dict(reader.tallies)
