@@ -107,12 +107,17 @@ def _clipped(name: str, value: Any) -> Any:
     ]
 
 
+STORAGE_RETRY_AFTER_S = 5  # seconds a 503 storage-error asks a client to wait before asking again
+
+
 def _statewright(request: Request[Any, Any, Any], exc: StatewrightError) -> Response[dict[str, Any]]:
     slug = _SLUGS.get(type(exc)) or getattr(type(exc), "slug", None) or _kebab(type(exc).__name__)
     findings = None
     if isinstance(exc, InvalidDefinition):
         findings = [f.model_dump(mode="json") for f in exc.findings]
     retry_after = getattr(exc, "retry_after_s", None)  # LoginThrottled, TooManyDiagrams, DiagramsBusy
+    if retry_after is None and isinstance(exc, StorageError):
+        retry_after = STORAGE_RETRY_AFTER_S  # the database is down or busy: a client asks again, not at once
     headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
     if isinstance(exc, UnsupportedMediaType):
         headers = exc.headers

@@ -35,8 +35,10 @@ def served(tmp_path: Path) -> Iterator[tuple[TestClient[Litestar], Path]]:
 def test_ready_says_503_once_the_database_file_is_deleted(served: tuple[TestClient[Litestar], Path]) -> None:
     client, path = served
     path.unlink()
-    problem = assert_problem(client.get("/api/ready"), 503, "storage-error")
+    answer = client.get("/api/ready")
+    problem = assert_problem(answer, 503, "storage-error")
     assert problem["detail"].startswith(f"the database file {path} was deleted while this process had it open")
+    assert answer.headers["retry-after"] == "5"  # QA: a 503 storage-error said nothing of when to ask again
     assert client.get("/api/health").status_code == 200  # alive, not ready
 
 
