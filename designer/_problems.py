@@ -184,9 +184,27 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[
         if misfit is not None:
             return _validation(request, not_an_integer("path", *misfit))
     slug = _HTTP_SLUGS.get(status, f"http-{status}")
+    title = "Payload too large" if status == 413 else _title(status)  # its slug's words, not HTTP/1.1's old name
     return problem_response(
-        request, status=status, slug=slug, title=_title(status), detail=exc.detail, headers=exc.headers
+        request, status=status, slug=slug, title=title, detail=_said(request, status, exc.detail),
+        headers=exc.headers,
     )
+
+
+def _said(request: Request[Any, Any, Any], status: int, detail: str) -> str:
+    """The framework's own detail — only the status's words ('Not Found') for a path no route has, a method it
+    does not take, a body too large — said as what went wrong and what to do instead."""
+    if detail.lower() != _title(status).lower():
+        return detail
+    if status == 404:
+        return f"no such path: {request.method} {request.url.path} (the API's paths are listed at /schema)"
+    if status == 405:
+        return f"{request.method} is not taken on {request.url.path}; the Allow header lists what is"
+    if status == 413:
+        limit = getattr(request.app, "request_max_body_size", None)
+        said = f"the {limit / 1_048_576:g} MiB the API takes" if isinstance(limit, int) else "what the API takes"
+        return f"the request body is larger than {said}"
+    return detail
 
 
 def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -158,7 +158,10 @@ def test_a_body_that_is_not_json_is_a_400_problem(env: Env) -> None:
 def test_a_body_over_the_limit_is_a_413_problem(env: Env) -> None:
     huge = b'{"source": "' + b"x" * (3 * 1024 * 1024) + b'"}'
     response = env.call("POST", "/api/validate", "viewer", content=huge, headers={"Content-Type": "application/json"})
-    assert_problem(response, 413, "payload-too-large")
+    problem = assert_problem(response, 413, "payload-too-large")
+    assert problem["title"] == "Payload too large"  # QA: 'Request entity too large', beside the slug's words
+    assert problem["detail"].startswith("the request body is larger than the ")  # it said only the status
+    assert "MiB the API takes" in problem["detail"]
 
 
 def test_layout_gives_every_state_a_box_that_matches_the_drawn_diagram(env: Env) -> None:

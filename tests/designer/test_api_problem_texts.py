@@ -99,7 +99,7 @@ def test_the_titles_of_statuses_the_framework_raises_are_sentence_cased(env: Env
         env.client.get("/api/auth/me"),  # 401
     ]
     titles = {response.status_code: response.json()["title"] for response in answers}
-    assert titles == {404: "Not found", 405: "Method not allowed", 413: "Request entity too large",
+    assert titles == {404: "Not found", 405: "Method not allowed", 413: "Payload too large",
                       400: "Bad request", 401: "Authentication required"}
 
 
