@@ -115,7 +115,9 @@ def select_state(page: Page, state_id: str) -> None:
 
 
 def laid_out(page: Page) -> None:
-    """Until every canvas shows its final layout (ELK's answer replaces a quick stand-in a moment after)."""
+    """Until every canvas shows its final layout (ELK's answer replaces a quick stand-in a moment after) — once
+    there is a canvas: a page still loading has none, and none is not laid out."""
+    expect(page.locator(".flow-canvas").first).to_be_attached()
     expect(page.locator('.flow-canvas[data-layout="interim"], .flow-canvas[data-layout="pending"]')).to_have_count(0)
 
 

@@ -44,6 +44,20 @@ interface Asked {
   direction: string;
   /** The states the layout asked for (or carried over since) places. */
   covers: Set<string>;
+  /** States renamed since it was asked (from, to), in order: its answer names them as they were. */
+  renamed: [string, string][];
+}
+
+/** A layout's positions under the states' names now: each renamed state at the place of its old name. */
+function renamedPositions(positions: Readonly<Record<string, Position>>, renamed: [string, string][]): Readonly<Record<string, Position>> {
+  if (renamed.length === 0) return positions;
+  const now: Record<string, Position> = { ...positions };
+  for (const [from, to] of renamed) {
+    const place = now[from];
+    delete now[from];
+    if (place) now[to] = place;
+  }
+  return now;
 }
 
 export interface SuggestedLayoutOptions {
@@ -71,13 +85,15 @@ export function useSuggestedLayout(workflow: Workflow | null, { follow = "each" 
       const place = gone.length === 1 ? shown.current[gone[0]!] : undefined;
       if (missing.length === 1 && place) {
         before.covers = new Set([...before.covers].filter((id) => id !== gone[0]).concat(missing));
+        before.renamed.push([gone[0]!, missing[0]!]);
         const next = { ...shown.current, [missing[0]!]: place };
         carried.add(next);
+        if (interim.has(shown.current)) interim.add(next); // the stand-in, renamed: the layout is still to come
         setSuggested(next);
         return;
       }
     }
-    const asked: Asked = { workflow, direction, covers: new Set(unplaced(workflow)) };
+    const asked: Asked = { workflow, direction, covers: new Set(unplaced(workflow)), renamed: [] };
     askedFor.current = asked;
     let standIn: number | undefined;
     const showQuick = () => {
@@ -104,11 +120,12 @@ export function useSuggestedLayout(workflow: Workflow | null, { follow = "each" 
     }
     layOutFlow(workflow, direction)
       .then((result) => {
-        if (askedFor.current === asked) setSuggested(result.positions);
+        // A state renamed while the layout was being made (the first one can take a moment) keeps its place in it.
+        if (askedFor.current === asked) setSuggested(renamedPositions(result.positions, asked.renamed));
       })
       .catch(() => {
         // The layout worker could not start (a very old browser, a blocked script): keep the layered one.
-        if (askedFor.current === asked) setSuggested(layeredLayout(workflow));
+        if (askedFor.current === asked) setSuggested(renamedPositions(layeredLayout(workflow), asked.renamed));
       })
       .finally(() => window.clearTimeout(standIn));
   }, [workflow, direction, follow]);
