@@ -1,14 +1,19 @@
 """`statewright serve`: the designer on one machine — the API, the built UI, the workers, and the shipped flows
-when asked (`--demo`, `--shipped-flows`): a database of yours gets none of the examples, nor their schedules."""
+when asked (`--demo`, `--shipped-flows`): a database of yours gets none of the examples, nor their schedules.
+
+With `--log-format json` what it says as it starts is logged, one JSON object a line like every other, and the one
+access line per request is uvicorn's with the request's fields added (designer/_request_ids.py). `--demo`'s table
+of passwords alone stays printed for the person who started it: passwords do not belong in a log."""
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import ipaddress
 import logging
 import socket
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -19,6 +24,7 @@ from definitions import WORKFLOWS_DIR
 from designer._http_protocol import OneWriteHttpProtocol
 from designer._lifecycle import deploy_definitions, housekeeping
 from designer._listening import listening_socket, url_of
+from designer._request_ids import annotate_access_lines
 from designer.app import build_services, create_app
 from designer.demo import DemoSeed, seed_demo
 from designer.settings import Settings
@@ -32,17 +38,27 @@ from engine.cli.engine_options import (
 )
 from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
-from engine.log_format import LogFormat, configure_logging
+from engine.log_format import LogFormat, RequestIdFilter, configure_logging, quiet_scheduler_logs
 from engine.runtime.engine import Engine
 from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
 from engine.runtime.handler_loading import load_handlers
 
 __all__ = ["register_serve_command"]
 
+_log = logging.getLogger("statewright.designer")
 
-def _show(seed: DemoSeed, url: str) -> None:
+
+def _say(text: str, log_format: LogFormat) -> None:
+    """A line for the operator: printed, or with JSON logs one more record among them."""
+    if log_format is LogFormat.json:
+        _log.info("%s", text)
+    else:
+        stdout.print(text, highlight=False)
+
+
+def _show(seed: DemoSeed, url: str, log_format: LogFormat) -> None:
     if not seed.credentials:
-        stdout.print("demo: the demo users exist already (their passwords were shown when they were created)")
+        _say("demo: the demo users exist already (their passwords were shown when they were created)", log_format)
         return
     table = Table(title="Demo users — shown once, keep them", show_header=True)
     for column in ("username", "role", "password"):
@@ -52,8 +68,18 @@ def _show(seed: DemoSeed, url: str) -> None:
     stdout.print(table)
     if seed.instances:
         summary = ", ".join(f"{count} {status}" for status, count in sorted(seed.instances.items()))
-        stdout.print(f"demo: started the shipped examples: {summary}", highlight=False)
-    stdout.print(f"demo: sign in at {url}", highlight=False)
+        _say(f"demo: started the shipped examples: {summary}", log_format)
+    _say(f"demo: sign in at {url}", log_format)
+
+
+def _text_log_config() -> dict[str, Any]:
+    """uvicorn's own logging configuration, its access line ending in the request's id (`request_id=…`), the id
+    the response's X-Request-ID header carries (designer/_request_ids.py)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["filters"] = {"request_id": {"()": RequestIdFilter}}
+    config["handlers"]["access"]["filters"] = ["request_id"]
+    config["formatters"]["access"]["fmt"] += " request_id=%(request_id)s"
+    return config
 
 
 def _trusted_proxies(value: str | None) -> str | None:
@@ -125,7 +151,9 @@ def serve(
     refuse_both_handler_options(handlers, executor)
     if log_format is LogFormat.json:
         configure_logging(log_format)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its per-poll job lines drown the access log
+        annotate_access_lines()
+    else:
+        quiet_scheduler_logs()  # as configure_logging does: its per-poll job lines drown the access log
     settings = Settings(
         database_url=db or default_database_url(),
         workers=workers,
@@ -157,14 +185,15 @@ def serve(
         if demo:
             if settings.deploy_shipped:
                 deploy_definitions(services.engine, [WORKFLOWS_DIR])
-            _show(seed_demo(services, instances=settings.deploy_shipped), url)
+            _show(seed_demo(services, instances=settings.deploy_shipped), url, log_format)
         app = create_app(settings, services=services)
-        stdout.print(f"Statewright designer on {url} (API docs at {url}schema)", highlight=False)
+        _say(f"Statewright designer on {url} (API docs at {url}schema)", log_format)
         if not settings.deploy_shipped and not services.catalog.version_count():
-            stdout.print("no workflow is deployed on this database: publish one in the designer, or `statewright "
-                         "deploy FILE`; `serve --shipped-flows` deploys the shipped examples", highlight=False)
-        # with JSON logs uvicorn configures nothing: its records reach the root logger's JSON handler
-        log_config = None if log_format is LogFormat.json else uvicorn.config.LOGGING_CONFIG
+            _say("no workflow is deployed on this database: publish one in the designer, or `statewright deploy "
+                 "FILE`; `serve --shipped-flows` deploys the shipped examples", log_format)
+        # with JSON logs uvicorn configures nothing: its records, the access lines too (one a request), reach the
+        # root logger's JSON handler
+        log_config = None if log_format is LogFormat.json else _text_log_config()
         # The client address (login throttling counts per address) is the peer's, unless the peer is a proxy named
         # by --forwarded-allow-ips: uvicorn's default trusts X-Forwarded-For from 127.0.0.1, so anyone on the
         # machine could pose as any address.

@@ -22,6 +22,7 @@ from designer._openapi_bodies import describe_bodies
 from designer._path_integers import IntegerPaths
 from designer._problems import exception_handlers
 from designer._request_checks import check_request
+from designer._request_ids import RequestIds
 from designer._request_spans import RequestSpans
 from designer._security_headers import SecurityHeaders
 from designer._services import Services, dependencies
@@ -184,6 +185,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.state["integer_paths"] = IntegerPaths(app)  # a mistyped integer in a path: 400, not the router's 404
     # a stalled body: its read raises inside the app, whose handlers answer 408 (designer/_body_read_timeout.py)
     timed = BodyReadTimeout(app.asgi_handler, settings.body_read_timeout.total_seconds())
-    # outside routing: 404s, 405s, HEAD too
-    app.asgi_handler = SecurityHeaders(AllowHeader(RequestSpans(timed), app))
+    # outside routing: 404s, 405s, HEAD too; the request id outermost, so every line the request causes has it
+    app.asgi_handler = RequestIds(SecurityHeaders(AllowHeader(RequestSpans(timed), app)))
     return app

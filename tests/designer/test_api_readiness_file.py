@@ -1,9 +1,11 @@
 """`GET /api/ready` on SQLite answers 503 once the database file the server opened is deleted or replaced: the
 database still answers (the server keeps the deleted file open), but every write since goes where nobody will read
-it — a load balancer must stop sending traffic, and the detail says why."""
+it — a load balancer must stop sending traffic. The detail says the database check failed; why, with the file's
+path, is for the operator: the server's log says it, under the request id the detail names."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -32,23 +34,31 @@ def served(tmp_path: Path) -> Iterator[tuple[TestClient[Litestar], Path]]:
         yield client, path
 
 
-def test_ready_says_503_once_the_database_file_is_deleted(served: tuple[TestClient[Litestar], Path]) -> None:
+def test_ready_says_503_once_the_database_file_is_deleted(served: tuple[TestClient[Litestar], Path],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
     client, path = served
     path.unlink()
-    answer = client.get("/api/ready")
+    with caplog.at_level(logging.ERROR, logger="statewright.designer"):
+        answer = client.get("/api/ready", headers={"X-Request-ID": "lb-2"})
     problem = assert_problem(answer, 503, "storage-error")
-    assert problem["detail"].startswith(f"the database file {path} was deleted while this process had it open")
+    assert problem["detail"] == ("not ready: the database check failed; the server's log has the reason, under "
+                                 "request id lb-2")
+    assert path.name not in problem["detail"]
+    assert f"the database file {path} was deleted while this process had it open" in caplog.text
     assert answer.headers["retry-after"] == "5"  # QA: a 503 storage-error said nothing of when to ask again
     assert client.get("/api/health").status_code == 200  # alive, not ready
 
 
 def test_ready_says_503_once_the_database_file_is_replaced(served: tuple[TestClient[Litestar], Path],
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     client, path = served
     shutil.copyfile(path, tmp_path / "restored.db")
     (tmp_path / "restored.db").replace(path)
-    problem = assert_problem(client.get("/api/ready"), 503, "storage-error")
-    assert problem["detail"].startswith(f"the database file {path} was replaced by another file")
+    with caplog.at_level(logging.ERROR, logger="statewright.designer"):
+        problem = assert_problem(client.get("/api/ready"), 503, "storage-error")
+    assert problem["detail"].startswith("not ready: the database check failed; the server's log has the reason")
+    assert path.name not in problem["detail"]
+    assert f"the database file {path} was replaced by another file" in caplog.text
 
 
 def test_a_start_after_the_database_file_is_deleted_is_503_not_201(tmp_path: Path) -> None:
