@@ -19,6 +19,7 @@ from litestar.datastructures import State
 
 from designer.highlighting import tenant_instance
 from designer.instance_detail import instance_detail_of
+from designer.replayed_answers import REPLAYED_HEADER
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import InstanceSummary
 from designer.security.guards import principal_of_connection
@@ -33,7 +34,6 @@ __all__ = ["REPLAYED_HEADER", "Reply", "TenantInstances", "provide_tenant_instan
 
 Reply = Response[InstanceDetail | InstanceSummary]
 _MINIMAL_APPLIED = {"Preference-Applied": "return=minimal"}
-REPLAYED_HEADER = "Idempotent-Replayed"  # a repeated idempotency key got the first request's answer back
 
 
 def wants_minimal(prefer: str | None) -> bool:

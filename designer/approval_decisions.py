@@ -1,6 +1,9 @@
-"""Who may see and decide an approval, and taking a decision through the engine (idempotent per person)."""
+"""Who may see and decide an approval, and taking a decision through the engine (idempotent per person: the same
+decision again by the same person is answered as the first was, and said to be a replay)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -11,7 +14,16 @@ from engine.read_models.approvals import ApprovalRecordView, get_approval
 from engine.runtime.engine import Engine
 from engine.statuses import ApprovalStatus
 
-__all__ = ["closed_words", "decide", "visible_approval"]
+__all__ = ["DecisionTaken", "closed_words", "decide", "visible_approval"]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionTaken:
+    """The approval after a decision, and whether that decision was a repeat of one the person had taken already
+    (nothing was done now: the answer is the first one's, `Idempotent-Replayed: true`)."""
+
+    approval: ApprovalRecordView
+    replayed: bool
 
 
 def _assigned(me: Principal, approval: ApprovalRecordView) -> bool:
@@ -35,8 +47,10 @@ def decide(
     *,
     comment: str | None,
     key: str | None,
-) -> ApprovalRecordView:
-    """Record my decision. The same decision again changes nothing; a different one after mine is refused."""
+) -> DecisionTaken:
+    """Record my decision. The same decision again changes nothing and is answered as a replay — also once the
+    request has closed (a client retrying after a lost answer gets what the first answer said, not `409
+    approval-closed`); a different one after mine is refused."""
     found = get_approval(database, approval_id)
     if found is None or found.tenant != me.tenant:
         raise NotFound(f"no approval {approval_id}")
@@ -46,14 +60,14 @@ def decide(
     if mine is not None:
         if mine.decision != decision:
             raise VersionConflict(f"you decided '{mine.decision}' on approval {approval_id} already")
-        return found
+        return DecisionTaken(found, replayed=True)
     if found.status != ApprovalStatus.PENDING:
         raise ApprovalClosed(closed_words(found))
     # An admin decides with the roles the request names; a request naming only users stays theirs.
     roles = tuple(found.roles) if me.can("admin") else me.approver_roles
     act = engine.approve if decision == "approve" else engine.reject
     try:
-        act(found.instance_id, actor=me.username, roles=roles, comment=comment, idempotency_key=key)
+        view = act(found.instance_id, actor=me.username, roles=roles, comment=comment, idempotency_key=key)
     except TransitionNotAllowed as exc:
         # Decided by someone else between the read above and this decision: said as that, not as an event
         # the state does not accept.
@@ -63,7 +77,9 @@ def decide(
         raise
     refreshed = get_approval(database, approval_id)
     assert refreshed is not None
-    return refreshed
+    # A repeat of mine sent before the first was written (a retry racing it) is one the engine answered from
+    # the first's receipt: it says so itself when the key was the same.
+    return DecisionTaken(refreshed, replayed=view.replayed)
 
 
 def closed_words(approval: ApprovalRecordView) -> str:

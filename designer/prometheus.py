@@ -1,7 +1,10 @@
-"""The metrics in Prometheus' text exposition format (version 0.0.4)."""
+"""The metrics in Prometheus' text exposition format (version 0.0.4): the KPIs of the last 24 hours per workflow,
+and what the person on call alerts on now — the job queue's depth and age, jobs stuck with a worker that went
+silent, and the workers alive."""
 
 from __future__ import annotations
 
+from engine.read_models.job_queue import JobQueue, KindBacklog
 from engine.read_models.kpis import Kpis, WorkflowKpis
 
 __all__ = ["PROMETHEUS_MEDIA_TYPE", "prometheus_text"]
@@ -32,12 +35,42 @@ _SERIES: tuple[tuple[str, str, str, str], ...] = (
 )
 _NOT_WINDOWED = frozenset({"pending_approvals"})  # what waits now, whenever its instance started
 
+# (field of KindBacklog, metric name, help): the tenant's jobs now, per kind (every kind, 0 included, so that an
+# alert's series never goes missing when the queue is empty)
+_QUEUE: tuple[tuple[str, str, str], ...] = (
+    ("ready", "statewright_jobs_ready", "Jobs due now that no worker has taken yet (the queue's depth)."),
+    ("oldest_ready_s", "statewright_jobs_ready_oldest_age_seconds",
+     "How long the longest-waiting of them has been due (0: none waits)."),
+    ("lease_expired", "statewright_jobs_lease_expired",
+     "Jobs a worker took whose lease lapsed before it finished (the worker died or stalled): stuck until another "
+     "worker takes them."),
+)
+
 
 def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def prometheus_text(overall: Kpis, per_workflow: list[WorkflowKpis], *, tenant: str) -> str:
+def _queue_lines(queue: JobQueue, tenant: str) -> list[str]:
+    lines: list[str] = []
+    for field, name, text in _QUEUE:
+        lines += [f"# HELP {name} {text}", f"# TYPE {name} gauge"]
+        lines += [f'{name}{{tenant="{_label(tenant)}",kind="{_label(backlog.kind)}"}} {_number(backlog, field)}'
+                  for backlog in queue.kinds]
+    name = "statewright_workers_alive"
+    lines += [f"# HELP {name} Workers alive now (seen within their heartbeat's lease): the deployment's, the same for "
+              "every tenant.", f"# TYPE {name} gauge", f"{name} {queue.workers_alive}"]
+    return lines
+
+
+def _number(backlog: KindBacklog, field: str) -> str:
+    """A count as it is; an age to the millisecond (`.6g`, as the KPIs are written, would round a job waiting for
+    twelve days to ten seconds)."""
+    value: int | float = getattr(backlog, field)
+    return str(value) if isinstance(value, int) else str(round(value, 3))
+
+
+def prometheus_text(overall: Kpis, per_workflow: list[WorkflowKpis], queue: JobQueue, *, tenant: str) -> str:
     rows: list[tuple[str, Kpis]] = [(OVERALL, overall), *((m.workflow_id, m) for m in per_workflow)]
     lines: list[str] = []
     for field, name, kind, text in _SERIES:
@@ -49,4 +82,5 @@ def prometheus_text(overall: Kpis, per_workflow: list[WorkflowKpis], *, tenant: 
             if value is None:
                 continue
             lines.append(f'{name}{{tenant="{_label(tenant)}",workflow="{_label(workflow)}"}} {float(value):.6g}')
+    lines += _queue_lines(queue, tenant)
     return "\n".join(lines) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import sqlalchemy as sa
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK
@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.approval_cards import approval_summaries, approval_titles, deployed_workflow
 from designer.approval_decisions import decide, visible_approval
+from designer.replayed_answers import REPLAYED_HEADER, replayed_header
 from designer.schemas.approvals import ApprovalDetail, ApprovalSummary, DecisionCreate, DecisionRead
 from designer.schemas.instances import HistoryEntryRead, InstanceSummary
 from designer.schemas.pagination import DEFAULT_LIMIT, Page, PageParams
@@ -159,6 +160,8 @@ class ApprovalController(Controller):
         status_code=HTTP_200_OK,
         opt=requires("decide"),
         summary="Approve or reject, with a comment (the same decision again changes nothing)",
+        response_headers=[replayed_header("you had taken this decision already: nothing was done now, and the "
+                                          "answer is the request as it is now, decided or waiting for others")],
         sync_to_thread=True,
     )
     def decide(
@@ -170,8 +173,9 @@ class ApprovalController(Controller):
         engine: NamedDependency[Engine],
         database: NamedDependency[sa.Engine],
         catalog: NamedDependency[DefinitionCatalog],
-    ) -> ApprovalDetail:
-        decided = decide(
+    ) -> Response[ApprovalDetail]:
+        taken = decide(
             engine, database, me, approval_id, data.decision, comment=data.comment, key=data.idempotency_key
         )
-        return _detail(engine, catalog, decided)
+        return Response(_detail(engine, catalog, taken.approval),
+                        headers={REPLAYED_HEADER: "true"} if taken.replayed else None)

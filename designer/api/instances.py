@@ -6,7 +6,6 @@ from functools import partial
 from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.datastructures import ResponseHeader
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -15,6 +14,7 @@ from designer._tenant_instances import REPLAYED_HEADER, Reply, TenantInstances, 
 from designer.api._query_parameters import refuse_undeclared_query_parameters
 from designer.errors import NotFound
 from designer.history_paging import Order, history_page
+from designer.replayed_answers import replayed_header
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import (
     CancelRequest,
@@ -59,14 +59,6 @@ def _place(instances: TenantInstances, before: str) -> tuple[float, str]:
     return view.created_at, view.id
 
 
-def _replayed_header(what: str) -> ResponseHeader:
-    """The `Idempotent-Replayed` header as the document describes it (set by `TenantInstances.command`; `value`
-    gives its type in the document)."""
-    return ResponseHeader(name=REPLAYED_HEADER, value="true", documentation_only=True, required=False,
-                          description=f"`true` when the `idempotency_key` {what} (as Stripe's replayed responses "
-                          "say); absent otherwise.")
-
-
 class InstanceController(Controller):
     path = "/api/instances"
     tags = ("instances",)
@@ -77,8 +69,8 @@ class InstanceController(Controller):
         status_code=HTTP_201_CREATED,
         opt=requires("operate"),
         summary="Start an instance",
-        response_headers=[_replayed_header("started an instance before: the answer is that instance and nothing "
-                                           "new was started")],
+        response_headers=[replayed_header("the `idempotency_key` started an instance before: the answer is that "
+                                          "instance and nothing new was started")],
     )
     async def start(
         self, data: JSONBody[InstanceStart], instances: NamedDependency[TenantInstances], prefer: Prefer = None
@@ -192,8 +184,8 @@ class InstanceController(Controller):
         status_code=HTTP_200_OK,
         opt=requires("operate"),
         summary="Send an event (409 when the state does not accept it)",
-        response_headers=[_replayed_header("sent this event before: the answer is what that send answered, and the "
-                                           "event was not applied again")],
+        response_headers=[replayed_header("the `idempotency_key` sent this event before: the answer is what that "
+                                          "send answered, and the event was not applied again")],
     )
     async def send(
         self,

@@ -1,4 +1,5 @@
-"""Operating metrics of my tenant over a time window, as JSON under /api and as Prometheus text at /metrics."""
+"""Operating metrics of my tenant over a time window, as JSON under /api and as Prometheus text at /metrics (with
+the job queue and the workers as they are now, for alerts)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from designer.schemas.moments import moment_parameter, parse_window
 from designer.security.principal import Principal
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.errors import InvalidInput
+from engine.read_models.job_queue import collect_job_queue
 from engine.read_models.kpis import Kpis, KpiScope, WorkflowKpis, collect_kpis
 from engine.read_models.metric_series import MAX_BUCKETS, MetricSeries, collect_series
 from engine.runtime.clock import to_datetime
+from engine.runtime.engine import Engine
 
 __all__ = ["MetricsController", "MetricsReport", "prometheus_metrics"]
 
@@ -94,14 +97,16 @@ def _window(since: str | None, until: str | None) -> tuple[float, float]:
 @get(
     "/metrics",
     tags=["metrics"],
-    summary="Prometheus text format (my tenant, the last 24 hours)",
+    summary="Prometheus text format (my tenant: the last 24 hours, and the job queue and workers now)",
     media_type=PROMETHEUS_MEDIA_TYPE,
     sync_to_thread=True,
     middleware=[refuse_undeclared_query_parameters],
 )
-def prometheus_metrics(me: NamedDependency[Principal], database: NamedDependency[sa.Engine]) -> Response[str]:
+def prometheus_metrics(me: NamedDependency[Principal], database: NamedDependency[sa.Engine],
+                       engine: NamedDependency[Engine]) -> Response[str]:
     end = time.time()
     overall, per_workflow = collect_kpis(
         database, KpiScope(tenant=me.tenant, since=end - DEFAULT_WINDOW.total_seconds(), until=end)
     )
-    return Response(prometheus_text(overall, per_workflow, tenant=me.tenant), media_type=PROMETHEUS_MEDIA_TYPE)
+    queue = collect_job_queue(database, tenant=me.tenant, now=engine.clock.now())  # the jobs' times are its clock's
+    return Response(prometheus_text(overall, per_workflow, queue, tenant=me.tenant), media_type=PROMETHEUS_MEDIA_TYPE)

@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine import tracing
+from engine.cli.db_commands import register_db_commands
 from engine.cli.engine_options import (
     CLI_ACTOR,
     Db,
@@ -31,7 +32,6 @@ from engine.cli.engine_options import (
     LogFormatOption,
     actor_option,
     open_engine,
-    refuse_a_missing_sqlite_path,
     refuse_both_handler_options,
     reporting,
 )
@@ -54,7 +54,9 @@ from engine.cli.run_interrupts import RunInterrupts, abandon, named
 from engine.cli.run_preflight import check_deployable, check_start_context
 from engine.cli.sandbox_residue import rows_from_earlier_runs
 from engine.cli.waiting_words import deployed_workflow, interrupted_instance, waiting_words
-from engine.database import create_database_engine, current_revision, default_database_url, upgrade
+from engine.cli.worker_hints import actions_of
+from engine.cli.worker_hints import worker_command as worker_hint
+from engine.database import default_database_url
 from engine.definition import Agent, Example, Workflow
 from engine.definition.paths import CONTEXT_PATH_PATTERN
 from engine.errors import InvalidDefinition
@@ -141,11 +143,12 @@ def run_command(
         retries = [] if view.ended else pending_retries(engine, view.id)
         waiting = None if view.ended else waiting_words(engine, workflow, view, _shown_db(db),
                                                         max_wait=max_wait)
+        runs_retries = worker_hint(engine, _shown_db(db), [a for a, _, _ in retries]).command
         on_its_own = not view.ended and _goes_on_by_itself(waits_of(engine, view))
     if output is OutputFormat.json:
         emit_json({"instance": view.as_dict(), "history": [h.as_dict() for h in entries]})
     else:
-        _print_run(view, entries, retries, waiting)
+        _print_run(view, entries, retries, waiting, runs_retries)
     _exit_for(view, chosen, residue, _shown_db(db), on_its_own=on_its_own)
 
 
@@ -173,18 +176,20 @@ def _say_started(workflow: Workflow, view: InstanceView) -> None:
 
 
 def _print_run(view: InstanceView, entries: list[HistoryEntry], retries: list[tuple[str, int, float]],
-               waiting: str | None) -> None:
+               waiting: str | None, runs_retries: str) -> None:
+    """The run's transitions, each failure in words (`check: failed (timeout): …`), where it ended, and what
+    carries it on: `runs_retries`, the worker command that runs the retries left for later."""
     print_table(history_table(entries, None), records=True)
     for entry in entries:
         if entry.event == "error" and isinstance(entry.payload, dict):
-            said = f"{entry.from_state}: error {entry.payload.get('kind')}: {entry.payload.get('message')}"
+            said = f"{entry.from_state}: failed ({entry.payload.get('kind')}): {entry.payload.get('message')}"
             stdout.print(escape(said), highlight=False)
     stdout.print(f"[bold]{view.state}[/] ({view.status})", highlight=False)
     if view.error:
         stdout.print(escape(f"error: {json.dumps(view.error, ensure_ascii=False)}"), highlight=False)
     for action, attempt, due_in in retries:
-        stdout.print(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
-                     "`statewright worker` on the same database runs it", highlight=False)
+        stdout.print(escape(f"attempt {attempt} of '{action}' is due in {due_in:.0f} s, past --max-wait: "
+                            f"{runs_retries} runs it"), highlight=False)
     if waiting is not None and not retries:
         stdout.print(escape(waiting), highlight=False)
 
@@ -204,8 +209,9 @@ def _interrupted(engine: Engine, workflow: Workflow, since: float, db: str | Non
     elif left.ended:
         stderr.print(f"interrupted: instance {left.id} ended in '{left.state}' ({left.status})", highlight=False)
     else:
-        stderr.print(f"interrupted: instance {left.id} stays in '{left.state}' ({left.status}); "
-                     f"`statewright worker --db {_shown_db(db)}` carries it on", highlight=False)
+        worker = worker_hint(engine, _shown_db(db), actions_of(workflow))
+        stderr.print(escape(f"interrupted: instance {left.id} stays in '{left.state}' ({left.status}); "
+                            f"{worker.command} carries it on{worker.note}"), highlight=False)
     raise typer.Exit(130)
 
 
@@ -584,24 +590,6 @@ def replay_command(instance_id: Annotated[str, typer.Argument()], db: Db = None,
         raise typer.Exit(int(ExitCode.FINDINGS))
 
 
-def db_upgrade_command(db: Db = None) -> None:
-    """Bring the database schema up to date (alembic upgrade head)."""
-    url = db or default_database_url()
-    refuse_a_missing_sqlite_path(url, existing=False)
-    try:
-        engine = create_database_engine(url)
-    except ValueError as exc:
-        fail(str(exc), ExitCode.UNREADABLE)
-    shown = engine.url.render_as_string(hide_password=True)
-    try:
-        upgrade(engine)
-        stdout.print(f"{shown} is at revision {current_revision(engine)}", highlight=False)
-    except Exception as exc:  # noqa: BLE001 - a driver failure becomes one clear line
-        fail(f"cannot upgrade {shown}: {str(exc).splitlines()[0]}")
-    finally:
-        engine.dispose()
-
-
 def register_runtime_commands(app: typer.Typer) -> None:
     """Add the runtime commands (and the `db` group) to `app`."""
     for name, command in (("run", run_command), ("worker", worker_command), ("instances", instances_command),
@@ -610,8 +598,6 @@ def register_runtime_commands(app: typer.Typer) -> None:
                           ("approvals", approvals_command), ("approve", approve_command),
                           ("reject", reject_command), ("replay", replay_command)):
         app.command(name)(reporting(command))
-    db_app = typer.Typer(name="db", help="The database schema.", no_args_is_help=True)
-    db_app.command("upgrade")(reporting(db_upgrade_command))
-    app.add_typer(db_app, name="db")
+    register_db_commands(app)
 
 
