@@ -36,15 +36,22 @@ class StatewrightError(Exception):
 
 
 class InvalidDefinition(StatewrightError):
-    """A workflow or agent definition has errors; `findings` says which and where."""
+    """A workflow or agent definition has errors; `findings` says which and where. `strict`: refused for its
+    warnings, as `deploy(..., strict=True)` refuses them — the message then lists every one with its pointer."""
 
     status = 422
     title = "Invalid definition"
 
-    def __init__(self, findings: Sequence[Finding], source: str = "definition") -> None:
+    def __init__(self, findings: Sequence[Finding], source: str = "definition", *, strict: bool = False) -> None:
         self.findings = list(findings)
         self.source = source
+        self.strict = strict
         errors = [f for f in self.findings if f.severity == "error"]
+        if strict:  # every one listed with its pointer: no error among them tells the caller what to fix
+            listed = "; ".join(f"{f.pointer or '/'}: {f.code}: {f.message}" for f in self.findings)
+            what = "finding(s)" if errors else "warning(s)"  # a model's errors, which strict refuses too
+            super().__init__(f"{source} has {len(self.findings)} {what}, refused as strict: {listed}")
+            return
         first = errors[0] if errors else (self.findings[0] if self.findings else None)
         summary = f"{first.pointer or '/'}: {first.message}" if first else "no details"
         super().__init__(f"{source} has {len(errors)} error(s); first: {summary}")

@@ -11,7 +11,9 @@ since the thread's last pass. `wal_autocheckpoint` stays set (`storage.database`
 commits checkpoint as before.
 
 One thread per database file and process, started at the first write and stopped when the last store on the
-file closes; it sleeps while nothing is written, and stops for good if the file is deleted or replaced."""
+file closes; it sleeps while nothing is written, and stops for good if the file is deleted or replaced. It ends
+before a fork (its connection closed: `storage.forks`) and starts again at the next write, in the parent as in the
+child."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
+
+from storage.forks import pause_for_forks, renew_in_children
 
 __all__ = ["INTERVAL_S", "Checkpoints", "checkpoints_for", "release"]
 
@@ -42,6 +46,34 @@ class Checkpoints:
         self._start = threading.Lock()
         self.users = 0  # the stores using it (`checkpoints_for`, `release`)
         self.passes = 0  # checkpoints made (for the tests and benchmarks that look)
+        self._paused = False  # stopped for a fork, to start again after it (`_pause`, `_resume`)
+        self._retired = False  # stopped for good (`stop`)
+        pause_for_forks(self, Checkpoints._pause, Checkpoints._resume)
+        renew_in_children(self, Checkpoints._after_fork)
+
+    def _pause(self) -> None:
+        """Just before a fork: the thread ends its pass, closes its connection and ends (`storage.forks`: SQLite's
+        mutexes and locks must not be held, nor its connections open, at the moment of the fork)."""
+        thread = self._thread
+        if thread is None or not thread.is_alive() or thread is threading.current_thread():
+            return
+        self._paused = True
+        self._stopped.set()
+        self._written.set()
+        thread.join()
+
+    def _resume(self) -> None:
+        """Right after a fork, in the parent: the next write starts the thread again."""
+        if self._paused and not self._retired:
+            self._written = threading.Event()
+            self._stopped = threading.Event()
+            self._thread = None
+        self._paused = False
+
+    def _after_fork(self) -> None:
+        """In a forked child: the parent's thread is not there; the child's first write starts one of its own."""
+        self._start = threading.Lock()
+        self._resume()
 
     def wrote(self) -> None:
         """A write transaction committed: the thread checkpoints within `INTERVAL_S` (started at the first)."""
@@ -83,6 +115,7 @@ class Checkpoints:
             connection.close()
 
     def stop(self) -> None:
+        self._retired = True
         self._stopped.set()
         self._written.set()
         thread = self._thread
@@ -100,6 +133,14 @@ def _identity(path: str) -> tuple[int, int] | None:
 
 _by_file: dict[tuple[int, str], Checkpoints] = {}
 _guard = threading.Lock()
+
+
+def _new_guard() -> None:
+    global _guard  # noqa: PLW0603 - a forked child's own: a parent's thread may have held it
+    _guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_guard)
 
 
 def checkpoints_for(engine: sa.Engine) -> Checkpoints | None:

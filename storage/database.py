@@ -11,7 +11,8 @@ another — so everything that only reads (a web request's authentication, listi
 the schema check when an engine opens) reads that way. One marked `WITHOUT_WAITING` (`writing_if_free`) takes
 the write lock only if it is free at once: for a write nobody waits on (when an API token was last used).
 
-A file this user may only read, in a folder it cannot write, is opened read-only (`storage.sqlite_file`).
+A file this user may only read, in a folder it cannot write, is opened read-only (`storage.sqlite_file`). A process
+forked from one that made an engine here opens connections of its own (`storage.forks`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from storage import sqlite_file
+from storage.forks import separate_connections
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -129,6 +131,7 @@ def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.
         raise ValueError("the database URL cannot be read: give sqlite:///PATH or "
                          "postgresql+psycopg://USER@HOST/DATABASE") from None
     if target.get_backend_name() == "sqlite":
+        _refuse_a_server(target)
         database = target.database or ""
         if database in ("", ":memory:") or database.startswith("file::memory:"):
             raise ValueError(
@@ -138,15 +141,32 @@ def create_database_engine(url: str | None = None, *, pool_size: int = 8) -> sa.
         engine = sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_timeout=60)
         _configure_sqlite(engine)
         sqlite_file.watch(engine)
-        return engine
-    if target.drivername in ("postgresql", "postgres"):  # no driver named: the one installed, psycopg 3
-        target = target.set(drivername="postgresql+psycopg")
-    if target.get_backend_name() == "postgresql":
+    else:
+        if target.drivername in ("postgresql", "postgres"):  # no driver named: the one installed, psycopg 3
+            target = target.set(drivername="postgresql+psycopg")
+        if target.get_backend_name() != "postgresql":
+            raise ValueError(f"unsupported database '{target.get_backend_name()}': use sqlite:/// or "
+                             "postgresql+psycopg://")
         if target.get_driver_name() != "psycopg":  # psycopg2, asyncpg… are not installed
             raise ValueError(f"unsupported PostgreSQL driver '{target.get_driver_name()}': use "
                              f"postgresql+psycopg://")
-        return sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
-    raise ValueError(f"unsupported database '{target.get_backend_name()}': use sqlite:/// or postgresql+psycopg://")
+        engine = sa.create_engine(target, pool_size=pool_size, max_overflow=32, pool_pre_ping=True)
+    separate_connections(engine)
+    return engine
+
+
+def _refuse_a_server(target: sa.URL) -> None:
+    """A SQLite URL with two slashes (`sqlite://refunds.db`) reads what follows them as a server — a host, a user, a
+    port — and has no path: SQLAlchemy takes it for a database in memory, or refuses it in words about URL forms.
+    Said as what it is, with the URL that names the file meant."""
+    if not (target.host or target.username or target.password is not None or target.port is not None):
+        return
+    meant = "/".join(part for part in (target.host, target.database) if part) or "statewright.db"
+    shown = target.render_as_string(hide_password=True)
+    server = shown.split("//", 1)[1].split("/", 1)[0]
+    lead = "names a server before its path" if target.database else "has no path"
+    raise ValueError(f"{shown} {lead}: after two slashes, '{server}' is read as a server, and SQLite has none; a file "
+                     f"takes three slashes (four for an absolute path): sqlite:///{meant}")
 
 
 @contextmanager

@@ -11,7 +11,8 @@ from storage.transaction import Row, Transaction
 
 __all__ = ["EventRecord", "EventStore", "EventWaitRecord"]
 
-_EVENT_COLUMNS = "id, tenant, event_type, correlation_key, payload, idempotency_key, published_at, published_by"
+_EVENT_COLUMNS = ("id, tenant, event_type, correlation_key, payload, idempotency_key, published_at, published_by, "
+                  "kept_until")
 _WAIT_COLUMNS = "id, instance_id, seq, tenant, event_type, correlation_key, status"
 
 
@@ -25,6 +26,7 @@ class EventRecord:
     idempotency_key: str | None
     published_at: float
     published_by: str | None = None  # the actor who published it; None for the engine's own events
+    kept_until: float | None = None  # until when a wait that arms later may take it (None: taken, or never kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,8 @@ class EventWaitRecord:
 
 
 def _event(row: Row) -> EventRecord:
-    return EventRecord(int(row[0]), row[1], row[2], row[3], load(row[4]), row[5], float(row[6]), row[7])
+    return EventRecord(int(row[0]), row[1], row[2], row[3], load(row[4]), row[5], float(row[6]), row[7],
+                       None if row[8] is None else float(row[8]))
 
 
 def _wait(row: Row) -> EventWaitRecord:
@@ -52,15 +55,32 @@ class EventStore:
 
     def insert(
         self, *, tenant: str, event_type: str, correlation_key: str | None, payload: Any,
-        idempotency_key: str | None, at: float, published_by: str | None = None,
+        idempotency_key: str | None, at: float, published_by: str | None = None, kept_until: float | None = None,
     ) -> int | None:
-        """Store an event; None when (tenant, idempotency_key) was stored before."""
+        """Store an event; None when (tenant, idempotency_key) was stored before. `kept_until`: until when a wait
+        that arms later with its correlation key may take it."""
         value = self.tx.scalar(
             "INSERT INTO events (tenant, event_type, correlation_key, payload, idempotency_key, published_at, "
-            "published_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id",
-            (tenant, event_type, correlation_key, dump(payload), idempotency_key, at, published_by),
+            "published_by, kept_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING id",
+            (tenant, event_type, correlation_key, dump(payload), idempotency_key, at, published_by, kept_until),
         )
         return None if value is None else int(value)
+
+    def kept_for(self, *, tenant: str, event_type: str, correlation_key: str, now: float) -> int | None:
+        """The earliest event of this type and key still kept for a wait (published before the wait armed, taken by
+        no wait, its time not up), or None."""
+        value = self.tx.scalar(
+            "SELECT id FROM events WHERE tenant = ? AND event_type = ? AND correlation_key = ? AND kept_until >= ? "
+            "ORDER BY id LIMIT 1",
+            (tenant, event_type, correlation_key, now),
+        )
+        return None if value is None else int(value)
+
+    def take(self, event_id: int) -> bool:
+        """A wait took the event: no later wait may. False when one took it before (or it was never kept)."""
+        return self.tx.execute(
+            "UPDATE events SET kept_until = NULL WHERE id = ? AND kept_until IS NOT NULL", (event_id,)) == 1
 
     def get(self, event_id: int) -> EventRecord | None:
         row = self.tx.one(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,))  # noqa: S608

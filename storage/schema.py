@@ -9,6 +9,7 @@ migrations this one knows.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +18,10 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 import storage.tables
+from storage.alembic_logs import quiet_alembic
 from storage.database import reading
 from storage.errors import DatabaseUnavailable, StoreError
-from storage.sqlite_file import unwritable_reason
+from storage.sqlite_file import why_unusable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["HEAD_REVISION", "MIGRATIONS", "current_revision", "ensure_schema", "head_revision", "metadata",
            "upgrade"]
 
+log = logging.getLogger("statewright.storage")
+
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 """The newest migration's revision (a test holds it to Alembic's head): a database already there is known to be
 up to date from one SELECT, without loading Alembic and its scripts (150 ms of every CLI command's start-up)."""
 _lock = threading.Lock()
@@ -89,22 +93,25 @@ def _refuse_unknown(revision: str | None) -> None:
 
 def _reason(exc: sa.exc.SQLAlchemyError, engine: sa.Engine) -> str:
     """The driver's reason, without SQLAlchemy's SQL and link lines (for a SQLite file this user cannot write,
-    which file or folder that is)."""
-    return unwritable_reason(engine, exc) or str(exc).split("\n", 1)[0]
+    or in a folder that is not there, which file or folder that is)."""
+    return why_unusable(engine, exc) or str(exc).split("\n", 1)[0]
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
-    """Run the migrations up to `revision` in one transaction."""
+def upgrade(engine: sa.Engine, revision: str = "head") -> str | None:
+    """Run the migrations up to `revision` in one transaction; the revision the database was at before (None: it
+    recorded none), as read under the lock the upgrade holds."""
     from alembic import command  # noqa: PLC0415
 
     try:
         with _lock, engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
-            _refuse_unknown(_revision_of(connection))
+            before = _revision_of(connection)
+            _refuse_unknown(before)
             command.upgrade(_config(connection), revision)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseUnavailable(_reason(exc, engine)) from exc
+    return before
 
 
 def _at_head(engine: sa.Engine) -> bool:
@@ -120,12 +127,25 @@ def _at_head(engine: sa.Engine) -> bool:
 
 
 def ensure_schema(engine: sa.Engine) -> None:
-    """Upgrade to head when the database is behind (an empty database gets every table)."""
+    """Upgrade to head when the database is behind (an empty database gets every table). Alembic's own INFO lines
+    are kept out of the log (`storage.alembic_logs`): an upgrade made here says in one INFO line what it did."""
     try:
         if _at_head(engine):
             return
-        current = current_revision(engine)
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseUnavailable(_reason(exc, engine)) from exc
-    if current != head_revision():
-        upgrade(engine)
+    with quiet_alembic():
+        try:
+            current = current_revision(engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise DatabaseUnavailable(_reason(exc, engine)) from exc
+        head = head_revision()
+        if current == head:
+            return
+        before = upgrade(engine)
+    if before != head:  # another process may have upgraded it meanwhile: then this one did nothing to say
+        url = engine.url.render_as_string(hide_password=True)
+        if before is None:
+            log.info("made the schema of the database %s, at revision %s", url, head)
+        else:
+            log.info("upgraded the database %s from revision %s to %s", url, before, head)

@@ -8,6 +8,10 @@ without the `-shm` file and without locks — sound while no process writes it, 
 its `-wal` and `-shm` files first (it needs the folder for them, as we would). Where the `-wal` or `-shm` file
 exists, SQLite opens the database read-only by itself when the file cannot be written.
 
+SQLite says only "unable to open database file" for a database in a folder that does not exist (it makes the file,
+never the folder): `missing_folder` names the folder, for the commands that look before they open and for the
+engine's own error when it did not look (`why_unusable`).
+
 A process keeps the file it opened: a file deleted under it (or replaced by another at its path, a backup
 restored by `mv`) goes on taking its writes, and every one of them is lost. `file_replaced` compares the path's
 device and inode with those of the file first opened, a `stat` call cheap enough for every readiness check.
@@ -26,7 +30,8 @@ from weakref import WeakKeyDictionary
 import sqlalchemy as sa
 from sqlalchemy import event
 
-__all__ = ["database_path", "file_replaced", "read_only_uri", "unwritable_reason", "watch"]
+__all__ = ["database_path", "file_replaced", "missing_folder", "read_only_uri", "unwritable_reason", "watch",
+           "why_unusable"]
 
 _SIDE_FILES = ("-wal", "-shm")
 _SQLITE_READONLY_DIRECTORY = 1544  # SQLITE_READONLY | 6 << 8: the folder cannot take the -wal and -shm files
@@ -89,6 +94,26 @@ def unwritable_reason(database: sa.Engine, exc: BaseException) -> str | None:
         if side.exists() and not os.access(side, os.W_OK):
             return f"the database's {suffix[1:]} file {side} is not writable by this user"
     return folder if not os.access(path.parent, os.W_OK) else None
+
+
+def missing_folder(path: str) -> str | None:
+    """Why a SQLite database cannot be opened or made at `path` (as the URL gives it) for want of its folder — "the
+    folder nodir does not exist", "notes.txt is a file, not a folder" — or None when the folder is there."""
+    folder = Path(path).parent
+    if folder.is_dir():
+        return None
+    return f"the folder {folder} does not exist" if not folder.exists() else f"{folder} is a file, not a folder"
+
+
+def why_unusable(database: sa.Engine, exc: BaseException) -> str | None:
+    """What a SQLite error (`exc`, the driver's or SQLAlchemy's around it) means for the file of `database`, in
+    words that name it: a file or folder this user cannot write (`unwritable_reason`), or a folder that is not
+    there ("unable to open database file"). None for any other error or database."""
+    found = unwritable_reason(database, exc)
+    if found is not None or _sqlite_code(exc) != sqlite3.SQLITE_CANTOPEN or database.dialect.name != "sqlite":
+        return found
+    name = database.url.database or ""
+    return missing_folder(unquote(urlsplit(name).path) if name.startswith("file:") else name) if name else None
 
 
 def watch(database: sa.Engine) -> None:

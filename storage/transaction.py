@@ -24,6 +24,7 @@ enqueued and done in one transaction is not inserted at all.
 
 from __future__ import annotations
 
+import os
 import re
 import select
 import sqlite3
@@ -48,9 +49,10 @@ from storage.errors import (
     TransientConflict,
     WriterBusy,
 )
-from storage.sqlite_file import file_replaced, unwritable_reason
+from storage.forks import pause_for_forks, renew_in_children, separate_connections
+from storage.sqlite_file import file_replaced, why_unusable
 
-__all__ = ["Params", "Row", "Store", "Transaction", "writes_without_waiting"]
+__all__ = ["CLOSED", "Params", "Row", "Store", "Transaction", "writes_without_waiting"]
 
 Row = tuple[Any, ...]
 Params = Sequence[Any] | Callable[[], Sequence[Any]]  # a deferred write's parameters, or what makes them
@@ -439,11 +441,17 @@ class _Held:
 
 class _WriterLock:
     """The write lock of one SQLite file in this process. A thread that already writes to the file through one
-    `Store` and opens a write through another would wait for itself: that is refused at once."""
+    `Store` and opens a write through another would wait for itself: that is refused at once. A forked child starts
+    with it free: a thread of the parent that held it does not go on in the child."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._owner: int | None = None
+        renew_in_children(self, _WriterLock._free)
+
+    def _free(self) -> None:
+        self._lock = threading.Lock()
+        self._owner = None
 
     def acquire(self, timeout: float) -> bool:
         if self._owner == threading.get_ident():
@@ -461,6 +469,14 @@ class _WriterLock:
 
 _writer_locks: dict[str, _WriterLock] = {}
 _writer_locks_guard = threading.Lock()
+
+
+def _new_writer_locks_guard() -> None:
+    global _writer_locks_guard  # noqa: PLW0603 - a forked child's own: a parent's thread may have held it
+    _writer_locks_guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_writer_locks_guard)
 
 
 def _writer_lock(engine: sa.Engine) -> _WriterLock | None:
@@ -491,6 +507,10 @@ class Store:
     tries, so sixteen concurrent senders spent most of their time asleep (p99 over a second in bench_api).
     Other processes still meet the busy timeout; the lock is given up waiting for after that timeout too,
     so it never turns what was a timeout into a hang.
+
+    A process forked from this one uses none of its connections: the child's store forgets those it kept (as its
+    engine's pool does), neither closing nor using them, and opens its own; on SQLite the idle ones are closed
+    before the fork, as SQLite asks (`storage.forks`).
     """
 
     def __init__(self, engine: sa.Engine, *, keep_idle: int = 8, idle_s: float = 30.0) -> None:
@@ -509,6 +529,25 @@ class Store:
         self._file_gone: str | None = None
         self._closed = False  # `close` is final: a transaction asked for after it is refused, not opened anew
         self._checkpoints = None if self.postgresql else checkpoints.checkpoints_for(engine)
+        separate_connections(engine)
+        renew_in_children(self, Store._forget_after_fork)
+        if not self.postgresql:
+            pause_for_forks(self, Store._return_idle)
+
+    def _return_idle(self) -> None:
+        """Just before a fork, on SQLite: the idle connections back to the pool, which closes them then
+        (`storage.forks`): a child must not inherit an open SQLite connection. The next transaction opens one."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for held in idle:
+            self._return(held)
+
+    def _forget_after_fork(self) -> None:
+        """In a forked child: the parent's connections dropped unused (the pool's too: `storage.forks`), and the
+        locks its threads may have held at the fork made anew."""
+        self._idle = []
+        self._lock = threading.Lock()
+        self._local = threading.local()
 
     def _acquire(self) -> _Held:
         with self._lock:
@@ -591,19 +630,19 @@ class Store:
         return True
 
     def reason(self, exc: BaseException) -> str:
-        """The driver's error in one line; for a SQLite file this user cannot write, which file or folder; for one
-        that is damaged, which, and what to do."""
+        """The driver's error in one line; for a SQLite file this user cannot write, or in a folder that is not there,
+        which file or folder; for one that is damaged, which, and what to do."""
         if getattr(exc, "sqlite_errorcode", None) in _DAMAGED:
             return (f"the database file {self.engine.url.database} is damaged ({exc}): restore it from a backup "
                     "(docs/runtime.md, Backups)")
-        return unwritable_reason(self.engine, exc) or str(exc).split("\n", 1)[0]
+        return why_unusable(self.engine, exc) or str(exc).split("\n", 1)[0]
 
     def write(self) -> _Opened:
         """A transaction that writes (on SQLite it takes the write lock at once: `BEGIN IMMEDIATE`). Refused
         (`DatabaseUnavailable`) once the SQLite file was deleted or replaced under this process: what it wrote
         would be lost, and a start answered 201 would be an instance nobody finds (`_look_at_file`)."""
         if self._closed:
-            raise DatabaseUnavailable(_CLOSED)
+            raise DatabaseUnavailable(CLOSED)
         if self._file_gone is not None or time.monotonic() - self._file_looked >= FILE_LOOK_S:
             self._look_at_file()
         return _Opened(self, False)
@@ -620,7 +659,7 @@ class Store:
     def read(self) -> _Opened:
         """A transaction that only reads; on SQLite it never blocks a writer."""
         if self._closed:
-            raise DatabaseUnavailable(_CLOSED)
+            raise DatabaseUnavailable(CLOSED)
         return _Opened(self, True)
 
     def _witnessed(self, witness: tuple[str, Sequence[Any]], reason: str) -> bool:
@@ -649,7 +688,7 @@ class Store:
         self.engine.dispose()
 
 
-_CLOSED = "the engine was closed (close() is final): open a new Engine on the database to use it again"
+CLOSED = "the engine was closed (close() is final): open a new Engine on the database to use it again"
 
 
 class _Opened:
@@ -838,9 +877,19 @@ def _is_integrity_error(exc: Exception) -> bool:
     return False
 
 
+# SQLSTATEs that say a connection's session is not in the state its driver takes it to be in — a transaction
+# aborted or not open (class 25, which also holds 25006, a server that takes no writes: a standby, a database set
+# read-only), a prepared statement it has (42P05: "_pg3_0" already exists) or lacks (26000) — as when two processes
+# share one connection (one forked from the other): the database cannot be used on it, whatever the statement. So
+# is psycopg's own InternalError, without a SQLSTATE: answers it did not expect ("received 2 results from command
+# 'COMMIT'").
+_SESSION_ASTRAY = ("25", "42P05", "26000")
+
+
 def _classify(exc: Exception) -> str:
     """What a driver error raised on the raw cursor means: 'conflict' (a deadlock or serialisation failure,
-    worth retrying), 'unavailable' (the connection or database is gone or busy), or 'other'."""
+    worth retrying), 'unavailable' (the connection or database is gone or busy, or the session astray), or
+    'other'."""
     module = type(exc).__module__
     if module.startswith("psycopg"):
         import psycopg  # noqa: PLC0415 - only present and needed on PostgreSQL
@@ -850,6 +899,10 @@ def _classify(exc: Exception) -> str:
         if isinstance(exc, psycopg.Error) and (exc.sqlstate or "").startswith("40"):
             return "conflict"
         if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            return "unavailable"
+        if isinstance(exc, psycopg.Error) and (exc.sqlstate or "").startswith(_SESSION_ASTRAY):
+            return "unavailable"
+        if isinstance(exc, psycopg.InternalError) and exc.sqlstate is None:
             return "unavailable"
     elif module.startswith("sqlite3") and (isinstance(exc, sqlite3.OperationalError) or (
             isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorcode", None) in _DAMAGED)):

@@ -129,10 +129,13 @@ def validate(
     db: Annotated[str | None, typer.Option(
         "--db", help="Check against what this database has deployed (workflows for subflows, agents), as "
                      "`deploy` would.")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Warnings count as errors: exit 1 when a file has any (as `deploy --strict` refuses "
+                         "it).")] = False,
 ) -> None:
-    """Validate definitions. Exit 0: no errors; 1: errors found; 2: a path could not be read. With --handlers or
-    --executor, every task's action must be one they register; with --db, every subflow and agent must be
-    deployed there or among the files (the check `statewright deploy` makes)."""
+    """Validate definitions. Exit 0: no errors; 1: errors found (with --strict, warnings too); 2: a path could not
+    be read. With --handlers or --executor, every task's action must be one they register; with --db, every
+    subflow and agent must be deployed there or among the files (the check `statewright deploy` makes)."""
     files, missing = collect_files(paths)
     # against a database, what is deployed there stands in for the definitions beside the files
     catalog = catalog_for(files, catalog_dirs or [], beside=db is None)
@@ -142,11 +145,15 @@ def validate(
         except StatewrightError as exc:
             fail(exc.detail, ExitCode.UNREADABLE)
     results = {str(item.path): _check(item, catalog) for item in files}
+
+    def refused(findings: list[Finding]) -> bool:
+        return has_errors(findings) or (strict and bool(findings))
+
     if output is OutputFormat.json:
         emit_json(
             {
                 "files": [
-                    {"path": p, "kind": i.kind, "ok": not has_errors(f), "findings": [x.model_dump() for x in f]}
+                    {"path": p, "kind": i.kind, "ok": not refused(f), "findings": [x.model_dump() for x in f]}
                     for (p, f), i in zip(results.items(), files, strict=True)
                 ],
                 "missing": [str(p) for p in missing],
@@ -154,7 +161,7 @@ def validate(
         )
     else:
         for path, findings in results.items():
-            mark = "[red]✗[/]" if has_errors(findings) else "[green]✓[/]"
+            mark = "[red]✗[/]" if refused(findings) else "[green]✓[/]"
             stdout.print(f"{mark} {path}", highlight=False)
             for finding in findings:
                 colour = "red" if finding.severity == "error" else "yellow"
@@ -165,6 +172,16 @@ def validate(
         raise typer.Exit(int(ExitCode.UNREADABLE))
     if any(has_errors(f) for f in results.values()):
         raise typer.Exit(int(ExitCode.FINDINGS))
+    if any(refused(f) for f in results.values()):
+        _refuse_warnings(results)
+
+
+def _refuse_warnings(results: dict[str, list[Finding]]) -> None:
+    """`validate --strict` on files with warnings and no errors: exit 1, saying that the warnings are why."""
+    warned = [findings for findings in results.values() if findings]
+    count = sum(len(findings) for findings in warned)
+    files = "1 file" if len(warned) == 1 else f"{len(warned)} files"
+    fail(f"--strict: {count} warning(s) in {files}, and warnings count as errors")
 
 
 def analyze_command(

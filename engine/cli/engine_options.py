@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from engine.cli.output import ExitCode, OutputFormat, fail, stderr
+from engine.cli.worker_hints import remember_handler_options
 from engine.database import default_database_url
 from engine.errors import InvalidDefinition, StatewrightError, StorageError
 from engine.log_format import LogFormat
@@ -23,6 +24,7 @@ from engine.runtime.handler_loading import (
     choose_handlers,
     load_chosen_handlers,
 )
+from storage.sqlite_file import missing_folder
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
@@ -88,6 +90,7 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
             raise
         if note:
             stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
+        remember_handler_options(engine, handlers, executor)  # a worker beside it needs the same: hints name them
     return engine
 
 
@@ -113,8 +116,13 @@ _NOT_DEPLOYED_YET = {"unknown-agent": "agents", "unknown-subflow": "subflows"}
 
 def refusal_text(exc: InvalidDefinition) -> str:
     """Every error of a refused definition, one per line with its JSON pointer, and what to do when the flow
-    names agents or subflows that are not deployed yet (deploy checks against what is deployed)."""
+    names agents or subflows that are not deployed yet (deploy checks against what is deployed); of one refused
+    for its warnings (`--strict`), every warning, saying so."""
     errors = [f for f in exc.findings if f.severity == "error"]
+    if exc.strict:
+        what = "finding(s)" if errors else "warning(s)"
+        return "\n".join([f"{exc.source} has {len(exc.findings)} {what}, refused by --strict:"]
+                         + [f"  {f.pointer or '/'}: {f.code}: {f.message}" for f in exc.findings])
     lines = [f"{exc.source} has {len(errors)} error(s):"] + [f"  {f.pointer or '/'}: {f.message}" for f in errors]
     missing = sorted({_NOT_DEPLOYED_YET[f.code] for f in errors if f.code in _NOT_DEPLOYED_YET})
     if missing:
@@ -154,11 +162,12 @@ def refuse_a_missing_sqlite_path(url: str, *, existing: bool) -> None:
     path = target.database or ""
     if target.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
         return
+    if target.host or target.username or target.port is not None:  # `sqlite://refunds.db`: no path, but a server
+        return  # the engine says so, and which URL names the file
     shown = target.render_as_string(hide_password=True)
-    folder = Path(path).parent
-    if not folder.is_dir():
-        fail(f"cannot open the database {shown}: the folder {folder} does not exist" if not folder.exists() else
-             f"cannot open the database {shown}: {folder} is a file, not a folder")
+    missing = missing_folder(path)  # the words `Engine` says too, when SQLite could not open the file
+    if missing is not None:
+        fail(f"cannot open the database {shown}: {missing}")
     if existing and not Path(path).exists():
         fail(f"cannot open the database {shown}: there is no such file (a typo? deploy, run, worker and db upgrade "
              "make a new database)")

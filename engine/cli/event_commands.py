@@ -12,6 +12,8 @@ from engine.cli.json_options import json_argument
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, stderr, stdout
 from engine.definition.base import EventType
 from engine.definition.lifecycle_events import RESERVED_PREFIX
+from engine.runtime.clock import to_datetime
+from engine.runtime.kept_events import keep_for_seconds
 
 __all__ = ["register_event_commands"]
 
@@ -43,15 +45,19 @@ def publish_command(
     tenant: Annotated[str, typer.Option(help="The tenant it belongs to.")] = "default",
     actor: Annotated[str, actor_option("Who publishes it, recorded on the transitions it causes")] = CLI_ACTOR,
     key: Annotated[str | None, typer.Option("--idempotency-key", help="Repeats with this key change nothing.")] = None,
+    keep_for: Annotated[str | None, typer.Option(
+        "--keep-for", help="With --correlation-key and no wait for it now: how long it is kept for a wait that arms "
+                           "later (ISO 8601, PT1H unless given; PT0S keeps it not).")] = None,
     db: Db = None, output: Format = OutputFormat.text,
 ) -> None:
-    """Publish EVENT: waiting instances resume, workflows that start on it start. An event that changed nothing
-    (no wait, no start, no correlation key) is reported."""
+    """Publish EVENT: waiting instances resume, workflows that start on it start; with a correlation key and no wait
+    for it yet, it is kept for the first wait that arms with its key. An event that can reach nothing is reported."""
     _require_event_type(event)
     data = json_argument(payload, "--payload")
+    keep_s = _keep_seconds(keep_for)
     with open_engine(db) as engine:
         result = engine.publish(event, data, correlation_key=correlation_key, tenant=tenant,
-                                idempotency_key=key, actor=actor)
+                                idempotency_key=key, actor=actor, keep_for=keep_s)
         listeners = sorted(w.id for w in engine.catalog().workflows.values()
                            if any(trigger.event == event for trigger in w.starts_on)) if result.unmatched else []
     if output is OutputFormat.json:
@@ -73,9 +79,22 @@ def publish_command(
         stderr.print(f"warning: '{event}' started none of the workflows that start on it ({', '.join(listeners)}): "
                      "the payload did not meet their condition, or did not give the context they need (a context "
                      "that could not be made is logged above)", highlight=False)
+    elif not result.listened:
+        stderr.print(f"warning: no deployed workflow starts on, waits for or asks a reply of '{event}': no instance "
+                     "can take it (check the type's spelling)", highlight=False)
+    elif result.kept_until is not None and not result.delivered:
+        stdout.print(f"  no wait for it yet: kept for the first wait on key '{correlation_key}' until "
+                     f"{to_datetime(result.kept_until).isoformat(timespec='seconds')}", highlight=False)
     elif result.unmatched:
         stderr.print(f"warning: no instance waited for '{event}' and no workflow starts on it; without a "
-                     f"correlation key no later wait will take it", highlight=False)
+                     "correlation key (or with --keep-for PT0S) no later wait will take it", highlight=False)
+
+
+def _keep_seconds(keep_for: str | None) -> float | None:
+    try:
+        return keep_for_seconds(keep_for)
+    except ValueError as exc:
+        fail(f"--keep-for: {exc}", ExitCode.UNREADABLE)
 
 
 def register_event_commands(app: typer.Typer) -> None:

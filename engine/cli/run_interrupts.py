@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 from engine.cli.output import stderr
 from engine.runtime.job_payloads import action_payload
+from engine.runtime.job_payloads import actions_named as named
 from engine.runtime.lost_attempts import attempt_limit
 from engine.runtime.worker import Worker
 from storage.jobs import JobRecord, JobStore
@@ -28,13 +29,6 @@ from storage.statuses import JobStatus
 __all__ = ["ABANDONED_EXIT", "RunInterrupts", "abandon", "named"]
 
 ABANDONED_EXIT = 130  # as for any Ctrl-C: 128 + SIGINT
-
-
-def named(jobs: tuple[JobRecord, ...]) -> str:
-    """"the action 'lookup' in 'enrich' (attempt 1, instance ID)", or the same for several, joined."""
-    each = [f"'{action_payload(job)['action']}' in '{action_payload(job)['state']}' (attempt {job.attempt}, "
-             f"instance {job.instance_id})" for job in jobs]
-    return ("the action " if len(each) == 1 else "the actions ") + "; ".join(each)
 
 
 def _left(worker: Worker, jobs: tuple[JobRecord, ...]) -> set[int]:

@@ -1,11 +1,13 @@
 """What `statewright run` (and `redrive`) says about an instance it leaves behind — one that waits, or one a
 Ctrl-C left — so that the user knows what it waits for and which command carries it on, instead of a bare
-`cool_off (running)`."""
+`cool_off (running)`. A worker named is one that can run the flow's actions (`worker_hints`): with the handlers the
+command was given, or asking for yours where an action is none the shipped flows run."""
 
 from __future__ import annotations
 
 import shlex
 
+from engine.cli.worker_hints import actions_of, worker_command
 from engine.definition import ApprovalState, MapState, ParallelState, SubflowState, WaitState, Workflow
 from engine.definition.expressions import ExpressionError, evaluate
 from engine.read_models.waits import Waits, waits_of
@@ -41,25 +43,26 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
     waits = waits_of(engine, view)
     now = engine.clock.now()
     where = f"{view.id} waits in '{view.state}'"
-    in_hand = _in_hand(waits, view, where, db)
+    in_hand = _in_hand(engine, waits, view, where, db)
     if in_hand is not None:
         return in_hand
+    worker = worker_command(engine, db, actions_of(workflow))  # what comes next may run any of its actions
     if isinstance(state, WaitState) and state.event is not None:
         keyed = f" --correlation-key {_key(state.event.correlation, view)}" if state.event.correlation else ""
         return (f"{where} for the event '{state.event.type}': `statewright publish {state.event.type}{keyed} "
                 f"--payload JSON --db {db}` sends it")
     if isinstance(state, SubflowState | ParallelState | MapState):
         return (f"{where} for its children{_childrens_next(engine, view, now, max_wait)}: `statewright instances "
-                f"--parent {view.id} --db {db}` lists them, `statewright worker --db {db}` carries them on")
+                f"--parent {view.id} --db {db}` lists them, {worker.command} carries them on{worker.note}")
     if waits.armed_timers:
         fire, due_at = min(waits.armed_timers, key=lambda timer: timer[1])
-        return (f"{where} for a timer ('{fire}' due in {_past(due_at - now, max_wait)}): `statewright worker "
-                f"--db {db}` fires it when it is due")
+        return (f"{where} for a timer ('{fire}' due in {_past(due_at - now, max_wait)}): {worker.command} fires "
+                f"it when it is due{worker.note}")
     if isinstance(state, ApprovalState):
         return f"{where} for an approval"
     events = ", ".join(waits.accepted_events)
     return (f"{where}" + (f" for one of: {events} (`statewright send {view.id} EVENT --db {db}`)" if events else "")
-            + f"; `statewright worker --db {db}` runs what is due")
+            + f"; {worker.command} runs what is due{worker.note}")
 
 
 def _childrens_next(engine: Engine, view: InstanceView, now: float, max_wait: float | None) -> str:
@@ -74,15 +77,16 @@ def _childrens_next(engine: Engine, view: InstanceView, now: float, max_wait: fl
     return ""
 
 
-def _in_hand(waits: Waits, view: InstanceView, where: str, db: str) -> str | None:
+def _in_hand(engine: Engine, waits: Waits, view: InstanceView, where: str, db: str) -> str | None:
     """What a person or a worker is to do now: decide a pending approval, or run the actions queued (a task
-    entered, or redriven); None when the instance waits for neither."""
+    entered, or redriven) — by a worker that has their handlers; None when the instance waits for neither."""
     if waits.approval_pending:
         return (f"{where} for an approval: `statewright approvals --db {db}` lists it, `statewright approve "
                 f"{view.id} --actor NAME --role ROLE --db {db}` decides it")
     if waits.queued_actions:
         actions = " and ".join(f"'{action}'" for action in dict.fromkeys(waits.queued_actions))
-        return f"{where} for a worker to run {actions}: `statewright worker --db {db}` carries it on"
+        worker = worker_command(engine, db, waits.queued_actions)
+        return f"{where} for a worker to run {actions}: {worker.command} carries it on{worker.note}"
     return None
 
 

@@ -2,8 +2,8 @@
 
 The engine itself produces the kinds in `ENGINE_ERROR_KINDS`; handlers raise `ActionError(kind, ...)` with kinds
 of their own, and the shipped agents use those in `HANDLER_ERROR_KINDS`. A definition may name any kind (a host
-application's handlers may have more); validation warns about a kind outside both lists, which is most often a
-typo."""
+application's handlers may have more, which a workflow declares in its `error_kinds`); validation warns about a
+kind outside both lists and the workflow's own, which is most often a typo."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 __all__ = [
-    "ANY_ERROR", "ENGINE_ERROR_KINDS", "ERROR_KIND_PATTERN", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS", "ErrorKind",
+    "ANY_ERROR", "ENGINE_ERROR_KINDS", "ERROR_KIND_PATTERN", "HANDLER_ERROR_KINDS", "KNOWN_ERROR_KINDS",
+    "DeclaredErrorKind", "ErrorKind",
 ]
 
 ANY_ERROR: Literal["*"] = "*"
@@ -23,6 +24,13 @@ ErrorKind = Annotated[
     str,
     Field(pattern=ERROR_KIND_PATTERN, max_length=128,
           description="An error kind, e.g. 'timeout' or 'rate_limited'; '*' is every kind."),
+]
+
+# A kind a workflow declares its own handlers raise: a name, never '*' (which is no kind a handler raises).
+DeclaredErrorKind = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-.]*$", max_length=128,
+          description="An error kind the workflow's own handlers raise, e.g. 'card_declined'."),
 ]
 
 ENGINE_ERROR_KINDS: dict[str, str] = {

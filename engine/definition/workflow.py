@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field
 
 from engine.definition.base import EventType, Expression, Identifier, Model
 from engine.definition.durations import IsoDuration
+from engine.definition.error_kinds import DeclaredErrorKind
 from engine.definition.scalars import StoredPositive, StrictFlag, StrictNumber
 from engine.definition.states import Approvers, FinalState, State
 from engine.definition.transitions import Transition
@@ -113,6 +114,11 @@ class Workflow(Model):
     memory_namespaces: list[MemoryNamespace] | None = Field(
         None, description="Namespaces of the tenant's shared memory that other flows write and this one reads, "
                           "read-only: CEL sees each as `memory.<name>` ({key: value}).")
+    # None, not []: a field every definition dumped would change the content hash of every version deployed before
+    error_kinds: list[DeclaredErrorKind] | None = Field(
+        None, description="Error kinds this workflow's own handlers raise (`ActionError('card_declined', ...)`), "
+                          "beyond the engine's and the shipped handlers': its retry rules, `ask_user` and `error` "
+                          "transitions name them without an `unknown-error-kind` warning.")
 
     def final_states(self) -> dict[str, FinalState]:
         return {sid: s for sid, s in self.states.items() if isinstance(s, FinalState)}

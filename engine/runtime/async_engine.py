@@ -46,6 +46,7 @@ from engine.runtime.views import (
     TrailStep,
 )
 from engine.runtime.worker import Worker
+from engine.runtime.worker_loops import CLOSE_WAIT_S
 from engine.validation.catalog import Catalog
 from storage.costs import CostTotal
 
@@ -102,8 +103,10 @@ class AsyncEngine:
         return await asyncio.to_thread(self.engine.catalog, alongside=alongside)
 
     async def deploy(self, workflow: DefinitionSource, *, actor: str | None = None,
-                     alongside: Iterable[Workflow] = ()) -> DeployedRef:
-        return await asyncio.to_thread(self.engine.deploy, workflow, actor=actor, alongside=alongside)
+                     alongside: Iterable[Workflow] = (), strict: bool = False) -> DeployedRef:
+        """As `Engine.deploy`: its warnings in `DeployedRef.warnings`; with `strict`, refused for them."""
+        return await asyncio.to_thread(self.engine.deploy, workflow, actor=actor, alongside=alongside,
+                                       strict=strict)
 
     async def agents(self) -> list[Agent]:
         return await asyncio.to_thread(self.engine.agents)
@@ -151,9 +154,10 @@ class AsyncEngine:
 
     async def publish(self, event_type: str, payload: Any = None, *, correlation_key: str | None = None,
                       tenant: str = "default", idempotency_key: str | None = None,
-                      actor: str | None = None) -> PublishResult:
+                      actor: str | None = None, keep_for: float | None = None) -> PublishResult:
         return await asyncio.to_thread(self.engine.publish, event_type, payload, correlation_key=correlation_key,
-                                       tenant=tenant, idempotency_key=idempotency_key, actor=actor)
+                                       tenant=tenant, idempotency_key=idempotency_key, actor=actor,
+                                       keep_for=keep_for)
 
     async def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return await asyncio.to_thread(self.engine.cancel, instance_id, actor=actor)
@@ -240,18 +244,23 @@ class AsyncEngine:
 
     async def run_worker(self, stop: asyncio.Event, *, poll_s: float = 1.0, batch: int = 32,
                          handler_grace_s: float | None = None) -> None:
-        """Work in a thread until `stop` is set, as `Engine.run_worker`."""
+        """Work in a thread until `stop` is set or the engine is closed, as `Engine.run_worker`: it returns once the
+        worker has stopped (or raises what stopped it)."""
         halt = threading.Event()
         running = asyncio.create_task(asyncio.to_thread(self.engine.run_worker, halt, poll_s=poll_s, batch=batch,
                                                         handler_grace_s=handler_grace_s))
+        stopped = asyncio.create_task(stop.wait())
         try:
-            await stop.wait()
+            await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             halt.set()
+            stopped.cancel()
             await running
 
-    async def close(self) -> None:
-        await asyncio.to_thread(self.engine.close)
+    async def close(self, *, wait_s: float = CLOSE_WAIT_S) -> None:
+        """`Engine.close`, in a thread: the worker loops stopped (`run_worker` returns), waited for up to
+        `wait_s`."""
+        await asyncio.to_thread(self.engine.close, wait_s=wait_s)
 
     async def __aenter__(self) -> AsyncEngine:
         return self

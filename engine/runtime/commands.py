@@ -18,7 +18,7 @@ from engine.runtime.core import Runtime
 from engine.runtime.fold import InlineFold
 from engine.runtime.idempotency import keep_response, kept_response, request_digest
 from engine.runtime.queries import instance_view, load_instance
-from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS
+from engine.runtime.runtime_events import HELD_DECISIONS, RUNTIME_EVENTS, whose_event
 from engine.runtime.snapshot import HELD, TERMINAL, Event
 from engine.runtime.step import take_step
 from engine.runtime.views import InstanceView
@@ -156,9 +156,10 @@ def prepare_send(rt: Runtime, instance_id: str, event: str, payload: Any, *, act
         if event.startswith("("):  # (start), (auto), (cancel), (redrive): the engine's own moves
             raise TransitionNotAllowed(event, instance.state, "the engine makes this move itself; "
                                        "use cancel or redrive")
-        if event in owned or (instance.status == HELD and event in HELD_DECISIONS):
-            raise TransitionNotAllowed(event, instance.state, "the runtime fires this event itself; "
-                                       "approvals are decided with approve/reject by an authorised approver")
+        held = instance.status == HELD and event in HELD_DECISIONS
+        if event in owned or held:
+            raise TransitionNotAllowed(event, instance.state,
+                                       whose_event(None if state is None else state.type, held=held))
         now = rt.clock.now()
         moved = take_step(rt, tx, instance, Event(event, payload, actor), now=now)
         view = instance_view(_folded(tx, moved, eager))

@@ -15,6 +15,7 @@ from engine.runtime.actions import HandlerRegistry
 from engine.runtime.clock import Clock
 from engine.runtime.deployments import Deployments
 from engine.runtime.heartbeat import DEFAULT_HEARTBEAT_S, lease_for
+from engine.runtime.worker_loops import WorkerLoops
 from engine.runtime.writer import DecisionWriter
 from storage.errors import ConnectionLost, GuardFailed, StoreError, TransientConflict
 from storage.errors import WriterBusy as StoreWriterBusy
@@ -41,6 +42,7 @@ class Runtime:
     rng: random.Random = field(default_factory=random.Random)
     notifications: NotificationSettings | None = None  # where approval notices go (engine.runtime.notice_jobs)
     warned: set[Hashable] = field(default_factory=set)  # what this runtime has logged a warning about, once each
+    loops: WorkerLoops = field(default_factory=WorkerLoops)  # the worker loops running on it, stopped as it closes
 
     @property
     def lease_s(self) -> float:

@@ -12,16 +12,18 @@ from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
 from engine.runtime.agents import AgentDeployments
 from engine.runtime.clock import Clock
+from engine.runtime.deploy_warnings import logged, model_warnings, refuse_warnings
 from engine.runtime.live_workers import live_workers_in
 from engine.runtime.machines import CompiledWorkflow, MachineCache, branch_workflow
 from engine.runtime.map_items import split_item
 from engine.runtime.storage_errors import as_storage_error
 from engine.runtime.views import DeployedRef
 from engine.validation.catalog import Catalog
+from engine.validation.findings import Finding
 from storage.definitions import DefinitionRecord, DefinitionStore
 from storage.transaction import Store, Transaction
 
-__all__ = ["DefinitionSource", "Deployments", "canonical_json", "parse_definition"]
+__all__ = ["DefinitionSource", "Deployments", "canonical_json", "checked_definition", "parse_definition"]
 
 DefinitionSource = Workflow | dict[str, Any] | str | bytes | Path
 
@@ -35,7 +37,7 @@ def parse_definition(source: DefinitionSource, catalog: Catalog | None = None) -
     from engine.validation.checks import find_catalog_problems  # noqa: PLC0415
     from engine.validation.checks.nul_characters import find_nul_characters  # noqa: PLC0415
     from engine.validation.findings import has_errors  # noqa: PLC0415
-    from engine.validation.loader import find_too_deep, require_workflow  # noqa: PLC0415
+    from engine.validation.loader import find_too_deep  # noqa: PLC0415
 
     if isinstance(source, Workflow):  # built in code: as deep as stored JSON can be read back, too
         document = source.model_dump(mode="json", by_alias=True, exclude_none=True)  # as it would be stored
@@ -44,12 +46,30 @@ def parse_definition(source: DefinitionSource, catalog: Catalog | None = None) -
         if has_errors(findings):
             raise InvalidDefinition(findings, f"workflow {source.id} version {source.version}")
         return source
+    return _loaded(source, catalog)[0]
+
+
+def checked_definition(source: DefinitionSource, catalog: Catalog | None = None) -> tuple[Workflow, list[Finding]]:
+    """`parse_definition`'s workflow, with the warnings its checks found: what `deploy` hands back (and, with
+    `strict`, refuses). A model's are found by running its checks now (`model_warnings`)."""
+    if isinstance(source, Workflow):
+        workflow = parse_definition(source, catalog)
+        return workflow, model_warnings(workflow, catalog)
+    return _loaded(source, catalog)
+
+
+def _loaded(source: dict[str, Any] | str | bytes | Path, catalog: Catalog | None) -> tuple[Workflow, list[Finding]]:
+    """The workflow in a dict, JSON text or a file, through the validating loader, with its findings (warnings
+    only: one with errors is refused, `InvalidDefinition`)."""
+    from engine.validation.loader import load_workflow  # noqa: PLC0415 - the loader pulls in the checks
+
     try:
-        return require_workflow(source, catalog)
-    except InvalidDefinition:
-        raise
+        loaded = load_workflow(source, catalog)
     except (OSError, ValueError) as exc:
         raise DefinitionNotFound(f"cannot read the definition: {exc}") from exc
+    if loaded.model is None:
+        raise InvalidDefinition(loaded.findings, loaded.source)
+    return loaded.model, loaded.findings
 
 
 def canonical_json(workflow: Workflow) -> str:
@@ -88,22 +108,24 @@ class Deployments:
             action_inputs=action_inputs or {},
         )
 
-    def deploy(self, source: DefinitionSource, actor: str | None = None, catalog: Catalog | None = None
-               ) -> DeployedRef:
+    def deploy(self, source: DefinitionSource, actor: str | None = None, catalog: Catalog | None = None, *,
+               strict: bool = False) -> DeployedRef:
         """Store (id, version) once, with who deployed it, once it passes its checks (against `catalog` when
-        given). The same content again changes nothing; other content is refused."""
-        workflow = parse_definition(source, catalog)
+        given); its warnings are handed back and logged (`deploy_warnings`), or, with `strict`, refuse it. The
+        same content again changes nothing; other content is refused."""
+        workflow, warnings = checked_definition(source, catalog)
+        if strict:
+            refuse_warnings(workflow, warnings)
         content = _stored_json(workflow)
         digest = hashlib.sha256(canonical_json(workflow).encode()).hexdigest()  # as every release has hashed it
         now = self.clock.now()
         record = DefinitionRecord(workflow.id, workflow.version, workflow.title, content, digest, now, actor)
         with as_storage_error(), self.store.write() as tx:
             definitions = DefinitionStore(tx)
-            if definitions.insert(record):
-                return DeployedRef(workflow.id, workflow.version, created=True)
-            existing = definitions.get(workflow.id, workflow.version)
-        if existing is not None and existing.content_hash == digest:
-            return DeployedRef(workflow.id, workflow.version, created=False)
+            created = definitions.insert(record)
+            existing = None if created else definitions.get(workflow.id, workflow.version)
+        if created or (existing is not None and existing.content_hash == digest):
+            return logged(DeployedRef(workflow.id, workflow.version, created=created, warnings=tuple(warnings)))
         raise VersionConflict(
             f"{workflow.id} version {workflow.version} is deployed with different content; "
             "a deployed version is immutable — deploy it as a new version"

@@ -47,6 +47,9 @@ class ArmTimer:
 class AwaitEvent:
     event_type: str
     correlation_key: str | None
+    # a wait state's: with a correlation key it takes an event published for it before it armed (an ask's reply
+    # must answer the question asked, so an ask does not)
+    takes_earlier: bool = False
 
 
 @record

@@ -59,11 +59,13 @@ from engine.runtime.views import (
     TrailStep,
 )
 from engine.runtime.worker import Worker
+from engine.runtime.worker_loops import CLOSE_WAIT_S
 from engine.runtime.writer import DecisionWriter
 from engine.validation.catalog import Catalog
 from storage.approvals import ApprovalStore
 from storage.costs import CostStore, CostTotal
 from storage.database import create_database_engine
+from storage.forks import renew_in_children
 from storage.instances import InstanceFilter, InstanceStore
 from storage.transaction import Store, Transaction, writes_without_waiting
 
@@ -128,6 +130,17 @@ class Engine:
         self._starts = CombinedStarts(store) if store.postgresql else None
         self._worker: Worker | None = None
         self._lock = threading.Lock()
+        renew_in_children(self, Engine._after_fork)
+
+    def _after_fork(self) -> None:
+        """In a process forked from this one (`storage.forks`; the store and its pool renew themselves): the default
+        worker's threads and the starts being written together stayed in the parent, and a lock may have been held
+        there; the child makes its own as it needs them. Worker loops are the child's to start (docs/runtime.md)."""
+        self._lock = threading.Lock()
+        self._worker = None
+        self._commands = 0
+        if self._starts is not None:
+            self._starts = CombinedStarts(self.runtime.store)
 
     @property
     def database_url(self) -> str:
@@ -168,17 +181,20 @@ class Engine:
         return found.with_alongside(alongside)
 
     def deploy(self, workflow: DefinitionSource, *, actor: str | None = None,
-               alongside: Iterable[Workflow] = ()) -> DeployedRef:
+               alongside: Iterable[Workflow] = (), strict: bool = False) -> DeployedRef:
         """Deploy a workflow (a model, dict, JSON text or file), recording `actor` as who published it. It is
         checked against `catalog(alongside=...)`: a subflow not deployed, an agent not deployed or (with handlers
-        registered) an action none performs is refused with `InvalidDefinition` naming the pointer. Same
-        content again: no-op; other content under a deployed (id, version): `VersionConflict`."""
+        registered) an action none performs is refused with `InvalidDefinition` naming the pointer. Its warnings
+        (a guard reading an unknown variable, an unknown error kind) are returned in `DeployedRef.warnings` and
+        logged on `statewright.deploy`; with `strict`, they refuse it too (`InvalidDefinition`). Same content
+        again: no-op; other content under a deployed (id, version): `VersionConflict`."""
         if not isinstance(workflow, Workflow | dict | str | bytes | Path):
             raise TypeError("deploy takes a Workflow, a dict, JSON text (str or bytes) or a Path, not "
                             f"{type(workflow).__name__}")
         if isinstance(workflow, dict | str):
             check_json(workflow, "the definition", max_bytes=MAX_DEFINITION_BYTES)
-        deployed = self.runtime.deployments.deploy(workflow, actor, self.catalog(alongside=alongside))
+        deployed = self.runtime.deployments.deploy(workflow, actor, self.catalog(alongside=alongside),
+                                                   strict=strict)
         self.runtime.writer.lifecycle.forget()  # it may start on or wait for a lifecycle event
         if self._worker is not None:
             self._worker.forget_schedules()
@@ -304,16 +320,18 @@ class Engine:
 
     def publish(self, event_type: str, payload: Any = None, *, correlation_key: str | None = None,
                 tenant: str = "default", idempotency_key: str | None = None,
-                actor: str | None = None) -> PublishResult:
+                actor: str | None = None, keep_for: float | None = None) -> PublishResult:
         """Store the event, then deliver it at once (a worker finishes the delivery if this process dies).
-        `actor` is recorded as its publisher and on the transitions it causes (instances started, resumed)."""
+        `actor` is recorded as its publisher and on the transitions it causes (instances started, resumed). An
+        event with a correlation key that reaches no wait is kept `keep_for` seconds (an hour unless told; 0 keeps
+        it not) for the first wait state that arms with its key: the result's `kept_until` says until when."""
         check_json(payload, "the payload")
         if event_type.startswith(RESERVED_PREFIX):
             raise InvalidInput(f"the event type '{event_type}' uses the prefix '{RESERVED_PREFIX}', reserved for the "
                                "engine's own lifecycle events")
         return publish_event(self.runtime, self._default_worker().owner, event_type, payload,
                              correlation_key=correlation_key, tenant=tenant, idempotency_key=idempotency_key,
-                             actor=actor)
+                             actor=actor, keep_for=keep_for)
 
     def cancel(self, instance_id: str, *, actor: str | None = None) -> InstanceView:
         return cancel_instance(self.runtime, instance_id, actor=actor)
@@ -457,8 +475,9 @@ class Engine:
 
     def run_worker(self, stop: threading.Event | None = None, *, poll_s: float = 1.0, batch: int = 32,
                    handler_grace_s: float | None = None) -> None:
-        """Work until `stop` is set (forever without one), as one of the workers of the database: an action job
-        whose handler this process lacks waits `handler_grace_s` (default: the engine's) for one that has it."""
+        """Work until `stop` is set or the engine is closed (forever without either), as one of the workers of the
+        database: an action job whose handler this process lacks waits `handler_grace_s` (default: the engine's) for
+        one that has it. On an engine closed already, `StorageError` at once."""
         grace = self.handler_grace_s if handler_grace_s is None else handler_grace_s
         worker = self.worker(batch=batch, handler_grace_s=grace)
         try:
@@ -466,7 +485,19 @@ class Engine:
         finally:
             worker.close()
 
-    def close(self) -> None:
+    def close(self, *, wait_s: float = CLOSE_WAIT_S) -> None:
+        """Close the engine, for good: every later call is refused with `StorageError` (open a new `Engine` on the
+        database to go on). `with Engine(url) as engine:` closes it at the end of the block.
+
+        The worker loops running on it — `run_worker` and `AsyncEngine.run_worker`, `run_until_idle`, the loops of
+        its `worker()`s, in any thread — are stopped first: each finishes its round (the actions it runs end and
+        their outcomes commit) and returns; none goes on trying a closed database. `close` waits up to `wait_s`
+        seconds (5 by default) for them. A loop still running then is named in a warning (logger
+        `statewright.worker`) with the actions it still runs: their outcomes are not committed by this engine —
+        each job's lease lapses, and a worker of the database runs the action again under the same idempotency key
+        (actions run at least once). A loop on the calling thread itself is not waited for. Then the connections
+        are released (and, on SQLite, the checkpoint thread stopped). Closing twice is harmless."""
+        self.runtime.loops.stop(wait_s)
         if self._worker is not None:
             self._worker.close()
         self.runtime.store.close()

@@ -150,7 +150,7 @@ def _wait(state: WaitState, scope: Callable[[], dict[str, Any]], now: float) -> 
     if state.event.correlation is not None:
         value = evaluate_json(state.event.correlation, scope())
         key = None if value is None else str(value)
-    effects: list[Effect] = [AwaitEvent(state.event.type, key)]
+    effects: list[Effect] = [AwaitEvent(state.event.type, key, takes_earlier=key is not None)]
     if state.timeout is not None:
         effects.append(ArmTimer("timeout", now + _seconds(state.timeout)))
     return effects

@@ -79,28 +79,43 @@ def _claim(events: EventStore, wait: EventWaitRecord) -> EventWaitRecord | None:
     return now
 
 
-def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord) -> str | None:
+class _TakenBefore(Exception):
+    """A kept event another wait took first: the transaction that would have delivered it is rolled back."""
+
+
+def _resume(rt: Runtime, event: EventRecord, wait: EventWaitRecord, *, kept: bool = False) -> str | None:
+    """Deliver the event to the wait. `kept`: an event kept for a later wait (`engine.runtime.kept_events`), which
+    only the first wait to take it gets."""
     def work(tx: Transaction) -> str | None:
-        claimed = _claim(EventStore(tx), wait)
+        events = EventStore(tx)
+        claimed = _claim(events, wait)
         if claimed is None:
             return None
         instance = InstanceStore(tx).get_for_update(wait.instance_id)
         if instance is None or not still_at(instance, claimed.seq):
             return None
+        if not events.take(event.id) and kept:
+            raise _TakenBefore
         now = rt.clock.now()
         take_step(rt, tx, instance, Event("done", event.payload, event.published_by, system=True), now=now)
-        EventStore(tx).record_delivery(event_id=event.id, instance_id=instance.id, kind="delivered", at=now)
+        events.record_delivery(event_id=event.id, instance_id=instance.id, kind="delivered", at=now)
         return instance.id
 
-    return rt.write(work)
+    try:
+        return rt.write(work)
+    except _TakenBefore:
+        return None
 
 
-def deliver_event(rt: Runtime, event_id: int) -> Delivery:
-    """Start and resume what the event reaches. Safe to run again: starts and resumptions happen once."""
+def deliver_event(rt: Runtime, event_id: int, *, to_instance: str | None = None) -> Delivery:
+    """Start and resume what the event reaches. Safe to run again: starts and resumptions happen once.
+    `to_instance`: only that instance's wait, which armed after the event was published and found it kept."""
     delivery = Delivery()
     event = rt.read(lambda tx: EventStore(tx).get(event_id))
     if event is None:
         return delivery
+    if to_instance is not None:
+        return _deliver_kept(rt, event, to_instance, delivery)
     workflows = rt.read(rt.deployments.latest_workflows)
     for workflow, _ in workflows:
         for trigger in workflow.starts_on:
@@ -121,6 +136,24 @@ def deliver_event(rt: Runtime, event_id: int) -> Delivery:
             log.warning("event %s (%s) is not delivered to %s: %s", event.id, event.event_type, wait.instance_id,
                         exc.detail)
             delivery.refused[wait.instance_id] = exc.detail
+            continue
+        if resumed is not None:
+            delivery.delivered.append(resumed)
+    return delivery
+
+
+def _deliver_kept(rt: Runtime, event: EventRecord, instance_id: str, delivery: Delivery) -> Delivery:
+    waits = rt.read(lambda tx: EventStore(tx).waits_for_instance(instance_id))
+    for wait in waits:
+        if (wait.status != "waiting" or wait.event_type != event.event_type
+                or wait.correlation_key != event.correlation_key):
+            continue
+        try:
+            resumed = _resume(rt, event, wait, kept=True)
+        except InvalidInput as exc:  # as at publishing: the wait goes on waiting, the event stays kept for another
+            log.warning("kept event %s (%s) is not delivered to %s: %s", event.id, event.event_type, instance_id,
+                        exc.detail)
+            delivery.refused[instance_id] = exc.detail
             continue
         if resumed is not None:
             delivery.delivered.append(resumed)

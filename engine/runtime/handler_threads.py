@@ -8,7 +8,8 @@ SIGTERM would wait for a handler nobody waits for any more. Here a thread given 
 counting: the next call gets a new thread, and the old one ends when its handler returns. The threads are
 daemons, so a given-up one never holds up the process's exit; the calls not given up are waited for at exit
 (an `atexit` hook), as the executor's threads were: an action running when `statewright run` is interrupted
-still finishes first.
+still finishes first. A process forked from this one has none of these threads: there the pool starts empty, its
+calls of the parent neither run nor waited for at exit (`storage.forks`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, wait
 from typing import Any
+
+from storage.forks import renew_in_children
 
 __all__ = ["HandlerThreads"]
 
@@ -41,6 +44,16 @@ class HandlerThreads:
         self._given_up: set[Future[Any]] = set()  # calls given up on while they run
         self._closed = False
         _POOLS.add(self)
+        renew_in_children(self, HandlerThreads._empty_after_fork)
+
+    def _empty_after_fork(self) -> None:
+        """In a forked child: no thread serves the pool, no call runs (they run in the parent), no lock is held."""
+        self._calls = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = threading.Semaphore(0)
+        self._serving = 0
+        self._running = set()
+        self._given_up = set()
 
     @property
     def given_up(self) -> int:

@@ -22,6 +22,7 @@ __all__ = [
     "JobKind",
     "NotifyPayload",
     "action_payload",
+    "actions_named",
     "approval_notice_payload",
     "child_done_key",
     "child_done_payload",
@@ -64,6 +65,9 @@ class ChildDonePayload(TypedDict):
 
 class DeliverPayload(TypedDict):
     event_id: int
+    # to this instance's wait only, if no wait took the event meanwhile: an event kept for a wait armed after it
+    # was published (`engine.runtime.kept_events`)
+    instance_id: NotRequired[str]
 
 
 class ApprovalNoticePayload(TypedDict):
@@ -85,6 +89,14 @@ def child_done_key(child_id: str) -> str:
 
 def action_payload(job: "JobRecord") -> ActionPayload:
     return cast("ActionPayload", job.payload)
+
+
+def actions_named(jobs: "tuple[JobRecord, ...]") -> str:
+    """Action jobs in words, for what a stopping worker or run says it waits for or leaves: "the action 'lookup' in
+    'enrich' (attempt 1, instance ID)", or the same for several, joined."""
+    each = [f"'{action_payload(job)['action']}' in '{action_payload(job)['state']}' (attempt {job.attempt}, "
+            f"instance {job.instance_id})" for job in jobs]
+    return ("the action " if len(each) == 1 else "the actions ") + "; ".join(each)
 
 
 def child_done_payload(job: "JobRecord") -> ChildDonePayload:

@@ -61,6 +61,9 @@ def _named_in(document: Any) -> Iterator[str]:
         event = document.get("event")
         if document.get("type") == "wait" and isinstance(event, dict) and isinstance(event.get("type"), str):
             yield event["type"]
+        ask = document.get("ask_user")
+        if document.get("type") == "task" and isinstance(ask, dict):
+            yield ask["event"] if isinstance(ask.get("event"), str) else "user_reply"
         for value in document.values():
             yield from _named_in(value)
     elif isinstance(document, list):
@@ -77,6 +80,7 @@ class LifecycleEvents:
         self.mode = mode
         self.refresh_s = refresh_s
         self._types = _NONE
+        self._named = _NONE
         self._count = -1
         self._checked_at: float | None = None
 
@@ -87,16 +91,25 @@ class LifecycleEvents:
     def wanted(self, tx: Transaction) -> frozenset[str]:
         if self.mode != "subscribed":
             return frozenset(LIFECYCLE_EVENTS) if self.mode == "all" else _NONE
+        self._read(tx)
+        return self._types
+
+    def named(self, tx: Transaction) -> frozenset[str]:
+        """The event types some deployed version starts on, waits for or takes a reply as (read again as `wanted`
+        reads its subscriptions): an event of another type can reach no instance, now or later."""
+        self._read(tx)
+        return self._named
+
+    def _read(self, tx: Transaction) -> None:
         now = time.monotonic()
         if self._checked_at is not None and now - self._checked_at < self.refresh_s:
-            return self._types
+            return
         definitions = DefinitionStore(tx)
         count = definitions.count()
         if count != self._count:
-            named = {t for content in definitions.contents() for t in _named_in(json.loads(content))}
-            self._types, self._count = frozenset(named & LIFECYCLE_EVENTS.keys()), count
+            named = frozenset(t for content in definitions.contents() for t in _named_in(json.loads(content)))
+            self._named, self._types, self._count = named, named & LIFECYCLE_EVENTS.keys(), count
         self._checked_at = now
-        return self._types
 
     # --- publishing -----------------------------------------------------------------------------------
     @staticmethod

@@ -20,12 +20,13 @@ __all__ = ["publish_event"]
 
 
 def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, correlation_key: str | None,
-                  tenant: str, idempotency_key: str | None, actor: str | None = None) -> PublishResult:
+                  tenant: str, idempotency_key: str | None, actor: str | None = None,
+                  keep_for: float | None = None) -> PublishResult:
     def store(tx: Transaction) -> tuple[int, bool]:
         now = rt.clock.now()
         event_id = publish_in(tx, tenant=tenant, event_type=event_type, payload=payload,
                               correlation_key=correlation_key, idempotency_key=idempotency_key, now=now,
-                              actor=actor)
+                              actor=actor, keep_for=keep_for)
         if event_id is not None:
             return event_id, False
         assert idempotency_key is not None
@@ -55,13 +56,22 @@ def publish_event(rt: Runtime, owner: str, event_type: str, payload: Any, *, cor
         return _result(rt, event_id, duplicate=False)
     delivery = deliver_event(rt, event_id)
     rt.write(lambda tx: JobStore(tx).finish(job_id, owner=owner, status=JobStatus.DONE, now=rt.clock.now()))
-    unmatched = (not delivery.started and not delivery.delivered and not delivery.refused
-                 and correlation_key is None)
-    return PublishResult(event_id, False, delivery.started, delivery.delivered, unmatched=unmatched,
-                         refused=delivery.refused)
+    if delivery.started or delivery.delivered or delivery.refused:
+        return PublishResult(event_id, False, delivery.started, delivery.delivered, refused=delivery.refused)
+    return _unmatched_or_kept(rt, event_id, event_type)
+
+
+def _unmatched_or_kept(rt: Runtime, event_id: int, event_type: str) -> PublishResult:
+    """An event that reached nothing: kept for a later wait (with a correlation key), and unmatched unless it is
+    kept and some deployed workflow waits for its type — a type none names (a typo) can reach no instance."""
+    event, named = rt.read(lambda tx: (EventStore(tx).get(event_id), rt.writer.lifecycle.named(tx)))
+    kept = None if event is None else event.kept_until
+    return PublishResult(event_id, False, [], [], unmatched=kept is None or event_type not in named,
+                         kept_until=kept, listened=event_type in named)
 
 
 def _result(rt: Runtime, event_id: int, *, duplicate: bool) -> PublishResult:
-    deliveries = rt.read(lambda tx: EventStore(tx).deliveries(event_id))
+    event, deliveries = rt.read(lambda tx: (EventStore(tx).get(event_id), EventStore(tx).deliveries(event_id)))
     return PublishResult(event_id, duplicate, [i for i, k in deliveries if k == "started"],
-                         [i for i, k in deliveries if k == "delivered"])
+                         [i for i, k in deliveries if k == "delivered"],
+                         kept_until=None if event is None else event.kept_until)

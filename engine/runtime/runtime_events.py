@@ -4,7 +4,7 @@ state accepts leaves them out."""
 
 from __future__ import annotations
 
-__all__ = ["HELD_DECISIONS", "RUNTIME_EVENTS"]
+__all__ = ["HELD_DECISIONS", "RUNTIME_EVENTS", "whose_event"]
 
 RUNTIME_EVENTS: dict[str, frozenset[str]] = {
     "task": frozenset({"done", "error"}),
@@ -15,3 +15,19 @@ RUNTIME_EVENTS: dict[str, frozenset[str]] = {
     "map": frozenset({"done", "error"}),
 }
 HELD_DECISIONS = frozenset({"approve", "reject"})  # an instance held by a policy: decided by an approver
+
+_WHOSE: dict[str, str] = {
+    "task": "a task's done and error come from its action, which a worker runs",
+    "wait": "a wait moves on when its event is published (publish, POST /api/events) or its time is up",
+    "approval": "approvals are decided with approve/reject by an authorised approver",
+    "parallel": "a parallel state moves on when its branches end",
+    "subflow": "a subflow state moves on when its child instance ends",
+    "map": "a map moves on when its items end",
+}
+
+
+def whose_event(state_type: str | None, *, held: bool = False) -> str:
+    """Why a caller may not send one of the runtime's own events here, in words fit for that kind of state."""
+    if held:
+        return f"the runtime fires this event itself; {_WHOSE['approval']}"
+    return f"the runtime fires this event itself; {_WHOSE.get(state_type or '', _WHOSE['approval'])}"

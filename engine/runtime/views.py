@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.snapshot import TERMINAL
+
+if TYPE_CHECKING:
+    from engine.validation.findings import Finding
 
 __all__ = [
     "ApprovalView",
@@ -32,6 +35,10 @@ class DeployedRef:
     workflow_id: str
     version: int
     created: bool  # False when this exact content was deployed before
+    # what validation warns about in it (an unknown variable in a guard, an unknown error kind): deployed all the
+    # same, unless `deploy(..., strict=True)`; each also logged on `statewright.deploy`. For a model built in code,
+    # which answers for its own graph, the errors the graph's checks find in it too (`deploy_warnings`)
+    warnings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,11 +157,17 @@ class PublishResult:
     duplicate: bool  # the idempotency key was seen before: nothing new happened
     started: list[str]
     delivered: list[str]
-    # no instance waited for it, no workflow starts on it, and no correlation key lets a later wait accept it
+    # it reached nothing now and nothing can take it later: no correlation key keeps it for a later wait, or no
+    # deployed workflow starts on, waits for or asks for a reply of its type (a misspelt type)
     unmatched: bool = False
     # the instances whose wait did not take it (its payload does not fit where the wait stores it), and why:
     # they go on waiting
     refused: dict[str, str] = field(default_factory=dict)
+    # until when a wait that arms later with its correlation key may take it (seconds since the epoch); None when
+    # it is not kept (no key, `keep_for=0`) or a wait took it
+    kept_until: float | None = None
+    # some deployed workflow starts on, waits for or asks for a reply of its type (False for a misspelt type)
+    listened: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -5,6 +5,10 @@ lapse, their lost attempts counted. Nor need they share their handlers: with a g
 a worker hands back an action job it has no handler for, for one that has it (`engine.runtime.hand_backs`).
 
 Run one as a process with `statewright worker --db URL` or `python -m engine.runtime.worker --db URL`.
+
+A worker's loops stop when its engine closes (`engine.runtime.worker_loops`). A worker belongs to the process that
+made it: its threads (handlers, heartbeat, quick lane) do not go on in a process forked from that one, where it
+refuses to work rather than hand calls to threads that are not there; a child makes its own.
 """
 
 from __future__ import annotations
@@ -137,6 +141,14 @@ class Worker:
         self.handed_back = 0  # how many action jobs this worker has handed back, for a worker with their handler
         # the approval notices it sends, each on a thread of its own: a receiver that hangs holds back nothing else
         self.notices = NoticeDeliveries(rt, self.owner, self.heartbeat, self.lease_s)
+        self._pid = os.getpid()  # the process whose threads it has (see the module's doc)
+
+    def _in_its_process(self) -> None:
+        """Refuse to work in a process forked from the one that made this worker: its threads are not there."""
+        if os.getpid() != self._pid:
+            raise RuntimeError(f"this worker was made in process {self._pid}, which this one was forked from: a "
+                               "worker's threads do not go on in a forked process; make one in this process "
+                               "(Engine.worker(), Engine.run_worker(), Engine.run_until_idle())")
 
     # --- jobs -----------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[_Claimed]:
@@ -154,6 +166,7 @@ class Worker:
 
     def _claim(self, limit: int | None) -> tuple[list[_Claimed], int]:
         """`claim`, and how many jobs it handed back."""
+        self._in_its_process()
         now = self.rt.clock.now()
 
         def work(tx: Transaction) -> tuple[list[_Claimed], int]:
@@ -179,6 +192,7 @@ class Worker:
         """Lease these jobs to this worker, those of them still runnable (`JobStore.claim_one`): the jobs of one
         family of instances, read ready and due by a command that drives only its own
         (`engine.runtime.example_run`). Handed back, as `claim` does, when this process has no handler for them."""
+        self._in_its_process()
         now = self.rt.clock.now()
 
         def work(tx: Transaction) -> tuple[list[_Claimed], int]:
@@ -430,7 +444,8 @@ class Worker:
 
                 self.rt.write(resume)
             elif job.kind == JobKind.DELIVER:
-                deliver_event(self.rt, int(deliver_payload(job)["event_id"]))
+                delivering = deliver_payload(job)
+                deliver_event(self.rt, int(delivering["event_id"]), to_instance=delivering.get("instance_id"))
                 self.rt.write(lambda tx: self._done(tx, job))
             elif job.kind == NOTICE_JOB:
                 expand_notice(self.rt, job, self.owner)
@@ -526,20 +541,22 @@ class Worker:
 
     def run_until_idle(self, *, max_rounds: int = 100_000, stop: threading.Event | None = None) -> int:
         """Work until nothing is runnable now (by the runtime's clock) and no action or notice delivery is under
-        way, or until `stop` is set (checked between rounds: the actions in flight end and their outcomes commit
-        first; the deliveries under way are waited for `STOP_WAIT_S` at most, the rest released). Returns how much
-        was done."""
+        way, or until `stop` is set or the engine closes (checked between rounds: the actions in flight end and their
+        outcomes commit first; the deliveries under way are waited for `STOP_WAIT_S` at most, the rest released).
+        Returns how much was done."""
+        self._in_its_process()
         total = 0
-        for _ in range(max_rounds):
-            if stop is not None and stop.is_set():
-                self.notices.stop()
-                return total + self.drain()
-            done = self.run_once()
-            if not done and not self._flight:
-                if not len(self.notices):
-                    return total
-                self.notices.wait(ROUND_S)  # what a delivery records (a retry) may be runnable next round
-            total += done
+        with self.rt.loops.running(self) as closing:
+            for _ in range(max_rounds):
+                if (stop is not None and stop.is_set()) or closing.is_set():
+                    self.notices.stop()
+                    return total + self.drain()
+                done = self.run_once()
+                if not done and not self._flight:
+                    if not len(self.notices):
+                        return total
+                    self.notices.wait(ROUND_S)  # what a delivery records (a retry) may be runnable next round
+                total += done
         raise RuntimeError(f"still busy after {max_rounds} rounds (an endless loop of work?)")
 
     def next_due(self) -> float | None:
@@ -552,19 +569,21 @@ class Worker:
         return min(times) if times else None
 
     def run_forever(self, stop: threading.Event, *, poll_s: float = 1.0) -> None:
-        """Work until `stop` is set, then release the notice deliveries still under way after `STOP_WAIT_S` (for the
-        next worker to send) and let the actions in flight end and commit their outcomes; between bursts, sleep until
-        the next due time (APScheduler wakes us) or `poll_s` (work another process added). A SQLite file deleted or
-        replaced meanwhile (what the worker writes would be lost) stops it too, with a `StorageError` saying so."""
+        """Work until `stop` is set or the engine closes, then release the notice deliveries still under way after
+        `STOP_WAIT_S` (for the next worker to send) and let the actions in flight end and commit their outcomes;
+        between bursts, sleep until the next due time (APScheduler wakes us) or `poll_s` (work another process added).
+        A SQLite file deleted or replaced meanwhile (what the worker writes would be lost) stops it too, with a
+        `StorageError` saying so; so does an engine closed before it starts."""
         from engine.runtime.scheduler import WakeScheduler  # noqa: PLC0415 - APScheduler only for long runs
 
+        self._in_its_process()
         outage = _Outage()
-        # among the database's live workers, with its actions, while it runs: a deploy elsewhere counts them
-        self.heartbeat.advertise(self.rt.handlers.names())
-        looked = time.monotonic()
         gone: str | None = None
-        with WakeScheduler() as waker:
-            while not stop.is_set():
+        with WakeScheduler() as waker, self.rt.loops.running(self, wake=waker.ring) as closing:
+            # among the database's live workers, with its actions, while it runs: a deploy elsewhere counts them
+            self.heartbeat.advertise(self.rt.handlers.names())
+            looked = time.monotonic()
+            while not stop.is_set() and not closing.is_set():
                 if time.monotonic() - looked >= FILE_CHECK_S:  # a SQLite file deleted or replaced under the worker:
                     looked = time.monotonic()  # what it writes is lost, so it stops rather than run on
                     gone = file_replaced(self.rt.store.engine)
@@ -583,9 +602,9 @@ class Worker:
                     # moving every instance, still answering ready): logged whole, the round tried again
                     log.exception("the worker loop hit an error; trying again shortly")
                 waker.wait(poll_s, stop)
-        self.notices.stop()  # a receiver that hangs must not hold up the stop: released after a moment
-        self.drain()
-        self.heartbeat.withdraw()  # stopped cleanly (`close` withdraws it after an error)
+            self.notices.stop()  # a receiver that hangs must not hold up the stop: released after a moment
+            self.drain()
+            self.heartbeat.withdraw()  # stopped cleanly (`close` withdraws it after an error)
         if gone is not None:
             raise StorageError(gone)
 

@@ -33,6 +33,7 @@ from engine.runtime.effects import (
     StartChild,
 )
 from engine.runtime.job_payloads import ActionPayload, ChildDonePayload, JobKind, child_done_key
+from engine.runtime.kept_events import offer_kept_event
 from engine.runtime.lifecycle import LifecycleEvents
 from engine.runtime.machines import CompiledWorkflow, GuardEvaluation
 from engine.runtime.memory import memory_variable
@@ -198,6 +199,7 @@ class DecisionWriter:
                     leaving_wait = False
                     EventStore(tx).rearm(instance_id=after.id, seq=seq, tenant=after.tenant,
                                          event_type=effect.event_type, correlation_key=effect.correlation_key)
+                    offer_kept_event(tx, instance_id=after.id, tenant=after.tenant, seq=seq, effect=effect, now=now)
                 else:
                     self._apply(tx, after, seq, effect, now, wanted=wanted)
         if leaving_wait:
@@ -234,6 +236,7 @@ class DecisionWriter:
         elif isinstance(effect, AwaitEvent):
             EventStore(tx).await_event(instance_id=instance.id, seq=seq, tenant=instance.tenant,
                                        event_type=effect.event_type, correlation_key=effect.correlation_key)
+            offer_kept_event(tx, instance_id=instance.id, tenant=instance.tenant, seq=seq, effect=effect, now=now)
         elif isinstance(effect, RequestApproval):
             approval_id = self._request_approval(tx, instance, seq, effect, now)
             if APPROVAL_NEEDED in wanted:

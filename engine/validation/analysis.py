@@ -56,9 +56,9 @@ class Analysis(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     workflow: str
-    states: int = Field(description="All states, those inside parallel branches included.")
+    states: int = Field(description="All states, those inside parallel branches and map iterators included.")
     states_by_type: dict[str, int]
-    branches: int
+    branches: int = Field(description="The branches of parallel states (a map's iterator is not one).")
     transitions: int = Field(description="Transition entries in the file, branches included.")
     edges: int = Field(description="The workflow's own edges once '*' sources are expanded.")
     cycles: int = Field(description="Simple cycles among the workflow's own states (at most the limit).")
@@ -348,7 +348,7 @@ def analyze(workflow: Workflow) -> Analysis:
         workflow=workflow.id,
         states=sum(by_type.values()),
         states_by_type=dict(sorted(by_type.items())),
-        branches=len(all_machines) - 1,
+        branches=sum(1 for machine in all_machines if machine.is_branch and not machine.in_map_iterator),
         transitions=sum(len(machine.transitions) for machine in all_machines),
         edges=len(top.edges),
         cycles=cycles,

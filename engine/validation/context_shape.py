@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "closed_names",
     "declared_below",
     "declared_types",
     "listed_fields",
@@ -110,6 +111,19 @@ def listed_fields(schema: Any) -> tuple[str, ...] | None:
     if any(keyword in schema for keyword in _MORE_FIELDS):
         return None
     return tuple(map(str, properties))
+
+
+def closed_names(root: Any) -> frozenset[str] | None:
+    """The only top-level names a start context can have, when the context schema says so outright —
+    `additionalProperties: false`, beside which only its `properties` let names in (no `patternProperties`; no other
+    keyword can let in what `additionalProperties` refuses) — so that a name outside them is never there unless a
+    step sets it. None for a schema that lets other names in, or does not say (`listed_fields` reads a missing
+    `additionalProperties` as closed, for a warning; this is read for an error)."""
+    schema = schema_at(root, ())
+    if schema is None or schema.get("additionalProperties") is not False or "patternProperties" in schema:
+        return None
+    properties = schema.get("properties")
+    return frozenset(map(str, properties)) if isinstance(properties, dict) else frozenset()
 
 
 def schemas_below(schema: Any, root: Any) -> Iterator[dict[str, Any]]:

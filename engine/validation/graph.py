@@ -53,6 +53,11 @@ class Machine:
         return self.parallel is not None
 
     @property
+    def in_map_iterator(self) -> bool:
+        """Whether it is a map's iterator (`parallel` names the map), not a parallel state's branch."""
+        return self.branch == "iterator"
+
+    @property
     def runs_per_item(self) -> bool:
         """Whether it runs as a map's item — the iterator, or a branch inside it: its context is then the item's
         input, not the workflow's context."""

@@ -12,7 +12,11 @@ __all__ = ["EventDeliveryRow", "EventRow", "EventWaitRow"]
 
 class EventRow(SQLModel, table=True):
     __tablename__ = "events"
-    __table_args__ = (sa.UniqueConstraint("tenant", "idempotency_key", name="uq_events_idempotency"),)
+    __table_args__ = (
+        sa.UniqueConstraint("tenant", "idempotency_key", name="uq_events_idempotency"),
+        # a wait that arms with a correlation key looks for an event published for it before it armed
+        sa.Index("ix_events_kept", "tenant", "event_type", "correlation_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
     tenant: str = Field(max_length=64)
@@ -22,6 +26,9 @@ class EventRow(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=200)
     published_at: float = Field(sa_type=TIMESTAMP)
     published_by: str | None = Field(default=None, max_length=200)
+    # until when a wait that arms later may take it (an event with a correlation key that reached no wait when
+    # published); None once a wait took it, or for an event never kept
+    kept_until: float | None = Field(default=None, sa_type=TIMESTAMP)
 
 
 class EventWaitRow(SQLModel, table=True):

@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
-EXAMPLES = [(doc, index, code) for doc in ("README.md", "docs/runtime.md", "docs/definition-format.md")
+DOCS = ("README.md", "docs/runtime.md", "docs/definition-format.md", "docs/embedding.md")
+EXAMPLES = [(doc, index, code) for doc in DOCS
             for index, code in enumerate(BLOCK.findall((ROOT / doc).read_text(encoding="utf-8")))]
 READS_THE_REPOSITORY = {"docs/definition-format.md"}  # run where its relative paths lead (it only reads them)
 

@@ -46,11 +46,15 @@ def _said(*argv: str) -> str:
 def test_an_approval_then_an_event_each_say_what_the_instance_waits_for_next(waiting: tuple[str, str]) -> None:
     url, instance = waiting
     approved = _said("approve", instance, "--actor", "ann", "--role", "ops", "--db", url)
-    assert f"{instance} waits in 'packed' for a timer ('done' due in 24 h): `statewright worker --db {url}`" \
-        in approved
+    # `ship` is no shipped flow's action: a plain worker would fail it with unknown_action, so the worker named
+    # is one with the user's handlers, saying why
+    assert (f"{instance} waits in 'packed' for a timer ('done' due in 24 h): `statewright worker --handlers "
+            f"MODULE:FUNCTION --db {url}` fires it when it is due ('ship' is your own action") in approved
     sent = _said("send", instance, "expedite", "--db", url)
-    assert f"{instance} waits in 'ship' for a worker to run 'ship': `statewright worker --db {url}` carries it on" \
-        in sent
+    assert (f"{instance} waits in 'ship' for a worker to run 'ship': `statewright worker --handlers MODULE:FUNCTION "
+            f"--db {url}` carries it on ('ship' is your own action: a worker without your handlers fails it with "
+            "unknown_action; MODULE:FUNCTION names the function that registers them, as `run --handlers` takes "
+            "it)") in sent
 
 
 def test_a_decision_that_ends_the_instance_says_nothing_more(waiting: tuple[str, str]) -> None:

@@ -107,3 +107,39 @@ def test_a_payload_too_large_for_the_command_line_is_read_from_a_file_or_standar
     missing = _statewright(tmp_path, "publish", "paid", "--payload", "@nowhere.json")
     assert missing.returncode == 2
     assert missing.stderr.strip() == "error: --payload @nowhere.json: no such file"  # as every file option says
+
+
+KEYED = {"id": "settles", "version": 1, "title": "Settles", "initial": "settle",
+         "context": {"type": "object", "properties": {"order": {"type": "string"}}},
+         "states": {"settle": {"type": "wait", "event": {"type": "settled", "correlation": "order"},
+                               "timeout": "PT1H", "output": "settlement"},
+                    "done": {"type": "final"}, "late": {"type": "final", "outcome": "failure"}},
+         "transitions": [{"source": "settle", "trigger": "done", "dest": "done"},
+                         {"source": "settle", "trigger": "timeout", "dest": "late"}]}
+
+
+def test_an_event_published_before_its_wait_is_kept_for_it_and_a_misspelt_type_is_warned_of(tmp_path: Path) -> None:
+    flow = tmp_path / "settles.json"
+    flow.write_text(json.dumps(KEYED))
+    assert _statewright(tmp_path, "deploy", str(flow)).returncode == 0
+
+    early = _statewright(tmp_path, "publish", "settled", "--correlation-key", "O-7", "--payload", '{"ref": "S-7"}')
+    assert early.returncode == 0, early.stderr
+    assert "kept for the first wait on key 'O-7' until" in early.stdout
+    assert "warning" not in early.stderr
+
+    started = _statewright(tmp_path, "run", str(flow), "--context", '{"order": "O-7"}', "--format", "json")
+    assert started.returncode == 0, started.stderr
+    instance = json.loads(started.stdout)["instance"]["id"]
+    shown = json.loads(_statewright(tmp_path, "show", instance, "--format", "json").stdout)
+    assert (shown["state"], shown["context"]["settlement"]) == ("done", {"ref": "S-7"})
+
+    typo = _statewright(tmp_path, "publish", "setled", "--correlation-key", "O-8")
+    assert "no deployed workflow starts on, waits for or asks a reply of 'setled'" in typo.stderr
+
+    unkept = _statewright(tmp_path, "publish", "settled", "--correlation-key", "O-9", "--keep-for", "PT0S",
+                          "--format", "json")
+    assert (json.loads(unkept.stdout)["kept_until"], json.loads(unkept.stdout)["unmatched"]) == (None, True)
+    wrong = _statewright(tmp_path, "publish", "settled", "--correlation-key", "O-9", "--keep-for", "an hour")
+    assert wrong.returncode == 2
+    assert "--keep-for: 'an hour' is not an ISO 8601 duration" in wrong.stderr

@@ -188,7 +188,7 @@ def test_ctrl_c_during_a_run_names_the_instance_it_leaves_and_what_carries_it_on
     assert process.returncode == 130, errors
     assert "Traceback" not in errors
     assert f"interrupted: instance {instance.id} stays in 'work' (running)" in errors
-    assert f"`statewright worker --db {db}` carries it on" in errors
+    assert f"`statewright worker --handlers flaky_handlers:register --db {db}` carries it on" in errors
 
 
 def _retry_armed(engine: Engine) -> bool:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from migration_support import downgrade
 
 from storage.database import create_database_engine
-from storage.schema import current_revision, ensure_schema
+from storage.schema import HEAD_REVISION, current_revision, ensure_schema
 from storage.transaction import Store
 from storage.workers import WorkerRecord, WorkerStore
 
@@ -62,7 +62,7 @@ def test_the_migration_adds_the_table_to_a_database_of_the_revision_before(datab
         assert current_revision(database) == "0016"
         assert "workers" not in sa.inspect(database).get_table_names()
         ensure_schema(database)
-        assert current_revision(database) == "0017"
+        assert current_revision(database) == HEAD_REVISION
         columns = {str(c["name"]) for c in sa.inspect(database).get_columns("workers")}
         assert columns == {"owner", "host", "pid", "started_at", "last_seen", "lease_s", "actions"}
     finally:

@@ -111,6 +111,7 @@ CODES: dict[str, Severity] = {
     "invalid-context-schema": "error",
     "unreachable-quorum": "error",
     "map-items-not-a-list": "error",
+    "variable-not-in-schema": "error",
     "nul-character": "error",
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
@@ -148,7 +149,6 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_missing_approval_outcomes,
     find_approvals_without_timeout,
     find_missing_timeout_paths,
-    find_unknown_error_kinds,
     find_unreachable_retry_rules,
     find_retry_max_below_initial,
     find_unreachable_catches,
@@ -164,7 +164,8 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
 
 
 def _order(finding: Finding) -> tuple[object, ...]:
-    tokens = tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in finding.pointer.split("/")[1:])
+    # isdecimal, not isdigit: a key such as "²" is a digit int() cannot read (a fuzzed `id` of {"²": ...})
+    tokens = tuple((0, int(t), "") if t.isdecimal() else (1, 0, t) for t in finding.pointer.split("/")[1:])
     return (finding.severity != "error", tokens, finding.code, finding.message)
 
 
@@ -207,6 +208,7 @@ def run_checks(workflow: Workflow, catalog: Catalog | None, document: Any = None
         for check in MACHINE_CHECKS:
             findings += check(machine)
     findings += find_unknown_states_named_elsewhere(workflow, all_machines)
+    findings += find_unknown_error_kinds(workflow, all_machines)
     findings += find_subflows_starting_their_own_workflow(workflow, all_machines)
     findings += find_unknown_policies(workflow, all_machines)
     findings += find_invalid_schedules(workflow)

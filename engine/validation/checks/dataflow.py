@@ -1,4 +1,6 @@
-"""`unknown-variable`: an expression reads a name that is not certainly set by the time it runs.
+"""`unknown-variable`: an expression reads a name that is not certainly set by the time it runs — and
+`variable-not-in-schema`, an error, when it can never be set: a closed context schema (`additionalProperties:
+false`) does not declare it, so no start context has it, and nothing in the flow sets it.
 
 A name is certainly set at a point when the context schema declares it, when it is one of the engine's
 reserved names, or when on *every* path from the start to that point a task/subflow/wait `output`, a parallel
@@ -18,9 +20,10 @@ from engine.definition import FinalState, MapState, ParallelState, State, Subflo
 from engine.definition.expressions import ExpressionError, referenced_names
 from engine.definition.paths import path_parts
 from engine.definition.scope import RESERVED_NAMES
-from engine.validation.checks._report import capitalised, listed, nearest, quoted, warning
+from engine.validation.checks._report import capitalised, error, listed, nearest, quoted, warning
 from engine.validation.checks.expressions import ExpressionSite
 from engine.validation.checks.reachability import reach
+from engine.validation.context_shape import closed_names
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine
 
@@ -279,11 +282,26 @@ def _per_item_advice(missing: list[str], in_schema: set[str], map_id: str, state
     return f"Pass {it} in through the `input` of map '{map_id}' ({how}), or set {it} on every path before this point."
 
 
+def _never_set_message(site: ExpressionSite, names: list[str], closed: frozenset[str], flow: DataFlow) -> str:
+    """Why names a closed context schema does not declare, and nothing sets, are never there: most often a typo
+    of a declared name (`amout` for `amount`), which would make a guard count as false on every run."""
+    it = "it" if len(names) == 1 else "them"
+    meant = [f"'{name}': did you mean '{closest}'?" for name in names
+             if (closest := nearest(name, [*closed, *flow.providers]))]
+    hint = f" ({'; '.join(meant)})" if meant else ""
+    return (f"{capitalised(site.what)} reads {quoted(names)}, which can never be set when it runs: the context "
+            f"schema does not declare {it} and lets no other key in (`additionalProperties: false`), and no step or "
+            f"transition sets {it}{hint}. Reading a name that is not there fails the expression — a guard then "
+            f"counts as false. Correct the name, or declare {it} in the context schema.")
+
+
 def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], sites: list[ExpressionSite]) -> list[
         Finding]:
     """Expressions reading names that are not certainly set when they run (a warning: the value may be
-    missing at run time, and the expression then fails)."""
+    missing at run time, and the expression then fails); an error where a closed context schema means the name
+    is never there (`variable-not-in-schema`)."""
     flow = DataFlow(all_machines)
+    closed = closed_names(workflow.context)
     never: dict[int, frozenset[str]] | None = None
     properties = workflow.context.get("properties")
     in_schema = set(map(str, properties)) if isinstance(properties, dict) else set()
@@ -309,8 +327,15 @@ def find_unknown_variables(workflow: Workflow, all_machines: list[Machine], site
             missing = sorted(name for name in unknown if name not in flow.providers)
         else:
             missing = sorted(name for name in unknown if not flow.has(mask, name))
+        owner = _enclosing_map(site.machine, all_machines) if per_item and site.machine is not None else None
+        if closed is not None and not per_item and not is_start:  # where the workflow's context is read
+            impossible = [name for name in missing if name not in closed and name not in flow.providers]
+            if impossible:
+                found.append(error("variable-not-in-schema", _never_set_message(site, impossible, closed, flow),
+                                   site.pointer, states=() if site.state is None else (site.state,),
+                                   transitions=() if site.transition is None else (site.transition,)))
+                missing = [name for name in missing if name not in impossible]
         if missing:
-            owner = _enclosing_map(site.machine, all_machines) if per_item and site.machine is not None else None
             if owner is None:
                 reasons = "; ".join(_explain(flow, name, in_schema) for name in missing)
                 advice = "Declare it in the context schema, or set it on every path before this point."

@@ -1,12 +1,12 @@
-"""Retry rules, asks of the user and `error` transitions by error kind: kinds no handler or engine produces
-(`unknown-error-kind`), retry rules no failure can reach (`unreachable-retry-rule`) and `error` transitions a
-catch-all tried before them always takes first (`unreachable-catch`)."""
+"""Retry rules, asks of the user and `error` transitions by error kind: kinds no handler or engine produces and
+the workflow does not declare (`unknown-error-kind`), retry rules no failure can reach (`unreachable-retry-rule`)
+and `error` transitions a catch-all tried before them always takes first (`unreachable-catch`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.definition import ANY_ERROR, Retry, TaskState, Transition
+from engine.definition import ANY_ERROR, Retry, TaskState, Transition, Workflow
 from engine.definition.error_kinds import KNOWN_ERROR_KINDS
 from engine.validation.checks._report import capitalised, error, nearest, quoted, transition_label, warning
 from engine.validation.findings import Finding
@@ -36,19 +36,24 @@ def _named_kinds(machine: Machine) -> Iterator[tuple[str, tuple[Token, ...], str
             yield kind, ("transitions", index, "errors", j), None, index
 
 
-def find_unknown_error_kinds(machine: Machine) -> list[Finding]:
-    """Kinds neither the engine nor the shipped handlers produce: most often a typo (a host application's own
-    handlers may raise more kinds, so this is a warning)."""
+def find_unknown_error_kinds(workflow: Workflow, all_machines: list[Machine]) -> list[Finding]:
+    """Kinds neither the engine nor the shipped handlers produce, nor the workflow declares in `error_kinds` (the
+    kinds its own handlers raise): most often a typo. A warning: a definition that loaded before a kind was
+    declared must still load."""
+    declared = frozenset(workflow.error_kinds or ())
+    known = KNOWN_ERROR_KINDS | declared
     found: list[Finding] = []
-    for kind, tokens, sid, index in _named_kinds(machine):
-        if kind == ANY_ERROR or kind in KNOWN_ERROR_KINDS:
-            continue
-        closest = nearest(kind, KNOWN_ERROR_KINDS)  # as `unknown-field` suggests
-        hint = f" — did you mean '{closest}'?" if closest else "."
-        message = (f"The error kind '{kind}' is not one the engine or the shipped handlers produce (see "
-                   f"'Error kinds' in the definition format){hint} Check the spelling, or that a handler raises it.")
-        found.append(warning("unknown-error-kind", message, machine.field_pointer(*tokens),
-                             states=() if sid is None else (sid,), transitions=() if index is None else (index,)))
+    for machine in all_machines:
+        for kind, tokens, sid, index in _named_kinds(machine):
+            if kind == ANY_ERROR or kind in known:
+                continue
+            closest = nearest(kind, known)  # as `unknown-field` suggests: a declared kind too
+            hint = f" — did you mean '{closest}'?" if closest else "."
+            message = (f"The error kind '{kind}' is not one the engine or the shipped handlers produce (see "
+                       f"'Error kinds' in the definition format), nor one the workflow declares in `error_kinds`"
+                       f"{hint} Check the spelling, or declare it in `error_kinds` if your own handlers raise it.")
+            found.append(warning("unknown-error-kind", message, machine.field_pointer(*tokens),
+                                 states=() if sid is None else (sid,), transitions=() if index is None else (index,)))
     return found
 
 

@@ -74,5 +74,52 @@ def test_a_misspelt_kind_is_answered_with_the_kind_it_was_meant_to_be(kind: str,
 def test_a_kind_like_none_of_the_known_ones_gets_no_guess() -> None:
     (finding,) = _found(_lookup([{"errors": ["quota_gone"]}]), "unknown-error-kind")
     assert "did you mean" not in finding.message
-    assert finding.message.endswith("(see 'Error kinds' in the definition format). Check the spelling, or that a "
-                                    "handler raises it.")
+    assert finding.message.endswith("(see 'Error kinds' in the definition format), nor one the workflow declares in "
+                                    "`error_kinds`. Check the spelling, or declare it in `error_kinds` if your own "
+                                    "handlers raise it.")
+
+
+def _declaring(kinds: list[str], retry_kind: str, catch_kind: str) -> dict[str, Any]:
+    """`_lookup` with `error_kinds` declared, a retry rule naming `retry_kind` and an `error` transition naming
+    `catch_kind` (and an ask of the user naming `retry_kind`)."""
+    document = _lookup([{"errors": [retry_kind]}],
+                       [{"source": "lookup", "trigger": "error", "dest": "not_found", "errors": [catch_kind],
+                         "priority": 1},
+                        {"source": "lookup", "trigger": "error", "dest": "failed"}])
+    document["states"]["lookup"]["ask_user"] = {"errors": [retry_kind], "timeout": "PT1H"}
+    return {**document, "error_kinds": kinds}
+
+
+def test_a_kind_the_workflow_declares_is_known_where_every_rule_names_it() -> None:
+    document = _declaring(["card_declined", "fraud_suspected"], "card_declined", "fraud_suspected")
+    loaded = load_workflow(document)
+    assert [f for f in loaded.findings if f.code == "unknown-error-kind"] == []
+    assert loaded.model is not None
+    assert loaded.model.error_kinds == ["card_declined", "fraud_suspected"]
+
+
+def test_a_typo_of_a_declared_kind_is_still_warned_about_with_the_declared_kind_meant() -> None:
+    found = _found(_declaring(["card_declined"], "card_decline", "card_declined"), "unknown-error-kind")
+    assert [f.pointer for f in found] == ["/states/lookup/ask_user/errors/0", "/states/lookup/retry/0/errors/0"]
+    assert all("did you mean 'card_declined'?" in f.message for f in found)
+
+
+def test_a_declared_kind_is_known_inside_a_parallel_branch_too() -> None:
+    inner = _lookup([{"errors": ["card_declined"]}])
+    document = {
+        "id": "both", "title": "Both", "initial": "p", "error_kinds": ["card_declined"],
+        "states": {"p": {"type": "parallel", "branches": [
+            {"name": "one", "initial": "lookup", "states": inner["states"], "transitions": inner["transitions"]}]},
+            "end": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+        "transitions": [{"source": "p", "trigger": "done", "dest": "end"},
+                        {"source": "p", "trigger": "error", "dest": "failed"}],
+    }
+    assert _found(document, "unknown-error-kind") == []
+    assert len(_found({**document, "error_kinds": []}, "unknown-error-kind")) == 1
+
+
+@pytest.mark.parametrize("kind", ["*", "", "9lives", "card declined"])
+def test_a_declared_kind_is_a_name_a_handler_can_raise(kind: str) -> None:
+    loaded = load_workflow({**_lookup([{"errors": ["timeout"]}]), "error_kinds": [kind]})
+    assert loaded.model is None
+    assert [f.pointer for f in loaded.findings if f.code == "schema"] == ["/error_kinds/0"]

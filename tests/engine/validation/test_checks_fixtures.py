@@ -38,6 +38,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "missing-timeout-path": [("/states/review/timeout", ("review",), ())],
     "task-without-error-path": [("/states/check", ("check",), ())],
     "unknown-variable": [("/states/approved/result/total", ("approved",), ())],
+    "variable-not-in-schema": [("/transitions/0/guard", (), (0,))],
     "unused-trigger": [("/transitions/2/trigger", ("check",), (2,))],
     "automatic-cycle": [("/states/route", ("route", "recheck"), (3, 5))],
     "unknown-error-kind": [("/states/check/retry/0/errors/1", ("check",), ())],

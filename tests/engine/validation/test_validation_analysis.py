@@ -192,3 +192,12 @@ def test_cycle_examples_are_the_same_in_every_process() -> None:
                            check=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in range(6)}
     assert [json.loads(text) for text in seen] == [[["s", "a"], ["s", "e"], ["a", "b"], ["b", "c"], ["c", "d"]]]
+
+
+def test_a_maps_iterator_is_not_counted_as_a_parallel_branch(order: dict[str, Any]) -> None:
+    order["states"]["each"] = {"type": "map", "items": "lines", "iterator": {
+        "initial": "t", "states": {"t": {"type": "task", "action": "x"}, "f": {"type": "final"}},
+        "transitions": [{"source": "t", "trigger": "done", "dest": "f"}]}}
+    report = analyze(Workflow.model_validate(order))
+    assert report.branches == 0
+    assert report.states_by_type["map"] == 1

@@ -1135,7 +1135,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format (my tenant, the last 24 hours) */
+        /** Prometheus text format (my tenant: the last 24 hours, and the job queue and workers now) */
         get: operations["MetricsPrometheusMetrics"];
         put?: never;
         post?: never;
@@ -1270,7 +1270,10 @@ export interface components {
         };
         /** Analysis */
         Analysis: {
-            /** Branches */
+            /**
+             * Branches
+             * @description The branches of parallel states (a map's iterator is not one).
+             */
             branches: number;
             /** Cycle Examples */
             cycle_examples: string[][];
@@ -1293,7 +1296,7 @@ export interface components {
             finals: components["schemas"]["FinalPaths"][];
             /**
              * States
-             * @description All states, those inside parallel branches included.
+             * @description All states, those inside parallel branches and map iterators included.
              */
             states: number;
             /** States By Type */
@@ -1906,6 +1909,13 @@ export interface components {
              */
             idempotency_key: string | null;
             /**
+             * Keep For
+             * @description With a correlation key: how long the event is kept for a wait that arms later with its key, if none waits now (an ISO 8601 duration of days, hours, minutes and seconds; PT1H unless given; PT0S keeps it not).
+             * @default null
+             * @example PT10M
+             */
+            keep_for: string | null;
+            /**
              * Payload
              * @default null
              */
@@ -1925,6 +1935,18 @@ export interface components {
             /** Event Id */
             event_id: number;
             /**
+             * Kept Until
+             * @description With a correlation key and no wait for it now: until when the first wait state that arms with its key takes it.
+             * @default null
+             */
+            kept_until: string | null;
+            /**
+             * Listened
+             * @description Some deployed workflow starts on, waits for or asks a reply of its type.
+             * @default true
+             */
+            listened: boolean;
+            /**
              * Refused
              * @description The instances whose wait did not take it, and why: its payload does not fit the context schema where the wait stores it. They go on waiting.
              */
@@ -1935,7 +1957,7 @@ export interface components {
             started: string[];
             /**
              * Unmatched
-             * @description No instance waited for it and no workflow starts on it, and it has no correlation key a later wait could match: it changed nothing.
+             * @description It reached nothing and nothing can take it later: no instance waited for it, no workflow starts on it, and it is not kept for a later wait (no correlation key), or no deployed workflow starts on, waits for or asks a reply of its type (a misspelt type).
              * @default false
              */
             unmatched: boolean;
@@ -4346,6 +4368,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description `true` when you had taken this decision already: nothing was done now, and the answer is the request as it is now, decided or waiting for others (as Stripe's replayed responses say); absent otherwise. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -4,6 +4,7 @@
 import { useState } from "react";
 import { publishEvent } from "../api/instances";
 import type { EventResult } from "../api/types";
+import { formatTime } from "../components/format";
 import type { WaitEvent } from "../model/workflow";
 import JsonTextField from "./JsonTextField";
 import { readJsonObject } from "./jsonObjectText";
@@ -36,8 +37,8 @@ function resultWords(result: EventResult, instanceId: string): { kind: "ok" | "e
   return {
     kind: "error",
     text: `Published (event ${result.event_id}), but this instance did not take it — check the correlation key.${also}${
-      result.unmatched ? " No instance waited for it and no workflow starts on it." : ""
-    }`,
+      result.kept_until ? ` It is kept until ${formatTime(result.kept_until)} for the first wait that arms with its key.` : ""
+    }${result.unmatched && !result.kept_until ? " No instance waited for it and no workflow starts on it." : ""}`,
   };
 }
 
