@@ -69,10 +69,8 @@ def _not_ready(request: Request[Any, Any, Any], exc: StorageError | WorkersStopp
 @get("/api/ready", opt={"exclude_from_auth": True}, tags=["health"], security=[], sync_to_thread=True,
      middleware=[refuse_undeclared_query_parameters],
      exception_handlers={StorageError: _not_ready, WorkersStopped: _not_ready},
-     # these words are also in the committed designer/ui/openapi.json and the UI's types generated from it: they
-     # change together (the database's reason is now in the log, under the request id the detail names)
      summary="Readiness: 200 when the database answers and the server's workers run, else 503 storage-error "
-             "with the database's reason, or workers-stopped")
+             "(the reason in the server's log, under the request id the detail names) or workers-stopped")
 def ready(state: State) -> Health:
     engine: Engine = state["engine"]
     replaced = file_replaced(engine.database)

@@ -940,7 +940,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: 200 when the database answers and the server's workers run, else 503 storage-error with the database's reason, or workers-stopped */
+        /** Readiness: 200 when the database answers and the server's workers run, else 503 storage-error (the reason in the server's log, under the request id the detail names) or workers-stopped */
         get: operations["ApiReadyReady"];
         put?: never;
         post?: never;
