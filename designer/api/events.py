@@ -31,7 +31,7 @@ class EventPublish(BaseModel):
     correlation_key: str | None = Field(None, max_length=200)
     idempotency_key: str | None = Field(None, min_length=1, max_length=200)
     keep_for: str | None = Field(
-        None, json_schema_extra={"pattern": KEEP_FOR_PATTERN}, examples=["PT10M"],
+        None, json_schema_extra={"pattern": KEEP_FOR_PATTERN},
         description="With a correlation key: how long the event is kept for a wait that arms later with its key, if "
                     "none waits now (an ISO 8601 duration of days, hours, minutes and seconds; PT1H unless given; "
                     "PT0S keeps it not).")

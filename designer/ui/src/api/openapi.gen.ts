@@ -1912,7 +1912,6 @@ export interface components {
              * Keep For
              * @description With a correlation key: how long the event is kept for a wait that arms later with its key, if none waits now (an ISO 8601 duration of days, hours, minutes and seconds; PT1H unless given; PT0S keeps it not).
              * @default null
-             * @example PT10M
              */
             keep_for: string | null;
             /**
