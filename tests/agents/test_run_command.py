@@ -63,7 +63,7 @@ def test_a_run_from_a_context_reports_why_the_lead_was_invalid(tmp_path: Path) -
     result = _statewright(tmp_path, url, "--context", json.dumps({"email": "x", "source": "chat", "raw_message": "hi"}))
     assert result.returncode == 1, result.stderr  # the instance failed: a script must see it
     lines = [line.strip() for line in result.stdout.splitlines()]
-    assert "extract: error validation: 'x' is not a valid email address" in lines
+    assert "extract: failed (validation): 'x' is not a valid email address" in lines
     assert "invalid (failed)" in lines
 
 

@@ -39,6 +39,7 @@ def test_an_upgrade_says_from_which_revision_to_which(tmp_path: Path, caplog: py
     database = create_database_engine(url)
     upgrade(database, "0016")  # an older release's schema
     database.dispose()
+    caplog.clear()  # what making it logged (at INFO when an earlier test left the root logger there) is not the point
     with caplog.at_level(logging.INFO):
         Engine(url).close()
     assert _said(caplog) == [("statewright.storage", logging.INFO,

@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.definition import Workflow
 from engine.runtime.engine import Engine
 from engine.runtime.views import InstanceView
 from storage.transaction import Transaction
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: the browser tests' Playwright (sync API) keeps an event loop running on
+    the main thread of a test process for the whole session, and `asyncio.run` there refuses to start."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(asyncio.run(coroutine))
+        except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="test-asyncio")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def workflow(states: dict[str, Any], transitions: list[dict[str, Any]], *, id: str = "flow",

@@ -5,7 +5,6 @@ approval."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 import logging
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from runtime_support import run_async
 
 from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidDefinition
@@ -140,7 +140,7 @@ def test_the_async_engine_hands_them_back_and_refuses_them_when_strict(database_
             ref = await engine.deploy(_refund())
             assert [f.code for f in ref.warnings] == ["unknown-variable"]
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_deploying_files_hands_back_each_files_warnings_and_strict_deploys_none(engine: Engine,

@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 import pytest
-from runtime_support import edge, final, task, workflow
+from runtime_support import edge, final, run_async, task, workflow
 
 from engine import AsyncEngine, Engine, StorageError
 from engine.runtime.actions import ActionRequest
@@ -124,4 +124,4 @@ def test_the_async_run_worker_returns_when_the_engine_closes(database_url: str) 
             await asyncio.sleep(0.3)
         await asyncio.wait_for(worker, 5)
 
-    asyncio.run(scenario())
+    run_async(scenario())

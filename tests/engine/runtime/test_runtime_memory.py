@@ -3,12 +3,11 @@ written and read by the embedding API and by handlers, read by CEL expressions, 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from runtime_support import assert_consistent, edge, final, finished, task, workflow
+from runtime_support import assert_consistent, edge, final, finished, run_async, task, workflow
 
 from engine.errors import InstanceNotFound, InvalidInput
 from engine.runtime.actions import ActionRequest
@@ -308,7 +307,7 @@ def test_the_async_engine_offers_the_same_memory(database_url: str, clock: Manua
         finally:
             await engine.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_the_designers_simulation_reads_memory_as_empty_rather_than_failing() -> None:

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import threading
 
 import pytest
-from runtime_support import edge, final, finished, task, workflow
+from runtime_support import edge, final, finished, run_async, task, workflow
 
 from engine.errors import InvalidInput
 from engine.runtime.async_engine import AsyncEngine
@@ -113,7 +112,7 @@ def test_the_async_engine_appends_and_lists(database_url: str, clock: ManualCloc
         finally:
             await engine.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 # A flow that reads another flow's namespace, read-only: its guard and input see `memory.support_squad`.

@@ -5,12 +5,11 @@ cannot be moved safely is refused with the reason and left untouched."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from runtime_support import assert_consistent, edge, final, task, workflow
+from runtime_support import assert_consistent, edge, final, run_async, task, workflow
 
 from engine.definition import Workflow
 from engine.errors import DefinitionNotFound, InvalidInput
@@ -366,7 +365,7 @@ def test_the_async_engine_previews_and_migrates(database_url: str, clock: Manual
         finally:
             await engine.close()
 
-    would, migrated, version = asyncio.run(scenario())
+    would, migrated, version = run_async(scenario())
     assert (would, len(migrated), version) == (1, 1, 2)
 
 

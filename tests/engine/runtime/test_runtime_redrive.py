@@ -4,12 +4,11 @@ history shows who redrove it; an instance that has not failed is refused, unchan
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from datetime import timedelta
 
 import pytest
-from runtime_support import assert_consistent, edge, final, finished, task, workflow
+from runtime_support import assert_consistent, edge, final, finished, run_async, task, workflow
 
 from engine.definition import Workflow
 from engine.errors import RedriveRefused, TransitionNotAllowed
@@ -302,7 +301,7 @@ def test_the_async_engine_redrives(database_url: str, clock: ManualClock) -> Non
         finally:
             await engine.close()
 
-    assert asyncio.run(scenario()) == ("failed", "ops")
+    assert run_async(scenario()) == ("failed", "ops")
 
 
 def test_two_operators_redriving_at_once_redrive_it_once(database_url: str, engine: Engine) -> None:

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from runtime_support import assert_consistent, edge, final, finished, task, workflow
+from runtime_support import assert_consistent, edge, final, finished, run_async, task, workflow
 
 from engine.definition import Workflow
 from engine.runtime.actions import ActionError, ActionRequest
@@ -278,6 +278,6 @@ def test_an_async_handler_runs_when_the_callers_thread_already_runs_an_event_loo
     async def host() -> Any:
         return finished(engine, engine.start("flow", {"n": 1}))
 
-    done = asyncio.run(host())
+    done = run_async(host())
     assert done.state == "ok"
     assert done.context["out"] == 7
