@@ -35,7 +35,11 @@ def retry_schedule(task: TaskState) -> RetrySchedule:
     attempts = 1 + sum(rule.max_attempts - 1 for rule in rules)
     low = high = 0.0
     for rule in rules:
-        waits = sum(_wait(rule, retry) for retry in range(1, rule.max_attempts))
-        low += waits * (_JITTER_LOW if rule.jitter else 1.0)
-        high += waits * (_JITTER_HIGH if rule.jitter else 1.0)
+        waits = [_wait(rule, retry) for retry in range(1, rule.max_attempts)]
+        if rule.jitter:  # each wait spread ±50%, and never past the rule's cap (as the runtime draws it)
+            low += sum(wait * _JITTER_LOW for wait in waits)
+            high += sum(min(wait * _JITTER_HIGH, rule.max_interval_s) for wait in waits)
+        else:
+            low += sum(waits)
+            high += sum(waits)
     return RetrySchedule(attempts, low, high)

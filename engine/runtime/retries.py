@@ -99,10 +99,11 @@ def will_retry(rules: Sequence[RetryRule], kind: str, *, attempt: int, last_erro
 
 def retry_delay(rule: RetryRule | Retry, retry: int, rng: random.Random | Any) -> float:
     """Seconds before the rule's `retry`-th retry (1 for the first): initial * multiplier^(retry-1) (or fixed),
-    capped, then randomised by ±50% when `jitter` is on."""
+    capped, randomised by ±50% when `jitter` is on — and capped again: `max_interval_s` is the longest wait there
+    is (ASL's `MaxDelaySeconds`, imported onto it, is a hard cap), so a wait at the cap is only ever shortened."""
     if rule.backoff == "fixed":
         base = rule.initial_interval_s
     else:
         base = rule.initial_interval_s * rule.multiplier ** (retry - 1)
     base = min(base, rule.max_interval_s)
-    return base * rng.uniform(0.5, 1.5) if rule.jitter else base
+    return min(base * rng.uniform(0.5, 1.5), rule.max_interval_s) if rule.jitter else base

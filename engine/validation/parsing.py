@@ -259,6 +259,9 @@ def _not_a_field(loc: tuple[Any, ...]) -> str:
     """An unknown field; in a state, said against the state's type ('not a field of a choice state') and, when
     another type of state has it, which — the type is then more likely wrong than the field."""
     name = str(loc[-1])
+    other_form = _other_retry_form(loc)
+    if other_form is not None:
+        return other_form
     state_type = loc[-2] if len(loc) >= 2 and loc[-2] in _STATE_FIELDS else None
     if state_type is None:
         return f"'{name}' is not a field the format knows (check the spelling)."
@@ -267,6 +270,18 @@ def _not_a_field(loc: tuple[Any, ...]) -> str:
         return f"'{name}' is not a field of a {state_type} state (check the spelling)."
     kinds = owners[0] if len(owners) == 1 else f"{', '.join(owners[:-1])} or {owners[-1]}"
     return f"'{name}' is not a field of a {state_type} state; a {kinds} state has it (check the state's 'type')."
+
+
+def _other_retry_form(loc: tuple[Any, ...]) -> str | None:
+    """A task's `retry` has two forms whose fields name the error kinds differently: the single policy's
+    `retry_on`, a rule's `errors` in a list of rules. The one written in the other form is said as such."""
+    if "retry:rules" in loc and loc[-1] == "retry_on":
+        return ("'retry_on' belongs to the single retry policy (an object); a rule in a list of rules names its "
+                "error kinds in 'errors'.")
+    if "retry:policy" in loc and loc[-1] == "errors":
+        return ("'errors' belongs to a rule in a list of retry rules; the single retry policy (an object) names its "
+                "error kinds in 'retry_on' — or write `retry` as a list of rules.")
+    return None
 
 
 def _describe(error: Any) -> str:

@@ -56,8 +56,8 @@ def test_retry_schedule_adds_the_backoff_waits_with_jitter() -> None:
         "max_attempts": 4, "backoff": "exponential", "initial_interval_s": 2, "multiplier": 3,
         "max_interval_s": 10, "jitter": True}})
     schedule = retry_schedule(task)
-    # waits 2, 6, min(18, 10) = 10: 18 s in all, each randomised by ±50%
-    assert (schedule.attempts, schedule.shortest_waits_s, schedule.longest_waits_s) == (4, 9.0, 27.0)
+    # waits 2, 6, min(18, 10) = 10: 18 s in all, each randomised by ±50% but never past the cap of 10 s
+    assert (schedule.attempts, schedule.shortest_waits_s, schedule.longest_waits_s) == (4, 9.0, 3.0 + 9.0 + 10.0)
     plain = TaskState.model_validate({"type": "task", "action": "a"})
     assert (retry_schedule(plain).attempts, retry_schedule(plain).longest_waits_s) == (1, 0.0)
 

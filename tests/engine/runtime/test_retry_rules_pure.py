@@ -56,6 +56,17 @@ def test_jitter_spreads_a_wait_within_half_either_side() -> None:
     assert all(50 <= d <= 150 for d in delays)
 
 
+def test_jitter_never_waits_past_the_longest_wait() -> None:
+    """`max_interval_s` is "the longest wait" (and where ASL's MaxDelaySeconds lands on import): jitter only
+    shortens a wait at the cap."""
+    rule = (RetryRule(max_attempts=10, initial_interval_s=0.2, multiplier=2, max_interval_s=0.6, jitter=True),)
+    delays = [plan_retry(rule, "x", True, attempt=5, last_error=None, rng=random.Random(seed)).delay_s  # type: ignore[union-attr]
+              for seed in range(200)]
+    assert max(delays) <= 0.6
+    assert min(delays) >= 0.3  # still spread: half the cap at the shortest
+    assert len(set(delays)) > 100
+
+
 def test_the_policy_object_is_one_rule_for_its_kinds() -> None:
     policy = Retry(max_attempts=4, retry_on=["timeout"], initial_interval_s=3, jitter=False)
     (rule,) = retry_rules(policy)

@@ -63,6 +63,18 @@ CASES = [
      "'initial' cannot be empty: name the state instances start in."),
     ("an empty transition trigger", lambda d: d["transitions"][0].update(trigger=""), "/transitions/0/trigger",
      "'trigger' cannot be empty."),
+    # the two forms of `retry` name their error kinds differently: each written in the other's words was "not a
+    # field the format knows", with nothing to say the field was right for the other form
+    ("the policy's kinds in a list of rules",
+     lambda d: d["states"]["check"].update(retry=[{"errors": ["timeout"], "retry_on": ["timeout"]}]),
+     "/states/check/retry/0/retry_on",
+     "'retry_on' belongs to the single retry policy (an object); a rule in a list of rules names its error kinds "
+     "in 'errors'."),
+    ("a rule's kinds in the single policy",
+     lambda d: d["states"]["check"].update(retry={"max_attempts": 2, "errors": ["timeout"]}),
+     "/states/check/retry/errors",
+     "'errors' belongs to a rule in a list of retry rules; the single retry policy (an object) names its error "
+     "kinds in 'retry_on' — or write `retry` as a list of rules."),
 ]
 
 
