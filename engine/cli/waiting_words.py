@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import shlex
 
-from engine.cli.worker_hints import actions_of, worker_command
+from engine.cli.worker_hints import actions_of, child_workflows, worker_command
 from engine.definition import ApprovalState, MapState, ParallelState, SubflowState, WaitState, Workflow
 from engine.definition.expressions import ExpressionError, evaluate
+from engine.errors import DefinitionNotFound
 from engine.read_models.waits import Waits, waits_of
 from engine.runtime.engine import Engine
 from engine.runtime.example_run import family_due
@@ -46,7 +47,7 @@ def waiting_words(engine: Engine, workflow: Workflow, view: InstanceView, db: st
     in_hand = _in_hand(engine, waits, view, where, db)
     if in_hand is not None:
         return in_hand
-    worker = worker_command(engine, db, actions_of(workflow))  # what comes next may run any of its actions
+    worker = worker_command(engine, db, family_actions(engine, workflow))  # what comes next may run any of them
     if isinstance(state, WaitState) and state.event is not None:
         keyed = f" --correlation-key {_key(state.event.correlation, view)}" if state.event.correlation else ""
         return (f"{where} for the event '{state.event.type}': `statewright publish {state.event.type}{keyed} "
@@ -88,6 +89,31 @@ def _in_hand(engine: Engine, waits: Waits, view: InstanceView, where: str, db: s
         worker = worker_command(engine, db, waits.queued_actions)
         return f"{where} for a worker to run {actions}: {worker.command} carries it on{worker.note}"
     return None
+
+
+def family_actions(engine: Engine, workflow: Workflow) -> list[str]:
+    """The actions the workflow's tasks run and those of the deployed workflows its subflows and maps start, theirs
+    in turn included: a worker carrying the instance on runs its children's tasks too. A child workflow not
+    deployed (its instance fails at once, `not_deployed`) adds none."""
+    found: list[str] = []
+    seen: set[tuple[str, int | None]] = set()
+    todo = [workflow]
+    while todo:
+        current = todo.pop()
+        found.extend(actions_of(current))
+        for child in child_workflows(current):
+            if child in seen:
+                continue
+            seen.add(child)
+            try:
+                todo.append(_deployed(engine, *child))
+            except DefinitionNotFound:
+                continue
+    return list(dict.fromkeys(found))
+
+
+def _deployed(engine: Engine, workflow_id: str, version: int | None) -> Workflow:
+    return engine.runtime.read(lambda tx: engine.runtime.deployments.compiled(tx, workflow_id, version).workflow)
 
 
 def deployed_workflow(engine: Engine, view: InstanceView) -> Workflow:

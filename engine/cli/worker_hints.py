@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from engine.definition import TaskState, Workflow
+from engine.definition import MapState, SubflowState, TaskState, Workflow
 
-__all__ = ["PLACEHOLDER", "WorkerHint", "actions_of", "remember_handler_options", "worker_command"]
+__all__ = ["PLACEHOLDER", "WorkerHint", "actions_of", "child_workflows", "remember_handler_options", "worker_command"]
 
 PLACEHOLDER = "MODULE:FUNCTION"
 
@@ -50,6 +50,16 @@ def actions_of(workflow: Workflow) -> list[str]:
 
     found = (state.action for machine in machines(workflow) for state in machine.states.values()
              if isinstance(state, TaskState))
+    return list(dict.fromkeys(found))
+
+
+def child_workflows(workflow: Workflow) -> list[tuple[str, int | None]]:
+    """The deployed workflows the workflow's subflow states and maps over a `workflow` start, as (id, version;
+    None: the latest), each once: their actions are run by the same worker as the parent's."""
+    from engine.validation.graph import machines  # noqa: PLC0415
+
+    found = ((state.workflow, state.version) for machine in machines(workflow) for state in machine.states.values()
+             if isinstance(state, SubflowState | MapState) and state.workflow is not None)
     return list(dict.fromkeys(found))
 
 

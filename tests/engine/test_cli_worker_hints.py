@@ -92,3 +92,30 @@ def test_run_with_your_handlers_names_a_worker_with_the_same_handlers(tmp_path: 
     assert ("for a timer ('done' due in 24 h, past --max-wait 0 s): `statewright worker --handlers "
             "payhandlers:register --db sqlite:///cli.db` fires it when it is due") in said
     assert "MODULE:FUNCTION" not in said
+
+
+def test_a_parent_waiting_for_its_subflow_asks_for_the_handlers_the_child_needs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approved, the parent starts a subflow whose task runs an action of the user's own: the parent waits for its
+    child, and the worker that carries the child on needs that handler. The hint named a plain worker (it counted
+    the parent's own actions only: none), which fails the child's task with unknown_action."""
+    monkeypatch.setattr(output.stdout, "_width", 400)
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    child = {"id": "pay", "title": "Pay", "initial": "charge",
+             "states": {"charge": {"type": "task", "action": "charge_card"}, "paid": {"type": "final"},
+                        "unpaid": {"type": "final", "outcome": "failure"}},
+             "transitions": [{"source": "charge", "trigger": "done", "dest": "paid"},
+                             {"source": "charge", "trigger": "error", "dest": "unpaid"}]}
+    parent = _refund("unused")
+    parent["states"]["refund_payment"] = {"type": "subflow", "workflow": "pay"}
+    with Engine(url) as engine:
+        engine.deploy(child)
+        engine.deploy(parent)
+        instance = engine.start("refund", {}).id
+    done = CliRunner().invoke(build_app("approve"),
+                              ["approve", instance, "--actor", "mo", "--role", "manager", "--db", url])
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert f"{instance} waits in 'refund_payment' for its children" in said
+    assert (f"`statewright worker --handlers MODULE:FUNCTION --db {url}` carries them on ('charge_card' is your own "
+            "action") in said
