@@ -7,6 +7,7 @@ if the instance still sits in the task at the version that started it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -20,7 +21,7 @@ from engine.runtime.costs import record_cost
 from engine.runtime.job_payloads import ActionPayload, action_payload
 from engine.runtime.json_types import json_copy
 from engine.runtime.memory import SharedMemory
-from engine.runtime.retries import MAX_RETRY_AFTER_S, parse_rules, plan_retry
+from engine.runtime.retries import MAX_RETRY_AFTER_S, RetryPlan, parse_rules, plan_retry
 from engine.runtime.snapshot import Event
 from engine.runtime.step import still_at, take_step
 from storage.attempt_spend import AttemptSpendStore
@@ -31,6 +32,8 @@ from storage.statuses import AttemptOutcome, JobStatus
 from storage.transaction import Transaction
 
 __all__ = ["action_request", "finish_action"]
+
+log = logging.getLogger("statewright.worker")
 
 
 def action_request(job: JobRecord, payload: ActionPayload, instance: InstanceRecord, agent: Agent | None = None,
@@ -107,6 +110,25 @@ def _record_left(tx: Transaction, job: JobRecord, payload: ActionPayload, owner:
         _record_spend(tx, job, outcome, instance, now)
 
 
+def _planned_retry(rt: Runtime, job: JobRecord, payload: ActionPayload, outcome: ActionOutcome) -> RetryPlan | None:
+    """The retry of a failed attempt, if its task's rules give one — and the failure said in the log, as a warning:
+    an operator tailing a worker (or shipping its log) sees a provider failing while it fails, not only once
+    instances have ended failed. A retry says when; the last attempt says the task's `error` is taken."""
+    plan = plan_retry(parse_rules(payload.get("retry")), outcome.error_kind or "error", outcome.retryable,
+                      attempt=job.attempt, last_error=job.last_error, rng=rt.rng)
+    message = (outcome.error_message or "")[:300]
+    if plan is not None:
+        wait = max(plan.delay_s, min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
+        log.warning("the action '%s' of %s in '%s' failed (%s, attempt %d): %s; tried again in %.1f s",
+                    payload["action"], job.instance_id, payload["state"], outcome.error_kind, job.attempt, message,
+                    wait)
+    else:
+        log.warning("the action '%s' of %s in '%s' failed (%s, attempt %d, not tried again): %s; the task ends "
+                    "with its error", payload["action"], job.instance_id, payload["state"], outcome.error_kind,
+                    job.attempt, message)
+    return plan
+
+
 def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outcome: ActionOutcome, *,
                   instance: InstanceRecord | None = None, batched: bool = False) -> InstanceRecord | None:
     """Record the outcome of one attempt: the instance after the step if it moved the instance on, else None.
@@ -122,9 +144,7 @@ def finish_action(rt: Runtime, tx: Transaction, job: JobRecord, owner: str, outc
     if outcome.cost is not None:  # only a cost can break the agent's budget limit
         outcome = _within_budget(outcome, payload.get("budget_limit"), payload.get("agent"))
     failed = outcome.failed  # asked once: a property, read at each of the places below
-    plan = None if not failed else plan_retry(
-        parse_rules(payload.get("retry")), outcome.error_kind or "error", outcome.retryable, attempt=job.attempt,
-        last_error=job.last_error, rng=rt.rng)
+    plan = _planned_retry(rt, job, payload, outcome) if failed else None
     if plan is not None:
         due = now + max(plan.delay_s, min(outcome.retry_after_s or 0.0, MAX_RETRY_AFTER_S))
         failure = {**_error(outcome, job.attempt), "rule": plan.rule, "retries": list(plan.retries)}
