@@ -275,6 +275,18 @@ class JobStore:
             (now, instance_id),
         )
 
+    def budget_held(self, tenant: str) -> float:
+        """What the tenant's action jobs that have not ended hold of its budget: the per-task limits their agents
+        set (`budget_limit`, in their payload) — the most each may still spend. A task entered while others run
+        or wait counts them as spent already, so tasks started together cannot each take the same remainder."""
+        limit = ("CAST(j.payload AS jsonb) ->> 'budget_limit'" if self.tx.postgresql
+                 else "json_extract(j.payload, '$.budget_limit')")
+        held = self.tx.scalar(
+            f"SELECT COALESCE(SUM(CAST({limit} AS DOUBLE PRECISION)), 0) FROM jobs j "  # noqa: S608 - no input in it
+            "JOIN instances i ON i.id = j.instance_id "
+            "WHERE j.kind = 'action' AND j.status IN ('ready', 'running') AND i.tenant = ?", (tenant,))
+        return float(held or 0.0)
+
     def release_cancelled(self, job_id: int, *, owner: str, now: float) -> bool:
         """Whether `owner` held this job when it was cancelled (its task left while its action ran); its lease is
         then let go. True once: the worker that ran the attempt records it, no other."""

@@ -38,11 +38,22 @@ def budget_refusal(agent: Agent, lookup: AgentLookup) -> dict[str, Any] | None:
     if limit is None or agent.level == "workforce":
         return None
     remaining = lookup.remaining_budget()
-    if remaining is None or remaining >= limit:
+    if remaining is None:
         return None
-    return {"kind": "budget_exceeded", "agent": agent.id, "budget_limit": limit, "remaining": round(remaining, 6),
-            "message": f"the tenant's remaining budget ({remaining:.4f}) does not cover the budget limit of "
-                       f"{agent.name} ({limit:g}) for one task"}
+    held = lookup.budget_held() if remaining >= limit else 0.0  # read only when the remainder alone would do
+    if remaining - held >= limit:
+        return None
+    found: dict[str, Any] = {"kind": "budget_exceeded", "agent": agent.id, "budget_limit": limit,
+                             "remaining": round(remaining, 6)}
+    if held:
+        found["held"] = round(held, 6)
+        found["message"] = (f"the tenant's remaining budget ({remaining:.4f}, of which {held:.4f} is held by tasks "
+                            f"queued or running under agents) does not cover the budget limit of {agent.name} "
+                            f"({limit:g}) for one task")
+    else:
+        found["message"] = (f"the tenant's remaining budget ({remaining:.4f}) does not cover the budget limit of "
+                            f"{agent.name} ({limit:g}) for one task")
+    return found
 
 
 def agent_timeout(timeout_s: float | None, agent: Agent) -> float | None:

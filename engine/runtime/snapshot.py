@@ -108,6 +108,11 @@ class AgentLookup:
         """What is left of the tenant's monthly budget this month; None when it has no budget."""
         return None
 
+    def budget_held(self) -> float:
+        """What the tenant's tasks queued or running under agents may still spend (their agents' per-task limits):
+        held from what remains, so that tasks entered together cannot each count on the same remainder."""
+        return 0.0
+
 
 NO_AGENTS = AgentLookup()
 

@@ -341,6 +341,9 @@ class _AgentsInForce(AgentLookup):
             return float(self._budget["remaining"]) if self._budget.get("set") else None
         return remaining_budget(self._tx, self._tenant, self._now)
 
+    def budget_held(self) -> float:
+        return JobStore(self._tx).budget_held(self._tenant)
+
 
 _SUCCEEDED_ITEMS: dict[tuple[str, int], dict[str, InstanceRecord]] = {}
 """The items that succeeded in a map visit being redriven, by branch, read once per visit and process: ended
