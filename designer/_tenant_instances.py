@@ -19,11 +19,13 @@ from litestar.datastructures import State
 
 from designer.highlighting import tenant_instance
 from designer.instance_detail import instance_detail_of
+from designer.internal_instances import internal_instance_words, internal_redrive_words
 from designer.replayed_answers import REPLAYED_HEADER
 from designer.schemas.instance_detail import InstanceDetail
 from designer.schemas.instances import InstanceSummary
 from designer.security.guards import principal_of_connection
 from designer.security.principal import Principal
+from engine.errors import InstanceNotFound, RedriveRefused
 from engine.read_models.definitions import DefinitionCatalog
 from engine.runtime.commands import Command
 from engine.runtime.engine import Engine
@@ -54,14 +56,22 @@ class TenantInstances:
     catalog: DefinitionCatalog  # the deployed definitions: the titles of the detail's approvals
     batches: LoopBatches  # where the starts and sends of requests that arrive together are written together
 
-    def own(self, instance_id: str) -> InstanceView:
-        """The instance, when it is the caller's tenant's; any other is reported as not existing."""
-        return tenant_instance(self.engine, instance_id, self.me.tenant)
+    def own(self, instance_id: str, *, redriving: bool = False) -> InstanceView:
+        """The instance, when it is the caller's tenant's; any other is reported as not existing. One of the
+        tenant's map items or parallel branches, which the API reads through their parent, is not found either,
+        but the problem says where it is read (`redriving`: a `409 redrive-refused` naming the one to redrive)."""
+        found = tenant_instance(self.engine, instance_id, self.me.tenant, internal=True)
+        if found.branch and redriving:
+            raise RedriveRefused(found.id, found.state, internal_redrive_words(self.engine, self.database, found))
+        if found.branch:
+            raise InstanceNotFound(internal_instance_words(self.engine, self.database, found))
+        return found
 
-    def change(self, instance_id: str, act: Callable[[str], InstanceView]) -> InstanceDetail:
+    def change(self, instance_id: str, act: Callable[[str], InstanceView], *,
+               redriving: bool = False) -> InstanceDetail:
         """Act on one of the tenant's instances (`act` is given its id once the tenant check has passed); its
         detail afterwards."""
-        self.own(instance_id)
+        self.own(instance_id, redriving=redriving)
         return self.detail(act(instance_id))
 
     def detail(self, view: InstanceView) -> InstanceDetail:

@@ -224,5 +224,5 @@ class InstanceController(Controller):
     def redrive(self, instance_id: InstanceId, instances: NamedDependency[TenantInstances],
                 data: JSONBody[RedriveRequest | None] = None) -> InstanceDetail:
         fixes = data.set if data is not None and data.set else None
-        return instances.change(instance_id, partial(instances.engine.redrive, actor=instances.me.username,
-                                                     fixes=fixes))
+        redrive = partial(instances.engine.redrive, actor=instances.me.username, fixes=fixes)
+        return instances.change(instance_id, redrive, redriving=True)  # a map's item: 409 naming the one to redrive

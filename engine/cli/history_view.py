@@ -13,10 +13,11 @@ from rich.table import Table
 
 from engine.cli.engine_options import Db, Format, open_engine
 from engine.cli.output import ExitCode, OutputFormat, emit_json, fail, print_table, stdout
+from engine.runtime.map_items import MAP_ITEM
 from engine.runtime.snapshot import START
 from engine.runtime.views import HistoryEntry
 
-__all__ = ["error_words", "history_command", "history_table"]
+__all__ = ["error_words", "history_command", "history_table", "item_words"]
 
 NEWEST_SHOWN = 100  # the text table's rows when no option chooses them (JSON has them all)
 ERROR_WIDTH = 80  # characters of an error in a table cell; the whole of it is in `--format json`
@@ -57,9 +58,33 @@ def tool_calls(entry: HistoryEntry) -> str:
 
 def _event_words(entry: HistoryEntry) -> str:
     """The step's event; a scheduled start's with the fire time it stands for (its payload: the catch-up starts of
-    a worker that was down are all made when it comes back, so their own times do not tell them apart)."""
+    a worker that was down are all made when it comes back, so their own times do not tell them apart); a map
+    item's end with which item ended how and the map's totals then (`item_words`)."""
+    if entry.event == MAP_ITEM and isinstance(entry.payload, dict):
+        return f"{entry.event} {item_words(entry.payload)}"
     fire_time = entry.payload.get("fire_time") if isinstance(entry.payload, dict) and entry.event == START else None
     return entry.event if fire_time is None else f"{entry.event} fire time {fire_time}"
+
+
+def item_words(progress: dict[str, Any]) -> str:
+    """An `(item)` step's payload in a line: '#3 succeeded: 7 of 10 done, 1 failed, 2 running; started #8-#9'.
+    Running counts the items running after the step (`active`, at most the map's `max_concurrency`); the ends
+    heard next, which an earlier `running` counted too, are said apart ('1 more ended'). Rows written before
+    `active` was kept say `running` as it was."""
+    def count(key: str) -> int:
+        found = progress.get(key)
+        return found if isinstance(found, int) else 0
+
+    unheard = count("ended_unheard")
+    running = count("active") if "active" in progress else count("running")
+    said = (f"#{progress.get('index')} {progress.get('status')}: {count('done'):,} of {count('total'):,} done, "
+            f"{count('failed'):,} failed, {running:,} running")
+    if unheard:
+        said += f", {unheard:,} more ended"
+    start = progress.get("start")
+    if isinstance(start, list) and start:
+        said += f"; started #{start[0]}" + (f"-#{start[-1]}" if len(start) > 1 else "")
+    return said
 
 
 def history_table(entries: list[HistoryEntry], title: str | None, *, errors: bool = False) -> Table:

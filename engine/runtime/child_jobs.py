@@ -4,10 +4,12 @@ next step (engine.runtime.map_progress)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from engine.definition import MapState, ParallelState, SubflowState
 from engine.runtime.core import Runtime
 from engine.runtime.joins import BranchEnd, join_verdict
-from engine.runtime.map_progress import map_item_event
+from engine.runtime.map_progress import map_item_events
 from engine.runtime.snapshot import HELD, RUNNING, SUCCEEDED, Event
 from engine.runtime.step import still_at, take_step
 from storage.instances import InstanceRecord, InstanceStore
@@ -55,16 +57,16 @@ def resume_parent(rt: Runtime, tx: Transaction, child_id: str) -> bool:
         return False
     now = rt.clock.now()
     state = rt.writer.compiled_for(tx, parent).states.get(parent.state)
-    event: Event | None = None
+    events: Sequence[Event | None] = ()
     if isinstance(state, MapState):  # the map's own steps move the parent on while its items run
-        event = map_item_event(rt, tx, parent, state, child, now=now)
+        events = map_item_events(rt, tx, parent, state, child, now=now)  # [] when it no longer matters
     elif not still_at(parent, child.parent_seq):
         return False  # the parent left that state already; this child's end no longer matters
     elif isinstance(state, SubflowState):
-        event = _subflow_event(child)
+        events = [_subflow_event(child)]
     elif isinstance(state, ParallelState):
-        event = _join_event(rt, tx, parent, state, now)
-    if event is None:
-        return False
-    take_step(rt, tx, parent, event, now=now)
-    return True
+        events = [_join_event(rt, tx, parent, state, now)]
+    steps = [event for event in events if event is not None]
+    for event in steps:
+        parent = take_step(rt, tx, parent, event, now=now)
+    return bool(steps)

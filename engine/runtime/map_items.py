@@ -26,10 +26,12 @@ __all__ = [
     "MapItemsError",
     "MapTally",
     "MapVerdict",
+    "closing_progress",
     "item_children",
     "map_items",
     "map_results",
     "map_verdict",
+    "progress_counts",
     "split_item",
     "unheard_ends",
 ]
@@ -148,13 +150,41 @@ def map_verdict(state: MapState, tally: MapTally, total: int) -> MapVerdict:
         message = (f"{len(failed)} of {total} items failed (items {', '.join(map(str, failed))}); "
                    f"{tolerated} tolerated")
         return MapVerdict("error", cancel=tuple(e.instance_id for e in running),
-                          payload={"kind": "map_failed", "message": message, "failed": failed, "total": total})
+                          payload={"kind": "map_failed", "message": message, "failed": failed, "total": total,
+                                   "cancelled": sorted(e.index for e in running)})
     if not running and tally.started >= total:
         return MapVerdict("done", payload={"failed": failed, "total": total})
     room = max(0, state.max_concurrency - len(running))
     start = tuple(range(tally.started, min(total, tally.started + room)))
     return MapVerdict("pending", start, payload={"done": tally.succeeded, "failed": len(failed), "running":
                                                 len(running) + len(start), "total": total, "start": list(start)})
+
+
+def closing_progress(tally: MapTally, total: int, ends: Sequence[ItemEnd], parent_seq: int) -> list[dict[str, Any]]:
+    """The payloads of the `(item)` rows the parent writes as the map ends (`done`, or `map_failed`): one for each
+    of `ends` — the item whose end decides it, and those that ended before it unheard (in one transaction with
+    it) — in the order given, each counting the ends as of its own row, as the rows before do: the last row's
+    `done` and `failed` are every item that ended, its `active` the items still running (the failure cancels
+    them) and `total - done - failed - active` the items never started."""
+    active = sum(1 for e in tally.others if e.status not in TERMINAL)
+    done = tally.succeeded - sum(1 for e in ends if e.status == InstanceStatus.SUCCEEDED)
+    failed = sum(1 for e in tally.others if e.status in TERMINAL) - sum(
+        1 for e in ends if e.status != InstanceStatus.SUCCEEDED)
+    rows = []
+    for heard, end in enumerate(ends, start=1):
+        succeeded = end.status == InstanceStatus.SUCCEEDED
+        done, failed = done + succeeded, failed + (not succeeded)
+        rows.append({"index": end.index, "status": end.status, "child": end.instance_id, "parent_seq": parent_seq,
+                     **progress_counts(done, failed, active, len(ends) - heard, total), "start": []})
+    return rows
+
+
+def progress_counts(done: int, failed: int, active: int, ended_unheard: int, total: int) -> dict[str, int]:
+    """An `(item)` row's counts. `running` (kept for the readers of earlier rows) is `active + ended_unheard`:
+    the items running after the row's step (at most `max_concurrency`, the items it starts among them) and those
+    that had ended without the parent having heard of it yet — each has a row of its own after this one."""
+    return {"done": done, "failed": failed, "running": active + ended_unheard, "active": active,
+            "ended_unheard": ended_unheard, "total": total}
 
 
 def unheard_ends(tally: MapTally, item_id: str, item_status: str, heard: int,

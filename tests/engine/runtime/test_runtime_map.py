@@ -81,8 +81,10 @@ def test_each_item_end_is_a_step_of_the_parent_with_its_progress(engine: Engine)
     _scorer(engine)
     done = finished(engine, engine.start("squad", {"leads": LEADS[:3]}))
     progress = [h.payload for h in engine.history(done.id) if h.event == "(item)"]
-    assert [(p["index"], p["done"], p["total"], p["running"]) for p in progress] == [(0, 1, 3, 1), (1, 2, 3, 1)]
+    assert [(p["index"], p["done"], p["total"], p["running"]) for p in progress] == [
+        (0, 1, 3, 1), (1, 2, 3, 1), (2, 3, 3, 0)]  # the last item's end too, just before the map's `done`
     assert all(h.to_state == "each" for h in engine.history(done.id) if h.event == "(item)")
+    assert [h.event for h in engine.history(done.id)][-2:] == ["(item)", "done"]
     assert done.context["scores"] == [{"score": 3}, {"score": 3}, {"score": 5}]
 
 

@@ -129,7 +129,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
             <Operate key={`${data.state}-${data.accepted_events.join(",")}`} instanceId={data.id} triggers={data.accepted_events} awaitsEvent={awaited !== null} onDone={operated} onError={setError} />
           )}
           {can("operate") && data.redrivable && <RedrivePanel instanceId={data.id} state={data.state} stateType={definition?.states[data.state]?.type} onDone={operated} onError={setError} />}
-          <MapItems instanceId={data.id} updatedAt={data.updated_at} progress={progress} />
+          <MapItems instanceId={data.id} updatedAt={data.updated_at} progress={progress} runningIn={data.status === "running" ? data.state : null} />
           <section aria-labelledby="pending-heading">
             <h2 id="pending-heading">Waiting for</h2>
             {data.pending_approvals.length === 0 && data.timers.length === 0 && !awaited && !children && <p className="muted">Nothing.</p>}

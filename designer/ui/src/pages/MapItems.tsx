@@ -1,13 +1,14 @@
-// A map's items on the instance page: the progress line while it runs, then the items themselves — which of a
-// thousand failed and why, which still run and in which state — a page at a time, of one status if chosen. The
-// latest visit of a map is shown while the instance is in it and after it left (a map that tolerated failures has
-// ended; its failures are what its operator asks about).
+// A map's items on the instance page: the progress line while it runs — its totals once it ended, with the items it
+// never started — then the items themselves — which of a thousand failed and why, which still run and in which
+// state — a page at a time, of one status if chosen. The latest visit of a map is shown while the instance is in it
+// and after it left (a map that tolerated failures has ended; its failures are what its operator asks about).
 import { useEffect, useState } from "react";
-import { mapItemHistory, mapItems } from "../api/instances";
+import { instanceHistory, mapItemHistory, mapItems } from "../api/instances";
 import type { HistoryEntry, InstanceStatus, MapItem } from "../api/types";
 import { formatCount, formatTime } from "../components/format";
 import { useAsync } from "../components/useAsync";
 import { describeFailure } from "./failureWords";
+import { listLength, mapTotals } from "./MapProgress";
 
 const PAGE = 20;
 const STATUS_ORDER: InstanceStatus[] = ["failed", "stuck", "held", "running", "cancelled", "succeeded"];
@@ -16,11 +17,18 @@ interface Props {
   instanceId: string;
   updatedAt: string; // the instance's: the items are read again when it moves on
   progress: string | null; // the running map's progress line, from its history
+  runningIn: string | null; // the state the instance runs in (null once it ended): a map visit elsewhere has ended
 }
 
-export default function MapItems({ instanceId, updatedAt, progress }: Props) {
+export default function MapItems({ instanceId, updatedAt, progress, runningIn }: Props) {
   const [status, setStatus] = useState<InstanceStatus | "">("");
   const first = useAsync(() => mapItems(instanceId, status, PAGE, 0), [instanceId, updatedAt, status]);
+  // An ended visit's list length, for its totals: the step after the one that entered the map says it (`total`).
+  const visit = first.data?.state != null && first.data.state !== runningIn ? first.data.visit_seq : null;
+  const length = useAsync(
+    () => (visit == null ? Promise.resolve(null) : instanceHistory(instanceId, 1, visit).then((page) => listLength(page.items[0]))),
+    [instanceId, visit],
+  );
   const [more, setMore] = useState<MapItem[]>([]);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -53,6 +61,7 @@ export default function MapItems({ instanceId, updatedAt, progress }: Props) {
     <section aria-labelledby="map-progress-heading" data-testid="map-items">
       <h2 id="map-progress-heading">Items of {data.state}</h2>
       {progress && <p data-testid="map-progress">{progress}</p>}
+      {visit != null && !length.loading && <p data-testid="map-totals">The map ended: {mapTotals(data.counts, length.data)}</p>}
       <label className="map-items-filter">
         Show{" "}
         <select value={status} onChange={(e) => setStatus(e.target.value as InstanceStatus | "")} data-testid="map-items-status">
