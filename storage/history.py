@@ -134,5 +134,11 @@ class HistoryStore:
                           (instance_id, seq))
         return None if row is None else (row[0], load_optional(row[1]), float(row[2]))
 
+    def left_at(self, instance_id: str, seq: int) -> tuple[str | None, str, Any] | None:
+        """(the state left, event, payload) of the transition `seq`: what made an instance end as it did."""
+        row = self.tx.one("SELECT from_state, event, payload FROM history WHERE instance_id = ? AND seq = ?",
+                          (instance_id, seq))
+        return None if row is None else (row[0], row[1], load_optional(row[2]))
+
     def count(self, instance_id: str) -> int:
         return int(self.tx.scalar("SELECT COUNT(*) FROM history WHERE instance_id = ?", (instance_id,)) or 0)

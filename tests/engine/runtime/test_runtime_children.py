@@ -57,7 +57,13 @@ def test_a_failed_subflow_fires_error_in_the_parent(engine: Engine) -> None:
     _scorer(engine, failing={"bad@x.io"})
     done = finished(engine, engine.start("lead", {"lead": {"email": "bad@x.io"}}))
     assert done.state == "sad"
-    assert engine.history(done.id)[-1].payload["kind"] == "subflow"
+    error = engine.history(done.id)[-1].payload
+    assert error["kind"] == "subflow"
+    # why, not only that: the child's error took it to its failure final state, which keeps none (the parent's
+    # error said "the subflow scoring ended failed", and finding the cause took the child's own history)
+    assert error["message"] == ("the subflow scoring ended failed in 'bad': its step 'score' failed (validation: "
+                                "unscorable)")
+    assert error["cause"] == {"state": "score", "kind": "validation", "message": "unscorable"}
 
 
 def test_a_subflow_of_a_workflow_not_deployed_is_refused_and_a_version_not_deployed_fails_into_error(
