@@ -8,6 +8,7 @@ import typing
 from enum import Enum
 from typing import Any
 
+from designer.schemas.migration import MAP_PAIRS_PATTERN
 from engine.definition.base import IDENTIFIER_PATTERN
 from engine.definition.error_kinds import ERROR_KIND_PATTERN
 from engine.definition.moments import RFC3339_PATTERN
@@ -23,6 +24,8 @@ _PATTERNS = {
                           f"{_OF_LETTERS}",
     ERROR_KIND_PATTERN: "is not an error kind: a name of letters, digits, '_', '-' and '.', or '*' for any kind",
     RFC3339_PATTERN: "is not a moment: an RFC 3339 date and time with its offset (2026-01-31T09:00:00Z)",
+    MAP_PAIRS_PATTERN: f"is not a state mapping: give old_state:new_state, comma-separated "
+                       f"(map=knock:ring_bell,parked:waiting), each state an id made of {_OF_LETTERS}",
 }
 # msgspec quotes a pattern with its backslashes doubled
 _PATTERNS.update({pattern.replace("\\", "\\\\"): words for pattern, words in _PATTERNS.items()})

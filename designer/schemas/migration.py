@@ -10,11 +10,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from engine.runtime.migration import MigrationReport
 from engine.runtime.migration_groups import PlanPage
 
-__all__ = ["InstancePlanRead", "MigrationApply", "MigrationRead", "PendingWorkRead", "PlanGroupRead", "RefusalRead",
-           "WorkCountRead"]
+__all__ = ["MAP_PAIRS_PATTERN", "InstancePlanRead", "MigrationApply", "MigrationRead", "PendingWorkRead",
+           "PlanGroupRead", "RefusalRead", "WorkCountRead"]
 
 _STATE = r"^[A-Za-z_][A-Za-z0-9_\-]*$"
 _VERSION = Field(ge=1, le=2_147_483_647)
+_PAIR = r"[A-Za-z_][A-Za-z0-9_\-]*:[A-Za-z_][A-Za-z0-9_\-]*"
+MAP_PAIRS_PATTERN = rf"^{_PAIR}(,{_PAIR})*$"
+"""The `map` query parameter: old_state:new_state pairs, comma-separated (said in words when it fails:
+designer/_error_words.py)."""
+_ENTRY = Literal["carried", "entered", "awaits_redrive"]
+_ENTRY_WORDS = ("carried: its open work is kept; entered: the state is entered afresh in the new version; "
+                "awaits_redrive: a failed or stuck instance moved as it is, still failed, for a redrive to resume "
+                "under the new version.")
+_ALLOW_FINAL = ("Allow moving instances into a final state they are not already in (it ends them — at once, or a "
+                "failed one at its redrive — without the work their state waited for); refused otherwise.")
 
 
 class MigrationApply(BaseModel):
@@ -27,6 +37,7 @@ class MigrationApply(BaseModel):
         description="Old state → new state, for states the new version renamed or dropped.",
         json_schema_extra={"propertyNames": {"pattern": _STATE, "maxLength": 128},
                            "additionalProperties": {"type": "string", "pattern": _STATE, "maxLength": 128}})
+    allow_final: bool = Field(False, description=_ALLOW_FINAL)
 
 
 class PendingWorkRead(BaseModel):
@@ -51,8 +62,7 @@ class InstancePlanRead(BaseModel):
     state: str
     target_state: str | None = Field(description="None: the state is not in the new version and not mapped.")
     state_change: Literal["kept", "mapped", "missing"]
-    entry: Literal["carried", "entered"] | None = Field(
-        description="carried: its open work is kept; entered: the state is entered afresh in the new version.")
+    entry: _ENTRY | None = Field(description=_ENTRY_WORDS)
     context_valid: bool
     context_problems: list[str]
     pending: list[PendingWorkRead]
@@ -72,7 +82,7 @@ class PlanGroupRead(BaseModel):
     state: str
     target_state: str | None = Field(description="None: the state is not in the new version and not mapped.")
     state_change: Literal["kept", "mapped", "missing"]
-    entry: Literal["carried", "entered"] | None
+    entry: _ENTRY | None = Field(description=_ENTRY_WORDS)
     refused: str | None = Field(description="Why its instances cannot be migrated safely (left untouched).")
     instances: int
     context_invalid: int = Field(description="Of its instances, those whose context does not fit the new schema.")
@@ -91,14 +101,22 @@ class MigrationRead(BaseModel):
     workflow_id: str
     from_version: int
     to_version: int
-    mapping: dict[str, str]
+    mapping: dict[str, str] = Field(description="Old state → new state: the mapping the plans follow (the draft's "
+                                    "renames included).")
+    renames: dict[str, str] = Field(description="Of `mapping`, the states the draft renamed, mapped to their new ids "
+                                    "by the draft preview (unless `map` maps them otherwise); {} elsewhere.")
+    allow_final: bool = Field(description=_ALLOW_FINAL)
     applied: bool = Field(description="False: a preview, nothing changed.")
-    instances: int = Field(description="The running (held, stuck) instances of from_version listed.")
+    instances: int = Field(description="The instances of from_version listed: running, held, stuck, and failed ones "
+                           "a redrive could resume.")
+    failed_or_stuck: int = Field(description="Of `instances`, the failed or stuck ones (moved as they are, for a "
+                                 "redrive to resume under to_version).")
     would_migrate: int
     refused: int
     refusals: list[RefusalRead]
-    migrated: int = Field(description="How many instances were moved: an apply's `would_migrate`, 0 for a preview. "
-                          "(It was the list of their ids: each plan of an apply that is not refused is one.)")
+    migrated: int = Field(description="How many instances were moved: an apply's `would_migrate`, 0 for a preview "
+                          "(`statewright migrate --format json` says the same). Each plan of an apply that is not "
+                          "refused is one of them.")
     groups: list[PlanGroupRead] = Field(description="Every listed instance, grouped by what the migration does to "
                                         "it, the largest group first; their `instances` add up to `instances`.")
     plans: list[InstancePlanRead] = Field(description="One page of the instances' plans, ordered by instance id "
@@ -108,6 +126,5 @@ class MigrationRead(BaseModel):
 
     @classmethod
     def of(cls, report: MigrationReport, page: PlanPage) -> MigrationRead:
-        return cls.model_validate({**report.counts(), "migrated": len(report.migrated),
-                                   "plans": [p.as_dict() for p in page.plans],
+        return cls.model_validate({**report.counts(), "plans": [p.as_dict() for p in page.plans],
                                    "next": None if report.applied else page.next})

@@ -1,5 +1,6 @@
 """`statewright migrate WORKFLOW --from N --to M`: preview (the default, `--dry-run`) or move (`--apply`) the
-running instances of version N of a workflow to version M (docs/runtime.md#migrating-running-instances).
+running instances of version N of a workflow to version M, and the failed ones a redrive could resume — moved as
+they are, for `redrive` to resume under version M (docs/runtime.md#migrating-running-instances).
 
 Exit codes: 0 every instance listed migrates (or would), or there is none; 1 some are refused (each with its
 reason and what would let it move; they are left untouched, running on version N); 2 the command line is
@@ -59,6 +60,9 @@ def migrate_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only show what would happen (the default).")] = False,
     map_file: Annotated[Path | None, typer.Option("--map", help='A JSON file of old state to new state, '
                                                                'e.g. {"review": "approval"}.')] = None,
+    allow_final: Annotated[bool, typer.Option(
+        "--allow-final", help="Allow moving instances into a final state of --to (it ends them, their open work "
+        "undone); refused otherwise.")] = False,
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's instances.")] = None,
     actor: Annotated[str, actor_option("Who migrates them, recorded in the history")] = CLI_ACTOR,
     db: Db = None, output: Format = OutputFormat.text,
@@ -66,8 +70,10 @@ def migrate_command(
     """Show what moving the running instances of WORKFLOW from version --from to --to would do (state kept,
     mapped or missing; context valid against the new schema; timers, approvals, event waits and actions carried
     or cancelled; refused, why, and what would let them move), or move them with --apply, one transaction each,
-    recorded in their history. Exits 0 when all migrate, 1 when some are refused (left untouched on version
-    --from, where they run on), 2 for a wrong command line."""
+    recorded in their history. Failed (and stuck) instances a redrive could resume move as they are, still
+    failed: `statewright redrive ID` then resumes each under --to. Moving an instance into a final state takes
+    --allow-final. Exits 0 when all migrate, 1 when some are refused (left untouched on version --from, where they
+    run on), 2 for a wrong command line."""
     if apply and dry_run:  # the last of the two won, and a --dry-run meant as a safeguard moved the instances
         fail("give --dry-run or --apply, not both", ExitCode.UNREADABLE)
     mapping = _mapping(map_file)
@@ -75,10 +81,10 @@ def migrate_command(
         try:
             if apply:
                 report = engine.migrate(workflow_id, from_version, to_version, mapping=mapping, tenant=tenant,
-                                        actor=actor)
+                                        actor=actor, allow_final=allow_final)
             else:
                 report = engine.migration_preview(workflow_id, from_version, to_version, mapping=mapping,
-                                                  tenant=tenant)
+                                                  tenant=tenant, allow_final=allow_final)
         except (InvalidInput, DefinitionNotFound) as exc:
             fail(exc.detail, ExitCode.UNREADABLE)
     if output is OutputFormat.json:

@@ -31,7 +31,8 @@ def _so_far(work: PendingWork) -> str:
 
 def _to(plan: InstancePlan | PlanGroup) -> str:
     to = plan.target_state or "—"
-    return to + (f" ({plan.state_change}, {plan.entry})" if plan.entry else f" ({plan.state_change})")
+    entry = plan.entry.replace("_", " ") if plan.entry else None  # awaits_redrive: "awaits redrive"
+    return to + (f" ({plan.state_change}, {entry})" if entry else f" ({plan.state_change})")
 
 
 def _outcome(refused: str | None, notes: Iterable[str], verb: str) -> str:
@@ -89,10 +90,36 @@ def print_migration(report: MigrationReport) -> None:
         stdout.print(f"grouped by what the migration does: {len(report.plans):,} instances are too many to list one "
                      "a row (--format json lists each)", highlight=False)
     moving = len(report.plans) - len(report.refused)
-    stdout.print(f"{counted(len(report.plans), 'running instance')} of {report.workflow_id} v{report.from_version}: "
-                 f"{moving:,} {verb} to v{report.to_version}, {len(report.refused):,} refused", highlight=False)
+    failed = report.counts()["failed_or_stuck"]
+    listed = counted(len(report.plans) - failed, "running instance") + (
+        f" and {counted(failed, 'failed or stuck instance')}" if failed else "")
+    stdout.print(f"{listed} of {report.workflow_id} v{report.from_version}: {moving:,} {verb} to "
+                 f"v{report.to_version}, {len(report.refused):,} refused", highlight=False)
+    _redrive_hint(report)
     for refusal in report.counts()["refusals"]:
         stdout.print(f"  refused {counted(refusal['instances'], 'instance')}: {refusal['reason']}", highlight=False)
     if report.refused:
         stdout.print(f"refused instances stay on v{report.from_version}, untouched, and run on there; migrate again "
                      "once what refuses them is dealt with", highlight=False)
+
+
+_IDS_SHOWN = 10
+
+
+def _redrive_hint(report: MigrationReport) -> None:
+    """The failed or stuck instances that move as they are: what resumes them once they are on the new version."""
+    from engine.runtime.migration_failed import AWAITS_REDRIVE  # noqa: PLC0415 - loaded with the report already
+
+    ids = [p.instance_id for p in report.plans if p.migrates and p.entry == AWAITS_REDRIVE]
+    if not ids:
+        return
+    one = len(ids) == 1
+    how, each = ("as it is", "it") if one else ("as they are", "each")
+    if not report.applied:
+        stdout.print(f"{counted(len(ids), 'failed or stuck instance')} would move {how}, still failed: after "
+                     f"--apply, `statewright redrive ID` resumes {each} under v{report.to_version} (e.g. {ids[0]})",
+                     highlight=False)
+        return
+    shown = ", ".join(ids[:_IDS_SHOWN]) + (f" and {len(ids) - _IDS_SHOWN:,} more" if len(ids) > _IDS_SHOWN else "")
+    stdout.print(f"{counted(len(ids), 'failed or stuck instance')} moved {how}, still failed: "
+                 f"`statewright redrive ID` resumes {each} under v{report.to_version}: {shown}", highlight=False)

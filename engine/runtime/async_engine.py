@@ -168,15 +168,17 @@ class AsyncEngine:
 
     async def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
                                 mapping: dict[str, str] | None = None, tenant: str | None = None,
-                                target: Workflow | None = None) -> MigrationReport:
+                                target: Workflow | None = None, renames: bool = False,
+                                allow_final: bool = False) -> MigrationReport:
         return await asyncio.to_thread(self.engine.migration_preview, workflow_id, from_version, to_version,
-                                       mapping=mapping, tenant=tenant, target=target)
+                                       mapping=mapping, tenant=tenant, target=target, renames=renames,
+                                       allow_final=allow_final)
 
     async def migrate(self, workflow_id: str, from_version: int, to_version: int, *,
                       mapping: dict[str, str] | None = None, tenant: str | None = None,
-                      actor: str | None = None) -> MigrationReport:
+                      actor: str | None = None, allow_final: bool = False) -> MigrationReport:
         return await asyncio.to_thread(self.engine.migrate, workflow_id, from_version, to_version, mapping=mapping,
-                                       tenant=tenant, actor=actor)
+                                       tenant=tenant, actor=actor, allow_final=allow_final)
 
     async def set_budget(self, tenant: str, monthly_limit: float) -> None:
         await asyncio.to_thread(self.engine.set_budget, tenant, monthly_limit)

@@ -348,19 +348,22 @@ class Engine:
 
     def migration_preview(self, workflow_id: str, from_version: int, to_version: int, *,
                           mapping: dict[str, str] | None = None, tenant: str | None = None,
-                          target: Workflow | None = None) -> MigrationReport:
-        """What migrating the unended instances of `workflow_id` at `from_version` to `to_version` would do, each
-        instance's plan (state kept, mapped or missing; context valid; open work carried or cancelled; refused
-        and why). Changes nothing. `target`: version `to_version` when it is not deployed yet (a draft). See
+                          target: Workflow | None = None, renames: bool = False,
+                          allow_final: bool = False) -> MigrationReport:
+        """What migrating the unended instances of `workflow_id` at `from_version` to `to_version` would do — and
+        the failed ones a redrive could resume, moved as they are — each instance's plan (state kept, mapped or
+        missing; context valid; open work carried or cancelled; refused and why). Changes nothing. `target`:
+        version `to_version` when it is not deployed yet (a draft); `renames`: the states it renamed mapped to
+        their new ids; `allow_final`: moving instances into a final state is meant. See
         docs/runtime.md#migrating-running-instances."""
         return preview_migration(self.runtime, workflow_id, from_version, to_version, mapping=mapping,
-                                 tenant=tenant, target=target)
+                                 tenant=tenant, target=target, renames=renames, allow_final=allow_final)
 
     def migrate(self, workflow_id: str, from_version: int, to_version: int, *, mapping: dict[str, str] | None = None,
-                tenant: str | None = None, actor: str | None = None) -> MigrationReport:
+                tenant: str | None = None, actor: str | None = None, allow_final: bool = False) -> MigrationReport:
         """Migrate them, one transaction each (each re-planned then); refused instances stay as they are."""
         return apply_migration(self.runtime, workflow_id, from_version, to_version, mapping=mapping, tenant=tenant,
-                               actor=actor)
+                               actor=actor, allow_final=allow_final)
 
     def set_budget(self, tenant: str, monthly_limit: float) -> None:
         if monthly_limit < 0:

@@ -19,13 +19,19 @@ Two ways to move an instance:
   work starts (the task's action runs, the approval opens, the wait starts again and the timers are armed from
   now).
 
-Refused, with the reason: a state missing from version M with no mapping; a context that does not fit; a
-stuck instance; an instance inside another (a subflow or branch: it follows its parent); an action running on
-a worker (its result is bound to the transition that started it); children still running for a state that
-changed (parallel branches or a subflow that would not line up with version M), or for a map in progress; a
-timer whose event version M no longer takes from the state. A refused instance stays on version N and runs on
-there; each reason also says what would let it move — a mapping, an operator's redrive, waiting until the work
-in the way is done, or another version — after which the migration is run again.
+A third, for a failed or stuck instance a redrive could resume — **awaits_redrive**: moved as it is, still
+failed, for its redrive to resume under version M (engine/runtime/migration_failed.py).
+
+Refused, with the reason: a state missing from version M with no mapping; a state that is final in version M
+and that the instance is not already in, unless `allow_final` says so (the migration — or a failed instance's
+redrive — would end it there without the work its state was waiting for); a context that does not fit; an
+instance inside another (a subflow or branch: it follows its parent); an action running on a worker (its result
+is bound to the transition that started it); children still running for a state that changed (parallel branches
+or a subflow that would not line up with version M), or for a map in progress; a timer whose event version M no
+longer takes from the state; a failed or stuck instance that cannot be moved as it is (migration_failed.py says
+when). A refused instance stays on version N and runs on there; each reason also says what would let it move —
+a mapping, an operator's redrive, waiting until the work in the way is done, or another version — after which
+the migration is run again.
 """
 
 from __future__ import annotations
@@ -36,15 +42,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from engine.definition import ApprovalState, MapState, State, TaskState, WaitState
+from engine.definition import ApprovalState, FinalState, MapState, State, TaskState, WaitState
 from engine.definition.expressions import referenced_names
 from engine.definition.renames import meaning
 from engine.errors import InvalidInput
 from engine.runtime.clock import to_rfc3339
 from engine.runtime.context_schema import check_context
+from engine.runtime.decide import REDRIVABLE
 from engine.runtime.entering import unavailable_facts
 from engine.runtime.machines import CompiledWorkflow
-from engine.runtime.snapshot import HELD, RUNNING, STUCK, Environment
+from engine.runtime.migration_failed import AWAITS_REDRIVE, awaiting_notes, awaiting_refusal
+from engine.runtime.snapshot import FAILED, HELD, RUNNING, STUCK, Environment
 from engine.runtime.variables import variables
 from storage.approvals import ApprovalDecisionRecord, ApprovalRecord
 from storage.events import EventWaitRecord
@@ -65,7 +73,9 @@ __all__ = [
     "plan_instance",
 ]
 
-MIGRATABLE = (RUNNING, HELD, STUCK)  # the statuses a migration lists: every instance that has not ended
+# the statuses a migration lists: every instance that has not ended, and the failed ones a redrive could resume
+# (`is_listed_failure` says which: engine/runtime/migration_failed.py)
+MIGRATABLE = (RUNNING, HELD, STUCK, FAILED)
 CARRIED = "carried"
 CANCELLED = "cancelled"
 UNTOUCHED = "untouched"  # the instance is refused: its open work stays as it is
@@ -237,15 +247,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _stuck_refusal(new: CompiledWorkflow, problems: tuple[str, ...]) -> str:
-    """A stuck instance waits for an operator's redrive (or cancel) — which may also correct its context."""
-    if not problems:
-        return "it is stuck and waits for an operator: redrive or cancel it first"
-    return (f"it is stuck and waits for an operator, and its context does not fit the schema of version "
-            f"{new.workflow.version}: redrive it with the corrections its context needs (a redrive may set "
-            "context values), then migrate it again; or cancel it")
-
-
 def _context_refusal(old: CompiledWorkflow, new: CompiledWorkflow) -> str:
     """A running (or held) instance's context is changed by its own steps alone — a redrive corrects only a failed
     or stuck one's — so it can stay where it is, or move to a version its context fits."""
@@ -272,9 +273,11 @@ def _entry_refusal(state_id: str, old_state: State | None, target: str, work: Op
 
 
 def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: InstanceRecord, work: OpenWork,
-                  mapping: Mapping[str, str] | None = None, *, now: float | None = None) -> InstancePlan:
+                  mapping: Mapping[str, str] | None = None, *, now: float | None = None,
+                  allow_final: bool = False) -> InstancePlan:
     """What migrating `instance` (pinned to `old`) to `new` would do; see the module's docstring. `now`: the
-    clock's time, which tells a running action from one whose worker stopped (its lease lapsed)."""
+    clock's time, which tells a running action from one whose worker stopped (its lease lapsed). `allow_final`:
+    moving an instance into a final state it is not already in is meant (refused otherwise)."""
     mapping = mapping or {}
     plan = partial(InstancePlan, instance.id, instance.tenant, instance.status, instance.version, instance.state)
     untouched = tuple(_describe(work))
@@ -292,14 +295,19 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
         return plan(target_state=None, state_change=MISSING, entry=None, context_problems=problems,
                     pending=untouched, refused=f"the state '{instance.state}' is not in version "
                     f"{new.workflow.version}; map it to one of its states")
+    same = _same(old, instance.state, new, target)
+    into_final = None if allow_final else _final_refusal(old, new, instance, target, untouched)
+    if instance.status in REDRIVABLE:
+        refused = into_final or awaiting_refusal(old, new, instance, target, same=same, kept=change == KEPT,
+                                                 problems=problems, open_work=tuple(p.detail for p in untouched))
+        return plan(target_state=target, state_change=change, entry=AWAITS_REDRIVE, context_problems=problems,
+                    pending=untouched, refused=refused, notes=() if refused else awaiting_notes(
+                        old.states.get(instance.state), instance, target, new.workflow.version))
     # a state mapped to one that does the same (a rename) keeps its open work too, unless children run under it:
     # a branch or item is named by its state, a name the mapping would leave behind
-    carried = _same(old, instance.state, new, target) and (change == KEPT or not work.children)
-    refused: str | None = None
-    if instance.status == STUCK:
-        refused = _stuck_refusal(new, problems)
-    elif problems:
-        refused = _context_refusal(old, new)
+    carried = same and (change == KEPT or not work.children)
+    if into_final or problems:
+        refused = into_final or _context_refusal(old, new)
     elif carried:
         refused = _carry_refusal(target, new.states[target], new, work, now)
     else:
@@ -310,6 +318,27 @@ def plan_instance(old: CompiledWorkflow, new: CompiledWorkflow, instance: Instan
                 context_problems=problems, pending=pending, refused=refused,
                 notes=() if refused else _notes(new, target, carried, work) + (
                     () if carried else _unavailable_on_entry(new, target, instance, now)))
+
+
+def _final_refusal(old: CompiledWorkflow, new: CompiledWorkflow, instance: InstanceRecord, target: str,
+                   work: tuple[PendingWork, ...]) -> str | None:
+    """Moving an instance into a final state ends it — at once, or at its redrive — without the work its state
+    was waiting for: a slip in a mapping would complete business work unseen, so it takes an explicit
+    `allow_final`. A failed instance kept in the final state it failed in (its `result` fixed) needs none."""
+    state = new.states[target]
+    if not isinstance(state, FinalState):
+        return None
+    if target == instance.state and isinstance(old.states.get(instance.state), FinalState):
+        return None
+    if instance.status in REDRIVABLE:
+        ends = f"its redrive would end the instance there (outcome {state.outcome}) without running '{instance.state}'"
+    else:
+        waited = f"its open work ({', '.join(f'{p.kind} {p.detail}' for p in work)})" if work else (
+            f"what '{instance.state}' does")
+        ends = f"the migration would end the instance there at once (outcome {state.outcome}), without {waited}"
+    return (f"'{target}' is a final state of version {new.workflow.version}: {ends}; map '{instance.state}' to a "
+            "state that is not final, or allow moving instances into a final state explicitly (statewright "
+            "migrate --allow-final; allow_final in the API)")
 
 
 def _wait_starts(state: WaitState) -> str:

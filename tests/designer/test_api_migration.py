@@ -47,9 +47,10 @@ def started(env: Env) -> dict[str, list[str]]:
 
 def test_preview_before_publishing_then_apply_after(env: Env, started: dict[str, list[str]]) -> None:
     draft = env.call("POST", "/api/drafts", "analyst", json={"content": _renamed()}).json()
-    before = env.call("GET", f"/api/drafts/{draft['id']}/migration", "viewer")
+    before = env.call("GET", f"/api/drafts/{draft['id']}/migration?renames=false", "viewer")  # `map` alone
     assert before.status_code == 200, before.text
     shown = before.json()
+    assert shown["renames"] == {}
     assert (shown["from_version"], shown["to_version"], shown["instances"], shown["refused"]) == (1, 2, 2, 2)
     assert {p["instance_id"] for p in shown["plans"]} == set(started["acme"])  # the caller's tenant only
     assert shown["refusals"] == [{"reason": "the state 'knock' is not in version 2; map it to one of its states",

@@ -128,13 +128,17 @@ def test_parallel_branches_that_do_not_line_up_are_refused() -> None:
     assert "1 child instance runs for 'fan', which does not line up" in changed.refused
 
 
-def test_children_stuck_instances_and_bad_contexts_are_refused() -> None:
+def test_children_busy_stuck_instances_and_bad_contexts_are_refused() -> None:
     schema = {"type": "object", "required": ["amount"], "properties": {"amount": {"type": "number"}}}
     new = _compiled(2, {"work": task("act"), "ok": final()}, [edge("work", "ok", "done")], context=schema)
     inner = plan_instance(OLD, new, _instance("work", parent="p9", context={"amount": 1}), OpenWork())
     assert inner.refused == "it runs inside the instance p9; migrate that one"
     stuck = plan_instance(OLD, new, _instance("work", status="stuck", context={"amount": 1}), OpenWork())
-    assert stuck.refused == "it is stuck and waits for an operator: redrive or cancel it first"
+    assert (stuck.refused, stuck.entry) == (None, "awaits_redrive")  # moved as it is, for its redrive
+    busy = plan_instance(OLD, new, _instance("work", status="stuck", context={"amount": 1}),
+                         OpenWork(jobs=(_job("ready"),)))
+    assert busy.refused == ("it is stuck but still has open work ('act' (job 7, ready)): redrive or cancel it on "
+                            "version 1")
     bad = plan_instance(OLD, new, _instance("work", context={"amount": "x"}), OpenWork())
     assert bad.context_problems[0].startswith("/amount:")
     assert bad.refused == (
