@@ -34,11 +34,11 @@ def no_llm_settings(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def _eval(tmp_path: Path, *options: str) -> tuple[int, str]:
+def _eval(tmp_path: Path, *options: str, flow: str = TRIAGE) -> tuple[int, str]:
     """The exit code and the JSON report (stdout; the verdict's line goes to stderr)."""
     cases = tmp_path / "cases.jsonl"
     cases.write_text(json.dumps(CASE) + "\n")
-    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--format", "json", *options])
+    done = CliRunner().invoke(build_cli(), ["eval", flow, "--cases", str(cases), "--format", "json", *options])
     if done.exit_code != 0 and not done.stdout:  # say why, for the assertion's message
         return done.exit_code, f"stderr: {done.stderr}\nexception: {done.exception!r}"
     return done.exit_code, done.stdout
@@ -98,6 +98,20 @@ def test_eval_refuses_options_that_do_not_fit_the_executor(tmp_path: Path, capfd
 KEY = "sk-test-0123456789abcdefXYZ"  # the model's API key, which a failing provider may echo back
 
 
+def _three_quick_attempts(tmp_path: Path) -> str:
+    """The triage flow with `classify` given three attempts a tenth of a second apart: the shipped rules ride
+    out a provider outage of minutes, which a test of how a failure is reported need not wait for."""
+    flow = json.loads(Path(TRIAGE).read_text(encoding="utf-8"))
+    flow["states"]["classify"]["retry"] = [{"errors": ["timeout", "rate_limited", "unavailable"], "max_attempts": 3,
+                                            "backoff": "fixed", "initial_interval_s": 0.1, "jitter": False}]
+    root = tmp_path / "definitions"  # beside the shipped agents, as the flow is found with them
+    (root / "workflows").mkdir(parents=True)
+    (root / "agents").symlink_to(Path(TRIAGE).parent.parent / "agents")
+    path = root / "workflows" / "support_ticket_triage.json"
+    path.write_text(json.dumps(flow), encoding="utf-8")
+    return str(path)
+
+
 @pytest.mark.parametrize(("replies", "kind", "said"), [
     ([Reply({"error": {"message": f"upstream overloaded (key {KEY})", "type": "server_error"}}, status=500)] * 3,
      "unavailable",
@@ -115,7 +129,8 @@ def test_a_case_the_model_endpoint_failed_reports_the_error_kind_and_message(
     url, script = server
     monkeypatch.setenv("STATEWRIGHT_LLM_API_KEY", KEY)
     script.replies += replies
-    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
+    flow = _three_quick_attempts(tmp_path)
+    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini", flow=flow)
     assert code == 1, output  # the case failed: a pipeline gating the model stops
     (case,) = json.loads(output)["cases"]
     assert (case["passed"], case["status"]) == (False, "failed")
@@ -127,7 +142,7 @@ def test_a_case_the_model_endpoint_failed_reports_the_error_kind_and_message(
 
     script.replies += replies
     cases = tmp_path / "cases.jsonl"
-    done = CliRunner().invoke(build_cli(), ["eval", TRIAGE, "--cases", str(cases), "--executor", "llm",
+    done = CliRunner().invoke(build_cli(), ["eval", flow, "--cases", str(cases), "--executor", "llm",
                                             "--base-url", url, "--model", "gpt-4o-mini"], env={"COLUMNS": "400"})
     line = next(x for x in done.output.splitlines() if x.startswith("error password_reset_on_the_model:"))
     assert line == f"error password_reset_on_the_model: {kind} in 'classify': {error['message']}"
@@ -139,7 +154,8 @@ def test_a_case_whose_model_did_not_answer_in_time_reports_the_timeout(
     url, script = server
     monkeypatch.setenv("STATEWRIGHT_LLM_TIMEOUT_S", "0.2")
     script.replies += [Reply({"choices": []}, delay_s=2.0)] * 3  # the client gives up first
-    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini")
+    code, output = _eval(tmp_path, "--executor", "llm", "--base-url", url, "--model", "gpt-4o-mini",
+                         flow=_three_quick_attempts(tmp_path))
     assert code == 1, output
     (case,) = json.loads(output)["cases"]
     assert case["error"] == {"kind": "timeout", "message": "the model did not answer within 0.2s",

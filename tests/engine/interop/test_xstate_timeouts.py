@@ -117,7 +117,7 @@ def _imported(config: dict[str, Any]) -> Any:
     return back
 
 
-_APPROVALS = ("discount_approval", "vp_discount_approval")
+_APPROVALS = ("discount_approval", "vp_discount_approval", "finance_discount_approval")
 
 
 def test_a_shipped_flows_timeouts_survive_a_round_trip() -> None:

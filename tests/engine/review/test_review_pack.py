@@ -106,7 +106,7 @@ def test_the_pack_has_every_section_and_says_what_changed() -> None:
     # a guard in plain words, the agent's policies, approvers with quorum and escalation
     assert "policy.decision is &#x27;deny&#x27; and customer.arr is less than 5000" in document
     assert "budget limit per task" in document
-    assert "quorum: 2 approvals" in document
+    assert "quorum: 1 approval; one rejection rejects" in document
     assert "escalates after" in document
     # the diagram marks the new state and the changed state
     assert re.search(r'<g id="legal_hold" class="node[^"]*">.*?>NEW</text>', document, flags=re.S)
