@@ -1,4 +1,4 @@
-"""A shipped 20-state flow is readable on a 1440x900 screen: at its first view the state names are at least 9 px
+"""A shipped flow of 21 states is readable on a 1440x900 screen: at its first view the state names are at least 9 px
 tall, no transition runs through a state, handles sit on the layout's axis (top/bottom, or left/right after the
 toggle), and the minimap covers no state; Fit view then shows the whole flow, saying when the names are too small
 to read. The mouse wheel zooms, and a state can be found by name."""
@@ -33,7 +33,9 @@ def open_big(page: Page, server: LiveServer) -> None:
     draft = server.api("POST", "/api/drafts", {"content": escalation()}, token=server.token("analyst"))
     page.goto(f"/drafts/{draft['id']}")
     expect(state(page, "classify_request")).to_be_visible()
-    expect(page.locator(".react-flow__node")).to_have_count(21)  # 20 states and the "any state" source
+    states = len(escalation()["states"])
+    assert states >= 20  # the size the designer is held to
+    expect(page.locator(".react-flow__node")).to_have_count(states + 1)  # its states and the "any state" source
     wait_laid_out(page)
 
 
@@ -77,7 +79,7 @@ def test_twenty_state_flow_is_readable_at_first_and_whole_at_fit(server: LiveSer
 
     save_doc_screenshot(page, f"designer-big-flow-{direction.lower()}")
     heights = label_heights(page)
-    assert len(heights) == 20
+    assert len(heights) == len(escalation()["states"])
     assert min(heights) >= MIN_LABEL_PX, f"state names {min(heights):.1f} px tall at the first view"
     expect(page.get_by_test_id("canvas-small-text")).to_be_empty()
     assert edges_through_states(page) == [], "transitions drawn through states"

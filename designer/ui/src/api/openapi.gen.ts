@@ -2229,9 +2229,9 @@ export interface components {
             context_valid: boolean;
             /**
              * Entry
-             * @description carried: its open work is kept; entered: the state is entered afresh in the new version.
+             * @description carried: its open work is kept; entered: the state is entered afresh in the new version; awaits_redrive: a failed or stuck instance moved as it is, still failed, for a redrive to resume under the new version.
              */
-            entry: ("carried" | "entered") | null;
+            entry: ("carried" | "entered" | "awaits_redrive") | null;
             /** Instance Id */
             instance_id: string;
             /** Notes */
@@ -2532,6 +2532,12 @@ export interface components {
         };
         /** MigrationApply */
         MigrationApply: {
+            /**
+             * Allow Final
+             * @description Allow moving instances into a final state they are not already in (it ends them — at once, or a failed one at its redrive — without the work their state waited for); refused otherwise.
+             * @default false
+             */
+            allow_final: boolean;
             /** From Version */
             from_version: number;
             /**
@@ -2547,10 +2553,20 @@ export interface components {
         /** MigrationRead */
         MigrationRead: {
             /**
+             * Allow Final
+             * @description Allow moving instances into a final state they are not already in (it ends them — at once, or a failed one at its redrive — without the work their state waited for); refused otherwise.
+             */
+            allow_final: boolean;
+            /**
              * Applied
              * @description False: a preview, nothing changed.
              */
             applied: boolean;
+            /**
+             * Failed Or Stuck
+             * @description Of `instances`, the failed or stuck ones (moved as they are, for a redrive to resume under to_version).
+             */
+            failed_or_stuck: number;
             /** From Version */
             from_version: number;
             /**
@@ -2560,16 +2576,19 @@ export interface components {
             groups: components["schemas"]["PlanGroupRead"][];
             /**
              * Instances
-             * @description The running (held, stuck) instances of from_version listed.
+             * @description The instances of from_version listed: running, held, stuck, and failed ones a redrive could resume.
              */
             instances: number;
-            /** Mapping */
+            /**
+             * Mapping
+             * @description Old state → new state: the mapping the plans follow (the draft's renames included).
+             */
             mapping: {
                 [key: string]: string;
             };
             /**
              * Migrated
-             * @description How many instances were moved: an apply's `would_migrate`, 0 for a preview. (It was the list of their ids: each plan of an apply that is not refused is one.)
+             * @description How many instances were moved: an apply's `would_migrate`, 0 for a preview (`statewright migrate --format json` says the same). Each plan of an apply that is not refused is one of them.
              */
             migrated: number;
             /**
@@ -2586,6 +2605,13 @@ export interface components {
             refusals: components["schemas"]["RefusalRead"][];
             /** Refused */
             refused: number;
+            /**
+             * Renames
+             * @description Of `mapping`, the states the draft renamed, mapped to their new ids by the draft preview (unless `map` maps them otherwise); {} elsewhere.
+             */
+            renames: {
+                [key: string]: string;
+            };
             /** To Version */
             to_version: number;
             /** Workflow Id */
@@ -3011,8 +3037,11 @@ export interface components {
              * @description Their context problems, each once (up to 10).
              */
             context_problems: string[];
-            /** Entry */
-            entry: ("carried" | "entered") | null;
+            /**
+             * Entry
+             * @description carried: its open work is kept; entered: the state is entered afresh in the new version; awaits_redrive: a failed or stuck instance moved as it is, still failed, for a redrive to resume under the new version.
+             */
+            entry: ("carried" | "entered" | "awaits_redrive") | null;
             /**
              * Example
              * @description The first of its instances by id.
@@ -6388,6 +6417,8 @@ export interface operations {
                 after?: string | null;
                 /** @description Only the plans of the instances in this state (the groups still cover every instance). */
                 state?: string | null;
+                /** @description Allow moving instances into a final state they are not already in (it ends them without the work their state waited for); refused otherwise. */
+                allow_final?: boolean;
             };
             header?: never;
             path: {
@@ -8041,6 +8072,10 @@ export interface operations {
                 after?: string | null;
                 /** @description Only the plans of the instances in this state (the groups still cover every instance). */
                 state?: string | null;
+                /** @description Allow moving instances into a final state they are not already in (it ends them without the work their state waited for); refused otherwise. */
+                allow_final?: boolean;
+                /** @description Map the states the draft renamed to their new ids (the publish dialog's renames), unless `map` maps them otherwise; false: only `map`. */
+                renames?: boolean;
             };
             header?: never;
             path: {

@@ -19,6 +19,8 @@ export default function Routes() {
   if ((params = matchPath("/instances/:id", path))) return <InstancePage key={params.id} instanceId={params.id!} />;
   if (matchPath("/instances", path)) return <InstancesPage />;
   if (matchPath("/inbox", path)) return <InboxPage />;
+  // The nav calls the inbox "Approvals": a bookmark or a link written after that name lands on it.
+  if (path === "/approvals" || path.startsWith("/approvals/")) return <Redirect to="/inbox" />;
   if (matchPath("/metrics-dashboard", path)) return <MetricsPage />;
   if (matchPath("/prices", path)) return <PricesPage />;
   if (path === "/" || path === "/login") return <Redirect to="/definitions" />;

@@ -59,6 +59,7 @@ type Where = Pick<InstancePlan, "state" | "target_state" | "state_change" | "ent
  * again: it changed in v2", "moved there, started again", "not in v2". */
 function planWords(p: Where, to: number): string {
   if (p.state_change === "missing") return `not in v${to}`;
+  if (p.entry === "awaits_redrive") return p.state_change === "mapped" ? "moved there, failed: a redrive resumes it" : "same state, failed: a redrive resumes it";
   const again = p.entry === "entered";
   if (p.state_change === "mapped") return again ? "moved there, started again" : "moved there";
   if (p.entry === "carried") return "same state, as it is";
@@ -68,7 +69,8 @@ function planWords(p: Where, to: number): string {
 function where(p: Where, to: number) {
   if (p.state_change === "missing") return <span className="finding-error">not in v{to}: map it to one of its states</span>;
   const target = p.target_state ?? p.state;
-  const how = p.entry === "carried" ? "kept as it is" : p.state_change === "mapped" ? "mapped, entered afresh" : `entered afresh (it changed in v${to})`;
+  const how = p.entry === "awaits_redrive" ? "moved as it is, still failed: a redrive then resumes it in this version"
+    : p.entry === "carried" ? "kept as it is" : p.state_change === "mapped" ? "mapped, entered afresh" : `entered afresh (it changed in v${to})`;
   return (
     <>
       {p.state_change === "mapped" && "→ "}

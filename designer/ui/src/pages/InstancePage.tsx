@@ -29,6 +29,7 @@ import Timeline from "./Timeline";
 import { HISTORY_PAGE, useHistoryWindow, type HistoryWindow } from "./useHistoryWindow";
 import { useSuggestedLayout } from "../editor/useSuggestedLayout";
 import JsonTextField from "./JsonTextField";
+import { statesToOpenOn } from "./pathInView";
 
 /** Past the diagram's states with one key: the search bar's link to the side (send an event, waiting for). */
 const SKIP_TO_SIDE = { targetId: "instance-side", label: "Skip past the diagram" };
@@ -74,6 +75,11 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
     return pathMarks(definition, [...history.entries, ...data.moves], finished ? null : data.state);
   }, [definition, data, history.entries, finished]);
 
+  const openOn = useMemo(
+    () => (data ? statesToOpenOn(data.path, data.state, definition?.states[data.state]?.type === "final") : undefined),
+    [data?.path, data?.state, definition],
+  );
+
   // The history loaded ends with the latest step, where a map's progress is.
   // Why it failed or is stuck, at the top of the page (for a failure the flow handled, from its latest step).
   const stopped = data ? whyItStopped(data, history.entries) : null;
@@ -114,7 +120,7 @@ export default function InstancePage({ instanceId }: { instanceId: string }) {
           {version.error && <Notice kind="error">{version.error}</Notice>}
           {definition && (
             <ReactFlowProvider>
-              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} skipTo={SKIP_TO_SIDE} focusState={data.state} />
+              <FlowCanvas testId="instance-canvas" workflow={definition} suggestedLayout={suggested} marks={marks} selection={selection} editable={false} onSelect={setSelection} skipTo={SKIP_TO_SIDE} focusState={data.state} openOn={openOn} />
             </ReactFlowProvider>
           )}
         </div>

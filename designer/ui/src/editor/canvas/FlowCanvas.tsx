@@ -33,7 +33,7 @@ import TransitionEdgeView from "./TransitionEdgeView";
 import CanvasBar, { searchTargets, type SearchQuery, type SearchTarget } from "./CanvasBar";
 import StatesMiniMap, { minimapStyle } from "./StatesMiniMap";
 import { PALETTE_MIME } from "./paletteDrag";
-import { FIT_EVENT, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets, type Rect } from "./readableFit";
+import { FIT_EVENT, framedViewport, inClearView, MIN_READABLE_ZOOM, readableViewport, viewportAt, wholeViewport, zoomToFrame, type FitRequest, type Insets, type Rect } from "./readableFit";
 import { GuardTexts, guardTexts } from "./guardTexts";
 import { useViewLayout } from "./useViewLayout";
 import { drawingBounds, type Drawing } from "./drawing";
@@ -107,6 +107,9 @@ export interface FlowCanvasProps {
   /** The state a fit keeps in view when the drawing is too big to fit legibly (an instance's current state);
    * the initial state when not given. */
   focusState?: string;
+  /** The states the first view frames, as many as fit together legibly, most wanted first (an instance's path:
+   * where it is, then where it came from); over `focusState` for that view. */
+  openOn?: string[];
   /** Lay the flow out again (Auto-layout), offered in the bar when the drawing is tangled. */
   onTidy?: () => void;
   /** Given the drawing as drawn, whenever it changes (the editor places new states clear of it). */
@@ -117,7 +120,7 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const { marks = NO_MARKS, selection, involved = NOTHING, editable, reveal, testId = "canvas", suggestedLayout = NO_POSITIONS } = props;
   // Drawn with every field it reads of its type: one of another type is left for the Problems panel to name.
   const workflow = useMemo(() => drawable(props.workflow), [props.workflow]);
-  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState, onTidy, drawingRef } = props;
+  const { onSelect, onMove, onConnect, onDropState, onOpen, everywhere, onFindElsewhere, search, onSearch, skipTo, focusState, openOn, onTidy, drawingRef } = props;
   const flow = useReactFlow<CanvasNode, TransitionEdge>();
   const cache = useRef(new NodeCache());
   const [dragging, setDragging] = useState<ReadonlyMap<string, Position>>(new Map());
@@ -198,6 +201,8 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   mapRoomRef.current = mapShown && mapStyle ? mapStyle.width + MINIMAP_MARGIN : 0;
   const focusRef = useRef(focusState);
   focusRef.current = focusState;
+  const openOnRef = useRef(openOn);
+  openOnRef.current = openOn;
   /** The pane's edges the overlays take (px): the zoom buttons, the minimap when shown. */
   const overlayInsets = useCallback((): Insets => ({ ...INSETS, right: INSETS.right + mapRoomRef.current }), []);
   /** Frame the given states (a jump, a finding) at about their own size, clear of the overlays: centred, but
@@ -242,6 +247,12 @@ export default function FlowCanvas(props: FlowCanvasProps) {
         if (inClearView(at, box, insets)) return;
       }
       const bounds = boundsOf(shown);
+      const framed = kept ? [] : (openOnRef.current ?? []).flatMap((id) => shown.find((n) => n.type === "state" && n.id === id) ?? []);
+      if (framed.length > 0) {
+        const targets = framed.map((n) => ({ x: n.position.x, y: n.position.y, width: n.width ?? 0, height: n.height ?? 0 }));
+        void flow.setViewport(framedViewport(bounds, box, insets, targets, FRAME_GAP), { duration });
+        return;
+      }
       const wanted = kept ?? shown.find((n) => n.type === "state" && n.id === focusRef.current);
       const start = wanted ?? shown.find((n) => n.type === "state" && n.data.initial);
       const focus = start ? { x: start.position.x + (start.width ?? 0) / 2, y: start.position.y + (start.height ?? 0) / 2 } : null;
@@ -450,6 +461,32 @@ export default function FlowCanvas(props: FlowCanvasProps) {
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event) opening.current = null;
   }, []);
+
+  // A canvas opened on states (`openOn`) keeps them framed while the page settles around it (an instance's
+  // timeline arriving below it makes it shorter): each change of its size frames them again, until the person
+  // takes the view (a press, a wheel, a key in it).
+  const framing = openOn !== undefined;
+  useEffect(() => {
+    const element = pane.current;
+    if (!framing || !element) return;
+    let size = `${element.clientWidth}x${element.clientHeight}`;
+    let taken = false;
+    const take = () => {
+      taken = true;
+    };
+    const observer = new ResizeObserver(() => {
+      const now = `${element.clientWidth}x${element.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      if (!taken) fitView();
+    });
+    observer.observe(element);
+    for (const type of ["pointerdown", "wheel", "keydown"]) element.addEventListener(type, take, { capture: true });
+    return () => {
+      observer.disconnect();
+      for (const type of ["pointerdown", "wheel", "keydown"]) element.removeEventListener(type, take, { capture: true });
+    };
+  }, [framing, fitView]);
 
   // The focus moved (an instance went on to another state): bring it into view if it is out of it, at the
   // zoom the reader chose; a focus already in view leaves the view where the reader put it.

@@ -46,6 +46,39 @@ export function readableViewport(bounds: Rect, pane: { width: number; height: nu
   return viewportAt(bounds, pane, insets, focus, Math.max(MIN_READABLE_ZOOM, Math.min(COMFORTABLE_ZOOM, Math.max(across, down))));
 }
 
+/**
+ * The first view of a flow opened on some of its states, most wanted first (an instance's monitor: where it is,
+ * then the states it came through): the whole flow when it fits legibly (as `readableViewport`), else as many of
+ * `targets` as fit together at a legible zoom — the first always, then each next one while they still fit with
+ * `gap` px around them — at the zoom a first view has, or smaller (down to the legible zoom) to fit them.
+ */
+export function framedViewport(bounds: Rect, pane: { width: number; height: number }, insets: Insets, targets: Rect[], gap: number): Viewport {
+  const first = targets[0];
+  const room = roomOf(pane, insets);
+  const across = room.width / Math.max(1, bounds.width);
+  const down = room.height / Math.max(1, bounds.height);
+  if (!first || Math.min(across, down) >= MIN_READABLE_ZOOM) return readableViewport(bounds, pane, insets, first ? centreOf(first) : null);
+  let framed = first;
+  for (const next of targets.slice(1)) {
+    const together = unionOf(framed, next);
+    if (zoomToFrame(together, pane, insets, gap, 0, Infinity) < MIN_READABLE_ZOOM) break;
+    framed = together;
+  }
+  const usual = Math.max(MIN_READABLE_ZOOM, Math.min(COMFORTABLE_ZOOM, Math.max(across, down)));
+  const zoom = Math.min(usual, zoomToFrame(framed, pane, insets, gap, MIN_READABLE_ZOOM, MAX_FIT_ZOOM));
+  return viewportAt(bounds, pane, insets, centreOf(framed), zoom);
+}
+
+function centreOf(rect: Rect): Position {
+  return { x: rect.x + rect.width / 2, y: rect.y + rect.height / 2 };
+}
+
+function unionOf(a: Rect, b: Rect): Rect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
+}
+
 /** The viewport showing the whole of `bounds`, centred, however small (down to `minZoom`, React Flow's own
  * least), never larger than MAX_FIT_ZOOM. */
 export function wholeViewport(bounds: Rect, pane: { width: number; height: number }, insets: Insets, minZoom: number): Viewport {
