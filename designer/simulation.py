@@ -1,5 +1,7 @@
 """Simulation: run a definition on the engine's pure step — states visited, guards' values, the context —
-with nothing persisted and no handler called. Task states wait for the `done`/`error` the caller sends.
+with nothing persisted and no handler called. Task states wait for the `done`/`error` the caller sends; a `done`
+stands for the action's output, and one whose output (or `assign`) cannot be written into the context is the
+task's failure, as in a run — its `error` transitions take it, or the instance fails — not a refused event.
 
 Given the deployed agents, a task that names one is simulated under its policies as the engine runs it: an
 agent that requires approval holds the instance at its gate until an `approve` or `reject` is sent (a reject
@@ -233,6 +235,20 @@ def _as_delivered(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event) 
     return event
 
 
+def _as_run(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> Decision | None:
+    """A task's `done` that was refused, as the runtime takes its action's output: when that output (or an
+    `assign` of the transition it takes) cannot be written into the context, the task fails with kind
+    `output_path` (or `assign`), for its `error` transitions to take — or the instance fails. None for a refusal
+    that stays one: not a task's `done`, or one no transition takes (its guards), which the analyst may send again
+    with another payload."""
+    if event.name != "done" or event.system or snapshot.status != RUNNING \
+            or not isinstance(compiled.states.get(snapshot.state), TaskState):
+        return None  # a task held at a gate, or ended, refuses its `done` in a run too
+    decision = decide(compiled, snapshot, dataclasses.replace(event, system=True), env)
+    error = decision.snapshot.error if isinstance(decision.snapshot.error, dict) else {}
+    return None if error.get("kind") == "unhandled" and error.get("event") == "done" else decision
+
+
 def _guards_of(compiled: CompiledWorkflow, snapshot: Snapshot, event: Event, env: Environment) -> list[GuardTried]:
     """The guards of the transitions `event` would take in the snapshot's state, tried again to say why it was
     refused (with what a `done` stores at the state's `output` in the context, as the engine has it then)."""
@@ -295,6 +311,10 @@ def simulate(
         try:
             decision = decide(compiled, snapshot, event, env)
         except TransitionNotAllowed as exc:
+            ran = _as_run(compiled, snapshot, event, env)
+            if ran is not None:
+                snapshot = recorder.add(ran)
+                continue
             tried = _guards_of(compiled, snapshot, event, env)
             rejected.append(Rejection(index=index, event=sent.event, state=snapshot.state, detail=exc.detail,
                                       reason=explain_refusal(workflow, snapshot.state, sent.event, exc.detail,

@@ -128,8 +128,11 @@ def explain_failure(workflow: Workflow, state_id: str, error: Any, guards: Seque
                                                                   "'error', so the instance failed there."})
     if kind == "unhandled" and error.get("event") == "error":
         what = f" ({cause.get('kind')}: {cause.get('message')})" if cause.get("kind") else ""
-        summary = (f"The work of '{state_id}' failed{what}, and no transition leaves '{state_id}' on 'error', "
-                   "so the instance failed there. Add a transition on 'error'.")
+        if message.startswith("no transition leaves"):
+            why, fix = f"no transition leaves '{state_id}' on 'error'", "Add a transition on 'error'."
+        else:  # its `error` transitions did not take this kind: the engine's words say which they do take
+            why, fix = message, "Add an `error` transition that catches it."
+        summary = f"The work of '{state_id}' failed{what}, and {why}, so the instance failed there. {fix}"
         return StepFailure(state=state_id, kind=kind, summary=summary, pointer=pointer("states", state_id))
     if kind in ("unhandled", "no_match"):
         said, broken = _guards_failed(workflow, guards)
@@ -140,12 +143,21 @@ def explain_failure(workflow: Workflow, state_id: str, error: Any, guards: Seque
         return (broken or StepFailure(state=state_id, kind=kind, summary="")).model_copy(
             update={"state": state_id, "kind": kind, "summary": summary})
     if kind == "assign":
-        expression = message.split(": ", 1)[0] if ": " in message else None
-        summary = f"An assignment on leaving '{state_id}' failed: {_plain_error(message)}."
-        return StepFailure(state=state_id, kind=kind, summary=summary, expression=expression,
-                           pointer=pointer("states", state_id))
+        return _assignment_failed(workflow, state_id, str(error.get("event") or ""), message)
     summary = f"'{state_id}' failed ({kind}): {message or 'no reason given'}."
     return StepFailure(state=state_id, kind=kind, summary=summary, pointer=pointer("states", state_id))
+
+
+def _assignment_failed(workflow: Workflow, state_id: str, event: str, message: str) -> StepFailure:
+    """An assignment of the transition leaving `state_id` on `event` failed: that assignment, when `message` names
+    its expression, else the state."""
+    summary = f"An assignment on leaving '{state_id}' failed: {_plain_error(message)}."
+    assigning = _assignment(workflow, state_id, event, message)
+    if assigning is not None:
+        return assigning.model_copy(update={"summary": summary})
+    expression = message.split(": ", 1)[0] if ": " in message else None
+    return StepFailure(state=state_id, kind="assign", summary=summary, expression=expression,
+                       pointer=pointer("states", state_id))
 
 
 def explain_failure_end(workflow: Workflow, end: str, *, source: str | None, event: str, transition: int | None,
@@ -161,6 +173,11 @@ def explain_failure_end(workflow: Workflow, end: str, *, source: str | None, eve
     if broken is not None:
         summary += f" Before that, {said}."
         return broken.model_copy(update={"state": source or end, "kind": "failure_end", "summary": summary})
+    assigning = _assignment(workflow, source, "done", str(cause.get("message") or "")) \
+        if event == "error" and cause.get("kind") == "assign" and source is not None else None
+    if assigning is not None:  # the task's `done` failed in an assignment: that is what to fix
+        return assigning.model_copy(update={"kind": "failure_end", "summary": summary + (
+            f" Its `done` failed in {assigning.field} (`{assigning.expression}`).")})
     where = pointer("transitions", transition) if transition is not None else pointer("states", end)
     return StepFailure(state=source or end, kind="failure_end", summary=summary, pointer=where,
                        field=transition_label(workflow, transition) if transition is not None else None)

@@ -1,9 +1,10 @@
 """Error kinds: the names a task's failures carry, which retry rules and `error` transitions select by.
 
-The engine itself produces the kinds in `ENGINE_ERROR_KINDS`; handlers raise `ActionError(kind, ...)` with kinds
-of their own, and the shipped agents use those in `HANDLER_ERROR_KINDS`. A definition may name any kind (a host
-application's handlers may have more, which a workflow declares in its `error_kinds`); validation warns about a
-kind outside both lists and the workflow's own, which is most often a typo."""
+The engine itself produces the kinds in `ENGINE_ERROR_KINDS` — a task's failures, and those an instance that
+fails outright carries in its error; handlers raise `ActionError(kind, ...)` with kinds of their own, and the
+shipped agents use those in `HANDLER_ERROR_KINDS`. A definition may name any kind (a host application's handlers
+may have more, which a workflow declares in its `error_kinds`); validation warns about a kind outside both lists
+and the workflow's own, which is most often a typo."""
 
 from __future__ import annotations
 
@@ -51,6 +52,21 @@ ENGINE_ERROR_KINDS: dict[str, str] = {
     "map_too_large": "a map's `items` holds more than 1,000 items (on a map state)",
     "context_too_large": "a step would leave the context larger than 1 MiB as JSON (an output, an `assign`, a map's "
     "results); nothing of it is kept (not retried)",
+    "output_path": "the task's output cannot be written at its `output` path, which runs through a value that is not "
+    "an object (not retried)",
+    "assign": "an `assign` of the transition a task's `done` takes failed: an expression did not evaluate, a path "
+    "runs through a value that is not an object, or a value breaks the context schema (not retried)",
+    # The instance itself fails with these: no retry rule or `error` transition ever sees them.
+    "unhandled": "no transition takes an event the engine itself fired (a task's `done` whose guards all failed, an "
+    "error no `error` transition catches); the instance fails in its state",
+    "no_match": "no transition of a choice state held and it has no default",
+    "result": "a final state's `result` failed to evaluate",
+    "policy_denied": "a policy denied entering a state (or requires an approval but names no approvers)",
+    "policy_rejected": "the approval a policy requires was rejected",
+    "loop": "more than 200 automatic transitions were taken in a row",
+    "too_deep": "a subflow would run instances nested too deep (a flow that starts itself); on the child instance",
+    "not_deployed": "a subflow's workflow (or its version) is not deployed; on the child instance",
+    "invalid_input": "a subflow's input does not fit its workflow's context schema; on the child instance",
 }
 
 HANDLER_ERROR_KINDS: dict[str, str] = {

@@ -4,9 +4,10 @@
 Nothing here touches a database, a clock or a handler. A refused event raises `TransitionNotAllowed` and
 changes nothing; an event from the runtime itself (`Event.system`) that the definition does not handle fails
 the instance instead, so none waits for what cannot come — or, for an event that `escalates` (a task whose
-attempts were all lost with their workers), marks it `stuck` where it is, for an operator. After entering a
-state, its automatic transitions are followed at once (guards permitting) and its work is started only if none
-of them is taken.
+attempts were all lost with their workers), marks it `stuck` where it is, for an operator. A task's own `done`
+whose output or `assign` cannot be written into the context is the task's failure (`output_path`, `assign`),
+which its `error` transitions take as any other. After entering a state, its automatic transitions are
+followed at once (guards permitting) and its work is started only if none of them is taken.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from engine.definition import (
     Policy,
     SubflowState,
     TaskState,
+    Transition,
     WaitState,
 )
 from engine.definition.expressions import ExpressionError
@@ -192,13 +194,12 @@ class _Run:
 
     def take(self, event: Event) -> None:
         """`event` takes the transition it fires (or, a system event none takes, fails the instance)."""
-        state = self.c.states[self.state]
         changes = self.stored_on_done(event) if event.name == "done" else {}
         try:
             written = with_changes(self.context, changes) if changes else self.context
         except PathConflict as exc:
             if event.system:
-                self.fail(event, "output_path", exc.message)
+                self.unwritable(event, "output_path", exc.message)
                 return
             raise TransitionNotAllowed(event.name, self.state, exc.message) from exc
         # The variables, built (once) only if a guard or an assignment reads them.
@@ -206,25 +207,49 @@ class _Run:
 
         fired = self.c.fire(self.state, event.name, scope)
         if fired is None or fired.transition is None:
-            why = (f"no transition leaves '{self.state}' on '{event.name}'" if fired is None
-                   else "no transition's guard held")
-            guards = () if fired is None else fired.evaluations
-            if event.system and event.escalates:
-                self.stick(event, why, guards=guards)
-                return
-            if event.system:
-                self.fail(event, "unhandled", why, guards=guards)
-                return
+            self.untaken(event, fired)
+            return
+        self.cross(event, fired, changes, written, scope)
+
+    def untaken(self, event: Event, fired: Fired | None) -> None:
+        """No transition takes `event`: a system event fails the instance (or, one that `escalates`, leaves it
+        stuck); an event a caller sent is refused."""
+        why = self.why_untaken(event, fired)
+        guards = () if fired is None else fired.evaluations
+        if event.system and event.escalates:
+            self.stick(event, why, guards=guards)
+        elif event.system:
+            self.fail(event, "unhandled", why, guards=guards)
+        else:
             raise TransitionNotAllowed(event.name, self.state, f"{why} (accepted here: {self.sendable()})")
+
+    def why_untaken(self, event: Event, fired: Fired | None) -> str:
+        """Why no transition leaves the state on `event`: none does; `errors` lists turned its kind away; or no
+        guard held."""
+        if fired is None:
+            return f"no transition leaves '{self.state}' on '{event.name}'"
+        if event.name == "error":
+            kind = event.payload.get("kind") if isinstance(event.payload, dict) else None
+            turned_away = _turned_away(self.state, kind, [self.c.transitions[g.transition] for g in fired.evaluations])
+            if turned_away is not None:
+                return turned_away
+        return "no transition's guard held"
+
+    def cross(self, event: Event, fired: Fired, changes: dict[str, Any], written: dict[str, Any],
+              scope: Callable[[], dict[str, Any]]) -> None:
+        """Take the transition `event` fired: its `assign` written after what the event stores (`changes`, in
+        `written`), then into its destination."""
+        assert fired.transition is not None
+        state = self.c.states[self.state]
         try:
             if fired.transition.assign:
                 assigned = self.assigned(fired, scope())
                 written = with_changes(written, assigned)
-                changes.update(assigned)
+                changes = {**changes, **assigned}
         except (ExpressionError, PathConflict, _Misfit) as exc:
             why = f"{exc.expression}: {exc.message}" if isinstance(exc, ExpressionError) else str(exc)
             if event.system:
-                self.fail(event, "assign", why, guards=fired.evaluations)
+                self.unwritable(event, "assign", why, guards=fired.evaluations)
                 return
             raise TransitionNotAllowed(event.name, self.state, f"an assignment failed: {why}") from exc
         too_large = oversize(changes, written) if changes else None
@@ -239,6 +264,26 @@ class _Run:
         arrival = _Arrival(self.state, event, fired.index, fired.evaluations, changes,
                            leave_effects(state, event.name))
         self.move(fired.transition.dest, arrival)
+
+    def unwritable(self, event: Event, kind: str, message: str, *,
+                   guards: tuple[GuardEvaluation, ...] = ()) -> None:
+        """A system `event` whose writes into the context cannot be made (`kind`: `output_path`, `assign`). A
+        task's own `done` — its action's output — is then the task's failure of that kind, as an output that does
+        not fit (`output`) is: its ask of the user or its `error` transitions take it (not retried: the same
+        output would fail the same way). Otherwise, or when none takes it, the instance fails. The `error` is
+        never turned again: if its own transition's writes fail, the instance fails."""
+        if event.name == "done" and isinstance(self.c.states[self.state], TaskState):
+            error = Event("error", {"kind": kind, "message": message}, event.actor, system=True)
+            if self.asks(error):
+                return
+            scope = _Once(lambda: self.scope(error.payload))
+            fired = self.c.fire(self.state, "error", scope)
+            if fired is not None and fired.transition is not None:
+                self.cross(error, fired, {}, self.context, scope)
+                return
+            if fired is not None:
+                message = f"{message}; and {self.why_untaken(error, fired)}"
+        self.fail(event, kind, message, guards=guards)
 
     def assigned(self, fired: Fired, scope: dict[str, Any]) -> dict[str, Any]:
         """What the transition's `assign` sets: `ExpressionError` when it does not evaluate, `_Misfit` when its
@@ -510,6 +555,20 @@ def _ending_on_entry(state: object, started: list[Effect] | EntryError) -> list[
     if isinstance(state, MapState) and not started:
         return Event("done", {"results": [], "failed": [], "total": 0}, system=True)
     return started
+
+
+def _turned_away(state: str, kind: Any, tried: Sequence[Transition]) -> str | None:
+    """Why the `error` transitions `tried` from `state` took no error of `kind`, when their `errors` lists turned
+    it away (None when none did: a guard did not hold)."""
+    limited = [t.catches for t in tried if t.catches is not None and kind not in t.catches]
+    if not limited:
+        return None
+    caught = ", ".join(sorted(frozenset().union(*limited)))
+    what = f"the kind '{kind}'" if isinstance(kind, str) else "an error without a kind"
+    why = f"no `error` transition of '{state}' catches {what} (caught: {caught})"
+    if len(limited) < len(tried):
+        why += "; the guards of the others did not hold"
+    return why
 
 
 def _timer_wait(state: object) -> bool:

@@ -55,7 +55,8 @@ _ITEMS: dict[str, dict[str, Any]] = {
 _KEPT_FOR_STAND_INS = frozenset({"unreachable-state"})
 # What a transition whose source is set aside may have been meant to give the state it leaves: a way out.
 _WAYS_OUT = frozenset({"dead-end", "no-path-to-final", "missing-done-path", "missing-approval-outcome",
-                       "missing-timeout-path", "task-without-error-path", "choice-without-default"})
+                       "missing-timeout-path", "task-without-error-path", "uncaught-error-kinds",
+                       "choice-without-default"})
 
 
 def _within(finding: Finding, place: str) -> bool:

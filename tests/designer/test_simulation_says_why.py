@@ -71,14 +71,29 @@ def test_a_done_no_guard_takes_says_which_guard_failed_and_why() -> None:
 
 
 def test_an_assignment_that_fails_is_named_with_its_expression() -> None:
+    """The task's `done` failing in an assignment is the task's error (kind `assign`): its `error` transition
+    leads to the failure end, and the reason names the assignment."""
     flow = _workflow({"check": {"type": "task", "action": "check_refund"}, "paid": PAID, "refused": REFUSED},
                      [{"source": "check", "trigger": "done", "dest": "paid", "assign": {"total": "event.sum.net"}},
                       {"source": "check", "trigger": "error", "dest": "refused"}])
     run = simulate(flow, {}, [SimulatedEvent(event="done", payload={})], now=0)
-    (refused,) = run.rejected
-    assert refused.reason is not None
-    assert (refused.reason.expression, refused.reason.pointer) == ("event.sum.net", "/transitions/0/assign/total")
-    assert "the assignment 'total' of transition 1 (check → paid on 'done')" in refused.reason.summary
+    assert (run.state, run.status, run.rejected) == ("refused", "failed", [])
+    assert run.failure is not None
+    assert (run.failure.expression, run.failure.pointer) == ("event.sum.net", "/transitions/0/assign/total")
+    assert "the assignment 'total' of transition 1 (check → paid on 'done')" in run.failure.summary
+
+
+def test_an_error_kind_no_error_transition_catches_says_which_they_catch() -> None:
+    flow = _workflow({"check": {"type": "task", "action": "check_refund", "output": "verdict.score"}, "paid": PAID,
+                      "refused": REFUSED},
+                     [{"source": "check", "trigger": "done", "dest": "paid"},
+                      {"source": "check", "trigger": "error", "dest": "refused", "errors": ["timeout"]}])
+    run = simulate(flow, {"verdict": "pending"}, [SimulatedEvent(event="done", payload=4)], now=0)
+    assert (run.state, run.status, run.rejected) == ("check", "failed", [])
+    assert run.failure is not None
+    assert run.failure.summary == (
+        "'check' failed (output_path): cannot write 'verdict.score': 'verdict' holds a string, not an object; and no "
+        "`error` transition of 'check' catches the kind 'output_path' (caught: timeout).")
 
 
 def test_a_final_state_whose_result_fails_names_the_result() -> None:
@@ -95,3 +110,20 @@ def test_a_run_that_succeeds_has_no_failure() -> None:
                       {"source": "check", "trigger": "error", "dest": "refused"}])
     run = simulate(flow, {}, [SimulatedEvent(event="done", payload={})], now=0)
     assert (run.status, run.failure, [r.reason for r in run.rejected]) == ("succeeded", None, [])
+
+
+def test_a_failure_of_a_kind_the_error_transitions_turn_away_says_which_they_catch() -> None:
+    """In a task that asks the user, an `error` is the runtime's: one of a kind neither asked about nor caught
+    fails the instance, and the reason says which kinds the `error` transitions take (they are there)."""
+    flow = _workflow({"check": {"type": "task", "action": "check_refund",
+                                "ask_user": {"errors": ["not_found"], "timeout": "PT1H"}},
+                      "paid": PAID, "refused": REFUSED},
+                     [{"source": "check", "trigger": "done", "dest": "paid"},
+                      {"source": "check", "trigger": "error", "dest": "refused", "errors": ["timeout"]}])
+    boom = SimulatedEvent(event="error", payload={"kind": "boom", "message": "it broke"})
+    run = simulate(flow, {}, [boom], now=0)
+    assert (run.state, run.status) == ("check", "failed")
+    assert run.failure is not None
+    assert run.failure.summary == (
+        "The work of 'check' failed (boom: it broke), and no `error` transition of 'check' catches the kind 'boom' "
+        "(caught: timeout), so the instance failed there. Add an `error` transition that catches it.")

@@ -26,6 +26,7 @@ from engine.validation.checks.context_schema import find_invalid_context_schema
 from engine.validation.checks.dataflow import find_unknown_variables
 from engine.validation.checks.deadlines import find_deadlines_that_are_not_times
 from engine.validation.checks.error_kinds import (
+    find_uncaught_error_kinds,
     find_unknown_error_kinds,
     find_unreachable_catches,
     find_unreachable_retry_rules,
@@ -116,6 +117,7 @@ CODES: dict[str, Severity] = {
     "approval-without-timeout": "warning",
     "missing-timeout-path": "warning",
     "task-without-error-path": "warning",
+    "uncaught-error-kinds": "warning",
     "unused-trigger": "warning",
     "automatic-cycle": "warning",
     "unknown-variable": "warning",
@@ -152,6 +154,7 @@ MACHINE_CHECKS: tuple[Callable[[Machine], list[Finding]], ...] = (
     find_unreachable_retry_rules,
     find_retry_max_below_initial,
     find_unreachable_catches,
+    find_uncaught_error_kinds,
     find_conflicting_paths,
     find_ask_into_output,
     find_approval_slas_at_risk,

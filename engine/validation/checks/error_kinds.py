@@ -1,6 +1,7 @@
 """Retry rules, asks of the user and `error` transitions by error kind: kinds no handler or engine produces and
-the workflow does not declare (`unknown-error-kind`), retry rules no failure can reach (`unreachable-retry-rule`)
-and `error` transitions a catch-all tried before them always takes first (`unreachable-catch`)."""
+the workflow does not declare (`unknown-error-kind`), retry rules no failure can reach (`unreachable-retry-rule`),
+`error` transitions a catch-all tried before them always takes first (`unreachable-catch`) and tasks whose
+`error` transitions all name kinds, so that a failure of any other kind fails the instance (`uncaught-error-kinds`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from engine.validation.checks._report import capitalised, error, nearest, quoted
 from engine.validation.findings import Finding
 from engine.validation.graph import Machine, Token
 
-__all__ = ["find_unknown_error_kinds", "find_unreachable_catches", "find_unreachable_retry_rules"]
+__all__ = ["find_uncaught_error_kinds", "find_unknown_error_kinds", "find_unreachable_catches",
+           "find_unreachable_retry_rules"]
 
 
 def _named_kinds(machine: Machine) -> Iterator[tuple[str, tuple[Token, ...], str | None, int | None]]:
@@ -109,4 +111,32 @@ def find_unreachable_catches(machine: Machine) -> list[Finding]:
                        "and is tried first. Give the limited one a higher priority.")
             found.append(error("unreachable-catch", message, machine.transition_pointer(index, "errors"),
                                states=(sid,), transitions=(index, first)))
+    return found
+
+
+_ENGINES_COMMON = ("error", "timeout", "output")  # kinds the engine gives any task's action
+
+
+def find_uncaught_error_kinds(machine: Machine) -> list[Finding]:
+    """A task whose `error` transitions all name kinds (`errors`, no catch-all among them) catches only those: a
+    handler may raise any kind, and the engine has its own (`error`, `output`, `output_path`, ...), and a failure
+    of any other fails the instance in the task — as a task with no `error` transition at all
+    (`task-without-error-path`) does. A warning: stopping there, for an operator to redrive, may be meant."""
+    found: list[Finding] = []
+    for sid, state in machine.states.items():
+        if not isinstance(state, TaskState):
+            continue
+        errors = [i for i in machine.outgoing[sid] if machine.transitions[i].trigger == "error"]
+        kinds = [machine.transitions[i].catches for i in errors]
+        if not errors or any(k is None for k in kinds):
+            continue
+        caught = sorted(frozenset().union(*(k for k in kinds if k is not None)))
+        others = " or ".join(f"'{k}'" for k in _ENGINES_COMMON if k not in caught)
+        such = f", such as {others}" if others else ""
+        message = (f"The `error` transitions of '{sid}' catch only {quoted(caught)}: a failure of any other kind (a "
+                   f"handler's own, or the engine's{such}) fails the instance there. Add an `error` transition "
+                   "without `errors` after them (e.g. to a failure state), unless stopping there for an operator is "
+                   "meant.")
+        found.append(warning("uncaught-error-kinds", message, machine.state_pointer(sid), states=(sid,),
+                             transitions=tuple(errors)))
     return found

@@ -160,16 +160,16 @@ def test_an_output_path_writes_inside_the_context_and_keeps_its_neighbours(engin
     assert_consistent(engine, started.id)  # the replay of the history writes by path too
 
 
-def test_an_output_path_through_a_value_that_is_not_an_object_fails_the_instance(engine: Engine) -> None:
+def test_an_output_path_through_a_value_that_is_not_an_object_is_the_tasks_error(engine: Engine) -> None:
     engine.deploy(workflow(
         {"work": task("work", output="enrichment.company"), "ok": final(), "failed": final("failure")},
-        [edge("work", "ok", "done"), edge("work", "failed", "error")],
+        [edge("work", "ok", "done"), edge("work", "failed", "error", assign={"why": "event"})],
     ))
     engine.register("work", lambda request: {"size": 3})
     started = engine.start("flow", {"enrichment": "pending"})
     done = finished(engine, started)
-    assert (done.state, done.status) == ("work", "failed")
-    assert done.error["kind"] == "output_path"
-    assert "'enrichment' holds a string" in done.error["message"]
-    assert done.context == {"enrichment": "pending"}
+    assert (done.state, done.status) == ("failed", "failed")
+    assert done.context["why"]["kind"] == "output_path"
+    assert "'enrichment' holds a string" in done.context["why"]["message"]
+    assert done.context["enrichment"] == "pending"
     assert_consistent(engine, started.id)

@@ -123,3 +123,25 @@ def test_a_declared_kind_is_a_name_a_handler_can_raise(kind: str) -> None:
     loaded = load_workflow({**_lookup([{"errors": ["timeout"]}]), "error_kinds": [kind]})
     assert loaded.model is None
     assert [f.pointer for f in loaded.findings if f.code == "schema"] == ["/error_kinds/0"]
+
+
+@pytest.mark.parametrize("kind", ["output_path", "assign", "unhandled", "loop"])
+def test_the_engines_own_kinds_are_known(kind: str) -> None:
+    catches = [{"source": "lookup", "trigger": "error", "dest": "not_found", "errors": [kind], "priority": 1},
+               {"source": "lookup", "trigger": "error", "dest": "failed"}]
+    assert _found(_lookup([{"errors": ["timeout"]}], catches), "unknown-error-kind") == []
+
+
+def test_a_task_whose_error_transitions_all_name_kinds_is_warned_about() -> None:
+    limited = [{"source": "lookup", "trigger": "error", "dest": "not_found", "errors": ["not_found"]},
+               {"source": "lookup", "trigger": "error", "dest": "failed", "errors": ["timeout", "unavailable"]}]
+    (finding,) = _found(_lookup([{"errors": ["timeout"]}], limited), "uncaught-error-kinds")
+    assert (finding.severity, finding.pointer, finding.states, finding.transitions) == (
+        "warning", "/states/lookup", ("lookup",), (1, 2))
+    assert finding.message.startswith("The `error` transitions of 'lookup' catch only 'not_found', 'timeout' and "
+                                      "'unavailable': a failure of any other kind (a handler's own, or the engine's, "
+                                      "such as 'error' or 'output') fails the instance there.")
+    for catch_all in ({}, {"errors": ["*"]}, {"guard": "event.kind != 'not_found'"}):  # these may catch the rest
+        catches = [limited[0], {"source": "lookup", "trigger": "error", "dest": "failed", **catch_all}]
+        assert _found(_lookup([{"errors": ["timeout"]}], catches), "uncaught-error-kinds") == []
+

@@ -37,6 +37,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[str, ...], tuple[int, ...]]]] = {
     "approval-without-timeout": [("/states/review", ("review",), ())],
     "missing-timeout-path": [("/states/review/timeout", ("review",), ())],
     "task-without-error-path": [("/states/check", ("check",), ())],
+    "uncaught-error-kinds": [("/states/check", ("check",), (1,))],
     "unknown-variable": [("/states/approved/result/total", ("approved",), ())],
     "variable-not-in-schema": [("/transitions/0/guard", (), (0,))],
     "unused-trigger": [("/transitions/2/trigger", ("check",), (2,))],
