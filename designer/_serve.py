@@ -2,8 +2,10 @@
 when asked (`--demo`, `--shipped-flows`): a database of yours gets none of the examples, nor their schedules.
 
 With `--log-format json` what it says as it starts is logged, one JSON object a line like every other, and the one
-access line per request is uvicorn's with the request's fields added (designer/_request_ids.py). `--demo`'s table
-of passwords alone stays printed for the person who started it: passwords do not belong in a log."""
+access line per request is uvicorn's with the request's fields added (designer/_request_ids.py). So are a refusal
+to start (`fail`) and `--demo`'s users: their passwords, which text mode prints as a table on stdout for the person
+who started it, are the fields of one record (`demo_users`), readable in the output as the table was — and kept
+wherever that output is collected, so a demo is for a machine of one's own."""
 
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from engine.cli.engine_options import (
 )
 from engine.cli.output import ExitCode, fail, stdout
 from engine.database import default_database_url
-from engine.log_format import LogFormat, RequestIdFilter, configure_logging, quiet_scheduler_logs
+from engine.log_format import FIELDS, LogFormat, RequestIdFilter, configure_logging, quiet_scheduler_logs
 from engine.runtime.engine import Engine
 from engine.runtime.hand_backs import DEFAULT_HANDLER_GRACE_S
 from engine.runtime.handler_loading import load_handlers
@@ -60,12 +62,18 @@ def _show(seed: DemoSeed, url: str, log_format: LogFormat) -> None:
     if not seed.credentials:
         _say("demo: the demo users exist already (their passwords were shown when they were created)", log_format)
         return
-    table = Table(title="Demo users — shown once, keep them", show_header=True)
-    for column in ("username", "role", "password"):
-        table.add_column(column)
-    for username, role, password in seed.credentials:
-        table.add_row(username, role, password)
-    stdout.print(table)
+    if log_format is LogFormat.json:  # a table beside the records would be the one line a collector cannot read
+        users = [{"username": username, "role": role, "password": password}
+                 for username, role, password in seed.credentials]
+        _log.info("demo: the demo users, shown once, keep them: %s", ", ".join(u["username"] for u in users),
+                  extra={FIELDS: {"demo_users": users}})
+    else:
+        table = Table(title="Demo users — shown once, keep them", show_header=True)
+        for column in ("username", "role", "password"):
+            table.add_column(column)
+        for username, role, password in seed.credentials:
+            table.add_row(username, role, password)
+        stdout.print(table)
     if seed.instances:
         summary = ", ".join(f"{count} {status}" for status, count in sorted(seed.instances.items()))
         _say(f"demo: started the shipped examples: {summary}", log_format)
@@ -148,12 +156,12 @@ def serve(
     ] = None,
 ) -> None:
     """Run the designer: REST API under /api, the UI at /, the OpenAPI document at /schema."""
-    refuse_both_handler_options(handlers, executor)
-    if log_format is LogFormat.json:
+    if log_format is LogFormat.json:  # first: a refusal at start-up is a record too
         configure_logging(log_format)
         annotate_access_lines()
     else:
         quiet_scheduler_logs()  # as configure_logging does: its per-poll job lines drown the access log
+    refuse_both_handler_options(handlers, executor)
     settings = Settings(
         database_url=db or default_database_url(),
         workers=workers,
@@ -178,7 +186,8 @@ def serve(
     url = url_of(host, sock)
     try:
         if handlers is not None:  # after the shipped ones (`build_services`): a name both register is yours
-            load_handlers(handlers, services.engine)
+            with services.engine.handlers.replacing_earlier():
+                load_handlers(handlers, services.engine)
         # the start-up's first write, before uvicorn: a database it cannot write to is one line (StorageError,
         # exit 1), not uvicorn's traceback of the failed lifespan (the lifespan does it again: two DELETEs)
         housekeeping(services)

@@ -77,8 +77,8 @@ def decide(
         raise
     refreshed = get_approval(database, approval_id)
     assert refreshed is not None
-    # A repeat of mine sent before the first was written (a retry racing it) is one the engine answered from
-    # the first's receipt: it says so itself when the key was the same.
+    # A repeat of mine that passed the check above before the first was written (a double click, a retry racing
+    # it) waited for the first on the instance's row: the engine answers it as a replay, with a key or without.
     return DecisionTaken(refreshed, replayed=view.replayed)
 
 

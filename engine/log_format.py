@@ -7,10 +7,12 @@ id})`) or the one the running code has set with `instance_scope(id)`; the trace 
 span's when tracing is on (engine.tracing), else empty; the request id is the HTTP request's the record was
 written while handling (`request_scope(id)`, set by the designer for each request), so an engine line written
 inside a request can be tied to it. An access line carries its request's `method`, `path`, `status`,
-`duration_ms` and, when known, `tenant` and `user`, as fields of their own.
+`duration_ms` and, when known, `tenant` and `user`, as fields of their own; any other record may carry fields of
+its own too, given as `extra={"fields": {...}}` (`FIELDS`: `serve --demo`'s users and their passwords).
 
 Nothing else may reach the output as plain text in JSON mode: Python's warnings and the traceback of a thread
-that dies of an exception are logged as records too.
+that dies of an exception are logged as records too, and the commands' own lines for the operator (a refusal at
+start-up, a worker stopping) ask `json_logging_on()` whether to be one.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from engine import tracing
 
 __all__ = [
     "ACCESS_FIELDS",
+    "FIELDS",
     "JsonLogFormatter",
     "LogFormat",
     "RequestIdFilter",
@@ -36,6 +39,7 @@ __all__ = [
     "current_instance_id",
     "current_request_id",
     "instance_scope",
+    "json_logging_on",
     "quiet_scheduler_logs",
     "request_scope",
 ]
@@ -46,6 +50,9 @@ current_request_id: ContextVar[str] = ContextVar("statewright_request_id", defau
 TEXT_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
 # An access line's fields (designer/_request_ids.py), each written only when the record has it.
 ACCESS_FIELDS = ("method", "path", "status", "duration_ms", "tenant", "user")
+# The record attribute holding a record's own fields (`extra={"fields": {...}}`), each written beside the standard
+# ones — never over them: a field named `message` or `level` is left out.
+FIELDS = "fields"
 # APScheduler's loggers: INFO lines for every job it adds and runs ("Added job", "Running job", "executed
 # successfully") — a worker re-arms its wake-up job every poll, so they were most of the log.
 SCHEDULER_LOGGER = "apscheduler"
@@ -104,9 +111,19 @@ class JsonLogFormatter(logging.Formatter):
             value = getattr(record, name, None)
             if value is not None:
                 entry[name] = value
+        own = getattr(record, FIELDS, None)
+        if isinstance(own, dict):
+            entry.update({str(name): value for name, value in own.items() if str(name) not in entry})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def json_logging_on() -> bool:
+    """Whether this process logs JSON records (`configure_logging(LogFormat.json)`, as `serve` and `worker` do with
+    `--log-format json`): then a command's line for the operator must be one more record, not text beside them.
+    Read from the root logger's handlers, not remembered apart, so it stays true to what is configured."""
+    return any(isinstance(handler.formatter, JsonLogFormatter) for handler in logging.getLogger().handlers)
 
 
 def quiet_scheduler_logs() -> None:

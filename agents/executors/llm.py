@@ -367,5 +367,6 @@ def register_llm(engine: Any, settings: LlmSettings | None = None, *,
                            prices=PriceBook(source=engine, provider=os.environ.get(PROVIDER_ENV, "")))
     wanted = set(actions) if actions is not None else {a for agent in agents.values() for a in agent.actions}
     for name in sorted(wanted):  # the same input contract as the offline handler's: the task gives the same
-        engine.register(name, executor.handler(), input_schema=INPUTS.get(name))
+        # in front of the offline handler registered under the name just above: a replacement, meant
+        engine.register(name, executor.handler(), input_schema=INPUTS.get(name), replace=True)
     return executor

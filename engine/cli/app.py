@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import typer
 
-from engine.cli.output import ExitCode, stderr
+from engine.cli.output import ExitCode, say_error, stderr
 from engine.errors import StatewrightError
 
 __all__ = ["ENGINE_COMMANDS", "FILE_COMMANDS", "build_app", "command_of", "run_app"]
@@ -112,7 +112,7 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         stderr.print("aborted")
         return int(ExitCode.FINDINGS)
     except StatewrightError as exc:
-        stderr.print(f"[bold red]error:[/] {exc.detail}", highlight=False)
+        say_error(exc.detail)  # with JSON logs on (serve, worker), one record like the rest
         return int(ExitCode.UNREADABLE if _wrong_command_line(exc) else ExitCode.FINDINGS)
     except typer.TyperException as exc:  # usage errors: unknown command, bad option, missing argument
         show = getattr(exc, "show", None)
@@ -169,10 +169,10 @@ def _said_in_one_line(exc: Exception) -> int | None:
     """The exit code after saying in one line what stopped the command — a file it names that cannot be
     written or read (`-o` under a file, onto a folder), the database refusing the work — or None for a bug."""
     if isinstance(exc, OSError) and exc.filename is not None:
-        stderr.print(f"[bold red]error:[/] {exc.filename}: {exc.strerror or exc}", highlight=False)
+        say_error(f"{exc.filename}: {exc.strerror or exc}")
         return int(ExitCode.UNREADABLE)
     reason = _database_refusal(exc)
     if reason is None:
         return None
-    stderr.print(f"[bold red]error:[/] the database refused: {reason}", highlight=False)
+    say_error(f"the database refused: {reason}")
     return int(ExitCode.FINDINGS)

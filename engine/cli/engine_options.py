@@ -5,13 +5,14 @@ error as one clear line."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from engine.cli.output import ExitCode, OutputFormat, fail, stderr
+from engine.cli.output import ExitCode, OutputFormat, fail, say
 from engine.cli.worker_hints import remember_handler_options
 from engine.database import default_database_url
 from engine.errors import InvalidDefinition, StatewrightError, StorageError
@@ -61,7 +62,9 @@ HandlerGraceOption = Annotated[float, typer.Option(
 
 LogFormatOption = Annotated[LogFormat, typer.Option(
     "--log-format", case_sensitive=False,
-    help="text, or json: one JSON object per line (time, level, logger, message, instance_id, trace_id).")]
+    help="text, or json: one JSON object per line (time, level, logger, message, instance_id, trace_id, "
+         "request_id: under serve, the id of the HTTP request the record was written while handling, as the "
+         "answer's X-Request-ID header gives it; empty otherwise).")]
 
 
 def open_engine(db: str | None, *, handlers: str | None = None, executor: Executor | None = None,
@@ -89,7 +92,7 @@ def open_engine(db: str | None, *, handlers: str | None = None, executor: Execut
             engine.close()
             raise
         if note:
-            stderr.print(f"[yellow]note:[/] {note}; tasks will fail naming the missing handler", highlight=False)
+            say(f"{note}; tasks will fail naming the missing handler", level=logging.WARNING, label="note")
         remember_handler_options(engine, handlers, executor)  # a worker beside it needs the same: hints name them
     return engine
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from enum import IntEnum, StrEnum
 from typing import Any, NoReturn
@@ -14,11 +15,12 @@ from rich.measure import Measurement
 from rich.segment import Segments
 from rich.table import Table
 
-__all__ = ["ExitCode", "OutputFormat", "add_id_column", "counted", "emit_json", "fail", "print_table", "stderr",
-           "stdout"]
+__all__ = ["ExitCode", "OutputFormat", "add_id_column", "counted", "emit_json", "fail", "print_table", "say",
+           "say_error", "stderr", "stdout"]
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
+_log = logging.getLogger("statewright.cli")
 
 
 class ExitCode(IntEnum):
@@ -45,9 +47,39 @@ def emit_json(value: Any) -> None:
 
 
 def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> NoReturn:
-    """Print one clear line to stderr and exit with `code` — never a traceback."""
-    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # its text as it is: `[redacted]`, `a[0]`
+    """Say `message` as an error (`say_error`) and exit with `code` — never a traceback."""
+    say_error(message)
     raise typer.Exit(int(code))
+
+
+def say_error(message: str) -> None:
+    """One clear line on stderr, `error: …`. With JSON logs on (`serve` or `worker --log-format json` refusing to
+    start), one error record among the others instead: a log collector reading one JSON object a line would
+    otherwise drop the very line saying why the process exited."""
+    if _json_logs():
+        _log.error("%s", message)
+    else:
+        stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # as it is: `[redacted]`, `a[0]`
+
+
+def say(text: str, *, level: int = logging.INFO, logger: str = "statewright.cli", label: str | None = None) -> None:
+    """A line for the operator of a long-running command (a worker stopping, a note at start-up): printed on
+    stderr as it is (after `label` in yellow, e.g. 'note'), or with JSON logs on, one record at `level` on
+    `logger` — as `say_error` does for a refusal."""
+    if _json_logs():
+        logging.getLogger(logger).log(level, "%s", text)
+    elif label is None:
+        stderr.print(text, highlight=False, markup=False)
+    else:
+        stderr.print(f"[yellow]{escape(label)}:[/] {escape(text)}", highlight=False)
+
+
+def _json_logs() -> bool:
+    """Whether this process logs JSON records (`engine.log_format.json_logging_on`). Looked up in `sys.modules`:
+    only `serve` and `worker` configure logging, and a command that did not never pays for importing it (nor
+    OpenTelemetry with it)."""
+    log_format = sys.modules.get("engine.log_format")
+    return log_format is not None and bool(log_format.json_logging_on())
 
 
 # The least a column that gives way to the ids keeps of its width (its text folds or ends in '…' below that).

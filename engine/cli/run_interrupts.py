@@ -10,6 +10,7 @@ attempt as lost and running the next one — the engine's path for a worker that
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import Any, NoReturn
 
-from engine.cli.output import stderr
+from engine.cli.output import say, stderr
 from engine.runtime.job_payloads import action_payload
 from engine.runtime.job_payloads import actions_named as named
 from engine.runtime.lost_attempts import attempt_limit
@@ -66,7 +67,7 @@ def abandon(worker: Worker, db: str) -> NoReturn:
         lines += [f"  '{action_payload(job)['action']}': {_next(job, job.id in cancelled)}" for job in in_hand]
     else:
         lines = ["abandoned: nothing was running"]
-    stderr.print("\n".join(lines), highlight=False)
+    say("\n".join(lines), level=logging.WARNING, logger="statewright.worker")  # one record with JSON logs on
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(ABANDONED_EXIT)

@@ -47,6 +47,7 @@ from engine.cli.output import (
     emit_json,
     fail,
     print_table,
+    say,
     stderr,
     stdout,
 )
@@ -75,6 +76,7 @@ from engine.runtime.worker import Worker
 __all__ = ["open_engine", "register_runtime_commands"]
 
 _CONTEXT_PATH = re.compile(CONTEXT_PATH_PATTERN)
+_WORKER_LOG = "statewright.worker"  # the worker command's own lines, as records with --log-format json
 
 
 def _instance(view: InstanceView, output: OutputFormat) -> None:
@@ -98,12 +100,15 @@ def run_command(
         "--max-wait", min=0,
         help="Wait for a retry, a wait state's timer or a timeout due within this many seconds, and carry the "
              "flow on when it fires; one due later is left to `statewright worker`.")] = 30.0,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Refuse definitions with warnings too (exit 1), as with errors, as `deploy --strict` "
+                         "does: nothing is deployed or run when FILE or a subflow it starts has them.")] = False,
 ) -> None:
     """Deploy FILE, start it, run it to its end or its first wait, and print its transitions.
 
     Exits 0 when the instance succeeded, 1 when it failed or was cancelled (or an example's run ended in another
-    state than it expects), 3 when it has not ended: it waits for an approval, an event, or a timer or retry due after
-    --max-wait (named, for a worker to run)."""
+    state than it expects, or --strict refused a definition for its warnings), 3 when it has not ended: it waits
+    for an approval, an event, or a timer or retry due after --max-wait (named, for a worker to run)."""
     if example is not None and context is not None:
         fail("give --example or --context, not both", ExitCode.UNREADABLE)
     refuse_both_handler_options(handlers, executor)
@@ -123,9 +128,9 @@ def run_command(
     agents = agents_named([workflow, *related], folders)
     began = time.time()  # the wall clock, the engine's: what the handlers seed from now on is this command's
     with open_engine(db, handlers=handlers, executor=executor, with_handlers=True) as engine:
-        check_deployable(engine, workflow, related, agents)
+        check_deployable(engine, workflow, related, agents, strict=strict, file=file)
         residue = rows_from_earlier_runs(engine, began) if chosen is not None and chosen.expect_state else {}
-        _deploy(engine, workflow, related, agents)
+        _deploy(engine, workflow, related, agents, strict=strict)
         since = engine.clock.now()
         worker = engine.worker()
         try:
@@ -160,14 +165,15 @@ def _goes_on_by_itself(waits: Waits) -> bool:
                                                                              waits.armed_timers)
 
 
-def _deploy(engine: Engine, workflow: Workflow, related: list[Workflow], agents: list[Agent]) -> None:
+def _deploy(engine: Engine, workflow: Workflow, related: list[Workflow], agents: list[Agent], *,
+            strict: bool) -> None:
     """The agents the flow's tasks name first (their policies apply from the first task), then its subflows, then
-    the flow (`check_deployable` has checked that each can be deployed)."""
+    the flow (`check_deployable` has checked that each can be deployed, and with `strict`, has no warnings)."""
     for agent in agents:
         engine.deploy_agent(agent)
     for subflow in related:
-        engine.deploy(subflow, alongside=[workflow, *related])
-    engine.deploy(workflow)
+        engine.deploy(subflow, alongside=[workflow, *related], strict=strict)
+    engine.deploy(workflow, strict=strict)
 
 
 def _say_started(workflow: Workflow, view: InstanceView) -> None:
@@ -272,13 +278,9 @@ def worker_command(
                          heartbeat_s=heartbeat_s) as engine:
             worker = engine.worker(batch=batch, handler_grace_s=handler_grace_s)
             _stop_on_signals(stop, worker, _shown_db(db))
-            if log_format is LogFormat.json:
-                logging.getLogger("statewright.worker").info("worker on %s", engine.database_url)
-            else:
-                stderr.print(f"worker on {engine.database_url}", highlight=False)
+            say(f"worker on {engine.database_url}", logger=_WORKER_LOG)
             if max_memory_mb is not None:
-                limit = MemoryLimit(max_memory_mb, stop, partial(
-                    _memory_reached, worker, max_memory_mb, json_log=log_format is LogFormat.json))
+                limit = MemoryLimit(max_memory_mb, stop, partial(_memory_reached, worker, max_memory_mb))
                 limit.start()
             try:
                 worker.run_forever(stop, poll_s=poll)
@@ -290,15 +292,12 @@ def worker_command(
         raise typer.Exit(ExitCode.RESTART)
 
 
-def _memory_reached(worker: Worker, limit_mib: int, used_mib: float, *, json_log: bool) -> None:
+def _memory_reached(worker: Worker, limit_mib: int, used_mib: float) -> None:
     in_hand = worker.in_hand
-    text = (f"stopping: the worker uses {used_mib:,.0f} MiB, over its --max-memory-mb {limit_mib:,}; "
-            + (f"{named(in_hand)} finishes first, then " if in_hand else "")
-            + f"it exits with code {int(ExitCode.RESTART)} for its process manager to start a fresh one")
-    if json_log:
-        logging.getLogger("statewright.worker").warning("%s", text)
-    else:
-        stderr.print(text, highlight=False)
+    say(f"stopping: the worker uses {used_mib:,.0f} MiB, over its --max-memory-mb {limit_mib:,}; "
+        + (f"{named(in_hand)} finishes first, then " if in_hand else "")
+        + f"it exits with code {int(ExitCode.RESTART)} for its process manager to start a fresh one",
+        level=logging.WARNING, logger=_WORKER_LOG)
 
 
 def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
@@ -312,10 +311,9 @@ def _stop_on_signals(stop: threading.Event, worker: Worker, db: str) -> None:
             # before the first has returned, and must find the worker stopping, or it is taken for the first
             stop.set()
             in_hand = worker.in_hand
-            stderr.print(f"stopping: waiting for {named(in_hand)} to finish, then the worker exits. Press Ctrl-C "
-                         "(or send SIGTERM) again to abandon it (a worker on this database runs it again)."
-                         if in_hand else
-                         "stopping: the actions running now finish first, then the worker exits", highlight=False)
+            say(f"stopping: waiting for {named(in_hand)} to finish, then the worker exits. Press Ctrl-C (or send "
+                "SIGTERM) again to abandon it (a worker on this database runs it again)." if in_hand else
+                "stopping: the actions running now finish first, then the worker exits", logger=_WORKER_LOG)
         elif worker.in_hand:
             abandon(worker, db)
 

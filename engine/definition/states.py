@@ -17,6 +17,7 @@ from engine.definition.transitions import Transition
 
 __all__ = [
     "STATE_TYPES",
+    "ActionName",
     "ApprovalState",
     "Approvers",
     "Branch",
@@ -116,11 +117,17 @@ def retry_rules(retry: Retry | list[RetryRule] | None) -> tuple[RetryRule, ...]:
     return tuple(retry)
 
 
+# What a task's `action` may be: an identifier, or identifiers joined by dots ('crm.contacts.search'). A handler is
+# registered under such a name (`HandlerRegistry.register` checks it with this very type), so a name no definition
+# could write is refused at registration rather than left to wait for a task that can never name it.
+ActionName = Identifier | Annotated[str, Field(pattern=r"^[A-Za-z_][\w\-]*(\.[A-Za-z_][\w\-]*)+$")]
+
+
 class TaskState(_StateBase):
     """Runs an action (optionally on behalf of an agent), then fires `done` or `error`."""
 
     type: Literal["task"]
-    action: Identifier | Annotated[str, Field(pattern=r"^[A-Za-z_][\w\-]*(\.[A-Za-z_][\w\-]*)+$")] = Field(
+    action: ActionName = Field(
         description="The name of a handler the host application registered, e.g. 'extract_lead'."
     )
     agent: Identifier | None = Field(None, description="The agent performing the action (definitions/agents).")

@@ -11,12 +11,16 @@ de-duplicate.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from pydantic import TypeAdapter, ValidationError
+
 from engine.definition import Agent, RetryRule
 from engine.definition.error_kinds import ANY_ERROR, ERROR_KIND_PATTERN
+from engine.definition.states import ActionName
 from engine.errors import StatewrightError
 from engine.json_schemas import compile_schema, outside_refs
 from engine.runtime.retries import will_retry
@@ -24,7 +28,8 @@ from engine.runtime.retries import will_retry
 if TYPE_CHECKING:
     from engine.runtime.memory import InstanceMemory
 
-__all__ = ["ActionError", "ActionHandler", "ActionRequest", "ActionResult", "Cost", "HandlerRegistry"]
+__all__ = ["ActionError", "ActionHandler", "ActionRequest", "ActionResult", "Cost", "HandlerRegistry",
+           "check_action_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,40 +142,65 @@ class HandlerRegistry:
     `input_schema` (a JSON Schema) says what input the handler needs: validation then checks each task running
     the action against it (`action-input-mismatch`: a required key its `input` does not give, a key the schema
     does not allow, a constant that does not fit), and at run time an input that does not fit fails the task
-    with kind `validation` (not retried) before the handler is called."""
+    with kind `validation` (not retried) before the handler is called.
+
+    A name must be one a task's `action` can write (`ActionName`: 'extract_lead', 'crm.contacts.search'), else
+    `ValueError`: a handler under any other name would wait for a task that can never reach it. A name holds one
+    registration: registering the same handler again with the same options changes nothing, while a different
+    handler (or other options) under a name already taken is refused (`ValueError`) unless the caller says
+    `replace=True` — two parts of an application that happen to pick one name would otherwise have the last one
+    loaded silently run the other's tasks."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, ActionHandler] = {}
         self._inline: set[str] = set()
         self._input_schemas: dict[str, dict[str, Any]] = {}
+        self._giving_way: set[str] = set()  # names registered before `replacing_earlier`: replaced without asking
+
+    @contextmanager
+    def replacing_earlier(self) -> Iterator[None]:
+        """Within this block, a registration replaces a handler registered before the block began as if it said
+        `replace=True`: how `serve --handlers` lets an application's own handlers — registered by its function,
+        which knows nothing of the shipped ones — win a name both have. Each earlier name gives way once: two
+        different handlers registered within the block under one name are still refused."""
+        self._giving_way = set(self._handlers)
+        try:
+            yield
+        finally:
+            self._giving_way = set()
 
     @overload
     def register(self, name: str, handler: None = None, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> Callable[[H], H]: ...
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> Callable[[H], H]: ...
 
     @overload
     def register(self, name: str, handler: H, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> H: ...
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> H: ...
 
     def register(self, name: str, handler: H | None = None, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> H | Callable[[H], H]:
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> H | Callable[[H], H]:
+        """Register `handler` for the action `name` (without it, a decorator). `replace`: take the name over from a
+        different handler registered under it before (the class's doc); without it, that is a `ValueError`."""
+        check_action_name(name)  # before the schema: its errors name the action
         schema = _input_schema(name, input_schema)
         if handler is not None:
-            self._add(name, handler, inline, schema)
+            self._add(name, handler, inline, schema, replace)
             return handler
 
         def decorate(fn: H) -> H:
-            self._add(name, fn, inline, schema)
+            self._add(name, fn, inline, schema, replace)
             return fn
 
         return decorate
 
-    def _add(self, name: str, handler: ActionHandler, inline: bool, schema: dict[str, Any] | None) -> None:
-        if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"an action's name must be the text a task's `action` gives, not {name!r}")
+    def _add(self, name: str, handler: ActionHandler, inline: bool, schema: dict[str, Any] | None,
+             replace: bool) -> None:
         if not callable(handler):
             raise TypeError(f"the handler of the action '{name}' must be callable (it is called with the "
                             f"ActionRequest), not {type(handler).__name__}")
+        if not replace and name not in self._giving_way:
+            self._refuse_another(name, handler, inline, schema)
+        self._giving_way.discard(name)
         self._handlers[name] = handler
         if inline:
             self._inline.add(name)
@@ -180,6 +210,25 @@ class HandlerRegistry:
             self._input_schemas.pop(name, None)
         else:
             self._input_schemas[name] = schema
+
+    def _refuse_another(self, name: str, handler: ActionHandler, inline: bool,
+                        schema: dict[str, Any] | None) -> None:
+        """`ValueError` when `name` is registered already otherwise than now asked: another handler (`==`, so the
+        same bound method taken twice counts as the same), or the same one as inline or not, or with another input
+        schema. The very same registration again is no change, and passes."""
+        before = self._handlers.get(name)
+        if before is None:
+            return
+        changed = [what for what, differs in (
+            ("another handler", not (before is handler or before == handler)),
+            ("inline now, not before" if inline else "not inline now, inline before",
+             inline != (name in self._inline)),
+            ("another input schema", schema != self._input_schemas.get(name)),
+        ) if differs]
+        if changed:
+            raise ValueError(f"the action '{name}' has a handler already ({_described(before)}); this registration "
+                             f"differs ({', '.join(changed)}): pass replace=True to replace it, or register it "
+                             f"under another name")
 
     def input_schema(self, name: str) -> dict[str, Any] | None:
         """The JSON Schema the action's input must fit, if it was registered with one."""
@@ -205,6 +254,27 @@ class HandlerRegistry:
 
     def __contains__(self, name: object) -> bool:
         return name in self._handlers
+
+
+_ACTION_NAME: TypeAdapter[str] = TypeAdapter(ActionName)
+
+
+def check_action_name(name: object) -> None:
+    """`ValueError` unless `name` is one a task's `action` could write — checked with the definition model's own
+    type, so the registry and the loader never disagree on what a name may be."""
+    try:
+        _ACTION_NAME.validate_python(name, strict=True)
+    except ValidationError:
+        raise ValueError(f"an action's name must be one a task's `action` can name: an identifier (letters, digits, "
+                         f"'_' and '-', starting with a letter or '_', up to 128 characters) or identifiers joined "
+                         f"by dots ('crm.contacts.search'); not {name!r}") from None
+
+
+def _described(handler: ActionHandler) -> str:
+    """A handler as a person finds it in their code: its module and qualified name, when it has them."""
+    module = getattr(handler, "__module__", None)
+    qualified = getattr(handler, "__qualname__", None) or type(handler).__qualname__
+    return f"{module}.{qualified}" if module else str(qualified)
 
 
 def _input_schema(name: str, schema: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -13,12 +13,14 @@ from typing import Any
 from engine.definition import Agent
 from engine.errors import DefinitionNotFound, InvalidDefinition, VersionConflict
 from engine.runtime.clock import Clock
+from engine.runtime.deploy_warnings import logged_agent
 from engine.runtime.storage_errors import as_storage_error
 from engine.runtime.views import DeployedAgentRef
+from engine.validation.findings import Finding
 from storage.agents import AgentRecord, AgentStore
 from storage.transaction import Store, Transaction
 
-__all__ = ["AgentDeployments", "AgentSource", "parse_agent"]
+__all__ = ["AgentDeployments", "AgentSource", "checked_agent", "parse_agent"]
 
 AgentSource = Agent | dict[str, Any] | str | bytes | Path
 
@@ -26,14 +28,20 @@ AgentSource = Agent | dict[str, Any] | str | bytes | Path
 def parse_agent(source: AgentSource) -> Agent:
     """An agent from a model, a dict, JSON text or a file, through the validating loader (a model is checked
     too: its `action_tools` must name its own actions and tools)."""
-    from engine.validation.loader import require_agent  # noqa: PLC0415 - the loader pulls in the checks
+    return checked_agent(source)[0]
+
+
+def checked_agent(source: AgentSource) -> tuple[Agent, list[Finding]]:
+    """`parse_agent`'s agent, with the warnings its checks found: what `deploy` hands back and logs."""
+    from engine.validation.loader import load_agent  # noqa: PLC0415 - the loader pulls in the checks
 
     try:
-        return require_agent(source)
-    except InvalidDefinition:
-        raise
+        loaded = load_agent(source)
     except (OSError, ValueError) as exc:
         raise DefinitionNotFound(f"cannot read the agent: {exc}") from exc
+    if loaded.model is None:
+        raise InvalidDefinition(loaded.findings, loaded.source)
+    return loaded.model, loaded.findings
 
 
 def _canonical(agent: Agent) -> str:
@@ -54,18 +62,18 @@ class AgentDeployments:
 
     def deploy(self, source: AgentSource, actor: str | None = None) -> DeployedAgentRef:
         """Store (id, version) once. The same content again changes nothing (and does not make that version the
-        one in force again); other content under a deployed version is refused."""
-        agent = parse_agent(source)
+        one in force again); other content under a deployed version is refused. Its warnings are handed back and
+        logged, as a workflow's are (`deploy_warnings.logged_agent`)."""
+        agent, warnings = checked_agent(source)
         content = _canonical(agent)
         digest = hashlib.sha256(content.encode()).hexdigest()
         record = AgentRecord(agent.id, agent.version, agent.name, content, digest, self.clock.now(), actor)
         with as_storage_error(), self.store.write() as tx:
             agents = AgentStore(tx)
-            if agents.insert(record):
-                return DeployedAgentRef(agent.id, agent.version, created=True)
-            existing = agents.get(agent.id, agent.version)
-        if existing is not None and existing.content_hash == digest:
-            return DeployedAgentRef(agent.id, agent.version, created=False)
+            created = agents.insert(record)
+            existing = None if created else agents.get(agent.id, agent.version)
+        if created or (existing is not None and existing.content_hash == digest):
+            return logged_agent(DeployedAgentRef(agent.id, agent.version, created=created, warnings=tuple(warnings)))
         raise VersionConflict(
             f"agent {agent.id} version {agent.version} is deployed with different content; "
             "a deployed version is immutable — deploy it as a new version"

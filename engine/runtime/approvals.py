@@ -3,6 +3,11 @@ decision by the same actor changes nothing, and a different one by them is refus
 in the transaction that holds the instance's row, so two decisions of one person racing cannot both be
 answered as taken; the quorum of approvals fires `approve`, one rejection `reject`.
 
+A repeat — the same decision by the same actor on the same approval — is answered as a replay
+(`InstanceView.replayed`), whether it came after the first or raced it without an idempotency key: the one the
+row's lock made wait finds the first recorded and is told that nothing was done now, as a retry under the same
+key is. A designer client so tells "decided now" from "decided before" (`Idempotent-Replayed: true`) in either case.
+
 An idempotency key is the deciding actor's own: its receipt is kept per instance and actor, so two approvers who
 happen to send the same key each decide (one cannot block another's decision by reusing a key), while the same
 actor sending it again gets the first response, or `InvalidInput` if they ask another decision or comment under
@@ -12,6 +17,7 @@ exact repeat: their digest records the actor with the decision and comment."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from engine.errors import InstanceNotFound, NotAuthorized, TransitionNotAllowed, VersionConflict
 from engine.runtime.core import Runtime
@@ -78,20 +84,20 @@ def decide_approval(rt: Runtime, instance_id: str, decision: str, *, actor: str,
         approvals = ApprovalStore(tx)
         pending = _pending(approvals, instance)
         if pending is None or pending.id is None:
-            if _decided_before(approvals, instance, actor, decision):
-                return instance_view(instance)
+            if _decided_before(approvals, instance, actor, decision):  # their decision, which closed it: a repeat
+                return replace(instance_view(instance), replayed=True)
             raise TransitionNotAllowed(decision, instance.state, "no approval is pending")
         assignees = approvals.assignees(pending.id)
         if not authorised(actor, roles, assignees):
             allowed = ", ".join(f"{kind} {name}" for kind, name in assignees)
             raise NotAuthorized(f"'{actor}' may not decide this approval (approvers: {allowed})")
         now = rt.clock.now()
-        after = instance
         if approvals.record_decision(ApprovalDecisionRecord(pending.id, actor, decision, comment, now)):
-            after = _maybe_fire(rt, tx, instance, pending, decision=decision, actor=actor, comment=comment)
-        else:  # they decided already: the same decision again changes nothing, the other one is refused
+            view = instance_view(_maybe_fire(rt, tx, instance, pending, decision=decision, actor=actor,
+                                             comment=comment))
+        else:  # they decided already: the same decision again changes nothing (a replay), the other one is refused
             _same_as_before(approvals, pending.id, actor, decision)
-        view = instance_view(after)
+            view = replace(instance_view(instance), replayed=True)
         keep_response(tx, scope, idempotency_key, view, now=now, request=asked)
         return view
 

@@ -86,18 +86,18 @@ class AsyncEngine:
 
     @overload
     def register(self, name: str, handler: None = None, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> Callable[[H], H]: ...
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> Callable[[H], H]: ...
 
     @overload
     def register(self, name: str, handler: H, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> H: ...
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> H: ...
 
     def register(self, name: str, handler: H | None = None, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> H | Callable[[H], H]:
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> H | Callable[[H], H]:
         """As `Engine.register` (a plain method: registering touches no database)."""
         if handler is None:
-            return self.engine.register(name, inline=inline, input_schema=input_schema)
-        return self.engine.register(name, handler, inline=inline, input_schema=input_schema)
+            return self.engine.register(name, inline=inline, input_schema=input_schema, replace=replace)
+        return self.engine.register(name, handler, inline=inline, input_schema=input_schema, replace=replace)
 
     async def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
         return await asyncio.to_thread(self.engine.catalog, alongside=alongside)

@@ -74,8 +74,9 @@ def deploy_files(engine: _Deployer, paths: Iterable[Path], *, actor: str | None 
     deployed: list[DeployedFile] = []
     for path, warnings in agents.items():
         agent_ref = engine.deploy_agent(path, actor=actor)
+        said = {(f.code, f.pointer, f.message): f for f in [*warnings, *agent_ref.warnings]}  # each once
         deployed.append(DeployedFile(path, "agent", agent_ref.agent_id, agent_ref.version, agent_ref.created,
-                                     tuple(warnings)))
+                                     tuple(said.values())))
     together = [workflow for workflow, _ in workflows.values()]
     for path, (workflow, warnings) in workflows.items():
         ref = engine.deploy(workflow, actor=actor, alongside=together, strict=strict)
@@ -86,7 +87,8 @@ def deploy_files(engine: _Deployer, paths: Iterable[Path], *, actor: str | None 
 
 
 def _agent_warnings(path: Path) -> list[Finding]:
-    """An agent file's warnings (its name not its id); its errors are `deploy_agent`'s to refuse."""
+    """An agent file's warnings (its name not its id), for `strict` to refuse before anything is deployed; its
+    errors are `deploy_agent`'s to refuse."""
     from engine.validation.loader import load_agent  # noqa: PLC0415 - the loader pulls in the checks
 
     return [f for f in load_agent(path).findings if f.severity == "warning"]

@@ -1,5 +1,6 @@
 """What deploying says about a definition it takes despite its warnings: validation's warnings, handed back on
-`DeployedRef.warnings` and logged on `statewright.deploy` — or, with `strict`, why it is refused.
+`DeployedRef.warnings` (an agent's on `DeployedAgentRef.warnings`) and logged on `statewright.deploy` — or, with
+`strict`, why it is refused.
 
 A warning is what may go wrong at run time: a guard reading a misspelt name (`amout > 500.0`) counts as false,
 and a retry rule naming a misspelt kind never applies. `statewright validate` printed such a warning, but
@@ -15,11 +16,11 @@ from collections.abc import Sequence
 
 from engine.definition import Workflow
 from engine.errors import InvalidDefinition
-from engine.runtime.views import DeployedRef
+from engine.runtime.views import DeployedAgentRef, DeployedRef
 from engine.validation.catalog import Catalog
 from engine.validation.findings import Finding
 
-__all__ = ["log", "logged", "model_warnings", "refuse_warnings"]
+__all__ = ["log", "logged", "logged_agent", "model_warnings", "refuse_warnings"]
 
 log = logging.getLogger("statewright.deploy")
 
@@ -54,5 +55,16 @@ def logged(ref: DeployedRef) -> DeployedRef:
     for finding in ref.warnings:
         log.warning("workflow %s v%d deployed with %s", ref.workflow_id, ref.version, finding,
                     extra={"workflow_id": ref.workflow_id, "workflow_version": ref.version, "code": finding.code,
+                           "pointer": finding.pointer})
+    return ref
+
+
+def logged_agent(ref: DeployedAgentRef) -> DeployedAgentRef:
+    """`ref`, each of its warnings logged at WARNING with the agent and version it is about, as `logged` does for
+    a workflow: `deploy_agent` of a file named otherwise than its id said nothing, where `deploy` of such a
+    workflow file warned."""
+    for finding in ref.warnings:
+        log.warning("agent %s %s deployed with %s", ref.agent_id, ref.version, finding,
+                    extra={"agent_id": ref.agent_id, "agent_version": ref.version, "code": finding.code,
                            "pointer": finding.pointer})
     return ref

@@ -155,20 +155,21 @@ class Engine:
     # --- handlers and definitions ---------------------------------------------------------------------
     @overload
     def register(self, name: str, handler: None = None, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> Callable[[H], H]: ...
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> Callable[[H], H]: ...
 
     @overload
     def register(self, name: str, handler: H, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> H: ...
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> H: ...
 
     def register(self, name: str, handler: H | None = None, *, inline: bool = False,
-                 input_schema: Mapping[str, Any] | None = None) -> H | Callable[[H], H]:
+                 input_schema: Mapping[str, Any] | None = None, replace: bool = False) -> H | Callable[[H], H]:
         """Register an action handler by name; without `handler`, a decorator. `inline`: an action that answers
         at once and touches neither the engine nor its database, run by the worker inside the transaction of
-        the step before it (`HandlerRegistry`'s doc)."""
+        the step before it (`HandlerRegistry`'s doc). A name no task's `action` could write is a `ValueError`,
+        and so is a different handler under a name taken already, unless `replace=True`."""
         if handler is None:
-            return self.handlers.register(name, inline=inline, input_schema=input_schema)
-        return self.handlers.register(name, handler, inline=inline, input_schema=input_schema)
+            return self.handlers.register(name, inline=inline, input_schema=input_schema, replace=replace)
+        return self.handlers.register(name, handler, inline=inline, input_schema=input_schema, replace=replace)
 
     def catalog(self, *, alongside: Iterable[Workflow] = ()) -> Catalog:
         """What `deploy` checks a workflow against, and so what the designer and `statewright validate --db` show:

@@ -46,6 +46,10 @@ class DeployedAgentRef:
     agent_id: str
     version: str
     created: bool  # False when this exact content was deployed before
+    # what validation warns about in it — an agent's checks find errors only, so this is a file's own warning, a
+    # file named otherwise than its id (`file-name-not-id`) — deployed all the same, and logged on
+    # `statewright.deploy`, as `DeployedRef.warnings` are
+    warnings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +68,10 @@ class InstanceView:
     branch: str
     created_at: float
     updated_at: float
-    # True when a repeated idempotency key answered with the response kept for the first request: nothing new was
-    # done (`engine.runtime.idempotency.kept_response`). Not part of the instance: left out of `as_dict`/`as_record`.
+    # True when the command repeated one done before and nothing new was done: a repeated idempotency key answered
+    # with the response kept for the first request (`engine.runtime.idempotency.kept_response`), or an approver's
+    # decision they had taken already — after the first, or racing it (`engine.runtime.approvals`). Not part of
+    # the instance: left out of `as_dict`/`as_record`.
     replayed: bool = field(default=False, compare=False)
 
     @property

@@ -48,7 +48,7 @@ def _classify(request: ActionRequest) -> str:
 
 @pytest.fixture(scope="module")
 def sorting(env: Env) -> str:
-    env.services.engine.register("classify_ticket", _classify)
+    env.services.engine.register("classify_ticket", _classify, replace=True)  # over the shipped handler
     draft = env.call("POST", "/api/drafts", "analyst", json={"content": SORTING}).json()
     published = env.call("POST", f"/api/drafts/{draft['id']}/publish", "publisher")
     assert published.status_code == 201, published.text

@@ -115,7 +115,7 @@ def test_an_instance_in_an_approval_state_takes_only_its_own_events(env: Env) ->
 
 
 def test_the_catalog_lists_registered_actions_with_their_known_shape(env: Env) -> None:
-    env.services.engine.register("check_claim", lambda request: {})
+    env.services.engine.register("check_claim", lambda request: {}, replace=True)  # the module's app: shared
     flow = {"id": "claim_check", "title": "Claim check", "initial": "check",
             "states": {"check": {"type": "task", "action": "check_claim", "input": {"amount": "1"},
                                  "output": "verdict"},
@@ -153,7 +153,7 @@ def test_the_designer_shows_what_deploy_refuses_with_the_same_pointers(env: Env)
                             {"source": "ask", "trigger": "error", "dest": "failed"},
                             {"source": "child", "trigger": "done", "dest": "done"},
                             {"source": "child", "trigger": "error", "dest": "failed"}]}
-    env.services.engine.register("check_claim", lambda request: {})
+    env.services.engine.register("check_claim", lambda request: {}, replace=True)  # the module's app: shared
     report = env.call("POST", "/api/validate", "viewer", json={"definition": flow}).json()
     shown = [(f["code"], f["pointer"]) for f in report["findings"] if f["severity"] == "error"]
     assert shown == [("unknown-agent", "/states/ask/agent"), ("unknown-subflow", "/states/child/workflow")]

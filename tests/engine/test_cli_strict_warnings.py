@@ -153,3 +153,52 @@ def test_a_kind_the_workflow_declares_passes_strict_even_with_the_handlers_known
     assert code == 0
     assert "warning unknown-error-kind at /states/charge/retry/0/errors/0" in said
     assert "did you mean 'card_declined'?" in said
+
+
+def test_run_strict_refuses_the_warnings_and_deploys_and_runs_nothing(refund: Path, tmp_path: Path) -> None:
+    """`run --strict` means what `deploy --strict` does; `run` had no such option, so a pipeline running a flow
+    could not refuse the guard that reads a misspelt name."""
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    code, said = _invoke("run", str(refund), "--context", '{"amount": 100000}', "--db", db, "--strict")
+    assert code == 1
+    assert f"error: {refund} has 1 warning(s), refused by --strict: {GUARD}: unknown-variable: " in said
+    with Engine(db) as engine:
+        assert engine.list_instances() == []
+        with pytest.raises(DefinitionNotFound):
+            engine.start("refund", {"amount": 100_000})
+    (tmp_path / "clean").mkdir()
+    clean = _file(tmp_path / "clean", _refund("amount > 500.0"))  # the guard spelt right: run with --strict
+    code, said = _invoke("run", str(clean), "--context", '{"amount": 100}', "--db", db, "--strict")
+    assert code == 0, said
+    assert "paid (succeeded)" in said
+
+
+def test_run_strict_refuses_a_file_not_named_by_its_id_and_a_subflows_warnings(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    misnamed = tmp_path / "refunds.json"
+    misnamed.write_text(json.dumps(_refund("amount > 500.0")), encoding="utf-8")
+    code, said = _invoke("run", str(misnamed), "--context", '{"amount": 1}', "--db", db, "--strict")
+    assert code == 1
+    assert f"error: {misnamed} has 1 warning(s), refused by --strict: /id: file-name-not-id: " in said
+    folder = tmp_path / "parent"
+    folder.mkdir()
+    _file(folder, _refund())  # the subflow, its guard misspelt
+    parent = _file(folder, {"id": "parent", "title": "Parent", "initial": "refund",
+                            "context": {"type": "object", "properties": {"amount": {"type": "number"}}},
+                            "states": {"refund": {"type": "subflow", "workflow": "refund",
+                                                  "input": {"amount": "amount"}},
+                                       "done": {"type": "final"}, "failed": {"type": "final", "outcome": "failure"}},
+                            "transitions": [{"source": "refund", "trigger": "done", "dest": "done"},
+                                            {"source": "refund", "trigger": "error", "dest": "failed"}]})
+    code, said = _invoke("run", str(parent), "--context", '{"amount": 1}', "--db", db, "--strict")
+    assert code == 1, said
+    assert f"error: workflow refund version 1 has 1 warning(s), refused by --strict: {GUARD}: unknown-variable" in said
+    with Engine(db) as engine:
+        assert engine.list_instances() == []
+
+
+def test_run_without_strict_runs_despite_the_warnings(refund: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    code, said = _invoke("run", str(refund), "--context", '{"amount": 100000}', "--db", db)
+    assert code == 0
+    assert "paid (succeeded)" in said  # round the approval: what --strict is there to refuse

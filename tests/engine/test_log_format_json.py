@@ -6,10 +6,13 @@ plain text beside them — each with the request id of the code that wrote it; a
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from engine.log_format import FIELDS, JsonLogFormatter
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = """
@@ -63,3 +66,14 @@ def test_every_line_is_json_with_the_request_id_and_no_scheduler_chatter() -> No
 def test_a_host_that_asked_for_the_schedulers_lines_keeps_them() -> None:
     records = _records("logging.getLogger('apscheduler').setLevel(logging.INFO)")
     assert any(record["logger"].startswith("apscheduler.") and record["level"] == "info" for record in records)
+
+
+def test_a_records_own_fields_are_written_beside_the_standard_ones_never_over_them() -> None:
+    """`extra={"fields": {...}}`: how `serve --demo` gives its users' passwords in JSON mode, where it printed a
+    table between the records."""
+    record = logging.LogRecord("statewright.designer", logging.INFO, __file__, 1, "demo: %s", ("users",), None)
+    setattr(record, FIELDS, {"demo_users": [{"username": "admin", "password": "pw"}], "message": "not this",
+                             "level": "not this either"})
+    written = json.loads(JsonLogFormatter().format(record))
+    assert written["demo_users"] == [{"username": "admin", "password": "pw"}]
+    assert (written["message"], written["level"]) == ("demo: users", "info")

@@ -92,7 +92,7 @@ def test_a_schema_that_is_not_one_is_refused_when_registered() -> None:
         registry.register("a", lambda _r: None, input_schema={"$ref": "http://127.0.0.1:9/schema.json"})
     assert registry.get("a") is None
     registry.register("a", lambda _r: None, input_schema=MAIL)
-    registry.register("a", lambda _r: None)  # registered again without one: no schema is kept
+    registry.register("a", lambda _r: None, replace=True)  # registered again without one: no schema is kept
     assert registry.input_schema("a") is None
 
 

@@ -173,3 +173,36 @@ def test_the_guard_that_deployed_with_its_warning_does_route_round_the_approval(
     engine.deploy(copy.deepcopy(_refund()))
     view = engine.start("refund", {"amount": 100_000})
     assert (view.state, view.status) == ("paid", "succeeded")
+
+
+CLOSER = {"id": "closer", "type": "bdr", "version": "1.0.0", "name": "Closer", "actions": ["call_lead"],
+          "model": "gpt-4o-mini"}
+
+
+def test_an_agent_file_not_named_by_its_id_is_warned_about_as_a_workflow_file_is(
+        engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`deploy_agent` hands back and logs the agent file's warning, as `deploy` does a workflow file's: it said
+    nothing, while `statewright deploy` of the same file printed it."""
+    path = tmp_path / "closers.json"
+    path.write_text(json.dumps(CLOSER))
+    with caplog.at_level(logging.WARNING, logger="statewright.deploy"):
+        deployed = engine.deploy_agent(path)
+    assert (deployed.agent_id, deployed.created) == ("closer", True)
+    (warning,) = deployed.warnings
+    assert (warning.code, warning.pointer) == ("file-name-not-id", "/id")
+    (record,) = [r for r in caplog.records if r.name == "statewright.deploy"]
+    assert record.getMessage().startswith("agent closer 1.0.0 deployed with warning file-name-not-id at /id: ")
+    again = engine.deploy_agent(path)  # the same content again: deployed before, the file still misnamed
+    assert (again.created, [f.code for f in again.warnings]) == (False, ["file-name-not-id"])
+    (said,) = [d for d in deploy_files(engine, [path]) if d.kind == "agent"]
+    assert [f.code for f in said.warnings] == ["file-name-not-id"]  # said once, not once per way of finding it
+
+
+def test_an_agent_named_by_its_id_or_given_as_data_has_no_warnings(engine: Engine, tmp_path: Path,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "closer.json"
+    path.write_text(json.dumps(CLOSER))
+    with caplog.at_level(logging.WARNING, logger="statewright.deploy"):
+        assert engine.deploy_agent(path).warnings == ()
+        assert engine.deploy_agent({**CLOSER, "version": "1.0.1"}).warnings == ()
+    assert not [r for r in caplog.records if r.name == "statewright.deploy"]

@@ -57,7 +57,7 @@ def test_a_chain_of_inline_tasks_ends_in_one_round_as_it_would_task_by_task(data
         engine.register("add", _add)
         plain = engine.start("flow", {"x": 0})
         engine.run_until_idle()
-        engine.register("add", _add, inline=True)
+        engine.register("add", _add, inline=True, replace=True)
         inline = engine.start("flow", {"x": 10})
         worker = engine.worker()
         worker.fold.budget_s = 60.0  # however loaded the machine, the whole chain folds

@@ -255,7 +255,7 @@ def test_a_ready_action_is_carried_and_a_running_one_refused(engine: Engine) -> 
         seen.extend(p["refused"] for p in engine.migrate("claim", 3, 2).as_dict()["plans"])
         return {"ok": True}
 
-    engine.register("check", check_and_migrate)
+    engine.register("check", check_and_migrate, replace=True)
     worker.run_once()
     assert len(seen) == 1
     assert "is running on a worker" in seen[0]
