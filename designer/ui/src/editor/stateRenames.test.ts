@@ -14,7 +14,7 @@ const DEFAULTS = fieldDefaults(schemaFile as unknown as JsonSchema);
 const FILE = escalationFile as unknown as Workflow;
 
 /** customer_escalation's states as published: `policies: []`, the approvers' and escalation's `users: []`, the
- * retry's `multiplier` and `jitter`, 2 as 2.0 (the same number in JSON). */
+ * retry rule's `multiplier` and `jitter`, 2 as 2.0 (the same number in JSON). */
 const PUBLISHED_STATES: Record<string, State> = {
   discount_approval: {
     title: "Discount authorisation",
@@ -30,7 +30,7 @@ const PUBLISHED_STATES: Record<string, State> = {
   classify_request: {
     ...FILE.states!.classify_request!,
     policies: [],
-    retry: { max_attempts: 3, backoff: "exponential", initial_interval_s: 2.0, max_interval_s: 60.0, multiplier: 2.0, jitter: true, retry_on: ["timeout", "rate_limited", "unavailable"] },
+    retry: [{ max_attempts: 8, backoff: "exponential", initial_interval_s: 2.0, max_interval_s: 60.0, multiplier: 2.0, jitter: true, errors: ["timeout", "rate_limited", "unavailable"] }],
   } as State,
 };
 
