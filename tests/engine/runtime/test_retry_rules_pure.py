@@ -124,7 +124,7 @@ def test_an_error_is_caught_by_the_transition_naming_its_kind_else_by_the_catch_
 @pytest.mark.parametrize(("retry", "pointer", "words"), [
     ([{"errors": ["timeout"], "max_attempts": 0}], "/states/work/retry/0/max_attempts", "at least 1"),
     ([{"erors": ["timeout"]}], "/states/work/retry/0/erors", "not a field the format knows"),
-    ({"max_attempts": 2, "errors": ["timeout"]}, "/states/work/retry/errors", "not a field the format knows"),
+    ({"max_attempts": 2, "errors": ["timeout"]}, "/states/work/retry/errors", "'errors' belongs to a rule in a list"),
     ([], "/states/work/retry", "at least one item to 'retry'"),
     (3, "/states/work/retry", "'retry' must be a list of retry rules, or one retry policy object"),
     ([{"errors": ["bad kind!"]}], "/states/work/retry/0/errors/0", "Use '*' (every kind) or an error kind of letters"),
