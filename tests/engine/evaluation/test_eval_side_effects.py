@@ -49,7 +49,7 @@ def test_a_side_effect_written_twice_is_a_mismatch_the_report_names(tmp_path: Pa
             offline.tools.call("helpdesk.tickets.update", {"ticket_id": ticket, "status": "solved"})
             return {"status": "solved"}
 
-        engine.register("respond_with_solution", respond_twice)
+        engine.register("respond_with_solution", respond_twice, replace=True)
         report = _evaluate(engine, _cases(tmp_path, DEFLECTED))
     (run,) = report.runs
     assert run.view.state == "resolved"  # the flow looks fine: only the side effects tell

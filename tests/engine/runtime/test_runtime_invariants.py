@@ -80,7 +80,7 @@ def test_random_event_sequences_keep_the_invariants(engine: Engine, clock: Manua
             raise ActionError("flaky", "try again")
         return {"ok": request.context.get("size", 0) % 2 == 0}
 
-    engine.register("check", check)
+    engine.register("check", check, replace=True)
     run = engine.start("doc", {"size": size, "key": "k"})
     for action in steps:
         _apply(engine, clock, run.id, action)
