@@ -77,8 +77,10 @@ def _chain(flow_id: str, action: str, title: str, *, carry: str | None = None) -
             return {"type": "task", "action": action, "input": {carry: carry}, "output": carry}
         return {"type": "task", "action": action, "input": {"i": str(i)}, "output": f"out{i}"}
 
+    # the carried key is given at the start: declared, so that the first task's read of it deploys without a warning
+    context = {"type": "object", "properties": {carry: {"type": "integer"}}, "required": [carry]} if carry else {}
     return {
-        "id": flow_id, "title": title, "initial": "s0",
+        "id": flow_id, "title": title, "initial": "s0", **({"context": context} if context else {}),
         "states": {
             **{f"s{i}": task(i) for i in range(CHAIN_STEPS)},
             "end": {"type": "final", "outcome": "success"},
@@ -116,7 +118,7 @@ def register_step(registry: HandlerRegistry, *, inline: bool = False) -> None:
     bench.workloads:register_step` for worker processes). `inline`: the increment chain's too."""
     registry.register("step", _step)
     registry.register("step_io", _step_io)
-    registry.register("increment", _increment, inline=inline)
+    registry.register("increment", _increment, inline=inline, replace=True)  # inline or not, as asked now
     trivial_lead_handlers(registry, inline=True)
 
 
@@ -200,8 +202,8 @@ def trivial_lead_handlers(registry: HandlerRegistry, *, inline: bool = False) ->
         "add_to_nurture": {"sequence": "S-1"},
         "request_manual_booking": {"requested": True},
     }
-    for name, output in outputs.items():
-        registry.register(name, lambda _request, output=output: output, inline=inline)
+    for name, output in outputs.items():  # a new function at each call: replacing the last one
+        registry.register(name, lambda _request, output=output: output, inline=inline, replace=True)
 
 
 def deploy_lead_flow(engine: Engine) -> None:
